@@ -1,0 +1,51 @@
+"""The ``gaodi`` command: a thin Typer root; each feature package contributes its sub-app."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+from gaodi import __version__
+
+app = typer.Typer(
+    name="gaodi",
+    help="Gaodi (高地): the city's advanced-manufacturing plan as a live, measured programme.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+# (module, sub-command name). A feature's cli.py exposes ``app = typer.Typer(...)``.
+SUBCOMMANDS: list[tuple[str, str]] = [
+    ("gaodi.plans.cli", "plan"),
+    ("gaodi.regions.cli", "regions"),
+]
+
+
+def _register() -> None:
+    for module_name, name in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:  # feature not built yet
+            if exc.name == module_name:
+                continue
+            raise
+        app.add_typer(module.app, name=name)
+
+
+@app.command()
+def version() -> None:
+    """Print Gaodi's version."""
+    typer.echo(__version__)
+
+
+_register()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
