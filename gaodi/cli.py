@@ -34,6 +34,11 @@ def _register() -> None:
         app.add_typer(module.app, name=name)
 
 
+@app.callback()
+def _root() -> None:
+    """Gaodi (高地): the city's advanced-manufacturing plan as a live, measured programme."""
+
+
 @app.command()
 def version() -> None:
     """Print Gaodi's version."""
