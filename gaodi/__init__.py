@@ -1,5 +1,22 @@
-"""Gaodi (高地): a city's advanced-manufacturing action plan as a live, measured programme."""
+"""Gaodi (高地): a city's advanced-manufacturing action plan as a live, measured programme.
+
+>>> import gaodi                     # doctest: +SKIP
+>>> city = gaodi.open()              # doctest: +SKIP
+>>> city.enterprises()               # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from gaodi.city import City
+
+
+def open(url: str | None = None, **kwargs: Any) -> City:
+    """Open a Gaodi database (default: the configured one) as a :class:`gaodi.city.City`."""
+    from gaodi.city import open as _open
+
+    return _open(url, **kwargs)

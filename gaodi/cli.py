@@ -16,22 +16,25 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-# (module, sub-command name). A feature's cli.py exposes ``app = typer.Typer(...)``.
+# ("module[:attr]", sub-command name). A feature's cli.py exposes ``app = typer.Typer(...)``.
 SUBCOMMANDS: list[tuple[str, str]] = [
+    ("gaodi.system.cli:db_app", "db"),
+    ("gaodi.system.cli:config_app", "config"),
     ("gaodi.plans.cli", "plan"),
     ("gaodi.regions.cli", "regions"),
 ]
 
 
 def _register() -> None:
-    for module_name, name in SUBCOMMANDS:
+    for target, name in SUBCOMMANDS:
+        module_name, _, attr = target.partition(":")
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:  # feature not built yet
             if exc.name == module_name:
                 continue
             raise
-        app.add_typer(module.app, name=name)
+        app.add_typer(getattr(module, attr or "app"), name=name)
 
 
 @app.callback()

@@ -1,5 +1,104 @@
-"""Shared fixtures. Tests that need a service are marked (postgres, browser) and run in CI."""
+"""Shared fixtures.
+
+Database fixtures run on SQLite always and on PostgreSQL when ``GAODI_TEST_POSTGRES_URL`` is set
+(``.ci/run`` starts a server and sets it, plus ``GAODI_REQUIRE_POSTGRES=1`` so that a missing
+server fails the run instead of skipping).
+"""
 
 from __future__ import annotations
 
-collect_ignore_glob = ["../gaodi/migrations/*"]
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+
+from gaodi import migrate
+from gaodi.config import reset_settings
+from gaodi.db import get_engine, make_engine
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Every test gets its own data directory, so nothing touches the user's database."""
+    data_dir = tmp_path_factory.mktemp("gaodi-data")
+    monkeypatch.setenv("GAODI_DATA_DIR", str(data_dir))
+    monkeypatch.delenv("GAODI_DATABASE_URL", raising=False)
+    monkeypatch.delenv("GAODI_SECRET_KEY", raising=False)
+    reset_settings()
+    get_engine.cache_clear()
+    yield
+    reset_settings()
+    get_engine.cache_clear()
+
+
+def _postgres_admin_url() -> str | None:
+    url = os.environ.get("GAODI_TEST_POSTGRES_URL")
+    if not url and os.environ.get("GAODI_REQUIRE_POSTGRES") == "1":
+        pytest.fail("GAODI_REQUIRE_POSTGRES=1 but GAODI_TEST_POSTGRES_URL is not set")
+    return url
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+    admin = _postgres_admin_url()
+    if not admin:
+        pytest.skip("PostgreSQL tests run in CI (set GAODI_TEST_POSTGRES_URL to run them here)")
+    name = f"gaodi_test_{uuid.uuid4().hex[:10]}"
+    admin_engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        get_engine.cache_clear()
+        with admin_engine.connect() as conn:
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin_engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database URL on each backend: SQLite file, then PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def db(backend_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """A migrated database on each backend, also made the configured default."""
+    monkeypatch.setenv("GAODI_DATABASE_URL", backend_url)
+    reset_settings()
+    get_engine.cache_clear()
+    engine = make_engine(backend_url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """A migrated SQLite database (for tests that do not need to run on both backends)."""
+    url = f"sqlite:///{tmp_path / 'test.sqlite'}"
+    monkeypatch.setenv("GAODI_DATABASE_URL", url)
+    reset_settings()
+    get_engine.cache_clear()
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()

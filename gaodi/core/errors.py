@@ -27,8 +27,12 @@ class GaodiError(Exception):
         return self.zh if lang.startswith("zh") else self.en
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
-        out: dict[str, Any] = {"error": self.code, "message": self.message(lang),
-                               "message_zh": self.zh, "message_en": self.en}
+        out: dict[str, Any] = {
+            "error": self.code,
+            "message": self.message(lang),
+            "message_zh": self.zh,
+            "message_en": self.en,
+        }
         if self.context:
             out["context"] = {k: _jsonable(v) for k, v in self.context.items()}
         return out
@@ -87,9 +91,14 @@ class CellError:
     reason_en: str
 
     def as_row(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column,
-                "value": "" if self.value is None else str(self.value),
-                "reason_zh": self.reason_zh, "reason_en": self.reason_en}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": "" if self.value is None else str(self.value),
+            "reason_zh": self.reason_zh,
+            "reason_en": self.reason_en,
+        }
 
 
 @dataclass
@@ -100,8 +109,11 @@ class ImportRejected(GaodiError):
 
     def __post_init__(self) -> None:
         n = len(self.errors)
-        GaodiError.__init__(self, f"导入被拒绝：发现 {n} 处错误，未写入任何数据。",
-                            f"Import rejected: {n} error(s) found; nothing was written.")
+        GaodiError.__init__(
+            self,
+            f"导入被拒绝：发现 {n} 处错误，未写入任何数据。",
+            f"Import rejected: {n} error(s) found; nothing was written.",
+        )
 
     status_code = 422
     code = "import_rejected"

@@ -1,0 +1,55 @@
+# Gaodi: the two commands.
+#   make demo   install into .venv, build the demo city, serve http://127.0.0.1:8000
+#   make test   install into .venv, run ruff and the whole test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_SIZE ?= medium
+DEMO_SEED ?= 2021
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: demo test install lint serve lock bench docs clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "setuptools>=69" wheel
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+demo: install
+	$(BIN)/gaodi db upgrade
+	$(BIN)/gaodi demo build --size $(DEMO_SIZE) --seed $(DEMO_SEED) --if-missing
+	$(BIN)/gaodi user demo-accounts
+	$(BIN)/gaodi serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+serve: install
+	$(BIN)/gaodi serve --host $(HOST) --port $(PORT)
+
+# Refresh the lock file after changing dependencies in pyproject.toml.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet -e '.[dev]'
+	.lock-venv/bin/python -m pip install --quiet "setuptools>=69" wheel
+	.lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -vE '^(gaodi|pip)==' > requirements.lock
+	rm -rf .lock-venv
+
+bench: install
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build *.egg-info

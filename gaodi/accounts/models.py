@@ -1,0 +1,70 @@
+"""Users, their scopes (chains, parks, enterprises) and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from gaodi.db import Base, utcnow
+
+ROLES = ("admin", "analyst", "chain_office", "park_office", "viewer", "enterprise")
+
+
+class User(Base):
+    __tablename__ = "user_account"
+    __audited__ = True
+    __audit_exclude__ = frozenset({"password_hash", "failed_logins", "last_login_at"})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(100), default=None)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    scopes: Mapped[list[UserScope]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def scope_ids(self, kind: str) -> set[int]:
+        return {s.ref_id for s in self.scopes if s.kind == kind}
+
+
+class UserScope(Base):
+    """What a scoped user may see: a chain, a park or an enterprise."""
+
+    __tablename__ = "user_scope"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("user_id", "kind", "ref_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # chain / park / enterprise
+    ref_id: Mapped[int] = mapped_column(Integer)
+
+    user: Mapped[User] = relationship(back_populates="scopes")
+
+
+class ApiToken(Base):
+    """A token for scripts. Only its SHA-256 is stored; the token is shown once at creation."""
+
+    __tablename__ = "api_token"
+    __audited__ = True
+    __audit_exclude__ = frozenset({"token_hash", "last_used_at"})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(12))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)

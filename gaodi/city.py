@@ -1,0 +1,196 @@
+"""The analyst's entry point: ``city = gaodi.open()``; every entity as a Polars DataFrame.
+
+>>> import gaodi                                     # doctest: +SKIP
+>>> city = gaodi.open()                              # doctest: +SKIP
+>>> city.enterprises().filter(pl.col("park_id") == 1)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Select, func, select
+from sqlalchemy.engine import Engine
+
+from gaodi.core.permissions import SYSTEM, Principal, restrict
+from gaodi.db import get_engine, make_engine
+from gaodi.models import (
+    Action,
+    Chain,
+    Cluster,
+    Enterprise,
+    EnterpriseLink,
+    EnterpriseYear,
+    ExternalEnterprise,
+    Indicator,
+    IndustryCode,
+    Link,
+    Observation,
+    PanelValue,
+    Park,
+    Plan,
+    Region,
+    SystemInfo,
+    Target,
+    cluster_chain,
+)
+
+
+class City:
+    """Read access to a Gaodi database, as Polars DataFrames.
+
+    Parameters
+    ----------
+    url
+        A SQLAlchemy URL; default: the configured database (``GAODI_DATABASE_URL``).
+    principal
+        Whose permissions apply; default: the system (everything). Pass a user's principal to
+        see exactly what that user would see.
+    """
+
+    def __init__(
+        self, url: str | None = None, principal: Principal = SYSTEM, engine: Engine | None = None
+    ) -> None:
+        self.engine = engine or (make_engine(url) if url else get_engine())
+        self.principal = principal
+
+    def __repr__(self) -> str:
+        return f"<gaodi.City {self.engine.url.render_as_string(hide_password=True)}>"
+
+    def _frame(self, query: Select[Any], restricted: bool = True) -> pl.DataFrame:
+        if restricted:
+            query = restrict(query, self.principal, "read")
+        with self.engine.connect() as conn:
+            result = conn.execute(query)
+            columns = list(result.keys())
+            rows = result.fetchall()
+        if not rows:
+            return pl.DataFrame({c: [] for c in columns})
+        return pl.DataFrame(
+            [tuple(r) for r in rows], schema=columns, orient="row", infer_schema_length=None
+        )
+
+    def info(self) -> dict[str, Any]:
+        """Facts about the dataset (demo or not, built when, with which seed)."""
+        with self.engine.connect() as conn:
+            return {k: v for k, v in conn.execute(select(SystemInfo.key, SystemInfo.value))}
+
+    def regions(self) -> pl.DataFrame:
+        return self._frame(select(Region))
+
+    def industry_codes(self) -> pl.DataFrame:
+        return self._frame(select(IndustryCode))
+
+    def parks(self) -> pl.DataFrame:
+        return self._frame(select(Park))
+
+    def clusters(self) -> pl.DataFrame:
+        return self._frame(select(Cluster))
+
+    def cluster_chains(self) -> pl.DataFrame:
+        return self._frame(select(cluster_chain), restricted=False)
+
+    def chains(self) -> pl.DataFrame:
+        return self._frame(select(Chain))
+
+    def links(self, chain: int | str | None = None) -> pl.DataFrame:
+        query = select(Link)
+        if isinstance(chain, int):
+            query = query.where(Link.chain_id == chain)
+        elif isinstance(chain, str):
+            query = query.join(Chain).where((Chain.code == chain) | (Chain.name == chain))
+        return self._frame(query)
+
+    def enterprises(self, park: int | None = None, industry: str | None = None) -> pl.DataFrame:
+        query = select(Enterprise)
+        if park is not None:
+            query = query.where(Enterprise.park_id == park)
+        if industry:
+            query = query.where(Enterprise.industry_code.startswith(industry))
+        return self._frame(query)
+
+    def enterprise_years(self, year: int | None = None) -> pl.DataFrame:
+        query = select(EnterpriseYear)
+        if year is not None:
+            query = query.where(EnterpriseYear.year == year)
+        return self._frame(query)
+
+    def enterprise_links(self, current: bool = True) -> pl.DataFrame:
+        query = select(EnterpriseLink)
+        if current:
+            query = query.where(EnterpriseLink.valid_to.is_(None))
+        return self._frame(query)
+
+    def external_enterprises(self) -> pl.DataFrame:
+        return self._frame(select(ExternalEnterprise))
+
+    def plans(self) -> pl.DataFrame:
+        return self._frame(select(Plan))
+
+    def actions(self, plan: int | None = None) -> pl.DataFrame:
+        query = select(Action)
+        if plan is not None:
+            query = query.where(Action.plan_id == plan)
+        return self._frame(query)
+
+    def indicators(self) -> pl.DataFrame:
+        return self._frame(select(Indicator))
+
+    def targets(self, plan: int | None = None) -> pl.DataFrame:
+        query = select(Target)
+        if plan is not None:
+            query = query.where(Target.plan_id == plan)
+        return self._frame(query)
+
+    def observations(
+        self,
+        indicator: int | str | None = None,
+        latest: bool = True,
+    ) -> pl.DataFrame:
+        """Observations; ``latest`` keeps only the newest revision of each value."""
+        query = select(Observation)
+        if isinstance(indicator, int):
+            query = query.where(Observation.indicator_id == indicator)
+        elif isinstance(indicator, str):
+            query = query.join(Indicator).where(Indicator.code == indicator)
+        if latest:
+            newest = (
+                select(
+                    Observation.indicator_id,
+                    Observation.scope,
+                    Observation.scope_id,
+                    Observation.period,
+                    Observation.kind,
+                    func.max(Observation.revision).label("revision"),
+                )
+                .group_by(
+                    Observation.indicator_id,
+                    Observation.scope,
+                    Observation.scope_id,
+                    Observation.period,
+                    Observation.kind,
+                )
+                .subquery()
+            )
+            query = query.join(
+                newest,
+                (newest.c.indicator_id == Observation.indicator_id)
+                & (newest.c.scope == Observation.scope)
+                & (newest.c.scope_id == Observation.scope_id)
+                & (newest.c.period == Observation.period)
+                & (newest.c.kind == Observation.kind)
+                & (newest.c.revision == Observation.revision),
+            )
+        return self._frame(query.order_by(Observation.indicator_id, Observation.period))
+
+    def panel(self, measure: str | None = None) -> pl.DataFrame:
+        query = select(PanelValue)
+        if measure:
+            query = query.where(PanelValue.measure == measure)
+        return self._frame(query)
+
+
+def open(url: str | None = None, principal: Principal = SYSTEM) -> City:
+    """Open a Gaodi database for reading: ``gaodi.open()`` or ``gaodi.open("sqlite:///x")``."""
+    return City(url, principal)

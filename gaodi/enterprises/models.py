@@ -1,0 +1,97 @@
+"""Enterprises, their yearly figures, and the external pool that 招商 candidates come from."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gaodi.db import Base, utcnow
+
+
+class Enterprise(Base):
+    __tablename__ = "enterprise"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), default=None)
+    park_id: Mapped[int | None] = mapped_column(
+        ForeignKey("park.id", ondelete="SET NULL"), index=True, default=None
+    )
+    industry_code: Mapped[str | None] = mapped_column(
+        ForeignKey("industry_code.code"), index=True, default=None
+    )
+    founded: Mapped[date | None] = mapped_column(Date, default=None)
+    scope_text: Mapped[str | None] = mapped_column(Text, default=None)
+    products: Mapped[str | None] = mapped_column(Text, default=None)
+    # srdi (专精特新), little_giant (小巨人), champion (单项冠军), leader (头羊), high_tech …
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class EnterpriseYear(Base):
+    """An enterprise's figures for one year. Money in 万元, energy in tce, land in mu."""
+
+    __tablename__ = "enterprise_year"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("enterprise_id", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), index=True
+    )
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    revenue: Mapped[float | None] = mapped_column(Float, default=None)  # 营业收入
+    main_revenue: Mapped[float | None] = mapped_column(Float, default=None)  # 主营业务收入
+    output: Mapped[float | None] = mapped_column(Float, default=None)  # 工业总产值
+    value_added: Mapped[float | None] = mapped_column(Float, default=None)  # 工业增加值
+    tax: Mapped[float | None] = mapped_column(Float, default=None)  # 税收 (评价税收)
+    profit: Mapped[float | None] = mapped_column(Float, default=None)
+    employees: Mapped[int | None] = mapped_column(Integer, default=None)
+    rd_spend: Mapped[float | None] = mapped_column(Float, default=None)
+    invention_patents: Mapped[int | None] = mapped_column(Integer, default=None)
+    land_mu: Mapped[float | None] = mapped_column(Float, default=None)
+    energy_tce: Mapped[float | None] = mapped_column(Float, default=None)
+    electricity_mwh: Mapped[float | None] = mapped_column(Float, default=None)
+    emissions_t: Mapped[float | None] = mapped_column(Float, default=None)  # 主要污染物排放量
+    debt_ratio: Mapped[float | None] = mapped_column(Float, default=None)  # 资产负债率, 0..1
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)  # other criteria figures
+
+
+class ExternalEnterprise(Base):
+    """An enterprise outside the city: the pool 招商 (attraction) candidates are ranked from."""
+
+    __tablename__ = "external_enterprise"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True, default=None)
+    name: Mapped[str] = mapped_column(String(200))
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), default=None)
+    industry_code: Mapped[str | None] = mapped_column(
+        ForeignKey("industry_code.code"), index=True, default=None
+    )
+    scope_text: Mapped[str | None] = mapped_column(Text, default=None)
+    revenue: Mapped[float | None] = mapped_column(Float, default=None)
+    revenue_growth: Mapped[float | None] = mapped_column(Float, default=None)
+    invention_patents: Mapped[int | None] = mapped_column(Integer, default=None)
+    employees: Mapped[int | None] = mapped_column(Integer, default=None)
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    # ids of local enterprises it supplies or buys from (known business ties)
+    partner_ids: Mapped[list[int]] = mapped_column(default=list)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)

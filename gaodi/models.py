@@ -1,0 +1,45 @@
+"""Imports every model so ``Base.metadata`` is complete (Alembic, create_all in tests)."""
+
+from __future__ import annotations
+
+from gaodi.accounts.models import ApiToken, User, UserScope
+from gaodi.audit.models import AuditEvent
+from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.clusters.models import Cluster, cluster_chain
+from gaodi.db import Base
+from gaodi.enterprises.models import Enterprise, EnterpriseYear, ExternalEnterprise
+from gaodi.parks.models import Park
+from gaodi.plans.models import Action, Indicator, Observation, Plan, QualitativeGoal, Target
+from gaodi.regions.models import IndustryCode, PanelValue, Region
+from gaodi.system.models import SystemInfo
+
+__all__ = [
+    "Action",
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Chain",
+    "Cluster",
+    "Enterprise",
+    "EnterpriseLink",
+    "EnterpriseYear",
+    "ExternalEnterprise",
+    "Indicator",
+    "IndustryCode",
+    "Link",
+    "Observation",
+    "PanelValue",
+    "Park",
+    "Plan",
+    "QualitativeGoal",
+    "Region",
+    "SystemInfo",
+    "Target",
+    "User",
+    "UserScope",
+    "cluster_chain",
+]
+
+# Importing the audit service installs its session listener wherever models are used.
+import gaodi.audit.service
+import gaodi.scopes  # noqa: F401  (registers row filters for scoped roles)

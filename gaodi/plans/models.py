@@ -1,0 +1,144 @@
+"""Plans, their actions, indicators, targets and observations (with revision history)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gaodi.db import Base, utcnow
+
+
+class Plan(Base):
+    __tablename__ = "plan"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), default=None)
+    period_start: Mapped[int] = mapped_column(Integer)
+    period_end: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft / adopted
+    source_name: Mapped[str | None] = mapped_column(String(300), default=None)
+    source_text: Mapped[str | None] = mapped_column(Text, default=None)
+    adopted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    adopted_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Action(Base):
+    __tablename__ = "action"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str | None] = mapped_column(Text, default=None)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Indicator(Base):
+    """A measured quantity. Money indicators are stored in 万元 with the unit stated here."""
+
+    __tablename__ = "indicator"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(32))
+    # cumulative (within the year) / point (point-in-time) / average
+    aggregation: Mapped[str] = mapped_column(String(16), default="cumulative")
+    direction: Mapped[str] = mapped_column(String(8), default="higher")  # higher / lower
+    kind: Mapped[str] = mapped_column(String(16), default="level")  # level / growth / count
+    owner: Mapped[str | None] = mapped_column(String(100), default=None)  # department / office
+    frequency: Mapped[str] = mapped_column(
+        String(16), default="monthly"
+    )  # monthly/quarterly/yearly
+    deadline_day: Mapped[int] = mapped_column(Integer, default=5)  # day of the following month
+    description: Mapped[str | None] = mapped_column(Text, default=None)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Target(Base):
+    __tablename__ = "target"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("action.id", ondelete="SET NULL"), default=None
+    )
+    indicator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicator.id", ondelete="SET NULL"), index=True, default=None
+    )
+    indicator_name: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(String(16), default="city")  # city/chain/park/cluster/…
+    scope_id: Mapped[int] = mapped_column(Integer, default=0)
+    value: Mapped[float] = mapped_column(Float)
+    value_max: Mapped[float | None] = mapped_column(Float, default=None)
+    unit: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int] = mapped_column(Integer)
+    comparator: Mapped[str] = mapped_column(String(4), default=">=")
+    baseline: Mapped[float | None] = mapped_column(Float, default=None)
+    baseline_year: Mapped[int | None] = mapped_column(Integer, default=None)
+    quote: Mapped[str | None] = mapped_column(Text, default=None)
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class QualitativeGoal(Base):
+    __tablename__ = "qualitative_goal"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("action.id", ondelete="SET NULL"), default=None
+    )
+    verb: Mapped[str] = mapped_column(String(32))
+    object: Mapped[str] = mapped_column(Text)
+    quote: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class Observation(Base):
+    """A reported value. Never overwritten: a correction is a new revision; reads take the latest.
+
+    ``scope``/``scope_id`` say what the value is for (city 0, a chain, a park …); ``kind`` is
+    cumulative (within-year running total), current (the period alone) or yoy (growth, %).
+    """
+
+    __tablename__ = "observation"
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "scope", "scope_id", "period", "kind", "revision"),
+        Index("ix_observation_series", "indicator_id", "scope", "scope_id", "period"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(16), default="city")
+    scope_id: Mapped[int] = mapped_column(Integer, default=0)
+    period: Mapped[str] = mapped_column(String(7))  # YYYY, YYYY-Qn or YYYY-MM
+    value: Mapped[float] = mapped_column(Float)
+    kind: Mapped[str] = mapped_column(String(12), default="cumulative")
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    # expected / submitted / approved / returned
+    status: Mapped[str] = mapped_column(String(12), default="submitted")
+    submitted_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    source: Mapped[str | None] = mapped_column(String(200), default=None)
+    comment: Mapped[str | None] = mapped_column(Text, default=None)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)

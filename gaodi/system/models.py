@@ -1,0 +1,19 @@
+"""Facts about the dataset itself (is it the demo, when it was built, with which seed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gaodi.db import Base, utcnow
+
+
+class SystemInfo(Base):
+    __tablename__ = "system_info"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON, default=None)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
