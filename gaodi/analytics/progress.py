@@ -1,0 +1,629 @@
+"""The progress engine: 序时进度, actual, completion, gap and traffic lights for plan targets.
+
+Pure functions. The only I/O is :func:`load_status_thresholds`, a thin reader of the versioned
+rule file ``gaodi/analytics/rules/progress_status.yaml``; every other function takes the
+thresholds as an argument. Formulas and their sources: ``docs/methods/progress.md``.
+
+Vocabulary
+----------
+time progress (序时进度) ``τ``
+    Share of the target window elapsed at the evaluation month, in [0, 1].
+completion ``c``
+    How much of the target is done, oriented so that higher is better.
+expected completion ``E``
+    What ``c`` should be by now: ``τ`` on a schedule basis, 1 on a direct basis.
+ratio ``r``
+    ``c / E``; the traffic light compares it with the rule file's thresholds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from gaodi.core.errors import DataError, ValidationError
+from gaodi.core.periods import format_month, month_of, parse_period
+
+Direction = Literal["higher", "lower"]
+Kind = Literal["cumulative", "level", "count", "growth"]
+Aggregation = Literal["cumulative", "point"]
+Status = Literal["green", "yellow", "red"]
+Basis = Literal["schedule", "direct"]
+
+KINDS: tuple[str, ...] = ("cumulative", "level", "count", "growth")
+DIRECTIONS: tuple[str, ...] = ("higher", "lower")
+
+
+# --------------------------------------------------------------------------- rules
+@dataclass(frozen=True)
+class StatusThresholds:
+    """Traffic-light thresholds, as read from the rule file (see ``progress_status.yaml``)."""
+
+    version: str
+    effective: str
+    green_min_ratio: float = 1.0
+    yellow_min_ratio: float = 0.9
+    growth_yellow_max_shortfall_pp: float = 1.0
+    sdg_on_track_min_ratio: float = 0.95
+    sdg_moderate_min_ratio: float = 0.6
+    sdg_limited_min_ratio: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.yellow_min_ratio <= self.green_min_ratio:
+            raise ValidationError(
+                "黄灯阈值须大于 0 且不高于绿灯阈值。",
+                "The yellow threshold must be positive and not above the green threshold.",
+            )
+        if self.growth_yellow_max_shortfall_pp < 0:
+            raise ValidationError("增速容差不能为负。", "The growth tolerance cannot be negative.")
+        sdg = (self.sdg_limited_min_ratio, self.sdg_moderate_min_ratio, self.sdg_on_track_min_ratio)
+        if not sdg[0] <= sdg[1] <= sdg[2]:
+            raise ValidationError(
+                "SDG 阈值须满足 limited ≤ moderate ≤ on_track。",
+                "SDG thresholds must satisfy limited <= moderate <= on_track.",
+            )
+
+
+def thresholds_from_mapping(data: Mapping[str, Any]) -> StatusThresholds:
+    """Build :class:`StatusThresholds` from the parsed rule file (pure; validates).
+
+    Examples
+    --------
+    >>> t = thresholds_from_mapping({"version": "x", "effective": "2021-01-01",
+    ...     "schedule": {"green_min_ratio": {"value": 1.0}, "yellow_min_ratio": {"value": 0.8}}})
+    >>> t.yellow_min_ratio, t.sdg_on_track_min_ratio
+    (0.8, 0.95)
+    """
+
+    def pick(section: str, key: str, default: float) -> float:
+        entry = (data.get(section) or {}).get(key)
+        if entry is None:
+            return default
+        return float(entry["value"] if isinstance(entry, Mapping) else entry)
+
+    try:
+        return StatusThresholds(
+            version=str(data["version"]),
+            effective=str(data["effective"]),
+            green_min_ratio=pick("schedule", "green_min_ratio", 1.0),
+            yellow_min_ratio=pick("schedule", "yellow_min_ratio", 0.9),
+            growth_yellow_max_shortfall_pp=pick("growth", "yellow_max_shortfall_pp", 1.0),
+            sdg_on_track_min_ratio=pick("sdg", "on_track_min_ratio", 0.95),
+            sdg_moderate_min_ratio=pick("sdg", "moderate_min_ratio", 0.6),
+            sdg_limited_min_ratio=pick("sdg", "limited_min_ratio", 0.0),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationError(
+            f"红黄绿灯规则文件格式有误：{exc}。",
+            f"The traffic-light rule file is malformed: {exc}.",
+        ) from exc
+
+
+def load_status_thresholds(path: str | Path | None = None) -> StatusThresholds:
+    """Read the rule file (the packaged default when ``path`` is None).
+
+    Examples
+    --------
+    >>> t = load_status_thresholds()
+    >>> (t.green_min_ratio, t.yellow_min_ratio)
+    (1.0, 0.9)
+    """
+    if path is None:
+        text = resources.files("gaodi.analytics.rules").joinpath("progress_status.yaml")
+        raw = text.read_text(encoding="utf-8")
+    else:
+        raw = Path(path).read_text(encoding="utf-8")
+    return thresholds_from_mapping(yaml.safe_load(raw))
+
+
+# --------------------------------------------------------------------------- observations
+@dataclass(frozen=True)
+class Observation:
+    """One reported value. Corrections are new rows with a higher ``revision``."""
+
+    period: str
+    value: float
+    revision: int = 0
+
+
+ObsLike = Observation | tuple[str, float] | tuple[str, float, int]
+
+
+def latest_revisions(observations: Iterable[ObsLike]) -> dict[int, float]:
+    """Latest revision of each period, keyed by month index (a year or quarter at its last month).
+
+    Raises
+    ------
+    DataError
+        Two different values for the same period and revision, or a non-finite value.
+
+    Examples
+    --------
+    >>> s = latest_revisions([("2023-06", 48.0, 0), ("2023-06", 50.0, 1), ("2023-05", 40.0)])
+    >>> {format_month(m): v for m, v in s.items()}
+    {'2023-05': 40.0, '2023-06': 50.0}
+    """
+    best: dict[int, tuple[int, float, str]] = {}
+    for row in observations:
+        obs = row if isinstance(row, Observation) else Observation(*row)
+        value = float(obs.value)
+        if not math.isfinite(value):
+            raise DataError(
+                f"期间 {obs.period} 的数值不是有限数。",
+                f"The value for {obs.period} is not a finite number.",
+                period=obs.period,
+            )
+        month = parse_period(obs.period).last_month
+        seen = best.get(month)
+        if seen is None or obs.revision > seen[0]:
+            best[month] = (obs.revision, value, obs.period)
+        elif obs.revision == seen[0] and (value != seen[1] or obs.period != seen[2]):
+            raise DataError(
+                f"期间 {obs.period} 第 {obs.revision} 版有两个不同的数值。",
+                f"Period {obs.period} has two different values at revision {obs.revision}.",
+                period=obs.period,
+            )
+    return {m: best[m][1] for m in sorted(best)}
+
+
+@dataclass(frozen=True)
+class Actual:
+    """The actual value used for an evaluation and where it came from."""
+
+    value: float
+    period: str  # YYYY-MM of the (latest) observation used
+    stale: bool  # the observation is older than the evaluation month
+    months_behind: int
+
+
+def actual_as_of(
+    series: Mapping[int, float],
+    as_of: str,
+    aggregation: Aggregation | Literal["window_sum", "year_latest"] = "point",
+    window_start: str | None = None,
+) -> Actual:
+    """The actual value as of a month from a series of latest revisions (see
+    :func:`latest_revisions`).
+
+    ``point``
+        Point-in-time values: the last observation on or before ``as_of`` is carried forward.
+    ``cumulative``
+        Within-year running totals: the latest month available in ``as_of``'s year.
+    ``year_latest``
+        Same as ``cumulative`` but never before ``window_start`` (growth-rate series).
+    ``window_sum``
+        Multi-year cumulative targets: the sum over the years of ``[window_start, as_of]`` of
+        each year's latest running total.
+
+    ``stale`` is True when the observation used is older than ``as_of``.
+
+    Raises
+    ------
+    DataError
+        No observation qualifies.
+
+    Examples
+    --------
+    >>> s = latest_revisions([("2023-04", 30.0), ("2023-05", 40.0)])
+    >>> actual_as_of(s, "2023-06", "cumulative")
+    Actual(value=40.0, period='2023-05', stale=True, months_behind=1)
+    """
+    end = parse_period(as_of).last_month
+    start = parse_period(window_start).first_month if window_start else None
+    year = month_of(end)[0]
+    months = [m for m in series if m <= end]
+    if aggregation in ("cumulative", "year_latest"):
+        months = [m for m in months if month_of(m)[0] == year]
+    if aggregation in ("year_latest", "window_sum") and start is not None:
+        months = [m for m in months if m >= start]
+    if not months:
+        raise DataError(
+            f"截至 {format_month(end)} 没有可用的观测值。",
+            f"No observation is available as of {format_month(end)}.",
+            reason="no_data",
+        )
+    last = max(months)
+    if aggregation == "window_sum":
+        by_year: dict[int, int] = {}
+        for m in months:
+            y = month_of(m)[0]
+            by_year[y] = max(by_year.get(y, m), m)
+        value = math.fsum(series[m] for m in by_year.values())
+    else:
+        value = series[last]
+    return Actual(value, format_month(last), last < end, end - last)
+
+
+# --------------------------------------------------------------------------- 序时进度
+def time_progress(as_of: str, start: str, end: str | None = None) -> float:
+    """序时进度: share of the target window ``[start, end]`` elapsed at the end of ``as_of``.
+
+    Parameters
+    ----------
+    as_of : str
+        ``YYYY-MM`` (or ``YYYY-Qn`` / ``YYYY``: their last month).
+    start, end : str
+        First and last period of the target window; ``end`` defaults to ``start``
+        (a single-year target: ``start="2023"``).
+
+    Notes
+    -----
+    ``τ = clip((m_as_of − m_start + 1) / (m_end − m_start + 1), 0, 1)`` on month indices, so a
+    single-year target gives ``τ = m / 12`` in month ``m`` (June: 6/12 = 0.5) and a 2021–2023
+    target (baseline 2020) gives elapsed months / 36. Statistics published for 1–2月 combined
+    are first reported in February, whose 序时进度 is 2/12.
+
+    References
+    ----------
+    Common Chinese statistical practice ("时间过半、任务过半"); no official definition was found
+    (Gaodi reference notes, 序时进度 convention).
+
+    Examples
+    --------
+    >>> time_progress("2023-06", "2023")
+    0.5
+    >>> round(time_progress("2022-06", "2021", "2023"), 4)   # 18 / 36
+    0.5
+    """
+    window = parse_period(start).first_month, parse_period(end or start).last_month
+    total = window[1] - window[0] + 1
+    if total <= 0:
+        raise ValidationError(
+            f"目标期间 {start}–{end} 的结束早于开始。",
+            f"The target window {start}–{end} ends before it starts.",
+        )
+    elapsed = parse_period(as_of).last_month - window[0] + 1
+    return min(1.0, max(0.0, elapsed / total))
+
+
+def time_progress_days(as_of: date, start: str, end: str | None = None) -> float:
+    """Day-based 序时进度: days elapsed (``as_of`` included) ÷ days in the window.
+
+    Examples
+    --------
+    >>> round(time_progress_days(date(2023, 6, 30), "2023"), 4)   # 181 / 365
+    0.4959
+    """
+    first = parse_period(start).start_date
+    last = parse_period(end or start).end_date
+    total = (last - first).days + 1
+    return min(1.0, max(0.0, ((as_of - first).days + 1) / total))
+
+
+# --------------------------------------------------------------------------- completion
+def completion_ratio(
+    actual: float,
+    target: float,
+    *,
+    kind: Kind = "cumulative",
+    direction: Direction = "higher",
+    baseline: float | None = None,
+) -> float:
+    """Completion ``c`` of a target, oriented so that a higher value is better.
+
+    Notes
+    -----
+    - ``cumulative`` (within-year or plan-period totals, 完成率 = 累计完成值 ÷ 目标):
+      ``c = a / T`` (the baseline of a running total is zero). For a lower-is-better cap the
+      share used is ``a / T``; it is judged against 序时进度 by :func:`schedule_ratio`.
+    - ``level`` / ``count`` with a baseline ``B``: ``c = (a − B) / (T − B)``, the share of the
+      planned change achieved; this formula serves both directions (for a reduction both
+      numerator and denominator are negative).
+    - ``level`` / ``count`` without a baseline: ``c = a / T`` (higher) or ``c = T / a`` (lower).
+    - ``growth`` (累计增速 vs 目标增速, in the same units): ``c = g / g_T`` when the target asks
+      for movement in the good direction; a cap or floor has no ratio (see
+      :func:`growth_status`).
+
+    Raises
+    ------
+    DataError
+        Target equal to the baseline, a target that asks for no improvement on its baseline,
+        or a ratio of non-positive values.
+
+    Examples
+    --------
+    >>> completion_ratio(48, 100)                      # June cumulative 48 of 100
+    0.48
+    >>> completion_ratio(3.5, 5, kind="count", baseline=2)   # (3.5 - 2) / (5 - 2)
+    0.5
+    >>> completion_ratio(0.55, 0.5, kind="level", direction="lower")   # 0.5 / 0.55
+    0.9090909090909091
+    """
+    sign = 1.0 if direction == "higher" else -1.0
+    if kind == "growth":
+        if sign * target <= 0:
+            raise DataError(
+                "该增速目标是上限或下限，不能计算完成比例，请按百分点差距判断。",
+                "This growth target is a cap or a floor: it has no completion ratio; "
+                "judge it by the shortfall in percentage points.",
+                reason="growth_cap",
+            )
+        return actual / target
+    if kind in ("level", "count") and baseline is not None:
+        step = target - baseline
+        if step == 0:
+            raise DataError(
+                "目标值等于基期值，无法计算完成比例。",
+                "The target equals the baseline: completion is undefined.",
+                reason="target_equals_baseline",
+            )
+        if sign * step < 0:
+            raise DataError(
+                "目标值相对基期值不是改善方向，请检查指标方向或基期。",
+                "The target does not improve on the baseline in the indicator's direction; "
+                "check the direction or the baseline.",
+                reason="target_wrong_side",
+            )
+        return (actual - baseline) / step
+    if kind == "cumulative" or direction == "higher":
+        if target <= 0:
+            raise DataError(
+                "目标值须为正数才能计算完成率。",
+                "The target must be positive to compute a completion rate.",
+                reason="nonpositive_target",
+            )
+        return actual / target
+    if actual <= 0 or target <= 0:
+        raise DataError(
+            "越低越好的指标在无基期时，实际值和目标值都须为正数。",
+            "A lower-is-better target without a baseline needs positive actual and target values.",
+            reason="nonpositive_values",
+        )
+    return target / actual
+
+
+def expected_completion(
+    tau: float, kind: Kind = "cumulative", baseline: float | None = None, target: float = 0.0
+) -> float:
+    """What the completion should be by now (``E``).
+
+    Notes
+    -----
+    ``E = τ`` (schedule basis) for cumulative targets and for level targets with a baseline;
+    for counts with a baseline the expected number of new items is whole:
+    ``E = ⌊τ·|T − B|⌋ / |T − B|`` (a park cannot be half-promoted). ``E = 1`` (direct basis)
+    for growth targets (compared directly, not by time) and levels without a baseline.
+
+    Examples
+    --------
+    >>> expected_completion(0.5, "count", baseline=2, target=5)   # floor(1.5) / 3
+    0.3333333333333333
+    """
+    if kind == "growth" or (kind in ("level", "count") and baseline is None):
+        return 1.0
+    if kind == "count" and baseline is not None:
+        step = abs(target - baseline)
+        return math.floor(tau * step + 1e-9) / step if step else tau
+    return tau
+
+
+def schedule_ratio(
+    completion: float, expected: float, kind: Kind = "cumulative", direction: Direction = "higher"
+) -> float | None:
+    """Performance ratio ``r``; None when nothing is expected yet (``E = 0``) or nothing used.
+
+    Notes
+    -----
+    ``r = c / E``; for a lower-is-better cumulative cap (``c`` = share used) ``r = E / c``.
+
+    Examples
+    --------
+    >>> schedule_ratio(0.48, 0.5)
+    0.96
+    >>> schedule_ratio(0.4, 0.5, "cumulative", "lower")   # used 40% of the cap by mid-year
+    1.25
+    """
+    if kind == "cumulative" and direction == "lower":
+        return expected / completion if completion > 0 else None
+    return completion / expected if expected > 0 else None
+
+
+def traffic_light(ratio: float, thresholds: StatusThresholds) -> Status:
+    """Status from the performance ratio: green ≥ ``green_min_ratio``, yellow ≥
+    ``yellow_min_ratio``, red below.
+
+    Examples
+    --------
+    >>> t = StatusThresholds("doc", "2021-01-01")
+    >>> traffic_light(0.96, t), traffic_light(1.0, t), traffic_light(0.89, t)
+    ('yellow', 'green', 'red')
+    """
+    if ratio >= thresholds.green_min_ratio:
+        return "green"
+    if ratio >= thresholds.yellow_min_ratio:
+        return "yellow"
+    return "red"
+
+
+def growth_status(
+    actual_rate: float, target_rate: float, direction: Direction, thresholds: StatusThresholds
+) -> tuple[float | None, Status]:
+    """Growth-rate targets, compared directly (累计增速 vs 目标增速): ``(completion, status)``.
+
+    Notes
+    -----
+    When ``d·g_T > 0`` (增长 8%; 下降 3% written as −3 with ``direction="lower"``) the ratio
+    ``g / g_T`` is judged like any other. For a cap or a floor (``d·g_T ≤ 0``: 增速控制在 5% 以内,
+    不低于 −2%) the shortfall ``d·(g_T − g)`` in percentage points decides: ≤ 0 green, ≤ the
+    rule file's tolerance yellow, red beyond. ``d`` is +1 (higher) or −1 (lower).
+
+    Examples
+    --------
+    >>> t = StatusThresholds("doc", "2021-01-01")
+    >>> growth_status(7.4, 8.0, "higher", t)   # 7.4 / 8 = 0.925
+    (0.925, 'yellow')
+    >>> growth_status(5.6, 5.0, "lower", t)    # cap 5%: 0.6 pp over
+    (None, 'yellow')
+    """
+    sign = 1.0 if direction == "higher" else -1.0
+    if sign * target_rate > 0:
+        ratio = actual_rate / target_rate
+        return ratio, traffic_light(ratio, thresholds)
+    shortfall = sign * (target_rate - actual_rate)
+    if shortfall <= 0:
+        return None, "green"
+    if shortfall <= thresholds.growth_yellow_max_shortfall_pp:
+        return None, "yellow"
+    return None, "red"
+
+
+# --------------------------------------------------------------------------- one target
+@dataclass(frozen=True)
+class Target:
+    """A plan target: ``value`` by the end of the window ``[start, end]``.
+
+    A single-year target has ``start == end`` (``"2023"``); a 2021–2023 plan target whose
+    baseline year is 2020 has ``start="2021"``, ``end="2023"`` and ``baseline`` = the 2020
+    value. Growth targets hold rates in the series' own units (8 for 8%).
+    """
+
+    value: float
+    start: str
+    end: str
+    kind: Kind = "cumulative"
+    direction: Direction = "higher"
+    baseline: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS or self.direction not in DIRECTIONS:
+            raise ValidationError(
+                f"未知的目标类型“{self.kind}”或方向“{self.direction}”。",
+                f"Unknown target kind {self.kind!r} or direction {self.direction!r}.",
+            )
+        if not math.isfinite(self.value) or (
+            self.baseline is not None and not math.isfinite(self.baseline)
+        ):
+            raise DataError("目标值或基期值不是有限数。", "Target or baseline is not finite.")
+        if parse_period(self.end).last_month < parse_period(self.start).first_month:
+            raise ValidationError(
+                f"目标期间 {self.start}–{self.end} 的结束早于开始。",
+                f"The target window {self.start}–{self.end} ends before it starts.",
+            )
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """Everything the board shows for one target, with its provenance."""
+
+    as_of: str
+    actual: float
+    actual_period: str
+    stale: bool
+    time_progress: float
+    basis: Basis
+    baseline: float | None
+    baseline_inferred: bool
+    completion: float | None
+    expected_completion: float
+    expected_value: float
+    gap: float
+    ratio: float | None
+    status: Status
+    rules_version: str
+
+
+def evaluate_target(
+    target: Target,
+    observations: Iterable[ObsLike],
+    as_of: str,
+    thresholds: StatusThresholds,
+) -> TargetProgress:
+    """Evaluate one target as of a month.
+
+    Notes
+    -----
+    1. Latest revision of each period wins (:func:`latest_revisions`).
+    2. The evaluation month is ``min(as_of, end of window)``.
+    3. Actual: cumulative targets sum each window year's latest running total (a single-year
+       target: the latest month of the year); growth targets take the latest 累计增速 of the
+       evaluation year; levels and counts carry the last value forward.
+    4. 序时进度 ``τ`` is taken at the month of the data for cumulative targets (June data is
+       compared with 6/12 even when the board is as of July; ``stale`` says so) and at the
+       evaluation month otherwise.
+    5. A level or count target without a baseline takes as baseline the last observation
+       before the window (``baseline_inferred``) if the target improves on it; otherwise it
+       is judged directly (``E = 1``).
+    6. ``c``, ``E`` and ``r`` from :func:`completion_ratio`, :func:`expected_completion` and
+       :func:`schedule_ratio`; status from :func:`traffic_light` (``r`` undefined: green if
+       ``c ≥ 0``). Expected value ``B + E·(T − B)`` (``E·T`` for totals, ``T`` when direct);
+       ``gap = d·(expected − actual)``, positive when behind, in the target's units
+       (percentage points for growth targets).
+
+    Raises
+    ------
+    DataError
+        No data for the evaluation, or a degenerate target (see :func:`completion_ratio`).
+
+    Examples
+    --------
+    >>> t = StatusThresholds("doc", "2021-01-01")
+    >>> p = evaluate_target(Target(100, "2023", "2023"), [("2023-06", 48.0)], "2023-06", t)
+    >>> p.completion, p.time_progress, round(p.ratio, 2), p.status, p.gap
+    (0.48, 0.5, 0.96, 'yellow', 2.0)
+    """
+    series = latest_revisions(observations)
+    sign = 1.0 if target.direction == "higher" else -1.0
+    first = parse_period(target.start).first_month
+    eval_month = format_month(
+        min(parse_period(as_of).last_month, parse_period(target.end).last_month)
+    )
+    mode: Any = {"cumulative": "window_sum", "growth": "year_latest"}.get(target.kind, "point")
+    actual = actual_as_of(series, eval_month, mode, window_start=target.start)
+    tau_month = actual.period if target.kind == "cumulative" else eval_month
+    tau = time_progress(tau_month, target.start, target.end)
+
+    baseline, inferred = target.baseline, False
+    if target.kind in ("level", "count") and baseline is None:
+        before = [m for m in series if m < first]
+        # an inferred baseline that already meets the target is no baseline: judge directly
+        if before and sign * (target.value - series[max(before)]) > 0:
+            baseline, inferred = series[max(before)], True
+
+    if target.kind == "growth":
+        completion, status = growth_status(actual.value, target.value, target.direction, thresholds)
+        expected, ratio, expected_value, basis = 1.0, completion, target.value, "direct"
+    else:
+        completion = completion_ratio(
+            actual.value,
+            target.value,
+            kind=target.kind,
+            direction=target.direction,
+            baseline=baseline,
+        )
+        expected = expected_completion(tau, target.kind, baseline, target.value)
+        ratio = schedule_ratio(completion, expected, target.kind, target.direction)
+        if ratio is None:
+            status = "green" if completion >= 0 else "red"
+        else:
+            status = traffic_light(ratio, thresholds)
+        if target.kind == "cumulative":
+            expected_value, basis = expected * target.value, "schedule"
+        elif baseline is not None:
+            expected_value = baseline + expected * (target.value - baseline)
+            basis = "schedule"
+        else:
+            expected_value, basis = target.value, "direct"
+    return TargetProgress(
+        as_of=as_of,
+        actual=actual.value,
+        actual_period=actual.period,
+        stale=actual.stale,
+        time_progress=tau,
+        basis=basis,
+        baseline=baseline,
+        baseline_inferred=inferred,
+        completion=completion,
+        expected_completion=expected,
+        expected_value=expected_value,
+        gap=sign * (expected_value - actual.value),
+        ratio=ratio,
+        status=status,
+        rules_version=thresholds.version,
+    )
