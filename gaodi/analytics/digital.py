@@ -355,7 +355,7 @@ def validate_answers(
             )
         if isinstance(lv, bool) or not isinstance(lv, int) or not 0 <= lv <= 4:
             raise ValidationError(
-                f"场景“{known[code].name_zh}”的等级须为0至4的整数。",
+                f"场景“{code}”（{known[code].name_zh}）的等级须为0至4的整数。",
                 f"Scenario '{code}' level must be an integer 0..4.",
                 scenario=code,
                 value=lv,
@@ -372,7 +372,7 @@ def validate_answers(
         for s in scheme.scenarios:
             if s.code not in scen:
                 raise ValidationError(
-                    f"场景“{s.name_zh}”未评定等级。",
+                    f"场景“{s.code}”（{s.name_zh}）未评定等级。",
                     f"Scenario '{s.code}' ({s.name_zh}) has no level.",
                     scenario=s.code,
                 )
