@@ -15,7 +15,9 @@ ROLES = ("admin", "analyst", "chain_office", "park_office", "viewer", "enterpris
 class User(Base):
     __tablename__ = "user_account"
     __audited__ = True
-    __audit_exclude__ = frozenset({"password_hash", "failed_logins", "last_login_at"})
+    __audit_exclude__ = frozenset(
+        {"password_hash", "failed_logins", "last_login_at", "session_version", "locked_until"}
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -27,6 +29,10 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    # Bumped on logout and password change: every session cookie signed with an older value
+    # stops working (server-side invalidation without a session table).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     scopes: Mapped[list[UserScope]] = relationship(
