@@ -586,6 +586,7 @@ def evaluate_target(
         if before and sign * (target.value - series[max(before)]) > 0:
             baseline, inferred = series[max(before)], True
 
+    basis: Basis
     if target.kind == "growth":
         completion, status = growth_status(actual.value, target.value, target.direction, thresholds)
         expected, ratio, expected_value, basis = 1.0, completion, target.value, "direct"
