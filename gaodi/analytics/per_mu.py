@@ -1,0 +1,606 @@
+"""亩均效益 ("per-mu" land-use efficiency) evaluation of enterprises and parks.
+
+A :class:`PerMuRules` (built by :func:`per_mu_rules_from_dict` from a versioned YAML file
+in ``gaodi/analytics/rules/per_mu/``) holds indicator formulas, one scoring scheme per
+enterprise segment (规上 / 规下, or ≥ 3 亩 / < 3 亩), each item's benchmark divisor and
+weight, an optional per-item cap and the A/B/C/D classification rule.
+
+Indicators (Gaodi reference facts §5, 黄岩 2022):
+
+=================  ==============================  ==========
+indicator          formula                          unit
+=================  ==============================  ==========
+亩均税收            评价税收 / 用地面积               万元/亩
+亩均增加值          工业增加值 / 用地面积             万元/亩
+亩均营收            营业（销售）收入 / 用地面积       万元/亩
+单位能耗增加值      工业增加值 / 综合能耗（等价值）   万元/吨标准煤
+单位排放增加值      工业增加值 / 主要污染物排放量     万元/吨
+全员劳动生产率      工业增加值 / 年平均职工人数       万元/人
+R&D 占比            R&D 经费支出 / 主营业务收入       ratio
+单位电耗税收        评价税收 / 用电量                 万元/万千瓦时
+=================  ==============================  ==========
+
+Item score = indicator / benchmark × weight, optionally capped at ``cap_multiple ×
+weight``; the enterprise score is the sum of its items. A missing or non-positive
+denominator (or missing numerator) makes the indicator missing and the item follows its
+``missing`` policy: ``average`` (the segment's average score on that item — the 黄岩 rule
+for firms without emission data), ``zero``, or ``error`` (a DataError naming the firms).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import polars as pl
+
+from gaodi.analytics.ruleset_frame import compare_expr
+from gaodi.analytics.ruleset_model import OPS, Condition
+from gaodi.core.errors import DataError, ValidationError
+
+__all__ = [
+    "ClassRule",
+    "Indicator",
+    "PerMuItem",
+    "PerMuRules",
+    "PerMuScheme",
+    "aggregate_parks",
+    "assign_classes",
+    "evaluate_per_mu",
+    "per_mu_rules_from_dict",
+]
+
+MissingPolicy = Literal["error", "average", "zero"]
+CLASSES = ("A", "B", "C", "D")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    numerator: str
+    denominator: str
+    unit: str = ""
+    label_zh: str = ""
+    label_en: str = ""
+
+
+@dataclass(frozen=True)
+class PerMuItem:
+    indicator: Indicator
+    weight: float
+    benchmark: float | None
+    missing: MissingPolicy = "error"
+    source: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PerMuScheme:
+    id: str
+    label_zh: str
+    label_en: str
+    applies_to: tuple[Condition, ...]
+    items: tuple[PerMuItem, ...]
+
+
+@dataclass(frozen=True)
+class ClassRule:
+    """A/B/C/D classification within each segment.
+
+    ``method="rank_share"``: ``thresholds`` are the shares of firms (best first) in A, B
+    and C; D is the rest. ``method="score"``: ``thresholds`` are the minimum scores for A,
+    B and C; D is below.
+    """
+
+    method: Literal["rank_share", "score"]
+    thresholds: tuple[float, float, float]
+    configurable: bool = True
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class PerMuRules:
+    id: str
+    version: str
+    name_zh: str
+    name_en: str
+    schemes: tuple[PerMuScheme, ...]
+    classes: ClassRule
+    sources: Mapping[str, Mapping[str, Any]]
+    cap_multiple: float | None = None
+    status: str = "confirmed"
+    region: str = ""
+    year: int | None = None
+    notes: tuple[str, ...] = ()
+
+    def scheme(self, scheme_id: str) -> PerMuScheme:
+        for s in self.schemes:
+            if s.id == scheme_id:
+                return s
+        raise ValidationError(f"没有方案“{scheme_id}”。", f"No scheme '{scheme_id}'.")
+
+
+def _bad(where: str, zh: str, en: str) -> ValidationError:
+    return ValidationError(f"亩均规则 {where}：{zh}", f"Per-mu rules {where}: {en}")
+
+
+def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
+    """Validate a 亩均 rule file given as plain data.
+
+    Examples
+    --------
+    >>> r = per_mu_rules_from_dict({"id": "t", "version": "1", "name_zh": "示例",
+    ...     "name_en": "Demo", "sources": {"s": {"title": "t"}},
+    ...     "indicators": {"tax_per_mu": {"numerator": "tax", "denominator": "land_mu"}},
+    ...     "schemes": [{"id": "all", "items": [{"indicator": "tax_per_mu",
+    ...         "benchmark": 10, "weight": 100, "source": "s"}]}],
+    ...     "classes": {"method": "score", "thresholds": [120, 80, 60]}})
+    >>> r.schemes[0].items[0].indicator.numerator, r.classes.thresholds
+    ('tax', (120.0, 80.0, 60.0))
+    """
+    rid = str(data.get("id", "?"))
+    sources = dict(data.get("sources") or {})
+    if not sources:
+        raise _bad(rid, "至少需要一个来源。", "at least one source is required.")
+    indicators = {
+        k: Indicator(
+            id=k,
+            numerator=str(v["numerator"]),
+            denominator=str(v["denominator"]),
+            unit=str(v.get("unit", "")),
+            label_zh=str(v.get("label_zh", "")),
+            label_en=str(v.get("label_en", "")),
+        )
+        for k, v in (data.get("indicators") or {}).items()
+    }
+    schemes = []
+    for s in data.get("schemes") or ():
+        sid = str(s["id"])
+        conds = []
+        for c in s.get("applies_to") or ():
+            if c.get("op") not in OPS:
+                raise _bad(f"{rid}.{sid}", "适用条件运算符无效。", "bad operator in applies_to.")
+            conds.append(Condition(str(c["metric"]), str(c["op"]), c.get("threshold")))
+        items = []
+        for it in s.get("items") or ():
+            ind = indicators.get(str(it.get("indicator")))
+            if ind is None:
+                raise _bad(f"{rid}.{sid}", "引用了未定义的指标。", "undefined indicator.")
+            missing = str(it.get("missing", "error"))
+            if missing not in ("error", "average", "zero"):
+                raise _bad(f"{rid}.{sid}", "缺失值规则无效。", "bad missing policy.")
+            bench = it.get("benchmark")
+            if bench is not None and float(bench) <= 0:
+                raise _bad(f"{rid}.{sid}", "基准值必须为正。", "benchmarks must be > 0.")
+            src = str(it.get("source", ""))
+            if src not in sources:
+                raise _bad(f"{rid}.{sid}", f"来源“{src}”未定义。", f"undefined source '{src}'.")
+            items.append(
+                PerMuItem(
+                    indicator=ind,
+                    weight=float(it["weight"]),
+                    benchmark=None if bench is None else float(bench),
+                    missing=missing,  # type: ignore[arg-type]
+                    source=src,
+                    note=str(it.get("note", "")),
+                )
+            )
+        if not items:
+            raise _bad(f"{rid}.{sid}", "方案没有评价项。", "a scheme needs items.")
+        schemes.append(
+            PerMuScheme(
+                id=sid,
+                label_zh=str(s.get("label_zh", "")),
+                label_en=str(s.get("label_en", "")),
+                applies_to=tuple(conds),
+                items=tuple(items),
+            )
+        )
+    if not schemes:
+        raise _bad(rid, "至少需要一个评价方案。", "at least one scheme is required.")
+    cls = data.get("classes") or {}
+    method = str(cls.get("method", "rank_share"))
+    th = tuple(float(t) for t in cls.get("thresholds", ()))
+    if method not in ("rank_share", "score") or len(th) != 3:
+        raise _bad(rid, "分类规则无效。", "classes need a method and three thresholds.")
+    if method == "rank_share" and (min(th) < 0 or sum(th) > 1):
+        raise _bad(rid, "分类比例须非负且合计不超过 1。", "class shares must be >= 0, sum <= 1.")
+    if method == "score" and not th[0] >= th[1] >= th[2]:
+        raise _bad(rid, "分类分数线须 A ≥ B ≥ C。", "score cut-offs must satisfy A >= B >= C.")
+    cap = data.get("cap_multiple")
+    if cap is not None and float(cap) <= 0:
+        raise _bad(rid, "封顶倍数必须为正。", "cap_multiple must be > 0.")
+    year = data.get("year")
+    return PerMuRules(
+        id=rid,
+        version=str(data.get("version", "")),
+        name_zh=str(data.get("name_zh", "")),
+        name_en=str(data.get("name_en", "")),
+        schemes=tuple(schemes),
+        classes=ClassRule(
+            method=method,  # type: ignore[arg-type]
+            thresholds=(th[0], th[1], th[2]),
+            configurable=bool(cls.get("configurable", True)),
+            source=str(cls.get("source", "")),
+        ),
+        sources=sources,
+        cap_multiple=None if cap is None else float(cap),
+        status=str(data.get("status", "confirmed")),
+        region=str(data.get("region", "")),
+        year=None if year is None else int(year),
+        notes=tuple(str(n) for n in data.get("notes") or ()),
+    )
+
+
+# ------------------------------------------------------------------ expressions
+def _num(frame: pl.DataFrame, name: str) -> pl.Expr:
+    if name not in frame.columns:
+        return pl.lit(None, dtype=pl.Float64)
+    return pl.col(name).cast(pl.Float64).fill_nan(None)
+
+
+def _ratio(frame: pl.DataFrame, ind: Indicator) -> pl.Expr:
+    num, den = _num(frame, ind.numerator), _num(frame, ind.denominator)
+    return pl.when(den > 0).then(num / den)
+
+
+def _segment_expr(frame: pl.DataFrame, rules: PerMuRules) -> pl.Expr:
+    """The id of the first scheme whose ``applies_to`` conditions all hold, else null."""
+    out: Any = None
+    for scheme in rules.schemes:
+        conds = [
+            compare_expr(pl.col(c.metric), c.op, c.threshold)
+            if c.metric in frame.columns
+            else pl.lit(None, dtype=pl.Boolean)
+            for c in scheme.applies_to
+        ]
+        cond = pl.all_horizontal(conds).fill_null(False) if conds else pl.lit(True)
+        out = (pl.when(cond) if out is None else out.when(cond)).then(pl.lit(scheme.id))
+    return out.otherwise(pl.lit(None, dtype=pl.String))
+
+
+def _ids(frame: pl.DataFrame, id_column: str, mask: pl.Series, limit: int = 5) -> str:
+    ids = frame.filter(mask).get_column(id_column).head(limit).cast(pl.String).to_list()
+    return "、".join(ids) + (" …" if int(mask.sum()) > limit else "")
+
+
+def _benchmark(item: PerMuItem, scheme: PerMuScheme, overrides: Mapping[str, Any]) -> float:
+    over = overrides.get(scheme.id, {}).get(item.indicator.id)
+    bench = item.benchmark if over is None else float(over)
+    if bench is None or bench <= 0:
+        raise ValidationError(
+            f"方案“{scheme.id}”的“{item.indicator.label_zh or item.indicator.id}”没有基准值"
+            "（来源未给出），请通过 benchmarks 参数提供。",
+            f"Scheme '{scheme.id}', item '{item.indicator.id}': no benchmark (the source does "
+            "not give one); pass it in `benchmarks`.",
+        )
+    return bench
+
+
+def evaluate_per_mu(
+    frame: pl.DataFrame,
+    rules: PerMuRules,
+    *,
+    id_column: str = "enterprise",
+    benchmarks: Mapping[str, Mapping[str, float]] | None = None,
+    cap_multiple: float | Literal["rules"] | None = "rules",
+    classes: ClassRule | None = None,
+) -> pl.DataFrame:
+    """Score every enterprise and classify it A/B/C/D within its segment.
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        One row per enterprise: ``id_column``, the fields the rules' ``applies_to`` test
+        (e.g. ``above_scale``) and the numerators/denominators of the indicators (``tax``,
+        ``value_added``, ``revenue``, ``main_revenue``, ``land_mu``, ``energy_tce``,
+        ``emissions``, ``employees``, ``rd_spend``, ``electricity`` …; money in 万元).
+    rules : PerMuRules
+    id_column : str
+    benchmarks : mapping, optional
+        ``{scheme_id: {indicator_id: value}}`` overriding the rules' divisors (needed
+        where the source gives none).
+    cap_multiple : float, None or "rules"
+        Per-item cap as a multiple of the weight; ``None`` disables; ``"rules"`` (default)
+        uses the rule file's setting.
+    classes : ClassRule, optional
+        Overrides the rule file's classification.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``id_column, segment, value__<indicator>, score__<indicator>, score, rank, class``
+        in the input order; ``rank`` is the competition rank within the segment.
+
+    Raises
+    ------
+    DataError
+        A firm matches no segment, or an item with ``missing: error`` cannot be computed,
+        or no firm of a segment has data for an ``average`` item.
+
+    Notes
+    -----
+    s_ij = min(x_ij / b_j × w_j, c × w_j) (no min when no cap c); S_i = Σ_j s_ij. For a
+    firm without the data for an ``average`` item, s_ij = mean of s_kj over the firms k of
+    its segment that have the data.
+
+    References
+    ----------
+    .. [1] 台州市黄岩区 2022 年度工业企业亩均效益综合评价（2023-09）,
+       https://www.chacewang.com/newsdetail/news430850.html
+    .. [2] 临海市工业企业亩均效益评价（2014–2016）, https://wenda.zhifure.com/a/37713.html
+
+    Examples
+    --------
+    >>> r = per_mu_rules_from_dict({"id": "t", "version": "1", "name_zh": "示例",
+    ...     "name_en": "Demo", "sources": {"s": {"title": "t"}},
+    ...     "indicators": {"tax_per_mu": {"numerator": "tax", "denominator": "land_mu"}},
+    ...     "schemes": [{"id": "all", "items": [{"indicator": "tax_per_mu",
+    ...         "benchmark": 10, "weight": 100, "source": "s"}]}],
+    ...     "classes": {"method": "score", "thresholds": [120, 80, 60]}})
+    >>> df = pl.DataFrame({"enterprise": ["a", "b"], "tax": [150.0, 70.0],
+    ...                    "land_mu": [10.0, 10.0]})
+    >>> evaluate_per_mu(df, r).select("enterprise", "score", "rank", "class").rows()
+    [('a', 150.0, 1, 'A'), ('b', 70.0, 2, 'C')]
+    """
+    if id_column not in frame.columns:
+        raise ValidationError(f"数据缺少列 {id_column}。", f"Missing column {id_column}.")
+    cap = rules.cap_multiple if cap_multiple == "rules" else cap_multiple
+    rule = classes or rules.classes
+    overrides = benchmarks or {}
+    work = frame.with_row_index("__row").with_columns(_segment_expr(frame, rules).alias("segment"))
+    unassigned = work.get_column("segment").is_null()
+    if unassigned.any():
+        fields = "、".join(_applies_fields(rules))
+        ids = _ids(frame, id_column, unassigned)
+        raise DataError(
+            f"以下企业不属于任何评价方案（请检查 {fields}）：{ids}。",
+            f"Enterprises match no scheme (check {fields}): {ids}.",
+        )
+    parts = []
+    for scheme in rules.schemes:
+        part = work.filter(pl.col("segment") == scheme.id)
+        if part.height == 0:
+            continue
+        parts.append(_score_segment(part, scheme, id_column, overrides, cap, rule))
+    out = pl.concat(parts, how="diagonal_relaxed").sort("__row").drop("__row")
+    value_cols = sorted(c for c in out.columns if c.startswith("value__"))
+    score_cols = sorted(c for c in out.columns if c.startswith("score__"))
+    return out.select(id_column, "segment", *value_cols, *score_cols, "score", "rank", "class")
+
+
+def _applies_fields(rules: PerMuRules) -> list[str]:
+    return sorted({c.metric for s in rules.schemes for c in s.applies_to})
+
+
+def _score_segment(
+    part: pl.DataFrame,
+    scheme: PerMuScheme,
+    id_column: str,
+    overrides: Mapping[str, Any],
+    cap: float | None,
+    rule: ClassRule,
+) -> pl.DataFrame:
+    cols: list[pl.Expr] = [pl.col("__row"), pl.col(id_column), pl.col("segment")]
+    scored = part.select(
+        *cols,
+        *[_ratio(part, it.indicator).alias(f"value__{it.indicator.id}") for it in scheme.items],
+    )
+    score_exprs = []
+    for it in scheme.items:
+        bench = _benchmark(it, scheme, overrides)
+        raw = pl.col(f"value__{it.indicator.id}") / bench * it.weight
+        if cap is not None:
+            raw = pl.min_horizontal(raw, pl.lit(cap * it.weight))
+        score_exprs.append(raw.alias(f"score__{it.indicator.id}"))
+    scored = scored.with_columns(score_exprs)
+    fills = []
+    for it in scheme.items:
+        name = f"score__{it.indicator.id}"
+        missing = scored.get_column(name).is_null()
+        if not missing.any():
+            continue
+        if it.missing == "error":
+            raise DataError(
+                f"方案“{scheme.id}”中以下企业无法计算“{it.indicator.label_zh or it.indicator.id}”"
+                f"（{it.indicator.numerator} 或 {it.indicator.denominator} 缺失或非正）："
+                f"{_ids(scored, id_column, missing)}。",
+                f"Scheme '{scheme.id}': '{it.indicator.id}' cannot be computed "
+                f"({it.indicator.numerator} or {it.indicator.denominator} missing or <= 0) for "
+                f"{_ids(scored, id_column, missing)}.",
+            )
+        if it.missing == "zero":
+            fill = 0.0
+        else:
+            mean = scored.get_column(name).mean()
+            if mean is None:
+                raise DataError(
+                    f"方案“{scheme.id}”中没有企业有“{it.indicator.id}”的数据，无法取平均分。",
+                    f"Scheme '{scheme.id}': no enterprise has data for '{it.indicator.id}'; "
+                    "the average score is undefined.",
+                )
+            fill = float(mean)  # type: ignore[arg-type]
+        fills.append(pl.col(name).fill_null(fill))
+    if fills:
+        scored = scored.with_columns(fills)
+    scored = scored.with_columns(
+        pl.sum_horizontal([pl.col(f"score__{it.indicator.id}") for it in scheme.items]).alias(
+            "score"
+        )
+    )
+    return assign_classes(scored, rule)
+
+
+def assign_classes(
+    frame: pl.DataFrame, rule: ClassRule, score_column: str = "score"
+) -> pl.DataFrame:
+    """Add ``rank`` (competition rank, best = 1) and ``class`` (A–D) to a scored frame.
+
+    Notes
+    -----
+    ``rank_share``: with n firms and competition rank r, position p = (r − 1)/n; class A
+    when p < a, B when p < a + b, C when p < a + b + c, else D. Tied firms share the
+    better class. ``score``: A when S ≥ t_A, B when S ≥ t_B, C when S ≥ t_C, else D.
+
+    References
+    ----------
+    .. [1] 浙江省人民政府《关于深化"亩均论英雄"改革的指导意见》（浙政发〔2018〕5号）: firms are
+       classified by comprehensive score; the cut-offs are set locally (configurable here).
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"score": [90.0, 70.0, 70.0, 10.0]})
+    >>> rule = ClassRule("rank_share", (0.25, 0.25, 0.25))
+    >>> assign_classes(df, rule).select("rank", "class").rows()
+    [(1, 'A'), (2, 'B'), (2, 'B'), (4, 'D')]
+    """
+    n = frame.height
+    rank = pl.col(score_column).rank(method="min", descending=True).cast(pl.Int64)
+    a, b, c = rule.thresholds
+    if rule.method == "rank_share":
+        pos = (rank - 1) / max(n, 1)
+        cls = (
+            pl.when(pos < a - 1e-12)
+            .then(pl.lit("A"))
+            .when(pos < a + b - 1e-12)
+            .then(pl.lit("B"))
+            .when(pos < a + b + c - 1e-12)
+            .then(pl.lit("C"))
+            .otherwise(pl.lit("D"))
+        )
+    else:
+        s = pl.col(score_column)
+        cls = (
+            pl.when(s >= a)
+            .then(pl.lit("A"))
+            .when(s >= b)
+            .then(pl.lit("B"))
+            .when(s >= c)
+            .then(pl.lit("C"))
+            .otherwise(pl.lit("D"))
+        )
+    return frame.with_columns(rank.alias("rank")).with_columns(cls.alias("class"))
+
+
+def aggregate_parks(
+    frame: pl.DataFrame,
+    rules: PerMuRules,
+    *,
+    park_column: str = "park",
+    scheme_id: str | None = None,
+    park_land: Mapping[str, float] | None = None,
+    benchmark: Literal["scheme", "mean"] = "scheme",
+    cap_multiple: float | Literal["rules"] | None = "rules",
+    class_column: str | None = None,
+) -> pl.DataFrame:
+    """Park-level 亩均 indicators (park totals / park land), score and ranking.
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        Enterprise rows with ``park_column`` and the indicators' numerator/denominator
+        fields; optionally a class column from :func:`evaluate_per_mu` to count classes.
+    rules : PerMuRules
+    scheme_id : str, optional
+        The scheme whose items, weights and benchmarks score parks; default the first
+        (e.g. 规上).
+    park_land : mapping, optional
+        Park land in 亩 (e.g. the park's industrial land). Indicators whose denominator is
+        ``land_mu`` then use it instead of the sum of the enterprises' land.
+    benchmark : {"scheme", "mean"}
+        Divide by the scheme's benchmark, or by the mean over the parks.
+    class_column : str, optional
+        Count enterprises per class (``n_A`` … ``n_D``).
+
+    Returns
+    -------
+    polars.DataFrame
+        ``park, n_enterprises, value__<indicator>, coverage__<indicator>,
+        score__<indicator>, score, rank``, best first.
+
+    Notes
+    -----
+    x_pj = Σ_i num_ij / Σ_i den_ij over the park's enterprises that report both figures
+    (den > 0); ``coverage`` is the share of the park's enterprises counted. Score as in
+    :func:`evaluate_per_mu` (no missing-data fill: a park without data for an item scores
+    0 on it and its coverage shows 0).
+
+    References
+    ----------
+    .. [1] 台州市黄岩区 2022 年度工业企业亩均效益综合评价,
+       https://www.chacewang.com/newsdetail/news430850.html
+
+    Examples
+    --------
+    >>> r = per_mu_rules_from_dict({"id": "t", "version": "1", "name_zh": "示例",
+    ...     "name_en": "Demo", "sources": {"s": {"title": "t"}},
+    ...     "indicators": {"tax_per_mu": {"numerator": "tax", "denominator": "land_mu"}},
+    ...     "schemes": [{"id": "all", "items": [{"indicator": "tax_per_mu",
+    ...         "benchmark": 10, "weight": 100, "source": "s"}]}],
+    ...     "classes": {"method": "score", "thresholds": [120, 80, 60]}})
+    >>> df = pl.DataFrame({"park": ["p", "p", "q"], "tax": [150.0, 50.0, 40.0],
+    ...                    "land_mu": [10.0, 10.0, 5.0]})
+    >>> aggregate_parks(df, r).select("park", "value__tax_per_mu", "score", "rank").rows()
+    [('p', 10.0, 100.0, 1), ('q', 8.0, 80.0, 2)]
+    """
+    if park_column not in frame.columns:
+        raise ValidationError(f"数据缺少列 {park_column}。", f"Missing column {park_column}.")
+    scheme = rules.scheme(scheme_id) if scheme_id else rules.schemes[0]
+    cap = rules.cap_multiple if cap_multiple == "rules" else cap_multiple
+    aggs: list[pl.Expr] = [pl.len().alias("n_enterprises")]
+    for it in scheme.items:
+        ind = it.indicator
+        num, den = _num(frame, ind.numerator), _num(frame, ind.denominator)
+        ok = num.is_not_null() & (den > 0)
+        aggs += [
+            pl.when(ok).then(num).sum().alias(f"__num__{ind.id}"),
+            pl.when(ok).then(den).sum().alias(f"__den__{ind.id}"),
+            ok.fill_null(False).mean().alias(f"coverage__{ind.id}"),
+        ]
+    if class_column is not None:
+        aggs += [(pl.col(class_column) == k).sum().alias(f"n_{k}") for k in CLASSES]
+    parks = frame.group_by(park_column).agg(aggs)
+    values = []
+    for it in scheme.items:
+        ind = it.indicator
+        den = pl.col(f"__den__{ind.id}")
+        if park_land is not None and ind.denominator == "land_mu":
+            den = pl.col(park_column).replace_strict(
+                {k: float(v) for k, v in park_land.items()}, default=None, return_dtype=pl.Float64
+            )
+        values.append(
+            pl.when(den > 0).then(pl.col(f"__num__{ind.id}") / den).alias(f"value__{ind.id}")
+        )
+    parks = parks.with_columns(values)
+    scores = []
+    for it in scheme.items:
+        v = pl.col(f"value__{it.indicator.id}")
+        if benchmark == "mean":
+            bench: Any = v.mean()
+        else:
+            bench = _benchmark(it, scheme, {})
+        s = (v / bench * it.weight).fill_null(0.0).fill_nan(0.0)
+        if cap is not None:
+            s = pl.min_horizontal(s, pl.lit(cap * it.weight))
+        scores.append(s.alias(f"score__{it.indicator.id}"))
+    parks = parks.with_columns(scores)
+    parks = parks.with_columns(
+        pl.sum_horizontal([pl.col(f"score__{it.indicator.id}") for it in scheme.items]).alias(
+            "score"
+        )
+    )
+    parks = parks.with_columns(
+        pl.col("score").rank(method="min", descending=True).cast(pl.Int64).alias("rank")
+    )
+    keep: Sequence[str] = [
+        park_column,
+        "n_enterprises",
+        *[f"n_{k}" for k in CLASSES if class_column is not None],
+        *[f"value__{it.indicator.id}" for it in scheme.items],
+        *[f"coverage__{it.indicator.id}" for it in scheme.items],
+        *[f"score__{it.indicator.id}" for it in scheme.items],
+        "score",
+        "rank",
+    ]
+    return parks.select(keep).sort(["rank", park_column])

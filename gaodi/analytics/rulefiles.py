@@ -1,0 +1,131 @@
+"""Read the versioned rule files shipped in ``gaodi/analytics/rules/`` (the only I/O here).
+
+Rule sets are package data: ``rules/tiers/*.yaml`` (enterprise tiers, with the shared
+input contract ``rules/tiers/_fields.yaml``) and ``rules/per_mu/*.yaml`` (亩均效益
+schemes). Loaders return the frozen models of :mod:`gaodi.analytics.ruleset_model` and
+:mod:`gaodi.analytics.per_mu` so that the evaluators stay pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gaodi.analytics.per_mu import PerMuRules, per_mu_rules_from_dict
+from gaodi.analytics.ruleset_model import RuleSet, rule_set_from_dict
+from gaodi.core.errors import NotFoundError, ValidationError
+
+RULES_DIR = Path(__file__).with_name("rules")
+TIERS_DIR = RULES_DIR / "tiers"
+PER_MU_DIR = RULES_DIR / "per_mu"
+
+__all__ = [
+    "PER_MU_DIR",
+    "RULES_DIR",
+    "TIERS_DIR",
+    "list_per_mu_rules",
+    "list_rule_sets",
+    "load_field_contract",
+    "load_per_mu_rules",
+    "load_rule_set",
+    "read_yaml",
+]
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Parse one YAML mapping, with a clear error for a missing or malformed file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise NotFoundError(f"找不到规则文件 {path}。", f"Rule file not found: {path}.") from exc
+    except yaml.YAMLError as exc:
+        raise ValidationError(
+            f"规则文件 {path.name} 不是合法的 YAML：{exc}",
+            f"Rule file {path.name} is not valid YAML: {exc}",
+        ) from exc
+    if not isinstance(data, dict):
+        raise ValidationError(
+            f"规则文件 {path.name} 顶层必须是映射。", f"Rule file {path.name} must be a mapping."
+        )
+    return data
+
+
+def _resolve(name_or_path: str | Path, directory: Path) -> Path:
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml") and (p.is_absolute() or p.exists()):
+        return p
+    candidate = directory / f"{p.name.removesuffix('.yaml')}.yaml"
+    if candidate.exists():
+        return candidate
+    known = ", ".join(_names(directory))
+    raise NotFoundError(
+        f"找不到规则集“{name_or_path}”（可用：{known}）。",
+        f"No rule set '{name_or_path}' (available: {known}).",
+    )
+
+
+def _names(directory: Path) -> list[str]:
+    return sorted(p.stem for p in directory.glob("*.yaml") if not p.name.startswith("_"))
+
+
+def load_field_contract() -> dict[str, Any]:
+    """The shared input contract for tier rule sets (field -> kind, unit, labels)."""
+    return dict(read_yaml(TIERS_DIR / "_fields.yaml")["fields"])
+
+
+def list_rule_sets() -> list[str]:
+    """Names of the enterprise-tier rule sets shipped with Gaodi."""
+    return _names(TIERS_DIR)
+
+
+def load_rule_set(name_or_path: str | Path) -> RuleSet:
+    """Load a tier rule set by name (``"innovative_sme"``) or by path to a YAML file."""
+    return _load_rule_set(str(_resolve(name_or_path, TIERS_DIR)))
+
+
+@lru_cache(maxsize=32)
+def _load_rule_set(path: str) -> RuleSet:
+    return rule_set_from_dict(read_yaml(Path(path)), load_field_contract())
+
+
+def list_per_mu_rules() -> list[str]:
+    """Names of the 亩均效益 rule files shipped with Gaodi."""
+    return _names(PER_MU_DIR)
+
+
+def _merged(path: Path, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+    data = read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if str(parent) in seen:
+        raise ValidationError(
+            f"规则文件继承出现循环：{parent}。",
+            f"Rule files extend each other in a cycle: {parent}.",
+        )
+    base = _merged(_resolve(str(parent), path.parent), (*seen, str(parent)))
+    return _deep_merge(base, data)
+
+
+def _deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, Mapping) and isinstance(out.get(k), Mapping):
+            out[k] = _deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def load_per_mu_rules(name_or_path: str | Path = "default") -> PerMuRules:
+    """Load a 亩均效益 rule file (``extends:`` merges a parent file, child keys win)."""
+    return _load_per_mu(str(_resolve(name_or_path, PER_MU_DIR)))
+
+
+@lru_cache(maxsize=32)
+def _load_per_mu(path: str) -> PerMuRules:
+    return per_mu_rules_from_dict(_merged(Path(path)))

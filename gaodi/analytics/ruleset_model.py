@@ -1,0 +1,418 @@
+"""Typed, frozen model of an eligibility rule set and its validation from plain data.
+
+:func:`rule_set_from_dict` turns the mapping read from a YAML rule file (see
+``gaodi/analytics/rules/tiers/*.yaml`` and docs/methods/tiers.md) into a :class:`RuleSet`.
+It does no I/O; :mod:`gaodi.analytics.rulefiles` reads the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from gaodi.core.errors import ValidationError
+
+OPS = (">=", "<=", ">", "<", "==", "in", "between")
+DERIVED_OPS = ("ratio", "min", "max", "sum", "mean")
+MODES = ("all", "any", "at_least")
+KINDS = ("number", "bool", "text")
+
+__all__ = [
+    "Condition",
+    "Criterion",
+    "Derived",
+    "FieldSpec",
+    "Group",
+    "Node",
+    "PointsItem",
+    "PointsRow",
+    "RuleSet",
+    "ScoreGroup",
+    "Source",
+    "rule_set_from_dict",
+]
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    urls: tuple[str, ...] = ()
+    status: str = "confirmed"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One input field of the enterprise record (the input contract)."""
+
+    name: str
+    kind: str = "number"
+    unit: str = ""
+    label_zh: str = ""
+    label_en: str = ""
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A metric computed from fields: ``op`` over ``of`` (ratio = of[0] / of[1])."""
+
+    name: str
+    op: str
+    of: tuple[str | float, ...]
+    unit: str = ""
+    label_zh: str = ""
+    label_en: str = ""
+
+
+@dataclass(frozen=True)
+class Condition:
+    metric: str
+    op: str
+    threshold: Any
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    label_zh: str
+    label_en: str
+    metric: str
+    op: str
+    threshold: Any
+    source: str
+    unit: str = ""
+    uncertain: bool = False
+    selector: bool = False
+    note: str = ""
+
+    @property
+    def condition(self) -> Condition:
+        return Condition(self.metric, self.op, self.threshold)
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    label_zh: str
+    label_en: str
+    mode: Literal["all", "any", "at_least"]
+    items: tuple[Node, ...]
+    k: int = 1
+    source: str = ""
+    uncertain: bool = False
+
+
+Node = Criterion | Group
+
+
+@dataclass(frozen=True)
+class PointsRow:
+    """A row of a points table; it matches when ANY of its conditions holds."""
+
+    conditions: tuple[Condition, ...]
+    points: float
+
+
+@dataclass(frozen=True)
+class PointsItem:
+    id: str
+    label_zh: str
+    label_en: str
+    group: str
+    max_points: float
+    rows: tuple[PointsRow, ...]
+    otherwise: float
+    source: str
+    uncertain: bool = False
+
+
+@dataclass(frozen=True)
+class ScoreGroup:
+    id: str
+    label_zh: str
+    label_en: str
+    max_points: float
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    id: str
+    version: str
+    name_zh: str
+    name_en: str
+    root: Group
+    sources: Mapping[str, Source]
+    fields: Mapping[str, FieldSpec]
+    derived: tuple[Derived, ...] = ()
+    points: tuple[PointsItem, ...] = ()
+    score_groups: tuple[ScoreGroup, ...] = ()
+    status: str = "confirmed"
+    document: str = ""
+    effective_from: date | None = None
+    effective_to: date | None = None
+    near_margin: float = 0.2
+    max_missed: int = 1
+    notes: tuple[str, ...] = ()
+    criteria: tuple[Criterion, ...] = field(default=(), compare=False)
+    derived_by_name: Mapping[str, Derived] = field(default_factory=dict, compare=False)
+
+
+def _err(where: str, zh: str, en: str) -> ValidationError:
+    return ValidationError(f"规则集 {where}：{zh}", f"Rule set {where}: {en}")
+
+
+def _str(d: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
+    v = d.get(key, default)
+    if v is None:
+        raise _err(where, f"缺少字段“{key}”。", f"missing key '{key}'.")
+    return str(v)
+
+
+def _date(v: Any, where: str) -> date | None:
+    if v is None or isinstance(v, date):
+        return v
+    try:
+        return date.fromisoformat(str(v))
+    except ValueError as exc:
+        raise _err(where, f"日期“{v}”格式错误。", f"bad date '{v}'.") from exc
+
+
+def _threshold(op: str, t: Any, where: str) -> Any:
+    if op not in OPS:
+        raise _err(where, f"未知运算符“{op}”。", f"unknown operator '{op}'.")
+    if op == "in":
+        if not isinstance(t, list | tuple):
+            raise _err(where, "in 的阈值必须是列表。", "'in' needs a list threshold.")
+        return tuple(t)
+    if op == "between":
+        if not (isinstance(t, list | tuple) and len(t) == 2) or t[0] > t[1]:
+            raise _err(where, "between 的阈值必须是 [下限, 上限]。", "'between' needs [low, high].")
+        return (t[0], t[1])
+    if op != "==" and (isinstance(t, bool) or not isinstance(t, int | float)):
+        raise _err(where, f"{op} 的阈值必须是数值。", f"'{op}' needs a numeric threshold.")
+    return t
+
+
+class _Parser:
+    def __init__(self, data: Mapping[str, Any], fields: Mapping[str, Any] | None) -> None:
+        self.data = data
+        self.id = _str(data, "id", "?")
+        self.sources = {
+            sid: Source(
+                id=sid,
+                title=_str(s, "title", f"{self.id}.sources.{sid}"),
+                urls=tuple(s.get("urls", ()) or ()),
+                status=str(s.get("status", "confirmed")),
+                note=str(s.get("note", "")),
+            )
+            for sid, s in (data.get("sources") or {}).items()
+        }
+        if not self.sources:
+            raise _err(self.id, "至少需要一个来源。", "at least one source is required.")
+        raw_fields = {**(fields or {}), **(data.get("fields") or {})}
+        self.fields = {
+            name: FieldSpec(
+                name=name,
+                kind=str((spec or {}).get("kind", "number")),
+                unit=str((spec or {}).get("unit", "")),
+                label_zh=str((spec or {}).get("label_zh", "")),
+                label_en=str((spec or {}).get("label_en", "")),
+            )
+            for name, spec in raw_fields.items()
+        }
+        for f in self.fields.values():
+            if f.kind not in KINDS:
+                raise _err(self.id, f"字段 {f.name} 类型无效。", f"field {f.name}: bad kind.")
+        self.derived: dict[str, Derived] = {}
+        for name, spec in (data.get("derived") or {}).items():
+            d = Derived(
+                name=name,
+                op=_str(spec, "op", f"{self.id}.derived.{name}"),
+                of=tuple(f if isinstance(f, int | float) else str(f) for f in spec.get("of", ())),
+                unit=str(spec.get("unit", "")),
+                label_zh=str(spec.get("label_zh", "")),
+                label_en=str(spec.get("label_en", "")),
+            )
+            if d.op not in DERIVED_OPS or not d.of or (d.op == "ratio" and len(d.of) != 2):
+                raise _err(self.id, f"派生指标 {name} 定义无效。", f"derived {name} is invalid.")
+            for f in d.of:
+                if isinstance(f, bool):
+                    raise _err(self.id, f"派生指标 {name} 含布尔常数。", f"derived {name}: bool.")
+                if not isinstance(f, int | float):
+                    self._check_metric(f, f"derived.{name}", allow_score=False)
+            self.derived[name] = d
+        self.score_groups = tuple(
+            ScoreGroup(
+                id=_str(g, "id", f"{self.id}.score_groups"),
+                label_zh=str(g.get("label_zh", "")),
+                label_en=str(g.get("label_en", "")),
+                max_points=float(g.get("max", 0)),
+            )
+            for g in data.get("score_groups") or ()
+        )
+        self.points = tuple(self._points(p) for p in data.get("points") or ())
+        self.criteria: list[Criterion] = []
+        self.ids: set[str] = set()
+
+    def _check_metric(self, name: str, where: str, allow_score: bool = True) -> None:
+        if name in self.fields or name in self.derived:
+            return
+        groups = {g.id for g in getattr(self, "score_groups", ())}
+        is_score = name == "score" or (name.startswith("score.") and name[6:] in groups)
+        if allow_score and getattr(self, "points", ()) and is_score:
+            return
+        raise _err(
+            f"{self.id}.{where}",
+            f"指标“{name}”既不是输入字段也不是派生指标或得分。",
+            f"metric '{name}' is neither a declared field, a derived metric nor a score.",
+        )
+
+    def _source(self, sid: Any, where: str) -> str:
+        if sid is None or str(sid) not in self.sources:
+            raise _err(f"{self.id}.{where}", f"来源“{sid}”未定义。", f"undefined source '{sid}'.")
+        return str(sid)
+
+    def _condition(self, c: Mapping[str, Any], where: str) -> Condition:
+        metric = _str(c, "metric", where)
+        self._check_metric(metric, where)
+        op = _str(c, "op", where)
+        return Condition(metric, op, _threshold(op, c.get("threshold"), f"{self.id}.{where}"))
+
+    def _points(self, p: Mapping[str, Any]) -> PointsItem:
+        pid = _str(p, "id", f"{self.id}.points")
+        where = f"points.{pid}"
+        group = _str(p, "group", where)
+        if group not in {g.id for g in self.score_groups}:
+            raise _err(self.id, f"{where} 的分组未定义。", f"{where}: undefined score group.")
+        rows = []
+        for i, row in enumerate(p.get("table") or ()):
+            conds = row.get("any") or [row]
+            rows.append(
+                PointsRow(
+                    conditions=tuple(self._condition(c, f"{where}[{i}]") for c in conds),
+                    points=float(row["points"]),
+                )
+            )
+        if not rows:
+            raise _err(self.id, f"{where} 没有计分行。", f"{where}: empty table.")
+        return PointsItem(
+            id=pid,
+            label_zh=str(p.get("label_zh", "")),
+            label_en=str(p.get("label_en", "")),
+            group=group,
+            max_points=float(p.get("max", max(r.points for r in rows))),
+            rows=tuple(rows),
+            otherwise=float(p.get("otherwise", 0)),
+            source=self._source(p.get("source"), where),
+            uncertain=bool(p.get("uncertain", False)),
+        )
+
+    def node(self, n: Mapping[str, Any], where: str) -> Node:
+        nid = _str(n, "id", where)
+        if nid in self.ids:
+            raise _err(self.id, f"编号“{nid}”重复。", f"duplicate id '{nid}'.")
+        self.ids.add(nid)
+        if "items" in n:
+            mode = _str(n, "mode", nid, "all")
+            items = tuple(self.node(c, f"{where}.{nid}") for c in n["items"] or ())
+            k = int(n.get("k", 1))
+            if mode not in MODES or not items or (mode == "at_least" and not 1 <= k <= len(items)):
+                raise _err(self.id, f"分组 {nid} 定义无效。", f"group {nid} is invalid.")
+            return Group(
+                id=nid,
+                label_zh=str(n.get("label_zh", "")),
+                label_en=str(n.get("label_en", "")),
+                mode=mode,  # type: ignore[arg-type]
+                items=items,
+                k=k,
+                source=self._source(n["source"], nid) if n.get("source") else "",
+                uncertain=bool(n.get("uncertain", False)),
+            )
+        cond = self._condition(n, nid)
+        unit = n.get("unit")
+        if unit is None:
+            spec = self.fields.get(cond.metric) or self.derived.get(cond.metric)
+            unit = (
+                spec.unit if spec is not None else ("分" if cond.metric.startswith("score") else "")
+            )
+        c = Criterion(
+            id=nid,
+            label_zh=_str(n, "label_zh", nid, ""),
+            label_en=_str(n, "label_en", nid, ""),
+            metric=cond.metric,
+            op=cond.op,
+            threshold=cond.threshold,
+            source=self._source(n.get("source"), nid),
+            unit=str(unit),
+            uncertain=bool(n.get("uncertain", False)),
+            selector=bool(n.get("selector", False)),
+            note=str(n.get("note", "")),
+        )
+        self.criteria.append(c)
+        return c
+
+
+def rule_set_from_dict(data: Mapping[str, Any], fields: Mapping[str, Any] | None = None) -> RuleSet:
+    """Validate a rule set given as plain data and build its frozen model.
+
+    Parameters
+    ----------
+    data : mapping
+        The parsed YAML (keys documented in docs/methods/tiers.md).
+    fields : mapping, optional
+        A shared input contract (field name -> {kind, unit, label_zh, label_en}); the rule
+        set's own ``fields`` extend or override it.
+
+    Returns
+    -------
+    RuleSet
+
+    Raises
+    ------
+    ValidationError
+        Unknown operators, metrics, sources or groups, duplicate ids, bad thresholds.
+
+    Examples
+    --------
+    >>> rs = rule_set_from_dict({"id": "d", "version": "1", "name_zh": "示例",
+    ...     "name_en": "Demo", "sources": {"s": {"title": "t"}}, "fields": {"x": {}},
+    ...     "rule": {"id": "r", "mode": "any", "items": [
+    ...         {"id": "a", "metric": "x", "op": ">=", "threshold": 1, "source": "s"},
+    ...         {"id": "b", "metric": "x", "op": "between", "threshold": [-2, -1],
+    ...          "source": "s"}]}})
+    >>> [c.id for c in rs.criteria], rs.root.mode
+    (['a', 'b'], 'any')
+    """
+    p = _Parser(data, fields)
+    rule = data.get("rule")
+    if not isinstance(rule, Mapping) or "items" not in rule:
+        raise _err(p.id, "缺少规则树“rule”（一个分组）。", "missing 'rule' (a group).")
+    root = p.node(rule, "rule")
+    assert isinstance(root, Group)
+    margin = float(data.get("near_margin", 0.2))
+    if margin < 0:
+        raise _err(p.id, "near_margin 不能为负。", "near_margin must be >= 0.")
+    return RuleSet(
+        id=p.id,
+        version=_str(data, "version", p.id),
+        name_zh=_str(data, "name_zh", p.id),
+        name_en=_str(data, "name_en", p.id),
+        root=root,
+        sources=p.sources,
+        fields=p.fields,
+        derived=tuple(p.derived.values()),
+        points=p.points,
+        score_groups=p.score_groups,
+        status=str(data.get("status", "confirmed")),
+        document=str(data.get("document", "")),
+        effective_from=_date(data.get("effective_from"), p.id),
+        effective_to=_date(data.get("effective_to"), p.id),
+        near_margin=margin,
+        max_missed=int(data.get("max_missed", 1)),
+        notes=tuple(str(n) for n in data.get("notes") or ()),
+        criteria=tuple(p.criteria),
+        derived_by_name=dict(p.derived),
+    )
