@@ -1,0 +1,409 @@
+"""Chinese and Arabic numerals, magnitude words (万/亿/万亿) and units, as written in plans.
+
+A plan writes "2500亿元", "1.5万亿元", "三千亿", "1—2个", "百分之三十", "30%", "5个千亿级园区".
+This module reads such quantities and keeps the unit *as written*: the magnitude word stays in
+the unit ("2500亿元" is 2500 in the unit "亿元"), so a target reads back exactly as the plan says
+it. :func:`to_base` converts to the base unit when a computation needs it.
+
+Pure Chinese numerals ("三千", "二十二", "一百零五") are converted by ``cn2an``; this module
+only splits the trailing magnitude word (万, 亿, 万亿) off first, because ``cn2an`` turns
+"三千亿" into 300000000000 and would lose the unit as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+from gaodi.core.errors import ValidationError
+
+# Full-width forms that plans mix with ASCII; one character each, so offsets are preserved.
+_WIDTH = str.maketrans(
+    "０１２３４５６７８９％．＋／：（）～ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"
+    "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
+    "0123456789%.+/:()~ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+)
+
+CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_NUM_CHARS = CN_DIGITS + "十百千万亿"
+
+# Units as plans write them, longest first so "个百分点" wins over "个", "千瓦时" over "千瓦".
+COUNT_UNITS: tuple[str, ...] = (
+    "个",
+    "家",
+    "项",
+    "户",
+    "座",
+    "条",
+    "名",
+    "人",
+    "台",
+    "套",
+    "辆",
+    "件",
+    "所",
+    "款",
+    "只",
+    "艘",
+    "架",
+    "部",
+    "支",
+    "处",
+    "栋",
+    "间",
+    "张",
+    "株",
+    "头",
+)
+MEASURE_UNITS: tuple[str, ...] = (
+    "个百分点",
+    "百分点",
+    "人次",
+    "美元",
+    "元",
+    "吨标准煤",
+    "吨",
+    "千瓦时",
+    "千瓦",
+    "兆瓦",
+    "吉瓦",
+    "瓦",
+    "平方公里",
+    "平方米",
+    "立方米",
+    "公顷",
+    "亩",
+    "公里",
+    "千米",
+    "倍",
+    "标箱",
+    "GW",
+    "MW",
+    "kW",
+    "TEU",
+)
+_PER_UNITS = ("万人", "人", "万元", "元", "亩", "年", "吨", "户", "平方米", "公顷", "千瓦时")
+
+_ALL_UNITS = sorted(MEASURE_UNITS + COUNT_UNITS, key=len, reverse=True)
+_MULTIPLIERS_ARABIC = ("万亿", "千亿", "百亿", "十亿", "千万", "百万", "十万", "亿", "万")
+_MULTIPLIER_VALUE = {
+    "万亿": 1e12,
+    "千亿": 1e11,
+    "百亿": 1e10,
+    "十亿": 1e9,
+    "亿": 1e8,
+    "千万": 1e7,
+    "百万": 1e6,
+    "十万": 1e5,
+    "万": 1e4,
+    "千": 1e3,
+    "": 1.0,
+}
+_RANGE_SEPARATORS = "—–-~～至到"
+_APPROX = ("多", "余")
+
+_NUMBER_START = re.compile(r"\d|[零〇一二两三四五六七八九十百千]")
+_ARABIC = re.compile(r"\d+(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?")
+_CHINESE = re.compile(
+    r"[零〇一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?"
+)
+
+
+def normalize_width(text: str) -> str:
+    """Map full-width digits, letters and ``％．＋／：（）～`` to ASCII, keeping the length.
+
+    >>> normalize_width("２５００亿元，增长３０％")
+    '2500亿元，增长30%'
+    """
+    return text.translate(_WIDTH)
+
+
+def chinese_to_number(numeral: str) -> float:
+    """Value of a Chinese numeral such as "三千", "二十二", "一万五千", "百", "一点五".
+
+    >>> chinese_to_number("三千"), chinese_to_number("二十二"), chinese_to_number("百")
+    (3000.0, 22.0, 100.0)
+    """
+    s = numeral.replace("两", "二")
+    if s and s[0] in "十百千万亿":
+        s = "一" + s if s[0] != "十" else s
+    try:
+        return float(cn2an.cn2an(s, "normal"))
+    except (ValueError, KeyError) as exc:
+        raise ValidationError(
+            f"无法识别的中文数字：{numeral}", f"Not a Chinese numeral: {numeral}"
+        ) from exc
+
+
+def _split_chinese_multiplier(numeral: str) -> tuple[str, str]:
+    """Split "三千亿" into ("三千", "亿"); "一万五千" has no trailing magnitude word."""
+    m = re.search(r"(万亿|亿|万)+$", numeral)
+    if m is None or m.start() == 0:
+        return numeral, ""
+    return numeral[: m.start()], numeral[m.start() :]
+
+
+def parse_number(text: str) -> float:
+    """Value of a number with its magnitude word: "2500", "1.5万亿", "三千亿", "1,200".
+
+    >>> parse_number("1.5万亿")
+    1500000000000.0
+    >>> parse_number("三千亿")
+    300000000000.0
+    """
+    s = normalize_width(text.strip())
+    m = _ARABIC.match(s)
+    if m:
+        rest = s[m.end() :]
+        mult = next((w for w in _MULTIPLIERS_ARABIC if rest == w), "" if not rest else None)
+        if mult is None:
+            raise ValidationError(f"无法识别的数字：{text}", f"Not a number: {text}")
+        return float(m.group().replace(",", "")) * _MULTIPLIER_VALUE[mult]
+    m = _CHINESE.fullmatch(s)
+    if m:
+        numeral, mult = _split_chinese_multiplier(s)
+        return chinese_to_number(numeral) * _MULTIPLIER_VALUE.get(mult, 1e12)
+    raise ValidationError(f"无法识别的数字：{text}", f"Not a number: {text}")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantity found in a text, with its span.
+
+    ``value``/``value_max`` are in ``unit`` *as written* ("2500亿元" gives 2500 and "亿元");
+    ``kind`` is "count" (个, 家 …), "measure" (元, 吨 …), "percent", "scale" (a scale label
+    such as "千亿级", not a quantity of anything) or "bare" (no unit).
+    """
+
+    value: float
+    value_max: float | None
+    unit: str | None
+    start: int
+    end: int
+    raw: str
+    kind: str
+    multiplier: str = ""
+    approx: str = ""
+    chinese: bool = False
+
+    @property
+    def base_unit(self) -> str | None:
+        """The unit without its magnitude word ("亿元" -> "元")."""
+        if self.unit is None:
+            return None
+        return self.unit[len(self.multiplier) :] or None
+
+
+def _read_number(s: str, i: int) -> tuple[float, int, bool] | None:
+    m = _ARABIC.match(s, i)
+    if m:
+        return float(m.group().replace(",", "")), m.end(), False
+    m = _CHINESE.match(s, i)
+    if m is None:
+        return None
+    numeral, _ = _split_chinese_multiplier(m.group())
+    if not numeral:
+        return None
+    try:
+        value = chinese_to_number(numeral)
+    except ValidationError:
+        return None
+    return value, m.start() + len(numeral), True
+
+
+def _read_unit(s: str, i: int) -> tuple[str, int]:
+    for unit in _ALL_UNITS:
+        if s.startswith(unit, i):
+            j = i + len(unit)
+            if j < len(s) and s[j] == "/":
+                for per in _PER_UNITS:
+                    if s.startswith(per, j + 1):
+                        return unit + "/" + per, j + 1 + len(per)
+            return unit, j
+    return "", i
+
+
+def _quantity_at(s: str, i: int) -> Quantity | None:
+    """Read the quantity that starts at ``s[i]`` (already width-normalised), if any."""
+    first = _read_number(s, i)
+    if first is None:
+        return None
+    value, j, chinese = first
+    n = len(s)
+    value_max: float | None = None
+    # range "1—2个", "3-5个", "8~10个": a separator and a second number of the same script
+    if j < n and s[j] in _RANGE_SEPARATORS:
+        second = _read_number(s, j + 1)
+        if second is not None and second[2] == chinese and second[0] > value:
+            value_max, j = second[0], second[1]
+    approx = ""
+    if j < n and s[j] in _APPROX:
+        approx, j = s[j], j + 1
+    mult = ""
+    words = _MULTIPLIERS_ARABIC if not chinese else ("万亿", "亿", "万")
+    for w in words:
+        if s.startswith(w, j):
+            mult, j = w, j + len(w)
+            break
+    if not approx and j < n and s[j] in _APPROX:
+        approx, j = s[j], j + 1
+    if j < n and s[j] == "%":
+        return Quantity(
+            value, value_max, "%", i, j + 1, s[i : j + 1], "percent", approx=approx, chinese=chinese
+        )
+    unit, k = _read_unit(s, j)
+    if k < n and s[k] == "级":
+        return Quantity(
+            value,
+            value_max,
+            (mult + unit) or None,
+            i,
+            k + 1,
+            s[i : k + 1],
+            "scale",
+            multiplier=mult,
+            chinese=chinese,
+        )
+    if unit == "元" and chinese and not mult:
+        return None  # "三元材料", "一元化": words, not amounts of money
+    if unit:
+        base = unit.split("/")[0]
+        kind = "count" if base in COUNT_UNITS and "/" not in unit else "measure"
+        if base in ("个百分点", "百分点"):
+            kind = "percent"
+        return Quantity(
+            value,
+            value_max,
+            mult + unit,
+            i,
+            k,
+            s[i:k],
+            kind,
+            multiplier=mult,
+            approx=approx,
+            chinese=chinese,
+        )
+    if mult:
+        return Quantity(
+            value,
+            value_max,
+            mult,
+            i,
+            j,
+            s[i:j],
+            "bare",
+            multiplier=mult,
+            approx=approx,
+            chinese=chinese,
+        )
+    if chinese:
+        return None  # a Chinese numeral with no unit is a word ("一体化", "三高四新")
+    return Quantity(value, value_max, None, i, j, s[i:j], "bare", approx=approx)
+
+
+_PERCENT_CN = re.compile(
+    r"百分之([零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?|\d+(?:\.\d+)?)"
+)
+
+
+def scan_quantities(text: str) -> list[Quantity]:
+    """Every quantity in ``text`` with its span, left to right.
+
+    Numbers glued to Latin letters ("5G", "C919") are names, not quantities; a Chinese
+    numeral counts only with a unit or a magnitude word.
+
+    >>> found = scan_quantities("打造1个3000亿级园区、5个千亿级园区")
+    >>> [(q.raw, q.value, q.unit, q.kind) for q in found]  # doctest: +NORMALIZE_WHITESPACE
+    [('1个', 1.0, '个', 'count'), ('3000亿级', 3000.0, '亿', 'scale'),
+     ('5个', 5.0, '个', 'count'), ('千亿级', 1000.0, '亿', 'scale')]
+    """
+    s = normalize_width(text)
+    out: list[Quantity] = []
+    i, n = 0, len(s)
+    while i < n:
+        m = _PERCENT_CN.search(s, i)
+        d = _NUMBER_START.search(s, i)
+        if d is None and m is None:
+            break
+        if m is not None and (d is None or m.start() <= d.start()):
+            raw = m.group(1)
+            value = float(raw) if raw[0].isdigit() else chinese_to_number(raw)
+            out.append(
+                Quantity(
+                    value,
+                    None,
+                    "%",
+                    m.start(),
+                    m.end(),
+                    m.group(),
+                    "percent",
+                    chinese=not raw[0].isdigit(),
+                )
+            )
+            i = m.end()
+            continue
+        assert d is not None
+        start = d.start()
+        if s[start].isdigit() and start > 0 and (s[start - 1].isascii() and s[start - 1].isalpha()):
+            i = _ARABIC.match(s, start).end()  # type: ignore[union-attr]
+            continue
+        q = _quantity_at(s, start)
+        if q is None:
+            i = start + 1
+            while i < n and s[i] in _CN_NUM_CHARS:
+                i += 1
+            continue
+        if q.end < n and s[q.end].isascii() and s[q.end].isalpha() and q.unit is None:
+            i = q.end
+            continue
+        out.append(q)
+        i = q.end
+    return out
+
+
+def parse_quantity(text: str) -> Quantity:
+    """The quantity at the start of ``text``: "2500亿元", "1—2个", "百分之三十", "5个千亿级园区".
+
+    >>> q = parse_quantity("2500亿元")
+    >>> q.value, q.unit
+    (2500.0, '亿元')
+    """
+    found = scan_quantities(text)
+    if not found or found[0].start != len(text) - len(text.lstrip()):
+        raise ValidationError(f"找不到数量：{text}", f"No quantity at the start of: {text}")
+    return found[0]
+
+
+def scale_of(label: str) -> float:
+    """The magnitude a scale label names: "千亿级" -> 1e11, "3000亿级" -> 3e11.
+
+    >>> scale_of("千亿级"), scale_of("3000亿级")
+    (100000000000.0, 300000000000.0)
+    """
+    s = normalize_width(label.strip()).removesuffix("级").removesuffix("元")
+    try:
+        return parse_number(s)
+    except ValidationError:
+        if s in _MULTIPLIER_VALUE and s:
+            return _MULTIPLIER_VALUE[s]
+        raise
+
+
+def to_base(value: float, unit: str | None) -> tuple[float, str | None]:
+    """Express ``value`` in ``unit`` without its magnitude word: (2500, "亿元") -> (2.5e11, "元").
+
+    >>> to_base(2500, "亿元")
+    (250000000000.0, '元')
+    >>> to_base(1.5, "万家")
+    (15000.0, '家')
+    """
+    if not unit:
+        return value, unit
+    for w in _MULTIPLIERS_ARABIC:
+        if unit.startswith(w) and len(unit) > len(w):
+            return value * _MULTIPLIER_VALUE[w], unit[len(w) :]
+        if unit == w:
+            return value * _MULTIPLIER_VALUE[w], None
+    return value, unit

@@ -1,0 +1,86 @@
+"""The JSON shape of an extracted plan (the output of ``gaodi plan extract``).
+
+The keys are exactly those the issue specifies::
+
+    {"title", "actions": [{"number", "title", "text"}],
+     "targets": [{"indicator", "value", "value_max", "unit", "year", "comparator", "action",
+                  "quote"}],
+     "qualitative": [{"verb", "object", "action", "quote"}]}
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Number = int | float
+
+
+class ExtractedAction(BaseModel):
+    """A numbered action (行动/任务) of the plan and the text under its heading."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number: str = Field(
+        description="The action's number as an Arabic numeral, e.g. '3' for （三）."
+    )
+    title: str = Field(min_length=1, description="The heading, e.g. '实施智能制造赋能行动'.")
+    text: str = Field(description="Everything under the heading up to the next action.")
+
+
+class ExtractedTarget(BaseModel):
+    """A quantitative target: indicator, value (or range) in the unit as written, year."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    indicator: str = Field(min_length=1, description="What is measured, e.g. '新材料产业产值'.")
+    value: Number = Field(description="The value in `unit` as written: 2500 for '2500亿元'.")
+    value_max: Number | None = Field(None, description="Upper end of a range ('1—2个'), else null.")
+    unit: str | None = Field(
+        description="The unit as written: '亿元', '个', '%', '万元/人'; null if none."
+    )
+    year: int | None = Field(ge=1949, le=2100, description="Target year; null for '每年' targets.")
+    comparator: Literal[">=", "<=", "="] = Field(
+        description="'>=' 以上/超过/突破, '<=' 以内/控制在."
+    )
+    action: str | None = Field(description="Number of the action the target sits in, or null.")
+    quote: str = Field(min_length=1, description="The clause of the text that states the target.")
+
+    @model_validator(mode="after")
+    def _range(self) -> ExtractedTarget:
+        if self.value_max is not None and self.value_max < self.value:
+            raise ValueError("value_max must not be below value")
+        return self
+
+
+class ExtractedGoal(BaseModel):
+    """A qualitative goal: '培育一批智能制造标杆企业' -> verb '培育', object '智能制造标杆企业'."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    verb: str = Field(min_length=1)
+    object: str = Field(min_length=1)
+    action: str | None
+    quote: str = Field(min_length=1)
+
+
+class PlanExtraction(BaseModel):
+    """Everything ``extract_plan`` reads from a plan text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None
+    actions: list[ExtractedAction]
+    targets: list[ExtractedTarget]
+    qualitative: list[ExtractedGoal]
+
+    @model_validator(mode="after")
+    def _actions_exist(self) -> PlanExtraction:
+        numbers = {a.number for a in self.actions}
+        if len(numbers) != len(self.actions):
+            raise ValueError("action numbers must be unique")
+        for item in [*self.targets, *self.qualitative]:
+            if item.action is not None and item.action not in numbers:
+                raise ValueError(f"unknown action {item.action!r}")
+        return self

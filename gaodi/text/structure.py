@@ -1,0 +1,315 @@
+"""The numbered structure of a plan text: headings, sections, actions, title and period.
+
+Chinese official documents number their levels in the order set by GB/T 9704-2012
+(党政机关公文格式) §7.3.3: "一、", "（一）", "1.", "（1）". Plans add chapters ("第一章",
+"第一节"), bare numbers on a line of their own ("1 实施智能制造赋能行动", as in the Changsha
+press release), "1、" and "第一，". A heading is accepted only where a sequence starts (its
+number is 1) or continues (its number follows its sibling's), so a stray "三、" in running text
+is not a heading. Nesting follows the canonical rank of each style, not the order in which the
+styles appear; a higher-ranked heading closes every open lower-ranked section.
+
+Which headings are *actions*: walking down from the top, sections whose title marks a
+non-action part (总体要求, 发展目标, 保障措施, 发展基础 …) are skipped with everything under
+them; containers (第X章, 重点任务, 主要任务 …) are entered; the first other heading met on each
+path is an action and everything under it is its text. When the top level holds several
+independent sequences (a news article with the plan's actions and then an interview's
+"一、…六、"), only the sequence whose titles name actions (行动, 工程, 任务 …) is used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from gaodi.text.numerals import chinese_to_number
+
+_CN = "一二三四五六七八九十"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+# (style, rank, pattern); the label is group 1, the rest of the line follows the match.
+_STYLES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
+    ("chapter", 0, re.compile(rf"第([{_CN}百]+)(?:章|篇|部分)[\s:：]*")),
+    ("section", 1, re.compile(rf"第([{_CN}百]+)节[\s:：]*")),
+    ("cn_dun", 2, re.compile(rf"([{_CN}]+)[、.．]\s*")),
+    ("cn_paren", 3, re.compile(rf"[（(]([{_CN}]+)[）)]\s*")),
+    ("cn_ordinal", 3.5, re.compile(rf"第([{_CN}]+)[，,、：:]\s*")),
+    ("ar_dot", 4, re.compile(r"(\d{1,2})(?:[.．](?!\d)|、)\s*")),
+    ("ar_space", 4, re.compile(r"(\d{1,2})[ \t\u3000]+(?=[^\d\s])")),
+    ("ar_paren", 5, re.compile(r"[（(](\d{1,2})[）)]\s*")),
+    ("circled", 6, re.compile(rf"([{_CIRCLED}])\s*")),
+)
+# styles that may start in mid-line after "。" and white space (flattened web pages)
+_INLINE_STYLES = {"cn_dun", "cn_paren", "ar_dot", "ar_paren"}
+
+NON_ACTION = re.compile(
+    r"总体要求|指导思想|基本原则|工作原则|发展目标|主要目标|总体目标|工作目标|目标任务|具体目标|"
+    r"预期目标|发展定位|总体思路|战略定位|保障措施|保障机制|组织实施|组织保障|组织领导|加强领导|"
+    r"政策措施|支持政策|发展基础|发展现状|发展形势|发展成就|面临形势|形势分析|现实基础|重要意义|"
+    r"基本情况|适用范围|附则|编制依据|规划背景|发展环境|机遇与挑战|时间安排|实施步骤|进度安排|"
+    r"工作流程|目标路径|取得成效|主要成就|工作回顾|执行情况|监测评估|考核评估"
+)
+GOAL_SECTION = re.compile(r"目标")
+BASELINE_SECTION = re.compile(
+    r"发展基础|发展现状|发展形势|发展成就|基本情况|现实基础|取得成效|主要成就|发展环境|工作回顾|"
+    r"执行情况|面临形势|形势分析"
+)
+CONTAINER = re.compile(
+    r"^(?:重点任务|主要任务|重点工作|主要举措|重点举措|重点行动|重点工程|主要内容|工作任务|任务措施|"
+    r"主要措施|具体措施|重点领域|重点方向|主要工作|重点项目|行动内容|任务举措)$"
+)
+ACTIONISH = re.compile(r"行动|工程|任务|计划|专项|举措|攻坚")
+
+_PLAN_SUFFIX = (
+    r"(?:行动计划|行动方案|实施方案|工作方案|实施意见|指导意见|意见|规划|计划|方案|纲要|办法|措施)"
+)
+_PERIOD = r"(?:[（(]\s*\d{4}\s*[—–\-~～至到]+\s*\d{4}\s*年?\s*[）)])"
+_TITLE_LINE = re.compile(rf"^[^。；;，,:：]{{4,80}}{_PLAN_SUFFIX}{_PERIOD}?$")
+_QUOTED_TITLE = re.compile(rf"《([^《》]{{4,80}}?{_PLAN_SUFFIX}{_PERIOD}?)》")
+_PERIOD_RE = re.compile(r"[（(]\s*(\d{4})\s*年?\s*[—–\-~～至到]+\s*(\d{4})\s*年?\s*[）)]")
+_FIVE_YEAR = {"十四五": (2021, 2025), "十五五": (2026, 2030), "十三五": (2016, 2020)}
+_DATE_LINE = re.compile(r"^[（(]?\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*[）)]?$")
+
+
+@dataclass
+class Section:
+    """One numbered heading and the text it governs, ``[start, end)`` in the text."""
+
+    style: str
+    rank: float
+    ordinal: int
+    label: str
+    title: str
+    start: int
+    body_start: int
+    end: int = -1
+    parent: Section | None = field(default=None, repr=False)
+    children: list[Section] = field(default_factory=list, repr=False)
+    number: str | None = None  # set when the section is an action
+
+    @property
+    def is_goal(self) -> bool:
+        return bool(GOAL_SECTION.search(self.title)) and bool(NON_ACTION.search(self.title))
+
+    @property
+    def is_baseline(self) -> bool:
+        return bool(BASELINE_SECTION.search(self.title))
+
+    def ancestors(self) -> Iterator[Section]:
+        node: Section | None = self
+        while node is not None:
+            yield node
+            node = node.parent
+
+
+@dataclass
+class Outline:
+    """All headings of a text as a tree, and the subset that are actions."""
+
+    text: str
+    roots: list[Section]
+    sections: list[Section]
+    actions: list[Section]
+
+    def innermost(self, pos: int) -> Section | None:
+        """The deepest section whose span holds ``pos``."""
+        best: Section | None = None
+        for s in self.sections:
+            if s.start <= pos < s.end and (best is None or s.start >= best.start):
+                best = s
+        return best
+
+    def action_at(self, pos: int) -> Section | None:
+        for a in self.actions:
+            if a.start <= pos < a.end:
+                return a
+        return None
+
+
+def _ordinal(label: str) -> int:
+    if label.isdigit():
+        return int(label)
+    if label in _CIRCLED:
+        return _CIRCLED.index(label) + 1
+    return int(chinese_to_number(label))
+
+
+def _heading_title(text: str, pos: int, line_end: int) -> tuple[str, int]:
+    """Title of a heading whose label ends at ``pos``, and where its body starts."""
+    rest = text[pos:line_end]
+    stop = rest.find("。")
+    if 0 < stop <= 60:
+        return rest[:stop].strip(), pos + stop + 1
+    stripped = rest.strip()
+    if len(stripped) <= 60:
+        return stripped.rstrip("：:；;，,"), line_end
+    cut = re.search(r"[：:；;，,]", rest)
+    if cut and 0 < cut.start() <= 60:
+        return rest[: cut.start()].strip(), pos + cut.start() + 1
+    return rest[:60].strip(), pos + 60
+
+
+def _candidates(text: str) -> Iterator[tuple[int, str, float, str, int]]:
+    """(start, style, rank, label, label_end) for every place a heading could begin."""
+    pos = 0
+    for line in text.split("\n"):
+        stripped = len(line) - len(line.lstrip(" \t\u3000"))
+        starts = [(pos + stripped, False)]
+        for m in re.finditer(r"。[ \t\u3000]+", line):
+            starts.append((pos + m.end(), True))
+        for start, inline in starts:
+            for style, rank, pattern in _STYLES:
+                if inline and style not in _INLINE_STYLES:
+                    continue
+                m = pattern.match(text, start)
+                if m is None or m.end() >= pos + len(line) + (0 if style != "ar_space" else 1):
+                    continue
+                if style == "ar_space":
+                    body = text[m.end() : pos + len(line)]
+                    if len(body) > 40 or re.search(r"[。；;，,]", body):
+                        continue
+                yield start, style, rank, m.group(1), m.end()
+                break
+        pos += len(line) + 1
+
+
+def parse_outline(text: str) -> Outline:
+    """Headings of ``text`` as a tree, and which of them are the plan's actions.
+
+    >>> o = parse_outline("一、总体要求\\n（一）发展目标。到2025年……\\n二、重点任务\\n"
+    ...                   "（一）强链行动\\n1.打造集群。\\n（二）强基行动\\n")
+    >>> [(a.number, a.title) for a in o.actions]
+    [('1', '强链行动'), ('2', '强基行动')]
+    """
+    stack: list[Section] = []
+    roots: list[Section] = []
+    sections: list[Section] = []
+    line_ends = [m.start() for m in re.finditer("\n", text)] + [len(text)]
+
+    def line_end(p: int) -> int:
+        for e in line_ends:
+            if e >= p:
+                return e
+        return len(text)
+
+    for start, style, rank, label, label_end in _candidates(text):
+        try:
+            n = _ordinal(label)
+        except Exception:
+            continue
+        sibling = next((s for s in stack if s.rank == rank), None)
+        if n != 1 and not (
+            sibling is not None and sibling.style == style and sibling.ordinal == n - 1
+        ):
+            continue
+        while stack and stack[-1].rank >= rank:
+            stack.pop().end = start
+        title, body_start = _heading_title(text, label_end, line_end(label_end))
+        node = Section(
+            style, rank, n, label, title, start, body_start, parent=stack[-1] if stack else None
+        )
+        (stack[-1].children if stack else roots).append(node)
+        sections.append(node)
+        stack.append(node)
+    for s in stack:
+        s.end = len(text)
+    for s in sections:
+        if s.end < 0:
+            s.end = len(text)
+    actions = _select_actions(_main_sequence(roots))
+    _number_actions(actions)
+    return Outline(text, roots, sections, actions)
+
+
+def _sequences(nodes: list[Section]) -> list[list[Section]]:
+    seqs: list[list[Section]] = []
+    for node in nodes:
+        if node.ordinal == 1 or not seqs or seqs[-1][-1].style != node.style:
+            seqs.append([node])
+        else:
+            seqs[-1].append(node)
+    return seqs
+
+
+def _main_sequence(roots: list[Section]) -> list[Section]:
+    seqs = _sequences(roots)
+    if len(seqs) <= 1:
+        return roots
+    return max(seqs, key=lambda q: (sum(bool(ACTIONISH.search(s.title)) for s in q), len(q)))
+
+
+def _select_actions(nodes: list[Section]) -> list[Section]:
+    out: list[Section] = []
+    for node in nodes:
+        if NON_ACTION.search(node.title):
+            continue
+        if node.style == "chapter" or CONTAINER.match(node.title):
+            out.extend(_select_actions(node.children))
+        else:
+            out.append(node)
+    return out
+
+
+def _number_actions(actions: list[Section]) -> None:
+    plain = [str(a.ordinal) for a in actions]
+    clash = len(set(plain)) < len(plain)
+    for a in actions:
+        if clash and a.parent is not None:
+            a.number = f"{a.parent.ordinal}.{a.ordinal}"
+        else:
+            a.number = str(a.ordinal)
+
+
+def find_title(text: str) -> str | None:
+    """The plan's title: a line of its own that names a plan, else the first 《…》 that does.
+
+    A title split over two lines ("关于加快……战略性" / "新兴产业……实施意见") is joined.
+
+    >>> find_title("权威解读丨长沙怎么干\\n发布《长沙市制造业三年行动计划(2021—2023年)》。")
+    '长沙市制造业三年行动计划(2021—2023年)'
+    """
+    lines = [ln.strip() for ln in text.split("\n")]
+    for i, line in enumerate(lines):
+        if not line or not _TITLE_LINE.match(line) or line.startswith("《"):
+            continue
+        if any(p.match(line) for _, _, p in _STYLES):
+            continue
+        prev = lines[i - 1] if i > 0 else ""
+        if (
+            prev.startswith("关于")
+            and not line.startswith("关于")
+            and not re.search(r"[。，,；;：:]", prev)
+        ):
+            return prev + line
+        return line
+    m = _QUOTED_TITLE.search(text)
+    return m.group(1) if m else None
+
+
+def plan_period(title: str | None) -> tuple[int, int] | None:
+    """The plan period named in a title: "(2021—2023年)" -> (2021, 2023); "十四五" -> (2021, 2025).
+
+    >>> plan_period("长沙市打造国家重要先进制造业高地三年行动计划(2021—2023年)")
+    (2021, 2023)
+    """
+    if not title:
+        return None
+    m = _PERIOD_RE.search(title)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    m = re.search(r"(\d{4})年", title)
+    if m:
+        return int(m.group(1)), int(m.group(1))
+    for key, period in _FIVE_YEAR.items():
+        if key in title:
+            return period
+    return None
+
+
+def document_year(text: str) -> int | None:
+    """The year of the first line that holds only a date ("2023年10月24日", "(2024年1月1日)")."""
+    for line in text.split("\n"):
+        m = _DATE_LINE.match(line.strip())
+        if m:
+            return int(m.group(1))
+    return None

@@ -1,0 +1,504 @@
+"""Quantitative targets and qualitative goals in a plan text.
+
+Every quantity the numeral scanner finds is a candidate; the rules below keep the ones a plan
+sets as goals and drop the rest. They are deliberately few and general (see
+docs/plan-extraction.md for the rules with examples and the measured accuracy):
+
+* not a quantity of anything: scale labels ("千亿级"), names ("500强", "5G", "1+2+N",
+  “三个一批”, 《…》), ordinals ("第20次"), numbers that qualify a noun ("超100亿元的企业");
+* a reference, not a goal: governed by 聚焦/围绕/针对/依托 …, or "在…的基础上";
+* a baseline: in a section on achievements (发展基础 …), in a sentence with a past marker
+  (截至, 目前, 去年, 预计全年, a verb + 了 …) or anchored to a year before the plan;
+* a goal needs a target context: a target year in the sentence or paragraph ("到2023年",
+  "2025年前", a year within the plan period), a goals section (发展目标, 主要目标 …), a cue
+  word (力争, 确保, 目标, 将, 每年 …), or a target year further up in the section together with
+  a target verb in the clause (达到, 突破, 培育 …).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gaodi.text.numerals import Quantity, normalize_width, scan_quantities
+from gaodi.text.structure import Outline
+
+_CLAUSE_DELIMS = frozenset("，,；;。！？!?：:\n")
+_SENTENCE_DELIMS = frozenset("。！？!?\n")
+
+_YEAR = re.compile(
+    r"(?P<pre>力争到|争取到|确保到|预计到|力争|争取|确保|到|至)?"
+    r"(?P<y>(?:19|20)\d{2})\s*年(?P<post>年底前|底前|之前|以前|前|底|末)?"
+)
+_RELATIVE_YEAR = re.compile(r"年内|全年|今年|当年|本年度")
+_REFERENCE_BEFORE_YEAR = re.compile(r"(?:较|比|与|同|相比|由|从|自|对比)\s*$")
+_TARGET_PRE = {"力争到", "争取到", "确保到", "预计到", "力争", "争取", "确保", "到", "至"}
+
+PAST_MARKERS = re.compile(
+    r"截至|截止|目前|现有|已有|去年|上年|同比|以来|预计全年|过去|十三五期间|十三五时期|"
+    r"(?:实现|达到|完成|取得|建成|形成|培育|研制|获得|引进|新增|突破|增长|增加|提高|提升|创建)了"
+)
+TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|计划")
+REFERENCE_VERBS = (
+    "聚焦",
+    "围绕",
+    "针对",
+    "依托",
+    "基于",
+    "立足",
+    "对标",
+    "涵盖",
+    "包括",
+    "涉及",
+    "拥有",
+    "现有",
+    "已有",
+    "共有",
+)
+TARGET_VERBS = (
+    "达到",
+    "达",
+    "超过",
+    "超",
+    "突破",
+    "实现",
+    "形成",
+    "培育",
+    "打造",
+    "建成",
+    "建设",
+    "新增",
+    "增长",
+    "下降",
+    "降低",
+    "提高",
+    "提升",
+    "控制在",
+    "稳定在",
+    "保持在",
+    "引进",
+    "创建",
+    "争创",
+    "认定",
+    "储备",
+    "累计",
+    "完成",
+    "力争",
+    "增加",
+    "减少",
+    "达标",
+)
+_SUBSIDY = re.compile(r"最高|最多|给予|奖励|补助|补贴|资助|一次性")
+
+_LE_BEFORE = re.compile(
+    r"(?:不超过|不高于|控制在|低于|少于|小于|压减到|压减至|降至|降低到|下降到)$"
+)
+_GE_BEFORE = re.compile(r"(?:超过|超|突破|不低于|不少于|高于|多于|大于|逾)$")
+_GE_AFTER = re.compile(r"^(?:以上|及以上|多|余)")
+_LE_AFTER = re.compile(r"^(?:以内|以下|之内|及以下)")
+_APPROX_AFTER = re.compile(r"^(?:左右|上下)")
+_COMPARATOR_VERB = re.compile(
+    r"(?:达到|达|超过|超|突破|不低于|不少于|保持在|稳定在|控制在|提高到|提升到|提高至|提升至|"
+    r"增长到|增加到|降低到|下降到|降至|不超过|不高于|低于|高于)$"
+)
+
+_TRAIL = re.compile(
+    r"(?:力争|争取|确保|努力|将|要|预计|可|约|近|逾|共|合计|总计|达到|达|超过|超|突破|实现|"
+    r"保持在|稳定在|控制在|提高到|提升到|提高至|提升至|增长到|增加到|降低到|下降到|降至|不低于|"
+    r"不少于|不超过|不高于|高于|低于|多于|少于|为|在)$"
+)
+_LEAD = re.compile(
+    r"^(?:[、\s—]+|(?:力争|争取|确保)?(?:到|至)?\d{4}年(?:年?底|末)?(?:前|之前)?|年内|全年|今年|"
+    r"其中|即|同时|此外|另外|并且|并|以及|进一步|力争|争取|确保|努力|预计|推动|推进|引导|支持|"
+    r"鼓励|带动|支撑|实现|使|让|加快|全面|基本|初步|将|要|把|全市|全省|全区|全县|我市|我省|"
+    r"本市|本省|和|及)"
+)
+_MEASURE_NOUN = re.compile(
+    r"(?:值|额|量|率|比重|比例|占比|收入|产值|规模|投资|密度|强度|生产率|数|指数|面积|能耗|利润|"
+    r"税收|水平|营收|份额|增长|下降|降低|提高|提升|增加|减少|产能|产量|总量)$"
+)
+_CONJ_BEFORE_QUANTITY = re.compile(
+    r"(?:、|和|及|与|以及)(?=\s*(?:\d|[一二两三四五六七八九十百千]+[个家项户座条名台套]|一批))"
+)
+_LEADING_QUALIFIER = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余|的)+")
+
+QUAL_VERBS = (
+    "引进培育",
+    "培育壮大",
+    "培育形成",
+    "打造形成",
+    "做大做强",
+    "培育",
+    "建设",
+    "打造",
+    "壮大",
+    "发展",
+    "创新",
+    "形成",
+    "涌现",
+    "引进",
+    "建成",
+    "创建",
+    "争创",
+    "认定",
+    "攻克",
+    "突破",
+    "实施",
+    "推出",
+    "集聚",
+    "招引",
+    "储备",
+    "提升",
+    "遴选",
+    "布局",
+    "转化",
+    "研制",
+    "开发",
+    "推广",
+    "孵化",
+    "扶持",
+    "培养",
+    "组建",
+    "建立",
+    "制定",
+    "出台",
+    "谋划",
+)
+_QUAL = re.compile(
+    "(?P<verb>" + "|".join(QUAL_VERBS) + r")(?P<q>一大批|一批|一个|一支|一座|一套|一系列|若干)"
+)
+_QUAL_NEXT = re.compile(r"、(?:一大批|一批|一个|一支|一座|一套|一系列|若干)")
+
+
+@dataclass(frozen=True)
+class FoundTarget:
+    indicator: str
+    value: float
+    value_max: float | None
+    unit: str | None
+    year: int | None
+    comparator: str
+    action: str | None
+    quote: str
+    start: int
+
+
+@dataclass(frozen=True)
+class FoundGoal:
+    verb: str
+    object: str
+    action: str | None
+    quote: str
+    start: int
+
+
+def _bounds(text: str, pos: int, delims: frozenset[str]) -> tuple[int, int]:
+    a = pos
+    while a > 0 and not _is_delim(text, a - 1, delims):
+        a -= 1
+    b = pos
+    while b < len(text) and not _is_delim(text, b, delims):
+        b += 1
+    return a, b
+
+
+def _is_delim(text: str, i: int, delims: frozenset[str]) -> bool:
+    c = text[i]
+    if c not in delims:
+        return False
+    # "1,200" and "1.5" are numbers, "2:1" a ratio
+    return not (
+        c in ",:" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+    )
+
+
+def _clean_quote(text: str, a: int, b: int) -> str:
+    quote = text[a:b].strip(" \t\u3000—-")
+    return quote
+
+
+class _Context:
+    """What the rules need to know about one text."""
+
+    def __init__(self, text: str, outline: Outline, ref_year: int | None, end_year: int | None):
+        self.text = text
+        self.norm = normalize_width(text)
+        self.outline = outline
+        self.ref_year = ref_year
+        self.end_year = end_year
+        self.years = [m for m in _YEAR.finditer(self.norm) if self._is_year_marker(m)]
+        self.relative = list(_RELATIVE_YEAR.finditer(self.norm))
+
+    def _is_year_marker(self, m: re.Match[str]) -> bool:
+        s = self.norm
+        before = s[max(0, m.start() - 4) : m.start()]
+        after = s[m.end() : m.end() + 6]
+        if re.match(r"\s*\d{1,2}月", after) or re.match(r"\s*[—–\-~～至到]", after):
+            return False  # a date, or the start of a period "2021—2023年"
+        if before.endswith(("(", "（", "—", "–", "-", "~", "～", "〔", "[")):
+            return False
+        if _REFERENCE_BEFORE_YEAR.search(before) and not m.group("pre"):
+            return False
+        return not after.startswith(("的基础上", "基础上", "以来"))
+
+    def classify_year(self, m: re.Match[str]) -> str | None:
+        """'target', 'past' or None (cannot tell)."""
+        if m.group("pre") in _TARGET_PRE or m.group("post"):
+            return "target"
+        y = int(m.group("y"))
+        if self.ref_year is not None:
+            return "target" if y >= self.ref_year else "past"
+        return None
+
+    def anchor(self, pos: int) -> tuple[str | None, int | None, str]:
+        """(kind, year, level) of the time anchor of ``pos``: level is 'near' or 'far'."""
+        s0, _ = _bounds(self.norm, pos, _SENTENCE_DELIMS)
+        l0, _ = _bounds(self.norm, pos, frozenset("\n"))
+        for lo in (s0, l0):
+            best: tuple[int, str, int | None] | None = None
+            for m in self.years:
+                if lo <= m.start() < pos and (kind := self.classify_year(m)) is not None:
+                    best = (m.start(), kind, int(m.group("y")))
+            for r in self.relative:
+                if lo <= r.start() < pos and (best is None or r.start() > best[0]):
+                    best = (r.start(), "target", self._resolve_relative(r.start()))
+            if best is not None:
+                return best[1], best[2], "near"
+        scopes = [sec.start for sec in self._sections(pos)] + [0]
+        for lo in scopes:
+            for m in reversed(self.years):
+                if lo <= m.start() < l0 and self.classify_year(m) == "target":
+                    return "target", int(m.group("y")), "far"
+        return None, None, ""
+
+    def _resolve_relative(self, pos: int) -> int | None:
+        for lo in [sec.start for sec in self._sections(pos)] + [0]:
+            for m in reversed(self.years):
+                if lo <= m.start() < pos and self.classify_year(m) == "target":
+                    return int(m.group("y"))
+        return self.ref_year
+
+    def _sections(self, pos: int) -> list:  # type: ignore[type-arg]
+        inner = self.outline.innermost(pos)
+        return list(inner.ancestors()) if inner is not None else []
+
+    def in_goal_section(self, pos: int) -> bool:
+        return any(s.is_goal for s in self._sections(pos))
+
+    def in_baseline_section(self, pos: int) -> bool:
+        return any(s.is_baseline for s in self._sections(pos))
+
+    def action_number(self, pos: int) -> str | None:
+        a = self.outline.action_at(pos)
+        return a.number if a is not None else None
+
+
+def _inside(text: str, pos: int, opening: str, closing: str, reach: int) -> bool:
+    """Whether ``pos`` lies inside a bracket pair that closes within ``reach`` characters."""
+    o = text.rfind(opening, max(0, pos - reach), pos)
+    if o < 0 or text.find(closing, o, pos) >= 0:
+        return False
+    c = text.find(closing, pos, pos + reach)
+    return c >= 0
+
+
+def _is_label(ctx: _Context, q: Quantity) -> bool:
+    s = ctx.norm
+    before = s[q.start - 1] if q.start > 0 else ""
+    after = s[q.end] if q.end < len(s) else ""
+    if q.kind == "scale" or before in "第+" or after in "+强":
+        return True
+    if q.chinese and q.value == 1 and q.kind == "count" and q.value_max is None:
+        return True  # "建设一个…", "一家": an article, a qualitative goal
+    if _inside(s, q.start, "“", "”", 14) or _inside(s, q.start, "《", "》", 80):
+        return True
+    return _inside(s, q.start, '"', '"', 14) or _inside(s, q.start, "‘", "’", 14)
+
+
+def _last_verb(left: str) -> str | None:
+    best, where = None, -1
+    for v in REFERENCE_VERBS + TARGET_VERBS:
+        i = left.rfind(v)
+        if i > where or (i == where and best is not None and len(v) > len(best)):
+            best, where = v, i
+    return best
+
+
+def _comparator(left: str, right: str, q: Quantity) -> str:
+    core = re.sub(r"(?:力争|争取|确保|努力|将|要)$", "", left.rstrip())
+    if _LE_BEFORE.search(core) or _LE_AFTER.match(right):
+        return "<="
+    if _APPROX_AFTER.match(right):
+        return "="
+    if _GE_BEFORE.search(core) or _GE_AFTER.match(right) or q.approx:
+        return ">="
+    return "="
+
+
+def _strip_indicator(left: str) -> str:
+    s = left.strip()
+    while True:
+        t = _TRAIL.sub("", s).rstrip()
+        t = _LEAD.sub("", t).lstrip()
+        if t == s:
+            return s.strip("、 ，,")
+        s = t
+
+
+def _object_after(ctx: _Context, q: Quantity, clause_end: int) -> str:
+    right = ctx.norm[q.end : clause_end]
+    m = _CONJ_BEFORE_QUANTITY.search(right)
+    obj = right[: m.start()] if m else right
+    obj = _LEADING_QUALIFIER.sub("", obj).strip()
+    obj = re.sub(r"等$", "", obj)
+    if obj.endswith("级"):
+        rest = ctx.norm[q.end + len(right[: m.start()] if m else right) : clause_end]
+        for h in re.finditer(r"级([^、，,；;。和及与\d级]+)", rest):
+            obj += h.group(1)
+            break
+    return obj
+
+
+_HEAD_NOUN = re.compile(r"(?:产能|产量|产值|规模|收入|投资|能力|总量|面积|利润|税收|增加值)+$")
+
+
+def _borrowed_head(ctx: _Context, q: Quantity, clause_end: int) -> str:
+    """The head noun a later conjunct shares: "1.5万吨废料回收、11万吨冶炼分离产能规模"."""
+    m = _HEAD_NOUN.search(ctx.norm[q.end : clause_end])
+    return m.group() if m else ""
+
+
+def find_targets(ctx: _Context) -> list[FoundTarget]:
+    """The quantitative targets of the text in ``ctx``, in text order."""
+    text, s = ctx.text, ctx.norm
+    out: list[FoundTarget] = []
+    seen: set[tuple[float, str | None, int]] = set()
+    prev_indicator: tuple[int, str] | None = None  # (sentence start, indicator)
+    last_end = 0  # end of the previous quantity: a clause "A达到2.5%、B达到65%" holds two
+    for q in scan_quantities(text):
+        previous_end, last_end = last_end, q.end
+        if _is_label(ctx, q) or ctx.in_baseline_section(q.start):
+            continue
+        c0, c1 = _bounds(s, q.start, _CLAUSE_DELIMS)
+        s0, s1 = _bounds(s, q.start, _SENTENCE_DELIMS)
+        left, right = s[max(c0, previous_end) : q.start], s[q.end : c1]
+        sentence_left = s[s0 : q.start]
+        qualifies = right.lstrip().startswith("的") or _LEADING_QUALIFIER.sub("", right).startswith(
+            "的"
+        )
+        if qualifies and not _APPROX_AFTER.match(right):
+            continue  # "超100亿元的…": the number qualifies a noun
+        if q.kind == "bare":
+            if not _COMPARATOR_VERB.search(left.rstrip()):
+                continue
+            if (
+                q.unit is None
+                and right.strip()
+                and not re.match(r"(?:以上|以下|以内|左右)\s*$", right)
+            ):
+                continue
+        if _SUBSIDY.search(left) or "基础上" in right:
+            continue
+        verb = _last_verb(left)
+        if verb in REFERENCE_VERBS:
+            continue
+        if PAST_MARKERS.search(sentence_left) or (
+            "预计" in sentence_left and not re.search(r"预计到\d{4}", sentence_left)
+        ):
+            continue
+        kind, year, level = ctx.anchor(q.start)
+        if kind == "past":
+            continue
+        strong = (kind == "target" and level == "near") or ctx.in_goal_section(q.start)
+        strong = strong or bool(TARGET_CUES.search(s[s0:s1]))
+        weak = kind == "target" and verb in TARGET_VERBS
+        if not (strong or weak):
+            continue
+        if "每年" in s[s0 : q.start] or "每年" in left:
+            year = None
+        elif year is None:
+            year = ctx.end_year
+        # "1.5万吨废料回收、11万吨…": what precedes a conjunction belongs to the previous item
+        indicator = "" if re.search(r"(?:、|和|及|与)\s*$", left) else _strip_indicator(left)
+        bare_verb = not indicator or indicator in TARGET_VERBS or indicator in QUAL_VERBS
+        obj = _object_after(ctx, q, c1) if q.kind == "count" or bare_verb else ""
+        if obj and q.kind == "count":
+            indicator = obj if obj.endswith(("数量", "数")) else obj + "数量"
+        elif obj:
+            indicator = obj + ("" if _MEASURE_NOUN.search(obj) else _borrowed_head(ctx, q, c1))
+        else:
+            if prev_indicator and prev_indicator[0] == s0:
+                if indicator.startswith("占"):
+                    subject = prev_indicator[1].split("占")[0]
+                    indicator = subject + indicator
+                elif not indicator:
+                    indicator = prev_indicator[1]
+            if indicator and q.kind == "count" and not _MEASURE_NOUN.search(indicator):
+                indicator += "数量"
+        if not indicator:
+            continue
+        prev_indicator = (s0, indicator)
+        key = (q.value, q.unit, c0)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(
+            FoundTarget(
+                indicator=_surface(text, s, indicator),
+                value=_clean_number(q.value),
+                value_max=None if q.value_max is None else _clean_number(q.value_max),
+                unit=q.unit,
+                year=year,
+                comparator=_comparator(left, right, q),
+                action=ctx.action_number(q.start),
+                quote=_clean_quote(text, c0, c1),
+                start=q.start,
+            )
+        )
+    return out
+
+
+def _surface(text: str, norm: str, phrase: str) -> str:
+    """The phrase as written in the original text (full-width forms kept)."""
+    i = norm.find(phrase)
+    return text[i : i + len(phrase)] if i >= 0 else phrase
+
+
+def _clean_number(x: float) -> float:
+    return int(x) if float(x).is_integer() else x
+
+
+def find_goals(ctx: _Context) -> list[FoundGoal]:
+    """Qualitative goals: a verb and "一批/一个/若干 …" and its object ("培育一批…")."""
+    s = ctx.norm
+    out: list[FoundGoal] = []
+    for m in _QUAL.finditer(s):
+        if ctx.in_baseline_section(m.start()) or _inside(s, m.start(), "《", "》", 80):
+            continue
+        c0, c1 = _bounds(s, m.start(), _CLAUSE_DELIMS)
+        verb = m.group("verb")
+        pos = m.end()
+        while True:
+            nxt = _QUAL_NEXT.search(s, pos, c1)
+            end = nxt.start() if nxt else c1
+            obj = s[pos:end].strip()
+            if obj:
+                out.append(
+                    FoundGoal(
+                        verb,
+                        ctx.text[pos : pos + len(obj)],
+                        ctx.action_number(m.start()),
+                        _clean_quote(ctx.text, c0, c1),
+                        m.start(),
+                    )
+                )
+            if nxt is None:
+                break
+            pos = nxt.end()
+    return out
+
+
+def make_context(
+    text: str, outline: Outline, ref_year: int | None, end_year: int | None
+) -> _Context:
+    return _Context(text, outline, ref_year, end_year)
