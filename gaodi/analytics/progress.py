@@ -142,7 +142,8 @@ def latest_revisions(observations: Iterable[ObsLike]) -> dict[int, float]:
     Raises
     ------
     DataError
-        Two different values for the same period and revision, or a non-finite value.
+        Two different values for a period at its latest revision (conflicts in superseded
+        revisions do not matter), or a non-finite value.
 
     Examples
     --------
@@ -150,7 +151,7 @@ def latest_revisions(observations: Iterable[ObsLike]) -> dict[int, float]:
     >>> {format_month(m): v for m, v in s.items()}
     {'2023-05': 40.0, '2023-06': 50.0}
     """
-    best: dict[int, tuple[int, float, str]] = {}
+    best: dict[int, tuple[int, float, str | None]] = {}  # revision, value, conflicting period
     for row in observations:
         obs = row if isinstance(row, Observation) else Observation(*row)
         value = float(obs.value)
@@ -163,12 +164,15 @@ def latest_revisions(observations: Iterable[ObsLike]) -> dict[int, float]:
         month = parse_period(obs.period).last_month
         seen = best.get(month)
         if seen is None or obs.revision > seen[0]:
-            best[month] = (obs.revision, value, obs.period)
-        elif obs.revision == seen[0] and (value != seen[1] or obs.period != seen[2]):
+            best[month] = (obs.revision, value, None)
+        elif obs.revision == seen[0] and value != seen[1]:
+            best[month] = (seen[0], seen[1], obs.period)
+    for revision, _, period in best.values():
+        if period is not None:
             raise DataError(
-                f"期间 {obs.period} 第 {obs.revision} 版有两个不同的数值。",
-                f"Period {obs.period} has two different values at revision {obs.revision}.",
-                period=obs.period,
+                f"期间 {period} 的最新版（第 {revision} 版）有两个不同的数值。",
+                f"Period {period} has two different values at its latest revision {revision}.",
+                period=period,
             )
     return {m: best[m][1] for m in sorted(best)}
 
@@ -548,8 +552,8 @@ def evaluate_target(
        compared with 6/12 even when the board is as of July; ``stale`` says so) and at the
        evaluation month otherwise.
     5. A level or count target without a baseline takes as baseline the last observation
-       before the window (``baseline_inferred``) if the target improves on it; otherwise it
-       is judged directly (``E = 1``).
+       before the window and not after the evaluation month (``baseline_inferred``) if the
+       target improves on it; otherwise it is judged directly (``E = 1``).
     6. ``c``, ``E`` and ``r`` from :func:`completion_ratio`, :func:`expected_completion` and
        :func:`schedule_ratio`; status from :func:`traffic_light` (``r`` undefined: green if
        ``c ≥ 0``). Expected value ``B + E·(T − B)`` (``E·T`` for totals, ``T`` when direct);
@@ -571,9 +575,8 @@ def evaluate_target(
     series = latest_revisions(observations)
     sign = 1.0 if target.direction == "higher" else -1.0
     first = parse_period(target.start).first_month
-    eval_month = format_month(
-        min(parse_period(as_of).last_month, parse_period(target.end).last_month)
-    )
+    eval_last = min(parse_period(as_of).last_month, parse_period(target.end).last_month)
+    eval_month = format_month(eval_last)
     mode: Any = {"cumulative": "window_sum", "growth": "year_latest"}.get(target.kind, "point")
     actual = actual_as_of(series, eval_month, mode, window_start=target.start)
     tau_month = actual.period if target.kind == "cumulative" else eval_month
@@ -581,7 +584,7 @@ def evaluate_target(
 
     baseline, inferred = target.baseline, False
     if target.kind in ("level", "count") and baseline is None:
-        before = [m for m in series if m < first]
+        before = [m for m in series if m < first and m <= eval_last]
         # an inferred baseline that already meets the target is no baseline: judge directly
         if before and sign * (target.value - series[max(before)]) > 0:
             baseline, inferred = series[max(before)], True

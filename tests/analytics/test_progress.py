@@ -115,6 +115,9 @@ def test_conflicting_values_at_same_revision() -> None:
     assert "2023-06" in err.value.en
     with pytest.raises(DataError):
         latest_revisions([("2023-06", float("nan"))])
+    # a conflict in a superseded revision does not matter, in any order
+    rows = [("2023-06", 45.0, 1), ("2023-06", 46.0, 1), ("2023-06", 47.0, 2)]
+    assert latest_revisions(rows) == latest_revisions(rows[::-1]) == {12 * 2023 + 5: 47.0}
 
 
 def test_revision_changes_the_status() -> None:
