@@ -250,8 +250,8 @@ class _Context:
             return "target" if y >= self.ref_year else "past"
         return None
 
-    def anchor(self, pos: int) -> tuple[str | None, int | None, str]:
-        """(kind, year, level) of the time anchor of ``pos``: level is 'near' or 'far'."""
+    def anchor(self, pos: int) -> tuple[str | None, int | None, str, int]:
+        """(kind, year, level, position) of the time anchor of ``pos``; level 'near'/'far'."""
         s0, _ = _bounds(self.norm, pos, _SENTENCE_DELIMS)
         l0, _ = _bounds(self.norm, pos, frozenset("\n"))
         for lo in (s0, l0):
@@ -263,13 +263,13 @@ class _Context:
                 if lo <= r.start() < pos and (best is None or r.start() > best[0]):
                     best = (r.start(), "target", self._resolve_relative(r.start()))
             if best is not None:
-                return best[1], best[2], "near"
+                return best[1], best[2], "near", best[0]
         scopes = [sec.start for sec in self._sections(pos)] + [0]
         for lo in scopes:
             for m in reversed(self.years):
                 if lo <= m.start() < l0 and self.classify_year(m) == "target":
-                    return "target", int(m.group("y")), "far"
-        return None, None, ""
+                    return "target", int(m.group("y")), "far", m.start()
+        return None, None, "", -1
 
     def _resolve_relative(self, pos: int) -> int | None:
         for lo in [sec.start for sec in self._sections(pos)] + [0]:
@@ -349,6 +349,8 @@ def _object_after(ctx: _Context, q: Quantity, clause_end: int) -> str:
     right = ctx.norm[q.end : clause_end]
     m = _CONJ_BEFORE_QUANTITY.search(right)
     obj = right[: m.start()] if m else right
+    if re.match(r"\s*(?:、|和|及|与)", obj):
+        return ""  # the next item of a coordination, not this quantity's object
     obj = _LEADING_QUALIFIER.sub("", obj).strip()
     obj = re.sub(r"等$", "", obj)
     if obj.endswith("级"):
@@ -372,11 +374,10 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
     """The quantitative targets of the text in ``ctx``, in text order."""
     text, s = ctx.text, ctx.norm
     out: list[FoundTarget] = []
-    seen: set[tuple[float, str | None, int]] = set()
     prev_indicator: tuple[int, str] | None = None  # (sentence start, indicator)
-    last_end = 0  # end of the previous quantity: a clause "A达到2.5%、B达到65%" holds two
+    last_end = 0  # end of the previous target: a clause "A达到2.5%、B达到65%" holds two
     for q in scan_quantities(text):
-        previous_end, last_end = last_end, q.end
+        previous_end = last_end
         if _is_label(ctx, q) or ctx.in_baseline_section(q.start):
             continue
         c0, c1 = _bounds(s, q.start, _CLAUSE_DELIMS)
@@ -399,14 +400,14 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 continue
         if _SUBSIDY.search(left) or "基础上" in right:
             continue
-        verb = _last_verb(left)
+        verb = _last_verb(s[c0 : q.start])  # the verb governs every item of a coordination
         if verb in REFERENCE_VERBS:
             continue
         if PAST_MARKERS.search(sentence_left) or (
             "预计" in sentence_left and not re.search(r"预计到\d{4}", sentence_left)
         ):
             continue
-        kind, year, level = ctx.anchor(q.start)
+        kind, year, level, anchor_pos = ctx.anchor(q.start)
         if kind == "past":
             continue
         strong = (kind == "target" and level == "near") or ctx.in_goal_section(q.start)
@@ -414,8 +415,9 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         weak = kind == "target" and verb in TARGET_VERBS
         if not (strong or weak):
             continue
-        if "每年" in s[s0 : q.start] or "每年" in left:
-            year = None
+        yearly = s.rfind("每年", s0, q.start)
+        if yearly >= 0 and not (level == "near" and anchor_pos > yearly):
+            year = None  # a recurring target, unless a target year comes after "每年"
         elif year is None:
             year = ctx.end_year
         # "1.5万吨废料回收、11万吨…": what precedes a conjunction belongs to the previous item
@@ -438,10 +440,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if not indicator:
             continue
         prev_indicator = (s0, indicator)
-        key = (q.value, q.unit, c0)
-        if key in seen:
-            continue
-        seen.add(key)
+        last_end = q.end
         out.append(
             FoundTarget(
                 indicator=_surface(text, s, indicator),
