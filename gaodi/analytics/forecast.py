@@ -110,13 +110,6 @@ def yoy_from_cumulative(series: Mapping[str, float]) -> dict[str, float]:
 SdgCategory = Literal[
     "target_achieved", "on_track", "moderate_progress", "limited_progress", "deterioration"
 ]
-SDG_COLORS: dict[str, Status] = {
-    "target_achieved": "green",
-    "on_track": "green",
-    "moderate_progress": "yellow",
-    "limited_progress": "red",
-    "deterioration": "red",
-}
 
 
 @dataclass(frozen=True)
@@ -213,7 +206,7 @@ def sdg_progress(
         category = "limited_progress"
     else:
         category = "deterioration"
-    return SdgProgress(observed, required, ratio, category, SDG_COLORS[category])
+    return SdgProgress(observed, required, ratio, category, thresholds.sdg_color(category))
 
 
 # --------------------------------------------------------------------------- forecasts

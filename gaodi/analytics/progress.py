@@ -39,6 +39,20 @@ Basis = Literal["schedule", "direct"]
 
 KINDS: tuple[str, ...] = ("cumulative", "level", "count", "growth")
 DIRECTIONS: tuple[str, ...] = ("higher", "lower")
+SDG_CATEGORIES: tuple[str, ...] = (
+    "target_achieved",
+    "on_track",
+    "moderate_progress",
+    "limited_progress",
+    "deterioration",
+)
+DEFAULT_SDG_COLORS: tuple[tuple[str, str], ...] = (
+    ("target_achieved", "green"),
+    ("on_track", "green"),
+    ("moderate_progress", "yellow"),
+    ("limited_progress", "red"),
+    ("deterioration", "red"),
+)
 
 
 # --------------------------------------------------------------------------- rules
@@ -54,6 +68,11 @@ class StatusThresholds:
     sdg_on_track_min_ratio: float = 0.95
     sdg_moderate_min_ratio: float = 0.6
     sdg_limited_min_ratio: float = 0.0
+    sdg_colors: tuple[tuple[str, str], ...] = DEFAULT_SDG_COLORS
+
+    def sdg_color(self, category: str) -> Status:
+        """The light shown for an Open SDG category."""
+        return dict(self.sdg_colors)[category]  # type: ignore[return-value]
 
     def __post_init__(self) -> None:
         if not 0 < self.yellow_min_ratio <= self.green_min_ratio:
@@ -68,6 +87,16 @@ class StatusThresholds:
             raise ValidationError(
                 "SDG 阈值须满足 limited ≤ moderate ≤ on_track。",
                 "SDG thresholds must satisfy limited <= moderate <= on_track.",
+            )
+        colors = dict(self.sdg_colors)
+        if set(colors) != set(SDG_CATEGORIES) or not set(colors.values()) <= {
+            "green",
+            "yellow",
+            "red",
+        }:
+            raise ValidationError(
+                "SDG 类别须全部映射到 green/yellow/red。",
+                "Every SDG category must map to green, yellow or red.",
             )
 
 
@@ -98,6 +127,12 @@ def thresholds_from_mapping(data: Mapping[str, Any]) -> StatusThresholds:
             sdg_on_track_min_ratio=pick("sdg", "on_track_min_ratio", 0.95),
             sdg_moderate_min_ratio=pick("sdg", "moderate_min_ratio", 0.6),
             sdg_limited_min_ratio=pick("sdg", "limited_min_ratio", 0.0),
+            sdg_colors=tuple(
+                (str(k), str(v))
+                for k, v in (
+                    (data.get("sdg") or {}).get("colors") or dict(DEFAULT_SDG_COLORS)
+                ).items()
+            ),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValidationError(

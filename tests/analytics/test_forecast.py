@@ -17,7 +17,7 @@ from gaodi.analytics.forecast import (
     sdg_progress,
     yoy_from_cumulative,
 )
-from gaodi.analytics.progress import StatusThresholds
+from gaodi.analytics.progress import StatusThresholds, load_status_thresholds
 from gaodi.core.errors import DataError, ValidationError
 from gaodi.core.periods import format_month
 
@@ -81,6 +81,28 @@ def test_sdg_progress_higher_is_better() -> None:
     assert q.ratio == pytest.approx(0.75)
     # reached: target achieved whatever the ratio
     assert sdg_progress(100, "2020", 140, "2022", 133.1, "2023", "higher", T).status == "green"
+
+
+def test_sdg_lights_come_from_the_rule_file() -> None:
+    colors = dict(load_status_thresholds().sdg_colors)
+    assert colors["moderate_progress"] == "yellow" and colors["limited_progress"] == "red"
+    strict = StatusThresholds(
+        "strict",
+        "2024-01-01",
+        sdg_colors=(
+            ("target_achieved", "green"),
+            ("on_track", "green"),
+            ("moderate_progress", "red"),
+            ("limited_progress", "red"),
+            ("deterioration", "red"),
+        ),
+    )
+    # R = 0.75 -> moderate progress: yellow by default, red under the strict mapping
+    assert (
+        sdg_progress(100, "2020", 115.5625, "2022", 133.1, "2023", "higher", strict).status == "red"
+    )
+    with pytest.raises(ValidationError):
+        StatusThresholds("bad", "2024-01-01", sdg_colors=(("on_track", "blue"),))
 
 
 def test_sdg_progress_lower_is_better_and_monthly_time() -> None:
