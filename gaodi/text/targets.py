@@ -103,7 +103,7 @@ _COMPARATOR_VERB = re.compile(
 )
 
 _TRAIL = re.compile(
-    r"(?:力争|争取|确保|努力|将|要|预计|可|约|近|逾|共|合计|总计|达到|达|超过|超|突破|实现|"
+    r"(?:力争|争取|确保|努力|将|要|预计|可|(?<![签节制集预履])约|近|逾|共|合计|总计|达到|达|超过|超|突破|实现|"
     r"保持在|稳定在|控制在|提高到|提升到|提高至|提升至|增长到|增加到|降低到|下降到|降至|不低于|"
     r"不少于|不超过|不高于|高于|低于|多于|少于|为|在)$"
 )
@@ -248,6 +248,11 @@ class _Context:
         y = int(m.group("y"))
         if self.ref_year is not None:
             return "target" if y >= self.ref_year else "past"
+        l0, l1 = _bounds(self.norm, m.start(), frozenset("\n"))
+        if not self.norm[l0:l1].strip(" \t\u3000:：").replace(m.group(), "", 1):
+            return "target"  # "2025年" alone on a line heads the list of goals under it
+        if self.in_goal_section(m.start()):
+            return "target"
         return None
 
     def anchor(self, pos: int) -> tuple[str | None, int | None, str, int]:
@@ -361,6 +366,10 @@ def _object_after(ctx: _Context, q: Quantity, clause_end: int) -> str:
     return obj
 
 
+_SECTION_OBJECT = re.compile(
+    r"^(?:重点|专项|主要|具体)?(?:工程|行动|任务|举措|措施|政策|条措施|条政策)$"
+)
+_SECTION_VERBS = ("实施", "开展", "部署", "提出", "出台", "明确", "推出", "包括", "涵盖", "围绕")
 _HEAD_NOUN = re.compile(r"(?:产能|产量|产值|规模|收入|投资|能力|总量|面积|利润|税收|增加值)+$")
 
 
@@ -382,8 +391,9 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue
         c0, c1 = _bounds(s, q.start, _CLAUSE_DELIMS)
         s0, s1 = _bounds(s, q.start, _SENTENCE_DELIMS)
-        left, right = s[max(c0, previous_end) : q.start], s[q.end : c1]
-        sentence_left = s[s0 : q.start]
+        left = _compact(s[max(c0, previous_end) : q.start])
+        right = _compact(s[q.end : c1])
+        sentence_left = _compact(s[s0 : q.start])
         qualifies = right.lstrip().startswith("的") or _LEADING_QUALIFIER.sub("", right).startswith(
             "的"
         )
@@ -400,7 +410,9 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 continue
         if _SUBSIDY.search(left) or "基础上" in right:
             continue
-        verb = _last_verb(s[c0 : q.start])  # the verb governs every item of a coordination
+        if q.kind != "count" and _qualifies_counted_noun(right):
+            continue  # "新增年产值10亿元以上制造业企业100家": a threshold on the firms counted
+        verb = _last_verb(_compact(s[c0 : q.start]))  # it governs every item of a coordination
         if verb in REFERENCE_VERBS:
             continue
         if PAST_MARKERS.search(sentence_left) or (
@@ -424,6 +436,9 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         indicator = "" if re.search(r"(?:、|和|及|与)\s*$", left) else _strip_indicator(left)
         bare_verb = not indicator or indicator in TARGET_VERBS or indicator in QUAL_VERBS
         obj = _object_after(ctx, q, c1) if q.kind == "count" or bare_verb else ""
+        clause_left = _compact(s[c0 : q.start])
+        if obj and _SECTION_OBJECT.match(obj) and any(v in clause_left for v in _SECTION_VERBS):
+            continue  # "实施…八大行动和27项工程": the plan counting its own parts
         if obj and q.kind == "count":
             indicator = obj if obj.endswith(("数量", "数")) else obj + "数量"
         elif obj:
@@ -437,6 +452,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                     indicator = prev_indicator[1]
             if indicator and q.kind == "count" and not _MEASURE_NOUN.search(indicator):
                 indicator += "数量"
+        indicator = _compact(indicator)
         if not indicator:
             continue
         prev_indicator = (s0, indicator)
@@ -455,6 +471,19 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             )
         )
     return out
+
+
+def _compact(s: str) -> str:
+    """Drop white space that splits Chinese words in flattened web text ("最 高" -> "最高")."""
+    return re.sub(r"(?<=[^\x00-\x7f])[ \t\u3000]+(?=[^\x00-\x7f])", "", s)
+
+
+def _qualifies_counted_noun(right: str) -> bool:
+    """Whether the text after a quantity is a noun that a later count in the clause counts."""
+    rest = re.sub(r"^(?:以上|以下|及以上)", "", right)
+    if rest == right or not rest or not ("\u4e00" <= rest[0] <= "\u9fff") or rest[0] == "的":
+        return False
+    return any(q.kind == "count" for q in scan_quantities(rest))
 
 
 def _surface(text: str, norm: str, phrase: str) -> str:
