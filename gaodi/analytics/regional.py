@@ -1,0 +1,763 @@
+"""Regional specialisation: location quotient, RCA, shift-share, HHI, Krugman, Hoover, CAGR.
+
+Dense functions take ``x`` with regions in rows and industries in columns (``x[r, i]``, any
+non-negative measure: output, value added, employment, exports). Table functions take a long
+Polars table ``region, industry, year, value`` (missing pairs are 0) and return Polars tables.
+The input contract is in ``docs/methods/regional.md``.
+
+The reference economy ("nation") is the sum of the table's regions unless a separate
+reference is given (for instance national industry totals when the table holds only the city
+and its peers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+from numpy.typing import NDArray
+
+from gaodi.core.errors import DataError
+
+__all__ = [
+    "ShiftShare",
+    "balassa_rca",
+    "cagr",
+    "cagr_table",
+    "concentration_table",
+    "dynamic_shift_share",
+    "hhi",
+    "hoover_localisation",
+    "krugman_index",
+    "localisation_table",
+    "location_quotient",
+    "panel",
+    "shift_share",
+    "shift_share_table",
+    "specialisation_table",
+]
+
+FloatArray = NDArray[np.float64]
+
+
+def _matrix(x: Any, name: str = "x") -> FloatArray:
+    arr = np.asarray(x, dtype=np.float64)
+    if arr.ndim != 2:
+        raise DataError(
+            f"{name} 必须是二维的地区×产业矩阵。",
+            f"{name} must be a two-dimensional region x industry matrix.",
+        )
+    if not np.isfinite(arr).all():
+        raise DataError(f"{name} 含有缺失值或无穷值。", f"{name} has missing or infinite values.")
+    if (arr < 0).any():
+        raise DataError(f"{name} 含有负值。", f"{name} has negative values.")
+    return arr
+
+
+def _positive(totals: FloatArray, what_zh: str, what_en: str) -> None:
+    bad = np.flatnonzero(totals <= 0)
+    if bad.size:
+        raise DataError(
+            f"{what_zh}的合计为 0（位置 {bad[:10].tolist()}），比值无定义。",
+            f"The total of {what_en} is 0 (positions {bad[:10].tolist()}), so the "
+            "ratio is undefined.",
+            positions=bad.tolist(),
+        )
+
+
+# --------------------------------------------------------------------------- LQ and RCA
+def location_quotient(x: Any, reference: Any = None) -> FloatArray:
+    """Location quotient of every region in every industry.
+
+    Parameters
+    ----------
+    x : array_like, shape (R, I)
+        Non-negative values of region ``r`` in industry ``i``.
+    reference : array_like, shape (I,), optional
+        The reference economy's industry totals ``E_i`` (e.g. national). Default: the column
+        sums of ``x``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (R, I)
+
+    Notes
+    -----
+    ``LQ_ri = (e_ri / e_r) / (E_i / E)`` where ``e_r = sum_i e_ri`` and ``E = sum_i E_i``.
+    ``LQ > 1`` means region ``r`` is more specialised in ``i`` than the reference economy.
+
+    References
+    ----------
+    Isard, W. (1960). *Methods of Regional Analysis*. MIT Press, ch. 7. Miller, R. E., &
+    Blair, P. D. (2009). *Input-Output Analysis* (2nd ed.), section 8.2.
+
+    Examples
+    --------
+    >>> location_quotient([[1, 1], [3, 1]]).round(4).tolist()
+    [[0.75, 1.5], [1.125, 0.75]]
+    >>> location_quotient([[1, 1]], reference=[4, 4]).tolist()
+    [[1.0, 1.0]]
+    """
+    arr = _matrix(x)
+    ref = arr.sum(axis=0) if reference is None else np.asarray(reference, dtype=np.float64)
+    if ref.shape != (arr.shape[1],) or not np.isfinite(ref).all() or (ref < 0).any():
+        raise DataError(
+            "参照经济的产业合计必须是与产业数相同长度的非负数。",
+            "The reference industry totals must be non-negative numbers, one per industry.",
+        )
+    row = arr.sum(axis=1)
+    _positive(row, "地区", "a region")
+    _positive(ref, "参照经济中某产业", "an industry in the reference economy")
+    out: FloatArray = (arr / row[:, None]) / (ref / ref.sum())[None, :]
+    return out
+
+
+def balassa_rca(x: Any) -> FloatArray:
+    """Balassa's revealed comparative advantage (exports of ``r`` in ``i``).
+
+    Notes
+    -----
+    ``RCA_ri = (X_ri / X_r) / (X_i / X)`` with the world (all regions in ``x``) as reference:
+    the location quotient formula applied to export values. For the complexity conventions
+    (threshold, ties) see :func:`gaodi.analytics.complexity.rca`.
+
+    References
+    ----------
+    Balassa, B. (1965). Trade liberalisation and "revealed" comparative advantage. *The
+    Manchester School*, 33(2), 99-123.
+
+    Examples
+    --------
+    >>> balassa_rca([[10, 0], [5, 5]]).round(4).tolist()
+    [[1.3333, 0.0], [0.6667, 2.0]]
+    """
+    return location_quotient(x)
+
+
+# --------------------------------------------------------------------------- concentration
+def hhi(x: Any, *, normalised: bool = False) -> FloatArray:
+    """Herfindahl-Hirschman index of each region's industrial structure.
+
+    Notes
+    -----
+    ``HHI_r = sum_i s_ri^2`` with ``s_ri = e_ri / e_r`` (between ``1/I`` and 1). The normalised
+    form is ``(HHI_r - 1/I) / (1 - 1/I)`` (between 0 and 1).
+
+    References
+    ----------
+    Hirschman, A. O. (1964). The paternity of an index. *American Economic Review*, 54(5),
+    761. Herfindahl, O. C. (1950). *Concentration in the Steel Industry*. PhD thesis,
+    Columbia University.
+
+    Examples
+    --------
+    >>> hhi([[1, 1, 2], [1, 0, 0]]).tolist()
+    [0.375, 1.0]
+    >>> hhi([[1, 1, 2]], normalised=True).round(4).tolist()
+    [0.0625]
+    """
+    arr = _matrix(x)
+    row = arr.sum(axis=1)
+    _positive(row, "地区", "a region")
+    out: FloatArray = ((arr / row[:, None]) ** 2).sum(axis=1)
+    if normalised:
+        n = arr.shape[1]
+        if n < 2:
+            raise DataError("标准化 HHI 至少需要 2 个产业。", "Normalised HHI needs 2 industries.")
+        out = (out - 1.0 / n) / (1.0 - 1.0 / n)
+    return out
+
+
+def krugman_index(x: Any, *, reference: str = "rest") -> FloatArray:
+    """Krugman specialisation index of each region.
+
+    Parameters
+    ----------
+    reference : {"rest", "all"}
+        Compare with the other regions combined (Krugman's own pairwise idea applied to
+        "region vs. rest of the country", default) or with all regions including itself.
+
+    Notes
+    -----
+    ``K_r = sum_i |s_ri - s*_i|`` with ``s_ri = e_ri / e_r`` and ``s*_i`` the industry share of
+    the reference (the rest: ``(E_i - e_ri) / (E - e_r)``). 0 means the same structure as the
+    reference; the maximum is 2.
+
+    References
+    ----------
+    Krugman, P. (1991). *Geography and Trade*. MIT Press, ch. 3 and appendix D.
+    Midelfart-Knarvik, K. H., Overman, H. G., Redding, S. J., & Venables, A. J. (2000). The
+    location of European industry. *European Economy Economic Papers* 142.
+
+    Examples
+    --------
+    >>> krugman_index([[3, 1], [1, 3]]).tolist()
+    [1.0, 1.0]
+    >>> krugman_index([[3, 1], [1, 3]], reference="all").tolist()
+    [0.5, 0.5]
+    """
+    arr = _matrix(x)
+    row = arr.sum(axis=1)
+    _positive(row, "地区", "a region")
+    shares = arr / row[:, None]
+    col = arr.sum(axis=0)
+    if reference == "all":
+        ref = np.broadcast_to(col / col.sum(), arr.shape)
+    elif reference == "rest":
+        rest_tot = col.sum() - row
+        _positive(rest_tot, "其余地区", "the other regions")
+        ref = (col[None, :] - arr) / rest_tot[:, None]
+    else:
+        raise DataError("reference 只能是 rest 或 all。", "reference must be 'rest' or 'all'.")
+    out: FloatArray = np.abs(shares - ref).sum(axis=1)
+    return out
+
+
+def hoover_localisation(x: Any) -> FloatArray:
+    """Hoover coefficient of localisation of each industry across regions.
+
+    Notes
+    -----
+    ``H_i = 1/2 sum_r |e_ri / E_i - e_r / E|``: half the L1 distance between the industry's
+    distribution over regions and the distribution of all activity. 0 means the industry is
+    spread like the economy; values near 1 mean it sits in few regions.
+
+    References
+    ----------
+    Hoover, E. M. (1936). The measurement of industrial localization. *Review of Economics and
+    Statistics*, 18(4), 162-171.
+
+    Examples
+    --------
+    >>> hoover_localisation([[3, 1], [1, 3]]).tolist()
+    [0.25, 0.25]
+    """
+    arr = _matrix(x)
+    col = arr.sum(axis=0)
+    _positive(col, "产业", "an industry")
+    row = arr.sum(axis=1)
+    out: FloatArray = 0.5 * np.abs(arr / col[None, :] - (row / row.sum())[:, None]).sum(axis=0)
+    return out
+
+
+def cagr(start: Any, end: Any, years: float) -> FloatArray:
+    """Compound annual growth rate.
+
+    Notes
+    -----
+    ``CAGR = (v_end / v_start)^(1 / n) - 1`` for ``n`` years between the two values.
+
+    Raises
+    ------
+    DataError
+        ``years <= 0``, a start value ``<= 0`` or a negative end value.
+
+    Examples
+    --------
+    >>> round(float(cagr(100, 121, 2)), 12)
+    0.1
+    """
+    v0 = np.asarray(start, dtype=np.float64)
+    v1 = np.asarray(end, dtype=np.float64)
+    if years <= 0:
+        raise DataError("年数必须为正。", "The number of years must be positive.")
+    if (v0 <= 0).any() or (v1 < 0).any() or not (np.isfinite(v0).all() and np.isfinite(v1).all()):
+        raise DataError(
+            "CAGR 需要正的起始值和非负的终值。",
+            "CAGR needs a positive start value and a non-negative end value.",
+        )
+    out: FloatArray = (v1 / v0) ** (1.0 / years) - 1.0
+    return out
+
+
+# --------------------------------------------------------------------------- shift-share
+@dataclass(frozen=True)
+class ShiftShare:
+    """Shift-share components, each shaped like ``x`` (regions x industries).
+
+    ``national_growth + industry_mix + competitive == change`` exactly (up to rounding).
+    """
+
+    change: FloatArray
+    national_growth: FloatArray
+    industry_mix: FloatArray
+    competitive: FloatArray
+
+
+def shift_share(x0: Any, x1: Any, reference0: Any = None, reference1: Any = None) -> ShiftShare:
+    """Classic shift-share decomposition of the change from ``x0`` to ``x1``.
+
+    Parameters
+    ----------
+    x0, x1 : array_like, shape (R, I)
+        Values at the start and end.
+    reference0, reference1 : array_like, shape (I,), optional
+        Reference-economy industry totals at the start and end (default: column sums).
+
+    Notes
+    -----
+    With ``G = E^1 / E^0 - 1`` (reference growth) and ``G_i = E_i^1 / E_i^0 - 1``:
+
+    * national growth ``NS_ri = e_ri^0 G``
+    * industry mix ``IM_ri = e_ri^0 (G_i - G)``
+    * competitive (regional shift) ``CE_ri = e_ri^1 - e_ri^0 (1 + G_i)``, which equals
+      ``e_ri^0 (g_ri - G_i)`` when ``e_ri^0 > 0`` and stays defined when it is 0.
+
+    References
+    ----------
+    Dunn, E. S. (1960). A statistical and analytical technique for regional analysis. *Papers
+    in Regional Science*, 6(1), 97-112. Stevens, B. H., & Moore, C. L. (1980). A critical
+    review of the literature on shift-share as a forecasting technique. *Journal of Regional
+    Science*, 20(4), 419-437.
+
+    Examples
+    --------
+    >>> s = shift_share([[10, 10], [10, 30]], [[12, 14], [10, 36]])
+    >>> s.national_growth.round(9).tolist()
+    [[2.0, 2.0], [2.0, 6.0]]
+    >>> s.industry_mix.round(9).tolist(), s.competitive.round(9).tolist()
+    ([[-1.0, 0.5], [-1.0, 1.5]], [[1.0, 1.5], [-1.0, -1.5]])
+    """
+    a0, a1 = _matrix(x0, "x0"), _matrix(x1, "x1")
+    if a0.shape != a1.shape:
+        raise DataError("起止两期的矩阵形状不同。", "x0 and x1 have different shapes.")
+    r0 = a0.sum(axis=0) if reference0 is None else np.asarray(reference0, dtype=np.float64)
+    r1 = a1.sum(axis=0) if reference1 is None else np.asarray(reference1, dtype=np.float64)
+    if r0.shape != (a0.shape[1],) or r1.shape != (a0.shape[1],):
+        raise DataError(
+            "参照经济的产业合计长度与产业数不符。",
+            "The reference industry totals do not match the industries.",
+        )
+    _positive(r0, "基期参照经济中某产业", "an industry in the base-year reference economy")
+    g = r1.sum() / r0.sum() - 1.0
+    g_i = r1 / r0 - 1.0
+    ns = a0 * g
+    im = a0 * (g_i - g)[None, :]
+    ce = a1 - a0 * (1.0 + g_i)[None, :]
+    return ShiftShare(change=a1 - a0, national_growth=ns, industry_mix=im, competitive=ce)
+
+
+def dynamic_shift_share(xs: Any, references: Any = None) -> list[ShiftShare]:
+    """Dynamic shift-share: the classic decomposition for each consecutive pair of years.
+
+    Parameters
+    ----------
+    xs : sequence of array_like (R, I), one per year in order
+    references : sequence of array_like (I,), optional, one per year
+
+    Returns
+    -------
+    list of ShiftShare
+        One per step ``t-1 -> t``; the period components are their sums.
+
+    Notes
+    -----
+    Each year's components use that year's base ``e_ri^{t-1}`` and growth rates, so changing
+    industry mix within the period is accounted for.
+
+    References
+    ----------
+    Barff, R. A., & Knight, P. L. (1988). Dynamic shift-share analysis. *Growth and Change*,
+    19(2), 1-10.
+
+    Examples
+    --------
+    >>> steps = dynamic_shift_share([[[10, 10], [10, 30]], [[11, 12], [10, 33]],
+    ...                              [[12, 14], [10, 36]]])
+    >>> len(steps), float(sum(s.change for s in steps).sum())
+    (2, 12.0)
+    """
+    mats = [np.asarray(x, dtype=np.float64) for x in xs]
+    if len(mats) < 2:
+        raise DataError(
+            "动态偏离—份额分析至少需要两年数据。", "Dynamic shift-share needs at least two years."
+        )
+    refs = [None] * len(mats) if references is None else list(references)
+    if len(refs) != len(mats):
+        raise DataError("参照数据的年数与输入不符。", "references must have one entry per year.")
+    return [shift_share(mats[t - 1], mats[t], refs[t - 1], refs[t]) for t in range(1, len(mats))]
+
+
+# --------------------------------------------------------------------------- tables
+def panel(
+    data: pl.DataFrame,
+    *,
+    region: str = "region",
+    industry: str = "industry",
+    year: str = "year",
+    value: str = "value",
+) -> tuple[FloatArray, list[str], list[str], list[int]]:
+    """Long table to a dense ``years x regions x industries`` array (missing pairs are 0).
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"region": ["a", "b", "a"], "industry": ["x", "x", "y"],
+    ...                    "year": [2020, 2020, 2021], "value": [1.0, 2.0, 3.0]})
+    >>> arr, r, i, y = panel(df)
+    >>> arr.tolist(), r, i, y
+    ([[[1.0, 0.0], [2.0, 0.0]], [[0.0, 3.0], [0.0, 0.0]]], ['a', 'b'], ['x', 'y'], [2020, 2021])
+    """
+    missing = [c for c in (region, industry, year, value) if c not in data.columns]
+    if missing:
+        raise DataError(
+            f"缺少列：{', '.join(missing)}。",
+            f"Missing column(s): {', '.join(missing)}.",
+            columns=missing,
+        )
+    if data.height == 0:
+        raise DataError("输入表为空。", "The input table is empty.")
+    try:
+        frame = data.select(
+            pl.col(region).cast(pl.String),
+            pl.col(industry).cast(pl.String),
+            pl.col(year).cast(pl.Int64),
+            pl.col(value).cast(pl.Float64),
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise DataError(
+            f"列 {year} 必须是整数年份，列 {value} 必须是数值。",
+            f"Column {year} must hold integer years and {value} numbers.",
+        ) from exc
+    for col in (region, industry, year, value):
+        if frame[col].null_count():
+            raise DataError(f"列 {col} 有空值。", f"Column {col} has empty values.", column=col)
+    vals = frame[value].to_numpy()
+    if not np.isfinite(vals).all() or (vals < 0).any():
+        raise DataError(
+            f"列 {value} 含有负值、NaN 或无穷值。",
+            f"Column {value} has negative, NaN or infinite values.",
+        )
+    regs = frame[region].unique().sort()
+    inds = frame[industry].unique().sort()
+    years = frame[year].unique().sort()
+    ri = frame[region].cast(pl.Enum(regs)).to_physical().to_numpy().astype(np.int64)
+    ii = frame[industry].cast(pl.Enum(inds)).to_physical().to_numpy().astype(np.int64)
+    yi = np.searchsorted(years.to_numpy(), frame[year].to_numpy())
+    shape = (years.len(), regs.len(), inds.len())
+    flat = (yi * shape[1] + ri) * shape[2] + ii
+    size = shape[0] * shape[1] * shape[2]
+    counts = np.bincount(flat, minlength=size)
+    if counts.max() > 1:
+        k = int(np.argmax(counts))
+        t, rest = divmod(k, shape[1] * shape[2])
+        r, i = divmod(rest, shape[2])
+        raise DataError(
+            f"{years[t]} 年地区 {regs[r]}、产业 {inds[i]} 出现了多次。",
+            f"Year {years[t]}, region {regs[r]}, industry {inds[i]} appears more than once.",
+        )
+    arr = np.bincount(flat, weights=vals, minlength=size).astype(np.float64).reshape(shape)
+    return arr, [str(v) for v in regs], [str(v) for v in inds], [int(v) for v in years]
+
+
+def _reference(
+    reference: pl.DataFrame | None,
+    industries: list[str],
+    years: list[int],
+    arr: FloatArray,
+    *,
+    industry: str,
+    year: str,
+    value: str,
+) -> FloatArray:
+    """Reference industry totals per year, ``(T, I)``: the table's sums or the given table."""
+    if reference is None:
+        out: FloatArray = arr.sum(axis=1)
+        return out
+    missing = [c for c in (industry, year, value) if c not in reference.columns]
+    if missing:
+        raise DataError(
+            f"参照表缺少列：{', '.join(missing)}。",
+            f"The reference table misses column(s): {', '.join(missing)}.",
+        )
+    ref = reference.select(
+        pl.col(industry).cast(pl.String),
+        pl.col(year).cast(pl.Int64),
+        pl.col(value).cast(pl.Float64),
+    )
+    grid = pl.DataFrame(
+        {year: np.repeat(years, len(industries)), industry: np.tile(industries, len(years))}
+    )
+    joined = grid.join(ref, on=[year, industry], how="left")
+    if joined[value].null_count():
+        gap = joined.filter(pl.col(value).is_null()).row(0)
+        raise DataError(
+            f"参照表缺少 {gap[0]} 年产业 {gap[1]} 的数值。",
+            f"The reference table has no value for industry {gap[1]} in {gap[0]}.",
+        )
+    out = joined[value].to_numpy().reshape(len(years), len(industries))
+    if (out < 0).any() or not np.isfinite(out).all():
+        raise DataError(
+            "参照表含有负值或非有限值。", "The reference table has negative or non-finite values."
+        )
+    return out
+
+
+def _name_zero_totals(
+    arr: FloatArray, regs: list[str], inds: list[str], years: list[int], ref: FloatArray
+) -> None:
+    for t, y in enumerate(years):
+        zr = np.flatnonzero(arr[t].sum(axis=1) == 0)
+        if zr.size:
+            raise DataError(
+                f"{y} 年地区 {regs[zr[0]]} 的合计为 0，区位商无定义；请删除该地区该年。",
+                f"Region {regs[zr[0]]} has a zero total in {y}, so its location "
+                "quotients are undefined; remove that region-year.",
+            )
+        zi = np.flatnonzero(ref[t] == 0)
+        if zi.size:
+            raise DataError(
+                f"{y} 年产业 {inds[zi[0]]} 在参照经济中合计为 0；请删除该产业。",
+                f"Industry {inds[zi[0]]} has a zero reference total in {y}; remove that industry.",
+            )
+
+
+def specialisation_table(
+    data: pl.DataFrame,
+    *,
+    reference: pl.DataFrame | None = None,
+    region: str = "region",
+    industry: str = "industry",
+    year: str = "year",
+    value: str = "value",
+) -> pl.DataFrame:
+    """Share, location quotient and Balassa RCA of every region x industry x year.
+
+    Returns columns ``region, industry, year, value, share, lq, rca``: ``share = e_ri / e_r``;
+    ``lq`` against ``reference`` (a table ``industry, year, value`` of reference-economy totals)
+    or, without one, against the sum of all regions; ``rca`` always against the sum of all
+    regions in the table (Balassa's "world"). Missing pairs appear with value 0.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"region": ["a", "a", "b", "b"], "industry": ["x", "y"] * 2,
+    ...                    "year": [2020] * 4, "value": [1.0, 1.0, 3.0, 1.0]})
+    >>> specialisation_table(df)["lq"].round(4).to_list()
+    [0.75, 1.5, 1.125, 0.75]
+    """
+    arr, regs, inds, years = panel(data, region=region, industry=industry, year=year, value=value)
+    ref = _reference(reference, inds, years, arr, industry=industry, year=year, value=value)
+    _name_zero_totals(arr, regs, inds, years, ref)
+    lq = np.stack([location_quotient(arr[t], ref[t]) for t in range(len(years))])
+    for t, y in enumerate(years):
+        zero = np.flatnonzero(arr[t].sum(axis=0) == 0)
+        if zero.size:
+            raise DataError(
+                f"{y} 年产业 {inds[zero[0]]} 在所有地区合计为 0，RCA 无定义；请删除该产业。",
+                f"Industry {inds[zero[0]]} has a zero total over all regions in {y}, "
+                "so RCA is undefined; remove that industry.",
+            )
+    rca_ = np.stack([location_quotient(arr[t]) for t in range(len(years))])
+    share = arr / arr.sum(axis=2, keepdims=True)
+    t_n, r_n, i_n = arr.shape
+    return pl.DataFrame(
+        {
+            "region": np.tile(np.repeat(regs, i_n), t_n),
+            "industry": np.tile(inds, t_n * r_n),
+            "year": np.repeat(years, r_n * i_n),
+            "value": arr.ravel(),
+            "share": share.ravel(),
+            "lq": lq.ravel(),
+            "rca": rca_.ravel(),
+        }
+    ).sort(["region", "industry", "year"])
+
+
+def concentration_table(
+    data: pl.DataFrame,
+    *,
+    region: str = "region",
+    industry: str = "industry",
+    year: str = "year",
+    value: str = "value",
+    krugman_reference: str = "rest",
+) -> pl.DataFrame:
+    """HHI, normalised HHI and Krugman index of every region and year.
+
+    Returns columns ``region, year, hhi, hhi_normalised, krugman``.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"region": ["a", "a", "b", "b"], "industry": ["x", "y"] * 2,
+    ...                    "year": [2020] * 4, "value": [3.0, 1.0, 1.0, 3.0]})
+    >>> concentration_table(df).select("hhi", "krugman").rows()
+    [(0.625, 1.0), (0.625, 1.0)]
+    """
+    arr, regs, _inds, years = panel(data, region=region, industry=industry, year=year, value=value)
+    rows = []
+    for t, y in enumerate(years):
+        zero = np.flatnonzero(arr[t].sum(axis=1) == 0)
+        if zero.size:
+            raise DataError(
+                f"{y} 年地区 {regs[zero[0]]} 的合计为 0，结构指数无定义。",
+                f"Region {regs[zero[0]]} has a zero total in {y}, so its structure "
+                "indices are undefined.",
+            )
+        h = hhi(arr[t])
+        hn = hhi(arr[t], normalised=True)
+        k = krugman_index(arr[t], reference=krugman_reference)
+        rows.append(
+            pl.DataFrame(
+                {
+                    "region": regs,
+                    "year": [y] * len(regs),
+                    "hhi": h,
+                    "hhi_normalised": hn,
+                    "krugman": k,
+                }
+            )
+        )
+    return pl.concat(rows).sort(["region", "year"])
+
+
+def localisation_table(
+    data: pl.DataFrame,
+    *,
+    region: str = "region",
+    industry: str = "industry",
+    year: str = "year",
+    value: str = "value",
+) -> pl.DataFrame:
+    """Hoover coefficient of localisation of every industry and year (``industry, year,
+    hoover``).
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"region": ["a", "a", "b", "b"], "industry": ["x", "y"] * 2,
+    ...                    "year": [2020] * 4, "value": [3.0, 1.0, 1.0, 3.0]})
+    >>> localisation_table(df)["hoover"].to_list()
+    [0.25, 0.25]
+    """
+    arr, _regs, inds, years = panel(data, region=region, industry=industry, year=year, value=value)
+    parts = []
+    for t, y in enumerate(years):
+        col = arr[t].sum(axis=0)
+        if (col == 0).any():
+            raise DataError(
+                f"{y} 年产业 {inds[int(np.argmin(col))]} 合计为 0，Hoover 系数无定义。",
+                f"Industry {inds[int(np.argmin(col))]} has a zero total in {y}, so "
+                "its Hoover coefficient is undefined.",
+            )
+        parts.append(
+            pl.DataFrame(
+                {"industry": inds, "year": [y] * len(inds), "hoover": hoover_localisation(arr[t])}
+            )
+        )
+    return pl.concat(parts).sort(["industry", "year"])
+
+
+def cagr_table(
+    data: pl.DataFrame,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    region: str = "region",
+    industry: str = "industry",
+    year: str = "year",
+    value: str = "value",
+) -> pl.DataFrame:
+    """CAGR of every region x industry between two years (default: first and last).
+
+    Returns ``region, industry, start_year, end_year, start_value, end_value, cagr``; ``cagr``
+    is **null** where the start value is 0 (growth from nothing has no rate), never NaN.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"region": ["a", "a"], "industry": ["x", "x"], "year": [2020, 2022],
+    ...                    "value": [100.0, 121.0]})
+    >>> cagr_table(df)["cagr"].round(12).to_list()
+    [0.1]
+    """
+    arr, regs, inds, years = panel(data, region=region, industry=industry, year=year, value=value)
+    y0 = years[0] if start is None else start
+    y1 = years[-1] if end is None else end
+    if y0 not in years or y1 not in years or y1 <= y0:
+        raise DataError(
+            f"起止年份 {y0}–{y1} 不在数据中或顺序不对。",
+            f"The years {y0}-{y1} are not both in the data or are out of order.",
+        )
+    v0, v1 = arr[years.index(y0)].ravel(), arr[years.index(y1)].ravel()
+    r_n, i_n = len(regs), len(inds)
+    out = pl.DataFrame(
+        {
+            "region": np.repeat(regs, i_n),
+            "industry": np.tile(inds, r_n),
+            "start_year": [y0] * (r_n * i_n),
+            "end_year": [y1] * (r_n * i_n),
+            "start_value": v0,
+            "end_value": v1,
+        }
+    )
+    rate = (pl.col("end_value") / pl.col("start_value")) ** (1.0 / (y1 - y0)) - 1.0
+    return out.with_columns(
+        pl.when(pl.col("start_value") > 0).then(rate).otherwise(None).alias("cagr")
+    )
+
+
+def shift_share_table(
+    data: pl.DataFrame,
+    *,
+    reference: pl.DataFrame | None = None,
+    dynamic: bool = False,
+    start: int | None = None,
+    end: int | None = None,
+    region: str = "region",
+    industry: str = "industry",
+    year: str = "year",
+    value: str = "value",
+) -> pl.DataFrame:
+    """Shift-share of every region x industry, classic (``start`` to ``end``) or dynamic.
+
+    Returns ``region, industry, start_year, end_year, base_value, end_value, change,
+    national_growth, industry_mix, competitive``. With ``dynamic=True`` there is one row per
+    consecutive pair of years between ``start`` and ``end`` (sum them for the period).
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"region": ["a", "a", "b", "b"] * 2, "industry": ["x", "y"] * 4,
+    ...                    "year": [2020] * 4 + [2021] * 4,
+    ...                    "value": [10.0, 10, 10, 30, 12, 14, 10, 36]})
+    >>> cols = ["national_growth", "industry_mix", "competitive"]
+    >>> shift_share_table(df).select(pl.col(cols).round(9)).rows()
+    [(2.0, -1.0, 1.0), (2.0, 0.5, 1.5), (2.0, -1.0, -1.0), (6.0, 1.5, -1.5)]
+    """
+    arr, regs, inds, years = panel(data, region=region, industry=industry, year=year, value=value)
+    ref = _reference(reference, inds, years, arr, industry=industry, year=year, value=value)
+    y0 = years[0] if start is None else start
+    y1 = years[-1] if end is None else end
+    if y0 not in years or y1 not in years or y1 <= y0:
+        raise DataError(
+            f"起止年份 {y0}–{y1} 不在数据中或顺序不对。",
+            f"The years {y0}-{y1} are not both in the data or are out of order.",
+        )
+    t0, t1 = years.index(y0), years.index(y1)
+    pairs = [(t, t + 1) for t in range(t0, t1)] if dynamic else [(t0, t1)]
+    parts = []
+    r_n, i_n = len(regs), len(inds)
+    for a, b in pairs:
+        zero = np.flatnonzero(ref[a] == 0)
+        if zero.size:
+            raise DataError(
+                f"{years[a]} 年产业 {inds[zero[0]]} 在参照经济中为 0，增长率无定义。",
+                f"Industry {inds[zero[0]]} is 0 in the reference economy in "
+                f"{years[a]}, so its growth rate is undefined.",
+            )
+        s = shift_share(arr[a], arr[b], ref[a], ref[b])
+        parts.append(
+            pl.DataFrame(
+                {
+                    "region": np.repeat(regs, i_n),
+                    "industry": np.tile(inds, r_n),
+                    "start_year": [years[a]] * (r_n * i_n),
+                    "end_year": [years[b]] * (r_n * i_n),
+                    "base_value": arr[a].ravel(),
+                    "end_value": arr[b].ravel(),
+                    "change": s.change.ravel(),
+                    "national_growth": s.national_growth.ravel(),
+                    "industry_mix": s.industry_mix.ravel(),
+                    "competitive": s.competitive.ravel(),
+                }
+            )
+        )
+    return pl.concat(parts).sort(["region", "industry", "start_year"])
