@@ -54,6 +54,12 @@ def current_from_cumulative(series: Mapping[str, float]) -> list[CurrentValue]:
     first report covers 1–2月 combined; ``months`` = 2). A gap inside the year makes the next
     value cover the missing months too.
 
+    References
+    ----------
+    Statistical practice of monthly releases: running totals (累计值) and their growth on the
+    same period of the previous year (累计增长), with January–February reported together
+    (Gaodi reference notes, 序时进度 convention, facts.md §6).
+
     Examples
     --------
     >>> [(c.period, c.value, c.months) for c in current_from_cumulative(
@@ -84,6 +90,12 @@ def yoy_from_cumulative(series: Mapping[str, float]) -> dict[str, float]:
     ------
     DataError
         A non-positive running total a year earlier.
+
+    References
+    ----------
+    Statistical practice of monthly releases: running totals (累计值) and their growth on the
+    same period of the previous year (累计增长), with January–February reported together
+    (Gaodi reference notes, 序时进度 convention, facts.md §6).
 
     Examples
     --------
@@ -125,6 +137,10 @@ class SdgProgress:
 
 def cagr(start_value: float, end_value: float, years: float) -> float:
     """Compound annual growth rate ``(y₁ / y₀)^(1/t) − 1``.
+
+    References
+    ----------
+    Open SDG progress methodology (growth_calculation in sdg-build ``ProgressMeasure.py``).
 
     Examples
     --------
@@ -445,6 +461,10 @@ def forecast_total(
     model. The total is what is already reported in the window (each year's latest running
     total) plus the forecast current values of the remaining months, each with its own
     resampled residual in the bootstrap (see :func:`forecast_series`).
+
+    References
+    ----------
+    As :func:`forecast_series` (Hyndman & Athanasopoulos 2021; Davison & Hinkley 1997).
 
     Examples
     --------

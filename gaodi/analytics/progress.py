@@ -366,6 +366,13 @@ def completion_ratio(
         Target equal to the baseline, a target that asks for no improvement on its baseline,
         or a ratio of non-positive values.
 
+    References
+    ----------
+    完成率 = 累计完成值 ÷ 目标 (Gaodi reference notes, 序时进度 convention); the baseline form is
+    the "progress made relative to progress needed" of UNESCAP's Current Status Index,
+    https://data.unescap.org/dataviz/methodology/technical-notes.html ; growth targets are
+    compared directly (累计增速 vs 目标增速), as in local practice.
+
     Examples
     --------
     >>> completion_ratio(48, 100)                      # June cumulative 48 of 100
@@ -430,6 +437,10 @@ def expected_completion(
     ``E = ⌊τ·|T − B|⌋ / |T − B|`` (a park cannot be half-promoted). ``E = 1`` (direct basis)
     for growth targets (compared directly, not by time) and levels without a baseline.
 
+    References
+    ----------
+    Gaodi convention (docs/methods/progress.md, "Completion, expected completion, ratio").
+
     Examples
     --------
     >>> expected_completion(0.5, "count", baseline=2, target=5)   # floor(1.5) / 3
@@ -468,6 +479,11 @@ def traffic_light(ratio: float, thresholds: StatusThresholds) -> Status:
     """Status from the performance ratio: green ≥ ``green_min_ratio``, yellow ≥
     ``yellow_min_ratio``, red below.
 
+    References
+    ----------
+    Rule file ``progress_status.yaml`` (each threshold cites its source): green when
+    完成率 ≥ 序时进度, yellow within 10% of it (issue 4; local practice, facts.md §6).
+
     Examples
     --------
     >>> t = StatusThresholds("doc", "2021-01-01")
@@ -492,6 +508,11 @@ def growth_status(
     ``g / g_T`` is judged like any other. For a cap or a floor (``d·g_T ≤ 0``: 增速控制在 5% 以内,
     不低于 −2%) the shortfall ``d·(g_T − g)`` in percentage points decides: ≤ 0 green, ≤ the
     rule file's tolerance yellow, red beyond. ``d`` is +1 (higher) or −1 (lower).
+
+    References
+    ----------
+    Local practice: growth targets are judged as 累计增速 vs 目标增速, not by 序时进度
+    (Gaodi reference notes, 序时进度 convention); tolerance from ``progress_status.yaml``.
 
     Examples
     --------
@@ -599,6 +620,10 @@ def evaluate_target(
     ------
     DataError
         No data for the evaluation, or a degenerate target (see :func:`completion_ratio`).
+
+    References
+    ----------
+    docs/methods/progress.md; see the functions named above for each formula's source.
 
     Examples
     --------
