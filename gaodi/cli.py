@@ -20,8 +20,11 @@ app = typer.Typer(
 SUBCOMMANDS: list[tuple[str, str]] = [
     ("gaodi.system.cli:db_app", "db"),
     ("gaodi.system.cli:config_app", "config"),
+    ("gaodi.demo.cli", "demo"),
     ("gaodi.plans.cli", "plan"),
     ("gaodi.regions.cli", "regions"),
+    ("gaodi.accounts.cli", "user"),
+    ("gaodi.web.cli:serve", "serve"),  # a plain function becomes a top-level command
 ]
 
 
@@ -34,7 +37,11 @@ def _register() -> None:
             if exc.name == module_name:
                 continue
             raise
-        app.add_typer(getattr(module, attr or "app"), name=name)
+        target_obj = getattr(module, attr or "app")
+        if isinstance(target_obj, typer.Typer):
+            app.add_typer(target_obj, name=name)
+        else:
+            app.command(name)(target_obj)
 
 
 @app.callback()

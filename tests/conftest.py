@@ -8,6 +8,7 @@ server fails the run instead of skipping).
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -100,5 +101,40 @@ def sqlite_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engin
     get_engine.cache_clear()
     engine = make_engine(url)
     migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small demo city, built once per test session (and xdist worker) into a SQLite file.
+
+    Tests never write to it: use ``demo_db`` for a private copy.
+    """
+    from gaodi.demo.build import build
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    build(engine, size="small", seed=2021)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(
+    demo_template: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Engine]:
+    """A private copy of the small demo city, also made the configured default database."""
+    path = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_template, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("GAODI_DATABASE_URL", url)
+    reset_settings()
+    get_engine.cache_clear()
+    engine = make_engine(url)
     yield engine
     engine.dispose()

@@ -10,6 +10,8 @@ import random
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from gaodi.core.errors import ValidationError
 
 #: GB 32100-2015 character set: digits and upper-case letters except I, O, Z, S, V.
@@ -165,3 +167,39 @@ def make_uscc(
     org = body + org_code_check_char(body)
     first17 = f"{authority}{org_type}{region_code}{org}"
     return first17 + uscc_check_char(first17)
+
+
+def make_usccs(
+    region_codes: list[str],
+    rng: np.random.Generator,
+    authority: str = "9",
+    org_type: str = "1",
+    exclude: set[str] | None = None,
+) -> list[str]:
+    """Vectorised :func:`make_uscc`: one unique, valid synthetic USCC per region code given."""
+    n = len(region_codes)
+    taken = set(exclude or ())
+    out: list[str | None] = [None] * n
+    todo = np.arange(n)
+    charset = np.array(list(USCC_CHARSET))
+    org_value = np.array([int(c) if c.isdigit() else ord(c) - 55 for c in USCC_CHARSET])
+    while todo.size:
+        picks = rng.integers(0, len(USCC_CHARSET), size=(todo.size, 6))
+        # organisation code "MA" + 6 characters + GB 11714 check (M=22, A=10)
+        total = 22 * 3 + 10 * 7 + (org_value[picks] * np.array([9, 10, 5, 8, 4, 2])).sum(axis=1)
+        check = 11 - total % 11
+        org_check = np.where(check == 10, "X", np.where(check == 11, "0", check.astype(str)))
+        retry = []
+        for k, i in enumerate(todo):
+            first17 = (
+                f"{authority}{org_type}{region_codes[i]}MA"
+                f"{''.join(charset[picks[k]])}{org_check[k]}"
+            )
+            code = first17 + uscc_check_char(first17)
+            if code in taken:
+                retry.append(i)
+                continue
+            taken.add(code)
+            out[i] = code
+        todo = np.array(retry, dtype=int)
+    return [c for c in out if c is not None]
