@@ -1,0 +1,148 @@
+"""``gaodi user …``: accounts, passwords, API tokens and the demo accounts."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+import typer
+from rich.table import Table
+
+from gaodi.accounts import service
+from gaodi.core.cli_support import console, engine, handle_errors
+from gaodi.core.errors import ValidationError
+from gaodi.db import session_scope
+
+app = typer.Typer(
+    help="User accounts, passwords and API tokens. 用户账号、密码与接口令牌。", no_args_is_help=True
+)
+
+
+def _actor() -> str:
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "unknown"
+    return f"cli:{who}"[:64]
+
+
+def _read_password(stdin: bool, username: str) -> str:
+    if stdin:
+        line = sys.stdin.readline()
+        password = line.rstrip("\r\n")
+        if not password:
+            raise ValidationError("标准输入中没有密码。", "No password on standard input.")
+    else:
+        password = typer.prompt("密码 Password", hide_input=True, confirmation_prompt=True)
+    service.check_password(password, username)
+    return password
+
+
+@app.command("add")
+@handle_errors
+def add(
+    username: str = typer.Argument(..., help="User name (log-in name)."),
+    role: str = typer.Option(..., "--role", "-r", help="admin, analyst, chain_office, …"),
+    chain: list[str] = typer.Option([], "--chain", help="Chain code or name (chain_office)."),
+    park: list[str] = typer.Option([], "--park", help="Park name or id (park_office)."),
+    enterprise: str | None = typer.Option(None, "--enterprise", help="USCC (enterprise)."),
+    display_name: str | None = typer.Option(None, "--display-name", help="Name shown in pages."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input (one line)."
+    ),
+) -> None:
+    """Create a user with a role and, for scoped roles, the chains/parks/enterprise it sees."""
+    eng = engine()
+    service.check_username(username)
+    service.check_role(role)
+    password = _read_password(password_stdin, username)
+    with session_scope(eng, actor=_actor()) as session:
+        user = service.create_user(
+            session,
+            username,
+            role,
+            password,
+            chains=chain,
+            parks=park,
+            enterprise=enterprise,
+            display_name=display_name,
+        )
+        scope = ", ".join(service.describe_scopes(session, user)) or "—"
+    console.print(f"[green]已创建用户 User created[/]: {username} ({role}) {scope}")
+
+
+@app.command("passwd")
+@handle_errors
+def passwd(
+    username: str = typer.Argument(...),
+    password_stdin: bool = typer.Option(False, "--password-stdin"),
+) -> None:
+    """Set a user's password (ends every session of the user)."""
+    eng = engine()
+    with session_scope(eng, actor=_actor()) as session:
+        user = service.get_user(session, username)
+        service.set_password(session, user, _read_password(password_stdin, username))
+    console.print(f"[green]密码已更新 Password changed[/]: {username}")
+
+
+@app.command("unlock")
+@handle_errors
+def unlock(username: str = typer.Argument(...)) -> None:
+    """Lift a log-in lock-out."""
+    with session_scope(engine(), actor=_actor()) as session:
+        service.unlock(session, service.get_user(session, username))
+    console.print(f"[green]已解锁 Unlocked[/]: {username}")
+
+
+@app.command("list")
+@handle_errors
+def list_() -> None:
+    """List users with their role, scope and state."""
+    with session_scope(engine()) as session:
+        table = Table(title="用户 Users")
+        for col in ("username", "role", "scope", "active", "locked until", "last log-in"):
+            table.add_column(col)
+        for user in service.list_users(session):
+            table.add_row(
+                user.username,
+                user.role,
+                ", ".join(service.describe_scopes(session, user)) or "—",
+                "yes" if user.is_active else "no",
+                user.locked_until.strftime("%Y-%m-%d %H:%M") if user.locked_until else "",
+                user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "",
+            )
+    console.print(table)
+
+
+@app.command("token")
+@handle_errors
+def token(
+    username: str = typer.Argument(...),
+    name: str = typer.Option(..., "--name", "-n", help="What the token is for."),
+    expires_days: int | None = typer.Option(None, "--expires-days", min=1),
+) -> None:
+    """Create an API token (Authorization: Bearer …). It is printed once and stored hashed."""
+    with session_scope(engine(), actor=_actor()) as session:
+        user = service.get_user(session, username)
+        _row, secret = service.create_token(session, user, name, expires_days=expires_days)
+    console.print(
+        "[yellow]请立即保存此令牌，它不会再次显示。 Save this token now; it is not shown again.[/]"
+    )
+    typer.echo(secret)
+
+
+@app.command("demo-accounts")
+@handle_errors
+def demo_accounts(
+    force: bool = typer.Option(False, "--force", help="Also on a database that is not the demo."),
+) -> None:
+    """Create (or reset) one demo account per role and print their passwords."""
+    with session_scope(engine(), actor=_actor()) as session:
+        accounts = service.demo_accounts(session, force=force)
+    table = Table(title="示例账号 Demo accounts (示例数据 demo data only)")
+    for col in ("username", "password", "role", "scope"):
+        table.add_column(col)
+    for acc in accounts:
+        label = f"{acc.role} ({service.role_label(acc.role)})"
+        table.add_row(acc.username, acc.password, label, ", ".join(acc.scope) or "—")
+    console.print(table)

@@ -1,0 +1,578 @@
+"""Accounts: users, passwords (argon2), log-in with lock-out, API tokens and the demo accounts.
+
+Every function takes the caller's SQLAlchemy session and leaves committing to the caller (the
+web request or the CLI command), so a change and its audit entry commit together. Changes of
+users go to the audit log through the ORM listener; security events with no row change (log-in,
+failed log-in, log-out, token use) are recorded explicitly with :func:`gaodi.audit.service.record`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from gaodi.accounts.models import ROLES, ApiToken, User, UserScope
+from gaodi.audit import service as audit
+from gaodi.core.errors import ConflictError, GaodiError, NotFoundError, ValidationError
+from gaodi.core.permissions import ROLE_LABELS, SYSTEM, Principal, domain_of, require, restrict
+from gaodi.db import utcnow
+
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 256
+TOKEN_PREFIX = "gd_"
+USERNAME_RE = re.compile(r"^[\w.@-]{2,64}$")
+SCOPED_ROLES = {"chain_office": "chain", "park_office": "park", "enterprise": "enterprise"}
+
+#: The demo accounts `gaodi user demo-accounts` creates (username, role); all share one password.
+DEMO_PASSWORD = "gaodi-demo"
+DEMO_ACCOUNTS: tuple[tuple[str, str], ...] = (
+    ("demo-admin", "admin"),
+    ("demo-analyst", "analyst"),
+    ("demo-chain", "chain_office"),
+    ("demo-park", "park_office"),
+    ("demo-viewer", "viewer"),
+    ("demo-enterprise", "enterprise"),
+)
+
+_hasher = PasswordHasher()
+# A hash of a random password: verifying against it when the user does not exist makes a
+# failed log-in take as long for an unknown name as for a known one.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class LoginFailed(GaodiError):
+    status_code = 401
+    code = "login_failed"
+
+
+class AccountLocked(GaodiError):
+    status_code = 429
+    code = "account_locked"
+
+
+# ---------------------------------------------------------------------------- passwords
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash (argon2-cffi's defaults, RFC 9106 low-memory profile)."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def check_password(password: str, username: str | None = None) -> None:
+    """Refuse passwords that are too short, too long or equal to the user name."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise ValidationError(
+            f"密码至少需要 {PASSWORD_MIN_LENGTH} 个字符。",
+            f"The password must have at least {PASSWORD_MIN_LENGTH} characters.",
+            field="password",
+        )
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise ValidationError(
+            f"密码不能超过 {PASSWORD_MAX_LENGTH} 个字符。",
+            f"The password must have at most {PASSWORD_MAX_LENGTH} characters.",
+            field="password",
+        )
+    if username and password.strip().lower() == username.strip().lower():
+        raise ValidationError(
+            "密码不能与用户名相同。",
+            "The password must differ from the user name.",
+            field="password",
+        )
+
+
+def check_username(username: str) -> None:
+    if not USERNAME_RE.match(username):
+        raise ValidationError(
+            "用户名须为 2–64 个字母、数字、汉字或 . _ - @ 字符。",
+            "The user name must be 2-64 letters, digits or the characters . _ - @.",
+            field="username",
+        )
+
+
+def check_role(role: str) -> None:
+    if role not in ROLES:
+        raise ValidationError(
+            f"未知角色“{role}”，可选：{', '.join(ROLES)}。",
+            f"Unknown role '{role}'; choose one of: {', '.join(ROLES)}.",
+            field="role",
+        )
+
+
+def role_label(role: str, lang: str = "zh") -> str:
+    zh, en = ROLE_LABELS.get(role, (role, role))
+    return zh if lang.startswith("zh") else en
+
+
+# ---------------------------------------------------------------------------- scopes
+
+
+def _chain_id(session: Session, ref: str) -> int:
+    from gaodi.chains.models import Chain
+
+    chain = session.scalars(
+        select(Chain).where(or_(Chain.code == ref.strip(), Chain.name == ref.strip()))
+    ).first()
+    if chain is None:
+        raise NotFoundError(
+            f"找不到产业链“{ref}”（按代码或名称）。",
+            f"No chain with code or name '{ref}'.",
+            field="chain",
+        )
+    return chain.id
+
+
+def _park_id(session: Session, ref: str) -> int:
+    from gaodi.parks.models import Park
+
+    ref = ref.strip()
+    query = select(Park).where(or_(Park.name == ref, Park.short_name == ref))
+    if ref.isdigit():
+        query = select(Park).where(or_(Park.id == int(ref), Park.name == ref))
+    park = session.scalars(query).first()
+    if park is None:
+        raise NotFoundError(
+            f"找不到园区“{ref}”（按名称或编号）。",
+            f"No park with name or id '{ref}'.",
+            field="park",
+        )
+    return park.id
+
+
+def _enterprise_id(session: Session, uscc: str) -> int:
+    from gaodi.enterprises.models import Enterprise
+
+    ent = session.scalars(select(Enterprise).where(Enterprise.uscc == uscc.strip().upper())).first()
+    if ent is None:
+        raise NotFoundError(
+            f"找不到统一社会信用代码为“{uscc}”的企业。",
+            f"No enterprise with USCC '{uscc}'.",
+            field="enterprise",
+        )
+    return ent.id
+
+
+def resolve_scopes(
+    session: Session,
+    role: str,
+    chains: Iterable[str] = (),
+    parks: Iterable[str] = (),
+    enterprise: str | None = None,
+) -> list[tuple[str, int]]:
+    """Turn chain codes/names, park names/ids and a USCC into (kind, id) scopes for ``role``.
+
+    A chain office needs at least one chain, a park office at least one park, an enterprise
+    user exactly one enterprise; other roles see everything their role allows and take none.
+    """
+    chains = [c for c in chains if c and c.strip()]
+    parks = [p for p in parks if p and p.strip()]
+    enterprise = enterprise.strip() if enterprise and enterprise.strip() else None
+    needed = SCOPED_ROLES.get(role)
+    given = {"chain": bool(chains), "park": bool(parks), "enterprise": bool(enterprise)}
+    extra = [kind for kind, present in given.items() if present and kind != needed]
+    if extra:
+        raise ValidationError(
+            f"角色“{role_label(role)}”不能指定范围：{', '.join(extra)}。",
+            f"Role '{role}' takes no {', '.join(extra)} scope.",
+            field=extra[0],
+        )
+    if needed and not given[needed]:
+        zh = {"chain": "至少一条产业链", "park": "至少一个园区", "enterprise": "一家企业"}[needed]
+        raise ValidationError(
+            f"角色“{role_label(role)}”需要指定{zh}。",
+            f"Role '{role}' needs a {needed} scope.",
+            field=needed,
+        )
+    scopes = [("chain", _chain_id(session, c)) for c in chains]
+    scopes += [("park", _park_id(session, p)) for p in parks]
+    if enterprise:
+        scopes.append(("enterprise", _enterprise_id(session, enterprise)))
+    return sorted(set(scopes))
+
+
+def describe_scopes(session: Session, user: User) -> list[str]:
+    """The names of the chains, parks and enterprise a user is scoped to."""
+    from gaodi.chains.models import Chain
+    from gaodi.enterprises.models import Enterprise
+    from gaodi.parks.models import Park
+
+    out: list[str] = []
+    for kind, model in (("chain", Chain), ("park", Park), ("enterprise", Enterprise)):
+        ids = user.scope_ids(kind)
+        if ids:
+            out += list(session.scalars(select(model.name).where(model.id.in_(sorted(ids)))))
+    return out
+
+
+# ---------------------------------------------------------------------------- users
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFoundError(f"找不到用户“{username}”。", f"No user named '{username}'.")
+    return user
+
+
+def get_user_by_id(session: Session, user_id: int, principal: Principal = SYSTEM) -> User:
+    user = session.scalars(restrict(select(User), principal, "read").where(User.id == user_id))
+    found = user.first()
+    if found is None:
+        raise NotFoundError(f"找不到编号为 {user_id} 的用户。", f"No user with id {user_id}.")
+    return found
+
+
+def list_users(session: Session, principal: Principal = SYSTEM) -> Sequence[User]:
+    return session.scalars(restrict(select(User), principal, "read").order_by(User.username)).all()
+
+
+def count_users(session: Session, principal: Principal = SYSTEM) -> int:
+    query = restrict(select(User), principal, "read")
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def create_user(
+    session: Session,
+    username: str,
+    role: str,
+    password: str,
+    *,
+    chains: Iterable[str] = (),
+    parks: Iterable[str] = (),
+    enterprise: str | None = None,
+    display_name: str | None = None,
+    principal: Principal = SYSTEM,
+) -> User:
+    """Create a user (checks name, role, password and scopes; the ORM audits the creation)."""
+    require(principal, "admin", domain_of(User))
+    username = username.strip()
+    check_username(username)
+    check_role(role)
+    check_password(password, username)
+    if session.scalars(select(User.id).where(User.username == username)).first() is not None:
+        raise ConflictError(
+            f"用户名“{username}”已存在。", f"The user name '{username}' is taken.", field="username"
+        )
+    scopes = resolve_scopes(session, role, chains, parks, enterprise)
+    user = User(
+        username=username,
+        role=role,
+        display_name=(display_name or "").strip() or None,
+        password_hash=hash_password(password),
+        password_changed_at=utcnow(),
+        session_version=1,
+        failed_logins=0,
+        is_active=True,
+    )
+    user.scopes = [UserScope(kind=kind, ref_id=ref) for kind, ref in scopes]
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(session: Session, user: User, password: str, *, actor: str | None = None) -> None:
+    """Set a new password; every existing session of the user ends (session_version + 1)."""
+    check_password(password, user.username)
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    user.session_version = (user.session_version or 0) + 1
+    user.failed_logins = 0
+    user.locked_until = None
+    session.flush()
+    audit.record(session, "user_account", "password_change", entity_id=str(user.id), actor=actor)
+
+
+def change_own_password(session: Session, user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise ValidationError(
+            "当前密码不正确。", "The current password is wrong.", field="current_password"
+        )
+    set_password(session, user, new, actor=user.username)
+
+
+def unlock(session: Session, user: User, *, actor: str | None = None) -> None:
+    user.failed_logins = 0
+    user.locked_until = None
+    session.flush()
+    audit.record(session, "user_account", "unlock", entity_id=str(user.id), actor=actor)
+
+
+def set_active(session: Session, user: User, active: bool) -> None:
+    user.is_active = active
+    if not active:
+        user.session_version = (user.session_version or 0) + 1
+    session.flush()
+
+
+# ---------------------------------------------------------------------------- log-in
+
+
+@dataclass
+class LoginOutcome:
+    """The result of a log-in attempt. The caller commits (counters, audit) in both cases."""
+
+    user: User | None
+    error: GaodiError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None and self.error is None
+
+
+def _failed() -> LoginFailed:
+    return LoginFailed("用户名或密码不正确。", "Wrong user name or password.")
+
+
+def authenticate(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    max_failures: int,
+    lockout_minutes: int,
+    ip: str | None = None,
+    now: datetime | None = None,
+) -> LoginOutcome:
+    """Check a user name and password; count failures and lock the account after too many.
+
+    After ``max_failures`` wrong passwords in a row the account is locked for
+    ``lockout_minutes``; while locked, even the right password is refused. Every attempt is
+    written to the audit log (never the password).
+    """
+    now = now or utcnow()
+    where = {"ip": ip} if ip else None
+    user = session.scalars(select(User).where(User.username == username.strip())).first()
+    if user is None or not user.is_active:
+        verify_password(_DUMMY_HASH, password)
+        audit.record(
+            session,
+            "user_account",
+            "login_failed",
+            entity_id=str(user.id) if user else None,
+            after=where,
+            note=f"unknown or inactive user: {username.strip()[:64]}",
+            actor="anonymous",
+        )
+        return LoginOutcome(None, _failed())
+    if user.locked_until is not None and user.locked_until > now:
+        audit.record(
+            session,
+            "user_account",
+            "login_blocked",
+            entity_id=str(user.id),
+            after=where,
+            actor=user.username,
+        )
+        return LoginOutcome(None, _locked(user.locked_until))
+    if not verify_password(user.password_hash, password):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        audit.record(
+            session,
+            "user_account",
+            "login_failed",
+            entity_id=str(user.id),
+            after=where,
+            actor=user.username,
+        )
+        if user.failed_logins >= max_failures:
+            user.locked_until = now + timedelta(minutes=lockout_minutes)
+            user.failed_logins = 0
+            audit.record(
+                session,
+                "user_account",
+                "lock",
+                entity_id=str(user.id),
+                after={"locked_until": user.locked_until.isoformat(), **(where or {})},
+                actor=user.username,
+            )
+            session.flush()
+            return LoginOutcome(None, _locked(user.locked_until))
+        session.flush()
+        return LoginOutcome(None, _failed())
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session.flush()
+    audit.record(
+        session, "user_account", "login", entity_id=str(user.id), after=where, actor=user.username
+    )
+    return LoginOutcome(user)
+
+
+def _locked(until: datetime) -> AccountLocked:
+    stamp = until.strftime("%Y-%m-%d %H:%M")
+    return AccountLocked(
+        f"登录失败次数过多，账号已锁定至 {stamp}（UTC）。",
+        f"Too many failed log-ins: the account is locked until {stamp} (UTC).",
+    )
+
+
+def logout(session: Session, user: User) -> None:
+    """End every session of the user (cookies signed with the old session_version)."""
+    user.session_version = (user.session_version or 0) + 1
+    session.flush()
+    audit.record(session, "user_account", "logout", entity_id=str(user.id), actor=user.username)
+
+
+def user_for_session(session: Session, user_id: int, version: int) -> User | None:
+    user = session.get(User, user_id)
+    if user is None or not user.is_active or user.session_version != version:
+        return None
+    return user
+
+
+# ---------------------------------------------------------------------------- API tokens
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(
+    session: Session,
+    user: User,
+    name: str,
+    *,
+    expires_days: int | None = None,
+    actor: str | None = None,
+) -> tuple[ApiToken, str]:
+    """A new API token for ``user``. Returns the row and the token, which is never stored."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationError(
+            "令牌名称须为 1–100 个字符。",
+            "The token name must have 1-100 characters.",
+            field="name",
+        )
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        user_id=user.id,
+        name=name,
+        prefix=token[:9],
+        token_hash=token_hash(token),
+        expires_at=utcnow() + timedelta(days=expires_days) if expires_days else None,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        "api_token",
+        "token_create",
+        entity_id=str(row.id),
+        after={"user": user.username, "name": name, "prefix": row.prefix},
+        actor=actor,
+    )
+    return row, token
+
+
+def user_for_token(session: Session, token: str, now: datetime | None = None) -> User | None:
+    """The active user a bearer token belongs to, or None (unknown, revoked or expired)."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    now = now or utcnow()
+    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    if row.expires_at is not None and row.expires_at <= now:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return None
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
+        row.last_used_at = now  # coarse, so that reads do not write on every request
+        session.commit()
+    return user
+
+
+def revoke_token(session: Session, token_id: int, *, actor: str | None = None) -> None:
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFoundError(f"找不到编号为 {token_id} 的令牌。", f"No token with id {token_id}.")
+    row.revoked_at = utcnow()
+    session.flush()
+
+
+# ---------------------------------------------------------------------------- demo accounts
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: str
+    scope: list[str]
+
+
+def dataset_info(session: Session) -> dict[str, object] | None:
+    from gaodi.system.models import SystemInfo
+
+    row = session.get(SystemInfo, "dataset")
+    return row.value if row is not None and isinstance(row.value, dict) else None
+
+
+def demo_accounts(session: Session, *, force: bool = False) -> list[DemoAccount]:
+    """Create (or reset) one demo account per role; idempotent.
+
+    The chain office is scoped to the first chain, the park office to the first park and the
+    enterprise user to the first enterprise; a scoped role is skipped when nothing exists to
+    scope it to. Refuses on a database that is not the demo unless ``force``.
+    """
+    from gaodi.chains.models import Chain
+    from gaodi.enterprises.models import Enterprise
+    from gaodi.parks.models import Park
+
+    info = dataset_info(session)
+    if info is not None and not info.get("demo") and not force:
+        raise ConflictError(
+            "此数据库不是示例数据，拒绝创建示例账号（确需创建请加 --force）。",
+            "This database is not the demo dataset: refusing to create demo accounts "
+            "(use --force to insist).",
+        )
+    first = {
+        "chain": session.scalars(select(Chain).order_by(Chain.id)).first(),
+        "park": session.scalars(select(Park).order_by(Park.id)).first(),
+        "enterprise": session.scalars(select(Enterprise).order_by(Enterprise.id)).first(),
+    }
+    made: list[DemoAccount] = []
+    for username, role in DEMO_ACCOUNTS:
+        kind = SCOPED_ROLES.get(role)
+        target = first[kind] if kind else None
+        if kind and target is None:
+            continue
+        scopes = [(kind, target.id)] if kind and target is not None else []
+        user = session.scalars(select(User).where(User.username == username)).first()
+        if user is None:
+            user = User(username=username, role=role, password_hash="", session_version=1)
+            user.display_name = f"示例{role_label(role)}"
+            session.add(user)
+        user.role = role
+        user.is_active = True
+        user.failed_logins = 0
+        user.locked_until = None
+        if not user.password_hash or not verify_password(user.password_hash, DEMO_PASSWORD):
+            user.password_hash = hash_password(DEMO_PASSWORD)
+            user.password_changed_at = utcnow()
+        current = sorted((s.kind, s.ref_id) for s in user.scopes)
+        if current != scopes:
+            user.scopes = [UserScope(kind=k, ref_id=r) for k, r in scopes]
+        session.flush()
+        name = getattr(target, "name", None)
+        made.append(DemoAccount(username, DEMO_PASSWORD, role, [name] if name else []))
+    return made

@@ -1,0 +1,80 @@
+"""The application factory: ``create_app()`` builds the FastAPI app that ``gaodi serve`` runs.
+
+from gaodi.web.app import create_app
+app = create_app()              # the configured database
+app = create_app(engine)        # a given SQLAlchemy engine (tests, benchmarks)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+
+from gaodi import __version__
+from gaodi.config import Settings, get_settings
+from gaodi.db import get_engine, session_factory
+from gaodi.web import errors, registry
+from gaodi.web.auth import LoginLimiter
+from gaodi.web.pages import API_PREFIX, Access, route_extra
+from gaodi.web.session import SessionMiddleware
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+OPENAPI_URL = f"{API_PREFIX}/openapi.json"
+DOCS_URL = "/api/docs"
+
+DESCRIPTION = """\
+The JSON API of Gaodi (高地). Every page of the web app has a JSON twin here with the same data
+and the same permission check. Authenticate with an API token (`gaodi user token NAME --name N`)
+sent as `Authorization: Bearer gd_…`, or with the browser session (write requests then need the
+`X-CSRF-Token` header). Errors are `{"error": code, "message": text}`; 401 means not signed in,
+403 not allowed for the role, 404 unknown or outside the user's scope, 422 invalid input.
+Each operation states its permission in `x-gaodi-access` (domain, action).
+"""
+
+
+def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or get_engine()
+    app = FastAPI(
+        title="Gaodi 高地 API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=OPENAPI_URL,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = session_factory(engine)
+    # Per address: four accounts' worth of failures within the lock-out window.
+    app.state.login_limiter = LoginLimiter(
+        limit=max(1, settings.login_max_failures) * 4,
+        window=settings.login_lockout_minutes * 60,
+    )
+    errors.install(app)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.effective_secret_key,
+        max_age=settings.session_max_age,
+        https=settings.https,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get(DOCS_URL, include_in_schema=False, openapi_extra=route_extra(Access(public=True)))
+    async def api_docs(request: Request) -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=OPENAPI_URL,
+            title="Gaodi API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+        )
+
+    for router in registry.routers():
+        app.include_router(router)
+    return app

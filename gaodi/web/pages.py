@@ -1,0 +1,415 @@
+"""The page pattern: one context function serves the HTML page and its JSON twin.
+
+A feature writes (see docs/web.md)::
+
+    router = APIRouter()
+
+    @page(router, "/chains", api="/chains", template="chains/list.html", domain="chain")
+    def chains_page(ctx: PageContext, q: ChainFilter = Depends()) -> ChainList:
+        rows = ctx.session.scalars(ctx.restrict(select(Chain)).where(...))
+        return ChainList(...)
+
+and gets ``GET /chains`` (the template renders ``page``, a ``ChainList``) and
+``GET /api/v1/chains`` (the same ``ChainList`` as JSON, with its OpenAPI schema), behind the same
+permission check. Forms post to :func:`form` handlers; other JSON operations use :func:`api`.
+
+Every route records its access rule in ``route.openapi_extra["x-gaodi-access"]`` (domain,
+action, public) — the permission test suite reads it to know what each role should get — and
+may give path-parameter examples in ``"x-gaodi-example"``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
+
+from fastapi import APIRouter, Depends, Request
+from fastapi import params as fastapi_params
+from fastapi.responses import HTMLResponse, Response
+from pydantic_core import PydanticUndefined
+from starlette.datastructures import UploadFile
+
+from gaodi.core.errors import GaodiError
+from gaodi.core.permissions import require
+from gaodi.web.auth import identify, web_session
+from gaodi.web.context import FormInvalid, PageContext
+from gaodi.web.errors import CsrfFailed, unauthorized
+from gaodi.web.i18n import LANG_COOKIE, negotiate
+from gaodi.web.session import CSRF_FIELD, CSRF_HEADER, UNSAFE_METHODS
+from gaodi.web.templating import render
+
+API_PREFIX = "/api/v1"
+ACCESS_KEY = "x-gaodi-access"
+EXAMPLE_KEY = "x-gaodi-example"
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may call a route: anyone (public), any signed-in user (domain None), or the roles
+    that may ``action`` in ``domain`` (see gaodi.core.permissions.ROLE_MATRIX)."""
+
+    domain: str | None = None
+    action: str = "read"
+    public: bool = False
+
+    def meta(self) -> dict[str, Any]:
+        return {"domain": self.domain, "action": self.action, "public": self.public}
+
+
+def route_extra(access: Access, example: dict[str, Any] | None = None) -> dict[str, Any]:
+    extra: dict[str, Any] = {ACCESS_KEY: access.meta()}
+    if example:
+        extra[EXAMPLE_KEY] = example
+    return extra
+
+
+# ---------------------------------------------------------------------------- the context
+
+
+@dataclass
+class Submitted:
+    fields: dict[str, Any]
+    files: dict[str, UploadFile]
+
+
+async def submitted_form(request: Request) -> Submitted:
+    """The body of a form post (url-encoded or multipart); empty for other requests."""
+    if request.method not in UNSAFE_METHODS:
+        return Submitted({}, {})
+    ctype = request.headers.get("content-type", "")
+    if not ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        return Submitted({}, {})
+    try:
+        form = await request.form()
+    except Exception:  # a malformed body is bad input, never a server error
+        from gaodi.core.errors import ValidationError
+
+        raise ValidationError("表单数据无法解析。", "The form data cannot be read.") from None
+    fields: dict[str, Any] = {}
+    files: dict[str, UploadFile] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            files[key] = value
+        elif key in fields:
+            previous = fields[key]
+            fields[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            fields[key] = value
+    return Submitted(fields, files)
+
+
+def context_dependency(access: Access) -> Callable[..., Iterator[PageContext]]:
+    """A FastAPI dependency: open the database session, identify the user, pick the language,
+    enforce ``access`` (401/403) and, for unsafe methods, the CSRF token."""
+
+    def dependency(
+        request: Request, submitted: Submitted = Depends(submitted_form)
+    ) -> Iterator[PageContext]:
+        db = request.app.state.session_factory()
+        try:
+            identity = identify(request, db)
+            lang = negotiate(
+                identity.language,
+                request.cookies.get(LANG_COOKIE),
+                request.headers.get("accept-language"),
+                request.app.state.settings.language,
+            )
+            request.state.lang = lang
+            if not access.public:
+                if identity.principal is None:
+                    raise unauthorized()
+                if access.domain is not None:
+                    require(identity.principal, access.action, access.domain)
+            if request.method in UNSAFE_METHODS and not identity.via_token:
+                token = request.headers.get(CSRF_HEADER) or submitted.fields.get(CSRF_FIELD)
+                if isinstance(token, list):
+                    token = token[0]
+                if not web_session(request).check_csrf(token):
+                    raise CsrfFailed(
+                        "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。",
+                        "The form has expired or did not come from this site (CSRF check "
+                        "failed); reload the page and try again.",
+                    )
+            db.info["actor"] = identity.username or "anonymous"
+            ctx = PageContext(request=request, db=db, identity=identity, lang=lang)
+            ctx.form = submitted.fields
+            ctx.files = submitted.files
+            yield ctx
+        finally:
+            db.close()
+
+    return dependency
+
+
+# ---------------------------------------------------------------------------- signatures
+
+
+@dataclass
+class _Spec:
+    fn: Callable[..., Any]
+    signature: inspect.Signature
+    ctx_name: str
+    return_type: Any
+    template: str | None = None
+
+
+def _spec(fn: Callable[..., Any], access: Access) -> _Spec:
+    """Rewrite ``fn``'s signature for FastAPI: resolved annotations, the context injected."""
+    hints = get_type_hints(fn, include_extras=True)
+    dep = Depends(context_dependency(access))
+    parameters = []
+    ctx_name = None
+    for param in inspect.signature(fn).parameters.values():
+        annotation = hints.get(param.name, param.annotation)
+        if annotation is PageContext:
+            ctx_name = param.name
+            param = param.replace(default=dep)
+        parameters.append(param.replace(annotation=annotation, kind=inspect.Parameter.KEYWORD_ONLY))
+    if ctx_name is None:
+        raise TypeError(f"{fn.__qualname__} needs a parameter annotated PageContext")
+    signature = inspect.Signature(parameters, return_annotation=hints.get("return"))
+    return _Spec(fn, signature, ctx_name, hints.get("return"))
+
+
+def _default_args(spec: _Spec, request: Request) -> dict[str, Any]:
+    """Arguments for re-running a page function outside its own route (after a failed form):
+    filters at their defaults, path parameters from the current request."""
+    args: dict[str, Any] = {}
+    for name, param in spec.signature.parameters.items():
+        if name == spec.ctx_name:
+            continue
+        default = param.default
+        annotation = param.annotation
+        if get_origin(annotation) is Annotated:
+            base, *meta = get_args(annotation)
+            deps = [m for m in meta if isinstance(m, fastapi_params.Depends)]
+            if deps:
+                default, annotation = deps[0], base
+        if isinstance(default, fastapi_params.Depends):
+            factory = default.dependency or annotation
+            args[name] = factory()
+        elif isinstance(default, fastapi_params.Param):
+            value = default.default
+            args[name] = None if value in (PydanticUndefined, Ellipsis) else value
+        elif default is not inspect.Parameter.empty:
+            args[name] = default
+        elif name in request.path_params:
+            args[name] = annotation(request.path_params[name])
+        else:
+            raise TypeError(f"cannot re-run {spec.fn.__qualname__}: no value for {name!r}")
+    return args
+
+
+# ---------------------------------------------------------------------------- decorators
+
+
+def page(
+    router: APIRouter,
+    path: str,
+    *,
+    template: str,
+    domain: str | None,
+    action: str = "read",
+    api: str | None = None,
+    public: bool = False,
+    example: dict[str, Any] | None = None,
+    summary: str | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``GET path`` (HTML from ``template``) and, with ``api``, ``GET /api/v1{api}``
+    (the same result as JSON). Both run the decorated function behind the same access check."""
+    access = Access(domain, action, public)
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        spec = _spec(fn, access)
+        spec.template = template
+        ctx_name = spec.ctx_name
+
+        def html_endpoint(**kwargs: Any) -> Response:
+            ctx: PageContext = kwargs[ctx_name]
+            return render(ctx, template, fn(**kwargs))
+
+        html_endpoint.__signature__ = spec.signature.replace(  # type: ignore[attr-defined]
+            return_annotation=HTMLResponse
+        )
+        html_endpoint.__name__ = fn.__name__
+        router.add_api_route(
+            path,
+            html_endpoint,
+            methods=["GET"],
+            response_class=HTMLResponse,
+            response_model=None,
+            include_in_schema=False,
+            name=fn.__name__,
+            openapi_extra=route_extra(access, example),
+        )
+        if api is not None:
+
+            def json_endpoint(**kwargs: Any) -> Any:
+                return fn(**kwargs)
+
+            json_endpoint.__signature__ = spec.signature  # type: ignore[attr-defined]
+            json_endpoint.__name__ = f"{fn.__name__}_api"
+            router.add_api_route(
+                API_PREFIX + api,
+                json_endpoint,
+                methods=["GET"],
+                response_model=spec.return_type,
+                name=f"{fn.__name__}_api",
+                summary=summary or _first_line(fn),
+                description=inspect.getdoc(fn) or "",
+                tags=[domain or "system"],
+                openapi_extra=route_extra(access, example),
+                responses=_error_responses(access),
+            )
+        fn.__gaodi_page__ = spec  # type: ignore[attr-defined]
+        return fn
+
+    return decorate
+
+
+def form(
+    router: APIRouter,
+    path: str,
+    *,
+    domain: str | None,
+    action: str = "edit",
+    page: Callable[..., Any] | None = None,
+    public: bool = False,
+    example: dict[str, Any] | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``POST path`` for an HTML form (CSRF-checked; commits on success).
+
+    The handler returns a response (usually ``ctx.redirect(...)``, Post/Redirect/Get). When it
+    raises :class:`FormInvalid` or a GaodiError that names a ``field``, nothing is committed
+    and ``page`` (a function decorated with :func:`page`) is rendered again with status 422,
+    the errors next to their fields (``ctx.form_errors``) and the submitted values.
+    """
+    access = Access(domain, action, public)
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        spec = _spec(fn, access)
+        ctx_name = spec.ctx_name
+        page_spec: _Spec | None = getattr(page, "__gaodi_page__", None) if page else None
+        if page is not None and page_spec is None:
+            raise TypeError("form(page=...) must be a function decorated with @page")
+
+        def endpoint(**kwargs: Any) -> Response:
+            ctx: PageContext = kwargs[ctx_name]
+            try:
+                response = fn(**kwargs)
+                ctx.session.commit()
+                return response
+            except FormInvalid as exc:
+                errors = exc.errors
+            except GaodiError as exc:
+                field = exc.context.get("field")
+                if page_spec is None or not field or exc.status_code >= 500:
+                    raise
+                errors = {str(field): exc.message(ctx.lang)}
+            ctx.session.rollback()
+            if page_spec is None:
+                from gaodi.core.errors import ValidationError
+
+                message = "; ".join(errors.values())
+                raise ValidationError(message, message)
+            ctx.form_name = fn.__name__
+            ctx.form_errors = errors
+            result = page_spec.fn(
+                **{page_spec.ctx_name: ctx, **_default_args(page_spec, ctx.request)}
+            )
+            assert page_spec.template is not None
+            return render(ctx, page_spec.template, result, status_code=422)
+
+        endpoint.__signature__ = spec.signature.replace(  # type: ignore[attr-defined]
+            return_annotation=Response
+        )
+        endpoint.__name__ = fn.__name__
+        router.add_api_route(
+            path,
+            endpoint,
+            methods=["POST"],
+            response_class=HTMLResponse,
+            response_model=None,
+            include_in_schema=False,
+            name=fn.__name__,
+            openapi_extra=route_extra(access, example),
+        )
+        return fn
+
+    return decorate
+
+
+def api(
+    router: APIRouter,
+    method: str,
+    path: str,
+    *,
+    domain: str | None,
+    action: str = "read",
+    public: bool = False,
+    status_code: int | None = None,
+    example: dict[str, Any] | None = None,
+    summary: str | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a JSON operation at ``/api/v1{path}`` (write methods commit on success)."""
+    access = Access(domain, action, public)
+    method = method.upper()
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        spec = _spec(fn, access)
+        ctx_name = spec.ctx_name
+
+        def endpoint(**kwargs: Any) -> Any:
+            ctx: PageContext = kwargs[ctx_name]
+            result = fn(**kwargs)
+            if method != "GET":
+                ctx.session.commit()
+            return result
+
+        endpoint.__signature__ = spec.signature  # type: ignore[attr-defined]
+        endpoint.__name__ = fn.__name__
+        router.add_api_route(
+            API_PREFIX + path,
+            endpoint,
+            methods=[method],
+            response_model=spec.return_type,
+            status_code=status_code,
+            name=fn.__name__,
+            summary=summary or _first_line(fn),
+            description=inspect.getdoc(fn) or "",
+            tags=[domain or "system"],
+            openapi_extra=route_extra(access, example),
+            responses=_error_responses(access),
+        )
+        return fn
+
+    return decorate
+
+
+def _first_line(fn: Callable[..., Any]) -> str | None:
+    doc = inspect.getdoc(fn)
+    return doc.splitlines()[0].rstrip(".") if doc else None
+
+
+_ERROR_SCHEMA = {
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+                "required": ["error", "message"],
+            }
+        }
+    }
+}
+
+
+def _error_responses(access: Access) -> dict[int | str, dict[str, Any]]:
+    out: dict[int | str, dict[str, Any]] = {}
+    if not access.public:
+        out[401] = {"description": "Not signed in (no or bad token)", **_ERROR_SCHEMA}
+        out[403] = {"description": "The role may not do this", **_ERROR_SCHEMA}
+    out[404] = {"description": "Unknown id or outside the user's scope", **_ERROR_SCHEMA}
+    return out

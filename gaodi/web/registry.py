@@ -1,0 +1,60 @@
+"""The routers the app mounts: the web package's own views, then each feature's, if built.
+
+A feature contributes ``gaodi/<feature>/views.py`` (HTML pages with their JSON twins, built with
+:func:`gaodi.web.pages.page`) and/or ``gaodi/<feature>/api.py`` (JSON-only operations); each
+module exposes ``router = APIRouter()``. Listing a module here that does not exist yet is fine:
+it is skipped until the feature lands. Importing a module also runs its registrations
+(navigation entries, overview cards).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from fastapi import APIRouter
+
+log = logging.getLogger("gaodi.web")
+
+FEATURE_MODULES: tuple[str, ...] = (
+    "gaodi.web.views.health",
+    "gaodi.web.views.auth",
+    "gaodi.web.views.overview",
+    "gaodi.web.views.admin",
+    "gaodi.plans.views",
+    "gaodi.plans.api",
+    "gaodi.chains.views",
+    "gaodi.chains.api",
+    "gaodi.enterprises.views",
+    "gaodi.enterprises.api",
+    "gaodi.parks.views",
+    "gaodi.parks.api",
+    "gaodi.clusters.views",
+    "gaodi.clusters.api",
+    "gaodi.regions.views",
+    "gaodi.regions.api",
+    "gaodi.projects.views",
+    "gaodi.projects.api",
+    "gaodi.reports.views",
+    "gaodi.reports.api",
+    "gaodi.exchange.views",
+    "gaodi.exchange.api",
+)
+
+
+def routers() -> list[APIRouter]:
+    """The routers of every feature module that exists, in FEATURE_MODULES order."""
+    found: list[APIRouter] = []
+    for name in FEATURE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        router = getattr(module, "router", None)
+        if isinstance(router, APIRouter):
+            found.append(router)
+        else:
+            log.warning("%s has no `router = APIRouter()`; skipped", name)
+    return found

@@ -1,0 +1,140 @@
+"""Jinja2 templates: one environment for the app, rendering with the page context.
+
+Templates live in ``gaodi/web/templates`` and, for a feature package, in
+``gaodi/<feature>/templates`` (searched after the web package's). Every template receives:
+
+- ``ctx``: the :class:`~gaodi.web.context.PageContext` (user, language, navigation, CSRF …);
+- ``page``: the typed result of the page's context function (a pydantic model);
+- ``_`` and ``ngettext``: translation in the request's language.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from gaodi.web.context import PageContext
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+FEATURE_PACKAGES = (
+    "plans",
+    "chains",
+    "enterprises",
+    "parks",
+    "clusters",
+    "regions",
+    "projects",
+    "reports",
+    "exchange",
+    "system",
+)
+
+
+def _feature_template_dirs() -> list[Path]:
+    dirs = []
+    for name in FEATURE_PACKAGES:
+        spec = importlib.util.find_spec(f"gaodi.{name}")
+        if spec and spec.submodule_search_locations:
+            for location in spec.submodule_search_locations:
+                candidate = Path(location) / "templates"
+                if candidate.is_dir():
+                    dirs.append(candidate)
+    return dirs
+
+
+def _tojson_script(value: Any) -> Markup:
+    """JSON safe to embed in ``<script type="application/json">`` (no ``</script>`` break-out)."""
+    if hasattr(value, "model_dump"):
+        value = value.model_dump(mode="json")
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def _pretty_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1, default=str, sort_keys=True)
+
+
+def _number(value: Any, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, int) or digits == 0:
+        return f"{round(float(value)):,}"
+    return f"{float(value):,.{digits}f}"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    loader = ChoiceLoader(
+        [FileSystemLoader(str(TEMPLATES_DIR))]
+        + [FileSystemLoader(str(d)) for d in _feature_template_dirs()]
+    )
+    env = Environment(
+        loader=loader,
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["tojson_script"] = _tojson_script
+    env.filters["number"] = _number
+    env.filters["pretty_json"] = _pretty_json
+    env.globals["static_version"] = _static_version()
+    return env
+
+
+def _static_version() -> str:
+    from gaodi import __version__
+
+    return __version__
+
+
+def render(
+    ctx: PageContext, template: str, page: Any = None, status_code: int = 200, **extra: Any
+) -> HTMLResponse:
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            ctx=ctx,
+            page=page,
+            _=ctx._,
+            ngettext=ctx.ngettext,
+            **extra,
+        )
+    )
+    return HTMLResponse(html, status_code=status_code)
+
+
+def render_error(
+    request: Request, status: int, title_msgid: str, message: str, details: list[str]
+) -> HTMLResponse:
+    """A friendly error page in the site's layout (works before or without a database)."""
+    from gaodi.web.auth import ANONYMOUS, Identity
+    from gaodi.web.errors import _lang
+
+    identity = getattr(request.state, "identity", None)
+    ctx = PageContext(
+        request=request,
+        db=None,
+        identity=identity if isinstance(identity, Identity) else ANONYMOUS,
+        lang=_lang(request),
+    )
+    return render(
+        ctx,
+        "error.html",
+        None,
+        status_code=status,
+        status=status,
+        title=ctx._(title_msgid),
+        message=message,
+        details=details,
+    )

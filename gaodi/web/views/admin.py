@@ -1,0 +1,288 @@
+"""管理 Administration: users (list, create, reset password, unlock) and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import select
+
+from gaodi.accounts import service as accounts
+from gaodi.accounts.models import ROLES, User
+from gaodi.chains.models import Chain
+from gaodi.core.errors import PermissionDenied
+from gaodi.parks.models import Park
+from gaodi.system import service as system
+from gaodi.web.context import FormInvalid, PageContext
+from gaodi.web.i18n import N_
+from gaodi.web.nav import register_nav
+from gaodi.web.pages import api, form, page
+
+router = APIRouter()
+register_nav("admin", N_("Administration"), "/admin/users", domain="admin", order=90)
+
+Role = Literal["admin", "analyst", "chain_office", "park_office", "viewer", "enterprise"]
+assert set(Role.__args__) == set(ROLES)  # type: ignore[attr-defined]
+
+
+class Option(BaseModel):
+    value: str
+    label: str
+
+
+class UserRow(BaseModel):
+    id: int
+    username: str
+    display_name: str | None
+    role: str
+    role_label: str
+    scope: list[str]
+    is_active: bool
+    locked_until: str | None
+    last_login_at: str | None
+    created_at: str
+
+
+class UsersPage(BaseModel):
+    """Every user with role, scope and state; the options of the create-user form."""
+
+    users: list[UserRow]
+    roles: list[Option]
+    chains: list[Option]
+    parks: list[Option]
+
+
+def _stamp(value: dt.datetime | None) -> str | None:
+    return value.strftime("%Y-%m-%d %H:%M") if value else None
+
+
+def _row(ctx: PageContext, user: User) -> UserRow:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    locked = user.locked_until if user.locked_until and user.locked_until > now else None
+    return UserRow(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        role_label=accounts.role_label(user.role, ctx.lang),
+        scope=accounts.describe_scopes(ctx.session, user),
+        is_active=user.is_active,
+        locked_until=_stamp(locked),
+        last_login_at=_stamp(user.last_login_at),
+        created_at=_stamp(user.created_at) or "",
+    )
+
+
+def _chain_options(ctx: PageContext) -> list[Option]:
+    try:
+        query = ctx.restrict(select(Chain.id, Chain.code, Chain.name)).order_by(Chain.id)
+    except PermissionDenied:
+        return []
+    return [Option(value=code, label=name) for _id, code, name in ctx.session.execute(query)]
+
+
+def _park_options(ctx: PageContext) -> list[Option]:
+    try:
+        query = ctx.restrict(select(Park.id, Park.name)).order_by(Park.id)
+    except PermissionDenied:
+        return []
+    return [Option(value=str(pid), label=name) for pid, name in ctx.session.execute(query)]
+
+
+@page(router, "/admin/users", api="/admin/users", template="admin/users.html", domain="admin")
+def users_page(ctx: PageContext) -> UsersPage:
+    """The users, their roles and scopes."""
+    assert ctx.principal is not None
+    users = accounts.list_users(ctx.session, ctx.principal)
+    return UsersPage(
+        users=[_row(ctx, u) for u in users],
+        roles=[Option(value=r, label=accounts.role_label(r, ctx.lang)) for r in ROLES],
+        chains=_chain_options(ctx),
+        parks=_park_options(ctx),
+    )
+
+
+class UserCreate(BaseModel):
+    """A new user. Scoped roles name their chains (code or name), parks or enterprise (USCC)."""
+
+    username: str = Field(min_length=2, max_length=64)
+    role: Role
+    password: str = Field(min_length=1, max_length=256)
+    display_name: str | None = Field(None, max_length=100)
+    chains: list[str] = Field(default_factory=list, max_length=100)
+    parks: list[str] = Field(default_factory=list, max_length=100)
+    enterprise: str | None = Field(None, max_length=18)
+
+    @field_validator("display_name", "enterprise", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+def _create(ctx: PageContext, data: UserCreate) -> User:
+    assert ctx.principal is not None
+    return accounts.create_user(
+        ctx.session,
+        data.username,
+        data.role,
+        data.password,
+        chains=data.chains,
+        parks=data.parks,
+        enterprise=data.enterprise,
+        display_name=data.display_name,
+        principal=ctx.principal,
+    )
+
+
+@form(router, "/admin/users", domain="admin", action="admin", page=users_page)
+def create_user(ctx: PageContext) -> Response:
+    data = ctx.parse_form(UserCreate, lists=("chains", "parks"))
+    user = _create(ctx, data)
+    ctx.flash(ctx._("User %(name)s created.", name=user.username))
+    return ctx.redirect(f"/admin/users/{user.id}")
+
+
+@api(router, "POST", "/admin/users", domain="admin", action="admin", status_code=201)
+def create_user_api(ctx: PageContext, body: UserCreate) -> UserRow:
+    """Create a user (JSON)."""
+    return _row(ctx, _create(ctx, body))
+
+
+class UserDetail(BaseModel):
+    """One user, for the administrator."""
+
+    user: UserRow
+
+
+@page(
+    router,
+    "/admin/users/{user_id}",
+    api="/admin/users/{user_id}",
+    template="admin/user.html",
+    domain="admin",
+)
+def user_page(ctx: PageContext, user_id: int) -> UserDetail:
+    """One user: role, scope, state; reset password, unlock, (de)activate."""
+    return UserDetail(user=_row(ctx, ctx.get(User, user_id)))
+
+
+class PasswordReset(BaseModel):
+    password: str = Field(min_length=1, max_length=256)
+
+
+@form(router, "/admin/users/{user_id}/password", domain="admin", action="admin", page=user_page)
+def reset_password(ctx: PageContext, user_id: int) -> Response:
+    user = ctx.get(User, user_id, "admin")
+    data = ctx.parse_form(PasswordReset)
+    accounts.set_password(ctx.session, user, data.password, actor=ctx.identity.username)
+    ctx.flash(ctx._("Password of %(name)s reset; their sessions have ended.", name=user.username))
+    return ctx.redirect(f"/admin/users/{user.id}")
+
+
+@form(router, "/admin/users/{user_id}/unlock", domain="admin", action="admin", page=user_page)
+def unlock_user(ctx: PageContext, user_id: int) -> Response:
+    user = ctx.get(User, user_id, "admin")
+    accounts.unlock(ctx.session, user, actor=ctx.identity.username)
+    ctx.flash(ctx._("%(name)s unlocked.", name=user.username))
+    return ctx.redirect(f"/admin/users/{user.id}")
+
+
+@form(router, "/admin/users/{user_id}/active", domain="admin", action="admin", page=user_page)
+def set_active(ctx: PageContext, user_id: int) -> Response:
+    user = ctx.get(User, user_id, "admin")
+    active = ctx.value("active") == "1"
+    if not active and user.id == ctx.identity.user_id:
+        raise FormInvalid({"active": ctx._("You cannot deactivate your own account.")})
+    accounts.set_active(ctx.session, user, active)
+    if active:
+        ctx.flash(ctx._("%(name)s activated.", name=user.username))
+    else:
+        ctx.flash(ctx._("%(name)s deactivated.", name=user.username))
+    return ctx.redirect(f"/admin/users/{user.id}")
+
+
+# ---------------------------------------------------------------------------- audit log
+
+
+class AuditFilter(BaseModel):
+    """Filters of the audit log (all optional; dates are inclusive, UTC)."""
+
+    actor: str | None = Field(None, max_length=64)
+    entity: str | None = Field(None, max_length=64)
+    action: str | None = Field(None, max_length=32)
+    since: dt.date | None = None
+    until: dt.date | None = None
+    page: int = Field(1, ge=1, le=1_000_000)
+    per_page: int = Field(50, ge=1, le=200)
+
+    @field_validator("actor", "entity", "action", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("since", "until", mode="before")
+    @classmethod
+    def _blank_date(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+class AuditRow(BaseModel):
+    id: int
+    at: str
+    actor: str
+    entity: str
+    entity_id: str | None
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    note: str | None
+
+
+class AuditPage(BaseModel):
+    """A page of the audit log, newest first, and the values the filters offer."""
+
+    events: list[AuditRow]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    filters: AuditFilter
+    entities: list[str]
+    actions: list[str]
+    actors: list[str]
+
+
+@page(router, "/admin/audit", api="/admin/audit", template="admin/audit.html", domain="audit")
+def audit_page(ctx: PageContext, q: Annotated[AuditFilter, Query()]) -> AuditPage:
+    """The append-only audit log: who changed what, when, before and after."""
+    assert ctx.principal is not None
+    query = system.AuditQuery(**q.model_dump())
+    rows, total = system.audit_log(ctx.session, ctx.principal, query)
+    facets = system.audit_facets(ctx.session, ctx.principal)
+    return AuditPage(
+        events=[
+            AuditRow(
+                id=e.id,
+                at=e.at.strftime("%Y-%m-%d %H:%M:%S"),
+                actor=e.actor,
+                entity=e.entity,
+                entity_id=e.entity_id,
+                action=e.action,
+                before=e.before,
+                after=e.after,
+                note=e.note,
+            )
+            for e in rows
+        ],
+        total=total,
+        page=q.page,
+        pages=max(1, -(-total // q.per_page)),
+        per_page=q.per_page,
+        filters=q,
+        entities=facets["entity"],
+        actions=facets["action"],
+        actors=facets["actor"],
+    )

@@ -1,0 +1,247 @@
+"""Log-in, log-out, the language switch and the user's own account page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from gaodi.accounts import service as accounts
+from gaodi.accounts.models import ApiToken, User
+from gaodi.web.auth import client_ip
+from gaodi.web.context import PageContext
+from gaodi.web.errors import TooManyAttempts, safe_next
+from gaodi.web.i18n import LANG_COOKIE, LANGUAGES
+from gaodi.web.pages import Access, context_dependency, form, page, route_extra
+from gaodi.web.templating import render
+
+router = APIRouter()
+
+PUBLIC = Access(public=True)
+SIGNED_IN = Access(domain=None)
+public_ctx = context_dependency(PUBLIC)
+
+
+class DemoLogin(BaseModel):
+    username: str
+    role: str
+
+
+class LoginPage(BaseModel):
+    next: str
+    username: str = ""
+    error: str | None = None
+    demo_accounts: list[DemoLogin] = []
+    demo_password: str | None = None
+
+
+def _login_page(ctx: PageContext, next_url: str, username: str = "", error: str | None = None):
+    demo: list[DemoLogin] = []
+    if ctx.is_demo:
+        names = [name for name, _role in accounts.DEMO_ACCOUNTS]
+        rows = ctx.session.execute(
+            select(User.username, User.role).where(User.username.in_(names), User.is_active)
+        ).all()
+        order = {name: i for i, name in enumerate(names)}
+        demo = [
+            DemoLogin(username=u, role=accounts.role_label(r, ctx.lang))
+            for u, r in sorted(rows, key=lambda row: order[row[0]])
+        ]
+    return LoginPage(
+        next=safe_next(next_url),
+        username=username,
+        error=error,
+        demo_accounts=demo,
+        demo_password=accounts.DEMO_PASSWORD if demo else None,
+    )
+
+
+@router.get(
+    "/login",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    openapi_extra=route_extra(PUBLIC),
+)
+def login_form(next: str = "/", ctx: PageContext = Depends(public_ctx)) -> Response:
+    if ctx.signed_in:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return render(ctx, "login.html", _login_page(ctx, next))
+
+
+@router.post(
+    "/login",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    openapi_extra=route_extra(PUBLIC),
+)
+def login_submit(ctx: PageContext = Depends(public_ctx)) -> Response:
+    settings = ctx.request.app.state.settings
+    limiter = ctx.request.app.state.login_limiter
+    username = str(ctx.value("username") or "").strip()[:64]
+    password = ctx.form.get("password") or ""
+    password = password if isinstance(password, str) else ""
+    next_url = safe_next(str(ctx.form.get("next") or "/"))
+    ip = client_ip(ctx.request)
+    if limiter.blocked(ip):
+        exc = TooManyAttempts(
+            "此地址登录失败次数过多，请稍后再试。",
+            "Too many failed log-ins from this address; try again later.",
+        )
+        page_data = _login_page(ctx, next_url, username, exc.message(ctx.lang))
+        return render(ctx, "login.html", page_data, status_code=429)
+    if not username or not password:
+        page_data = _login_page(
+            ctx, next_url, username, ctx._("Enter your user name and password.")
+        )
+        return render(ctx, "login.html", page_data, status_code=422)
+    outcome = accounts.authenticate(
+        ctx.session,
+        username,
+        password,
+        max_failures=settings.login_max_failures,
+        lockout_minutes=settings.login_lockout_minutes,
+        ip=ip,
+    )
+    ctx.session.commit()
+    if not outcome.ok or outcome.user is None:
+        limiter.fail(ip)
+        assert outcome.error is not None
+        page_data = _login_page(ctx, next_url, username, outcome.error.message(ctx.lang))
+        return render(ctx, "login.html", page_data, status_code=outcome.error.status_code)
+    user = outcome.user
+    ctx.web_session.login(user.id, user.session_version)
+    response = RedirectResponse(next_url, status_code=303)
+    if user.language:
+        _set_lang_cookie(ctx, response, user.language)
+    return response
+
+
+@router.post(
+    "/logout",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    openapi_extra=route_extra(SIGNED_IN),
+)
+def logout(ctx: PageContext = Depends(context_dependency(SIGNED_IN))) -> Response:
+    user = ctx.user
+    if user is not None:
+        accounts.logout(ctx.session, user)
+        ctx.session.commit()
+    ctx.web_session.clear()
+    ctx.flash(ctx._("You have signed out."))
+    return RedirectResponse("/login", status_code=303)
+
+
+def _set_lang_cookie(ctx: PageContext, response: Response, lang: str) -> None:
+    response.set_cookie(
+        LANG_COOKIE,
+        lang,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=bool(ctx.request.app.state.settings.https),
+    )
+
+
+@router.post(
+    "/lang", response_class=HTMLResponse, include_in_schema=False, openapi_extra=route_extra(PUBLIC)
+)
+def switch_language(ctx: PageContext = Depends(public_ctx)) -> Response:
+    """The 中文/English switch: a cookie, and the signed-in user's stored preference."""
+    lang = str(ctx.value("lang") or "")
+    target = safe_next(str(ctx.value("next") or "/"))
+    response = RedirectResponse(target, status_code=303)
+    if lang not in LANGUAGES:
+        return response
+    _set_lang_cookie(ctx, response, lang)
+    user = ctx.user
+    if user is not None and user.language != lang:
+        user.language = lang
+        ctx.session.commit()
+    return response
+
+
+# ---------------------------------------------------------------------------- my account
+
+
+class TokenRow(BaseModel):
+    name: str
+    prefix: str
+    created_at: str
+    last_used_at: str | None
+    expires_at: str | None
+    revoked: bool
+
+
+class AccountPage(BaseModel):
+    """The signed-in user: name, role, scope, language and API tokens."""
+
+    username: str
+    display_name: str | None
+    role: str
+    role_label: str
+    scope: list[str]
+    language: str | None
+    last_login_at: str | None
+    password_changed_at: str | None
+    tokens: list[TokenRow]
+
+
+def _stamp(value: Any) -> str | None:
+    return value.strftime("%Y-%m-%d %H:%M") if value else None
+
+
+@page(router, "/account", api="/account", template="account.html", domain=None)
+def account_page(ctx: PageContext) -> AccountPage:
+    """Who am I: the signed-in user's account."""
+    user = ctx.user
+    assert user is not None
+    tokens = ctx.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+    ).all()
+    return AccountPage(
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        role_label=accounts.role_label(user.role, ctx.lang),
+        scope=accounts.describe_scopes(ctx.session, user),
+        language=user.language,
+        last_login_at=_stamp(user.last_login_at),
+        password_changed_at=_stamp(user.password_changed_at),
+        tokens=[
+            TokenRow(
+                name=t.name,
+                prefix=t.prefix,
+                created_at=_stamp(t.created_at) or "",
+                last_used_at=_stamp(t.last_used_at),
+                expires_at=_stamp(t.expires_at),
+                revoked=t.revoked_at is not None,
+            )
+            for t in tokens
+        ],
+    )
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1)
+    new_password: str = Field(min_length=1)
+    confirm_password: str = Field(min_length=1)
+
+
+@form(router, "/account/password", domain=None, page=account_page)
+def change_password(ctx: PageContext) -> Response:
+    data = ctx.parse_form(PasswordChange)
+    if data.new_password != data.confirm_password:
+        from gaodi.web.context import FormInvalid
+
+        raise FormInvalid({"confirm_password": ctx._("The two new passwords differ.")})
+    user = ctx.user
+    assert user is not None
+    accounts.change_own_password(ctx.session, user, data.current_password, data.new_password)
+    # Every other session of this user ends; this one continues with the new version.
+    ctx.web_session.login(user.id, user.session_version)
+    ctx.flash(ctx._("Your password has been changed; other sessions have been signed out."))
+    return ctx.redirect("/account")

@@ -1,0 +1,91 @@
+"""总览 Overview: what the database holds, as the signed-in user may see it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from gaodi.system import service
+from gaodi.web.context import PageContext
+from gaodi.web.i18n import N_
+from gaodi.web.nav import register_nav
+from gaodi.web.overview import OverviewCard, cards
+from gaodi.web.pages import page
+
+router = APIRouter()
+register_nav("overview", N_("Overview"), "/", domain="overview", order=10)
+
+COUNT_LABELS = {
+    "enterprises": N_("Enterprises"),
+    "above_scale": N_("Above-scale industrial enterprises"),
+    "parks": N_("Parks"),
+    "chains": N_("Industrial chains"),
+    "links": N_("Chain links"),
+    "clusters": N_("Clusters"),
+    "plans": N_("Plans"),
+    "targets": N_("Targets"),
+    "indicators": N_("Indicators"),
+    "observations": N_("Observations"),
+    "external_enterprises": N_("External enterprises (attraction pool)"),
+    "users": N_("Users"),
+}
+COUNT_NOTES = {
+    "above_scale": N_("main-business revenue ≥ 20 million yuan in the latest year"),
+    "observations": N_("reported values, every revision"),
+}
+
+
+class CountItem(BaseModel):
+    key: str
+    label: str
+    count: int
+    note: str | None = None
+
+
+class ChartSpec(BaseModel):
+    title: str
+    by: str
+    labels: list[str]
+    values: list[int]
+    series_name: str
+    empty_text: str
+
+
+class OverviewPage(BaseModel):
+    """The overview: counts by entity, data as-of dates, enterprises per chain (or park)."""
+
+    is_demo: bool
+    counts: list[CountItem]
+    as_of: service.AsOf
+    chart: ChartSpec
+    cards: list[OverviewCard]
+
+
+@page(router, "/", api="/overview", template="overview.html", domain="overview")
+def overview_page(ctx: PageContext) -> OverviewPage:
+    """What the database holds: counts by entity, as-of dates and one chart."""
+    assert ctx.principal is not None
+    data = service.overview(ctx.session, ctx.principal)
+    counts = [
+        CountItem(
+            key=c.key,
+            label=ctx._(COUNT_LABELS.get(c.key, c.key)),
+            count=c.count,
+            note=ctx._(COUNT_NOTES[c.key]) if c.key in COUNT_NOTES else None,
+        )
+        for c in data.counts
+    ]
+    by_chain = data.chart.by == "chain"
+    chart = ChartSpec(
+        title=ctx._("Enterprises by industrial chain")
+        if by_chain
+        else ctx._("Enterprises by park"),
+        by=data.chart.by,
+        labels=[b.label for b in data.chart.bars],
+        values=[b.value for b in data.chart.bars],
+        series_name=ctx._("Enterprises"),
+        empty_text=ctx._("No data yet"),
+    )
+    return OverviewPage(
+        is_demo=data.is_demo, counts=counts, as_of=data.as_of, chart=chart, cards=cards(ctx)
+    )
