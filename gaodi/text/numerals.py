@@ -329,7 +329,11 @@ def scan_quantities(text: str) -> list[Quantity]:
             break
         if m is not None and (d is None or m.start() <= d.start()):
             raw = m.group(1)
-            value = float(raw) if raw[0].isdigit() else chinese_to_number(raw)
+            try:
+                value = float(raw) if raw[0].isdigit() else chinese_to_number(raw)
+            except ValidationError:  # "百分之三十百": not a numeral
+                i = m.end()
+                continue
             out.append(
                 Quantity(
                     value,

@@ -278,7 +278,7 @@ def find_title(text: str) -> str | None:
         if (
             prev.startswith("关于")
             and not line.startswith("关于")
-            and not re.search(r"[。，,；;：:]", prev)
+            and not re.search(r"[。，,；;：:《》]|(?:通知|函|批复)$", prev)
         ):
             return prev + line
         return line
