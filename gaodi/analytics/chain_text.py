@@ -162,3 +162,58 @@ def mapping_reasons(
             pl.lit(conf_p["en"]).gather(conf_idx),
         ).alias("reason_en"),
     )
+
+
+# --------------------------------------------------------------------------- scalar formats
+
+
+def pct(x: float) -> str:
+    """A share as a percentage with one decimal.
+
+    Examples
+    --------
+    >>> pct(0.0345)
+    '3.5%'
+    """
+    return f"{100 * x:.1f}%"
+
+
+def pct_factor(x: float) -> str:
+    """A factor as a percentage without needless decimals: 0.5 -> '50%'.
+
+    Examples
+    --------
+    >>> pct_factor(0.5), pct_factor(0.125)
+    ('50%', '12.5%')
+    """
+    return f"{100 * x:g}%"
+
+
+def money_zh(wan: float) -> str:
+    """万元 shown in 亿元 with two decimals.
+
+    Examples
+    --------
+    >>> money_zh(123456.0)
+    '12.35亿元'
+    """
+    return f"{wan / 1e4:.2f}亿元"
+
+
+def money_en(wan: float) -> str:
+    """万元 shown in million yuan with one decimal (1万元 = 0.01 million yuan).
+
+    Examples
+    --------
+    >>> money_en(123456.0)
+    'CNY 1,234.6 million'
+    """
+    return f"CNY {wan / 100:,.1f} million"
+
+
+def join_zh(parts: list[str]) -> str:
+    return "；".join(p for p in parts if p)
+
+
+def join_en(parts: list[str]) -> str:
+    return "; ".join(p for p in parts if p)

@@ -1,0 +1,182 @@
+"""The link tree of a chain and the validated enterprise facts the diagnosis works on.
+
+A chain is a tree: chain -> segment (up/mid/down) -> link -> sub-link. Links are given as
+rows with a ``parent_id`` (null for a link directly under its segment). This module checks
+the tree (unique ids, known parents, no cycles, known segments) and splits the
+enterprise-link-year rows into one row per enterprise (its figures) and its assignments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from gaodi.core.errors import DataError, ValidationError
+
+SEGMENTS = ("up", "mid", "down")
+SEGMENT_INDEX = {s: i for i, s in enumerate(SEGMENTS)}
+SEGMENT_ZH = {"up": "上游", "mid": "中游", "down": "下游"}
+
+# Enterprise figures (optional columns) and the value a missing column takes.
+ENTERPRISE_COLUMNS: dict[str, tuple[pl.DataType, Any]] = {
+    "name": (pl.String(), None),
+    "output": (pl.Float64(), None),
+    "revenue": (pl.Float64(), None),
+    "above_scale": (pl.Boolean(), False),
+    "is_leader": (pl.Boolean(), False),
+    "is_srdi": (pl.Boolean(), False),
+    "invention_patents": (pl.Int64(), 0),
+    "output_prev": (pl.Float64(), None),
+}
+
+
+@dataclass(frozen=True)
+class Node:
+    link_id: Any
+    name: str
+    segment: str
+    parent_id: Any
+    key_link: bool
+    depth: int
+    children: tuple[Any, ...]
+    ancestors: tuple[Any, ...]  # nearest first, excluding the link itself
+
+
+@dataclass(frozen=True)
+class LinkTree:
+    nodes: dict[Any, Node]
+    order: tuple[Any, ...]  # input order
+    leaves: tuple[Any, ...]
+
+    def effective_key(self, link_id: Any) -> bool:
+        """A link is key if it or any of its ancestors is flagged key."""
+        node = self.nodes[link_id]
+        return node.key_link or any(self.nodes[a].key_link for a in node.ancestors)
+
+    def ancestors_frame(self) -> pl.DataFrame:
+        """(link_id, node_id): each link paired with itself and each of its ancestors."""
+        pairs = [(lid, a) for lid in self.order for a in (lid, *self.nodes[lid].ancestors)]
+        return pl.DataFrame(
+            {"link_id": [x for x, _ in pairs], "node_id": [y for _, y in pairs]},
+            infer_schema_length=None,
+        )
+
+    def siblings(self, link_id: Any) -> list[Any]:
+        """Links with the same parent (top-level: the same segment), excluding itself."""
+        node = self.nodes[link_id]
+        return [
+            lid
+            for lid in self.order
+            if lid != link_id
+            and self.nodes[lid].parent_id == node.parent_id
+            and (node.parent_id is not None or self.nodes[lid].segment == node.segment)
+        ]
+
+
+def build_tree(links: pl.DataFrame) -> LinkTree:
+    """Validate the link rows and build the tree."""
+    missing = [c for c in ("link_id", "segment", "name") if c not in links.columns]
+    if missing:
+        raise ValidationError(
+            f"环节表缺少列：{', '.join(missing)}。",
+            f"The links table lacks column(s): {', '.join(missing)}.",
+        )
+    if links.height == 0:
+        raise ValidationError("产业链没有环节。", "The chain has no links.")
+    ids = links["link_id"].to_list()
+    if len(set(ids)) != len(ids):
+        dup = sorted({str(i) for i in ids if ids.count(i) > 1})[:5]
+        raise ValidationError(f"环节编号重复：{dup}。", f"Duplicated link ids: {dup}.")
+    parents = links["parent_id"].to_list() if "parent_id" in links.columns else [None] * len(ids)
+    keys = (
+        links["key_link"].fill_null(False).to_list()
+        if "key_link" in links.columns
+        else [False] * len(ids)
+    )
+    segments, names = links["segment"].to_list(), links["name"].to_list()
+    bad = sorted({str(s) for s in segments if s not in SEGMENT_INDEX})
+    if bad:
+        raise ValidationError(
+            f"环节的上中下游须为 up/mid/down，无效：{bad}。",
+            f"A link's segment must be up/mid/down; invalid: {bad}.",
+        )
+    parent_of = dict(zip(ids, parents, strict=True))
+    unknown = sorted({str(p) for p in parents if p is not None and p not in parent_of})
+    if unknown:
+        raise ValidationError(
+            f"上级环节不存在：{unknown[:5]}。", f"Unknown parent link(s): {unknown[:5]}."
+        )
+    ancestors: dict[Any, tuple[Any, ...]] = {}
+    for lid in ids:
+        chain: list[Any] = []
+        cur = parent_of[lid]
+        while cur is not None:
+            if cur == lid or len(chain) > len(ids):
+                raise ValidationError(f"环节树有环：{lid}。", f"The link tree has a cycle: {lid}.")
+            chain.append(cur)
+            cur = parent_of[cur]
+        ancestors[lid] = tuple(chain)
+    children: dict[Any, list[Any]] = {lid: [] for lid in ids}
+    for lid, par in parent_of.items():
+        if par is not None:
+            children[par].append(lid)
+    nodes = {
+        lid: Node(
+            lid,
+            str(names[i]),
+            str(segments[i]),
+            parents[i],
+            bool(keys[i]),
+            len(ancestors[lid]),
+            tuple(children[lid]),
+            ancestors[lid],
+        )
+        for i, lid in enumerate(ids)
+    }
+    return LinkTree(nodes, tuple(ids), tuple(lid for lid in ids if not children[lid]))
+
+
+def prepare_facts(facts: pl.DataFrame, tree: LinkTree) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split (enterprise, link, figures) rows into enterprises and assignments.
+
+    Returns ``(ents, assign)``: ``ents`` one row per enterprise with every column of
+    :data:`ENTERPRISE_COLUMNS` (missing columns take their default; ``name`` defaults to the
+    id as text), ``assign`` the distinct (enterprise_id, link_id) pairs.
+    """
+    missing = [c for c in ("enterprise_id", "link_id", "output") if c not in facts.columns]
+    if missing:
+        raise ValidationError(
+            f"企业环节表缺少列：{', '.join(missing)}。",
+            f"The enterprise-link table lacks column(s): {', '.join(missing)}.",
+        )
+    foreign = facts.filter(~pl.col("link_id").is_in(list(tree.order)))["link_id"].unique()
+    if foreign.len():
+        sample = [str(x) for x in foreign.to_list()[:5]]
+        raise DataError(
+            f"企业环节表含本链以外的环节：{sample}。",
+            f"The enterprise-link table has links outside this chain: {sample}.",
+        )
+    cols = [
+        (pl.col(c).cast(dtype) if c in facts.columns else pl.lit(default, dtype=dtype)).alias(c)
+        for c, (dtype, default) in ENTERPRISE_COLUMNS.items()
+    ]
+    df = facts.select("enterprise_id", "link_id", *cols).with_columns(
+        pl.col("name").fill_null(pl.col("enterprise_id").cast(pl.String)),
+        *(pl.col(c).fill_null(False) for c in ("above_scale", "is_leader", "is_srdi")),
+    )
+    for c in ("output", "output_prev", "revenue", "invention_patents"):
+        if (df[c] < 0).any():
+            raise ValidationError(f"{c} 不能为负数。", f"{c} cannot be negative.")
+    attrs = list(ENTERPRISE_COLUMNS)
+    ents = df.select("enterprise_id", *attrs).unique(maintain_order=True)
+    if ents["enterprise_id"].is_duplicated().any():
+        dup = ents.filter(pl.col("enterprise_id").is_duplicated())["enterprise_id"]
+        sample = [str(x) for x in dup.unique().to_list()[:5]]
+        raise DataError(
+            f"同一企业在不同环节行中的数值不一致：{sample}。",
+            f"An enterprise's figures differ between its link rows: {sample}.",
+        )
+    assign = df.select("enterprise_id", "link_id").unique(maintain_order=True)
+    return ents, assign

@@ -1,0 +1,597 @@
+"""Diagnosis of one industrial chain (产业链诊断): per-link figures, status 缺链/弱链/强链,
+dependency risk, completeness and strength scores, and 补链/强链/延链 recommendations.
+
+Every status and every recommendation carries its reason in words, Chinese and English, with
+the numbers the decision used. The functions are pure: the chains service loads the link tree
+and the enterprise-link-year rows, calls :func:`diagnose_chain` and renders the result. The
+method and its sources are in ``docs/methods/chains.md``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import polars as pl
+
+from gaodi.analytics.chain_recommend import Recommendation, recommend
+from gaodi.analytics.chain_text import join_en, join_zh, pct, pct_factor
+from gaodi.analytics.chain_tree import LinkTree, build_tree, prepare_facts
+from gaodi.core.errors import DataError, ValidationError
+
+__all__ = [
+    "Benchmark",
+    "ChainDiagnosis",
+    "DiagnosisParams",
+    "LinkDiagnosis",
+    "Recommendation",
+    "concentration_level",
+    "diagnose_chain",
+    "diagnosis_to_polars",
+    "hhi",
+    "recommendations_to_polars",
+    "top_share",
+]
+
+Status = Literal["missing", "weak", "strong"]
+STATUS_ZH = {"missing": "缺链", "weak": "弱链", "strong": "强链"}
+RISK_ZH = {"none": "无企业", "unknown": "无法评估", "low": "低", "moderate": "中", "high": "高"}
+_RISK_RANK = {"low": 0, "moderate": 1, "high": 2}
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """What a link's share of chain output is compared with to call it weak.
+
+    ``kind``:
+      * ``"median"``: the median share among the chain's *present* links at the same depth;
+      * ``"peer"``: the same link's share of the chain in a peer city (``shares`` by link id,
+        computed the same way; ``label_zh``/``label_en`` name the city);
+      * ``"national"``: the link's share of the national chain (``shares`` by link id).
+
+    Links without a value in ``shares`` are not compared on share (the reason says so).
+    """
+
+    kind: Literal["median", "peer", "national"] = "median"
+    shares: Mapping[Any, float] = field(default_factory=dict)
+    label_zh: str = ""
+    label_en: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("median", "peer", "national"):
+            raise ValidationError(
+                f"未知的对标方式：{self.kind}。", f"Unknown benchmark kind: {self.kind}."
+            )
+        if self.kind != "median" and not self.shares:
+            raise ValidationError(
+                "对标城市或全国对标须给出各环节占比。",
+                "A peer-city or national benchmark needs link shares.",
+            )
+        bad = [k for k, v in self.shares.items() if not 0.0 <= v <= 1.0]
+        if bad:
+            raise ValidationError(
+                f"对标占比须在 [0, 1] 内：{bad[:5]}。",
+                f"Benchmark shares must lie in [0, 1]: {bad[:5]}.",
+            )
+
+    def describe(self) -> tuple[str, str]:
+        if self.kind == "median":
+            return "链中位数环节占比", "the chain's median link share"
+        if self.kind == "peer":
+            return (
+                f"对标城市{self.label_zh}该环节占比",
+                f"this link's share in peer city {self.label_en or self.label_zh}",
+            )
+        return "全国该环节占比", "this link's national share"
+
+
+@dataclass(frozen=True)
+class DiagnosisParams:
+    """Parameters of the diagnosis; defaults and their sources in docs/methods/chains.md.
+
+    ``weak_factor``: a present link is weak when its share < weak_factor x benchmark share.
+    ``min_above_scale``: ... or when it has fewer 规上 enterprises than this.
+    ``key_link_needs_leader``: ... or when it is a key link without a leader enterprise.
+    ``key_weight``: weight of a key link in the completeness and strength scores.
+    ``hhi_moderate``/``hhi_high``: HHI above these is moderate/high concentration
+    (US DOJ/FTC Horizontal Merger Guidelines 1992 §1.51: 0.10 and 0.18).
+    ``top1_moderate``/``top1_high``: top-1 share above 0.25 (EU Merger Regulation
+    139/2004 recital 32) / at least 0.5 (反垄断法 第二十四条) is moderate/high.
+    ``cultivate_top_n``: enterprises named in a 强链 (cultivate) recommendation.
+    """
+
+    benchmark: Benchmark = field(default_factory=Benchmark)
+    weak_factor: float = 0.5
+    min_above_scale: int = 1
+    key_link_needs_leader: bool = True
+    key_weight: float = 2.0
+    hhi_moderate: float = 0.10
+    hhi_high: float = 0.18
+    top1_moderate: float = 0.25
+    top1_high: float = 0.50
+    cultivate_top_n: int = 3
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.weak_factor > 0.0, "weak_factor"),
+            (self.min_above_scale >= 0, "min_above_scale"),
+            (self.key_weight >= 1.0, "key_weight"),
+            (0.0 <= self.hhi_moderate <= self.hhi_high <= 1.0, "hhi_moderate/hhi_high"),
+            (0.0 <= self.top1_moderate <= self.top1_high <= 1.0, "top1_moderate/top1_high"),
+            (self.cultivate_top_n >= 1, "cultivate_top_n"),
+        ]
+        for ok, name in checks:
+            if not ok:
+                raise ValidationError(
+                    f"诊断参数 {name} 取值无效。", f"Invalid diagnosis parameter {name}."
+                )
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class LinkDiagnosis:
+    """One link's figures (over its enterprises and those of its sub-links), status, risk."""
+
+    link_id: Any
+    name: str
+    segment: str
+    parent_id: Any
+    depth: int
+    key_link: bool
+    is_leaf: bool
+    enterprises: int
+    above_scale: int
+    output: float
+    output_share: float | None
+    leaders: int
+    leader_ids: tuple[Any, ...]
+    srdi: int
+    invention_patents: int
+    growth: float | None
+    top1_share: float | None
+    hhi: float | None
+    risk_level: str
+    risk_reason_zh: str
+    risk_reason_en: str
+    benchmark_share: float | None
+    threshold_share: float | None
+    status: Status
+    status_zh: str
+    reason_zh: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class ChainDiagnosis:
+    """The chain's links, scores and recommendations, with the parameters used."""
+
+    links: tuple[LinkDiagnosis, ...]
+    recommendations: tuple[Recommendation, ...]
+    completeness: float
+    strength: float
+    completeness_reason_zh: str
+    completeness_reason_en: str
+    strength_reason_zh: str
+    strength_reason_en: str
+    n_scored: int
+    n_missing: int
+    n_weak: int
+    n_strong: int
+    chain_output: float
+    chain_enterprises: int
+    params: DiagnosisParams
+
+    def link(self, link_id: Any) -> LinkDiagnosis:
+        for d in self.links:
+            if d.link_id == link_id:
+                return d
+        raise KeyError(link_id)
+
+
+# --------------------------------------------------------------------------- concentration
+
+
+def _shares(values: Sequence[float] | np.ndarray) -> np.ndarray:
+    x = np.asarray(values, dtype=float)
+    if x.size == 0 or np.any(~np.isfinite(x)) or np.any(x < 0) or x.sum() <= 0:
+        raise DataError(
+            "集中度需要至少一个正值且无负值或缺失值。",
+            "Concentration needs at least one positive value and no negative or missing one.",
+        )
+    return x / x.sum()
+
+
+def hhi(values: Sequence[float] | np.ndarray) -> float:
+    """Herfindahl-Hirschman index of non-negative outputs, on the 0..1 scale.
+
+    Notes
+    -----
+    :math:`HHI = \\sum_i s_i^2`, :math:`s_i = x_i / \\sum_j x_j`; it lies in
+    :math:`[1/n, 1]` for :math:`n` enterprises.
+
+    References
+    ----------
+    Hirschman, A. O. (1964), "The paternity of an index", *American Economic Review* 54(5).
+    US DOJ and FTC, *Horizontal Merger Guidelines* (1992), §1.5.
+
+    Examples
+    --------
+    >>> round(hhi([50, 30, 20]), 10)
+    0.38
+    """
+    s = _shares(values)
+    return float(np.sum(s * s))
+
+
+def top_share(values: Sequence[float] | np.ndarray) -> float:
+    """Share of the largest value (top-1 concentration ratio, CR1), in :math:`[1/n, 1]`.
+
+    Examples
+    --------
+    >>> top_share([50, 30, 20])
+    0.5
+    """
+    return float(np.max(_shares(values)))
+
+
+def concentration_level(
+    hhi_value: float, top1: float, params: DiagnosisParams | None = None
+) -> str:
+    """``"low"``, ``"moderate"`` or ``"high"``: the higher of the HHI and top-1 levels.
+
+    Examples
+    --------
+    >>> concentration_level(0.38, 0.5), concentration_level(0.12, 0.2)
+    ('high', 'moderate')
+    """
+    p = params or DiagnosisParams()
+    by_hhi = (
+        "high" if hhi_value > p.hhi_high else "moderate" if hhi_value > p.hhi_moderate else "low"
+    )
+    by_top = "high" if top1 >= p.top1_high else "moderate" if top1 > p.top1_moderate else "low"
+    return by_hhi if _RISK_RANK[by_hhi] >= _RISK_RANK[by_top] else by_top
+
+
+def _risk(
+    row: dict[str, Any], p: DiagnosisParams
+) -> tuple[str, str, str, float | None, float | None]:
+    if row["enterprises"] == 0:
+        return (
+            "none",
+            "本地无企业，不评估集中度",
+            "no local enterprise; concentration not assessed",
+            None,
+            None,
+        )
+    if row["output"] <= 0:
+        return (
+            "unknown",
+            "环节产值为0，无法计算集中度",
+            "link output is 0; concentration cannot be computed",
+            None,
+            None,
+        )
+    top1, h = row["_max"] / row["output"], row["_hhi"]
+    level = concentration_level(h, top1, p)
+    zh = (
+        f"第一大企业占环节产值{pct(top1)}，HHI＝{h:.2f}（{row['enterprises']}家企业），"
+        f"依赖风险{RISK_ZH[level]}（HHI＞{p.hhi_high:g}或第一大企业占比≥{pct_factor(p.top1_high)}"
+        f"为高，HHI＞{p.hhi_moderate:g}或占比＞{pct_factor(p.top1_moderate)}为中）"
+    )
+    en = (
+        f"largest enterprise holds {pct(top1)} of link output, HHI = {h:.2f} "
+        f"({row['enterprises']} enterprises): {level} dependency risk (high if HHI > "
+        f"{p.hhi_high:g} or top-1 share >= {pct_factor(p.top1_high)}; moderate if HHI > "
+        f"{p.hhi_moderate:g} or top-1 share > {pct_factor(p.top1_moderate)})"
+    )
+    return level, zh, en, top1, h
+
+
+# --------------------------------------------------------------------------- status
+
+
+def _status(
+    row: dict[str, Any], key: bool, bench: float | None, p: DiagnosisParams
+) -> tuple[Status, str, str, float | None]:
+    """Status, reasons and the share threshold for one link's aggregated row."""
+    n, m, share = row["enterprises"], row["above_scale"], row["output_share"]
+    key_zh, key_en = ("（关键环节）", " (key link)") if key else ("", "")
+    if n == 0:
+        return (
+            "missing",
+            f"本地无企业（0家）{key_zh}，判定为缺链",
+            f"no local enterprise (0){key_en}: missing link",
+            None,
+        )
+    facts_zh, facts_en = f"本地企业{n}家（规上{m}家）", f"{n} local enterprise(s) ({m} above scale)"
+    failed: list[tuple[str, str]] = []
+    passed: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = []  # stated whatever the status
+    b_zh, b_en = p.benchmark.describe()
+    threshold = None if bench is None else p.weak_factor * bench
+    if share is None:
+        notes.append(("全链产值为0，未比较产值占比", "chain output is 0; share not compared"))
+    elif threshold is None:
+        notes.append(
+            (
+                f"链内产值占比{pct(share)}，无对标值，未比较",
+                f"{pct(share)} of chain output; no benchmark value, not compared",
+            )
+        )
+    else:
+        f = pct_factor(p.weak_factor)
+        below = share < threshold
+        word_zh, word_en = ("低于", "below") if below else ("不低于", "not below")
+        (failed if below else passed).append(
+            (
+                f"链内产值占比{pct(share)}，{word_zh}{b_zh}{pct(bench or 0.0)}的{f}"
+                f"（{pct(threshold)}）",
+                f"{pct(share)} of chain output, {word_en} {f} of {b_en} {pct(bench or 0.0)} "
+                f"({pct(threshold)})",
+            )
+        )
+    if m < p.min_above_scale:
+        failed.append(
+            (
+                f"规上企业{m}家，少于{p.min_above_scale}家",
+                f"{m} above-scale enterprises, fewer than {p.min_above_scale}",
+            )
+        )
+    if key and p.key_link_needs_leader:
+        if row["leaders"] == 0:
+            failed.append(("关键环节无龙头企业", "key link without a leader enterprise"))
+        else:
+            passed.append(
+                (
+                    f"关键环节有龙头企业{row['leaders']}家",
+                    f"key link with {row['leaders']} leader enterprise(s)",
+                )
+            )
+    if failed:
+        return (
+            "weak",
+            join_zh([facts_zh + key_zh, *(z for z, _ in notes + failed)]) + "，判定为弱链",
+            join_en([facts_en + key_en, *(e for _, e in notes + failed)]) + ": weak link",
+            threshold,
+        )
+    return (
+        "strong",
+        join_zh([facts_zh + key_zh, *(z for z, _ in notes + passed)]) + "，判定为强链",
+        join_en([facts_en + key_en, *(e for _, e in notes + passed)]) + ": strong link",
+        threshold,
+    )
+
+
+def _aggregate(tree: LinkTree, ents: pl.DataFrame, assign: pl.DataFrame) -> dict[Any, dict]:
+    """Per link, figures over the distinct enterprises of the link and its descendants."""
+    rolled = (
+        assign.join(tree.ancestors_frame(), on="link_id")
+        .select("enterprise_id", pl.col("node_id"))
+        .unique()
+        .join(ents, on="enterprise_id")
+    )
+    ok = (
+        pl.col("output").is_not_null()
+        & pl.col("output_prev").is_not_null()
+        & (pl.col("output_prev") > 0)
+    )
+    agg = rolled.group_by("node_id").agg(
+        pl.len().alias("enterprises"),
+        pl.col("above_scale").sum(),
+        pl.col("output").fill_null(0.0).sum(),
+        pl.col("output").fill_null(0.0).max().alias("_max"),
+        ((o := pl.col("output").fill_null(0.0)) / o.sum()).pow(2).sum().alias("_hhi"),
+        pl.col("is_leader").sum().alias("leaders"),
+        pl.col("enterprise_id").filter(pl.col("is_leader")).sort().alias("leader_ids"),
+        pl.col("is_srdi").sum().alias("srdi"),
+        pl.col("invention_patents").fill_null(0).sum(),
+        pl.col("output").filter(ok).sum().alias("_g_now"),
+        pl.col("output_prev").filter(ok).sum().alias("_g_prev"),
+    )
+    rows = {r["node_id"]: r for r in agg.to_dicts()}
+    empty: dict[str, Any] = {
+        "enterprises": 0,
+        "above_scale": 0,
+        "output": 0.0,
+        "_max": 0.0,
+        "_hhi": None,
+        "leaders": 0,
+        "leader_ids": [],
+        "srdi": 0,
+        "invention_patents": 0,
+        "_g_now": 0.0,
+        "_g_prev": 0.0,
+    }
+    return {lid: rows.get(lid, {**empty, "node_id": lid}) for lid in tree.order}
+
+
+# --------------------------------------------------------------------------- diagnosis
+
+
+def diagnose_chain(
+    links: pl.DataFrame, facts: pl.DataFrame, params: DiagnosisParams | None = None
+) -> ChainDiagnosis:
+    """Diagnose one chain from its link tree and its enterprises' figures for one year.
+
+    Parameters
+    ----------
+    links : pl.DataFrame
+        ``link_id`` (unique), ``parent_id`` (null for a top-level link), ``segment``
+        ("up"/"mid"/"down"), ``name``, ``key_link`` (bool, optional).
+    facts : pl.DataFrame
+        One row per (enterprise, link) assignment: ``enterprise_id, link_id, output`` (万元)
+        and optionally ``name, revenue, above_scale, is_leader, is_srdi,
+        invention_patents, output_prev``. Enterprise figures must agree across its rows.
+    params : DiagnosisParams, optional
+
+    Returns
+    -------
+    ChainDiagnosis
+
+    Notes
+    -----
+    A link's figures are over the distinct enterprises assigned to it or to any of its
+    sub-links; chain output :math:`O` sums the chain's distinct enterprises once, and a
+    link's share is :math:`s_l = O_l / O` (shares may sum to more than 1 when an enterprise
+    sits in several links). Growth is :math:`\\sum o / \\sum o_{prev} - 1` over enterprises
+    reporting both years. Status: **missing** if the link has no enterprise; **weak** if
+    :math:`s_l < f\\,b_l` (benchmark share :math:`b_l`, factor :math:`f`), or it has fewer than
+    ``min_above_scale`` 规上 enterprises, or it is a key link without a leader; otherwise
+    **strong**. Risk: top-1 share :math:`\\max_i o_i / O_l` and :math:`HHI=\\sum_i
+    (o_i/O_l)^2`. Scores over leaf links with weight :math:`w_l` (``key_weight`` for key
+    links, a sub-link inheriting its ancestors' key flag, else 1): completeness
+    :math:`C=\\sum w_l [n_l>0] / \\sum w_l`, strength :math:`S=\\sum w_l [\\text{strong}_l] /
+    \\sum w_l`.
+
+    References
+    ----------
+    See ``docs/methods/chains.md``; thresholds: US DOJ/FTC Horizontal Merger Guidelines
+    (1992) §1.51, EU Merger Regulation 139/2004 recital 32, 《反垄断法》(2022) 第二十四条.
+
+    Examples
+    --------
+    >>> links = pl.DataFrame({"link_id": ["a", "b"], "parent_id": [None, None],
+    ...                       "segment": ["up", "mid"], "name": ["液压件", "整机"]})
+    >>> facts = pl.DataFrame({"enterprise_id": [1], "link_id": ["b"], "output": [100.0],
+    ...                       "above_scale": [True]})
+    >>> d = diagnose_chain(links, facts)
+    >>> [(x.link_id, x.status) for x in d.links], d.completeness
+    ([('a', 'missing'), ('b', 'strong')], 0.5)
+    >>> d.link("a").reason_zh
+    '本地无企业（0家），判定为缺链'
+    """
+    p = params or DiagnosisParams()
+    tree = build_tree(links)
+    ents, assign = prepare_facts(facts, tree)
+    rows = _aggregate(tree, ents, assign)
+    chain_output = float(ents["output"].fill_null(0.0).sum())
+    for r in rows.values():
+        r["output_share"] = r["output"] / chain_output if chain_output > 0 else None
+
+    bench = _benchmarks(tree, rows, p)
+    diags: list[LinkDiagnosis] = []
+    for lid in tree.order:
+        node, r = tree.nodes[lid], rows[lid]
+        status, zh, en, threshold = _status(r, tree.effective_key(lid), bench.get(lid), p)
+        level, rzh, ren, top1, h = _risk(r, p)
+        growth = r["_g_now"] / r["_g_prev"] - 1.0 if r["_g_prev"] > 0 else None
+        diags.append(
+            LinkDiagnosis(
+                link_id=lid,
+                name=node.name,
+                segment=node.segment,
+                parent_id=node.parent_id,
+                depth=node.depth,
+                key_link=node.key_link,
+                is_leaf=not node.children,
+                enterprises=int(r["enterprises"]),
+                above_scale=int(r["above_scale"]),
+                output=float(r["output"]),
+                output_share=r["output_share"],
+                leaders=int(r["leaders"]),
+                leader_ids=tuple(r["leader_ids"]),
+                srdi=int(r["srdi"]),
+                invention_patents=int(r["invention_patents"]),
+                growth=growth,
+                top1_share=top1,
+                hhi=h,
+                risk_level=level,
+                risk_reason_zh=rzh,
+                risk_reason_en=ren,
+                benchmark_share=bench.get(lid),
+                threshold_share=threshold,
+                status=status,
+                status_zh=STATUS_ZH[status],
+                reason_zh=zh,
+                reason_en=en,
+            )
+        )
+    by_id = {d.link_id: d for d in diags}
+    scores = _scores(tree, by_id, p)
+    recs = recommend(tree, by_id, ents, assign, p.cultivate_top_n)
+    leaves = [by_id[lid] for lid in tree.leaves]
+    return ChainDiagnosis(
+        links=tuple(diags),
+        recommendations=tuple(recs),
+        **scores,
+        n_scored=len(leaves),
+        n_missing=sum(d.status == "missing" for d in leaves),
+        n_weak=sum(d.status == "weak" for d in leaves),
+        n_strong=sum(d.status == "strong" for d in leaves),
+        chain_output=chain_output,
+        chain_enterprises=ents.height,
+        params=p,
+    )
+
+
+def _benchmarks(tree: LinkTree, rows: dict[Any, dict], p: DiagnosisParams) -> dict[Any, float]:
+    if p.benchmark.kind != "median":
+        return {
+            lid: float(p.benchmark.shares[lid]) for lid in tree.order if lid in p.benchmark.shares
+        }
+    out: dict[Any, float] = {}
+    for depth in {n.depth for n in tree.nodes.values()}:
+        same = [lid for lid in tree.order if tree.nodes[lid].depth == depth]
+        present = [
+            rows[lid]["output_share"]
+            for lid in same
+            if rows[lid]["enterprises"] > 0 and rows[lid]["output_share"] is not None
+        ]
+        if present:
+            med = float(statistics.median(present))
+            out.update({lid: med for lid in same})
+    return out
+
+
+def _scores(tree: LinkTree, by_id: dict[Any, LinkDiagnosis], p: DiagnosisParams) -> dict:
+    w = {lid: (p.key_weight if tree.effective_key(lid) else 1.0) for lid in tree.leaves}
+    total = sum(w.values())
+    n, nk = len(w), sum(1 for lid in w if tree.effective_key(lid))
+    out: dict[str, Any] = {}
+    for name, test, zh_word, en_word in (
+        ("completeness", lambda d: d.status != "missing", "有本地企业", "with local enterprises"),
+        ("strength", lambda d: d.status == "strong", "为强链", "strong"),
+    ):
+        hit = [lid for lid in w if test(by_id[lid])]
+        hk = sum(1 for lid in hit if tree.effective_key(lid))
+        num = sum(w[lid] for lid in hit)
+        value = num / total
+        out[name] = value
+        out[f"{name}_reason_zh"] = (
+            f"{n}个末级环节中{len(hit)}个{zh_word}（关键环节{nk}个中{hk}个），关键环节权重"
+            f"{p.key_weight:g}：{num:g}/{total:g}＝{pct(value)}"
+        )
+        out[f"{name}_reason_en"] = (
+            f"{len(hit)} of {n} leaf links {en_word} ({hk} of {nk} key links), key-link "
+            f"weight {p.key_weight:g}: {num:g}/{total:g} = {pct(value)}"
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def diagnosis_to_polars(diag: ChainDiagnosis) -> pl.DataFrame:
+    """One row per link, every field of :class:`LinkDiagnosis` a column."""
+    rows = [asdict(d) | {"leader_ids": list(d.leader_ids)} for d in diag.links]
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def recommendations_to_polars(diag: ChainDiagnosis) -> pl.DataFrame:
+    """One row per recommendation, every field of :class:`Recommendation` a column."""
+    rows = [
+        asdict(r)
+        | {"enterprise_ids": list(r.enterprise_ids), "related_link_ids": list(r.related_link_ids)}
+        for r in diag.recommendations
+    ]
+    if not rows:
+        return pl.DataFrame(schema={f: pl.String for f in Recommendation.__dataclass_fields__})
+    return pl.DataFrame(rows, infer_schema_length=None)
