@@ -42,4 +42,5 @@ __all__ = [
 
 # Importing the audit service installs its session listener wherever models are used.
 import gaodi.audit.service
+import gaodi.projects.scopes  # projects, challenges, appeals and their row filters
 import gaodi.scopes  # noqa: F401  (registers row filters for scoped roles)

@@ -1,0 +1,105 @@
+"""What the three services share: loading a row the principal may see, actors, names, dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gaodi.chains.models import Chain, Link
+from gaodi.core import clock
+from gaodi.core.errors import NotFoundError, ValidationError
+from gaodi.core.permissions import Principal, allowed, restrict
+from gaodi.parks.models import Park
+
+T = TypeVar("T")
+
+LABELS = {
+    "project": ("项目", "project"),
+    "challenge": ("榜单", "challenge"),
+    "appeal": ("诉求", "appeal"),
+    "application": ("揭榜申请", "application"),
+    "milestone": ("攻关节点", "milestone"),
+    "reviewer": ("评审专家", "reviewer"),
+    "attachment": ("附件", "attachment"),
+}
+
+
+def load(session: Session, model: type[T], ident: int, principal: Principal, what: str) -> T:
+    """The row ``ident`` of ``model`` if ``principal`` may read it; NotFoundError otherwise."""
+    query = restrict(select(model).where(model.id == ident), principal, "read")  # type: ignore[attr-defined]
+    obj = session.scalars(query).first()
+    if obj is None:
+        zh, en = LABELS.get(what, (what, what))
+        raise NotFoundError(
+            f"找不到{zh} {ident}（或无权查看）。", f"No {en} {ident} (or not visible)."
+        )
+    return obj
+
+
+def office_actors(principal: Principal, domain: str) -> set[str]:
+    """``office`` for a scoped office allowed to edit ``domain`` (row scope checked by load)."""
+    actors: set[str] = set()
+    if principal.is_admin:
+        actors.add("admin")
+    if principal.role in ("chain_office", "park_office") and allowed(principal, "edit", domain):
+        actors.add("office")
+    return actors
+
+
+def as_of_date(as_of: date | datetime | None) -> date:
+    if as_of is None:
+        return clock.today()
+    if isinstance(as_of, datetime):
+        return as_of.date()
+    return as_of
+
+
+def not_future(day: date, what_zh: str, what_en: str) -> None:
+    today = clock.today()
+    if day > today:
+        raise ValidationError(
+            f"{what_zh}（{day}）不能晚于今天（{today}）。",
+            f"{what_en} ({day}) cannot be later than today ({today}).",
+        )
+
+
+def chain_names(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Chain.id, Chain.name)).all())  # type: ignore[arg-type]
+
+
+def park_names(session: Session) -> dict[int, str]:
+    rows = session.execute(select(Park.id, Park.short_name, Park.name)).all()
+    return {r[0]: r[1] or r[2] for r in rows}
+
+
+def link_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.execute(select(Link.id, Link.name).where(Link.id.in_(sorted(ids)))).all()
+    return dict(rows)  # type: ignore[arg-type]
+
+
+def check_link(session: Session, chain_id: int, link_id: int | None) -> None:
+    if session.get(Chain, chain_id) is None:
+        raise ValidationError(f"产业链 {chain_id} 不存在。", f"Chain {chain_id} does not exist.")
+    if link_id is None:
+        return
+    link = session.get(Link, link_id)
+    if link is None or link.chain_id != chain_id:
+        raise ValidationError(
+            f"环节 {link_id} 不属于产业链 {chain_id}。",
+            f"Link {link_id} does not belong to chain {chain_id}.",
+        )
+
+
+def label(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if lang.startswith("zh") else pair[1]
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value

@@ -1,0 +1,551 @@
+"""Major projects (重大项目): create, advance stages, report investment, delays, roll-ups.
+
+Delay rules (``rules/project_delay.yaml``):
+
+* **stage**: a stage whose planned date is more than ``grace_days`` before the as-of date and
+  that has no actual date is late by ``as_of - planned`` days;
+* **investment**: with ``m`` the last complete month before the as-of date, the investment
+  expected by the end of month ``m`` of year ``Y`` is ``plan(Y) × m / 12`` (序时进度); the
+  project is behind when ``completed(Y, months 1..m) < expected × min_ratio``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gaodi.core import clock
+from gaodi.core.codes import validate_uscc
+from gaodi.core.errors import PermissionDenied, ValidationError
+from gaodi.core.permissions import Principal, require, restrict
+from gaodi.projects import common, hooks, states
+from gaodi.projects.models import (
+    Project,
+    ProjectEvent,
+    ProjectProgress,
+    ProjectStage,
+    ProjectYearPlan,
+)
+from gaodi.projects.rules import ProjectRules, project_rules
+from gaodi.projects.schemas import (
+    Delay,
+    EventRow,
+    LinkStatusOut,
+    ProgressRow,
+    ProjectDetail,
+    ProjectFilter,
+    ProjectIn,
+    ProjectRow,
+    RollupRow,
+    StageRow,
+    check_month,
+)
+from gaodi.projects.workflow import record
+
+MACHINE = states.PROJECT
+STAGE_LABELS = {s.key: (s.zh, s.en) for s in MACHINE.states}
+
+
+def _check_scope(principal: Principal, chain_id: int, park_id: int | None) -> None:
+    require(principal, "edit", "project")
+    if principal.role == "chain_office" and chain_id not in principal.chain_ids:
+        raise PermissionDenied(
+            "链办只能登记本链的项目。", "A chain office may only register its own chains' projects."
+        )
+    if principal.role == "park_office" and park_id not in principal.park_ids:
+        raise PermissionDenied(
+            "园区只能登记本园区的项目。", "A park office may only register its own parks' projects."
+        )
+
+
+def create_project(session: Session, principal: Principal, data: ProjectIn) -> Project:
+    """Register a signed project with its planned stage dates and annual plans."""
+    _check_scope(principal, data.chain_id, data.park_id)
+    common.check_link(session, data.chain_id, data.link_id)
+    uscc = validate_uscc(data.investor_uscc).code if data.investor_uscc else None
+    common.not_future(data.signed_on, "签约日期", "The signing date")
+    planned = {
+        "signed": data.signed_on,
+        "started": data.planned_start_on,
+        "producing": data.planned_producing_on,
+        "full_output": data.planned_full_output_on,
+    }
+    previous = data.signed_on
+    for stage in states.STAGES[1:]:
+        day = planned[stage]
+        if day is None:
+            continue
+        if day < previous:
+            zh, en = STAGE_LABELS[stage]
+            raise ValidationError(
+                f"计划{zh}日期（{day}）早于前一阶段（{previous}）。",
+                f"The planned {en} date ({day}) is before the previous stage ({previous}).",
+            )
+        previous = day
+    project = Project(
+        name=data.name.strip(),
+        chain_id=data.chain_id,
+        link_id=data.link_id,
+        park_id=data.park_id,
+        investor_name=data.investor_name.strip(),
+        investor_uscc=uscc,
+        total_investment=data.total_investment,
+        stage="signed",
+        description=data.description,
+    )
+    session.add(project)
+    session.flush()
+    for stage in states.STAGES:
+        session.add(
+            ProjectStage(
+                project_id=project.id,
+                stage=stage,
+                planned_on=planned[stage],
+                actual_on=data.signed_on if stage == "signed" else None,
+            )
+        )
+    for year, amount in sorted(data.year_plans.items()):
+        session.add(ProjectYearPlan(project_id=project.id, year=year, amount=amount))
+    record(
+        session,
+        MACHINE,
+        project,
+        ProjectEvent,
+        "project_id",
+        action="create",
+        from_status=None,
+        to_status="signed",
+        principal=principal,
+        at=clock.now(),
+    )
+    session.flush()
+    return project
+
+
+def _stages(session: Session, project_id: int) -> dict[str, ProjectStage]:
+    rows = session.scalars(select(ProjectStage).where(ProjectStage.project_id == project_id))
+    return {r.stage: r for r in rows}
+
+
+def advance(
+    session: Session,
+    principal: Principal,
+    project_id: int,
+    stage: str,
+    on: date,
+    comment: str | None = None,
+) -> Project:
+    """Move a project to ``stage`` (the next one only) reached on ``on``."""
+    project = common.load(session, Project, project_id, principal, "project")
+    if stage not in states.ENTER_STAGE:
+        raise ValidationError(
+            f"无法推进到阶段“{stage}”；可选：开工 started、投产 producing、达效 full_output。",
+            f"Cannot advance to stage '{stage}'; choose started, producing or full_output.",
+        )
+    actors = common.office_actors(principal, "project")
+    t = MACHINE.authorize(states.ENTER_STAGE[stage], project.stage, principal, actors, comment)
+    rows = _stages(session, project.id)
+    before = rows.get(project.stage)
+    if before is not None and before.actual_on is not None and on < before.actual_on:
+        raise ValidationError(
+            f"{STAGE_LABELS[stage][0]}日期（{on}）早于{STAGE_LABELS[project.stage][0]}日期"
+            f"（{before.actual_on}）。",
+            f"The {STAGE_LABELS[stage][1]} date ({on}) is before the "
+            f"{STAGE_LABELS[project.stage][1]} date ({before.actual_on}).",
+        )
+    common.not_future(on, f"{STAGE_LABELS[stage][0]}日期", f"The {STAGE_LABELS[stage][1]} date")
+    from_stage = project.stage
+    row = rows.get(stage)
+    if row is None:
+        row = ProjectStage(project_id=project.id, stage=stage)
+        session.add(row)
+    row.actual_on = on
+    project.stage = stage
+    record(
+        session,
+        MACHINE,
+        project,
+        ProjectEvent,
+        "project_id",
+        action=t.name,
+        from_status=from_stage,
+        to_status=stage,
+        principal=principal,
+        at=clock.now(),
+        comment=comment,
+        details={"date": on.isoformat()},
+    )
+    session.flush()
+    return project
+
+
+def report_progress(
+    session: Session,
+    principal: Principal,
+    project_id: int,
+    period: str,
+    amount: float,
+    note: str | None = None,
+) -> ProjectProgress:
+    """Record (or correct) the investment completed in one month, 万元."""
+    project = common.load(session, Project, project_id, principal, "project")
+    actors = common.office_actors(principal, "project")
+    MACHINE.authorize("report_progress", project.stage, principal, actors)
+    month = check_month(period)
+    if month > clock.today().strftime("%Y-%m"):
+        raise ValidationError(
+            f"不能填报未来月份（{month}）的完成投资。",
+            f"Cannot report investment for a future month ({month}).",
+        )
+    if amount < 0:
+        raise ValidationError("完成投资不能为负数。", "Investment completed cannot be negative.")
+    row = session.scalars(
+        select(ProjectProgress).where(
+            ProjectProgress.project_id == project.id, ProjectProgress.period == month
+        )
+    ).first()
+    before = row.amount if row is not None else None
+    if row is None:
+        row = ProjectProgress(project_id=project.id, period=month, amount=amount)
+        session.add(row)
+    row.amount = amount
+    row.note = note
+    row.reported_by = principal.username
+    row.reported_at = clock.now()
+    record(
+        session,
+        MACHINE,
+        project,
+        ProjectEvent,
+        "project_id",
+        action="report_progress",
+        from_status=project.stage,
+        to_status=project.stage,
+        principal=principal,
+        at=clock.now(),
+        comment=note,
+        details={"period": month, "amount": amount, "previous": before},
+    )
+    session.flush()
+    return row
+
+
+def set_year_plan(
+    session: Session, principal: Principal, project_id: int, year: int, amount: float
+) -> ProjectYearPlan:
+    project = common.load(session, Project, project_id, principal, "project")
+    actors = common.office_actors(principal, "project")
+    MACHINE.authorize("report_progress", project.stage, principal, actors)
+    if amount < 0:
+        raise ValidationError("年度计划投资不能为负数。", "An annual plan cannot be negative.")
+    row = session.scalars(
+        select(ProjectYearPlan).where(
+            ProjectYearPlan.project_id == project.id, ProjectYearPlan.year == year
+        )
+    ).first()
+    if row is None:
+        row = ProjectYearPlan(project_id=project.id, year=year, amount=amount)
+        session.add(row)
+    row.amount = amount
+    session.flush()
+    return row
+
+
+# ---------------------------------------------------------------------------- delays
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What the delay rules need about one project (loaded once, checked without SQL)."""
+
+    stage: str
+    planned: dict[str, date | None]
+    actual: dict[str, date | None]
+    year_plans: dict[int, float]
+    monthly: dict[str, float]  # YYYY-MM -> 万元
+
+
+def delays(facts: ProjectFacts, as_of: date, rules: ProjectRules | None = None) -> list[Delay]:
+    """The reasons ``facts`` is behind plan on ``as_of`` (empty when on schedule)."""
+    rules = rules or project_rules()
+    out: list[Delay] = []
+    for stage in states.STAGES:
+        planned = facts.planned.get(stage)
+        if planned is None or facts.actual.get(stage) is not None:
+            continue
+        late = (as_of - planned).days
+        if late > rules.grace_days:
+            zh, en = STAGE_LABELS[stage]
+            out.append(
+                Delay(
+                    kind="stage",
+                    stage=stage,
+                    days_late=late,
+                    reason_zh=f"计划{zh}日期 {planned} 已过 {late} 天，尚未{zh}。",
+                    reason_en=f"Planned {en} date {planned} passed {late} days ago; not yet {en}.",
+                )
+            )
+    year, months = as_of.year, as_of.month - 1
+    plan = facts.year_plans.get(year)
+    if plan and months > 0:
+        expected = plan * months / 12
+        done = sum(
+            v for p, v in facts.monthly.items() if p.startswith(f"{year}-") and int(p[5:]) <= months
+        )
+        if done < expected * rules.min_ratio:
+            share = done / expected
+            out.append(
+                Delay(
+                    kind="investment",
+                    expected=round(expected, 2),
+                    completed=round(done, 2),
+                    reason_zh=f"{year}年计划投资 {plan:g} 万元，按序时进度（{months}/12）"
+                    f"至{months}月底应完成 {expected:.1f} 万元，"
+                    f"实际完成 {done:.1f} 万元（{share:.0%}），"
+                    "投资进度落后。",
+                    reason_en=f"Annual plan {year}: {plan:g} (10k yuan); pro rata ({months}/12) "
+                    f"{expected:.1f} was due by the end of month {months}, {done:.1f} completed "
+                    f"({share:.0%}): investment behind plan.",
+                )
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def _visible(session: Session, principal: Principal, flt: ProjectFilter | None) -> list[Project]:
+    query = restrict(select(Project), principal, "read").order_by(Project.id)
+    if flt is not None:
+        if flt.chain_id is not None:
+            query = query.where(Project.chain_id == flt.chain_id)
+        if flt.park_id is not None:
+            query = query.where(Project.park_id == flt.park_id)
+        if flt.stage:
+            MACHINE.state(flt.stage)
+            query = query.where(Project.stage == flt.stage)
+        if flt.q:
+            query = query.where(Project.name.contains(flt.q.strip()))
+    return list(session.scalars(query))
+
+
+def _facts(session: Session, projects: list[Project]) -> dict[int, ProjectFacts]:
+    ids = [p.id for p in projects]
+    planned: dict[int, dict[str, date | None]] = defaultdict(dict)
+    actual: dict[int, dict[str, date | None]] = defaultdict(dict)
+    plans: dict[int, dict[int, float]] = defaultdict(dict)
+    monthly: dict[int, dict[str, float]] = defaultdict(dict)
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        for s in session.scalars(select(ProjectStage).where(ProjectStage.project_id.in_(chunk))):
+            planned[s.project_id][s.stage] = s.planned_on
+            actual[s.project_id][s.stage] = s.actual_on
+        for y in session.scalars(
+            select(ProjectYearPlan).where(ProjectYearPlan.project_id.in_(chunk))
+        ):
+            plans[y.project_id][y.year] = y.amount
+        for m in session.scalars(
+            select(ProjectProgress).where(ProjectProgress.project_id.in_(chunk))
+        ):
+            monthly[m.project_id][m.period] = m.amount
+    return {
+        p.id: ProjectFacts(p.stage, planned[p.id], actual[p.id], plans[p.id], monthly[p.id])
+        for p in projects
+    }
+
+
+def _completed(facts: ProjectFacts, as_of: date) -> tuple[float, float]:
+    """(completed in as_of's year up to its month, completed in total up to its month)."""
+    last = as_of.strftime("%Y-%m")
+    year = f"{as_of.year}-"
+    total = sum(v for p, v in facts.monthly.items() if p <= last)
+    ytd = sum(v for p, v in facts.monthly.items() if p <= last and p.startswith(year))
+    return ytd, total
+
+
+def _rows(
+    session: Session, projects: list[Project], as_of: date, rules: ProjectRules
+) -> list[ProjectRow]:
+    facts = _facts(session, projects)
+    chains = common.chain_names(session)
+    parks = common.park_names(session)
+    links = common.link_names(session, {p.link_id for p in projects if p.link_id})
+    out = []
+    for p in projects:
+        f = facts[p.id]
+        found = delays(f, as_of, rules)
+        ytd, total = _completed(f, as_of)
+        out.append(
+            ProjectRow(
+                id=p.id,
+                name=p.name,
+                chain_id=p.chain_id,
+                chain_name=chains.get(p.chain_id, str(p.chain_id)),
+                link_id=p.link_id,
+                link_name=links.get(p.link_id) if p.link_id else None,
+                park_id=p.park_id,
+                park_name=parks.get(p.park_id) if p.park_id else None,
+                investor_name=p.investor_name,
+                stage=p.stage,
+                stage_zh=STAGE_LABELS[p.stage][0],
+                total_investment=p.total_investment,
+                year_plan=f.year_plans.get(as_of.year),
+                completed_year=round(ytd, 2),
+                completed_total=round(total, 2),
+                delayed=bool(found),
+                delays=found,
+                is_demo=p.is_demo,
+            )
+        )
+    return out
+
+
+def list_projects(
+    session: Session,
+    principal: Principal,
+    flt: ProjectFilter | None = None,
+    as_of: date | None = None,
+) -> list[ProjectRow]:
+    """Projects ``principal`` may see, with their delay flags on ``as_of`` (default today)."""
+    day = common.as_of_date(as_of)
+    rows = _rows(session, _visible(session, principal, flt), day, project_rules())
+    if flt is not None and flt.delayed is not None:
+        rows = [r for r in rows if r.delayed == flt.delayed]
+    return rows
+
+
+def project_detail(
+    session: Session, principal: Principal, project_id: int, as_of: date | None = None
+) -> ProjectDetail:
+    day = common.as_of_date(as_of)
+    project = common.load(session, Project, project_id, principal, "project")
+    rules = project_rules()
+    row = _rows(session, [project], day, rules)[0]
+    facts = _facts(session, [project])[project.id]
+    stages = []
+    for stage in states.STAGES:
+        planned, actual = facts.planned.get(stage), facts.actual.get(stage)
+        late = None
+        if planned is not None:
+            end = actual or day
+            late = (end - planned).days if end > planned else None
+        zh, en = STAGE_LABELS[stage]
+        stages.append(
+            StageRow(
+                stage=stage,
+                label_zh=zh,
+                label_en=en,
+                planned_on=planned,
+                actual_on=actual,
+                late_days=late,
+            )
+        )
+    progress, running = [], 0.0
+    for period in sorted(facts.monthly):
+        running += facts.monthly[period]
+        progress.append(
+            ProgressRow(period=period, amount=facts.monthly[period], cumulative=round(running, 2))
+        )
+    notes = dict(
+        session.execute(
+            select(ProjectProgress.period, ProjectProgress.note).where(
+                ProjectProgress.project_id == project.id
+            )
+        ).all()
+    )
+    for p in progress:
+        p.note = notes.get(p.period)
+    events = [
+        EventRow(
+            at=e.at,
+            actor=e.actor,
+            action=e.action,
+            from_status=e.from_status,
+            to_status=e.to_status,
+            comment=e.comment,
+        )
+        for e in session.scalars(
+            select(ProjectEvent)
+            .where(ProjectEvent.project_id == project.id)
+            .order_by(ProjectEvent.at, ProjectEvent.id)
+        )
+    ]
+    status = None
+    if project.link_id is not None:
+        found = hooks.link_statuses(session, [project.link_id]).get(project.link_id)
+        if found is not None:
+            status = LinkStatusOut(
+                link_id=project.link_id,
+                status=found.status,
+                label_zh=found.label_zh,
+                label_en=found.label_en,
+            )
+    return ProjectDetail(
+        project=row,
+        investor_uscc=project.investor_uscc,
+        description=project.description,
+        stages=stages,
+        progress=progress,
+        year_plans=dict(sorted(facts.year_plans.items())),
+        events=events,
+        link_status=status,
+        as_of=day,
+        rules_version=rules.version,
+    )
+
+
+ROLLUP_KEYS = ("chain", "park", "stage")
+
+
+def rollup(
+    session: Session,
+    principal: Principal,
+    by: str,
+    as_of: date | None = None,
+    flt: ProjectFilter | None = None,
+) -> list[RollupRow]:
+    """Counts, delays and planned vs completed investment (万元) by chain, park or stage.
+
+    ``year_plan`` is the sum of the as-of year's annual plans, ``completed_year`` the investment
+    completed in that year up to the as-of month, ``completed_total`` everything up to it.
+    """
+    if by not in ROLLUP_KEYS:
+        raise ValidationError(
+            f"汇总维度“{by}”无效，可选：chain、park、stage。",
+            f"Invalid roll-up '{by}'; choose chain, park or stage.",
+        )
+    rows = list_projects(session, principal, flt, as_of)
+    groups: dict[str, list[ProjectRow]] = defaultdict(list)
+    labels: dict[str, str] = {}
+    for r in rows:
+        if by == "chain":
+            key, name = str(r.chain_id), r.chain_name
+        elif by == "park":
+            key = str(r.park_id) if r.park_id is not None else "none"
+            name = r.park_name or "（未入园）"
+        else:
+            key, name = r.stage, r.stage_zh
+        groups[key].append(r)
+        labels[key] = name
+    order = (
+        list(states.STAGES)
+        if by == "stage"
+        else sorted(groups, key=lambda k: (-len(groups[k]), labels[k]))
+    )
+    return [
+        RollupRow(
+            key=k,
+            label=labels[k],
+            count=len(groups[k]),
+            delayed=sum(r.delayed for r in groups[k]),
+            total_investment=round(sum(r.total_investment for r in groups[k]), 2),
+            year_plan=round(sum(r.year_plan or 0.0 for r in groups[k]), 2),
+            completed_year=round(sum(r.completed_year for r in groups[k]), 2),
+            completed_total=round(sum(r.completed_total for r in groups[k]), 2),
+        )
+        for k in order
+        if k in groups
+    ]

@@ -1,0 +1,202 @@
+"""The versioned rule files of projects and appeals, and the day arithmetic they need.
+
+``appeal_time_limits.yaml``: time limit by category, default departments, escalation levels,
+attachment policy. ``project_delay.yaml``: when a project counts as behind schedule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gaodi.core.errors import ValidationError
+
+RULES_DIR = Path(__file__).resolve().parent
+APPEAL_RULES = RULES_DIR / "appeal_time_limits.yaml"
+PROJECT_RULES = RULES_DIR / "project_delay.yaml"
+
+UNITS = ("working_days", "calendar_days")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or "version" not in data:
+        raise ValidationError(
+            f"规则文件 {path.name} 缺少版本号或格式不对。",
+            f"Rule file {path.name} lacks a version or is malformed.",
+        )
+    return data
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    en: str
+    time_limit: int
+    department: str
+    source: str
+
+
+@dataclass(frozen=True)
+class EscalationLevel:
+    level: int
+    multiple: int
+    label_zh: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class FileType:
+    extension: str
+    content_type: str
+    magic: tuple[bytes, ...]
+
+
+@dataclass(frozen=True)
+class AppealRules:
+    version: str
+    effective: str
+    unit: str
+    assignment_limit: int
+    categories: dict[str, Category]
+    departments: tuple[str, ...]
+    levels: tuple[EscalationLevel, ...]
+    satisfaction_min: int
+    satisfaction_max: int
+    max_bytes: int
+    max_files: int
+    file_types: dict[str, FileType]
+    executable_magic: tuple[bytes, ...]
+
+    def category(self, name: str) -> Category:
+        try:
+            return self.categories[name]
+        except KeyError:
+            raise ValidationError(
+                f"未知的诉求类别“{name}”，可选：{'、'.join(self.categories)}。",
+                f"Unknown appeal category '{name}'; choose one of: {', '.join(self.categories)}.",
+            ) from None
+
+    def level_label(self, level: int, lang: str = "zh") -> str:
+        for item in self.levels:
+            if item.level == level:
+                return item.label_zh if lang.startswith("zh") else item.label_en
+        return ""
+
+
+@lru_cache(maxsize=4)
+def appeal_rules(path: Path = APPEAL_RULES) -> AppealRules:
+    data = _read(path)
+    unit = str(data.get("unit", "working_days"))
+    if unit not in UNITS:
+        raise ValidationError(
+            f"规则文件的时限单位“{unit}”无效，可选：{'、'.join(UNITS)}。",
+            f"Invalid time-limit unit '{unit}' in the rule file; choose {', '.join(UNITS)}.",
+        )
+    categories = {
+        str(name): Category(
+            name=str(name),
+            en=str(spec["en"]),
+            time_limit=int(spec["time_limit"]),
+            department=str(spec["department"]),
+            source=str(spec.get("source", "")),
+        )
+        for name, spec in data["categories"].items()
+    }
+    levels = tuple(
+        sorted(
+            (
+                EscalationLevel(int(x["level"]), int(x["multiple"]), x["label_zh"], x["label_en"])
+                for x in data["escalation"]["levels"]
+            ),
+            key=lambda x: x.level,
+        )
+    )
+    att = data["attachments"]
+    types = {
+        ext: FileType(ext, spec["content_type"], tuple(bytes.fromhex(m) for m in spec["magic"]))
+        for ext, spec in att["types"].items()
+    }
+    sat = data.get("satisfaction", {})
+    return AppealRules(
+        version=str(data["version"]),
+        effective=str(data.get("effective", "")),
+        unit=unit,
+        assignment_limit=int(data["assignment"]["time_limit"]),
+        categories=categories,
+        departments=tuple(data["departments"]),
+        levels=levels,
+        satisfaction_min=int(sat.get("min", 1)),
+        satisfaction_max=int(sat.get("max", 5)),
+        max_bytes=int(att["max_bytes"]),
+        max_files=int(att["max_files"]),
+        file_types=types,
+        executable_magic=tuple(bytes.fromhex(m) for m in att["executable_magic"]),
+    )
+
+
+@dataclass(frozen=True)
+class ProjectRules:
+    version: str
+    grace_days: int
+    min_ratio: float
+
+
+@lru_cache(maxsize=4)
+def project_rules(path: Path = PROJECT_RULES) -> ProjectRules:
+    data = _read(path)
+    return ProjectRules(
+        version=str(data["version"]),
+        grace_days=int(data["stage"]["grace_days"]),
+        min_ratio=float(data["investment"]["min_ratio"]),
+    )
+
+
+def add_days(start: date, n: int, unit: str) -> date:
+    """The last day of a limit of ``n`` days counted from the day after ``start``.
+
+    Working days are Monday to Friday (public holidays are not modelled).
+
+    Examples
+    --------
+    >>> add_days(date(2023, 6, 2), 3, "working_days")  # Fri -> Mon, Tue, Wed
+    datetime.date(2023, 6, 7)
+    >>> add_days(date(2023, 6, 2), 3, "calendar_days")
+    datetime.date(2023, 6, 5)
+    """
+    if unit == "calendar_days":
+        return start + timedelta(days=n)
+    day = start
+    left = n
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+def days_between(start: date, end: date, unit: str) -> int:
+    """Days of ``unit`` after ``start`` up to and including ``end`` (0 when end <= start).
+
+    Examples
+    --------
+    >>> days_between(date(2023, 6, 2), date(2023, 6, 12), "working_days")  # 5..9, 12
+    6
+    """
+    if end <= start:
+        return 0
+    if unit == "calendar_days":
+        return (end - start).days
+    full_weeks, rest = divmod((end - start).days, 7)
+    count = full_weeks * 5
+    day = start + timedelta(days=7 * full_weeks)
+    for _ in range(rest):
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count += 1
+    return count

@@ -1,0 +1,366 @@
+"""Inputs and outputs of the projects, challenges and appeals services (pydantic).
+
+Inputs validate what can be validated without the database; outputs are what pages, the JSON
+API, the CLI and reports receive.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field, field_validator
+
+from gaodi.core.periods import parse_period
+
+# ---------------------------------------------------------------------------- projects
+
+
+class ProjectIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    chain_id: int
+    link_id: int | None = None
+    park_id: int | None = None
+    investor_name: str = Field(min_length=1, max_length=200)
+    investor_uscc: str | None = Field(None, description="统一社会信用代码, validated if given.")
+    total_investment: float = Field(gt=0, description="万元")
+    signed_on: date
+    planned_start_on: date | None = None
+    planned_producing_on: date | None = None
+    planned_full_output_on: date | None = None
+    year_plans: dict[int, float] = Field(default_factory=dict, description="year -> 万元")
+    description: str | None = None
+
+    @field_validator("year_plans")
+    @classmethod
+    def _non_negative(cls, value: dict[int, float]) -> dict[int, float]:
+        for year, amount in value.items():
+            if amount < 0:
+                raise ValueError(f"annual plan of {year} is negative")
+        return value
+
+
+class Delay(BaseModel):
+    kind: str = Field(description="stage (a planned date passed) or investment (behind plan).")
+    stage: str | None = None
+    days_late: int | None = None
+    expected: float | None = Field(None, description="万元 expected by now (investment).")
+    completed: float | None = Field(None, description="万元 completed (investment).")
+    reason_zh: str
+    reason_en: str
+
+
+class StageRow(BaseModel):
+    stage: str
+    label_zh: str
+    label_en: str
+    planned_on: date | None
+    actual_on: date | None
+    late_days: int | None = Field(None, description="Days past plan (done late or still open).")
+
+
+class ProgressRow(BaseModel):
+    period: str
+    amount: float
+    cumulative: float
+    note: str | None = None
+
+
+class ProjectRow(BaseModel):
+    id: int
+    name: str
+    chain_id: int
+    chain_name: str
+    link_id: int | None
+    link_name: str | None
+    park_id: int | None
+    park_name: str | None
+    investor_name: str
+    stage: str
+    stage_zh: str
+    total_investment: float
+    year_plan: float | None
+    completed_year: float
+    completed_total: float
+    delayed: bool
+    delays: list[Delay]
+    is_demo: bool
+
+
+class LinkStatusOut(BaseModel):
+    link_id: int
+    status: str
+    label_zh: str
+    label_en: str
+
+
+class EventRow(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    from_status: str | None
+    to_status: str | None
+    comment: str | None
+
+
+class ProjectDetail(BaseModel):
+    project: ProjectRow
+    investor_uscc: str | None
+    description: str | None
+    stages: list[StageRow]
+    progress: list[ProgressRow]
+    year_plans: dict[int, float]
+    events: list[EventRow]
+    link_status: LinkStatusOut | None
+    as_of: date
+    rules_version: str
+
+
+class RollupRow(BaseModel):
+    key: str
+    label: str
+    count: int
+    delayed: int
+    total_investment: float
+    year_plan: float
+    completed_year: float
+    completed_total: float
+
+
+class ProjectFilter(BaseModel):
+    chain_id: int | None = None
+    park_id: int | None = None
+    stage: str | None = None
+    delayed: bool | None = None
+    q: str | None = None
+
+
+def check_month(value: str) -> str:
+    p = parse_period(value)
+    if p.freq != "M":
+        from gaodi.core.errors import ValidationError
+
+        raise ValidationError(
+            f"期间“{value}”应为月份（YYYY-MM）。", f"Period '{value}' must be a month (YYYY-MM)."
+        )
+    return str(p)
+
+
+# ---------------------------------------------------------------------------- challenges
+
+
+class ChallengeIn(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    problem: str = Field(min_length=1, description="The key-technology problem (榜单内容).")
+    chain_id: int
+    link_id: int | None = None
+    requirements: str | None = None
+    budget: float = Field(gt=0, description="万元")
+    deadline: date = Field(description="Last day to apply.")
+
+
+class ApplicationIn(BaseModel):
+    applicant_name: str = Field(min_length=1, max_length=200)
+    applicant_uscc: str | None = None
+    enterprise_id: int | None = None
+    proposal: str = Field(min_length=1)
+    requested_budget: float | None = Field(None, ge=0, description="万元")
+
+
+class ChallengeFilter(BaseModel):
+    status: str | None = None
+    chain_id: int | None = None
+    q: str | None = None
+
+
+class ChallengeRow(BaseModel):
+    id: int
+    title: str
+    chain_id: int
+    chain_name: str
+    link_name: str | None
+    budget: float
+    deadline: date
+    status: str
+    status_zh: str
+    status_en: str
+    is_open: bool
+    applications: int
+    days_to_deadline: int | None
+    milestones: int
+    milestones_overdue: int
+    awardee: str | None
+    is_demo: bool
+
+
+class ScoreOut(BaseModel):
+    reviewer: str
+    score: float
+    comment: str | None
+
+
+class ApplicationOut(BaseModel):
+    id: int
+    applicant_name: str
+    applicant_uscc: str | None
+    proposal: str
+    requested_budget: float | None
+    status: str
+    submitted_at: datetime
+    mean_score: float | None
+    scores: int
+    rank: int | None
+    conflicts: int
+    score_details: list[ScoreOut] = Field(default_factory=list)
+
+
+class DeclarationOut(BaseModel):
+    application_id: int
+    has_conflict: bool
+    statement: str | None
+    declared_at: datetime
+
+
+class ReviewerOut(BaseModel):
+    id: int
+    username: str
+    name: str
+    affiliation: str | None
+    declarations: list[DeclarationOut]
+    scored: list[int]
+
+
+class MilestoneOut(BaseModel):
+    id: int
+    title: str
+    due_on: date
+    done_on: date | None
+    state: str = Field(description="done / done_late / overdue / pending")
+    days_overdue: int | None
+    note: str | None
+
+
+class TransitionOut(BaseModel):
+    name: str
+    label_zh: str
+    label_en: str
+    target: str | None
+    needs_comment: bool
+
+
+class ChallengeDetail(BaseModel):
+    challenge: ChallengeRow
+    problem: str
+    requirements: str | None
+    published_on: date | None
+    award_reason: str | None
+    applications: list[ApplicationOut]
+    reviewers: list[ReviewerOut]
+    milestones: list[MilestoneOut]
+    events: list[EventRow]
+    transitions: list[TransitionOut]
+    review_complete: bool
+    review_missing: list[str]
+    as_of: date
+
+
+# ---------------------------------------------------------------------------- appeals
+
+
+class AppealIn(BaseModel):
+    enterprise_id: int
+    chain_id: int | None = Field(None, description="Default: the enterprise's chain, if any.")
+    category: str
+    title: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1)
+
+
+class AppealFilter(BaseModel):
+    status: str | None = Field(None, description="A status, or 'open' (not yet confirmed).")
+    category: str | None = None
+    department: str | None = None
+    enterprise_id: int | None = None
+    chain_id: int | None = None
+    park_id: int | None = None
+    year: int | None = Field(None, description="Year received.")
+    overdue: bool | None = None
+    level: int | None = Field(None, description="Escalation level at least this (1 or 2).")
+    q: str | None = None
+
+
+class AppealRow(BaseModel):
+    id: int
+    title: str
+    category: str
+    enterprise_id: int
+    enterprise_name: str
+    park_name: str | None
+    chain_name: str | None
+    department: str | None
+    status: str
+    status_zh: str
+    status_en: str
+    received_at: datetime
+    due_on: date | None
+    overdue_days: int
+    level: int
+    level_label: str
+    satisfaction: int | None
+    is_demo: bool
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str | None
+    uploaded_at: datetime
+
+
+class AppealDetail(BaseModel):
+    appeal: AppealRow
+    text: str
+    resolution: str | None
+    time_limit: int | None
+    limit_unit: str | None
+    rules_version: str | None
+    limit_start_on: date | None
+    escalate_on: date | None
+    assigned_at: datetime | None
+    resolved_at: datetime | None
+    confirmed_at: datetime | None
+    reopen_count: int
+    attachments: list[AttachmentOut]
+    events: list[EventRow]
+    transitions: list[TransitionOut]
+    departments: list[str]
+    default_department: str
+    as_of: date
+
+
+class StatRow(BaseModel):
+    key: str
+    count: int
+    open: int
+    overdue_now: int
+    resolved: int
+    resolved_late: int
+    overdue_share: float | None = Field(
+        None, description="(open and overdue now + resolved after the due date) / count"
+    )
+    median_days: float | None = Field(None, description="Days from receipt to resolution.")
+    p90_days: float | None
+    mean_satisfaction: float | None
+
+
+class AppealStats(BaseModel):
+    as_of: date
+    total: int
+    by_status: dict[str, int]
+    by_level: dict[int, int]
+    by_category: list[StatRow]
+    by_department: list[StatRow]
+    overall: StatRow
+    satisfaction: dict[int, int]
+    rules_version: str

@@ -1,0 +1,123 @@
+"""Row filters of projects, challenges and appeals for scoped roles.
+
+Chain offices see their chains' projects, challenges and appeals; park offices see their parks'
+projects and appeals (an appeal's park is its enterprise's park); an enterprise user sees its
+own appeals. Child rows (stages, progress, applications, attachments, events …) follow their
+parent. Imported from :mod:`gaodi.models`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from gaodi.core.permissions import Principal, nothing, register_scope
+from gaodi.enterprises.models import Enterprise
+from gaodi.projects.models import (
+    Appeal,
+    AppealAttachment,
+    AppealEvent,
+    Challenge,
+    ChallengeApplication,
+    ChallengeDeclaration,
+    ChallengeEvent,
+    ChallengeMilestone,
+    ChallengeReviewer,
+    ChallengeScore,
+    Project,
+    ProjectEvent,
+    ProjectProgress,
+    ProjectStage,
+    ProjectYearPlan,
+)
+
+
+def _ids(values: frozenset[int]) -> list[int]:
+    return sorted(values)
+
+
+def project_filter(p: Principal, _action: str) -> Any:
+    if p.role == "chain_office":
+        return Project.chain_id.in_(_ids(p.chain_ids)) if p.chain_ids else nothing()
+    if p.role == "park_office":
+        return Project.park_id.in_(_ids(p.park_ids)) if p.park_ids else nothing()
+    if p.role == "enterprise":
+        return nothing()
+    return None
+
+
+def challenge_filter(p: Principal, _action: str) -> Any:
+    if p.role == "chain_office":
+        return Challenge.chain_id.in_(_ids(p.chain_ids)) if p.chain_ids else nothing()
+    if p.role == "enterprise":
+        return nothing()
+    return None
+
+
+def appeal_filter(p: Principal, _action: str) -> Any:
+    if p.role == "chain_office":
+        return Appeal.chain_id.in_(_ids(p.chain_ids)) if p.chain_ids else nothing()
+    if p.role == "park_office":
+        if not p.park_ids:
+            return nothing()
+        return Appeal.enterprise_id.in_(
+            select(Enterprise.id).where(Enterprise.park_id.in_(_ids(p.park_ids)))
+        )
+    if p.role == "enterprise":
+        return Appeal.enterprise_id.in_(_ids(p.enterprise_ids)) if p.enterprise_ids else nothing()
+    return None
+
+
+def _child(parent: type, parent_filter: Any, column: Any) -> Any:
+    def scope(p: Principal, action: str) -> Any:
+        inner = parent_filter(p, action)
+        if inner is None:
+            return None
+        return column.in_(select(parent.id).where(inner))  # type: ignore[attr-defined]
+
+    return scope
+
+
+def _reviewer_child(column: Any) -> Any:
+    def scope(p: Principal, action: str) -> Any:
+        inner = challenge_filter(p, action)
+        if inner is None:
+            return None
+        reviewers = select(ChallengeReviewer.id).where(
+            ChallengeReviewer.challenge_id.in_(select(Challenge.id).where(inner))
+        )
+        return column.in_(reviewers)
+
+    return scope
+
+
+def register() -> None:
+    register_scope(Project, "project", project_filter)
+    for model in (ProjectStage, ProjectYearPlan, ProjectProgress, ProjectEvent):
+        register_scope(
+            model,
+            "project",
+            _child(Project, project_filter, model.project_id),  # type: ignore[attr-defined]
+        )
+    register_scope(Challenge, "challenge", challenge_filter)
+    for model in (ChallengeApplication, ChallengeReviewer, ChallengeMilestone, ChallengeEvent):
+        register_scope(
+            model,
+            "challenge",
+            _child(Challenge, challenge_filter, model.challenge_id),  # type: ignore[attr-defined]
+        )
+    register_scope(
+        ChallengeDeclaration, "challenge", _reviewer_child(ChallengeDeclaration.reviewer_id)
+    )
+    register_scope(ChallengeScore, "challenge", _reviewer_child(ChallengeScore.reviewer_id))
+    register_scope(Appeal, "appeal", appeal_filter)
+    for model in (AppealAttachment, AppealEvent):
+        register_scope(
+            model,
+            "appeal",
+            _child(Appeal, appeal_filter, model.appeal_id),  # type: ignore[attr-defined]
+        )
+
+
+register()
