@@ -80,7 +80,8 @@ class PlanExtraction(BaseModel):
         numbers = {a.number for a in self.actions}
         if len(numbers) != len(self.actions):
             raise ValueError("action numbers must be unique")
-        for item in [*self.targets, *self.qualitative]:
-            if item.action is not None and item.action not in numbers:
-                raise ValueError(f"unknown action {item.action!r}")
+        refs = [t.action for t in self.targets] + [g.action for g in self.qualitative]
+        for ref in refs:
+            if ref is not None and ref not in numbers:
+                raise ValueError(f"unknown action {ref!r}")
         return self

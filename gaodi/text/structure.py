@@ -161,14 +161,14 @@ def _candidates(text: str) -> Iterator[tuple[int, str, float, str, int]]:
             for style, rank, pattern in _STYLES:
                 if inline and style not in _INLINE_STYLES:
                     continue
-                m = pattern.match(text, start)
-                if m is None or m.end() >= pos + len(line) + (0 if style != "ar_space" else 1):
-                    continue
+                hm = pattern.match(text, start)
+                if hm is None or hm.end() >= pos + len(line):
+                    continue  # a label with no title on its line
                 if style == "ar_space":
-                    body = text[m.end() : pos + len(line)]
+                    body = text[hm.end() : pos + len(line)]
                     if len(body) > 40 or re.search(r"[。；;，,]", body):
                         continue
-                yield start, style, rank, m.group(1), m.end()
+                yield start, style, rank, hm.group(1), hm.end()
                 break
         pos += len(line) + 1
 

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from gaodi.text.numerals import Quantity, normalize_width, scan_quantities
-from gaodi.text.structure import Outline
+from gaodi.text.structure import Outline, Section
 
 _CLAUSE_DELIMS = frozenset("，,；;。！？!?：:\n")
 _SENTENCE_DELIMS = frozenset("。！？!?\n")
@@ -171,6 +172,9 @@ _QUAL = re.compile(
 _QUAL_NEXT = re.compile(r"、(?:一大批|一批|一个|一支|一座|一套|一系列|若干)")
 
 
+Comparator = Literal[">=", "<=", "="]
+
+
 @dataclass(frozen=True)
 class FoundTarget:
     indicator: str
@@ -178,7 +182,7 @@ class FoundTarget:
     value_max: float | None
     unit: str | None
     year: int | None
-    comparator: str
+    comparator: Comparator
     action: str | None
     quote: str
     start: int
@@ -284,7 +288,7 @@ class _Context:
                     return int(m.group("y"))
         return self.ref_year
 
-    def _sections(self, pos: int) -> list:  # type: ignore[type-arg]
+    def _sections(self, pos: int) -> list[Section]:
         inner = self.outline.innermost(pos)
         return list(inner.ancestors()) if inner is not None else []
 
@@ -330,7 +334,7 @@ def _last_verb(left: str) -> str | None:
     return best
 
 
-def _comparator(left: str, right: str, q: Quantity) -> str:
+def _comparator(left: str, right: str, q: Quantity) -> Comparator:
     core = re.sub(r"(?:力争|争取|确保|努力|将|要)$", "", left.rstrip())
     if _LE_BEFORE.search(core) or _LE_AFTER.match(right):
         return "<="
