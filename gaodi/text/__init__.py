@@ -1,1 +1,1 @@
-"""Plan-text extraction: numbered structure, Chinese numerals, targets (see docs/plan-extraction.md)."""
+"""Plan-text extraction: numbered structure, numerals, targets (docs/plan-extraction.md)."""
