@@ -1,0 +1,492 @@
+"""Import handlers of indicators, plans and their actions, targets and observations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from gaodi.chains.models import Chain
+from gaodi.clusters.models import Cluster
+from gaodi.enterprises.models import Enterprise
+from gaodi.exchange.handlers import Handler, _codes, park_lookup
+from gaodi.exchange.importer import Changes, Context, Counts, classify, db_value, row_values
+from gaodi.exchange.refdata import ensure_regions
+from gaodi.exchange.validate import Table, duplicate_rows
+from gaodi.plans.models import Action, Indicator, Observation, Plan, Target
+
+INDICATOR_FIELDS = {
+    k: k
+    for k in (
+        "code",
+        "name",
+        "unit",
+        "aggregation",
+        "direction",
+        "kind",
+        "owner",
+        "frequency",
+        "deadline_day",
+        "description",
+        "is_demo",
+    )
+}
+PLAN_FIELDS = {
+    k: k
+    for k in (
+        "title",
+        "region_code",
+        "period_start",
+        "period_end",
+        "status",
+        "source_name",
+        "is_demo",
+    )
+}
+ACTION_FIELDS = {"number": "number", "title": "title", "text": "text", "sort_order": "sort_order"}
+
+
+class IndicatorsHandler(Handler):
+    def check(self) -> None:
+        ctx, t = self.ctx, self.tables["indicators"]
+        changes = self.changes["indicators"] = Changes(Indicator)
+        duplicate_rows(t, ["code"], ctx.errors)
+        query = select(Indicator.id, *(getattr(Indicator, c) for c in INDICATOR_FIELDS))
+        existing = {r.code: r._asdict() for r in ctx.session.execute(query).all()}
+        for i in self.good_rows(t):
+            ins, upd = row_values(t, i, INDICATOR_FIELDS)
+            code = t.columns["code"][i]
+            classify(ctx, t, i, changes, ins, upd, existing.get(code), f"指标 {code}")
+
+
+class PlanRefs:
+    """Plans by title (or id): the plans a file may refer to."""
+
+    def __init__(self, ctx: Context) -> None:
+        rows = ctx.session.execute(select(Plan.id, Plan.title)).all()
+        self.by_id = {pid: title for pid, title in rows}
+        self.by_title: dict[str, list[int]] = {}
+        for pid, title in rows:
+            self.by_title.setdefault(title, []).append(pid)
+
+    def resolve(self, ctx: Context, table: Table, i: int, key: str, value: str) -> int | None:
+        ids = self.by_title.get(value, [])
+        if not ids and value.isdigit() and int(value) in self.by_id:
+            return int(value)
+        if len(ids) == 1:
+            return ids[0]
+        if ids:
+            ctx.fail(
+                table,
+                i,
+                key,
+                f"系统中有 {len(ids)} 个名为“{value}”的规划；"
+                f"请改填规划编号（{'、'.join(map(str, ids))}）。",
+                f"{len(ids)} plans are titled '{value}'; give the plan's id instead "
+                f"({', '.join(map(str, ids))}).",
+            )
+        else:
+            ctx.fail(
+                table,
+                i,
+                key,
+                f"规划“{value}”不存在；请先导入规划。",
+                f"Plan '{value}' does not exist; import the plan first.",
+            )
+        return None
+
+
+class PlansHandler(Handler):
+    """Plans and their actions; actions may name plans new in the same file."""
+
+    def check(self) -> None:
+        ctx = self.ctx
+        self.refs = PlanRefs(ctx)
+        self.file_plans: set[str] = set()
+        if "plans" in self.tables:
+            t = self.tables["plans"]
+            self.file_plans = {v for v in t.col("title") if v is not None}
+            changes = self.changes["plans"] = Changes(Plan)
+            duplicate_rows(t, ["title"], ctx.errors)
+            query = select(Plan.id, *(getattr(Plan, c) for c in PLAN_FIELDS))
+            existing = {r.id: r._asdict() for r in ctx.session.execute(query).all()}
+            for i in self.good_rows(t):
+                title = t.columns["title"][i]
+                start, end = t.columns["period_start"][i], t.columns["period_end"][i]
+                if end < start:
+                    ctx.fail(
+                        t,
+                        i,
+                        "period_end",
+                        f"终止年份 {end} 早于起始年份 {start}。",
+                        f"Last year {end} is before the first year {start}.",
+                    )
+                    continue
+                ids = self.refs.by_title.get(title, [])
+                if len(ids) > 1:
+                    ctx.fail(
+                        t,
+                        i,
+                        "title",
+                        f"系统中有 {len(ids)} 个名为“{title}”的规划，无法确定更新哪一个。",
+                        f"{len(ids)} plans are titled '{title}'; cannot tell which to update.",
+                    )
+                    continue
+                ins, upd = row_values(t, i, PLAN_FIELDS)
+                classify(
+                    ctx,
+                    t,
+                    i,
+                    changes,
+                    ins,
+                    upd,
+                    existing.get(ids[0]) if ids else None,
+                    f"规划 {title}",
+                )
+        if "actions" in self.tables:
+            self._check_actions(self.tables["actions"])
+
+    def _check_actions(self, t: Table) -> None:
+        ctx = self.ctx
+        changes = self.changes["actions"] = Changes(Action)
+        duplicate_rows(t, ["plan", "number"], ctx.errors)
+        query = select(Action.id, Action.plan_id, *(getattr(Action, c) for c in ACTION_FIELDS))
+        existing = {(r.plan_id, r.number): r._asdict() for r in ctx.session.execute(query).all()}
+        for i in range(len(t)):
+            plan = t.columns["plan"][i]
+            if plan is None:
+                continue
+            if plan in self.file_plans:
+                ids = self.refs.by_title.get(plan, [])
+                plan_id = ids[0] if ids else None
+            else:
+                plan_id = self.refs.resolve(ctx, t, i, "plan", plan)
+                if plan_id is None:
+                    continue
+                plan = self.refs.by_id[plan_id]
+            if i in t.bad:
+                continue
+            number = t.columns["number"][i]
+            ins, upd = row_values(t, i, ACTION_FIELDS, {"plan": ("plan_id", plan_id)})
+            ins["_plan_title"] = plan  # the plan may be new: its id is known after writing
+            row = existing.get((plan_id, number)) if plan_id is not None else None
+            classify(ctx, t, i, changes, ins, upd, row, f"规划 {plan} 行动 {number}")
+
+    def write(self) -> None:
+        ctx = self.ctx
+        if "plans" in self.changes:
+            ensure_regions(ctx.conn, _codes(self.changes["plans"], "region_code"))
+            self.changes["plans"].write(ctx)
+        actions = self.changes.get("actions")
+        if actions is None:
+            return
+        ids: dict[str, int] = {}
+        for pid, title in ctx.session.execute(select(Plan.id, Plan.title).order_by(Plan.id)):
+            ids.setdefault(title, pid)
+        for row in actions.inserts:
+            title = row.pop("_plan_title")
+            if row["plan_id"] is None:
+                row["plan_id"] = ids[title]
+        actions.write(ctx)
+
+
+def scope_lookups(ctx: Context) -> dict[str, dict[str, int]]:
+    """Scope reference (chain code, park name, cluster name, USCC) -> id, by scope."""
+    return {
+        "chain": dict(ctx.session.execute(select(Chain.code, Chain.id)).all()),
+        "park": park_lookup(ctx),
+        "cluster": dict(ctx.session.execute(select(Cluster.name, Cluster.id)).all()),
+    }
+
+
+SCOPE_NAMES = {
+    "chain": ("产业链代码", "chain code"),
+    "park": ("园区名称", "park name"),
+    "cluster": ("集群名称", "cluster name"),
+    "enterprise": ("统一社会信用代码", "USCC"),
+}
+
+
+def resolve_scope(ctx: Context, t: Table, i: int, lookups: dict[str, dict[str, int]]) -> int | None:
+    """The scope id of row ``i`` (0 for the city); None after recording an error."""
+    if t.col("scope")[i] is None and t.raw_value("scope", i) not in (None, ""):
+        return None  # the scope cell itself is bad (already reported)
+    scope = db_value(t.spec.column("scope"), t.col("scope")[i])
+    ref = t.col("scope_ref")[i]
+    if scope == "city":
+        if ref is not None:
+            ctx.fail(
+                t,
+                i,
+                "scope_ref",
+                "范围为全市时，范围对象应为空。",
+                "The scope object must be blank when the scope is the city.",
+            )
+            return None
+        return 0
+    zh, en = SCOPE_NAMES[scope]
+    if ref is None:
+        ctx.fail(
+            t,
+            i,
+            "scope_ref",
+            f"范围为“{scope}”时须填写{zh}。",
+            f"A {scope} scope needs the {en} in the scope object column.",
+        )
+        return None
+    if scope == "enterprise":
+        found = ctx.session.execute(select(Enterprise.id).where(Enterprise.uscc == ref)).scalar()
+    else:
+        found = lookups[scope].get(ref)
+    if found is None:
+        ctx.fail(
+            t, i, "scope_ref", f"找不到{zh}为“{ref}”的对象。", f"No {scope} with {en} '{ref}'."
+        )
+        return None
+    return int(found)
+
+
+def indicator_lookup(ctx: Context) -> dict[str, tuple[int, str, str]]:
+    rows = ctx.session.execute(select(Indicator.code, Indicator.id, Indicator.name, Indicator.unit))
+    return {code: (iid, name, unit) for code, iid, name, unit in rows}
+
+
+def unknown_indicator(ctx: Context, t: Table, i: int, code: str) -> None:
+    ctx.fail(
+        t,
+        i,
+        "indicator",
+        f"指标代码“{code}”不存在；请先导入指标。",
+        f"Indicator '{code}' does not exist; import it first.",
+    )
+
+
+def first_seen(ctx: Context, t: Table, i: int, key: Any, seen: dict[Any, int], column: str) -> bool:
+    """True the first time ``key`` is seen; an error naming the earlier row otherwise."""
+    if key in seen:
+        ctx.fail(
+            t,
+            i,
+            column,
+            f"与第 {t.row_numbers[seen[key]]} 行重复。",
+            f"Duplicates row {t.row_numbers[seen[key]]}.",
+        )
+        return False
+    seen[key] = i
+    return True
+
+
+TARGET_FIELDS = {
+    k: k
+    for k in (
+        "value",
+        "value_max",
+        "unit",
+        "year",
+        "comparator",
+        "baseline",
+        "baseline_year",
+        "scope",
+        "quote",
+        "note",
+    )
+}
+
+
+class TargetsHandler(Handler):
+    def check(self) -> None:
+        ctx, t = self.ctx, self.tables["targets"]
+        changes = self.changes["targets"] = Changes(Target)
+        refs = PlanRefs(ctx)
+        indicators = indicator_lookup(ctx)
+        code_of = {iid: code for code, (iid, _, _) in indicators.items()}
+        actions = {
+            (p, n): aid
+            for aid, p, n in ctx.session.execute(select(Action.id, Action.plan_id, Action.number))
+        }
+        lookups = scope_lookups(ctx)
+        existing: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for r in ctx.session.execute(select(Target).order_by(Target.id.desc())).scalars():
+            ind = code_of.get(r.indicator_id) if r.indicator_id else None
+            key = (r.plan_id, ind or r.indicator_name, r.scope, r.scope_id, r.year)
+            existing[key] = {c.key: getattr(r, c.key) for c in Target.__table__.columns}
+        seen: dict[tuple[Any, ...], int] = {}
+        for i in range(len(t)):
+            plan = t.columns["plan"][i]
+            plan_id = None if plan is None else refs.resolve(ctx, t, i, "plan", plan)
+            action_id = None
+            number = t.col("action")[i]
+            if number is not None and plan_id is not None:
+                action_id = actions.get((plan_id, number))
+                if action_id is None:
+                    ctx.fail(
+                        t,
+                        i,
+                        "action",
+                        f"规划中没有编号为“{number}”的行动。",
+                        f"The plan has no action numbered '{number}'.",
+                    )
+            code, name = t.col("indicator")[i], t.col("indicator_name")[i]
+            indicator_id = None
+            if code is not None:
+                if code in indicators:
+                    indicator_id, default_name, _ = indicators[code]
+                    name = name or default_name
+                else:
+                    unknown_indicator(ctx, t, i, code)
+            elif name is None and t.raw_value("indicator", i) in (None, ""):
+                ctx.fail(
+                    t,
+                    i,
+                    "indicator",
+                    "指标代码和指标名称至少填写一项。",
+                    "Give the indicator code or the indicator name.",
+                )
+            value, value_max = t.columns["value"][i], t.col("value_max")[i]
+            if value is not None and value_max is not None and value_max < value:
+                ctx.fail(
+                    t,
+                    i,
+                    "value_max",
+                    f"目标上限 {value_max:g} 小于目标值 {value:g}。",
+                    f"The upper value {value_max:g} is below the value {value:g}.",
+                )
+            scope_id = resolve_scope(ctx, t, i, lookups)
+            if i in t.bad or plan_id is None or scope_id is None:
+                continue
+            scope = db_value(t.spec.column("scope"), t.col("scope")[i])
+            key = (plan_id, code or name, scope, scope_id, t.columns["year"][i])
+            if not first_seen(ctx, t, i, key, seen, "indicator"):
+                continue
+            ins, upd = row_values(
+                t,
+                i,
+                TARGET_FIELDS,
+                {
+                    "plan": ("plan_id", plan_id),
+                    "action": ("action_id", action_id),
+                    "indicator": ("indicator_id", indicator_id),
+                    "indicator_name": ("indicator_name", name),
+                    "scope_ref": ("scope_id", scope_id),
+                },
+            )
+            classify(
+                ctx,
+                t,
+                i,
+                changes,
+                ins,
+                upd,
+                existing.get(key),
+                f"{refs.by_id[plan_id]} {code or name} {key[4]}",
+            )
+
+
+class ObservationsHandler(Handler):
+    """Every changed value becomes a new revision; nothing is overwritten."""
+
+    def check(self) -> None:
+        ctx, t = self.ctx, self.tables["observations"]
+        self.counts_ = Counts()
+        self.rows: list[dict[str, Any]] = []
+        indicators = indicator_lookup(ctx)
+        lookups = scope_lookups(ctx)
+        ids = {indicators[c][0] for c in set(t.col("indicator")) if c in indicators}
+        latest: dict[tuple[Any, ...], Any] = {}
+        newest = (
+            select(
+                Observation.indicator_id,
+                Observation.scope,
+                Observation.scope_id,
+                Observation.period,
+                Observation.kind,
+                func.max(Observation.revision).label("revision"),
+            )
+            .group_by(
+                Observation.indicator_id,
+                Observation.scope,
+                Observation.scope_id,
+                Observation.period,
+                Observation.kind,
+            )
+            .subquery()
+        )
+        query = select(Observation).join(
+            newest,
+            (Observation.indicator_id == newest.c.indicator_id)
+            & (Observation.scope == newest.c.scope)
+            & (Observation.scope_id == newest.c.scope_id)
+            & (Observation.period == newest.c.period)
+            & (Observation.kind == newest.c.kind)
+            & (Observation.revision == newest.c.revision),
+        )
+        for (o,) in ctx.fetch_in(query, Observation.indicator_id, ids):
+            latest[(o.indicator_id, o.scope, o.scope_id, o.period, o.kind)] = o
+        seen: dict[tuple[Any, ...], int] = {}
+        spec = t.spec
+        p = ctx.principal
+        for i in range(len(t)):
+            code = t.columns["indicator"][i]
+            if code is not None and code not in indicators:
+                unknown_indicator(ctx, t, i, code)
+            scope_id = resolve_scope(ctx, t, i, lookups)
+            scope = db_value(spec.column("scope"), t.col("scope")[i])
+            if (
+                scope_id is not None
+                and p.is_scoped
+                and not (
+                    (scope == "chain" and p.role == "chain_office" and scope_id in p.chain_ids)
+                    or (scope == "park" and p.role == "park_office" and scope_id in p.park_ids)
+                )
+            ):
+                ctx.fail(
+                    t,
+                    i,
+                    "scope",
+                    "无权报送该范围的数据。",
+                    "You may not submit figures for this scope.",
+                )
+            if i in t.bad or scope_id is None:
+                continue
+            kind = db_value(spec.column("kind"), t.col("kind")[i])
+            period = t.columns["period"][i]
+            key = (indicators[code][0], scope, scope_id, period, kind)
+            if not first_seen(ctx, t, i, key, seen, "period"):
+                continue
+            value, comment = t.columns["value"][i], t.col("comment")[i]
+            source = t.col("source")[i]
+            old = latest.get(key)
+            if (
+                old is not None
+                and old.status != "returned"
+                and (old.value == value and old.comment == comment and old.source == source)
+            ):
+                self.counts_.unchanged += 1
+                continue
+            if old is None:
+                self.counts_.created += 1
+            else:
+                self.counts_.updated += 1
+            self.rows.append(
+                {
+                    "indicator_id": key[0],
+                    "scope": scope,
+                    "scope_id": scope_id,
+                    "period": period,
+                    "value": value,
+                    "kind": kind,
+                    "revision": 1 if old is None else old.revision + 1,
+                    "status": "submitted",
+                    "submitted_by": ctx.actor,
+                    "submitted_at": ctx.now,
+                    "source": source,
+                    "comment": comment,
+                    "is_demo": db_value(spec.column("is_demo"), t.col("is_demo")[i]),
+                }
+            )
+
+    def counts(self) -> dict[str, Counts]:
+        return {"observations": self.counts_}
+
+    def write(self) -> None:
+        Changes(Observation, inserts=self.rows).write(self.ctx)

@@ -1,0 +1,251 @@
+"""The import engine: validate every row, then write every row in one transaction.
+
+An import runs in three stages, all inside one database transaction:
+
+1. **Read and convert** (:mod:`~gaodi.exchange.validate`): sheets, headers, cell types, required
+   cells, code lists. Problems with the headers stop here.
+2. **Check against the database** (an entity handler's ``check``): duplicates inside the file
+   and, in insert mode, against the database; references to parks, chains, links, indicators,
+   plans; permissions on the rows to change. Each row is classified as created, updated or
+   unchanged.
+3. **Write** (the handler's ``write``) only when no error was found: new rows with SQLAlchemy
+   Core ``executemany`` (fast), changed rows through the ORM so that each update is audited
+   with its before/after values, and one ``import`` audit event with the file's name, SHA-256,
+   the counts and the actor.
+
+Any error raises :class:`ImportRejected` with every bad cell; the transaction is rolled back, so
+nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import Select, insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from gaodi.core.errors import CellError
+from gaodi.core.permissions import Principal, restrict
+from gaodi.db import utcnow
+from gaodi.exchange.schema import Column, SheetSpec
+from gaodi.exchange.validate import Table
+
+Mode = Literal["insert", "upsert"]
+CHUNK = 500
+WRITE_CHUNK = 5000
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, with ``dry_run``, would do)."""
+
+    entity: str
+    file: str
+    sha256: str
+    mode: str
+    dry_run: bool
+    actor: str
+    encoding: str | None = None
+    sheets: dict[str, Counts] = field(default_factory=dict)
+
+    @property
+    def created(self) -> int:
+        return sum(c.created for c in self.sheets.values())
+
+    @property
+    def updated(self) -> int:
+        return sum(c.updated for c in self.sheets.values())
+
+    @property
+    def unchanged(self) -> int:
+        return sum(c.unchanged for c in self.sheets.values())
+
+    @property
+    def rows(self) -> int:
+        return sum(c.rows for c in self.sheets.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entity": self.entity,
+            "file": self.file,
+            "sha256": self.sha256,
+            "mode": self.mode,
+            "dry_run": self.dry_run,
+            "actor": self.actor,
+            "encoding": self.encoding,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "sheets": {k: vars(c) for k, c in self.sheets.items()},
+        }
+
+
+def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+@dataclass
+class Context:
+    """What a handler needs: the session, who is importing, how, and where errors go."""
+
+    session: Session
+    principal: Principal
+    mode: Mode
+    errors: list[CellError] = field(default_factory=list)
+    now: datetime = field(default_factory=utcnow)
+    file_name: str = ""
+
+    @property
+    def actor(self) -> str:
+        return self.principal.username
+
+    @property
+    def conn(self) -> Connection:
+        return self.session.connection()
+
+    def fail(self, table: Table, i: int, key: str, zh: str, en: str, value: Any = None) -> None:
+        """Record a bad cell and mark its row as bad (it will not be classified)."""
+        self.errors.append(table.error(i, key, zh, en, value))
+        table.bad.add(i)
+
+    def fetch_in(self, query: Select[Any], column: Any, values: Iterable[Any]) -> list[Any]:
+        """Rows of ``query`` whose ``column`` is in ``values`` (in chunks of 500)."""
+        wanted = sorted({v for v in values if v is not None}, key=str)
+        out: list[Any] = []
+        for chunk in chunks(wanted):
+            out.extend(self.session.execute(query.where(column.in_(chunk))).all())
+        return out
+
+    def editable(self, model: type, ids: Iterable[int]) -> set[int]:
+        """Which of ``ids`` the principal may edit (all of them unless the role is scoped)."""
+        ids = set(ids)
+        if not self.principal.is_scoped or not ids:
+            return ids
+        query = restrict(select(model), self.principal, "edit").with_only_columns(model.id)
+        return {row[0] for row in self.fetch_in(query, model.id, ids)}
+
+
+def db_value(col: Column, value: Any) -> Any:
+    """A converted cell value as stored: blanks of lists become [], of flags their default."""
+    if value is None:
+        if col.type in ("list", "industries"):
+            return []
+        return col.default
+    if col.type == "bool":
+        return bool(value)
+    return value
+
+
+@dataclass
+class Changes:
+    """Rows to insert and to update in one table, and the counts of one sheet."""
+
+    model: type
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: dict[int, dict[str, Any]] = field(default_factory=dict)
+    counts: Counts = field(default_factory=Counts)
+
+    def write(self, ctx: Context) -> None:
+        table = self.model.__table__  # type: ignore[attr-defined]
+        for chunk in chunks(self.inserts, WRITE_CHUNK):
+            ctx.conn.execute(insert(table), list(chunk))
+        ids = sorted(self.updates)
+        for chunk in chunks(ids):
+            objs = ctx.session.scalars(select(self.model).where(self.model.id.in_(chunk)))
+            for obj in objs:
+                for key, value in self.updates[obj.id].items():
+                    setattr(obj, key, value)
+            ctx.session.flush()
+
+
+def classify(
+    ctx: Context,
+    table: Table,
+    i: int,
+    changes: Changes,
+    insert_values: dict[str, Any],
+    update_values: dict[str, Any],
+    existing: dict[str, Any] | None,
+    key_text: str,
+    editable: set[int] | None = None,
+) -> None:
+    """Decide whether row ``i`` creates, updates or leaves a row; errors in insert mode."""
+    key_col = table.spec.natural_key[0]
+    if existing is None:
+        changes.inserts.append(insert_values)
+        changes.counts.created += 1
+        return
+    if ctx.mode == "insert":
+        ctx.fail(
+            table,
+            i,
+            key_col,
+            f"数据库中已有此记录（{key_text}）；如需更新，请使用 --mode upsert。",
+            f"A record with this key ({key_text}) already exists; use --mode upsert to update it.",
+        )
+        return
+    if editable is not None and existing["id"] not in editable:
+        ctx.fail(
+            table,
+            i,
+            key_col,
+            f"无权修改此记录（{key_text}）。",
+            f"You may not change this record ({key_text}).",
+        )
+        return
+    diff = {k: v for k, v in update_values.items() if existing.get(k) != v}
+    if diff:
+        changes.updates[existing["id"]] = diff
+        changes.counts.updated += 1
+    else:
+        changes.counts.unchanged += 1
+
+
+def row_values(
+    table: Table,
+    i: int,
+    fields: dict[str, str],
+    resolved: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(values for an insert, values for an update) of row ``i``.
+
+    ``fields`` maps sheet column keys to database columns for columns copied as they are;
+    ``resolved`` adds database values computed by the handler (ids of referenced rows), keyed
+    by the sheet column they come from. Update values hold only the columns present in the file.
+    """
+    spec: SheetSpec = table.spec
+    insert_values: dict[str, Any] = {}
+    update_values: dict[str, Any] = {}
+    for key, db_col in fields.items():
+        value = db_value(spec.column(key), table.columns[key][i] if table.has(key) else None)
+        insert_values[db_col] = value
+        if table.has(key):
+            update_values[db_col] = value
+    for key, (db_col, value) in (resolved or {}).items():
+        insert_values[db_col] = value
+        if table.has(key):
+            update_values[db_col] = value
+    return insert_values, update_values
+
+
+def lookup_map(
+    ctx: Context, query: Select[Any], key: Callable[[Any], Any] = lambda r: r[0]
+) -> dict[Any, Any]:
+    return {key(r): r for r in ctx.session.execute(query).all()}

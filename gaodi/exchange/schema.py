@@ -1,0 +1,283 @@
+"""Declarative column specifications: one per entity, used by the template, import and export.
+
+A :class:`Column` says everything the three need about one spreadsheet column: its English key
+(the identifier), its Chinese header, its type, whether it is required, its code list or the
+entity it refers to, its unit and help text in both languages. The header written to a file is
+``"*统一社会信用代码\\nuscc"``: a leading ``*`` marks a required column, the unit follows the
+Chinese name in full-width brackets and the English key follows on a second line. The importer
+matches a header by its key, by its Chinese name, or by both, so a user who retypes only the
+Chinese name (or only the key) still has a valid file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ColType = Literal[
+    "text",  # free text
+    "int",  # whole number
+    "float",  # number
+    "date",  # calendar date
+    "bool",  # 是/否
+    "list",  # several texts separated by 、 ; , …
+    "choice",  # one value of a code list (CHOICES)
+    "period",  # YYYY, YYYY-Qn or YYYY-MM
+    "uscc",  # 统一社会信用代码 (GB 32100-2015)
+    "region",  # 行政区划代码 (GB/T 2260)
+    "industry",  # 国民经济行业代码 (GB/T 4754-2017)
+    "industries",  # several GB/T 4754 codes
+]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One allowed value of a code list: the stored code and its labels."""
+
+    code: str
+    zh: str
+    en: str
+
+
+def _choices(*items: tuple[str, str, str]) -> tuple[Choice, ...]:
+    return tuple(Choice(*item) for item in items)
+
+
+#: Code lists of coded columns. A cell may hold the code, the Chinese or the English label;
+#: files are written with the Chinese label (what an office user picks from the drop-down).
+CHOICES: dict[str, tuple[Choice, ...]] = {
+    "bool": _choices(("true", "是", "yes"), ("false", "否", "no")),
+    "park_level": _choices(
+        ("national", "国家级", "national"),
+        ("provincial", "省级", "provincial"),
+        ("other", "其他", "other"),
+    ),
+    "park_kind": _choices(
+        ("etdz", "经济技术开发区", "economic and technological development zone"),
+        ("htz", "高新技术产业开发区", "high-tech industrial development zone"),
+        ("other", "其他园区", "other park"),
+    ),
+    "chain_kind": _choices(
+        ("advantage", "优势产业链", "advantage chain"),
+        ("emerging", "新兴产业链", "emerging chain"),
+        ("service", "生产性服务业链", "producer-service chain"),
+    ),
+    "name_status": _choices(
+        ("confirmed", "已公开确认", "confirmed by a public source"),
+        ("assumed", "推定", "assumed from the plan's sectors"),
+    ),
+    "segment": _choices(
+        ("up", "上游", "upstream"), ("mid", "中游", "midstream"), ("down", "下游", "downstream")
+    ),
+    "link_source": _choices(("manual", "人工", "manual"), ("rule", "规则", "rule")),
+    "aggregation": _choices(
+        ("cumulative", "年内累计", "cumulative within the year"),
+        ("point", "时点值", "point in time"),
+        ("average", "平均值", "average"),
+    ),
+    "direction": _choices(
+        ("higher", "越高越好", "higher is better"), ("lower", "越低越好", "lower is better")
+    ),
+    "indicator_kind": _choices(
+        ("level", "总量", "level"), ("growth", "增速", "growth rate"), ("count", "数量", "count")
+    ),
+    "frequency": _choices(
+        ("monthly", "月度", "monthly"),
+        ("quarterly", "季度", "quarterly"),
+        ("yearly", "年度", "yearly"),
+    ),
+    "plan_status": _choices(("draft", "草稿", "draft"), ("adopted", "已印发", "adopted")),
+    "comparator": _choices(
+        (">=", ">=", "at least"), ("<=", "<=", "at most"), ("=", "=", "equal to / about")
+    ),
+    "target_scope": _choices(
+        ("city", "全市", "city"),
+        ("chain", "产业链", "chain"),
+        ("park", "园区", "park"),
+        ("cluster", "集群", "cluster"),
+        ("enterprise", "企业", "enterprise"),
+    ),
+    "observation_scope": _choices(
+        ("city", "全市", "city"), ("chain", "产业链", "chain"), ("park", "园区", "park")
+    ),
+    "observation_kind": _choices(
+        ("cumulative", "累计值", "cumulative (year to date)"),
+        ("current", "当期值", "current period"),
+        ("yoy", "同比增速", "growth on the same period last year (%)"),
+    ),
+}
+
+#: Extra spellings accepted for codes (besides code, zh and en labels).
+ALIASES: dict[str, dict[str, str]] = {
+    "bool": {
+        "y": "true",
+        "n": "false",
+        "true": "true",
+        "false": "false",
+        "1": "true",
+        "0": "false",
+        "t": "true",
+        "f": "false",
+        "√": "true",
+        "×": "false",
+        "x": "false",
+        "对": "true",
+        "错": "false",
+        "有": "true",
+        "无": "false",
+    },
+    "comparator": {"≥": ">=", "≤": "<=", "＝": "=", "不低于": ">=", "不高于": "<=", "约": "="},
+}
+
+
+def _norm(text: str) -> str:
+    """Case-, width- and space-insensitive form of a header or label."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[\s*＊]+", "", folded)
+
+
+def choice_lookup(name: str) -> dict[str, str]:
+    """Normalised spelling -> code for the code list ``name``."""
+    out: dict[str, str] = {}
+    for c in CHOICES[name]:
+        for spelling in (c.code, c.zh, c.en):
+            out[_norm(spelling)] = c.code
+    for spelling, code in ALIASES.get(name, {}).items():
+        out[_norm(spelling)] = code
+    return out
+
+
+def choice_label(name: str, code: str) -> str:
+    """The Chinese label written to files for ``code``."""
+    for c in CHOICES[name]:
+        if c.code == code:
+            return c.zh
+    return code
+
+
+@dataclass(frozen=True)
+class Column:
+    """One spreadsheet column. ``key`` is the English identifier; ``zh`` the Chinese header."""
+
+    key: str
+    zh: str
+    en: str
+    type: ColType = "text"
+    required: bool = False
+    unit: str | None = None
+    choices: str | None = None
+    #: what the value names in the database: park, chain, link, indicator, plan, action,
+    #: enterprise, scope (chain code / park name / …). Used for drop-downs and the docs.
+    ref: str | None = None
+    help_zh: str = ""
+    help_en: str = ""
+    example: str = ""
+    default: Any = None
+    min_value: float | None = None
+    max_value: float | None = None
+    max_length: int | None = None
+    width: int = 14
+
+    @property
+    def choice_name(self) -> str | None:
+        return "bool" if self.type == "bool" else self.choices
+
+    @property
+    def zh_header(self) -> str:
+        unit = f"（{self.unit}）" if self.unit else ""
+        return f"{'*' if self.required else ''}{self.zh}{unit}"
+
+    @property
+    def header(self) -> str:
+        """The header written to an xlsx file: Chinese name and unit, then the key."""
+        return f"{self.zh_header}\n{self.key}"
+
+    @property
+    def csv_header(self) -> str:
+        return f"{self.zh_header} {self.key}"
+
+    def spellings(self) -> set[str]:
+        """Normalised header texts that name this column."""
+        unit = f"({self.unit})" if self.unit else ""
+        forms = {self.key, self.zh, self.zh + unit, self.zh + self.key, self.zh + unit + self.key}
+        forms |= {self.key + self.zh, self.en}
+        return {_norm(f) for f in forms}
+
+    @property
+    def number_format(self) -> str:
+        if self.type == "int":
+            return "0"
+        if self.type == "float":
+            return "#,##0.00########" if self.unit == "万元" else "General"
+        if self.type == "date":
+            return "yyyy-mm-dd"
+        return "@"
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One sheet of an entity's workbook (one CSV file)."""
+
+    key: str
+    zh: str
+    title_en: str
+    columns: tuple[Column, ...]
+    #: columns that identify a row (duplicates inside a file or against the database)
+    natural_key: tuple[str, ...]
+    help_zh: str = ""
+    help_en: str = ""
+
+    @property
+    def sheet_name(self) -> str:
+        return f"{self.zh} {self.key}"[:31]
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.columns]
+
+    def header_index(self) -> dict[str, str]:
+        """Normalised header spelling -> column key."""
+        out: dict[str, str] = {}
+        for c in self.columns:
+            for s in c.spellings():
+                out.setdefault(s, c.key)
+        return out
+
+    def names(self) -> set[str]:
+        """Normalised sheet-name spellings that name this sheet."""
+        return {_norm(self.sheet_name), _norm(self.zh), _norm(self.key), _norm(self.title_en)}
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    """An importable/exportable entity: its sheets, in the order they are written."""
+
+    key: str
+    zh: str
+    en: str
+    sheets: tuple[SheetSpec, ...]
+    #: domain and action checked with gaodi.core.permissions before an import
+    domain: str
+    import_action: str = "edit"
+    #: importing appends history (observations, enterprise_links): --mode does not apply
+    history: bool = False
+    notes_zh: tuple[str, ...] = field(default_factory=tuple)
+    notes_en: tuple[str, ...] = field(default_factory=tuple)
+
+    def sheet(self, key: str) -> SheetSpec:
+        for s in self.sheets:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+
+def normalise_header(text: object) -> str:
+    return _norm("" if text is None else str(text))

@@ -1,0 +1,267 @@
+"""From a read file to typed tables: pick the sheets, map the headers, convert every cell.
+
+Nothing here touches the database. Every problem becomes a :class:`CellError` naming the sheet,
+the row number a user sees in Excel, the column header as written in the file, the value and the
+reason in Chinese and English; problems that make the file unusable as a whole (no data sheet,
+no rows) raise :class:`ValidationError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from gaodi.core.errors import CellError, ValidationError
+from gaodi.exchange.convert import convert_column
+from gaodi.exchange.entities import ENTITIES
+from gaodi.exchange.reader import RawFile, RawSheet
+from gaodi.exchange.schema import EntitySpec, SheetSpec, normalise_header
+
+
+@dataclass
+class Table:
+    """One sheet's typed values, column by column; ``None`` is a blank cell."""
+
+    spec: SheetSpec
+    sheet_name: str
+    row_numbers: list[int]
+    columns: dict[str, list[Any]]
+    headers: dict[str, str]
+    raw: dict[str, list[Any]] = field(default_factory=dict)
+    #: rows with at least one error: not checked further, never written
+    bad: set[int] = field(default_factory=set)
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
+
+    def has(self, key: str) -> bool:
+        return key in self.columns
+
+    def col(self, key: str) -> list[Any]:
+        """The column's values; all None when the file has no such column."""
+        return self.columns.get(key) or [None] * len(self)
+
+    def header(self, key: str) -> str:
+        return self.headers.get(key) or self.spec.column(key).csv_header
+
+    def raw_value(self, key: str, i: int) -> Any:
+        values = self.raw.get(key)
+        return None if values is None else values[i]
+
+    def error(self, i: int, key: str, zh: str, en: str, value: Any = None) -> CellError:
+        """A CellError for row ``i`` (0-based data index), column ``key``."""
+        shown = self.raw_value(key, i) if value is None else value
+        return CellError(self.sheet_name, self.row_numbers[i], self.header(key), shown, zh, en)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _best_other_sheet(headers: Sequence[str], spec: SheetSpec) -> SheetSpec | None:
+    """The sheet of another entity whose columns these headers match best (a hint)."""
+    norm = [normalise_header(h) for h in headers if h]
+    mine = sum(1 for h in norm if h in spec.header_index())
+    best, best_hits = None, mine
+    for entity in ENTITIES.values():
+        for other in entity.sheets:
+            if other.key == spec.key:
+                continue
+            index = other.header_index()
+            hits = sum(1 for h in norm if h in index)
+            if hits > best_hits and hits >= max(2, len(norm) // 2):
+                best, best_hits = other, hits
+    return best
+
+
+def map_headers(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> dict[int, str]:
+    """File column index -> column key; unknown, duplicate and missing columns become errors."""
+    index = spec.header_index()
+    mapping: dict[int, str] = {}
+    seen: dict[str, str] = {}
+    allowed = "、".join(c.key for c in spec.columns)
+    before = len(errors)
+    for j, header in enumerate(sheet.headers):
+        text = _one_line(header)
+        if not text:
+            if any(r[j] not in (None, "") for r in sheet.rows):
+                errors.append(
+                    CellError(
+                        sheet.name,
+                        sheet.header_row,
+                        f"列 {j + 1}",
+                        "",
+                        "该列有数据但没有表头。",
+                        "This column has data but no header.",
+                    )
+                )
+            continue
+        key = index.get(normalise_header(text))
+        if key is None:
+            errors.append(
+                CellError(
+                    sheet.name,
+                    sheet.header_row,
+                    text,
+                    text,
+                    f"未知的列“{text}”；“{spec.sheet_name}”表的列为：{allowed}。",
+                    f"Unknown column '{text}'; the columns of '{spec.sheet_name}' are: "
+                    f"{', '.join(c.key for c in spec.columns)}.",
+                )
+            )
+            continue
+        if key in seen:
+            errors.append(
+                CellError(
+                    sheet.name,
+                    sheet.header_row,
+                    text,
+                    text,
+                    f"列“{text}”与列“{seen[key]}”重复（都是 {key}）。",
+                    f"Column '{text}' repeats column '{seen[key]}' (both are {key}).",
+                )
+            )
+            continue
+        seen[key] = text
+        mapping[j] = key
+    for col in spec.columns:
+        if col.required and col.key not in seen:
+            errors.append(
+                CellError(
+                    sheet.name,
+                    sheet.header_row,
+                    _one_line(col.header),
+                    "",
+                    f"缺少必填列“{_one_line(col.header)}”。",
+                    f"Missing required column '{col.key}' ({col.zh}).",
+                )
+            )
+    if len(errors) > before:
+        other = _best_other_sheet(sheet.headers, spec)
+        if other is not None:
+            errors.append(
+                CellError(
+                    sheet.name,
+                    sheet.header_row,
+                    "",
+                    "",
+                    f"表头与“{spec.sheet_name}”不符，看起来是“{other.sheet_name}”表。",
+                    f"The headers do not fit '{spec.sheet_name}'; they look like "
+                    f"'{other.sheet_name}'.",
+                )
+            )
+    return mapping
+
+
+def to_table(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> Table:
+    """Typed columns of ``sheet``; bad cells and headers are appended to ``errors``."""
+    mapping = map_headers(sheet, spec, errors)
+    for number, letter, value in sheet.stray:
+        errors.append(
+            CellError(
+                sheet.name,
+                number,
+                f"列 {letter}",
+                value,
+                "该单元格在表头之外（没有列名）。",
+                "This cell lies outside the header row.",
+            )
+        )
+    table = Table(spec, sheet.name, list(sheet.row_numbers), {}, {})
+    for j, key in mapping.items():
+        col = spec.column(key)
+        raw = [row[j] for row in sheet.rows]
+        values, problems = convert_column(col, raw)
+        table.columns[key] = values
+        table.raw[key] = raw
+        table.headers[key] = _one_line(sheet.headers[j])
+        for i, zh, en in problems:
+            errors.append(table.error(i, key, zh, en))
+            table.bad.add(i)
+        if col.required:
+            bad = {i for i, _, _ in problems}
+            for i, v in enumerate(values):
+                if v is None and i not in bad:
+                    errors.append(table.error(i, key, "必填项为空。", "Required value is missing."))
+                    table.bad.add(i)
+    return table
+
+
+def duplicate_rows(table: Table, keys: Sequence[str], errors: list[CellError]) -> set[int]:
+    """Rows whose key repeats an earlier row of the same sheet; each becomes an error."""
+    n = len(table)
+    if n == 0:
+        return set()
+    frame = pl.DataFrame(
+        {k: pl.Series(k, [_hashable(v) for v in table.col(k)], dtype=pl.String) for k in keys}
+    ).with_row_index("i")
+    complete = frame.drop_nulls([k for k in keys if table.spec.column(k).required])
+    dup = complete.filter(~pl.struct(list(keys)).is_first_distinct())
+    if dup.height == 0:
+        return set()
+    first = complete.filter(pl.struct(list(keys)).is_first_distinct())
+    joined = dup.join(first, on=list(keys), how="left", suffix="_first", nulls_equal=True)
+    out: set[int] = set()
+    shown = "、".join(table.spec.column(k).zh for k in keys)
+    for i, j in zip(joined["i"].to_list(), joined["i_first"].to_list(), strict=True):
+        out.add(i)
+        table.bad.add(i)
+        errors.append(
+            table.error(
+                i,
+                keys[0],
+                f"与第 {table.row_numbers[j]} 行重复（{shown}相同）。",
+                f"Duplicates row {table.row_numbers[j]} (same {', '.join(keys)}).",
+            )
+        )
+    return out
+
+
+def _hashable(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return "、".join(value)
+    return str(value)
+
+
+def select_sheets(raw: RawFile, entity: EntitySpec) -> list[tuple[SheetSpec, RawSheet]]:
+    """Which sheet of the file holds which of the entity's sheets."""
+    data = [s for s in raw.sheets if not s.is_empty]
+    found: list[tuple[SheetSpec, RawSheet]] = []
+    if raw.kind == "csv":
+        if data:
+            found.append((entity.sheets[0], data[0]))
+    else:
+        by_name = {normalise_header(s.name): s for s in data}
+        for spec in entity.sheets:
+            sheet = next((by_name[n] for n in spec.names() if n in by_name), None)
+            if sheet is not None:
+                found.append((spec, sheet))
+        if not found and len(data) == 1:
+            # A renamed sheet ("Sheet1"): take it when its headers fit one of the entity's sheets.
+            norm = {normalise_header(h) for h in data[0].headers}
+            spec = max(entity.sheets, key=lambda s: len(norm & set(s.header_index())))
+            found.append((spec, data[0]))
+    if not found:
+        expected = "、".join(f"“{s.sheet_name}”" for s in entity.sheets)
+        present = "、".join(f"“{s.name}”" for s in raw.sheets) or "（无）"
+        if not data:
+            raise ValidationError(
+                f"文件“{raw.path.name}”没有数据（空文件或只有空白工作表）。",
+                f"File '{raw.path.name}' holds no data (empty, or only blank sheets).",
+            )
+        raise ValidationError(
+            f"在“{raw.path.name}”中找不到工作表{expected}；文件中的工作表：{present}。",
+            f"No sheet {', '.join(s.sheet_name for s in entity.sheets)} in '{raw.path.name}'; "
+            f"its sheets are: {', '.join(s.name for s in raw.sheets) or '(none)'}.",
+        )
+    if all(not sheet.rows for _, sheet in found):
+        raise ValidationError(
+            f"文件“{raw.path.name}”只有表头，没有数据行。",
+            f"File '{raw.path.name}' has headers but no data rows.",
+        )
+    return found
