@@ -19,7 +19,7 @@ from typing import Any, Literal
 import polars as pl
 
 from gaodi.analytics.chain_text import pct
-from gaodi.analytics.chain_tree import SEGMENT_INDEX, LinkTree
+from gaodi.analytics.chain_tree import SEGMENT_INDEX, LinkTree, rollup
 
 KIND_ZH = {"fill": "补链", "strengthen": "强链", "extend": "延链"}
 _KIND_ORDER = {"fill": 0, "strengthen": 1, "extend": 2}
@@ -42,23 +42,13 @@ class Recommendation:
 
 
 def _candidates(
-    tree: LinkTree, targets: list[Any], ents: pl.DataFrame, assign: pl.DataFrame
-) -> pl.DataFrame:
-    """Enterprises of the target links and their siblings with a cultivation score."""
-    nodes = set(targets)
-    for t in targets:
-        nodes.update(tree.siblings(t))
-    anc = tree.ancestors_frame().filter(pl.col("node_id").is_in(list(nodes)))
-    rolled = (
-        assign.join(anc, on="link_id")
-        .select("enterprise_id", "node_id")
-        .unique()
-        .join(ents, on="enterprise_id")
-        .with_columns(
-            pl.when(pl.col("output_prev") > 0)
-            .then(pl.col("output") / pl.col("output_prev") - 1.0)
-            .alias("growth")
-        )
+    tree: LinkTree, nodes: set[Any], rows: pl.DataFrame, multi: bool, keep: int
+) -> dict[Any, list[dict[str, Any]]]:
+    """The ``keep`` best enterprises to cultivate in each of ``nodes``, best first."""
+    rolled = rollup(tree, rows, multi, nodes).with_columns(
+        pl.when(pl.col("output_prev") > 0)
+        .then(pl.col("output") / pl.col("output_prev") - 1.0)
+        .alias("growth")
     )
 
     def pctl(col: str) -> pl.Expr:
@@ -66,13 +56,20 @@ def _candidates(
         r = pl.col(col).rank("average").over("node_id")
         return ((r - 0.5) / n).fill_null(0.0)
 
-    return rolled.with_columns(
-        ((pctl("growth") + pctl("invention_patents")) / 2).alias("score")
-    ).sort(
-        ["node_id", "score", "output", "enterprise_id"],
-        descending=[False, True, True, False],
-        nulls_last=True,
+    best = (
+        rolled.with_columns(((pctl("growth") + pctl("invention_patents")) / 2).alias("score"))
+        .sort(
+            ["node_id", "score", "output", "enterprise_id"],
+            descending=[False, True, True, False],
+            nulls_last=True,
+        )
+        .group_by("node_id", maintain_order=True)
+        .head(keep)
     )
+    out: dict[Any, list[dict[str, Any]]] = {n: [] for n in nodes}
+    for row in best.to_dicts():
+        out[row["node_id"]].append(row)
+    return out
 
 
 def _describe(row: dict[str, Any], near: str | None) -> tuple[str, str]:
@@ -130,8 +127,8 @@ _RELATION = {
 def recommend(
     tree: LinkTree,
     by_id: dict[Any, Any],
-    ents: pl.DataFrame,
-    assign: pl.DataFrame,
+    rows: pl.DataFrame,
+    multi: bool,
     top_n: int,
 ) -> list[Recommendation]:
     """All recommendations for a diagnosed chain, most urgent first."""
@@ -172,17 +169,22 @@ def recommend(
             )
         )
 
-    cand = _candidates(tree, weak_leaves, ents, assign) if weak_leaves else None
+    # Siblings are looked at only for weak links with fewer than top_n enterprises; from a
+    # sibling at most top_n of its best 2*top_n can be new (the rest may repeat picks).
+    nodes = set(weak_leaves)
+    for lid in weak_leaves:
+        if by_id[lid].enterprises < top_n:
+            nodes.update(tree.siblings(lid))
+    cand = _candidates(tree, nodes, rows, multi, 2 * top_n) if nodes else {}
     for lid in weak_leaves:
         d, key = by_id[lid], tree.effective_key(lid)
-        assert cand is not None
-        own = cand.filter(pl.col("node_id") == lid).head(top_n).to_dicts()
+        own = cand[lid][:top_n]
         picks: list[tuple[dict[str, Any], str | None]] = [(r, None) for r in own]
         seen = {r["enterprise_id"] for r in own}
         for sib in tree.siblings(lid):
             if len(picks) >= top_n:
                 break
-            for r in cand.filter(pl.col("node_id") == sib).to_dicts():
+            for r in cand.get(sib, []):
                 if len(picks) >= top_n:
                     break
                 if r["enterprise_id"] not in seen:

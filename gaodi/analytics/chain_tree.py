@@ -138,12 +138,13 @@ def build_tree(links: pl.DataFrame) -> LinkTree:
     return LinkTree(nodes, tuple(ids), tuple(lid for lid in ids if not children[lid]))
 
 
-def prepare_facts(facts: pl.DataFrame, tree: LinkTree) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split (enterprise, link, figures) rows into enterprises and assignments.
+def prepare_facts(facts: pl.DataFrame, tree: LinkTree) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
+    """Validate (enterprise, link, figures) rows.
 
-    Returns ``(ents, assign)``: ``ents`` one row per enterprise with every column of
+    Returns ``(ents, rows, multi)``: ``ents`` one row per enterprise with every column of
     :data:`ENTERPRISE_COLUMNS` (missing columns take their default; ``name`` defaults to the
-    id as text), ``assign`` the distinct (enterprise_id, link_id) pairs.
+    id as text); ``rows`` the distinct (enterprise_id, link_id) pairs with those columns;
+    ``multi`` whether some enterprise sits in more than one link.
     """
     missing = [c for c in ("enterprise_id", "link_id", "output") if c not in facts.columns]
     if missing:
@@ -170,13 +171,31 @@ def prepare_facts(facts: pl.DataFrame, tree: LinkTree) -> tuple[pl.DataFrame, pl
         if (df[c] < 0).any():
             raise ValidationError(f"{c} 不能为负数。", f"{c} cannot be negative.")
     attrs = list(ENTERPRISE_COLUMNS)
-    ents = df.select("enterprise_id", *attrs).unique(maintain_order=True)
-    if ents["enterprise_id"].is_duplicated().any():
-        dup = ents.filter(pl.col("enterprise_id").is_duplicated())["enterprise_id"]
-        sample = [str(x) for x in dup.unique().to_list()[:5]]
+    dup = df["enterprise_id"].is_duplicated()
+    if not dup.any():  # the common case: one link per enterprise, nothing to reconcile
+        return df.select("enterprise_id", *attrs), df, False
+    rows = df.unique(["enterprise_id", "link_id"], maintain_order=True)
+    many = df.filter(dup).select("enterprise_id", *attrs).unique()
+    clash = many.filter(pl.col("enterprise_id").is_duplicated())["enterprise_id"]
+    if clash.len():
+        sample = [str(x) for x in clash.unique().sort().to_list()[:5]]
         raise DataError(
             f"同一企业在不同环节行中的数值不一致：{sample}。",
             f"An enterprise's figures differ between its link rows: {sample}.",
         )
-    assign = df.select("enterprise_id", "link_id").unique(maintain_order=True)
-    return ents, assign
+    ents = df.select("enterprise_id", *attrs).unique("enterprise_id", maintain_order=True)
+    return ents, rows, True
+
+
+def rollup(
+    tree: LinkTree, rows: pl.DataFrame, multi: bool, nodes: set[Any] | None = None
+) -> pl.DataFrame:
+    """Each enterprise row once under every link it belongs to, directly or through a
+    sub-link (column ``node_id``); only ``nodes`` if given."""
+    anc = tree.ancestors_frame()
+    if nodes is not None:
+        anc = anc.filter(pl.col("node_id").is_in(list(nodes)))
+    rolled = rows.join(anc, on="link_id")
+    if multi and any(n.depth > 0 for n in tree.nodes.values()):
+        rolled = rolled.unique(["enterprise_id", "node_id"], maintain_order=True)
+    return rolled

@@ -19,7 +19,7 @@ import polars as pl
 
 from gaodi.analytics.chain_recommend import Recommendation, recommend
 from gaodi.analytics.chain_text import join_en, join_zh, pct, pct_factor
-from gaodi.analytics.chain_tree import LinkTree, build_tree, prepare_facts
+from gaodi.analytics.chain_tree import LinkTree, build_tree, prepare_facts, rollup
 from gaodi.core.errors import DataError, ValidationError
 
 __all__ = [
@@ -370,14 +370,9 @@ def _status(
     )
 
 
-def _aggregate(tree: LinkTree, ents: pl.DataFrame, assign: pl.DataFrame) -> dict[Any, dict]:
+def _aggregate(tree: LinkTree, rows: pl.DataFrame, multi: bool) -> dict[Any, dict]:
     """Per link, figures over the distinct enterprises of the link and its descendants."""
-    rolled = (
-        assign.join(tree.ancestors_frame(), on="link_id")
-        .select("enterprise_id", pl.col("node_id"))
-        .unique()
-        .join(ents, on="enterprise_id")
-    )
+    rolled = rollup(tree, rows, multi)
     ok = (
         pl.col("output").is_not_null()
         & pl.col("output_prev").is_not_null()
@@ -396,7 +391,7 @@ def _aggregate(tree: LinkTree, ents: pl.DataFrame, assign: pl.DataFrame) -> dict
         pl.col("output").filter(ok).sum().alias("_g_now"),
         pl.col("output_prev").filter(ok).sum().alias("_g_prev"),
     )
-    rows = {r["node_id"]: r for r in agg.to_dicts()}
+    by_node = {r["node_id"]: r for r in agg.to_dicts()}
     empty: dict[str, Any] = {
         "enterprises": 0,
         "above_scale": 0,
@@ -410,7 +405,7 @@ def _aggregate(tree: LinkTree, ents: pl.DataFrame, assign: pl.DataFrame) -> dict
         "_g_now": 0.0,
         "_g_prev": 0.0,
     }
-    return {lid: rows.get(lid, {**empty, "node_id": lid}) for lid in tree.order}
+    return {lid: by_node.get(lid, {**empty, "node_id": lid}) for lid in tree.order}
 
 
 # --------------------------------------------------------------------------- diagnosis
@@ -470,8 +465,8 @@ def diagnose_chain(
     """
     p = params or DiagnosisParams()
     tree = build_tree(links)
-    ents, assign = prepare_facts(facts, tree)
-    rows = _aggregate(tree, ents, assign)
+    ents, facts_rows, multi = prepare_facts(facts, tree)
+    rows = _aggregate(tree, facts_rows, multi)
     chain_output = float(ents["output"].fill_null(0.0).sum())
     for r in rows.values():
         r["output_share"] = r["output"] / chain_output if chain_output > 0 else None
@@ -516,7 +511,7 @@ def diagnose_chain(
         )
     by_id = {d.link_id: d for d in diags}
     scores = _scores(tree, by_id, p)
-    recs = recommend(tree, by_id, ents, assign, p.cultivate_top_n)
+    recs = recommend(tree, by_id, facts_rows, multi, p.cultivate_top_n)
     leaves = [by_id[lid] for lid in tree.leaves]
     return ChainDiagnosis(
         links=tuple(diags),
