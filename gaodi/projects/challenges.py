@@ -1,0 +1,592 @@
+"""揭榜挂帅 challenges: publish, apply, review (declare conflicts, score), award, milestones.
+
+Review rules: every reviewer declares, for every application, whether they have a conflict of
+interest before scoring it; a reviewer with a declared conflict cannot score that application.
+The award goes to the application with the highest mean score, or to another one with a stated
+reason; it needs a complete review (a declaration for every reviewer × application and a score
+for every pair without a conflict).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from gaodi.core import clock
+from gaodi.core.codes import validate_uscc
+from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
+from gaodi.core.permissions import Principal, allowed, require
+from gaodi.projects import common, states
+from gaodi.projects.models import (
+    Challenge,
+    ChallengeApplication,
+    ChallengeDeclaration,
+    ChallengeEvent,
+    ChallengeMilestone,
+    ChallengeReviewer,
+    ChallengeScore,
+)
+from gaodi.projects.schemas import (
+    ApplicationIn,
+    ChallengeIn,
+)
+from gaodi.projects.workflow import Transition, record
+
+MACHINE = states.CHALLENGE
+SCORE_MIN, SCORE_MAX = 0.0, 100.0
+
+
+def actors(session: Session, principal: Principal, challenge: Challenge) -> set[str]:
+    """Which workflow actors ``principal`` is for ``challenge``."""
+    out = common.office_actors(principal, "challenge")
+    if principal.role == "enterprise" and allowed(principal, "submit", "challenge"):
+        out.add("enterprise")
+    if _reviewer(session, challenge.id, principal.username) is not None:
+        out.add("reviewer")
+    return out
+
+
+def _reviewer(session: Session, challenge_id: int, username: str) -> ChallengeReviewer | None:
+    return session.scalars(
+        select(ChallengeReviewer).where(
+            ChallengeReviewer.challenge_id == challenge_id, ChallengeReviewer.username == username
+        )
+    ).first()
+
+
+def _fire(
+    session: Session,
+    principal: Principal,
+    challenge: Challenge,
+    name: str,
+    comment: str | None = None,
+    details: dict[str, object] | None = None,
+    check: Transition | None = None,
+) -> None:
+    t = check or MACHINE.transition(name)
+    before = challenge.status
+    if t.target is not None:
+        challenge.status = t.target
+    record(
+        session,
+        MACHINE,
+        challenge,
+        ChallengeEvent,
+        "challenge_id",
+        action=t.name,
+        from_status=before,
+        to_status=challenge.status,
+        principal=principal,
+        at=clock.now(),
+        comment=comment,
+        details=details,
+    )
+    session.flush()
+
+
+def _authorize(
+    session: Session, principal: Principal, challenge_id: int, name: str, comment: str | None
+) -> tuple[Challenge, Transition]:
+    challenge = common.load(session, Challenge, challenge_id, principal, "challenge")
+    who = actors(session, principal, challenge)
+    return challenge, MACHINE.authorize(name, challenge.status, principal, who, comment)
+
+
+def create_challenge(session: Session, principal: Principal, data: ChallengeIn) -> Challenge:
+    """Publish a challenge (发榜)."""
+    require(principal, "edit", "challenge")
+    if principal.role == "chain_office" and data.chain_id not in principal.chain_ids:
+        raise PermissionDenied(
+            "链办只能为本链发榜。", "A chain office may only publish challenges of its own chains."
+        )
+    common.check_link(session, data.chain_id, data.link_id)
+    today = clock.today()
+    if data.deadline < today:
+        raise ValidationError(
+            f"申报截止日期（{data.deadline}）已过。",
+            f"The application deadline ({data.deadline}) has passed.",
+        )
+    challenge = Challenge(
+        title=data.title.strip(),
+        problem=data.problem,
+        chain_id=data.chain_id,
+        link_id=data.link_id,
+        requirements=data.requirements,
+        budget=data.budget,
+        deadline=data.deadline,
+        status="published",
+        published_on=today,
+    )
+    session.add(challenge)
+    session.flush()
+    record(
+        session,
+        MACHINE,
+        challenge,
+        ChallengeEvent,
+        "challenge_id",
+        action="publish",
+        from_status=None,
+        to_status="published",
+        principal=principal,
+        at=clock.now(),
+    )
+    session.flush()
+    return challenge
+
+
+def apply(
+    session: Session, principal: Principal, challenge_id: int, data: ApplicationIn
+) -> ChallengeApplication:
+    """File an application (揭榜) before the deadline."""
+    challenge, t = _authorize(session, principal, challenge_id, "apply", None)
+    who = actors(session, principal, challenge)
+    if who == {"enterprise"} and data.enterprise_id not in principal.enterprise_ids:
+        raise PermissionDenied(
+            "企业用户只能以本企业名义揭榜。", "An enterprise user may only apply for itself."
+        )
+    today = clock.today()
+    if today > challenge.deadline:
+        raise ConflictError(
+            f"申报已于 {challenge.deadline} 截止。",
+            f"Applications closed on {challenge.deadline}.",
+        )
+    uscc = validate_uscc(data.applicant_uscc).code if data.applicant_uscc else None
+    existing = session.scalars(
+        select(ChallengeApplication).where(ChallengeApplication.challenge_id == challenge.id)
+    ).all()
+    for other in existing:
+        if (uscc and other.applicant_uscc == uscc) or other.applicant_name == data.applicant_name:
+            raise ConflictError(
+                f"“{data.applicant_name}”已提交过申请。",
+                f"'{data.applicant_name}' has already applied.",
+            )
+    app = ChallengeApplication(
+        challenge_id=challenge.id,
+        applicant_name=data.applicant_name.strip(),
+        applicant_uscc=uscc,
+        enterprise_id=data.enterprise_id,
+        proposal=data.proposal,
+        requested_budget=data.requested_budget,
+        status="submitted",
+        submitted_by=principal.username,
+        submitted_at=clock.now(),
+    )
+    session.add(app)
+    session.flush()
+    _fire(session, principal, challenge, "apply", details={"application": app.id}, check=t)
+    return app
+
+
+def add_reviewer(
+    session: Session,
+    principal: Principal,
+    challenge_id: int,
+    username: str,
+    name: str,
+    affiliation: str | None = None,
+) -> ChallengeReviewer:
+    challenge, t = _authorize(session, principal, challenge_id, "add_reviewer", None)
+    if not username.strip() or not name.strip():
+        raise ValidationError(
+            "请填写评审专家的账号和姓名。", "A reviewer needs a username and name."
+        )
+    if _reviewer(session, challenge.id, username.strip()) is not None:
+        raise ConflictError(
+            f"“{username}”已是本榜单的评审专家。", f"'{username}' is already a reviewer."
+        )
+    reviewer = ChallengeReviewer(
+        challenge_id=challenge.id,
+        username=username.strip(),
+        name=name.strip(),
+        affiliation=affiliation,
+    )
+    session.add(reviewer)
+    session.flush()
+    _fire(session, principal, challenge, "add_reviewer", details={"reviewer": username}, check=t)
+    return reviewer
+
+
+def close(
+    session: Session, principal: Principal, challenge_id: int, comment: str | None = None
+) -> Challenge:
+    """Stop taking applications and start the review."""
+    challenge, t = _authorize(session, principal, challenge_id, "close", comment)
+    n = _count(session, ChallengeApplication, challenge.id)
+    if n == 0:
+        raise ConflictError(
+            "尚无揭榜申请，不能进入评审（可延长截止日期或撤榜）。",
+            "No applications yet: the review cannot start (extend the deadline or cancel).",
+        )
+    _fire(session, principal, challenge, "close", comment, check=t)
+    return challenge
+
+
+def _count(session: Session, model: type, challenge_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count()).select_from(model).where(model.challenge_id == challenge_id)  # type: ignore[attr-defined]
+        )
+        or 0
+    )
+
+
+def _application(
+    session: Session, challenge: Challenge, application_id: int
+) -> ChallengeApplication:
+    app = session.get(ChallengeApplication, application_id)
+    if app is None or app.challenge_id != challenge.id:
+        raise ValidationError(
+            f"申请 {application_id} 不属于榜单 {challenge.id}。",
+            f"Application {application_id} is not an application to challenge {challenge.id}.",
+        )
+    return app
+
+
+def declare(
+    session: Session,
+    principal: Principal,
+    challenge_id: int,
+    application_id: int,
+    has_conflict: bool,
+    statement: str | None = None,
+) -> ChallengeDeclaration:
+    """A reviewer's conflict-of-interest declaration for one application (final once made)."""
+    challenge, t = _authorize(session, principal, challenge_id, "declare", None)
+    app = _application(session, challenge, application_id)
+    reviewer = _reviewer(session, challenge.id, principal.username)
+    assert reviewer is not None  # authorize() required the reviewer actor
+    found = session.scalars(
+        select(ChallengeDeclaration).where(
+            ChallengeDeclaration.reviewer_id == reviewer.id,
+            ChallengeDeclaration.application_id == app.id,
+        )
+    ).first()
+    if found is not None:
+        raise ConflictError(
+            "已就该申请作出利益冲突声明，不能更改。",
+            "A declaration for this application has already been made; it cannot be changed.",
+        )
+    if has_conflict and not (statement or "").strip():
+        raise ValidationError("请说明利益冲突的情况。", "Describe the conflict of interest.")
+    decl = ChallengeDeclaration(
+        reviewer_id=reviewer.id,
+        application_id=app.id,
+        has_conflict=has_conflict,
+        statement=statement,
+        declared_at=clock.now(),
+    )
+    session.add(decl)
+    session.flush()
+    _fire(
+        session,
+        principal,
+        challenge,
+        "declare",
+        statement,
+        details={"application": app.id, "has_conflict": has_conflict},
+        check=t,
+    )
+    return decl
+
+
+def score(
+    session: Session,
+    principal: Principal,
+    challenge_id: int,
+    application_id: int,
+    value: float,
+    comment: str | None = None,
+) -> ChallengeScore:
+    """A reviewer scores (or re-scores) one application, 0-100, after declaring no conflict."""
+    challenge, t = _authorize(session, principal, challenge_id, "score", None)
+    app = _application(session, challenge, application_id)
+    reviewer = _reviewer(session, challenge.id, principal.username)
+    assert reviewer is not None
+    decl = session.scalars(
+        select(ChallengeDeclaration).where(
+            ChallengeDeclaration.reviewer_id == reviewer.id,
+            ChallengeDeclaration.application_id == app.id,
+        )
+    ).first()
+    if decl is None:
+        raise ConflictError(
+            "评分前须先作出利益冲突声明。",
+            "A conflict-of-interest declaration is required before scoring.",
+        )
+    if decl.has_conflict:
+        raise PermissionDenied(
+            "您已声明与该申请存在利益冲突，不能为其评分。",
+            "You declared a conflict of interest with this application and cannot score it.",
+        )
+    if not SCORE_MIN <= value <= SCORE_MAX:
+        raise ValidationError(
+            f"评分应在 {SCORE_MIN:g}–{SCORE_MAX:g} 之间。",
+            f"A score must lie between {SCORE_MIN:g} and {SCORE_MAX:g}.",
+        )
+    row = session.scalars(
+        select(ChallengeScore).where(
+            ChallengeScore.reviewer_id == reviewer.id, ChallengeScore.application_id == app.id
+        )
+    ).first()
+    previous = row.score if row is not None else None
+    if row is None:
+        row = ChallengeScore(reviewer_id=reviewer.id, application_id=app.id, score=value)
+        session.add(row)
+    row.score = value
+    row.comment = comment
+    row.scored_at = clock.now()
+    session.flush()
+    _fire(
+        session,
+        principal,
+        challenge,
+        "score",
+        comment,
+        details={"application": app.id, "score": value, "previous": previous},
+        check=t,
+    )
+    return row
+
+
+# ---------------------------------------------------------------------------- review state
+
+
+def review_state(
+    session: Session, challenge_id: int
+) -> tuple[
+    list[ChallengeApplication],
+    list[ChallengeReviewer],
+    dict[tuple[int, int], ChallengeDeclaration],
+    dict[tuple[int, int], ChallengeScore],
+]:
+    apps = list(
+        session.scalars(
+            select(ChallengeApplication)
+            .where(ChallengeApplication.challenge_id == challenge_id)
+            .order_by(ChallengeApplication.id)
+        )
+    )
+    reviewers = list(
+        session.scalars(
+            select(ChallengeReviewer)
+            .where(ChallengeReviewer.challenge_id == challenge_id)
+            .order_by(ChallengeReviewer.id)
+        )
+    )
+    rids = [r.id for r in reviewers] or [-1]
+    decls = {
+        (d.reviewer_id, d.application_id): d
+        for d in session.scalars(
+            select(ChallengeDeclaration).where(ChallengeDeclaration.reviewer_id.in_(rids))
+        )
+    }
+    scores = {
+        (s.reviewer_id, s.application_id): s
+        for s in session.scalars(select(ChallengeScore).where(ChallengeScore.reviewer_id.in_(rids)))
+    }
+    return apps, reviewers, decls, scores
+
+
+def missing_reviews(session: Session, challenge_id: int) -> list[str]:
+    """What the review still lacks: "reviewer: declaration/score for application N"."""
+    apps, reviewers, decls, scores = review_state(session, challenge_id)
+    out = []
+    if not reviewers:
+        out.append("尚未指定评审专家 / no reviewers")
+    for r in reviewers:
+        for a in apps:
+            d = decls.get((r.id, a.id))
+            if d is None:
+                out.append(f"{r.name}: 申请 {a.id} 未声明 / no declaration for application {a.id}")
+            elif not d.has_conflict and (r.id, a.id) not in scores:
+                out.append(f"{r.name}: 申请 {a.id} 未评分 / no score for application {a.id}")
+    return out
+
+
+def standings(session: Session, challenge_id: int) -> list[tuple[int, float | None, int]]:
+    """(application id, mean score or None, number of scores), best first; unscored last."""
+    apps, _reviewers, _decls, scores = review_state(session, challenge_id)
+    by_app: dict[int, list[float]] = defaultdict(list)
+    for (_rid, aid), s in scores.items():
+        by_app[aid].append(s.score)
+    rows = [
+        (a.id, (sum(by_app[a.id]) / len(by_app[a.id])) if by_app[a.id] else None, len(by_app[a.id]))
+        for a in apps
+    ]
+    return sorted(rows, key=lambda r: (r[1] is None, -(r[1] or 0.0), r[0]))
+
+
+def award(
+    session: Session,
+    principal: Principal,
+    challenge_id: int,
+    application_id: int | None = None,
+    reason: str | None = None,
+) -> ChallengeApplication:
+    """Award the challenge to the best-scored application, or to ``application_id`` with a
+    reason when it is not the (sole) best."""
+    challenge, t = _authorize(session, principal, challenge_id, "award", reason)
+    missing = missing_reviews(session, challenge.id)
+    if missing:
+        raise ConflictError(
+            f"评审尚未完成（缺 {len(missing)} 项），不能确定揭榜方：{'；'.join(missing[:5])}",
+            f"The review is incomplete ({len(missing)} item(s) missing); cannot award yet.",
+            missing=missing,
+        )
+    ranked = [r for r in standings(session, challenge.id) if r[1] is not None]
+    if not ranked:
+        raise ConflictError("没有任何已评分的申请。", "No application has been scored.")
+    best_score = ranked[0][1]
+    best = [r[0] for r in ranked if r[1] == best_score]
+    if application_id is None:
+        if len(best) > 1:
+            raise ConflictError(
+                f"申请 {'、'.join(map(str, best))} 并列最高分，请指定揭榜方并说明理由。",
+                f"Applications {', '.join(map(str, best))} tie for the best score; choose one "
+                "and give a reason.",
+            )
+        chosen = best[0]
+    else:
+        chosen = application_id
+        _application(session, challenge, chosen)
+        if (chosen not in best or len(best) > 1) and not (reason or "").strip():
+            raise ValidationError(
+                "所选申请不是唯一最高分，须说明理由。",
+                "The chosen application is not the sole best-scored one: give a reason.",
+            )
+    apps = session.scalars(
+        select(ChallengeApplication).where(ChallengeApplication.challenge_id == challenge.id)
+    ).all()
+    winner = None
+    for a in apps:
+        a.status = "awarded" if a.id == chosen else "not_awarded"
+        if a.id == chosen:
+            winner = a
+    assert winner is not None
+    challenge.award_reason = reason
+    _fire(
+        session,
+        principal,
+        challenge,
+        "award",
+        reason,
+        details={"application": chosen, "best": best},
+        check=t,
+    )
+    return winner
+
+
+def add_milestone(
+    session: Session,
+    principal: Principal,
+    challenge_id: int,
+    title: str,
+    due_on: date,
+    note: str | None = None,
+) -> ChallengeMilestone:
+    challenge, t = _authorize(session, principal, challenge_id, "add_milestone", None)
+    if not title.strip():
+        raise ValidationError("请填写节点名称。", "A milestone needs a title.")
+    if challenge.published_on and due_on < challenge.published_on:
+        raise ValidationError(
+            f"节点截止日期（{due_on}）早于发榜日期（{challenge.published_on}）。",
+            f"The due date ({due_on}) is before publication ({challenge.published_on}).",
+        )
+    n = _count(session, ChallengeMilestone, challenge.id)
+    m = ChallengeMilestone(
+        challenge_id=challenge.id, title=title.strip(), due_on=due_on, note=note, sort_order=n
+    )
+    session.add(m)
+    session.flush()
+    _fire(
+        session,
+        principal,
+        challenge,
+        "add_milestone",
+        title,
+        details={"milestone": m.id, "due_on": due_on.isoformat()},
+        check=t,
+    )
+    return m
+
+
+def start(
+    session: Session, principal: Principal, challenge_id: int, comment: str | None = None
+) -> Challenge:
+    challenge, t = _authorize(session, principal, challenge_id, "start", comment)
+    if _count(session, ChallengeMilestone, challenge.id) == 0:
+        raise ConflictError(
+            "请先设置至少一个攻关节点。", "Set at least one milestone before starting the work."
+        )
+    _fire(session, principal, challenge, "start", comment, check=t)
+    return challenge
+
+
+def complete_milestone(
+    session: Session,
+    principal: Principal,
+    challenge_id: int,
+    milestone_id: int,
+    done_on: date,
+    note: str | None = None,
+) -> ChallengeMilestone:
+    challenge, t = _authorize(session, principal, challenge_id, "complete_milestone", None)
+    m = session.get(ChallengeMilestone, milestone_id)
+    if m is None or m.challenge_id != challenge.id:
+        raise ValidationError(
+            f"节点 {milestone_id} 不属于榜单 {challenge.id}。",
+            f"Milestone {milestone_id} does not belong to challenge {challenge.id}.",
+        )
+    if m.done_on is not None:
+        raise ConflictError(
+            f"节点“{m.title}”已于 {m.done_on} 完成。",
+            f"Milestone '{m.title}' was done on {m.done_on}.",
+        )
+    common.not_future(done_on, "完成日期", "The completion date")
+    m.done_on = done_on
+    if note:
+        m.note = note
+    _fire(
+        session,
+        principal,
+        challenge,
+        "complete_milestone",
+        note,
+        details={"milestone": m.id, "done_on": done_on.isoformat()},
+        check=t,
+    )
+    return m
+
+
+def accept(
+    session: Session, principal: Principal, challenge_id: int, comment: str | None = None
+) -> Challenge:
+    challenge, t = _authorize(session, principal, challenge_id, "accept", comment)
+    open_ = session.scalars(
+        select(ChallengeMilestone).where(
+            ChallengeMilestone.challenge_id == challenge.id, ChallengeMilestone.done_on.is_(None)
+        )
+    ).all()
+    if open_:
+        raise ConflictError(
+            f"尚有 {len(open_)} 个攻关节点未完成，不能验收通过。",
+            f"{len(open_)} milestone(s) are not done: the work cannot be accepted.",
+        )
+    _fire(session, principal, challenge, "accept", comment, check=t)
+    return challenge
+
+
+def fail(session: Session, principal: Principal, challenge_id: int, comment: str) -> Challenge:
+    challenge, t = _authorize(session, principal, challenge_id, "fail", comment)
+    _fire(session, principal, challenge, "fail", comment, check=t)
+    return challenge
+
+
+def cancel(session: Session, principal: Principal, challenge_id: int, comment: str) -> Challenge:
+    challenge, t = _authorize(session, principal, challenge_id, "cancel", comment)
+    _fire(session, principal, challenge, "cancel", comment, check=t)
+    return challenge
