@@ -142,3 +142,66 @@ class Observation(Base):
     source: Mapped[str | None] = mapped_column(String(200), default=None)
     comment: Mapped[str | None] = mapped_column(Text, default=None)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Submission(Base):
+    """The reporting state of one series and period: expected → submitted → approved / returned.
+
+    A row appears at the first transition; a period with no row is *expected* (or, for data
+    that arrived by bulk import or the demo builder, takes the status of its latest
+    observation). Approved means locked: only an administrator can unlock, with a reason.
+    """
+
+    __tablename__ = "submission"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("indicator_id", "scope", "scope_id", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(16), default="city")
+    scope_id: Mapped[int] = mapped_column(Integer, default=0)
+    period: Mapped[str] = mapped_column(String(7))
+    # expected / submitted / approved / returned
+    status: Mapped[str] = mapped_column(String(12), default="expected")
+    revision: Mapped[int] = mapped_column(Integer, default=0)  # latest observation revision
+    submitted_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    reviewed_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    review_comment: Mapped[str | None] = mapped_column(Text, default=None)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SubmissionEvent(Base):
+    """One transition of a submission (append-only history shown on the review pages)."""
+
+    __tablename__ = "submission_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))  # submit / approve / return / unlock
+    from_status: Mapped[str] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    comment: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class ValidationRule(Base):
+    """A user-defined check run on submission, written in the small rule language of
+    :mod:`gaodi.plans.rulelang` (e.g. ``sum(chain_output@park) <= chain_output@city``)."""
+
+    __tablename__ = "validation_rule"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    expression: Mapped[str] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(String(8), default="warning")  # warning / error
+    description: Mapped[str | None] = mapped_column(Text, default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,509 @@
+"""The board (all targets of a plan as of a month) and the target detail page's data.
+
+Loads rows (through ``restrict``), hands compact frames to the pure progress engine
+(:func:`gaodi.analytics.progress_board.evaluate_board`, :mod:`gaodi.analytics.forecast`) and
+returns typed results with their provenance. How a database target becomes an engine target
+(kind, window) is stated in :func:`engine_target` and docs/plans.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gaodi.analytics import forecast as fc
+from gaodi.analytics import progress as pg
+from gaodi.analytics.progress_board import evaluate_board
+from gaodi.core import clock
+from gaodi.core.errors import GaodiError, NotFoundError
+from gaodi.core.periods import format_month, month_index, parse_period
+from gaodi.core.permissions import Principal, restrict
+from gaodi.plans.inference import natural_kind, progress_kind, rule_file
+from gaodi.plans.models import Action, Indicator, Observation, Plan, Target
+from gaodi.plans.schemas import (
+    Board,
+    BoardAction,
+    BoardFilter,
+    BoardRow,
+    FanPoint,
+    ObservationOut,
+    Provenance,
+    SeriesPoint,
+    TargetDetail,
+)
+from gaodi.plans.service import current_plan_id, target_out
+
+USED_STATUSES = ("submitted", "approved")  # returned values do not count
+FORECAST = {"level": 0.9, "n_boot": 2000, "seed": 0, "method": "linear"}
+
+
+@dataclass(frozen=True)
+class EngineTarget:
+    target: Target
+    indicator: Indicator | None
+    series_id: str | None
+    kind: str
+    start: str
+    end: str
+
+
+def series_key(indicator_id: int, scope: str, scope_id: int) -> str:
+    return f"{indicator_id}|{scope}|{scope_id}"
+
+
+def engine_target(t: Target, ind: Indicator | None, plan: Plan) -> EngineTarget:
+    """How a target is judged.
+
+    - kind: ``growth`` and ``count`` indicators as such; a ``level`` indicator aggregated
+      within the year is ``cumulative``, otherwise ``level``.
+    - window: a cumulative or growth target covers its year alone, unless its quote or note
+      says 累计 over several years (then plan start .. year, the years' totals summed); a level
+      or count target runs from the year after its baseline year (else the plan's first year)
+      to its year.
+    """
+    if ind is None:
+        return EngineTarget(t, None, None, "invalid", str(t.year), str(t.year))
+    kind = progress_kind(ind.aggregation, ind.kind)
+    end = str(t.year)
+    if kind == "growth":
+        start = end
+    elif kind == "cumulative":
+        text = f"{t.quote or ''}{t.note or ''}"
+        multi = "累计" in text and plan.period_start < t.year
+        start = str(plan.period_start) if multi else end
+    elif t.baseline_year is not None and t.baseline_year < t.year:
+        start = str(t.baseline_year + 1)
+    else:
+        start = str(min(plan.period_start, t.year))
+    return EngineTarget(t, ind, series_key(ind.id, t.scope, t.scope_id), kind, start, end)
+
+
+def default_as_of(plan: Plan | None) -> str:
+    """The last complete month (per the clock), not after the plan's end."""
+    today = clock.today()
+    last = month_index(today.year, today.month) - 1
+    if plan is not None:
+        last = min(last, month_index(plan.period_end, 12))
+    return format_month(last)
+
+
+@dataclass
+class _Loaded:
+    plan: Plan
+    actions: dict[int, Action]
+    targets: list[EngineTarget]
+    observations: list[Observation]
+
+
+def _load(
+    session: Session, principal: Principal, plan: Plan, target_ids: list[int] | None
+) -> _Loaded:
+    query = restrict(select(Target), principal).where(Target.plan_id == plan.id)
+    if target_ids is not None:
+        query = query.where(Target.id.in_(target_ids))
+    targets = session.scalars(query.order_by(Target.id)).all()
+    actions = {
+        a.id: a
+        for a in session.scalars(
+            restrict(select(Action), principal).where(Action.plan_id == plan.id)
+        )
+    }
+    ind_ids = {t.indicator_id for t in targets if t.indicator_id}
+    indicators = {
+        i.id: i
+        for i in session.scalars(
+            restrict(select(Indicator), principal).where(Indicator.id.in_(ind_ids))
+        )
+    }
+    engine = [
+        engine_target(t, indicators.get(t.indicator_id) if t.indicator_id else None, plan)
+        for t in targets
+    ]
+    obs = session.scalars(
+        restrict(select(Observation), principal).where(
+            Observation.indicator_id.in_(ind_ids), Observation.status.in_(USED_STATUSES)
+        )
+    ).all()
+    natural = {i.id: natural_kind(i.aggregation, i.kind) for i in indicators.values()}
+    obs = [o for o in obs if o.kind == natural.get(o.indicator_id)]
+    return _Loaded(plan, actions, engine, list(obs))
+
+
+def _frames(loaded: _Loaded) -> tuple[pl.DataFrame, pl.DataFrame]:
+    rows = [e for e in loaded.targets if e.series_id is not None]
+    targets = pl.DataFrame(
+        {
+            "target_id": [e.target.id for e in rows],
+            "series_id": [e.series_id for e in rows],
+            "kind": [e.kind for e in rows],
+            "direction": [e.indicator.direction if e.indicator else "higher" for e in rows],
+            "value": [float(e.target.value) for e in rows],
+            "baseline": [e.target.baseline for e in rows],
+            "start": [e.start for e in rows],
+            "end": [e.end for e in rows],
+        },
+        schema={
+            "target_id": pl.Int64,
+            "series_id": pl.String,
+            "kind": pl.String,
+            "direction": pl.String,
+            "value": pl.Float64,
+            "baseline": pl.Float64,
+            "start": pl.String,
+            "end": pl.String,
+        },
+    )
+    obs = pl.DataFrame(
+        {
+            "series_id": [
+                series_key(o.indicator_id, o.scope, o.scope_id) for o in loaded.observations
+            ],
+            "period": [o.period for o in loaded.observations],
+            "value": [float(o.value) for o in loaded.observations],
+            "revision": [o.revision for o in loaded.observations],
+        },
+        schema={
+            "series_id": pl.String,
+            "period": pl.String,
+            "value": pl.Float64,
+            "revision": pl.Int64,
+        },
+    )
+    return targets, obs
+
+
+def _latest(observations: list[Observation], as_of_month: int) -> dict[str, dict[str, float]]:
+    """series -> period -> value (latest revision, up to the as-of month)."""
+    best: dict[tuple[str, str], tuple[int, float]] = {}
+    for o in observations:
+        if parse_period(o.period).last_month > as_of_month:
+            continue
+        key = (series_key(o.indicator_id, o.scope, o.scope_id), o.period)
+        if key not in best or o.revision > best[key][0]:
+            best[key] = (o.revision, float(o.value))
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for (series, period), (_, value) in best.items():
+        out[series][period] = value
+    return out
+
+
+def forecast_for(e: EngineTarget, series: dict[str, float], as_of: str) -> fc.Forecast | None:
+    """The forecast at the target's deadline, or None (growth targets, nothing left to
+    forecast, or data the models refuse)."""
+    if e.indicator is None or e.kind == "growth" or not series:
+        return None
+    end_month = parse_period(e.end).last_month
+    if parse_period(as_of).last_month >= end_month:
+        return None
+    params: dict[str, Any] = {
+        "target": e.target.value,
+        "direction": e.indicator.direction,
+        "level": FORECAST["level"],
+        "n_boot": FORECAST["n_boot"],
+        "seed": FORECAST["seed"],
+    }
+    try:
+        if e.kind == "cumulative":
+            monthly = {p: v for p, v in series.items() if parse_period(p).freq == "M"}
+            return fc.forecast_total(monthly, e.start, e.end, **params)
+        return fc.forecast_series(series, e.end, **params)
+    except GaodiError:
+        return None
+
+
+def _finite(value: Any) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _rows(
+    loaded: _Loaded, as_of: str, forecasts: bool, overdue: dict[str, list[str]]
+) -> list[BoardRow]:
+    thresholds = pg.load_status_thresholds()
+    targets, obs = _frames(loaded)
+    result = evaluate_board(targets, obs, as_of, thresholds) if len(targets) else None
+    by_id: dict[int, dict[str, Any]] = {}
+    if result is not None:
+        by_id = {r["target_id"]: r for r in result.iter_rows(named=True)}
+    latest = _latest(loaded.observations, parse_period(as_of).last_month) if forecasts else {}
+    rows: list[BoardRow] = []
+    for e in loaded.targets:
+        t, ind = e.target, e.indicator
+        r = by_id.get(t.id, {})
+        status = r.get("status") or "invalid"
+        row = BoardRow(
+            target_id=t.id,
+            action_number=loaded.actions[t.action_id].number
+            if t.action_id in loaded.actions
+            else None,
+            indicator_id=ind.id if ind else None,
+            indicator_code=ind.code if ind else None,
+            indicator_name=t.indicator_name,
+            owner=ind.owner if ind else None,
+            unit=t.unit,
+            year=t.year,
+            window=e.start if e.start == e.end else f"{e.start}–{e.end}",
+            comparator=t.comparator,
+            target=t.value,
+            baseline=_finite(r.get("baseline")) if r else t.baseline,
+            actual=_finite(r.get("actual")),
+            actual_period=r.get("actual_period") if r.get("actual") is not None else None,
+            stale=r.get("stale"),
+            completion=_finite(r.get("completion")),
+            time_progress=_finite(r.get("time_progress")),
+            expected_value=_finite(r.get("expected_value")),
+            gap=_finite(r.get("gap")),
+            ratio=_finite(r.get("ratio")),
+            status=status,
+            reason=r.get("reason") if r else "no_indicator",
+            overdue_periods=overdue.get(e.series_id or "", []),
+        )
+        if forecasts and status in ("green", "yellow", "red") and e.series_id:
+            f = forecast_for(e, latest.get(e.series_id, {}), as_of)
+            if f is not None:
+                row.forecast, row.forecast_lower, row.forecast_upper = f.point, f.lower, f.upper
+                row.probability, row.forecast_method = f.probability, f.method
+        rows.append(row)
+    return rows
+
+
+def _provenance(loaded: _Loaded, as_of: str, used: list[Observation]) -> Provenance:
+    stamps = [o.submitted_at for o in used if o.submitted_at is not None]
+    return Provenance(
+        data_as_of=max(stamps).isoformat(timespec="minutes") if stamps else None,
+        as_of=as_of,
+        rules_version=pg.load_status_thresholds().version,
+        plausibility_version=str(rule_file("plausibility.yaml")["version"]),
+        parameters={
+            "forecast_level": FORECAST["level"],
+            "forecast_n_boot": FORECAST["n_boot"],
+            "forecast_seed": FORECAST["seed"],
+            "forecast_method": FORECAST["method"],
+            "statuses_used": "/".join(USED_STATUSES),
+        },
+        n_observations=len(used),
+        n_unapproved=sum(1 for o in used if o.status != "approved"),
+    )
+
+
+def _plan_for(session: Session, principal: Principal, plan_id: int | None) -> Plan | None:
+    plan_id = plan_id if plan_id is not None else current_plan_id(session, principal)
+    if plan_id is None:
+        return None
+    plan = session.scalars(
+        restrict(select(Plan).where(Plan.id == plan_id), principal)
+    ).one_or_none()
+    if plan is None:
+        raise NotFoundError(f"没有编号为 {plan_id} 的计划。", f"No plan with id {plan_id}.")
+    return plan
+
+
+def board(
+    session: Session,
+    principal: Principal,
+    as_of: str | None = None,
+    filters: BoardFilter | None = None,
+    *,
+    plan_id: int | None = None,
+    forecasts: bool = True,
+) -> Board:
+    """Every target of a plan (default: the latest adopted one) as of a month (default: the last
+    complete month, not after the plan's end), grouped by action, filtered."""
+    from gaodi.plans.submission import overdue_by_series
+
+    filters = filters or BoardFilter()
+    plan = _plan_for(session, principal, plan_id)
+    if as_of is not None:
+        as_of = format_month(parse_period(as_of).last_month)
+    if plan is None:
+        as_of = as_of or default_as_of(None)
+        empty = Provenance(
+            data_as_of=None,
+            as_of=as_of,
+            rules_version=pg.load_status_thresholds().version,
+            plausibility_version=str(rule_file("plausibility.yaml")["version"]),
+            parameters={},
+            n_observations=0,
+        )
+        return Board(
+            plan_id=None,
+            plan_title=None,
+            plan_status=None,
+            as_of=as_of,
+            filters=filters,
+            actions=[],
+            counts={},
+            owners=[],
+            overdue_total=0,
+            provenance=empty,
+        )
+    as_of = as_of or default_as_of(plan)
+    loaded = _load(session, principal, plan, None)
+    overdue = overdue_by_series(session, principal) if plan.status == "adopted" else {}
+    rows = _rows(loaded, as_of, forecasts, overdue)
+    owners = sorted({r.owner for r in rows if r.owner})
+    counts = Counter(r.status for r in rows)
+    shown = [
+        r
+        for r in rows
+        if (filters.status is None or r.status == filters.status)
+        and (filters.owner is None or r.owner == filters.owner)
+        and (filters.action is None or r.action_number == filters.action)
+        and (not filters.overdue_only or r.overdue_periods)
+    ]
+    ordered = sorted(loaded.actions.values(), key=lambda a: (a.sort_order, a.id))
+    groups: list[BoardAction] = []
+    for action in ordered:
+        in_action = [r for r in shown if r.action_number == action.number]
+        if in_action:
+            groups.append(BoardAction(number=action.number, title=action.title, rows=in_action))
+    loose = [r for r in shown if r.action_number is None]
+    if loose:
+        groups.append(BoardAction(number=None, title="未归入行动 (no action)", rows=loose))
+    month = parse_period(as_of).last_month
+    used = [o for o in loaded.observations if parse_period(o.period).last_month <= month]
+    return Board(
+        plan_id=plan.id,
+        plan_title=plan.title,
+        plan_status=plan.status,
+        as_of=as_of,
+        filters=filters,
+        actions=groups,
+        counts={k: counts.get(k, 0) for k in ("green", "yellow", "red", "no_data", "invalid")},
+        owners=owners,
+        overdue_total=sum(len(r.overdue_periods) for r in rows),
+        provenance=_provenance(loaded, as_of, used),
+    )
+
+
+def _expected_path(e: EngineTarget, month: int, baseline: float | None) -> float | None:
+    """序时进度 value of a target at a month (the board's expected value)."""
+    t = e.target
+    if e.kind == "growth":
+        return t.value
+    tau = pg.time_progress(format_month(month), e.start, e.end)
+    if e.kind in ("level", "count") and baseline is None:
+        return t.value
+    expected = pg.expected_completion(tau, e.kind, baseline, t.value)  # type: ignore[arg-type]
+    if e.kind == "cumulative":
+        return expected * t.value
+    assert baseline is not None
+    return baseline + expected * (t.value - baseline)
+
+
+def obs_out(o: Observation, code: str) -> ObservationOut:
+    return ObservationOut(
+        id=o.id,
+        indicator_code=code,
+        scope=o.scope,
+        scope_id=o.scope_id,
+        period=o.period,
+        value=o.value,
+        kind=o.kind,
+        revision=o.revision,
+        status=o.status,
+        submitted_by=o.submitted_by,
+        submitted_at=o.submitted_at.isoformat(timespec="minutes"),
+        source=o.source,
+        comment=o.comment,
+    )
+
+
+def target_detail(
+    session: Session, principal: Principal, target_id: int, as_of: str | None = None
+) -> TargetDetail:
+    """One target: its board row, actual vs 序时进度 by month, the forecast fan, every revision
+    of its series and the provenance."""
+    from gaodi.plans.submission import overdue_by_series
+
+    target = session.scalars(
+        restrict(select(Target).where(Target.id == target_id), principal)
+    ).one_or_none()
+    if target is None:
+        raise NotFoundError(f"没有编号为 {target_id} 的目标。", f"No target with id {target_id}.")
+    plan = session.get(Plan, target.plan_id)
+    assert plan is not None
+    as_of = format_month(parse_period(as_of).last_month) if as_of else default_as_of(plan)
+    loaded = _load(session, principal, plan, [target_id])
+    e = loaded.targets[0]
+    overdue = overdue_by_series(session, principal) if plan.status == "adopted" else {}
+    row = _rows(loaded, as_of, True, overdue)[0]
+    thresholds = pg.load_status_thresholds()
+    mine = [
+        o
+        for o in loaded.observations
+        if series_key(o.indicator_id, o.scope, o.scope_id) == e.series_id
+    ]
+    series: list[SeriesPoint] = []
+    if e.indicator is not None:
+        start = parse_period(e.start).first_month
+        end = parse_period(e.end).last_month
+        as_of_m = parse_period(as_of).last_month
+        eng = pg.Target(
+            value=target.value,
+            start=e.start,
+            end=e.end,
+            kind=e.kind,  # type: ignore[arg-type]
+            direction=e.indicator.direction,  # type: ignore[arg-type]
+            baseline=target.baseline,
+        )
+        triples = [(o.period, o.value, o.revision) for o in mine]
+        for m in range(start, end + 1):
+            actual = None
+            if m <= as_of_m and triples:
+                try:
+                    actual = pg.evaluate_target(eng, triples, format_month(m), thresholds).actual
+                except GaodiError:
+                    actual = None
+            series.append(
+                SeriesPoint(
+                    period=format_month(m),
+                    actual=actual,
+                    expected=_expected_path(e, m, row.baseline),
+                )
+            )
+    fan: list[FanPoint] = []
+    if row.forecast is not None and row.actual is not None and row.actual_period:
+        fan = [
+            FanPoint(
+                period=row.actual_period, point=row.actual, lower=row.actual, upper=row.actual
+            ),
+            FanPoint(
+                period=format_month(parse_period(e.end).last_month),
+                point=row.forecast,
+                lower=row.forecast_lower if row.forecast_lower is not None else row.forecast,
+                upper=row.forecast_upper if row.forecast_upper is not None else row.forecast,
+            ),
+        ]
+    all_obs = []
+    if e.indicator is not None:
+        all_obs = session.scalars(
+            restrict(select(Observation), principal)
+            .where(
+                Observation.indicator_id == e.indicator.id,
+                Observation.scope == target.scope,
+                Observation.scope_id == target.scope_id,
+            )
+            .order_by(Observation.period.desc(), Observation.kind, Observation.revision.desc())
+        ).all()
+    code = e.indicator.code if e.indicator else ""
+    action = loaded.actions.get(target.action_id) if target.action_id else None
+    month = parse_period(as_of).last_month
+    return TargetDetail(
+        row=row,
+        target=target_out(target, e.indicator, action),
+        series=series,
+        fan=fan,
+        revisions=[obs_out(o, code) for o in all_obs],
+        provenance=_provenance(
+            loaded, as_of, [o for o in mine if parse_period(o.period).last_month <= month]
+        ),
+    )

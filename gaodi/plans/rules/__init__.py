@@ -1,0 +1,1 @@
+"""Versioned rule files of the plans feature (plausibility checks, indicator inference)."""

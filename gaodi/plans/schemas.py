@@ -1,0 +1,358 @@
+"""Typed inputs and results of the plans service (pages, API, CLI and reports share them)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Aggregation = Literal["cumulative", "point", "average"]
+Direction = Literal["higher", "lower"]
+IndicatorKind = Literal["level", "growth", "count"]
+Frequency = Literal["monthly", "quarterly", "yearly"]
+ObsKind = Literal["cumulative", "current", "yoy"]
+Scope = Literal["city", "chain", "park"]
+BoardStatus = Literal["green", "yellow", "red", "no_data", "invalid"]
+SubmissionStatus = Literal["expected", "submitted", "approved", "returned"]
+
+
+# ---------------------------------------------------------------------------- plans
+class IndicatorOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    unit: str
+    aggregation: str
+    direction: str
+    kind: str
+    owner: str | None
+    frequency: str
+    deadline_day: int
+
+
+class ActionOut(BaseModel):
+    id: int
+    number: str
+    title: str
+    text: str | None = None
+
+
+class TargetOut(BaseModel):
+    id: int
+    plan_id: int
+    action_id: int | None
+    action_number: str | None
+    indicator: IndicatorOut | None
+    indicator_name: str
+    scope: str
+    scope_id: int
+    value: float
+    value_max: float | None
+    unit: str
+    year: int
+    comparator: str
+    baseline: float | None
+    baseline_year: int | None
+    quote: str | None
+    note: str | None
+
+
+class GoalOut(BaseModel):
+    id: int
+    action_number: str | None
+    verb: str
+    object: str
+    quote: str | None
+
+
+class PlanSummary(BaseModel):
+    id: int
+    title: str
+    status: str
+    period_start: int
+    period_end: int
+    n_actions: int
+    n_targets: int
+    is_demo: bool
+
+
+class PlanOut(BaseModel):
+    id: int
+    title: str
+    status: str
+    period_start: int
+    period_end: int
+    source_name: str | None
+    adopted_at: str | None
+    adopted_by: str | None
+    is_demo: bool
+    actions: list[ActionOut]
+    targets: list[TargetOut]
+    goals: list[GoalOut]
+    problems: list[str] = Field(
+        default_factory=list, description="What must be fixed before the plan can be adopted."
+    )
+
+
+class TargetUpdate(BaseModel):
+    """Fields of a target a reviewer may change (None: unchanged)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    indicator_name: str | None = None
+    indicator_code: str | None = Field(
+        None, description="Link the target to this existing indicator (e.g. after a merge)."
+    )
+    action_number: str | None = None
+    value: float | None = None
+    value_max: float | None = None
+    unit: str | None = None
+    year: int | None = Field(None, ge=1949, le=2100)
+    comparator: Literal[">=", "<=", "="] | None = None
+    baseline: float | None = None
+    baseline_year: int | None = Field(None, ge=1949, le=2100)
+    scope: Literal["city", "chain", "park", "cluster", "enterprise"] | None = None
+    scope_id: int | None = None
+    note: str | None = None
+
+
+class IndicatorUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str | None = Field(None, pattern=r"^[a-z_][a-z0-9_]{0,63}$")
+    name: str | None = None
+    unit: str | None = None
+    aggregation: Aggregation | None = None
+    direction: Direction | None = None
+    kind: IndicatorKind | None = None
+    owner: str | None = None
+    frequency: Frequency | None = None
+    deadline_day: int | None = Field(None, ge=1, le=28)
+
+
+# ---------------------------------------------------------------------------- board
+class Provenance(BaseModel):
+    """Where the numbers come from, so any figure can be traced."""
+
+    data_as_of: str | None = Field(description="Latest submission time of the data used.")
+    as_of: str
+    rules_version: str
+    plausibility_version: str
+    parameters: dict[str, str | float | int | bool | None]
+    n_observations: int
+    n_unapproved: int = Field(0, description="Values used that are submitted, not yet approved.")
+
+
+class BoardRow(BaseModel):
+    target_id: int
+    action_number: str | None
+    indicator_id: int | None
+    indicator_code: str | None
+    indicator_name: str
+    owner: str | None
+    unit: str
+    year: int
+    window: str
+    comparator: str
+    target: float
+    baseline: float | None
+    actual: float | None
+    actual_period: str | None
+    stale: bool | None
+    completion: float | None
+    time_progress: float | None
+    expected_value: float | None
+    gap: float | None
+    ratio: float | None
+    status: BoardStatus
+    reason: str | None
+    forecast: float | None = None
+    forecast_lower: float | None = None
+    forecast_upper: float | None = None
+    probability: float | None = None
+    forecast_method: str | None = None
+    overdue_periods: list[str] = Field(default_factory=list)
+
+
+class BoardAction(BaseModel):
+    number: str | None
+    title: str
+    rows: list[BoardRow]
+
+
+class BoardFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: BoardStatus | None = None
+    owner: str | None = None
+    action: str | None = None
+    overdue_only: bool = False
+
+
+class Board(BaseModel):
+    plan_id: int | None
+    plan_title: str | None
+    plan_status: str | None
+    as_of: str
+    filters: BoardFilter
+    actions: list[BoardAction]
+    counts: dict[str, int]
+    owners: list[str]
+    overdue_total: int
+    provenance: Provenance
+
+
+class SeriesPoint(BaseModel):
+    period: str
+    actual: float | None
+    expected: float | None
+
+
+class FanPoint(BaseModel):
+    period: str
+    point: float
+    lower: float
+    upper: float
+
+
+class ObservationOut(BaseModel):
+    id: int
+    indicator_code: str
+    scope: str
+    scope_id: int
+    period: str
+    value: float
+    kind: str
+    revision: int
+    status: str
+    submitted_by: str | None
+    submitted_at: str
+    source: str | None
+    comment: str | None
+
+
+class TargetDetail(BaseModel):
+    row: BoardRow
+    target: TargetOut
+    series: list[SeriesPoint]
+    fan: list[FanPoint]
+    revisions: list[ObservationOut]
+    provenance: Provenance
+
+
+# ---------------------------------------------------------------------------- intake
+class Flag(BaseModel):
+    """A plausibility or rule finding on a value."""
+
+    check: str
+    severity: Literal["warning", "error"]
+    message_zh: str
+    message_en: str
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_zh if lang.startswith("zh") else self.message_en
+
+
+class ObservationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    indicator: str = Field(description="Indicator code.")
+    period: str = Field(pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")
+    value: float
+    kind: ObsKind | None = Field(None, description="Default: the indicator's natural kind.")
+    scope: Scope = "city"
+    scope_id: int = 0
+    source: str | None = None
+    comment: str | None = None
+
+
+class IntakeResult(BaseModel):
+    observation: ObservationOut
+    flags: list[Flag]
+    confirmed: bool
+
+
+# ---------------------------------------------------------------------------- submissions
+class SubmissionRow(BaseModel):
+    key: str
+    indicator_id: int
+    indicator_code: str
+    indicator_name: str
+    unit: str
+    owner: str
+    scope: str
+    scope_id: int
+    period: str
+    due: str
+    status: SubmissionStatus
+    overdue: bool
+    late: bool
+    locked: bool
+    value: float | None
+    revision: int
+    submitted_by: str | None
+    submitted_at: str | None
+    reviewed_by: str | None
+    review_comment: str | None
+
+
+class SubmissionEventOut(BaseModel):
+    at: str
+    actor: str
+    action: str
+    from_status: str
+    to_status: str
+    revision: int
+    comment: str | None
+
+
+class SubmissionDetail(BaseModel):
+    row: SubmissionRow
+    events: list[SubmissionEventOut]
+    observations: list[ObservationOut]
+    checks: list[Flag]
+
+
+class OwnerTasks(BaseModel):
+    owner: str
+    rows: list[SubmissionRow]
+    overdue: int
+
+
+class Tasks(BaseModel):
+    today: str
+    owners: list[OwnerTasks]
+    to_review: list[SubmissionRow]
+
+
+class CompletenessCell(BaseModel):
+    expected: int
+    submitted: int
+    approved: int
+    returned: int
+    overdue: int
+
+
+class Completeness(BaseModel):
+    today: str
+    periods: list[str]
+    owners: list[str]
+    cells: dict[str, dict[str, CompletenessCell]] = Field(description="owner -> period -> counts")
+
+
+class RuleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    expression: str = Field(min_length=1)
+    severity: Literal["warning", "error"] = "warning"
+    description: str | None = None
+
+
+class RuleOut(BaseModel):
+    id: int
+    name: str
+    expression: str
+    severity: str
+    description: str | None
+    active: bool

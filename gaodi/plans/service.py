@@ -1,0 +1,576 @@
+"""Plans service: load a plan as a draft, review it, adopt it; the board and target pages.
+
+Pages, the JSON API, the CLI and reports call these functions; none of them computes. Every
+read goes through :func:`gaodi.core.permissions.restrict`; every write is audited (the models
+are ``__audited__``; the session's ``info["actor"]`` names who acted).
+
+The board, the target detail, intake and the submission cycle live in sibling modules and are
+re-exported here: :func:`board`, :func:`target_detail` (``gaodi.plans.board``),
+:func:`add_observation` (``gaodi.plans.intake``), the submission transitions
+(``gaodi.plans.submission``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pydantic
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from gaodi.audit import service as audit
+from gaodi.core import clock
+from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
+from gaodi.core.permissions import Principal, require, restrict
+from gaodi.plans.inference import propose
+from gaodi.plans.models import Action, Indicator, Observation, Plan, QualitativeGoal, Target
+from gaodi.plans.schemas import (
+    ActionOut,
+    GoalOut,
+    IndicatorOut,
+    IndicatorUpdate,
+    PlanOut,
+    PlanSummary,
+    TargetOut,
+    TargetUpdate,
+)
+from gaodi.text.schema import PlanExtraction
+
+DOMAIN = "plan"
+
+
+# ---------------------------------------------------------------------------- reading sources
+def read_source(path: Path) -> tuple[PlanExtraction, str | None]:
+    """A plan file: ``.txt`` is extracted with :func:`gaodi.text.extract.extract_plan`; ``.json``
+    must validate against :class:`~gaodi.text.schema.PlanExtraction` (the extract output)."""
+    from gaodi.plans.cli import read_plan_text
+
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        raw = read_plan_text(path)
+        try:
+            return PlanExtraction.model_validate(json.loads(raw)), None
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                f"{path} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}。",
+                f"{path} is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}.",
+            ) from None
+        except pydantic.ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "(top)"
+            raise ValidationError(
+                f"{path} 不符合计划 JSON 格式（{exc.error_count()} 处错误），首处：{where}："
+                f"{first['msg']}。格式见 docs/plan-extraction.md。",
+                f"{path} does not match the plan JSON schema ({exc.error_count()} error(s)); "
+                f"first at {where}: {first['msg']}. See docs/plan-extraction.md.",
+            ) from None
+    if suffix not in (".txt", ".text", ""):
+        raise ValidationError(
+            f"不支持的文件类型“{suffix}”：请提供 .txt（计划原文）或 .json（提取结果）。",
+            f"Unsupported file type {suffix!r}: give a .txt (plan text) or .json (extraction).",
+        )
+    from gaodi.text.extract import extract_plan
+
+    text = read_plan_text(path)
+    if not text.strip():
+        raise ValidationError(f"文件 {path} 是空的。", f"The file {path} is empty.")
+    return extract_plan(text), text
+
+
+# ---------------------------------------------------------------------------- output helpers
+def indicator_out(ind: Indicator) -> IndicatorOut:
+    return IndicatorOut(
+        id=ind.id,
+        code=ind.code,
+        name=ind.name,
+        unit=ind.unit,
+        aggregation=ind.aggregation,
+        direction=ind.direction,
+        kind=ind.kind,
+        owner=ind.owner,
+        frequency=ind.frequency,
+        deadline_day=ind.deadline_day,
+    )
+
+
+def target_out(t: Target, indicator: Indicator | None, action: Action | None) -> TargetOut:
+    return TargetOut(
+        id=t.id,
+        plan_id=t.plan_id,
+        action_id=t.action_id,
+        action_number=action.number if action else None,
+        indicator=indicator_out(indicator) if indicator else None,
+        indicator_name=t.indicator_name,
+        scope=t.scope,
+        scope_id=t.scope_id,
+        value=t.value,
+        value_max=t.value_max,
+        unit=t.unit,
+        year=t.year,
+        comparator=t.comparator,
+        baseline=t.baseline,
+        baseline_year=t.baseline_year,
+        quote=t.quote,
+        note=t.note,
+    )
+
+
+def _plan(session: Session, principal: Principal, plan_id: int, action: str = "read") -> Plan:
+    plan = session.scalars(
+        restrict(select(Plan).where(Plan.id == plan_id), principal, action)
+    ).one_or_none()
+    if plan is None:
+        raise NotFoundError(f"没有编号为 {plan_id} 的计划。", f"No plan with id {plan_id}.")
+    return plan
+
+
+def _target(session: Session, principal: Principal, target_id: int, action: str) -> Target:
+    target = session.scalars(
+        restrict(select(Target).where(Target.id == target_id), principal, action)
+    ).one_or_none()
+    if target is None:
+        raise NotFoundError(f"没有编号为 {target_id} 的目标。", f"No target with id {target_id}.")
+    return target
+
+
+def _draft(plan: Plan) -> None:
+    if plan.status != "draft":
+        raise ConflictError(
+            f"计划“{plan.title}”已印发（adopted），不能再修改目标；如需调整请新建草稿。",
+            f"Plan '{plan.title}' is adopted: its targets can no longer be changed; "
+            "load a new draft to revise it.",
+        )
+
+
+def problems(session: Session, plan: Plan) -> list[str]:
+    """What stands between a draft and its adoption (empty: ready)."""
+    out: list[str] = []
+    targets = session.scalars(select(Target).where(Target.plan_id == plan.id)).all()
+    if not targets:
+        out.append("计划没有任何量化目标。 The plan has no quantitative target.")
+    for t in targets:
+        label = f"目标 #{t.id}（{t.indicator_name}）"
+        if t.indicator_id is None:
+            out.append(f"{label}没有关联指标。 Target #{t.id} has no indicator.")
+        if not plan.period_start - 1 <= t.year <= plan.period_end + 10:
+            out.append(
+                f"{label}的年份 {t.year} 不在计划期 {plan.period_start}–{plan.period_end} 附近。 "
+                f"Target #{t.id}: year {t.year} is far from the plan period."
+            )
+        if t.baseline is not None and t.baseline_year is None:
+            out.append(f"{label}有基期值但无基期年份。 Target #{t.id}: baseline without a year.")
+    return out
+
+
+def plan_out(session: Session, plan: Plan) -> PlanOut:
+    actions = session.scalars(
+        select(Action).where(Action.plan_id == plan.id).order_by(Action.sort_order, Action.id)
+    ).all()
+    by_id = {a.id: a for a in actions}
+    targets = session.scalars(
+        select(Target).where(Target.plan_id == plan.id).order_by(Target.action_id, Target.id)
+    ).all()
+    ind_ids = {t.indicator_id for t in targets if t.indicator_id}
+    indicators = {
+        i.id: i for i in session.scalars(select(Indicator).where(Indicator.id.in_(ind_ids)))
+    }
+    goals = session.scalars(
+        select(QualitativeGoal)
+        .where(QualitativeGoal.plan_id == plan.id)
+        .order_by(QualitativeGoal.id)
+    ).all()
+    return PlanOut(
+        id=plan.id,
+        title=plan.title,
+        status=plan.status,
+        period_start=plan.period_start,
+        period_end=plan.period_end,
+        source_name=plan.source_name,
+        adopted_at=plan.adopted_at.isoformat(timespec="seconds") if plan.adopted_at else None,
+        adopted_by=plan.adopted_by,
+        is_demo=plan.is_demo,
+        actions=[ActionOut(id=a.id, number=a.number, title=a.title, text=a.text) for a in actions],
+        targets=[
+            target_out(
+                t,
+                indicators.get(t.indicator_id) if t.indicator_id else None,
+                by_id.get(t.action_id) if t.action_id else None,
+            )
+            for t in targets
+        ],
+        goals=[
+            GoalOut(
+                id=g.id,
+                action_number=by_id[g.action_id].number if g.action_id in by_id else None,
+                verb=g.verb,
+                object=g.object,
+                quote=g.quote,
+            )
+            for g in goals
+        ],
+        problems=problems(session, plan) if plan.status == "draft" else [],
+    )
+
+
+# ---------------------------------------------------------------------------- loading
+def _unique_code(session: Session, base: str, taken: set[str]) -> str:
+    code, n = base, 1
+    while code in taken or session.scalar(select(Indicator.id).where(Indicator.code == code)):
+        n += 1
+        code = f"{base[:60]}_{n}"
+    taken.add(code)
+    return code
+
+
+def load_plan(
+    session: Session,
+    principal: Principal,
+    extraction: PlanExtraction,
+    *,
+    source_name: str | None = None,
+    source_text: str | None = None,
+    region_code: str | None = None,
+) -> PlanOut:
+    """Create a plan as a draft from an extraction; each target gets a new indicator whose
+    attributes are proposed by :func:`gaodi.plans.inference.propose` (review, then adopt).
+
+    Targets without a year ("每年…") become one target per plan year."""
+    require(principal, "edit", DOMAIN)
+    from gaodi.text.structure import plan_period
+
+    years = [t.year for t in extraction.targets if t.year is not None]
+    period = plan_period(extraction.title)
+    if period is None:
+        if not years:
+            now_year = clock.today().year
+            period = (now_year, now_year)
+        else:
+            period = (min(years), max(years))
+    plan = Plan(
+        title=extraction.title or (source_name or "未命名计划"),
+        region_code=region_code,
+        period_start=period[0],
+        period_end=period[1],
+        status="draft",
+        source_name=source_name,
+        source_text=source_text,
+        created_at=clock.now(),
+    )
+    session.add(plan)
+    session.flush()
+    actions: dict[str, Action] = {}
+    for order, a in enumerate(extraction.actions):
+        action = Action(
+            plan_id=plan.id, number=a.number, title=a.title, text=a.text, sort_order=order
+        )
+        session.add(action)
+        actions[a.number] = action
+    session.flush()
+    taken: set[str] = set()
+    by_name: dict[tuple[str, str], Indicator] = {}
+    for t in extraction.targets:
+        unit = t.unit or "-"
+        key = (t.indicator, unit)
+        indicator = by_name.get(key)
+        if indicator is None:
+            p = propose(t.indicator, t.unit, t.comparator, t.quote)
+            indicator = Indicator(
+                code=_unique_code(session, p.code, taken),
+                name=p.name,
+                unit=p.unit,
+                aggregation=p.aggregation,
+                direction=p.direction,
+                kind=p.kind,
+                owner=p.owner,
+                frequency=p.frequency,
+                deadline_day=5,
+                description=f"由计划“{plan.title}”提取 (extracted from plan #{plan.id})",
+            )
+            session.add(indicator)
+            session.flush()
+            by_name[key] = indicator
+        target_years = (
+            [t.year] if t.year is not None else list(range(plan.period_start, plan.period_end + 1))
+        )
+        for year in target_years:
+            session.add(
+                Target(
+                    plan_id=plan.id,
+                    action_id=actions[t.action].id if t.action in actions else None,
+                    indicator_id=indicator.id,
+                    indicator_name=t.indicator,
+                    value=float(t.value),
+                    value_max=None if t.value_max is None else float(t.value_max),
+                    unit=unit,
+                    year=year,
+                    comparator=t.comparator,
+                    quote=t.quote,
+                    note=None if t.year is not None else "每年目标 (a target for every year)",
+                )
+            )
+    for g in extraction.qualitative:
+        session.add(
+            QualitativeGoal(
+                plan_id=plan.id,
+                action_id=actions[g.action].id if g.action in actions else None,
+                verb=g.verb,
+                object=g.object,
+                quote=g.quote,
+            )
+        )
+    session.flush()
+    audit.record(
+        session,
+        "plan",
+        "load",
+        entity_id=str(plan.id),
+        after={"targets": len(extraction.targets), "actions": len(extraction.actions)},
+        note=source_name,
+    )
+    return plan_out(session, plan)
+
+
+# ---------------------------------------------------------------------------- reading plans
+def list_plans(session: Session, principal: Principal) -> list[PlanSummary]:
+    plans = session.scalars(restrict(select(Plan), principal).order_by(Plan.id.desc())).all()
+    counts = dict(
+        session.execute(select(Target.plan_id, func.count()).group_by(Target.plan_id)).tuples()
+    )
+    actions = dict(
+        session.execute(select(Action.plan_id, func.count()).group_by(Action.plan_id)).tuples()
+    )
+    return [
+        PlanSummary(
+            id=p.id,
+            title=p.title,
+            status=p.status,
+            period_start=p.period_start,
+            period_end=p.period_end,
+            n_actions=actions.get(p.id, 0),
+            n_targets=counts.get(p.id, 0),
+            is_demo=p.is_demo,
+        )
+        for p in plans
+    ]
+
+
+def get_plan(session: Session, principal: Principal, plan_id: int) -> PlanOut:
+    return plan_out(session, _plan(session, principal, plan_id))
+
+
+def current_plan_id(session: Session, principal: Principal) -> int | None:
+    """The most recent adopted plan (else the most recent plan), or None."""
+    plans = session.scalars(restrict(select(Plan), principal).order_by(Plan.id.desc())).all()
+    adopted = [p for p in plans if p.status == "adopted"]
+    chosen = adopted[0] if adopted else (plans[0] if plans else None)
+    return chosen.id if chosen else None
+
+
+# ---------------------------------------------------------------------------- editing drafts
+def _drop_orphan(session: Session, indicator_id: int | None) -> None:
+    """Delete an indicator no target and no observation uses (created by a draft)."""
+    if indicator_id is None:
+        return
+    used = session.scalar(select(func.count()).where(Target.indicator_id == indicator_id))
+    observed = session.scalar(select(func.count()).where(Observation.indicator_id == indicator_id))
+    if not used and not observed:
+        indicator = session.get(Indicator, indicator_id)
+        if indicator is not None:
+            session.delete(indicator)
+
+
+def update_target(
+    session: Session, principal: Principal, target_id: int, changes: TargetUpdate
+) -> TargetOut:
+    """Correct a draft target. ``indicator_code`` re-links it to an existing indicator (the
+    indicator it leaves is deleted when nothing else uses it)."""
+    target = _target(session, principal, target_id, "edit")
+    plan = session.get(Plan, target.plan_id)
+    assert plan is not None
+    _draft(plan)
+    data: dict[str, Any] = changes.model_dump(exclude_unset=True)
+    code = data.pop("indicator_code", None)
+    number = data.pop("action_number", None)
+    if code:
+        indicator = session.scalar(select(Indicator).where(Indicator.code == code))
+        if indicator is None:
+            raise NotFoundError(
+                f"没有代码为“{code}”的指标。",
+                f"No indicator with code {code!r}.",
+                field="indicator_code",
+            )
+        old = target.indicator_id
+        target.indicator_id = indicator.id
+        session.flush()
+        if old != indicator.id:
+            _drop_orphan(session, old)
+    if number is not None:
+        action = session.scalar(
+            select(Action).where(Action.plan_id == plan.id, Action.number == number)
+        )
+        if action is None and number != "":
+            raise NotFoundError(
+                f"计划中没有编号为“{number}”的行动。",
+                f"The plan has no action {number!r}.",
+                field="action_number",
+            )
+        target.action_id = action.id if action else None
+    for key, value in data.items():
+        required = ("value", "unit", "year", "comparator", "indicator_name", "scope", "scope_id")
+        if key in required and value is None:
+            raise ValidationError(f"“{key}”不能为空。", f"{key!r} cannot be empty.", field=key)
+        setattr(target, key, value)
+    if target.value_max is not None and target.value_max < target.value:
+        raise ValidationError(
+            "区间上限不能小于目标值。", "value_max cannot be below value.", field="value_max"
+        )
+    session.flush()
+    indicator = session.get(Indicator, target.indicator_id) if target.indicator_id else None
+    action = session.get(Action, target.action_id) if target.action_id else None
+    return target_out(target, indicator, action)
+
+
+def update_indicator(
+    session: Session, principal: Principal, indicator_id: int, changes: IndicatorUpdate
+) -> IndicatorOut:
+    """Change an indicator's code, unit, aggregation, direction, owner, frequency or deadline.
+
+    Unit, aggregation, kind and direction cannot change once observations exist (they would
+    change the meaning of reported values); owner, frequency and deadline can."""
+    indicator = session.scalars(
+        restrict(select(Indicator).where(Indicator.id == indicator_id), principal, "edit")
+    ).one_or_none()
+    if indicator is None:
+        raise NotFoundError(f"没有编号为 {indicator_id} 的指标。", f"No indicator {indicator_id}.")
+    data = changes.model_dump(exclude_unset=True, exclude_none=True)
+    observed = session.scalar(select(func.count()).where(Observation.indicator_id == indicator_id))
+    frozen = {"unit", "aggregation", "kind", "direction"} & {
+        k for k, v in data.items() if getattr(indicator, k) != v
+    }
+    if observed and frozen:
+        raise ConflictError(
+            f"指标“{indicator.name}”已有 {observed} 条实际值，"
+            f"不能修改{'、'.join(sorted(frozen))}。",
+            f"Indicator {indicator.code!r} has {observed} observations: "
+            f"{', '.join(sorted(frozen))} cannot change.",
+            field=sorted(frozen)[0],
+        )
+    if "code" in data and data["code"] != indicator.code:
+        clash = session.scalar(select(Indicator.id).where(Indicator.code == data["code"]))
+        if clash:
+            raise ConflictError(
+                f"指标代码“{data['code']}”已被使用。",
+                f"Code {data['code']!r} is taken.",
+                field="code",
+            )
+    for key, value in data.items():
+        setattr(indicator, key, value)
+    session.flush()
+    return indicator_out(indicator)
+
+
+def merge_targets(
+    session: Session, principal: Principal, keep_id: int, other_ids: list[int]
+) -> TargetOut:
+    """Merge duplicates into ``keep_id``: the others are deleted, their quotes kept in the
+    note; their indicators are deleted when nothing else uses them."""
+    keep = _target(session, principal, keep_id, "edit")
+    plan = session.get(Plan, keep.plan_id)
+    assert plan is not None
+    _draft(plan)
+    quotes: list[str] = []
+    for other_id in other_ids:
+        if other_id == keep_id:
+            continue
+        other = _target(session, principal, other_id, "edit")
+        if other.plan_id != keep.plan_id:
+            raise ValidationError(
+                "只能合并同一计划的目标。",
+                "Only targets of the same plan can be merged.",
+                field="other_ids",
+            )
+        if other.quote and other.quote != keep.quote:
+            quotes.append(other.quote)
+        indicator_id = other.indicator_id
+        session.delete(other)
+        session.flush()
+        if indicator_id != keep.indicator_id:
+            _drop_orphan(session, indicator_id)
+    if quotes:
+        merged = "；".join(quotes)
+        keep.note = f"{keep.note}；合并自：{merged}" if keep.note else f"合并自：{merged}"
+    session.flush()
+    indicator = session.get(Indicator, keep.indicator_id) if keep.indicator_id else None
+    action = session.get(Action, keep.action_id) if keep.action_id else None
+    return target_out(keep, indicator, action)
+
+
+def delete_target(session: Session, principal: Principal, target_id: int) -> None:
+    """Delete a draft target (and its indicator when nothing else uses it)."""
+    target = _target(session, principal, target_id, "edit")
+    plan = session.get(Plan, target.plan_id)
+    assert plan is not None
+    _draft(plan)
+    indicator_id = target.indicator_id
+    session.delete(target)
+    session.flush()
+    _drop_orphan(session, indicator_id)
+
+
+def adopt_plan(session: Session, principal: Principal, plan_id: int) -> PlanOut:
+    """Adopt (印发) a reviewed draft: it becomes the plan the board follows."""
+    require(principal, "approve", DOMAIN)
+    plan = _plan(session, principal, plan_id, "edit")
+    if plan.status == "adopted":
+        raise ConflictError(
+            f"计划“{plan.title}”已于 {plan.adopted_at:%Y-%m-%d} 印发。",
+            f"Plan '{plan.title}' was already adopted on {plan.adopted_at:%Y-%m-%d}.",
+        )
+    found = problems(session, plan)
+    if found:
+        raise ValidationError(
+            "计划尚不能印发：" + "；".join(found),
+            "The plan cannot be adopted yet: " + "; ".join(found),
+            problems=found,
+        )
+    plan.status = "adopted"
+    plan.adopted_at = clock.now()
+    plan.adopted_by = principal.username
+    session.flush()
+    return plan_out(session, plan)
+
+
+# ---------------------------------------------------------------------------- re-exports
+from gaodi.plans.board import board, target_detail  # noqa: E402
+from gaodi.plans.intake import add_observation, add_observations, check_rows  # noqa: E402
+from gaodi.plans.submission import (  # noqa: E402
+    approve,
+    completeness,
+    return_submission,
+    tasks,
+    unlock,
+)
+
+__all__ = [
+    "add_observation",
+    "add_observations",
+    "adopt_plan",
+    "approve",
+    "board",
+    "check_rows",
+    "completeness",
+    "delete_target",
+    "get_plan",
+    "list_plans",
+    "load_plan",
+    "merge_targets",
+    "read_source",
+    "return_submission",
+    "target_detail",
+    "tasks",
+    "unlock",
+    "update_indicator",
+    "update_target",
+]

@@ -1,0 +1,666 @@
+"""The data-submission cycle: who owes which figure by when, and its review.
+
+Each series an adopted plan follows (an indicator at a scope: the city, a park, a chain) is
+owed by its owner — the indicator's department for city figures, the park's or chain's office
+for theirs — once per period of the indicator's frequency, by the ``deadline_day`` of the month
+after the period. Each period moves through a small state machine (data, below)::
+
+    expected --submit--> submitted --approve--> approved (locked) --unlock (admin)--> returned
+                          submitted --return---> returned --submit--> submitted (new revision)
+
+A period with no :class:`~gaodi.plans.models.Submission` row is *expected*, or takes the
+status of its latest observation (data from imports or the demo builder). Every transition
+writes a :class:`SubmissionEvent`, an audit entry, and keeps the observation's status in step.
+An illegal transition raises :class:`ConflictError` and changes nothing. Deadlines and overdue
+flags ask :mod:`gaodi.core.clock`, which tests freeze.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from gaodi.audit import service as audit
+from gaodi.core import clock
+from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from gaodi.core.periods import month_index, month_of, parse_period
+from gaodi.core.permissions import Principal, nothing, register_scope, require, restrict
+from gaodi.plans.models import (
+    Indicator,
+    Observation,
+    Plan,
+    Submission,
+    SubmissionEvent,
+    Target,
+)
+from gaodi.plans.schemas import (
+    Completeness,
+    CompletenessCell,
+    OwnerTasks,
+    SubmissionDetail,
+    SubmissionEventOut,
+    SubmissionRow,
+    Tasks,
+)
+
+STATUSES = ("expected", "submitted", "approved", "returned")
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    permission: str  # the plan-domain action the principal needs
+    zh: str
+    en: str
+    needs_comment: bool = False
+    admin_only: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit", ("expected", "submitted", "returned"), "submitted", "submit", "报送", "submit"
+        ),
+        Transition("approve", ("submitted",), "approved", "approve", "审核通过", "approve"),
+        Transition(
+            "return", ("submitted",), "returned", "approve", "退回", "return", needs_comment=True
+        ),
+        Transition(
+            "unlock",
+            ("approved",),
+            "returned",
+            "admin",
+            "解锁",
+            "unlock",
+            needs_comment=True,
+            admin_only=True,
+        ),
+    )
+}
+STATUS_LABELS = {
+    "expected": ("待报送", "expected"),
+    "submitted": ("已报送待审核", "submitted"),
+    "approved": ("已审核（锁定）", "approved (locked)"),
+    "returned": ("已退回", "returned"),
+}
+
+
+# ---------------------------------------------------------------------------- permissions
+def submission_filter(p: Principal, _action: str) -> object:
+    """Scoped offices see and act on their own chain's or park's submissions only."""
+    if p.role == "chain_office":
+        ids = sorted(p.chain_ids)
+        return and_(Submission.scope == "chain", Submission.scope_id.in_(ids)) if ids else nothing()
+    if p.role == "park_office":
+        ids = sorted(p.park_ids)
+        return and_(Submission.scope == "park", Submission.scope_id.in_(ids)) if ids else nothing()
+    return None
+
+
+register_scope(Submission, "plan", submission_filter)
+register_scope(SubmissionEvent, "plan")
+
+
+def may_act_on_scope(p: Principal, scope: str, scope_id: int) -> bool:
+    """Whether a principal may write figures for ``scope``: scoped offices only their own
+    chain/park (as :func:`gaodi.scopes.observation_filter` says for writes)."""
+    if p.role == "chain_office":
+        return scope == "chain" and scope_id in p.chain_ids
+    if p.role == "park_office":
+        return scope == "park" and scope_id in p.park_ids
+    return not p.is_scoped
+
+
+# ---------------------------------------------------------------------------- keys and dates
+@dataclass(frozen=True)
+class Key:
+    indicator_id: int
+    scope: str
+    scope_id: int
+    period: str
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}:{self.scope}:{self.scope_id}:{self.period}"
+
+    @property
+    def series(self) -> str:
+        return f"{self.indicator_id}|{self.scope}|{self.scope_id}"
+
+
+def parse_key(text: str) -> Key:
+    try:
+        ind, scope, scope_id, period = text.split(":")
+        key = Key(int(ind), scope, int(scope_id), str(parse_period(period)))
+    except (ValueError, ValidationError):
+        raise ValidationError(
+            f"无效的报送编号“{text}”（应为 指标:范围:范围编号:期间）。",
+            f"Invalid submission key {text!r} (expected indicator:scope:scope_id:period).",
+        ) from None
+    if key.scope not in ("city", "chain", "park"):
+        raise ValidationError(f"未知范围“{key.scope}”。", f"Unknown scope {key.scope!r}.")
+    return key
+
+
+def due_date(period: str, deadline_day: int) -> date:
+    """The deadline: day ``deadline_day`` of the month after the period (clamped to the
+    month's length).
+
+    >>> due_date("2023-06", 5), due_date("2023-Q4", 10), due_date("2023", 31)
+    (datetime.date(2023, 7, 5), datetime.date(2024, 1, 10), datetime.date(2024, 1, 31))
+    """
+    year, month = month_of(parse_period(period).last_month + 1)
+    return date(year, month, min(max(deadline_day, 1), calendar.monthrange(year, month)[1]))
+
+
+def expected_periods(
+    frequency: str, first_year: int, last_year: int, today: date, skip_january: bool
+) -> list[str]:
+    """Periods owed by ``today``: those of the frequency in ``[first_year, last_year]`` that
+    have ended. Running totals and their growth skip January (1–2月 are reported together).
+
+    >>> expected_periods("monthly", 2023, 2023, date(2023, 4, 2), True)
+    ['2023-02', '2023-03']
+    >>> expected_periods("quarterly", 2023, 2023, date(2023, 7, 1), False)
+    ['2023-Q1', '2023-Q2']
+    """
+    current = month_index(today.year, today.month)
+    out: list[str] = []
+    for year in range(first_year, last_year + 1):
+        if frequency == "yearly":
+            candidates = [str(year)]
+        elif frequency == "quarterly":
+            candidates = [f"{year}-Q{q}" for q in range(1, 5)]
+        else:
+            candidates = [f"{year}-{m:02d}" for m in range(2 if skip_january else 1, 13)]
+        out += [p for p in candidates if parse_period(p).last_month < current]
+    return out
+
+
+# ---------------------------------------------------------------------------- duties
+@dataclass(frozen=True)
+class Duty:
+    indicator: Indicator
+    scope: str
+    scope_id: int
+    owner: str
+    first_year: int
+    last_year: int
+
+    @property
+    def series(self) -> str:
+        return f"{self.indicator.id}|{self.scope}|{self.scope_id}"
+
+    @property
+    def skip_january(self) -> bool:
+        return self.indicator.frequency == "monthly" and (
+            self.indicator.aggregation == "cumulative" or self.indicator.kind == "growth"
+        )
+
+
+def _scope_names(session: Session, scope: str, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    if scope == "park":
+        from gaodi.parks.models import Park
+
+        return {
+            p.id: f"{p.name}管委会" for p in session.scalars(select(Park).where(Park.id.in_(ids)))
+        }
+    from gaodi.chains.models import Chain
+
+    return {
+        c.id: c.office or f"{c.name}链办"
+        for c in session.scalars(select(Chain).where(Chain.id.in_(ids)))
+    }
+
+
+def duties(session: Session, principal: Principal) -> list[Duty]:
+    """The series owed under adopted plans, limited to what the principal may see."""
+    rows = session.execute(
+        select(Target, Plan.period_start, Plan.period_end)
+        .join(Plan, Plan.id == Target.plan_id)
+        .where(Plan.status == "adopted", Target.indicator_id.is_not(None))
+        .where(Target.scope.in_(["city", "chain", "park"]))
+    ).all()
+    spans: dict[tuple[int, str, int], tuple[int, int]] = {}
+    for target, start, end in rows:
+        key = (target.indicator_id, target.scope, target.scope_id)
+        lo, hi = spans.get(key, (start, end))
+        spans[key] = (min(lo, start), max(hi, end, target.year))
+    indicators = {
+        i.id: i
+        for i in session.scalars(select(Indicator).where(Indicator.id.in_({k[0] for k in spans})))
+    }
+    names = {
+        scope: _scope_names(session, scope, {k[2] for k in spans if k[1] == scope})
+        for scope in ("park", "chain")
+    }
+    out: list[Duty] = []
+    for (ind_id, scope, scope_id), (lo, hi) in sorted(spans.items()):
+        if principal.is_scoped and not may_act_on_scope(principal, scope, scope_id):
+            continue
+        ind = indicators[ind_id]
+        if scope == "city":
+            owner = ind.owner or "未指定 (no owner)"
+        else:
+            owner = names[scope].get(scope_id, f"{scope} #{scope_id}")
+        out.append(Duty(ind, scope, scope_id, owner, lo, hi))
+    return out
+
+
+# ---------------------------------------------------------------------------- state
+@dataclass
+class _State:
+    status: str
+    row: Submission | None
+    latest: Observation | None
+
+
+def _states(
+    session: Session, principal: Principal, indicator_ids: set[int]
+) -> tuple[dict[str, Submission], dict[str, Observation]]:
+    subs = {
+        str(Key(s.indicator_id, s.scope, s.scope_id, s.period)): s
+        for s in session.scalars(
+            restrict(select(Submission), principal).where(
+                Submission.indicator_id.in_(indicator_ids)
+            )
+        )
+    }
+    latest: dict[str, Observation] = {}
+    for o in session.scalars(
+        restrict(select(Observation), principal).where(Observation.indicator_id.in_(indicator_ids))
+    ):
+        k = str(Key(o.indicator_id, o.scope, o.scope_id, o.period))
+        seen = latest.get(k)
+        if seen is None or (o.revision, o.id) > (seen.revision, seen.id):
+            latest[k] = o
+    return subs, latest
+
+
+def _status(sub: Submission | None, obs: Observation | None) -> str:
+    if sub is not None:
+        return sub.status
+    if obs is not None and obs.status in STATUSES:
+        return obs.status
+    return "expected"
+
+
+def _row(
+    duty: Duty, period: str, sub: Submission | None, obs: Observation | None, today: date
+) -> SubmissionRow:
+    status = _status(sub, obs)
+    due = due_date(period, duty.indicator.deadline_day)
+    submitted_at = (
+        sub.submitted_at if sub and sub.submitted_at else (obs.submitted_at if obs else None)
+    )
+    late = submitted_at is not None and (submitted_at + clock.CST_OFFSET).date() > due
+    return SubmissionRow(
+        key=str(Key(duty.indicator.id, duty.scope, duty.scope_id, period)),
+        indicator_id=duty.indicator.id,
+        indicator_code=duty.indicator.code,
+        indicator_name=duty.indicator.name,
+        unit=duty.indicator.unit,
+        owner=duty.owner,
+        scope=duty.scope,
+        scope_id=duty.scope_id,
+        period=period,
+        due=due.isoformat(),
+        status=status,  # type: ignore[arg-type]
+        overdue=status in ("expected", "returned") and today > due,
+        late=late and status != "expected",
+        locked=bool(sub.locked) if sub else status == "approved",
+        value=obs.value if obs else None,
+        revision=obs.revision if obs else 0,
+        submitted_by=(
+            sub.submitted_by if sub and sub.submitted_by else (obs.submitted_by if obs else None)
+        ),
+        submitted_at=submitted_at.isoformat(timespec="minutes") if submitted_at else None,
+        reviewed_by=sub.reviewed_by if sub else None,
+        review_comment=sub.review_comment if sub else None,
+    )
+
+
+def submission_rows(
+    session: Session, principal: Principal, *, owner: str | None = None, year: int | None = None
+) -> list[SubmissionRow]:
+    """Every owed (series, period) up to today, with its status and overdue flag."""
+    require(principal, "read", "plan")
+    today = clock.today()
+    found = [d for d in duties(session, principal) if owner is None or d.owner == owner]
+    subs, latest = _states(session, principal, {d.indicator.id for d in found})
+    out: list[SubmissionRow] = []
+    for duty in found:
+        first = duty.first_year if year is None else max(duty.first_year, year)
+        last = duty.last_year if year is None else min(duty.last_year, year)
+        for period in expected_periods(
+            duty.indicator.frequency, first, last, today, duty.skip_january
+        ):
+            k = str(Key(duty.indicator.id, duty.scope, duty.scope_id, period))
+            out.append(_row(duty, period, subs.get(k), latest.get(k), today))
+    return out
+
+
+def overdue_by_series(session: Session, principal: Principal) -> dict[str, list[str]]:
+    """series key (``indicator|scope|scope_id``) -> overdue periods, for the board's flags."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in submission_rows(session, principal):
+        if r.overdue:
+            out[f"{r.indicator_id}|{r.scope}|{r.scope_id}"].append(r.period)
+    return dict(out)
+
+
+def tasks(session: Session, principal: Principal, owner: str | None = None) -> Tasks:
+    """Open items per owner (expected or returned: what to report, overdue first) and, for
+    approvers, the submissions waiting for review."""
+    rows = submission_rows(session, principal, owner=owner)
+    by_owner: dict[str, list[SubmissionRow]] = defaultdict(list)
+    for r in rows:
+        if r.status in ("expected", "returned"):
+            by_owner[r.owner].append(r)
+    owners = [
+        OwnerTasks(
+            owner=name,
+            rows=sorted(items, key=lambda r: (not r.overdue, r.due, r.indicator_code)),
+            overdue=sum(r.overdue for r in items),
+        )
+        for name, items in sorted(by_owner.items())
+    ]
+    from gaodi.core.permissions import allowed
+
+    review = (
+        [r for r in rows if r.status == "submitted"]
+        if allowed(principal, "approve", "plan")
+        else []
+    )
+    return Tasks(
+        today=clock.today().isoformat(),
+        owners=owners,
+        to_review=sorted(review, key=lambda r: (r.due, r.indicator_code)),
+    )
+
+
+def completeness(session: Session, principal: Principal, year: int | None = None) -> Completeness:
+    """Who has submitted what: counts per owner and period (expected/submitted/approved/
+    returned, and how many are overdue). ``year`` defaults to the latest year with duties."""
+    rows = submission_rows(session, principal)
+    if year is None and rows:
+        year = max(parse_period(r.period).year for r in rows)
+    rows = [r for r in rows if year is None or parse_period(r.period).year == year]
+    periods = sorted({r.period for r in rows}, key=lambda p: (parse_period(p).last_month, len(p)))
+    owners = sorted({r.owner for r in rows})
+    cells: dict[str, dict[str, CompletenessCell]] = {o: {} for o in owners}
+    for r in rows:
+        cell = cells[r.owner].setdefault(
+            r.period, CompletenessCell(expected=0, submitted=0, approved=0, returned=0, overdue=0)
+        )
+        setattr(cell, r.status, getattr(cell, r.status) + 1)
+        cell.overdue += int(r.overdue)
+    return Completeness(
+        today=clock.today().isoformat(), periods=periods, owners=owners, cells=cells
+    )
+
+
+# ---------------------------------------------------------------------------- transitions
+def _indicator(session: Session, principal: Principal, indicator_id: int) -> Indicator:
+    ind = session.scalars(
+        restrict(select(Indicator).where(Indicator.id == indicator_id), principal)
+    ).one_or_none()
+    if ind is None:
+        raise NotFoundError(f"没有编号为 {indicator_id} 的指标。", f"No indicator {indicator_id}.")
+    return ind
+
+
+def _latest_obs(session: Session, key: Key) -> Observation | None:
+    return session.scalars(
+        select(Observation)
+        .where(
+            Observation.indicator_id == key.indicator_id,
+            Observation.scope == key.scope,
+            Observation.scope_id == key.scope_id,
+            Observation.period == key.period,
+        )
+        .order_by(Observation.revision.desc(), Observation.id.desc())
+        .limit(1)
+    ).first()
+
+
+def current_state(session: Session, key: Key) -> tuple[str, Submission | None, Observation | None]:
+    sub = session.scalars(
+        select(Submission).where(
+            Submission.indicator_id == key.indicator_id,
+            Submission.scope == key.scope,
+            Submission.scope_id == key.scope_id,
+            Submission.period == key.period,
+        )
+    ).one_or_none()
+    obs = _latest_obs(session, key)
+    return _status(sub, obs), sub, obs
+
+
+def check_transition(
+    session: Session, principal: Principal, key: Key, name: str, comment: str | None
+) -> tuple[Transition, str, Submission | None, Observation | None]:
+    """Authorise ``name`` on ``key`` and check it is legal now; raises, changing nothing."""
+    t = TRANSITIONS.get(name)
+    if t is None:
+        raise ValidationError(f"未知操作“{name}”。", f"Unknown transition {name!r}.")
+    if t.admin_only and not principal.is_admin:
+        raise PermissionDenied(
+            f"只有管理员可以{t.zh}已审核的数据。",
+            f"Only an administrator may {t.en} approved data.",
+        )
+    if not t.admin_only:
+        require(principal, t.permission, "plan")
+    _indicator(session, principal, key.indicator_id)
+    if not may_act_on_scope(principal, key.scope, key.scope_id):
+        raise PermissionDenied(
+            f"无权对范围 {key.scope} #{key.scope_id} 的数据执行“{t.zh}”。",
+            f"You may not {t.en} figures of {key.scope} #{key.scope_id}.",
+        )
+    status, sub, obs = current_state(session, key)
+    if status not in t.sources:
+        allowed = [x for x in TRANSITIONS.values() if status in x.sources]
+        raise ConflictError(
+            f"{key.period} 的报送当前为“{STATUS_LABELS[status][0]}”，不能“{t.zh}”"
+            f"（可执行：{'、'.join(x.zh for x in allowed) or '无'}）。",
+            f"The {key.period} submission is {STATUS_LABELS[status][1]}: it cannot be "
+            f"{t.en}ed (allowed: {', '.join(x.en for x in allowed) or 'none'}).",
+            status=status,
+        )
+    if t.needs_comment and not (comment and comment.strip()):
+        raise ValidationError(
+            f"“{t.zh}”须填写理由。", f"A reason is required to {t.en}.", field="comment"
+        )
+    own = obs is not None and obs.submitted_by == principal.username
+    if name == "approve" and not principal.is_admin and own:
+        raise PermissionDenied(
+            "不能审核自己报送的数据（须由他人审核）。",
+            "You cannot approve your own submission: another person must review it.",
+        )
+    return t, status, sub, obs
+
+
+def apply_transition(
+    session: Session,
+    principal: Principal,
+    key: Key,
+    t: Transition,
+    status: str,
+    sub: Submission | None,
+    obs: Observation | None,
+    comment: str | None,
+) -> Submission:
+    """Write the transition (after :func:`check_transition`)."""
+    now = clock.now()
+    if sub is None:
+        sub = Submission(
+            indicator_id=key.indicator_id,
+            scope=key.scope,
+            scope_id=key.scope_id,
+            period=key.period,
+            status=status,
+            revision=obs.revision if obs else 0,
+            submitted_by=obs.submitted_by if obs else None,
+            submitted_at=obs.submitted_at if obs else None,
+            locked=status == "approved",
+        )
+        session.add(sub)
+    sub.status = t.target
+    if t.name == "submit":
+        assert obs is not None
+        sub.revision = obs.revision
+        sub.submitted_by = principal.username
+        sub.submitted_at = now
+        sub.locked = False
+    elif t.name == "approve":
+        sub.reviewed_by, sub.reviewed_at, sub.locked = principal.username, now, True
+        sub.review_comment = comment or sub.review_comment
+    else:  # return / unlock
+        sub.reviewed_by, sub.reviewed_at, sub.locked = principal.username, now, False
+        sub.review_comment = comment
+    if obs is not None:
+        obs.status = t.target
+    session.flush()
+    session.add(
+        SubmissionEvent(
+            submission_id=sub.id,
+            at=now,
+            actor=principal.username,
+            action=t.name,
+            from_status=status,
+            to_status=t.target,
+            revision=obs.revision if obs else 0,
+            comment=comment,
+        )
+    )
+    audit.record(
+        session,
+        "submission",
+        t.name,
+        entity_id=str(key),
+        before={"status": status},
+        after={"status": t.target, "revision": obs.revision if obs else 0},
+        note=comment,
+        actor=principal.username,
+    )
+    session.flush()
+    return sub
+
+
+def transition(
+    session: Session, principal: Principal, key: str | Key, name: str, comment: str | None = None
+) -> SubmissionRow:
+    """Approve, return or unlock a submission (``submit`` happens through
+    :func:`gaodi.plans.intake.add_observation`, which writes the value first)."""
+    k = parse_key(key) if isinstance(key, str) else key
+    if name == "submit":
+        raise ValidationError(
+            "报送须同时提交数值（使用填报功能）。", "Submitting needs a value: use data entry."
+        )
+    t, status, sub, obs = check_transition(session, principal, k, name, comment)
+    apply_transition(session, principal, k, t, status, sub, obs, comment)
+    return detail(session, principal, str(k)).row
+
+
+def approve(
+    session: Session, principal: Principal, key: str, comment: str | None = None
+) -> SubmissionRow:
+    return transition(session, principal, key, "approve", comment)
+
+
+def return_submission(
+    session: Session, principal: Principal, key: str, comment: str
+) -> SubmissionRow:
+    return transition(session, principal, key, "return", comment)
+
+
+def unlock(session: Session, principal: Principal, key: str, reason: str) -> SubmissionRow:
+    return transition(session, principal, key, "unlock", reason)
+
+
+def detail(session: Session, principal: Principal, key: str) -> SubmissionDetail:
+    """One submission: its row, its events, every revision of the value, and the checks the
+    latest value passes or fails now."""
+    from gaodi.plans.board import obs_out
+    from gaodi.plans.intake import check_value
+
+    k = parse_key(key)
+    ind = _indicator(session, principal, k.indicator_id)
+    if principal.is_scoped and not may_act_on_scope(principal, k.scope, k.scope_id):
+        raise NotFoundError("没有这条报送记录。", "No such submission.")
+    _, sub, obs = current_state(session, k)
+    owner = ind.owner or "未指定 (no owner)"
+    if k.scope != "city":
+        owner = _scope_names(session, k.scope, {k.scope_id}).get(k.scope_id, owner)
+    duty = Duty(ind, k.scope, k.scope_id, owner, 0, 0)
+    row = _row(duty, k.period, sub, obs, clock.today())
+    events = []
+    if sub is not None:
+        events = [
+            SubmissionEventOut(
+                at=e.at.isoformat(timespec="minutes"),
+                actor=e.actor,
+                action=e.action,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                revision=e.revision,
+                comment=e.comment,
+            )
+            for e in session.scalars(
+                select(SubmissionEvent)
+                .where(SubmissionEvent.submission_id == sub.id)
+                .order_by(SubmissionEvent.id)
+            )
+        ]
+    history = session.scalars(
+        restrict(select(Observation), principal)
+        .where(
+            Observation.indicator_id == k.indicator_id,
+            Observation.scope == k.scope,
+            Observation.scope_id == k.scope_id,
+            Observation.period == k.period,
+        )
+        .order_by(Observation.kind, Observation.revision.desc())
+    ).all()
+    checks = (
+        check_value(
+            session, ind, k.scope, k.scope_id, k.period, obs.value, obs.kind, exclude_id=obs.id
+        )
+        if obs is not None
+        else []
+    )
+    return SubmissionDetail(
+        row=row,
+        events=events,
+        observations=[obs_out(o, ind.code) for o in history],
+        checks=checks,
+    )
+
+
+__all__ = [
+    "STATUSES",
+    "TRANSITIONS",
+    "Key",
+    "approve",
+    "completeness",
+    "detail",
+    "due_date",
+    "duties",
+    "expected_periods",
+    "overdue_by_series",
+    "parse_key",
+    "return_submission",
+    "submission_rows",
+    "tasks",
+    "transition",
+    "unlock",
+]
