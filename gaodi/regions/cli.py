@@ -1,0 +1,388 @@
+"""``gaodi regions``: specialisation, economic complexity and input-output linkages from CSV.
+
+Each command reads UTF-8 CSV files with Polars, calls the pure functions of
+``gaodi.analytics`` and writes CSV files into ``--out``. Input contracts are in
+``docs/methods/regional.md``, ``docs/methods/complexity.md`` and ``docs/methods/io.md``.
+Bad input (missing column, non-numeric or negative values, an empty file) ends with a message
+in Chinese and English and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from gaodi.core.cli_support import console, handle_errors
+from gaodi.core.errors import DataError
+
+app = typer.Typer(
+    help="地区 Regions: specialisation (LQ, shift-share), economic complexity, IO linkages.",
+    no_args_is_help=True,
+)
+
+# Rows per chunk when writing the big tables (cells.csv, proximity.csv).
+CHUNK_ROWS = 2_000_000
+
+
+# --------------------------------------------------------------------------- CSV helpers
+def read_table(path: Path, columns: dict[str, Any], what: str) -> Any:
+    """Read ``columns`` (name -> Polars dtype) of a UTF-8 CSV file; clear errors otherwise."""
+    import polars as pl
+
+    if not path.exists():
+        raise FileNotFoundError(2, "No such file", str(path))
+    if path.is_dir():
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    try:
+        header = pl.read_csv(path, n_rows=0, infer_schema=False).columns
+    except pl.exceptions.NoDataError as exc:
+        raise DataError(
+            f"{what} 文件 {path} 是空的。", f"The {what} file {path} is empty."
+        ) from exc
+    except (pl.exceptions.ComputeError, UnicodeDecodeError) as exc:
+        raise DataError(
+            f"无法读取 {path}：请使用 UTF-8 编码的 CSV。",
+            f"Cannot read {path}: use a UTF-8 encoded CSV file.",
+        ) from exc
+    clean = [c.lstrip("\ufeff").strip() for c in header]
+    missing = [c for c in columns if c not in clean]
+    if missing:
+        raise DataError(
+            f"{what} 文件 {path.name} 缺少列：{', '.join(missing)}（现有列：{', '.join(clean)}）。",
+            f"The {what} file {path.name} misses column(s): {', '.join(missing)} "
+            f"(found: {', '.join(clean)}).",
+            columns=missing,
+        )
+    rename = {h: c for h, c in zip(header, clean, strict=True) if h != c}
+    text_schema = {h: pl.String for h in header}
+    schema = {h: columns.get(c, pl.String) for h, c in zip(header, clean, strict=True)}
+    try:
+        df = pl.read_csv(path, schema=schema)
+    except pl.exceptions.PolarsError:
+        df = _locate_bad_cell(pl.read_csv(path, schema=text_schema).rename(rename), columns, path)
+    df = df.rename(rename).select(list(columns))
+    if df.height == 0:
+        raise DataError(
+            f"{what} 文件 {path.name} 没有数据行。",
+            f"The {what} file {path.name} has no data rows.",
+        )
+    return df
+
+
+def _locate_bad_cell(text: Any, columns: dict[str, Any], path: Path) -> Any:
+    import polars as pl
+
+    for name, dtype in columns.items():
+        if dtype == pl.String:
+            continue
+        parsed = text[name].str.strip_chars().cast(dtype, strict=False)
+        bad = parsed.is_null() & text[name].is_not_null()
+        if bad.any():
+            row = int(bad.arg_true()[0])
+            value = text[name][row]
+            raise DataError(
+                f"{path.name} 第 {row + 2} 行 {name} 列的值“{value}”不是数值。",
+                f"{path.name}, line {row + 2}, column {name}: {value!r} is not a number.",
+                row=row + 2,
+                column=name,
+                value=value,
+            )
+    raise DataError(f"无法解析 {path.name}。", f"Cannot parse {path.name}.")
+
+
+def _check_values(df: Any, path: Path, *, allow_negative: bool = False) -> None:
+    nulls = [c for c in df.columns if df[c].null_count()]
+    if nulls:
+        row = int(df[nulls[0]].is_null().arg_true()[0])
+        raise DataError(
+            f"{path.name} 第 {row + 2} 行 {nulls[0]} 列为空。",
+            f"{path.name}, line {row + 2}: column {nulls[0]} is empty.",
+            row=row + 2,
+            column=nulls[0],
+        )
+    value = df["value"]
+    bad = ~value.is_finite() if allow_negative else (~value.is_finite()) | (value < 0)
+    if bad.any():
+        row = int(bad.arg_true()[0])
+        raise DataError(
+            f"{path.name} 第 {row + 2} 行的 value 为 {value[row]}；只接受非负有限数。"
+            if not allow_negative
+            else f"{path.name} 第 {row + 2} 行的 value 不是有限数。",
+            f"{path.name}, line {row + 2}: value {value[row]} is not a non-negative finite number."
+            if not allow_negative
+            else f"{path.name}, line {row + 2}: value is not a finite number.",
+            row=row + 2,
+            column="value",
+        )
+
+
+def write_csv(frame: Any, path: Path) -> int:
+    frame.write_csv(path)
+    return int(frame.height)
+
+
+def write_chunked(path: Path, n_rows: int, make: Callable[[int, int], Any], step: int) -> int:
+    """Write a big table in chunks of ``step`` units (``make(start, stop)`` builds one)."""
+    total = 0
+    with path.open("wb") as fh:
+        for start in range(0, max(n_rows, 1), step):
+            chunk = make(start, min(start + step, n_rows))
+            chunk.write_csv(fh, include_header=start == 0)
+            total += chunk.height
+    return total
+
+
+def _report(out: Path, written: dict[str, int], started: float, notes: list[str]) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{out}  ({time.perf_counter() - started:.1f} s)")
+    table.add_column("file 文件")
+    table.add_column("rows 行数", justify="right")
+    for name, rows in written.items():
+        table.add_row(name, f"{rows:,}")
+    console.print(table)
+    for note in notes:
+        console.print(note)
+
+
+def _out_dir(out: Path) -> Path:
+    if out.exists() and not out.is_dir():
+        raise DataError(
+            f"--out {out} 已存在且不是目录。", f"--out {out} exists and is not a directory."
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+# --------------------------------------------------------------------------- commands
+@app.command()
+@handle_errors
+def specialise(
+    input_csv: Path = typer.Argument(
+        ..., metavar="INPUT.csv", help="Long table: region,industry,year,value."
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="Directory for the output CSV files."),
+    reference: Path | None = typer.Option(
+        None, "--reference", help="Reference-economy totals industry,year,value (LQ, shift-share)."
+    ),
+    start: int | None = typer.Option(None, "--start", help="First year (default: earliest)."),
+    end: int | None = typer.Option(None, "--end", help="Last year (default: latest)."),
+) -> None:
+    """区位商、偏离—份额、结构指数与复合增长率 Specialisation: LQ/RCA, shift-share, HHI,
+    Krugman, Hoover, CAGR.
+
+    Writes specialisation.csv, shift_share.csv, shift_share_dynamic.csv, concentration.csv,
+    localisation.csv and cagr.csv into --out.
+    """
+    import polars as pl
+
+    from gaodi.analytics import regional
+
+    started = time.perf_counter()
+    cols = {"region": pl.String, "industry": pl.String, "year": pl.Int64, "value": pl.Float64}
+    data = read_table(input_csv, cols, "输入 input")
+    _check_values(data, input_csv)
+    ref = None
+    if reference is not None:
+        ref = read_table(
+            reference,
+            {"industry": pl.String, "year": pl.Int64, "value": pl.Float64},
+            "参照 reference",
+        )
+        _check_values(ref, reference)
+    out = _out_dir(out)
+    years = data["year"].unique().sort().to_list()
+    written = {
+        "specialisation.csv": write_csv(
+            regional.specialisation_table(data, reference=ref), out / "specialisation.csv"
+        )
+    }
+    notes: list[str] = []
+    if len(years) >= 2:
+        written["shift_share.csv"] = write_csv(
+            regional.shift_share_table(data, reference=ref, start=start, end=end),
+            out / "shift_share.csv",
+        )
+        written["shift_share_dynamic.csv"] = write_csv(
+            regional.shift_share_table(data, reference=ref, start=start, end=end, dynamic=True),
+            out / "shift_share_dynamic.csv",
+        )
+        written["cagr.csv"] = write_csv(
+            regional.cagr_table(data, start=start, end=end), out / "cagr.csv"
+        )
+    else:
+        notes.append(
+            "只有一年数据：未计算偏离—份额与复合增长率。 One year only: no shift-share or CAGR."
+        )
+    written["concentration.csv"] = write_csv(
+        regional.concentration_table(data), out / "concentration.csv"
+    )
+    written["localisation.csv"] = write_csv(
+        regional.localisation_table(data), out / "localisation.csv"
+    )
+    _report(out, written, started, notes)
+
+
+@app.command()
+@handle_errors
+def complexity(
+    input_csv: Path = typer.Argument(
+        ..., metavar="INPUT.csv", help="Long table for one year: region,industry,value."
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="Directory for the output CSV files."),
+    threshold: float = typer.Option(1.0, "--threshold", help="M = 1 when RCA >= this."),
+    drop_empty: bool = typer.Option(
+        False, "--drop-empty", help="Leave out regions/industries whose total is 0."
+    ),
+) -> None:
+    """经济复杂度 Economic complexity (ecomplexity conventions): ECI, PCI, density, COI, COG.
+
+    Writes regions.csv (region,diversity,eci,coi), industries.csv (industry,ubiquity,pci),
+    cells.csv (region,industry,rca,mcp,density,cog; every pair) and proximity.csv
+    (industry_1,industry_2,proximity; every ordered pair including the diagonal).
+    """
+    import numpy as np
+    import polars as pl
+
+    from gaodi.analytics.complexity import complexity as compute
+    from gaodi.analytics.complexity import to_matrix
+
+    started = time.perf_counter()
+    cols = {"region": pl.String, "industry": pl.String, "value": pl.Float64}
+    data = read_table(input_csv, cols, "输入 input")
+    _check_values(data, input_csv)
+    matrix, regions, industries = to_matrix(data)
+    del data
+    res = compute(matrix, regions, industries, threshold=threshold, drop_empty_rows=drop_empty)
+    del matrix
+    out = _out_dir(out)
+    reg = pl.Series(res.regions, dtype=pl.String)
+    ind = pl.Series(res.industries, dtype=pl.String)
+    c, p = len(res.regions), len(res.industries)
+    written = {
+        "regions.csv": write_csv(
+            pl.DataFrame(
+                {
+                    "region": reg,
+                    "diversity": res.diversity.astype(np.int64),
+                    "eci": res.eci,
+                    "coi": res.coi,
+                }
+            ),
+            out / "regions.csv",
+        ),
+        "industries.csv": write_csv(
+            pl.DataFrame(
+                {"industry": ind, "ubiquity": res.ubiquity.astype(np.int64), "pci": res.pci}
+            ),
+            out / "industries.csv",
+        ),
+    }
+    rca, mcp = res.rca.reshape(-1), res.mcp.reshape(-1)
+    dens, cog = res.density.reshape(-1), res.cog.reshape(-1)
+    ind_idx = np.arange(p)
+
+    def cells(a: int, b: int) -> Any:
+        return pl.DataFrame(
+            {
+                "region": reg.gather(np.repeat(np.arange(a, b), p)),
+                "industry": ind.gather(np.tile(ind_idx, b - a)),
+                "rca": rca[a * p : b * p],
+                "mcp": mcp[a * p : b * p].astype(np.int8),
+                "density": dens[a * p : b * p],
+                "cog": cog[a * p : b * p],
+            }
+        )
+
+    prox = res.proximity.reshape(-1)
+
+    def proximity(a: int, b: int) -> Any:
+        return pl.DataFrame(
+            {
+                "industry_1": ind.gather(np.repeat(np.arange(a, b), p)),
+                "industry_2": ind.gather(np.tile(ind_idx, b - a)),
+                "proximity": prox[a * p : b * p],
+            }
+        )
+
+    step = max(1, CHUNK_ROWS // max(p, 1))
+    written["cells.csv"] = write_chunked(out / "cells.csv", c, cells, step)
+    written["proximity.csv"] = write_chunked(out / "proximity.csv", p, proximity, step)
+    notes = []
+    if res.dropped_regions or res.dropped_industries:
+        dropped = ", ".join((res.dropped_regions + res.dropped_industries)[:10])
+        notes.append(f"已删除合计为 0 的地区/产业 Dropped (zero total): {dropped}")
+    _report(out, written, started, notes)
+
+
+@app.command()
+@handle_errors
+def linkages(
+    flows: Path = typer.Option(
+        ...,
+        "--flows",
+        help="Z: row_sector,col_sector,value (or the "
+        "multi-regional row_region,row_sector,col_region,col_sector,value).",
+    ),
+    final_demand: Path = typer.Option(
+        ...,
+        "--final-demand",
+        help="Y: sector,value (or row_region,row_sector,col_region,category,value).",
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="Directory for the output CSV files."),
+) -> None:
+    """投入产出关联 Input-output linkages: A, L, B, G, multipliers, key sectors.
+
+    Writes A.csv, L.csv, B.csv, G.csv (same key columns as Z) and linkages.csv
+    ([region,]sector,output_multiplier,backward_linkage,forward_linkage,key_sector).
+    """
+    import polars as pl
+
+    from gaodi.analytics.io import linkages_tables
+
+    started = time.perf_counter()
+    multi = _has_column(flows, "row_region")
+    if multi:
+        zcols = {
+            "row_region": pl.String,
+            "row_sector": pl.String,
+            "col_region": pl.String,
+            "col_sector": pl.String,
+            "value": pl.Float64,
+        }
+        ycols = {
+            "row_region": pl.String,
+            "row_sector": pl.String,
+            "col_region": pl.String,
+            "category": pl.String,
+            "value": pl.Float64,
+        }
+    else:
+        zcols = {"row_sector": pl.String, "col_sector": pl.String, "value": pl.Float64}
+        ycols = {"sector": pl.String, "value": pl.Float64}
+    z = read_table(flows, zcols, "中间流量 flows")
+    _check_values(z, flows)
+    y = read_table(final_demand, ycols, "最终需求 final demand")
+    _check_values(y, final_demand, allow_negative=True)
+    tables = linkages_tables(z, y)
+    out = _out_dir(out)
+    written = {
+        f"{name}.csv": write_csv(frame, out / f"{name}.csv") for name, frame in tables.items()
+    }
+    _report(out, written, started, [])
+
+
+def _has_column(path: Path, name: str) -> bool:
+    import polars as pl
+
+    if not path.exists():
+        raise FileNotFoundError(2, "No such file", str(path))
+    try:
+        header = pl.read_csv(path, n_rows=0, infer_schema=False).columns
+    except pl.exceptions.PolarsError:
+        return False
+    return name in [c.lstrip("\ufeff").strip() for c in header]
