@@ -15,11 +15,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.accounts.models import ROLES, ApiToken, User, UserScope
 from gaodi.audit import service as audit
 from gaodi.core.errors import ConflictError, GaodiError, NotFoundError, ValidationError
@@ -47,6 +48,14 @@ _hasher = PasswordHasher()
 # A hash of a random password: verifying against it when the user does not exist makes a
 # failed log-in take as long for an unknown name as for a known one.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def set_hash_parameters(parameters: Parameters | None = None) -> None:
+    """Use other argon2 parameters for new hashes (tests use ``argon2.profiles.CHEAPEST``);
+    ``None`` restores argon2-cffi's defaults. Existing hashes keep verifying either way."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher.from_parameters(parameters) if parameters else PasswordHasher()
+    _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
 class LoginFailed(GaodiError):

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import Session
 
+import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.accounts.models import User
 from gaodi.audit.models import AuditEvent
 from gaodi.chains.models import Chain, EnterpriseLink, Link
@@ -148,7 +149,7 @@ def _chart(session: Session, principal: Principal) -> OverviewChart:
             )
             if principal.is_scoped:
                 query = query.where(EnterpriseLink.enterprise_id.in_(ents))
-            counts = dict(session.execute(query).tuples().all())
+            counts = dict(session.execute(query).all())
             bars = [ChartBar(label=name, value=int(counts.get(cid, 0))) for cid, name in visible]
             bars.sort(key=lambda b: (-b.value, b.label))
             return OverviewChart(by="chain", bars=bars)
@@ -162,7 +163,7 @@ def _chart(session: Session, principal: Principal) -> OverviewChart:
         )
         if principal.is_scoped:
             query = query.where(Enterprise.id.in_(ents))
-        counts = dict(session.execute(query).tuples().all())
+        counts = dict(session.execute(query).all())
         bars = [ChartBar(label=name, value=int(counts.get(pid, 0))) for pid, name in visible]
         bars.sort(key=lambda b: (-b.value, b.label))
         return OverviewChart(by="park", bars=bars)

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
+import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi import __version__
 from gaodi.config import Settings, get_settings
 from gaodi.db import get_engine, session_factory

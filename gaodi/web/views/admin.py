@@ -229,13 +229,50 @@ class AuditFilter(BaseModel):
         return None if isinstance(value, str) and not value.strip() else value
 
 
+#: Labels of the audit actions and entities the foundation writes; others show their code.
+ACTION_LABELS = {
+    "create": N_("created"),
+    "update": N_("changed"),
+    "delete": N_("deleted"),
+    "import": N_("imported"),
+    "login": N_("signed in"),
+    "logout": N_("signed out"),
+    "login_failed": N_("failed sign-in"),
+    "login_blocked": N_("sign-in while locked"),
+    "lock": N_("locked"),
+    "unlock": N_("unlocked"),
+    "password_change": N_("password changed"),
+    "token_create": N_("API token created"),
+}
+ENTITY_LABELS = {
+    "user_account": N_("user"),
+    "user_scope": N_("user scope"),
+    "api_token": N_("API token"),
+    "enterprise": N_("enterprise"),
+    "enterprise_year": N_("enterprise year"),
+    "enterprise_link": N_("enterprise–link assignment"),
+    "park": N_("park"),
+    "chain": N_("chain"),
+    "link": N_("chain link"),
+    "cluster": N_("cluster"),
+    "plan": N_("plan"),
+    "action": N_("plan action"),
+    "indicator": N_("indicator"),
+    "target": N_("target"),
+    "observation": N_("observation"),
+    "dataset": N_("dataset"),
+}
+
+
 class AuditRow(BaseModel):
     id: int
     at: str
     actor: str
     entity: str
+    entity_label: str
     entity_id: str | None
     action: str
+    action_label: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     note: str | None
@@ -269,8 +306,14 @@ def audit_page(ctx: PageContext, q: Annotated[AuditFilter, Query()]) -> AuditPag
                 at=e.at.strftime("%Y-%m-%d %H:%M:%S"),
                 actor=e.actor,
                 entity=e.entity,
+                entity_label=ctx._(ENTITY_LABELS[e.entity])
+                if e.entity in ENTITY_LABELS
+                else e.entity,
                 entity_id=e.entity_id,
                 action=e.action,
+                action_label=ctx._(ACTION_LABELS[e.action])
+                if e.action in ACTION_LABELS
+                else e.action,
                 before=e.before,
                 after=e.after,
                 note=e.note,

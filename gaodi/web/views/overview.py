@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from gaodi.accounts import service as accounts
 from gaodi.system import service
 from gaodi.web.context import PageContext
 from gaodi.web.i18n import N_
@@ -51,10 +52,20 @@ class ChartSpec(BaseModel):
     empty_text: str
 
 
+class Access(BaseModel):
+    """What the signed-in user may see: role and scope."""
+
+    role: str
+    role_label: str
+    scope: list[str]
+    sections: list[str]
+
+
 class OverviewPage(BaseModel):
     """The overview: counts by entity, data as-of dates, enterprises per chain (or park)."""
 
     is_demo: bool
+    access: Access
     counts: list[CountItem]
     as_of: service.AsOf
     chart: ChartSpec
@@ -86,6 +97,19 @@ def overview_page(ctx: PageContext) -> OverviewPage:
         series_name=ctx._("Enterprises"),
         empty_text=ctx._("No data yet"),
     )
+    user = ctx.user
+    assert user is not None
+    access = Access(
+        role=user.role,
+        role_label=accounts.role_label(user.role, ctx.lang),
+        scope=accounts.describe_scopes(ctx.session, user),
+        sections=[item.label for item in ctx.nav],
+    )
     return OverviewPage(
-        is_demo=data.is_demo, counts=counts, as_of=data.as_of, chart=chart, cards=cards(ctx)
+        is_demo=data.is_demo,
+        access=access,
+        counts=counts,
+        as_of=data.as_of,
+        chart=chart,
+        cards=cards(ctx),
     )
