@@ -1,11 +1,15 @@
-"""``gaodi plan``: the plan as data — extract it from its text (load and status come later)."""
+"""``gaodi plan``: extract, load, review and adopt a plan; the board; data entry and review."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
+import pydantic
 import typer
 import yaml
 
@@ -84,3 +88,404 @@ def extract(
         f"已写入 Wrote {out}: {len(data['actions'])} actions, {len(data['targets'])} targets, "
         f"{len(data['qualitative'])} qualitative goals."
     )
+
+
+# ============================================================================ load, review, adopt
+# The commands below act as the machine's operator (an administrator principal named after the
+# OS user), like the other administrative commands; every change is audited under that name.
+
+
+def _principal() -> Any:
+    import getpass
+
+    from gaodi.core.permissions import Principal
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "unknown"
+    return Principal(username=f"cli:{who}"[:64], role="admin")
+
+
+@contextmanager
+def _session() -> Iterator[tuple[Any, Any]]:
+    from gaodi.core.cli_support import engine
+    from gaodi.db import session_scope
+
+    principal = _principal()
+    with session_scope(engine(), actor=principal.username) as session:
+        yield session, principal
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    if float(value).is_integer() and abs(value) < 1e12:
+        return f"{value:,.0f}"
+    return f"{value:,.{digits}f}"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+LIGHTS = {
+    "green": "[green]● 绿[/]",
+    "yellow": "[yellow]● 黄[/]",
+    "red": "[red]● 红[/]",
+    "no_data": "[dim]○ 无数据[/]",
+    "invalid": "[magenta]✕ 无效[/]",
+}
+
+
+def _print_plan(plan: Any) -> None:
+    from rich.table import Table
+
+    console.print(
+        f"[bold]#{plan.id} {plan.title}[/] （{plan.period_start}–{plan.period_end}，"
+        f"状态 status: {plan.status}）"
+    )
+    table = Table(show_lines=False)
+    for col in (
+        "目标#",
+        "行动",
+        "指标 indicator",
+        "代码 code",
+        "目标值",
+        "单位",
+        "年份",
+        "口径 agg.",
+        "类型 kind",
+        "方向",
+        "责任单位 owner",
+        "频率",
+    ):
+        table.add_column(col)
+    for t in plan.targets:
+        ind = t.indicator
+        table.add_row(
+            str(t.id),
+            t.action_number or "—",
+            t.indicator_name,
+            ind.code if ind else "—",
+            f"{t.comparator} {_num(t.value)}" + (f"–{_num(t.value_max)}" if t.value_max else ""),
+            t.unit,
+            str(t.year),
+            ind.aggregation if ind else "—",
+            ind.kind if ind else "—",
+            ind.direction if ind else "—",
+            (ind.owner or "—") if ind else "—",
+            ind.frequency if ind else "—",
+        )
+    console.print(table)
+    for problem in plan.problems:
+        console.print(f"[yellow]待处理 To fix:[/] {problem}")
+
+
+@app.command()
+@handle_errors
+def load(
+    file: Path = typer.Argument(..., help="The plan text (.txt) or its extraction (.json)."),
+    name: str | None = typer.Option(None, "--name", help="Source name (default: the file name)."),
+) -> None:
+    """Create a DRAFT plan from a text (extracted) or a reviewed extraction JSON.
+
+    Review it (gaodi plan show ID, or the web page /plans/ID/review), correct it, then adopt
+    it with gaodi plan adopt ID."""
+    from gaodi.plans import service
+
+    extraction, text = service.read_source(file)
+    with _session() as (session, principal):
+        plan = service.load_plan(
+            session, principal, extraction, source_name=name or file.name, source_text=text
+        )
+    _print_plan(plan)
+    console.print(
+        f"已创建草稿 Draft created: plan #{plan.id} with {len(plan.actions)} actions, "
+        f"{len(plan.targets)} targets, {len(plan.goals)} qualitative goals. "
+        f"Review it, then: gaodi plan adopt {plan.id}"
+    )
+
+
+@app.command("list")
+@handle_errors
+def list_cmd() -> None:
+    """List plans (drafts and adopted)."""
+    from rich.table import Table
+
+    from gaodi.plans import service
+
+    with _session() as (session, principal):
+        plans = service.list_plans(session, principal)
+    table = Table()
+    for col in ("#", "标题 title", "期间", "状态", "行动", "目标"):
+        table.add_column(col)
+    for p in plans:
+        table.add_row(
+            str(p.id),
+            p.title,
+            f"{p.period_start}–{p.period_end}",
+            p.status,
+            str(p.n_actions),
+            str(p.n_targets),
+        )
+    console.print(table)
+
+
+@app.command()
+@handle_errors
+def show(
+    plan_id: int = typer.Argument(..., help="Plan id."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Show a plan's targets with their indicators (for review)."""
+    from gaodi.plans import service
+
+    with _session() as (session, principal):
+        plan = service.get_plan(session, principal, plan_id)
+    if as_json:
+        typer.echo(plan.model_dump_json(indent=2))
+    else:
+        _print_plan(plan)
+
+
+@app.command()
+@handle_errors
+def target(
+    target_id: int = typer.Argument(..., help="Target id (see gaodi plan show)."),
+    value: float | None = typer.Option(None, help="Target value."),
+    value_max: float | None = typer.Option(None, "--value-max", help="Upper end of a range."),
+    year: int | None = typer.Option(None, help="Target year."),
+    unit: str | None = typer.Option(None, help="Unit."),
+    comparator: str | None = typer.Option(None, help=">=, <= or =."),
+    baseline: float | None = typer.Option(None, help="Baseline value."),
+    baseline_year: int | None = typer.Option(None, "--baseline-year", help="Baseline year."),
+    indicator_name: str | None = typer.Option(None, "--name", help="Indicator wording."),
+    indicator_code: str | None = typer.Option(
+        None, "--indicator", help="Re-link to this existing indicator code."
+    ),
+    action: str | None = typer.Option(None, "--action", help="Action number."),
+    note: str | None = typer.Option(None, help="Note."),
+) -> None:
+    """Correct a draft target."""
+    from gaodi.plans import service
+    from gaodi.plans.schemas import TargetUpdate
+
+    given = {
+        "value": value,
+        "value_max": value_max,
+        "year": year,
+        "unit": unit,
+        "comparator": comparator,
+        "baseline": baseline,
+        "baseline_year": baseline_year,
+        "indicator_name": indicator_name,
+        "indicator_code": indicator_code,
+        "action_number": action,
+        "note": note,
+    }
+    changes = TargetUpdate(**{k: v for k, v in given.items() if v is not None})
+    with _session() as (session, principal):
+        out = service.update_target(session, principal, target_id, changes)
+    console.print(
+        f"已更新 Updated target #{out.id}: {out.indicator_name} {out.comparator} "
+        f"{_num(out.value)} {out.unit} ({out.year})"
+    )
+
+
+@app.command()
+@handle_errors
+def indicator(
+    code: str = typer.Argument(..., help="Indicator code."),
+    new_code: str | None = typer.Option(None, "--code", help="New code (a-z, 0-9, _)."),
+    name: str | None = typer.Option(None, help="Name."),
+    unit: str | None = typer.Option(None, help="Unit."),
+    aggregation: str | None = typer.Option(None, help="cumulative, point or average."),
+    direction: str | None = typer.Option(None, help="higher or lower."),
+    kind: str | None = typer.Option(None, help="level, growth or count."),
+    owner: str | None = typer.Option(None, help="Owner department / office."),
+    frequency: str | None = typer.Option(None, help="monthly, quarterly or yearly."),
+    deadline_day: int | None = typer.Option(None, "--deadline-day", help="Day of next month."),
+) -> None:
+    """Change an indicator's code, unit, aggregation, direction, kind, owner or frequency."""
+    from sqlalchemy import select
+
+    from gaodi.core.errors import NotFoundError
+    from gaodi.plans import service
+    from gaodi.plans.models import Indicator
+    from gaodi.plans.schemas import IndicatorUpdate
+
+    given = {
+        "code": new_code,
+        "name": name,
+        "unit": unit,
+        "aggregation": aggregation,
+        "direction": direction,
+        "kind": kind,
+        "owner": owner,
+        "frequency": frequency,
+        "deadline_day": deadline_day,
+    }
+    try:
+        changes = IndicatorUpdate(**{k: v for k, v in given.items() if v is not None})
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        raise ValidationError(
+            f"参数 {first['loc'][0]} 无效：{first['msg']}。",
+            f"Invalid {first['loc'][0]}: {first['msg']}.",
+        ) from None
+    with _session() as (session, principal):
+        ind_id = session.scalar(select(Indicator.id).where(Indicator.code == code))
+        if ind_id is None:
+            raise NotFoundError(f"没有代码为“{code}”的指标。", f"No indicator {code!r}.")
+        out = service.update_indicator(session, principal, ind_id, changes)
+    console.print(
+        f"已更新 Updated indicator {out.code}: {out.aggregation}/{out.kind}/"
+        f"{out.direction}, {out.owner}, {out.frequency}"
+    )
+
+
+@app.command()
+@handle_errors
+def merge(
+    keep: int = typer.Argument(..., help="The target to keep."),
+    others: list[int] = typer.Argument(..., help="Targets merged into it (deleted)."),
+) -> None:
+    """Merge duplicate draft targets into one."""
+    from gaodi.plans import service
+
+    with _session() as (session, principal):
+        out = service.merge_targets(session, principal, keep, others)
+    console.print(f"已合并 Merged {len(others)} target(s) into #{out.id}.")
+
+
+@app.command("delete-target")
+@handle_errors
+def delete_target(target_id: int = typer.Argument(..., help="Target id.")) -> None:
+    """Delete a draft target."""
+    from gaodi.plans import service
+
+    with _session() as (session, principal):
+        service.delete_target(session, principal, target_id)
+    console.print(f"已删除 Deleted target #{target_id}.")
+
+
+@app.command()
+@handle_errors
+def adopt(plan_id: int = typer.Argument(..., help="Plan id.")) -> None:
+    """Adopt (印发) a reviewed draft: the board then follows it."""
+    from gaodi.plans import service
+
+    with _session() as (session, principal):
+        plan = service.adopt_plan(session, principal, plan_id)
+    console.print(f"已印发 Adopted plan #{plan.id}: {plan.title} ({len(plan.targets)} targets).")
+
+
+# ============================================================================ the board
+class StatusFormat(StrEnum):
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+
+
+@app.command()
+@handle_errors
+def status(
+    as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM (default: last month)."),
+    output_format: StatusFormat = typer.Option(StatusFormat.table, "--format", "-f"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write to this file."),
+    plan_id: int | None = typer.Option(None, "--plan", help="Plan id (default: latest adopted)."),
+    only: str | None = typer.Option(None, "--status", help="Only green/yellow/red/no_data."),
+    owner: str | None = typer.Option(None, "--owner", help="Only this owner department."),
+    no_forecast: bool = typer.Option(False, "--no-forecast", help="Skip the forecasts."),
+) -> None:
+    """The board: every target against 序时进度, with traffic lights and forecasts."""
+    from gaodi.plans import service
+    from gaodi.plans.schemas import BoardFilter
+
+    try:
+        filters = BoardFilter(status=only, owner=owner)  # type: ignore[arg-type]
+    except pydantic.ValidationError:
+        raise ValidationError(
+            f"状态“{only}”无效：可选 green、yellow、red、no_data、invalid。",
+            f"Invalid status {only!r}: choose green, yellow, red, no_data or invalid.",
+        ) from None
+    with _session() as (session, principal):
+        board = service.board(
+            session, principal, as_of, filters, plan_id=plan_id, forecasts=not no_forecast
+        )
+    if output_format is StatusFormat.json:
+        rendered = board.model_dump_json(indent=2) + "\n"
+        if out is None:
+            typer.echo(rendered, nl=False)
+        else:
+            out.write_text(rendered, encoding="utf-8")
+            console.print(f"已写入 Wrote {out}")
+        return
+    if output_format is StatusFormat.xlsx:
+        if out is None:
+            raise ValidationError(
+                "xlsx 格式须用 --out 指定文件。", "--format xlsx needs --out FILE."
+            )
+        from gaodi.plans.export import board_workbook
+
+        board_workbook(board).save(out)
+        console.print(f"已写入 Wrote {out}")
+        return
+    _print_board(board)
+
+
+def _print_board(board: Any) -> None:
+    from rich.table import Table
+
+    if board.plan_id is None:
+        console.print("还没有计划。 No plan yet: load one with gaodi plan load FILE.")
+        return
+    counts = board.counts
+    console.print(
+        f"[bold]{board.plan_title}[/]  截至 as of {board.as_of}  "
+        f"[green]绿 {counts['green']}[/]  [yellow]黄 {counts['yellow']}[/]  "
+        f"[red]红 {counts['red']}[/]  无数据 {counts['no_data']}  "
+        f"逾期未报 overdue {board.overdue_total}"
+    )
+    table = Table(show_lines=False)
+    for col in (
+        "指标 indicator",
+        "期间",
+        "目标",
+        "实际",
+        "完成率",
+        "序时进度",
+        "状态",
+        "预测 forecast",
+        "达成概率",
+        "逾期",
+    ):
+        table.add_column(col, justify="right" if col not in ("指标 indicator", "状态") else "left")
+    for action in board.actions:
+        table.add_section()
+        table.add_row(f"[bold]{action.number or ''} {action.title}[/]", *[""] * 9)
+        for r in action.rows:
+            table.add_row(
+                f"{r.indicator_name}（{r.unit}）",
+                r.window,
+                f"{r.comparator} {_num(r.target)}",
+                _num(r.actual) + (f" [dim]({r.actual_period})[/]" if r.stale else ""),
+                _pct(r.completion),
+                _pct(r.time_progress),
+                LIGHTS.get(r.status, r.status),
+                "—"
+                if r.forecast is None
+                else f"{_num(r.forecast)} [{_num(r.forecast_lower)}, {_num(r.forecast_upper)}]",
+                _pct(r.probability),
+                f"[red]{len(r.overdue_periods)}[/]" if r.overdue_periods else "",
+            )
+    console.print(table)
+    p = board.provenance
+    console.print(
+        f"[dim]数据截至 data as of {p.data_as_of}; 规则 rules v{p.rules_version}; "
+        f"{p.n_observations} observations ({p.n_unapproved} not yet approved)[/]"
+    )
+
+
+from gaodi.plans import cli_submit  # noqa: E402, F401  (registers the submission commands)

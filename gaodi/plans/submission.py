@@ -85,6 +85,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
     )
 }
+PAST = {"submit": "submitted", "approve": "approved", "return": "returned", "unlock": "unlocked"}
 STATUS_LABELS = {
     "expected": ("待报送", "expected"),
     "submitted": ("已报送待审核", "submitted"),
@@ -395,7 +396,7 @@ def completeness(session: Session, principal: Principal, year: int | None = None
     if year is None and rows:
         year = max(parse_period(r.period).year for r in rows)
     rows = [r for r in rows if year is None or parse_period(r.period).year == year]
-    periods = sorted({r.period for r in rows}, key=lambda p: (parse_period(p).last_month, len(p)))
+    periods = sorted({r.period for r in rows}, key=lambda p: (parse_period(p).last_month, -len(p)))
     owners = sorted({r.owner for r in rows})
     cells: dict[str, dict[str, CompletenessCell]] = {o: {} for o in owners}
     for r in rows:
@@ -473,7 +474,7 @@ def check_transition(
             f"{key.period} 的报送当前为“{STATUS_LABELS[status][0]}”，不能“{t.zh}”"
             f"（可执行：{'、'.join(x.zh for x in allowed) or '无'}）。",
             f"The {key.period} submission is {STATUS_LABELS[status][1]}: it cannot be "
-            f"{t.en}ed (allowed: {', '.join(x.en for x in allowed) or 'none'}).",
+            f"{PAST[t.name]} (allowed: {', '.join(x.en for x in allowed) or 'none'}).",
             status=status,
         )
     if t.needs_comment and not (comment and comment.strip()):

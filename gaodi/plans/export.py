@@ -1,0 +1,97 @@
+"""The board as an Excel workbook (``gaodi plan status --format xlsx``, the board page's
+download): one sheet of targets, one of provenance."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from gaodi.plans.schemas import Board
+
+FILLS = {
+    "green": PatternFill("solid", fgColor="C6EFCE"),
+    "yellow": PatternFill("solid", fgColor="FFEB9C"),
+    "red": PatternFill("solid", fgColor="FFC7CE"),
+}
+STATUS_ZH = {"green": "绿", "yellow": "黄", "red": "红", "no_data": "无数据", "invalid": "无效"}
+COLUMNS = (
+    ("行动", "action"),
+    ("指标", "indicator"),
+    ("指标代码", "code"),
+    ("责任单位", "owner"),
+    ("单位", "unit"),
+    ("期间", "window"),
+    ("比较", "comparator"),
+    ("目标值", "target"),
+    ("基期值", "baseline"),
+    ("实际值", "actual"),
+    ("实际值期间", "actual_period"),
+    ("完成率", "completion"),
+    ("序时进度", "time_progress"),
+    ("序时目标值", "expected_value"),
+    ("差距", "gap"),
+    ("状态", "status"),
+    ("预测值", "forecast"),
+    ("预测下限", "forecast_lower"),
+    ("预测上限", "forecast_upper"),
+    ("达成概率", "probability"),
+    ("逾期未报期间", "overdue"),
+)
+
+
+def board_workbook(board: Board) -> Workbook:
+    """A workbook with the board's rows (traffic lights as fills) and its provenance."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "看板 board"
+    ws.append([f"{zh}\n{en}" for zh, en in COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for action in board.actions:
+        for r in action.rows:
+            ws.append(
+                [
+                    f"{action.number or ''} {action.title}".strip(),
+                    r.indicator_name,
+                    r.indicator_code,
+                    r.owner,
+                    r.unit,
+                    r.window,
+                    r.comparator,
+                    r.target,
+                    r.baseline,
+                    r.actual,
+                    r.actual_period,
+                    r.completion,
+                    r.time_progress,
+                    r.expected_value,
+                    r.gap,
+                    STATUS_ZH.get(r.status, r.status),
+                    r.forecast,
+                    r.forecast_lower,
+                    r.forecast_upper,
+                    r.probability,
+                    "、".join(r.overdue_periods),
+                ]
+            )
+            row = ws.max_row
+            fill = FILLS.get(r.status)
+            if fill is not None:
+                ws.cell(row=row, column=16).fill = fill
+            for col in (12, 13, 20):
+                ws.cell(row=row, column=col).number_format = "0.0%"
+    info = wb.create_sheet("来源 provenance")
+    p = board.provenance
+    for key, value in (
+        ("计划 plan", board.plan_title),
+        ("截至 as of", board.as_of),
+        ("数据截至 data as of", p.data_as_of),
+        ("红黄绿灯规则版本 rules version", p.rules_version),
+        ("合理性校验规则版本 plausibility version", p.plausibility_version),
+        ("观测值数 observations", p.n_observations),
+        ("其中未审核 not yet approved", p.n_unapproved),
+        *((f"参数 {k}", v) for k, v in p.parameters.items()),
+    ):
+        info.append([key, value])
+    return wb
