@@ -170,6 +170,8 @@ def prepare_facts(facts: pl.DataFrame, tree: LinkTree) -> tuple[pl.DataFrame, pl
     for c in ("output", "output_prev", "revenue", "invention_patents"):
         if (df[c] < 0).any():
             raise ValidationError(f"{c} 不能为负数。", f"{c} cannot be negative.")
+        if df[c].dtype.is_float() and (df[c].is_nan() | df[c].is_infinite()).any():
+            raise ValidationError(f"{c} 含非数值（NaN 或无穷）。", f"{c} holds NaN or infinity.")
     attrs = list(ENTERPRISE_COLUMNS)
     dup = df["enterprise_id"].is_duplicated()
     if not dup.any():  # the common case: one link per enterprise, nothing to reconcile

@@ -321,6 +321,8 @@ def test_validation_errors():
     with pytest.raises(ValidationError):
         diagnose_chain(links, facts.with_columns(pl.lit(-1.0).alias("output")))
     with pytest.raises(ValidationError):
+        diagnose_chain(links, facts.with_columns(pl.lit(float("nan")).alias("output_prev")))
+    with pytest.raises(ValidationError):
         Benchmark("peer")
     with pytest.raises(ValidationError):
         Benchmark("national", {"a": 1.5})
