@@ -108,6 +108,25 @@ def world(session: Session) -> World:
 
 
 @pytest.fixture
+def lite_session(sqlite_db: Engine) -> Iterator[Session]:
+    """Like ``session`` on SQLite only (for logic where the backend does not matter)."""
+    s = session_factory(sqlite_db)()
+    s.info["actor"] = "test"
+    try:
+        yield s
+    finally:
+        s.rollback()
+        s.close()
+
+
+@pytest.fixture
+def lite_world(lite_session: Session) -> World:
+    w = build_world(lite_session)
+    lite_session.commit()
+    return w
+
+
+@pytest.fixture
 def frozen() -> Iterator[object]:
     """Call ``frozen(datetime)`` to move the frozen clock; starts at 2023-06-01 02:00 UTC."""
     moment = {"at": datetime(2023, 6, 1, 2, 0)}

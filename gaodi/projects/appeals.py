@@ -1,0 +1,385 @@
+"""Enterprise appeals (诉求): receive, assign with a time limit, handle, resolve, confirm.
+
+Time limits come from ``rules/appeal_time_limits.yaml``. A limit runs from a start day
+(receipt: the hand-over limit; assignment or reopening: the category's limit); ``due_on`` is its
+last day, ``escalate_on`` the last day of twice the limit. While the appeal is open the
+escalation level on day ``d`` is 0 up to ``due_on``, 1 after it and 2 after ``escalate_on``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from gaodi.chains.models import EnterpriseLink, Link
+from gaodi.config import get_settings
+from gaodi.core import clock
+from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
+from gaodi.core.permissions import Principal, allowed, require
+from gaodi.enterprises.models import Enterprise
+from gaodi.projects import common, states
+from gaodi.projects.models import Appeal, AppealAttachment, AppealEvent
+from gaodi.projects.rules import AppealRules, add_days, appeal_rules
+from gaodi.projects.schemas import AppealIn
+from gaodi.projects.workflow import Transition, record
+
+MACHINE = states.APPEAL
+
+
+def actors(principal: Principal, appeal: Appeal) -> set[str]:
+    """Workflow actors of ``principal`` for ``appeal`` (its row scope was checked on load)."""
+    out = common.office_actors(principal, "appeal")
+    if (
+        principal.role == "enterprise"
+        and allowed(principal, "edit", "appeal")
+        and appeal.enterprise_id in principal.enterprise_ids
+    ):
+        out.add("enterprise")
+    return out
+
+
+def limit_dates(start: date, limit: int, rules: AppealRules) -> tuple[date, date]:
+    """(due_on, escalate_on) of a limit of ``limit`` days starting on ``start``."""
+    m1 = next((lv.multiple for lv in rules.levels if lv.level == 1), 1)
+    m2 = next((lv.multiple for lv in rules.levels if lv.level == 2), 2)
+    return add_days(start, m1 * limit, rules.unit), add_days(start, m2 * limit, rules.unit)
+
+
+def escalation_level(appeal: Appeal, as_of: date) -> int:
+    """0 (within the limit), 1 (past the limit) or 2 (past twice the limit); 0 when closed."""
+    if appeal.status not in states.APPEAL_RUNNING or appeal.due_on is None:
+        return 0
+    if appeal.escalate_on is not None and as_of > appeal.escalate_on:
+        return 2
+    return 1 if as_of > appeal.due_on else 0
+
+
+def _start_limit(appeal: Appeal, limit: int, rules: AppealRules) -> None:
+    start = clock.today()
+    appeal.time_limit = limit
+    appeal.limit_unit = rules.unit
+    appeal.rules_version = rules.version
+    appeal.limit_start_on = start
+    appeal.due_on, appeal.escalate_on = limit_dates(start, limit, rules)
+
+
+def _fire(
+    session: Session,
+    principal: Principal,
+    appeal: Appeal,
+    t: Transition,
+    comment: str | None,
+    details: dict[str, object] | None = None,
+) -> None:
+    before = appeal.status
+    if t.target is not None:
+        appeal.status = t.target
+    record(
+        session,
+        MACHINE,
+        appeal,
+        AppealEvent,
+        "appeal_id",
+        action=t.name,
+        from_status=before,
+        to_status=appeal.status,
+        principal=principal,
+        at=clock.now(),
+        comment=comment,
+        details=details,
+    )
+    session.flush()
+
+
+def _authorize(
+    session: Session, principal: Principal, appeal_id: int, name: str, comment: str | None
+) -> tuple[Appeal, Transition]:
+    appeal = common.load(session, Appeal, appeal_id, principal, "appeal")
+    return appeal, MACHINE.authorize(
+        name, appeal.status, principal, actors(principal, appeal), comment
+    )
+
+
+def default_chain(session: Session, enterprise_id: int) -> int | None:
+    """The enterprise's chain: the lowest chain id among its current links (deterministic)."""
+    return session.scalar(
+        select(func.min(Link.chain_id))
+        .join(EnterpriseLink, EnterpriseLink.link_id == Link.id)
+        .where(
+            EnterpriseLink.enterprise_id == enterprise_id,
+            EnterpriseLink.valid_to.is_(None),
+            EnterpriseLink.excluded.is_(False),
+        )
+    )
+
+
+def submit(session: Session, principal: Principal, data: AppealIn) -> Appeal:
+    """Receive an appeal: from the enterprise itself, or entered by its office or an admin."""
+    require(principal, "edit", "appeal")
+    rules = appeal_rules()
+    rules.category(data.category)
+    enterprise = session.get(Enterprise, data.enterprise_id)
+    if enterprise is None:
+        raise ValidationError(
+            f"企业 {data.enterprise_id} 不存在。",
+            f"Enterprise {data.enterprise_id} does not exist.",
+        )
+    chain_id = data.chain_id if data.chain_id is not None else default_chain(session, enterprise.id)
+    if data.chain_id is not None:
+        common.check_link(session, data.chain_id, None)
+    ok = principal.is_admin or (
+        (principal.role == "enterprise" and enterprise.id in principal.enterprise_ids)
+        or (principal.role == "chain_office" and chain_id in principal.chain_ids)
+        or (principal.role == "park_office" and enterprise.park_id in principal.park_ids)
+    )
+    if not ok:
+        raise PermissionDenied(
+            "只能为本企业、本链或本园区的企业登记诉求。",
+            "Appeals may only be entered for your own enterprise, chain or park.",
+        )
+    appeal = Appeal(
+        enterprise_id=enterprise.id,
+        chain_id=chain_id,
+        category=data.category,
+        title=data.title.strip(),
+        text=data.text,
+        status="received",
+        received_at=clock.now(),
+        submitted_by=principal.username,
+    )
+    _start_limit(appeal, rules.assignment_limit, rules)
+    session.add(appeal)
+    session.flush()
+    record(
+        session,
+        MACHINE,
+        appeal,
+        AppealEvent,
+        "appeal_id",
+        action="submit",
+        from_status=None,
+        to_status="received",
+        principal=principal,
+        at=clock.now(),
+    )
+    session.flush()
+    return appeal
+
+
+def _department(rules: AppealRules, department: str | None, category: str) -> str:
+    chosen = (department or "").strip() or rules.category(category).department
+    if chosen not in rules.departments:
+        raise ValidationError(
+            f"“{chosen}”不在可交办部门名单中。",
+            f"'{chosen}' is not in the list of departments appeals can be assigned to.",
+        )
+    return chosen
+
+
+def assign(
+    session: Session,
+    principal: Principal,
+    appeal_id: int,
+    department: str | None = None,
+    comment: str | None = None,
+) -> Appeal:
+    """Hand the appeal to a department (default: the category's); its time limit starts."""
+    appeal, t = _authorize(session, principal, appeal_id, "assign", comment)
+    rules = appeal_rules()
+    chosen = _department(rules, department, appeal.category)
+    appeal.department = chosen
+    appeal.assigned_at = clock.now()
+    _start_limit(appeal, rules.category(appeal.category).time_limit, rules)
+    _fire(
+        session,
+        principal,
+        appeal,
+        t,
+        comment,
+        {"department": chosen, "due_on": appeal.due_on, "time_limit": appeal.time_limit},
+    )
+    return appeal
+
+
+def reassign(
+    session: Session, principal: Principal, appeal_id: int, department: str, comment: str
+) -> Appeal:
+    """Give the appeal to another department; the time limit keeps running."""
+    appeal, t = _authorize(session, principal, appeal_id, "reassign", comment)
+    chosen = _department(appeal_rules(), department, appeal.category)
+    if chosen == appeal.department:
+        raise ConflictError(
+            f"诉求已交办给“{chosen}”。", f"The appeal is already assigned to '{chosen}'."
+        )
+    before = appeal.department
+    appeal.department = chosen
+    _fire(session, principal, appeal, t, comment, {"department": chosen, "previous": before})
+    return appeal
+
+
+def start(
+    session: Session, principal: Principal, appeal_id: int, comment: str | None = None
+) -> Appeal:
+    appeal, t = _authorize(session, principal, appeal_id, "start", comment)
+    _fire(session, principal, appeal, t, comment)
+    return appeal
+
+
+def resolve(session: Session, principal: Principal, appeal_id: int, resolution: str) -> Appeal:
+    """Record how the appeal was settled; the enterprise then confirms or reopens it."""
+    appeal, t = _authorize(session, principal, appeal_id, "resolve", resolution)
+    appeal.resolution = resolution.strip()
+    appeal.resolved_at = clock.now()
+    _fire(
+        session,
+        principal,
+        appeal,
+        t,
+        resolution,
+        {"late": bool(appeal.due_on and clock.today() > appeal.due_on)},
+    )
+    return appeal
+
+
+def confirm(
+    session: Session,
+    principal: Principal,
+    appeal_id: int,
+    satisfaction: int,
+    comment: str | None = None,
+) -> Appeal:
+    """The enterprise accepts the resolution and rates it (1-5)."""
+    appeal, t = _authorize(session, principal, appeal_id, "confirm", comment)
+    rules = appeal_rules()
+    if not rules.satisfaction_min <= int(satisfaction) <= rules.satisfaction_max:
+        raise ValidationError(
+            f"满意度应为 {rules.satisfaction_min}–{rules.satisfaction_max} 的整数。",
+            f"Satisfaction must be an integer from {rules.satisfaction_min} to "
+            f"{rules.satisfaction_max}.",
+        )
+    appeal.satisfaction = int(satisfaction)
+    appeal.confirmed_at = clock.now()
+    _fire(session, principal, appeal, t, comment, {"satisfaction": appeal.satisfaction})
+    return appeal
+
+
+def reopen(session: Session, principal: Principal, appeal_id: int, reason: str) -> Appeal:
+    """The enterprise rejects the resolution; the appeal goes back with a fresh time limit."""
+    appeal, t = _authorize(session, principal, appeal_id, "reopen", reason)
+    rules = appeal_rules()
+    appeal.reopen_count = (appeal.reopen_count or 0) + 1
+    appeal.resolved_at = None
+    _start_limit(appeal, appeal.time_limit or rules.category(appeal.category).time_limit, rules)
+    _fire(session, principal, appeal, t, reason, {"due_on": appeal.due_on})
+    return appeal
+
+
+# ---------------------------------------------------------------------------- attachments
+
+
+def attachments_dir() -> Path:
+    return get_settings().data_dir / "attachments"
+
+
+_SAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+
+
+def check_file(filename: str, content: bytes, rules: AppealRules | None = None) -> str:
+    """The file's content type if it may be attached; ValidationError naming the reason."""
+    rules = rules or appeal_rules()
+    size = len(content)
+    if size == 0:
+        raise ValidationError("文件为空。", "The file is empty.")
+    if size > rules.max_bytes:
+        raise ValidationError(
+            f"文件过大（{size} 字节），上限 {rules.max_bytes} 字节。",
+            f"The file is too large ({size} bytes); the limit is {rules.max_bytes} bytes.",
+        )
+    if any(content.startswith(m) for m in rules.executable_magic):
+        raise ValidationError(
+            "拒绝上传可执行文件或脚本。", "Executable files and scripts are refused."
+        )
+    ext = Path(filename).suffix.lower().lstrip(".")
+    ftype = rules.file_types.get(ext)
+    if ftype is None:
+        raise ValidationError(
+            f"不允许的文件类型“.{ext}”，允许：{'、'.join(rules.file_types)}。",
+            f"File type '.{ext}' is not allowed; allowed: {', '.join(rules.file_types)}.",
+        )
+    if ftype.magic:
+        if not any(content.startswith(m) for m in ftype.magic):
+            raise ValidationError(
+                f"文件内容与扩展名“.{ext}”不符。",
+                f"The file's content does not match its extension '.{ext}'.",
+            )
+    else:
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationError(
+                "文本文件须为 UTF-8 编码。", "A text file must be UTF-8 encoded."
+            ) from None
+        if b"\x00" in content:
+            raise ValidationError("文本文件含有二进制内容。", "The text file holds binary data.")
+    return ftype.content_type
+
+
+def attach(
+    session: Session, principal: Principal, appeal_id: int, filename: str, content: bytes
+) -> AppealAttachment:
+    """Store a file with the appeal (size, type and executable checks from the rules file)."""
+    appeal, t = _authorize(session, principal, appeal_id, "attach", None)
+    rules = appeal_rules()
+    name = _SAFE.sub("_", Path(filename or "").name).strip("._") or "file"
+    content_type = check_file(name, content, rules)
+    n = session.scalar(
+        select(func.count())
+        .select_from(AppealAttachment)
+        .where(AppealAttachment.appeal_id == appeal.id)
+    )
+    if (n or 0) >= rules.max_files:
+        raise ConflictError(
+            f"每件诉求最多 {rules.max_files} 个附件。",
+            f"An appeal may have at most {rules.max_files} attachments.",
+        )
+    ext = Path(name).suffix.lower()
+    stored = f"{appeal.id}/{uuid.uuid4().hex}{ext}"
+    row = AppealAttachment(
+        appeal_id=appeal.id,
+        filename=name[:200],
+        stored_name=stored,
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=principal.username,
+        uploaded_at=clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    path = attachments_dir() / stored
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".part")
+    tmp.write_bytes(content)
+    tmp.replace(path)
+    _fire(session, principal, appeal, t, name, {"attachment": row.id, "size": row.size})
+    return row
+
+
+def attachment_file(
+    session: Session, principal: Principal, attachment_id: int
+) -> tuple[AppealAttachment, Path]:
+    """An attachment the principal may read, and where its bytes are."""
+    row = common.load(session, AppealAttachment, attachment_id, principal, "attachment")
+    path = attachments_dir() / row.stored_name
+    if not path.is_file():
+        raise ConflictError(
+            f"附件“{row.filename}”的文件已丢失。",
+            f"The file of attachment '{row.filename}' is missing.",
+        )
+    return row, path
