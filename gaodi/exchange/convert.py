@@ -248,6 +248,15 @@ def _region(value: Any, col: Column) -> str:
 
 def _industry(value: Any, col: Column) -> str:
     text = _code_text(value)
+    if isinstance(value, float) and text.isdigit() and len(text) < 4:
+        padded = text.zfill(len(text) + 1)
+        if industry_lookup(padded) is not None and industry_lookup(text) is not None:
+            raise _Bad(
+                f"数字 {text} 有歧义：可能是“{text}”，也可能是开头的 0 被 Excel 去掉的“{padded}”。"
+                "请把该列设为文本格式后重新输入。",
+                f"The number {text} is ambiguous: '{text}' or '{padded}' with its leading 0 "
+                "dropped by Excel. Format the column as text and type the code again.",
+            )
     try:
         return validate_industry_code(text).code
     except ValidationError as err:

@@ -218,6 +218,23 @@ def classify(
         changes.counts.unchanged += 1
 
 
+def _db_columns(table: Table, fields: dict[str, str]) -> list[tuple[str, list[Any], bool]]:
+    """(database column, stored values, present in the file) per field; computed once."""
+    cache: dict[int, list[tuple[str, list[Any], bool]]] = table.__dict__.setdefault("_db", {})
+    cols = cache.get(id(fields))
+    if cols is None:
+        spec: SheetSpec = table.spec
+        cols = []
+        for key, db_col in fields.items():
+            col = spec.column(key)
+            values = table.col(key)
+            if col.type in ("list", "industries", "bool") or col.default is not None:
+                values = [db_value(col, v) for v in values]
+            cols.append((db_col, values, table.has(key)))
+        cache[id(fields)] = cols
+    return cols
+
+
 def row_values(
     table: Table,
     i: int,
@@ -230,14 +247,9 @@ def row_values(
     ``resolved`` adds database values computed by the handler (ids of referenced rows), keyed
     by the sheet column they come from. Update values hold only the columns present in the file.
     """
-    spec: SheetSpec = table.spec
-    insert_values: dict[str, Any] = {}
-    update_values: dict[str, Any] = {}
-    for key, db_col in fields.items():
-        value = db_value(spec.column(key), table.columns[key][i] if table.has(key) else None)
-        insert_values[db_col] = value
-        if table.has(key):
-            update_values[db_col] = value
+    cols = _db_columns(table, fields)
+    insert_values = {db_col: values[i] for db_col, values, _ in cols}
+    update_values = {db_col: values[i] for db_col, values, present in cols if present}
     for key, (db_col, value) in (resolved or {}).items():
         insert_values[db_col] = value
         if table.has(key):

@@ -43,10 +43,46 @@ class RawSheet:
     row_numbers: list[int] = field(default_factory=list)
     #: cells with a value right of the last header: (row number, column letter, value)
     stray: list[tuple[int, str, Any]] = field(default_factory=list)
+    grid: list[list[Any]] = field(default_factory=list, repr=False)
+    first_row: int = 1
+    first_col: int = 0
 
     @property
     def is_empty(self) -> bool:
         return not self.headers
+
+    def candidate_headers(self, limit: int = 10) -> list[tuple[int, list[str]]]:
+        """The first ``limit`` non-empty rows: (grid index, cell texts) — where a header may be."""
+        out = []
+        for i, row in enumerate(self.grid):
+            if not all(_blank(v) for v in row):
+                out.append((i, ["" if _blank(v) else str(v).strip() for v in row]))
+                if len(out) == limit:
+                    break
+        return out
+
+    def split(self, at: int) -> None:
+        """Take grid row ``at`` as the header and the non-empty rows below it as data."""
+        header = ["" if _blank(v) else str(v).strip() for v in self.grid[at]]
+        while header and not header[-1]:
+            header.pop()
+        self.header_row = self.first_row + at
+        self.headers = header
+        self.rows, self.row_numbers, self.stray = [], [], []
+        width = len(header)
+        for offset in range(at + 1, len(self.grid)):
+            row = self.grid[offset]
+            if all(_blank(v) for v in row):
+                continue
+            number = self.first_row + offset
+            cells = list(row[:width])
+            if len(cells) < width:
+                cells.extend([None] * (width - len(cells)))
+            for j in range(width, len(row)):
+                if not _blank(row[j]):
+                    self.stray.append((number, column_letter(self.first_col + j), row[j]))
+            self.rows.append(cells)
+            self.row_numbers.append(number)
 
 
 @dataclass
@@ -72,29 +108,11 @@ def _blank(v: Any) -> bool:
 
 
 def _sheet_from_rows(name: str, rows: list[list[Any]], first_row: int, first_col: int) -> RawSheet:
-    """Split grid rows into header and data. ``first_row`` is the Excel number of rows[0]."""
-    sheet = RawSheet(name)
-    header_at = next((i for i, r in enumerate(rows) if not all(_blank(v) for v in r)), None)
-    if header_at is None:
-        return sheet
-    header = ["" if _blank(v) else str(v).strip() for v in rows[header_at]]
-    while header and not header[-1]:
-        header.pop()
-    sheet.header_row = first_row + header_at
-    sheet.headers = header
-    width = len(header)
-    for offset, row in enumerate(rows[header_at + 1 :], start=header_at + 1):
-        if all(_blank(v) for v in row):
-            continue
-        number = first_row + offset
-        cells = list(row[:width])
-        if len(cells) < width:
-            cells.extend([None] * (width - len(cells)))
-        for j in range(width, len(row)):
-            if not _blank(row[j]):
-                sheet.stray.append((number, column_letter(first_col + j), row[j]))
-        sheet.rows.append(cells)
-        sheet.row_numbers.append(number)
+    """A sheet whose header is, until told otherwise, its first non-empty row."""
+    sheet = RawSheet(name, grid=rows, first_row=first_row, first_col=first_col)
+    candidates = sheet.candidate_headers(1)
+    if candidates:
+        sheet.split(candidates[0][0])
     return sheet
 
 

@@ -8,6 +8,7 @@ no rows) raise :class:`ValidationError`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,6 +78,21 @@ def _best_other_sheet(headers: Sequence[str], spec: SheetSpec) -> SheetSpec | No
     return best
 
 
+def _loose_match(text: str, spec: SheetSpec) -> str | None:
+    """A header retyped by hand: an English key anywhere in it, or its Chinese name once
+    brackets (units, notes) and Latin words are taken out."""
+    norm = normalise_header(text)
+    keys = {c.key: c.key for c in spec.columns}
+    for token in reversed(re.findall(r"[a-z_][a-z0-9_]*", norm)):
+        if token in keys:
+            return keys[token]
+    chinese = re.sub(r"\([^)]*\)|[a-z0-9_./%-]+", "", norm)
+    for c in spec.columns:
+        if chinese and chinese == normalise_header(c.zh):
+            return c.key
+    return None
+
+
 def map_headers(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> dict[int, str]:
     """File column index -> column key; unknown, duplicate and missing columns become errors."""
     index = spec.header_index()
@@ -99,7 +115,7 @@ def map_headers(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> di
                     )
                 )
             continue
-        key = index.get(normalise_header(text))
+        key = index.get(normalise_header(text)) or _loose_match(text, spec)
         if key is None:
             errors.append(
                 CellError(
@@ -156,8 +172,20 @@ def map_headers(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> di
     return mapping
 
 
+def find_header(sheet: RawSheet, spec: SheetSpec) -> None:
+    """Skip title rows above the header: take the first of the top rows that names columns."""
+    index = spec.header_index()
+    need = min(2, len(spec.columns))
+    for at, cells in sheet.candidate_headers():
+        if sum(1 for c in cells if c and normalise_header(c) in index) >= need:
+            if sheet.header_row != sheet.first_row + at:
+                sheet.split(at)
+            return
+
+
 def to_table(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> Table:
     """Typed columns of ``sheet``; bad cells and headers are appended to ``errors``."""
+    find_header(sheet, spec)
     mapping = map_headers(sheet, spec, errors)
     for number, letter, value in sheet.stray:
         errors.append(
