@@ -31,6 +31,8 @@ PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 256
 TOKEN_PREFIX = "gd_"
 USERNAME_RE = re.compile(r"^[\w.@-]{2,64}$")
+# The form / API field that carries each kind of scope.
+_SCOPE_FIELDS = {"chain": "chains", "park": "parks", "enterprise": "enterprise"}
 SCOPED_ROLES = {"chain_office": "chain", "park_office": "park", "enterprise": "enterprise"}
 
 #: The demo accounts `gaodi user demo-accounts` creates (username, role); all share one password.
@@ -141,7 +143,7 @@ def _chain_id(session: Session, ref: str) -> int:
         raise NotFoundError(
             f"找不到产业链“{ref}”（按代码或名称）。",
             f"No chain with code or name '{ref}'.",
-            field="chain",
+            field="chains",
         )
     return chain.id
 
@@ -158,7 +160,7 @@ def _park_id(session: Session, ref: str) -> int:
         raise NotFoundError(
             f"找不到园区“{ref}”（按名称或编号）。",
             f"No park with name or id '{ref}'.",
-            field="park",
+            field="parks",
         )
     return park.id
 
@@ -198,14 +200,14 @@ def resolve_scopes(
         raise ValidationError(
             f"角色“{role_label(role)}”不能指定范围：{', '.join(extra)}。",
             f"Role '{role}' takes no {', '.join(extra)} scope.",
-            field=extra[0],
+            field=_SCOPE_FIELDS[extra[0]],
         )
     if needed and not given[needed]:
         zh = {"chain": "至少一条产业链", "park": "至少一个园区", "enterprise": "一家企业"}[needed]
         raise ValidationError(
             f"角色“{role_label(role)}”需要指定{zh}。",
             f"Role '{role}' needs a {needed} scope.",
-            field=needed,
+            field=_SCOPE_FIELDS[needed],
         )
     scopes = [("chain", _chain_id(session, c)) for c in chains]
     scopes += [("park", _park_id(session, p)) for p in parks]

@@ -60,15 +60,19 @@ def visible(principal: Principal | None) -> list[NavEntry]:
 
 
 def active_key(path: str, candidates: list[NavEntry]) -> str | None:
-    """The entry whose URL is the longest prefix of ``path`` ("/" only matches itself)."""
-    best: NavEntry | None = None
+    """The entry the page at ``path`` belongs to: its own URL (or a page under it) first, then
+    the entry of the same section (``/admin/audit`` belongs to ``/admin/users``'s entry when
+    nothing else claims it). "/" only matches itself."""
+    best: tuple[int, int, str] | None = None
     for entry in candidates:
         url = entry.url.rstrip("/") or "/"
         if url == "/":
-            hit = path == "/"
+            rank = 2 if path == "/" else 0
+        elif path == url or path.startswith(url + "/"):
+            rank = 2
         else:
             section = url.rsplit("/", 1)[0] if url.count("/") > 1 else url
-            hit = path == url or path.startswith(url + "/") or path.startswith(section + "/")
-        if hit and (best is None or len(entry.url) > len(best.url)):
-            best = entry
-    return best.key if best else None
+            rank = 1 if path.startswith(section + "/") else 0
+        if rank and (best is None or (rank, len(url)) > best[:2]):
+            best = (rank, len(url), entry.key)
+    return best[2] if best else None

@@ -25,9 +25,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi import params as fastapi_params
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 from starlette.datastructures import UploadFile
 
@@ -155,8 +156,14 @@ class _Spec:
     template: str | None = None
 
 
-def _spec(fn: Callable[..., Any], access: Access) -> _Spec:
-    """Rewrite ``fn``'s signature for FastAPI: resolved annotations, the context injected."""
+#: A database id in a path: an int the databases can hold (a larger one is a 422, not an
+#: overflow inside the driver). Integer path parameters of page/form/api functions get it.
+DbId = Annotated[int, Path(ge=-(2**63), le=2**63 - 1)]
+
+
+def _spec(fn: Callable[..., Any], access: Access, path: str = "") -> _Spec:
+    """Rewrite ``fn``'s signature for FastAPI: resolved annotations, the context injected,
+    integer path parameters bounded to 64 bits."""
     hints = get_type_hints(fn, include_extras=True)
     dep = Depends(context_dependency(access))
     parameters = []
@@ -166,6 +173,8 @@ def _spec(fn: Callable[..., Any], access: Access) -> _Spec:
         if annotation is PageContext:
             ctx_name = param.name
             param = param.replace(default=dep)
+        elif annotation is int and f"{{{param.name}}}" in path:
+            annotation = DbId
         parameters.append(param.replace(annotation=annotation, kind=inspect.Parameter.KEYWORD_ONLY))
     if ctx_name is None:
         raise TypeError(f"{fn.__qualname__} needs a parameter annotated PageContext")
@@ -186,7 +195,10 @@ def _default_args(spec: _Spec, request: Request) -> dict[str, Any]:
             base, *meta = get_args(annotation)
             deps = [m for m in meta if isinstance(m, fastapi_params.Depends)]
             if deps:
-                default, annotation = deps[0], base
+                default = deps[0]
+            elif isinstance(base, type) and issubclass(base, BaseModel):
+                default = Depends(base)  # a query-parameter model: its defaults
+            annotation = base
         if isinstance(default, fastapi_params.Depends):
             factory = default.dependency or annotation
             args[name] = factory()
@@ -222,7 +234,7 @@ def page(
     access = Access(domain, action, public)
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        spec = _spec(fn, access)
+        spec = _spec(fn, access, path)
         spec.template = template
         ctx_name = spec.ctx_name
 
@@ -289,7 +301,7 @@ def form(
     access = Access(domain, action, public)
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        spec = _spec(fn, access)
+        spec = _spec(fn, access, path)
         ctx_name = spec.ctx_name
         page_spec: _Spec | None = getattr(page, "__gaodi_page__", None) if page else None
         if page is not None and page_spec is None:
@@ -358,7 +370,7 @@ def api(
     method = method.upper()
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        spec = _spec(fn, access)
+        spec = _spec(fn, access, path)
         ctx_name = spec.ctx_name
 
         def endpoint(**kwargs: Any) -> Any:

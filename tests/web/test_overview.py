@@ -1,0 +1,126 @@
+"""The overview page and its JSON twin, checked against the hand-made city of seed.py.
+
+Hand counts (seed.py): 4 enterprises; 2023 revenues E1 5000, E2 2500, E3 800, E4 1999 万元, so
+above-scale (>= 2000) are E1 and E2; chain A holds E1 and E4, chain B holds E2 and E3; park A
+holds E1 and E3. Observations: one city value (2023-06) and one for chain B (2023-12).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gaodi import migrate
+from gaodi.config import Settings
+from gaodi.db import make_engine
+from gaodi.web.app import create_app
+from tests.web.conftest import Site
+from tests.web.helpers import login
+from tests.web.seed import PASSWORD
+
+
+def _overview(site: Site, role: str) -> dict:
+    client = site.client()
+    login(client, site.world.users[role], PASSWORD)
+    response = client.get("/api/v1/overview", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def _counts(data: dict) -> dict[str, int]:
+    return {c["key"]: c["count"] for c in data["counts"]}
+
+
+def test_admin_sees_everything(shared_site: Site) -> None:
+    data = _overview(shared_site, "admin")
+    counts = _counts(data)
+    assert counts["enterprises"] == 4
+    assert counts["above_scale"] == 2  # E1 5000 and E2 2500; E4 1999 is just below
+    assert counts["parks"] == 2 and counts["chains"] == 2 and counts["links"] == 3
+    assert counts["clusters"] == 1 and counts["plans"] == 1 and counts["targets"] == 1
+    assert counts["indicators"] == 1 and counts["observations"] == 2
+    assert counts["users"] == 7  # six roles and the target user
+    assert data["as_of"] == {
+        "latest_enterprise_year": 2023,
+        "latest_observation_period": "2023-12",
+        "dataset_built_at": "2024-01-02T03:04:05",
+        "dataset_size": "test",
+        "dataset_seed": 7,
+    }
+    assert data["is_demo"] is True
+    chart = dict(zip(data["chart"]["labels"], data["chart"]["values"], strict=True))
+    assert data["chart"]["by"] == "chain" and chart == {"测试链甲": 2, "测试链乙": 2}
+
+
+def test_chain_office_counts_its_chain_only(shared_site: Site) -> None:
+    data = _overview(shared_site, "chain_office")
+    counts = _counts(data)
+    assert counts["enterprises"] == 2  # E1, E4
+    assert counts["above_scale"] == 1  # E1 (E4 has 1999)
+    assert counts["chains"] == 1 and counts["links"] == 2
+    assert counts["observations"] == 1  # the city value; chain B's value is hidden
+    assert "users" not in counts  # not an administrator
+    assert data["as_of"]["latest_observation_period"] == "2023-06"
+    assert data["chart"]["labels"] == ["测试链甲"] and data["chart"]["values"] == [2]
+    assert data["access"]["scope"] == ["测试链甲"]
+
+
+def test_park_office_counts_its_park_only(shared_site: Site) -> None:
+    counts = _counts(_overview(shared_site, "park_office"))
+    assert counts["enterprises"] == 2 and counts["above_scale"] == 1  # E1, E3; E1 above scale
+    assert counts["parks"] == 1
+
+
+def test_enterprise_user_sees_only_itself(shared_site: Site) -> None:
+    data = _overview(shared_site, "enterprise")
+    assert _counts(data) == {"enterprises": 1, "above_scale": 1}
+    assert data["chart"]["labels"] == []  # may read no chain and no park
+
+
+def test_html_page_shows_the_same_numbers_and_the_chart_data(shared_site: Site) -> None:
+    client = shared_site.client()
+    login(client, "t-admin", PASSWORD)
+    html = client.get("/", headers={"Accept-Language": "zh-CN"}).text
+    assert 'data-testid="demo-banner"' in html and "示例数据" in html
+    assert 'data-key="above_scale"' in html and "规上工业企业" in html
+    assert '<script type="application/json" id="overview-chart-data">' in html
+    raw = html.split('id="overview-chart-data">', 1)[1].split("</script>", 1)[0]
+    chart = json.loads(raw)
+    assert dict(zip(chart["labels"], chart["values"], strict=True)) == {
+        "测试链甲": 2,
+        "测试链乙": 2,
+    }
+    assert "/static/vendor/echarts/echarts.min.js" in html
+
+
+def test_empty_database_still_draws(tmp_path: Path) -> None:
+    from tests.web.conftest import Site as _Site
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    migrate.upgrade(engine)
+    from gaodi.accounts import service as accounts
+    from gaodi.db import session_scope
+
+    with session_scope(engine) as s:
+        accounts.create_user(s, "only-admin", "admin", PASSWORD)
+    settings = Settings(data_dir=tmp_path, secret_key="k" * 32)
+    site = _Site(engine, None, create_app(engine, settings), settings)  # type: ignore[arg-type]
+    client = site.client()
+    login(client, "only-admin", PASSWORD)
+    data = client.get("/api/v1/overview").json()
+    assert data["is_demo"] is False and data["chart"]["values"] == []
+    assert data["as_of"]["latest_enterprise_year"] is None
+    html = client.get("/").text
+    assert "demo-banner" not in html
+    assert '"values": []' in html
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_overview_html_in_both_languages(shared_site: Site, lang: str) -> None:
+    client = shared_site.client()
+    login(client, "t-viewer", PASSWORD)
+    html = client.get("/", headers={"Accept-Language": lang}).text
+    title = "总览" if lang == "zh-CN" else "Overview"
+    assert f"<h1>{title}</h1>" in html
