@@ -282,34 +282,32 @@ def complexity(
             out / "industries.csv",
         ),
     }
-    rca, mcp = res.rca.reshape(-1), res.mcp.reshape(-1)
-    dens, cog = res.density.reshape(-1), res.cog.reshape(-1)
-    ind_idx = np.arange(p)
+    step = max(1, CHUNK_ROWS // max(p, 1))
+    # The second key column repeats the same pattern in every chunk: build it once.
+    tiled = ind.gather(np.tile(np.arange(p), step))
+    mcp8 = res.mcp.astype(np.int8)
 
     def cells(a: int, b: int) -> Any:
         return pl.DataFrame(
             {
                 "region": reg.gather(np.repeat(np.arange(a, b), p)),
-                "industry": ind.gather(np.tile(ind_idx, b - a)),
-                "rca": rca[a * p : b * p],
-                "mcp": mcp[a * p : b * p].astype(np.int8),
-                "density": dens[a * p : b * p],
-                "cog": cog[a * p : b * p],
+                "industry": tiled.slice(0, (b - a) * p),
+                "rca": res.rca[a:b].reshape(-1),
+                "mcp": mcp8[a:b].reshape(-1),
+                "density": res.density[a:b].reshape(-1),
+                "cog": res.cog[a:b].reshape(-1),
             }
         )
-
-    prox = res.proximity.reshape(-1)
 
     def proximity(a: int, b: int) -> Any:
         return pl.DataFrame(
             {
                 "industry_1": ind.gather(np.repeat(np.arange(a, b), p)),
-                "industry_2": ind.gather(np.tile(ind_idx, b - a)),
-                "proximity": prox[a * p : b * p],
+                "industry_2": tiled.slice(0, (b - a) * p),
+                "proximity": res.proximity[a:b].reshape(-1),
             }
         )
 
-    step = max(1, CHUNK_ROWS // max(p, 1))
     written["cells.csv"] = write_chunked(out / "cells.csv", c, cells, step)
     written["proximity.csv"] = write_chunked(out / "proximity.csv", p, proximity, step)
     notes = []
