@@ -169,9 +169,13 @@ def plan_out(session: Session, plan: Plan) -> PlanOut:
         select(Action).where(Action.plan_id == plan.id).order_by(Action.sort_order, Action.id)
     ).all()
     by_id = {a.id: a for a in actions}
-    targets = session.scalars(
-        select(Target).where(Target.plan_id == plan.id).order_by(Target.action_id, Target.id)
-    ).all()
+    targets = sorted(
+        session.scalars(select(Target).where(Target.plan_id == plan.id)).all(),
+        key=lambda t: (
+            by_id[t.action_id].sort_order if t.action_id in by_id else 10**9,
+            t.id,
+        ),
+    )
     ind_ids = {t.indicator_id for t in targets if t.indicator_id}
     indicators = {
         i.id: i for i in session.scalars(select(Indicator).where(Indicator.id.in_(ind_ids)))
@@ -335,12 +339,14 @@ def load_plan(
 # ---------------------------------------------------------------------------- reading plans
 def list_plans(session: Session, principal: Principal) -> list[PlanSummary]:
     plans = session.scalars(restrict(select(Plan), principal).order_by(Plan.id.desc())).all()
-    counts = dict(
-        session.execute(select(Target.plan_id, func.count()).group_by(Target.plan_id)).tuples()
-    )
-    actions = dict(
-        session.execute(select(Action.plan_id, func.count()).group_by(Action.plan_id)).tuples()
-    )
+    counts = {
+        pid: n
+        for pid, n in session.execute(select(Target.plan_id, func.count()).group_by(Target.plan_id))
+    }
+    actions = {
+        pid: n
+        for pid, n in session.execute(select(Action.plan_id, func.count()).group_by(Action.plan_id))
+    }
     return [
         PlanSummary(
             id=p.id,
