@@ -24,6 +24,7 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("gaodi.plans.cli", "plan"),
     ("gaodi.regions.cli", "regions"),
     ("gaodi.accounts.cli", "user"),
+    ("gaodi.projects.cli", "projects"),
     ("gaodi.web.cli:serve", "serve"),  # a plain function becomes a top-level command
 ]
 
