@@ -256,6 +256,17 @@ def _hashable(value: Any) -> str | None:
     return str(value)
 
 
+def _names_sheet(name: str, spec: SheetSpec) -> bool:
+    """Whether a sheet called ``name`` holds ``spec`` ("企业 enterprises", "企业", "links" …)."""
+    norm = normalise_header(name)
+    if norm in spec.names():
+        return True
+    if spec.key in re.findall(r"[a-z_][a-z0-9_]*", norm):
+        return True
+    chinese = re.sub(r"\([^)]*\)|[a-z0-9_./%-]+", "", norm)
+    return bool(chinese) and chinese == normalise_header(spec.zh)
+
+
 def select_sheets(raw: RawFile, entity: EntitySpec) -> list[tuple[SheetSpec, RawSheet]]:
     """Which sheet of the file holds which of the entity's sheets."""
     data = [s for s in raw.sheets if not s.is_empty]
@@ -264,9 +275,11 @@ def select_sheets(raw: RawFile, entity: EntitySpec) -> list[tuple[SheetSpec, Raw
         if data:
             found.append((entity.sheets[0], data[0]))
     else:
-        by_name = {normalise_header(s.name): s for s in data}
         for spec in entity.sheets:
-            sheet = next((by_name[n] for n in spec.names() if n in by_name), None)
+            taken = {id(sheet) for _, sheet in found}
+            sheet = next(
+                (s for s in data if id(s) not in taken and _names_sheet(s.name, spec)), None
+            )
             if sheet is not None:
                 found.append((spec, sheet))
         if not found and len(data) == 1:
@@ -274,6 +287,19 @@ def select_sheets(raw: RawFile, entity: EntitySpec) -> list[tuple[SheetSpec, Raw
             norm = {normalise_header(h) for h in data[0].headers}
             spec = max(entity.sheets, key=lambda s: len(norm & set(s.header_index())))
             found.append((spec, data[0]))
+        taken = {id(sheet) for _, sheet in found}
+        extra = [s.name for s in data if id(s) not in taken]
+        if found and extra:
+            names = "、".join(f"“{n}”" for n in extra)
+            expected = "、".join(f"“{s.sheet_name}”" for s in entity.sheets)
+            raise ValidationError(
+                f"工作表{names}不属于“{entity.zh}”（应为{expected}），不会被导入。"
+                "为免数据遗漏，请删除或隐藏该工作表，或按模板改名后重试。",
+                f"Sheet(s) {', '.join(extra)} are not part of '{entity.key}' (expected "
+                f"{', '.join(s.sheet_name for s in entity.sheets)}) and would not be imported. "
+                "So that no data is lost unnoticed, delete or hide them, or rename them as in the "
+                "template, and try again.",
+            )
     if not found:
         expected = "、".join(f"“{s.sheet_name}”" for s in entity.sheets)
         present = "、".join(f"“{s.name}”" for s in raw.sheets) or "（无）"

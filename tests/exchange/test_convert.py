@@ -45,8 +45,15 @@ def test_integers_refuse_fractions() -> None:
 def test_dates_in_every_usual_spelling() -> None:
     founded = ENTERPRISES.column("founded")
     expected = dt.date(2015, 6, 30)
-    for typed in ("2015-06-30", "2015/6/30", "2015年6月30日", "20150630", "2015.06.30",
-                  dt.datetime(2015, 6, 30, 0, 0), "2015-06-30 00:00:00"):
+    for typed in (
+        "2015-06-30",
+        "2015/6/30",
+        "2015年6月30日",
+        "20150630",
+        "2015.06.30",
+        dt.datetime(2015, 6, 30, 0, 0),
+        "2015-06-30 00:00:00",
+    ):
         assert _one(founded, typed) == (expected, []), typed
     # 42185 is the Excel serial of 2015-06-30 (days since 1899-12-30: 42185 = 116 years ...)
     assert dt.date(1899, 12, 30) + dt.timedelta(days=42185) == expected
@@ -66,7 +73,12 @@ def test_booleans() -> None:
 def test_choices_accept_code_chinese_and_english_labels() -> None:
     segment = LINKS.column("segment")
     assert [_one(segment, v)[0] for v in ("上游", "up", "Upstream", "中游", "down")] == [
-        "up", "up", "up", "mid", "down"]
+        "up",
+        "up",
+        "up",
+        "mid",
+        "down",
+    ]
     value, problems = _one(segment, "旁游")
     assert value is None and problems[0][1] == "“旁游”不是允许的值；可选：上游、中游、下游。"
     comparator = TARGETS.column("comparator")
@@ -76,9 +88,17 @@ def test_choices_accept_code_chinese_and_english_labels() -> None:
 def test_periods_and_what_excel_makes_of_them() -> None:
     period = OBSERVATIONS.column("period")
     cases = {
-        "2023": "2023", 2023.0: "2023", "2023-06": "2023-06", "2023-6": "2023-06",
-        "2023年6月": "2023-06", "2023/06": "2023-06", "2023-Q2": "2023-Q2", "2023q2": "2023-Q2",
-        "2023年第二季度": "2023-Q2", dt.datetime(2023, 6, 1): "2023-06", "2023年": "2023",
+        "2023": "2023",
+        2023.0: "2023",
+        "2023-06": "2023-06",
+        "2023-6": "2023-06",
+        "2023年6月": "2023-06",
+        "2023/06": "2023-06",
+        "2023-Q2": "2023-Q2",
+        "2023q2": "2023-Q2",
+        "2023年第二季度": "2023-Q2",
+        dt.datetime(2023, 6, 1): "2023-06",
+        "2023年": "2023",
     }
     for typed, expected in cases.items():
         assert _one(period, typed) == (expected, []), typed
@@ -90,11 +110,14 @@ def test_periods_and_what_excel_makes_of_them() -> None:
 def test_lists_split_on_chinese_and_ascii_separators() -> None:
     tags = ENTERPRISES.column("tags")
     assert _one(tags, "srdi、leader；high_tech, champion") == (
-        ["srdi", "leader", "high_tech", "champion"], [])
+        ["srdi", "leader", "high_tech", "champion"],
+        [],
+    )
     industries = LINKS.column("industry_codes")
     assert _one(industries, "3444、C3451") == (["3444", "3451"], [])
     assert _one(industries, "3444、9999")[1][0][2] == (
-        "Industry code(s) 9999 are not in GB/T 4754-2017.")
+        "Industry code(s) 9999 are not in GB/T 4754-2017."
+    )
 
 
 def test_industry_code_typed_as_number_gets_a_hint() -> None:
@@ -122,14 +145,17 @@ def test_uscc_check_character_is_named() -> None:
     assert value is None
     assert problems[0][2] == (
         f"USCC '{good[:17]}{wrong}' has a wrong check character: expected '{good[17]}', "
-        f"found '{wrong}'.")
+        f"found '{wrong}'."
+    )
     assert "应为18位" in _one(uscc, good[:17])[1][0][1]
     assert "I, O, Z, S and V" in _one(uscc, good[:16] + "I" + good[17])[1][0][2]
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet=USCC_CHARSET, min_size=17, max_size=17), min_size=1,
-                max_size=30), st.data())
+@given(
+    st.lists(st.text(alphabet=USCC_CHARSET, min_size=17, max_size=17), min_size=1, max_size=30),
+    st.data(),
+)
 def test_fast_uscc_path_agrees_with_the_scalar_rule(firsts: list[str], data: st.DataObject) -> None:
     """The numpy check equals GB 32100's scalar formula on valid and corrupted codes."""
     codes = []

@@ -78,7 +78,8 @@ def test_enterprise_years(db: Engine, tmp_path: Path) -> None:
     assert added["enterprise_year"] == 3
     with session_scope(db) as s:
         row = s.execute(
-            select(EnterpriseYear).join(Enterprise)
+            select(EnterpriseYear)
+            .join(Enterprise)
             .where(Enterprise.uscc == USCCS[0], EnterpriseYear.year == 2022)
         ).scalar_one()
         assert (row.revenue, row.output, row.tax, row.employees) == (12000.5, 11800.0, 350.25, 420)
@@ -90,7 +91,11 @@ def test_chains_and_links(db: Engine, tmp_path: Path) -> None:
     assert added["chain"] == 1 and added["link"] == 3
     with session_scope(db) as s:
         chain = s.scalars(select(Chain)).one()
-        assert (chain.code, chain.kind, chain.name_status) == ("demo_machinery", "advantage", "assumed")
+        assert (chain.code, chain.kind, chain.name_status) == (
+            "demo_machinery",
+            "advantage",
+            "assumed",
+        )
         links = {x.code: x for x in s.scalars(select(Link))}
         assert links["hydraulics"].parent_id == links["parts"].id
         assert links["parts"].parent_id is None and links["assembly"].parent_id is None
@@ -123,7 +128,10 @@ def test_indicators(db: Engine, tmp_path: Path) -> None:
     _import(db, tmp_path, "indicators")
     with session_scope(db) as s:
         ind = {i.code: i for i in s.scalars(select(Indicator))}
-        assert (ind["demo_output"].aggregation, ind["demo_output"].frequency) == ("cumulative", "monthly")
+        assert (ind["demo_output"].aggregation, ind["demo_output"].frequency) == (
+            "cumulative",
+            "monthly",
+        )
         assert (ind["demo_firms"].aggregation, ind["demo_firms"].frequency) == ("point", "yearly")
         assert ind["demo_firms"].unit == "家" and ind["demo_firms"].deadline_day == 5
 
@@ -136,7 +144,9 @@ def test_plans_and_actions(db: Engine, tmp_path: Path) -> None:
         assert (plan.period_start, plan.period_end, plan.status) == (2021, 2025, "adopted")
         actions = s.scalars(select(Action).order_by(Action.sort_order)).all()
         assert [(a.number, a.title, a.plan_id) for a in actions] == [
-            ("1", "示例智能制造行动", plan.id), ("2", "示例产业链提升行动", plan.id)]
+            ("1", "示例智能制造行动", plan.id),
+            ("2", "示例产业链提升行动", plan.id),
+        ]
 
 
 def test_targets(db: Engine, tmp_path: Path) -> None:
@@ -146,12 +156,23 @@ def test_targets(db: Engine, tmp_path: Path) -> None:
         park_id = s.scalars(select(Park.id).where(Park.name == "示例高新技术产业开发区")).one()
         actions = {a.number: a.id for a in s.scalars(select(Action))}
         t = s.scalars(select(Target).order_by(Target.id)).all()
-        assert [(x.scope, x.scope_id) for x in t] == [("city", 0), ("chain", chain_id),
-                                                      ("park", park_id)]
+        assert [(x.scope, x.scope_id) for x in t] == [
+            ("city", 0),
+            ("chain", chain_id),
+            ("park", park_id),
+        ]
         assert [x.action_id for x in t] == [actions["1"], actions["2"], None]
         # the indicator name comes from the indicator when the file leaves it out
-        assert t[0].indicator_name == "示例规模工业总产值" and t[2].indicator_name == "示例专精特新企业数"
-        assert (t[0].value, t[0].baseline, t[0].baseline_year, t[1].baseline) == (1000.0, 600.0, 2020, None)
+        assert (
+            t[0].indicator_name == "示例规模工业总产值"
+            and t[2].indicator_name == "示例专精特新企业数"
+        )
+        assert (t[0].value, t[0].baseline, t[0].baseline_year, t[1].baseline) == (
+            1000.0,
+            600.0,
+            2020,
+            None,
+        )
 
 
 def test_observations(db: Engine, tmp_path: Path) -> None:
@@ -159,8 +180,11 @@ def test_observations(db: Engine, tmp_path: Path) -> None:
     with session_scope(db) as s:
         obs = s.scalars(select(Observation).order_by(Observation.id)).all()
         assert [(o.period, o.value, o.kind, o.scope) for o in obs] == [
-            ("2023-06", 480.5, "cumulative", "city"), ("2023-Q2", 480.5, "cumulative", "city"),
-            ("2023-06", 150.0, "cumulative", "chain"), ("2023", 31.0, "current", "park")]
+            ("2023-06", 480.5, "cumulative", "city"),
+            ("2023-Q2", 480.5, "cumulative", "city"),
+            ("2023-06", 150.0, "cumulative", "chain"),
+            ("2023", 31.0, "current", "park"),
+        ]
         assert {(o.revision, o.status, o.submitted_by) for o in obs} == {(1, "submitted", "system")}
 
 
@@ -195,7 +219,10 @@ def test_upsert_updates_only_changed_rows_and_audits_them(db: Engine, tmp_path: 
         assert park.area_mu == 5000.0
         update = s.scalars(select(AuditEvent).where(AuditEvent.action == "update")).one()
         assert (update.entity, update.before, update.after) == (
-            "park", {"area_mu": 4500.5}, {"area_mu": 5000.0})
+            "park",
+            {"area_mu": 4500.5},
+            {"area_mu": 5000.0},
+        )
 
 
 def test_upsert_leaves_columns_missing_from_the_file(db: Engine, tmp_path: Path) -> None:
@@ -210,11 +237,11 @@ def test_upsert_leaves_columns_missing_from_the_file(db: Engine, tmp_path: Path)
 @pytest.mark.parametrize(
     "header",
     [
-        ["园区名称", "级别"],                          # Chinese only
-        ["name", "level"],                             # English keys only
-        ["*园区名称\nname", "*级别\nlevel"],           # what the template writes
-        ["园区名称 name", "级别（level）"],             # retyped by hand
-        ["  NAME ", "Level"],                          # case and spaces
+        ["园区名称", "级别"],  # Chinese only
+        ["name", "level"],  # English keys only
+        ["*园区名称\nname", "*级别\nlevel"],  # what the template writes
+        ["园区名称 name", "级别（level）"],  # retyped by hand
+        ["  NAME ", "Level"],  # case and spaces
     ],
 )
 def test_header_spellings(sqlite_db: Engine, tmp_path: Path, header: list[str]) -> None:

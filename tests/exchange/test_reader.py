@@ -12,8 +12,11 @@ from gaodi.exchange.reader import column_letter, read_file
 from tests.exchange.helpers import write_xlsx
 
 #: 䶮 (U+4DAE) is in GB18030 but not in GBK: it proves the GB18030 decoder is used.
-ROWS = [["企业名称", "所在园区", "备注"], ["示例䶮科技有限公司", "示例园区", "第一行"],
-        ["示例乙公司", "", "第二行"]]
+ROWS = [
+    ["企业名称", "所在园区", "备注"],
+    ["示例䶮科技有限公司", "示例园区", "第一行"],
+    ["示例乙公司", "", "第二行"],
+]
 
 
 def _csv_bytes(rows: list[list[str]], sep: str = ",") -> str:
@@ -111,13 +114,18 @@ def test_unsupported_extension(tmp_path: Path) -> None:
 
 def test_row_numbers_are_what_excel_shows(tmp_path: Path) -> None:
     """A title row, a blank row and an offset start column keep Excel's numbering."""
-    path = write_xlsx(tmp_path / "b.xlsx", {"s": [
-        [None, None, None],
-        [None, "企业名称", "备注"],        # header on Excel row 2, starting at column B
-        [None, "示例甲", "x"],             # row 3
-        [None, None, None],                # row 4 blank: skipped
-        [None, "示例乙", None, None, "多"],  # row 5, with a stray value in column E
-    ]})
+    path = write_xlsx(
+        tmp_path / "b.xlsx",
+        {
+            "s": [
+                [None, None, None],
+                [None, "企业名称", "备注"],  # header on Excel row 2, starting at column B
+                [None, "示例甲", "x"],  # row 3
+                [None, None, None],  # row 4 blank: skipped
+                [None, "示例乙", None, None, "多"],  # row 5, with a stray value in column E
+            ]
+        },
+    )
     sheet = read_file(path).sheets[0]
     assert sheet.header_row == 2
     assert sheet.headers == ["企业名称", "备注"]
@@ -145,4 +153,10 @@ def test_hidden_and_instruction_sheets_are_not_data(tmp_path: Path) -> None:
 
 def test_column_letters() -> None:
     assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == [
-        "A", "Z", "AA", "AB", "ZZ", "AAA"]
+        "A",
+        "Z",
+        "AA",
+        "AB",
+        "ZZ",
+        "AAA",
+    ]
