@@ -324,8 +324,9 @@ def test_error_report_lists_every_cell(city: Engine, tmp_path: Path) -> None:
 
 def test_a_refused_import_of_a_big_file_writes_nothing(city: Engine, tmp_path: Path) -> None:
     """500 good rows and one bad one at the end: still nothing written."""
-    from gaodi.core.codes import make_uscc
     import random
+
+    from gaodi.core.codes import make_uscc
 
     rng = random.Random(5)
     rows: list[list[Any]] = [["统一社会信用代码", "企业名称"]]
