@@ -260,8 +260,9 @@ def complexity(
     res = compute(matrix, regions, industries, threshold=threshold, drop_empty_rows=drop_empty)
     del matrix
     out = _out_dir(out)
-    reg = pl.Series(res.regions, dtype=pl.String)
-    ind = pl.Series(res.industries, dtype=pl.String)
+    # Enum columns: 4-byte codes that Polars writes several times faster than strings.
+    reg = pl.Series(res.regions, dtype=pl.Enum(res.regions))
+    ind = pl.Series(res.industries, dtype=pl.Enum(res.industries))
     c, p = len(res.regions), len(res.industries)
     written = {
         "regions.csv": write_csv(
