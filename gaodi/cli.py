@@ -26,6 +26,9 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("gaodi.accounts.cli", "user"),
     ("gaodi.projects.cli", "projects"),
     ("gaodi.web.cli:serve", "serve"),  # a plain function becomes a top-level command
+    ("gaodi.exchange.cli:template_cmd", "template"),
+    ("gaodi.exchange.cli:import_cmd", "import"),
+    ("gaodi.exchange.cli:export_cmd", "export"),
 ]
 
 

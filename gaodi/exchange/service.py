@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,7 @@ def import_file(
     dry_run: bool = False,
     mode: Mode = "insert",
     report_path: str | Path | None = None,
+    progress: Callable[[str, float], None] | None = None,
 ) -> ImportReport:
     """Validate every row of ``path``, then write them all in one transaction.
 
@@ -144,10 +146,13 @@ def import_file(
     keep history instead: a changed value becomes a new revision / a new current row.
     Raises :class:`ImportRejected` listing every bad cell (nothing is written); with
     ``report_path`` the cells (or, on success, the counts) are also written there.
+    ``progress(stage, fraction)`` is told how far the import is (for a progress bar).
     """
     p = Path(path)
     try:
-        report = _import(engine, entity(entity_key), p, principal, dry_run, mode)
+        report = _import(
+            engine, entity(entity_key), p, principal, dry_run, mode, progress or _silent
+        )
     except ImportRejected as exc:
         if report_path is not None:
             write_report(report_path, exc.errors)
@@ -161,8 +166,18 @@ def import_file(
     return report
 
 
+def _silent(_stage: str, _fraction: float) -> None:
+    return None
+
+
 def _import(
-    engine: Engine, spec: EntitySpec, path: Path, principal: Principal, dry_run: bool, mode: str
+    engine: Engine,
+    spec: EntitySpec,
+    path: Path,
+    principal: Principal,
+    dry_run: bool,
+    mode: str,
+    progress: Callable[[str, float], None],
 ) -> ImportReport:
     if mode not in ("insert", "upsert"):
         raise ValidationError(
@@ -170,7 +185,9 @@ def _import(
             f"Import mode '{mode}' must be insert or upsert.",
         )
     require(principal, spec.import_action, spec.domain)
+    progress("读取 reading", 0.0)
     raw = read_file(path)
+    progress("检查单元格 checking cells", 0.2)
     errors: list[CellError] = []
     tables: dict[str, Table] = {}
     order: dict[str, int] = {}
@@ -187,13 +204,16 @@ def _import(
     with session_scope(engine, actor=principal.username) as session:
         ctx = Context(session, principal, mode, errors, file_name=path.name)  # type: ignore[arg-type]
         handler = HANDLERS[spec.key](ctx, tables)
+        progress("核对数据库 checking against the database", 0.5)
         handler.check()
         if ctx.errors:
             raise ImportRejected(_sorted(ctx.errors, order, tables))
         report.sheets = handler.counts()
         if dry_run:
             session.rollback()
+            progress("完成 done", 1.0)
             return report
+        progress("写入 writing", 0.7)
         handler.write()
         audit.record(
             session,
@@ -202,6 +222,7 @@ def _import(
             after=report.to_dict(),
             note=f"{path.name} sha256={report.sha256}",
         )
+    progress("完成 done", 1.0)
     return report
 
 
