@@ -172,8 +172,7 @@ def specialise(
     start: int | None = typer.Option(None, "--start", help="First year (default: earliest)."),
     end: int | None = typer.Option(None, "--end", help="Last year (default: latest)."),
 ) -> None:
-    """区位商、偏离—份额、结构指数与复合增长率 Specialisation: LQ/RCA, shift-share, HHI,
-    Krugman, Hoover, CAGR.
+    """区位商、偏离—份额、结构指数 Specialisation: LQ/RCA, shift-share, HHI, Krugman, CAGR.
 
     Writes specialisation.csv, shift_share.csv, shift_share_dynamic.csv, concentration.csv,
     localisation.csv and cagr.csv into --out.
