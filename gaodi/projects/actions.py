@@ -1,0 +1,180 @@
+"""One entry point per workflow for "do step X to object N": the HTML forms and the JSON API
+both post an :class:`ActionIn` naming the step and its fields; :func:`perform` runs it.
+
+Every step is a service function of :mod:`.projects`, :mod:`.challenges` or :mod:`.appeals`;
+this module only maps names to them and checks that the fields a step needs are present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy.orm import Session
+
+from gaodi.core.errors import ValidationError
+from gaodi.core.permissions import Principal
+from gaodi.projects import appeals, challenges, projects
+from gaodi.projects.schemas import ApplicationIn
+
+
+class ActionIn(BaseModel):
+    """A workflow step and its fields (only those the step uses are read)."""
+
+    action: str = Field(description="The step, e.g. advance, assign, score, confirm.")
+    comment: str | None = None
+    # projects
+    stage: str | None = None
+    on: date | None = Field(None, description="Date of a stage or of a milestone's completion.")
+    period: str | None = None
+    amount: float | None = None
+    year: int | None = None
+    # challenges
+    application_id: int | None = None
+    applicant_name: str | None = None
+    applicant_uscc: str | None = None
+    enterprise_id: int | None = None
+    proposal: str | None = None
+    requested_budget: float | None = None
+    username: str | None = None
+    name: str | None = None
+    affiliation: str | None = None
+    has_conflict: bool | None = None
+    score: float | None = None
+    title: str | None = None
+    due_on: date | None = None
+    milestone_id: int | None = None
+    # appeals
+    department: str | None = None
+    satisfaction: int | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+def _need(data: ActionIn, *names: str) -> None:
+    missing = [n for n in names if getattr(data, n) is None]
+    if missing:
+        raise ValidationError(
+            f"缺少字段：{'、'.join(missing)}。",
+            f"Missing field(s): {', '.join(missing)}.",
+            field=missing[0],
+        )
+
+
+Step = Callable[[Session, Principal, int, ActionIn], Any]
+
+
+def _p_advance(s: Session, p: Principal, ident: int, d: ActionIn) -> Any:
+    _need(d, "stage", "on")
+    return projects.advance(s, p, ident, d.stage or "", d.on or date.min, d.comment)
+
+
+def _p_progress(s: Session, p: Principal, ident: int, d: ActionIn) -> Any:
+    _need(d, "period", "amount")
+    return projects.report_progress(s, p, ident, d.period or "", d.amount or 0.0, d.comment)
+
+
+def _p_plan(s: Session, p: Principal, ident: int, d: ActionIn) -> Any:
+    _need(d, "year", "amount")
+    return projects.set_year_plan(s, p, ident, d.year or 0, d.amount or 0.0)
+
+
+def _c_apply(s: Session, p: Principal, ident: int, d: ActionIn) -> Any:
+    _need(d, "applicant_name", "proposal")
+    data = ApplicationIn(
+        applicant_name=d.applicant_name or "",
+        applicant_uscc=d.applicant_uscc,
+        enterprise_id=d.enterprise_id,
+        proposal=d.proposal or "",
+        requested_budget=d.requested_budget,
+    )
+    return challenges.apply(s, p, ident, data)
+
+
+def _c_reviewer(s: Session, p: Principal, ident: int, d: ActionIn) -> Any:
+    _need(d, "username", "name")
+    return challenges.add_reviewer(s, p, ident, d.username or "", d.name or "", d.affiliation)
+
+
+def _c_declare(s: Session, p: Principal, ident: int, d: ActionIn) -> Any:
+    _need(d, "application_id", "has_conflict")
+    return challenges.declare(s, p, ident, d.application_id or 0, bool(d.has_conflict), d.comment)
+
+
+def _c_score(s: Session, p: Principal, ident: int, d: ActionIn) -> Any:
+    _need(d, "application_id", "score")
+    return challenges.score(s, p, ident, d.application_id or 0, d.score or 0.0, d.comment)
+
+
+def _c_milestone(s: Session, p: Principal, ident: int, d: ActionIn) -> Any:
+    _need(d, "title", "due_on")
+    return challenges.add_milestone(s, p, ident, d.title or "", d.due_on or date.min, d.comment)
+
+
+def _c_done(s: Session, p: Principal, ident: int, d: ActionIn) -> Any:
+    _need(d, "milestone_id", "on")
+    return challenges.complete_milestone(
+        s, p, ident, d.milestone_id or 0, d.on or date.min, d.comment
+    )
+
+
+PROJECT_STEPS: dict[str, Step] = {
+    "advance": _p_advance,
+    "report_progress": _p_progress,
+    "set_year_plan": _p_plan,
+}
+
+CHALLENGE_STEPS: dict[str, Step] = {
+    "apply": _c_apply,
+    "add_reviewer": _c_reviewer,
+    "close": lambda s, p, i, d: challenges.close(s, p, i, d.comment),
+    "declare": _c_declare,
+    "score": _c_score,
+    "award": lambda s, p, i, d: challenges.award(s, p, i, d.application_id, d.comment),
+    "add_milestone": _c_milestone,
+    "start": lambda s, p, i, d: challenges.start(s, p, i, d.comment),
+    "complete_milestone": _c_done,
+    "accept": lambda s, p, i, d: challenges.accept(s, p, i, d.comment),
+    "fail": lambda s, p, i, d: challenges.fail(s, p, i, d.comment or ""),
+    "cancel": lambda s, p, i, d: challenges.cancel(s, p, i, d.comment or ""),
+}
+
+
+def _a_reassign(s: Session, p: Principal, ident: int, d: ActionIn) -> Any:
+    _need(d, "department")
+    return appeals.reassign(s, p, ident, d.department or "", d.comment or "")
+
+
+def _a_confirm(s: Session, p: Principal, ident: int, d: ActionIn) -> Any:
+    _need(d, "satisfaction")
+    return appeals.confirm(s, p, ident, d.satisfaction or 0, d.comment)
+
+
+APPEAL_STEPS: dict[str, Step] = {
+    "assign": lambda s, p, i, d: appeals.assign(s, p, i, d.department, d.comment),
+    "reassign": _a_reassign,
+    "start": lambda s, p, i, d: appeals.start(s, p, i, d.comment),
+    "resolve": lambda s, p, i, d: appeals.resolve(s, p, i, d.comment or ""),
+    "confirm": _a_confirm,
+    "reopen": lambda s, p, i, d: appeals.reopen(s, p, i, d.comment or ""),
+}
+
+STEPS = {"project": PROJECT_STEPS, "challenge": CHALLENGE_STEPS, "appeal": APPEAL_STEPS}
+
+
+def perform(session: Session, principal: Principal, kind: str, ident: int, data: ActionIn) -> Any:
+    """Run step ``data.action`` of workflow ``kind`` on object ``ident``."""
+    steps = STEPS[kind]
+    step = steps.get(data.action)
+    if step is None:
+        raise ValidationError(
+            f"未知操作“{data.action}”，可选：{'、'.join(steps)}。",
+            f"Unknown step '{data.action}'; choose one of: {', '.join(steps)}.",
+            field="action",
+        )
+    return step(session, principal, ident, data)
