@@ -259,6 +259,7 @@ def _rows(
             stale=r.get("stale"),
             completion=_finite(r.get("completion")),
             time_progress=_finite(r.get("time_progress")),
+            expected_completion=_finite(r.get("expected_completion")),
             expected_value=_finite(r.get("expected_value")),
             gap=_finite(r.get("gap")),
             ratio=_finite(r.get("ratio")),

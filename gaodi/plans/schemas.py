@@ -161,6 +161,9 @@ class BoardRow(BaseModel):
     stale: bool | None
     completion: float | None
     time_progress: float | None
+    expected_completion: float | None = Field(
+        None, description="What the completion should be by now (序时进度 on the bar)."
+    )
     expected_value: float | None
     gap: float | None
     ratio: float | None

@@ -1,0 +1,491 @@
+"""行动计划 pages, each with its JSON twin under /api/v1 (one context function serves both):
+the board, a target, the plans list and the draft-review page, data entry, the submission
+tasks, one submission, and the completeness matrix. Forms post to handlers that call the
+service and redirect (Post/Redirect/Get); a refused value re-renders its page with the reasons.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import select
+
+from gaodi.core.errors import GaodiError, ValidationError
+from gaodi.plans import intake, service, submission
+from gaodi.plans.models import Indicator
+from gaodi.plans.schemas import (
+    Board,
+    BoardFilter,
+    Completeness,
+    Flag,
+    IndicatorUpdate,
+    ObservationIn,
+    ObservationOut,
+    PlanOut,
+    PlanSummary,
+    SubmissionDetail,
+    TargetDetail,
+    TargetUpdate,
+    Tasks,
+)
+from gaodi.web.context import FormInvalid, PageContext
+from gaodi.web.i18n import N_
+from gaodi.web.nav import register_nav
+from gaodi.web.pages import Access, form, page, route_extra
+
+router = APIRouter()
+register_nav("plans", N_("Plans"), "/plans", domain="plan", order=20)
+
+STATIC = Path(__file__).resolve().parent / "static"
+KEY_EXAMPLE = {"path": {"key": "1:city:0:2023-06"}}
+
+
+def _plans_js() -> FileResponse:
+    return FileResponse(STATIC / "plans.js", media_type="text/javascript")
+
+
+router.add_api_route(
+    "/plans/static/plans.js",
+    _plans_js,
+    methods=["GET"],
+    include_in_schema=False,
+    openapi_extra=route_extra(Access(public=True)),
+)
+
+
+def _blank(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+# ---------------------------------------------------------------------------- board
+@page(router, "/plans", api="/plans/board", template="plans/board.html", domain="plan")
+def board_page(
+    ctx: PageContext,
+    as_of: Annotated[str | None, Query(pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")] = None,
+    status: Literal["green", "yellow", "red", "no_data", "invalid", ""] | None = None,
+    owner: str | None = None,
+    action: str | None = None,
+    overdue_only: bool = False,
+    plan_id: int | None = None,
+) -> Board:
+    """The board: every target of the plan against 序时进度, with traffic lights, forecasts and
+    overdue submissions; filter by status, owner department and action."""
+    assert ctx.principal is not None
+    filters = BoardFilter(
+        status=status or None,
+        owner=owner or None,
+        action=action or None,
+        overdue_only=overdue_only,
+    )
+    return service.board(ctx.session, ctx.principal, as_of or None, filters, plan_id=plan_id)
+
+
+@page(
+    router,
+    "/plans/targets/{target_id}",
+    api="/plans/targets/{target_id}",
+    template="plans/target.html",
+    domain="plan",
+)
+def target_page(
+    ctx: PageContext,
+    target_id: int,
+    as_of: Annotated[str | None, Query(pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")] = None,
+) -> TargetDetail:
+    """One target: actual vs 序时进度 by month, the forecast fan, revisions, provenance."""
+    assert ctx.principal is not None
+    return service.target_detail(ctx.session, ctx.principal, target_id, as_of or None)
+
+
+# ---------------------------------------------------------------------------- plans and review
+class PlansPage(BaseModel):
+    plans: list[PlanSummary]
+
+
+@page(router, "/plans/list", api="/plans/list", template="plans/list.html", domain="plan")
+def plans_page(ctx: PageContext) -> PlansPage:
+    """Every plan (drafts and adopted), and the form to load a new one."""
+    assert ctx.principal is not None
+    return PlansPage(plans=service.list_plans(ctx.session, ctx.principal))
+
+
+@form(router, "/plans/load", domain="plan", action="edit", page=plans_page)
+def load_form(ctx: PageContext) -> Response:
+    """Load a plan text (.txt) or extraction (.json) as a draft."""
+    assert ctx.principal is not None
+    upload = ctx.files.get("file")
+    text = str(ctx.form.get("text") or "")
+    name = str(ctx.form.get("name") or "").strip() or None
+    if upload is not None and upload.filename:
+        import tempfile
+
+        suffix = Path(upload.filename).suffix.lower() or ".txt"
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"plan{suffix}"
+            path.write_bytes(upload.file.read())
+            try:
+                extraction, source = service.read_source(path)
+            except GaodiError as exc:
+                raise FormInvalid({"file": exc.message(ctx.lang)}) from None
+        name = name or upload.filename
+    elif text.strip():
+        from gaodi.text.extract import extract_plan
+
+        extraction, source = extract_plan(text), text
+    else:
+        raise FormInvalid({"file": "请上传计划文件或粘贴原文。 Upload a file or paste the text."})
+    plan = service.load_plan(
+        ctx.session, ctx.principal, extraction, source_name=name, source_text=source
+    )
+    ctx.flash(f"已创建草稿 #{plan.id}，请审核后印发。 Draft #{plan.id} created: review it.")
+    return ctx.redirect(f"/plans/drafts/{plan.id}")
+
+
+@page(
+    router,
+    "/plans/drafts/{plan_id}",
+    api="/plans/drafts/{plan_id}",
+    template="plans/review.html",
+    domain="plan",
+)
+def review_page(ctx: PageContext, plan_id: int) -> PlanOut:
+    """A plan's actions, targets and proposed indicators, for review before adoption."""
+    assert ctx.principal is not None
+    return service.get_plan(ctx.session, ctx.principal, plan_id)
+
+
+class TargetForm(BaseModel):
+    indicator_name: str = Field(min_length=1)
+    value: float
+    value_max: float | None = None
+    unit: str = Field(min_length=1)
+    year: int = Field(ge=1949, le=2100)
+    comparator: Literal[">=", "<=", "="]
+    baseline: float | None = None
+    baseline_year: int | None = Field(None, ge=1949, le=2100)
+    action_number: str | None = None
+    note: str | None = None
+    code: str | None = Field(None, pattern=r"^[a-z_][a-z0-9_]{0,63}$")
+    aggregation: Literal["cumulative", "point", "average"] | None = None
+    kind: Literal["level", "growth", "count"] | None = None
+    direction: Literal["higher", "lower"] | None = None
+    owner: str | None = None
+    frequency: Literal["monthly", "quarterly", "yearly"] | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty(cls, value: object) -> object:
+        return _blank(value)
+
+
+def _check_plan(ctx: PageContext, plan_id: int, target_id: int) -> None:
+    from gaodi.core.errors import NotFoundError
+
+    assert ctx.principal is not None
+    if service._target(ctx.session, ctx.principal, target_id, "read").plan_id != plan_id:
+        raise NotFoundError(
+            f"计划 {plan_id} 中没有目标 {target_id}。", f"Plan {plan_id} has no target {target_id}."
+        )
+
+
+@form(
+    router,
+    "/plans/drafts/{plan_id}/targets/{target_id}/edit",
+    domain="plan",
+    action="edit",
+    page=review_page,
+)
+def edit_target_form(ctx: PageContext, plan_id: int, target_id: int) -> Response:
+    """Save a reviewed target and its indicator's attributes."""
+    assert ctx.principal is not None
+    _check_plan(ctx, plan_id, target_id)
+    data = ctx.parse_form(TargetForm)
+    target = service.update_target(
+        ctx.session,
+        ctx.principal,
+        target_id,
+        TargetUpdate(
+            indicator_name=data.indicator_name,
+            value=data.value,
+            value_max=data.value_max,
+            unit=data.unit,
+            year=data.year,
+            comparator=data.comparator,
+            baseline=data.baseline,
+            baseline_year=data.baseline_year,
+            action_number=data.action_number or "",
+            note=data.note,
+        ),
+    )
+    if target.indicator is not None:
+        changes = {
+            k: getattr(data, k)
+            for k in ("code", "aggregation", "kind", "direction", "owner", "frequency")
+            if getattr(data, k) is not None
+        }
+        if changes:
+            service.update_indicator(
+                ctx.session, ctx.principal, target.indicator.id, IndicatorUpdate(**changes)
+            )
+    ctx.flash(f"已保存目标 #{target_id}。 Target #{target_id} saved.")
+    return ctx.redirect(f"/plans/drafts/{plan_id}#target-{target_id}")
+
+
+@form(
+    router,
+    "/plans/drafts/{plan_id}/targets/{target_id}/delete",
+    domain="plan",
+    action="edit",
+    page=review_page,
+)
+def delete_target_form(ctx: PageContext, plan_id: int, target_id: int) -> Response:
+    """Delete a draft target."""
+    assert ctx.principal is not None
+    _check_plan(ctx, plan_id, target_id)
+    service.delete_target(ctx.session, ctx.principal, target_id)
+    ctx.flash(f"已删除目标 #{target_id}。 Target #{target_id} deleted.")
+    return ctx.redirect(f"/plans/drafts/{plan_id}")
+
+
+class MergeForm(BaseModel):
+    keep: int
+    merge: list[int] = Field(min_length=1)
+
+
+@form(router, "/plans/drafts/{plan_id}/merge", domain="plan", action="edit", page=review_page)
+def merge_form(ctx: PageContext, plan_id: int) -> Response:
+    """Merge the selected targets into one."""
+    assert ctx.principal is not None
+    data = ctx.parse_form(MergeForm, lists=("merge",))
+    others = [t for t in data.merge if t != data.keep]
+    if not others:
+        raise FormInvalid({"merge": "请至少选择两个目标。 Select at least two targets."})
+    service.merge_targets(ctx.session, ctx.principal, data.keep, others)
+    ctx.flash(f"已合并 {len(others)} 个目标。 Merged {len(others)} target(s).")
+    return ctx.redirect(f"/plans/drafts/{plan_id}")
+
+
+@form(router, "/plans/drafts/{plan_id}/adopt", domain="plan", action="approve", page=review_page)
+def adopt_form(ctx: PageContext, plan_id: int) -> Response:
+    """Adopt (印发) the reviewed draft."""
+    assert ctx.principal is not None
+    try:
+        service.adopt_plan(ctx.session, ctx.principal, plan_id)
+    except ValidationError as exc:
+        raise FormInvalid({"adopt": exc.message(ctx.lang)}) from None
+    ctx.flash("计划已印发，看板将跟踪其目标。 The plan is adopted: the board follows it.")
+    return ctx.redirect(f"/plans?plan_id={plan_id}")
+
+
+# ---------------------------------------------------------------------------- data entry
+class IndicatorOption(BaseModel):
+    code: str
+    name: str
+    unit: str
+    kind: str
+    natural_kind: str
+    frequency: str
+    owner: str | None
+
+
+class EntryPage(BaseModel):
+    indicators: list[IndicatorOption]
+    scopes: list[str]
+    recent: list[ObservationOut]
+    flags: list[Flag] = Field(default_factory=list)
+
+
+@page(
+    router,
+    "/plans/entry",
+    api="/plans/entry",
+    template="plans/entry.html",
+    domain="plan",
+    action="submit",
+)
+def entry_page(ctx: PageContext, indicator: str | None = None) -> EntryPage:
+    """The data-entry form: indicators the plan follows, and the latest values entered."""
+    from gaodi.core.permissions import restrict
+    from gaodi.plans.board import obs_out
+    from gaodi.plans.inference import natural_kind
+    from gaodi.plans.models import Observation
+
+    assert ctx.principal is not None
+    indicators = ctx.session.scalars(
+        restrict(select(Indicator), ctx.principal).order_by(Indicator.code)
+    ).all()
+    p = ctx.principal
+    scopes = (
+        ["city"]
+        if not p.is_scoped
+        else (
+            ["chain"] if p.role == "chain_office" else ["park"] if p.role == "park_office" else []
+        )
+    )
+    codes = {i.id: i.code for i in indicators}
+    recent = ctx.session.scalars(
+        restrict(select(Observation), ctx.principal)
+        .order_by(Observation.submitted_at.desc(), Observation.id.desc())
+        .limit(15)
+    ).all()
+    flags = [Flag(**f) for f in ctx.form.get("_flags", [])] if ctx.form_errors else []
+    return EntryPage(
+        indicators=[
+            IndicatorOption(
+                code=i.code,
+                name=i.name,
+                unit=i.unit,
+                kind=i.kind,
+                natural_kind=natural_kind(i.aggregation, i.kind),
+                frequency=i.frequency,
+                owner=i.owner,
+            )
+            for i in indicators
+        ],
+        scopes=scopes,
+        recent=[obs_out(o, codes.get(o.indicator_id, "?")) for o in recent],
+        flags=flags,
+    )
+
+
+class EntryForm(BaseModel):
+    indicator: str = Field(min_length=1)
+    period: str = Field(pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")
+    value: float
+    kind: Literal["cumulative", "current", "yoy"] | None = None
+    scope: Literal["city", "chain", "park"] = "city"
+    scope_id: int = 0
+    comment: str | None = None
+    source: str | None = None
+    confirm: bool = False
+    reason: str | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty(cls, value: object) -> object:
+        return _blank(value)
+
+
+@form(router, "/plans/entry", domain="plan", action="submit", page=entry_page)
+def entry_form(ctx: PageContext) -> Response:
+    """Submit a value; a flagged value comes back with its reasons until confirmed."""
+    assert ctx.principal is not None
+    data = ctx.parse_form(EntryForm)
+    try:
+        result = service.add_observation(
+            ctx.session,
+            ctx.principal,
+            ObservationIn(
+                indicator=data.indicator,
+                period=data.period,
+                value=data.value,
+                kind=data.kind,
+                scope=data.scope,
+                scope_id=data.scope_id,
+                comment=data.comment,
+                source=data.source,
+            ),
+            confirm=data.confirm,
+            reason=data.reason,
+        )
+    except intake.PlausibilityFlagged as exc:
+        ctx.form["_flags"] = exc.context.get("flags", [])
+        raise FormInvalid({"value": exc.message(ctx.lang)}) from None
+    o = result.observation
+    ctx.flash(
+        f"已报送 {o.indicator_code} {o.period} = {o.value:g}（第 {o.revision} 版）。 "
+        f"Submitted (revision {o.revision})."
+    )
+    return ctx.redirect("/plans/entry")
+
+
+# ---------------------------------------------------------------------------- submissions
+@page(
+    router,
+    "/plans/submissions",
+    api="/plans/submissions",
+    template="plans/tasks.html",
+    domain="plan",
+)
+def tasks_page(ctx: PageContext, owner: str | None = None) -> Tasks:
+    """My tasks: what each owner still has to report (overdue first); submissions to review."""
+    assert ctx.principal is not None
+    return submission.tasks(ctx.session, ctx.principal, owner or None)
+
+
+@page(
+    router,
+    "/plans/submissions/{key}",
+    api="/plans/submissions/{key}",
+    template="plans/submission.html",
+    domain="plan",
+    example=KEY_EXAMPLE,
+)
+def submission_page(ctx: PageContext, key: str) -> SubmissionDetail:
+    """One submission: status, deadline, history of transitions and revisions, checks."""
+    assert ctx.principal is not None
+    return submission.detail(ctx.session, ctx.principal, key)
+
+
+def _transition(ctx: PageContext, key: str, name: str) -> Response:
+    assert ctx.principal is not None
+    comment = str(ctx.form.get("comment") or "").strip() or None
+    row = submission.transition(ctx.session, ctx.principal, key, name, comment)
+    ctx.flash(f"{submission.TRANSITIONS[name].zh}：{row.indicator_name} {row.period}。")
+    return ctx.redirect(f"/plans/submissions/{key}")
+
+
+@form(
+    router,
+    "/plans/submissions/{key}/approve",
+    domain="plan",
+    action="approve",
+    page=submission_page,
+    example=KEY_EXAMPLE,
+)
+def approve_form(ctx: PageContext, key: str) -> Response:
+    """Approve (and lock) a submission."""
+    return _transition(ctx, key, "approve")
+
+
+@form(
+    router,
+    "/plans/submissions/{key}/return",
+    domain="plan",
+    action="approve",
+    page=submission_page,
+    example=KEY_EXAMPLE,
+)
+def return_form(ctx: PageContext, key: str) -> Response:
+    """Return a submission with a comment."""
+    return _transition(ctx, key, "return")
+
+
+@form(
+    router,
+    "/plans/submissions/{key}/unlock",
+    domain="admin",
+    action="admin",
+    page=submission_page,
+    example=KEY_EXAMPLE,
+)
+def unlock_form(ctx: PageContext, key: str) -> Response:
+    """(Administrators) unlock an approved submission, with a reason."""
+    return _transition(ctx, key, "unlock")
+
+
+@page(
+    router,
+    "/plans/completeness",
+    api="/plans/completeness",
+    template="plans/completeness.html",
+    domain="plan",
+)
+def completeness_page(ctx: PageContext, year: int | None = None) -> Completeness:
+    """Who has submitted what: owners x periods."""
+    assert ctx.principal is not None
+    return submission.completeness(ctx.session, ctx.principal, year)

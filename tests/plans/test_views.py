@@ -1,0 +1,152 @@
+"""The plans pages and their JSON twins, through the app (TestClient) on the demo city."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from argon2.profiles import CHEAPEST
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from gaodi.accounts import service as accounts
+from gaodi.config import Settings
+from gaodi.db import session_scope
+from gaodi.parks.models import Park
+from gaodi.web.app import create_app
+from tests.web.helpers import csrf_of, login, post_form
+
+PASSWORD = "test-password-1"
+
+
+@pytest.fixture
+def web(demo_db: Engine, tmp_path: Path) -> Iterator[tuple[Engine, dict[str, TestClient]]]:
+    accounts.set_hash_parameters(CHEAPEST)
+    with session_scope(demo_db, actor="test") as s:
+        park = s.scalars(select(Park).order_by(Park.id)).first()
+        assert park is not None
+        accounts.create_user(s, "boss", "admin", PASSWORD)
+        accounts.create_user(s, "ana", "analyst", PASSWORD)
+        accounts.create_user(s, "checker", "analyst", PASSWORD)
+        accounts.create_user(s, "parkoffice", "park_office", PASSWORD, parks=[park.name])
+    settings = Settings(data_dir=tmp_path, secret_key="test-secret-key-0123456789")  # type: ignore[call-arg]
+    app = create_app(demo_db, settings)
+    clients: dict[str, TestClient] = {}
+    for name in ("boss", "ana", "checker", "parkoffice"):
+        client = TestClient(app, base_url="http://testserver")
+        client.headers["X-CSRF-Token"] = login(client, name, PASSWORD)
+        clients[name] = client
+    yield demo_db, clients
+    for c in clients.values():
+        c.close()
+    accounts.set_hash_parameters(None)
+
+
+def test_board_page_and_twin(web) -> None:  # type: ignore[no-untyped-def]
+    _, c = web
+    html = c["ana"].get("/plans?as_of=2023-06").text
+    assert 'data-testid="board-table"' in html and "2023-06" in html
+    assert html.count('class="light light-green"') >= 1 and 'data-status="red"' in html
+    data = c["ana"].get("/api/v1/plans/board?as_of=2023-06").json()
+    assert data["as_of"] == "2023-06" and data["counts"]["green"] >= 1
+    red = c["ana"].get("/api/v1/plans/board?as_of=2023-06&status=red").json()
+    assert {r["status"] for a in red["actions"] for r in a["rows"]} == {"red"}
+    assert c["ana"].get("/plans?as_of=2023-13").status_code == 422
+
+
+def test_target_page(web) -> None:  # type: ignore[no-untyped-def]
+    _, c = web
+    board = c["ana"].get("/api/v1/plans/board?as_of=2023-06").json()
+    target_id = board["actions"][0]["rows"][0]["target_id"]
+    html = c["ana"].get(f"/plans/targets/{target_id}?as_of=2023-06").text
+    assert 'data-plan-chart="target"' in html and 'data-testid="revisions"' in html
+    data = c["ana"].get(f"/api/v1/plans/targets/{target_id}?as_of=2023-06").json()
+    assert data["provenance"]["rules_version"] == "1.0" and len(data["series"]) >= 12
+    assert c["ana"].get("/plans/static/plans.js").status_code == 200
+
+
+def test_load_review_adopt_in_the_browser_forms(web) -> None:  # type: ignore[no-untyped-def]
+    _, c = web
+    client = c["ana"]
+    csrf = csrf_of(client.get("/plans/list").text)
+    text = "某市行动计划(2024—2026年)\n1 实施园区提效行动\n到2026年,打造5个千亿级园区。\n"
+    r = post_form(client, "/plans/load", {"text": text, "name": "测试"}, csrf)
+    assert r.status_code == 303
+    url = r.headers["location"]
+    plan_id = int(url.rsplit("/", 1)[1])
+    plan = client.get(f"/api/v1/plans/drafts/{plan_id}").json()
+    target = plan["targets"][0]
+    form = {
+        "indicator_name": target["indicator_name"],
+        "value": "5",
+        "unit": "个",
+        "year": "2026",
+        "comparator": ">=",
+        "baseline": "2",
+        "baseline_year": "2023",
+        "owner": "市工信局园区处",
+    }
+    r = post_form(client, f"/plans/drafts/{plan_id}/targets/{target['id']}/edit", form, csrf)
+    assert r.status_code == 303
+    bad = post_form(
+        client,
+        f"/plans/drafts/{plan_id}/targets/{target['id']}/edit",
+        {**form, "year": "abc"},
+        csrf,
+    )
+    assert bad.status_code == 422 and "form-summary" in bad.text
+    plan = client.get(f"/api/v1/plans/drafts/{plan_id}").json()
+    assert plan["targets"][0]["baseline"] == 2
+    assert plan["targets"][0]["indicator"]["owner"] == "市工信局园区处"
+    r = post_form(client, f"/plans/drafts/{plan_id}/adopt", {}, csrf)
+    assert r.status_code == 303
+    assert client.get(f"/api/v1/plans/drafts/{plan_id}").json()["status"] == "adopted"
+
+
+def test_entry_flags_then_confirm_then_review(web) -> None:  # type: ignore[no-untyped-def]
+    _, c = web
+    ana, checker = c["ana"], c["checker"]
+    csrf = csrf_of(ana.get("/plans/entry").text)
+    form = {"indicator": "industrial_investment", "period": "2023-12", "value": "10"}
+    # 2023-12 is submitted (not approved) in the demo: a new revision is allowed, but a
+    # running total of 10 falls far below November's
+    r = post_form(ana, "/plans/entry", form, csrf)
+    assert r.status_code == 422 and 'data-check="cumulative_decrease"' in r.text
+    assert 'data-testid="confirm-box"' in r.text
+    r = post_form(ana, "/plans/entry", {**form, "confirm": "true", "reason": "测试确认"}, csrf)
+    assert r.status_code == 303
+    tasks = checker.get("/api/v1/plans/submissions").json()
+    row = next(
+        x
+        for x in tasks["to_review"]
+        if x["indicator_code"] == "industrial_investment" and x["period"] == "2023-12"
+    )
+    assert row["value"] == 10
+    csrf2 = csrf_of(checker.get(f"/plans/submissions/{row['key']}").text)
+    r = post_form(checker, f"/plans/submissions/{row['key']}/return", {"comment": "请核实"}, csrf2)
+    assert r.status_code == 303
+    detail = checker.get(f"/api/v1/plans/submissions/{row['key']}").json()
+    assert detail["row"]["status"] == "returned"
+    assert [e["action"] for e in detail["events"]][-2:] == ["submit", "return"]
+    html = checker.get("/plans/completeness?year=2023").text
+    assert 'data-testid="completeness"' in html
+
+
+def test_park_office_sees_only_its_park(web) -> None:  # type: ignore[no-untyped-def]
+    _, c = web
+    park = c["parkoffice"]
+    assert park.get("/plans").status_code == 200  # city figures are readable
+    tasks = park.get("/api/v1/plans/submissions").json()
+    assert all(r["scope"] == "park" for g in tasks["owners"] for r in g["rows"])
+    assert tasks["to_review"] == []
+    csrf = csrf_of(park.get("/plans/entry").text)
+    r = post_form(
+        park,
+        "/plans/entry",
+        {"indicator": "industrial_investment", "period": "2023-11", "value": "1"},
+        csrf,
+    )
+    assert r.status_code == 403  # the city's figure is not the park's to report
+    assert park.get("/plans/submissions/1:city:0:2023-06").status_code == 404
