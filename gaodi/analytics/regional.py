@@ -1,8 +1,9 @@
 """Regional specialisation: location quotient, RCA, shift-share, HHI, Krugman, Hoover, CAGR.
 
-Dense functions take ``x`` with regions in rows and industries in columns (``x[r, i]``, any
-non-negative measure: output, value added, employment, exports). Table functions take a long
-Polars table ``region, industry, year, value`` (missing pairs are 0) and return Polars tables.
+Dense functions here take ``x`` with regions in rows and industries in columns (``x[r, i]``,
+any non-negative measure: output, value added, employment, exports). The table functions
+(:mod:`gaodi.analytics.regional_tables`, also reachable from this module) take a long Polars
+table ``region, industry, year, value`` (missing pairs are 0) and return Polars tables.
 The input contract is in ``docs/methods/regional.md``.
 
 The reference economy ("nation") is the sum of the table's regions unless a separate
@@ -16,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import polars as pl
 from numpy.typing import NDArray
 
 from gaodi.core.errors import DataError
@@ -25,18 +25,12 @@ __all__ = [
     "ShiftShare",
     "balassa_rca",
     "cagr",
-    "cagr_table",
-    "concentration_table",
     "dynamic_shift_share",
     "hhi",
     "hoover_localisation",
     "krugman_index",
-    "localisation_table",
     "location_quotient",
-    "panel",
     "shift_share",
-    "shift_share_table",
-    "specialisation_table",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -380,384 +374,22 @@ def dynamic_shift_share(xs: Any, references: Any = None) -> list[ShiftShare]:
     return [shift_share(mats[t - 1], mats[t], refs[t - 1], refs[t]) for t in range(1, len(mats))]
 
 
-# --------------------------------------------------------------------------- tables
-def panel(
-    data: pl.DataFrame,
-    *,
-    region: str = "region",
-    industry: str = "industry",
-    year: str = "year",
-    value: str = "value",
-) -> tuple[FloatArray, list[str], list[str], list[int]]:
-    """Long table to a dense ``years x regions x industries`` array (missing pairs are 0).
-
-    Examples
-    --------
-    >>> df = pl.DataFrame({"region": ["a", "b", "a"], "industry": ["x", "x", "y"],
-    ...                    "year": [2020, 2020, 2021], "value": [1.0, 2.0, 3.0]})
-    >>> arr, r, i, y = panel(df)
-    >>> arr.tolist(), r, i, y
-    ([[[1.0, 0.0], [2.0, 0.0]], [[0.0, 3.0], [0.0, 0.0]]], ['a', 'b'], ['x', 'y'], [2020, 2021])
-    """
-    missing = [c for c in (region, industry, year, value) if c not in data.columns]
-    if missing:
-        raise DataError(
-            f"缺少列：{', '.join(missing)}。",
-            f"Missing column(s): {', '.join(missing)}.",
-            columns=missing,
-        )
-    if data.height == 0:
-        raise DataError("输入表为空。", "The input table is empty.")
-    try:
-        frame = data.select(
-            pl.col(region).cast(pl.String),
-            pl.col(industry).cast(pl.String),
-            pl.col(year).cast(pl.Int64),
-            pl.col(value).cast(pl.Float64),
-        )
-    except pl.exceptions.PolarsError as exc:
-        raise DataError(
-            f"列 {year} 必须是整数年份，列 {value} 必须是数值。",
-            f"Column {year} must hold integer years and {value} numbers.",
-        ) from exc
-    for col in (region, industry, year, value):
-        if frame[col].null_count():
-            raise DataError(f"列 {col} 有空值。", f"Column {col} has empty values.", column=col)
-    vals = frame[value].to_numpy()
-    if not np.isfinite(vals).all() or (vals < 0).any():
-        raise DataError(
-            f"列 {value} 含有负值、NaN 或无穷值。",
-            f"Column {value} has negative, NaN or infinite values.",
-        )
-    regs = frame[region].unique().sort()
-    inds = frame[industry].unique().sort()
-    years = frame[year].unique().sort()
-    ri = frame[region].cast(pl.Enum(regs)).to_physical().to_numpy().astype(np.int64)
-    ii = frame[industry].cast(pl.Enum(inds)).to_physical().to_numpy().astype(np.int64)
-    yi = np.searchsorted(years.to_numpy(), frame[year].to_numpy())
-    shape = (years.len(), regs.len(), inds.len())
-    flat = (yi * shape[1] + ri) * shape[2] + ii
-    size = shape[0] * shape[1] * shape[2]
-    counts = np.bincount(flat, minlength=size)
-    if counts.max() > 1:
-        k = int(np.argmax(counts))
-        t, rest = divmod(k, shape[1] * shape[2])
-        r, i = divmod(rest, shape[2])
-        raise DataError(
-            f"{years[t]} 年地区 {regs[r]}、产业 {inds[i]} 出现了多次。",
-            f"Year {years[t]}, region {regs[r]}, industry {inds[i]} appears more than once.",
-        )
-    arr = np.bincount(flat, weights=vals, minlength=size).astype(np.float64).reshape(shape)
-    return arr, [str(v) for v in regs], [str(v) for v in inds], [int(v) for v in years]
+_TABLE_FUNCTIONS = frozenset(
+    {
+        "cagr_table",
+        "concentration_table",
+        "localisation_table",
+        "panel",
+        "shift_share_table",
+        "specialisation_table",
+    }
+)
 
 
-def _reference(
-    reference: pl.DataFrame | None,
-    industries: list[str],
-    years: list[int],
-    arr: FloatArray,
-    *,
-    industry: str,
-    year: str,
-    value: str,
-) -> FloatArray:
-    """Reference industry totals per year, ``(T, I)``: the table's sums or the given table."""
-    if reference is None:
-        out: FloatArray = arr.sum(axis=1)
-        return out
-    missing = [c for c in (industry, year, value) if c not in reference.columns]
-    if missing:
-        raise DataError(
-            f"参照表缺少列：{', '.join(missing)}。",
-            f"The reference table misses column(s): {', '.join(missing)}.",
-        )
-    ref = reference.select(
-        pl.col(industry).cast(pl.String),
-        pl.col(year).cast(pl.Int64),
-        pl.col(value).cast(pl.Float64),
-    )
-    grid = pl.DataFrame(
-        {year: np.repeat(years, len(industries)), industry: np.tile(industries, len(years))}
-    )
-    joined = grid.join(ref, on=[year, industry], how="left")
-    if joined[value].null_count():
-        gap = joined.filter(pl.col(value).is_null()).row(0)
-        raise DataError(
-            f"参照表缺少 {gap[0]} 年产业 {gap[1]} 的数值。",
-            f"The reference table has no value for industry {gap[1]} in {gap[0]}.",
-        )
-    out = joined[value].to_numpy().reshape(len(years), len(industries))
-    if (out < 0).any() or not np.isfinite(out).all():
-        raise DataError(
-            "参照表含有负值或非有限值。", "The reference table has negative or non-finite values."
-        )
-    return out
+def __getattr__(name: str) -> Any:
+    """The Polars table functions live in :mod:`gaodi.analytics.regional_tables`."""
+    if name in _TABLE_FUNCTIONS:
+        from gaodi.analytics import regional_tables
 
-
-def _name_zero_totals(
-    arr: FloatArray, regs: list[str], inds: list[str], years: list[int], ref: FloatArray
-) -> None:
-    for t, y in enumerate(years):
-        zr = np.flatnonzero(arr[t].sum(axis=1) == 0)
-        if zr.size:
-            raise DataError(
-                f"{y} 年地区 {regs[zr[0]]} 的合计为 0，区位商无定义；请删除该地区该年。",
-                f"Region {regs[zr[0]]} has a zero total in {y}, so its location "
-                "quotients are undefined; remove that region-year.",
-            )
-        zi = np.flatnonzero(ref[t] == 0)
-        if zi.size:
-            raise DataError(
-                f"{y} 年产业 {inds[zi[0]]} 在参照经济中合计为 0；请删除该产业。",
-                f"Industry {inds[zi[0]]} has a zero reference total in {y}; remove that industry.",
-            )
-
-
-def specialisation_table(
-    data: pl.DataFrame,
-    *,
-    reference: pl.DataFrame | None = None,
-    region: str = "region",
-    industry: str = "industry",
-    year: str = "year",
-    value: str = "value",
-) -> pl.DataFrame:
-    """Share, location quotient and Balassa RCA of every region x industry x year.
-
-    Returns columns ``region, industry, year, value, share, lq, rca``: ``share = e_ri / e_r``;
-    ``lq`` against ``reference`` (a table ``industry, year, value`` of reference-economy totals)
-    or, without one, against the sum of all regions; ``rca`` always against the sum of all
-    regions in the table (Balassa's "world"). Missing pairs appear with value 0.
-
-    Examples
-    --------
-    >>> df = pl.DataFrame({"region": ["a", "a", "b", "b"], "industry": ["x", "y"] * 2,
-    ...                    "year": [2020] * 4, "value": [1.0, 1.0, 3.0, 1.0]})
-    >>> specialisation_table(df)["lq"].round(4).to_list()
-    [0.75, 1.5, 1.125, 0.75]
-    """
-    arr, regs, inds, years = panel(data, region=region, industry=industry, year=year, value=value)
-    ref = _reference(reference, inds, years, arr, industry=industry, year=year, value=value)
-    _name_zero_totals(arr, regs, inds, years, ref)
-    lq = np.stack([location_quotient(arr[t], ref[t]) for t in range(len(years))])
-    for t, y in enumerate(years):
-        zero = np.flatnonzero(arr[t].sum(axis=0) == 0)
-        if zero.size:
-            raise DataError(
-                f"{y} 年产业 {inds[zero[0]]} 在所有地区合计为 0，RCA 无定义；请删除该产业。",
-                f"Industry {inds[zero[0]]} has a zero total over all regions in {y}, "
-                "so RCA is undefined; remove that industry.",
-            )
-    rca_ = np.stack([location_quotient(arr[t]) for t in range(len(years))])
-    share = arr / arr.sum(axis=2, keepdims=True)
-    t_n, r_n, i_n = arr.shape
-    return pl.DataFrame(
-        {
-            "region": np.tile(np.repeat(regs, i_n), t_n),
-            "industry": np.tile(inds, t_n * r_n),
-            "year": np.repeat(years, r_n * i_n),
-            "value": arr.ravel(),
-            "share": share.ravel(),
-            "lq": lq.ravel(),
-            "rca": rca_.ravel(),
-        }
-    ).sort(["region", "industry", "year"])
-
-
-def concentration_table(
-    data: pl.DataFrame,
-    *,
-    region: str = "region",
-    industry: str = "industry",
-    year: str = "year",
-    value: str = "value",
-    krugman_reference: str = "rest",
-) -> pl.DataFrame:
-    """HHI, normalised HHI and Krugman index of every region and year.
-
-    Returns columns ``region, year, hhi, hhi_normalised, krugman``.
-
-    Examples
-    --------
-    >>> df = pl.DataFrame({"region": ["a", "a", "b", "b"], "industry": ["x", "y"] * 2,
-    ...                    "year": [2020] * 4, "value": [3.0, 1.0, 1.0, 3.0]})
-    >>> concentration_table(df).select("hhi", "krugman").rows()
-    [(0.625, 1.0), (0.625, 1.0)]
-    """
-    arr, regs, _inds, years = panel(data, region=region, industry=industry, year=year, value=value)
-    rows = []
-    for t, y in enumerate(years):
-        zero = np.flatnonzero(arr[t].sum(axis=1) == 0)
-        if zero.size:
-            raise DataError(
-                f"{y} 年地区 {regs[zero[0]]} 的合计为 0，结构指数无定义。",
-                f"Region {regs[zero[0]]} has a zero total in {y}, so its structure "
-                "indices are undefined.",
-            )
-        h = hhi(arr[t])
-        hn = hhi(arr[t], normalised=True)
-        k = krugman_index(arr[t], reference=krugman_reference)
-        rows.append(
-            pl.DataFrame(
-                {
-                    "region": regs,
-                    "year": [y] * len(regs),
-                    "hhi": h,
-                    "hhi_normalised": hn,
-                    "krugman": k,
-                }
-            )
-        )
-    return pl.concat(rows).sort(["region", "year"])
-
-
-def localisation_table(
-    data: pl.DataFrame,
-    *,
-    region: str = "region",
-    industry: str = "industry",
-    year: str = "year",
-    value: str = "value",
-) -> pl.DataFrame:
-    """Hoover coefficient of localisation of every industry and year (``industry, year,
-    hoover``).
-
-    Examples
-    --------
-    >>> df = pl.DataFrame({"region": ["a", "a", "b", "b"], "industry": ["x", "y"] * 2,
-    ...                    "year": [2020] * 4, "value": [3.0, 1.0, 1.0, 3.0]})
-    >>> localisation_table(df)["hoover"].to_list()
-    [0.25, 0.25]
-    """
-    arr, _regs, inds, years = panel(data, region=region, industry=industry, year=year, value=value)
-    parts = []
-    for t, y in enumerate(years):
-        col = arr[t].sum(axis=0)
-        if (col == 0).any():
-            raise DataError(
-                f"{y} 年产业 {inds[int(np.argmin(col))]} 合计为 0，Hoover 系数无定义。",
-                f"Industry {inds[int(np.argmin(col))]} has a zero total in {y}, so "
-                "its Hoover coefficient is undefined.",
-            )
-        parts.append(
-            pl.DataFrame(
-                {"industry": inds, "year": [y] * len(inds), "hoover": hoover_localisation(arr[t])}
-            )
-        )
-    return pl.concat(parts).sort(["industry", "year"])
-
-
-def cagr_table(
-    data: pl.DataFrame,
-    *,
-    start: int | None = None,
-    end: int | None = None,
-    region: str = "region",
-    industry: str = "industry",
-    year: str = "year",
-    value: str = "value",
-) -> pl.DataFrame:
-    """CAGR of every region x industry between two years (default: first and last).
-
-    Returns ``region, industry, start_year, end_year, start_value, end_value, cagr``; ``cagr``
-    is **null** where the start value is 0 (growth from nothing has no rate), never NaN.
-
-    Examples
-    --------
-    >>> df = pl.DataFrame({"region": ["a", "a"], "industry": ["x", "x"], "year": [2020, 2022],
-    ...                    "value": [100.0, 121.0]})
-    >>> cagr_table(df)["cagr"].round(12).to_list()
-    [0.1]
-    """
-    arr, regs, inds, years = panel(data, region=region, industry=industry, year=year, value=value)
-    y0 = years[0] if start is None else start
-    y1 = years[-1] if end is None else end
-    if y0 not in years or y1 not in years or y1 <= y0:
-        raise DataError(
-            f"起止年份 {y0}–{y1} 不在数据中或顺序不对。",
-            f"The years {y0}-{y1} are not both in the data or are out of order.",
-        )
-    v0, v1 = arr[years.index(y0)].ravel(), arr[years.index(y1)].ravel()
-    r_n, i_n = len(regs), len(inds)
-    out = pl.DataFrame(
-        {
-            "region": np.repeat(regs, i_n),
-            "industry": np.tile(inds, r_n),
-            "start_year": [y0] * (r_n * i_n),
-            "end_year": [y1] * (r_n * i_n),
-            "start_value": v0,
-            "end_value": v1,
-        }
-    )
-    rate = (pl.col("end_value") / pl.col("start_value")) ** (1.0 / (y1 - y0)) - 1.0
-    return out.with_columns(
-        pl.when(pl.col("start_value") > 0).then(rate).otherwise(None).alias("cagr")
-    )
-
-
-def shift_share_table(
-    data: pl.DataFrame,
-    *,
-    reference: pl.DataFrame | None = None,
-    dynamic: bool = False,
-    start: int | None = None,
-    end: int | None = None,
-    region: str = "region",
-    industry: str = "industry",
-    year: str = "year",
-    value: str = "value",
-) -> pl.DataFrame:
-    """Shift-share of every region x industry, classic (``start`` to ``end``) or dynamic.
-
-    Returns ``region, industry, start_year, end_year, base_value, end_value, change,
-    national_growth, industry_mix, competitive``. With ``dynamic=True`` there is one row per
-    consecutive pair of years between ``start`` and ``end`` (sum them for the period).
-
-    Examples
-    --------
-    >>> df = pl.DataFrame({"region": ["a", "a", "b", "b"] * 2, "industry": ["x", "y"] * 4,
-    ...                    "year": [2020] * 4 + [2021] * 4,
-    ...                    "value": [10.0, 10, 10, 30, 12, 14, 10, 36]})
-    >>> cols = ["national_growth", "industry_mix", "competitive"]
-    >>> shift_share_table(df).select(pl.col(cols).round(9)).rows()
-    [(2.0, -1.0, 1.0), (2.0, 0.5, 1.5), (2.0, -1.0, -1.0), (6.0, 1.5, -1.5)]
-    """
-    arr, regs, inds, years = panel(data, region=region, industry=industry, year=year, value=value)
-    ref = _reference(reference, inds, years, arr, industry=industry, year=year, value=value)
-    y0 = years[0] if start is None else start
-    y1 = years[-1] if end is None else end
-    if y0 not in years or y1 not in years or y1 <= y0:
-        raise DataError(
-            f"起止年份 {y0}–{y1} 不在数据中或顺序不对。",
-            f"The years {y0}-{y1} are not both in the data or are out of order.",
-        )
-    t0, t1 = years.index(y0), years.index(y1)
-    pairs = [(t, t + 1) for t in range(t0, t1)] if dynamic else [(t0, t1)]
-    parts = []
-    r_n, i_n = len(regs), len(inds)
-    for a, b in pairs:
-        zero = np.flatnonzero(ref[a] == 0)
-        if zero.size:
-            raise DataError(
-                f"{years[a]} 年产业 {inds[zero[0]]} 在参照经济中为 0，增长率无定义。",
-                f"Industry {inds[zero[0]]} is 0 in the reference economy in "
-                f"{years[a]}, so its growth rate is undefined.",
-            )
-        s = shift_share(arr[a], arr[b], ref[a], ref[b])
-        parts.append(
-            pl.DataFrame(
-                {
-                    "region": np.repeat(regs, i_n),
-                    "industry": np.tile(inds, r_n),
-                    "start_year": [years[a]] * (r_n * i_n),
-                    "end_year": [years[b]] * (r_n * i_n),
-                    "base_value": arr[a].ravel(),
-                    "end_value": arr[b].ravel(),
-                    "change": s.change.ravel(),
-                    "national_growth": s.national_growth.ravel(),
-                    "industry_mix": s.industry_mix.ravel(),
-                    "competitive": s.competitive.ravel(),
-                }
-            )
-        )
-    return pl.concat(parts).sort(["region", "industry", "start_year"])
+        return getattr(regional_tables, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

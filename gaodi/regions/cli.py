@@ -179,7 +179,7 @@ def specialise(
     """
     import polars as pl
 
-    from gaodi.analytics import regional
+    from gaodi.analytics import regional_tables as regional
 
     started = time.perf_counter()
     cols = {"region": pl.String, "industry": pl.String, "year": pl.Int64, "value": pl.Float64}

@@ -1,4 +1,4 @@
-"""Regional specialisation measures: hand-computed small cases (arithmetic in comments)."""
+"""Regional specialisation (``regional`` and ``regional_tables``): hand-computed small cases."""
 
 from __future__ import annotations
 
@@ -12,16 +12,18 @@ from hypothesis.extra.numpy import arrays
 from gaodi.analytics.regional import (
     balassa_rca,
     cagr,
-    cagr_table,
-    concentration_table,
     dynamic_shift_share,
     hhi,
     hoover_localisation,
     krugman_index,
-    localisation_table,
     location_quotient,
-    panel,
     shift_share,
+)
+from gaodi.analytics.regional_tables import (
+    cagr_table,
+    concentration_table,
+    localisation_table,
+    panel,
     shift_share_table,
     specialisation_table,
 )
