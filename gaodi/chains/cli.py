@@ -1,0 +1,383 @@
+"""``gaodi chains``: list chains, (re)map enterprises to links, diagnose, 招商 candidates."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from gaodi.core.cli_support import console, handle_errors
+from gaodi.core.errors import ValidationError
+
+app = typer.Typer(
+    help="产业链 Chains: the atlas, enterprise mapping, gap diagnosis, 招商 candidates.",
+    no_args_is_help=True,
+)
+
+STATUS_STYLE = {
+    "missing": "[red]● 缺链[/]",
+    "weak": "[yellow]● 弱链[/]",
+    "strong": "[green]● 强链[/]",
+}
+SEGMENT_ZH = {"up": "上游", "mid": "中游", "down": "下游"}
+AS_USER = typer.Option(
+    None, "--as", help="See what this user may see (default: the operator, everything)."
+)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+
+
+class BenchmarkKind(StrEnum):
+    median = "median"
+    peer = "peer"
+    national = "national"
+
+
+def principal_for(session: Any, username: str | None) -> Any:
+    """The operator (an administrator named after the OS user), or a named user's principal."""
+    import getpass
+
+    from gaodi.core.permissions import Principal
+
+    if username:
+        from gaodi.accounts import service as accounts
+
+        return Principal.from_user(accounts.get_user(session, username))
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "unknown"
+    return Principal(username=f"cli:{who}"[:64], role="admin")
+
+
+@contextmanager
+def cli_session(username: str | None) -> Iterator[tuple[Any, Any]]:
+    from gaodi.core.cli_support import engine
+    from gaodi.db import session_scope
+
+    with session_scope(engine()) as session:
+        principal = principal_for(session, username)
+        session.info["actor"] = principal.username
+        yield session, principal
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _yi(wan: float | None) -> str:
+    return "—" if wan is None else f"{wan / 1e4:,.2f}"
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        console.print(f"已写入 Wrote {out}")
+
+
+def _need_out(out: Path | None) -> Path:
+    if out is None:
+        raise ValidationError("xlsx 格式须用 --out 指定文件。", "--format xlsx needs --out FILE.")
+    return out
+
+
+# --------------------------------------------------------------------------- list
+
+
+@app.command("list")
+@handle_errors
+def list_cmd(
+    output_format: Format = typer.Option(Format.table, "--format", "-f"),
+    out: Path | None = typer.Option(None, "--out", "-o"),
+    as_user: str | None = AS_USER,
+) -> None:
+    """Every chain with its completeness, strength and counts of missing and weak links."""
+    from gaodi.chains import service
+
+    with cli_session(as_user) as (session, principal):
+        summary = service.chain_summary(session, principal)
+    if output_format is Format.json:
+        _emit(summary.model_dump_json(indent=2) + "\n", out)
+        return
+    if output_format is Format.xlsx:
+        from gaodi.chains.export import summary_workbook
+
+        summary_workbook(summary).save(_need_out(out))
+        console.print(f"已写入 Wrote {out}")
+        return
+    p = summary.provenance
+    table = Table(title=f"产业链 Chains（{p.year}年数据 figures, {p.rules}）")
+    for col, justify in (
+        ("编码 code", "left"),
+        ("产业链 chain", "left"),
+        ("环节 links", "right"),
+        ("企业 firms", "right"),
+        ("产值 亿元", "right"),
+        ("完整度 complete", "right"),
+        ("强度 strength", "right"),
+        ("缺链 missing", "right"),
+        ("弱链 weak", "right"),
+        ("缺失关键环节 missing key links", "left"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for r in summary.chains:
+        table.add_row(
+            r.chain.code,
+            r.chain.name,
+            str(r.n_links),
+            f"{r.enterprises:,}",
+            _yi(r.output),
+            _pct(r.completeness),
+            _pct(r.strength),
+            f"[red]{r.n_missing}[/]" if r.n_missing else "0",
+            f"[yellow]{r.n_weak}[/]" if r.n_weak else "0",
+            "、".join(r.missing_key_links) or "—",
+        )
+    console.print(table)
+    if p.is_demo:
+        console.print("[dim]示例数据 (synthetic demo data)[/]")
+
+
+# --------------------------------------------------------------------------- map
+
+
+@app.command("map")
+@handle_errors
+def map_cmd(
+    chain: str | None = typer.Argument(None, help="Chain code, name or id (default: all)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Report the changes, write nothing."),
+    output_format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+    as_user: str | None = AS_USER,
+) -> None:
+    """(Re)assign enterprises to links by rule (industry code + keywords, with confidence).
+
+    Manual assignments win and are never touched; a removed or changed rule row is closed
+    (valid_to), not deleted, so the history stays.
+    """
+    from gaodi.chains import remap
+
+    stages = {"load": "读取 loading", "rule": "规则匹配 matching", "write": "写入 writing"}
+    with (
+        cli_session(as_user) as (session, principal),
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=output_format is Format.json,
+        ) as bar,
+    ):
+        task = bar.add_task("映射 mapping", total=1)
+
+        def report(stage: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=stages.get(stage, stage))
+
+        result = remap.map_chains(session, principal, chain, dry_run=dry_run, progress=report)
+    if output_format is Format.json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    if output_format is Format.xlsx:
+        raise ValidationError("map 只支持 table 或 json。", "map supports table or json only.")
+    word = "（试运行，未写入 dry run, nothing written）" if result.dry_run else ""
+    title = f"环节映射 Link mapping {word}（{result.rules}，{result.enterprises:,}家企业）"
+    table = Table(title=title)
+    for col in (
+        "编码 code",
+        "产业链 chain",
+        "环节 links",
+        "新增 added",
+        "移除 removed",
+        "置信度变化 changed",
+        "不变 unchanged",
+        "人工保留 manual kept",
+        "现有 current",
+    ):
+        table.add_column(col, justify="left" if "chain" in col or "code" in col else "right")
+    for c in result.chains:
+        table.add_row(
+            c.code,
+            c.name,
+            str(c.links),
+            f"[green]+{c.added}[/]" if c.added else "0",
+            f"[red]-{c.removed}[/]" if c.removed else "0",
+            f"[yellow]{c.changed}[/]" if c.changed else "0",
+            f"{c.unchanged:,}",
+            str(c.manual_kept),
+            f"{c.current:,}",
+        )
+    table.add_section()
+    table.add_row(
+        "",
+        "合计 total",
+        "",
+        str(result.added),
+        str(result.removed),
+        str(result.changed),
+        f"{result.unchanged:,}",
+        str(result.manual_kept),
+        "",
+    )
+    console.print(table)
+
+
+# --------------------------------------------------------------------------- diagnose
+
+
+@app.command("diagnose")
+@handle_errors
+def diagnose_cmd(
+    chain: str | None = typer.Argument(None, help="Chain code, name or id (default: all)."),
+    output_format: Format = typer.Option(Format.table, "--format", "-f"),
+    benchmark: BenchmarkKind | None = typer.Option(
+        None, "--benchmark", "-b", help="What a link's share is compared with (default: rules)."
+    ),
+    peer: str | None = typer.Option(
+        None, "--peer", help="Peer city (GB/T 2260 code) for --benchmark peer."
+    ),
+    year: int | None = typer.Option(None, "--year", help="Year of figures (default: latest)."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write to this file."),
+    as_user: str | None = AS_USER,
+) -> None:
+    """Each link's status (缺链/弱链/强链) with its reason, risk, scores and recommendations."""
+    from gaodi.chains import service
+
+    kind = benchmark.value if benchmark else None
+    with cli_session(as_user) as (session, principal):
+        if chain is None:
+            results = service.diagnose_all(session, principal, benchmark=kind, peer=peer, year=year)
+        else:
+            results = [
+                service.diagnose(session, principal, chain, benchmark=kind, peer=peer, year=year)
+            ]
+    if output_format is Format.json:
+        data = [r.model_dump(mode="json") for r in results]
+        payload = data[0] if chain is not None else data
+        _emit(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", out)
+        return
+    if output_format is Format.xlsx:
+        from gaodi.chains.export import diagnosis_workbook
+
+        diagnosis_workbook(results).save(_need_out(out))
+        console.print(f"已写入 Wrote {out}")
+        return
+    for r in results:
+        _print_diagnosis(r, detail=chain is not None)
+
+
+def _print_diagnosis(r: Any, detail: bool) -> None:
+    p = r.provenance
+    console.print(
+        f"\n[bold]{r.chain.name}[/] ({r.chain.code})  完整度 completeness {_pct(r.completeness)}"
+        f"  强度 strength {_pct(r.strength)}  缺链 {r.n_missing} 弱链 {r.n_weak} 强链 "
+        f"{r.n_strong}  [dim]{p.year}年 · {p.rules} · 对标 {p.benchmark}[/]"
+    )
+    console.print(f"[dim]{r.completeness_reason_zh}；强度：{r.strength_reason_zh}[/]")
+    table = Table(show_lines=False)
+    for col, justify in (
+        ("环节 link", "left"),
+        ("", "left"),
+        ("企业", "right"),
+        ("规上", "right"),
+        ("产值 亿元", "right"),
+        ("占比", "right"),
+        ("龙头", "right"),
+        ("风险 risk", "left"),
+        ("状态", "left"),
+    ):
+        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for row in r.links:
+        indent = "  " * row.depth
+        table.add_row(
+            f"{indent}{row.name}{' ★' if row.key_link else ''}",
+            SEGMENT_ZH.get(row.segment, row.segment),
+            str(row.enterprises),
+            str(row.above_scale),
+            _yi(row.output),
+            _pct(row.output_share),
+            str(row.leaders),
+            row.risk_level,
+            STATUS_STYLE[row.status],
+        )
+    console.print(table)
+    if detail:
+        console.print("[bold]原因 Reasons[/]")
+        for row in r.links:
+            console.print(f"{STATUS_STYLE[row.status]} {row.name}：{row.reason_zh}")
+            if row.risk_level not in ("none",):
+                console.print(f"    [dim]风险 risk：{row.risk_reason_zh}[/]")
+    if detail and r.recommendations:
+        rec = Table(title="建议 Recommendations")
+        for col in ("优先级", "类型", "环节", "原因 reason"):
+            rec.add_column(col, overflow="fold")
+        for x in r.recommendations:
+            rec.add_row(str(x.priority), x.kind_zh, x.link_name, x.reason_zh)
+        console.print(rec)
+
+
+# --------------------------------------------------------------------------- recommend
+
+
+@app.command("recommend")
+@handle_errors
+def recommend_cmd(
+    chain: str = typer.Argument(..., help="Chain code, name or id."),
+    link: str | None = typer.Option(
+        None, "--link", "-l", help="One link (code, name or id); default: every missing/weak one."
+    ),
+    top: int = typer.Option(10, "--top", "-n", min=1, max=500, help="Candidates per link."),
+    output_format: Format = typer.Option(Format.table, "--format", "-f"),
+    out: Path | None = typer.Option(None, "--out", "-o"),
+    as_user: str | None = AS_USER,
+) -> None:
+    """招商 candidates from the external pool for missing and weak links, with reasons."""
+    from gaodi.chains import service
+
+    with cli_session(as_user) as (session, principal):
+        result = service.recommend(session, principal, chain, link=link, top=top)
+    if output_format is Format.json:
+        _emit(result.model_dump_json(indent=2) + "\n", out)
+        return
+    if output_format is Format.xlsx:
+        from gaodi.chains.export import candidates_workbook
+
+        candidates_workbook(result).save(_need_out(out))
+        console.print(f"已写入 Wrote {out}")
+        return
+    console.print(
+        f"[bold]{result.chain.name}[/] 招商候选 attraction candidates（企业池 pool "
+        f"{result.pool_size:,}）"
+    )
+    if not result.links:
+        console.print("没有缺链或弱链。 No missing or weak link.")
+    for lk in result.links:
+        console.print(f"\n{STATUS_STYLE[lk.status]} [bold]{lk.link_name}[/] — {lk.reason_zh}")
+        console.print(f"[dim]{lk.eligible_note_zh}[/]")
+        if not lk.candidates:
+            console.print("  （无匹配的候选企业 no matching candidate）")
+            continue
+        table = Table()
+        for col, justify in (
+            ("#", "right"),
+            ("企业 enterprise", "left"),
+            ("城市", "left"),
+            ("得分", "right"),
+            ("原因 reason", "left"),
+        ):
+            table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        for c in lk.candidates:
+            table.add_row(str(c.rank), c.name, c.city or "—", f"{c.score:.2f}", c.reason_zh)
+        console.print(table)

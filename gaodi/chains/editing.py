@@ -1,0 +1,358 @@
+"""Editing chains: add, rename, move and delete links; codes, keywords, key flag; assign an
+enterprise to a link by hand or take it off.
+
+Every change goes through the ORM, so the audit listener records it (who: the session's
+``actor``). Industry codes are checked against GB/T 4754-2017 (:mod:`gaodi.core.reference`).
+A manual assignment closes the pair's current row and opens a ``manual`` one: it wins over
+the rule, and re-mapping never touches it (see :mod:`gaodi.chains.remap`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from gaodi.chains import loaders
+from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
+from gaodi.core.permissions import Principal, require, restrict
+from gaodi.core.reference import validate_industry_code
+from gaodi.db import utcnow
+from gaodi.enterprises.models import Enterprise
+
+SPLIT = re.compile(r"[,，、;；\s]+")
+
+
+def split_words(value: Any) -> list[str]:
+    """A list from a list or from text separated by commas, 、, semicolons or spaces; trimmed,
+    duplicates dropped, order kept.
+
+    Examples
+    --------
+    >>> split_words("液压泵、液压阀, 液压泵")
+    ['液压泵', '液压阀']
+    """
+    items = value if isinstance(value, (list, tuple)) else [value]
+    out: list[str] = []
+    for item in items:
+        for part in SPLIT.split(str(item or "")):
+            word = part.strip()
+            if word and word not in out:
+                out.append(word)
+    return out
+
+
+class LinkInput(BaseModel):
+    """A link as the edit form and the JSON API submit it."""
+
+    name: str = Field(min_length=1, max_length=100)
+    code: str | None = Field(None, max_length=32)
+    segment: Literal["up", "mid", "down"] = "mid"
+    parent_id: int | None = None
+    industry_codes: list[str] = Field(default_factory=list, max_length=50)
+    keywords: list[str] = Field(default_factory=list, max_length=200)
+    exclude_keywords: list[str] = Field(default_factory=list, max_length=200)
+    key_link: bool = False
+    sort_order: int = Field(0, ge=0, le=100_000)
+    description: str | None = Field(None, max_length=2000)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _strip(cls, value: Any) -> Any:
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("code", "description", mode="before")
+    @classmethod
+    def _blank(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+    @field_validator("parent_id", mode="before")
+    @classmethod
+    def _blank_parent(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("industry_codes", "keywords", "exclude_keywords", mode="before")
+    @classmethod
+    def _words(cls, value: Any) -> list[str]:
+        return split_words(value)
+
+    @field_validator("key_link", mode="before")
+    @classmethod
+    def _flag(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            value = value[-1] if value else False
+        if isinstance(value, str):
+            return value.strip().lower() in ("1", "true", "on", "yes", "是")
+        return value
+
+
+def check_codes(codes: list[str]) -> list[str]:
+    """Each code must be a GB/T 4754-2017 division, group or class (2, 3 or 4 digits)."""
+    for code in codes:
+        if not re.fullmatch(r"\d{2,4}", code):
+            raise ValidationError(
+                f"行业代码“{code}”须为2至4位数字（GB/T 4754大类、中类或小类）。",
+                f"Industry code '{code}' must be 2 to 4 digits (GB/T 4754 division, group or "
+                "class).",
+                field="industry_codes",
+            )
+        try:
+            validate_industry_code(code)
+        except ValidationError as exc:
+            raise ValidationError(exc.zh, exc.en, field="industry_codes") from None
+    return codes
+
+
+def _chain_for_edit(session: Session, principal: Principal, chain: int | str) -> Chain:
+    require(principal, "edit", "chain")
+    return loaders.resolve_chain(session, principal, chain, "edit")
+
+
+def get_link(session: Session, principal: Principal, link_id: int, action: str = "read") -> Link:
+    found = session.scalars(restrict(select(Link), principal, action).where(Link.id == link_id))
+    link = found.first()
+    if link is None:
+        raise NotFoundError(f"找不到环节 {link_id}。", f"No link {link_id}.")
+    return link
+
+
+def _descendants(session: Session, link: Link) -> set[int]:
+    rows = session.execute(select(Link.id, Link.parent_id).where(Link.chain_id == link.chain_id))
+    children: dict[int, list[int]] = {}
+    for lid, parent in rows:
+        if parent is not None:
+            children.setdefault(parent, []).append(lid)
+    out: set[int] = set()
+    stack = [link.id]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in out:
+                out.add(child)
+                stack.append(child)
+    return out
+
+
+def _next_code(session: Session, chain: Chain) -> str:
+    n = session.scalar(select(func.count()).select_from(Link).where(Link.chain_id == chain.id))
+    existing = set(session.scalars(select(Link.code).where(Link.chain_id == chain.id)))
+    i = int(n or 0) + 1
+    while f"{chain.code}-{i:02d}" in existing:
+        i += 1
+    return f"{chain.code}-{i:02d}"
+
+
+def _apply(session: Session, chain: Chain, link: Link, data: LinkInput) -> None:
+    codes = check_codes(data.industry_codes)
+    code = data.code or link.code or _next_code(session, chain)
+    clash = session.scalar(
+        select(Link.id).where(Link.chain_id == chain.id, Link.code == code, Link.id != link.id)
+    )
+    if clash is not None:
+        raise ConflictError(
+            f"本链已有编码为“{code}”的环节。",
+            f"The chain already has a link with code '{code}'.",
+            field="code",
+        )
+    segment = data.segment
+    if data.parent_id is not None:
+        parent = session.get(Link, data.parent_id)
+        if parent is None or parent.chain_id != chain.id:
+            raise ValidationError(
+                "上级环节须为本链的环节。",
+                "The parent must be a link of the same chain.",
+                field="parent_id",
+            )
+        if link.id is not None and (
+            parent.id == link.id or parent.id in _descendants(session, link)
+        ):
+            raise ValidationError(
+                "不能把环节移到它自己或它的下级环节之下。",
+                "A link cannot be moved under itself or one of its sub-links.",
+                field="parent_id",
+            )
+        segment = parent.segment  # a sub-link lies in its parent's segment
+    link.name = data.name
+    link.code = code
+    link.segment = segment
+    link.parent_id = data.parent_id
+    link.industry_codes = codes
+    link.keywords = data.keywords
+    link.exclude_keywords = data.exclude_keywords
+    link.key_link = data.key_link
+    link.sort_order = data.sort_order
+    link.description = data.description
+
+
+def create_link(session: Session, principal: Principal, chain: int | str, data: LinkInput) -> Link:
+    """Add a link to the chain (under ``parent_id`` when given)."""
+    found = _chain_for_edit(session, principal, chain)
+    link = Link(chain_id=found.id, code="", name=data.name, segment=data.segment)
+    _apply(session, found, link, data)
+    session.add(link)
+    session.flush()
+    _move_descendants(session, link)
+    return link
+
+
+def _move_descendants(session: Session, link: Link) -> None:
+    """Sub-links follow their parent's segment."""
+    for lid in _descendants(session, link):
+        child = session.get(Link, lid)
+        if child is not None and child.segment != link.segment:
+            child.segment = link.segment
+
+
+def update_link(
+    session: Session, principal: Principal, chain: int | str, link_id: int, data: LinkInput
+) -> Link:
+    """Rename, move (parent/segment), change codes, keywords, key flag or order."""
+    found = _chain_for_edit(session, principal, chain)
+    link = get_link(session, principal, link_id, "edit")
+    if link.chain_id != found.id:
+        raise NotFoundError(f"本链没有环节 {link_id}。", f"The chain has no link {link_id}.")
+    _apply(session, found, link, data)
+    session.flush()
+    _move_descendants(session, link)
+    return link
+
+
+def delete_link(session: Session, principal: Principal, chain: int | str, link_id: int) -> int:
+    """Delete a link without sub-links; its assignment rows go with it. Returns how many."""
+    found = _chain_for_edit(session, principal, chain)
+    link = get_link(session, principal, link_id, "edit")
+    if link.chain_id != found.id:
+        raise NotFoundError(f"本链没有环节 {link_id}。", f"The chain has no link {link_id}.")
+    if _descendants(session, link):
+        raise ConflictError(
+            f"环节“{link.name}”还有下级环节，请先删除或移走它们。",
+            f"Link '{link.name}' has sub-links; delete or move them first.",
+            field="confirm",
+        )
+    rows = list(session.scalars(select(EnterpriseLink).where(EnterpriseLink.link_id == link.id)))
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    session.delete(link)
+    session.flush()
+    return len(rows)
+
+
+# --------------------------------------------------------------------------- manual assignment
+
+
+def find_enterprise(session: Session, ref: str | int) -> Enterprise:
+    """An enterprise by USCC or id (for assigning it to a link: a chain office adds
+    enterprises that are not on its chain yet, so this lookup is not scoped)."""
+    text = str(ref).strip().upper()
+    query = select(Enterprise)
+    if text.isdigit() and len(text) < 18:
+        query = query.where(Enterprise.id == int(text))
+    else:
+        query = query.where(Enterprise.uscc == text)
+    found = session.scalars(query).first()
+    if found is None:
+        raise NotFoundError(
+            f"找不到统一社会信用代码为“{text}”的企业。",
+            f"No enterprise with USCC '{text}'.",
+            field="enterprise",
+        )
+    return found
+
+
+def _close_current(session: Session, enterprise_id: int, link_id: int) -> list[EnterpriseLink]:
+    rows = list(
+        session.scalars(
+            select(EnterpriseLink).where(
+                EnterpriseLink.enterprise_id == enterprise_id,
+                EnterpriseLink.link_id == link_id,
+                EnterpriseLink.valid_to.is_(None),
+            )
+        )
+    )
+    now = utcnow()
+    for row in rows:
+        row.valid_to = now
+    return rows
+
+
+def _manual(
+    session: Session,
+    principal: Principal,
+    chain: int | str,
+    link_id: int,
+    enterprise: str | int,
+    *,
+    excluded: bool,
+    note: str | None,
+) -> EnterpriseLink:
+    found = _chain_for_edit(session, principal, chain)
+    link = get_link(session, principal, link_id, "edit")
+    if link.chain_id != found.id:
+        raise NotFoundError(f"本链没有环节 {link_id}。", f"The chain has no link {link_id}.")
+    ent = find_enterprise(session, enterprise)
+    previous = _close_current(session, ent.id, link.id)
+    if excluded and not any(not r.excluded for r in previous):
+        raise ConflictError(
+            f"企业“{ent.name}”当前不在环节“{link.name}”上。",
+            f"'{ent.name}' is not on link '{link.name}' now.",
+            field="enterprise",
+        )
+    row = EnterpriseLink(
+        enterprise_id=ent.id,
+        link_id=link.id,
+        source="manual",
+        confidence=1.0,
+        excluded=excluded,
+        reason=note or ("人工移出（不属于该环节）" if excluded else "人工指定（优先于规则）"),
+        valid_from=utcnow(),
+        valid_to=None,
+        created_by=principal.username,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def assign(
+    session: Session,
+    principal: Principal,
+    chain: int | str,
+    link_id: int,
+    enterprise: str | int,
+    note: str | None = None,
+) -> EnterpriseLink:
+    """Attach an enterprise to a link by hand (wins over the rule; history kept)."""
+    return _manual(session, principal, chain, link_id, enterprise, excluded=False, note=note)
+
+
+def unassign(
+    session: Session,
+    principal: Principal,
+    chain: int | str,
+    link_id: int,
+    enterprise: str | int,
+    note: str | None = None,
+) -> EnterpriseLink:
+    """Take an enterprise off a link by hand: a manual "excluded" row the rule will respect."""
+    return _manual(session, principal, chain, link_id, enterprise, excluded=True, note=note)
+
+
+def release(
+    session: Session, principal: Principal, chain: int | str, link_id: int, enterprise: str | int
+) -> int:
+    """Close the pair's manual row: the rule decides again at the next ``gaodi chains map``."""
+    found = _chain_for_edit(session, principal, chain)
+    link = get_link(session, principal, link_id, "edit")
+    if link.chain_id != found.id:
+        raise NotFoundError(f"本链没有环节 {link_id}。", f"The chain has no link {link_id}.")
+    ent = find_enterprise(session, enterprise)
+    rows = [r for r in _close_current(session, ent.id, link.id) if r.source == "manual"]
+    session.flush()
+    return len(rows)

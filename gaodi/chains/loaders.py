@@ -1,0 +1,264 @@
+"""Rows the chain analytics need, loaded from the database as Polars frames.
+
+Every query here goes through :func:`gaodi.core.permissions.restrict` (or is called by a
+service function that already resolved the chain through it). Frames are built once from the
+result rows; nothing here computes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import Session, aliased
+
+import gaodi.models  # noqa: F401  (every model and its permission scope registered)
+from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.core.errors import NotFoundError
+from gaodi.core.permissions import Principal, restrict
+from gaodi.enterprises.models import Enterprise, EnterpriseYear, ExternalEnterprise
+from gaodi.system.models import SystemInfo
+
+#: 规上工业企业: main-business revenue of 2000万元 or more (国家统计局统计范围, since 2011; see
+#: gaodi/analytics/rules/tiers/above_scale.yaml). Revenue stands in where main revenue is missing.
+ABOVE_SCALE_WAN = 2000.0
+SEGMENT_ORDER = {"up": 0, "mid": 1, "down": 2}
+SRDI_TAGS = frozenset({"srdi", "little_giant"})
+
+
+def frame(session: Session, query: Select[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """The query's rows as a DataFrame with ``schema`` (column names in select order)."""
+    rows = session.execute(query).all()
+    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+
+
+# --------------------------------------------------------------------------- chains and links
+
+
+def chain_query(principal: Principal, action: str = "read") -> Select[Any]:
+    return restrict(select(Chain), principal, action).order_by(Chain.id)
+
+
+def resolve_chain(
+    session: Session, principal: Principal, ref: int | str, action: str = "read"
+) -> Chain:
+    """A chain by id, code or name, within what ``principal`` may ``action``; else 404."""
+    query = restrict(select(Chain), principal, action)
+    text = str(ref).strip()
+    if isinstance(ref, int) or text.isdigit():
+        cond = Chain.id == int(text)
+        found = session.scalars(query.where(cond)).first()
+        if found is None:  # a numeric code
+            found = session.scalars(query.where(Chain.code == text)).first()
+    else:
+        found = session.scalars(query.where((Chain.code == text) | (Chain.name == text))).first()
+    if found is None:
+        raise NotFoundError(
+            f"找不到产业链“{text}”（或无权查看）。", f"No chain '{text}' (or not yours to see)."
+        )
+    return found
+
+
+def tree_order(links: Sequence[Link]) -> list[Link]:
+    """Depth-first: segments up, mid, down; siblings by sort order then id."""
+    children: dict[int | None, list[Link]] = {}
+    ids = {lk.id for lk in links}
+    for lk in links:
+        parent = lk.parent_id if lk.parent_id in ids else None
+        children.setdefault(parent, []).append(lk)
+    for kids in children.values():
+        kids.sort(key=lambda x: (SEGMENT_ORDER.get(x.segment, 9), x.sort_order, x.id))
+    out: list[Link] = []
+
+    def walk(parent: int | None) -> None:
+        for lk in children.get(parent, []):
+            out.append(lk)
+            walk(lk.id)
+
+    walk(None)
+    return out
+
+
+def chain_links(session: Session, principal: Principal, chain_ids: Iterable[int]) -> list[Link]:
+    ids = sorted(set(chain_ids))
+    if not ids:
+        return []
+    query = restrict(select(Link), principal).where(Link.chain_id.in_(ids))
+    return list(session.scalars(query))
+
+
+def links_frame(links: Sequence[Link]) -> pl.DataFrame:
+    """The link rows in tree order, with every column the analytics read."""
+    ordered = tree_order(links)
+    return pl.DataFrame(
+        {
+            "link_id": [lk.id for lk in ordered],
+            "chain_id": [lk.chain_id for lk in ordered],
+            "parent_id": [lk.parent_id for lk in ordered],
+            "code": [lk.code for lk in ordered],
+            "name": [lk.name for lk in ordered],
+            "segment": [lk.segment for lk in ordered],
+            "key_link": [bool(lk.key_link) for lk in ordered],
+            "industry_codes": [list(lk.industry_codes or []) for lk in ordered],
+            "keywords": [list(lk.keywords or []) for lk in ordered],
+            "exclude_keywords": [list(lk.exclude_keywords or []) for lk in ordered],
+        },
+        schema={
+            "link_id": pl.Int64,
+            "chain_id": pl.Int64,
+            "parent_id": pl.Int64,
+            "code": pl.String,
+            "name": pl.String,
+            "segment": pl.String,
+            "key_link": pl.Boolean,
+            "industry_codes": pl.List(pl.String),
+            "keywords": pl.List(pl.String),
+            "exclude_keywords": pl.List(pl.String),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- enterprise facts
+
+
+def latest_year(session: Session) -> int | None:
+    return session.scalar(select(func.max(EnterpriseYear.year)))
+
+
+def facts_frame(session: Session, chain_ids: Sequence[int], year: int | None) -> pl.DataFrame:
+    """One row per current (enterprise, link) assignment of the chains, with the figures of
+    ``year`` and last year's output: the input of ``diagnose_chain`` (plus ``chain_id``)."""
+    now, prev = aliased(EnterpriseYear), aliased(EnterpriseYear)
+    y = year if year is not None else -1
+    query = (
+        select(
+            EnterpriseLink.enterprise_id,
+            EnterpriseLink.link_id,
+            Link.chain_id,
+            Enterprise.name,
+            Enterprise.tags,
+            now.output,
+            now.revenue,
+            now.main_revenue,
+            now.invention_patents,
+            prev.output,
+        )
+        .join(Link, Link.id == EnterpriseLink.link_id)
+        .join(Enterprise, Enterprise.id == EnterpriseLink.enterprise_id)
+        .outerjoin(now, and_(now.enterprise_id == Enterprise.id, now.year == y))
+        .outerjoin(prev, and_(prev.enterprise_id == Enterprise.id, prev.year == y - 1))
+        .where(
+            Link.chain_id.in_(sorted(set(chain_ids))),
+            EnterpriseLink.valid_to.is_(None),
+            EnterpriseLink.excluded.is_(False),
+        )
+    )
+    raw = frame(
+        session,
+        query,
+        {
+            "enterprise_id": pl.Int64,
+            "link_id": pl.Int64,
+            "chain_id": pl.Int64,
+            "name": pl.String,
+            "tags": pl.List(pl.String),
+            "output": pl.Float64,
+            "revenue": pl.Float64,
+            "main_revenue": pl.Float64,
+            "invention_patents": pl.Int64,
+            "output_prev": pl.Float64,
+        },
+    )
+    tags = pl.col("tags").fill_null([])
+    return raw.with_columns(
+        tags.list.contains("leader").alias("is_leader"),
+        tags.list.eval(pl.element().is_in(sorted(SRDI_TAGS))).list.any().alias("is_srdi"),
+        (pl.coalesce("main_revenue", "revenue") >= ABOVE_SCALE_WAN)
+        .fill_null(False)
+        .alias("above_scale"),
+    )
+
+
+def visible_enterprise_ids(
+    session: Session, principal: Principal, ids: Iterable[int]
+) -> set[int] | None:
+    """Which of ``ids`` the principal may read; None means all (an unscoped role)."""
+    if not principal.is_scoped:
+        return None
+    wanted = sorted(set(ids))
+    out: set[int] = set()
+    for i in range(0, len(wanted), 5000):
+        chunk = wanted[i : i + 5000]
+        query = restrict(select(Enterprise.id), principal).where(Enterprise.id.in_(chunk))
+        out.update(session.scalars(query))
+    return out
+
+
+def mask_names(facts: pl.DataFrame, visible: set[int] | None) -> pl.DataFrame:
+    """Replace the names of enterprises the viewer may not see (figures still count)."""
+    if visible is None:
+        return facts
+    return facts.with_columns(
+        pl.when(pl.col("enterprise_id").is_in(sorted(visible)))
+        .then(pl.col("name"))
+        .otherwise(pl.lit("（他处企业）"))
+        .alias("name")
+    )
+
+
+def dataset_city(session: Session) -> str | None:
+    """The home city's GB/T 2260 code, from the dataset record (None when not known)."""
+    value = session.scalar(select(SystemInfo.value).where(SystemInfo.key == "dataset"))
+    if isinstance(value, dict) and value.get("city"):
+        return str(value["city"])
+    return None
+
+
+# --------------------------------------------------------------------------- the external pool
+
+
+def pool_frame(session: Session, principal: Principal) -> pl.DataFrame:
+    """The external pool in the columns :func:`gaodi.analytics.attraction.rank_candidates`
+    takes; ``id`` is ``"X<id>"`` so it never collides with a local enterprise id, and
+    ``supplies_to`` holds the local partners' ids as text (as the ranking's local ids are)."""
+    query = restrict(
+        select(
+            ExternalEnterprise.id,
+            ExternalEnterprise.uscc,
+            ExternalEnterprise.name,
+            ExternalEnterprise.region_code,
+            ExternalEnterprise.industry_code,
+            ExternalEnterprise.scope_text,
+            ExternalEnterprise.revenue,
+            ExternalEnterprise.revenue_growth,
+            ExternalEnterprise.invention_patents,
+            ExternalEnterprise.tags,
+            ExternalEnterprise.partner_ids,
+        ),
+        principal,
+    )
+    raw = frame(
+        session,
+        query,
+        {
+            "pool_id": pl.Int64,
+            "uscc": pl.String,
+            "name": pl.String,
+            "region_code": pl.String,
+            "industry_code": pl.String,
+            "scope_text": pl.String,
+            "revenue": pl.Float64,
+            "revenue_growth": pl.Float64,
+            "invention_patents": pl.Int64,
+            "tags": pl.List(pl.String),
+            "supplies_to": pl.List(pl.Int64),
+        },
+    )
+    return raw.with_columns(
+        pl.concat_str(pl.lit("X"), pl.col("pool_id").cast(pl.String)).alias("id"),
+        pl.when(pl.col("industry_code").str.contains(r"^\d{4}$")).then(pl.col("industry_code")),
+        pl.col("tags").fill_null([]),
+        pl.col("supplies_to").fill_null([]).list.eval(pl.element().cast(pl.String)),
+    )
