@@ -25,6 +25,8 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("gaodi.regions.cli", "regions"),
     ("gaodi.accounts.cli", "user"),
     ("gaodi.projects.cli", "projects"),
+    ("gaodi.chains.cli", "chains"),
+    ("gaodi.enterprises.cli", "enterprises"),
     ("gaodi.web.cli:serve", "serve"),  # a plain function becomes a top-level command
     ("gaodi.exchange.cli:template_cmd", "template"),
     ("gaodi.exchange.cli:import_cmd", "import"),
