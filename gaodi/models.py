@@ -44,3 +44,4 @@ __all__ = [
 import gaodi.audit.service
 import gaodi.projects.scopes  # projects, challenges, appeals and their row filters
 import gaodi.scopes  # noqa: F401  (registers row filters for scoped roles)
+from gaodi.smart import scopes as _smart_scopes  # noqa: F401  (smart manufacturing)
