@@ -19,7 +19,6 @@ enterprise the role may not see.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -97,17 +96,18 @@ def fill_path(route: RouteInfo, world: World, overrides: dict[str, str] | None =
     return PARAM.sub(value, route.path)
 
 
-@pytest.fixture(scope="module")
-def clients(shared_site: Site) -> Iterator[dict[str, TestClient]]:
-    """A signed-in client per role (plus an anonymous one), reused for safe requests."""
-    out: dict[str, TestClient] = {ANONYMOUS: shared_site.client()}
-    for role in ROLES:
-        client = shared_site.client()
-        client.headers["X-CSRF-Token"] = login(client, shared_site.world.users[role], PASSWORD)
-        out[role] = client
-    yield out
-    for client in out.values():
-        client.close()
+def signed_in(site: Site, role: str) -> TestClient:
+    """A fresh client, signed in as ``role`` (or anonymous, with a log-in form's CSRF token).
+
+    Fresh for every case: signing out ends every session of a user (session_version), so
+    one case's POST /logout must not sign out the next case.
+    """
+    client = site.client()
+    if role == ANONYMOUS:
+        client.headers["X-CSRF-Token"] = csrf_of(client.get("/login").text)
+    else:
+        client.headers["X-CSRF-Token"] = login(client, site.world.users[role], PASSWORD)
+    return client
 
 
 def principal(site: Site, role: str) -> Principal:
@@ -121,22 +121,15 @@ def principal(site: Site, role: str) -> Principal:
         return Principal.from_user(user)
 
 
-def request(
-    site: Site, clients: dict[str, TestClient], role: str, method: str, url: str, route: RouteInfo
-) -> Any:
+def request(site: Site, role: str, method: str, url: str, route: RouteInfo) -> Any:
+    client = signed_in(site, role)
     if method not in UNSAFE:
-        return clients[role].request(method, url, follow_redirects=False)
-    # Write requests get a fresh session each: they may sign out, change language or data.
-    client = site.client()
-    if role == ANONYMOUS:  # a visitor's session still has a CSRF token (the log-in form's)
-        client.headers["X-CSRF-Token"] = csrf_of(client.get("/login").text)
-    else:
-        client.headers["X-CSRF-Token"] = login(client, site.world.users[role], PASSWORD)
-    body = route.example.get("form")
-    json_body = route.example.get("json")
+        return client.request(method, url, follow_redirects=False)
     if route.is_api:
-        return client.request(method, url, json=json_body or {}, follow_redirects=False)
-    return client.request(method, url, data=body or {}, follow_redirects=False)
+        return client.request(
+            method, url, json=route.example.get("json") or {}, follow_redirects=False
+        )
+    return client.request(method, url, data=route.example.get("form") or {}, follow_redirects=False)
 
 
 def test_every_route_declares_its_access() -> None:
@@ -150,12 +143,10 @@ def test_the_suite_sees_the_foundation_routes() -> None:
 
 
 @pytest.mark.parametrize(("route", "method", "role"), CASES)
-def test_route_for_role(
-    route: RouteInfo, method: str, role: str, shared_site: Site, clients: dict[str, TestClient]
-) -> None:
+def test_route_for_role(route: RouteInfo, method: str, role: str, shared_site: Site) -> None:
     access = route.access or {}
     url = fill_path(route, shared_site.world)
-    response = request(shared_site, clients, role, method, url, route)
+    response = request(shared_site, role, method, url, route)
     status = response.status_code
     assert status < 500, f"{method} {url} as {role}: {status}\n{response.text[:800]}"
     if access.get("public"):
@@ -192,11 +183,12 @@ SCOPED_GET_CASES = [
 
 @pytest.mark.parametrize(("route", "role"), SCOPED_GET_CASES)
 def test_scoped_role_never_sees_out_of_scope_enterprises(
-    route: RouteInfo, role: str, shared_site: Site, clients: dict[str, TestClient]
+    route: RouteInfo, role: str, shared_site: Site
 ) -> None:
     world = shared_site.world
+    client = signed_in(shared_site, role)
     url = fill_path(route, world)
-    response = clients[role].get(url, follow_redirects=False)
+    response = client.get(url, follow_redirects=False)
     assert response.status_code < 500
     for secret in world.hidden_from(role):
         assert secret not in response.text, f"GET {url} as {role} shows {secret!r}"
@@ -204,7 +196,7 @@ def test_scoped_role_never_sees_out_of_scope_enterprises(
     outside = {k: v for k, v in OUT_OF_SCOPE[role].items() if k in params}
     if outside:
         url = fill_path(route, world, outside)
-        response = clients[role].get(url, follow_redirects=False)
+        response = client.get(url, follow_redirects=False)
         assert response.status_code in (403, 404), f"GET {url} as {role}: {response.status_code}"
         for secret in world.hidden_from(role):
             assert secret not in response.text
