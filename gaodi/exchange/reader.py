@@ -126,14 +126,41 @@ def _not_workbook(path: Path, data: bytes) -> ValidationError:
     )
 
 
-def read_workbook(path: Path) -> RawFile:
-    import python_calamine as calamine
+def _read_with_openpyxl(path: Path, data: bytes) -> RawFile:
+    """The slower fallback when python-calamine is not installed (.xlsx/.xlsm only)."""
+    from zipfile import BadZipFile
 
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not data.startswith(_ZIP):
+        raise _not_workbook(path, data)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise _not_workbook(path, data) from exc
+    sheets: list[RawSheet] = []
+    try:
+        for ws in book.worksheets:
+            if ws.sheet_state != "visible" or normalise_header(ws.title) in INFO_SHEETS:
+                continue
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            sheets.append(_sheet_from_rows(ws.title, rows, 1, 0))
+    finally:
+        book.close()
+    return RawFile(path, "xlsx", sheets)
+
+
+def read_workbook(path: Path) -> RawFile:
     data = path.read_bytes()
     if not data:
         raise ValidationError(f"文件“{path.name}”是空文件。", f"File '{path.name}' is empty.")
     if not (data.startswith(_ZIP) or data.startswith(_OLE)):
         raise _not_workbook(path, data)
+    try:
+        import python_calamine as calamine
+    except ImportError:  # pragma: no cover - exercised by monkeypatching in the tests
+        return _read_with_openpyxl(path, data)
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.CalamineError as exc:

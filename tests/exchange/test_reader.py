@@ -160,3 +160,41 @@ def test_column_letters() -> None:
         "ZZ",
         "AAA",
     ]
+
+
+def test_openpyxl_fallback_reads_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without python-calamine the reader falls back to openpyxl with the same result."""
+    import builtins
+    import datetime as dt
+
+    rows = [
+        ["示例标题"],
+        [],
+        ["企业名称", "成立日期", "金额"],
+        ["示例甲", dt.date(2020, 1, 2), 1.5],
+        [None, None, None],
+        ["示例乙", None, 3],
+    ]
+    path = write_xlsx(tmp_path / "b.xlsx", {"企业": rows, "说明": [["x"]]})
+    fast = read_file(path).sheets
+    real_import = builtins.__import__
+
+    def no_calamine(name: str, *args: object, **kwargs: object) -> object:
+        if name == "python_calamine":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_calamine)
+    slow = read_file(path).sheets
+    assert [s.name for s in slow] == [s.name for s in fast] == ["企业"]
+    assert slow[0].headers == fast[0].headers == ["示例标题"]
+    assert slow[0].row_numbers == fast[0].row_numbers == [3, 4, 6]
+    # calamine gives floats and dates, openpyxl ints and datetimes: the converters take both
+    assert (
+        [r[0] for r in slow[0].rows]
+        == [r[0] for r in fast[0].rows]
+        == ["企业名称", "示例甲", "示例乙"]
+    )
+    with pytest.raises(ValidationError, match="not a valid Excel workbook"):
+        (tmp_path / "t.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+        read_file(tmp_path / "t.xlsx")
