@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 import polars as pl
 from sqlalchemy import select
@@ -51,6 +53,17 @@ class EngineTarget:
     kind: str
     start: str
     end: str
+
+
+@lru_cache(maxsize=1)
+def _thresholds() -> pg.StatusThresholds:
+    """The packaged traffic-light rules (read once per process)."""
+    return pg.load_status_thresholds()
+
+
+@lru_cache(maxsize=8192)
+def _last_month(period: str) -> int:
+    return parse_period(period).last_month
 
 
 def series_key(indicator_id: int, scope: str, scope_id: int) -> str:
@@ -93,12 +106,26 @@ def default_as_of(plan: Plan | None) -> str:
     return format_month(last)
 
 
+class ObsRow(NamedTuple):
+    """The columns of an observation the board needs (plain rows: no ORM objects)."""
+
+    indicator_id: int
+    scope: str
+    scope_id: int
+    period: str
+    value: float
+    kind: str
+    revision: int
+    status: str
+    submitted_at: datetime
+
+
 @dataclass
 class _Loaded:
     plan: Plan
     actions: dict[int, Action]
     targets: list[EngineTarget]
-    observations: list[Observation]
+    observations: list[ObsRow]
 
 
 def _load(
@@ -125,14 +152,15 @@ def _load(
         engine_target(t, indicators.get(t.indicator_id) if t.indicator_id else None, plan)
         for t in targets
     ]
-    obs = session.scalars(
-        restrict(select(Observation), principal).where(
+    columns = [getattr(Observation, name) for name in ObsRow._fields]
+    rows = session.execute(
+        restrict(select(*columns), principal).where(
             Observation.indicator_id.in_(ind_ids), Observation.status.in_(USED_STATUSES)
         )
-    ).all()
+    )
     natural = {i.id: natural_kind(i.aggregation, i.kind) for i in indicators.values()}
-    obs = [o for o in obs if o.kind == natural.get(o.indicator_id)]
-    return _Loaded(plan, actions, engine, list(obs))
+    obs = [ObsRow(*r) for r in rows if r.kind == natural.get(r.indicator_id)]
+    return _Loaded(plan, actions, engine, obs)
 
 
 def _frames(loaded: _Loaded) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -178,11 +206,11 @@ def _frames(loaded: _Loaded) -> tuple[pl.DataFrame, pl.DataFrame]:
     return targets, obs
 
 
-def _latest(observations: list[Observation], as_of_month: int) -> dict[str, dict[str, float]]:
+def _latest(observations: list[ObsRow], as_of_month: int) -> dict[str, dict[str, float]]:
     """series -> period -> value (latest revision, up to the as-of month)."""
     best: dict[tuple[str, str], tuple[int, float]] = {}
     for o in observations:
-        if parse_period(o.period).last_month > as_of_month:
+        if _last_month(o.period) > as_of_month:
             continue
         key = (series_key(o.indicator_id, o.scope, o.scope_id), o.period)
         if key not in best or o.revision > best[key][0]:
@@ -227,7 +255,7 @@ def _finite(value: Any) -> float | None:
 def _rows(
     loaded: _Loaded, as_of: str, forecasts: bool, overdue: dict[str, list[str]]
 ) -> list[BoardRow]:
-    thresholds = pg.load_status_thresholds()
+    thresholds = _thresholds()
     targets, obs = _frames(loaded)
     result = evaluate_board(targets, obs, as_of, thresholds) if len(targets) else None
     by_id: dict[int, dict[str, Any]] = {}
@@ -276,12 +304,12 @@ def _rows(
     return rows
 
 
-def _provenance(loaded: _Loaded, as_of: str, used: list[Observation]) -> Provenance:
+def _provenance(loaded: _Loaded, as_of: str, used: list[ObsRow]) -> Provenance:
     stamps = [o.submitted_at for o in used if o.submitted_at is not None]
     return Provenance(
         data_as_of=max(stamps).isoformat(timespec="minutes") if stamps else None,
         as_of=as_of,
-        rules_version=pg.load_status_thresholds().version,
+        rules_version=_thresholds().version,
         plausibility_version=str(rule_file("plausibility.yaml")["version"]),
         parameters={
             "forecast_level": FORECAST["level"],
@@ -329,7 +357,7 @@ def board(
         empty = Provenance(
             data_as_of=None,
             as_of=as_of,
-            rules_version=pg.load_status_thresholds().version,
+            rules_version=_thresholds().version,
             plausibility_version=str(rule_file("plausibility.yaml")["version"]),
             parameters={},
             n_observations=0,
@@ -370,7 +398,7 @@ def board(
     if loose:
         groups.append(BoardAction(number=None, title="未归入行动 (no action)", rows=loose))
     month = parse_period(as_of).last_month
-    used = [o for o in loaded.observations if parse_period(o.period).last_month <= month]
+    used = [o for o in loaded.observations if _last_month(o.period) <= month]
     return Board(
         plan_id=plan.id,
         plan_title=plan.title,
@@ -437,7 +465,7 @@ def target_detail(
     e = loaded.targets[0]
     overdue = overdue_by_series(session, principal) if plan.status == "adopted" else {}
     row = _rows(loaded, as_of, True, overdue)[0]
-    thresholds = pg.load_status_thresholds()
+    thresholds = _thresholds()
     mine = [
         o
         for o in loaded.observations
@@ -504,7 +532,5 @@ def target_detail(
         series=series,
         fan=fan,
         revisions=[obs_out(o, code) for o in all_obs],
-        provenance=_provenance(
-            loaded, as_of, [o for o in mine if parse_period(o.period).last_month <= month]
-        ),
+        provenance=_provenance(loaded, as_of, [o for o in mine if _last_month(o.period) <= month]),
     )

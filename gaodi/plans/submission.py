@@ -21,6 +21,7 @@ import calendar
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
@@ -150,6 +151,7 @@ def parse_key(text: str) -> Key:
     return key
 
 
+@lru_cache(maxsize=4096)
 def due_date(period: str, deadline_day: int) -> date:
     """The deadline: day ``deadline_day`` of the month after the period (clamped to the
     month's length).
@@ -176,12 +178,12 @@ def expected_periods(
     out: list[str] = []
     for year in range(first_year, last_year + 1):
         if frequency == "yearly":
-            candidates = [str(year)]
+            candidates = [(str(year), 12)]
         elif frequency == "quarterly":
-            candidates = [f"{year}-Q{q}" for q in range(1, 5)]
+            candidates = [(f"{year}-Q{q}", 3 * q) for q in range(1, 5)]
         else:
-            candidates = [f"{year}-{m:02d}" for m in range(2 if skip_january else 1, 13)]
-        out += [p for p in candidates if parse_period(p).last_month < current]
+            candidates = [(f"{year}-{m:02d}", m) for m in range(2 if skip_january else 1, 13)]
+        out += [p for p, last in candidates if month_index(year, last) < current]
     return out
 
 
@@ -351,11 +353,56 @@ def submission_rows(
 
 
 def overdue_by_series(session: Session, principal: Principal) -> dict[str, list[str]]:
-    """series key (``indicator|scope|scope_id``) -> overdue periods, for the board's flags."""
+    """series key (``indicator|scope|scope_id``) -> overdue periods, for the board's flags.
+
+    The same rule as :func:`submission_rows` (status expected or returned, today past the
+    due date), read from plain columns for speed."""
+    today = clock.today()
+    found = duties(session, principal)
+    ids = {d.indicator.id for d in found}
+    status: dict[tuple[int, str, int, str], str] = {}
+    best: dict[tuple[int, str, int, str], tuple[int, int]] = {}
+    for row in session.execute(
+        restrict(
+            select(
+                Observation.indicator_id,
+                Observation.scope,
+                Observation.scope_id,
+                Observation.period,
+                Observation.revision,
+                Observation.id,
+                Observation.status,
+            ),
+            principal,
+        ).where(Observation.indicator_id.in_(ids))
+    ):
+        k = (row[0], row[1], row[2], row[3])
+        if k not in best or (row[4], row[5]) > best[k]:
+            best[k] = (row[4], row[5])
+            status[k] = row[6] if row[6] in STATUSES else "expected"
+    for row in session.execute(
+        restrict(
+            select(
+                Submission.indicator_id,
+                Submission.scope,
+                Submission.scope_id,
+                Submission.period,
+                Submission.status,
+            ),
+            principal,
+        ).where(Submission.indicator_id.in_(ids))
+    ):
+        status[(row[0], row[1], row[2], row[3])] = row[4]
     out: dict[str, list[str]] = defaultdict(list)
-    for r in submission_rows(session, principal):
-        if r.overdue:
-            out[f"{r.indicator_id}|{r.scope}|{r.scope_id}"].append(r.period)
+    for d in found:
+        for period in expected_periods(
+            d.indicator.frequency, d.first_year, d.last_year, today, d.skip_january
+        ):
+            state = status.get((d.indicator.id, d.scope, d.scope_id, period), "expected")
+            if state in ("expected", "returned") and today > due_date(
+                period, d.indicator.deadline_day
+            ):
+                out[d.series].append(period)
     return dict(out)
 
 
