@@ -36,7 +36,8 @@ def latest_assessments(
     date_col: str = "assessed_on",
     as_of: Any = None,
 ) -> pl.DataFrame:
-    """Keep each enterprise's latest assessment (on or before ``as_of`` when given).
+    """Keep each enterprise's latest assessment (on or before ``as_of`` when given); of two on
+    the same day, the later row wins.
 
     Examples
     --------
@@ -46,7 +47,8 @@ def latest_assessments(
     [1, 3]
     """
     df = assessments if as_of is None else assessments.filter(pl.col(date_col) <= as_of)
-    return df.sort(date_col).group_by(id_col, maintain_order=True).last()
+    # A stable sort: of two assessments on the same day the one given later wins.
+    return df.sort(date_col, maintain_order=True).group_by(id_col, maintain_order=True).last()
 
 
 def level_distribution(

@@ -1,0 +1,1 @@
+"""Rule files of the smart-manufacturing feature (package data)."""
