@@ -19,6 +19,7 @@ from gaodi.core.errors import ValidationError
 __all__ = ["compare_expr", "evaluate_frame"]
 
 INF = math.inf
+_HIDDEN = "__ruleset_frame__:"  # prefix of the intermediate columns (dropped from the result)
 
 
 def compare_expr(x: pl.Expr, op: str, t: Any) -> pl.Expr:
@@ -274,18 +275,39 @@ def evaluate_frame(
     margin = rule_set.near_margin if near_margin is None else near_margin
     limit = rule_set.max_missed if max_missed is None else max_missed
     comp = _Compiler(rule_set, set(frame.columns))
+    # Evaluated in stages, each stage's results materialised as hidden columns that the next
+    # stage refers to by name: nesting the expressions instead repeats the score tree inside
+    # every criterion and group (exponential plan size; seconds even for two rows).
     exprs: dict[str, pl.Expr] = comp.points()
+    hidden: dict[str, pl.Expr] = {}
+    for key, (lo, hi) in list(comp.cache.items()):
+        if key == "score" or key.startswith("score."):
+            hidden[f"{_HIDDEN}lo:{key}"], hidden[f"{_HIDDEN}hi:{key}"] = lo, hi
+            comp.cache[key] = (pl.col(f"{_HIDDEN}lo:{key}"), pl.col(f"{_HIDDEN}hi:{key}"))
+    work = frame.with_columns(
+        *(e.alias(n) for n, e in hidden.items()),
+        *(e.alias(f"{_HIDDEN}out:{n}") for n, e in exprs.items()),
+    )
+    exprs = {n: pl.col(f"{_HIDDEN}out:{n}") for n in exprs}
+    staged: dict[str, pl.Expr] = {}
+    for c in rule_set.criteria:
+        m, short, rel = comp.criterion(c)
+        staged[f"{_HIDDEN}met:{c.id}"] = m
+        staged[f"{_HIDDEN}rel:{c.id}"] = rel
+        if detail:
+            staged[f"{_HIDDEN}short:{c.id}"] = short
+    work = work.with_columns(e.alias(n) for n, e in staged.items())
     met: dict[str, pl.Expr] = {}
     opt: dict[str, pl.Expr] = {}
     near: dict[str, pl.Expr] = {}
     for c in rule_set.criteria:
-        m, short, rel = comp.criterion(c)
+        m, rel = pl.col(f"{_HIDDEN}met:{c.id}"), pl.col(f"{_HIDDEN}rel:{c.id}")
         met[c.id] = m
         opt[c.id] = _leaf_costs(c, m, rel, None)
         near[c.id] = _leaf_costs(c, m, rel, margin)
         if detail:
             exprs[f"met__{c.id}"] = m
-            exprs[f"shortfall__{c.id}"] = short
+            exprs[f"shortfall__{c.id}"] = pl.col(f"{_HIDDEN}short:{c.id}")
             exprs[f"relative_shortfall__{c.id}"] = rel
     root: Group = rule_set.root
     state, opt_cost = _combine(root, met, opt, {})
@@ -303,4 +325,4 @@ def evaluate_frame(
     cols = [pl.col(id_column)] if id_column is not None else []
     cols += [e.alias(n) for n, e in head.items()]
     cols += [e.alias(n) for n, e in exprs.items()]
-    return frame.select(cols)
+    return work.select(cols)
