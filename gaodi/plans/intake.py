@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
 from gaodi.core import clock
-from gaodi.core.errors import NotFoundError, PermissionDenied, ValidationError
+from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.periods import month_index, parse_period
 from gaodi.core.permissions import Principal, require, restrict
 from gaodi.plans import rulelang
@@ -373,9 +373,13 @@ def add_observation(
     require(principal, "submit", "plan")
     ind = _indicator(session, principal, data.indicator)
     if not may_act_on_scope(principal, data.scope, data.scope_id):
-        raise PermissionDenied(
-            f"无权填报范围 {data.scope} #{data.scope_id} 的数据。",
-            f"You may not report figures for {data.scope} #{data.scope_id}.",
+        # a scope the user cannot report for is a wrong input of the form (422, next to the
+        # field), not a hidden resource: offices may read city figures
+        raise ValidationError(
+            f"你只能填报本单位范围的数据，不能填报 {data.scope} #{data.scope_id}。",
+            f"You can only report figures of your own office's scope, not "
+            f"{data.scope} #{data.scope_id}.",
+            field="scope",
         )
     kind = data.kind or natural_kind(ind.aggregation, ind.kind)
     period = str(parse_period(data.period))

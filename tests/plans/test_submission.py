@@ -181,11 +181,12 @@ def test_no_self_approval(small) -> None:  # type: ignore[no-untyped-def]
 def test_scoped_park_office(small) -> None:  # type: ignore[no-untyped-def]
     session, ids = small
     park = Principal("park1", "park_office", park_ids=frozenset({ids.park1}))
-    with pytest.raises(PermissionDenied):  # a park office does not report city figures
+    with pytest.raises(ValidationError) as exc:  # a park office does not report city figures
         service.add_observation(
             session, park, ObservationIn(indicator="output", period="2023-05", value=40)
         )
-    with pytest.raises(PermissionDenied):  # nor another park's
+    assert exc.value.context["field"] == "scope"
+    with pytest.raises(ValidationError):  # nor another park's
         service.add_observation(
             session,
             park,

@@ -148,5 +148,6 @@ def test_park_office_sees_only_its_park(web) -> None:  # type: ignore[no-untyped
         {"indicator": "industrial_investment", "period": "2023-11", "value": "1"},
         csrf,
     )
-    assert r.status_code == 403  # the city's figure is not the park's to report
+    assert r.status_code == 422  # the city's figure is not the park's to report
+    assert "own office" in r.text or "本单位" in r.text
     assert park.get("/plans/submissions/1:city:0:2023-06").status_code == 404
