@@ -29,24 +29,54 @@ CHUNK_ROWS = 2_000_000
 
 
 # --------------------------------------------------------------------------- CSV helpers
+def _transcoded(path: Path) -> Any:
+    """The file as UTF-8 bytes: UTF-8 (with or without BOM) or GB18030/GBK (Excel's default
+    on Chinese Windows)."""
+    import io
+
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return io.BytesIO(data.decode(encoding).encode("utf-8"))
+        except UnicodeDecodeError:
+            continue
+    raise DataError(
+        f"无法读取 {path.name}：编码既不是 UTF-8 也不是 GB18030（GBK）。请另存为 UTF-8 CSV。",
+        f"Cannot read {path.name}: the encoding is neither UTF-8 nor GB18030 (GBK). Save it "
+        "as a UTF-8 CSV file.",
+    )
+
+
 def read_table(path: Path, columns: dict[str, Any], what: str) -> Any:
-    """Read ``columns`` (name -> Polars dtype) of a UTF-8 CSV file; clear errors otherwise."""
+    """Read ``columns`` (name -> Polars dtype) of a CSV file (UTF-8 or GB18030); clear errors
+    for a missing column, a non-number, an empty file."""
     import polars as pl
 
     if not path.exists():
         raise FileNotFoundError(2, "No such file", str(path))
     if path.is_dir():
         raise IsADirectoryError(21, "Is a directory", str(path))
+    source: Any = path
+    for attempt in range(2):
+        try:
+            return _read_source(source, path, columns, what)
+        except (pl.exceptions.ComputeError, UnicodeDecodeError):
+            if attempt:
+                raise
+            source = _transcoded(path)  # not UTF-8: decode once and read from memory
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _read_source(source: Any, path: Path, columns: dict[str, Any], what: str) -> Any:
+    import polars as pl
+
+    if hasattr(source, "seek"):
+        source.seek(0)
     try:
-        header = pl.read_csv(path, n_rows=0, infer_schema=False).columns
+        header = pl.read_csv(source, n_rows=0, infer_schema=False).columns
     except pl.exceptions.NoDataError as exc:
         raise DataError(
             f"{what} 文件 {path} 是空的。", f"The {what} file {path} is empty."
-        ) from exc
-    except (pl.exceptions.ComputeError, UnicodeDecodeError) as exc:
-        raise DataError(
-            f"无法读取 {path}：请使用 UTF-8 编码的 CSV。",
-            f"Cannot read {path}: use a UTF-8 encoded CSV file.",
         ) from exc
     clean = [c.lstrip("\ufeff").strip() for c in header]
     missing = [c for c in columns if c not in clean]
@@ -58,12 +88,18 @@ def read_table(path: Path, columns: dict[str, Any], what: str) -> Any:
             columns=missing,
         )
     rename = {h: c for h, c in zip(header, clean, strict=True) if h != c}
-    text_schema = {h: pl.String for h in header}
     schema = {h: columns.get(c, pl.String) for h, c in zip(header, clean, strict=True)}
+    if hasattr(source, "seek"):
+        source.seek(0)
     try:
-        df = pl.read_csv(path, schema=schema)
-    except pl.exceptions.PolarsError:
-        df = _locate_bad_cell(pl.read_csv(path, schema=text_schema).rename(rename), columns, path)
+        df = pl.read_csv(source, schema=schema)
+    except pl.exceptions.PolarsError as exc:
+        if "utf-8" in str(exc).lower():
+            raise pl.exceptions.ComputeError(str(exc)) from exc
+        if hasattr(source, "seek"):
+            source.seek(0)
+        text = pl.read_csv(source, schema=dict.fromkeys(header, pl.String)).rename(rename)
+        df = _locate_bad_cell(text, columns, path)
     df = df.rename(rename).select(list(columns))
     if df.height == 0:
         raise DataError(

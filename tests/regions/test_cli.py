@@ -281,3 +281,24 @@ def test_linkages_singular_table_is_a_clear_error(tmp_path: Path) -> None:
         str(tmp_path / "o"),
     )
     assert result.exit_code == 2 and "singular" in result.output
+
+
+def test_complexity_reads_gb18030_csv_from_chinese_excel(tmp_path: Path) -> None:
+    # Excel on Chinese Windows saves CSV in GBK/GB18030: the labels must survive.
+    x, _regs, inds = generated(20, 30, seed=6)
+    regs = ["长沙"] + [f"城市{i}" for i in range(1, 20)]
+    c, p = x.shape
+    text = "region,industry,value\n" + "".join(
+        f"{regs[i]},{inds[j]},{x[i, j]}\n" for i in range(c) for j in range(p)
+    )
+    (tmp_path / "gbk.csv").write_bytes(text.encode("gb18030"))
+    result = run("complexity", str(tmp_path / "gbk.csv"), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 0, result.output
+    assert "长沙" in pl.read_csv(tmp_path / "o" / "regions.csv")["region"].to_list()
+
+
+def test_undecodable_file_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "bad.csv").write_bytes(b"region,industry,value\n\xff\xfe,x,1\n")
+    result = run("complexity", str(tmp_path / "bad.csv"), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2 and "GB18030" in result.output
+    assert "Traceback" not in result.output
