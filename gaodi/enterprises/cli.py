@@ -1,0 +1,314 @@
+"""``gaodi enterprises``: tier eligibility, 头羊 ranking, an enterprise's profile, search."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from gaodi.chains.cli import AS_USER, cli_session
+from gaodi.core.cli_support import console, handle_errors
+from gaodi.core.errors import ValidationError
+
+app = typer.Typer(
+    help="企业 Enterprises: tiers (规上/创新型/专精特新/小巨人/单项冠军), 头羊 ranking, profiles.",
+    no_args_is_help=True,
+)
+
+
+class Level(StrEnum):
+    above_scale = "above_scale"
+    innovative_sme = "innovative_sme"
+    srdi_sme = "srdi_sme"
+    little_giant = "little_giant"
+    champion = "champion"
+
+
+class Method(StrEnum):
+    topsis = "topsis"
+    entropy = "entropy"
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        console.print(f"已写入 Wrote {out}")
+
+
+def _need_out(out: Path | None) -> Path:
+    if out is None:
+        raise ValidationError("xlsx 格式须用 --out 指定文件。", "--format xlsx needs --out FILE.")
+    return out
+
+
+def _value(v: Any, unit: str = "") -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, (int, float)):
+        if unit == "ratio":
+            return f"{v:.1%}"
+        return f"{v:,.2f}".rstrip("0").rstrip(".") + (unit if unit not in ("ratio",) else "")
+    return str(v)
+
+
+def describe_miss(c: Any) -> str:
+    """'研发费用占营业收入比重不低于3%：实际 2.7%，差 0.3%' (the criterion, actual, shortfall)."""
+    unit = c.unit if c.unit != "ratio" else "ratio"
+    short = "" if c.shortfall is None else f"，差 {_value(c.shortfall, unit)}"
+    return f"{c.label_zh}：实际 {_value(c.actual, unit)}{short}"
+
+
+@app.command("eligibility")
+@handle_errors
+def eligibility_cmd(
+    level: Level | None = typer.Option(None, "--level", "-l", help="One tier (default: counts)."),
+    near: bool = typer.Option(False, "--near", help="Only those who nearly qualify."),
+    year: int | None = typer.Option(None, "--year", help="Year of figures (default: latest)."),
+    limit: int = typer.Option(50, "--limit", help="Rows shown in the table (json: all)."),
+    output_format: Format = typer.Option(Format.table, "--format", "-f"),
+    out: Path | None = typer.Option(None, "--out", "-o"),
+    as_user: str | None = AS_USER,
+) -> None:
+    """Who qualifies for a tier, who nearly does, and which criterion each misses by how much."""
+    from gaodi.enterprises import service
+
+    with cli_session(as_user) as (session, principal):
+        report = service.eligibility(
+            session,
+            principal,
+            level=level.value if level else None,
+            near_only=near,
+            year=year,
+            limit=None if output_format is not Format.table else max(limit, 1),
+        )
+    if output_format is Format.json:
+        _emit(report.model_dump_json(indent=2) + "\n", out)
+        return
+    if output_format is Format.xlsx:
+        from gaodi.enterprises.export import eligibility_workbook
+
+        eligibility_workbook(report).save(_need_out(out))
+        console.print(f"已写入 Wrote {out}")
+        return
+    table = Table(title=f"梯度培育 Tiers（{report.year}年数据 figures）")
+    for col in (
+        "层级 level",
+        "名称",
+        "版本",
+        "评估 evaluated",
+        "达标 qualify",
+        "接近 nearly",
+        "数据不足 undetermined",
+        "已认定 tagged",
+    ):
+        table.add_column(col, justify="right" if "evaluated" in col or " " in col else "left")
+    for lv in report.levels:
+        table.add_row(
+            lv.level,
+            lv.name_zh,
+            lv.version,
+            f"{lv.evaluated:,}",
+            f"[green]{lv.qualifies:,}[/]",
+            f"[yellow]{lv.nearly:,}[/]",
+            f"{lv.undetermined:,}",
+            f"{lv.holds_tag:,}",
+        )
+    console.print(table)
+    if report.level is None:
+        console.print("用 --level 查看名单 (use --level to list enterprises).")
+        return
+    rows = Table(
+        title=f"{'接近达标' if near else '达标与接近达标'} "
+        f"(nearly = one criterion short by ≤ {report.near_margin:.0%})"
+    )
+    for col in (
+        "企业 enterprise",
+        "统一社会信用代码",
+        "结果",
+        "已认定",
+        "未达标准及差距 missed (shortfall)",
+    ):
+        rows.add_column(col, overflow="fold")
+    for r in report.rows:
+        status = "[green]达标[/]" if r.qualifies else "[yellow]接近[/]"
+        missed = "；".join(describe_miss(c) for c in r.missed) or "—"
+        if r.missing_count and not r.qualifies:
+            missed += f"（另有{r.missing_count}项数据缺失）"
+        rows.add_row(r.name, r.uscc, status, "是" if r.holds_tag else "", missed)
+    console.print(rows)
+    if report.truncated:
+        console.print(f"[dim]仅显示前 {limit} 行；--format json 输出全部。[/]")
+
+
+@app.command("rank")
+@handle_errors
+def rank_cmd(
+    chain: str | None = typer.Option(None, "--chain", "-c", help="Chain code, name or id."),
+    top: int = typer.Option(20, "--top", "-n", min=1, max=10_000),
+    method: Method | None = typer.Option(None, "--method", "-m", help="topsis or entropy."),
+    year: int | None = typer.Option(None, "--year"),
+    output_format: Format = typer.Option(Format.table, "--format", "-f"),
+    out: Path | None = typer.Option(None, "--out", "-o"),
+    as_user: str | None = AS_USER,
+) -> None:
+    """头羊 (leader) ranking: multi-criteria scores (criteria and weights in a versioned YAML)."""
+    from gaodi.enterprises import service
+
+    with cli_session(as_user) as (session, principal):
+        result = service.rank(
+            session, principal, chain=chain, top=top, method=method.value if method else None,
+            year=year,
+        )  # fmt: skip
+    if output_format is Format.json:
+        _emit(result.model_dump_json(indent=2) + "\n", out)
+        return
+    if output_format is Format.xlsx:
+        from gaodi.enterprises.export import rank_workbook
+
+        rank_workbook(result).save(_need_out(out))
+        console.print(f"已写入 Wrote {out}")
+        return
+    where = result.chain or "全市 city"
+    console.print(
+        f"[bold]头羊排序 Leader ranking[/] {where} · {result.year}年 · {result.method_label_zh} · "
+        f"{result.rules}"
+    )
+    weights = "，".join(
+        f"{c.label_zh}{'(−)' if c.direction == 'cost' else ''} {c.weight:.3f}"
+        for c in result.criteria
+    )
+    console.print(f"[dim]权重 weights：{weights}[/]")
+    console.print(
+        f"[dim]参与 ranked {result.population - result.excluded:,}；{result.excluded_reason_zh}[/]"
+    )
+    if result.note_zh:
+        console.print(f"[yellow]{result.note_zh}[/]")
+        return
+    table = Table()
+    table.add_column("#", justify="right")
+    table.add_column("企业 enterprise")
+    table.add_column("得分 score", justify="right")
+    for c in result.criteria:
+        table.add_column(c.label_zh, justify="right")
+    for r in result.rows:
+        table.add_row(
+            str(r.rank),
+            r.name,
+            f"{r.score:.3f}",
+            *(
+                _value(r.values[c.name], c.unit if c.unit == "ratio" else "")
+                for c in result.criteria
+            ),
+        )
+    console.print(table)
+
+
+@app.command("show")
+@handle_errors
+def show_cmd(
+    uscc: str = typer.Argument(..., help="统一社会信用代码 (or the enterprise id)."),
+    output_format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+    as_user: str | None = AS_USER,
+) -> None:
+    """An enterprise: identity, yearly figures, chain links, and each tier's criteria met/missed."""
+    from gaodi.enterprises import service
+
+    with cli_session(as_user) as (session, principal):
+        p = service.profile(session, principal, uscc)
+    if output_format is not Format.table:
+        typer.echo(json.dumps(p.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    console.print(f"[bold]{p.name}[/]  {p.uscc}{'  [dim]示例数据[/]' if p.is_demo else ''}")
+    console.print(
+        f"行业 {p.industry_code or '—'} {p.industry_name or ''} · 园区 {p.park or '—'} · "
+        f"成立 {p.founded or '—'} · 标签 {'、'.join(p.tags) or '—'}"
+    )
+    if p.links:
+        console.print(
+            "产业链 chains："
+            + "；".join(
+                f"{m.chain_name}/{m.link_name}（{m.source} {m.confidence:.2f}）" for m in p.links
+            )
+        )
+    years = Table(title="年度数据 Yearly figures（万元）")
+    cols = (
+        "year",
+        "revenue",
+        "main_revenue",
+        "output",
+        "tax",
+        "employees",
+        "rd_spend",
+        "invention_patents",
+    )
+    for c in cols:
+        years.add_column(c, justify="right")
+    for y in p.years:
+        years.add_row(*(_value(getattr(y, c)) if c != "year" else str(y.year) for c in cols))
+    console.print(years)
+    tiers = Table(title=f"梯度 Tiers（{p.tier_year}年）")
+    for c in ("层级", "结果", "未达标准及差距 / 缺失数据"):
+        tiers.add_column(c, overflow="fold")
+    for t in p.tiers:
+        if t.qualifies:
+            status = "[green]达标[/]"
+        elif t.nearly_qualifies:
+            status = "[yellow]接近[/]"
+        elif not t.determined:
+            status = "数据不足"
+        else:
+            status = "[red]未达标[/]"
+        if t.holds_tag:
+            status += "（已认定）"
+        detail = "；".join(describe_miss(c) for c in t.missed)
+        if t.missing and not t.qualifies:
+            detail += (
+                ("；" if detail else "") + "缺：" + "、".join(c.label_zh for c in t.missing[:4])
+            )
+            if len(t.missing) > 4:
+                detail += f" 等{len(t.missing)}项"
+        tiers.add_row(t.name_zh, status, detail or "—")
+    console.print(tiers)
+
+
+@app.command("search")
+@handle_errors
+def search_cmd(
+    q: str | None = typer.Argument(None, help="Part of the name, or a USCC."),
+    chain: str | None = typer.Option(None, "--chain"),
+    park: int | None = typer.Option(None, "--park"),
+    tag: str | None = typer.Option(None, "--tag"),
+    page: int = typer.Option(1, "--page", min=1),
+    per_page: int = typer.Option(20, "--per-page", min=1, max=200),
+    as_user: str | None = AS_USER,
+) -> None:
+    """Search enterprises by name/USCC, chain, park or tag."""
+    from gaodi.enterprises import service
+    from gaodi.enterprises.schemas import EnterpriseFilter
+
+    f = EnterpriseFilter(q=q, chain=chain, park=park, tag=tag, page=page, per_page=per_page)
+    with cli_session(as_user) as (session, principal):
+        result = service.search(session, principal, f)
+    table = Table(title=f"企业 Enterprises：{result.total:,}（第{result.page}/{result.pages}页）")
+    for c in ("统一社会信用代码", "企业", "园区", "行业", "产业链", "标签"):
+        table.add_column(c, overflow="fold")
+    for r in result.rows:
+        table.add_row(
+            r.uscc, r.name, r.park or "—", r.industry_code or "—", "、".join(r.chains) or "—",
+            "、".join(r.tags) or "—",
+        )  # fmt: skip
+    console.print(table)

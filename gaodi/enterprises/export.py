@@ -1,0 +1,111 @@
+"""Enterprise results as Excel workbooks (``--format xlsx`` of eligibility and rank)."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from gaodi.enterprises.schemas import EligibilityReport, RankResult
+
+
+def _head(ws: object, titles: list[str]) -> None:
+    ws.append(titles)  # type: ignore[attr-defined]
+    for cell in ws[1]:  # type: ignore[index]
+        cell.font = Font(bold=True)
+
+
+def eligibility_workbook(report: EligibilityReport) -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "层级 levels"
+    _head(
+        ws,
+        [
+            "层级 level",
+            "名称",
+            "版本",
+            "文件 document",
+            "评估",
+            "达标",
+            "接近",
+            "数据不足",
+            "已认定",
+        ],
+    )
+    for lv in report.levels:
+        ws.append(
+            [
+                lv.level,
+                lv.name_zh,
+                lv.version,
+                lv.document,
+                lv.evaluated,
+                lv.qualifies,
+                lv.nearly,
+                lv.undetermined,
+                lv.holds_tag,
+            ]
+        )
+    if report.level is not None:
+        rows = wb.create_sheet("名单 enterprises")
+        _head(
+            rows,
+            [
+                "统一社会信用代码",
+                "企业",
+                "达标",
+                "接近",
+                "已认定",
+                "未达标准",
+                "实际值",
+                "差距",
+                "缺失数据项",
+            ],
+        )
+        for r in report.rows:
+            if not r.missed:
+                rows.append([r.uscc, r.name, r.qualifies, r.nearly_qualifies, r.holds_tag])
+            for c in r.missed:
+                rows.append(
+                    [
+                        r.uscc,
+                        r.name,
+                        r.qualifies,
+                        r.nearly_qualifies,
+                        r.holds_tag,
+                        c.label_zh,
+                        c.actual if not isinstance(c.actual, list) else str(c.actual),
+                        c.shortfall,
+                        r.missing_count,
+                    ]
+                )
+    info = wb.create_sheet("说明 about")
+    info.append([f"数据年份 year: {report.year}"])
+    info.append([f"接近达标：仅差1项且差距不超过 {report.near_margin:.0%}"])
+    info.append(["规则：gaodi/analytics/rules/tiers/*.yaml；方法：docs/methods/tiers.md"])
+    return wb
+
+
+def rank_workbook(result: RankResult) -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "排序 ranking"
+    _head(ws, ["名次", "统一社会信用代码", "企业", "得分", *(c.label_zh for c in result.criteria)])
+    for r in result.rows:
+        ws.append([r.rank, r.uscc, r.name, r.score, *(r.values[c.name] for c in result.criteria)])
+    w = wb.create_sheet("权重 weights")
+    _head(w, ["指标", "criterion", "方向", "权重", "单位", "来源"])
+    for c in result.criteria:
+        w.append([c.label_zh, c.name, c.direction, c.weight, c.unit, c.source])
+    info = wb.create_sheet("说明 about")
+    for line in (
+        f"方法 method: {result.method_label_zh}",
+        f"规则 rules: {result.rules}",
+        f"年份 year: {result.year}",
+        f"范围 scope: {result.chain or '全市'}",
+        result.excluded_reason_zh,
+    ):
+        info.append([line])
+    return wb

@@ -1,0 +1,183 @@
+"""Enterprise figures as the rule sets and the scoring read them: one row per enterprise.
+
+``tier_frame`` builds the input contract of the tier rule sets
+(``gaodi/analytics/rules/tiers/_fields.yaml``) from the yearly figures: the year's values, and
+what two or three years give (growth, two-year R&D). Anything else the contract names (years in
+the niche, intellectual property, awards …) is read from ``EnterpriseYear.extra`` of the year;
+a field found nowhere is missing, so criteria on it stay undetermined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gaodi.analytics.rulefiles import load_field_contract
+from gaodi.core.errors import ValidationError
+from gaodi.core.reference import industry_section
+from gaodi.enterprises.models import Enterprise, EnterpriseYear
+
+YEAR_COLUMNS = (
+    "revenue",
+    "main_revenue",
+    "output",
+    "value_added",
+    "tax",
+    "profit",
+    "employees",
+    "rd_spend",
+    "invention_patents",
+    "debt_ratio",
+)
+#: Contract fields computed here (the rest may come from ``extra``).
+COMPUTED = frozenset(
+    {
+        "revenue",
+        "main_revenue",
+        "revenue_growth",
+        "main_revenue_growth",
+        "main_revenue_growth_2y_avg",
+        "debt_ratio",
+        "is_industrial",
+        "rd_spend",
+        "rd_spend_2y",
+        "rd_intensity",
+        "rd_intensity_min_2y",
+        "invention_patents",
+    }
+)
+CHUNK = 5000
+
+
+@lru_cache(maxsize=1)
+def _contract() -> dict[str, dict]:
+    return load_field_contract()
+
+
+@lru_cache(maxsize=4096)
+def _is_industrial(code: str | None) -> bool | None:
+    if not code:
+        return None
+    try:
+        return industry_section(code) in ("B", "C", "D")
+    except ValidationError:
+        return None
+
+
+def years_frame(
+    session: Session, enterprise_ids: Sequence[int] | None, years: Sequence[int]
+) -> pl.DataFrame:
+    """Yearly figures (and ``extra``) of the enterprises (all when None) for ``years``."""
+    cols = [getattr(EnterpriseYear, c) for c in YEAR_COLUMNS]
+    base = select(EnterpriseYear.enterprise_id, EnterpriseYear.year, *cols, EnterpriseYear.extra)
+    base = base.where(EnterpriseYear.year.in_(list(years)))
+    schema = {
+        "enterprise_id": pl.Int64,
+        "year": pl.Int64,
+        **{
+            c: (pl.Int64 if c in ("employees", "invention_patents") else pl.Float64)
+            for c in YEAR_COLUMNS
+        },
+        "extra": pl.Object,
+    }
+    rows: list[tuple] = []
+    if enterprise_ids is None:
+        rows = [tuple(r) for r in session.execute(base)]
+    else:
+        ids = sorted(set(enterprise_ids))
+        for i in range(0, len(ids), CHUNK):
+            query = base.where(EnterpriseYear.enterprise_id.in_(ids[i : i + CHUNK]))
+            rows.extend(tuple(r) for r in session.execute(query))
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
+    return pl.when(den > 0).then(num / den)
+
+
+def tier_frame(session: Session, enterprise_ids: Sequence[int] | None, year: int) -> pl.DataFrame:
+    """One row per enterprise with figures for ``year``: ``enterprise_id`` and the contract
+    fields that can be known (money in 万元, rates as fractions)."""
+    years = years_frame(session, enterprise_ids, (year, year - 1, year - 2))
+    now = years.filter(pl.col("year") == year)
+    if now.height == 0:
+        return pl.DataFrame(schema={"enterprise_id": pl.Int64})
+    prev = years.filter(pl.col("year") == year - 1).select(
+        "enterprise_id",
+        *(pl.col(c).alias(f"{c}_1") for c in ("revenue", "main_revenue", "rd_spend")),
+    )
+    prev2 = years.filter(pl.col("year") == year - 2).select(
+        "enterprise_id", pl.col("main_revenue").alias("main_revenue_2")
+    )
+    df = (
+        now.drop("year")
+        .join(prev, on="enterprise_id", how="left")
+        .join(prev2, on="enterprise_id", how="left")
+        .with_columns(
+            (_ratio(pl.col("revenue"), pl.col("revenue_1")) - 1).alias("revenue_growth"),
+            (_ratio(pl.col("main_revenue"), pl.col("main_revenue_1")) - 1).alias(
+                "main_revenue_growth"
+            ),
+            # 平均增长率 by the level method (水平法): (x_t / x_{t-2})^(1/2) - 1
+            (_ratio(pl.col("main_revenue"), pl.col("main_revenue_2")).sqrt() - 1).alias(
+                "main_revenue_growth_2y_avg"
+            ),
+            (pl.col("rd_spend") + pl.col("rd_spend_1")).alias("rd_spend_2y"),
+            _ratio(pl.col("rd_spend"), pl.col("revenue")).alias("rd_intensity"),
+            pl.min_horizontal(
+                _ratio(pl.col("rd_spend"), pl.col("revenue")),
+                _ratio(pl.col("rd_spend_1"), pl.col("revenue_1")),
+            ).alias("_rd_min"),
+        )
+    )
+    # min_horizontal ignores nulls; the 2-year minimum needs both years.
+    df = df.with_columns(
+        pl.when(pl.col("rd_spend_1").is_not_null() & (pl.col("revenue_1") > 0))
+        .then(pl.col("_rd_min"))
+        .alias("rd_intensity_min_2y")
+    ).drop("_rd_min")
+    codes = industry_codes(session, None if enterprise_ids is None else df["enterprise_id"])
+    df = df.with_columns(
+        pl.Series(
+            "is_industrial",
+            [_is_industrial(codes.get(i)) for i in df["enterprise_id"].to_list()],
+            dtype=pl.Boolean,
+        )
+    )
+    return _with_extra(df)
+
+
+def industry_codes(session: Session, ids: Sequence[int] | pl.Series | None) -> dict[int, str]:
+    """Enterprise id -> industry code (all enterprises when ``ids`` is None)."""
+    query = select(Enterprise.id, Enterprise.industry_code)
+    if ids is None:
+        return dict(session.execute(query).tuples().all())  # type: ignore[arg-type]
+    wanted = sorted(set(int(i) for i in ids))
+    out: dict[int, str] = {}
+    for i in range(0, len(wanted), CHUNK):
+        chunk = query.where(Enterprise.id.in_(wanted[i : i + CHUNK]))
+        out.update(session.execute(chunk).tuples().all())  # type: ignore[arg-type]
+    return out
+
+
+def _with_extra(df: pl.DataFrame) -> pl.DataFrame:
+    """Contract fields found in ``extra`` (numbers and yes/no) become columns."""
+    contract = _contract()
+    extras = df["extra"].to_list()
+    found: dict[str, list] = {}
+    for i, extra in enumerate(extras):
+        if not isinstance(extra, dict):
+            continue
+        for key, value in extra.items():
+            if key in contract and key not in COMPUTED and key not in df.columns:
+                found.setdefault(key, [None] * len(extras))[i] = value
+    cols = []
+    for key, values in found.items():
+        kind = contract[key].get("kind", "number")
+        dtype = pl.Boolean if kind == "bool" else pl.Float64
+        cols.append(pl.Series(key, values, dtype=dtype, strict=False))
+    return df.drop("extra").with_columns(cols) if cols else df.drop("extra")

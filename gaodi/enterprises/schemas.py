@@ -1,0 +1,198 @@
+"""Typed results of the enterprises service (pages, JSON twins, CLI, reports)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class EnterpriseFilter(BaseModel):
+    """Search enterprises: name or USCC text, chain (id or code), park id, tag; paginated."""
+
+    q: str | None = Field(None, max_length=100, description="Part of the name, or a USCC.")
+    chain: str | None = Field(None, max_length=100, description="Chain id, code or name.")
+    park: int | None = Field(None, ge=1)
+    tag: str | None = Field(None, max_length=32, description="srdi, little_giant, leader …")
+    page: int = Field(1, ge=1, le=1_000_000)
+    per_page: int = Field(50, ge=1, le=200)
+
+
+class EnterpriseRow(BaseModel):
+    id: int
+    uscc: str
+    name: str
+    park: str | None
+    industry_code: str | None
+    industry_name: str | None
+    tags: list[str]
+    chains: list[str]
+    year: int | None
+    revenue: float | None
+    output: float | None
+    is_demo: bool
+
+
+class EnterpriseList(BaseModel):
+    rows: list[EnterpriseRow]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+class YearFigures(BaseModel):
+    year: int
+    revenue: float | None
+    main_revenue: float | None
+    output: float | None
+    value_added: float | None
+    tax: float | None
+    profit: float | None
+    employees: int | None
+    rd_spend: float | None
+    invention_patents: int | None
+    land_mu: float | None
+    energy_tce: float | None
+    debt_ratio: float | None
+
+
+class CriterionCheck(BaseModel):
+    """One criterion of a tier for one enterprise: met, missed (by how much) or unknown."""
+
+    id: str
+    label_zh: str
+    label_en: str
+    metric: str
+    op: str
+    threshold: float | bool | str | list[float] | None
+    unit: str
+    actual: float | bool | str | None
+    met: bool | None
+    shortfall: float | None
+    relative_shortfall: float | None
+    uncertain: bool
+    selector: bool
+    source: str
+
+
+class TierCheck(BaseModel):
+    """An enterprise against one tier's rule set."""
+
+    level: str
+    name_zh: str
+    name_en: str
+    version: str
+    document: str
+    qualifies: bool
+    determined: bool
+    nearly_qualifies: bool
+    holds_tag: bool = Field(description="The enterprise already carries the recognised tag.")
+    score: float | None
+    missed: list[CriterionCheck]
+    missing: list[CriterionCheck]
+    criteria: list[CriterionCheck]
+
+
+class LinkMembership(BaseModel):
+    chain_id: int
+    chain_code: str
+    chain_name: str
+    link_id: int
+    link_name: str
+    source: str
+    confidence: float
+
+
+class EnterpriseProfile(BaseModel):
+    """An enterprise: who it is, its yearly figures, its chain links and its tiers."""
+
+    id: int
+    uscc: str
+    name: str
+    region_code: str | None
+    park: str | None
+    industry_code: str | None
+    industry_name: str | None
+    founded: str | None
+    scope_text: str | None
+    products: str | None
+    tags: list[str]
+    is_demo: bool
+    years: list[YearFigures]
+    links: list[LinkMembership]
+    tier_year: int | None
+    tiers: list[TierCheck]
+
+
+class EligibilityRow(BaseModel):
+    enterprise_id: int
+    uscc: str
+    name: str
+    qualifies: bool
+    nearly_qualifies: bool
+    holds_tag: bool
+    score: float | None
+    missed: list[CriterionCheck]
+    missing_count: int
+
+
+class EligibilityLevel(BaseModel):
+    level: str
+    name_zh: str
+    name_en: str
+    version: str
+    document: str
+    evaluated: int
+    qualifies: int
+    nearly: int
+    undetermined: int
+    holds_tag: int
+
+
+class EligibilityReport(BaseModel):
+    """Who qualifies for a tier, who nearly does, and what each near one misses by how much."""
+
+    year: int | None
+    near_margin: float
+    levels: list[EligibilityLevel]
+    level: str | None
+    rows: list[EligibilityRow]
+    truncated: bool
+
+
+class RankCriterion(BaseModel):
+    name: str
+    label_zh: str
+    label_en: str
+    direction: str
+    unit: str
+    weight: float = Field(description="The weight used (given or computed by entropy).")
+    source: str
+
+
+class RankRow(BaseModel):
+    rank: int
+    enterprise_id: int
+    uscc: str
+    name: str
+    score: float
+    tags: list[str]
+    values: dict[str, float]
+
+
+class RankResult(BaseModel):
+    """头羊 ranking: multi-criteria scores with the weights used."""
+
+    year: int | None
+    method: str
+    method_label_zh: str
+    method_label_en: str
+    rules: str
+    chain: str | None
+    criteria: list[RankCriterion]
+    population: int
+    excluded: int
+    excluded_reason_zh: str
+    excluded_reason_en: str
+    rows: list[RankRow]
+    note_zh: str | None = None
+    note_en: str | None = None

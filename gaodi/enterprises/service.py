@@ -1,0 +1,572 @@
+"""Enterprises use cases: search, profile, tier eligibility, 头羊 (leader) ranking.
+
+Each function loads rows through :func:`gaodi.core.permissions.restrict`, calls the pure
+analytics (:mod:`gaodi.analytics.ruleset` for the tiers, :mod:`gaodi.analytics.scoring` for
+the ranking) and returns a typed result (:mod:`gaodi.enterprises.schemas`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from gaodi.analytics.rulefiles import list_rule_sets, load_rule_set
+from gaodi.analytics.ruleset import CriterionResult, Evaluation, RuleSet, evaluate, evaluate_frame
+from gaodi.analytics.scoring import rank_frame
+from gaodi.chains import loaders as chain_loaders
+from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.core.errors import DataError, NotFoundError, ValidationError
+from gaodi.core.permissions import Principal, restrict
+from gaodi.core.reference import industry_lookup
+from gaodi.enterprises import records
+from gaodi.enterprises.models import Enterprise, EnterpriseYear
+from gaodi.enterprises.params import METHODS, load_leader_rules
+from gaodi.enterprises.schemas import (
+    CriterionCheck,
+    EligibilityLevel,
+    EligibilityReport,
+    EligibilityRow,
+    EnterpriseFilter,
+    EnterpriseList,
+    EnterpriseProfile,
+    EnterpriseRow,
+    LinkMembership,
+    RankCriterion,
+    RankResult,
+    RankRow,
+    TierCheck,
+    YearFigures,
+)
+from gaodi.parks.models import Park
+
+#: Tier level -> the tag an enterprise carries once recognised (above_scale is statistical).
+LEVEL_TAGS: dict[str, str | None] = {
+    "above_scale": None,
+    "innovative_sme": "innovative_sme",
+    "srdi_sme": "srdi",
+    "little_giant": "little_giant",
+    "champion": "champion",
+}
+LEVELS = tuple(LEVEL_TAGS)
+CHUNK = 5000
+
+
+def levels() -> list[str]:
+    """Tier levels in gradient order (those shipped as rule sets)."""
+    shipped = set(list_rule_sets())
+    return [lv for lv in LEVELS if lv in shipped]
+
+
+def _industry_name(code: str | None) -> str | None:
+    row = industry_lookup(code) if code else None
+    return row.name if row else None
+
+
+# --------------------------------------------------------------------------- search
+
+
+def _chain_enterprise_ids(chain_id: int) -> Any:
+    return (
+        select(EnterpriseLink.enterprise_id)
+        .join(Link, Link.id == EnterpriseLink.link_id)
+        .where(
+            Link.chain_id == chain_id,
+            EnterpriseLink.valid_to.is_(None),
+            EnterpriseLink.excluded.is_(False),
+        )
+    )
+
+
+def search(session: Session, principal: Principal, f: EnterpriseFilter) -> EnterpriseList:
+    """Enterprises the principal may see, filtered and paginated (name order)."""
+    query = restrict(select(Enterprise), principal)
+    if f.q and f.q.strip():
+        text = f.q.strip()
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(Enterprise.name.like(pattern, escape="\\"), Enterprise.uscc == text.upper())
+        )
+    if f.chain:
+        chain = chain_loaders.resolve_chain(session, principal, f.chain)
+        query = query.where(Enterprise.id.in_(_chain_enterprise_ids(chain.id)))
+    if f.park is not None:
+        query = query.where(Enterprise.park_id == f.park)
+    if f.tag and f.tag.strip():
+        tag = f.tag.strip().replace('"', "")
+        query = query.where(cast(Enterprise.tags, String).like(f'%"{tag}"%'))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, math.ceil(total / f.per_page))
+    page = min(f.page, pages)
+    ents = list(
+        session.scalars(
+            query.order_by(Enterprise.name, Enterprise.id)
+            .limit(f.per_page)
+            .offset((page - 1) * f.per_page)
+        )
+    )
+    return EnterpriseList(
+        rows=_rows(session, principal, ents),
+        total=total,
+        page=page,
+        per_page=f.per_page,
+        pages=pages,
+    )
+
+
+def _rows(
+    session: Session, principal: Principal, ents: Sequence[Enterprise]
+) -> list[EnterpriseRow]:
+    ids = [e.id for e in ents]
+    parks = dict(session.execute(select(Park.id, Park.name)).tuples().all())
+    latest = session.scalar(select(func.max(EnterpriseYear.year)))
+    figures: dict[int, tuple[float | None, float | None]] = {}
+    chains: dict[int, list[str]] = {}
+    if ids:
+        q = select(EnterpriseYear.enterprise_id, EnterpriseYear.revenue, EnterpriseYear.output)
+        q = q.where(EnterpriseYear.year == latest, EnterpriseYear.enterprise_id.in_(ids))
+        figures = {eid: (rev, out) for eid, rev, out in session.execute(q)}
+        links = (
+            restrict(select(EnterpriseLink), principal)
+            .where(
+                EnterpriseLink.enterprise_id.in_(ids),
+                EnterpriseLink.valid_to.is_(None),
+                EnterpriseLink.excluded.is_(False),
+            )
+            .subquery()
+        )
+        cq = (
+            select(links.c.enterprise_id, Chain.name)
+            .join(Link, Link.id == links.c.link_id)
+            .join(Chain, Chain.id == Link.chain_id)
+            .distinct()
+        )
+        for eid, name in session.execute(cq):
+            chains.setdefault(eid, []).append(name)
+    return [
+        EnterpriseRow(
+            id=e.id,
+            uscc=e.uscc,
+            name=e.name,
+            park=parks.get(e.park_id) if e.park_id else None,
+            industry_code=e.industry_code,
+            industry_name=_industry_name(e.industry_code),
+            tags=list(e.tags or []),
+            chains=sorted(chains.get(e.id, [])),
+            year=latest,
+            revenue=figures.get(e.id, (None, None))[0],
+            output=figures.get(e.id, (None, None))[1],
+            is_demo=bool(e.is_demo),
+        )
+        for e in ents
+    ]
+
+
+# --------------------------------------------------------------------------- profile
+
+
+def get_enterprise(session: Session, principal: Principal, ref: str | int) -> Enterprise:
+    """An enterprise by USCC or id, within what the principal may read; else 404."""
+    text = str(ref).strip().upper()
+    query = restrict(select(Enterprise), principal)
+    if text.isdigit() and len(text) < 18:
+        query = query.where(Enterprise.id == int(text))
+    else:
+        query = query.where(Enterprise.uscc == text)
+    found = session.scalars(query).first()
+    if found is None:
+        raise NotFoundError(f"找不到企业“{text}”（或无权查看）。", f"No enterprise '{text}'.")
+    return found
+
+
+def _check(r: CriterionResult) -> CriterionCheck:
+    def plain(v: Any) -> Any:
+        if isinstance(v, tuple):
+            return list(v)
+        if isinstance(v, float) and math.isnan(v):
+            return None
+        return v
+
+    return CriterionCheck(
+        id=r.id,
+        label_zh=r.label_zh,
+        label_en=r.label_en,
+        metric=r.metric,
+        op=r.op,
+        threshold=plain(r.threshold),
+        unit=r.unit,
+        actual=plain(r.actual),
+        met=r.met,
+        shortfall=r.shortfall,
+        relative_shortfall=r.relative_shortfall,
+        uncertain=r.uncertain,
+        selector=r.selector,
+        source=r.source,
+    )
+
+
+def _tier(level: str, rs: RuleSet, e: Evaluation, tags: Sequence[str]) -> TierCheck:
+    by_id = {c.id: c for c in e.criteria}
+    missed_ids = e.near_missed or e.missed
+    tag = LEVEL_TAGS.get(level)
+    return TierCheck(
+        level=level,
+        name_zh=rs.name_zh,
+        name_en=rs.name_en,
+        version=rs.version,
+        document=rs.document,
+        qualifies=e.qualifies,
+        determined=e.determined,
+        nearly_qualifies=e.nearly_qualifies,
+        holds_tag=bool(tag and tag in tags),
+        score=e.score,
+        missed=[_check(by_id[i]) for i in missed_ids if i in by_id],
+        missing=[_check(by_id[i]) for i in e.missing if i in by_id],
+        criteria=[_check(c) for c in e.criteria],
+    )
+
+
+def _record(frame: pl.DataFrame) -> dict[str, Any]:
+    if frame.height == 0:
+        return {}
+    return {k: v for k, v in frame.row(0, named=True).items() if v is not None}
+
+
+def profile(session: Session, principal: Principal, ref: str | int) -> EnterpriseProfile:
+    """The enterprise page: identity, yearly figures, chain links, tiers met and missed."""
+    e = get_enterprise(session, principal, ref)
+    years = list(
+        session.scalars(
+            select(EnterpriseYear)
+            .where(EnterpriseYear.enterprise_id == e.id)
+            .order_by(EnterpriseYear.year)
+        )
+    )
+    park = session.get(Park, e.park_id) if e.park_id else None
+    links = (
+        restrict(select(EnterpriseLink), principal)
+        .where(
+            EnterpriseLink.enterprise_id == e.id,
+            EnterpriseLink.valid_to.is_(None),
+            EnterpriseLink.excluded.is_(False),
+        )
+        .subquery()
+    )
+    memberships = [
+        LinkMembership(
+            chain_id=cid,
+            chain_code=ccode,
+            chain_name=cname,
+            link_id=lid,
+            link_name=lname,
+            source=src,
+            confidence=conf,
+        )
+        for cid, ccode, cname, lid, lname, src, conf in session.execute(
+            select(
+                Chain.id,
+                Chain.code,
+                Chain.name,
+                Link.id,
+                Link.name,
+                links.c.source,
+                links.c.confidence,
+            )
+            .join(Link, Link.id == links.c.link_id)
+            .join(Chain, Chain.id == Link.chain_id)
+            .order_by(Chain.id, Link.sort_order, Link.id)
+        )
+    ]
+    tier_year = years[-1].year if years else None
+    tiers: list[TierCheck] = []
+    if tier_year is not None:
+        record = _record(records.tier_frame(session, [e.id], tier_year))
+        for level in levels():
+            rs = load_rule_set(level)
+            tiers.append(_tier(level, rs, evaluate(rs, record), list(e.tags or [])))
+    return EnterpriseProfile(
+        id=e.id,
+        uscc=e.uscc,
+        name=e.name,
+        region_code=e.region_code,
+        park=park.name if park else None,
+        industry_code=e.industry_code,
+        industry_name=_industry_name(e.industry_code),
+        founded=e.founded.isoformat() if e.founded else None,
+        scope_text=e.scope_text,
+        products=e.products,
+        tags=list(e.tags or []),
+        is_demo=bool(e.is_demo),
+        years=[YearFigures(**{k: getattr(y, k) for k in YearFigures.model_fields}) for y in years],
+        links=memberships,
+        tier_year=tier_year,
+        tiers=tiers,
+    )
+
+
+# --------------------------------------------------------------------------- eligibility
+
+
+def _visible_ids(session: Session, principal: Principal) -> list[int] | None:
+    if not principal.is_scoped:
+        return None
+    return list(session.scalars(restrict(select(Enterprise.id), principal)))
+
+
+def _identity(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str, list[str]]]:
+    out: dict[int, tuple[str, str, list[str]]] = {}
+    wanted = sorted(set(ids))
+    for i in range(0, len(wanted), CHUNK):
+        q = select(Enterprise.id, Enterprise.uscc, Enterprise.name, Enterprise.tags).where(
+            Enterprise.id.in_(wanted[i : i + CHUNK])
+        )
+        for eid, uscc, name, tags in session.execute(q):
+            out[eid] = (uscc, name, list(tags or []))
+    return out
+
+
+def _level_summary(level: str, rs: RuleSet, out: pl.DataFrame, held: int) -> EligibilityLevel:
+    return EligibilityLevel(
+        level=level,
+        name_zh=rs.name_zh,
+        name_en=rs.name_en,
+        version=rs.version,
+        document=rs.document,
+        evaluated=out.height,
+        qualifies=int(out["qualifies"].sum()),
+        nearly=int(out["nearly_qualifies"].sum()),
+        undetermined=int((~out["determined"]).sum()),
+        holds_tag=held,
+    )
+
+
+def eligibility(
+    session: Session,
+    principal: Principal,
+    *,
+    level: str | None = None,
+    near_only: bool = False,
+    year: int | None = None,
+    limit: int | None = 500,
+) -> EligibilityReport:
+    """Counts per tier; with ``level``, who qualifies and who nearly does (``near_only``: only
+    the latter), each near one with the criteria it misses and by how much."""
+    if level is not None and level not in levels():
+        raise ValidationError(
+            f"未知的梯度层级“{level}”，可选：{'、'.join(levels())}。",
+            f"Unknown tier level '{level}'; choose one of {', '.join(levels())}.",
+        )
+    year = year if year is not None else session.scalar(select(func.max(EnterpriseYear.year)))
+    if year is None:
+        return EligibilityReport(
+            year=None, near_margin=0.2, levels=[], level=level, rows=[], truncated=False
+        )
+    frame = records.tier_frame(session, _visible_ids(session, principal), year)
+    ident = _identity(session, frame["enterprise_id"].to_list())
+    summaries: list[EligibilityLevel] = []
+    rows: list[EligibilityRow] = []
+    truncated = False
+    margin = 0.2
+    for lv in levels() if level is None else [level]:
+        rs = load_rule_set(lv)
+        margin = rs.near_margin
+        out = evaluate_frame(rs, frame, id_column="enterprise_id", detail=False)
+        tag = LEVEL_TAGS.get(lv)
+        held = sum(1 for v in ident.values() if tag and tag in v[2])
+        summaries.append(_level_summary(lv, rs, out, held))
+        if level is None:
+            continue
+        wanted = out.filter(
+            pl.col("nearly_qualifies")
+            if near_only
+            else pl.col("qualifies") | pl.col("nearly_qualifies")
+        ).sort(["qualifies", "enterprise_id"], descending=[True, False])
+        if limit is not None and wanted.height > limit:
+            truncated = True
+            wanted = wanted.head(limit)
+        by_id = {
+            r["enterprise_id"]: r
+            for r in frame.filter(
+                pl.col("enterprise_id").is_in(wanted["enterprise_id"].to_list())
+            ).to_dicts()
+        }
+        for r in wanted.iter_rows(named=True):
+            eid = r["enterprise_id"]
+            uscc, name, tags = ident.get(eid, ("", str(eid), []))
+            if r["qualifies"]:
+                missed: list[CriterionCheck] = []
+                n_missing = 0
+                score = None
+            else:
+                record = {k: v for k, v in by_id[eid].items() if v is not None}
+                ev = evaluate(rs, record)
+                crit = {c.id: c for c in ev.criteria}
+                missed = [_check(crit[i]) for i in ev.near_missed if i in crit]
+                n_missing = len(ev.missing)
+                score = ev.score
+            rows.append(
+                EligibilityRow(
+                    enterprise_id=eid,
+                    uscc=uscc,
+                    name=name,
+                    qualifies=bool(r["qualifies"]),
+                    nearly_qualifies=bool(r["nearly_qualifies"]),
+                    holds_tag=bool(tag and tag in tags),
+                    score=score,
+                    missed=missed,
+                    missing_count=n_missing,
+                )
+            )
+    return EligibilityReport(
+        year=year, near_margin=margin, levels=summaries, level=level, rows=rows, truncated=truncated
+    )
+
+
+# --------------------------------------------------------------------------- leader ranking
+
+METHOD_LABELS = {
+    "topsis": (
+        "TOPSIS（逼近理想解排序法，规则文件中的权重）",
+        "TOPSIS with the weights of the rule file",
+    ),
+    "entropy": (
+        "熵权法（权重由数据的熵计算，加权求和）",
+        "entropy weights from the data, weighted sum",
+    ),
+}
+
+
+def rank_frame_for(session: Session, ids: Sequence[int] | None, year: int) -> pl.DataFrame:
+    """The ranking figures of ``year`` (growth against the year before), one row per enterprise."""
+    years = records.years_frame(session, ids, (year, year - 1))
+    now = years.filter(pl.col("year") == year).drop("year", "extra")
+    prev = years.filter(pl.col("year") == year - 1).select(
+        "enterprise_id",
+        pl.col("output").alias("output_1"),
+        pl.col("revenue").alias("revenue_1"),
+    )
+    return now.join(prev, on="enterprise_id", how="left").with_columns(
+        pl.when(pl.col("output_1") > 0)
+        .then(pl.col("output") / pl.col("output_1") - 1)
+        .alias("output_growth"),
+        pl.when(pl.col("revenue_1") > 0)
+        .then(pl.col("revenue") / pl.col("revenue_1") - 1)
+        .alias("revenue_growth"),
+        pl.when(pl.col("revenue") > 0)
+        .then(pl.col("rd_spend") / pl.col("revenue"))
+        .alias("rd_intensity"),
+    )
+
+
+def rank(
+    session: Session,
+    principal: Principal,
+    *,
+    chain: str | int | None = None,
+    top: int = 20,
+    method: str | None = None,
+    year: int | None = None,
+) -> RankResult:
+    """头羊 ranking of the visible enterprises (of one chain when given)."""
+    rules = load_leader_rules()
+    method = method or rules.default_method
+    if method not in METHODS:
+        raise ValidationError(
+            f"评分方法须为 topsis 或 entropy，收到“{method}”。",
+            f"The method must be topsis or entropy; got '{method}'.",
+        )
+    if top < 1:
+        raise ValidationError("--top 须至少为 1。", "--top must be at least 1.")
+    year = year if year is not None else session.scalar(select(func.max(EnterpriseYear.year)))
+    chain_label = None
+    ids: list[int] | None = _visible_ids(session, principal)
+    if chain is not None:
+        found = chain_loaders.resolve_chain(session, principal, chain)
+        chain_label = found.name
+        members = list(session.scalars(_chain_enterprise_ids(found.id).distinct()))
+        ids = members if ids is None else sorted(set(members) & set(ids))
+    crit = rules.scoring_criteria()
+    names = [c.name for c in crit]
+    frame = (
+        rank_frame_for(session, ids, year)
+        if year is not None and (ids is None or ids)
+        else pl.DataFrame(schema={"enterprise_id": pl.Int64, **{n: pl.Float64 for n in names}})
+    )
+    population = frame.height
+    complete = frame.drop_nulls(names).filter(
+        pl.all_horizontal(pl.col(n).cast(pl.Float64).is_finite() for n in names)
+    )
+    excluded = population - complete.height
+    labels = {c.name: c.label_zh for c in crit}
+    result_args: dict[str, Any] = {
+        "year": year,
+        "method": method,
+        "method_label_zh": METHOD_LABELS[method][0],
+        "method_label_en": METHOD_LABELS[method][1],
+        "rules": rules.label,
+        "chain": chain_label,
+        "population": population,
+        "excluded": excluded,
+        "excluded_reason_zh": (
+            f"{excluded}家企业缺少{'、'.join(labels.values())}中的某项数据，未参与排序"
+        ),
+        "excluded_reason_en": (
+            f"{excluded} enterprise(s) lack one of the figures and are not ranked"
+        ),
+    }
+    crit_rows = [
+        RankCriterion(
+            name=c.criterion.name,
+            label_zh=c.criterion.label_zh,
+            label_en=c.criterion.label_en,
+            direction=c.criterion.direction,
+            unit=c.unit,
+            weight=c.criterion.weight or 0.0,
+            source=rules.sources.get(c.source, c.source),
+        )
+        for c in rules.criteria
+    ]
+    try:
+        if complete.height < 2:
+            raise DataError(
+                "参与排序的企业少于2家，无法计算。",
+                "Fewer than two enterprises have every figure; nothing to rank.",
+            )
+        scored, weights = rank_frame(
+            complete,
+            crit,
+            id_column="enterprise_id",
+            method="topsis" if method == "topsis" else "weighted_sum",
+            weighting="given" if method == "topsis" else "entropy",
+        )
+    except DataError as exc:
+        return RankResult(
+            **result_args, criteria=crit_rows, rows=[], note_zh=exc.zh, note_en=exc.en
+        )
+    for c in crit_rows:
+        c.weight = weights[c.name]
+    head = scored.head(top)
+    ident = _identity(session, head["enterprise_id"].to_list())
+    values = {
+        r["enterprise_id"]: {n: float(r[n]) for n in names}
+        for r in complete.filter(pl.col("enterprise_id").is_in(head["enterprise_id"].to_list()))
+        .select("enterprise_id", *names)
+        .to_dicts()
+    }
+    rows = [
+        RankRow(
+            rank=int(r["rank"]),
+            enterprise_id=r["enterprise_id"],
+            uscc=ident.get(r["enterprise_id"], ("", "", []))[0],
+            name=ident.get(r["enterprise_id"], ("", str(r["enterprise_id"]), []))[1],
+            score=float(r["score"]),
+            tags=ident.get(r["enterprise_id"], ("", "", []))[2],
+            values=values[r["enterprise_id"]],
+        )
+        for r in head.iter_rows(named=True)
+    ]
+    return RankResult(**result_args, criteria=crit_rows, rows=rows)
