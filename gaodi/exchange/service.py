@@ -18,8 +18,14 @@ from sqlalchemy.engine import Engine
 import gaodi.models  # noqa: F401  (every model, the audit listener and the row filters)
 from gaodi.audit import service as audit
 from gaodi.chains.models import Chain, Link
-from gaodi.core.errors import CellError, GaodiError, ImportRejected, ValidationError
-from gaodi.core.permissions import SYSTEM, Principal, require
+from gaodi.core.errors import (
+    CellError,
+    GaodiError,
+    ImportRejected,
+    PermissionDenied,
+    ValidationError,
+)
+from gaodi.core.permissions import SYSTEM, Principal, require, restrict
 from gaodi.db import session_scope
 from gaodi.exchange.entities import ENTITIES, entity
 from gaodi.exchange.exporter import FILTERS, Exporter, SheetRows, cells, now_text, write_csv
@@ -70,18 +76,28 @@ HANDLERS: dict[str, type[Handler]] = {
 }
 
 
-def _refs(engine: Engine | None) -> dict[str, list[str]]:
-    """Database values offered in drop-downs (parks, chains, links, indicators, plans)."""
+def _refs(engine: Engine | None, principal: Principal = SYSTEM) -> dict[str, list[str]]:
+    """Database values offered in drop-downs: the parks, chains, links, indicators and plans
+    ``principal`` may read (a list the role may not read is left out)."""
     if engine is None:
         return {}
+    queries = {
+        "park": (Park, Park.name, Park.id),
+        "chain": (Chain, Chain.code, Chain.id),
+        "link": (Link, Link.code, Link.code),
+        "indicator": (Indicator, Indicator.code, Indicator.id),
+        "plan": (Plan, Plan.title, Plan.id),
+    }
+    out: dict[str, list[str]] = {}
     with session_scope(engine) as s:
-        return {
-            "park": list(s.scalars(select(Park.name).order_by(Park.id))),
-            "chain": list(s.scalars(select(Chain.code).order_by(Chain.id))),
-            "link": sorted(set(s.scalars(select(Link.code)))),
-            "indicator": list(s.scalars(select(Indicator.code).order_by(Indicator.id))),
-            "plan": list(s.scalars(select(Plan.title).order_by(Plan.id))),
-        }
+        for key, (model, column, order) in queries.items():
+            try:
+                query = restrict(select(model), principal, "read")
+            except PermissionDenied:
+                continue
+            values = s.scalars(query.with_only_columns(column).order_by(order)).all()
+            out[key] = list(dict.fromkeys(values))
+    return out
 
 
 def template(
@@ -270,7 +286,7 @@ def export(
     if p.suffix.lower() == ".csv":
         write_csv(p, data[0].spec, data[0].rows)
     else:
-        _write_xlsx(p, spec, data, principal, filters, as_of, _refs(engine))
+        _write_xlsx(p, spec, data, principal, filters, as_of, _refs(engine, principal))
     return {d.spec.key: len(d.rows) for d in data}
 
 

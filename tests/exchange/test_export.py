@@ -180,3 +180,20 @@ def test_scoped_import_is_limited_to_its_scope(db: Engine, tmp_path: Path) -> No
         import_file(db, "chains", tmp_path / "chains.xlsx", principal=office)
     with session_scope(db) as s:
         assert s.scalars(select(EnterpriseLink)).all()
+
+
+def test_enterprise_user_exports_itself_and_no_other_lists(db: Engine, tmp_path: Path) -> None:
+    from gaodi.models import Enterprise
+
+    load_city(db, tmp_path)
+    with session_scope(db) as s:
+        me = s.scalars(select(Enterprise.id).where(Enterprise.uscc == USCCS[1])).one()
+    user = Principal(username="demo_firm", role="enterprise", enterprise_ids=frozenset({me}))
+    path = tmp_path / "me.xlsx"
+    assert export(db, "enterprises", path, principal=user) == {"enterprises": 1}
+    wb = load_workbook(path)
+    assert [r[0] for r in wb["企业 enterprises"].iter_rows(min_row=2, values_only=True)] == [
+        USCCS[1]]
+    # the drop-down lists offer no park names: an enterprise user may not read parks
+    lists = [v for r in wb["代码表 lists"].iter_rows(values_only=True) for v in r if v]
+    assert "示例经济开发区" not in lists and "ref:park" not in lists
