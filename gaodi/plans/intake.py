@@ -533,3 +533,42 @@ def deactivate_rule(session: Session, principal: Principal, rule_id: int) -> Val
     rule.active = False
     session.flush()
     return rule
+
+
+def check_import_rows(
+    session: Session, rows: Sequence[dict[str, object]]
+) -> list[tuple[int, list[Flag]]]:
+    """Flags for rows an importer is about to write (the exchange's observation rows: dicts
+    with ``indicator_id, scope, scope_id, period, value, kind``): the same unit, plausibility
+    and user-rule checks as data entry, plus ``locked`` (an error) for a period already
+    approved. Returns ``(row index, flags)`` for each row with a flag; writes nothing."""
+    from gaodi.plans.submission import current_state
+
+    indicators: dict[int, Indicator] = {}
+    out: list[tuple[int, list[Flag]]] = []
+    for i, row in enumerate(rows):
+        ind_id = int(row["indicator_id"])  # type: ignore[call-overload]
+        ind = indicators.get(ind_id) or session.get(Indicator, ind_id)
+        if ind is None:
+            continue
+        indicators[ind_id] = ind
+        scope, scope_id = str(row["scope"]), int(row["scope_id"])  # type: ignore[call-overload]
+        period, kind = str(row["period"]), str(row.get("kind") or "")
+        kind = kind or natural_kind(ind.aggregation, ind.kind)
+        value = float(row["value"])  # type: ignore[arg-type]
+        flags = check_value(session, ind, scope, scope_id, period, value, kind)
+        status, _, _ = current_state(session, Key(ind_id, scope, scope_id, period))
+        if status == "approved":
+            flags.insert(
+                0,
+                _flag(
+                    "locked",
+                    "error",
+                    f"{ind.name} {period} 已审核锁定，须由管理员解锁后才能修改。",
+                    f"{ind.name} {period} is approved and locked: an administrator must unlock it "
+                    "before it can change.",
+                ),
+            )
+        if flags:
+            out.append((i, flags))
+    return out

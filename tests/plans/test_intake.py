@@ -145,3 +145,38 @@ def test_bulk_is_all_or_nothing(small) -> None:  # type: ignore[no-untyped-def]
     assert session.scalar(select(func.count()).select_from(Observation)) == n
     written = intake.add_observations(session, ANALYST, rows[:1])
     assert written[0].observation.revision == 1
+
+
+def test_import_rows_hook(small) -> None:  # type: ignore[no-untyped-def]
+    session, ids = small
+    rows = [
+        {
+            "indicator_id": ids.output,
+            "scope": "city",
+            "scope_id": 0,
+            "period": "2023-04",
+            "value": 40.0,
+            "kind": "cumulative",
+        },  # clean
+        {
+            "indicator_id": ids.output,
+            "scope": "city",
+            "scope_id": 0,
+            "period": "2023-03",
+            "value": 31.0,
+            "kind": "cumulative",
+        },  # 2023-03 is approved: locked
+        {
+            "indicator_id": ids.firms,
+            "scope": "city",
+            "scope_id": 0,
+            "period": "2023-06",
+            "value": 12.5,
+            "kind": "current",
+        },  # half a firm
+    ]
+    found = intake.check_import_rows(session, rows)
+    assert [(i, [f.check for f in flags]) for i, flags in found] == [
+        (1, ["locked"]),
+        (2, ["unit"]),
+    ]

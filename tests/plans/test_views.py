@@ -151,3 +151,32 @@ def test_park_office_sees_only_its_park(web) -> None:  # type: ignore[no-untyped
     assert r.status_code == 422  # the city's figure is not the park's to report
     assert "own office" in r.text or "本单位" in r.text
     assert park.get("/plans/submissions/1:city:0:2023-06").status_code == 404
+
+
+def test_json_operations(web) -> None:  # type: ignore[no-untyped-def]
+    _, c = web
+    ana, checker = c["ana"], c["checker"]
+    body = {"indicator": "industrial_investment", "period": "2023-12", "value": 10}
+    r = ana.post("/api/v1/plans/observations", json=body)
+    assert r.status_code == 422 and r.json()["context"]["flags"][0]["check"] == (
+        "cumulative_decrease"
+    )
+    r = ana.post("/api/v1/plans/observations", json={**body, "confirm": True, "reason": "核减"})
+    assert r.status_code == 201 and r.json()["confirmed"] is True
+    key = f"{r.json()['observation']['indicator_code']}"
+    tasks = checker.get("/api/v1/plans/submissions").json()
+    row = next(
+        x for x in tasks["to_review"] if x["indicator_code"] == key and x["period"] == "2023-12"
+    )
+    r = checker.post(f"/api/v1/plans/submissions/{row['key']}/return", json={})
+    assert r.status_code == 422  # a return needs a comment
+    r = checker.post(f"/api/v1/plans/submissions/{row['key']}/approve", json={})
+    assert r.status_code == 200 and r.json()["status"] == "approved"
+    r = checker.post(f"/api/v1/plans/submissions/{row['key']}/approve", json={})
+    assert r.status_code == 409  # already approved
+    r = checker.post(f"/api/v1/plans/submissions/{row['key']}/unlock", json={"comment": "x"})
+    assert r.status_code == 403  # administrators only
+    r = c["boss"].post(f"/api/v1/plans/submissions/{row['key']}/unlock", json={"comment": "更正"})
+    assert r.status_code == 200 and r.json()["status"] == "returned"
+    r = ana.post("/api/v1/plans/rules", json={"name": "x", "expression": "a <="})
+    assert r.status_code == 422
