@@ -109,7 +109,7 @@ def update() -> dict[str, int]:
                 count += 1
             new.add(msgid, string, locations=locations)
         with path.open("wb") as fh:
-            write_po(fh, new, width=100, sort_output=True, omit_header=False)
+            write_po(fh, new, width=100, sort_output=True, omit_header=False, include_lineno=False)
         added[lang] = count
     return added
 

@@ -144,6 +144,18 @@ def http_error_response(request: Request, exc: StarletteHTTPException) -> Respon
     return _html(request, status, TITLES.get(status, TITLES[400]), message)
 
 
+def overflow_response(request: Request, exc: Exception) -> Response:
+    """A number too large for the database (bad input that slipped past validation)."""
+    from gaodi.web.i18n import Translator
+
+    log.warning("number out of range on %s %s: %s", request.method, request.url.path, exc)
+    _ = Translator(_lang(request))
+    message = _("A number in the request is too large.")
+    if is_api(request):
+        return JSONResponse({"error": "validation_error", "message": message}, status_code=422)
+    return _html(request, 422, TITLES[422], message)
+
+
 def server_error_response(request: Request, exc: Exception) -> Response:
     from gaodi.web.i18n import Translator
 
@@ -168,10 +180,14 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         return http_error_response(request, exc)
 
+    async def on_overflow(request: Request, exc: Exception) -> Response:
+        return overflow_response(request, exc)
+
     async def on_server(request: Request, exc: Exception) -> Response:
         return server_error_response(request, exc)
 
     app.add_exception_handler(GaodiError, on_gaodi)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(OverflowError, on_overflow)
     app.add_exception_handler(Exception, on_server)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi import params as fastapi_params
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
@@ -157,8 +157,16 @@ class _Spec:
 
 
 #: A database id in a path: an int the databases can hold (a larger one is a 422, not an
-#: overflow inside the driver). Integer path parameters of page/form/api functions get it.
+#: overflow inside the driver). Integer parameters of page/form/api functions are bounded so.
 DbId = Annotated[int, Path(ge=-(2**63), le=2**63 - 1)]
+
+
+def _is_plain_int(annotation: Any) -> bool:
+    """``int`` or ``int | None`` (not an Annotated or a model)."""
+    if annotation is int:
+        return True
+    args = get_args(annotation)
+    return bool(args) and set(args) == {int, type(None)}
 
 
 def _spec(fn: Callable[..., Any], access: Access, path: str = "") -> _Spec:
@@ -173,8 +181,12 @@ def _spec(fn: Callable[..., Any], access: Access, path: str = "") -> _Spec:
         if annotation is PageContext:
             ctx_name = param.name
             param = param.replace(default=dep)
-        elif annotation is int and f"{{{param.name}}}" in path:
-            annotation = DbId
+        elif _is_plain_int(annotation) and not isinstance(param.default, fastapi_params.Param):
+            # bounded to 64 bits: a larger number is a 422, never an overflow in the driver
+            if f"{{{param.name}}}" in path:
+                annotation = DbId
+            else:
+                annotation = Annotated[annotation, Query(ge=-(2**63), le=2**63 - 1)]
         parameters.append(param.replace(annotation=annotation, kind=inspect.Parameter.KEYWORD_ONLY))
     if ctx_name is None:
         raise TypeError(f"{fn.__qualname__} needs a parameter annotated PageContext")

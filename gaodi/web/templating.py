@@ -10,7 +10,6 @@ Templates live in ``gaodi/web/templates`` and, for a feature package, in
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -24,30 +23,16 @@ from markupsafe import Markup
 from gaodi.web.context import PageContext
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-FEATURE_PACKAGES = (
-    "plans",
-    "chains",
-    "enterprises",
-    "parks",
-    "clusters",
-    "regions",
-    "projects",
-    "reports",
-    "exchange",
-    "system",
-)
+PACKAGE_DIR = TEMPLATES_DIR.parents[1]  # gaodi/
 
 
 def _feature_template_dirs() -> list[Path]:
-    dirs = []
-    for name in FEATURE_PACKAGES:
-        spec = importlib.util.find_spec(f"gaodi.{name}")
-        if spec and spec.submodule_search_locations:
-            for location in spec.submodule_search_locations:
-                candidate = Path(location) / "templates"
-                if candidate.is_dir():
-                    dirs.append(candidate)
-    return dirs
+    """``gaodi/<feature>/templates`` of every feature package that has one (sorted by name)."""
+    return sorted(
+        d / "templates"
+        for d in PACKAGE_DIR.iterdir()
+        if d.is_dir() and d.name != "web" and (d / "templates").is_dir()
+    )
 
 
 def _tojson_script(value: Any) -> Markup:

@@ -169,8 +169,12 @@ def test_route_for_role(route: RouteInfo, method: str, role: str, shared_site: S
         return
     assert status not in (401, 403), f"{method} {url} as {role}: {status} {response.text[:300]}"
     if method == "GET":
-        scoped_miss = role in OUT_OF_SCOPE and status == 404
-        assert status in (200, 303) or scoped_miss, f"GET {url} as {role}: {status}"
+        # 404 is fine for a scoped role (the object may be outside its scope) and for ids the
+        # route's example names but seed.py does not create (extend seed.py to assert a 200)
+        params = set(PARAM.findall(route.path))
+        unseeded = bool(params - set(PARAM_SOURCES) - {"uscc"})
+        miss_ok = (role in OUT_OF_SCOPE or unseeded) and status == 404
+        assert status in (200, 303) or miss_ok, f"GET {url} as {role}: {status}"
 
 
 SCOPED_GET_CASES = [

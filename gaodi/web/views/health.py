@@ -36,6 +36,7 @@ async def ping() -> Pong:
 
 @router.get(
     "/healthz",
+    include_in_schema=False,  # for load balancers and monitors, outside the API
     tags=["system"],
     openapi_extra=PUBLIC,
     summary="Health check",
