@@ -179,10 +179,10 @@ def build_small(session: Session) -> Small:
 
 
 @pytest.fixture
-def small(sqlite_db: Engine) -> Iterator[tuple[Session, Small]]:
-    """The small plan in a migrated SQLite database; the clock frozen at 2023-07-10 09:00
-    (China time 17:00)."""
-    session = session_factory(sqlite_db)()
+def small(db: Engine) -> Iterator[tuple[Session, Small]]:
+    """The small plan in a migrated database (SQLite, then PostgreSQL); the clock frozen at
+    2023-07-10 09:00 UTC (17:00 China time)."""
+    session = session_factory(db)()
     session.info["actor"] = "test"
     ids = build_small(session)
     session.commit()
