@@ -59,9 +59,12 @@ __all__ = [
     "PointsItem",
     "PointsResult",
     "RuleSet",
+    "compare",
     "evaluate",
     "evaluate_frame",
+    "is_effective",
     "rule_set_from_dict",
+    "shortfall",
 ]
 
 Tri = bool | None

@@ -46,10 +46,26 @@ def compare_expr(x: pl.Expr, op: str, t: Any) -> pl.Expr:
 
 
 class _Compiler:
-    def __init__(self, rs: RuleSet, columns: set[str]) -> None:
+    """Materialises metrics, points and criteria as hidden columns of a LazyFrame.
+
+    Each intermediate result is computed once and referred to by name afterwards: nesting
+    the expressions instead repeats the score tree inside every criterion and group
+    (exponential plan size; seconds even for two rows).
+    """
+
+    def __init__(self, rs: RuleSet, frame: pl.DataFrame) -> None:
         self.rs = rs
-        self.columns = columns
+        self.columns = set(frame.columns)
+        self.lf = frame.lazy()
         self.cache: dict[str, tuple[pl.Expr, pl.Expr]] = {}
+        self.n = 0
+
+    def add(self, expr: pl.Expr) -> pl.Expr:
+        """Add ``expr`` as a hidden column; return a reference to it."""
+        self.n += 1
+        name = f"{_HIDDEN}{self.n}"
+        self.lf = self.lf.with_columns(expr.alias(name))
+        return pl.col(name)
 
     def field(self, name: str) -> pl.Expr:
         spec = self.rs.fields.get(name)
@@ -68,15 +84,14 @@ class _Compiler:
             return self.cache[name]
         d = self.rs.derived_by_name.get(name)
         if d is None:
-            e = self.field(name)
+            e = self.add(self.field(name))
         else:
-            reported = self.field(name) if name in self.columns else None
             parts = [
                 pl.lit(float(f)) if not isinstance(f, str) else self.metric(f)[0].cast(pl.Float64)
                 for f in d.of
             ]
             if d.op == "ratio":
-                e = pl.when(parts[1] != 0).then(parts[0] / parts[1])
+                formula = pl.when(parts[1] != 0).then(parts[0] / parts[1])
             else:
                 # strict: any missing input makes the result missing
                 any_null = pl.any_horizontal([p.is_null() for p in parts])
@@ -86,19 +101,23 @@ class _Compiler:
                     "sum": pl.sum_horizontal(parts),
                     "mean": pl.mean_horizontal(parts),
                 }[d.op]
-                e = pl.when(~any_null).then(agg)
-            if reported is not None:
-                e = pl.coalesce(reported.cast(pl.Float64), e)
+                formula = pl.when(~any_null).then(agg)
+            if name in self.columns:  # the reported value wins over the formula
+                formula = pl.coalesce(self.field(name).cast(pl.Float64), formula)
+            e = self.add(formula)
         self.cache[name] = (e, e)
         return e, e
 
     def condition(self, c: Condition) -> pl.Expr:
         lo, hi = self.metric(c.metric)
-        a, b = compare_expr(lo, c.op, c.threshold), compare_expr(hi, c.op, c.threshold)
+        a = compare_expr(lo, c.op, c.threshold)
+        if lo.meta.eq(hi):
+            return a
+        b = compare_expr(hi, c.op, c.threshold)
         return pl.when(a == b).then(a)
 
     def points(self) -> dict[str, pl.Expr]:
-        """Low and high points per item, group and total as named expressions."""
+        """Low and high points per item, group and total; output columns by name."""
         out: dict[str, pl.Expr] = {}
         groups: dict[str, tuple[list[pl.Expr], list[pl.Expr]]] = {
             g.id: ([], []) for g in self.rs.score_groups
@@ -111,11 +130,13 @@ class _Compiler:
                 cond = conds[0]
                 for c in conds[1:]:
                     cond = cond | c  # Kleene OR
+                cond = self.add(cond)
                 possible = ~prev_true & cond.fill_null(True)
                 cands.append(pl.when(possible).then(pl.lit(row.points)))
-                prev_true = prev_true | cond.fill_null(False)
+                prev_true = self.add(prev_true | cond.fill_null(False))
             cands.append(pl.when(~prev_true).then(pl.lit(item.otherwise)))
-            lo, hi = pl.min_horizontal(cands), pl.max_horizontal(cands)
+            lo = self.add(pl.min_horizontal(cands))
+            hi = self.add(pl.max_horizontal(cands))
             out[f"points__{item.id}"] = pl.when(lo == hi).then(lo)
             groups[item.group][0].append(lo)
             groups[item.group][1].append(hi)
@@ -123,13 +144,14 @@ class _Compiler:
             tot_lo: list[pl.Expr] = []
             tot_hi: list[pl.Expr] = []
             for gid, (los, his) in groups.items():
-                glo = pl.sum_horizontal(los) if los else pl.lit(0.0)
-                ghi = pl.sum_horizontal(his) if his else pl.lit(0.0)
+                glo = self.add(pl.sum_horizontal(los) if los else pl.lit(0.0))
+                ghi = self.add(pl.sum_horizontal(his) if his else pl.lit(0.0))
                 self.cache[f"score.{gid}"] = (glo, ghi)
                 out[f"score_{gid}"] = pl.when(glo == ghi).then(glo)
                 tot_lo.extend(los)
                 tot_hi.extend(his)
-            lo, hi = pl.sum_horizontal(tot_lo), pl.sum_horizontal(tot_hi)
+            lo = self.add(pl.sum_horizontal(tot_lo))
+            hi = self.add(pl.sum_horizontal(tot_hi))
             self.cache["score"] = (lo, hi)
             out["score"] = pl.when(lo == hi).then(lo)
             out["score_min"] = lo
@@ -138,7 +160,7 @@ class _Compiler:
 
     def criterion(self, c: Criterion) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
         """(met, shortfall, relative shortfall) expressions."""
-        met = self.condition(c.condition)
+        met = self.add(self.condition(c.condition))
         if c.selector:  # a selector picks a branch; it is no target
             nothing = pl.lit(None, dtype=pl.Float64)
             zero = pl.when(met).then(0.0).otherwise(nothing)
@@ -274,40 +296,20 @@ def evaluate_frame(
         raise ValidationError(f"数据缺少列 {id_column}。", f"Missing column {id_column}.")
     margin = rule_set.near_margin if near_margin is None else near_margin
     limit = rule_set.max_missed if max_missed is None else max_missed
-    comp = _Compiler(rule_set, set(frame.columns))
-    # Evaluated in stages, each stage's results materialised as hidden columns that the next
-    # stage refers to by name: nesting the expressions instead repeats the score tree inside
-    # every criterion and group (exponential plan size; seconds even for two rows).
+    comp = _Compiler(rule_set, frame)
     exprs: dict[str, pl.Expr] = comp.points()
-    hidden: dict[str, pl.Expr] = {}
-    for key, (lo, hi) in list(comp.cache.items()):
-        if key == "score" or key.startswith("score."):
-            hidden[f"{_HIDDEN}lo:{key}"], hidden[f"{_HIDDEN}hi:{key}"] = lo, hi
-            comp.cache[key] = (pl.col(f"{_HIDDEN}lo:{key}"), pl.col(f"{_HIDDEN}hi:{key}"))
-    work = frame.with_columns(
-        *(e.alias(n) for n, e in hidden.items()),
-        *(e.alias(f"{_HIDDEN}out:{n}") for n, e in exprs.items()),
-    )
-    exprs = {n: pl.col(f"{_HIDDEN}out:{n}") for n in exprs}
-    staged: dict[str, pl.Expr] = {}
-    for c in rule_set.criteria:
-        m, short, rel = comp.criterion(c)
-        staged[f"{_HIDDEN}met:{c.id}"] = m
-        staged[f"{_HIDDEN}rel:{c.id}"] = rel
-        if detail:
-            staged[f"{_HIDDEN}short:{c.id}"] = short
-    work = work.with_columns(e.alias(n) for n, e in staged.items())
     met: dict[str, pl.Expr] = {}
     opt: dict[str, pl.Expr] = {}
     near: dict[str, pl.Expr] = {}
     for c in rule_set.criteria:
-        m, rel = pl.col(f"{_HIDDEN}met:{c.id}"), pl.col(f"{_HIDDEN}rel:{c.id}")
+        m, short, rel = comp.criterion(c)
+        rel = comp.add(rel)
         met[c.id] = m
-        opt[c.id] = _leaf_costs(c, m, rel, None)
-        near[c.id] = _leaf_costs(c, m, rel, margin)
+        opt[c.id] = comp.add(_leaf_costs(c, m, rel, None))
+        near[c.id] = comp.add(_leaf_costs(c, m, rel, margin))
         if detail:
             exprs[f"met__{c.id}"] = m
-            exprs[f"shortfall__{c.id}"] = pl.col(f"{_HIDDEN}short:{c.id}")
+            exprs[f"shortfall__{c.id}"] = short
             exprs[f"relative_shortfall__{c.id}"] = rel
     root: Group = rule_set.root
     state, opt_cost = _combine(root, met, opt, {})
@@ -325,4 +327,4 @@ def evaluate_frame(
     cols = [pl.col(id_column)] if id_column is not None else []
     cols += [e.alias(n) for n, e in head.items()]
     cols += [e.alias(n) for n, e in exprs.items()]
-    return work.select(cols)
+    return comp.lf.select(cols).collect()
