@@ -568,7 +568,7 @@ def _assignments(
             q = select(EnterpriseYear.enterprise_id, EnterpriseYear.output).where(
                 EnterpriseYear.year == year, EnterpriseYear.enterprise_id.in_(ids[i : i + 5000])
             )
-            output.update(dict(session.execute(q).tuples().all()))
+            output.update({k: v for k, v in session.execute(q)})
     out = []
     for r in rows:
         if visible is not None and r.enterprise_id not in visible:
@@ -644,7 +644,10 @@ def link_detail(
         keywords=list(lk.keywords or []),
         exclude_keywords=list(lk.exclude_keywords or []),
         description=lk.description,
-        assignments=[a for a in current if not a.excluded],
+        assignments=sorted(
+            (a for a in current if not a.excluded),
+            key=lambda a: (a.output is None, -(a.output or 0.0), a.enterprise_name),
+        ),
         excluded=[a for a in current if a.excluded],
         history=[a for a in rows if a.valid_to is not None][:200],
         recommendations=recs,

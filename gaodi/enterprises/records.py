@@ -155,12 +155,12 @@ def industry_codes(session: Session, ids: Sequence[int] | pl.Series | None) -> d
     """Enterprise id -> industry code (all enterprises when ``ids`` is None)."""
     query = select(Enterprise.id, Enterprise.industry_code)
     if ids is None:
-        return dict(session.execute(query).tuples().all())  # type: ignore[arg-type]
+        return {k: v for k, v in session.execute(query)}
     wanted = sorted(set(int(i) for i in ids))
     out: dict[int, str] = {}
     for i in range(0, len(wanted), CHUNK):
         chunk = query.where(Enterprise.id.in_(wanted[i : i + CHUNK]))
-        out.update(session.execute(chunk).tuples().all())  # type: ignore[arg-type]
+        out.update({k: v for k, v in session.execute(chunk)})
     return out
 
 

@@ -122,7 +122,7 @@ def _rows(
     session: Session, principal: Principal, ents: Sequence[Enterprise]
 ) -> list[EnterpriseRow]:
     ids = [e.id for e in ents]
-    parks = dict(session.execute(select(Park.id, Park.name)).tuples().all())
+    parks = {k: v for k, v in session.execute(select(Park.id, Park.name))}
     latest = session.scalar(select(func.max(EnterpriseYear.year)))
     figures: dict[int, tuple[float | None, float | None]] = {}
     chains: dict[int, list[str]] = {}

@@ -1,0 +1,74 @@
+"""``gaodi enterprises`` on the small demo city, through typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from gaodi.cli import app
+from gaodi.db import session_scope
+from gaodi.models import Enterprise
+
+runner = CliRunner()
+WIDE = {"COLUMNS": "200"}
+
+
+def _json(args: list[str]) -> dict:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_eligibility(demo_db: Engine, tmp_path: Path) -> None:
+    every = _json(["enterprises", "eligibility", "--format", "json"])
+    levels = {lv["level"]: lv for lv in every["levels"]}
+    assert set(levels) == {"above_scale", "innovative_sme", "srdi_sme", "little_giant", "champion"}
+    assert levels["above_scale"]["evaluated"] == 2000
+    near = _json(
+        ["enterprises", "eligibility", "--level", "above_scale", "--near", "--format", "json"]
+    )
+    assert near["rows"] and len(near["rows"]) == levels["above_scale"]["nearly"]
+    for row in near["rows"]:
+        assert row["nearly_qualifies"] and not row["qualifies"]
+        (miss,) = row["missed"]
+        # nearly: main revenue short of 2000万元 by at most 20 %
+        assert miss["metric"] == "main_revenue" and 0 < miss["shortfall"] <= 400
+        assert abs(miss["actual"] + miss["shortfall"] - 2000) < 1e-6
+    table = runner.invoke(app, ["enterprises", "eligibility", "--level", "srdi_sme"], env=WIDE)
+    assert table.exit_code == 0 and "专精特新中小企业" in table.stdout
+    out = tmp_path / "e.xlsx"
+    result = runner.invoke(
+        app, ["enterprises", "eligibility", "--level", "above_scale", "-f", "xlsx", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert load_workbook(out).sheetnames == ["层级 levels", "名单 enterprises", "说明 about"]
+
+
+def test_rank_and_show(demo_db: Engine) -> None:
+    ranked = _json(["enterprises", "rank", "--chain", "CM", "--top", "5", "--format", "json"])
+    assert [r["rank"] for r in ranked["rows"]] == [1, 2, 3, 4, 5]
+    scores = [r["score"] for r in ranked["rows"]]
+    assert scores == sorted(scores, reverse=True) and all(0 <= x <= 1 for x in scores)
+    entropy = _json(["enterprises", "rank", "--method", "entropy", "--top", "3", "-f", "json"])
+    assert entropy["method"] == "entropy"
+    assert abs(sum(c["weight"] for c in entropy["criteria"]) - 1) < 1e-9
+    uscc = ranked["rows"][0]["uscc"]
+    shown = runner.invoke(app, ["enterprises", "show", uscc], env=WIDE)
+    assert shown.exit_code == 0, shown.output
+    assert ranked["rows"][0]["name"] in shown.stdout and "规模以上工业企业" in shown.stdout
+    data = _json(["enterprises", "show", uscc, "--format", "json"])
+    assert data["uscc"] == uscc and len(data["tiers"]) == 5
+    missing = runner.invoke(app, ["enterprises", "show", "91430100MA0000000X"])
+    assert missing.exit_code == 2 and "找不到企业" in missing.output
+
+
+def test_search(demo_db: Engine) -> None:
+    with session_scope(demo_db) as s:
+        name = s.scalars(select(Enterprise.name).order_by(Enterprise.id)).first()
+    result = runner.invoke(app, ["enterprises", "search", name or ""], env=WIDE)
+    assert result.exit_code == 0 and name in result.stdout
