@@ -129,8 +129,9 @@ def write_data_sheet(
     for j, col in enumerate(spec.columns, start=1):
         letter = get_column_letter(j)
         ws.column_dimensions[letter].width = col.width
-        if col.number_format == "@":
-            ws.column_dimensions[letter].number_format = "@"
+        if col.number_format != "General":
+            # a column style: cells typed into the empty template take this format
+            ws.column_dimensions[letter].number_format = col.number_format
         name = list_name(col, lists)
         if name and name in lists.ranges:
             ws.data_validations.append(_validation(col, lists.ranges[name], 2, letter))

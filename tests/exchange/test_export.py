@@ -193,7 +193,8 @@ def test_enterprise_user_exports_itself_and_no_other_lists(db: Engine, tmp_path:
     assert export(db, "enterprises", path, principal=user) == {"enterprises": 1}
     wb = load_workbook(path)
     assert [r[0] for r in wb["企业 enterprises"].iter_rows(min_row=2, values_only=True)] == [
-        USCCS[1]]
+        USCCS[1]
+    ]
     # the drop-down lists offer no park names: an enterprise user may not read parks
     lists = [v for r in wb["代码表 lists"].iter_rows(values_only=True) for v in r if v]
     assert "示例经济开发区" not in lists and "ref:park" not in lists

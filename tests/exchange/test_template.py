@@ -39,6 +39,11 @@ def test_enterprise_template_details(tmp_path: Path) -> None:
     # codes are text columns, so Excel keeps 0111 and long USCCs as typed
     assert ws.column_dimensions["A"].number_format == "@"
     assert ws.column_dimensions["E"].number_format == "@"
+    assert ws.column_dimensions["F"].number_format == "yyyy-mm-dd"  # founded
+    years = load_workbook(template("enterprise_years", tmp_path / "y.xlsx"))
+    ws_years = years["企业年度数据 enterprise_years"]
+    assert ws_years.column_dimensions["B"].number_format == "0"  # year
+    assert ws_years.column_dimensions["C"].number_format == "#,##0.00########"  # 万元
     assert "GB 32100" in ws["A1"].comment.text
     # yes/no column J has a drop-down fed from the hidden code-list sheet
     lists = wb["代码表 lists"]
