@@ -27,6 +27,7 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("gaodi.projects.cli", "projects"),
     ("gaodi.chains.cli", "chains"),
     ("gaodi.enterprises.cli", "enterprises"),
+    ("gaodi.smart.cli", "smart"),
     ("gaodi.web.cli:serve", "serve"),  # a plain function becomes a top-level command
     ("gaodi.exchange.cli:template_cmd", "template"),
     ("gaodi.exchange.cli:import_cmd", "import"),

@@ -162,6 +162,7 @@ def build(
         progress("plan and observations", 0.9)
         _plan(conn, seed, ent, fig, park_ids)
         _act(conn, seed, size)
+        _smart(conn, seed, size)
         info = {
             "demo": True,
             "size": size,
@@ -580,6 +581,20 @@ def _act(conn: Any, seed: int, size: str) -> None:
     """Projects, challenges and appeals, when that feature is installed."""
     try:
         from gaodi.projects.demo import build_demo
+    except ImportError:
+        return
+    from sqlalchemy.orm import Session
+
+    session = Session(bind=conn)
+    session.info["actor"] = "demo"
+    build_demo(session, seed, size)
+    session.flush()
+
+
+def _smart(conn: Any, seed: int, size: str) -> None:
+    """Smart-manufacturing assessments and registries, when that feature is installed."""
+    try:
+        from gaodi.smart.demo import build_demo
     except ImportError:
         return
     from sqlalchemy.orm import Session

@@ -273,7 +273,8 @@ def level_rollup(
     level: int = 2,
 ) -> LevelRollup:
     """Level distribution city-wide and by group, with the above-scale share at or above
-    ``level``. Groups are sorted by size, largest first; a chain office sees its chains."""
+    ``level``. Groups are sorted by size, largest first, with "no chain / no park / unknown"
+    last; a chain office sees its chains."""
     s = service.scorable_scheme(scheme_id)
     if level not in {lv.code for lv in s.levels}:
         raise ValidationError(
@@ -289,7 +290,7 @@ def level_rollup(
         for key in grouped["group"].unique().sort().to_list():
             part = grouped.filter(pl.col("group") == key)
             groups.append(_distribution(part, key, labels.get(key, key), level, names))
-        groups.sort(key=lambda g: (-g.total, g.key))
+        groups.sort(key=lambda g: (g.key in (NO_CHAIN, UNKNOWN), -g.total, g.key))
     size = load_size_rule()
     return LevelRollup(
         scheme_id=s.id,

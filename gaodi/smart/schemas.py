@@ -122,11 +122,13 @@ class ScenarioRating(BaseModel):
 class GapMove(BaseModel):
     item: str
     title: str
+    kind: str
     dimension: str
     dimension_name: str
     current_points: float
     target: list[str]
     target_labels: list[str]
+    add_labels: list[str]
     target_points: float
     gain: float
     in_plan: bool

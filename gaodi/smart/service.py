@@ -472,10 +472,13 @@ def _miit_parts(row: Assessment) -> dict[str, Any]:
     for m in gap.moves:
         item = s.item(m.item)
         labels = {o.code: o.label_zh for o in item.options}
+        have = set(items.get(m.item) or [])
         moves.append(
             GapMove(
                 item=m.item,
                 title=m.title_zh,
+                kind=item.kind,
+                add_labels=[labels[c] for c in m.target_options if c not in have],
                 dimension=m.dimension,
                 dimension_name=dims.get(m.dimension, m.dimension),
                 current_points=m.current_points,
@@ -544,7 +547,12 @@ def _maturity_parts(row: Assessment) -> dict[str, Any]:
 
 
 def result(
-    session: Session, principal: Principal, row: Assessment, *, providers: int = 8
+    session: Session,
+    principal: Principal,
+    row: Assessment,
+    *,
+    providers: int = 8,
+    lang: str = "zh",
 ) -> AssessmentResult:
     """Everything the result page shows for one assessment (read through ``restrict``)."""
     from gaodi.smart import registry
@@ -552,7 +560,7 @@ def result(
     ent = enterprise(session, principal, enterprise_id=row.enterprise_id)
     parts = _maturity_parts(row) if row.scheme_id == MATURITY_SCHEME else _miit_parts(row)
     past = history(session, principal, ent.id, row.scheme_id)
-    matches = registry.match_providers(session, principal, row, ent, limit=providers)
+    matches = registry.match_providers(session, principal, row, ent, limit=providers, lang=lang)
     return AssessmentResult(
         enterprise=enterprise_ref(session, ent),
         assessment=summary(row, ent),

@@ -35,6 +35,8 @@ FEATURE_MODULES: tuple[str, ...] = (
     "gaodi.regions.api",
     "gaodi.projects.views",
     "gaodi.projects.api",
+    "gaodi.smart.views",
+    "gaodi.smart.api",
     "gaodi.reports.views",
     "gaodi.reports.api",
     "gaodi.exchange.views",
