@@ -459,13 +459,14 @@ def assign_classes(
     rank = pl.col(score_column).rank(method="min", descending=True).cast(pl.Int64)
     a, b, c = rule.thresholds
     if rule.method == "rank_share":
-        pos = (rank - 1) / max(n, 1)
+        # rounded so that e.g. 0.2 + 0.6 = 0.8000000000000002 does not move a firm at 0.8
+        pos = ((rank - 1) / max(n, 1)).round(12)
         cls = (
-            pl.when(pos < a - 1e-12)
+            pl.when(pos < round(a, 12))
             .then(pl.lit("A"))
-            .when(pos < a + b - 1e-12)
+            .when(pos < round(a + b, 12))
             .then(pl.lit("B"))
-            .when(pos < a + b + c - 1e-12)
+            .when(pos < round(a + b + c, 12))
             .then(pl.lit("C"))
             .otherwise(pl.lit("D"))
         )

@@ -1,0 +1,316 @@
+"""Tests for gaodi.analytics.per_mu (亩均效益) with the shipped rule files and hand arithmetic."""
+
+from __future__ import annotations
+
+import itertools
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gaodi.analytics.per_mu import (
+    ClassRule,
+    aggregate_parks,
+    assign_classes,
+    evaluate_per_mu,
+    per_mu_rules_from_dict,
+)
+from gaodi.analytics.rulefiles import list_per_mu_rules, load_per_mu_rules
+from gaodi.core.errors import DataError, ValidationError
+
+# Three above-scale firms and one below-scale firm (money 万元, land 亩, energy 吨标准煤,
+# emissions 吨, electricity 万千瓦时).
+FIRMS = pl.DataFrame(
+    {
+        "enterprise": ["A", "B", "C", "D"],
+        "park": ["P", "P", "Q", "Q"],
+        "above_scale": [True, True, True, False],
+        "land_mu": [10.0, 20.0, 5.0, 4.0],
+        "tax": [300.0, 200.0, 50.0, 40.0],
+        "value_added": [1500.0, 2000.0, 400.0, None],
+        "energy_tce": [500.0, 1000.0, 100.0, None],
+        "emissions": [0.3, None, 0.1, None],  # B reports no emissions
+        "employees": [100.0, 200.0, 40.0, 12.0],
+        "rd_spend": [60.0, 20.0, 0.0, None],
+        "main_revenue": [2000.0, 4000.0, 800.0, 150.0],
+        "electricity": [None, None, None, 200.0],
+    }
+)
+
+# 黄岩 2022 规上: 亩均税收/24.097×30 + 亩均增加值/136.16×20 + 单位能耗增加值/2.694×20
+#   + 单位排放增加值/4929.81×10 + 全员劳动生产率/18.14×10 + R&D占比/0.0302×10
+# A: tax/mu 300/10 = 30 -> 30/24.097*30 = 37.3490476
+#    VA/mu 1500/10 = 150 -> 150/136.16*20 = 22.0329025
+#    VA/energy 1500/500 = 3 -> 3/2.694*20 = 22.2717149
+#    VA/emission 1500/0.3 = 5000 -> 5000/4929.81*10 = 10.1423787
+#    VA/employee 1500/100 = 15 -> 15/18.14*10 = 8.2690187
+#    R&D 60/2000 = 0.03 -> 0.03/0.0302*10 = 9.9337748            total 109.9988373
+# C: 10 -> 12.4496825; 80 -> 11.7508813; 4 -> 29.6956199; 4000 -> 8.1139030; 10 -> 5.5126792;
+#    0 -> 0                                                        total 67.5227659
+# B: 10 -> 12.4496825; 100 -> 14.6886016; 2 -> 14.8478099; no emission data -> average of A and
+#    C on that item (10.1423787 + 8.1139030) / 2 = 9.1281408; 10 -> 5.5126792;
+#    20/4000 = 0.005 -> 1.6556291                                 total 58.2825433
+# 规下: 亩均税收/11.5932×50 + 单位电耗税收/0.2352×50
+# D: 40/4 = 10 -> 43.1287306; 40/200 = 0.2 -> 42.5170068          total 85.6457374
+EXPECTED = {"A": 109.9988373, "B": 58.2825433, "C": 67.5227659, "D": 85.6457374}
+
+
+def test_rule_files_load() -> None:
+    assert list_per_mu_rules() == ["default", "huangyan_2022", "linhai_2016"]
+    d = load_per_mu_rules()
+    h = load_per_mu_rules("huangyan_2022")
+    # default = 黄岩's schemes, weights and divisors, with its own id, status and notes
+    assert d.schemes == h.schemes and d.id == "default" and d.status == "uncertain"
+    assert d.cap_multiple is None and d.classes.configurable
+    weights = {s.id: sum(i.weight for i in s.items) for s in h.schemes}
+    assert weights == {"above_scale": 100, "below_scale": 100}
+    lin = load_per_mu_rules("linhai_2016")
+    assert {s.id: sum(i.weight for i in s.items) for s in lin.schemes} == {
+        "over_3_mu": 100,
+        "under_3_mu": 100,
+    }
+    for r in (d, h, lin):
+        for s in r.schemes:
+            for it in s.items:
+                assert r.sources[it.source].get("urls"), it.indicator.id
+
+
+def test_huangyan_three_firms_by_hand() -> None:
+    out = evaluate_per_mu(FIRMS, load_per_mu_rules("huangyan_2022"))
+    got = dict(zip(out["enterprise"], out["score"], strict=True))
+    assert got == pytest.approx(EXPECTED, abs=1e-6)
+    rows = {r["enterprise"]: r for r in out.iter_rows(named=True)}
+    assert rows["B"]["score__value_added_per_emission"] == pytest.approx(
+        (10.1423787 + 8.1139030) / 2, abs=1e-6
+    )
+    assert rows["B"]["value__value_added_per_emission"] is None  # the value stays missing
+    assert rows["A"]["value__tax_per_mu"] == 30.0
+    # segments rank separately: A 110.0 > C 67.5 > B 58.3; D alone
+    assert [(rows[k]["segment"], rows[k]["rank"]) for k in "ABCD"] == [
+        ("above_scale", 1),
+        ("above_scale", 3),
+        ("above_scale", 2),
+        ("below_scale", 1),
+    ]
+    # default classes by rank share (A 20 %, B 60 %, C 15 %): positions (r-1)/n = 0, 1/3, 2/3
+    # -> A, B, B; D is first of 1 -> A
+    assert [rows[k]["class"] for k in "ABCD"] == ["A", "B", "B", "A"]
+    assert out["enterprise"].to_list() == ["A", "B", "C", "D"]  # input order kept
+
+
+def test_cap_and_score_classes() -> None:
+    rules = load_per_mu_rules("huangyan_2022")
+    rich = FIRMS.with_columns(
+        pl.when(pl.col("enterprise") == "A").then(3000.0).otherwise(pl.col("tax")).alias("tax")
+    )
+    # A: tax/mu 300 -> 300/24.097*30 = 373.49 uncapped; capped at 2 x 30 = 60
+    out = evaluate_per_mu(rich, rules, cap_multiple=2)
+    a = out.row(0, named=True)
+    assert a["score__tax_per_mu"] == 60.0
+    uncapped = evaluate_per_mu(rich, rules).row(0, named=True)
+    assert uncapped["score__tax_per_mu"] == pytest.approx(300 / 24.097 * 30)
+    # absolute cut-offs: A >= 100, B >= 80, C >= 60, else D
+    cls = ClassRule("score", (100, 80, 60))
+    out = evaluate_per_mu(FIRMS, rules, classes=cls)
+    assert out["class"].to_list() == ["A", "D", "C", "B"]  # 110.0, 58.3, 67.5, 85.6
+
+
+def test_missing_policies_and_errors() -> None:
+    rules = load_per_mu_rules("huangyan_2022")
+    # a firm whose 规上 status is unknown matches no scheme
+    with pytest.raises(DataError) as err:
+        evaluate_per_mu(
+            FIRMS.with_columns(pl.lit(None, dtype=pl.Boolean).alias("above_scale")), rules
+        )
+    assert "above_scale" in err.value.en
+    # land missing -> 亩均税收 cannot be computed ("error" policy) and the firm is named
+    with pytest.raises(DataError) as err:
+        evaluate_per_mu(
+            FIRMS.with_columns(
+                pl.when(pl.col("enterprise") == "C")
+                .then(None)
+                .otherwise(pl.col("land_mu"))
+                .alias("land_mu")
+            ),
+            rules,
+        )
+    assert "C" in err.value.en and "tax_per_mu" in err.value.en
+    # no 规上 firm has emission data -> the average is undefined
+    with pytest.raises(DataError):
+        evaluate_per_mu(
+            FIRMS.with_columns(pl.lit(None, dtype=pl.Float64).alias("emissions")), rules
+        )
+    with pytest.raises(ValidationError):
+        evaluate_per_mu(FIRMS, rules, id_column="uscc")
+
+
+def test_linhai_needs_benchmarks_for_small_firms() -> None:
+    rules = load_per_mu_rules("linhai_2016")
+    small = pl.DataFrame(
+        {
+            "enterprise": ["S"],
+            "land_mu": [2.0],
+            "tax": [30.0],
+            "revenue": [400.0],
+            "electricity": [100.0],
+        }
+    )
+    with pytest.raises(ValidationError):
+        evaluate_per_mu(small, rules)  # base values not recovered for < 3 亩
+    bench = {"under_3_mu": {"tax_per_mu": 15.0, "sales_per_mu": 300.0, "tax_per_electricity": 0.3}}
+    out = evaluate_per_mu(small, rules, benchmarks=bench)
+    # 30/2 = 15 -> 15/15*50 = 50; 400/2 = 200 -> 200/300*20 = 13.333; 30/100 = 0.3 -> 30
+    assert out["score"].item() == pytest.approx(50 + 200 / 300 * 20 + 30)
+    assert out["segment"].item() == "under_3_mu"
+
+
+def test_park_aggregation_by_hand() -> None:
+    rules = load_per_mu_rules("huangyan_2022")
+    parks = aggregate_parks(FIRMS, rules)
+    p = {r["park"]: r for r in parks.iter_rows(named=True)}
+    # P = A + B: tax/mu (300 + 200) / (10 + 20) = 16.667; VA/emission only A reports: 1500/0.3
+    assert p["P"]["value__tax_per_mu"] == pytest.approx(500 / 30)
+    assert p["P"]["value__value_added_per_emission"] == pytest.approx(5000)
+    assert p["P"]["coverage__value_added_per_emission"] == 0.5
+    assert p["P"]["value__rd_intensity"] == pytest.approx(80 / 6000)
+    # Q = C + D: tax/mu (50 + 40) / (5 + 4) = 10; VA/mu only C: 400/5 = 80
+    assert p["Q"]["value__tax_per_mu"] == pytest.approx(10)
+    assert p["Q"]["value__value_added_per_mu"] == pytest.approx(80)
+    # P's score: 16.667/24.097*30 + 116.667/136.16*20 + 2.333/2.694*20 + 5000/4929.81*10
+    #   + 11.667/18.14*10 + 0.01333/0.0302*10
+    expected_p = (
+        500 / 30 / 24.097 * 30
+        + 3500 / 30 / 136.16 * 20
+        + 3500 / 1500 / 2.694 * 20
+        + 5000 / 4929.81 * 10
+        + 3500 / 300 / 18.14 * 10
+        + 80 / 6000 / 0.0302 * 10
+    )
+    assert p["P"]["score"] == pytest.approx(expected_p)
+    assert parks["park"].to_list() == ["P", "Q"] and parks["rank"].to_list() == [1, 2]
+    # declared park land replaces the sum of the firms' land for per-mu indicators
+    declared = aggregate_parks(FIRMS, rules, park_land={"P": 50.0, "Q": 9.0})
+    assert declared.filter(pl.col("park") == "P")["value__tax_per_mu"].item() == pytest.approx(10.0)
+    # class counts from an evaluated frame
+    scored = FIRMS.join(
+        evaluate_per_mu(FIRMS, rules).select("enterprise", "class"), on="enterprise"
+    )
+    counts = (
+        aggregate_parks(scored, rules, class_column="class").select("park", "n_A", "n_B").rows()
+    )
+    assert counts == [("P", 1, 1), ("Q", 1, 1)]
+
+
+def test_rules_validation() -> None:
+    base = {
+        "id": "t",
+        "sources": {"s": {"title": "t"}},
+        "indicators": {"x": {"numerator": "a", "denominator": "b"}},
+        "schemes": [
+            {"id": "all", "items": [{"indicator": "x", "benchmark": 1, "weight": 1, "source": "s"}]}
+        ],
+        "classes": {"method": "rank_share", "thresholds": [0.2, 0.6, 0.15]},
+    }
+    per_mu_rules_from_dict(base)
+    for patch in (
+        {"classes": {"method": "rank_share", "thresholds": [0.5, 0.5, 0.5]}},
+        {"classes": {"method": "score", "thresholds": [10, 20, 30]}},
+        {
+            "schemes": [
+                {
+                    "id": "all",
+                    "items": [{"indicator": "y", "benchmark": 1, "weight": 1, "source": "s"}],
+                }
+            ]
+        },
+        {
+            "schemes": [
+                {
+                    "id": "all",
+                    "items": [{"indicator": "x", "benchmark": 0, "weight": 1, "source": "s"}],
+                }
+            ]
+        },
+        {
+            "schemes": [
+                {
+                    "id": "all",
+                    "items": [{"indicator": "x", "benchmark": 1, "weight": 1, "source": "z"}],
+                }
+            ]
+        },
+        {"cap_multiple": -1},
+    ):
+        with pytest.raises(ValidationError):
+            per_mu_rules_from_dict({**base, **patch})
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.floats(0, 1000, allow_nan=False), min_size=1, max_size=40),
+    st.tuples(st.floats(0, 0.5), st.floats(0, 0.5), st.floats(0, 0.5)).filter(
+        lambda t: sum(t) <= 1
+    ),
+)
+def test_classes_are_monotone_in_score(
+    scores: list[float], shares: tuple[float, float, float]
+) -> None:
+    out = assign_classes(pl.DataFrame({"score": scores}), ClassRule("rank_share", shares))
+    rows = sorted(out.iter_rows(), key=lambda r: -r[0])
+    # a higher score never gets a worse class; equal scores get the same class
+    for (s1, _, c1), (s2, _, c2) in itertools.pairwise(rows):
+        assert c1 <= c2
+        if s1 == s2:
+            assert c1 == c2
+    # the best firm is A whenever the A share is positive (beyond rounding at 1e-12)
+    if shares[0] > 1e-9:
+        assert rows[0][2] == "A"
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(0.1, 1000), st.floats(0.1, 10))
+def test_item_score_is_linear(tax: float, k: float) -> None:
+    r = per_mu_rules_from_dict(
+        {
+            "id": "t",
+            "sources": {"s": {"title": "t"}},
+            "indicators": {"tax_per_mu": {"numerator": "tax", "denominator": "land_mu"}},
+            "schemes": [
+                {
+                    "id": "all",
+                    "items": [
+                        {
+                            "indicator": "tax_per_mu",
+                            "benchmark": 24.097,
+                            "weight": 30,
+                            "source": "s",
+                        }
+                    ],
+                }
+            ],
+            "classes": {"method": "score", "thresholds": [3, 2, 1]},
+        }
+    )
+    df = pl.DataFrame({"enterprise": ["a", "b"], "tax": [tax, tax * k], "land_mu": [7.0, 7.0]})
+    s = evaluate_per_mu(df, r)["score"].to_list()
+    assert s[1] == pytest.approx(k * s[0])
+    assert s[0] == pytest.approx(tax / 7 / 24.097 * 30)
+
+
+def test_rank_share_boundaries_by_hand() -> None:
+    # 5 firms, shares A 20 %, B 60 %, C 15 %: positions (r-1)/5 = 0, .2, .4, .6, .8
+    # A: p < .2; B: p < .8; C: p < .95; D: the rest -> A, B, B, B, C (p = .8 is not B)
+    df = pl.DataFrame({"score": [50.0, 40.0, 30.0, 20.0, 10.0]})
+    out = assign_classes(df, ClassRule("rank_share", (0.2, 0.6, 0.15)))
+    assert out["class"].to_list() == ["A", "B", "B", "B", "C"]
+    # 20 firms: positions k/20; D holds p >= .95, i.e. the last one
+    df = pl.DataFrame({"score": [float(20 - k) for k in range(20)]})
+    classes = assign_classes(df, ClassRule("rank_share", (0.2, 0.6, 0.15)))["class"].to_list()
+    assert classes == ["A"] * 4 + ["B"] * 12 + ["C"] * 3 + ["D"]
+    # ties share the better class: two firms tied at the top with A = 20 % of 5
+    tied = assign_classes(
+        pl.DataFrame({"score": [9.0, 9.0, 5.0, 4.0, 1.0]}),
+        ClassRule("rank_share", (0.2, 0.6, 0.15)),
+    )
+    assert tied.select("rank", "class").rows() == [(1, "A"), (1, "A"), (3, "B"), (4, "B"), (5, "C")]
