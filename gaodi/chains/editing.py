@@ -57,8 +57,8 @@ class LinkInput(BaseModel):
     keywords: list[str] = Field(default_factory=list, max_length=200)
     exclude_keywords: list[str] = Field(default_factory=list, max_length=200)
     key_link: bool = False
-    sort_order: int = Field(0, ge=0, le=100_000)
-    description: str | None = Field(None, max_length=2000)
+    sort_order: int | None = Field(None, ge=0, le=100_000, description="None: keep (new: 0)")
+    description: str | None = Field(None, max_length=2000, description="None: keep")
 
     @field_validator("name", mode="before")
     @classmethod
@@ -186,8 +186,10 @@ def _apply(session: Session, chain: Chain, link: Link, data: LinkInput) -> None:
     link.keywords = data.keywords
     link.exclude_keywords = data.exclude_keywords
     link.key_link = data.key_link
-    link.sort_order = data.sort_order
-    link.description = data.description
+    if data.sort_order is not None or link.sort_order is None:
+        link.sort_order = data.sort_order or 0
+    if data.description is not None:
+        link.description = data.description
 
 
 def create_link(session: Session, principal: Principal, chain: int | str, data: LinkInput) -> Link:

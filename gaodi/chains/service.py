@@ -603,10 +603,11 @@ def link_detail(
     benchmark: str | None = None,
     top: int = 10,
     pool: pl.DataFrame | None = None,
+    diagnosis: ChainDiagnosisResult | None = None,
 ) -> LinkDetail:
     """The link page: definition, enterprises (with history), diagnosis, candidates."""
     rules = load_chain_rules()
-    diag = diagnose(session, principal, chain, benchmark=benchmark, rules=rules)
+    diag = diagnosis or diagnose(session, principal, chain, benchmark=benchmark, rules=rules)
     found = loaders.resolve_chain(session, principal, chain)
     links = loaders.chain_links(session, principal, [found.id])
     lk = _resolve_link(links, link)
