@@ -445,8 +445,9 @@ def assign_classes(
 
     References
     ----------
-    .. [1] 浙江省人民政府《关于深化"亩均论英雄"改革的指导意见》（浙政发〔2018〕5号）: firms are
-       classified by comprehensive score; the cut-offs are set locally (configurable here).
+    .. [1] 浙政发〔2018〕5号 and Zhejiang city rules, as summarised (uncertain, general
+       knowledge) in Gaodi's reference facts §5: firms are ranked by total score into
+       A/B/C/D; the cut-offs are set locally, hence configurable here.
 
     Examples
     --------

@@ -151,7 +151,9 @@ def _is_missing(v: Any) -> bool:
 def _record(record: Mapping[str, Any] | Any) -> Mapping[str, Any]:
     if dataclasses.is_dataclass(record) and not isinstance(record, type):
         return dataclasses.asdict(record)
-    return record  # type: ignore[no-any-return]
+    if not isinstance(record, Mapping):
+        raise TypeError("record must be a mapping or a dataclass instance")
+    return record
 
 
 def _num(v: Any) -> float | None:

@@ -91,7 +91,7 @@ class _Compiler:
                 for f in d.of
             ]
             if d.op == "ratio":
-                formula = pl.when(parts[1] != 0).then(parts[0] / parts[1])
+                formula: pl.Expr = pl.when(parts[1] != 0).then(parts[0] / parts[1])
             else:
                 # strict: any missing input makes the result missing
                 any_null = pl.any_horizontal([p.is_null() for p in parts])
@@ -184,14 +184,15 @@ class _Compiler:
                 .then(gap / abs(a) if a else None)
                 .otherwise(gap / abs(b) if b else None)
             )
-            short = pl.when(met).then(0.0).when(~met).then(gap)
-            return met, short, pl.when(met).then(0.0).when(~met).then(rel_b)
+            short_b = pl.when(met).then(0.0).when(~met).then(gap)
+            return met, short_b, pl.when(met).then(0.0).when(~met).then(rel_b)
         else:
             nothing = pl.lit(None, dtype=pl.Float64)
             return met, pl.when(met).then(0.0).otherwise(nothing), pl.when(met).then(0.0)
-        short = pl.when(met).then(0.0).when(~met).then(gap)
-        rel = pl.when(met).then(0.0).when(~met).then(gap / ref) if ref else None
-        if rel is None:
+        short: pl.Expr = pl.when(met).then(0.0).when(~met).then(gap)
+        if ref:
+            rel: pl.Expr = pl.when(met).then(0.0).when(~met).then(gap / ref)
+        else:
             rel = pl.when(met).then(0.0).otherwise(pl.lit(None, dtype=pl.Float64))
         return met, short, rel
 

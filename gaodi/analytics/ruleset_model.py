@@ -238,11 +238,11 @@ class _Parser:
             )
             if d.op not in DERIVED_OPS or not d.of or (d.op == "ratio" and len(d.of) != 2):
                 raise _err(self.id, f"派生指标 {name} 定义无效。", f"derived {name} is invalid.")
-            for f in d.of:
-                if isinstance(f, bool):
+            for part in d.of:
+                if isinstance(part, bool):
                     raise _err(self.id, f"派生指标 {name} 含布尔常数。", f"derived {name}: bool.")
-                if not isinstance(f, int | float):
-                    self._check_metric(f, f"derived.{name}", allow_score=False)
+                if isinstance(part, str):
+                    self._check_metric(part, f"derived.{name}", allow_score=False)
             self.derived[name] = d
         self.score_groups = tuple(
             ScoreGroup(
@@ -260,9 +260,11 @@ class _Parser:
     def _check_metric(self, name: str, where: str, allow_score: bool = True) -> None:
         if name in self.fields or name in self.derived:
             return
-        groups = {g.id for g in getattr(self, "score_groups", ())}
+        score_groups: tuple[ScoreGroup, ...] = getattr(self, "score_groups", ())
+        points: tuple[PointsItem, ...] = getattr(self, "points", ())
+        groups = {g.id for g in score_groups}
         is_score = name == "score" or (name.startswith("score.") and name[6:] in groups)
-        if allow_score and getattr(self, "points", ()) and is_score:
+        if allow_score and points and is_score:
             return
         raise _err(
             f"{self.id}.{where}",

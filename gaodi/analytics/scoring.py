@@ -477,7 +477,7 @@ def rank_frame(
                 f"以下指标未给出权重：{', '.join(missing)}。",
                 f"No weight given for: {', '.join(missing)}.",
             )
-        w = _weights([c.weight for c in criteria], len(criteria))
+        w = _weights([float(c.weight or 0.0) for c in criteria], len(criteria))
     else:
         raise ValidationError(f"未知的赋权方式“{weighting}”。", f"Unknown weighting '{weighting}'.")
     if method == "topsis":
