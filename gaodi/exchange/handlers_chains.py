@@ -295,9 +295,11 @@ class EnterpriseLinksHandler(Handler):
                         t,
                         i,
                         "source",
-                        "来源为“规则”的行由映射规则生成，不能导入；请改为“人工”或删除该行。",
+                        "来源为“规则”的行由映射规则生成，不能导入；请改为“人工”或删除该行"
+                        "（导出时可用 --source manual 只导出人工行）。",
                         "Rule rows come from the mapping and cannot be imported; change the "
-                        "source to manual or remove the row.",
+                        "source to manual or remove the row (export with --source manual to "
+                        "leave rule rows out).",
                     )
                 else:
                     self.counts_.unchanged += 1

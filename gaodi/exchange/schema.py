@@ -67,6 +67,7 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
     "name_status": _choices(
         ("confirmed", "已公开确认", "confirmed by a public source"),
         ("assumed", "推定", "assumed from the plan's sectors"),
+        ("uncertain", "待核实", "named by a source; membership to be verified"),
     ),
     "segment": _choices(
         ("up", "上游", "upstream"), ("mid", "中游", "midstream"), ("down", "下游", "downstream")
