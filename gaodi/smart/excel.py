@@ -150,8 +150,8 @@ def build_form(
             scen_dv.add(ws.cell(row, ANSWER_COL))
             ws.cell(row, ANSWER_COL).fill = INPUT_FILL
             row += 1
-    for col, width in zip("ABCDEF", (26, 14, 48, 10, 60, 24), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEF", (26, 14, 48, 10, 60, 24), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.freeze_panes = ws.cell(FIRST_ROW, 1)
     buf = io.BytesIO()
     wb.save(buf)
@@ -337,10 +337,10 @@ def parse_form(data: bytes) -> FilledForm:
             scenarios[sc.code] = m.group(1) if m else raw
     _clean, _scen, problems = service.check_answers(s, items, scenarios)
     for p in problems:
-        r = anchor.get(p.key)
-        if r is None and p.key in (it.code for it in s.items) and p.key not in items:
+        at = anchor.get(p.key)
+        if at is None and p.key in (it.code for it in s.items) and p.key not in items:
             continue  # its row is missing or its answer was refused: already reported
-        err(r or 0, ANSWER_COL, _cell_value(ws, r), p.zh, p.en)
+        err(at or 0, ANSWER_COL, _cell_value(ws, at), p.zh, p.en)
     if errors:
         errors.sort(key=lambda e: (e.row, e.column))
         raise ImportRejected(errors=errors)

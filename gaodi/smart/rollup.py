@@ -121,11 +121,11 @@ def _enterprise_attributes(
         "revenue": pl.Float64,
         "main_revenue": pl.Float64,
     }
-    base: list[tuple[object, ...]] = []
+    base: list[tuple[int, int | None, str | None]] = []
     figures: dict[int, tuple[int | None, float | None, float | None]] = {}
     for chunk in [ids[i : i + 900] for i in range(0, len(ids), 900)]:
         base += [
-            tuple(r)
+            (int(r[0]), r[1], r[2])
             for r in session.execute(
                 select(Enterprise.id, Enterprise.park_id, Enterprise.industry_code).where(
                     Enterprise.id.in_(chunk)
@@ -146,7 +146,7 @@ def _enterprise_attributes(
         ):
             figures[int(eid)] = (emp, rev, main)
     frame = pl.DataFrame(
-        [(eid, park, code, *figures.get(int(eid), (None, None, None))) for eid, park, code in base],  # type: ignore[misc]
+        [(eid, park, code, *figures.get(eid, (None, None, None))) for eid, park, code in base],
         schema=list(schema.items()),
         orient="row",
     )
