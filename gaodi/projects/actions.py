@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from gaodi.core.errors import ValidationError
@@ -23,6 +23,8 @@ from gaodi.projects.schemas import ApplicationIn
 class ActionIn(BaseModel):
     """A workflow step and its fields (only those the step uses are read)."""
 
+    model_config = ConfigDict(allow_inf_nan=False)
+
     action: str = Field(description="The step, e.g. advance, assign, score, confirm.")
     comment: str | None = None
     # projects
@@ -30,7 +32,7 @@ class ActionIn(BaseModel):
     on: date | None = Field(None, description="Date of a stage or of a milestone's completion.")
     period: str | None = None
     amount: float | None = None
-    year: int | None = None
+    year: int | None = Field(None, ge=1900, le=2100)
     # challenges
     application_id: int | None = None
     applicant_name: str | None = None
@@ -48,7 +50,7 @@ class ActionIn(BaseModel):
     milestone_id: int | None = None
     # appeals
     department: str | None = None
-    satisfaction: int | None = None
+    satisfaction: int | None = Field(None, ge=-(2**31), le=2**31)
 
     @field_validator("*", mode="before")
     @classmethod

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gaodi.core.periods import parse_period
 
@@ -16,6 +16,8 @@ from gaodi.core.periods import parse_period
 
 
 class ProjectIn(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
     name: str = Field(min_length=1, max_length=200)
     chain_id: int
     link_id: int | None = None
@@ -34,6 +36,8 @@ class ProjectIn(BaseModel):
     @classmethod
     def _non_negative(cls, value: dict[int, float]) -> dict[int, float]:
         for year, amount in value.items():
+            if not 1900 <= year <= 2100:
+                raise ValueError(f"year {year} is out of range 1900-2100")
             if amount < 0:
                 raise ValueError(f"annual plan of {year} is negative")
         return value
@@ -149,6 +153,8 @@ def check_month(value: str) -> str:
 
 
 class ChallengeIn(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
     title: str = Field(min_length=1, max_length=200)
     problem: str = Field(min_length=1, description="The key-technology problem (榜单内容).")
     chain_id: int
@@ -159,6 +165,8 @@ class ChallengeIn(BaseModel):
 
 
 class ApplicationIn(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
     applicant_name: str = Field(min_length=1, max_length=200)
     applicant_uscc: str | None = None
     enterprise_id: int | None = None
@@ -281,9 +289,9 @@ class AppealFilter(BaseModel):
     enterprise_id: int | None = None
     chain_id: int | None = None
     park_id: int | None = None
-    year: int | None = Field(None, description="Year received.")
+    year: int | None = Field(None, ge=1900, le=2100, description="Year received.")
     overdue: bool | None = None
-    level: int | None = Field(None, description="Escalation level at least this (1 or 2).")
+    level: int | None = Field(None, ge=0, le=2, description="Escalation level at least this.")
     q: str | None = None
 
 

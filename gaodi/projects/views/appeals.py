@@ -1,0 +1,338 @@
+"""企业诉求 pages: the list (filters, overdue and escalated highlighted), one appeal (history,
+steps, attachments), the statistics; the attachment download."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import Depends, Query
+from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import select
+
+from gaodi.core.errors import ValidationError
+from gaodi.enterprises.models import Enterprise
+from gaodi.projects import actions, appeal_queries, appeals, states
+from gaodi.projects.rules import appeal_rules
+from gaodi.projects.schemas import AppealDetail, AppealFilter, AppealIn, AppealRow, AppealStats
+from gaodi.projects.views import router
+from gaodi.projects.views.common import (
+    AsOf,
+    Option,
+    Tab,
+    action_form,
+    as_of,
+    chain_options,
+    park_options,
+    run_step,
+    tabs,
+    tr,
+    workflow_labels,
+)
+from gaodi.web.context import PageContext
+from gaodi.web.pages import Access, context_dependency, form, page, route_extra
+
+APPEAL_EXAMPLE = {"path": {"appeal_id": 1}}
+PAGE_SIZE = 50
+Status = Literal[
+    "open", "received", "assigned", "in_progress", "resolved", "reopened", "confirmed", ""
+]
+
+
+class AppealsPage(BaseModel):
+    """Appeals the user may see (newest first, 50 a page) and the options of filters and forms."""
+
+    as_of: AsOf
+    rows: list[AppealRow]
+    total: int
+    page: int
+    pages: int
+    overdue: int
+    escalated: int
+    statuses: list[Option]
+    categories: list[Option]
+    departments: list[Option]
+    chains: list[Option]
+    parks: list[Option]
+    can_submit: bool
+    own_enterprises: list[Option] = Field(description="An enterprise user's own enterprise.")
+    tabs: list[Tab]
+
+
+def _categories(ctx: PageContext) -> list[Option]:
+    rules = appeal_rules()
+    return [
+        Option(
+            value=c.name,
+            label=tr(
+                ctx, f"{c.name}（{c.time_limit}个工作日）", f"{c.en} ({c.time_limit} working days)"
+            ),
+        )
+        for c in rules.categories.values()
+    ]
+
+
+@page(router, "/appeals", api="/appeals", template="projects/appeals.html", domain="appeal")
+def appeals_page(
+    ctx: PageContext,
+    status: Status | None = None,
+    category: str | None = None,
+    department: str | None = None,
+    chain_id: int | None = None,
+    park_id: int | None = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    overdue: bool | None = None,
+    level: Annotated[int | None, Query(ge=0, le=2)] = None,
+    q: str | None = None,
+    page_no: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    as_of_day: date | None = None,
+) -> AppealsPage:
+    """Enterprise appeals with due dates, days overdue and escalation levels."""
+    assert ctx.principal is not None
+    day = as_of(ctx, as_of_day)
+    flt = AppealFilter(
+        status=status or None,
+        category=category or None,
+        department=department or None,
+        chain_id=chain_id,
+        park_id=park_id,
+        year=year,
+        overdue=overdue,
+        level=level,
+        q=(q or "").strip() or None,
+    )
+    total = appeal_queries.count_appeals(ctx.session, ctx.principal, flt, day.day)
+    pages = max(1, -(-total // PAGE_SIZE))
+    current = min(max(1, page_no), pages)
+    rows = appeal_queries.list_appeals(
+        ctx.session,
+        ctx.principal,
+        flt,
+        day.day,
+        limit=PAGE_SIZE,
+        offset=(current - 1) * PAGE_SIZE,
+        lang=ctx.lang,
+    )
+    over = AppealFilter(overdue=True)
+    esc = AppealFilter(level=2)
+    own: list[Option] = []
+    if ctx.principal.role == "enterprise" and ctx.principal.enterprise_ids:
+        ids = sorted(ctx.principal.enterprise_ids)
+        own = [
+            Option(value=str(i), label=n)
+            for i, n in ctx.session.execute(
+                select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids))
+            )
+        ]
+    rules = appeal_rules()
+    return AppealsPage(
+        as_of=day,
+        rows=rows,
+        total=total,
+        page=current,
+        pages=pages,
+        overdue=appeal_queries.count_appeals(ctx.session, ctx.principal, over, day.day),
+        escalated=appeal_queries.count_appeals(ctx.session, ctx.principal, esc, day.day),
+        statuses=[Option(value="open", label=tr(ctx, "未办结确认", "not yet confirmed"))]
+        + [Option(value=s.key, label=tr(ctx, s.zh, s.en)) for s in states.APPEAL.states],
+        categories=_categories(ctx),
+        departments=[Option(value=d, label=d) for d in rules.departments],
+        chains=chain_options(ctx),
+        parks=park_options(ctx),
+        can_submit=ctx.can("edit", "appeal"),
+        own_enterprises=own,
+        tabs=tabs(ctx),
+    )
+
+
+class AppealForm(BaseModel):
+    enterprise_id: int | None = None
+    enterprise_uscc: str | None = Field(None, max_length=18)
+    category: str
+    title: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+@form(router, "/appeals", domain="appeal", action="edit", page=appeals_page)
+def submit_appeal_form(ctx: PageContext) -> Response:
+    """Submit an appeal: an enterprise user for itself; an office or admin names the
+    enterprise by its USCC."""
+    assert ctx.principal is not None
+    data = ctx.parse_form(AppealForm)
+    ent_id = data.enterprise_id
+    if data.enterprise_uscc:
+        from gaodi.core.codes import normalize_uscc
+
+        ent_id = ctx.session.scalar(
+            select(Enterprise.id).where(Enterprise.uscc == normalize_uscc(data.enterprise_uscc))
+        )
+        if ent_id is None:
+            raise ValidationError(
+                "找不到该统一社会信用代码的企业。",
+                "No enterprise with this USCC.",
+                field="enterprise_uscc",
+            )
+    if ent_id is None:
+        raise ValidationError("请指定企业。", "Name the enterprise.", field="enterprise_uscc")
+    appeal = appeals.submit(
+        ctx.session,
+        ctx.principal,
+        AppealIn(enterprise_id=ent_id, category=data.category, title=data.title, text=data.text),
+    )
+    for upload in ctx.files.values():
+        if upload.filename:
+            appeals.attach(
+                ctx.session,
+                ctx.principal,
+                appeal.id,
+                upload.filename,
+                upload.file.read(appeal_rules().max_bytes + 1),
+            )
+    ctx.flash(tr(ctx, f"已受理诉求 #{appeal.id}。", f"Appeal #{appeal.id} received."))
+    return ctx.redirect(f"/appeals/{appeal.id}")
+
+
+class AppealPage(BaseModel):
+    """One appeal: its history, attachments and the steps the user may take now."""
+
+    detail: AppealDetail
+    level_labels: dict[int, str]
+    labels: dict[str, str]
+    tabs: list[Tab]
+    as_of: AsOf
+
+
+class AppealStatsPage(BaseModel):
+    stats: AppealStats
+    year: int | None
+    chart: dict[str, object]
+    tabs: list[Tab]
+    as_of: AsOf
+
+
+@page(
+    router,
+    "/appeals/stats",
+    api="/appeals/stats",
+    template="projects/appeal_stats.html",
+    domain="appeal",
+)
+def appeal_stats_page(
+    ctx: PageContext,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    as_of_day: date | None = None,
+) -> AppealStatsPage:
+    """Statistics by category and department: counts, overdue share, days to resolve
+    (median, 90th percentile), satisfaction."""
+    assert ctx.principal is not None
+    day = as_of(ctx, as_of_day)
+    stats = appeal_queries.appeal_stats(
+        ctx.session, ctx.principal, AppealFilter(year=year), day.day
+    )
+    chart = {
+        "labels": [r.key for r in stats.by_category],
+        "series": [
+            {
+                "name": tr(ctx, "按时办结", "Resolved in time"),
+                "values": [r.resolved - r.resolved_late for r in stats.by_category],
+            },
+            {
+                "name": tr(ctx, "超期办结", "Resolved late"),
+                "values": [r.resolved_late for r in stats.by_category],
+            },
+            {"name": tr(ctx, "在办", "Open"), "values": [r.open for r in stats.by_category]},
+        ],
+        "empty": tr(ctx, "暂无诉求", "No appeals"),
+    }
+    return AppealStatsPage(stats=stats, year=year, chart=chart, tabs=tabs(ctx), as_of=day)
+
+
+@page(
+    router,
+    "/appeals/{appeal_id}",
+    api="/appeals/{appeal_id}",
+    template="projects/appeal.html",
+    domain="appeal",
+    example=APPEAL_EXAMPLE,
+)
+def appeal_page(ctx: PageContext, appeal_id: int, as_of_day: date | None = None) -> AppealPage:
+    """One appeal: text, department, time limit and escalation, history, attachments."""
+    assert ctx.principal is not None
+    day = as_of(ctx, as_of_day)
+    detail = appeal_queries.appeal_detail(ctx.session, ctx.principal, appeal_id, day.day, ctx.lang)
+    rules = appeal_rules()
+    return AppealPage(
+        detail=detail,
+        tabs=tabs(ctx),
+        as_of=day,
+        labels=workflow_labels(ctx, states.APPEAL),
+        level_labels={lv.level: rules.level_label(lv.level, ctx.lang) for lv in rules.levels},
+    )
+
+
+@form(
+    router,
+    "/appeals/{appeal_id}/act",
+    domain="appeal",
+    action="edit",
+    page=appeal_page,
+    example={**APPEAL_EXAMPLE, "form": {"action": "assign"}},
+)
+def appeal_step_form(ctx: PageContext, appeal_id: int) -> Response:
+    """A step on an appeal (assign, reassign, start, resolve, confirm, reopen, attach)."""
+    assert ctx.principal is not None
+    principal = ctx.principal
+    data = action_form(ctx)
+    back = f"/appeals/{appeal_id}"
+    if data.action == "attach":
+        upload = ctx.files.get("file")
+        if upload is None or not upload.filename:
+            raise ValidationError("请选择文件。", "Choose a file.", field="file")
+        content = upload.file.read(appeal_rules().max_bytes + 1)
+        return run_step(
+            ctx,
+            back,
+            lambda: appeals.attach(
+                ctx.session, principal, appeal_id, upload.filename or "file", content
+            ),
+            "已上传附件。",
+            "File attached.",
+        )
+    return run_step(
+        ctx,
+        back,
+        lambda: actions.perform(ctx.session, principal, "appeal", appeal_id, data),
+        "已保存。",
+        "Saved.",
+    )
+
+
+def download_attachment(
+    attachment_id: int,
+    ctx: PageContext = Depends(context_dependency(Access("appeal", "read"))),
+) -> Response:
+    """An attachment's file, for users who may read its appeal."""
+    assert ctx.principal is not None
+    row, path = appeals.attachment_file(ctx.session, ctx.principal, attachment_id)
+    return FileResponse(
+        path,
+        media_type=row.content_type,
+        filename=row.filename,
+        content_disposition_type="attachment",
+    )
+
+
+router.add_api_route(
+    "/appeals/attachments/{attachment_id}",
+    download_attachment,
+    methods=["GET"],
+    include_in_schema=False,
+    name="download_attachment",
+    openapi_extra=route_extra(Access("appeal", "read"), {"path": {"attachment_id": 1}}),
+)

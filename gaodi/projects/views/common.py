@@ -1,0 +1,146 @@
+"""What the projects, challenges and appeals pages share: the as-of day, options, workflow
+forms that report refusals as messages, the sub-navigation."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from gaodi.chains.models import Chain, Link
+from gaodi.core import clock
+from gaodi.core.errors import (
+    ConflictError,
+    GaodiError,
+    NotFoundError,
+    PermissionDenied,
+    ValidationError,
+)
+from gaodi.parks.models import Park
+from gaodi.projects.actions import ActionIn
+from gaodi.web.context import PageContext
+
+
+class Option(BaseModel):
+    value: str
+    label: str
+
+
+class Tab(BaseModel):
+    key: str
+    url: str
+    label: str
+
+
+class AsOf(BaseModel):
+    day: date
+    is_demo_day: bool
+
+
+def tr(ctx: PageContext, zh: str, en: str) -> str:
+    return zh if ctx.lang.startswith("zh") else en
+
+
+def as_of(ctx: PageContext, requested: date | None) -> AsOf:
+    """The day pages judge delays and deadlines on: the one asked for, else the demo dataset's
+    as-of month end (its cases were simulated up to then), else today."""
+    if requested is not None:
+        return AsOf(day=requested, is_demo_day=False)
+    info = ctx.dataset
+    month = info.get("as_of") if info.get("demo") else None
+    if isinstance(month, str) and len(month) == 7 and month[4] == "-":
+        year, mon = int(month[:4]), int(month[5:])
+        if 1 <= mon <= 12:
+            last = calendar.monthrange(year, mon)[1]
+            return AsOf(day=date(year, mon, last), is_demo_day=True)
+    return AsOf(day=clock.today(), is_demo_day=False)
+
+
+def tabs(ctx: PageContext) -> list[Tab]:
+    out = []
+    for key, url, domain, zh, en in (
+        ("projects", "/projects", "project", "重大项目", "Major projects"),
+        ("challenges", "/challenges", "challenge", "揭榜挂帅", "Challenges"),
+        ("appeals", "/appeals", "appeal", "企业诉求", "Appeals"),
+        ("appeal_stats", "/appeals/stats", "appeal", "诉求统计", "Appeal statistics"),
+    ):
+        if ctx.can("read", domain):
+            out.append(Tab(key=key, url=url, label=tr(ctx, zh, en)))
+    return out
+
+
+def chain_options(ctx: PageContext) -> list[Option]:
+    try:
+        query = ctx.restrict(select(Chain.id, Chain.name)).order_by(Chain.id)
+    except PermissionDenied:
+        return []
+    return [Option(value=str(i), label=n) for i, n in ctx.session.execute(query)]
+
+
+def park_options(ctx: PageContext) -> list[Option]:
+    try:
+        query = ctx.restrict(select(Park.id, Park.short_name, Park.name)).order_by(Park.id)
+    except PermissionDenied:
+        return []
+    return [Option(value=str(i), label=s or n) for i, s, n in ctx.session.execute(query)]
+
+
+def link_options(ctx: PageContext) -> list[Option]:
+    try:
+        query = ctx.restrict(select(Link.id, Link.chain_id, Link.name)).order_by(
+            Link.chain_id, Link.sort_order, Link.id
+        )
+    except PermissionDenied:
+        return []
+    chains = {o.value: o.label for o in chain_options(ctx)}
+    return [
+        Option(value=str(i), label=f"{chains.get(str(c), c)} · {n}")
+        for i, c, n in ctx.session.execute(query)
+    ]
+
+
+def action_form(ctx: PageContext) -> ActionIn:
+    """The posted workflow step (field errors re-render the page next to their fields)."""
+    return ctx.parse_form(ActionIn)
+
+
+def run_step(
+    ctx: PageContext, back: str, step: Callable[[], Any], done_zh: str, done_en: str
+) -> Response:
+    """Run a workflow step; on success flash ``done``, on a refusal (illegal transition, not
+    this role's step, bad value) roll back, flash the reason and go back to the page."""
+    try:
+        step()
+    except NotFoundError:
+        raise
+    except ValidationError as exc:
+        if exc.context.get("field"):
+            raise  # shown next to the field by the form decorator
+        return _refused(ctx, back, exc)
+    except (ConflictError, PermissionDenied) as exc:
+        return _refused(ctx, back, exc)
+    ctx.flash(tr(ctx, done_zh, done_en))
+    return ctx.redirect(back)
+
+
+def _refused(ctx: PageContext, back: str, exc: GaodiError) -> Response:
+    ctx.session.rollback()
+    ctx.flash(exc.message(ctx.lang), "error")
+    return ctx.redirect(back)
+
+
+def workflow_labels(ctx: PageContext, machine: Any) -> dict[str, str]:
+    """Labels of a workflow's states and steps in the user's language (for histories)."""
+    out = {s.key: tr(ctx, s.zh, s.en) for s in machine.states}
+    out.update({t.name: tr(ctx, t.zh, t.en) for t in machine.transitions})
+    out.update(
+        create=tr(ctx, "登记", "registered"),
+        publish=tr(ctx, "发榜", "published"),
+        submit=tr(ctx, "提交诉求", "submitted"),
+    )
+    return out
