@@ -215,3 +215,72 @@ def test_providers_ranked_for_the_gaps(session: Session, world: World) -> None:
     assert names[0] == "甲数据" and "丙网络" in names
     assert "有本行业（34）服务经验" in res.providers[0].reasons
     assert res.providers[0].fit > next(p.fit for p in res.providers if p.name == "丙网络")
+
+
+def _at_40() -> dict[str, str | list[str]]:
+    """Zero everywhere except 10 + 10 + 8 + 6 + 6 = 40 points in 数字化基础."""
+    answers: dict[str, str | list[str]] = {}
+    for it in service.scheme().items:
+        zero = min(it.options, key=lambda o: o.points)
+        answers[it.code] = [zero.code] if it.kind == "multi" else zero.code
+    data = [chr(c) for c in range(ord("B"), ord("O") + 1)]  # 13 x 0.7 + 0.9 = 10
+    return answers | {
+        "b_info_systems": "E",  # 10
+        "b_data_collection": data,  # 10
+        "b_network": ["B", "C", "D", "E"],  # 4 x 2 = 8
+        "b_equipment_digital": "E",  # 6
+        "b_equipment_networked": "E",  # 6
+    }
+
+
+# 二级 (rule file, unverified): total >= 40 and 6 scenarios at grade >= 2, 3 of them binding.
+SIX_AT_2 = {c: 0 for c in SCENARIOS} | {
+    "product_design": 2, "marketing": 2, "production_control": 2,  # binding
+    "process_design": 2, "after_sales": 2, "planning": 2,  # not binding
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "scenarios", "expected"),
+    [
+        ({}, SIX_AT_2, (40.0, 2)),  # exactly 40 with the scenario rule met: 二级 (lower-closed)
+        ({"b_equipment_networked": "D"}, SIX_AT_2, (38.5, 1)),  # 40 - 1.5: 一级
+        # 40 points, but only 5 scenarios at >= 2 (planning dropped to 1): the scenario rule
+        # keeps it at 一级 (一级 needs 6 at >= 1, 3 binding: still met)
+        ({}, SIX_AT_2 | {"planning": 1}, (40.0, 1)),
+        # 40 points, 6 at >= 2 but only 2 binding: 一级
+        ({}, SIX_AT_2 | {"production_control": 1, "equipment": 0, "office": 2}, (40.0, 1)),
+        ({"b_info_systems": "A"}, {c: 0 for c in SCENARIOS}, (30.0, 0)),  # no scenario: none
+    ],
+)
+def test_level_rules_at_the_boundary(
+    session: Session,
+    world: World,
+    changes: dict[str, str],
+    scenarios: dict[str, int],
+    expected: tuple[float, int],
+) -> None:
+    ent = service.enterprise(session, world.admin, enterprise_id=world.ids["e1"])
+    row = service.record_assessment(session, world.admin, ent, _at_40() | changes, scenarios)
+    assert (row.total, row.level) == (pytest.approx(expected[0]), expected[1])
+
+
+def test_gbt39116_maturity_hand_case(session: Session, world: World) -> None:
+    # level 1: data 1.0, network 0.8 -> S1 = 0.9 >= 0.8 attained; level 2: data 0.5 (部分满足),
+    # network 1.0 -> S2 = 0.75 < 0.8: 一级（规划级）, short by 0.05; bringing data to 1 adds
+    # (1 - 0.5) / 2 = 0.25 (GB/T 39117 clause 6 defaults, unverified: see the rule file)
+    ent = service.enterprise(session, world.admin, enterprise_id=world.ids["e1"])
+    ratings = [
+        {"level": 1, "subdomain": "data", "rating": 1.0},
+        {"level": 1, "subdomain": "network", "rating": "大部分满足"},
+        {"level": 2, "subdomain": "data", "rating": "部分满足"},
+        {"level": 2, "subdomain": "network", "rating": "full"},
+    ]
+    row = service.record_maturity(session, world.admin, ent, ratings)
+    assert (row.level, row.level_name) == (1, "一级（规划级）")
+    assert row.scores["level_scores"] == pytest.approx({"1": 0.9, "2": 0.75})
+    res = service.result(session, world.admin, row)
+    assert res.kind == "maturity" and res.points_needed == pytest.approx(0.05)
+    assert [(b.subdomain, b.gain_if_full) for b in res.maturity_blockers] == [("data", 0.25)]
+    with pytest.raises(ValidationError):
+        service.record_maturity(session, world.admin, ent, [{"level": 1, "subdomain": "data"}])
