@@ -21,7 +21,7 @@ from gaodi.analytics.scoring import rank_frame
 from gaodi.chains import loaders as chain_loaders
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core.errors import DataError, NotFoundError, ValidationError
-from gaodi.core.permissions import Principal, restrict
+from gaodi.core.permissions import Principal, allowed, restrict
 from gaodi.core.reference import industry_lookup
 from gaodi.enterprises import records
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
@@ -130,6 +130,7 @@ def _rows(
         q = select(EnterpriseYear.enterprise_id, EnterpriseYear.revenue, EnterpriseYear.output)
         q = q.where(EnterpriseYear.year == latest, EnterpriseYear.enterprise_id.in_(ids))
         figures = {eid: (rev, out) for eid, rev, out in session.execute(q)}
+    if ids and allowed(principal, "read", "chain"):
         links = (
             restrict(select(EnterpriseLink), principal)
             .where(
@@ -179,7 +180,9 @@ def get_enterprise(session: Session, principal: Principal, ref: str | int) -> En
         query = query.where(Enterprise.uscc == text)
     found = session.scalars(query).first()
     if found is None:
-        raise NotFoundError(f"找不到企业“{text}”（或无权查看）。", f"No enterprise '{text}'.")
+        raise NotFoundError(  # the reference is not echoed: a 404 must not confirm a USCC
+            "找不到该企业（或无权查看）。", "No such enterprise (or not yours to see)."
+        )
     return found
 
 
@@ -247,40 +250,43 @@ def profile(session: Session, principal: Principal, ref: str | int) -> Enterpris
         )
     )
     park = session.get(Park, e.park_id) if e.park_id else None
-    links = (
-        restrict(select(EnterpriseLink), principal)
-        .where(
-            EnterpriseLink.enterprise_id == e.id,
-            EnterpriseLink.valid_to.is_(None),
-            EnterpriseLink.excluded.is_(False),
-        )
-        .subquery()
-    )
-    memberships = [
-        LinkMembership(
-            chain_id=cid,
-            chain_code=ccode,
-            chain_name=cname,
-            link_id=lid,
-            link_name=lname,
-            source=src,
-            confidence=conf,
-        )
-        for cid, ccode, cname, lid, lname, src, conf in session.execute(
-            select(
-                Chain.id,
-                Chain.code,
-                Chain.name,
-                Link.id,
-                Link.name,
-                links.c.source,
-                links.c.confidence,
+    link_query = select(EnterpriseLink)
+    if allowed(principal, "read", "chain"):
+        link_query = restrict(link_query, principal)
+    links = link_query.where(
+        EnterpriseLink.enterprise_id == e.id,
+        EnterpriseLink.valid_to.is_(None),
+        EnterpriseLink.excluded.is_(False),
+    ).subquery()
+    memberships = (
+        []
+        if not allowed(principal, "read", "chain")
+        else [
+            LinkMembership(
+                chain_id=cid,
+                chain_code=ccode,
+                chain_name=cname,
+                link_id=lid,
+                link_name=lname,
+                source=src,
+                confidence=conf,
             )
-            .join(Link, Link.id == links.c.link_id)
-            .join(Chain, Chain.id == Link.chain_id)
-            .order_by(Chain.id, Link.sort_order, Link.id)
-        )
-    ]
+            for cid, ccode, cname, lid, lname, src, conf in session.execute(
+                select(
+                    Chain.id,
+                    Chain.code,
+                    Chain.name,
+                    Link.id,
+                    Link.name,
+                    links.c.source,
+                    links.c.confidence,
+                )
+                .join(Link, Link.id == links.c.link_id)
+                .join(Chain, Chain.id == Link.chain_id)
+                .order_by(Chain.id, Link.sort_order, Link.id)
+            )
+        ]
+    )
     tier_year = years[-1].year if years else None
     tiers: list[TierCheck] = []
     if tier_year is not None:

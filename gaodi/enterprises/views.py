@@ -145,13 +145,13 @@ class ProfilePage(BaseModel):
 
 
 @page(
-    router, "/enterprises/{uscc}", api="/enterprises/{uscc}",
+    router, "/enterprises/{enterprise_id}", api="/enterprises/{enterprise_id}",
     template="enterprises/profile.html", domain="enterprise",
 )  # fmt: skip
-def profile_page(ctx: PageContext, uscc: str) -> ProfilePage:
-    """One enterprise's profile."""
+def profile_page(ctx: PageContext, enterprise_id: int) -> ProfilePage:
+    """One enterprise's profile (by id; ``gaodi enterprises show`` takes the USCC)."""
     assert ctx.principal is not None
-    p = service.profile(ctx.session, ctx.principal, uscc)
+    p = service.profile(ctx.session, ctx.principal, enterprise_id)
     chart = {
         "years": [y.year for y in p.years],
         "revenue": [y.revenue for y in p.years],

@@ -64,7 +64,7 @@ def test_rank_and_show(demo_db: Engine) -> None:
     data = _json(["enterprises", "show", uscc, "--format", "json"])
     assert data["uscc"] == uscc and len(data["tiers"]) == 5
     missing = runner.invoke(app, ["enterprises", "show", "91430100MA0000000X"])
-    assert missing.exit_code == 2 and "找不到企业" in missing.output
+    assert missing.exit_code == 2 and "找不到该企业" in missing.output
 
 
 def test_search(demo_db: Engine) -> None:
