@@ -97,8 +97,12 @@
       for (var k = 0; k < data.count(); k++) {
         if (data.getName(k) === name) {
           var layout = data.getItemLayout(k);
+          var origin = series.layoutInfo || { x: 0, y: 0 };  // the series box inside the chart
           var box = chart.getDom().getBoundingClientRect();
-          return { x: box.left + window.scrollX + layout.x, y: box.top + window.scrollY + layout.y };
+          return {
+            x: box.left + window.scrollX + origin.x + layout.x,
+            y: box.top + window.scrollY + origin.y + layout.y
+          };
         }
       }
     }

@@ -1,0 +1,54 @@
+"""In a real browser, on the small demo city: search an enterprise, open its profile (yearly
+figures chart drawn, figures table, tiers met and missed), the leader ranking; a chain office
+cannot open an enterprise off its chain. Server and sign-in as in tests/browser/test_chains.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import LiveServer
+from tests.browser.test_chains import CANVAS_INK, demo_server, signed_in
+
+pytestmark = pytest.mark.browser
+__all__ = ["demo_server"]  # the fixture, imported for this module
+
+
+def test_enterprise_profile(browser: Any, demo_server: LiveServer, artifacts: Path) -> None:
+    page = signed_in(browser, demo_server, "admin", "/enterprises?tag=leader")
+    rows = page.locator("[data-testid=enterprises-table] tbody tr")
+    assert rows.count() >= 5
+    name = rows.first.locator("a").first.inner_text()
+    rows.first.locator("a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-testid=enterprise-name]").inner_text().startswith(name)
+    page.wait_for_selector("#figures-chart[data-chart-ready='1'] canvas", timeout=15000)
+    page.wait_for_timeout(200)
+    ink = int(page.evaluate(CANVAS_INK, "#figures-chart"))
+    assert ink > 2000, f"the figures chart looks blank ({ink} inked pixels)"
+    assert page.locator("[data-testid=years-table] tbody tr").count() >= 1
+    # a leader's main revenue is far above 2000万元: 规上 qualifies, its criteria are listed
+    above = page.locator("[data-testid=tier-above_scale]")
+    assert "达标" in above.locator("summary").inner_text()
+    assert above.locator("tbody tr").count() == 2
+    assert page.locator("details.tier").count() == 5
+    page.screenshot(path=str(artifacts / "enterprise-profile-zh-1366.png"), full_page=True)
+    page.goto(f"{demo_server.url}/enterprises/rank?chain=CM")
+    assert page.locator("[data-testid=rank-table] tbody tr").count() == 20
+    page.context.close()
+
+
+def test_chain_office_profile_scope(browser: Any, demo_server: LiveServer) -> None:
+    page = signed_in(browser, demo_server, "chain_office", "/enterprises")
+    total = page.locator("[data-testid=enterprises-table] tbody tr").count()
+    assert total >= 1
+    first = page.locator("[data-testid=enterprises-table] tbody tr a").first
+    href = first.get_attribute("href")
+    assert href is not None
+    assert page.goto(f"{demo_server.url}{href}").status == 200
+    # enterprise 1999 of the demo is not on the CM chain (ids follow chain order)
+    response = page.goto(f"{demo_server.url}/enterprises/1999")
+    assert response is not None and response.status == 404
+    page.context.close()
