@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, and_, func, not_, select
+from sqlalchemy import ColumnElement, Select, and_, func, not_, select
 from sqlalchemy.orm import Session
 
 from gaodi.core.permissions import Principal, restrict
@@ -39,11 +40,11 @@ from gaodi.projects.schemas import (
 UNASSIGNED = "（未交办）"
 
 
-def _overdue_clause(as_of: date) -> object:
+def _overdue_clause(as_of: date) -> ColumnElement[bool]:
     return and_(Appeal.status.in_(states.APPEAL_RUNNING), Appeal.due_on < as_of)
 
 
-def _query(principal: Principal, flt: AppealFilter | None, as_of: date) -> Select[tuple[Appeal]]:
+def _query(principal: Principal, flt: AppealFilter | None, as_of: date) -> Select[Any]:
     query = restrict(select(Appeal), principal, "read")
     if flt is None:
         return query
@@ -75,16 +76,16 @@ def _query(principal: Principal, flt: AppealFilter | None, as_of: date) -> Selec
             Appeal.received_at < date(flt.year + 1, 1, 1),
         )
     if flt.overdue is True:
-        query = query.where(_overdue_clause(as_of))  # type: ignore[arg-type]
+        query = query.where(_overdue_clause(as_of))
     elif flt.overdue is False:
-        query = query.where(not_(_overdue_clause(as_of)))  # type: ignore[arg-type]
+        query = query.where(not_(_overdue_clause(as_of)))
     if flt.level is not None and flt.level >= 1:
         if flt.level >= 2:
             query = query.where(
                 Appeal.status.in_(states.APPEAL_RUNNING), Appeal.escalate_on < as_of
             )
         else:
-            query = query.where(_overdue_clause(as_of))  # type: ignore[arg-type]
+            query = query.where(_overdue_clause(as_of))
     if flt.q:
         query = query.where(Appeal.title.contains(flt.q.strip()))
     return query

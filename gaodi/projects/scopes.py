@@ -94,30 +94,31 @@ def _reviewer_child(column: Any) -> Any:
 
 def register() -> None:
     register_scope(Project, "project", project_filter)
-    for model in (ProjectStage, ProjectYearPlan, ProjectProgress, ProjectEvent):
-        register_scope(
-            model,
-            "project",
-            _child(Project, project_filter, model.project_id),  # type: ignore[attr-defined]
-        )
+    project_children: tuple[Any, ...] = (
+        ProjectStage,
+        ProjectYearPlan,
+        ProjectProgress,
+        ProjectEvent,
+    )
+    for model in project_children:
+        register_scope(model, "project", _child(Project, project_filter, model.project_id))
     register_scope(Challenge, "challenge", challenge_filter)
-    for model in (ChallengeApplication, ChallengeReviewer, ChallengeMilestone, ChallengeEvent):
-        register_scope(
-            model,
-            "challenge",
-            _child(Challenge, challenge_filter, model.challenge_id),  # type: ignore[attr-defined]
-        )
+    challenge_children: tuple[Any, ...] = (
+        ChallengeApplication,
+        ChallengeReviewer,
+        ChallengeMilestone,
+        ChallengeEvent,
+    )
+    for model in challenge_children:
+        register_scope(model, "challenge", _child(Challenge, challenge_filter, model.challenge_id))
     register_scope(
         ChallengeDeclaration, "challenge", _reviewer_child(ChallengeDeclaration.reviewer_id)
     )
     register_scope(ChallengeScore, "challenge", _reviewer_child(ChallengeScore.reviewer_id))
     register_scope(Appeal, "appeal", appeal_filter)
-    for model in (AppealAttachment, AppealEvent):
-        register_scope(
-            model,
-            "appeal",
-            _child(Appeal, appeal_filter, model.appeal_id),  # type: ignore[attr-defined]
-        )
+    appeal_children: tuple[Any, ...] = (AppealAttachment, AppealEvent)
+    for model in appeal_children:
+        register_scope(model, "appeal", _child(Appeal, appeal_filter, model.appeal_id))
 
 
 register()
