@@ -1,0 +1,241 @@
+"""``gaodi parks``: 亩均效益 evaluation of enterprises and parks, tiers toward the plan's
+千亿/3000亿 targets, the 两主一特/一主一特 positioning check, a park's enterprise list."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from gaodi.core.cli_support import console, handle_errors
+from gaodi.core.errors import ValidationError
+
+app = typer.Typer(
+    help="园区 Parks: 亩均效益 classes A-D, park ranking, tiers (千亿/3000亿), positioning.",
+    no_args_is_help=True,
+)
+
+AS_USER = typer.Option(
+    None, "--as", help="See what this user may see (default: the operator, everything)."
+)
+CLASS_STYLE = {"A": "[green]A[/]", "B": "[cyan]B[/]", "C": "[yellow]C[/]", "D": "[red]D[/]"}
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def _benchmarks(path: Path | None) -> dict[str, dict[str, float]] | None:
+    """``{scheme_id: {indicator_id: value}}`` from a YAML file (e.g. 临海's < 3 亩 bases)."""
+    if path is None:
+        return None
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    ok = isinstance(data, dict) and all(
+        isinstance(v, dict) and all(isinstance(x, (int, float)) for x in v.values())
+        for v in data.values()
+    )
+    if not ok:
+        raise ValidationError(
+            f"{path.name} 须为 {{方案: {{指标: 数值}}}} 形式的 YAML。",
+            f"{path.name} must be YAML of the form {{scheme: {{indicator: number}}}}.",
+        )
+    return {str(k): {str(i): float(x) for i, x in v.items()} for k, v in data.items()}
+
+
+def _session(as_user: str | None) -> Any:
+    from gaodi.chains.cli import cli_session
+
+    return cli_session(as_user)
+
+
+@app.command("evaluate")
+@handle_errors
+def evaluate_cmd(
+    year: int | None = typer.Option(None, "--year", "-y", help="Year of figures (default latest)."),
+    scheme: str = typer.Option(
+        "default", "--scheme", "-s", help="Rule set: default, huangyan_2022 or linhai_2016."
+    ),
+    output_format: Format = typer.Option(Format.table, "--format", "-f"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write to this file."),
+    benchmarks: Path | None = typer.Option(
+        None, "--benchmarks", help="YAML {scheme: {indicator: divisor}} where the source is silent."
+    ),
+    as_user: str | None = AS_USER,
+) -> None:
+    """亩均效益评价 Evaluate enterprises (A/B/C/D) and rank parks; tiers and positioning."""
+    from gaodi.parks import service
+
+    bench = _benchmarks(benchmarks)
+    with _session(as_user) as (session, principal):
+        ev = service.evaluate(session, principal, year=year, scheme=scheme, benchmarks=bench)
+        firms = (
+            service.evaluated_enterprises(
+                session, principal, year=ev.provenance.year, scheme=scheme, benchmarks=bench
+            )
+            if output_format is Format.xlsx
+            else []
+        )
+    if output_format is Format.json:
+        text = ev.model_dump_json(indent=2) + "\n"
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            out.write_text(text, encoding="utf-8")
+            console.print(f"已写入 Wrote {out}")
+        return
+    if output_format is Format.xlsx:
+        if out is None:
+            raise ValidationError(
+                "xlsx 格式须用 --out 指定文件。", "--format xlsx needs --out FILE."
+            )
+        from gaodi.parks.export import workbook
+
+        workbook(ev, firms, service.indicators(scheme)).save(out)
+        console.print(f"已写入 Wrote {out}")
+        return
+    _print(ev)
+
+
+def _print(ev: Any) -> None:
+    from gaodi.parks.export import tier_text
+
+    p = ev.provenance
+    title = f"园区亩均效益 Park per-mu ranking（{p.year}年, {p.scheme} v{p.scheme_version}）"
+    table = Table(title=title)
+    for col, justify in (
+        ("排名 rank", "right"),
+        ("园区 park", "left"),
+        ("级别 level", "left"),
+        ("参评 firms", "right"),
+        ("A", "right"),
+        ("B", "right"),
+        ("C", "right"),
+        ("D", "right"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for i in ev.indicators:
+        table.add_column(f"{i.label_zh} {i.unit}", justify="right")
+    table.add_column("得分 score", justify="right")
+    for r in ev.parks:
+        table.add_row(
+            "—" if r.rank is None else str(r.rank),
+            r.short_name or r.name,
+            r.level,
+            str(r.n_evaluated),
+            *[str(r.classes.get(k, 0)) for k in "ABCD"],
+            *[_num(r.values.get(i.id), 4 if i.unit == "ratio" else 2) for i in ev.indicators],
+            _num(r.score, 1),
+        )
+    console.print(table)
+    tiers = Table(title="园区能级进度 Tier progress（年均增速 = 产值 CAGR; n = ln(T/X)/ln(1+g)）")
+    tiers.add_column("园区 park")
+    tiers.add_column("产值 亿元", justify="right")
+    tiers.add_column("年均增速 CAGR", justify="right")
+    first = ev.parks[0].tiers if ev.parks else []
+    for t in first:
+        tiers.add_column(f"{t.label_zh} {t.label_en}")
+    for r in ev.parks:
+        since = f" ({r.growth_start}–)" if r.growth_start else ""
+        tiers.add_row(
+            r.short_name or r.name,
+            _num(r.output, 1),
+            _pct(r.growth) + since,
+            *[tier_text(t) for t in r.tiers],
+        )
+    console.print(tiers)
+    for t in ev.targets:
+        mark = "[green]✓ 达标[/]" if t.met else "[red]✗ 未达标[/]"
+        console.print(
+            f"{t.label_zh}：{t.count} 个（目标 {t.target_count} 个，{t.target_year}年，"
+            f"“{t.quote}”）{mark}"
+        )
+    pos = Table(title="功能定位 Positioning（国家级“两主一特”，省级“一主一特”）")
+    for col in (
+        "园区 park",
+        "定位 function",
+        "主导产业 main",
+        "特色产业 special",
+        "合计占比 focus",
+    ):
+        pos.add_column(col)
+    for r in ev.parks:
+        ps = r.positioning
+        if ps is None:
+            continue
+        main = "、".join(f"{i.name} {_pct(i.share)}" for i in ps.industries if i.kind == "main")
+        special = "、".join(
+            f"{i.name} {_pct(i.share)}" for i in ps.industries if i.kind == "special"
+        )
+        count = "" if ps.conforms_count is None else (" ✓" if ps.conforms_count else " ✗ 个数")
+        focus = _pct(ps.focus_share) + ("" if ps.focused is not False else " [yellow]低[/]")
+        pos.add_row(r.short_name or r.name, (ps.function_zh or "—") + count, main, special, focus)
+    console.print(pos)
+    left = "; ".join(f"{k}: {v}" for k, v in ev.not_evaluated.items()) or "0"
+    console.print(f"参评企业 evaluated: {ev.n_evaluated:,}；未参评 not evaluated: {left}")
+    console.print(f"[dim]分类 classes: {p.classes}; 规则 rules: {p.rule_sets}[/]")
+    if p.is_demo:
+        console.print("[dim]示例数据 (synthetic demo data)[/]")
+
+
+@app.command("enterprises")
+@handle_errors
+def enterprises_cmd(
+    park: int = typer.Argument(..., help="Park id."),
+    year: int | None = typer.Option(None, "--year", "-y"),
+    scheme: str = typer.Option("default", "--scheme", "-s"),
+    klass: str | None = typer.Option(None, "--class", help="Only this class (A, B, C or D)."),
+    page: int = typer.Option(1, "--page"),
+    per_page: int = typer.Option(50, "--per-page"),
+    output_format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+    as_user: str | None = AS_USER,
+) -> None:
+    """一个园区的企业亩均评价 A park's enterprises with their class, score and indicators."""
+    from gaodi.parks import service
+
+    with _session(as_user) as (session, principal):
+        res = service.park_enterprises(
+            session,
+            principal,
+            park,
+            year=year,
+            scheme=scheme,
+            klass=klass,
+            page=page,
+            per_page=per_page,
+        )
+    if output_format is Format.json:
+        typer.echo(res.model_dump_json(indent=2, by_alias=True))
+        return
+    if output_format is Format.xlsx:
+        raise ValidationError("enterprises 只支持 table 或 json。", "Use table or json here.")
+    table = Table(
+        title=f"{res.park.name}（{res.provenance.year}年）第 {res.page}/{res.pages} 页，"
+        f"{res.total} 家 firms"
+    )
+    for col in ("企业 enterprise", "分组 segment", "等级 class", "得分 score", "组内排名 rank"):
+        table.add_column(col)
+    for r in res.rows:
+        table.add_row(
+            r.name,
+            r.segment_label,
+            CLASS_STYLE.get(r.klass, r.klass),
+            f"{r.score:.1f}",
+            f"{r.rank}/{r.segment_size}",
+        )
+    console.print(table)
+    console.print(" ".join(f"{k}: {v}" for k, v in res.counts.items()))

@@ -1,0 +1,575 @@
+"""Parks use cases: 亩均效益 evaluation of enterprises and parks, tiers toward the plan's
+千亿/3000亿 targets with years to reach them, the 两主一特/一主一特 positioning check, and the
+enterprise list of one park.
+
+The evaluation ranks every enterprise of the city with a versioned rule set
+(``gaodi/analytics/rules/per_mu/*.yaml``, :func:`gaodi.analytics.per_mu.evaluate_per_mu`); park
+indicators are park totals over the enterprises' land (:func:`aggregate_parks`). What a user
+sees is filtered with ``restrict``: a park office gets its own parks' rows (another park answers
+404) and, in enterprise lists, only the enterprises it may read.
+
+Enterprises are evaluated when they have land (``land_mu > 0``), match a scheme of the rule set,
+and report every figure an item with ``missing: error`` needs; the others are counted by reason
+in ``not_evaluated`` (never scored silently).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+from sqlalchemy.orm import Session
+
+from gaodi.analytics.per_mu import PerMuRules, aggregate_parks, evaluate_per_mu
+from gaodi.analytics.rulefiles import list_per_mu_rules, load_per_mu_rules
+from gaodi.analytics.ruleset_frame import compare_expr
+from gaodi.core.errors import NotFoundError, ValidationError
+from gaodi.core.permissions import Principal, require
+from gaodi.parks import loaders, tiers
+from gaodi.parks.models import Park
+from gaodi.parks.schemas import (
+    EnterpriseRow,
+    IndicatorInfo,
+    IndustryShare,
+    ParkEnterprises,
+    ParkEvaluation,
+    ParkRef,
+    ParkRow,
+    Positioning,
+    Provenance,
+    TierProgress,
+    TierTarget,
+)
+from gaodi.regions.panel import dataset, now_stamp
+
+__all__ = [
+    "evaluate",
+    "evaluated_enterprises",
+    "get_park",
+    "indicators",
+    "park_enterprises",
+    "schemes",
+]
+
+CLASSES = ("A", "B", "C", "D")
+Benchmarks = Mapping[str, Mapping[str, float]]
+
+
+def schemes() -> list[str]:
+    """The shipped 亩均 rule sets (``default``, ``huangyan_2022``, ``linhai_2016`` …)."""
+    return list_per_mu_rules()
+
+
+def _rules(scheme: str) -> PerMuRules:
+    if scheme not in schemes():
+        raise ValidationError(
+            f"没有名为“{scheme}”的亩均评价方案（可用：{'、'.join(schemes())}）。",
+            f"No per-mu scheme '{scheme}' (available: {', '.join(schemes())}).",
+            field="scheme",
+        )
+    return load_per_mu_rules(scheme)
+
+
+def _fields(rules: PerMuRules) -> set[str]:
+    out = {c.metric for s in rules.schemes for c in s.applies_to}
+    for s in rules.schemes:
+        for it in s.items:
+            out |= {it.indicator.numerator, it.indicator.denominator}
+    return out
+
+
+def _year(session: Session, year: int | None) -> int | None:
+    years = loaders.years(session)
+    if not years:
+        return None
+    if year is None:
+        return years[-1]
+    if year not in years:
+        raise NotFoundError(
+            f"没有 {year} 年的企业数据（可用：{', '.join(map(str, years))}）。",
+            f"No enterprise figures for {year} (available: {', '.join(map(str, years))}).",
+            field="year",
+        )
+    return year
+
+
+def _segments(frame: pl.DataFrame, rules: PerMuRules) -> pl.Expr:
+    out: Any = None
+    for scheme in rules.schemes:
+        conds = [
+            compare_expr(pl.col(c.metric), c.op, c.threshold)
+            if c.metric in frame.columns
+            else pl.lit(None, dtype=pl.Boolean)
+            for c in scheme.applies_to
+        ]
+        cond = pl.all_horizontal(conds).fill_null(False) if conds else pl.lit(True)
+        out = (pl.when(cond) if out is None else out.when(cond)).then(pl.lit(scheme.id))
+    return out.otherwise(pl.lit(None, dtype=pl.String))
+
+
+def prepare(frame: pl.DataFrame, rules: PerMuRules) -> tuple[pl.DataFrame, Counter[str]]:
+    """The enterprises that can be evaluated, and counts of the others by reason:
+    ``no_land`` (no land or 0 亩), ``no_scheme`` (matches no scheme), ``missing:<indicator>``
+    (an item with ``missing: error`` lacks its numerator or a positive denominator)."""
+    reasons: Counter[str] = Counter()
+    land = pl.col("land_mu").fill_null(0.0) > 0
+    reasons["no_land"] = int(frame.select((~land).sum()).item() or 0)
+    work = frame.filter(land).with_columns(_segments(frame, rules).alias("__segment"))
+    no_seg = work["__segment"].is_null()
+    reasons["no_scheme"] = int(no_seg.sum())
+    work = work.filter(~no_seg)
+    keep = pl.lit(True)
+    for scheme in rules.schemes:
+        for it in scheme.items:
+            if it.missing != "error":
+                continue
+            num, den = it.indicator.numerator, it.indicator.denominator
+            ok = (
+                (pl.col(num).is_not_null() & (pl.col(den) > 0)).fill_null(False)
+                if num in work.columns and den in work.columns
+                else pl.lit(False)
+            )
+            bad = (pl.col("__segment") == scheme.id) & ~ok
+            n = int(work.select((bad & keep).sum()).item() or 0)
+            if n:
+                reasons[f"missing:{it.indicator.id}"] += n
+            keep = keep & ~bad
+    out = work.filter(keep).drop("__segment")
+    return out, Counter({k: v for k, v in reasons.items() if v})
+
+
+def _indicators(rules: PerMuRules, every_scheme: bool = False) -> list[IndicatorInfo]:
+    """The items of the first scheme (the one parks are scored with), or of every scheme
+    (each indicator once, first weight and benchmark) for enterprise lists."""
+    items = (
+        [it for s in rules.schemes for it in s.items] if every_scheme else rules.schemes[0].items
+    )
+    out: dict[str, IndicatorInfo] = {}
+    for it in items:
+        out.setdefault(
+            it.indicator.id,
+            IndicatorInfo(
+                id=it.indicator.id,
+                label_zh=it.indicator.label_zh or it.indicator.id,
+                label_en=it.indicator.label_en or it.indicator.id,
+                unit=it.indicator.unit,
+                weight=it.weight,
+                benchmark=it.benchmark,
+            ),
+        )
+    return list(out.values())
+
+
+def indicators(scheme: str = "default", every_scheme: bool = True) -> list[IndicatorInfo]:
+    """The indicators of a rule set (see :func:`_indicators`)."""
+    return _indicators(_rules(scheme), every_scheme=every_scheme)
+
+
+def _provenance(
+    session: Session, rules: PerMuRules, year: int | None, parameters: dict[str, str]
+) -> Provenance:
+    info = dataset(session)
+    tr, pr = tiers.tier_rules(), tiers.positioning_rules()
+    c = rules.classes
+    return Provenance(
+        year=year,
+        as_of=str(info.get("as_of")) if info.get("as_of") else None,
+        scheme=rules.id,
+        scheme_version=rules.version,
+        scheme_name_zh=rules.name_zh,
+        scheme_name_en=rules.name_en,
+        scheme_status=rules.status,
+        classes=f"{c.method} {'/'.join(f'{t:g}' for t in c.thresholds)}",
+        parameters=parameters,
+        rule_sets={
+            f"per_mu/{rules.id}": rules.version,
+            "parks/tiers": tr.version,
+            "parks/positioning": pr.version,
+        },
+        computed_at=now_stamp(),
+        is_demo=bool(info.get("demo")),
+    )
+
+
+def _evaluate_frame(
+    session: Session, rules: PerMuRules, year: int, benchmarks: Benchmarks | None
+) -> tuple[pl.DataFrame, pl.DataFrame, Counter[str]]:
+    """(all figures of the year, evaluated rows with segment/score/rank/class, reasons)."""
+    frame = loaders.figures(session, year, _fields(rules))
+    ok, reasons = prepare(frame, rules)
+    if ok.height == 0:
+        empty = ok.with_columns(
+            pl.lit(None, dtype=pl.String).alias("segment"),
+            pl.lit(None, dtype=pl.Float64).alias("score"),
+            pl.lit(None, dtype=pl.Int64).alias("rank"),
+            pl.lit(None, dtype=pl.String).alias("class"),
+        )
+        return frame, empty, reasons
+    result = evaluate_per_mu(ok, rules, id_column="enterprise_id", benchmarks=benchmarks)
+    evaluated = ok.join(result, on="enterprise_id", how="left")
+    return frame, evaluated, reasons
+
+
+def _positioning(
+    park: Park,
+    members: pl.DataFrame,
+    chains: dict[str, set[int]],
+) -> Positioning:
+    rules = tiers.positioning_rules()
+    fn = rules.functions.get(park.level)
+    total = float(members["output"].fill_null(0.0).sum()) if members.height else 0.0
+    ids = members["enterprise_id"].to_list()
+    codes = members["industry_code"].to_list()
+    out = members["output"].fill_null(0.0).to_list()
+
+    def mask(names: list[str]) -> list[bool]:
+        flags = [False] * len(ids)
+        for name in names:
+            spec = rules.industries.get(name)
+            if spec is None:
+                continue
+            chained = (
+                set().union(*[chains.get(c, set()) for c in spec.chains]) if spec.chains else set()
+            )
+            for k, (eid, code) in enumerate(zip(ids, codes, strict=True)):
+                if not flags[k] and (eid in chained or tiers.matches(code, spec.codes)):
+                    flags[k] = True
+        return flags
+
+    def share(names: list[str]) -> float | None:
+        if total <= 0 or not names:
+            return None
+        return sum(v for v, f in zip(out, mask(names), strict=True) if f) / total
+
+    main = list(park.main_industries or [])
+    special = list(park.special_industries or [])
+    industries = [
+        IndustryShare(name=n, kind=kind, share=share([n]), mapped=n in rules.industries)
+        for kind, names in (("main", main), ("special", special))
+        for n in names
+    ]
+    focus = share(main + special)
+    conforms = None if fn is None else (len(main) == fn["main"] and len(special) == fn["special"])
+    return Positioning(
+        function_zh=fn["label_zh"] if fn else None,
+        function_en=fn["label_en"] if fn else None,
+        expected_main=int(fn["main"]) if fn else None,
+        expected_special=int(fn["special"]) if fn else None,
+        declared_main=len(main),
+        declared_special=len(special),
+        conforms_count=conforms,
+        industries=industries,
+        main_share=share(main),
+        special_share=share(special),
+        focus_share=focus,
+        min_share=rules.min_share,
+        focused=None if focus is None else focus >= rules.min_share,
+    )
+
+
+def _tier_rows(
+    series: dict[int, float], year: int
+) -> tuple[float | None, int | None, list[TierProgress]]:
+    g, t0 = tiers.growth_rate(series, year)
+    value = series.get(year)
+    rows = []
+    for t in tiers.tier_rules().tiers:
+        status, n = tiers.years_to_reach(value, t.threshold, g)
+        rows.append(
+            TierProgress(
+                key=t.key,
+                label_zh=t.label_zh,
+                label_en=t.label_en,
+                threshold=t.threshold,
+                progress=None if value is None else value / t.threshold,
+                status=status,  # type: ignore[arg-type]
+                years=n if status == "years" else None,
+                reach_year=tiers.reach_year(year, n) if status in ("years", "reached") else None,
+            )
+        )
+    return g, t0, rows
+
+
+def evaluate(
+    session: Session,
+    principal: Principal,
+    *,
+    year: int | None = None,
+    scheme: str = "default",
+    benchmarks: Benchmarks | None = None,
+) -> ParkEvaluation:
+    """The 亩均 evaluation of the year (default: the latest) with park ranking, tiers and
+    positioning, for the parks the principal may read."""
+    require(principal, "read", "park")
+    rules = _rules(scheme)
+    year = _year(session, year)
+    params = {
+        "land": "enterprises' land (sum of land_mu)",
+        "above_scale": ">= 2000万元 main revenue",
+    }
+    prov = _provenance(session, rules, year, params)
+    indicators = _indicators(rules)
+    visible = loaders.parks(session, principal)
+    everyone = loaders.all_parks(session)
+    tr = tiers.tier_rules()
+    if year is None:
+        return ParkEvaluation(
+            provenance=prov,
+            indicators=indicators,
+            parks=[_empty_row(p) for p in visible],
+            targets=[_target(t, 0) for t in tr.tiers],
+            notes=["没有企业年度数据。 No enterprise figures."],
+        )
+    frame, evaluated, reasons = _evaluate_frame(session, rules, year, benchmarks)
+    in_park = evaluated.filter(pl.col("park_id").is_not_null())
+    agg = (
+        aggregate_parks(in_park, rules, park_column="park_id", class_column="class")
+        if in_park.height
+        else None
+    )
+    by_park = {int(r["park_id"]): r for r in agg.iter_rows(named=True)} if agg is not None else {}
+    outputs = loaders.output_by_park(session)
+    series: dict[int, dict[int, float]] = {}
+    for pid, y, v in outputs.iter_rows():
+        series.setdefault(int(pid), {})[int(y)] = float(v)
+    codes = {c for spec in tiers.positioning_rules().industries.values() for c in spec.chains}
+    chains = loaders.chain_members(session, codes, year)
+    rows = []
+    for park in visible:
+        members = frame.filter(pl.col("park_id") == park.id)
+        agg_row = by_park.get(park.id)
+        g, t0, tier_rows = _tier_rows(series.get(park.id, {}), year)
+        rows.append(
+            ParkRow(
+                id=park.id,
+                name=park.name,
+                short_name=park.short_name,
+                level=park.level,
+                area_mu=park.area_mu,
+                n_enterprises=members.height,
+                n_evaluated=int(agg_row["n_enterprises"]) if agg_row else 0,
+                classes={k: int(agg_row[f"n_{k}"]) if agg_row else 0 for k in CLASSES},
+                values={
+                    i.id: _num(agg_row[f"value__{i.id}"]) if agg_row else None for i in indicators
+                },
+                score=_num(agg_row["score"]) if agg_row else None,
+                rank=int(agg_row["rank"]) if agg_row else None,
+                output=series.get(park.id, {}).get(year),
+                output_by_year={str(y): v for y, v in sorted(series.get(park.id, {}).items())},
+                growth=g,
+                growth_start=t0,
+                tiers=tier_rows,
+                positioning=_positioning(park, members, chains),
+                is_demo=bool(park.is_demo),
+            )
+        )
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.id))
+    counts = {
+        t.key: sum(1 for p in everyone if series.get(p.id, {}).get(year, 0.0) >= t.threshold)
+        for t in tr.tiers
+    }
+    class_counts: dict[str, dict[str, int]] = {}
+    if evaluated.height:
+        for seg, klass, n in (
+            evaluated.group_by("segment", "class").len().sort("segment", "class").iter_rows()
+        ):
+            class_counts.setdefault(str(seg), dict.fromkeys(CLASSES, 0))[str(klass)] = int(n)
+    return ParkEvaluation(
+        provenance=prov,
+        indicators=indicators,
+        parks=rows,
+        targets=[_target(t, counts[t.key]) for t in tr.tiers],
+        class_counts=class_counts,
+        n_evaluated=evaluated.height,
+        not_evaluated=dict(sorted(reasons.items())),
+        notes=list(rules.notes),
+    )
+
+
+def _num(value: Any) -> float | None:
+    if value is None:
+        return None
+    f = float(value)
+    return f if math.isfinite(f) else None
+
+
+def _target(t: tiers.Tier, count: int) -> TierTarget:
+    return TierTarget(
+        key=t.key,
+        label_zh=t.label_zh,
+        label_en=t.label_en,
+        threshold=t.threshold,
+        target_count=t.target_count,
+        target_year=t.target_year,
+        quote=t.quote,
+        count=count,
+        met=count >= t.target_count,
+    )
+
+
+def _empty_row(park: Park) -> ParkRow:
+    return ParkRow(
+        id=park.id,
+        name=park.name,
+        short_name=park.short_name,
+        level=park.level,
+        area_mu=park.area_mu,
+        n_enterprises=0,
+        n_evaluated=0,
+        classes=dict.fromkeys(CLASSES, 0),
+        values={},
+        score=None,
+        rank=None,
+        output=None,
+        is_demo=bool(park.is_demo),
+    )
+
+
+def get_park(session: Session, principal: Principal, park_id: int) -> Park:
+    """A park the principal may read; 404 otherwise (another office's park looks missing)."""
+    for park in loaders.parks(session, principal):
+        if park.id == park_id:
+            return park
+    raise NotFoundError(
+        f"找不到园区 {park_id}（或无权查看）。", f"No park {park_id} (or not yours to see)."
+    )
+
+
+def park_enterprises(
+    session: Session,
+    principal: Principal,
+    park_id: int,
+    *,
+    year: int | None = None,
+    scheme: str = "default",
+    klass: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+    benchmarks: Benchmarks | None = None,
+) -> ParkEnterprises:
+    """The evaluated enterprises of one park (best first), filtered by class, one page at a
+    time; only enterprises the principal may read are listed."""
+    require(principal, "read", "park")
+    park = get_park(session, principal, park_id)
+    if klass is not None and klass not in CLASSES:
+        raise ValidationError(
+            "等级须为 A、B、C 或 D。", "The class must be A, B, C or D.", field="class"
+        )
+    if page < 1 or not 1 <= per_page <= 500:
+        raise ValidationError(
+            "页码须 ≥ 1，每页 1–500 行。", "page >= 1 and 1-500 rows per page.", field="page"
+        )
+    rules = _rules(scheme)
+    year = _year(session, year)
+    prov = _provenance(session, rules, year, {"park": str(park_id)})
+    ref = ParkRef(id=park.id, name=park.name, short_name=park.short_name, level=park.level)
+    indicators = _indicators(rules, every_scheme=True)
+    empty = ParkEnterprises(
+        provenance=prov,
+        park=ref,
+        indicators=indicators,
+        rows=[],
+        total=0,
+        page=page,
+        per_page=per_page,
+        pages=0,
+        class_filter=klass,
+        counts=dict.fromkeys(CLASSES, 0),
+    )
+    if year is None:
+        return empty
+    frame, evaluated, _reasons = _evaluate_frame(session, rules, year, benchmarks)
+    members = frame.filter(pl.col("park_id") == park.id)
+    sizes = dict(evaluated.group_by("segment").len().iter_rows()) if evaluated.height else {}
+    mine = evaluated.filter(pl.col("park_id") == park.id)
+    visible = loaders.visible_enterprises(session, principal, mine["enterprise_id"].to_list())
+    mine = mine.filter(pl.col("enterprise_id").is_in(sorted(visible)))
+    counts = {k: int((mine["class"] == k).sum()) for k in CLASSES} if mine.height else empty.counts
+    if klass is not None:
+        mine = mine.filter(pl.col("class") == klass)
+    mine = mine.sort(["score", "enterprise_id"], descending=[True, False])
+    total = mine.height
+    chunk = mine.slice((page - 1) * per_page, per_page)
+    names = loaders.enterprise_names(session, chunk["enterprise_id"].to_list())
+    labels = {s.id: s.label_zh or s.id for s in rules.schemes}
+    rows = [
+        EnterpriseRow(
+            id=int(r["enterprise_id"]),
+            name=names.get(int(r["enterprise_id"]), ("", ""))[0],
+            uscc=names.get(int(r["enterprise_id"]), ("", ""))[1],
+            segment=str(r["segment"]),
+            segment_label=labels.get(str(r["segment"]), str(r["segment"])),
+            klass=r["class"],
+            score=float(r["score"]),
+            rank=int(r["rank"]),
+            segment_size=int(sizes.get(r["segment"], 0)),
+            values={i.id: _num(r.get(f"value__{i.id}")) for i in indicators},
+            land_mu=_num(r["land_mu"]),
+            park_id=r["park_id"],
+        )
+        for r in chunk.iter_rows(named=True)
+    ]
+    n_visible_members = len(
+        loaders.visible_enterprises(session, principal, members["enterprise_id"].to_list())
+    )
+    return ParkEnterprises(
+        provenance=prov,
+        park=ref,
+        indicators=indicators,
+        rows=rows,
+        total=total,
+        page=page,
+        per_page=per_page,
+        pages=max(1, math.ceil(total / per_page)) if total else 0,
+        class_filter=klass,
+        counts=counts,
+        not_evaluated=max(0, n_visible_members - sum(counts.values())),
+    )
+
+
+def evaluated_enterprises(
+    session: Session,
+    principal: Principal,
+    *,
+    year: int | None = None,
+    scheme: str = "default",
+    benchmarks: Benchmarks | None = None,
+) -> list[EnterpriseRow]:
+    """Every evaluated enterprise the principal may read (in or outside parks), best first
+    within each segment: the enterprise sheet of the xlsx export."""
+    require(principal, "read", "park")
+    rules = _rules(scheme)
+    year = _year(session, year)
+    if year is None:
+        return []
+    _frame, evaluated, _reasons = _evaluate_frame(session, rules, year, benchmarks)
+    if evaluated.height == 0:
+        return []
+    visible = loaders.visible_enterprises(session, principal, evaluated["enterprise_id"].to_list())
+    rows = evaluated.filter(pl.col("enterprise_id").is_in(sorted(visible))).sort(
+        ["segment", "rank", "enterprise_id"]
+    )
+    sizes = dict(evaluated.group_by("segment").len().iter_rows())
+    names = loaders.enterprise_names(session, rows["enterprise_id"].to_list())
+    labels = {s.id: s.label_zh or s.id for s in rules.schemes}
+    indicators = _indicators(rules, every_scheme=True)
+    return [
+        EnterpriseRow(
+            id=int(r["enterprise_id"]),
+            name=names.get(int(r["enterprise_id"]), ("", ""))[0],
+            uscc=names.get(int(r["enterprise_id"]), ("", ""))[1],
+            segment=str(r["segment"]),
+            segment_label=labels.get(str(r["segment"]), str(r["segment"])),
+            klass=r["class"],
+            score=float(r["score"]),
+            rank=int(r["rank"]),
+            segment_size=int(sizes.get(r["segment"], 0)),
+            values={i.id: _num(r.get(f"value__{i.id}")) for i in indicators},
+            land_mu=_num(r["land_mu"]),
+            park_id=r["park_id"],
+        )
+        for r in rows.iter_rows(named=True)
+    ]
