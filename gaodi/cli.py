@@ -27,6 +27,8 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("gaodi.projects.cli", "projects"),
     ("gaodi.chains.cli", "chains"),
     ("gaodi.enterprises.cli", "enterprises"),
+    ("gaodi.parks.cli", "parks"),
+    ("gaodi.clusters.cli", "clusters"),
     ("gaodi.smart.cli", "smart"),
     ("gaodi.web.cli:serve", "serve"),  # a plain function becomes a top-level command
     ("gaodi.exchange.cli:template_cmd", "template"),
