@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, String, and_, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
@@ -29,9 +29,24 @@ SRDI_TAGS = frozenset({"srdi", "little_giant"})
 
 
 def frame(session: Session, query: Select[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    """The query's rows as a DataFrame with ``schema`` (column names in select order)."""
-    rows = session.execute(query).all()
-    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+    """The query's rows as a DataFrame with ``schema`` (column names in select order).
+
+    Runs on the session's connection (Core rows, no ORM row processing). JSON list columns are
+    best selected with :func:`json_text` and given a ``pl.List`` dtype here: they are then
+    decoded in one vectorised pass instead of one ``json.loads`` per row.
+    """
+    lists = {k: v for k, v in schema.items() if isinstance(v, pl.List)}
+    raw_schema = {k: (pl.String if k in lists else v) for k, v in schema.items()}
+    rows = session.connection().execute(query).all()
+    df = pl.DataFrame([tuple(r) for r in rows], schema=raw_schema, orient="row")
+    if lists:
+        df = df.with_columns(pl.col(k).str.json_decode(v) for k, v in lists.items())
+    return df
+
+
+def json_text(column: Any) -> Any:
+    """A JSON column selected as its text (decoded by :func:`frame`)."""
+    return cast(column, String)
 
 
 # --------------------------------------------------------------------------- chains and links
@@ -138,7 +153,7 @@ def facts_frame(session: Session, chain_ids: Sequence[int], year: int | None) ->
             EnterpriseLink.link_id,
             Link.chain_id,
             Enterprise.name,
-            Enterprise.tags,
+            json_text(Enterprise.tags),
             now.output,
             now.revenue,
             now.main_revenue,
@@ -234,8 +249,8 @@ def pool_frame(session: Session, principal: Principal) -> pl.DataFrame:
             ExternalEnterprise.revenue,
             ExternalEnterprise.revenue_growth,
             ExternalEnterprise.invention_patents,
-            ExternalEnterprise.tags,
-            ExternalEnterprise.partner_ids,
+            json_text(ExternalEnterprise.tags),
+            json_text(ExternalEnterprise.partner_ids),
         ),
         principal,
     )

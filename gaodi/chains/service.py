@@ -485,10 +485,35 @@ def _home_city_name(session: Session) -> str | None:
     return row.name if row else None
 
 
+#: The pool frame, kept per database while its row count and largest id are unchanged, for at
+#: most POOL_TTL seconds (loading 100,000 rows takes seconds; the pool changes by imports).
+POOL_TTL = 600.0
+_POOL_CACHE: dict[str, tuple[float, tuple[int, int], pl.DataFrame]] = {}
+
+
 def load_pool(session: Session, principal: Principal) -> pl.DataFrame:
     """The external pool with a ``city`` column (prefecture name) for the ranking."""
+    import time
+
+    from sqlalchemy import func
+
+    from gaodi.enterprises.models import ExternalEnterprise
+
+    stamp_q = restrict(
+        select(func.count(ExternalEnterprise.id), func.max(ExternalEnterprise.id)), principal
+    )  # the permission check, and what the cache key is made of
+    count, max_id = session.execute(stamp_q).one()
+    stamp = (int(count or 0), int(max_id or 0))
+    key = session.get_bind().url.render_as_string(hide_password=True)
+    hit = _POOL_CACHE.get(key)
+    now = time.monotonic()
+    if hit is not None and hit[1] == stamp and now - hit[0] < POOL_TTL:
+        return hit[2]
     pool = loaders.pool_frame(session, principal)
-    return pool.with_columns(_city_names(pool["region_code"]).alias("city"))
+    pool = pool.with_columns(_city_names(pool["region_code"]).alias("city"))
+    _POOL_CACHE.clear()
+    _POOL_CACHE[key] = (now, stamp, pool)
+    return pool
 
 
 def recommend(
