@@ -246,9 +246,24 @@ def resolve_scope(ctx: Context, t: Table, i: int, lookups: dict[str, dict[str, i
     return int(found)
 
 
-def indicator_lookup(ctx: Context) -> dict[str, tuple[int, str, str]]:
-    rows = ctx.session.execute(select(Indicator.code, Indicator.id, Indicator.name, Indicator.unit))
-    return {code: (iid, name, unit) for code, iid, name, unit in rows}
+def indicator_lookup(ctx: Context) -> dict[str, tuple[int, str, str, str]]:
+    """code -> (id, name, unit, the observation kind the indicator is read in)."""
+    from gaodi.plans.inference import natural_kind
+
+    rows = ctx.session.execute(
+        select(
+            Indicator.code,
+            Indicator.id,
+            Indicator.name,
+            Indicator.unit,
+            Indicator.aggregation,
+            Indicator.kind,
+        )
+    )
+    return {
+        code: (iid, name, unit, natural_kind(aggregation, kind))
+        for code, iid, name, unit, aggregation, kind in rows
+    }
 
 
 def unknown_indicator(ctx: Context, t: Table, i: int, code: str) -> None:
@@ -299,7 +314,7 @@ class TargetsHandler(Handler):
         changes = self.changes["targets"] = Changes(Target)
         refs = PlanRefs(ctx)
         indicators = indicator_lookup(ctx)
-        code_of = {iid: code for code, (iid, _, _) in indicators.items()}
+        code_of = {iid: code for code, (iid, *_) in indicators.items()}
         actions = {
             (p, n): aid
             for aid, p, n in ctx.session.execute(select(Action.id, Action.plan_id, Action.number))
@@ -330,7 +345,7 @@ class TargetsHandler(Handler):
             indicator_id = None
             if code is not None:
                 if code in indicators:
-                    indicator_id, default_name, _ = indicators[code]
+                    indicator_id, default_name, _, _ = indicators[code]
                     name = name or default_name
                 else:
                     unknown_indicator(ctx, t, i, code)
@@ -389,6 +404,7 @@ class ObservationsHandler(Handler):
         ctx, t = self.ctx, self.tables["observations"]
         self.counts_ = Counts()
         self.rows: list[dict[str, Any]] = []
+        self.row_index: list[int] = []
         indicators = indicator_lookup(ctx)
         lookups = scope_lookups(ctx)
         ids = {indicators[c][0] for c in set(t.col("indicator")) if c in indicators}
@@ -448,7 +464,8 @@ class ObservationsHandler(Handler):
                 )
             if i in t.bad or scope_id is None:
                 continue
-            kind = db_value(spec.column("kind"), t.col("kind")[i])
+            # An empty 口径 means the indicator's own: running total, current value or growth.
+            kind = db_value(spec.column("kind"), t.col("kind")[i]) or indicators[code][3]
             period = t.columns["period"][i]
             key = (indicators[code][0], scope, scope_id, period, kind)
             if not first_seen(ctx, t, i, key, seen, "period"):
@@ -467,6 +484,7 @@ class ObservationsHandler(Handler):
                 self.counts_.created += 1
             else:
                 self.counts_.updated += 1
+            self.row_index.append(i)
             self.rows.append(
                 {
                     "indicator_id": key[0],
@@ -484,6 +502,37 @@ class ObservationsHandler(Handler):
                     "is_demo": db_value(spec.column("is_demo"), t.col("is_demo")[i]),
                 }
             )
+
+        self._plausibility(t)
+
+    def _plausibility(self, t: Any) -> None:
+        """The plans feature's entry checks (unit, plausibility, user rules, approval lock).
+
+        A locked period or another error refuses the row. A plausibility warning refuses it
+        too unless the row's comment gives the reason the value is right — the same explicit
+        confirmation the data-entry form asks for; the accepted flags are noted in the comment.
+        """
+        from gaodi.plans.intake import check_import_rows
+
+        for k, flags in check_import_rows(self.ctx.session, self.rows):
+            i = self.row_index[k]
+            row = self.rows[k]
+            errors = [f for f in flags if f.severity == "error"]
+            if errors or not (row.get("comment") or "").strip():
+                for f in errors or flags:
+                    hint_zh = "" if errors else "；如数值无误，请在“备注”列说明理由后重新导入"
+                    hint_en = (
+                        ""
+                        if errors
+                        else "; if the value is right, give the reason in "
+                        "the comment column and import again"
+                    )
+                    self.ctx.fail(
+                        t, i, "value", f.message_zh + hint_zh, f.message_en + hint_en, row["value"]
+                    )
+                continue
+            checks = ",".join(f.check for f in flags)
+            row["comment"] = f"{row['comment']} [已确认 confirmed: {checks}]"
 
     def counts(self) -> dict[str, Counts]:
         return {"observations": self.counts_}

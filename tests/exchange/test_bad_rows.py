@@ -236,7 +236,7 @@ def test_bad_observations(city: Engine, tmp_path: Path) -> None:
         ["demo_output", "产业链", "", "2023-06", 1, "累计值"],  # 4: scope needs a chain
         ["demo_output", "产业链", "demo_nope", "2023-06", 1, "累计值"],  # 5: unknown chain
         ["demo_output", "全市", "", "2023-07", "一百", "环比"],  # 6: value, kind
-        ["demo_output", "全市", "", "2023-07", 1, "累计值"],  # 7: fine
+        ["demo_output", "全市", "", "2023-07", 560, "累计值"],  # 7: fine
         ["demo_output", "全市", "", "2023-7", 2, "累计值"],  # 8: same key as row 7
     ]
     errors = rejected(city, "observations", write_xlsx(tmp_path / "o.xlsx", {"s": rows}))
@@ -351,3 +351,29 @@ def test_a_sheet_that_would_be_ignored_stops_the_import(city: Engine, tmp_path: 
         import_file(city, "parks", write_xlsx(tmp_path / "p.xlsx", sheets))
     assert "Sheet(s) 补充数据 are not part of 'parks'" in err.value.en
     assert table_counts(city) == before
+
+
+def test_implausible_observation_needs_a_reason(city: Engine, tmp_path: Path) -> None:
+    """The plans feature's entry checks run on import: a running total that falls within the
+    year (the city already reported 480.5 for 2023-06) is refused unless the comment says why;
+    with a reason it is accepted and the confirmation is noted."""
+    header = ["指标代码", "范围", "范围对象", "期间", "数值", "口径", "说明"]
+    fall = ["demo_output", "全市", "", "2023-07", 100, "累计值", ""]
+    errors = rejected(city, "observations", write_xlsx(tmp_path / "a.xlsx", {"s": [header, fall]}))
+    assert cells(errors) == {(2, "数值")}
+    assert "480.5" in reason(errors, 2, "数值")
+    assert "comment column" in reason(errors, 2, "数值")
+    explained = [*fall[:6], "口径调整：剔除迁出企业"]
+    report = import_file(
+        city, "observations", write_xlsx(tmp_path / "b.xlsx", {"s": [header, explained]})
+    )
+    assert report.created == 1
+    from sqlalchemy import select
+
+    from gaodi.db import session_scope
+    from gaodi.models import Observation
+
+    with session_scope(city) as s:
+        row = s.scalars(select(Observation).where(Observation.period == "2023-07")).one()
+        assert row.value == 100
+        assert row.comment.startswith("口径调整：剔除迁出企业 [已确认 confirmed:")
