@@ -324,6 +324,13 @@ def _summary_row(d: ChainDiagnosisResult) -> ChainSummaryRow:
     )
 
 
+#: chain_summary results per (database, viewer, benchmark, year), valid while the audit log has
+#: no newer event (every change through the ORM, every import and re-mapping writes one) and
+#: for at most SUMMARY_TTL seconds: the overview card must not diagnose every chain per view.
+SUMMARY_TTL = 300.0
+_SUMMARY_CACHE: dict[tuple[Any, ...], tuple[float, int, ChainSummary]] = {}
+
+
 def chain_summary(
     session: Session,
     principal: Principal,
@@ -333,6 +340,37 @@ def chain_summary(
 ) -> ChainSummary:
     """Every visible chain's scores and gap counts: the 产业链 page, the overview card and the
     monthly report call this."""
+    import time
+
+    from sqlalchemy import func
+
+    from gaodi.audit.models import AuditEvent
+
+    restrict(select(Chain.id), principal)  # the permission check, before any cached answer
+    stamp = int(session.scalar(select(func.max(AuditEvent.id))) or 0)
+    key = (
+        session.get_bind().url.render_as_string(hide_password=True),
+        principal.role,
+        principal.chain_ids,
+        principal.park_ids,
+        principal.enterprise_ids,
+        benchmark,
+        year,
+    )
+    now = time.monotonic()
+    hit = _SUMMARY_CACHE.get(key)
+    if hit is not None and hit[1] == stamp and now - hit[0] < SUMMARY_TTL:
+        return hit[2]
+    result = _chain_summary(session, principal, benchmark=benchmark, year=year)
+    if len(_SUMMARY_CACHE) > 64:
+        _SUMMARY_CACHE.clear()
+    _SUMMARY_CACHE[key] = (now, stamp, result)
+    return result
+
+
+def _chain_summary(
+    session: Session, principal: Principal, *, benchmark: str | None, year: int | None
+) -> ChainSummary:
     rules = load_chain_rules()
     diags = diagnose_all(session, principal, benchmark=benchmark, year=year, rules=rules)
     rows = [_summary_row(d) for d in diags]
