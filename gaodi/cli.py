@@ -30,6 +30,7 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("gaodi.parks.cli", "parks"),
     ("gaodi.clusters.cli", "clusters"),
     ("gaodi.smart.cli", "smart"),
+    ("gaodi.reports.cli", "report"),
     ("gaodi.web.cli:serve", "serve"),  # a plain function becomes a top-level command
     ("gaodi.exchange.cli:template_cmd", "template"),
     ("gaodi.exchange.cli:import_cmd", "import"),

@@ -1,0 +1,449 @@
+"""Word (DOCX) rendering in the manner of Chinese official documents.
+
+The model is GB/T 9704-2012《党政机关公文格式》: A4 paper; margins top 37 mm, bottom 35 mm,
+left 28 mm, right 26 mm (a 156 × 225 mm text block); the title in 2号 (22 pt) 小标宋-style bold,
+centred; body text in 3号 (16 pt) 仿宋 with a fixed line pitch of 28.95 pt (22 lines a page) and
+a two-character first-line indent; headings 一、 in 黑体, （一） in 楷体, 1. in bold 仿宋; page
+numbers "— 1 —" in 4号 (14 pt) at the foot, right on odd pages and left on even pages, one
+character in from the edge. Fonts are those of :func:`gaodi.reports.fonts.font_set` (the official
+fonts when installed, Noto CJK otherwise), set for East Asian text through ``w:eastAsia``.
+Tables repeat their header row on every page. When the data is the demo, the title page and
+every footer say 示例数据.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from gaodi.reports.fonts import FontSet, font_set
+from gaodi.reports.lang import Lang
+from gaodi.reports.model import (
+    STATUS_FILLS,
+    Figure,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Report,
+    Table,
+    number_headings,
+)
+
+PAGE_W, PAGE_H = Mm(210), Mm(297)
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
+TEXT_WIDTH = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 156 mm
+SIZE_TITLE = Pt(22)  # 2号
+SIZE_BODY = Pt(16)  # 3号
+SIZE_FOOTER = Pt(14)  # 4号
+SIZE_TABLE = Pt(9)  # 小五
+SIZE_NOTE = Pt(12)  # 小四
+LINE = Pt(28.95)  # 225 mm / 22 lines
+RED = RGBColor(0xC8, 0x10, 0x2E)
+NUMERIC = ("int", "number", "percent", "yi")
+
+
+# ---------------------------------------------------------------------------- low-level helpers
+def set_fonts(element: Any, name: str) -> None:
+    """Name ``name`` for Latin and East Asian text of a run or style (``w:rFonts``), dropping
+    theme fonts that would override it."""
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def _lang_tag(element: Any, lang: str) -> None:
+    rpr = element.get_or_add_rPr()
+    tag = rpr.find(qn("w:lang"))
+    if tag is None:
+        tag = OxmlElement("w:lang")
+        rpr.append(tag)
+    tag.set(qn("w:eastAsia"), "zh-CN")
+    tag.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-GB")
+
+
+def _paragraph_style(
+    doc: DocxDocument,
+    name: str,
+    font: str,
+    size: Pt,
+    *,
+    bold: bool = False,
+    base: str | None = None,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    indent: bool = True,
+    exact: Pt | None = LINE,
+) -> Any:
+    styles = doc.styles
+    style = (
+        styles[name]
+        if name in [s.name for s in styles]
+        else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    )
+    if base is not None:
+        style.base_style = styles[base]
+    style.font.size = size
+    style.font.bold = bold
+    style.font.italic = False
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    set_fonts(style.element, font)
+    fmt = style.paragraph_format
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    fmt.first_line_indent = Pt(size.pt * 2) if indent else Pt(0)
+    if exact is not None:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = exact
+    else:
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    if align is not None:
+        fmt.alignment = align
+    return style
+
+
+def _styles(doc: DocxDocument, fonts: FontSet, lang: str) -> None:
+    normal = doc.styles["Normal"]
+    _paragraph_style(doc, "Normal", fonts.body, SIZE_BODY, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _lang_tag(normal.element, lang)
+    _paragraph_style(doc, "Heading 1", fonts.h1, SIZE_BODY, base="Normal")
+    _paragraph_style(doc, "Heading 2", fonts.h2, SIZE_BODY, base="Normal")
+    _paragraph_style(doc, "Heading 3", fonts.h3, SIZE_BODY, bold=True, base="Normal")
+    for level in (1, 2, 3):
+        fmt = doc.styles[f"Heading {level}"].paragraph_format
+        fmt.keep_with_next = True
+        fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    _paragraph_style(
+        doc,
+        "Gaodi Title",
+        fonts.title,
+        SIZE_TITLE,
+        bold=True,
+        base="Normal",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+        exact=Pt(36),
+    )
+    _paragraph_style(
+        doc,
+        "Gaodi Subtitle",
+        fonts.h2,
+        SIZE_BODY,
+        base="Normal",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+    )
+    _paragraph_style(
+        doc,
+        "Gaodi Table",
+        fonts.body,
+        SIZE_TABLE,
+        base="Normal",
+        indent=False,
+        exact=Pt(13),
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+    )
+    _paragraph_style(
+        doc,
+        "Gaodi Table Head",
+        fonts.h1,
+        SIZE_TABLE,
+        base="Gaodi Table",
+        indent=False,
+        exact=Pt(13),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    _paragraph_style(
+        doc,
+        "Gaodi Caption",
+        fonts.h1,
+        Pt(14),
+        base="Normal",
+        indent=False,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        exact=Pt(24),
+    )
+    _paragraph_style(
+        doc,
+        "Gaodi Note",
+        fonts.body,
+        SIZE_NOTE,
+        base="Normal",
+        indent=False,
+        exact=Pt(20),
+    )
+    _paragraph_style(
+        doc,
+        "Gaodi Figure",
+        fonts.body,
+        SIZE_BODY,
+        base="Normal",
+        indent=False,
+        exact=None,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    _paragraph_style(
+        doc,
+        "Gaodi Footer",
+        fonts.title if fonts.official else fonts.body,
+        SIZE_FOOTER,
+        base="Normal",
+        indent=False,
+        exact=None,
+    )
+
+
+def _field(paragraph: DocxParagraph, instruction: str, placeholder: str = "1") -> None:
+    """A Word field (PAGE …) with a placeholder result."""
+
+    def fld(kind: str) -> Any:
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        return el
+
+    run = paragraph.add_run()
+    run._r.append(fld("begin"))
+    run = paragraph.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    run = paragraph.add_run()
+    run._r.append(fld("separate"))
+    paragraph.add_run(placeholder)
+    run = paragraph.add_run()
+    run._r.append(fld("end"))
+
+
+def _shade(cell: Any, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcpr.append(shd)
+
+
+def _cell_margins(table: Any, mm: float = 1.0) -> None:
+    """Narrow cell margins (left/right ``mm``), so numbers fit on one line."""
+    tblpr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(int(mm * 56.7)))  # twentieths of a point per mm
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tblpr.append(margins)
+
+
+def _repeat_header(row: Any) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+    cant = OxmlElement("w:cantSplit")
+    cant.set(qn("w:val"), "true")
+    trpr.append(cant)
+
+
+# ---------------------------------------------------------------------------- the renderer
+class DocxRenderer:
+    """Report -> .docx (python-docx)."""
+
+    format = "docx"
+    suffix = ".docx"
+
+    def render(self, report: Report, path: Path) -> Path:
+        doc = self.document(report)
+        doc.save(str(path))
+        return path
+
+    def document(self, report: Report) -> DocxDocument:
+        number_headings(report)
+        fonts = font_set()
+        tr = Lang(report.lang)
+        doc = Document()
+        _styles(doc, fonts, report.lang)
+        section = doc.sections[0]
+        section.page_width, section.page_height = PAGE_W, PAGE_H
+        section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
+        section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
+        section.header_distance = Mm(15)
+        section.footer_distance = Mm(20)
+        section.different_first_page_header_footer = True
+        doc.settings.odd_and_even_pages_header_footer = True
+        self._footers(section, report, tr)
+        props = doc.core_properties
+        props.title = report.title
+        props.subject = report.subtitle
+        props.author = report.issuer
+        props.language = "zh-CN" if report.lang == "zh" else "en-GB"
+        props.keywords = tr("示例数据", "synthetic demo data") if report.is_demo else ""
+        self._title_page(doc, report, tr)
+        for block in report.blocks:
+            if isinstance(block, Heading):
+                level = max(1, min(3, block.level))
+                doc.add_paragraph(
+                    f"{block.number}{'' if report.lang == 'zh' else ' '}{block.text}",
+                    style=f"Heading {level}",
+                )
+            elif isinstance(block, Paragraph):
+                self._paragraph(doc, block)
+            elif isinstance(block, Table):
+                self._table(doc, block, tr)
+            elif isinstance(block, Figure):
+                self._figure(doc, block, tr)
+            elif isinstance(block, PageBreak):
+                doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        self._provenance(doc, report, tr)
+        return doc
+
+    # ------------------------------------------------------------------ pieces
+    def _footers(self, section: Any, report: Report, tr: Lang) -> None:
+        label = tr("示例数据（非官方统计）", "Synthetic demo data (not official statistics)")
+        tab = TEXT_WIDTH
+        odd = section.footer.paragraphs[0]
+        odd.style = "Gaodi Footer"
+        odd.paragraph_format.tab_stops.add_tab_stop(tab - Pt(14), WD_TAB_ALIGNMENT.RIGHT)
+        if report.is_demo:
+            odd.add_run(label).font.color.rgb = RED
+        odd.add_run("\t— ")
+        _field(odd, "PAGE")
+        odd.add_run(" —")
+        even = section.even_page_footer.paragraphs[0]
+        even.style = "Gaodi Footer"
+        even.paragraph_format.tab_stops.add_tab_stop(tab, WD_TAB_ALIGNMENT.RIGHT)
+        even.paragraph_format.left_indent = Pt(14)
+        even.add_run("— ")
+        _field(even, "PAGE")
+        even.add_run(" —")
+        if report.is_demo:
+            even.add_run("\t")
+            even.add_run(label).font.color.rgb = RED
+        first = section.first_page_footer.paragraphs[0]
+        first.style = "Gaodi Footer"
+        first.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if report.is_demo:
+            first.add_run(label).font.color.rgb = RED
+
+    def _title_page(self, doc: DocxDocument, report: Report, tr: Lang) -> None:
+        top = doc.add_paragraph(style="Heading 1")
+        top.paragraph_format.first_line_indent = Pt(0)
+        top.paragraph_format.keep_with_next = False
+        if report.is_demo:
+            run = top.add_run(tr("示例数据", "SYNTHETIC DEMO DATA"))
+            run.font.color.rgb = RED
+            run.font.bold = True
+        title = doc.add_paragraph(report.title, style="Gaodi Title")
+        title.paragraph_format.space_before = Pt(140)
+        sub = doc.add_paragraph(report.subtitle, style="Gaodi Subtitle")
+        sub.paragraph_format.space_before = Pt(18)
+        if report.is_demo:
+            note = doc.add_paragraph(style="Gaodi Subtitle")
+            note.paragraph_format.space_before = Pt(30)
+            run = note.add_run(
+                tr(
+                    "本报告所用企业及指标数据为系统生成的示例数据，不是官方统计数据。",
+                    "The enterprises and figures in this report are synthetic demo data, "
+                    "not official statistics.",
+                )
+            )
+            run.font.color.rgb = RED
+            run.font.size = SIZE_NOTE
+        issuer = doc.add_paragraph(report.issuer, style="Gaodi Subtitle")
+        issuer.paragraph_format.space_before = Pt(120)
+        doc.add_paragraph(tr.date(report.date), style="Gaodi Subtitle")
+        # the first body page opens with the title again, as a 公文 does
+        head = doc.add_paragraph(report.title, style="Gaodi Title")
+        head.paragraph_format.page_break_before = True
+        head.paragraph_format.space_after = Pt(LINE.pt)
+
+    def _paragraph(self, doc: DocxDocument, block: Paragraph) -> None:
+        style = {"body": "Normal", "note": "Gaodi Note", "center": "Gaodi Subtitle"}[block.style]
+        p = doc.add_paragraph(style=style)
+        if block.lead:
+            p.add_run(block.lead).bold = True
+        p.add_run(block.text)
+
+    def _table(self, doc: DocxDocument, table: Table, tr: Lang) -> None:
+        lang = tr.code
+        caption = doc.add_paragraph(
+            f"{tr('表', 'Table ')}{table.number}　{table.caption}", style="Gaodi Caption"
+        )
+        caption.paragraph_format.keep_with_next = True
+        n = len(table.columns)
+        total = sum(c.width for c in table.columns) or 1.0
+        widths = [int(TEXT_WIDTH * c.width / total) for c in table.columns]
+        grid = doc.add_table(rows=1, cols=n)
+        grid.style = doc.styles["Table Grid"]
+        grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+        grid.autofit = False
+        _cell_margins(grid)
+        head = grid.rows[0]
+        _repeat_header(head)
+        for i, column in enumerate(table.columns):
+            cell = head.cells[i]
+            cell.width = widths[i]
+            cell.paragraphs[0].style = doc.styles["Gaodi Table Head"]
+            cell.paragraphs[0].add_run(column.header(lang))
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            _shade(cell, "E8ECF2")
+        for raw, texts in zip(table.rows, table.cells(lang), strict=True):
+            row = grid.add_row()
+            trpr = row._tr.get_or_add_trPr()
+            cant = OxmlElement("w:cantSplit")
+            cant.set(qn("w:val"), "true")
+            trpr.append(cant)
+            for i, (column, text) in enumerate(zip(table.columns, texts, strict=True)):
+                cell = row.cells[i]
+                cell.width = widths[i]
+                p = cell.paragraphs[0]
+                p.style = doc.styles["Gaodi Table"]
+                if column.fmt in NUMERIC:
+                    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                elif column.fmt == "status":
+                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                p.add_run(text)
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                if column.fmt == "status" and str(raw[i]) in STATUS_FILLS:
+                    _shade(cell, STATUS_FILLS[str(raw[i])])
+        for i, col in enumerate(grid.columns):
+            col.width = widths[i]
+        if table.note:
+            doc.add_paragraph(table.note, style="Gaodi Note")
+        doc.add_paragraph(style="Gaodi Note")
+
+    def _figure(self, doc: DocxDocument, figure: Figure, tr: Lang) -> None:
+        p = doc.add_paragraph(style="Gaodi Figure")
+        p.paragraph_format.keep_with_next = True
+        p.add_run().add_picture(io.BytesIO(figure.png), width=Mm(min(figure.width_mm, 156)))
+        doc.add_paragraph(
+            f"{tr('图', 'Figure ')}{figure.number}　{figure.caption}", style="Gaodi Caption"
+        )
+
+    def _provenance(self, doc: DocxDocument, report: Report, tr: Lang) -> None:
+        if not report.provenance:
+            return
+        doc.add_paragraph(style="Gaodi Note")
+        head = doc.add_paragraph(style="Gaodi Note")
+        head.add_run(tr("数据来源与说明", "Sources and provenance")).bold = True
+        head.paragraph_format.keep_with_next = True
+        for label, value in report.provenance:
+            p = doc.add_paragraph(style="Gaodi Note")
+            p.add_run(f"{label}{tr('：', ': ')}")
+            p.add_run(value)

@@ -1,0 +1,95 @@
+"""PDF rendering: the Word document converted by LibreOffice, so the PDF is the DOCX exactly.
+
+``soffice --headless --convert-to pdf`` (Debian package ``libreoffice-writer-nogui``) runs with
+a private user profile in a temporary directory, so concurrent conversions do not share a lock.
+LibreOffice embeds (subsets of) the fonts the document names; the text layer keeps the
+Chinese text. Without soffice the PDF route fails with a clear message naming the package.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from gaodi.core.errors import GaodiError
+from gaodi.reports.docx_render import DocxRenderer
+from gaodi.reports.fonts import ToolMissing
+from gaodi.reports.model import Report
+
+SOFFICE_PACKAGE = "libreoffice-writer-nogui"
+TIMEOUT_S = 180
+
+
+def soffice_path() -> str | None:
+    """The LibreOffice binary (``GAODI_SOFFICE`` overrides the search), or None."""
+    override = os.environ.get("GAODI_SOFFICE")
+    if override:
+        return override if Path(override).exists() or shutil.which(override) else None
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def require_soffice() -> str:
+    found = soffice_path()
+    if found is None:
+        raise ToolMissing(
+            "找不到 LibreOffice（soffice），无法生成 PDF。请安装 Debian 软件包 "
+            f"{SOFFICE_PACKAGE}（apt-get install {SOFFICE_PACKAGE}），或改选 Word 格式。",
+            "LibreOffice (soffice) was not found, so the PDF cannot be made. Install the Debian "
+            f"package {SOFFICE_PACKAGE} (apt-get install {SOFFICE_PACKAGE}) or choose Word.",
+        )
+    return found
+
+
+def docx_to_pdf(docx: Path, pdf: Path) -> Path:
+    """Convert ``docx`` to ``pdf`` with LibreOffice headless."""
+    soffice = require_soffice()
+    with tempfile.TemporaryDirectory(prefix="gaodi-soffice-") as tmp:
+        profile = Path(tmp) / "profile"
+        out = Path(tmp) / "out"
+        command = [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(out),
+            str(docx),
+        ]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise GaodiError(
+                f"LibreOffice 转换 PDF 超时（{TIMEOUT_S} 秒）。",
+                f"LibreOffice did not finish the PDF within {TIMEOUT_S} s.",
+            ) from None
+        made = out / (docx.stem + ".pdf")
+        if done.returncode != 0 or not made.exists():
+            detail = (done.stderr or done.stdout or "").strip()[-400:]
+            raise GaodiError(
+                f"LibreOffice 未能生成 PDF（退出码 {done.returncode}）：{detail}",
+                f"LibreOffice could not make the PDF (exit {done.returncode}): {detail}",
+            )
+        shutil.move(str(made), pdf)
+    return pdf
+
+
+class PdfRenderer:
+    """Report -> .docx (:class:`DocxRenderer`) -> .pdf (LibreOffice)."""
+
+    format = "pdf"
+    suffix = ".pdf"
+
+    def render(self, report: Report, path: Path) -> Path:
+        require_soffice()
+        with tempfile.TemporaryDirectory(prefix="gaodi-report-") as tmp:
+            docx = Path(tmp) / f"{report.filename or 'report'}.docx"
+            DocxRenderer().render(report, docx)
+            return docx_to_pdf(docx, path)

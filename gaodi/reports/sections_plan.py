@@ -1,0 +1,284 @@
+"""The plan part of the monthly report: the summary of the board, the three targets most at
+risk, each action's table, the charts and the overdue submissions.
+
+Every number comes from :func:`gaodi.plans.service.board` (the board page's own result),
+:func:`gaodi.plans.service.target_detail` (the target page's series and forecast fan) and
+:func:`gaodi.plans.submission.tasks` (the submissions page); nothing here computes a figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from gaodi.core.permissions import Principal
+from gaodi.plans.schemas import Board, BoardRow, Tasks
+from gaodi.reports import charts
+from gaodi.reports.lang import Lang
+from gaodi.reports.model import Block, Column, Figure, Heading, Paragraph, Table, format_value
+
+COMPARATORS = {">=": "≥", "<=": "≤", "=": "="}
+PCT = Column("", fmt="percent")
+NUM = Column("", fmt="number")
+
+
+def board_columns(tr: Lang) -> list[Column]:
+    """The columns of an action's table (the board page's columns, in the report's order)."""
+    return [
+        Column(tr("指标", "Indicator"), width=3.9, key="indicator"),
+        Column(tr("期间", "Window"), width=1.75, key="window"),
+        Column(tr("目标值", "Target"), fmt="number", width=1.35, key="target"),
+        Column(tr("实际值", "Actual"), fmt="number", width=1.55, key="actual"),
+        Column(tr("完成率", "Completion"), fmt="percent", width=1.25, key="completion"),
+        Column(tr("序时进度", "Time progress"), fmt="percent", width=1.25, key="time_progress"),
+        Column(tr("状态", "Status"), fmt="status", width=0.8, key="status"),
+        Column(tr("预测值", "Forecast"), fmt="number", width=1.65, key="forecast"),
+        Column(tr("达成概率", "Probability"), fmt="percent", width=1.25, key="probability"),
+    ]
+
+
+def indicator_label(row: BoardRow, tr: Lang) -> str:
+    """``名称（单位）``, with ``≤`` for a ceiling (e.g. energy intensity)."""
+    bound = "" if row.comparator == ">=" else f"，{COMPARATORS.get(row.comparator, row.comparator)}"
+    if not tr.zh:
+        bound = bound.replace("，", ", ")
+        return f"{row.indicator_name} ({row.unit}{bound})"
+    return f"{row.indicator_name}（{row.unit}{bound}）"
+
+
+def board_row_values(row: BoardRow, tr: Lang) -> list[object]:
+    return [
+        indicator_label(row, tr),
+        row.window,
+        row.target,
+        row.actual,
+        row.completion,
+        row.time_progress,
+        row.status,
+        row.forecast,
+        row.probability,
+    ]
+
+
+def all_rows(board: Board) -> list[BoardRow]:
+    return [r for a in board.actions for r in a.rows]
+
+
+def at_risk(board: Board, n: int = 3) -> list[BoardRow]:
+    """The ``n`` open targets least likely to be met: those with a forecast, by the board's
+    probability of meeting the target (lowest first), then by completion against 序时进度
+    (the board's ratio); red and yellow targets without a forecast follow."""
+    rows = [r for r in all_rows(board) if r.status in ("green", "yellow", "red")]
+    with_forecast = [r for r in rows if r.probability is not None]
+    with_forecast.sort(key=lambda r: (r.probability, r.ratio if r.ratio is not None else 9.0))
+    lagging = [r for r in rows if r.probability is None and r.status in ("red", "yellow")]
+    lagging.sort(key=lambda r: (r.status != "red", r.ratio if r.ratio is not None else 9.0))
+    chosen = [r for r in with_forecast if r.status != "green" or r.probability < 0.5]
+    return (chosen + lagging)[:n]
+
+
+def _fmt(value: float | None, column: Column) -> str:
+    return format_value(value, column)
+
+
+def risk_text(row: BoardRow, tr: Lang) -> str:
+    comparator = COMPARATORS.get(row.comparator, row.comparator)
+    status = format_value(row.status, Column("", fmt="status"), tr.code)
+    actual_when = (
+        f"（{row.actual_period}）"
+        if row.actual_period and tr.zh
+        else (f" ({row.actual_period})" if row.actual_period else "")
+    )
+    text = tr(
+        f"目标{comparator}{_fmt(row.target, NUM)}{row.unit}，实际{_fmt(row.actual, NUM)}{row.unit}"
+        f"{actual_when}，完成率{_fmt(row.completion, PCT)}，"
+        f"序时进度{_fmt(row.time_progress, PCT)}，"
+        f"{status}。",
+        f"Target {comparator} {_fmt(row.target, NUM)} {row.unit}; actual "
+        f"{_fmt(row.actual, NUM)} {row.unit}{actual_when}; completion "
+        f"{_fmt(row.completion, PCT)} against time progress {_fmt(row.time_progress, PCT)} "
+        f"({status}).",
+    )
+    if row.forecast is not None:
+        text += tr(
+            f"按当前趋势预测到期值{_fmt(row.forecast, NUM)}{row.unit}"
+            f"（90%区间{_fmt(row.forecast_lower, NUM)}—{_fmt(row.forecast_upper, NUM)}），"
+            f"达成目标的概率为{_fmt(row.probability, PCT)}。",
+            f" At the current trend it is forecast to reach {_fmt(row.forecast, NUM)} "
+            f"{row.unit} by the deadline (90% interval {_fmt(row.forecast_lower, NUM)}–"
+            f"{_fmt(row.forecast_upper, NUM)}); probability of meeting the target "
+            f"{_fmt(row.probability, PCT)}.",
+        )
+    else:
+        text += tr(
+            "暂无到期预测（已到期或数据不足）。",
+            " No forecast (the deadline has passed or data are too few).",
+        )
+    return text
+
+
+def summary_blocks(board: Board, tr: Lang, month: str) -> list[Block]:
+    c = board.counts
+    total = sum(c.values())
+    parts_zh = [
+        f"绿灯（达到序时进度）{c.get('green', 0)}个",
+        f"黄灯（略低于序时进度）{c.get('yellow', 0)}个",
+        f"红灯（明显落后于序时进度）{c.get('red', 0)}个",
+    ]
+    parts_en = [
+        f"{c.get('green', 0)} green (at or ahead of time progress)",
+        f"{c.get('yellow', 0)} yellow (slightly behind)",
+        f"{c.get('red', 0)} red (well behind)",
+    ]
+    if c.get("no_data"):
+        parts_zh.append(f"无数据{c['no_data']}个")
+        parts_en.append(f"{c['no_data']} without data")
+    if c.get("invalid"):
+        parts_zh.append(f"无法评价{c['invalid']}个")
+        parts_en.append(f"{c['invalid']} that cannot be judged")
+    p = board.provenance
+    text = tr(
+        f"截至{month}，《{board.plan_title}》共有量化目标{total}个，其中{'、'.join(parts_zh)}。"
+        f"本期评价使用已报送数据{p.n_observations}条（其中尚未审核{p.n_unapproved}条）；"
+        f"逾期未报数据共{board.overdue_total}期。",
+        f"As of {month}, the plan '{board.plan_title}' has {total} quantified targets: "
+        f"{', '.join(parts_en)}. The assessment uses {p.n_observations} reported values "
+        f"({p.n_unapproved} not yet approved); {board.overdue_total} reporting periods are "
+        "overdue.",
+    )
+    blocks: list[Block] = [Paragraph(text)]
+    risky = at_risk(board)
+    if risky:
+        blocks.append(Heading(2, tr("需重点关注的目标", "Targets most at risk")))
+        blocks.append(
+            Paragraph(
+                tr(
+                    "按达成目标的概率由低到高（无预测的按完成率与序时进度之比），以下三项目标风险最高：",
+                    "By the probability of meeting the target, lowest first (without a forecast, "
+                    "by completion against time progress), these targets are most at risk:",
+                )
+            )
+        )
+        for i, row in enumerate(risky, start=1):
+            lead = (
+                f"{i}. {row.indicator_name}（{row.window}）。"
+                if tr.zh
+                else (f"{i}. {row.indicator_name} ({row.window}). ")
+            )
+            blocks.append(Paragraph(risk_text(row, tr), lead=lead))
+    return blocks
+
+
+def action_blocks(board: Board, tr: Lang) -> list[Block]:
+    blocks: list[Block] = []
+    for action in board.actions:
+        title = f"{action.title}" if action.number is None else action.title
+        blocks.append(Heading(2, title))
+        rows = [board_row_values(r, tr) for r in action.rows]
+        blocks.append(
+            Table(
+                board_columns(tr),
+                rows,
+                caption=tr(f"{action.title}目标完成情况", f"{action.title}: targets"),
+                sheet=tr(f"行动{action.number or ''}", f"Action {action.number or ''}").strip(),
+            )
+        )
+    return blocks
+
+
+def completion_figure(board: Board, tr: Lang) -> Figure | None:
+    rows = [r for r in all_rows(board) if r.completion is not None]
+    if not rows:
+        return None
+    bars = [
+        charts.CompletionBar(
+            f"{r.indicator_name} {r.window}", r.completion, r.expected_completion, r.status
+        )
+        for r in rows
+    ]
+    return Figure(
+        charts.completion_chart(bars, tr),
+        tr("各目标完成率与序时进度", "Completion of each target against time progress"),
+        width_mm=156,
+    )
+
+
+def trend_figure(
+    session: Session, principal: Principal, rows: Sequence[BoardRow], as_of: str, tr: Lang
+) -> Figure | None:
+    """The target pages' series and forecast fans of ``rows`` (the targets most at risk)."""
+    from gaodi.plans.service import target_detail
+
+    panels: list[charts.TrendPanel] = []
+    for row in rows:
+        detail = target_detail(session, principal, row.target_id, as_of)
+        if not detail.series:
+            continue
+        panels.append(
+            charts.TrendPanel(
+                title=f"{row.indicator_name} {row.window}",
+                unit=row.unit,
+                periods=[p.period for p in detail.series],
+                actual=[p.actual for p in detail.series],
+                expected=[p.expected for p in detail.series],
+                target=row.target,
+                forecast=[(f.period, f.point, f.lower, f.upper) for f in detail.fan],
+            )
+        )
+    if not panels:
+        return None
+    return Figure(
+        charts.trend_chart(panels, tr),
+        tr(
+            "重点目标走势与到期预测（虚线为序时进度，点线为目标）",
+            "Targets most at risk: trend and forecast (dashed: time progress; dotted: target)",
+        ),
+        width_mm=156,
+    )
+
+
+def overdue_blocks(tasks: Tasks, overdue_total: int, tr: Lang) -> list[Block]:
+    """Overdue submissions per owner (the submissions page's counts)."""
+    owners = [o for o in tasks.owners if o.overdue]
+    total = sum(o.overdue for o in owners)
+    text = tr(
+        f"截至{tasks.today}，各责任单位逾期未报数据共{total}期，涉及{len(owners)}个责任单位"
+        f"（其中本计划看板跟踪的指标逾期{overdue_total}期）。",
+        f"As of {tasks.today}, {total} reporting periods are overdue across {len(owners)} "
+        f"owners ({overdue_total} of them for indicators the plan board follows).",
+    )
+    if not owners:
+        return [Paragraph(text)]
+    rows = []
+    for o in sorted(owners, key=lambda o: (-o.overdue, o.owner)):
+        late = [r for r in o.rows if r.overdue]
+        earliest = min(late, key=lambda r: r.due)
+        names = sorted({r.indicator_name for r in late})
+        rows.append(
+            [
+                o.owner,
+                o.overdue,
+                len(o.rows),
+                f"{earliest.period}（{earliest.due}）"
+                if tr.zh
+                else f"{earliest.period} (due {earliest.due})",
+                names,
+            ]
+        )
+    columns = [
+        Column(tr("责任单位", "Owner"), width=2.2),
+        Column(tr("逾期未报", "Overdue"), unit=tr("期", "periods"), fmt="int", width=1.0),
+        Column(tr("待报送", "Open"), unit=tr("期", "periods"), fmt="int", width=1.0),
+        Column(tr("最早逾期期间（截止日）", "Earliest overdue"), width=1.8),
+        Column(tr("涉及指标", "Indicators"), width=4.0),
+    ]
+    return [
+        Paragraph(text),
+        Table(
+            columns,
+            rows,
+            caption=tr("逾期未报数据", "Overdue submissions"),
+            sheet=tr("逾期报送", "Overdue submissions"),
+        ),
+    ]

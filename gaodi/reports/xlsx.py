@@ -1,0 +1,199 @@
+"""Excel workbooks: one generic writer for every table Gaodi shows.
+
+:func:`write_table_workbook` takes sheets (rows as sequences, dicts, objects or a Polars
+DataFrame, plus :class:`~gaodi.reports.model.Column` specs) and the provenance, and writes a
+workbook whose first sheet, 说明, states the title, the data's as-of date, the rule-set
+versions and, for the demo, 示例数据; every table sheet has its units in the headers, number
+formats per column (percent, thousands, 亿元), a frozen header row and an auto-filter.
+:class:`XlsxRenderer` writes every table of a :class:`~gaodi.reports.model.Report` so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from gaodi.reports.lang import Lang
+from gaodi.reports.model import STATUS_FILLS, Column, Report, format_value, number_headings
+
+HEAD_FILL = PatternFill("solid", fgColor="E8ECF2")
+NUMBER_FORMATS = {
+    "int": "#,##0",
+    "number": "#,##0.00",
+    "percent": "0.0%",
+    "yi": "#,##0.00",
+    "date": "yyyy-mm-dd",
+}
+INFO_SHEET = ("说明", "About")
+_BAD = re.compile(r"[\[\]:*?/\\]")
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Sheet:
+    """One table: ``rows`` are sequences (in column order), dicts or objects (read by each
+    column's ``key``), or a Polars DataFrame (by ``key``)."""
+
+    name: str
+    columns: Sequence[Column]
+    rows: Iterable[Any]
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    base = _BAD.sub("-", name).strip() or "Sheet"
+    base = base[:31]
+    candidate, n = base, 1
+    while candidate.lower() in taken:
+        n += 1
+        suffix = f" ({n})"
+        candidate = base[: 31 - len(suffix)] + suffix
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _values(row: Any, columns: Sequence[Column]) -> list[Any]:
+    if isinstance(row, (list, tuple)):
+        return list(row)
+    if isinstance(row, dict):
+        return [row.get(c.key or c.label) for c in columns]
+    return [getattr(row, c.key or "", None) for c in columns]
+
+
+def _rows(sheet: Sheet) -> Iterable[list[Any]]:
+    rows = sheet.rows
+    if hasattr(rows, "iter_rows") and hasattr(rows, "columns"):  # a Polars DataFrame
+        return (_values(r, sheet.columns) for r in rows.iter_rows(named=True))
+    return (_values(r, sheet.columns) for r in rows)
+
+
+def _cell_value(value: Any, column: Column, lang: str) -> Any:
+    """What the cell holds: numbers stay numbers (亿元 converted from 万元), labels as text."""
+    if value is None:
+        return None
+    if column.fmt in ("int", "number", "percent"):
+        return float(value) if not isinstance(value, int) else value
+    if column.fmt == "yi":
+        return float(value) / 10000
+    if column.fmt == "status":
+        return format_value(value, column, lang)
+    if column.fmt == "date":
+        return value
+    if isinstance(value, (list, tuple)):
+        return format_value(value, column, lang)
+    if isinstance(value, (dt.date, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _width(text: str) -> float:
+    return sum(2.0 if ord(ch) > 0x2E80 else 1.1 for ch in text)
+
+
+def write_table_workbook(
+    sheets: Sequence[Sheet],
+    provenance: Sequence[tuple[str, Any]],
+    path: Path | IO[bytes] | None = None,
+    *,
+    title: str,
+    is_demo: bool,
+    lang: str = "zh",
+) -> bytes | None:
+    """Write the workbook to ``path`` (a file name or binary file); with ``path=None`` return
+    its bytes."""
+    tr = Lang(lang)
+    wb = Workbook()
+    info = wb.active
+    assert info is not None
+    taken: set[str] = set()
+    info.title = _sheet_name(tr(*INFO_SHEET), taken)
+    info.append([title])
+    info["A1"].font = Font(bold=True, size=14)
+    if is_demo:
+        info.append(
+            [
+                tr(
+                    "示例数据：企业及指标数据为系统生成，不是官方统计数据。",
+                    "Synthetic demo data: the enterprises and figures are generated, "
+                    "not official statistics.",
+                )
+            ]
+        )
+        info.cell(row=info.max_row, column=1).font = Font(bold=True, color="C8102E")
+    info.append([])
+    for label, value in provenance:
+        info.append([label, "" if value is None else str(value)])
+    info.append([])
+    info.append([tr("工作表", "Sheets"), tr("行数", "Rows")])
+    listing_row = info.max_row
+    info.column_dimensions["A"].width = 34
+    info.column_dimensions["B"].width = 60
+    listing: list[tuple[str, int]] = []
+    for sheet in sheets:
+        ws = wb.create_sheet(_sheet_name(sheet.name, taken))
+        headers = [c.header(lang) for c in sheet.columns]
+        ws.append(headers)
+        widths = [_width(h) for h in headers]
+        count = 0
+        for values in _rows(sheet):
+            cells = [_cell_value(v, c, lang) for v, c in zip(values, sheet.columns, strict=True)]
+            ws.append(cells)
+            count += 1
+            r = ws.max_row
+            for i, (column, raw) in enumerate(zip(sheet.columns, values, strict=True)):
+                if column.fmt in NUMBER_FORMATS:
+                    ws.cell(row=r, column=i + 1).number_format = NUMBER_FORMATS[column.fmt]
+                elif column.fmt == "status" and str(raw) in STATUS_FILLS:
+                    ws.cell(row=r, column=i + 1).fill = PatternFill(
+                        "solid", fgColor=STATUS_FILLS[str(raw)]
+                    )
+                if count <= 200 and column.fmt in ("text", "status"):
+                    widths[i] = max(widths[i], _width(format_value(raw, column, lang)))
+        for i, cell in enumerate(ws[1]):
+            cell.font = Font(bold=True)
+            cell.fill = HEAD_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+            ws.column_dimensions[get_column_letter(i + 1)].width = min(max(widths[i], 8) + 2, 60)
+        ws.freeze_panes = "A2"
+        if sheet.columns:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{max(ws.max_row, 1)}"
+        listing.append((ws.title, count))
+    for offset, (name, count) in enumerate(listing, start=1):
+        info.cell(row=listing_row + offset, column=1, value=name)
+        info.cell(row=listing_row + offset, column=2, value=count)
+    info.cell(row=listing_row, column=1).font = Font(bold=True)
+    info.cell(row=listing_row, column=2).font = Font(bold=True)
+    if path is None:
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return buffer.getvalue()
+    wb.save(path if not isinstance(path, Path) else str(path))
+    return None
+
+
+class XlsxRenderer:
+    """Report -> .xlsx: a 说明 sheet (provenance) and one sheet per table of the report."""
+
+    format = "xlsx"
+    suffix = ".xlsx"
+
+    def render(self, report: Report, path: Path) -> Path:
+        number_headings(report)
+        tr = Lang(report.lang)
+        sheets = [
+            Sheet(t.sheet or f"{tr('表', 'Table ')}{t.number} {t.caption}", t.columns, t.rows)
+            for t in report.tables
+        ]
+        provenance = [(tr("报告", "Report"), report.subtitle), *report.provenance]
+        write_table_workbook(
+            sheets, provenance, path, title=report.title, is_demo=report.is_demo, lang=report.lang
+        )
+        return path
