@@ -90,6 +90,15 @@ def _readable(query: Select[Any], principal: Principal) -> Select[Any] | None:
         return None
 
 
+def data_version(session: Session) -> int:
+    """A number that grows with every change to the data: the newest audit event's id.
+
+    Every ORM change and every bulk load writes an audit event, so caches of derived views
+    (the overview) are valid while this number stays the same. Not user data: no restrict.
+    """
+    return int(session.scalar(select(func.max(AuditEvent.id))) or 0)
+
+
 def dataset_info(session: Session) -> dict[str, Any]:
     row = session.get(SystemInfo, "dataset")
     return row.value if row is not None and isinstance(row.value, dict) else {}

@@ -7,8 +7,12 @@ app = create_app(engine)        # a given SQLAlchemy engine (tests, benchmarks)
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
@@ -38,10 +42,32 @@ Each operation states its permission in `x-gaodi-access` (domain, action).
 """
 
 
+def pool_capacity(engine: Engine) -> int | None:
+    """How many connections the engine's pool hands out at most (None: unbounded)."""
+    pool = engine.pool
+    size = getattr(pool, "size", None)
+    overflow = getattr(pool, "_max_overflow", None)
+    if not callable(size) or overflow is None or overflow < 0:
+        return None
+    return int(size()) + int(overflow)
+
+
 def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or get_engine()
+    capacity = pool_capacity(engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Each request runs in a worker thread and holds one pooled connection: never run
+        # more threads than the pool has connections (else requests wait, then fail).
+        if capacity:
+            limiter = anyio.to_thread.current_default_thread_limiter()
+            limiter.total_tokens = max(1, min(limiter.total_tokens, capacity))
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Gaodi 高地 API",
         version=__version__,
         description=DESCRIPTION,

@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import Select, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from gaodi.accounts import service as accounts
@@ -42,8 +43,12 @@ class FormInvalid(Exception):
         self.errors = errors
 
 
-def dataset_flags(request: Request) -> dict[str, Any]:
-    """SystemInfo "dataset" (is it the demo …), cached per process for a few seconds."""
+def dataset_flags(request: Request, db: Session | None = None) -> dict[str, Any]:
+    """SystemInfo "dataset" (is it the demo …), cached per process for a few seconds.
+
+    Read through ``db`` (the request's session) when given, so a request never holds two
+    pooled connections at once.
+    """
     state = request.app.state
     cached = getattr(state, "dataset_cache", None)
     now = time.monotonic()
@@ -52,9 +57,14 @@ def dataset_flags(request: Request) -> dict[str, Any]:
     from gaodi.system.service import dataset_info
 
     try:
-        with state.session_factory() as db:
+        if db is not None:
             info = dataset_info(db)
-    except Exception:  # a database without tables yet: no banner rather than an error page
+        else:
+            with state.session_factory() as own:
+                info = dataset_info(own)
+    except SQLAlchemyError:  # a database without tables yet: no banner rather than an error
+        if db is not None:
+            db.rollback()
         info = {}
     state.dataset_cache = (now, info)
     return dict(info)
@@ -170,7 +180,7 @@ class PageContext:
 
     @cached_property
     def dataset(self) -> dict[str, Any]:
-        return dataset_flags(self.request)
+        return dataset_flags(self.request, self.db)
 
     @property
     def is_demo(self) -> bool:

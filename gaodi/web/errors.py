@@ -15,6 +15,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gaodi.core.errors import GaodiError
@@ -88,6 +89,7 @@ TITLES = {
     422: N_("Invalid input"),
     429: N_("Too many attempts"),
     500: N_("Something went wrong"),
+    503: N_("Server busy"),
 }
 
 
@@ -156,6 +158,22 @@ def overflow_response(request: Request, exc: Exception) -> Response:
     return _html(request, 422, TITLES[422], message)
 
 
+def busy_response(request: Request, exc: Exception) -> Response:
+    """Every database connection is in use: ask the client to retry (503), not a 500."""
+    from gaodi.web.i18n import Translator
+
+    log.warning("database pool exhausted on %s %s: %s", request.method, request.url.path, exc)
+    _ = Translator(_lang(request))
+    message = _("The server is busy. Please try again in a moment.")
+    headers = {"Retry-After": "5"}
+    if is_api(request):
+        body = {"error": "busy", "message": message}
+        return JSONResponse(body, status_code=503, headers=headers)
+    response = _html(request, 503, TITLES[503], message)
+    response.headers.update(headers)
+    return response
+
+
 def server_error_response(request: Request, exc: Exception) -> Response:
     from gaodi.web.i18n import Translator
 
@@ -183,6 +201,9 @@ def install(app: FastAPI) -> None:
     async def on_overflow(request: Request, exc: Exception) -> Response:
         return overflow_response(request, exc)
 
+    async def on_busy(request: Request, exc: Exception) -> Response:
+        return busy_response(request, exc)
+
     async def on_server(request: Request, exc: Exception) -> Response:
         return server_error_response(request, exc)
 
@@ -190,4 +211,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(OverflowError, on_overflow)
+    app.add_exception_handler(PoolTimeout, on_busy)
     app.add_exception_handler(Exception, on_server)

@@ -137,6 +137,9 @@ def context_dependency(access: Access) -> Callable[..., Iterator[PageContext]]:
             ctx = PageContext(request=request, db=db, identity=identity, lang=lang)
             ctx.form = submitted.fields
             ctx.files = submitted.files
+            # Hand the connection back to the pool until the page function runs: a request holds
+            # a connection only while one of its worker-thread steps runs (see app.lifespan).
+            db.commit()
             yield ctx
         finally:
             db.close()
@@ -252,7 +255,10 @@ def page(
 
         def html_endpoint(**kwargs: Any) -> Response:
             ctx: PageContext = kwargs[ctx_name]
-            return render(ctx, template, fn(**kwargs))
+            try:
+                return render(ctx, template, fn(**kwargs))
+            finally:
+                ctx.session.close()
 
         html_endpoint.__signature__ = spec.signature.replace(  # type: ignore[attr-defined]
             return_annotation=HTMLResponse
@@ -271,7 +277,7 @@ def page(
         if api is not None:
 
             def json_endpoint(**kwargs: Any) -> Any:
-                return fn(**kwargs)
+                return _release(kwargs[ctx_name], fn(**kwargs))
 
             json_endpoint.__signature__ = spec.signature  # type: ignore[attr-defined]
             json_endpoint.__name__ = f"{fn.__name__}_api"
@@ -321,6 +327,12 @@ def form(
 
         def endpoint(**kwargs: Any) -> Response:
             ctx: PageContext = kwargs[ctx_name]
+            try:
+                return handle(ctx, kwargs)
+            finally:
+                ctx.session.close()
+
+        def handle(ctx: PageContext, kwargs: dict[str, Any]) -> Response:
             try:
                 response = fn(**kwargs)
                 ctx.session.commit()
@@ -390,7 +402,7 @@ def api(
             result = fn(**kwargs)
             if method != "GET":
                 ctx.session.commit()
-            return result
+            return _release(ctx, result)
 
         endpoint.__signature__ = spec.signature  # type: ignore[attr-defined]
         endpoint.__name__ = fn.__name__
@@ -410,6 +422,14 @@ def api(
         return fn
 
     return decorate
+
+
+def _release(ctx: PageContext, result: Any) -> Any:
+    """Close the session once the result no longer needs it (a pydantic model is plain data;
+    anything else may still lazy-load from ORM rows while FastAPI serialises it)."""
+    if isinstance(result, BaseModel):
+        ctx.session.close()
+    return result
 
 
 def _first_line(fn: Callable[..., Any]) -> str | None:

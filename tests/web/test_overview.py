@@ -124,3 +124,32 @@ def test_overview_html_in_both_languages(shared_site: Site, lang: str) -> None:
     html = client.get("/", headers={"Accept-Language": lang}).text
     title = "总览" if lang == "zh-CN" else "Overview"
     assert f"<h1>{title}</h1>" in html
+
+
+def test_cache_follows_the_data_version(site: Site) -> None:
+    from gaodi.db import session_scope
+    from gaodi.models import Enterprise
+
+    client = site.client()
+    login(client, "t-admin", PASSWORD)
+    assert _counts(client.get("/api/v1/overview").json())["enterprises"] == 4
+    assert len(site.app.state.overview_cache) == 1  # cached for (admin, language, version)
+    client.get("/api/v1/overview")
+    assert len(site.app.state.overview_cache) == 1  # same version: served from the cache
+    with session_scope(site.engine, actor="test") as s:
+        s.add(Enterprise(uscc="91430100MA4L0CACHE", name="缓存测试企业"))
+    # the insert wrote an audit event: the cached overview is stale at once
+    assert _counts(client.get("/api/v1/overview").json())["enterprises"] == 5
+    # per user and language: a chain office does not get the admin's cached page
+    office = site.client()
+    login(office, "t-chain_office", PASSWORD)
+    assert _counts(office.get("/api/v1/overview").json())["enterprises"] == 2
+
+
+def test_cache_can_be_switched_off(site: Site) -> None:
+    site.app.state.overview_cache_seconds = 0
+    client = site.client()
+    login(client, "t-admin", PASSWORD)
+    first = client.get("/api/v1/overview").json()
+    assert client.get("/api/v1/overview").json() == first
+    assert not getattr(site.app.state, "overview_cache", {})

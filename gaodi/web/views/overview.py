@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+
 from fastapi import APIRouter
 from pydantic import BaseModel
 
@@ -72,9 +77,40 @@ class OverviewPage(BaseModel):
     cards: list[OverviewCard]
 
 
+#: Seconds an overview stays cached for the same user, language and data version. Every change
+#: goes to the audit log, so a new audit event (a larger max id) invalidates at once; the age
+#: limit only bounds how stale time-dependent cards (e.g. "overdue") may get.
+CACHE_SECONDS = 30.0
+CACHE_ENTRIES = 256
+_cache_lock = threading.Lock()
+
+
 @page(router, "/", api="/overview", template="overview.html", domain="overview")
 def overview_page(ctx: PageContext) -> OverviewPage:
     """What the database holds: counts by entity, as-of dates and one chart."""
+    assert ctx.principal is not None
+    state = ctx.request.app.state
+    max_age = float(getattr(state, "overview_cache_seconds", CACHE_SECONDS))
+    key = (ctx.principal, ctx.lang, service.data_version(ctx.session))
+    cache: OrderedDict[Any, tuple[float, OverviewPage]] = getattr(state, "overview_cache", None)
+    if cache is None:
+        cache = state.overview_cache = OrderedDict()
+    now = time.monotonic()
+    with _cache_lock:
+        hit = cache.get(key)
+    if hit is not None and now - hit[0] < max_age:
+        return hit[1]
+    result = _build(ctx)
+    if max_age > 0:
+        with _cache_lock:
+            cache[key] = (now, result)
+            cache.move_to_end(key)
+            while len(cache) > CACHE_ENTRIES:
+                cache.popitem(last=False)
+    return result
+
+
+def _build(ctx: PageContext) -> OverviewPage:
     assert ctx.principal is not None
     data = service.overview(ctx.session, ctx.principal)
     counts = [
