@@ -82,11 +82,10 @@ def evaluate_cmd(
 
     bench = _benchmarks(benchmarks)
     with _session(as_user) as (session, principal):
-        ev = service.evaluate(session, principal, year=year, scheme=scheme, benchmarks=bench)
+        state = service.compute(session, principal, year=year, scheme=scheme, benchmarks=bench)
+        ev = service.evaluate(session, principal, state=state)
         firms = (
-            service.evaluated_enterprises(
-                session, principal, year=ev.provenance.year, scheme=scheme, benchmarks=bench
-            )
+            service.evaluated_enterprises(session, principal, state=state)
             if output_format is Format.xlsx
             else []
         )

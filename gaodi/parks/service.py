@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -28,24 +29,22 @@ from gaodi.analytics.rulefiles import list_per_mu_rules, load_per_mu_rules
 from gaodi.analytics.ruleset_frame import compare_expr
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require
-from gaodi.parks import loaders, tiers
+from gaodi.parks import loaders, standing, tiers
 from gaodi.parks.models import Park
 from gaodi.parks.schemas import (
     EnterpriseRow,
     IndicatorInfo,
-    IndustryShare,
     ParkEnterprises,
     ParkEvaluation,
     ParkRef,
     ParkRow,
-    Positioning,
     Provenance,
-    TierProgress,
-    TierTarget,
 )
 from gaodi.regions.panel import dataset, now_stamp
 
 __all__ = [
+    "Evaluation",
+    "compute",
     "evaluate",
     "evaluated_enterprises",
     "get_park",
@@ -56,6 +55,38 @@ __all__ = [
 
 CLASSES = ("A", "B", "C", "D")
 Benchmarks = Mapping[str, Mapping[str, float]]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One city-wide evaluation (the input of the result views; compute it once per request
+    with :func:`compute` and pass it as ``state=`` to several views)."""
+
+    rules: PerMuRules
+    year: int | None
+    frame: pl.DataFrame
+    evaluated: pl.DataFrame
+    reasons: Counter[str]
+
+
+def compute(
+    session: Session,
+    principal: Principal,
+    *,
+    year: int | None = None,
+    scheme: str = "default",
+    benchmarks: Benchmarks | None = None,
+) -> Evaluation:
+    """Evaluate every enterprise of the city for ``year`` (default: the latest) with the rule
+    set ``scheme``; the principal must be allowed to read parks."""
+    require(principal, "read", "park")
+    rules = _rules(scheme)
+    year = _year(session, year)
+    if year is None:
+        empty = pl.DataFrame()
+        return Evaluation(rules, None, empty, empty, Counter())
+    frame, evaluated, reasons = _evaluate_frame(session, rules, year, benchmarks)
+    return Evaluation(rules, year, frame, evaluated, reasons)
 
 
 def schemes() -> list[str]:
@@ -213,86 +244,6 @@ def _evaluate_frame(
     return frame, evaluated, reasons
 
 
-def _positioning(
-    park: Park,
-    members: pl.DataFrame,
-    chains: dict[str, set[int]],
-) -> Positioning:
-    rules = tiers.positioning_rules()
-    fn = rules.functions.get(park.level)
-    total = float(members["output"].fill_null(0.0).sum()) if members.height else 0.0
-    ids = members["enterprise_id"].to_list()
-    codes = members["industry_code"].to_list()
-    out = members["output"].fill_null(0.0).to_list()
-
-    def mask(names: list[str]) -> list[bool]:
-        flags = [False] * len(ids)
-        for name in names:
-            spec = rules.industries.get(name)
-            if spec is None:
-                continue
-            chained = (
-                set().union(*[chains.get(c, set()) for c in spec.chains]) if spec.chains else set()
-            )
-            for k, (eid, code) in enumerate(zip(ids, codes, strict=True)):
-                if not flags[k] and (eid in chained or tiers.matches(code, spec.codes)):
-                    flags[k] = True
-        return flags
-
-    def share(names: list[str]) -> float | None:
-        if total <= 0 or not names:
-            return None
-        return sum(v for v, f in zip(out, mask(names), strict=True) if f) / total
-
-    main = list(park.main_industries or [])
-    special = list(park.special_industries or [])
-    industries = [
-        IndustryShare(name=n, kind=kind, share=share([n]), mapped=n in rules.industries)
-        for kind, names in (("main", main), ("special", special))
-        for n in names
-    ]
-    focus = share(main + special)
-    conforms = None if fn is None else (len(main) == fn["main"] and len(special) == fn["special"])
-    return Positioning(
-        function_zh=fn["label_zh"] if fn else None,
-        function_en=fn["label_en"] if fn else None,
-        expected_main=int(fn["main"]) if fn else None,
-        expected_special=int(fn["special"]) if fn else None,
-        declared_main=len(main),
-        declared_special=len(special),
-        conforms_count=conforms,
-        industries=industries,
-        main_share=share(main),
-        special_share=share(special),
-        focus_share=focus,
-        min_share=rules.min_share,
-        focused=None if focus is None else focus >= rules.min_share,
-    )
-
-
-def _tier_rows(
-    series: dict[int, float], year: int
-) -> tuple[float | None, int | None, list[TierProgress]]:
-    g, t0 = tiers.growth_rate(series, year)
-    value = series.get(year)
-    rows = []
-    for t in tiers.tier_rules().tiers:
-        status, n = tiers.years_to_reach(value, t.threshold, g)
-        rows.append(
-            TierProgress(
-                key=t.key,
-                label_zh=t.label_zh,
-                label_en=t.label_en,
-                threshold=t.threshold,
-                progress=None if value is None else value / t.threshold,
-                status=status,  # type: ignore[arg-type]
-                years=n if status == "years" else None,
-                reach_year=tiers.reach_year(year, n) if status in ("years", "reached") else None,
-            )
-        )
-    return g, t0, rows
-
-
 def evaluate(
     session: Session,
     principal: Principal,
@@ -300,12 +251,14 @@ def evaluate(
     year: int | None = None,
     scheme: str = "default",
     benchmarks: Benchmarks | None = None,
+    state: Evaluation | None = None,
 ) -> ParkEvaluation:
     """The 亩均 evaluation of the year (default: the latest) with park ranking, tiers and
     positioning, for the parks the principal may read."""
     require(principal, "read", "park")
-    rules = _rules(scheme)
-    year = _year(session, year)
+    if state is None:
+        state = compute(session, principal, year=year, scheme=scheme, benchmarks=benchmarks)
+    rules, year = state.rules, state.year
     params = {
         "land": "enterprises' land (sum of land_mu)",
         "above_scale": ">= 2000万元 main revenue",
@@ -320,10 +273,10 @@ def evaluate(
             provenance=prov,
             indicators=indicators,
             parks=[_empty_row(p) for p in visible],
-            targets=[_target(t, 0) for t in tr.tiers],
+            targets=[standing.target(t, 0) for t in tr.tiers],
             notes=["没有企业年度数据。 No enterprise figures."],
         )
-    frame, evaluated, reasons = _evaluate_frame(session, rules, year, benchmarks)
+    frame, evaluated, reasons = state.frame, state.evaluated, state.reasons
     in_park = evaluated.filter(pl.col("park_id").is_not_null())
     agg = (
         aggregate_parks(in_park, rules, park_column="park_id", class_column="class")
@@ -341,7 +294,7 @@ def evaluate(
     for park in visible:
         members = frame.filter(pl.col("park_id") == park.id)
         agg_row = by_park.get(park.id)
-        g, t0, tier_rows = _tier_rows(series.get(park.id, {}), year)
+        g, t0, tier_rows = standing.tier_rows(series.get(park.id, {}), year)
         rows.append(
             ParkRow(
                 id=park.id,
@@ -362,7 +315,7 @@ def evaluate(
                 growth=g,
                 growth_start=t0,
                 tiers=tier_rows,
-                positioning=_positioning(park, members, chains),
+                positioning=standing.positioning(park, members, chains),
                 is_demo=bool(park.is_demo),
             )
         )
@@ -381,7 +334,7 @@ def evaluate(
         provenance=prov,
         indicators=indicators,
         parks=rows,
-        targets=[_target(t, counts[t.key]) for t in tr.tiers],
+        targets=[standing.target(t, counts[t.key]) for t in tr.tiers],
         class_counts=class_counts,
         n_evaluated=evaluated.height,
         not_evaluated=dict(sorted(reasons.items())),
@@ -394,20 +347,6 @@ def _num(value: Any) -> float | None:
         return None
     f = float(value)
     return f if math.isfinite(f) else None
-
-
-def _target(t: tiers.Tier, count: int) -> TierTarget:
-    return TierTarget(
-        key=t.key,
-        label_zh=t.label_zh,
-        label_en=t.label_en,
-        threshold=t.threshold,
-        target_count=t.target_count,
-        target_year=t.target_year,
-        quote=t.quote,
-        count=count,
-        met=count >= t.target_count,
-    )
 
 
 def _empty_row(park: Park) -> ParkRow:
@@ -449,6 +388,7 @@ def park_enterprises(
     page: int = 1,
     per_page: int = 50,
     benchmarks: Benchmarks | None = None,
+    state: Evaluation | None = None,
 ) -> ParkEnterprises:
     """The evaluated enterprises of one park (best first), filtered by class, one page at a
     time; only enterprises the principal may read are listed."""
@@ -462,8 +402,9 @@ def park_enterprises(
         raise ValidationError(
             "页码须 ≥ 1，每页 1–500 行。", "page >= 1 and 1-500 rows per page.", field="page"
         )
-    rules = _rules(scheme)
-    year = _year(session, year)
+    if state is None:
+        state = compute(session, principal, year=year, scheme=scheme, benchmarks=benchmarks)
+    rules, year = state.rules, state.year
     prov = _provenance(session, rules, year, {"park": str(park_id)})
     ref = ParkRef(id=park.id, name=park.name, short_name=park.short_name, level=park.level)
     indicators = _indicators(rules, every_scheme=True)
@@ -481,7 +422,7 @@ def park_enterprises(
     )
     if year is None:
         return empty
-    frame, evaluated, _reasons = _evaluate_frame(session, rules, year, benchmarks)
+    frame, evaluated = state.frame, state.evaluated
     members = frame.filter(pl.col("park_id") == park.id)
     sizes = dict(evaluated.group_by("segment").len().iter_rows()) if evaluated.height else {}
     mine = evaluated.filter(pl.col("park_id") == park.id)
@@ -537,16 +478,15 @@ def evaluated_enterprises(
     year: int | None = None,
     scheme: str = "default",
     benchmarks: Benchmarks | None = None,
+    state: Evaluation | None = None,
 ) -> list[EnterpriseRow]:
     """Every evaluated enterprise the principal may read (in or outside parks), best first
     within each segment: the enterprise sheet of the xlsx export."""
     require(principal, "read", "park")
-    rules = _rules(scheme)
-    year = _year(session, year)
-    if year is None:
-        return []
-    _frame, evaluated, _reasons = _evaluate_frame(session, rules, year, benchmarks)
-    if evaluated.height == 0:
+    if state is None:
+        state = compute(session, principal, year=year, scheme=scheme, benchmarks=benchmarks)
+    rules, evaluated = state.rules, state.evaluated
+    if state.year is None or evaluated.height == 0:
         return []
     visible = loaders.visible_enterprises(session, principal, evaluated["enterprise_id"].to_list())
     rows = evaluated.filter(pl.col("enterprise_id").is_in(sorted(visible))).sort(

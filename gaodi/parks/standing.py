@@ -1,0 +1,104 @@
+"""Where a park stands: tier progress toward 千亿/3000亿 and the positioning check, built from
+frames the parks service loaded (rules in :mod:`gaodi.parks.tiers`)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from gaodi.parks import tiers
+from gaodi.parks.models import Park
+from gaodi.parks.schemas import IndustryShare, Positioning, TierProgress, TierTarget
+
+
+def positioning(
+    park: Park,
+    members: pl.DataFrame,
+    chains: dict[str, set[int]],
+) -> Positioning:
+    rules = tiers.positioning_rules()
+    fn = rules.functions.get(park.level)
+    total = float(members["output"].fill_null(0.0).sum()) if members.height else 0.0
+    ids = members["enterprise_id"].to_list()
+    codes = members["industry_code"].to_list()
+    out = members["output"].fill_null(0.0).to_list()
+
+    def mask(names: list[str]) -> list[bool]:
+        flags = [False] * len(ids)
+        for name in names:
+            spec = rules.industries.get(name)
+            if spec is None:
+                continue
+            chained = (
+                set().union(*[chains.get(c, set()) for c in spec.chains]) if spec.chains else set()
+            )
+            for k, (eid, code) in enumerate(zip(ids, codes, strict=True)):
+                if not flags[k] and (eid in chained or tiers.matches(code, spec.codes)):
+                    flags[k] = True
+        return flags
+
+    def share(names: list[str]) -> float | None:
+        if total <= 0 or not names:
+            return None
+        return sum(v for v, f in zip(out, mask(names), strict=True) if f) / total
+
+    main = list(park.main_industries or [])
+    special = list(park.special_industries or [])
+    industries = [
+        IndustryShare(name=n, kind=kind, share=share([n]), mapped=n in rules.industries)
+        for kind, names in (("main", main), ("special", special))
+        for n in names
+    ]
+    focus = share(main + special)
+    conforms = None if fn is None else (len(main) == fn["main"] and len(special) == fn["special"])
+    return Positioning(
+        function_zh=fn["label_zh"] if fn else None,
+        function_en=fn["label_en"] if fn else None,
+        expected_main=int(fn["main"]) if fn else None,
+        expected_special=int(fn["special"]) if fn else None,
+        declared_main=len(main),
+        declared_special=len(special),
+        conforms_count=conforms,
+        industries=industries,
+        main_share=share(main),
+        special_share=share(special),
+        focus_share=focus,
+        min_share=rules.min_share,
+        focused=None if focus is None else focus >= rules.min_share,
+    )
+
+
+def tier_rows(
+    series: dict[int, float], year: int
+) -> tuple[float | None, int | None, list[TierProgress]]:
+    g, t0 = tiers.growth_rate(series, year)
+    value = series.get(year)
+    rows = []
+    for t in tiers.tier_rules().tiers:
+        status, n = tiers.years_to_reach(value, t.threshold, g)
+        rows.append(
+            TierProgress(
+                key=t.key,
+                label_zh=t.label_zh,
+                label_en=t.label_en,
+                threshold=t.threshold,
+                progress=None if value is None else value / t.threshold,
+                status=status,  # type: ignore[arg-type]
+                years=n if status == "years" else None,
+                reach_year=tiers.reach_year(year, n) if status in ("years", "reached") else None,
+            )
+        )
+    return g, t0, rows
+
+
+def target(t: tiers.Tier, count: int) -> TierTarget:
+    return TierTarget(
+        key=t.key,
+        label_zh=t.label_zh,
+        label_en=t.label_en,
+        threshold=t.threshold,
+        target_count=t.target_count,
+        target_year=t.target_year,
+        quote=t.quote,
+        count=count,
+        met=count >= t.target_count,
+    )

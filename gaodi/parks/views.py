@@ -1,0 +1,157 @@
+"""园区 pages: the park ranking with 亩均 classes, tier progress toward 千亿/3000亿 with years to
+reach them, the positioning check; one park's enterprise 亩均 list (class filter, pagination).
+
+Each page is one context function serving the HTML page and its JSON twin under /api/v1
+(:func:`gaodi.web.pages.page`). A park office sees only its parks: another park answers 404,
+and enterprise lists show only the enterprises the user may read (``restrict``).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from gaodi.core.errors import ValidationError
+from gaodi.parks import service
+from gaodi.parks.schemas import ParkEnterprises, ParkEvaluation, ParkRow
+from gaodi.web.context import PageContext
+from gaodi.web.i18n import N_
+from gaodi.web.nav import register_nav
+from gaodi.web.pages import Access, context_dependency, page, route_extra
+
+router = APIRouter()
+register_nav("parks", N_("Parks"), "/parks", domain="park", order=50)
+
+ClassParam = Literal["A", "B", "C", "D"]
+
+
+def _scheme(scheme: str) -> str:
+    if scheme not in service.schemes():
+        raise ValidationError(
+            f"没有名为“{scheme}”的亩均评价方案。", f"No per-mu scheme '{scheme}'.", field="scheme"
+        )
+    return scheme
+
+
+class ParksPage(BaseModel):
+    """Park ranking by 亩均 score with A/B/C/D counts, tier progress and positioning."""
+
+    result: ParkEvaluation | None
+    error: str | None = None
+    schemes: list[str]
+    scheme: str
+    years: list[int]
+
+
+def _years(ctx: PageContext) -> list[int]:
+    from gaodi.parks import loaders
+
+    return loaders.years(ctx.session)
+
+
+@page(router, "/parks", api="/parks", template="parks/list.html", domain="park")
+def parks_page(ctx: PageContext, year: int | None = None, scheme: str = "default") -> ParksPage:
+    """Park ranking (亩均), classes, tier progress toward 千亿/3000亿, positioning."""
+    assert ctx.principal is not None
+    scheme = _scheme(scheme)
+    try:
+        result = service.evaluate(ctx.session, ctx.principal, year=year, scheme=scheme)
+        error = None
+    except ValidationError as exc:  # e.g. a rule set whose source gives no benchmark
+        if exc.context.get("field") in ("year", "scheme"):
+            raise
+        result, error = None, exc.message(ctx.lang)
+    return ParksPage(
+        result=result, error=error, schemes=service.schemes(), scheme=scheme, years=_years(ctx)
+    )
+
+
+class ParkPage(BaseModel):
+    """One park: its standing (rank, classes, tiers, positioning) and its enterprises."""
+
+    park: ParkRow | None
+    enterprises: ParkEnterprises
+    schemes: list[str]
+    scheme: str
+    years: list[int]
+
+
+@page(
+    router,
+    "/parks/{park_id}",
+    api="/parks/{park_id}",
+    template="parks/park.html",
+    domain="park",
+)
+def park_page(
+    ctx: PageContext,
+    park_id: int,
+    year: int | None = None,
+    scheme: str = "default",
+    klass: ClassParam | None = Query(None, alias="class", description="Only this class."),
+    page_no: int = Query(1, alias="page", ge=1, le=100_000),
+    per_page: int = Query(50, ge=1, le=500),
+) -> ParkPage:
+    """A park's enterprises with their 亩均 class, score and indicators (404 outside scope)."""
+    assert ctx.principal is not None
+    scheme = _scheme(scheme)
+    service.get_park(ctx.session, ctx.principal, park_id)  # 404 before any work
+    state = service.compute(ctx.session, ctx.principal, year=year, scheme=scheme)
+    firms = service.park_enterprises(
+        ctx.session,
+        ctx.principal,
+        park_id,
+        klass=klass,
+        page=page_no,
+        per_page=per_page,
+        state=state,
+    )
+    ev = service.evaluate(ctx.session, ctx.principal, state=state)
+    row = next((r for r in ev.parks if r.id == park_id), None)
+    return ParkPage(
+        park=row, enterprises=firms, schemes=service.schemes(), scheme=scheme, years=_years(ctx)
+    )
+
+
+def _xlsx(ctx: PageContext, year: int | None, scheme: str) -> Response:
+    from gaodi.parks.export import workbook
+
+    assert ctx.principal is not None
+    scheme = _scheme(scheme)
+    state = service.compute(ctx.session, ctx.principal, year=year, scheme=scheme)
+    ev = service.evaluate(ctx.session, ctx.principal, state=state)
+    firms = service.evaluated_enterprises(ctx.session, ctx.principal, state=state)
+    buffer = io.BytesIO()
+    workbook(ev, firms, service.indicators(scheme)).save(buffer)
+    name = f"parks-per-mu-{ev.provenance.year or 'na'}-{scheme}.xlsx"
+    return Response(
+        buffer.getvalue(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+_READ_PARK = Access("park", "read")
+
+
+def parks_xlsx(
+    year: int | None = Query(None, ge=-(2**63), le=2**63 - 1),
+    scheme: str = "default",
+    ctx: PageContext = Depends(context_dependency(_READ_PARK)),
+) -> Response:
+    """The evaluation as an Excel workbook (说明, 园区排名, 能级进度, 功能定位, 企业)."""
+    return _xlsx(ctx, year, scheme)
+
+
+router.add_api_route(
+    "/parks.xlsx",
+    parks_xlsx,
+    methods=["GET"],
+    include_in_schema=False,
+    response_class=Response,
+    openapi_extra=route_extra(_READ_PARK),
+)
