@@ -1,0 +1,393 @@
+"""Excel exports of the existing pages' tables (registered through :mod:`gaodi.reports.exports`).
+
+Each export writes what its page shows, from the page function's own result (so the same
+filters and permissions apply); a paginated list (enterprises, appeals) is written whole, with
+the page's filters. Units are in the headers; money columns keep the page's unit. A page whose
+feature is not installed is skipped. The parks and smart-manufacturing features ship their
+own workbooks (``/parks.xlsx``, the smart registries' exports).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gaodi.reports.common import optional_module
+from gaodi.reports.exports import register_export
+from gaodi.reports.lang import Lang
+from gaodi.reports.model import Column
+from gaodi.reports.xlsx import Sheet
+from gaodi.web.context import PageContext
+
+MAX_ROWS = 100_000
+
+
+def _tr(ctx: PageContext) -> Lang:
+    return Lang("zh" if ctx.lang == "zh" else "en")
+
+
+def _page(module: str, name: str) -> Callable[..., Any] | None:
+    found = optional_module(module)
+    fn = getattr(found, name, None) if found is not None else None
+    return fn if fn is not None and hasattr(fn, "__gaodi_page__") else None
+
+
+# ---------------------------------------------------------------------------- plans
+def _board_sheets(ctx: PageContext, board: Any) -> list[Sheet]:
+    tr = _tr(ctx)
+    c = [
+        Column(tr("行动", "Action"), width=2),
+        Column(tr("指标", "Indicator")),
+        Column(tr("指标代码", "Code")),
+        Column(tr("责任单位", "Owner")),
+        Column(tr("单位", "Unit")),
+        Column(tr("期间", "Window")),
+        Column(tr("比较", "Comparator")),
+        Column(tr("目标值", "Target"), fmt="number"),
+        Column(tr("基期值", "Baseline"), fmt="number"),
+        Column(tr("实际值", "Actual"), fmt="number"),
+        Column(tr("实际值期间", "Actual period")),
+        Column(tr("完成率", "Completion"), fmt="percent"),
+        Column(tr("序时进度", "Time progress"), fmt="percent"),
+        Column(tr("序时目标值", "Expected value"), fmt="number"),
+        Column(tr("差距", "Gap"), fmt="number"),
+        Column(tr("状态", "Status"), fmt="status"),
+        Column(tr("预测值", "Forecast"), fmt="number"),
+        Column(tr("预测下限", "Forecast lower"), fmt="number"),
+        Column(tr("预测上限", "Forecast upper"), fmt="number"),
+        Column(tr("达成概率", "Probability"), fmt="percent"),
+        Column(tr("逾期未报期间", "Overdue periods")),
+    ]
+    rows = [
+        [f"{a.number or ''} {a.title}".strip(), r.indicator_name, r.indicator_code, r.owner,
+         r.unit, r.window, r.comparator, r.target, r.baseline, r.actual, r.actual_period,
+         r.completion, r.time_progress, r.expected_value, r.gap, r.status, r.forecast,
+         r.forecast_lower, r.forecast_upper, r.probability, r.overdue_periods]
+        for a in board.actions
+        for r in a.rows
+    ]  # fmt: skip
+    return [Sheet(tr("看板", "Board"), c, rows)]
+
+
+def _board_provenance(ctx: PageContext, board: Any) -> list[tuple[str, Any]]:
+    tr = _tr(ctx)
+    p = board.provenance
+    return [
+        (tr("计划", "Plan"), board.plan_title),
+        (tr("截至", "As of"), board.as_of),
+        (tr("数据截至", "Data as of"), p.data_as_of),
+        (tr("红黄绿灯规则版本", "Traffic-light rules"), p.rules_version),
+        (tr("合理性校验规则版本", "Plausibility rules"), p.plausibility_version),
+        (tr("观测值数（其中未审核）", "Values used (not approved)"),
+         f"{p.n_observations} ({p.n_unapproved})"),
+        *((f"{tr('参数', 'Parameter')} {k}", v) for k, v in p.parameters.items()),
+        (tr("筛选", "Filters"), board.filters.model_dump_json(exclude_defaults=True)),
+    ]  # fmt: skip
+
+
+def _tasks_sheets(ctx: PageContext, tasks: Any) -> list[Sheet]:
+    tr = _tr(ctx)
+    c = [
+        Column(tr("责任单位", "Owner")),
+        Column(tr("指标", "Indicator")),
+        Column(tr("指标代码", "Code")),
+        Column(tr("单位", "Unit")),
+        Column(tr("范围", "Scope")),
+        Column(tr("期间", "Period")),
+        Column(tr("截止日", "Due"), fmt="date"),
+        Column(tr("状态", "Status")),
+        Column(tr("逾期", "Overdue")),
+        Column(tr("退回意见", "Review comment")),
+    ]
+    yes, no = tr("是", "yes"), tr("否", "no")
+    rows = [
+        [o.owner, r.indicator_name, r.indicator_code, r.unit, f"{r.scope}:{r.scope_id}",
+         r.period, r.due, r.status, yes if r.overdue else no, r.review_comment]
+        for o in tasks.owners
+        for r in o.rows
+    ]  # fmt: skip
+    review = [
+        [r.owner, r.indicator_name, r.indicator_code, r.unit, f"{r.scope}:{r.scope_id}",
+         r.period, r.due, r.status, yes if r.overdue else no, r.review_comment]
+        for r in tasks.to_review
+    ]  # fmt: skip
+    return [Sheet(tr("待报送", "To report"), c, rows), Sheet(tr("待审核", "To review"), c, review)]
+
+
+def _completeness_sheets(ctx: PageContext, comp: Any) -> list[Sheet]:
+    tr = _tr(ctx)
+    c = [
+        Column(tr("责任单位", "Owner")),
+        Column(tr("期间", "Period")),
+        Column(tr("应报", "Expected"), fmt="int"),
+        Column(tr("已报", "Submitted"), fmt="int"),
+        Column(tr("已审核", "Approved"), fmt="int"),
+        Column(tr("退回", "Returned"), fmt="int"),
+        Column(tr("逾期", "Overdue"), fmt="int"),
+    ]
+    rows = [
+        [owner, period, cell.expected, cell.submitted, cell.approved, cell.returned, cell.overdue]
+        for owner in comp.owners
+        for period in comp.periods
+        if (cell := comp.cells.get(owner, {}).get(period)) is not None
+    ]
+    return [Sheet(tr("报送完整性", "Completeness"), c, rows)]
+
+
+# ---------------------------------------------------------------------------- chains
+def _chains_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
+    from gaodi.reports.sections_chain import summary_columns
+
+    tr = _tr(ctx)
+    rows = [
+        [r.chain.name, r.n_links, r.enterprises, r.output, r.completeness, r.strength,
+         r.n_missing, r.n_weak, r.missing_key_links]
+        for r in page.summary.chains
+    ]  # fmt: skip
+    return [Sheet(tr("产业链", "Chains"), summary_columns(tr), rows)]
+
+
+def _chain_provenance(p: Any, tr: Lang) -> list[tuple[str, Any]]:
+    return [
+        (tr("企业数据年份", "Figures of"), p.year),
+        (tr("诊断规则", "Rules"), p.rules),
+        (tr("对标方式", "Benchmark"), p.benchmark_label_zh if tr.zh else p.benchmark_label_en),
+        (tr("计算时间", "Computed at"), p.computed_at),
+    ]
+
+
+def _chain_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
+    from gaodi.reports import sections_chain as sc
+
+    tr = _tr(ctx)
+    d = page.diagnosis
+    recs = [sc._rec_row(r, tr) for r in d.recommendations]
+    return [
+        Sheet(tr("环节诊断", "Links"), sc.link_columns(tr), sc.link_rows(d, tr)),
+        Sheet(tr("建议", "Recommendations"), sc.recommendation_columns(tr, False), recs),
+    ]
+
+
+# ---------------------------------------------------------------------------- enterprises
+def _enterprise_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
+    from gaodi.enterprises import service
+
+    tr = _tr(ctx)
+    assert ctx.principal is not None
+    rows: list[Any] = []
+    number = 1
+    while len(rows) < MAX_ROWS:
+        f = page.filters.model_copy(update={"page": number, "per_page": 200})
+        result = service.search(ctx.session, ctx.principal, f)
+        rows.extend(result.rows)
+        if number >= result.pages:
+            break
+        number += 1
+    c = [
+        Column(tr("统一社会信用代码", "USCC"), key="uscc"),
+        Column(tr("企业", "Enterprise"), key="name"),
+        Column(tr("园区", "Park"), key="park"),
+        Column(tr("行业代码", "Industry code"), key="industry_code"),
+        Column(tr("行业", "Industry"), key="industry_name"),
+        Column(tr("标签", "Tags"), key="tags"),
+        Column(tr("产业链", "Chains"), key="chains"),
+        Column(tr("年份", "Year"), key="year"),
+        Column(tr("营业收入", "Revenue"), unit=tr("万元", "10k yuan"), fmt="number", key="revenue"),
+        Column(tr("产值", "Output"), unit=tr("万元", "10k yuan"), fmt="number", key="output"),
+    ]
+    return [Sheet(tr("企业", "Enterprises"), c, rows[:MAX_ROWS])]
+
+
+def _rank_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
+    tr = _tr(ctx)
+    r = page.result
+    crit = [Column(tr(k.label_zh, k.label_en), unit=k.unit or None, fmt="number")
+            for k in r.criteria]  # fmt: skip
+    c = [Column(tr("名次", "Rank"), fmt="int"), Column(tr("统一社会信用代码", "USCC")),
+         Column(tr("企业", "Enterprise")), Column(tr("得分", "Score"), fmt="number"),
+         Column(tr("标签", "Tags")), *crit]  # fmt: skip
+    rows = [[x.rank, x.uscc, x.name, x.score, x.tags, *[x.values.get(k.name) for k in r.criteria]]
+            for x in r.rows]  # fmt: skip
+    weights = [[tr(k.label_zh, k.label_en), k.direction, k.unit, k.weight, k.source]
+               for k in r.criteria]  # fmt: skip
+    wc = [Column(tr("指标", "Criterion")), Column(tr("方向", "Direction")),
+          Column(tr("单位", "Unit")), Column(tr("权重", "Weight"), fmt="number"),
+          Column(tr("来源", "Source"))]  # fmt: skip
+    return [Sheet(tr("头羊排名", "Ranking"), c, rows), Sheet(tr("权重", "Weights"), wc, weights)]
+
+
+def _eligibility_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
+    tr = _tr(ctx)
+    rep = page.report
+    yes, no = tr("是", "yes"), tr("否", "no")
+    lc = [Column(tr("层级", "Level")), Column(tr("名称", "Name")), Column(tr("版本", "Version")),
+          Column(tr("文件", "Document")), Column(tr("评估", "Evaluated"), fmt="int"),
+          Column(tr("达标", "Qualify"), fmt="int"), Column(tr("接近", "Nearly"), fmt="int"),
+          Column(tr("无法判定", "Undetermined"), fmt="int"),
+          Column(tr("已有称号", "Hold the title"), fmt="int")]  # fmt: skip
+    levels = [[lv.level, tr(lv.name_zh, lv.name_en), lv.version, lv.document, lv.evaluated,
+               lv.qualifies, lv.nearly, lv.undetermined, lv.holds_tag]
+              for lv in rep.levels]  # fmt: skip
+    rc = [Column(tr("统一社会信用代码", "USCC")), Column(tr("企业", "Enterprise")),
+          Column(tr("达标", "Qualifies")), Column(tr("接近", "Nearly")),
+          Column(tr("得分", "Score"), fmt="number"), Column(tr("未达标项", "Missed"))]  # fmt: skip
+    rows = [
+        [r.uscc, r.name, yes if r.qualifies else no, yes if r.nearly_qualifies else no, r.score,
+         [f"{tr(m.label_zh, m.label_en)}"
+          + (f"（差{m.shortfall:g}{m.unit}）" if m.shortfall is not None and tr.zh else
+             f" (short by {m.shortfall:g} {m.unit})" if m.shortfall is not None else "")
+          for m in r.missed]]
+        for r in rep.rows
+    ]  # fmt: skip
+    return [Sheet(tr("层级", "Levels"), lc, levels), Sheet(tr("企业", "Enterprises"), rc, rows)]
+
+
+# ---------------------------------------------------------------------------- act
+def _projects_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
+    tr = _tr(ctx)
+    wan = tr("万元", "10k yuan")
+    c = [Column(tr("项目", "Project")), Column(tr("产业链", "Chain")), Column(tr("环节", "Link")),
+         Column(tr("园区", "Park")), Column(tr("投资方", "Investor")), Column(tr("阶段", "Stage")),
+         Column(tr("总投资", "Total investment"), unit=wan, fmt="number"),
+         Column(tr("年度计划投资", "Annual plan"), unit=wan, fmt="number"),
+         Column(tr("本年完成", "Completed this year"), unit=wan, fmt="number"),
+         Column(tr("累计完成", "Completed to date"), unit=wan, fmt="number"),
+         Column(tr("滞后", "Delayed")), Column(tr("滞后原因", "Why delayed"))]  # fmt: skip
+    rows = [
+        [p.name, p.chain_name, p.link_name, p.park_name, p.investor_name, tr(p.stage_zh, p.stage),
+         p.total_investment, p.year_plan, p.completed_year, p.completed_total,
+         tr("是", "yes") if p.delayed else tr("否", "no"),
+         [d.reason_zh if tr.zh else d.reason_en for d in p.delays]]
+        for p in page.rows
+    ]  # fmt: skip
+    rc = [Column(tr("分组", "Group")), Column(tr("项目数", "Projects"), fmt="int"),
+          Column(tr("滞后", "Delayed"), fmt="int"),
+          Column(tr("总投资", "Total investment"), unit=wan, fmt="number"),
+          Column(tr("年度计划投资", "Annual plan"), unit=wan, fmt="number"),
+          Column(tr("本年完成", "Completed this year"), unit=wan, fmt="number"),
+          Column(tr("累计完成", "Completed to date"), unit=wan, fmt="number")]  # fmt: skip
+    roll = [[r.label, r.count, r.delayed, r.total_investment, r.year_plan, r.completed_year,
+             r.completed_total] for r in page.rollup]  # fmt: skip
+    return [Sheet(tr("重大项目", "Projects"), c, rows), Sheet(tr("汇总", "Roll-up"), rc, roll)]
+
+
+def _as_of(ctx: PageContext, page: Any) -> list[tuple[str, Any]]:
+    return [(_tr(ctx)("判定日期", "As of"), page.as_of.day)]
+
+
+def _challenges_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
+    tr = _tr(ctx)
+    c = [Column(tr("榜单", "Challenge")), Column(tr("产业链", "Chain")),
+         Column(tr("环节", "Link")), Column(tr("榜额", "Budget"), unit=tr("万元", "10k yuan"),
+                                            fmt="number"),
+         Column(tr("截止日期", "Deadline"), fmt="date"), Column(tr("状态", "Status")),
+         Column(tr("申请数", "Applications"), fmt="int"),
+         Column(tr("节点", "Milestones"), fmt="int"),
+         Column(tr("逾期节点", "Milestones overdue"), fmt="int"),
+         Column(tr("揭榜方", "Awardee"))]  # fmt: skip
+    rows = [[x.title, x.chain_name, x.link_name, x.budget, x.deadline, tr(x.status_zh, x.status_en),
+             x.applications, x.milestones, x.milestones_overdue, x.awardee]
+            for x in page.rows]  # fmt: skip
+    return [Sheet(tr("揭榜挂帅", "Challenges"), c, rows)]
+
+
+def _appeals_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
+    from gaodi.projects import appeal_queries
+    from gaodi.projects.schemas import AppealFilter
+
+    tr = _tr(ctx)
+    assert ctx.principal is not None
+    params = ctx.request.query_params
+    fields = ("status", "category", "department", "chain_id", "park_id", "year", "overdue",
+              "level", "q")  # fmt: skip
+    flt = AppealFilter.model_validate({k: params[k] for k in fields if params.get(k)})
+    rows_in = appeal_queries.list_appeals(ctx.session, ctx.principal, flt, page.as_of.day,
+                                          limit=MAX_ROWS, lang=ctx.lang)  # fmt: skip
+    c = [Column(tr("编号", "Id"), fmt="int"), Column(tr("诉求", "Appeal")),
+         Column(tr("类别", "Category")), Column(tr("企业", "Enterprise")),
+         Column(tr("园区", "Park")), Column(tr("产业链", "Chain")),
+         Column(tr("承办部门", "Department")), Column(tr("状态", "Status")),
+         Column(tr("受理时间", "Received")), Column(tr("办理时限", "Due"), fmt="date"),
+         Column(tr("超时", "Overdue"), unit=tr("天", "days"), fmt="int"),
+         Column(tr("督办级别", "Escalation")),
+         Column(tr("满意度", "Satisfaction"), fmt="int")]  # fmt: skip
+    rows = [[a.id, a.title, a.category, a.enterprise_name, a.park_name, a.chain_name,
+             a.department, tr(a.status_zh, a.status_en), a.received_at, a.due_on, a.overdue_days,
+             a.level_label, a.satisfaction] for a in rows_in]  # fmt: skip
+    return [Sheet(tr("企业诉求", "Appeals"), c, rows)]
+
+
+def _appeal_stats_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
+    tr = _tr(ctx)
+    c = [Column(tr("分组", "Group")), Column(tr("件数", "Appeals"), fmt="int"),
+         Column(tr("在办", "Open"), fmt="int"), Column(tr("当前超时", "Overdue now"), fmt="int"),
+         Column(tr("已办结", "Resolved"), fmt="int"),
+         Column(tr("超时办结", "Resolved late"), fmt="int"),
+         Column(tr("超时率", "Overdue share"), fmt="percent"),
+         Column(tr("办结天数中位数", "Median days"), fmt="number"),
+         Column(tr("办结天数90分位", "90th percentile days"), fmt="number"),
+         Column(tr("平均满意度", "Mean satisfaction"), fmt="number")]  # fmt: skip
+
+    def rows(items: list[Any]) -> list[list[Any]]:
+        return [[s.key, s.count, s.open, s.overdue_now, s.resolved, s.resolved_late,
+                 s.overdue_share, s.median_days, s.p90_days, s.mean_satisfaction]
+                for s in items]  # fmt: skip
+
+    st = page.stats
+    return [
+        Sheet(tr("按类别", "By category"), c, rows(st.by_category)),
+        Sheet(tr("按部门", "By department"), c, rows(st.by_department)),
+        Sheet(tr("合计", "Overall"), c, rows([st.overall])),
+    ]
+
+
+def register_builtin() -> None:
+    """Register the exports of the pages that exist now."""
+    specs: list[tuple[str, str, str, str, Any, Any, Any, str]] = [
+        ("gaodi.plans.views", "board_page", "/plans", "plan", _board_sheets, _board_provenance,
+         ("行动计划看板", "Plan board"), "plan-board"),
+        ("gaodi.plans.views", "tasks_page", "/plans/submissions", "plan", _tasks_sheets, None,
+         ("报送任务", "Submissions"), "submissions"),
+        ("gaodi.plans.views", "completeness_page", "/plans/completeness", "plan",
+         _completeness_sheets, None, ("报送完整性", "Submission completeness"), "completeness"),
+        ("gaodi.chains.views", "chains_page", "/chains", "chain", _chains_sheets,
+         lambda ctx, p: _chain_provenance(p.summary.provenance, _tr(ctx)),
+         ("产业链", "Chains"), "chains"),
+        ("gaodi.chains.views", "chain_page", "/chains/{chain_id}", "chain", _chain_sheets,
+         lambda ctx, p: _chain_provenance(p.diagnosis.provenance, _tr(ctx)),
+         ("产业链诊断", "Chain diagnosis"), "chain"),
+        ("gaodi.enterprises.views", "enterprises_page", "/enterprises", "enterprise",
+         _enterprise_sheets, None, ("企业", "Enterprises"), "enterprises"),
+        ("gaodi.enterprises.views", "rank_page", "/enterprises/rank", "enterprise", _rank_sheets,
+         lambda ctx, p: [(_tr(ctx)("规则", "Rules"), p.result.rules),
+                         (_tr(ctx)("年份", "Year"), p.result.year)],
+         ("头羊企业排名", "Leader ranking"), "leader-ranking"),
+        ("gaodi.enterprises.views", "eligibility_page", "/enterprises/eligibility", "enterprise",
+         _eligibility_sheets, lambda ctx, p: [(_tr(ctx)("年份", "Year"), p.report.year)],
+         ("企业梯度培育", "Enterprise tiers"), "eligibility"),
+        ("gaodi.projects.views.projects", "projects_page", "/projects", "project",
+         _projects_sheets, lambda ctx, p: [*_as_of(ctx, p),
+                                           (_tr(ctx)("规则版本", "Rules"), p.rules_version)],
+         ("重大项目", "Major projects"), "projects"),
+        ("gaodi.projects.views.challenges", "challenges_page", "/challenges", "challenge",
+         _challenges_sheets, _as_of, ("揭榜挂帅", "Challenges"), "challenges"),
+        ("gaodi.projects.views.appeals", "appeals_page", "/appeals", "appeal", _appeals_sheets,
+         _as_of, ("企业诉求", "Enterprise appeals"), "appeals"),
+        ("gaodi.projects.views.appeals", "appeal_stats_page", "/appeals/stats", "appeal",
+         _appeal_stats_sheets,
+         lambda ctx, p: [*_as_of(ctx, p), (_tr(ctx)("规则版本", "Rules"), p.stats.rules_version)],
+         ("企业诉求统计", "Appeal statistics"), "appeal-stats"),
+    ]  # fmt: skip
+    for module, name, path, domain, sheets, provenance, title, filename in specs:
+        fn = _page(module, name)
+        if fn is None:
+            continue
+        register_export(
+            fn,
+            path,
+            domain=domain,
+            sheets=sheets,
+            provenance=provenance,
+            title=lambda ctx, _page, t=title: _tr(ctx)(*t),
+            filename=filename,
+        )

@@ -1,0 +1,157 @@
+"""The "导出 Excel" hook: any page's tables as a workbook, with the page's own filters.
+
+A feature registers an export for one of its pages (a function decorated with
+:func:`gaodi.web.pages.page`)::
+
+    from gaodi.reports.exports import register_export
+    from gaodi.reports.model import Column
+    from gaodi.reports.xlsx import Sheet
+
+    register_export(
+        chains_page, "/chains", domain="chain",
+        sheets=lambda ctx, page: [Sheet("产业链", COLUMNS, page.summary.chains)],
+        title=lambda ctx, page: "产业链",
+        provenance=lambda ctx, page: [("企业数据年份", page.summary.provenance.year)],
+    )
+
+That adds ``GET /export/xlsx/chains`` — the page function runs with the same query and path
+parameters behind the same permission check as the page, and its result is written by
+:func:`gaodi.reports.xlsx.write_table_workbook` (说明 sheet with the provenance and 示例数据,
+units in headers, number formats, frozen header rows). The base layout shows an "导出 Excel"
+button on every page that has an export (the template global ``export_url(ctx)``).
+
+Register from a feature's ``views.py``: the app mounts this router (through
+``gaodi.reports.api``) after every feature module has been imported. The exports of the
+existing pages are in :mod:`gaodi.reports.export_tables`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from starlette.routing import compile_path
+
+from gaodi.reports.xlsx import XLSX_MEDIA_TYPE, Sheet, write_table_workbook
+from gaodi.web.context import PageContext
+from gaodi.web.pages import Access, route_extra
+
+PREFIX = "/export/xlsx"
+router = APIRouter()
+
+SheetsFn = Callable[[PageContext, Any], Sequence[Sheet]]
+TextFn = Callable[[PageContext, Any], str]
+ProvenanceFn = Callable[[PageContext, Any], Sequence[tuple[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Export:
+    path: str
+    regex: re.Pattern[str]
+    sheets: SheetsFn
+    title: TextFn
+    provenance: ProvenanceFn | None
+    filename: str
+
+
+EXPORTS: dict[str, Export] = {}
+
+
+def _is_demo(ctx: PageContext) -> bool:
+    return bool(ctx.is_demo)
+
+
+def _generated(ctx: PageContext) -> list[tuple[str, Any]]:
+    from gaodi.core import clock
+
+    zh = ctx.lang == "zh"
+    now = (clock.now() + clock.CST_OFFSET).strftime("%Y-%m-%d %H:%M")
+    who = ctx.principal.username if ctx.principal else "—"
+    return [
+        ("页面" if zh else "Page", ctx.full_path.replace(PREFIX, "", 1)),
+        ("导出时间" if zh else "Exported at", now + ("（北京时间）" if zh else " (UTC+8)")),
+        ("导出人" if zh else "Exported by", who),
+    ]
+
+
+def register_export(
+    page_fn: Callable[..., Any],
+    path: str,
+    *,
+    domain: str | None,
+    sheets: SheetsFn,
+    title: TextFn,
+    provenance: ProvenanceFn | None = None,
+    action: str = "read",
+    filename: str | None = None,
+    example: dict[str, Any] | None = None,
+) -> None:
+    """Offer ``page_fn``'s tables (the page at ``path``) as an Excel workbook."""
+    spec = getattr(page_fn, "__gaodi_page__", None)
+    if spec is None:
+        raise TypeError(f"{page_fn!r} is not a page (decorate it with gaodi.web.pages.page)")
+    name = filename or (path.strip("/").split("/")[0] or "export")
+    export = Export(path, compile_path(path)[0], sheets, title, provenance, name)
+    EXPORTS[path] = export
+    ctx_name = spec.ctx_name
+
+    def endpoint(**kwargs: Any) -> Response:
+        ctx: PageContext = kwargs[ctx_name]
+        result = spec.fn(**kwargs)
+        rows = list(export.sheets(ctx, result))
+        lines = list(export.provenance(ctx, result)) if export.provenance else []
+        data = write_table_workbook(
+            rows,
+            [*lines, *_generated(ctx)],
+            title=export.title(ctx, result),
+            is_demo=_is_demo(ctx),
+            lang=ctx.lang,
+        )
+        assert data is not None
+        file = f"{export.filename}.xlsx"
+        return Response(
+            data,
+            media_type=XLSX_MEDIA_TYPE,
+            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(file)}"},
+        )
+
+    endpoint.__signature__ = spec.signature.replace(  # type: ignore[attr-defined]
+        return_annotation=Response
+    )
+    endpoint.__name__ = f"export_{page_fn.__name__}"
+    router.add_api_route(
+        PREFIX + path,
+        endpoint,
+        methods=["GET"],
+        include_in_schema=False,
+        response_class=Response,
+        name=f"export_{page_fn.__module__.replace('.', '_')}_{page_fn.__name__}",
+        openapi_extra=route_extra(Access(domain, action), example),
+    )
+
+
+def export_url(ctx: PageContext) -> str | None:
+    """The Excel export of the page being shown, with its query, or None (template global)."""
+    request = getattr(ctx, "request", None)
+    if request is None or request.method != "GET":
+        return None
+    path = request.url.path
+    if path.startswith(("/api/", PREFIX)):
+        return None
+    for export in EXPORTS.values():
+        if export.regex.match(path):
+            query = request.url.query
+            return PREFIX + path + (f"?{query}" if query else "")
+    return None
+
+
+def install_template_global() -> None:
+    """Make ``export_url(ctx)`` available to every template (the base layout's button)."""
+    from gaodi.web.templating import environment
+
+    environment().globals["export_url"] = export_url

@@ -1,0 +1,233 @@
+"""Reports rendered in the background for the web app, with progress the page polls.
+
+A job is a directory ``<data_dir>/reports/<id>/`` holding ``job.json`` (who asked, what,
+status, progress) and, when done, the file. One worker thread renders jobs in turn, each with
+its own database session, as the principal who asked (so ``restrict`` applies exactly as on
+the pages). Only that user (or an administrator) may see a job or download its file. Jobs
+older than :data:`KEEP_DAYS` are removed when a new one starts.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from gaodi.core import clock
+from gaodi.core.errors import GaodiError, NotFoundError
+from gaodi.core.permissions import Principal
+from gaodi.reports.common import Progress
+from gaodi.reports.model import Report
+
+log = logging.getLogger("gaodi.reports")
+
+Kind = Literal["monthly", "chain", "park"]
+Status = Literal["queued", "running", "done", "failed"]
+KEEP_DAYS = 7
+_ID = re.compile(r"^[0-9a-f]{32}$")
+_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gaodi-report")
+
+
+class Job(BaseModel):
+    """A report being made (or made) for a user."""
+
+    id: str
+    owner: str
+    kind: Kind
+    subject: str | None = None  # chain or park id for those reports
+    period: str | None = None
+    format: Literal["docx", "pdf", "xlsx"]
+    lang: Literal["zh", "en"] = "zh"
+    status: Status = "queued"
+    progress: float = 0.0
+    stage_zh: str = "排队中"
+    stage_en: str = "queued"
+    created_at: str
+    finished_at: str | None = None
+    filename: str | None = None
+    error_zh: str | None = None
+    error_en: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "failed")
+
+
+def build_report(
+    session: Session,
+    principal: Principal,
+    kind: str,
+    *,
+    subject: int | str | None = None,
+    period: str | None = None,
+    lang: str = "zh",
+    progress: Progress | None = None,
+) -> Report:
+    """The report of ``kind`` (monthly, chain, park) as ``principal`` sees it."""
+    from gaodi.reports.common import no_progress
+
+    step = progress or no_progress
+    if kind == "monthly":
+        from gaodi.reports.monthly import build_monthly
+
+        return build_monthly(session, principal, period, lang, progress=step)
+    if kind == "chain" and subject is not None:
+        from gaodi.reports.chain import build_chain
+
+        return build_chain(session, principal, subject, lang, progress=step)
+    if kind == "park" and subject is not None:
+        from gaodi.reports.park import build_park
+
+        return build_park(session, principal, subject, lang, progress=step)
+    from gaodi.core.errors import ValidationError
+
+    raise ValidationError(
+        "请选择报告类型（月度、产业链或园区）及其对象。",
+        "Choose a report (monthly, chain or park) and, for a chain or park, which one.",
+        field="kind",
+    )
+
+
+class JobStore:
+    """Jobs as files under ``root`` (``<data_dir>/reports``)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def directory(self, job_id: str) -> Path:
+        return self.root / job_id
+
+    def save(self, job: Job) -> None:
+        folder = self.directory(job.id)
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / "job.json.tmp"
+        tmp.write_text(job.model_dump_json(indent=1), encoding="utf-8")
+        tmp.replace(folder / "job.json")
+
+    def load(self, job_id: str) -> Job | None:
+        if not _ID.match(job_id):
+            return None
+        path = self.directory(job_id) / "job.json"
+        try:
+            return Job.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return None
+
+    def get(self, job_id: str, principal: Principal) -> Job:
+        """The job if ``principal`` asked for it (or is an administrator); 404 otherwise."""
+        job = self.load(job_id)
+        if job is None or (job.owner != principal.username and not principal.is_admin):
+            raise NotFoundError("找不到该报告任务。", "No such report job.")
+        return job
+
+    def for_owner(self, owner: str, limit: int = 10) -> list[Job]:
+        if not self.root.is_dir():
+            return []
+        found = [j for d in self.root.iterdir() if (j := self.load(d.name)) and j.owner == owner]
+        found.sort(key=lambda j: j.created_at, reverse=True)
+        return found[:limit]
+
+    def output(self, job: Job) -> Path | None:
+        if job.status != "done" or not job.filename:
+            return None
+        path = self.directory(job.id) / job.filename
+        return path if path.is_file() else None
+
+    def prune(self, days: int = KEEP_DAYS) -> None:
+        if not self.root.is_dir():
+            return
+        cutoff = (clock.now() - timedelta(days=days)).isoformat()
+        for folder in self.root.iterdir():
+            job = self.load(folder.name)
+            if job is not None and job.created_at < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def new_job(owner: str, kind: Kind, fmt: str, lang: str, **params: Any) -> Job:
+    return Job(
+        id=secrets.token_hex(16),
+        owner=owner,
+        kind=kind,
+        format=fmt,  # type: ignore[arg-type]
+        lang=lang,  # type: ignore[arg-type]
+        created_at=clock.now().isoformat(timespec="seconds"),
+        **params,
+    )
+
+
+def run(job: Job, store: JobStore, session_factory: Any, principal: Principal) -> Job:
+    """Render ``job`` now (the worker thread calls this); records progress and the outcome."""
+    from gaodi.reports.render import render
+
+    def progress(fraction: float, label: str) -> None:
+        job.progress = round(min(max(fraction, 0.0), 1.0), 3)
+        job.stage_zh = job.stage_en = label
+        store.save(job)
+
+    job.status = "running"
+    progress(0.01, "开始" if job.lang == "zh" else "starting")
+    try:
+        with session_factory() as session:
+            subject: int | str | None = job.subject
+            if isinstance(subject, str) and subject.isdigit():
+                subject = int(subject)
+            report = build_report(
+                session,
+                principal,
+                job.kind,
+                subject=subject,
+                period=job.period,
+                lang=job.lang,
+                progress=progress,
+            )
+        progress(
+            0.92,
+            {"docx": "生成 Word", "pdf": "生成 PDF", "xlsx": "生成 Excel"}[job.format]
+            if job.lang == "zh"
+            else f"writing {job.format}",
+        )
+        name = f"{report.filename}.{job.format}"
+        render(report, job.format, store.directory(job.id) / name)
+        job.filename = name
+        job.status = "done"
+        job.progress = 1.0
+        job.stage_zh, job.stage_en = "完成", "done"
+    except GaodiError as exc:
+        job.status = "failed"
+        job.error_zh, job.error_en = exc.zh, exc.en
+    except Exception as exc:  # a bug must end the job visibly, never leave it running
+        log.exception("report job %s failed", job.id)
+        job.status = "failed"
+        job.error_zh = f"生成报告时出错：{type(exc).__name__}。请联系管理员查看日志。"
+        job.error_en = (
+            f"The report failed: {type(exc).__name__}. Ask an administrator to check the log."
+        )
+    job.finished_at = clock.now().isoformat(timespec="seconds")
+    store.save(job)
+    return job
+
+
+def submit(job: Job, store: JobStore, session_factory: Any, principal: Principal) -> Job:
+    """Queue ``job`` on the worker thread."""
+    store.prune()
+    store.save(job)
+    _EXECUTOR.submit(run, job, store, session_factory, principal)
+    return job
+
+
+def stamp(value: str | None) -> str:
+    if not value:
+        return "—"
+    try:
+        return (datetime.fromisoformat(value) + clock.CST_OFFSET).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return value
