@@ -309,7 +309,7 @@ def _print_diagnosis(r: Any, detail: bool) -> None:
             _yi(row.output),
             _pct(row.output_share),
             str(row.leaders),
-            row.risk_level,
+            row.risk_level_zh,
             STATUS_STYLE[row.status],
         )
     console.print(table)

@@ -39,7 +39,7 @@ LINK_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("产值增速", "output growth", "growth"),
     ("第一大企业占比", "top-1 share", "top1_share"),
     ("HHI", "HHI", "hhi"),
-    ("依赖风险", "dependency risk", "risk_level"),
+    ("依赖风险", "dependency risk", "risk_level_zh"),
     ("对标占比", "benchmark share", "benchmark_share"),
     ("弱链阈值", "weak threshold", "threshold_share"),
     ("状态", "status", "status_zh"),

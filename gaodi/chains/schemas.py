@@ -61,6 +61,7 @@ class LinkRow(BaseModel):
     top1_share: float | None
     hhi: float | None
     risk_level: str
+    risk_level_zh: str
     risk_reason_zh: str
     risk_reason_en: str
     benchmark_share: float | None

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.analytics.attraction import rank_candidates
 from gaodi.analytics.chain_tree import SEGMENT_ZH
-from gaodi.analytics.chains import ChainDiagnosis, diagnose_chain
+from gaodi.analytics.chains import RISK_ZH, ChainDiagnosis, diagnose_chain
 from gaodi.analytics.mapping import LinkRule
 from gaodi.chains import benchmarks, loaders
 from gaodi.chains.models import Chain, EnterpriseLink, Link
@@ -132,6 +132,7 @@ def _link_rows(
                 top1_share=d.top1_share,
                 hhi=d.hhi,
                 risk_level=d.risk_level,
+                risk_level_zh=RISK_ZH.get(d.risk_level, d.risk_level),
                 risk_reason_zh=d.risk_reason_zh,
                 risk_reason_en=d.risk_reason_en,
                 benchmark_share=d.benchmark_share,
