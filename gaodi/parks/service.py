@@ -390,8 +390,8 @@ def park_enterprises(
     benchmarks: Benchmarks | None = None,
     state: Evaluation | None = None,
 ) -> ParkEnterprises:
-    """The evaluated enterprises of one park (best first), filtered by class, one page at a
-    time; only enterprises the principal may read are listed."""
+    """The evaluated enterprises of one park (class A first, then by score), filtered by
+    class, one page at a time; only enterprises the principal may read are listed."""
     require(principal, "read", "park")
     park = get_park(session, principal, park_id)
     if klass is not None and klass not in CLASSES:
@@ -431,7 +431,7 @@ def park_enterprises(
     counts = {k: int((mine["class"] == k).sum()) for k in CLASSES} if mine.height else empty.counts
     if klass is not None:
         mine = mine.filter(pl.col("class") == klass)
-    mine = mine.sort(["score", "enterprise_id"], descending=[True, False])
+    mine = mine.sort(["class", "score", "enterprise_id"], descending=[False, True, False])
     total = mine.height
     chunk = mine.slice((page - 1) * per_page, per_page)
     names = loaders.enterprise_names(session, chunk["enterprise_id"].to_list())

@@ -1,0 +1,93 @@
+"""``gaodi parks`` through the root app on the small demo city (and its errors).
+
+The demo's seven parks (gaodi/demo/data/city.yaml) are evaluated with the default rule set; the
+tests check the command contracts (table, json, xlsx, scheme choice, benchmarks file, exit
+codes) rather than the synthetic figures, whose arithmetic tests/parks/test_service.py checks
+by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from gaodi.cli import app
+
+runner = CliRunner()
+PARKS = 7
+
+
+def test_evaluate_table(demo_db: Engine) -> None:
+    out = runner.invoke(app, ["parks", "evaluate"], env={"COLUMNS": "260"})
+    assert out.exit_code == 0, out.output
+    for text in ("园区亩均效益", "长沙经开区", "千亿级园区", "两主一特", "示例数据", "2023年"):
+        assert text in out.output
+
+
+def test_evaluate_json_is_the_service_result(demo_db: Engine) -> None:
+    out = runner.invoke(app, ["parks", "evaluate", "--format", "json", "--year", "2022"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["provenance"]["year"] == 2022 and data["provenance"]["scheme"] == "default"
+    assert data["provenance"]["is_demo"] is True
+    assert len(data["parks"]) == PARKS
+    assert sorted(p["rank"] for p in data["parks"]) == list(range(1, PARKS + 1))
+    # classes partition each park's evaluated enterprises
+    for p in data["parks"]:
+        assert sum(p["classes"].values()) == p["n_evaluated"]
+    assert {t["key"] for t in data["targets"]} == {"t1000", "t3000"}
+
+
+def test_evaluate_xlsx(demo_db: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "parks.xlsx"
+    out = runner.invoke(app, ["parks", "evaluate", "--format", "xlsx", "--out", str(path)])
+    assert out.exit_code == 0, out.output
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["说明", "园区排名", "能级进度", "功能定位", "企业"]
+    assert wb["园区排名"].max_row == PARKS + 1
+    assert wb["说明"]["A1"].value == "示例数据"
+    classes = {row[4] for row in wb["企业"].iter_rows(min_row=2, values_only=True)}
+    assert classes <= {"A", "B", "C", "D"} and "A" in classes
+
+
+def test_schemes_and_their_errors(demo_db: Engine, tmp_path: Path) -> None:
+    ok = runner.invoke(app, ["parks", "evaluate", "--scheme", "huangyan_2022", "-f", "json"])
+    assert ok.exit_code == 0 and json.loads(ok.output)["provenance"]["scheme"] == "huangyan_2022"
+    bad = runner.invoke(app, ["parks", "evaluate", "--scheme", "nowhere"])
+    assert bad.exit_code == 2 and "linhai_2016" in bad.output
+    # 临海's < 3 亩 scheme has no published base values: a clear error, then a benchmarks file
+    linhai = runner.invoke(app, ["parks", "evaluate", "--scheme", "linhai_2016"])
+    assert linhai.exit_code == 2 and "benchmark" in linhai.output
+    bench = tmp_path / "bench.yaml"
+    bench.write_text(
+        "under_3_mu: {tax_per_mu: 10, sales_per_mu: 200, tax_per_electricity: 0.2}\n",
+        encoding="utf-8",
+    )
+    run = runner.invoke(
+        app,
+        ["parks", "evaluate", "--scheme", "linhai_2016", "--benchmarks", str(bench), "-f", "json"],
+    )
+    assert run.exit_code == 0, run.output
+    data = json.loads(run.output)
+    # the demo has no COD or water figures: every >= 3 亩 firm is reported, not scored
+    assert data["not_evaluated"]["missing:value_added_per_cod"] > 0
+    assert data["n_evaluated"] > 0  # the < 3 亩 firms
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("under_3_mu: [1, 2]\n", encoding="utf-8")
+    err = runner.invoke(app, ["parks", "evaluate", "--benchmarks", str(broken)])
+    assert err.exit_code == 2
+
+
+def test_enterprises_of_a_park(demo_db: Engine) -> None:
+    out = runner.invoke(app, ["parks", "enterprises", "1", "--class", "A", "-f", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["class_filter"] == "A" and data["rows"]
+    assert {r["class"] for r in data["rows"]} == {"A"}
+    assert data["total"] == data["counts"]["A"]
+    missing = runner.invoke(app, ["parks", "enterprises", "999"])
+    assert missing.exit_code == 2
