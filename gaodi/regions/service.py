@@ -415,11 +415,12 @@ def opportunities(
         prov = P.provenance(
             session, measure=measure, year=y, city=city, city_source=source, rule_sets=rule_sets
         )
+        preset = opp.strategy_weights(strategy)
         return Opportunities(
             provenance=prov,
             strategy=strategy,
             strategies=options,
-            weights={},
+            weights={k: v / sum(preset.values()) for k, v in preset.items()},
             rows=[],
             quadrant=[],
             notice_zh=notice[0],
