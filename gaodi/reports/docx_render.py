@@ -119,7 +119,8 @@ def _paragraph_style(
 
 def _styles(doc: DocxDocument, fonts: FontSet, lang: str) -> None:
     normal = doc.styles["Normal"]
-    _paragraph_style(doc, "Normal", fonts.body, SIZE_BODY, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    body_align = WD_ALIGN_PARAGRAPH.JUSTIFY if lang == "zh" else WD_ALIGN_PARAGRAPH.LEFT
+    _paragraph_style(doc, "Normal", fonts.body, SIZE_BODY, align=body_align)
     _lang_tag(normal.element, lang)
     _paragraph_style(doc, "Heading 1", fonts.h1, SIZE_BODY, base="Normal")
     _paragraph_style(doc, "Heading 2", fonts.h2, SIZE_BODY, base="Normal")
@@ -139,6 +140,7 @@ def _styles(doc: DocxDocument, fonts: FontSet, lang: str) -> None:
         indent=False,
         exact=Pt(36),
     )
+    _paragraph_style(doc, "Gaodi Mark", fonts.h1, SIZE_BODY, base="Normal", indent=False)
     _paragraph_style(
         doc,
         "Gaodi Subtitle",
@@ -342,9 +344,7 @@ class DocxRenderer:
             first.add_run(label).font.color.rgb = RED
 
     def _title_page(self, doc: DocxDocument, report: Report, tr: Lang) -> None:
-        top = doc.add_paragraph(style="Heading 1")
-        top.paragraph_format.first_line_indent = Pt(0)
-        top.paragraph_format.keep_with_next = False
+        top = doc.add_paragraph(style="Gaodi Mark")
         if report.is_demo:
             run = top.add_run(tr("示例数据", "SYNTHETIC DEMO DATA"))
             run.font.color.rgb = RED

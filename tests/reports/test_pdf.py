@@ -1,0 +1,87 @@
+"""The PDF route: LibreOffice converts the Word file; the pages are not blank (pixel variance of
+pdftoppm's images), the text layer holds the Chinese text and the board's numbers, and the CJK
+fonts are embedded. Without soffice the route fails with a message naming the package."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageStat
+from sqlalchemy.engine import Engine
+
+from gaodi.core.permissions import SYSTEM
+from gaodi.db import session_scope
+from gaodi.plans import service as plans
+from gaodi.reports import pdf_render
+from gaodi.reports.fonts import ToolMissing
+from gaodi.reports.monthly import build_monthly
+from gaodi.reports.render import render
+from tests.reports.conftest import require_tools
+
+
+@pytest.fixture(scope="module")
+def pdf(demo_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    require_tools("soffice", "pdftoppm", "pdftotext", "pdffonts")
+    with session_scope(demo_engine) as s:
+        report = build_monthly(s, SYSTEM, "2023-06")
+        board = plans.board(s, SYSTEM, "2023-06")
+    path = render(report, "pdf", tmp_path_factory.mktemp("pdf") / "monthly.pdf")
+    return path, board
+
+
+@pytest.mark.office
+@pytest.mark.slow
+def test_pages_are_not_blank(pdf: tuple[Path, object], tmp_path: Path) -> None:
+    path, _ = pdf
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(path), str(tmp_path / "p")], check=True)
+    pages = sorted(tmp_path.glob("p-*.png"))
+    assert len(pages) >= 5
+    for page in pages:
+        grey = Image.open(page).convert("L")
+        stat = ImageStat.Stat(grey)
+        # a blank page is one shade (variance 0); text and tables give dark pixels on white
+        assert stat.var[0] > 50, page.name
+        assert grey.getextrema()[0] < 100, page.name
+
+
+@pytest.mark.office
+@pytest.mark.slow
+def test_text_layer_has_the_chinese_text_and_the_numbers(pdf: tuple[Path, object]) -> None:
+    path, board = pdf
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    compact = "".join(text.split())
+    for phrase in ("总体情况", "各行动目标完成情况", "数据来源与说明", "示例数据"):
+        assert phrase in compact
+    row = board.actions[0].rows[0]  # type: ignore[attr-defined]
+    assert f"{row.completion * 100:.1f}%" in compact
+    assert "—2—" in compact  # page numbers in the official form
+
+
+@pytest.mark.office
+@pytest.mark.slow
+def test_cjk_fonts_are_embedded(pdf: tuple[Path, object]) -> None:
+    path, _ = pdf
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True)
+    rows = [line.split() for line in out.stdout.splitlines()[2:] if line.strip()]
+    cjk = [r for r in rows if "CJK" in r[0]]
+    assert cjk, out.stdout
+    # columns: name type encoding emb sub uni …; "emb" is the third from the end of the flags
+    assert all("yes" in r[-5:-2] for r in cjk), out.stdout
+
+
+def test_missing_soffice_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from gaodi.reports.model import Report
+
+    monkeypatch.setenv("GAODI_SOFFICE", "/nonexistent/soffice")
+    assert pdf_render.soffice_path() is None
+    report = Report("t", "zh", "T", "S", "I", dt.date(2023, 7, 1), False)
+    with pytest.raises(ToolMissing) as err:
+        render(report, "pdf", tmp_path / "x.pdf")
+    assert "libreoffice-writer-nogui" in err.value.zh and "libreoffice-writer-nogui" in err.value.en
+    assert err.value.status_code == 503
