@@ -6,8 +6,9 @@ Same generated inputs (regions x industries: 60x200, 300x1000 and, with ``--larg
 * **in-process**: a long table already in memory to every result in memory: ``gaodi``'s
   ``complexity_table`` (regions, industries, cells and the full proximity table) against
   ``ecomplexity.ecomplexity`` + ``ecomplexity.proximity`` on a pandas frame. Each side runs in
-  a fresh child Python; time is the call only, memory is the call's tracemalloc peak and the
-  child's peak RSS.
+  a fresh child Python; time is the call only, memory is the call's tracemalloc peak (numpy
+  and Python objects; Polars' own buffers are invisible to it) and the child's peak RSS
+  (which includes the input frame and the imports).
 * **whole process**: CSV in, CSV out (regions.csv, industries.csv, cells.csv, proximity.csv):
   ``gaodi regions complexity`` against a small script that reads the CSV with pandas, runs
   ``ecomplexity`` and ``proximity`` and writes the same four files with pandas. Wall time and
@@ -228,6 +229,8 @@ def print_table(rows: list[dict]) -> None:
         "speed×",
         "tracemalloc peak g / e",
         "mem×",
+        "in-proc max RSS g / e",
+        "mem×",
         "process time g / e",
         "speed×",
         "process max RSS g / e",
@@ -244,6 +247,8 @@ def print_table(rows: list[dict]) -> None:
             f"{ie['wall'] / ig['wall']:.1f}",
             f"{ig['tracemalloc_peak'] / mib:.0f} / {ie['tracemalloc_peak'] / mib:.0f} MiB",
             f"{ie['tracemalloc_peak'] / ig['tracemalloc_peak']:.1f}",
+            f"{ig['maxrss_kib'] / 1024:.0f} / {ie['maxrss_kib'] / 1024:.0f} MiB",
+            f"{ie['maxrss_kib'] / ig['maxrss_kib']:.1f}",
             f"{pg['wall']:.2f} / {pe['wall']:.2f} s",
             f"{pe['wall'] / pg['wall']:.1f}",
             f"{pg['maxrss_kib'] / 1024:.0f} / {pe['maxrss_kib'] / 1024:.0f} MiB",
@@ -258,7 +263,11 @@ def main() -> None:
     parser.add_argument("--large", action="store_true", help="also run 1000x5000 (slow)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write the raw measurements here")
+    parser.add_argument("--from-json", type=Path, help="print the table of an earlier run")
     args = parser.parse_args()
+    if args.from_json:
+        print_table(json.loads(args.from_json.read_text(encoding="utf-8")))
+        return
     sizes = SIZES + ([LARGE] if args.large else [])
     rows = run(sizes, args.seed)
     print_table(rows)
