@@ -18,28 +18,23 @@ def positioning(
     rules = tiers.positioning_rules()
     fn = rules.functions.get(park.level)
     total = float(members["output"].fill_null(0.0).sum()) if members.height else 0.0
-    ids = members["enterprise_id"].to_list()
-    codes = members["industry_code"].to_list()
-    out = members["output"].fill_null(0.0).to_list()
 
-    def mask(names: list[str]) -> list[bool]:
-        flags = [False] * len(ids)
-        for name in names:
-            spec = rules.industries.get(name)
-            if spec is None:
-                continue
-            chained = (
-                set().union(*[chains.get(c, set()) for c in spec.chains]) if spec.chains else set()
-            )
-            for k, (eid, code) in enumerate(zip(ids, codes, strict=True)):
-                if not flags[k] and (eid in chained or tiers.matches(code, spec.codes)):
-                    flags[k] = True
-        return flags
+    def belongs(name: str) -> pl.Expr:
+        """The enterprise is on one of the industry's chains or under one of its codes."""
+        spec = rules.industries.get(name)
+        if spec is None:
+            return pl.lit(False)
+        chained = sorted(set().union(*[chains.get(c, set()) for c in spec.chains]))
+        code = pl.col("industry_code").fill_null("")
+        by_code = [code.str.starts_with(prefix) for prefix in spec.codes]
+        return pl.any_horizontal(pl.col("enterprise_id").is_in(chained), *by_code)
 
     def share(names: list[str]) -> float | None:
         if total <= 0 or not names:
             return None
-        return sum(v for v, f in zip(out, mask(names), strict=True) if f) / total
+        mask = pl.any_horizontal(*[belongs(n) for n in names])
+        inside = members.select(pl.when(mask).then(pl.col("output")).otherwise(0.0).sum())
+        return float(inside.item() or 0.0) / total
 
     main = list(park.main_industries or [])
     special = list(park.special_industries or [])
