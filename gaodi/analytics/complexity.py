@@ -69,6 +69,8 @@ FloatArray = NDArray[np.float64]
 EIGEN_GAP_TOLERANCE = 1e-9
 #: Below this |corr(diversity, K_c)| the sign of ECI is decided by rounding noise: an error.
 SIGN_CORRELATION_TOLERANCE = 1e-10
+#: 1 - lambda_2 below this means the network is split into blocks (lambda = 1 repeated).
+DISCONNECTED_TOLERANCE = 1e-10
 
 
 # --------------------------------------------------------------------------- validation
@@ -339,27 +341,44 @@ def _check_network(mm: FloatArray, regions: list[str], industries: list[str]) ->
             "(ubiquity 0), so PCI is undefined.",
             industries=bad,
         )
+
+
+def _raise_disconnected(mm: FloatArray, regions: list[str], industries: list[str]) -> None:
+    """Name the blocks of a region-industry network that is not connected (error path)."""
     c = mm.shape[0]
-    graph = scipy.sparse.bmat(
-        [[None, scipy.sparse.csr_matrix(mm)], [scipy.sparse.csr_matrix(mm.T), None]]
-    )
+    sp = scipy.sparse.csr_matrix(mm)
+    graph = scipy.sparse.bmat([[None, sp], [sp.T, None]])
     n_blocks, labels = connected_components(graph, directed=False)
-    if n_blocks > 1:
-        blocks = [
-            [regions[i] for i in np.flatnonzero(labels[:c] == b)][:5] for b in range(n_blocks)
-        ]
+    if n_blocks == 1:
         raise DataError(
-            f"地区—产业网络分裂为 {n_blocks} 个互不相连的部分，ECI/PCI 的第二特征向量不唯一。"
-            "请分别计算各部分，或增加连接它们的数据。",
-            f"The region-industry network splits into {n_blocks} disconnected blocks, so the "
-            "second eigenvector behind ECI/PCI is not unique. Compute each block separately "
-            "or add data that connects them.",
-            blocks=blocks,
+            "地区—产业网络几乎分裂（第二特征值与 1 的差小于 1e-10），ECI/PCI 数值上不稳定。",
+            "The region-industry network is nearly split (the second eigenvalue is within "
+            "1e-10 of 1), so ECI/PCI are numerically unstable.",
         )
+    sizes = np.bincount(labels)
+    small = [b for b in np.argsort(sizes) if b != np.argmax(sizes)][:5]
+    blocks = [
+        [regions[i] for i in np.flatnonzero(labels[:c] == b)][:5]
+        + [industries[j] for j in np.flatnonzero(labels[c:] == b)][:5]
+        for b in small
+    ]
+    shown = "; ".join(", ".join(b) for b in blocks)
+    raise DataError(
+        f"地区—产业网络分裂为 {n_blocks} 个互不相连的部分（较小的部分：{shown}），ECI/PCI 的"
+        "第二特征向量不唯一。请分别计算各部分，或增加连接它们的数据。",
+        f"The region-industry network splits into {n_blocks} disconnected blocks (smaller "
+        f"ones: {shown}), so the second eigenvector behind ECI/PCI is not unique. Compute "
+        "each block separately or add data that connects them.",
+        blocks=blocks,
+    )
 
 
 def _eci_pci(
-    mm: FloatArray, diversity: FloatArray, ubiquity: FloatArray
+    mm: FloatArray,
+    diversity: FloatArray,
+    ubiquity: FloatArray,
+    regions: list[str],
+    industries: list[str],
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Signed, unstandardised ``(K_c, K_p, top eigenvalues)``."""
     c, p = mm.shape
@@ -381,6 +400,10 @@ def _eci_pci(
         gram, subset_by_index=[lo, n - 1], overwrite_a=True, check_finite=False
     )
     lam2 = vals[-2]
+    # The top eigenvalue is 1; it is repeated exactly when the bipartite graph of M is not
+    # connected (one eigenvalue 1 per block).
+    if vals[-1] - lam2 < DISCONNECTED_TOLERANCE:
+        _raise_disconnected(mm, regions, industries)
     if vals.size >= 3 and lam2 - vals[-3] < EIGEN_GAP_TOLERANCE:
         raise DataError(
             "第二大特征值重复，ECI/PCI 的方向不唯一（数据结构过于对称）。",
@@ -510,7 +533,7 @@ def complexity(
     _check_network(mm, reg, ind)
     diversity = mm.sum(axis=1)
     ubiquity = mm.sum(axis=0)
-    kc, kp, eigenvalues = _eci_pci(mm, diversity, ubiquity)
+    kc, kp, eigenvalues = _eci_pci(mm, diversity, ubiquity, reg, ind)
     phi = _proximity_unchecked(mm, ubiquity)
     phi_rowsum = phi.sum(axis=1)
     dens = mm @ phi
