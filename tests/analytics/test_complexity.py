@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 
+import ecomplexity as ecomplexity_mod
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -22,8 +23,6 @@ from gaodi.analytics.complexity import (
     to_matrix,
 )
 from gaodi.core.errors import DataError
-
-ecomplexity_mod = pytest.importorskip("ecomplexity")
 
 
 # --------------------------------------------------------------------------- reference runner

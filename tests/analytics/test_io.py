@@ -6,12 +6,11 @@ import warnings
 
 import numpy as np
 import polars as pl
+import pymrio
 import pytest
 
 from gaodi.analytics.io import classify_key_sectors, io_model, linkages_tables
 from gaodi.core.errors import DataError
-
-pymrio = pytest.importorskip("pymrio")
 
 # Miller, R. E. & Blair, P. D. (2009). Input-Output Analysis, 2nd ed., section 2.3 (Table 2.3):
 # two sectors, Z = [[150, 500], [200, 100]], final demand f = [350, 1700], x = [1000, 2000].

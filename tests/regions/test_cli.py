@@ -35,7 +35,8 @@ def generated(c: int, p: int, seed: int) -> tuple[np.ndarray, list[str], list[st
 
 # --------------------------------------------------------------------------- complexity
 def test_complexity_outputs_match_ecomplexity(tmp_path: Path) -> None:
-    ecomplexity = pytest.importorskip("ecomplexity")
+    import ecomplexity
+
     x, regs, inds = generated(30, 40, seed=6)
     write_long(tmp_path / "in.csv", x, regs, inds)
     result = run("complexity", str(tmp_path / "in.csv"), "--out", str(tmp_path / "out"))
@@ -232,7 +233,8 @@ def test_linkages_miller_blair(tmp_path: Path) -> None:
 
 
 def test_linkages_multiregional_pymrio(tmp_path: Path) -> None:
-    pymrio = pytest.importorskip("pymrio")
+    import pymrio
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         mrio = pymrio.load_test()
