@@ -99,8 +99,8 @@ def fill_path(route: RouteInfo, world: World, overrides: dict[str, str] | None =
 def signed_in(site: Site, role: str) -> TestClient:
     """A fresh client, signed in as ``role`` (or anonymous, with a log-in form's CSRF token).
 
-    Fresh for every case: signing out ends every session of a user (session_version), so
-    one case's POST /logout must not sign out the next case.
+    Write requests get a fresh one each: signing out ends every session of a user
+    (session_version), so one case's POST /logout must not sign out the next case.
     """
     client = site.client()
     if role == ANONYMOUS:
@@ -121,10 +121,23 @@ def principal(site: Site, role: str) -> Principal:
         return Principal.from_user(user)
 
 
+_reads: dict[str, tuple[int, TestClient]] = {}
+_writes = [0]  # how many write requests ran (they may sign users out)
+
+
+def reader(site: Site, role: str) -> TestClient:
+    """A signed-in client for safe requests, reused until a write request may have ended it."""
+    cached = _reads.get(role)
+    if cached is None or cached[0] != _writes[0] or cached[1].app is not site.app:
+        _reads[role] = (_writes[0], signed_in(site, role))
+    return _reads[role][1]
+
+
 def request(site: Site, role: str, method: str, url: str, route: RouteInfo) -> Any:
-    client = signed_in(site, role)
     if method not in UNSAFE:
-        return client.request(method, url, follow_redirects=False)
+        return reader(site, role).request(method, url, follow_redirects=False)
+    _writes[0] += 1
+    client = signed_in(site, role)
     if route.is_api:
         return client.request(
             method, url, json=route.example.get("json") or {}, follow_redirects=False
@@ -190,7 +203,7 @@ def test_scoped_role_never_sees_out_of_scope_enterprises(
     route: RouteInfo, role: str, shared_site: Site
 ) -> None:
     world = shared_site.world
-    client = signed_in(shared_site, role)
+    client = reader(shared_site, role)
     url = fill_path(route, world)
     response = client.get(url, follow_redirects=False)
     assert response.status_code < 500
