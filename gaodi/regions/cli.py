@@ -420,3 +420,104 @@ def _has_column(path: Path, name: str) -> bool:
     except pl.exceptions.PolarsError:
         return False
     return name in [c.lstrip("\ufeff").strip() for c in header]
+
+
+# --------------------------------------------------------------------------- the city (database)
+def _db_session(as_user: str | None) -> Any:
+    from gaodi.chains.cli import cli_session
+
+    return cli_session(as_user)
+
+
+@app.command("opportunities")
+@handle_errors
+def opportunities_cmd(
+    strategy: str = typer.Option(
+        "balanced", "--strategy", "-s", help="low_hanging_fruit, balanced or long_jumps."
+    ),
+    year: int | None = typer.Option(None, "--year", "-y", help="Panel year (default latest)."),
+    group: str | None = typer.Option(None, "--group", "-g", help="Peer group (peer growth)."),
+    peers: str | None = typer.Option(None, "--peers", help="Codes for --group custom."),
+    top: int = typer.Option(20, "--top", help="Rows to print."),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole result as JSON."),
+    as_user: str | None = typer.Option(None, "--as", help="See what this user may see."),
+) -> None:
+    """发展机会 The city's opportunities from the database panel, ranked by an Atlas preset."""
+    from rich.table import Table
+
+    from gaodi.regions import service
+    from gaodi.regions.panel import parse_codes
+
+    with _db_session(as_user) as (session, principal):
+        res = service.opportunities(
+            session,
+            principal,
+            strategy=strategy,
+            year=year,
+            group=group,
+            peers=parse_codes(peers),
+        )
+    if as_json:
+        typer.echo(res.model_dump_json(indent=2))
+        return
+    if res.notice_zh:
+        console.print(f"[yellow]{res.notice_zh}[/]")
+    p = res.provenance
+    table = Table(title=f"发展机会 Opportunities（{p.year}, {strategy}, 战略路径 {res.approach}）")
+    for col in ("#", "产业 industry", "可行性 feas.", "吸引力 attr.", "得分 score", "PCI", "COG"):
+        table.add_column(col, justify="left" if col.startswith("产业") else "right")
+    for r in res.rows[:top]:
+        table.add_row(
+            str(r.rank),
+            f"{r.industry} {r.name}",
+            f"{r.feasibility:.3f}",
+            f"{r.attractiveness:.3f}",
+            f"{r.score:.3f}",
+            f"{r.pci:.2f}",
+            f"{r.cog:.3f}",
+        )
+    console.print(table)
+    if p.is_demo:
+        console.print("[dim]示例数据 (synthetic demo data)[/]")
+
+
+@app.command("peers")
+@handle_errors
+def peers_cmd(
+    year: int | None = typer.Option(None, "--year", "-y", help="Panel year (default latest)."),
+    group: str = typer.Option(
+        "plan_and_similar", "--group", "-g", help="plan, similar_size, plan_and_similar, all."
+    ),
+    peers: str | None = typer.Option(None, "--peers", help="Codes: a custom group."),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole result as JSON."),
+    as_user: str | None = typer.Option(None, "--as", help="See what this user may see."),
+) -> None:
+    """城市对标 The city against its peers (total, growth, diversity, ECI, COI, HHI, Krugman)."""
+    from rich.table import Table
+
+    from gaodi.regions import service
+    from gaodi.regions.panel import parse_codes
+
+    chosen = parse_codes(peers)
+    with _db_session(as_user) as (session, principal):
+        res = service.peer_comparison(
+            session, principal, year=year, group="custom" if chosen else group, peers=chosen
+        )
+    if as_json:
+        typer.echo(res.model_dump_json(indent=2))
+        return
+    if res.notice_zh:
+        console.print(f"[yellow]{res.notice_zh}[/]")
+    table = Table(title=f"城市对标 Peers（{res.provenance.year}, {res.group.label_zh}）")
+    table.add_column("指标 measure")
+    for r in res.regions:
+        table.add_column(r.name, justify="right")
+    table.add_column("中位数 median", justify="right")
+    table.add_column("排名 rank", justify="right")
+    for row in res.rows:
+        cells = ["—" if v is None else f"{v:,.3f}" for v in row.values]
+        median = "—" if row.peer_median is None else f"{row.peer_median:,.3f}"
+        table.add_row(row.label_zh, *cells, median, f"{row.city_rank}/{len(res.regions)}")
+    console.print(table)
+    if res.provenance.is_demo:
+        console.print("[dim]示例数据 (synthetic demo data)[/]")

@@ -379,9 +379,11 @@ def peers_page(
     measure: MeasureParam = "output",
     source: SourceParam = "panel",
 ) -> PeersPage:
-    """Peer comparison: total, growth, diversity, ECI, COI, HHI, Krugman; median and rank."""
+    """Peer comparison: total, growth, diversity, ECI, COI, HHI, Krugman; median and rank.
+    By default the plan's benchmarks and cities of similar size (``plan_and_similar``)."""
     assert ctx.principal is not None
     chosen = _peers(peers)
+    group = group or ("custom" if chosen else "plan_and_similar")
     res = service.peer_comparison(
         ctx.session,
         ctx.principal,

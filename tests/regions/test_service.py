@@ -331,3 +331,34 @@ def test_bad_uploads_name_the_field(z: bytes, y: bytes | None, field: str, needl
         linkages.linkages(z, y)
     assert info.value.context["field"] == field
     assert needle in info.value.en
+
+
+# --------------------------------------------------------------------------- CLI (database)
+
+
+def test_cli_opportunities_and_peers_on_the_demo_city(demo_db: Engine) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from gaodi.cli import app
+
+    runner = CliRunner()
+    out = runner.invoke(app, ["regions", "opportunities", "--strategy", "long_jumps", "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["strategy"] == "long_jumps" and data["provenance"]["city"] == "430100"
+    assert data["weights"]["feasibility"] == pytest.approx(0.45)
+    assert [r["rank"] for r in data["rows"][:3]] == [1, 2, 3]
+    table = runner.invoke(app, ["regions", "opportunities", "--top", "5"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "示例数据" in table.output
+    peers = runner.invoke(app, ["regions", "peers", "--json"])
+    assert peers.exit_code == 0, peers.output
+    regions = [r["code"] for r in json.loads(peers.output)["regions"]]
+    assert regions[0] == "430100" and {"110000", "310000", "440300", "330100"} <= set(regions)
+    custom = runner.invoke(
+        app, ["regions", "peers", "--peers", "110000,310000"], env={"COLUMNS": "200"}
+    )
+    assert custom.exit_code == 0 and "北京市" in custom.output and "上海市" in custom.output
+    bad = runner.invoke(app, ["regions", "opportunities", "--strategy", "moonshot"])
+    assert bad.exit_code == 2
