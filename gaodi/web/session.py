@@ -140,7 +140,10 @@ class SessionMiddleware:
             await self.app(scope, receive, send)
             return
         raw = None
+        authorized = False
         for name, value in scope.get("headers", []):
+            if name == b"authorization":
+                authorized = True
             if name == b"cookie":
                 cookies: SimpleCookie = SimpleCookie()
                 try:
@@ -164,7 +167,8 @@ class SessionMiddleware:
                 headers.setdefault(
                     "content-security-policy", CSP_DOCS if path == "/api/docs" else CSP
                 )
-                if session.user_id is not None and not path.startswith("/static/"):
+                signed_in = session.user_id is not None or authorized
+                if signed_in and not path.startswith("/static/"):
                     headers.setdefault("cache-control", "no-store")
             await send(message)
 

@@ -196,6 +196,7 @@ def test_api_tokens_are_hashed_at_rest_and_authenticate(site: Site) -> None:
     response = api.get("/api/v1/overview", headers=auth)
     assert response.status_code == 200
     assert "set-cookie" not in response.headers  # tokens need no session
+    assert response.headers["cache-control"] == "no-store"  # private data: never cached
     # analysts may not administer: the token carries the user's role
     assert api.get("/api/v1/admin/users", headers=auth).status_code == 403
     # a write with a token needs no CSRF token (no ambient credentials)
