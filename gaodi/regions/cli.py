@@ -273,6 +273,9 @@ def complexity(
     drop_empty: bool = typer.Option(
         False, "--drop-empty", help="Leave out regions/industries whose total is 0."
     ),
+    year: int | None = typer.Option(
+        None, "--year", help="If INPUT has a year column with several years, use this one."
+    ),
 ) -> None:
     """经济复杂度 Economic complexity (ecomplexity conventions): ECI, PCI, density, COI, COG.
 
@@ -288,8 +291,12 @@ def complexity(
 
     started = time.perf_counter()
     cols = {"region": pl.String, "industry": pl.String, "value": pl.Float64}
+    if year is not None or _has_column(input_csv, "year"):
+        cols["year"] = pl.Int64
     data = read_table(input_csv, cols, "输入 input")
     _check_values(data, input_csv)
+    if "year" in data.columns:
+        data = _one_year(data, year, input_csv)
     matrix, regions, industries = to_matrix(data)
     del data
     res = compute(matrix, regions, industries, threshold=threshold, drop_empty_rows=drop_empty)
@@ -408,6 +415,27 @@ def linkages(
         f"{name}.csv": write_csv(frame, out / f"{name}.csv") for name, frame in tables.items()
     }
     _report(out, written, started, [])
+
+
+def _one_year(data: Any, year: int | None, path: Path) -> Any:
+    import polars as pl
+
+    years = data["year"].unique().sort().to_list()
+    if year is None:
+        if len(years) > 1:
+            shown = ", ".join(map(str, years[:10]))
+            raise DataError(
+                f"{path.name} 含有多个年份（{shown}）；复杂度按年计算，请用 --year 指定一年。",
+                f"{path.name} holds several years ({shown}); complexity is computed for one "
+                "year: choose it with --year.",
+            )
+        return data.drop("year")
+    if year not in years:
+        raise DataError(
+            f"{path.name} 中没有 {year} 年的数据（现有：{', '.join(map(str, years[:10]))}）。",
+            f"{path.name} has no rows for {year} (found: {', '.join(map(str, years[:10]))}).",
+        )
+    return data.filter(pl.col("year") == year).drop("year")
 
 
 def _has_column(path: Path, name: str) -> bool:

@@ -304,3 +304,34 @@ def test_undecodable_file_is_a_clear_error(tmp_path: Path) -> None:
     result = run("complexity", str(tmp_path / "bad.csv"), "--out", str(tmp_path / "o"))
     assert result.exit_code == 2 and "GB18030" in result.output
     assert "Traceback" not in result.output
+
+
+def test_complexity_year_column(tmp_path: Path) -> None:
+    x, regs, inds = generated(20, 30, seed=6)
+    c, p = x.shape
+    one = pl.DataFrame(
+        {"region": np.repeat(regs, p), "industry": np.tile(inds, c), "value": x.ravel()}
+    )
+    both = pl.concat(
+        [
+            one.with_columns(pl.lit(2022).alias("year")),
+            one.with_columns(pl.lit(2023).alias("year"), pl.col("value") * 2),
+        ]
+    )
+    both.write_csv(tmp_path / "in.csv")
+    result = run("complexity", str(tmp_path / "in.csv"), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2 and "--year" in result.output
+    result = run(
+        "complexity", str(tmp_path / "in.csv"), "--out", str(tmp_path / "o"), "--year", "2023"
+    )
+    assert result.exit_code == 0, result.output
+    # Doubling every value leaves RCA, and so everything else, unchanged.
+    one.write_csv(tmp_path / "one.csv")
+    assert run("complexity", str(tmp_path / "one.csv"), "--out", str(tmp_path / "p")).exit_code == 0
+    a = pl.read_csv(tmp_path / "o" / "regions.csv")["eci"].to_numpy()
+    b = pl.read_csv(tmp_path / "p" / "regions.csv")["eci"].to_numpy()
+    np.testing.assert_allclose(a, b, atol=1e-12)
+    result = run(
+        "complexity", str(tmp_path / "in.csv"), "--out", str(tmp_path / "o"), "--year", "2030"
+    )
+    assert result.exit_code == 2 and "no rows for 2030" in result.output
