@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 import importlib
+import sys
+from typing import Any
 
 import typer
 
 from gaodi import __version__
 
-app = typer.Typer(
-    name="gaodi",
-    help="Gaodi (高地): the city's advanced-manufacturing plan as a live, measured programme.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_show_locals=False,
-)
+
+def _new_app() -> typer.Typer:
+    root = typer.Typer(
+        name="gaodi",
+        help="Gaodi (高地): the city's advanced-manufacturing plan as a live, measured programme.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_show_locals=False,
+    )
+
+    @root.callback()
+    def _root() -> None:
+        """Gaodi (高地): the city's advanced-manufacturing plan as a live, measured programme."""
+
+    @root.command()
+    def version() -> None:
+        """Print Gaodi's version."""
+        typer.echo(__version__)
+
+    return root
+
 
 # ("module[:attr]", sub-command name). A feature's cli.py exposes ``app = typer.Typer(...)``.
 SUBCOMMANDS: list[tuple[str, str]] = [
@@ -38,38 +54,47 @@ SUBCOMMANDS: list[tuple[str, str]] = [
 ]
 
 
-def _register() -> None:
+def build(only: str | None = None) -> typer.Typer:
+    """The root app with every feature's commands, or only the one named ``only``.
+
+    Feature modules are imported here, not at import time: ``gaodi regions complexity`` then
+    loads the regions module only, not the web app, the demo builder and the rest.
+    """
+    root = _new_app()
     for target, name in SUBCOMMANDS:
+        if only is not None and name != only:
+            continue
         module_name, _, attr = target.partition(":")
         try:
             module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:  # feature not built yet
+        except ModuleNotFoundError as exc:  # feature not installed
             if exc.name == module_name:
                 continue
             raise
         target_obj = getattr(module, attr or "app")
         if isinstance(target_obj, typer.Typer):
-            app.add_typer(target_obj, name=name)
+            root.add_typer(target_obj, name=name)
         else:
-            app.command(name)(target_obj)
+            root.command(name)(target_obj)
+    return root
 
 
-@app.callback()
-def _root() -> None:
-    """Gaodi (高地): the city's advanced-manufacturing plan as a live, measured programme."""
-
-
-@app.command()
-def version() -> None:
-    """Print Gaodi's version."""
-    typer.echo(__version__)
-
-
-_register()
+def __getattr__(name: str) -> Any:
+    # ``from gaodi.cli import app`` (tests, docs) gets the full app, built on first use.
+    if name == "app":
+        full = build()
+        globals()["app"] = full
+        return full
+    raise AttributeError(name)
 
 
 def main() -> None:
-    app()
+    names = {name for _, name in SUBCOMMANDS}
+    first = sys.argv[1] if len(sys.argv) > 1 else None
+    if first == "version":
+        build(only="")()  # no feature module needed
+    else:
+        build(first if first in names else None)()
 
 
 if __name__ == "__main__":
