@@ -394,16 +394,18 @@ class DocxRenderer:
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
         grid.autofit = False
         _cell_margins(grid)
+        head_style = doc.styles["Gaodi Table Head"].style_id
+        body_style = doc.styles["Gaodi Table"].style_id
         head = grid.rows[0]
         _repeat_header(head)
         for i, column in enumerate(table.columns):
             cell = head.cells[i]
             cell.width = widths[i]
-            cell.paragraphs[0].style = doc.styles["Gaodi Table Head"]
+            cell.paragraphs[0]._p.style = head_style
             cell.paragraphs[0].add_run(column.header(lang))
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             _shade(cell, "E8ECF2")
-        for raw, texts in zip(table.rows, table.cells(lang), strict=True):
+        for raw, texts in zip(table.shown(), table.cells(lang), strict=True):
             row = grid.add_row()
             trpr = row._tr.get_or_add_trPr()
             cant = OxmlElement("w:cantSplit")
@@ -413,7 +415,7 @@ class DocxRenderer:
                 cell = row.cells[i]
                 cell.width = widths[i]
                 p = cell.paragraphs[0]
-                p.style = doc.styles["Gaodi Table"]
+                p._p.style = body_style  # the style id: a lookup by name per cell is slow
                 if column.fmt in NUMERIC:
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 elif column.fmt == "status":
@@ -426,6 +428,15 @@ class DocxRenderer:
             col.width = widths[i]
         if table.note:
             doc.add_paragraph(table.note, style="Gaodi Note")
+        if len(table.shown()) < len(table.rows):
+            n, m = len(table.rows), len(table.shown())
+            doc.add_paragraph(
+                tr(
+                    f"注：共{n}行，此处列出前{m}行；完整名单见同名 Excel 报告。",
+                    f"Note: {n} rows in all, the first {m} shown; the Excel version has all.",
+                ),
+                style="Gaodi Note",
+            )
         doc.add_paragraph(style="Gaodi Note")
 
     def _figure(self, doc: DocxDocument, figure: Figure, tr: Lang) -> None:

@@ -137,9 +137,14 @@ class Table:
     sheet: str | None = None
     note: str | None = None
     number: int = 0  # set by number_headings()
+    doc_limit: int | None = None  # Word/PDF list the first rows only; Excel has them all
+
+    def shown(self) -> list[list[Any]]:
+        """The rows a document shows (all of them in a workbook)."""
+        return self.rows if self.doc_limit is None else self.rows[: self.doc_limit]
 
     def cells(self, lang: str = "zh") -> Iterator[list[str]]:
-        for row in self.rows:
+        for row in self.shown():
             yield [format_value(v, c, lang) for v, c in zip(row, self.columns, strict=True)]
 
 

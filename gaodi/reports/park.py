@@ -29,7 +29,8 @@ from gaodi.reports.model import Block, Column, Figure, Heading, Paragraph, Repor
 
 CLASSES = ("A", "B", "C", "D")
 LEVELS = {"national": ("国家级", "national"), "provincial": ("省级", "provincial")}
-MAX_ENTERPRISES = 500
+MAX_ENTERPRISES = 500  # the most the parks service lists at once
+DOC_ENTERPRISES = 100  # rows a Word report lists; the Excel report has every row fetched
 
 
 def parks_service() -> Any | None:
@@ -314,8 +315,9 @@ def build_park(
             [[e.name, e.segment_label, e.klass, e.score, e.rank, e.land_mu] for e in ents.rows],
             caption=tr(f"{row.name}参评企业", f"{row.name}: evaluated enterprises"),
             sheet=tr("参评企业", "Enterprises"),
+            doc_limit=DOC_ENTERPRISES,
             note=tr(
-                f"注：共{ents.total}家，列前{len(ents.rows)}家。",
+                f"注：共{ents.total}家，本表列得分最高的{len(ents.rows)}家。",
                 f"Note: {ents.total} in all, the first {len(ents.rows)} listed.",
             )
             if ents.total > len(ents.rows)

@@ -17,7 +17,7 @@ from gaodi.core.permissions import Principal, allowed
 from gaodi.reports.lang import Lang
 from gaodi.reports.model import Block, Column, Heading, Paragraph, Table
 
-MAX_ROWS = 20
+DOC_ROWS = 10  # rows a Word report lists; the Excel report has every row
 
 
 def act_blocks(session: Session, principal: Principal, day: dt.date, tr: Lang) -> list[Block]:
@@ -73,7 +73,7 @@ def act_blocks(session: Session, principal: Principal, day: dt.date, tr: Lang) -
                     p.completed_total,
                     (p.delays[0].reason_zh if tr.zh else p.delays[0].reason_en) if p.delays else "",
                 ]
-                for p in behind[:MAX_ROWS]
+                for p in behind
             ]
             columns = [
                 Column(tr("项目", "Project"), width=2.4),
@@ -88,20 +88,13 @@ def act_blocks(session: Session, principal: Principal, day: dt.date, tr: Lang) -
                 ),
                 Column(tr("滞后原因", "Why behind"), width=3.2),
             ]
-            note = None
-            if len(behind) > MAX_ROWS:
-                note = tr(
-                    f"注：共{len(behind)}个，此处列前{MAX_ROWS}个；完整名单见 Excel 版。",
-                    f"Note: {len(behind)} in all; the first {MAX_ROWS} are listed here, "
-                    "all of them in the Excel version.",
-                )
             blocks.append(
                 Table(
                     columns,
                     rows,
                     caption=tr("进度滞后的重大项目", "Projects behind plan"),
                     sheet=tr("滞后项目", "Projects behind"),
-                    note=note,
+                    doc_limit=DOC_ROWS,
                 )
             )
     if s.challenges_open is not None and allowed(principal, "read", "challenge"):
@@ -117,7 +110,7 @@ def act_blocks(session: Session, principal: Principal, day: dt.date, tr: Lang) -
                     c.applications,
                     c.milestones_overdue,
                 ]
-                for c in open_[:MAX_ROWS]
+                for c in open_
             ]
             columns = [
                 Column(tr("榜单", "Challenge"), width=3.4),
@@ -133,6 +126,7 @@ def act_blocks(session: Session, principal: Principal, day: dt.date, tr: Lang) -
                     rows,
                     caption=tr("在办揭榜挂帅榜单", "Open challenges"),
                     sheet=tr("揭榜挂帅", "Challenges"),
+                    doc_limit=DOC_ROWS,
                 )
             )
     if s.appeals_open is not None and allowed(principal, "read", "appeal"):
@@ -151,7 +145,7 @@ def act_blocks(session: Session, principal: Principal, day: dt.date, tr: Lang) -
                     a.due_on,
                     a.overdue_days,
                 ]
-                for a in late[:MAX_ROWS]
+                for a in late
             ]
             columns = [
                 Column(tr("诉求", "Appeal"), width=2.6),
@@ -168,6 +162,7 @@ def act_blocks(session: Session, principal: Principal, day: dt.date, tr: Lang) -
                     rows,
                     caption=tr("超时未办结的企业诉求", "Appeals past their time limit"),
                     sheet=tr("超时诉求", "Appeals overdue"),
+                    doc_limit=DOC_ROWS,
                 )
             )
     return blocks

@@ -108,3 +108,18 @@ def test_english_numbering(tmp_path: Path) -> None:
     doc = docx.Document(str(render(_report(lang="en"), "docx", tmp_path / "r.docx")))
     heads = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading ")]
     assert heads[:3] == ["1. 总体情况", "1.1 重点目标", "1.1.1 细项"]
+
+
+def test_a_long_table_is_cut_in_word_but_not_in_excel(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    report = _report()
+    table = report.tables[0]
+    table.doc_limit = 10
+    doc = docx.Document(str(render(report, "docx", tmp_path / "r.docx")))
+    assert len(doc.tables[0].rows) == 11  # header + 10
+    assert "注：共60行，此处列出前10行；完整名单见同名 Excel 报告。" in [
+        p.text for p in doc.paragraphs
+    ]
+    ws = load_workbook(render(report, "xlsx", tmp_path / "r.xlsx")).worksheets[1]
+    assert ws.max_row == 61
