@@ -138,3 +138,34 @@ def test_enterprise_pages(site: Site) -> None:
     assert sorted(names) == ["德尔塔装备测试有限公司", "阿尔法机械测试有限公司"]
     for url in ("/enterprises/rank", "/enterprises/eligibility?level=above_scale"):
         assert client.get(url).status_code == 200
+
+
+def test_json_operations(site: Site) -> None:
+    w = site.world
+    client, csrf = _client(site, "admin")
+    client.headers["X-CSRF-Token"] = csrf
+    base = f"/api/v1/chains/{w.ids['chain_a']}/links"
+    created = client.post(
+        base, json={"name": "接口环节", "segment": "up", "industry_codes": ["34"]}
+    )
+    assert created.status_code == 201, created.text
+    link = created.json()
+    assert (link["segment"], link["industry_codes"]) == ("up", ["34"])
+    bad = client.post(base, json={"name": "x", "industry_codes": ["99"]})
+    assert bad.status_code == 422 and bad.json()["error"] == "validation_error"
+    moved = client.put(
+        f"{base}/{link['id']}", json={"name": "接口环节二", "parent_id": w.ids["a2"]}
+    )
+    assert moved.status_code == 200 and moved.json()["segment"] == "mid"  # a2 is midstream
+    assigned = client.post(f"{base}/{link['id']}/assign", json={"enterprise": w.uscc["e1"]})
+    assert assigned.status_code == 201 and assigned.json()["source"] == "manual"
+    off = client.post(f"{base}/{link['id']}/unassign", json={"enterprise": w.uscc["e1"]})
+    assert off.status_code == 201 and off.json()["excluded"] is True
+    wrong = client.request("DELETE", f"{base}/{link['id']}", json={"confirm": "nope"})
+    assert wrong.status_code == 422
+    gone = client.request("DELETE", f"{base}/{link['id']}", json={"confirm": link["code"]})
+    assert gone.status_code == 200 and gone.json()["assignments_removed"] == 2
+    office, ocsrf = _client(site, "chain_office")
+    office.headers["X-CSRF-Token"] = ocsrf
+    other = f"/api/v1/chains/{w.ids['chain_b']}/links"
+    assert office.post(other, json={"name": "越权"}).status_code == 404
