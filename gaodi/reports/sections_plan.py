@@ -26,15 +26,15 @@ NUM = Column("", fmt="number")
 def board_columns(tr: Lang) -> list[Column]:
     """The columns of an action's table (the board page's columns, in the report's order)."""
     return [
-        Column(tr("指标", "Indicator"), width=3.9, key="indicator"),
-        Column(tr("期间", "Window"), width=1.75, key="window"),
+        Column(tr("指标", "Indicator"), width=3.3, key="indicator"),
+        Column(tr("期间", "Window"), width=1.85, key="window"),
         Column(tr("目标值", "Target"), fmt="number", width=1.35, key="target"),
         Column(tr("实际值", "Actual"), fmt="number", width=1.55, key="actual"),
         Column(tr("完成率", "Completion"), fmt="percent", width=1.25, key="completion"),
-        Column(tr("序时进度", "Time progress"), fmt="percent", width=1.25, key="time_progress"),
+        Column(tr("序时进度", "Time progress"), fmt="percent", width=1.45, key="time_progress"),
         Column(tr("状态", "Status"), fmt="status", width=0.8, key="status"),
         Column(tr("预测值", "Forecast"), fmt="number", width=1.65, key="forecast"),
-        Column(tr("达成概率", "Probability"), fmt="percent", width=1.25, key="probability"),
+        Column(tr("达成概率", "Probability"), fmt="percent", width=1.45, key="probability"),
     ]
 
 
