@@ -1,0 +1,229 @@
+"""数据交换: Excel/CSV templates, imports and exports in the browser (the CLI's twin).
+
+The page lists the entities the user may read or change; each has its template, an export of
+what the user may read, and the upload form. An upload is checked completely before anything
+is written (all-or-nothing); with ``dry-run`` nothing is written at all. Bad cells are listed
+in a table, and the whole list can be downloaded as an Excel error report.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from gaodi.config import get_settings
+from gaodi.core.errors import GaodiError, ImportRejected, NotFoundError
+from gaodi.exchange import service
+from gaodi.exchange.entities import ENTITIES
+from gaodi.web.context import FormInvalid, PageContext
+from gaodi.web.i18n import N_
+from gaodi.web.nav import register_nav
+from gaodi.web.pages import Access, context_dependency, form, page, route_extra
+
+router = APIRouter()
+register_nav("data", N_("Data exchange"), "/data", domain="overview", order=85)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+_REPORT_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+class EntityRow(BaseModel):
+    key: str
+    label: str
+    can_export: bool
+    can_import: bool
+    history: bool = Field(description="Importing appends history (revisions); mode does not apply.")
+
+
+class CellErrorRow(BaseModel):
+    sheet: str
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+class DataExchange(BaseModel):
+    """Import templates, uploads and exports the user may use."""
+
+    entities: list[EntityRow]
+    importable: list[EntityRow]
+    cell_errors: list[CellErrorRow] = Field(default_factory=list)
+    error_count: int = 0
+    report_id: str | None = None
+
+
+class DataFilter(BaseModel):
+    report: str | None = Field(None, pattern=r"^[0-9a-f]{32}$")
+
+
+def _rows(ctx: PageContext) -> list[EntityRow]:
+    out = []
+    for key, spec in ENTITIES.items():
+        row = EntityRow(
+            key=key,
+            label=spec.zh if ctx.lang.startswith("zh") else spec.en,
+            can_export=ctx.can("read", spec.domain),
+            can_import=ctx.can(spec.import_action, spec.domain),
+            history=spec.history,
+        )
+        if row.can_export or row.can_import:
+            out.append(row)
+    return out
+
+
+def _reports_dir() -> Path:
+    path = get_settings().ensure_data_dir() / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@page(router, "/data", api="/data", template="exchange/data.html", domain="overview")
+def data_page(ctx: PageContext, q: Annotated[DataFilter, Query()]) -> DataExchange:
+    """Templates, imports and exports: what this user may do with which entity."""
+    rows = _rows(ctx)
+    result = DataExchange(entities=rows, importable=[r for r in rows if r.can_import])
+    if ctx.form_name == "import_form":
+        errors = ctx.form_errors
+        cells = [k for k in errors if k.startswith("cell:")]
+        result.cell_errors = [_cell_row(errors[k]) for k in cells]
+        result.error_count = int(errors.get("count", len(cells)) or 0)
+        result.report_id = errors.get("report") or None
+    return result
+
+
+def _cell_row(packed: str) -> CellErrorRow:
+    sheet, row, column, value, reason = packed.split("\x1f", 4)
+    return CellErrorRow(sheet=sheet, row=int(row), column=column, value=value, reason=reason)
+
+
+@form(router, "/data/import", domain="overview", action="read", page=data_page)
+def import_form(ctx: PageContext) -> Response:
+    """Upload a filled template: every row is checked; with any error nothing is written."""
+    assert ctx.principal is not None
+    entity_key = str(ctx.form.get("entity") or "")
+    spec = ENTITIES.get(entity_key)
+    if spec is None:
+        raise FormInvalid({"entity": ctx._("Choose what the file holds.")})
+    if not ctx.can(spec.import_action, spec.domain):
+        raise FormInvalid({"entity": ctx._("You may not import this kind of data.")})
+    mode: Literal["insert", "upsert"] = "upsert" if ctx.form.get("mode") == "upsert" else "insert"
+    dry_run = bool(ctx.form.get("dry_run"))
+    upload = ctx.files.get("file")
+    if upload is None or not upload.filename:
+        raise FormInvalid({"file": ctx._("Choose an .xlsx or .csv file.")})
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise FormInvalid({"file": ctx._("Only .xlsx and .csv files can be imported.")})
+    data = upload.file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise FormInvalid({"file": ctx._("The file is larger than 50 MB.")})
+    engine = ctx.session.get_bind()
+    ctx.session.rollback()  # the import writes through its own transaction
+    with tempfile.TemporaryDirectory() as tmp:
+        # Keep the user's file name: the audit event and the error report name it.
+        safe = re.sub(r"[^\w.\-\u4e00-\u9fff]", "_", Path(upload.filename).name)
+        path = Path(tmp) / safe
+        path.write_bytes(data)
+        report_id = uuid.uuid4().hex
+        report_path = _reports_dir() / f"{report_id}.xlsx"
+        try:
+            report = service.import_file(
+                engine, entity_key, path, principal=ctx.principal, dry_run=dry_run, mode=mode,
+                report_path=report_path,
+            )  # fmt: skip
+        except ImportRejected as exc:
+            (_reports_dir() / f"{report_id}.owner").write_text(ctx.principal.username)
+            zh = ctx.lang.startswith("zh")
+            errors = {"file": exc.message(ctx.lang), "count": str(len(exc.errors)),
+                      "report": report_id if report_path.exists() else ""}  # fmt: skip
+            for n, e in enumerate(exc.errors[:500]):
+                value = "" if e.value is None else str(e.value)
+                reason = e.reason_zh if zh else e.reason_en
+                errors[f"cell:{n}"] = "\x1f".join((e.sheet, str(e.row), e.column, value, reason))
+            raise FormInvalid(errors) from None
+        except GaodiError as exc:
+            raise FormInvalid({"file": exc.message(ctx.lang)}) from None
+    counts = ctx._(
+        "%(created)s new, %(updated)s updated, %(unchanged)s unchanged",
+        created=report.created, updated=report.updated, unchanged=report.unchanged,
+    )  # fmt: skip
+    if dry_run:
+        ctx.flash(ctx._("Checked, nothing written: %(counts)s.", counts=counts))
+    else:
+        ctx.flash(ctx._("Imported: %(counts)s.", counts=counts))
+    return ctx.redirect("/data")
+
+
+def _attachment(data: bytes, filename: str, media_type: str) -> Response:
+    return Response(data, media_type=media_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})  # fmt: skip
+
+
+def _template_download(
+    entity: str,
+    ctx: PageContext = Depends(context_dependency(Access("overview", "read"))),
+) -> Response:
+    spec = ENTITIES.get(entity)
+    if spec is None or not (ctx.can("read", spec.domain)
+                            or ctx.can(spec.import_action, spec.domain)):  # fmt: skip
+        raise NotFoundError("没有这种数据。", "No such kind of data.")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = service.template(entity, Path(tmp) / f"{entity}.xlsx", lang=ctx.lang,
+                                engine=ctx.session.get_bind())  # fmt: skip
+        data = path.read_bytes()
+    label = spec.zh if ctx.lang.startswith("zh") else spec.en
+    return _attachment(data, f"{label}-导入模板-template.xlsx", XLSX)
+
+
+def _export_download(
+    entity: str,
+    fmt: Literal["xlsx", "csv"] = Query("xlsx", alias="format"),
+    ctx: PageContext = Depends(context_dependency(Access("overview", "read"))),
+) -> Response:
+    spec = ENTITIES.get(entity)
+    if spec is None or not ctx.can("read", spec.domain):
+        raise NotFoundError("没有这种数据。", "No such kind of data.")
+    if fmt == "csv" and len(spec.sheets) > 1:
+        fmt = "xlsx"  # a CSV holds one sheet
+    assert ctx.principal is not None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{entity}.{fmt}"
+        service.export(ctx.session.get_bind(), entity, path, principal=ctx.principal)
+        data = path.read_bytes()
+    label = spec.zh if ctx.lang.startswith("zh") else spec.en
+    media = XLSX if fmt == "xlsx" else "text/csv; charset=utf-8"
+    return _attachment(data, f"{label}.{fmt}", media)
+
+
+def _report_download(
+    report: str,
+    ctx: PageContext = Depends(context_dependency(Access("overview", "read"))),
+) -> Response:
+    owner = _reports_dir() / f"{report}.owner"
+    path = _reports_dir() / f"{report}.xlsx"
+    assert ctx.principal is not None
+    if (not _REPORT_RE.match(report) or not path.exists() or not owner.exists()
+            or owner.read_text() != ctx.principal.username):  # fmt: skip
+        raise NotFoundError("没有这份错误报告。", "No such error report.")
+    return _attachment(path.read_bytes(), "导入错误报告-import-errors.xlsx", XLSX)
+
+
+for route, endpoint, name, example in (
+    ("/data/template/{entity}.xlsx", _template_download, "data_template", {"entity": "parks"}),
+    ("/data/export/{entity}", _export_download, "data_export", {"entity": "parks"}),
+    ("/data/errors/{report}.xlsx", _report_download, "data_errors", {"report": "0" * 32}),
+):
+    router.add_api_route(
+        route, endpoint, methods=["GET"], include_in_schema=False, response_class=Response,
+        name=name, openapi_extra=route_extra(Access("overview", "read"), {"path": example}),
+    )  # fmt: skip
