@@ -8,7 +8,6 @@ Chinese text. Without soffice the PDF route fails with a clear message naming th
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -24,10 +23,7 @@ TIMEOUT_S = 180
 
 
 def soffice_path() -> str | None:
-    """The LibreOffice binary (``GAODI_SOFFICE`` overrides the search), or None."""
-    override = os.environ.get("GAODI_SOFFICE")
-    if override:
-        return override if Path(override).exists() or shutil.which(override) else None
+    """The LibreOffice binary on the PATH, or None."""
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 

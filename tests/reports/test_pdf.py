@@ -78,7 +78,7 @@ def test_missing_soffice_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_p
 
     from gaodi.reports.model import Report
 
-    monkeypatch.setenv("GAODI_SOFFICE", "/nonexistent/soffice")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice on the PATH
     assert pdf_render.soffice_path() is None
     report = Report("t", "zh", "T", "S", "I", dt.date(2023, 7, 1), False)
     with pytest.raises(ToolMissing) as err:

@@ -116,7 +116,9 @@ def test_form_errors_and_missing_libreoffice(site: Site, monkeypatch: pytest.Mon
     bad_month = post_form(client, "/reports", {"kind": "monthly", "format": "docx",
                                                "period": "2023-13"}, csrf)  # fmt: skip
     assert bad_month.status_code == 422
-    monkeypatch.setenv("GAODI_SOFFICE", "/nonexistent/soffice")
+    from gaodi.reports import pdf_render
+
+    monkeypatch.setattr(pdf_render, "soffice_path", lambda: None)
     page = client.get("/reports")
     assert 'data-testid="pdf-missing"' in page.text and "libreoffice-writer-nogui" in page.text
     pdf = post_form(client, "/reports", {"kind": "monthly", "format": "pdf"}, csrf)
