@@ -37,7 +37,7 @@ def source_files() -> Iterator[tuple[str, Path]]:
     for path in sorted((web / "templates").rglob("*.html")):
         yield JINJA, path
     for feature in sorted(p for p in PACKAGE.iterdir() if p.is_dir() and p.name != "web"):
-        for name in ("views.py", "api.py"):
+        for name in ("views.py", "api.py", "cards.py"):
             if (feature / name).is_file():
                 yield "python", feature / name
         if (feature / "views").is_dir():

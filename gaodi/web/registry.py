@@ -23,6 +23,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "gaodi.web.views.admin",
     "gaodi.plans.views",
     "gaodi.plans.api",
+    "gaodi.plans.cards",
     "gaodi.chains.views",
     "gaodi.chains.api",
     "gaodi.enterprises.views",
@@ -57,6 +58,6 @@ def routers() -> list[APIRouter]:
         router = getattr(module, "router", None)
         if isinstance(router, APIRouter):
             found.append(router)
-        else:
-            log.warning("%s has no `router = APIRouter()`; skipped", name)
+        else:  # a module that only registers nav entries or overview cards
+            log.debug("%s has no router; imported for its registrations", name)
     return found
