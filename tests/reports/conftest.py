@@ -29,12 +29,6 @@ TOOLS = {
 }
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "office: needs LibreOffice (soffice) and poppler-utils; run in CI"
-    )
-
-
 def require_tools(*names: str) -> None:
     missing = [f"{n} ({TOOLS.get(n, n)})" for n in names if shutil.which(n) is None]
     if not missing:
