@@ -137,11 +137,11 @@ def load_form(ctx: PageContext) -> Response:
 
         extraction, source = extract_plan(text), text
     else:
-        raise FormInvalid({"file": "请上传计划文件或粘贴原文。 Upload a file or paste the text."})
+        raise FormInvalid({"file": ctx._("Upload a file or paste the text.")})
     plan = service.load_plan(
         ctx.session, ctx.principal, extraction, source_name=name, source_text=source
     )
-    ctx.flash(f"已创建草稿 #{plan.id}，请审核后印发。 Draft #{plan.id} created: review it.")
+    ctx.flash(ctx._("Draft #%(id)s created: review it.", id=plan.id))
     return ctx.redirect(f"/plans/drafts/{plan.id}")
 
 
@@ -231,7 +231,7 @@ def edit_target_form(ctx: PageContext, plan_id: int, target_id: int) -> Response
             service.update_indicator(
                 ctx.session, ctx.principal, target.indicator.id, IndicatorUpdate(**changes)
             )
-    ctx.flash(f"已保存目标 #{target_id}。 Target #{target_id} saved.")
+    ctx.flash(ctx._("Target #%(id)s saved.", id=target_id))
     return ctx.redirect(f"/plans/drafts/{plan_id}#target-{target_id}")
 
 
@@ -247,7 +247,7 @@ def delete_target_form(ctx: PageContext, plan_id: int, target_id: int) -> Respon
     assert ctx.principal is not None
     _check_plan(ctx, plan_id, target_id)
     service.delete_target(ctx.session, ctx.principal, target_id)
-    ctx.flash(f"已删除目标 #{target_id}。 Target #{target_id} deleted.")
+    ctx.flash(ctx._("Target #%(id)s deleted.", id=target_id))
     return ctx.redirect(f"/plans/drafts/{plan_id}")
 
 
@@ -263,9 +263,9 @@ def merge_form(ctx: PageContext, plan_id: int) -> Response:
     data = ctx.parse_form(MergeForm, lists=("merge",))
     others = [t for t in data.merge if t != data.keep]
     if not others:
-        raise FormInvalid({"merge": "请至少选择两个目标。 Select at least two targets."})
+        raise FormInvalid({"merge": ctx._("Select at least two targets.")})
     service.merge_targets(ctx.session, ctx.principal, data.keep, others)
-    ctx.flash(f"已合并 {len(others)} 个目标。 Merged {len(others)} target(s).")
+    ctx.flash(ctx.ngettext("Merged %(num)s target.", "Merged %(num)s targets.", len(others)))
     return ctx.redirect(f"/plans/drafts/{plan_id}")
 
 
@@ -277,7 +277,7 @@ def adopt_form(ctx: PageContext, plan_id: int) -> Response:
         service.adopt_plan(ctx.session, ctx.principal, plan_id)
     except ValidationError as exc:
         raise FormInvalid({"adopt": exc.message(ctx.lang)}) from None
-    ctx.flash("计划已印发，看板将跟踪其目标。 The plan is adopted: the board follows it.")
+    ctx.flash(ctx._("The plan is adopted: the board follows it."))
     return ctx.redirect(f"/plans?plan_id={plan_id}")
 
 
@@ -397,8 +397,13 @@ def entry_form(ctx: PageContext) -> Response:
         raise FormInvalid({"value": exc.message(ctx.lang)}) from None
     o = result.observation
     ctx.flash(
-        f"已报送 {o.indicator_code} {o.period} = {o.value:g}（第 {o.revision} 版）。 "
-        f"Submitted (revision {o.revision})."
+        ctx._(
+            "Submitted %(code)s %(period)s = %(value)s (revision %(revision)s).",
+            code=o.indicator_code,
+            period=o.period,
+            value=format(o.value, "g"),
+            revision=o.revision,
+        )
     )
     return ctx.redirect("/plans/entry")
 
@@ -435,7 +440,12 @@ def _transition(ctx: PageContext, key: str, name: str) -> Response:
     assert ctx.principal is not None
     comment = str(ctx.form.get("comment") or "").strip() or None
     row = submission.transition(ctx.session, ctx.principal, key, name, comment)
-    ctx.flash(f"{submission.TRANSITIONS[name].zh}：{row.indicator_name} {row.period}。")
+    done = {
+        "approve": N_("Approved: %(indicator)s %(period)s."),
+        "return": N_("Returned: %(indicator)s %(period)s."),
+        "unlock": N_("Unlocked: %(indicator)s %(period)s."),
+    }[name]
+    ctx.flash(ctx._(done, indicator=row.indicator_name, period=row.period))
     return ctx.redirect(f"/plans/submissions/{key}")
 
 
