@@ -66,3 +66,30 @@ def config_show() -> None:
 def config_docs() -> None:
     """Print the configuration reference (Markdown) generated from the settings registry."""
     typer.echo(settings_markdown(), nl=False)
+
+
+@db_app.command("backup")
+@handle_errors
+def db_backup(
+    path: str = typer.Argument(..., help="Where to write the copy (a new file)."),
+) -> None:
+    """Copy the SQLite database to PATH while it is in use (SQLite's online backup).
+
+    PostgreSQL databases are backed up with the server's own tool: pg_dump.
+    """
+    from pathlib import Path
+
+    from gaodi.core.errors import ConflictError, ValidationError
+    from gaodi.system.backup import backup_sqlite
+
+    engine = get_engine()
+    if engine.dialect.name != "sqlite":
+        raise ValidationError(
+            "PostgreSQL 数据库请用 pg_dump 备份，例如：pg_dump -Fc -f gaodi.dump 数据库名",
+            "Back up a PostgreSQL database with pg_dump, e.g. pg_dump -Fc -f gaodi.dump DBNAME",
+        )
+    target = Path(path)
+    if target.exists():
+        raise ConflictError(f"文件已存在：{target}", f"The file already exists: {target}")
+    pages = backup_sqlite(engine, target)
+    console.print(f"[green]已备份 Backed up[/]: {target} ({pages} pages)")
