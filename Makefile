@@ -48,6 +48,10 @@ lock:
 	.lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -vE '^(gaodi|pip)==' > requirements.lock
 	rm -rf .lock-venv
 
+docs: install
+	$(BIN)/python -m typer gaodi.cli utils docs --name gaodi --title "Gaodi command line" --output docs/cli.md
+	$(BIN)/gaodi config docs > docs/configuration.md
+
 bench: install
 	$(BIN)/python benchmarks/run_all.py
 
