@@ -25,9 +25,9 @@ from gaodi.projects.views.common import (
     as_of,
     chain_options,
     park_options,
+    pick,
     run_step,
     tabs,
-    tr,
     workflow_labels,
 )
 from gaodi.web.context import PageContext
@@ -65,8 +65,10 @@ def _categories(ctx: PageContext) -> list[Option]:
     return [
         Option(
             value=c.name,
-            label=tr(
-                ctx, f"{c.name}（{c.time_limit}个工作日）", f"{c.en} ({c.time_limit} working days)"
+            label=ctx._(
+                "%(category)s (%(n)s working days)",
+                category=pick(ctx, c.name, c.en),
+                n=c.time_limit,
             ),
         )
         for c in rules.categories.values()
@@ -134,8 +136,8 @@ def appeals_page(
         pages=pages,
         overdue=appeal_queries.count_appeals(ctx.session, ctx.principal, over, day.day),
         escalated=appeal_queries.count_appeals(ctx.session, ctx.principal, esc, day.day),
-        statuses=[Option(value="open", label=tr(ctx, "未办结确认", "not yet confirmed"))]
-        + [Option(value=s.key, label=tr(ctx, s.zh, s.en)) for s in states.APPEAL.states],
+        statuses=[Option(value="open", label=ctx._("not yet confirmed"))]
+        + [Option(value=s.key, label=pick(ctx, s.zh, s.en)) for s in states.APPEAL.states],
         categories=_categories(ctx),
         departments=[Option(value=d, label=d) for d in rules.departments],
         chains=chain_options(ctx),
@@ -194,7 +196,7 @@ def submit_appeal_form(ctx: PageContext) -> Response:
                 upload.filename,
                 upload.file.read(appeal_rules().max_bytes + 1),
             )
-    ctx.flash(tr(ctx, f"已受理诉求 #{appeal.id}。", f"Appeal #{appeal.id} received."))
+    ctx.flash(ctx._("Appeal #%(id)s received.", id=appeal.id))
     return ctx.redirect(f"/appeals/{appeal.id}")
 
 
@@ -239,16 +241,16 @@ def appeal_stats_page(
         "labels": [r.key for r in stats.by_category],
         "series": [
             {
-                "name": tr(ctx, "按时办结", "Resolved in time"),
+                "name": ctx._("Resolved in time"),
                 "values": [r.resolved - r.resolved_late for r in stats.by_category],
             },
             {
-                "name": tr(ctx, "超期办结", "Resolved late"),
+                "name": ctx._("Resolved late"),
                 "values": [r.resolved_late for r in stats.by_category],
             },
-            {"name": tr(ctx, "在办", "Open"), "values": [r.open for r in stats.by_category]},
+            {"name": ctx._("Open"), "values": [r.open for r in stats.by_category]},
         ],
-        "empty": tr(ctx, "暂无诉求", "No appeals"),
+        "empty": ctx._("No appeals"),
     }
     return AppealStatsPage(stats=stats, year=year, chart=chart, tabs=tabs(ctx), as_of=day)
 
@@ -301,15 +303,13 @@ def appeal_step_form(ctx: PageContext, appeal_id: int) -> Response:
             lambda: appeals.attach(
                 ctx.session, principal, appeal_id, upload.filename or "file", content
             ),
-            "已上传附件。",
-            "File attached.",
+            ctx._("File attached."),
         )
     return run_step(
         ctx,
         back,
         lambda: actions.perform(ctx.session, principal, "appeal", appeal_id, data),
-        "已保存。",
-        "Saved.",
+        ctx._("Saved."),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gaodi.projects import service
-from gaodi.projects.views.common import as_of, tr
+from gaodi.projects.views.common import as_of
 from gaodi.web.context import PageContext
 from gaodi.web.overview import OverviewCard, register_overview_card
 
@@ -25,9 +25,9 @@ def _projects(ctx: PageContext) -> OverviewCard | None:
     behind = s.projects_behind or 0
     return OverviewCard(
         key="projects_behind",
-        title=tr(ctx, "重大项目进度滞后", "Projects behind schedule"),
+        title=ctx._("Projects behind schedule"),
         value=f"{behind} / {s.projects_total}",
-        note=tr(ctx, f"截至 {s.as_of}", f"as of {s.as_of}"),
+        note=ctx._("as of %(day)s", day=s.as_of),
         href="/projects?delayed=true",
         tone="bad" if behind else "good",
     )
@@ -40,9 +40,9 @@ def _challenges(ctx: PageContext) -> OverviewCard | None:
     overdue = s.milestones_overdue or 0
     return OverviewCard(
         key="challenges_open",
-        title=tr(ctx, "揭榜挂帅在办榜单", "Challenges open"),
+        title=ctx._("Challenges open"),
         value=str(s.challenges_open),
-        note=tr(ctx, f"逾期节点 {overdue} 个", f"{overdue} milestone(s) overdue"),
+        note=ctx._("%(n)s milestone(s) overdue", n=overdue),
         href="/challenges?status=open",
         tone="warn" if overdue else "neutral",
     )
@@ -55,9 +55,9 @@ def _appeals(ctx: PageContext) -> OverviewCard | None:
     overdue = s.appeals_overdue or 0
     return OverviewCard(
         key="appeals_overdue",
-        title=tr(ctx, "企业诉求逾期", "Appeals overdue"),
+        title=ctx._("Appeals overdue"),
         value=f"{overdue} / {s.appeals_open}",
-        note=tr(ctx, f"其中二级督办 {s.appeals_escalated}", f"{s.appeals_escalated} at level 2"),
+        note=ctx._("%(n)s at level 2", n=s.appeals_escalated),
         href="/appeals?overdue=true",
         tone="bad" if s.appeals_escalated else "warn" if overdue else "good",
     )

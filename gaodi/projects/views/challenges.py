@@ -20,9 +20,9 @@ from gaodi.projects.views.common import (
     as_of,
     chain_options,
     link_options,
+    pick,
     run_step,
     tabs,
-    tr,
     workflow_labels,
 )
 from gaodi.web.context import PageContext
@@ -68,8 +68,8 @@ def challenges_page(
     return ChallengesPage(
         as_of=day,
         rows=challenge_queries.list_challenges(ctx.session, ctx.principal, flt, day.day),
-        statuses=[Option(value="open", label=tr(ctx, "进行中", "open"))]
-        + [Option(value=s.key, label=tr(ctx, s.zh, s.en)) for s in states.CHALLENGE.states],
+        statuses=[Option(value="open", label=ctx._("challenge|open"))]
+        + [Option(value=s.key, label=pick(ctx, s.zh, s.en)) for s in states.CHALLENGE.states],
         chains=chain_options(ctx),
         links=link_options(ctx) if can_create else [],
         can_create=can_create,
@@ -98,7 +98,7 @@ def create_challenge_form(ctx: PageContext) -> Response:
     assert ctx.principal is not None
     data = ctx.parse_form(ChallengeForm)
     c = challenges.create_challenge(ctx.session, ctx.principal, ChallengeIn(**data.model_dump()))
-    ctx.flash(tr(ctx, f"已发榜 #{c.id}。", f"Challenge #{c.id} published."))
+    ctx.flash(ctx._("Challenge #%(id)s published.", id=c.id))
     return ctx.redirect(f"/challenges/{c.id}")
 
 
@@ -181,6 +181,5 @@ def challenge_step_form(ctx: PageContext, challenge_id: int) -> Response:
         ctx,
         f"/challenges/{challenge_id}",
         lambda: actions.perform(ctx.session, principal, "challenge", challenge_id, data),
-        "已保存。",
-        "Saved.",
+        ctx._("Saved."),
     )

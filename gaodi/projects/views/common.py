@@ -24,6 +24,7 @@ from gaodi.core.errors import (
 from gaodi.parks.models import Park
 from gaodi.projects.actions import ActionIn
 from gaodi.web.context import PageContext
+from gaodi.web.i18n import N_
 
 
 class Option(BaseModel):
@@ -42,7 +43,9 @@ class AsOf(BaseModel):
     is_demo_day: bool
 
 
-def tr(ctx: PageContext, zh: str, en: str) -> str:
+def pick(ctx: PageContext, zh: str, en: str) -> str:
+    """The user's language of a label the data carries in both (workflow states, rule files);
+    interface text goes through the catalogs (``ctx._``)."""
     return zh if ctx.lang.startswith("zh") else en
 
 
@@ -63,14 +66,14 @@ def as_of(ctx: PageContext, requested: date | None) -> AsOf:
 
 def tabs(ctx: PageContext) -> list[Tab]:
     out = []
-    for key, url, domain, zh, en in (
-        ("projects", "/projects", "project", "重大项目", "Major projects"),
-        ("challenges", "/challenges", "challenge", "揭榜挂帅", "Challenges"),
-        ("appeals", "/appeals", "appeal", "企业诉求", "Appeals"),
-        ("appeal_stats", "/appeals/stats", "appeal", "诉求统计", "Appeal statistics"),
+    for key, url, domain, label in (
+        ("projects", "/projects", "project", N_("Major projects")),
+        ("challenges", "/challenges", "challenge", N_("Challenges")),
+        ("appeals", "/appeals", "appeal", N_("Appeals")),
+        ("appeal_stats", "/appeals/stats", "appeal", N_("Appeal statistics")),
     ):
         if ctx.can("read", domain):
-            out.append(Tab(key=key, url=url, label=tr(ctx, zh, en)))
+            out.append(Tab(key=key, url=url, label=ctx._(label)))
     return out
 
 
@@ -109,11 +112,9 @@ def action_form(ctx: PageContext) -> ActionIn:
     return ctx.parse_form(ActionIn)
 
 
-def run_step(
-    ctx: PageContext, back: str, step: Callable[[], Any], done_zh: str, done_en: str
-) -> Response:
-    """Run a workflow step; on success flash ``done``, on a refusal (illegal transition, not
-    this role's step, bad value) roll back, flash the reason and go back to the page."""
+def run_step(ctx: PageContext, back: str, step: Callable[[], Any], done: str) -> Response:
+    """Run a workflow step; on success flash ``done`` (translated), on a refusal (illegal
+    transition, not this role's step, bad value) roll back, flash the reason and go back."""
     try:
         step()
     except NotFoundError:
@@ -124,7 +125,7 @@ def run_step(
         return _refused(ctx, back, exc)
     except (ConflictError, PermissionDenied) as exc:
         return _refused(ctx, back, exc)
-    ctx.flash(tr(ctx, done_zh, done_en))
+    ctx.flash(done)
     return ctx.redirect(back)
 
 
@@ -136,11 +137,11 @@ def _refused(ctx: PageContext, back: str, exc: GaodiError) -> Response:
 
 def workflow_labels(ctx: PageContext, machine: Any) -> dict[str, str]:
     """Labels of a workflow's states and steps in the user's language (for histories)."""
-    out = {s.key: tr(ctx, s.zh, s.en) for s in machine.states}
-    out.update({t.name: tr(ctx, t.zh, t.en) for t in machine.transitions})
+    out = {s.key: pick(ctx, s.zh, s.en) for s in machine.states}
+    out.update({t.name: pick(ctx, t.zh, t.en) for t in machine.transitions})
     out.update(
-        create=tr(ctx, "登记", "registered"),
-        publish=tr(ctx, "发榜", "published"),
-        submit=tr(ctx, "提交诉求", "submitted"),
+        create=ctx._("registered"),
+        publish=ctx._("published"),
+        submit=ctx._("appeal step|submitted"),
     )
     return out

@@ -28,9 +28,9 @@ from gaodi.projects.views.common import (
     chain_options,
     link_options,
     park_options,
+    pick,
     run_step,
     tabs,
-    tr,
     workflow_labels,
 )
 from gaodi.web.context import PageContext
@@ -57,7 +57,7 @@ class ProjectsPage(BaseModel):
 
 
 def _stage_options(ctx: PageContext) -> list[Option]:
-    return [Option(value=s.key, label=tr(ctx, s.zh, s.en)) for s in states.PROJECT.states]
+    return [Option(value=s.key, label=pick(ctx, s.zh, s.en)) for s in states.PROJECT.states]
 
 
 @page(router, "/projects", api="/projects", template="projects/list.html", domain="project")
@@ -132,7 +132,7 @@ def create_project_form(ctx: PageContext) -> Response:
         ctx.principal,
         ProjectIn(**data.model_dump(exclude={"plan_year", "plan_amount"}), year_plans=plans),
     )
-    ctx.flash(tr(ctx, f"已登记项目 #{project.id}。", f"Project #{project.id} registered."))
+    ctx.flash(ctx._("Project #%(id)s registered.", id=project.id))
     return ctx.redirect(f"/projects/{project.id}")
 
 
@@ -164,11 +164,11 @@ def _chart(ctx: PageContext, detail: ProjectDetail) -> dict[str, object]:
         "cumulative": [p.cumulative for p in detail.progress],
         "plan": plan_line,
         "labels": {
-            "monthly": tr(ctx, "当月完成投资", "Invested in the month"),
-            "cumulative": tr(ctx, "累计完成投资", "Invested to date"),
-            "plan": tr(ctx, "计划（按序时进度累计）", "Plan to date (pro rata)"),
-            "unit": tr(ctx, "万元", "10k yuan"),
-            "empty": tr(ctx, "尚无完成投资数据", "No investment reported yet"),
+            "monthly": ctx._("Invested in the month"),
+            "cumulative": ctx._("Invested to date"),
+            "plan": ctx._("Plan to date (pro rata)"),
+            "unit": ctx._("10k yuan"),
+            "empty": ctx._("No investment reported yet"),
         },
     }
 
@@ -196,7 +196,7 @@ def project_page(ctx: PageContext, project_id: int, as_of_day: date | None = Non
     label = None
     if nxt is not None:
         st = states.PROJECT.state(nxt)
-        label = tr(ctx, st.zh, st.en)
+        label = pick(ctx, st.zh, st.en)
     return ProjectPage(
         detail=detail,
         next_stage=nxt if any(t.target == nxt for t in allowed) else None,
@@ -237,6 +237,5 @@ def project_step_form(ctx: PageContext, project_id: int) -> Response:
         ctx,
         f"/projects/{project_id}",
         lambda: actions.perform(ctx.session, principal, "project", project_id, data),
-        "已保存。",
-        "Saved.",
+        ctx._("Saved."),
     )
