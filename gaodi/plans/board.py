@@ -28,18 +28,18 @@ from gaodi.core.periods import format_month, month_index, parse_period
 from gaodi.core.permissions import Principal, restrict
 from gaodi.plans.inference import natural_kind, progress_kind, rule_file
 from gaodi.plans.models import Action, Indicator, Observation, Plan, Target
+from gaodi.plans.outputs import current_plan_id, obs_out, target_out
 from gaodi.plans.schemas import (
     Board,
     BoardAction,
     BoardFilter,
     BoardRow,
     FanPoint,
-    ObservationOut,
     Provenance,
     SeriesPoint,
     TargetDetail,
 )
-from gaodi.plans.service import current_plan_id, target_out
+from gaodi.plans.submission import overdue_by_series
 
 USED_STATUSES = ("submitted", "approved")  # returned values do not count
 FORECAST = {"level": 0.9, "n_boot": 2000, "seed": 0, "method": "linear"}
@@ -346,8 +346,6 @@ def board(
 ) -> Board:
     """Every target of a plan (default: the latest adopted one) as of a month (default: the last
     complete month, not after the plan's end), grouped by action, filtered."""
-    from gaodi.plans.submission import overdue_by_series
-
     filters = filters or BoardFilter()
     plan = _plan_for(session, principal, plan_id)
     if as_of is not None:
@@ -428,31 +426,11 @@ def _expected_path(e: EngineTarget, month: int, baseline: float | None) -> float
     return baseline + expected * (t.value - baseline)
 
 
-def obs_out(o: Observation, code: str) -> ObservationOut:
-    return ObservationOut(
-        id=o.id,
-        indicator_code=code,
-        scope=o.scope,
-        scope_id=o.scope_id,
-        period=o.period,
-        value=o.value,
-        kind=o.kind,
-        revision=o.revision,
-        status=o.status,
-        submitted_by=o.submitted_by,
-        submitted_at=o.submitted_at.isoformat(timespec="minutes"),
-        source=o.source,
-        comment=o.comment,
-    )
-
-
 def target_detail(
     session: Session, principal: Principal, target_id: int, as_of: str | None = None
 ) -> TargetDetail:
     """One target: its board row, actual vs 序时进度 by month, the forecast fan, every revision
     of its series and the provenance."""
-    from gaodi.plans.submission import overdue_by_series
-
     target = session.scalars(
         restrict(select(Target).where(Target.id == target_id), principal)
     ).one_or_none()

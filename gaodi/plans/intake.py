@@ -25,8 +25,15 @@ from gaodi.core.permissions import Principal, require, restrict
 from gaodi.plans import rulelang
 from gaodi.plans.inference import natural_kind, rule_file
 from gaodi.plans.models import Indicator, Observation, ValidationRule
+from gaodi.plans.outputs import obs_out
 from gaodi.plans.schemas import Flag, IntakeResult, ObservationIn
-from gaodi.plans.submission import Key, apply_transition, check_transition, may_act_on_scope
+from gaodi.plans.submission import (
+    Key,
+    apply_transition,
+    check_transition,
+    current_state,
+    may_act_on_scope,
+)
 
 COUNTED = ("submitted", "approved")
 
@@ -431,8 +438,6 @@ def add_observation(
             note=reason,
             actor=principal.username,
         )
-    from gaodi.plans.board import obs_out
-
     return IntakeResult(observation=obs_out(obs, ind.code), flags=flags, confirmed=confirmed)
 
 
@@ -542,8 +547,6 @@ def check_import_rows(
     with ``indicator_id, scope, scope_id, period, value, kind``): the same unit, plausibility
     and user-rule checks as data entry, plus ``locked`` (an error) for a period already
     approved. Returns ``(row index, flags)`` for each row with a flag; writes nothing."""
-    from gaodi.plans.submission import current_state
-
     indicators: dict[int, Indicator] = {}
     out: list[tuple[int, list[Flag]]] = []
     for i, row in enumerate(rows):

@@ -24,8 +24,11 @@ from gaodi.audit import service as audit
 from gaodi.core import clock
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require, restrict
+from gaodi.plans.board import board, target_detail
 from gaodi.plans.inference import propose
+from gaodi.plans.intake import add_observation, add_observations, check_rows
 from gaodi.plans.models import Action, Indicator, Observation, Plan, QualitativeGoal, Target
+from gaodi.plans.outputs import current_plan_id, indicator_out, target_out
 from gaodi.plans.schemas import (
     ActionOut,
     GoalOut,
@@ -36,6 +39,7 @@ from gaodi.plans.schemas import (
     TargetOut,
     TargetUpdate,
 )
+from gaodi.plans.submission import approve, completeness, return_submission, tasks, unlock
 from gaodi.text.schema import PlanExtraction
 
 DOMAIN = "plan"
@@ -79,44 +83,7 @@ def read_source(path: Path) -> tuple[PlanExtraction, str | None]:
     return extract_plan(text), text
 
 
-# ---------------------------------------------------------------------------- output helpers
-def indicator_out(ind: Indicator) -> IndicatorOut:
-    return IndicatorOut(
-        id=ind.id,
-        code=ind.code,
-        name=ind.name,
-        unit=ind.unit,
-        aggregation=ind.aggregation,
-        direction=ind.direction,
-        kind=ind.kind,
-        owner=ind.owner,
-        frequency=ind.frequency,
-        deadline_day=ind.deadline_day,
-    )
-
-
-def target_out(t: Target, indicator: Indicator | None, action: Action | None) -> TargetOut:
-    return TargetOut(
-        id=t.id,
-        plan_id=t.plan_id,
-        action_id=t.action_id,
-        action_number=action.number if action else None,
-        indicator=indicator_out(indicator) if indicator else None,
-        indicator_name=t.indicator_name,
-        scope=t.scope,
-        scope_id=t.scope_id,
-        value=t.value,
-        value_max=t.value_max,
-        unit=t.unit,
-        year=t.year,
-        comparator=t.comparator,
-        baseline=t.baseline,
-        baseline_year=t.baseline_year,
-        quote=t.quote,
-        note=t.note,
-    )
-
-
+# ---------------------------------------------------------------------------- loading rows
 def _plan(session: Session, principal: Principal, plan_id: int, action: str = "read") -> Plan:
     plan = session.scalars(
         restrict(select(Plan).where(Plan.id == plan_id), principal, action)
@@ -366,14 +333,6 @@ def get_plan(session: Session, principal: Principal, plan_id: int) -> PlanOut:
     return plan_out(session, _plan(session, principal, plan_id))
 
 
-def current_plan_id(session: Session, principal: Principal) -> int | None:
-    """The most recent adopted plan (else the most recent plan), or None."""
-    plans = session.scalars(restrict(select(Plan), principal).order_by(Plan.id.desc())).all()
-    adopted = [p for p in plans if p.status == "adopted"]
-    chosen = adopted[0] if adopted else (plans[0] if plans else None)
-    return chosen.id if chosen else None
-
-
 # ---------------------------------------------------------------------------- editing drafts
 def _drop_orphan(session: Session, indicator_id: int | None) -> None:
     """Delete an indicator no target and no observation uses (created by a draft)."""
@@ -548,17 +507,6 @@ def adopt_plan(session: Session, principal: Principal, plan_id: int) -> PlanOut:
     return plan_out(session, plan)
 
 
-# ---------------------------------------------------------------------------- re-exports
-from gaodi.plans.board import board, target_detail  # noqa: E402
-from gaodi.plans.intake import add_observation, add_observations, check_rows  # noqa: E402
-from gaodi.plans.submission import (  # noqa: E402
-    approve,
-    completeness,
-    return_submission,
-    tasks,
-    unlock,
-)
-
 __all__ = [
     "add_observation",
     "add_observations",
@@ -567,14 +515,17 @@ __all__ = [
     "board",
     "check_rows",
     "completeness",
+    "current_plan_id",
     "delete_target",
     "get_plan",
+    "indicator_out",
     "list_plans",
     "load_plan",
     "merge_targets",
     "read_source",
     "return_submission",
     "target_detail",
+    "target_out",
     "tasks",
     "unlock",
     "update_indicator",

@@ -39,6 +39,7 @@ from gaodi.plans.models import (
     SubmissionEvent,
     Target,
 )
+from gaodi.plans.outputs import obs_out
 from gaodi.plans.schemas import (
     Completeness,
     CompletenessCell,
@@ -638,7 +639,7 @@ def unlock(session: Session, principal: Principal, key: str, reason: str) -> Sub
 def detail(session: Session, principal: Principal, key: str) -> SubmissionDetail:
     """One submission: its row, its events, every revision of the value, and the checks the
     latest value passes or fails now."""
-    from gaodi.plans.board import obs_out
+    # intake imports this module at load time (keys, transitions): bind late
     from gaodi.plans.intake import check_value
 
     k = parse_key(key)

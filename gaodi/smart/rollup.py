@@ -26,7 +26,9 @@ from gaodi.core.periods import end_month, month_of
 from gaodi.core.permissions import PermissionDenied, Principal, restrict
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 from gaodi.parks.models import Park
+from gaodi.plans.intake import add_observation
 from gaodi.plans.models import Indicator, Observation
+from gaodi.plans.schemas import ObservationIn
 from gaodi.regions.models import IndustryCode
 from gaodi.smart import service
 from gaodi.smart.models import Assessment
@@ -352,10 +354,6 @@ def record_rollup_observation(
     the observation's comment records the rule set, level, population, counts and as-of day, and
     it is flagged ``is_demo`` when any assessment counted is demo data.
     """
-    import gaodi.plans.service  # noqa: F401  (loads plans.board in the order it needs)
-    from gaodi.plans.intake import add_observation
-    from gaodi.plans.schemas import ObservationIn
-
     ind = session.scalars(select(Indicator).where(Indicator.code == indicator)).first()
     if ind is None:
         raise ValidationError(
