@@ -110,8 +110,8 @@ def register() -> None:
     register_scope(Enterprise, "enterprise", enterprise_filter)
     register_scope(EnterpriseYear, "enterprise", enterprise_year_filter)
     register_scope(ExternalEnterprise, "chain")
-    for model in (Plan, Action, Indicator, Target, QualitativeGoal):
-        register_scope(model, "plan")
+    for plan_model in (Plan, Action, Indicator, Target, QualitativeGoal):
+        register_scope(plan_model, "plan")
     register_scope(Observation, "plan", observation_filter)
     register_scope(User, "admin")
     register_scope(ApiToken, "admin")

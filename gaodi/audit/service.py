@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import event, insert, inspect, select
@@ -21,6 +21,9 @@ from gaodi.audit.models import AuditEvent
 from gaodi.db import utcnow
 
 SYSTEM_ACTOR = "system"
+#: The audit table for Core inserts (the metadata's ``Table``: a mapped class's ``__table__``
+#: is typed as a plain ``FromClause``, which ``insert()`` does not accept).
+_TABLE = AuditEvent.metadata.tables[AuditEvent.__tablename__]
 
 
 def _plain(value: Any) -> Any:
@@ -36,7 +39,7 @@ def _plain(value: Any) -> Any:
 
 
 def _columns(obj: Any) -> list[str]:
-    excluded = getattr(obj, "__audit_exclude__", frozenset())
+    excluded: Collection[str] = getattr(obj, "__audit_exclude__", frozenset())
     return [c.key for c in inspect(obj).mapper.column_attrs if c.key not in excluded]
 
 
@@ -114,7 +117,7 @@ def _after_flush(session: Session, _ctx: Any) -> None:
                 }
             )
     if rows:
-        session.connection().execute(insert(AuditEvent.__table__), rows)
+        session.connection().execute(insert(_TABLE), rows)
 
 
 def _refuse_change(_mapper: Any, _conn: Any, _target: Any) -> None:
@@ -148,7 +151,7 @@ def record(
 ) -> None:
     """Write one explicit audit event (imports, bulk jobs, logins, workflow transitions)."""
     session.execute(
-        insert(AuditEvent.__table__),
+        insert(_TABLE),
         [
             {
                 "at": utcnow(),
