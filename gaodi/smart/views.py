@@ -47,10 +47,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 
 
-def tr(ctx: PageContext, zh: str, en: str) -> str:
-    return zh if ctx.lang.startswith("zh") else en
-
-
 def _asset(name: str, media: str) -> Any:
     def endpoint() -> FileResponse:
         return FileResponse(ASSETS / name, media_type=media)
@@ -124,7 +120,7 @@ def levels_page(
         chart=StackedChart(
             labels=[g.label for g in groups],
             series=series,
-            empty_text=tr(ctx, "暂无自评数据", "No self-assessment yet"),
+            empty_text=ctx._("No self-assessment yet"),
         ),
         own_enterprise=own,
     )
@@ -292,7 +288,7 @@ def _charts(ctx: PageContext, r: AssessmentResult) -> Charts:
             "totals": [h.total for h in r.history],
             "levels": [h.level_name for h in r.history],
             "bands": bands,
-            "name": tr(ctx, "总分", "Total"),
+            "name": ctx._("score|Total"),
         },
     )
 
@@ -489,9 +485,7 @@ def assess_submit(ctx: PageContext, enterprise_id: int) -> Response:
         try:
             day = dt.date.fromisoformat(raw_day)
         except ValueError:
-            errors["assessed_on"] = tr(
-                ctx, "请输入 YYYY-MM-DD 格式的日期。", "Enter a date as YYYY-MM-DD."
-            )
+            errors["assessed_on"] = ctx._("Enter a date as YYYY-MM-DD.")
     _clean, _scen, problems = service.check_answers(service.scheme(DEFAULT_SCHEME), items, scen)
     for p in problems:
         key = (
@@ -510,8 +504,13 @@ def assess_submit(ctx: PageContext, enterprise_id: int) -> Response:
     except GaodiError as exc:
         field = str(exc.context.get("field") or "assessed_on")
         raise FormInvalid({field: exc.message(ctx.lang)}) from None
-    ctx.flash(tr(ctx, f"已保存自评：{row.level_name}（{row.total:g} 分）。",
-                 f"Self-assessment saved: {row.level_name} ({row.total:g} points)."))  # fmt: skip
+    ctx.flash(
+        ctx._(
+            "Self-assessment saved: %(level)s (%(total)s points).",
+            level=row.level_name,
+            total=format(row.total, "g"),
+        )
+    )
     return ctx.redirect(f"/smart/enterprises/{ent.id}?assessment_id={row.id}")
 
 
@@ -525,9 +524,7 @@ def upload_form(ctx: PageContext, enterprise_id: int) -> Response:
     ent = service.enterprise(ctx.session, ctx.principal, enterprise_id=enterprise_id, action="edit")
     upload = ctx.files.get("file")
     if upload is None or not upload.filename:
-        raise FormInvalid(
-            {"file": tr(ctx, "请选择填好的问卷文件（.xlsx）。", "Choose a filled form (.xlsx).")}
-        )
+        raise FormInvalid({"file": ctx._("Choose a filled form (.xlsx).")})
     data = upload.file.read()
     try:
         row = excel.import_form(ctx.session, ctx.principal, data, uscc=ent.uscc, source="excel")
@@ -537,8 +534,13 @@ def upload_form(ctx: PageContext, enterprise_id: int) -> Response:
             where = f"{e.sheet}!{e.column}{e.row}" if e.row else e.sheet
             errors[f"cell:{where}"] = e.reason_zh if ctx.lang.startswith("zh") else e.reason_en
         raise FormInvalid(errors) from None
-    ctx.flash(tr(ctx, f"已导入问卷：{row.level_name}（{row.total:g} 分）。",
-                 f"Form imported: {row.level_name} ({row.total:g} points)."))  # fmt: skip
+    ctx.flash(
+        ctx._(
+            "Form imported: %(level)s (%(total)s points).",
+            level=row.level_name,
+            total=format(row.total, "g"),
+        )
+    )
     return ctx.redirect(f"/smart/enterprises/{ent.id}?assessment_id={row.id}")
 
 
