@@ -43,8 +43,17 @@ def milestone_state(m: ChallengeMilestone, as_of: date) -> tuple[str, int | None
     return "pending", None
 
 
-def _rows(session: Session, challenges: list[Challenge], as_of: date) -> list[ChallengeRow]:
+def _visible_applications(session: Session, principal: Principal, ids: list[int]) -> set[int]:
+    """The applications to challenges ``ids`` the principal may read (see projects.scopes)."""
+    query = select(ChallengeApplication.id).where(ChallengeApplication.challenge_id.in_(ids))
+    return set(session.scalars(restrict(query, principal, "read")))
+
+
+def _rows(
+    session: Session, principal: Principal, challenges: list[Challenge], as_of: date
+) -> list[ChallengeRow]:
     ids = [c.id for c in challenges] or [-1]
+    visible = _visible_applications(session, principal, ids)
     apps: dict[int, int] = dict(
         session.execute(  # type: ignore[arg-type]
             select(ChallengeApplication.challenge_id, func.count())
@@ -52,14 +61,20 @@ def _rows(session: Session, challenges: list[Challenge], as_of: date) -> list[Ch
             .group_by(ChallengeApplication.challenge_id)
         ).all()
     )
-    awardees = dict(
-        session.execute(
-            select(ChallengeApplication.challenge_id, ChallengeApplication.applicant_name).where(
+    awardees = {
+        cid: name
+        for aid, cid, name in session.execute(
+            select(
+                ChallengeApplication.id,
+                ChallengeApplication.challenge_id,
+                ChallengeApplication.applicant_name,
+            ).where(
                 ChallengeApplication.challenge_id.in_(ids),
                 ChallengeApplication.status == "awarded",
             )
-        ).all()
-    )
+        )
+        if aid in visible
+    }
     ms: dict[int, list[ChallengeMilestone]] = defaultdict(list)
     for m in session.scalars(
         select(ChallengeMilestone).where(ChallengeMilestone.challenge_id.in_(ids))
@@ -120,7 +135,7 @@ def list_challenges(
             query = query.where(Challenge.chain_id == flt.chain_id)
         if flt.q:
             query = query.where(Challenge.title.contains(flt.q.strip()))
-    return _rows(session, list(session.scalars(query)), day)
+    return _rows(session, principal, list(session.scalars(query)), day)
 
 
 def challenge_detail(
@@ -131,6 +146,10 @@ def challenge_detail(
     who = actors(session, principal, challenge)
     see_scores = bool(who & {"office", "admin"})
     apps, reviewers, decls, scores = review_state(session, challenge.id)
+    visible = _visible_applications(session, principal, [challenge.id])
+    apps = [a for a in apps if a.id in visible]
+    decls = {k: d for k, d in decls.items() if k[1] in visible}
+    scores = {k: s for k, s in scores.items() if k[1] in visible}
     ranks = {
         aid: (i + 1 if mean is not None else None, mean, n)
         for i, (aid, mean, n) in enumerate(standings(session, challenge.id))
@@ -227,7 +246,7 @@ def challenge_detail(
     ]
     missing = missing_reviews(session, challenge.id) if challenge.status == "review" else []
     return ChallengeDetail(
-        challenge=_rows(session, [challenge], day)[0],
+        challenge=_rows(session, principal, [challenge], day)[0],
         problem=challenge.problem,
         requirements=challenge.requirements,
         published_on=challenge.published_on,

@@ -2,8 +2,12 @@
 
 Chain offices see their chains' projects, challenges and appeals; park offices see their parks'
 projects and appeals (an appeal's park is its enterprise's park); an enterprise user sees its
-own appeals. Child rows (stages, progress, applications, attachments, events …) follow their
-parent. Imported from :mod:`gaodi.models`.
+own appeals. Child rows (stages, progress, attachments, events …) follow their parent.
+
+Applications to a challenge name an enterprise and carry its proposal: the chain office that
+runs the challenge sees every application to it; any other scoped reader (a park office reads
+every challenge) sees only the applications of enterprises in its own scope.
+Imported from :mod:`gaodi.models`.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from gaodi.projects.models import (
     ProjectStage,
     ProjectYearPlan,
 )
+from gaodi.scopes import enterprise_filter
 
 
 def _ids(values: frozenset[int]) -> list[int]:
@@ -69,6 +74,19 @@ def appeal_filter(p: Principal, _action: str) -> Any:
     return None
 
 
+def application_filter(p: Principal, action: str) -> Any:
+    challenges = challenge_filter(p, action)
+    if p.role == "chain_office":
+        return ChallengeApplication.challenge_id.in_(select(Challenge.id).where(challenges))
+    own = enterprise_filter(p, action)
+    if own is None:
+        return None
+    mine = ChallengeApplication.enterprise_id.in_(select(Enterprise.id).where(own))
+    if challenges is None:
+        return mine
+    return mine & ChallengeApplication.challenge_id.in_(select(Challenge.id).where(challenges))
+
+
 def _child(parent: type, parent_filter: Any, column: Any) -> Any:
     def scope(p: Principal, action: str) -> Any:
         inner = parent_filter(p, action)
@@ -103,8 +121,8 @@ def register() -> None:
     for model in project_children:
         register_scope(model, "project", _child(Project, project_filter, model.project_id))
     register_scope(Challenge, "challenge", challenge_filter)
+    register_scope(ChallengeApplication, "challenge", application_filter)
     challenge_children: tuple[Any, ...] = (
-        ChallengeApplication,
         ChallengeReviewer,
         ChallengeMilestone,
         ChallengeEvent,

@@ -326,3 +326,47 @@ def test_list_filters_and_detail_visibility(session: Session, world: World, froz
     }
     assert public.transitions == []
     assert not office.review_complete and len(office.review_missing) == 3
+
+
+def test_a_park_office_reads_only_its_parks_applicants(
+    session: Session, world: World, frozen
+) -> None:
+    """A park office reads every challenge, but the applications (enterprise, USCC, proposal)
+    and the awardee only of its own parks' enterprises; the chain office that runs the challenge
+    and the unscoped readers see them all. Park office = P1 (E1, E2); E3 is in P2, E4 in none."""
+    cid = _challenge(session, world)
+    names = {}
+    for key, eid in (("e1", world.e1), ("e3", world.e3), ("e4", world.e4)):
+        names[key] = f"申请企业{key}"
+        app = ch.apply(
+            session,
+            world.chain_office,
+            cid,
+            ApplicationIn(applicant_name=names[key], enterprise_id=eid, proposal=f"方案{key}"),
+        )
+        names[f"{key}_id"] = str(app.id)
+    ch.add_reviewer(session, world.chain_office, cid, "expert1", "专家一")
+    ch.close(session, world.chain_office, cid)
+    for key, points in (("e1", 70.0), ("e3", 90.0), ("e4", 80.0)):
+        ch.declare(session, R1, cid, int(names[f"{key}_id"]), False)
+        ch.score(session, R1, cid, int(names[f"{key}_id"]), points)
+    ch.award(session, world.chain_office, cid)  # E3: the best mean (90)
+    session.commit()
+
+    def seen(who: Principal) -> list[str]:
+        return [a.applicant_name for a in cq.challenge_detail(session, who, cid).applications]
+
+    every = [names["e1"], names["e3"], names["e4"]]
+    assert seen(world.chain_office) == seen(world.viewer) == seen(world.admin) == every
+    assert seen(world.park_office) == [names["e1"]]
+    park_detail = cq.challenge_detail(session, world.park_office, cid)
+    assert park_detail.challenge.applications == 3  # the count is not an enterprise's data
+    assert park_detail.challenge.awardee is None
+    assert [d.application_id for r in park_detail.reviewers for d in r.declarations] == [
+        int(names["e1_id"])
+    ]
+    awardee = {
+        who.role: cq.list_challenges(session, who)[0].awardee
+        for who in (world.chain_office, world.viewer, world.park_office)
+    }
+    assert awardee == {"chain_office": names["e3"], "viewer": names["e3"], "park_office": None}
