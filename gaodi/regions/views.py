@@ -97,21 +97,17 @@ class Chart(BaseModel):
     empty_text: str = ""
 
 
-def _t(ctx: PageContext, zh: str, en: str) -> str:
-    return zh if ctx.lang.startswith("zh") else en
-
-
 def _subtitle(ctx: PageContext, prov: Provenance) -> str:
     parts = []
     if prov.is_demo:
         parts.append("示例数据")
     if prov.year:
-        parts.append(_t(ctx, f"{prov.year}年", str(prov.year)))
+        parts.append(ctx._("chart subtitle|%(year)s", year=prov.year))
     return " · ".join(parts)
 
 
 def _empty_text(ctx: PageContext) -> str:
-    return _t(ctx, "没有可显示的数据", "No data to show")
+    return ctx._("No data to show")
 
 
 def _peers(peers: list[str]) -> list[str]:
@@ -170,11 +166,11 @@ def specialisation_page(
     top = {r.industry for r in sorted(res.rows, key=lambda r: -r.value)[:8]}
     chart = Chart(
         kind="bubble",
-        title=_t(ctx, "区位商与增速（气泡大小 = 规模）", "LQ vs growth (bubble = size)"),
+        title=ctx._("LQ vs growth (bubble = size)"),
         subtitle=_subtitle(ctx, res.provenance),
-        x_name=_t(ctx, "区位商 LQ", "Location quotient (LQ)"),
-        y_name=_t(ctx, "年均增速 %", "CAGR %"),
-        size_name=_t(ctx, f"规模（{unit}）", f"Size ({unit})"),
+        x_name=ctx._("Location quotient (LQ)"),
+        y_name=ctx._("CAGR %"),
+        size_name=ctx._("Size (%(unit)s)", unit=unit),
         y_digits=1,
         x_line=1.0,
         y_line=0.0,
@@ -240,11 +236,7 @@ def complexity_page(
     shown = [r for r in res.regions[:top]] + [r for r in res.regions[top:] if r.is_city]
     chart = Chart(
         kind="bar",
-        title=_t(
-            ctx,
-            f"经济复杂度 ECI 排名（前 {top} 名与本市）",
-            f"Economic complexity (ECI): top {top} and the city",
-        ),
+        title=ctx._("Economic complexity (ECI): top %(top)s and the city", top=top),
         subtitle=_subtitle(ctx, res.provenance),
         labels=[f"{r.rank}. {r.name}" for r in shown],
         values=[round(r.eci, 4) for r in shown],
@@ -304,10 +296,10 @@ def opportunities_page(
     best = {r.industry for r in res.rows[:10]}
     scatter = Chart(
         kind="scatter",
-        title=_t(ctx, "发展机会：可行性 × 吸引力", "Opportunities: feasibility vs attractiveness"),
+        title=ctx._("Opportunities: feasibility vs attractiveness"),
         subtitle=_subtitle(ctx, res.provenance),
-        x_name=_t(ctx, "可行性（密度，归一化）", "Feasibility (density, normalised)"),
-        y_name=_t(ctx, "吸引力（PCI、COG 加权）", "Attractiveness (weighted PCI, COG)"),
+        x_name=ctx._("Feasibility (density, normalised)"),
+        y_name=ctx._("Attractiveness (weighted PCI, COG)"),
         points=[
             ChartPoint(
                 name=f"{r.rank}. {r.name}（{r.industry}）",
@@ -315,7 +307,12 @@ def opportunities_page(
                 y=r.attractiveness,
                 highlight=r.industry in best,
                 label=r.name if r.industry in best else None,
-                note=f"score {r.score:.3f} · PCI {r.pci:.2f} · COG {r.cog:.2f}",
+                note=ctx._(
+                    "score %(score)s · PCI %(pci)s · COG %(cog)s",
+                    score=format(r.score, ".3f"),
+                    pci=format(r.pci, ".2f"),
+                    cog=format(r.cog, ".2f"),
+                ),
             )
             for r in res.rows
         ],
@@ -323,10 +320,10 @@ def opportunities_page(
     )
     quadrant = Chart(
         kind="scatter",
-        title=_t(ctx, "战略路径象限（ECI × COI）", "Strategic approach (ECI vs COI)"),
+        title=ctx._("Strategic approach (ECI vs COI)"),
         subtitle=_subtitle(ctx, res.provenance),
-        x_name=_t(ctx, "经济复杂度 ECI", "ECI"),
-        y_name=_t(ctx, "复杂度展望 COI", "COI"),
+        x_name=ctx._("axis|ECI"),
+        y_name=ctx._("axis|COI"),
         x_line=0.0,
         y_line=0.0,
         points=[
