@@ -48,8 +48,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def load_models() -> None:
+    """Import every model, the audit listener and the permission scopes (idempotent).
+
+    Any code that opens a database calls this first, so a command that imports only its own
+    feature still has every change audited and every query restricted.
+    """
+    import gaodi.models  # noqa: F401
+
+
 def make_engine(url: str, echo: bool = False) -> Engine:
     """An engine for ``url``; SQLite files get their directory created and Gaodi's pragmas."""
+    load_models()
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
@@ -73,6 +83,7 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
+    load_models()
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
