@@ -13,32 +13,44 @@ Path parameters are filled from the seeded world (tests/web/seed.py) by name —
 ``chain_id``, ``park_id``, ``uscc`` … — or from the route's ``x-gaodi-example`` metadata
 (``{"path": {"name": value}}``). Scoped roles are then checked against data outside their scope:
 an out-of-scope id gives 403/404, and no page or JSON answer ever contains the name or USCC of an
-enterprise the role may not see.
+enterprise the role may not see, nor the title, name or comment of a project, challenge,
+application, appeal, attachment, assessment, recognition or submission outside its scope
+(tests/web/seed.py, ``seed_features``: every detail route gets a real object inside and one outside
+each scoped role's scope). The suite runs on SQLite and, where one is configured, PostgreSQL.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-from gaodi.config import Settings
+from gaodi import migrate
+from gaodi.config import Settings, reset_settings
 from gaodi.core.permissions import Principal, allowed
 from gaodi.db import make_engine
 from gaodi.web.app import create_app
 from gaodi.web.routes import RouteInfo, walk
 from tests.web.conftest import Site
 from tests.web.helpers import csrf_of, login
-from tests.web.seed import PASSWORD, ROLES, World
+from tests.web.seed import PASSWORD, ROLES, World, seed, seed_features
 
 ANONYMOUS = "anonymous"
 ALL_ROLES = (ANONYMOUS, *ROLES)
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 PARAM = re.compile(r"{([^}:]+)(?::[^}]+)?}")
 
-# Which seeded object fills a path parameter of this name (in scope for every scoped role).
+# Which seeded object fills a path parameter of this name (in scope for every scoped role
+# but where IN_SCOPE says otherwise).
 PARAM_SOURCES: dict[str, str] = {
     "enterprise_id": "e1",
     "chain_id": "chain_a",
@@ -51,13 +63,46 @@ PARAM_SOURCES: dict[str, str] = {
     "target_id": "target",
     "observation_id": "observation",
     "user_id": "user",
+    "project_id": "project_in",
+    "challenge_id": "challenge_a",
+    "appeal_id": "appeal_e1",
+    "attachment_id": "attachment_e1",
+    "key": "submission_chain_a",
 }
+# The in-scope object for a scoped role where it differs from PARAM_SOURCES.
+IN_SCOPE: dict[str, dict[str, str]] = {"park_office": {"key": "submission_park_a"}}
 # Objects outside each scoped role's scope, by parameter name.
 OUT_OF_SCOPE: dict[str, dict[str, str]] = {
-    "chain_office": {"enterprise_id": "e2", "uscc": "e2", "chain_id": "chain_b", "link_id": "b1"},
-    "park_office": {"enterprise_id": "e2", "uscc": "e2", "park_id": "park_b"},
-    "enterprise": {"enterprise_id": "e2", "uscc": "e2"},
+    "chain_office": {
+        "enterprise_id": "e2",
+        "uscc": "e2",
+        "chain_id": "chain_b",
+        "link_id": "b1",
+        "project_id": "project_out",
+        "challenge_id": "challenge_b",
+        "appeal_id": "appeal_e2",
+        "attachment_id": "attachment_e2",
+        "key": "submission_chain_b",
+    },
+    "park_office": {
+        "enterprise_id": "e2",
+        "uscc": "e2",
+        "park_id": "park_b",
+        "project_id": "project_out",
+        "appeal_id": "appeal_e2",
+        "attachment_id": "attachment_e2",
+        "key": "submission_park_b",
+    },
+    "enterprise": {
+        "enterprise_id": "e2",
+        "uscc": "e2",
+        "appeal_id": "appeal_e2",
+        "attachment_id": "attachment_e2",
+    },
 }
+# A workflow transition route (POST …/act) is open to every role that may read the object; the
+# workflow then decides who may fire which transition (tests/projects cover the actor rules).
+WORKFLOW = re.compile(r"/act$")
 
 
 def _collect() -> list[RouteInfo]:
@@ -74,20 +119,25 @@ CASES = [
 ]
 
 
+def _seeded(world: World, name: str, key: str) -> str:
+    if name == "uscc":
+        return world.uscc[key]
+    return world.refs[key] if key in world.refs else str(world.ids[key])
+
+
 def fill_path(route: RouteInfo, world: World, overrides: dict[str, str] | None = None) -> str:
     examples = dict(route.example.get("path", {}))
 
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
         if overrides and name in overrides:
-            key = overrides[name]
-            return world.uscc[key] if name == "uscc" else str(world.ids[key])
-        if name in examples:
-            return str(examples[name])
+            return _seeded(world, name, overrides[name])
         if name == "uscc":
             return world.uscc["e1"]
-        if name in PARAM_SOURCES:
-            return str(world.ids[PARAM_SOURCES[name]])
+        if name in PARAM_SOURCES:  # a seeded object beats the route's example id
+            return _seeded(world, name, PARAM_SOURCES[name])
+        if name in examples:
+            return str(examples[name])
         raise AssertionError(
             f"{route.path}: no value for path parameter {name!r}; add it to PARAM_SOURCES or "
             f'declare example={{"path": {{"{name}": ...}}}} on the route'
@@ -145,6 +195,62 @@ def request(site: Site, role: str, method: str, url: str, route: RouteInfo) -> A
     return client.request(method, url, data=route.example.get("form") or {}, follow_redirects=False)
 
 
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def shared_site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Site]:
+    """The seeded city plus :func:`seed_features`, once per module and backend."""
+    directory = tmp_path_factory.mktemp(f"web-permissions-{request.param}")
+    with _database(request.param, directory) as url:
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(engine)
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setenv("GAODI_DATA_DIR", str(directory))  # where attachments are written
+                reset_settings()
+                world = seed(engine)
+                seed_features(engine, world)
+            reset_settings()
+            settings = Settings(data_dir=directory, secret_key="test-secret-key-0123456789")
+            yield Site(engine, world, create_app(engine, settings), settings)
+        finally:
+            engine.dispose()
+
+
+@contextmanager
+def _database(backend: str, directory: Path) -> Iterator[str]:
+    """An empty database on ``backend``: a SQLite file, or a new PostgreSQL database (dropped
+    afterwards) on the server GAODI_TEST_POSTGRES_URL names."""
+    if backend == "sqlite":
+        yield f"sqlite:///{directory / 'web.sqlite'}"
+        return
+    admin_url = os.environ.get("GAODI_TEST_POSTGRES_URL")
+    if not admin_url:
+        if os.environ.get("GAODI_REQUIRE_POSTGRES") == "1":
+            pytest.fail("GAODI_REQUIRE_POSTGRES=1 but GAODI_TEST_POSTGRES_URL is not set")
+        pytest.skip("PostgreSQL tests run in CI (set GAODI_TEST_POSTGRES_URL to run them here)")
+    name = f"gaodi_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def suite_site(shared_site: Site, monkeypatch: pytest.MonkeyPatch) -> Site:
+    """The module's site, with its data directory configured (attachments are read there)."""
+    monkeypatch.setenv("GAODI_DATA_DIR", str(shared_site.settings.data_dir))
+    reset_settings()
+    return shared_site
+
+
 def test_every_route_declares_its_access() -> None:
     undeclared = [r.path for r in ROUTES if not r.access]
     assert not undeclared, f"routes without an access rule (use gaodi.web.pages): {undeclared}"
@@ -156,10 +262,10 @@ def test_the_suite_sees_the_foundation_routes() -> None:
 
 
 @pytest.mark.parametrize(("route", "method", "role"), CASES)
-def test_route_for_role(route: RouteInfo, method: str, role: str, shared_site: Site) -> None:
+def test_route_for_role(route: RouteInfo, method: str, role: str, suite_site: Site) -> None:
     access = route.access or {}
-    url = fill_path(route, shared_site.world)
-    response = request(shared_site, role, method, url, route)
+    url = fill_path(route, suite_site.world, IN_SCOPE.get(role))
+    response = request(suite_site, role, method, url, route)
     status = response.status_code
     assert status < 500, f"{method} {url} as {role}: {status}\n{response.text[:800]}"
     if access.get("public"):
@@ -174,19 +280,21 @@ def test_route_for_role(route: RouteInfo, method: str, role: str, shared_site: S
             assert response.headers["location"].startswith("/login?next=")
         return
     domain = access.get("domain")
-    may = domain is None or allowed(principal(shared_site, role), access["action"], domain)
+    may = domain is None or allowed(principal(suite_site, role), access["action"], domain)
     if not may:
         assert status == 403, f"{method} {url} as {role} should be 403, got {status}"
         if route.is_api:
             assert response.json()["error"] == "forbidden"
         return
+    if method in UNSAFE and WORKFLOW.search(route.path) and status == 403:
+        return  # the workflow refused this role the example's transition
     assert status not in (401, 403), f"{method} {url} as {role}: {status} {response.text[:300]}"
     if method == "GET":
-        # 404 is fine for a scoped role (the object may be outside its scope) and for ids the
-        # route's example names but seed.py does not create (extend seed.py to assert a 200)
+        # every path parameter names a seeded object in the role's scope, so a reader gets the
+        # page; 404 only for ids the route's example names but seed.py does not create
         params = set(PARAM.findall(route.path))
         unseeded = bool(params - set(PARAM_SOURCES) - {"uscc"})
-        miss_ok = (role in OUT_OF_SCOPE or unseeded) and status == 404
+        miss_ok = unseeded and status == 404
         assert status in (200, 303) or miss_ok, f"GET {url} as {role}: {status}"
 
 
@@ -198,22 +306,88 @@ SCOPED_GET_CASES = [
 ]
 
 
+def _leaks(text: str, world: World, role: str) -> list[str]:
+    return [secret for secret in world.hidden_from(role) if secret in text]
+
+
 @pytest.mark.parametrize(("route", "role"), SCOPED_GET_CASES)
-def test_scoped_role_never_sees_out_of_scope_enterprises(
-    route: RouteInfo, role: str, shared_site: Site
+def test_scoped_role_never_sees_out_of_scope_data(
+    route: RouteInfo, role: str, suite_site: Site
 ) -> None:
-    world = shared_site.world
-    client = reader(shared_site, role)
-    url = fill_path(route, world)
+    """No page, JSON twin or export a scoped role reads names an enterprise outside its scope or
+    shows the title, name or comment of a feature object outside it (lists included)."""
+    world = suite_site.world
+    client = reader(suite_site, role)
+    url = fill_path(route, world, IN_SCOPE.get(role))
     response = client.get(url, follow_redirects=False)
     assert response.status_code < 500
-    for secret in world.hidden_from(role):
-        assert secret not in response.text, f"GET {url} as {role} shows {secret!r}"
+    leaks = _leaks(response.text, world, role)
+    assert not leaks, f"GET {url} as {role} shows {leaks}"
     params = set(PARAM.findall(route.path))
     outside = {k: v for k, v in OUT_OF_SCOPE[role].items() if k in params}
     if outside:
-        url = fill_path(route, world, outside)
+        url = fill_path(route, world, {**IN_SCOPE.get(role, {}), **outside})
         response = client.get(url, follow_redirects=False)
         assert response.status_code in (403, 404), f"GET {url} as {role}: {response.status_code}"
-        for secret in world.hidden_from(role):
-            assert secret not in response.text
+        leaks = _leaks(response.text, world, role)
+        assert not leaks, f"GET {url} as {role} shows {leaks}"
+
+
+def test_the_seed_hides_something_from_every_scoped_role(shared_site: Site) -> None:
+    """The leak checks above have out-of-scope projects, appeals and assessments to look for."""
+    world = shared_site.world
+    for role in OUT_OF_SCOPE:
+        hidden = world.hidden_from(role)
+        assert any(h.startswith("测试项目") for h in hidden), role
+        assert any(h.startswith("测试诉求") for h in hidden), role
+        assert any(h.startswith("测试评测备注") for h in hidden), role
+        assert any(h.startswith("测试附件") for h in hidden), role
+
+
+@pytest.mark.parametrize("role", list(OUT_OF_SCOPE))
+def test_lists_and_json_show_in_scope_objects_and_no_others(role: str, suite_site: Site) -> None:
+    """The list pages and their JSON twins show what is in the role's scope (so the leak checks
+    look at real rows) and nothing outside it."""
+    world = suite_site.world
+    client = reader(suite_site, role)
+    lists = ["/appeals", "/api/v1/appeals", "/smart/enterprises", "/api/v1/smart/enterprises"]
+    lists += ["/smart/recognitions", "/api/v1/smart/recognitions", "/export/xlsx/appeals"]
+    if role != "enterprise":
+        lists += ["/projects", "/api/v1/projects", "/challenges", "/api/v1/challenges"]
+        lists += ["/plans/submissions", "/api/v1/plans/submissions", "/api/v1/act/summary"]
+    shown = {text for text, roles in world.seen_by.items() if role in roles}
+    for url in lists:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        leaks = _leaks(response.text, world, role)
+        assert not leaks, f"GET {url} as {role} shows {leaks}"
+    # the in-scope objects are really listed (both the page and its JSON twin)
+    for url in ("/appeals", "/api/v1/appeals"):
+        body = client.get(url).text
+        mine = [t for t in shown if t.startswith("测试诉求")]
+        assert mine and all(t in body for t in mine), (url, mine)
+    if role != "enterprise":
+        for url in ("/projects", "/api/v1/projects"):
+            body = client.get(url).text
+            mine = [t for t in shown if t.startswith("测试项目")]
+            assert mine and all(t in body for t in mine), (url, mine)
+
+
+@pytest.mark.parametrize("role", list(OUT_OF_SCOPE))
+def test_workflow_actions_on_out_of_scope_objects_are_refused(role: str, suite_site: Site) -> None:
+    """POST …/act (with every field the step needs) on an object outside the role's scope is
+    refused."""
+    world = suite_site.world
+    client = signed_in(suite_site, role)
+    _writes[0] += 1
+    cases = [("appeals", "appeal_id", {"action": "assign"})]
+    if role != "enterprise":
+        step = {"action": "advance", "stage": "started", "on": "2023-04-01"}
+        cases.append(("projects", "project_id", step))
+    if role == "chain_office":
+        cases.append(("challenges", "challenge_id", {"action": "cancel", "comment": "x"}))
+    for kind, param, body in cases:
+        ident = world.ids[OUT_OF_SCOPE[role][param]]
+        response = client.post(f"/api/v1/{kind}/{ident}/act", json=body)
+        assert response.status_code in (403, 404), (kind, role, response.status_code)
+        assert not _leaks(response.text, world, role)
