@@ -324,15 +324,15 @@ def seed_features(engine: Engine, world: World) -> None:
 
         # assessments and recognitions of every enterprise; a provider and a platform
         items, scenarios = _assessment_answers()
-        for n, ent in enumerate(("e1", "e2", "e3", "e4")):
+        for ent in ("e1", "e2", "e3", "e4"):
             enterprise = s.get(Enterprise, ids[ent])
             assert enterprise is not None
-            comment = f"测试评测备注{world.names[ent][:2]}"
+            assessor = f"测试评测员{world.names[ent][:2]}"  # shown with the assessment
             smart.record_assessment(
                 s, SYSTEM, enterprise, items, scenarios,
-                assessed_on=date(2023, 6, 1), assessor=f"测试评测员{n + 1}", comment=comment,
+                assessed_on=date(2023, 6, 1), assessor=assessor, comment="测试评测",
             )  # fmt: skip
-            seen[comment] = ENTERPRISE_SEEN_BY[ent]
+            seen[assessor] = ENTERPRISE_SEEN_BY[ent]
             title = f"{world.names[ent][:2]}测试数字化车间"
             recognition = Recognition(
                 kind="workshop", enterprise_id=ids[ent], name=world.names[ent], title=title,
