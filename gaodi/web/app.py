@@ -25,6 +25,7 @@ from gaodi.config import Settings, get_settings
 from gaodi.db import get_engine, session_factory
 from gaodi.web import errors, registry
 from gaodi.web.auth import LoginLimiter
+from gaodi.web.blanks import DropBlankQueryParams
 from gaodi.web.pages import API_PREFIX, Access, route_extra
 from gaodi.web.session import SessionMiddleware
 
@@ -90,6 +91,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         max_age=settings.session_max_age,
         https=settings.https,
     )
+    app.add_middleware(DropBlankQueryParams)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get(DOCS_URL, include_in_schema=False, openapi_extra=route_extra(Access(public=True)))
