@@ -99,12 +99,15 @@ def _principal(ctx: PageContext) -> Principal:
     return ctx.principal
 
 
-def _kind_label(kind: str, tr: Lang) -> str:
-    return {
-        "monthly": tr("月度调度报告", "Monthly report"),
-        "chain": tr("产业链报告", "Chain report"),
-        "park": tr("园区报告", "Park report"),
-    }.get(kind, kind)
+KIND_LABELS = {
+    "monthly": N_("Monthly report"),
+    "chain": N_("Chain report"),
+    "park": N_("Park report"),
+}
+
+
+def _kind_label(kind: str, ctx: PageContext) -> str:
+    return ctx._(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 def _chains(ctx: PageContext) -> list[Option]:
@@ -151,7 +154,7 @@ def job_view(ctx: PageContext, job: jobs.Job, names: dict[str, str] | None = Non
     return JobView(
         id=job.id,
         kind=job.kind,
-        kind_label=_kind_label(job.kind, tr),
+        kind_label=_kind_label(job.kind, ctx),
         subject_label=subject or job.subject,
         period=job.period,
         format=job.format,
@@ -173,16 +176,15 @@ def reports_page(ctx: PageContext, job: str | None = None) -> ReportsPage:
     """The 报告 page: choose a report and format; your recent reports with their progress."""
     from gaodi.reports.pdf_render import SOFFICE_PACKAGE, soffice_path
 
-    tr = Lang(ctx.lang)
     kinds = []
     if ctx.can("read", "plan"):
-        kinds.append(Option(value="monthly", label=_kind_label("monthly", tr)))
+        kinds.append(Option(value="monthly", label=_kind_label("monthly", ctx)))
     chains = _chains(ctx)
     if chains:
-        kinds.append(Option(value="chain", label=_kind_label("chain", tr)))
+        kinds.append(Option(value="chain", label=_kind_label("chain", ctx)))
     parks = _parks(ctx)
     if parks:
-        kinds.append(Option(value="park", label=_kind_label("park", tr)))
+        kinds.append(Option(value="park", label=_kind_label("park", ctx)))
     names = {f"chain:{o.value}": o.label for o in chains} | {
         f"park:{o.value}": o.label for o in parks
     }
@@ -207,9 +209,9 @@ def reports_page(ctx: PageContext, job: str | None = None) -> ReportsPage:
         pdf_available=pdf,
         pdf_missing=None
         if pdf
-        else tr(
-            f"本机未安装 LibreOffice（{SOFFICE_PACKAGE}），暂不能生成 PDF。",
-            f"LibreOffice ({SOFFICE_PACKAGE}) is not installed here: no PDF for now.",
+        else ctx._(
+            "LibreOffice (%(package)s) is not installed here: no PDF for now.",
+            package=SOFFICE_PACKAGE,
         ),
         jobs=[job_view(ctx, j, names) for j in mine],
         current=current,
@@ -224,17 +226,16 @@ def start_report(ctx: PageContext) -> Response:
 
     data = ctx.parse_form(ReportForm)
     principal = _principal(ctx)
-    tr = Lang(ctx.lang)
     subject: str | None = None
     if data.kind == "monthly":
         ctx.require("read", "plan")
     elif data.kind == "chain":
         if data.chain_id is None or str(data.chain_id) not in {o.value for o in _chains(ctx)}:
-            raise FormInvalid({"chain_id": tr("请选择一条产业链。", "Choose a chain.")})
+            raise FormInvalid({"chain_id": ctx._("Choose a chain.")})
         subject = str(data.chain_id)
     else:
         if data.park_id is None or str(data.park_id) not in {o.value for o in _parks(ctx)}:
-            raise FormInvalid({"park_id": tr("请选择一个园区。", "Choose a park.")})
+            raise FormInvalid({"park_id": ctx._("Choose a park.")})
         subject = str(data.park_id)
     try:
         font_set()
