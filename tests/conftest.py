@@ -34,6 +34,8 @@ def _isolated_settings(
     monkeypatch.setenv("GAODI_DATA_DIR", str(data_dir))
     monkeypatch.delenv("GAODI_DATABASE_URL", raising=False)
     monkeypatch.delenv("GAODI_SECRET_KEY", raising=False)
+    # Rich tables wrap to the terminal; tests read CLI output, so give it a fixed wide width.
+    monkeypatch.setenv("COLUMNS", "200")
     reset_settings()
     get_engine.cache_clear()
     yield
