@@ -21,6 +21,10 @@ from gaodi import migrate
 from gaodi.config import reset_settings
 from gaodi.db import get_engine, make_engine
 
+# Rich consoles take their width from COLUMNS when created (at import); tests read CLI output,
+# so give it a fixed wide width whatever the terminal (CI has none).
+os.environ["COLUMNS"] = "200"
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -34,8 +38,6 @@ def _isolated_settings(
     monkeypatch.setenv("GAODI_DATA_DIR", str(data_dir))
     monkeypatch.delenv("GAODI_DATABASE_URL", raising=False)
     monkeypatch.delenv("GAODI_SECRET_KEY", raising=False)
-    # Rich tables wrap to the terminal; tests read CLI output, so give it a fixed wide width.
-    monkeypatch.setenv("COLUMNS", "200")
     reset_settings()
     get_engine.cache_clear()
     yield
