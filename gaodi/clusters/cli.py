@@ -76,7 +76,12 @@ def show_cmd(
             ("每亿元 /亿元", "right"),
             ("完整度 complete", "right"),
         ):
-            table.add_column(col, justify=justify)  # type: ignore[arg-type]
+            # The cluster's name is never cut or wrapped (it is what people search for);
+            # the other columns wrap to make room.
+            if col == "集群 cluster":
+                table.add_column(col, justify=justify, no_wrap=True, min_width=22)  # type: ignore[arg-type]
+            else:
+                table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
         for r in g.clusters:
             status = "[green]已认定[/]" if r.status == "recognised" else "[yellow]规划[/]"
             table.add_row(
