@@ -49,7 +49,7 @@ lock:
 	rm -rf .lock-venv
 
 docs: install
-	$(BIN)/python -m typer gaodi.cli utils docs --name gaodi --title "Gaodi command line" --output docs/cli.md
+	$(BIN)/python -m typer --app app gaodi.cli utils docs --name gaodi --title "Gaodi command line" --output docs/cli.md
 	$(BIN)/gaodi config docs > docs/configuration.md
 
 bench: install
