@@ -4,29 +4,26 @@ cannot open an enterprise off its chain. Server and sign-in as in tests/browser/
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import LiveServer
-from tests.browser.test_chains import CANVAS_INK, demo_server, signed_in
+from tests.browser.harness import LiveServer, chart_ink, shot
+from tests.browser.test_chains import live_server, signed_in
 
 pytestmark = pytest.mark.browser
-__all__ = ["demo_server"]  # the fixture, imported for this module
+__all__ = ["live_server"]  # the fixture of test_chains (the demo city, its users), used here
 
 
-def test_enterprise_profile(browser: Any, demo_server: LiveServer, artifacts: Path) -> None:
-    page = signed_in(browser, demo_server, "admin", "/enterprises?tag=leader")
+def test_enterprise_profile(browser: Any, live_server: LiveServer) -> None:
+    page = signed_in(browser, live_server, "admin", "/enterprises?tag=leader")
     rows = page.locator("[data-testid=enterprises-table] tbody tr")
     assert rows.count() >= 5
     name = rows.first.locator("a").first.inner_text()
     rows.first.locator("a").first.click()
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=enterprise-name]").inner_text().startswith(name)
-    page.wait_for_selector("#figures-chart[data-chart-ready='1'] canvas", timeout=15000)
-    page.wait_for_timeout(200)
-    ink = int(page.evaluate(CANVAS_INK, "#figures-chart"))
+    ink = chart_ink(page, "#figures-chart")
     assert ink > 2000, f"the figures chart looks blank ({ink} inked pixels)"
     assert page.locator("[data-testid=years-table] tbody tr").count() >= 1
     # a leader's main revenue is far above 2000万元: 规上 qualifies, its criteria are listed
@@ -34,21 +31,21 @@ def test_enterprise_profile(browser: Any, demo_server: LiveServer, artifacts: Pa
     assert "达标" in above.locator("summary").inner_text()
     assert above.locator("tbody tr").count() == 2
     assert page.locator("details.tier").count() == 5
-    page.screenshot(path=str(artifacts / "enterprise-profile-zh-1366.png"), full_page=True)
-    page.goto(f"{demo_server.url}/enterprises/rank?chain=CM")
+    shot(page, "enterprise-profile-zh-1366.png")
+    page.goto(f"{live_server.url}/enterprises/rank?chain=CM")
     assert page.locator("[data-testid=rank-table] tbody tr").count() == 20
     page.context.close()
 
 
-def test_chain_office_profile_scope(browser: Any, demo_server: LiveServer) -> None:
-    page = signed_in(browser, demo_server, "chain_office", "/enterprises")
+def test_chain_office_profile_scope(browser: Any, live_server: LiveServer) -> None:
+    page = signed_in(browser, live_server, "chain_office", "/enterprises")
     total = page.locator("[data-testid=enterprises-table] tbody tr").count()
     assert total >= 1
     first = page.locator("[data-testid=enterprises-table] tbody tr a").first
     href = first.get_attribute("href")
     assert href is not None
-    assert page.goto(f"{demo_server.url}{href}").status == 200
+    assert page.goto(f"{live_server.url}{href}").status == 200
     # enterprise 1999 of the demo is not on the CM chain (ids follow chain order)
-    response = page.goto(f"{demo_server.url}/enterprises/1999")
+    response = page.goto(f"{live_server.url}/enterprises/1999")
     assert response is not None and response.status == 404
     page.context.close()

@@ -3,90 +3,58 @@ the big-screen layout, htmx filtering. Screenshots: test-artifacts/browser/."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import LiveServer
-from tests.web.seed import PASSWORD
+from tests.browser.harness import LiveServer, chart_ink, new_page, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
-# Non-transparent pixels of the chart's canvas (ECharts draws on a transparent background).
-CANVAS_INK = """
-(selector) => {
-  const canvas = document.querySelector(selector + ' canvas');
-  if (!canvas) return -1;
-  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  let ink = 0;
-  for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) ink++; }
-  return ink;
-}
-"""
-
-
-def _page(browser: Any, width: int = 1366, height: int = 800, locale: str = "zh-CN") -> Any:
-    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
-    return context.new_page()
-
 
 def _login(page: Any, server: LiveServer, role: str, next_path: str = "/") -> None:
-    page.goto(f"{server.url}{next_path}")
-    assert "/login" in page.url  # anonymous: sent to the log-in page
-    page.fill("#login-username", server.world.users[role])
-    page.fill("#login-password", PASSWORD)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    sign_in(page, server, server.world.users[role], next_path)
 
 
-def _chart_ink(page: Any) -> int:
-    page.wait_for_selector("#overview-chart[data-chart-ready='1'] canvas", timeout=15000)
-    page.wait_for_timeout(200)
-    return int(page.evaluate(CANVAS_INK, "#overview-chart"))
-
-
-def test_login_overview_and_chart(browser: Any, live_server: LiveServer, artifacts: Path) -> None:
-    page = _page(browser)
+def test_login_overview_and_chart(browser: Any, live_server: LiveServer) -> None:
+    page = new_page(browser, 1366, 800)
     _login(page, live_server, "admin")
     assert page.locator("h1").first.inner_text() == "总览"
     assert page.locator("[data-testid=demo-banner]").is_visible()
     assert page.locator(".kpi[data-key=enterprises] .kpi-value").inner_text() == "4"
-    ink = _chart_ink(page)
+    ink = chart_ink(page, "#overview-chart")
     assert ink > 2000, f"the chart canvas looks blank ({ink} inked pixels)"
-    page.screenshot(path=str(artifacts / "overview-zh-1366.png"), full_page=True)
+    shot(page, "overview-zh-1366.png")
     page.context.close()
 
 
-def test_switch_language(browser: Any, live_server: LiveServer, artifacts: Path) -> None:
-    page = _page(browser)
+def test_switch_language(browser: Any, live_server: LiveServer) -> None:
+    page = new_page(browser, 1366, 800)
     _login(page, live_server, "viewer")
     page.click("button[data-lang=en]")
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").first.inner_text() == "Overview"
     assert page.evaluate("document.documentElement.lang") == "en"
     assert page.locator("nav.mainnav").inner_text().strip().startswith("Overview")
-    assert _chart_ink(page) > 2000
-    page.screenshot(path=str(artifacts / "overview-en-1366.png"), full_page=True)
+    assert chart_ink(page, "#overview-chart") > 2000
+    shot(page, "overview-en-1366.png")
     page.click("button[data-lang=zh]")
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").first.inner_text() == "总览"
     page.context.close()
 
 
-def test_chart_draws_without_data(browser: Any, live_server: LiveServer, artifacts: Path) -> None:
+def test_chart_draws_without_data(browser: Any, live_server: LiveServer) -> None:
     # the enterprise user may read no chain and no park: an empty chart with its message
-    page = _page(browser)
+    page = new_page(browser, 1366, 800)
     _login(page, live_server, "enterprise")
-    assert _chart_ink(page) > 50
-    page.screenshot(path=str(artifacts / "overview-empty-chart.png"), full_page=True)
+    assert chart_ink(page, "#overview-chart") > 50
+    shot(page, "overview-empty-chart.png")
     page.context.close()
 
 
-def test_form_with_bad_values_shows_errors(
-    browser: Any, live_server: LiveServer, artifacts: Path
-) -> None:
-    page = _page(browser)
+def test_form_with_bad_values_shows_errors(browser: Any, live_server: LiveServer) -> None:
+    page = new_page(browser, 1366, 800)
     _login(page, live_server, "admin", "/admin/users")
     page.fill("#create_user-username", "bad name!")
     page.select_option("#create_user-role", "chain_office")
@@ -98,7 +66,7 @@ def test_form_with_bad_values_shows_errors(
     assert page.locator("[data-testid=form-errors]").is_visible()
     assert page.input_value("#create_user-username") == "bad name!"  # kept
     assert page.input_value("#create_user-password") == ""  # never echoed
-    page.screenshot(path=str(artifacts / "form-error-username.png"), full_page=True)
+    shot(page, "form-error-username.png")
     # fix the name; the chain office still lacks its chain
     page.fill("#create_user-username", "office-b")
     page.fill("#create_user-password", "long-enough-1")
@@ -114,8 +82,8 @@ def test_form_with_bad_values_shows_errors(
     page.context.close()
 
 
-def test_audit_filter_with_htmx(browser: Any, live_server: LiveServer, artifacts: Path) -> None:
-    page = _page(browser)
+def test_audit_filter_with_htmx(browser: Any, live_server: LiveServer) -> None:
+    page = new_page(browser, 1366, 800)
     _login(page, live_server, "admin", "/admin/audit")
     page.evaluate("window.__marker = 'same page'")
     page.select_option("select[name=action]", "login")
@@ -124,13 +92,13 @@ def test_audit_filter_with_htmx(browser: Any, live_server: LiveServer, artifacts
     assert page.evaluate("window.__marker") == "same page"  # swapped in place, no reload
     chips = page.locator("[data-testid=audit-table] .action-chip").all_inner_texts()
     assert chips and set(chips) == {"登录"}
-    page.screenshot(path=str(artifacts / "audit-filtered.png"), full_page=True)
+    shot(page, "audit-filtered.png")
     page.context.close()
 
 
 @pytest.mark.parametrize("role", ["analyst", "chain_office", "park_office", "viewer"])
 def test_each_role_sees_its_navigation(browser: Any, live_server: LiveServer, role: str) -> None:
-    page = _page(browser)
+    page = new_page(browser, 1366, 800)
     _login(page, live_server, role)
     nav = page.locator("nav.mainnav").inner_text()
     assert "总览" in nav and "管理" not in nav
@@ -139,34 +107,34 @@ def test_each_role_sees_its_navigation(browser: Any, live_server: LiveServer, ro
     page.context.close()
 
 
-def test_big_meeting_room_screen(browser: Any, live_server: LiveServer, artifacts: Path) -> None:
-    laptop = _page(browser, 1366, 768)
+def test_big_meeting_room_screen(browser: Any, live_server: LiveServer) -> None:
+    laptop = new_page(browser, 1366, 768)
     _login(laptop, live_server, "admin")
     small = float(
         laptop.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     )
     laptop.context.close()
-    page = _page(browser, 3840, 2160)
+    page = new_page(browser, 3840, 2160)
     _login(page, live_server, "admin")
     large = float(page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)"))
     assert large > small * 1.4  # text scales with the screen
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.screenshot(path=str(artifacts / "overview-zh-3840.png"))
+    shot(page, "overview-zh-3840.png", full_page=False)
     page.click("[data-bigscreen-toggle]")
     bigger = float(page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)"))
     assert bigger > large
-    assert _chart_ink(page) > 2000
+    assert chart_ink(page, "#overview-chart") > 2000
     page.reload()
     assert page.evaluate("document.documentElement.classList.contains('bigscreen')")  # remembered
-    page.screenshot(path=str(artifacts / "overview-zh-3840-bigscreen.png"))
+    shot(page, "overview-zh-3840-bigscreen.png", full_page=False)
     page.click("[data-bigscreen-toggle]")
     page.context.close()
 
 
-def test_login_page_screenshots(browser: Any, live_server: LiveServer, artifacts: Path) -> None:
+def test_login_page_screenshots(browser: Any, live_server: LiveServer) -> None:
     for locale, name in (("zh-CN", "zh"), ("en-US", "en")):
-        page = _page(browser, locale=locale)
+        page = new_page(browser, 1366, 800, locale)
         page.goto(f"{live_server.url}/login")
         assert page.locator("[data-testid=demo-banner]").is_visible()
-        page.screenshot(path=str(artifacts / f"login-{name}.png"))
+        shot(page, f"login-{name}.png", full_page=False)
         page.context.close()

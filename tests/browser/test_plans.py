@@ -1,95 +1,33 @@
 """In a real browser, on the demo city: the plan board (lights, bars against 序时进度, filters),
 a target's chart, the draft-review page (load, edit, merge, delete, adopt) and data entry with
-a flagged value. Same launch setup as tests/browser/conftest.py (its ``browser`` fixture);
+a flagged value. Same launch setup as tests/browser/harness.py (``browser``, ``demo_server``);
 the live server here serves a copy of the demo city instead of the small seeded world."""
 
 from __future__ import annotations
 
-import shutil
-import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2.profiles import CHEAPEST
+from sqlalchemy.orm import Session
 
 from gaodi.accounts import service as accounts
-from gaodi.config import Settings
-from gaodi.db import make_engine, session_scope
-from gaodi.web.app import create_app
-from tests.browser.conftest import LiveServer, _free_port, _require_browser
+from tests.browser.harness import PASSWORD, LiveServer, chart_ink, demo_server, shot, signed_in
 
 pytestmark = pytest.mark.browser
-PASSWORD = "browser-password-1"
 USERS = {"analyst": "planner", "checker": "checker"}
 
-CANVAS_INK = """
-(selector) => {
-  const canvas = document.querySelector(selector + ' canvas');
-  if (!canvas) return -1;
-  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  let ink = 0;
-  for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) ink++; }
-  return ink;
-}
-"""
+
+def _users(s: Session) -> None:
+    """A planner and a checker."""
+    for name in USERS.values():
+        accounts.create_user(s, name, "analyst", PASSWORD)
 
 
-class _World:
-    def __init__(self) -> None:
-        self.users = USERS
+live_server = demo_server("browser-plans", _users)
 
 
-@pytest.fixture(scope="module")
-def live_server(
-    demo_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    """The app on a private copy of the small demo city, with a planner and a checker."""
-    _require_browser()
-    import uvicorn
-
-    directory = tmp_path_factory.mktemp("browser-plans")
-    path = directory / "demo.sqlite"
-    shutil.copyfile(demo_template, path)
-    engine = make_engine(f"sqlite:///{path}")
-    accounts.set_hash_parameters(CHEAPEST)
-    with session_scope(engine, actor="test") as s:
-        for name in USERS.values():
-            accounts.create_user(s, name, "analyst", PASSWORD)
-    app = create_app(engine, Settings(data_dir=directory, secret_key="browser-plans-secret-0123"))
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", _World())  # type: ignore[arg-type]
-    server.should_exit = True
-    thread.join(timeout=10)
-    accounts.set_hash_parameters(None)
-    engine.dispose()
-
-
-def _signed_in(browser: Any, server: LiveServer, user: str, path: str) -> Any:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{server.url}{path}")
-    assert "/login" in page.url
-    page.fill("#login-username", user)
-    page.fill("#login-password", PASSWORD)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    return page
-
-
-def test_board(browser: Any, live_server: LiveServer, artifacts: Path) -> None:
-    page = _signed_in(browser, live_server, "planner", "/plans?as_of=2023-06")
+def test_board(browser: Any, live_server: LiveServer) -> None:
+    page = signed_in(browser, live_server, "planner", "/plans?as_of=2023-06")
     assert page.locator("[data-testid=board-as-of]").inner_text() == "2023-06"
     rows = page.locator("[data-testid=board-table] tbody tr[data-target]")
     assert rows.count() == 31
@@ -101,7 +39,7 @@ def test_board(browser: Any, live_server: LiveServer, artifacts: Path) -> None:
     )
     assert green == "rgb(30, 158, 74)"
     assert page.locator("[data-testid=marker]").count() >= 20  # 序时进度 markers on the bars
-    page.screenshot(path=str(artifacts / "plans-board-zh-1366.png"), full_page=True)
+    shot(page, "plans-board-zh-1366.png")
     # filter: red only
     page.select_option("#f-status", "red")
     page.click("[data-testid=board-filters] button[type=submit]")
@@ -114,12 +52,10 @@ def test_board(browser: Any, live_server: LiveServer, artifacts: Path) -> None:
     }
     # a target page: the chart draws
     red_rows.first.locator("a").first.click()
-    page.wait_for_selector("#target-chart[data-chart-ready='1'] canvas", timeout=15000)
-    page.wait_for_timeout(200)
-    ink = int(page.evaluate(CANVAS_INK, "#target-chart"))
+    ink = chart_ink(page, "#target-chart")
     assert ink > 2000, f"the target chart looks blank ({ink} inked pixels)"
     assert page.locator("[data-testid=revisions] tbody tr").count() >= 10
-    page.screenshot(path=str(artifacts / "plans-target-zh-1366.png"), full_page=True)
+    shot(page, "plans-target-zh-1366.png")
     page.context.close()
 
 
@@ -131,8 +67,8 @@ PLAN_TEXT = """某市制造业提质行动计划(2024—2026年)
 """
 
 
-def test_review_page(browser: Any, live_server: LiveServer, artifacts: Path) -> None:
-    page = _signed_in(browser, live_server, "planner", "/plans/list")
+def test_review_page(browser: Any, live_server: LiveServer) -> None:
+    page = signed_in(browser, live_server, "planner", "/plans/list")
     page.fill("#load-text", PLAN_TEXT)
     page.fill("#load-name", "浏览器测试")
     page.click("[data-testid=load-form] button[type=submit]")
@@ -142,7 +78,7 @@ def test_review_page(browser: Any, live_server: LiveServer, artifacts: Path) -> 
     items = page.locator(".target-item")
     n = items.count()
     assert n >= 3
-    page.screenshot(path=str(artifacts / "plans-review-zh-1366.png"), full_page=True)
+    shot(page, "plans-review-zh-1366.png")
     ids = [int(items.nth(i).get_attribute("data-testid").split("-")[1]) for i in range(n)]
     # edit the first target: baseline and owner
     first = ids[0]
@@ -182,7 +118,7 @@ def test_review_page(browser: Any, live_server: LiveServer, artifacts: Path) -> 
 
 
 def test_entry_with_a_flagged_value(browser: Any, live_server: LiveServer) -> None:
-    page = _signed_in(browser, live_server, "planner", "/plans/entry")
+    page = signed_in(browser, live_server, "planner", "/plans/entry")
     page.select_option("#e-indicator", "industrial_investment")
     page.fill("#e-period", "2023-12")
     page.fill("#e-value", "10")

@@ -1,115 +1,58 @@
 """In a real browser, on the demo city: an enterprise user assesses its enterprise end to end
 (questionnaire → stored result with the hand-computed score, radar and history charts, gap,
 printable summary labelled 自评结果 and 示例数据), and the city's level distribution by chain
-is drawn — for a chain office, its chain only. Same launch setup as tests/browser/conftest.py
-(its ``browser`` fixture); the live server serves a copy of the small demo city."""
+is drawn — for a chain office, its chain only. Same launch setup as tests/browser/harness.py
+(``browser``, ``demo_server``); the live server serves a copy of the small demo city."""
 
 from __future__ import annotations
 
-import shutil
-import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from argon2.profiles import CHEAPEST
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from gaodi.accounts import service as accounts
 from gaodi.chains.models import Chain
-from gaodi.config import Settings
-from gaodi.db import make_engine, session_scope
 from gaodi.enterprises.models import Enterprise
 from gaodi.smart import service
-from gaodi.web.app import create_app
-from tests.browser.conftest import LiveServer, _free_port, _require_browser
+from tests.browser.harness import (
+    PASSWORD,
+    LiveServer,
+    artifact,
+    chart_ink,
+    demo_server,
+    shot,
+    signed_in,
+)
 from tests.smart.test_service import ITEMS, SCENARIOS
 
 pytestmark = pytest.mark.browser
-PASSWORD = "browser-password-1"
-
-CANVAS_INK = """
-(selector) => {
-  const canvas = document.querySelector(selector + ' canvas');
-  if (!canvas) return -1;
-  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  let ink = 0;
-  for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) ink++; }
-  return ink;
-}
-"""
 
 
+@dataclass(frozen=True)
 class _World:
-    def __init__(self, chain_name: str, enterprise_id: int) -> None:
-        self.chain_name = chain_name
-        self.enterprise_id = enterprise_id
+    chain_name: str
+    enterprise_id: int
 
 
-@pytest.fixture(scope="module")
-def live_server(
-    demo_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    """The app on a private copy of the small demo city, with an enterprise user (enterprise 1)
-    and a chain office (the first chain)."""
-    _require_browser()
-    import uvicorn
-
-    directory = tmp_path_factory.mktemp("browser-smart")
-    path = directory / "demo.sqlite"
-    shutil.copyfile(demo_template, path)
-    engine = make_engine(f"sqlite:///{path}")
-    accounts.set_hash_parameters(CHEAPEST)
-    with session_scope(engine, actor="test") as s:
-        uscc = s.scalar(select(Enterprise.uscc).where(Enterprise.id == 1))
-        chain_code, chain_name = s.execute(
-            select(Chain.code, Chain.name).order_by(Chain.id)
-        ).first()
-        accounts.create_user(s, "ent-user", "enterprise", PASSWORD, enterprise=uscc)
-        accounts.create_user(s, "chain-user", "chain_office", PASSWORD, chains=[chain_code])
-        accounts.create_user(s, "city-user", "analyst", PASSWORD)
-    app = create_app(engine, Settings(data_dir=directory, secret_key="browser-smart-secret-0123"))
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", _World(chain_name, 1))  # type: ignore[arg-type]
-    server.should_exit = True
-    thread.join(timeout=10)
-    accounts.set_hash_parameters(None)
-    engine.dispose()
+def _users(s: Session) -> _World:
+    """An enterprise user (enterprise 1), a chain office (the first chain), an analyst."""
+    uscc = s.scalar(select(Enterprise.uscc).where(Enterprise.id == 1))
+    chain_code, chain_name = s.execute(select(Chain.code, Chain.name).order_by(Chain.id)).first()
+    accounts.create_user(s, "ent-user", "enterprise", PASSWORD, enterprise=uscc)
+    accounts.create_user(s, "chain-user", "chain_office", PASSWORD, chains=[chain_code])
+    accounts.create_user(s, "city-user", "analyst", PASSWORD)
+    return _World(chain_name, 1)
 
 
-def _signed_in(browser: Any, server: LiveServer, user: str, path: str) -> Any:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{server.url}{path}")
-    page.fill("#login-username", user)
-    page.fill("#login-password", PASSWORD)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    return page
+live_server = demo_server("browser-smart", _users)
 
 
-def _ink(page: Any, selector: str) -> int:
-    page.wait_for_selector(f"{selector}[data-chart-ready='1'] canvas", timeout=15000)
-    page.wait_for_timeout(200)
-    return int(page.evaluate(CANVAS_INK, selector))
-
-
-def test_enterprise_assesses_itself_in_the_browser(
-    browser: Any, live_server: LiveServer, artifacts: Path
-) -> None:
-    eid = live_server.world.enterprise_id  # type: ignore[attr-defined]
-    page = _signed_in(browser, live_server, "ent-user", "/smart")
+def test_enterprise_assesses_itself_in_the_browser(browser: Any, live_server: LiveServer) -> None:
+    eid = live_server.world.enterprise_id
+    page = signed_in(browser, live_server, "ent-user", "/smart")
     page.click("[data-testid=own-enterprise]")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(f"/smart/enterprises/{eid}")
@@ -145,9 +88,9 @@ def test_enterprise_assesses_itself_in_the_browser(
     assert page.locator("[data-testid=level]").inner_text() == "二级"
     assert page.locator("[data-testid=history] tr").count() == before + 1
     assert page.locator("[data-testid=moves] tr[data-plan='1']").count() == 2
-    assert _ink(page, "[data-testid=radar]") > 1000
-    assert _ink(page, "[data-testid=history-chart]") > 1000
-    page.screenshot(path=str(artifacts / "smart-result-zh-1366.png"), full_page=True)
+    assert chart_ink(page, "[data-testid=radar]") > 1000
+    assert chart_ink(page, "[data-testid=history-chart]") > 1000
+    shot(page, "smart-result-zh-1366.png")
     # the printable summary: labelled, demo-marked, without the site's navigation
     page.emulate_media(media="print")
     cert = page.locator("[data-testid=certificate]")
@@ -155,21 +98,21 @@ def test_enterprise_assesses_itself_in_the_browser(
     assert "自评结果，非官方认定" in cert.inner_text() and "示例数据" in cert.inner_text()
     assert not page.locator("nav.mainnav").is_visible()
     assert not page.locator("[data-testid=providers]").is_visible()
-    page.pdf(path=str(artifacts / "smart-certificate.pdf"))
+    page.pdf(path=str(artifact("smart-certificate.pdf")))
     page.context.close()
 
 
-def test_city_levels_by_chain(browser: Any, live_server: LiveServer, artifacts: Path) -> None:
-    page = _signed_in(browser, live_server, "city-user", "/smart?by=chain&as_of=2023-12-31")
+def test_city_levels_by_chain(browser: Any, live_server: LiveServer) -> None:
+    page = signed_in(browser, live_server, "city-user", "/smart?by=chain&as_of=2023-12-31")
     rows = page.locator("[data-testid=groups-table] tbody tr")
     assert rows.count() >= 15
     assert rows.last.get_attribute("data-group") == "none"
-    assert _ink(page, "[data-testid=levels-chart]") > 3000
-    page.screenshot(path=str(artifacts / "smart-levels-zh-1366.png"), full_page=True)
+    assert chart_ink(page, "[data-testid=levels-chart]") > 3000
+    shot(page, "smart-levels-zh-1366.png")
     page.context.close()
-    page = _signed_in(browser, live_server, "chain-user", "/smart?by=chain&as_of=2023-12-31")
+    page = signed_in(browser, live_server, "chain-user", "/smart?by=chain&as_of=2023-12-31")
     rows = page.locator("[data-testid=groups-table] tbody tr")
     assert rows.count() == 1
-    assert rows.first.locator("td").first.inner_text() == live_server.world.chain_name  # type: ignore[attr-defined]
-    assert _ink(page, "[data-testid=levels-chart]") > 500
+    assert rows.first.locator("td").first.inner_text() == live_server.world.chain_name
+    assert chart_ink(page, "[data-testid=levels-chart]") > 500
     page.context.close()
