@@ -1,8 +1,10 @@
 """Gaodi (高地): a city's advanced-manufacturing action plan as a live, measured programme.
 
->>> import gaodi                     # doctest: +SKIP
->>> city = gaodi.open()              # doctest: +SKIP
->>> city.enterprises()               # doctest: +SKIP
+Example (on a built database; see docs/analysts.md)::
+
+    import gaodi
+    city = gaodi.open()
+    city.enterprises()
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """The analyst's entry point: ``city = gaodi.open()``; every entity as a Polars DataFrame.
 
->>> import gaodi                                     # doctest: +SKIP
->>> city = gaodi.open()                              # doctest: +SKIP
->>> city.enterprises().filter(pl.col("park_id") == 1)  # doctest: +SKIP
+Example (on a built database; see docs/analysts.md)::
+
+    import gaodi
+    city = gaodi.open()
+    city.enterprises().filter(pl.col("park_id") == 1)
 """
 
 from __future__ import annotations
