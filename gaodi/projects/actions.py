@@ -11,16 +11,16 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal
 from gaodi.projects import appeals, challenges, projects
-from gaodi.projects.schemas import ApplicationIn
+from gaodi.projects.schemas import ApplicationIn, FormIn
 
 
-class ActionIn(BaseModel):
+class ActionIn(FormIn):
     """A workflow step and its fields (only those the step uses are read)."""
 
     model_config = ConfigDict(allow_inf_nan=False)
@@ -51,11 +51,6 @@ class ActionIn(BaseModel):
     # appeals
     department: str | None = None
     satisfaction: int | None = Field(None, ge=-(2**31), le=2**31)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _blank_is_none(cls, value: Any) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
 
 
 def _need(data: ActionIn, *names: str) -> None:

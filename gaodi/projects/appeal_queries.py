@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from gaodi.core.permissions import Principal, restrict
 from gaodi.enterprises.models import Enterprise
 from gaodi.projects import common, states
-from gaodi.projects.appeals import MACHINE, actors, escalation_level
-from gaodi.projects.models import Appeal, AppealAttachment, AppealEvent
+from gaodi.projects.appeals import HISTORY, MACHINE, actors, escalation_level
+from gaodi.projects.models import Appeal, AppealAttachment
 from gaodi.projects.rules import appeal_rules, days_between
 from gaodi.projects.schemas import (
     AppealDetail,
@@ -32,9 +32,7 @@ from gaodi.projects.schemas import (
     AppealRow,
     AppealStats,
     AttachmentOut,
-    EventRow,
     StatRow,
-    TransitionOut,
 )
 
 UNASSIGNED = "（未交办）"
@@ -194,31 +192,8 @@ def appeal_detail(
             .order_by(AppealAttachment.id)
         )
     ]
-    events = [
-        EventRow(
-            at=e.at,
-            actor=e.actor,
-            action=e.action,
-            from_status=e.from_status,
-            to_status=e.to_status,
-            comment=e.comment,
-        )
-        for e in session.scalars(
-            select(AppealEvent)
-            .where(AppealEvent.appeal_id == appeal.id)
-            .order_by(AppealEvent.at, AppealEvent.id)
-        )
-    ]
-    transitions = [
-        TransitionOut(
-            name=t.name,
-            label_zh=t.zh,
-            label_en=t.en,
-            target=t.target,
-            needs_comment=t.needs_comment,
-        )
-        for t in MACHINE.available(appeal.status, actors(principal, appeal))
-    ]
+    events = HISTORY.events(session, appeal.id)
+    transitions = MACHINE.offered(appeal.status, actors(principal, appeal))
     return AppealDetail(
         appeal=_rows(session, [appeal], day, lang)[0],
         text=appeal.text,

@@ -27,9 +27,10 @@ from gaodi.projects import common, states
 from gaodi.projects.models import Appeal, AppealAttachment, AppealEvent
 from gaodi.projects.rules import AppealRules, add_days, appeal_rules
 from gaodi.projects.schemas import AppealIn
-from gaodi.projects.workflow import Transition, record
+from gaodi.projects.workflow import History, Transition
 
 MACHINE = states.APPEAL
+HISTORY = History(MACHINE, AppealEvent, "appeal_id")
 
 
 def actors(principal: Principal, appeal: Appeal) -> set[str]:
@@ -67,34 +68,6 @@ def _start_limit(appeal: Appeal, limit: int, rules: AppealRules) -> None:
     appeal.rules_version = rules.version
     appeal.limit_start_on = start
     appeal.due_on, appeal.escalate_on = limit_dates(start, limit, rules)
-
-
-def _fire(
-    session: Session,
-    principal: Principal,
-    appeal: Appeal,
-    t: Transition,
-    comment: str | None,
-    details: dict[str, object] | None = None,
-) -> None:
-    before = appeal.status
-    if t.target is not None:
-        appeal.status = t.target
-    record(
-        session,
-        MACHINE,
-        appeal,
-        AppealEvent,
-        "appeal_id",
-        action=t.name,
-        from_status=before,
-        to_status=appeal.status,
-        principal=principal,
-        at=clock.now(),
-        comment=comment,
-        details=details,
-    )
-    session.flush()
 
 
 def _authorize(
@@ -156,19 +129,7 @@ def submit(session: Session, principal: Principal, data: AppealIn) -> Appeal:
     _start_limit(appeal, rules.assignment_limit, rules)
     session.add(appeal)
     session.flush()
-    record(
-        session,
-        MACHINE,
-        appeal,
-        AppealEvent,
-        "appeal_id",
-        action="submit",
-        from_status=None,
-        to_status="received",
-        principal=principal,
-        at=clock.now(),
-    )
-    session.flush()
+    HISTORY.opened(session, appeal, "submit", "received", principal)
     return appeal
 
 
@@ -196,7 +157,7 @@ def assign(
     appeal.department = chosen
     appeal.assigned_at = clock.now()
     _start_limit(appeal, rules.category(appeal.category).time_limit, rules)
-    _fire(
+    HISTORY.fire(
         session,
         principal,
         appeal,
@@ -219,7 +180,7 @@ def reassign(
         )
     before = appeal.department
     appeal.department = chosen
-    _fire(session, principal, appeal, t, comment, {"department": chosen, "previous": before})
+    HISTORY.fire(session, principal, appeal, t, comment, {"department": chosen, "previous": before})
     return appeal
 
 
@@ -227,7 +188,7 @@ def start(
     session: Session, principal: Principal, appeal_id: int, comment: str | None = None
 ) -> Appeal:
     appeal, t = _authorize(session, principal, appeal_id, "start", comment)
-    _fire(session, principal, appeal, t, comment)
+    HISTORY.fire(session, principal, appeal, t, comment)
     return appeal
 
 
@@ -236,7 +197,7 @@ def resolve(session: Session, principal: Principal, appeal_id: int, resolution: 
     appeal, t = _authorize(session, principal, appeal_id, "resolve", resolution)
     appeal.resolution = resolution.strip()
     appeal.resolved_at = clock.now()
-    _fire(
+    HISTORY.fire(
         session,
         principal,
         appeal,
@@ -265,7 +226,7 @@ def confirm(
         )
     appeal.satisfaction = int(satisfaction)
     appeal.confirmed_at = clock.now()
-    _fire(session, principal, appeal, t, comment, {"satisfaction": appeal.satisfaction})
+    HISTORY.fire(session, principal, appeal, t, comment, {"satisfaction": appeal.satisfaction})
     return appeal
 
 
@@ -276,7 +237,7 @@ def reopen(session: Session, principal: Principal, appeal_id: int, reason: str) 
     appeal.reopen_count = (appeal.reopen_count or 0) + 1
     appeal.resolved_at = None
     _start_limit(appeal, appeal.time_limit or rules.category(appeal.category).time_limit, rules)
-    _fire(session, principal, appeal, t, reason, {"due_on": appeal.due_on})
+    HISTORY.fire(session, principal, appeal, t, reason, {"due_on": appeal.due_on})
     return appeal
 
 
@@ -367,7 +328,7 @@ def attach(
     tmp = path.with_suffix(path.suffix + ".part")
     tmp.write_bytes(content)
     tmp.replace(path)
-    _fire(session, principal, appeal, t, name, {"attachment": row.id, "size": row.size})
+    HISTORY.fire(session, principal, appeal, t, name, {"attachment": row.id, "size": row.size})
     return row
 
 

@@ -10,11 +10,17 @@ from sqlalchemy.orm import Session
 
 from gaodi.core.permissions import Principal, restrict
 from gaodi.projects import common, states
-from gaodi.projects.challenges import MACHINE, actors, missing_reviews, review_state, standings
+from gaodi.projects.challenges import (
+    HISTORY,
+    MACHINE,
+    actors,
+    missing_reviews,
+    review_state,
+    standings,
+)
 from gaodi.projects.models import (
     Challenge,
     ChallengeApplication,
-    ChallengeEvent,
     ChallengeMilestone,
 )
 from gaodi.projects.schemas import (
@@ -23,11 +29,9 @@ from gaodi.projects.schemas import (
     ChallengeFilter,
     ChallengeRow,
     DeclarationOut,
-    EventRow,
     MilestoneOut,
     ReviewerOut,
     ScoreOut,
-    TransitionOut,
 )
 
 # ---------------------------------------------------------------------------- reading
@@ -219,31 +223,8 @@ def challenge_detail(
                 note=m.note,
             )
         )
-    events = [
-        EventRow(
-            at=e.at,
-            actor=e.actor,
-            action=e.action,
-            from_status=e.from_status,
-            to_status=e.to_status,
-            comment=e.comment,
-        )
-        for e in session.scalars(
-            select(ChallengeEvent)
-            .where(ChallengeEvent.challenge_id == challenge.id)
-            .order_by(ChallengeEvent.at, ChallengeEvent.id)
-        )
-    ]
-    transitions = [
-        TransitionOut(
-            name=t.name,
-            label_zh=t.zh,
-            label_en=t.en,
-            target=t.target,
-            needs_comment=t.needs_comment,
-        )
-        for t in MACHINE.available(challenge.status, who)
-    ]
+    events = HISTORY.events(session, challenge.id)
+    transitions = MACHINE.offered(challenge.status, who)
     missing = missing_reviews(session, challenge.id) if challenge.status == "review" else []
     return ChallengeDetail(
         challenge=_rows(session, principal, [challenge], day)[0],

@@ -33,9 +33,10 @@ from gaodi.projects.schemas import (
     ApplicationIn,
     ChallengeIn,
 )
-from gaodi.projects.workflow import Transition, record
+from gaodi.projects.workflow import History, Transition
 
 MACHINE = states.CHALLENGE
+HISTORY = History(MACHINE, ChallengeEvent, "challenge_id")
 SCORE_MIN, SCORE_MAX = 0.0, 100.0
 
 
@@ -55,36 +56,6 @@ def _reviewer(session: Session, challenge_id: int, username: str) -> ChallengeRe
             ChallengeReviewer.challenge_id == challenge_id, ChallengeReviewer.username == username
         )
     ).first()
-
-
-def _fire(
-    session: Session,
-    principal: Principal,
-    challenge: Challenge,
-    name: str,
-    comment: str | None = None,
-    details: dict[str, object] | None = None,
-    check: Transition | None = None,
-) -> None:
-    t = check or MACHINE.transition(name)
-    before = challenge.status
-    if t.target is not None:
-        challenge.status = t.target
-    record(
-        session,
-        MACHINE,
-        challenge,
-        ChallengeEvent,
-        "challenge_id",
-        action=t.name,
-        from_status=before,
-        to_status=challenge.status,
-        principal=principal,
-        at=clock.now(),
-        comment=comment,
-        details=details,
-    )
-    session.flush()
 
 
 def _authorize(
@@ -122,19 +93,7 @@ def create_challenge(session: Session, principal: Principal, data: ChallengeIn) 
     )
     session.add(challenge)
     session.flush()
-    record(
-        session,
-        MACHINE,
-        challenge,
-        ChallengeEvent,
-        "challenge_id",
-        action="publish",
-        from_status=None,
-        to_status="published",
-        principal=principal,
-        at=clock.now(),
-    )
-    session.flush()
+    HISTORY.opened(session, challenge, "publish", "published", principal)
     return challenge
 
 
@@ -177,7 +136,7 @@ def apply(
     )
     session.add(app)
     session.flush()
-    _fire(session, principal, challenge, "apply", details={"application": app.id}, check=t)
+    HISTORY.fire(session, principal, challenge, t, details={"application": app.id})
     return app
 
 
@@ -206,7 +165,7 @@ def add_reviewer(
     )
     session.add(reviewer)
     session.flush()
-    _fire(session, principal, challenge, "add_reviewer", details={"reviewer": username}, check=t)
+    HISTORY.fire(session, principal, challenge, t, details={"reviewer": username})
     return reviewer
 
 
@@ -221,7 +180,7 @@ def close(
             "尚无揭榜申请，不能进入评审（可延长截止日期或撤榜）。",
             "No applications yet: the review cannot start (extend the deadline or cancel).",
         )
-    _fire(session, principal, challenge, "close", comment, check=t)
+    HISTORY.fire(session, principal, challenge, t, comment)
     return challenge
 
 
@@ -281,14 +240,13 @@ def declare(
     )
     session.add(decl)
     session.flush()
-    _fire(
+    HISTORY.fire(
         session,
         principal,
         challenge,
-        "declare",
+        t,
         statement,
         details={"application": app.id, "has_conflict": has_conflict},
-        check=t,
     )
     return decl
 
@@ -340,14 +298,13 @@ def score(
     row.comment = comment
     row.scored_at = clock.now()
     session.flush()
-    _fire(
+    HISTORY.fire(
         session,
         principal,
         challenge,
-        "score",
+        t,
         comment,
         details={"application": app.id, "score": value, "previous": previous},
-        check=t,
     )
     return row
 
@@ -468,14 +425,8 @@ def award(
             winner = a
     assert winner is not None
     challenge.award_reason = reason
-    _fire(
-        session,
-        principal,
-        challenge,
-        "award",
-        reason,
-        details={"application": chosen, "best": best},
-        check=t,
+    HISTORY.fire(
+        session, principal, challenge, t, reason, details={"application": chosen, "best": best}
     )
     return winner
 
@@ -502,14 +453,13 @@ def add_milestone(
     )
     session.add(m)
     session.flush()
-    _fire(
+    HISTORY.fire(
         session,
         principal,
         challenge,
-        "add_milestone",
+        t,
         title,
         details={"milestone": m.id, "due_on": due_on.isoformat()},
-        check=t,
     )
     return m
 
@@ -522,7 +472,7 @@ def start(
         raise ConflictError(
             "请先设置至少一个攻关节点。", "Set at least one milestone before starting the work."
         )
-    _fire(session, principal, challenge, "start", comment, check=t)
+    HISTORY.fire(session, principal, challenge, t, comment)
     return challenge
 
 
@@ -550,14 +500,13 @@ def complete_milestone(
     m.done_on = done_on
     if note:
         m.note = note
-    _fire(
+    HISTORY.fire(
         session,
         principal,
         challenge,
-        "complete_milestone",
+        t,
         note,
         details={"milestone": m.id, "done_on": done_on.isoformat()},
-        check=t,
     )
     return m
 
@@ -576,17 +525,17 @@ def accept(
             f"尚有 {len(open_)} 个攻关节点未完成，不能验收通过。",
             f"{len(open_)} milestone(s) are not done: the work cannot be accepted.",
         )
-    _fire(session, principal, challenge, "accept", comment, check=t)
+    HISTORY.fire(session, principal, challenge, t, comment)
     return challenge
 
 
 def fail(session: Session, principal: Principal, challenge_id: int, comment: str) -> Challenge:
     challenge, t = _authorize(session, principal, challenge_id, "fail", comment)
-    _fire(session, principal, challenge, "fail", comment, check=t)
+    HISTORY.fire(session, principal, challenge, t, comment)
     return challenge
 
 
 def cancel(session: Session, principal: Principal, challenge_id: int, comment: str) -> Challenge:
     challenge, t = _authorize(session, principal, challenge_id, "cancel", comment)
-    _fire(session, principal, challenge, "cancel", comment, check=t)
+    HISTORY.fire(session, principal, challenge, t, comment)
     return challenge

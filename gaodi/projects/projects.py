@@ -33,7 +33,6 @@ from gaodi.projects.models import (
 from gaodi.projects.rules import ProjectRules, project_rules
 from gaodi.projects.schemas import (
     Delay,
-    EventRow,
     LinkStatusOut,
     ProgressRow,
     ProjectDetail,
@@ -44,9 +43,10 @@ from gaodi.projects.schemas import (
     StageRow,
     check_month,
 )
-from gaodi.projects.workflow import record
+from gaodi.projects.workflow import History
 
 MACHINE = states.PROJECT
+HISTORY = History(MACHINE, ProjectEvent, "project_id")
 STAGE_LABELS = {s.key: (s.zh, s.en) for s in MACHINE.states}
 
 
@@ -110,19 +110,7 @@ def create_project(session: Session, principal: Principal, data: ProjectIn) -> P
         )
     for year, amount in sorted(data.year_plans.items()):
         session.add(ProjectYearPlan(project_id=project.id, year=year, amount=amount))
-    record(
-        session,
-        MACHINE,
-        project,
-        ProjectEvent,
-        "project_id",
-        action="create",
-        from_status=None,
-        to_status="signed",
-        principal=principal,
-        at=clock.now(),
-    )
-    session.flush()
+    HISTORY.opened(session, project, "create", "signed", principal)
     return project
 
 
@@ -165,12 +153,9 @@ def advance(
         session.add(row)
     row.actual_on = on
     project.stage = stage
-    record(
+    HISTORY.record(
         session,
-        MACHINE,
         project,
-        ProjectEvent,
-        "project_id",
         action=t.name,
         from_status=from_stage,
         to_status=stage,
@@ -216,12 +201,9 @@ def report_progress(
     row.note = note
     row.reported_by = principal.username
     row.reported_at = clock.now()
-    record(
+    HISTORY.record(
         session,
-        MACHINE,
         project,
-        ProjectEvent,
-        "project_id",
         action="report_progress",
         from_status=project.stage,
         to_status=project.stage,
@@ -458,21 +440,7 @@ def project_detail(
     )
     for p in progress:
         p.note = notes.get(p.period)
-    events = [
-        EventRow(
-            at=e.at,
-            actor=e.actor,
-            action=e.action,
-            from_status=e.from_status,
-            to_status=e.to_status,
-            comment=e.comment,
-        )
-        for e in session.scalars(
-            select(ProjectEvent)
-            .where(ProjectEvent.project_id == project.id)
-            .order_by(ProjectEvent.at, ProjectEvent.id)
-        )
-    ]
+    events = HISTORY.events(session, project.id)
     status = None
     if project.link_id is not None:
         found = hooks.link_statuses(session, [project.link_id]).get(project.link_id)

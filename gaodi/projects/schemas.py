@@ -12,6 +12,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gaodi.core.periods import parse_period
 
+
+class FormIn(BaseModel):
+    """Fields sent by an HTML form: a blank string means the field was left empty (None)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
 # ---------------------------------------------------------------------------- projects
 
 

@@ -4,7 +4,9 @@ Each transition names the states it leaves from, the state it enters and the *ac
 fire it. Actors are roles relative to the object: ``office`` (the chain or park office whose
 scope holds the object), ``enterprise`` (the appeal's own enterprise), ``admin``. The services
 work out which actors a principal is for a given object and call :meth:`Machine.authorize`
-before changing anything, then :func:`record` to write the event row and the audit entry.
+before changing anything, then write the event row and the audit entry through the object
+kind's :class:`History` (``opened``, ``fire``; :func:`record` where the status is not simply
+the transition's target).
 
 An illegal transition raises :class:`ConflictError` naming the current state and the allowed
 transitions from it; nothing is changed.
@@ -16,11 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
+from gaodi.core import clock
 from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
 from gaodi.core.permissions import Principal
+from gaodi.projects.schemas import EventRow, TransitionOut
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,19 @@ class Machine:
         """Transitions the given actors may fire from ``current`` (for forms and buttons)."""
         return [t for t in self.allowed_from(current) if actors.intersection(t.actors)]
 
+    def offered(self, current: str, actors: set[str]) -> list[TransitionOut]:
+        """:meth:`available`, as the detail pages and the API show them."""
+        return [
+            TransitionOut(
+                name=t.name,
+                label_zh=t.zh,
+                label_en=t.en,
+                target=t.target,
+                needs_comment=t.needs_comment,
+            )
+            for t in self.available(current, actors)
+        ]
+
 
 ACTOR_LABELS = {
     "office": ("主管链办或园区", "the responsible chain or park office"),
@@ -174,3 +192,78 @@ def record(
         note=comment,
         actor=principal.username,
     )
+
+
+@dataclass(frozen=True)
+class History:
+    """Where the objects of one machine keep their history: the event model and the column
+    that points at the object (``appeal_id``...)."""
+
+    machine: Machine
+    event_model: type
+    parent_key: str
+
+    def record(self, session: Session, obj: Any, **event: Any) -> None:
+        """:func:`record` for this kind of object."""
+        record(session, self.machine, obj, self.event_model, self.parent_key, **event)
+
+    def opened(
+        self, session: Session, obj: Any, action: str, state: str, principal: Principal
+    ) -> None:
+        """Record the creation of ``obj`` (a new row, flushed) entering ``state``."""
+        self.record(
+            session,
+            obj,
+            action=action,
+            from_status=None,
+            to_status=state,
+            principal=principal,
+            at=clock.now(),
+        )
+        session.flush()
+
+    def fire(
+        self,
+        session: Session,
+        principal: Principal,
+        obj: Any,
+        t: Transition,
+        comment: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """Apply the authorized transition ``t`` to ``obj.status`` (an action keeps it) and
+        record it."""
+        before = obj.status
+        if t.target is not None:
+            obj.status = t.target
+        self.record(
+            session,
+            obj,
+            action=t.name,
+            from_status=before,
+            to_status=obj.status,
+            principal=principal,
+            at=clock.now(),
+            comment=comment,
+            details=details,
+        )
+        session.flush()
+
+    def events(self, session: Session, obj_id: int) -> list[EventRow]:
+        """The history of object ``obj_id``, oldest first."""
+        model: Any = self.event_model
+        return [
+            EventRow(
+                at=e.at,
+                actor=e.actor,
+                action=e.action,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                comment=e.comment,
+            )
+            for e in session.scalars(
+                select(model)
+                .where(getattr(model, self.parent_key) == obj_id)
+                .order_by(model.at, model.id)
+            )
+        ]

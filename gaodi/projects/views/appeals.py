@@ -8,14 +8,21 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Query
 from fastapi.responses import FileResponse, Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from gaodi.core.errors import ValidationError
 from gaodi.enterprises.models import Enterprise
 from gaodi.projects import actions, appeal_queries, appeals, states
 from gaodi.projects.rules import appeal_rules
-from gaodi.projects.schemas import AppealDetail, AppealFilter, AppealIn, AppealRow, AppealStats
+from gaodi.projects.schemas import (
+    AppealDetail,
+    AppealFilter,
+    AppealIn,
+    AppealRow,
+    AppealStats,
+    FormIn,
+)
 from gaodi.projects.views import router
 from gaodi.projects.views.common import (
     AsOf,
@@ -148,17 +155,12 @@ def appeals_page(
     )
 
 
-class AppealForm(BaseModel):
+class AppealForm(FormIn):
     enterprise_id: int | None = None
     enterprise_uscc: str | None = Field(None, max_length=18)
     category: str
     title: str = Field(min_length=1, max_length=200)
     text: str = Field(min_length=1)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _blank(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
 
 
 @form(router, "/appeals", domain="appeal", action="edit", page=appeals_page)

@@ -7,10 +7,16 @@ from datetime import date
 from typing import Literal
 
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from gaodi.projects import actions, challenge_queries, challenges, states
-from gaodi.projects.schemas import ChallengeDetail, ChallengeFilter, ChallengeIn, ChallengeRow
+from gaodi.projects.schemas import (
+    ChallengeDetail,
+    ChallengeFilter,
+    ChallengeIn,
+    ChallengeRow,
+    FormIn,
+)
 from gaodi.projects.views import router
 from gaodi.projects.views.common import (
     AsOf,
@@ -77,7 +83,7 @@ def challenges_page(
     )
 
 
-class ChallengeForm(BaseModel):
+class ChallengeForm(FormIn):
     title: str = Field(min_length=1, max_length=200)
     problem: str = Field(min_length=1)
     chain_id: int
@@ -85,11 +91,6 @@ class ChallengeForm(BaseModel):
     requirements: str | None = None
     budget: float = Field(gt=0)
     deadline: date
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _blank(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
 
 
 @form(router, "/challenges", domain="challenge", action="edit", page=challenges_page)

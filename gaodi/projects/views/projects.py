@@ -7,10 +7,11 @@ from datetime import date
 from typing import Literal
 
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from gaodi.projects import actions, projects, states
 from gaodi.projects.schemas import (
+    FormIn,
     ProjectDetail,
     ProjectFilter,
     ProjectIn,
@@ -100,7 +101,7 @@ def projects_page(
     )
 
 
-class ProjectForm(BaseModel):
+class ProjectForm(FormIn):
     name: str = Field(min_length=1, max_length=200)
     chain_id: int
     link_id: int | None = None
@@ -114,11 +115,6 @@ class ProjectForm(BaseModel):
     planned_full_output_on: date | None = None
     plan_year: int | None = Field(None, ge=2000, le=2100)
     plan_amount: float | None = Field(None, ge=0)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _blank(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
 
 
 @form(router, "/projects", domain="project", action="edit", page=projects_page)
@@ -202,16 +198,7 @@ def project_page(ctx: PageContext, project_id: int, as_of_day: date | None = Non
         next_stage=nxt if any(t.target == nxt for t in allowed) else None,
         next_stage_label=label,
         can_edit=bool(allowed),
-        transitions=[
-            TransitionOut(
-                name=t.name,
-                label_zh=t.zh,
-                label_en=t.en,
-                target=t.target,
-                needs_comment=t.needs_comment,
-            )
-            for t in allowed
-        ],
+        transitions=states.PROJECT.offered(stage, actors),
         chart=_chart(ctx, detail),
         labels=workflow_labels(ctx, states.PROJECT),
         tabs=tabs(ctx),
