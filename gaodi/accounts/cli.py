@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 
 import typer
 from rich.table import Table
 
 from gaodi.accounts import service
-from gaodi.core.cli_support import console, engine, handle_errors
+from gaodi.core.cli_support import console, engine, handle_errors, operator_name
 from gaodi.core.errors import ValidationError
 from gaodi.db import session_scope
 
 app = typer.Typer(
     help="User accounts, passwords and API tokens. 用户账号、密码与接口令牌。", no_args_is_help=True
 )
-
-
-def _actor() -> str:
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
-    return f"cli:{who}"[:64]
 
 
 def _read_password(stdin: bool, username: str) -> str:
@@ -56,7 +47,7 @@ def add(
     service.check_username(username)
     service.check_role(role)
     password = _read_password(password_stdin, username)
-    with session_scope(eng, actor=_actor()) as session:
+    with session_scope(eng, actor=operator_name()) as session:
         user = service.create_user(
             session,
             username,
@@ -79,7 +70,7 @@ def passwd(
 ) -> None:
     """Set a user's password (ends every session of the user)."""
     eng = engine()
-    with session_scope(eng, actor=_actor()) as session:
+    with session_scope(eng, actor=operator_name()) as session:
         user = service.get_user(session, username)
         service.set_password(session, user, _read_password(password_stdin, username))
     console.print(f"[green]密码已更新 Password changed[/]: {username}")
@@ -89,7 +80,7 @@ def passwd(
 @handle_errors
 def unlock(username: str = typer.Argument(...)) -> None:
     """Lift a log-in lock-out."""
-    with session_scope(engine(), actor=_actor()) as session:
+    with session_scope(engine(), actor=operator_name()) as session:
         service.unlock(session, service.get_user(session, username))
     console.print(f"[green]已解锁 Unlocked[/]: {username}")
 
@@ -122,7 +113,7 @@ def token(
     expires_days: int | None = typer.Option(None, "--expires-days", min=1),
 ) -> None:
     """Create an API token (Authorization: Bearer …). It is printed once and stored hashed."""
-    with session_scope(engine(), actor=_actor()) as session:
+    with session_scope(engine(), actor=operator_name()) as session:
         user = service.get_user(session, username)
         _row, secret = service.create_token(session, user, name, expires_days=expires_days)
     console.print(
@@ -137,7 +128,7 @@ def demo_accounts(
     force: bool = typer.Option(False, "--force", help="Also on a database that is not the demo."),
 ) -> None:
     """Create (or reset) one demo account per role and print their passwords."""
-    with session_scope(engine(), actor=_actor()) as session:
+    with session_scope(engine(), actor=operator_name()) as session:
         accounts = service.demo_accounts(session, force=force)
     table = Table(title="示例账号 Demo accounts (示例数据 demo data only)")
     for col in ("username", "password", "role", "scope"):

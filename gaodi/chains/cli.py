@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -13,7 +10,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from gaodi.core.cli_support import console, handle_errors
+from gaodi.core.cli_output import AS_USER, Format, export
+from gaodi.core.cli_support import cli_session, console, handle_errors
 from gaodi.core.errors import ValidationError
 
 app = typer.Typer(
@@ -27,15 +25,6 @@ STATUS_STYLE = {
     "strong": "[green]● 强链[/]",
 }
 SEGMENT_ZH = {"up": "上游", "mid": "中游", "down": "下游"}
-AS_USER = typer.Option(
-    None, "--as", help="See what this user may see (default: the operator, everything)."
-)
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    xlsx = "xlsx"
 
 
 class BenchmarkKind(StrEnum):
@@ -44,54 +33,12 @@ class BenchmarkKind(StrEnum):
     national = "national"
 
 
-def principal_for(session: Any, username: str | None) -> Any:
-    """The operator (an administrator named after the OS user), or a named user's principal."""
-    import getpass
-
-    from gaodi.core.permissions import Principal
-
-    if username:
-        from gaodi.accounts import service as accounts
-
-        return Principal.from_user(accounts.get_user(session, username))
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
-    return Principal(username=f"cli:{who}"[:64], role="admin")
-
-
-@contextmanager
-def cli_session(username: str | None) -> Iterator[tuple[Any, Any]]:
-    from gaodi.core.cli_support import engine
-    from gaodi.db import session_scope
-
-    with session_scope(engine()) as session:
-        principal = principal_for(session, username)
-        session.info["actor"] = principal.username
-        yield session, principal
-
-
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
 def _yi(wan: float | None) -> str:
     return "—" if wan is None else f"{wan / 1e4:,.2f}"
-
-
-def _emit(text: str, out: Path | None) -> None:
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        out.write_text(text, encoding="utf-8")
-        console.print(f"已写入 Wrote {out}")
-
-
-def _need_out(out: Path | None) -> Path:
-    if out is None:
-        raise ValidationError("xlsx 格式须用 --out 指定文件。", "--format xlsx needs --out FILE.")
-    return out
 
 
 # --------------------------------------------------------------------------- list
@@ -109,14 +56,10 @@ def list_cmd(
 
     with cli_session(as_user) as (session, principal):
         summary = service.chain_summary(session, principal)
-    if output_format is Format.json:
-        _emit(summary.model_dump_json(indent=2) + "\n", out)
-        return
-    if output_format is Format.xlsx:
+    if output_format is not Format.table:
         from gaodi.chains.export import summary_workbook
 
-        summary_workbook(summary).save(_need_out(out))
-        console.print(f"已写入 Wrote {out}")
+        export(output_format, out, summary, lambda: summary_workbook(summary))
         return
     p = summary.provenance
     table = Table(title=f"产业链 Chains（{p.year}年数据 figures, {p.rules}）")
@@ -263,16 +206,12 @@ def diagnose_cmd(
             results = [
                 service.diagnose(session, principal, chain, benchmark=kind, peer=peer, year=year)
             ]
-    if output_format is Format.json:
-        data = [r.model_dump(mode="json") for r in results]
-        payload = data[0] if chain is not None else data
-        _emit(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", out)
-        return
-    if output_format is Format.xlsx:
+    if output_format is not Format.table:
         from gaodi.chains.export import diagnosis_workbook
 
-        diagnosis_workbook(results).save(_need_out(out))
-        console.print(f"已写入 Wrote {out}")
+        data = [r.model_dump(mode="json") for r in results]
+        payload = data[0] if chain is not None else data
+        export(output_format, out, payload, lambda: diagnosis_workbook(results))
         return
     for r in results:
         _print_diagnosis(r, detail=chain is not None)
@@ -348,14 +287,10 @@ def recommend_cmd(
 
     with cli_session(as_user) as (session, principal):
         result = service.recommend(session, principal, chain, link=link, top=top)
-    if output_format is Format.json:
-        _emit(result.model_dump_json(indent=2) + "\n", out)
-        return
-    if output_format is Format.xlsx:
+    if output_format is not Format.table:
         from gaodi.chains.export import candidates_workbook
 
-        candidates_workbook(result).save(_need_out(out))
-        console.print(f"已写入 Wrote {out}")
+        export(output_format, out, result, lambda: candidates_workbook(result))
         return
     console.print(
         f"[bold]{result.chain.name}[/] 招商候选 attraction candidates（企业池 pool "

@@ -7,7 +7,7 @@ from enum import StrEnum
 import typer
 from rich.table import Table
 
-from gaodi.core.cli_support import console, handle_errors
+from gaodi.core.cli_support import cli_session, console, handle_errors
 
 app = typer.Typer(
     help="集群 Clusters: the 1+2+N system; output, growth, LQ, leaders, 专精特新, completeness.",
@@ -42,7 +42,6 @@ def show_cmd(
     as_user: str | None = typer.Option(None, "--as", help="See what this user may see."),
 ) -> None:
     """“1+2+N”集群体系 Every cluster by tier, with its figures."""
-    from gaodi.chains.cli import cli_session
     from gaodi.clusters import service
     from gaodi.regions.panel import parse_codes
 

@@ -1,9 +1,12 @@
-"""What every CLI command shares: the console, error handling and the database in use."""
+"""What every CLI command shares: the console, error handling, the database in use and who
+acts (the operator, or ``--as USER``)."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import getpass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import typer
@@ -69,3 +72,41 @@ def engine() -> Any:
     if not migrate.is_up_to_date(eng):
         migrate.upgrade(eng)
     return eng
+
+
+def operator_name() -> str:
+    """``cli:<OS user>``: the name the CLI's changes are audited under."""
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "unknown"
+    return f"cli:{who}"[:64]
+
+
+def operator() -> Any:
+    """The machine's operator: an administrator principal named after the OS user."""
+    from gaodi.core.permissions import Principal
+
+    return Principal(username=operator_name(), role="admin")
+
+
+def principal_for(session: Any, username: str | None) -> Any:
+    """The operator, or the principal of the user named ``username`` (NotFoundError if none)."""
+    if not username:
+        return operator()
+    from gaodi.accounts import service as accounts
+    from gaodi.core.permissions import Principal
+
+    return Principal.from_user(accounts.get_user(session, username))
+
+
+@contextmanager
+def cli_session(username: str | None = None) -> Iterator[tuple[Any, Any]]:
+    """A transaction on the configured database and the principal acting in it (changes are
+    audited under its name): the operator, or ``username`` (``--as``)."""
+    from gaodi.db import session_scope
+
+    with session_scope(engine()) as session:
+        principal = principal_for(session, username)
+        session.info["actor"] = principal.username
+        yield session, principal

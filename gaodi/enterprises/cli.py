@@ -10,9 +10,8 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from gaodi.chains.cli import AS_USER, cli_session
-from gaodi.core.cli_support import console, handle_errors
-from gaodi.core.errors import ValidationError
+from gaodi.core.cli_output import AS_USER, Format, export
+from gaodi.core.cli_support import cli_session, console, handle_errors
 
 app = typer.Typer(
     help="企业 Enterprises: tiers (规上/创新型/专精特新/小巨人/单项冠军), 头羊 ranking, profiles.",
@@ -31,26 +30,6 @@ class Level(StrEnum):
 class Method(StrEnum):
     topsis = "topsis"
     entropy = "entropy"
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    xlsx = "xlsx"
-
-
-def _emit(text: str, out: Path | None) -> None:
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        out.write_text(text, encoding="utf-8")
-        console.print(f"已写入 Wrote {out}")
-
-
-def _need_out(out: Path | None) -> Path:
-    if out is None:
-        raise ValidationError("xlsx 格式须用 --out 指定文件。", "--format xlsx needs --out FILE.")
-    return out
 
 
 def _value(v: Any, unit: str = "") -> str:
@@ -95,14 +74,10 @@ def eligibility_cmd(
             year=year,
             limit=None if output_format is not Format.table else max(limit, 1),
         )
-    if output_format is Format.json:
-        _emit(report.model_dump_json(indent=2) + "\n", out)
-        return
-    if output_format is Format.xlsx:
+    if output_format is not Format.table:
         from gaodi.enterprises.export import eligibility_workbook
 
-        eligibility_workbook(report).save(_need_out(out))
-        console.print(f"已写入 Wrote {out}")
+        export(output_format, out, report, lambda: eligibility_workbook(report))
         return
     table = Table(title=f"梯度培育 Tiers（{report.year}年数据 figures）")
     for col in (
@@ -173,14 +148,10 @@ def rank_cmd(
             session, principal, chain=chain, top=top, method=method.value if method else None,
             year=year,
         )  # fmt: skip
-    if output_format is Format.json:
-        _emit(result.model_dump_json(indent=2) + "\n", out)
-        return
-    if output_format is Format.xlsx:
+    if output_format is not Format.table:
         from gaodi.enterprises.export import rank_workbook
 
-        rank_workbook(result).save(_need_out(out))
-        console.print(f"已写入 Wrote {out}")
+        export(output_format, out, result, lambda: rank_workbook(result))
         return
     where = result.chain or "全市 city"
     console.print(

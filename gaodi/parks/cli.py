@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.table import Table
 
-from gaodi.core.cli_support import console, handle_errors
+from gaodi.core.cli_output import AS_USER, Format, export
+from gaodi.core.cli_support import cli_session, console, handle_errors
 from gaodi.core.errors import ValidationError
 
 app = typer.Typer(
@@ -18,16 +18,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-AS_USER = typer.Option(
-    None, "--as", help="See what this user may see (default: the operator, everything)."
-)
 CLASS_STYLE = {"A": "[green]A[/]", "B": "[cyan]B[/]", "C": "[yellow]C[/]", "D": "[red]D[/]"}
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    xlsx = "xlsx"
 
 
 def _pct(value: float | None) -> str:
@@ -57,12 +48,6 @@ def _benchmarks(path: Path | None) -> dict[str, dict[str, float]] | None:
     return {str(k): {str(i): float(x) for i, x in v.items()} for k, v in data.items()}
 
 
-def _session(as_user: str | None) -> Any:
-    from gaodi.chains.cli import cli_session
-
-    return cli_session(as_user)
-
-
 @app.command("evaluate")
 @handle_errors
 def evaluate_cmd(
@@ -81,7 +66,7 @@ def evaluate_cmd(
     from gaodi.parks import service
 
     bench = _benchmarks(benchmarks)
-    with _session(as_user) as (session, principal):
+    with cli_session(as_user) as (session, principal):
         state = service.compute(session, principal, year=year, scheme=scheme, benchmarks=bench)
         ev = service.evaluate(session, principal, state=state)
         firms = (
@@ -89,23 +74,10 @@ def evaluate_cmd(
             if output_format is Format.xlsx
             else []
         )
-    if output_format is Format.json:
-        text = ev.model_dump_json(indent=2) + "\n"
-        if out is None:
-            typer.echo(text, nl=False)
-        else:
-            out.write_text(text, encoding="utf-8")
-            console.print(f"已写入 Wrote {out}")
-        return
-    if output_format is Format.xlsx:
-        if out is None:
-            raise ValidationError(
-                "xlsx 格式须用 --out 指定文件。", "--format xlsx needs --out FILE."
-            )
+    if output_format is not Format.table:
         from gaodi.parks.export import workbook
 
-        workbook(ev, firms, service.indicators(scheme)).save(out)
-        console.print(f"已写入 Wrote {out}")
+        export(output_format, out, ev, lambda: workbook(ev, firms, service.indicators(scheme)))
         return
     _print(ev)
 
@@ -206,7 +178,7 @@ def enterprises_cmd(
     """一个园区的企业亩均评价 A park's enterprises with their class, score and indicators."""
     from gaodi.parks import service
 
-    with _session(as_user) as (session, principal):
+    with cli_session(as_user) as (session, principal):
         res = service.park_enterprises(
             session,
             principal,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -13,7 +11,8 @@ import pydantic
 import typer
 import yaml
 
-from gaodi.core.cli_support import console, handle_errors
+from gaodi.core.cli_output import Format, export
+from gaodi.core.cli_support import cli_session, console, handle_errors
 from gaodi.core.errors import ValidationError
 
 app = typer.Typer(
@@ -92,29 +91,8 @@ def extract(
 
 # ============================================================================ load, review, adopt
 # The commands below act as the machine's operator (an administrator principal named after the
-# OS user), like the other administrative commands; every change is audited under that name.
-
-
-def _principal() -> Any:
-    import getpass
-
-    from gaodi.core.permissions import Principal
-
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
-    return Principal(username=f"cli:{who}"[:64], role="admin")
-
-
-@contextmanager
-def _session() -> Iterator[tuple[Any, Any]]:
-    from gaodi.core.cli_support import engine
-    from gaodi.db import session_scope
-
-    principal = _principal()
-    with session_scope(engine(), actor=principal.username) as session:
-        yield session, principal
+# OS user, gaodi.core.cli_support.cli_session), like the other administrative commands; every
+# change is audited under that name.
 
 
 def _num(value: float | None, digits: int = 2) -> str:
@@ -195,7 +173,7 @@ def load(
     from gaodi.plans import service
 
     extraction, text = service.read_source(file)
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         plan = service.load_plan(
             session, principal, extraction, source_name=name or file.name, source_text=text
         )
@@ -215,7 +193,7 @@ def list_cmd() -> None:
 
     from gaodi.plans import service
 
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         plans = service.list_plans(session, principal)
     table = Table()
     for col in ("#", "标题 title", "期间", "状态", "行动", "目标"):
@@ -241,7 +219,7 @@ def show(
     """Show a plan's targets with their indicators (for review)."""
     from gaodi.plans import service
 
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         plan = service.get_plan(session, principal, plan_id)
     if as_json:
         typer.echo(plan.model_dump_json(indent=2))
@@ -285,7 +263,7 @@ def target(
         "note": note,
     }
     changes = TargetUpdate(**{k: v for k, v in given.items() if v is not None})
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         out = service.update_target(session, principal, target_id, changes)
     console.print(
         f"已更新 Updated target #{out.id}: {out.indicator_name} {out.comparator} "
@@ -334,7 +312,7 @@ def indicator(
             f"参数 {first['loc'][0]} 无效：{first['msg']}。",
             f"Invalid {first['loc'][0]}: {first['msg']}.",
         ) from None
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         ind_id = session.scalar(select(Indicator.id).where(Indicator.code == code))
         if ind_id is None:
             raise NotFoundError(f"没有代码为“{code}”的指标。", f"No indicator {code!r}.")
@@ -354,7 +332,7 @@ def merge(
     """Merge duplicate draft targets into one."""
     from gaodi.plans import service
 
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         out = service.merge_targets(session, principal, keep, others)
     console.print(f"已合并 Merged {len(others)} target(s) into #{out.id}.")
 
@@ -365,7 +343,7 @@ def delete_target(target_id: int = typer.Argument(..., help="Target id.")) -> No
     """Delete a draft target."""
     from gaodi.plans import service
 
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         service.delete_target(session, principal, target_id)
     console.print(f"已删除 Deleted target #{target_id}.")
 
@@ -376,23 +354,17 @@ def adopt(plan_id: int = typer.Argument(..., help="Plan id.")) -> None:
     """Adopt (印发) a reviewed draft: the board then follows it."""
     from gaodi.plans import service
 
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         plan = service.adopt_plan(session, principal, plan_id)
     console.print(f"已印发 Adopted plan #{plan.id}: {plan.title} ({len(plan.targets)} targets).")
 
 
 # ============================================================================ the board
-class StatusFormat(StrEnum):
-    table = "table"
-    json = "json"
-    xlsx = "xlsx"
-
-
 @app.command()
 @handle_errors
 def status(
     as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM (default: last month)."),
-    output_format: StatusFormat = typer.Option(StatusFormat.table, "--format", "-f"),
+    output_format: Format = typer.Option(Format.table, "--format", "-f"),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write to this file."),
     plan_id: int | None = typer.Option(None, "--plan", help="Plan id (default: latest adopted)."),
     only: str | None = typer.Option(None, "--status", help="Only green/yellow/red/no_data."),
@@ -410,27 +382,14 @@ def status(
             f"状态“{only}”无效：可选 green、yellow、red、no_data、invalid。",
             f"Invalid status {only!r}: choose green, yellow, red, no_data or invalid.",
         ) from None
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         board = service.board(
             session, principal, as_of, filters, plan_id=plan_id, forecasts=not no_forecast
         )
-    if output_format is StatusFormat.json:
-        rendered = board.model_dump_json(indent=2) + "\n"
-        if out is None:
-            typer.echo(rendered, nl=False)
-        else:
-            out.write_text(rendered, encoding="utf-8")
-            console.print(f"已写入 Wrote {out}")
-        return
-    if output_format is StatusFormat.xlsx:
-        if out is None:
-            raise ValidationError(
-                "xlsx 格式须用 --out 指定文件。", "--format xlsx needs --out FILE."
-            )
+    if output_format is not Format.table:
         from gaodi.plans.export import board_workbook
 
-        board_workbook(board).save(out)
-        console.print(f"已写入 Wrote {out}")
+        export(output_format, out, board, lambda: board_workbook(board))
         return
     _print_board(board)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from gaodi.core.cli_support import console, handle_errors
-from gaodi.plans.cli import _num, _session, app
+from gaodi.core.cli_support import cli_session, console, handle_errors
+from gaodi.plans.cli import _num, app
 
 rule_app = typer.Typer(
     help="User validation rules run on submission. 报送校验规则。", no_args_is_help=True
@@ -52,7 +52,7 @@ def observe(
         comment=comment,
         source=source,  # type: ignore[arg-type]
     )
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         result = service.add_observation(
             session, principal, data, confirm=confirm, reason=reason, source="cli"
         )
@@ -88,7 +88,7 @@ def tasks(owner: str | None = typer.Option(None, help="Only this owner.")) -> No
     """What each owner still has to report (overdue first), and what waits for review."""
     from gaodi.plans import service
 
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         result = service.tasks(session, principal, owner)
     for group in result.owners:
         console.print(
@@ -110,7 +110,7 @@ def approve(
     """Approve a submission (it is then locked)."""
     from gaodi.plans import service
 
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         row = service.approve(session, principal, key, comment)
     console.print(f"已审核 Approved {row.key} (locked).")
 
@@ -124,7 +124,7 @@ def return_cmd(
     """Return a submission to its owner with a comment."""
     from gaodi.plans import service
 
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         row = service.return_submission(session, principal, key, comment)
     console.print(f"已退回 Returned {row.key}: {comment}")
 
@@ -138,7 +138,7 @@ def unlock(
     """(Administrators) reopen an approved submission for correction."""
     from gaodi.plans import service
 
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         row = service.unlock(session, principal, key, reason)
     console.print(f"已解锁 Unlocked {row.key}: {reason}")
 
@@ -149,7 +149,7 @@ def completeness(year: int | None = typer.Option(None, help="Year (default: late
     """Who has submitted what: owners x periods (approved+submitted / expected)."""
     from gaodi.plans import service
 
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         result = service.completeness(session, principal, year)
     table = Table(title=f"报送完整性 completeness (today {result.today})")
     table.add_column("责任单位 owner")
@@ -183,7 +183,7 @@ def rule_add(
     """Add a validation rule (see docs/plans.md for the rule language)."""
     from gaodi.plans import intake
 
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         rule = intake.add_rule(session, principal, name, expression, severity, description)
         rule_id = rule.id
     console.print(f"已添加规则 Rule #{rule_id} added: {expression}")
@@ -195,7 +195,7 @@ def rule_list() -> None:
     """List validation rules."""
     from gaodi.plans import intake
 
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         rules = [
             (r.id, r.name, r.expression, r.severity, r.active)
             for r in intake.list_rules(session, principal)
@@ -214,6 +214,6 @@ def rule_disable(rule_id: int = typer.Argument(..., help="Rule id.")) -> None:
     """Deactivate a validation rule."""
     from gaodi.plans import intake
 
-    with _session() as (session, principal):
+    with cli_session() as (session, principal):
         intake.deactivate_rule(session, principal, rule_id)
     console.print(f"已停用 Rule #{rule_id} disabled.")

@@ -6,7 +6,6 @@ change is audited under ``cli:<login>``.
 
 from __future__ import annotations
 
-import getpass
 import json
 from datetime import date
 from typing import Any
@@ -16,7 +15,7 @@ from rich.table import Table
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from gaodi.core.cli_support import console, engine, handle_errors
+from gaodi.core.cli_support import console, engine, handle_errors, operator_name
 from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
@@ -34,14 +33,6 @@ app.add_typer(appeals_app, name="appeals")
 
 AS_OF = typer.Option(None, "--as-of", help="Judge delays and deadlines on this day (YYYY-MM-DD).")
 JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
-
-
-def _actor() -> str:
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
-    return f"cli:{who}"[:64]
 
 
 def _day(text: str | None) -> date | None:
@@ -151,7 +142,7 @@ def advance(
     comment: str | None = typer.Option(None, "--comment"),
 ) -> None:
     """Move a project to its next stage. 推进项目阶段。"""
-    with session_scope(engine(), actor=_actor()) as session:
+    with session_scope(engine(), actor=operator_name()) as session:
         p = projects.advance(session, SYSTEM, project_id, stage, date.fromisoformat(on), comment)
         name, now = p.name, p.stage
     console.print(f"[green]已推进 Advanced[/]: {project_id} {name} → {now} ({on})")
@@ -166,7 +157,7 @@ def progress(
     note: str | None = typer.Option(None, "--note"),
 ) -> None:
     """Record the investment completed in one month. 填报月度完成投资。"""
-    with session_scope(engine(), actor=_actor()) as session:
+    with session_scope(engine(), actor=operator_name()) as session:
         projects.report_progress(session, SYSTEM, project_id, period, amount, note)
     console.print(f"[green]已记录 Recorded[/]: {project_id} {period} {amount:g} 万元")
 

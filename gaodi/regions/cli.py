@@ -16,7 +16,7 @@ from typing import Any
 
 import typer
 
-from gaodi.core.cli_support import console, handle_errors
+from gaodi.core.cli_support import cli_session, console, handle_errors
 from gaodi.core.errors import DataError
 
 app = typer.Typer(
@@ -451,12 +451,6 @@ def _has_column(path: Path, name: str) -> bool:
 
 
 # --------------------------------------------------------------------------- the city (database)
-def _db_session(as_user: str | None) -> Any:
-    from gaodi.chains.cli import cli_session
-
-    return cli_session(as_user)
-
-
 @app.command("opportunities")
 @handle_errors
 def opportunities_cmd(
@@ -476,7 +470,7 @@ def opportunities_cmd(
     from gaodi.regions import service
     from gaodi.regions.panel import parse_codes
 
-    with _db_session(as_user) as (session, principal):
+    with cli_session(as_user) as (session, principal):
         res = service.opportunities(
             session,
             principal,
@@ -527,7 +521,7 @@ def peers_cmd(
     from gaodi.regions.panel import parse_codes
 
     chosen = parse_codes(peers)
-    with _db_session(as_user) as (session, principal):
+    with cli_session(as_user) as (session, principal):
         res = service.peer_comparison(
             session, principal, year=year, group="custom" if chosen else group, peers=chosen
         )

@@ -16,7 +16,7 @@ from typing import Any
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from gaodi.core.cli_support import console, handle_errors
+from gaodi.core.cli_support import console, engine, handle_errors, principal_for
 
 app = typer.Typer(
     help="报告：月度调度报告、产业链报告、园区报告（Word、PDF、Excel）。 "
@@ -36,34 +36,12 @@ class ReportLang(StrEnum):
     en = "en"
 
 
-def _principal(session: Any, username: str | None) -> Any:
-    import getpass
-
-    from sqlalchemy import select
-
-    from gaodi.accounts.models import User
-    from gaodi.core.errors import NotFoundError
-    from gaodi.core.permissions import Principal
-
-    if username is None:
-        try:
-            who = getpass.getuser()
-        except (KeyError, OSError):
-            who = "unknown"
-        return Principal(username=f"cli:{who}"[:64], role="admin")
-    user = session.scalars(select(User).where(User.username == username)).first()
-    if user is None:
-        raise NotFoundError(f"没有用户“{username}”。", f"No user named '{username}'.")
-    return Principal.from_user(user)
-
-
 def _run(
     build: Callable[[Any, Any, Callable[[float, str], None]], Any],
     fmt: Fmt,
     out: Path,
     username: str | None,
 ) -> None:
-    from gaodi.core.cli_support import engine
     from gaodi.db import session_scope
     from gaodi.reports.render import render
 
@@ -75,7 +53,7 @@ def _run(
             bar.update(task, completed=fraction, description=label)
 
         with session_scope(engine(), actor=username or "cli") as session:
-            principal = _principal(session, username)
+            principal = principal_for(session, username)
             report = build(session, principal, step)
         step(0.92, f"{fmt.value}…")
         render(report, fmt.value, out)

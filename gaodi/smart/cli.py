@@ -8,7 +8,6 @@ is audited under ``cli:<login>``.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 from pathlib import Path
 from typing import Literal
@@ -16,7 +15,7 @@ from typing import Literal
 import typer
 from rich.table import Table
 
-from gaodi.core.cli_support import console, engine, handle_errors
+from gaodi.core.cli_support import console, engine, handle_errors, operator_name
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.smart.schemas import DEFAULT_SCHEME
@@ -27,14 +26,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of a table.")
-
-
-def _actor() -> str:
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
-    return f"cli:{who}"[:64]
 
 
 @app.command("form")
@@ -69,7 +60,7 @@ def assess(
     from gaodi.smart import excel
 
     data = file.read_bytes()
-    with session_scope(engine(), actor=_actor()) as session:
+    with session_scope(engine(), actor=operator_name()) as session:
         row = excel.import_form(session, SYSTEM, data, uscc=uscc, source="cli")
         console.print(
             f"[green]✓[/] #{row.id} {row.assessed_on}: {row.total:g} 分 → {row.level_name}"
@@ -207,7 +198,7 @@ def observe(
     """Write the roll-up (share at or above a level) as the indicator's next revision."""
     from gaodi.smart import rollup
 
-    with session_scope(engine(), actor=_actor()) as session:
+    with session_scope(engine(), actor=operator_name()) as session:
         res = rollup.record_rollup_observation(
             session, SYSTEM, indicator=indicator, period=period, level=level, scope=scope,
             scope_id=scope_id, population=population, confirm=confirm, reason=reason,
