@@ -35,6 +35,7 @@ from gaodi.regions.schemas import (
     PeerComparison,
     PeerGroup,
     PeerMeasureRow,
+    Provenance,
     QuadrantPoint,
     RegionComplexityRow,
     Specialisation,
@@ -123,16 +124,42 @@ def availability(session: Session, principal: Principal, measure: str = "output"
     )
 
 
-def _group_or_none(
+def _no_data_provenance(
+    session: Session, measure: str, year: int | None, city: str | None, source: str
+) -> tuple[tuple[str, str], Provenance]:
+    """Why a result is empty (no home city, or no panel) and its provenance."""
+    notice = NO_CITY if city is None else NO_PANEL
+    return notice, P.provenance(session, measure=measure, year=year, city=city, city_source=source)
+
+
+def _peer_setting(
     session: Session,
     principal: Principal,
     frame: pl.DataFrame,
     city: str,
+    year: int | None,
+    start_year: int | None,
     group: str | None,
     peers: Sequence[str],
-    year: int,
-) -> PeerGroup:
-    return P.resolve_group(session, principal, frame, city, group=group, peers=peers, year=year)
+    measure: str,
+    source: str,
+) -> tuple[int, int | None, PeerGroup, Provenance]:
+    """The year, the start year, the peer group and the provenance of a result against it."""
+    years = sorted(frame["year"].unique().to_list())
+    chosen = _year(years, year)
+    start = _start(years, chosen, start_year)
+    grp = P.resolve_group(session, principal, frame, city, group=group, peers=peers, year=chosen)
+    prov = P.provenance(
+        session,
+        measure=measure,
+        year=chosen,
+        city=city,
+        start_year=start,
+        city_source=source,
+        group=grp,
+        parameters={"peers": ",".join(r.code for r in grp.regions)},
+    )
+    return chosen, start, grp, prov
 
 
 def _cagr(v0: np.ndarray, v1: np.ndarray, n: int) -> np.ndarray:
@@ -169,8 +196,7 @@ def specialisation(
     """
     city, frame = _load(session, principal, measure, source)
     if city is None or frame.height == 0:
-        notice = NO_CITY if city is None else NO_PANEL
-        prov = P.provenance(session, measure=measure, year=year, city=city, city_source=source)
+        notice, prov = _no_data_provenance(session, measure, year, city, source)
         return Specialisation(
             provenance=prov,
             group=None,
@@ -179,19 +205,8 @@ def specialisation(
             notice_zh=notice[0],
             notice_en=notice[1],
         )
-    years = sorted(frame["year"].unique().to_list())
-    year = _year(years, year)
-    start = _start(years, year, start_year)
-    grp = _group_or_none(session, principal, frame, city, group, peers, year)
-    prov = P.provenance(
-        session,
-        measure=measure,
-        year=year,
-        city=city,
-        start_year=start,
-        city_source=source,
-        group=grp,
-        parameters={"peers": ",".join(r.code for r in grp.regions)},
+    year, start, grp, prov = _peer_setting(
+        session, principal, frame, city, year, start_year, group, peers, measure, source
     )
     members = [city, *[r.code for r in grp.regions]]
     wanted = [y for y in (start, year) if y is not None]
@@ -441,7 +456,7 @@ def opportunities(
         )
     table = opp.strategic_approach_table(res)
     approach = str(table.filter(pl.col("region") == city)["approach"][0])
-    grp = _group_or_none(session, principal, frame, city, group, peers, year)
+    grp = P.resolve_group(session, principal, frame, city, group=group, peers=peers, year=year)
     start = _start(years, year, None)
     growth: dict[str, float] | None = None
     if grp.regions and start is not None:
@@ -541,8 +556,7 @@ def peer_comparison(
     city, frame = _load(session, principal, measure, source)
     empty_group = PeerGroup(key=group or "plan", label_zh="", label_en="", regions=[])
     if city is None or frame.height == 0:
-        notice = NO_CITY if city is None else NO_PANEL
-        prov = P.provenance(session, measure=measure, year=year, city=city, city_source=source)
+        notice, prov = _no_data_provenance(session, measure, year, city, source)
         return PeerComparison(
             provenance=prov,
             group=empty_group,
@@ -551,19 +565,8 @@ def peer_comparison(
             notice_zh=notice[0],
             notice_en=notice[1],
         )
-    years = sorted(frame["year"].unique().to_list())
-    year = _year(years, year)
-    start = _start(years, year, None)
-    grp = _group_or_none(session, principal, frame, city, group, peers, year)
-    prov = P.provenance(
-        session,
-        measure=measure,
-        year=year,
-        city=city,
-        start_year=start,
-        city_source=source,
-        group=grp,
-        parameters={"peers": ",".join(r.code for r in grp.regions)},
+    year, start, grp, prov = _peer_setting(
+        session, principal, frame, city, year, None, group, peers, measure, source
     )
     names = P.region_names(session, principal, [city])
     regions = [P.ref(city, names), *grp.regions]

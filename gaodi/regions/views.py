@@ -9,8 +9,9 @@ through ``restrict``. Chart subtitles say 示例数据 when the dataset is the d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, Response
@@ -43,6 +44,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 MeasureParam = Literal["output", "employment"]
 SourceParam = Literal["panel", "microdata"]
 StrategyParam = Literal["low_hanging_fruit", "balanced", "long_jumps"]
+R = TypeVar("R")
 PEERS_HELP = "Peer region codes (GB/T 2260), repeated or comma-separated; implies group=custom."
 
 
@@ -123,6 +125,42 @@ def _availability(ctx: PageContext, measure: str) -> Availability:
     return service.availability(ctx.session, ctx.principal, measure)
 
 
+def _against_peers(
+    ctx: PageContext,
+    compute: Callable[..., R],
+    *,
+    year: int | None,
+    group: str | None,
+    peers: list[str],
+    measure: str,
+    source: str,
+    **options: object,
+) -> tuple[R, Availability, Selection]:
+    """``compute`` (a service function against a peer group) run with the page's choices; the
+    choices the page offers; the selection the result was built with."""
+    assert ctx.principal is not None
+    chosen = _peers(peers)
+    res: Any = compute(
+        ctx.session,
+        ctx.principal,
+        year=year,
+        group=group,
+        peers=chosen,
+        measure=measure,
+        source=source,
+        **options,
+    )
+    selection = _selection(
+        year=res.provenance.year,
+        group=res.group.key if res.group else group,
+        peers=chosen,
+        measure=measure,
+        source=source,
+        **options,
+    )
+    return res, _availability(ctx, measure), selection
+
+
 # ---------------------------------------------------------------------------- specialisation
 
 
@@ -151,14 +189,12 @@ def specialisation_page(
     source: SourceParam = "panel",
 ) -> SpecialisationPage:
     """Specialisation of the city against a peer group (LQ vs growth, bubble = size)."""
-    assert ctx.principal is not None
-    chosen = _peers(peers)
-    res = service.specialisation(
-        ctx.session,
-        ctx.principal,
+    res, availability, selection = _against_peers(
+        ctx,
+        service.specialisation,
         year=year,
         group=group,
-        peers=chosen,
+        peers=peers,
         measure=measure,
         source=source,
     )
@@ -189,16 +225,7 @@ def specialisation_page(
         empty_text=_empty_text(ctx),
     )
     return SpecialisationPage(
-        result=res,
-        availability=_availability(ctx, measure),
-        selection=_selection(
-            year=res.provenance.year,
-            group=res.group.key if res.group else group,
-            peers=chosen,
-            measure=measure,
-            source=source,
-        ),
-        chart=chart,
+        result=res, availability=availability, selection=selection, chart=chart
     )
 
 
@@ -281,17 +308,15 @@ def opportunities_page(
     source: SourceParam = "panel",
 ) -> OpportunitiesPage:
     """Industries the city does not yet specialise in: feasibility vs attractiveness."""
-    assert ctx.principal is not None
-    chosen = _peers(peers)
-    res = service.opportunities(
-        ctx.session,
-        ctx.principal,
+    res, availability, selection = _against_peers(
+        ctx,
+        service.opportunities,
         year=year,
-        strategy=strategy,
         group=group,
-        peers=chosen,
+        peers=peers,
         measure=measure,
         source=source,
+        strategy=strategy,
     )
     best = {r.industry for r in res.rows[:10]}
     scatter = Chart(
@@ -340,15 +365,8 @@ def opportunities_page(
     )
     return OpportunitiesPage(
         result=res,
-        availability=_availability(ctx, measure),
-        selection=_selection(
-            year=res.provenance.year,
-            group=res.group.key if res.group else group,
-            peers=chosen,
-            measure=measure,
-            source=source,
-            strategy=strategy,
-        ),
+        availability=availability,
+        selection=selection,
         scatter=scatter,
         quadrant=quadrant,
     )
@@ -378,29 +396,17 @@ def peers_page(
 ) -> PeersPage:
     """Peer comparison: total, growth, diversity, ECI, COI, HHI, Krugman; median and rank.
     By default the plan's benchmarks and cities of similar size (``plan_and_similar``)."""
-    assert ctx.principal is not None
-    chosen = _peers(peers)
-    group = group or ("custom" if chosen else "plan_and_similar")
-    res = service.peer_comparison(
-        ctx.session,
-        ctx.principal,
+    group = group or ("custom" if _peers(peers) else "plan_and_similar")
+    res, availability, selection = _against_peers(
+        ctx,
+        service.peer_comparison,
         year=year,
         group=group,
-        peers=chosen,
+        peers=peers,
         measure=measure,
         source=source,
     )
-    return PeersPage(
-        result=res,
-        availability=_availability(ctx, measure),
-        selection=_selection(
-            year=res.provenance.year,
-            group=res.group.key,
-            peers=chosen,
-            measure=measure,
-            source=source,
-        ),
-    )
+    return PeersPage(result=res, availability=availability, selection=selection)
 
 
 # ---------------------------------------------------------------------------- linkages
