@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.engine import Engine
 
 from gaodi.core.permissions import SYSTEM, Principal, restrict
@@ -37,6 +37,7 @@ from gaodi.models import (
     Target,
     cluster_chain,
 )
+from gaodi.plans.models import latest_revisions
 
 
 class City:
@@ -157,33 +158,7 @@ class City:
         elif isinstance(indicator, str):
             query = query.join(Indicator).where(Indicator.code == indicator)
         if latest:
-            newest = (
-                select(
-                    Observation.indicator_id,
-                    Observation.scope,
-                    Observation.scope_id,
-                    Observation.period,
-                    Observation.kind,
-                    func.max(Observation.revision).label("revision"),
-                )
-                .group_by(
-                    Observation.indicator_id,
-                    Observation.scope,
-                    Observation.scope_id,
-                    Observation.period,
-                    Observation.kind,
-                )
-                .subquery()
-            )
-            query = query.join(
-                newest,
-                (newest.c.indicator_id == Observation.indicator_id)
-                & (newest.c.scope == Observation.scope)
-                & (newest.c.scope_id == Observation.scope_id)
-                & (newest.c.period == Observation.period)
-                & (newest.c.kind == Observation.kind)
-                & (newest.c.revision == Observation.revision),
-            )
+            query = latest_revisions(query)
         return self._frame(query.order_by(Observation.indicator_id, Observation.period))
 
     def panel(self, measure: str | None = None) -> pl.DataFrame:

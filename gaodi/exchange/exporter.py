@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
 from gaodi.chains.models import Chain, EnterpriseLink, Link
@@ -27,7 +27,7 @@ from gaodi.exchange.convert import to_cell, to_text
 from gaodi.exchange.handlers import YEAR_FIGURES
 from gaodi.exchange.schema import SheetSpec
 from gaodi.parks.models import Park
-from gaodi.plans.models import Action, Indicator, Observation, Plan, Target
+from gaodi.plans.models import Action, Indicator, Observation, Plan, Target, latest_revisions
 from gaodi.scopes import chain_enterprise_ids
 
 #: filters an export understands, and the entities (sheets) each applies to
@@ -315,16 +315,6 @@ class Exporter:
         return out
 
     def observations(self, spec: SheetSpec) -> SheetRows:
-        key = (
-            Observation.indicator_id,
-            Observation.scope,
-            Observation.scope_id,
-            Observation.period,
-            Observation.kind,
-        )
-        newest = (
-            select(*key, func.max(Observation.revision).label("revision")).group_by(*key).subquery()
-        )
         cols = ("period", "value", "kind", "comment", "source", "is_demo")
         query = self.q(
             Observation,
@@ -333,11 +323,8 @@ class Exporter:
             Observation.scope_id,
             *(getattr(Observation, c) for c in cols),
         )
-        query = query.join_from(
-            Observation, Indicator, Observation.indicator_id == Indicator.id
-        ).join(
-            newest,
-            and_(*(c == newest.c[c.key] for c in key), Observation.revision == newest.c.revision),
+        query = latest_revisions(
+            query.join_from(Observation, Indicator, Observation.indicator_id == Indicator.id)
         )
         if "year" in self.f:
             query = query.where(Observation.period.like(f"{int(self.f['year'])}%"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from gaodi.chains.models import Chain
 from gaodi.clusters.models import Cluster
@@ -13,7 +13,7 @@ from gaodi.exchange.handlers import Handler, _codes, park_lookup
 from gaodi.exchange.importer import Changes, Context, Counts, classify, db_value, row_values
 from gaodi.exchange.refdata import ensure_regions
 from gaodi.exchange.validate import Table, duplicate_rows
-from gaodi.plans.models import Action, Indicator, Observation, Plan, Target
+from gaodi.plans.models import Action, Indicator, Observation, Plan, Target, latest_revisions
 
 INDICATOR_FIELDS = {
     k: k
@@ -409,33 +409,7 @@ class ObservationsHandler(Handler):
         lookups = scope_lookups(ctx)
         ids = {indicators[c][0] for c in set(t.col("indicator")) if c in indicators}
         latest: dict[tuple[Any, ...], Any] = {}
-        newest = (
-            select(
-                Observation.indicator_id,
-                Observation.scope,
-                Observation.scope_id,
-                Observation.period,
-                Observation.kind,
-                func.max(Observation.revision).label("revision"),
-            )
-            .group_by(
-                Observation.indicator_id,
-                Observation.scope,
-                Observation.scope_id,
-                Observation.period,
-                Observation.kind,
-            )
-            .subquery()
-        )
-        query = select(Observation).join(
-            newest,
-            (Observation.indicator_id == newest.c.indicator_id)
-            & (Observation.scope == newest.c.scope)
-            & (Observation.scope_id == newest.c.scope_id)
-            & (Observation.period == newest.c.period)
-            & (Observation.kind == newest.c.kind)
-            & (Observation.revision == newest.c.revision),
-        )
+        query = latest_revisions(select(Observation))
         for (o,) in ctx.fetch_in(query, Observation.indicator_id, ids):
             latest[(o.indicator_id, o.scope, o.scope_id, o.period, o.kind)] = o
         seen: dict[tuple[Any, ...], int] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Boolean,
@@ -11,9 +12,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Select,
     String,
     Text,
     UniqueConstraint,
+    and_,
+    func,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -142,6 +147,26 @@ class Observation(Base):
     source: Mapped[str | None] = mapped_column(String(200), default=None)
     comment: Mapped[str | None] = mapped_column(Text, default=None)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+S = TypeVar("S", bound=Select[Any])
+
+
+def latest_revisions(query: S) -> S:
+    """``query`` (which reads Observation) kept to the newest revision of each value: joined
+    to the highest ``revision`` per (indicator, scope, scope_id, period, kind)."""
+    key = (
+        Observation.indicator_id,
+        Observation.scope,
+        Observation.scope_id,
+        Observation.period,
+        Observation.kind,
+    )
+    newest = (
+        select(*key, func.max(Observation.revision).label("revision")).group_by(*key).subquery()
+    )
+    same = and_(*(c == newest.c[c.key] for c in key), Observation.revision == newest.c.revision)
+    return query.join(newest, same)  # type: ignore[return-value]
 
 
 class Submission(Base):
