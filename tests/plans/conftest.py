@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 import gaodi.models  # noqa: F401  (all models, audit listener, scopes)
 from gaodi.core import clock
 from gaodi.core.permissions import Principal
-from gaodi.db import session_factory
 from gaodi.parks.models import Park
 from gaodi.plans.models import Action, Indicator, Observation, Plan, Target
+from tests.sessions import acting_session
 
 ADMIN = Principal(username="admin1", role="admin")
 ANALYST = Principal(username="ana", role="analyst")
@@ -182,10 +182,8 @@ def build_small(session: Session) -> Small:
 def small(db: Engine) -> Iterator[tuple[Session, Small]]:
     """The small plan in a migrated database (SQLite, then PostgreSQL); the clock frozen at
     2023-07-10 09:00 UTC (17:00 China time)."""
-    session = session_factory(db)()
-    session.info["actor"] = "test"
-    ids = build_small(session)
-    session.commit()
-    with clock.frozen(datetime(2023, 7, 10, 9, 0)):
-        yield session, ids
-    session.close()
+    with acting_session(db) as session:
+        ids = build_small(session)
+        session.commit()
+        with clock.frozen(datetime(2023, 7, 10, 9, 0)):
+            yield session, ids

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from gaodi.core import clock
 from gaodi.core.codes import make_uscc
 from gaodi.core.permissions import Principal
-from gaodi.db import session_factory
 from gaodi.models import Base, Chain, Enterprise, EnterpriseLink, Link, Park
+from tests.sessions import acting_session
 
 
 @dataclass(frozen=True)
@@ -90,14 +90,10 @@ def build_world(session: Session) -> World:
 
 @pytest.fixture
 def session(db: Engine) -> Iterator[Session]:
-    """One session on a migrated database (both backends), committed at the end of the test."""
-    s = session_factory(db)()
-    s.info["actor"] = "test"
-    try:
+    """One session on a migrated database (both backends); what the test leaves uncommitted is
+    rolled back."""
+    with acting_session(db) as s:
         yield s
-    finally:
-        s.rollback()
-        s.close()
 
 
 @pytest.fixture
@@ -110,13 +106,8 @@ def world(session: Session) -> World:
 @pytest.fixture
 def lite_session(sqlite_db: Engine) -> Iterator[Session]:
     """Like ``session`` on SQLite only (for logic where the backend does not matter)."""
-    s = session_factory(sqlite_db)()
-    s.info["actor"] = "test"
-    try:
+    with acting_session(sqlite_db) as s:
         yield s
-    finally:
-        s.rollback()
-        s.close()
 
 
 @pytest.fixture

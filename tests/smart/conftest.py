@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 
 from gaodi.core.codes import make_uscc
 from gaodi.core.permissions import Principal
-from gaodi.db import session_factory
 from gaodi.models import (
     Chain,
     Enterprise,
@@ -44,6 +43,7 @@ from gaodi.models import (
     Park,
 )
 from gaodi.smart.models import Assessment
+from tests.sessions import acting_session
 
 FIGURES = {
     "e1": (1200, 50000.0, "3411", "P1", ("A",)),
@@ -157,13 +157,8 @@ def seed_levels(session: Session, world: World) -> None:
 
 @pytest.fixture
 def session(db: Engine) -> Iterator[Session]:
-    s = session_factory(db)()
-    s.info["actor"] = "test"
-    try:
+    with acting_session(db) as s:
         yield s
-    finally:
-        s.rollback()
-        s.close()
 
 
 @pytest.fixture
