@@ -52,8 +52,12 @@ docs: install
 	$(BIN)/python -m typer --app app gaodi.cli utils docs --name gaodi --title "Gaodi command line" --output docs/cli.md
 	$(BIN)/gaodi config docs > docs/configuration.md
 
+# The quick benchmarks (see benchmarks/README.md for the others and their arguments).
 bench: install
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/demo_build.py --sizes small,medium
+	$(BIN)/python benchmarks/extraction.py
+	$(BIN)/python benchmarks/board.py
+	$(BIN)/python benchmarks/complexity.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build *.egg-info
