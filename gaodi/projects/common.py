@@ -57,13 +57,23 @@ def as_of_date(as_of: date | datetime | None) -> date:
     return as_of
 
 
-def not_future(day: date, what_zh: str, what_en: str) -> None:
-    today = clock.today()
+def future_problem(
+    day: date, what_zh: str, what_en: str, today: date | None = None
+) -> tuple[str, str] | None:
+    """(zh, en) when ``day`` is later than ``today`` (default: the clock's today), else None."""
+    today = today or clock.today()
     if day > today:
-        raise ValidationError(
+        return (
             f"{what_zh}（{day}）不能晚于今天（{today}）。",
             f"{what_en} ({day}) cannot be later than today ({today}).",
         )
+    return None
+
+
+def not_future(day: date, what_zh: str, what_en: str) -> None:
+    problem = future_problem(day, what_zh, what_en)
+    if problem is not None:
+        raise ValidationError(*problem)
 
 
 def chain_names(session: Session) -> dict[int, str]:

@@ -185,11 +185,15 @@ def _year_shares(start: date, end: date) -> dict[int, float]:
     return out
 
 
+PHASES = "二三四五六七八九十"  # the 2nd … 10th phase (二期 …)
+
+
 def _projects(
     world: World, rng: random.Random, n: int, ids: Ids, rows: dict[type, list[dict[str, Any]]]
 ) -> None:
     chain_ids = [c for c, _name in world.chains if world.links.get(c)]
     weights = [world.chain_weight(c) for c in chain_ids]
+    used: set[tuple[str, str]] = set()
     for k in range(n):
         # The first chain always has a few projects (its office walks through the demo).
         cid = chain_ids[0] if k < 6 else _pick_weighted(rng, chain_ids, weights)
@@ -228,6 +232,12 @@ def _projects(
         name = form.format(
             investor=investor[:4].replace("（", ""), link=lname, n=rng.choice([10, 20, 50, 100])
         )
+        # (name, investor) identifies a project in Excel exchange: a repeat is the next phase
+        base, phase = name.removesuffix("项目"), 1
+        while (name, investor) in used:
+            phase += 1
+            name = f"{base}（{PHASES[phase - 2] if phase <= 10 else phase}期）项目"
+        used.add((name, investor))
         events = [(cst(sign, 10), "create", None, "signed", "签约（示例）")]
         for st, verb in (
             ("started", "start"),

@@ -50,7 +50,8 @@ HISTORY = History(MACHINE, ProjectEvent, "project_id")
 STAGE_LABELS = {s.key: (s.zh, s.en) for s in MACHINE.states}
 
 
-def _check_scope(principal: Principal, chain_id: int, park_id: int | None) -> None:
+def check_scope(principal: Principal, chain_id: int, park_id: int | None) -> None:
+    """May ``principal`` register (or move) a project to this chain and park?"""
     require(principal, "edit", "project")
     if principal.role == "chain_office" and chain_id not in principal.chain_ids:
         raise PermissionDenied(
@@ -62,30 +63,116 @@ def _check_scope(principal: Principal, chain_id: int, park_id: int | None) -> No
         )
 
 
-def create_project(session: Session, principal: Principal, data: ProjectIn) -> Project:
-    """Register a signed project with its planned stage dates and annual plans."""
-    _check_scope(principal, data.chain_id, data.park_id)
+@dataclass(frozen=True)
+class DateProblem:
+    """Why a stage's planned or actual date is not acceptable."""
+
+    stage: str
+    kind: str  # "planned" or "actual"
+    zh: str
+    en: str
+
+
+def date_problems(
+    planned: dict[str, date | None], actual: dict[str, date | None], today: date | None = None
+) -> list[DateProblem]:
+    """What is wrong with a project's stage dates (empty when they are consistent).
+
+    The rules every way of setting dates shares (the forms, the API, the CLI, Excel imports):
+    an actual date is not later than ``today`` (default: the clock's); stages are reached in
+    order 签约 → 开工 → 投产 → 达效, so a stage's actual date needs the earlier stages' and is
+    not before them; planned dates do not go back either, starting from the signing date.
+    """
+    today = today or clock.today()
+    out: list[DateProblem] = []
+    reached: tuple[str, date] | None = None  # the latest earlier stage with an actual date
+    missing: str | None = None  # the first stage without an actual date
+    for stage in states.STAGES:
+        zh, en = STAGE_LABELS[stage]
+        day = actual.get(stage)
+        if day is None:
+            missing = missing or stage
+            continue
+        what = (
+            ("签约日期", "The signing date")
+            if stage == "signed"
+            else (f"{zh}日期", f"The {en} date")
+        )
+        problem = common.future_problem(day, *what, today=today)
+        if problem is not None:
+            out.append(DateProblem(stage, "actual", *problem))
+        elif missing is not None:
+            mzh, men = STAGE_LABELS[missing]
+            out.append(
+                DateProblem(
+                    stage,
+                    "actual",
+                    f"已填{zh}日期（{day}），但缺少{mzh}日期：阶段须依次为签约、开工、投产、达效。",
+                    f"The {en} date ({day}) is given but the {men} date is missing: stages are "
+                    "reached in order (signed, started, producing, at full output).",
+                )
+            )
+        elif reached is not None and day < reached[1]:
+            pzh, pen = STAGE_LABELS[reached[0]]
+            out.append(
+                DateProblem(
+                    stage,
+                    "actual",
+                    f"{zh}日期（{day}）早于{pzh}日期（{reached[1]}）。",
+                    f"The {en} date ({day}) is before the {pen} date ({reached[1]}).",
+                )
+            )
+        reached = (stage, day)
+    previous = planned.get("signed") or actual.get("signed")
+    for stage in states.STAGES[1:]:
+        day = planned.get(stage)
+        if day is None:
+            continue
+        if previous is not None and day < previous:
+            zh, en = STAGE_LABELS[stage]
+            out.append(
+                DateProblem(
+                    stage,
+                    "planned",
+                    f"计划{zh}日期（{day}）早于前一阶段（{previous}）。",
+                    f"The planned {en} date ({day}) is before the previous stage ({previous}).",
+                )
+            )
+        previous = day
+    return out
+
+
+def reached_stage(actual: dict[str, date | None]) -> str:
+    """The latest stage with an actual date (签约 when none has one)."""
+    out = states.STAGES[0]
+    for stage in states.STAGES:
+        if actual.get(stage) is not None:
+            out = stage
+    return out
+
+
+def _raise_first(problems: list[DateProblem]) -> None:
+    if problems:
+        raise ValidationError(problems[0].zh, problems[0].en)
+
+
+def create_project(
+    session: Session, principal: Principal, data: ProjectIn, *, is_demo: bool = False
+) -> Project:
+    """Register a signed project with its planned stage dates and annual plans.
+
+    ``is_demo`` marks a synthetic demo project (set by imports of demo files, not by forms).
+    """
+    check_scope(principal, data.chain_id, data.park_id)
     common.check_link(session, data.chain_id, data.link_id)
     uscc = validate_uscc(data.investor_uscc).code if data.investor_uscc else None
-    common.not_future(data.signed_on, "签约日期", "The signing date")
     planned = {
         "signed": data.signed_on,
         "started": data.planned_start_on,
         "producing": data.planned_producing_on,
         "full_output": data.planned_full_output_on,
     }
-    previous = data.signed_on
-    for stage in states.STAGES[1:]:
-        day = planned[stage]
-        if day is None:
-            continue
-        if day < previous:
-            zh, en = STAGE_LABELS[stage]
-            raise ValidationError(
-                f"计划{zh}日期（{day}）早于前一阶段（{previous}）。",
-                f"The planned {en} date ({day}) is before the previous stage ({previous}).",
-            )
-        previous = day
+    _raise_first(date_problems(planned, {"signed": data.signed_on}))
     project = Project(
         name=data.name.strip(),
         chain_id=data.chain_id,
@@ -96,6 +183,7 @@ def create_project(session: Session, principal: Principal, data: ProjectIn) -> P
         total_investment=data.total_investment,
         stage="signed",
         description=data.description,
+        is_demo=is_demo,
     )
     session.add(project)
     session.flush()
@@ -137,15 +225,9 @@ def advance(
     actors = common.office_actors(principal, "project")
     t = MACHINE.authorize(states.ENTER_STAGE[stage], project.stage, principal, actors, comment)
     rows = _stages(session, project.id)
-    before = rows.get(project.stage)
-    if before is not None and before.actual_on is not None and on < before.actual_on:
-        raise ValidationError(
-            f"{STAGE_LABELS[stage][0]}日期（{on}）早于{STAGE_LABELS[project.stage][0]}日期"
-            f"（{before.actual_on}）。",
-            f"The {STAGE_LABELS[stage][1]} date ({on}) is before the "
-            f"{STAGE_LABELS[project.stage][1]} date ({before.actual_on}).",
-        )
-    common.not_future(on, f"{STAGE_LABELS[stage][0]}日期", f"The {STAGE_LABELS[stage][1]} date")
+    actual = {s: r.actual_on for s, r in rows.items()}
+    actual[stage] = on
+    _raise_first([p for p in date_problems({}, actual) if p.stage == stage])
     from_stage = project.stage
     row = rows.get(stage)
     if row is None:
@@ -168,6 +250,20 @@ def advance(
     return project
 
 
+def check_progress(period: str, amount: float) -> str:
+    """The month (YYYY-MM) of a progress report; ValidationError for a quarter or year, a
+    future month or a negative amount."""
+    month = check_month(period)
+    if month > clock.today().strftime("%Y-%m"):
+        raise ValidationError(
+            f"不能填报未来月份（{month}）的完成投资。",
+            f"Cannot report investment for a future month ({month}).",
+        )
+    if amount < 0:
+        raise ValidationError("完成投资不能为负数。", "Investment completed cannot be negative.")
+    return month
+
+
 def report_progress(
     session: Session,
     principal: Principal,
@@ -180,14 +276,7 @@ def report_progress(
     project = common.load(session, Project, project_id, principal, "project")
     actors = common.office_actors(principal, "project")
     MACHINE.authorize("report_progress", project.stage, principal, actors)
-    month = check_month(period)
-    if month > clock.today().strftime("%Y-%m"):
-        raise ValidationError(
-            f"不能填报未来月份（{month}）的完成投资。",
-            f"Cannot report investment for a future month ({month}).",
-        )
-    if amount < 0:
-        raise ValidationError("完成投资不能为负数。", "Investment completed cannot be negative.")
+    month = check_progress(period, amount)
     row = session.scalars(
         select(ProjectProgress).where(
             ProjectProgress.project_id == project.id, ProjectProgress.period == month

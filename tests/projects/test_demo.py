@@ -93,13 +93,22 @@ def test_demo_is_consistent_with_the_workflows(lite_session: Session, lite_world
     rules = appeal_rules()
     # Stage dates never go backwards and the stage is the last one reached.
     by_project: dict[int, dict[str, date | None]] = {}
+    planned: dict[int, dict[str, date | None]] = {}
     for row in s.scalars(select(ProjectStage)):
         by_project.setdefault(row.project_id, {})[row.stage] = row.actual_on
+        planned.setdefault(row.project_id, {})[row.stage] = row.planned_on
+    keys = set()
     for p in s.scalars(select(Project)):
         reached = [st for st in states.STAGES if by_project[p.id][st] is not None]
         assert reached == list(states.STAGES[: len(reached)]) and reached[-1] == p.stage
         days = [by_project[p.id][st] for st in reached]
         assert days == sorted(days) and days[-1] <= DEMO_TODAY  # type: ignore[operator]
+        # the service's own date rules hold, and (name, investor) names one project, as the
+        # Excel exchange identifies projects
+        assert projects.date_problems(planned[p.id], by_project[p.id], DEMO_TODAY) == []
+        assert projects.reached_stage(by_project[p.id]) == p.stage
+        keys.add((p.name, p.investor_name))
+    assert len(keys) == s.scalar(select(func.count()).select_from(Project))
     # Appeal histories follow the state machine and end in the stored status; due dates
     # follow the rules from the stored start day and limit.
     events: dict[int, list[AppealEvent]] = {}

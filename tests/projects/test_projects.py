@@ -164,6 +164,35 @@ def test_bad_dates_are_refused_and_change_nothing(session: Session, world: World
     assert snapshot(session) == before
 
 
+def test_date_problems_name_the_stage_and_the_rule() -> None:
+    """The one set of date rules the forms, the API and Excel imports share."""
+    today, signed = date(2023, 6, 1), date(2023, 1, 10)
+
+    def found(planned: dict, actual: dict) -> list[tuple[str, str]]:
+        return [(p.stage, p.kind) for p in projects.date_problems(planned, actual, today)]
+
+    assert found({"started": date(2023, 3, 31)}, {"signed": signed}) == []
+    # 投产 without 开工: the error is on the producing date and names both stages
+    (gap,) = projects.date_problems({}, {"signed": signed, "producing": date(2023, 5, 1)}, today)
+    assert (gap.stage, gap.kind) == ("producing", "actual")
+    assert "投产" in gap.zh and "开工" in gap.zh
+    assert "producing date (2023-05-01)" in gap.en and "started date is missing" in gap.en
+    # 达效 given, 开工 and 投产 missing: the first missing stage is named
+    (gap,) = projects.date_problems({}, {"signed": signed, "full_output": date(2023, 5, 1)}, today)
+    assert "开工" in gap.zh and gap.stage == "full_output"
+    # an actual date before the previous stage's, one in the future (the day after "today")
+    assert found({}, {"signed": signed, "started": date(2023, 1, 9)}) == [("started", "actual")]
+    (late,) = projects.date_problems({}, {"signed": signed, "started": date(2023, 6, 2)}, today)
+    assert "later than today (2023-06-01)" in late.en
+    # planned dates run forward from the signing date
+    assert found({"started": date(2022, 12, 1)}, {"signed": signed}) == [("started", "planned")]
+    assert found(
+        {"started": date(2023, 3, 1), "producing": date(2023, 2, 1)}, {"signed": signed}
+    ) == [("producing", "planned")]
+    assert projects.reached_stage({"signed": signed}) == "signed"
+    assert projects.reached_stage({"signed": signed, "started": date(2023, 2, 1)}) == "started"
+
+
 def test_create_validates_uscc_link_and_plan_order(session: Session, world: World, frozen) -> None:
     with pytest.raises(ValidationError, match="check character"):
         _new(session, world, investor_uscc=uscc(9)[:17] + ("0" if uscc(9)[17] != "0" else "1"))
