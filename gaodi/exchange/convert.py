@@ -233,6 +233,16 @@ def _period(value: Any, col: Column) -> str:
         ) from None
 
 
+def _month(value: Any, col: Column) -> str:
+    period = _period(value, col)
+    if len(period) != 7 or "Q" in period:
+        raise _Bad(
+            f"期间“{period}”应为月份（YYYY-MM），如 2023-06。",
+            f"Period '{period}' must be a month (YYYY-MM), e.g. 2023-06.",
+        )
+    return period
+
+
 def _code_text(value: Any) -> str:
     if isinstance(value, float):
         return _number_text(value)
@@ -301,6 +311,7 @@ _PARSERS = {
     "date": _date,
     "list": _list,
     "period": _period,
+    "month": _month,
     "region": _region,
     "industry": _industry,
     "industries": _industries,

@@ -1,53 +1,18 @@
 """The column specifications of every entity Gaodi exchanges with Excel/CSV.
 
-This module is the data dictionary: ``docs/exchange.md`` describes the same columns, and a test
-checks that every column here appears there.
+This module (with :mod:`~gaodi.exchange.entities_projects` for major projects) is the data
+dictionary: ``docs/exchange.md`` describes the same columns, and a test checks that every column
+here appears there.
 """
 
 from __future__ import annotations
 
 from gaodi.core.errors import ValidationError
+from gaodi.exchange.columns import IS_DEMO, USCC, money
+from gaodi.exchange.entities_projects import PROJECT_PROGRESS, PROJECT_YEAR_PLANS, PROJECTS
 from gaodi.exchange.schema import Column, EntitySpec, SheetSpec
 
 C = Column
-
-USCC = C(
-    "uscc",
-    "统一社会信用代码",
-    "unified social credit code",
-    "uscc",
-    required=True,
-    ref="enterprise",
-    help_zh="18位，末位为校验位（GB 32100-2015）。",
-    help_en="18 characters; the last is a check character (GB 32100-2015).",
-    example="91430100MA4L0XXXXX",
-    width=22,
-)
-IS_DEMO = C(
-    "is_demo",
-    "示例数据",
-    "synthetic demo data",
-    "bool",
-    default=False,
-    help_zh="“是”表示该行为虚构的示例数据。",
-    help_en="'是' (yes) marks a synthetic demo row.",
-    width=10,
-)
-
-
-def _money(key: str, zh: str, en: str, *, non_negative: bool = True) -> Column:
-    return C(
-        key,
-        zh,
-        en,
-        "float",
-        unit="万元",
-        min_value=0.0 if non_negative else None,
-        help_zh="单位：万元。",
-        help_en="In 万元 (10,000 yuan).",
-        width=16,
-    )
-
 
 ENTERPRISES = SheetSpec(
     "enterprises",
@@ -136,14 +101,14 @@ ENTERPRISE_YEARS = SheetSpec(
             example="2023",
             width=8,
         ),
-        _money("revenue", "营业收入", "revenue"),
-        _money("main_revenue", "主营业务收入", "main-business revenue"),
-        _money("output", "工业总产值", "gross industrial output"),
-        _money("value_added", "工业增加值", "industrial value added", non_negative=False),
-        _money("tax", "税收", "tax paid", non_negative=False),
-        _money("profit", "利润总额", "total profit", non_negative=False),
+        money("revenue", "营业收入", "revenue"),
+        money("main_revenue", "主营业务收入", "main-business revenue"),
+        money("output", "工业总产值", "gross industrial output"),
+        money("value_added", "工业增加值", "industrial value added", non_negative=False),
+        money("tax", "税收", "tax paid", non_negative=False),
+        money("profit", "利润总额", "total profit", non_negative=False),
         C("employees", "从业人员", "employees", "int", unit="人", min_value=0),
-        _money("rd_spend", "研发经费支出", "R&D spending"),
+        money("rd_spend", "研发经费支出", "R&D spending"),
         C(
             "invention_patents",
             "有效发明专利",
@@ -549,6 +514,27 @@ ENTITIES: dict[str, EntitySpec] = {
             "plan",
             import_action="submit",
             history=True,
+        ),
+        E(
+            "projects",
+            "重大项目及年度计划",
+            "major projects and their annual plans",
+            (PROJECTS, PROJECT_YEAR_PLANS),
+            "project",
+        ),
+        E(
+            "project_year_plans",
+            "重大项目年度计划投资",
+            "annual planned investment of major projects",
+            (PROJECT_YEAR_PLANS,),
+            "project",
+        ),
+        E(
+            "project_progress",
+            "重大项目月度投资",
+            "monthly investment of major projects",
+            (PROJECT_PROGRESS,),
+            "project",
         ),
     )
 }

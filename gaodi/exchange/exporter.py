@@ -25,11 +25,14 @@ from gaodi.core.permissions import Principal, restrict
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 from gaodi.exchange.convert import to_cell, to_text
 from gaodi.exchange.handlers import YEAR_FIGURES
+from gaodi.exchange.handlers_projects import STAGE_COLUMNS
 from gaodi.exchange.schema import SheetSpec
 from gaodi.parks.models import Park
 from gaodi.plans.models import Action, Indicator, Observation, Plan, Target, latest_revisions
+from gaodi.projects.models import Project, ProjectProgress, ProjectStage, ProjectYearPlan
 from gaodi.scopes import chain_enterprise_ids
 
+PROJECT_SHEETS = ("projects", "project_year_plans", "project_progress")
 #: filters an export understands, and the entities (sheets) each applies to
 FILTERS: dict[str, tuple[str, ...]] = {
     "chain": (
@@ -40,9 +43,17 @@ FILTERS: dict[str, tuple[str, ...]] = {
         "enterprise_links",
         "targets",
         "observations",
+        *PROJECT_SHEETS,
     ),
-    "park": ("enterprises", "enterprise_years", "parks", "targets", "observations"),
-    "year": ("enterprise_years", "targets", "observations"),
+    "park": (
+        "enterprises",
+        "enterprise_years",
+        "parks",
+        "targets",
+        "observations",
+        *PROJECT_SHEETS,
+    ),
+    "year": ("enterprise_years", "targets", "observations", *PROJECT_SHEETS[1:]),
     "indicator": ("indicators", "targets", "observations"),
     "plan": ("plans", "actions", "targets"),
     "source": ("enterprise_links",),
@@ -344,6 +355,90 @@ class Exporter:
             out.rows.append(row)
             out.demo += bool(row["is_demo"])
         return out
+
+    # ---- major projects ---------------------------------------------------------------------
+
+    def project_where(self, query: Select[Any]) -> Select[Any]:
+        cid, pid = self.chain_id(), self.park_id()
+        if cid is not None:
+            query = query.where(Project.chain_id == cid)
+        if pid is not None:
+            query = query.where(Project.park_id == pid)
+        return query
+
+    def projects(self, spec: SheetSpec) -> SheetRows:
+        cols = ("name", "investor_name", "investor_uscc", "total_investment", "stage")
+        query = self.q(
+            Project,
+            Project.id,
+            Chain.code,
+            Link.code,
+            Park.name,
+            Project.description,
+            Project.is_demo,
+            *(getattr(Project, c) for c in cols),
+        )
+        query = (
+            query.join_from(Project, Chain, Project.chain_id == Chain.id)
+            .outerjoin(Link, Project.link_id == Link.id)
+            .outerjoin(Park, Project.park_id == Park.id)
+        )
+        dates: dict[int, dict[str, Any]] = {}
+        stages = self.q(
+            ProjectStage,
+            ProjectStage.project_id,
+            ProjectStage.stage,
+            ProjectStage.planned_on,
+            ProjectStage.actual_on,
+        ).join_from(ProjectStage, Project, ProjectStage.project_id == Project.id)
+        for project_id, stage, planned, actual in self.all(self.project_where(stages)):
+            p_col, a_col = STAGE_COLUMNS[stage]
+            row = dates.setdefault(project_id, {})
+            row[a_col] = actual
+            if p_col is not None:
+                row[p_col] = planned
+        out = SheetRows(spec)
+        for r in self.all(self.project_where(query).order_by(Project.id)):
+            row = {"chain_code": r[1], "link_code": r[2], "park": r[3], "description": r[4]}
+            row["is_demo"] = r[5]
+            row.update(zip(cols, r[6:], strict=True))
+            row.update(dates.get(r[0], {}))
+            out.rows.append(row)
+            out.demo += bool(row["is_demo"])
+        return out
+
+    def _project_children(
+        self, spec: SheetSpec, model: Any, cols: tuple[str, ...], order: Any
+    ) -> SheetRows:
+        query = self.q(
+            model,
+            Project.name,
+            Project.investor_name,
+            Project.is_demo,
+            *(getattr(model, c) for c in cols),
+        ).join_from(model, Project, model.project_id == Project.id)
+        if "year" in self.f:
+            year = int(self.f["year"])
+            query = query.where(
+                model.year == year if model is ProjectYearPlan else model.period.like(f"{year}-%")
+            )
+        out = SheetRows(spec)
+        for r in self.all(self.project_where(query).order_by(Project.id, order)):
+            out.rows.append(
+                {"project": r[0], "investor_name": r[1], **dict(zip(cols, r[3:], strict=True))}
+            )
+            out.demo += bool(r[2])
+        return out
+
+    def project_year_plans(self, spec: SheetSpec) -> SheetRows:
+        return self._project_children(
+            spec, ProjectYearPlan, ("year", "amount"), ProjectYearPlan.year
+        )
+
+    def project_progress(self, spec: SheetSpec) -> SheetRows:
+        return self._project_children(
+            spec, ProjectProgress, ("period", "amount", "note"), ProjectProgress.period
+        )
 
     def _simple(self, spec: SheetSpec, query: Select[Any]) -> SheetRows:
         out = SheetRows(spec)

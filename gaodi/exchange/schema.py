@@ -25,6 +25,7 @@ ColType = Literal[
     "list",  # several texts separated by 、 ; , …
     "choice",  # one value of a code list (CHOICES)
     "period",  # YYYY, YYYY-Qn or YYYY-MM
+    "month",  # YYYY-MM only
     "uscc",  # 统一社会信用代码 (GB 32100-2015)
     "region",  # 行政区划代码 (GB/T 2260)
     "industry",  # 国民经济行业代码 (GB/T 4754-2017)
@@ -107,6 +108,13 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
         ("cumulative", "累计值", "cumulative (year to date)"),
         ("current", "当期值", "current period"),
         ("yoy", "同比增速", "growth on the same period last year (%)"),
+    ),
+    # the stages of gaodi.projects.states.PROJECT (a test keeps the two equal)
+    "project_stage": _choices(
+        ("signed", "签约", "signed"),
+        ("started", "开工", "started"),
+        ("producing", "投产", "producing"),
+        ("full_output", "达效", "at full output"),
     ),
 }
 

@@ -42,6 +42,7 @@ from gaodi.exchange.handlers_plans import (
     PlansHandler,
     TargetsHandler,
 )
+from gaodi.exchange.handlers_projects import ProjectProgressHandler, ProjectsHandler
 from gaodi.exchange.importer import Context, ImportReport, Mode
 from gaodi.exchange.reader import read_file
 from gaodi.exchange.report import write_report
@@ -57,6 +58,7 @@ from gaodi.exchange.template import (
 from gaodi.exchange.validate import Table, select_sheets, to_table
 from gaodi.parks.models import Park
 from gaodi.plans.models import Indicator, Plan
+from gaodi.projects.models import Project
 from gaodi.system.models import SystemInfo
 
 __all__ = ["ENTITIES", "FILTERS", "ImportReport", "export", "import_file", "template"]
@@ -73,12 +75,15 @@ HANDLERS: dict[str, type[Handler]] = {
     "actions": PlansHandler,
     "targets": TargetsHandler,
     "observations": ObservationsHandler,
+    "projects": ProjectsHandler,
+    "project_year_plans": ProjectsHandler,
+    "project_progress": ProjectProgressHandler,
 }
 
 
 def _refs(engine: Engine | None, principal: Principal = SYSTEM) -> dict[str, list[str]]:
-    """Database values offered in drop-downs: the parks, chains, links, indicators and plans
-    ``principal`` may read (a list the role may not read is left out)."""
+    """Database values offered in drop-downs: the parks, chains, links, indicators, plans and
+    projects ``principal`` may read (a list the role may not read is left out)."""
     if engine is None:
         return {}
     queries = {
@@ -87,6 +92,7 @@ def _refs(engine: Engine | None, principal: Principal = SYSTEM) -> dict[str, lis
         "link": (Link, Link.code, Link.code),
         "indicator": (Indicator, Indicator.code, Indicator.id),
         "plan": (Plan, Plan.title, Plan.id),
+        "project": (Project, Project.name, Project.id),
     }
     out: dict[str, list[str]] = {}
     with session_scope(engine) as s:
@@ -101,16 +107,21 @@ def _refs(engine: Engine | None, principal: Principal = SYSTEM) -> dict[str, lis
 
 
 def template(
-    entity_key: str, path: str | Path, lang: str = "zh", engine: Engine | None = None
+    entity_key: str,
+    path: str | Path,
+    lang: str = "zh",
+    engine: Engine | None = None,
+    principal: Principal = SYSTEM,
 ) -> Path:
     """Write an empty import template for ``entity_key`` to ``path`` (.xlsx; .csv: headers only).
 
-    With ``engine``, drop-downs also offer the database's parks, chains, indicators and plans.
+    With ``engine``, drop-downs also offer the database's parks, chains, links, indicators,
+    plans and projects that ``principal`` may read.
     """
     spec = entity(entity_key)
     p = Path(path)
     _check_suffix(p)
-    write_template(spec, p, lang, _refs(engine))
+    write_template(spec, p, lang, _refs(engine, principal))
     return p
 
 
@@ -251,6 +262,8 @@ def _as_of(session: Any, sheets: list[SheetRows]) -> str:
             return max(r["period"] for r in rows.rows)
         if rows.spec.key == "enterprise_years" and rows.rows:
             return str(max(r["year"] for r in rows.rows))
+        if rows.spec.key == "project_progress" and rows.rows:
+            return max(r["period"] for r in rows.rows)
     return "导出时的数据 (data as at export time)"
 
 

@@ -39,6 +39,7 @@ TYPE_LABELS = {
     "list": ("列表（顿号或分号分隔）", "list (separated by 、 or ;)"),
     "choice": ("代码（从下拉列表选择）", "code (pick from the list)"),
     "period": ("期间 YYYY / YYYY-Qn / YYYY-MM", "period YYYY / YYYY-Qn / YYYY-MM"),
+    "month": ("月份 YYYY-MM", "month YYYY-MM"),
     "uscc": ("统一社会信用代码（GB 32100）", "USCC (GB 32100)"),
     "region": ("行政区划代码（GB/T 2260）", "region code (GB/T 2260)"),
     "industry": ("行业代码（GB/T 4754-2017）", "industry code (GB/T 4754-2017)"),
@@ -56,6 +57,7 @@ REF_LABELS = {
         "the enterprise must exist (except in the enterprises sheet)",
     ),
     "scope": ("按“范围”填写", "depends on the scope"),
+    "project": ("重大项目名称", "major project name"),
 }
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

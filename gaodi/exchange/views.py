@@ -177,9 +177,11 @@ def _template_download(
     if spec is None or not (ctx.can("read", spec.domain)
                             or ctx.can(spec.import_action, spec.domain)):  # fmt: skip
         raise NotFoundError("没有这种数据。", "No such kind of data.")
+    assert ctx.principal is not None
     with tempfile.TemporaryDirectory() as tmp:
         path = service.template(entity, Path(tmp) / f"{entity}.xlsx", lang=ctx.lang,
-                                engine=ctx.session.get_bind())  # fmt: skip
+                                engine=ctx.session.get_bind(),
+                                principal=ctx.principal)  # fmt: skip
         data = path.read_bytes()
     label = spec.zh if ctx.lang.startswith("zh") else spec.en
     return _attachment(data, f"{label}-导入模板-template.xlsx", XLSX)

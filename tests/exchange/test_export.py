@@ -40,12 +40,13 @@ def test_export_import_export_round_trips_exactly(
     db: Engine, other_db: Engine, tmp_path: Path, suffix: str
 ) -> None:
     load_city(db, tmp_path)
-    # a CSV file holds one sheet: chains and plans travel with their links and actions in
-    # a workbook, as separate entities in CSV
+    # a CSV file holds one sheet: chains, plans and projects travel with their links, actions
+    # and annual plans in a workbook, as separate entities in CSV
     entities = list(CITY)
     if suffix == ".csv":
         entities.insert(entities.index("chains") + 1, "links")
         entities.insert(entities.index("plans") + 1, "actions")
+        entities.insert(entities.index("projects") + 1, "project_year_plans")
     for entity in entities:
         first = tmp_path / f"{entity}.first{suffix}"
         export(db, entity, first)

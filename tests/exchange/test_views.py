@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from gaodi.accounts import service as accounts
 from gaodi.db import session_scope
 from gaodi.models import Enterprise, Park
+from gaodi.projects.models import Project
 from tests.web.conftest import Site, make_site
 from tests.web.helpers import login
 from tests.web.seed import PASSWORD
@@ -114,3 +115,36 @@ def test_scoped_export_holds_only_what_the_role_may_read(web: Site) -> None:
     for hidden in web.world.hidden_from("chain_office"):
         assert hidden not in text
     assert web.world.names["e1"] in text
+
+
+def test_projects_are_exchanged_in_the_browser_and_shown_on_the_projects_page(web: Site) -> None:
+    client, csrf = _signed_in(web, "park_office")  # park 甲园区测试
+    page = client.get("/data").text
+    for entity in ("projects", "project_year_plans", "project_progress"):
+        assert f'data-entity="{entity}"' in page and f'<option value="{entity}"' in page
+    template = client.get("/data/template/projects.xlsx")
+    assert template.status_code == 200
+    assert "重大项目 projects" in openpyxl.load_workbook(io.BytesIO(template.content)).sheetnames
+    csv = ("项目名称,投资方,产业链代码,所在园区,总投资（万元）,签约日期,实际开工日期\n"
+           "示例上传项目,示例投资有限公司,CA,甲园区测试,1000,2023-01-05,2023-03-01\n"
+           ).encode("utf-8-sig")  # fmt: skip
+    response = _upload(client, csrf, "projects", "projects.csv", csv)
+    assert response.status_code == 303, response.text[:800]
+    months = "项目名称,投资方,月份,当月完成投资\n示例上传项目,示例投资有限公司,2023-03,250\n"
+    response = _upload(client, csrf, "project_progress", "m.csv", months.encode("utf-8-sig"))
+    assert response.status_code == 303, response.text[:800]
+    # the projects page lists it, at the stage its dates reach
+    listing = client.get("/projects")
+    assert listing.status_code == 200 and "示例上传项目" in listing.text
+    with session_scope(web.engine) as s:
+        project = s.scalars(select(Project).where(Project.name == "示例上传项目")).one()
+        assert project.stage == "started"
+    # the export is the park's: the uploaded project, as a CSV that imports again
+    exported = client.get("/data/export/project_progress?format=csv")
+    assert "示例上传项目,示例投资有限公司,2023-03,250" in exported.content.decode("utf-8-sig")
+    # another park's project is refused, with the cell named
+    other = ("项目名称,投资方,产业链代码,所在园区,总投资,签约日期\n"
+             "示例别园项目,示例投资有限公司,CA,乙园区测试,1000,2023-01-05\n").encode("utf-8-sig")  # fmt: skip
+    response = _upload(client, csrf, "projects", "other.csv", other)
+    assert response.status_code == 422 and 'data-testid="cell-errors"' in response.text
+    assert _count(web, Project) == 1

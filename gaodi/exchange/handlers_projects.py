@@ -1,0 +1,518 @@
+"""Import handlers of major projects, their annual plans and their monthly investment.
+
+Projects are written through the projects service (:mod:`gaodi.projects.projects`), not with
+bulk inserts: the service keeps each project's history (the ``project_event`` rows its page
+shows) and the audit entries of every step, so a project imported from Excel has the same
+history as one registered in the browser. A new project is registered (``create_project``) and
+advanced stage by stage (``advance``) to the stage its actual dates reach; monthly investment
+goes through ``report_progress``, which records a correction's previous amount; annual plans
+of existing projects through ``set_year_plan``.
+
+The check stage applies the service's own rules (``check_scope``, ``date_problems``,
+``check_progress``) row by row, so that every problem is a bad cell and the write stage, which
+runs only when no cell is bad, does not fail half-way.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pydantic
+from sqlalchemy import select
+
+from gaodi.chains.models import Chain, Link
+from gaodi.core import clock
+from gaodi.core.errors import PermissionDenied, ValidationError
+from gaodi.exchange.handlers import Handler, park_lookup, unknown_park
+from gaodi.exchange.importer import Changes, Context, classify, row_values
+from gaodi.exchange.validate import Table, duplicate_rows
+from gaodi.projects import projects, states
+from gaodi.projects.models import Project, ProjectProgress, ProjectStage, ProjectYearPlan
+from gaodi.projects.schemas import ProjectIn
+
+#: stage -> (column of its planned date, column of its actual date)
+STAGE_COLUMNS: dict[str, tuple[str | None, str]] = {
+    "signed": (None, "signed_on"),
+    "started": ("planned_start_on", "started_on"),
+    "producing": ("planned_producing_on", "producing_on"),
+    "full_output": ("planned_full_output_on", "full_output_on"),
+}
+#: sheet columns copied to project columns as they are (name and investor are the key)
+PROJECT_FIELDS = {k: k for k in ("investor_uscc", "total_investment", "description", "is_demo")}
+#: ProjectIn field -> sheet column (to place a pydantic error)
+PROJECT_IN_COLUMNS = {
+    "name": "name",
+    "investor_name": "investor_name",
+    "investor_uscc": "investor_uscc",
+    "total_investment": "total_investment",
+    "signed_on": "signed_on",
+    "planned_start_on": "planned_start_on",
+    "planned_producing_on": "planned_producing_on",
+    "planned_full_output_on": "planned_full_output_on",
+    "description": "description",
+}
+Key = tuple[str, str]  # (project name, investor)
+
+
+def project_keys(ctx: Context) -> dict[Key, list[int]]:
+    """(name, investor) -> ids of the projects in the database."""
+    rows = ctx.session.execute(select(Project.id, Project.name, Project.investor_name))
+    out: dict[Key, list[int]] = {}
+    for pid, name, investor in rows:
+        out.setdefault((name, investor), []).append(pid)
+    return out
+
+
+def _key_text(key: Key) -> str:
+    return f"{key[0]}（{key[1]}）"
+
+
+def resolve_project(
+    ctx: Context, t: Table, i: int, key: Key, ids: list[int], editable: set[int]
+) -> int | None:
+    """The id of the database project ``key`` the principal may change; an error otherwise."""
+    if not ids:
+        ctx.fail(
+            t,
+            i,
+            "project",
+            f"重大项目“{key[0]}”（投资方：{key[1]}）不在系统中；请先导入项目，或核对项目名称和投资方。",
+            f"No major project '{key[0]}' by investor '{key[1]}'; import the project first or "
+            "check its name and investor.",
+        )
+        return None
+    if len(ids) > 1:
+        ctx.fail(
+            t,
+            i,
+            "project",
+            f"系统中有 {len(ids)} 个项目名为“{key[0]}”、投资方为“{key[1]}”，无法确定是哪一个。",
+            f"{len(ids)} projects are named '{key[0]}' with investor '{key[1]}'; cannot tell "
+            "which one is meant.",
+        )
+        return None
+    if ids[0] not in editable:
+        ctx.fail(
+            t,
+            i,
+            "project",
+            f"无权修改项目{_key_text(key)}（不在本链或本园区）。",
+            f"You may not change project {_key_text(key)} (not in your chains or parks).",
+        )
+        return None
+    return ids[0]
+
+
+class ProjectsHandler(Handler):
+    """Projects and their annual plans; plans may name projects new in the same file."""
+
+    def check(self) -> None:
+        ctx = self.ctx
+        self.today = clock.today()
+        self.db_keys = project_keys(ctx)
+        self.file_keys: set[Key] = set()
+        self.new: list[dict[str, Any]] = []  # new projects: ProjectIn, actual dates, demo flag
+        self.new_plans: dict[Key, dict[int, float]] = {}  # annual plans of new projects
+        self.plan_writes: list[tuple[int, int, float]] = []  # (project id, year, amount)
+        if "projects" in self.tables:
+            t = self.tables["projects"]
+            names, investors = t.col("name"), t.col("investor_name")
+            self.file_keys = {
+                (n, v) for n, v in zip(names, investors, strict=True) if n and v is not None
+            }
+            self._check_projects(t)
+        if "project_year_plans" in self.tables:
+            self._check_year_plans(self.tables["project_year_plans"])
+
+    # ---- projects ---------------------------------------------------------------------------
+
+    def _existing(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        """Project id -> its columns and stage dates (``planned:<stage>``, ``actual:<stage>``)."""
+        ctx = self.ctx
+        cols = ("chain_id", "link_id", "park_id", "stage", *PROJECT_FIELDS.values())
+        query = select(Project.id, *(getattr(Project, c) for c in cols))
+        out = {r.id: r._asdict() for r in ctx.fetch_in(query, Project.id, ids)}
+        stages = select(
+            ProjectStage.project_id,
+            ProjectStage.stage,
+            ProjectStage.planned_on,
+            ProjectStage.actual_on,
+        )
+        for pid, stage, planned, actual in ctx.fetch_in(stages, ProjectStage.project_id, ids):
+            out[pid][f"planned:{stage}"] = planned
+            out[pid][f"actual:{stage}"] = actual
+        for row in out.values():
+            for stage in states.STAGES:
+                row.setdefault(f"planned:{stage}", None)
+                row.setdefault(f"actual:{stage}", None)
+        return out
+
+    def _check_projects(self, t: Table) -> None:
+        ctx = self.ctx
+        changes = self.changes["projects"] = Changes(Project)
+        duplicate_rows(t, ["name", "investor_name"], ctx.errors)
+        chains = dict(ctx.session.execute(select(Chain.code, Chain.id)).all())
+        links = {
+            (cid, code): lid
+            for lid, cid, code in ctx.session.execute(select(Link.id, Link.chain_id, Link.code))
+        }
+        link_chain = {lid: cid for (cid, _), lid in links.items()}
+        parks = park_lookup(ctx) if t.has("park") else {}
+        wanted = {ids[0] for k in self.file_keys if len(ids := self.db_keys.get(k, [])) == 1}
+        existing = self._existing(sorted(wanted))
+        editable = ctx.editable(Project, existing)
+        for i in range(len(t)):
+            key = (t.columns["name"][i], t.columns["investor_name"][i])
+            ids = self.db_keys.get(key, []) if None not in key else []
+            old = existing.get(ids[0]) if len(ids) == 1 else None
+            if len(ids) > 1:
+                ctx.fail(
+                    t,
+                    i,
+                    "name",
+                    f"系统中有 {len(ids)} 个同名且同投资方的项目，无法确定更新哪一个。",
+                    f"{len(ids)} projects have this name and investor; cannot tell which to "
+                    "update.",
+                )
+            if old is not None and ctx.mode == "insert":
+                classify(ctx, t, i, changes, {}, {}, old, f"项目 {_key_text(key)}")
+                continue  # refused as already present: its other cells do not matter
+            refs = self._references(t, i, chains, links, link_chain, parks, old)
+            if refs is not None:
+                self._check_scope(t, i, *refs[::2])
+            dates = self._dates(t, i, old)
+            if i in t.bad or refs is None or dates is None:
+                continue
+            cid, lid, pid = refs
+            planned, actual = dates
+            ins, upd = row_values(
+                t,
+                i,
+                PROJECT_FIELDS,
+                {
+                    "chain_code": ("chain_id", cid),
+                    "link_code": ("link_id", lid),
+                    "park": ("park_id", pid),
+                },
+            )
+            for stage, (p_col, a_col) in STAGE_COLUMNS.items():
+                if p_col is not None and t.has(p_col):
+                    upd[f"planned:{stage}"] = planned[stage]
+                if t.has(a_col):
+                    upd[f"actual:{stage}"] = actual[stage]
+            if old is None:
+                data = self._project_in(t, i, key, cid, lid, pid, planned)
+                if data is None:
+                    continue
+                ins = {"key": key, "data": data, "actual": actual, "is_demo": ins["is_demo"]}
+            classify(ctx, t, i, changes, ins, upd, old, f"项目 {_key_text(key)}", editable)
+
+    def _references(
+        self,
+        t: Table,
+        i: int,
+        chains: dict[str, int],
+        links: dict[tuple[int, str], int],
+        link_chain: dict[int, int],
+        parks: dict[str, int],
+        old: dict[str, Any] | None,
+    ) -> tuple[int, int | None, int | None] | None:
+        """(chain id, link id, park id) of row ``i`` as they will be; None after an error."""
+        ctx = self.ctx
+        chain, link, park = (t.col(k)[i] for k in ("chain_code", "link_code", "park"))
+        cid = chains.get(chain) if chain is not None else None
+        if chain is not None and cid is None:
+            ctx.fail(
+                t, i, "chain_code", f"产业链“{chain}”不存在。", f"Chain '{chain}' does not exist."
+            )
+        if t.has("link_code") or old is None:
+            lid = links.get((cid, link)) if cid is not None and link is not None else None
+            if cid is not None and link is not None and lid is None:
+                ctx.fail(
+                    t,
+                    i,
+                    "link_code",
+                    f"环节“{link}”不在产业链“{chain}”中。",
+                    f"Link '{link}' is not in chain '{chain}'.",
+                )
+        else:  # the link stays: it must belong to the (new) chain
+            lid = old["link_id"]
+            if cid is not None and lid is not None and link_chain.get(lid) != cid:
+                ctx.fail(
+                    t,
+                    i,
+                    "chain_code",
+                    "项目的环节不属于该产业链；请同时填写“环节代码”列。",
+                    "The project's link is not in this chain; give the link code column too.",
+                )
+        pid: int | None = None
+        if park is not None:
+            pid = parks.get(park)
+            if pid is None:
+                unknown_park(ctx, t, i, "park", park, parks)
+        elif old is not None and not t.has("park"):
+            pid = old["park_id"]
+        if cid is None or i in t.bad:
+            return None
+        return cid, lid, pid
+
+    def _check_scope(self, t: Table, i: int, chain_id: int, park_id: int | None) -> None:
+        """The service's rule: a chain office registers its chains' projects, a park office
+        its parks' projects."""
+        try:
+            projects.check_scope(self.ctx.principal, chain_id, park_id)
+        except PermissionDenied as exc:
+            column = "park" if self.ctx.principal.role == "park_office" else "chain_code"
+            self.ctx.fail(t, i, column, exc.zh, exc.en)
+
+    def _dates(
+        self, t: Table, i: int, old: dict[str, Any] | None
+    ) -> tuple[dict[str, date | None], dict[str, date | None]] | None:
+        """(planned, actual) dates by stage as they will be; None after an error."""
+        ctx = self.ctx
+        planned: dict[str, date | None] = {}
+        actual: dict[str, date | None] = {}
+        recorded = False
+        for stage, (p_col, a_col) in STAGE_COLUMNS.items():
+            if p_col is None:
+                planned[stage] = old["planned:signed"] if old else t.columns["signed_on"][i]
+            elif t.has(p_col) or old is None:
+                planned[stage] = t.col(p_col)[i]
+            else:
+                planned[stage] = old[f"planned:{stage}"]
+            before = old[f"actual:{stage}"] if old else None
+            actual[stage] = t.col(a_col)[i] if t.has(a_col) else before
+            if before is not None and actual[stage] != before and ctx.mode == "upsert":
+                zh, en = projects.STAGE_LABELS[stage]
+                ctx.fail(
+                    t,
+                    i,
+                    a_col,
+                    f"项目已记录{zh}日期 {before}；导入不能修改或清除已记录的阶段日期。",
+                    f"The project's {en} date is recorded as {before}; an import cannot change "
+                    "or clear a recorded stage date.",
+                )
+                recorded = True
+        for p in projects.date_problems(planned, actual, self.today):
+            p_col, a_col = STAGE_COLUMNS[p.stage]
+            ctx.fail(t, i, a_col if p.kind == "actual" else p_col or a_col, p.zh, p.en)
+        if recorded or i in t.bad:
+            return None
+        reached = projects.reached_stage(actual)
+        stage = t.col("stage")[i]
+        if stage is not None and stage != reached:
+            zh, en = projects.STAGE_LABELS[stage]
+            order = states.STAGES.index
+            if order(stage) > order(reached):
+                ctx.fail(
+                    t,
+                    i,
+                    "stage",
+                    f"阶段为“{zh}”，但没有{zh}的实际日期。",
+                    f"The stage is '{en}' but there is no actual {en} date.",
+                )
+            else:
+                rzh, ren = projects.STAGE_LABELS[reached]
+                ctx.fail(
+                    t,
+                    i,
+                    "stage",
+                    f"阶段为“{zh}”，但已填写{rzh}的实际日期（{actual[reached]}）。",
+                    f"The stage is '{en}' but an actual {ren} date ({actual[reached]}) is given.",
+                )
+            return None
+        return planned, actual
+
+    def _project_in(
+        self,
+        t: Table,
+        i: int,
+        key: Key,
+        cid: int,
+        lid: int | None,
+        pid: int | None,
+        planned: dict[str, date | None],
+    ) -> ProjectIn | None:
+        """The service's input for a new project (year plans are added when writing)."""
+        total = t.columns["total_investment"][i]
+        if total is not None and total <= 0:
+            self.ctx.fail(
+                t,
+                i,
+                "total_investment",
+                "总投资须大于 0。",
+                "The total investment must be more than 0.",
+            )
+            return None
+        try:
+            return ProjectIn(
+                name=key[0],
+                investor_name=key[1],
+                chain_id=cid,
+                link_id=lid,
+                park_id=pid,
+                investor_uscc=t.col("investor_uscc")[i],
+                total_investment=total,
+                signed_on=t.columns["signed_on"][i],
+                planned_start_on=planned["started"],
+                planned_producing_on=planned["producing"],
+                planned_full_output_on=planned["full_output"],
+                description=t.col("description")[i],
+            )
+        except pydantic.ValidationError as exc:
+            for err in exc.errors():
+                column = PROJECT_IN_COLUMNS.get(str(err["loc"][0]), "name")
+                self.ctx.fail(
+                    t, i, column, f"不符合要求：{err['msg']}。", f"Not accepted: {err['msg']}."
+                )
+            return None
+
+    # ---- annual plans -----------------------------------------------------------------------
+
+    def _check_year_plans(self, t: Table) -> None:
+        ctx = self.ctx
+        changes = self.changes["project_year_plans"] = Changes(ProjectYearPlan)
+        duplicate_rows(t, ["project", "investor_name", "year"], ctx.errors)
+        keys = list(zip(t.col("project"), t.col("investor_name"), strict=True))
+        in_db = {ids[0] for k in keys if len(ids := self.db_keys.get(k, [])) == 1}
+        editable = ctx.editable(Project, in_db)
+        query = select(
+            ProjectYearPlan.id, ProjectYearPlan.project_id, ProjectYearPlan.year,
+            ProjectYearPlan.amount,
+        )  # fmt: skip
+        existing = {
+            (r.project_id, r.year): r._asdict()
+            for r in ctx.fetch_in(query, ProjectYearPlan.project_id, in_db)
+        }
+        for i in range(len(t)):
+            key = keys[i]
+            if None in key:
+                continue
+            ids = self.db_keys.get(key, [])
+            pid: int | None = None
+            if key not in self.file_keys or ids:
+                pid = resolve_project(ctx, t, i, key, ids, editable)
+                if pid is None:
+                    continue
+            if i in t.bad:
+                continue
+            year, amount = t.columns["year"][i], t.columns["amount"][i]
+            ins = {"key": key, "project_id": pid, "year": year, "amount": amount}
+            old = existing.get((pid, year)) if pid is not None else None
+            classify(
+                ctx, t, i, changes, ins, {"amount": amount}, old, f"{_key_text(key)} {year} 年"
+            )
+
+    # ---- writing ----------------------------------------------------------------------------
+
+    def write(self) -> None:
+        plans = self.changes.get("project_year_plans")
+        if plans is not None:
+            for row in plans.inserts:
+                if row["project_id"] is None:
+                    self.new_plans.setdefault(row["key"], {})[row["year"]] = row["amount"]
+                else:
+                    self.plan_writes.append((row["project_id"], row["year"], row["amount"]))
+            year_of = {r["id"]: (pid, year) for (pid, year), r in self._plan_rows().items()}
+            for plan_id, diff in plans.updates.items():
+                pid, year = year_of[plan_id]
+                self.plan_writes.append((pid, year, diff["amount"]))
+        if "projects" in self.changes:
+            self._write_projects(self.changes["projects"])
+        s, p = self.ctx.session, self.ctx.principal
+        for pid, year, amount in sorted(self.plan_writes):
+            projects.set_year_plan(s, p, pid, year, amount)
+
+    def _plan_rows(self) -> dict[tuple[int, int], dict[str, Any]]:
+        ids = list(self.changes["project_year_plans"].updates)
+        query = select(ProjectYearPlan.id, ProjectYearPlan.project_id, ProjectYearPlan.year)
+        return {
+            (r.project_id, r.year): r._asdict()
+            for r in self.ctx.fetch_in(query, ProjectYearPlan.id, ids)
+        }
+
+    def _write_projects(self, changes: Changes) -> None:
+        s, p = self.ctx.session, self.ctx.principal
+        for row in changes.inserts:
+            data = row["data"].model_copy(update={"year_plans": self.new_plans.get(row["key"], {})})
+            project = projects.create_project(s, p, data, is_demo=row["is_demo"])
+            self._advance(project.id, row["actual"])
+        for pid, diff in sorted(changes.updates.items()):
+            project = s.get(Project, pid)
+            assert project is not None
+            stages = {r.stage: r for r in s.scalars(select(ProjectStage).filter_by(project_id=pid))}
+            for key, value in diff.items():
+                if ":" not in key:
+                    setattr(project, key, value)
+                elif key.startswith("planned:"):
+                    stage = key.split(":", 1)[1]
+                    row = stages.get(stage)
+                    if row is None:
+                        row = stages[stage] = ProjectStage(project_id=pid, stage=stage)
+                        s.add(row)
+                    row.planned_on = value
+            s.flush()
+            self._advance(pid, {k[7:]: v for k, v in diff.items() if k.startswith("actual:")})
+
+    def _advance(self, pid: int, actual: dict[str, date | None]) -> None:
+        """Advance project ``pid`` through each stage of ``actual`` after signing, in order."""
+        for stage in states.STAGES[1:]:
+            day = actual.get(stage)
+            if day is not None:
+                projects.advance(self.ctx.session, self.ctx.principal, pid, stage, day)
+
+
+class ProjectProgressHandler(Handler):
+    """Monthly investment: a new month is reported, a reported one corrected (upsert only)."""
+
+    def check(self) -> None:
+        ctx, t = self.ctx, self.tables["project_progress"]
+        changes = self.changes["project_progress"] = Changes(ProjectProgress)
+        duplicate_rows(t, ["project", "investor_name", "period"], ctx.errors)
+        db_keys = project_keys(ctx)
+        keys = list(zip(t.col("project"), t.col("investor_name"), strict=True))
+        in_db = {ids[0] for k in keys if len(ids := db_keys.get(k, [])) == 1}
+        editable = ctx.editable(Project, in_db)
+        query = select(
+            ProjectProgress.id, ProjectProgress.project_id, ProjectProgress.period,
+            ProjectProgress.amount, ProjectProgress.note,
+        )  # fmt: skip
+        existing = {
+            (r.project_id, r.period): r._asdict()
+            for r in ctx.fetch_in(query, ProjectProgress.project_id, in_db)
+        }
+        #: progress id -> (project id, period, amount, note) of the months already reported
+        self.rows: dict[int, tuple[int, str, float, str | None]] = {}
+        for i in range(len(t)):
+            key = keys[i]
+            pid = None
+            if None not in key:
+                pid = resolve_project(ctx, t, i, key, db_keys.get(key, []), editable)
+            period, amount = t.columns["period"][i], t.columns["amount"][i]
+            if period is not None and amount is not None:
+                try:
+                    projects.check_progress(period, amount)
+                except ValidationError as exc:
+                    ctx.fail(t, i, "period" if amount >= 0 else "amount", exc.zh, exc.en)
+            if i in t.bad or pid is None:
+                continue
+            ins, upd = row_values(
+                t, i, {"period": "period", "amount": "amount", "note": "note"}, {}
+            )
+            ins["project_id"] = pid
+            upd.pop("period")
+            old = existing.get((pid, period))
+            if old is not None:
+                self.rows[old["id"]] = (pid, period, old["amount"], old["note"])
+            classify(ctx, t, i, changes, ins, upd, old, f"{_key_text(key)} {period}")
+
+    def write(self) -> None:
+        s, p = self.ctx.session, self.ctx.principal
+        changes = self.changes["project_progress"]
+        reports = [(r["project_id"], r["period"], r["amount"], r["note"]) for r in changes.inserts]
+        for progress_id, diff in changes.updates.items():
+            project_id, period, amount, note = self.rows[progress_id]
+            reports.append((project_id, period, diff.get("amount", amount), diff.get("note", note)))
+        for project_id, period, amount, note in sorted(reports, key=lambda r: r[:2]):
+            projects.report_progress(s, p, project_id, period, amount, note)
