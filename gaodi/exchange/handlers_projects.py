@@ -112,14 +112,13 @@ class ProjectsHandler(Handler):
         self.today = clock.today()
         self.db_keys = project_keys(ctx)
         self.file_keys: set[Key] = set()
-        self.new: list[dict[str, Any]] = []  # new projects: ProjectIn, actual dates, demo flag
         self.new_plans: dict[Key, dict[int, float]] = {}  # annual plans of new projects
         self.plan_writes: list[tuple[int, int, float]] = []  # (project id, year, amount)
         if "projects" in self.tables:
             t = self.tables["projects"]
             names, investors = t.col("name"), t.col("investor_name")
             self.file_keys = {
-                (n, v) for n, v in zip(names, investors, strict=True) if n and v is not None
+                (n, v) for n, v in zip(names, investors, strict=True) if None not in (n, v)
             }
             self._check_projects(t)
         if "project_year_plans" in self.tables:
@@ -385,6 +384,8 @@ class ProjectsHandler(Handler):
             (r.project_id, r.year): r._asdict()
             for r in ctx.fetch_in(query, ProjectYearPlan.project_id, in_db)
         }
+        #: plan id -> (project id, year): where an update is written
+        self.plan_keys = {r["id"]: key for key, r in existing.items()}
         for i in range(len(t)):
             key = keys[i]
             if None in key:
@@ -414,23 +415,14 @@ class ProjectsHandler(Handler):
                     self.new_plans.setdefault(row["key"], {})[row["year"]] = row["amount"]
                 else:
                     self.plan_writes.append((row["project_id"], row["year"], row["amount"]))
-            year_of = {r["id"]: (pid, year) for (pid, year), r in self._plan_rows().items()}
             for plan_id, diff in plans.updates.items():
-                pid, year = year_of[plan_id]
+                pid, year = self.plan_keys[plan_id]
                 self.plan_writes.append((pid, year, diff["amount"]))
         if "projects" in self.changes:
             self._write_projects(self.changes["projects"])
         s, p = self.ctx.session, self.ctx.principal
         for pid, year, amount in sorted(self.plan_writes):
             projects.set_year_plan(s, p, pid, year, amount)
-
-    def _plan_rows(self) -> dict[tuple[int, int], dict[str, Any]]:
-        ids = list(self.changes["project_year_plans"].updates)
-        query = select(ProjectYearPlan.id, ProjectYearPlan.project_id, ProjectYearPlan.year)
-        return {
-            (r.project_id, r.year): r._asdict()
-            for r in self.ctx.fetch_in(query, ProjectYearPlan.id, ids)
-        }
 
     def _write_projects(self, changes: Changes) -> None:
         s, p = self.ctx.session, self.ctx.principal
@@ -439,19 +431,19 @@ class ProjectsHandler(Handler):
             project = projects.create_project(s, p, data, is_demo=row["is_demo"])
             self._advance(project.id, row["actual"])
         for pid, diff in sorted(changes.updates.items()):
-            project = s.get(Project, pid)
-            assert project is not None
+            found = s.get(Project, pid)
+            assert found is not None
             stages = {r.stage: r for r in s.scalars(select(ProjectStage).filter_by(project_id=pid))}
             for key, value in diff.items():
                 if ":" not in key:
-                    setattr(project, key, value)
+                    setattr(found, key, value)
                 elif key.startswith("planned:"):
                     stage = key.split(":", 1)[1]
-                    row = stages.get(stage)
-                    if row is None:
-                        row = stages[stage] = ProjectStage(project_id=pid, stage=stage)
-                        s.add(row)
-                    row.planned_on = value
+                    stage_row = stages.get(stage)
+                    if stage_row is None:
+                        stage_row = stages[stage] = ProjectStage(project_id=pid, stage=stage)
+                        s.add(stage_row)
+                    stage_row.planned_on = value
             s.flush()
             self._advance(pid, {k[7:]: v for k, v in diff.items() if k.startswith("actual:")})
 

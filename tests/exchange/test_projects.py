@@ -456,3 +456,35 @@ def test_stage_labels_are_the_workflows() -> None:
     assert [(c.code, c.zh, c.en) for c in CHOICES["project_stage"]] == [
         (s.key, s.zh, s.en) for s in states.PROJECT.states
     ]
+
+
+def test_annual_plans_of_existing_projects(city: Engine, tmp_path: Path) -> None:
+    header = ["项目名称", "投资方", "年度", "年度计划投资（万元）"]
+    rows = [header, [*A, 2023, 25000], [*A, 2024, 15000]]  # 2023 was 20000; 2024 is new
+    path = write_xlsx(tmp_path / "y.xlsx", {"s": rows})
+    errors = rejected(city, "project_year_plans", path)  # insert mode: 2023 exists
+    assert cells(errors) == {(2, "项目名称")}
+    report = import_file(city, "project_year_plans", path, mode="upsert")
+    assert (report.created, report.updated) == (1, 1)
+    with session_scope(city) as s:
+        plans = projects.project_detail(s, SYSTEM, _project(city, A)["id"]).year_plans
+    assert plans == {2022: 10000.0, 2023: 25000.0, 2024: 15000.0}
+
+
+def test_project_export_filters(city: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    # B is the only project in 示例经济开发区; A has plans for 2022 and 2023, B for 2023
+    assert export(city, "projects", path, filters={"park": "示例经济开发区"}) == {
+        "projects": 1,
+        "project_year_plans": 1,
+    }
+    assert export(city, "projects", path, filters={"year": 2022}) == {
+        "projects": 3,
+        "project_year_plans": 1,
+    }
+    assert export(city, "projects", path, filters={"chain": "demo_other"}) == {
+        "projects": 0,
+        "project_year_plans": 0,
+    }
+    assert export(city, "project_progress", path, filters={"year": 2022}) == {"project_progress": 0}
+    assert export(city, "project_progress", path, filters={"year": 2023}) == {"project_progress": 4}
