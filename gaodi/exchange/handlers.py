@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from gaodi.exchange.validate import Table, duplicate_rows
 from gaodi.parks.models import Park
 
 
-class Handler:
+class Handler(ABC):
     """Checks one entity's tables against the database and writes them."""
 
     def __init__(self, ctx: Context, tables: dict[str, Table]) -> None:
@@ -21,8 +22,9 @@ class Handler:
         self.tables = tables
         self.changes: dict[str, Changes] = {}
 
+    @abstractmethod
     def check(self) -> None:
-        raise NotImplementedError
+        """Validate every row (recording cell errors on the context) and prepare the writes."""
 
     def write(self) -> None:
         for changes in self.changes.values():
