@@ -15,7 +15,7 @@ USCC = C(
     ref="enterprise",
     help_zh="18位，末位为校验位（GB 32100-2015）。",
     help_en="18 characters; the last is a check character (GB 32100-2015).",
-    example="91430100MA4L0XXXXX",
+    example="91430100MA4JURQ20A",  # a valid (synthetic) code: check character right
     width=22,
 )
 IS_DEMO = C(
