@@ -60,6 +60,34 @@ class Settings(BaseSettings):
         default=15, description="Minutes an account stays locked after too many failed logins."
     )
     sql_echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    upload_max_mb: int = Field(
+        default=50,
+        description="Largest file (MiB) any upload or import accepts; the body is refused before "
+        "it is parsed.",
+    )
+    import_max_rows: int = Field(
+        default=300_000,
+        description="Most rows one sheet of an imported workbook or CSV file may have.",
+    )
+    import_max_columns: int = Field(
+        default=256,
+        description="Most columns one sheet of an imported workbook or CSV file may have.",
+    )
+    import_max_cells: int = Field(
+        default=10_000_000,
+        description="Most cells (rows x columns of the used area) one imported sheet may span; the "
+        "reader allocates that area, so a single far cell such as XFD1048576 is refused.",
+    )
+    import_max_uncompressed_mb: int = Field(
+        default=400,
+        description="Most bytes (MiB) an .xlsx workbook may unpack to (zip-bomb guard).",
+    )
+    parse_memory_mb: int = Field(
+        default=2048,
+        description="Address-space limit (MiB) of the worker process that parses uploaded "
+        "workbooks; a file that needs more is refused and the server carries on. 0 turns the "
+        "worker off (parse in-process).",
+    )
 
     @field_validator("data_dir", mode="after")
     @classmethod

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from gaodi.core.errors import ValidationError
+from gaodi.exchange.bounds import Limits, check_size, check_text, check_workbook, run_isolated
 from gaodi.exchange.schema import normalise_header
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -152,6 +153,7 @@ def _read_with_openpyxl(path: Path, data: bytes) -> RawFile:
 
 
 def read_workbook(path: Path) -> RawFile:
+    check_workbook(path)
     data = path.read_bytes()
     if not data:
         raise ValidationError(f"文件“{path.name}”是空文件。", f"File '{path.name}' is empty.")
@@ -227,6 +229,8 @@ def _delimiter(text: str) -> str:
 
 
 def read_csv(path: Path) -> RawFile:
+    limits = Limits.from_settings()
+    check_size(path.name, path.stat().st_size, limits)
     data = path.read_bytes()
     if not data.strip():
         raise ValidationError(f"文件“{path.name}”是空文件。", f"File '{path.name}' is empty.")
@@ -236,14 +240,35 @@ def read_csv(path: Path) -> RawFile:
             f"File '{path.name}' is an Excel workbook, not CSV: name it .xlsx.",
         )
     text, encoding = decode_text(data, path.name)
+    check_text(path.name, text, limits)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as exc:
         raise ValidationError(
             f"无法解析 CSV 文件“{path.name}”：{exc}", f"Cannot parse CSV file '{path.name}': {exc}"
         ) from exc
+    widest = max((len(r) for r in rows), default=0)
+    if widest > limits.max_columns:
+        raise ValidationError(
+            f"文件“{path.name}”最宽的一行有 {widest:,} 列，"
+            f"超过上限 {limits.max_columns:,}，无法导入。",
+            f"File '{path.name}': its widest row has {widest:,} columns, over the limit of "
+            f"{limits.max_columns:,}; it cannot be imported.",
+        )
     sheet = _sheet_from_rows(path.stem, [list(r) for r in rows], 1, 0)
     return RawFile(path, "csv", [sheet], encoding)
+
+
+def read_file_isolated(path: str | Path) -> RawFile:
+    """:func:`read_file` in a worker process with a memory limit (see :mod:`.bounds`).
+
+    Whatever a hostile file does to the reader ends the worker, never the caller: the web
+    server and ``gaodi import`` get a clear :class:`ValidationError` instead.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(2, "No such file", str(p))
+    return run_isolated(read_file, p, name=p.name)
 
 
 def read_file(path: str | Path) -> RawFile:

@@ -44,7 +44,7 @@ from gaodi.exchange.handlers_plans import (
 )
 from gaodi.exchange.handlers_projects import ProjectProgressHandler, ProjectsHandler
 from gaodi.exchange.importer import Context, ImportReport, Mode
-from gaodi.exchange.reader import read_file
+from gaodi.exchange.reader import read_file_isolated
 from gaodi.exchange.report import write_report
 from gaodi.exchange.schema import EntitySpec
 from gaodi.exchange.template import (
@@ -213,7 +213,7 @@ def _import(
         )
     require(principal, spec.import_action, spec.domain)
     progress("读取 reading", 0.0)
-    raw = read_file(path)
+    raw = read_file_isolated(path)
     progress("检查单元格 checking cells", 0.2)
     errors: list[CellError] = []
     tables: dict[str, Table] = {}

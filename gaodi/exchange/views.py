@@ -32,7 +32,6 @@ router = APIRouter()
 register_nav("data", N_("Data exchange"), "/data", domain="overview", order=85)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 _REPORT_RE = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -124,9 +123,12 @@ def import_form(ctx: PageContext) -> Response:
     suffix = Path(upload.filename).suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise FormInvalid({"file": ctx._("Only .xlsx and .csv files can be imported.")})
-    data = upload.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise FormInvalid({"file": ctx._("The file is larger than 50 MB.")})
+    limit = get_settings().upload_max_mb * 1024 * 1024
+    data = upload.file.read(limit + 1)
+    if len(data) > limit:
+        raise FormInvalid(
+            {"file": ctx._("The file is larger than %(mb)s MB.", mb=get_settings().upload_max_mb)}
+        )
     engine = ctx.session.get_bind()
     ctx.session.rollback()  # the import writes through its own transaction
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,0 +1,296 @@
+"""Bounds on what a user's file may ask of the reader, checked before the reader sees it.
+
+A workbook is a zip of XML parts, and the Rust reader (python-calamine) allocates the dense
+area from a sheet's first to its last cell. A 5 KB file with one cell at XFD1048576 therefore
+asks for 16,384 × 1,048,576 cells (hundreds of GiB) and the process aborts. So every workbook is
+scanned first, streaming and with bounded memory:
+
+* the zip: number of parts, real unpacked size (counted while inflating, never trusted from the
+  header) against ``GAODI_IMPORT_MAX_UNCOMPRESSED_MB``;
+* each worksheet: its declared ``<dimension ref>``, the furthest cell reference and row number
+  actually present, the number of ``<c>`` and ``<row>`` elements, against
+  ``GAODI_IMPORT_MAX_ROWS``, ``GAODI_IMPORT_MAX_COLUMNS`` and ``GAODI_IMPORT_MAX_CELLS``;
+* no part may carry a DTD (``<!DOCTYPE``/``<!ENTITY``): Office never writes one, and entity
+  expansion is the classic XML bomb.
+
+Then the reader runs in a worker process with an address-space limit
+(``GAODI_PARSE_MEMORY_MB``, :func:`run_isolated`), so whatever the checks miss can only end the
+worker, and the user gets a clear error instead of a dead server.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from gaodi.config import get_settings
+from gaodi.core.errors import GaodiError, ValidationError
+
+T = TypeVar("T")
+
+#: Excel's own grid: 1,048,576 rows × 16,384 columns (XFD).
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
+MAX_PARTS = 10_000
+_CHUNK = 1 << 20
+_TAIL = 512
+
+_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\sr="\$?([A-Za-z]{1,4})\$?(\d{1,9})"')
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+_ROW_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr="(\d{1,9})"')
+_DIMENSION = re.compile(
+    rb'<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\sref="\$?([A-Za-z]{1,4})?\$?(\d{1,9})?'
+    rb'(?::\$?([A-Za-z]{1,4})\$?(\d{1,9}))?"'
+)
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds in force (from the settings unless a test gives its own)."""
+
+    max_bytes: int
+    max_rows: int
+    max_columns: int
+    max_cells: int
+    max_uncompressed: int
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        s = get_settings()
+        return cls(
+            max_bytes=s.upload_max_mb * 1024 * 1024,
+            max_rows=s.import_max_rows,
+            max_columns=s.import_max_columns,
+            max_cells=s.import_max_cells,
+            max_uncompressed=s.import_max_uncompressed_mb * 1024 * 1024,
+        )
+
+
+def column_number(letters: bytes | str) -> int:
+    """1-based column number of Excel column letters (A -> 1, XFD -> 16384).
+
+    Examples
+    --------
+    >>> column_number("A"), column_number("Z"), column_number("AA"), column_number("XFD")
+    (1, 26, 27, 16384)
+    """
+    text = letters.decode("ascii") if isinstance(letters, bytes) else letters
+    n = 0
+    for ch in text.upper():
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def _too_big(name: str, what_zh: str, what_en: str, value: int, limit: int) -> ValidationError:
+    return ValidationError(
+        f"文件“{name}”{what_zh}为 {value:,}，超过上限 {limit:,}，无法导入。"
+        "请删去多余的行、列或远处的空白单元格后另存，或分成几个文件导入。",
+        f"File '{name}': {what_en} is {value:,}, over the limit of {limit:,}; it cannot be "
+        "imported. Delete the extra rows, columns or far-away cells and save it again, or split "
+        "it into several files.",
+    )
+
+
+def check_size(name: str, size: int, limits: Limits | None = None) -> None:
+    """Refuse a file larger than ``GAODI_UPLOAD_MAX_MB``."""
+    lim = limits or Limits.from_settings()
+    if size > lim.max_bytes:
+        raise _too_big(name, "大小（字节）", "its size in bytes", size, lim.max_bytes)
+
+
+@dataclass
+class _SheetScan:
+    rows: int = 0
+    cells: int = 0
+    max_row: int = 0
+    max_col: int = 0
+    declared_rows: int = 0
+    declared_cols: int = 0
+
+
+def _scan_part(stream: Any, part: str, name: str, budget: list[int], lim: Limits) -> _SheetScan:
+    """Stream one XML part, counting what it would make the reader allocate."""
+    scan = _SheetScan()
+    is_sheet = part.startswith("xl/worksheets/") or part.startswith("xl/chartsheets/")
+    tail = b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            break
+        budget[0] += len(chunk)
+        if budget[0] > lim.max_uncompressed:
+            raise _too_big(
+                name, "解压后的大小（字节）", "its unpacked size in bytes", budget[0],
+                lim.max_uncompressed,
+            )  # fmt: skip
+        data = tail + chunk
+        if _DTD.search(data):
+            raise ValidationError(
+                f"文件“{name}”含有 XML 文档类型定义（DTD），Excel 不会写出这种内容，"
+                "为安全起见拒绝读取。",
+                f"File '{name}' contains an XML document type definition (DTD), which Excel never "
+                "writes; it is refused for safety.",
+            )
+        if is_sheet:
+            # Only count tags that start in the new bytes: the tail was counted already.
+            start = len(tail)
+            scan.cells += sum(1 for m in _CELL_TAG.finditer(data) if m.start() >= start)
+            scan.rows += sum(1 for m in _ROW_TAG.finditer(data) if m.start() >= start)
+            for m in _CELL_REF.finditer(data):
+                if m.end() <= start:
+                    continue
+                scan.max_col = max(scan.max_col, column_number(m.group(1)))
+                scan.max_row = max(scan.max_row, int(m.group(2)))
+            for m in _ROW_REF.finditer(data):
+                if m.end() > start:
+                    scan.max_row = max(scan.max_row, int(m.group(1)))
+            if not scan.declared_rows:
+                d = _DIMENSION.search(data)
+                if d:
+                    col = d.group(3) or d.group(1)
+                    row = d.group(4) or d.group(2)
+                    scan.declared_cols = column_number(col) if col else 0
+                    scan.declared_rows = int(row) if row else 0
+            _check_sheet(scan, name, lim)
+        tail = data[-_TAIL:]
+    # Cells without an r attribute sit next to their neighbours: they widen the area at most by
+    # their own count, which the cell bound already covers.
+    return scan
+
+
+def _check_sheet(scan: _SheetScan, name: str, lim: Limits) -> None:
+    rows = max(scan.max_row, scan.declared_rows, scan.rows)
+    cols = max(scan.max_col, scan.declared_cols)
+    if rows > lim.max_rows:
+        raise _too_big(name, "一个工作表的行数", "the number of rows of one sheet", rows,
+                       lim.max_rows)  # fmt: skip
+    if cols > lim.max_columns:
+        raise _too_big(name, "一个工作表的列数", "the number of columns of one sheet", cols,
+                       lim.max_columns)  # fmt: skip
+    if rows * cols > lim.max_cells:
+        raise _too_big(name, "一个工作表所占区域的单元格数", "the cell area one sheet spans",
+                       rows * cols, lim.max_cells)  # fmt: skip
+    if scan.cells > lim.max_cells:
+        raise _too_big(name, "一个工作表的单元格数", "the number of cells of one sheet",
+                       scan.cells, lim.max_cells)  # fmt: skip
+
+
+def check_workbook(path: Path, limits: Limits | None = None) -> None:
+    """Refuse a workbook whose unpacked size or sheet areas are over the limits.
+
+    Only .xlsx/.xlsm (zip) files are scanned part by part; a legacy .xls or .ods is bounded by
+    its size here and by the worker's memory limit when it is read.
+    """
+    lim = limits or Limits.from_settings()
+    name = path.name
+    check_size(name, path.stat().st_size, lim)
+    if not zipfile.is_zipfile(path):
+        return
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_PARTS:
+                raise _too_big(name, "包含的部件数", "the number of parts", len(infos), MAX_PARTS)
+            declared = sum(i.file_size for i in infos)
+            if declared > lim.max_uncompressed:
+                raise _too_big(name, "解压后的大小（字节）", "its unpacked size in bytes",
+                               declared, lim.max_uncompressed)  # fmt: skip
+            budget = [0]
+            for info in infos:
+                if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels")):
+                    continue
+                with zf.open(info) as stream:
+                    _scan_part(stream, info.filename, name, budget, lim)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+        raise ValidationError(
+            f"文件“{name}”不是有效的 Excel 工作簿（.xlsx），无法读取。",
+            f"File '{name}' is not a valid Excel workbook (.xlsx) and cannot be read.",
+        ) from exc
+    except (OSError, ValueError, RuntimeError) as exc:  # zlib errors, encrypted parts
+        if isinstance(exc, GaodiError):
+            raise
+        raise ValidationError(
+            f"文件“{name}”已损坏，无法读取：{exc}",
+            f"File '{name}' is damaged and cannot be read: {exc}",
+        ) from exc
+
+
+def check_text(name: str, text: str, limits: Limits | None = None) -> None:
+    """Refuse a CSV whose rows or widest row are over the limits (before it is split)."""
+    lim = limits or Limits.from_settings()
+    rows = text.count("\n") + 1
+    if rows > lim.max_rows:
+        raise _too_big(name, "行数", "the number of rows", rows, lim.max_rows)
+
+
+# -- the worker process ------------------------------------------------------------------------
+
+
+def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], memory: int) -> None:
+    import os
+    import resource
+
+    # The reader's own out-of-memory report is enough: no Rust backtrace in the server's log.
+    os.environ["RUST_BACKTRACE"] = "0"
+    if memory:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    try:
+        conn.send(("ok", func(*args)))
+    except GaodiError as exc:
+        conn.send(("error", (type(exc).__name__, exc.zh, exc.en)))
+    except MemoryError:
+        conn.send(("memory", None))
+    except BaseException as exc:  # anything else is reported, never a dead parent
+        conn.send(("crash", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def _worker_failed(name: str) -> ValidationError:
+    return ValidationError(
+        f"读取文件“{name}”所需的内存超过上限，或文件已损坏，无法导入。"
+        "请删去多余的内容（远处的单元格、图片、超长文本）后另存，或分成几个文件导入。",
+        f"Reading '{name}' needs more memory than allowed, or the file is damaged; it cannot be "
+        "imported. Remove what is not needed (far-away cells, pictures, very long texts) and "
+        "save it again, or split it into several files.",
+    )
+
+
+def run_isolated(func: Callable[..., T], *args: Any, name: str, memory_mb: int | None = None) -> T:
+    """Run ``func(*args)`` in a fresh worker process limited to ``memory_mb`` of address space.
+
+    A ``GaodiError`` raised in the worker is raised again here; a crash, a signal or running out
+    of memory becomes a :class:`ValidationError` naming the file. ``memory_mb=0`` (or the
+    setting at 0) runs ``func`` in this process.
+    """
+    memory = get_settings().parse_memory_mb if memory_mb is None else memory_mb
+    if not memory:
+        return func(*args)
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, func, args, memory * 1024 * 1024), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        status, payload = parent.recv()
+    except (EOFError, OSError):
+        status, payload = "died", None
+    finally:
+        parent.close()
+        proc.join(timeout=30)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+    if status == "ok":
+        return payload  # type: ignore[no-any-return]
+    if status == "error":
+        _kind, zh, en = payload
+        raise ValidationError(zh, en)
+    raise _worker_failed(name)

@@ -1,0 +1,1 @@
+"""Security and reliability: hostile input, scoped writes, inert exports, operations."""
