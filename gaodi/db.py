@@ -105,3 +105,27 @@ def session_scope(engine: Engine | None = None, actor: str | None = None) -> Ite
         raise
     finally:
         session.close()
+
+
+@event.listens_for(Session, "before_flush")
+def _clean_text_columns(session: Session, _context: Any, _instances: Any) -> None:
+    """Every text written through the ORM loses its control characters (core.text_safety).
+
+    One place for every write path (web form, JSON API, import, CLI): a ``\\x0b`` pasted into a
+    link name once made every export and report that showed it fail.
+    """
+    from sqlalchemy import inspect as sa_inspect
+
+    from gaodi.core.text_safety import clean_value, has_illegal
+
+    for obj in (*session.new, *session.dirty):
+        state = sa_inspect(obj)
+        for attr in state.mapper.column_attrs:
+            value = state.dict.get(attr.key)
+            if isinstance(value, str):
+                if has_illegal(value):
+                    setattr(obj, attr.key, clean_value(value))
+            elif isinstance(value, list | dict):
+                cleaned = clean_value(value)
+                if cleaned != value:
+                    setattr(obj, attr.key, cleaned)

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from gaodi.chains.schemas import ChainDiagnosisResult, ChainSummary, RecommendResult
+from gaodi.core.excel import new_workbook
 
 FILLS = {
     "missing": PatternFill("solid", fgColor="FFC7CE"),
@@ -82,7 +83,7 @@ def _info(wb: Workbook, lines: list[tuple[str, str]]) -> None:
 
 def diagnosis_workbook(results: Sequence[ChainDiagnosisResult]) -> Workbook:
     """Links and recommendations of one or more chains, with their provenance."""
-    wb = Workbook()
+    wb = new_workbook()
     prov = results[0].provenance if results else None
     lines = [("产业链诊断", "Chain diagnosis")]
     if prov is not None:
@@ -145,7 +146,7 @@ CANDIDATE_COLUMNS: tuple[tuple[str, str, str], ...] = (
 
 
 def candidates_workbook(result: RecommendResult) -> Workbook:
-    wb = Workbook()
+    wb = new_workbook()
     p = result.provenance
     _info(
         wb,
@@ -180,7 +181,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, str, str], ...] = (
 
 
 def summary_workbook(summary: ChainSummary) -> Workbook:
-    wb = Workbook()
+    wb = new_workbook()
     p = summary.provenance
     _info(
         wb,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from gaodi.core.excel import new_workbook
 from gaodi.enterprises.schemas import EligibilityReport, RankResult
 
 
@@ -15,7 +16,7 @@ def _head(ws: object, titles: list[str]) -> None:
 
 
 def eligibility_workbook(report: EligibilityReport) -> Workbook:
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "层级 levels"
@@ -88,7 +89,7 @@ def eligibility_workbook(report: EligibilityReport) -> Workbook:
 
 
 def rank_workbook(result: RankResult) -> Workbook:
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "排序 ranking"

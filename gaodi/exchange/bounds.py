@@ -20,7 +20,6 @@ worker, and the user gets a clear error instead of a dead server.
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 import zipfile
 from collections.abc import Callable
@@ -233,24 +232,34 @@ def check_text(name: str, text: str, limits: Limits | None = None) -> None:
 # -- the worker process ------------------------------------------------------------------------
 
 
-def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], memory: int) -> None:
-    import os
-    import resource
+def _worker_main() -> None:
+    """Entry point of the worker: read (func, args, memory) from stdin, pickle the outcome out.
 
+    A fresh interpreter (``python -c``) rather than multiprocessing: it needs nothing from the
+    caller's ``__main__`` (a notebook, ``python -``, a test runner), and the memory limit is set
+    by the child on itself, so no code runs between fork and exec in a threaded server.
+    """
+    import os
+    import pickle
+    import resource
+    import sys
+
+    func, args, memory = pickle.loads(sys.stdin.buffer.read())
     # The reader's own out-of-memory report is enough: no Rust backtrace in the server's log.
     os.environ["RUST_BACKTRACE"] = "0"
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     try:
-        conn.send(("ok", func(*args)))
+        outcome: tuple[str, Any] = ("ok", func(*args))
     except GaodiError as exc:
-        conn.send(("error", (type(exc).__name__, exc.zh, exc.en)))
+        outcome = ("error", (exc.zh, exc.en))
     except MemoryError:
-        conn.send(("memory", None))
-    except BaseException as exc:  # anything else is reported, never a dead parent
-        conn.send(("crash", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
+        outcome = ("memory", None)
+    except Exception as exc:  # reported as a damaged file, never a dead caller
+        outcome = ("crash", f"{type(exc).__name__}: {exc}")
+    data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _worker_failed(name: str) -> ValidationError:
@@ -266,31 +275,34 @@ def _worker_failed(name: str) -> ValidationError:
 def run_isolated(func: Callable[..., T], *args: Any, name: str, memory_mb: int | None = None) -> T:
     """Run ``func(*args)`` in a fresh worker process limited to ``memory_mb`` of address space.
 
-    A ``GaodiError`` raised in the worker is raised again here; a crash, a signal or running out
-    of memory becomes a :class:`ValidationError` naming the file. ``memory_mb=0`` (or the
-    setting at 0) runs ``func`` in this process.
+    ``func`` must be importable (a module-level function) and its arguments and result
+    picklable. A ``GaodiError`` raised in the worker is raised again here as a
+    :class:`ValidationError`; a crash, a signal or running out of memory becomes a
+    :class:`ValidationError` naming the file. ``memory_mb=0`` (or the setting at 0) runs ``func``
+    in this process.
     """
+    import pickle
+    import subprocess
+    import sys
+
     memory = get_settings().parse_memory_mb if memory_mb is None else memory_mb
     if not memory:
         return func(*args)
-    ctx = multiprocessing.get_context("spawn")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, func, args, memory * 1024 * 1024), daemon=True)
-    proc.start()
-    child.close()
+    payload = pickle.dumps((func, args, memory * 1024 * 1024))
+    code = "from gaodi.exchange.bounds import _worker_main; _worker_main()"
     try:
-        status, payload = parent.recv()
-    except (EOFError, OSError):
-        status, payload = "died", None
-    finally:
-        parent.close()
-        proc.join(timeout=30)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
+        done = subprocess.run(
+            [sys.executable, "-c", code], input=payload, capture_output=True, timeout=600,
+            check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired as exc:
+        raise _worker_failed(name) from exc
+    if done.returncode != 0 or not done.stdout:
+        raise _worker_failed(name)
+    status, result = pickle.loads(done.stdout)
     if status == "ok":
-        return payload  # type: ignore[no-any-return]
+        return result  # type: ignore[no-any-return]
     if status == "error":
-        _kind, zh, en = payload
+        zh, en = result
         raise ValidationError(zh, en)
     raise _worker_failed(name)

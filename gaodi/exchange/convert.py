@@ -24,6 +24,7 @@ from gaodi.core.codes import USCC_CHARSET, USCC_WEIGHTS, normalize_uscc, validat
 from gaodi.core.errors import ValidationError
 from gaodi.core.periods import parse_period
 from gaodi.core.reference import industry_lookup, validate_industry_code, validate_region_code
+from gaodi.core.text_safety import clean_text
 from gaodi.exchange.schema import CHOICES, Column, choice_label, choice_lookup
 
 #: (row index in the column, reason zh, reason en)
@@ -78,7 +79,7 @@ def _text(value: Any, col: Column) -> str:
     elif isinstance(value, dt.date):
         out = value.isoformat()
     else:
-        out = str(value).strip()
+        out = clean_text(str(value).strip())
     if col.max_length is not None and len(out) > col.max_length:
         raise _Bad(
             f"文本过长：{len(out)} 个字符，最多 {col.max_length} 个。",

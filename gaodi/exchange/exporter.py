@@ -22,6 +22,7 @@ from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.clusters.models import Cluster
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal, restrict
+from gaodi.core.text_safety import csv_cell
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 from gaodi.exchange.convert import to_cell, to_text
 from gaodi.exchange.handlers import YEAR_FIGURES
@@ -465,7 +466,7 @@ def write_csv(path: Path, spec: SheetSpec, rows: Sequence[dict[str, Any]]) -> No
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow([c.csv_header for c in spec.columns])
         for r in rows:
-            writer.writerow([to_text(c, r.get(c.key)) for c in spec.columns])
+            writer.writerow([csv_cell(to_text(c, r.get(c.key))) for c in spec.columns])
 
 
 def now_text() -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from gaodi.core.errors import ValidationError
+from gaodi.core.text_safety import unneutralise
 from gaodi.exchange.bounds import Limits, check_size, check_text, check_workbook, run_isolated
 from gaodi.exchange.schema import normalise_header
 
@@ -255,7 +256,8 @@ def read_csv(path: Path) -> RawFile:
             f"File '{path.name}': its widest row has {widest:,} columns, over the limit of "
             f"{limits.max_columns:,}; it cannot be imported.",
         )
-    sheet = _sheet_from_rows(path.stem, [list(r) for r in rows], 1, 0)
+    # A quote before = + - @ is the one Gaodi's (and OWASP's) export adds: it is not data.
+    sheet = _sheet_from_rows(path.stem, [[unneutralise(v) for v in r] for r in rows], 1, 0)
     return RawFile(path, "csv", [sheet], encoding)
 
 

@@ -6,10 +6,11 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from gaodi.core.errors import CellError
+from gaodi.core.excel import new_workbook
+from gaodi.core.text_safety import csv_cell
 from gaodi.exchange.importer import ImportReport
 
 ERROR_HEADER = ("工作表 sheet", "行号 row", "列 column", "值 value", "原因", "reason")
@@ -35,9 +36,9 @@ def write_report(
         with p.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\r\n")
             writer.writerow(ERROR_HEADER)
-            writer.writerows(rows)
+            writer.writerows([[csv_cell(v) for v in row] for row in rows])
         return p
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "错误 errors"
     ws.append(ERROR_HEADER)

@@ -24,6 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from gaodi.core.excel import new_workbook as inert_workbook
+from gaodi.core.excel import text_cell
 from gaodi.exchange.schema import CHOICES, Column, EntitySpec, SheetSpec
 
 LISTS_SHEET = "代码表 lists"
@@ -153,7 +155,7 @@ def write_data_sheet(
             row = list(row)
             for j in text_cols:
                 if row[j] is not None:
-                    cell = WriteOnlyCell(ws, row[j])
+                    cell = text_cell(ws, row[j])
                     cell.number_format = "@"
                     row[j] = cell
         ws.append(row)
@@ -291,7 +293,7 @@ def _bold(ws: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell:
 
 
 def new_workbook() -> Workbook:
-    return Workbook(write_only=True)
+    return inert_workbook(write_only=True)
 
 
 def write_template(

@@ -9,6 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from gaodi.core.excel import new_workbook
 from gaodi.parks.schemas import EnterpriseRow, IndicatorInfo, ParkEvaluation, TierProgress
 
 CLASS_FILLS = {
@@ -51,7 +52,7 @@ def workbook(
     enterprises: Sequence[EnterpriseRow] = (),
     enterprise_indicators: Sequence[IndicatorInfo] = (),
 ) -> Workbook:
-    wb = Workbook()
+    wb = new_workbook()
     info = wb.active
     info.title = "说明"
     p = ev.provenance

@@ -6,6 +6,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from gaodi.core.excel import new_workbook
 from gaodi.plans.schemas import Board
 
 FILLS = {
@@ -41,7 +42,7 @@ COLUMNS = (
 
 def board_workbook(board: Board) -> Workbook:
     """A workbook with the board's rows (traffic lights as fills) and its provenance."""
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "看板 board"

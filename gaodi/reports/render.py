@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Protocol
 
 from gaodi.core.errors import ValidationError
-from gaodi.reports.model import Report
+from gaodi.core.text_safety import clean_text, clean_value
+from gaodi.reports.model import Figure, Heading, Paragraph, Report, Table
 
 FORMATS = ("docx", "pdf", "xlsx")
 MEDIA_TYPES = {
@@ -62,4 +63,28 @@ def render(report: Report, fmt: str, path: Path | str) -> Path:
     """Write ``report`` as ``fmt`` to ``path`` (its parent directory is created)."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    return renderer(fmt).render(report, out)
+    return renderer(fmt).render(cleaned(report), out)
+
+
+def cleaned(report: Report) -> Report:
+    """``report`` with control characters taken out of every text (see core.text_safety).
+
+    Text stored before input was cleaned, or coming from a source that is not, must never make
+    Word's or Excel's XML invalid and fail the report for everyone.
+    """
+    report.title, report.subtitle = clean_text(report.title), clean_text(report.subtitle)
+    report.issuer = clean_text(report.issuer)
+    report.provenance = [(clean_text(k), clean_text(v)) for k, v in report.provenance]
+    for block in report.blocks:
+        if isinstance(block, Heading):
+            block.text = clean_text(block.text)
+        elif isinstance(block, Paragraph):
+            block.text = clean_text(block.text)
+            block.lead = clean_value(block.lead)
+        elif isinstance(block, Table):
+            block.caption = clean_text(block.caption)
+            block.note = clean_value(block.note)
+            block.rows = [[clean_value(v) for v in row] for row in block.rows]
+        elif isinstance(block, Figure):
+            block.caption = clean_text(block.caption)
+    return report

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from gaodi.core.excel import new_workbook
 from gaodi.reports.lang import Lang
 from gaodi.reports.model import STATUS_FILLS, Column, Report, format_value, number_headings
 
@@ -110,7 +110,7 @@ def write_table_workbook(
     """Write the workbook to ``path`` (a file name or binary file); with ``path=None`` return
     its bytes."""
     tr = Lang(lang)
-    wb = Workbook()
+    wb = new_workbook()
     info = wb.active
     assert info is not None
     taken: set[str] = set()

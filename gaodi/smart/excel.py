@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from gaodi.analytics import digital
 from gaodi.core.codes import is_valid_uscc, normalize_uscc
 from gaodi.core.errors import CellError, GaodiError, ImportRejected
+from gaodi.core.excel import new_workbook
 from gaodi.core.permissions import Principal
 from gaodi.smart import service
 from gaodi.smart.models import Assessment
@@ -70,7 +71,7 @@ def build_form(
     the enterprise; every answer cell has a drop-down list."""
     if not s.scorable:
         service.scorable_scheme(s.id)  # raises the explanation
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = SHEET

@@ -10,9 +10,9 @@ import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from gaodi.core.excel import new_workbook
 from gaodi.smart.schemas import PlatformRow, ProviderRow, RecognitionRow
 
 HEAD_FILL = PatternFill("solid", fgColor="E8ECF2")
@@ -30,7 +30,7 @@ def _yes(value: bool) -> str:
 def workbook(title: str, sheet: str, columns: Sequence[Column], rows: Sequence[Any]) -> bytes:
     """One sheet: a title row, a header row, one row per record, a 示例 column."""
     demo = any(getattr(r, "is_demo", False) for r in rows)
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = sheet

@@ -1,0 +1,86 @@
+"""Text that cannot break a file or turn into a formula: control characters and CSV injection.
+
+Two hazards of stored text, handled here once for every input and every export:
+
+* **Control characters.** XML 1.0 (the inside of .xlsx and .docx) forbids C0 controls other
+  than tab, line feed and carriage return, and lone surrogates; a single ``\\x0b`` (Word's soft
+  line break, pasted into a form) made openpyxl and python-docx raise, so every export and report
+  holding that text failed. :func:`clean_text` turns vertical tab and form feed into a line break
+  and drops the rest (with DEL and the C1 block, which no office text needs). It runs at input
+  (every ORM write, every imported cell) and again at every writer, so text stored before this
+  rule existed still exports.
+* **Formula injection (CSV injection).** A spreadsheet program evaluates a cell that begins with
+  ``=``, ``+``, ``-`` or ``@`` (and tab or carriage return, and the full-width forms that Chinese
+  input methods type). Following OWASP's rule, :func:`neutralise` prefixes such a text with a
+  single quote in CSV files; .xlsx files store it as a string cell (see :mod:`gaodi.core.excel`).
+  :func:`unneutralise` removes exactly the quote :func:`neutralise` added, so an exported file
+  imports back to the same value: a text that already starts with quotes before a trigger gets one
+  more, and loses one on the way back.
+
+References
+----------
+OWASP, "CSV Injection", https://owasp.org/www-community/attacks/CSV_Injection
+W3C, "Extensible Markup Language (XML) 1.0", production [2] Char.
+
+Examples
+--------
+>>> clean_text("第一行\\x0b第二行\\x1d")
+'第一行\\n第二行'
+>>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("-5"), neutralise("长沙")
+('\\'=HYPERLINK("http://x")', "'-5", '长沙')
+>>> unneutralise(neutralise("'=1")) == "'=1"
+True
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: What XML 1.0 forbids or no office text needs: C0 but tab/LF/CR, DEL, C1, surrogates, U+FFFE/F.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+#: Characters that make a spreadsheet read a cell as a formula (ASCII and full-width forms).
+FORMULA_TRIGGERS = "=+-@\t\r＝＋－＠"
+_NEEDS_QUOTE = re.compile(f"^'*[{re.escape(FORMULA_TRIGGERS)}]")
+_ADDED_QUOTE = re.compile(f"^'+[{re.escape(FORMULA_TRIGGERS)}]")
+
+
+def has_illegal(text: str) -> bool:
+    """Whether ``text`` holds a character :func:`clean_text` would change."""
+    return _ILLEGAL.search(text) is not None
+
+
+def clean_text(text: str) -> str:
+    """``text`` without control characters (vertical tab and form feed become line breaks)."""
+    if _ILLEGAL.search(text) is None:
+        return text
+    return _ILLEGAL.sub("", text.translate(_BREAKS))
+
+
+def clean_value(value: Any) -> Any:
+    """:func:`clean_text` applied to a string, or to the strings inside lists and dicts."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [clean_value(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(clean_value(v) for v in value)
+    if isinstance(value, dict):
+        return {clean_value(k): clean_value(v) for k, v in value.items()}
+    return value
+
+
+def neutralise(text: str) -> str:
+    """A CSV cell's text that no spreadsheet evaluates (OWASP: prefix a single quote)."""
+    return "'" + text if _NEEDS_QUOTE.match(text) else text
+
+
+def unneutralise(text: str) -> str:
+    """The inverse of :func:`neutralise`: drop the one quote it added before a trigger."""
+    return text[1:] if _ADDED_QUOTE.match(text) else text
+
+
+def csv_cell(value: Any) -> Any:
+    """A value ready for a CSV writer: strings cleaned and neutralised, others unchanged."""
+    return neutralise(clean_text(value)) if isinstance(value, str) else value

@@ -1,0 +1,128 @@
+"""Exports are inert: a text that starts like a formula stays text, and imports back exactly.
+
+The trigger list is OWASP's (CSV Injection): = + - @ tab and carriage return, plus the
+full-width forms a Chinese input method types. .xlsx cells must be string cells ("s"), never
+formulas ("f"); CSV cells get one leading quote; the importer removes exactly that quote.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from gaodi.core.excel import new_workbook
+from gaodi.core.text_safety import FORMULA_TRIGGERS, neutralise, unneutralise
+from gaodi.db import session_scope
+from gaodi.exchange.service import export, import_file
+from gaodi.models import Park
+from tests.exchange.helpers import PARKS, write_csv
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","点我")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "＝１＋１",
+    "'=already quoted",
+    "=",
+]
+#: Import trims the whitespace around a cell, so a leading tab is tested on the writers only.
+WRITER_ONLY = [*HOSTILE, "\t=1", "\r=1"]
+
+
+@given(st.text())
+def test_neutralise_round_trips_every_text(text: str) -> None:
+    assert unneutralise(neutralise(text)) == text
+
+
+@given(st.text(min_size=1))
+def test_a_neutralised_text_never_starts_with_a_trigger(text: str) -> None:
+    assert neutralise(text)[0] not in FORMULA_TRIGGERS
+
+
+def test_the_one_workbook_writer_keeps_text_as_text(tmp_path: Path) -> None:
+    wb = new_workbook()
+    ws = wb.active
+    ws.append(WRITER_ONLY)
+    ws.cell(2, 1, "=1+2")
+    ws["B2"] = "=3+4"
+    ws["C2"].value = "=5+6"  # set directly: caught when saving
+    ws.append([-5, 3.5, "#N/A"])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    back = load_workbook(path).active
+    assert [c.value for c in back[1]] == WRITER_ONLY
+    assert {c.data_type for c in back[1]} == {"s"}
+    assert [(c.value, c.data_type) for c in back[2][:3]] == [
+        ("=1+2", "s"),
+        ("=3+4", "s"),
+        ("=5+6", "s"),
+    ]
+    assert [(c.value, c.data_type) for c in back[3][:3]] == [(-5, "n"), (3.5, "n"), ("#N/A", "s")]
+
+
+def test_write_only_workbooks_too(tmp_path: Path) -> None:
+    wb = new_workbook(write_only=True)
+    ws = wb.create_sheet("s")
+    ws.append(HOSTILE)
+    path = tmp_path / "w.xlsx"
+    wb.save(path)
+    back = load_workbook(path).active
+    assert [(c.value, c.data_type) for c in back[1]] == [(v, "s") for v in HOSTILE]
+
+
+def test_no_module_makes_a_workbook_of_its_own() -> None:
+    root = Path(__file__).resolve().parents[2] / "gaodi"
+    offenders = []
+    for path in root.rglob("*.py"):
+        if path.name == "excel.py" and path.parent.name == "core":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "Workbook(" in text.replace("new_workbook(", "").replace("inert_workbook(", ""):
+            offenders.append(str(path.relative_to(root)))
+    assert offenders == [], "use gaodi.core.excel.new_workbook"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_hostile_park_names_export_inert_and_import_back_exactly(
+    db: Engine, other_db: Engine, tmp_path: Path, suffix: str
+) -> None:
+    header, template = PARKS[0], PARKS[1]
+    rows = [header] + [[neutralise(name), *template[1:]] for name in HOSTILE]
+    # CSV in: a plain openpyxl workbook would hold =HYPERLINK(...) as a formula, not as text.
+    import_file(db, "parks", write_csv(tmp_path / "in.csv", rows))
+    out = tmp_path / f"parks{suffix}"
+    export(db, "parks", out)
+    if suffix == ".xlsx":
+        ws = load_workbook(out)["园区 parks"]
+        names = {c.value: c.data_type for c in ws["A"][1:]}
+        assert set(names) == set(HOSTILE) and set(names.values()) == {"s"}
+        assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+    else:
+        text = out.read_text(encoding="utf-8-sig")
+        cells = [r[0] for r in csv.reader(io.StringIO(text))][1:]
+        assert sorted(cells) == sorted(neutralise(n) for n in HOSTILE)
+        assert all(c[0] not in FORMULA_TRIGGERS for c in cells)
+        assert "'=HYPERLINK" in text and "''=already quoted" in text
+    import_file(other_db, "parks", out)
+    with session_scope(other_db) as s:
+        assert sorted(s.scalars(select(Park.name))) == sorted(HOSTILE)
+
+
+def test_csv_of_an_error_report_is_inert(tmp_path: Path) -> None:
+    from gaodi.exchange.report import write_report
+    from gaodi.exchange.validate import CellError
+
+    path = tmp_path / "errors.csv"
+    write_report(path, [CellError("s", 2, "A", "=cmd|' /C calc'!A0", "错", "bad")])
+    assert "'=cmd" in path.read_text(encoding="utf-8-sig")
+    assert os.path.getsize(path) > 0
