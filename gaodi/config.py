@@ -65,6 +65,12 @@ class Settings(BaseSettings):
         description="Largest file (MiB) any upload or import accepts; the body is refused before "
         "it is parsed.",
     )
+    request_max_kb: int = Field(
+        default=2048,
+        description="Largest request body (KiB) of a signed-in user's form or JSON request; file "
+        "uploads have GAODI_UPLOAD_MAX_MB, anonymous requests 64 KiB. Bodies are refused (413) "
+        "before they are read.",
+    )
     import_max_rows: int = Field(
         default=300_000,
         description="Most rows one sheet of an imported workbook or CSV file may have.",

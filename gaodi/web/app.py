@@ -24,8 +24,8 @@ from gaodi import __version__
 from gaodi.config import Settings, get_settings
 from gaodi.db import get_engine, session_factory
 from gaodi.web import errors, registry
-from gaodi.web.auth import LoginLimiter
 from gaodi.web.blanks import DropBlankQueryParams
+from gaodi.web.limits import BodyLimit
 from gaodi.web.pages import API_PREFIX, Access, route_extra
 from gaodi.web.session import SessionMiddleware
 
@@ -79,11 +79,6 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
-    # Per address: four accounts' worth of failures within the lock-out window.
-    app.state.login_limiter = LoginLimiter(
-        limit=max(1, settings.login_max_failures) * 4,
-        window=settings.login_lockout_minutes * 60,
-    )
     errors.install(app)
     app.add_middleware(
         SessionMiddleware,
@@ -92,6 +87,12 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         https=settings.https,
     )
     app.add_middleware(DropBlankQueryParams)
+    # Added last, so outermost: a body is bounded before sessions or routes see it.
+    app.add_middleware(
+        BodyLimit,
+        request_max=settings.request_max_kb * 1024,
+        upload_max=settings.upload_max_mb * 1024 * 1024,
+    )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get(DOCS_URL, include_in_schema=False, openapi_extra=route_extra(Access(public=True)))

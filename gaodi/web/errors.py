@@ -137,10 +137,11 @@ def http_error_response(request: Request, exc: StarletteHTTPException) -> Respon
     messages = {
         404: _("There is no page at this address."),
         405: _("This address does not accept this kind of request."),
+        413: _("The request is too large."),
     }
     message = messages.get(status) or _("The request could not be handled.")
     if is_api(request):
-        codes = {404: "not_found", 405: "method_not_allowed"}
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
         body = {"error": codes.get(status, "http_error"), "message": message}
         return JSONResponse(body, status_code=status, headers=getattr(exc, "headers", None))
     return _html(request, status, TITLES.get(status, TITLES[400]), message)

@@ -38,6 +38,7 @@ from gaodi.web.auth import identify, web_session
 from gaodi.web.context import FormInvalid, PageContext
 from gaodi.web.errors import CsrfFailed, unauthorized
 from gaodi.web.i18n import LANG_COOKIE, negotiate
+from gaodi.web.limits import BodyTooLarge
 from gaodi.web.session import CSRF_FIELD, CSRF_HEADER, UNSAFE_METHODS
 from gaodi.web.templating import render
 
@@ -84,6 +85,8 @@ async def submitted_form(request: Request) -> Submitted:
         return Submitted({}, {})
     try:
         form = await request.form()
+    except BodyTooLarge:
+        raise
     except Exception:  # a malformed body is bad input, never a server error
         from gaodi.core.errors import ValidationError
 
