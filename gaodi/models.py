@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gaodi.accounts.models import ApiToken, User, UserScope
+from gaodi.accounts.models import ApiToken, LoginThrottle, User, UserScope
 from gaodi.audit.models import AuditEvent
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.clusters.models import Cluster, cluster_chain
@@ -27,6 +27,7 @@ __all__ = [
     "Indicator",
     "IndustryCode",
     "Link",
+    "LoginThrottle",
     "Observation",
     "PanelValue",
     "Park",

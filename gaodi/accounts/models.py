@@ -74,3 +74,14 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class LoginThrottle(Base):
+    """One counter: password checks since the last success (or since it went idle)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    checks: Mapped[int] = mapped_column(Integer, default=0)
+    last_check: Mapped[datetime] = mapped_column(DateTime, index=True)
+    next_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)

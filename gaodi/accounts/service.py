@@ -9,6 +9,7 @@ failed log-in, log-out, token use) are recorded explicitly with :func:`gaodi.aud
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
 from collections.abc import Iterable, Sequence
@@ -21,6 +22,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
+from gaodi.accounts import throttle
 from gaodi.accounts.models import ROLES, ApiToken, User, UserScope
 from gaodi.audit import service as audit
 from gaodi.core.errors import ConflictError, GaodiError, NotFoundError, ValidationError
@@ -66,8 +68,10 @@ class LoginFailed(GaodiError):
 
 
 class AccountLocked(GaodiError):
+    """Throttled: wait before the next try (the same answer for every user name)."""
+
     status_code = 429
-    code = "account_locked"
+    code = "login_throttled"
 
 
 # ---------------------------------------------------------------------------- passwords
@@ -317,9 +321,11 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
 
 
 def unlock(session: Session, user: User, *, actor: str | None = None) -> None:
+    """Forget the user's log-in counters at every address (an administrator's decision)."""
     user.failed_logins = 0
     user.locked_until = None
     session.flush()
+    throttle.reset(session, user.username, every=True)
     audit.record(session, "user_account", "unlock", entity_id=str(user.id), actor=actor)
 
 
@@ -359,15 +365,30 @@ def authenticate(
     ip: str | None = None,
     now: datetime | None = None,
 ) -> LoginOutcome:
-    """Check a user name and password; count failures and lock the account after too many.
+    """Check a user name and password, each check reserved against the throttle first.
 
-    After ``max_failures`` wrong passwords in a row the account is locked for
-    ``lockout_minutes``; while locked, even the right password is refused. Every attempt is
-    written to the audit log (never the password).
+    See :mod:`gaodi.accounts.throttle` for the policy: no lock-out, growing delays per name and
+    address, per address and per name, counted atomically in the database. A throttled attempt
+    gets the same answer whether or not the name exists, and no password is checked. Every
+    attempt is written to the audit log (never the password).
     """
     now = now or utcnow()
     where = {"ip": ip} if ip else None
-    user = session.scalars(select(User).where(User.username == username.strip())).first()
+    name = username.strip()
+    engine = session.get_bind()
+    policy = throttle.Policy.from_settings(max_failures, lockout_minutes)
+    wait = 0.0
+    for key, rule in throttle.keys(policy, name, ip):
+        wait = max(wait, throttle.reserve(engine, key, rule, policy.window, now))  # type: ignore[arg-type]
+        if wait:
+            break
+    if wait:
+        audit.record(
+            session, "user_account", "login_throttled", after={"wait_s": round(wait, 1),
+            **(where or {})}, actor="anonymous",
+        )  # fmt: skip
+        return LoginOutcome(None, _throttled(wait))
+    user = session.scalars(select(User).where(User.username == name)).first()
     if user is None or not user.is_active:
         verify_password(_DUMMY_HASH, password)
         audit.record(
@@ -376,20 +397,10 @@ def authenticate(
             "login_failed",
             entity_id=str(user.id) if user else None,
             after=where,
-            note=f"unknown or inactive user: {username.strip()[:64]}",
+            note=f"unknown or inactive user: {name[:64]}",
             actor="anonymous",
         )
         return LoginOutcome(None, _failed())
-    if user.locked_until is not None and user.locked_until > now:
-        audit.record(
-            session,
-            "user_account",
-            "login_blocked",
-            entity_id=str(user.id),
-            after=where,
-            actor=user.username,
-        )
-        return LoginOutcome(None, _locked(user.locked_until))
     if not verify_password(user.password_hash, password):
         user.failed_logins = (user.failed_logins or 0) + 1
         audit.record(
@@ -400,21 +411,11 @@ def authenticate(
             after=where,
             actor=user.username,
         )
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + timedelta(minutes=lockout_minutes)
-            user.failed_logins = 0
-            audit.record(
-                session,
-                "user_account",
-                "lock",
-                entity_id=str(user.id),
-                after={"locked_until": user.locked_until.isoformat(), **(where or {})},
-                actor=user.username,
-            )
-            session.flush()
-            return LoginOutcome(None, _locked(user.locked_until))
         session.flush()
         return LoginOutcome(None, _failed())
+    throttle.reset(session, name, ip)
+    if secrets.randbelow(100) == 0:
+        throttle.prune(engine, now, policy.window)  # type: ignore[arg-type]
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
@@ -427,11 +428,11 @@ def authenticate(
     return LoginOutcome(user)
 
 
-def _locked(until: datetime) -> AccountLocked:
-    stamp = until.strftime("%Y-%m-%d %H:%M")
+def _throttled(wait: float) -> AccountLocked:
+    seconds = max(1, math.ceil(wait))
     return AccountLocked(
-        f"登录失败次数过多，账号已锁定至 {stamp}（UTC）。",
-        f"Too many failed log-ins: the account is locked until {stamp} (UTC).",
+        f"登录尝试过于频繁，请 {seconds} 秒后再试。",
+        f"Too many log-in attempts: try again in {seconds} s.",
     )
 
 

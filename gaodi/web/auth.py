@@ -7,9 +7,6 @@ accounts. It is in memory, per server process: behind several processes, each co
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -101,36 +98,3 @@ def identify(request: Request, db: Session) -> Identity:
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
-
-
-class LoginLimiter:
-    """At most ``limit`` failed log-ins per address within ``window`` seconds."""
-
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _prune(self, key: str, now: float) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
-        while times and now - times[0] > self.window:
-            times.popleft()
-        return times
-
-    def blocked(self, key: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            return len(self._prune(key, now)) >= self.limit
-
-    def fail(self, key: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self._prune(key, now).append(now)
-            if len(self._failures) > 10_000:  # forget the stalest addresses
-                for stale in list(self._failures)[:1000]:
-                    self._failures.pop(stale, None)
-
-    def reset(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)

@@ -121,34 +121,28 @@ def test_duplicate_and_non_admin_creation(sqlite_db: Engine) -> None:
         service.create_user(s, "x2", "viewer", "password-1", principal=Principal("v", "viewer"))
 
 
-def test_lockout_sequence(sqlite_db: Engine) -> None:
+def test_throttle_sequence(sqlite_db: Engine) -> None:
+    """max 3 free checks, then 1 s, 2 s … before each further check (no lock-out)."""
     with session_scope(sqlite_db) as s:
         service.create_user(s, "u1", "viewer", "password-1")
     t0 = datetime(2024, 5, 1, 9, 0)
-    outcomes = []
-    for minute in range(3):  # max 3 failures: the third locks for 10 minutes
+
+    def attempt(password: str, seconds: float) -> str:
         with session_scope(sqlite_db) as s:
             out = service.authenticate(
-                s,
-                "u1",
-                "bad-pass",
-                max_failures=3,
-                lockout_minutes=10,
-                now=t0 + timedelta(minutes=minute),
-            )
-            outcomes.append(out.error.code if out.error else "ok")
-    assert outcomes == ["login_failed", "login_failed", "account_locked"]
-    # 9:02 + 10 min = locked until 9:12; the right password at 9:11 is refused, at 9:13 accepted
+                s, "u1", password, max_failures=3, lockout_minutes=10,
+                now=t0 + timedelta(seconds=seconds),
+            )  # fmt: skip
+            return out.error.code if out.error else "ok"
+
+    assert [attempt("bad-pass", t) for t in (0, 10, 20)] == ["login_failed"] * 3
+    # the 3rd check was at 9:00:20: the next may run at 9:00:21, then the one after at +2 s
+    assert attempt("password-1", 20.5) == "login_throttled"
+    assert attempt("bad-pass", 21) == "login_failed"
+    assert attempt("password-1", 22) == "login_throttled"
+    assert attempt("password-1", 23) == "ok"
     with session_scope(sqlite_db) as s:
-        assert service.get_user(s, "u1").locked_until == datetime(2024, 5, 1, 9, 12)
-        late = service.authenticate(s, "u1", "password-1", max_failures=3, lockout_minutes=10,
-                                    now=datetime(2024, 5, 1, 9, 11))  # fmt: skip
-        assert late.error is not None and late.error.code == "account_locked"
-    with session_scope(sqlite_db) as s:
-        ok = service.authenticate(s, "u1", "password-1", max_failures=3, lockout_minutes=10,
-                                  now=datetime(2024, 5, 1, 9, 13))  # fmt: skip
-        assert ok.ok and ok.user is not None and ok.user.failed_logins == 0
-    with session_scope(sqlite_db) as s:
+        assert service.get_user(s, "u1").failed_logins == 0
         actions = [
             e.action
             for e in s.scalars(select(AuditEvent).order_by(AuditEvent.id))
@@ -158,8 +152,9 @@ def test_lockout_sequence(sqlite_db: Engine) -> None:
             "login_failed",
             "login_failed",
             "login_failed",
-            "lock",
-            "login_blocked",
+            "login_throttled",
+            "login_failed",
+            "login_throttled",
             "login",
         ]
 

@@ -13,7 +13,7 @@ from gaodi.accounts import service as accounts
 from gaodi.accounts.models import ApiToken, User
 from gaodi.web.auth import client_ip
 from gaodi.web.context import PageContext
-from gaodi.web.errors import TooManyAttempts, safe_next
+from gaodi.web.errors import safe_next
 from gaodi.web.i18n import LANG_COOKIE, LANGUAGES
 from gaodi.web.pages import Access, context_dependency, form, page, route_extra
 from gaodi.web.templating import render
@@ -79,19 +79,11 @@ def login_form(next: str = "/", ctx: PageContext = Depends(public_ctx)) -> Respo
 )
 def login_submit(ctx: PageContext = Depends(public_ctx)) -> Response:
     settings = ctx.request.app.state.settings
-    limiter = ctx.request.app.state.login_limiter
     username = str(ctx.value("username") or "").strip()[:64]
     password = ctx.form.get("password") or ""
     password = password if isinstance(password, str) else ""
     next_url = safe_next(str(ctx.form.get("next") or "/"))
     ip = client_ip(ctx.request)
-    if limiter.blocked(ip):
-        exc = TooManyAttempts(
-            "此地址登录失败次数过多，请稍后再试。",
-            "Too many failed log-ins from this address; try again later.",
-        )
-        page_data = _login_page(ctx, next_url, username, exc.message(ctx.lang))
-        return render(ctx, "login.html", page_data, status_code=429)
     if not username or not password:
         page_data = _login_page(
             ctx, next_url, username, ctx._("Enter your user name and password.")
@@ -107,7 +99,6 @@ def login_submit(ctx: PageContext = Depends(public_ctx)) -> Response:
     )
     ctx.session.commit()
     if not outcome.ok or outcome.user is None:
-        limiter.fail(ip)
         assert outcome.error is not None
         page_data = _login_page(ctx, next_url, username, outcome.error.message(ctx.lang))
         return render(ctx, "login.html", page_data, status_code=outcome.error.status_code)
