@@ -41,7 +41,7 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("gaodi.regions.cli", "regions"),
     ("gaodi.accounts.cli", "user"),
     ("gaodi.projects.cli", "projects"),
-    ("gaodi.chains.cli", "chains"),
+    ("gaodi.chains.registry_cli", "chains"),  # gaodi.chains.cli.app + map-registry
     ("gaodi.enterprises.cli", "enterprises"),
     ("gaodi.parks.cli", "parks"),
     ("gaodi.clusters.cli", "clusters"),

@@ -60,6 +60,16 @@ class Settings(BaseSettings):
         default=15, description="Minutes an account stays locked after too many failed logins."
     )
     sql_echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    engine: Literal["polars", "duckdb", "spark"] = Field(
+        default="polars",
+        description="Engine of the large reductions (registry mapping, national panels): polars "
+        "(embedded, streaming), duckdb (embedded, out-of-core) or spark (needs pyspark).",
+    )
+    spark_master: str | None = Field(
+        default=None,
+        description="Spark master URL for --engine spark, e.g. spark://host:7077; default: what "
+        "spark-submit gives, else a local session.",
+    )
     upload_max_mb: int = Field(
         default=50,
         description="Largest file (MiB) any upload or import accepts; the body is refused before "
