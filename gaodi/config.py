@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -60,6 +61,16 @@ class Settings(BaseSettings):
         default=15, description="Minutes an account stays locked after too many failed logins."
     )
     sql_echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    today: date | None = Field(
+        default=None,
+        description="The city's today (YYYY-MM-DD): the default as-of date of every page, list, "
+        "report and CLI command, and the day workflow steps are stamped on. Default: the demo "
+        "dataset's own date (2023-12-31), else the real date in GAODI_TIMEZONE.",
+    )
+    timezone: str = Field(
+        default="Asia/Shanghai",
+        description="IANA time zone of the city's dates (today, end of an as-of day, deadlines).",
+    )
     engine: Literal["polars", "duckdb", "spark"] = Field(
         default="polars",
         description="Engine of the large reductions (registry mapping, national panels): polars "

@@ -1,8 +1,18 @@
-"""An injectable clock: every deadline, overdue flag and escalation asks it for the time.
+"""One clock for the whole city: every deadline, overdue flag, default as-of date and workflow
+timestamp asks it for the time.
 
-Production code calls :func:`now` (naive UTC, like :func:`gaodi.db.utcnow`) and :func:`today`
-(the calendar date in China Standard Time, UTC+8, where the city's offices work); tests freeze
-it with :func:`frozen`::
+The city's *today* is, in this order:
+
+1. the setting ``GAODI_TODAY`` (a date: a city that lives on a fixed day, e.g. for training);
+2. the dataset's own date when the database holds the demo city (its record says it is as of
+   ``2023-12``: the demo lives on 2023-12-31, where its cases were simulated up to);
+3. the real date in the city's time zone (``GAODI_TIMEZONE``, default Asia/Shanghai, UTC+8
+   without daylight saving).
+
+:func:`now` (naive UTC, like :func:`gaodi.db.utcnow`) follows the same day: on a city with a
+configured day it is that day at the current time of day in the city, so what a user does
+today is stamped on the city's today and shows in views as of that day. Tests freeze it with
+:func:`frozen`, which overrides everything::
 
     with clock.frozen(datetime(2023, 6, 30, 9, 0)):
         ...  # clock.now() == datetime(2023, 6, 30, 9, 0)
@@ -17,32 +27,194 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import calendar
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-#: China Standard Time has no daylight saving: a fixed offset is exact.
+#: China Standard Time has no daylight saving: Asia/Shanghai is always this offset.
 CST_OFFSET = timedelta(hours=8)
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+#: Seconds the dataset's date is remembered (a rebuilt demo is seen this soon).
+DATASET_TTL_SECONDS = 5.0
 
 _source: Callable[[], datetime] | None = None
+_dataset_cache: dict[str, tuple[float, date | None]] = {}
+_lock = threading.Lock()
 
 
 def _system_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+# ---------------------------------------------------------------------------- time zone
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        from gaodi.core.errors import ValidationError
+
+        raise ValidationError(
+            f"时区“{name}”无效（GAODI_TIMEZONE），应为 IANA 时区名，如 Asia/Shanghai。",
+            f"Unknown time zone '{name}' (GAODI_TIMEZONE); use an IANA name such as Asia/Shanghai.",
+        ) from None
+
+
+def timezone() -> ZoneInfo:
+    """The city's time zone (``GAODI_TIMEZONE``, default Asia/Shanghai)."""
+    from gaodi.config import get_settings
+
+    return _zone(getattr(get_settings(), "timezone", None) or DEFAULT_TIMEZONE)
+
+
+def local(at: datetime) -> datetime:
+    """A naive UTC time as the city's wall-clock time (naive)."""
+    return at.replace(tzinfo=UTC).astimezone(timezone()).replace(tzinfo=None)
+
+
+def local_date(at: datetime) -> date:
+    """The city's calendar date of a naive UTC time."""
+    return local(at).date()
+
+
+def utc(wall: datetime) -> datetime:
+    """The city's wall-clock time ``wall`` (naive) as naive UTC."""
+    return wall.replace(tzinfo=timezone()).astimezone(UTC).replace(tzinfo=None)
+
+
+def end_of_day(day: date) -> datetime:
+    """The last instant of ``day`` in the city, naive UTC: what happened at or before it
+    happened "on or before ``day``"."""
+    return utc(datetime(day.year, day.month, day.day) + timedelta(days=1)) - timedelta(
+        microseconds=1
+    )
+
+
+# ---------------------------------------------------------------------------- the city's day
+
+
+def dataset_day(info: Mapping[str, Any] | None) -> date | None:
+    """The date a dataset record lives on: the demo's ``as_of`` (``YYYY-MM`` means that
+    month's last day, ``YYYY-MM-DD`` that day); None for a real city's data.
+
+    >>> dataset_day({"demo": True, "as_of": "2023-12"}), dataset_day({"as_of": "2023-12"})
+    (datetime.date(2023, 12, 31), None)
+    """
+    if not info or not info.get("demo"):
+        return None
+    text = str(info.get("today") or info.get("as_of") or "")
+    try:
+        if len(text) == 7 and text[4] == "-":
+            year, month = int(text[:4]), int(text[5:])
+            return date(year, month, calendar.monthrange(year, month)[1])
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _read_dataset(url: str) -> date | None:
+    """The configured database's dataset day (None when there is no database or record)."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if not path or path == ":memory:" or not Path(path).is_file():
+            return None  # never create a database just to ask it the date
+    from gaodi.db import get_engine
+    from gaodi.system.models import SystemInfo
+
+    try:
+        with get_engine(url).connect() as conn:
+            value = conn.execute(
+                select(SystemInfo.value).where(SystemInfo.key == "dataset")
+            ).scalar()
+    except SQLAlchemyError:
+        return None
+    return dataset_day(value if isinstance(value, dict) else None)
+
+
+def configured_dataset_day() -> date | None:
+    """:func:`dataset_day` of the configured database, remembered for a few seconds."""
+    from gaodi.config import get_settings
+
+    url = get_settings().effective_database_url
+    moment = time.monotonic()
+    with _lock:
+        cached = _dataset_cache.get(url)
+    if cached is not None and moment - cached[0] < DATASET_TTL_SECONDS:
+        return cached[1]
+    day = _read_dataset(url)
+    with _lock:
+        _dataset_cache[url] = (moment, day)
+    return day
+
+
+def forget_dataset() -> None:
+    """Drop the remembered dataset days (after a demo build writes a new record)."""
+    with _lock:
+        _dataset_cache.clear()
+
+
+def configured_day(dataset: Mapping[str, Any] | None = None) -> date | None:
+    """The city's configured day: ``GAODI_TODAY``, else the dataset's own day (``dataset`` when
+    the caller has the record at hand, else the configured database's); None for a city that
+    follows the calendar."""
+    from gaodi.config import get_settings
+
+    setting = getattr(get_settings(), "today", None)
+    if setting is not None:
+        return setting
+    if dataset is not None:
+        return dataset_day(dataset)
+    return configured_dataset_day()
+
+
+# ---------------------------------------------------------------------------- the clock
+
+
 def now() -> datetime:
-    """The current time, naive UTC (frozen in tests)."""
-    return (_source or _system_now)()
+    """The current time, naive UTC (frozen in tests; on the configured day when there is one)."""
+    if _source is not None:
+        return _source()
+    real = _system_now()
+    day = configured_day()
+    if day is None:
+        return real
+    wall = local(real)
+    return utc(datetime.combine(day, wall.time()))
 
 
 def today() -> date:
-    """Today's date in China Standard Time (UTC+8)."""
-    return (now() + CST_OFFSET).date()
+    """The city's today: the frozen or configured day, else the date in the city's time zone."""
+    if _source is not None:
+        return local_date(_source())
+    day = configured_day()
+    return day if day is not None else local_date(_system_now())
+
+
+def city_today(dataset: Mapping[str, Any] | None = None) -> tuple[date, bool]:
+    """(today, whether it is a configured day rather than the calendar's), reading the dataset
+    record the caller already has (a web request's) instead of the configured database."""
+    if _source is not None:
+        return local_date(_source()), False
+    day = configured_day(dataset) if dataset is not None else configured_day()
+    if day is not None:
+        return day, True
+    return local_date(_system_now()), False
 
 
 def set_source(source: Callable[[], datetime] | None) -> None:
-    """Replace the clock (``None`` restores the system clock)."""
+    """Replace the clock (``None`` restores the city's clock)."""
     global _source
     _source = source
 

@@ -7,25 +7,34 @@ Statistics (per category, per department and overall):
   interpolation between order statistics (numpy's default, Hyndman & Fan type 7);
 * ``overdue_share``: (appeals open and past their due date on the as-of day + appeals resolved
   after their due date) / all appeals of the group.
+
+Every view is as of a day (default: the city's today), rebuilt from each appeal's history
+(:mod:`gaodi.core.asof`, :func:`appeal_at`): an appeal received later does not exist yet; its
+status is the last transition by the end of the day; its time limit runs from the last receipt,
+assignment or reopening by then. When nothing happened after the day (the usual case: today)
+the stored columns are that state already and the lists filter in SQL.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 from sqlalchemy import ColumnElement, Select, and_, func, not_, select
 from sqlalchemy.orm import Session
 
+from gaodi.core import asof, clock
+from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import Principal, restrict
 from gaodi.enterprises.models import Enterprise
 from gaodi.projects import common, states
-from gaodi.projects.appeals import HISTORY, MACHINE, actors, escalation_level
-from gaodi.projects.models import Appeal, AppealAttachment
-from gaodi.projects.rules import appeal_rules, days_between
+from gaodi.projects.appeals import HISTORY, MACHINE, actors, escalation_level, limit_dates
+from gaodi.projects.models import Appeal, AppealAttachment, AppealEvent
+from gaodi.projects.rules import AppealRules, appeal_rules, days_between
 from gaodi.projects.schemas import (
     AppealDetail,
     AppealFilter,
@@ -38,12 +47,169 @@ from gaodi.projects.schemas import (
 UNASSIGNED = "（未交办）"
 
 
+@dataclass(frozen=True)
+class AppealAt:
+    """An appeal as it stood on a day (what the lists, statistics and reports read)."""
+
+    appeal: Appeal
+    status: str
+    department: str | None
+    limit_start_on: date | None
+    due_on: date | None
+    escalate_on: date | None
+    time_limit: int | None
+    assigned_at: datetime | None
+    resolved_at: datetime | None
+    confirmed_at: datetime | None
+    resolution: str | None
+    satisfaction: int | None
+    reopen_count: int
+
+    @property
+    def id(self) -> int:
+        return self.appeal.id
+
+    @property
+    def received_at(self) -> datetime:
+        return self.appeal.received_at
+
+    @property
+    def limit_unit(self) -> str | None:
+        return self.appeal.limit_unit
+
+    @classmethod
+    def current(cls, a: Appeal) -> AppealAt:
+        return cls(
+            a,
+            a.status,
+            a.department,
+            a.limit_start_on,
+            a.due_on,
+            a.escalate_on,
+            a.time_limit,
+            a.assigned_at,
+            a.resolved_at,
+            a.confirmed_at,
+            a.resolution,
+            a.satisfaction,
+            a.reopen_count or 0,
+        )
+
+
+LIMIT_STARTS = ("submit", "assign", "reopen")
+
+
+def appeal_at(
+    appeal: Appeal, events: list[Any], day: date, rules: AppealRules | None = None
+) -> AppealAt | None:
+    """``appeal`` on ``day`` from its history (``events``, oldest first), or None when it had
+    not been received yet.
+
+    The time limit in force is the one started by the last receipt (the hand-over limit),
+    assignment or reopening (the category's limit) by then; it is the stored one when that
+    start is still the latest. The department is known once the appeal was assigned (a later
+    reassignment shows its current department).
+    """
+    if not asof.existed_at(appeal.received_at, day):
+        return None
+    if not events or asof.at_or_before(events[-1].at, day):
+        return AppealAt.current(appeal)  # nothing happened after the day
+    seen = asof.history_at(events, day)
+    rules = rules or appeal_rules()
+    status = asof.state_at(seen, day, initial="received") or "received"
+    starts = [e for e in events if e.action in LIMIT_STARTS]
+    start = next((e for e in reversed(seen) if e.action in LIMIT_STARTS), None)
+    due, esc, begun = appeal.due_on, appeal.escalate_on, appeal.limit_start_on
+    limit = appeal.time_limit
+    if start is not None and (not starts or start is not starts[-1]):
+        begun = clock.local_date(start.at)
+        if start.action == "submit":
+            limit = rules.assignment_limit
+        else:
+            limit = appeal.time_limit if appeal.assigned_at else None
+            limit = limit or rules.category(appeal.category).time_limit
+        due, esc = limit_dates(begun, limit, rules)
+    assign = next((e for e in seen if e.action == "assign"), None)
+    resolve = next((e for e in reversed(seen) if e.action == "resolve"), None)
+    confirm = next((e for e in reversed(seen) if e.action == "confirm"), None)
+    settled = status in ("resolved", "confirmed")
+    return AppealAt(
+        appeal,
+        status,
+        appeal.department if assign is not None else None,
+        begun,
+        due,
+        esc,
+        limit,
+        assign.at if assign is not None else None,
+        resolve.at if settled and resolve is not None else None,
+        confirm.at if status == "confirmed" and confirm is not None else None,
+        appeal.resolution if settled else None,
+        appeal.satisfaction if status == "confirmed" else None,
+        sum(1 for e in seen if e.action == "reopen"),
+    )
+
+
+def settled_by(session: Session, day: date) -> bool:
+    """True when no appeal event happened after ``day``: the stored columns are the state on
+    ``day`` (the lists then filter and page in SQL)."""
+    last = session.scalar(select(func.max(AppealEvent.at)))
+    return last is None or asof.at_or_before(last, day)
+
+
+def appeals_at(session: Session, appeals: Sequence[Appeal], day: date) -> list[AppealAt]:
+    """:func:`appeal_at` of each appeal (those received by ``day``)."""
+    rules = appeal_rules()
+    histories = HISTORY.histories(session, [a.id for a in appeals])
+    out = []
+    for a in appeals:
+        found = appeal_at(a, histories.get(a.id, []), day, rules)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _matches(a: AppealAt, flt: AppealFilter | None, day: date) -> bool:
+    """The state-dependent filters, on the state of ``day`` (see :func:`_query`)."""
+    if flt is None:
+        return True
+    if flt.status == "open" and a.status == "confirmed":
+        return False
+    if flt.status and flt.status != "open" and a.status != flt.status:
+        return False
+    if flt.department:
+        wanted = None if flt.department == UNASSIGNED else flt.department
+        if a.department != wanted:
+            return False
+    running = a.status in states.APPEAL_RUNNING
+    overdue = running and a.due_on is not None and a.due_on < day
+    if flt.overdue is not None and overdue != flt.overdue:
+        return False
+    if flt.level is not None and flt.level >= 1:
+        if flt.level >= 2:
+            return running and a.escalate_on is not None and a.escalate_on < day
+        return overdue
+    return True
+
+
 def _overdue_clause(as_of: date) -> ColumnElement[bool]:
     return and_(Appeal.status.in_(states.APPEAL_RUNNING), Appeal.due_on < as_of)
 
 
-def _query(principal: Principal, flt: AppealFilter | None, as_of: date) -> Select[Any]:
+def _query(
+    principal: Principal, flt: AppealFilter | None, as_of: date, settled: bool = True
+) -> Select[Any]:
+    """The appeals matching ``flt``; when not ``settled`` (events after the day), only the
+    filters that do not depend on the state, the rest is :func:`_matches`'s."""
     query = restrict(select(Appeal), principal, "read")
+    if not settled:
+        query = query.where(Appeal.received_at <= clock.end_of_day(as_of))
+        if flt is not None:
+            if flt.status and flt.status != "open":
+                MACHINE.state(flt.status)
+            flt = flt.model_copy(
+                update={"status": None, "department": None, "overdue": None, "level": None}
+            )
     if flt is None:
         return query
     if flt.status:
@@ -89,9 +255,9 @@ def _query(principal: Principal, flt: AppealFilter | None, as_of: date) -> Selec
     return query
 
 
-def _rows(session: Session, appeals: Sequence[Appeal], as_of: date, lang: str) -> list[AppealRow]:
+def _rows(session: Session, appeals: Sequence[AppealAt], as_of: date, lang: str) -> list[AppealRow]:
     rules = appeal_rules()
-    ent_ids = sorted({a.enterprise_id for a in appeals})
+    ent_ids = sorted({a.appeal.enterprise_id for a in appeals})
     ents: dict[int, tuple[str, int | None]] = {}
     for chunk in (ent_ids[i : i + 500] for i in range(0, len(ent_ids), 500)):
         for eid, name, park in session.execute(
@@ -104,7 +270,7 @@ def _rows(session: Session, appeals: Sequence[Appeal], as_of: date, lang: str) -
     chains = common.chain_names(session)
     out = []
     for a in appeals:
-        name, park = ents.get(a.enterprise_id, (str(a.enterprise_id), None))
+        name, park = ents.get(a.appeal.enterprise_id, (str(a.appeal.enterprise_id), None))
         level = escalation_level(a, as_of)
         st = MACHINE.state(a.status)
         overdue = (
@@ -115,12 +281,12 @@ def _rows(session: Session, appeals: Sequence[Appeal], as_of: date, lang: str) -
         out.append(
             AppealRow(
                 id=a.id,
-                title=a.title,
-                category=a.category,
-                enterprise_id=a.enterprise_id,
+                title=a.appeal.title,
+                category=a.appeal.category,
+                enterprise_id=a.appeal.enterprise_id,
                 enterprise_name=name,
                 park_name=parks.get(park) if park else None,
-                chain_name=chains.get(a.chain_id) if a.chain_id else None,
+                chain_name=chains.get(a.appeal.chain_id) if a.appeal.chain_id else None,
                 department=a.department,
                 status=a.status,
                 status_zh=st.zh,
@@ -131,7 +297,7 @@ def _rows(session: Session, appeals: Sequence[Appeal], as_of: date, lang: str) -
                 level=level,
                 level_label=rules.level_label(level, lang) if level else "",
                 satisfaction=a.satisfaction,
-                is_demo=a.is_demo,
+                is_demo=a.appeal.is_demo,
             )
         )
     return out
@@ -147,12 +313,22 @@ def list_appeals(
     offset: int = 0,
     lang: str = "zh",
 ) -> list[AppealRow]:
-    """Appeals ``principal`` may see, newest first, with overdue days and escalation level."""
+    """Appeals ``principal`` may see as they stood on ``as_of`` (default: the city's today),
+    newest first, with overdue days and escalation level."""
     day = common.as_of_date(as_of)
-    query = _query(principal, flt, day).order_by(Appeal.received_at.desc(), Appeal.id.desc())
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
-    return _rows(session, list(session.scalars(query)), day, lang)
+    settled = settled_by(session, day)
+    query = _query(principal, flt, day, settled).order_by(
+        Appeal.received_at.desc(), Appeal.id.desc()
+    )
+    if settled:
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
+        found = [AppealAt.current(a) for a in session.scalars(query)]
+    else:
+        found = appeals_at(session, list(session.scalars(query)), day)
+        found = [a for a in found if _matches(a, flt, day)]
+        found = found[offset : None if limit is None else offset + limit]
+    return _rows(session, found, day, lang)
 
 
 def count_appeals(
@@ -162,6 +338,9 @@ def count_appeals(
     as_of: date | None = None,
 ) -> int:
     day = common.as_of_date(as_of)
+    if not settled_by(session, day):
+        found = appeals_at(session, list(session.scalars(_query(principal, flt, day, False))), day)
+        return sum(1 for a in found if _matches(a, flt, day))
     sub = _query(principal, flt, day).subquery()
     return int(session.scalar(select(func.count()).select_from(sub)) or 0)
 
@@ -176,6 +355,13 @@ def appeal_detail(
     day = common.as_of_date(as_of)
     appeal = common.load(session, Appeal, appeal_id, principal, "appeal")
     rules = appeal_rules()
+    found = appeals_at(session, [appeal], day)
+    if not found:
+        raise NotFoundError(
+            f"诉求 {appeal_id} 在 {day} 尚未受理。",
+            f"Appeal {appeal_id} had not been received on {day}.",
+        )
+    then = found[0]
     files = [
         AttachmentOut(
             id=f.id,
@@ -192,21 +378,21 @@ def appeal_detail(
             .order_by(AppealAttachment.id)
         )
     ]
-    events = HISTORY.events(session, appeal.id)
+    events = [e for e in HISTORY.events(session, appeal.id) if asof.at_or_before(e.at, day)]
     transitions = MACHINE.offered(appeal.status, actors(principal, appeal))
     return AppealDetail(
-        appeal=_rows(session, [appeal], day, lang)[0],
+        appeal=_rows(session, [then], day, lang)[0],
         text=appeal.text,
-        resolution=appeal.resolution,
-        time_limit=appeal.time_limit,
+        resolution=then.resolution,
+        time_limit=then.time_limit,
         limit_unit=appeal.limit_unit,
         rules_version=appeal.rules_version,
-        limit_start_on=appeal.limit_start_on,
-        escalate_on=appeal.escalate_on,
-        assigned_at=appeal.assigned_at,
-        resolved_at=appeal.resolved_at,
-        confirmed_at=appeal.confirmed_at,
-        reopen_count=appeal.reopen_count,
+        limit_start_on=then.limit_start_on,
+        escalate_on=then.escalate_on,
+        assigned_at=then.assigned_at,
+        resolved_at=then.resolved_at,
+        confirmed_at=then.confirmed_at,
+        reopen_count=then.reopen_count,
         attachments=files,
         events=events,
         transitions=transitions,
@@ -219,14 +405,14 @@ def appeal_detail(
 # ---------------------------------------------------------------------------- statistics
 
 
-def resolve_days(appeal: Appeal) -> float | None:
+def resolve_days(appeal: Appeal | AppealAt) -> float | None:
     """Days from receipt to resolution (None while unresolved)."""
     if appeal.status not in ("resolved", "confirmed") or appeal.resolved_at is None:
         return None
     return (appeal.resolved_at - appeal.received_at).total_seconds() / 86400.0
 
 
-def _stat(key: str, appeals: list[Appeal], as_of: date) -> StatRow:
+def _stat(key: str, appeals: list[AppealAt], as_of: date) -> StatRow:
     days = [d for d in (resolve_days(a) for a in appeals) if d is not None]
     open_ = [a for a in appeals if a.status in states.APPEAL_RUNNING]
     overdue_now = sum(1 for a in open_ if a.due_on is not None and as_of > a.due_on)
@@ -261,11 +447,16 @@ def appeal_stats(
     """Counts, overdue share and time to resolve by category and department."""
     day = common.as_of_date(as_of)
     rules = appeal_rules()
-    appeals = list(session.scalars(_query(principal, flt, day).order_by(Appeal.id)))
-    by_cat: dict[str, list[Appeal]] = defaultdict(list)
-    by_dep: dict[str, list[Appeal]] = defaultdict(list)
+    settled = settled_by(session, day)
+    rows = list(session.scalars(_query(principal, flt, day, settled).order_by(Appeal.id)))
+    if settled:
+        appeals = [AppealAt.current(a) for a in rows]
+    else:
+        appeals = [a for a in appeals_at(session, rows, day) if _matches(a, flt, day)]
+    by_cat: dict[str, list[AppealAt]] = defaultdict(list)
+    by_dep: dict[str, list[AppealAt]] = defaultdict(list)
     for a in appeals:
-        by_cat[a.category].append(a)
+        by_cat[a.appeal.category].append(a)
         by_dep[a.department or UNASSIGNED].append(a)
     cat_order = [c for c in rules.categories if c in by_cat] + sorted(
         c for c in by_cat if c not in rules.categories

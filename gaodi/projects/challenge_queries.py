@@ -1,13 +1,23 @@
-"""揭榜挂帅 challenges, read side: the list, one challenge's page, milestone states."""
+"""揭榜挂帅 challenges, read side: the list, one challenge's page, milestone states.
+
+Every view is as of a day (default: the city's today) and rebuilt from the challenge's history
+(:mod:`gaodi.core.asof`): a challenge published later does not exist yet, its status is the
+last transition by the end of the day, applications count when submitted by then, milestones
+are done when done by then.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from gaodi.core import asof, clock
+from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import Principal, restrict
 from gaodi.projects import common, states
 from gaodi.projects.challenges import (
@@ -36,15 +46,44 @@ from gaodi.projects.schemas import (
 
 # ---------------------------------------------------------------------------- reading
 
+#: Statuses in which a challenge has an awardee.
+AWARDED = ("awarded", "executing", "accepted", "failed")
+
 
 def milestone_state(m: ChallengeMilestone, as_of: date) -> tuple[str, int | None]:
-    """done / done_late / overdue / pending, and days overdue (or late) where relevant."""
-    if m.done_on is not None:
+    """done / done_late / overdue / pending on ``as_of``, and days overdue (or late) where
+    relevant (a milestone done after ``as_of`` was not done yet)."""
+    if m.done_on is not None and m.done_on <= as_of:
         late = (m.done_on - m.due_on).days
         return ("done_late", late) if late > 0 else ("done", None)
     if as_of > m.due_on:
         return "overdue", (as_of - m.due_on).days
     return "pending", None
+
+
+@dataclass(frozen=True)
+class ChallengeAt:
+    """A challenge on a day: its status then, from its history."""
+
+    challenge: Challenge
+    status: str
+    events: list[Any]
+
+
+def challenges_at(session: Session, challenges: list[Challenge], day: date) -> list[ChallengeAt]:
+    """The challenges that existed on ``day`` (first event, else creation, by its end), each
+    with its status then."""
+    histories = HISTORY.histories(session, [c.id for c in challenges])
+    out = []
+    for c in challenges:
+        events = histories.get(c.id, [])
+        created = events[0].at if events else c.created_at
+        if not asof.existed_at(created, day):
+            continue
+        seen = asof.history_at(events, day)
+        status = asof.state_at(seen, day, initial="published") if events else c.status
+        out.append(ChallengeAt(c, status or "published", seen))
+    return out
 
 
 def _visible_applications(session: Session, principal: Principal, ids: list[int]) -> set[int]:
@@ -54,14 +93,19 @@ def _visible_applications(session: Session, principal: Principal, ids: list[int]
 
 
 def _rows(
-    session: Session, principal: Principal, challenges: list[Challenge], as_of: date
+    session: Session, principal: Principal, found: list[ChallengeAt], as_of: date
 ) -> list[ChallengeRow]:
+    challenges = [f.challenge for f in found]
+    status_at = {f.challenge.id: f.status for f in found}
     ids = [c.id for c in challenges] or [-1]
     visible = _visible_applications(session, principal, ids)
     apps: dict[int, int] = dict(
         session.execute(  # type: ignore[arg-type]
             select(ChallengeApplication.challenge_id, func.count())
-            .where(ChallengeApplication.challenge_id.in_(ids))
+            .where(
+                ChallengeApplication.challenge_id.in_(ids),
+                ChallengeApplication.submitted_at <= clock.end_of_day(as_of),
+            )
             .group_by(ChallengeApplication.challenge_id)
         ).all()
     )
@@ -77,7 +121,7 @@ def _rows(
                 ChallengeApplication.status == "awarded",
             )
         )
-        if aid in visible
+        if aid in visible and status_at.get(cid) in AWARDED
     }
     ms: dict[int, list[ChallengeMilestone]] = defaultdict(list)
     for m in session.scalars(
@@ -88,11 +132,12 @@ def _rows(
     links = common.link_names(session, {c.link_id for c in challenges if c.link_id})
     out = []
     for c in challenges:
-        st = MACHINE.state(c.status)
+        status = status_at[c.id]
+        st = MACHINE.state(status)
         overdue = sum(
             1
             for m in ms[c.id]
-            if c.status in ("awarded", "executing") and milestone_state(m, as_of)[0] == "overdue"
+            if status in ("awarded", "executing") and milestone_state(m, as_of)[0] == "overdue"
         )
         out.append(
             ChallengeRow(
@@ -103,12 +148,12 @@ def _rows(
                 link_name=links.get(c.link_id) if c.link_id else None,
                 budget=c.budget,
                 deadline=c.deadline,
-                status=c.status,
+                status=status,
                 status_zh=st.zh,
                 status_en=st.en,
-                is_open=c.status in states.OPEN_CHALLENGE,
+                is_open=status in states.OPEN_CHALLENGE,
                 applications=apps.get(c.id, 0),
-                days_to_deadline=(c.deadline - as_of).days if c.status == "published" else None,
+                days_to_deadline=(c.deadline - as_of).days if status == "published" else None,
                 milestones=len(ms[c.id]),
                 milestones_overdue=overdue,
                 awardee=awardees.get(c.id),
@@ -124,22 +169,24 @@ def list_challenges(
     flt: ChallengeFilter | None = None,
     as_of: date | None = None,
 ) -> list[ChallengeRow]:
+    """Challenges ``principal`` may see as they stood on ``as_of`` (default: the city's today);
+    ``status`` filters on the status then (``open``: any of the open ones)."""
     day = common.as_of_date(as_of)
     query = restrict(select(Challenge), principal, "read").order_by(
         Challenge.deadline.desc(), Challenge.id
     )
     if flt is not None:
-        if flt.status:
-            if flt.status == "open":
-                query = query.where(Challenge.status.in_(states.OPEN_CHALLENGE))
-            else:
-                MACHINE.state(flt.status)
-                query = query.where(Challenge.status == flt.status)
+        if flt.status and flt.status != "open":
+            MACHINE.state(flt.status)
         if flt.chain_id is not None:
             query = query.where(Challenge.chain_id == flt.chain_id)
         if flt.q:
             query = query.where(Challenge.title.contains(flt.q.strip()))
-    return _rows(session, principal, list(session.scalars(query)), day)
+    found = challenges_at(session, list(session.scalars(query)), day)
+    if flt is not None and flt.status:
+        wanted = states.OPEN_CHALLENGE if flt.status == "open" else (flt.status,)
+        found = [f for f in found if f.status in wanted]
+    return _rows(session, principal, found, day)
 
 
 def challenge_detail(
@@ -147,11 +194,17 @@ def challenge_detail(
 ) -> ChallengeDetail:
     day = common.as_of_date(as_of)
     challenge = common.load(session, Challenge, challenge_id, principal, "challenge")
+    then = challenges_at(session, [challenge], day)
+    if not then:
+        raise NotFoundError(
+            f"榜单 {challenge_id} 在 {day} 尚未发布。",
+            f"Challenge {challenge_id} had not been published on {day}.",
+        )
     who = actors(session, principal, challenge)
     see_scores = bool(who & {"office", "admin"})
     apps, reviewers, decls, scores = review_state(session, challenge.id)
     visible = _visible_applications(session, principal, [challenge.id])
-    apps = [a for a in apps if a.id in visible]
+    apps = [a for a in apps if a.id in visible and asof.at_or_before(a.submitted_at, day)]
     decls = {k: d for k, d in decls.items() if k[1] in visible}
     scores = {k: s for k, s in scores.items() if k[1] in visible}
     ranks = {
@@ -174,7 +227,7 @@ def challenge_detail(
                 applicant_uscc=a.applicant_uscc,
                 proposal=a.proposal,
                 requested_budget=a.requested_budget,
-                status=a.status,
+                status=a.status if then[0].status in AWARDED else "submitted",
                 submitted_at=a.submitted_at,
                 mean_score=round(mean, 2) if mean is not None else None,
                 scores=n,
@@ -223,11 +276,11 @@ def challenge_detail(
                 note=m.note,
             )
         )
-    events = HISTORY.events(session, challenge.id)
+    events = [e for e in HISTORY.events(session, challenge.id) if asof.at_or_before(e.at, day)]
     transitions = MACHINE.offered(challenge.status, who)
     missing = missing_reviews(session, challenge.id) if challenge.status == "review" else []
     return ChallengeDetail(
-        challenge=_rows(session, principal, [challenge], day)[0],
+        challenge=_rows(session, principal, then, day)[0],
         problem=challenge.problem,
         requirements=challenge.requirements,
         published_on=challenge.published_on,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gaodi.chains.models import Chain, Link
-from gaodi.core import clock
+from gaodi.core import asof, clock
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, allowed, restrict
 from gaodi.parks.models import Park
@@ -50,11 +50,8 @@ def office_actors(principal: Principal, domain: str) -> set[str]:
 
 
 def as_of_date(as_of: date | datetime | None) -> date:
-    if as_of is None:
-        return clock.today()
-    if isinstance(as_of, datetime):
-        return as_of.date()
-    return as_of
+    """The day a view is judged on (default: the city's today, :mod:`gaodi.core.clock`)."""
+    return asof.as_of_day(as_of)
 
 
 def future_problem(

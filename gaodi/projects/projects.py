@@ -12,15 +12,15 @@ Delay rules (``rules/project_delay.yaml``):
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gaodi.core import clock
+from gaodi.core import asof, clock
 from gaodi.core.codes import validate_uscc
-from gaodi.core.errors import PermissionDenied, ValidationError
+from gaodi.core.errors import NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.permissions import Principal, require, restrict
 from gaodi.projects import common, hooks, states
 from gaodi.projects.models import (
@@ -340,6 +340,31 @@ class ProjectFacts:
     monthly: dict[str, float]  # YYYY-MM -> 万元
 
 
+def facts_at(facts: ProjectFacts, day: date, created: date | None = None) -> ProjectFacts | None:
+    """The project as it stood on ``day``, or None when it was not signed yet.
+
+    A project's history is the dates its stages were reached (an office records a stage after
+    the fact, with the day it happened): the stage on ``day`` is the last one reached on or
+    before it (:func:`gaodi.core.asof.state_at`), a stage reached later was not reached yet,
+    and investment counts the months up to ``day``'s. ``created`` is the day it was registered,
+    for a project without a signing date.
+    """
+    signed = facts.actual.get("signed") or created
+    if signed is not None and signed > day:
+        return None
+    steps = [asof.Step(on, stage) for stage, on in facts.actual.items() if on is not None]
+    stage = asof.state_at(steps, day, initial=states.STAGES[0]) or states.STAGES[0]
+    last = day.strftime("%Y-%m")
+    return replace(
+        facts,
+        stage=stage,
+        actual={
+            s: (on if on is not None and on <= day else None) for s, on in facts.actual.items()
+        },
+        monthly={p: v for p, v in facts.monthly.items() if p <= last},
+    )
+
+
 def delays(facts: ProjectFacts, as_of: date, rules: ProjectRules | None = None) -> list[Delay]:
     """The reasons ``facts`` is behind plan on ``as_of`` (empty when on schedule)."""
     rules = rules or project_rules()
@@ -397,8 +422,7 @@ def _visible(session: Session, principal: Principal, flt: ProjectFilter | None) 
         if flt.park_id is not None:
             query = query.where(Project.park_id == flt.park_id)
         if flt.stage:
-            MACHINE.state(flt.stage)
-            query = query.where(Project.stage == flt.stage)
+            MACHINE.state(flt.stage)  # filtered on the stage as of the day (list_projects)
         if flt.q:
             query = query.where(Project.name.contains(flt.q.strip()))
     return list(session.scalars(query))
@@ -446,7 +470,9 @@ def _rows(
     links = common.link_names(session, {p.link_id for p in projects if p.link_id})
     out = []
     for p in projects:
-        f = facts[p.id]
+        f = facts_at(facts[p.id], as_of, clock.local_date(p.created_at) if p.created_at else None)
+        if f is None:
+            continue  # not signed yet on the day
         found = delays(f, as_of, rules)
         ytd, total = _completed(f, as_of)
         out.append(
@@ -460,8 +486,8 @@ def _rows(
                 park_id=p.park_id,
                 park_name=parks.get(p.park_id) if p.park_id else None,
                 investor_name=p.investor_name,
-                stage=p.stage,
-                stage_zh=STAGE_LABELS[p.stage][0],
+                stage=f.stage,
+                stage_zh=STAGE_LABELS[f.stage][0],
                 total_investment=p.total_investment,
                 year_plan=f.year_plans.get(as_of.year),
                 completed_year=round(ytd, 2),
@@ -480,9 +506,12 @@ def list_projects(
     flt: ProjectFilter | None = None,
     as_of: date | None = None,
 ) -> list[ProjectRow]:
-    """Projects ``principal`` may see, with their delay flags on ``as_of`` (default today)."""
+    """Projects ``principal`` may see that were signed by ``as_of`` (default: the city's
+    today), each in its stage on that day, with its delay flags judged on that day."""
     day = common.as_of_date(as_of)
     rows = _rows(session, _visible(session, principal, flt), day, project_rules())
+    if flt is not None and flt.stage:
+        rows = [r for r in rows if r.stage == flt.stage]
     if flt is not None and flt.delayed is not None:
         rows = [r for r in rows if r.delayed == flt.delayed]
     return rows
@@ -494,8 +523,16 @@ def project_detail(
     day = common.as_of_date(as_of)
     project = common.load(session, Project, project_id, principal, "project")
     rules = project_rules()
-    row = _rows(session, [project], day, rules)[0]
-    facts = _facts(session, [project])[project.id]
+    found = _rows(session, [project], day, rules)
+    if not found:
+        raise NotFoundError(
+            f"项目 {project_id} 在 {day} 尚未签约。",
+            f"Project {project_id} had not been signed on {day}.",
+        )
+    row = found[0]
+    created = clock.local_date(project.created_at) if project.created_at else None
+    facts = facts_at(_facts(session, [project])[project.id], day, created)
+    assert facts is not None  # _rows found it
     stages = []
     for stage in states.STAGES:
         planned, actual = facts.planned.get(stage), facts.actual.get(stage)
@@ -529,7 +566,7 @@ def project_detail(
     )
     for p in progress:
         p.note = notes.get(p.period)
-    events = HISTORY.events(session, project.id)
+    events = [e for e in HISTORY.events(session, project.id) if asof.at_or_before(e.at, day)]
     status = None
     if project.link_id is not None:
         found = hooks.link_statuses(session, [project.link_id]).get(project.link_id)

@@ -7,16 +7,18 @@ report show: projects behind schedule, challenges open, appeals overdue.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from gaodi.core import clock
 from gaodi.core.permissions import Principal, allowed, restrict
 from gaodi.projects import appeal_queries, appeals, challenge_queries, challenges, common, projects
 from gaodi.projects import states as states
-from gaodi.projects.models import Appeal, Challenge
+from gaodi.projects.models import Appeal
 
 # Re-exported use cases (import them from here).
 create_project = projects.create_project
@@ -61,7 +63,8 @@ class ActSummary:
 def act_summary(
     session: Session, principal: Principal, as_of: date | datetime | None = None
 ) -> ActSummary:
-    """Projects behind schedule, challenges open, appeals overdue, counts by status."""
+    """Projects behind schedule, challenges open, appeals overdue, counts by status, as they
+    stood on ``as_of`` (default: the city's today)."""
     day = common.as_of_date(as_of)
     out: dict[str, object] = {"as_of": day}
     if allowed(principal, "read", "project"):
@@ -72,30 +75,52 @@ def act_summary(
         out["projects_by_stage"] = {s: sum(1 for r in rows if r.stage == s) for s in states.STAGES}
         out["behind_projects"] = [(r.id, r.name) for r in behind[:10]]
     if allowed(principal, "read", "challenge"):
-        query = restrict(select(Challenge.status, func.count()), principal, "read").group_by(
-            Challenge.status
-        )
-        counts = dict(session.execute(query).all())
-        out["challenges_by_status"] = {
-            s.key: int(counts.get(s.key, 0)) for s in states.CHALLENGE.states
-        }
-        out["challenges_open"] = sum(int(counts.get(s, 0)) for s in states.OPEN_CHALLENGE)
         rows_c = challenge_queries.list_challenges(session, principal, None, day)
+        by_status = Counter(r.status for r in rows_c)
+        out["challenges_by_status"] = {s.key: by_status[s.key] for s in states.CHALLENGE.states}
+        out["challenges_open"] = sum(by_status[s] for s in states.OPEN_CHALLENGE)
         out["milestones_overdue"] = sum(r.milestones_overdue for r in rows_c)
     if allowed(principal, "read", "appeal"):
+        out.update(_appeal_counts(session, principal, day))
+    return ActSummary(**out)  # type: ignore[arg-type]
+
+
+def _appeal_counts(session: Session, principal: Principal, day: date) -> dict[str, object]:
+    """Appeals by status on ``day``, open, past their limit and escalated (level 2) then."""
+    if appeal_queries.settled_by(session, day):
         query = restrict(select(Appeal.status, func.count()), principal, "read").group_by(
             Appeal.status
         )
-        counts = dict(session.execute(query).all())
-        out["appeals_by_status"] = {s.key: int(counts.get(s.key, 0)) for s in states.APPEAL.states}
-        out["appeals_open"] = sum(int(counts.get(s, 0)) for s in states.APPEAL_RUNNING)
+        counts: Counter[str] = Counter(dict(session.execute(query).all()))
         running = restrict(select(Appeal), principal, "read").where(
             Appeal.status.in_(states.APPEAL_RUNNING)
         )
-        overdue = running.where(Appeal.due_on < day).subquery()
-        escalated = running.where(Appeal.escalate_on < day).subquery()
-        out["appeals_overdue"] = int(session.scalar(select(func.count()).select_from(overdue)) or 0)
-        out["appeals_escalated"] = int(
-            session.scalar(select(func.count()).select_from(escalated)) or 0
+        overdue = int(
+            session.scalar(
+                select(func.count()).select_from(running.where(Appeal.due_on < day).subquery())
+            )
+            or 0
         )
-    return ActSummary(**out)  # type: ignore[arg-type]
+        escalated = int(
+            session.scalar(
+                select(func.count()).select_from(running.where(Appeal.escalate_on < day).subquery())
+            )
+            or 0
+        )
+    else:
+        rows = session.scalars(
+            restrict(select(Appeal), principal, "read").where(
+                Appeal.received_at <= clock.end_of_day(day)
+            )
+        )
+        then = appeal_queries.appeals_at(session, list(rows), day)
+        counts = Counter(a.status for a in then)
+        open_ = [a for a in then if a.status in states.APPEAL_RUNNING]
+        overdue = sum(1 for a in open_ if a.due_on is not None and a.due_on < day)
+        escalated = sum(1 for a in open_ if a.escalate_on is not None and a.escalate_on < day)
+    return {
+        "appeals_by_status": {s.key: int(counts.get(s.key, 0)) for s in states.APPEAL.states},
+        "appeals_open": sum(int(counts.get(s, 0)) for s in states.APPEAL_RUNNING),
+        "appeals_overdue": overdue,
+        "appeals_escalated": escalated,
+    }

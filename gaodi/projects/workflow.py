@@ -249,6 +249,19 @@ class History:
         )
         session.flush()
 
+    def histories(self, session: Session, ids: list[int]) -> dict[int, list[Any]]:
+        """The event rows of objects ``ids``, oldest first, by object (for views as of a day:
+        :mod:`gaodi.core.asof`)."""
+        model: Any = self.event_model
+        parent = getattr(model, self.parent_key)
+        out: dict[int, list[Any]] = {i: [] for i in ids}
+        for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+            for e in session.scalars(
+                select(model).where(parent.in_(chunk)).order_by(model.at, model.id)
+            ):
+                out[getattr(e, self.parent_key)].append(e)
+        return out
+
     def events(self, session: Session, obj_id: int) -> list[EventRow]:
         """The history of object ``obj_id``, oldest first."""
         model: Any = self.event_model
