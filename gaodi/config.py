@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         default=None,
         description="The city's today (YYYY-MM-DD): the default as-of date of every page, list, "
         "report and CLI command, and the day workflow steps are stamped on. Default: the demo "
-        "dataset's own date (2023-12-31), else the real date in GAODI_TIMEZONE.",
+        "dataset's own day (2024-01-15), else the real date in GAODI_TIMEZONE.",
     )
     timezone: str = Field(
         default="Asia/Shanghai",

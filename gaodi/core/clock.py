@@ -4,8 +4,9 @@ timestamp asks it for the time.
 The city's *today* is, in this order:
 
 1. the setting ``GAODI_TODAY`` (a date: a city that lives on a fixed day, e.g. for training);
-2. the dataset's own date when the database holds the demo city (its record says it is as of
-   ``2023-12``: the demo lives on 2023-12-31, where its cases were simulated up to);
+2. the dataset's own day when the database holds the demo city: its record's ``today``
+   (2024-01-15: December 2023's figures are in; its workflows were simulated to 2023-12-31), or
+   for an older record the last day of its ``as_of`` month;
 3. the real date in the city's time zone (``GAODI_TIMEZONE``, default Asia/Shanghai, UTC+8
    without daylight saving).
 
@@ -103,8 +104,9 @@ def end_of_day(day: date) -> datetime:
 
 
 def dataset_day(info: Mapping[str, Any] | None) -> date | None:
-    """The date a dataset record lives on: the demo's ``as_of`` (``YYYY-MM`` means that
-    month's last day, ``YYYY-MM-DD`` that day); None for a real city's data.
+    """The date a dataset record lives on: the demo's ``today``, else its ``as_of``
+    (``YYYY-MM`` means that month's last day, ``YYYY-MM-DD`` that day); None for a real city's
+    data.
 
     >>> dataset_day({"demo": True, "as_of": "2023-12"}), dataset_day({"as_of": "2023-12"})
     (datetime.date(2023, 12, 31), None)

@@ -18,6 +18,7 @@ import numpy as np
 from sqlalchemy import Engine, delete, func, insert, inspect, select, text
 
 from gaodi import migrate
+from gaodi.core import clock
 from gaodi.core.errors import ConflictError, ValidationError
 from gaodi.core.reference import industry_codes, regions
 from gaodi.demo import facts, peers, series, synth
@@ -172,6 +173,8 @@ def build(
             "label_en": "synthetic demo data",
             "built_at": datetime.now().replace(microsecond=0).isoformat(),
             "as_of": "2023-12",
+            # the city's today on the demo (gaodi.core.clock): December's figures are in
+            "today": DEMO_CLOCK.date().isoformat(),
             "version": 1,
         }
         conn.execute(
@@ -194,6 +197,7 @@ def build(
                 }
             ],
         )
+    clock.forget_dataset()  # this process asks the new record for the city's today
     progress("done", 1.0)
     return BuildResult(size, seed, counts)
 

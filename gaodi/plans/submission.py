@@ -12,7 +12,11 @@ A period with no :class:`~gaodi.plans.models.Submission` row is *expected*, or t
 status of its latest observation (data from imports or the demo builder). Every transition
 writes a :class:`SubmissionEvent`, an audit entry, and keeps the observation's status in step.
 An illegal transition raises :class:`ConflictError` and changes nothing. Deadlines and overdue
-flags ask :mod:`gaodi.core.clock`, which tests freeze.
+flags ask :mod:`gaodi.core.clock` (the city's today), which tests freeze.
+
+The lists can be read as of a past day (``as_of``): the periods owed by then, each period's
+status rebuilt from its history (:mod:`gaodi.core.asof`): the last transition by the end of the
+day, else the latest value reported by then, else *expected*.
 """
 
 from __future__ import annotations
@@ -20,14 +24,15 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
-from gaodi.core import clock
+from gaodi.core import asof, clock
 from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.periods import month_index, month_of, parse_period
 from gaodi.core.permissions import Principal, nothing, register_scope, require, restrict
@@ -268,10 +273,55 @@ class _State:
     latest: Observation | None
 
 
+@dataclass(frozen=True)
+class SubmissionAt:
+    """A submission row as it stood on a past day (what :func:`_row` reads of it)."""
+
+    status: str
+    locked: bool
+    submitted_by: str | None
+    submitted_at: datetime | None
+    reviewed_by: str | None
+    review_comment: str | None
+
+
+def _sub_at(sub: Submission, events: list[Any], obs: Observation | None, day: date) -> Any:
+    """``sub`` on ``day``: its last transition by then; before its first one, the status the
+    period had then (the first event's source when a value had been reported by then, else
+    *expected*)."""
+    if not events or asof.at_or_before(events[-1].at, day):
+        return sub
+    seen = asof.history_at(events, day)
+    if not seen:
+        before = events[0].from_status if obs is not None else None
+        status = before if before in STATUSES else "expected"
+        return SubmissionAt(
+            status=status,
+            locked=status == "approved",
+            submitted_by=obs.submitted_by if obs else None,
+            submitted_at=obs.submitted_at if obs else None,
+            reviewed_by=None,
+            review_comment=None,
+        )
+    status = seen[-1].to_status or "expected"
+    submit = next((e for e in reversed(seen) if e.action == "submit"), None)
+    review = next((e for e in reversed(seen) if e.action != "submit"), None)
+    return SubmissionAt(
+        status=status,
+        locked=status == "approved",
+        submitted_by=submit.actor if submit else (obs.submitted_by if obs else None),
+        submitted_at=submit.at if submit else (obs.submitted_at if obs else None),
+        reviewed_by=review.actor if review else None,
+        review_comment=review.comment if review else None,
+    )
+
+
 def _states(
-    session: Session, principal: Principal, indicator_ids: set[int]
-) -> tuple[dict[str, Submission], dict[str, Observation]]:
-    subs = {
+    session: Session, principal: Principal, indicator_ids: set[int], day: date | None = None
+) -> tuple[dict[str, Any], dict[str, Observation]]:
+    """Each period's submission row and latest value; on ``day`` when given (the rows then,
+    the values reported by its end)."""
+    subs: dict[str, Any] = {
         str(Key(s.indicator_id, s.scope, s.scope_id, s.period)): s
         for s in session.scalars(
             restrict(select(Submission), principal).where(
@@ -279,18 +329,32 @@ def _states(
             )
         )
     }
+    obs_query = restrict(select(Observation), principal).where(
+        Observation.indicator_id.in_(indicator_ids)
+    )
+    if day is not None:
+        obs_query = obs_query.where(Observation.submitted_at <= clock.end_of_day(day))
     latest: dict[str, Observation] = {}
-    for o in session.scalars(
-        restrict(select(Observation), principal).where(Observation.indicator_id.in_(indicator_ids))
-    ):
+    for o in session.scalars(obs_query):
         k = str(Key(o.indicator_id, o.scope, o.scope_id, o.period))
         seen = latest.get(k)
         if seen is None or (o.revision, o.id) > (seen.revision, seen.id):
             latest[k] = o
+    if day is not None:
+        events: dict[int, list[SubmissionEvent]] = defaultdict(list)
+        ids = [s.id for s in subs.values()]
+        for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+            for e in session.scalars(
+                select(SubmissionEvent)
+                .where(SubmissionEvent.submission_id.in_(chunk))
+                .order_by(SubmissionEvent.at, SubmissionEvent.id)
+            ):
+                events[e.submission_id].append(e)
+        subs = {k: _sub_at(s, events[s.id], latest.get(k), day) for k, s in subs.items()}
     return subs, latest
 
 
-def _status(sub: Submission | None, obs: Observation | None) -> str:
+def _status(sub: Submission | SubmissionAt | None, obs: Observation | None) -> str:
     if sub is not None:
         return sub.status
     if obs is not None and obs.status in STATUSES:
@@ -299,14 +363,18 @@ def _status(sub: Submission | None, obs: Observation | None) -> str:
 
 
 def _row(
-    duty: Duty, period: str, sub: Submission | None, obs: Observation | None, today: date
+    duty: Duty,
+    period: str,
+    sub: Submission | SubmissionAt | None,
+    obs: Observation | None,
+    today: date,
 ) -> SubmissionRow:
     status = _status(sub, obs)
     due = due_date(period, duty.indicator.deadline_day)
     submitted_at = (
         sub.submitted_at if sub and sub.submitted_at else (obs.submitted_at if obs else None)
     )
-    late = submitted_at is not None and (submitted_at + clock.CST_OFFSET).date() > due
+    late = submitted_at is not None and clock.local_date(submitted_at) > due
     return SubmissionRow(
         key=str(Key(duty.indicator.id, duty.scope, duty.scope_id, period)),
         indicator_id=duty.indicator.id,
@@ -334,13 +402,19 @@ def _row(
 
 
 def submission_rows(
-    session: Session, principal: Principal, *, owner: str | None = None, year: int | None = None
+    session: Session,
+    principal: Principal,
+    *,
+    owner: str | None = None,
+    year: int | None = None,
+    as_of: date | None = None,
 ) -> list[SubmissionRow]:
-    """Every owed (series, period) up to today, with its status and overdue flag."""
+    """Every owed (series, period) up to ``as_of`` (default: the city's today), with its
+    status then and its overdue flag judged on that day."""
     require(principal, "read", "plan")
-    today = clock.today()
+    today = as_of or clock.today()
     found = [d for d in duties(session, principal) if owner is None or d.owner == owner]
-    subs, latest = _states(session, principal, {d.indicator.id for d in found})
+    subs, latest = _states(session, principal, {d.indicator.id for d in found}, as_of)
     out: list[SubmissionRow] = []
     for duty in found:
         first = duty.first_year if year is None else max(duty.first_year, year)
@@ -353,11 +427,19 @@ def submission_rows(
     return out
 
 
-def overdue_by_series(session: Session, principal: Principal) -> dict[str, list[str]]:
+def overdue_by_series(
+    session: Session, principal: Principal, as_of: date | None = None
+) -> dict[str, list[str]]:
     """series key (``indicator|scope|scope_id``) -> overdue periods, for the board's flags.
 
     The same rule as :func:`submission_rows` (status expected or returned, today past the
-    due date), read from plain columns for speed."""
+    due date), read from plain columns for speed; as of a past day through it."""
+    if as_of is not None:
+        out_at: dict[str, list[str]] = defaultdict(list)
+        for r in submission_rows(session, principal, as_of=as_of):
+            if r.overdue:
+                out_at[f"{r.indicator_id}|{r.scope}|{r.scope_id}"].append(r.period)
+        return dict(out_at)
     today = clock.today()
     found = duties(session, principal)
     ids = {d.indicator.id for d in found}
@@ -407,10 +489,13 @@ def overdue_by_series(session: Session, principal: Principal) -> dict[str, list[
     return dict(out)
 
 
-def tasks(session: Session, principal: Principal, owner: str | None = None) -> Tasks:
+def tasks(
+    session: Session, principal: Principal, owner: str | None = None, as_of: date | None = None
+) -> Tasks:
     """Open items per owner (expected or returned: what to report, overdue first) and, for
-    approvers, the submissions waiting for review."""
-    rows = submission_rows(session, principal, owner=owner)
+    approvers, the submissions waiting for review; on ``as_of`` (default: the city's today)."""
+    today = as_of or clock.today()
+    rows = submission_rows(session, principal, owner=owner, as_of=as_of)
     by_owner: dict[str, list[SubmissionRow]] = defaultdict(list)
     for r in rows:
         if r.status in ("expected", "returned"):
@@ -431,7 +516,7 @@ def tasks(session: Session, principal: Principal, owner: str | None = None) -> T
         else []
     )
     return Tasks(
-        today=clock.today().isoformat(),
+        today=today.isoformat(),
         owners=owners,
         to_review=sorted(review, key=lambda r: (r.due, r.indicator_code)),
     )

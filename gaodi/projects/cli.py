@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from gaodi.core.cli_support import console, engine, handle_errors, operator_name
-from gaodi.core.errors import NotFoundError
+from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.projects import appeal_queries, challenge_queries, projects, service
@@ -31,12 +31,26 @@ appeals_app = typer.Typer(help="Enterprise appeals. 企业诉求。", no_args_is
 app.add_typer(challenges_app, name="challenges")
 app.add_typer(appeals_app, name="appeals")
 
-AS_OF = typer.Option(None, "--as-of", help="Judge delays and deadlines on this day (YYYY-MM-DD).")
+AS_OF = typer.Option(
+    None,
+    "--as-of",
+    help="As this day stood (YYYY-MM-DD); default: the city's today (GAODI_TODAY, else the "
+    "demo's day, else the date).",
+)
 JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
 def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+    """The ``--as-of`` day; None: the city's today (one clock, see gaodi.core.clock)."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(
+            f"--as-of 须为 YYYY-MM-DD 格式的日期，收到“{text}”。",
+            f"--as-of must be a date as YYYY-MM-DD; got '{text}'.",
+        ) from None
 
 
 def _chain(session: Session, ref: str | None) -> int | None:

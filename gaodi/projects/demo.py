@@ -4,8 +4,10 @@
 reads them through the session and writes rows with Core inserts (one audit summary is written
 by the builder). Deterministic given the seed: every random draw comes from ``random.Random``
 seeded with a string (stable across processes), every list is ordered by id, every timestamp is
-derived from the draws. The demo's "today" is :data:`DEMO_TODAY` (the dataset is as of 2023-12);
-pages of a demo database are judged as of that day.
+derived from the draws. The workflows are simulated up to :data:`DEMO_TODAY` (the dataset is
+as of 2023-12): every creation and transition is stamped on the demo's timeline, 2020-07 to
+2023-12, so views as of a past day rebuild that day (:mod:`gaodi.core.asof`). The demo city's
+today (:mod:`gaodi.core.clock`) is the dataset record's, two weeks later.
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@ forms that report refusals as messages, the sub-navigation."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -13,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from gaodi.chains.models import Chain, Link
+from gaodi.config import get_settings
 from gaodi.core import clock
 from gaodi.core.errors import (
     ConflictError,
@@ -50,18 +50,12 @@ def pick(ctx: PageContext, zh: str, en: str) -> str:
 
 
 def as_of(ctx: PageContext, requested: date | None) -> AsOf:
-    """The day pages judge delays and deadlines on: the one asked for, else the demo dataset's
-    as-of month end (its cases were simulated up to then), else today."""
+    """The day pages judge delays and deadlines on: the one asked for, else the city's today
+    (one clock: ``GAODI_TODAY``, else the demo dataset's own day, else the calendar's)."""
     if requested is not None:
         return AsOf(day=requested, is_demo_day=False)
-    info = ctx.dataset
-    month = info.get("as_of") if info.get("demo") else None
-    if isinstance(month, str) and len(month) == 7 and month[4] == "-":
-        year, mon = int(month[:4]), int(month[5:])
-        if 1 <= mon <= 12:
-            last = calendar.monthrange(year, mon)[1]
-            return AsOf(day=date(year, mon, last), is_demo_day=True)
-    return AsOf(day=clock.today(), is_demo_day=False)
+    day, configured = clock.city_today(ctx.dataset)
+    return AsOf(day=day, is_demo_day=configured and get_settings().today is None)
 
 
 def tabs(ctx: PageContext) -> list[Tab]:
