@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test install lint serve lock bench docs clean
+.PHONY: demo test install install-spark lint serve lock bench docs clean
 
 install: $(VENV)/.installed
 
@@ -21,13 +21,20 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
+# The Spark engine's packages (pyspark is a 430 MB download): the tests need them, the demo not.
+$(VENV)/.spark: requirements-spark.lock $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-spark.lock
+	@touch $@
+
+install-spark: $(VENV)/.spark
+
 demo: install
 	$(BIN)/gaodi db upgrade
 	$(BIN)/gaodi demo build --size $(DEMO_SIZE) --seed $(DEMO_SEED) --if-missing
 	$(BIN)/gaodi user demo-accounts
 	$(BIN)/gaodi serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install $(VENV)/.spark
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install and start what the full test suite needs: PostgreSQL on 127.0.0.1, Debian's chromium,
-# Noto CJK fonts, poppler (pdftoppm) and LibreOffice Writer (Word -> PDF). Used by .ci/run; run it by hand to test locally.
+# Noto CJK fonts, poppler (pdftoppm), LibreOffice Writer (Word -> PDF) and Java (Spark engine). Used by .ci/run; run it by hand to test locally.
 # Prints the export lines for the test environment on stdout's last lines.
 set -euo pipefail
 
@@ -16,6 +16,7 @@ command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)  # the Spark engine's tests
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -q >&2

@@ -14,6 +14,6 @@ into Polars DataFrames for the pure analytics (:mod:`gaodi.analytics`) and for w
 
 from __future__ import annotations
 
-from gaodi.engine.backends import BACKENDS, Backend, backend_of, lazy_table, scan
+from gaodi.engine.backends import BACKENDS, Backend, backend_of, collect, scan
 
-__all__ = ["BACKENDS", "Backend", "backend_of", "lazy_table", "scan"]
+__all__ = ["BACKENDS", "Backend", "backend_of", "collect", "scan"]

@@ -1,8 +1,7 @@
 """Backends: open a file, or lift a small Polars table, as a Narwhals LazyFrame on one engine.
 
-Every reduction takes its inputs as Narwhals LazyFrames of a single backend (a join needs both
-sides on the same engine), so the small tables a job brings (link rules, code lists) are lifted
-onto the backend of the big one with :func:`lazy_table`.
+A reduction takes its big input as a Narwhals LazyFrame on one backend, runs there, and brings
+back a compact result as Polars (:func:`collect`).
 """
 
 from __future__ import annotations
@@ -64,7 +63,12 @@ def backend_of(name: str | None) -> Backend:
     return Backend(name)  # type: ignore[arg-type]
 
 
-def _spark_session() -> Any:  # pragma: no cover - needs pyspark and Java
+def _spark_session() -> Any:
+    """The Spark session: ``GAODI_SPARK_MASTER``, else what spark-submit set, else local.
+
+    A local session binds to 127.0.0.1 and has no web UI: it serves this process only.
+    """
+    from pyspark import SparkConf
     from pyspark.sql import SparkSession
 
     from gaodi.config import get_settings
@@ -73,7 +77,17 @@ def _spark_session() -> Any:  # pragma: no cover - needs pyspark and Java
     builder = SparkSession.builder.appName("gaodi")
     if master:
         builder = builder.master(master)
-    return builder.getOrCreate()
+    elif not SparkConf().contains("spark.master"):  # not under spark-submit
+        builder = (
+            builder.master("local[*]")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+        )
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def _unreadable(path: Path, exc: Exception) -> ValidationError:
@@ -104,7 +118,7 @@ def scan(path: str | Path, backend: Backend) -> nw.LazyFrame[Any]:
             reader = "read_parquet" if suffix == ".parquet" else "read_csv"
             extra = "" if suffix == ".parquet" else ", all_varchar = true, header = true"
             native = backend.conn.sql(f"select * from {reader}(?{extra})", params=[str(p)])
-        else:  # pragma: no cover - needs pyspark
+        else:
             spark = backend.conn
             native = (
                 spark.read.parquet(str(p))
@@ -116,18 +130,6 @@ def scan(path: str | Path, backend: Backend) -> nw.LazyFrame[Any]:
     except Exception as exc:  # every engine has its own error types: name the file
         raise _unreadable(p, exc) from exc
     return nw.from_native(native).lazy()
-
-
-def lazy_table(frame: pl.DataFrame, backend: Backend) -> nw.LazyFrame[Any]:
-    """A small Polars table lifted onto ``backend`` (to join with a big table there)."""
-    if backend.name == "polars":
-        return nw.from_native(frame.lazy())
-    if backend.name == "duckdb":
-        arrow = frame.to_arrow()
-        return nw.from_native(backend.conn.from_arrow(arrow))
-    return nw.from_native(  # pragma: no cover - needs pyspark
-        backend.conn.createDataFrame(frame.to_pandas())
-    )
 
 
 def collect(frame: nw.LazyFrame[Any]) -> pl.DataFrame:

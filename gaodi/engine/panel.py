@@ -44,8 +44,9 @@ def panel(
     try:
         problems = collect(
             typed.select(
-                *[nw.col(k).is_null().sum().alias(k) for k in keys],
-                bad_value.sum().alias("value"),
+                # counted as integers: Spark does not sum booleans
+                *[nw.col(k).is_null().cast(nw.Int64).sum().alias(k) for k in keys],
+                bad_value.cast(nw.Int64).sum().alias("value"),
             )
         ).row(0, named=True)
     except Exception as exc:  # each engine has its own conversion error

@@ -42,6 +42,15 @@ def _keywords(links: pl.DataFrame) -> list[str]:
     return sorted({w.strip().lower() for w in words.to_list() if w and w.strip()})
 
 
+def _any(tests: list[Any]) -> Any:
+    """``tests[0] | tests[1] | …`` as a balanced tree: a city's links bring hundreds of keywords,
+    and a left-deep chain of that many ORs overflows Spark's plan analyser."""
+    if len(tests) == 1:
+        return tests[0].fill_null(False)
+    mid = len(tests) // 2
+    return _any(tests[:mid]) | _any(tests[mid:])
+
+
 def candidates(registry: nw.LazyFrame[Any], links: pl.DataFrame) -> nw.LazyFrame[Any]:
     """The registry rows that could match a link (the engine's scan)."""
     require_columns(registry, REGISTRY_COLUMNS, "企业名录 registry")
@@ -55,7 +64,7 @@ def candidates(registry: nw.LazyFrame[Any], links: pl.DataFrame) -> nw.LazyFrame
     tests.extend(text.str.contains(k, literal=True) for k in _keywords(links))
     if not tests:
         return registry.filter(nw.lit(False))
-    keep = nw.any_horizontal(*tests, ignore_nulls=True)
+    keep = _any(tests)
     return registry.select(
         nw.col("uscc").cast(nw.String),
         nw.col("region_code").cast(nw.String),

@@ -17,10 +17,14 @@ from gaodi.chains.remap import enterprises_frame
 from gaodi.cli import app
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
+from gaodi.engine.backends import BACKENDS
 from gaodi.models import Enterprise
 
+#: Every engine, Spark included (make test installs pyspark; Java 17 runs it).
+ENGINES = list(BACKENDS)
 
-@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_map_registry_matches_the_city_rule(demo_db: Engine, tmp_path: Path, engine: str) -> None:
     with session_scope(demo_db) as s:
         rows = s.query(

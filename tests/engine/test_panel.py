@@ -12,10 +12,13 @@ from typer.testing import CliRunner
 
 from gaodi.cli import app
 from gaodi.core.errors import ValidationError
-from gaodi.engine.backends import backend_of, scan
+from gaodi.engine.backends import BACKENDS, backend_of, scan
 from gaodi.engine.panel import panel
 
 runner = CliRunner()
+
+#: Every engine, Spark included (make test installs pyspark; Java 17 runs it).
+ENGINES = list(BACKENDS)
 
 
 def _panel(seed: int = 3) -> pl.DataFrame:
@@ -44,7 +47,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("command", ["specialise", "complexity"])
-@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_engines_write_what_the_csv_path_writes(tmp_path: Path, command: str, engine: str) -> None:
     data = _panel()
     if command == "complexity":
@@ -63,7 +66,7 @@ def test_engines_write_what_the_csv_path_writes(tmp_path: Path, command: str, en
         assert _files(tmp_path / folder) == want, folder
 
 
-@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_bad_panels_name_the_column(tmp_path: Path, engine: str) -> None:
     path = tmp_path / "p.parquet"
     _panel().drop("industry").write_parquet(path)

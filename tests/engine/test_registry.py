@@ -16,12 +16,15 @@ from polars.testing import assert_frame_equal
 
 from gaodi.analytics.mapping import LinkRule, links_frame, map_enterprises
 from gaodi.core.errors import ValidationError
-from gaodi.engine.backends import backend_of, scan
+from gaodi.engine.backends import BACKENDS, backend_of, scan
 from gaodi.engine.registry import map_registry, region_link_counts
 
 WORDS = ["锂电池", "正极", "材料", "销售", "挖掘机", "Lidar", "LIDAR", "芯片", "封装", "服务",
          "软件", "钢材", "贸易", "咨询", "正极材料", "电机"]  # fmt: skip
 CODES = ["3841", "3842", "3849", "3511", "3513", "3963", "3971", "5172", "6510", "3399"]
+
+#: Every engine, Spark included (make test installs pyspark; Java 17 runs it).
+ENGINES = list(BACKENDS)
 
 
 def _links() -> pl.DataFrame:
@@ -67,7 +70,7 @@ def _reference(registry: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
     ).rename({"enterprise_id": "uscc"})
 
 
-@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("suffix", [".parquet", ".csv"])
 def test_every_engine_maps_like_the_city_rule(tmp_path: Path, engine: str, suffix: str) -> None:
     registry, links = _registry(), _links()
@@ -99,7 +102,7 @@ def test_counts_by_region_and_link() -> None:
     ]
 
 
-@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_missing_column_is_named(tmp_path: Path, engine: str) -> None:
     path = tmp_path / "r.parquet"
     _registry(10).drop("scope_text").write_parquet(path)
@@ -108,7 +111,7 @@ def test_a_missing_column_is_named(tmp_path: Path, engine: str) -> None:
         map_registry(scan(path, backend), _links(), backend)
 
 
-@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_an_unreadable_file_is_a_clear_error(tmp_path: Path, engine: str) -> None:
     path = tmp_path / "r.parquet"
     path.write_bytes(b"not a parquet file")
