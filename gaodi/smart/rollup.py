@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from gaodi.analytics.digital_rollup import latest_assessments, level_distribution
 from gaodi.analytics.rulefiles import load_rule_set
 from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.core import clock
 from gaodi.core.errors import DataError, ValidationError
 from gaodi.core.periods import end_month, month_of
 from gaodi.core.permissions import PermissionDenied, Principal, restrict
@@ -106,7 +107,7 @@ def assessment_frame(
     )
     latest = latest_assessments(raw, as_of=as_of)
     ids = sorted(int(i) for i in latest["enterprise_id"])
-    year = (as_of or dt.date.today()).year
+    year = (as_of or clock.today()).year
     ents = _enterprise_attributes(session, principal, ids, year)
     out = latest.join(ents, on="enterprise_id", how="left")
     return out.sort("enterprise_id")
@@ -282,7 +283,7 @@ def level_rollup(
         raise ValidationError(
             f"等级 {level} 不存在。", f"Level {level} does not exist.", field="level"
         )
-    day = as_of or dt.date.today()
+    day = as_of or clock.today()
     frame = assessment_frame(session, principal, scheme_id=scheme_id, as_of=day)
     names = {0: digital_no_level()} | {lv.code: lv.name_zh for lv in s.levels}
     grouped = _group_column(frame, by)
