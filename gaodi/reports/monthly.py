@@ -127,7 +127,8 @@ def build_monthly(
         report.extend(act)
 
     progress(0.8, tr("汇总数据报送", "Summarising submissions"))
-    todo = readable(lambda: tasks(session, principal, as_of=day))
+    # who owes what is today's to-do list, not the period's (its provenance line says so)
+    todo = readable(lambda: tasks(session, principal))
     if todo is not None:
         report.add(Heading(1, tr("数据报送情况", "Data submissions")))
         report.extend(sections_plan.overdue_blocks(todo, board.overdue_total, tr))
