@@ -6,6 +6,7 @@ back a compact result as Polars (:func:`collect`).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -78,6 +79,7 @@ def _spark_session() -> Any:
     if master:
         builder = builder.master(master)
     elif not SparkConf().contains("spark.master"):  # not under spark-submit
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         builder = (
             builder.master("local[*]")
             .config("spark.driver.bindAddress", "127.0.0.1")

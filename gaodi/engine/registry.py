@@ -42,6 +42,22 @@ def _keywords(links: pl.DataFrame) -> list[str]:
     return sorted({w.strip().lower() for w in words.to_list() if w and w.strip()})
 
 
+#: The metacharacters Rust regex, RE2 and Java share; each is literal after a backslash. (Other
+#: punctuation stays bare: ``\\<`` would be a word boundary in Rust regex.)
+_META = frozenset("\\.^$|?*+()[]{}")
+
+
+def _escape(word: str) -> str:
+    r"""``word`` as a literal in a regular expression every engine reads the same way.
+
+    Examples
+    --------
+    >>> _escape("c++ (铝)")
+    'c\\+\\+ \\(铝\\)'
+    """
+    return "".join("\\" + ch if ch in _META else ch for ch in word)
+
+
 def _any(tests: list[Any]) -> Any:
     """``tests[0] | tests[1] | …`` as a balanced tree: a city's links bring hundreds of keywords,
     and a left-deep chain of that many ORs overflows Spark's plan analyser."""
@@ -61,7 +77,11 @@ def candidates(registry: nw.LazyFrame[Any], links: pl.DataFrame) -> nw.LazyFrame
         wanted = _codes(links, width)
         if wanted:
             tests.append(code.str.slice(0, width).is_in(wanted))
-    tests.extend(text.str.contains(k, literal=True) for k in _keywords(links))
+    words = _keywords(links)
+    if words:
+        # One alternation of escaped literals, not hundreds of substring tests: Polars (Rust
+        # regex) and DuckDB (RE2) turn it into a multi-pattern search, one pass over the text.
+        tests.append(text.str.contains("|".join(_escape(w) for w in words)))
     if not tests:
         return registry.filter(nw.lit(False))
     keep = _any(tests)

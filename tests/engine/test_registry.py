@@ -20,7 +20,8 @@ from gaodi.engine.backends import BACKENDS, backend_of, scan
 from gaodi.engine.registry import map_registry, region_link_counts
 
 WORDS = ["锂电池", "正极", "材料", "销售", "挖掘机", "Lidar", "LIDAR", "芯片", "封装", "服务",
-         "软件", "钢材", "贸易", "咨询", "正极材料", "电机"]  # fmt: skip
+         "软件", "钢材", "贸易", "咨询", "正极材料", "电机", "C++开发", "axb", "a.b",
+         "(硅)"]  # fmt: skip
 CODES = ["3841", "3842", "3849", "3511", "3513", "3963", "3971", "5172", "6510", "3399"]
 
 #: Every engine, Spark included (make test installs pyspark; Java 17 runs it).
@@ -34,11 +35,13 @@ def _links() -> pl.DataFrame:
         LinkRule(3, ("35",), ("挖掘机",)),
         LinkRule(4, (), ("lidar", "芯片")),
         LinkRule(5, ("3971",), ()),
+        # regular-expression characters are literal: "a.b" must not match "axb"
+        LinkRule(6, (), ("c++", "a.b", "(硅)")),
     ]
     frame = links_frame(rules)
     return frame.with_columns(
-        pl.Series("chain_code", ["NE", "NE", "CM", "IC", "IC"]),
-        pl.Series("link_code", ["NE1", "NE2", "CM1", "IC1", "IC2"]),
+        pl.Series("chain_code", ["NE", "NE", "CM", "IC", "IC", "IC"]),
+        pl.Series("link_code", ["NE1", "NE2", "CM1", "IC1", "IC2", "IC3"]),
     )
 
 
@@ -80,6 +83,8 @@ def test_every_engine_maps_like_the_city_rule(tmp_path: Path, engine: str, suffi
     got = map_registry(scan(path, backend), links, backend)
     want = _reference(registry, links)
     assert want.height > 100  # the case is not trivially empty
+    literal = want.filter(pl.col("link_id") == 6)
+    assert literal.height > 10 and not literal["reason_zh"].str.contains("axb").any()
     cols = ["uscc", "link_id", "confidence", "code_level", "keyword_hits", "reason_zh"]
     assert_frame_equal(
         got.select(cols).sort("uscc", "link_id"), want.select(cols).sort("uscc", "link_id")
