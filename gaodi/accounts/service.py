@@ -413,9 +413,10 @@ def authenticate(
         )
         session.flush()
         return LoginOutcome(None, _failed())
-    throttle.reset(session, name, ip)
+    # A correct password was no guess: give its check back to the address, forget the name's.
+    throttle.reset(session, name, ip, policy=policy)
     if secrets.randbelow(100) == 0:
-        throttle.prune(engine, now, policy.window)  # type: ignore[arg-type]
+        throttle.prune(session, now, policy.window)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now

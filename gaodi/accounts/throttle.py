@@ -18,7 +18,8 @@ name (any address)     10 N         1 s, 2 s, 4 s … ≤ 60 s    guessing from 
 N is ``GAODI_LOGIN_MAX_FAILURES`` and the 15 minutes ``GAODI_LOGIN_LOCKOUT_MINUTES``. Only
 password checks count, never refused attempts, so hammering a throttled name does not make the
 wait longer; the real user, signing in from another address, waits at most a minute. A correct
-password resets the name's counters (not the address's). A counter idle for the lock-out window
+password resets the name's counters and gives its check back to the address (only wrong
+passwords add up: an office signs in from one NAT address). A counter idle for the lock-out window
 starts again from zero. Names are counted whether or not they exist (by a hash of the name, which
 is stored, never the name), and the answer to a throttled attempt is the same for both.
 """
@@ -140,10 +141,20 @@ def reserve(engine: Engine, key: str, rule: Rule, window: timedelta, now: dateti
     return rule.cap
 
 
-def reset(executor: Any, username: str, address: str | None = None, *, every: bool = False) -> None:
-    """Forget a name's counters after a correct password (``every``: at all addresses).
+def reset(
+    executor: Any,
+    username: str,
+    address: str | None = None,
+    *,
+    every: bool = False,
+    policy: Policy | None = None,
+) -> None:
+    """After a correct password: forget the name's counters and return the address its check.
 
-    ``executor`` is the caller's session or connection: the reset is part of its transaction.
+    Only wrong passwords may count against an address: an office behind one NAT address signs
+    in dozens of times a morning. ``every`` (an administrator's unlock) forgets the name's
+    counters at all addresses. ``executor`` is the caller's session or connection: the reset is
+    part of its transaction.
     """
     name = name_hash(username)
     if every:
@@ -151,11 +162,27 @@ def reset(executor: Any, username: str, address: str | None = None, *, every: bo
     else:
         where = (address or "unknown")[:60]
         executor.execute(delete(LoginThrottle).where(LoginThrottle.key == f"na:{name}:{where}"))
+        if policy is not None:
+            key = f"a:{where}"
+            executor.execute(
+                update(LoginThrottle)
+                .where(LoginThrottle.key == key, LoginThrottle.checks > 0)
+                .values(checks=LoginThrottle.checks - 1)
+            )
+            # Back under the free checks: no wait before the next one.
+            executor.execute(
+                update(LoginThrottle)
+                .where(LoginThrottle.key == key, LoginThrottle.checks < policy.per_address.free)
+                .values(next_at=None)
+            )
     executor.execute(delete(LoginThrottle).where(LoginThrottle.key == f"n:{name}"))
 
 
-def prune(engine: Engine, now: datetime, window: timedelta) -> int:
-    """Drop counters idle for longer than the window (they would start from zero anyway)."""
-    with engine.begin() as conn:
-        gone = conn.execute(delete(LoginThrottle).where(LoginThrottle.last_check < now - window))
+def prune(executor: Any, now: datetime, window: timedelta) -> int:
+    """Drop counters idle for longer than the window (they would start from zero anyway).
+
+    Through the caller's session: a second connection would wait for the write lock the
+    session already holds (SQLite) until the busy timeout.
+    """
+    gone = executor.execute(delete(LoginThrottle).where(LoginThrottle.last_check < now - window))
     return int(gone.rowcount or 0)

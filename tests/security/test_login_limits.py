@@ -154,3 +154,30 @@ def test_unlock_forgets_the_counters(sqlite_db: Engine) -> None:
     with session_scope(sqlite_db) as s:
         service.unlock(s, service.get_user(s, "u4"))
     assert _try(sqlite_db, "u4", "password-1", T0) == "ok"
+
+
+def test_an_office_behind_one_address_signs_in_all_morning(sqlite_db: Engine) -> None:
+    # 4N checks per address are free; correct passwords give theirs back, so 60 colleagues
+    # behind one NAT address sign in one after another without waiting.
+    with session_scope(sqlite_db) as s:
+        for i in range(12):
+            service.create_user(s, f"staff-{i}", "viewer", "password-1")
+    codes = [
+        _try(sqlite_db, f"staff-{i % 12}", "password-1", T0 + timedelta(seconds=i), ip="10.9.9.9")
+        for i in range(60)
+    ]
+    assert codes == ["ok"] * 60
+    # a few typos among them do not add up to a wait either
+    assert _try(sqlite_db, "staff-0", "typo", T0 + timedelta(seconds=61), ip="10.9.9.9") == (
+        "login_failed"
+    )
+    assert (
+        _try(sqlite_db, "staff-1", "password-1", T0 + timedelta(seconds=62), ip="10.9.9.9") == "ok"
+    )
+
+
+def test_idle_counters_are_pruned(sqlite_db: Engine) -> None:
+    _try(sqlite_db, "someone", "bad", T0)
+    with session_scope(sqlite_db) as s:
+        assert th.prune(s, T0 + timedelta(minutes=MINUTES - 1), timedelta(minutes=MINUTES)) == 0
+        assert th.prune(s, T0 + timedelta(minutes=MINUTES + 1), timedelta(minutes=MINUTES)) == 3
