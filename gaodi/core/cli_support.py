@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import pydantic
 import typer
 from rich.console import Console
 
-from gaodi.core.errors import GaodiError, ImportRejected
+from gaodi.core.errors import GaodiError, ImportRejected, ValidationError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -34,6 +35,22 @@ def fail(error: GaodiError, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def invalid_input(exc: pydantic.ValidationError) -> ValidationError:
+    """A command's input that its pydantic model refused, each field named with its problem.
+
+    Models that carry both languages (e.g. :data:`gaodi.core.text_safety.CleanStr`) give them
+    in the error's context; pydantic's own messages are English only.
+    """
+    zh: list[str] = []
+    en: list[str] = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ())) or "?"
+        ctx = err.get("ctx") or {}
+        zh.append(f"{where}：{ctx.get('zh', err['msg'])}")
+        en.append(f"{where}: {ctx.get('en', err['msg'])}")
+    return ValidationError("输入有误：" + "；".join(zh), "Invalid input: " + "; ".join(en))
+
+
 def handle_errors(func: F) -> F:
     """Turn GaodiError (and a missing or unreadable file) into a clear message and exit code 2."""
 
@@ -48,6 +65,8 @@ def handle_errors(func: F) -> F:
             fail(exc)
         except GaodiError as exc:
             fail(exc)
+        except pydantic.ValidationError as exc:
+            fail(invalid_input(exc))
         except FileNotFoundError as exc:
             fail(GaodiError(f"找不到文件：{exc.filename}", f"File not found: {exc.filename}"))
         except PermissionError as exc:

@@ -7,8 +7,10 @@ Two hazards of stored text, handled here once for every input and every export:
   line break, pasted into a form) made openpyxl and python-docx raise, so every export and report
   holding that text failed. :func:`clean_text` turns vertical tab and form feed into a line break
   and drops the rest (with DEL and the C1 block, which no office text needs). It runs at input
-  (every ORM write, every imported cell) and again at every writer, so text stored before this
-  rule existed still exports.
+  as the last line of defence (every ORM write) and again at every writer, so text stored before
+  this rule existed still exports. Where a person types or uploads text, it is refused instead,
+  with the field (or the sheet, row and column) named: :data:`CleanStr` in the pydantic inputs
+  of the JSON API, the web forms and the CLI, and the importer's text conversion.
 * **Formula injection (CSV injection).** A spreadsheet program evaluates a cell that begins with
   ``=``, ``+``, ``-`` or ``@`` (and tab or carriage return, and the full-width forms that Chinese
   input methods type). Following OWASP's rule, :func:`neutralise` prefixes such a text with a
@@ -35,7 +37,10 @@ True
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 #: What XML 1.0 forbids or no office text needs: C0 but tab/LF/CR, DEL, C1, surrogates, U+FFFE/F.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -49,6 +54,44 @@ _ADDED_QUOTE = re.compile(f"^'+[{re.escape(FORMULA_TRIGGERS)}]")
 def has_illegal(text: str) -> bool:
     """Whether ``text`` holds a character :func:`clean_text` would change."""
     return _ILLEGAL.search(text) is not None
+
+
+def find_illegal(text: str) -> str | None:
+    """The first character of ``text`` that :func:`clean_text` would change, or None."""
+    match = _ILLEGAL.search(text)
+    return match.group() if match else None
+
+
+def illegal_message(char: str) -> tuple[str, str]:
+    """What to tell a person whose text holds ``char`` (Chinese, English).
+
+    >>> illegal_message("\\x0b")[1]
+    'Contains an invisible control character (U+000B); delete it and try again.'
+    """
+    code = f"U+{ord(char):04X}"
+    return (
+        f"含有不可见的控制字符（{code}），请删除后重试。",
+        f"Contains an invisible control character ({code}); delete it and try again.",
+    )
+
+
+def refuse_illegal(text: str) -> str:
+    """``text`` unchanged, or a pydantic error (type ``control_character``) naming the character.
+
+    The message holds both languages: the JSON API shows it as it is, the web forms translate
+    the error type.
+    """
+    char = find_illegal(text)
+    if char is None:
+        return text
+    zh, en = illegal_message(char)
+    raise PydanticCustomError(
+        "control_character", "{zh} / {en}", {"zh": zh, "en": en, "char": f"U+{ord(char):04X}"}
+    )
+
+
+#: A text field of an input (JSON body, form, CLI option, query): refuses control characters.
+CleanStr = Annotated[str, AfterValidator(refuse_illegal)]
 
 
 def clean_text(text: str) -> str:

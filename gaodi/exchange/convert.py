@@ -24,7 +24,7 @@ from gaodi.core.codes import USCC_CHARSET, USCC_WEIGHTS, normalize_uscc, validat
 from gaodi.core.errors import ValidationError
 from gaodi.core.periods import parse_period
 from gaodi.core.reference import industry_lookup, validate_industry_code, validate_region_code
-from gaodi.core.text_safety import clean_text
+from gaodi.core.text_safety import find_illegal, illegal_message
 from gaodi.exchange.schema import CHOICES, Column, choice_label, choice_lookup
 
 #: (row index in the column, reason zh, reason en)
@@ -69,6 +69,16 @@ class _Bad(Exception):
         self.zh, self.en = zh, en
 
 
+def _refuse_controls(text: str) -> str:
+    """``text``, or the cell's problem when it holds a control character (XML forbids most of
+    them, so the row could never be exported or reported; the person who typed it can see and
+    fix the cell, which a silent deletion would hide)."""
+    char = find_illegal(text)
+    if char is not None:
+        raise _Bad(*illegal_message(char))
+    return text
+
+
 def _text(value: Any, col: Column) -> str:
     if isinstance(value, bool):
         out = "是" if value else "否"
@@ -79,7 +89,7 @@ def _text(value: Any, col: Column) -> str:
     elif isinstance(value, dt.date):
         out = value.isoformat()
     else:
-        out = clean_text(str(value).strip())
+        out = _refuse_controls(str(value).strip())
     if col.max_length is not None and len(out) > col.max_length:
         raise _Bad(
             f"文本过长：{len(out)} 个字符，最多 {col.max_length} 个。",
@@ -196,7 +206,7 @@ def _bool(value: Any, col: Column, lookup: dict[str, str]) -> bool:
 
 
 def _list(value: Any, col: Column) -> list[str]:
-    text = _number_text(value) if isinstance(value, float) else str(value)
+    text = _number_text(value) if isinstance(value, float) else _refuse_controls(str(value))
     return [item.strip() for item in LIST_SEPARATORS.split(text) if item.strip()]
 
 
@@ -388,7 +398,7 @@ def convert_column(col: Column, values: Sequence[Any]) -> tuple[list[Any], list[
             ):
                 out[i] = int(v)
                 continue
-        elif kind == "text" and t is str and col.max_length is None:
+        elif kind == "text" and t is str and col.max_length is None and find_illegal(v) is None:
             s = v.strip()
             out[i] = s or None
             continue

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gaodi.core.text_safety import CleanStr
+
 Aggregation = Literal["cumulative", "point", "average"]
 Direction = Literal["higher", "lower"]
 IndicatorKind = Literal["level", "growth", "count"]
@@ -99,33 +101,33 @@ class TargetUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    indicator_name: str | None = None
-    indicator_code: str | None = Field(
+    indicator_name: CleanStr | None = None
+    indicator_code: CleanStr | None = Field(
         None, description="Link the target to this existing indicator (e.g. after a merge)."
     )
-    action_number: str | None = None
+    action_number: CleanStr | None = None
     value: float | None = None
     value_max: float | None = None
-    unit: str | None = None
+    unit: CleanStr | None = None
     year: int | None = Field(None, ge=1949, le=2100)
     comparator: Literal[">=", "<=", "="] | None = None
     baseline: float | None = None
     baseline_year: int | None = Field(None, ge=1949, le=2100)
     scope: Literal["city", "chain", "park", "cluster", "enterprise"] | None = None
     scope_id: int | None = None
-    note: str | None = None
+    note: CleanStr | None = None
 
 
 class IndicatorUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str | None = Field(None, pattern=r"^[a-z_][a-z0-9_]{0,63}$")
-    name: str | None = None
-    unit: str | None = None
+    code: CleanStr | None = Field(None, pattern=r"^[a-z_][a-z0-9_]{0,63}$")
+    name: CleanStr | None = None
+    unit: CleanStr | None = None
     aggregation: Aggregation | None = None
     direction: Direction | None = None
     kind: IndicatorKind | None = None
-    owner: str | None = None
+    owner: CleanStr | None = None
     frequency: Frequency | None = None
     deadline_day: int | None = Field(None, ge=1, le=28)
 
@@ -187,8 +189,8 @@ class BoardFilter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: BoardStatus | None = None
-    owner: str | None = None
-    action: str | None = None
+    owner: CleanStr | None = None
+    action: CleanStr | None = None
     overdue_only: bool = False
 
 
@@ -259,14 +261,14 @@ class Flag(BaseModel):
 class ObservationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    indicator: str = Field(description="Indicator code.")
-    period: str = Field(pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")
+    indicator: CleanStr = Field(description="Indicator code.")
+    period: CleanStr = Field(pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")
     value: float
     kind: ObsKind | None = Field(None, description="Default: the indicator's natural kind.")
     scope: Scope = "city"
     scope_id: int = 0
-    source: str | None = None
-    comment: str | None = None
+    source: CleanStr | None = None
+    comment: CleanStr | None = None
 
 
 class IntakeResult(BaseModel):
@@ -346,10 +348,10 @@ class Completeness(BaseModel):
 class RuleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    expression: str = Field(min_length=1)
+    name: CleanStr = Field(min_length=1, max_length=200)
+    expression: CleanStr = Field(min_length=1)
     severity: Literal["warning", "error"] = "warning"
-    description: str | None = None
+    description: CleanStr | None = None
 
 
 class RuleOut(BaseModel):

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gaodi.core.periods import parse_period
+from gaodi.core.text_safety import CleanStr, refuse_illegal
 
 
 class FormIn(BaseModel):
@@ -21,6 +22,16 @@ class FormIn(BaseModel):
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("*")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        # A form's fields are declared in the views as plain str: one check here covers them.
+        if isinstance(value, str):
+            return refuse_illegal(value)
+        if isinstance(value, list):
+            return [refuse_illegal(v) if isinstance(v, str) else v for v in value]
+        return value
+
 
 # ---------------------------------------------------------------------------- projects
 
@@ -28,19 +39,21 @@ class FormIn(BaseModel):
 class ProjectIn(BaseModel):
     model_config = ConfigDict(allow_inf_nan=False)
 
-    name: str = Field(min_length=1, max_length=200)
+    name: CleanStr = Field(min_length=1, max_length=200)
     chain_id: int
     link_id: int | None = None
     park_id: int | None = None
-    investor_name: str = Field(min_length=1, max_length=200)
-    investor_uscc: str | None = Field(None, description="统一社会信用代码, validated if given.")
+    investor_name: CleanStr = Field(min_length=1, max_length=200)
+    investor_uscc: CleanStr | None = Field(
+        None, description="统一社会信用代码, validated if given."
+    )
     total_investment: float = Field(gt=0, description="万元")
     signed_on: date
     planned_start_on: date | None = None
     planned_producing_on: date | None = None
     planned_full_output_on: date | None = None
     year_plans: dict[int, float] = Field(default_factory=dict, description="year -> 万元")
-    description: str | None = None
+    description: CleanStr | None = None
 
     @field_validator("year_plans")
     @classmethod
@@ -143,9 +156,9 @@ class RollupRow(BaseModel):
 class ProjectFilter(BaseModel):
     chain_id: int | None = None
     park_id: int | None = None
-    stage: str | None = None
+    stage: CleanStr | None = None
     delayed: bool | None = None
-    q: str | None = None
+    q: CleanStr | None = None
 
 
 def check_month(value: str) -> str:
@@ -165,11 +178,11 @@ def check_month(value: str) -> str:
 class ChallengeIn(BaseModel):
     model_config = ConfigDict(allow_inf_nan=False)
 
-    title: str = Field(min_length=1, max_length=200)
-    problem: str = Field(min_length=1, description="The key-technology problem (榜单内容).")
+    title: CleanStr = Field(min_length=1, max_length=200)
+    problem: CleanStr = Field(min_length=1, description="The key-technology problem (榜单内容).")
     chain_id: int
     link_id: int | None = None
-    requirements: str | None = None
+    requirements: CleanStr | None = None
     budget: float = Field(gt=0, description="万元")
     deadline: date = Field(description="Last day to apply.")
 
@@ -177,17 +190,17 @@ class ChallengeIn(BaseModel):
 class ApplicationIn(BaseModel):
     model_config = ConfigDict(allow_inf_nan=False)
 
-    applicant_name: str = Field(min_length=1, max_length=200)
-    applicant_uscc: str | None = None
+    applicant_name: CleanStr = Field(min_length=1, max_length=200)
+    applicant_uscc: CleanStr | None = None
     enterprise_id: int | None = None
-    proposal: str = Field(min_length=1)
+    proposal: CleanStr = Field(min_length=1)
     requested_budget: float | None = Field(None, ge=0, description="万元")
 
 
 class ChallengeFilter(BaseModel):
-    status: str | None = None
+    status: CleanStr | None = None
     chain_id: int | None = None
-    q: str | None = None
+    q: CleanStr | None = None
 
 
 class ChallengeRow(BaseModel):
@@ -287,22 +300,22 @@ class ChallengeDetail(BaseModel):
 class AppealIn(BaseModel):
     enterprise_id: int
     chain_id: int | None = Field(None, description="Default: the enterprise's chain, if any.")
-    category: str
-    title: str = Field(min_length=1, max_length=200)
-    text: str = Field(min_length=1)
+    category: CleanStr
+    title: CleanStr = Field(min_length=1, max_length=200)
+    text: CleanStr = Field(min_length=1)
 
 
 class AppealFilter(BaseModel):
-    status: str | None = Field(None, description="A status, or 'open' (not yet confirmed).")
-    category: str | None = None
-    department: str | None = None
+    status: CleanStr | None = Field(None, description="A status, or 'open' (not yet confirmed).")
+    category: CleanStr | None = None
+    department: CleanStr | None = None
     enterprise_id: int | None = None
     chain_id: int | None = None
     park_id: int | None = None
     year: int | None = Field(None, ge=1900, le=2100, description="Year received.")
     overdue: bool | None = None
     level: int | None = Field(None, ge=0, le=2, description="Escalation level at least this.")
-    q: str | None = None
+    q: CleanStr | None = None
 
 
 class AppealRow(BaseModel):

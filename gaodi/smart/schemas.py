@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gaodi.core.text_safety import CleanStr
+
 DEFAULT_SCHEME = "miit_sme_digital_2024"
 MATURITY_SCHEME = "gbt39116_2020"
 
@@ -21,23 +23,25 @@ class AssessmentIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    uscc: str = Field(min_length=18, max_length=18, description="The enterprise's USCC.")
-    scheme: str = Field(DEFAULT_SCHEME, description="Scheme id (rule file name).")
+    uscc: CleanStr = Field(min_length=18, max_length=18, description="The enterprise's USCC.")
+    scheme: CleanStr = Field(DEFAULT_SCHEME, description="Scheme id (rule file name).")
     assessed_on: dt.date | None = Field(None, description="Day of the assessment (default today).")
-    items: dict[str, str | list[str]] = Field(
+    items: dict[CleanStr, CleanStr | list[CleanStr]] = Field(
         description="Item code -> option code (single choice) or list of option codes."
     )
-    scenarios: dict[str, int] = Field(
+    scenarios: dict[CleanStr, int] = Field(
         default_factory=dict, description="Scenario code -> level 0..4 (数字化经营, 2024 edition)."
     )
-    assessor: str | None = Field(None, max_length=100, description="Who filled it in.")
-    comment: str | None = Field(None, max_length=2000)
+    assessor: CleanStr | None = Field(None, max_length=100, description="Who filled it in.")
+    comment: CleanStr | None = Field(None, max_length=2000)
 
 
 class RatingIn(BaseModel):
     level: int = Field(ge=1, le=5)
-    subdomain: str
-    rating: float | str = Field(description="0/0.5/0.8/1 or 不满足/部分满足/大部分满足/全部满足.")
+    subdomain: CleanStr
+    rating: float | CleanStr = Field(
+        description="0/0.5/0.8/1 or 不满足/部分满足/大部分满足/全部满足."
+    )
 
 
 class MaturityIn(BaseModel):
@@ -45,11 +49,11 @@ class MaturityIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    uscc: str = Field(min_length=18, max_length=18)
+    uscc: CleanStr = Field(min_length=18, max_length=18)
     assessed_on: dt.date | None = None
     ratings: list[RatingIn] = Field(min_length=1, max_length=2000)
-    assessor: str | None = Field(None, max_length=100)
-    comment: str | None = Field(None, max_length=2000)
+    assessor: CleanStr | None = Field(None, max_length=100)
+    comment: CleanStr | None = Field(None, max_length=2000)
 
 
 class RollupObservationIn(BaseModel):
@@ -57,15 +61,15 @@ class RollupObservationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    indicator: str = Field(description="Indicator code.")
-    period: str = Field(pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")
+    indicator: CleanStr = Field(description="Indicator code.")
+    period: CleanStr = Field(pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")
     level: int = Field(2, ge=1, le=5, description="At or above this level.")
     scope: Literal["city", "chain", "park"] = "city"
     scope_id: int = 0
     population: Population = "above_scale"
-    scheme: str = DEFAULT_SCHEME
+    scheme: CleanStr = DEFAULT_SCHEME
     confirm: bool = Field(False, description="Confirm a value the plausibility checks flag.")
-    reason: str | None = Field(None, max_length=500)
+    reason: CleanStr | None = Field(None, max_length=500)
 
 
 # ---------------------------------------------------------------------------- results
@@ -241,25 +245,29 @@ class LevelRollup(BaseModel):
 class ProviderFilter(BaseModel):
     """Filters of the provider list (the page, its JSON twin and the export share them)."""
 
-    q: str | None = Field(None, max_length=100, description="Name contains.")
-    capability: str | None = Field(None, max_length=40, description="GB/T 39116 sub-domain code.")
-    industry: str | None = Field(None, max_length=6, description="GB/T 4754 code (prefix match).")
+    q: CleanStr | None = Field(None, max_length=100, description="Name contains.")
+    capability: CleanStr | None = Field(
+        None, max_length=40, description="GB/T 39116 sub-domain code."
+    )
+    industry: CleanStr | None = Field(
+        None, max_length=6, description="GB/T 4754 code (prefix match)."
+    )
     local: bool | None = Field(None, description="Only local (true) or only non-local (false).")
 
 
 class RecognitionFilter(BaseModel):
-    q: str | None = Field(None, max_length=100)
+    q: CleanStr | None = Field(None, max_length=100)
     kind: RecognitionKind | None = None
     level: Literal["national", "provincial", "municipal"] | None = None
     year: int | None = Field(None, ge=2000, le=2100)
-    chain: str | None = Field(None, max_length=32, description="Chain code.")
+    chain: CleanStr | None = Field(None, max_length=32, description="Chain code.")
 
 
 class PlatformFilter(BaseModel):
-    q: str | None = Field(None, max_length=100)
-    kind: str | None = Field(None, max_length=24)
+    q: CleanStr | None = Field(None, max_length=100)
+    kind: CleanStr | None = Field(None, max_length=24)
     level: Literal["national", "provincial", "municipal"] | None = None
-    capability: str | None = Field(None, max_length=40)
+    capability: CleanStr | None = Field(None, max_length=40)
 
 
 class ProviderRow(BaseModel):

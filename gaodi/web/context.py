@@ -8,6 +8,7 @@ carries what the base layout needs (navigation, CSRF token, demo banner, flash m
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
@@ -86,7 +87,26 @@ _FORM_MESSAGES = {
     "date_parsing": N_("Enter a date as YYYY-MM-DD."),
     "string_pattern_mismatch": N_("This value has the wrong format."),
     "bool_parsing": N_("Choose yes or no."),
+    "control_character": N_(
+        "Delete the invisible control character (%(char)s) from this field and try again."
+    ),
 }
+
+
+def _control_character_errors(
+    data: dict[str, Any], translate: Callable[..., str]
+) -> dict[str, str]:
+    from gaodi.core.text_safety import find_illegal
+
+    errors: dict[str, str] = {}
+    for key, value in data.items():
+        for text in value if isinstance(value, list) else [value]:
+            char = find_illegal(text) if isinstance(text, str) else None
+            if char is not None:
+                msgid = _FORM_MESSAGES["control_character"]
+                errors[key] = translate(msgid, char=f"U+{ord(char):04X}")
+                break
+    return errors
 
 
 @dataclass
@@ -245,10 +265,11 @@ class PageContext:
                 data[key] = value[-1] if isinstance(value, list) else value
         for key in lists:
             data.setdefault(key, [])
+        # Every field of every form, whatever its model declares (core.text_safety).
+        errors: dict[str, str] = _control_character_errors(data, self._)
         try:
-            return model.model_validate(data)
+            parsed = model.model_validate(data)
         except PydanticValidationError as exc:
-            errors: dict[str, str] = {}
             for err in exc.errors():
                 name = str(err["loc"][0]) if err.get("loc") else "__all__"
                 msgid = _FORM_MESSAGES.get(err["type"], N_("This value is not valid."))
@@ -260,3 +281,6 @@ class PageContext:
                 except (KeyError, TypeError, ValueError):
                     errors.setdefault(name, self._(msgid))
             raise FormInvalid(errors) from None
+        if errors:
+            raise FormInvalid(errors)
+        return parsed

@@ -10,20 +10,30 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from docx import Document
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
 
-from gaodi.core.text_safety import clean_text
+from gaodi.accounts import service as accounts
+from gaodi.cli import app
+from gaodi.core.errors import ImportRejected
+from gaodi.core.text_safety import CleanStr, clean_text
 from gaodi.db import session_scope
 from gaodi.exchange.service import export, import_file
 from gaodi.models import Park
 from gaodi.reports.model import Column, Heading, Paragraph, Report, Table
 from gaodi.reports.render import render
 from tests.exchange.helpers import PARKS, write_csv
+from tests.web.conftest import make_site
+from tests.web.helpers import login, post_form
+from tests.web.seed import PASSWORD
 
 _XML_CHAR = st.characters(blacklist_categories=("Cs",))
 
@@ -50,11 +60,39 @@ def test_every_orm_write_is_cleaned(db: Engine) -> None:
         assert s.scalars(select(Park.name)).one() == "改名"
 
 
-def test_an_imported_cell_is_cleaned(db: Engine, tmp_path: Path) -> None:
-    rows = [PARKS[0], ["示例\x1d导入园区", *PARKS[1][1:]]]
-    import_file(db, "parks", write_csv(tmp_path / "p.csv", rows))
+def test_an_imported_cell_with_a_control_character_is_refused_by_row_and_column(
+    db: Engine, tmp_path: Path
+) -> None:
+    rows = [
+        PARKS[0],
+        ["示例\x1d导入园区", *PARKS[1][1:]],
+        [*PARKS[2][:5], "电子\x0b信息、新材料", "是"],
+    ]
+    with pytest.raises(ImportRejected) as caught:
+        import_file(db, "parks", write_csv(tmp_path / "p.csv", rows))
+    found = [(e.row, e.column, e.reason_zh, e.reason_en) for e in caught.value.errors]
+    assert found == [
+        (2, "园区名称", "含有不可见的控制字符（U+001D），请删除后重试。",
+         "Contains an invisible control character (U+001D); delete it and try again."),
+        (3, "主导产业", "含有不可见的控制字符（U+000B），请删除后重试。",
+         "Contains an invisible control character (U+000B); delete it and try again."),
+    ]  # fmt: skip
     with session_scope(db) as s:
-        assert s.scalars(select(Park.name)).one() == "示例导入园区"
+        assert s.scalars(select(Park.name)).all() == []
+
+
+@given(st.text(alphabet=_XML_CHAR))
+def test_clean_str_accepts_exactly_the_texts_clean_text_leaves_alone(value: str) -> None:
+    class Model(BaseModel):
+        name: CleanStr
+
+    if clean_text(value) == value:
+        assert Model(name=value).name == value
+    else:
+        with pytest.raises(PydanticValidationError) as caught:
+            Model(name=value)
+        (err,) = caught.value.errors()
+        assert err["type"] == "control_character" and err["loc"] == ("name",)
 
 
 def test_a_legacy_row_with_control_characters_still_exports(db: Engine, tmp_path: Path) -> None:
@@ -85,3 +123,68 @@ def test_reports_render_text_with_control_characters(tmp_path: Path) -> None:
     xlsx = render(report, "xlsx", tmp_path / "r.xlsx")
     values = [c.value for ws in load_workbook(xlsx).worksheets for r in ws.iter_rows() for c in r]
     assert "链\n环节" in values
+
+
+# ---------------------------------------------------------------------------- refused at input
+
+
+def test_the_json_api_refuses_a_control_character_naming_the_field(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    with session_scope(site.engine, actor="test") as s:
+        _row, token = accounts.create_token(s, accounts.get_user(s, "t-admin"), "script")
+    auth = {"Authorization": f"Bearer {token}"}
+    body = {
+        "enterprise_id": site.world.ids["e1"], "category": "financing",
+        "title": "融资\x1d诉求", "text": "正文",
+    }  # fmt: skip
+    response = site.client().post("/api/v1/appeals", json=body, headers=auth)
+    assert response.status_code == 422, response.text
+    data = response.json()
+    assert [(d["field"], d["type"]) for d in data["detail"]] == [("title", "control_character")]
+    assert "title" in data["message"]
+    assert data["detail"][0]["message"] == (
+        "含有不可见的控制字符（U+001D），请删除后重试。 / "
+        "Contains an invisible control character (U+001D); delete it and try again."
+    )
+    project = {
+        "name": "\x0b项目", "chain_id": site.world.ids["chain_a"], "investor_name": "投资方",
+        "total_investment": 100, "signed_on": "2023-01-05",
+    }  # fmt: skip
+    response = site.client().post("/api/v1/projects", json=project, headers=auth)
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["detail"]] == ["name"]
+    with session_scope(site.engine) as s:
+        assert s.scalar(text("SELECT count(*) FROM appeal")) == 0
+        assert s.scalar(text("SELECT count(*) FROM project")) == 0
+    site.engine.dispose()
+
+
+def test_a_web_form_refuses_a_control_character_next_to_the_field(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    client = site.client()
+    csrf = login(client, site.world.users["admin"], PASSWORD)
+    form = {
+        "enterprise_id": str(site.world.ids["e1"]), "category": "financing",
+        "title": "融资\x1d诉求", "text": "正文",
+    }  # fmt: skip
+    response = post_form(client, "/appeals", form, csrf)
+    assert response.status_code == 422
+    assert "请删除此栏中不可见的控制字符（U+001D）后重试。" in response.text
+    with session_scope(site.engine) as s:
+        assert s.scalar(text("SELECT count(*) FROM appeal")) == 0
+    client.cookies.set("gaodi_lang", "en")
+    response = post_form(client, "/appeals", form, csrf)
+    assert "Delete the invisible control character (U+001D) from this field" in response.text
+    site.engine.dispose()
+
+
+def test_the_cli_refuses_a_control_character_naming_the_option(demo_db: Engine) -> None:
+    with session_scope(demo_db) as s:
+        target_id = s.scalar(text("SELECT min(id) FROM target"))
+        before = s.scalar(text("SELECT note FROM target WHERE id = :i"), {"i": target_id})
+    result = CliRunner().invoke(app, ["plan", "target", str(target_id), "--note", "备\x0b注"])
+    assert result.exit_code == 2, result.output
+    assert "note：含有不可见的控制字符（U+000B）" in result.output
+    assert "note: Contains an invisible control character (U+000B)" in result.output
+    with session_scope(demo_db) as s:
+        assert s.scalar(text("SELECT note FROM target WHERE id = :i"), {"i": target_id}) == before
