@@ -98,6 +98,12 @@ class InertWorkbook(Workbook):
         return sheet
 
     def save(self, filename: Any) -> None:
+        # A sheet named after stored text (a chain, a park) goes into the workbook's XML too;
+        # Excel wants one line there.
+        for ws in self._sheets:
+            title = " ".join(clean_text(ws.title).split()) or "Sheet"
+            if title != ws.title:
+                ws.title = title
         # A cell whose value was set directly (cell.value = ...) is caught here.
         if not self.write_only:
             for ws in self.worksheets:

@@ -6,6 +6,7 @@ it lays out the :class:`~gaodi.reports.model.Report` a builder assembled from se
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -84,6 +85,12 @@ def cleaned(report: Report) -> Report:
         elif isinstance(block, Table):
             block.caption = clean_text(block.caption)
             block.note = clean_value(block.note)
+            block.sheet = clean_value(block.sheet)
+            # A column may be named after stored text (a link, a region).
+            block.columns = [
+                replace(c, label=clean_text(c.label), unit=clean_value(c.unit))
+                for c in block.columns
+            ]
             block.rows = [[clean_value(v) for v in row] for row in block.rows]
         elif isinstance(block, Figure):
             block.caption = clean_text(block.caption)
