@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -35,7 +37,12 @@ Direction = Literal["higher", "lower"]
 Kind = Literal["cumulative", "level", "count", "growth"]
 Aggregation = Literal["cumulative", "point"]
 Status = Literal["green", "yellow", "red"]
-Basis = Literal["schedule", "direct"]
+# A target that can only be met at once (a milestone) is never judged against a schedule:
+# before its deadline it is not yet due (未到期) or at risk (有风险); see progress_judge.
+Light = Literal["green", "yellow", "red", "not_due", "at_risk"]
+Basis = Literal["schedule", "direct", "compound", "milestone"]
+PathName = Literal["linear", "compound"]
+PATHS: tuple[str, ...] = ("linear", "compound")
 
 KINDS: tuple[str, ...] = ("cumulative", "level", "count", "growth")
 DIRECTIONS: tuple[str, ...] = ("higher", "lower")
@@ -69,6 +76,10 @@ class StatusThresholds:
     sdg_moderate_min_ratio: float = 0.6
     sdg_limited_min_ratio: float = 0.0
     sdg_colors: tuple[tuple[str, str], ...] = DEFAULT_SDG_COLORS
+    level_path: PathName = "compound"
+    milestone_max_step: float = 1.0
+    milestone_at_risk_min_time_progress: float = 0.75
+    milestone_at_risk_max_probability: float = 0.5
 
     def sdg_color(self, category: str) -> Status:
         """The light shown for an Open SDG category."""
@@ -98,6 +109,19 @@ class StatusThresholds:
                 "SDG 类别须全部映射到 green/yellow/red。",
                 "Every SDG category must map to green, yellow or red.",
             )
+        if self.level_path not in PATHS:
+            raise ValidationError(
+                f"未知的期望路径“{self.level_path}”：可选 linear、compound。",
+                f"Unknown expected path {self.level_path!r}: choose linear or compound.",
+            )
+        if self.milestone_max_step < 0 or not (
+            0 <= self.milestone_at_risk_min_time_progress <= 1
+            and 0 <= self.milestone_at_risk_max_probability <= 1
+        ):
+            raise ValidationError(
+                "里程碑规则的参数超出范围（步长不能为负，比例须在 0 和 1 之间）。",
+                "Milestone parameters out of range (step not negative, shares within [0, 1]).",
+            )
 
 
 def thresholds_from_mapping(data: Mapping[str, Any]) -> StatusThresholds:
@@ -117,6 +141,12 @@ def thresholds_from_mapping(data: Mapping[str, Any]) -> StatusThresholds:
             return default
         return float(entry["value"] if isinstance(entry, Mapping) else entry)
 
+    def pick_text(section: str, key: str, default: str) -> str:
+        entry = (data.get(section) or {}).get(key)
+        if entry is None:
+            return default
+        return str(entry["value"] if isinstance(entry, Mapping) else entry)
+
     try:
         return StatusThresholds(
             version=str(data["version"]),
@@ -127,6 +157,12 @@ def thresholds_from_mapping(data: Mapping[str, Any]) -> StatusThresholds:
             sdg_on_track_min_ratio=pick("sdg", "on_track_min_ratio", 0.95),
             sdg_moderate_min_ratio=pick("sdg", "moderate_min_ratio", 0.6),
             sdg_limited_min_ratio=pick("sdg", "limited_min_ratio", 0.0),
+            level_path=pick_text("path", "level_with_baseline", "compound"),  # type: ignore[arg-type]
+            milestone_max_step=pick("milestone", "max_step", 1.0),
+            milestone_at_risk_min_time_progress=pick(
+                "milestone", "at_risk_min_time_progress", 0.75
+            ),
+            milestone_at_risk_max_probability=pick("milestone", "at_risk_max_probability", 0.5),
             sdg_colors=tuple(
                 (str(k), str(v))
                 for k, v in (
@@ -449,8 +485,11 @@ def expected_completion(
     if kind == "growth" or (kind in ("level", "count") and baseline is None):
         return 1.0
     if kind == "count" and baseline is not None:
-        step = abs(target - baseline)
-        return math.floor(tau * step + 1e-9) / step if step else tau
+        # exact: τ is a ratio of months (or days), so the float 0.6666666666666666 is 2/3 and
+        # 2/3 · 3 is two whole items, not 1.9999999999999998
+        step = abs(exact(target) - exact(baseline))
+        share = Fraction(tau).limit_denominator(10**6)
+        return float(math.floor(share * step) / step) if step else tau
     return tau
 
 
@@ -475,9 +514,33 @@ def schedule_ratio(
     return completion / expected if expected > 0 else None
 
 
-def traffic_light(ratio: float, thresholds: StatusThresholds) -> Status:
+def exact(value: float | Fraction) -> Fraction:
+    """The number a stored float was meant to be: the exact fraction of its shortest repr.
+
+    ``0.1`` is stored as 0.1000000000000000055…; its shortest repr is ``'0.1'``, which is what
+    the user typed and sees, so the comparison is made with exactly 1/10.
+
+    Examples
+    --------
+    >>> exact(0.1), exact(0.75) / exact(100.0)
+    (Fraction(1, 10), Fraction(3, 400))
+    """
+    if isinstance(value, Fraction):
+        return value
+    return Fraction(Decimal(repr(float(value))))
+
+
+def traffic_light(ratio: float | Fraction, thresholds: StatusThresholds) -> Status:
     """Status from the performance ratio: green ≥ ``green_min_ratio``, yellow ≥
-    ``yellow_min_ratio``, red below.
+    ``yellow_min_ratio``, red below — both lines inclusive (a ratio on a line takes the
+    better light).
+
+    Notes
+    -----
+    The comparison is exact: the ratio and the thresholds are compared as fractions (a float
+    by its shortest repr, :func:`exact`), so 75 of 100 with 10/12 of the year gone,
+    ``(3/4) / (5/6) = 9/10``, is on the 0.9 line and yellow, while the float quotient
+    0.75 / 0.8333333333333334 = 0.8999999999999999 would have been red.
 
     References
     ----------
@@ -490,9 +553,10 @@ def traffic_light(ratio: float, thresholds: StatusThresholds) -> Status:
     >>> traffic_light(0.96, t), traffic_light(1.0, t), traffic_light(0.89, t)
     ('yellow', 'green', 'red')
     """
-    if ratio >= thresholds.green_min_ratio:
+    r = exact(ratio)
+    if r >= exact(thresholds.green_min_ratio):
         return "green"
-    if ratio >= thresholds.yellow_min_ratio:
+    if r >= exact(thresholds.yellow_min_ratio):
         return "yellow"
     return "red"
 
@@ -524,12 +588,13 @@ def growth_status(
     """
     sign = 1.0 if direction == "higher" else -1.0
     if sign * target_rate > 0:
-        ratio = actual_rate / target_rate
-        return ratio, traffic_light(ratio, thresholds)
-    shortfall = sign * (target_rate - actual_rate)
+        ratio = exact(actual_rate) / exact(target_rate)
+        return float(ratio), traffic_light(ratio, thresholds)
+    # exact, like traffic_light: 5.0 − 6.0 is a shortfall of exactly 1 pp, on the yellow line
+    shortfall = exact(sign) * (exact(target_rate) - exact(actual_rate))
     if shortfall <= 0:
         return None, "green"
-    if shortfall <= thresholds.growth_yellow_max_shortfall_pp:
+    if shortfall <= exact(thresholds.growth_yellow_max_shortfall_pp):
         return None, "yellow"
     return None, "red"
 
@@ -550,8 +615,15 @@ class Target:
     kind: Kind = "cumulative"
     direction: Direction = "higher"
     baseline: float | None = None
+    path: PathName | None = None  # None: by the rule file (progress_judge.path_for)
+    milestone: bool | None = None  # None: by the rule file (progress_judge.is_milestone)
 
     def __post_init__(self) -> None:
+        if self.path is not None and self.path not in PATHS:
+            raise ValidationError(
+                f"未知的期望路径“{self.path}”：可选 linear、compound。",
+                f"Unknown expected path {self.path!r}: choose linear or compound.",
+            )
         if self.kind not in KINDS or self.direction not in DIRECTIONS:
             raise ValidationError(
                 f"未知的目标类型“{self.kind}”或方向“{self.direction}”。",
@@ -585,8 +657,10 @@ class TargetProgress:
     expected_value: float
     gap: float
     ratio: float | None
-    status: Status
+    status: Light
     rules_version: str
+    reason: str = ""
+    reason_params: dict[str, float | int | str | None] = field(default_factory=dict)
 
 
 def evaluate_target(
@@ -610,11 +684,12 @@ def evaluate_target(
     5. A level or count target without a baseline takes as baseline the last observation
        before the window and not after the evaluation month (``baseline_inferred``) if the
        target improves on it; otherwise it is judged directly (``E = 1``).
-    6. ``c``, ``E`` and ``r`` from :func:`completion_ratio`, :func:`expected_completion` and
-       :func:`schedule_ratio`; status from :func:`traffic_light` (``r`` undefined: green if
-       ``c ≥ 0``). Expected value ``B + E·(T − B)`` (``E·T`` for totals, ``T`` when direct);
-       ``gap = d·(expected − actual)``, positive when behind, in the target's units
-       (percentage points for growth targets).
+    6. The judgement (light, ``c``, ``E``, ``r``, expected value, reason code and its numbers)
+       from :func:`gaodi.analytics.progress_judge.judge`: a linear schedule (the formulas of
+       :func:`completion_ratio`, :func:`expected_completion`, :func:`schedule_ratio`), the
+       compound growth path for a level target with a positive baseline, or the milestone
+       rule; lines compared exactly (:func:`traffic_light`). ``gap = d·(expected − actual)``,
+       positive when behind, in the target's units (percentage points for growth targets).
 
     Raises
     ------
@@ -632,15 +707,20 @@ def evaluate_target(
     >>> p.completion, p.time_progress, round(p.ratio, 2), p.status, p.gap
     (0.48, 0.5, 0.96, 'yellow', 2.0)
     """
+    # judging lives in progress_judge, which builds on this module's types (hence imported here)
+    from gaodi.analytics.progress_judge import judge
+
     series = latest_revisions(observations)
     sign = 1.0 if target.direction == "higher" else -1.0
     first = parse_period(target.start).first_month
-    eval_last = min(parse_period(as_of).last_month, parse_period(target.end).last_month)
+    last = parse_period(target.end).last_month
+    eval_last = min(parse_period(as_of).last_month, last)
     eval_month = format_month(eval_last)
     mode: Any = {"cumulative": "window_sum", "growth": "year_latest"}.get(target.kind, "point")
     actual = actual_as_of(series, eval_month, mode, window_start=target.start)
-    tau_month = actual.period if target.kind == "cumulative" else eval_month
-    tau = time_progress(tau_month, target.start, target.end)
+    tau_last = parse_period(actual.period).last_month if target.kind == "cumulative" else eval_last
+    total = last - first + 1
+    elapsed = min(total, max(0, tau_last - first + 1))
 
     baseline, inferred = target.baseline, False
     if target.kind in ("level", "count") and baseline is None:
@@ -649,45 +729,34 @@ def evaluate_target(
         if before and sign * (target.value - series[max(before)]) > 0:
             baseline, inferred = series[max(before)], True
 
-    basis: Basis
-    if target.kind == "growth":
-        completion, status = growth_status(actual.value, target.value, target.direction, thresholds)
-        expected, ratio, expected_value, basis = 1.0, completion, target.value, "direct"
-    else:
-        completion = completion_ratio(
-            actual.value,
-            target.value,
-            kind=target.kind,
-            direction=target.direction,
-            baseline=baseline,
-        )
-        expected = expected_completion(tau, target.kind, baseline, target.value)
-        ratio = schedule_ratio(completion, expected, target.kind, target.direction)
-        if ratio is None:
-            status = "green" if completion >= 0 else "red"
-        else:
-            status = traffic_light(ratio, thresholds)
-        if target.kind == "cumulative":
-            expected_value, basis = expected * target.value, "schedule"
-        elif baseline is not None:
-            expected_value = baseline + expected * (target.value - baseline)
-            basis = "schedule"
-        else:
-            expected_value, basis = target.value, "direct"
+    j = judge(
+        kind=target.kind,
+        direction=target.direction,
+        value=target.value,
+        baseline=baseline,
+        actual=actual.value,
+        elapsed=elapsed,
+        total=total,
+        thresholds=thresholds,
+        path=target.path,
+        milestone=target.milestone,
+    )
     return TargetProgress(
         as_of=as_of,
         actual=actual.value,
         actual_period=actual.period,
         stale=actual.stale,
-        time_progress=tau,
-        basis=basis,
+        time_progress=elapsed / total,
+        basis=j.basis,
         baseline=baseline,
         baseline_inferred=inferred,
-        completion=completion,
-        expected_completion=expected,
-        expected_value=expected_value,
-        gap=sign * (expected_value - actual.value),
-        ratio=ratio,
-        status=status,
+        completion=j.completion,
+        expected_completion=j.expected_completion,
+        expected_value=j.expected_value,
+        gap=sign * (j.expected_value - actual.value),
+        ratio=j.ratio,
+        status=j.status,
         rules_version=thresholds.version,
+        reason=j.reason,
+        reason_params=j.params,
     )

@@ -1,17 +1,24 @@
 """The board: every target of a plan evaluated at once over a Polars frame of observations.
 
-The same rules as :func:`gaodi.analytics.progress.evaluate_target`, written as Polars
-expressions so that the work per target is a few vectorised column operations (one join, one
-window, one group-by) rather than a Python call. A target that cannot be evaluated gets
-status ``no_data`` or ``invalid`` and a ``reason`` (the ``reason`` of the ``DataError`` the
-scalar function raises), never NaN.
+The same rules as :func:`gaodi.analytics.progress.evaluate_target`. Finding each target's
+actual value among the observations (latest revisions, window sums, the baseline before the
+window) is a few vectorised Polars operations (one join, one window, one group-by); the
+judgement itself is one call per target of :func:`gaodi.analytics.progress_judge.judge`, in
+exact arithmetic, so that the board and the scalar engine cannot disagree on a line. Every row
+has a ``reason`` code: the judgement's (with its numbers as JSON in ``reason_params``) or, when
+the target cannot be evaluated (status ``no_data`` or ``invalid``), the ``reason`` of the
+``DataError`` the scalar function raises; never NaN.
 """
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import polars as pl
 
 from gaodi.analytics.progress import DIRECTIONS, KINDS, StatusThresholds
+from gaodi.analytics.progress_judge import judge
 from gaodi.core.errors import DataError, ValidationError
 from gaodi.core.periods import parse_period
 
@@ -30,8 +37,8 @@ PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
 
 BOARD_SCHEMA = {
     "target_id": None,  # the caller's dtype
-    "status": pl.String,  # green / yellow / red / no_data / invalid
-    "reason": pl.String,
+    "status": pl.String,  # green / yellow / red / not_due / at_risk / no_data / invalid
+    "reason": pl.String,  # a code (progress_judge.judge, or the DataError's reason)
     "actual": pl.Float64,
     "actual_period": pl.String,
     "stale": pl.Boolean,
@@ -44,6 +51,7 @@ BOARD_SCHEMA = {
     "expected_value": pl.Float64,
     "gap": pl.Float64,
     "ratio": pl.Float64,
+    "reason_params": pl.String,  # JSON: the numbers behind the reason (progress_judge.judge)
 }
 
 
@@ -125,7 +133,8 @@ def evaluate_board(
     ----------
     targets : pl.DataFrame
         ``target_id, series_id, kind, direction, value, baseline, start, end``
-        (``baseline`` may be null; periods as text).
+        (``baseline`` may be null; periods as text), and optionally ``path``
+        (linear/compound) and ``milestone`` (bool), null meaning "by the rule file".
     observations : pl.DataFrame
         ``series_id, period, value`` and optionally ``revision``; several targets may share a
         series (e.g. a 2021 and a 2023 target on one indicator).
@@ -167,6 +176,13 @@ def evaluate_board(
         .with_columns(
             pl.col("value").cast(pl.Float64),
             pl.col("baseline").cast(pl.Float64),
+            # optional per-target overrides of the rule file (progress_judge.path_for/is_milestone)
+            path=pl.col("path").cast(pl.String)
+            if "path" in targets.columns
+            else pl.lit(None, dtype=pl.String),
+            milestone=pl.col("milestone").cast(pl.Boolean)
+            if "milestone" in targets.columns
+            else pl.lit(None, dtype=pl.Boolean),
             start_m=first_m,
             end_m=end_m,
         )
@@ -199,13 +215,8 @@ def evaluate_board(
     )
     board = frame.join(actuals, on="target_id", how="left")
 
-    # ---- formulas (see progress.evaluate_target)
-    kind, direction, value, sign = (
-        pl.col("kind"),
-        pl.col("direction"),
-        pl.col("value"),
-        pl.col("sign"),
-    )
+    # ---- which actual and how much of the window is gone (see progress.evaluate_target)
+    kind, value, sign = pl.col("kind"), pl.col("value"), pl.col("sign")
     is_lc = kind.is_in(["level", "count"])
     board = board.with_columns(
         actual=pl.when(kind == "cumulative")
@@ -223,96 +234,70 @@ def evaluate_board(
         .when(is_lc & pl.col("baseline").is_null() & (sign * (value - pl.col("before_value")) > 0))
         .then(pl.col("before_value")),
     )
-    actual, base = pl.col("actual"), pl.col("used_baseline")
-    has_b = base.is_not_null()
-    step = value - base
     tau_m = pl.when(kind == "cumulative").then(pl.col("data_m")).otherwise(pl.col("eval_m"))
     board = board.with_columns(
-        time_progress=((tau_m - pl.col("start_m") + 1) / pl.col("total")).clip(0.0, 1.0),
-        reason=pl.when(actual.is_null())
-        .then(pl.lit("no_data"))
-        .when(is_lc & has_b & (step == 0))
-        .then(pl.lit("target_equals_baseline"))
-        .when(is_lc & has_b & (sign * step < 0))
-        .then(pl.lit("target_wrong_side"))
-        .when(
-            (kind != "growth")
-            & ~(is_lc & has_b)
-            & ((kind == "cumulative") | (direction == "higher"))
-            & (value <= 0)
-        )
-        .then(pl.lit("nonpositive_target"))
-        .when(is_lc & ~has_b & (direction == "lower") & ((actual <= 0) | (value <= 0)))
-        .then(pl.lit("nonpositive_values")),
-        completion=pl.when(kind == "growth")
-        .then(pl.when(sign * value > 0).then(actual / value))
-        .when(is_lc & has_b)
-        .then((actual - base) / step)
-        .when((kind == "cumulative") | (direction == "higher"))
-        .then(actual / value)
-        .otherwise(value / actual),
-        basis=pl.when((kind == "growth") | (is_lc & ~has_b))
-        .then(pl.lit("direct"))
-        .otherwise(pl.lit("schedule")),
-    )
-    tau, c = pl.col("time_progress"), pl.col("completion")
-    board = board.with_columns(
-        expected_completion=pl.when(pl.col("basis") == "direct")
-        .then(1.0)
-        .when((kind == "count") & has_b)
-        .then((tau * step.abs() + 1e-9).floor() / step.abs())
-        .otherwise(tau)
-    )
-    expected = pl.col("expected_completion")
-    board = board.with_columns(
-        ratio=pl.when((kind == "cumulative") & (direction == "lower"))
-        .then(pl.when(c > 0).then(expected / c))
-        .otherwise(pl.when(expected > 0).then(c / expected)),
-        expected_value=pl.when(kind == "growth")
-        .then(value)
-        .when(kind == "cumulative")
-        .then(expected * value)
-        .when(has_b)
-        .then(base + expected * step)
-        .otherwise(value),
-    )
-    ratio = pl.col("ratio")
-    shortfall = sign * (value - actual)
-    board = board.with_columns(
-        status=pl.when(pl.col("reason") == "no_data")
-        .then(pl.lit("no_data"))
-        .when(pl.col("reason").is_not_null())
-        .then(pl.lit("invalid"))
-        .when((kind == "growth") & c.is_null())
-        .then(
-            pl.when(shortfall <= 0)
-            .then(pl.lit("green"))
-            .when(shortfall <= thresholds.growth_yellow_max_shortfall_pp)
-            .then(pl.lit("yellow"))
-            .otherwise(pl.lit("red"))
-        )
-        .when(ratio.is_null())
-        .then(pl.when(c >= 0).then(pl.lit("green")).otherwise(pl.lit("red")))
-        .when(ratio >= thresholds.green_min_ratio)
-        .then(pl.lit("green"))
-        .when(ratio >= thresholds.yellow_min_ratio)
-        .then(pl.lit("yellow"))
-        .otherwise(pl.lit("red")),
-        gap=sign * (pl.col("expected_value") - actual),
+        elapsed=(tau_m - pl.col("start_m") + 1).clip(0, pl.col("total")),
+        gap_sign=sign,
         stale=pl.col("data_m") < pl.col("eval_m"),
         actual_period=pl.format(
             "{}-{}",
             pl.col("data_m") // 12,
             (pl.col("data_m") % 12 + 1).cast(pl.String).str.zfill(2),
         ),
-        baseline=base,
-        baseline_inferred=is_lc & pl.col("baseline").is_null() & has_b,
+        baseline_inferred=is_lc
+        & pl.col("baseline").is_null()
+        & pl.col("used_baseline").is_not_null(),
     )
-    ok = pl.col("reason").is_null()
-    numeric = ["completion", "expected_completion", "expected_value", "gap", "ratio"]
-    return (
-        board.with_columns([pl.when(ok).then(pl.col(n)).alias(n) for n in numeric])
-        .sort("_row")
-        .select(list(BOARD_SCHEMA))
-        .collect()
-    )
+    columns = ["target_id", "kind", "direction", "value", "used_baseline", "actual"]
+    columns += ["elapsed", "total", "path", "milestone", "stale", "actual_period"]
+    columns += ["baseline_inferred"]
+    frame_rows = board.sort("_row").select(columns).collect().iter_rows(named=True)
+
+    # ---- the judgement: one exact-arithmetic call per target (progress_judge.judge)
+    out: dict[str, list[Any]] = {name: [] for name in BOARD_SCHEMA}
+    for r in frame_rows:
+        out["target_id"].append(r["target_id"])
+        has_data = r["actual"] is not None
+        out["actual"].append(r["actual"])
+        out["actual_period"].append(r["actual_period"] if has_data else None)
+        out["stale"].append(r["stale"] if has_data else None)
+        out["baseline"].append(r["used_baseline"])
+        out["baseline_inferred"].append(r["baseline_inferred"])
+        tau = r["elapsed"] / r["total"] if has_data else None
+        out["time_progress"].append(tau)
+        j, reason, status = None, None, None
+        if not has_data:
+            reason, status = "no_data", "no_data"
+        else:
+            try:
+                j = judge(
+                    kind=r["kind"],
+                    direction=r["direction"],
+                    value=r["value"],
+                    baseline=r["used_baseline"],
+                    actual=r["actual"],
+                    elapsed=r["elapsed"],
+                    total=r["total"],
+                    thresholds=thresholds,
+                    path=r["path"],
+                    milestone=r["milestone"],
+                )
+                reason, status = j.reason, j.status
+            except DataError as exc:
+                reason, status = str(exc.context.get("reason") or "invalid"), "invalid"
+        out["status"].append(status)
+        out["reason"].append(reason)
+        params = j.params if j is not None else {}
+        out["reason_params"].append(json.dumps(params, ensure_ascii=False, sort_keys=True))
+        out["basis"].append(j.basis if j is not None else None)
+        out["completion"].append(j.completion if j is not None else None)
+        out["expected_completion"].append(j.expected_completion if j is not None else None)
+        out["expected_value"].append(j.expected_value if j is not None else None)
+        out["ratio"].append(j.ratio if j is not None else None)
+        gap = None
+        if j is not None:
+            gap = (1.0 if r["direction"] == "higher" else -1.0) * (j.expected_value - r["actual"])
+        out["gap"].append(gap)
+    schema = dict(BOARD_SCHEMA)
+    schema["target_id"] = targets.schema["target_id"]
+    return pl.DataFrame(out, schema=schema)  # type: ignore[arg-type]

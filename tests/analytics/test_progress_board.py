@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -73,7 +74,8 @@ def test_hand_computed_board() -> None:
     targets = [
         # June 48 of 100: c 0.48, τ 0.5, r 0.96 -> yellow
         row(1, "output", "cumulative", "higher", 100, None, "2023", "2023"),
-        # 1500 -> 2500 (2021–2023), 2000 at end-2022: c 0.5, τ 2/3, r 0.75 -> red
+        # 1500 -> 2500 (2021–2023), 2000 at end-2022: a level with a baseline grows on the
+        # compound path (Open SDG's CAGR ratio, below) -> red
         row(2, "materials", "level", "higher", 2500, 1500, "2021", "2023"),
         # growth 8: 7.4 -> 0.925 -> yellow, compared directly
         row(3, "va_growth", "growth", "higher", 8, None, "2023", "2023"),
@@ -111,9 +113,14 @@ def test_hand_computed_board() -> None:
     assert (r1["actual"], r1["time_progress"], r1["gap"]) == (48.0, 0.5, pytest.approx(2.0))
     assert r1["ratio"] == pytest.approx(0.96)
     r2 = b.row(1, named=True)
-    # as of 2023-06 the level target's τ = 30/36; c = 0.5 -> r = 0.6 -> red; actual carried
+    # as of 2023-06 the level target's τ = 30/36; c = 0.5; actual carried from 2022-12.
+    # CAGR_o = (2000/1500)^(12/30) − 1 = 0.121955, CAGR_r = (2500/1500)^(1/3) − 1 = 0.185631,
+    # r = 0.121955 / 0.185631 = 0.65698 -> red; expected 1500·(5/3)^(5/6) = 2297.4
     assert r2["time_progress"] == pytest.approx(30 / 36)
-    assert r2["ratio"] == pytest.approx(0.5 / (30 / 36))
+    assert r2["completion"] == pytest.approx(0.5) and r2["basis"] == "compound"
+    assert r2["ratio"] == pytest.approx(((4 / 3) ** 0.4 - 1) / ((5 / 3) ** (1 / 3) - 1))
+    assert r2["ratio"] == pytest.approx(0.65698, abs=1e-5)
+    assert r2["expected_value"] == pytest.approx(1500 * (5 / 3) ** (5 / 6))
     assert r2["stale"] and r2["actual_period"] == "2022-12"
     r3 = b.row(2, named=True)
     assert (r3["basis"], r3["completion"]) == ("direct", pytest.approx(0.925))
@@ -212,7 +219,8 @@ def compare(
             assert got["status"] == ("no_data" if exc.context["reason"] == "no_data" else "invalid")
             continue
         assert got["status"] == want.status, (t, got, want)
-        assert got["reason"] is None
+        assert got["reason"] == want.reason
+        assert json.loads(got["reason_params"]) == pytest.approx(want.reason_params)
         assert got["actual"] == pytest.approx(want.actual)
         assert got["actual_period"] == want.actual_period
         assert got["stale"] == want.stale
