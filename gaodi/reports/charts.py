@@ -20,6 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
 
 from gaodi.core.errors import GaodiError
+from gaodi.core.text_safety import clean_text
 from gaodi.reports.fonts import font_set
 from gaodi.reports.lang import Lang
 
@@ -74,7 +75,14 @@ def _png(draw: Callable[[MplFigure], None], width_in: float, height_in: float) -
     return buffer.getvalue()
 
 
+def _one_line(text: str) -> str:
+    """A label on one line without control characters: the chart font has no glyph for them
+    (a missing glyph fails the chart, see :func:`_png`) and stored names may hold them."""
+    return " ".join(clean_text(text).split())
+
+
 def _short(text: str, limit: int = 18) -> str:
+    text = _one_line(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -354,8 +362,8 @@ def class_bars_chart(labels: Sequence[str], counts: Sequence[int], tr: Lang, tit
         ax.bar(xs, counts, color=[colours[i % len(colours)] for i in xs], width=0.6)
         for x, c in zip(xs, counts, strict=True):
             ax.text(x, c, f"{c:,}", ha="center", va="bottom", fontsize=7.5)
-        ax.set_xticks(xs, list(labels), fontsize=8)
-        ax.set_title(title, fontsize=9)
+        ax.set_xticks(xs, [_one_line(label) for label in labels], fontsize=8)
+        ax.set_title(_one_line(title), fontsize=9)
         ax.grid(axis="y", color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
         for side in ("top", "right"):
