@@ -18,13 +18,18 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
 
+from gaodi.cli import app
 from gaodi.core.excel import new_workbook
 from gaodi.core.text_safety import FORMULA_TRIGGERS, neutralise, unneutralise
 from gaodi.db import session_scope
 from gaodi.exchange.service import export, import_file
-from gaodi.models import Park
+from gaodi.models import Chain, Enterprise, Link, Park
 from tests.exchange.helpers import PARKS, write_csv
+from tests.web.conftest import Site, make_site
+from tests.web.helpers import login
+from tests.web.seed import PASSWORD
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example","点我")',
@@ -126,3 +131,98 @@ def test_csv_of_an_error_report_is_inert(tmp_path: Path) -> None:
     write_report(path, [CellError("s", 2, "A", "=cmd|' /C calc'!A0", "错", "bad")])
     assert "'=cmd" in path.read_text(encoding="utf-8-sig")
     assert os.path.getsize(path) > 0
+
+
+# ---------------------------------------------------------------------------- every route
+#: The four enterprises of the web tests' city get a hostile name each (tests/web/seed.py).
+NAMES = {
+    "e1": '=HYPERLINK("http://evil.example","点我")',
+    "e2": "+1+1",
+    "e3": "-2+3",
+    "e4": "@SUM(A1)",
+}
+LINK_NAME = "\t=1"
+
+
+def _hostile_site(directory: Path) -> Site:
+    site = make_site(directory)
+    with session_scope(site.engine) as s:
+        for key, name in NAMES.items():
+            s.get(Enterprise, site.world.ids[key]).name = name  # type: ignore[union-attr]
+        s.get(Link, site.world.ids["a1"]).name = LINK_NAME  # type: ignore[union-attr]
+    return site
+
+
+def _cells(data: bytes) -> dict[str, str]:
+    """Every string cell of a workbook by value, with its data type."""
+    wb = load_workbook(io.BytesIO(data))
+    out = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+                if isinstance(c.value, str):
+                    out[c.value] = c.data_type
+    return out
+
+
+def test_every_web_export_is_inert_and_the_data_export_imports_back_exactly(
+    tmp_path: Path,
+) -> None:
+    site = _hostile_site(tmp_path)
+    client = site.client()
+    login(client, site.world.users["admin"], PASSWORD)
+    # the data exchange download, both formats
+    xlsx = client.get("/data/export/enterprises", params={"format": "xlsx"})
+    assert xlsx.status_code == 200, xlsx.text[:300]
+    cells = _cells(xlsx.content)
+    assert {cells[name] for name in NAMES.values()} == {"s"}
+    csv_response = client.get("/data/export/enterprises", params={"format": "csv"})
+    rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+    names = {r[1] for r in rows[1:]}
+    assert names == {neutralise(n) for n in NAMES.values()}
+    assert all(n.startswith("'") for n in names)
+    # the page exports ("导出 Excel") of the enterprise list and of a chain's diagnosis
+    for url in ("/export/xlsx/enterprises", f"/export/xlsx/chains/{site.world.ids['chain_a']}"):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.text[:300])
+        cells = _cells(response.content)
+        shown = set(NAMES.values()) | {LINK_NAME} if "chains" in url else set(NAMES.values())
+        assert shown & set(cells), url
+        assert {cells[v] for v in shown if v in cells} == {"s"}, url
+    assert LINK_NAME in cells
+    # each download imports back to the very same names
+    for suffix, data in ((".xlsx", xlsx.content), (".csv", csv_response.content)):
+        path = tmp_path / f"back{suffix}"
+        path.write_bytes(data)
+        with session_scope(site.engine) as s:
+            for e in s.scalars(select(Enterprise)):
+                e.name = "placeholder " + e.uscc
+        import_file(site.engine, "enterprises", path, mode="upsert")
+        with session_scope(site.engine) as s:
+            back = {e.id: e.name for e in s.scalars(select(Enterprise))}
+        assert {back[site.world.ids[k]] for k in NAMES} == set(NAMES.values()), suffix
+    site.engine.dispose()
+
+
+def test_the_cli_xlsx_format_is_inert(demo_db: Engine, tmp_path: Path) -> None:
+    with session_scope(demo_db) as s:
+        link = s.scalars(select(Link).join(Chain).where(Chain.code == "CM").order_by(Link.id))
+        first = link.first()
+        assert first is not None
+        first.name = HOSTILE[0]
+    out = tmp_path / "diagnosis.xlsx"
+    result = CliRunner().invoke(app, ["chains", "diagnose", "CM", "-f", "xlsx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    cells = _cells(out.read_bytes())
+    assert cells[HOSTILE[0]] == "s"
+
+
+def test_no_module_writes_csv_past_the_neutraliser() -> None:
+    root = Path(__file__).resolve().parents[2] / "gaodi"
+    offenders = []
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if ("csv.writer(" in text or "DictWriter(" in text) and "csv_cell" not in text:
+            offenders.append(str(path.relative_to(root)))
+    assert offenders == [], "pass every CSV cell through gaodi.core.text_safety.csv_cell"
