@@ -39,8 +39,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BaseModel
 from pydantic_core import PydanticCustomError
+
+from gaodi.core.errors import ValidationError
 
 #: What XML 1.0 forbids or no office text needs: C0 but tab/LF/CR, DEL, C1, surrogates, U+FFFE/F.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -92,6 +94,39 @@ def refuse_illegal(text: str) -> str:
 
 #: A text field of an input (JSON body, form, CLI option, query): refuses control characters.
 CleanStr = Annotated[str, AfterValidator(refuse_illegal)]
+
+
+def _first_illegal(value: Any, where: str) -> tuple[str, str] | None:
+    if isinstance(value, str):
+        char = find_illegal(value)
+        return (where, char) if char is not None else None
+    if isinstance(value, BaseModel):
+        items: Any = ((name, getattr(value, name)) for name in type(value).model_fields)
+    elif isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _first_illegal(key, where) if isinstance(key, str) else None
+        found = found or _first_illegal(item, f"{where}.{key}" if where else str(key))
+        if found:
+            return found
+    return None
+
+
+def check_input(value: Any, name: str = "") -> None:
+    """Raise a :class:`~gaodi.core.errors.ValidationError` naming the first field of ``value``
+    (a pydantic model, a dict, a list or a text; ``name`` when it is a bare text) that holds a
+    control character: the net under every JSON operation, whatever its models declare.
+    """
+    found = _first_illegal(value, "" if isinstance(value, BaseModel) else name)
+    if found is None:
+        return
+    field, char = found
+    zh, en = illegal_message(char)
+    raise ValidationError(f"{field}：{zh}", f"{field}: {en}", field=field)
 
 
 def clean_text(text: str) -> str:

@@ -34,6 +34,7 @@ from starlette.datastructures import UploadFile
 
 from gaodi.core.errors import GaodiError
 from gaodi.core.permissions import require
+from gaodi.core.text_safety import check_input
 from gaodi.web.auth import identify, web_session
 from gaodi.web.context import FormInvalid, PageContext
 from gaodi.web.errors import CsrfFailed, unauthorized
@@ -402,6 +403,9 @@ def api(
 
         def endpoint(**kwargs: Any) -> Any:
             ctx: PageContext = kwargs[ctx_name]
+            for name, value in kwargs.items():
+                if name != ctx_name:
+                    check_input(value, name)  # control characters (core.text_safety)
             result = fn(**kwargs)
             if method != "GET":
                 ctx.session.commit()

@@ -153,9 +153,22 @@ def test_the_json_api_refuses_a_control_character_naming_the_field(tmp_path: Pat
     response = site.client().post("/api/v1/projects", json=project, headers=auth)
     assert response.status_code == 422
     assert [d["field"] for d in response.json()["detail"]] == ["name"]
+    # a body model declared with plain str (chains/api.py) meets the net under every operation
+    ids = site.world.ids
+    url = f"/api/v1/chains/{ids['chain_a']}/links/{ids['a2']}/assign"
+    assignment = {"enterprise": site.world.uscc["e1"], "note": "备\x0b注"}
+    response = site.client().post(url, json=assignment, headers=auth)
+    assert response.status_code == 422, response.text
+    data = response.json()
+    assert data["context"] == {"field": "note"}
+    assert data["message_zh"] == "note：含有不可见的控制字符（U+000B），请删除后重试。"
+    assert data["message_en"] == (
+        "note: Contains an invisible control character (U+000B); delete it and try again."
+    )
     with session_scope(site.engine) as s:
         assert s.scalar(text("SELECT count(*) FROM appeal")) == 0
         assert s.scalar(text("SELECT count(*) FROM project")) == 0
+        assert s.scalar(text("SELECT count(*) FROM enterprise_link")) == 4  # as seeded
     site.engine.dispose()
 
 
