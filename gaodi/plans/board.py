@@ -8,6 +8,7 @@ returns typed results with their provenance. How a database target becomes an en
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.analytics import forecast as fc
 from gaodi.analytics import progress as pg
+from gaodi.analytics import progress_judge as pj
 from gaodi.analytics.progress_board import evaluate_board
 from gaodi.core import clock
 from gaodi.core.errors import GaodiError, NotFoundError
@@ -29,7 +31,9 @@ from gaodi.core.permissions import Principal, restrict
 from gaodi.plans.inference import natural_kind, progress_kind, rule_file
 from gaodi.plans.models import Action, Indicator, Observation, Plan, Target
 from gaodi.plans.outputs import current_plan_id, obs_out, target_out
+from gaodi.plans.reasons import explain
 from gaodi.plans.schemas import (
+    BOARD_STATUSES,
     Board,
     BoardAction,
     BoardFilter,
@@ -267,6 +271,8 @@ def _rows(
         t, ind = e.target, e.indicator
         r = by_id.get(t.id, {})
         status = r.get("status") or "invalid"
+        reason = r.get("reason") if r else "no_indicator"
+        params = json.loads(r["reason_params"]) if r.get("reason_params") else {}
         row = BoardRow(
             target_id=t.id,
             action_number=loaded.actions[t.action_id].number
@@ -292,16 +298,42 @@ def _rows(
             gap=_finite(r.get("gap")),
             ratio=_finite(r.get("ratio")),
             status=status,
-            reason=r.get("reason") if r else "no_indicator",
+            reason=reason,
+            reason_params=params,
+            basis=r.get("basis"),
             overdue_periods=overdue.get(e.series_id or "", []),
         )
-        if forecasts and status in ("green", "yellow", "red") and e.series_id:
+        judged = ("green", "yellow", "red", "not_due", "at_risk")
+        if forecasts and status in judged and e.series_id:
             f = forecast_for(e, latest.get(e.series_id, {}), as_of)
             if f is not None:
                 row.forecast, row.forecast_lower, row.forecast_upper = f.point, f.lower, f.upper
                 row.probability, row.forecast_method = f.probability, f.method
+                if status == "not_due" and ind is not None:
+                    _outlook(row, f, ind.direction, thresholds)
+        row.reason_zh, row.reason_en = explain(
+            row.status, row.reason, row.reason_params, as_of=as_of
+        )
         rows.append(row)
     return rows
+
+
+def _outlook(
+    row: BoardRow, f: fc.Forecast, direction: str, thresholds: pg.StatusThresholds
+) -> None:
+    """A milestone not yet due becomes at risk when its forecast says it will be missed."""
+    pending = pj.Judgement(
+        "milestone",
+        row.completion,
+        row.expected_completion or 0.0,
+        row.expected_value or 0.0,
+        None,
+        "not_due",
+        row.reason or "milestone_not_due",
+        dict(row.reason_params),
+    )
+    j = pj.milestone_outlook(pending, f.point, f.probability, row.target, direction, thresholds)  # type: ignore[arg-type]
+    row.status, row.reason, row.reason_params = j.status, j.reason, dict(j.params)
 
 
 def _provenance(loaded: _Loaded, as_of: str, used: list[ObsRow]) -> Provenance:
@@ -404,7 +436,7 @@ def board(
         as_of=as_of,
         filters=filters,
         actions=groups,
-        counts={k: counts.get(k, 0) for k in ("green", "yellow", "red", "no_data", "invalid")},
+        counts={k: counts.get(k, 0) for k in BOARD_STATUSES},
         owners=owners,
         overdue_total=sum(len(r.overdue_periods) for r in rows),
         provenance=_provenance(loaded, as_of, used),
@@ -412,18 +444,22 @@ def board(
 
 
 def _expected_path(e: EngineTarget, month: int, baseline: float | None) -> float | None:
-    """序时进度 value of a target at a month (the board's expected value)."""
+    """The board's expected value of a target at a month: the line its light is judged on
+    (linear 序时进度, the compound growth path or a milestone's step)."""
     t = e.target
-    if e.kind == "growth":
-        return t.value
-    tau = pg.time_progress(format_month(month), e.start, e.end)
-    if e.kind in ("level", "count") and baseline is None:
-        return t.value
-    expected = pg.expected_completion(tau, e.kind, baseline, t.value)  # type: ignore[arg-type]
-    if e.kind == "cumulative":
-        return expected * t.value
-    assert baseline is not None
-    return baseline + expected * (t.value - baseline)
+    first, last = parse_period(e.start).first_month, parse_period(e.end).last_month
+    try:
+        return pj.expected_at(
+            kind=e.kind,  # type: ignore[arg-type]
+            direction=e.indicator.direction if e.indicator else "higher",  # type: ignore[arg-type]
+            value=t.value,
+            baseline=baseline,
+            elapsed=month - first + 1,
+            total=last - first + 1,
+            thresholds=_thresholds(),
+        )
+    except GaodiError:
+        return None
 
 
 def target_detail(

@@ -111,6 +111,8 @@ LIGHTS = {
     "green": "[green]● 绿[/]",
     "yellow": "[yellow]● 黄[/]",
     "red": "[red]● 红[/]",
+    "not_due": "[blue]◔ 未到期[/]",
+    "at_risk": "[bold red]◔ 有风险[/]",
     "no_data": "[dim]○ 无数据[/]",
     "invalid": "[magenta]✕ 无效[/]",
 }
@@ -367,7 +369,9 @@ def status(
     output_format: Format = typer.Option(Format.table, "--format", "-f"),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write to this file."),
     plan_id: int | None = typer.Option(None, "--plan", help="Plan id (default: latest adopted)."),
-    only: str | None = typer.Option(None, "--status", help="Only green/yellow/red/no_data."),
+    only: str | None = typer.Option(
+        None, "--status", help="Only green/yellow/red/not_due/at_risk/no_data/invalid."
+    ),
     owner: str | None = typer.Option(None, "--owner", help="Only this owner department."),
     no_forecast: bool = typer.Option(False, "--no-forecast", help="Skip the forecasts."),
 ) -> None:
@@ -379,8 +383,9 @@ def status(
         filters = BoardFilter(status=only, owner=owner)  # type: ignore[arg-type]
     except pydantic.ValidationError:
         raise ValidationError(
-            f"状态“{only}”无效：可选 green、yellow、red、no_data、invalid。",
-            f"Invalid status {only!r}: choose green, yellow, red, no_data or invalid.",
+            f"状态“{only}”无效：可选 green、yellow、red、not_due、at_risk、no_data、invalid。",
+            f"Invalid status {only!r}: choose green, yellow, red, not_due, at_risk, no_data "
+            "or invalid.",
         ) from None
     with cli_session() as (session, principal):
         board = service.board(
@@ -395,6 +400,7 @@ def status(
 
 
 def _print_board(board: Any) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     if board.plan_id is None:
@@ -404,7 +410,8 @@ def _print_board(board: Any) -> None:
     console.print(
         f"[bold]{board.plan_title}[/]  截至 as of {board.as_of}  "
         f"[green]绿 {counts['green']}[/]  [yellow]黄 {counts['yellow']}[/]  "
-        f"[red]红 {counts['red']}[/]  无数据 {counts['no_data']}  "
+        f"[red]红 {counts['red']}[/]  未到期 {counts['not_due']}  "
+        f"[bold red]有风险 {counts['at_risk']}[/]  无数据 {counts['no_data']}  "
         f"逾期未报 overdue {board.overdue_total}"
     )
     table = Table(show_lines=False)
@@ -419,11 +426,13 @@ def _print_board(board: Any) -> None:
         "预测 forecast",
         "达成概率",
         "逾期",
+        "说明 reason",
     ):
-        table.add_column(col, justify="right" if col not in ("指标 indicator", "状态") else "left")
+        left = ("指标 indicator", "状态", "说明 reason")
+        table.add_column(col, justify="left" if col in left else "right")
     for action in board.actions:
         table.add_section()
-        table.add_row(f"[bold]{action.number or ''} {action.title}[/]", *[""] * 9)
+        table.add_row(f"[bold]{action.number or ''} {action.title}[/]", *[""] * 10)
         for r in action.rows:
             table.add_row(
                 f"{r.indicator_name}（{r.unit}）",
@@ -438,6 +447,7 @@ def _print_board(board: Any) -> None:
                 else f"{_num(r.forecast)} [{_num(r.forecast_lower)}, {_num(r.forecast_upper)}]",
                 _pct(r.probability),
                 f"[red]{len(r.overdue_periods)}[/]" if r.overdue_periods else "",
+                escape(r.reason_zh),
             )
     console.print(table)
     p = board.provenance

@@ -13,8 +13,18 @@ FILLS = {
     "green": PatternFill("solid", fgColor="C6EFCE"),
     "yellow": PatternFill("solid", fgColor="FFEB9C"),
     "red": PatternFill("solid", fgColor="FFC7CE"),
+    "at_risk": PatternFill("solid", fgColor="F8CBAD"),
+    "not_due": PatternFill("solid", fgColor="DDEBF7"),
 }
-STATUS_ZH = {"green": "绿", "yellow": "黄", "red": "红", "no_data": "无数据", "invalid": "无效"}
+STATUS_ZH = {
+    "green": "绿",
+    "yellow": "黄",
+    "red": "红",
+    "not_due": "未到期",
+    "at_risk": "有风险",
+    "no_data": "无数据",
+    "invalid": "无效",
+}
 COLUMNS = (
     ("行动", "action"),
     ("指标", "indicator"),
@@ -37,6 +47,8 @@ COLUMNS = (
     ("预测上限", "forecast_upper"),
     ("达成概率", "probability"),
     ("逾期未报期间", "overdue"),
+    ("状态说明", "reason"),
+    ("Reason", "reason (English)"),
 )
 
 
@@ -74,6 +86,8 @@ def board_workbook(board: Board) -> Workbook:
                     r.forecast_upper,
                     r.probability,
                     "、".join(r.overdue_periods),
+                    r.reason_zh,
+                    r.reason_en,
                 ]
             )
             row = ws.max_row

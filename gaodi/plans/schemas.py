@@ -14,7 +14,17 @@ IndicatorKind = Literal["level", "growth", "count"]
 Frequency = Literal["monthly", "quarterly", "yearly"]
 ObsKind = Literal["cumulative", "current", "yoy"]
 Scope = Literal["city", "chain", "park"]
-BoardStatus = Literal["green", "yellow", "red", "no_data", "invalid"]
+# not_due / at_risk: milestones (met at once) before their deadline (docs/methods/progress.md)
+BoardStatus = Literal["green", "yellow", "red", "not_due", "at_risk", "no_data", "invalid"]
+BOARD_STATUSES: tuple[str, ...] = (
+    "green",
+    "yellow",
+    "red",
+    "not_due",
+    "at_risk",
+    "no_data",
+    "invalid",
+)
 SubmissionStatus = Literal["expected", "submitted", "approved", "returned"]
 
 
@@ -170,7 +180,17 @@ class BoardRow(BaseModel):
     gap: float | None
     ratio: float | None
     status: BoardStatus
-    reason: str | None
+    reason: str | None = Field(
+        description="Reason code of the light (docs/methods/progress.md), never null on a board."
+    )
+    reason_params: dict[str, float | int | str | None] = Field(
+        default_factory=dict, description="The numbers behind the reason."
+    )
+    reason_zh: str = Field("", description="The reason in words (Chinese).")
+    reason_en: str = Field("", description="The reason in words (English).")
+    basis: str | None = Field(
+        None, description="How the target is judged: schedule, compound, direct or milestone."
+    )
     forecast: float | None = None
     forecast_lower: float | None = None
     forecast_upper: float | None = None

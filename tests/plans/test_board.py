@@ -36,7 +36,15 @@ def test_board_hand_computed(small) -> None:  # type: ignore[no-untyped-def]
     assert growth.gap == pytest.approx(1.2)  # 8 − 6.8 percentage points
     park = next(x for x in r.values() if x.target == 60.0)
     assert park.status == "no_data" and park.actual is None
-    assert board.counts == {"green": 1, "yellow": 1, "red": 1, "no_data": 1, "invalid": 0}
+    assert board.counts == {
+        "green": 1,
+        "yellow": 1,
+        "red": 1,
+        "not_due": 0,
+        "at_risk": 0,
+        "no_data": 1,
+        "invalid": 0,
+    }
 
 
 def test_board_earlier_month_and_no_data(small) -> None:  # type: ignore[no-untyped-def]
@@ -86,7 +94,7 @@ def test_filters(small) -> None:  # type: ignore[no-untyped-def]
 def test_provenance(small) -> None:  # type: ignore[no-untyped-def]
     session, _ = small
     p = service.board(session, ADMIN, "2023-06", forecasts=False).provenance
-    assert p.rules_version == "1.0" and p.plausibility_version == "1.0"
+    assert p.rules_version == "1.1" and p.plausibility_version == "1.0"
     # counted: 2022-06, 2023-02, 03, 06 (two revisions); firms 05, 06; growth 05, 06
     assert p.n_observations == 9
     assert p.n_unapproved == 4  # 2023-06 rev 1 and 2, firms 06, growth 06

@@ -28,9 +28,33 @@ def test_status_json_and_xlsx(demo_db: Engine, tmp_path: Path) -> None:
     run("status", "--as-of", "2023-06", "--format", "xlsx", "--out", str(out))
     ws = load_workbook(out)["看板 board"]
     assert ws.max_row == 32  # header + 31 targets
-    assert {ws.cell(row=r, column=16).value for r in range(2, 33)} <= {"绿", "黄", "红"}
+    lights = {ws.cell(row=r, column=16).value for r in range(2, 33)}
+    assert lights <= {"绿", "黄", "红", "未到期", "有风险"}
+    assert ws.cell(row=1, column=22).value.startswith("状态说明")
+    assert all(ws.cell(row=r, column=22).value for r in range(2, 33))
     table = run("status", "--as-of", "2023-06", "--status", "red", "--no-forecast")
     assert "工业投资" in table and "● 红" in table and "● 绿" not in table
+
+
+def test_status_json_explains_every_light(demo_db: Engine) -> None:
+    # issue [9]: every row of the demo board carries its reason in words, with the numbers
+    data = json.loads(run("status", "--as-of", "2023-06", "--format", "json"))
+    rows = [r for a in data["actions"] for r in a["rows"]]
+    assert len(rows) == 31
+    for r in rows:
+        assert r["reason"] and r["reason_zh"] and r["reason_en"], r
+        assert r["reason_params"] or r["status"] in ("no_data", "invalid"), r
+    # 一个 3000 亿级园区, 0 of 1 with 30 of 36 months gone: a milestone, at risk, never green
+    park = next(r for r in rows if r["indicator_name"] == "3000亿级园区数量")
+    assert (park["status"], park["basis"]) == ("at_risk", "milestone")
+    assert park["reason"].startswith("milestone_at_risk")
+    assert "有风险" in park["reason_zh"] and "at risk" in park["reason_en"]
+    assert "剩余 6 个月" in park["reason_zh"]
+    # a schedule row states completion, 序时进度 and the ratio it was judged by
+    invest = next(r for r in rows if r["indicator_name"] == "工业投资" and r["year"] == 2023)
+    assert invest["status"] == "red" and invest["reason"] == "schedule"
+    assert "序时进度 50.0%" in invest["reason_zh"] and "低于黄灯线 0.90" in invest["reason_zh"]
+    assert data["counts"]["at_risk"] >= 1
 
 
 def test_status_errors(demo_db: Engine) -> None:

@@ -63,7 +63,7 @@ def test_target_page(web) -> None:  # type: ignore[no-untyped-def]
     html = c["ana"].get(f"/plans/targets/{target_id}?as_of=2023-06").text
     assert 'data-plan-chart="target"' in html and 'data-testid="revisions"' in html
     data = c["ana"].get(f"/api/v1/plans/targets/{target_id}?as_of=2023-06").json()
-    assert data["provenance"]["rules_version"] == "1.0" and len(data["series"]) >= 12
+    assert data["provenance"]["rules_version"] == "1.1" and len(data["series"]) >= 12
     assert c["ana"].get("/plans/static/plans.js").status_code == 200
 
 
