@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from gaodi.core.errors import GaodiError, ImportRejected, ValidationError
+from gaodi.core.text_safety import check_input
 
 console = Console()
 err_console = Console(stderr=True)
@@ -57,6 +58,8 @@ def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            for name, value in kwargs.items():
+                check_input(value, name)  # control characters (core.text_safety)
             return func(*args, **kwargs)
         except ImportRejected as exc:
             from gaodi.core.cli_tables import print_cell_errors

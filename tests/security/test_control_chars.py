@@ -201,6 +201,10 @@ def test_the_cli_refuses_a_control_character_naming_the_option(demo_db: Engine) 
     assert "note: Contains an invisible control character (U+000B)" in result.output
     with session_scope(demo_db) as s:
         assert s.scalar(text("SELECT note FROM target WHERE id = :i"), {"i": target_id}) == before
+    # every command, whatever it does with its options (here a search with no model)
+    result = CliRunner().invoke(app, ["enterprises", "search", "--chain", "CM\x1d"])
+    assert result.exit_code == 2, result.output
+    assert "chain：含有不可见的控制字符（U+001D）" in result.output
 
 
 # ---------------------------------------------------------------------------- legacy rows
@@ -292,3 +296,27 @@ def test_legacy_rows_still_export(demo_db: Engine, tmp_path: Path) -> None:
             text("SELECT l.name FROM link l JOIN chain c ON c.id = l.chain_id WHERE c.code = 'CM'")
         )
     assert clean_text(link) in values
+
+
+def test_every_text_field_of_an_input_schema_is_a_clean_str() -> None:
+    import importlib
+    import inspect
+    import re
+
+    root = Path(__file__).resolve().parents[2] / "gaodi"
+    plain = re.compile(r"^\s+\w+: [^=]*\bstr\b")
+    offenders = []
+    for path in sorted(root.glob("*/schemas.py")):
+        module = importlib.import_module(f"gaodi.{path.parent.name}.schemas")
+        for name, cls in vars(module).items():
+            if not (inspect.isclass(cls) and issubclass(cls, BaseModel)):
+                continue
+            if cls.__module__ != module.__name__ or not re.search(r"(In|Filter|Update)$", name):
+                continue
+            lines, start = inspect.getsourcelines(cls)
+            offenders += [
+                f"{path.parent.name}/schemas.py:{start + i} {name}"
+                for i, line in enumerate(lines)
+                if plain.match(line)
+            ]
+    assert offenders == [], "declare input text as gaodi.core.text_safety.CleanStr"
