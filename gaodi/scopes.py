@@ -12,7 +12,7 @@ from sqlalchemy import and_, or_, select
 
 from gaodi.accounts.models import ApiToken, User
 from gaodi.audit.models import AuditEvent
-from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.chains.models import Chain, EnterpriseLink, Link, LinkProposal
 from gaodi.clusters.models import Cluster
 from gaodi.core.permissions import Principal, nothing, register_scope
 from gaodi.enterprises.models import Enterprise, EnterpriseYear, ExternalEnterprise
@@ -80,6 +80,19 @@ def enterprise_link_filter(p: Principal, action: str) -> Any:
     return EnterpriseLink.enterprise_id.in_(select(Enterprise.id).where(inner))
 
 
+def link_proposal_filter(p: Principal, action: str) -> Any:
+    """A chain office sees the proposals for its chains' links; a park office or an enterprise
+    those about its own enterprises."""
+    if p.role == "chain_office":
+        if not p.chain_ids:
+            return nothing()
+        return LinkProposal.link_id.in_(select(Link.id).where(Link.chain_id.in_(_ids(p.chain_ids))))
+    inner = enterprise_filter(p, action)
+    if inner is None:
+        return None
+    return LinkProposal.enterprise_id.in_(select(Enterprise.id).where(inner))
+
+
 def park_filter(p: Principal, action: str) -> Any:
     if p.role == "park_office":
         return Park.id.in_(_ids(p.park_ids)) if p.park_ids else nothing()
@@ -107,6 +120,7 @@ def register() -> None:
     register_scope(Chain, "chain", chain_filter)
     register_scope(Link, "chain", link_filter)
     register_scope(EnterpriseLink, "chain", enterprise_link_filter)
+    register_scope(LinkProposal, "chain", link_proposal_filter)
     register_scope(Enterprise, "enterprise", enterprise_filter)
     register_scope(EnterpriseYear, "enterprise", enterprise_year_filter)
     register_scope(ExternalEnterprise, "chain")

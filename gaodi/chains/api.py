@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from gaodi.chains import editing
+from gaodi.chains import editing, proposals
 from gaodi.chains.editing import LinkInput
 from gaodi.core.errors import ValidationError
 from gaodi.web.context import PageContext
@@ -100,3 +100,69 @@ def unassign_api(
         ctx.session, ctx.principal, chain_id, link_id, body.enterprise, body.note
     )
     return AssignmentOut.model_validate(row, from_attributes=True)
+
+
+# --------------------------------------------------------------------------- proposals
+
+
+class ProposalIn(BaseModel):
+    enterprise: str = Field(min_length=1, max_length=18, description="USCC (from the directory)")
+    note: str | None = Field(None, max_length=500)
+
+
+class DecisionIn(BaseModel):
+    note: str | None = Field(None, max_length=500)
+
+
+@api(
+    router, "POST", "/chains/{chain_id}/links/{link_id}/proposals", domain="chain",
+    action="edit", status_code=201,
+)  # fmt: skip
+def propose_api(
+    ctx: PageContext, chain_id: int, link_id: int, body: ProposalIn
+) -> proposals.ProposalRow:
+    """Propose a firm of the directory for a link; it joins the link (and the chain office's
+    scope) only once the bureau approves."""
+    assert ctx.principal is not None
+    row = proposals.propose(
+        ctx.session, ctx.principal, chain_id, link_id, body.enterprise, body.note
+    )
+    return _proposal(ctx, row.id)
+
+
+@api(router, "GET", "/chain-proposals", domain="chain")
+def proposals_api(
+    ctx: PageContext, status: str | None = "pending", link_id: int | None = None
+) -> list[proposals.ProposalRow]:
+    """Proposals to put an enterprise on a link (default: those waiting for approval)."""
+    assert ctx.principal is not None
+    wanted = None if status == "all" else status
+    return proposals.proposals(ctx.session, ctx.principal, status=wanted, link_id=link_id)
+
+
+def _proposal(ctx: PageContext, proposal_id: int) -> proposals.ProposalRow:
+    assert ctx.principal is not None
+    rows = proposals.proposals(ctx.session, ctx.principal, status=None)
+    return next(r for r in rows if r.id == proposal_id)
+
+
+@api(
+    router, "POST", "/chain-proposals/{proposal_id}/approve", domain="chain", action="approve",
+    example={"path": {"proposal_id": 1}},
+)  # fmt: skip
+def approve_api(ctx: PageContext, proposal_id: int, body: DecisionIn) -> proposals.ProposalRow:
+    """Approve a proposal: the enterprise is attached to the link by hand."""
+    assert ctx.principal is not None
+    proposals.decide(ctx.session, ctx.principal, proposal_id, True, body.note)
+    return _proposal(ctx, proposal_id)
+
+
+@api(
+    router, "POST", "/chain-proposals/{proposal_id}/reject", domain="chain", action="approve",
+    example={"path": {"proposal_id": 1}},
+)  # fmt: skip
+def reject_api(ctx: PageContext, proposal_id: int, body: DecisionIn) -> proposals.ProposalRow:
+    """Reject a proposal: nothing changes on the link."""
+    assert ctx.principal is not None
+    proposals.decide(ctx.session, ctx.principal, proposal_id, False, body.note)
+    return _proposal(ctx, proposal_id)

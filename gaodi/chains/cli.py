@@ -316,3 +316,79 @@ def recommend_cmd(
         for c in lk.candidates:
             table.add_row(str(c.rank), c.name, c.city or "—", f"{c.score:.2f}", c.reason_zh)
         console.print(table)
+
+
+# --------------------------------------------------------------------------- proposals
+
+
+@app.command("propose")
+@handle_errors
+def propose_cmd(
+    chain: str = typer.Argument(..., help="Chain code, name or id."),
+    link_id: int = typer.Argument(..., help="The link's id."),
+    enterprise: str = typer.Argument(..., help="The enterprise's USCC."),
+    note: str | None = typer.Option(None, "--note", help="Why it belongs on the link."),
+    as_user: str | None = AS_USER,
+) -> None:
+    """Propose an enterprise for a link; it joins the link once the bureau approves."""
+    from gaodi.chains import proposals
+
+    with cli_session(as_user) as (session, principal):
+        row = proposals.propose(session, principal, chain, link_id, enterprise, note)
+        pid = row.id
+    console.print(f"已提议（编号 {pid}），待批准。 Proposal {pid} sent, waiting for approval.")
+
+
+@app.command("proposals")
+@handle_errors
+def proposals_cmd(
+    status: str = typer.Option("pending", "--status", help="pending, approved, rejected or all."),
+    as_user: str | None = AS_USER,
+) -> None:
+    """Proposals to put an enterprise on a link."""
+    from gaodi.chains import proposals
+
+    with cli_session(as_user) as (session, principal):
+        rows = proposals.proposals(session, principal, status=None if status == "all" else status)
+    table = Table()
+    for col in ("#", "环节 link", "企业 enterprise", "USCC", "状态 status", "提议人 by", "备注"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(
+            str(r.id), r.link_name, r.enterprise_name, r.enterprise_uscc, r.status,
+            r.proposed_by, r.note or "",
+        )  # fmt: skip
+    console.print(table)
+
+
+def _decide(proposal_id: int, approve: bool, note: str | None, as_user: str | None) -> None:
+    from gaodi.chains import proposals
+
+    with cli_session(as_user) as (session, principal):
+        proposals.decide(session, principal, proposal_id, approve, note)
+    if approve:
+        console.print(f"提议 {proposal_id} 已批准。 Proposal {proposal_id} approved.")
+    else:
+        console.print(f"提议 {proposal_id} 已驳回。 Proposal {proposal_id} rejected.")
+
+
+@app.command("approve")
+@handle_errors
+def approve_cmd(
+    proposal_id: int = typer.Argument(..., help="The proposal's number."),
+    note: str | None = typer.Option(None, "--note"),
+    as_user: str | None = AS_USER,
+) -> None:
+    """Approve a proposal: the enterprise is put on the link by hand."""
+    _decide(proposal_id, True, note, as_user)
+
+
+@app.command("reject")
+@handle_errors
+def reject_cmd(
+    proposal_id: int = typer.Argument(..., help="The proposal's number."),
+    note: str | None = typer.Option(None, "--note"),
+    as_user: str | None = AS_USER,
+) -> None:
+    """Reject a proposal: nothing changes on the link."""
+    _decide(proposal_id, False, note, as_user)

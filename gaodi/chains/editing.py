@@ -13,13 +13,13 @@ import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from gaodi.chains import loaders
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
-from gaodi.core.permissions import Principal, require, restrict
+from gaodi.core.permissions import Principal, check_scope, require, restrict
 from gaodi.core.reference import validate_industry_code
 from gaodi.db import utcnow
 from gaodi.enterprises.models import Enterprise
@@ -249,27 +249,45 @@ def delete_link(session: Session, principal: Principal, chain: int | str, link_i
 # --------------------------------------------------------------------------- manual assignment
 
 
-def find_enterprise(session: Session, ref: str | int) -> Enterprise:
-    """An enterprise by USCC or id (for assigning it to a link: a chain office adds
-    enterprises that are not on its chain yet, so this lookup is not scoped)."""
+#: What a missing enterprise and one outside the principal's scope both answer (as a read does).
+ENTERPRISE_NOT_FOUND = ("找不到该企业（或无权查看）。", "No such enterprise (or not yours to see).")
+
+
+def _enterprise_query(ref: str | int) -> Select[Any]:
     text = str(ref).strip().upper()
     query = select(Enterprise)
     if text.isdigit() and len(text) < 18:
-        query = query.where(Enterprise.id == int(text))
-    else:
-        query = query.where(Enterprise.uscc == text)
-    found = session.scalars(query).first()
+        return query.where(Enterprise.id == int(text))
+    return query.where(Enterprise.uscc == text)
+
+
+def find_enterprise(session: Session, ref: str | int) -> Enterprise:
+    """Any enterprise by USCC or id, whoever asks (the directory a chain office proposes from,
+    :mod:`gaodi.chains.proposals`; its answer names no figures)."""
+    found = session.scalars(_enterprise_query(ref)).first()
     if found is None:
-        raise NotFoundError(
-            f"找不到统一社会信用代码为“{text}”的企业。",
-            f"No enterprise with USCC '{text}'.",
-            field="enterprise",
-        )
+        raise NotFoundError(*ENTERPRISE_NOT_FOUND, field="enterprise")
     return found
 
 
-def _close_current(session: Session, enterprise_id: int, link_id: int) -> list[EnterpriseLink]:
-    rows = list(
+def scoped_enterprise(
+    session: Session, principal: Principal, ref: str | int, action: str = "edit"
+) -> Enterprise:
+    """An enterprise by USCC or id that ``principal`` may read and ``action``; else the 404 a
+    missing one gets. A chain office's enterprises are those on its chains: adding one that is
+    not goes through a proposal the bureau approves (:mod:`gaodi.chains.proposals`)."""
+    found = find_enterprise(session, ref)
+    try:
+        return check_scope(
+            session, principal, Enterprise, found.id, action, domain_right=False,
+            not_found=ENTERPRISE_NOT_FOUND,
+        )  # fmt: skip
+    except NotFoundError as exc:
+        raise NotFoundError(exc.zh, exc.en, field="enterprise") from None
+
+
+def _current(session: Session, enterprise_id: int, link_id: int) -> list[EnterpriseLink]:
+    return list(
         session.scalars(
             select(EnterpriseLink).where(
                 EnterpriseLink.enterprise_id == enterprise_id,
@@ -278,10 +296,56 @@ def _close_current(session: Session, enterprise_id: int, link_id: int) -> list[E
             )
         )
     )
+
+
+def _close_current(session: Session, enterprise_id: int, link_id: int) -> list[EnterpriseLink]:
+    rows = _current(session, enterprise_id, link_id)
     now = utcnow()
     for row in rows:
         row.valid_to = now
     return rows
+
+
+def attach_row(
+    session: Session,
+    enterprise: Enterprise,
+    link: Link,
+    *,
+    excluded: bool,
+    note: str | None,
+    by: str,
+) -> EnterpriseLink:
+    """Close the pair's current rows and open a manual one (the caller checked the scope)."""
+    previous = _close_current(session, enterprise.id, link.id)
+    if excluded and not any(not r.excluded for r in previous):
+        raise ConflictError(
+            f"企业“{enterprise.name}”当前不在环节“{link.name}”上。",
+            f"'{enterprise.name}' is not on link '{link.name}' now.",
+            field="enterprise",
+        )
+    row = EnterpriseLink(
+        enterprise_id=enterprise.id,
+        link_id=link.id,
+        source="manual",
+        confidence=1.0,
+        excluded=excluded,
+        reason=note or ("人工移出（不属于该环节）" if excluded else "人工指定（优先于规则）"),
+        valid_from=utcnow(),
+        valid_to=None,
+        created_by=by,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def link_of_chain(session: Session, principal: Principal, chain: int | str, link_id: int) -> Link:
+    """A link of the chain that ``principal`` may edit; else 404."""
+    found = _chain_for_edit(session, principal, chain)
+    link = get_link(session, principal, link_id, "edit")
+    if link.chain_id != found.id:
+        raise NotFoundError(f"本链没有环节 {link_id}。", f"The chain has no link {link_id}.")
+    return link
 
 
 def _manual(
@@ -294,32 +358,9 @@ def _manual(
     excluded: bool,
     note: str | None,
 ) -> EnterpriseLink:
-    found = _chain_for_edit(session, principal, chain)
-    link = get_link(session, principal, link_id, "edit")
-    if link.chain_id != found.id:
-        raise NotFoundError(f"本链没有环节 {link_id}。", f"The chain has no link {link_id}.")
-    ent = find_enterprise(session, enterprise)
-    previous = _close_current(session, ent.id, link.id)
-    if excluded and not any(not r.excluded for r in previous):
-        raise ConflictError(
-            f"企业“{ent.name}”当前不在环节“{link.name}”上。",
-            f"'{ent.name}' is not on link '{link.name}' now.",
-            field="enterprise",
-        )
-    row = EnterpriseLink(
-        enterprise_id=ent.id,
-        link_id=link.id,
-        source="manual",
-        confidence=1.0,
-        excluded=excluded,
-        reason=note or ("人工移出（不属于该环节）" if excluded else "人工指定（优先于规则）"),
-        valid_from=utcnow(),
-        valid_to=None,
-        created_by=principal.username,
-    )
-    session.add(row)
-    session.flush()
-    return row
+    link = link_of_chain(session, principal, chain, link_id)
+    ent = scoped_enterprise(session, principal, enterprise)
+    return attach_row(session, ent, link, excluded=excluded, note=note, by=principal.username)
 
 
 def assign(
@@ -330,7 +371,10 @@ def assign(
     enterprise: str | int,
     note: str | None = None,
 ) -> EnterpriseLink:
-    """Attach an enterprise to a link by hand (wins over the rule; history kept)."""
+    """Attach an enterprise to a link by hand (wins over the rule; history kept).
+
+    The enterprise must be in the principal's scope (for a chain office: already on one of its
+    chains); a chain office proposes any other one (:func:`gaodi.chains.proposals.propose`)."""
     return _manual(session, principal, chain, link_id, enterprise, excluded=False, note=note)
 
 
@@ -349,12 +393,17 @@ def unassign(
 def release(
     session: Session, principal: Principal, chain: int | str, link_id: int, enterprise: str | int
 ) -> int:
-    """Close the pair's manual row: the rule decides again at the next ``gaodi chains map``."""
-    found = _chain_for_edit(session, principal, chain)
-    link = get_link(session, principal, link_id, "edit")
-    if link.chain_id != found.id:
-        raise NotFoundError(f"本链没有环节 {link_id}。", f"The chain has no link {link_id}.")
-    ent = find_enterprise(session, enterprise)
+    """Close the pair's manual row: the rule decides again at the next ``gaodi chains map``.
+
+    Besides an enterprise in scope, a scoped office may release one it excluded from this link
+    (its manual row is on the office's own link, so naming it confirms nothing new)."""
+    link = link_of_chain(session, principal, chain, link_id)
+    try:
+        ent = scoped_enterprise(session, principal, enterprise)
+    except NotFoundError:
+        ent = find_enterprise(session, enterprise)
+        if not any(r.source == "manual" for r in _current(session, ent.id, link.id)):
+            raise
     rows = [r for r in _close_current(session, ent.id, link.id) if r.source == "manual"]
     session.flush()
     return len(rows)

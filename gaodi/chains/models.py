@@ -87,3 +87,31 @@ class EnterpriseLink(Base):
     valid_from: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     valid_to: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     created_by: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class LinkProposal(Base):
+    """A chain office's proposal to put an enterprise on one of its links (拟挂链).
+
+    A chain office reads only the enterprises on its chains, so adding one must not be a way to
+    read a firm's figures: the office picks the firm from the directory (name, USCC, industry,
+    park, region), the proposal waits as ``pending`` and only when the bureau (admin or analyst)
+    approves it does a manual :class:`EnterpriseLink` row attach the firm, widening the office's
+    scope. ``rejected`` and ``approved`` proposals are kept as the record of who decided.
+    """
+
+    __tablename__ = "link_proposal"
+    __audited__ = True
+    __table_args__ = (Index("ix_link_proposal_link_status", "link_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("link.id", ondelete="CASCADE"))
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), index=True
+    )
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending/approved/rejected
+    proposed_by: Mapped[str] = mapped_column(String(64))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    decision_note: Mapped[str | None] = mapped_column(Text, default=None)

@@ -44,7 +44,7 @@ from gaodi.chains.schemas import (
     RecommendResult,
 )
 from gaodi.core.errors import NotFoundError, ValidationError
-from gaodi.core.permissions import Principal, allowed, restrict
+from gaodi.core.permissions import Principal, can, restrict
 from gaodi.core.reference import industry_lookup, region_lookup
 from gaodi.db import utcnow
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
@@ -694,9 +694,7 @@ def link_detail(
     for code in lk.industry_codes or []:
         ref = industry_lookup(code)
         names.append(ref.name if ref else "")
-    can_edit = allowed(principal, "edit", "chain") and (
-        principal.role != "chain_office" or found.id in principal.chain_ids
-    )
+    can_edit = can(principal, "edit", found)
     parent = next((x for x in links if x.id == lk.parent_id), None)
     return LinkDetail(
         chain=diag.chain,

@@ -14,11 +14,13 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
-from gaodi.chains import editing, service
+from gaodi.chains import editing, proposals, service
 from gaodi.chains.editing import LinkInput
+from gaodi.chains.models import Chain
+from gaodi.chains.proposals import DirectoryEntry, ProposalRow
 from gaodi.chains.schemas import ChainDiagnosisResult, ChainSummary, LinkDetail, LinkRow
 from gaodi.core.errors import NotFoundError
-from gaodi.core.permissions import allowed
+from gaodi.core.permissions import can
 from gaodi.web.context import FormInvalid, PageContext
 from gaodi.web.i18n import N_
 from gaodi.web.nav import register_nav
@@ -42,10 +44,8 @@ class Option(BaseModel):
 
 
 def _can_edit(ctx: PageContext, chain_id: int) -> bool:
-    p = ctx.principal
-    if p is None or not allowed(p, "edit", "chain"):
-        return False
-    return p.role != "chain_office" or chain_id in p.chain_ids
+    chain = ctx.session.get(Chain, chain_id)
+    return ctx.principal is not None and chain is not None and can(ctx.principal, "edit", chain)
 
 
 # ---------------------------------------------------------------------------- all chains
@@ -175,6 +175,10 @@ class LinkPage(BaseModel):
     detail: LinkDetail
     segments: list[Option]
     parents: list[Option]
+    proposals: list[ProposalRow] = Field(
+        default_factory=list, description="Proposals for this link waiting for approval."
+    )
+    can_approve: bool = False
 
 
 @page(
@@ -197,6 +201,8 @@ def link_page(
         detail=detail,
         segments=[Option(value=k, label=ctx._(v)) for k, v in SEGMENT_LABELS.items()],
         parents=_parents(d.links, exclude=link_id),
+        proposals=proposals.proposals(ctx.session, ctx.principal, link_id=detail.link.id),
+        can_approve=ctx.can("approve", "chain"),
     )
 
 
@@ -275,6 +281,83 @@ def release_enterprise(ctx: PageContext, chain_id: int, link_id: int) -> Respons
         raise FormInvalid({"enterprise": ctx._("This enterprise has no manual assignment here.")})
     ctx.flash(ctx._("Manual assignment removed; the rule decides at the next mapping."))
     return ctx.redirect(f"/chains/{chain_id}/links/{link_id}")
+
+
+# ---------------------------------------------------------------------------- proposals
+
+
+class DirectoryPage(BaseModel):
+    """Firms not on the chain yet, found by name or USCC: who and where, never their figures.
+    A chain office proposes one for a link; the bureau approves (gaodi.chains.proposals)."""
+
+    chain_id: int
+    chain_name: str
+    q: str
+    link_id: int | None
+    links: list[Option]
+    entries: list[DirectoryEntry]
+    limit: int = proposals.DIRECTORY_LIMIT
+
+
+@page(
+    router,
+    "/chains/{chain_id}/directory",
+    api="/chains/{chain_id}/directory",
+    template="chains/directory.html",
+    domain="chain",
+    action="edit",
+)
+def directory_page(
+    ctx: PageContext,
+    chain_id: int,
+    q: str = Query("", max_length=100),
+    link_id: int | None = None,
+) -> DirectoryPage:
+    """Search the enterprise directory for firms to propose for a link of this chain."""
+    assert ctx.principal is not None
+    entries = proposals.directory(ctx.session, ctx.principal, chain_id, q)
+    d = service.diagnose(ctx.session, ctx.principal, chain_id)
+    return DirectoryPage(
+        chain_id=d.chain.id,
+        chain_name=d.chain.name,
+        q=q,
+        link_id=link_id,
+        links=_parents(d.links),
+        entries=entries,
+    )
+
+
+@form_route(router, "/chains/{chain_id}/links/{link_id}/propose", domain="chain", page=link_page)
+def propose_enterprise(ctx: PageContext, chain_id: int, link_id: int) -> Response:
+    assert ctx.principal is not None
+    proposals.propose(
+        ctx.session, ctx.principal, chain_id, link_id, _enterprise_field(ctx), _note(ctx)
+    )
+    ctx.flash(ctx._("Proposal sent: the enterprise joins this link once the bureau approves."))
+    return ctx.redirect(f"/chains/{chain_id}/links/{link_id}")
+
+
+def _decide(ctx: PageContext, chain_id: int, link_id: int, proposal_id: int, ok: bool) -> Response:
+    assert ctx.principal is not None
+    proposals.decide(ctx.session, ctx.principal, proposal_id, ok, _note(ctx))
+    ctx.flash(ctx._("Proposal approved.") if ok else ctx._("Proposal rejected."))
+    return ctx.redirect(f"/chains/{chain_id}/links/{link_id}")
+
+
+@form_route(
+    router, "/chains/{chain_id}/links/{link_id}/proposals/{proposal_id}/approve",
+    domain="chain", action="approve", page=link_page, example={"path": {"proposal_id": 1}},
+)  # fmt: skip
+def approve_proposal(ctx: PageContext, chain_id: int, link_id: int, proposal_id: int) -> Response:
+    return _decide(ctx, chain_id, link_id, proposal_id, True)
+
+
+@form_route(
+    router, "/chains/{chain_id}/links/{link_id}/proposals/{proposal_id}/reject",
+    domain="chain", action="approve", page=link_page, example={"path": {"proposal_id": 1}},
+)  # fmt: skip
+def reject_proposal(ctx: PageContext, chain_id: int, link_id: int, proposal_id: int) -> Response:
+    return _decide(ctx, chain_id, link_id, proposal_id, False)
 
 
 # ---------------------------------------------------------------------------- assets, card

@@ -29,6 +29,8 @@ ROLE_MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "admin": {"*": frozenset(ACTIONS)},
     "analyst": {
         "*": frozenset({"read"}),
+        # approve: a chain office's proposal of an enterprise for its link (chains.proposals)
+        "chain": frozenset({"read", "approve"}),
         "plan": frozenset({"read", "edit", "submit", "approve"}),
         "report": frozenset({"read", "edit"}),
         "region": frozenset({"read", "edit"}),

@@ -1,0 +1,237 @@
+"""Putting an enterprise on a chain office's link without handing it the firm's figures.
+
+A chain office reads the enterprises on its chains (:func:`gaodi.scopes.enterprise_filter`).
+Assigning any other firm by hand would widen that scope at the office's own word, so instead:
+
+1. the office searches the **directory** (:func:`directory`): name, USCC, industry, park and
+   region of firms not on the chain yet, by a search term, never their figures;
+2. it **proposes** the firm for one of its links (:func:`propose`): a ``pending``
+   :class:`~gaodi.chains.models.LinkProposal`, which widens nothing;
+3. the bureau (a role with ``approve`` on chains: admin, analyst) **approves** it
+   (:func:`decide`): only then a manual assignment row attaches the firm and the office reads
+   it, figures included; or rejects it, and nothing changes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from gaodi.chains import editing
+from gaodi.chains.models import Link, LinkProposal
+from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
+from gaodi.core.permissions import Principal, check_scope, require, restrict
+from gaodi.core.reference import industry_lookup
+from gaodi.db import utcnow
+from gaodi.enterprises.models import Enterprise
+from gaodi.parks.models import Park
+from gaodi.regions.models import Region
+from gaodi.scopes import chain_enterprise_ids
+
+#: Results of one directory search; a search term is required, so no one lists every firm.
+DIRECTORY_LIMIT = 50
+MIN_TERM = 2
+PROPOSAL_NOT_FOUND = ("找不到该提议（或无权查看）。", "No such proposal (or not yours to see).")
+STATUSES = ("pending", "approved", "rejected")
+
+
+class DirectoryEntry(BaseModel):
+    """What the directory says of a firm: who and where it is, nothing of its figures."""
+
+    name: str
+    uscc: str
+    industry_code: str | None
+    industry_name: str | None
+    park: str | None
+    region_code: str | None
+    region: str | None
+    pending: bool = Field(description="A proposal for this chain is waiting for approval.")
+
+
+class ProposalRow(BaseModel):
+    id: int
+    chain_id: int
+    link_id: int
+    link_name: str
+    enterprise_name: str
+    enterprise_uscc: str
+    note: str | None
+    status: str
+    proposed_by: str
+    proposed_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+
+
+def directory(
+    session: Session, principal: Principal, chain: int | str, term: str | None
+) -> list[DirectoryEntry]:
+    """Firms not on ``chain`` whose name contains ``term`` or whose USCC starts with it.
+
+    For whoever may edit the chain (a chain office: its own chains). Empty without a term of at
+    least two characters.
+    """
+    found = editing._chain_for_edit(session, principal, chain)
+    text = (term or "").strip()
+    if len(text) < MIN_TERM:
+        return []
+    query = (
+        select(Enterprise, Park.name, Region.name)
+        .outerjoin(Park, Park.id == Enterprise.park_id)
+        .outerjoin(Region, Region.code == Enterprise.region_code)
+        .where(
+            or_(Enterprise.name.contains(text), Enterprise.uscc.startswith(text.upper())),
+            Enterprise.id.notin_(chain_enterprise_ids(frozenset({found.id}))),
+        )
+        .order_by(Enterprise.name, Enterprise.id)
+        .limit(DIRECTORY_LIMIT)
+    )
+    rows = session.execute(query).all()
+    pending = set(
+        session.scalars(
+            select(LinkProposal.enterprise_id)
+            .join(Link, Link.id == LinkProposal.link_id)
+            .where(Link.chain_id == found.id, LinkProposal.status == "pending")
+        )
+    )
+    out = []
+    for ent, park, region in rows:
+        industry = industry_lookup(ent.industry_code) if ent.industry_code else None
+        out.append(
+            DirectoryEntry(
+                name=ent.name,
+                uscc=ent.uscc,
+                industry_code=ent.industry_code,
+                industry_name=industry.name if industry else None,
+                park=park,
+                region_code=ent.region_code,
+                region=region,
+                pending=ent.id in pending,
+            )
+        )
+    return out
+
+
+def propose(
+    session: Session,
+    principal: Principal,
+    chain: int | str,
+    link_id: int,
+    enterprise: str | int,
+    note: str | None = None,
+) -> LinkProposal:
+    """Propose a firm of the directory for a link the principal may edit (pending until the
+    bureau decides; the principal's scope does not change)."""
+    link = editing.link_of_chain(session, principal, chain, link_id)
+    ent = editing.find_enterprise(session, enterprise)
+    on_link = any(not r.excluded for r in editing._current(session, ent.id, link.id))
+    if on_link:
+        raise ConflictError(
+            f"企业“{ent.name}”已在环节“{link.name}”上。",
+            f"'{ent.name}' is already on link '{link.name}'.",
+            field="enterprise",
+        )
+    waiting = session.scalar(
+        select(LinkProposal.id).where(
+            LinkProposal.link_id == link.id,
+            LinkProposal.enterprise_id == ent.id,
+            LinkProposal.status == "pending",
+        )
+    )
+    if waiting is not None:
+        raise ConflictError(
+            f"已有待批准的提议（编号 {waiting}）。",
+            f"A proposal is already waiting for approval (no. {waiting}).",
+            field="enterprise",
+        )
+    row = LinkProposal(
+        link_id=link.id,
+        enterprise_id=ent.id,
+        note=(note or "").strip()[:500] or None,
+        status="pending",
+        proposed_by=principal.username,
+        proposed_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def decide(
+    session: Session,
+    principal: Principal,
+    proposal_id: int,
+    approve: bool,
+    note: str | None = None,
+) -> LinkProposal:
+    """Approve (attach the firm to the link by hand) or reject a pending proposal."""
+    require(principal, "approve", "chain")
+    row = check_scope(
+        session, principal, LinkProposal, proposal_id, "approve", not_found=PROPOSAL_NOT_FOUND
+    )
+    if row.status != "pending":
+        raise ConflictError(
+            f"提议 {row.id} 已处理（{row.status}）。",
+            f"Proposal {row.id} has already been decided ({row.status}).",
+        )
+    link = session.get(Link, row.link_id)
+    ent = session.get(Enterprise, row.enterprise_id)
+    if link is None or ent is None:  # both cascade-delete the proposal; a race at most
+        raise NotFoundError(*PROPOSAL_NOT_FOUND)
+    if approve:
+        reason = note or row.note or f"链办提议（{row.proposed_by}），经 {principal.username} 批准"
+        editing.attach_row(session, ent, link, excluded=False, note=reason, by=principal.username)
+    row.status = "approved" if approve else "rejected"
+    row.decided_by = principal.username
+    row.decided_at = utcnow()
+    row.decision_note = (note or "").strip()[:500] or None
+    session.flush()
+    return row
+
+
+def proposals(
+    session: Session,
+    principal: Principal,
+    *,
+    status: str | None = "pending",
+    link_id: int | None = None,
+) -> list[ProposalRow]:
+    """Proposals the principal may see, newest first (by status and link when given)."""
+    if status is not None and status not in STATUSES:
+        raise ValidationError(
+            f"状态须为 {'、'.join(STATUSES)} 之一。",
+            f"Status must be one of {', '.join(STATUSES)}.",
+        )
+    query = (
+        restrict(select(LinkProposal), principal)
+        .add_columns(Link.chain_id, Link.name, Enterprise.name, Enterprise.uscc)
+        .join(Link, Link.id == LinkProposal.link_id)
+        .join(Enterprise, Enterprise.id == LinkProposal.enterprise_id)
+        .order_by(LinkProposal.proposed_at.desc(), LinkProposal.id.desc())
+    )
+    if status is not None:
+        query = query.where(LinkProposal.status == status)
+    if link_id is not None:
+        query = query.where(LinkProposal.link_id == link_id)
+    return [
+        ProposalRow(
+            id=p.id,
+            chain_id=chain_id,
+            link_id=p.link_id,
+            link_name=link_name,
+            enterprise_name=ent_name,
+            enterprise_uscc=uscc,
+            note=p.note,
+            status=p.status,
+            proposed_by=p.proposed_by,
+            proposed_at=p.proposed_at,
+            decided_by=p.decided_by,
+            decided_at=p.decided_at,
+            decision_note=p.decision_note,
+        )
+        for p, chain_id, link_name, ent_name, uscc in session.execute(query).all()
+    ]
