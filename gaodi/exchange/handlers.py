@@ -5,8 +5,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
+from gaodi.core.permissions import scope_clause
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 from gaodi.exchange.importer import Changes, Context, Counts, classify, row_values
 from gaodi.exchange.refdata import ensure_industries, ensure_regions
@@ -37,9 +38,21 @@ class Handler(ABC):
         return [i for i in range(len(table)) if i not in table.bad]
 
 
+def in_scope(query: Select[Any], ctx: Context, model: type, action: str = "edit") -> Select[Any]:
+    """``query`` limited to the rows of ``model`` the importer may read and ``action`` (every row
+    for an unscoped role): what an import may write to, or refer to, is what a read shows."""
+    for each in dict.fromkeys(("read", action)):
+        clause = scope_clause(ctx.principal, model, each)
+        if clause is not None:
+            query = query.where(clause)
+    return query
+
+
 def park_lookup(ctx: Context) -> dict[str, int]:
-    """Park name (and unambiguous short name) -> id."""
-    rows = ctx.session.execute(select(Park.id, Park.name, Park.short_name)).all()
+    """Park name (and unambiguous short name) -> id, of the parks in the importer's scope (a
+    park office puts enterprises and projects only in its own parks)."""
+    query = in_scope(select(Park.id, Park.name, Park.short_name), ctx, Park)
+    rows = ctx.session.execute(query).all()
     out = {name: pid for pid, name, _ in rows}
     shorts: dict[str, list[int]] = {}
     for pid, _, short in rows:
@@ -54,6 +67,15 @@ def park_lookup(ctx: Context) -> dict[str, int]:
 def unknown_park(
     ctx: Context, table: Table, i: int, key: str, name: str, parks: dict[str, int]
 ) -> None:
+    if ctx.principal.is_scoped:  # one answer for a missing park and one outside the scope
+        ctx.fail(
+            table,
+            i,
+            key,
+            f"找不到园区“{name}”，或它不在你的管辖范围内。",
+            f"No park '{name}' in your scope.",
+        )
+        return
     sample = "、".join(sorted(parks)[:5]) or "（系统中还没有园区）"
     ctx.fail(
         table,
@@ -83,6 +105,18 @@ ENTERPRISE_FIELDS = {
 }
 
 
+def outside_scope(ctx: Context, table: Table, i: int, key: str, what_zh: str, what_en: str) -> None:
+    """A row that would create or change a record outside the importer's scope. The same words
+    whether the record exists elsewhere or not (so the answer confirms nothing)."""
+    ctx.fail(
+        table,
+        i,
+        key,
+        f"只能新建或修改你管辖范围内的{what_zh}（{table.columns[key][i]}）。",
+        f"You may only create or change {what_en} in your scope ({table.columns[key][i]}).",
+    )
+
+
 class EnterprisesHandler(Handler):
     def check(self) -> None:
         ctx, t = self.ctx, self.tables["enterprises"]
@@ -95,7 +129,16 @@ class EnterprisesHandler(Handler):
         existing = {
             r.uscc: r._asdict() for r in ctx.fetch_in(query, Enterprise.uscc, t.col("uscc"))
         }
-        editable = ctx.editable(Enterprise, (r["id"] for r in existing.values()))
+        # a scoped office changes the enterprises it reads and creates them only in its scope
+        # (a park office: in one of its parks; a chain office: never, a new firm is on no chain)
+        scoped = ctx.principal.is_scoped
+        mine = ctx.fetch_in(
+            in_scope(select(Enterprise.id), ctx, Enterprise),
+            Enterprise.id,
+            (r["id"] for r in existing.values()),
+        )
+        editable = {row[0] for row in mine}
+        creates_in_park = ctx.principal.role == "park_office"
         parks_col = t.col("park")
         for i in range(len(t)):
             park_id = None
@@ -105,8 +148,17 @@ class EnterprisesHandler(Handler):
                     unknown_park(ctx, t, i, "park", parks_col[i], parks)
             if i in t.bad:
                 continue
-            ins, upd = row_values(t, i, ENTERPRISE_FIELDS, {"park": ("park_id", park_id)})
             uscc = t.columns["uscc"][i]
+            old = existing.get(uscc)
+            # a park office's enterprise must stay in one of its parks (a blank park moves it out)
+            leaves_park = creates_in_park and t.has("park") and park_id is None
+            if scoped and (
+                (old is not None and (old["id"] not in editable or leaves_park))
+                or (old is None and not (creates_in_park and park_id is not None))
+            ):
+                outside_scope(ctx, t, i, "uscc", "企业", "enterprises")
+                continue
+            ins, upd = row_values(t, i, ENTERPRISE_FIELDS, {"park": ("park_id", park_id)})
             classify(
                 ctx,
                 t,
@@ -114,7 +166,7 @@ class EnterprisesHandler(Handler):
                 changes,
                 ins,
                 upd,
-                existing.get(uscc),
+                old,
                 f"统一社会信用代码 {uscc}",
                 editable,
             )
@@ -145,11 +197,22 @@ YEAR_FIGURES = (
 
 
 def enterprise_ids(ctx: Context, usccs: list[Any]) -> dict[str, int]:
-    query = select(Enterprise.uscc, Enterprise.id)
+    """USCC -> id of the enterprises the importer may read and change (rows naming any other
+    one are refused as :func:`unknown_enterprise`)."""
+    query = in_scope(select(Enterprise.uscc, Enterprise.id), ctx, Enterprise)
     return {u: eid for u, eid in ctx.fetch_in(query, Enterprise.uscc, usccs)}
 
 
 def unknown_enterprise(ctx: Context, table: Table, i: int, uscc: str) -> None:
+    if ctx.principal.is_scoped:  # one answer for a missing enterprise and one outside the scope
+        ctx.fail(
+            table,
+            i,
+            "uscc",
+            f"找不到企业（统一社会信用代码 {uscc}），或它不在你的管辖范围内。",
+            f"No enterprise with USCC {uscc} in your scope.",
+        )
+        return
     ctx.fail(
         table,
         i,
@@ -223,11 +286,18 @@ class ParksHandler(Handler):
         duplicate_rows(t, ["name"], ctx.errors)
         query = select(Park.id, *(getattr(Park, c) for c in PARK_FIELDS.values()))
         existing = {r.name: r._asdict() for r in ctx.session.execute(query).all()}
-        editable = ctx.editable(Park, (r["id"] for r in existing.values()))
+        # a park office changes its own parks and creates none (a new park is in no one's scope)
+        editable = {
+            row[0] for row in ctx.session.execute(in_scope(select(Park.id), ctx, Park)).all()
+        }
         for i in self.good_rows(t):
-            ins, upd = row_values(t, i, PARK_FIELDS)
             name = t.columns["name"][i]
-            classify(ctx, t, i, changes, ins, upd, existing.get(name), f"园区 {name}", editable)
+            old = existing.get(name)
+            if ctx.principal.is_scoped and (old is None or old["id"] not in editable):
+                outside_scope(ctx, t, i, "name", "园区", "parks")
+                continue
+            ins, upd = row_values(t, i, PARK_FIELDS)
+            classify(ctx, t, i, changes, ins, upd, old, f"园区 {name}", editable)
 
     def write(self) -> None:
         ensure_regions(self.ctx.conn, _codes(self.changes["parks"], "region_code"))

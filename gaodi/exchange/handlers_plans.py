@@ -14,6 +14,7 @@ from gaodi.exchange.importer import Changes, Context, Counts, classify, db_value
 from gaodi.exchange.refdata import ensure_regions
 from gaodi.exchange.validate import Table, duplicate_rows
 from gaodi.plans.models import Action, Indicator, Observation, Plan, Target, latest_revisions
+from gaodi.plans.submission import may_act_on_scope
 
 INDICATOR_FIELDS = {
     k: k
@@ -239,11 +240,27 @@ def resolve_scope(ctx: Context, t: Table, i: int, lookups: dict[str, dict[str, i
     else:
         found = lookups[scope].get(ref)
     if found is None:
+        scope_not_found(ctx, t, i, scope, ref)
+        return None
+    return int(found)
+
+
+def scope_not_found(ctx: Context, t: Table, i: int, scope: str, ref: Any) -> None:
+    """A scope object that does not exist or that the importer may not report for: one answer
+    for both when the importer is a scoped office, so the error confirms nothing."""
+    zh, en = SCOPE_NAMES.get(scope, ("范围", "scope"))
+    if ctx.principal.is_scoped:
+        ctx.fail(
+            t,
+            i,
+            "scope_ref",
+            f"找不到{zh}为“{ref}”的对象，或你无权报送该范围的数据。",
+            f"No {scope} with {en} '{ref}' that you may report for.",
+        )
+    else:
         ctx.fail(
             t, i, "scope_ref", f"找不到{zh}为“{ref}”的对象。", f"No {scope} with {en} '{ref}'."
         )
-        return None
-    return int(found)
 
 
 def indicator_lookup(ctx: Context) -> dict[str, tuple[int, str, str, str]]:
@@ -421,21 +438,8 @@ class ObservationsHandler(Handler):
                 unknown_indicator(ctx, t, i, code)
             scope_id = resolve_scope(ctx, t, i, lookups)
             scope = db_value(spec.column("scope"), t.col("scope")[i])
-            if (
-                scope_id is not None
-                and p.is_scoped
-                and not (
-                    (scope == "chain" and p.role == "chain_office" and scope_id in p.chain_ids)
-                    or (scope == "park" and p.role == "park_office" and scope_id in p.park_ids)
-                )
-            ):
-                ctx.fail(
-                    t,
-                    i,
-                    "scope",
-                    "无权报送该范围的数据。",
-                    "You may not submit figures for this scope.",
-                )
+            if scope_id is not None and not may_act_on_scope(p, scope, scope_id):
+                scope_not_found(ctx, t, i, scope, t.col("scope_ref")[i] or "全市")
             if i in t.bad or scope_id is None:
                 continue
             # An empty 口径 means the indicator's own: running total, current value or growth.

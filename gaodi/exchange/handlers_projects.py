@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from gaodi.chains.models import Chain, Link
 from gaodi.core import clock
-from gaodi.core.errors import PermissionDenied, ValidationError
+from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.exchange.handlers import Handler, park_lookup, unknown_park
 from gaodi.exchange.importer import Changes, Context, classify, row_values
 from gaodi.exchange.validate import Table, duplicate_rows
@@ -260,9 +260,9 @@ class ProjectsHandler(Handler):
         """The service's rule: a chain office registers its chains' projects, a park office
         its parks' projects."""
         try:
-            projects.check_scope(self.ctx.principal, chain_id, park_id)
-        except PermissionDenied as exc:
-            column = "park" if self.ctx.principal.role == "park_office" else "chain_code"
+            projects.check_scope(self.ctx.session, self.ctx.principal, chain_id, park_id)
+        except NotFoundError as exc:
+            column = "park" if exc.en == projects.PARK_NOT_FOUND[1] else "chain_code"
             self.ctx.fail(t, i, column, exc.zh, exc.en)
 
     def _dates(

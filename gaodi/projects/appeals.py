@@ -17,11 +17,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from gaodi.chains.models import EnterpriseLink, Link
+from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.config import get_settings
 from gaodi.core import clock
-from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
-from gaodi.core.permissions import Principal, allowed, require
+from gaodi.core.errors import ConflictError, ValidationError
+from gaodi.core.permissions import Principal, allowed, check_scope, require, scope_clause
 from gaodi.enterprises.models import Enterprise
 from gaodi.projects import common, states
 from gaodi.projects.models import Appeal, AppealAttachment, AppealEvent
@@ -30,6 +30,8 @@ from gaodi.projects.schemas import AppealIn
 from gaodi.projects.workflow import History, Transition
 
 MACHINE = states.APPEAL
+ENTERPRISE_NOT_FOUND = ("找不到该企业（或无权查看）。", "No such enterprise (or not yours to see).")
+CHAIN_NOT_FOUND = ("找不到该产业链（或无权查看）。", "No such chain (or not yours to see).")
 HISTORY = History(MACHINE, AppealEvent, "appeal_id")
 
 
@@ -79,9 +81,12 @@ def _authorize(
     )
 
 
-def default_chain(session: Session, enterprise_id: int) -> int | None:
-    """The enterprise's chain: the lowest chain id among its current links (deterministic)."""
-    return session.scalar(
+def default_chain(
+    session: Session, enterprise_id: int, principal: Principal | None = None
+) -> int | None:
+    """The enterprise's chain: the lowest chain id among its current links (deterministic);
+    with ``principal``, among those in its scope (a chain office files under its own chain)."""
+    query = (
         select(func.min(Link.chain_id))
         .join(EnterpriseLink, EnterpriseLink.link_id == Link.id)
         .where(
@@ -90,6 +95,10 @@ def default_chain(session: Session, enterprise_id: int) -> int | None:
             EnterpriseLink.excluded.is_(False),
         )
     )
+    clause = scope_clause(principal, Chain, "edit") if principal is not None else None
+    if clause is not None:
+        query = query.where(Link.chain_id.in_(select(Chain.id).where(clause)))
+    return session.scalar(query)
 
 
 def submit(session: Session, principal: Principal, data: AppealIn) -> Appeal:
@@ -97,25 +106,22 @@ def submit(session: Session, principal: Principal, data: AppealIn) -> Appeal:
     require(principal, "edit", "appeal")
     rules = appeal_rules()
     rules.category(data.category)
-    enterprise = session.get(Enterprise, data.enterprise_id)
-    if enterprise is None:
-        raise ValidationError(
-            f"企业 {data.enterprise_id} 不存在。",
-            f"Enterprise {data.enterprise_id} does not exist.",
-        )
-    chain_id = data.chain_id if data.chain_id is not None else default_chain(session, enterprise.id)
+    # the enterprise must be one the principal reads and may act for (as a read of it would
+    # answer, a missing one and one outside the scope get the same 404)
+    enterprise = check_scope(
+        session, principal, Enterprise, data.enterprise_id, "edit", domain_right=False,
+        not_found=ENTERPRISE_NOT_FOUND,
+    )  # fmt: skip
     if data.chain_id is not None:
-        common.check_link(session, data.chain_id, None)
-    ok = principal.is_admin or (
-        (principal.role == "enterprise" and enterprise.id in principal.enterprise_ids)
-        or (principal.role == "chain_office" and chain_id in principal.chain_ids)
-        or (principal.role == "park_office" and enterprise.park_id in principal.park_ids)
+        check_scope(
+            session, principal, Chain, data.chain_id, "edit", domain_right=False,
+            not_found=CHAIN_NOT_FOUND,
+        )  # fmt: skip
+    chain_id = (
+        data.chain_id
+        if data.chain_id is not None
+        else default_chain(session, enterprise.id, principal)
     )
-    if not ok:
-        raise PermissionDenied(
-            "只能为本企业、本链或本园区的企业登记诉求。",
-            "Appeals may only be entered for your own enterprise, chain or park.",
-        )
     appeal = Appeal(
         enterprise_id=enterprise.id,
         chain_id=chain_id,

@@ -15,10 +15,11 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from gaodi.chains.models import Chain
 from gaodi.core import clock
 from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
-from gaodi.core.permissions import Principal, allowed, require
+from gaodi.core.permissions import Principal, allowed, check_scope, require
 from gaodi.projects import common, states
 from gaodi.projects.models import (
     Challenge,
@@ -38,6 +39,7 @@ from gaodi.projects.workflow import History, Transition
 MACHINE = states.CHALLENGE
 HISTORY = History(MACHINE, ChallengeEvent, "challenge_id")
 SCORE_MIN, SCORE_MAX = 0.0, 100.0
+CHAIN_NOT_FOUND = ("找不到该产业链（或无权查看）。", "No such chain (or not yours to see).")
 
 
 def actors(session: Session, principal: Principal, challenge: Challenge) -> set[str]:
@@ -69,10 +71,12 @@ def _authorize(
 def create_challenge(session: Session, principal: Principal, data: ChallengeIn) -> Challenge:
     """Publish a challenge (发榜)."""
     require(principal, "edit", "challenge")
-    if principal.role == "chain_office" and data.chain_id not in principal.chain_ids:
-        raise PermissionDenied(
-            "链办只能为本链发榜。", "A chain office may only publish challenges of its own chains."
-        )
+    # the chain must be one the principal reads and may act on (a chain office: its own); a
+    # missing chain and one outside the scope answer the same 404
+    check_scope(
+        session, principal, Chain, data.chain_id, "edit", domain_right=False,
+        not_found=CHAIN_NOT_FOUND,
+    )  # fmt: skip
     common.check_link(session, data.chain_id, data.link_id)
     today = clock.today()
     if data.deadline < today:

@@ -18,10 +18,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gaodi.chains.models import Chain
 from gaodi.core import asof, clock
 from gaodi.core.codes import validate_uscc
-from gaodi.core.errors import NotFoundError, PermissionDenied, ValidationError
-from gaodi.core.permissions import Principal, require, restrict
+from gaodi.core.errors import NotFoundError, ValidationError
+from gaodi.core.permissions import Principal, require, restrict, scope_clause
+from gaodi.core.permissions import check_scope as check_scope_of
+from gaodi.parks.models import Park
 from gaodi.projects import common, hooks, states
 from gaodi.projects.models import (
     Project,
@@ -50,17 +53,27 @@ HISTORY = History(MACHINE, ProjectEvent, "project_id")
 STAGE_LABELS = {s.key: (s.zh, s.en) for s in MACHINE.states}
 
 
-def check_scope(principal: Principal, chain_id: int, park_id: int | None) -> None:
-    """May ``principal`` register (or move) a project to this chain and park?"""
+CHAIN_NOT_FOUND = ("找不到该产业链（或无权查看）。", "No such chain (or not yours to see).")
+PARK_NOT_FOUND = ("找不到该园区（或无权查看）。", "No such park (or not yours to see).")
+
+
+def check_scope(session: Session, principal: Principal, chain_id: int, park_id: int | None) -> None:
+    """May ``principal`` register (or move) a project to this chain and park?
+
+    Both must be rows it reads and may act on (a chain office: its chains; a park office: its
+    parks); a missing one and one outside the scope answer the same 404. A park office's
+    project needs a park (without one it would be outside its scope).
+    """
     require(principal, "edit", "project")
-    if principal.role == "chain_office" and chain_id not in principal.chain_ids:
-        raise PermissionDenied(
-            "链办只能登记本链的项目。", "A chain office may only register its own chains' projects."
-        )
-    if principal.role == "park_office" and park_id not in principal.park_ids:
-        raise PermissionDenied(
-            "园区只能登记本园区的项目。", "A park office may only register its own parks' projects."
-        )
+    check_scope_of(
+        session, principal, Chain, chain_id, "edit", domain_right=False,
+        not_found=CHAIN_NOT_FOUND,
+    )  # fmt: skip
+    if park_id is not None or scope_clause(principal, Park, "edit") is not None:
+        check_scope_of(
+            session, principal, Park, park_id, "edit", domain_right=False,
+            not_found=PARK_NOT_FOUND,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -163,7 +176,7 @@ def create_project(
 
     ``is_demo`` marks a synthetic demo project (set by imports of demo files, not by forms).
     """
-    check_scope(principal, data.chain_id, data.park_id)
+    check_scope(session, principal, data.chain_id, data.park_id)
     common.check_link(session, data.chain_id, data.link_id)
     uscc = validate_uscc(data.investor_uscc).code if data.investor_uscc else None
     planned = {

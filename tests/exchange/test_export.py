@@ -174,7 +174,11 @@ def test_scoped_import_is_limited_to_its_scope(db: Engine, tmp_path: Path) -> No
         import_file(
             db, "observations", write_xlsx(tmp_path / "o.xlsx", {"s": rows}), principal=office
         )
-    assert [(e.row, e.column) for e in err.value.errors] == [(3, "范围")]
+    # the other park is outside the office's scope: refused as if it did not exist
+    assert [(e.row, e.column) for e in err.value.errors] == [(3, "范围对象")]
+    assert err.value.errors[0].reason_zh == (
+        "找不到园区名称为“示例高新技术产业开发区”的对象，或你无权报送该范围的数据。"
+    )
     assert table_counts(db) == before
     # a park office may not change chains
     with pytest.raises(PermissionDenied):

@@ -376,7 +376,9 @@ def test_a_park_office_exports_and_imports_only_its_parks_projects(
         city, "projects", write_xlsx(tmp_path / "p.xlsx", {"重大项目": rows}), principal=office
     )
     assert cells(errors) == {(3, "所在园区"), (4, "所在园区")}
-    assert "only register its own parks' projects" in reason(errors, 3, "所在园区")
+    # another park answers as a missing one would (nothing says it exists)
+    assert "No park '示例高新技术产业开发区' in your scope." in reason(errors, 3, "所在园区")
+    assert "No such park (or not yours to see)." in reason(errors, 4, "所在园区")
     report = import_file(
         city, "projects", write_xlsx(tmp_path / "ok.xlsx", {"重大项目": rows[:2]}), principal=office
     )

@@ -208,9 +208,13 @@ def test_roles_own_their_steps(session: Session, world: World, frozen) -> None:
 
 
 def test_submission_scope_and_default_chain(session: Session, world: World, frozen) -> None:
-    with pytest.raises(PermissionDenied):
+    # another enterprise answers exactly as a missing one: nothing says it exists
+    with pytest.raises(NotFoundError) as missing:
+        _submit(session, world, enterprise=987654, who=world.enterprise)
+    with pytest.raises(NotFoundError) as other:
         _submit(session, world, enterprise=world.e2, who=world.enterprise)
-    with pytest.raises(PermissionDenied):  # E3 is in park P2
+    assert (other.value.zh, other.value.en) == (missing.value.zh, missing.value.en)
+    with pytest.raises(NotFoundError):  # E3 is in park P2
         _submit(session, world, enterprise=world.e3, who=world.park_office)
     with pytest.raises(ValidationError, match="category"):
         _submit(session, world, category="天气")
