@@ -25,6 +25,7 @@ from gaodi.chains.models import Chain
 from gaodi.chains.params import load_chain_rules
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal, restrict
+from gaodi.core.text_safety import csv_frame
 from gaodi.engine.backends import backend_of, scan
 from gaodi.engine.registry import map_registry, region_link_counts
 
@@ -87,7 +88,7 @@ def map_registry_file(
     ).sort("uscc", "chain_code", "link_code")
     assignments.write_parquet(out / "assignments.parquet")
     counts = region_link_counts(mapped)
-    counts.write_csv(out / "region_link_counts.csv")
+    csv_frame(counts).write_csv(out / "region_link_counts.csv")
     return RegistryMapResult(
         engine=backend.name,
         links=links.height,

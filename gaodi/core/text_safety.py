@@ -162,3 +162,34 @@ def unneutralise(text: str) -> str:
 def csv_cell(value: Any) -> Any:
     """A value ready for a CSV writer: strings cleaned and neutralised, others unchanged."""
     return neutralise(clean_text(value)) if isinstance(value, str) else value
+
+
+#: The same two rules in the regex dialect of polars (Rust: no surrogates in its strings).
+_ILLEGAL_RS = r"[\x00-\x08\x0E-\x1F\x7F-\x{9F}\x{FFFE}\x{FFFF}]"
+_NEEDS_QUOTE_RS = r"^'*[=+\-@\t\r＝＋－＠]"
+
+
+def csv_frame(frame: Any) -> Any:
+    """A polars DataFrame ready for ``write_csv``: :func:`csv_cell` on every text column.
+
+    >>> import polars as pl
+    >>> csv_frame(pl.DataFrame({"region": ["=1+1", "长沙\\x0b"], "lq": [-1.5, 2.0]})).rows()
+    [("'=1+1", -1.5), ('长沙\\n', 2.0)]
+    """
+    import polars as pl
+
+    texts = [name for name, kind in frame.schema.items() if kind == pl.String]
+    if not texts:
+        return frame
+    cleaned = [
+        pl.col(c).str.replace_all(r"[\x0B\x0C]", "\n").str.replace_all(_ILLEGAL_RS, "")
+        for c in texts
+    ]
+    frame = frame.with_columns(cleaned)
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(_NEEDS_QUOTE_RS))
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in texts
+    )

@@ -18,6 +18,7 @@ import typer
 
 from gaodi.core.cli_support import cli_session, console, handle_errors
 from gaodi.core.errors import DataError
+from gaodi.core.text_safety import csv_frame
 
 app = typer.Typer(
     help="地区 Regions: specialisation (LQ, shift-share), economic complexity, IO linkages.",
@@ -181,7 +182,8 @@ def _engine_panel(
 
 
 def write_csv(frame: Any, path: Path) -> int:
-    frame.write_csv(path)
+    # Region and industry names come from the input file: inert text in a spreadsheet.
+    csv_frame(frame).write_csv(path)
     return int(frame.height)
 
 
@@ -191,7 +193,7 @@ def write_chunked(path: Path, n_rows: int, make: Callable[[int, int], Any], step
     with path.open("wb") as fh:
         for start in range(0, max(n_rows, 1), step):
             chunk = make(start, min(start + step, n_rows))
-            chunk.write_csv(fh, include_header=start == 0)
+            csv_frame(chunk).write_csv(fh, include_header=start == 0)
             total += chunk.height
     return total
 

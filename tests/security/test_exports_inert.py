@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from gaodi.cli import app
 from gaodi.core.excel import new_workbook
-from gaodi.core.text_safety import FORMULA_TRIGGERS, neutralise, unneutralise
+from gaodi.core.text_safety import FORMULA_TRIGGERS, csv_cell, csv_frame, neutralise, unneutralise
 from gaodi.db import session_scope
 from gaodi.exchange.service import export, import_file
 from gaodi.models import Chain, Enterprise, Link, Park
@@ -226,3 +226,55 @@ def test_no_module_writes_csv_past_the_neutraliser() -> None:
         if ("csv.writer(" in text or "DictWriter(" in text) and "csv_cell" not in text:
             offenders.append(str(path.relative_to(root)))
     assert offenders == [], "pass every CSV cell through gaodi.core.text_safety.csv_cell"
+
+
+# ---------------------------------------------------------------------------- polars CSVs
+_NO_SURROGATE = st.characters(blacklist_categories=("Cs",))
+
+
+@given(st.lists(st.text(alphabet=_NO_SURROGATE), min_size=1, max_size=5))
+def test_a_frame_is_neutralised_cell_by_cell_like_the_csv_writer(texts: list[str]) -> None:
+    import polars as pl
+
+    frame = pl.DataFrame({"name": texts, "n": list(range(len(texts)))})
+    out = csv_frame(frame)
+    assert out["name"].to_list() == [csv_cell(t) for t in texts]
+    assert out["n"].to_list() == list(range(len(texts)))
+
+
+def test_the_regions_cli_writes_inert_region_names(tmp_path: Path) -> None:
+    import polars as pl
+
+    rows = []
+    for region, values in (('=HYPERLINK("http://evil.example")', (20, 30)), ("rest", (80, 70))):
+        for industry, value in zip(("+x", "y"), values, strict=True):
+            rows += [(region, industry, 2020, value)]
+    pl.DataFrame(rows, schema=["region", "industry", "year", "value"], orient="row").write_csv(
+        tmp_path / "in.csv"
+    )
+    result = CliRunner().invoke(
+        app, ["regions", "specialise", str(tmp_path / "in.csv"), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "o" / "specialisation.csv").open(encoding="utf-8", newline="") as fh:
+        cells = {c for row in csv.reader(fh) for c in row}
+    assert '\'=HYPERLINK("http://evil.example")' in cells and "'+x" in cells
+    assert not any(c and c[0] in FORMULA_TRIGGERS and not _is_number(c) for c in cells)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_no_module_writes_a_frame_to_csv_past_the_neutraliser() -> None:
+    root = Path(__file__).resolve().parents[2] / "gaodi"
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if ".write_csv(" in (text := path.read_text(encoding="utf-8")) and "csv_frame" not in text
+    ]
+    assert offenders == [], "pass every frame through gaodi.core.text_safety.csv_frame"
