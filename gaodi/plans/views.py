@@ -66,7 +66,8 @@ def _blank(value: object) -> object:
 def board_page(
     ctx: PageContext,
     as_of: Annotated[str | None, Query(pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")] = None,
-    status: Literal["green", "yellow", "red", "no_data", "invalid", ""] | None = None,
+    status: Literal["green", "yellow", "red", "not_due", "at_risk", "no_data", "invalid", ""]
+    | None = None,
     owner: str | None = None,
     action: str | None = None,
     overdue_only: bool = False,

@@ -29,6 +29,8 @@ STATUS_COLOURS = {
     "green": "#1e9e4a",
     "yellow": "#e0a100",
     "red": "#d7263d",
+    "not_due": "#7b9be0",
+    "at_risk": "#e8590c",
     "no_data": "#b9bec6",
     "invalid": "#b9bec6",
     "missing": "#d7263d",

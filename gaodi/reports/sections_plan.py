@@ -68,13 +68,17 @@ def all_rows(board: Board) -> list[BoardRow]:
 def at_risk(board: Board, n: int = 3) -> list[BoardRow]:
     """The ``n`` open targets least likely to be met: those with a forecast, by the board's
     probability of meeting the target (lowest first), then by completion against 序时进度
-    (the board's ratio); red and yellow targets without a forecast follow."""
-    rows = [r for r in all_rows(board) if r.status in ("green", "yellow", "red")]
+    (the board's ratio); targets at risk, red and yellow without a forecast follow."""
+    judged = ("green", "yellow", "red", "not_due", "at_risk")
+    rows = [r for r in all_rows(board) if r.status in judged]
     with_forecast = [r for r in rows if r.probability is not None]
     with_forecast.sort(key=lambda r: (r.probability, r.ratio if r.ratio is not None else 9.0))
-    lagging = [r for r in rows if r.probability is None and r.status in ("red", "yellow")]
-    lagging.sort(key=lambda r: (r.status != "red", r.ratio if r.ratio is not None else 9.0))
-    chosen = [r for r in with_forecast if r.status != "green" or r.probability < 0.5]
+    order = {"at_risk": 0, "red": 1, "yellow": 2}
+    lagging = [r for r in rows if r.probability is None and r.status in order]
+    lagging.sort(key=lambda r: (order[r.status], r.ratio if r.ratio is not None else 9.0))
+    chosen = [
+        r for r in with_forecast if r.status not in ("green", "not_due") or r.probability < 0.5
+    ]
     return (chosen + lagging)[:n]
 
 
@@ -90,15 +94,12 @@ def risk_text(row: BoardRow, tr: Lang) -> str:
         if row.actual_period and tr.zh
         else (f" ({row.actual_period})" if row.actual_period else "")
     )
+    # the light's reason in the board's own words (gaodi.plans.reasons), as on the page and CLI
     text = tr(
         f"目标{comparator}{_fmt(row.target, NUM)}{row.unit}，实际{_fmt(row.actual, NUM)}{row.unit}"
-        f"{actual_when}，完成率{_fmt(row.completion, PCT)}，"
-        f"序时进度{_fmt(row.time_progress, PCT)}，"
-        f"{status}。",
+        f"{actual_when}；{status}：{row.reason_zh}。",
         f"Target {comparator} {_fmt(row.target, NUM)} {row.unit}; actual "
-        f"{_fmt(row.actual, NUM)} {row.unit}{actual_when}; completion "
-        f"{_fmt(row.completion, PCT)} against time progress {_fmt(row.time_progress, PCT)} "
-        f"({status}).",
+        f"{_fmt(row.actual, NUM)} {row.unit}{actual_when}; {status}: {row.reason_en}.",
     )
     if row.forecast is not None:
         text += tr(
@@ -131,6 +132,12 @@ def summary_blocks(board: Board, tr: Lang, month: str) -> list[Block]:
         f"{c.get('yellow', 0)} yellow (slightly behind)",
         f"{c.get('red', 0)} red (well behind)",
     ]
+    if c.get("not_due"):
+        parts_zh.append(f"未到期（一次达成、尚未到期）{c['not_due']}个")
+        parts_en.append(f"{c['not_due']} not yet due (met at once, deadline ahead)")
+    if c.get("at_risk"):
+        parts_zh.append(f"有风险（一次达成、可能无法按期达成）{c['at_risk']}个")
+        parts_en.append(f"{c['at_risk']} at risk (met at once, likely missed)")
     if c.get("no_data"):
         parts_zh.append(f"无数据{c['no_data']}个")
         parts_en.append(f"{c['no_data']} without data")

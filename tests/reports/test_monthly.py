@@ -43,7 +43,7 @@ def num(x: float | None) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
-LIGHT = {"green": "绿", "yellow": "黄", "red": "红"}
+LIGHT = {"green": "绿", "yellow": "黄", "red": "红", "not_due": "未到期", "at_risk": "有风险"}
 
 
 @pytest.fixture(scope="module")
@@ -124,14 +124,16 @@ def test_summary_states_the_board_counts_and_the_riskiest_targets(built: dict[st
     assert f"逾期未报数据共{board.overdue_total}期" in text
     # the three open targets least likely to be met, by the board's probability
     open_rows = [r for r in rows_of(board) if r.probability is not None and
-                 (r.status != "green" or r.probability < 0.5)]  # fmt: skip
-    expected = sorted(open_rows, key=lambda r: (r.probability, r.ratio))[:3]
+                 (r.status not in ("green", "not_due") or r.probability < 0.5)]  # fmt: skip
+    # a milestone has no ratio: it sorts after the targets of equal probability
+    expected = sorted(open_rows, key=lambda r: (r.probability, 9.0 if r.ratio is None else r.ratio))[:3]
     assert len(expected) == 3
     for i, r in enumerate(expected, start=1):
         lead = f"{i}. {r.indicator_name}（{r.window}）。"
         assert lead in text
         assert f"达成目标的概率为{pct(r.probability)}" in text
         assert f"预测到期值{num(r.forecast)}{r.unit}" in text
+        assert r.reason_zh and r.reason_zh in text  # the light's reason, as on the board
 
 
 def test_chains_projects_and_submissions_sections(built: dict[str, Any]) -> None:

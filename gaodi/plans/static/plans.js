@@ -23,7 +23,8 @@
     return {
       animation: false,
       tooltip: { trigger: "axis" },
-      legend: { top: 0 },
+      // the band's invisible lower edge is a helper series: keep it out of the legend
+      legend: { top: 0, data: [L.actual, L.expected, L.band, L.forecast] },
       grid: { left: 8, right: 24, top: 36, bottom: 24, containLabel: true },
       xAxis: { type: "category", data: periods, boundaryGap: false },
       yAxis: { type: "value", scale: true },
