@@ -126,7 +126,9 @@ def test_summary_states_the_board_counts_and_the_riskiest_targets(built: dict[st
     open_rows = [r for r in rows_of(board) if r.probability is not None and
                  (r.status not in ("green", "not_due") or r.probability < 0.5)]  # fmt: skip
     # a milestone has no ratio: it sorts after the targets of equal probability
-    expected = sorted(open_rows, key=lambda r: (r.probability, 9.0 if r.ratio is None else r.ratio))[:3]
+    expected = sorted(
+        open_rows, key=lambda r: (r.probability, 9.0 if r.ratio is None else r.ratio)
+    )[:3]
     assert len(expected) == 3
     for i, r in enumerate(expected, start=1):
         lead = f"{i}. {r.indicator_name}（{r.window}）。"
