@@ -14,7 +14,9 @@ An import runs in three stages, all inside one database transaction:
    the counts and the actor.
 
 Any error raises :class:`ImportRejected` with every bad cell; the transaction is rolled back, so
-nothing is written.
+nothing is written. Another import (or user) may write the same rows between stages 2 and 3;
+the database's unique keys then refuse the write, and :func:`write_conflict` turns that into a
+:class:`ConflictError` asking to try again (still nothing written).
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ from typing import Any, Literal
 
 from sqlalchemy import Select, insert, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from gaodi.core.errors import CellError
+from gaodi.core.errors import CellError, ConflictError
 from gaodi.core.permissions import Principal, restrict
 from gaodi.db import utcnow
 from gaodi.exchange.schema import Column, SheetSpec
@@ -37,6 +40,32 @@ from gaodi.exchange.validate import Table
 Mode = Literal["insert", "upsert"]
 CHUNK = 500
 WRITE_CHUNK = 5000
+
+#: SQLSTATEs of a write that lost a race: unique and foreign-key violations, serialization
+#: failure, deadlock (PostgreSQL aborts one of the two transactions).
+_RACE_STATES = {"23505", "23503", "40001", "40P01"}
+#: SQLite has no SQLSTATE; these are its words for the same races (a snapshot made stale by
+#: another writer, or the write lock held past the busy timeout, reads "database is locked").
+_RACE_WORDS = ("UNIQUE constraint failed", "FOREIGN KEY constraint failed", "database is locked")
+
+
+def write_conflict(exc: DBAPIError) -> ConflictError | None:
+    """The clear error for a write that another transaction got to first, else ``None``.
+
+    The rows were checked before the write, so a key the database refuses now was written by
+    someone else in between; a NOT NULL or CHECK failure is a bug, not a race, and stays one.
+    """
+    if not isinstance(exc, (IntegrityError, OperationalError)):
+        return None
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state not in _RACE_STATES and not any(w in str(orig) for w in _RACE_WORDS):
+        return None
+    return ConflictError(
+        "数据已被另一次导入（或其他用户）同时修改，本次导入未写入任何数据，请稍后重试。",
+        "The data was changed by another import (or another user) at the same time; nothing "
+        "of this import was written. Please try again.",
+    )
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 import gaodi.models  # noqa: F401  (every model, the audit listener and the row filters)
 from gaodi.audit import service as audit
@@ -43,7 +44,7 @@ from gaodi.exchange.handlers_plans import (
     TargetsHandler,
 )
 from gaodi.exchange.handlers_projects import ProjectProgressHandler, ProjectsHandler
-from gaodi.exchange.importer import Context, ImportReport, Mode
+from gaodi.exchange.importer import Context, ImportReport, Mode, write_conflict
 from gaodi.exchange.reader import read_file_isolated
 from gaodi.exchange.report import write_report
 from gaodi.exchange.schema import EntitySpec
@@ -228,27 +229,34 @@ def _import(
     report = ImportReport(
         spec.key, path.name, _sha256(path), mode, dry_run, principal.username, raw.encoding
     )
-    with session_scope(engine, actor=principal.username) as session:
-        ctx = Context(session, principal, mode, errors, file_name=path.name)  # type: ignore[arg-type]
-        handler = HANDLERS[spec.key](ctx, tables)
-        progress("核对数据库 checking against the database", 0.5)
-        handler.check()
-        if ctx.errors:
-            raise ImportRejected(_sorted(ctx.errors, order, tables))
-        report.sheets = handler.counts()
-        if dry_run:
-            session.rollback()
-            progress("完成 done", 1.0)
-            return report
-        progress("写入 writing", 0.7)
-        handler.write()
-        audit.record(
-            session,
-            spec.key,
-            "import",
-            after=report.to_dict(),
-            note=f"{path.name} sha256={report.sha256}",
-        )
+    try:
+        with session_scope(engine, actor=principal.username) as session:
+            ctx = Context(session, principal, mode, errors, file_name=path.name)  # type: ignore[arg-type]
+            handler = HANDLERS[spec.key](ctx, tables)
+            progress("核对数据库 checking against the database", 0.5)
+            handler.check()
+            if ctx.errors:
+                raise ImportRejected(_sorted(ctx.errors, order, tables))
+            report.sheets = handler.counts()
+            if dry_run:
+                session.rollback()
+                progress("完成 done", 1.0)
+                return report
+            progress("写入 writing", 0.7)
+            handler.write()
+            audit.record(
+                session,
+                spec.key,
+                "import",
+                after=report.to_dict(),
+                note=f"{path.name} sha256={report.sha256}",
+            )
+    except DBAPIError as exc:
+        # session_scope has rolled the whole import back; say why instead of a 500.
+        conflict = write_conflict(exc)
+        if conflict is None:
+            raise
+        raise conflict from exc
     progress("完成 done", 1.0)
     return report
 
