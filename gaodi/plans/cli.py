@@ -139,6 +139,7 @@ def _print_plan(plan: Any) -> None:
         "方向",
         "责任单位 owner",
         "频率",
+        "指标来源 match",
     ):
         table.add_column(col)
     for t in plan.targets:
@@ -156,8 +157,13 @@ def _print_plan(plan: Any) -> None:
             ind.direction if ind else "—",
             (ind.owner or "—") if ind else "—",
             ind.frequency if ind else "—",
+            {"existing": "已有 existing", "new": "新建 new"}.get(t.indicator_origin or "", "—"),
         )
     console.print(table)
+    for t in plan.targets:
+        if t.indicator_match_zh:
+            console.print(f"目标 #{t.id} {t.indicator_name}：{t.indicator_match_zh}")
+            console.print(f"  [dim]{t.indicator_match_en}[/]")
     for problem in plan.problems:
         console.print(f"[yellow]待处理 To fix:[/] {problem}")
 

@@ -67,6 +67,13 @@ class TargetOut(BaseModel):
     baseline_year: int | None
     quote: str | None
     note: str | None
+    indicator_origin: Literal["existing", "new"] | None = Field(
+        None,
+        description="On a draft: the indicator existed before the plan was loaded (matched by "
+        "name and unit) or was created by the load.",
+    )
+    indicator_match_zh: str = ""
+    indicator_match_en: str = ""
 
 
 class GoalOut(BaseModel):

@@ -27,6 +27,7 @@ from gaodi.core.permissions import Principal, require, restrict
 from gaodi.plans.board import board, target_detail
 from gaodi.plans.inference import propose
 from gaodi.plans.intake import add_observation, add_observations, check_rows
+from gaodi.plans.matching import IndicatorIndex, match_note, normalise
 from gaodi.plans.models import Action, Indicator, Observation, Plan, QualitativeGoal, Target
 from gaodi.plans.outputs import current_plan_id, indicator_out, target_out
 from gaodi.plans.schemas import (
@@ -131,7 +132,7 @@ def problems(session: Session, plan: Plan) -> list[str]:
     return out
 
 
-def plan_out(session: Session, plan: Plan) -> PlanOut:
+def plan_out(session: Session, plan: Plan, principal: Principal | None = None) -> PlanOut:
     actions = session.scalars(
         select(Action).where(Action.plan_id == plan.id).order_by(Action.sort_order, Action.id)
     ).all()
@@ -152,6 +153,16 @@ def plan_out(session: Session, plan: Plan) -> PlanOut:
         .where(QualitativeGoal.plan_id == plan.id)
         .order_by(QualitativeGoal.id)
     ).all()
+    rows = [
+        target_out(
+            t,
+            indicators.get(t.indicator_id) if t.indicator_id else None,
+            by_id.get(t.action_id) if t.action_id else None,
+        )
+        for t in targets
+    ]
+    if plan.status == "draft":
+        _mark_matches(session, plan, rows, indicators, principal)
     return PlanOut(
         id=plan.id,
         title=plan.title,
@@ -163,14 +174,7 @@ def plan_out(session: Session, plan: Plan) -> PlanOut:
         adopted_by=plan.adopted_by,
         is_demo=plan.is_demo,
         actions=[ActionOut(id=a.id, number=a.number, title=a.title, text=a.text) for a in actions],
-        targets=[
-            target_out(
-                t,
-                indicators.get(t.indicator_id) if t.indicator_id else None,
-                by_id.get(t.action_id) if t.action_id else None,
-            )
-            for t in targets
-        ],
+        targets=rows,
         goals=[
             GoalOut(
                 id=g.id,
@@ -186,6 +190,37 @@ def plan_out(session: Session, plan: Plan) -> PlanOut:
 
 
 # ---------------------------------------------------------------------------- loading
+def extracted_mark(plan_id: int) -> str:
+    """The tail of a new indicator's description: which load created it (read back by the
+    review to tell a matched existing indicator from a new one)."""
+    return f"(extracted from plan #{plan_id})"
+
+
+def _mark_matches(
+    session: Session,
+    plan: Plan,
+    rows: list[TargetOut],
+    indicators: dict[int, Indicator],
+    principal: Principal | None,
+) -> None:
+    """Say, on each draft target, whether its indicator existed before the load or is new (and,
+    for a new one, which indicators the principal can read share its name in another unit)."""
+    index: IndicatorIndex | None = None
+    for row in rows:
+        if row.indicator is None:
+            continue
+        ind = indicators[row.indicator.id]
+        new = (ind.description or "").endswith(extracted_mark(plan.id))
+        match = None
+        if principal is not None:
+            index = index or IndicatorIndex(session, principal)
+            match = index.find(ind.name, ind.unit)
+        row.indicator_origin = "new" if new else "existing"
+        row.indicator_match_zh, row.indicator_match_en = match_note(
+            row.indicator_origin, ind, match
+        )
+
+
 def _unique_code(session: Session, base: str, taken: set[str]) -> str:
     code, n = base, 1
     while code in taken or session.scalar(select(Indicator.id).where(Indicator.code == code)):
@@ -204,8 +239,10 @@ def load_plan(
     source_text: str | None = None,
     region_code: str | None = None,
 ) -> PlanOut:
-    """Create a plan as a draft from an extraction; each target gets a new indicator whose
-    attributes are proposed by :func:`gaodi.plans.inference.propose` (review, then adopt).
+    """Create a plan as a draft from an extraction. A target reuses the existing indicator of
+    the same name and unit (normalised: :mod:`gaodi.plans.matching`); any other gets a new
+    indicator whose attributes are proposed by :func:`gaodi.plans.inference.propose`. The
+    review page and ``gaodi plan load`` say which (review, then adopt).
 
     Targets without a year ("每年…") become one target per plan year."""
     require(principal, "edit", DOMAIN)
@@ -241,11 +278,14 @@ def load_plan(
     session.flush()
     taken: set[str] = set()
     by_name: dict[tuple[str, str], Indicator] = {}
+    existing = IndicatorIndex(session, principal)
     for t in extraction.targets:
         unit = t.unit or "-"
-        key = (t.indicator, unit)
-        indicator = by_name.get(key)
-        if indicator is None:
+        key = (normalise(t.indicator), normalise(unit))
+        indicator = by_name.get(key) or existing.find(t.indicator, unit).indicator
+        if indicator is not None:
+            by_name[key] = indicator
+        else:
             p = propose(t.indicator, t.unit, t.comparator, t.quote)
             indicator = Indicator(
                 code=_unique_code(session, p.code, taken),
@@ -257,7 +297,7 @@ def load_plan(
                 owner=p.owner,
                 frequency=p.frequency,
                 deadline_day=5,
-                description=f"由计划“{plan.title}”提取 (extracted from plan #{plan.id})",
+                description=f"由计划“{plan.title}”提取 {extracted_mark(plan.id)}",
             )
             session.add(indicator)
             session.flush()
@@ -300,7 +340,7 @@ def load_plan(
         after={"targets": len(extraction.targets), "actions": len(extraction.actions)},
         note=source_name,
     )
-    return plan_out(session, plan)
+    return plan_out(session, plan, principal)
 
 
 # ---------------------------------------------------------------------------- reading plans
@@ -330,7 +370,7 @@ def list_plans(session: Session, principal: Principal) -> list[PlanSummary]:
 
 
 def get_plan(session: Session, principal: Principal, plan_id: int) -> PlanOut:
-    return plan_out(session, _plan(session, principal, plan_id))
+    return plan_out(session, _plan(session, principal, plan_id), principal)
 
 
 # ---------------------------------------------------------------------------- editing drafts

@@ -78,6 +78,16 @@ def test_load_review_adopt_in_the_browser_forms(web) -> None:  # type: ignore[no
     plan_id = int(url.rsplit("/", 1)[1])
     plan = client.get(f"/api/v1/plans/drafts/{plan_id}").json()
     target = plan["targets"][0]
+    # the demo city already has 千亿级园区数量 (个): the draft reuses it and the review says so
+    assert target["indicator_origin"] == "existing"
+    board = client.get("/api/v1/plans/board?as_of=2023-06").json()
+    demo = [
+        r for a in board["actions"] for r in a["rows"] if r["indicator_name"] == "千亿级园区数量"
+    ]
+    assert target["indicator"]["id"] == demo[0]["indicator_id"]
+    review = client.get(f"/plans/drafts/{plan_id}").text
+    assert f'data-testid="match-{target["id"]}" data-origin="existing"' in review
+    assert "匹配已有指标 千亿级园区数量（个" in review
     form = {
         "indicator_name": target["indicator_name"],
         "value": "5",
