@@ -20,6 +20,8 @@ worker, and the user gets a clear error instead of a dead server.
 
 from __future__ import annotations
 
+import io
+import logging
 import re
 import zipfile
 from collections.abc import Callable
@@ -28,9 +30,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from gaodi.config import get_settings
-from gaodi.core.errors import GaodiError, ValidationError
+from gaodi.core.errors import GaodiError, ImportRejected, ValidationError
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 #: Excel's own grid: 1,048,576 rows × 16,384 columns (XFD).
 EXCEL_MAX_ROWS = 1_048_576
@@ -192,12 +195,23 @@ def check_workbook(path: Path, limits: Limits | None = None) -> None:
     its size here and by the worker's memory limit when it is read.
     """
     lim = limits or Limits.from_settings()
-    name = path.name
-    check_size(name, path.stat().st_size, lim)
-    if not zipfile.is_zipfile(path):
-        return
+    check_size(path.name, path.stat().st_size, lim)
+    if zipfile.is_zipfile(path):
+        _check_zip(path, path.name, lim)
+
+
+def check_workbook_bytes(data: bytes, name: str, limits: Limits | None = None) -> None:
+    """:func:`check_workbook` of a workbook already in memory (an upload read in one piece)."""
+    lim = limits or Limits.from_settings()
+    check_size(name, len(data), lim)
+    source = io.BytesIO(data)
+    if zipfile.is_zipfile(source):
+        _check_zip(source, name, lim)
+
+
+def _check_zip(source: Path | io.BytesIO, name: str, lim: Limits) -> None:
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(source) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_PARTS:
                 raise _too_big(name, "包含的部件数", "the number of parts", len(infos), MAX_PARTS)
@@ -255,6 +269,8 @@ def _worker_main() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     try:
         outcome: tuple[str, Any] = ("ok", func(*args))
+    except ImportRejected as exc:  # its cell list is the message: keep it whole
+        outcome = ("rejected", exc.errors)
     except GaodiError as exc:
         outcome = ("error", (exc.zh, exc.en))
     except MemoryError:
@@ -280,10 +296,10 @@ def run_isolated(func: Callable[..., T], *args: Any, name: str, memory_mb: int |
     """Run ``func(*args)`` in a fresh worker process limited to ``memory_mb`` of address space.
 
     ``func`` must be importable (a module-level function) and its arguments and result
-    picklable. A ``GaodiError`` raised in the worker is raised again here as a
-    :class:`ValidationError`; a crash, a signal or running out of memory becomes a
-    :class:`ValidationError` naming the file. ``memory_mb=0`` (or the setting at 0) runs ``func``
-    in this process.
+    picklable. An :class:`ImportRejected` raised in the worker is raised again here with its
+    cells, any other ``GaodiError`` as a :class:`ValidationError`; a crash, a signal or running
+    out of memory becomes a :class:`ValidationError` naming the file. ``memory_mb=0`` (or the
+    setting at 0) runs ``func`` in this process.
     """
     import pickle
     import subprocess
@@ -293,15 +309,25 @@ def run_isolated(func: Callable[..., T], *args: Any, name: str, memory_mb: int |
     if not memory:
         return func(*args)
     payload = pickle.dumps((func, args, memory * 1024 * 1024))
+    timeout = 900
     code = "from gaodi.exchange.bounds import _worker_main; _worker_main()"
     try:
         done = subprocess.run(
-            [sys.executable, "-c", code], input=payload, capture_output=True, timeout=600,
+            [sys.executable, "-c", code], input=payload, capture_output=True, timeout=timeout,
             check=False,
         )  # fmt: skip
     except subprocess.TimeoutExpired as exc:
-        raise _worker_failed(name) from exc
+        raise ValidationError(
+            f"读取文件“{name}”超过 {timeout} 秒仍未完成，已停止。请分成几个较小的文件导入。",
+            f"Reading '{name}' took longer than {timeout} s and was stopped; split it into "
+            "smaller files.",
+        ) from exc
     if done.returncode != 0 or not done.stdout:
+        # What the worker said (a Rust allocation failure, a signal) goes to the server's log.
+        log.warning(
+            "parsing %s failed in the worker (exit %s): %s",
+            name, done.returncode, done.stderr.decode("utf-8", "replace")[-2000:],
+        )  # fmt: skip
         raise _worker_failed(name)
     status, result = pickle.loads(done.stdout)
     if status == "ok":
@@ -309,4 +335,6 @@ def run_isolated(func: Callable[..., T], *args: Any, name: str, memory_mb: int |
     if status == "error":
         zh, en = result
         raise ValidationError(zh, en)
+    if status == "rejected":
+        raise ImportRejected(errors=result)
     raise _worker_failed(name)
