@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -23,6 +24,11 @@ def backup_sqlite(engine: Engine, target: Path) -> int:
         nonlocal copied
         copied = total - remaining
 
-    with sqlite3.connect(source_path) as source, sqlite3.connect(target) as dest:
+    # closing(): a sqlite3 connection's own context manager commits but does not close, and an
+    # open connection left behind keeps the database busy (gaodi db restore refuses it).
+    with (
+        contextlib.closing(sqlite3.connect(source_path)) as source,
+        contextlib.closing(sqlite3.connect(target)) as dest,
+    ):
         source.backup(dest, pages=1024, progress=progress)
     return copied

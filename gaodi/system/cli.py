@@ -93,3 +93,53 @@ def db_backup(
         raise ConflictError(f"文件已存在：{target}", f"The file already exists: {target}")
     pages = backup_sqlite(engine, target)
     console.print(f"[green]已备份 Backed up[/]: {target} ({pages} pages)")
+
+
+@db_app.command("restore")
+@handle_errors
+def db_restore(
+    path: str = typer.Argument(..., help="The backup to restore (a file from gaodi db backup)."),
+    force: bool = typer.Option(
+        False, "--force", help="Restore even while a server or another program has it open."
+    ),
+    upgrade: bool = typer.Option(
+        False, "--upgrade", help="Upgrade the restored database to this release's schema."
+    ),
+) -> None:
+    """Replace the SQLite database by a backup, safely (no stale WAL replayed onto it).
+
+    Refused while `gaodi serve` runs (unless --force). The backup must pass SQLite's integrity
+    check and be a Gaodi database; the current database is first copied to
+    <name>.before-restore-<time>.sqlite. PostgreSQL: use pg_restore (see docs/administration.md).
+    """
+    from pathlib import Path
+
+    from gaodi.core.errors import ValidationError
+    from gaodi.system.restore import PG_RESTORE_HELP_EN, PG_RESTORE_HELP_ZH, restore_sqlite
+
+    engine = get_engine()
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        raise ValidationError(PG_RESTORE_HELP_ZH, PG_RESTORE_HELP_EN)
+    engine.dispose()  # this process holds no connection of its own while it restores
+    report = restore_sqlite(Path(database), Path(path), force=force)
+    if report.before_copy:
+        console.print(f"恢复前的副本 Copy of the database before: {report.before_copy}")
+    for leftover in report.removed:
+        console.print(f"已删除旧的 Removed stale: {leftover}")
+    console.print(
+        f"[green]已恢复 Restored[/]: {report.source} → {report.target} "
+        f"(integrity_check: {report.integrity}; schema {report.revision})"
+    )
+    if report.needs_upgrade:
+        if upgrade:
+            migrate.upgrade(engine)
+            console.print(f"[green]数据库已升级 Database upgraded[/]: → {report.head}")
+        else:
+            console.print(
+                f"[yellow]备份的结构版本 {report.revision} 旧于 {report.head}："
+                "请运行 gaodi db upgrade[/] "
+                f"(The backup's schema {report.revision} is older than {report.head}: run "
+                "gaodi db upgrade, or restore with --upgrade.)"
+            )
+    engine.dispose()

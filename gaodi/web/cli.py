@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
 import typer
 
 from gaodi.core.cli_support import console, engine, handle_errors
@@ -17,11 +21,34 @@ def serve(
     import uvicorn
 
     from gaodi.config import get_settings
+    from gaodi.db import get_engine
     from gaodi.web.app import create_app
 
     settings = get_settings()
-    app = create_app(engine(), settings)
+    configured = get_engine()
     bind_host = host or settings.host
     bind_port = port or settings.port
-    console.print(f"[bold red]高地 Gaodi[/] → http://{bind_host}:{bind_port}  (API: /api/docs)")
-    uvicorn.run(app, host=bind_host, port=bind_port, log_level=log_level)
+    with _serving(configured.url.database if configured.dialect.name == "sqlite" else None):
+        app = create_app(engine(), settings)  # upgrades the schema: under the lock
+        console.print(f"[bold red]高地 Gaodi[/] → http://{bind_host}:{bind_port}  (API: /api/docs)")
+        uvicorn.run(app, host=bind_host, port=bind_port, log_level=log_level)
+
+
+@contextlib.contextmanager
+def _serving(database: str | None) -> Iterator[None]:
+    """Hold the SQLite database's server lock while serving: `gaodi db restore` refuses to
+    replace a file under a running server, and a server does not start during a restore."""
+    from gaodi.core.errors import ConflictError
+    from gaodi.system.restore import server_lock
+
+    if not database or database == ":memory:":
+        yield
+        return
+    with server_lock(Path(database)) as held:
+        if not held:
+            raise ConflictError(
+                f"数据库 {database} 正在恢复（gaodi db restore），请待其完成后再启动服务器。",
+                f"The database {database} is being restored (gaodi db restore); start the "
+                "server when it is done.",
+            )
+        yield

@@ -1,0 +1,281 @@
+"""Restoring a SQLite backup safely: ``gaodi db restore FILE``.
+
+Putting a copy in place of ``gaodi.sqlite`` by hand is not safe: a ``gaodi.sqlite-wal`` left
+beside it holds changes made after the backup, and SQLite replays them onto the copy when it
+is next opened — silently mixing two databases. :func:`restore_sqlite` instead
+
+1. checks the backup: a SQLite file that passes ``PRAGMA integrity_check`` and carries an
+   Alembic revision this code knows (so it is a Gaodi database, and one it can upgrade);
+2. takes the database for itself: the lock ``gaodi serve`` holds while it runs
+   (:func:`server_lock`) and SQLite's exclusive locking mode, which fails while any other
+   connection has the file open (a WAL database is shared through its ``-shm`` index);
+3. copies the current database aside with the online backup API
+   (``<name>.before-restore-<timestamp>.sqlite``), WAL changes included;
+4. copies the backup into the database with the backup API, through SQLite's own journal,
+   truncates the WAL (nothing is left to replay) and checks integrity again.
+
+``force`` skips the exclusivity of step 2 (the copy is then one transaction that the other
+connections see on their next read). PostgreSQL is restored with its own tools: see
+:data:`PG_RESTORE_HELP`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from gaodi.core.errors import ConflictError, ValidationError
+
+try:  # POSIX; on Windows the server lock is skipped and only SQLite's own locks guard
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+PG_RESTORE_HELP_ZH = (
+    "PostgreSQL 数据库请用其自带工具恢复：先停止服务器，再执行 "
+    "pg_restore --clean --if-exists --no-owner -d 数据库名 gaodi.dump"
+    "（备份：pg_dump -Fc -f gaodi.dump 数据库名；纯 SQL 备份用 psql -d 数据库名 -f gaodi.sql），"
+    "最后运行 gaodi db upgrade。"
+)
+PG_RESTORE_HELP_EN = (
+    "Restore a PostgreSQL database with its own tools: stop the server, then run "
+    "pg_restore --clean --if-exists --no-owner -d DBNAME gaodi.dump "
+    "(backed up with pg_dump -Fc -f gaodi.dump DBNAME; a plain SQL dump with "
+    "psql -d DBNAME -f gaodi.sql), then gaodi db upgrade."
+)
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """What a backup file holds: its schema revision and whether this code's head is newer."""
+
+    path: Path
+    revision: str
+    head: str | None
+    tables: int
+
+    @property
+    def needs_upgrade(self) -> bool:
+        return self.revision != self.head
+
+
+@dataclass
+class RestoreReport:
+    """What :func:`restore_sqlite` did, for the CLI to print."""
+
+    source: Path
+    target: Path
+    revision: str
+    head: str | None
+    before_copy: Path | None = None
+    forced: bool = False
+    removed: list[Path] = field(default_factory=list)
+    integrity: str = ""
+
+    @property
+    def needs_upgrade(self) -> bool:
+        return self.revision != self.head
+
+
+def lock_path(database: Path) -> Path:
+    """The file ``gaodi serve`` locks while it serves ``database``."""
+    return database.with_name(database.name + ".serve-lock")
+
+
+@contextlib.contextmanager
+def server_lock(database: Path, exclusive: bool = False) -> Iterator[bool]:
+    """Hold the server lock of ``database``; yields False when another holder prevents it.
+
+    Servers share it (several may serve one file); a restore takes it alone. The lock is an
+    ``flock`` on a file beside the database, released by the kernel if the holder dies.
+    """
+    if fcntl is None:  # pragma: no cover
+        yield True
+        return
+    database.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path(database), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision of this code's migrations."""
+    from alembic.script import ScriptDirectory
+
+    from gaodi import migrate
+
+    script = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def _open_backup(path: Path) -> sqlite3.Connection:
+    """The backup, read-only; without a ``-wal`` beside it, as immutable (nothing is created
+    beside the user's file)."""
+    uri = path.resolve().as_uri()
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    return sqlite3.connect(f"{uri}?{mode}", uri=True)
+
+
+def _not_gaodi(path: Path, zh: str, en: str) -> ValidationError:
+    return ValidationError(
+        f"{path} 不能用于恢复：{zh}", f"{path} cannot be restored: {en}", field="file"
+    )
+
+
+def check_backup(path: Path) -> BackupInfo:
+    """Refuse a file that is missing, not SQLite, damaged, or not a Gaodi database."""
+    from gaodi import migrate
+
+    if not path.is_file():
+        raise ValidationError(
+            f"找不到备份文件：{path}", f"No such backup file: {path}", field="file"
+        )
+    try:
+        conn = _open_backup(path)
+    except sqlite3.Error as exc:
+        raise _not_gaodi(path, f"无法打开（{exc}）。", f"it does not open ({exc}).") from None
+    try:
+        try:
+            problems = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+            tables = conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise _not_gaodi(
+                path, f"不是 SQLite 数据库或已损坏（{exc}）。", f"not a SQLite database ({exc})."
+            ) from None
+        if problems != ["ok"]:
+            detail = "; ".join(problems[:3])
+            raise _not_gaodi(
+                path, f"完整性检查未通过：{detail}", f"integrity check failed: {detail}"
+            )
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.DatabaseError:
+            row = None
+    finally:
+        conn.close()
+    if row is None:
+        raise _not_gaodi(
+            path,
+            "不是高地数据库（没有 alembic_version 表或版本）。",
+            "it is not a Gaodi database (no alembic_version table or revision).",
+        )
+    revision = str(row[0])
+    if revision not in known_revisions():
+        raise _not_gaodi(
+            path,
+            f"数据库结构版本 {revision} 不属于此版本的高地（可能来自更新的版本）。",
+            f"its schema revision {revision} is unknown to this Gaodi (a newer release?).",
+        )
+    return BackupInfo(path, revision, migrate.head_revision(), int(tables))
+
+
+def _held(target: Path, force: bool) -> sqlite3.Connection:
+    """A connection to ``target`` that no other connection shares (unless ``force``)."""
+    conn = sqlite3.connect(target, timeout=30 if force else 0, isolation_level=None)
+    if force:
+        return conn
+    try:
+        # In WAL mode the exclusive locking mode needs every other connection gone; once
+        # taken, no new one can open the file until this one closes.
+        conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError:
+        conn.close()
+        raise in_use(target) from None
+    return conn
+
+
+def in_use(target: Path) -> ConflictError:
+    return ConflictError(
+        f"数据库 {target} 正在被使用（服务器 gaodi serve 或其他程序打开着它）。"
+        "请先停止服务器再恢复；确需在运行中恢复时加 --force。",
+        f"The database {target} is in use (a running gaodi serve or another program has it "
+        "open). Stop the server first, or pass --force to restore under it.",
+    )
+
+
+def _stamp(now: datetime | None) -> str:
+    return (now or datetime.now()).strftime("%Y%m%dT%H%M%S")
+
+
+def restore_sqlite(
+    target: Path, source: Path, *, force: bool = False, now: datetime | None = None
+) -> RestoreReport:
+    """Replace the SQLite database ``target`` by the backup ``source`` (see the module note)."""
+    info = check_backup(source)
+    if source.resolve() == target.resolve():
+        raise ValidationError(
+            "备份文件就是当前数据库本身。",
+            "The backup file is the database itself.",
+            field="file",
+        )
+    report = RestoreReport(source, target, info.revision, info.head, forced=force)
+    with server_lock(target, exclusive=True) as alone:
+        if not alone and not force:
+            raise in_use(target)
+        existed = target.exists() and target.stat().st_size > 0
+        held = _held(target, force)
+        try:
+            if not force:
+                # Alone: leaving WAL mode checkpoints the WAL into the file and deletes it, and
+                # lets the copy bring its own page size.
+                held.execute("PRAGMA journal_mode=DELETE").fetchone()
+            if existed:
+                report.before_copy = target.with_name(
+                    f"{target.stem}.before-restore-{_stamp(now)}.sqlite"
+                )
+                with contextlib.closing(sqlite3.connect(report.before_copy)) as copy:
+                    held.backup(copy)
+            with contextlib.closing(_open_backup(source)) as backup:
+                try:
+                    backup.backup(held)
+                except sqlite3.OperationalError as exc:
+                    raise ConflictError(
+                        f"无法在运行中的数据库上恢复此备份（{exc}）；"
+                        "请停止服务器后不加 --force 重试。",
+                        f"This backup cannot be restored under a running server ({exc}); stop "
+                        "the server and retry without --force.",
+                    ) from None
+            if not force:
+                held.execute("PRAGMA journal_mode=WAL").fetchone()
+            held.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            report.integrity = "; ".join(
+                row[0] for row in held.execute("PRAGMA integrity_check(20)")
+            )
+        finally:
+            held.close()
+        if not force:
+            # Alone, and the WAL checkpointed: what is left beside the file is stale.
+            for suffix in ("-wal", "-shm", "-journal"):
+                leftover = target.with_name(target.name + suffix)
+                if leftover.exists():
+                    leftover.unlink()
+                    report.removed.append(leftover)
+    if report.integrity != "ok":
+        raise ConflictError(
+            f"恢复后完整性检查未通过：{report.integrity}。恢复前的副本：{report.before_copy}",
+            f"The restored database fails its integrity check: {report.integrity}. "
+            f"The copy taken before: {report.before_copy}",
+        )
+    return report
