@@ -23,7 +23,9 @@ def _targets(ctx: PageContext) -> OverviewCard | None:
         return None
     counts = result.counts
     green, yellow, red = counts.get("green", 0), counts.get("yellow", 0), counts.get("red", 0)
-    judged = green + yellow + red
+    # milestones before their deadline are judged too (not yet due / at risk), never green
+    pending, risky = counts.get("not_due", 0), counts.get("at_risk", 0)
+    judged = green + yellow + red + pending + risky
     return OverviewCard(
         key="plan_targets",
         title=ctx._("Targets on or ahead of time progress"),
@@ -35,7 +37,7 @@ def _targets(ctx: PageContext) -> OverviewCard | None:
             as_of=result.as_of,
         ),
         href="/plans",
-        tone="bad" if red else ("warn" if yellow else "good"),
+        tone="bad" if red or risky else ("warn" if yellow else "good"),
     )
 
 
