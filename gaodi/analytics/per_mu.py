@@ -20,6 +20,11 @@ R&D 占比            R&D 经费支出 / 主营业务收入       ratio
 单位电耗税收        评价税收 / 用电量                 万元/万千瓦时
 =================  ==============================  ==========
 
+Which firms a scheme covers is the rule file's ``coverage``: a land threshold
+(``min_land_mu``, e.g. 3 亩) below which a firm is not evaluated at all (as in the county
+rules that evaluate 规上 firms and 规下 firms on at least 3 亩); :func:`coverage` gives the
+reason for every firm, in or out.
+
 Item score = indicator / benchmark × weight, optionally capped at ``cap_multiple ×
 weight``; the enterprise score is the sum of its items. A missing or non-positive
 denominator (or missing numerator) makes the indicator missing and the item follows its
@@ -41,12 +46,14 @@ from gaodi.core.errors import DataError, ValidationError
 
 __all__ = [
     "ClassRule",
+    "Coverage",
     "Indicator",
     "PerMuItem",
     "PerMuRules",
     "PerMuScheme",
     "aggregate_parks",
     "assign_classes",
+    "coverage",
     "evaluate_per_mu",
     "per_mu_rules_from_dict",
 ]
@@ -100,6 +107,16 @@ class ClassRule:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """Which firms the evaluation covers: those using at least ``min_land_mu`` 亩 of land
+    (``None``: every firm with land). ``source`` names the rule file's source of the value."""
+
+    min_land_mu: float | None = None
+    source: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class PerMuRules:
     id: str
     version: str
@@ -113,6 +130,7 @@ class PerMuRules:
     region: str = ""
     year: int | None = None
     notes: tuple[str, ...] = ()
+    coverage: Coverage = Coverage()
 
     def scheme(self, scheme_id: str) -> PerMuScheme:
         for s in self.schemes:
@@ -211,6 +229,15 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
     cap = data.get("cap_multiple")
     if cap is not None and float(cap) <= 0:
         raise _bad(rid, "封顶倍数必须为正。", "cap_multiple must be > 0.")
+    cov = data.get("coverage") or {}
+    min_land = cov.get("min_land_mu")
+    if min_land is not None and not float(min_land) > 0:
+        raise _bad(rid, "用地门槛必须为正。", "coverage.min_land_mu must be > 0.")
+    cov_source = str(cov.get("source", ""))
+    if min_land is not None and cov_source not in sources:
+        raise _bad(
+            rid, f"用地门槛的来源“{cov_source}”未定义。", f"undefined source '{cov_source}'."
+        )
     year = data.get("year")
     return PerMuRules(
         id=rid,
@@ -230,6 +257,11 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
         region=str(data.get("region", "")),
         year=None if year is None else int(year),
         notes=tuple(str(n) for n in data.get("notes") or ()),
+        coverage=Coverage(
+            min_land_mu=None if min_land is None else float(min_land),
+            source=cov_source,
+            note=str(cov.get("note", "")),
+        ),
     )
 
 
@@ -258,6 +290,118 @@ def _segment_expr(frame: pl.DataFrame, rules: PerMuRules) -> pl.Expr:
         cond = pl.all_horizontal(conds).fill_null(False) if conds else pl.lit(True)
         out = (pl.when(cond) if out is None else out.when(cond)).then(pl.lit(scheme.id))
     return out.otherwise(pl.lit(None, dtype=pl.String))
+
+
+def _mu(value: float) -> str:
+    return f"{value:g}"
+
+
+def coverage(
+    frame: pl.DataFrame, rules: PerMuRules, *, id_column: str = "enterprise"
+) -> pl.DataFrame:
+    """Whether the rules cover each firm, the scheme (segment) it is ranked in, and why.
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        ``id_column``, ``land_mu`` and the fields the schemes' ``applies_to`` test.
+    rules : PerMuRules
+    id_column : str
+
+    Returns
+    -------
+    polars.DataFrame
+        ``id_column, segment, covered, reason, reason_zh, reason_en`` in the input order;
+        ``reason`` is ``covered``, ``no_land`` (no land or 0 亩), ``below_land`` (under the
+        rules' ``coverage.min_land_mu``) or ``no_scheme`` (matches no scheme's
+        ``applies_to``); ``segment`` is null unless covered.
+
+    Notes
+    -----
+    A firm i is covered when L_i > 0, L_i ≥ L_min (when the rules set one) and it meets
+    every condition of some scheme; it is then ranked only against the firms of that
+    scheme (规上 and 规下 are separate rankings).
+
+    Examples
+    --------
+    >>> r = per_mu_rules_from_dict({"id": "t", "version": "1", "name_zh": "示例",
+    ...     "name_en": "Demo", "sources": {"s": {"title": "t"}},
+    ...     "coverage": {"min_land_mu": 3, "source": "s"},
+    ...     "indicators": {"tax_per_mu": {"numerator": "tax", "denominator": "land_mu"}},
+    ...     "schemes": [{"id": "all", "label_zh": "全部", "items": [
+    ...         {"indicator": "tax_per_mu", "benchmark": 10, "weight": 100, "source": "s"}]}],
+    ...     "classes": {"method": "score", "thresholds": [120, 80, 60]}})
+    >>> df = pl.DataFrame({"enterprise": ["a", "b", "c"], "land_mu": [12.0, 1.5, None]})
+    >>> out = coverage(df, r)
+    >>> out.select("enterprise", "segment", "reason").rows()
+    [('a', 'all', 'covered'), ('b', None, 'below_land'), ('c', None, 'no_land')]
+    >>> out["reason_zh"][1]
+    '用地1.5亩，低于评价门槛3亩，不参加亩均评价'
+    >>> out["reason_zh"][0]
+    '用地12亩（评价门槛3亩），按“全部”方案评价，在该组内单独排名'
+    """
+    if id_column not in frame.columns:
+        raise ValidationError(f"数据缺少列 {id_column}。", f"Missing column {id_column}.")
+    land = _num(frame, "land_mu")
+    threshold = rules.coverage.min_land_mu
+    mu = land.round(2).cast(pl.String).str.strip_suffix(".0")
+    seg = _segment_expr(frame, rules)
+    has_land = (land > 0).fill_null(False)
+    enough = has_land if threshold is None else (land >= threshold).fill_null(False)
+    reason = (
+        pl.when(~has_land)
+        .then(pl.lit("no_land"))
+        .when(~enough)
+        .then(pl.lit("below_land"))
+        .when(seg.is_null())
+        .then(pl.lit("no_scheme"))
+        .otherwise(pl.lit("covered"))
+    )
+    t = "" if threshold is None else _mu(threshold)
+    gate_zh = "" if threshold is None else f"（评价门槛{t}亩）"
+    gate_en = "" if threshold is None else f" (threshold {t} mu)"
+    fields = "、".join(_applies_fields(rules))
+    label_zh: Any = pl.lit(None, dtype=pl.String)
+    label_en: Any = pl.lit(None, dtype=pl.String)
+    for scheme in rules.schemes:
+        here = seg == scheme.id
+        label_zh = pl.when(here).then(pl.lit(scheme.label_zh or scheme.id)).otherwise(label_zh)
+        label_en = pl.when(here).then(pl.lit(scheme.label_en or scheme.id)).otherwise(label_en)
+    zh = (
+        pl.when(reason == "no_land")
+        .then(pl.lit("无用地数据或用地为0亩，不参加亩均评价"))
+        .when(reason == "below_land")
+        .then(pl.format("用地{}亩，低于评价门槛{}亩，不参加亩均评价", mu, pl.lit(t)))
+        .when(reason == "no_scheme")
+        .then(pl.lit(f"不符合任何评价方案的条件（{fields}），不参加亩均评价"))
+        .otherwise(
+            pl.format("用地{}亩{}，按“{}”方案评价，在该组内单独排名", mu, pl.lit(gate_zh), label_zh)
+        )
+    )
+    en = (
+        pl.when(reason == "no_land")
+        .then(pl.lit("no land or 0 mu: not evaluated"))
+        .when(reason == "below_land")
+        .then(pl.format("uses {} mu, below the {}-mu threshold: not evaluated", mu, pl.lit(t)))
+        .when(reason == "no_scheme")
+        .then(pl.lit(f"meets no scheme's conditions ({fields}): not evaluated"))
+        .otherwise(
+            pl.format(
+                "uses {} mu{}: evaluated as '{}', ranked within that group",
+                mu,
+                pl.lit(gate_en),
+                label_en,
+            )
+        )
+    )
+    return frame.select(
+        pl.col(id_column),
+        pl.when(reason == "covered").then(seg).otherwise(None).alias("segment"),
+        (reason == "covered").alias("covered"),
+        reason.alias("reason"),
+        zh.alias("reason_zh"),
+        en.alias("reason_en"),
+    )
 
 
 def _ids(frame: pl.DataFrame, id_column: str, mask: pl.Series, limit: int = 5) -> str:
@@ -316,8 +460,9 @@ def evaluate_per_mu(
     Raises
     ------
     DataError
-        A firm matches no segment, or an item with ``missing: error`` cannot be computed,
-        or no firm of a segment has data for an ``average`` item.
+        A firm matches no segment or uses less land than the rules' ``coverage`` threshold
+        (select the covered firms with :func:`coverage` first), or an item with ``missing:
+        error`` cannot be computed, or no firm of a segment has data for an ``average`` item.
 
     Notes
     -----
@@ -358,6 +503,17 @@ def evaluate_per_mu(
             f"以下企业不属于任何评价方案（请检查 {fields}）：{ids}。",
             f"Enterprises match no scheme (check {fields}): {ids}.",
         )
+    threshold = rules.coverage.min_land_mu
+    if threshold is not None:
+        below = frame.select(~(_num(frame, "land_mu") >= threshold).fill_null(False)).to_series()
+        if below.any():
+            ids = _ids(frame, id_column, below)
+            raise DataError(
+                f"以下企业用地不足评价门槛{_mu(threshold)}亩，不在“{rules.name_zh or rules.id}”的"
+                f"评价范围内：{ids}。",
+                f"Enterprises use less than the {_mu(threshold)}-mu threshold of "
+                f"'{rules.name_en or rules.id}' and are not covered: {ids}.",
+            )
     parts = []
     for scheme in rules.schemes:
         part = work.filter(pl.col("segment") == scheme.id)

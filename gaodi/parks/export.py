@@ -178,6 +178,7 @@ def workbook(
                 "组内企业数",
                 "用地（亩）",
                 *[f"{i.label_zh}（{i.unit}）" for i in enterprise_indicators],
+                "评价依据",
             ],
             [
                 [
@@ -191,6 +192,7 @@ def workbook(
                     e.segment_size,
                     e.land_mu,
                     *[e.values.get(i.id) for i in enterprise_indicators],
+                    e.reason_zh,
                 ]
                 for e in enterprises
             ],

@@ -135,8 +135,23 @@ class EnterpriseRow(BaseModel):
     values: dict[str, float | None]
     land_mu: float | None
     park_id: int | None = None
+    reason_zh: str = Field("", description="Why the firm is in this group (land, scheme).")
+    reason_en: str = ""
 
     model_config = {"populate_by_name": True}
+
+
+class ExcludedRow(BaseModel):
+    """A firm the 亩均 evaluation leaves out, and why."""
+
+    id: int
+    name: str
+    uscc: str
+    park_id: int | None = None
+    land_mu: float | None
+    reason: str = Field(description="no_land, below_land, no_scheme or missing:<indicator>.")
+    reason_zh: str
+    reason_en: str
 
 
 class ParkRef(BaseModel):

@@ -8,9 +8,11 @@ indicators are park totals over the enterprises' land (:func:`aggregate_parks`).
 sees is filtered with ``restrict``: a park office gets its own parks' rows (another park answers
 404) and, in enterprise lists, only the enterprises it may read.
 
-Enterprises are evaluated when they have land (``land_mu > 0``), match a scheme of the rule set,
-and report every figure an item with ``missing: error`` needs; the others are counted by reason
-in ``not_evaluated`` (never scored silently).
+Enterprises are evaluated when the rule set covers them (land at or above its
+``coverage.min_land_mu``, 3 亩 in the default rules), they match a scheme of the rule set (规上
+and 规下 are separate schemes, each its own ranking), and they report every figure an item with
+``missing: error`` needs; the others are counted by reason in ``not_evaluated`` (never scored
+silently) and every firm, in or out, carries its reason in Chinese and English.
 """
 
 from __future__ import annotations
@@ -18,21 +20,21 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 from sqlalchemy.orm import Session
 
-from gaodi.analytics.per_mu import PerMuRules, aggregate_parks, evaluate_per_mu
+from gaodi.analytics.per_mu import PerMuRules, aggregate_parks, coverage, evaluate_per_mu
 from gaodi.analytics.rulefiles import list_per_mu_rules, load_per_mu_rules
-from gaodi.analytics.ruleset_frame import compare_expr
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require
 from gaodi.parks import loaders, standing, tiers
 from gaodi.parks.models import Park
 from gaodi.parks.schemas import (
     EnterpriseRow,
+    ExcludedRow,
     IndicatorInfo,
     ParkEnterprises,
     ParkEvaluation,
@@ -47,6 +49,7 @@ __all__ = [
     "compute",
     "evaluate",
     "evaluated_enterprises",
+    "excluded_enterprises",
     "get_park",
     "indicators",
     "park_enterprises",
@@ -67,6 +70,8 @@ class Evaluation:
     frame: pl.DataFrame
     evaluated: pl.DataFrame
     reasons: Counter[str]
+    #: The firms left out: ``enterprise_id, park_id, land_mu, reason, reason_zh, reason_en``.
+    excluded: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
 def compute(
@@ -85,8 +90,8 @@ def compute(
     if year is None:
         empty = pl.DataFrame()
         return Evaluation(rules, None, empty, empty, Counter())
-    frame, evaluated, reasons = _evaluate_frame(session, rules, year, benchmarks)
-    return Evaluation(rules, year, frame, evaluated, reasons)
+    frame, evaluated, reasons, excluded = _evaluate_frame(session, rules, year, benchmarks)
+    return Evaluation(rules, year, frame, evaluated, reasons, excluded)
 
 
 def schemes() -> list[str]:
@@ -127,32 +132,27 @@ def _year(session: Session, year: int | None) -> int | None:
     return year
 
 
-def _segments(frame: pl.DataFrame, rules: PerMuRules) -> pl.Expr:
-    out: Any = None
-    for scheme in rules.schemes:
-        conds = [
-            compare_expr(pl.col(c.metric), c.op, c.threshold)
-            if c.metric in frame.columns
-            else pl.lit(None, dtype=pl.Boolean)
-            for c in scheme.applies_to
-        ]
-        cond = pl.all_horizontal(conds).fill_null(False) if conds else pl.lit(True)
-        out = (pl.when(cond) if out is None else out.when(cond)).then(pl.lit(scheme.id))
-    return out.otherwise(pl.lit(None, dtype=pl.String))
-
-
 def prepare(frame: pl.DataFrame, rules: PerMuRules) -> tuple[pl.DataFrame, Counter[str]]:
     """The enterprises that can be evaluated, and counts of the others by reason:
-    ``no_land`` (no land or 0 亩), ``no_scheme`` (matches no scheme), ``missing:<indicator>``
-    (an item with ``missing: error`` lacks its numerator or a positive denominator)."""
-    reasons: Counter[str] = Counter()
-    land = pl.col("land_mu").fill_null(0.0) > 0
-    reasons["no_land"] = int(frame.select((~land).sum()).item() or 0)
-    work = frame.filter(land).with_columns(_segments(frame, rules).alias("__segment"))
-    no_seg = work["__segment"].is_null()
-    reasons["no_scheme"] = int(no_seg.sum())
-    work = work.filter(~no_seg)
-    keep = pl.lit(True)
+    ``no_land`` (no land or 0 亩), ``below_land`` (under the rules' land threshold),
+    ``no_scheme`` (matches no scheme), ``missing:<indicator>`` (an item with ``missing:
+    error`` lacks its numerator or a positive denominator)."""
+    ok, reasons, _excluded = screen(frame, rules)
+    return ok.drop("reason_zh", "reason_en"), reasons
+
+
+def screen(
+    frame: pl.DataFrame, rules: PerMuRules
+) -> tuple[pl.DataFrame, Counter[str], pl.DataFrame]:
+    """:func:`prepare` with every firm's reason: (the firms to evaluate, with ``reason_zh``
+    and ``reason_en`` saying which group ranks them; counts of the others by reason; the
+    others with ``enterprise_id, park_id, land_mu, reason, reason_zh, reason_en``)."""
+    cov = coverage(frame, rules, id_column="enterprise_id").drop("enterprise_id")
+    work = pl.concat([frame, cov.rename({"segment": "__segment"})], how="horizontal")
+    keep = pl.col("covered")
+    missing_zh: Any = pl.lit(None, dtype=pl.String)
+    missing_en: Any = pl.lit(None, dtype=pl.String)
+    missing_code: Any = pl.lit(None, dtype=pl.String)
     for scheme in rules.schemes:
         for it in scheme.items:
             if it.missing != "error":
@@ -163,13 +163,39 @@ def prepare(frame: pl.DataFrame, rules: PerMuRules) -> tuple[pl.DataFrame, Count
                 if num in work.columns and den in work.columns
                 else pl.lit(False)
             )
-            bad = (pl.col("__segment") == scheme.id) & ~ok
-            n = int(work.select((bad & keep).sum()).item() or 0)
-            if n:
-                reasons[f"missing:{it.indicator.id}"] += n
+            bad = keep & (pl.col("__segment") == scheme.id) & ~ok
+            label = it.indicator.label_zh or it.indicator.id
+            missing_code = (
+                pl.when(bad).then(pl.lit(f"missing:{it.indicator.id}")).otherwise(missing_code)
+            )
+            missing_zh = (
+                pl.when(bad)
+                .then(pl.lit(f"缺少“{label}”所需数据（{num} 或 {den} 缺失或非正），不参加亩均评价"))
+                .otherwise(missing_zh)
+            )
+            missing_en = (
+                pl.when(bad)
+                .then(
+                    pl.lit(
+                        f"'{it.indicator.id}' cannot be computed ({num} or {den} missing or <= 0): "
+                        "not evaluated"
+                    )
+                )
+                .otherwise(missing_en)
+            )
             keep = keep & ~bad
-    out = work.filter(keep).drop("__segment")
-    return out, Counter({k: v for k, v in reasons.items() if v})
+    work = work.with_columns(
+        pl.coalesce(missing_code, pl.col("reason")).alias("reason"),
+        pl.coalesce(missing_zh, pl.col("reason_zh")).alias("reason_zh"),
+        pl.coalesce(missing_en, pl.col("reason_en")).alias("reason_en"),
+        keep.alias("__keep"),
+    )
+    out = work.filter(pl.col("__keep")).drop("__segment", "covered", "reason", "__keep")
+    excluded = work.filter(~pl.col("__keep")).select(
+        "enterprise_id", "park_id", "land_mu", "reason", "reason_zh", "reason_en"
+    )
+    reasons = Counter(dict(excluded.group_by("reason").len().iter_rows()))
+    return out, Counter({str(k): int(v) for k, v in reasons.items() if v}), excluded
 
 
 def _indicators(rules: PerMuRules, every_scheme: bool = False) -> list[IndicatorInfo]:
@@ -227,10 +253,11 @@ def _provenance(
 
 def _evaluate_frame(
     session: Session, rules: PerMuRules, year: int, benchmarks: Benchmarks | None
-) -> tuple[pl.DataFrame, pl.DataFrame, Counter[str]]:
-    """(all figures of the year, evaluated rows with segment/score/rank/class, reasons)."""
-    frame = loaders.figures(session, year, _fields(rules))
-    ok, reasons = prepare(frame, rules)
+) -> tuple[pl.DataFrame, pl.DataFrame, Counter[str], pl.DataFrame]:
+    """(all figures of the year, evaluated rows with segment/score/rank/class and their
+    reason, counts of the others by reason, the others with their reason)."""
+    frame = loaders.figures(session, year, _fields(rules) | {"land_mu"})
+    ok, reasons, excluded = screen(frame, rules)
     if ok.height == 0:
         empty = ok.with_columns(
             pl.lit(None, dtype=pl.String).alias("segment"),
@@ -238,10 +265,15 @@ def _evaluate_frame(
             pl.lit(None, dtype=pl.Int64).alias("rank"),
             pl.lit(None, dtype=pl.String).alias("class"),
         )
-        return frame, empty, reasons
-    result = evaluate_per_mu(ok, rules, id_column="enterprise_id", benchmarks=benchmarks)
+        return frame, empty, reasons, excluded
+    result = evaluate_per_mu(
+        ok.drop("reason_zh", "reason_en"),
+        rules,
+        id_column="enterprise_id",
+        benchmarks=benchmarks,
+    )
     evaluated = ok.join(result, on="enterprise_id", how="left")
-    return frame, evaluated, reasons
+    return frame, evaluated, reasons, excluded
 
 
 def evaluate(
@@ -262,6 +294,7 @@ def evaluate(
     params = {
         "land": "enterprises' land (sum of land_mu)",
         "above_scale": ">= 2000万元 main revenue",
+        "min_land_mu": _threshold(rules),
     }
     prov = _provenance(session, rules, year, params)
     indicators = _indicators(rules)
@@ -340,6 +373,11 @@ def evaluate(
         not_evaluated=dict(sorted(reasons.items())),
         notes=list(rules.notes),
     )
+
+
+def _threshold(rules: PerMuRules) -> str:
+    t = rules.coverage.min_land_mu
+    return "none" if t is None else f"{t:g} 亩 (source {rules.coverage.source})"
 
 
 def _num(value: Any) -> float | None:
@@ -450,6 +488,8 @@ def park_enterprises(
             values={i.id: _num(r.get(f"value__{i.id}")) for i in indicators},
             land_mu=_num(r["land_mu"]),
             park_id=r["park_id"],
+            reason_zh=str(r["reason_zh"] or ""),
+            reason_en=str(r["reason_en"] or ""),
         )
         for r in chunk.iter_rows(named=True)
     ]
@@ -510,6 +550,48 @@ def evaluated_enterprises(
             values={i.id: _num(r.get(f"value__{i.id}")) for i in indicators},
             land_mu=_num(r["land_mu"]),
             park_id=r["park_id"],
+            reason_zh=str(r["reason_zh"] or ""),
+            reason_en=str(r["reason_en"] or ""),
         )
         for r in rows.iter_rows(named=True)
+    ]
+
+
+def excluded_enterprises(
+    session: Session,
+    principal: Principal,
+    *,
+    year: int | None = None,
+    scheme: str = "default",
+    park_id: int | None = None,
+    state: Evaluation | None = None,
+) -> list[ExcludedRow]:
+    """The enterprises the evaluation leaves out (below the land threshold, no land, no
+    scheme, missing figures), each with its reason; only those the principal may read, of
+    one park when ``park_id`` is given (a park the principal may read)."""
+    require(principal, "read", "park")
+    if park_id is not None:
+        get_park(session, principal, park_id)
+    if state is None:
+        state = compute(session, principal, year=year, scheme=scheme)
+    out = state.excluded
+    if state.year is None or out.height == 0:
+        return []
+    if park_id is not None:
+        out = out.filter(pl.col("park_id") == park_id)
+    visible = loaders.visible_enterprises(session, principal, out["enterprise_id"].to_list())
+    out = out.filter(pl.col("enterprise_id").is_in(sorted(visible))).sort("enterprise_id")
+    names = loaders.enterprise_names(session, out["enterprise_id"].to_list())
+    return [
+        ExcludedRow(
+            id=int(r["enterprise_id"]),
+            name=names.get(int(r["enterprise_id"]), ("", ""))[0],
+            uscc=names.get(int(r["enterprise_id"]), ("", ""))[1],
+            park_id=r["park_id"],
+            land_mu=_num(r["land_mu"]),
+            reason=str(r["reason"]),
+            reason_zh=str(r["reason_zh"]),
+            reason_en=str(r["reason_en"]),
+        )
+        for r in out.iter_rows(named=True)
     ]
