@@ -20,6 +20,10 @@ class LinkSpec:
     key_link: bool
     parent: str | None  # parent link's name
     sort_order: int
+    #: A leader (龙头) enterprise of the chain sits here (flag ``lead``); ``lead_park`` is the
+    #: short name of its park (``lead@长沙高新区``), None for the chain's first park.
+    lead: bool = False
+    lead_park: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,13 @@ def city() -> dict[str, Any]:
 
 
 @cache
+def calibration() -> dict[str, Any]:
+    """The demo's calibration (``changsha_facts.yaml`` ``demo_calibration``): published figures
+    the synthetic data is scaled to, each with its source, and the labelled assumptions."""
+    return dict(_read("changsha_facts.yaml")["demo_calibration"])
+
+
+@cache
 def plan_text() -> str:
     return (
         files("gaodi.demo").joinpath("data", "changsha-plan-2021.txt").read_text(encoding="utf-8")
@@ -58,15 +69,19 @@ def _parse_link(chain_code: str, line: str, order: int) -> LinkSpec:
     parent = None
     if " / " in name:
         parent, name = (s.strip() for s in name.split(" / ", 1))
+    tokens = flags.split()
+    lead = next((t for t in tokens if t == "lead" or t.startswith("lead@")), None)
     return LinkSpec(
         code=f"{chain_code}-{order:02d}",
         name=name,
         segment=segment,
         industry_codes=tuple(codes.split()),
         keywords=tuple(k.strip() for k in keywords.split(",") if k.strip()),
-        key_link="key" in flags.split(),
+        key_link="key" in tokens,
         parent=parent,
         sort_order=order,
+        lead=lead is not None,
+        lead_park=(lead.partition("@")[2] or None) if lead else None,
     )
 
 

@@ -2,8 +2,11 @@
 
 Panel: output (亿元) and employment (万人) of ~100 prefecture-level cities x GB/T 4754 中类
 manufacturing industries x 2019-2023. Cities have a latent capability and industries a latent
-complexity, so presence is nested (diverse cities make rarer products) as in real data; the
-demo city's own row is the sum of its synthetic enterprises.
+complexity (calibration assumptions in ``changsha_facts.yaml`` ``demo_calibration``: 上海,
+深圳, 苏州 and 北京 the most capable, machinery, electronics and instruments the most complex),
+so presence is nested (diverse cities make rarer products) and capable cities specialise in
+complex industries, as in real data; the demo city's own row is the sum of its synthetic
+enterprises.
 
 Pool: enterprises in other cities, the source 招商 candidates are ranked from; most are in
 industries of the chains' links so each link has candidates.
@@ -15,6 +18,7 @@ import numpy as np
 
 from gaodi.core.codes import make_usccs
 from gaodi.core.reference import industry_codes, prefecture_cities, region_children
+from gaodi.demo import facts
 from gaodi.demo.names import enterprise_names, scope_text, short_word
 from gaodi.demo.synth import YEARS, flat_links
 
@@ -64,6 +68,22 @@ def manufacturing_groups() -> list[str]:
     return [r.code for r in industry_codes("group") if "13" <= r.code[:2] <= "43"]
 
 
+def capabilities(rng: np.random.Generator, codes: list[str]) -> np.ndarray:
+    """Each peer city's latent capability: the calibrated value, else a draw."""
+    spec = facts.calibration()["peer_capability"]
+    known = {str(k): float(v) for k, v in spec["cities"].items()}
+    draws = rng.normal(float(spec["others"]["mean"]), float(spec["others"]["sd"]), len(codes))
+    return np.array([known.get(c, float(d)) for c, d in zip(codes, draws, strict=True)])
+
+
+def complexities(rng: np.random.Generator, groups: list[str]) -> np.ndarray:
+    """Each industry group's latent complexity: its division's calibrated value plus noise."""
+    spec = facts.calibration()["industry_complexity"]
+    divisions = {str(k): float(v) for k, v in spec["divisions"].items()}
+    noise = rng.normal(0.0, float(spec["noise_sd"]), len(groups))
+    return np.array([divisions.get(g[:2], 0.0) for g in groups]) + noise
+
+
 def panel(
     seed: int,
     city_output_by_group: dict[tuple[str, int], float],
@@ -74,13 +94,16 @@ def panel(
     peers = peer_cities(n_peers)
     groups = manufacturing_groups()
     c, p = len(peers), len(groups)
-    capability = rng.normal(0, 1, size=c)
-    capability[: min(4, c)] += 1.2  # 北京、上海、深圳、杭州 are the most diversified
-    complexity = rng.normal(0, 1, size=p)
-    presence_logit = 1.5 * capability[:, None] - 1.2 * complexity[None, :] + 0.8
+    capability = capabilities(rng, [code for code, _ in peers])
+    complexity = complexities(rng, groups)
+    # A city makes an industry when its capability reaches the industry's complexity ...
+    presence_logit = 2.5 * (capability[:, None] - complexity[None, :]) + 1.5
     present = rng.random((c, p)) < 1 / (1 + np.exp(-presence_logit))
-    size = rng.lognormal(np.log(3000), 0.7, size=c)  # 亿元 manufacturing output
-    weights = rng.lognormal(0, 1.3, size=(c, p)) * present
+    # ... and capable cities weigh toward complex industries, the others toward simple ones.
+    size = 2500 * np.exp(1.1 * capability + rng.normal(0, 0.3, size=c))  # 亿元 manufacturing
+    scale = rng.lognormal(0, 0.8, size=p)  # the industry's national size
+    fit = np.exp(0.3 * capability[:, None] * complexity[None, :])
+    weights = scale[None, :] * fit * rng.lognormal(0, 0.5, size=(c, p)) * present
     shares = weights / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
     growth = rng.normal(0.06, 0.04, size=(c, p))
     productivity = rng.lognormal(np.log(150), 0.3, size=p)  # 万元 output per worker

@@ -1,9 +1,12 @@
 """Synthetic enterprises (示例) for the demo city: who they are, where, and their yearly figures.
 
 Everything here is invented from plausible distributions, deterministic given the seed:
-revenue is log-normal with a Pareto-like head of leader enterprises per chain; growth follows
-the chain's trend; the other figures follow from revenue by typical ratios. Nothing here
-describes a real enterprise.
+revenue is log-normal with a head of leader enterprises (龙头) per chain, sitting in the links
+``chains.yaml`` flags ``lead`` and sized so that the chain's output lands on the published
+figure of ``changsha_facts.yaml`` ``demo_calibration``; growth follows the chain's trend;
+employees follow revenue through a productivity that rises with firm size (so size classes
+come out as a city's do); land is fixed per firm; the other figures follow from revenue by
+typical ratios. Nothing here describes a real enterprise.
 """
 
 from __future__ import annotations
@@ -66,17 +69,21 @@ def flat_links() -> list[tuple[int, facts.LinkSpec]]:
 
 
 def _link_sizes(rng: np.random.Generator, chain: facts.ChainSpec, n: int) -> np.ndarray:
-    """Enterprises per link: Dirichlet shares; some links deliberately empty (缺链)."""
+    """Enterprises per link: Dirichlet shares; some links deliberately empty (缺链), never a
+    link where a leader sits (it holds at least its leader)."""
     k = len(chain.links)
     shares = rng.dirichlet(np.full(k, 0.9))
     key = np.array([lk.key_link for lk in chain.links])
-    shares = shares * np.where(key, 1.6, 1.0)
+    lead = np.array([lk.lead for lk in chain.links])
+    shares = shares * np.where(key | lead, 1.6, 1.0)
     # ~12% of links have no local enterprise; key links are spared more often than not.
-    missing = rng.random(k) < np.where(key, 0.07, 0.14)
+    missing = (rng.random(k) < np.where(key, 0.07, 0.14)) & ~lead
     shares[missing] = 0.0
     if shares.sum() == 0:
         shares[0] = 1.0
-    return rng.multinomial(n, shares / shares.sum())
+    floor = lead.astype(int)
+    rest = max(0, n - int(floor.sum()))
+    return floor + rng.multinomial(rest, shares / shares.sum())
 
 
 def enterprises(
@@ -94,13 +101,22 @@ def enterprises(
 
     chain_index = np.full(n, -1)
     link_index = np.full(n, -1)
+    leader = np.zeros(n, dtype=bool)
+    leader_park: dict[int, str | None] = {}
     pos = 0
     for ci, chain in enumerate(chains):
         sizes = _link_sizes(rng, chain, int(per_chain[ci]))
         for li, size in enumerate(sizes):
             chain_index[pos : pos + size] = ci
             link_index[pos : pos + size] = link_offset[ci] + li
+            link = chain.links[li]
+            if link.lead:
+                # the link's first enterprise is its leader
+                leader[pos] = True
+                leader_park[pos] = _park_name(link.lead_park) if link.lead_park else chain.parks[0]
             pos += size
+    if pos > n:
+        raise ValueError(f"{n} enterprises cannot hold the chains' {pos} leaders and links")
 
     # Industry codes: the link's classes for chain firms, manufacturing at large for the rest.
     manuf = [r.code for r in industry_codes("class") if "13" <= r.code[:2] <= "43"]
@@ -144,7 +160,9 @@ def enterprises(
     pw = park_weights / park_weights.sum()
     for i in range(n):
         ci = chain_index[i]
-        if ci >= 0 and u[i] < 0.75:
+        if leader[i]:
+            park_index[i] = park_pos.get(leader_park[i] or "", -1)
+        elif ci >= 0 and u[i] < 0.75:
             options = [park_pos[p] for p in chains[ci].parks if p in park_pos]
             park_index[i] = options[rng.integers(len(options))] if options else -1
         elif u[i] < 0.6 or (ci >= 0 and u[i] < 0.9):
@@ -160,18 +178,11 @@ def enterprises(
         rng.random(n) < 0.9, rng.integers(1990, 2019, size=n), rng.integers(2019, 2023, size=n)
     )
 
-    # Revenue (万元): log-normal body; per chain a few leaders (头羊) with a heavy head.
-    base = rng.lognormal(mean=5.99, sigma=1.5, size=n)
-    leader = np.zeros(n, dtype=bool)
-    for ci, chain in enumerate(chains):
-        members = np.flatnonzero(chain_index == ci)
-        if members.size == 0:
-            continue
-        k = min(members.size, max(1, int(np.ceil(chain.weight / 3))))
-        chosen = rng.choice(members, size=k, replace=False)
-        leader[chosen] = True
-        base[chosen] = chain.weight * rng.uniform(0.6, 1.4, size=k) * 1.7e5
-        founded[chosen] = rng.integers(1990, 2010, size=k)
+    # Revenue (万元): log-normal body (calibrated); leaders (头羊) scaled below.
+    cal = facts.calibration()
+    body = cal["revenue"]
+    base = rng.lognormal(mean=float(body["log_mean"]), sigma=float(body["log_sd"]), size=n)
+    founded[leader] = rng.integers(1990, 2010, size=int(leader.sum()))
     chain_growth = np.array([rng.uniform(0.03, 0.16) for _ in chains])
     for ci, chain in enumerate(chains):
         if chain.code == "ESM":
@@ -186,6 +197,7 @@ def enterprises(
         revenue[:, t] = revenue[:, t - 1] * (1.0 + growth[:, t - 1])
     for t, year in enumerate(YEARS):
         revenue[founded > year, t] = np.nan
+    _scale_leaders(rng, revenue, chain_index, leader, cal["chain_output"])
 
     names = enterprise_names(rng, words)
     usccs = make_usccs(region, np.random.default_rng([seed, 5]))
@@ -208,6 +220,39 @@ def enterprises(
     )
 
 
+def _park_name(short: str) -> str:
+    """A park's full name from its short name in city.yaml (``lead@长沙高新区``)."""
+    for p in facts.city()["parks"]:
+        if p.get("short") == short:
+            return str(p["name"])
+    raise ValueError(f"chains.yaml: no park with the short name {short!r}")
+
+
+def _scale_leaders(
+    rng: np.random.Generator,
+    revenue: np.ndarray,
+    chain_index: np.ndarray,
+    leader: np.ndarray,
+    targets: dict[str, dict],
+) -> None:
+    """Scale each chain's leaders so the chain's revenue in the calibration year is the
+    published figure (亿元): the leaders make what the other firms do not (at least 30 % of
+    it, so a large demo does not erase its leaders), largest first in the order of the lead
+    links. Their growth path is kept."""
+    for ci, chain in enumerate(facts.chains()):
+        spec = targets.get(chain.code)
+        leads = np.flatnonzero((chain_index == ci) & leader)
+        if spec is None or leads.size == 0:
+            continue
+        t = YEARS.index(int(spec["year"]))
+        target = float(spec["value"]) * 1e4  # 万元
+        others = float(np.nansum(revenue[(chain_index == ci) & ~leader, t]))
+        need = max(target - others, 0.3 * target)
+        # the first lead link in chains.yaml gets the largest leader (工程机械: 挖掘机械)
+        shares = np.sort(rng.dirichlet(np.full(leads.size, 2.0)))[::-1]
+        revenue[leads, :] *= (need * shares / revenue[leads, t])[:, None]
+
+
 @dataclass
 class YearFigures:
     """Long arrays, one entry per enterprise-year row."""
@@ -226,13 +271,18 @@ def year_figures(seed: int, ent: Enterprises) -> YearFigures:
         [i for i, c in enumerate(facts.chains()) if c.kind in ("emerging", "service")],
     )
     # Firm-level constants (a firm keeps its character over the years).
+    cal = facts.calibration()
+    prod, land_cal = cal["productivity"], cal["land"]
     main_share = rng.uniform(0.72, 1.0, size=n)
     va_rate = rng.uniform(0.18, 0.36, size=n)
-    tax_rate = rng.uniform(0.015, 0.06, size=n)
-    productivity = rng.uniform(60, 220, size=n)  # 万元 revenue per employee
+    tax_rate = rng.uniform(0.02, 0.05, size=n)
+    # 万元 revenue per employee = p0 x (revenue / 2000)^elasticity x this firm's own factor
+    productivity = rng.lognormal(0.0, float(prod["log_sd"]), size=n)
     rd_rate = np.clip(rng.gamma(2.0, np.where(emerging, 0.02, 0.01)), 0, 0.3)
-    land_yield = rng.uniform(150, 900, size=n)  # 万元 revenue per mu
-    energy_yield = rng.uniform(1.0, 6.0, size=n)  # 万元 value added per tce
+    land_yield = rng.lognormal(
+        np.log(float(land_cal["yield_median"])), float(land_cal["log_sd"]), size=n
+    )
+    energy_yield = rng.lognormal(np.log(3.0), 0.4, size=n)  # 万元 value added per tce
     emission_yield = rng.uniform(2000, 9000, size=n)  # 万元 value added per tonne
     debt = rng.beta(5, 5, size=n) * 0.95
 
@@ -242,8 +292,14 @@ def year_figures(seed: int, ent: Enterprises) -> YearFigures:
     output = rev * rng.uniform(0.92, 1.08, size=idx.size)
     value_added = output * va_rate[idx] * noise[:, 0]
     rd = rev * rd_rate[idx] * noise[:, 1]
-    employees = np.maximum(5, np.round(rev / productivity[idx] * noise[:, 2])).astype(int)
-    land = np.round(np.maximum(1.0, rev / land_yield[idx]) * 2) / 2
+    per_head = (
+        float(prod["p0"]) * (rev / ABOVE_SCALE_WAN) ** float(prod["elasticity"]) * productivity[idx]
+    )
+    employees = np.maximum(2, np.round(rev / per_head * noise[:, 2])).astype(int)
+    # Land is the firm's plot, fixed over the years: sized on its first year's revenue.
+    first = ent.revenue[np.arange(n), np.argmax(~np.isnan(ent.revenue), axis=1)]
+    plot = np.round(np.maximum(1.0, np.nan_to_num(first, nan=0.0) / land_yield) * 2) / 2
+    land = plot[idx]
     energy = value_added / energy_yield[idx] * noise[:, 3]
     cols = {
         "revenue": rev,
@@ -257,7 +313,7 @@ def year_figures(seed: int, ent: Enterprises) -> YearFigures:
         "invention_patents": rng.poisson(np.minimum(rd / 150.0, 400)).astype(int),
         "land_mu": land,
         "energy_tce": energy,
-        "electricity_mwh": energy * rng.uniform(3.0, 8.0, size=idx.size),
+        "electricity_mwh": energy * rng.uniform(4.0, 7.0, size=idx.size),
         "emissions_t": value_added / emission_yield[idx] * noise[:, 5],
         "debt_ratio": np.clip(debt[idx] + rng.normal(0, 0.03, size=idx.size), 0.02, 0.98),
     }
