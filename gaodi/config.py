@@ -115,6 +115,26 @@ class Settings(BaseSettings):
         "workbooks; a file that needs more is refused and the server carries on. 0 turns the "
         "worker off (parse in-process).",
     )
+    report_jobs_per_user: int = Field(
+        default=2,
+        description="Most report jobs one user may have queued or running at once; more are "
+        "refused (429) until one finishes.",
+    )
+    report_queue_max: int = Field(
+        default=20,
+        description="Most report jobs queued or running in the whole server; more are refused "
+        "(429). Queued jobs run one at a time, taking users in turn.",
+    )
+    io_max_sectors: int = Field(
+        default=500,
+        description="Most sectors (region-sector pairs) an uploaded input-output table may have; "
+        "memory and time grow with the square and the cube of this number.",
+    )
+    smart_form_max_rows: int = Field(
+        default=2000,
+        description="Most rows one sheet of an uploaded smart-manufacturing questionnaire may "
+        "have (the bundled form has under 100).",
+    )
 
     @field_validator("data_dir", mode="after")
     @classmethod

@@ -525,9 +525,13 @@ def upload_form(ctx: PageContext, enterprise_id: int) -> Response:
     upload = ctx.files.get("file")
     if upload is None or not upload.filename:
         raise FormInvalid({"file": ctx._("Choose a filled form (.xlsx).")})
-    data = upload.file.read()
+    # One byte over the limit is enough to refuse it: a large file never sits in memory.
+    data = upload.file.read(excel.FORM_MAX_BYTES + 1)
     try:
-        row = excel.import_form(ctx.session, ctx.principal, data, uscc=ent.uscc, source="excel")
+        row = excel.import_form(
+            ctx.session, ctx.principal, data, uscc=ent.uscc, source="excel",
+            file_name=upload.filename,
+        )  # fmt: skip
     except ImportRejected as exc:
         errors = {"file": exc.message(ctx.lang)}
         for e in exc.errors[:200]:
