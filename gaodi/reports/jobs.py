@@ -1,10 +1,12 @@
 """Reports rendered in the background for the web app, with progress the page polls.
 
 A job is a directory ``<data_dir>/reports/<id>/`` holding ``job.json`` (who asked, what,
-status, progress) and, when done, the file. One worker thread renders jobs in turn, each with
-its own database session, as the principal who asked (so ``restrict`` applies exactly as on
-the pages). Only that user (or an administrator) may see a job or download its file. Jobs
-older than :data:`KEEP_DAYS` are removed when a new one starts.
+status, progress) and, when done, the file. One worker thread renders jobs, taking users in
+turn (:class:`JobQueue`); a user has at most ``GAODI_REPORT_JOBS_PER_USER`` jobs queued or
+running and the server ``GAODI_REPORT_QUEUE_MAX``, past which a request is refused (429).
+Each job has its own database session, as the principal who asked (so ``restrict`` applies
+exactly as on the pages). Only that user (or an administrator) may see a job or download its
+file. Jobs older than :data:`KEEP_DAYS` are removed when a new one starts.
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ import logging
 import re
 import secrets
 import shutil
+import threading
+from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -216,11 +222,107 @@ def run(job: Job, store: JobStore, session_factory: Any, principal: Principal) -
     return job
 
 
-def submit(job: Job, store: JobStore, session_factory: Any, principal: Principal) -> Job:
-    """Queue ``job`` on the worker thread."""
+class TooManyJobs(GaodiError):
+    """A user's own jobs, or the server's queue, at their limit (429)."""
+
+    status_code = 429
+    code = "too_many_jobs"
+
+
+@dataclass
+class JobQueue:
+    """The jobs of one job store waiting or running in this process.
+
+    The worker takes the owner it served least recently (then the one waiting longest), so one
+    user's jobs never hold everybody else's behind them: with at most ``per_user`` each, an
+    administrator's report starts after at most one job of each other user.
+    """
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    waiting: dict[str, deque[Callable[[], object]]] = field(default_factory=dict)
+    active: dict[str, int] = field(default_factory=dict)  # owner -> queued or running
+    served: dict[str, int] = field(default_factory=dict)  # owner -> turn last started
+    running: int = 0
+    turn: int = 0
+
+    def put(self, owner: str, task: Callable[[], object], per_user: int, total: int) -> None:
+        """Queue ``task`` for ``owner``, or refuse (429) past either limit."""
+        with self.lock:
+            mine = self.active.get(owner, 0)
+            everyone = sum(self.active.values())
+            if mine >= per_user:
+                raise TooManyJobs(
+                    f"您已有 {mine} 个报告在排队或生成中（每人最多 {per_user} 个），"
+                    "请等其中一个完成后再提交。",
+                    f"You already have {mine} report(s) queued or being made (at most "
+                    f"{per_user} per user); wait for one to finish.",
+                    yours=mine,
+                    per_user=per_user,
+                )
+            if everyone >= total:
+                raise TooManyJobs(
+                    f"报告队列已满：共有 {everyone} 个报告在排队或生成中（{self.running} 个正在"
+                    f"生成，最多 {total} 个），请稍后再试。",
+                    f"The report queue is full: {everyone} reports are queued or being made "
+                    f"({self.running} being made; at most {total}). Please try again later.",
+                    queued=everyone,
+                    running=self.running,
+                    limit=total,
+                )
+            self.active[owner] = mine + 1
+            self.waiting.setdefault(owner, deque()).append(task)
+        _EXECUTOR.submit(self._run_next)
+
+    def _run_next(self) -> None:
+        with self.lock:
+            owner = min(self.waiting, key=lambda o: self.served.get(o, -1))
+            tasks = self.waiting[owner]
+            task = tasks.popleft()
+            if not tasks:
+                del self.waiting[owner]
+            self.turn += 1
+            self.served[owner] = self.turn
+            self.running += 1
+        try:
+            task()
+        finally:
+            with self.lock:
+                self.running -= 1
+                self.active[owner] -= 1
+                if not self.active[owner]:
+                    del self.active[owner]
+
+
+_QUEUES: dict[Path, JobQueue] = {}
+_QUEUES_LOCK = threading.Lock()
+
+
+def queue_for(store: JobStore) -> JobQueue:
+    """The queue of ``store`` (one per reports directory: one per app)."""
+    key = store.root.resolve()
+    with _QUEUES_LOCK:
+        return _QUEUES.setdefault(key, JobQueue())
+
+
+def submit(
+    job: Job,
+    store: JobStore,
+    session_factory: Any,
+    principal: Principal,
+    *,
+    per_user: int = 2,
+    total: int = 20,
+) -> Job:
+    """Queue ``job`` for the worker thread; :class:`TooManyJobs` past either limit."""
     store.prune()
-    store.save(job)
-    _EXECUTOR.submit(run, job, store, session_factory, principal)
+    store.save(job)  # before the worker may pick it up and save it too
+    try:
+        queue_for(store).put(
+            job.owner, lambda: run(job, store, session_factory, principal), per_user, total
+        )
+    except TooManyJobs:
+        shutil.rmtree(store.directory(job.id), ignore_errors=True)
+        raise
     return job
 
 

@@ -251,7 +251,15 @@ def start_report(ctx: PageContext) -> Response:
         subject=subject,
         period=data.period if data.kind == "monthly" else None,
     )
-    jobs.submit(job, store(ctx), ctx.request.app.state.session_factory, principal)
+    settings = ctx.request.app.state.settings
+    jobs.submit(
+        job,
+        store(ctx),
+        ctx.request.app.state.session_factory,
+        principal,
+        per_user=settings.report_jobs_per_user,
+        total=settings.report_queue_max,
+    )
     return ctx.redirect(f"/reports?job={job.id}")
 
 
