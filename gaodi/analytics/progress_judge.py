@@ -21,6 +21,7 @@ milestone
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -150,8 +151,19 @@ def compound_ratio(
         observed = ((a / b).ln() * 12 / elapsed).exp() - 1
         required = ((t / b).ln() * 12 / total).exp() - 1
         d = 1 if direction == "higher" else -1
-        ratio = (d * observed / abs(required)).quantize(RATIO_PLACES)
-    return Fraction(ratio), float(observed), float(required)
+        ratio = d * observed / abs(required)
+        if abs(ratio) < 10**6:  # far from any line a huge ratio needs no rounding (nor fits it)
+            ratio = ratio.quantize(RATIO_PLACES)
+    return Fraction(ratio), _float(observed), _float(required)
+
+
+def _float(value: Decimal | Fraction) -> float:
+    """A float for display, clamped to the largest finite float (a baseline near zero makes
+    growth rates beyond any float; the exact value still decides the light)."""
+    top = Decimal(sys.float_info.max)
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return float(max(-top, min(top, value)))
 
 
 def expected_at(
@@ -269,6 +281,8 @@ def judge(
     a, tv = exact(actual), exact(value)
     b = exact(baseline) if baseline is not None else None
     base: Params = {
+        "kind": kind,
+        "direction": direction,
         "actual": actual,
         "target": value,
         "baseline": baseline,
@@ -454,13 +468,13 @@ def _compound(
             params,
         )
     ratio, observed, required = compound_ratio(actual, baseline, value, n, total, direction)
-    params |= {"observed_cagr": observed, "required_cagr": required, "ratio": float(ratio)}
+    params |= {"observed_cagr": observed, "required_cagr": required, "ratio": _float(ratio)}
     return Judgement(
         "compound",
         completion,
         expected,
         expected_value,
-        float(ratio),
+        _float(ratio),
         traffic_light(ratio, thresholds),
         "compound",
         params,
