@@ -55,10 +55,19 @@ class Settings(BaseSettings):
         default=8 * 3600, description="Seconds a login session stays valid."
     )
     login_max_failures: int = Field(
-        default=5, description="Failed logins in a row before an account is locked."
+        default=5,
+        description="Free password checks per user name and address; each further check waits "
+        "1 s, 2 s, 4 s … (4x as many per address, 10x per name from any address).",
     )
     login_lockout_minutes: int = Field(
-        default=15, description="Minutes an account stays locked after too many failed logins."
+        default=15,
+        description="Longest wait between log-in tries (minutes); counters idle this long "
+        "start again from zero. Accounts are never locked.",
+    )
+    token_default_days: int = Field(
+        default=90,
+        description="Days an API token stays valid when its creator names no expiry. A token "
+        "that never expires must be asked for explicitly (--expires-days 0) by an administrator.",
     )
     sql_echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
     today: date | None = Field(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 
 import typer
 from rich.table import Table
 
 from gaodi.accounts import service
+from gaodi.core import clock
 from gaodi.core.cli_support import console, engine, handle_errors, operator_name
 from gaodi.core.errors import ValidationError
 from gaodi.db import session_scope
@@ -73,13 +75,16 @@ def passwd(
     with session_scope(eng, actor=operator_name()) as session:
         user = service.get_user(session, username)
         service.set_password(session, user, _read_password(password_stdin, username))
-    console.print(f"[green]密码已更新 Password changed[/]: {username}")
+    console.print(
+        f"[green]密码已更新，会话已结束，接口令牌已吊销 Password changed; sessions ended, API "
+        f"tokens revoked[/]: {username}"
+    )
 
 
 @app.command("unlock")
 @handle_errors
 def unlock(username: str = typer.Argument(...)) -> None:
-    """Lift a log-in lock-out."""
+    """Forget the user's log-in counters at every address: the next try is not delayed."""
     with session_scope(engine(), actor=operator_name()) as session:
         service.unlock(session, service.get_user(session, username))
     console.print(f"[green]已解锁 Unlocked[/]: {username}")
@@ -91,7 +96,7 @@ def list_() -> None:
     """List users with their role, scope and state."""
     with session_scope(engine()) as session:
         table = Table(title="用户 Users")
-        for col in ("username", "role", "scope", "active", "locked until", "last log-in"):
+        for col in ("username", "role", "scope", "active", "last log-in"):
             table.add_column(col)
         for user in service.list_users(session):
             table.add_row(
@@ -99,10 +104,13 @@ def list_() -> None:
                 user.role,
                 ", ".join(service.describe_scopes(session, user)) or "—",
                 "yes" if user.is_active else "no",
-                user.locked_until.strftime("%Y-%m-%d %H:%M") if user.locked_until else "",
-                user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "",
+                _stamp(user.last_login_at),
             )
     console.print(table)
+
+
+def _stamp(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 @app.command("token")
@@ -110,16 +118,68 @@ def list_() -> None:
 def token(
     username: str = typer.Argument(...),
     name: str = typer.Option(..., "--name", "-n", help="What the token is for."),
-    expires_days: int | None = typer.Option(None, "--expires-days", min=1),
+    expires_days: int | None = typer.Option(
+        None,
+        "--expires-days",
+        help="Days the token is valid (default GAODI_TOKEN_DEFAULT_DAYS, 90); 0: never expires.",
+    ),
 ) -> None:
     """Create an API token (Authorization: Bearer …). It is printed once and stored hashed."""
     with session_scope(engine(), actor=operator_name()) as session:
         user = service.get_user(session, username)
-        _row, secret = service.create_token(session, user, name, expires_days=expires_days)
+        row, secret = service.create_token(session, user, name, expires_days=expires_days)
+        expires = _stamp(row.expires_at) or "永不 never"
     console.print(
         "[yellow]请立即保存此令牌，它不会再次显示。 Save this token now; it is not shown again.[/]"
     )
+    console.print(f"到期 Expires (UTC): {expires}")
     typer.echo(secret)
+
+
+@app.command("tokens")
+@handle_errors
+def tokens(username: str = typer.Argument(...)) -> None:
+    """List a user's API tokens: id, name, prefix, created, last used, expires, state."""
+    with session_scope(engine()) as session:
+        user = service.get_user(session, username)
+        now = clock.now()
+        table = Table(title=f"接口令牌 API tokens: {username} (UTC)")
+        for col in ("id", "name", "prefix", "created", "last used", "expires", "state"):
+            table.add_column(col)
+        for row in service.list_tokens(session, user):
+            table.add_row(
+                str(row.id),
+                row.name,
+                f"{row.prefix}…",
+                _stamp(row.created_at),
+                _stamp(row.last_used_at),
+                _stamp(row.expires_at) or "never",
+                service.token_state(row, now),
+            )
+    console.print(table)
+
+
+@app.command("revoke-token")
+@handle_errors
+def revoke_token(
+    username: str = typer.Argument(...),
+    token_id: int | None = typer.Argument(None, help="The id `gaodi user tokens` shows."),
+    all_: bool = typer.Option(False, "--all", help="Revoke every token of the user."),
+) -> None:
+    """Revoke one API token of a user, or all of them (--all). A revoked token stays revoked."""
+    if (token_id is None) == (not all_):
+        raise ValidationError(
+            "请给出令牌编号或 --all（二者选一）。", "Give a token id or --all (one of the two)."
+        )
+    with session_scope(engine(), actor=operator_name()) as session:
+        user = service.get_user(session, username)
+        if all_:
+            count = service.revoke_all_tokens(session, user)
+        else:
+            assert token_id is not None
+            service.revoke_token(session, token_id, user=user)
+            count = 1
+    console.print(f"[green]已吊销 Revoked[/]: {username} ({count})")
 
 
 @app.command("demo-accounts")

@@ -1,4 +1,4 @@
-"""Accounts: users, passwords (argon2), log-in with lock-out, API tokens and the demo accounts.
+"""Accounts: users, passwords (argon2), throttled log-in, API tokens and the demo accounts.
 
 Every function takes the caller's SQLAlchemy session and leaves committing to the caller (the
 web request or the CLI command), so a change and its audit entry commit together. Changes of
@@ -18,14 +18,21 @@ from datetime import datetime, timedelta
 
 from argon2 import Parameters, PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.accounts import throttle
 from gaodi.accounts.models import ROLES, ApiToken, User, UserScope
 from gaodi.audit import service as audit
-from gaodi.core.errors import ConflictError, GaodiError, NotFoundError, ValidationError
+from gaodi.core import clock
+from gaodi.core.errors import (
+    ConflictError,
+    GaodiError,
+    NotFoundError,
+    PermissionDenied,
+    ValidationError,
+)
 from gaodi.core.permissions import ROLE_LABELS, SYSTEM, Principal, domain_of, require, restrict
 from gaodi.db import utcnow
 
@@ -301,7 +308,11 @@ def create_user(
 
 
 def set_password(session: Session, user: User, password: str, *, actor: str | None = None) -> None:
-    """Set a new password; every existing session of the user ends (session_version + 1)."""
+    """Set a new password; every existing session and API token of the user ends.
+
+    Sessions end by session_version + 1; tokens are revoked (a token copied by whoever knew
+    the old password must not outlive it), and stay revoked.
+    """
     check_password(password, user.username)
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
@@ -310,6 +321,7 @@ def set_password(session: Session, user: User, password: str, *, actor: str | No
     user.locked_until = None
     session.flush()
     audit.record(session, "user_account", "password_change", entity_id=str(user.id), actor=actor)
+    revoke_all_tokens(session, user, reason=REVOKED_PASSWORD, actor=actor)
 
 
 def change_own_password(session: Session, user: User, current: str, new: str) -> None:
@@ -329,11 +341,15 @@ def unlock(session: Session, user: User, *, actor: str | None = None) -> None:
     audit.record(session, "user_account", "unlock", entity_id=str(user.id), actor=actor)
 
 
-def set_active(session: Session, user: User, active: bool) -> None:
+def set_active(session: Session, user: User, active: bool, *, actor: str | None = None) -> None:
+    """(De)activate a user. Deactivation ends their sessions and revokes their API tokens for
+    good: reactivating the account gives it back its password, not its old tokens."""
     user.is_active = active
     if not active:
         user.session_version = (user.session_version or 0) + 1
     session.flush()
+    if not active:
+        revoke_all_tokens(session, user, reason=REVOKED_DEACTIVATED, actor=actor)
 
 
 # ---------------------------------------------------------------------------- log-in
@@ -402,7 +418,10 @@ def authenticate(
         )
         return LoginOutcome(None, _failed())
     if not verify_password(user.password_hash, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
+        # In SQL, not read-modify-write in Python: concurrent failures must all count.
+        session.execute(
+            update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+        )
         audit.record(
             session,
             "user_account",
@@ -458,15 +477,61 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+#: The longest expiry a token may be given (ten years): beyond it, ask for one that never expires.
+TOKEN_MAX_DAYS = 3650
+#: Why tokens were revoked, as written to the audit log.
+REVOKED_BY_HAND, REVOKED_PASSWORD, REVOKED_DEACTIVATED = "revoked", "password_change", "deactivated"
+
+
+def default_token_days() -> int:
+    """``GAODI_TOKEN_DEFAULT_DAYS``: the expiry of a token whose creator names none."""
+    from gaodi.config import get_settings
+
+    days = get_settings().token_default_days
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise ValidationError(
+            f"GAODI_TOKEN_DEFAULT_DAYS 须在 1–{TOKEN_MAX_DAYS} 之间（现为 {days}）。",
+            f"GAODI_TOKEN_DEFAULT_DAYS must be 1-{TOKEN_MAX_DAYS} (it is {days}).",
+        )
+    return days
+
+
+def _token_expiry(expires_days: int | None, principal: Principal, now: datetime) -> datetime | None:
+    """When a new token expires: the default, the days asked for, or never (administrators)."""
+    if expires_days is None:
+        return now + timedelta(days=default_token_days())
+    if expires_days == 0:
+        # A token that never expires outlives everyone's memory of it: an administrator must
+        # ask for it by name, so nobody gets one by leaving the expiry out.
+        if not principal.is_admin:
+            raise PermissionDenied(
+                "只有管理员可以创建永不过期的令牌。",
+                "Only an administrator may create a token that never expires.",
+            )
+        return None
+    if not 1 <= expires_days <= TOKEN_MAX_DAYS:
+        raise ValidationError(
+            f"有效天数须在 1–{TOKEN_MAX_DAYS} 之间（0 表示永不过期，仅限管理员）。",
+            f"The expiry must be 1-{TOKEN_MAX_DAYS} days (0 means never, administrators only).",
+            field="expires_days",
+        )
+    return now + timedelta(days=expires_days)
+
+
 def create_token(
     session: Session,
     user: User,
     name: str,
     *,
     expires_days: int | None = None,
+    principal: Principal = SYSTEM,
     actor: str | None = None,
 ) -> tuple[ApiToken, str]:
-    """A new API token for ``user``. Returns the row and the token, which is never stored."""
+    """A new API token for ``user``. Returns the row and the token, which is never stored.
+
+    ``expires_days``: None gives ``GAODI_TOKEN_DEFAULT_DAYS``; 0 means never and only an
+    administrator (``principal``; the CLI acts as one) may ask for it.
+    """
     name = name.strip()
     if not name or len(name) > 100:
         raise ValidationError(
@@ -474,13 +539,20 @@ def create_token(
             "The token name must have 1-100 characters.",
             field="name",
         )
+    if not user.is_active:
+        raise ValidationError(
+            f"用户“{user.username}”已停用，不能为其创建令牌。",
+            f"User '{user.username}' is inactive: no token can be created for them.",
+        )
+    now = clock.now()
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
         user_id=user.id,
         name=name,
         prefix=token[:9],
         token_hash=token_hash(token),
-        expires_at=utcnow() + timedelta(days=expires_days) if expires_days else None,
+        created_at=now,
+        expires_at=_token_expiry(expires_days, principal, now),
     )
     session.add(row)
     session.flush()
@@ -489,21 +561,39 @@ def create_token(
         "api_token",
         "token_create",
         entity_id=str(row.id),
-        after={"user": user.username, "name": name, "prefix": row.prefix},
+        after={
+            "user": user.username,
+            "name": name,
+            "prefix": row.prefix,
+            "expires_at": row.expires_at,
+        },
         actor=actor,
     )
     return row, token
+
+
+def token_state(row: ApiToken, now: datetime | None = None) -> str:
+    """``active``, ``expired`` or ``revoked``."""
+    if row.revoked_at is not None:
+        return "revoked"
+    if row.expires_at is not None and row.expires_at <= (now or clock.now()):
+        return "expired"
+    return "active"
+
+
+def list_tokens(session: Session, user: User) -> Sequence[ApiToken]:
+    """The user's tokens, newest first (revoked and expired ones too: they explain the log)."""
+    query = select(ApiToken).where(ApiToken.user_id == user.id)
+    return session.scalars(query.order_by(ApiToken.id.desc())).all()
 
 
 def user_for_token(session: Session, token: str, now: datetime | None = None) -> User | None:
     """The active user a bearer token belongs to, or None (unknown, revoked or expired)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    now = now or utcnow()
+    now = now or clock.now()
     row = session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).first()
-    if row is None or row.revoked_at is not None:
-        return None
-    if row.expires_at is not None and row.expires_at <= now:
+    if row is None or token_state(row, now) != "active":
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
@@ -514,12 +604,51 @@ def user_for_token(session: Session, token: str, now: datetime | None = None) ->
     return user
 
 
-def revoke_token(session: Session, token_id: int, *, actor: str | None = None) -> None:
-    row = session.get(ApiToken, token_id)
-    if row is None:
-        raise NotFoundError(f"找不到编号为 {token_id} 的令牌。", f"No token with id {token_id}.")
-    row.revoked_at = utcnow()
+def _revoke(session: Session, row: ApiToken, user: User, reason: str, actor: str | None) -> None:
+    # Through the ORM, so the audit listener records the change next to the explicit event.
+    row.revoked_at = clock.now()
     session.flush()
+    audit.record(
+        session,
+        "api_token",
+        "token_revoke",
+        entity_id=str(row.id),
+        after={"user": user.username, "name": row.name, "prefix": row.prefix, "reason": reason},
+        actor=actor,
+    )
+
+
+def revoke_token(
+    session: Session,
+    token_id: int,
+    *,
+    user: User | None = None,
+    actor: str | None = None,
+) -> ApiToken:
+    """Revoke one token (of ``user`` when given: another user's token is not found).
+
+    Revoking a revoked token changes nothing.
+    """
+    row = session.get(ApiToken, token_id)
+    if row is None or (user is not None and row.user_id != user.id):
+        raise NotFoundError(f"找不到编号为 {token_id} 的令牌。", f"No token with id {token_id}.")
+    if row.revoked_at is None:
+        owner = user or session.get(User, row.user_id)
+        assert owner is not None  # the foreign key
+        _revoke(session, row, owner, REVOKED_BY_HAND, actor)
+    return row
+
+
+def revoke_all_tokens(
+    session: Session, user: User, *, reason: str = REVOKED_BY_HAND, actor: str | None = None
+) -> int:
+    """Revoke every token of ``user`` not yet revoked; returns how many."""
+    rows = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for row in rows:
+        _revoke(session, row, user, reason, actor)
+    return len(rows)
 
 
 # ---------------------------------------------------------------------------- demo accounts
