@@ -189,7 +189,13 @@ def enterprises(
             chain_growth[ci] = 0.28  # the storage-materials boom the facts describe
     g_mean = np.where(chain_index >= 0, chain_growth[np.maximum(chain_index, 0)], 0.07)
     sd = np.where(leader, 0.06, 0.16)
-    growth = g_mean[:, None] + rng.normal(0.0, 1.0, size=(n, len(YEARS) - 1)) * sd[:, None]
+    trend = np.repeat(g_mean[:, None], len(YEARS) - 1, axis=1)
+    for ci, chain in enumerate(chains):
+        path = cal["chain_output"].get(chain.code, {}).get("growth")
+        if path:  # a chain's calibrated year-on-year growth (工程机械: +16 % in 2021)
+            rates = [float(path.get(y, chain_growth[ci])) for y in YEARS[1:]]
+            trend[chain_index == ci] = rates
+    growth = trend + rng.normal(0.0, 1.0, size=(n, len(YEARS) - 1)) * sd[:, None]
     growth = np.clip(growth, -0.6, 1.5)
     revenue = np.empty((n, len(YEARS)))
     revenue[:, 0] = base
