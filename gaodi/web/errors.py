@@ -2,8 +2,9 @@
 
 Anonymous visitors of a page are sent to ``/login?next=…``; API clients get 401. A GaodiError
 keeps its status (403, 404, 409, 422 …); bad query parameters give 422 with the problems
-listed; an unknown path gives 404. The server answers 500 only for a bug, and then without
-details.
+listed; an unknown path gives 404. A database that cannot take a write (read-only, disk full,
+locked, unreachable) gives 503 saying so. The server answers 500 only for a bug, and then
+without details.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -37,6 +39,67 @@ class CsrfFailed(GaodiError):
 class TooManyAttempts(GaodiError):
     status_code = 429
     code = "too_many_attempts"
+
+
+class StorageUnavailable(GaodiError):
+    """The database cannot take a write now: read-only, disk full, locked or out of reach."""
+
+    status_code = 503
+
+    def __init__(self, code: str, zh: str, en: str) -> None:
+        super().__init__(zh, en)
+        self.code = code
+
+
+#: (code, words of SQLite's message, SQLSTATEs or their classes of PostgreSQL, zh, en)
+STORAGE_PROBLEMS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str, str], ...] = (
+    (
+        "database_read_only",
+        ("readonly database",),
+        ("25006",),  # read_only_sql_transaction (a standby, default_transaction_read_only)
+        "数据库当前为只读，无法保存更改（例如磁盘以只读方式挂载，或数据库文件不允许写入）。"
+        "已有数据仍可查看；请联系管理员。",
+        "The database is read-only at the moment, so changes cannot be saved (for example the "
+        "disk is mounted read-only, or the database file may not be written). Existing data "
+        "can still be viewed; please tell an administrator.",
+    ),
+    (
+        "disk_full",
+        ("database or disk is full", "disk i/o error"),
+        ("53100", "53200"),  # disk_full, out_of_memory
+        "数据库所在的磁盘已满（或无法写入），无法保存更改。请联系管理员释放空间。",
+        "The disk holding the database is full (or cannot be written), so changes cannot be "
+        "saved. Please tell an administrator to free some space.",
+    ),
+    (
+        "database_locked",
+        ("database is locked", "database table is locked"),
+        ("55P03", "40P01"),  # lock_not_available, deadlock_detected
+        "数据库正忙于另一项写入，本次未保存任何更改，请稍后重试。",
+        "The database is busy with another write; nothing was saved. Please try again in a moment.",
+    ),
+    (
+        "database_unavailable",
+        ("unable to open database file", "server closed the connection", "connection refused"),
+        ("08", "57P"),  # connection exceptions, operator intervention (shutdown)
+        "数据库暂时无法访问，请稍后重试或联系管理员。",
+        "The database cannot be reached at the moment. Please try again later or tell an "
+        "administrator.",
+    ),
+)
+
+
+def storage_problem(exc: BaseException) -> StorageUnavailable | None:
+    """The clear error for a database that cannot take a write, else ``None`` (a bug)."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    orig = exc.orig
+    text = str(orig).lower()
+    state = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+    for code, words, states, zh, en in STORAGE_PROBLEMS:
+        if any(w in text for w in words) or (state and state.startswith(states)):
+            return StorageUnavailable(code, zh, en)
+    return None
 
 
 def unauthorized() -> Unauthorized:
@@ -175,6 +238,18 @@ def busy_response(request: Request, exc: Exception) -> Response:
     return response
 
 
+def storage_response(request: Request, exc: Exception) -> Response:
+    """A write the database refused for want of storage (503 in words), not a traceback."""
+    problem = storage_problem(exc)
+    if problem is None:
+        raise exc  # not a storage condition: the 500 handler logs it as the bug it is
+    log.error("database refused %s %s: %s", request.method, request.url.path, exc)
+    response = gaodi_error_response(request, problem)
+    if problem.code in ("database_locked", "database_unavailable"):
+        response.headers["Retry-After"] = "5"
+    return response
+
+
 def server_error_response(request: Request, exc: Exception) -> Response:
     from gaodi.web.i18n import Translator
 
@@ -205,6 +280,9 @@ def install(app: FastAPI) -> None:
     async def on_busy(request: Request, exc: Exception) -> Response:
         return busy_response(request, exc)
 
+    async def on_storage(request: Request, exc: Exception) -> Response:
+        return storage_response(request, exc)
+
     async def on_server(request: Request, exc: Exception) -> Response:
         return server_error_response(request, exc)
 
@@ -213,4 +291,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(OverflowError, on_overflow)
     app.add_exception_handler(PoolTimeout, on_busy)
+    app.add_exception_handler(DBAPIError, on_storage)
     app.add_exception_handler(Exception, on_server)
