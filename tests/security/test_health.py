@@ -148,3 +148,26 @@ def test_a_database_locked_by_another_writer_is_reported(site: Site) -> None:
         holder.execute("ROLLBACK")
         holder.close()
     assert site.client().get("/healthz").status_code == 200
+
+
+@pytest.mark.postgres
+def test_a_read_only_postgresql_database(postgres_url: str, tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    site = make_site(tmp_path, url=postgres_url)
+    try:
+        client = site.client()
+        csrf = login(client, site.world.users["admin"], PASSWORD)
+        assert client.get("/healthz").status_code == 200
+        with site.engine.connect() as conn:
+            name = site.engine.url.database
+            conn.execute(text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
+            conn.commit()
+        site.engine.dispose()  # new sessions start read-only (as on a standby)
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.json()["status"] == "database_read_only"
+        challenge = {**CHALLENGE, "chain_id": site.world.ids["chain_a"]}
+        api = client.post("/api/v1/challenges", json=challenge, headers={"x-csrf-token": csrf})
+        assert api.status_code == 503 and api.json()["error"] == "database_read_only"
+    finally:
+        site.engine.dispose()
