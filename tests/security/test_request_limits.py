@@ -103,3 +103,58 @@ def test_through_the_app(tmp_path: Path) -> None:
         assert api.status_code == 413 and api.json()["error"] == "too_large"
     finally:
         site.engine.dispose()
+
+
+def test_a_running_server_cuts_off_a_chunked_flood_to_login(tmp_path: Path) -> None:
+    """End to end through uvicorn on loopback: 1 GiB offered in chunks without a length; the
+    server answers 413 and stops reading long before the client has sent it all."""
+    import select
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    site = make_site(tmp_path)
+    server = uvicorn.Server(
+        uvicorn.Config(site.app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started:
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.05)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        chunk = b"username=" + b"x" * 65527  # 64 KiB
+        offered, sent, reply = 1 << 14, 0, b""
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(
+                b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\n\r\n"
+            )
+            try:
+                for _ in range(offered):
+                    if select.select([sock], [], [], 0)[0]:
+                        break  # the server has answered: stop offering
+                    sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    sent += 1
+            except OSError:
+                pass  # the server closed the connection under the client
+            while select.select([sock], [], [], 5)[0]:
+                try:
+                    data = sock.recv(65536)
+                except OSError:
+                    break
+                if not data:
+                    break
+                reply += data
+        assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
+        assert "请求内容过大".encode() in reply
+        # Far from the gigabyte: the limit plus what the kernel's socket buffers held.
+        assert sent < offered // 16, sent
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        site.engine.dispose()
