@@ -186,3 +186,20 @@ def prune(executor: Any, now: datetime, window: timedelta) -> int:
     """
     gone = executor.execute(delete(LoginThrottle).where(LoginThrottle.last_check < now - window))
     return int(gone.rowcount or 0)
+
+
+def name_state(
+    executor: Any, username: str, now: datetime, window: timedelta
+) -> tuple[int, datetime | None]:
+    """What the administrator's user page shows: password checks counted against the name
+    since its last success (from any address), and the latest moment a try of it waits for."""
+    name = name_hash(username)
+    rows = executor.execute(
+        select(LoginThrottle.key, LoginThrottle.checks, LoginThrottle.next_at).where(
+            (LoginThrottle.key == f"n:{name}") | LoginThrottle.key.like(f"na:{name}:%"),
+            LoginThrottle.last_check >= now - window,
+        )
+    ).all()
+    checks = max((c for key, c, _next in rows if key.startswith("n:")), default=0)
+    waits = [at for _key, _c, at in rows if at is not None and at > now]
+    return checks, max(waits, default=None)

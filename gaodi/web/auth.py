@@ -1,8 +1,8 @@
 """Who is asking: an API token (``Authorization: Bearer gd_…``) or the session cookie.
 
-Also the per-IP log-in limiter. The per-account lock-out lives in the database
-(:func:`gaodi.accounts.service.authenticate`); this limiter stops one address from trying many
-accounts. It is in memory, per server process: behind several processes, each counts its own.
+A token must be known, not revoked, not expired and belong to an active user; anything else
+in the Authorization header is a 401. Log-in throttling (per name, per address, per name and
+address) lives in the database, shared by every server process: :mod:`gaodi.accounts.throttle`.
 """
 
 from __future__ import annotations

@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from gaodi.accounts import service as accounts
+from gaodi.accounts import throttle
 from gaodi.accounts.models import User
 from gaodi.audit import service as audit
 from gaodi.audit.models import AuditEvent
-from gaodi.db import session_scope
+from gaodi.db import session_scope, utcnow
 from gaodi.web.routes import walk
 from tests.web.conftest import Site
 from tests.web.helpers import login, post_form
@@ -162,14 +163,23 @@ def test_reset_password_ends_the_users_sessions(site: Site) -> None:
 
 def test_unlock_and_deactivate(site: Site) -> None:
     client, csrf = _admin(site)
+    window = dt.timedelta(minutes=15)
+    uid = _user(site, "t-viewer").id  # type: ignore[union-attr]
+    # five wrong passwords from one address: the name's next try from there waits 1 s
+    for _ in range(5):
+        with session_scope(site.engine) as s:  # one transaction per try, as the log-in page
+            accounts.authenticate(
+                s, "t-viewer", "wrong-one", max_failures=5, lockout_minutes=15, ip="203.0.113.7"
+            )
     with session_scope(site.engine) as s:
-        user = accounts.get_user(s, "t-viewer")
-        user.locked_until = dt.datetime(2999, 1, 1)
-        uid = user.id
+        assert throttle.name_state(s, "t-viewer", utcnow(), window)[0] == 5
     page = client.get(f"/admin/users/{uid}").text
-    assert "锁定至" in page or "locked until" in page
+    assert "登录延迟至" in page and f'action="/admin/users/{uid}/unlock"' in page
+    assert client.get(f"/api/v1/admin/users/{uid}").json()["user"]["failed_checks"] == 5
     assert post_form(client, f"/admin/users/{uid}/unlock", {}, csrf).status_code == 303
-    assert _user(site, "t-viewer").locked_until is None  # type: ignore[union-attr]
+    with session_scope(site.engine) as s:
+        assert throttle.name_state(s, "t-viewer", utcnow(), window) == (0, None)
+    assert f'action="/admin/users/{uid}/unlock"' not in client.get(f"/admin/users/{uid}").text
     assert post_form(client, f"/admin/users/{uid}/active", {"active": "0"}, csrf).status_code == 303
     assert _user(site, "t-viewer").is_active is False  # type: ignore[union-attr]
     me = _user(site, "t-admin").id  # type: ignore[union-attr]

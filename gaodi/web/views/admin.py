@@ -11,15 +11,18 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 
 from gaodi.accounts import service as accounts
-from gaodi.accounts.models import ROLES, User
+from gaodi.accounts import throttle
+from gaodi.accounts.models import ROLES, ApiToken, User
 from gaodi.chains.models import Chain
 from gaodi.core.errors import PermissionDenied
+from gaodi.db import utcnow
 from gaodi.parks.models import Park
 from gaodi.system import service as system
 from gaodi.web.context import FormInvalid, PageContext
 from gaodi.web.i18n import N_
 from gaodi.web.nav import register_nav
 from gaodi.web.pages import api, form, page
+from gaodi.web.views.auth import TokenRow, token_row, token_rows
 
 router = APIRouter()
 register_nav("admin", N_("Administration"), "/admin/users", domain="admin", order=90)
@@ -41,7 +44,10 @@ class UserRow(BaseModel):
     role_label: str
     scope: list[str]
     is_active: bool
-    locked_until: str | None
+    #: Password checks counted against the name since its last success (any address).
+    failed_checks: int
+    #: Until when the next try of the name waits (the throttle; accounts are never locked).
+    delayed_until: str | None
     last_login_at: str | None
     created_at: str
 
@@ -60,8 +66,9 @@ def _stamp(value: dt.datetime | None) -> str | None:
 
 
 def _row(ctx: PageContext, user: User) -> UserRow:
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    locked = user.locked_until if user.locked_until and user.locked_until > now else None
+    # Real time, not the city's clock: the throttle counts real seconds.
+    window = dt.timedelta(minutes=max(1, ctx.request.app.state.settings.login_lockout_minutes))
+    checks, delayed = throttle.name_state(ctx.session, user.username, utcnow(), window)
     return UserRow(
         id=user.id,
         username=user.username,
@@ -70,7 +77,8 @@ def _row(ctx: PageContext, user: User) -> UserRow:
         role_label=accounts.role_label(user.role, ctx.lang),
         scope=accounts.describe_scopes(ctx.session, user),
         is_active=user.is_active,
-        locked_until=_stamp(locked),
+        failed_checks=checks,
+        delayed_until=_stamp(delayed),
         last_login_at=_stamp(user.last_login_at),
         created_at=_stamp(user.created_at) or "",
     )
@@ -152,9 +160,10 @@ def create_user_api(ctx: PageContext, body: UserCreate) -> UserRow:
 
 
 class UserDetail(BaseModel):
-    """One user, for the administrator."""
+    """One user, for the administrator, with their API tokens."""
 
     user: UserRow
+    tokens: list[TokenRow]
 
 
 @page(
@@ -165,8 +174,9 @@ class UserDetail(BaseModel):
     domain="admin",
 )
 def user_page(ctx: PageContext, user_id: int) -> UserDetail:
-    """One user: role, scope, state; reset password, unlock, (de)activate."""
-    return UserDetail(user=_row(ctx, ctx.get(User, user_id)))
+    """One user: role, scope, state, API tokens; reset password, unlock, (de)activate, revoke."""
+    user = ctx.get(User, user_id)
+    return UserDetail(user=_row(ctx, user), tokens=token_rows(ctx, user))
 
 
 class PasswordReset(BaseModel):
@@ -178,7 +188,13 @@ def reset_password(ctx: PageContext, user_id: int) -> Response:
     user = ctx.get(User, user_id, "admin")
     data = ctx.parse_form(PasswordReset)
     accounts.set_password(ctx.session, user, data.password, actor=ctx.identity.username)
-    ctx.flash(ctx._("Password of %(name)s reset; their sessions have ended.", name=user.username))
+    ctx.flash(
+        ctx._(
+            "Password of %(name)s reset; their sessions have ended and their API tokens are "
+            "revoked.",
+            name=user.username,
+        )
+    )
     return ctx.redirect(f"/admin/users/{user.id}")
 
 
@@ -196,12 +212,69 @@ def set_active(ctx: PageContext, user_id: int) -> Response:
     active = ctx.value("active") == "1"
     if not active and user.id == ctx.identity.user_id:
         raise FormInvalid({"active": ctx._("You cannot deactivate your own account.")})
-    accounts.set_active(ctx.session, user, active)
+    accounts.set_active(ctx.session, user, active, actor=ctx.identity.username)
     if active:
         ctx.flash(ctx._("%(name)s activated.", name=user.username))
     else:
-        ctx.flash(ctx._("%(name)s deactivated.", name=user.username))
+        ctx.flash(ctx._("%(name)s deactivated; their API tokens are revoked.", name=user.username))
     return ctx.redirect(f"/admin/users/{user.id}")
+
+
+_TOKEN_EXAMPLE = {"path": {"token_id": 1}}
+
+
+def _revoke(ctx: PageContext, user_id: int, token_id: int) -> ApiToken:
+    user = ctx.get(User, user_id, "admin")
+    # Scoped to the user in the path: a token id of someone else answers as missing.
+    return accounts.revoke_token(ctx.session, token_id, user=user, actor=ctx.identity.username)
+
+
+@form(
+    router,
+    "/admin/users/{user_id}/tokens/{token_id}/revoke",
+    domain="admin",
+    action="admin",
+    page=user_page,
+    example=_TOKEN_EXAMPLE,
+)
+def revoke_token(ctx: PageContext, user_id: int, token_id: int) -> Response:
+    token = _revoke(ctx, user_id, token_id)
+    ctx.flash(ctx._("API token %(name)s revoked.", name=token.name))
+    return ctx.redirect(f"/admin/users/{user_id}")
+
+
+@api(
+    router,
+    "POST",
+    "/admin/users/{user_id}/tokens/{token_id}/revoke",
+    domain="admin",
+    action="admin",
+    example=_TOKEN_EXAMPLE,
+)
+def revoke_token_api(ctx: PageContext, user_id: int, token_id: int) -> TokenRow:
+    """Revoke one API token of a user."""
+    return token_row(ctx, _revoke(ctx, user_id, token_id))
+
+
+@form(
+    router,
+    "/admin/users/{user_id}/tokens/revoke-all",
+    domain="admin",
+    action="admin",
+    page=user_page,
+)
+def revoke_all_tokens(ctx: PageContext, user_id: int) -> Response:
+    user = ctx.get(User, user_id, "admin")
+    count = accounts.revoke_all_tokens(ctx.session, user, actor=ctx.identity.username)
+    ctx.flash(
+        ctx.ngettext(
+            "%(num)s API token of %(name)s revoked.",
+            "%(num)s API tokens of %(name)s revoked.",
+            count,
+            name=user.username,
+        )
+    )
+    return ctx.redirect(f"/admin/users/{user_id}")
 
 
 # ---------------------------------------------------------------------------- audit log
@@ -243,6 +316,8 @@ ACTION_LABELS = {
     "unlock": N_("unlocked"),
     "password_change": N_("password changed"),
     "token_create": N_("API token created"),
+    "token_revoke": N_("API token revoked"),
+    "login_throttled": N_("sign-in delayed (too many tries)"),
 }
 ENTITY_LABELS = {
     "user_account": N_("user"),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -11,11 +12,12 @@ from sqlalchemy import select
 
 from gaodi.accounts import service as accounts
 from gaodi.accounts.models import ApiToken, User
+from gaodi.core import clock
 from gaodi.web.auth import client_ip
 from gaodi.web.context import PageContext
 from gaodi.web.errors import safe_next
-from gaodi.web.i18n import LANG_COOKIE, LANGUAGES
-from gaodi.web.pages import Access, context_dependency, form, page, route_extra
+from gaodi.web.i18n import LANG_COOKIE, LANGUAGES, N_
+from gaodi.web.pages import Access, api, context_dependency, form, page, route_extra
 from gaodi.web.templating import render
 
 router = APIRouter()
@@ -159,12 +161,40 @@ def switch_language(ctx: PageContext = Depends(public_ctx)) -> Response:
 
 
 class TokenRow(BaseModel):
+    """An API token as its owner and administrators see it (never the token itself)."""
+
+    id: int
     name: str
     prefix: str
     created_at: str
     last_used_at: str | None
     expires_at: str | None
+    state: Literal["active", "expired", "revoked"]
+    state_label: str
     revoked: bool
+
+
+TOKEN_STATES = {"active": N_("active"), "expired": N_("expired"), "revoked": N_("revoked")}
+
+
+def token_row(ctx: PageContext, token: ApiToken, now: datetime | None = None) -> TokenRow:
+    state = accounts.token_state(token, now)
+    return TokenRow(
+        id=token.id,
+        name=token.name,
+        prefix=token.prefix,
+        created_at=_stamp(token.created_at) or "",
+        last_used_at=_stamp(token.last_used_at),
+        expires_at=_stamp(token.expires_at),
+        state=state,  # type: ignore[arg-type]
+        state_label=ctx._(TOKEN_STATES[state]),
+        revoked=state == "revoked",
+    )
+
+
+def token_rows(ctx: PageContext, user: User) -> list[TokenRow]:
+    now = clock.now()
+    return [token_row(ctx, t, now) for t in accounts.list_tokens(ctx.session, user)]
 
 
 class AccountPage(BaseModel):
@@ -179,6 +209,7 @@ class AccountPage(BaseModel):
     last_login_at: str | None
     password_changed_at: str | None
     tokens: list[TokenRow]
+    token_default_days: int
 
 
 def _stamp(value: Any) -> str | None:
@@ -190,9 +221,6 @@ def account_page(ctx: PageContext) -> AccountPage:
     """Who am I: the signed-in user's account."""
     user = ctx.user
     assert user is not None
-    tokens = ctx.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
-    ).all()
     return AccountPage(
         username=user.username,
         display_name=user.display_name,
@@ -202,17 +230,8 @@ def account_page(ctx: PageContext) -> AccountPage:
         language=user.language,
         last_login_at=_stamp(user.last_login_at),
         password_changed_at=_stamp(user.password_changed_at),
-        tokens=[
-            TokenRow(
-                name=t.name,
-                prefix=t.prefix,
-                created_at=_stamp(t.created_at) or "",
-                last_used_at=_stamp(t.last_used_at),
-                expires_at=_stamp(t.expires_at),
-                revoked=t.revoked_at is not None,
-            )
-            for t in tokens
-        ],
+        tokens=token_rows(ctx, user),
+        token_default_days=ctx.request.app.state.settings.token_default_days,
     )
 
 
@@ -234,5 +253,42 @@ def change_password(ctx: PageContext) -> Response:
     accounts.change_own_password(ctx.session, user, data.current_password, data.new_password)
     # Every other session of this user ends; this one continues with the new version.
     ctx.web_session.login(user.id, user.session_version)
-    ctx.flash(ctx._("Your password has been changed; other sessions have been signed out."))
+    ctx.flash(
+        ctx._(
+            "Your password has been changed; other sessions have been signed out and your API "
+            "tokens revoked."
+        )
+    )
     return ctx.redirect("/account")
+
+
+def _revoke_own(ctx: PageContext, token_id: int) -> ApiToken:
+    user = ctx.user
+    assert user is not None
+    # Another user's token id answers as a missing one: ids cannot be probed.
+    return accounts.revoke_token(ctx.session, token_id, user=user, actor=user.username)
+
+
+@form(
+    router,
+    "/account/tokens/{token_id}/revoke",
+    domain=None,
+    page=account_page,
+    example={"path": {"token_id": 1}},
+)
+def revoke_own_token(ctx: PageContext, token_id: int) -> Response:
+    token = _revoke_own(ctx, token_id)
+    ctx.flash(ctx._("API token %(name)s revoked.", name=token.name))
+    return ctx.redirect("/account")
+
+
+@api(
+    router,
+    "POST",
+    "/account/tokens/{token_id}/revoke",
+    domain=None,
+    example={"path": {"token_id": 1}},
+)
+def revoke_own_token_api(ctx: PageContext, token_id: int) -> TokenRow:
+    """Revoke one of your own API tokens (the one making the request, too)."""
+    return token_row(ctx, _revoke_own(ctx, token_id))
