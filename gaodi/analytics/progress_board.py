@@ -298,6 +298,6 @@ def evaluate_board(
         if j is not None:
             gap = (1.0 if r["direction"] == "higher" else -1.0) * (j.expected_value - r["actual"])
         out["gap"].append(gap)
-    schema = dict(BOARD_SCHEMA)
+    schema: dict[str, Any] = dict(BOARD_SCHEMA)
     schema["target_id"] = targets.schema["target_id"]
-    return pl.DataFrame(out, schema=schema)  # type: ignore[arg-type]
+    return pl.DataFrame(out, schema=schema)

@@ -291,22 +291,22 @@ def judge(
         "total_months": total,
     }
     if kind == "growth":
-        completion, status = growth_status(actual, value, direction, thresholds)
+        rate, light = growth_status(actual, value, direction, thresholds)
         params = base | _lines(thresholds)
-        if completion is None:
+        if rate is None:
             params |= {
                 "shortfall_pp": float(sign * (tv - a)),
                 "tolerance_pp": thresholds.growth_yellow_max_shortfall_pp,
             }
         return Judgement(
             "direct",
-            completion,
+            rate,
             1.0,
             value,
-            completion,
-            status,
-            "growth" if completion is not None else "growth_cap",
-            params | {"ratio": completion},
+            rate,
+            light,
+            "growth" if rate is not None else "growth_cap",
+            params | {"ratio": rate},
         )
 
     if is_milestone(kind, value, baseline, direction, thresholds, milestone):
@@ -314,30 +314,31 @@ def judge(
         achieved = sign * (a - tv) >= 0
         params = base | {"months_left": total - int(tau * total)}
         done = float((a - start) / (tv - start)) if tv != start else None
+        state: Light
         if achieved:
-            status, reason = "green", "milestone_achieved"
+            state, reason = "green", "milestone_achieved"
         elif tau >= 1:
-            status, reason = "red", "milestone_missed"
+            state, reason = "red", "milestone_missed"
         elif tau >= exact(thresholds.milestone_at_risk_min_time_progress):
-            status, reason = "at_risk", "milestone_at_risk_time"
+            state, reason = "at_risk", "milestone_at_risk_time"
             params["at_risk_line"] = thresholds.milestone_at_risk_min_time_progress
         else:
-            status, reason = "not_due", "milestone_not_due"
+            state, reason = "not_due", "milestone_not_due"
             params["at_risk_line"] = thresholds.milestone_at_risk_min_time_progress
         due = 1.0 if tau >= 1 else 0.0
         expected_value = value if tau >= 1 else float(start)
-        return Judgement("milestone", done, due, expected_value, None, status, reason, params)  # type: ignore[arg-type]
+        return Judgement("milestone", done, due, expected_value, None, state, reason, params)
 
-    if kind in ("level", "count") and b is not None:
+    if kind in ("level", "count") and baseline is not None and b is not None:
         step = _check_step(tv, b, sign)
-        completion = (a - b) / step
+        share = (a - b) / step
         if path_for(kind, baseline, value, thresholds, path) == "compound":
             return _compound(actual, baseline, value, elapsed, total, direction, thresholds, base)
         # counts expect whole items: a park cannot be half-promoted
         whole = Fraction(math.floor(tau * abs(step))) / abs(step)
         expected = whole if kind == "count" else tau
         expected_value = float(b + expected * step)
-        return _schedule(completion, expected, expected_value, "schedule", thresholds, base)
+        return _schedule(share, expected, expected_value, "schedule", thresholds, base)
 
     if kind == "cumulative":
         if tv <= 0:
@@ -346,29 +347,28 @@ def judge(
                 "The target must be positive to compute a completion rate.",
                 reason="nonpositive_target",
             )
-        completion = a / tv
+        used = a / tv
         expected_value = float(tau * tv)
         if direction == "lower":  # a cap: the share used, judged r = E / c
-            params = base | _lines(thresholds) | {"completion": float(completion)}
+            params = base | _lines(thresholds) | {"completion": float(used)}
             params |= {"expected_completion": float(tau)}
-            if completion <= 0:
+            if used <= 0:
                 return Judgement(
                     "schedule", 0.0, float(tau), expected_value, None, "green", "cap_unused", params
                 )
-            ratio = tau / completion
-            status = traffic_light(ratio, thresholds)
+            ratio = tau / used
             params["ratio"] = float(ratio)
             return Judgement(
                 "schedule",
-                float(completion),
+                float(used),
                 float(tau),
                 expected_value,
                 float(ratio),
-                status,
+                traffic_light(ratio, thresholds),
                 "cap",
                 params,
             )
-        return _schedule(completion, tau, expected_value, "schedule", thresholds, base)
+        return _schedule(used, tau, expected_value, "schedule", thresholds, base)
 
     # a level or count without a baseline: judged directly against the target
     if direction == "higher":
@@ -378,7 +378,7 @@ def judge(
                 "The target must be positive to compute a completion rate.",
                 reason="nonpositive_target",
             )
-        completion = a / tv
+        direct = a / tv
     else:
         if a <= 0 or tv <= 0:
             raise DataError(
@@ -387,12 +387,17 @@ def judge(
                 "target values.",
                 reason="nonpositive_values",
             )
-        completion = tv / a
-    status = traffic_light(completion, thresholds)
-    params = base | _lines(thresholds) | {"completion": float(completion)}
-    params["ratio"] = float(completion)
+        direct = tv / a
+    params = base | _lines(thresholds) | {"completion": float(direct), "ratio": float(direct)}
     return Judgement(
-        "direct", float(completion), 1.0, value, float(completion), status, "direct", params
+        "direct",
+        float(direct),
+        1.0,
+        value,
+        float(direct),
+        traffic_light(direct, thresholds),
+        "direct",
+        params,
     )
 
 
