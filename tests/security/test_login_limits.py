@@ -62,6 +62,9 @@ def test_a_burst_of_40_runs_exactly_n_password_checks(db: Engine) -> None:
     with session_scope(db) as s:
         checks = s.scalar(select(LoginThrottle.checks).where(LoginThrottle.key.like("na:%")))
     assert checks == N  # no lost update
+    with session_scope(db) as s:
+        # the user's own counter is incremented in SQL too: every wrong password counted
+        assert service.get_user(s, "u1").failed_logins == N
 
 
 def test_unknown_and_known_names_get_the_same_answers(sqlite_db: Engine) -> None:
@@ -74,6 +77,16 @@ def test_unknown_and_known_names_get_the_same_answers(sqlite_db: Engine) -> None
             _try(sqlite_db, name, "wrong-one", T0 + timedelta(seconds=N - 1, milliseconds=500))
         )
         assert codes == ["login_failed"] * N + ["login_throttled"], name
+    # and the same state: the counters of both names hold the same values (keyed by hash)
+    with session_scope(sqlite_db) as s:
+        rows = s.execute(select(LoginThrottle.key, LoginThrottle.checks, LoginThrottle.next_at))
+        state: dict[str, set[tuple[str, int, object]]] = {}
+        for key, checks, next_at in rows:
+            for name in ("real-user", "no-such-user"):
+                if th.name_hash(name) in key:
+                    state.setdefault(name, set()).add((key.split(":")[0], checks, next_at))
+    assert state["real-user"] == state["no-such-user"]
+    assert len(state["real-user"]) == 2  # name + address, and name
 
 
 def test_delays_double_and_are_capped(sqlite_db: Engine) -> None:
