@@ -13,6 +13,7 @@ from gaodi.analytics.per_mu import (
     ClassRule,
     aggregate_parks,
     assign_classes,
+    coverage,
     evaluate_per_mu,
     per_mu_rules_from_dict,
 )
@@ -241,6 +242,8 @@ def test_rules_validation() -> None:
             ]
         },
         {"cap_multiple": -1},
+        {"coverage": {"min_land_mu": 0, "source": "s"}},
+        {"coverage": {"min_land_mu": 3, "source": "nowhere"}},
     ):
         with pytest.raises(ValidationError):
             per_mu_rules_from_dict({**base, **patch})
@@ -314,3 +317,54 @@ def test_rank_share_boundaries_by_hand() -> None:
         ClassRule("rank_share", (0.2, 0.6, 0.15)),
     )
     assert tied.select("rank", "class").rows() == [(1, "A"), (1, "A"), (3, "B"), (4, "B"), (5, "C")]
+
+
+def test_land_threshold_is_a_rule_parameter() -> None:
+    # A 规下 firm on 1 亩 with the same tax and electricity as D (4 亩): 黄岩's rules, which state
+    # no land threshold, rank it first of the 规下 firms: 40/1/11.5932 x 50 = 172.5148 plus
+    # 40/200/0.2352 x 50 = 42.5170 -> 215.0319 against D's 85.6457.
+    tiny = pl.DataFrame(
+        {
+            "enterprise": ["E"],
+            "park": ["Q"],
+            "above_scale": [False],
+            "land_mu": [1.0],
+            "tax": [40.0],
+            "electricity": [200.0],
+        }
+    )
+    firms = pl.concat([FIRMS, tiny], how="diagonal_relaxed")
+    huangyan = load_per_mu_rules("huangyan_2022")
+    assert huangyan.coverage.min_land_mu is None
+    out = evaluate_per_mu(firms, huangyan)
+    e = out.row(4, named=True)
+    assert e["score"] == pytest.approx(215.0319, abs=1e-4) and e["rank"] == 1
+    # The default rules cover firms on >= 3 亩 only (临海's boundary, with its source).
+    rules = load_per_mu_rules()
+    assert rules.coverage.min_land_mu == 3
+    assert rules.sources[rules.coverage.source].get("urls")
+    with pytest.raises(DataError, match="E"):
+        evaluate_per_mu(firms, rules)
+    cov = coverage(firms, rules)
+    assert cov.select("enterprise", "segment", "reason").rows() == [
+        ("A", "above_scale", "covered"),
+        ("B", "above_scale", "covered"),
+        ("C", "above_scale", "covered"),
+        ("D", "below_scale", "covered"),
+        ("E", None, "below_land"),
+    ]
+    assert cov["reason_zh"][4] == "用地1亩，低于评价门槛3亩，不参加亩均评价"
+    assert "below the 3-mu threshold" in cov["reason_en"][4]
+    assert (
+        cov["reason_zh"][3] == "用地4亩（评价门槛3亩），按“规下工业企业”方案评价，在该组内单独排名"
+    )
+    # the covered firms score exactly as under 黄岩's rules, 规上 and 规下 ranked apart
+    kept = evaluate_per_mu(firms.filter(cov["covered"]), rules)
+    got = dict(zip(kept["enterprise"], kept["score"], strict=True))
+    assert got == pytest.approx(EXPECTED, abs=1e-6)
+    assert dict(zip(kept["enterprise"], kept["rank"], strict=True)) == {
+        "A": 1,
+        "B": 3,
+        "C": 2,
+        "D": 1,
+    }

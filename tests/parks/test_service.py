@@ -301,3 +301,48 @@ def test_an_empty_database_lists_parks_without_scores(sqlite_db: Engine) -> None
         ev = service.evaluate(s, SYSTEM)
     assert [p.name for p in ev.parks] == ["空园区"] and ev.parks[0].score is None
     assert ev.n_evaluated == 0
+
+
+def test_firms_under_the_land_threshold_are_left_out_with_their_reason(
+    db: Engine, city: dict[str, int]
+) -> None:
+    # A 规上 firm of park 甲 on 2 亩 with A1's figures x 2 would top the ranking (tax/land
+    # 24.097 x 20 x 2 / 2 = 481.94 -> 600 points on that item alone); the default rules cover
+    # firms on >= 3 亩 only, so it is listed with its reason and the ranking is the one above.
+    with session_scope(db, actor="test") as s:
+        e = Enterprise(uscc="91430100MA00009999", name="企业T", industry_code="3511")
+        e.park_id = city["P甲"]
+        s.add(e)
+        s.flush()
+        s.add(EnterpriseYear(enterprise_id=e.id, year=2023, **{**above(2.0), "land_mu": 2.0}))
+    with session_scope(db) as s:
+        firms = service.evaluated_enterprises(s, SYSTEM, year=2023)
+        left = service.excluded_enterprises(s, SYSTEM, year=2023)
+        ev = service.evaluate(s, SYSTEM, year=2023)
+        mine = service.excluded_enterprises(s, SYSTEM, year=2023, park_id=city["P甲"])
+    assert "企业T" not in {f.name for f in firms}
+    by = {f.name: f for f in firms}
+    assert [by[f"企业{k}"].rank for k in ("D1", "A1", "A2", "A3", "B1", "C1")] == [1, 2, 3, 4, 5, 6]
+    assert (
+        by["企业A1"].reason_zh
+        == "用地10亩（评价门槛3亩），按“规上工业企业”方案评价，在该组内单独排名"
+    )
+    assert by["企业A4"].reason_en.endswith(
+        "evaluated as 'Below-scale industrial enterprises', ranked within that group"
+    )
+    reasons = {r.name: (r.reason, r.reason_zh) for r in left}
+    assert reasons == {
+        "企业T": ("below_land", "用地2亩，低于评价门槛3亩，不参加亩均评价"),
+        "企业A5": ("no_land", "无用地数据或用地为0亩，不参加亩均评价"),
+        "企业B2": (
+            "missing:value_added_per_energy",
+            "缺少“单位能耗增加值”所需数据（value_added 或 energy_tce 缺失或非正），不参加亩均评价",
+        ),
+    }
+    assert {r.name for r in mine} == {"企业T", "企业A5"}
+    assert ev.not_evaluated == {
+        "below_land": 1,
+        "missing:value_added_per_energy": 1,
+        "no_land": 1,
+    }
+    assert ev.provenance.parameters["min_land_mu"].startswith("3 亩")
