@@ -6,10 +6,15 @@ asks for 16,384 × 1,048,576 cells (hundreds of GiB) and the process aborts. So 
 scanned first, streaming and with bounded memory:
 
 * the zip: number of parts, real unpacked size (counted while inflating, never trusted from the
-  header) against ``GAODI_IMPORT_MAX_UNCOMPRESSED_MB``;
+  header) against ``GAODI_IMPORT_MAX_UNCOMPRESSED_MB`` for every part, XML or not. That is the
+  zip-bomb guard rather than a compression-ratio rule: deflate cannot pass about 1,032:1, and
+  inflating in 1 MiB chunks stops at the limit, so memory stays flat and the work is bounded,
+  while highly repetitive sheets (a legitimate 100:1 and more) are not refused;
 * each worksheet: its declared ``<dimension ref>``, the furthest cell reference and row number
   actually present, the number of ``<c>`` and ``<row>`` elements, against
-  ``GAODI_IMPORT_MAX_ROWS``, ``GAODI_IMPORT_MAX_COLUMNS`` and ``GAODI_IMPORT_MAX_CELLS``;
+  ``GAODI_IMPORT_MAX_ROWS``, ``GAODI_IMPORT_MAX_COLUMNS`` and ``GAODI_IMPORT_MAX_CELLS``, and
+  the areas of all sheets together against ``GAODI_IMPORT_MAX_CELLS`` too (the reader keeps
+  every sheet it has read, so fifty sheets just under the limit would add up);
 * no part may carry a DTD (``<!DOCTYPE``/``<!ENTITY``): Office never writes one, and entity
   expansion is the classic XML bomb.
 
@@ -171,6 +176,15 @@ def _scan_part(stream: Any, part: str, name: str, budget: list[int], lim: Limits
     return scan
 
 
+def _inflate(stream: Any, name: str, budget: list[int], lim: Limits) -> None:
+    """Count a part's real unpacked size against the budget (its header may lie)."""
+    while chunk := stream.read(_CHUNK):
+        budget[0] += len(chunk)
+        if budget[0] > lim.max_uncompressed:
+            raise _too_big(name, "解压后的大小（字节）", "its unpacked size in bytes", budget[0],
+                           lim.max_uncompressed)  # fmt: skip
+
+
 def _check_sheet(scan: _SheetScan, name: str, lim: Limits) -> None:
     rows = max(scan.max_row, scan.declared_rows, scan.rows)
     cols = max(scan.max_col, scan.declared_cols)
@@ -220,11 +234,23 @@ def _check_zip(source: Path | io.BytesIO, name: str, lim: Limits) -> None:
                 raise _too_big(name, "解压后的大小（字节）", "its unpacked size in bytes",
                                declared, lim.max_uncompressed)  # fmt: skip
             budget = [0]
+            area = 0
             for info in infos:
-                if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels")):
+                if info.is_dir():
                     continue
                 with zf.open(info) as stream:
-                    _scan_part(stream, info.filename, name, budget, lim)
+                    if not info.filename.lower().endswith((".xml", ".rels")):
+                        _inflate(stream, name, budget, lim)  # pictures, .bin parts: size only
+                        continue
+                    scan = _scan_part(stream, info.filename, name, budget, lim)
+                # The reader keeps every sheet it has read: their areas add up.
+                area += max(scan.max_row, scan.declared_rows, scan.rows) * max(
+                    scan.max_col, scan.declared_cols
+                )
+                if area > lim.max_cells:
+                    raise _too_big(name, "所有工作表所占区域的单元格数合计",
+                                   "the cell area of all its sheets together", area,
+                                   lim.max_cells)  # fmt: skip
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
         raise ValidationError(
             f"文件“{name}”不是有效的 Excel 工作簿（.xlsx），无法读取。",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import resource
+import struct
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,6 +82,42 @@ def _book(path: Path, sheet: str, shared: str | None = None, prefix: str = "") -
     return path
 
 
+def _multi_book(path: Path, sheets: list[str]) -> Path:
+    """A workbook of several sheets (``s1``, ``s2``, …), each its own part."""
+    n = range(1, len(sheets) + 1)
+    types = _CONTENT_TYPES.replace(
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>',
+        "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in n
+        ),
+    ).replace(
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>',
+        "",
+    )
+    workbook = _WORKBOOK.replace(
+        '<sheet name="data" sheetId="1" r:id="rId1"/>',
+        "".join(f'<sheet name="s{i}" sheetId="{i}" r:id="rId{i}"/>' for i in n),
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in n
+        )
+        + "</Relationships>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("[Content_Types].xml", types)
+        zf.writestr("_rels/.rels", _RELS)
+        zf.writestr("xl/workbook.xml", workbook)
+        zf.writestr("xl/_rels/workbook.xml.rels", rels)
+        for i, sheet in zip(n, sheets, strict=True):
+            zf.writestr(f"xl/worksheets/sheet{i}.xml", sheet)
+    return path
+
+
 def _header_and(ref: str) -> str:
     return f'<row r="1">{_cell("A1", "指标")}</row>' + (
         f'<row r="{_row_of(ref)}">{_cell(ref, "x")}</row>' if ref != "A1" else ""
@@ -112,6 +149,42 @@ def test_the_hand_built_workbook_is_a_real_one(tmp_path: Path) -> None:
     sheet = read_file(path).sheets[0]
     assert sheet.headers == ["指标"] and sheet.rows == [[""]] and sheet.row_numbers == [3]
     assert sheet.stray == [(3, "B", "x")]
+
+
+def test_the_hand_built_book_of_many_sheets_is_a_real_one(tmp_path: Path) -> None:
+    path = _multi_book(tmp_path / "many.xlsx", [_sheet(_header_and("J150"), "A1:J150")] * 3)
+    raw = read_file(path)
+    assert [s.name for s in raw.sheets] == ["s1", "s2", "s3"]
+    assert all(s.headers == ["指标"] and s.row_numbers == [150] for s in raw.sheets)
+
+
+def test_many_sheets_each_under_the_limit_are_refused_together(tmp_path: Path) -> None:
+    # 10 columns x 150 rows = 1,500 cells a sheet: one passes a 2,000-cell bound, two do not.
+    sheet = _sheet(_header_and("J150"), "A1:J150")
+    limits = Limits(10**9, 1000, 100, 2000, 10**9)
+    check_workbook(_multi_book(tmp_path / "one.xlsx", [sheet]), limits)
+    with pytest.raises(ValidationError) as caught:
+        check_workbook(_multi_book(tmp_path / "two.xlsx", [sheet, sheet]), limits)
+    assert "3,000" in caught.value.en and "all its sheets together" in caught.value.en
+    assert "合计" in caught.value.zh
+
+
+def test_a_part_that_is_not_xml_is_inflated_and_checked_too(tmp_path: Path) -> None:
+    path = _book(tmp_path / "picture.xlsx", _sheet(_header_and("A1")))
+    real = 12 * 1024 * 1024
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/media/image1.png", b"\x00" * real)
+    limits = Limits(10**9, 1000, 100, 10**6, 8 * 1024 * 1024)
+    with pytest.raises(ValidationError, match="unpacked size"):
+        check_workbook(path, limits)  # the declared size is the real one here
+    # A picture whose headers (local and central) claim 1 KiB: the declared sum passes, so only
+    # inflating the part finds the lie (Python's zip reader stops at the claim: a bad CRC).
+    data = path.read_bytes()
+    assert data.count(struct.pack("<I", real)) == 2
+    path.write_bytes(data.replace(struct.pack("<I", real), struct.pack("<I", 1024)))
+    with pytest.raises(ValidationError) as caught:
+        check_workbook(path, limits)
+    assert "not a valid Excel workbook" in caught.value.en
 
 
 def test_the_5kb_far_cell_file_of_the_issue_is_refused_with_a_clear_error(tmp_path: Path) -> None:
@@ -221,9 +294,21 @@ _far_refs = st.tuples(st.integers(1, EXCEL_MAX_COLUMNS), st.integers(1, EXCEL_MA
 
 
 @st.composite
-def hostile_books(draw: st.DrawFn) -> tuple[str, str, str | None, bool]:
-    """(kind, sheet XML, shared strings XML, must be refused)."""
-    kind = draw(st.sampled_from(["far", "dimension", "nesting", "shared", "many_cells"]))
+def hostile_books(draw: st.DrawFn) -> tuple[str, str | list[str], str | None, bool]:
+    """(kind, sheet XML (a list: one per sheet), shared strings XML, must be refused)."""
+    kind = draw(
+        st.sampled_from(
+            ["far", "dimension", "nesting", "shared", "many_cells", "zip_bomb", "many_sheets"]
+        )
+    )
+    if kind == "zip_bomb":  # blanks deflate about 1,000:1; the test's unpack limit is 8 MiB
+        mib = draw(st.integers(9, 64))
+        return kind, _sheet(_header_and("A1") + " " * (mib * 1024 * 1024)), None, True
+    if kind == "many_sheets":  # each sheet's area under the 2,000-cell bound, the sum over it
+        cols, rows = draw(st.integers(5, 20)), draw(st.integers(50, 100))
+        count = draw(st.integers(2_000 // (cols * rows) + 1, 60))
+        sheet = _sheet(_header_and(f"{column_letter(cols - 1)}{rows}"))
+        return kind, [sheet] * count, None, True
     if kind == "far":
         col, row = draw(_far_refs)
         ref = f"{column_letter(col - 1)}{row}"
@@ -258,17 +343,23 @@ def hostile_books(draw: st.DrawFn) -> tuple[str, str, str | None, bool]:
 
 
 @settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=16, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(book=hostile_books())
 def test_hostile_workbooks_give_a_clear_error_within_a_memory_bound(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, book: tuple[str, str, str | None, bool]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    book: tuple[str, str | list[str], str | None, bool],
 ) -> None:
     kind, sheet, shared, refused = book
     monkeypatch.setenv("GAODI_IMPORT_MAX_CELLS", "2000")  # small, so "many cells" is hostile
+    monkeypatch.setenv("GAODI_IMPORT_MAX_UNCOMPRESSED_MB", "8")
     monkeypatch.setenv("GAODI_PARSE_MEMORY_MB", "1024")
     reset_settings()
-    path = _book(tmp_path / f"{kind}.xlsx", sheet, shared)
+    if isinstance(sheet, list):
+        path = _multi_book(tmp_path / f"{kind}.xlsx", sheet)
+    else:
+        path = _book(tmp_path / f"{kind}.xlsx", sheet, shared)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     try:
         raw = read_file_isolated(path)
