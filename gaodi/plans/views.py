@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 
+from gaodi.config import get_settings
 from gaodi.core.errors import GaodiError, ValidationError
 from gaodi.plans import intake, service, submission
 from gaodi.plans.models import Indicator
@@ -127,7 +128,14 @@ def load_form(ctx: PageContext) -> Response:
         suffix = Path(upload.filename).suffix.lower() or ".txt"
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"plan{suffix}"
-            path.write_bytes(upload.file.read())
+            # As large as the text one may paste, no larger: extraction takes seconds a MB.
+            limit = get_settings().request_max_kb * 1024
+            data = upload.file.read(limit + 1)
+            if len(data) > limit:
+                raise FormInvalid(
+                    {"file": ctx._("The file is larger than %(mb)s MB.", mb=f"{limit / 2**20:g}")}
+                )
+            path.write_bytes(data)
             try:
                 extraction, source = service.read_source(path)
             except GaodiError as exc:

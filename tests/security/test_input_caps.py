@@ -235,3 +235,27 @@ def test_two_imports_of_the_same_rows_at_once_give_one_copy_and_a_clear_conflict
 
 def test_the_conflict_is_a_gaodi_error_the_pages_and_the_cli_show() -> None:
     assert issubclass(ConflictError, GaodiError) and ConflictError.status_code == 409
+
+
+# -- the other upload routes read a bounded number of bytes ----------------------------------------
+
+
+def test_a_plan_file_larger_than_the_text_one_may_paste_is_refused_unread(site: Site) -> None:
+    from gaodi.plans.models import Plan
+
+    client, csrf = _signed_in(site, "admin")
+    with site.engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(Plan)).scalar_one()
+    limit = site.settings.request_max_kb * 1024
+    text = ("到2025年，全市规模以上工业增加值达到1000亿元。\n" * (limit // 40)).encode()
+    assert len(text) > limit
+    response = client.post(
+        "/plans/load",
+        data={"csrf_token": csrf},
+        files={"file": ("plan.txt", text, "text/plain")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 422
+    assert "2 MB" in response.text
+    with site.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Plan)).scalar_one() == before
