@@ -242,20 +242,31 @@ def read_csv(path: Path) -> RawFile:
         )
     text, encoding = decode_text(data, path.name)
     check_text(path.name, text, limits)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    rows: list[list[str]] = []
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+        # Row by row, so a row too wide is refused before the rest of the file is split.
+        for row in reader:
+            if len(row) > limits.max_columns:
+                raise ValidationError(
+                    f"文件“{path.name}”第 {reader.line_num:,} 行有 {len(row):,} 列，"
+                    f"超过上限 {limits.max_columns:,}，无法导入。",
+                    f"File '{path.name}': line {reader.line_num:,} has {len(row):,} columns, "
+                    f"over the limit of {limits.max_columns:,}; it cannot be imported.",
+                )
+            rows.append(row)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            limit = csv.field_size_limit()
+            raise ValidationError(
+                f"文件“{path.name}”第 {reader.line_num:,} 行附近有一个单元格超过 {limit:,} 个字符"
+                "（常见原因是引号没有配对），无法导入。",
+                f"File '{path.name}': a cell near line {reader.line_num:,} is longer than "
+                f"{limit:,} characters (often an unmatched quote); it cannot be imported.",
+            ) from exc
         raise ValidationError(
             f"无法解析 CSV 文件“{path.name}”：{exc}", f"Cannot parse CSV file '{path.name}': {exc}"
         ) from exc
-    widest = max((len(r) for r in rows), default=0)
-    if widest > limits.max_columns:
-        raise ValidationError(
-            f"文件“{path.name}”最宽的一行有 {widest:,} 列，"
-            f"超过上限 {limits.max_columns:,}，无法导入。",
-            f"File '{path.name}': its widest row has {widest:,} columns, over the limit of "
-            f"{limits.max_columns:,}; it cannot be imported.",
-        )
     # A quote before = + - @ is the one Gaodi's (and OWASP's) export adds: it is not data.
     sheet = _sheet_from_rows(path.stem, [[unneutralise(v) for v in r] for r in rows], 1, 0)
     return RawFile(path, "csv", [sheet], encoding)

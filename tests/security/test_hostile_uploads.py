@@ -281,9 +281,19 @@ def test_csv_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValidationError, match="rows"):
         read_file(long)
     wide = tmp_path / "wide.csv"
-    wide.write_text(",".join(["h"] * 6) + "\n", encoding="utf-8")
-    with pytest.raises(ValidationError, match="columns"):
+    wide.write_text("a,b\n1,2\n" + ",".join(["h"] * 6) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="line 3 has 6 columns, over the limit of 5"):
         read_file(wide)
+
+
+def test_a_csv_cell_past_the_field_limit_is_a_clear_error(tmp_path: Path) -> None:
+    # An unmatched quote swallows the rest of the file into one cell: refused, named, in zh/en.
+    path = tmp_path / "quote.csv"
+    path.write_text('园区名称,级别\n"示例园区,省级\n' + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        read_file_isolated(path)
+    assert "131,072" in caught.value.en and "unmatched quote" in caught.value.en
+    assert "引号" in caught.value.zh
 
 
 # -- the property: whatever shape, a clear error or a bounded read --------------------------------
