@@ -35,7 +35,11 @@ try:
 finally:
     accounts.set_hash_parameters(None)
 
-schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", SITE.app)
+# Revoking a token could revoke the fuzzer's own and leave every later operation a vacuous 401;
+# tests/security/test_api_tokens.py covers those operations.
+schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", SITE.app).exclude(
+    path_regex=r"/tokens/[^/]+/revoke$"
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
