@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from gaodi.core.text_safety import CleanStr
-
 
 class EnterpriseFilter(BaseModel):
     """Search enterprises: name or USCC text, chain (id or code), park id, tag; paginated."""
 
-    q: CleanStr | None = Field(None, max_length=100, description="Part of the name, or a USCC.")
-    chain: CleanStr | None = Field(None, max_length=100, description="Chain id, code or name.")
+    q: str | None = Field(None, max_length=100, description="Part of the name, or a USCC.")
+    chain: str | None = Field(None, max_length=100, description="Chain id, code or name.")
     park: int | None = Field(None, ge=1)
-    tag: CleanStr | None = Field(None, max_length=32, description="srdi, little_giant, leader …")
+    tag: str | None = Field(None, max_length=32, description="srdi, little_giant, leader …")
     page: int = Field(1, ge=1, le=1_000_000)
     per_page: int = Field(50, ge=1, le=200)
 

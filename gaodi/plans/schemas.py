@@ -216,8 +216,8 @@ class BoardFilter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: BoardStatus | None = None
-    owner: CleanStr | None = None
-    action: CleanStr | None = None
+    owner: str | None = None
+    action: str | None = None
     overdue_only: bool = False
 
 

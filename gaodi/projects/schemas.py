@@ -156,9 +156,9 @@ class RollupRow(BaseModel):
 class ProjectFilter(BaseModel):
     chain_id: int | None = None
     park_id: int | None = None
-    stage: CleanStr | None = None
+    stage: str | None = None
     delayed: bool | None = None
-    q: CleanStr | None = None
+    q: str | None = None
 
 
 def check_month(value: str) -> str:
@@ -198,9 +198,9 @@ class ApplicationIn(BaseModel):
 
 
 class ChallengeFilter(BaseModel):
-    status: CleanStr | None = None
+    status: str | None = None
     chain_id: int | None = None
-    q: CleanStr | None = None
+    q: str | None = None
 
 
 class ChallengeRow(BaseModel):
@@ -306,16 +306,16 @@ class AppealIn(BaseModel):
 
 
 class AppealFilter(BaseModel):
-    status: CleanStr | None = Field(None, description="A status, or 'open' (not yet confirmed).")
-    category: CleanStr | None = None
-    department: CleanStr | None = None
+    status: str | None = Field(None, description="A status, or 'open' (not yet confirmed).")
+    category: str | None = None
+    department: str | None = None
     enterprise_id: int | None = None
     chain_id: int | None = None
     park_id: int | None = None
     year: int | None = Field(None, ge=1900, le=2100, description="Year received.")
     overdue: bool | None = None
     level: int | None = Field(None, ge=0, le=2, description="Escalation level at least this.")
-    q: CleanStr | None = None
+    q: str | None = None
 
 
 class AppealRow(BaseModel):

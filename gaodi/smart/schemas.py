@@ -245,29 +245,25 @@ class LevelRollup(BaseModel):
 class ProviderFilter(BaseModel):
     """Filters of the provider list (the page, its JSON twin and the export share them)."""
 
-    q: CleanStr | None = Field(None, max_length=100, description="Name contains.")
-    capability: CleanStr | None = Field(
-        None, max_length=40, description="GB/T 39116 sub-domain code."
-    )
-    industry: CleanStr | None = Field(
-        None, max_length=6, description="GB/T 4754 code (prefix match)."
-    )
+    q: str | None = Field(None, max_length=100, description="Name contains.")
+    capability: str | None = Field(None, max_length=40, description="GB/T 39116 sub-domain code.")
+    industry: str | None = Field(None, max_length=6, description="GB/T 4754 code (prefix match).")
     local: bool | None = Field(None, description="Only local (true) or only non-local (false).")
 
 
 class RecognitionFilter(BaseModel):
-    q: CleanStr | None = Field(None, max_length=100)
+    q: str | None = Field(None, max_length=100)
     kind: RecognitionKind | None = None
     level: Literal["national", "provincial", "municipal"] | None = None
     year: int | None = Field(None, ge=2000, le=2100)
-    chain: CleanStr | None = Field(None, max_length=32, description="Chain code.")
+    chain: str | None = Field(None, max_length=32, description="Chain code.")
 
 
 class PlatformFilter(BaseModel):
-    q: CleanStr | None = Field(None, max_length=100)
-    kind: CleanStr | None = Field(None, max_length=24)
+    q: str | None = Field(None, max_length=100)
+    kind: str | None = Field(None, max_length=24)
     level: Literal["national", "provincial", "municipal"] | None = None
-    capability: CleanStr | None = Field(None, max_length=40)
+    capability: str | None = Field(None, max_length=40)
 
 
 class ProviderRow(BaseModel):

@@ -311,7 +311,8 @@ def test_every_text_field_of_an_input_schema_is_a_clean_str() -> None:
         for name, cls in vars(module).items():
             if not (inspect.isclass(cls) and issubclass(cls, BaseModel)):
                 continue
-            if cls.__module__ != module.__name__ or not re.search(r"(In|Filter|Update)$", name):
+            # Filters only read (a page builds them from its query): they are not refused.
+            if cls.__module__ != module.__name__ or not re.search(r"(In|Update)$", name):
                 continue
             lines, start = inspect.getsourcelines(cls)
             offenders += [
