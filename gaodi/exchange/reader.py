@@ -153,8 +153,11 @@ def _read_with_openpyxl(path: Path, data: bytes) -> RawFile:
     return RawFile(path, "xlsx", sheets)
 
 
-def read_workbook(path: Path) -> RawFile:
-    check_workbook(path)
+def read_workbook(path: Path, *, check: bool = True) -> RawFile:
+    """Read a workbook's visible data sheets; ``check=False`` only where the bounds were (or
+    are being) checked by the caller (:func:`read_file_isolated`)."""
+    if check:
+        check_workbook(path)
     data = path.read_bytes()
     if not data:
         raise ValidationError(f"文件“{path.name}”是空文件。", f"File '{path.name}' is empty.")
@@ -281,7 +284,17 @@ def read_file_isolated(path: str | Path) -> RawFile:
     p = Path(path)
     if not p.exists():
         raise FileNotFoundError(2, "No such file", str(p))
+    if p.suffix.lower() in WORKBOOK_SUFFIXES:
+        # The bounds are scanned here while the worker parses: an import pays for the longer of
+        # the two, not both, and a file over them stops the worker with the bounds' message.
+        return run_isolated(
+            _read_workbook_unchecked, p, name=p.name, precheck=lambda: check_workbook(p)
+        )
     return run_isolated(read_file, p, name=p.name)
+
+
+def _read_workbook_unchecked(path: Path) -> RawFile:
+    return read_workbook(path, check=False)
 
 
 def read_file(path: str | Path) -> RawFile:

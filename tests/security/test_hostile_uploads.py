@@ -208,6 +208,32 @@ def test_a_far_cell_under_a_small_declared_dimension_is_still_refused(tmp_path: 
     assert "16,384" in caught.value.en and "columns" in caught.value.en
 
 
+@pytest.mark.parametrize(
+    "far",
+    [
+        '<c\tr="XFD20" t="inlineStr"><is><t>x</t></is></c>',
+        '<c\nr="XFD20" t="inlineStr"><is><t>x</t></is></c>',
+        '<c r="$XFD$20" t="inlineStr"><is><t>x</t></is></c>',
+    ],
+    ids=["tab", "newline", "absolute"],
+)
+def test_a_far_cell_spelled_unlike_excel_is_found_too(tmp_path: Path, far: str) -> None:
+    cells = f'<row r="1">{_cell("A1", "指标")}</row><row r="20">{far}</row>'
+    path = _book(tmp_path / "spelled.xlsx", _sheet(cells, "A1"))
+    with pytest.raises(ValidationError) as caught:
+        check_workbook(path)
+    assert "16,384" in caught.value.en
+
+
+def test_the_bounds_error_wins_over_the_dying_worker(tmp_path: Path) -> None:
+    # The worker is parsing (and running out of memory on) the far cell while the bounds are
+    # scanned: the user gets the bounds' message naming the limit, not "out of memory".
+    path = _book(tmp_path / "far.xlsx", _sheet(_header_and("XFD1048576"), "A1:XFD1048576"))
+    with pytest.raises(ValidationError) as caught:
+        read_file_isolated(path)
+    assert "1,048,576" in caught.value.en and "memory" not in caught.value.en
+
+
 def test_a_huge_declared_dimension_is_refused(tmp_path: Path) -> None:
     path = _book(tmp_path / "declared.xlsx", _sheet(_header_and("A1"), "A1:ZZ900000"))
     with pytest.raises(ValidationError):
