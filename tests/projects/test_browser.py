@@ -36,7 +36,12 @@ def test_chain_office_advances_a_project(browser: Any, live_server: LiveServer) 
     page = signed_in(browser, live_server, "demo-chain", "/projects?stage=signed")
     page.locator("[data-testid=projects-table] tbody tr[data-id] a").first.click()
     page.wait_for_load_state("networkidle")
-    wait_for_chart(page, "[data-project-chart]")
+    # A signed project has usually reported no investment yet: the page says so instead of
+    # drawing empty axes; where it has, the chart draws.
+    if page.locator("[data-project-chart]").count():
+        wait_for_chart(page, "[data-project-chart]")
+    else:
+        assert page.locator("[data-testid=chart-empty]").inner_text().strip()
     shot(page, "projects-project-zh-1366.png")
     page.fill("#advance-on", "2023-12-30")
     page.click("[data-testid=step-advance] button[type=submit]")
