@@ -33,6 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -103,6 +104,9 @@ def end_of_day(day: date) -> datetime:
 # ---------------------------------------------------------------------------- the city's day
 
 
+_served_url: ContextVar[str | None] = ContextVar("gaodi_served_database", default=None)
+
+
 def dataset_day(info: Mapping[str, Any] | None) -> date | None:
     """The date a dataset record lives on: the demo's ``today``, else its ``as_of``
     (``YYYY-MM`` means that month's last day, ``YYYY-MM-DD`` that day); None for a real city's
@@ -145,11 +149,24 @@ def _read_dataset(url: str) -> date | None:
     return dataset_day(value if isinstance(value, dict) else None)
 
 
+@contextmanager
+def serving(url: str) -> Iterator[None]:
+    """Inside the block, the dataset day comes from the database at ``url``: a web app built on a
+    given engine wraps each request in it, so the page's as-of day and the stamps of the steps it
+    writes come from the same record (a context variable: no other request or test sees it)."""
+    token = _served_url.set(url)
+    try:
+        yield
+    finally:
+        _served_url.reset(token)
+
+
 def configured_dataset_day() -> date | None:
-    """:func:`dataset_day` of the configured database, remembered for a few seconds."""
+    """:func:`dataset_day` of the served (else the configured) database, remembered for a few
+    seconds."""
     from gaodi.config import get_settings
 
-    url = get_settings().effective_database_url
+    url = _served_url.get() or get_settings().effective_database_url
     moment = time.monotonic()
     with _lock:
         cached = _dataset_cache.get(url)

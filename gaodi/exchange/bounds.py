@@ -258,6 +258,8 @@ def _check_zip(source: Path | io.BytesIO, name: str, lim: Limits) -> None:
                     raise _too_big(name, "所有工作表所占区域的单元格数合计",
                                    "the cell area of all its sheets together", area,
                                    lim.max_cells)  # fmt: skip
+    # zipfile raises NotImplementedError for a compression method it lacks (e.g. Deflate64):
+    # a file Excel does not write, so it is a damaged workbook to the user.
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
         raise ValidationError(
             f"文件“{name}”不是有效的 Excel 工作簿（.xlsx），无法读取。",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import anyio
 import anyio.to_thread
@@ -22,6 +23,7 @@ from sqlalchemy.engine import Engine
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi import __version__
 from gaodi.config import Settings, get_settings
+from gaodi.core import clock
 from gaodi.db import get_engine, session_factory
 from gaodi.web import errors, registry
 from gaodi.web.blanks import DropBlankQueryParams
@@ -51,6 +53,19 @@ def pool_capacity(engine: Engine) -> int | None:
     if not callable(size) or overflow is None or overflow < 0:
         return None
     return int(size()) + int(overflow)
+
+
+class ServedDatabase:
+    """ASGI middleware: each request runs inside :func:`gaodi.core.clock.serving` of the app's
+    database (the context variable reaches the worker threads that run the handlers)."""
+
+    def __init__(self, app: Any, url: str) -> None:
+        self.app = app
+        self.url = url
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        with clock.serving(self.url):
+            await self.app(scope, receive, send)
 
 
 def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
@@ -87,6 +102,9 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         https=settings.https,
     )
     app.add_middleware(DropBlankQueryParams)
+    # The city's day comes from the database this app serves (the demo's record), for the pages
+    # and for the steps they stamp alike, also when it is not the configured database.
+    app.add_middleware(ServedDatabase, url=engine.url.render_as_string(hide_password=False))
     # Added last, so outermost: a body is bounded before sessions or routes see it.
     app.add_middleware(
         BodyLimit,
