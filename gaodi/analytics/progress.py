@@ -26,7 +26,7 @@ from decimal import Decimal
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 
@@ -60,6 +60,9 @@ DEFAULT_SDG_COLORS: tuple[tuple[str, str], ...] = (
     ("limited_progress", "red"),
     ("deterioration", "red"),
 )
+
+#: A number that subtracts and compares: a float, or an exact Fraction.
+N = TypeVar("N", float, Fraction)
 
 
 # --------------------------------------------------------------------------- rules
@@ -429,21 +432,7 @@ def completion_ratio(
             )
         return actual / target
     if kind in ("level", "count") and baseline is not None:
-        step = target - baseline
-        if step == 0:
-            raise DataError(
-                "目标值等于基期值，无法计算完成比例。",
-                "The target equals the baseline: completion is undefined.",
-                reason="target_equals_baseline",
-            )
-        if sign * step < 0:
-            raise DataError(
-                "目标值相对基期值不是改善方向，请检查指标方向或基期。",
-                "The target does not improve on the baseline in the indicator's direction; "
-                "check the direction or the baseline.",
-                reason="target_wrong_side",
-            )
-        return (actual - baseline) / step
+        return (actual - baseline) / planned_step(target, baseline, sign)
     if kind == "cumulative" or direction == "higher":
         if target <= 0:
             raise DataError(
@@ -760,3 +749,31 @@ def evaluate_target(
         reason=j.reason,
         reason_params=j.params,
     )
+
+
+def planned_step(target: N, baseline: N, sign: float) -> N:
+    """``target - baseline``, refused when it is zero or against the indicator's direction.
+
+    Works on floats and on exact :class:`~fractions.Fraction` values alike (the board judges
+    exactly, :mod:`gaodi.analytics.progress_judge`).
+
+    Examples
+    --------
+    >>> planned_step(150.0, 100.0, 1)
+    50.0
+    """
+    step = target - baseline
+    if step == 0:
+        raise DataError(
+            "目标值等于基期值，无法计算完成比例。",
+            "The target equals the baseline: completion is undefined.",
+            reason="target_equals_baseline",
+        )
+    if sign * step < 0:
+        raise DataError(
+            "目标值相对基期值不是改善方向，请检查指标方向或基期。",
+            "The target does not improve on the baseline in the indicator's direction; "
+            "check the direction or the baseline.",
+            reason="target_wrong_side",
+        )
+    return step

@@ -35,6 +35,7 @@ from gaodi.analytics.progress import (
     StatusThresholds,
     exact,
     growth_status,
+    planned_step,
     traffic_light,
 )
 from gaodi.core.errors import DataError
@@ -214,21 +215,7 @@ def _lines(thresholds: StatusThresholds) -> Params:
 
 
 def _check_step(value: Fraction, baseline: Fraction, sign: int) -> Fraction:
-    step = value - baseline
-    if step == 0:
-        raise DataError(
-            "目标值等于基期值，无法计算完成比例。",
-            "The target equals the baseline: completion is undefined.",
-            reason="target_equals_baseline",
-        )
-    if sign * step < 0:
-        raise DataError(
-            "目标值相对基期值不是改善方向，请检查指标方向或基期。",
-            "The target does not improve on the baseline in the indicator's direction; "
-            "check the direction or the baseline.",
-            reason="target_wrong_side",
-        )
-    return step
+    return planned_step(value, baseline, sign)
 
 
 def judge(
