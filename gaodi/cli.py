@@ -89,12 +89,19 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    from gaodi.core.cli_support import storage_failure
+
     names = {name for _, name in SUBCOMMANDS}
     first = sys.argv[1] if len(sys.argv) > 1 else None
-    if first == "version":
-        build(only="")()  # no feature module needed
-    else:
-        build(first if first in names else None)()
+    try:
+        if first == "version":
+            build(only="")()  # no feature module needed
+        else:
+            build(first if first in names else None)()
+    except DBAPIError as exc:  # a command without handle_errors met a database it cannot write
+        storage_failure(exc)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ the CLI can share the file); PostgreSQL is used through ``GAODI_DATABASE_URL``.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -42,7 +43,13 @@ def utcnow() -> datetime:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError as exc:
+        # a read-only file (a read-only mount, a restored backup opened mode=ro) cannot switch
+        # its journal: it still serves reads, and a write then fails with words (core.storage)
+        if "readonly" not in str(exc).lower():
+            raise
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import pydantic
 import typer
 from rich.console import Console
+from sqlalchemy.exc import DBAPIError
 
 from gaodi.core.errors import GaodiError, ImportRejected, ValidationError
 from gaodi.core.text_safety import check_input
@@ -81,8 +82,21 @@ def handle_errors(func: F) -> F:
                     f"This is a directory, not a file: {exc.filename}",
                 )
             )
+        except DBAPIError as exc:
+            storage_failure(exc)
 
     return wrapper  # type: ignore[return-value]
+
+
+def storage_failure(exc: DBAPIError) -> None:
+    """A database that cannot take the write (read-only, disk full, locked, unreachable): its
+    words and exit code 1, not a traceback; any other driver error is re-raised (a bug)."""
+    from gaodi.core.storage import storage_problem
+
+    problem = storage_problem(exc)
+    if problem is None:
+        raise exc
+    fail(problem, code=1)
 
 
 def engine() -> Any:

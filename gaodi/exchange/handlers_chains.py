@@ -42,7 +42,15 @@ LINK_FIELDS = {
 
 
 def _forbidden_chain(ctx: Context, table: Table, i: int, key: str, code: str) -> None:
-    ctx.fail(table, i, key, f"无权修改产业链“{code}”。", f"You may not change chain '{code}'.")
+    """A chain the scoped importer may not change, or one that does not exist: the same words,
+    so a refusal never confirms that a chain outside the scope exists."""
+    ctx.fail(
+        table,
+        i,
+        key,
+        f"您的管理范围内没有产业链“{code}”（或无权修改）。",
+        f"No chain '{code}' in your scope (or not yours to change).",
+    )
 
 
 class ChainsHandler(Handler):
@@ -74,6 +82,11 @@ class ChainsHandler(Handler):
         for i in self.good_rows(t):
             code, name = t.columns["code"][i], t.columns["name"][i]
             existing = self.db_chains.get(code)
+            if ctx.principal.is_scoped and not self.chain_allowed(
+                existing["id"] if existing else None
+            ):
+                _forbidden_chain(ctx, t, i, "code", code)  # before naming another chain's code
+                continue
             owner = name_owner.get(name)
             if owner is not None and owner != code:
                 ctx.fail(
@@ -118,6 +131,11 @@ class ChainsHandler(Handler):
             chain = chains[i]
             if chain is None:
                 continue
+            if ctx.principal.is_scoped and chain not in self.file_chains:
+                db_chain = self.db_chains.get(chain)
+                if not self.chain_allowed(db_chain["id"] if db_chain else None):
+                    _forbidden_chain(ctx, t, i, "chain_code", chain)
+                    continue
             if chain not in self.db_chains and chain not in self.file_chains:
                 ctx.fail(
                     t,
@@ -253,7 +271,9 @@ class EnterpriseLinksHandler(Handler):
                 unknown_enterprise(ctx, t, i, uscc)
             cid = chains.get(chain)
             lid = links.get((cid, link))
-            if chain is not None and cid is None:
+            if chain is not None and cid is None and p.is_scoped:
+                _forbidden_chain(ctx, t, i, "chain_code", chain)
+            elif chain is not None and cid is None:
                 ctx.fail(
                     t,
                     i,

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from gaodi.chains.models import Chain, Link
 from gaodi.core import clock
 from gaodi.core.errors import NotFoundError, ValidationError
-from gaodi.exchange.handlers import Handler, park_lookup, unknown_park
+from gaodi.exchange.handlers import Handler, in_scope, park_lookup, unknown_park
 from gaodi.exchange.importer import Changes, Context, classify, row_values
 from gaodi.exchange.validate import Table, duplicate_rows
 from gaodi.projects import projects, states
@@ -71,7 +71,12 @@ def _key_text(key: Key) -> str:
 def resolve_project(
     ctx: Context, t: Table, i: int, key: Key, ids: list[int], editable: set[int]
 ) -> int | None:
-    """The id of the database project ``key`` the principal may change; an error otherwise."""
+    """The id of the database project ``key`` the principal may change; an error otherwise.
+
+    A project outside a scoped importer's chains and parks is one it cannot see: it gets the
+    missing project's words, and is not counted when telling namesakes apart."""
+    if ctx.principal.is_scoped:
+        ids = [pid for pid in ids if pid in editable]
     if not ids:
         ctx.fail(
             t,
@@ -90,15 +95,6 @@ def resolve_project(
             f"系统中有 {len(ids)} 个项目名为“{key[0]}”、投资方为“{key[1]}”，无法确定是哪一个。",
             f"{len(ids)} projects are named '{key[0]}' with investor '{key[1]}'; cannot tell "
             "which one is meant.",
-        )
-        return None
-    if ids[0] not in editable:
-        ctx.fail(
-            t,
-            i,
-            "project",
-            f"无权修改项目{_key_text(key)}（不在本链或本园区）。",
-            f"You may not change project {_key_text(key)} (not in your chains or parks).",
         )
         return None
     return ids[0]
@@ -151,7 +147,10 @@ class ProjectsHandler(Handler):
         ctx = self.ctx
         changes = self.changes["projects"] = Changes(Project)
         duplicate_rows(t, ["name", "investor_name"], ctx.errors)
-        chains = dict(ctx.session.execute(select(Chain.code, Chain.id)).all())
+        # the chains the importer reads: one outside its scope is a missing one
+        chains = dict(
+            ctx.session.execute(in_scope(select(Chain.code, Chain.id), ctx, Chain, "read")).all()
+        )
         links = {
             (cid, code): lid
             for lid, cid, code in ctx.session.execute(select(Link.id, Link.chain_id, Link.code))
@@ -221,7 +220,9 @@ class ProjectsHandler(Handler):
         ctx = self.ctx
         chain, link, park = (t.col(k)[i] for k in ("chain_code", "link_code", "park"))
         cid = chains.get(chain) if chain is not None else None
-        if chain is not None and cid is None:
+        if chain is not None and cid is None and ctx.principal.is_scoped:
+            ctx.fail(t, i, "chain_code", *projects.CHAIN_NOT_FOUND)
+        elif chain is not None and cid is None:
             ctx.fail(
                 t, i, "chain_code", f"产业链“{chain}”不存在。", f"Chain '{chain}' does not exist."
             )

@@ -20,6 +20,7 @@ from gaodi.core import clock
 from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
 from gaodi.core.permissions import Principal, allowed, check_scope, require
+from gaodi.enterprises.models import Enterprise
 from gaodi.projects import common, states
 from gaodi.projects.models import (
     Challenge,
@@ -40,6 +41,7 @@ MACHINE = states.CHALLENGE
 HISTORY = History(MACHINE, ChallengeEvent, "challenge_id")
 SCORE_MIN, SCORE_MAX = 0.0, 100.0
 CHAIN_NOT_FOUND = ("找不到该产业链（或无权查看）。", "No such chain (or not yours to see).")
+ENTERPRISE_NOT_FOUND = ("找不到该企业（或无权查看）。", "No such enterprise (or not yours to see).")
 
 
 def actors(session: Session, principal: Principal, challenge: Challenge) -> set[str]:
@@ -111,6 +113,14 @@ def apply(
         raise PermissionDenied(
             "企业用户只能以本企业名义揭榜。", "An enterprise user may only apply for itself."
         )
+    if data.enterprise_id is not None:
+        # 揭榜 is open to any firm (outside the city too: name and USCC only), but linking the
+        # application to a registered enterprise is a reference like any other: an office links
+        # only firms it reads, and one outside its scope answers as a missing one
+        check_scope(
+            session, principal, Enterprise, data.enterprise_id, "read", domain_right=False,
+            not_found=ENTERPRISE_NOT_FOUND,
+        )  # fmt: skip
     today = clock.today()
     if today > challenge.deadline:
         raise ConflictError(

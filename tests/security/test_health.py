@@ -95,6 +95,7 @@ def test_a_read_only_database_is_reported_and_writes_answer_503(site: Site) -> N
         page = post_form(client, "/challenges", challenge, csrf, headers={"accept-language": "zh"})
         assert page.status_code == 503
         assert "数据库当前为只读，无法保存更改" in page.text
+        assert "<title>数据库只读" in page.text and "服务器繁忙" not in page.text  # not "busy"
         assert "Traceback" not in page.text and "OperationalError" not in page.text
         # Signing in records the log-in: refused in words too.
         visitor = TestClient(create_app(engine, site.settings), base_url="http://testserver")

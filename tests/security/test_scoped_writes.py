@@ -23,7 +23,7 @@ from tests.web.conftest import Site, make_site
 from tests.web.helpers import login
 from tests.web.seed import PASSWORD
 
-MISSING_USCC = "91430100MA4L000000"  # well-formed, in no database
+MISSING_USCC = "91430100MA4L00000F"  # well-formed, in no database
 
 
 @pytest.fixture

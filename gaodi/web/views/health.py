@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from gaodi import __version__
-from gaodi.web.errors import StorageUnavailable, storage_problem
+from gaodi.core.storage import StorageUnavailable, storage_problem
 from gaodi.web.pages import Access, route_extra
 
 log = logging.getLogger("gaodi.web")

@@ -1,0 +1,5 @@
+"""``python -m gaodi``: the command line."""
+
+from gaodi.cli import main
+
+main()

@@ -1,0 +1,72 @@
+"""A database that cannot take a write, in words: read-only, disk full, locked, out of reach.
+
+One classifier for every entry point: the web answers 503 with these words, the CLI prints them
+and exits 1, ``/healthz`` reports them. Anything else a driver raises is a bug and stays one.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import DBAPIError
+
+from gaodi.core.errors import GaodiError
+
+
+class StorageUnavailable(GaodiError):
+    """The database cannot take a write now: read-only, disk full, locked or out of reach."""
+
+    status_code = 503
+
+    def __init__(self, code: str, zh: str, en: str) -> None:
+        super().__init__(zh, en)
+        self.code = code
+
+
+#: (code, words of SQLite's message, SQLSTATEs or their classes of PostgreSQL, zh, en)
+STORAGE_PROBLEMS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str, str], ...] = (
+    (
+        "database_read_only",
+        ("readonly database",),
+        ("25006",),  # read_only_sql_transaction (a standby, default_transaction_read_only)
+        "数据库当前为只读，无法保存更改（例如磁盘以只读方式挂载，或数据库文件不允许写入）。"
+        "已有数据仍可查看；请联系管理员。",
+        "The database is read-only at the moment, so changes cannot be saved (for example the "
+        "disk is mounted read-only, or the database file may not be written). Existing data "
+        "can still be viewed; please tell an administrator.",
+    ),
+    (
+        "disk_full",
+        ("database or disk is full", "disk i/o error"),
+        ("53100", "53200"),  # disk_full, out_of_memory
+        "数据库所在的磁盘已满（或无法写入），无法保存更改。请联系管理员释放空间。",
+        "The disk holding the database is full (or cannot be written), so changes cannot be "
+        "saved. Please tell an administrator to free some space.",
+    ),
+    (
+        "database_locked",
+        ("database is locked", "database table is locked"),
+        ("55P03", "40P01"),  # lock_not_available, deadlock_detected
+        "数据库正忙于另一项写入，本次未保存任何更改，请稍后重试。",
+        "The database is busy with another write; nothing was saved. Please try again in a moment.",
+    ),
+    (
+        "database_unavailable",
+        ("unable to open database file", "server closed the connection", "connection refused"),
+        ("08", "57P"),  # connection exceptions, operator intervention (shutdown)
+        "数据库暂时无法访问，请稍后重试或联系管理员。",
+        "The database cannot be reached at the moment. Please try again later or tell an "
+        "administrator.",
+    ),
+)
+
+
+def storage_problem(exc: BaseException) -> StorageUnavailable | None:
+    """The clear error for a database that cannot take a write, else ``None`` (a bug)."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    orig = exc.orig
+    text = str(orig).lower()
+    state = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+    for code, words, states, zh, en in STORAGE_PROBLEMS:
+        if any(w in text for w in words) or (state and state.startswith(states)):
+            return StorageUnavailable(code, zh, en)
+    return None
