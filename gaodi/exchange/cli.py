@@ -7,13 +7,16 @@ The three are top-level commands (registered in :mod:`gaodi.cli`). Every entity 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from gaodi.core.cli_support import console, engine, err_console, handle_errors
+from gaodi.core.cli_output import AS_USER
+from gaodi.core.cli_support import console, engine, err_console, handle_errors, principal_for
 from gaodi.core.errors import GaodiError, ImportRejected
+from gaodi.core.permissions import Principal
 from gaodi.exchange import service
 
 ENTITY_HELP = "数据类型 Entity: " + ", ".join(service.ENTITIES) + "."
@@ -56,6 +59,14 @@ def template_cmd(
     console.print(f"[green]已生成模板[/] Template written: {path}")
 
 
+def _principal(eng: Any, username: str | None) -> Principal:
+    """The operator (an administrator), or the user named with ``--as``."""
+    from gaodi.db import session_scope
+
+    with session_scope(eng) as session:
+        return principal_for(session, username)  # type: ignore[no-any-return]
+
+
 @handle_errors
 def import_cmd(
     entity: str = typer.Argument(..., help=ENTITY_HELP),
@@ -71,9 +82,15 @@ def import_cmd(
     report: Path | None = typer.Option(
         None, "--report", help="Also write the errors (or the counts) to this .xlsx/.csv file."
     ),
+    as_user: str | None = typer.Option(
+        None,
+        "--as",
+        help="Import as this user, within its rights and scope (default: the operator).",
+    ),
 ) -> None:
     """Import a file: every row is checked first; with any error nothing is written."""
     eng = engine()
+    who = _principal(eng, as_user)
     try:
         with Progress(
             TextColumn("{task.description}"),
@@ -91,6 +108,7 @@ def import_cmd(
                 eng,
                 entity,
                 file,
+                who,
                 dry_run=dry_run,
                 mode=mode,  # type: ignore[arg-type]
                 report_path=report,
@@ -126,6 +144,7 @@ def export_cmd(
     source: str | None = typer.Option(
         None, "--source", help="enterprise_links: manual, rule or all (default all)."
     ),
+    as_user: str | None = AS_USER,
 ) -> None:
     """Export an entity with the template's columns (re-importable as it is)."""
     filters = {
@@ -136,7 +155,8 @@ def export_cmd(
         "plan": plan,
         "source": source,
     }
-    counts = service.export(engine(), entity, file, filters=filters)
+    eng = engine()
+    counts = service.export(eng, entity, file, _principal(eng, as_user), filters=filters)
     for sheet, n in counts.items():
         console.print(f"{sheet}: {n} 行 rows")
     console.print(f"[green]已导出[/] Exported to {file}")

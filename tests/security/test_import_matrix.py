@@ -194,3 +194,34 @@ def _has_rows(path: Path) -> bool:
     from gaodi.exchange.reader import read_file
 
     return any(s.rows for s in read_file(path).sheets if s.name != "说明")
+
+
+def test_the_command_line_imports_as_a_scoped_user_within_its_scope(
+    city: tuple[Site, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``gaodi import --as`` is the import of that user: the administrator's yearly figures are
+    refused (exit 2, the out-of-scope rows named, nothing written); its own export imports."""
+    from typer.testing import CliRunner
+
+    from gaodi.cli import app
+    from gaodi.db import get_engine
+
+    site, _ = city
+    monkeypatch.setenv("GAODI_DATABASE_URL", site.engine.url.render_as_string(False))
+    reset_settings()
+    get_engine.cache_clear()
+    everything, mine = tmp_path / "all.xlsx", tmp_path / "mine.xlsx"
+    office = site.world.users["park_office"]
+    runner = CliRunner()
+    assert runner.invoke(app, ["export", "enterprise_years", str(everything)]).exit_code == 0
+    exported = runner.invoke(app, ["export", "enterprise_years", str(mine), "--as", office])
+    assert exported.exit_code == 0, exported.output
+    before = fingerprint(site)
+    args = ["import", "enterprise_years", "--mode", "upsert", "--as", office]
+    refused = runner.invoke(app, [*args[:2], str(everything), *args[2:]])
+    assert refused.exit_code == 2, refused.output
+    assert "Import rejected: 4 error(s)" in refused.output  # E2 and E4's rows (a table above)
+    assert fingerprint(site) == before
+    done = runner.invoke(app, [*args[:2], str(mine), *args[2:]])
+    assert done.exit_code == 0, done.output
+    get_engine.cache_clear()
