@@ -138,6 +138,29 @@ def install() -> None:
     _installed = True
 
 
+#: audit entities that record who may do what, not the data: a log-in, a language switch, a token
+#: or a changed scope changes no figure (a cache keyed by the principal already tells scopes apart)
+NOT_DATA = ("user_account", "user_scope", "api_token", "login_throttle")
+
+
+def data_version(session: Session) -> int:
+    """A number that grows with every change to the data: the id of the newest audit event that
+    is not account bookkeeping (:data:`NOT_DATA`).
+
+    Every ORM change and every bulk load writes an audit event, so caches of derived views (the
+    overview, the chain summary) are valid while this number stays the same, and users signing
+    in do not clear them. The newest events are read first, so the query stops at the first
+    data event instead of scanning the log.
+    """
+    query = (
+        select(AuditEvent.id)
+        .where(AuditEvent.entity.not_in(NOT_DATA))
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    return int(session.scalar(query) or 0)
+
+
 def record(
     session: Session,
     entity: str,

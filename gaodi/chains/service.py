@@ -326,7 +326,8 @@ def _summary_row(d: ChainDiagnosisResult) -> ChainSummaryRow:
 
 
 #: chain_summary results per (database, viewer, benchmark, year), valid while the audit log has
-#: no newer event (every change through the ORM, every import and re-mapping writes one) and
+#: no newer data event (every change through the ORM, every import and re-mapping writes one;
+#: log-ins and language switches are not data: gaodi.audit.service.data_version) and
 #: for at most SUMMARY_TTL seconds: the overview card must not diagnose every chain per view.
 SUMMARY_TTL = 300.0
 _SUMMARY_CACHE: dict[tuple[Any, ...], tuple[float, int, ChainSummary]] = {}
@@ -343,12 +344,10 @@ def chain_summary(
     monthly report call this."""
     import time
 
-    from sqlalchemy import func
-
-    from gaodi.audit.models import AuditEvent
+    from gaodi.audit.service import data_version
 
     restrict(select(Chain.id), principal)  # the permission check, before any cached answer
-    stamp = int(session.scalar(select(func.max(AuditEvent.id))) or 0)
+    stamp = data_version(session)
     key = (
         session.get_bind().url.render_as_string(hide_password=True),
         principal.role,

@@ -91,12 +91,11 @@ def _readable(query: Select[Any], principal: Principal) -> Select[Any] | None:
 
 
 def data_version(session: Session) -> int:
-    """A number that grows with every change to the data: the newest audit event's id.
+    """The data's version (:func:`gaodi.audit.service.data_version`): caches of derived views
+    are valid while it stays the same. Not user data: no restrict."""
+    from gaodi.audit.service import data_version as version
 
-    Every ORM change and every bulk load writes an audit event, so caches of derived views
-    (the overview) are valid while this number stays the same. Not user data: no restrict.
-    """
-    return int(session.scalar(select(func.max(AuditEvent.id))) or 0)
+    return version(session)
 
 
 def dataset_info(session: Session) -> dict[str, Any]:

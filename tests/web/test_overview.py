@@ -146,6 +146,33 @@ def test_cache_follows_the_data_version(site: Site) -> None:
     assert _counts(office.get("/api/v1/overview").json())["enterprises"] == 2
 
 
+def test_signing_in_and_switching_language_keep_the_cache(site: Site) -> None:
+    """Account bookkeeping (a log-in, a language switch, a new token) is audited but changes no
+    figure: the data version stays and every user's cached overview stays valid."""
+    from gaodi.db import session_scope
+    from gaodi.models import Enterprise
+    from gaodi.system.service import data_version
+
+    def version() -> int:
+        with session_scope(site.engine) as s:
+            return data_version(s)
+
+    client = site.client()
+    login(client, "t-admin", PASSWORD)
+    client.get("/api/v1/overview")
+    before, cached = version(), dict(site.app.state.overview_cache)
+    for role in ("viewer", "analyst", "chain_office"):
+        other = site.client()
+        csrf = login(other, f"t-{role}", PASSWORD)
+        other.post("/lang", data={"lang": "en", "csrf_token": csrf}, follow_redirects=False)
+    assert version() == before
+    client.get("/api/v1/overview")
+    assert dict(site.app.state.overview_cache).keys() == cached.keys()
+    with session_scope(site.engine, actor="test") as s:  # a figure does change it
+        s.add(Enterprise(uscc="91430100MA4L0CACH2", name="缓存测试企业二"))
+    assert version() > before
+
+
 def test_cache_can_be_switched_off(site: Site) -> None:
     site.app.state.overview_cache_seconds = 0
     client = site.client()
