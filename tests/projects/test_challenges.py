@@ -338,9 +338,9 @@ def test_a_park_office_reads_only_its_parks_applicants(
     names = {}
     for key, eid in (("e1", world.e1), ("e3", world.e3), ("e4", world.e4)):
         names[key] = f"申请企业{key}"
-        app = ch.apply(
+        app = ch.apply(  # the bureau files them (the chain office links only its chain's firms)
             session,
-            world.chain_office,
+            world.admin,
             cid,
             ApplicationIn(applicant_name=names[key], enterprise_id=eid, proposal=f"方案{key}"),
         )
