@@ -173,28 +173,22 @@ def enterprises_page(
     """Enterprises (name or USCC contains ``q``; on ``chain``; latest level; assessed or not)
     with their latest self-assessment of the MIIT scheme."""
     assert ctx.principal is not None
-    ranked = (
-        ctx.restrict(select(Assessment))
-        .with_only_columns(
-            Assessment.id.label("aid"),
-            Assessment.enterprise_id.label("eid"),
-            func.row_number()
-            .over(
-                partition_by=Assessment.enterprise_id,
-                order_by=(Assessment.assessed_on.desc(), Assessment.id.desc()),
-            )
-            .label("rank"),
-            func.count().over(partition_by=Assessment.enterprise_id).label("n"),
-        )
-        .where(Assessment.scheme_id == DEFAULT_SCHEME)
-        .subquery()
+    ctx.restrict(select(Assessment))  # the domain check; assessments follow their enterprise
+    # the latest assessment of each enterprise, found through its (enterprise_id, assessed_on)
+    # index: one lookup per enterprise instead of ranking every assessment with a window and
+    # joining the result (15 s per load on the medium demo)
+    latest = (
+        select(Assessment.id)
+        .where(Assessment.enterprise_id == Enterprise.id, Assessment.scheme_id == DEFAULT_SCHEME)
+        .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
+        .limit(1)
+        .correlate(Enterprise)
+        .scalar_subquery()
     )
-    latest = select(ranked.c.aid, ranked.c.eid, ranked.c.n).where(ranked.c.rank == 1).subquery()
     query = (
         ctx.restrict(select(Enterprise))
-        .add_columns(Assessment, latest.c.n)
-        .outerjoin(latest, latest.c.eid == Enterprise.id)
-        .outerjoin(Assessment, Assessment.id == latest.c.aid)
+        .add_columns(Assessment)
+        .outerjoin(Assessment, Assessment.id == latest)
     )
     if q and q.strip():
         like = f"%{q.strip()}%"
@@ -221,6 +215,14 @@ def enterprises_page(
         .limit(PAGE_SIZE)
         .offset((number - 1) * PAGE_SIZE)
     ).all()
+    shown = [e.id for e, _ in rows]
+    counts = dict(
+        ctx.session.execute(
+            select(Assessment.enterprise_id, func.count())
+            .where(Assessment.enterprise_id.in_(shown), Assessment.scheme_id == DEFAULT_SCHEME)
+            .group_by(Assessment.enterprise_id)
+        ).all()
+    )
     parks = dict(ctx.session.execute(select(Park.id, Park.name)).all())
     return EnterprisesPage(
         rows=[
@@ -233,10 +235,10 @@ def enterprises_page(
                 total=a.total if a else None,
                 level=a.level if a else None,
                 level_name=a.level_name if a else None,
-                assessments=int(n or 0),
+                assessments=int(counts.get(e.id, 0)),
                 is_demo=e.is_demo,
             )
-            for e, a, n in rows
+            for e, a in rows
         ],
         total=total,
         page=number,
