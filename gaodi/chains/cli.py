@@ -280,13 +280,41 @@ def recommend_cmd(
     top: int = typer.Option(10, "--top", "-n", min=1, max=500, help="Candidates per link."),
     output_format: Format = typer.Option(Format.table, "--format", "-f"),
     out: Path | None = typer.Option(None, "--out", "-o"),
+    pool_registry: Path | None = typer.Option(
+        None,
+        "--pool-registry",
+        help="Take the candidates from this registry (.parquet/.csv; the columns of "
+        "map-registry) instead of the database's external pool.",
+    ),
+    pool_assignments: Path | None = typer.Option(
+        None,
+        "--pool-assignments",
+        help="With --pool-registry: only the firms this assignments.parquet (of map-registry) "
+        "puts on the chain.",
+    ),
+    engine: str | None = typer.Option(
+        None, "--engine", help="For --pool-registry: polars, duckdb or spark."
+    ),
     as_user: str | None = AS_USER,
 ) -> None:
     """招商 candidates from the external pool for missing and weak links, with reasons."""
     from gaodi.chains import service
 
+    if pool_assignments is not None and pool_registry is None:
+        raise ValidationError(
+            "--pool-assignments 需与 --pool-registry 一起使用。",
+            "--pool-assignments needs --pool-registry (the registry holds the firms' names).",
+        )
     with cli_session(as_user) as (session, principal):
-        result = service.recommend(session, principal, chain, link=link, top=top)
+        pool = None
+        if pool_registry is not None:
+            from gaodi.chains.registry import registry_pool
+
+            pool = registry_pool(
+                session, principal, chain, pool_registry,
+                assignments=pool_assignments, engine=engine,
+            )  # fmt: skip
+        result = service.recommend(session, principal, chain, link=link, top=top, pool=pool)
     if output_format is not Format.table:
         from gaodi.chains.export import candidates_workbook
 

@@ -130,6 +130,7 @@ CANDIDATE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("环节状态", "link status", "status"),
     ("名次", "rank", "rank"),
     ("企业", "enterprise", "name"),
+    ("统一社会信用代码", "USCC", "uscc"),
     ("城市", "city", "city"),
     ("综合得分", "score", "score"),
     ("匹配", "match", "f_match"),

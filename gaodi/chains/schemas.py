@@ -142,10 +142,12 @@ class ChainSummary(BaseModel):
 
 
 class Candidate(BaseModel):
-    """One pool enterprise to attract, with its score, factors and reasons."""
+    """One pool enterprise to attract, with its score, factors and reasons. ``id`` is its record
+    in the database's external pool, ``None`` for a firm of a registry file (--pool-registry)."""
 
     rank: int
-    id: int
+    id: int | None
+    uscc: str | None = None
     name: str
     city: str | None
     score: float

@@ -446,10 +446,14 @@ def candidates_for_link(
         top_n=top,
     )
     rows = ranked.to_dicts()
+    shown = ranked["id"].to_list()
+    uscc_of = dict(eligible.filter(pl.col("id").is_in(shown)).select("id", "uscc").iter_rows())
     return [
         Candidate(
             rank=r["rank"],
-            id=int(str(r["id"]).removeprefix("X")),
+            # "X<id>": the database pool's record; "R<uscc>": a registry file's firm (no record)
+            id=int(str(r["id"])[1:]) if str(r["id"]).startswith("X") else None,
+            uscc=uscc_of.get(r["id"]),
             name=r["name"],
             city=r["city"],
             score=r["score"],
@@ -584,6 +588,8 @@ def recommend(
         }
         targets = [lk for lk in loaders.tree_order(links) if lk.id in gaps | top_missing]
     pool = pool if pool is not None else load_pool(session, principal)
+    if "city" not in pool.columns:  # a pool from a registry file (chains.registry)
+        pool = pool.with_columns(_city_names(pool["region_code"]).alias("city"))
     local_ids, local_usccs = _chain_locals(session, found.id)
     home = _home_city_name(session)
     out = []

@@ -67,9 +67,9 @@ def _any(tests: list[Any]) -> Any:
     return _any(tests[:mid]) | _any(tests[mid:])
 
 
-def candidates(registry: nw.LazyFrame[Any], links: pl.DataFrame) -> nw.LazyFrame[Any]:
-    """The registry rows that could match a link (the engine's scan)."""
-    require_columns(registry, REGISTRY_COLUMNS, "企业名录 registry")
+def could_match(links: pl.DataFrame) -> Any:
+    """The engine-side test a registry row passes when it could match one of ``links`` (its
+    industry code's prefix, a keyword in its business scope); ``None`` if no link has a rule."""
     code = nw.col("industry_code").cast(nw.String)
     text = nw.col("scope_text").cast(nw.String).fill_null("").str.to_lowercase()
     tests: list[Any] = []
@@ -82,13 +82,19 @@ def candidates(registry: nw.LazyFrame[Any], links: pl.DataFrame) -> nw.LazyFrame
         # One alternation of escaped literals, not hundreds of substring tests: Polars (Rust
         # regex) and DuckDB (RE2) turn it into a multi-pattern search, one pass over the text.
         tests.append(text.str.contains("|".join(_escape(w) for w in words)))
-    if not tests:
+    return _any(tests) if tests else None
+
+
+def candidates(registry: nw.LazyFrame[Any], links: pl.DataFrame) -> nw.LazyFrame[Any]:
+    """The registry rows that could match a link (the engine's scan)."""
+    require_columns(registry, REGISTRY_COLUMNS, "企业名录 registry")
+    keep = could_match(links)
+    if keep is None:
         return registry.filter(nw.lit(False))
-    keep = _any(tests)
     return registry.select(
         nw.col("uscc").cast(nw.String),
         nw.col("region_code").cast(nw.String),
-        code.alias("industry_code"),
+        nw.col("industry_code").cast(nw.String),
         nw.col("scope_text").cast(nw.String),
     ).filter(keep)
 
