@@ -130,6 +130,43 @@ def timed(fn: Callable[[], Any], label: str = "") -> tuple[float, Any]:
     return time.perf_counter() - start, out
 
 
+class LockProbe:
+    """Another writer: tries ``BEGIN IMMEDIATE`` (the SQLite write lock) every 20 ms without
+    waiting, and keeps the longest stretch it was refused — how long the import blocks writers."""
+
+    def __init__(self, path: Path) -> None:
+        import threading
+
+        self.path, self.longest, self.tries = path, 0.0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import sqlite3
+
+        conn = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        refused_since: float | None = None
+        while not self._stop.is_set():
+            self.tries += 1
+            now = time.perf_counter()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("ROLLBACK")
+                refused_since = None
+            except sqlite3.OperationalError:
+                refused_since = refused_since or now
+                self.longest = max(self.longest, now - refused_since)
+            time.sleep(0.02)
+        conn.close()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -151,7 +188,10 @@ def main() -> None:
         t_dry, _ = timed(
             lambda: import_file(engine, "enterprise_years", years_path, dry_run=True), "dry"
         )
+        probe = LockProbe(folder / "bench.sqlite")
+        probe.start()
         t_imp, report = timed(lambda: import_file(engine, "enterprise_years", years_path), "imp")
+        probe.stop()
         assert report.created == n, report.to_dict()
         table = Table(title=f"Import throughput, {n:,}-row enterprise_years workbook")
         for col in (
@@ -184,6 +224,12 @@ def main() -> None:
         console.print(
             f"openpyxl iterated {cells:,} cells; database: SQLite (WAL), one "
             "transaction per import."
+        )
+        served = "is served" if probe.longest < 10 else "is NOT served"
+        console.print(
+            f"write lock held by the import: {probe.longest:.2f} s at most in one stretch "
+            f"({probe.longest / t_imp:.0%} of the import's {t_imp:.2f} s; another writer waiting "
+            f"up to the 10 s busy timeout {served}); {probe.tries:,} probes."
         )
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
