@@ -58,6 +58,15 @@ VOCAB = [
 ]  # fmt: skip
 
 
+def _hwm_mb() -> float:
+    """This process's peak resident memory since its exec (``VmHWM``): ``ru_maxrss`` would carry
+    the parent's peak over a fork and exec."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return _rss_mb()
+
+
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -217,7 +226,7 @@ def worker(step: str, registry: str, links_path: str) -> None:
         counts = hashlib.sha256(region_link_counts(got).write_csv().encode()).hexdigest()[:16]
         digest += f" ({key.height:,} assignments)"
     wall = time.perf_counter() - t0
-    print(json.dumps({"wall": wall, "rss": _rss_mb(), "start_rss": start_rss,
+    print(json.dumps({"wall": wall, "rss": _hwm_mb(), "start_rss": start_rss,
                       "digest": digest, "counts": counts}))  # fmt: skip
 
 
