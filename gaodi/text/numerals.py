@@ -303,6 +303,22 @@ def _quantity_at(s: str, i: int) -> Quantity | None:
     return Quantity(value, value_max, None, i, j, s[i:j], "bare", approx=approx)
 
 
+_DOUBLING = re.compile(r"翻([一两二三])番")
+_DOUBLINGS = {"一": 1, "二": 2, "两": 2, "三": 3}
+# "四大产业集群", "十大产业链": a Chinese count with 大 in place of a classifier
+# (not "十九大", "二十大": party congresses, which the scanner skips as one numeral word)
+_BIG_COUNT = re.compile(r"([两三四五六七八九十])大(?=[\u4e00-\u9fff“\"0-9])")
+
+
+def _doubling(s: str, i: int) -> Quantity | None:
+    """ "翻一番" is twice the base, "翻两番" four times: a multiple in the unit 倍."""
+    m = _DOUBLING.match(s, i)
+    if m is None:
+        return None
+    value = float(2 ** _DOUBLINGS[m.group(1)])
+    return Quantity(value, None, "倍", i, m.end(), m.group(), "measure", chinese=True)
+
+
 _PERCENT_CN = re.compile(
     r"百分之([零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?|\d+(?:\.\d+)?)"
 )
@@ -350,6 +366,18 @@ def scan_quantities(text: str) -> list[Quantity]:
             continue
         assert d is not None
         start = d.start()
+        if start > 0 and s[start - 1] == "翻" and (q := _doubling(s, start - 1)) is not None:
+            out.append(q)
+            i = q.end
+            continue
+        big = _BIG_COUNT.match(s, start)
+        if big is not None and not (start > 0 and s[start - 1] in _CN_NUM_CHARS):
+            value = chinese_to_number(big.group(1))
+            out.append(
+                Quantity(value, None, "个", start, big.end(), big.group(), "count", chinese=True)
+            )
+            i = big.end()
+            continue
         if s[start].isdigit() and start > 0 and (s[start - 1].isascii() and s[start - 1].isalpha()):
             i = _ARABIC.match(s, start).end()  # type: ignore[union-attr]
             continue

@@ -46,6 +46,16 @@ class ExtractedTarget(BaseModel):
     )
     action: str | None = Field(description="Number of the action the target sits in, or null.")
     quote: str = Field(min_length=1, description="The clause of the text that states the target.")
+    size_class: str | None = Field(
+        None,
+        description="The size class of what is counted, as written: '千亿级' in "
+        "'打造5个千亿级园区' (a count of 5 with a class, not a money target); else null.",
+    )
+    annual: bool = Field(
+        False,
+        description="True when the value holds for each year (年均增长8%, 每年新增10家), "
+        "false when it is reached by the target year (cumulative or a level).",
+    )
 
     @model_validator(mode="after")
     def _range(self) -> ExtractedTarget:

@@ -36,7 +36,7 @@ _REFERENCE_BEFORE_YEAR = re.compile(r"(?:较|比|与|同|相比|由|从|自|对�
 _TARGET_PRE = {"力争到", "争取到", "确保到", "预计到", "力争", "争取", "确保", "到", "至"}
 
 PAST_MARKERS = re.compile(
-    r"截至|截止|目前|现有|已有|去年|上年|同比|以来|预计全年|过去|十三五期间|十三五时期|"
+    r"截至|截止|目前|现有|已有|去年|上年|同比|以来|预计全年|过去|十三五[”\"’]?(?:期间|时期|以来)|"
     r"(?:实现|达到|完成|取得|建成|形成|培育|研制|获得|引进|新增|突破|增长|增加|提高|提升|创建)了"
 )
 TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|计划")
@@ -110,7 +110,7 @@ _TRAIL = re.compile(
     r"不少于|不超过|不高于|高于|低于|多于|少于|为|在)$"
 )
 _LEAD = re.compile(
-    r"^(?:[、\s—]+|(?:力争|争取|确保)?(?:到|至)?\d{4}年(?:年?底|末)?(?:前|之前)?|年内|全年|今年|"
+    r"^(?:[、\s—]+|(?:力争|争取|确保)?(?:到|至)?\d{4}年(?:年?底|末)?(?:前|之前)?|年内|全年|今年|每年|"
     r"其中|即|同时|此外|另外|并且|并|以及|进一步|力争|争取|确保|努力|预计|推动|推进|引导|支持|"
     r"鼓励|带动|支撑|实现|使|让|加快|全面|基本|初步|将|要|把|全市|全省|全区|全县|我市|我省|"
     r"本市|本省|和|及)"
@@ -120,7 +120,7 @@ _MEASURE_NOUN = re.compile(
     r"税收|水平|营收|份额|增长|下降|降低|提高|提升|增加|减少|产能|产量|总量)$"
 )
 _CONJ_BEFORE_QUANTITY = re.compile(
-    r"(?:、|和|及|与|以及)(?=\s*(?:\d|[一二两三四五六七八九十百千]+[个家项户座条名台套]|一批))"
+    r"(?:、|和|及|与|以及)(?=\s*(?:\d|[一二两三四五六七八九十百千]+(?:[个家项户座条名台套]|大)|一批))"
 )
 _LEADING_QUALIFIER = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余|的)+")
 
@@ -186,6 +186,8 @@ class FoundTarget:
     action: str | None
     quote: str
     start: int
+    size_class: str | None = None
+    annual: bool = False
 
 
 @dataclass(frozen=True)
@@ -318,11 +320,43 @@ def _is_label(ctx: _Context, q: Quantity) -> bool:
     after = s[q.end] if q.end < len(s) else ""
     if q.kind == "scale" or before in "第+" or after in "+强":
         return True
+    if q.raw.endswith("大") and re.search(r"\d", s[q.end : _bounds(s, q.start, _CLAUSE_DELIMS)[1]]):
+        return True  # "三大先导产业总规模达1.8万亿元": names the subject of the later number
     if q.chinese and q.value == 1 and q.kind == "count" and q.value_max is None:
-        return True  # "建设一个…", "一家": an article, a qualitative goal
+        # "建设一个…", "一家": an article, a qualitative goal; but "建设一个智能制造“海归小镇”"
+        # names one place to build, a count a reviewer can check off
+        return not _names_one_place(s, q)
     if _inside(s, q.start, "“", "”", 14) or _inside(s, q.start, "《", "》", 80):
         return True
     return _inside(s, q.start, '"', '"', 14) or _inside(s, q.start, "‘", "’", 14)
+
+
+_PLACE = re.compile(
+    r"(?:小镇|园区|产业园|基地|中心|示范区|集群|产业带|新城|谷|实验室|研究院)[”\"’]?$"
+)
+_SIZE_CLASS = re.compile(r"^(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)?(?:万亿|亿|万)元?级")
+_ANNUAL = re.compile(r"年均|每年|年平均|逐年")
+# a date after the number marks a news line ("增长12%，3月20日…", "(2023年1—9月)"); a
+# deadline ("2025年6月底前") does not
+_NEWS_DATE = re.compile(
+    r"(?<![到至于])(?:\d{4}年)?\d{1,2}(?:[—–\-~～至]\d{1,2})?月(?:\d{1,2}日|份)?(?![底末]?[前内])"
+    r"|日前|近日|获悉|据悉|据了解|记者从|同比"
+)
+
+
+def _names_one_place(s: str, q: Quantity) -> bool:
+    """Whether "一个/一座" is followed by the name of one place or platform to build."""
+    if q.unit not in ("个", "座"):
+        return False
+    _, c1 = _bounds(s, q.start, _CLAUSE_DELIMS)
+    obj = s[q.end : c1].strip()
+    return bool(obj) and ("“" in obj or '"' in obj) and bool(_PLACE.search(obj))
+
+
+def _size_class(right: str) -> str | None:
+    """The size class right after a count: "5个千亿级园区" -> "千亿级"."""
+    m = _SIZE_CLASS.match(right.strip())
+    return m.group() if m else None
 
 
 def _last_verb(left: str) -> str | None:
@@ -420,6 +454,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         verb = _last_verb(_compact(s[c0 : q.start]))  # it governs every item of a coordination
         if verb in REFERENCE_VERBS:
             continue
+        if _NEWS_DATE.search(_compact(s[q.end : s1])):
+            continue  # a news line: a date or a news phrase after the number
         if PAST_MARKERS.search(sentence_left) or (
             "预计" in sentence_left and not re.search(r"预计到\d{4}", sentence_left)
         ):
@@ -442,10 +478,17 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         bare_verb = not indicator or indicator in TARGET_VERBS or indicator in QUAL_VERBS
         obj = _object_after(ctx, q, c1) if q.kind == "count" or bare_verb else ""
         clause_left = _compact(s[c0 : q.start])
-        if obj and _SECTION_OBJECT.match(obj) and any(v in clause_left for v in _SECTION_VERBS):
+        bare_obj = re.sub(r"[（(][^）)]*[）)]", "", obj)
+        if (
+            bare_obj
+            and _SECTION_OBJECT.match(bare_obj)
+            and any(v in clause_left for v in _SECTION_VERBS)
+        ):
             continue  # "实施…八大行动和27项工程": the plan counting its own parts
         if obj and q.kind == "count":
-            indicator = obj if obj.endswith(("数量", "数")) else obj + "数量"
+            # "新增近200家规上企业": a flow of new firms, not the stock of firms
+            flow = indicator if indicator in ("新增", "累计", "累计新增") else ""
+            indicator = flow + (obj if obj.endswith(("数量", "数")) else obj + "数量")
         elif obj:
             indicator = obj + ("" if _MEASURE_NOUN.search(obj) else _borrowed_head(ctx, q, c1))
         else:
@@ -473,6 +516,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 action=ctx.action_number(q.start),
                 quote=_clean_quote(text, c0, c1),
                 start=q.start,
+                size_class=_size_class(right) if q.kind == "count" else None,
+                annual=bool(_ANNUAL.search(clause_left)),
             )
         )
     return out
