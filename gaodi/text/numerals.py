@@ -303,6 +303,7 @@ def _quantity_at(s: str, i: int) -> Quantity | None:
     return Quantity(value, value_max, None, i, j, s[i:j], "bare", approx=approx)
 
 
+_FRACTION = re.compile(r"([二三四五六七八九十]+)分之([一二三四五六七八九十]+)")
 _DOUBLING = re.compile(r"翻([一两二三])番")
 _DOUBLINGS = {"一": 1, "二": 2, "两": 2, "三": 3}
 # "四大产业集群", "十大产业链": a Chinese count with 大 in place of a classifier
@@ -369,6 +370,14 @@ def scan_quantities(text: str) -> list[Quantity]:
         if start > 0 and s[start - 1] == "翻" and (q := _doubling(s, start - 1)) is not None:
             out.append(q)
             i = q.end
+            continue
+        frac = _FRACTION.match(s, start)
+        if frac is not None:  # "三分之一": a share, read as a percentage
+            share = chinese_to_number(frac.group(2)) * 100 / chinese_to_number(frac.group(1))
+            out.append(
+                Quantity(share, None, "%", start, frac.end(), frac.group(), "percent", chinese=True)
+            )
+            i = frac.end()
             continue
         big = _BIG_COUNT.match(s, start)
         if big is not None and not (start > 0 and s[start - 1] in _CN_NUM_CHARS):

@@ -330,10 +330,19 @@ def plan_period(title: str | None) -> tuple[int, int] | None:
     return None
 
 
+_PUBLISHED = re.compile(r"(?<!\d)(20\d{2})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d{2})?(?!\d)")
+
+
 def document_year(text: str) -> int | None:
-    """The year of the first line that holds only a date ("2023年10月24日", "(2024年1月1日)")."""
-    for line in text.split("\n"):
+    """The year of the first line that holds only a date ("2023年10月24日", "(2024年1月1日)"),
+    else of a web page's publication stamp near its top ("2020-03-17 16:00:23")."""
+    lines = text.split("\n")
+    for line in lines:
         m = _DATE_LINE.match(line.strip())
+        if m:
+            return int(m.group(1))
+    for line in lines[:12]:
+        m = _PUBLISHED.search(line)
         if m:
             return int(m.group(1))
     return None

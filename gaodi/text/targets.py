@@ -36,7 +36,7 @@ _REFERENCE_BEFORE_YEAR = re.compile(r"(?:较|比|与|同|相比|由|从|自|对�
 _TARGET_PRE = {"力争到", "争取到", "确保到", "预计到", "力争", "争取", "确保", "到", "至"}
 
 PAST_MARKERS = re.compile(
-    r"截至|截止|目前|现有|已有|去年|上年|同比|以来|预计全年|过去|十三五[”\"’]?(?:期间|时期|以来)|"
+    r"截至|截止|目前|现有|已有|去年|上年|同比|以来|近年来|多年来|近几年|预计全年|过去|十三五[”\"’]?(?:期间|时期|以来)|"
     r"(?:实现|达到|完成|取得|建成|形成|培育|研制|获得|引进|新增|突破|增长|增加|提高|提升|创建)了"
 )
 TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|计划")
@@ -89,7 +89,8 @@ TARGET_VERBS = (
     "减少",
     "达标",
 )
-_SUBSIDY = re.compile(r"最高|最多|给予|奖励|补助|补贴|资助|一次性")
+# money a government gives or budgets is a means, not a result to reach
+_SUBSIDY = re.compile(r"最高|最多|给予|奖励|补助|补贴|资助|一次性|安排|拨付|预算")
 
 _LE_BEFORE = re.compile(
     r"(?:不超过|不高于|不多于|不大于|控制在|(?<!不)低于|(?<!不)少于|(?<!不)小于|压减到|压减至|降至|"
@@ -224,6 +225,38 @@ def _clean_quote(text: str, a: int, b: int) -> str:
     return quote
 
 
+_FIVE_YEAR_PLAN = re.compile(
+    r"(?P<pre>到|至)?[“\"‘]?(?P<plan>十三五|十四五|十五五)[”\"’]?(?P<post>末|期末|时期末|期间|时期)"
+)
+_FIVE_YEAR_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
+
+
+class _PlanPeriodMark:
+    """A five-year plan's period read as a year marker: "“十四五”末" is the year 2025.
+
+    It answers the parts of the ``re.Match`` interface that the year rules use, so a period
+    and a written year ("到2025年") are one kind of marker.
+    """
+
+    def __init__(self, m: re.Match[str]):
+        self._m = m
+        end = m.group("post") in ("末", "期末", "时期末")
+        self._groups = {
+            "pre": "到" if end else m.group("pre"),
+            "y": str(_FIVE_YEAR_END[m.group("plan")]),
+            "post": None,
+        }
+
+    def start(self) -> int:
+        return self._m.start()
+
+    def end(self) -> int:
+        return self._m.end()
+
+    def group(self, name: str | int = 0) -> str | None:
+        return self._m.group() if name == 0 else self._groups[str(name)]
+
+
 class _Context:
     """What the rules need to know about one text."""
 
@@ -233,7 +266,11 @@ class _Context:
         self.outline = outline
         self.ref_year = ref_year
         self.end_year = end_year
-        self.years = [m for m in _YEAR.finditer(self.norm) if self._is_year_marker(m)]
+        marks: list[re.Match[str] | _PlanPeriodMark] = [
+            m for m in _YEAR.finditer(self.norm) if self._is_year_marker(m)
+        ]
+        marks += [_PlanPeriodMark(m) for m in _FIVE_YEAR_PLAN.finditer(self.norm)]
+        self.years = sorted(marks, key=lambda m: m.start())
         self.relative = list(_RELATIVE_YEAR.finditer(self.norm))
 
     def _is_year_marker(self, m: re.Match[str]) -> bool:
@@ -248,7 +285,7 @@ class _Context:
             return False
         return not after.startswith(("的基础上", "基础上", "以来"))
 
-    def classify_year(self, m: re.Match[str]) -> str | None:
+    def classify_year(self, m: re.Match[str] | _PlanPeriodMark) -> str | None:
         """'target', 'past' or None (cannot tell)."""
         if m.group("pre") in _TARGET_PRE or m.group("post"):
             return "target"
@@ -320,8 +357,13 @@ def _is_label(ctx: _Context, q: Quantity) -> bool:
     after = s[q.end] if q.end < len(s) else ""
     if q.kind == "scale" or before in "第+" or after in "+强":
         return True
-    if q.raw.endswith("大") and re.search(r"\d", s[q.end : _bounds(s, q.start, _CLAUSE_DELIMS)[1]]):
-        return True  # "三大先导产业总规模达1.8万亿元": names the subject of the later number
+    if q.raw.endswith("大"):
+        c0, c1 = _bounds(s, q.start, _CLAUSE_DELIMS)
+        if re.search(r"\d", s[q.end : c1]):
+            return True  # "三大先导产业总规模达1.8万亿元": names the subject of the later number
+        # "培育…四大产业集群" counts what is to be built; "全省十大新兴产业…" names a group
+        if not re.search(r"(?:" + "|".join(TARGET_VERBS) + r")$|[、和及与]$", s[c0 : q.start]):
+            return True
     if q.chinese and q.value == 1 and q.kind == "count" and q.value_max is None:
         # "建设一个…", "一家": an article, a qualitative goal; but "建设一个智能制造“海归小镇”"
         # names one place to build, a count a reviewer can check off
@@ -380,7 +422,8 @@ def _comparator(left: str, right: str, q: Quantity) -> Comparator:
 
 
 def _strip_indicator(left: str) -> str:
-    s = left.strip()
+    # "13%左右、力争15%左右": what follows the previous number qualifies it, not this one
+    s = _LEADING_QUALIFIER.sub("", left.strip()).strip()
     while True:
         t = _TRAIL.sub("", s).rstrip()
         t = _LEAD.sub("", t).lstrip()
@@ -451,6 +494,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue
         if q.kind != "count" and _qualifies_counted_noun(right):
             continue  # "新增年产值10亿元以上制造业企业100家": a threshold on the firms counted
+        if re.search(r"(?:包括|涵盖|涉及)[^，,；;。]*等$", _compact(s[c0 : q.start])):
+            continue  # "包括…等十四个专项": counts what a list includes, not a goal
         verb = _last_verb(_compact(s[c0 : q.start]))  # it governs every item of a coordination
         if verb in REFERENCE_VERBS:
             continue

@@ -152,3 +152,54 @@ def test_changsha_action_7_stops_where_the_news_article_takes_over() -> None:
     assert seventh.text.endswith("在“十四五”新征程上展现新作为。")
     for after in ("记者观察", "一把手访谈", "康小平", "我要举报"):
         assert after not in seventh.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a fraction is a share: 三分之一 = 100/3 %
+        (
+            HEAD + "到2025年，制造业增加值占GDP比重稳定在三分之一以上。",
+            [("制造业增加值占GDP比重", 100 / 3, None, "%", 2025, ">=", None, False)],
+        ),
+        # the end of a five-year plan is a target year
+        (
+            "某州工业发展目标\n到“十四五”末，全州工业总产值突破2000亿元。",
+            [("全州工业总产值", 2000, None, "亿元", 2025, ">=", None, False)],
+        ),
+        # a web page's publication stamp dates the text: its own year is still ahead
+        (
+            "来源:新华社 2020-03-17 16:00:23\n2020年，制造业增加值占比保持在34%以上。",
+            [("制造业增加值占比", 34, None, "%", 2020, ">=", None, False)],
+        ),
+        # "13%左右、力争15%左右": the second number keeps the first one's indicator
+        (
+            HEAD + "到2025年，制造业增加值占地区生产总值13%左右、力争15%左右。",
+            [
+                ("制造业增加值占地区生产总值", 13, None, "%", 2025, "=", None, False),
+                ("制造业增加值占地区生产总值", 15, None, "%", 2025, "=", None, False),
+            ],
+        ),
+    ],
+)
+def test_years_shares_and_coordination(text: str, expected: list[tuple]) -> None:
+    p = extract_plan(text)
+    got = [
+        (t.indicator, t.value, t.value_max, t.unit, t.year, t.comparator, t.size_class, t.annual)
+        for t in p.targets
+    ]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "近年来，围绕新材料产业形成阶段性成果58项、实用新型专利17项。",  # a past result
+        "到2025年，省财政每年将安排18亿元，连续三年给予支持。",  # a budget
+        "到2025年，确立了包括大数据专项、服务型制造专项等十四个重大专项。",  # a list's size
+        "到2025年，全省十大新兴产业营业收入翻一番以上。",  # 十大 names the group
+    ],
+)
+def test_more_non_targets(sentence: str) -> None:
+    got = _rows(sentence)
+    assert [t for t in got if t[3] != "倍"] == []  # only 翻一番 (2 倍) of the last line is a target
