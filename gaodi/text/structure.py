@@ -341,7 +341,7 @@ def document_year(text: str) -> int | None:
         m = _DATE_LINE.match(line.strip())
         if m:
             return int(m.group(1))
-    for line in lines[:12]:
+    for line in [ln for ln in lines if ln.strip()][:12]:  # the page's head, blank lines aside
         m = _PUBLISHED.search(line)
         if m:
             return int(m.group(1))

@@ -39,7 +39,10 @@ PAST_MARKERS = re.compile(
     r"截至|截止|目前|现有|已有|去年|上年|同比|以来|近年来|多年来|近几年|预计全年|过去|十三五[”\"’]?(?:期间|时期|以来)|"
     r"(?:实现|达到|完成|取得|建成|形成|培育|研制|获得|引进|新增|突破|增长|增加|提高|提升|创建)了"
 )
-TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|计划")
+TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|计划|着力|提出")
+# a page that reviews results ("主要成就", "成绩单") sets no targets except under an explicit
+# future year ("到2030年")
+_REVIEW_TITLE = re.compile(r"主要成就|取得成效|成绩单|工作回顾|工作总结|回顾")
 REFERENCE_VERBS = (
     "聚焦",
     "围绕",
@@ -272,6 +275,12 @@ class _Context:
         marks += [_PlanPeriodMark(m) for m in _FIVE_YEAR_PLAN.finditer(self.norm)]
         self.years = sorted(marks, key=lambda m: m.start())
         self.relative = list(_RELATIVE_YEAR.finditer(self.norm))
+        # the year a target without its own year is due: the plan period's end, else the
+        # latest target year the text names ("到2025年" in the next paragraph)
+        targets = [int(m.group("y")) for m in self.years if self.classify_year(m) == "target"]
+        self.horizon = end_year if end_year is not None else max(targets, default=None)
+        head = [ln for ln in self.norm.split("\n") if ln.strip()][:6]
+        self.is_review = any(_REVIEW_TITLE.search(ln) and len(ln.strip()) <= 40 for ln in head)
 
     def _is_year_marker(self, m: re.Match[str]) -> bool:
         s = self.norm
@@ -508,6 +517,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         kind, year, level, anchor_pos = ctx.anchor(q.start)
         if kind == "past":
             continue
+        if ctx.is_review and not (kind == "target" and level == "near"):
+            continue  # a review of results: only an explicit future year makes a target
         strong = (kind == "target" and level == "near") or ctx.in_goal_section(q.start)
         strong = strong or bool(TARGET_CUES.search(s[s0:s1]))
         weak = kind == "target" and verb in TARGET_VERBS
@@ -517,7 +528,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if yearly >= 0 and not (level == "near" and anchor_pos > yearly):
             year = None  # a recurring target, unless a target year comes after "每年"
         elif year is None:
-            year = ctx.end_year
+            year = ctx.horizon
         # "1.5万吨废料回收、11万吨…": what precedes a conjunction belongs to the previous item
         indicator = "" if re.search(r"(?:、|和|及|与)\s*$", left) else _strip_indicator(left)
         bare_verb = not indicator or indicator in TARGET_VERBS or indicator in QUAL_VERBS
