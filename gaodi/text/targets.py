@@ -636,3 +636,42 @@ def make_context(
     text: str, outline: Outline, ref_year: int | None, end_year: int | None
 ) -> _Context:
     return _Context(text, outline, ref_year, end_year)
+
+
+@dataclass(frozen=True)
+class ClauseQuantity:
+    """The quantity a reviewer selected: value, upper end, unit and comparator as written."""
+
+    value: float
+    value_max: float | None
+    unit: str | None
+    comparator: Comparator
+
+
+def read_clause(clause: str) -> ClauseQuantity | None:
+    """The first quantity of a selected clause that is not a label, with its comparator.
+
+    A reviewer adds a missed target by selecting its words; this reads them the way the
+    extractor reads a target, without asking whether the clause *is* a target (the reviewer
+    says it is).
+
+    >>> read_clause("规模以上工业企业力争突破2200家")
+    ClauseQuantity(value=2200, value_max=None, unit='家', comparator='>=')
+    >>> read_clause("打造1个3000亿级园区") is not None
+    True
+    >>> read_clause("加快建设制造强省") is None
+    True
+    """
+    norm = normalize_width(clause)
+    for q in scan_quantities(clause):
+        if q.kind == "scale":
+            continue
+        left = _compact(norm[: q.start])
+        right = _compact(norm[q.end :])
+        return ClauseQuantity(
+            _clean_number(q.value),
+            None if q.value_max is None else _clean_number(q.value_max),
+            q.unit,
+            _comparator(left, right, q),
+        )
+    return None
