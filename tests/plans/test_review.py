@@ -5,6 +5,8 @@ The expected counts are worked out by hand from the steps each test takes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy.engine import Engine
 
@@ -133,3 +135,68 @@ def test_a_viewer_cannot_add(sqlite_db: Engine) -> None:
             plan_id,
             review.AddTarget(quote="新材料产业产值达到3000亿元", indicator_name="x"),
         )
+
+
+def test_bad_input_is_refused_with_reasons_not_500(tmp_path: Path) -> None:
+    from tests.web.conftest import make_site
+    from tests.web.helpers import login, post_form
+    from tests.web.seed import PASSWORD
+
+    site = make_site(tmp_path)
+    try:
+        with session_scope(site.engine, actor="t") as s:
+            plan_id = service.load_plan(
+                s, ADMIN, extract_plan(TEXT), source_name="t", source_text=TEXT
+            ).id
+            target_id = service.get_plan(s, ADMIN, plan_id).targets[0].id
+        client = site.client()
+        csrf = login(client, site.world.users["analyst"], PASSWORD)
+        base = f"/plans/drafts/{plan_id}/text"
+        cases = [
+            (f"{base}/add", {"quote": "", "indicator_name": "x"}, 422),  # nothing selected
+            (f"{base}/add", {"quote": "不在原文", "indicator_name": "x"}, 422),
+            (
+                f"{base}/add",
+                {"quote": "新材料产业产值达到3000亿元", "indicator_name": "x", "value": "abc"},
+                422,
+            ),
+            (
+                f"{base}/add",
+                {"quote": "新材料产业产值达到3000亿元", "indicator_name": "x", "year": "99999"},
+                422,
+            ),
+            (
+                f"{base}/targets/{target_id}",
+                {
+                    "indicator_name": "x",
+                    "value": "5",
+                    "value_max": "1",
+                    "unit": "个",
+                    "year": "2026",
+                    "comparator": "=",
+                },
+                422,
+            ),
+            (
+                f"{base}/targets/{target_id}",
+                {
+                    "indicator_name": "x",
+                    "value": "5",
+                    "unit": "个",
+                    "year": "2026",
+                    "comparator": "≈",
+                },
+                422,
+            ),
+            ("/plans/drafts/99999/text/add", {"quote": "x", "indicator_name": "x"}, 404),
+            (f"{base}/targets/99999/reject", {}, 404),
+        ]
+        for url, data, status in cases:
+            response = post_form(client, url, data, csrf)
+            assert response.status_code == status, (url, data, response.status_code)
+        assert client.get("/api/v1/plans/drafts/99999/text").status_code == 404
+        with session_scope(site.engine) as s:
+            stats = review.review_stats(s, plan_id)
+        assert (stats.corrected, stats.rejected, stats.added) == (0, 0, 0)  # nothing written
+    finally:
+        site.engine.dispose()
