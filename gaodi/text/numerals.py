@@ -102,6 +102,8 @@ _MULTIPLIER_VALUE = {
     "": 1.0,
 }
 _RANGE_SEPARATORS = "—–-~～至到"
+# characters that make "成" part of a word after a number ("3成员", "5成品", "一成不变")
+_CHENG_WORDS = "为立本员果功熟品都效绩长交型套不"
 _APPROX = ("多", "余")
 
 _NUMBER_START = re.compile(r"\d|[零〇一二两三四五六七八九十百千]")
@@ -249,6 +251,17 @@ def _quantity_at(s: str, i: int) -> Quantity | None:
             break
     if not approx and j < n and s[j] in _APPROX:
         approx, j = s[j], j + 1
+    # "7成", "九成以上": tenths, read as a percentage ("成为", "成本" … are words)
+    if (
+        not mult
+        and value_max is None
+        and j < n
+        and s[j] == "成"
+        and not (j + 1 < n and s[j + 1] in _CHENG_WORDS)
+    ):
+        return Quantity(
+            value * 10, None, "%", i, j + 1, s[i : j + 1], "percent", approx=approx, chinese=chinese
+        )
     if j < n and s[j] == "%":
         return Quantity(
             value, value_max, "%", i, j + 1, s[i : j + 1], "percent", approx=approx, chinese=chinese

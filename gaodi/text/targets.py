@@ -28,12 +28,13 @@ _CLAUSE_DELIMS = frozenset("，,；;。！？!?：:\n")
 _SENTENCE_DELIMS = frozenset("。！？!?\n")
 
 _YEAR = re.compile(
-    r"(?P<pre>力争到|争取到|确保到|预计到|力争|争取|确保|到|至)?"
+    r"(?P<pre>力争到|争取到|确保到|预计到|力争|争取|确保|实现|到|至)?"
     r"(?P<y>(?:19|20)\d{2})\s*年(?P<post>年底前|底前|之前|以前|前|底|末)?"
 )
 _RELATIVE_YEAR = re.compile(r"年内|全年|今年|当年|本年度")
 _REFERENCE_BEFORE_YEAR = re.compile(r"(?:较|比|与|同|相比|由|从|自|对比)\s*$")
-_TARGET_PRE = {"力争到", "争取到", "确保到", "预计到", "力争", "争取", "确保", "到", "至"}
+# "支撑实现2027年…突破八万亿元": a year the text sets out to reach
+_TARGET_PRE = {"力争到", "争取到", "确保到", "预计到", "力争", "争取", "确保", "实现", "到", "至"}
 
 PAST_MARKERS = re.compile(
     r"截至|截止|目前|现有|已有|去年|上年|同比|以来|近年来|多年来|近几年|先后|预计全年|过去|十三五[”\"’]?(?:期间|时期|以来)|"
@@ -99,7 +100,7 @@ _LE_BEFORE = re.compile(
     r"(?:不超过|不高于|不多于|不大于|控制在|(?<!不)低于|(?<!不)少于|(?<!不)小于|压减到|压减至|降至|"
     r"降低到|下降到)$"
 )
-_GE_BEFORE = re.compile(r"(?:超过|超|突破|不低于|不少于|高于|多于|大于|逾)$")
+_GE_BEFORE = re.compile(r"(?:超过|超|突破|不低于|不少于|高于|多于|大于|逾|迈上|跨上|站上)$")
 _GE_AFTER = re.compile(r"^(?:以上|及以上|多|余)")
 _LE_AFTER = re.compile(r"^(?:以内|以下|之内|及以下)")
 _APPROX_AFTER = re.compile(r"^(?:左右|上下)")
@@ -109,7 +110,7 @@ _COMPARATOR_VERB = re.compile(
 )
 
 _TRAIL = re.compile(
-    r"(?:力争|争取|确保|努力|将|要|预计|可|(?<![签节制集预履])约|近|逾|共|合计|总计|达到|达|超过|超|突破|实现|"
+    r"(?:力争|争取|确保|努力|将|要|预计|可|(?<![签节制集预履])约|近|逾|共|合计|总计|达到|达|超过|超|突破|迈上|跨上|站上|实现|"
     r"保持在|稳定在|控制在|提高到|提升到|提高至|提升至|增长到|增加到|降低到|下降到|降至|不低于|"
     r"不少于|不超过|不高于|高于|低于|多于|少于|为|在)$"
 )
@@ -433,6 +434,10 @@ def _comparator(left: str, right: str, q: Quantity) -> Comparator:
 def _strip_indicator(left: str) -> str:
     # "13%左右、力争15%左右": what follows the previous number qualifies it, not this one
     s = _LEADING_QUALIFIER.sub("", left.strip()).strip()
+    # "…支撑实现2027年全省经济总量": the indicator starts after the year it is due
+    dated = list(re.finditer(r"\d{4}年(?:年?底|末)?(?:前|之前)?", s))
+    if dated and dated[-1].end() < len(s):
+        s = s[dated[-1].end() :]
     while True:
         t = _TRAIL.sub("", s).rstrip()
         t = _LEAD.sub("", t).lstrip()

@@ -203,3 +203,31 @@ def test_years_shares_and_coordination(text: str, expected: list[tuple]) -> None
 def test_more_non_targets(sentence: str) -> None:
     got = _rows(sentence)
     assert [t for t in got if t[3] != "倍"] == []  # only 翻一番 (2 倍) of the last line is a target
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # tenths: 超7成 is more than 70 %
+        (
+            "到2025年，专精特新企业数增幅超7成。",
+            [("专精特新企业数增幅", 70, None, "%", 2025, ">=", None, False)],
+        ),
+        # 迈上…台阶: at least
+        (
+            "到2025年，规上工业产值迈上3600亿元台阶。",
+            [("规上工业产值", 3600, None, "亿元", 2025, ">=", None, False)],
+        ),
+    ],
+)
+def test_tenths_and_steps(sentence: str, expected: list[tuple]) -> None:
+    assert _rows(sentence) == expected
+
+
+def test_a_year_to_reach_without_a_plan_period() -> None:
+    # no title period and no date: "实现2027年" still names the year the targets are due
+    p = extract_plan("翟刚介绍，这对支撑实现2027年全省经济总量突破八万亿元等目标具有重要意义。")
+    # ("全省" is dropped from indicators as everywhere: the scope is the plan's)
+    assert [(t.indicator, t.value, t.unit, t.year, t.comparator) for t in p.targets] == [
+        ("经济总量", 8, "万亿元", 2027, ">=")
+    ]
