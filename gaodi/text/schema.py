@@ -1,11 +1,15 @@
 """The JSON shape of an extracted plan (the output of ``gaodi plan extract``).
 
-The keys are exactly those the issue specifies::
+The keys are those the first extraction issue specified, plus two target attributes from
+issue #13 (``size_class``: the class of what a count counts; ``annual``: the value holds each
+year)::
 
     {"title", "actions": [{"number", "title", "text"}],
      "targets": [{"indicator", "value", "value_max", "unit", "year", "comparator", "action",
-                  "quote"}],
+                  "quote", "size_class", "annual"}],
      "qualitative": [{"verb", "object", "action", "quote"}]}
+
+Both new keys have defaults, so extractions saved before them still validate.
 """
 
 from __future__ import annotations
