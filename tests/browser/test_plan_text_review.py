@@ -58,7 +58,9 @@ def test_text_review(browser: Any, live_server: LiveServer) -> None:
     page.click("[data-testid=load-form] button[type=submit]")
     page.wait_for_load_state("networkidle")
     plan_id = int(re.search(r"/plans/drafts/(\d+)", page.url).group(1))  # type: ignore[union-attr]
-    page.goto(f"{live_server.url}/plans/drafts/{plan_id}/text")
+    page.click("[data-testid=text-review-link]")  # from the review page
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/plans/drafts/{plan_id}/text")
     assert page.locator("h1").inner_text() == "某市制造业提质行动计划(2024—2026年)"
     assert "原文对照审核" in page.locator(".page-head").inner_text()
 
