@@ -42,9 +42,10 @@ def test_segments_mark_each_quote_once_in_order() -> None:
     assert "".join(s.text for s in segs) == text
 
 
-def test_stats_count_what_reviewers_did(sqlite_db: Engine) -> None:
-    plan_id = _load(sqlite_db)
-    with session_scope(sqlite_db, actor="t") as s:
+def test_stats_count_what_reviewers_did(db: Engine) -> None:
+    """On SQLite and PostgreSQL: the audit log's JSON is read back the same way."""
+    plan_id = _load(db)
+    with session_scope(db, actor="t") as s:
         plan = service.get_plan(s, ADMIN, plan_id)
         # the extractor reads four targets from the text (counted by hand): 5个千亿级园区,
         # 3000亿元, the 海归小镇 and 2200家
@@ -69,7 +70,7 @@ def test_stats_count_what_reviewers_did(sqlite_db: Engine) -> None:
             review.AddTarget(quote="新材料产业产值达到3000亿元", indicator_name="新材料产业产值2"),
         )
     assert (added.value, added.unit, added.comparator, added.year) == (3000, "亿元", "=", 2026)
-    with session_scope(sqlite_db) as s:
+    with session_scope(db) as s:
         stats = review.review_stats(s, plan_id)
     assert (stats.extracted, stats.kept, stats.corrected, stats.rejected, stats.added) == (
         4,
