@@ -318,8 +318,10 @@ class CorrectForm(BaseModel):
     unit: str = Field(min_length=1, max_length=32)
     year: int = Field(ge=1949, le=2100)
     comparator: Literal[">=", "<=", "="]
+    # the indicator match: link the target to this existing indicator instead
+    indicator_code: str | None = Field(None, pattern=r"^[a-z_][a-z0-9_]{0,63}$")
 
-    @field_validator("value_max", mode="before")
+    @field_validator("value_max", "indicator_code", mode="before")
     @classmethod
     def _blank(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -345,7 +347,10 @@ def correct_form(ctx: PageContext, plan_id: int, target_id: int) -> Response:
     assert ctx.principal is not None
     _own(ctx, plan_id, target_id)
     data = ctx.parse_form(CorrectForm)
-    service.update_target(ctx.session, ctx.principal, target_id, TargetUpdate(**data.model_dump()))
+    changes = data.model_dump(exclude_none=True)
+    if data.value_max is None:
+        changes["value_max"] = None  # a blank upper end clears it
+    service.update_target(ctx.session, ctx.principal, target_id, TargetUpdate(**changes))
     ctx.flash(ctx._("Target #%(id)s corrected.", id=target_id))
     return ctx.redirect(f"/plans/drafts/{plan_id}/text#t-{target_id}")
 

@@ -93,6 +93,16 @@ def test_text_review(browser: Any, live_server: LiveServer) -> None:
     page.wait_for_load_state("networkidle")
     assert ">= 3,000 亿元" in page.locator(f"[data-testid=item-{tid}]").inner_text()
 
+    # correct another one's indicator match: link it to an existing indicator by its code
+    mid = targets["规模以上工业企业数量"]["id"]
+    other = targets["千亿级园区数量"]["indicator"]["code"]
+    page.fill(f"[data-testid=correct-code-{mid}]", other)
+    page.click(f"[data-testid=correct-save-{mid}]")
+    page.wait_for_load_state("networkidle")
+    after = page.request.get(f"{live_server.url}/api/v1/plans/drafts/{plan_id}/text").json()
+    linked = next(t for t in after["plan"]["targets"] if t["id"] == mid)
+    assert linked["indicator"]["code"] == other
+
     # reject one
     rid = targets["智能制造“海归小镇”数量"]["id"]
     page.click(f"[data-testid=reject-{rid}]")
@@ -111,8 +121,8 @@ def test_text_review(browser: Any, live_server: LiveServer) -> None:
     assert MISSED in page.locator("#plan-text mark").all_inner_texts()
     assert _stats(page) == {
         "extracted": "4",
-        "kept": "2",
-        "corrected": "1",
+        "kept": "1",
+        "corrected": "2",
         "rejected": "1",
         "added": "1",
         "precision": "75.0%",  # 3 of 4 extracted were targets

@@ -189,6 +189,18 @@ def test_bad_input_is_refused_with_reasons_not_500(tmp_path: Path) -> None:
                 },
                 422,
             ),
+            (
+                f"{base}/targets/{target_id}",
+                {
+                    "indicator_name": "x",
+                    "value": "5",
+                    "unit": "个",
+                    "year": "2026",
+                    "comparator": "=",
+                    "indicator_code": "no_such_indicator",
+                },
+                422,
+            ),
             ("/plans/drafts/99999/text/add", {"quote": "x", "indicator_name": "x"}, 404),
             (f"{base}/targets/99999/reject", {}, 404),
         ]
