@@ -7,12 +7,20 @@ were written; *held-out* texts, annotated at the same time, first run once the r
 frozen (four fixes followed from reading its errors); and *held-out-2* texts, annotated after
 those fixes and before the extractor was ever run on them. The matching rule is in
 gaodi/text/evaluate.py.
+
+It also scores the larger corpus of real texts in tests/data/extraction_corpus (issue #13): per
+text and overall, held-out and tuning apart (the split is fixed by the text's name, see
+SPLIT.md there): precision, recall, and on the matched targets the share with the right year,
+comparator, value and unit.
+
+Run:  .venv/bin/python benchmarks/extraction_accuracy.py --corpus [--per-text] [--errors SPLIT]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -25,10 +33,128 @@ from gaodi.text.evaluate import (
     match_targets,
     score_actions,
     score_targets,
+    split_of,
 )
 from gaodi.text.extract import extract_plan
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "plans"
+REAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "extraction_corpus"
+# fields scored on the real corpus: its annotations do not number actions
+REAL_FIELDS = ("value", "value_max", "unit", "year", "comparator", "indicator")
+
+
+def real_texts() -> dict[str, list[str]]:
+    """Names of the real corpus's texts by split."""
+    names = sorted(p.stem for p in REAL.glob("*.txt"))
+    return {
+        "held-out": [n for n in names if split_of(n) == "held-out"],
+        "tuning": [n for n in names if split_of(n) == "tuning"],
+    }
+
+
+def load_real(name: str) -> tuple[str, dict, list[dict], list[dict]]:
+    """(text, source, expected targets, predicted targets) of one text of the real corpus."""
+    text = (REAL / f"{name}.txt").read_text(encoding="utf-8")
+    ann = json.loads((REAL / f"{name}.json").read_text(encoding="utf-8"))
+    pred = [t for t in extract_plan(text).model_dump()["targets"]]
+    gold = [dict(t, action=None) for t in ann["targets"]]
+    for t in pred:
+        t["action"] = None  # not annotated on this corpus
+    return text, ann["source"], gold, pred
+
+
+@dataclass
+class TextScore:
+    name: str
+    province: str
+    expected: int
+    predicted: int
+    matched: int
+    fields: dict[str, int]  # matched pairs with the field right
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.expected if self.expected else 1.0
+
+    def accuracy(self, field: str) -> float:
+        return self.fields[field] / self.matched if self.matched else 1.0
+
+
+def score_real(name: str) -> TextScore:
+    text, source, gold, pred = load_real(name)
+    pairs = match_targets(text, gold, pred)
+    fields = {f: sum(field_correct(f, gold[i], pred[j]) for i, j in pairs) for f in REAL_FIELDS}
+    return TextScore(name, source["province"], len(gold), len(pred), len(pairs), fields)
+
+
+def total(scores: list[TextScore], name: str) -> TextScore:
+    fields = {f: sum(s.fields[f] for s in scores) for f in REAL_FIELDS}
+    return TextScore(
+        name,
+        f"{len({s.province for s in scores})} provinces",
+        sum(s.expected for s in scores),
+        sum(s.predicted for s in scores),
+        sum(s.matched for s in scores),
+        fields,
+    )
+
+
+def print_real(per_text: bool, errors: str | None) -> None:
+    console = Console()
+    totals = []
+    for split, names in real_texts().items():
+        scores = [score_real(n) for n in names]
+        totals.append(total(scores, f"{split} ({len(names)} texts)"))
+        if per_text:
+            console.print(_real_table(f"real corpus, {split}: per text", scores))
+    totals.append(total([score_real(n) for ns in real_texts().values() for n in ns], "all"))
+    console.print(_real_table("real corpus (tests/data/extraction_corpus): overall", totals))
+    if errors:
+        names = [n for s, ns in real_texts().items() for n in ns if errors in (s, "all")]
+        for name in names:
+            text, _, gold, pred = load_real(name)
+            _print_errors(name, text, gold, pred, REAL_FIELDS)
+
+
+def _real_table(title: str, rows: list[TextScore]) -> Table:
+    table = Table(title=title)
+    cols = ("text", "province", "expected", "predicted", "matched", "precision", "recall")
+    for col in (*cols, "year", "comparator", "value", "unit", "indicator"):
+        table.add_column(col, justify="left" if col in ("text", "province") else "right")
+    for r in rows:
+        table.add_row(
+            r.name,
+            r.province,
+            str(r.expected),
+            str(r.predicted),
+            str(r.matched),
+            f"{r.precision:.2f}",
+            f"{r.recall:.2f}",
+            *(f"{r.accuracy(f):.2f}" for f in ("year", "comparator", "value", "unit", "indicator")),
+        )
+    return table
+
+
+def _print_errors(
+    name: str, text: str, gold: list[dict], pred: list[dict], fields: tuple[str, ...]
+) -> None:
+    pairs = match_targets(text, gold, pred)
+    gi, pj = {i for i, _ in pairs}, {j for _, j in pairs}
+    for i, g in enumerate(gold):
+        if i not in gi:
+            print(f"{name}: MISSED   {g['indicator']} {g['value']} {g['unit']} | {g['quote']}")
+    for j, p in enumerate(pred):
+        if j not in pj:
+            print(f"{name}: INVENTED {p['indicator']} {p['value']} {p['unit']} | {p['quote']}")
+    for i, j in pairs:
+        g, p = gold[i], pred[j]
+        bad = [f"{f}: {g[f]!r} != {p[f]!r}" for f in fields if not field_correct(f, g, p)]
+        if bad:
+            print(f"{name}: FIELD    {g['indicator']} {g['value']} | " + "; ".join(bad))
 
 
 def load(name: str) -> tuple[str, dict, dict]:
@@ -63,7 +189,17 @@ def main() -> None:
         choices=("dev", "held-out", "held-out-2", "all"),
         help="list missed and invented targets of this split",
     )
+    ap.add_argument("--corpus", action="store_true", help="score the real corpus (issue #13)")
+    ap.add_argument("--per-text", action="store_true", help="with --corpus: one row per text")
+    ap.add_argument(
+        "--corpus-errors",
+        choices=("held-out", "tuning", "all"),
+        help="with --corpus: list missed, invented and wrong-field targets of this split",
+    )
     args = ap.parse_args()
+    if args.corpus:
+        print_real(args.per_text, args.corpus_errors)
+        return
     rows = []
     for split, names in splits().items():
         targets, actions, chars = evaluate(names)
@@ -111,23 +247,7 @@ def main() -> None:
     if args.errors:
         for name in splits()[args.errors]:
             text, gold, pred = load(name)
-            pairs = match_targets(text, gold["targets"], pred["targets"])
-            gi, pj = {i for i, _ in pairs}, {j for _, j in pairs}
-            for i, g in enumerate(gold["targets"]):
-                if i not in gi:
-                    print(
-                        f"{name}: MISSED   {g['indicator']} {g['value']} {g['unit']} | {g['quote']}"
-                    )
-            for j, p in enumerate(pred["targets"]):
-                if j not in pj:
-                    print(
-                        f"{name}: INVENTED {p['indicator']} {p['value']} {p['unit']} | {p['quote']}"
-                    )
-            for i, j in pairs:
-                g, p = gold["targets"][i], pred["targets"][j]
-                bad = [f"{f}: {g[f]!r} != {p[f]!r}" for f in FIELDS if not field_correct(f, g, p)]
-                if bad:
-                    print(f"{name}: FIELD    {g['indicator']} {g['value']} | " + "; ".join(bad))
+            _print_errors(name, text, gold["targets"], pred["targets"], FIELDS)
 
 
 if __name__ == "__main__":

@@ -58,6 +58,8 @@ def extract_plan(text: str) -> PlanExtraction:
             comparator=t.comparator,
             action=t.action,
             quote=t.quote,
+            size_class=t.size_class,
+            annual=t.annual,
         )
         for t in find_targets(ctx)
     ]

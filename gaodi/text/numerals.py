@@ -102,6 +102,8 @@ _MULTIPLIER_VALUE = {
     "": 1.0,
 }
 _RANGE_SEPARATORS = "—–-~～至到"
+# characters that make "成" part of a word after a number ("3成员", "5成品", "一成不变")
+_CHENG_WORDS = "为立本员果功熟品都效绩长交型套不"
 _APPROX = ("多", "余")
 
 _NUMBER_START = re.compile(r"\d|[零〇一二两三四五六七八九十百千]")
@@ -249,6 +251,17 @@ def _quantity_at(s: str, i: int) -> Quantity | None:
             break
     if not approx and j < n and s[j] in _APPROX:
         approx, j = s[j], j + 1
+    # "7成", "九成以上": tenths, read as a percentage ("成为", "成本" … are words)
+    if (
+        not mult
+        and value_max is None
+        and j < n
+        and s[j] == "成"
+        and not (j + 1 < n and s[j + 1] in _CHENG_WORDS)
+    ):
+        return Quantity(
+            value * 10, None, "%", i, j + 1, s[i : j + 1], "percent", approx=approx, chinese=chinese
+        )
     if j < n and s[j] == "%":
         return Quantity(
             value, value_max, "%", i, j + 1, s[i : j + 1], "percent", approx=approx, chinese=chinese
@@ -303,6 +316,23 @@ def _quantity_at(s: str, i: int) -> Quantity | None:
     return Quantity(value, value_max, None, i, j, s[i:j], "bare", approx=approx)
 
 
+_FRACTION = re.compile(r"([二三四五六七八九十]+)分之([一二三四五六七八九十]+)")
+_DOUBLING = re.compile(r"翻([一两二三])番")
+_DOUBLINGS = {"一": 1, "二": 2, "两": 2, "三": 3}
+# "四大产业集群", "十大产业链": a Chinese count with 大 in place of a classifier
+# (not "十九大", "二十大": party congresses, which the scanner skips as one numeral word)
+_BIG_COUNT = re.compile(r"([两三四五六七八九十])大(?=[\u4e00-\u9fff“\"0-9])")
+
+
+def _doubling(s: str, i: int) -> Quantity | None:
+    """ "翻一番" is twice the base, "翻两番" four times: a multiple in the unit 倍."""
+    m = _DOUBLING.match(s, i)
+    if m is None:
+        return None
+    value = float(2 ** _DOUBLINGS[m.group(1)])
+    return Quantity(value, None, "倍", i, m.end(), m.group(), "measure", chinese=True)
+
+
 _PERCENT_CN = re.compile(
     r"百分之([零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?|\d+(?:\.\d+)?)"
 )
@@ -350,6 +380,26 @@ def scan_quantities(text: str) -> list[Quantity]:
             continue
         assert d is not None
         start = d.start()
+        if start > 0 and s[start - 1] == "翻" and (q := _doubling(s, start - 1)) is not None:
+            out.append(q)
+            i = q.end
+            continue
+        frac = _FRACTION.match(s, start)
+        if frac is not None:  # "三分之一": a share, read as a percentage
+            share = chinese_to_number(frac.group(2)) * 100 / chinese_to_number(frac.group(1))
+            out.append(
+                Quantity(share, None, "%", start, frac.end(), frac.group(), "percent", chinese=True)
+            )
+            i = frac.end()
+            continue
+        big = _BIG_COUNT.match(s, start)
+        if big is not None and not (start > 0 and s[start - 1] in _CN_NUM_CHARS):
+            value = chinese_to_number(big.group(1))
+            out.append(
+                Quantity(value, None, "个", start, big.end(), big.group(), "count", chinese=True)
+            )
+            i = big.end()
+            continue
         if s[start].isdigit() and start > 0 and (s[start - 1].isascii() and s[start - 1].isalpha()):
             i = _ARABIC.match(s, start).end()  # type: ignore[union-attr]
             continue

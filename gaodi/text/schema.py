@@ -1,11 +1,15 @@
 """The JSON shape of an extracted plan (the output of ``gaodi plan extract``).
 
-The keys are exactly those the issue specifies::
+The keys are those the first extraction issue specified, plus two target attributes from
+issue #13 (``size_class``: the class of what a count counts; ``annual``: the value holds each
+year)::
 
     {"title", "actions": [{"number", "title", "text"}],
      "targets": [{"indicator", "value", "value_max", "unit", "year", "comparator", "action",
-                  "quote"}],
+                  "quote", "size_class", "annual"}],
      "qualitative": [{"verb", "object", "action", "quote"}]}
+
+Both new keys have defaults, so extractions saved before them still validate.
 """
 
 from __future__ import annotations
@@ -46,6 +50,16 @@ class ExtractedTarget(BaseModel):
     )
     action: str | None = Field(description="Number of the action the target sits in, or null.")
     quote: str = Field(min_length=1, description="The clause of the text that states the target.")
+    size_class: str | None = Field(
+        None,
+        description="The size class of what is counted, as written: '千亿级' in "
+        "'打造5个千亿级园区' (a count of 5 with a class, not a money target); else null.",
+    )
+    annual: bool = Field(
+        False,
+        description="True when the value holds for each year (年均增长8%, 每年新增10家), "
+        "false when it is reached by the target year (cumulative or a level).",
+    )
 
     @model_validator(mode="after")
     def _range(self) -> ExtractedTarget:

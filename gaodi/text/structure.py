@@ -71,6 +71,27 @@ _FIVE_YEAR = {"十四五": (2021, 2025), "十五五": (2026, 2030), "十三五":
 _DATE_LINE = re.compile(r"^[（(]?\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*[）)]?$")
 
 
+# Lines where the text around a plan takes over in a news page: a section of the article
+# ("记者观察", "一把手访谈", "相关阅读"), a new dateline ("长沙晚报掌上长沙2月21日讯"), the page's
+# footer ("责任编辑", ">>我要举报"). No heading runs past one of them.
+_NEWS_BOUNDARY = re.compile(
+    r"^\s*(?:>>)?\s*(?:记者观察|记者手记|记者点评|编者按|编后语|一把手访谈|[^。，,；;]{0,10}访谈|专访|"
+    r"相关阅读|相关新闻|延伸阅读|新闻链接|背景链接|链接[:：]?|责任编辑|编辑[:：]|来源[:：]|我要举报)"
+)
+_DATELINE = re.compile(r"^\s*[^。，,；;]{2,20}\d{1,2}月\d{1,2}日讯")
+
+
+def news_boundaries(text: str) -> list[int]:
+    """Start offsets of the lines where a news page leaves the plan for its own text."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        dateline = _DATELINE.match(line) is not None  # opens a long paragraph
+        if dateline or (_NEWS_BOUNDARY.match(line) and len(line.strip()) <= 40):
+            out.append(pos)
+        pos += len(line) + 1
+    return out
+
+
 @dataclass
 class Section:
     """One numbered heading and the text it governs, ``[start, end)`` in the text."""
@@ -216,6 +237,9 @@ def parse_outline(text: str) -> Outline:
     for s in sections:
         if s.end < 0:
             s.end = len(text)
+    boundaries = news_boundaries(text)
+    for s in sections:
+        s.end = min([b for b in boundaries if b > s.start] + [s.end])
     actions = _select_actions(_main_sequence(roots))
     _number_actions(actions)
     return Outline(text, roots, sections, actions)
@@ -306,10 +330,19 @@ def plan_period(title: str | None) -> tuple[int, int] | None:
     return None
 
 
+_PUBLISHED = re.compile(r"(?<!\d)(20\d{2})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d{2})?(?!\d)")
+
+
 def document_year(text: str) -> int | None:
-    """The year of the first line that holds only a date ("2023年10月24日", "(2024年1月1日)")."""
-    for line in text.split("\n"):
+    """The year of the first line that holds only a date ("2023年10月24日", "(2024年1月1日)"),
+    else of a web page's publication stamp near its top ("2020-03-17 16:00:23")."""
+    lines = text.split("\n")
+    for line in lines:
         m = _DATE_LINE.match(line.strip())
+        if m:
+            return int(m.group(1))
+    for line in [ln for ln in lines if ln.strip()][:12]:  # the page's head, blank lines aside
+        m = _PUBLISHED.search(line)
         if m:
             return int(m.group(1))
     return None

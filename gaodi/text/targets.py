@@ -28,18 +28,22 @@ _CLAUSE_DELIMS = frozenset("，,；;。！？!?：:\n")
 _SENTENCE_DELIMS = frozenset("。！？!?\n")
 
 _YEAR = re.compile(
-    r"(?P<pre>力争到|争取到|确保到|预计到|力争|争取|确保|到|至)?"
+    r"(?P<pre>力争到|争取到|确保到|预计到|力争|争取|确保|实现|到|至)?"
     r"(?P<y>(?:19|20)\d{2})\s*年(?P<post>年底前|底前|之前|以前|前|底|末)?"
 )
 _RELATIVE_YEAR = re.compile(r"年内|全年|今年|当年|本年度")
 _REFERENCE_BEFORE_YEAR = re.compile(r"(?:较|比|与|同|相比|由|从|自|对比)\s*$")
-_TARGET_PRE = {"力争到", "争取到", "确保到", "预计到", "力争", "争取", "确保", "到", "至"}
+# "支撑实现2027年…突破八万亿元": a year the text sets out to reach
+_TARGET_PRE = {"力争到", "争取到", "确保到", "预计到", "力争", "争取", "确保", "实现", "到", "至"}
 
 PAST_MARKERS = re.compile(
-    r"截至|截止|目前|现有|已有|去年|上年|同比|以来|预计全年|过去|十三五期间|十三五时期|"
+    r"截至|截止|目前|现有|已有|去年|上年|同比|以来|近年来|多年来|近几年|先后|预计全年|过去|十三五[”\"’]?(?:期间|时期|以来)|"
     r"(?:实现|达到|完成|取得|建成|形成|培育|研制|获得|引进|新增|突破|增长|增加|提高|提升|创建)了"
 )
-TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|计划")
+TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|计划|着力|提出")
+# a page that reviews results ("主要成就", "成绩单") sets no targets except under an explicit
+# future year ("到2030年")
+_REVIEW_TITLE = re.compile(r"主要成就|取得成效|成绩单|工作回顾|工作总结|回顾")
 REFERENCE_VERBS = (
     "聚焦",
     "围绕",
@@ -89,13 +93,14 @@ TARGET_VERBS = (
     "减少",
     "达标",
 )
-_SUBSIDY = re.compile(r"最高|最多|给予|奖励|补助|补贴|资助|一次性")
+# money a government gives or budgets is a means, not a result to reach
+_SUBSIDY = re.compile(r"最高|最多|给予|奖励|补助|补贴|资助|一次性|安排|拨付|预算")
 
 _LE_BEFORE = re.compile(
     r"(?:不超过|不高于|不多于|不大于|控制在|(?<!不)低于|(?<!不)少于|(?<!不)小于|压减到|压减至|降至|"
     r"降低到|下降到)$"
 )
-_GE_BEFORE = re.compile(r"(?:超过|超|突破|不低于|不少于|高于|多于|大于|逾)$")
+_GE_BEFORE = re.compile(r"(?:超过|超|突破|不低于|不少于|高于|多于|大于|逾|迈上|跨上|站上)$")
 _GE_AFTER = re.compile(r"^(?:以上|及以上|多|余)")
 _LE_AFTER = re.compile(r"^(?:以内|以下|之内|及以下)")
 _APPROX_AFTER = re.compile(r"^(?:左右|上下)")
@@ -105,12 +110,12 @@ _COMPARATOR_VERB = re.compile(
 )
 
 _TRAIL = re.compile(
-    r"(?:力争|争取|确保|努力|将|要|预计|可|(?<![签节制集预履])约|近|逾|共|合计|总计|达到|达|超过|超|突破|实现|"
+    r"(?:力争|争取|确保|努力|将|要|预计|可|(?<![签节制集预履])约|近|逾|共|合计|总计|达到|达|超过|超|突破|迈上|跨上|站上|实现|"
     r"保持在|稳定在|控制在|提高到|提升到|提高至|提升至|增长到|增加到|降低到|下降到|降至|不低于|"
     r"不少于|不超过|不高于|高于|低于|多于|少于|为|在)$"
 )
 _LEAD = re.compile(
-    r"^(?:[、\s—]+|(?:力争|争取|确保)?(?:到|至)?\d{4}年(?:年?底|末)?(?:前|之前)?|年内|全年|今年|"
+    r"^(?:[、\s—]+|(?:力争|争取|确保)?(?:到|至)?\d{4}年(?:年?底|末)?(?:前|之前)?|年内|全年|今年|每年|"
     r"其中|即|同时|此外|另外|并且|并|以及|进一步|力争|争取|确保|努力|预计|推动|推进|引导|支持|"
     r"鼓励|带动|支撑|实现|使|让|加快|全面|基本|初步|将|要|把|全市|全省|全区|全县|我市|我省|"
     r"本市|本省|和|及)"
@@ -120,7 +125,7 @@ _MEASURE_NOUN = re.compile(
     r"税收|水平|营收|份额|增长|下降|降低|提高|提升|增加|减少|产能|产量|总量)$"
 )
 _CONJ_BEFORE_QUANTITY = re.compile(
-    r"(?:、|和|及|与|以及)(?=\s*(?:\d|[一二两三四五六七八九十百千]+[个家项户座条名台套]|一批))"
+    r"(?:、|和|及|与|以及)(?=\s*(?:\d|[一二两三四五六七八九十百千]+(?:[个家项户座条名台套]|大)|一批))"
 )
 _LEADING_QUALIFIER = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余|的)+")
 
@@ -186,6 +191,8 @@ class FoundTarget:
     action: str | None
     quote: str
     start: int
+    size_class: str | None = None
+    annual: bool = False
 
 
 @dataclass(frozen=True)
@@ -222,6 +229,38 @@ def _clean_quote(text: str, a: int, b: int) -> str:
     return quote
 
 
+_FIVE_YEAR_PLAN = re.compile(
+    r"(?P<pre>到|至)?[“\"‘]?(?P<plan>十三五|十四五|十五五)[”\"’]?(?P<post>末|期末|时期末|期间|时期)"
+)
+_FIVE_YEAR_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
+
+
+class _PlanPeriodMark:
+    """A five-year plan's period read as a year marker: "“十四五”末" is the year 2025.
+
+    It answers the parts of the ``re.Match`` interface that the year rules use, so a period
+    and a written year ("到2025年") are one kind of marker.
+    """
+
+    def __init__(self, m: re.Match[str]):
+        self._m = m
+        end = m.group("post") in ("末", "期末", "时期末")
+        self._groups = {
+            "pre": "到" if end else m.group("pre"),
+            "y": str(_FIVE_YEAR_END[m.group("plan")]),
+            "post": None,
+        }
+
+    def start(self) -> int:
+        return self._m.start()
+
+    def end(self) -> int:
+        return self._m.end()
+
+    def group(self, name: str | int = 0) -> str | None:
+        return self._m.group() if name == 0 else self._groups[str(name)]
+
+
 class _Context:
     """What the rules need to know about one text."""
 
@@ -231,8 +270,18 @@ class _Context:
         self.outline = outline
         self.ref_year = ref_year
         self.end_year = end_year
-        self.years = [m for m in _YEAR.finditer(self.norm) if self._is_year_marker(m)]
+        marks: list[re.Match[str] | _PlanPeriodMark] = [
+            m for m in _YEAR.finditer(self.norm) if self._is_year_marker(m)
+        ]
+        marks += [_PlanPeriodMark(m) for m in _FIVE_YEAR_PLAN.finditer(self.norm)]
+        self.years = sorted(marks, key=lambda m: m.start())
         self.relative = list(_RELATIVE_YEAR.finditer(self.norm))
+        # the year a target without its own year is due: the plan period's end, else the
+        # latest target year the text names ("到2025年" in the next paragraph)
+        targets = [int(m.group("y")) for m in self.years if self.classify_year(m) == "target"]
+        self.horizon = end_year if end_year is not None else max(targets, default=None)
+        head = [ln for ln in self.norm.split("\n") if ln.strip()][:6]
+        self.is_review = any(_REVIEW_TITLE.search(ln) and len(ln.strip()) <= 40 for ln in head)
 
     def _is_year_marker(self, m: re.Match[str]) -> bool:
         s = self.norm
@@ -246,7 +295,7 @@ class _Context:
             return False
         return not after.startswith(("的基础上", "基础上", "以来"))
 
-    def classify_year(self, m: re.Match[str]) -> str | None:
+    def classify_year(self, m: re.Match[str] | _PlanPeriodMark) -> str | None:
         """'target', 'past' or None (cannot tell)."""
         if m.group("pre") in _TARGET_PRE or m.group("post"):
             return "target"
@@ -318,11 +367,48 @@ def _is_label(ctx: _Context, q: Quantity) -> bool:
     after = s[q.end] if q.end < len(s) else ""
     if q.kind == "scale" or before in "第+" or after in "+强":
         return True
+    if q.raw.endswith("大"):
+        c0, c1 = _bounds(s, q.start, _CLAUSE_DELIMS)
+        if re.search(r"\d", s[q.end : c1]):
+            return True  # "三大先导产业总规模达1.8万亿元": names the subject of the later number
+        # "培育…四大产业集群" counts what is to be built; "全省十大新兴产业…" names a group
+        if not re.search(r"(?:" + "|".join(TARGET_VERBS) + r")$|[、和及与]$", s[c0 : q.start]):
+            return True
     if q.chinese and q.value == 1 and q.kind == "count" and q.value_max is None:
-        return True  # "建设一个…", "一家": an article, a qualitative goal
+        # "建设一个…", "一家": an article, a qualitative goal; but "建设一个智能制造“海归小镇”"
+        # names one place to build, a count a reviewer can check off
+        return not _names_one_place(s, q)
     if _inside(s, q.start, "“", "”", 14) or _inside(s, q.start, "《", "》", 80):
         return True
     return _inside(s, q.start, '"', '"', 14) or _inside(s, q.start, "‘", "’", 14)
+
+
+_PLACE = re.compile(
+    r"(?:小镇|园区|产业园|基地|中心|示范区|集群|产业带|新城|谷|实验室|研究院)[”\"’]?$"
+)
+_SIZE_CLASS = re.compile(r"^(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)?(?:万亿|亿|万)元?级")
+_ANNUAL = re.compile(r"年均|每年|年平均|逐年")
+# a date after the number marks a news line ("增长12%，3月20日…", "(2023年1—9月)"); a
+# deadline ("2025年6月底前") does not
+_NEWS_DATE = re.compile(
+    r"(?<![到至于])(?:\d{4}年)?\d{1,2}(?:[—–\-~～至]\d{1,2})?月(?:\d{1,2}日|份)?(?![底末]?[前内])"
+    r"|日前|近日|获悉|据悉|据了解|记者从|同比"
+)
+
+
+def _names_one_place(s: str, q: Quantity) -> bool:
+    """Whether "一个/一座" is followed by the name of one place or platform to build."""
+    if q.unit not in ("个", "座"):
+        return False
+    _, c1 = _bounds(s, q.start, _CLAUSE_DELIMS)
+    obj = s[q.end : c1].strip()
+    return bool(obj) and ("“" in obj or '"' in obj) and bool(_PLACE.search(obj))
+
+
+def _size_class(right: str) -> str | None:
+    """The size class right after a count: "5个千亿级园区" -> "千亿级"."""
+    m = _SIZE_CLASS.match(right.strip())
+    return m.group() if m else None
 
 
 def _last_verb(left: str) -> str | None:
@@ -346,7 +432,12 @@ def _comparator(left: str, right: str, q: Quantity) -> Comparator:
 
 
 def _strip_indicator(left: str) -> str:
-    s = left.strip()
+    # "13%左右、力争15%左右": what follows the previous number qualifies it, not this one
+    s = _LEADING_QUALIFIER.sub("", left.strip()).strip()
+    # "…支撑实现2027年全省经济总量": the indicator starts after the year it is due
+    dated = list(re.finditer(r"\d{4}年(?:年?底|末)?(?:前|之前)?", s))
+    if dated and dated[-1].end() < len(s):
+        s = s[dated[-1].end() :]
     while True:
         t = _TRAIL.sub("", s).rstrip()
         t = _LEAD.sub("", t).lstrip()
@@ -417,9 +508,13 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue
         if q.kind != "count" and _qualifies_counted_noun(right):
             continue  # "新增年产值10亿元以上制造业企业100家": a threshold on the firms counted
+        if re.search(r"(?:包括|涵盖|涉及)[^，,；;。]*等$", _compact(s[c0 : q.start])):
+            continue  # "包括…等十四个专项": counts what a list includes, not a goal
         verb = _last_verb(_compact(s[c0 : q.start]))  # it governs every item of a coordination
         if verb in REFERENCE_VERBS:
             continue
+        if _NEWS_DATE.search(_compact(s[q.end : s1])):
+            continue  # a news line: a date or a news phrase after the number
         if PAST_MARKERS.search(sentence_left) or (
             "预计" in sentence_left and not re.search(r"预计到\d{4}", sentence_left)
         ):
@@ -427,6 +522,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         kind, year, level, anchor_pos = ctx.anchor(q.start)
         if kind == "past":
             continue
+        if ctx.is_review and not (kind == "target" and level == "near"):
+            continue  # a review of results: only an explicit future year makes a target
         strong = (kind == "target" and level == "near") or ctx.in_goal_section(q.start)
         strong = strong or bool(TARGET_CUES.search(s[s0:s1]))
         weak = kind == "target" and verb in TARGET_VERBS
@@ -436,16 +533,23 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if yearly >= 0 and not (level == "near" and anchor_pos > yearly):
             year = None  # a recurring target, unless a target year comes after "每年"
         elif year is None:
-            year = ctx.end_year
+            year = ctx.horizon
         # "1.5万吨废料回收、11万吨…": what precedes a conjunction belongs to the previous item
         indicator = "" if re.search(r"(?:、|和|及|与)\s*$", left) else _strip_indicator(left)
         bare_verb = not indicator or indicator in TARGET_VERBS or indicator in QUAL_VERBS
         obj = _object_after(ctx, q, c1) if q.kind == "count" or bare_verb else ""
         clause_left = _compact(s[c0 : q.start])
-        if obj and _SECTION_OBJECT.match(obj) and any(v in clause_left for v in _SECTION_VERBS):
+        bare_obj = re.sub(r"[（(][^）)]*[）)]", "", obj)
+        if (
+            bare_obj
+            and _SECTION_OBJECT.match(bare_obj)
+            and any(v in clause_left for v in _SECTION_VERBS)
+        ):
             continue  # "实施…八大行动和27项工程": the plan counting its own parts
         if obj and q.kind == "count":
-            indicator = obj if obj.endswith(("数量", "数")) else obj + "数量"
+            # "新增近200家规上企业": a flow of new firms, not the stock of firms
+            flow = indicator if indicator in ("新增", "累计", "累计新增") else ""
+            indicator = flow + (obj if obj.endswith(("数量", "数")) else obj + "数量")
         elif obj:
             indicator = obj + ("" if _MEASURE_NOUN.search(obj) else _borrowed_head(ctx, q, c1))
         else:
@@ -473,6 +577,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 action=ctx.action_number(q.start),
                 quote=_clean_quote(text, c0, c1),
                 start=q.start,
+                size_class=_size_class(right) if q.kind == "count" else None,
+                annual=bool(_ANNUAL.search(clause_left)),
             )
         )
     return out
@@ -535,3 +641,42 @@ def make_context(
     text: str, outline: Outline, ref_year: int | None, end_year: int | None
 ) -> _Context:
     return _Context(text, outline, ref_year, end_year)
+
+
+@dataclass(frozen=True)
+class ClauseQuantity:
+    """The quantity a reviewer selected: value, upper end, unit and comparator as written."""
+
+    value: float
+    value_max: float | None
+    unit: str | None
+    comparator: Comparator
+
+
+def read_clause(clause: str) -> ClauseQuantity | None:
+    """The first quantity of a selected clause that is not a label, with its comparator.
+
+    A reviewer adds a missed target by selecting its words; this reads them the way the
+    extractor reads a target, without asking whether the clause *is* a target (the reviewer
+    says it is).
+
+    >>> read_clause("规模以上工业企业力争突破2200家")
+    ClauseQuantity(value=2200, value_max=None, unit='家', comparator='>=')
+    >>> read_clause("打造1个3000亿级园区") is not None
+    True
+    >>> read_clause("加快建设制造强省") is None
+    True
+    """
+    norm = normalize_width(clause)
+    for q in scan_quantities(clause):
+        if q.kind == "scale":
+            continue
+        left = _compact(norm[: q.start])
+        right = _compact(norm[q.end :])
+        return ClauseQuantity(
+            _clean_number(q.value),
+            None if q.value_max is None else _clean_number(q.value_max),
+            q.unit,
+            _comparator(left, right, q),
+        )
+    return None

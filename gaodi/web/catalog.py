@@ -46,6 +46,14 @@ def source_files() -> Iterator[tuple[str, Path]]:
         if (feature / "templates").is_dir():
             for path in sorted((feature / "templates").rglob("*.html")):
                 yield JINJA, path
+    # any other page module the app mounts (e.g. gaodi/plans/review.py)
+    from gaodi.web.registry import FEATURE_MODULES
+
+    for module in FEATURE_MODULES:
+        path = PACKAGE.parent / (module.replace(".", "/") + ".py")
+        known = path.name in ("views.py", "api.py", "cards.py") or path.is_relative_to(web)
+        if path.is_file() and not known:
+            yield "python", path
 
 
 def extract_messages() -> dict[Message, list[tuple[str, int]]]:

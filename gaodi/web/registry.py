@@ -22,6 +22,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "gaodi.web.views.overview",
     "gaodi.web.views.admin",
     "gaodi.plans.views",
+    "gaodi.plans.review",
     "gaodi.plans.api",
     "gaodi.plans.cards",
     "gaodi.chains.views",

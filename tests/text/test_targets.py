@@ -113,4 +113,9 @@ def test_qualitative_goals() -> None:
         ("引进培育", "龙头企业"),
         ("引进培育", "专精特新中小企业"),
     ]
-    assert p.targets == []  # "一个" is an article here, not a count to track
+    # "一个" before a named place is one thing to build (issue #13); elsewhere it is an article
+    assert [(t.indicator, t.value, t.unit) for t in p.targets] == [
+        ("智能制造“海归小镇”数量", 1, "个")
+    ]
+    generic = extract_plan(PLAN + "到2023年，构建一个开放协同的创新体系，形成一个良好的产业生态。")
+    assert generic.targets == []

@@ -1,0 +1,388 @@
+"""原文对照审核: a draft plan's text beside its extracted targets (issue #13, part 3).
+
+The page shows the plan's source text with each target's quote highlighted and the targets
+beside it. A reviewer corrects a target inline (value, unit, comparator, year, indicator),
+rejects one, or adds a target the extractor missed by selecting its words in the text. Every
+such step goes through :mod:`gaodi.plans.service` (scope and draft checks) and so lands in the
+append-only audit log; :func:`review_stats` reads the log back and counts them, which is the
+extraction's real-world precision on this plan. No table is added: the log is the record.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+from typing import Literal
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gaodi.audit import service as audit
+from gaodi.audit.models import AuditEvent
+from gaodi.core.errors import NotFoundError, ValidationError
+from gaodi.core.permissions import Principal
+from gaodi.plans import service
+from gaodi.plans.inference import propose
+from gaodi.plans.matching import IndicatorIndex
+from gaodi.plans.models import Action, Indicator, Target
+from gaodi.plans.schemas import PlanOut, TargetOut, TargetUpdate
+from gaodi.text.targets import read_clause
+from gaodi.web.context import PageContext
+from gaodi.web.pages import Access, form, page, route_extra
+
+router = APIRouter()
+STATIC = Path(__file__).resolve().parent / "static"
+REVIEW_ENTITY = "plan_review"  # explicit audit events of this screen (the additions)
+# a change to any of these is a correction of what the extractor read
+CORRECTED_FIELDS = frozenset(
+    {"indicator_name", "indicator_id", "value", "value_max", "unit", "year", "comparator"}
+)
+
+
+def _review_js() -> FileResponse:
+    return FileResponse(STATIC / "review.js", media_type="text/javascript")
+
+
+router.add_api_route(
+    "/plans/static/review.js",
+    _review_js,
+    methods=["GET"],
+    include_in_schema=False,
+    openapi_extra=route_extra(Access(public=True)),
+)
+
+
+# ---------------------------------------------------------------------------- pure parts
+class Segment(BaseModel):
+    """A run of the source text; ``targets`` are the ids of the targets quoting it."""
+
+    text: str
+    targets: list[int] = Field(default_factory=list)
+
+
+def segments(text: str, quotes: list[tuple[int, str | None]]) -> tuple[list[Segment], list[int]]:
+    """Split ``text`` where target quotes start and end; also the ids whose quote is not in it.
+
+    A quote is placed at its first occurrence not already taken by the same words of an earlier
+    target (a plan that states the same clause twice has two places for it).
+
+    >>> segs, lost = segments("到2023年,打造5个园区。", [(7, "打造5个园区"), (8, "不在文中")])
+    >>> [(s.text, s.targets) for s in segs], lost
+    ([('到2023年,', []), ('打造5个园区', [7]), ('。', [])], [8])
+    """
+    spans: list[tuple[int, int, int]] = []
+    lost: list[int] = []
+    used: dict[str, int] = {}
+    for target_id, quote in quotes:
+        if not quote:
+            lost.append(target_id)
+            continue
+        start = text.find(quote, used.get(quote, 0))
+        if start < 0:
+            start = text.find(quote)
+        if start < 0:
+            lost.append(target_id)
+            continue
+        used[quote] = start + 1
+        spans.append((start, start + len(quote), target_id))
+    cuts = sorted({0, len(text)} | {p for s in spans for p in s[:2]})
+    out: list[Segment] = []
+    for a, b in pairwise(cuts):
+        ids = sorted(t for s, e, t in spans if s <= a and b <= e)
+        if out and out[-1].targets == ids:
+            out[-1].text += text[a:b]
+        else:
+            out.append(Segment(text=text[a:b], targets=ids))
+    return out, lost
+
+
+# ---------------------------------------------------------------------------- the record
+class ReviewStats(BaseModel):
+    """What the reviewers did to the extraction of one plan, read from the audit log."""
+
+    extracted: int = Field(description="Targets the extractor created (still there or not).")
+    kept: int = Field(description="Extracted targets no reviewer changed or rejected.")
+    corrected: int = Field(description="Extracted targets with a corrected field.")
+    rejected: int = Field(description="Extracted targets a reviewer deleted (or merged away).")
+    added: int = Field(description="Targets a reviewer added from the text.")
+    precision: float | None = Field(
+        description="(extracted − rejected) / extracted: the share of extracted targets that "
+        "were real targets; null before anything was extracted."
+    )
+    exact: float | None = Field(description="kept / extracted: right as extracted.")
+    recall: float | None = Field(
+        description="(extracted − rejected) / (extracted − rejected + added): the share of the "
+        "real targets the extractor found, as far as reviewers have added the missed ones."
+    )
+
+
+def review_stats(session: Session, plan_id: int) -> ReviewStats:
+    """Count corrections, rejections and additions of a plan's targets from the audit log."""
+    current = set(session.scalars(select(Target.id).where(Target.plan_id == plan_id)))
+    deleted = {
+        int(e.entity_id)
+        for e in session.scalars(
+            select(AuditEvent).where(AuditEvent.entity == "target", AuditEvent.action == "delete")
+        )
+        if e.entity_id and (e.before or {}).get("plan_id") == plan_id
+    }
+    added = {
+        int((e.after or {})["target"])
+        for e in session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity == REVIEW_ENTITY,
+                AuditEvent.action == "add",
+                AuditEvent.entity_id == str(plan_id),
+            )
+        )
+    }
+    extracted = (current | deleted) - added
+    changed: set[int] = set()
+    ids = [str(i) for i in extracted & current]
+    if ids:
+        for e in session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity == "target",
+                AuditEvent.action == "update",
+                AuditEvent.entity_id.in_(ids),
+            )
+        ):
+            if CORRECTED_FIELDS & set(e.after or {}):
+                changed.add(int(e.entity_id or 0))
+    rejected = extracted & deleted
+    n, r, a = len(extracted), len(rejected), len(added - deleted)
+    found = n - r
+    return ReviewStats(
+        extracted=n,
+        kept=n - r - len(changed),
+        corrected=len(changed),
+        rejected=r,
+        added=a,
+        precision=found / n if n else None,
+        exact=(n - r - len(changed)) / n if n else None,
+        recall=found / (found + a) if found + a else None,
+    )
+
+
+class AddTarget(BaseModel):
+    """A missed target, added from words selected in the plan's text."""
+
+    quote: str = Field(min_length=1, max_length=2000)
+    indicator_name: str = Field(min_length=1, max_length=200)
+    value: float | None = None
+    value_max: float | None = None
+    unit: str | None = Field(None, max_length=32)
+    year: int | None = Field(None, ge=1949, le=2100)
+    comparator: Literal[">=", "<=", "="] | None = None
+    action_number: str | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+def add_target(session: Session, principal: Principal, plan_id: int, data: AddTarget) -> TargetOut:
+    """Add a target the extractor missed. Its quote must be words of the plan's text; what the
+    reviewer leaves blank is read from the quote (value, unit, comparator) or the plan (year)."""
+    plan = service._plan(session, principal, plan_id, "edit")
+    service._draft(plan)
+    quote = data.quote.strip()
+    if not plan.source_text or quote not in plan.source_text:
+        raise ValidationError(
+            "所选文字不在计划原文中：请在原文中选择目标所在的句子。",
+            "The selected words are not in the plan's text: select the target's clause in the "
+            "text.",
+            field="quote",
+        )
+    read = read_clause(quote)
+    value = data.value if data.value is not None else (read.value if read else None)
+    if value is None:
+        raise ValidationError(
+            "所选文字中没有数值，请填写目标值。",
+            "The selected words hold no number: enter the target value.",
+            field="value",
+        )
+    from_quote = data.value is None and read is not None
+    value_max = (
+        data.value_max
+        if data.value_max is not None
+        else (read.value_max if from_quote and read else None)
+    )
+    if value_max is not None and value_max < value:
+        raise ValidationError(
+            "区间上限不能小于目标值。",
+            "The upper end cannot be below the value.",
+            field="value_max",
+        )
+    unit = data.unit or (read.unit if read else None) or "-"
+    comparator = data.comparator or (read.comparator if read else "=")
+    year = data.year or plan.period_end
+    action_id = None
+    if data.action_number:
+        action = session.scalar(
+            select(Action).where(Action.plan_id == plan.id, Action.number == data.action_number)
+        )
+        if action is None:
+            raise NotFoundError(
+                f"计划中没有编号为“{data.action_number}”的行动。",
+                f"The plan has no action {data.action_number!r}.",
+                field="action_number",
+            )
+        action_id = action.id
+    indicator = IndicatorIndex(session, principal).find(data.indicator_name, unit).indicator
+    if indicator is None:
+        p = propose(data.indicator_name, unit, comparator, quote)
+        taken = set(session.scalars(select(Indicator.code)))
+        indicator = Indicator(
+            code=service._unique_code(session, p.code, taken),
+            name=p.name,
+            unit=p.unit,
+            aggregation=p.aggregation,
+            direction=p.direction,
+            kind=p.kind,
+            owner=p.owner,
+            frequency=p.frequency,
+            deadline_day=5,
+            description=f"审核时从计划“{plan.title}”原文补充 {service.extracted_mark(plan.id)}",
+        )
+        session.add(indicator)
+        session.flush()
+    target = Target(
+        plan_id=plan.id,
+        action_id=action_id,
+        indicator_id=indicator.id,
+        indicator_name=data.indicator_name,
+        value=float(value),
+        value_max=None if value_max is None else float(value_max),
+        unit=unit,
+        year=year,
+        comparator=comparator,
+        quote=quote,
+    )
+    session.add(target)
+    session.flush()
+    audit.record(
+        session,
+        REVIEW_ENTITY,
+        "add",
+        entity_id=str(plan.id),
+        after={"target": target.id, "quote": quote},
+        note="审核补充漏提目标 (a target the extraction missed, added by a reviewer)",
+    )
+    action = session.get(Action, action_id) if action_id else None
+    from gaodi.plans.outputs import target_out
+
+    return target_out(target, indicator, action)
+
+
+# ---------------------------------------------------------------------------- the page
+class TextReview(BaseModel):
+    plan: PlanOut
+    has_text: bool
+    segments: list[Segment]
+    unplaced: list[int] = Field(description="Targets whose quote is not found in the text.")
+    stats: ReviewStats
+
+
+@page(
+    router,
+    "/plans/drafts/{plan_id}/text",
+    api="/plans/drafts/{plan_id}/text",
+    template="plans/text_review.html",
+    domain="plan",
+)
+def text_review_page(ctx: PageContext, plan_id: int) -> TextReview:
+    """The plan's text beside its targets, each quote highlighted, and the review's counts."""
+    assert ctx.principal is not None
+    plan = service._plan(ctx.session, ctx.principal, plan_id)
+    out = service.plan_out(ctx.session, plan, ctx.principal)
+    text = plan.source_text or ""
+    segs, lost = segments(text, [(t.id, t.quote) for t in out.targets])
+    return TextReview(
+        plan=out,
+        has_text=bool(text),
+        segments=segs,
+        unplaced=lost,
+        stats=review_stats(ctx.session, plan.id),
+    )
+
+
+class CorrectForm(BaseModel):
+    indicator_name: str = Field(min_length=1, max_length=200)
+    value: float
+    value_max: float | None = None
+    unit: str = Field(min_length=1, max_length=32)
+    year: int = Field(ge=1949, le=2100)
+    comparator: Literal[">=", "<=", "="]
+    # the indicator match: link the target to this existing indicator instead
+    indicator_code: str | None = Field(None, pattern=r"^[a-z_][a-z0-9_]{0,63}$")
+
+    @field_validator("value_max", "indicator_code", mode="before")
+    @classmethod
+    def _blank(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+def _own(ctx: PageContext, plan_id: int, target_id: int) -> None:
+    assert ctx.principal is not None
+    if service._target(ctx.session, ctx.principal, target_id, "read").plan_id != plan_id:
+        raise NotFoundError(
+            f"计划 {plan_id} 中没有目标 {target_id}。", f"Plan {plan_id} has no target {target_id}."
+        )
+
+
+@form(
+    router,
+    "/plans/drafts/{plan_id}/text/targets/{target_id}",
+    domain="plan",
+    action="edit",
+    page=text_review_page,
+)
+def correct_form(ctx: PageContext, plan_id: int, target_id: int) -> Response:
+    """Correct a target's indicator, value, unit, comparator or year inline."""
+    assert ctx.principal is not None
+    _own(ctx, plan_id, target_id)
+    data = ctx.parse_form(CorrectForm)
+    changes = data.model_dump(exclude_none=True)
+    if data.value_max is None:
+        changes["value_max"] = None  # a blank upper end clears it
+    service.update_target(ctx.session, ctx.principal, target_id, TargetUpdate(**changes))
+    ctx.flash(ctx._("Target #%(id)s corrected.", id=target_id))
+    return ctx.redirect(f"/plans/drafts/{plan_id}/text#t-{target_id}")
+
+
+@form(
+    router,
+    "/plans/drafts/{plan_id}/text/targets/{target_id}/reject",
+    domain="plan",
+    action="edit",
+    page=text_review_page,
+)
+def reject_form(ctx: PageContext, plan_id: int, target_id: int) -> Response:
+    """Reject an extracted target: it is not a target of the plan."""
+    assert ctx.principal is not None
+    _own(ctx, plan_id, target_id)
+    service.delete_target(ctx.session, ctx.principal, target_id)
+    ctx.flash(ctx._("Target #%(id)s rejected.", id=target_id))
+    return ctx.redirect(f"/plans/drafts/{plan_id}/text")
+
+
+@form(
+    router,
+    "/plans/drafts/{plan_id}/text/add",
+    domain="plan",
+    action="edit",
+    page=text_review_page,
+)
+def add_form(ctx: PageContext, plan_id: int) -> Response:
+    """Add a missed target from the words selected in the text."""
+    assert ctx.principal is not None
+    data = ctx.parse_form(AddTarget)
+    # a refused quote or value names its field: the page comes back with the reason beside it
+    target = add_target(ctx.session, ctx.principal, plan_id, data)
+    ctx.flash(ctx._("Target #%(id)s added from the text.", id=target.id))
+    return ctx.redirect(f"/plans/drafts/{plan_id}/text#t-{target.id}")

@@ -1,0 +1,141 @@
+"""In a real browser: 原文对照审核 (issue #13, part 3). The plan's text beside its targets with
+each quote highlighted; a target corrected inline, one rejected, a missed one added by selecting
+its words; the counts of the review read back from the page. The small seeded world of
+tests/web/seed.py is enough (an analyst may edit plans)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.browser.harness import LiveServer, shot, signed_in
+
+pytestmark = pytest.mark.browser
+
+# Four targets the extractor reads (counted by hand) and one it misses: "突破万亿元" has no
+# numeral, so a reviewer adds it from the text.
+TEXT = """某市制造业提质行动计划(2024—2026年)
+1 实施园区提效行动
+到2026年,打造5个千亿级园区,新材料产业产值达到3000亿元。
+2 实施企业培育行动
+到2026年,建设一个智能制造“海归小镇”,规模以上工业企业力争突破2200家,全市工业总产值突破万亿元。
+"""
+MISSED = "全市工业总产值突破万亿元"
+
+SELECT = """(words) => {
+  const pane = document.getElementById('plan-text');
+  const walker = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const at = node.textContent.indexOf(words);
+    if (at >= 0) {
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + words.length);
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      pane.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+      return true;
+    }
+  }
+  return false;
+}"""
+
+
+def _stats(page: Any) -> dict[str, str]:
+    keys = ("extracted", "kept", "corrected", "rejected", "added", "precision", "recall")
+    return {k: page.locator(f"[data-testid=stat-{k}]").inner_text() for k in keys}
+
+
+def test_text_review(browser: Any, live_server: LiveServer) -> None:
+    user = live_server.world.users["analyst"]
+    page = signed_in(browser, live_server, user, "/plans/list")
+    page.fill("#load-text", TEXT)
+    page.fill("#load-name", "原文对照测试")
+    page.click("[data-testid=load-form] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    plan_id = int(re.search(r"/plans/drafts/(\d+)", page.url).group(1))  # type: ignore[union-attr]
+    page.click("[data-testid=text-review-link]")  # from the review page
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/plans/drafts/{plan_id}/text")
+    assert page.locator("h1").inner_text() == "某市制造业提质行动计划(2024—2026年)"
+    assert "原文对照审核" in page.locator(".page-head").inner_text()
+
+    # every target's quote is highlighted in the text, and nothing else is
+    data = page.request.get(f"{live_server.url}/api/v1/plans/drafts/{plan_id}/text").json()
+    targets = {t["indicator_name"]: t for t in data["plan"]["targets"]}
+    assert set(targets) == {
+        "千亿级园区数量",
+        "新材料产业产值",
+        "智能制造“海归小镇”数量",
+        "规模以上工业企业数量",
+    }
+    marks = page.locator("#plan-text mark")
+    assert sorted(marks.all_inner_texts()) == sorted(t["quote"] for t in targets.values())
+    assert page.locator("#plan-text").inner_text().strip() == TEXT.strip()
+    assert _stats(page) == {
+        "extracted": "4",
+        "kept": "4",
+        "corrected": "0",
+        "rejected": "0",
+        "added": "0",
+        "precision": "100.0%",
+        "recall": "100.0%",
+    }
+
+    # correct one target inline: 达到3000亿元 read as "=", the reviewer says ">="
+    tid = targets["新材料产业产值"]["id"]
+    page.select_option(f"[data-testid=correct-{tid}] select[name=comparator]", ">=")
+    page.click(f"[data-testid=correct-save-{tid}]")
+    page.wait_for_load_state("networkidle")
+    assert ">= 3,000 亿元" in page.locator(f"[data-testid=item-{tid}]").inner_text()
+
+    # correct another one's indicator match: link it to an existing indicator by its code
+    mid = targets["规模以上工业企业数量"]["id"]
+    other = targets["千亿级园区数量"]["indicator"]["code"]
+    page.fill(f"[data-testid=correct-code-{mid}]", other)
+    page.click(f"[data-testid=correct-save-{mid}]")
+    page.wait_for_load_state("networkidle")
+    after = page.request.get(f"{live_server.url}/api/v1/plans/drafts/{plan_id}/text").json()
+    linked = next(t for t in after["plan"]["targets"] if t["id"] == mid)
+    assert linked["indicator"]["code"] == other
+
+    # reject one
+    rid = targets["智能制造“海归小镇”数量"]["id"]
+    page.click(f"[data-testid=reject-{rid}]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(f"[data-testid=item-{rid}]").count() == 0
+
+    # add the missed one by selecting its words in the text
+    assert page.evaluate(SELECT, MISSED)
+    assert page.locator("#add-quote").input_value() == MISSED
+    assert page.locator("[data-testid=add-selection]").inner_text() == MISSED
+    page.fill("#add-name", "全市工业总产值")
+    page.fill("#add-value", "1")
+    page.fill("#add-unit", "万亿元")
+    page.click("[data-testid=add-submit]")
+    page.wait_for_load_state("networkidle")
+    assert MISSED in page.locator("#plan-text mark").all_inner_texts()
+    assert _stats(page) == {
+        "extracted": "4",
+        "kept": "1",
+        "corrected": "2",
+        "rejected": "1",
+        "added": "1",
+        "precision": "75.0%",  # 3 of 4 extracted were targets
+        "recall": "75.0%",  # 3 of the 3 + 1 targets were found by the extraction
+    }
+    shot(page, "plans-text-review-zh-1366.png")
+
+    # words that are not in the text are refused with the reason, and nothing is added
+    page.evaluate("document.getElementById('add-quote').value = '不在原文中的一句话100家'")
+    page.fill("#add-name", "某指标")
+    with page.expect_response(lambda r: r.url.endswith("/text/add")) as response:
+        page.click("[data-testid=add-submit]")
+    assert response.value.status == 422
+    assert "所选文字不在计划原文中" in page.locator("[data-testid=error-quote]").inner_text()
+    assert page.locator("[data-testid=stat-added]").inner_text() == "1"
+    page.context.close()

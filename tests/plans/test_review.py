@@ -1,0 +1,215 @@
+"""原文对照审核 (issue #13, part 3): quotes placed in the text, a missed target added from
+selected words, and the corrections counted from the audit log.
+
+The expected counts are worked out by hand from the steps each test takes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from gaodi.core.errors import PermissionDenied, ValidationError
+from gaodi.db import session_scope
+from gaodi.plans import review, service
+from gaodi.plans.schemas import TargetUpdate
+from gaodi.text.extract import extract_plan
+
+from .conftest import ADMIN, VIEWER
+
+TEXT = (
+    "某市制造业提质行动计划(2024—2026年)\n"
+    "1 实施园区提效行动\n"
+    "到2026年,打造5个千亿级园区,新材料产业产值达到3000亿元。\n"
+    "2 实施企业培育行动\n"
+    "到2026年,建设一个智能制造“海归小镇”,规模以上工业企业力争突破2200家。\n"
+)
+
+
+def _load(engine: Engine) -> int:
+    with session_scope(engine, actor="t") as s:
+        return service.load_plan(s, ADMIN, extract_plan(TEXT), source_name="t", source_text=TEXT).id
+
+
+def test_segments_mark_each_quote_once_in_order() -> None:
+    text = "A达到5家,B达到5家。A达到5家。"
+    segs, lost = review.segments(text, [(1, "A达到5家"), (2, "A达到5家"), (3, "B达到5家")])
+    assert lost == []
+    # the same words twice: the first target takes the first place, the second the next one
+    marked = [(s.text, s.targets) for s in segs if s.targets]
+    assert marked == [("A达到5家", [1]), ("B达到5家", [3]), ("A达到5家", [2])]
+    assert "".join(s.text for s in segs) == text
+
+
+def test_stats_count_what_reviewers_did(db: Engine) -> None:
+    """On SQLite and PostgreSQL: the audit log's JSON is read back the same way."""
+    plan_id = _load(db)
+    with session_scope(db, actor="t") as s:
+        plan = service.get_plan(s, ADMIN, plan_id)
+        # the extractor reads four targets from the text (counted by hand): 5个千亿级园区,
+        # 3000亿元, the 海归小镇 and 2200家
+        assert len(plan.targets) == 4
+        stats = review.review_stats(s, plan_id)
+        assert (stats.extracted, stats.kept, stats.corrected, stats.rejected, stats.added) == (
+            4,
+            4,
+            0,
+            0,
+            0,
+        )
+        ids = {t.indicator_name: t.id for t in plan.targets}
+        # one correction (the comparator), one rejection, one note-only edit (not a correction)
+        service.update_target(s, ADMIN, ids["新材料产业产值"], TargetUpdate(comparator=">="))
+        service.delete_target(s, ADMIN, ids["智能制造“海归小镇”数量"])
+        service.update_target(s, ADMIN, ids["千亿级园区数量"], TargetUpdate(note="已核对"))
+        added = review.add_target(
+            s,
+            ADMIN,
+            plan_id,
+            review.AddTarget(quote="新材料产业产值达到3000亿元", indicator_name="新材料产业产值2"),
+        )
+    assert (added.value, added.unit, added.comparator, added.year) == (3000, "亿元", "=", 2026)
+    with session_scope(db) as s:
+        stats = review.review_stats(s, plan_id)
+    assert (stats.extracted, stats.kept, stats.corrected, stats.rejected, stats.added) == (
+        4,
+        2,
+        1,
+        1,
+        1,
+    )
+    assert stats.precision == 3 / 4  # 3 of the 4 extracted were real targets
+    assert stats.exact == 2 / 4
+    assert stats.recall == 3 / 4  # 3 found of the 3 + 1 real targets
+
+
+def test_added_target_reads_its_words(sqlite_db: Engine) -> None:
+    plan_id = _load(sqlite_db)
+    with session_scope(sqlite_db, actor="t") as s:
+        t = review.add_target(
+            s,
+            ADMIN,
+            plan_id,
+            review.AddTarget(
+                quote="规模以上工业企业力争突破2200家",
+                indicator_name="规模以上工业企业数量",
+                year=2025,
+            ),
+        )
+    assert (t.value, t.unit, t.comparator, t.year, t.quote) == (
+        2200,
+        "家",
+        ">=",
+        2025,
+        "规模以上工业企业力争突破2200家",
+    )
+
+
+@pytest.mark.parametrize(
+    ("quote", "value", "field"),
+    [
+        ("这句话不在原文里2000家", None, "quote"),  # not words of the plan
+        ("实施园区提效行动", None, "value"),  # no number to read, none given
+    ],
+)
+def test_refused_additions_write_nothing(
+    sqlite_db: Engine, quote: str, value: float | None, field: str
+) -> None:
+    plan_id = _load(sqlite_db)
+    with pytest.raises(ValidationError) as err, session_scope(sqlite_db, actor="t") as s:
+        review.add_target(
+            s, ADMIN, plan_id, review.AddTarget(quote=quote, indicator_name="x", value=value)
+        )
+    assert err.value.context["field"] == field and err.value.zh and err.value.en
+    with session_scope(sqlite_db) as s:
+        assert review.review_stats(s, plan_id).added == 0
+        assert len(service.get_plan(s, ADMIN, plan_id).targets) == 4
+
+
+def test_a_viewer_cannot_add(sqlite_db: Engine) -> None:
+    plan_id = _load(sqlite_db)
+    with pytest.raises(PermissionDenied), session_scope(sqlite_db, actor="v") as s:
+        review.add_target(
+            s,
+            VIEWER,
+            plan_id,
+            review.AddTarget(quote="新材料产业产值达到3000亿元", indicator_name="x"),
+        )
+
+
+def test_bad_input_is_refused_with_reasons_not_500(tmp_path: Path) -> None:
+    from tests.web.conftest import make_site
+    from tests.web.helpers import login, post_form
+    from tests.web.seed import PASSWORD
+
+    site = make_site(tmp_path)
+    try:
+        with session_scope(site.engine, actor="t") as s:
+            plan_id = service.load_plan(
+                s, ADMIN, extract_plan(TEXT), source_name="t", source_text=TEXT
+            ).id
+            target_id = service.get_plan(s, ADMIN, plan_id).targets[0].id
+        client = site.client()
+        csrf = login(client, site.world.users["analyst"], PASSWORD)
+        base = f"/plans/drafts/{plan_id}/text"
+        cases = [
+            (f"{base}/add", {"quote": "", "indicator_name": "x"}, 422),  # nothing selected
+            (f"{base}/add", {"quote": "不在原文", "indicator_name": "x"}, 422),
+            (
+                f"{base}/add",
+                {"quote": "新材料产业产值达到3000亿元", "indicator_name": "x", "value": "abc"},
+                422,
+            ),
+            (
+                f"{base}/add",
+                {"quote": "新材料产业产值达到3000亿元", "indicator_name": "x", "year": "99999"},
+                422,
+            ),
+            (
+                f"{base}/targets/{target_id}",
+                {
+                    "indicator_name": "x",
+                    "value": "5",
+                    "value_max": "1",
+                    "unit": "个",
+                    "year": "2026",
+                    "comparator": "=",
+                },
+                422,
+            ),
+            (
+                f"{base}/targets/{target_id}",
+                {
+                    "indicator_name": "x",
+                    "value": "5",
+                    "unit": "个",
+                    "year": "2026",
+                    "comparator": "≈",
+                },
+                422,
+            ),
+            (
+                f"{base}/targets/{target_id}",
+                {
+                    "indicator_name": "x",
+                    "value": "5",
+                    "unit": "个",
+                    "year": "2026",
+                    "comparator": "=",
+                    "indicator_code": "no_such_indicator",
+                },
+                422,
+            ),
+            ("/plans/drafts/99999/text/add", {"quote": "x", "indicator_name": "x"}, 404),
+            (f"{base}/targets/99999/reject", {}, 404),
+        ]
+        for url, data, status in cases:
+            response = post_form(client, url, data, csrf)
+            assert response.status_code == status, (url, data, response.status_code)
+        assert client.get("/api/v1/plans/drafts/99999/text").status_code == 404
+        with session_scope(site.engine) as s:
+            stats = review.review_stats(s, plan_id)
+        assert (stats.corrected, stats.rejected, stats.added) == (0, 0, 0)  # nothing written
+    finally:
+        site.engine.dispose()

@@ -1,0 +1,70 @@
+"""The real corpus of issue #13 (tests/data/extraction_corpus): its make-up, its annotations'
+consistency, and floors on the extractor's scores set from the measured figures.
+
+Measured with ``benchmarks/extraction_accuracy.py --corpus`` (docs/benchmarks/
+extraction-corpus.md): held-out precision 0.78 and recall 0.86, tuning 1.00 and 1.00. The
+floors are those minus about 0.03 for the held-out part (a regression guard, not the issue's
+0.95 bar, which is not met) and 0.05 for the tuning part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from gaodi.text.evaluate import match_targets, split_of
+from gaodi.text.extract import extract_plan, normalize_newlines
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "extraction_corpus"
+NAMES = sorted(p.stem for p in DATA.glob("*.txt"))
+
+
+def _load(name: str) -> tuple[str, dict]:
+    text = normalize_newlines((DATA / f"{name}.txt").read_text(encoding="utf-8"))
+    return text, json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def test_corpus_make_up() -> None:
+    sources = [_load(n)[1]["source"] for n in NAMES]
+    assert len(NAMES) >= 50
+    assert len({s["province"] for s in sources}) >= 20
+    assert all(s["url"].startswith("http") and s["title"] for s in sources)
+    held_out = [n for n in NAMES if split_of(n) == "held-out"]
+    assert len(held_out) >= 30 and len(NAMES) - len(held_out) >= 15
+
+
+def test_split_follows_the_recorded_rule() -> None:
+    for name in NAMES:
+        first = hashlib.sha1(name.encode()).hexdigest()[0]
+        assert split_of(name) == ("held-out" if first in "01234567" else "tuning")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_annotations_quote_their_text(name: str) -> None:
+    text, ann = _load(name)
+    assert ann["name"] == name
+    for t in ann["targets"]:
+        assert t["quote"] in text, t["quote"]
+        assert t["comparator"] in (">=", "<=", "=")
+        assert t["value_max"] is None or t["value_max"] >= t["value"]
+
+
+def _scores(split: str) -> tuple[float, float]:
+    matched = predicted = expected = 0
+    for name in (n for n in NAMES if split_of(n) == split):
+        text, ann = _load(name)
+        gold = [dict(t, action=None) for t in ann["targets"]]
+        pred = [dict(t, action=None) for t in extract_plan(text).model_dump()["targets"]]
+        matched += len(match_targets(text, gold, pred))
+        predicted += len(pred)
+        expected += len(gold)
+    return matched / predicted, matched / expected
+
+
+@pytest.mark.parametrize(("split", "floor"), [("held-out", (0.75, 0.83)), ("tuning", (0.95, 0.95))])
+def test_scores_stay_above_their_floors(split: str, floor: tuple[float, float]) -> None:
+    precision, recall = _scores(split)
+    assert precision >= floor[0] and recall >= floor[1], (split, precision, recall)
