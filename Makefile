@@ -1,6 +1,6 @@
 # Gaodi: the two commands.
 #   make demo   install into .venv, build the demo city, serve http://127.0.0.1:8000
-#   make test   install into .venv, run ruff and the whole test suite
+#   make test   install into .venv, run ruff, the import-layer contract and the whole test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -37,11 +37,13 @@ demo: install
 test: install $(VENV)/.spark
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 serve: install
