@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from gaodi.chains import service as chains
 from gaodi.core.errors import PermissionDenied
-from gaodi.enterprises import service
+from gaodi.enterprises import facts_views, service
 from gaodi.enterprises.schemas import (
     EligibilityReport,
     EnterpriseFilter,
@@ -142,6 +142,7 @@ class ProfilePage(BaseModel):
 
     profile: EnterpriseProfile
     chart: dict[str, list]
+    source_labels: dict[str, str] = {}
 
 
 @page(
@@ -159,7 +160,7 @@ def profile_page(ctx: PageContext, enterprise_id: int) -> ProfilePage:
         "tax": [y.tax for y in p.years],
         "labels": [ctx._("Revenue"), ctx._("Output"), ctx._("Tax")],
     }
-    return ProfilePage(profile=p, chart=chart)
+    return ProfilePage(profile=p, chart=chart, source_labels=facts_views.source_labels(ctx))
 
 
 def figures_js() -> FileResponse:
