@@ -192,9 +192,11 @@ def data_source(rs: RuleSet, metric: str, sources: dict[str, str]) -> str | None
     field it needs has no value."""
     if metric == "score" or metric.startswith("score."):
         return "computed"
+    if metric in sources:  # a reported value wins over the derived formula (as in the rules)
+        return sources[metric]
     derived = rs.derived_by_name.get(metric)
     if derived is None:
-        return sources.get(metric)
+        return None
     found = {data_source(rs, f, sources) for f in derived.of if isinstance(f, str)}
     if None in found:
         return None
