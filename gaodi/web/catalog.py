@@ -1,10 +1,10 @@
 """Keep the translation catalogs in step with the code: ``python -m gaodi.web.catalog``.
 
 Extracts every message id (``_()``, ``N_()``, ``gettext``, ``ngettext`` …) from the web
-package and the feature packages' ``views.py``/``*_views.py``/``api.py`` and templates, then adds the missing
-ones to ``locales/{zh,en}/LC_MESSAGES/messages.po``: the English catalog gets the msgid as its
-text, the Chinese catalog an empty entry for a translator (the test suite fails until it is
-filled). Entries no longer used are dropped.
+package and the feature packages' ``views.py``/``*_views.py``/``api.py`` and templates, then
+adds the missing ones to ``locales/{zh,en}/LC_MESSAGES/messages.po``: the English catalog gets
+the msgid as its text, the Chinese catalog an empty entry for a translator (the test suite
+fails until it is filled). Entries no longer used are dropped.
 """
 
 from __future__ import annotations
