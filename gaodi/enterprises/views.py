@@ -115,6 +115,7 @@ class EligibilityPage(BaseModel):
     report: EligibilityReport
     levels: list[Option]
     near: bool
+    source_labels: dict[str, str] = {}
 
 
 @page(
@@ -134,6 +135,7 @@ def eligibility_page(
         report=report,
         levels=[Option(value=lv.level, label=lv.name_zh) for lv in report.levels],
         near=near,
+        source_labels=facts_views.source_labels(ctx),
     )
 
 
