@@ -289,11 +289,14 @@ def declaration_step_form(ctx: PageContext, declaration_id: int) -> Response:
             upload = ctx.files.get("file")
             if upload is None or not upload.filename:
                 raise ValidationError("请选择文件。", "Choose a file.", field="file")
-            declarations.attach(
-                ctx.session, principal, declaration_id, upload.filename,
-                upload.file.read(appeal_rules().max_bytes + 1),
-                str(raw.get("field") or "").strip() or None,
-            )  # fmt: skip
+            try:
+                declarations.attach(
+                    ctx.session, principal, declaration_id, upload.filename,
+                    upload.file.read(appeal_rules().max_bytes + 1),
+                    str(raw.get("field") or "").strip() or None,
+                )  # fmt: skip
+            except ValidationError as exc:  # shown next to the file box
+                raise ValidationError(exc.zh, exc.en, field="file") from None
             done = ctx._("File attached.")
         else:
             declarations.act(

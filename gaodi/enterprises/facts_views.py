@@ -223,10 +223,13 @@ def facts_form(ctx: PageContext, enterprise_id: int) -> Response:
         field = str(raw.get("evidence_field") or "").strip() or None
         if field is not None and field not in names:
             raise ValidationError("证明材料对应的要素无效。", "Unknown fact.", field="evidence")
-        evidence.store(
-            ctx.session, ctx.principal, enterprise_id, year, upload.filename,
-            upload.file.read(appeal_rules().max_bytes + 1), field=field,
-        )  # fmt: skip
+        try:
+            evidence.store(
+                ctx.session, ctx.principal, enterprise_id, year, upload.filename,
+                upload.file.read(appeal_rules().max_bytes + 1), field=field,
+            )  # fmt: skip
+        except ValidationError as exc:  # shown next to the file box, nothing saved
+            raise ValidationError(exc.zh, exc.en, field="evidence") from None
     ctx.flash(ctx._("%(n)s facts changed.", n=len(changes)))
     return ctx.redirect(f"/enterprises/{enterprise_id}/facts?year={year}")
 

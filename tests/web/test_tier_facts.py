@@ -102,6 +102,17 @@ def test_the_facts_form_and_api(site: Site) -> None:
         {"year": "2023", "source": "certified", "global_rank": "0.5"}, csrf,
     )  # fmt: skip
     assert r.status_code == 422 and "单项产品市场占有率全球排名" in r.text
+    # an executable as evidence: refused with the reason, and the facts of the form not saved
+    r = office.post(
+        f"/enterprises/{e1}/facts",
+        data={"year": "2023", "source": "certified", "global_rank": "3", "csrf_token": csrf},
+        files={"evidence": ("证书.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 422 and "可执行" in r.text
+    with session_scope(site.engine) as s:
+        rank = s.scalar(select(TierFact.value).where(TierFact.field == "global_rank"))
+    assert rank == 2
     office.headers["X-CSRF-Token"] = csrf
     r = office.post(
         f"/api/v1/enterprises/{e1}/facts",
