@@ -382,6 +382,7 @@ def test_lists_and_json_show_in_scope_objects_and_no_others(role: str, suite_sit
     lists = ["/appeals", "/api/v1/appeals", "/smart/enterprises", "/api/v1/smart/enterprises"]
     lists += ["/smart/recognitions", "/api/v1/smart/recognitions", "/smart/recognitions.xlsx"]
     lists += ["/export/xlsx/appeals", "/export/xlsx/enterprises"]
+    lists += ["/declarations", "/api/v1/declarations"]
     if role != "enterprise":
         lists += ["/projects", "/api/v1/projects", "/export/xlsx/projects"]
         lists += ["/challenges", "/api/v1/challenges", "/export/xlsx/challenges"]
@@ -392,6 +393,9 @@ def test_lists_and_json_show_in_scope_objects_and_no_others(role: str, suite_sit
         assert response.status_code == 200, (url, response.status_code)
         leaks = _leaks(response, world, role)
         assert not leaks, f"GET {url} as {role} shows {leaks}"
+    # E1's declaration is listed for every scoped role (E1 is in each one's scope)
+    for url in ("/declarations", "/api/v1/declarations"):
+        assert world.names["e1"] in client.get(url).text, (url, role)
     # the in-scope objects are really listed (both the page and its JSON twin)
     for url in ("/appeals", "/api/v1/appeals", "/export/xlsx/appeals"):
         body = _text(client.get(url))
