@@ -31,8 +31,8 @@ from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal, check_scope
 from gaodi.enterprises.models import FACT_SOURCES, Enterprise, TierFact
 
-#: Contract fields computed from the yearly figures (gaodi.enterprises.records.COMPUTED),
-#: repeated here so this module does not import the frame code; a test keeps them equal.
+#: Contract fields computed from the yearly figures by gaodi.enterprises.records (which uses
+#: this set); every other contract field is a tier fact.
 COMPUTED = frozenset(
     {
         "revenue",
