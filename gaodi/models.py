@@ -7,7 +7,15 @@ from gaodi.audit.models import AuditEvent
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.clusters.models import Cluster, cluster_chain
 from gaodi.db import Base
-from gaodi.enterprises.models import Enterprise, EnterpriseYear, ExternalEnterprise
+from gaodi.enterprises.models import (
+    Enterprise,
+    EnterpriseYear,
+    ExternalEnterprise,
+    TierDeclaration,
+    TierDeclarationEvent,
+    TierEvidence,
+    TierFact,
+)
 from gaodi.parks.models import Park
 from gaodi.plans.models import Action, Indicator, Observation, Plan, QualitativeGoal, Target
 from gaodi.regions.models import IndustryCode, PanelValue, Region
@@ -36,6 +44,10 @@ __all__ = [
     "Region",
     "SystemInfo",
     "Target",
+    "TierDeclaration",
+    "TierDeclarationEvent",
+    "TierEvidence",
+    "TierFact",
     "User",
     "UserScope",
     "cluster_chain",

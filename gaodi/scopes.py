@@ -15,7 +15,14 @@ from gaodi.audit.models import AuditEvent
 from gaodi.chains.models import Chain, EnterpriseLink, Link, LinkProposal
 from gaodi.clusters.models import Cluster
 from gaodi.core.permissions import Principal, nothing, register_scope
-from gaodi.enterprises.models import Enterprise, EnterpriseYear, ExternalEnterprise
+from gaodi.enterprises.models import (
+    Enterprise,
+    EnterpriseYear,
+    ExternalEnterprise,
+    TierDeclaration,
+    TierEvidence,
+    TierFact,
+)
 from gaodi.parks.models import Park
 from gaodi.plans.models import Action, Indicator, Observation, Plan, QualitativeGoal, Target
 from gaodi.regions.models import IndustryCode, PanelValue, Region
@@ -53,6 +60,18 @@ def enterprise_year_filter(p: Principal, action: str) -> Any:
     if inner is None:
         return None
     return EnterpriseYear.enterprise_id.in_(select(Enterprise.id).where(inner))
+
+
+def _enterprise_child(column: Any) -> Any:
+    """The row filter of a model whose rows belong to one enterprise (``column``)."""
+
+    def scope(p: Principal, action: str) -> Any:
+        inner = enterprise_filter(p, action)
+        if inner is None:
+            return None
+        return column.in_(select(Enterprise.id).where(inner))
+
+    return scope
 
 
 def chain_filter(p: Principal, action: str) -> Any:
@@ -123,6 +142,10 @@ def register() -> None:
     register_scope(LinkProposal, "chain", link_proposal_filter)
     register_scope(Enterprise, "enterprise", enterprise_filter)
     register_scope(EnterpriseYear, "enterprise", enterprise_year_filter)
+    register_scope(TierFact, "enterprise", _enterprise_child(TierFact.enterprise_id))
+    register_scope(TierEvidence, "enterprise", _enterprise_child(TierEvidence.enterprise_id))
+    # declarations are a domain of their own: an enterprise user submits, an office approves
+    register_scope(TierDeclaration, "declaration", _enterprise_child(TierDeclaration.enterprise_id))
     register_scope(ExternalEnterprise, "chain")
     for plan_model in (Plan, Action, Indicator, Target, QualitativeGoal):
         register_scope(plan_model, "plan")

@@ -56,6 +56,8 @@ ROLE_MATRIX: dict[str, dict[str, frozenset[str]]] = {
         "project": frozenset({"read", "edit"}),
         "appeal": frozenset({"read", "edit"}),
         "plan": frozenset({"read", "submit"}),
+        # review (return or approve) the 申报 of the enterprises in its parks
+        "declaration": frozenset({"read", "approve"}),
         "assessment": frozenset({"read", "edit"}),
         "report": frozenset({"read"}),
         "audit": frozenset(),
@@ -67,6 +69,8 @@ ROLE_MATRIX: dict[str, dict[str, frozenset[str]]] = {
         "enterprise": frozenset({"read"}),
         "assessment": frozenset({"read", "edit"}),
         "appeal": frozenset({"read", "edit"}),
+        # fill in and submit its own tier facts (申报); the bureau approves them
+        "declaration": frozenset({"read", "submit"}),
         "overview": frozenset({"read"}),
     },
 }

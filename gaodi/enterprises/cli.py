@@ -48,6 +48,11 @@ def describe_miss(c: Any) -> str:
     """'研发费用占营业收入比重不低于3%：实际 2.7%，差 0.3%' (the criterion, actual, shortfall)."""
     unit = c.unit if c.unit != "ratio" else "ratio"
     short = "" if c.shortfall is None else f"，差 {_value(c.shortfall, unit)}"
+    source = getattr(c, "data_source", None)
+    if source:
+        from gaodi.enterprises.facts import SOURCE_LABELS
+
+        short += f"（{SOURCE_LABELS.get(source, (source,))[0]}）"
     return f"{c.label_zh}：实际 {_value(c.actual, unit)}{short}"
 
 

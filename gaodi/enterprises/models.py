@@ -95,3 +95,109 @@ class ExternalEnterprise(Base):
     # ids of local enterprises it supplies or buys from (known business ties)
     partner_ids: Mapped[list[int]] = mapped_column(default=list)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# ---------------------------------------------------------------------------- tier facts
+
+#: Where a tier fact comes from: the statistics office's figures, the enterprise's own word
+#: (an approved 申报 or an import of declared figures), or a certificate the bureau has seen.
+FACT_SOURCES = ("statistics", "self_declared", "certified")
+
+
+class TierFact(Base):
+    """One input of the tier rule sets (a field of ``rules/tiers/_fields.yaml`` that the yearly
+    figures do not give) for one enterprise and year, with its source.
+
+    No row means the fact is unknown (missing), never "no": a yes/no fact is stored as 1 or 0.
+    """
+
+    __tablename__ = "tier_fact"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("enterprise_id", "year", "field"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), index=True
+    )
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    field: Mapped[str] = mapped_column(String(64))
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(16))
+    # the approved declaration the value came from (None: entered or imported by an office)
+    declaration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tier_declaration.id", ondelete="SET NULL"), default=None
+    )
+    updated_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class TierDeclaration(Base):
+    """An enterprise's 申报 of its tier facts for one year: filled in and submitted by the
+    enterprise, returned (with a reason) or approved by the bureau or its park office. Only an
+    approved declaration writes :class:`TierFact` rows (source ``self_declared``)."""
+
+    __tablename__ = "tier_declaration"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), index=True
+    )
+    year: Mapped[int] = mapped_column(Integer)
+    # draft / submitted / returned / approved
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    # field -> value as declared (numbers; yes/no as true/false)
+    facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+    created_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    reviewed_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    return_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TierDeclarationEvent(Base):
+    """One step of a declaration: who, when, from and to which status, what changed."""
+
+    __tablename__ = "tier_declaration_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(
+        ForeignKey("tier_declaration.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(16), default=None)
+    to_status: Mapped[str | None] = mapped_column(String(16), default=None)
+    comment: Mapped[str | None] = mapped_column(Text, default=None)
+    # field -> [before, after]
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class TierEvidence(Base):
+    """A file backing a tier fact (a certificate, an award notice …), stored under
+    ``<data_dir>/attachments/tier`` like the appeals' attachments; attached to a declaration
+    or, by an office, directly to an enterprise-year fact."""
+
+    __tablename__ = "tier_evidence"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), index=True
+    )
+    year: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str | None] = mapped_column(String(64), default=None)
+    declaration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tier_declaration.id", ondelete="CASCADE"), index=True, default=None
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(200))  # relative to the attachments dir
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

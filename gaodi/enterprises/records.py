@@ -3,8 +3,10 @@
 ``tier_frame`` builds the input contract of the tier rule sets
 (``gaodi/analytics/rules/tiers/_fields.yaml``) from the yearly figures: the year's values, and
 what two or three years give (growth, two-year R&D). Anything else the contract names (years in
-the niche, intellectual property, awards …) is read from ``EnterpriseYear.extra`` of the year;
-a field found nowhere is missing, so criteria on it stay undetermined.
+the niche, intellectual property, awards …) is a tier fact of the year
+(:mod:`gaodi.enterprises.facts`: entered, imported or approved from a declaration), else read
+from ``EnterpriseYear.extra`` of the year; a field found nowhere is missing, so criteria on it
+stay undetermined.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 from gaodi.analytics.rulefiles import load_field_contract
 from gaodi.core.errors import ValidationError
 from gaodi.core.reference import industry_section
+from gaodi.enterprises import facts
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 
 YEAR_COLUMNS = (
@@ -33,23 +36,8 @@ YEAR_COLUMNS = (
     "invention_patents",
     "debt_ratio",
 )
-#: Contract fields computed here (the rest may come from ``extra``).
-COMPUTED = frozenset(
-    {
-        "revenue",
-        "main_revenue",
-        "revenue_growth",
-        "main_revenue_growth",
-        "main_revenue_growth_2y_avg",
-        "debt_ratio",
-        "is_industrial",
-        "rd_spend",
-        "rd_spend_2y",
-        "rd_intensity",
-        "rd_intensity_min_2y",
-        "invention_patents",
-    }
-)
+#: Contract fields computed here (the rest are tier facts, or come from ``extra``).
+COMPUTED = facts.COMPUTED
 CHUNK = 5000
 
 
@@ -148,7 +136,7 @@ def tier_frame(session: Session, enterprise_ids: Sequence[int] | None, year: int
             dtype=pl.Boolean,
         )
     )
-    return _with_extra(df)
+    return _with_facts(_with_extra(df), facts.facts_of(session, df["enterprise_id"], year))
 
 
 def industry_codes(session: Session, ids: Sequence[int] | pl.Series | None) -> dict[int, str]:
@@ -181,3 +169,42 @@ def _with_extra(df: pl.DataFrame) -> pl.DataFrame:
         dtype = pl.Boolean if kind == "bool" else pl.Float64
         cols.append(pl.Series(key, values, dtype=dtype, strict=False))
     return df.drop("extra").with_columns(cols) if cols else df.drop("extra")
+
+
+def _with_facts(df: pl.DataFrame, stored: dict[int, dict[str, facts.StoredFact]]) -> pl.DataFrame:
+    """The tier facts of the year become columns; a stored fact wins over ``extra``."""
+    if not stored:
+        return df
+    ids = df["enterprise_id"].to_list()
+    cols = []
+    for f in facts.fact_fields():
+        values = [stored.get(i, {}).get(f.name) for i in ids]
+        if all(v is None for v in values):
+            continue
+        new = pl.Series(
+            f.name,
+            [None if v is None else v.value for v in values],
+            dtype=pl.Boolean if f.is_bool else pl.Float64,
+            strict=False,
+        )
+        if f.name in df.columns:  # keep the extra value where no fact is stored
+            both = pl.DataFrame({"fact": new, "extra": df[f.name].cast(new.dtype, strict=False)})
+            new = both.select(pl.coalesce("fact", "extra").alias(f.name)).to_series()
+        cols.append(new)
+    return df.with_columns(cols) if cols else df
+
+
+def tier_sources(session: Session, enterprise_id: int, year: int) -> dict[str, str]:
+    """Field -> where its value for ``year`` comes from: the yearly statistics for the computed
+    fields, the stored fact's source for a tier fact, ``statistics`` for an ``extra`` figure."""
+    out = {name: "statistics" for name in COMPUTED}
+    extra = session.scalar(
+        select(EnterpriseYear.extra).where(
+            EnterpriseYear.enterprise_id == enterprise_id, EnterpriseYear.year == year
+        )
+    )
+    for key in extra or {}:
+        out.setdefault(key, "statistics")
+    for name, fact in facts.facts_of(session, [enterprise_id], year).get(enterprise_id, {}).items():
+        out[name] = fact.source
+    return out

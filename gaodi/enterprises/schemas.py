@@ -72,6 +72,9 @@ class CriterionCheck(BaseModel):
     uncertain: bool
     selector: bool
     source: str
+    #: where the value used comes from: statistics, self_declared, certified, computed (a score
+    #: or a figure derived from several), or None when the value is missing (shown as 缺失)
+    data_source: str | None = None
 
 
 class TierCheck(BaseModel):

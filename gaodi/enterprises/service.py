@@ -186,7 +186,24 @@ def get_enterprise(session: Session, principal: Principal, ref: str | int) -> En
     return found
 
 
-def _check(r: CriterionResult) -> CriterionCheck:
+def data_source(rs: RuleSet, metric: str, sources: dict[str, str]) -> str | None:
+    """Where a criterion's value comes from: its field's source; for a derived metric the one
+    source of its fields (``computed`` when they differ); ``computed`` for a score; None when a
+    field it needs has no value."""
+    if metric == "score" or metric.startswith("score."):
+        return "computed"
+    if metric in sources:  # a reported value wins over the derived formula (as in the rules)
+        return sources[metric]
+    derived = rs.derived_by_name.get(metric)
+    if derived is None:
+        return None
+    found = {data_source(rs, f, sources) for f in derived.of if isinstance(f, str)}
+    if None in found:
+        return None
+    return found.pop() if len(found) == 1 else "computed"
+
+
+def _check(r: CriterionResult, source: str | None = None) -> CriterionCheck:
     def plain(v: Any) -> Any:
         if isinstance(v, tuple):
             return list(v)
@@ -209,11 +226,24 @@ def _check(r: CriterionResult) -> CriterionCheck:
         uncertain=r.uncertain,
         selector=r.selector,
         source=r.source,
+        # no source on a missing value: the page shows 缺失, never a ✓
+        data_source=source if r.actual is not None else None,
     )
 
 
-def _tier(level: str, rs: RuleSet, e: Evaluation, tags: Sequence[str]) -> TierCheck:
+def _tier(
+    level: str,
+    rs: RuleSet,
+    e: Evaluation,
+    tags: Sequence[str],
+    sources: dict[str, str] | None = None,
+) -> TierCheck:
     by_id = {c.id: c for c in e.criteria}
+    src = sources or {}
+
+    def check(r: CriterionResult) -> CriterionCheck:
+        return _check(r, data_source(rs, r.metric, src))
+
     missed_ids = e.near_missed or e.missed
     tag = LEVEL_TAGS.get(level)
     return TierCheck(
@@ -227,9 +257,9 @@ def _tier(level: str, rs: RuleSet, e: Evaluation, tags: Sequence[str]) -> TierCh
         nearly_qualifies=e.nearly_qualifies,
         holds_tag=bool(tag and tag in tags),
         score=e.score,
-        missed=[_check(by_id[i]) for i in missed_ids if i in by_id],
-        missing=[_check(by_id[i]) for i in e.missing if i in by_id],
-        criteria=[_check(c) for c in e.criteria],
+        missed=[check(by_id[i]) for i in missed_ids if i in by_id],
+        missing=[check(by_id[i]) for i in e.missing if i in by_id],
+        criteria=[check(c) for c in e.criteria],
     )
 
 
@@ -291,9 +321,10 @@ def profile(session: Session, principal: Principal, ref: str | int) -> Enterpris
     tiers: list[TierCheck] = []
     if tier_year is not None:
         record = _record(records.tier_frame(session, [e.id], tier_year))
+        sources = records.tier_sources(session, e.id, tier_year)
         for level in levels():
             rs = load_rule_set(level)
-            tiers.append(_tier(level, rs, evaluate(rs, record), list(e.tags or [])))
+            tiers.append(_tier(level, rs, evaluate(rs, record), list(e.tags or []), sources))
     return EnterpriseProfile(
         id=e.id,
         uscc=e.uscc,
@@ -411,7 +442,12 @@ def eligibility(
                 record = {k: v for k, v in by_id[eid].items() if v is not None}
                 ev = evaluate(rs, record)
                 crit = {c.id: c for c in ev.criteria}
-                missed = [_check(crit[i]) for i in ev.near_missed if i in crit]
+                src = records.tier_sources(session, eid, year)
+                missed = [
+                    _check(crit[i], data_source(rs, crit[i].metric, src))
+                    for i in ev.near_missed
+                    if i in crit
+                ]
                 n_missing = len(ev.missing)
                 score = ev.score
             rows.append(

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from gaodi.chains import service as chains
 from gaodi.core.errors import PermissionDenied
-from gaodi.enterprises import service
+from gaodi.enterprises import facts_views, service
 from gaodi.enterprises.schemas import (
     EligibilityReport,
     EnterpriseFilter,
@@ -115,6 +115,7 @@ class EligibilityPage(BaseModel):
     report: EligibilityReport
     levels: list[Option]
     near: bool
+    source_labels: dict[str, str] = {}
 
 
 @page(
@@ -134,6 +135,7 @@ def eligibility_page(
         report=report,
         levels=[Option(value=lv.level, label=lv.name_zh) for lv in report.levels],
         near=near,
+        source_labels=facts_views.source_labels(ctx),
     )
 
 
@@ -142,6 +144,7 @@ class ProfilePage(BaseModel):
 
     profile: EnterpriseProfile
     chart: dict[str, list]
+    source_labels: dict[str, str] = {}
 
 
 @page(
@@ -159,7 +162,7 @@ def profile_page(ctx: PageContext, enterprise_id: int) -> ProfilePage:
         "tax": [y.tax for y in p.years],
         "labels": [ctx._("Revenue"), ctx._("Output"), ctx._("Tax")],
     }
-    return ProfilePage(profile=p, chart=chart)
+    return ProfilePage(profile=p, chart=chart, source_labels=facts_views.source_labels(ctx))
 
 
 def figures_js() -> FileResponse:

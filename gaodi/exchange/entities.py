@@ -10,6 +10,7 @@ from __future__ import annotations
 from gaodi.core.errors import ValidationError
 from gaodi.exchange.columns import IS_DEMO, USCC, money
 from gaodi.exchange.entities_projects import PROJECT_PROGRESS, PROJECT_YEAR_PLANS, PROJECTS
+from gaodi.exchange.entities_tiers import TIER_FACTS
 from gaodi.exchange.schema import Column, EntitySpec, SheetSpec
 
 C = Column
@@ -491,6 +492,7 @@ ENTITIES: dict[str, EntitySpec] = {
             (ENTERPRISE_YEARS,),
             "enterprise",
         ),
+        E("tier_facts", "梯度培育要素", "tier facts", (TIER_FACTS,), "enterprise"),
         E("parks", "园区", "parks", (PARKS,), "park"),
         E("chains", "产业链及环节", "chains and their links", (CHAINS, LINKS), "chain"),
         E("links", "产业链环节", "chain links", (LINKS,), "chain"),

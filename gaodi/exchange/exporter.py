@@ -23,7 +23,8 @@ from gaodi.clusters.models import Cluster
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal, restrict
 from gaodi.core.text_safety import csv_cell
-from gaodi.enterprises.models import Enterprise, EnterpriseYear
+from gaodi.enterprises.facts import display, fact_fields
+from gaodi.enterprises.models import Enterprise, EnterpriseYear, TierFact
 from gaodi.exchange.convert import to_cell, to_text
 from gaodi.exchange.handlers import YEAR_FIGURES
 from gaodi.exchange.handlers_projects import STAGE_COLUMNS
@@ -39,6 +40,7 @@ FILTERS: dict[str, tuple[str, ...]] = {
     "chain": (
         "enterprises",
         "enterprise_years",
+        "tier_facts",
         "chains",
         "links",
         "enterprise_links",
@@ -49,12 +51,13 @@ FILTERS: dict[str, tuple[str, ...]] = {
     "park": (
         "enterprises",
         "enterprise_years",
+        "tier_facts",
         "parks",
         "targets",
         "observations",
         *PROJECT_SHEETS,
     ),
-    "year": ("enterprise_years", "targets", "observations", *PROJECT_SHEETS[1:]),
+    "year": ("enterprise_years", "tier_facts", "targets", "observations", *PROJECT_SHEETS[1:]),
     "indicator": ("indicators", "targets", "observations"),
     "plan": ("plans", "actions", "targets"),
     "source": ("enterprise_links",),
@@ -142,6 +145,35 @@ class Exporter:
             out.rows.append({"uscc": r[0], **dict(zip(fields, r[2:], strict=True))})
             out.demo += bool(r[1])
         return out
+
+    def tier_facts(self, spec: SheetSpec) -> SheetRows:
+        """One row per enterprise, year and source (a fact has one source), as imported."""
+        kinds = {f.name: f for f in fact_fields()}
+        query = self.q(
+            TierFact,
+            Enterprise.uscc,
+            Enterprise.is_demo,
+            TierFact.year,
+            TierFact.source,
+            TierFact.field,
+            TierFact.value,
+        ).join_from(TierFact, Enterprise, TierFact.enterprise_id == Enterprise.id)
+        if "year" in self.f:
+            query = query.where(TierFact.year == int(self.f["year"]))
+        query = self.enterprise_where(query).order_by(
+            Enterprise.id, TierFact.year, TierFact.source, TierFact.id
+        )
+        rows: dict[tuple[str, int, str], dict[str, Any]] = {}
+        demo: dict[tuple[str, int, str], bool] = {}
+        for uscc, is_demo, year, source, name, value in self.all(query):
+            f = kinds.get(name)
+            if f is None:
+                continue
+            key = (uscc, year, source)
+            row = rows.setdefault(key, {"uscc": uscc, "year": year, "source": source})
+            row[name] = display(f, value)
+            demo[key] = bool(is_demo)
+        return SheetRows(spec, list(rows.values()), sum(demo.values()))
 
     def parks(self, spec: SheetSpec) -> SheetRows:
         query = self.q(Park, *(getattr(Park, c) for c in spec.keys))

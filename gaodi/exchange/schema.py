@@ -109,6 +109,12 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
         ("current", "当期值", "current period"),
         ("yoy", "同比增速", "growth on the same period last year (%)"),
     ),
+    # the sources of a tier fact (gaodi.enterprises.models.FACT_SOURCES; a test keeps them equal)
+    "fact_source": _choices(
+        ("statistics", "统计数据", "statistics"),
+        ("self_declared", "企业申报", "self-declared"),
+        ("certified", "证书核验", "certified"),
+    ),
     # the stages of gaodi.projects.states.PROJECT (a test keeps the two equal)
     "project_stage": _choices(
         ("signed", "签约", "signed"),

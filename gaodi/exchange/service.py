@@ -44,6 +44,7 @@ from gaodi.exchange.handlers_plans import (
     TargetsHandler,
 )
 from gaodi.exchange.handlers_projects import ProjectProgressHandler, ProjectsHandler
+from gaodi.exchange.handlers_tiers import TierFactsHandler
 from gaodi.exchange.importer import Context, ImportReport, Mode, write_conflict
 from gaodi.exchange.reader import read_file_isolated
 from gaodi.exchange.report import write_report
@@ -67,6 +68,7 @@ __all__ = ["ENTITIES", "FILTERS", "ImportReport", "export", "import_file", "temp
 HANDLERS: dict[str, type[Handler]] = {
     "enterprises": EnterprisesHandler,
     "enterprise_years": EnterpriseYearsHandler,
+    "tier_facts": TierFactsHandler,
     "parks": ParksHandler,
     "chains": ChainsHandler,
     "links": ChainsHandler,

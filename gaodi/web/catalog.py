@@ -1,10 +1,10 @@
 """Keep the translation catalogs in step with the code: ``python -m gaodi.web.catalog``.
 
 Extracts every message id (``_()``, ``N_()``, ``gettext``, ``ngettext`` …) from the web
-package and the feature packages' ``views.py``/``api.py`` and templates, then adds the missing
-ones to ``locales/{zh,en}/LC_MESSAGES/messages.po``: the English catalog gets the msgid as its
-text, the Chinese catalog an empty entry for a translator (the test suite fails until it is
-filled). Entries no longer used are dropped.
+package and the feature packages' ``views.py``/``*_views.py``/``api.py`` and templates, then
+adds the missing ones to ``locales/{zh,en}/LC_MESSAGES/messages.po``: the English catalog gets
+the msgid as its text, the Chinese catalog an empty entry for a translator (the test suite
+fails until it is filled). Entries no longer used are dropped.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ def source_files() -> Iterator[tuple[str, Path]]:
         for name in ("views.py", "api.py", "cards.py"):
             if (feature / name).is_file():
                 yield "python", feature / name
+        for path in sorted(feature.glob("*_views.py")):  # a feature's further page modules
+            yield "python", path
         if (feature / "views").is_dir():
             for path in sorted((feature / "views").rglob("*.py")):
                 yield "python", path

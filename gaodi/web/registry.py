@@ -28,6 +28,8 @@ FEATURE_MODULES: tuple[str, ...] = (
     "gaodi.chains.views",
     "gaodi.chains.api",
     "gaodi.enterprises.views",
+    "gaodi.enterprises.facts_views",
+    "gaodi.enterprises.declaration_views",
     "gaodi.enterprises.api",
     "gaodi.parks.views",
     "gaodi.parks.api",

@@ -166,6 +166,7 @@ def seed(engine: Engine, *, demo: bool = True) -> World:
 #     challenge 乙 (under review)        B          -         no            yes (1)      none
 #     appeal of E1 / E2 / E3 / E4        A/B/B/A    A/B/A/B   E1, E4        E1, E3       E1
 #     attachment on E1's / E2's appeal   -          -         E1's          E1's         E1's
+#     declaration + evidence of E1 / E2  A/B        A/B       E1's          E1's         E1's
 #     assessment, recognition of E1-E4   as the enterprise table at the top of this file
 #     submission chain A / chain B       A / B      -         chain A       none (2)     none
 #     submission park A / park B         -          A / B     none (2)      park A       none
@@ -206,6 +207,7 @@ def seed_features(engine: Engine, world: World) -> None:
 
     from gaodi.core import clock
     from gaodi.core.permissions import SYSTEM, Principal
+    from gaodi.enterprises import declarations
     from gaodi.plans import intake
     from gaodi.plans.schemas import ObservationIn
     from gaodi.projects import appeals, challenges, projects
@@ -320,6 +322,16 @@ def seed_features(engine: Engine, world: World) -> None:
             filename = f"测试附件{label}.txt"
             row = appeals.attach(s, SYSTEM, ids[f"appeal_{ent}"], filename, "附件内容\n".encode())
             ids[f"attachment_{ent}"] = row.id
+            seen[filename] = ENTERPRISE_SEEN_BY[ent]
+
+        # declarations (申报) of E1 and E2, submitted, each with an evidence file
+        for ent, label in (("e1", "甲"), ("e2", "乙")):
+            decl = declarations.create(s, SYSTEM, ids[ent], 2023)
+            declarations.save(s, SYSTEM, decl.id, {"global_rank": "2", "has_own_brand": "是"})
+            filename = f"测试证明{label}.txt"
+            row = declarations.attach(s, SYSTEM, decl.id, filename, "证书内容\n".encode())
+            declarations.act(s, SYSTEM, decl.id, "submit")
+            ids[f"declaration_{ent}"], ids[f"evidence_{ent}"] = decl.id, row.id
             seen[filename] = ENTERPRISE_SEEN_BY[ent]
 
         # assessments and recognitions of every enterprise; a provider and a platform

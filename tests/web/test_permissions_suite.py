@@ -67,6 +67,8 @@ PARAM_SOURCES: dict[str, str] = {
     "challenge_id": "challenge_a",
     "appeal_id": "appeal_e1",
     "attachment_id": "attachment_e1",
+    "declaration_id": "declaration_e1",
+    "evidence_id": "evidence_e1",
     "key": "submission_chain_a",
 }
 # The in-scope object for a scoped role where it differs from PARAM_SOURCES.
@@ -82,6 +84,8 @@ OUT_OF_SCOPE: dict[str, dict[str, str]] = {
         "challenge_id": "challenge_b",
         "appeal_id": "appeal_e2",
         "attachment_id": "attachment_e2",
+        "declaration_id": "declaration_e2",
+        "evidence_id": "evidence_e2",
         "key": "submission_chain_b",
     },
     "park_office": {
@@ -91,6 +95,8 @@ OUT_OF_SCOPE: dict[str, dict[str, str]] = {
         "project_id": "project_out",
         "appeal_id": "appeal_e2",
         "attachment_id": "attachment_e2",
+        "declaration_id": "declaration_e2",
+        "evidence_id": "evidence_e2",
         "key": "submission_park_b",
     },
     "enterprise": {
@@ -98,6 +104,8 @@ OUT_OF_SCOPE: dict[str, dict[str, str]] = {
         "uscc": "e2",
         "appeal_id": "appeal_e2",
         "attachment_id": "attachment_e2",
+        "declaration_id": "declaration_e2",
+        "evidence_id": "evidence_e2",
     },
 }
 # A workflow transition route (POST …/act) is open to every role that may read the object; the
@@ -374,6 +382,7 @@ def test_lists_and_json_show_in_scope_objects_and_no_others(role: str, suite_sit
     lists = ["/appeals", "/api/v1/appeals", "/smart/enterprises", "/api/v1/smart/enterprises"]
     lists += ["/smart/recognitions", "/api/v1/smart/recognitions", "/smart/recognitions.xlsx"]
     lists += ["/export/xlsx/appeals", "/export/xlsx/enterprises"]
+    lists += ["/declarations", "/api/v1/declarations"]
     if role != "enterprise":
         lists += ["/projects", "/api/v1/projects", "/export/xlsx/projects"]
         lists += ["/challenges", "/api/v1/challenges", "/export/xlsx/challenges"]
@@ -384,6 +393,9 @@ def test_lists_and_json_show_in_scope_objects_and_no_others(role: str, suite_sit
         assert response.status_code == 200, (url, response.status_code)
         leaks = _leaks(response, world, role)
         assert not leaks, f"GET {url} as {role} shows {leaks}"
+    # E1's declaration is listed for every scoped role (E1 is in each one's scope)
+    for url in ("/declarations", "/api/v1/declarations"):
+        assert world.names["e1"] in client.get(url).text, (url, role)
     # the in-scope objects are really listed (both the page and its JSON twin)
     for url in ("/appeals", "/api/v1/appeals", "/export/xlsx/appeals"):
         body = _text(client.get(url))
@@ -427,6 +439,7 @@ def test_every_guarded_text_is_shown_to_an_unscoped_reader(suite_site: Site) -> 
     urls += [f"/appeals/{ids[f'appeal_{e}']}" for e in ("e1", "e2", "e3", "e4")]
     urls += [f"/smart/enterprises/{ids[e]}" for e in ("e1", "e2", "e3", "e4")]
     urls += [f"/plans/submissions/{ref}" for ref in world.refs.values()]
+    urls += [f"/declarations/{ids[f'declaration_{e}']}" for e in ("e1", "e2")]
     pages = []
     for url in urls:
         response = client.get(url)
@@ -434,3 +447,43 @@ def test_every_guarded_text_is_shown_to_an_unscoped_reader(suite_site: Site) -> 
         pages.append(_text(response))
     unseen = [text for text in world.seen_by if not any(text in page for page in pages)]
     assert not unseen
+
+
+@pytest.mark.parametrize("role", list(OUT_OF_SCOPE))
+def test_tier_fact_writes_out_of_scope_are_refused_like_missing_ids(
+    role: str, suite_site: Site
+) -> None:
+    """A declaration step, a declaration opened for another firm and the office's fact form,
+    aimed outside the role's scope, get exactly what a missing id gets; nothing is written."""
+    world = suite_site.world
+    client = signed_in(suite_site, role)
+    _writes[0] += 1
+    missing = 987654
+    cases = [
+        ("/declarations/{}/act", world.ids["declaration_e2"], {"action": "approve"}),
+        ("/declarations/{}/act", world.ids["declaration_e2"], {"action": "save", "global_rank": "1"}),
+        ("/enterprises/{}/facts", world.ids["e2"], {"year": "2023", "source": "certified", "global_rank": "1"}),
+    ]  # fmt: skip
+    for template, outside, body in cases:
+        a = client.post(template.format(outside), data=body, follow_redirects=False)
+        b = client.post(template.format(missing), data=body, follow_redirects=False)
+        assert a.status_code == b.status_code and a.status_code in (403, 404), (template, role)
+        assert not _leaks(a, world, role)
+    if role == "enterprise":
+        response = client.post(
+            "/declarations", data={"enterprise_id": str(world.ids["e2"]), "year": "2022"},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert response.status_code == 404 and not _leaks(response, world, role)
+    from sqlalchemy import select
+
+    from gaodi.db import session_scope
+    from gaodi.enterprises.models import TierDeclaration, TierFact
+
+    with session_scope(suite_site.engine) as s:
+        e2_facts = s.scalars(select(TierFact).where(TierFact.enterprise_id == world.ids["e2"]))
+        assert e2_facts.all() == []
+        e2_decls = s.scalars(
+            select(TierDeclaration.id).where(TierDeclaration.enterprise_id == world.ids["e2"])
+        )
+        assert e2_decls.all() == [world.ids["declaration_e2"]]

@@ -1,0 +1,322 @@
+"""Declarations (申报) of tier facts: the enterprise fills in and submits, an office reviews.
+
+States and steps (data, checked before anything changes)::
+
+    draft ──submit──▶ submitted ──approve──▶ approved (final; the facts are stored)
+      ▲                   │
+      └──── returned ◀─return (with a reason)
+
+``save`` (the enterprise edits its values) and ``attach`` (a file) keep the state and are
+allowed in draft and returned. Who may do what:
+
+* the enterprise user of the declaration's own enterprise (role ``enterprise``, right
+  ``submit`` in the ``declaration`` domain): create, save, attach, submit;
+* an office that may ``approve`` declarations and reads the enterprise (a park office for the
+  enterprises in its parks) and the administrator: return, approve (and attach).
+
+Every step writes a :class:`TierDeclarationEvent` (who, when, from and to which status, the
+reason, field -> [before, after]); the audited rows add the audit log's before and after.
+Approval stores the declared values as tier facts with the source ``self_declared`` (a value
+equal to a stored one keeps the stored fact and its source, so a certified fact is not
+downgraded by the same value declared again).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gaodi.core import clock
+from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from gaodi.core.permissions import Principal, allowed, check_scope, require, restrict
+from gaodi.enterprises import evidence, facts
+from gaodi.enterprises.models import (
+    Enterprise,
+    TierDeclaration,
+    TierDeclarationEvent,
+    TierEvidence,
+)
+
+STATES: dict[str, tuple[str, str]] = {
+    "draft": ("草稿", "draft"),
+    "submitted": ("已提交待审核", "submitted"),
+    "returned": ("已退回", "returned"),
+    "approved": ("已通过", "approved"),
+}
+OPEN = ("draft", "submitted", "returned")
+NOT_FOUND = ("找不到该申报（或无权查看）。", "No such declaration (or not yours to see).")
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    sources: tuple[str, ...]
+    target: str | None  # None: the state stays
+    actors: tuple[str, ...]
+    zh: str
+    en: str
+    needs_comment: bool = False
+
+
+STEPS: dict[str, Step] = {
+    s.name: s
+    for s in (
+        Step("save", ("draft", "returned"), None, ("enterprise", "admin"), "保存", "save"),
+        Step(
+            "attach", ("draft", "returned", "submitted"), None,
+            ("enterprise", "office", "admin"), "上传证明材料", "attach evidence",
+        ),
+        Step(
+            "submit", ("draft", "returned"), "submitted", ("enterprise", "admin"), "提交",
+            "submit",
+        ),
+        Step(
+            "return", ("submitted",), "returned", ("office", "admin"), "退回", "return",
+            needs_comment=True,
+        ),
+        Step("approve", ("submitted",), "approved", ("office", "admin"), "审核通过", "approve"),
+    )
+}  # fmt: skip
+ACTOR_LABELS = {
+    "enterprise": ("申报企业", "the declaring enterprise"),
+    "office": ("园区或工信局", "its park office or the bureau"),
+    "admin": ("管理员", "an administrator"),
+}
+
+
+def state_label(status: str, lang: str = "zh") -> str:
+    zh, en = STATES.get(status, (status, status))
+    return zh if lang.startswith("zh") else en
+
+
+def actors(principal: Principal, decl: TierDeclaration) -> set[str]:
+    """The principal's roles towards ``decl`` (its row scope was checked when it was loaded)."""
+    out: set[str] = set()
+    if principal.is_admin:
+        out.add("admin")
+    if (
+        principal.role == "enterprise"
+        and allowed(principal, "submit", "declaration")
+        and decl.enterprise_id in principal.enterprise_ids
+    ):
+        out.add("enterprise")
+    if principal.role in ("park_office", "chain_office") and allowed(
+        principal, "approve", "declaration"
+    ):
+        out.add("office")
+    return out
+
+
+def available(principal: Principal, decl: TierDeclaration) -> list[Step]:
+    mine = actors(principal, decl)
+    return [s for s in STEPS.values() if decl.status in s.sources and mine & set(s.actors)]
+
+
+def load(session: Session, principal: Principal, declaration_id: int) -> TierDeclaration:
+    """The declaration if the principal may read it; the same 404 for a missing one."""
+    found = session.scalars(
+        restrict(select(TierDeclaration).where(TierDeclaration.id == declaration_id), principal)
+    ).first()
+    if found is None:
+        raise NotFoundError(*NOT_FOUND)
+    return found
+
+
+def authorize(
+    principal: Principal, decl: TierDeclaration, name: str, comment: str | None = None
+) -> Step:
+    """Check the step's state, actor and reason; raise before anything is changed."""
+    step = STEPS.get(name)
+    if step is None:
+        raise ValidationError(
+            f"未知操作“{name}”，可选：{'、'.join(STEPS)}。",
+            f"Unknown step '{name}'; choose one of {', '.join(STEPS)}.",
+            field="action",
+        )
+    if decl.status not in step.sources:
+        now = [s.name for s in STEPS.values() if decl.status in s.sources]
+        raise ConflictError(
+            f"申报当前为“{state_label(decl.status)}”，不能“{step.zh}”。"
+            f"当前允许：{'、'.join(STEPS[n].zh for n in now) or '无（已是终态）'}。",
+            f"The declaration is {decl.status}; '{name}' is not allowed. "
+            f"Allowed now: {', '.join(now) or 'none (final)'}.",
+        )
+    if not actors(principal, decl) & set(step.actors):
+        who_zh = "、".join(ACTOR_LABELS[a][0] for a in step.actors)
+        who_en = ", ".join(ACTOR_LABELS[a][1] for a in step.actors)
+        raise PermissionDenied(
+            f"用户“{principal.username}”不能对此申报执行“{step.zh}”（需由{who_zh}执行）。",
+            f"User '{principal.username}' may not {name} this declaration ({who_en} may).",
+        )
+    if step.needs_comment and not (comment or "").strip():
+        raise ValidationError(
+            f"“{step.zh}”须写明原因。", f"'{name}' needs a reason.", field="comment"
+        )
+    return step
+
+
+def _event(
+    session: Session,
+    principal: Principal,
+    decl: TierDeclaration,
+    action: str,
+    before: str | None,
+    comment: str | None = None,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        TierDeclarationEvent(
+            declaration_id=decl.id,
+            at=clock.now(),
+            actor=principal.username,
+            action=action,
+            from_status=before,
+            to_status=decl.status,
+            comment=(comment or "").strip() or None,
+            changes=changes or {},
+        )
+    )
+    session.flush()
+
+
+def create(
+    session: Session, principal: Principal, enterprise_id: int, year: int, note: str | None = None
+) -> TierDeclaration:
+    """Open a declaration for the enterprise and year, pre-filled with the stored facts.
+
+    One open declaration per enterprise and year: a second is refused naming the first."""
+    require(principal, "submit", "declaration")
+    check_scope(
+        session, principal, Enterprise, enterprise_id, "submit", domain_right=False,
+        not_found=facts.ENTERPRISE_NOT_FOUND,
+    )  # fmt: skip
+    facts.check_year(year)
+    if principal.role not in ("enterprise", "admin"):
+        raise PermissionDenied(
+            "只有企业用户（或管理员）可以为企业申报。",
+            "Only the enterprise's user (or an administrator) may declare for it.",
+        )
+    existing = session.scalar(
+        select(TierDeclaration.id).where(
+            TierDeclaration.enterprise_id == enterprise_id,
+            TierDeclaration.year == year,
+            TierDeclaration.status.in_(OPEN),
+        )
+    )
+    if existing is not None:
+        raise ConflictError(
+            f"该企业 {year} 年已有未完成的申报（编号 {existing}），请在其中修改。",
+            f"The enterprise already has an open declaration for {year} (#{existing}).",
+            declaration_id=existing,
+        )
+    stored = facts.facts_of(session, [enterprise_id], year).get(enterprise_id, {})
+    decl = TierDeclaration(
+        enterprise_id=enterprise_id,
+        year=year,
+        status="draft",
+        facts={k: v.value for k, v in stored.items()},
+        note=(note or "").strip() or None,
+        created_by=principal.username,
+        created_at=clock.now(),
+    )
+    session.add(decl)
+    session.flush()
+    _event(session, principal, decl, "create", None)
+    return decl
+
+
+def save(
+    session: Session, principal: Principal, declaration_id: int, raw: dict[str, Any]
+) -> TierDeclaration:
+    """The enterprise's values (every field of ``raw``; a blank removes the value)."""
+    decl = load(session, principal, declaration_id)
+    authorize(principal, decl, "save")
+    names = {f.name for f in facts.fact_fields()}
+    parsed = facts.parse_values(raw, [k for k in raw if k in names])
+    values = dict(decl.facts or {})
+    changes: dict[str, list[Any]] = {}
+    for name, value in parsed.items():
+        shown = facts.display(facts.fact_field(name), value)
+        if values.get(name) != shown:
+            changes[name] = [values.get(name), shown]
+        if shown is None:
+            values.pop(name, None)
+        else:
+            values[name] = shown
+    if changes:
+        decl.facts = values
+        _event(session, principal, decl, "save", decl.status, changes=changes)
+    return decl
+
+
+def act(
+    session: Session,
+    principal: Principal,
+    declaration_id: int,
+    name: str,
+    comment: str | None = None,
+) -> TierDeclaration:
+    """Submit, return (with a reason) or approve; approval stores the declared facts."""
+    decl = load(session, principal, declaration_id)
+    step = authorize(principal, decl, name, comment)
+    if step.target is None:
+        raise ValidationError(
+            f"“{step.zh}”不是审核步骤。", f"'{name}' is not a workflow step.", field="action"
+        )
+    before = decl.status
+    changes: dict[str, Any] = {}
+    if name == "submit" and not decl.facts:
+        raise ValidationError(
+            "申报中还没有填写任何要素。", "The declaration holds no values yet.", field="action"
+        )
+    if name == "approve":
+        stored = facts.facts_of(session, [decl.enterprise_id], decl.year).get(
+            decl.enterprise_id, {}
+        )
+        new: dict[str, float | None] = {}
+        for field, shown in (decl.facts or {}).items():
+            f = facts.fact_field(field)
+            value = facts.parse_value(f, shown)
+            old = stored.get(field)
+            if old is None or old.value != facts.display(f, value):
+                new[field] = value
+        changes = facts.apply_facts(
+            session, decl.enterprise_id, decl.year, new, "self_declared", principal.username,
+            declaration_id=decl.id,
+        )  # fmt: skip
+        decl.reviewed_by, decl.reviewed_at, decl.return_reason = (
+            principal.username,
+            clock.now(),
+            None,
+        )
+    elif name == "return":
+        decl.reviewed_by, decl.reviewed_at = principal.username, clock.now()
+        decl.return_reason = (comment or "").strip()
+    elif name == "submit":
+        decl.submitted_at = clock.now()
+    decl.status = step.target
+    _event(session, principal, decl, name, before, comment, changes)
+    return decl
+
+
+def attach(
+    session: Session,
+    principal: Principal,
+    declaration_id: int,
+    filename: str,
+    content: bytes,
+    field: str | None = None,
+) -> TierEvidence:
+    decl = load(session, principal, declaration_id)
+    authorize(principal, decl, "attach")
+    if field:
+        facts.fact_field(field)
+    row = evidence.store(
+        session, principal, decl.enterprise_id, decl.year, filename, content,
+        field=field or None, declaration_id=decl.id,
+    )  # fmt: skip
+    _event(session, principal, decl, "attach", decl.status, row.filename)
+    return row

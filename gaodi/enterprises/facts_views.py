@@ -1,0 +1,259 @@
+"""An enterprise's tier facts (梯度培育要素): the page, the office's form, the evidence files.
+
+``GET /enterprises/{id}/facts`` (and its JSON twin) shows every fact of a year with its value,
+source, who set it and its evidence, and the enterprise's declarations; an office that may edit
+the enterprise (admin, its chain or park office: the ``enterprise`` domain's ``edit``) sets
+facts with the form below it (CSRF-checked; a blank box clears a fact). Evidence downloads are
+for whoever may read the enterprise.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from gaodi.core import clock
+from gaodi.core.errors import ValidationError
+from gaodi.core.permissions import can
+from gaodi.enterprises import declarations, evidence, facts, service
+from gaodi.enterprises.models import (
+    FACT_SOURCES,
+    EnterpriseYear,
+    TierDeclaration,
+    TierEvidence,
+)
+from gaodi.web.context import PageContext
+from gaodi.web.pages import Access, context_dependency, form, page, route_extra
+
+router = APIRouter()
+EXAMPLE = {"path": {"enterprise_id": 1}}
+
+
+def source_labels(ctx: PageContext) -> dict[str, str]:
+    """Source key -> its label in the user's language."""
+    zh = ctx.lang.startswith("zh")
+    return {k: (v[0] if zh else v[1]) for k, v in facts.SOURCE_LABELS.items()}
+
+
+class EvidenceRow(BaseModel):
+    id: int
+    filename: str
+    field: str | None
+    size: int
+    uploaded_by: str | None
+    uploaded_at: datetime
+    declaration_id: int | None
+
+
+class FactRow(BaseModel):
+    name: str
+    label: str
+    unit: str
+    kind: str
+    value: Any = None
+    source: str | None = None
+    source_label: str | None = None
+    updated_by: str | None = None
+    declaration_id: int | None = None
+
+
+class DeclarationRef(BaseModel):
+    id: int
+    year: int
+    status: str
+    status_label: str
+    created_by: str | None
+    submitted_at: datetime | None
+
+
+class FactsPage(BaseModel):
+    """An enterprise's tier facts of one year, their sources and evidence, its declarations."""
+
+    enterprise_id: int
+    name: str
+    uscc: str
+    year: int
+    years: list[int]
+    facts: list[FactRow]
+    known: int
+    evidence: list[EvidenceRow]
+    declarations: list[DeclarationRef]
+    can_edit: bool
+    can_declare: bool
+    sources: dict[str, str]
+
+
+def evidence_rows(rows: list[TierEvidence]) -> list[EvidenceRow]:
+    return [
+        EvidenceRow(
+            id=r.id,
+            filename=r.filename,
+            field=r.field,
+            size=r.size,
+            uploaded_by=r.uploaded_by,
+            uploaded_at=r.uploaded_at,
+            declaration_id=r.declaration_id,
+        )
+        for r in rows
+    ]
+
+
+def default_year(ctx: PageContext, enterprise_id: int) -> int:
+    """The enterprise's latest year of figures (the year its tiers are judged on), else the
+    last completed year on the city's clock."""
+    latest = ctx.session.scalar(
+        select(func.max(EnterpriseYear.year)).where(EnterpriseYear.enterprise_id == enterprise_id)
+    )
+    return int(latest) if latest is not None else clock.today().year - 1
+
+
+@page(
+    router, "/enterprises/{enterprise_id}/facts", api="/enterprises/{enterprise_id}/facts",
+    template="enterprises/facts.html", domain="enterprise", example=EXAMPLE,
+)  # fmt: skip
+def facts_page(
+    ctx: PageContext,
+    enterprise_id: int,
+    year: Annotated[int | None, Query(ge=1949, le=2100)] = None,
+) -> FactsPage:
+    """An enterprise's tier facts of a year with their sources and evidence."""
+    assert ctx.principal is not None
+    e = service.get_enterprise(ctx.session, ctx.principal, enterprise_id)
+    year = year or default_year(ctx, e.id)
+    stored = facts.facts_of(ctx.session, [e.id], year).get(e.id, {})
+    labels = source_labels(ctx)
+    zh = ctx.lang.startswith("zh")
+    rows = []
+    for f in facts.fact_fields():
+        s = stored.get(f.name)
+        rows.append(
+            FactRow(
+                name=f.name,
+                label=f.label_zh if zh else f.label_en,
+                unit=f.unit_text(ctx.lang),
+                kind=f.kind,
+                value=None if s is None else s.value,
+                source=None if s is None else s.source,
+                source_label=None if s is None else labels.get(s.source, s.source),
+                updated_by=None if s is None else s.updated_by,
+                declaration_id=None if s is None else s.declaration_id,
+            )
+        )
+    ev = list(
+        ctx.session.scalars(
+            select(TierEvidence)
+            .where(TierEvidence.enterprise_id == e.id, TierEvidence.year == year)
+            .order_by(TierEvidence.id)
+        )
+    )
+    decls: list[DeclarationRef] = []
+    if ctx.can("read", "declaration"):
+        for d in ctx.session.scalars(
+            ctx.restrict(select(TierDeclaration))
+            .where(TierDeclaration.enterprise_id == e.id)
+            .order_by(TierDeclaration.id.desc())
+        ):
+            decls.append(
+                DeclarationRef(
+                    id=d.id,
+                    year=d.year,
+                    status=d.status,
+                    status_label=declarations.state_label(d.status, ctx.lang),
+                    created_by=d.created_by,
+                    submitted_at=d.submitted_at,
+                )
+            )
+    years = sorted(
+        set(
+            ctx.session.scalars(
+                select(EnterpriseYear.year).where(EnterpriseYear.enterprise_id == e.id)
+            )
+        )
+        | {year}
+    )
+    return FactsPage(
+        enterprise_id=e.id,
+        name=e.name,
+        uscc=e.uscc,
+        year=year,
+        years=years,
+        facts=rows,
+        known=len(stored),
+        evidence=evidence_rows(ev),
+        declarations=decls,
+        can_edit=can(ctx.principal, "edit", e),
+        can_declare=ctx.principal.role in ("enterprise", "admin")
+        and ctx.can("submit", "declaration"),
+        sources={k: labels[k] for k in FACT_SOURCES},
+    )
+
+
+@form(
+    router, "/enterprises/{enterprise_id}/facts", domain="enterprise", action="edit",
+    page=facts_page, example={**EXAMPLE, "form": {"year": "2023", "source": "certified"}},
+)  # fmt: skip
+def facts_form(ctx: PageContext, enterprise_id: int) -> Response:
+    """Set the enterprise's facts of a year (a blank box clears the fact), with the source and
+    an optional evidence file."""
+    assert ctx.principal is not None
+    raw = {k: (v[-1] if isinstance(v, list) else v) for k, v in ctx.form.items()}
+    try:
+        year = int(str(raw.get("year") or "").strip())
+    except ValueError:
+        raise ValidationError("请填写年度。", "Give the year.", field="year") from None
+    source = str(raw.get("source") or "").strip()
+    names = {f.name for f in facts.fact_fields()}
+    changes = facts.set_facts(
+        ctx.session,
+        ctx.principal,
+        enterprise_id,
+        year,
+        {k: v for k, v in raw.items() if k in names},
+        source,
+    )
+    upload = ctx.files.get("evidence")
+    if upload is not None and upload.filename:
+        from gaodi.projects.rules import appeal_rules
+
+        field = str(raw.get("evidence_field") or "").strip() or None
+        if field is not None and field not in names:
+            raise ValidationError("证明材料对应的要素无效。", "Unknown fact.", field="evidence")
+        try:
+            evidence.store(
+                ctx.session, ctx.principal, enterprise_id, year, upload.filename,
+                upload.file.read(appeal_rules().max_bytes + 1), field=field,
+            )  # fmt: skip
+        except ValidationError as exc:  # shown next to the file box, nothing saved
+            raise ValidationError(exc.zh, exc.en, field="evidence") from None
+    ctx.flash(ctx._("%(n)s facts changed.", n=len(changes)))
+    return ctx.redirect(f"/enterprises/{enterprise_id}/facts?year={year}")
+
+
+def download_evidence(
+    evidence_id: int,
+    ctx: PageContext = Depends(context_dependency(Access("enterprise", "read"))),
+) -> Response:
+    """An evidence file, for users who may read its enterprise."""
+    assert ctx.principal is not None
+    row, path = evidence.evidence_file(ctx.session, ctx.principal, evidence_id)
+    return FileResponse(
+        path,
+        media_type=row.content_type,
+        filename=row.filename,
+        content_disposition_type="attachment",
+    )
+
+
+router.add_api_route(
+    "/enterprises/evidence/{evidence_id}",
+    download_evidence,
+    methods=["GET"],
+    include_in_schema=False,
+    name="download_evidence",
+    openapi_extra=route_extra(Access("enterprise", "read"), {"path": {"evidence_id": 1}}),
+)
