@@ -176,6 +176,11 @@ def _assign(w: World, role: str, which: str) -> tuple[dict[str, str], dict[str, 
     return {}, {"enterprise": _uscc(w, which)}
 
 
+def _declaration(w: World, role: str, which: str) -> tuple[dict[str, str], dict[str, Any]]:
+    # a year of its own each time: one declaration per enterprise and year
+    return {}, {"enterprise_id": _pick(w, which, "e1", "e2"), "year": 2000 + next(_VALUES) % 20}
+
+
 def _report(w: World, role: str, which: str) -> tuple[dict[str, str], dict[str, Any]] | None:
     base = {"format": "xlsx", "period": "2023-06"}
     if role == "chain_office":
@@ -206,6 +211,8 @@ BODY: dict[str, Body] = {
     "/chains/{chain_id}/links/{link_id}/unassign": Body(_assign, ("chain_office",)),
     "/chains/{chain_id}/links/{link_id}/release": Body(_assign, ("chain_office",)),
     "/reports": Body(_report, OFFICES, writes=False),
+    "/api/v1/declarations": Body(_declaration, ("enterprise",)),
+    "/declarations": Body(_declaration, ("enterprise",)),
 }
 # The token of another user: a scoped role revoking it must get a missing token's answer.
 TOKEN_ROUTES = ("/account/tokens/{token_id}/revoke", "/api/v1/account/tokens/{token_id}/revoke")
