@@ -294,6 +294,7 @@ class Exporter:
             "scope",
             "quote",
             "note",
+            "path",
         )
         query = self.q(
             Target,

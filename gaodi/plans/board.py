@@ -31,6 +31,7 @@ from gaodi.core.permissions import Principal, restrict
 from gaodi.plans.inference import natural_kind, progress_kind, rule_file
 from gaodi.plans.models import Action, Indicator, Observation, Plan, Target
 from gaodi.plans.outputs import current_plan_id, obs_out, target_out
+from gaodi.plans.paths import engine_flags, path_words
 from gaodi.plans.reasons import explain
 from gaodi.plans.schemas import (
     BOARD_STATUSES,
@@ -179,6 +180,8 @@ def _frames(loaded: _Loaded) -> tuple[pl.DataFrame, pl.DataFrame]:
             "baseline": [e.target.baseline for e in rows],
             "start": [e.start for e in rows],
             "end": [e.end for e in rows],
+            "path": [engine_flags(e.target.path)[0] for e in rows],
+            "milestone": [engine_flags(e.target.path)[1] for e in rows],
         },
         schema={
             "target_id": pl.Int64,
@@ -189,6 +192,8 @@ def _frames(loaded: _Loaded) -> tuple[pl.DataFrame, pl.DataFrame]:
             "baseline": pl.Float64,
             "start": pl.String,
             "end": pl.String,
+            "path": pl.String,
+            "milestone": pl.Boolean,
         },
     )
     obs = pl.DataFrame(
@@ -302,6 +307,7 @@ def _rows(
             reason_params=params,
             basis=r.get("basis"),
             overdue_periods=overdue.get(e.series_id or "", []),
+            path=t.path,
         )
         judged = ("green", "yellow", "red", "not_due", "at_risk")
         if forecasts and status in judged and e.series_id:
@@ -314,6 +320,10 @@ def _rows(
         row.reason_zh, row.reason_en = explain(
             row.status, row.reason, row.reason_params, as_of=as_of
         )
+        how_zh, how_en = path_words(t.path, row.basis, e.kind, t.quote)
+        if how_zh:
+            row.reason_zh = f"{row.reason_zh}；{how_zh}"
+            row.reason_en = f"{row.reason_en}; {how_en}"
         rows.append(row)
     return rows
 
@@ -448,6 +458,7 @@ def _expected_path(e: EngineTarget, month: int, baseline: float | None) -> float
     (linear 序时进度, the compound growth path or a milestone's step)."""
     t = e.target
     first, last = parse_period(e.start).first_month, parse_period(e.end).last_month
+    path, milestone = engine_flags(t.path)
     try:
         return pj.expected_at(
             kind=e.kind,  # type: ignore[arg-type]
@@ -457,6 +468,8 @@ def _expected_path(e: EngineTarget, month: int, baseline: float | None) -> float
             elapsed=month - first + 1,
             total=last - first + 1,
             thresholds=_thresholds(),
+            path=path,
+            milestone=milestone,
         )
     except GaodiError:
         return None
@@ -497,6 +510,8 @@ def target_detail(
             kind=e.kind,  # type: ignore[arg-type]
             direction=e.indicator.direction,  # type: ignore[arg-type]
             baseline=target.baseline,
+            path=engine_flags(target.path)[0],  # type: ignore[arg-type]
+            milestone=engine_flags(target.path)[1],
         )
         triples = [(o.period, o.value, o.revision) for o in mine]
         for m in range(start, end + 1):
