@@ -12,7 +12,7 @@ import json
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -377,6 +377,11 @@ def _plan_for(session: Session, principal: Principal, plan_id: int | None) -> Pl
     return plan
 
 
+def default_month(session: Session, principal: Principal, plan_id: int | None = None) -> str:
+    """The month a board shows when none is asked for (:func:`default_as_of` of the plan)."""
+    return default_as_of(_plan_for(session, principal, plan_id))
+
+
 def board(
     session: Session,
     principal: Principal,
@@ -385,9 +390,15 @@ def board(
     *,
     plan_id: int | None = None,
     forecasts: bool = True,
+    overdue_as_of: date | None = None,
 ) -> Board:
     """Every target of a plan (default: the latest adopted one) as of a month (default: the last
-    complete month, not after the plan's end), grouped by action, filtered."""
+    complete month, not after the plan's end), grouped by action, filtered.
+
+    Overdue flags are judged on ``overdue_as_of``; by default on the city's today for the
+    current reporting month (today's to-do list) and, for an earlier month, on that month's
+    last day, rebuilt from the submissions' history (a value sent later was still owed then).
+    """
     filters = filters or BoardFilter()
     plan = _plan_for(session, principal, plan_id)
     if as_of is not None:
@@ -416,7 +427,14 @@ def board(
         )
     as_of = as_of or default_as_of(plan)
     loaded = _load(session, principal, plan, None)
-    overdue = overdue_by_series(session, principal) if plan.status == "adopted" else {}
+    current = parse_period(default_as_of(plan)).last_month
+    if overdue_as_of is None and parse_period(as_of).last_month < current:
+        overdue_as_of = parse_period(as_of).end_date
+    overdue = (
+        overdue_by_series(session, principal, as_of=overdue_as_of)
+        if plan.status == "adopted"
+        else {}
+    )
     rows = _rows(loaded, as_of, forecasts, overdue)
     owners = sorted({r.owner for r in rows if r.owner})
     counts = Counter(r.status for r in rows)

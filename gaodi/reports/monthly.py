@@ -62,19 +62,22 @@ def build_monthly(
     """The monthly report of ``period`` (default: the board's default month) for
     ``principal``: every number as the web app shows it to that user."""
     from gaodi.plans import service as plans
+    from gaodi.plans.board import default_month
     from gaodi.plans.submission import tasks
 
     tr = Lang(check_lang(lang))
     check_period(period)
     progress(0.05, tr("读取计划看板", "Reading the plan board"))
-    board = plans.board(session, principal, period, plan_id=plan_id)
+    period = period or default_month(session, principal, plan_id)
+    # every figure of the period is judged on its last day (today while the month runs)
+    day = min(period_end(period), clock.today())
+    board = plans.board(session, principal, period, plan_id=plan_id, overdue_as_of=day)
     if board.plan_id is None:
         raise NotFoundError(
             "还没有可报告的行动计划：请先载入并印发计划。",
             "There is no plan to report on yet: load and adopt a plan first.",
         )
     month = tr.month(board.as_of)
-    day = min(period_end(board.as_of), clock.today())
     report = Report(
         kind="monthly",
         lang=tr.code,
@@ -127,8 +130,9 @@ def build_monthly(
         report.extend(act)
 
     progress(0.8, tr("汇总数据报送", "Summarising submissions"))
-    # who owes what is today's to-do list, not the period's (its provenance line says so)
-    todo = readable(lambda: tasks(session, principal))
+    # who owed what on the period's last day, rebuilt from the submissions' history: a value
+    # sent after the period was still owed then, a period not yet due is not listed
+    todo = readable(lambda: tasks(session, principal, as_of=day))
     if todo is not None:
         report.add(Heading(1, tr("数据报送情况", "Data submissions")))
         report.extend(sections_plan.overdue_blocks(todo, board.overdue_total, tr))
