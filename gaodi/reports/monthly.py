@@ -50,6 +50,16 @@ def check_period(period: str | None) -> str | None:
     return period
 
 
+def figures_year(session: Session, period: str) -> int | None:
+    """The enterprise figures a period's report may use: annual figures of a year are complete
+    only after it ends, so a month of year Y reads the latest year up to Y − 1 (the latest
+    year of all when nothing is that old). A 2021-06 report never shows 2023's chains."""
+    from gaodi.chains.loaders import latest_year
+
+    until = int(period[:4]) - 1
+    return latest_year(session, until) or latest_year(session)
+
+
 def build_monthly(
     session: Session,
     principal: Principal,
@@ -103,12 +113,15 @@ def build_monthly(
     report.extend(sections_plan.action_blocks(board, tr))
 
     progress(0.45, tr("诊断产业链", "Diagnosing the chains"))
+    year = figures_year(session, board.as_of)
     chains = None
     if allowed(principal, "read", "chain"):
         from gaodi.chains import service as chain_service
 
-        chains = readable(lambda: chain_service.chain_summary(session, principal))
-        diagnoses = readable(lambda: chain_service.diagnose_all(session, principal)) or []
+        chains = readable(lambda: chain_service.chain_summary(session, principal, year=year))
+        diagnoses = (
+            readable(lambda: chain_service.diagnose_all(session, principal, year=year)) or []
+        )
         if chains is not None and chains.chains:
             report.add(Heading(1, tr("产业链发展情况", "Industrial chains")))
             report.extend(sections_chain.summary_blocks(chains, tr))
@@ -116,7 +129,7 @@ def build_monthly(
             report.extend(sections_chain.top_recommendations(diagnoses, tr))
 
     progress(0.6, tr("汇总园区", "Summarising the parks"))
-    parks = sections_more.park_blocks(session, principal, None, tr)
+    parks = sections_more.park_blocks(session, principal, year, tr)
     if parks:
         report.add(Heading(1, tr("园区亩均效益与能级", "Parks: per-mu returns and tiers")))
         report.extend(parks)
