@@ -138,8 +138,12 @@ def links_frame(links: Sequence[Link]) -> pl.DataFrame:
 # --------------------------------------------------------------------------- enterprise facts
 
 
-def latest_year(session: Session) -> int | None:
-    return session.scalar(select(func.max(EnterpriseYear.year)))
+def latest_year(session: Session, until: int | None = None) -> int | None:
+    """The latest year of enterprise figures (no later than ``until`` when given)."""
+    query = select(func.max(EnterpriseYear.year))
+    if until is not None:
+        query = query.where(EnterpriseYear.year <= until)
+    return session.scalar(query)
 
 
 def facts_frame(session: Session, chain_ids: Sequence[int], year: int | None) -> pl.DataFrame:

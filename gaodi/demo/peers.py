@@ -133,6 +133,15 @@ def panel(
                         "is_demo": True,
                     }
                 )
+    city_output_by_group, city_employment_by_group = _with_background(
+        seed,
+        groups,
+        complexity,
+        scale,
+        productivity,
+        city_output_by_group,
+        city_employment_by_group,
+    )
     for (group, year), value in sorted(city_output_by_group.items()):
         rows.append(
             {
@@ -155,6 +164,47 @@ def panel(
             }
         )
     return rows
+
+
+def _with_background(
+    seed: int,
+    groups: list[str],
+    complexity: np.ndarray,
+    scale: np.ndarray,
+    productivity: np.ndarray,
+    output: dict[tuple[str, int], float],
+    employment: dict[tuple[str, int], float],
+) -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], float]]:
+    """The demo city's panel row: its enterprises plus the rest of its manufacturing.
+
+    The synthetic enterprises stand for the chains' firms; a real city also makes food, paper,
+    furniture, textiles … outside its chains. Without them the city's row is a handful of
+    complex industries (diversity ~20 against 60–70 for the big peers) and ECI ranks a
+    specialised machinery city among China's top four. The rest is drawn with the peers' model
+    (``panel``) at the city's calibrated capability and makes ``share`` of the city's
+    manufacturing output each year (``demo_calibration.city_background``). A separate random
+    stream keeps the peers' rows as they were.
+    """
+    spec = facts.calibration().get("city_background")
+    if not spec:
+        return output, employment
+    share = float(spec["share"])
+    rng = np.random.default_rng([seed, 22])
+    capability = float(spec["capability"])
+    present = rng.random(len(groups)) < 1 / (1 + np.exp(-(2.5 * (capability - complexity) + 1.5)))
+    fit = np.exp(0.3 * capability * complexity)
+    weights = scale * fit * rng.lognormal(0, 0.5, size=len(groups)) * present
+    weights = weights / max(float(weights.sum()), 1e-12)
+    out, emp = dict(output), dict(employment)
+    for year in sorted({y for _, y in output}):
+        total = sum(v for (_, y), v in output.items() if y == year)
+        rest = total * share / (1 - share)
+        for j in np.flatnonzero(weights > 0):
+            key = (groups[j], year)
+            value = rest * float(weights[j])
+            out[key] = out.get(key, 0.0) + value
+            emp[key] = emp.get(key, 0.0) + value / float(productivity[j])
+    return out, emp
 
 
 def external_pool(

@@ -421,6 +421,18 @@ TARGETS = SheetSpec(
         ),
         C("quote", "规划原文", "quote", width=40),
         C("note", "备注", "note", width=24),
+        C(
+            "path",
+            "评价路径",
+            "expected path",
+            "choice",
+            choices="target_path",
+            default="auto",
+            width=12,
+            help_zh="自动（按规则推断）、线性、复合增长（如“年均增长”）或一次达成（里程碑）。",
+            help_en="auto (inferred by the rules), linear, compound growth (e.g. 年均增长) or "
+            "met at once (milestone).",
+        ),
     ),
     # the indicator is its code, or its name when there is no code
     ("plan", "indicator", "scope", "scope_ref", "year"),

@@ -326,6 +326,7 @@ class Exporter:
             "scope",
             "quote",
             "note",
+            "path",
         )
         query = self.q(
             Target,

@@ -321,6 +321,7 @@ TARGET_FIELDS = {
         "scope",
         "quote",
         "note",
+        "path",
     )
 }
 

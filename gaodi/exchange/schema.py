@@ -94,6 +94,13 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
     "comparator": _choices(
         (">=", ">=", "at least"), ("<=", "<=", "at most"), ("=", "=", "equal to / about")
     ),
+    # gaodi.plans.paths.TARGET_PATHS (a test keeps the two equal)
+    "target_path": _choices(
+        ("auto", "自动", "auto (inferred by the rules)"),
+        ("linear", "线性", "linear"),
+        ("compound", "复合增长", "compound growth"),
+        ("milestone", "一次达成", "met at once (milestone)"),
+    ),
     "target_scope": _choices(
         ("city", "全市", "city"),
         ("chain", "产业链", "chain"),
@@ -144,6 +151,13 @@ ALIASES: dict[str, dict[str, str]] = {
         "无": "false",
     },
     "comparator": {"≥": ">=", "≤": "<=", "＝": "=", "不低于": ">=", "不高于": "<=", "约": "="},
+    "target_path": {
+        "里程碑": "milestone",
+        "复合增长路径": "compound",
+        "复合": "compound",
+        "线性路径": "linear",
+        "按规则": "auto",
+    },
 }
 
 

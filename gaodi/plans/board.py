@@ -12,7 +12,7 @@ import json
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -31,6 +31,7 @@ from gaodi.core.permissions import Principal, restrict
 from gaodi.plans.inference import natural_kind, progress_kind, rule_file
 from gaodi.plans.models import Action, Indicator, Observation, Plan, Target
 from gaodi.plans.outputs import current_plan_id, obs_out, target_out
+from gaodi.plans.paths import engine_flags, path_words
 from gaodi.plans.reasons import explain
 from gaodi.plans.schemas import (
     BOARD_STATUSES,
@@ -179,6 +180,8 @@ def _frames(loaded: _Loaded) -> tuple[pl.DataFrame, pl.DataFrame]:
             "baseline": [e.target.baseline for e in rows],
             "start": [e.start for e in rows],
             "end": [e.end for e in rows],
+            "path": [engine_flags(e.target.path)[0] for e in rows],
+            "milestone": [engine_flags(e.target.path)[1] for e in rows],
         },
         schema={
             "target_id": pl.Int64,
@@ -189,6 +192,8 @@ def _frames(loaded: _Loaded) -> tuple[pl.DataFrame, pl.DataFrame]:
             "baseline": pl.Float64,
             "start": pl.String,
             "end": pl.String,
+            "path": pl.String,
+            "milestone": pl.Boolean,
         },
     )
     obs = pl.DataFrame(
@@ -302,6 +307,7 @@ def _rows(
             reason_params=params,
             basis=r.get("basis"),
             overdue_periods=overdue.get(e.series_id or "", []),
+            path=t.path,
         )
         judged = ("green", "yellow", "red", "not_due", "at_risk")
         if forecasts and status in judged and e.series_id:
@@ -314,6 +320,10 @@ def _rows(
         row.reason_zh, row.reason_en = explain(
             row.status, row.reason, row.reason_params, as_of=as_of
         )
+        how_zh, how_en = path_words(t.path, row.basis, e.kind, t.quote)
+        if how_zh:
+            row.reason_zh = f"{row.reason_zh}；{how_zh}"
+            row.reason_en = f"{row.reason_en}; {how_en}"
         rows.append(row)
     return rows
 
@@ -367,6 +377,11 @@ def _plan_for(session: Session, principal: Principal, plan_id: int | None) -> Pl
     return plan
 
 
+def default_month(session: Session, principal: Principal, plan_id: int | None = None) -> str:
+    """The month a board shows when none is asked for (:func:`default_as_of` of the plan)."""
+    return default_as_of(_plan_for(session, principal, plan_id))
+
+
 def board(
     session: Session,
     principal: Principal,
@@ -375,9 +390,15 @@ def board(
     *,
     plan_id: int | None = None,
     forecasts: bool = True,
+    overdue_as_of: date | None = None,
 ) -> Board:
     """Every target of a plan (default: the latest adopted one) as of a month (default: the last
-    complete month, not after the plan's end), grouped by action, filtered."""
+    complete month, not after the plan's end), grouped by action, filtered.
+
+    Overdue flags are judged on ``overdue_as_of``; by default on the city's today for the
+    current reporting month (today's to-do list) and, for an earlier month, on that month's
+    last day, rebuilt from the submissions' history (a value sent later was still owed then).
+    """
     filters = filters or BoardFilter()
     plan = _plan_for(session, principal, plan_id)
     if as_of is not None:
@@ -406,7 +427,14 @@ def board(
         )
     as_of = as_of or default_as_of(plan)
     loaded = _load(session, principal, plan, None)
-    overdue = overdue_by_series(session, principal) if plan.status == "adopted" else {}
+    current = parse_period(default_as_of(plan)).last_month
+    if overdue_as_of is None and parse_period(as_of).last_month < current:
+        overdue_as_of = parse_period(as_of).end_date
+    overdue = (
+        overdue_by_series(session, principal, as_of=overdue_as_of)
+        if plan.status == "adopted"
+        else {}
+    )
     rows = _rows(loaded, as_of, forecasts, overdue)
     owners = sorted({r.owner for r in rows if r.owner})
     counts = Counter(r.status for r in rows)
@@ -448,6 +476,7 @@ def _expected_path(e: EngineTarget, month: int, baseline: float | None) -> float
     (linear 序时进度, the compound growth path or a milestone's step)."""
     t = e.target
     first, last = parse_period(e.start).first_month, parse_period(e.end).last_month
+    path, milestone = engine_flags(t.path)
     try:
         return pj.expected_at(
             kind=e.kind,  # type: ignore[arg-type]
@@ -457,6 +486,8 @@ def _expected_path(e: EngineTarget, month: int, baseline: float | None) -> float
             elapsed=month - first + 1,
             total=last - first + 1,
             thresholds=_thresholds(),
+            path=path,
+            milestone=milestone,
         )
     except GaodiError:
         return None
@@ -497,6 +528,8 @@ def target_detail(
             kind=e.kind,  # type: ignore[arg-type]
             direction=e.indicator.direction,  # type: ignore[arg-type]
             baseline=target.baseline,
+            path=engine_flags(target.path)[0],  # type: ignore[arg-type]
+            milestone=engine_flags(target.path)[1],
         )
         triples = [(o.period, o.value, o.revision) for o in mine]
         for m in range(start, end + 1):

@@ -102,6 +102,9 @@ class Target(Base):
     baseline_year: Mapped[int | None] = mapped_column(Integer, default=None)
     quote: Mapped[str | None] = mapped_column(Text, default=None)
     note: Mapped[str | None] = mapped_column(Text, default=None)
+    # how the target is judged (gaodi.plans.paths): auto (the rule file infers linear, compound
+    # or milestone), or stated by the plan text or a reviewer: linear / compound / milestone
+    path: Mapped[str] = mapped_column(String(12), default="auto", server_default="auto")
 
 
 class QualitativeGoal(Base):

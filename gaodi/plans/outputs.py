@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.core.permissions import Principal, restrict
 from gaodi.plans.models import Action, Indicator, Observation, Plan, Target
+from gaodi.plans.paths import LABELS
 from gaodi.plans.schemas import IndicatorOut, ObservationOut, TargetOut
 
 
@@ -49,6 +50,9 @@ def target_out(t: Target, indicator: Indicator | None, action: Action | None) ->
         baseline_year=t.baseline_year,
         quote=t.quote,
         note=t.note,
+        path=t.path,
+        path_zh=LABELS.get(t.path, LABELS["auto"])[0],
+        path_en=LABELS.get(t.path, LABELS["auto"])[1],
     )
 
 

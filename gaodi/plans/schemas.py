@@ -67,6 +67,14 @@ class TargetOut(BaseModel):
     baseline_year: int | None
     quote: str | None
     note: str | None
+    path: str = Field(
+        "auto",
+        description="How the target is judged: auto (inferred by the progress rules), linear, "
+        "compound (growth path) or milestone (met at once); set from the plan's wording "
+        "(年均增长 → compound) or by a reviewer.",
+    )
+    path_zh: str = ""
+    path_en: str = ""
     indicator_origin: Literal["existing", "new"] | None = Field(
         None,
         description="On a draft: the indicator existed before the plan was loaded (matched by "
@@ -133,6 +141,9 @@ class TargetUpdate(BaseModel):
     scope: Literal["city", "chain", "park", "cluster", "enterprise"] | None = None
     scope_id: int | None = None
     note: CleanStr | None = None
+    path: Literal["auto", "linear", "compound", "milestone"] | None = Field(
+        None, description="The expected path (auto: inferred by the progress rules)."
+    )
 
 
 class IndicatorUpdate(BaseModel):
@@ -192,6 +203,11 @@ class BoardRow(BaseModel):
     )
     reason_params: dict[str, float | int | str | None] = Field(
         default_factory=dict, description="The numbers behind the reason."
+    )
+    path: str = Field(
+        "auto",
+        description="The target's stated path (auto/linear/compound/milestone); the reason "
+        "says which path the light was judged on and why.",
     )
     reason_zh: str = Field("", description="The reason in words (Chinese).")
     reason_en: str = Field("", description="The reason in words (English).")

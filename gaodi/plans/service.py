@@ -30,6 +30,7 @@ from gaodi.plans.intake import add_observation, add_observations, check_rows
 from gaodi.plans.matching import IndicatorIndex, match_note, normalise
 from gaodi.plans.models import Action, Indicator, Observation, Plan, QualitativeGoal, Target
 from gaodi.plans.outputs import current_plan_id, indicator_out, target_out
+from gaodi.plans.paths import path_from_text
 from gaodi.plans.schemas import (
     ActionOut,
     GoalOut,
@@ -319,6 +320,8 @@ def load_plan(
                     comparator=t.comparator,
                     quote=t.quote,
                     note=None if t.year is not None else "每年目标 (a target for every year)",
+                    # the plan's own wording (年均增长 → compound); else the rules decide
+                    path=path_from_text(t.quote)[0],
                 )
             )
     for g in extraction.qualitative:
@@ -423,7 +426,16 @@ def update_target(
             )
         target.action_id = action.id if action else None
     for key, value in data.items():
-        required = ("value", "unit", "year", "comparator", "indicator_name", "scope", "scope_id")
+        required = (
+            "value",
+            "unit",
+            "year",
+            "comparator",
+            "indicator_name",
+            "scope",
+            "scope_id",
+            "path",
+        )
         if key in required and value is None:
             raise ValidationError(f"“{key}”不能为空。", f"{key!r} cannot be empty.", field=key)
         setattr(target, key, value)

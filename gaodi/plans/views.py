@@ -178,6 +178,7 @@ class TargetForm(BaseModel):
     baseline_year: int | None = Field(None, ge=1949, le=2100)
     action_number: str | None = None
     note: str | None = None
+    path: Literal["auto", "linear", "compound", "milestone"] | None = None
     code: str | None = Field(None, pattern=r"^[a-z_][a-z0-9_]{0,63}$")
     aggregation: Literal["cumulative", "point", "average"] | None = None
     kind: Literal["level", "growth", "count"] | None = None
@@ -228,6 +229,7 @@ def edit_target_form(ctx: PageContext, plan_id: int, target_id: int) -> Response
             baseline_year=data.baseline_year,
             action_number=data.action_number or "",
             note=data.note,
+            **({"path": data.path} if data.path is not None else {}),
         ),
     )
     if target.indicator is not None:

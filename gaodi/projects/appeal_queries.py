@@ -97,18 +97,69 @@ class AppealAt:
 
 
 LIMIT_STARTS = ("submit", "assign", "reopen")
+HANDOVERS = ("assign", "reassign")  # the steps that name the department
+
+
+def department_histories(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    """appeal id -> the departments it was handed to, oldest first (one per assign or reassign
+    step).
+
+    The workflow's event rows record the step, not the department; the audit entry written with
+    each step (``appeal.assign`` / ``appeal.reassign``, ``after.department``, append-only) does.
+    The k-th hand-over entry of an appeal is its k-th hand-over step (both written in the same
+    transaction, in order), so no timestamps need to match.
+    """
+    from gaodi.audit.models import AuditEvent
+
+    out: dict[int, list[str]] = defaultdict(list)
+    keys = [str(i) for i in ids]
+    actions = [f"appeal.{a}" for a in HANDOVERS]
+    for chunk in (keys[i : i + 500] for i in range(0, len(keys), 500)):
+        for entity_id, after in session.execute(
+            select(AuditEvent.entity_id, AuditEvent.after)
+            .where(
+                AuditEvent.entity == Appeal.__tablename__,
+                AuditEvent.entity_id.in_(chunk),
+                AuditEvent.action.in_(actions),
+            )
+            .order_by(AuditEvent.id)
+        ):
+            department = (after or {}).get("department")
+            if entity_id is not None and isinstance(department, str):
+                out[int(entity_id)].append(department)
+    return dict(out)
+
+
+def _department_then(
+    appeal: Appeal, events: list[Any], seen: list[Any], handed: list[str] | None
+) -> str | None:
+    """The department on the day: the one named by the last hand-over step by then (from
+    :func:`department_histories`); the stored one when no hand-over came later, or when the
+    audit trail does not cover every step (data loaded without the workflow)."""
+    done = [e for e in seen if e.action in HANDOVERS]
+    if not done:
+        return None
+    steps = [e for e in events if e.action in HANDOVERS]
+    if len(done) == len(steps) or handed is None or len(handed) != len(steps):
+        return appeal.department
+    return handed[len(done) - 1]
 
 
 def appeal_at(
-    appeal: Appeal, events: list[Any], day: date, rules: AppealRules | None = None
+    appeal: Appeal,
+    events: list[Any],
+    day: date,
+    rules: AppealRules | None = None,
+    departments: list[str] | None = None,
 ) -> AppealAt | None:
     """``appeal`` on ``day`` from its history (``events``, oldest first), or None when it had
     not been received yet.
 
     The time limit in force is the one started by the last receipt (the hand-over limit),
     assignment or reopening (the category's limit) by then; it is the stored one when that
-    start is still the latest. The department is known once the appeal was assigned (a later
-    reassignment shows its current department).
+    start is still the latest. The department is the one it had been handed to by then
+    (``departments``: :func:`department_histories`), so a reassignment after the day leaves
+    the day's statistics with the department that held the appeal.
     """
     if not asof.existed_at(appeal.received_at, day):
         return None
@@ -130,13 +181,14 @@ def appeal_at(
             limit = limit or rules.category(appeal.category).time_limit
         due, esc = limit_dates(begun, limit, rules)
     assign = next((e for e in seen if e.action == "assign"), None)
+    department = _department_then(appeal, events, seen, departments)
     resolve = next((e for e in reversed(seen) if e.action == "resolve"), None)
     confirm = next((e for e in reversed(seen) if e.action == "confirm"), None)
     settled = status in ("resolved", "confirmed")
     return AppealAt(
         appeal,
         status,
-        appeal.department if assign is not None else None,
+        department if assign is not None else None,
         begun,
         due,
         esc,
@@ -161,9 +213,15 @@ def appeals_at(session: Session, appeals: Sequence[Appeal], day: date) -> list[A
     """:func:`appeal_at` of each appeal (those received by ``day``)."""
     rules = appeal_rules()
     histories = HISTORY.histories(session, [a.id for a in appeals])
+    moved = [
+        a.id
+        for a in appeals
+        if sum(1 for e in histories.get(a.id, []) if e.action in HANDOVERS) > 1
+    ]
+    handed = department_histories(session, moved) if moved else {}
     out = []
     for a in appeals:
-        found = appeal_at(a, histories.get(a.id, []), day, rules)
+        found = appeal_at(a, histories.get(a.id, []), day, rules, handed.get(a.id))
         if found is not None:
             out.append(found)
     return out

@@ -202,14 +202,14 @@ def challenge_detail(
         )
     who = actors(session, principal, challenge)
     see_scores = bool(who & {"office", "admin"})
-    apps, reviewers, decls, scores = review_state(session, challenge.id)
+    apps, reviewers, decls, scores = review_state(session, challenge.id, day)
     visible = _visible_applications(session, principal, [challenge.id])
     apps = [a for a in apps if a.id in visible and asof.at_or_before(a.submitted_at, day)]
     decls = {k: d for k, d in decls.items() if k[1] in visible}
     scores = {k: s for k, s in scores.items() if k[1] in visible}
     ranks = {
         aid: (i + 1 if mean is not None else None, mean, n)
-        for i, (aid, mean, n) in enumerate(standings(session, challenge.id))
+        for i, (aid, mean, n) in enumerate(standings(session, challenge.id, day))
     }
     names = {r.id: r.name for r in reviewers}
     applications = []

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gaodi.chains.models import Chain
-from gaodi.core import clock
+from gaodi.core import asof, clock
 from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
 from gaodi.core.permissions import Principal, allowed, check_scope, require
@@ -327,7 +327,7 @@ def score(
 
 
 def review_state(
-    session: Session, challenge_id: int
+    session: Session, challenge_id: int, day: date | None = None
 ) -> tuple[
     list[ChallengeApplication],
     list[ChallengeReviewer],
@@ -359,7 +359,63 @@ def review_state(
         (s.reviewer_id, s.application_id): s
         for s in session.scalars(select(ChallengeScore).where(ChallengeScore.reviewer_id.in_(rids)))
     }
+    if day is not None:
+        decls = {k: d for k, d in decls.items() if asof.at_or_before(d.declared_at, day)}
+        scores = _scores_at(session, challenge_id, reviewers, scores, day)
     return apps, reviewers, decls, scores
+
+
+def _scores_at(
+    session: Session,
+    challenge_id: int,
+    reviewers: list[ChallengeReviewer],
+    scores: dict[tuple[int, int], ChallengeScore],
+    day: date,
+) -> dict[tuple[int, int], ChallengeScore]:
+    """The scores as they stood on ``day``.
+
+    A score given later did not exist yet; a score changed later had its earlier value. A
+    score row keeps only its latest value, so the earlier ones come from the history: each
+    ``score`` step of the challenge (its time) is matched, in order, to the audit entry written
+    with it (``challenge.score``: application and value). When the two do not match one to one
+    (data loaded without the workflow) a later score is simply left out.
+    """
+    from gaodi.audit.models import AuditEvent
+
+    late = {k: s for k, s in scores.items() if not asof.at_or_before(s.scored_at, day)}
+    kept = {k: s for k, s in scores.items() if k not in late}
+    if not late:
+        return kept
+    steps = [
+        e for e in HISTORY.histories(session, [challenge_id])[challenge_id] if e.action == "score"
+    ]
+    entries = session.execute(
+        select(AuditEvent.actor, AuditEvent.after)
+        .where(
+            AuditEvent.entity == Challenge.__tablename__,
+            AuditEvent.entity_id == str(challenge_id),
+            AuditEvent.action == "challenge.score",
+        )
+        .order_by(AuditEvent.id)
+    ).all()
+    if len(steps) != len(entries):
+        return kept
+    by_name = {r.username: r.id for r in reviewers if r.username}
+    then: dict[tuple[int, int], float] = {}
+    for step, (actor, after) in zip(steps, entries, strict=True):
+        rid, aid = by_name.get(actor), (after or {}).get("application")
+        if rid is not None and aid is not None and asof.at_or_before(step.at, day):
+            then[(rid, int(aid))] = float((after or {})["score"])
+    for key, row in late.items():
+        if key in then:  # an earlier value, detached so the stored row is never changed
+            kept[key] = ChallengeScore(
+                reviewer_id=row.reviewer_id,
+                application_id=row.application_id,
+                score=then[key],
+                comment=None,
+                scored_at=row.scored_at,
+            )
+    return kept
 
 
 def missing_reviews(session: Session, challenge_id: int) -> list[str]:
@@ -378,9 +434,12 @@ def missing_reviews(session: Session, challenge_id: int) -> list[str]:
     return out
 
 
-def standings(session: Session, challenge_id: int) -> list[tuple[int, float | None, int]]:
-    """(application id, mean score or None, number of scores), best first; unscored last."""
-    apps, _reviewers, _decls, scores = review_state(session, challenge_id)
+def standings(
+    session: Session, challenge_id: int, day: date | None = None
+) -> list[tuple[int, float | None, int]]:
+    """(application id, mean score or None, number of scores), best first; unscored last; as
+    the scores stood on ``day`` when given."""
+    apps, _reviewers, _decls, scores = review_state(session, challenge_id, day)
     by_app: dict[int, list[float]] = defaultdict(list)
     for (_rid, aid), s in scores.items():
         by_app[aid].append(s.score)

@@ -50,6 +50,16 @@ def check_period(period: str | None) -> str | None:
     return period
 
 
+def figures_year(session: Session, period: str) -> int | None:
+    """The enterprise figures a period's report may use: annual figures of a year are complete
+    only after it ends, so a month of year Y reads the latest year up to Y − 1 (the latest
+    year of all when nothing is that old). A 2021-06 report never shows 2023's chains."""
+    from gaodi.chains.loaders import latest_year
+
+    until = int(period[:4]) - 1
+    return latest_year(session, until) or latest_year(session)
+
+
 def build_monthly(
     session: Session,
     principal: Principal,
@@ -62,19 +72,22 @@ def build_monthly(
     """The monthly report of ``period`` (default: the board's default month) for
     ``principal``: every number as the web app shows it to that user."""
     from gaodi.plans import service as plans
+    from gaodi.plans.board import default_month
     from gaodi.plans.submission import tasks
 
     tr = Lang(check_lang(lang))
     check_period(period)
     progress(0.05, tr("读取计划看板", "Reading the plan board"))
-    board = plans.board(session, principal, period, plan_id=plan_id)
+    period = period or default_month(session, principal, plan_id)
+    # every figure of the period is judged on its last day (today while the month runs)
+    day = min(period_end(period), clock.today())
+    board = plans.board(session, principal, period, plan_id=plan_id, overdue_as_of=day)
     if board.plan_id is None:
         raise NotFoundError(
             "还没有可报告的行动计划：请先载入并印发计划。",
             "There is no plan to report on yet: load and adopt a plan first.",
         )
     month = tr.month(board.as_of)
-    day = min(period_end(board.as_of), clock.today())
     report = Report(
         kind="monthly",
         lang=tr.code,
@@ -100,12 +113,15 @@ def build_monthly(
     report.extend(sections_plan.action_blocks(board, tr))
 
     progress(0.45, tr("诊断产业链", "Diagnosing the chains"))
+    year = figures_year(session, board.as_of)
     chains = None
     if allowed(principal, "read", "chain"):
         from gaodi.chains import service as chain_service
 
-        chains = readable(lambda: chain_service.chain_summary(session, principal))
-        diagnoses = readable(lambda: chain_service.diagnose_all(session, principal)) or []
+        chains = readable(lambda: chain_service.chain_summary(session, principal, year=year))
+        diagnoses = (
+            readable(lambda: chain_service.diagnose_all(session, principal, year=year)) or []
+        )
         if chains is not None and chains.chains:
             report.add(Heading(1, tr("产业链发展情况", "Industrial chains")))
             report.extend(sections_chain.summary_blocks(chains, tr))
@@ -113,7 +129,7 @@ def build_monthly(
             report.extend(sections_chain.top_recommendations(diagnoses, tr))
 
     progress(0.6, tr("汇总园区", "Summarising the parks"))
-    parks = sections_more.park_blocks(session, principal, None, tr)
+    parks = sections_more.park_blocks(session, principal, year, tr)
     if parks:
         report.add(Heading(1, tr("园区亩均效益与能级", "Parks: per-mu returns and tiers")))
         report.extend(parks)
@@ -127,8 +143,9 @@ def build_monthly(
         report.extend(act)
 
     progress(0.8, tr("汇总数据报送", "Summarising submissions"))
-    # who owes what is today's to-do list, not the period's (its provenance line says so)
-    todo = readable(lambda: tasks(session, principal))
+    # who owed what on the period's last day, rebuilt from the submissions' history: a value
+    # sent after the period was still owed then, a period not yet due is not listed
+    todo = readable(lambda: tasks(session, principal, as_of=day))
     if todo is not None:
         report.add(Heading(1, tr("数据报送情况", "Data submissions")))
         report.extend(sections_plan.overdue_blocks(todo, board.overdue_total, tr))

@@ -142,6 +142,19 @@ def test_complexity_ranks_the_known_leaders_first(demo_db: Engine) -> None:
     assert peers.index("佳木斯市") >= 10
 
 
+def test_changsha_ranks_upper_middle_on_eci(demo_db: Engine) -> None:
+    """上海/深圳/苏州/北京 lead the whole panel, the demo city included; Changsha (a strong
+    machinery city, diversified but not a national top-four manufacturing centre) ranks in the
+    upper third of the ~100 cities, above small inland cities such as 佳木斯."""
+    with session_scope(demo_db) as s:
+        ranking = regions.complexity_ranking(s, SYSTEM)
+    names = [r.name for r in ranking.regions]
+    assert set(names[:4]) == {"上海市", "深圳市", "苏州市", "北京市"}, names[:6]
+    assert ranking.city_rank is not None and ranking.n_regions is not None
+    assert 4 < ranking.city_rank <= ranking.n_regions // 3, names[: ranking.city_rank]
+    assert names.index("佳木斯市") + 1 > ranking.city_rank
+
+
 def test_opportunities_a_planner_takes_seriously(demo_db: Engine) -> None:
     with session_scope(demo_db) as s:
         top = regions.opportunities(s, SYSTEM, limit=10).rows

@@ -123,3 +123,15 @@ def test_target_detail(small) -> None:  # type: ignore[no-untyped-def]
     assert d.provenance.as_of == "2023-06"
     with pytest.raises(NotFoundError):
         service.target_detail(session, ADMIN, 99999)
+
+
+def test_an_earlier_month_flags_what_was_overdue_then(small) -> None:  # type: ignore[no-untyped-def]
+    session, _ = small
+    # as of 2023-03 (before the current 2023-06) the flags are judged on 03-31, not today.
+    # Every value of the fixture was sent on 07-03, so on 03-31 nothing had arrived yet:
+    # output (running totals, no January, deadline day 5): 02 was due 03-05, 03 due 04-05;
+    # firms (point): 01 due 02-05 and 02 due 03-05; growth (day 10): 02 due 03-10.
+    r = rows(service.board(session, ADMIN, "2023-03", forecasts=False))
+    assert r[("output", "2023", 120.0)].overdue_periods == ["2023-02"]
+    assert r[("firms", "2023", 14.0)].overdue_periods == ["2023-01", "2023-02"]
+    assert r[("va_growth", "2023", 8.0)].overdue_periods == ["2023-02"]

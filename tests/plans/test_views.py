@@ -97,6 +97,7 @@ def test_load_review_adopt_in_the_browser_forms(web) -> None:  # type: ignore[no
         "baseline": "2",
         "baseline_year": "2023",
         "owner": "市工信局园区处",
+        "path": "linear",  # 2 -> 5 parks: stated linear (whole parks on a straight line)
     }
     r = post_form(client, f"/plans/drafts/{plan_id}/targets/{target['id']}/edit", form, csrf)
     assert r.status_code == 303
@@ -110,6 +111,17 @@ def test_load_review_adopt_in_the_browser_forms(web) -> None:  # type: ignore[no
     plan = client.get(f"/api/v1/plans/drafts/{plan_id}").json()
     assert plan["targets"][0]["baseline"] == 2
     assert plan["targets"][0]["indicator"]["owner"] == "市工信局园区处"
+    assert plan["targets"][0]["path"] == "linear"
+    review = client.get(f"/plans/drafts/{plan_id}").text
+    assert f'data-testid="stated-path-{target["id"]}">评价路径: 线性路径' in review
+    assert '<option value="linear" selected>线性</option>' in review
+    bad = post_form(
+        client,
+        f"/plans/drafts/{plan_id}/targets/{target['id']}/edit",
+        {**form, "path": "exponential"},
+        csrf,
+    )
+    assert bad.status_code == 422
     r = post_form(client, f"/plans/drafts/{plan_id}/adopt", {}, csrf)
     assert r.status_code == 303
     assert client.get(f"/api/v1/plans/drafts/{plan_id}").json()["status"] == "adopted"

@@ -356,3 +356,43 @@ def test_size_and_count_limits(lite_session: Session, lite_world: World, frozen)
         ap.attach(lite_session, lite_world.admin, aid, f"f{i}.txt", b"text")
     with pytest.raises(ConflictError, match="at most"):
         ap.attach(lite_session, lite_world.admin, aid, "one-more.txt", b"text")
+
+
+def test_a_reassigned_appeal_counts_for_the_department_that_held_it(
+    session: Session, world: World, frozen
+) -> None:
+    aid = _submit(session, world)  # Thu 2023-06-01 10:00 in the city
+    first = ap.assign(session, world.admin, aid, "市生态环境局", "涉及环评").department
+    session.commit()
+    frozen(datetime(2023, 6, 5, 2, 0))  # Mon 06-05: 市财政局 takes it over
+    ap.reassign(session, world.admin, aid, "市财政局", "涉及资金")
+    frozen(datetime(2023, 6, 7, 2, 0))  # Wed 06-07: 财政局 settles it; the firm gives 2 of 5
+    ap.start(session, world.admin, aid)
+    ap.resolve(session, world.admin, aid, "已拨付")
+    ap.confirm(session, world.admin, aid, 2)
+    session.commit()
+    assert first == "市生态环境局"
+
+    def departments(day: date) -> dict[str, tuple[int, int, float | None]]:
+        stats = aq.appeal_stats(session, world.admin, as_of=day)
+        return {
+            d.key: (d.count, d.resolved, d.mean_satisfaction)
+            for d in stats.by_department
+            if d.count
+        }
+
+    # on 06-02 the appeal was with 市生态环境局 (open, no score yet)
+    assert departments(date(2023, 6, 2)) == {"市生态环境局": (1, 0, None)}
+    # on 06-06 with 市财政局, still open; on 06-07 resolved there with a score of 2
+    assert departments(date(2023, 6, 6)) == {"市财政局": (1, 0, None)}
+    assert departments(date(2023, 6, 7)) == {"市财政局": (1, 1, 2.0)}
+    # the list and its department filter as of a day say the same
+    (row,) = aq.list_appeals(session, world.admin, as_of=date(2023, 6, 2))
+    assert row.department == "市生态环境局"
+    then = AppealFilter(department="市生态环境局")
+    assert [r.id for r in aq.list_appeals(session, world.admin, then, as_of=date(2023, 6, 2))] == [
+        aid
+    ]
+    assert aq.list_appeals(session, world.admin, then, as_of=date(2023, 6, 7)) == []
+    detail = aq.appeal_detail(session, world.admin, aid, as_of=date(2023, 6, 2))
+    assert detail.appeal.department == "市生态环境局"

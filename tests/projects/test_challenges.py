@@ -370,3 +370,44 @@ def test_a_park_office_reads_only_its_parks_applicants(
         for who in (world.chain_office, world.viewer, world.park_office)
     }
     assert awardee == {"chain_office": names["e3"], "viewer": names["e3"], "park_office": None}
+
+
+def test_reviewer_scores_and_standings_as_of_a_day(session: Session, world: World, frozen) -> None:
+    # frozen at Thu 2023-06-01 10:00 in the city: published, two applications, in review
+    cid, a1, a2 = _in_review(session, world)
+    frozen(datetime(2023, 6, 5, 2, 0))  # Mon 06-05: both declare, expert2 scores 甲 80, 乙 70
+    for r in (R1, R2):
+        ch.declare(session, r, cid, a1, False)
+        ch.declare(session, r, cid, a2, False)
+    ch.score(session, R2, cid, a1, 80)
+    ch.score(session, R2, cid, a2, 70)
+    session.commit()
+    frozen(datetime(2023, 6, 7, 2, 0))  # Wed 06-07: expert2 changes 甲 to 60; expert1 scores 乙 90
+    ch.score(session, R2, cid, a1, 60, "复核后下调")
+    ch.score(session, R1, cid, a2, 90)
+    session.commit()
+
+    def board(day: date) -> dict[str, tuple[float | None, int, int | None, list[float]]]:
+        d = cq.challenge_detail(session, world.chain_office, cid, as_of=day)
+        return {
+            a.applicant_name: (a.mean_score, a.scores, a.rank, [s.score for s in a.score_details])
+            for a in d.applications
+        }
+
+    # 06-02: nothing declared or scored yet
+    assert board(date(2023, 6, 2)) == {"甲公司": (None, 0, None, []), "乙公司": (None, 0, None, [])}
+    before = cq.challenge_detail(session, world.chain_office, cid, as_of=date(2023, 6, 2))
+    assert all(r.declarations == [] and r.scored == [] for r in before.reviewers)
+    # 06-06: expert2's first scores (甲 80 ranks first)
+    assert board(date(2023, 6, 6)) == {
+        "甲公司": (80.0, 1, 1, [80.0]),
+        "乙公司": (70.0, 1, 2, [70.0]),
+    }
+    # 06-07: 甲 re-scored 60; 乙 (70 + 90) / 2 = 80 now leads
+    assert board(date(2023, 6, 7)) == {
+        "甲公司": (60.0, 1, 2, [60.0]),
+        "乙公司": (80.0, 2, 1, [90.0, 70.0]),  # details by reviewer: expert1, expert2
+    }
+    # the stored rows were not touched by reading the past
+    session.expire_all()
+    assert board(date(2023, 6, 8))["甲公司"][0] == 60.0

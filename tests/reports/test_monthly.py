@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from gaodi.chains import service as chains
 from gaodi.core import clock
 from gaodi.core.errors import NotFoundError, ValidationError
+from gaodi.core.periods import parse_period
 from gaodi.core.permissions import SYSTEM, Principal
 from gaodi.db import session_scope
 from gaodi.plans import service as plans
@@ -51,10 +52,11 @@ def built(demo_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> dict
     out = tmp_path_factory.mktemp("monthly")
     with session_scope(demo_engine) as s:
         board = plans.board(s, SYSTEM, PERIOD)
-        summary = chains.chain_summary(s, SYSTEM)
+        summary = chains.chain_summary(s, SYSTEM, year=2022)  # a 2023 month reads 2022
         day = min(dt.date(2023, 6, 30), clock.today())
         act = projects.act_summary(s, SYSTEM, day)
-        todo = tasks(s, SYSTEM)
+        todo = tasks(s, SYSTEM, as_of=day)  # the period's last day, not today
+        today_todo = tasks(s, SYSTEM)
         steps: list[tuple[float, str]] = []
         report = build_monthly(
             s, SYSTEM, PERIOD, progress=lambda f, label: steps.append((f, label))
@@ -63,6 +65,7 @@ def built(demo_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> dict
     xlsx_path = render(report, "xlsx", out / "m.xlsx")
     return {
         "board": board, "summary": summary, "act": act, "tasks": todo, "report": report,
+        "today_tasks": today_todo, "day": day,
         "docx": docx_path, "xlsx": xlsx_path, "steps": steps,
     }  # fmt: skip
 
@@ -162,6 +165,22 @@ def test_chains_projects_and_submissions_sections(built: dict[str, Any]) -> None
     owners = [o for o in built["tasks"].owners if o.overdue]
     overdue = next(t for t in tables if t[0][0] == "责任单位")
     assert {r[0]: r[1] for r in overdue[1:]} == {o.owner: str(o.overdue) for o in owners}
+
+
+def test_the_submissions_section_is_the_periods_not_todays(built: dict[str, Any]) -> None:
+    day: dt.date = built["day"]
+    then, now = built["tasks"], built["today_tasks"]
+    assert then.today == day.isoformat() != now.today
+    late = [r for o in then.owners for r in o.rows if r.overdue]
+    # overdue on the day means due before it, for a period that had ended by then
+    assert late and all(r.due < day.isoformat() for r in late)
+    last = parse_period(day.strftime("%Y-%m")).last_month
+    assert all(parse_period(r.period).last_month <= last for o in then.owners for r in o.rows)
+    text = docx_text(built["docx"])
+    total = sum(o.overdue for o in then.owners)
+    assert f"截至{day.isoformat()}，各责任单位逾期未报数据共{total}期" in text
+    # today's list is a different one (the demo city lives at the end of 2023)
+    assert sum(o.overdue for o in now.owners) != total
 
 
 def test_structure_figures_and_provenance(built: dict[str, Any]) -> None:
