@@ -1,7 +1,7 @@
 """target path: how a target is judged (auto / linear / compound / milestone), stored
 
 Revision ID: 0009_target_path
-Revises: 0007_link_proposals
+Revises: 0008_tier_facts
 Create Date: 2026-12-04 07:00:00
 """
 
@@ -13,8 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_target_path"
-# the lead rechains this after 0008 when merging (briefs/truth.md)
-down_revision: str | Sequence[str] | None = "0007_link_proposals"
+down_revision: str | Sequence[str] | None = "0008_tier_facts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
