@@ -82,14 +82,17 @@ def list_rule_sets() -> list[str]:
     return _names(TIERS_DIR)
 
 
-def load_rule_set(name_or_path: str | Path) -> RuleSet:
-    """Load a tier rule set by name (``"innovative_sme"``) or by path to a YAML file."""
-    return _load_rule_set(str(_resolve(name_or_path, TIERS_DIR)))
+def load_rule_set(name_or_path: str | Path, parameters: Mapping[str, str] | None = None) -> RuleSet:
+    """Load a tier rule set by name (``"innovative_sme"``) or by path to a YAML file;
+    ``parameters`` override the file's declared readings (e.g.
+    ``{"growth_2y_reading": "mean"}``)."""
+    key = tuple(sorted((parameters or {}).items()))
+    return _load_rule_set(str(_resolve(name_or_path, TIERS_DIR)), key)
 
 
 @lru_cache(maxsize=32)
-def _load_rule_set(path: str) -> RuleSet:
-    return rule_set_from_dict(read_yaml(Path(path)), load_field_contract())
+def _load_rule_set(path: str, parameters: tuple[tuple[str, str], ...] = ()) -> RuleSet:
+    return rule_set_from_dict(read_yaml(Path(path)), load_field_contract(), dict(parameters))
 
 
 def list_per_mu_rules() -> list[str]:

@@ -7,6 +7,7 @@ It does no I/O; :mod:`gaodi.analytics.rulefiles` reads the files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +27,7 @@ __all__ = [
     "FieldSpec",
     "Group",
     "Node",
+    "Parameter",
     "PointsItem",
     "PointsRow",
     "RuleSet",
@@ -41,6 +43,22 @@ class Source:
     title: str
     urls: tuple[str, ...] = ()
     status: str = "confirmed"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named reading of the source that the rule file leaves configurable.
+
+    ``${name}`` in the rule file's metric names is replaced by ``value`` before validation,
+    so a parameter can only pick among declared fields (an unknown choice is an error).
+    """
+
+    name: str
+    value: str
+    choices: tuple[str, ...]
+    label_zh: str = ""
+    label_en: str = ""
     note: str = ""
 
 
@@ -156,6 +174,7 @@ class RuleSet:
     near_margin: float = 0.2
     max_missed: int = 1
     notes: tuple[str, ...] = ()
+    parameters: Mapping[str, Parameter] = field(default_factory=dict)
     criteria: tuple[Criterion, ...] = field(default=(), compare=False)
     derived_by_name: Mapping[str, Derived] = field(default_factory=dict, compare=False)
 
@@ -357,7 +376,63 @@ class _Parser:
         return c
 
 
-def rule_set_from_dict(data: Mapping[str, Any], fields: Mapping[str, Any] | None = None) -> RuleSet:
+_PARAM = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _parameters(
+    data: Mapping[str, Any], overrides: Mapping[str, str] | None
+) -> dict[str, Parameter]:
+    rid = str(data.get("id", "?"))
+    out: dict[str, Parameter] = {}
+    for name, spec in (data.get("parameters") or {}).items():
+        spec = spec or {}
+        choices = tuple(str(c) for c in spec.get("choices") or ())
+        value = str((overrides or {}).get(name, spec.get("value", "")))
+        if not choices or value not in choices:
+            raise _err(
+                rid,
+                f"参数 {name} 的取值“{value}”不在可选项 {list(choices)} 中。",
+                f"parameter {name}: '{value}' is not one of {list(choices)}.",
+            )
+        out[str(name)] = Parameter(
+            name=str(name),
+            value=value,
+            choices=choices,
+            label_zh=str(spec.get("label_zh", "")),
+            label_en=str(spec.get("label_en", "")),
+            note=str(spec.get("note", "")),
+        )
+    unknown = set(overrides or {}) - set(out)
+    if unknown:
+        raise _err(
+            rid, f"未知参数：{sorted(unknown)}。", f"unknown parameter(s): {sorted(unknown)}."
+        )
+    return out
+
+
+def _substitute(value: Any, params: Mapping[str, Parameter], rid: str) -> Any:
+    """Replace ``${name}`` in every string of ``value`` (recursively) by the parameter's value."""
+    if isinstance(value, str):
+
+        def one(m: re.Match[str]) -> str:
+            if m.group(1) not in params:
+                name = m.group(1)
+                raise _err(rid, f"参数“{name}”未声明。", f"undeclared parameter '{name}'.")
+            return params[m.group(1)].value
+
+        return _PARAM.sub(one, value)
+    if isinstance(value, Mapping):
+        return {k: _substitute(v, params, rid) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_substitute(v, params, rid) for v in value]
+    return value
+
+
+def rule_set_from_dict(
+    data: Mapping[str, Any],
+    fields: Mapping[str, Any] | None = None,
+    parameters: Mapping[str, str] | None = None,
+) -> RuleSet:
     """Validate a rule set given as plain data and build its frozen model.
 
     Parameters
@@ -367,6 +442,9 @@ def rule_set_from_dict(data: Mapping[str, Any], fields: Mapping[str, Any] | None
     fields : mapping, optional
         A shared input contract (field name -> {kind, unit, label_zh, label_en}); the rule
         set's own ``fields`` extend or override it.
+    parameters : mapping, optional
+        Values for the file's declared ``parameters`` (name -> one of its ``choices``);
+        undeclared names and values outside the choices are errors.
 
     Returns
     -------
@@ -388,6 +466,12 @@ def rule_set_from_dict(data: Mapping[str, Any], fields: Mapping[str, Any] | None
     >>> [c.id for c in rs.criteria], rs.root.mode
     (['a', 'b'], 'any')
     """
+    params = _parameters(data, parameters)
+    rid = str(data.get("id", "?"))
+    data = {
+        k: (_substitute(v, params, rid) if k in ("rule", "derived", "points") else v)
+        for k, v in data.items()
+    }
     p = _Parser(data, fields)
     rule = data.get("rule")
     if not isinstance(rule, Mapping) or "items" not in rule:
@@ -415,6 +499,7 @@ def rule_set_from_dict(data: Mapping[str, Any], fields: Mapping[str, Any] | None
         near_margin=margin,
         max_missed=int(data.get("max_missed", 1)),
         notes=tuple(str(n) for n in data.get("notes") or ()),
+        parameters=params,
         criteria=tuple(p.criteria),
         derived_by_name=dict(p.derived),
     )

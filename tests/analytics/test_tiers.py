@@ -51,10 +51,17 @@ def test_all_tier_rule_sets_load_and_cite_sources() -> None:
 def test_every_contract_field_is_used_by_some_rule_set() -> None:
     used: set[str] = set()
     for name in TIERS:
-        rs = load_rule_set(name)
-        used |= {c.metric for c in rs.criteria}
-        used |= {cond.metric for p in rs.points for row in p.rows for cond in row.conditions}
-        used |= {f for d in rs.derived for f in d.of if isinstance(f, str)}
+        # every reading a parameter offers counts (the 2-year growth: cagr and mean)
+        readings = [{}] + [
+            {p.name: choice}
+            for p in load_rule_set(name).parameters.values()
+            for choice in p.choices
+        ]
+        for params in readings:
+            rs = load_rule_set(name, params)
+            used |= {c.metric for c in rs.criteria}
+            used |= {cond.metric for p in rs.points for row in p.rows for cond in row.conditions}
+            used |= {f for d in rs.derived for f in d.of if isinstance(f, str)}
     unused = set(read_yaml(TIERS_DIR / "_fields.yaml")["fields"]) - used
     # revenue_growth and invention_patents are part of the contract for other callers
     # (leader scoring, profiles) although no tier criterion tests them
@@ -280,7 +287,7 @@ LG = {
     "years_in_niche": 5,
     "main_revenue": 8000,
     "revenue": 10000,  # share 80 %
-    "main_revenue_growth_2y_avg": 0.08,
+    "main_revenue_growth_2y_cagr": 0.08,
     "has_info_system": True,
     "has_mgmt_certification": True,
     "debt_ratio": 0.5,
