@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Literal
 
 import polars as pl
@@ -588,6 +589,19 @@ def _score_segment(
     return assign_classes(scored, rule)
 
 
+def class_sizes(shares: Sequence[float], n: int) -> tuple[int, int, int]:
+    """(n_A, n_C, n_D): the stated shares of n firms rounded down, in decimals.
+
+    Examples
+    --------
+    >>> class_sizes((0.2, 0.6, 0.15), 7), class_sizes((0.2, 0.6, 0.15), 20)
+    ((1, 1, 0), (4, 3, 1))
+    """
+    a, _b, c = (Decimal(repr(float(t))) for t in shares)
+    d = Decimal(1) - sum((Decimal(repr(float(t))) for t in shares), Decimal(0))
+    return tuple(int((share * n).to_integral_value(rounding=ROUND_FLOOR)) for share in (a, c, d))  # type: ignore[return-value]
+
+
 def assign_classes(
     frame: pl.DataFrame, rule: ClassRule, score_column: str = "score"
 ) -> pl.DataFrame:
@@ -595,9 +609,15 @@ def assign_classes(
 
     Notes
     -----
-    ``rank_share``: with n firms and competition rank r, position p = (r − 1)/n; class A
-    when p < a, B when p < a + b, C when p < a + b + c, else D. Tied firms share the
-    better class. ``score``: A when S ≥ t_A, B when S ≥ t_B, C when S ≥ t_C, else D.
+    ``rank_share`` with shares (a, b, c) of A, B, C and d = 1 − a − b − c of D, n firms:
+    the class sizes are the stated shares of n **rounded down**, computed in decimals —
+    n_A = ⌊a·n⌋, n_C = ⌊c·n⌋, n_D = ⌊d·n⌋ — and B, the ordinary class, holds the rest. So the
+    rewarded class (A) and the classes that carry restrictions (C, D) never exceed the share
+    the scheme states (20 % of 7 firms is 1 firm, not 2). With competition rank r (best = 1;
+    tied firms share the best rank): A when r ≤ n_A; D when r > n − n_D; C when
+    r > n − n_D − n_C; else B. Tied firms share the better class, so a tie across a boundary
+    can make A larger (or C, D smaller) than its share. ``score``: A when S ≥ t_A, B when
+    S ≥ t_B, C when S ≥ t_C, else D.
 
     References
     ----------
@@ -611,21 +631,23 @@ def assign_classes(
     >>> rule = ClassRule("rank_share", (0.25, 0.25, 0.25))
     >>> assign_classes(df, rule).select("rank", "class").rows()
     [(1, 'A'), (2, 'B'), (2, 'B'), (4, 'D')]
+    >>> seven = pl.DataFrame({"score": [7.0, 6, 5, 4, 3, 2, 1]})
+    >>> assign_classes(seven, ClassRule("rank_share", (0.2, 0.6, 0.15)))["class"].to_list()
+    ['A', 'B', 'B', 'B', 'B', 'B', 'C']
     """
     n = frame.height
     rank = pl.col(score_column).rank(method="min", descending=True).cast(pl.Int64)
     a, b, c = rule.thresholds
     if rule.method == "rank_share":
-        # rounded so that e.g. 0.2 + 0.6 = 0.8000000000000002 does not move a firm at 0.8
-        pos = ((rank - 1) / max(n, 1)).round(12)
+        n_a, n_c, n_d = class_sizes(rule.thresholds, n)
         cls = (
-            pl.when(pos < round(a, 12))
+            pl.when(rank <= n_a)
             .then(pl.lit("A"))
-            .when(pos < round(a + b, 12))
-            .then(pl.lit("B"))
-            .when(pos < round(a + b + c, 12))
+            .when(rank > n - n_d)
+            .then(pl.lit("D"))
+            .when(rank > n - n_d - n_c)
             .then(pl.lit("C"))
-            .otherwise(pl.lit("D"))
+            .otherwise(pl.lit("B"))
         )
     else:
         s = pl.col(score_column)

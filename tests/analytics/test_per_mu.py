@@ -13,6 +13,7 @@ from gaodi.analytics.per_mu import (
     ClassRule,
     aggregate_parks,
     assign_classes,
+    class_sizes,
     coverage,
     evaluate_per_mu,
     per_mu_rules_from_dict,
@@ -94,9 +95,9 @@ def test_huangyan_three_firms_by_hand() -> None:
         ("above_scale", 2),
         ("below_scale", 1),
     ]
-    # default classes by rank share (A 20 %, B 60 %, C 15 %): positions (r-1)/n = 0, 1/3, 2/3
-    # -> A, B, B; D is first of 1 -> A
-    assert [rows[k]["class"] for k in "ABCD"] == ["A", "B", "B", "A"]
+    # default classes by rank share (A 20 %, C 15 %, D 5 %), sizes rounded down, B the rest:
+    # 3 firms: A ⌊0.6⌋ = 0, C ⌊0.45⌋ = 0, D ⌊0.15⌋ = 0 -> B, B, B; 1 firm -> B
+    assert [rows[k]["class"] for k in "ABCD"] == ["B", "B", "B", "B"]
     assert out["enterprise"].to_list() == ["A", "B", "C", "D"]  # input order kept
 
 
@@ -200,7 +201,7 @@ def test_park_aggregation_by_hand() -> None:
     counts = (
         aggregate_parks(scored, rules, class_column="class").select("park", "n_A", "n_B").rows()
     )
-    assert counts == [("P", 1, 1), ("Q", 1, 1)]
+    assert counts == [("P", 0, 2), ("Q", 0, 2)]  # segments of 3 and 1: no A (⌊0.6⌋ = 0)
 
 
 def test_rules_validation() -> None:
@@ -266,9 +267,15 @@ def test_classes_are_monotone_in_score(
         assert c1 <= c2
         if s1 == s2:
             assert c1 == c2
-    # the best firm is A whenever the A share is positive (beyond rounding at 1e-12)
-    if shares[0] > 1e-9:
+    # sizes are the stated shares rounded down (exactly, with distinct scores)
+    n = len(scores)
+    n_a, n_c, n_d = class_sizes(shares, n)
+    if n_a >= 1:
         assert rows[0][2] == "A"
+    classes = [r[2] for r in rows]
+    if len(set(scores)) == n:
+        assert (classes.count("A"), classes.count("C"), classes.count("D")) == (n_a, n_c, n_d)
+        assert n_a <= shares[0] * n + 1e-9 and n_c <= shares[2] * n + 1e-9
 
 
 @settings(max_examples=50, deadline=None)
@@ -302,12 +309,17 @@ def test_item_score_is_linear(tax: float, k: float) -> None:
 
 
 def test_rank_share_boundaries_by_hand() -> None:
-    # 5 firms, shares A 20 %, B 60 %, C 15 %: positions (r-1)/5 = 0, .2, .4, .6, .8
-    # A: p < .2; B: p < .8; C: p < .95; D: the rest -> A, B, B, B, C (p = .8 is not B)
+    # 5 firms, shares A 20 %, B 60 %, C 15 % (D 5 %): A ⌊1.0⌋ = 1, C ⌊0.75⌋ = 0,
+    # D ⌊0.25⌋ = 0, B the rest -> A, B, B, B, B (0.75 of a firm is not rounded up to 1)
     df = pl.DataFrame({"score": [50.0, 40.0, 30.0, 20.0, 10.0]})
     out = assign_classes(df, ClassRule("rank_share", (0.2, 0.6, 0.15)))
-    assert out["class"].to_list() == ["A", "B", "B", "B", "C"]
-    # 20 firms: positions k/20; D holds p >= .95, i.e. the last one
+    assert out["class"].to_list() == ["A", "B", "B", "B", "B"]
+    # 7 firms: A ⌊1.4⌋ = 1 (not 2), C ⌊1.05⌋ = 1, D ⌊0.35⌋ = 0
+    seven = assign_classes(
+        pl.DataFrame({"score": [7.0, 6, 5, 4, 3, 2, 1]}), ClassRule("rank_share", (0.2, 0.6, 0.15))
+    )
+    assert seven["class"].to_list() == ["A", "B", "B", "B", "B", "B", "C"]
+    # 20 firms: A 4, C 3, D ⌊(1 − 0.95) × 20⌋ = 1 exactly (decimals: 0.05 × 20 = 1.00)
     df = pl.DataFrame({"score": [float(20 - k) for k in range(20)]})
     classes = assign_classes(df, ClassRule("rank_share", (0.2, 0.6, 0.15)))["class"].to_list()
     assert classes == ["A"] * 4 + ["B"] * 12 + ["C"] * 3 + ["D"]
@@ -316,7 +328,14 @@ def test_rank_share_boundaries_by_hand() -> None:
         pl.DataFrame({"score": [9.0, 9.0, 5.0, 4.0, 1.0]}),
         ClassRule("rank_share", (0.2, 0.6, 0.15)),
     )
-    assert tied.select("rank", "class").rows() == [(1, "A"), (1, "A"), (3, "B"), (4, "B"), (5, "C")]
+    assert tied.select("rank", "class").rows() == [(1, "A"), (1, "A"), (3, "B"), (4, "B"), (5, "B")]
+    # a tie across the C boundary stays in the better class: 20 firms, the last two tied
+    scores = [float(20 - k) for k in range(18)] + [2.0, 2.0]
+    tail = assign_classes(
+        pl.DataFrame({"score": scores}), ClassRule("rank_share", (0.2, 0.6, 0.15))
+    )
+    # ranks 17, 18, 19, 19: D would be rank 20 alone, the tie lifts both into C (4 C, 0 D)
+    assert tail["class"].to_list()[-5:] == ["B", "C", "C", "C", "C"]
 
 
 def test_land_threshold_is_a_rule_parameter() -> None:
