@@ -90,6 +90,8 @@ class PerMuScheme:
     label_en: str
     applies_to: tuple[Condition, ...]
     items: tuple[PerMuItem, ...]
+    #: the group's own class shares (e.g. 温岭: 规下 A 5 %), else the rule file's
+    classes: ClassRule | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,26 @@ class PerMuRules:
             if s.id == scheme_id:
                 return s
         raise ValidationError(f"没有方案“{scheme_id}”。", f"No scheme '{scheme_id}'.")
+
+
+def _class_rule(cls: Mapping[str, Any], where: str, sources: Mapping[str, Any]) -> ClassRule:
+    method = str(cls.get("method", "rank_share"))
+    th = tuple(float(t) for t in cls.get("thresholds", ()))
+    if method not in ("rank_share", "score") or len(th) != 3:
+        raise _bad(where, "分类规则无效。", "classes need a method and three thresholds.")
+    if method == "rank_share" and (min(th) < 0 or sum(th) > 1):
+        raise _bad(where, "分类比例须非负且合计不超过 1。", "class shares must be >= 0, sum <= 1.")
+    if method == "score" and not th[0] >= th[1] >= th[2]:
+        raise _bad(where, "分类分数线须 A ≥ B ≥ C。", "score cut-offs must satisfy A >= B >= C.")
+    src = str(cls.get("source", ""))
+    if src and src not in sources:
+        raise _bad(where, f"分类规则的来源“{src}”未定义。", f"undefined source '{src}'.")
+    return ClassRule(
+        method=method,  # type: ignore[arg-type]
+        thresholds=(th[0], th[1], th[2]),
+        configurable=bool(cls.get("configurable", True)),
+        source=src,
+    )
 
 
 def _bad(where: str, zh: str, en: str) -> ValidationError:
@@ -207,6 +229,7 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
             )
         if not items:
             raise _bad(f"{rid}.{sid}", "方案没有评价项。", "a scheme needs items.")
+        own = s.get("classes")
         schemes.append(
             PerMuScheme(
                 id=sid,
@@ -214,19 +237,12 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
                 label_en=str(s.get("label_en", "")),
                 applies_to=tuple(conds),
                 items=tuple(items),
+                classes=None if own is None else _class_rule(own, f"{rid}.{sid}", sources),
             )
         )
     if not schemes:
         raise _bad(rid, "至少需要一个评价方案。", "at least one scheme is required.")
-    cls = data.get("classes") or {}
-    method = str(cls.get("method", "rank_share"))
-    th = tuple(float(t) for t in cls.get("thresholds", ()))
-    if method not in ("rank_share", "score") or len(th) != 3:
-        raise _bad(rid, "分类规则无效。", "classes need a method and three thresholds.")
-    if method == "rank_share" and (min(th) < 0 or sum(th) > 1):
-        raise _bad(rid, "分类比例须非负且合计不超过 1。", "class shares must be >= 0, sum <= 1.")
-    if method == "score" and not th[0] >= th[1] >= th[2]:
-        raise _bad(rid, "分类分数线须 A ≥ B ≥ C。", "score cut-offs must satisfy A >= B >= C.")
+    rule = _class_rule(data.get("classes") or {}, rid, sources)
     cap = data.get("cap_multiple")
     if cap is not None and float(cap) <= 0:
         raise _bad(rid, "封顶倍数必须为正。", "cap_multiple must be > 0.")
@@ -246,12 +262,7 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
         name_zh=str(data.get("name_zh", "")),
         name_en=str(data.get("name_en", "")),
         schemes=tuple(schemes),
-        classes=ClassRule(
-            method=method,  # type: ignore[arg-type]
-            thresholds=(th[0], th[1], th[2]),
-            configurable=bool(cls.get("configurable", True)),
-            source=str(cls.get("source", "")),
-        ),
+        classes=rule,
         sources=sources,
         cap_multiple=None if cap is None else float(cap),
         status=str(data.get("status", "confirmed")),
@@ -493,7 +504,6 @@ def evaluate_per_mu(
     if id_column not in frame.columns:
         raise ValidationError(f"数据缺少列 {id_column}。", f"Missing column {id_column}.")
     cap = rules.cap_multiple if cap_multiple == "rules" else cap_multiple
-    rule = classes or rules.classes
     overrides = benchmarks or {}
     work = frame.with_row_index("__row").with_columns(_segment_expr(frame, rules).alias("segment"))
     unassigned = work.get_column("segment").is_null()
@@ -520,7 +530,8 @@ def evaluate_per_mu(
         part = work.filter(pl.col("segment") == scheme.id)
         if part.height == 0:
             continue
-        parts.append(_score_segment(part, scheme, id_column, overrides, cap, rule))
+        own = classes or scheme.classes or rules.classes
+        parts.append(_score_segment(part, scheme, id_column, overrides, cap, own))
     out = pl.concat(parts, how="diagonal_relaxed").sort("__row").drop("__row")
     value_cols = sorted(c for c in out.columns if c.startswith("value__"))
     score_cols = sorted(c for c in out.columns if c.startswith("score__"))

@@ -387,3 +387,59 @@ def test_land_threshold_is_a_rule_parameter() -> None:
         "C": 2,
         "D": 1,
     }
+
+
+def test_a_group_may_carry_its_own_class_shares() -> None:
+    # 温岭 2022 (parks, five industries): 规上 A 20 % / B 60 % / C 15 % / D 5 %; 规下 B 5–75 %,
+    # C 75–95 %, D the last 5 %, so A 5 %, B 70 %, C 20 %. With 20 firms in each group:
+    # 规上 A 4, B 12, C 3, D 1; 规下 A ⌊1.0⌋ = 1, C ⌊4.0⌋ = 4, D ⌊1.0⌋ = 1, B the other 14.
+    item = {"indicator": "tax_per_mu", "benchmark": 1, "weight": 100, "source": "s"}
+    rules = per_mu_rules_from_dict(
+        {
+            "id": "w",
+            "sources": {"s": {"title": "温岭"}},
+            "indicators": {"tax_per_mu": {"numerator": "tax", "denominator": "land_mu"}},
+            "schemes": [
+                {
+                    "id": "up",
+                    "applies_to": [{"metric": "above_scale", "op": "==", "threshold": True}],
+                    "items": [item],
+                },
+                {
+                    "id": "down",
+                    "applies_to": [{"metric": "above_scale", "op": "==", "threshold": False}],
+                    "items": [item],
+                    "classes": {
+                        "method": "rank_share",
+                        "thresholds": [0.05, 0.70, 0.20],
+                        "source": "s",
+                    },
+                },
+            ],
+            "classes": {"method": "rank_share", "thresholds": [0.20, 0.60, 0.15], "source": "s"},
+        }
+    )
+    df = pl.DataFrame(
+        {
+            "enterprise": list(range(40)),
+            "above_scale": [True] * 20 + [False] * 20,
+            "tax": [float(100 - k) for k in range(20)] * 2,
+            "land_mu": [10.0] * 40,
+        }
+    )
+    out = evaluate_per_mu(df, rules)
+    up = out.filter(pl.col("segment") == "up")["class"].to_list()
+    down = out.filter(pl.col("segment") == "down")["class"].to_list()
+    assert up == ["A"] * 4 + ["B"] * 12 + ["C"] * 3 + ["D"]
+    assert down == ["A"] + ["B"] * 14 + ["C"] * 4 + ["D"]
+    with pytest.raises(ValidationError):
+        per_mu_rules_from_dict(
+            {
+                "id": "w",
+                "sources": {"s": {"title": "t"}},
+                "indicators": {"tax_per_mu": {"numerator": "tax", "denominator": "land_mu"}},
+                "schemes": [
+                    {"id": "x", "items": [item], "classes": {"thresholds": [0.5, 0.5, 0.5]}}
+                ],
+            }
+        )
