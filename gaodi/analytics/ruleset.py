@@ -323,6 +323,12 @@ def _condition(ctx: _Ctx, c: Condition) -> Tri:
 
 def _points(ctx: _Ctx, item: PointsItem) -> tuple[float, float]:
     """First matching row wins; unknown rows widen the range of possible points."""
+    if item.value_of is not None:  # entered points, clipped to the item's maximum
+        v = _metric(ctx, item.value_of)[0]
+        if v is None:
+            return 0.0, item.max_points
+        x = min(max(float(v), 0.0), item.max_points)
+        return x, x
     possible: list[float] = []
     for row in item.rows:
         states = [_condition(ctx, c) for c in row.conditions]

@@ -148,6 +148,14 @@ class _Compiler:
             g.id: ([], []) for g in self.rs.score_groups
         }
         for item in self.rs.points:
+            if item.value_of is not None:  # entered points, clipped; unknown -> [0, max]
+                x = self.metric(item.value_of)[0].cast(pl.Float64).clip(0.0, item.max_points)
+                lo = self.add(x.fill_null(0.0))
+                hi = self.add(x.fill_null(item.max_points))
+                out[f"points__{item.id}"] = pl.when(lo == hi).then(lo)
+                groups[item.group][0].append(lo)
+                groups[item.group][1].append(hi)
+                continue
             prev_true: pl.Expr = pl.lit(False)
             cands: list[pl.Expr] = []
             for row in item.rows:

@@ -19,6 +19,19 @@ OPS = (">=", "<=", ">", "<", "==", "in", "between")
 DERIVED_OPS = ("ratio", "min", "max", "sum", "mean")
 MODES = ("all", "any", "at_least")
 KINDS = ("number", "bool", "text")
+#: What a cited source is, so an official notice and a consultancy's repost of it never look
+#: alike: ``official`` (the issuing body's document), ``government_site`` (a government page
+#: quoting or applying it), ``consultancy_repost`` / ``aggregator_repost`` / ``forum`` (third
+#: parties), ``general_knowledge`` (no text retrieved), ``gaodi`` (Gaodi's own choice).
+SOURCE_KINDS = (
+    "official",
+    "government_site",
+    "consultancy_repost",
+    "aggregator_repost",
+    "forum",
+    "general_knowledge",
+    "gaodi",
+)
 
 __all__ = [
     "Condition",
@@ -44,6 +57,7 @@ class Source:
     urls: tuple[str, ...] = ()
     status: str = "confirmed"
     note: str = ""
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,6 +159,9 @@ class PointsItem:
     otherwise: float
     source: str
     uncertain: bool = False
+    #: points read from a metric (clipped to [0, max]) instead of a table: for items whose
+    #: table was not recovered or is set by each province (entered as points)
+    value_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -226,9 +243,17 @@ class _Parser:
                 urls=tuple(s.get("urls", ()) or ()),
                 status=str(s.get("status", "confirmed")),
                 note=str(s.get("note", "")),
+                kind=str(s.get("kind", "")),
             )
             for sid, s in (data.get("sources") or {}).items()
         }
+        for src in self.sources.values():
+            if src.kind and src.kind not in SOURCE_KINDS:
+                raise _err(
+                    f"{self.id}.sources.{src.id}",
+                    f"来源类型“{src.kind}”无效（可用：{'、'.join(SOURCE_KINDS)}）。",
+                    f"bad source kind '{src.kind}' (one of {', '.join(SOURCE_KINDS)}).",
+                )
         if not self.sources:
             raise _err(self.id, "至少需要一个来源。", "at least one source is required.")
         raw_fields = {**(fields or {}), **(data.get("fields") or {})}
@@ -317,18 +342,28 @@ class _Parser:
                     points=float(row["points"]),
                 )
             )
-        if not rows:
+        value_of = p.get("value_of")
+        if value_of is not None:
+            self._check_metric(str(value_of), where, allow_score=False)
+            if rows or p.get("max") is None:
+                raise _err(
+                    self.id,
+                    f"{where}：value_of 与计分表不能同时使用，且须给出 max。",
+                    f"{where}: value_of takes no table and needs a max.",
+                )
+        elif not rows:
             raise _err(self.id, f"{where} 没有计分行。", f"{where}: empty table.")
         return PointsItem(
             id=pid,
             label_zh=str(p.get("label_zh", "")),
             label_en=str(p.get("label_en", "")),
             group=group,
-            max_points=float(p.get("max", max(r.points for r in rows))),
+            max_points=float(p.get("max", max((r.points for r in rows), default=0.0))),
             rows=tuple(rows),
             otherwise=float(p.get("otherwise", 0)),
             source=self._source(p.get("source"), where),
             uncertain=bool(p.get("uncertain", False)),
+            value_of=None if value_of is None else str(value_of),
         )
 
     def node(self, n: Mapping[str, Any], where: str) -> Node:
@@ -469,9 +504,14 @@ def rule_set_from_dict(
     params = _parameters(data, parameters)
     rid = str(data.get("id", "?"))
     data = {
-        k: (_substitute(v, params, rid) if k in ("rule", "derived", "points") else v)
+        k: (
+            _substitute(v, params, rid) if k in ("rule", "derived", "points", "local_points") else v
+        )
         for k, v in data.items()
     }
+    # local_points: the items a province sets (专精特新 特色化), kept apart so that a provincial
+    # file replaces them without restating the national items
+    data["points"] = [*(data.get("points") or ()), *(data.get("local_points") or ())]
     p = _Parser(data, fields)
     rule = data.get("rule")
     if not isinstance(rule, Mapping) or "items" not in rule:
