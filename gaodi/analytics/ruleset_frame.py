@@ -124,11 +124,23 @@ class _Compiler:
             ts = [c.threshold]
         if self._kind(c.metric) != "number":
             return
+        # An input figure compares the same as floats and as decimals: the shortest text of
+        # a float is strictly monotone in the float, so x >= t as floats exactly when
+        # dec(x) >= dec(t). Only values computed here (derived ratios, means, score sums)
+        # can be off by a rounding, so only they are watched.
+        # A value computed here that lands exactly on the threshold is taken as equal to it:
+        # a score is a float sum of points with at most 6 decimals, so an exact float tie is a
+        # decimal tie (a real difference would be a multiple of 1e-6); a ratio of figures with
+        # at most 6 decimals differs from a 4-decimal threshold by at least 1e-10 / b, above
+        # the float rounding unless the denominator b exceeds 1e7 (万元: 1000亿元). Rows near
+        # but not on a threshold are re-decided in decimals.
+        if not (c.metric.startswith("score") or c.metric in self.rs.derived_by_name):
+            return
         for t in ts:
             if isinstance(t, int | float) and not isinstance(t, bool) and math.isfinite(t):
                 band = _CLOSE * max(1.0, abs(float(t)))
-                near = (x.cast(pl.Float64) - float(t)).abs() <= band
-                self.close.append(near.fill_null(False))
+                gap = (x.cast(pl.Float64) - float(t)).abs()
+                self.close.append(((gap <= band) & (gap > 0)).fill_null(False))
 
     def condition(self, c: Condition) -> pl.Expr:
         lo, hi = self.metric(c.metric)
