@@ -102,3 +102,28 @@ def test_rank_entropy_topsis_shows_weights_and_distances(demo_db: Engine) -> Non
     assert "权重 weights" not in shares.stdout  # no weights were computed
     bad = runner.invoke(app, ["enterprises", "rank", "--normalisation", "zscore"])
     assert bad.exit_code == 2
+
+
+def test_rank_workbook_carries_distances_and_normalisation(demo_db: Engine, tmp_path: Path) -> None:
+    out = tmp_path / "rank.xlsx"
+    args = [
+        "enterprises",
+        "rank",
+        "-m",
+        "entropy_topsis",
+        "--top",
+        "3",
+        "-f",
+        "xlsx",
+        "-o",
+        str(out),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out)
+    head = [c.value for c in wb["排序 ranking"][1]]
+    assert head[4:6] == ["D+ 距理想解", "D− 距负理想解"]
+    first = [c.value for c in wb["排序 ranking"][2]]
+    assert abs(first[3] - first[5] / (first[4] + first[5])) < 1e-12  # C = D- / (D+ + D-)
+    about = [r[0].value for r in wb["说明 about"].iter_rows()]
+    assert any(str(v).startswith("熵权标准化 normalisation: 极差标准化") for v in about)
