@@ -134,6 +134,10 @@ class PerMuRules:
     year: int | None = None
     notes: tuple[str, ...] = ()
     coverage: Coverage = Coverage()
+    #: ``scheme``: the file's divisors; ``area_average``: each group's own area average of
+    #: the indicator (Σ numerator / Σ denominator over its evaluated firms), the way 黄岩's
+    #: divisors were made from 黄岩's firms
+    divisors: Literal["scheme", "area_average"] = "scheme"
 
     def scheme(self, scheme_id: str) -> PerMuScheme:
         for s in self.schemes:
@@ -256,6 +260,11 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
             rid, f"用地门槛的来源“{cov_source}”未定义。", f"undefined source '{cov_source}'."
         )
     year = data.get("year")
+    divisors = str(data.get("divisors", "scheme"))
+    if divisors not in ("scheme", "area_average"):
+        raise _bad(
+            rid, "divisors 须为 scheme 或 area_average。", "divisors: scheme or area_average."
+        )
     return PerMuRules(
         id=rid,
         version=str(data.get("version", "")),
@@ -269,6 +278,7 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
         region=str(data.get("region", "")),
         year=None if year is None else int(year),
         notes=tuple(str(n) for n in data.get("notes") or ()),
+        divisors=divisors,  # type: ignore[arg-type]
         coverage=Coverage(
             min_land_mu=None if min_land is None else float(min_land),
             source=cov_source,
@@ -421,6 +431,27 @@ def _ids(frame: pl.DataFrame, id_column: str, mask: pl.Series, limit: int = 5) -
     return "、".join(ids) + (" …" if int(mask.sum()) > limit else "")
 
 
+def _area_averages(part: pl.DataFrame, scheme: PerMuScheme) -> dict[str, float]:
+    """Σ numerator / Σ denominator of each item over the group's firms that have both
+    (denominator > 0): the group's own area average, used as the divisor."""
+    out: dict[str, float] = {}
+    for it in scheme.items:
+        num, den = _num(part, it.indicator.numerator), _num(part, it.indicator.denominator)
+        ok = num.is_not_null() & (den > 0)
+        sums = part.select(
+            pl.when(ok).then(num).sum().alias("n"), pl.when(ok).then(den).sum().alias("d")
+        ).row(0)
+        if not sums[1] or not sums[0] or sums[0] <= 0:
+            raise DataError(
+                f"方案“{scheme.id}”中没有企业有“{it.indicator.label_zh or it.indicator.id}”的"
+                "正值数据，无法计算区域平均值作基准。",
+                f"Scheme '{scheme.id}': no firm has a positive '{it.indicator.id}'; the area "
+                "average (the divisor) is undefined.",
+            )
+        out[it.indicator.id] = float(sums[0]) / float(sums[1])
+    return out
+
+
 def _benchmark(item: PerMuItem, scheme: PerMuScheme, overrides: Mapping[str, Any]) -> float:
     over = overrides.get(scheme.id, {}).get(item.indicator.id)
     bench = item.benchmark if over is None else float(over)
@@ -531,7 +562,10 @@ def evaluate_per_mu(
         if part.height == 0:
             continue
         own = classes or scheme.classes or rules.classes
-        parts.append(_score_segment(part, scheme, id_column, overrides, cap, own))
+        bench = overrides
+        if rules.divisors == "area_average":
+            bench = {scheme.id: {**_area_averages(part, scheme), **overrides.get(scheme.id, {})}}
+        parts.append(_score_segment(part, scheme, id_column, bench, cap, own))
     out = pl.concat(parts, how="diagonal_relaxed").sort("__row").drop("__row")
     value_cols = sorted(c for c in out.columns if c.startswith("value__"))
     score_cols = sorted(c for c in out.columns if c.startswith("score__"))

@@ -59,7 +59,7 @@ EXPECTED = {"A": 109.9988373, "B": 58.2825433, "C": 67.5227659, "D": 85.6457374}
 
 
 def test_rule_files_load() -> None:
-    assert list_per_mu_rules() == ["default", "huangyan_2022", "linhai_2016"]
+    assert list_per_mu_rules() == ["city_average", "default", "huangyan_2022", "linhai_2016"]
     d = load_per_mu_rules()
     h = load_per_mu_rules("huangyan_2022")
     # default = 黄岩's schemes, weights and divisors, with its own id, status and notes
@@ -443,3 +443,51 @@ def test_a_group_may_carry_its_own_class_shares() -> None:
                 ],
             }
         )
+
+
+def test_area_average_divisors_by_hand() -> None:
+    # two firms, one item (tax per mu, weight 100): a 30 万元 on 10 亩, b 10 万元 on 10 亩.
+    # Area average = (30 + 10) / (10 + 10) = 2 万元/亩, so a scores 3 / 2 x 100 = 150 and
+    # b 1 / 2 x 100 = 50; the group's aggregate (2 万元/亩) would score exactly the weight.
+    base = {
+        "id": "own",
+        "sources": {"s": {"title": "t"}},
+        "indicators": {"tax_per_mu": {"numerator": "tax", "denominator": "land_mu"}},
+        "schemes": [
+            {
+                "id": "all",
+                "items": [
+                    {"indicator": "tax_per_mu", "benchmark": 24.097, "weight": 100, "source": "s"}
+                ],
+            }
+        ],
+        "classes": {"method": "score", "thresholds": [120, 80, 60]},
+        "divisors": "area_average",
+    }
+    df = pl.DataFrame(
+        {"enterprise": ["a", "b", "c"], "tax": [30.0, 10.0, None], "land_mu": [10.0, 10.0, 5.0]}
+    )
+    rules = per_mu_rules_from_dict(
+        {
+            **base,
+            "schemes": [
+                {
+                    **base["schemes"][0],
+                    "items": [{**base["schemes"][0]["items"][0], "missing": "average"}],
+                }
+            ],
+        }
+    )
+    out = evaluate_per_mu(df, rules).sort("enterprise")
+    # c has no tax: it is left out of the average and scores the mean item score (150 + 50) / 2
+    assert out["score"].to_list() == pytest.approx([150.0, 50.0, 100.0])
+    # an explicit benchmark still wins over the area average
+    out = evaluate_per_mu(df.head(2), rules, benchmarks={"all": {"tax_per_mu": 1.0}})
+    assert out["score"].to_list() == pytest.approx([300.0, 100.0])
+    with pytest.raises(ValidationError):
+        per_mu_rules_from_dict({**base, "divisors": "median"})
+    # the shipped city_average file applies it to the default scheme
+    from gaodi.analytics.rulefiles import load_per_mu_rules
+
+    assert load_per_mu_rules("city_average").divisors == "area_average"
+    assert load_per_mu_rules("default").divisors == "scheme"
