@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Literal
 
 import polars as pl
@@ -89,6 +90,8 @@ class PerMuScheme:
     label_en: str
     applies_to: tuple[Condition, ...]
     items: tuple[PerMuItem, ...]
+    #: the group's own class shares (e.g. 温岭: 规下 A 5 %), else the rule file's
+    classes: ClassRule | None = None
 
 
 @dataclass(frozen=True)
@@ -131,12 +134,36 @@ class PerMuRules:
     year: int | None = None
     notes: tuple[str, ...] = ()
     coverage: Coverage = Coverage()
+    #: ``scheme``: the file's divisors; ``area_average``: each group's own area average of
+    #: the indicator (Σ numerator / Σ denominator over its evaluated firms), the way 黄岩's
+    #: divisors were made from 黄岩's firms
+    divisors: Literal["scheme", "area_average"] = "scheme"
 
     def scheme(self, scheme_id: str) -> PerMuScheme:
         for s in self.schemes:
             if s.id == scheme_id:
                 return s
         raise ValidationError(f"没有方案“{scheme_id}”。", f"No scheme '{scheme_id}'.")
+
+
+def _class_rule(cls: Mapping[str, Any], where: str, sources: Mapping[str, Any]) -> ClassRule:
+    method = str(cls.get("method", "rank_share"))
+    th = tuple(float(t) for t in cls.get("thresholds", ()))
+    if method not in ("rank_share", "score") or len(th) != 3:
+        raise _bad(where, "分类规则无效。", "classes need a method and three thresholds.")
+    if method == "rank_share" and (min(th) < 0 or sum(th) > 1):
+        raise _bad(where, "分类比例须非负且合计不超过 1。", "class shares must be >= 0, sum <= 1.")
+    if method == "score" and not th[0] >= th[1] >= th[2]:
+        raise _bad(where, "分类分数线须 A ≥ B ≥ C。", "score cut-offs must satisfy A >= B >= C.")
+    src = str(cls.get("source", ""))
+    if src and src not in sources:
+        raise _bad(where, f"分类规则的来源“{src}”未定义。", f"undefined source '{src}'.")
+    return ClassRule(
+        method=method,  # type: ignore[arg-type]
+        thresholds=(th[0], th[1], th[2]),
+        configurable=bool(cls.get("configurable", True)),
+        source=src,
+    )
 
 
 def _bad(where: str, zh: str, en: str) -> ValidationError:
@@ -206,6 +233,7 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
             )
         if not items:
             raise _bad(f"{rid}.{sid}", "方案没有评价项。", "a scheme needs items.")
+        own = s.get("classes")
         schemes.append(
             PerMuScheme(
                 id=sid,
@@ -213,19 +241,12 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
                 label_en=str(s.get("label_en", "")),
                 applies_to=tuple(conds),
                 items=tuple(items),
+                classes=None if own is None else _class_rule(own, f"{rid}.{sid}", sources),
             )
         )
     if not schemes:
         raise _bad(rid, "至少需要一个评价方案。", "at least one scheme is required.")
-    cls = data.get("classes") or {}
-    method = str(cls.get("method", "rank_share"))
-    th = tuple(float(t) for t in cls.get("thresholds", ()))
-    if method not in ("rank_share", "score") or len(th) != 3:
-        raise _bad(rid, "分类规则无效。", "classes need a method and three thresholds.")
-    if method == "rank_share" and (min(th) < 0 or sum(th) > 1):
-        raise _bad(rid, "分类比例须非负且合计不超过 1。", "class shares must be >= 0, sum <= 1.")
-    if method == "score" and not th[0] >= th[1] >= th[2]:
-        raise _bad(rid, "分类分数线须 A ≥ B ≥ C。", "score cut-offs must satisfy A >= B >= C.")
+    rule = _class_rule(data.get("classes") or {}, rid, sources)
     cap = data.get("cap_multiple")
     if cap is not None and float(cap) <= 0:
         raise _bad(rid, "封顶倍数必须为正。", "cap_multiple must be > 0.")
@@ -239,24 +260,25 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
             rid, f"用地门槛的来源“{cov_source}”未定义。", f"undefined source '{cov_source}'."
         )
     year = data.get("year")
+    divisors = str(data.get("divisors", "scheme"))
+    if divisors not in ("scheme", "area_average"):
+        raise _bad(
+            rid, "divisors 须为 scheme 或 area_average。", "divisors: scheme or area_average."
+        )
     return PerMuRules(
         id=rid,
         version=str(data.get("version", "")),
         name_zh=str(data.get("name_zh", "")),
         name_en=str(data.get("name_en", "")),
         schemes=tuple(schemes),
-        classes=ClassRule(
-            method=method,  # type: ignore[arg-type]
-            thresholds=(th[0], th[1], th[2]),
-            configurable=bool(cls.get("configurable", True)),
-            source=str(cls.get("source", "")),
-        ),
+        classes=rule,
         sources=sources,
         cap_multiple=None if cap is None else float(cap),
         status=str(data.get("status", "confirmed")),
         region=str(data.get("region", "")),
         year=None if year is None else int(year),
         notes=tuple(str(n) for n in data.get("notes") or ()),
+        divisors=divisors,  # type: ignore[arg-type]
         coverage=Coverage(
             min_land_mu=None if min_land is None else float(min_land),
             source=cov_source,
@@ -409,6 +431,27 @@ def _ids(frame: pl.DataFrame, id_column: str, mask: pl.Series, limit: int = 5) -
     return "、".join(ids) + (" …" if int(mask.sum()) > limit else "")
 
 
+def _area_averages(part: pl.DataFrame, scheme: PerMuScheme) -> dict[str, float]:
+    """Σ numerator / Σ denominator of each item over the group's firms that have both
+    (denominator > 0): the group's own area average, used as the divisor."""
+    out: dict[str, float] = {}
+    for it in scheme.items:
+        num, den = _num(part, it.indicator.numerator), _num(part, it.indicator.denominator)
+        ok = num.is_not_null() & (den > 0)
+        sums = part.select(
+            pl.when(ok).then(num).sum().alias("n"), pl.when(ok).then(den).sum().alias("d")
+        ).row(0)
+        if not sums[1] or not sums[0] or sums[0] <= 0:
+            raise DataError(
+                f"方案“{scheme.id}”中没有企业有“{it.indicator.label_zh or it.indicator.id}”的"
+                "正值数据，无法计算区域平均值作基准。",
+                f"Scheme '{scheme.id}': no firm has a positive '{it.indicator.id}'; the area "
+                "average (the divisor) is undefined.",
+            )
+        out[it.indicator.id] = float(sums[0]) / float(sums[1])
+    return out
+
+
 def _benchmark(item: PerMuItem, scheme: PerMuScheme, overrides: Mapping[str, Any]) -> float:
     over = overrides.get(scheme.id, {}).get(item.indicator.id)
     bench = item.benchmark if over is None else float(over)
@@ -492,7 +535,6 @@ def evaluate_per_mu(
     if id_column not in frame.columns:
         raise ValidationError(f"数据缺少列 {id_column}。", f"Missing column {id_column}.")
     cap = rules.cap_multiple if cap_multiple == "rules" else cap_multiple
-    rule = classes or rules.classes
     overrides = benchmarks or {}
     work = frame.with_row_index("__row").with_columns(_segment_expr(frame, rules).alias("segment"))
     unassigned = work.get_column("segment").is_null()
@@ -519,7 +561,11 @@ def evaluate_per_mu(
         part = work.filter(pl.col("segment") == scheme.id)
         if part.height == 0:
             continue
-        parts.append(_score_segment(part, scheme, id_column, overrides, cap, rule))
+        own = classes or scheme.classes or rules.classes
+        bench = overrides
+        if rules.divisors == "area_average":
+            bench = {scheme.id: {**_area_averages(part, scheme), **overrides.get(scheme.id, {})}}
+        parts.append(_score_segment(part, scheme, id_column, bench, cap, own))
     out = pl.concat(parts, how="diagonal_relaxed").sort("__row").drop("__row")
     value_cols = sorted(c for c in out.columns if c.startswith("value__"))
     score_cols = sorted(c for c in out.columns if c.startswith("score__"))
@@ -588,6 +634,19 @@ def _score_segment(
     return assign_classes(scored, rule)
 
 
+def class_sizes(shares: Sequence[float], n: int) -> tuple[int, int, int]:
+    """(n_A, n_C, n_D): the stated shares of n firms rounded down, in decimals.
+
+    Examples
+    --------
+    >>> class_sizes((0.2, 0.6, 0.15), 7), class_sizes((0.2, 0.6, 0.15), 20)
+    ((1, 1, 0), (4, 3, 1))
+    """
+    a, _b, c = (Decimal(repr(float(t))) for t in shares)
+    d = Decimal(1) - sum((Decimal(repr(float(t))) for t in shares), Decimal(0))
+    return tuple(int((share * n).to_integral_value(rounding=ROUND_FLOOR)) for share in (a, c, d))  # type: ignore[return-value]
+
+
 def assign_classes(
     frame: pl.DataFrame, rule: ClassRule, score_column: str = "score"
 ) -> pl.DataFrame:
@@ -595,9 +654,15 @@ def assign_classes(
 
     Notes
     -----
-    ``rank_share``: with n firms and competition rank r, position p = (r − 1)/n; class A
-    when p < a, B when p < a + b, C when p < a + b + c, else D. Tied firms share the
-    better class. ``score``: A when S ≥ t_A, B when S ≥ t_B, C when S ≥ t_C, else D.
+    ``rank_share`` with shares (a, b, c) of A, B, C and d = 1 − a − b − c of D, n firms:
+    the class sizes are the stated shares of n **rounded down**, computed in decimals —
+    n_A = ⌊a·n⌋, n_C = ⌊c·n⌋, n_D = ⌊d·n⌋ — and B, the ordinary class, holds the rest. So the
+    rewarded class (A) and the classes that carry restrictions (C, D) never exceed the share
+    the scheme states (20 % of 7 firms is 1 firm, not 2). With competition rank r (best = 1;
+    tied firms share the best rank): A when r ≤ n_A; D when r > n − n_D; C when
+    r > n − n_D − n_C; else B. Tied firms share the better class, so a tie across a boundary
+    can make A larger (or C, D smaller) than its share. ``score``: A when S ≥ t_A, B when
+    S ≥ t_B, C when S ≥ t_C, else D.
 
     References
     ----------
@@ -611,21 +676,23 @@ def assign_classes(
     >>> rule = ClassRule("rank_share", (0.25, 0.25, 0.25))
     >>> assign_classes(df, rule).select("rank", "class").rows()
     [(1, 'A'), (2, 'B'), (2, 'B'), (4, 'D')]
+    >>> seven = pl.DataFrame({"score": [7.0, 6, 5, 4, 3, 2, 1]})
+    >>> assign_classes(seven, ClassRule("rank_share", (0.2, 0.6, 0.15)))["class"].to_list()
+    ['A', 'B', 'B', 'B', 'B', 'B', 'C']
     """
     n = frame.height
     rank = pl.col(score_column).rank(method="min", descending=True).cast(pl.Int64)
     a, b, c = rule.thresholds
     if rule.method == "rank_share":
-        # rounded so that e.g. 0.2 + 0.6 = 0.8000000000000002 does not move a firm at 0.8
-        pos = ((rank - 1) / max(n, 1)).round(12)
+        n_a, n_c, n_d = class_sizes(rule.thresholds, n)
         cls = (
-            pl.when(pos < round(a, 12))
+            pl.when(rank <= n_a)
             .then(pl.lit("A"))
-            .when(pos < round(a + b, 12))
-            .then(pl.lit("B"))
-            .when(pos < round(a + b + c, 12))
+            .when(rank > n - n_d)
+            .then(pl.lit("D"))
+            .when(rank > n - n_d - n_c)
             .then(pl.lit("C"))
-            .otherwise(pl.lit("D"))
+            .otherwise(pl.lit("B"))
         )
     else:
         s = pl.col(score_column)

@@ -22,12 +22,14 @@ from gaodi.core.errors import NotFoundError, ValidationError
 RULES_DIR = Path(__file__).with_name("rules")
 TIERS_DIR = RULES_DIR / "tiers"
 PER_MU_DIR = RULES_DIR / "per_mu"
+PROVINCES_DIR = TIERS_DIR / "provinces"
 
 __all__ = [
     "PER_MU_DIR",
     "RULES_DIR",
     "TIERS_DIR",
     "list_per_mu_rules",
+    "list_province_rule_sets",
     "list_rule_sets",
     "load_field_contract",
     "load_per_mu_rules",
@@ -82,14 +84,40 @@ def list_rule_sets() -> list[str]:
     return _names(TIERS_DIR)
 
 
-def load_rule_set(name_or_path: str | Path) -> RuleSet:
-    """Load a tier rule set by name (``"innovative_sme"``) or by path to a YAML file."""
-    return _load_rule_set(str(_resolve(name_or_path, TIERS_DIR)))
+def load_rule_set(
+    name_or_path: str | Path,
+    parameters: Mapping[str, str] | None = None,
+    province: str | None = None,
+) -> RuleSet:
+    """Load a tier rule set by name (``"innovative_sme"``) or by path to a YAML file.
+
+    ``parameters`` override the file's declared readings (e.g. ``{"growth_2y_reading":
+    "mean"}``). ``province`` loads ``rules/tiers/provinces/<name>_<province>.yaml``, a file
+    that ``extends:`` the national one and sets its own ``local_points`` (the 特色化 items each
+    province defines for the 专精特新 score).
+    """
+    key = tuple(sorted((parameters or {}).items()))
+    if province is not None:
+        path = PROVINCES_DIR / f"{Path(str(name_or_path)).stem}_{province}.yaml"
+        if not path.exists():
+            known = ", ".join(list_province_rule_sets()) or "—"
+            raise NotFoundError(
+                f"找不到省级规则集“{path.stem}”（可用：{known}）。",
+                f"No provincial rule set '{path.stem}' (available: {known}).",
+            )
+        return _load_rule_set(str(path), key)
+    return _load_rule_set(str(_resolve(name_or_path, TIERS_DIR)), key)
+
+
+def list_province_rule_sets() -> list[str]:
+    """Provincial variants shipped (``<rule set>_<province>``)."""
+    return _names(PROVINCES_DIR) if PROVINCES_DIR.exists() else []
 
 
 @lru_cache(maxsize=32)
-def _load_rule_set(path: str) -> RuleSet:
-    return rule_set_from_dict(read_yaml(Path(path)), load_field_contract())
+def _load_rule_set(path: str, parameters: tuple[tuple[str, str], ...] = ()) -> RuleSet:
+    data = _merged(Path(path))
+    return rule_set_from_dict(data, load_field_contract(), dict(parameters))
 
 
 def list_per_mu_rules() -> list[str]:
@@ -107,7 +135,9 @@ def _merged(path: Path, seen: tuple[str, ...] = ()) -> dict[str, Any]:
             f"规则文件继承出现循环：{parent}。",
             f"Rule files extend each other in a cycle: {parent}.",
         )
-    base = _merged(_resolve(str(parent), path.parent), (*seen, str(parent)))
+    # a provincial tier file extends the national one in the directory above
+    directory = TIERS_DIR if path.parent == PROVINCES_DIR else path.parent
+    base = _merged(_resolve(str(parent), directory), (*seen, str(parent)))
     return _deep_merge(base, data)
 
 

@@ -36,6 +36,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Context, Decimal
 from typing import Any
 
 from gaodi.analytics.ruleset_model import (
@@ -156,26 +157,60 @@ def _record(record: Mapping[str, Any] | Any) -> Mapping[str, Any]:
     return record
 
 
-def _num(v: Any) -> float | None:
+#: 34 significant digits (IEEE decimal128) for quotients: a ratio of figures with at most 6
+#: decimals can only equal a threshold of at most 4 decimals exactly or differ from it by more
+#: than 1e-20, far above this rounding, so comparisons on derived ratios are exact.
+_CTX = Context(prec=34)
+
+
+def dec(v: Any) -> Decimal:
+    """A figure as the decimal number it was written as.
+
+    A float is read through its shortest round-trip text (``repr``): 0.15 is 0.15, not the
+    binary neighbour 0.1499999999999999944…; thresholds in the rule files are read the same
+    way, so ``23000 / 20000 − 1 >= 0.15`` holds exactly.
+
+    Examples
+    --------
+    >>> dec(0.15), dec(3), dec(Decimal("1.10"))
+    (Decimal('0.15'), Decimal('3'), Decimal('1.10'))
+    """
+    if isinstance(v, Decimal):
+        return v
+    if isinstance(v, int):
+        return Decimal(v)
+    return Decimal(repr(float(v)))
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float | Decimal) and not isinstance(v, bool)
+
+
+def _num(v: Any) -> Decimal | None:
     if _is_missing(v):
         return None
-    return float(v)
+    return dec(v)
 
 
-def _derive(d: Derived, values: list[Any]) -> float | None:
+def _derive(d: Derived, values: list[Any]) -> Decimal | None:
     nums = [_num(v) for v in values]
     if any(v is None for v in nums):
         return None
     xs = [v for v in nums if v is not None]
     if d.op == "ratio":
-        return xs[0] / xs[1] if xs[1] != 0 else None
+        return _CTX.divide(xs[0], xs[1]) if xs[1] != 0 else None
     if d.op == "min":
         return min(xs)
     if d.op == "max":
         return max(xs)
     if d.op == "sum":
-        return sum(xs)
-    return sum(xs) / len(xs)  # mean
+        return sum(xs, Decimal(0))
+    return _CTX.divide(sum(xs, Decimal(0)), Decimal(len(xs)))  # mean
+
+
+def _plain(v: Any) -> Any:
+    """Decimals computed inside the evaluator leave it as floats (for display and JSON)."""
+    return float(v) if isinstance(v, Decimal) else v
 
 
 def compare(actual: Any, op: str, threshold: Any) -> bool:
@@ -185,7 +220,19 @@ def compare(actual: Any, op: str, threshold: Any) -> bool:
     --------
     >>> compare(5.0, "between", [1, 5]), compare("C35", "in", ["C35", "C36"])
     (True, True)
+    >>> compare(23000 / 20000 - 1, ">=", 0.15), compare(dec(23000) / dec(20000) - 1, ">=", 0.15)
+    (False, True)
+
+    Numbers are compared as decimals (:func:`dec`): the first call above fails because the
+    float subtraction already lost the exact 0.15, which is why derived figures are computed
+    in decimals before they reach a comparison.
     """
+    if _is_number(actual):
+        actual = dec(actual)
+        if op in ("in", "between"):
+            threshold = [dec(t) if _is_number(t) else t for t in threshold]
+        elif _is_number(threshold):
+            threshold = dec(threshold)
     if op == ">=":
         return bool(actual >= threshold)
     if op == "<=":
@@ -276,6 +323,12 @@ def _condition(ctx: _Ctx, c: Condition) -> Tri:
 
 def _points(ctx: _Ctx, item: PointsItem) -> tuple[float, float]:
     """First matching row wins; unknown rows widen the range of possible points."""
+    if item.value_of is not None:  # entered points, clipped to the item's maximum
+        v = _metric(ctx, item.value_of)[0]
+        if v is None:
+            return 0.0, item.max_points
+        x = min(max(float(v), 0.0), item.max_points)
+        return x, x
     possible: list[float] = []
     for row in item.rows:
         states = [_condition(ctx, c) for c in row.conditions]
@@ -341,7 +394,7 @@ def _criterion(ctx: _Ctx, c: Criterion) -> CriterionResult:
         op=c.op,
         threshold=c.threshold,
         unit=c.unit,
-        actual=lo if lo == hi else None,
+        actual=_plain(lo) if lo == hi else None,
         met=met,
         shortfall=gap,
         relative_shortfall=rel,

@@ -19,6 +19,10 @@ from gaodi.core.errors import ValidationError
 __all__ = ["compare_expr", "evaluate_frame"]
 
 INF = math.inf
+#: relative band around a threshold inside which a float comparison is re-decided in decimals
+#: by the scalar evaluator (float rounding errors are ~1e-16 relative; 1e-9 leaves room for
+#: a few chained operations and still catches only genuine near-ties).
+_CLOSE = 1e-9
 _HIDDEN = "__ruleset_frame__:"  # prefix of the intermediate columns (dropped from the result)
 
 
@@ -59,6 +63,9 @@ class _Compiler:
         self.lf = frame.lazy()
         self.cache: dict[str, tuple[pl.Expr, pl.Expr]] = {}
         self.n = 0
+        #: "close calls": a numeric metric within _CLOSE of a threshold, where binary floats
+        #: may decide differently from decimals; those rows are re-decided exactly.
+        self.close: list[pl.Expr] = []
 
     def add(self, expr: pl.Expr) -> pl.Expr:
         """Add ``expr`` as a hidden column; return a reference to it."""
@@ -108,8 +115,38 @@ class _Compiler:
         self.cache[name] = (e, e)
         return e, e
 
+    def _watch(self, c: Condition, x: pl.Expr) -> None:
+        if c.op in ("in", "=="):
+            ts = list(c.threshold) if c.op == "in" else [c.threshold]
+        elif c.op == "between":
+            ts = list(c.threshold)
+        else:
+            ts = [c.threshold]
+        if self._kind(c.metric) != "number":
+            return
+        # An input figure compares the same as floats and as decimals: the shortest text of
+        # a float is strictly monotone in the float, so x >= t as floats exactly when
+        # dec(x) >= dec(t). Only values computed here (derived ratios, means, score sums)
+        # can be off by a rounding, so only they are watched.
+        # A value computed here that lands exactly on the threshold is taken as equal to it:
+        # a score is a float sum of points with at most 6 decimals, so an exact float tie is a
+        # decimal tie (a real difference would be a multiple of 1e-6); a ratio of figures with
+        # at most 6 decimals differs from a 4-decimal threshold by at least 1e-10 / b, above
+        # the float rounding unless the denominator b exceeds 1e7 (万元: 1000亿元). Rows near
+        # but not on a threshold are re-decided in decimals.
+        if not (c.metric.startswith("score") or c.metric in self.rs.derived_by_name):
+            return
+        for t in ts:
+            if isinstance(t, int | float) and not isinstance(t, bool) and math.isfinite(t):
+                band = _CLOSE * max(1.0, abs(float(t)))
+                gap = (x.cast(pl.Float64) - float(t)).abs()
+                self.close.append(((gap <= band) & (gap > 0)).fill_null(False))
+
     def condition(self, c: Condition) -> pl.Expr:
         lo, hi = self.metric(c.metric)
+        self._watch(c, lo)
+        if not lo.meta.eq(hi):
+            self._watch(c, hi)
         a = compare_expr(lo, c.op, c.threshold)
         if lo.meta.eq(hi):
             return a
@@ -123,6 +160,14 @@ class _Compiler:
             g.id: ([], []) for g in self.rs.score_groups
         }
         for item in self.rs.points:
+            if item.value_of is not None:  # entered points, clipped; unknown -> [0, max]
+                x = self.metric(item.value_of)[0].cast(pl.Float64).clip(0.0, item.max_points)
+                lo = self.add(x.fill_null(0.0))
+                hi = self.add(x.fill_null(item.max_points))
+                out[f"points__{item.id}"] = pl.when(lo == hi).then(lo)
+                groups[item.group][0].append(lo)
+                groups[item.group][1].append(hi)
+                continue
             prev_true: pl.Expr = pl.lit(False)
             cands: list[pl.Expr] = []
             for row in item.rows:
@@ -328,4 +373,54 @@ def evaluate_frame(
     cols = [pl.col(id_column)] if id_column is not None else []
     cols += [e.alias(n) for n, e in head.items()]
     cols += [e.alias(n) for n, e in exprs.items()]
-    return comp.lf.select(cols).collect()
+    close = pl.any_horizontal(comp.close) if comp.close else pl.lit(False)
+    out = comp.lf.select(*cols, close.alias(_CLOSE_COL)).collect()
+    rows = out.with_row_index(_ROW).filter(pl.col(_CLOSE_COL))[_ROW].to_list()
+    out = out.drop(_CLOSE_COL)
+    if rows:
+        out = _redecide(rule_set, frame, out, rows, margin, limit)
+    return out
+
+
+_CLOSE_COL = f"{_HIDDEN}close"
+_ROW = f"{_HIDDEN}row"
+
+
+def _redecide(
+    rule_set: RuleSet,
+    frame: pl.DataFrame,
+    out: pl.DataFrame,
+    rows: list[int],
+    margin: float,
+    limit: int,
+) -> pl.DataFrame:
+    """Re-evaluate the close-call rows with the scalar evaluator (decimal comparisons) and
+    write its results over the vectorised ones: the frame agrees with :func:`evaluate`
+    exactly, at the cost of a Python call for the few rows near a threshold."""
+    from gaodi.analytics.ruleset import evaluate
+
+    updates: dict[str, list[Any]] = {c: [] for c in out.columns}
+    for i in rows:
+        e = evaluate(rule_set, frame.row(i, named=True), near_margin=margin, max_missed=limit)
+        values: dict[str, Any] = {
+            "qualifies": e.qualifies,
+            "determined": e.determined,
+            "nearly_qualifies": e.nearly_qualifies,
+            "missed_count": e.missed_count,
+        }
+        if rule_set.points:
+            values.update(score=e.score, score_min=e.score_min, score_max=e.score_max)
+            values.update({f"score_{g}": v for g, v in e.group_scores.items()})
+            values.update({f"points__{p.id}": p.points for p in e.points})
+        for r in e.criteria:
+            values[f"met__{r.id}"] = r.met
+            values[f"shortfall__{r.id}"] = r.shortfall
+            values[f"relative_shortfall__{r.id}"] = r.relative_shortfall
+        for c in updates:
+            updates[c].append(values.get(c, out[c][i]))
+    idx = pl.Series(rows, dtype=pl.UInt32)
+    return out.with_columns(
+        out[c].scatter(idx, pl.Series(c, v, dtype=out.schema[c], strict=False))
+        for c, v in updates.items()
+        if c in out.columns
+    )

@@ -7,6 +7,7 @@ It does no I/O; :mod:`gaodi.analytics.rulefiles` reads the files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +19,19 @@ OPS = (">=", "<=", ">", "<", "==", "in", "between")
 DERIVED_OPS = ("ratio", "min", "max", "sum", "mean")
 MODES = ("all", "any", "at_least")
 KINDS = ("number", "bool", "text")
+#: What a cited source is, so an official notice and a consultancy's repost of it never look
+#: alike: ``official`` (the issuing body's document), ``government_site`` (a government page
+#: quoting or applying it), ``consultancy_repost`` / ``aggregator_repost`` / ``forum`` (third
+#: parties), ``general_knowledge`` (no text retrieved), ``gaodi`` (Gaodi's own choice).
+SOURCE_KINDS = (
+    "official",
+    "government_site",
+    "consultancy_repost",
+    "aggregator_repost",
+    "forum",
+    "general_knowledge",
+    "gaodi",
+)
 
 __all__ = [
     "Condition",
@@ -26,6 +40,7 @@ __all__ = [
     "FieldSpec",
     "Group",
     "Node",
+    "Parameter",
     "PointsItem",
     "PointsRow",
     "RuleSet",
@@ -41,6 +56,23 @@ class Source:
     title: str
     urls: tuple[str, ...] = ()
     status: str = "confirmed"
+    note: str = ""
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named reading of the source that the rule file leaves configurable.
+
+    ``${name}`` in the rule file's metric names is replaced by ``value`` before validation,
+    so a parameter can only pick among declared fields (an unknown choice is an error).
+    """
+
+    name: str
+    value: str
+    choices: tuple[str, ...]
+    label_zh: str = ""
+    label_en: str = ""
     note: str = ""
 
 
@@ -127,6 +159,9 @@ class PointsItem:
     otherwise: float
     source: str
     uncertain: bool = False
+    #: points read from a metric (clipped to [0, max]) instead of a table: for items whose
+    #: table was not recovered or is set by each province (entered as points)
+    value_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +191,7 @@ class RuleSet:
     near_margin: float = 0.2
     max_missed: int = 1
     notes: tuple[str, ...] = ()
+    parameters: Mapping[str, Parameter] = field(default_factory=dict)
     criteria: tuple[Criterion, ...] = field(default=(), compare=False)
     derived_by_name: Mapping[str, Derived] = field(default_factory=dict, compare=False)
 
@@ -207,9 +243,17 @@ class _Parser:
                 urls=tuple(s.get("urls", ()) or ()),
                 status=str(s.get("status", "confirmed")),
                 note=str(s.get("note", "")),
+                kind=str(s.get("kind", "")),
             )
             for sid, s in (data.get("sources") or {}).items()
         }
+        for src in self.sources.values():
+            if src.kind and src.kind not in SOURCE_KINDS:
+                raise _err(
+                    f"{self.id}.sources.{src.id}",
+                    f"来源类型“{src.kind}”无效（可用：{'、'.join(SOURCE_KINDS)}）。",
+                    f"bad source kind '{src.kind}' (one of {', '.join(SOURCE_KINDS)}).",
+                )
         if not self.sources:
             raise _err(self.id, "至少需要一个来源。", "at least one source is required.")
         raw_fields = {**(fields or {}), **(data.get("fields") or {})}
@@ -298,18 +342,28 @@ class _Parser:
                     points=float(row["points"]),
                 )
             )
-        if not rows:
+        value_of = p.get("value_of")
+        if value_of is not None:
+            self._check_metric(str(value_of), where, allow_score=False)
+            if rows or p.get("max") is None:
+                raise _err(
+                    self.id,
+                    f"{where}：value_of 与计分表不能同时使用，且须给出 max。",
+                    f"{where}: value_of takes no table and needs a max.",
+                )
+        elif not rows:
             raise _err(self.id, f"{where} 没有计分行。", f"{where}: empty table.")
         return PointsItem(
             id=pid,
             label_zh=str(p.get("label_zh", "")),
             label_en=str(p.get("label_en", "")),
             group=group,
-            max_points=float(p.get("max", max(r.points for r in rows))),
+            max_points=float(p.get("max", max((r.points for r in rows), default=0.0))),
             rows=tuple(rows),
             otherwise=float(p.get("otherwise", 0)),
             source=self._source(p.get("source"), where),
             uncertain=bool(p.get("uncertain", False)),
+            value_of=None if value_of is None else str(value_of),
         )
 
     def node(self, n: Mapping[str, Any], where: str) -> Node:
@@ -357,7 +411,63 @@ class _Parser:
         return c
 
 
-def rule_set_from_dict(data: Mapping[str, Any], fields: Mapping[str, Any] | None = None) -> RuleSet:
+_PARAM = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _parameters(
+    data: Mapping[str, Any], overrides: Mapping[str, str] | None
+) -> dict[str, Parameter]:
+    rid = str(data.get("id", "?"))
+    out: dict[str, Parameter] = {}
+    for name, spec in (data.get("parameters") or {}).items():
+        spec = spec or {}
+        choices = tuple(str(c) for c in spec.get("choices") or ())
+        value = str((overrides or {}).get(name, spec.get("value", "")))
+        if not choices or value not in choices:
+            raise _err(
+                rid,
+                f"参数 {name} 的取值“{value}”不在可选项 {list(choices)} 中。",
+                f"parameter {name}: '{value}' is not one of {list(choices)}.",
+            )
+        out[str(name)] = Parameter(
+            name=str(name),
+            value=value,
+            choices=choices,
+            label_zh=str(spec.get("label_zh", "")),
+            label_en=str(spec.get("label_en", "")),
+            note=str(spec.get("note", "")),
+        )
+    unknown = set(overrides or {}) - set(out)
+    if unknown:
+        raise _err(
+            rid, f"未知参数：{sorted(unknown)}。", f"unknown parameter(s): {sorted(unknown)}."
+        )
+    return out
+
+
+def _substitute(value: Any, params: Mapping[str, Parameter], rid: str) -> Any:
+    """Replace ``${name}`` in every string of ``value`` (recursively) by the parameter's value."""
+    if isinstance(value, str):
+
+        def one(m: re.Match[str]) -> str:
+            if m.group(1) not in params:
+                name = m.group(1)
+                raise _err(rid, f"参数“{name}”未声明。", f"undeclared parameter '{name}'.")
+            return params[m.group(1)].value
+
+        return _PARAM.sub(one, value)
+    if isinstance(value, Mapping):
+        return {k: _substitute(v, params, rid) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_substitute(v, params, rid) for v in value]
+    return value
+
+
+def rule_set_from_dict(
+    data: Mapping[str, Any],
+    fields: Mapping[str, Any] | None = None,
+    parameters: Mapping[str, str] | None = None,
+) -> RuleSet:
     """Validate a rule set given as plain data and build its frozen model.
 
     Parameters
@@ -367,6 +477,9 @@ def rule_set_from_dict(data: Mapping[str, Any], fields: Mapping[str, Any] | None
     fields : mapping, optional
         A shared input contract (field name -> {kind, unit, label_zh, label_en}); the rule
         set's own ``fields`` extend or override it.
+    parameters : mapping, optional
+        Values for the file's declared ``parameters`` (name -> one of its ``choices``);
+        undeclared names and values outside the choices are errors.
 
     Returns
     -------
@@ -388,6 +501,17 @@ def rule_set_from_dict(data: Mapping[str, Any], fields: Mapping[str, Any] | None
     >>> [c.id for c in rs.criteria], rs.root.mode
     (['a', 'b'], 'any')
     """
+    params = _parameters(data, parameters)
+    rid = str(data.get("id", "?"))
+    data = {
+        k: (
+            _substitute(v, params, rid) if k in ("rule", "derived", "points", "local_points") else v
+        )
+        for k, v in data.items()
+    }
+    # local_points: the items a province sets (专精特新 特色化), kept apart so that a provincial
+    # file replaces them without restating the national items
+    data["points"] = [*(data.get("points") or ()), *(data.get("local_points") or ())]
     p = _Parser(data, fields)
     rule = data.get("rule")
     if not isinstance(rule, Mapping) or "items" not in rule:
@@ -415,6 +539,7 @@ def rule_set_from_dict(data: Mapping[str, Any], fields: Mapping[str, Any] | None
         near_margin=margin,
         max_missed=int(data.get("max_missed", 1)),
         notes=tuple(str(n) for n in data.get("notes") or ()),
+        parameters=params,
         criteria=tuple(p.criteria),
         derived_by_name=dict(p.derived),
     )

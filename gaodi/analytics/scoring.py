@@ -420,6 +420,7 @@ def rank_frame(
     method: Literal["topsis", "weighted_sum"] = "topsis",
     weighting: Literal["given", "entropy"] = "given",
     normalisation: Literal["minmax", "sum"] = "minmax",
+    distances: bool = False,
 ) -> tuple[pl.DataFrame, dict[str, float]]:
     """Score and rank the rows of a DataFrame on configurable criteria.
 
@@ -436,11 +437,15 @@ def rank_frame(
         Use the criteria's weights, or compute entropy weights from the data.
     normalisation : {"minmax", "sum"}
         Passed to :func:`entropy_weights`.
+    distances : bool
+        With ``method="topsis"``, add ``d_plus`` and ``d_minus`` (distances to the ideal
+        and anti-ideal points) so a reader can check C = D⁻ / (D⁺ + D⁻).
 
     Returns
     -------
     (polars.DataFrame, dict)
-        ``id_column, score, rank`` sorted by rank then id, and the weights used.
+        ``id_column, score, rank`` (and ``d_plus, d_minus``) sorted by rank then id, and the
+        weights used.
 
     Notes
     -----
@@ -480,8 +485,12 @@ def rank_frame(
         w = _weights([float(c.weight or 0.0) for c in criteria], len(criteria))
     else:
         raise ValidationError(f"未知的赋权方式“{weighting}”。", f"Unknown weighting '{weighting}'.")
+    extra: dict[str, FloatArray] = {}
     if method == "topsis":
-        score = topsis(x, w, directions).closeness
+        res = topsis(x, w, directions)
+        score = res.closeness
+        if distances:
+            extra = {"d_plus": res.d_plus, "d_minus": res.d_minus}
     elif method == "weighted_sum":
         score = weighted_sum(x, w, directions)
     else:
@@ -491,6 +500,7 @@ def rank_frame(
             id_column: frame.get_column(id_column),
             "score": score,
             "rank": competition_rank(score),
+            **extra,
         }
     ).sort(["rank", id_column])
     return out, dict(zip(names, (float(v) for v in w), strict=True))

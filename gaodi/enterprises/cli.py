@@ -30,6 +30,12 @@ class Level(StrEnum):
 class Method(StrEnum):
     topsis = "topsis"
     entropy = "entropy"
+    entropy_topsis = "entropy_topsis"
+
+
+class Normalisation(StrEnum):
+    minmax = "minmax"
+    sum = "sum"
 
 
 def _value(v: Any, unit: str = "") -> str:
@@ -139,7 +145,19 @@ def eligibility_cmd(
 def rank_cmd(
     chain: str | None = typer.Option(None, "--chain", "-c", help="Chain code, name or id."),
     top: int = typer.Option(20, "--top", "-n", min=1, max=10_000),
-    method: Method | None = typer.Option(None, "--method", "-m", help="topsis or entropy."),
+    method: Method | None = typer.Option(
+        None,
+        "--method",
+        "-m",
+        help="topsis (rule-file weights), entropy (entropy weights, weighted sum) or "
+        "entropy_topsis (entropy weights, then TOPSIS).",
+    ),
+    normalisation: Normalisation | None = typer.Option(
+        None,
+        "--normalisation",
+        help="How entropy weights normalise the figures: minmax (default; cost criteria "
+        "reversed) or sum (shares of raw values, which must be non-negative).",
+    ),
     year: int | None = typer.Option(None, "--year"),
     output_format: Format = typer.Option(Format.table, "--format", "-f"),
     out: Path | None = typer.Option(None, "--out", "-o"),
@@ -151,7 +169,7 @@ def rank_cmd(
     with cli_session(as_user) as (session, principal):
         result = service.rank(
             session, principal, chain=chain, top=top, method=method.value if method else None,
-            year=year,
+            year=year, normalisation=normalisation.value if normalisation else None,
         )  # fmt: skip
     if output_format is not Format.table:
         from gaodi.enterprises.export import rank_workbook
@@ -167,7 +185,10 @@ def rank_cmd(
         f"{c.label_zh}{'(−)' if c.direction == 'cost' else ''} {c.weight:.3f}"
         for c in result.criteria
     )
-    console.print(f"[dim]权重 weights：{weights}[/]")
+    if not (result.note_zh and result.normalisation):  # entropy weights were not computed
+        console.print(f"[dim]权重 weights：{weights}[/]")
+    if result.normalisation_label_zh:
+        console.print(f"[dim]熵权标准化 normalisation：{result.normalisation_label_zh}[/]")
     console.print(
         f"[dim]参与 ranked {result.population - result.excluded:,}；{result.excluded_reason_zh}[/]"
     )
@@ -178,13 +199,19 @@ def rank_cmd(
     table.add_column("#", justify="right")
     table.add_column("企业 enterprise")
     table.add_column("得分 score", justify="right")
+    topsis = any(r.d_plus is not None for r in result.rows)
+    if topsis:
+        table.add_column("D+ 距理想解", justify="right")
+        table.add_column("D− 距负理想解", justify="right")
     for c in result.criteria:
         table.add_column(c.label_zh, justify="right")
     for r in result.rows:
+        distances = [f"{r.d_plus:.4f}", f"{r.d_minus:.4f}"] if topsis else []
         table.add_row(
             str(r.rank),
             r.name,
             f"{r.score:.3f}",
+            *distances,
             *(
                 _value(r.values[c.name], c.unit if c.unit == "ratio" else "")
                 for c in result.criteria

@@ -93,9 +93,17 @@ def rank_workbook(result: RankResult) -> Workbook:
     ws = wb.active
     assert ws is not None
     ws.title = "排序 ranking"
-    _head(ws, ["名次", "统一社会信用代码", "企业", "得分", *(c.label_zh for c in result.criteria)])
+    topsis = any(r.d_plus is not None for r in result.rows)
+    dist = ["D+ 距理想解", "D− 距负理想解"] if topsis else []
+    _head(
+        ws,
+        ["名次", "统一社会信用代码", "企业", "得分", *dist, *(c.label_zh for c in result.criteria)],
+    )
     for r in result.rows:
-        ws.append([r.rank, r.uscc, r.name, r.score, *(r.values[c.name] for c in result.criteria)])
+        d = [r.d_plus, r.d_minus] if topsis else []
+        ws.append(
+            [r.rank, r.uscc, r.name, r.score, *d, *(r.values[c.name] for c in result.criteria)]
+        )
     w = wb.create_sheet("权重 weights")
     _head(w, ["指标", "criterion", "方向", "权重", "单位", "来源"])
     for c in result.criteria:
@@ -103,6 +111,11 @@ def rank_workbook(result: RankResult) -> Workbook:
     info = wb.create_sheet("说明 about")
     for line in (
         f"方法 method: {result.method_label_zh}",
+        *(
+            [f"熵权标准化 normalisation: {result.normalisation_label_zh}"]
+            if result.normalisation_label_zh
+            else []
+        ),
         f"规则 rules: {result.rules}",
         f"年份 year: {result.year}",
         f"范围 scope: {result.chain or '全市'}",

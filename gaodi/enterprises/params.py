@@ -12,7 +12,9 @@ from gaodi.analytics.scoring import Criterion
 from gaodi.core.errors import NotFoundError, ValidationError
 
 RULES_DIR = Path(__file__).with_name("rules")
-METHODS = ("topsis", "entropy")
+METHODS = ("topsis", "entropy", "entropy_topsis")
+#: How the entropy weights normalise the figures (gaodi.analytics.scoring.entropy_weights).
+NORMALISATIONS = ("minmax", "sum")
 #: The figures a criterion may name (columns of the ranking frame built by the service).
 FIGURES = (
     "output",
@@ -96,8 +98,8 @@ def leader_rules_from_dict(name: str, data: dict[str, Any]) -> LeaderRules:
     method = str(data.get("default_method", "topsis"))
     if method not in METHODS:
         raise ValidationError(
-            f"默认方法须为 topsis 或 entropy，收到 {method}。",
-            f"The default method must be topsis or entropy; got {method}.",
+            f"默认方法须为 {' 或 '.join(METHODS)}，收到 {method}。",
+            f"The default method must be one of {', '.join(METHODS)}; got {method}.",
         )
     return LeaderRules(
         name=name,

@@ -11,7 +11,9 @@ stay undetermined.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from decimal import Context, Decimal
 from functools import lru_cache
 
 import polars as pl
@@ -19,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gaodi.analytics.rulefiles import load_field_contract
+from gaodi.analytics.ruleset import dec
 from gaodi.core.errors import ValidationError
 from gaodi.core.reference import industry_section
 from gaodi.enterprises import facts
@@ -83,8 +86,87 @@ def years_frame(
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
-    return pl.when(den > 0).then(num / den)
+_EXACT_INPUTS = (
+    "revenue",
+    "revenue_1",
+    "main_revenue",
+    "main_revenue_1",
+    "main_revenue_2",
+    "rd_spend",
+    "rd_spend_1",
+)
+_EXACT_OUTPUTS = (
+    "revenue_growth",
+    "main_revenue_growth",
+    "main_revenue_growth_2y_cagr",
+    "main_revenue_growth_2y_mean",
+    "rd_intensity",
+    "rd_intensity_min_2y",
+)
+_CTX = Context(prec=34)
+
+
+def _d(v: float | None) -> Decimal | None:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return None
+    return dec(v)
+
+
+def _quotient(num: Decimal | None, den: Decimal | None) -> Decimal | None:
+    """num / den in decimals; unknown when either is unknown or den <= 0."""
+    if num is None or den is None or den <= 0:
+        return None
+    return _CTX.divide(num, den)
+
+
+def exact_figures(
+    revenue: float | None,
+    revenue_1: float | None,
+    main_revenue: float | None,
+    main_revenue_1: float | None,
+    main_revenue_2: float | None,
+    rd_spend: float | None,
+    rd_spend_1: float | None,
+) -> tuple[float | None, ...]:
+    """Growth rates and R&D ratios computed in decimals (figures read as written, see
+    :func:`gaodi.analytics.ruleset.dec`), returned as the nearest floats.
+
+    Returns ``(revenue_growth, main_revenue_growth, main_revenue_growth_2y_cagr,
+    main_revenue_growth_2y_mean, rd_intensity, rd_intensity_min_2y)``. The nearest float of
+    an exact 0.15 is the float the rule file's 0.15 reads as, so 23000 / 20000 − 1 scores in
+    the 15 % band (the float expression 23000 / 20000 − 1 is 0.1499999999999999).
+
+    * 2-year average growth, two readings of "近2年主营业务收入平均增长率": ``cagr`` =
+      (x_t / x_{t−2})^(1/2) − 1 (水平法, the statistical average growth rate) and ``mean`` =
+      ((x_t / x_{t−1} − 1) + (x_{t−1} / x_{t−2} − 1)) / 2 (arithmetic mean of the two rates);
+      the rule file's ``growth_2y_reading`` parameter chooses.
+    * A year's R&D intensity needs that year's R&D spending: a missing current value is
+      unknown (never last year's ratio), and the 2-year minimum needs both years.
+
+    Examples
+    --------
+    >>> g = exact_figures(23000.0, 20000.0, 121.0, 110.0, 100.0, None, 5.0)
+    >>> g[0], g[1], g[2], g[3], g[4], g[5]
+    (0.15, 0.1, 0.1, 0.1, None, None)
+    """
+    figures = (revenue, revenue_1, main_revenue, main_revenue_1, main_revenue_2)
+    rev, rev1, m0, m1, m2, rd0, rd1 = (_d(v) for v in (*figures, rd_spend, rd_spend_1))
+    one = Decimal(1)
+    q_rev = _quotient(rev, rev1)
+    q_m01 = _quotient(m0, m1)
+    q_m12 = _quotient(m1, m2)
+    q_m02 = _quotient(m0, m2)
+    rd_now = _quotient(rd0, rev)
+    rd_prev = _quotient(rd1, rev1)
+    out: list[Decimal | None] = [
+        None if q_rev is None else q_rev - one,
+        None if q_m01 is None else q_m01 - one,
+        None if q_m02 is None else _CTX.sqrt(q_m02) - one,
+        None if q_m01 is None or q_m12 is None else (q_m01 + q_m12 - 2 * one) / 2,
+        rd_now,
+        None if rd_now is None or rd_prev is None else min(rd_now, rd_prev),
+    ]
+    return tuple(None if v is None else float(v) for v in out)
 
 
 def tier_frame(session: Session, enterprise_ids: Sequence[int] | None, year: int) -> pl.DataFrame:
@@ -101,33 +183,16 @@ def tier_frame(session: Session, enterprise_ids: Sequence[int] | None, year: int
     prev2 = years.filter(pl.col("year") == year - 2).select(
         "enterprise_id", pl.col("main_revenue").alias("main_revenue_2")
     )
-    df = (
-        now.drop("year")
-        .join(prev, on="enterprise_id", how="left")
-        .join(prev2, on="enterprise_id", how="left")
-        .with_columns(
-            (_ratio(pl.col("revenue"), pl.col("revenue_1")) - 1).alias("revenue_growth"),
-            (_ratio(pl.col("main_revenue"), pl.col("main_revenue_1")) - 1).alias(
-                "main_revenue_growth"
-            ),
-            # 平均增长率 by the level method (水平法): (x_t / x_{t-2})^(1/2) - 1
-            (_ratio(pl.col("main_revenue"), pl.col("main_revenue_2")).sqrt() - 1).alias(
-                "main_revenue_growth_2y_avg"
-            ),
-            (pl.col("rd_spend") + pl.col("rd_spend_1")).alias("rd_spend_2y"),
-            _ratio(pl.col("rd_spend"), pl.col("revenue")).alias("rd_intensity"),
-            pl.min_horizontal(
-                _ratio(pl.col("rd_spend"), pl.col("revenue")),
-                _ratio(pl.col("rd_spend_1"), pl.col("revenue_1")),
-            ).alias("_rd_min"),
-        )
-    )
-    # min_horizontal ignores nulls; the 2-year minimum needs both years.
+    df = now.drop("year").join(prev, on="enterprise_id", how="left")
+    df = df.join(prev2, on="enterprise_id", how="left")
+    cols = {c: df[c].to_list() for c in ("revenue", "revenue_1", "main_revenue")}
+    cols.update({c: df[c].to_list() for c in ("main_revenue_1", "main_revenue_2")})
+    cols.update({c: df[c].to_list() for c in ("rd_spend", "rd_spend_1")})
+    exact = [exact_figures(*(cols[c][i] for c in _EXACT_INPUTS)) for i in range(df.height)]
     df = df.with_columns(
-        pl.when(pl.col("rd_spend_1").is_not_null() & (pl.col("revenue_1") > 0))
-        .then(pl.col("_rd_min"))
-        .alias("rd_intensity_min_2y")
-    ).drop("_rd_min")
+        pl.Series(name, [row[k] for row in exact], dtype=pl.Float64)
+        for k, name in enumerate(_EXACT_OUTPUTS)
+    ).with_columns((pl.col("rd_spend") + pl.col("rd_spend_1")).alias("rd_spend_2y"))
     codes = industry_codes(session, None if enterprise_ids is None else df["enterprise_id"])
     df = df.with_columns(
         pl.Series(

@@ -180,6 +180,12 @@ class RankRow(BaseModel):
     score: float
     tags: list[str]
     values: dict[str, float]
+    d_plus: float | None = Field(
+        default=None, description="TOPSIS distance to the ideal point (D+); TOPSIS methods only."
+    )
+    d_minus: float | None = Field(
+        default=None, description="TOPSIS distance to the anti-ideal point (D-)."
+    )
 
 
 class RankResult(BaseModel):
@@ -189,6 +195,11 @@ class RankResult(BaseModel):
     method: str
     method_label_zh: str
     method_label_en: str
+    normalisation: str | None = Field(
+        default=None, description="Entropy-weight normalisation (minmax or sum); entropy only."
+    )
+    normalisation_label_zh: str | None = None
+    normalisation_label_en: str | None = None
     rules: str
     chain: str | None
     criteria: list[RankCriterion]

@@ -25,7 +25,7 @@ from gaodi.core.permissions import Principal, allowed, restrict
 from gaodi.core.reference import industry_lookup
 from gaodi.enterprises import records
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
-from gaodi.enterprises.params import METHODS, load_leader_rules
+from gaodi.enterprises.params import METHODS, NORMALISATIONS, load_leader_rules
 from gaodi.enterprises.schemas import (
     CriterionCheck,
     EligibilityLevel,
@@ -479,6 +479,26 @@ METHOD_LABELS = {
         "熵权法（权重由数据的熵计算，加权求和）",
         "entropy weights from the data, weighted sum",
     ),
+    "entropy_topsis": (
+        "熵权TOPSIS（权重由数据的熵计算，再按TOPSIS逼近理想解排序）",
+        "TOPSIS with entropy weights computed from the data",
+    ),
+}
+#: How each method scores: (weighting, aggregation) for gaodi.analytics.scoring.rank_frame.
+METHOD_PLAN: dict[str, tuple[str, str]] = {
+    "topsis": ("given", "topsis"),
+    "entropy": ("entropy", "weighted_sum"),
+    "entropy_topsis": ("entropy", "topsis"),
+}
+NORMALISATION_LABELS = {
+    "minmax": (
+        "极差标准化：r = (x − min)/(max − min)，成本型指标反向，再取比重",
+        "min-max: r = (x − min)/(max − min), cost criteria reversed, then shares",
+    ),
+    "sum": (
+        "比重标准化：p = x / Σx（数值须非负，方向不影响熵）",
+        "shares of the raw values: p = x / Σx (values must be non-negative)",
+    ),
 }
 
 
@@ -512,15 +532,29 @@ def rank(
     top: int = 20,
     method: str | None = None,
     year: int | None = None,
+    normalisation: str | None = None,
 ) -> RankResult:
-    """头羊 ranking of the visible enterprises (of one chain when given)."""
+    """头羊 ranking of the visible enterprises (of one chain when given).
+
+    ``method``: ``topsis`` (the rule file's weights), ``entropy`` (entropy weights, weighted
+    sum of min-max normalised figures) or ``entropy_topsis`` (entropy weights, then TOPSIS);
+    ``normalisation`` (``minmax`` default, or ``sum``) is how the entropy weights normalise
+    the figures; TOPSIS itself always uses vector normalisation (Hwang & Yoon 1981).
+    """
     rules = load_leader_rules()
     method = method or rules.default_method
     if method not in METHODS:
         raise ValidationError(
-            f"评分方法须为 topsis 或 entropy，收到“{method}”。",
-            f"The method must be topsis or entropy; got '{method}'.",
+            f"评分方法须为 {'、'.join(METHODS)} 之一，收到“{method}”。",
+            f"The method must be one of {', '.join(METHODS)}; got '{method}'.",
         )
+    weighting, aggregation = METHOD_PLAN[method]
+    if normalisation is not None and normalisation not in NORMALISATIONS:
+        raise ValidationError(
+            f"标准化方法须为 minmax 或 sum，收到“{normalisation}”。",
+            f"The normalisation must be minmax or sum; got '{normalisation}'.",
+        )
+    norm = (normalisation or "minmax") if weighting == "entropy" else None
     if top < 1:
         raise ValidationError("--top 须至少为 1。", "--top must be at least 1.")
     year = year if year is not None else session.scalar(select(func.max(EnterpriseYear.year)))
@@ -549,6 +583,9 @@ def rank(
         "method": method,
         "method_label_zh": METHOD_LABELS[method][0],
         "method_label_en": METHOD_LABELS[method][1],
+        "normalisation": norm,
+        "normalisation_label_zh": NORMALISATION_LABELS[norm][0] if norm else None,
+        "normalisation_label_en": NORMALISATION_LABELS[norm][1] if norm else None,
         "rules": rules.label,
         "chain": chain_label,
         "population": population,
@@ -582,8 +619,10 @@ def rank(
             complete,
             crit,
             id_column="enterprise_id",
-            method="topsis" if method == "topsis" else "weighted_sum",
-            weighting="given" if method == "topsis" else "entropy",
+            method=aggregation,  # type: ignore[arg-type]
+            weighting=weighting,  # type: ignore[arg-type]
+            normalisation=norm or "minmax",  # type: ignore[arg-type]
+            distances=True,
         )
     except DataError as exc:
         return RankResult(
@@ -608,6 +647,8 @@ def rank(
             score=float(r["score"]),
             tags=ident.get(r["enterprise_id"], ("", "", []))[2],
             values=values[r["enterprise_id"]],
+            d_plus=r.get("d_plus"),
+            d_minus=r.get("d_minus"),
         )
         for r in head.iter_rows(named=True)
     ]

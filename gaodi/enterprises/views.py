@@ -96,14 +96,21 @@ class RankPage(BaseModel):
 def rank_page(
     ctx: PageContext,
     chain: str | None = Query(None, max_length=100),
-    method: Literal["topsis", "entropy"] | None = None,
+    method: Literal["topsis", "entropy", "entropy_topsis"] | None = None,
+    normalisation: Literal["minmax", "sum"] | None = None,
     top: int = Query(20, ge=1, le=500),
 ) -> RankPage:
-    """Leader ranking (TOPSIS or entropy weights) of a chain's or all enterprises."""
+    """Leader ranking (TOPSIS, entropy weights, or entropy-weighted TOPSIS) of a chain's or
+    all enterprises, with the weights used and, for TOPSIS, each firm's distances."""
     assert ctx.principal is not None
     return RankPage(
         result=service.rank(
-            ctx.session, ctx.principal, chain=chain or None, method=method, top=top
+            ctx.session,
+            ctx.principal,
+            chain=chain or None,
+            method=method,
+            top=top,
+            normalisation=normalisation,
         ),
         chains=_chain_options(ctx),
     )

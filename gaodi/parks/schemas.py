@@ -133,6 +133,16 @@ class EnterpriseRow(BaseModel):
     rank: int
     segment_size: int
     values: dict[str, float | None]
+    item_scores: dict[str, float | None] = Field(
+        default_factory=dict,
+        description="Points on each item (indicator ÷ benchmark × weight, capped where the "
+        "scheme caps); their sum is `score`.",
+    )
+    imputed: list[str] = Field(
+        default_factory=list,
+        description="Items whose figure is missing and that score the segment's mean item "
+        "score of the firms that have the figure (the scheme's `missing: average`).",
+    )
     land_mu: float | None
     park_id: int | None = None
     reason_zh: str = Field("", description="Why the firm is in this group (land, scheme).")

@@ -375,6 +375,15 @@ def evaluate(
     )
 
 
+def _imputed(row: dict[str, Any], indicators: list[IndicatorInfo]) -> list[str]:
+    """Items scored without the firm's own figure (value missing, score present)."""
+    return [
+        i.id
+        for i in indicators
+        if row.get(f"value__{i.id}") is None and row.get(f"score__{i.id}") is not None
+    ]
+
+
 def _threshold(rules: PerMuRules) -> str:
     t = rules.coverage.min_land_mu
     return "none" if t is None else f"{t:g} 亩 (source {rules.coverage.source})"
@@ -486,6 +495,8 @@ def park_enterprises(
             rank=int(r["rank"]),
             segment_size=int(sizes.get(r["segment"], 0)),
             values={i.id: _num(r.get(f"value__{i.id}")) for i in indicators},
+            item_scores={i.id: _num(r.get(f"score__{i.id}")) for i in indicators},
+            imputed=_imputed(r, indicators),
             land_mu=_num(r["land_mu"]),
             park_id=r["park_id"],
             reason_zh=str(r["reason_zh"] or ""),
@@ -548,6 +559,8 @@ def evaluated_enterprises(
             rank=int(r["rank"]),
             segment_size=int(sizes.get(r["segment"], 0)),
             values={i.id: _num(r.get(f"value__{i.id}")) for i in indicators},
+            item_scores={i.id: _num(r.get(f"score__{i.id}")) for i in indicators},
+            imputed=_imputed(r, indicators),
             land_mu=_num(r["land_mu"]),
             park_id=r["park_id"],
             reason_zh=str(r["reason_zh"] or ""),

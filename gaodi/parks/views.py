@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from gaodi.core.errors import ValidationError
 from gaodi.parks import service
-from gaodi.parks.schemas import ParkEnterprises, ParkEvaluation, ParkRow
+from gaodi.parks.schemas import ExcludedRow, ParkEnterprises, ParkEvaluation, ParkRow
 from gaodi.web.context import PageContext
 from gaodi.web.i18n import N_
 from gaodi.web.nav import register_nav
@@ -70,11 +70,59 @@ def parks_page(ctx: PageContext, year: int | None = None, scheme: str = "default
     )
 
 
+class ExcludedPage(BaseModel):
+    """The enterprises the 亩均 evaluation leaves out (in or outside parks), each with why."""
+
+    year: int | None
+    scheme: str
+    schemes: list[str]
+    years: list[int]
+    min_land_mu: str
+    rows: list[ExcludedRow]
+    counts: dict[str, int] = {}
+
+
+@page(
+    router,
+    "/parks/excluded",
+    api="/parks/excluded",
+    template="parks/excluded.html",
+    domain="park",
+)
+def excluded_page(
+    ctx: PageContext, year: int | None = None, scheme: str = "default"
+) -> ExcludedPage:
+    """Firms not evaluated (below the land threshold, no land, no scheme, missing figures).
+
+    Registered before ``/parks/{park_id}`` so that "excluded" is not read as a park id.
+    """
+    assert ctx.principal is not None
+    scheme = _scheme(scheme)
+    state = service.compute(ctx.session, ctx.principal, year=year, scheme=scheme)
+    rows = service.excluded_enterprises(ctx.session, ctx.principal, state=state)
+    counts: dict[str, int] = {}
+    for r in rows:
+        key = r.reason.split(":", 1)[0]
+        counts[key] = counts.get(key, 0) + 1
+    t = state.rules.coverage.min_land_mu
+    return ExcludedPage(
+        year=state.year,
+        scheme=scheme,
+        schemes=service.schemes(),
+        years=_years(ctx),
+        min_land_mu="—" if t is None else f"{t:g}",
+        rows=rows,
+        counts=counts,
+    )
+
+
 class ParkPage(BaseModel):
-    """One park: its standing (rank, classes, tiers, positioning) and its enterprises."""
+    """One park: its standing (rank, classes, tiers, positioning), its enterprises with each
+    item's points beside the total, and the park's firms left out with the reason."""
 
     park: ParkRow | None
     enterprises: ParkEnterprises
+    excluded: list[ExcludedRow] = []
     schemes: list[str]
     scheme: str
     years: list[int]
@@ -112,8 +160,16 @@ def park_page(
     )
     ev = service.evaluate(ctx.session, ctx.principal, state=state)
     row = next((r for r in ev.parks if r.id == park_id), None)
+    excluded = service.excluded_enterprises(
+        ctx.session, ctx.principal, park_id=park_id, state=state
+    )
     return ParkPage(
-        park=row, enterprises=firms, schemes=service.schemes(), scheme=scheme, years=_years(ctx)
+        park=row,
+        enterprises=firms,
+        excluded=excluded,
+        schemes=service.schemes(),
+        scheme=scheme,
+        years=_years(ctx),
     )
 
 

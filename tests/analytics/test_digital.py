@@ -300,3 +300,35 @@ def test_total_in_range_and_improving_never_lowers(answers, scen, data) -> None:
     after = score_response(S24, better, up_scen)
     assert after.total >= base.total
     assert after.level >= base.level
+
+
+def test_data_collection_points_follow_the_system_capture_not_the_reconstruction() -> None:
+    # 数据采集: 13 options at 0.7 and 人力资源 (O) at 0.9 = 13 × 0.7 + 0.9 = 10 in all
+    # (the system capture); the third-party re-implementation gives each of the 14 options
+    # 10/14, which would make B + C + D = 30/14 = 2.142857…, not 2.1.
+    answers = {i.code: i.options[0].code for i in S24.items}
+    zero = dict.fromkeys(ALL4, 0)
+    item = next(i for i in S24.items if i.code == "b_data_collection")
+    every = [o.code for o in item.options if not o.exclusive]
+    assert len(every) == 14
+    full = score_response(S24, {**answers, "b_data_collection": every}, zero)
+    assert full.item_points["b_data_collection"] == pytest.approx(10.0)
+    three = score_response(S24, {**answers, "b_data_collection": ["B", "C", "D"]}, zero)
+    assert three.item_points["b_data_collection"] == pytest.approx(2.1)
+    assert three.item_points["b_data_collection"] != pytest.approx(30 / 14)
+    with_hr = score_response(S24, {**answers, "b_data_collection": ["B", "O"]}, zero)
+    assert with_hr.item_points["b_data_collection"] == pytest.approx(0.7 + 0.9)
+
+
+def test_scenario_level_zero_is_accepted_and_counts_toward_no_level() -> None:
+    answers = {i.code: i.options[-1].code for i in S24.items if i.kind == "single"}
+    for i in S24.items:
+        if i.kind != "single":
+            answers[i.code] = [o.code for o in i.options if not o.exclusive]
+    # five scenarios at 4 and the rest at 0: 一级 needs six at >= 1, so no level at all
+    codes = list(ALL4)
+    five = dict.fromkeys(codes, 0) | dict.fromkeys(codes[:5], 4)
+    assert score_response(S24, answers, five).level == 0
+    for bad in (-1, 5, 1.5):
+        with pytest.raises(ValidationError):
+            score_response(S24, answers, {**five, codes[0]: bad})  # type: ignore[dict-item]

@@ -13,6 +13,7 @@ from gaodi.analytics.per_mu import (
     ClassRule,
     aggregate_parks,
     assign_classes,
+    class_sizes,
     coverage,
     evaluate_per_mu,
     per_mu_rules_from_dict,
@@ -58,7 +59,7 @@ EXPECTED = {"A": 109.9988373, "B": 58.2825433, "C": 67.5227659, "D": 85.6457374}
 
 
 def test_rule_files_load() -> None:
-    assert list_per_mu_rules() == ["default", "huangyan_2022", "linhai_2016"]
+    assert list_per_mu_rules() == ["city_average", "default", "huangyan_2022", "linhai_2016"]
     d = load_per_mu_rules()
     h = load_per_mu_rules("huangyan_2022")
     # default = 黄岩's schemes, weights and divisors, with its own id, status and notes
@@ -94,9 +95,9 @@ def test_huangyan_three_firms_by_hand() -> None:
         ("above_scale", 2),
         ("below_scale", 1),
     ]
-    # default classes by rank share (A 20 %, B 60 %, C 15 %): positions (r-1)/n = 0, 1/3, 2/3
-    # -> A, B, B; D is first of 1 -> A
-    assert [rows[k]["class"] for k in "ABCD"] == ["A", "B", "B", "A"]
+    # default classes by rank share (A 20 %, C 15 %, D 5 %), sizes rounded down, B the rest:
+    # 3 firms: A ⌊0.6⌋ = 0, C ⌊0.45⌋ = 0, D ⌊0.15⌋ = 0 -> B, B, B; 1 firm -> B
+    assert [rows[k]["class"] for k in "ABCD"] == ["B", "B", "B", "B"]
     assert out["enterprise"].to_list() == ["A", "B", "C", "D"]  # input order kept
 
 
@@ -200,7 +201,7 @@ def test_park_aggregation_by_hand() -> None:
     counts = (
         aggregate_parks(scored, rules, class_column="class").select("park", "n_A", "n_B").rows()
     )
-    assert counts == [("P", 1, 1), ("Q", 1, 1)]
+    assert counts == [("P", 0, 2), ("Q", 0, 2)]  # segments of 3 and 1: no A (⌊0.6⌋ = 0)
 
 
 def test_rules_validation() -> None:
@@ -266,9 +267,15 @@ def test_classes_are_monotone_in_score(
         assert c1 <= c2
         if s1 == s2:
             assert c1 == c2
-    # the best firm is A whenever the A share is positive (beyond rounding at 1e-12)
-    if shares[0] > 1e-9:
+    # sizes are the stated shares rounded down (exactly, with distinct scores)
+    n = len(scores)
+    n_a, n_c, n_d = class_sizes(shares, n)
+    if n_a >= 1:
         assert rows[0][2] == "A"
+    classes = [r[2] for r in rows]
+    if len(set(scores)) == n:
+        assert (classes.count("A"), classes.count("C"), classes.count("D")) == (n_a, n_c, n_d)
+        assert n_a <= shares[0] * n + 1e-9 and n_c <= shares[2] * n + 1e-9
 
 
 @settings(max_examples=50, deadline=None)
@@ -302,12 +309,17 @@ def test_item_score_is_linear(tax: float, k: float) -> None:
 
 
 def test_rank_share_boundaries_by_hand() -> None:
-    # 5 firms, shares A 20 %, B 60 %, C 15 %: positions (r-1)/5 = 0, .2, .4, .6, .8
-    # A: p < .2; B: p < .8; C: p < .95; D: the rest -> A, B, B, B, C (p = .8 is not B)
+    # 5 firms, shares A 20 %, B 60 %, C 15 % (D 5 %): A ⌊1.0⌋ = 1, C ⌊0.75⌋ = 0,
+    # D ⌊0.25⌋ = 0, B the rest -> A, B, B, B, B (0.75 of a firm is not rounded up to 1)
     df = pl.DataFrame({"score": [50.0, 40.0, 30.0, 20.0, 10.0]})
     out = assign_classes(df, ClassRule("rank_share", (0.2, 0.6, 0.15)))
-    assert out["class"].to_list() == ["A", "B", "B", "B", "C"]
-    # 20 firms: positions k/20; D holds p >= .95, i.e. the last one
+    assert out["class"].to_list() == ["A", "B", "B", "B", "B"]
+    # 7 firms: A ⌊1.4⌋ = 1 (not 2), C ⌊1.05⌋ = 1, D ⌊0.35⌋ = 0
+    seven = assign_classes(
+        pl.DataFrame({"score": [7.0, 6, 5, 4, 3, 2, 1]}), ClassRule("rank_share", (0.2, 0.6, 0.15))
+    )
+    assert seven["class"].to_list() == ["A", "B", "B", "B", "B", "B", "C"]
+    # 20 firms: A 4, C 3, D ⌊(1 − 0.95) × 20⌋ = 1 exactly (decimals: 0.05 × 20 = 1.00)
     df = pl.DataFrame({"score": [float(20 - k) for k in range(20)]})
     classes = assign_classes(df, ClassRule("rank_share", (0.2, 0.6, 0.15)))["class"].to_list()
     assert classes == ["A"] * 4 + ["B"] * 12 + ["C"] * 3 + ["D"]
@@ -316,7 +328,14 @@ def test_rank_share_boundaries_by_hand() -> None:
         pl.DataFrame({"score": [9.0, 9.0, 5.0, 4.0, 1.0]}),
         ClassRule("rank_share", (0.2, 0.6, 0.15)),
     )
-    assert tied.select("rank", "class").rows() == [(1, "A"), (1, "A"), (3, "B"), (4, "B"), (5, "C")]
+    assert tied.select("rank", "class").rows() == [(1, "A"), (1, "A"), (3, "B"), (4, "B"), (5, "B")]
+    # a tie across the C boundary stays in the better class: 20 firms, the last two tied
+    scores = [float(20 - k) for k in range(18)] + [2.0, 2.0]
+    tail = assign_classes(
+        pl.DataFrame({"score": scores}), ClassRule("rank_share", (0.2, 0.6, 0.15))
+    )
+    # ranks 17, 18, 19, 19: D would be rank 20 alone, the tie lifts both into C (4 C, 0 D)
+    assert tail["class"].to_list()[-5:] == ["B", "C", "C", "C", "C"]
 
 
 def test_land_threshold_is_a_rule_parameter() -> None:
@@ -368,3 +387,107 @@ def test_land_threshold_is_a_rule_parameter() -> None:
         "C": 2,
         "D": 1,
     }
+
+
+def test_a_group_may_carry_its_own_class_shares() -> None:
+    # 温岭 2022 (parks, five industries): 规上 A 20 % / B 60 % / C 15 % / D 5 %; 规下 B 5–75 %,
+    # C 75–95 %, D the last 5 %, so A 5 %, B 70 %, C 20 %. With 20 firms in each group:
+    # 规上 A 4, B 12, C 3, D 1; 规下 A ⌊1.0⌋ = 1, C ⌊4.0⌋ = 4, D ⌊1.0⌋ = 1, B the other 14.
+    item = {"indicator": "tax_per_mu", "benchmark": 1, "weight": 100, "source": "s"}
+    rules = per_mu_rules_from_dict(
+        {
+            "id": "w",
+            "sources": {"s": {"title": "温岭"}},
+            "indicators": {"tax_per_mu": {"numerator": "tax", "denominator": "land_mu"}},
+            "schemes": [
+                {
+                    "id": "up",
+                    "applies_to": [{"metric": "above_scale", "op": "==", "threshold": True}],
+                    "items": [item],
+                },
+                {
+                    "id": "down",
+                    "applies_to": [{"metric": "above_scale", "op": "==", "threshold": False}],
+                    "items": [item],
+                    "classes": {
+                        "method": "rank_share",
+                        "thresholds": [0.05, 0.70, 0.20],
+                        "source": "s",
+                    },
+                },
+            ],
+            "classes": {"method": "rank_share", "thresholds": [0.20, 0.60, 0.15], "source": "s"},
+        }
+    )
+    df = pl.DataFrame(
+        {
+            "enterprise": list(range(40)),
+            "above_scale": [True] * 20 + [False] * 20,
+            "tax": [float(100 - k) for k in range(20)] * 2,
+            "land_mu": [10.0] * 40,
+        }
+    )
+    out = evaluate_per_mu(df, rules)
+    up = out.filter(pl.col("segment") == "up")["class"].to_list()
+    down = out.filter(pl.col("segment") == "down")["class"].to_list()
+    assert up == ["A"] * 4 + ["B"] * 12 + ["C"] * 3 + ["D"]
+    assert down == ["A"] + ["B"] * 14 + ["C"] * 4 + ["D"]
+    with pytest.raises(ValidationError):
+        per_mu_rules_from_dict(
+            {
+                "id": "w",
+                "sources": {"s": {"title": "t"}},
+                "indicators": {"tax_per_mu": {"numerator": "tax", "denominator": "land_mu"}},
+                "schemes": [
+                    {"id": "x", "items": [item], "classes": {"thresholds": [0.5, 0.5, 0.5]}}
+                ],
+            }
+        )
+
+
+def test_area_average_divisors_by_hand() -> None:
+    # two firms, one item (tax per mu, weight 100): a 30 万元 on 10 亩, b 10 万元 on 10 亩.
+    # Area average = (30 + 10) / (10 + 10) = 2 万元/亩, so a scores 3 / 2 x 100 = 150 and
+    # b 1 / 2 x 100 = 50; the group's aggregate (2 万元/亩) would score exactly the weight.
+    base = {
+        "id": "own",
+        "sources": {"s": {"title": "t"}},
+        "indicators": {"tax_per_mu": {"numerator": "tax", "denominator": "land_mu"}},
+        "schemes": [
+            {
+                "id": "all",
+                "items": [
+                    {"indicator": "tax_per_mu", "benchmark": 24.097, "weight": 100, "source": "s"}
+                ],
+            }
+        ],
+        "classes": {"method": "score", "thresholds": [120, 80, 60]},
+        "divisors": "area_average",
+    }
+    df = pl.DataFrame(
+        {"enterprise": ["a", "b", "c"], "tax": [30.0, 10.0, None], "land_mu": [10.0, 10.0, 5.0]}
+    )
+    rules = per_mu_rules_from_dict(
+        {
+            **base,
+            "schemes": [
+                {
+                    **base["schemes"][0],
+                    "items": [{**base["schemes"][0]["items"][0], "missing": "average"}],
+                }
+            ],
+        }
+    )
+    out = evaluate_per_mu(df, rules).sort("enterprise")
+    # c has no tax: it is left out of the average and scores the mean item score (150 + 50) / 2
+    assert out["score"].to_list() == pytest.approx([150.0, 50.0, 100.0])
+    # an explicit benchmark still wins over the area average
+    out = evaluate_per_mu(df.head(2), rules, benchmarks={"all": {"tax_per_mu": 1.0}})
+    assert out["score"].to_list() == pytest.approx([300.0, 100.0])
+    with pytest.raises(ValidationError):
+        per_mu_rules_from_dict({**base, "divisors": "median"})
+    # the shipped city_average file applies it to the default scheme
+    from gaodi.analytics.rulefiles import load_per_mu_rules
+
+    assert load_per_mu_rules("city_average").divisors == "area_average"
+    assert load_per_mu_rules("default").divisors == "scheme"

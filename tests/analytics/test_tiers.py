@@ -51,10 +51,18 @@ def test_all_tier_rule_sets_load_and_cite_sources() -> None:
 def test_every_contract_field_is_used_by_some_rule_set() -> None:
     used: set[str] = set()
     for name in TIERS:
-        rs = load_rule_set(name)
-        used |= {c.metric for c in rs.criteria}
-        used |= {cond.metric for p in rs.points for row in p.rows for cond in row.conditions}
-        used |= {f for d in rs.derived for f in d.of if isinstance(f, str)}
+        # every reading a parameter offers counts (the 2-year growth: cagr and mean)
+        readings = [{}] + [
+            {p.name: choice}
+            for p in load_rule_set(name).parameters.values()
+            for choice in p.choices
+        ]
+        for params in readings:
+            rs = load_rule_set(name, params)
+            used |= {c.metric for c in rs.criteria}
+            used |= {cond.metric for p in rs.points for row in p.rows for cond in row.conditions}
+            used |= {f for d in rs.derived for f in d.of if isinstance(f, str)}
+            used |= {p.value_of for p in rs.points if p.value_of}
     unused = set(read_yaml(TIERS_DIR / "_fields.yaml")["fields"]) - used
     # revenue_growth and invention_patents are part of the contract for other callers
     # (leader scoring, profiles) although no tier criterion tests them
@@ -229,7 +237,7 @@ def test_srdi_sme_qualifies_and_uses_entered_score() -> None:
     e = evaluate(rs, SRDI_OK)
     assert e.qualifies
     # the informational R&D item: 150万 -> 100–200万 band = 2; 3.75 % -> 3–4 % band = 2
-    assert e.group_scores == {"rd_item": 2}
+    assert {p.id: p.points for p in e.points}["rd_item"] == 2
     # score 58 and no direct condition known false -> not determined (direct data missing)
     e = evaluate(rs, {**SRDI_OK, "srdi_score": 58})
     assert not e.qualifies and not e.determined and e.nearly_qualifies  # 2/60 = 3.3 %
@@ -245,11 +253,11 @@ def test_srdi_sme_rd_conditions() -> None:
     assert e.missed_count == 2 and not e.nearly_qualifies
     # R&D item of the score: 450万 and 450 / 10000 = 4.5 % -> first matching row is
     # "400–500万 or 8–10 %" = 8 points
-    assert evaluate(rs, {**SRDI_OK, "rd_spend": 450, "revenue": 10000}).group_scores == {
-        "rd_item": 8
-    }
+    e = evaluate(rs, {**SRDI_OK, "rd_spend": 450, "revenue": 10000})
+    assert {p.id: p.points for p in e.points}["rd_item"] == 8
     # with revenue 4000万 the intensity is 11.25 % >= 10 % -> 10 points
-    assert evaluate(rs, {**SRDI_OK, "rd_spend": 450}).group_scores == {"rd_item": 10}
+    e = evaluate(rs, {**SRDI_OK, "rd_spend": 450})
+    assert {p.id: p.points for p in e.points}["rd_item"] == 10
 
 
 def test_srdi_sme_small_firm_branch() -> None:
@@ -280,7 +288,7 @@ LG = {
     "years_in_niche": 5,
     "main_revenue": 8000,
     "revenue": 10000,  # share 80 %
-    "main_revenue_growth_2y_avg": 0.08,
+    "main_revenue_growth_2y_cagr": 0.08,
     "has_info_system": True,
     "has_mgmt_certification": True,
     "debt_ratio": 0.5,
@@ -289,8 +297,9 @@ LG = {
     "rd_intensity_min_2y": 0.035,
     "has_rd_institution": True,
     "ip_class1_count": 3,
+    "ip_class1_in_use_with_benefit": True,
     "key_chain_product": True,
-    "supplies_leaders": True,
+    "main_product_key_field": True,
 }
 
 
@@ -299,12 +308,11 @@ def test_little_giant_qualifies_and_reports_uncertain_criteria() -> None:
     e = evaluate(rs, LG)
     assert e.qualifies
     assert set(e.uncertain) == {
-        "ip_class1_2",
         "national_award_top3",
         "maker_china_top50",
         "key_chain_product",
         "shortboard_product",
-        "supplies_leaders",
+        "main_product_key_field",
     }
 
 

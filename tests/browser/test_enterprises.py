@@ -49,3 +49,27 @@ def test_chain_office_profile_scope(browser: Any, live_server: LiveServer) -> No
     response = page.goto(f"{live_server.url}/enterprises/1999")
     assert response is not None and response.status == 404
     page.context.close()
+
+
+def test_leader_ranking_entropy_topsis_in_the_browser(
+    browser: Any, live_server: LiveServer
+) -> None:
+    page = signed_in(browser, live_server, "admin", "/enterprises/rank")
+    page.select_option("select[name=method]", "entropy_topsis")
+    page.select_option("select[name=normalisation]", "minmax")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "method=entropy_topsis" in page.url
+    assert "熵权TOPSIS" in page.locator("h1 + p").inner_text()
+    weights = page.locator("[data-testid=weights]").inner_text()
+    numbers = [float(x) for x in weights.replace("·", " ").split() if x.replace(".", "").isdigit()]
+    assert len(numbers) >= 5 and abs(sum(numbers) - 1) < 0.01  # the weights shown add up to 1
+    assert "极差标准化" in page.locator("[data-testid=normalisation]").inner_text()
+    head = page.locator("[data-testid=rank-table] thead").inner_text()
+    assert "D+" in head and "D−" in head
+    first = page.locator("[data-testid=rank-table] tbody tr").first
+    score = float(first.locator("td").nth(2).inner_text())
+    d_plus = float(first.locator("[data-col=d_plus]").inner_text())
+    d_minus = float(first.locator("[data-col=d_minus]").inner_text())
+    assert abs(score - d_minus / (d_plus + d_minus)) < 2e-3  # C = D- / (D+ + D-), as rounded
+    page.context.close()

@@ -77,6 +77,24 @@ def test_park_ranking_and_a_park_office(browser: Any, live_server: LiveServer) -
     classes = page.locator("[data-testid=enterprise-list] tbody [data-class]")
     assert classes.count() > 0
     assert {classes.nth(i).inner_text() for i in range(classes.count())} == {"A"}
+    # each firm's item points stand beside its total and add up to it (as rounded on the page)
+    row = page.locator("[data-testid=enterprise-list] tbody tr").first
+    cells = row.locator("td[data-points]")
+    points = [float(cells.nth(i).get_attribute("data-points") or 0) for i in range(cells.count())]
+    total = float(row.locator("td").nth(3).inner_text())
+    assert points and abs(sum(points) - total) < 0.06
+    assert "分" in cells.first.inner_text()
+    # the firms left out are listed with their reason, and the city-wide list is one click away
+    assert "未参评企业及原因" in page.locator("h2", has_text="未参评").inner_text()
+    page.click("text=全部未参评企业")
+    page.wait_for_load_state("networkidle")
+    left = page.locator("[data-testid=excluded-list] tbody tr[data-reason]")
+    assert left.count() > 0
+    reasons = {left.nth(i).get_attribute("data-reason") for i in range(min(left.count(), 50))}
+    assert reasons & {"below_land", "no_land", "no_scheme"} or any(
+        r and r.startswith("missing:") for r in reasons
+    )
+    assert "用地门槛 3 亩" in page.locator("h1 + p").inner_text()
     page.context.close()
     office = signed_in(browser, live_server, "park-office", "/parks")
     rows = office.locator("[data-testid=park-ranking] tbody tr")

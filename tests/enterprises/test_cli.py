@@ -72,3 +72,58 @@ def test_search(demo_db: Engine) -> None:
         name = s.scalars(select(Enterprise.name).order_by(Enterprise.id)).first()
     result = runner.invoke(app, ["enterprises", "search", name or ""], env=WIDE)
     assert result.exit_code == 0 and name in result.stdout
+
+
+def test_rank_entropy_topsis_shows_weights_and_distances(demo_db: Engine) -> None:
+    args = ["enterprises", "rank", "--method", "entropy_topsis", "--top", "5", "-f", "json"]
+    ranked = _json(args)
+    assert ranked["method"] == "entropy_topsis" and ranked["normalisation"] == "minmax"
+    weights = [c["weight"] for c in ranked["criteria"]]
+    assert abs(sum(weights) - 1) < 1e-9
+    # entropy weights come from the data, not the rule file's
+    given = _json(["enterprises", "rank", "--top", "1", "-f", "json"])
+    assert weights != [c["weight"] for c in given["criteria"]]
+    for r in ranked["rows"]:
+        # TOPSIS closeness C = D- / (D+ + D-)
+        assert r["d_plus"] >= 0 and r["d_minus"] >= 0
+        assert abs(r["score"] - r["d_minus"] / (r["d_plus"] + r["d_minus"])) < 1e-12
+    table = runner.invoke(
+        app, ["enterprises", "rank", "-m", "entropy_topsis", "--top", "3"], env=WIDE
+    )
+    assert table.exit_code == 0, table.output
+    assert "熵权TOPSIS" in table.stdout and "D+" in table.stdout and "极差标准化" in table.stdout
+    # shares of raw values need non-negative figures; growth can be negative: a clear note,
+    # no traceback, and the same answer through JSON
+    shares = runner.invoke(
+        app, ["enterprises", "rank", "-m", "entropy_topsis", "--normalisation", "sum"], env=WIDE
+    )
+    assert shares.exit_code == 0, shares.output
+    assert "比重标准化" in shares.stdout and "数值不能为负" in shares.stdout
+    assert "权重 weights" not in shares.stdout  # no weights were computed
+    bad = runner.invoke(app, ["enterprises", "rank", "--normalisation", "zscore"])
+    assert bad.exit_code == 2
+
+
+def test_rank_workbook_carries_distances_and_normalisation(demo_db: Engine, tmp_path: Path) -> None:
+    out = tmp_path / "rank.xlsx"
+    args = [
+        "enterprises",
+        "rank",
+        "-m",
+        "entropy_topsis",
+        "--top",
+        "3",
+        "-f",
+        "xlsx",
+        "-o",
+        str(out),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out)
+    head = [c.value for c in wb["排序 ranking"][1]]
+    assert head[4:6] == ["D+ 距理想解", "D− 距负理想解"]
+    first = [c.value for c in wb["排序 ranking"][2]]
+    assert abs(first[3] - first[5] / (first[4] + first[5])) < 1e-12  # C = D- / (D+ + D-)
+    about = [r[0].value for r in wb["说明 about"].iter_rows()]
+    assert any(str(v).startswith("熵权标准化 normalisation: 极差标准化") for v in about)

@@ -70,20 +70,21 @@ FACT_HEADERS = [
     "从事特定细分市场（主营领域）年限", "至少1项核心业务采用信息系统支撑",
     "取得管理体系认证或发达国家和地区产品认证", "主导产品在全国细分市场占有率",
     "拥有直接面向市场并具有竞争优势的自主品牌", "自建或与高校、科研机构联合建立研发机构",
-    "key_chain_product", "supplies_leaders", "global_rank",
+    "key_chain_product", "main_product_key_field", "global_rank",
     "细分领域产品销售收入占企业全部业务收入比重", "has_core_ip_and_standards",
     "盈利能力高于行业平均水平", "no_violations_3y", "energy_meets_advanced", "srdi_score",
+    "ip_class1_in_use_with_benefit",
 ]  # fmt: skip
 FACTS = [
     FACT_HEADERS,
     [U["甲"], 2023, "证书核验", 1, 0, 0, "否", "否", "否", "否", 0]
-    + [None] * 15,
+    + [None] * 16,
     [U["乙"], 2023, "企业申报", 3, None, None, None, None, None, None, None, 5, "是", "是",
-     0.12, "是", "是", "是", "是", None, None, None, None, None, None, None],
+     0.12, "是", "是", "是", "是", None, None, None, None, None, None, None, "是"],
     [U["丙"], 2023, "certified", None, None, None, None, None, None, None, None, 12]
-    + [None] * 7 + [2, 0.8, "是", "是", "是", "是", None],
+    + [None] * 7 + [2, 0.8, "是", "是", "是", "是", None, None],
     [U["丁"], 2023, "企业申报", None, None, None, None, None, None, None, None, 3]
-    + [None] * 13 + [70],
+    + [None] * 13 + [70, None],
 ]  # fmt: skip
 
 # The Python-API records (everything the rules read, worked out by hand; see the docstring).
@@ -100,11 +101,12 @@ PY: dict[str, dict[str, Any]] = {
     "乙": {
         "revenue": 10000, "main_revenue": 8000, "rd_spend": 350, "debt_ratio": 0.50,
         "is_industrial": True, "revenue_growth": 0.0, "main_revenue_growth": 0.25,
-        "main_revenue_growth_2y_avg": math.sqrt(1.6) - 1, "rd_spend_2y": 750,
+        "main_revenue_growth_2y_cagr": math.sqrt(1.6) - 1, "rd_spend_2y": 750,
         "rd_intensity": 0.035, "rd_intensity_min_2y": 0.035,
         "ip_class1_count": 3, "years_in_niche": 5, "has_info_system": True,
         "has_mgmt_certification": True, "national_market_share": 0.12, "has_own_brand": True,
-        "has_rd_institution": True, "key_chain_product": True, "supplies_leaders": True,
+        "has_rd_institution": True, "key_chain_product": True, "main_product_key_field": True,
+        "ip_class1_in_use_with_benefit": True,
     },
     "丙": {
         "revenue": 60000, "main_revenue": 50000, "rd_spend": 2400, "debt_ratio": 0.40,

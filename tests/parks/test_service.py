@@ -24,7 +24,8 @@ m x its 黄岩 divisor, except labour productivity (100 employees, value added 1
 A3's emission item = mean of the others' emission items = 10 x mean(1.5, 1.2, 0.8, 0.6, 2.0) =
 12.2, so score(A3) = 80 + 1361.6 / 18.14 / 10 ... = 87.506 + 12.2 = 99.706.
 Ranking of the six 规上 firms: D1 195.0, A1 146.3, A2 117.0, A3 99.7, B1 78.0, C1 58.5;
-positions (r - 1)/6 = 0, .17, .33, .5, .67, .83 -> A, A, B, B, B, C. A4 is alone among 规下: A.
+class sizes are the stated shares rounded down: A ⌊0.2 x 6⌋ = 1, C ⌊0.15 x 6⌋ = 0,
+D ⌊0.05 x 6⌋ = 0, B the rest -> D1 A, the five others B. A4 is alone among 规下: ⌊0.2⌋ = 0 -> B.
 
 Park output 甲: 2021 500, 2023 720 亿元 -> g = (720/500)^(1/2) - 1 = 0.2;
 years to 千亿 ln(1000/720)/ln 1.2 = 1.80 (2025), to 3000亿 ln(3000/720)/ln 1.2 = 7.83 (2031).
@@ -145,16 +146,16 @@ def test_enterprise_scores_and_classes_by_hand(db: Engine, city: dict[str, int])
     # A3: every item at m = 1 but the emission item, which is the mean of the others' (12.2)
     assert by["企业A3"].score == pytest.approx(PER_M - 10 + 10 * (1.5 + 1.2 + 0.8 + 0.6 + 2.0) / 5)
     classes = {k: by[f"企业{k}"].klass for k in ("D1", "A1", "A2", "A3", "B1", "C1")}
-    assert classes == {"D1": "A", "A1": "A", "A2": "B", "A3": "B", "B1": "B", "C1": "C"}
+    assert classes == {"D1": "A", "A1": "B", "A2": "B", "A3": "B", "B1": "B", "C1": "B"}
     assert [by[f"企业{k}"].rank for k in ("D1", "A1", "A2", "A3", "B1", "C1")] == [1, 2, 3, 4, 5, 6]
     # 规下: 57.966/5 = 11.5932 (50 pts) and 57.966/246.454 = 0.2352 (50 pts)
-    assert by["企业A4"].segment == "below_scale" and by["企业A4"].klass == "A"
+    assert by["企业A4"].segment == "below_scale" and by["企业A4"].klass == "B"
     assert by["企业A4"].score == pytest.approx(100.0, rel=1e-5)
     assert ev.n_evaluated == 7
     assert ev.not_evaluated == {"missing:value_added_per_energy": 1, "no_land": 1}
     assert ev.class_counts == {
-        "above_scale": {"A": 2, "B": 3, "C": 1, "D": 0},
-        "below_scale": {"A": 1, "B": 0, "C": 0, "D": 0},
+        "above_scale": {"A": 1, "B": 5, "C": 0, "D": 0},
+        "below_scale": {"A": 0, "B": 1, "C": 0, "D": 0},
     }
 
 
@@ -167,7 +168,7 @@ def test_park_ranking_values_and_class_counts(db: Engine, city: dict[str, int]) 
     # value added per tonne of emissions over the firms reporting both (A1, A2):
     # (1361.6*2.7) / (1361.6/4929.81 * 2) = 4929.81 * 2.7 / 2
     assert jia.values["value_added_per_emission"] == pytest.approx(4929.81 * 2.7 / 2)
-    assert jia.classes == {"A": 2, "B": 2, "C": 0, "D": 0}
+    assert jia.classes == {"A": 0, "B": 4, "C": 0, "D": 0}
     assert jia.n_enterprises == 5 and jia.n_evaluated == 4
     assert _park(ev, "乙园区").classes == {"A": 0, "B": 1, "C": 0, "D": 0}
     assert sorted(p.rank for p in ev.parks) == [1, 2, 3]
@@ -247,11 +248,12 @@ def test_park_enterprises_filter_and_pages(db: Engine, city: dict[str, int]) -> 
         b = service.park_enterprises(s, SYSTEM, city["P甲"], klass="B", per_page=1, page=2)
         with pytest.raises(ValidationError):
             service.park_enterprises(s, SYSTEM, city["P甲"], klass="E")
-    assert all_rows.counts == {"A": 2, "B": 2, "C": 0, "D": 0}
+    assert all_rows.counts == {"A": 0, "B": 4, "C": 0, "D": 0}
     assert all_rows.not_evaluated == 1  # A5 has no land
-    assert [r.name for r in all_rows.rows][:2] == ["企业A1", "企业A4"]  # by score
-    assert (b.total, b.pages, b.page) == (2, 2, 2)
-    assert [r.name for r in b.rows] == ["企业A3"]  # A2 (117.0) first, then A3 (99.7)
+    # all B, by score: A1 146.3, A2 117.0, A4 100.0, A3 99.7
+    assert [r.name for r in all_rows.rows] == ["企业A1", "企业A2", "企业A4", "企业A3"]
+    assert (b.total, b.pages, b.page) == (4, 4, 2)
+    assert [r.name for r in b.rows] == ["企业A2"]
 
 
 def test_linhai_scheme_uses_extra_fields_and_reports_missing_ones(db: Engine) -> None:

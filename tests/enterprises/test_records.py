@@ -1,0 +1,51 @@
+"""The tier input frame from stored years: exact growth and R&D ratios (issue [11] item 3)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from gaodi.analytics.rulefiles import load_rule_set
+from gaodi.analytics.ruleset import evaluate
+from gaodi.db import session_scope
+from gaodi.enterprises import records
+from gaodi.models import EnterpriseYear
+from tests.chains.conftest import World
+
+
+def _set(db: Engine, enterprise_id: int, year: int, **values: float | None) -> None:
+    with session_scope(db, actor="test") as s:
+        y = s.scalars(
+            select(EnterpriseYear).where(
+                EnterpriseYear.enterprise_id == enterprise_id, EnterpriseYear.year == year
+            )
+        ).one()
+        for k, v in values.items():
+            setattr(y, k, v)
+
+
+def test_stored_growth_of_15_percent_is_exact_and_missing_rd_is_unknown(
+    db: Engine, world: World
+) -> None:
+    e4 = world.ids["E4"]
+    # 主营业务收入 20000 (2022) → 23000 (2023): growth 3000 / 20000 = 15 % exactly.
+    # 2023 R&D not reported; 2022 R&D 700 of 20000 (3.5 %) must not stand in for it.
+    _set(db, e4, 2022, revenue=20000.0, main_revenue=20000.0, rd_spend=700.0)
+    _set(db, e4, 2023, revenue=23000.0, main_revenue=23000.0, rd_spend=None)
+    with session_scope(db) as s:
+        row = records.tier_frame(s, [e4], 2023).row(0, named=True)
+        assert row["main_revenue_growth"] == 0.15
+        assert row["revenue_growth"] == 0.15
+        assert row["rd_intensity"] is None
+        assert row["rd_intensity_min_2y"] is None
+        assert row["rd_spend_2y"] is None
+        # no 2021 figures: neither reading of the 2-year average growth is known
+        assert row["main_revenue_growth_2y_cagr"] is None
+        assert row["main_revenue_growth_2y_mean"] is None
+    record = {k: v for k, v in row.items() if v is not None}
+    e = evaluate(load_rule_set("innovative_sme"), record)
+    points = {p.id: p for p in e.points}
+    assert points["main_revenue_growth"].points == 20  # "15%以上" band
+    # unknown R&D intensity: a range [0, 20], not last year's 3.5 % (15 points)
+    assert points["rd_intensity"].points is None
+    assert (points["rd_intensity"].points_min, points["rd_intensity"].points_max) == (0, 20)

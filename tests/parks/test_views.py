@@ -1,0 +1,98 @@
+"""The park page shows each firm's item points beside its total; who is left out and why.
+
+The city is tests/parks/test_service.py's hand-made one (every figure worked out there).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gaodi import migrate
+from gaodi.accounts import service as accounts
+from gaodi.config import Settings
+from gaodi.db import make_engine, session_scope
+from gaodi.web.app import create_app
+from tests.parks.test_service import build
+from tests.web.helpers import login
+
+PASSWORD = "a-long-test-password-1"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, int]]]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'parks.sqlite'}")
+    migrate.upgrade(engine)
+    ids = build(engine)
+    with session_scope(engine, actor="test") as s:
+        accounts.create_user(s, "analyst", "admin", PASSWORD)
+    settings = Settings(data_dir=tmp_path, secret_key="test-secret-key-0123456789")  # type: ignore[call-arg]
+    c = TestClient(create_app(engine, settings), base_url="http://testserver")
+    login(c, "analyst", PASSWORD)
+    yield c, ids
+    engine.dispose()
+
+
+def _cells(html: str, enterprise_id: int) -> dict[str, float]:
+    row = re.search(rf'<tr data-enterprise="{enterprise_id}">(.*?)</tr>', html, re.S)
+    assert row is not None
+    return {k: float(v) for k, v in re.findall(r'data-item="(\w+)" data-points="([\d.]+)"', row[1])}
+
+
+def test_park_page_items_beside_total_and_excluded(
+    client: tuple[TestClient, dict[str, int]],
+) -> None:
+    c, ids = client
+    html = c.get(f"/parks/{ids['P甲']}", params={"year": 2023}).text
+    # A1 (m = 1.5): tax 30 x 1.5, va/mu 20 x 1.5, energy 20 x 1.5, emissions 10 x 1.5,
+    # R&D 10 x 1.5, labour 10 x 13.616 x 1.5 / 18.14
+    a1 = _cells(html, ids["A1"])
+    expected = {
+        "tax_per_mu": 45.0,
+        "value_added_per_mu": 30.0,
+        "value_added_per_energy": 30.0,
+        "value_added_per_emission": 15.0,
+        "rd_intensity": 15.0,
+        "labour_productivity": 10 * 13.616 * 1.5 / 18.14,
+    }
+    assert a1 == pytest.approx(expected, abs=1e-4)
+    api = c.get(f"/api/v1/parks/{ids['P甲']}", params={"year": 2023}).json()
+    rows = {r["name"]: r for r in api["enterprises"]["rows"]}
+    # items of the other group (规下) are null for a 规上 firm; the rest add up to the total
+    own = [v for v in rows["企业A1"]["item_scores"].values() if v is not None]
+    assert len(own) == 6 and sum(own) == pytest.approx(rows["企业A1"]["score"])
+    # A3 has no emission figure: the item is the mean of the five others' (10 x 6.1 / 5)
+    a3 = rows["企业A3"]
+    assert a3["imputed"] == ["value_added_per_emission"]
+    assert a3["values"]["value_added_per_emission"] is None
+    assert a3["item_scores"]["value_added_per_emission"] == pytest.approx(12.2)
+    assert a3["score"] == pytest.approx(sum(v for v in a3["item_scores"].values() if v is not None))
+    # the 规下 firm scores on its own two items
+    a4 = rows["企业A4"]
+    assert a4["item_scores"]["tax_per_mu"] == pytest.approx(50.0, rel=1e-5)
+    assert a4["item_scores"]["tax_per_electricity"] == pytest.approx(50.0, rel=1e-5)
+    # A5 has no land: listed with its reason on the park page
+    left = re.search(r'data-testid="excluded-list">(.*?)</table>', html, re.S)
+    assert left is not None and f'data-enterprise="{ids["A5"]}" data-reason="no_land"' in left[1]
+    assert "企业A5" in left[1]
+    assert api["excluded"][0]["reason"] == "no_land"
+
+
+def test_excluded_page_lists_every_left_out_firm(client: tuple[TestClient, dict[str, int]]) -> None:
+    c, ids = client
+    html = c.get("/parks/excluded", params={"year": 2023}).text
+    listed = dict(re.findall(r'data-enterprise="(\d+)" data-reason="([\w:]+)"', html))
+    # A5 no land; B2 has no energy figure, which 黄岩's 规上 scheme needs
+    assert listed == {
+        str(ids["A5"]): "no_land",
+        str(ids["B2"]): "missing:value_added_per_energy",
+    }
+    assert "企业B2" in html and "单位能耗增加值" in html
+    api = c.get("/api/v1/parks/excluded", params={"year": 2023}).json()
+    assert api["counts"] == {"no_land": 1, "missing": 1}
+    assert api["min_land_mu"] == "3"
+    assert c.get("/parks/excluded", params={"scheme": "nope"}).status_code in (400, 404, 422)
