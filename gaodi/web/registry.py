@@ -2,9 +2,9 @@
 
 A feature contributes ``gaodi/<feature>/views.py`` (HTML pages with their JSON twins, built with
 :func:`gaodi.web.pages.page`) and/or ``gaodi/<feature>/api.py`` (JSON-only operations); each
-module exposes ``router = APIRouter()``. Listing a module here that does not exist yet is fine:
-it is skipped until the feature lands. Importing a module also runs its registrations
-(navigation entries, overview cards).
+module exposes ``router = APIRouter()``. A listed module that does not exist stops the app at
+start-up (a page that silently vanished would be worse). Importing a module also runs its
+registrations (navigation entries, overview cards).
 """
 
 from __future__ import annotations
@@ -32,11 +32,8 @@ FEATURE_MODULES: tuple[str, ...] = (
     "gaodi.enterprises.declaration_views",
     "gaodi.enterprises.api",
     "gaodi.parks.views",
-    "gaodi.parks.api",
     "gaodi.clusters.views",
-    "gaodi.clusters.api",
     "gaodi.regions.views",
-    "gaodi.regions.api",
     "gaodi.projects.views",
     "gaodi.projects.api",
     "gaodi.smart.views",
@@ -44,19 +41,21 @@ FEATURE_MODULES: tuple[str, ...] = (
     "gaodi.reports.views",
     "gaodi.reports.api",
     "gaodi.exchange.views",
-    "gaodi.exchange.api",
 )
 
 
 def routers() -> list[APIRouter]:
-    """The routers of every feature module that exists, in FEATURE_MODULES order."""
+    """The routers of every feature module, in FEATURE_MODULES order."""
     found: list[APIRouter] = []
     for name in FEATURE_MODULES:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
             if exc.name == name:
-                continue
+                raise RuntimeError(
+                    f"gaodi.web.registry lists {name}, which does not exist: add the module or "
+                    "take it off FEATURE_MODULES"
+                ) from exc
             raise
         router = getattr(module, "router", None)
         if isinstance(router, APIRouter):
