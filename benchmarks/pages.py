@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 
 import httpx
 
 sys.path.insert(0, os.path.dirname(__file__))
-from web_overview import ROOT, SERVER, free_port, login, prepare
+from web_overview import login, prepare, serving
 
 PAGES = [
     ("plain JSON (baseline)", "/api/v1/ping"),
@@ -54,37 +53,20 @@ def main() -> None:
     args = parser.parse_args()
 
     env, label = prepare(args.database_url, dict(os.environ))
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(port), "30"], env=env, cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
     rows = []
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("the server did not start")
-            time.sleep(0.2)
-        with httpx.Client(base_url=base, cookies=login(base), timeout=300) as client:
-            for name, url in PAGES:
-                client.get(url)  # warm-up, not measured
-                times, errors = [], 0
-                for _ in range(args.requests):
-                    t0 = time.perf_counter()
-                    response = client.get(url)
-                    times.append(time.perf_counter() - t0)
-                    errors += response.status_code != 200
-                rows.append((name, url, pct(times, 0.5), pct(times, 0.95), errors))
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with (
+        serving(env, 30) as base,
+        httpx.Client(base_url=base, cookies=login(base), timeout=300) as client,
+    ):
+        for name, url in PAGES:
+            client.get(url)  # warm-up, not measured
+            times, errors = [], 0
+            for _ in range(args.requests):
+                t0 = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - t0)
+                errors += response.status_code != 200
+            rows.append((name, url, pct(times, 0.5), pct(times, 0.95), errors))
 
     baseline = rows[0][3]
     print(f"\ndatabase: {label}; one user, {args.requests} requests per URL, one uvicorn process")

@@ -33,6 +33,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,6 +181,18 @@ def measure(
     concurrency: int,
 ) -> list[Result]:
     """Start the app (as ``gaodi serve`` does, overview cache set) and drive each URL."""
+    with serving(env, cache_seconds) as base:
+        cookies = login(base)
+        return [
+            asyncio.run(drive(base, name, url, cookies, seconds, concurrency))
+            for name, url in targets
+        ]
+
+
+@contextmanager
+def serving(env: dict[str, str], cache_seconds: float) -> Iterator[str]:
+    """The app in a uvicorn process on a free loopback port, once ``/healthz`` answers; yields
+    its base URL and stops it afterwards."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-c", SERVER, str(port), str(cache_seconds)],
@@ -198,11 +212,7 @@ def measure(
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit("the server did not start")
             time.sleep(0.2)
-        cookies = login(base)
-        return [
-            asyncio.run(drive(base, name, url, cookies, seconds, concurrency))
-            for name, url in targets
-        ]
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=20)
