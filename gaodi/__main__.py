@@ -2,4 +2,5 @@
 
 from gaodi.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,7 @@
 
 >>> from gaodi.exchange.service import ENTITIES
 >>> list(ENTITIES)[:3]
-['enterprises', 'enterprise_years', 'parks']
+['enterprises', 'enterprise_years', 'tier_facts']
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ from gaodi.core.codes import make_uscc
 from gaodi.core.errors import CellError, GaodiError, ImportRejected, PermissionDenied
 from gaodi.core.permissions import SYSTEM, Principal, allowed
 from gaodi.db import make_engine, session_scope
+from gaodi.enterprises import facts
 from gaodi.exchange import service as exchange
 from gaodi.exchange.entities import ENTITIES
 from gaodi.projects import projects
@@ -63,6 +64,11 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, Path]
                         )
                 except GaodiError:
                     pass
+            for n, key in enumerate(("e1", "e2", "e3", "e4")):  # tier facts of every firm
+                facts.set_facts(
+                    s, SYSTEM, world.ids[key], 2023,
+                    {"years_in_niche": str(3 + n), "global_rank": str(1 + n)}, "certified",
+                )  # fmt: skip
     reset_settings()
     yield Site(engine, world, None, None), directory  # type: ignore[arg-type]
     engine.dispose()
