@@ -7,26 +7,18 @@ so one backup and one set of upload rules cover both.
 
 from __future__ import annotations
 
-import hashlib
-import re
 import uuid
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from gaodi.config import get_settings
-from gaodi.core import clock
+from gaodi.core import attachments, clock
 from gaodi.core.errors import ConflictError, NotFoundError
 from gaodi.core.permissions import Principal, restrict
 from gaodi.enterprises.models import TierEvidence
 
-_SAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 NOT_FOUND = ("找不到该证明材料（或无权查看）。", "No such evidence file (or not yours to see).")
-
-
-def attachments_dir() -> Path:
-    return get_settings().data_dir / "attachments"
 
 
 def store(
@@ -45,7 +37,7 @@ def store(
     from gaodi.projects.rules import appeal_rules
 
     rules = appeal_rules()
-    name = _SAFE.sub("_", Path(filename or "").name).strip("._") or "file"
+    name = attachments.safe_name(filename)
     content_type = check_file(name, content, rules)
     count = select(func.count()).select_from(TierEvidence)
     if declaration_id is not None:
@@ -71,17 +63,13 @@ def store(
         stored_name=stored,
         content_type=content_type,
         size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=attachments.sha256(content),
         uploaded_by=principal.username,
         uploaded_at=clock.now(),
     )
     session.add(row)
     session.flush()
-    path = attachments_dir() / stored
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".part")
-    tmp.write_bytes(content)
-    tmp.replace(path)
+    attachments.write(stored, content)
     return row
 
 
@@ -94,7 +82,7 @@ def evidence_file(
     ).first()
     if row is None:
         raise NotFoundError(*NOT_FOUND)
-    path = attachments_dir() / row.stored_name
+    path = attachments.attachments_dir() / row.stored_name
     if not path.is_file():
         raise ConflictError(
             f"证明材料“{row.filename}”的文件已丢失。",

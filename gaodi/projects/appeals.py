@@ -8,8 +8,6 @@ escalation level on day ``d`` is 0 up to ``due_on``, 1 after it and 2 after ``es
 
 from __future__ import annotations
 
-import hashlib
-import re
 import uuid
 from datetime import date
 from pathlib import Path
@@ -18,8 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gaodi.chains.models import Chain, EnterpriseLink, Link
-from gaodi.config import get_settings
-from gaodi.core import clock
+from gaodi.core import attachments, clock
 from gaodi.core.errors import ConflictError, ValidationError
 from gaodi.core.permissions import Principal, allowed, check_scope, require, scope_clause
 from gaodi.enterprises.models import Enterprise
@@ -250,13 +247,6 @@ def reopen(session: Session, principal: Principal, appeal_id: int, reason: str) 
 # ---------------------------------------------------------------------------- attachments
 
 
-def attachments_dir() -> Path:
-    return get_settings().data_dir / "attachments"
-
-
-_SAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
-
-
 def check_file(filename: str, content: bytes, rules: AppealRules | None = None) -> str:
     """The file's content type if it may be attached; ValidationError naming the reason."""
     rules = rules or appeal_rules()
@@ -303,7 +293,7 @@ def attach(
     """Store a file with the appeal (size, type and executable checks from the rules file)."""
     appeal, t = _authorize(session, principal, appeal_id, "attach", None)
     rules = appeal_rules()
-    name = _SAFE.sub("_", Path(filename or "").name).strip("._") or "file"
+    name = attachments.safe_name(filename)
     content_type = check_file(name, content, rules)
     n = session.scalar(
         select(func.count())
@@ -323,17 +313,13 @@ def attach(
         stored_name=stored,
         content_type=content_type,
         size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=attachments.sha256(content),
         uploaded_by=principal.username,
         uploaded_at=clock.now(),
     )
     session.add(row)
     session.flush()
-    path = attachments_dir() / stored
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".part")
-    tmp.write_bytes(content)
-    tmp.replace(path)
+    attachments.write(stored, content)
     HISTORY.fire(session, principal, appeal, t, name, {"attachment": row.id, "size": row.size})
     return row
 
@@ -343,7 +329,7 @@ def attachment_file(
 ) -> tuple[AppealAttachment, Path]:
     """An attachment the principal may read, and where its bytes are."""
     row = common.load(session, AppealAttachment, attachment_id, principal, "attachment")
-    path = attachments_dir() / row.stored_name
+    path = attachments.attachments_dir() / row.stored_name
     if not path.is_file():
         raise ConflictError(
             f"附件“{row.filename}”的文件已丢失。",
