@@ -173,3 +173,18 @@ def elapsed_months(start: str | Period, as_of: str | Period) -> int:
     0
     """
     return max(0, parse_period(as_of).last_month - parse_period(start).first_month + 1)
+
+
+def parse_day(text: str | None, option: str) -> date | None:
+    """A day given as text (YYYY-MM-DD) by a command option or a query parameter; None when
+    not given. ``option`` names it in the error."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(
+            f"{option} 须为 YYYY-MM-DD 格式的日期，收到“{text}”。",
+            f"{option} must be a date as YYYY-MM-DD; got '{text}'.",
+            field=option.lstrip("-").replace("-", "_"),
+        ) from None

@@ -25,11 +25,19 @@ from gaodi.analytics import progress as pg
 from gaodi.analytics import progress_judge as pj
 from gaodi.analytics.progress_board import evaluate_board
 from gaodi.core import clock
-from gaodi.core.errors import GaodiError, NotFoundError
+from gaodi.core.errors import GaodiError, NotFoundError, ValidationError
 from gaodi.core.periods import format_month, month_index, parse_period
 from gaodi.core.permissions import Principal, restrict
 from gaodi.plans.inference import natural_kind, progress_kind, rule_file
-from gaodi.plans.models import Action, Indicator, Observation, Plan, Target
+from gaodi.plans.models import (
+    Action,
+    Indicator,
+    Observation,
+    Plan,
+    Submission,
+    SubmissionEvent,
+    Target,
+)
 from gaodi.plans.outputs import current_plan_id, obs_out, target_out
 from gaodi.plans.paths import engine_flags, path_words
 from gaodi.plans.reasons import explain
@@ -134,7 +142,11 @@ class _Loaded:
 
 
 def _load(
-    session: Session, principal: Principal, plan: Plan, target_ids: list[int] | None
+    session: Session,
+    principal: Principal,
+    plan: Plan,
+    target_ids: list[int] | None,
+    known_on: date | None = None,
 ) -> _Loaded:
     query = restrict(select(Target), principal).where(Target.plan_id == plan.id)
     if target_ids is not None:
@@ -158,14 +170,55 @@ def _load(
         for t in targets
     ]
     columns = [getattr(Observation, name) for name in ObsRow._fields]
-    rows = session.execute(
-        restrict(select(*columns), principal).where(
-            Observation.indicator_id.in_(ind_ids), Observation.status.in_(USED_STATUSES)
-        )
-    )
+    query = restrict(select(*columns), principal).where(Observation.indicator_id.in_(ind_ids))
+    if known_on is None:
+        query = query.where(Observation.status.in_(USED_STATUSES))
+    else:
+        query = query.where(Observation.submitted_at <= clock.end_of_day(known_on))
     natural = {i.id: natural_kind(i.aggregation, i.kind) for i in indicators.values()}
-    obs = [ObsRow(*r) for r in rows if r.kind == natural.get(r.indicator_id)]
+    obs = [ObsRow(*r) for r in session.execute(query) if r.kind == natural.get(r.indicator_id)]
+    if known_on is not None:
+        obs = _known_on(session, principal, ind_ids, obs, known_on)
     return _Loaded(plan, actions, engine, obs)
+
+
+def _known_on(
+    session: Session, principal: Principal, ind_ids: set[int], obs: list[ObsRow], day: date
+) -> list[ObsRow]:
+    """The values the board could use at the end of ``day``: sent by then, with the status each
+    had then (rebuilt from the submissions' history: a value returned later still counted, one
+    approved later was only submitted). Values that arrived without a workflow (bulk import,
+    the demo builder) keep the status they came with."""
+    subs = {
+        s.id: (s.indicator_id, s.scope, s.scope_id, s.period)
+        for s in session.scalars(
+            restrict(select(Submission), principal).where(Submission.indicator_id.in_(ind_ids))
+        )
+    }
+    events: dict[tuple[int, str, int, str], list[SubmissionEvent]] = defaultdict(list)
+    ids = list(subs)
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        for e in session.scalars(
+            select(SubmissionEvent)
+            .where(SubmissionEvent.submission_id.in_(chunk))
+            .order_by(SubmissionEvent.at, SubmissionEvent.id)
+        ):
+            events[subs[e.submission_id]].append(e)
+    end = clock.end_of_day(day)
+    out: list[ObsRow] = []
+    for o in obs:
+        key = (o.indicator_id, o.scope, o.scope_id, o.period)
+        mine = [e for e in events.get(key, []) if e.revision == o.revision]
+        then = [e for e in mine if e.at <= end]
+        if then:
+            status = then[-1].to_status  # its last transition by then
+        elif mine:
+            status = "submitted"  # sent by then, reviewed only later
+        else:
+            status = o.status  # never through the workflow: as it came
+        if status in USED_STATUSES:
+            out.append(o._replace(status=status))
+    return out
 
 
 def _frames(loaded: _Loaded) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -346,9 +399,23 @@ def _outlook(
     row.status, row.reason, row.reason_params = j.status, j.reason, dict(j.params)
 
 
-def _provenance(loaded: _Loaded, as_of: str, used: list[ObsRow]) -> Provenance:
+def check_known_on(known_on: date | None) -> None:
+    if known_on is not None and known_on > clock.today():
+        raise ValidationError(
+            f"“数据已知日”{known_on.isoformat()} 晚于今天（{clock.today().isoformat()}）："
+            "未来尚不知道任何数据。",
+            f"The known-on day {known_on.isoformat()} is after today "
+            f"({clock.today().isoformat()}): nothing is known about the future yet.",
+            field="known_on",
+        )
+
+
+def _provenance(
+    loaded: _Loaded, as_of: str, used: list[ObsRow], known_on: date | None = None
+) -> Provenance:
     stamps = [o.submitted_at for o in used if o.submitted_at is not None]
     return Provenance(
+        known_on=(known_on or clock.today()).isoformat(),
         data_as_of=max(stamps).isoformat(timespec="minutes") if stamps else None,
         as_of=as_of,
         rules_version=_thresholds().version,
@@ -391,6 +458,7 @@ def board(
     plan_id: int | None = None,
     forecasts: bool = True,
     overdue_as_of: date | None = None,
+    known_on: date | None = None,
 ) -> Board:
     """Every target of a plan (default: the latest adopted one) as of a month (default: the last
     complete month, not after the plan's end), grouped by action, filtered.
@@ -398,7 +466,11 @@ def board(
     Overdue flags are judged on ``overdue_as_of``; by default on the city's today for the
     current reporting month (today's to-do list) and, for an earlier month, on that month's
     last day, rebuilt from the submissions' history (a value sent later was still owed then).
+
+    Values are every revision known today unless ``known_on`` asks for what was known at the
+    end of that day (:func:`_known_on`): the board a report signed that day showed.
     """
+    check_known_on(known_on)
     filters = filters or BoardFilter()
     plan = _plan_for(session, principal, plan_id)
     if as_of is not None:
@@ -412,6 +484,7 @@ def board(
             plausibility_version=str(rule_file("plausibility.yaml")["version"]),
             parameters={},
             n_observations=0,
+            known_on=(known_on or clock.today()).isoformat(),
         )
         return Board(
             plan_id=None,
@@ -426,8 +499,10 @@ def board(
             provenance=empty,
         )
     as_of = as_of or default_as_of(plan)
-    loaded = _load(session, principal, plan, None)
+    loaded = _load(session, principal, plan, None, known_on)
     current = parse_period(default_as_of(plan)).last_month
+    if overdue_as_of is None and known_on is not None:
+        overdue_as_of = known_on
     if overdue_as_of is None and parse_period(as_of).last_month < current:
         overdue_as_of = parse_period(as_of).end_date
     overdue = (
@@ -467,7 +542,8 @@ def board(
         counts={k: counts.get(k, 0) for k in BOARD_STATUSES},
         owners=owners,
         overdue_total=sum(len(r.overdue_periods) for r in rows),
-        provenance=_provenance(loaded, as_of, used),
+        provenance=_provenance(loaded, as_of, used, known_on),
+        known_on=known_on.isoformat() if known_on else None,
     )
 
 
@@ -494,10 +570,15 @@ def _expected_path(e: EngineTarget, month: int, baseline: float | None) -> float
 
 
 def target_detail(
-    session: Session, principal: Principal, target_id: int, as_of: str | None = None
+    session: Session,
+    principal: Principal,
+    target_id: int,
+    as_of: str | None = None,
+    known_on: date | None = None,
 ) -> TargetDetail:
     """One target: its board row, actual vs 序时进度 by month, the forecast fan, every revision
-    of its series and the provenance."""
+    of its series known by ``known_on`` (default: today) and the provenance."""
+    check_known_on(known_on)
     target = session.scalars(
         restrict(select(Target).where(Target.id == target_id), principal)
     ).one_or_none()
@@ -506,9 +587,11 @@ def target_detail(
     plan = session.get(Plan, target.plan_id)
     assert plan is not None
     as_of = format_month(parse_period(as_of).last_month) if as_of else default_as_of(plan)
-    loaded = _load(session, principal, plan, [target_id])
+    loaded = _load(session, principal, plan, [target_id], known_on)
     e = loaded.targets[0]
-    overdue = overdue_by_series(session, principal) if plan.status == "adopted" else {}
+    overdue = (
+        overdue_by_series(session, principal, as_of=known_on) if plan.status == "adopted" else {}
+    )
     row = _rows(loaded, as_of, True, overdue)[0]
     thresholds = _thresholds()
     mine = [
@@ -561,14 +644,17 @@ def target_detail(
         ]
     all_obs = []
     if e.indicator is not None:
+        revisions = restrict(select(Observation), principal).where(
+            Observation.indicator_id == e.indicator.id,
+            Observation.scope == target.scope,
+            Observation.scope_id == target.scope_id,
+        )
+        if known_on is not None:
+            revisions = revisions.where(Observation.submitted_at <= clock.end_of_day(known_on))
         all_obs = session.scalars(
-            restrict(select(Observation), principal)
-            .where(
-                Observation.indicator_id == e.indicator.id,
-                Observation.scope == target.scope,
-                Observation.scope_id == target.scope_id,
+            revisions.order_by(
+                Observation.period.desc(), Observation.kind, Observation.revision.desc()
             )
-            .order_by(Observation.period.desc(), Observation.kind, Observation.revision.desc())
         ).all()
     code = e.indicator.code if e.indicator else ""
     action = loaded.actions.get(target.action_id) if target.action_id else None
@@ -579,5 +665,7 @@ def target_detail(
         series=series,
         fan=fan,
         revisions=[obs_out(o, code) for o in all_obs],
-        provenance=_provenance(loaded, as_of, [o for o in mine if _last_month(o.period) <= month]),
+        provenance=_provenance(
+            loaded, as_of, [o for o in mine if _last_month(o.period) <= month], known_on
+        ),
     )

@@ -14,6 +14,7 @@ import yaml
 from gaodi.core.cli_output import Format, export
 from gaodi.core.cli_support import cli_session, console, handle_errors
 from gaodi.core.errors import ValidationError
+from gaodi.core.periods import parse_day
 
 app = typer.Typer(
     help="行动计划 Plans: extract targets from a plan's text, load it, follow its progress.",
@@ -380,6 +381,12 @@ def status(
     ),
     owner: str | None = typer.Option(None, "--owner", help="Only this owner department."),
     no_forecast: bool = typer.Option(False, "--no-forecast", help="Skip the forecasts."),
+    known_on: str | None = typer.Option(
+        None,
+        "--known-on",
+        help="YYYY-MM-DD: the values known at the end of that day (what a report signed then "
+        "showed); default: every revision known today.",
+    ),
 ) -> None:
     """The board: every target against 序时进度, with traffic lights and forecasts."""
     from gaodi.plans import service
@@ -395,7 +402,13 @@ def status(
         ) from None
     with cli_session() as (session, principal):
         board = service.board(
-            session, principal, as_of, filters, plan_id=plan_id, forecasts=not no_forecast
+            session,
+            principal,
+            as_of,
+            filters,
+            plan_id=plan_id,
+            forecasts=not no_forecast,
+            known_on=parse_day(known_on, "--known-on"),
         )
     if output_format is not Format.table:
         from gaodi.plans.export import board_workbook
@@ -458,7 +471,8 @@ def _print_board(board: Any) -> None:
     console.print(table)
     p = board.provenance
     console.print(
-        f"[dim]数据截至 data as of {p.data_as_of}; 规则 rules v{p.rules_version}; "
+        f"[dim]数据已知至 values known on {p.known_on}; "
+        f"最新报送 data as of {p.data_as_of}; 规则 rules v{p.rules_version}; "
         f"{p.n_observations} observations ({p.n_unapproved} not yet approved)[/]"
     )
 

@@ -166,6 +166,11 @@ class Provenance(BaseModel):
 
     data_as_of: str | None = Field(description="Latest submission time of the data used.")
     as_of: str
+    known_on: str | None = Field(
+        None,
+        description="The values are those known at the end of this day (YYYY-MM-DD): every "
+        "revision sent by then, with the review status each had then.",
+    )
     rules_version: str
     plausibility_version: str
     parameters: dict[str, str | float | int | bool | None]
@@ -248,6 +253,9 @@ class Board(BaseModel):
     owners: list[str]
     overdue_total: int
     provenance: Provenance
+    known_on: str | None = Field(
+        None, description="The day asked for with known_on (None: values known today)."
+    )
 
 
 class SeriesPoint(BaseModel):

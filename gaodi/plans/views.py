@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from gaodi.config import get_settings
 from gaodi.core.errors import GaodiError, ValidationError
+from gaodi.core.periods import parse_day
 from gaodi.plans import intake, service, submission
 from gaodi.plans.models import Indicator
 from gaodi.plans.schemas import (
@@ -58,6 +59,9 @@ router.add_api_route(
 )
 
 
+KNOWN_ON = r"^(\d{4}-\d{2}-\d{2})?$"  # a day; an impossible one is refused by parse_day
+
+
 def _blank(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
 
@@ -73,6 +77,7 @@ def board_page(
     action: str | None = None,
     overdue_only: bool = False,
     plan_id: int | None = None,
+    known_on: Annotated[str | None, Query(pattern=KNOWN_ON)] = None,
 ) -> Board:
     """The board: every target of the plan against 序时进度, with traffic lights, forecasts and
     overdue submissions; filter by status, owner department and action."""
@@ -83,7 +88,14 @@ def board_page(
         action=action or None,
         overdue_only=overdue_only,
     )
-    return service.board(ctx.session, ctx.principal, as_of or None, filters, plan_id=plan_id)
+    return service.board(
+        ctx.session,
+        ctx.principal,
+        as_of or None,
+        filters,
+        plan_id=plan_id,
+        known_on=parse_day(known_on, "known_on"),
+    )
 
 
 @page(
@@ -97,10 +109,17 @@ def target_page(
     ctx: PageContext,
     target_id: int,
     as_of: Annotated[str | None, Query(pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")] = None,
+    known_on: Annotated[str | None, Query(pattern=KNOWN_ON)] = None,
 ) -> TargetDetail:
     """One target: actual vs 序时进度 by month, the forecast fan, revisions, provenance."""
     assert ctx.principal is not None
-    return service.target_detail(ctx.session, ctx.principal, target_id, as_of or None)
+    return service.target_detail(
+        ctx.session,
+        ctx.principal,
+        target_id,
+        as_of or None,
+        known_on=parse_day(known_on, "known_on"),
+    )
 
 
 # ---------------------------------------------------------------------------- plans and review

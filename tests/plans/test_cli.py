@@ -104,3 +104,27 @@ def test_load_review_adopt_observe(sqlite_db: Engine, tmp_path: Path) -> None:
 def test_rules(sqlite_db: Engine) -> None:
     bad = runner.invoke(app, ["plan", "rule", "add", "x", "a <="])
     assert bad.exit_code == 2 and "incomplete" in bad.output
+
+
+def test_status_known_on(demo_db: Engine) -> None:
+    """``--known-on`` rebuilds the board a report signed that day showed: the demo's June 2023
+    values arrive in July, so on 2023-06-30 the June board knows fewer of them than today."""
+    today = json.loads(run("status", "--as-of", "2023-06", "--format", "json", "--no-forecast"))
+    then = json.loads(
+        run(
+            "status",
+            "--as-of",
+            "2023-06",
+            "--known-on",
+            "2023-06-30",
+            "--format",
+            "json",
+            "--no-forecast",
+        )
+    )
+    assert then["provenance"]["known_on"] == "2023-06-30"
+    assert then["known_on"] == "2023-06-30" and today["known_on"] is None
+    assert then["provenance"]["n_observations"] < today["provenance"]["n_observations"]
+    assert then["provenance"]["data_as_of"] <= "2023-06-30T23:59"
+    bad = runner.invoke(app, ["plan", "status", "--known-on", "2023-02-30"])
+    assert bad.exit_code == 2 and "--known-on" in bad.output and "2023-02-30" in bad.output

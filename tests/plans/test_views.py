@@ -67,6 +67,28 @@ def test_target_page(web) -> None:  # type: ignore[no-untyped-def]
     assert c["ana"].get("/plans/static/plans.js").status_code == 200
 
 
+def test_board_known_on(web) -> None:  # type: ignore[no-untyped-def]
+    """The board and target pages take known_on (the values known at the end of a day): the
+    page, its JSON twin and its links carry the day; an impossible or future day is a 4xx."""
+    _, c = web
+    html = c["ana"].get("/plans?as_of=2023-06&known_on=2023-06-30").text
+    assert 'name="known_on" value="2023-06-30"' in html
+    assert "known_on=2023-06-30" in html  # the JSON link and the targets' links keep it
+    then = c["ana"].get("/api/v1/plans/board?as_of=2023-06&known_on=2023-06-30").json()
+    today = c["ana"].get("/api/v1/plans/board?as_of=2023-06").json()
+    assert then["provenance"]["known_on"] == "2023-06-30"
+    assert then["provenance"]["n_observations"] < today["provenance"]["n_observations"]
+    target_id = then["actions"][0]["rows"][0]["target_id"]
+    detail = c["ana"].get(f"/api/v1/plans/targets/{target_id}?known_on=2023-06-30").json()
+    assert detail["provenance"]["known_on"] == "2023-06-30"
+    assert all(r["submitted_at"] <= "2023-06-30T23:59" for r in detail["revisions"])
+    for bad in ("2023-02-30", "2099-01-01", "yesterday"):
+        r = c["ana"].get(f"/plans?known_on={bad}")
+        assert 400 <= r.status_code < 500, (bad, r.status_code)
+        api = c["ana"].get(f"/api/v1/plans/board?known_on={bad}")
+        assert 400 <= api.status_code < 500, (bad, api.status_code)
+
+
 def test_load_review_adopt_in_the_browser_forms(web) -> None:  # type: ignore[no-untyped-def]
     _, c = web
     client = c["ana"]
