@@ -84,27 +84,82 @@ def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("postgres_url")
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file migrated to head once per session (and xdist worker); ``db`` and
+    ``sqlite_db`` copy it instead of running every migration for every test."""
+    path = tmp_path_factory.mktemp("migrated") / "migrated.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres() -> Iterator[str]:
+    """A PostgreSQL database migrated to head once per session (and worker): the template the
+    ``db`` fixture's PostgreSQL databases are created from (CREATE DATABASE … TEMPLATE)."""
+    admin = _postgres_admin_url()
+    assert admin, "only requested for PostgreSQL tests"
+    name = f"gaodi_tpl_{uuid.uuid4().hex[:10]}"
+    admin_engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(make_url(admin).set(database=name).render_as_string(hide_password=False))
+    migrate.upgrade(engine)
+    engine.dispose()
+    try:
+        yield name
+    finally:
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin_engine.dispose()
+
+
+def _copy_migrated(url: str, request: pytest.FixtureRequest) -> None:
+    """Make the empty database at ``url`` a copy of the migrated one."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        assert parsed.database
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), parsed.database)
+        return
+    template = request.getfixturevalue("migrated_postgres")
+    admin = _postgres_admin_url()
+    assert admin
+    admin_engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{parsed.database}"'))
+        conn.execute(text(f'CREATE DATABASE "{parsed.database}" TEMPLATE "{template}"'))
+    admin_engine.dispose()
+
+
 @pytest.fixture
-def db(backend_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+def db(
+    backend_url: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Engine]:
     """A migrated database on each backend, also made the configured default."""
     monkeypatch.setenv("GAODI_DATABASE_URL", backend_url)
     reset_settings()
     get_engine.cache_clear()
+    _copy_migrated(backend_url, request)
     engine = make_engine(backend_url)
-    migrate.upgrade(engine)
     yield engine
     engine.dispose()
 
 
 @pytest.fixture
-def sqlite_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+def sqlite_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Engine]:
     """A migrated SQLite database (for tests that do not need to run on both backends)."""
     url = f"sqlite:///{tmp_path / 'test.sqlite'}"
     monkeypatch.setenv("GAODI_DATABASE_URL", url)
     reset_settings()
     get_engine.cache_clear()
+    _copy_migrated(url, request)
     engine = make_engine(url)
-    migrate.upgrade(engine)
     yield engine
     engine.dispose()
 
