@@ -68,6 +68,12 @@ class ServedDatabase:
             await self.app(scope, receive, send)
 
 
+def worker_app() -> FastAPI:
+    """The app of one ``gaodi serve --workers N`` process: the configured database and settings
+    (the parent process upgraded the schema before starting the workers)."""
+    return create_app()
+
+
 def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or get_engine()

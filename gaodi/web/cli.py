@@ -15,6 +15,15 @@ from gaodi.core.cli_support import console, engine, handle_errors
 def serve(
     host: str | None = typer.Option(None, "--host", help="Address to bind (GAODI_HOST)."),
     port: int | None = typer.Option(None, "--port", help="Port (GAODI_PORT)."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=64,
+        envvar="GAODI_WORKERS",
+        help="Server processes (GAODI_WORKERS). Sessions, log-in limits and cache invalidation "
+        "live in the database and the signed cookie, so any process answers any user.",
+    ),
     log_level: str = typer.Option("info", "--log-level"),
 ) -> None:
     """Serve the web app and its JSON API (http://127.0.0.1:8000 by default)."""
@@ -29,9 +38,26 @@ def serve(
     bind_host = host or settings.host
     bind_port = port or settings.port
     with _serving(configured.url.database if configured.dialect.name == "sqlite" else None):
-        app = create_app(engine(), settings)  # upgrades the schema: under the lock
+        served = engine()  # upgrades the schema once, under the lock, before any worker starts
         console.print(f"[bold red]高地 Gaodi[/] → http://{bind_host}:{bind_port}  (API: /api/docs)")
-        uvicorn.run(app, host=bind_host, port=bind_port, log_level=log_level)
+        if workers == 1:
+            uvicorn.run(
+                create_app(served, settings), host=bind_host, port=bind_port, log_level=log_level
+            )
+            return
+        # Every worker reads the same settings from the environment; the secret key file is
+        # created here, once, so that the workers never race to create it.
+        settings.effective_secret_key  # noqa: B018
+        served.dispose()
+        console.print(f"{workers} 个工作进程 worker processes")
+        uvicorn.run(
+            "gaodi.web.app:worker_app",
+            factory=True,
+            workers=workers,
+            host=bind_host,
+            port=bind_port,
+            log_level=log_level,
+        )
 
 
 @contextlib.contextmanager
