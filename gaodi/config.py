@@ -95,6 +95,12 @@ class Settings(BaseSettings):
         description="Largest file (MiB) any upload or import accepts; the body is refused before "
         "it is parsed.",
     )
+    import_background_kb: int = Field(
+        default=1024,
+        description="Uploads to 数据交换 larger than this (KiB) are imported in the background: "
+        "the page shows the import's progress and tells when the data is in, and nobody waits "
+        "on a long request. 0: every upload.",
+    )
     request_max_kb: int = Field(
         default=2048,
         description="Largest request body (KiB) of a signed-in user's form or JSON request; file "

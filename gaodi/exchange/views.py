@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from gaodi.config import get_settings
 from gaodi.core.errors import GaodiError, ImportRejected, NotFoundError
-from gaodi.exchange import service
+from gaodi.exchange import jobs, service
 from gaodi.exchange.entities import ENTITIES
 from gaodi.web.context import FormInvalid, PageContext
 from gaodi.web.i18n import N_
@@ -59,6 +59,9 @@ class DataExchange(BaseModel):
     cell_errors: list[CellErrorRow] = Field(default_factory=list)
     error_count: int = 0
     report_id: str | None = None
+    imports: list[jobs.ImportJob] = Field(
+        default_factory=list, description="The user's latest background imports."
+    )
 
 
 class DataFilter(BaseModel):
@@ -91,6 +94,8 @@ def data_page(ctx: PageContext, q: Annotated[DataFilter, Query()]) -> DataExchan
     """Templates, imports and exports: what this user may do with which entity."""
     rows = _rows(ctx)
     result = DataExchange(entities=rows, importable=[r for r in rows if r.can_import])
+    assert ctx.principal is not None
+    result.imports = _jobs().for_owner(ctx.principal.username)
     if ctx.form_name == "import_form":
         errors = ctx.form_errors
         cells = [k for k in errors if k.startswith("cell:")]
@@ -131,10 +136,19 @@ def import_form(ctx: PageContext) -> Response:
         )
     engine = ctx.session.get_bind()
     ctx.session.rollback()  # the import writes through its own transaction
+    if len(data) > get_settings().import_background_kb * 1024:
+        try:
+            job = jobs.submit(
+                _jobs(), engine, ctx.principal, entity=entity_key, data=data,
+                filename=_safe_name(upload.filename), mode=mode, dry_run=dry_run,
+                reports_dir=_reports_dir(),
+            )  # fmt: skip
+        except jobs.ImportBusy as exc:
+            raise FormInvalid({"file": exc.message(ctx.lang)}) from None
+        return ctx.redirect(f"/data/imports/{job.id}")
     with tempfile.TemporaryDirectory() as tmp:
         # Keep the user's file name: the audit event and the error report name it.
-        safe = re.sub(r"[^\w.\-\u4e00-\u9fff]", "_", Path(upload.filename).name)
-        path = Path(tmp) / safe
+        path = Path(tmp) / _safe_name(upload.filename)
         path.write_bytes(data)
         report_id = uuid.uuid4().hex
         report_path = _reports_dir() / f"{report_id}.xlsx"
@@ -164,6 +178,52 @@ def import_form(ctx: PageContext) -> Response:
     else:
         ctx.flash(ctx._("Imported: %(counts)s.", counts=counts))
     return ctx.redirect("/data")
+
+
+def _safe_name(filename: str) -> str:
+    return re.sub(r"[^\w.\-\u4e00-\u9fff]", "_", Path(filename).name)
+
+
+def _jobs() -> jobs.ImportJobs:
+    return jobs.ImportJobs(_reports_dir() / "jobs")
+
+
+class ImportJobView(BaseModel):
+    """A background import as its owner sees it."""
+
+    job: jobs.ImportJob
+    entity_label: str
+    stage: str
+    error: str | None
+    refresh_seconds: int | None = Field(
+        description="While the job runs, the page reloads itself after this many seconds."
+    )
+
+
+@page(
+    router,
+    "/data/imports/{job_id}",
+    api="/data/imports/{job_id}",
+    template="exchange/import_job.html",
+    domain="overview",
+    example={"job_id": "0" * 32},
+)
+def import_job_page(ctx: PageContext, job_id: str) -> ImportJobView:
+    """A background import: its stage and progress while it runs; when it ends, whether the
+    data is in (and when) or why nothing was written."""
+    assert ctx.principal is not None
+    job = _jobs().get(job_id, ctx.principal)
+    zh = ctx.lang.startswith("zh")
+    spec = ENTITIES.get(job.entity)
+    label = (spec.zh if zh else spec.en) if spec else job.entity
+    error = (job.error_zh if zh else job.error_en) if job.error_zh else None
+    return ImportJobView(
+        job=job,
+        entity_label=label,
+        stage=job.stage_zh if zh else job.stage_en,
+        error=error,
+        refresh_seconds=None if job.finished else 2,
+    )
 
 
 def _attachment(data: bytes, filename: str, media_type: str) -> Response:

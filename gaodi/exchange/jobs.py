@@ -1,0 +1,244 @@
+"""Large imports in the background, with progress the page follows.
+
+An upload larger than ``GAODI_IMPORT_BACKGROUND_KB`` is not imported while the browser waits:
+it is saved as a job, ``<data_dir>/imports/jobs/<id>/`` holding ``job.json`` (who, what,
+status, stage, progress, outcome) and the file, and one worker thread per server process
+imports it through :func:`gaodi.exchange.service.import_file` exactly as the form would
+(same checks, same principal and scope, all-or-nothing, the same error report). The page
+``/data/imports/<id>`` shows the stage and the share done and, when the job ends, whether the
+data is in (with the time it was committed) or why not. The state is on disk, so any server
+process shows it. A user has at most one import queued or running; the files go when the job
+is more than :data:`KEEP_DAYS` days old.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy.engine import Engine
+
+from gaodi.core import clock
+from gaodi.core.errors import GaodiError, ImportRejected, NotFoundError
+from gaodi.core.permissions import Principal
+
+log = logging.getLogger("gaodi.exchange")
+
+Status = Literal["queued", "running", "done", "rejected", "failed"]
+KEEP_DAYS = 7
+SHOWN_ERRORS = 50  # the page lists these; the Excel error report holds every one
+_ID = re.compile(r"^[0-9a-f]{32}$")
+_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gaodi-import")
+
+
+class JobError(BaseModel):
+    sheet: str
+    row: int
+    column: str
+    value: str
+    reason_zh: str
+    reason_en: str
+
+
+class ImportJob(BaseModel):
+    """One upload being imported (or imported) for a user."""
+
+    id: str
+    owner: str
+    entity: str
+    mode: Literal["insert", "upsert"] = "insert"
+    dry_run: bool = False
+    filename: str
+    size_bytes: int
+    status: Status = "queued"
+    stage_zh: str = "排队中"
+    stage_en: str = "queued"
+    progress: float = 0.0
+    created_at: str
+    started_at: str | None = None
+    finished_at: str | None = None
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error_count: int = 0
+    errors: list[JobError] = Field(default_factory=list)
+    report_id: str | None = None  # the Excel error report (gaodi.exchange.views)
+    error_zh: str | None = None
+    error_en: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "rejected", "failed")
+
+
+class ImportJobs:
+    """Import jobs as folders under ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def directory(self, job_id: str) -> Path:
+        return self.root / job_id
+
+    def save(self, job: ImportJob) -> None:
+        folder = self.directory(job.id)
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / "job.json.tmp"
+        tmp.write_text(job.model_dump_json(indent=1), encoding="utf-8")
+        tmp.replace(folder / "job.json")
+
+    def load(self, job_id: str) -> ImportJob | None:
+        if not _ID.match(job_id):
+            return None
+        try:
+            raw = (self.directory(job_id) / "job.json").read_text(encoding="utf-8")
+            return ImportJob.model_validate(json.loads(raw))
+        except (OSError, ValueError):
+            return None
+
+    def get(self, job_id: str, principal: Principal) -> ImportJob:
+        """The job if ``principal`` started it (or is an administrator); 404 otherwise, the
+        same answer as for a job that does not exist."""
+        job = self.load(job_id)
+        if job is None or (job.owner != principal.username and not principal.is_admin):
+            raise NotFoundError("找不到该导入任务。", "No such import job.")
+        return job
+
+    def for_owner(self, owner: str, limit: int = 5) -> list[ImportJob]:
+        if not self.root.is_dir():
+            return []
+        found = [j for d in self.root.iterdir() if (j := self.load(d.name)) and j.owner == owner]
+        found.sort(key=lambda j: j.created_at, reverse=True)
+        return found[:limit]
+
+    def prune(self, days: int = KEEP_DAYS) -> None:
+        if not self.root.is_dir():
+            return
+        cutoff = (clock.now() - timedelta(days=days)).isoformat()
+        for folder in self.root.iterdir():
+            job = self.load(folder.name)
+            if job is not None and job.created_at < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+class ImportBusy(GaodiError):
+    """The user's previous import is still queued or running (429)."""
+
+    status_code = 429
+    code = "import_busy"
+
+
+def submit(
+    jobs: ImportJobs,
+    engine: Engine,
+    principal: Principal,
+    *,
+    entity: str,
+    data: bytes,
+    filename: str,
+    mode: Literal["insert", "upsert"],
+    dry_run: bool,
+    reports_dir: Path,
+) -> ImportJob:
+    """Save the upload as a job and queue it; :class:`ImportBusy` while the user's previous
+    import is unfinished (two imports of one user would race on the same rows)."""
+    jobs.prune()
+    busy = [j for j in jobs.for_owner(principal.username, limit=50) if not j.finished]
+    if busy:
+        raise ImportBusy(
+            f"您的上一个导入（{busy[0].filename}）还在进行中，请等它完成后再上传。",
+            f"Your previous import ({busy[0].filename}) is still running; wait for it to "
+            "finish before uploading another.",
+            job=busy[0].id,
+        )
+    job = ImportJob(
+        id=secrets.token_hex(16),
+        owner=principal.username,
+        entity=entity,
+        mode=mode,
+        dry_run=dry_run,
+        filename=filename,
+        size_bytes=len(data),
+        created_at=clock.now().isoformat(timespec="seconds"),
+    )
+    folder = jobs.directory(job.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / filename).write_bytes(data)
+    jobs.save(job)
+    _EXECUTOR.submit(run, job, jobs, engine, principal, reports_dir)
+    return job
+
+
+def run(
+    job: ImportJob, jobs: ImportJobs, engine: Engine, principal: Principal, reports_dir: Path
+) -> ImportJob:
+    """Import ``job`` now (the worker thread calls this); records progress and the outcome."""
+    from gaodi.exchange.service import import_file
+
+    def progress(stage: str, fraction: float) -> None:
+        # import_file names its stages in both languages: "检查单元格 checking cells"
+        zh, _, en = stage.partition(" ")
+        job.stage_zh, job.stage_en = zh, en or zh
+        job.progress = round(min(max(fraction, 0.0), 1.0), 3)
+        jobs.save(job)
+
+    job.status = "running"
+    job.started_at = clock.now().isoformat(timespec="seconds")
+    progress("读取 reading", 0.0)
+    report_id = secrets.token_hex(16)
+    report_path = reports_dir / f"{report_id}.xlsx"
+    try:
+        report = import_file(
+            engine,
+            job.entity,
+            jobs.directory(job.id) / job.filename,
+            principal=principal,
+            dry_run=job.dry_run,
+            mode=job.mode,
+            report_path=report_path,
+            progress=progress,
+        )
+        job.status = "done"
+        job.created, job.updated, job.unchanged = report.created, report.updated, report.unchanged
+        job.stage_zh, job.stage_en, job.progress = "完成", "done", 1.0
+    except ImportRejected as exc:
+        job.status = "rejected"
+        job.error_count = len(exc.errors)
+        job.errors = [
+            JobError(
+                sheet=e.sheet,
+                row=e.row,
+                column=e.column,
+                value="" if e.value is None else str(e.value),
+                reason_zh=e.reason_zh,
+                reason_en=e.reason_en,
+            )
+            for e in exc.errors[:SHOWN_ERRORS]
+        ]
+        job.error_zh, job.error_en = exc.zh, exc.en
+    except GaodiError as exc:
+        job.status = "failed"
+        job.error_zh, job.error_en = exc.zh, exc.en
+    except Exception as exc:  # a bug must end the job visibly, never leave it running
+        log.exception("import job %s failed", job.id)
+        job.status = "failed"
+        job.error_zh = f"导入时出错：{type(exc).__name__}。未写入任何数据；请联系管理员查看日志。"
+        job.error_en = (
+            f"The import failed: {type(exc).__name__}. Nothing was written; ask an "
+            "administrator to check the log."
+        )
+    if job.status != "done" and report_path.exists():
+        (reports_dir / f"{report_id}.owner").write_text(job.owner)
+        job.report_id = report_id
+    job.finished_at = clock.now().isoformat(timespec="seconds")
+    (jobs.directory(job.id) / job.filename).unlink(missing_ok=True)  # the data is in, or refused
+    jobs.save(job)
+    return job
