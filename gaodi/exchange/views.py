@@ -206,7 +206,7 @@ class ImportJobView(BaseModel):
     api="/data/imports/{job_id}",
     template="exchange/import_job.html",
     domain="overview",
-    example={"job_id": "0" * 32},
+    example={"path": {"job_id": "0" * 32}},
 )
 def import_job_page(ctx: PageContext, job_id: str) -> ImportJobView:
     """A background import: its stage and progress while it runs; when it ends, whether the
