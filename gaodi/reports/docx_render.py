@@ -26,9 +26,17 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
+from PIL import Image
 
 from gaodi.reports.fonts import FontSet, font_set
 from gaodi.reports.lang import Lang
+from gaodi.reports.layout import (
+    CELL_PADDING_MM,
+    NO_WRAP,
+    NUMERIC,
+    fit_columns,
+    text_width_mm,
+)
 from gaodi.reports.model import (
     STATUS_FILLS,
     Figure,
@@ -50,7 +58,8 @@ SIZE_TABLE = Pt(9)  # 小五
 SIZE_NOTE = Pt(12)  # 小四
 LINE = Pt(28.95)  # 225 mm / 22 lines
 RED = RGBColor(0xC8, 0x10, 0x2E)
-NUMERIC = ("int", "number", "percent", "yi")
+KEEP_ROW_LINES = 4
+FIGURE_MAX_H_MM = 120.0  # a little over half the 225 mm text block
 
 
 # ---------------------------------------------------------------------------- low-level helpers
@@ -239,6 +248,7 @@ def _shade(cell: Any, fill: str) -> None:
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
     tcpr.append(shd)
+    _schema_order(tcpr)
 
 
 def _cell_margins(table: Any, mm: float = 1.0) -> None:
@@ -253,6 +263,40 @@ def _cell_margins(table: Any, mm: float = 1.0) -> None:
     tblpr.append(margins)
 
 
+def _no_wrap(cell: Any) -> None:
+    """``w:noWrap``: the cell's text stays on one line (the column is wide enough for it)."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    tcpr.append(OxmlElement("w:noWrap"))
+    _schema_order(tcpr)
+
+
+#: The order of a cell's properties in the OOXML schema (CT_TcPr); Word rejects others.
+TCPR_ORDER = [
+    qn(f"w:{tag}")
+    for tag in [
+        "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
+        "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark",
+    ]
+]  # fmt: skip
+
+
+def _schema_order(tcpr: Any) -> None:
+    children = sorted(
+        tcpr, key=lambda el: TCPR_ORDER.index(el.tag) if el.tag in TCPR_ORDER else len(TCPR_ORDER)
+    )
+    for el in children:
+        tcpr.append(el)  # re-appending an lxml element moves it
+
+
+def _short_row(texts: list[str], widths_mm: list[float], size_pt: float) -> bool:
+    """Whether a row is at most :data:`KEEP_ROW_LINES` lines high (estimated)."""
+    for text, width in zip(texts, widths_mm, strict=True):
+        usable = max(width - CELL_PADDING_MM, 1.0)
+        if text_width_mm(text, size_pt) / usable > KEEP_ROW_LINES:
+            return False
+    return True
+
+
 def _repeat_header(row: Any) -> None:
     trpr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
@@ -261,6 +305,15 @@ def _repeat_header(row: Any) -> None:
     cant = OxmlElement("w:cantSplit")
     cant.set(qn("w:val"), "true")
     trpr.append(cant)
+
+
+def figure_width_mm(figure: Figure) -> float:
+    """The width a figure is printed at: its own, within the text block, and no taller than
+    :data:`FIGURE_MAX_H_MM` — a taller chart that does not fit under the text before it moves
+    to the next page with its heading and leaves most of the page blank."""
+    with Image.open(io.BytesIO(figure.png)) as image:
+        w, h = image.size
+    return min(figure.width_mm, TEXT_WIDTH / Mm(1), FIGURE_MAX_H_MM * w / h)
 
 
 # ---------------------------------------------------------------------------- the renderer
@@ -387,8 +440,17 @@ class DocxRenderer:
         )
         caption.paragraph_format.keep_with_next = True
         n = len(table.columns)
-        total = sum(c.width for c in table.columns) or 1.0
-        widths = [int(TEXT_WIDTH * c.width / total) for c in table.columns]
+        headers = [c.header(lang) for c in table.columns]
+        texts_of_rows = list(table.cells(lang))
+        fit = fit_columns(
+            headers,
+            [c.fmt for c in table.columns],
+            [c.width for c in table.columns],
+            texts_of_rows,
+            TEXT_WIDTH / Mm(1),
+        )
+        widths = [Mm(w) for w in fit.widths_mm]
+        size = Pt(fit.size_pt) if fit.size_pt != SIZE_TABLE.pt else None
         grid = doc.add_table(rows=1, cols=n)
         grid.style = doc.styles["Table Grid"]
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -398,19 +460,24 @@ class DocxRenderer:
         body_style = doc.styles["Gaodi Table"].style_id
         head = grid.rows[0]
         _repeat_header(head)
-        for i, column in enumerate(table.columns):
+        for i in range(n):
             cell = head.cells[i]
             cell.width = widths[i]
             cell.paragraphs[0]._p.style = head_style
-            cell.paragraphs[0].add_run(column.header(lang))
+            run = cell.paragraphs[0].add_run(headers[i])
+            if size is not None:
+                run.font.size = size
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             _shade(cell, "E8ECF2")
-        for raw, texts in zip(table.shown(), table.cells(lang), strict=True):
+        for raw, texts in zip(table.shown(), texts_of_rows, strict=True):
             row = grid.add_row()
-            trpr = row._tr.get_or_add_trPr()
-            cant = OxmlElement("w:cantSplit")
-            cant.set(qn("w:val"), "true")
-            trpr.append(cant)
+            if _short_row(texts, fit.widths_mm, fit.size_pt):
+                # a row of a few lines stays whole; a long one may split, or it would move to
+                # the next page whole and leave the bottom of this one blank
+                trpr = row._tr.get_or_add_trPr()
+                cant = OxmlElement("w:cantSplit")
+                cant.set(qn("w:val"), "true")
+                trpr.append(cant)
             for i, (column, text) in enumerate(zip(table.columns, texts, strict=True)):
                 cell = row.cells[i]
                 cell.width = widths[i]
@@ -420,8 +487,12 @@ class DocxRenderer:
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 elif column.fmt == "status":
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                p.add_run(text)
+                run = p.add_run(text)
+                if size is not None:
+                    run.font.size = size
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                if column.fmt in NO_WRAP:
+                    _no_wrap(cell)
                 if column.fmt == "status" and str(raw[i]) in STATUS_FILLS:
                     _shade(cell, STATUS_FILLS[str(raw[i])])
         for i, col in enumerate(grid.columns):
@@ -442,7 +513,7 @@ class DocxRenderer:
     def _figure(self, doc: DocxDocument, figure: Figure, tr: Lang) -> None:
         p = doc.add_paragraph(style="Gaodi Figure")
         p.paragraph_format.keep_with_next = True
-        p.add_run().add_picture(io.BytesIO(figure.png), width=Mm(min(figure.width_mm, 156)))
+        p.add_run().add_picture(io.BytesIO(figure.png), width=Mm(figure_width_mm(figure)))
         doc.add_paragraph(
             f"{tr('图', 'Figure ')}{figure.number}　{figure.caption}", style="Gaodi Caption"
         )
