@@ -14,6 +14,7 @@ every footer say 示例数据.
 from __future__ import annotations
 
 import io
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,27 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.text import (
+    WD_ALIGN_PARAGRAPH,
+    WD_BREAK,
+    WD_LINE_SPACING,
+    WD_TAB_ALIGNMENT,
+    WD_TAB_LEADER,
+)
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 from PIL import Image
 
-from gaodi.reports.fonts import FontSet, font_set
+from gaodi.reports import toc
+from gaodi.reports.fonts import (
+    OFFICE_PAGE_NUMBER,
+    OFFICE_TABLE,
+    FontSet,
+    font_set,
+    office_fonts,
+)
 from gaodi.reports.lang import Lang
 from gaodi.reports.layout import (
     CELL_PADDING_MM,
@@ -126,7 +140,8 @@ def _paragraph_style(
     return style
 
 
-def _styles(doc: DocxDocument, fonts: FontSet, lang: str) -> None:
+def _styles(doc: DocxDocument, fonts: FontSet, lang: str, page_number_font: str) -> None:
+    _defaults(doc, fonts.body, lang)
     normal = doc.styles["Normal"]
     body_align = WD_ALIGN_PARAGRAPH.JUSTIFY if lang == "zh" else WD_ALIGN_PARAGRAPH.LEFT
     _paragraph_style(doc, "Normal", fonts.body, SIZE_BODY, align=body_align)
@@ -211,12 +226,63 @@ def _styles(doc: DocxDocument, fonts: FontSet, lang: str) -> None:
     _paragraph_style(
         doc,
         "Gaodi Footer",
-        fonts.title if fonts.official else fonts.body,
+        page_number_font,
         SIZE_FOOTER,
         base="Normal",
         indent=False,
         exact=None,
     )
+    _paragraph_style(
+        doc,
+        "Gaodi Contents",
+        fonts.h1,
+        SIZE_BODY,
+        base="Normal",
+        indent=False,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    for level in (1, 2):
+        # Word's own names for the contents styles, so "Update field" keeps this look
+        style = _paragraph_style(doc, f"toc {level}", fonts.body, SIZE_BODY, base="Normal")
+        fmt = style.paragraph_format
+        fmt.first_line_indent = Pt(0)
+        fmt.left_indent = Pt(SIZE_BODY.pt * 2 * (level - 1))
+        fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        fmt.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+
+
+def _defaults(doc: DocxDocument, font: str, lang: str) -> None:
+    """The document defaults (``w:docDefaults``) name the body font for East Asian text too, so
+    text in a style this module does not set (Word's Table Grid) is not in the theme font."""
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), font)
+    lang_tag = rpr.find(qn("w:lang"))
+    if lang_tag is not None:
+        lang_tag.set(qn("w:eastAsia"), "zh-CN")
+        lang_tag.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-GB")
+
+
+def _font_table(doc: DocxDocument) -> None:
+    """Declare the official fonts in the font table with their substitutes (``w:altName``) and
+    the GB2312 character set, so Word without them substitutes a Chinese font of the same
+    kind (see :data:`gaodi.reports.fonts.OFFICE_TABLE`)."""
+    from lxml import etree
+
+    part = next(
+        p for p in doc.part.package.iter_parts() if str(p.partname).endswith("fontTable.xml")
+    )
+    root = etree.fromstring(part.blob)
+    for name, (alt, family) in OFFICE_TABLE.items():
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        for tag, value in (("altName", alt), ("charset", "86"), ("family", family)):
+            etree.SubElement(font, qn(f"w:{tag}")).set(qn("w:val"), value)
+        etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), "variable")
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _field(paragraph: DocxParagraph, instruction: str, placeholder: str = "1") -> None:
@@ -239,6 +305,26 @@ def _field(paragraph: DocxParagraph, instruction: str, placeholder: str = "1") -
     paragraph.add_run(placeholder)
     run = paragraph.add_run()
     run._r.append(fld("end"))
+
+
+def _fld_char(kind: str) -> Any:
+    el = OxmlElement("w:fldChar")
+    el.set(qn("w:fldCharType"), kind)
+    return el
+
+
+def _field_start(paragraph: DocxParagraph, instruction: str) -> None:
+    """The start of a field whose result runs over several paragraphs (the TOC)."""
+    paragraph.add_run()._r.append(_fld_char("begin"))
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    paragraph.add_run()._r.append(_fld_char("separate"))
+
+
+def _field_end(paragraph: DocxParagraph) -> None:
+    paragraph.add_run()._r.append(_fld_char("end"))
 
 
 def _shade(cell: Any, fill: str) -> None:
@@ -323,17 +409,50 @@ class DocxRenderer:
     format = "docx"
     suffix = ".docx"
 
+    def __init__(self, *, for_pdf: bool = False) -> None:
+        # for_pdf: the fonts installed here (LibreOffice embeds them in the PDF); otherwise
+        # the official names, for Word on an office PC
+        self.for_pdf = for_pdf
+
     def render(self, report: Report, path: Path) -> Path:
-        doc = self.document(report)
+        number_headings(report)
+        pages: list[int | None] | None = None
+        if toc.wants_toc(report):
+            pages = self.measure(report)
+        doc = self.document(report, pages)
         doc.save(str(path))
         return path
 
-    def document(self, report: Report) -> DocxDocument:
+    def write(self, report: Report, path: Path, toc_pages: list[int | None] | None) -> Path:
+        self.document(report, toc_pages).save(str(path))
+        return path
+
+    @staticmethod
+    def measure(report: Report) -> list[int | None] | None:
+        """The contents entries' pages in the server's PDF (LibreOffice), or None without it."""
+        from gaodi.reports.pdf_render import docx_to_pdf, soffice_path
+
+        if soffice_path() is None:
+            return None
+        with tempfile.TemporaryDirectory(prefix="gaodi-toc-") as tmp:
+            pdf_docx = DocxRenderer(for_pdf=True)
+            return toc.measure(
+                report,
+                lambda path, pages: pdf_docx.write(report, path, pages),
+                docx_to_pdf,
+                Path(tmp),
+            )
+
+    def document(self, report: Report, toc_pages: list[int | None] | None = None) -> DocxDocument:
+        """The document; ``toc_pages`` are the contents entries' page numbers (a long report
+        without them lists its headings and asks Word to update the field when opened)."""
         number_headings(report)
-        fonts = font_set()
+        fonts = font_set() if self.for_pdf else office_fonts()
         tr = Lang(report.lang)
         doc = Document()
-        _styles(doc, fonts, report.lang)
+        _styles(doc, fonts, report.lang, fonts.body if self.for_pdf else OFFICE_PAGE_NUMBER)
+        if not self.for_pdf:
+            _font_table(doc)
         section = doc.sections[0]
         section.page_width, section.page_height = PAGE_W, PAGE_H
         section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
@@ -350,13 +469,13 @@ class DocxRenderer:
         props.language = "zh-CN" if report.lang == "zh" else "en-GB"
         props.keywords = tr("示例数据", "synthetic demo data") if report.is_demo else ""
         self._title_page(doc, report, tr)
+        if toc.wants_toc(report):
+            self._contents(doc, report, tr, toc_pages)
+        self._body_title(doc, report)
         for block in report.blocks:
             if isinstance(block, Heading):
                 level = max(1, min(3, block.level))
-                doc.add_paragraph(
-                    f"{block.number}{'' if report.lang == 'zh' else ' '}{block.text}",
-                    style=f"Heading {level}",
-                )
+                doc.add_paragraph(toc.heading_label(block, report.lang), style=f"Heading {level}")
             elif isinstance(block, Paragraph):
                 self._paragraph(doc, block)
             elif isinstance(block, Table):
@@ -421,10 +540,36 @@ class DocxRenderer:
         issuer = doc.add_paragraph(report.issuer, style="Gaodi Subtitle")
         issuer.paragraph_format.space_before = Pt(120)
         doc.add_paragraph(tr.date(report.date), style="Gaodi Subtitle")
+
+    def _body_title(self, doc: DocxDocument, report: Report) -> None:
         # the first body page opens with the title again, as a 公文 does
         head = doc.add_paragraph(report.title, style="Gaodi Title")
         head.paragraph_format.page_break_before = True
         head.paragraph_format.space_after = Pt(LINE.pt)
+
+    def _contents(
+        self, doc: DocxDocument, report: Report, tr: Lang, pages: list[int | None] | None
+    ) -> None:
+        """目录: a Word TOC field over levels 1–2 whose shown result is the headings with the
+        pages measured in the PDF (:mod:`gaodi.reports.toc`)."""
+        title = doc.add_paragraph(tr("目　录", "Contents"), style="Gaodi Contents")
+        title.paragraph_format.page_break_before = True
+        title.paragraph_format.space_after = Pt(LINE.pt)
+        entries = toc.entries(report)
+        if pages is None:
+            # Word fills in the page numbers when the file is opened
+            update = OxmlElement("w:updateFields")
+            update.set(qn("w:val"), "true")
+            doc.settings.element.append(update)
+        for i, heading in enumerate(entries):
+            p = doc.add_paragraph(style=f"toc {heading.level}")
+            if i == 0:
+                _field_start(p, f'TOC \\o "1-{toc.LEVELS}" \\u')
+            page = pages[i] if pages is not None and i < len(pages) else None
+            p.add_run(toc.heading_label(heading, report.lang))
+            p.add_run(f"\t{page if page is not None else ''}")
+            if i == len(entries) - 1:
+                _field_end(p)
 
     def _paragraph(self, doc: DocxDocument, block: Paragraph) -> None:
         style = {"body": "Normal", "note": "Gaodi Note", "center": "Gaodi Subtitle"}[block.style]
