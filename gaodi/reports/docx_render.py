@@ -74,6 +74,7 @@ LINE = Pt(28.95)  # 225 mm / 22 lines
 RED = RGBColor(0xC8, 0x10, 0x2E)
 KEEP_ROW_LINES = 4
 FIGURE_MAX_H_MM = 120.0  # a little over half the 225 mm text block
+FIGURE_DPI = 200.0  # charts.DPI; assumed for a PNG that does not say
 
 
 # ---------------------------------------------------------------------------- low-level helpers
@@ -394,12 +395,16 @@ def _repeat_header(row: Any) -> None:
 
 
 def figure_width_mm(figure: Figure) -> float:
-    """The width a figure is printed at: its own, within the text block, and no taller than
-    :data:`FIGURE_MAX_H_MM` — a taller chart that does not fit under the text before it moves
-    to the next page with its heading and leaves most of the page blank."""
+    """The width a figure is printed at: its own, but never wider than the image's natural
+    size at its resolution (a chart enlarged past it would print below 200 dpi and with
+    larger labels than drawn), the text block, or :data:`FIGURE_MAX_H_MM` high — a taller
+    chart that does not fit under the text before it moves to the next page with its heading
+    and leaves most of the page blank."""
     with Image.open(io.BytesIO(figure.png)) as image:
         w, h = image.size
-    return min(figure.width_mm, TEXT_WIDTH / Mm(1), FIGURE_MAX_H_MM * w / h)
+        dpi = float(image.info.get("dpi", (FIGURE_DPI, FIGURE_DPI))[0]) or FIGURE_DPI
+    natural = w / dpi * 25.4
+    return min(figure.width_mm, natural, TEXT_WIDTH / Mm(1), FIGURE_MAX_H_MM * w / h)
 
 
 # ---------------------------------------------------------------------------- the renderer

@@ -15,7 +15,7 @@ chart    Noto Sans CJK SC / 黑体                      (one of them)
 =======  ==========================================  =====================
 
 Two documents are written from these roles. The **Word file** a user downloads names the
-official fonts of GB/T 9704-2012 §6.2, §7.3.1 and §7.3.3 (:func:`office_fonts`: 方正小标宋简体,
+official fonts of GB/T 9704-2012 §5.2.2, §7.3.1 and §7.3.3 (:func:`office_fonts`: 方正小标宋简体,
 仿宋_GB2312, 黑体, 楷体_GB2312), with a substitute for each in the font table (``w:altName``
 华文中宋, 仿宋, SimHei, 楷体, and the GB2312 character set, so Word on an office PC without the
 ``_GB2312`` fonts falls back to 仿宋/楷体 and then to 宋体). The Word file that LibreOffice turns
@@ -55,7 +55,7 @@ FALLBACK: dict[str, tuple[str, ...]] = {
 }
 
 
-#: The names a Word file gives each role (GB/T 9704-2012 §7.3.1 title 2号小标宋体; §6.2 body
+#: The names a Word file gives each role (GB/T 9704-2012 §7.3.1 title 2号小标宋体; §5.2.2 body
 #: 3号仿宋体; §7.3.3 一级标题 黑体, 二级标题 楷体, 三级标题 仿宋; §7.5 page numbers 4号宋体).
 OFFICE: dict[str, str] = {
     "title": "方正小标宋简体",
