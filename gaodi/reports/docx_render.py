@@ -92,6 +92,13 @@ def set_fonts(element: Any, name: str) -> None:
         fonts.set(qn(attr), name)
 
 
+def latin_lang(lang: str) -> str:
+    """The language of Latin-script text (digits included) in ``w:lang/@w:val``; Chinese text
+    is ``w:eastAsia`` zh-CN. A Chinese report marks its Latin text en-US, as Word does for a
+    Chinese document: marked zh-CN, LibreOffice breaks lines inside numbers ("1," / "088.81")."""
+    return "en-US" if lang == "zh" else "en-GB"
+
+
 def _lang_tag(element: Any, lang: str) -> None:
     rpr = element.get_or_add_rPr()
     tag = rpr.find(qn("w:lang"))
@@ -99,7 +106,7 @@ def _lang_tag(element: Any, lang: str) -> None:
         tag = OxmlElement("w:lang")
         rpr.append(tag)
     tag.set(qn("w:eastAsia"), "zh-CN")
-    tag.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-GB")
+    tag.set(qn("w:val"), latin_lang(lang))
 
 
 def _paragraph_style(
@@ -264,7 +271,7 @@ def _defaults(doc: DocxDocument, font: str, lang: str) -> None:
     lang_tag = rpr.find(qn("w:lang"))
     if lang_tag is not None:
         lang_tag.set(qn("w:eastAsia"), "zh-CN")
-        lang_tag.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-GB")
+        lang_tag.set(qn("w:val"), latin_lang(lang))
 
 
 def _font_table(doc: DocxDocument) -> None:

@@ -20,6 +20,8 @@ DPI = 40
 MM = DPI / 25.4  # pixels per millimetre
 BODY_TOP_MM, BODY_BOTTOM_MM = 37.0, 35.0
 INK = 160  # a grey level darker than this is ink (text, rules, chart marks)
+#: a number as written: digits with thousands commas, a decimal part, a sign, a percent sign
+NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
 
 
 def page_images(pdf: Path, out: Path, dpi: int = DPI) -> list[Path]:
@@ -81,8 +83,7 @@ def split_numbers(pdf_text: str, numbers: list[str]) -> list[str]:
     is missing from every line."""
     tokens: dict[str, int] = {}
     for line in pdf_text.splitlines():
-        # a number token: digits with thousands commas, a decimal point, a sign or a percent
-        for token in re.findall(r"[-+]?[\d][\d,]*(?:\.\d+)?%?", line):
+        for token in NUMBER.findall(line):
             tokens[token] = tokens.get(token, 0) + 1
     wanted: dict[str, int] = {}
     for n in numbers:
