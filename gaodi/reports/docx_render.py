@@ -73,6 +73,11 @@ SIZE_NOTE = Pt(12)  # 小四
 LINE = Pt(28.95)  # 225 mm / 22 lines
 RED = RGBColor(0xC8, 0x10, 0x2E)
 KEEP_ROW_LINES = 4
+SETTINGS_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "shapeDefaults", "decimalSymbol",
+    "listSeparator",
+)  # fmt: skip
 FIGURE_MAX_H_MM = 120.0  # a little over half the 225 mm text block
 FIGURE_DPI = 200.0  # charts.DPI; assumed for a PNG that does not say
 
@@ -572,7 +577,14 @@ class DocxRenderer:
             # Word fills in the page numbers when the file is opened
             update = OxmlElement("w:updateFields")
             update.set(qn("w:val"), "true")
-            doc.settings.element.append(update)
+            settings = doc.settings.element
+            # CT_Settings is a sequence: updateFields comes before these
+            later = [settings.find(qn(f"w:{tag}")) for tag in SETTINGS_AFTER_UPDATE_FIELDS]
+            anchor = next((el for el in later if el is not None), None)
+            if anchor is None:
+                settings.append(update)
+            else:
+                anchor.addprevious(update)
         for i, heading in enumerate(entries):
             p = doc.add_paragraph(style=f"toc {heading.level}")
             if i == 0:

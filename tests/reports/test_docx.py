@@ -123,3 +123,19 @@ def test_a_long_table_is_cut_in_word_but_not_in_excel(tmp_path: Path) -> None:
     ]
     ws = load_workbook(render(report, "xlsx", tmp_path / "r.xlsx")).worksheets[1]
     assert ws.max_row == 61
+
+
+def test_contents_without_libreoffice_asks_word_to_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # five headings of levels 1–2 make a contents page; without soffice its pages cannot be
+    # measured, so the entries have no numbers and Word is told to update fields on opening
+    monkeypatch.setenv("PATH", str(tmp_path))
+    report = _report()
+    report.blocks[:0] = [Heading(1, "甲"), Heading(2, "乙"), Heading(1, "丙")]
+    doc = docx.Document(str(render(report, "docx", tmp_path / "r.docx")))
+    entries = [p.text for p in doc.paragraphs if p.style.name.startswith("toc ")]
+    assert entries == ["一、甲\t", "（一）乙\t", "二、丙\t", "三、总体情况\t", "（一）重点目标\t",
+                       "四、各行动目标完成情况\t"]  # fmt: skip
+    assert doc.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+    assert 'TOC \\o "1-2"' in doc.element.xml
