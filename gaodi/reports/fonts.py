@@ -9,7 +9,7 @@ role     official (used when installed)              fallback
 title    方正小标宋简体 / 华文中宋 (2号, bold)        Noto Serif CJK SC Bold
 body     仿宋_GB2312 / 仿宋 / FangSong (3号)         Noto Serif CJK SC
 h1       黑体 / SimHei                                Noto Sans CJK SC
-h2       楷体_GB2312 / 楷体 / KaiTi                   Noto Serif CJK SC
+h2       楷体_GB2312 / 楷体 / KaiTi                   AR PL UKai CN, Noto Serif CJK SC
 h3       the body font, bold                          Noto Serif CJK SC Bold
 chart    Noto Sans CJK SC / 黑体                      (one of them)
 =======  ==========================================  =====================
@@ -49,7 +49,7 @@ FALLBACK: dict[str, tuple[str, ...]] = {
     "title": (SERIF_FALLBACK, SANS_FALLBACK),
     "body": (SERIF_FALLBACK, SANS_FALLBACK),
     "h1": (SANS_FALLBACK, SERIF_FALLBACK),
-    "h2": (SERIF_FALLBACK, SANS_FALLBACK),
+    "h2": ("AR PL UKai CN", SERIF_FALLBACK, SANS_FALLBACK),  # fonts-arphic-ukai: a real 楷体
     "h3": (SERIF_FALLBACK, SANS_FALLBACK),
     "chart": (SERIF_FALLBACK,),
 }
