@@ -73,6 +73,7 @@ SIZE_NOTE = Pt(12)  # 小四
 LINE = Pt(28.95)  # 225 mm / 22 lines
 RED = RGBColor(0xC8, 0x10, 0x2E)
 KEEP_ROW_LINES = 4
+FOOTER_DISTANCE_MM = 24.0
 SETTINGS_AFTER_UPDATE_FIELDS = (
     "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids",
     "attachedSchema", "themeFontLang", "clrSchemeMapping", "shapeDefaults", "decimalSymbol",
@@ -475,7 +476,10 @@ class DocxRenderer:
         section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
         section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
         section.header_distance = Mm(15)
-        section.footer_distance = Mm(20)
+        # §7.5: the page number's 一字线 7 mm below the 版心, i.e. its line centred 269 mm down
+        # the page; the 4号 footer line (Noto CJK's tall line box) sits its centre about
+        # 4.5 mm above the footer distance
+        section.footer_distance = Mm(FOOTER_DISTANCE_MM)
         section.different_first_page_header_footer = True
         doc.settings.odd_and_even_pages_header_footer = True
         self._footers(section, report, tr)

@@ -89,3 +89,18 @@ def split_numbers(pdf_text: str, numbers: list[str]) -> list[str]:
     for n in numbers:
         wanted[n] = wanted.get(n, 0) + 1
     return sorted(n for n, count in wanted.items() if tokens.get(n, 0) < count)
+
+
+def footer_centre_mm(image: Path, dpi: int) -> float | None:
+    """The vertical centre (mm from the top edge) of the ink below the body block: the page
+    number line, or None on a page without one."""
+    grey = Image.open(image).convert("L")
+    width, height = grey.size
+    mm = dpi / 25.4
+    pixels = grey.load()
+    rows = [
+        y
+        for y in range(height - round(BODY_BOTTOM_MM * mm), height)
+        if any(pixels[x, y] < INK for x in range(width))
+    ]
+    return (rows[0] + rows[-1]) / 2 / mm if rows else None

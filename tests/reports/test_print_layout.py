@@ -38,7 +38,9 @@ from tests.reports.pdfpages import (
     NUMBER,
     compact,
     fills,
+    footer_centre_mm,
     outline,
+    page_images,
     page_texts,
     split_numbers,
 )
@@ -167,6 +169,17 @@ def test_contents_page_lists_the_headings_on_their_pages(printed: dict, kind: st
     for label, page in entries:
         assert label in compact(pages[page - 1]), (label, page)
         assert f"—{page}—" in compact(pages[page - 1])
+
+
+@pytest.mark.office
+@pytest.mark.slow
+def test_page_numbers_sit_7_mm_below_the_text_block(printed: dict, tmp_path: Path) -> None:
+    # GB/T 9704-2012 §7.5: the 一字线 of 「— N —」 is 7 mm below the 版心, which ends 262 mm
+    # down an A4 page (297 − 35); the line's ink is centred on the dash, within ±1 mm
+    _, pdf = printed["park"]
+    images = page_images(pdf, tmp_path, dpi=100)
+    centres = [footer_centre_mm(p, 100) for p in images[1:]]  # the title page has no number
+    assert centres and all(c is not None and abs(c - 269.0) <= 1.0 for c in centres), centres
 
 
 @pytest.mark.office
