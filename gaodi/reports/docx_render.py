@@ -14,6 +14,7 @@ every footer say 示例数据.
 from __future__ import annotations
 
 import io
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,35 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.text import (
+    WD_ALIGN_PARAGRAPH,
+    WD_BREAK,
+    WD_LINE_SPACING,
+    WD_TAB_ALIGNMENT,
+    WD_TAB_LEADER,
+)
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
+from PIL import Image
 
-from gaodi.reports.fonts import FontSet, font_set
+from gaodi.reports import toc
+from gaodi.reports.fonts import (
+    OFFICE_PAGE_NUMBER,
+    OFFICE_TABLE,
+    FontSet,
+    font_set,
+    office_fonts,
+)
 from gaodi.reports.lang import Lang
+from gaodi.reports.layout import (
+    CELL_PADDING_MM,
+    NO_WRAP,
+    NUMERIC,
+    fit_columns,
+    text_width_mm,
+)
 from gaodi.reports.model import (
     STATUS_FILLS,
     Figure,
@@ -50,7 +72,15 @@ SIZE_TABLE = Pt(9)  # 小五
 SIZE_NOTE = Pt(12)  # 小四
 LINE = Pt(28.95)  # 225 mm / 22 lines
 RED = RGBColor(0xC8, 0x10, 0x2E)
-NUMERIC = ("int", "number", "percent", "yi")
+KEEP_ROW_LINES = 4
+FOOTER_DISTANCE_MM = 24.0
+SETTINGS_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "shapeDefaults", "decimalSymbol",
+    "listSeparator",
+)  # fmt: skip
+FIGURE_MAX_H_MM = 120.0  # a little over half the 225 mm text block
+FIGURE_DPI = 200.0  # charts.DPI; assumed for a PNG that does not say
 
 
 # ---------------------------------------------------------------------------- low-level helpers
@@ -68,6 +98,13 @@ def set_fonts(element: Any, name: str) -> None:
         fonts.set(qn(attr), name)
 
 
+def latin_lang(lang: str) -> str:
+    """The language of Latin-script text (digits included) in ``w:lang/@w:val``; Chinese text
+    is ``w:eastAsia`` zh-CN. A Chinese report marks its Latin text en-US, as Word does for a
+    Chinese document: marked zh-CN, LibreOffice breaks lines inside numbers ("1," / "088.81")."""
+    return "en-US" if lang == "zh" else "en-GB"
+
+
 def _lang_tag(element: Any, lang: str) -> None:
     rpr = element.get_or_add_rPr()
     tag = rpr.find(qn("w:lang"))
@@ -75,7 +112,7 @@ def _lang_tag(element: Any, lang: str) -> None:
         tag = OxmlElement("w:lang")
         rpr.append(tag)
     tag.set(qn("w:eastAsia"), "zh-CN")
-    tag.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-GB")
+    tag.set(qn("w:val"), latin_lang(lang))
 
 
 def _paragraph_style(
@@ -117,7 +154,8 @@ def _paragraph_style(
     return style
 
 
-def _styles(doc: DocxDocument, fonts: FontSet, lang: str) -> None:
+def _styles(doc: DocxDocument, fonts: FontSet, lang: str, page_number_font: str) -> None:
+    _defaults(doc, fonts.body, lang)
     normal = doc.styles["Normal"]
     body_align = WD_ALIGN_PARAGRAPH.JUSTIFY if lang == "zh" else WD_ALIGN_PARAGRAPH.LEFT
     _paragraph_style(doc, "Normal", fonts.body, SIZE_BODY, align=body_align)
@@ -202,12 +240,63 @@ def _styles(doc: DocxDocument, fonts: FontSet, lang: str) -> None:
     _paragraph_style(
         doc,
         "Gaodi Footer",
-        fonts.title if fonts.official else fonts.body,
+        page_number_font,
         SIZE_FOOTER,
         base="Normal",
         indent=False,
         exact=None,
     )
+    _paragraph_style(
+        doc,
+        "Gaodi Contents",
+        fonts.h1,
+        SIZE_BODY,
+        base="Normal",
+        indent=False,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    for level in (1, 2):
+        # Word's own names for the contents styles, so "Update field" keeps this look
+        style = _paragraph_style(doc, f"toc {level}", fonts.body, SIZE_BODY, base="Normal")
+        fmt = style.paragraph_format
+        fmt.first_line_indent = Pt(0)
+        fmt.left_indent = Pt(SIZE_BODY.pt * 2 * (level - 1))
+        fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        fmt.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+
+
+def _defaults(doc: DocxDocument, font: str, lang: str) -> None:
+    """The document defaults (``w:docDefaults``) name the body font for East Asian text too, so
+    text in a style this module does not set (Word's Table Grid) is not in the theme font."""
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), font)
+    lang_tag = rpr.find(qn("w:lang"))
+    if lang_tag is not None:
+        lang_tag.set(qn("w:eastAsia"), "zh-CN")
+        lang_tag.set(qn("w:val"), latin_lang(lang))
+
+
+def _font_table(doc: DocxDocument) -> None:
+    """Declare the official fonts in the font table with their substitutes (``w:altName``) and
+    the GB2312 character set, so Word without them substitutes a Chinese font of the same
+    kind (see :data:`gaodi.reports.fonts.OFFICE_TABLE`)."""
+    from lxml import etree
+
+    part = next(
+        p for p in doc.part.package.iter_parts() if str(p.partname).endswith("fontTable.xml")
+    )
+    root = etree.fromstring(part.blob)
+    for name, (alt, family) in OFFICE_TABLE.items():
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        for tag, value in (("altName", alt), ("charset", "86"), ("family", family)):
+            etree.SubElement(font, qn(f"w:{tag}")).set(qn("w:val"), value)
+        etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), "variable")
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _field(paragraph: DocxParagraph, instruction: str, placeholder: str = "1") -> None:
@@ -232,6 +321,26 @@ def _field(paragraph: DocxParagraph, instruction: str, placeholder: str = "1") -
     run._r.append(fld("end"))
 
 
+def _fld_char(kind: str) -> Any:
+    el = OxmlElement("w:fldChar")
+    el.set(qn("w:fldCharType"), kind)
+    return el
+
+
+def _field_start(paragraph: DocxParagraph, instruction: str) -> None:
+    """The start of a field whose result runs over several paragraphs (the TOC)."""
+    paragraph.add_run()._r.append(_fld_char("begin"))
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    paragraph.add_run()._r.append(_fld_char("separate"))
+
+
+def _field_end(paragraph: DocxParagraph) -> None:
+    paragraph.add_run()._r.append(_fld_char("end"))
+
+
 def _shade(cell: Any, fill: str) -> None:
     tcpr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
@@ -239,6 +348,7 @@ def _shade(cell: Any, fill: str) -> None:
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
     tcpr.append(shd)
+    _schema_order(tcpr)
 
 
 def _cell_margins(table: Any, mm: float = 1.0) -> None:
@@ -253,6 +363,40 @@ def _cell_margins(table: Any, mm: float = 1.0) -> None:
     tblpr.append(margins)
 
 
+def _no_wrap(cell: Any) -> None:
+    """``w:noWrap``: the cell's text stays on one line (the column is wide enough for it)."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    tcpr.append(OxmlElement("w:noWrap"))
+    _schema_order(tcpr)
+
+
+#: The order of a cell's properties in the OOXML schema (CT_TcPr); Word rejects others.
+TCPR_ORDER = [
+    qn(f"w:{tag}")
+    for tag in [
+        "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
+        "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark",
+    ]
+]  # fmt: skip
+
+
+def _schema_order(tcpr: Any) -> None:
+    children = sorted(
+        tcpr, key=lambda el: TCPR_ORDER.index(el.tag) if el.tag in TCPR_ORDER else len(TCPR_ORDER)
+    )
+    for el in children:
+        tcpr.append(el)  # re-appending an lxml element moves it
+
+
+def _short_row(texts: list[str], widths_mm: list[float], size_pt: float) -> bool:
+    """Whether a row is at most :data:`KEEP_ROW_LINES` lines high (estimated)."""
+    for text, width in zip(texts, widths_mm, strict=True):
+        usable = max(width - CELL_PADDING_MM, 1.0)
+        if text_width_mm(text, size_pt) / usable > KEEP_ROW_LINES:
+            return False
+    return True
+
+
 def _repeat_header(row: Any) -> None:
     trpr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
@@ -263,6 +407,19 @@ def _repeat_header(row: Any) -> None:
     trpr.append(cant)
 
 
+def figure_width_mm(figure: Figure) -> float:
+    """The width a figure is printed at: its own, but never wider than the image's natural
+    size at its resolution (a chart enlarged past it would print below 200 dpi and with
+    larger labels than drawn), the text block, or :data:`FIGURE_MAX_H_MM` high — a taller
+    chart that does not fit under the text before it moves to the next page with its heading
+    and leaves most of the page blank."""
+    with Image.open(io.BytesIO(figure.png)) as image:
+        w, h = image.size
+        dpi = float(image.info.get("dpi", (FIGURE_DPI, FIGURE_DPI))[0]) or FIGURE_DPI
+    natural = w / dpi * 25.4
+    return min(figure.width_mm, natural, TEXT_WIDTH / Mm(1), FIGURE_MAX_H_MM * w / h)
+
+
 # ---------------------------------------------------------------------------- the renderer
 class DocxRenderer:
     """Report -> .docx (python-docx)."""
@@ -270,23 +427,59 @@ class DocxRenderer:
     format = "docx"
     suffix = ".docx"
 
+    def __init__(self, *, for_pdf: bool = False) -> None:
+        # for_pdf: the fonts installed here (LibreOffice embeds them in the PDF); otherwise
+        # the official names, for Word on an office PC
+        self.for_pdf = for_pdf
+
     def render(self, report: Report, path: Path) -> Path:
-        doc = self.document(report)
+        number_headings(report)
+        pages: list[int | None] | None = None
+        if toc.wants_toc(report):
+            pages = self.measure(report)
+        doc = self.document(report, pages)
         doc.save(str(path))
         return path
 
-    def document(self, report: Report) -> DocxDocument:
+    def write(self, report: Report, path: Path, toc_pages: list[int | None] | None) -> Path:
+        self.document(report, toc_pages).save(str(path))
+        return path
+
+    @staticmethod
+    def measure(report: Report) -> list[int | None] | None:
+        """The contents entries' pages in the server's PDF (LibreOffice), or None without it."""
+        from gaodi.reports.pdf_render import docx_to_pdf, soffice_path
+
+        if soffice_path() is None:
+            return None
+        with tempfile.TemporaryDirectory(prefix="gaodi-toc-") as tmp:
+            pdf_docx = DocxRenderer(for_pdf=True)
+            return toc.measure(
+                report,
+                lambda path, pages: pdf_docx.write(report, path, pages),
+                docx_to_pdf,
+                Path(tmp),
+            )
+
+    def document(self, report: Report, toc_pages: list[int | None] | None = None) -> DocxDocument:
+        """The document; ``toc_pages`` are the contents entries' page numbers (a long report
+        without them lists its headings and asks Word to update the field when opened)."""
         number_headings(report)
-        fonts = font_set()
+        fonts = font_set() if self.for_pdf else office_fonts()
         tr = Lang(report.lang)
         doc = Document()
-        _styles(doc, fonts, report.lang)
+        _styles(doc, fonts, report.lang, fonts.body if self.for_pdf else OFFICE_PAGE_NUMBER)
+        if not self.for_pdf:
+            _font_table(doc)
         section = doc.sections[0]
         section.page_width, section.page_height = PAGE_W, PAGE_H
         section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
         section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
         section.header_distance = Mm(15)
-        section.footer_distance = Mm(20)
+        # §7.5: the page number's 一字线 7 mm below the 版心, i.e. its line centred 269 mm down
+        # the page; the 4号 footer line (Noto CJK's tall line box) sits its centre about
+        # 4.5 mm above the footer distance
+        section.footer_distance = Mm(FOOTER_DISTANCE_MM)
         section.different_first_page_header_footer = True
         doc.settings.odd_and_even_pages_header_footer = True
         self._footers(section, report, tr)
@@ -297,13 +490,13 @@ class DocxRenderer:
         props.language = "zh-CN" if report.lang == "zh" else "en-GB"
         props.keywords = tr("示例数据", "synthetic demo data") if report.is_demo else ""
         self._title_page(doc, report, tr)
+        if toc.wants_toc(report):
+            self._contents(doc, report, tr, toc_pages)
+        self._body_title(doc, report)
         for block in report.blocks:
             if isinstance(block, Heading):
                 level = max(1, min(3, block.level))
-                doc.add_paragraph(
-                    f"{block.number}{'' if report.lang == 'zh' else ' '}{block.text}",
-                    style=f"Heading {level}",
-                )
+                doc.add_paragraph(toc.heading_label(block, report.lang), style=f"Heading {level}")
             elif isinstance(block, Paragraph):
                 self._paragraph(doc, block)
             elif isinstance(block, Table):
@@ -368,10 +561,43 @@ class DocxRenderer:
         issuer = doc.add_paragraph(report.issuer, style="Gaodi Subtitle")
         issuer.paragraph_format.space_before = Pt(120)
         doc.add_paragraph(tr.date(report.date), style="Gaodi Subtitle")
+
+    def _body_title(self, doc: DocxDocument, report: Report) -> None:
         # the first body page opens with the title again, as a 公文 does
         head = doc.add_paragraph(report.title, style="Gaodi Title")
         head.paragraph_format.page_break_before = True
         head.paragraph_format.space_after = Pt(LINE.pt)
+
+    def _contents(
+        self, doc: DocxDocument, report: Report, tr: Lang, pages: list[int | None] | None
+    ) -> None:
+        """目录: a Word TOC field over levels 1–2 whose shown result is the headings with the
+        pages measured in the PDF (:mod:`gaodi.reports.toc`)."""
+        title = doc.add_paragraph(tr("目　录", "Contents"), style="Gaodi Contents")
+        title.paragraph_format.page_break_before = True
+        title.paragraph_format.space_after = Pt(LINE.pt)
+        entries = toc.entries(report)
+        if pages is None:
+            # Word fills in the page numbers when the file is opened
+            update = OxmlElement("w:updateFields")
+            update.set(qn("w:val"), "true")
+            settings = doc.settings.element
+            # CT_Settings is a sequence: updateFields comes before these
+            later = [settings.find(qn(f"w:{tag}")) for tag in SETTINGS_AFTER_UPDATE_FIELDS]
+            anchor = next((el for el in later if el is not None), None)
+            if anchor is None:
+                settings.append(update)
+            else:
+                anchor.addprevious(update)
+        for i, heading in enumerate(entries):
+            p = doc.add_paragraph(style=f"toc {heading.level}")
+            if i == 0:
+                _field_start(p, f'TOC \\o "1-{toc.LEVELS}" \\u')
+            page = pages[i] if pages is not None and i < len(pages) else None
+            p.add_run(toc.heading_label(heading, report.lang))
+            p.add_run(f"\t{page if page is not None else ''}")
+            if i == len(entries) - 1:
+                _field_end(p)
 
     def _paragraph(self, doc: DocxDocument, block: Paragraph) -> None:
         style = {"body": "Normal", "note": "Gaodi Note", "center": "Gaodi Subtitle"}[block.style]
@@ -387,8 +613,17 @@ class DocxRenderer:
         )
         caption.paragraph_format.keep_with_next = True
         n = len(table.columns)
-        total = sum(c.width for c in table.columns) or 1.0
-        widths = [int(TEXT_WIDTH * c.width / total) for c in table.columns]
+        headers = [c.header(lang) for c in table.columns]
+        texts_of_rows = list(table.cells(lang))
+        fit = fit_columns(
+            headers,
+            [c.fmt for c in table.columns],
+            [c.width for c in table.columns],
+            texts_of_rows,
+            TEXT_WIDTH / Mm(1),
+        )
+        widths = [Mm(w) for w in fit.widths_mm]
+        size = Pt(fit.size_pt) if fit.size_pt != SIZE_TABLE.pt else None
         grid = doc.add_table(rows=1, cols=n)
         grid.style = doc.styles["Table Grid"]
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -398,19 +633,24 @@ class DocxRenderer:
         body_style = doc.styles["Gaodi Table"].style_id
         head = grid.rows[0]
         _repeat_header(head)
-        for i, column in enumerate(table.columns):
+        for i in range(n):
             cell = head.cells[i]
             cell.width = widths[i]
             cell.paragraphs[0]._p.style = head_style
-            cell.paragraphs[0].add_run(column.header(lang))
+            run = cell.paragraphs[0].add_run(headers[i])
+            if size is not None:
+                run.font.size = size
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             _shade(cell, "E8ECF2")
-        for raw, texts in zip(table.shown(), table.cells(lang), strict=True):
+        for raw, texts in zip(table.shown(), texts_of_rows, strict=True):
             row = grid.add_row()
-            trpr = row._tr.get_or_add_trPr()
-            cant = OxmlElement("w:cantSplit")
-            cant.set(qn("w:val"), "true")
-            trpr.append(cant)
+            if _short_row(texts, fit.widths_mm, fit.size_pt):
+                # a row of a few lines stays whole; a long one may split, or it would move to
+                # the next page whole and leave the bottom of this one blank
+                trpr = row._tr.get_or_add_trPr()
+                cant = OxmlElement("w:cantSplit")
+                cant.set(qn("w:val"), "true")
+                trpr.append(cant)
             for i, (column, text) in enumerate(zip(table.columns, texts, strict=True)):
                 cell = row.cells[i]
                 cell.width = widths[i]
@@ -420,8 +660,12 @@ class DocxRenderer:
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 elif column.fmt == "status":
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                p.add_run(text)
+                run = p.add_run(text)
+                if size is not None:
+                    run.font.size = size
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                if column.fmt in NO_WRAP:
+                    _no_wrap(cell)
                 if column.fmt == "status" and str(raw[i]) in STATUS_FILLS:
                     _shade(cell, STATUS_FILLS[str(raw[i])])
         for i, col in enumerate(grid.columns):
@@ -442,7 +686,7 @@ class DocxRenderer:
     def _figure(self, doc: DocxDocument, figure: Figure, tr: Lang) -> None:
         p = doc.add_paragraph(style="Gaodi Figure")
         p.paragraph_format.keep_with_next = True
-        p.add_run().add_picture(io.BytesIO(figure.png), width=Mm(min(figure.width_mm, 156)))
+        p.add_run().add_picture(io.BytesIO(figure.png), width=Mm(figure_width_mm(figure)))
         doc.add_paragraph(
             f"{tr('图', 'Figure ')}{figure.number}　{figure.caption}", style="Gaodi Caption"
         )

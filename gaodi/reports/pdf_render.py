@@ -1,5 +1,10 @@
 """PDF rendering: the Word document converted by LibreOffice, so the PDF is the DOCX exactly.
 
+The Word file converted here names the fonts installed on the server (Noto Serif CJK SC for
+小标宋/仿宋/楷体, Noto Sans CJK SC for 黑体, unless the official fonts are installed), which
+LibreOffice embeds. A long report is converted twice: first with placeholder page numbers in its
+contents page, then with the headings' pages read from the first PDF's outline.
+
 ``soffice --headless --convert-to pdf`` (Debian package ``libreoffice-writer-nogui``) runs with
 a private user profile in a temporary directory, so concurrent conversions do not share a lock.
 LibreOffice embeds (subsets of) the fonts the document names; the text layer keeps the
@@ -14,9 +19,10 @@ import tempfile
 from pathlib import Path
 
 from gaodi.core.errors import GaodiError
+from gaodi.reports import toc
 from gaodi.reports.docx_render import DocxRenderer
 from gaodi.reports.fonts import ToolMissing
-from gaodi.reports.model import Report
+from gaodi.reports.model import Report, number_headings
 
 SOFFICE_PACKAGE = "libreoffice-writer-nogui"
 TIMEOUT_S = 180
@@ -85,7 +91,18 @@ class PdfRenderer:
 
     def render(self, report: Report, path: Path) -> Path:
         require_soffice()
+        number_headings(report)
+        word = DocxRenderer(for_pdf=True)
         with tempfile.TemporaryDirectory(prefix="gaodi-report-") as tmp:
+            pages: list[int | None] | None = None
+            if toc.wants_toc(report):
+                # one conversion to find the headings' pages, a second with them in 目录
+                pages = toc.measure(
+                    report,
+                    lambda docx, placeholder: word.write(report, docx, placeholder),
+                    docx_to_pdf,
+                    Path(tmp),
+                )
             docx = Path(tmp) / f"{report.filename or 'report'}.docx"
-            DocxRenderer().render(report, docx)
+            word.write(report, docx, pages)
             return docx_to_pdf(docx, path)

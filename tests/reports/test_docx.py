@@ -12,7 +12,6 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from gaodi.reports.fonts import font_set
 from gaodi.reports.model import Column, Heading, Paragraph, Report, Table
 from gaodi.reports.render import render
 
@@ -53,14 +52,15 @@ def test_page_is_a4_with_the_standard_margins(document: docx.document.Document) 
 
 
 def test_fonts_and_sizes(document: docx.document.Document) -> None:
-    fonts = font_set()
+    # the Word file names the official fonts (GB/T 9704-2012 §5.2.2, §7.3.1, §7.3.3) for East
+    # Asian text, whatever is installed on the server
     normal = document.styles["Normal"]
     assert normal.font.size == Pt(16)  # 3号
     rfonts = normal.element.rPr.find(qn("w:rFonts"))
-    assert rfonts.get(qn("w:eastAsia")) == fonts.body
+    assert rfonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert normal.paragraph_format.line_spacing == Pt(28.95)  # 225 mm / 22 lines
     h1 = document.styles["Heading 1"].element.rPr.find(qn("w:rFonts"))
-    assert h1.get(qn("w:eastAsia")) == fonts.h1
+    assert h1.get(qn("w:eastAsia")) == "黑体"
     title = document.styles["Gaodi Title"]
     assert title.font.size == Pt(22) and title.font.bold  # 2号, bold
 
@@ -123,3 +123,19 @@ def test_a_long_table_is_cut_in_word_but_not_in_excel(tmp_path: Path) -> None:
     ]
     ws = load_workbook(render(report, "xlsx", tmp_path / "r.xlsx")).worksheets[1]
     assert ws.max_row == 61
+
+
+def test_contents_without_libreoffice_asks_word_to_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # five headings of levels 1–2 make a contents page; without soffice its pages cannot be
+    # measured, so the entries have no numbers and Word is told to update fields on opening
+    monkeypatch.setenv("PATH", str(tmp_path))
+    report = _report()
+    report.blocks[:0] = [Heading(1, "甲"), Heading(2, "乙"), Heading(1, "丙")]
+    doc = docx.Document(str(render(report, "docx", tmp_path / "r.docx")))
+    entries = [p.text for p in doc.paragraphs if p.style.name.startswith("toc ")]
+    assert entries == ["一、甲\t", "（一）乙\t", "二、丙\t", "三、总体情况\t", "（一）重点目标\t",
+                       "四、各行动目标完成情况\t"]  # fmt: skip
+    assert doc.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+    assert 'TOC \\o "1-2"' in doc.element.xml
