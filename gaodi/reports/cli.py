@@ -17,6 +17,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from gaodi.core.cli_support import console, engine, handle_errors, principal_for
+from gaodi.core.periods import parse_day
 
 app = typer.Typer(
     help="报告：月度调度报告、产业链报告、园区报告（Word、PDF、Excel）。 "
@@ -75,14 +76,23 @@ def monthly(
     lang: ReportLang = typer.Option(ReportLang.zh, "--lang", help="zh (默认) or en."),
     plan_id: int | None = typer.Option(None, "--plan", help="计划编号 Plan id (default: adopted)."),
     user: str | None = typer.Option(None, "--user", help="按该用户权限生成 As this user sees it."),
+    known_on: str | None = typer.Option(
+        None,
+        "--known-on",
+        help="数据已知日 YYYY-MM-DD：按该日已报送的数据重出当日的报告. The report as it was "
+        "on that day (default: every value known today).",
+    ),
 ) -> None:
     """月度调度报告 The monthly report on the plan."""
     from gaodi.reports.monthly import build_monthly, check_period
 
     check_period(period)
+    day = parse_day(known_on, "--known-on")
 
     def build(session: Any, principal: Any, step: Callable[[float, str], None]) -> Any:
-        return build_monthly(session, principal, period, lang.value, plan_id=plan_id, progress=step)
+        return build_monthly(
+            session, principal, period, lang.value, plan_id=plan_id, progress=step, known_on=day
+        )
 
     _run(build, fmt, out, user)
 

@@ -19,6 +19,7 @@ then the provenance.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -68,9 +69,11 @@ def build_monthly(
     *,
     plan_id: int | None = None,
     progress: Progress = no_progress,
+    known_on: date | None = None,
 ) -> Report:
     """The monthly report of ``period`` (default: the board's default month) for
-    ``principal``: every number as the web app shows it to that user."""
+    ``principal``: every number as the web app shows it to that user. With ``known_on``, the
+    report as it was on that day: the values known then (``gaodi.plans.board``'s known-on)."""
     from gaodi.plans import service as plans
     from gaodi.plans.board import default_month
     from gaodi.plans.submission import tasks
@@ -80,8 +83,10 @@ def build_monthly(
     progress(0.05, tr("读取计划看板", "Reading the plan board"))
     period = period or default_month(session, principal, plan_id)
     # every figure of the period is judged on its last day (today while the month runs)
-    day = min(period_end(period), clock.today())
-    board = plans.board(session, principal, period, plan_id=plan_id, overdue_as_of=day)
+    day = min(period_end(period), known_on or clock.today())
+    board = plans.board(
+        session, principal, period, plan_id=plan_id, overdue_as_of=day, known_on=known_on
+    )
     if board.plan_id is None:
         raise NotFoundError(
             "还没有可报告的行动计划：请先载入并印发计划。",
@@ -107,7 +112,7 @@ def build_monthly(
     if figure is not None:
         report.add(figure)
     risky = sections_plan.at_risk(board)
-    trend = sections_plan.trend_figure(session, principal, risky, board.as_of, tr)
+    trend = sections_plan.trend_figure(session, principal, risky, board.as_of, tr, known_on)
     if trend is not None:
         report.add(trend)
     report.extend(sections_plan.action_blocks(board, tr))

@@ -9,6 +9,7 @@ Every number comes from :func:`gaodi.plans.service.board` (the board page's own 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -147,12 +148,12 @@ def summary_blocks(board: Board, tr: Lang, month: str) -> list[Block]:
     p = board.provenance
     text = tr(
         f"截至{month}，《{board.plan_title}》共有量化目标{total}个，其中{'、'.join(parts_zh)}。"
-        f"本期评价使用已报送数据{p.n_observations}条（其中尚未审核{p.n_unapproved}条）；"
-        f"逾期未报数据共{board.overdue_total}期。",
+        f"本期评价使用截至{p.known_on}已报送的数据{p.n_observations}条（其中尚未审核"
+        f"{p.n_unapproved}条）；逾期未报数据共{board.overdue_total}期。",
         f"As of {month}, the plan '{board.plan_title}' has {total} quantified targets: "
-        f"{', '.join(parts_en)}. The assessment uses {p.n_observations} reported values "
-        f"({p.n_unapproved} not yet approved); {board.overdue_total} reporting periods are "
-        "overdue.",
+        f"{', '.join(parts_en)}. The assessment uses the {p.n_observations} values reported "
+        f"by {p.known_on} ({p.n_unapproved} not yet approved); {board.overdue_total} reporting "
+        "periods are overdue.",
     )
     blocks: list[Block] = [Paragraph(text)]
     risky = at_risk(board)
@@ -212,14 +213,19 @@ def completion_figure(board: Board, tr: Lang) -> Figure | None:
 
 
 def trend_figure(
-    session: Session, principal: Principal, rows: Sequence[BoardRow], as_of: str, tr: Lang
+    session: Session,
+    principal: Principal,
+    rows: Sequence[BoardRow],
+    as_of: str,
+    tr: Lang,
+    known_on: date | None = None,
 ) -> Figure | None:
     """The target pages' series and forecast fans of ``rows`` (the targets most at risk)."""
     from gaodi.plans.service import target_detail
 
     panels: list[charts.TrendPanel] = []
     for row in rows:
-        detail = target_detail(session, principal, row.target_id, as_of)
+        detail = target_detail(session, principal, row.target_id, as_of, known_on=known_on)
         if not detail.series:
             continue
         panels.append(

@@ -147,6 +147,36 @@ def test_the_board_agrees_everywhere_and_sees_nothing_later(
 
 
 @pytest.mark.parametrize("day", DAYS, ids=str)
+def test_the_board_known_on_the_day_agrees_everywhere(
+    city: City, day: dt.date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The board of the month *as it was known on its last day* (values sent by then, with
+    the status each had then): the service, ``--known-on``, ``?known_on=`` and the monthly
+    report built with ``known_on`` agree, and none of them uses a value sent later."""
+    with session_scope(city.engine) as s:
+        board = json.loads(plans.board(s, SYSTEM, month(day), known_on=day).model_dump_json())
+        today = plans.board(s, SYSTEM, month(day))
+        report = build_monthly(s, SYSTEM, month(day), known_on=day)
+    p = board["provenance"]
+    assert p["known_on"] == day.isoformat()
+    assert p["data_as_of"] is None or p["data_as_of"][:10] <= day.isoformat()
+    # the demo's values for a month arrive early the next month: fewer are known on its last day
+    assert p["n_observations"] < today.provenance.n_observations
+    cli_board = cli(
+        city, monkeypatch, "plan", "status", "--as-of", month(day), "--known-on",
+        day.isoformat(), "--format", "json",
+    )  # fmt: skip
+    assert cli_board["counts"] == board["counts"] and statuses(cli_board) == statuses(board)
+    api = city.client.get(f"/api/v1/plans/board?as_of={month(day)}&known_on={day}").json()
+    assert api["counts"] == board["counts"] and statuses(api) == statuses(board)
+    text = paragraphs(report)
+    assert f"截至{day.isoformat()}已报送的数据{p['n_observations']}条" in text
+    assert f"绿灯（达到序时进度）{board['counts']['green']}个" in text
+    lights = [row[6] for t in tables(report, "指标") for row in t.rows]
+    assert lights == [r["status"] for a in board["actions"] for r in a["rows"]]
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
 def test_projects_and_appeals_agree_and_see_nothing_later(
     city: City, day: dt.date, monkeypatch: pytest.MonkeyPatch
 ) -> None:
