@@ -64,6 +64,10 @@ def _prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _join(*parts: str | None) -> str:
+    return " · ".join(p for p in parts if p)
+
+
 def normalise(q: str | None) -> str:
     """The query as searched: outer blanks removed, inner runs of blanks made one space."""
     return " ".join((q or "").split())[:MAX_QUERY]
@@ -89,7 +93,7 @@ def _enterprises(session: Session, principal: Principal, q: str, limit: int) -> 
     )
     rows = session.execute(query).all()
     hits = [
-        SearchHit(id=i, label=name, detail=" · ".join(x for x in (uscc, park) if x), url=f"/enterprises/{i}")
+        SearchHit(id=i, label=name, detail=_join(uscc, park), url=f"/enterprises/{i}")
         for i, name, uscc, park in rows[:limit]
     ]
     return SearchGroup(key="enterprises", hits=hits, more=len(rows) > limit)
@@ -111,7 +115,7 @@ def _projects(session: Session, principal: Principal, q: str, limit: int) -> Sea
     )
     rows = session.execute(query).all()
     hits = [
-        SearchHit(id=i, label=name, detail=" · ".join(x for x in (chain, investor) if x), url=f"/projects/{i}")
+        SearchHit(id=i, label=name, detail=_join(chain, investor), url=f"/projects/{i}")
         for i, name, investor, chain in rows[:limit]
     ]
     return SearchGroup(key="projects", hits=hits, more=len(rows) > limit)
@@ -127,7 +131,8 @@ def _chains(session: Session, principal: Principal, q: str, limit: int) -> Searc
     )
     rows = session.execute(query).all()
     hits = [
-        SearchHit(id=i, label=name, detail=code, url=f"/chains/{i}") for i, name, code in rows[:limit]
+        SearchHit(id=i, label=name, detail=code, url=f"/chains/{i}")
+        for i, name, code in rows[:limit]
     ]
     return SearchGroup(key="chains", hits=hits, more=len(rows) > limit)
 

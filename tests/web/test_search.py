@@ -60,7 +60,9 @@ def test_exact_uscc_and_prefix(shared_site: Site) -> None:
     assert hits is not None and [h["label"] for h in hits["hits"]] == [world.names["e3"]]
     assert hits["hits"][0]["url"] == f"/enterprises/{world.ids['e3']}"
     # lower case and blanks around are forgiven
-    hits = _group(client.get("/api/v1/search", params={"q": f"  {uscc.lower()} "}).json(), "enterprises")
+    hits = _group(
+        client.get("/api/v1/search", params={"q": f"  {uscc.lower()} "}).json(), "enterprises"
+    )
     assert hits is not None and [h["label"] for h in hits["hits"]] == [world.names["e3"]]
     # every seeded USCC starts with 91430100 (make_uscc("430100")): the prefix finds all four,
     # 17 of the 18 characters find the one firm

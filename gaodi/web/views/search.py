@@ -13,12 +13,13 @@ from gaodi.web.pages import page
 
 router = APIRouter()
 
+
 @page(router, "/search", api="/search", template="search.html", domain=None)
 def search_page(
     ctx: PageContext,
     q: Annotated[
         str | None,
-        Query(max_length=finder.MAX_QUERY, description="Name, USCC (or its first characters), code."),
+        Query(max_length=finder.MAX_QUERY, description="Name, USCC (or its start), code."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=finder.MAX_LIMIT)] = finder.DEFAULT_LIMIT,
 ) -> finder.SearchResult:
