@@ -136,6 +136,10 @@ def test_the_enterprise_list_sorts_server_side(site: Site) -> None:
         # the order spans the pages: page 2 of 2 holds the last two
         body = client.get("/api/v1/enterprises", params={"sort": sort, "per_page": 2, "page": 2})
         assert [r["id"] for r in body.json()["result"]["rows"]] == [world.ids[k] for k in keys[2:]]
+    # (name order happens to be revenue order in the seed: USCC order is the seed's random codes)
+    body = client.get("/api/v1/enterprises", params={"sort": "-uscc"}).json()
+    codes = [r["uscc"] for r in body["result"]["rows"]]
+    assert codes == sorted(world.uscc.values(), reverse=True)
     assert client.get("/api/v1/enterprises", params={"sort": "tax"}).status_code == 422
 
 
