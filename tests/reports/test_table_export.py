@@ -19,11 +19,20 @@ from gaodi.reports.table_html import parse_number, tables, typed_columns
 from tests.web.conftest import Site, make_site
 from tests.web.helpers import login
 from tests.web.seed import PASSWORD
+from tests.web.test_permissions_suite import _database
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    site = make_site(tmp_path_factory.mktemp("table-export"))
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    directory = tmp_path_factory.mktemp(f"table-export-{request.param}")
+    with _database(request.param, directory) as url:
+        yield from _site(directory, url)
+
+
+def _site(directory: Any, url: str) -> Any:
+    site = make_site(directory, url)
     # a hostile name: a formula if a writer ever trusted text
     with session_scope(site.engine, actor="test") as s:
         s.execute(

@@ -7,14 +7,16 @@ and E4, the enterprise user only E1; bounds: limit per group, a 10 KB query is a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import Site
+from tests.web.conftest import Site, make_site
 from tests.web.helpers import login
 from tests.web.seed import PASSWORD
+from tests.web.test_permissions_suite import _database
 
 # the four firms' names share the word 测试 ("test"); each has its own first characters
 ALL = ("e1", "e2", "e3", "e4")
@@ -26,6 +28,22 @@ SEEN = {
     "park_office": {"e1", "e3"},
     "enterprise": {"e1"},
 }
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def shared_site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Site]:
+    """The seeded city on SQLite and, where configured, PostgreSQL (LIKE and ILIKE differ)."""
+    directory = tmp_path_factory.mktemp(f"search-{request.param}")
+    with _database(request.param, directory) as url:
+        site = make_site(directory, url)
+        try:
+            yield site
+        finally:
+            site.engine.dispose()
 
 
 def _client(site: Site, role: str) -> TestClient:
