@@ -37,6 +37,9 @@ from gaodi.web.pages import Access, context_dependency, route_extra
 
 PREFIX = "/export/table"
 TABLE_PARAM = "xlsx_table"
+ORDER_PARAM = "xlsx_order"  # the rows' first positions in the order the browser shows them
+#: Parameters of the export or of the browser's own sorting, not of the page.
+OWN_PARAMS = frozenset({TABLE_PARAM, ORDER_PARAM, "tsort"})
 #: A page larger than this is not a table anyone exports by hand (and not read into memory).
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 #: Paths that are not pages.
@@ -154,6 +157,22 @@ def _sheet(table: HtmlTable, name: str) -> Sheet:
     return Sheet(name, columns, rows)
 
 
+def _reorder(table: HtmlTable, order: str | None) -> bool | None:
+    """Put ``table``'s rows in the order the browser showed them: ``order`` lists each shown
+    row's first position ("2,0,1"). None: no order given; False: it does not fit the rows
+    (the data changed), nothing moved."""
+    if not order:
+        return None
+    parts = order.split(",")
+    if len(parts) != len(table.rows) or not all(p.isdigit() and len(p) < 7 for p in parts):
+        return False
+    positions = [int(p) for p in parts]
+    if sorted(positions) != list(range(len(table.rows))):
+        return False
+    table.rows = [table.rows[i] for i in positions]
+    return True
+
+
 @router.get(
     PREFIX + "/{page_path:path}",
     include_in_schema=False,
@@ -167,7 +186,7 @@ async def export_table(
     """Table ``xlsx_table`` (0 = the first) of the page ``/page_path`` as an Excel workbook."""
     tr = Lang("zh" if ctx.lang == "zh" else "en")
     path = "/" + page_path.strip("/")
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != TABLE_PARAM]
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in OWN_PARAMS]
     raw = request.query_params.get(TABLE_PARAM, "0")
     if not raw.isdigit() or len(raw) > 4:
         raise ValidationError(
@@ -195,6 +214,7 @@ async def export_table(
             f"该页面没有第 {index + 1} 个表格。", f"This page has no table number {index + 1}."
         )
     table = found[index]
+    reordered = _reorder(table, request.query_params.get(ORDER_PARAM))
     title = _title(html)
     paged = bool(re.search(r'class="[^"]*\b(pager|act-pager)\b', html))
     lines: list[tuple[str, Any]] = [
@@ -203,6 +223,19 @@ async def export_table(
         (tr("城市当前日期", "The city's day"), clock.today().isoformat()),
         *((tr("页面说明", "On the page"), note) for note in _notes(html)),
     ]
+    if reordered is not None:
+        lines.append(
+            (
+                tr("行序", "Row order"),
+                tr("按页面上选定的排序。", "As sorted on the page.")
+                if reordered
+                else tr(
+                    "页面数据已变化，按页面原始顺序导出（未按所选排序）。",
+                    "The page's rows changed since it was sorted: written in the page's own "
+                    "order, not the order chosen.",
+                ),
+            )
+        )
     if paged:
         lines.append(
             (

@@ -93,7 +93,9 @@ def test_filters_survive_a_reload(browser: Any, live_server: LiveServer) -> None
     page.context.close()
 
 
-def test_a_page_table_sorts_in_the_browser(browser: Any, live_server: LiveServer) -> None:
+def test_a_page_table_sorts_in_the_browser(
+    browser: Any, live_server: LiveServer, tmp_path: Path
+) -> None:
     page = _page(browser, live_server, "admin", "/chains")
     table = page.locator("table.table").first
     headers = table.locator("thead th")
@@ -108,6 +110,21 @@ def test_a_page_table_sorts_in_the_browser(browser: Any, live_server: LiveServer
     assert first.get_attribute("aria-sort") == "descending"
     desc = table.locator("tbody tr td:first-child").all_inner_texts()
     assert sorted(before) == sorted(asc) and desc == list(reversed(asc))
+    # pinyin order: 测试链甲 (jia) before 测试链乙 (yi), though 乙 (U+4E59) sorts first by code
+    assert [t.split()[0] for t in asc if t.startswith("测试链")] == ["测试链甲", "测试链乙"]
+    # the order is in the URL: a reload shows it again
+    assert "tsort=0.-0" in page.url
+    page.reload()
+    table = page.locator("table.table").first
+    assert table.locator("tbody tr td:first-child").all_inner_texts() == desc
+    assert table.locator("thead th").nth(0).get_attribute("aria-sort") == "descending"
+    # and the export writes the rows in the order shown
+    with page.expect_download() as info:
+        page.locator("[data-testid=table-export]").first.click()
+    path = tmp_path / "chains.xlsx"
+    info.value.save_as(path)
+    rows = list(load_workbook(path).worksheets[1].iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == [t.strip() for t in desc]
     page.context.close()
 
 

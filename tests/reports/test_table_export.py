@@ -121,6 +121,27 @@ def test_the_export_has_the_scope_of_the_page(site: Site, role: str, keys: set[s
         assert outside.status_code == 404
 
 
+def test_the_order_sorted_in_the_browser(site: Site) -> None:
+    client = _client(site, "admin")
+
+    def names(order: str | None) -> tuple[list[Any], str]:
+        params: dict[str, Any] = {"xlsx_table": 0, "tsort": "0.1"}
+        if order is not None:
+            params["xlsx_order"] = order
+        book = _book(client.get("/export/table/enterprises", params=params))
+        about = " ".join(str(v) for r in book.worksheets[0].iter_rows(values_only=True) for v in r)
+        return [r[0] for r in _table(book)[1:]], about
+
+    page_order, about = names(None)
+    assert len(page_order) == 4 and "行序" not in about and "tsort" not in about
+    shown, about = names("3,1,2,0")
+    assert shown == [page_order[3], page_order[1], page_order[2], page_order[0]]
+    assert "按页面上选定的排序" in about
+    for bad in ("0,0,1,2", "0,1,2", "3,2,1,x", "9,1,2,0"):
+        kept, about = names(bad)
+        assert kept == page_order and "按页面原始顺序导出" in about, bad
+
+
 def test_bad_requests_are_4xx(site: Site) -> None:
     client = _client(site, "admin")
     assert client.get("/export/table/enterprises", params={"xlsx_table": "x"}).status_code == 422

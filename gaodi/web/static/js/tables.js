@@ -11,10 +11,13 @@
  * ?sort=revenue (or -revenue) and page 1, so the order covers every page and stays in the URL.
  * Another table beside a pager (.pager, .act-pager) sorts only the rows shown, and says so.
  * Opt out with data-sort="off" (table) or data-sort="off" (th); data-export="off" hides the button.
+ * The order chosen in the page is kept in the URL (?tsort=<table>.<column>, replaceState), so a
+ * reload or a shared link shows it again.
  *
  * The export button links to /export/table/<this page's path>?<its query>&xlsx_table=N: the
  * server renders this page again with the same filters for the signed-in user and writes table N
- * (N counts <table class="table"> in document order). No inline script: the page's words come
+ * (N counts <table class="table"> in document order), plus &xlsx_order=… when the rows were
+ * sorted here (the rows' first positions, in the order shown). No inline script: the page's words come
  * from <script type="application/json" id="gaodi-table-words">.
  */
 (function () {
@@ -138,10 +141,29 @@
     });
   }
 
-  function clientSort(table, row, w) {
+  /* The client-side order in the URL (?tsort=<table>.<column>, "-" before the column for
+   * descending), so a reload, a bookmark or a shared link shows the same order. */
+  var SORT_PARAM = "tsort";
+
+  function remember(index, col, descending) {
+    if (!window.history || !window.history.replaceState) { return; }
+    var url = new URL(window.location.href);
+    url.searchParams.set(SORT_PARAM, index + "." + (descending ? "-" : "") + col);
+    window.history.replaceState(window.history.state, "", url.toString());
+  }
+
+  function remembered(index) {
+    var value = new URL(window.location.href).searchParams.get(SORT_PARAM) || "";
+    var m = /^(\d+)\.(-?)(\d+)$/.exec(value);
+    if (!m || parseInt(m[1], 10) !== index) { return null; }
+    return { col: parseInt(m[3], 10), descending: m[2] === "-" };
+  }
+
+  function clientSort(table, row, w, index) {
     var pager = table.closest("section, .card, main");
     var paged = pager && pager.querySelector(".pager, .act-pager, [data-pager]");
     var title = paged ? (w.sort_page || "") : (w.sort || "");
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (r, i) { r.setAttribute("data-row", String(i)); });
     Array.prototype.forEach.call(row.cells, function (th, col) {
       if (th.getAttribute("data-sort") === "off" || th.colSpan > 1) { return; }
       th.setAttribute("aria-sort", "none");
@@ -150,8 +172,15 @@
         var descending = th.getAttribute("aria-sort") === "ascending";
         sortRows(table, col, descending);
         setSorted(row, th, descending ? "descending" : "ascending");
+        remember(index, col, descending);
       });
     });
+    var again = remembered(index);
+    var th = again && row.cells[again.col];
+    if (th && th.hasAttribute("aria-sort")) {
+      sortRows(table, again.col, again.descending);
+      setSorted(row, th, again.descending ? "descending" : "ascending");
+    }
     if (paged && w.sort_page) {
       table.setAttribute("data-sort-scope", "page");
       var note = document.createElement("p");
@@ -161,15 +190,27 @@
     }
   }
 
-  function exportLink(index, w) {
+  /* The export's address, made when clicked: this page's path and query, the table's number
+   * and, once the rows were sorted here, their order (as the server first wrote them). */
+  function exportHref(table, index) {
     var path = window.location.pathname.replace(/^\/+/, "");
-    var query = window.location.search.replace(/^\?/, "");
-    var params = new URLSearchParams(query);
-    params.delete("xlsx_table");
+    var params = new URLSearchParams(window.location.search.replace(/^\?/, ""));
+    params.delete(SORT_PARAM);
     params.set("xlsx_table", String(index));
+    var body = table.tBodies.length === 1 ? table.tBodies[0] : null;
+    if (body && body.rows.length && body.rows.length <= 5000 && body.rows[0].hasAttribute("data-row")) {
+      var order = Array.prototype.map.call(body.rows, function (r) { return r.getAttribute("data-row"); });
+      var sorted = order.some(function (v, i) { return v !== String(i); });
+      if (sorted) { params.set("xlsx_order", order.join(",")); }
+    }
+    return "/export/table/" + path + "?" + params.toString();
+  }
+
+  function exportLink(table, index, w) {
     var a = document.createElement("a");
     a.className = "btn btn-small table-export";
-    a.href = "/export/table/" + path + "?" + params.toString();
+    a.href = exportHref(table, index);
+    a.addEventListener("click", function () { a.href = exportHref(table, index); });
     a.textContent = w.export || "Excel";
     a.title = w.export_title || "";
     a.setAttribute("data-testid", "table-export");
@@ -188,10 +229,10 @@
       table.setAttribute("data-tables-ready", "1");
       var row = headerRow(table);
       if (exportable && row && table.getAttribute("data-export") !== "off") {
-        (table.closest(".table-scroll") || table).insertAdjacentElement("beforebegin", exportLink(index, w));
+        (table.closest(".table-scroll") || table).insertAdjacentElement("beforebegin", exportLink(table, index, w));
       }
       if (table.hasAttribute("data-sort-server") && row) { serverSort(table, row, w); }
-      else if (sortable(table)) { clientSort(table, row, w); }
+      else if (sortable(table)) { clientSort(table, row, w, index); }
     });
   }
 
