@@ -38,8 +38,9 @@ from gaodi.web.pages import Access, context_dependency, route_extra
 PREFIX = "/export/table"
 TABLE_PARAM = "xlsx_table"
 ORDER_PARAM = "xlsx_order"  # the rows' first positions in the order the browser shows them
+NAME_PARAM = "xlsx_testid"  # the table's data-testid, when it has one: checks the number
 #: Parameters of the export or of the browser's own sorting, not of the page.
-OWN_PARAMS = frozenset({TABLE_PARAM, ORDER_PARAM, "tsort"})
+OWN_PARAMS = frozenset({TABLE_PARAM, ORDER_PARAM, NAME_PARAM, "tsort"})
 #: A page larger than this is not a table anyone exports by hand (and not read into memory).
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 #: Paths that are not pages.
@@ -209,6 +210,12 @@ async def export_table(
         raise _refused(status)
     html = body.decode("utf-8", errors="replace")
     found = tables(html)
+    wanted = request.query_params.get(NAME_PARAM)
+    if wanted and (index >= len(found) or found[index].testid != wanted):
+        # the browser counted a table the page's own answer does not have at that place (one
+        # added after loading): the table's name decides
+        named = [i for i, t in enumerate(found) if t.testid == wanted]
+        index = named[0] if named else len(found)
     if index >= len(found) or not found[index].header:
         raise NotFoundError(
             f"该页面没有第 {index + 1} 个表格。", f"This page has no table number {index + 1}."

@@ -146,6 +146,11 @@ def test_bad_requests_are_4xx(site: Site) -> None:
     client = _client(site, "admin")
     assert client.get("/export/table/enterprises", params={"xlsx_table": "x"}).status_code == 422
     assert client.get("/export/table/enterprises", params={"xlsx_table": 99}).status_code == 404
+    # the table's name, when given, wins over a number the page's answer does not agree with
+    named = {"xlsx_table": 7, "xlsx_testid": "enterprises-table"}
+    assert _table(_book(client.get("/export/table/enterprises", params=named)))[0][0] == "企业"
+    named = {"xlsx_table": 0, "xlsx_testid": "no-such-table"}
+    assert client.get("/export/table/enterprises", params=named).status_code == 404
     assert client.get("/export/table/no/such/page").status_code == 404
     assert client.get("/export/table/api/v1/search").status_code == 404
     assert client.get("/export/table/export/table/enterprises").status_code == 404

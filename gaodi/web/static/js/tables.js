@@ -197,6 +197,7 @@
     var params = new URLSearchParams(window.location.search.replace(/^\?/, ""));
     params.delete(SORT_PARAM);
     params.set("xlsx_table", String(index));
+    if (table.getAttribute("data-testid")) { params.set("xlsx_testid", table.getAttribute("data-testid")); }
     var body = table.tBodies.length === 1 ? table.tBodies[0] : null;
     if (body && body.rows.length && body.rows.length <= 5000 && body.rows[0].hasAttribute("data-row")) {
       var order = Array.prototype.map.call(body.rows, function (r) { return r.getAttribute("data-row"); });
