@@ -85,7 +85,8 @@ def _enterprises(session: Session, principal: Principal, q: str, limit: int) -> 
         else_=2,
     )
     query = (
-        restrict(select(Enterprise.id, Enterprise.name, Enterprise.uscc, Park.name), principal)
+        restrict(select(Enterprise), principal)
+        .with_only_columns(Enterprise.id, Enterprise.name, Enterprise.uscc, Park.name)
         .outerjoin(Park, Park.id == Enterprise.park_id)
         .where(or_(*conditions))
         .order_by(rank, func.length(Enterprise.name), Enterprise.name, Enterprise.id)
@@ -102,7 +103,8 @@ def _enterprises(session: Session, principal: Principal, q: str, limit: int) -> 
 def _projects(session: Session, principal: Principal, q: str, limit: int) -> SearchGroup:
     pattern = _like(q)
     query = (
-        restrict(select(Project.id, Project.name, Project.investor_name, Chain.name), principal)
+        restrict(select(Project), principal)
+        .with_only_columns(Project.id, Project.name, Project.investor_name, Chain.name)
         .join(Chain, Chain.id == Project.chain_id)
         .where(
             or_(
@@ -124,7 +126,8 @@ def _projects(session: Session, principal: Principal, q: str, limit: int) -> Sea
 def _chains(session: Session, principal: Principal, q: str, limit: int) -> SearchGroup:
     pattern = _like(q)
     query = (
-        restrict(select(Chain.id, Chain.name, Chain.code), principal)
+        restrict(select(Chain), principal)
+        .with_only_columns(Chain.id, Chain.name, Chain.code)
         .where(or_(Chain.name.ilike(pattern, escape="\\"), Chain.code == q.upper()))
         .order_by(Chain.name, Chain.id)
         .limit(limit + 1)
@@ -140,7 +143,8 @@ def _chains(session: Session, principal: Principal, q: str, limit: int) -> Searc
 def _links(session: Session, principal: Principal, q: str, limit: int) -> SearchGroup:
     pattern = _like(q)
     query = (
-        restrict(select(Link.id, Link.name, Link.chain_id, Chain.name), principal)
+        restrict(select(Link), principal)
+        .with_only_columns(Link.id, Link.name, Link.chain_id, Chain.name)
         .join(Chain, Chain.id == Link.chain_id)
         .where(or_(Link.name.ilike(pattern, escape="\\"), Link.code == q))
         .order_by(Chain.name, Link.sort_order, Link.id)

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from gaodi.config import reset_settings
 from tests.web.conftest import Site, make_site
 from tests.web.helpers import login
-from tests.web.seed import PASSWORD
+from tests.web.seed import PASSWORD, seed_features
 from tests.web.test_permissions_suite import _database
 
 # the four firms' names share the word 测试 ("test"); each has its own first characters
@@ -39,7 +40,12 @@ def shared_site(
     """The seeded city on SQLite and, where configured, PostgreSQL (LIKE and ILIKE differ)."""
     directory = tmp_path_factory.mktemp(f"search-{request.param}")
     with _database(request.param, directory) as url:
-        site = make_site(directory, url)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("GAODI_DATA_DIR", str(directory))  # where the seed's attachments go
+            reset_settings()
+            site = make_site(directory, url)
+            seed_features(site.engine, site.world)
+        reset_settings()
         try:
             yield site
         finally:
@@ -120,6 +126,31 @@ def test_chains_and_links_scoped(shared_site: Site) -> None:
     # the enterprise user reads no chain and no project: those groups are not offered at all
     own = _client(shared_site, "enterprise").get("/api/v1/search", params={"q": "测试"}).json()
     assert [g["key"] for g in own["groups"]] == ["enterprises"]
+
+
+@pytest.mark.parametrize(
+    ("role", "labels"),
+    [
+        ("admin", {"甲甲", "甲乙", "乙甲", "乙乙"}),
+        ("chain_office", {"甲甲", "甲乙"}),  # chain A's projects
+        ("park_office", {"甲甲", "乙甲"}),  # park A's projects
+        ("enterprise", None),  # reads no project: the group is not offered
+    ],
+)
+def test_projects_by_name_or_investor_scoped(
+    shared_site: Site, role: str, labels: set[str] | None
+) -> None:
+    client = _client(shared_site, role)
+    group = _group(client.get("/api/v1/search", params={"q": "扩产工程"}).json(), "projects")
+    if labels is None:
+        assert group is None
+        return
+    assert group is not None
+    assert {h["label"] for h in group["hits"]} == {f"测试项目{x}扩产工程" for x in labels}
+    assert all(h["url"] == f"/projects/{h['id']}" for h in group["hits"])
+    by_investor = client.get("/api/v1/search", params={"q": "测试投资方乙乙"}).json()
+    found = {h["label"] for h in _group(by_investor, "projects")["hits"]}  # type: ignore[index]
+    assert found == ({"测试项目乙乙扩产工程"} if "乙乙" in labels else set())
 
 
 def test_bounds(shared_site: Site) -> None:
