@@ -128,6 +128,28 @@ def test_a_page_table_sorts_in_the_browser(
     page.context.close()
 
 
+def test_a_paginated_list_says_its_sort_is_of_the_page(
+    browser: Any, live_server: LiveServer
+) -> None:
+    """The audit log paginates on the server without a server-side sort: sorting there orders
+    the rows shown, and the page says so only when there is another page."""
+    page = _page(browser, live_server, "admin", "/admin/audit?per_page=200")
+    table = "[data-testid=audit-table]"
+    assert page.locator(f"{table} thead th button.th-sort").count() >= 4
+    assert page.locator(".table-note").count() == 0  # one page: nothing to say
+    page.goto(f"{live_server.url}/admin/audit?per_page=25")
+    assert page.locator(".pager a").count() >= 1  # the seed writes more than 25 events
+    note = page.locator(".table-note")
+    assert note.count() == 1 and "仅作用于本页" in note.inner_text()
+    actor = page.locator(f"{table} thead th").nth(1)
+    actor.locator("button").click()
+    actors = page.locator(f"{table} tbody tr td:nth-child(2)").all_inner_texts()
+    # the newest events (page 1) are t-admin's sign-in and the seed's rows: s before t
+    assert actors == sorted(actors) and actors[0] == "seed" and actors[-1] == "t-admin"
+    assert actor.get_attribute("aria-sort") == "ascending"
+    page.context.close()
+
+
 def test_sort_rules_numbers_percentages_missing_and_pinyin(
     browser: Any, live_server: LiveServer
 ) -> None:

@@ -161,7 +161,8 @@
 
   function clientSort(table, row, w, index) {
     var pager = table.closest("section, .card, main");
-    var paged = pager && pager.querySelector(".pager, .act-pager, [data-pager]");
+    // a pager with a link to another page: a one-page list has its (empty) pager too
+    var paged = pager && pager.querySelector(".pager a, .act-pager a, [data-pager] a");
     var title = paged ? (w.sort_page || "") : (w.sort || "");
     Array.prototype.forEach.call(table.tBodies[0].rows, function (r, i) { r.setAttribute("data-row", String(i)); });
     Array.prototype.forEach.call(row.cells, function (th, col) {
