@@ -103,14 +103,14 @@ async def _render(request: Request, path: str, query: str) -> tuple[int, dict[st
             )
         elif message["type"] == "http.response.body":
             size += len(message.get("body", b""))
-            if size > MAX_PAGE_BYTES:
-                raise ValidationError(
-                    "页面过大，无法导出，请先筛选。",
-                    "The page is too large to export; filter it first.",
-                )
-            chunks.append(message.get("body", b""))
+            if size <= MAX_PAGE_BYTES:  # past it, the rest is dropped (raising here would
+                chunks.append(message.get("body", b""))  # reach the page's own error handler)
 
     await request.app(scope, receive, send)
+    if size > MAX_PAGE_BYTES:
+        raise ValidationError(
+            "页面过大，无法导出，请先筛选。", "The page is too large to export; filter it first."
+        )
     return status, out_headers, b"".join(chunks)
 
 

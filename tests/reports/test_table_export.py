@@ -158,6 +158,17 @@ def test_bad_requests_are_4xx(site: Site) -> None:
     assert anonymous.status_code == 303
 
 
+def test_a_page_too_large_is_refused_with_words(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gaodi.reports import table_export
+
+    monkeypatch.setattr(table_export, "MAX_PAGE_BYTES", 2000)
+    response = _client(site, "admin").get("/export/table/enterprises", params={"xlsx_table": 0})
+    assert response.status_code == 422
+    assert "页面过大" in response.text
+
+
 def test_the_enterprise_list_sorts_server_side(site: Site) -> None:
     world = site.world
     client = _client(site, "admin")
