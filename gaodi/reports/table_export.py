@@ -103,8 +103,10 @@ async def _render(request: Request, path: str, query: str) -> tuple[int, dict[st
             )
         elif message["type"] == "http.response.body":
             size += len(message.get("body", b""))
-            if size <= MAX_PAGE_BYTES:  # past it, the rest is dropped (raising here would
-                chunks.append(message.get("body", b""))  # reach the page's own error handler)
+            # past the limit the rest is dropped; raising here would reach the page's own
+            # error handler mid-answer, so the refusal comes once the page has answered
+            if size <= MAX_PAGE_BYTES:
+                chunks.append(message.get("body", b""))
 
     await request.app(scope, receive, send)
     if size > MAX_PAGE_BYTES:
