@@ -226,6 +226,9 @@ def test_print_hides_the_chrome_and_keeps_chart_and_demo_label(
         assert not page.locator(hidden).is_visible(), hidden
     assert page.locator("[data-testid=demo-banner]").is_visible()
     assert "示例" in page.locator("[data-testid=demo-banner]").inner_text()
+    # the 示例数据 label is legible on paper, where backgrounds are not printed
+    label = "() => getComputedStyle(document.querySelector('.demo-banner strong')).color"
+    assert page.evaluate(label) == "rgb(178, 106, 0)"
     stamp = page.locator("[data-testid=print-stamp]")
     assert stamp.is_visible()
     assert "总览" in stamp.inner_text() and "截至 " in stamp.inner_text()
