@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
+
+#: The columns the enterprise list sorts on (server-side: the list is paginated).
+ENTERPRISE_SORTS = ("name", "uscc", "park", "industry", "revenue")
+EnterpriseSort = Literal[
+    "name", "uscc", "park", "industry", "revenue",
+    "-name", "-uscc", "-park", "-industry", "-revenue",
+]  # fmt: skip
 
 
 class EnterpriseFilter(BaseModel):
@@ -14,6 +23,11 @@ class EnterpriseFilter(BaseModel):
     tag: str | None = Field(None, max_length=32, description="srdi, little_giant, leader …")
     page: int = Field(1, ge=1, le=1_000_000)
     per_page: int = Field(50, ge=1, le=200)
+    sort: EnterpriseSort | None = Field(
+        None,
+        description="Order of the whole list: name, uscc, park, industry or revenue (latest "
+        "year); a leading '-' reverses it. Missing values come last either way. Default: name.",
+    )
 
 
 class EnterpriseRow(BaseModel):

@@ -104,9 +104,7 @@ def search(session: Session, principal: Principal, f: EnterpriseFilter) -> Enter
     page = min(f.page, pages)
     ents = list(
         session.scalars(
-            query.order_by(Enterprise.name, Enterprise.id)
-            .limit(f.per_page)
-            .offset((page - 1) * f.per_page)
+            _sorted(session, query, f.sort).limit(f.per_page).offset((page - 1) * f.per_page)
         )
     )
     return EnterpriseList(
@@ -116,6 +114,32 @@ def search(session: Session, principal: Principal, f: EnterpriseFilter) -> Enter
         per_page=f.per_page,
         pages=pages,
     )
+
+
+def _sorted(session: Session, query: Any, sort: str | None) -> Any:
+    """``query`` in the list's order: ``sort`` (a column, '-' for descending), missing values
+    last in both directions, then name and id (a stable order across pages)."""
+    key = (sort or "name").lstrip("-")
+    descending = bool(sort and sort.startswith("-"))
+    column: Any
+    if key == "uscc":
+        column = Enterprise.uscc
+    elif key == "industry":
+        column = Enterprise.industry_code
+    elif key == "park":
+        query = query.outerjoin(Park, Park.id == Enterprise.park_id)
+        column = Park.name
+    elif key == "revenue":  # the year the list shows (the latest)
+        latest = session.scalar(select(func.max(EnterpriseYear.year)))
+        query = query.outerjoin(
+            EnterpriseYear,
+            (EnterpriseYear.enterprise_id == Enterprise.id) & (EnterpriseYear.year == latest),
+        )
+        column = EnterpriseYear.revenue
+    else:
+        column = Enterprise.name
+    order = column.desc() if descending else column.asc()
+    return query.order_by(column.is_(None), order, Enterprise.name, Enterprise.id)
 
 
 def _rows(

@@ -21,6 +21,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "gaodi.web.views.auth",
     "gaodi.web.views.overview",
     "gaodi.web.views.admin",
+    "gaodi.web.views.search",
     "gaodi.plans.views",
     "gaodi.plans.review",
     "gaodi.plans.api",
@@ -40,6 +41,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "gaodi.smart.api",
     "gaodi.reports.views",
     "gaodi.reports.api",
+    "gaodi.reports.table_export",
     "gaodi.exchange.views",
 )
 

@@ -56,6 +56,16 @@ def _number(value: Any, digits: int = 0) -> str:
     return f"{float(value):,.{digits}f}"
 
 
+def _city_day(ctx: PageContext) -> str:
+    """The city's today as the page's as-of (print stamp), '' when it cannot be read."""
+    from gaodi.core import clock
+
+    try:
+        return clock.city_today(ctx.dataset)[0].isoformat()
+    except Exception:  # an error page without a database still renders
+        return ""
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     loader = ChoiceLoader(
@@ -73,6 +83,7 @@ def environment() -> Environment:
     env.filters["number"] = _number
     env.filters["pretty_json"] = _pretty_json
     env.globals["static_version"] = _static_version()
+    env.globals["city_day"] = _city_day
     return env
 
 

@@ -191,6 +191,11 @@ def test_every_web_export_is_inert_and_the_data_export_imports_back_exactly(
         assert shown & set(cells), url
         assert {cells[v] for v in shown if v in cells} == {"s"}, url
     assert LINK_NAME in cells
+    # the generic export beside every table (/export/table/<page>): the list's names as text
+    response = client.get("/export/table/enterprises", params={"xlsx_table": 0})
+    assert response.status_code == 200, response.text[:300]
+    cells = _cells(response.content)
+    assert {cells[name] for name in NAMES.values()} == {"s"}
     # each download imports back to the very same names
     for suffix, data in ((".xlsx", xlsx.content), (".csv", csv_response.content)):
         path = tmp_path / f"back{suffix}"
