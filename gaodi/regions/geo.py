@@ -28,6 +28,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -80,9 +81,7 @@ def centres(city: str) -> dict[str, Point]:
 
 def ring_area(ring: Sequence[Point]) -> float:
     """Signed shoelace area (positive counter-clockwise), in square degrees."""
-    return 0.5 * sum(
-        x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False)
-    )
+    return 0.5 * sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in pairwise(ring))
 
 
 def ring_centroid(ring: Sequence[Point]) -> Point:
@@ -92,7 +91,7 @@ def ring_centroid(ring: Sequence[Point]) -> Point:
         xs, ys = zip(*ring, strict=True)
         return (sum(xs) / len(xs), sum(ys) / len(ys))
     cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+    for (x0, y0), (x1, y1) in pairwise(ring):
         c = x0 * y1 - x1 * y0
         cx += (x0 + x1) * c
         cy += (y0 + y1) * c
@@ -217,7 +216,7 @@ def _simplify_ring(
         far = max(range(n), key=lambda k: math.hypot(pts[k][0] - pts[0][0], pts[k][1] - pts[0][1]))
         nodes = sorted({0, far})
     out: Ring = []
-    for a, b in zip(nodes, nodes[1:] + [nodes[0] + n], strict=True):
+    for a, b in zip(nodes, [*nodes[1:], nodes[0] + n], strict=True):
         arc = [pts[k % n] for k in range(a, b + 1)]
         key = _canonical(arc)
         if key not in cache:
@@ -338,9 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     size = write(collection, args.out or asset_path(args.city))
-    n = sum(
-        len(r) for f in collection["features"] for p in f["geometry"]["coordinates"] for r in p
-    )
+    n = sum(len(r) for f in collection["features"] for p in f["geometry"]["coordinates"] for r in p)
     print(f"{len(collection['features'])} districts, {n} positions, {size} bytes")
     return 0
 

@@ -40,7 +40,6 @@ from gaodi.parks.models import Park
 from gaodi.projects.models import Project, ProjectStage
 from gaodi.regions import geo
 from gaodi.regions.panel import dataset, home_city
-from gaodi.scopes import chain_enterprise_ids  # the chain's members, as a chain office's scope
 from gaodi.regions.schemas_map import (
     MapChain,
     MapData,
@@ -49,6 +48,7 @@ from gaodi.regions.schemas_map import (
     MapMeasure,
     MapPark,
 )
+from gaodi.scopes import chain_enterprise_ids  # the chain's members, as a chain office's scope
 
 __all__ = ["MEASURES", "DistrictTotals", "by_district", "industry_map"]
 
@@ -232,11 +232,13 @@ def industry_map(
     year: int | None = None,
     chain: str | None = None,
     district: str | None = None,
+    park: int | None = None,
     city: str | None = None,
     lang: str = "zh",
 ) -> MapData:
     """The map of ``measure`` by district for ``year`` (default: the latest), optionally only the
-    enterprises and projects of one chain, with the parks the principal may read."""
+    enterprises and projects of one chain (``chain``) or of one park (``park``, an id the
+    principal may read; the park report's figure), with the parks the principal may read."""
     require(principal, "read", "region")
     measure = _check(measure)
     zh = lang.startswith("zh")
@@ -263,9 +265,9 @@ def industry_map(
             .where(EnterpriseYear.year == year)
         )
         if chosen is not None:
-            q = q.where(
-                Enterprise.id.in_(chain_enterprise_ids(frozenset({chosen.id})))
-            )
+            q = q.where(Enterprise.id.in_(chain_enterprise_ids(frozenset({chosen.id}))))
+        if park is not None:
+            q = q.where(Enterprise.park_id == park)
         rows = [(int(i), n, r, t, o) for i, n, r, t, o in session.execute(q)]
 
     # major projects signed by the end of the year, in their park's district
@@ -280,6 +282,8 @@ def industry_map(
         )
         if chosen is not None:
             q2 = q2.where(Project.chain_id == chosen.id)
+        if park is not None:
+            q2 = q2.where(Project.park_id == park)
         for pid, investment, created, region in session.execute(q2):
             day = signed.get(int(pid))
             if day is None and isinstance(created, datetime):
@@ -362,7 +366,8 @@ def industry_map(
     notes = []
     if rest.enterprises or rest.projects:
         notes.append(
-            f"未落到本市区县（无区县代码或不在本市）：企业 {rest.enterprises} 家，项目 {rest.projects} 个。"
+            f"未落到本市区县（无区县代码或不在本市）：企业 {rest.enterprises} 家，"
+            f"项目 {rest.projects} 个。"
             if zh
             else f"Not placed in a district of the city (no or another region code): "
             f"{rest.enterprises} enterprises, {rest.projects} projects."
@@ -438,7 +443,10 @@ def _class_reason(klass: tuple | None, zh: bool) -> str:
             f"亩均综合得分 {score:.2f}，在 {n} 个园区中排第 {rank} 名；"
             f"按评价方案的分类规则（{rule_zh}）为 {c} 类。"
         )
-    return f"Per-mu score {score:.2f}, rank {rank} of {n} parks; class {c} by the scheme's rule ({rule_en})."
+    return (
+        f"Per-mu score {score:.2f}, rank {rank} of {n} parks; class {c} by the scheme's rule "
+        f"({rule_en})."
+    )
 
 
 def _pct(share: Decimal) -> str:
