@@ -203,14 +203,18 @@ def _simplify_ring(
     ring: Ring, users: dict[Point, frozenset[str]], cache: dict[tuple[Point, ...], Ring]
 ) -> Ring:
     """Simplify ``ring`` piece by piece: it is cut at the vertices where the set of districts
-    using a vertex changes (the ends of shared borders), and each piece is simplified once
+    drawing the edge changes (the ends of shared borders), and each piece is simplified once
     (``cache``), in one canonical direction, so both neighbours get the same edge."""
     pts = ring[:-1]
     n = len(pts)
+
+    def edge(a: Point, b: Point) -> frozenset[str]:  # the districts drawing the edge a-b
+        return users[a] & users[b]
+
     nodes = [
         i
         for i in range(n)
-        if users[pts[i]] != users[pts[i - 1]] or users[pts[i]] != users[pts[(i + 1) % n]]
+        if edge(pts[i - 1], pts[i]) != edge(pts[i], pts[(i + 1) % n])
     ]
     if not nodes:  # a ring that touches no other district: anchor at 0 and its far point
         far = max(range(n), key=lambda k: math.hypot(pts[k][0] - pts[0][0], pts[k][1] - pts[0][1]))
