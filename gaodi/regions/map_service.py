@@ -63,9 +63,9 @@ MEASURES: dict[str, tuple[str, str, str, str]] = {
     "investment": ("项目计划总投资", "Planned project investment", "亿元", "100m yuan"),
 }
 LOCATION_NOTE = "位置示意（区县中心）"
-#: Offsets (degrees) of the 2nd, 3rd … park placed at the same district centre, so that their
-#: points do not hide each other.
-_SPREAD = ((0.0, 0.0), (0.06, 0.04), (-0.06, -0.04), (0.06, -0.04), (-0.06, 0.04))
+#: Offsets (degrees) from the district centre of the 1st, 2nd … park placed in one district: a
+#: little south of the centre, where the district's name is written, and apart from each other.
+_SPREAD = ((0.0, -0.05), (0.07, -0.09), (-0.07, -0.09), (0.07, -0.01), (-0.07, -0.01))
 
 
 @dataclass

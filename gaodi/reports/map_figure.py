@@ -53,7 +53,7 @@ def map_png(data: MapData, tr: Lang, title: str, highlight_park: int | None = No
             x, y = f["properties"]["center"]
             v = values.get(f["properties"]["code"])
             text = f"{f['properties']['name']}\n{'—' if v is None else f'{v:,.1f}'}"
-            ax.text(x, y - 0.025, text, ha="center", va="top", fontsize=6.3, color=INK)
+            ax.text(x, y - 0.01, text, ha="center", va="bottom", fontsize=6.3, color=INK)
         for p in data.parks:
             big = p.id == highlight_park
             ax.plot(

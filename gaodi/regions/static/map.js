@@ -103,14 +103,15 @@
         left: "2%",
         bottom: "4%",
         calculable: true,
-        text: [fmt(data.max_value), "0"],
         inRange: { color: ["#fde8e4", "#f3a08f", "#c8161d"] }
       },
       geo: {
         map: mapName,
         roam: false,
-        layoutCenter: ["52%", "55%"],
-        layoutSize: "88%",
+        top: rem * 4.5,
+        bottom: rem * 1.5,
+        left: "14%",
+        right: "6%",
         label: { show: true, fontSize: rem * 0.7, color: "#333" },
         itemStyle: { borderColor: "#fff", borderWidth: 1, areaColor: "#eef0f2" },
         emphasis: { label: { show: true }, itemStyle: { areaColor: "#f7d774" } }
@@ -130,7 +131,9 @@
           coordinateSystem: "geo",
           symbolSize: rem * 0.9,
           z: 5,
-          label: { show: true, position: "right", formatter: "{b}", fontSize: rem * 0.65, color: "#222" },
+          // names show on hover: at district centres they would cover the district names
+          label: { show: false, position: "right", formatter: "{b}", fontSize: rem * 0.7 },
+          emphasis: { label: { show: true } },
           data: parks
         }
       ]
@@ -151,6 +154,7 @@
             if (p.data && p.data.url) { window.location.href = p.data.url; }
           });
           el.setAttribute("data-map-ready", data.has_data ? "1" : "empty");
+          el.setAttribute("data-chart-ready", "1");
           charts.push(chart);
         });
       });
