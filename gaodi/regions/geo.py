@@ -211,11 +211,7 @@ def _simplify_ring(
     def edge(a: Point, b: Point) -> frozenset[str]:  # the districts drawing the edge a-b
         return users[a] & users[b]
 
-    nodes = [
-        i
-        for i in range(n)
-        if edge(pts[i - 1], pts[i]) != edge(pts[i], pts[(i + 1) % n])
-    ]
+    nodes = [i for i in range(n) if edge(pts[i - 1], pts[i]) != edge(pts[i], pts[(i + 1) % n])]
     if not nodes:  # a ring that touches no other district: anchor at 0 and its far point
         far = max(range(n), key=lambda k: math.hypot(pts[k][0] - pts[0][0], pts[k][1] - pts[0][1]))
         nodes = sorted({0, far})

@@ -102,9 +102,9 @@ def test_map_as_admin(browser: Any, live_server: LiveServer) -> None:
     option = _ready(page)
     assert "工程机械" in option["subtext"]
     chain_output = {d["name"]: d["value"] for d in _check_option(option)[0]}
-    assert all(
-        (chain_output[n] or 0) <= (city_output[n] or 0) + 1e-9 for n in DISTRICTS
-    ) and sum(v or 0 for v in chain_output.values()) < sum(v or 0 for v in city_output.values())
+    assert all((chain_output[n] or 0) <= (city_output[n] or 0) + 1e-9 for n in DISTRICTS) and sum(
+        v or 0 for v in chain_output.values()
+    ) < sum(v or 0 for v in city_output.values())
 
     # click a district without a park on it (芙蓉区): its page, the filters kept
     centre = page.evaluate(
@@ -119,9 +119,7 @@ def test_map_as_admin(browser: Any, live_server: LiveServer) -> None:
 
     # click a park point: the park's page
     _ready(page)
-    park = page.evaluate(
-        "() => fetch('/api/v1/map').then((r) => r.json()).then((m) => m.parks[0])"
-    )
+    park = page.evaluate("() => fetch('/api/v1/map').then((r) => r.json()).then((m) => m.parks[0])")
     x, y = page.evaluate(PIXEL, [park["lng"], park["lat"]])
     page.mouse.click(x, y)
     page.wait_for_url(f"**/parks/{park['id']}", timeout=10000)

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,9 @@ CITY = "430100"
 
 
 def _rings(feature: dict) -> list[list[tuple[float, float]]]:
-    return [[tuple(p) for p in ring] for poly in feature["geometry"]["coordinates"] for ring in poly]
+    return [
+        [tuple(p) for p in ring] for poly in feature["geometry"]["coordinates"] for ring in poly
+    ]
 
 
 def test_asset_has_the_nine_districts_with_valid_polygons() -> None:
@@ -70,7 +73,7 @@ def _square(i: int, j: int, jitter: float) -> list[list[float]]:
         for k in range(5):
             t = k / 5
             x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
-            if 0 < k:
+            if k > 0:
                 if x0 == x1:
                     x += bump(x, y)
                 else:
@@ -96,7 +99,7 @@ def test_build_keeps_shared_borders_identical(tmp_path: Path) -> None:
         assert geo.ring_problems(ring) == []
         # the jitter is under the tolerance: each cell is back to its 4 corners (+ closing)
         assert len(ring) == 5, ring
-        for a, b in zip(ring, ring[1:], strict=False):
+        for a, b in pairwise(ring):
             edges.setdefault(frozenset((a, b)), []).append(f["properties"]["code"])
     # interior edges of a 3 x 3 grid: 12, each drawn by exactly two districts
     shared = [e for e, users in edges.items() if len(users) == 2]

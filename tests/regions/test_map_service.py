@@ -172,7 +172,9 @@ def test_map_scope_park_office_sees_its_park_only(db: Engine) -> None:
         assert m.unplaced_enterprises == 0  # F5 is not in its park
         assert [p.id for p in m.parks] == [ids["P1"]]
         assert m.scoped
-        chain_office = Principal(username="c1", role="chain_office", chain_ids=frozenset({ids["C1"]}))
+        chain_office = Principal(
+            username="c1", role="chain_office", chain_ids=frozenset({ids["C1"]})
+        )
         mc = industry_map(s, chain_office, measure="output")
         assert _by_code(mc)[FURONG].value == pytest.approx(3.0)
         # an enterprise user has no right to the regions domain at all
