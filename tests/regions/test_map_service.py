@@ -194,3 +194,10 @@ def test_map_bad_input_is_a_clear_error(db: Engine) -> None:
             industry_map(s, SYSTEM, district="110101")
         with pytest.raises(NotFoundError):
             industry_map(s, SYSTEM, chain="没有这条链")
+
+
+def test_map_without_a_city_says_why(db: Engine) -> None:
+    with session_scope(db, actor="test") as s:
+        m = industry_map(s, SYSTEM, measure="output")
+    assert m.districts == [] and not m.has_data and m.geo_url == ""
+    assert "没有设置城市" in m.notes[0]

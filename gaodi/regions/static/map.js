@@ -143,6 +143,11 @@
   function draw(el) {
     var src = el.getAttribute("data-map-src") || "/api/v1/map";
     getJSON(src).then(function (data) {
+      if (!data.geo_url) {  // no boundaries kept for the city, or no city: the reason
+        message(el, (data.notes || []).join(" "));
+        el.setAttribute("data-map-ready", "none");
+        return null;
+      }
       return getJSON(data.geo_url).then(function (geojson) {
         withEcharts(function () {
           var mapName = "gaodi-" + data.city;
