@@ -164,7 +164,11 @@
         });
       });
     }).catch(function (err) {
-      message(el, (zh() ? "产业地图无法加载（" : "The industry map could not be loaded (") + err.message + (zh() ? "）。" : ")."));
+      if (err.message === "403") {  // a role without the 区域 pages (an enterprise user)
+        message(el, zh() ? "您的角色无权查看产业地图。" : "Your role may not see the industry map.");
+      } else {
+        message(el, (zh() ? "产业地图无法加载（" : "The industry map could not be loaded (") + err.message + (zh() ? "）。" : ")."));
+      }
       el.setAttribute("data-map-ready", "error");
     });
   }
