@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.core import clock
 from gaodi.core.permissions import Principal
-from gaodi.reports import sections_chain
+from gaodi.reports import map_figure, sections_chain
 from gaodi.reports.common import Progress, generated_lines, is_demo_dataset, no_progress
 from gaodi.reports.lang import Lang, check_lang
 from gaodi.reports.model import Column, Heading, Paragraph, Report, Table, format_value
@@ -86,6 +86,10 @@ def build_chain(
     progress(0.3, tr("绘制产业链图谱", "Drawing the chain map"))
     report.add(Heading(1, tr("产业链图谱", "Chain map")))
     report.add(sections_chain.chain_map_figure(d, tr))
+    report.add(Heading(1, tr("产业地图", "Industry map")))
+    report.add(
+        map_figure.district_map(session, principal, tr, year=p.year, chain=d.chain.id, name=name)
+    )
     report.add(Heading(1, tr("环节诊断", "Links")))
     report.add(
         Table(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from gaodi.core import clock
 from gaodi.core.errors import GaodiError, NotFoundError
 from gaodi.core.permissions import Principal, allowed
-from gaodi.reports import charts
+from gaodi.reports import charts, map_figure
 from gaodi.reports.common import (
     Progress,
     generated_lines,
@@ -284,6 +284,10 @@ def build_park(
             tr(f"{row.name}企业亩均效益分类", f"{row.name}: enterprises by class"),
             width_mm=120,
         )
+    )
+    report.add(Heading(1, tr("产业地图", "Industry map")))
+    report.add(
+        map_figure.district_map(session, principal, tr, year=year, park=park.id, name=row.name)
     )
     progress(0.5, tr("列出企业", "Listing enterprises"))
     ents = service.park_enterprises(

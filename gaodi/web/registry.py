@@ -35,6 +35,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "gaodi.parks.views",
     "gaodi.clusters.views",
     "gaodi.regions.views",
+    "gaodi.regions.map_views",
     "gaodi.projects.views",
     "gaodi.projects.api",
     "gaodi.smart.views",

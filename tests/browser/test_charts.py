@@ -161,6 +161,7 @@ PAGES: dict[str, tuple[Any, int]] = {
     "regions-specialisation": (lambda w: "/regions", 1),
     "regions-complexity": (lambda w: "/regions/complexity", 1),
     "regions-opportunities": (lambda w: "/regions/opportunities", 2),
+    "map": (lambda w: "/map", 1),
     "project": (lambda w: f"/projects/{w.project_with_investment}", 1),
     "appeal-stats": (lambda w: "/appeals/stats", 1),
     "smart-levels": (lambda w: "/smart", 1),

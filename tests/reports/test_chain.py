@@ -41,7 +41,7 @@ def test_chain_report_matches_the_diagnosis(demo_engine: Engine, tmp_path: Path)
         assert cells[7] == row.reason_zh
     recs = next(t for t in tables if t[0][:2] == ["类型", "环节"])
     assert [c[1] for c in recs[1:]] == [r.link_name for r in d.recommendations]
-    assert len(report.figures) == 1  # the map
+    assert len(report.figures) == 2  # the chain map and the industry map (output by district)
     xlsx = render(report, "xlsx", tmp_path / "chain.xlsx")
     ws = load_workbook(xlsx)["环节诊断"]
     shares = [ws.cell(i, 5).value for i in range(2, ws.max_row + 1)]
