@@ -26,6 +26,7 @@ TOOLS = {
     "pdftoppm": "poppler-utils",
     "pdftotext": "poppler-utils",
     "pdffonts": "poppler-utils",
+    "pdftohtml": "poppler-utils",
 }
 
 
