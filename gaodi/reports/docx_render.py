@@ -435,7 +435,10 @@ class DocxRenderer:
     def render(self, report: Report, path: Path) -> Path:
         number_headings(report)
         pages: list[int | None] | None = None
-        if toc.wants_toc(report):
+        if toc.wants_toc(report) and self.for_pdf:
+            # A Word download is not measured: LibreOffice's pages (with the server's fonts) are
+            # not Word's (with the official ones), and measuring costs a conversion (≈ 12 s for
+            # the monthly report). Word numbers the contents itself on opening (updateFields).
             pages = self.measure(report)
         doc = self.document(report, pages)
         doc.save(str(path))

@@ -125,11 +125,12 @@ def test_a_long_table_is_cut_in_word_but_not_in_excel(tmp_path: Path) -> None:
     assert ws.max_row == 61
 
 
-def test_contents_without_libreoffice_asks_word_to_update(
+def test_word_contents_are_numbered_by_word(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # five headings of levels 1–2 make a contents page; without soffice its pages cannot be
-    # measured, so the entries have no numbers and Word is told to update fields on opening
+    # five headings of levels 1–2 make a contents page; a Word download is never measured with
+    # LibreOffice (even without soffice on PATH), so the entries have no numbers and Word is
+    # told to update fields on opening
     monkeypatch.setenv("PATH", str(tmp_path))
     report = _report()
     report.blocks[:0] = [Heading(1, "甲"), Heading(2, "乙"), Heading(1, "丙")]
