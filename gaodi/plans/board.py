@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -19,6 +20,7 @@ from typing import Any, NamedTuple
 import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from threadpoolctl import threadpool_limits
 
 from gaodi.analytics import forecast as fc
 from gaodi.analytics import progress as pg
@@ -324,61 +326,72 @@ def _rows(
     if result is not None:
         by_id = {r["target_id"]: r for r in result.iter_rows(named=True)}
     latest = _latest(loaded.observations, parse_period(as_of).last_month) if forecasts else {}
-    rows: list[BoardRow] = []
-    for e in loaded.targets:
-        t, ind = e.target, e.indicator
-        r = by_id.get(t.id, {})
-        status = r.get("status") or "invalid"
-        reason = r.get("reason") if r else "no_indicator"
-        params = json.loads(r["reason_params"]) if r.get("reason_params") else {}
-        row = BoardRow(
-            target_id=t.id,
-            action_number=loaded.actions[t.action_id].number
-            if t.action_id in loaded.actions
-            else None,
-            indicator_id=ind.id if ind else None,
-            indicator_code=ind.code if ind else None,
-            indicator_name=t.indicator_name,
-            owner=ind.owner if ind else None,
-            unit=t.unit,
-            year=t.year,
-            window=e.start if e.start == e.end else f"{e.start}–{e.end}",
-            comparator=t.comparator,
-            target=t.value,
-            baseline=_finite(r.get("baseline")) if r else t.baseline,
-            actual=_finite(r.get("actual")),
-            actual_period=r.get("actual_period") if r.get("actual") is not None else None,
-            stale=r.get("stale"),
-            completion=_finite(r.get("completion")),
-            time_progress=_finite(r.get("time_progress")),
-            expected_completion=_finite(r.get("expected_completion")),
-            expected_value=_finite(r.get("expected_value")),
-            gap=_finite(r.get("gap")),
-            ratio=_finite(r.get("ratio")),
-            status=status,
-            reason=reason,
-            reason_params=params,
-            basis=r.get("basis"),
-            overdue_periods=overdue.get(e.series_id or "", []),
-            path=t.path,
-        )
-        judged = ("green", "yellow", "red", "not_due", "at_risk")
-        if forecasts and status in judged and e.series_id:
-            f = forecast_for(e, latest.get(e.series_id, {}), as_of)
-            if f is not None:
-                row.forecast, row.forecast_lower, row.forecast_upper = f.point, f.lower, f.upper
-                row.probability, row.forecast_method = f.probability, f.method
-                if status == "not_due" and ind is not None:
-                    _outlook(row, f, ind.direction, thresholds)
-        row.reason_zh, row.reason_en = explain(
-            row.status, row.reason, row.reason_params, as_of=as_of
-        )
-        how_zh, how_en = path_words(t.path, row.basis, e.kind, t.quote)
-        if how_zh:
-            row.reason_zh = f"{row.reason_zh}；{how_zh}"
-            row.reason_en = f"{row.reason_en}; {how_en}"
-        rows.append(row)
-    return rows
+    # Each forecast multiplies matrices of a few dozen rows by 2,000 bootstrap columns: a
+    # multi-threaded BLAS spends more on its threads than on the work (≈ 7× slower on a busy
+    # 2-core server), so the board's forecasts run with one BLAS thread.
+    with threadpool_limits(limits=1, user_api="blas") if forecasts else nullcontext():
+        return [_row(loaded, e, by_id, as_of, forecasts, overdue, latest, thresholds)
+                for e in loaded.targets]  # fmt: skip
+
+
+def _row(
+    loaded: _Loaded,
+    e: EngineTarget,
+    by_id: dict[int, dict[str, Any]],
+    as_of: str,
+    forecasts: bool,
+    overdue: dict[str, list[str]],
+    latest: dict[str, dict[str, float]],
+    thresholds: pg.StatusThresholds,
+) -> BoardRow:
+    t, ind = e.target, e.indicator
+    r = by_id.get(t.id, {})
+    status = r.get("status") or "invalid"
+    reason = r.get("reason") if r else "no_indicator"
+    params = json.loads(r["reason_params"]) if r.get("reason_params") else {}
+    row = BoardRow(
+        target_id=t.id,
+        action_number=loaded.actions[t.action_id].number if t.action_id in loaded.actions else None,
+        indicator_id=ind.id if ind else None,
+        indicator_code=ind.code if ind else None,
+        indicator_name=t.indicator_name,
+        owner=ind.owner if ind else None,
+        unit=t.unit,
+        year=t.year,
+        window=e.start if e.start == e.end else f"{e.start}–{e.end}",
+        comparator=t.comparator,
+        target=t.value,
+        baseline=_finite(r.get("baseline")) if r else t.baseline,
+        actual=_finite(r.get("actual")),
+        actual_period=r.get("actual_period") if r.get("actual") is not None else None,
+        stale=r.get("stale"),
+        completion=_finite(r.get("completion")),
+        time_progress=_finite(r.get("time_progress")),
+        expected_completion=_finite(r.get("expected_completion")),
+        expected_value=_finite(r.get("expected_value")),
+        gap=_finite(r.get("gap")),
+        ratio=_finite(r.get("ratio")),
+        status=status,
+        reason=reason,
+        reason_params=params,
+        basis=r.get("basis"),
+        overdue_periods=overdue.get(e.series_id or "", []),
+        path=t.path,
+    )
+    judged = ("green", "yellow", "red", "not_due", "at_risk")
+    if forecasts and status in judged and e.series_id:
+        f = forecast_for(e, latest.get(e.series_id, {}), as_of)
+        if f is not None:
+            row.forecast, row.forecast_lower, row.forecast_upper = f.point, f.lower, f.upper
+            row.probability, row.forecast_method = f.probability, f.method
+            if status == "not_due" and ind is not None:
+                _outlook(row, f, ind.direction, thresholds)
+    row.reason_zh, row.reason_en = explain(row.status, row.reason, row.reason_params, as_of=as_of)
+    how_zh, how_en = path_words(t.path, row.basis, e.kind, t.quote)
+    if how_zh:
+        row.reason_zh = f"{row.reason_zh}；{how_zh}"
+        row.reason_en = f"{row.reason_en}; {how_en}"
+    return row
 
 
 def _outlook(
