@@ -91,6 +91,22 @@ class CriterionCheck(BaseModel):
     data_source: str | None = None
 
 
+class PointsItem(BaseModel):
+    """Points earned on one item of a tier's points table (e.g. the 专精特新 100-point table).
+
+    ``points`` is None when missing data leave a range: the item could earn anything from
+    ``points_min`` to ``points_max``."""
+
+    id: str
+    label_zh: str
+    label_en: str
+    group: str
+    points: float | None
+    points_min: float
+    points_max: float
+    max_points: float
+
+
 class TierCheck(BaseModel):
     """An enterprise against one tier's rule set."""
 
@@ -107,6 +123,9 @@ class TierCheck(BaseModel):
     missed: list[CriterionCheck]
     missing: list[CriterionCheck]
     criteria: list[CriterionCheck]
+    points: list[PointsItem] = Field(
+        default_factory=list, description="The points table item by item (scored tiers only)."
+    )
 
 
 class LinkMembership(BaseModel):

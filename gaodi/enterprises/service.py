@@ -36,6 +36,7 @@ from gaodi.enterprises.schemas import (
     EnterpriseProfile,
     EnterpriseRow,
     LinkMembership,
+    PointsItem,
     RankCriterion,
     RankResult,
     RankRow,
@@ -284,6 +285,19 @@ def _tier(
         missed=[check(by_id[i]) for i in missed_ids if i in by_id],
         missing=[check(by_id[i]) for i in e.missing if i in by_id],
         criteria=[check(c) for c in e.criteria],
+        points=[
+            PointsItem(
+                id=p.id,
+                label_zh=p.label_zh,
+                label_en=p.label_en,
+                group=p.group,
+                points=p.points,
+                points_min=p.points_min,
+                points_max=p.points_max,
+                max_points=p.max_points,
+            )
+            for p in e.points
+        ],
     )
 
 
