@@ -37,6 +37,14 @@ PAGES = [
     ("smart enterprises JSON", "/api/v1/smart/enterprises"),
     ("plan board", "/plans"),
     ("chain list", "/chains"),
+    ("chain page", "/chains/1"),
+    ("chain page JSON", "/api/v1/chains/1"),
+    ("enterprise list", "/enterprises"),
+    ("parks", "/parks"),
+    ("industry map", "/map"),
+    ("industry map JSON", "/api/v1/map"),
+    ("search", "/search?q=%E7%A7%91%E6%8A%80"),
+    ("wall screen", "/screen"),
     ("overview", "/"),
 ]
 
