@@ -99,6 +99,10 @@ class ProjectsBlock(BaseModel):
     year_plan: float = Field(description="Sum of the year's annual plans, 万元.")
     completed_year: float = Field(description="Completed in the year up to the as-of month.")
     share: float | None = Field(description="completed / planned for the year")
+    prev_year_plan: float | None = Field(
+        None, description="Last year's annual plans, 万元 (None: no plan that year)."
+    )
+    prev_completed: float | None = Field(None, description="Completed in the whole last year.")
     href: str
     by_chain: list[InvestBar] = Field(description="The same, by chain, largest plan first (万元).")
 
@@ -323,7 +327,12 @@ def _projects(session: Session, principal: Principal, day: date) -> ProjectsBloc
         InvestBar(label=name, year_plan=round(p, 2), completed_year=round(c, 2))
         for name, (p, c) in sorted(chains.items(), key=lambda kv: (-kv[1][0], kv[0]))
     ]
+    # early in a year little is reported yet: last year's result, judged on its last day
+    last = projects.list_projects(session, principal, None, date(day.year - 1, 12, 31))
+    prev_plan = sum(r.year_plan or 0.0 for r in last)
     return ProjectsBlock(
+        prev_year_plan=round(prev_plan, 2) if prev_plan > 0 else None,
+        prev_completed=round(sum(r.completed_year for r in last), 2) if prev_plan > 0 else None,
         as_of=day,
         year=day.year,
         count=len(rows),
@@ -358,13 +367,13 @@ def _decisions(
                 label=tr(N_("Overdue submissions")),
                 count=board.overdue_total,
                 href="/plans/submissions",
-                items=[
+                items=_unique(
                     DecisionItem(
                         label=f"{r.indicator_name}（{'、'.join(r.overdue_periods)}）",
                         href=f"/plans/targets/{r.target_id}?as_of={board.as_of}",
                     )
-                    for r in owed[:DECISION_ITEMS]
-                ],
+                    for r in owed
+                ),
                 note=tr(N_("figures owed past their deadline")),
             )
         )
@@ -420,6 +429,17 @@ def _decisions(
             )
         )
     return out
+
+
+def _unique(items: Any) -> list[DecisionItem]:
+    """The first DECISION_ITEMS items with distinct labels (the yearly targets of one series
+    owe the same periods: one line for them)."""
+    out: dict[str, DecisionItem] = {}
+    for item in items:
+        out.setdefault(item.label, item)
+        if len(out) == DECISION_ITEMS:
+            break
+    return list(out.values())
 
 
 def leader_view(

@@ -28,6 +28,8 @@ MAP_PANEL = "regions/_map_panel.html"
 REFRESH_MINUTES = 5
 #: Chains on the output ranking (the screen has room for this many bars).
 RANKING = 12
+#: Chains on the investment bars (largest annual plan first).
+INVEST_BARS = 6
 
 
 class Ranking(BaseModel):
@@ -71,7 +73,7 @@ def screen_page(
     view = leader(ctx, day, as_of is not None)
     rows = view.chains.rows[:RANKING] if view.chains else []
     unit = view.chains.unit if view.chains else ""
-    bars = view.projects.by_chain[:8] if view.projects else []
+    bars = view.projects.by_chain[:INVEST_BARS] if view.projects else []
     return ScreenPage(
         leader=view,
         refresh_minutes=refresh,

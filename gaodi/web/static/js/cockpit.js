@@ -92,7 +92,7 @@
         progress: { show: true, width: base * 0.9, itemStyle: { color: css("--ck-accent", "#c8161d") } },
         axisLine: { lineStyle: { width: base * 0.9, color: [[1, css("--ck-track", "#e3e6eb")]] } },
         axisTick: { show: false }, splitLine: { show: false },
-        axisLabel: { color: css("--ck-muted", "#646a73"), fontSize: base * 0.7, distance: base * 1.2 },
+        axisLabel: { show: false },
         pointer: { show: false },
         detail: { valueAnimation: false, formatter: "{value}%", color: text, fontSize: base * 2,
           offsetCenter: [0, "5%"] },
@@ -115,7 +115,8 @@
       grid: { left: 8, right: 8, top: base * 2, bottom: 4, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       xAxis: { type: "category", data: (d.labels || []).map(String),
-        axisLabel: { color: text, fontSize: base * 0.75, interval: 0, width: base * 4.5, overflow: "truncate" } },
+        axisLabel: { color: text, fontSize: base * 0.75, interval: 0, rotate: 30, width: base * 6,
+          overflow: "truncate" } },
       yAxis: { type: "value", axisLabel: { color: css("--ck-muted", "#646a73"), fontSize: base * 0.7 },
         splitLine: { lineStyle: { color: css("--ck-grid", "#e3e6eb") } } },
       series: (d.series || []).map(function (s, i) {
