@@ -135,9 +135,13 @@ class LeaderView(BaseModel):
 Tr = Any  # ctx._: (msgid, **params) -> str
 
 
-def board_month(day: date) -> str:
-    """The board's as-of month for a day: its last complete month (the board's own default)."""
-    return format_month(month_index(day.year, day.month) - 1)
+def board_month(day: date, plan_end: int | None = None) -> str:
+    """The board's as-of month for a day: its last complete month, not after the plan's end
+    (the rule of the board's own default, gaodi.plans.board.default_as_of, for that day)."""
+    last = month_index(day.year, day.month) - 1
+    if plan_end is not None:
+        last = min(last, month_index(plan_end, 12))
+    return format_month(last)
 
 
 # ---------------------------------------------------------------------------- plan targets
@@ -147,11 +151,16 @@ def _targets(
     session: Session, principal: Principal, day: date, requested: bool, lang: str, tr: Tr
 ) -> tuple[TargetsBlock | None, Any]:
     from gaodi.plans.board import board, target_detail
-    from gaodi.plans.models import Target
+    from gaodi.plans.models import Plan, Target
+    from gaodi.plans.outputs import current_plan_id
 
     if not allowed(principal, "read", "plan"):
         return None, None
-    month = board_month(day) if requested else None
+    month = None
+    if requested:
+        plan_id = current_plan_id(session, principal)  # the plan the board shows
+        plan = session.get(Plan, plan_id) if plan_id is not None else None
+        month = board_month(day, plan.period_end if plan is not None else None)
     result = board(
         session, principal, as_of=month, forecasts=False, overdue_as_of=day if requested else None
     )

@@ -211,6 +211,12 @@ def test_as_of_is_honoured(city: Site) -> None:
     assert row["actual"] is None and row["status"] == "no_data" and "2023-12" in row["reason"]
 
 
+def test_the_board_month_stops_at_the_plans_end(city: Site) -> None:
+    # the seed's plan runs 2021–2025: a day in 2026 is judged on 2025-12, as the board would
+    assert _leader(city, "admin", "?as_of=2026-03-10")["targets"]["as_of"] == "2025-12"
+    assert _leader(city, "admin", "?as_of=2025-12-31")["targets"]["as_of"] == "2025-11"
+
+
 def test_decisions_once_things_are_late(city: Site) -> None:
     later = date(2024, 7, 1)
     expected = {"admin": (4, 1), "chain_office": (2, 1), "park_office": (2, 1)}
