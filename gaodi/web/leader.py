@@ -304,6 +304,11 @@ def _chains(session: Session, principal: Principal, day: date, tr: Tr) -> Chains
         unit=tr(N_("100 million yuan")),
         basis=tr(
             N_(
+                "Gross industrial output of the enterprises in your scope now assigned to each "
+                "chain, %(first)s–%(last)s"
+            )
+            if principal.is_scoped
+            else N_(
                 "Gross industrial output of the enterprises now assigned to each chain, "
                 "%(first)s–%(last)s"
             ),

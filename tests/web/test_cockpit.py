@@ -251,6 +251,7 @@ def test_chain_office_sees_its_chain(city: Site) -> None:
 def test_park_office_sums_its_own_enterprises(city: Site) -> None:
     leader = _leader(city, "park_office")
     rows = {r["name"]: r for r in leader["chains"]["rows"]}
+    assert leader["chains"]["basis"].startswith("您权限范围内")
     assert rows["测试链甲"]["output"][-2:] == [0.4, 0.5]  # E1 only
     assert rows["测试链乙"]["output"][-2:] == [0.08, 0.06]  # E3 only
     assert Decimal(str(rows["测试链甲"]["growth"])) == Decimal("0.25")
