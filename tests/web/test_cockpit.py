@@ -293,3 +293,15 @@ def test_screen_answers_every_role_and_refuses_bad_input(city: Site) -> None:
     for bad in ("/screen?refresh=0", "/screen?as_of=2024-13-01", "/?as_of=yesterday"):
         response = _get(city, "admin", bad)
         assert response.status_code == 422, bad
+
+
+def test_screen_is_cached_per_user_and_data_version(city: Site) -> None:
+    client = city.client()
+    login(client, city.world.users["admin"], PASSWORD)
+    with clock.frozen(TODAY):
+        first = client.get("/api/v1/screen").json()
+        assert len(city.app.state.screen_cache) >= 1
+        size = len(city.app.state.screen_cache)
+        again = client.get("/api/v1/screen").json()
+    assert len(city.app.state.screen_cache) == size  # the same build served again
+    assert again["leader"] == first["leader"]

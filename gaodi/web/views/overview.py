@@ -119,6 +119,31 @@ def overview_page(ctx: PageContext, as_of: date | None = None) -> OverviewPage:
     return result
 
 
+def cached_leader(ctx: PageContext, day: date, requested: bool) -> LeaderView:
+    """The leader's view for the 大屏, cached like the overview (per user, language, data
+    version and day): several wall screens reloading every few minutes share one build."""
+    assert ctx.principal is not None
+    state = ctx.request.app.state
+    max_age = float(getattr(state, "overview_cache_seconds", CACHE_SECONDS))
+    key = (ctx.principal, ctx.lang, service.data_version(ctx.session), day, requested)
+    cache: OrderedDict[Any, tuple[float, LeaderView]] = getattr(state, "screen_cache", None)
+    if cache is None:
+        cache = state.screen_cache = OrderedDict()
+    now = time.monotonic()
+    with _cache_lock:
+        hit = cache.get(key)
+    if hit is not None and now - hit[0] < max_age:
+        return hit[1]
+    result = leader(ctx, day, requested)
+    if max_age > 0:
+        with _cache_lock:
+            cache[key] = (now, result)
+            cache.move_to_end(key)
+            while len(cache) > CACHE_ENTRIES:
+                cache.popitem(last=False)
+    return result
+
+
 def judged_on(ctx: PageContext, requested: date | None) -> date:
     """The day the overview is judged on: the one asked for, else the city's today (the one
     clock, the same day the projects pages use)."""

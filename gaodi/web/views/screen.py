@@ -19,7 +19,7 @@ from gaodi.web.context import PageContext
 from gaodi.web.leader import LeaderView
 from gaodi.web.pages import page
 from gaodi.web.templating import environment
-from gaodi.web.views.overview import judged_on, leader
+from gaodi.web.views.overview import cached_leader, judged_on
 
 router = APIRouter()
 MAP_PANEL = "regions/_map_panel.html"
@@ -70,7 +70,7 @@ def screen_page(
     """The 大屏: headline targets, chain output ranking, project investment, decisions, map."""
     assert ctx.principal is not None
     day = judged_on(ctx, as_of)
-    view = leader(ctx, day, as_of is not None)
+    view = cached_leader(ctx, day, as_of is not None)
     rows = view.chains.rows[:RANKING] if view.chains else []
     unit = view.chains.unit if view.chains else ""
     bars = view.projects.by_chain[:INVEST_BARS] if view.projects else []
