@@ -72,9 +72,7 @@ def test_indicator_meta_and_scopes_read_as_words() -> None:
                     codes = {agg, kind, direction, freq}
                     assert not codes & set(re.findall(r"[a-z_]+", zh)), zh
     # the entry form's scope choices (plans.schemas.Scope)
-    page = SimpleNamespace(
-        indicators=[], scopes=list(get_args(Scope)), recent=[], provenance=None
-    )
+    page = SimpleNamespace(indicators=[], scopes=list(get_args(Scope)), recent=[], provenance=None)
     scope = (
         '{% for s in scopes %}{{ {"city": _("scope|city"), "chain": _("scope|chain"),'
         ' "park": _("scope|park")}.get(s, s) }};{% endfor %}'
