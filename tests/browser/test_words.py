@@ -413,3 +413,35 @@ def test_the_sweep_knows_the_codes() -> None:
         "code 'higher'",
         "code 'point'",
     ]
+
+
+def test_the_named_pages_read_right(browser: Any, live_server: LiveServer) -> None:
+    """The cases of issue #19 item 4, each read on its page."""
+    own = live_server.world.ids["enterprise"]["enterprise_id"]
+    page = new_page(browser)
+    sign_in(page, live_server, user_of("enterprise"), f"/enterprises/{own}")
+    links = page.locator("[data-testid=chain-links]").inner_text()
+    assert "›" in links and "不在您可查看的产业链上" not in links
+    assert page.locator("[data-testid=chain-links] a").count() == 0  # it reads no chain pages
+    # a boolean criterion states its requirement in words, never "== True"
+    page.evaluate("document.querySelectorAll('details.tier').forEach(d => { d.open = true; })")
+    required = page.locator("[data-testid^=required-]").all_inner_texts()
+    assert "须为：是" in required and not [r for r in required if "==" in r or "True" in r]
+    page.context.close()
+    # the 403 names the action in words
+    page = new_page(browser)
+    sign_in(page, live_server, user_of("viewer"), "/plans/entry")
+    message = page.locator("[data-testid=error-page] .lead").inner_text()
+    assert message == "您没有提交行动计划与指标填报的权限（当前角色：只读用户）。"
+    page.context.close()
+    # the park pages explain the method in Chinese, and in English in the English UI
+    page = new_page(browser)
+    sign_in(page, live_server, user_of("analyst"), "/parks")  # admin may be in English by now
+    notes = page.locator("[data-testid=method-note]").all_inner_texts()
+    assert notes and all(re.search(r"[\u4e00-\u9fff]", n) for n in notes)
+    assert any("前20%为A类" in n for n in notes)
+    page.click("button[data-lang=en]")
+    page.wait_for_load_state("networkidle")
+    english = page.locator("[data-testid=method-note]").all_inner_texts()
+    assert len(english) == len(notes) and any("top 20 % are A" in n for n in english)
+    page.context.close()
