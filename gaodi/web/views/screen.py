@@ -59,6 +59,7 @@ class ScreenPage(BaseModel):
     ranking: Ranking
     invest: InvestChart
     map_panel: bool = Field(description="Whether the industry map partial is installed.")
+    map_allowed: bool = Field(description="Whether the user's role may see the industry map.")
 
 
 @page(router, "/screen", api="/screen", template="screen.html", domain="overview")
@@ -86,6 +87,7 @@ def screen_page(
             empty_text=ctx._("No data yet"),
         ),
         map_panel=_has_template(MAP_PANEL),
+        map_allowed=ctx.can("read", "region"),
         invest=InvestChart(
             labels=[b.label for b in bars],
             series=[
