@@ -133,6 +133,9 @@ class PerMuRules:
     region: str = ""
     year: int | None = None
     notes: tuple[str, ...] = ()
+    #: the method in a reader's words, (zh, en) per note: what pages show (``notes`` are the
+    #: maintainers' sources and reasoning, in English)
+    reader_notes: tuple[tuple[str, str], ...] = ()
     coverage: Coverage = Coverage()
     #: ``scheme``: the file's divisors; ``area_average``: each group's own area average of
     #: the indicator (Σ numerator / Σ denominator over its evaluated firms), the way 黄岩's
@@ -278,6 +281,9 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
         region=str(data.get("region", "")),
         year=None if year is None else int(year),
         notes=tuple(str(n) for n in data.get("notes") or ()),
+        reader_notes=tuple(
+            (str(n.get("zh", "")), str(n.get("en", ""))) for n in data.get("reader_notes") or ()
+        ),
         divisors=divisors,  # type: ignore[arg-type]
         coverage=Coverage(
             min_land_mu=None if min_land is None else float(min_land),

@@ -128,10 +128,48 @@ def allowed(principal: Principal, action: str, domain: str) -> bool:
 
 def require(principal: Principal, action: str, domain: str) -> None:
     if not allowed(principal, action, domain):
-        raise PermissionDenied(
-            f"无权限：角色“{principal.role}”不能对“{domain}”执行“{action}”。",
-            f"Forbidden: role '{principal.role}' may not {action} {domain}.",
-        )
+        raise denied(principal, action, domain)
+
+
+#: What each action is called in a sentence ("您没有提交…的权限"), zh and en.
+ACTION_LABELS: dict[str, tuple[str, str]] = {
+    "read": ("查看", "view"),
+    "edit": ("编辑", "edit"),
+    "submit": ("提交", "submit"),
+    "approve": ("审核", "approve"),
+    "admin": ("管理", "administer"),
+}
+#: What each permission domain is called in a sentence. A domain named in the ROLE_MATRIX or in
+#: a feature's register_scope must have its words here (tests/core/test_permission_words.py).
+DOMAIN_LABELS: dict[str, tuple[str, str]] = {
+    "admin": ("用户与系统设置", "users and system settings"),
+    "appeal": ("企业诉求", "enterprise appeals"),
+    "assessment": ("智能制造评估", "smart-manufacturing assessments"),
+    "audit": ("审计日志", "the audit log"),
+    "chain": ("产业链", "industrial chains"),
+    "challenge": ("揭榜挂帅榜单", "challenge lists"),
+    "cluster": ("产业集群", "industrial clusters"),
+    "declaration": ("梯度培育申报", "tier declarations"),
+    "enterprise": ("企业信息", "enterprise records"),
+    "messages": ("消息", "messages"),
+    "overview": ("总览", "the overview"),
+    "park": ("园区", "parks"),
+    "plan": ("行动计划与指标填报", "plans and indicator submissions"),
+    "project": ("项目", "projects"),
+    "region": ("区域分析", "regional analysis"),
+    "report": ("报告", "reports"),
+}
+
+
+def denied(principal: Principal, action: str, domain: str) -> PermissionDenied:
+    """The 403 in words: which action on what, and the user's role, never the codes."""
+    act_zh, act_en = ACTION_LABELS.get(action, ("操作", "act on"))
+    dom_zh, dom_en = DOMAIN_LABELS.get(domain, ("此类数据", "this kind of data"))
+    role_zh, role_en = ROLE_LABELS.get(principal.role, ("当前角色", "this role"))
+    return PermissionDenied(
+        f"您没有{act_zh}{dom_zh}的权限（当前角色：{role_zh}）。",
+        f"You do not have permission to {act_en} {dom_en} (your role: {role_en}).",
+    )
 
 
 ScopeFn = Callable[[Principal, str], Any]

@@ -516,7 +516,7 @@ def _plan(
                 if value is None:
                     value = float(round(counts[2020] * (1 + t["growth_over_baseline"])))
             synthetic = t.get("synthetic", True)
-            note = None if not synthetic else "示例目标 (synthetic target)"
+            note = None if not synthetic else "示例目标"
             if t.get("synthetic_baseline"):
                 note = "基期值为示例数据 (baseline is synthetic)"
             conn.execute(

@@ -319,7 +319,10 @@ def profile(session: Session, principal: Principal, ref: str | int) -> Enterpris
     )
     park = session.get(Park, e.park_id) if e.park_id else None
     link_query = select(EnterpriseLink)
-    if allowed(principal, "read", "chain"):
+    reads_chains = allowed(principal, "read", "chain")
+    # an enterprise user reads no chain, but its own enterprise's links are facts about itself
+    own = principal.role == "enterprise" and e.id in principal.enterprise_ids
+    if reads_chains:
         link_query = restrict(link_query, principal)
     links = link_query.where(
         EnterpriseLink.enterprise_id == e.id,
@@ -328,7 +331,7 @@ def profile(session: Session, principal: Principal, ref: str | int) -> Enterpris
     ).subquery()
     memberships = (
         []
-        if not allowed(principal, "read", "chain")
+        if not (reads_chains or own)
         else [
             LinkMembership(
                 chain_id=cid,

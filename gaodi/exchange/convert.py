@@ -25,7 +25,14 @@ from gaodi.core.errors import ValidationError
 from gaodi.core.periods import parse_period
 from gaodi.core.reference import industry_lookup, validate_industry_code, validate_region_code
 from gaodi.core.text_safety import find_illegal, illegal_message
-from gaodi.exchange.schema import CHOICES, Column, choice_label, choice_lookup
+from gaodi.exchange.schema import (
+    CHOICES,
+    LABELLED_REFS,
+    Column,
+    choice_label,
+    choice_lookup,
+    unlabel,
+)
 
 #: (row index in the column, reason zh, reason en)
 Problem = tuple[int, str, str]
@@ -378,6 +385,8 @@ def convert_column(col: Column, values: Sequence[Any]) -> tuple[list[Any], list[
 
     else:
         parse = _PARSERS[kind]
+    if col.ref in LABELLED_REFS:  # the template's "code｜name" drop-down entries
+        values = [unlabel(v) for v in values]
     fast: list[Any] | None = _uscc_fast(values) if kind == "uscc" else None
     for i, v in enumerate(values):
         if v is None or v == "":

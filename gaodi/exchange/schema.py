@@ -42,6 +42,25 @@ class Choice:
     en: str
 
 
+#: A drop-down entry of a reference column that carries its name beside its code
+#: ("industrial_output｜规上工业产值"); the import keeps the part before the bar, so a cell holds
+#: either the bare code or the entry the template offered.
+LABEL_SEP = "｜"
+#: reference kinds whose drop-down shows "code｜name" (their codes are English identifiers)
+LABELLED_REFS = frozenset({"indicator"})
+
+
+def labelled(code: str, name: str | None) -> str:
+    return f"{code}{LABEL_SEP}{name}" if name else code
+
+
+def unlabel(value: object) -> object:
+    """The code of a "code｜name" cell (other values unchanged)."""
+    if isinstance(value, str) and LABEL_SEP in value:
+        return value.split(LABEL_SEP, 1)[0].strip()
+    return value
+
+
 def _choices(*items: tuple[str, str, str]) -> tuple[Choice, ...]:
     return tuple(Choice(*item) for item in items)
 

@@ -48,7 +48,7 @@ from gaodi.exchange.handlers_tiers import TierFactsHandler
 from gaodi.exchange.importer import Context, ImportReport, Mode, write_conflict
 from gaodi.exchange.reader import read_file_isolated
 from gaodi.exchange.report import write_report
-from gaodi.exchange.schema import EntitySpec
+from gaodi.exchange.schema import LABELLED_REFS, EntitySpec, labelled
 from gaodi.exchange.template import (
     Lists,
     list_name,
@@ -103,6 +103,10 @@ def _refs(engine: Engine | None, principal: Principal = SYSTEM) -> dict[str, lis
             try:
                 query = restrict(select(model), principal, "read")
             except PermissionDenied:
+                continue
+            if key in LABELLED_REFS:  # English codes: the name beside each (imports strip it)
+                pairs = s.execute(query.with_only_columns(column, Indicator.name).order_by(order))
+                out[key] = list(dict.fromkeys(labelled(code, name) for code, name in pairs))
                 continue
             values = s.scalars(query.with_only_columns(column).order_by(order)).all()
             out[key] = list(dict.fromkeys(values))

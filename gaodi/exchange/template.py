@@ -51,7 +51,11 @@ REF_LABELS = {
     "park": ("园区名称（须已在系统中）", "park name (must exist)"),
     "chain": ("产业链代码", "chain code"),
     "link": ("环节代码", "link code"),
-    "indicator": ("指标代码（须已在系统中）", "indicator code (must exist)"),
+    "indicator": (
+        "指标代码（须已在系统中）；下拉列表为“代码｜指标名称”，可直接选用，导入时取“｜”前的代码",
+        'indicator code (must exist); the list shows "code｜indicator name": pick one, the import'
+        ' keeps the code before "｜"',
+    ),
     "plan": ("规划名称", "plan title"),
     "action": ("行动编号", "action number"),
     "enterprise": (

@@ -72,7 +72,9 @@ def workbook(
         lines.insert(0, ("示例数据", "synthetic demo data — not official statistics"))
     for k, v in lines:
         info.append([k, v])
-    for note in ev.notes:
+    for zh, en in zip(ev.notes_zh, ev.notes_en, strict=False):
+        info.append(["方法说明 method", f"{zh}\n{en}"])
+    for note in ev.notes:  # the rule file's own notes: sources and reasoning, for auditors
         info.append(["说明 note", note])
     info.column_dimensions["A"].width = 24
     info.column_dimensions["B"].width = 100

@@ -120,6 +120,8 @@ class ParkEvaluation(BaseModel):
         default_factory=dict, description="reason -> enterprises left out of the evaluation."
     )
     notes: list[str] = Field(default_factory=list)
+    notes_zh: list[str] = Field(default_factory=list, description="The method for readers, zh.")
+    notes_en: list[str] = Field(default_factory=list, description="The method for readers, en.")
 
 
 class EnterpriseRow(BaseModel):

@@ -308,6 +308,8 @@ def evaluate(
             parks=[_empty_row(p) for p in visible],
             targets=[standing.target(t, 0) for t in tr.tiers],
             notes=["没有企业年度数据。 No enterprise figures."],
+            notes_zh=["没有企业年度数据。"],
+            notes_en=["No enterprise figures."],
         )
     frame, evaluated, reasons = state.frame, state.evaluated, state.reasons
     in_park = evaluated.filter(pl.col("park_id").is_not_null())
@@ -372,6 +374,8 @@ def evaluate(
         n_evaluated=evaluated.height,
         not_evaluated=dict(sorted(reasons.items())),
         notes=list(rules.notes),
+        notes_zh=[zh for zh, _en in rules.reader_notes],
+        notes_en=[en for _zh, en in rules.reader_notes],
     )
 
 

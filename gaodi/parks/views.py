@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from gaodi.analytics.rulefiles import load_per_mu_rules
 from gaodi.core.errors import ValidationError
 from gaodi.parks import service
 from gaodi.parks.schemas import ExcludedRow, ParkEnterprises, ParkEvaluation, ParkRow
@@ -27,6 +28,15 @@ router = APIRouter()
 register_nav("parks", N_("Parks"), "/parks", domain="park", order=50)
 
 ClassParam = Literal["A", "B", "C", "D"]
+
+
+def scheme_labels(ctx: PageContext) -> dict[str, str]:
+    """Each 亩均 scheme's name in the reader's language (the select shows names, not file ids)."""
+    out = {}
+    for key in service.schemes():
+        rules = load_per_mu_rules(key)
+        out[key] = rules.name_zh if ctx.lang.startswith("zh") else rules.name_en
+    return out
 
 
 def _scheme(scheme: str) -> str:
@@ -43,6 +53,7 @@ class ParksPage(BaseModel):
     result: ParkEvaluation | None
     error: str | None = None
     schemes: list[str]
+    scheme_labels: dict[str, str] = {}
     scheme: str
     years: list[int]
 
@@ -66,7 +77,12 @@ def parks_page(ctx: PageContext, year: int | None = None, scheme: str = "default
             raise
         result, error = None, exc.message(ctx.lang)
     return ParksPage(
-        result=result, error=error, schemes=service.schemes(), scheme=scheme, years=_years(ctx)
+        result=result,
+        error=error,
+        schemes=service.schemes(),
+        scheme_labels=scheme_labels(ctx),
+        scheme=scheme,
+        years=_years(ctx),
     )
 
 
@@ -76,6 +92,7 @@ class ExcludedPage(BaseModel):
     year: int | None
     scheme: str
     schemes: list[str]
+    scheme_labels: dict[str, str] = {}
     years: list[int]
     min_land_mu: str
     rows: list[ExcludedRow]
@@ -109,6 +126,7 @@ def excluded_page(
         year=state.year,
         scheme=scheme,
         schemes=service.schemes(),
+        scheme_labels=scheme_labels(ctx),
         years=_years(ctx),
         min_land_mu="—" if t is None else f"{t:g}",
         rows=rows,
@@ -124,6 +142,7 @@ class ParkPage(BaseModel):
     enterprises: ParkEnterprises
     excluded: list[ExcludedRow] = []
     schemes: list[str]
+    scheme_labels: dict[str, str] = {}
     scheme: str
     years: list[int]
 
@@ -168,6 +187,7 @@ def park_page(
         enterprises=firms,
         excluded=excluded,
         schemes=service.schemes(),
+        scheme_labels=scheme_labels(ctx),
         scheme=scheme,
         years=_years(ctx),
     )

@@ -13,7 +13,8 @@ from gaodi.web.overview import OverviewCard, register_overview_card
 def _board(ctx: PageContext):  # type: ignore[no-untyped-def]
     if not ctx.can("read", "plan") or ctx.principal is None:
         return None
-    result = board(ctx.session, ctx.principal, forecasts=False)
+    # the overview's leader section may have judged today's board already (same call)
+    result = getattr(ctx, "_plan_board", None) or board(ctx.session, ctx.principal, forecasts=False)
     return result if result.plan_id is not None else None
 
 

@@ -261,7 +261,7 @@ def _projects(
                 "investor_uscc": uscc,
                 "total_investment": total,
                 "stage": stage,
-                "description": "示例数据（synthetic demo data）",
+                "description": "示例数据",
                 "is_demo": True,
                 "created_at": events[0][0],
                 "updated_at": events[-1][0],

@@ -266,6 +266,16 @@ class Charts(BaseModel):
     history: dict[str, Any]
 
 
+#: How an assessment was entered (Assessment.source), in words.
+ENTRY_SOURCE_LABELS = {
+    "web": N_("web form"),
+    "excel": N_("Excel form"),
+    "api": N_("API"),
+    "cli": N_("command line"),
+    "demo": N_("demo data"),
+}
+
+
 class EnterprisePage(BaseModel):
     """An enterprise's self-assessments: the chosen (default: latest) result and the history."""
 
@@ -274,6 +284,7 @@ class EnterprisePage(BaseModel):
     charts: Charts | None
     can_edit: bool
     is_demo: bool
+    source_label: str = ""
 
 
 def _charts(ctx: PageContext, r: AssessmentResult) -> Charts:
@@ -330,6 +341,11 @@ def enterprise_page(
         charts=_charts(ctx, result) if result is not None else None,
         can_edit=ctx.can("edit", DOMAIN),
         is_demo=ent.is_demo or ctx.is_demo,
+        source_label=(
+            ctx._(ENTRY_SOURCE_LABELS[row.source])
+            if row is not None and row.source in ENTRY_SOURCE_LABELS
+            else (row.source if row is not None else "")
+        ),
     )
 
 

@@ -20,6 +20,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "gaodi.web.views.health",
     "gaodi.web.views.auth",
     "gaodi.web.views.overview",
+    "gaodi.web.views.screen",
     "gaodi.web.views.admin",
     "gaodi.web.views.search",
     "gaodi.plans.views",

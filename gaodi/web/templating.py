@@ -11,6 +11,7 @@ Templates live in ``gaodi/web/templates`` and, for a feature package, in
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,21 @@ def _city_day(ctx: PageContext) -> str:
         return ""
 
 
+#: "中文说明 (English note)." — a stored bilingual note (rule-file caveats) and its two halves
+_BILINGUAL = re.compile(
+    r"^(?P<zh>.*?[\u4e00-\u9fff].*?)\s*\((?P<en>[^()\u4e00-\u9fff]*[A-Za-z][^()]*)\)\.?$", re.S
+)
+
+
+def bilingual(value: Any, lang: str = "zh") -> str:
+    """The reader's half of a stored "中文 (English)." note; the whole note if it is not one."""
+    text = str(value or "")
+    found = _BILINGUAL.match(text.strip())
+    if not found:
+        return text
+    return found["zh"].strip() if lang.startswith("zh") else found["en"].strip() + "."
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     loader = ChoiceLoader(
@@ -82,6 +98,7 @@ def environment() -> Environment:
     env.filters["tojson_script"] = _tojson_script
     env.filters["number"] = _number
     env.filters["pretty_json"] = _pretty_json
+    env.filters["bilingual"] = bilingual
     env.globals["static_version"] = _static_version()
     env.globals["city_day"] = _city_day
     return env

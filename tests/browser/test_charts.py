@@ -150,6 +150,7 @@ live_server = demo_server("browser-charts", _world)
 # today (the board, parks, the cluster system): opened so that a chart added to it is checked.
 PAGES: dict[str, tuple[Any, int]] = {
     "overview": (lambda w: "/", 1),
+    "screen": (lambda w: "/screen", 3),
     "board": (lambda w: "/plans?as_of=2023-06", 0),
     "target": (lambda w: f"/plans/targets/{w.target_with_data}?as_of=2023-06", 1),
     "target-milestone": (lambda w: f"/plans/targets/{w.milestone_target}?as_of=2023-06", 1),
@@ -172,6 +173,7 @@ PAGES: dict[str, tuple[Any, int]] = {
 # template (under gaodi/) -> the page key that opens it
 TEMPLATE_PAGES = {
     "web/templates/overview.html": "overview",
+    "web/templates/screen.html": "screen",
     "plans/templates/plans/target.html": "target",
     "chains/templates/chains/chain.html": "chain",
     "regions/templates/regions/specialisation.html": "regions-specialisation",

@@ -145,3 +145,20 @@ def test_rank_degenerate(sqlite_db: Engine) -> None:
     assert empty.rows == [] and empty.note_zh
     with session_scope(sqlite_db) as s, pytest.raises(ValidationError):
         service.rank(s, SYSTEM, method="magic")
+
+
+def test_the_enterprise_user_sees_its_own_links(db: Engine, world: World) -> None:
+    # an enterprise user reads no chain, but its own enterprise's links are facts about itself
+    own = Principal("t-firm", "enterprise", enterprise_ids=frozenset({world.ids["E4"]}))
+    with session_scope(db) as s:
+        p = service.profile(s, own, world.ids["E4"])
+    assert [(m.chain_code, m.link_name) for m in p.links] == [("HM", "发动机")]
+    # a viewer (who may read chains) sees the same links; another firm's user is refused
+    viewer = Principal("t-viewer", "viewer")
+    other = Principal("t-other", "enterprise", enterprise_ids=frozenset({world.ids["E1"]}))
+    with session_scope(db) as s:
+        assert [m.link_name for m in service.profile(s, viewer, world.ids["E4"]).links] == [
+            "发动机"
+        ]
+        with pytest.raises(NotFoundError):
+            service.profile(s, other, world.ids["E4"])

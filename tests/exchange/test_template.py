@@ -107,3 +107,38 @@ def test_template_refuses_other_file_types(tmp_path: Path) -> None:
         template("parks", tmp_path / "p.xls")
     with pytest.raises(ValidationError, match="Unknown entity 'firms'"):
         template("firms", tmp_path / "p.xlsx")
+
+
+def test_indicator_drop_down_shows_names_and_imports_back(
+    sqlite_db: Engine, tmp_path: Path
+) -> None:
+    # the observations template offers "code｜name" (an office user reads the name); a row that
+    # picks the entry imports as the bare code, and a row with the bare code still imports
+    load_city(sqlite_db, tmp_path, upto="observations")
+    path = template("observations", tmp_path / "o.xlsx", engine=sqlite_db)
+    wb = load_workbook(path)
+    ws = wb["指标实际值 observations"]
+    dv = next(d for d in ws.data_validations.dataValidation if str(d.sqref) == "A2:A1048576")
+    column = dv.formula1.split("!$")[1].split("$")[0]
+    lists = wb["代码表 lists"]
+    offered = [lists[f"{column}{r}"].value for r in (2, 3)]
+    assert offered == ["demo_output｜示例规模工业总产值", "demo_firms｜示例专精特新企业数"]
+    info = [r for r in wb["说明"].iter_rows(values_only=True) if len(r) > 2 and r[2] == "indicator"]
+    assert info and any("指标名称" in str(cell) for cell in info[0])
+    ws.append([offered[0], "全市", None, "2023-06", 480.5, "累计值", None])
+    ws.append(["demo_firms", "全市", None, "2023", 31, "当期值", None])
+    wb.save(path)
+    report = import_file(sqlite_db, "observations", path)
+    assert report.created == 2
+    from sqlalchemy import select
+
+    from gaodi.db import session_scope
+    from gaodi.plans.models import Indicator, Observation
+
+    with session_scope(sqlite_db) as s:
+        rows = s.execute(
+            select(Indicator.code, Observation.period)
+            .join(Indicator, Indicator.id == Observation.indicator_id)
+            .order_by(Observation.id)
+        ).all()
+    assert [tuple(r) for r in rows] == [("demo_output", "2023-06"), ("demo_firms", "2023")]

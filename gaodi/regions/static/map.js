@@ -47,7 +47,8 @@
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) {
-        if (!r.ok) { throw new Error(String(r.status)); }
+        // an error's body is read too: an unread body keeps the request open in some browsers
+        if (!r.ok) { return r.text().then(function () { throw new Error(String(r.status)); }); }
         return r.json();
       });
   }

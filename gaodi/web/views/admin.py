@@ -318,6 +318,15 @@ ACTION_LABELS = {
     "token_create": N_("API token created"),
     "token_revoke": N_("API token revoked"),
     "login_throttled": N_("sign-in delayed (too many tries)"),
+    "submit": N_("action|submitted"),
+    "approve": N_("action|approved"),
+    "return": N_("action|returned"),
+    "demo_build": N_("demo city built"),
+    "confirm_flags": N_("plausibility flags confirmed"),
+    "report_progress": N_("progress reported"),
+    "remap": N_("links re-matched"),
+    "load": N_("loaded"),
+    "add": N_("added"),
 }
 ENTITY_LABELS = {
     "user_account": N_("user"),
@@ -336,6 +345,10 @@ ENTITY_LABELS = {
     "target": N_("target"),
     "observation": N_("observation"),
     "dataset": N_("dataset"),
+    "submission": N_("submission"),
+    "project": N_("project"),
+    "challenge": N_("challenge"),
+    "appeal": N_("appeal"),
 }
 
 
@@ -365,6 +378,8 @@ class AuditPage(BaseModel):
     entities: list[str]
     actions: list[str]
     actors: list[str]
+    entity_labels: dict[str, str] = {}
+    action_labels: dict[str, str] = {}
 
 
 @page(router, "/admin/audit", api="/admin/audit", template="admin/audit.html", domain="audit")
@@ -403,4 +418,6 @@ def audit_page(ctx: PageContext, q: Annotated[AuditFilter, Query()]) -> AuditPag
         entities=facets["entity"],
         actions=facets["action"],
         actors=facets["actor"],
+        entity_labels={k: ctx._(v) for k, v in ENTITY_LABELS.items() if k in facets["entity"]},
+        action_labels={k: ctx._(v) for k, v in ACTION_LABELS.items() if k in facets["action"]},
     )

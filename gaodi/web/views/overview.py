@@ -1,19 +1,24 @@
-"""总览 Overview: what the database holds, as the signed-in user may see it."""
+"""总览 Overview: what a 局领导 asks (headline targets, chain output, project investment, items
+waiting for a decision; gaodi.web.leader), then what the database holds (数据概况), as the
+signed-in user may see it."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections import OrderedDict
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel
 
 from gaodi.accounts import service as accounts
+from gaodi.core import clock
 from gaodi.system import service
 from gaodi.web.context import PageContext
 from gaodi.web.i18n import N_
+from gaodi.web.leader import LeaderView, leader_view
 from gaodi.web.nav import register_nav
 from gaodi.web.overview import OverviewCard, cards
 from gaodi.web.pages import page
@@ -67,8 +72,10 @@ class Access(BaseModel):
 
 
 class OverviewPage(BaseModel):
-    """The overview: counts by entity, data as-of dates, enterprises per chain (or park)."""
+    """The overview: the leader's view (targets, chains, projects, decisions, as of a day), then
+    counts by entity, data as-of dates, enterprises per chain (or park)."""
 
+    leader: LeaderView
     is_demo: bool
     access: Access
     counts: list[CountItem]
@@ -86,12 +93,14 @@ _cache_lock = threading.Lock()
 
 
 @page(router, "/", api="/overview", template="overview.html", domain="overview")
-def overview_page(ctx: PageContext) -> OverviewPage:
-    """What the database holds: counts by entity, as-of dates and one chart."""
+def overview_page(ctx: PageContext, as_of: date | None = None) -> OverviewPage:
+    """The leader's overview judged on ``as_of`` (default: the city's today), then what the
+    database holds: counts by entity, as-of dates and one chart."""
     assert ctx.principal is not None
     state = ctx.request.app.state
     max_age = float(getattr(state, "overview_cache_seconds", CACHE_SECONDS))
-    key = (ctx.principal, ctx.lang, service.data_version(ctx.session))
+    day = judged_on(ctx, as_of)
+    key = (ctx.principal, ctx.lang, service.data_version(ctx.session), day, as_of is not None)
     cache: OrderedDict[Any, tuple[float, OverviewPage]] = getattr(state, "overview_cache", None)
     if cache is None:
         cache = state.overview_cache = OrderedDict()
@@ -100,7 +109,7 @@ def overview_page(ctx: PageContext) -> OverviewPage:
         hit = cache.get(key)
     if hit is not None and now - hit[0] < max_age:
         return hit[1]
-    result = _build(ctx)
+    result = _build(ctx, day, as_of is not None)
     if max_age > 0:
         with _cache_lock:
             cache[key] = (now, result)
@@ -110,7 +119,52 @@ def overview_page(ctx: PageContext) -> OverviewPage:
     return result
 
 
-def _build(ctx: PageContext) -> OverviewPage:
+def cached_leader(ctx: PageContext, day: date, requested: bool) -> LeaderView:
+    """The leader's view for the 大屏, cached like the overview (per user, language, data
+    version and day): several wall screens reloading every few minutes share one build."""
+    assert ctx.principal is not None
+    state = ctx.request.app.state
+    max_age = float(getattr(state, "overview_cache_seconds", CACHE_SECONDS))
+    key = (ctx.principal, ctx.lang, service.data_version(ctx.session), day, requested)
+    cache: OrderedDict[Any, tuple[float, LeaderView]] = getattr(state, "screen_cache", None)
+    if cache is None:
+        cache = state.screen_cache = OrderedDict()
+    now = time.monotonic()
+    with _cache_lock:
+        hit = cache.get(key)
+    if hit is not None and now - hit[0] < max_age:
+        return hit[1]
+    result = leader(ctx, day, requested)
+    if max_age > 0:
+        with _cache_lock:
+            cache[key] = (now, result)
+            cache.move_to_end(key)
+            while len(cache) > CACHE_ENTRIES:
+                cache.popitem(last=False)
+    return result
+
+
+def judged_on(ctx: PageContext, requested: date | None) -> date:
+    """The day the overview is judged on: the one asked for, else the city's today (the one
+    clock, the same day the projects pages use)."""
+    return requested if requested is not None else clock.city_today(ctx.dataset)[0]
+
+
+def leader(ctx: PageContext, day: date, requested: bool) -> LeaderView:
+    assert ctx.principal is not None
+    memo: dict[str, Any] = {}
+    view = leader_view(
+        ctx.session, ctx.principal, day, requested=requested, lang=ctx.lang, tr=ctx._, memo=memo
+    )
+    if not requested:
+        # the cards (gaodi.plans.cards, gaodi.projects.views.cards) judge today's board and act
+        # summary: the very ones just computed, so they reuse them instead of computing again
+        ctx._plan_board = memo.get("board")  # type: ignore[attr-defined]
+        ctx._act_summary = memo.get("act_summary")  # type: ignore[attr-defined]
+    return view
+
+
+def _build(ctx: PageContext, day: date, requested: bool) -> OverviewPage:
     assert ctx.principal is not None
     data = service.overview(ctx.session, ctx.principal)
     counts = [
@@ -142,6 +196,7 @@ def _build(ctx: PageContext) -> OverviewPage:
         sections=[item.label for item in ctx.nav],
     )
     return OverviewPage(
+        leader=leader(ctx, day, requested),
         is_demo=data.is_demo,
         access=access,
         counts=counts,

@@ -1,0 +1,112 @@
+"""大屏 Wall screen: the leader's overview laid out for a 1920×1080 display in a meeting room.
+
+The same data as the overview (gaodi.web.leader, scoped to the signed-in user), dark, no
+scrolling, reloading itself every ``refresh`` minutes and saying when it last did. The middle
+cell holds the industry map (``regions/_map_panel.html``) when that partial is installed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from jinja2 import TemplateNotFound
+from pydantic import BaseModel, Field
+
+from gaodi.core import clock
+from gaodi.web.context import PageContext
+from gaodi.web.leader import LeaderView
+from gaodi.web.pages import page
+from gaodi.web.templating import environment
+from gaodi.web.views.overview import cached_leader, judged_on
+
+router = APIRouter()
+MAP_PANEL = "regions/_map_panel.html"
+
+#: Default minutes between reloads; ``?refresh=`` overrides it (1 to 120).
+REFRESH_MINUTES = 5
+#: Chains on the output ranking (the screen has room for this many bars).
+RANKING = 12
+#: Chains on the investment bars (largest annual plan first).
+INVEST_BARS = 6
+
+
+class Ranking(BaseModel):
+    labels: list[str]
+    values: list[float]
+    series_name: str
+    empty_text: str
+
+
+class InvestSeries(BaseModel):
+    name: str
+    values: list[float]
+
+
+class InvestChart(BaseModel):
+    labels: list[str]
+    series: list[InvestSeries]
+
+
+class ScreenPage(BaseModel):
+    """The wall screen: the leader's view plus what its charts draw and when it was built."""
+
+    leader: LeaderView
+    refresh_minutes: int
+    refreshed_at: str = Field(description="When this page was built, city time (YYYY-MM-DD HH:MM).")
+    is_demo: bool
+    ranking: Ranking
+    invest: InvestChart
+    map_panel: bool = Field(description="Whether the industry map partial is installed.")
+    map_allowed: bool = Field(description="Whether the user's role may see the industry map.")
+
+
+@page(router, "/screen", api="/screen", template="screen.html", domain="overview")
+def screen_page(
+    ctx: PageContext,
+    as_of: date | None = None,
+    refresh: Annotated[int, Query(ge=1, le=120)] = REFRESH_MINUTES,
+) -> ScreenPage:
+    """The 大屏: headline targets, chain output ranking, project investment, decisions, map."""
+    assert ctx.principal is not None
+    day = judged_on(ctx, as_of)
+    view = cached_leader(ctx, day, as_of is not None)
+    rows = view.chains.rows[:RANKING] if view.chains else []
+    unit = view.chains.unit if view.chains else ""
+    bars = view.projects.by_chain[:INVEST_BARS] if view.projects else []
+    return ScreenPage(
+        leader=view,
+        refresh_minutes=refresh,
+        refreshed_at=clock.local(clock.now()).strftime("%Y-%m-%d %H:%M"),
+        is_demo=ctx.is_demo,
+        ranking=Ranking(
+            labels=[r.name for r in rows if r.latest is not None],
+            values=[r.latest for r in rows if r.latest is not None],
+            series_name=ctx._("Output (%(unit)s)", unit=unit),
+            empty_text=ctx._("No data yet"),
+        ),
+        map_panel=_has_template(MAP_PANEL),
+        map_allowed=ctx.can("read", "region"),
+        invest=InvestChart(
+            labels=[b.label for b in bars],
+            series=[
+                InvestSeries(
+                    name=ctx._("Planned for the year"),
+                    values=[round(b.year_plan / 10000, 2) for b in bars],
+                ),
+                InvestSeries(
+                    name=ctx._("Completed"),
+                    values=[round(b.completed_year / 10000, 2) for b in bars],
+                ),
+            ],
+        ),
+    )
+
+
+def _has_template(name: str) -> bool:
+    try:
+        environment().get_template(name)
+    except TemplateNotFound:
+        return False
+    return True
