@@ -30,19 +30,18 @@ import asyncio
 import itertools
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web_overview import ROOT, dataset_size, free_port, run
+import web_overview
+from web_overview import dataset_size, run
 
 PASSWORD = "bench-load-password-1"
 READERS = (
@@ -107,30 +106,14 @@ def prepare(url: str | None) -> tuple[dict[str, str], str, int, str]:
     return env, f"{dataset_size(url) or '?'} ({url.split('://', 1)[0]})", int(chain_id), park
 
 
-@contextmanager
-def serving(env: dict[str, str], workers: int) -> Iterator[str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gaodi", "serve", "--port", str(port), "--workers", str(workers),
-         "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+def serving(env: dict[str, str], workers: int) -> AbstractContextManager[str]:
+    """``gaodi serve --workers N`` on a free loopback port (web_overview's start-and-wait)."""
+    return web_overview.serving(
+        env,
+        30,
+        lambda port: [sys.executable, "-m", "gaodi", "serve", "--port", str(port),
+                      "--workers", str(workers), "--log-level", "warning"],
     )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("the server did not start")
-            time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 async def sign_in(client: httpx.AsyncClient, name: str) -> str:

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,12 +190,17 @@ def measure(
 
 
 @contextmanager
-def serving(env: dict[str, str], cache_seconds: float) -> Iterator[str]:
+def serving(
+    env: dict[str, str],
+    cache_seconds: float,
+    command: Callable[[int], list[str]] | None = None,
+) -> Iterator[str]:
     """The app in a uvicorn process on a free loopback port, once ``/healthz`` answers; yields
-    its base URL and stops it afterwards."""
+    its base URL and stops it afterwards. ``command(port)``: another way to start it (e.g.
+    ``gaodi serve --workers N``)."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(port), str(cache_seconds)],
+        command(port) if command else [sys.executable, "-c", SERVER, str(port), str(cache_seconds)],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -215,7 +220,7 @@ def serving(env: dict[str, str], cache_seconds: float) -> Iterator[str]:
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        server.wait(timeout=30)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ the ranking) and returns a typed result (:mod:`gaodi.enterprises.schemas`).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -285,19 +286,7 @@ def _tier(
         missed=[check(by_id[i]) for i in missed_ids if i in by_id],
         missing=[check(by_id[i]) for i in e.missing if i in by_id],
         criteria=[check(c) for c in e.criteria],
-        points=[
-            PointsItem(
-                id=p.id,
-                label_zh=p.label_zh,
-                label_en=p.label_en,
-                group=p.group,
-                points=p.points,
-                points_min=p.points_min,
-                points_max=p.points_max,
-                max_points=p.max_points,
-            )
-            for p in e.points
-        ],
+        points=[PointsItem(**dataclasses.asdict(p)) for p in e.points],
     )
 
 

@@ -8,34 +8,28 @@ imports it through :func:`gaodi.exchange.service.import_file` exactly as the for
 ``/data/imports/<id>`` shows the stage and the share done and, when the job ends, whether the
 data is in (with the time it was committed) or why not. The state is on disk, so any server
 process shows it. A user has at most one import queued or running; the files go when the job
-is more than :data:`KEEP_DAYS` days old.
+is more than :data:`gaodi.core.jobstore.KEEP_DAYS` days old.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import secrets
-import shutil
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 
-from gaodi.core import clock
-from gaodi.core.errors import GaodiError, ImportRejected, NotFoundError
+from gaodi.core import clock, jobstore
+from gaodi.core.errors import GaodiError, ImportRejected
 from gaodi.core.permissions import Principal
 
 log = logging.getLogger("gaodi.exchange")
 
 Status = Literal["queued", "running", "done", "rejected", "failed"]
-KEEP_DAYS = 7
 SHOWN_ERRORS = 50  # the page lists these; the Excel error report holds every one
-_ID = re.compile(r"^[0-9a-f]{32}$")
 _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gaodi-import")
 
 
@@ -79,54 +73,11 @@ class ImportJob(BaseModel):
         return self.status in ("done", "rejected", "failed")
 
 
-class ImportJobs:
-    """Import jobs as folders under ``root``."""
+class ImportJobs(jobstore.JobStore[ImportJob]):
+    """Import jobs as folders under ``root`` (``<data_dir>/imports/jobs``)."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def directory(self, job_id: str) -> Path:
-        return self.root / job_id
-
-    def save(self, job: ImportJob) -> None:
-        folder = self.directory(job.id)
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / "job.json.tmp"
-        tmp.write_text(job.model_dump_json(indent=1), encoding="utf-8")
-        tmp.replace(folder / "job.json")
-
-    def load(self, job_id: str) -> ImportJob | None:
-        if not _ID.match(job_id):
-            return None
-        try:
-            raw = (self.directory(job_id) / "job.json").read_text(encoding="utf-8")
-            return ImportJob.model_validate(json.loads(raw))
-        except (OSError, ValueError):
-            return None
-
-    def get(self, job_id: str, principal: Principal) -> ImportJob:
-        """The job if ``principal`` started it (or is an administrator); 404 otherwise, the
-        same answer as for a job that does not exist."""
-        job = self.load(job_id)
-        if job is None or (job.owner != principal.username and not principal.is_admin):
-            raise NotFoundError("找不到该导入任务。", "No such import job.")
-        return job
-
-    def for_owner(self, owner: str, limit: int = 5) -> list[ImportJob]:
-        if not self.root.is_dir():
-            return []
-        found = [j for d in self.root.iterdir() if (j := self.load(d.name)) and j.owner == owner]
-        found.sort(key=lambda j: j.created_at, reverse=True)
-        return found[:limit]
-
-    def prune(self, days: int = KEEP_DAYS) -> None:
-        if not self.root.is_dir():
-            return
-        cutoff = (clock.now() - timedelta(days=days)).isoformat()
-        for folder in self.root.iterdir():
-            job = self.load(folder.name)
-            if job is not None and job.created_at < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
+        super().__init__(root, ImportJob, ("找不到该导入任务。", "No such import job."))
 
 
 class ImportBusy(GaodiError):

@@ -16,7 +16,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from gaodi.core.cli_support import console, engine, handle_errors, operator_name
-from gaodi.core.errors import NotFoundError, ValidationError
+from gaodi.core.errors import NotFoundError
+from gaodi.core.periods import parse_day
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.projects import appeal_queries, challenge_queries, projects, service
@@ -42,15 +43,7 @@ JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 def _day(text: str | None) -> date | None:
     """The ``--as-of`` day; None: the city's today (one clock, see gaodi.core.clock)."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(
-            f"--as-of 须为 YYYY-MM-DD 格式的日期，收到“{text}”。",
-            f"--as-of must be a date as YYYY-MM-DD; got '{text}'.",
-        ) from None
+    return parse_day(text, "--as-of")
 
 
 def _chain(session: Session, ref: str | None) -> int | None:

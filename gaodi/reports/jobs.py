@@ -6,14 +6,12 @@ turn (:class:`JobQueue`); a user has at most ``GAODI_REPORT_JOBS_PER_USER`` jobs
 running and the server ``GAODI_REPORT_QUEUE_MAX``, past which a request is refused (429).
 Each job has its own database session, as the principal who asked (so ``restrict`` applies
 exactly as on the pages). Only that user (or an administrator) may see a job or download its
-file. Jobs older than :data:`KEEP_DAYS` are removed when a new one starts.
+file. Jobs older than :data:`gaodi.core.jobstore.KEEP_DAYS` are removed when a new one starts.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import secrets
 import shutil
 import threading
@@ -21,15 +19,15 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from gaodi.core import clock
-from gaodi.core.errors import GaodiError, NotFoundError
+from gaodi.core import clock, jobstore
+from gaodi.core.errors import GaodiError
 from gaodi.core.permissions import Principal
 from gaodi.reports.common import Progress
 from gaodi.reports.model import Report
@@ -38,8 +36,6 @@ log = logging.getLogger("gaodi.reports")
 
 Kind = Literal["monthly", "chain", "park"]
 Status = Literal["queued", "running", "done", "failed"]
-KEEP_DAYS = 7
-_ID = re.compile(r"^[0-9a-f]{32}$")
 _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gaodi-report")
 
 
@@ -103,59 +99,17 @@ def build_report(
     )
 
 
-class JobStore:
-    """Jobs as files under ``root`` (``<data_dir>/reports``)."""
+class JobStore(jobstore.JobStore[Job]):
+    """Report jobs as files under ``root`` (``<data_dir>/reports``)."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def directory(self, job_id: str) -> Path:
-        return self.root / job_id
-
-    def save(self, job: Job) -> None:
-        folder = self.directory(job.id)
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / "job.json.tmp"
-        tmp.write_text(job.model_dump_json(indent=1), encoding="utf-8")
-        tmp.replace(folder / "job.json")
-
-    def load(self, job_id: str) -> Job | None:
-        if not _ID.match(job_id):
-            return None
-        path = self.directory(job_id) / "job.json"
-        try:
-            return Job.model_validate(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            return None
-
-    def get(self, job_id: str, principal: Principal) -> Job:
-        """The job if ``principal`` asked for it (or is an administrator); 404 otherwise."""
-        job = self.load(job_id)
-        if job is None or (job.owner != principal.username and not principal.is_admin):
-            raise NotFoundError("找不到该报告任务。", "No such report job.")
-        return job
-
-    def for_owner(self, owner: str, limit: int = 10) -> list[Job]:
-        if not self.root.is_dir():
-            return []
-        found = [j for d in self.root.iterdir() if (j := self.load(d.name)) and j.owner == owner]
-        found.sort(key=lambda j: j.created_at, reverse=True)
-        return found[:limit]
+        super().__init__(root, Job, ("找不到该报告任务。", "No such report job."))
 
     def output(self, job: Job) -> Path | None:
         if job.status != "done" or not job.filename:
             return None
         path = self.directory(job.id) / job.filename
         return path if path.is_file() else None
-
-    def prune(self, days: int = KEEP_DAYS) -> None:
-        if not self.root.is_dir():
-            return
-        cutoff = (clock.now() - timedelta(days=days)).isoformat()
-        for folder in self.root.iterdir():
-            job = self.load(folder.name)
-            if job is not None and job.created_at < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
 
 
 def new_job(owner: str, kind: Kind, fmt: str, lang: str, **params: Any) -> Job:
