@@ -101,6 +101,11 @@ class Settings(BaseSettings):
         "the page shows the import's progress and tells when the data is in, and nobody waits "
         "on a long request. 0: every upload.",
     )
+    import_queue_max: int = Field(
+        default=10,
+        description="Most background imports queued or running at once on the server (their "
+        "files wait on disk); a further upload is refused until one finishes.",
+    )
     request_max_kb: int = Field(
         default=2048,
         description="Largest request body (KiB) of a signed-in user's form or JSON request; file "

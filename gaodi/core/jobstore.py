@@ -65,11 +65,15 @@ class JobStore(Generic[J]):
             raise NotFoundError(*self.missing)
         return job
 
-    def for_owner(self, owner: str, limit: int = 10) -> list[J]:
-        """The owner's newest jobs first."""
+    def all(self) -> list[J]:
+        """Every job kept (any owner)."""
         if not self.root.is_dir():
             return []
-        found = [j for d in self.root.iterdir() if (j := self.load(d.name)) and _owner(j) == owner]
+        return [j for d in self.root.iterdir() if (j := self.load(d.name)) is not None]
+
+    def for_owner(self, owner: str, limit: int = 10) -> list[J]:
+        """The owner's newest jobs first."""
+        found = [j for j in self.all() if _owner(j) == owner]
         found.sort(key=_created, reverse=True)
         return found[:limit]
 

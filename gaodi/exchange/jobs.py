@@ -98,6 +98,7 @@ def submit(
     mode: Literal["insert", "upsert"],
     dry_run: bool,
     reports_dir: Path,
+    queue_max: int = 10,
 ) -> ImportJob:
     """Save the upload as a job and queue it; :class:`ImportBusy` while the user's previous
     import is unfinished (two imports of one user would race on the same rows)."""
@@ -109,6 +110,15 @@ def submit(
             f"Your previous import ({busy[0].filename}) is still running; wait for it to "
             "finish before uploading another.",
             job=busy[0].id,
+        )
+    waiting = [j for j in jobs.all() if not j.finished]
+    if len(waiting) >= queue_max:
+        raise ImportBusy(
+            f"服务器上已有 {len(waiting)} 个导入在排队或进行中（最多 {queue_max} 个），"
+            "请稍后再上传。",
+            f"{len(waiting)} imports are queued or running on the server (at most {queue_max}); "
+            "please upload again later.",
+            queued=len(waiting),
         )
     job = ImportJob(
         id=secrets.token_hex(16),

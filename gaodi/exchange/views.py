@@ -141,7 +141,7 @@ def import_form(ctx: PageContext) -> Response:
             job = jobs.submit(
                 _jobs(), engine, ctx.principal, entity=entity_key, data=data,
                 filename=_safe_name(upload.filename), mode=mode, dry_run=dry_run,
-                reports_dir=_reports_dir(),
+                reports_dir=_reports_dir(), queue_max=get_settings().import_queue_max,
             )  # fmt: skip
         except jobs.ImportBusy as exc:
             raise FormInvalid({"file": exc.message(ctx.lang)}) from None

@@ -145,6 +145,29 @@ def test_one_import_at_a_time_per_user(web: Site) -> None:
     assert len(store.for_owner(running.owner, limit=50)) == 1  # nothing new was queued
 
 
+def test_the_server_queue_is_bounded(web: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GAODI_IMPORT_QUEUE_MAX=2 with two other users' imports running: a third upload is
+    refused with the reason, and nothing is queued or written."""
+    monkeypatch.setenv("GAODI_IMPORT_QUEUE_MAX", "2")
+    reset_settings()
+    store = jobs.ImportJobs(get_settings().ensure_data_dir() / "imports" / "jobs")
+    for n, owner in enumerate(("someone-1", "someone-2")):
+        store.save(
+            jobs.ImportJob(
+                id=f"{n + 1}" * 32, owner=owner, entity="parks", filename="big.xlsx",
+                size_bytes=1, status="running",
+                created_at=clock.now().isoformat(timespec="seconds"),
+            )
+        )  # fmt: skip
+    client, csrf = _signed_in(web, "admin")
+    before = _parks(web)
+    r = _upload(
+        client, csrf, "parks", "p.csv", "园区名称,级别\n示例后台园区庚,provincial\n".encode()
+    )
+    assert r.status_code == 422 and "最多 2 个" in r.text
+    assert _parks(web) == before and len(store.all()) == 2
+
+
 def test_readers_and_writers_get_no_error_during_a_large_import(web: Site) -> None:
     """5,000 new enterprises imported in the background while another user reads pages and
     writes (switches language, a committed write) in a loop: every answer is a success."""
