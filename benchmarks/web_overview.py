@@ -165,7 +165,7 @@ async def drive(base: str, name: str, url: str, cookies: httpx.Cookies, seconds:
 
 SERVER = (
     "import sys, uvicorn\n"
-    "from gaodi.core.cli_support import engine\n"
+    "from gaodi.ui.cli.support import engine\n"
     "from gaodi.web.app import create_app\n"
     "app = create_app(engine())\n"
     "app.state.overview_cache_seconds = float(sys.argv[2])\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from gaodi.core.version import VERSION as __version__  # noqa: F401  (gaodi.__version__)
 
 if TYPE_CHECKING:
     from gaodi.city import City

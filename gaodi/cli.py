@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from gaodi import __version__
+from gaodi import __version__, features
 
 
 def _new_app() -> typer.Typer:
@@ -32,26 +32,18 @@ def _new_app() -> typer.Typer:
     return root
 
 
-# ("module[:attr]", sub-command name). A feature's cli.py exposes ``app = typer.Typer(...)``.
-SUBCOMMANDS: list[tuple[str, str]] = [
-    ("gaodi.system.cli:db_app", "db"),
-    ("gaodi.system.cli:config_app", "config"),
-    ("gaodi.demo.cli", "demo"),
-    ("gaodi.plans.cli", "plan"),
-    ("gaodi.regions.cli", "regions"),
-    ("gaodi.accounts.cli", "user"),
-    ("gaodi.projects.cli", "projects"),
-    ("gaodi.chains.registry_cli", "chains"),  # gaodi.chains.cli.app + map-registry
-    ("gaodi.enterprises.cli", "enterprises"),
-    ("gaodi.parks.cli", "parks"),
-    ("gaodi.clusters.cli", "clusters"),
-    ("gaodi.smart.cli", "smart"),
-    ("gaodi.reports.cli", "report"),
-    ("gaodi.web.cli:serve", "serve"),  # a plain function becomes a top-level command
-    ("gaodi.exchange.cli:template_cmd", "template"),
-    ("gaodi.exchange.cli:import_cmd", "import"),
-    ("gaodi.exchange.cli:export_cmd", "export"),
-]
+def _user_by_name(session: Any, username: str) -> Any:
+    # imported on use: ``gaodi regions complexity`` need not load the accounts feature
+    from gaodi.accounts.service import get_user
+
+    return get_user(session, username)
+
+
+def _install_toolkit() -> None:
+    """Hand the command-line toolkit what it needs from the accounts feature."""
+    from gaodi.ui.cli import support
+
+    support.install_user_lookup(_user_by_name)
 
 
 def build(only: str | None = None) -> typer.Typer:
@@ -61,17 +53,24 @@ def build(only: str | None = None) -> typer.Typer:
     loads the regions module only, not the web app, the demo builder and the rest.
     """
     root = _new_app()
-    for target, name in SUBCOMMANDS:
-        if only is not None and name != only:
+    _install_toolkit()
+    for command in features.commands():
+        if only is not None and command.name != only:
             continue
-        module_name, _, attr = target.partition(":")
+        name = command.name
+        module_name, _, attr = command.target.partition(":")
         try:
             module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:  # feature not installed
+        except ModuleNotFoundError as exc:
             if exc.name == module_name:
-                continue
+                raise features.FeatureMissing(
+                    f"a feature declares the command {name!r} in {module_name}, which does not "
+                    "exist"
+                ) from exc
             raise
-        target_obj = getattr(module, attr or "app")
+        target_obj = getattr(module, attr or "app", None)
+        if target_obj is None:
+            raise features.FeatureMissing(f"{module_name} has no {attr or 'app'!r} ({name!r})")
         if isinstance(target_obj, typer.Typer):
             root.add_typer(target_obj, name=name)
         else:
@@ -91,9 +90,9 @@ def __getattr__(name: str) -> Any:
 def main() -> None:
     from sqlalchemy.exc import DBAPIError
 
-    from gaodi.core.cli_support import storage_failure
+    from gaodi.ui.cli.support import storage_failure
 
-    names = {name for _, name in SUBCOMMANDS}
+    names = {command.name for command in features.commands()}
     first = sys.argv[1] if len(sys.argv) > 1 else None
     try:
         if first == "version":

@@ -10,9 +10,9 @@ from rich.table import Table
 
 from gaodi.accounts import service
 from gaodi.core import clock
-from gaodi.core.cli_support import console, engine, handle_errors, operator_name
 from gaodi.core.errors import ValidationError
 from gaodi.db import session_scope
+from gaodi.ui.cli.support import console, engine, handle_errors, operator_name
 
 app = typer.Typer(
     help="User accounts, passwords and API tokens. 用户账号、密码与接口令牌。", no_args_is_help=True

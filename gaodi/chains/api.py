@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 from gaodi.chains import editing, proposals
 from gaodi.chains.editing import LinkInput
 from gaodi.core.errors import ValidationError
-from gaodi.web.context import PageContext
-from gaodi.web.pages import api
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.pages import api
 
 router = APIRouter()
 

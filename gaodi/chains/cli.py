@@ -10,9 +10,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from gaodi.core.cli_output import AS_USER, Format, export
-from gaodi.core.cli_support import cli_session, console, handle_errors
 from gaodi.core.errors import ValidationError
+from gaodi.ui.cli.output import AS_USER, Format, export
+from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 app = typer.Typer(
     help="产业链 Chains: the atlas, enterprise mapping, gap diagnosis, 招商 candidates.",

@@ -12,8 +12,8 @@ from pathlib import Path
 import typer
 
 from gaodi.chains.cli import app
-from gaodi.core.cli_output import AS_USER
-from gaodi.core.cli_support import cli_session, console, handle_errors
+from gaodi.ui.cli.output import AS_USER
+from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 
 @handle_errors

@@ -1,7 +1,7 @@
 """产业链 pages: all chains, a chain's map (tree) and diagnosis, a link's page; editing forms.
 
 Each page is one context function serving the HTML page and its JSON twin under /api/v1
-(:func:`gaodi.web.pages.page`); they call :mod:`gaodi.chains.service`, which queries through
+(:func:`gaodi.ui.web.pages.page`); they call :mod:`gaodi.chains.service`, which queries through
 ``restrict`` (a chain office sees only its chains; other chains answer 404).
 """
 
@@ -21,12 +21,12 @@ from gaodi.chains.proposals import DirectoryEntry, ProposalRow
 from gaodi.chains.schemas import ChainDiagnosisResult, ChainSummary, LinkDetail, LinkRow
 from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import can
-from gaodi.web.context import FormInvalid, PageContext
-from gaodi.web.i18n import N_
-from gaodi.web.nav import register_nav
-from gaodi.web.overview import OverviewCard, register_overview_card
-from gaodi.web.pages import Access, page, route_extra
-from gaodi.web.pages import form as form_route
+from gaodi.ui.web.context import FormInvalid, PageContext
+from gaodi.ui.web.i18n import N_
+from gaodi.ui.web.nav import register_nav
+from gaodi.ui.web.overview import OverviewCard, register_overview_card
+from gaodi.ui.web.pages import Access, page, route_extra
+from gaodi.ui.web.pages import form as form_route
 
 router = APIRouter()
 register_nav("chains", N_("Chains"), "/chains", domain="chain", order=30)

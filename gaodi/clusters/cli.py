@@ -7,7 +7,7 @@ from enum import StrEnum
 import typer
 from rich.table import Table
 
-from gaodi.core.cli_support import cli_session, console, handle_errors
+from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 app = typer.Typer(
     help="集群 Clusters: the 1+2+N system; output, growth, LQ, leaders, 专精特新, completeness.",

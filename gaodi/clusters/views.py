@@ -12,10 +12,10 @@ from gaodi.clusters import service
 from gaodi.clusters.schemas import ClusterSystem
 from gaodi.regions import panel as P
 from gaodi.regions.schemas import PeerGroupOption
-from gaodi.web.context import PageContext
-from gaodi.web.i18n import N_
-from gaodi.web.nav import register_nav
-from gaodi.web.pages import page
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.i18n import N_
+from gaodi.ui.web.nav import register_nav
+from gaodi.ui.web.pages import page
 
 router = APIRouter()
 register_nav("clusters", N_("Clusters"), "/clusters", domain="cluster", order=55)

@@ -129,7 +129,6 @@ def dataset_day(info: Mapping[str, Any] | None) -> date | None:
 
 def _read_dataset(url: str) -> date | None:
     """The configured database's dataset day (None when there is no database or record)."""
-    from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 
     if url.startswith("sqlite"):
@@ -137,16 +136,26 @@ def _read_dataset(url: str) -> date | None:
         if not path or path == ":memory:" or not Path(path).is_file():
             return None  # never create a database just to ask it the date
     from gaodi.db import get_engine
-    from gaodi.system.models import SystemInfo
 
+    engine = get_engine(url)  # loads every model: the system feature registers its reader
+    if _dataset_reader is None:
+        return None
     try:
-        with get_engine(url).connect() as conn:
-            value = conn.execute(
-                select(SystemInfo.value).where(SystemInfo.key == "dataset")
-            ).scalar()
+        with engine.connect() as conn:
+            value = _dataset_reader(conn)
     except SQLAlchemyError:
         return None
     return dataset_day(value if isinstance(value, dict) else None)
+
+
+# The system feature's "dataset record of this connection" (gaodi.system.models registers it):
+# the clock is ground and may not import a feature.
+_dataset_reader: Callable[[Any], Any] | None = None
+
+
+def register_dataset_reader(reader: Callable[[Any], Any]) -> None:
+    global _dataset_reader
+    _dataset_reader = reader
 
 
 @contextmanager

@@ -8,9 +8,9 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from gaodi.core.cli_support import console, handle_errors
 from gaodi.db import get_engine
 from gaodi.demo import build as builder
+from gaodi.ui.cli.support import console, handle_errors
 
 app = typer.Typer(
     help="The demo city (Changsha; enterprises are synthetic 示例数据).", no_args_is_help=True

@@ -17,8 +17,8 @@ from gaodi.core.errors import ValidationError
 from gaodi.enterprises import declarations, facts
 from gaodi.enterprises.declaration_views import DeclarationPage, declaration_page
 from gaodi.enterprises.facts_views import FactsPage, facts_page
-from gaodi.web.context import PageContext
-from gaodi.web.pages import api
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.pages import api
 
 router = APIRouter()
 

@@ -10,8 +10,8 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from gaodi.core.cli_output import AS_USER, Format, export
-from gaodi.core.cli_support import cli_session, console, handle_errors
+from gaodi.ui.cli.output import AS_USER, Format, export
+from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 app = typer.Typer(
     help="企业 Enterprises: tiers (规上/创新型/专精特新/小巨人/单项冠军), 头羊 ranking, profiles.",

@@ -20,10 +20,10 @@ from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
 from gaodi.enterprises import declarations, facts
 from gaodi.enterprises.facts_views import EvidenceRow, evidence_rows, source_labels
 from gaodi.enterprises.models import Enterprise, TierDeclaration, TierDeclarationEvent, TierEvidence
-from gaodi.web.context import PageContext
-from gaodi.web.i18n import N_
-from gaodi.web.nav import register_nav
-from gaodi.web.pages import form, page
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.i18n import N_
+from gaodi.ui.web.nav import register_nav
+from gaodi.ui.web.pages import form, page
 
 router = APIRouter()
 register_nav("declarations", N_("Declarations"), "/declarations", domain="declaration", order=45)

@@ -27,8 +27,8 @@ from gaodi.enterprises.models import (
     TierDeclaration,
     TierEvidence,
 )
-from gaodi.web.context import PageContext
-from gaodi.web.pages import Access, context_dependency, form, page, route_extra
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.pages import Access, context_dependency, form, page, route_extra
 
 router = APIRouter()
 EXAMPLE = {"path": {"enterprise_id": 1}}

@@ -24,10 +24,10 @@ from gaodi.enterprises.schemas import (
     EnterpriseProfile,
     RankResult,
 )
-from gaodi.web.context import PageContext
-from gaodi.web.i18n import N_
-from gaodi.web.nav import register_nav
-from gaodi.web.pages import Access, page, route_extra
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.i18n import N_
+from gaodi.ui.web.nav import register_nav
+from gaodi.ui.web.pages import Access, page, route_extra
 
 router = APIRouter()
 register_nav("enterprises", N_("Enterprises"), "/enterprises", domain="enterprise", order=40)

@@ -13,11 +13,11 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from gaodi.core.cli_output import AS_USER
-from gaodi.core.cli_support import console, engine, err_console, handle_errors, principal_for
 from gaodi.core.errors import GaodiError, ImportRejected
 from gaodi.core.permissions import Principal
 from gaodi.exchange import service
+from gaodi.ui.cli.output import AS_USER
+from gaodi.ui.cli.support import console, engine, err_console, handle_errors, principal_for
 
 ENTITY_HELP = "数据类型 Entity: " + ", ".join(service.ENTITIES) + "."
 

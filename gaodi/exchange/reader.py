@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gaodi.core.bounds import Limits, check_size, check_text, check_workbook, run_isolated
 from gaodi.core.errors import ValidationError
 from gaodi.core.text_safety import unneutralise
-from gaodi.exchange.bounds import Limits, check_size, check_text, check_workbook, run_isolated
 from gaodi.exchange.schema import normalise_header
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}

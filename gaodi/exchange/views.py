@@ -23,10 +23,10 @@ from gaodi.config import get_settings
 from gaodi.core.errors import GaodiError, ImportRejected, NotFoundError
 from gaodi.exchange import jobs, service
 from gaodi.exchange.entities import ENTITIES
-from gaodi.web.context import FormInvalid, PageContext
-from gaodi.web.i18n import N_
-from gaodi.web.nav import register_nav
-from gaodi.web.pages import Access, context_dependency, form, page, route_extra
+from gaodi.ui.web.context import FormInvalid, PageContext
+from gaodi.ui.web.i18n import N_
+from gaodi.ui.web.nav import register_nav
+from gaodi.ui.web.pages import Access, context_dependency, form, page, route_extra
 
 router = APIRouter()
 register_nav("data", N_("Data exchange"), "/data", domain="overview", order=85)

@@ -9,9 +9,9 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from gaodi.core.cli_output import AS_USER, Format, export
-from gaodi.core.cli_support import cli_session, console, handle_errors
 from gaodi.core.errors import ValidationError
+from gaodi.ui.cli.output import AS_USER, Format, export
+from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 app = typer.Typer(
     help="园区 Parks: 亩均效益 classes A-D, park ranking, tiers (千亿/3000亿), positioning.",

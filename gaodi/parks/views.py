@@ -2,7 +2,7 @@
 reach them, the positioning check; one park's enterprise 亩均 list (class filter, pagination).
 
 Each page is one context function serving the HTML page and its JSON twin under /api/v1
-(:func:`gaodi.web.pages.page`). A park office sees only its parks: another park answers 404,
+(:func:`gaodi.ui.web.pages.page`). A park office sees only its parks: another park answers 404,
 and enterprise lists show only the enterprises the user may read (``restrict``).
 """
 
@@ -19,10 +19,10 @@ from gaodi.analytics.rulefiles import load_per_mu_rules
 from gaodi.core.errors import ValidationError
 from gaodi.parks import service
 from gaodi.parks.schemas import ExcludedRow, ParkEnterprises, ParkEvaluation, ParkRow
-from gaodi.web.context import PageContext
-from gaodi.web.i18n import N_
-from gaodi.web.nav import register_nav
-from gaodi.web.pages import Access, context_dependency, page, route_extra
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.i18n import N_
+from gaodi.ui.web.nav import register_nav
+from gaodi.ui.web.pages import Access, context_dependency, page, route_extra
 
 router = APIRouter()
 register_nav("parks", N_("Parks"), "/parks", domain="park", order=50)

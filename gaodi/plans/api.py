@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gaodi.plans import intake, service, submission
 from gaodi.plans.schemas import IntakeResult, ObservationIn, PlanOut, RuleIn, RuleOut, SubmissionRow
-from gaodi.web.context import PageContext
-from gaodi.web.pages import api
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.pages import api
 
 router = APIRouter()
 KEY_EXAMPLE = {"path": {"key": "1:city:0:2023-06"}}

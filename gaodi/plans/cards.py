@@ -6,8 +6,8 @@ Both come from the same board the 行动计划 page shows (no forecasts: the ove
 from __future__ import annotations
 
 from gaodi.plans.board import board
-from gaodi.web.context import PageContext
-from gaodi.web.overview import OverviewCard, register_overview_card
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.overview import OverviewCard, register_overview_card
 
 
 def _board(ctx: PageContext):  # type: ignore[no-untyped-def]

@@ -11,10 +11,10 @@ import pydantic
 import typer
 import yaml
 
-from gaodi.core.cli_output import Format, export
-from gaodi.core.cli_support import cli_session, console, handle_errors
 from gaodi.core.errors import ValidationError
 from gaodi.core.periods import parse_day
+from gaodi.ui.cli.output import Format, export
+from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 app = typer.Typer(
     help="行动计划 Plans: extract targets from a plan's text, load it, follow its progress.",
@@ -92,7 +92,7 @@ def extract(
 
 # ============================================================================ load, review, adopt
 # The commands below act as the machine's operator (an administrator principal named after the
-# OS user, gaodi.core.cli_support.cli_session), like the other administrative commands; every
+# OS user, gaodi.ui.cli.support.cli_session), like the other administrative commands; every
 # change is audited under that name.
 
 

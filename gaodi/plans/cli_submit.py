@@ -6,8 +6,8 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from gaodi.core.cli_support import cli_session, console, handle_errors
 from gaodi.plans.cli import _num, app
+from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 rule_app = typer.Typer(
     help="User validation rules run on submission. 报送校验规则。", no_args_is_help=True

@@ -30,8 +30,8 @@ from gaodi.plans.matching import IndicatorIndex
 from gaodi.plans.models import Action, Indicator, Target
 from gaodi.plans.schemas import PlanOut, TargetOut, TargetUpdate
 from gaodi.text.targets import read_clause
-from gaodi.web.context import PageContext
-from gaodi.web.pages import Access, form, page, route_extra
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.pages import Access, form, page, route_extra
 
 router = APIRouter()
 STATIC = Path(__file__).resolve().parent / "static"

@@ -34,10 +34,10 @@ from gaodi.plans.schemas import (
     TargetUpdate,
     Tasks,
 )
-from gaodi.web.context import FormInvalid, PageContext
-from gaodi.web.i18n import N_
-from gaodi.web.nav import register_nav
-from gaodi.web.pages import Access, form, page, route_extra
+from gaodi.ui.web.context import FormInvalid, PageContext
+from gaodi.ui.web.i18n import N_
+from gaodi.ui.web.nav import register_nav
+from gaodi.ui.web.pages import Access, form, page, route_extra
 
 router = APIRouter()
 register_nav("plans", N_("Plans"), "/plans", domain="plan", order=20)
@@ -152,7 +152,7 @@ def load_form(ctx: PageContext) -> Response:
             data = upload.file.read(limit + 1)
             if len(data) > limit:
                 raise FormInvalid(
-                    {"file": ctx._("The file is larger than %(mb)s MB.", mb=f"{limit / 2**20:g}")}
+                    {"file": ctx._("The file is larger than %(mb)s MB.", mb=format(limit / 2**20, "g"))}
                 )
             path.write_bytes(data)
             try:

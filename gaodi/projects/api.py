@@ -25,8 +25,8 @@ from gaodi.projects.schemas import (
     ProjectDetail,
     ProjectIn,
 )
-from gaodi.web.context import PageContext
-from gaodi.web.pages import api
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.pages import api
 
 router = APIRouter()
 

@@ -15,13 +15,13 @@ from rich.table import Table
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from gaodi.core.cli_support import console, engine, handle_errors, operator_name
 from gaodi.core.errors import NotFoundError
 from gaodi.core.periods import parse_day
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.projects import appeal_queries, challenge_queries, projects, service
 from gaodi.projects.schemas import AppealFilter, ChallengeFilter, ProjectFilter
+from gaodi.ui.cli.support import console, engine, handle_errors, operator_name
 
 app = typer.Typer(
     help="Major projects, 揭榜挂帅 challenges, enterprise appeals. 重大项目、揭榜挂帅、企业诉求。",

@@ -16,9 +16,9 @@ from typing import Any
 
 import typer
 
-from gaodi.core.cli_support import cli_session, console, handle_errors
 from gaodi.core.errors import DataError
 from gaodi.core.text_safety import csv_frame
+from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 app = typer.Typer(
     help="地区 Regions: specialisation (LQ, shift-share), economic complexity, IO linkages.",

@@ -18,10 +18,10 @@ from fastapi.responses import FileResponse
 from gaodi.core.errors import NotFoundError
 from gaodi.regions import geo, map_service
 from gaodi.regions.schemas_map import MapData
-from gaodi.web.context import PageContext
-from gaodi.web.i18n import N_
-from gaodi.web.nav import register_nav
-from gaodi.web.pages import Access, api, page, route_extra
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.i18n import N_
+from gaodi.ui.web.nav import register_nav
+from gaodi.ui.web.pages import Access, api, page, route_extra
 
 router = APIRouter()
 register_nav("map", N_("Industry map"), "/map", domain="region", order=62)

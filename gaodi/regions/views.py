@@ -3,7 +3,7 @@
 comparison and input-output linkages (upload Z/Y or the bundled textbook example).
 
 Each page is one context function serving the HTML page and its JSON twin under /api/v1
-(:func:`gaodi.web.pages.page`); they call :mod:`gaodi.regions.service`, which loads the panel
+(:func:`gaodi.ui.web.pages.page`); they call :mod:`gaodi.regions.service`, which loads the panel
 through ``restrict``. Chart subtitles say 示例数据 when the dataset is the demo.
 """
 
@@ -30,12 +30,12 @@ from gaodi.regions.schemas import (
     Provenance,
     Specialisation,
 )
-from gaodi.web.context import PageContext
-from gaodi.web.i18n import N_
-from gaodi.web.nav import register_nav
-from gaodi.web.pages import Access, api, page, route_extra
-from gaodi.web.pages import form as form_route
-from gaodi.web.templating import render
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.i18n import N_
+from gaodi.ui.web.nav import register_nav
+from gaodi.ui.web.pages import Access, api, page, route_extra
+from gaodi.ui.web.pages import form as form_route
+from gaodi.ui.web.templating import render
 
 router = APIRouter()
 register_nav("regions", N_("Regions"), "/regions", domain="region", order=60)

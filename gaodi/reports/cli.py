@@ -16,8 +16,8 @@ from typing import Any
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from gaodi.core.cli_support import console, engine, handle_errors, principal_for
 from gaodi.core.periods import parse_day
+from gaodi.ui.cli.support import console, engine, handle_errors, principal_for
 
 app = typer.Typer(
     help="报告：月度调度报告、产业链报告、园区报告（Word、PDF、Excel）。 "

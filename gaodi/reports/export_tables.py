@@ -17,7 +17,7 @@ from gaodi.reports.exports import register_export
 from gaodi.reports.lang import Lang
 from gaodi.reports.model import Column
 from gaodi.reports.xlsx import Sheet
-from gaodi.web.context import PageContext
+from gaodi.ui.web.context import PageContext
 
 MAX_ROWS = 100_000
 

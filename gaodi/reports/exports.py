@@ -1,7 +1,7 @@
 """The "导出 Excel" hook: any page's tables as a workbook, with the page's own filters.
 
 A feature registers an export for one of its pages (a function decorated with
-:func:`gaodi.web.pages.page`)::
+:func:`gaodi.ui.web.pages.page`)::
 
     from gaodi.reports.exports import register_export
     from gaodi.reports.model import Column
@@ -38,8 +38,8 @@ from fastapi.responses import Response
 from starlette.routing import compile_path
 
 from gaodi.reports.xlsx import XLSX_MEDIA_TYPE, Sheet, write_table_workbook
-from gaodi.web.context import PageContext
-from gaodi.web.pages import Access, route_extra
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.pages import Access, route_extra
 
 PREFIX = "/export/xlsx"
 router = APIRouter()
@@ -94,7 +94,7 @@ def register_export(
     """Offer ``page_fn``'s tables (the page at ``path``) as an Excel workbook."""
     spec = getattr(page_fn, "__gaodi_page__", None)
     if spec is None:
-        raise TypeError(f"{page_fn!r} is not a page (decorate it with gaodi.web.pages.page)")
+        raise TypeError(f"{page_fn!r} is not a page (decorate it with gaodi.ui.web.pages.page)")
     name = filename or (path.strip("/").split("/")[0] or "export")
     export = Export(path, compile_path(path)[0], sheets, title, provenance, name)
     EXPORTS[path] = export
@@ -152,6 +152,6 @@ def export_url(ctx: PageContext) -> str | None:
 
 def install_template_global() -> None:
     """Make ``export_url(ctx)`` available to every template (the base layout's button)."""
-    from gaodi.web.templating import environment
+    from gaodi.ui.web.templating import environment
 
     environment().globals["export_url"] = export_url

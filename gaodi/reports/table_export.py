@@ -32,8 +32,8 @@ from gaodi.reports.lang import Lang
 from gaodi.reports.model import Column
 from gaodi.reports.table_html import HtmlTable, tables, typed_columns
 from gaodi.reports.xlsx import XLSX_MEDIA_TYPE, Sheet, write_table_workbook
-from gaodi.web.context import PageContext
-from gaodi.web.pages import Access, context_dependency, route_extra
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.pages import Access, context_dependency, route_extra
 
 PREFIX = "/export/table"
 TABLE_PARAM = "xlsx_table"
@@ -122,7 +122,7 @@ def _refused(status: int) -> GaodiError:
     if status == 403:
         return PermissionDenied("无权查看该页面。", "You may not see this page.")
     if status in (401, 303, 302, 307):
-        from gaodi.web.errors import unauthorized
+        from gaodi.ui.web.errors import unauthorized
 
         return unauthorized()
     return Refused(

@@ -25,10 +25,10 @@ from gaodi.reports import jobs
 from gaodi.reports.common import optional_module
 from gaodi.reports.lang import Lang
 from gaodi.reports.render import MEDIA_TYPES
-from gaodi.web.context import FormInvalid, PageContext
-from gaodi.web.i18n import N_
-from gaodi.web.nav import register_nav
-from gaodi.web.pages import Access, context_dependency, form, page, route_extra
+from gaodi.ui.web.context import FormInvalid, PageContext
+from gaodi.ui.web.i18n import N_
+from gaodi.ui.web.nav import register_nav
+from gaodi.ui.web.pages import Access, context_dependency, form, page, route_extra
 
 router = APIRouter()
 register_nav("reports", N_("Reports"), "/reports", domain="report", order=80)

@@ -11,8 +11,8 @@ from gaodi.smart import rollup, service
 from gaodi.smart.schemas import AssessmentIn, AssessmentSummary, MaturityIn, RollupObservationIn
 from gaodi.smart.scopes import DOMAIN
 from gaodi.smart.views import SchemeOut, scheme_out
-from gaodi.web.context import PageContext
-from gaodi.web.pages import api
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.pages import api
 
 router = APIRouter()
 SCHEME_EXAMPLE = {"path": {"scheme_id": "miit_sme_digital_2024"}}

@@ -15,10 +15,10 @@ from typing import Literal
 import typer
 from rich.table import Table
 
-from gaodi.core.cli_support import console, engine, handle_errors, operator_name
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.smart.schemas import DEFAULT_SCHEME
+from gaodi.ui.cli.support import console, engine, handle_errors, operator_name
 
 app = typer.Typer(
     help="Smart manufacturing: digital-level self-assessment, roll-ups, providers. "

@@ -33,11 +33,11 @@ from sqlalchemy.orm import Session
 
 from gaodi.analytics import digital
 from gaodi.config import get_settings
+from gaodi.core.bounds import Limits, check_workbook_bytes, run_isolated
 from gaodi.core.codes import is_valid_uscc, normalize_uscc
 from gaodi.core.errors import CellError, GaodiError, ImportRejected, ValidationError
 from gaodi.core.excel import new_workbook
 from gaodi.core.permissions import Principal
-from gaodi.exchange.bounds import Limits, check_workbook_bytes, run_isolated
 from gaodi.smart import service
 from gaodi.smart.models import Assessment
 

@@ -20,8 +20,8 @@ from gaodi.smart.schemas import (
     RecognitionRow,
 )
 from gaodi.smart.scopes import DOMAIN
-from gaodi.web.context import PageContext
-from gaodi.web.pages import Access, context_dependency, page, route_extra
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.pages import Access, context_dependency, page, route_extra
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -34,10 +34,10 @@ from gaodi.smart.schemas import (
     RollupBy,
 )
 from gaodi.smart.scopes import DOMAIN
-from gaodi.web.context import FormInvalid, PageContext
-from gaodi.web.i18n import N_
-from gaodi.web.nav import register_nav
-from gaodi.web.pages import Access, context_dependency, form, page, route_extra
+from gaodi.ui.web.context import FormInvalid, PageContext
+from gaodi.ui.web.i18n import N_
+from gaodi.ui.web.nav import register_nav
+from gaodi.ui.web.pages import Access, context_dependency, form, page, route_extra
 
 router = APIRouter()
 register_nav("smart", N_("Smart manufacturing"), "/smart", domain=DOMAIN, order=65)

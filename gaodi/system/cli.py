@@ -7,8 +7,8 @@ from rich.table import Table
 
 from gaodi import migrate
 from gaodi.config import Settings, get_settings, settings_markdown
-from gaodi.core.cli_support import console, handle_errors
 from gaodi.db import get_engine
+from gaodi.ui.cli.support import console, handle_errors
 
 db_app = typer.Typer(
     help="Database schema: upgrade, current revision. 数据库结构迁移。", no_args_is_help=True

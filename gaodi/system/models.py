@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, String
+from sqlalchemy import JSON, DateTime, String, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 
+from gaodi.core import clock
 from gaodi.db import Base, utcnow
 
 
@@ -17,3 +19,10 @@ class SystemInfo(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON, default=None)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+def _dataset_record(conn: Connection) -> Any:
+    return conn.execute(select(SystemInfo.value).where(SystemInfo.key == "dataset")).scalar()
+
+
+clock.register_dataset_reader(_dataset_record)

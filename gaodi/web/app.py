@@ -21,15 +21,19 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
-from gaodi import __version__
+from gaodi import __version__, features
+from gaodi.accounts import service as accounts
+from gaodi.accounts.models import User
 from gaodi.config import Settings, get_settings
 from gaodi.core import clock
 from gaodi.db import get_engine, session_factory
-from gaodi.web import errors, registry
-from gaodi.web.blanks import DropBlankQueryParams
-from gaodi.web.limits import BodyLimit
-from gaodi.web.pages import API_PREFIX, Access, route_extra
-from gaodi.web.session import SessionMiddleware
+from gaodi.system.service import dataset_info
+from gaodi.ui.web import errors, providers
+from gaodi.ui.web.blanks import DropBlankQueryParams
+from gaodi.ui.web.limits import BodyLimit
+from gaodi.ui.web.pages import API_PREFIX, Access, route_extra
+from gaodi.ui.web.session import SessionMiddleware
+from gaodi.web import registry
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 OPENAPI_URL = f"{API_PREFIX}/openapi.json"
@@ -74,9 +78,22 @@ def worker_app() -> FastAPI:
     return create_app()
 
 
+def _providers() -> providers.Providers:
+    """The accounts and system services the web toolkit calls (it may not import them)."""
+    return providers.Providers(
+        user_for_token=accounts.user_for_token,
+        user_for_session=accounts.user_for_session,
+        get_user=lambda db, user_id: db.get(User, user_id),
+        role_label=accounts.role_label,
+        dataset_info=dataset_info,
+    )
+
+
 def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or get_engine()
+    features.check("app")
+    providers.install(_providers())
     capacity = pool_capacity(engine)
 
     @asynccontextmanager

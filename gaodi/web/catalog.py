@@ -17,7 +17,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.pofile import read_po, write_po
 
-from gaodi.web.i18n import LANGUAGES, catalog_path
+from gaodi.ui.web.i18n import LANGUAGES, catalog_path
 
 PACKAGE = Path(__file__).resolve().parents[1]  # gaodi/
 JINJA = "jinja2.ext:babel_extract"
@@ -31,7 +31,7 @@ Message = tuple[str, str | None]  # (singular, plural)
 def source_files() -> Iterator[tuple[str, Path]]:
     """(method, path) of every file whose strings are shown in the web app."""
     web = PACKAGE / "web"
-    for path in sorted(web.rglob("*.py")):
+    for path in sorted([*web.rglob("*.py"), *(PACKAGE / "ui" / "web").rglob("*.py")]):
         if path.name != "catalog.py":
             yield "python", path
     for path in sorted((web / "templates").rglob("*.html")):
@@ -49,9 +49,9 @@ def source_files() -> Iterator[tuple[str, Path]]:
             for path in sorted((feature / "templates").rglob("*.html")):
                 yield JINJA, path
     # any other page module the app mounts (e.g. gaodi/plans/review.py)
-    from gaodi.web.registry import FEATURE_MODULES
+    from gaodi.web.registry import feature_modules
 
-    for module in FEATURE_MODULES:
+    for module in feature_modules():
         path = PACKAGE.parent / (module.replace(".", "/") + ".py")
         known = path.name in ("views.py", "api.py", "cards.py") or path.is_relative_to(web)
         if path.is_file() and not known:

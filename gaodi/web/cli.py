@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from gaodi.core.cli_support import console, engine, handle_errors
+from gaodi.ui.cli.support import console, engine, handle_errors
 
 
 @handle_errors

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from gaodi.core.errors import GaodiError, PermissionDenied
 from gaodi.core.periods import format_month, month_index
 from gaodi.core.permissions import Principal, allowed, restrict
-from gaodi.web.i18n import N_
+from gaodi.ui.web.i18n import N_
 
 #: How many headline targets, chains in the trend list and items per decision group are shown.
 HEADLINE_TARGETS = 8

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute, Mount, Route
 
-from gaodi.web.pages import ACCESS_KEY, EXAMPLE_KEY
+from gaodi.ui.web.pages import ACCESS_KEY, EXAMPLE_KEY
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 from gaodi.accounts import service as accounts
 from gaodi.config import Settings
 from gaodi.db import session_scope
+from gaodi.ui.web.templating import environment
 from gaodi.web.app import create_app
-from gaodi.web.templating import environment
 from tests.regions.test_map_service import FURONG, YUELU, build
 from tests.web.helpers import login
 

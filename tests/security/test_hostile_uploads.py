@@ -23,8 +23,8 @@ from typer.testing import CliRunner
 
 from gaodi.cli import app
 from gaodi.config import reset_settings
+from gaodi.core.bounds import EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS, Limits, check_workbook
 from gaodi.core.errors import ValidationError
-from gaodi.exchange.bounds import EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS, Limits, check_workbook
 from gaodi.exchange.reader import column_letter, read_file, read_file_isolated
 
 _CONTENT_TYPES = (

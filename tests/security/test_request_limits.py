@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.responses import PlainTextResponse
 
-from gaodi.web.limits import ANONYMOUS_LIMIT, BodyLimit
+from gaodi.ui.web.limits import ANONYMOUS_LIMIT, BodyLimit
 from tests.web.conftest import make_site
 from tests.web.helpers import csrf_of, login
 from tests.web.seed import PASSWORD

@@ -11,7 +11,7 @@ from gaodi.accounts import service as accounts
 from gaodi.accounts.models import ApiToken, User
 from gaodi.audit.models import AuditEvent
 from gaodi.db import session_scope, utcnow
-from gaodi.web.errors import safe_next
+from gaodi.ui.web.errors import safe_next
 from tests.web.conftest import Site, make_site
 from tests.web.helpers import csrf_of, login, post_form
 from tests.web.seed import PASSWORD

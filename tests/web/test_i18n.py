@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from gaodi.ui.web.i18n import Translator, from_accept_language, negotiate
 from gaodi.web import catalog
-from gaodi.web.i18n import Translator, from_accept_language, negotiate
 from tests.web.conftest import Site
 from tests.web.helpers import csrf_of, login, post_form
 from tests.web.seed import PASSWORD

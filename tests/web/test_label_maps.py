@@ -22,8 +22,8 @@ from gaodi.plans.schemas import (
     SubmissionStatus,
 )
 from gaodi.smart.views import ENTRY_SOURCE_LABELS
-from gaodi.web.i18n import Translator
-from gaodi.web.templating import bilingual, environment
+from gaodi.ui.web.i18n import Translator
+from gaodi.ui.web.templating import bilingual, environment
 from gaodi.web.views.admin import ACTION_LABELS, ENTITY_LABELS
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

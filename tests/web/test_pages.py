@@ -1,4 +1,4 @@
-"""The page pattern (gaodi.web.pages): one context function, an HTML page and its JSON twin.
+"""The page pattern (gaodi.ui.web.pages): one context function, an HTML page and its JSON twin.
 
 A miniature feature is built here exactly as docs/web.md tells feature packages to: a filter
 model, a list page and a detail page with JSON twins, and a form that re-renders its page with
@@ -21,11 +21,11 @@ from sqlalchemy import func, select
 from gaodi.audit import service as audit
 from gaodi.db import session_scope
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
-from gaodi.web import nav
-from gaodi.web.context import FormInvalid, PageContext
-from gaodi.web.pages import form, page
+from gaodi.ui.web import nav
+from gaodi.ui.web.context import FormInvalid, PageContext
+from gaodi.ui.web.pages import form, page
+from gaodi.ui.web.templating import environment
 from gaodi.web.routes import walk
-from gaodi.web.templating import environment
 from tests.web.conftest import Site, make_site
 from tests.web.helpers import login, post_form
 from tests.web.seed import PASSWORD

@@ -261,7 +261,7 @@ def suite_site(shared_site: Site, monkeypatch: pytest.MonkeyPatch) -> Site:
 
 def test_every_route_declares_its_access() -> None:
     undeclared = [r.path for r in ROUTES if not r.access]
-    assert not undeclared, f"routes without an access rule (use gaodi.web.pages): {undeclared}"
+    assert not undeclared, f"routes without an access rule (use gaodi.ui.web.pages): {undeclared}"
 
 
 def test_the_suite_sees_the_foundation_routes() -> None:

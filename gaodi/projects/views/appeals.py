@@ -37,8 +37,8 @@ from gaodi.projects.views.common import (
     tabs,
     workflow_labels,
 )
-from gaodi.web.context import PageContext
-from gaodi.web.pages import Access, context_dependency, form, page, route_extra
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.pages import Access, context_dependency, form, page, route_extra
 
 APPEAL_EXAMPLE = {"path": {"appeal_id": 1}}
 PAGE_SIZE = 50

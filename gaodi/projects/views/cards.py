@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from gaodi.projects import service
 from gaodi.projects.views.common import as_of
-from gaodi.web.context import PageContext
-from gaodi.web.overview import OverviewCard, register_overview_card
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.overview import OverviewCard, register_overview_card
 
 
 def _summary(ctx: PageContext) -> service.ActSummary | None:

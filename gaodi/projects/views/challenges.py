@@ -31,8 +31,8 @@ from gaodi.projects.views.common import (
     tabs,
     workflow_labels,
 )
-from gaodi.web.context import PageContext
-from gaodi.web.pages import form, page
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.pages import form, page
 
 CHALLENGE_EXAMPLE = {"path": {"challenge_id": 1}}
 Status = Literal[

@@ -23,8 +23,8 @@ from gaodi.core.errors import (
 )
 from gaodi.parks.models import Park
 from gaodi.projects.actions import ActionIn
-from gaodi.web.context import PageContext
-from gaodi.web.i18n import N_
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.i18n import N_
 
 
 class Option(BaseModel):

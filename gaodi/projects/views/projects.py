@@ -34,8 +34,8 @@ from gaodi.projects.views.common import (
     tabs,
     workflow_labels,
 )
-from gaodi.web.context import PageContext
-from gaodi.web.pages import form, page
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.pages import form, page
 
 PROJECT_EXAMPLE = {"path": {"project_id": 1}}
 

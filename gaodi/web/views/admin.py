@@ -18,10 +18,10 @@ from gaodi.core.errors import PermissionDenied
 from gaodi.db import utcnow
 from gaodi.parks.models import Park
 from gaodi.system import service as system
-from gaodi.web.context import FormInvalid, PageContext
-from gaodi.web.i18n import N_
-from gaodi.web.nav import register_nav
-from gaodi.web.pages import api, form, page
+from gaodi.ui.web.context import FormInvalid, PageContext
+from gaodi.ui.web.i18n import N_
+from gaodi.ui.web.nav import register_nav
+from gaodi.ui.web.pages import api, form, page
 from gaodi.web.views.auth import TokenRow, token_row, token_rows
 
 router = APIRouter()

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from gaodi.accounts import service as accounts
 from gaodi.accounts.models import ApiToken, User
 from gaodi.core import clock
-from gaodi.web.auth import client_ip
-from gaodi.web.context import PageContext
-from gaodi.web.errors import safe_next
-from gaodi.web.i18n import LANG_COOKIE, LANGUAGES, N_
-from gaodi.web.pages import Access, api, context_dependency, form, page, route_extra
-from gaodi.web.templating import render
+from gaodi.ui.web.auth import client_ip
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.errors import safe_next
+from gaodi.ui.web.i18n import LANG_COOKIE, LANGUAGES, N_
+from gaodi.ui.web.pages import Access, api, context_dependency, form, page, route_extra
+from gaodi.ui.web.templating import render
 
 router = APIRouter()
 
@@ -245,7 +245,7 @@ class PasswordChange(BaseModel):
 def change_password(ctx: PageContext) -> Response:
     data = ctx.parse_form(PasswordChange)
     if data.new_password != data.confirm_password:
-        from gaodi.web.context import FormInvalid
+        from gaodi.ui.web.context import FormInvalid
 
         raise FormInvalid({"confirm_password": ctx._("The two new passwords differ.")})
     user = ctx.user

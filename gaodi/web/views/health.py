@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from gaodi import __version__
 from gaodi.core.storage import StorageUnavailable, storage_problem
-from gaodi.web.pages import Access, route_extra
+from gaodi.ui.web.pages import Access, route_extra
 
 log = logging.getLogger("gaodi.web")
 

@@ -16,12 +16,12 @@ from pydantic import BaseModel
 from gaodi.accounts import service as accounts
 from gaodi.core import clock
 from gaodi.system import service
-from gaodi.web.context import PageContext
-from gaodi.web.i18n import N_
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.i18n import N_
+from gaodi.ui.web.nav import register_nav
+from gaodi.ui.web.overview import OverviewCard, cards
+from gaodi.ui.web.pages import page
 from gaodi.web.leader import LeaderView, leader_view
-from gaodi.web.nav import register_nav
-from gaodi.web.overview import OverviewCard, cards
-from gaodi.web.pages import page
 
 router = APIRouter()
 register_nav("overview", N_("Overview"), "/", domain="overview", order=10)

@@ -15,10 +15,10 @@ from jinja2 import TemplateNotFound
 from pydantic import BaseModel, Field
 
 from gaodi.core import clock
-from gaodi.web.context import PageContext
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.pages import page
+from gaodi.ui.web.templating import environment
 from gaodi.web.leader import LeaderView
-from gaodi.web.pages import page
-from gaodi.web.templating import environment
 from gaodi.web.views.overview import cached_leader, judged_on
 
 router = APIRouter()

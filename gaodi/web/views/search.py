@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.pages import page
 from gaodi.web import search as finder
-from gaodi.web.context import PageContext
-from gaodi.web.pages import page
 
 router = APIRouter()
 

@@ -63,7 +63,7 @@ def handle_errors(func: F) -> F:
                 check_input(value, name)  # control characters (core.text_safety)
             return func(*args, **kwargs)
         except ImportRejected as exc:
-            from gaodi.core.cli_tables import print_cell_errors
+            from gaodi.ui.cli.tables import print_cell_errors
 
             print_cell_errors(exc.errors)
             fail(exc)
@@ -126,14 +126,28 @@ def operator() -> Any:
     return Principal(username=operator_name(), role="admin")
 
 
+# The accounts feature's "user by name" (NotFoundError if none), installed by the ``gaodi``
+# command (gaodi.cli.build): the toolkit sits below the features and may not import them.
+_user_lookup: Callable[[Any, str], Any] | None = None
+
+
+def install_user_lookup(lookup: Callable[[Any, str], Any]) -> None:
+    global _user_lookup
+    _user_lookup = lookup
+
+
 def principal_for(session: Any, username: str | None) -> Any:
     """The operator, or the principal of the user named ``username`` (NotFoundError if none)."""
     if not username:
         return operator()
-    from gaodi.accounts import service as accounts
     from gaodi.core.permissions import Principal
 
-    return Principal.from_user(accounts.get_user(session, username))
+    if _user_lookup is None:
+        raise RuntimeError(
+            "the command-line toolkit has no user lookup: run commands through gaodi.cli "
+            "(build() installs it)"
+        )
+    return Principal.from_user(_user_lookup(session, username))
 
 
 @contextmanager

@@ -1,6 +1,6 @@
 """Cards that feature packages add to the overview page (总览).
 
-    from gaodi.web.overview import OverviewCard, register_overview_card
+    from gaodi.ui.web.overview import OverviewCard, register_overview_card
 
     def _plan_status(ctx: PageContext) -> OverviewCard | None:
         if not ctx.can("read", "plan"):
@@ -21,7 +21,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from gaodi.core.errors import PermissionDenied
-from gaodi.web.context import PageContext
+from gaodi.ui.web.context import PageContext
 
 
 class OverviewCard(BaseModel):

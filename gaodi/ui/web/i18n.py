@@ -21,7 +21,8 @@ from babel.support import Translations
 
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
-LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+# The catalogs stay with the app (gaodi/web/locales), where ``python -m gaodi.web.catalog`` writes.
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "web" / "locales"
 LANG_COOKIE = "gaodi_lang"
 
 

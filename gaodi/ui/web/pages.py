@@ -35,13 +35,13 @@ from starlette.datastructures import UploadFile
 from gaodi.core.errors import GaodiError
 from gaodi.core.permissions import require
 from gaodi.core.text_safety import check_input
-from gaodi.web.auth import identify, web_session
-from gaodi.web.context import FormInvalid, PageContext
-from gaodi.web.errors import CsrfFailed, unauthorized
-from gaodi.web.i18n import LANG_COOKIE, negotiate
-from gaodi.web.limits import BodyTooLarge
-from gaodi.web.session import CSRF_FIELD, CSRF_HEADER, UNSAFE_METHODS
-from gaodi.web.templating import render
+from gaodi.ui.web.auth import identify, web_session
+from gaodi.ui.web.context import FormInvalid, PageContext
+from gaodi.ui.web.errors import CsrfFailed, unauthorized
+from gaodi.ui.web.i18n import LANG_COOKIE, negotiate
+from gaodi.ui.web.limits import BodyTooLarge
+from gaodi.ui.web.session import CSRF_FIELD, CSRF_HEADER, UNSAFE_METHODS
+from gaodi.ui.web.templating import render
 
 API_PREFIX = "/api/v1"
 ACCESS_KEY = "x-gaodi-access"

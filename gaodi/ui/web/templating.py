@@ -3,7 +3,7 @@
 Templates live in ``gaodi/web/templates`` and, for a feature package, in
 ``gaodi/<feature>/templates`` (searched after the web package's). Every template receives:
 
-- ``ctx``: the :class:`~gaodi.web.context.PageContext` (user, language, navigation, CSRF …);
+- ``ctx``: the :class:`~gaodi.ui.web.context.PageContext` (user, language, navigation, CSRF …);
 - ``page``: the typed result of the page's context function (a pydantic model);
 - ``_`` and ``ngettext``: translation in the request's language.
 """
@@ -21,10 +21,11 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from gaodi.web.context import PageContext
+from gaodi.ui.web.context import PageContext
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-PACKAGE_DIR = TEMPLATES_DIR.parents[1]  # gaodi/
+PACKAGE_DIR = Path(__file__).resolve().parents[2]  # gaodi/
+# The app's own templates stay with the app (gaodi/web); the toolkit only renders them.
+TEMPLATES_DIR = PACKAGE_DIR / "web" / "templates"
 
 
 def _feature_template_dirs() -> list[Path]:
@@ -105,9 +106,9 @@ def environment() -> Environment:
 
 
 def _static_version() -> str:
-    from gaodi import __version__
+    from gaodi.core.version import VERSION
 
-    return __version__
+    return VERSION
 
 
 def render(
@@ -131,8 +132,8 @@ def render_error(
     request: Request, status: int, title_msgid: str, message: str, details: list[str]
 ) -> HTMLResponse:
     """A friendly error page in the site's layout (works before or without a database)."""
-    from gaodi.web.auth import ANONYMOUS, Identity
-    from gaodi.web.errors import _lang
+    from gaodi.ui.web.auth import ANONYMOUS, Identity
+    from gaodi.ui.web.errors import _lang
 
     identity = getattr(request.state, "identity", None)
     ctx = PageContext(

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gaodi.core.errors import GaodiError
 from gaodi.core.storage import storage_problem
-from gaodi.web.i18n import N_
+from gaodi.ui.web.i18n import N_
 
 log = logging.getLogger("gaodi.web")
 
@@ -64,7 +64,7 @@ def _lang(request: Request) -> str:
     if lang:
         return str(lang)
     from gaodi.config import get_settings
-    from gaodi.web.i18n import LANG_COOKIE, negotiate
+    from gaodi.ui.web.i18n import LANG_COOKIE, negotiate
 
     return negotiate(
         None,
@@ -77,7 +77,7 @@ def _lang(request: Request) -> str:
 def _html(
     request: Request, status: int, title_msgid: str, message: str, details: list[str] | None = None
 ) -> Response:
-    from gaodi.web.templating import render_error
+    from gaodi.ui.web.templating import render_error
 
     return render_error(request, status, title_msgid, message, details or [])
 
@@ -129,7 +129,7 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 
 def validation_response(request: Request, exc: RequestValidationError) -> Response:
-    from gaodi.web.i18n import Translator
+    from gaodi.ui.web.i18n import Translator
 
     _ = Translator(_lang(request))
     details = _validation_details(exc)
@@ -143,7 +143,7 @@ def validation_response(request: Request, exc: RequestValidationError) -> Respon
 
 
 def http_error_response(request: Request, exc: StarletteHTTPException) -> Response:
-    from gaodi.web.i18n import Translator
+    from gaodi.ui.web.i18n import Translator
 
     _ = Translator(_lang(request))
     status = exc.status_code
@@ -162,7 +162,7 @@ def http_error_response(request: Request, exc: StarletteHTTPException) -> Respon
 
 def overflow_response(request: Request, exc: Exception) -> Response:
     """A number too large for the database (bad input that slipped past validation)."""
-    from gaodi.web.i18n import Translator
+    from gaodi.ui.web.i18n import Translator
 
     log.warning("number out of range on %s %s: %s", request.method, request.url.path, exc)
     _ = Translator(_lang(request))
@@ -174,7 +174,7 @@ def overflow_response(request: Request, exc: Exception) -> Response:
 
 def busy_response(request: Request, exc: Exception) -> Response:
     """Every database connection is in use: ask the client to retry (503), not a 500."""
-    from gaodi.web.i18n import Translator
+    from gaodi.ui.web.i18n import Translator
 
     log.warning("database pool exhausted on %s %s: %s", request.method, request.url.path, exc)
     _ = Translator(_lang(request))
@@ -201,7 +201,7 @@ def storage_response(request: Request, exc: Exception) -> Response:
 
 
 def server_error_response(request: Request, exc: Exception) -> Response:
-    from gaodi.web.i18n import Translator
+    from gaodi.ui.web.i18n import Translator
 
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     _ = Translator(_lang(request))

@@ -15,8 +15,8 @@ from typing import Any
 import typer
 from pydantic import BaseModel
 
-from gaodi.core.cli_support import console
 from gaodi.core.errors import ValidationError
+from gaodi.ui.cli.support import console
 
 AS_USER = typer.Option(
     None, "--as", help="See what this user may see (default: the operator, everything)."

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from rich.table import Table
 
-from gaodi.core.cli_support import err_console
 from gaodi.core.errors import CellError
+from gaodi.ui.cli.support import err_console
 
 
 def print_cell_errors(errors: Sequence[CellError], limit: int = 200) -> None:

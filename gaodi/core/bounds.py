@@ -358,7 +358,7 @@ def run_isolated(
         return func(*args)
     payload = pickle.dumps((func, args, memory * 1024 * 1024))
     timeout = 900
-    code = "from gaodi.exchange.bounds import _worker_main; _worker_main()"
+    code = "from gaodi.core.bounds import _worker_main; _worker_main()"
     worker = subprocess.Popen(
         [sys.executable, "-c", code],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -1,7 +1,7 @@
 """The navigation bar as a registry: each feature's views module adds its own entry.
 
-    from gaodi.web.i18n import N_
-    from gaodi.web.nav import register_nav
+    from gaodi.ui.web.i18n import N_
+    from gaodi.ui.web.nav import register_nav
 
     register_nav("chains", N_("Chains"), "/chains", domain="chain", order=30)
 

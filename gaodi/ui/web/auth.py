@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from gaodi.accounts import service as accounts
-from gaodi.accounts.models import User
 from gaodi.core.permissions import Principal
-from gaodi.web.errors import Unauthorized
-from gaodi.web.session import WebSession
+from gaodi.ui.web import providers
+from gaodi.ui.web.errors import Unauthorized
+from gaodi.ui.web.session import WebSession
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class Identity:
     via_token: bool = False
 
     @classmethod
-    def of(cls, user: User, via_token: bool = False) -> Identity:
+    def of(cls, user: providers.UserRecord, via_token: bool = False) -> Identity:
         return cls(
             principal=Principal.from_user(user),
             user_id=user.id,
@@ -77,7 +76,7 @@ def identify(request: Request, db: Session) -> Identity:
     identity = ANONYMOUS
     if has_authorization_header(request):
         token = bearer_token(request)
-        user = accounts.user_for_token(db, token) if token else None
+        user = providers.get().user_for_token(db, token) if token else None
         if user is None:
             raise Unauthorized(
                 "接口令牌无效、已过期或已吊销。", "The API token is invalid, expired or revoked."
@@ -86,7 +85,7 @@ def identify(request: Request, db: Session) -> Identity:
     else:
         session = web_session(request)
         if session.user_id is not None and session.version is not None:
-            user = accounts.user_for_session(db, session.user_id, session.version)
+            user = providers.get().user_for_session(db, session.user_id, session.version)
             if user is None:
                 session.clear()  # logged out elsewhere, password changed, or deactivated
             else:

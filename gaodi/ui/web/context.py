@@ -21,14 +21,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from gaodi.accounts import service as accounts
-from gaodi.accounts.models import User
 from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import Principal, allowed, require, restrict
-from gaodi.web import nav
-from gaodi.web.auth import Identity
-from gaodi.web.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator
-from gaodi.web.session import WebSession
+from gaodi.ui.web import nav, providers
+from gaodi.ui.web.auth import Identity
+from gaodi.ui.web.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator
+from gaodi.ui.web.session import WebSession
 
 M = TypeVar("M", bound=BaseModel)
 Q = TypeVar("Q", bound=Select[Any])
@@ -55,8 +53,7 @@ def dataset_flags(request: Request, db: Session | None = None) -> dict[str, Any]
     now = time.monotonic()
     if cached and now - cached[0] < DATASET_TTL_SECONDS:
         return dict(cached[1])
-    from gaodi.system.service import dataset_info
-
+    dataset_info = providers.get().dataset_info
     try:
         if db is not None:
             info = dataset_info(db)
@@ -141,11 +138,11 @@ class PageContext:
         return self.identity.principal
 
     @cached_property
-    def user(self) -> User | None:
+    def user(self) -> Any:
         """The signed-in user as an ORM object of this request's session (None if anonymous)."""
         if self.identity.user_id is None:
             return None
-        return self.session.get(User, self.identity.user_id)
+        return providers.get().get_user(self.session, self.identity.user_id)
 
     # ------------------------------------------------------------------ permissions and data
     @property
@@ -159,7 +156,7 @@ class PageContext:
 
     def require(self, action: str, domain: str) -> None:
         if self.principal is None:
-            from gaodi.web.errors import unauthorized
+            from gaodi.ui.web.errors import unauthorized
 
             raise unauthorized()
         require(self.principal, action, domain)
@@ -167,7 +164,7 @@ class PageContext:
     def restrict(self, query: Q, action: str = "read") -> Q:
         """``gaodi.core.permissions.restrict`` for the current user (every query goes through)."""
         if self.principal is None:
-            from gaodi.web.errors import unauthorized
+            from gaodi.ui.web.errors import unauthorized
 
             raise unauthorized()
         return restrict(query, self.principal, action)
@@ -190,7 +187,7 @@ class PageContext:
     # ------------------------------------------------------------------ layout
     @property
     def web_session(self) -> WebSession:
-        from gaodi.web.auth import web_session
+        from gaodi.ui.web.auth import web_session
 
         return web_session(self.request)
 
@@ -231,7 +228,9 @@ class PageContext:
 
     @property
     def role_label(self) -> str:
-        return accounts.role_label(self.identity.role, self.lang) if self.identity.role else ""
+        return (
+            providers.get().role_label(self.identity.role, self.lang) if self.identity.role else ""
+        )
 
     @cached_property
     def flashes(self) -> list[tuple[str, str]]:

@@ -1,0 +1,12 @@
+"""What this feature contributes to the app, the CLI and the database (gaodi.core.features)."""
+
+from gaodi.core.features import Command, Feature
+
+FEATURE = Feature(
+    name="chains",
+    summary="Industrial chains as trees of links, with enterprises, diagnosis and proposals.",
+    models=("gaodi.chains.models",),
+    pages=("gaodi.chains.views", "gaodi.chains.api"),
+    commands=(Command("gaodi.chains.registry_cli", "chains"),),
+    exchange=("chains", "links", "enterprise_links"),
+)

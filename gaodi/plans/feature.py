@@ -1,0 +1,13 @@
+"""What this feature contributes to the app, the CLI and the database (gaodi.core.features)."""
+
+from gaodi.core.features import Command, Feature
+
+FEATURE = Feature(
+    name="plans",
+    summary="Plans, actions, indicators, targets, submissions and the progress board.",
+    models=("gaodi.plans.models",),
+    pages=("gaodi.plans.views", "gaodi.plans.review", "gaodi.plans.api"),
+    cards=("gaodi.plans.cards",),
+    commands=(Command("gaodi.plans.cli", "plan"),),
+    exchange=("indicators", "plans", "actions", "targets", "observations"),
+)

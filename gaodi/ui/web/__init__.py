@@ -1,0 +1,1 @@
+"""The web toolkit: ``@page`` twins, the page context, languages, navigation, cards."""
