@@ -152,7 +152,11 @@ def load_form(ctx: PageContext) -> Response:
             data = upload.file.read(limit + 1)
             if len(data) > limit:
                 raise FormInvalid(
-                    {"file": ctx._("The file is larger than %(mb)s MB.", mb=format(limit / 2**20, "g"))}
+                    {
+                        "file": ctx._(
+                            "The file is larger than %(mb)s MB.", mb=format(limit / 2**20, "g")
+                        )
+                    }
                 )
             path.write_bytes(data)
             try:

@@ -19,8 +19,7 @@ from gaodi.web import registry
 def _with(monkeypatch: pytest.MonkeyPatch, name: str, **changes: object) -> None:
     """Replace one feature's declaration for the test (the cached checks forgotten)."""
     found = tuple(
-        dataclasses.replace(f, **changes) if f.name == name else f
-        for f in features.declarations()
+        dataclasses.replace(f, **changes) if f.name == name else f for f in features.declarations()
     )
     monkeypatch.setattr(features, "declarations", lambda: found)
     features.check.cache_clear()
@@ -75,7 +74,9 @@ def test_the_cli_offers_every_declared_command_once() -> None:
 
     root = cli.build()
     mounted = [g.name for g in root.registered_groups] + [
-        c.name for c in root.registered_commands if c.name  # ``version`` is the root's own
+        c.name
+        for c in root.registered_commands
+        if c.name  # ``version`` is the root's own
     ]
     declared = [c.name for c in features.commands()]
     assert sorted(mounted) == sorted(declared)
