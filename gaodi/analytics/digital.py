@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
-
 from gaodi.core.errors import DataError, ValidationError
+from gaodi.core.rulefile import read_yaml
 
 __all__ = [
     "DigitalScore",
@@ -266,8 +265,7 @@ def read_rule(name: str) -> Mapping[str, Any]:
         raise ValidationError(
             f"没有名为“{name}”的评测方案。", f"No assessment scheme named '{name}'."
         )
-    data: Mapping[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return data
+    return read_yaml(path)
 
 
 def load_scheme(scheme_id: str = "miit_sme_digital_2024") -> Scheme:

@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-import yaml
 
 from gaodi.analytics.complexity import Complexity
 from gaodi.core.errors import DataError, NotFoundError, ValidationError
+from gaodi.core.rulefile import read_yaml
 
 __all__ = [
     "CRITERIA",
@@ -65,7 +65,7 @@ def load_strategies() -> tuple[str, dict[str, Strategy], dict[str, dict[str, str
     >>> sorted(approaches)[0]
     'light_touch'
     """
-    raw: dict[str, Any] = yaml.safe_load(STRATEGY_FILE.read_text(encoding="utf-8"))
+    raw = read_yaml(STRATEGY_FILE)
     strategies = {}
     for name, spec in raw["strategies"].items():
         weights = {c: float(spec["weights"].get(c, 0.0)) for c in CRITERIA}

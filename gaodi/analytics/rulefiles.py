@@ -13,11 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gaodi.analytics.per_mu import PerMuRules, per_mu_rules_from_dict
 from gaodi.analytics.ruleset_model import RuleSet, rule_set_from_dict
 from gaodi.core.errors import NotFoundError, ValidationError
+from gaodi.core.rulefile import read_yaml
 
 RULES_DIR = Path(__file__).with_name("rules")
 TIERS_DIR = RULES_DIR / "tiers"
@@ -36,24 +35,6 @@ __all__ = [
     "load_rule_set",
     "read_yaml",
 ]
-
-
-def read_yaml(path: Path) -> dict[str, Any]:
-    """Parse one YAML mapping, with a clear error for a missing or malformed file."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise NotFoundError(f"找不到规则文件 {path}。", f"Rule file not found: {path}.") from exc
-    except yaml.YAMLError as exc:
-        raise ValidationError(
-            f"规则文件 {path.name} 不是合法的 YAML：{exc}",
-            f"Rule file {path.name} is not valid YAML: {exc}",
-        ) from exc
-    if not isinstance(data, dict):
-        raise ValidationError(
-            f"规则文件 {path.name} 顶层必须是映射。", f"Rule file {path.name} must be a mapping."
-        )
-    return data
 
 
 def _resolve(name_or_path: str | Path, directory: Path) -> Path:

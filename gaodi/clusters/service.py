@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,6 +29,7 @@ from gaodi.clusters.models import Cluster, cluster_chain
 from gaodi.clusters.schemas import ClusterChain, ClusterGroup, ClusterRow, ClusterSystem, Provenance
 from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import Principal, require, restrict
+from gaodi.core.rulefile import read_yaml
 from gaodi.regions import panel as P
 from gaodi.regions.schemas import PeerGroup
 from gaodi.regions.service import location_quotient_of_set
@@ -42,8 +42,7 @@ RULES = Path(__file__).resolve().parent / "rules" / "system.yaml"
 @lru_cache(maxsize=1)
 def system_rules() -> dict[str, Any]:
     """The "1+2+N" grouping, tier and status labels (``rules/system.yaml``)."""
-    data: dict[str, Any] = yaml.safe_load(RULES.read_text(encoding="utf-8"))
-    return data
+    return read_yaml(RULES)
 
 
 def _industries(codes: Sequence[str], panel_codes: set[str]) -> set[str]:

@@ -15,9 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from gaodi.core.errors import ValidationError
+from gaodi.core.rulefile import read_yaml
 
 RULES = Path(__file__).resolve().parent / "rules"
 
@@ -59,10 +57,7 @@ class PositioningRules:
 
 
 def _read(name: str) -> dict[str, Any]:
-    data = yaml.safe_load((RULES / name).read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise ValidationError(f"规则文件 {name} 无效。", f"Rule file {name} is not a mapping.")
-    return data
+    return read_yaml(RULES / name)
 
 
 @lru_cache(maxsize=1)

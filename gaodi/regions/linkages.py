@@ -19,11 +19,11 @@ from functools import lru_cache
 from typing import Any
 
 import polars as pl
-import yaml
 
 from gaodi.analytics.io import linkages_tables
 from gaodi.config import get_settings
 from gaodi.core.errors import GaodiError, ValidationError
+from gaodi.core.rulefile import read_yaml
 from gaodi.regions.panel import DATA, now_stamp
 from gaodi.regions.schemas import LinkageRow, Linkages, MatrixTable
 
@@ -45,7 +45,7 @@ LABELS = {
 @lru_cache(maxsize=1)
 def example() -> tuple[str, str, pl.DataFrame, pl.DataFrame]:
     """``(title_zh, title_en, Z, Y)`` of the bundled example (Miller & Blair 2009, Table 2.3)."""
-    raw: dict[str, Any] = yaml.safe_load(EXAMPLE_FILE.read_text(encoding="utf-8"))
+    raw = read_yaml(EXAMPLE_FILE)
     z = pl.DataFrame(
         raw["flows"], schema={"row_sector": pl.String, "col_sector": pl.String, "value": pl.Float64}
     )

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, restrict
+from gaodi.core.rulefile import read_yaml
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 from gaodi.plans.models import Plan
 from gaodi.regions.models import IndustryCode, PanelValue, Region
@@ -243,7 +243,7 @@ class GroupSpec:
 @lru_cache(maxsize=1)
 def peer_specs() -> tuple[str, str, dict[str, GroupSpec]]:
     """``(version, default key, groups)`` from ``peer_groups.yaml``."""
-    raw = yaml.safe_load(PEER_FILE.read_text(encoding="utf-8"))
+    raw = read_yaml(PEER_FILE)
     groups = {
         key: GroupSpec(
             key=key,

@@ -14,9 +14,9 @@ from importlib import resources
 from typing import Any
 
 import polars as pl
-import yaml
 
 from gaodi.core.errors import DataError
+from gaodi.core.rulefile import read_yaml
 
 UNKNOWN = "unknown"
 UNKNOWN_ZH = "规模不详"
@@ -81,8 +81,9 @@ def load_size_rule() -> SizeRule:
     >>> r.document_number, [c.name_zh for c in r.classes]
     ('国统字〔2017〕213号', ['大型', '中型', '小型', '微型'])
     """
-    text = resources.files("gaodi.smart").joinpath("rules/size_class_2017.yaml").read_text("utf-8")
-    return size_rule_from_dict(yaml.safe_load(text))
+    return size_rule_from_dict(
+        read_yaml(resources.files("gaodi.smart").joinpath("rules/size_class_2017.yaml"))
+    )
 
 
 def size_class(rule: SizeRule, employees: float | None, revenue: float | None) -> str:

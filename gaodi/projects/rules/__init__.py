@@ -12,9 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gaodi.core.errors import ValidationError
+from gaodi.core.rulefile import read_yaml
 
 RULES_DIR = Path(__file__).resolve().parent
 APPEAL_RULES = RULES_DIR / "appeal_time_limits.yaml"
@@ -24,8 +23,8 @@ UNITS = ("working_days", "calendar_days")
 
 
 def _read(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or "version" not in data:
+    data = read_yaml(path)
+    if "version" not in data:
         raise ValidationError(
             f"规则文件 {path.name} 缺少版本号或格式不对。",
             f"Rule file {path.name} lacks a version or is malformed.",

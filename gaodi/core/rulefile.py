@@ -1,0 +1,34 @@
+"""Read one YAML rule file: the single loader every feature's rule and data files go through.
+
+A missing file is a NotFoundError and a malformed one (bad YAML, or not a mapping at the top) a
+ValidationError naming the file, in Chinese and English, rather than a parser trace or a
+``TypeError`` further on.
+"""
+
+from __future__ import annotations
+
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gaodi.core.errors import NotFoundError, ValidationError
+
+
+def read_yaml(path: Path | Traversable) -> dict[str, Any]:
+    """Parse one YAML mapping (a path or a package resource)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise NotFoundError(f"找不到规则文件 {path}。", f"Rule file not found: {path}.") from exc
+    except yaml.YAMLError as exc:
+        raise ValidationError(
+            f"规则文件 {path.name} 不是合法的 YAML：{exc}",
+            f"Rule file {path.name} is not valid YAML: {exc}",
+        ) from exc
+    if not isinstance(data, dict):
+        raise ValidationError(
+            f"规则文件 {path.name} 顶层必须是映射。", f"Rule file {path.name} must be a mapping."
+        )
+    return data
