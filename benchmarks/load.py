@@ -169,6 +169,8 @@ async def phase(
                     return
                 try:
                     if n % 10 == 9:
+                        # a fresh sign-in (a signed-in browser's /login just redirects home)
+                        client.cookies.clear()
                         token = await sign_in(client, f"bench-w-{i}")
                         status = 200
                     else:
