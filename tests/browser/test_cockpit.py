@@ -175,3 +175,26 @@ def test_overview_links_to_the_screen(browser: Any, live_server: LiveServer) -> 
     assert page.url.endswith("/screen")
     assert page.locator("html.screen").count() == 1
     page.context.close()
+
+
+def _luminance(rgb: str) -> float:
+    """WCAG 2.1 relative luminance of ``rgb(r, g, b)`` (https://www.w3.org/TR/WCAG21/#dfn-relative-luminance)."""
+    channels = [int(x) / 255 for x in re.findall(r"\d+", rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_the_screen_map_title_is_readable_on_the_dark_wall(
+    browser: Any, live_server: LiveServer
+) -> None:
+    """The map's title was ECharts' default dark grey on the wall's navy (contrast ≈ 1.5)."""
+    page = _open(browser, live_server, "admin", "/screen", width=1920, height=1080)
+    page.wait_for_selector(".gaodi-map[data-map-ready]")
+    title_colour = page.evaluate(
+        "() => echarts.getInstanceByDom(document.querySelector('.gaodi-map'))"
+        ".getOption().title[0].textStyle.color"
+    )
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    light, dark = sorted((_luminance(title_colour), _luminance(background)), reverse=True)
+    ratio = (light + 0.05) / (dark + 0.05)
+    assert ratio >= 4.5, (title_colour, background, ratio)  # WCAG AA for normal text

@@ -57,8 +57,13 @@
     el.innerHTML = "<p class=\"muted gaodi-map-message\" data-testid=\"map-message\">" + esc(text) + "</p>";
   }
 
-  function option(data, mapName) {
+  function option(data, mapName, el) {
     var rem = parseFloat(window.getComputedStyle(document.documentElement).fontSize) || 16;
+    // The title takes the panel's own text colour: dark on the office pages, light on the
+    // 大屏's dark wall (ECharts' default dark grey disappeared there).
+    var ink = (el && window.getComputedStyle(el).color) || "#1f2329";
+    var rgb = (ink.match(/\d+/g) || [0, 0, 0]).map(Number);
+    var onDark = (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) > 150;
     var unit = data.unit ? "（" + data.unit + "）" : "";
     var sub = [];
     if (data.year) { sub.push((zh() ? "数据年份 " : "Year ") + data.year); }
@@ -80,8 +85,8 @@
         text: data.city_name + " · " + data.label + unit,
         subtext: sub.join(" · "),
         left: "center",
-        textStyle: { fontSize: rem, fontWeight: "bold" },
-        subtextStyle: { color: "#c8161d", fontSize: rem * 0.8 }
+        textStyle: { fontSize: rem, fontWeight: "bold", color: ink },
+        subtextStyle: { color: onDark ? "#ff8a80" : "#c8161d", fontSize: rem * 0.8 }
       },
       tooltip: {
         trigger: "item",
@@ -154,7 +159,7 @@
           var mapName = "gaodi-" + data.city;
           if (!window.echarts.getMap(mapName)) { window.echarts.registerMap(mapName, geojson); }
           var chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el);
-          chart.setOption(option(data, mapName), true);
+          chart.setOption(option(data, mapName, el), true);
           chart.off("click");
           chart.on("click", function (p) {
             if (p.data && p.data.url) { window.location.href = p.data.url; }
