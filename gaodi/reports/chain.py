@@ -84,12 +84,14 @@ def build_chain(
         )
     )
     progress(0.3, tr("绘制产业链图谱", "Drawing the chain map"))
-    report.add(Heading(1, tr("产业链图谱", "Chain map")))
-    report.add(sections_chain.chain_map_figure(d, tr))
+    # The district map (landscape, half a page) comes before the chain's tree (a full portrait
+    # page): it fits under the overview, where the tree left half of page 3 empty.
     report.add(Heading(1, tr("产业地图", "Industry map")))
     report.add(
         map_figure.district_map(session, principal, tr, year=p.year, chain=d.chain.id, name=name)
     )
+    report.add(Heading(1, tr("产业链图谱", "Chain map")))
+    report.add(sections_chain.chain_map_figure(d, tr))
     report.add(Heading(1, tr("环节诊断", "Links")))
     report.add(
         Table(
