@@ -651,32 +651,53 @@ class ClauseQuantity:
     value_max: float | None
     unit: str | None
     comparator: Comparator
+    # the two attributes the extractor gives a target (schema.ExtractedTarget), read the same way
+    size_class: str | None = None
+    annual: bool = False
 
 
-def read_clause(clause: str) -> ClauseQuantity | None:
+def read_clause(clause: str, value: float | None = None) -> ClauseQuantity | None:
     """The first quantity of a selected clause that is not a label, with its comparator.
 
     A reviewer adds a missed target by selecting its words; this reads them the way the
     extractor reads a target, without asking whether the clause *is* a target (the reviewer
     says it is).
 
-    >>> read_clause("规模以上工业企业力争突破2200家")
-    ClauseQuantity(value=2200, value_max=None, unit='家', comparator='>=')
+    >>> q = read_clause("规模以上工业企业力争突破2200家")
+    >>> q.value, q.value_max, q.unit, q.comparator, q.size_class, q.annual
+    (2200, None, '家', '>=', None, False)
     >>> read_clause("打造1个3000亿级园区") is not None
     True
     >>> read_clause("加快建设制造强省") is None
     True
+
+    With ``value`` it reads the quantity of that value (a stored target's quote may hold
+    several), which is how the review page shows a stored target's size class and 年均 mark:
+
+    >>> q = read_clause("打造2个千亿级产业集群")
+    >>> q.value, q.unit, q.comparator, q.size_class, q.annual
+    (2, '个', '=', '千亿级', False)
+    >>> read_clause("产值达到1000亿元，年均增长8%", value=8).annual
+    True
     """
     norm = normalize_width(clause)
+    found: ClauseQuantity | None = None
     for q in scan_quantities(clause):
         if q.kind == "scale":
             continue
         left = _compact(norm[: q.start])
         right = _compact(norm[q.end :])
-        return ClauseQuantity(
+        # 年均 counts only inside the quantity's own clause, as find_targets reads it
+        own_left = re.split(r"[，,；;。]", left)[-1]
+        read = ClauseQuantity(
             _clean_number(q.value),
             None if q.value_max is None else _clean_number(q.value_max),
             q.unit,
             _comparator(left, right, q),
+            size_class=_size_class(right) if q.kind == "count" else None,
+            annual=bool(_ANNUAL.search(own_left)),
         )
-    return None
+        if value is None or read.value == value:
+            return read
+        found = found or read
+    return found
