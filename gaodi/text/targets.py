@@ -73,6 +73,7 @@ TARGET_VERBS = (
     "建成",
     "建设",
     "新增",
+    "新建",
     "增长",
     "下降",
     "降低",
@@ -128,6 +129,7 @@ _CONJ_BEFORE_QUANTITY = re.compile(
     r"(?:、|和|及|与|以及)(?=\s*(?:\d|[一二两三四五六七八九十百千]+(?:[个家项户座条名台套]|大)|一批))"
 )
 _LEADING_QUALIFIER = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余|的)+")
+_QUALIFIES_NOUN = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余)*的")
 
 QUAL_VERBS = (
     "引进培育",
@@ -407,7 +409,7 @@ def _names_one_place(s: str, q: Quantity) -> bool:
 
 def _size_class(right: str) -> str | None:
     """The size class right after a count: "5个千亿级园区" -> "千亿级"."""
-    m = _SIZE_CLASS.match(right.strip())
+    m = _SIZE_CLASS.match(re.sub(r"[ \t\u3000]+", "", right))  # "5000 亿级" in web text
     return m.group() if m else None
 
 
@@ -465,6 +467,7 @@ def _object_after(ctx: _Context, q: Quantity, clause_end: int) -> str:
 _SECTION_OBJECT = re.compile(
     r"^(?:重点|专项|主要|具体)?(?:工程|行动|任务|举措|措施|政策|条措施|条政策)$"
 )
+_TEXT_PARTS = frozenset({"方面", "个方面", "点", "部分", "环节"})
 _SECTION_VERBS = ("实施", "开展", "部署", "提出", "出台", "明确", "推出", "包括", "涵盖", "围绕")
 _HEAD_NOUN = re.compile(r"(?:产能|产量|产值|规模|收入|投资|能力|总量|面积|利润|税收|增加值)+$")
 
@@ -490,9 +493,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         left = _compact(s[max(c0, previous_end) : q.start])
         right = _compact(s[q.end : c1])
         sentence_left = _compact(s[s0 : q.start])
-        qualifies = right.lstrip().startswith("的") or _LEADING_QUALIFIER.sub("", right).startswith(
-            "的"
-        )
+        # "超100亿元的…", "投资50亿元以上的…项目": the number qualifies a noun
+        qualifies = bool(_QUALIFIES_NOUN.match(right.lstrip()))
         if qualifies and not _APPROX_AFTER.match(right):
             continue  # "超100亿元的…": the number qualifies a noun
         if q.kind == "bare":
@@ -546,6 +548,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             and any(v in clause_left for v in _SECTION_VERBS)
         ):
             continue  # "实施…八大行动和27项工程": the plan counting its own parts
+        if bare_obj in _TEXT_PARTS:
+            continue  # "重点发力三个方面": how the text is laid out, whatever the verb
         if obj and q.kind == "count":
             # "新增近200家规上企业": a flow of new firms, not the stock of firms
             flow = indicator if indicator in ("新增", "累计", "累计新增") else ""

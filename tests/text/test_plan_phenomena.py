@@ -1,0 +1,69 @@
+"""General phenomena of Chinese plan texts met in the tuning texts of the real corpus
+(issue #13), each on sentences written for the test. Expected values are read off the
+sentences by hand: "突破万亿元" is 1 万亿元 at least; "新增 1 个 5000 亿级产业" counts one
+industry of class 5000亿级; "投资50亿元以上的项目" is a threshold on the projects counted."""
+
+from __future__ import annotations
+
+import pytest
+
+from gaodi.text.extract import extract_plan
+from gaodi.text.numerals import scan_quantities
+
+
+def _targets(body: str) -> list[tuple[float, str | None, int | None, str]]:
+    plan = extract_plan(f"某市制造业行动计划(2023—2025年)\n{body}\n")
+    return [(t.value, t.unit, t.year, t.comparator) for t in plan.targets]
+
+
+def test_spaces_web_pages_put_inside_a_quantity() -> None:
+    got = [(q.value, q.unit, q.kind) for q in scan_quantities("新增 1 个 5000 亿级产业，增长 8 %")]
+    assert got == [(1.0, "个", "count"), (5000.0, "亿", "scale"), (8.0, "%", "percent")]
+    # a year or a plain number followed by a word stays what it was
+    assert [(q.value, q.unit) for q in scan_quantities("到 2027 年底")] == [(2027.0, None)]
+    plan = extract_plan("到2027年底,力争新增 1 个 5000 亿级产业、2 个 千亿级产业。")
+    assert [(t.value, t.unit, t.size_class, t.year) for t in plan.targets] == [
+        (1, "个", "5000亿级", 2027),
+        (2, "个", "千亿级", 2027),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit"),
+    [
+        ("到2025年,汽车产业产值突破万亿元。", 1, "万亿元"),
+        ("到2025年,电子信息产业营业收入达到千亿元级规模。", 1000, "亿元"),
+        ("到2025年,纺织产业产值超过百亿元。", 100, "亿元"),
+    ],
+)
+def test_a_magnitude_without_numeral_after_a_level_verb(
+    sentence: str, value: float, unit: str
+) -> None:
+    comparator = "=" if "达到" in sentence else ">="
+    assert _targets(sentence) == [(value, unit, 2025, comparator)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "到2025年,打造万亿元级产业集群。",  # a class of a cluster, no level to reach
+        "万亿元级产业集群建设取得进展。",
+    ],
+)
+def test_a_magnitude_class_is_no_level(sentence: str) -> None:
+    assert _targets(sentence) == []
+
+
+def test_a_money_threshold_on_what_is_counted_is_no_target() -> None:
+    assert _targets("到2025年,推进50项投资50亿元以上的强链项目。") == [(50, "项", 2025, "=")]
+    assert _targets("到2025年,引进投资超10亿元的项目20个。") == [(20, "个", 2025, "=")]
+
+
+def test_the_text_counting_its_own_parts_is_no_target() -> None:
+    body = "到2025年,规上工业企业达到500家。全市将重点发力三个方面,抓好五个环节。"
+    assert _targets(body) == [(500, "家", 2025, "=")]
+
+
+def test_xinjian_counts_what_is_built() -> None:
+    body = "到2025年形成先进制造业体系。新建150个智能工厂和10家智能制造标杆企业。"
+    assert _targets(body) == [(150, "个", 2025, "="), (10, "家", 2025, "=")]
