@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from gaodi.text.numerals import Quantity, normalize_width, scan_quantities
+from gaodi.text.numerals import Quantity, normalize_width, parse_number, scan_quantities
 from gaodi.text.structure import Outline, Section
 
 _CLAUSE_DELIMS = frozenset("，,；;。！？!?：:\n")
@@ -32,6 +32,8 @@ _YEAR = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*年(?P<post>年底前|底前|之前|以前|前|底|末)?"
 )
 _RELATIVE_YEAR = re.compile(r"年内|全年|今年|当年|本年度")
+# "用3年时间", "五年内": a span counted from the text's year, that year included (2023 + 3 → 2025)
+_SPAN_YEARS = re.compile(r"(?:用|利用|经过)?([1-9]|[一二两三四五六七八九十])年(?:时间|内)")
 _REFERENCE_BEFORE_YEAR = re.compile(r"(?:较|比|与|同|相比|由|从|自|对比)\s*$")
 # "支撑实现2027年…突破八万亿元": a year the text sets out to reach
 _TARGET_PRE = {"力争到", "争取到", "确保到", "预计到", "力争", "争取", "确保", "实现", "到", "至"}
@@ -277,13 +279,22 @@ class _Context:
         ]
         marks += [_PlanPeriodMark(m) for m in _FIVE_YEAR_PLAN.finditer(self.norm)]
         self.years = sorted(marks, key=lambda m: m.start())
-        self.relative = list(_RELATIVE_YEAR.finditer(self.norm))
+        spans = list(_SPAN_YEARS.finditer(self.norm))
+        self.relative = [
+            m
+            for m in _RELATIVE_YEAR.finditer(self.norm)
+            if not (m.group() == "年内" and any(sp.start() < m.start() < sp.end() for sp in spans))
+        ]
+        self.spans = spans if ref_year is not None else []
         # the year a target without its own year is due: the plan period's end, else the
         # latest target year the text names ("到2025年" in the next paragraph)
         targets = [int(m.group("y")) for m in self.years if self.classify_year(m) == "target"]
         self.horizon = end_year if end_year is not None else max(targets, default=None)
         head = [ln for ln in self.norm.split("\n") if ln.strip()][:6]
         self.is_review = any(_REVIEW_TITLE.search(ln) and len(ln.strip()) <= 40 for ln in head)
+        # a government work report sets the tasks of its own year; a later year holds only
+        # in the sentence that names it ("力争2025年…。推进50项…项目" is the report year's task)
+        self.is_work_report = ref_year is not None and any("政府工作报告" in ln for ln in head)
 
     def _is_year_marker(self, m: re.Match[str]) -> bool:
         s = self.norm
@@ -315,7 +326,7 @@ class _Context:
         """(kind, year, level, position) of the time anchor of ``pos``; level 'near'/'far'."""
         s0, _ = _bounds(self.norm, pos, _SENTENCE_DELIMS)
         l0, _ = _bounds(self.norm, pos, frozenset("\n"))
-        for lo in (s0, l0):
+        for lo in (s0,) if self.is_work_report else (s0, l0):
             best: tuple[int, str, int | None] | None = None
             for m in self.years:
                 if lo <= m.start() < pos and (kind := self.classify_year(m)) is not None:
@@ -323,8 +334,14 @@ class _Context:
             for r in self.relative:
                 if lo <= r.start() < pos and (best is None or r.start() > best[0]):
                     best = (r.start(), "target", self._resolve_relative(r.start()))
+            for sp in self.spans:
+                if lo <= sp.start() < pos and (best is None or sp.start() > best[0]):
+                    n = int(parse_number(sp.group(1)))
+                    best = (sp.start(), "target", (self.ref_year or 0) + n - 1)
             if best is not None:
                 return best[1], best[2], "near", best[0]
+        if self.is_work_report:
+            return "target", self.ref_year, "near", -1  # the report year's own task
         scopes = [sec.start for sec in self._sections(pos)] + [0]
         for lo in scopes:
             for m in reversed(self.years):

@@ -67,3 +67,23 @@ def test_the_text_counting_its_own_parts_is_no_target() -> None:
 def test_xinjian_counts_what_is_built() -> None:
     body = "到2025年形成先进制造业体系。新建150个智能工厂和10家智能制造标杆企业。"
     assert _targets(body) == [(150, "个", 2025, "="), (10, "家", 2025, "=")]
+
+
+def test_a_work_report_sets_its_own_year_beyond_the_sentence_naming_a_later_one() -> None:
+    text = (
+        "政府工作报告解读\n时间:2023-01-14 08:36\n"
+        "报告指出,力争2025年材料产业规模突破2万亿元。推进50项延链补链项目,新建150个智能工厂。\n"
+    )
+    got = [(t.value, t.unit, t.year) for t in extract_plan(text).targets]
+    assert got == [(2, "万亿元", 2025), (50, "项", 2023), (150, "个", 2023)]
+    # the same lines outside a work report: the later year of the line carries on
+    plain = text.replace("政府工作报告解读", "某市工业发展新闻")
+    assert [t.year for t in extract_plan(plain).targets] == [2025, 2025, 2025]
+
+
+@pytest.mark.parametrize(
+    ("span", "year"), [("用3年时间", 2025), ("五年内", 2027), ("用两年时间", 2024)]
+)
+def test_a_span_of_years_counts_from_the_texts_year(span: str, year: int) -> None:
+    text = f"某市工业发展新闻\n时间:2023-05-10 09:00\n{span}培育专精特新企业100家。\n"
+    assert [(t.value, t.year) for t in extract_plan(text).targets] == [(100, year)]
