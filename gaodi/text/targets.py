@@ -42,6 +42,20 @@ PAST_MARKERS = re.compile(
     r"截至|截止|目前|现有|已有|去年|上年|同比|以来|近年来|多年来|近几年|先后|预计全年|过去|十三五[”\"’]?(?:期间|时期|以来)|"
     r"(?:实现|达到|完成|取得|建成|形成|培育|研制|获得|引进|新增|突破|增长|增加|提高|提升|创建)了"
 )
+_PLAN_PERIOD_PAST = re.compile(r"(十三五|十四五|十五五)[”\"’]?(?:期间|时期)$")
+
+
+def _is_past(sentence_left: str, ref_year: int | None) -> bool:
+    """Whether a past marker stands before the number in its sentence. "“十三五”期间" is past
+    only in a text written after that plan ended (a 2017 text plans for it)."""
+    for m in PAST_MARKERS.finditer(sentence_left):
+        period = _PLAN_PERIOD_PAST.match(m.group())
+        if period and ref_year is not None and ref_year <= _FIVE_YEAR_END[period.group(1)]:
+            continue
+        return True
+    return False
+
+
 TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|计划|着力|提出")
 # a page that reviews results ("主要成就", "成绩单") sets no targets except under an explicit
 # future year ("到2030年")
@@ -534,7 +548,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue
         if _NEWS_DATE.search(_compact(s[q.end : s1])):
             continue  # a news line: a date or a news phrase after the number
-        if PAST_MARKERS.search(sentence_left) or (
+        if _is_past(sentence_left, ctx.ref_year) or (
             "预计" in sentence_left and not re.search(r"预计到\d{4}", sentence_left)
         ):
             continue

@@ -87,3 +87,21 @@ def test_a_work_report_sets_its_own_year_beyond_the_sentence_naming_a_later_one(
 def test_a_span_of_years_counts_from_the_texts_year(span: str, year: int) -> None:
     text = f"某市工业发展新闻\n时间:2023-05-10 09:00\n{span}培育专精特新企业100家。\n"
     assert [(t.value, t.year) for t in extract_plan(text).targets] == [(100, year)]
+
+
+def test_a_five_year_plan_period_is_past_only_after_it_ended() -> None:
+    body = "“十三五”期间,全市将重点打造37个工业园区。\n"
+    written_2017 = extract_plan(f"某市工业新闻\n2017年07月10日 11:22:44\n{body}").targets
+    assert [(t.value, t.unit, t.year) for t in written_2017] == [(37, "个", 2020)]
+    # the same words in a 2022 page review the past
+    assert extract_plan(f"某市工业新闻\n2022年03月01日 09:00:00\n{body}").targets == []
+
+
+def test_a_chinese_publication_stamp_gives_the_texts_year() -> None:
+    from gaodi.text.structure import document_year
+
+    assert document_year("标题\n2017年07月10日 11:22:44 浏览量:904次\n正文") == 2017
+    assert document_year("标题\n时间:2023-01-14 08:36\n正文") == 2023
+    assert (
+        document_year("标题\n正文提到2017年07月10日的会议") is None
+    )  # no clock time: a date in the text
