@@ -280,12 +280,41 @@ def add_target(session: Session, principal: Principal, plan_id: int, data: AddTa
 
 
 # ---------------------------------------------------------------------------- the page
+class TargetReading(BaseModel):
+    """What the extractor reads from a target's quote beyond the stored columns."""
+
+    size_class: str | None = Field(
+        None, description="The class of what a count counts ('千亿级' in '2个千亿级集群')."
+    )
+    annual: bool = Field(False, description="The value holds for each year (年均/每年).")
+
+
+def target_readings(targets: list[TargetOut]) -> dict[str, TargetReading]:
+    """Size class and 年均 mark of each target, read again from its stored quote.
+
+    The target table has no column (nor JSON field) for them, and a migration is not this
+    screen's to add; the quote is stored and read by the same rules as at extraction, so the
+    reviewer sees what the extractor saw. Keyed by the target id as text (a JSON object key).
+    """
+    out: dict[str, TargetReading] = {}
+    for t in targets:
+        read = read_clause(t.quote, value=t.value) if t.quote else None
+        if read is not None and (read.size_class or read.annual):
+            out[str(t.id)] = TargetReading(size_class=read.size_class, annual=read.annual)
+    return out
+
+
 class TextReview(BaseModel):
     plan: PlanOut
     has_text: bool
     segments: list[Segment]
     unplaced: list[int] = Field(description="Targets whose quote is not found in the text.")
     stats: ReviewStats
+    readings: dict[str, TargetReading] = Field(
+        default_factory=dict,
+        description="By target id: the size class and 年均 mark read from its quote (targets "
+        "with neither are left out).",
+    )
 
 
 @page(
@@ -308,6 +337,7 @@ def text_review_page(ctx: PageContext, plan_id: int) -> TextReview:
         segments=segs,
         unplaced=lost,
         stats=review_stats(ctx.session, plan.id),
+        readings=target_readings(out.targets),
     )
 
 

@@ -227,6 +227,19 @@ def _read_unit(s: str, i: int) -> tuple[str, int]:
     return "", i
 
 
+def _skip_web_space(s: str, j: int) -> int:
+    """Past the spaces web pages put between an Arabic number and its unit ("新增 1 个 5000 亿级
+    产业"), when a unit, multiplier or % follows them; else ``j`` unchanged."""
+    k = j
+    while k < len(s) and s[k] in " \t\u3000":
+        k += 1
+    if k == j or k >= len(s):
+        return j
+    if s[k] == "%" or any(s.startswith(w, k) for w in _MULTIPLIERS_ARABIC):
+        return k
+    return k if _read_unit(s, k)[0] else j
+
+
 def _quantity_at(s: str, i: int) -> Quantity | None:
     """Read the quantity that starts at ``s[i]`` (already width-normalised), if any."""
     first = _read_number(s, i)
@@ -240,6 +253,8 @@ def _quantity_at(s: str, i: int) -> Quantity | None:
         second = _read_number(s, j + 1)
         if second is not None and second[2] == chinese and second[0] > value:
             value_max, j = second[0], second[1]
+    if not chinese:
+        j = _skip_web_space(s, j)
     approx = ""
     if j < n and s[j] in _APPROX:
         approx, j = s[j], j + 1
@@ -338,6 +353,24 @@ _PERCENT_CN = re.compile(
 )
 
 
+# "突破万亿元", "达到千亿元级规模": a magnitude word with no numeral before it is one of it,
+# but only after a verb that sets a level (else "万亿元" is a word in a name or a class)
+_BARE_MAGNITUDE = re.compile(
+    r"(?<=突破|达到|超过|迈上|跨上|站上)(万亿|千亿|百亿)元(级(?=水平|规模))?"
+)
+_BARE_MAGNITUDE_VALUE = {"万亿": (1.0, "万亿元"), "千亿": (1000.0, "亿元"), "百亿": (100.0, "亿元")}
+
+
+def _bare_magnitudes(s: str) -> list[Quantity]:
+    out = []
+    for m in _BARE_MAGNITUDE.finditer(s):
+        value, unit = _BARE_MAGNITUDE_VALUE[m.group(1)]
+        out.append(
+            Quantity(value, None, unit, m.start(), m.end(), m.group(), "measure", chinese=True)
+        )
+    return out
+
+
 def scan_quantities(text: str) -> list[Quantity]:
     """Every quantity in ``text`` with its span, left to right.
 
@@ -351,10 +384,16 @@ def scan_quantities(text: str) -> list[Quantity]:
     """
     s = normalize_width(text)
     out: list[Quantity] = []
+    bare = _bare_magnitudes(s)
     i, n = 0, len(s)
     while i < n:
         m = _PERCENT_CN.search(s, i)
         d = _NUMBER_START.search(s, i)
+        b = next((q for q in bare if q.start >= i), None)
+        if b is not None and all(x is None or b.start <= x.start() for x in (m, d)):
+            out.append(b)
+            i = b.end
+            continue
         if d is None and m is None:
             break
         if m is not None and (d is None or m.start() <= d.start()):

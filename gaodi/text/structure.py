@@ -330,7 +330,11 @@ def plan_period(title: str | None) -> tuple[int, int] | None:
     return None
 
 
-_PUBLISHED = re.compile(r"(?<!\d)(20\d{2})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d{2})?(?!\d)")
+_PUBLISHED = re.compile(
+    r"(?<!\d)(20\d{2})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d{2})?(?!\d)"
+    # "2017年07月10日 11:22:44": the same stamp written in Chinese, a clock time after it
+    r"|(?<!\d)(20\d{2})年(\d{1,2})月(\d{1,2})日\s*\d{1,2}:\d{2}"
+)
 
 
 def document_year(text: str) -> int | None:
@@ -344,5 +348,5 @@ def document_year(text: str) -> int | None:
     for line in [ln for ln in lines if ln.strip()][:12]:  # the page's head, blank lines aside
         m = _PUBLISHED.search(line)
         if m:
-            return int(m.group(1))
+            return int(m.group(1) or m.group(4))
     return None

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from gaodi.text.numerals import Quantity, normalize_width, scan_quantities
+from gaodi.text.numerals import Quantity, normalize_width, parse_number, scan_quantities
 from gaodi.text.structure import Outline, Section
 
 _CLAUSE_DELIMS = frozenset("，,；;。！？!?：:\n")
@@ -32,6 +32,8 @@ _YEAR = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*年(?P<post>年底前|底前|之前|以前|前|底|末)?"
 )
 _RELATIVE_YEAR = re.compile(r"年内|全年|今年|当年|本年度")
+# "用3年时间", "五年内": a span counted from the text's year, that year included (2023 + 3 → 2025)
+_SPAN_YEARS = re.compile(r"(?:用|利用|经过)?([1-9]|[一二两三四五六七八九十])年(?:时间|内)")
 _REFERENCE_BEFORE_YEAR = re.compile(r"(?:较|比|与|同|相比|由|从|自|对比)\s*$")
 # "支撑实现2027年…突破八万亿元": a year the text sets out to reach
 _TARGET_PRE = {"力争到", "争取到", "确保到", "预计到", "力争", "争取", "确保", "实现", "到", "至"}
@@ -40,6 +42,20 @@ PAST_MARKERS = re.compile(
     r"截至|截止|目前|现有|已有|去年|上年|同比|以来|近年来|多年来|近几年|先后|预计全年|过去|十三五[”\"’]?(?:期间|时期|以来)|"
     r"(?:实现|达到|完成|取得|建成|形成|培育|研制|获得|引进|新增|突破|增长|增加|提高|提升|创建)了"
 )
+_PLAN_PERIOD_PAST = re.compile(r"(十三五|十四五|十五五)[”\"’]?(?:期间|时期)$")
+
+
+def _is_past(sentence_left: str, ref_year: int | None) -> bool:
+    """Whether a past marker stands before the number in its sentence. "“十三五”期间" is past
+    only in a text written after that plan ended (a 2017 text plans for it)."""
+    for m in PAST_MARKERS.finditer(sentence_left):
+        period = _PLAN_PERIOD_PAST.match(m.group())
+        if period and ref_year is not None and ref_year <= _FIVE_YEAR_END[period.group(1)]:
+            continue
+        return True
+    return False
+
+
 TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|计划|着力|提出")
 # a page that reviews results ("主要成就", "成绩单") sets no targets except under an explicit
 # future year ("到2030年")
@@ -73,6 +89,7 @@ TARGET_VERBS = (
     "建成",
     "建设",
     "新增",
+    "新建",
     "增长",
     "下降",
     "降低",
@@ -128,6 +145,7 @@ _CONJ_BEFORE_QUANTITY = re.compile(
     r"(?:、|和|及|与|以及)(?=\s*(?:\d|[一二两三四五六七八九十百千]+(?:[个家项户座条名台套]|大)|一批))"
 )
 _LEADING_QUALIFIER = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余|的)+")
+_QUALIFIES_NOUN = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余)*的")
 
 QUAL_VERBS = (
     "引进培育",
@@ -275,13 +293,22 @@ class _Context:
         ]
         marks += [_PlanPeriodMark(m) for m in _FIVE_YEAR_PLAN.finditer(self.norm)]
         self.years = sorted(marks, key=lambda m: m.start())
-        self.relative = list(_RELATIVE_YEAR.finditer(self.norm))
+        spans = list(_SPAN_YEARS.finditer(self.norm))
+        self.relative = [
+            m
+            for m in _RELATIVE_YEAR.finditer(self.norm)
+            if not (m.group() == "年内" and any(sp.start() < m.start() < sp.end() for sp in spans))
+        ]
+        self.spans = spans if ref_year is not None else []
         # the year a target without its own year is due: the plan period's end, else the
         # latest target year the text names ("到2025年" in the next paragraph)
         targets = [int(m.group("y")) for m in self.years if self.classify_year(m) == "target"]
         self.horizon = end_year if end_year is not None else max(targets, default=None)
         head = [ln for ln in self.norm.split("\n") if ln.strip()][:6]
         self.is_review = any(_REVIEW_TITLE.search(ln) and len(ln.strip()) <= 40 for ln in head)
+        # a government work report sets the tasks of its own year; a later year holds only
+        # in the sentence that names it ("力争2025年…。推进50项…项目" is the report year's task)
+        self.is_work_report = ref_year is not None and any("政府工作报告" in ln for ln in head)
 
     def _is_year_marker(self, m: re.Match[str]) -> bool:
         s = self.norm
@@ -313,7 +340,7 @@ class _Context:
         """(kind, year, level, position) of the time anchor of ``pos``; level 'near'/'far'."""
         s0, _ = _bounds(self.norm, pos, _SENTENCE_DELIMS)
         l0, _ = _bounds(self.norm, pos, frozenset("\n"))
-        for lo in (s0, l0):
+        for lo in (s0,) if self.is_work_report else (s0, l0):
             best: tuple[int, str, int | None] | None = None
             for m in self.years:
                 if lo <= m.start() < pos and (kind := self.classify_year(m)) is not None:
@@ -321,8 +348,14 @@ class _Context:
             for r in self.relative:
                 if lo <= r.start() < pos and (best is None or r.start() > best[0]):
                     best = (r.start(), "target", self._resolve_relative(r.start()))
+            for sp in self.spans:
+                if lo <= sp.start() < pos and (best is None or sp.start() > best[0]):
+                    n = int(parse_number(sp.group(1)))
+                    best = (sp.start(), "target", (self.ref_year or 0) + n - 1)
             if best is not None:
                 return best[1], best[2], "near", best[0]
+        if self.is_work_report:
+            return "target", self.ref_year, "near", -1  # the report year's own task
         scopes = [sec.start for sec in self._sections(pos)] + [0]
         for lo in scopes:
             for m in reversed(self.years):
@@ -407,7 +440,7 @@ def _names_one_place(s: str, q: Quantity) -> bool:
 
 def _size_class(right: str) -> str | None:
     """The size class right after a count: "5个千亿级园区" -> "千亿级"."""
-    m = _SIZE_CLASS.match(right.strip())
+    m = _SIZE_CLASS.match(re.sub(r"[ \t\u3000]+", "", right))  # "5000 亿级" in web text
     return m.group() if m else None
 
 
@@ -465,6 +498,7 @@ def _object_after(ctx: _Context, q: Quantity, clause_end: int) -> str:
 _SECTION_OBJECT = re.compile(
     r"^(?:重点|专项|主要|具体)?(?:工程|行动|任务|举措|措施|政策|条措施|条政策)$"
 )
+_TEXT_PARTS = frozenset({"方面", "个方面", "点", "部分", "环节"})
 _SECTION_VERBS = ("实施", "开展", "部署", "提出", "出台", "明确", "推出", "包括", "涵盖", "围绕")
 _HEAD_NOUN = re.compile(r"(?:产能|产量|产值|规模|收入|投资|能力|总量|面积|利润|税收|增加值)+$")
 
@@ -490,9 +524,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         left = _compact(s[max(c0, previous_end) : q.start])
         right = _compact(s[q.end : c1])
         sentence_left = _compact(s[s0 : q.start])
-        qualifies = right.lstrip().startswith("的") or _LEADING_QUALIFIER.sub("", right).startswith(
-            "的"
-        )
+        # "超100亿元的…", "投资50亿元以上的…项目": the number qualifies a noun
+        qualifies = bool(_QUALIFIES_NOUN.match(right.lstrip()))
         if qualifies and not _APPROX_AFTER.match(right):
             continue  # "超100亿元的…": the number qualifies a noun
         if q.kind == "bare":
@@ -515,7 +548,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue
         if _NEWS_DATE.search(_compact(s[q.end : s1])):
             continue  # a news line: a date or a news phrase after the number
-        if PAST_MARKERS.search(sentence_left) or (
+        if _is_past(sentence_left, ctx.ref_year) or (
             "预计" in sentence_left and not re.search(r"预计到\d{4}", sentence_left)
         ):
             continue
@@ -546,6 +579,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             and any(v in clause_left for v in _SECTION_VERBS)
         ):
             continue  # "实施…八大行动和27项工程": the plan counting its own parts
+        if bare_obj in _TEXT_PARTS:
+            continue  # "重点发力三个方面": how the text is laid out, whatever the verb
         if obj and q.kind == "count":
             # "新增近200家规上企业": a flow of new firms, not the stock of firms
             flow = indicator if indicator in ("新增", "累计", "累计新增") else ""
@@ -651,32 +686,53 @@ class ClauseQuantity:
     value_max: float | None
     unit: str | None
     comparator: Comparator
+    # the two attributes the extractor gives a target (schema.ExtractedTarget), read the same way
+    size_class: str | None = None
+    annual: bool = False
 
 
-def read_clause(clause: str) -> ClauseQuantity | None:
+def read_clause(clause: str, value: float | None = None) -> ClauseQuantity | None:
     """The first quantity of a selected clause that is not a label, with its comparator.
 
     A reviewer adds a missed target by selecting its words; this reads them the way the
     extractor reads a target, without asking whether the clause *is* a target (the reviewer
     says it is).
 
-    >>> read_clause("规模以上工业企业力争突破2200家")
-    ClauseQuantity(value=2200, value_max=None, unit='家', comparator='>=')
+    >>> q = read_clause("规模以上工业企业力争突破2200家")
+    >>> q.value, q.value_max, q.unit, q.comparator, q.size_class, q.annual
+    (2200, None, '家', '>=', None, False)
     >>> read_clause("打造1个3000亿级园区") is not None
     True
     >>> read_clause("加快建设制造强省") is None
     True
+
+    With ``value`` it reads the quantity of that value (a stored target's quote may hold
+    several), which is how the review page shows a stored target's size class and 年均 mark:
+
+    >>> q = read_clause("打造2个千亿级产业集群")
+    >>> q.value, q.unit, q.comparator, q.size_class, q.annual
+    (2, '个', '=', '千亿级', False)
+    >>> read_clause("产值达到1000亿元，年均增长8%", value=8).annual
+    True
     """
     norm = normalize_width(clause)
+    found: ClauseQuantity | None = None
     for q in scan_quantities(clause):
         if q.kind == "scale":
             continue
         left = _compact(norm[: q.start])
         right = _compact(norm[q.end :])
-        return ClauseQuantity(
+        # 年均 counts only inside the quantity's own clause, as find_targets reads it
+        own_left = re.split(r"[，,；;。]", left)[-1]
+        read = ClauseQuantity(
             _clean_number(q.value),
             None if q.value_max is None else _clean_number(q.value_max),
             q.unit,
             _comparator(left, right, q),
+            size_class=_size_class(right) if q.kind == "count" else None,
+            annual=bool(_ANNUAL.search(own_left)),
         )
-    return None
+        if value is None or read.value == value:
+            return read
+        found = found or read
+    return found

@@ -1,0 +1,107 @@
+"""General phenomena of Chinese plan texts met in the tuning texts of the real corpus
+(issue #13), each on sentences written for the test. Expected values are read off the
+sentences by hand: "突破万亿元" is 1 万亿元 at least; "新增 1 个 5000 亿级产业" counts one
+industry of class 5000亿级; "投资50亿元以上的项目" is a threshold on the projects counted."""
+
+from __future__ import annotations
+
+import pytest
+
+from gaodi.text.extract import extract_plan
+from gaodi.text.numerals import scan_quantities
+
+
+def _targets(body: str) -> list[tuple[float, str | None, int | None, str]]:
+    plan = extract_plan(f"某市制造业行动计划(2023—2025年)\n{body}\n")
+    return [(t.value, t.unit, t.year, t.comparator) for t in plan.targets]
+
+
+def test_spaces_web_pages_put_inside_a_quantity() -> None:
+    got = [(q.value, q.unit, q.kind) for q in scan_quantities("新增 1 个 5000 亿级产业，增长 8 %")]
+    assert got == [(1.0, "个", "count"), (5000.0, "亿", "scale"), (8.0, "%", "percent")]
+    # a year or a plain number followed by a word stays what it was
+    assert [(q.value, q.unit) for q in scan_quantities("到 2027 年底")] == [(2027.0, None)]
+    plan = extract_plan("到2027年底,力争新增 1 个 5000 亿级产业、2 个 千亿级产业。")
+    assert [(t.value, t.unit, t.size_class, t.year) for t in plan.targets] == [
+        (1, "个", "5000亿级", 2027),
+        (2, "个", "千亿级", 2027),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit"),
+    [
+        ("到2025年,汽车产业产值突破万亿元。", 1, "万亿元"),
+        ("到2025年,电子信息产业营业收入达到千亿元级规模。", 1000, "亿元"),
+        ("到2025年,纺织产业产值超过百亿元。", 100, "亿元"),
+    ],
+)
+def test_a_magnitude_without_numeral_after_a_level_verb(
+    sentence: str, value: float, unit: str
+) -> None:
+    comparator = "=" if "达到" in sentence else ">="
+    assert _targets(sentence) == [(value, unit, 2025, comparator)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "到2025年,打造万亿元级产业集群。",  # a class of a cluster, no level to reach
+        "万亿元级产业集群建设取得进展。",
+    ],
+)
+def test_a_magnitude_class_is_no_level(sentence: str) -> None:
+    assert _targets(sentence) == []
+
+
+def test_a_money_threshold_on_what_is_counted_is_no_target() -> None:
+    assert _targets("到2025年,推进50项投资50亿元以上的强链项目。") == [(50, "项", 2025, "=")]
+    assert _targets("到2025年,引进投资超10亿元的项目20个。") == [(20, "个", 2025, "=")]
+
+
+def test_the_text_counting_its_own_parts_is_no_target() -> None:
+    body = "到2025年,规上工业企业达到500家。全市将重点发力三个方面,抓好五个环节。"
+    assert _targets(body) == [(500, "家", 2025, "=")]
+
+
+def test_xinjian_counts_what_is_built() -> None:
+    body = "到2025年形成先进制造业体系。新建150个智能工厂和10家智能制造标杆企业。"
+    assert _targets(body) == [(150, "个", 2025, "="), (10, "家", 2025, "=")]
+
+
+def test_a_work_report_sets_its_own_year_beyond_the_sentence_naming_a_later_one() -> None:
+    text = (
+        "政府工作报告解读\n时间:2023-01-14 08:36\n"
+        "报告指出,力争2025年材料产业规模突破2万亿元。推进50项延链补链项目,新建150个智能工厂。\n"
+    )
+    got = [(t.value, t.unit, t.year) for t in extract_plan(text).targets]
+    assert got == [(2, "万亿元", 2025), (50, "项", 2023), (150, "个", 2023)]
+    # the same lines outside a work report: the later year of the line carries on
+    plain = text.replace("政府工作报告解读", "某市工业发展新闻")
+    assert [t.year for t in extract_plan(plain).targets] == [2025, 2025, 2025]
+
+
+@pytest.mark.parametrize(
+    ("span", "year"), [("用3年时间", 2025), ("五年内", 2027), ("用两年时间", 2024)]
+)
+def test_a_span_of_years_counts_from_the_texts_year(span: str, year: int) -> None:
+    text = f"某市工业发展新闻\n时间:2023-05-10 09:00\n{span}培育专精特新企业100家。\n"
+    assert [(t.value, t.year) for t in extract_plan(text).targets] == [(100, year)]
+
+
+def test_a_five_year_plan_period_is_past_only_after_it_ended() -> None:
+    body = "“十三五”期间,全市将重点打造37个工业园区。\n"
+    written_2017 = extract_plan(f"某市工业新闻\n2017年07月10日 11:22:44\n{body}").targets
+    assert [(t.value, t.unit, t.year) for t in written_2017] == [(37, "个", 2020)]
+    # the same words in a 2022 page review the past
+    assert extract_plan(f"某市工业新闻\n2022年03月01日 09:00:00\n{body}").targets == []
+
+
+def test_a_chinese_publication_stamp_gives_the_texts_year() -> None:
+    from gaodi.text.structure import document_year
+
+    assert document_year("标题\n2017年07月10日 11:22:44 浏览量:904次\n正文") == 2017
+    assert document_year("标题\n时间:2023-01-14 08:36\n正文") == 2023
+    assert (
+        document_year("标题\n正文提到2017年07月10日的会议") is None
+    )  # no clock time: a date in the text
