@@ -133,7 +133,7 @@ def test_cache_follows_the_data_version(site: Site) -> None:
     client = site.client()
     login(client, "t-admin", PASSWORD)
     assert _counts(client.get("/api/v1/overview").json())["enterprises"] == 4
-    assert len(site.app.state.overview_cache) == 1  # cached for (admin, language, version)
+    assert len(site.app.state.overview_cache) == 1  # cached for (admin's scope, language, version)
     client.get("/api/v1/overview")
     assert len(site.app.state.overview_cache) == 1  # same version: served from the cache
     with session_scope(site.engine, actor="test") as s:
@@ -160,14 +160,14 @@ def test_signing_in_and_switching_language_keep_the_cache(site: Site) -> None:
     client = site.client()
     login(client, "t-admin", PASSWORD)
     client.get("/api/v1/overview")
-    before, cached = version(), dict(site.app.state.overview_cache)
+    before, cached = version(), set(site.app.state.overview_cache.keys())
     for role in ("viewer", "analyst", "chain_office"):
         other = site.client()
         csrf = login(other, f"t-{role}", PASSWORD)
         other.post("/lang", data={"lang": "en", "csrf_token": csrf}, follow_redirects=False)
     assert version() == before
     client.get("/api/v1/overview")
-    assert dict(site.app.state.overview_cache).keys() == cached.keys()
+    assert set(site.app.state.overview_cache.keys()) == cached
     with session_scope(site.engine, actor="test") as s:  # a figure does change it
         s.add(Enterprise(uscc="91430100MA4L0CACH2", name="缓存测试企业二"))
     assert version() > before
