@@ -12,8 +12,8 @@ p95 15 s under 30 readers when every entry expired together). Per process: with 
 --workers N`` each process computes a key at most once at a time, which is fine because the keys
 already carry the data version (a write in one process is seen by the others' next read).
 
-A failed computation is not cached: the waiters compute for themselves (and so get the error, or
-a result if the failure was transient).
+A failed computation is not cached: one of its waiters computes again (and so gets the error
+too, or a result if the failure was transient), the others waiting for that one.
 """
 
 from __future__ import annotations
@@ -69,9 +69,12 @@ class Memo(Generic[T]):
             if flight is None:
                 flight = self._flights[key] = _Flight()
         if not owner:
-            if flight.done.wait(WAIT_SECONDS) and flight.ok:
+            if not flight.done.wait(WAIT_SECONDS):
+                return compute()  # stuck elsewhere: this request computes for itself
+            if flight.ok:
                 return flight.value  # type: ignore[no-any-return]
-            return compute()
+            # the owner failed: one of the waiters takes over (the others wait for it)
+            return self.get(key, compute, max_age)
         try:
             started = time.monotonic()
             value = compute()
