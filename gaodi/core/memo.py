@@ -12,6 +12,10 @@ p95 15 s under 30 readers when every entry expired together). Per process: with 
 --workers N`` each process computes a key at most once at a time, which is fine because the keys
 already carry the data version (a write in one process is seen by the others' next read).
 
+An entry past its age whose refresh is under way is still served to the other requests of the
+same key (the key holds the data version: the value is the right one for that data; the age only
+bounds how long an entry lives), so an expiry costs one request a rebuild, not every reader.
+
 A failed computation is not cached: one of its waiters computes again (and so gets the error
 too, or a result if the failure was transient), the others waiting for that one.
 """
@@ -65,6 +69,10 @@ class Memo(Generic[T]):
                 self._entries.move_to_end(key)
                 return hit[1]
             flight = self._flights.get(key)
+            if flight is not None and hit is not None:
+                # only aged, not invalid: the key holds the data version, so the old value is
+                # still the answer for this data; one request refreshes it, the rest go on
+                return hit[1]
             owner = flight is None
             if flight is None:
                 flight = self._flights[key] = _Flight()

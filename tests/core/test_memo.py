@@ -99,3 +99,24 @@ def test_bounded_least_recently_used() -> None:
 )  # fmt: skip
 def test_scope_key_is_role_and_scope_not_name(a: Principal, b: Principal, same: bool) -> None:
     assert (scope_key(a) == scope_key(b)) is same
+
+
+def test_an_aged_entry_is_served_while_one_request_refreshes_it() -> None:
+    memo: Memo[str] = Memo(max_age=0.05)
+    assert memo.get("k", lambda: "old") == "old"
+    time.sleep(0.06)
+    started, release = threading.Event(), threading.Event()
+
+    def refresh() -> str:
+        started.set()
+        release.wait(5)
+        return "new"
+
+    refreshed: list[str] = []
+    owner = threading.Thread(target=lambda: refreshed.append(memo.get("k", refresh)))
+    owner.start()
+    started.wait(5)
+    assert memo.get("k", lambda: "unused") == "old"  # not held up by the refresh
+    release.set()
+    owner.join(5)
+    assert refreshed == ["new"] and memo.get("k", lambda: "unused") == "new"
