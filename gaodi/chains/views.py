@@ -154,7 +154,8 @@ def _parents(rows: list[LinkRow], exclude: int | None = None) -> list[Option]:
 def chain_page(ctx: PageContext, chain_id: int, benchmark: BenchmarkKind = "median") -> ChainPage:
     """A chain's map, each link's status with its reason, and the recommendations."""
     assert ctx.principal is not None
-    d = service.diagnose(ctx.session, ctx.principal, chain_id, benchmark=benchmark)
+    # shared by the viewers of one scope until the data changes (the page's hot path)
+    d = service.cached_diagnose(ctx.session, ctx.principal, chain_id, benchmark=benchmark)
     return ChainPage(
         diagnosis=d,
         tree=_tree(ctx, d),

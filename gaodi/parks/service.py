@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from gaodi.analytics.per_mu import PerMuRules, aggregate_parks, coverage, evaluate_per_mu
 from gaodi.analytics.rulefiles import list_per_mu_rules, load_per_mu_rules
 from gaodi.core.errors import NotFoundError, ValidationError
+from gaodi.core.memo import Memo
 from gaodi.core.permissions import Principal, require
 from gaodi.parks import loaders, standing, tiers
 from gaodi.parks.models import Park
@@ -59,6 +60,11 @@ __all__ = [
 CLASSES = ("A", "B", "C", "D")
 Benchmarks = Mapping[str, Mapping[str, float]]
 
+#: The city's 亩均 evaluations (:func:`compute`), shared by the map and the parks pages: exact
+#: while the data version is the same (it is in the key); the age only bounds memory held by
+#: evaluations nobody asks for any more.
+EVALUATION_SECONDS = 600.0
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -72,6 +78,9 @@ class Evaluation:
     reasons: Counter[str]
     #: The firms left out: ``enterprise_id, park_id, land_mu, reason, reason_zh, reason_en``.
     excluded: pl.DataFrame = field(default_factory=pl.DataFrame)
+
+
+EVALUATIONS: Memo[Evaluation] = Memo(max_entries=8, max_age=EVALUATION_SECONDS)
 
 
 def compute(
@@ -90,8 +99,28 @@ def compute(
     if year is None:
         empty = pl.DataFrame()
         return Evaluation(rules, None, empty, empty, Counter())
-    frame, evaluated, reasons, excluded = _evaluate_frame(session, rules, year, benchmarks)
-    return Evaluation(rules, year, frame, evaluated, reasons, excluded)
+    if benchmarks is not None:  # a caller's own benchmarks: not shared
+        frame, evaluated, reasons, excluded = _evaluate_frame(session, rules, year, benchmarks)
+        return Evaluation(rules, year, frame, evaluated, reasons, excluded)
+    from gaodi.audit.service import data_version
+
+    # the evaluation covers the whole city whoever asks (the principal only gates it, above;
+    # the views narrow it to the viewer's parks): one entry per database, scheme, year and
+    # data version, computed once even when many requests miss it together
+    key = (
+        session.get_bind().url.render_as_string(hide_password=True),
+        scheme,
+        year,
+        data_version(session),
+    )
+
+    def build() -> Evaluation:
+        frame, evaluated, reasons, excluded = _evaluate_frame(session, rules, year, None)
+        return Evaluation(rules, year, frame, evaluated, reasons, excluded)
+
+    shared = EVALUATIONS.get(key, build)
+    # frames are immutable; the Counter is not: each caller gets its own
+    return replace(shared, reasons=Counter(shared.reasons))
 
 
 def schemes() -> list[str]:

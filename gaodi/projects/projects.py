@@ -12,6 +12,7 @@ Delay rules (``rules/project_delay.yaml``):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -475,9 +476,13 @@ def _completed(facts: ProjectFacts, as_of: date) -> tuple[float, float]:
 
 
 def _rows(
-    session: Session, projects: list[Project], as_of: date, rules: ProjectRules
+    session: Session,
+    projects: list[Project],
+    as_of: date,
+    rules: ProjectRules,
+    facts: dict[int, ProjectFacts] | None = None,
 ) -> list[ProjectRow]:
-    facts = _facts(session, projects)
+    facts = facts if facts is not None else _facts(session, projects)
     chains = common.chain_names(session)
     parks = common.park_names(session)
     links = common.link_names(session, {p.link_id for p in projects if p.link_id})
@@ -528,6 +533,18 @@ def list_projects(
     if flt is not None and flt.delayed is not None:
         rows = [r for r in rows if r.delayed == flt.delayed]
     return rows
+
+
+def list_projects_on(
+    session: Session, principal: Principal, days: Sequence[date]
+) -> list[list[ProjectRow]]:
+    """:func:`list_projects` (no filter) on each of ``days``, loading the visible projects and
+    their stage, plan and progress facts once (the overview asks for today and last year's end;
+    each list is rebuilt from the same history as of its day)."""
+    visible = _visible(session, principal, None)
+    facts = _facts(session, visible)
+    rules = project_rules()
+    return [_rows(session, visible, common.as_of_date(d), rules, facts) for d in days]
 
 
 def project_detail(

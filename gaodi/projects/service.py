@@ -61,14 +61,23 @@ class ActSummary:
 
 
 def act_summary(
-    session: Session, principal: Principal, as_of: date | datetime | None = None
+    session: Session,
+    principal: Principal,
+    as_of: date | datetime | None = None,
+    *,
+    project_rows: list[projects.ProjectRow] | None = None,
 ) -> ActSummary:
     """Projects behind schedule, challenges open, appeals overdue, counts by status, as they
-    stood on ``as_of`` (default: the city's today)."""
+    stood on ``as_of`` (default: the city's today). ``project_rows``: the caller's own
+    ``list_projects(session, principal, None, as_of)``, so it is not built twice."""
     day = common.as_of_date(as_of)
     out: dict[str, object] = {"as_of": day}
     if allowed(principal, "read", "project"):
-        rows = projects.list_projects(session, principal, None, day)
+        rows = (
+            project_rows
+            if project_rows is not None
+            else projects.list_projects(session, principal, None, day)
+        )
         behind = [r for r in rows if r.delayed]
         out["projects_total"] = len(rows)
         out["projects_behind"] = len(behind)

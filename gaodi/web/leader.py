@@ -322,12 +322,22 @@ def _chains(session: Session, principal: Principal, day: date, tr: Tr) -> Chains
 # ---------------------------------------------------------------------------- projects
 
 
-def _projects(session: Session, principal: Principal, day: date) -> ProjectsBlock | None:
+def _project_lists(session: Session, principal: Principal, day: date) -> tuple[list, list]:
+    """The visible projects as of ``day`` and as of last year's end, from one load of the
+    projects service (the block and the act summary share them): ([], []) if not readable."""
     from gaodi.projects import projects
 
     if not allowed(principal, "read", "project"):
+        return [], []
+    now, last = projects.list_projects_on(session, principal, [day, date(day.year - 1, 12, 31)])
+    return now, last
+
+
+def _projects(
+    principal: Principal, day: date, rows: list[Any], last: list[Any]
+) -> ProjectsBlock | None:
+    if not allowed(principal, "read", "project"):
         return None
-    rows = projects.list_projects(session, principal, None, day)
     if not rows:
         return None
     plan = sum(r.year_plan or 0.0 for r in rows)
@@ -342,7 +352,6 @@ def _projects(session: Session, principal: Principal, day: date) -> ProjectsBloc
         for name, (p, c) in sorted(chains.items(), key=lambda kv: (-kv[1][0], kv[0]))
     ]
     # early in a year little is reported yet: last year's result, judged on its last day
-    last = projects.list_projects(session, principal, None, date(day.year - 1, 12, 31))
     prev_plan = sum(r.year_plan or 0.0 for r in last)
     return ProjectsBlock(
         prev_year_plan=round(prev_plan, 2) if prev_plan > 0 else None,
@@ -369,6 +378,7 @@ def _decisions(
     board: Any,
     tr: Tr,
     memo: dict[str, Any] | None = None,
+    project_rows: list[Any] | None = None,
 ) -> list[DecisionGroup]:
     from gaodi.projects import challenge_queries, service
 
@@ -391,7 +401,7 @@ def _decisions(
                 note=tr(N_("figures owed past their deadline")),
             )
         )
-    summary = service.act_summary(session, principal, day)
+    summary = service.act_summary(session, principal, day, project_rows=project_rows)
     if memo is not None:
         memo.update(board=board, act_summary=summary)
     if summary.projects_behind is not None:
@@ -475,11 +485,13 @@ def leader_view(
         targets, result = _targets(session, principal, day, requested, lang, tr)
     except (PermissionDenied, GaodiError):
         targets, result = None, None
+    rows, last = _project_lists(session, principal, day)
+    readable = allowed(principal, "read", "project")
     return LeaderView(
         as_of=day,
         as_of_requested=requested,
         targets=targets,
         chains=_chains(session, principal, day, tr),
-        projects=_projects(session, principal, day),
-        decisions=_decisions(session, principal, day, result, tr, memo),
+        projects=_projects(principal, day, rows, last),
+        decisions=_decisions(session, principal, day, result, tr, memo, rows if readable else None),
     )

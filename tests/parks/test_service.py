@@ -242,6 +242,42 @@ def test_a_park_office_sees_its_park_only(db: Engine, city: dict[str, int]) -> N
     assert {f.name for f in firms} == {"企业A1", "企业A2", "企业A3", "企业A4"}
 
 
+def test_the_shared_evaluation_follows_writes_and_scopes(db: Engine, city: dict[str, int]) -> None:
+    """compute() is shared by the map and the parks pages (one per database, scheme, year and
+    data version): a second request reuses it, a park office after the administrator still sees
+    only its park, and a new firm, or an edited figure, shows on the very next read."""
+    office = Principal(username="po", role="park_office", park_ids=frozenset({city["P甲"]}))
+    with session_scope(db) as s:
+        first = service.evaluate(s, SYSTEM, year=2023)  # the administrator warms the cache
+        computed = service.EVALUATIONS.computed
+        mine = service.evaluate(s, office, year=2023)
+        firms = service.evaluated_enterprises(s, office, year=2023)
+        assert service.EVALUATIONS.computed == computed  # the same evaluation, not a new one
+    assert len(first.parks) == 3 and [p.name for p in mine.parks] == ["甲园区"]
+    assert {f.name for f in firms} == {"企业A1", "企业A2", "企业A3", "企业A4"}
+    with session_scope(db, actor="test") as s:  # a new 规上 firm in 乙 with m = 3
+        e = Enterprise(uscc="91430100MA00009999", name="企业B3", industry_code="2710",
+                       park_id=city["P乙"])  # fmt: skip
+        s.add(e)
+        s.flush()
+        s.add(EnterpriseYear(enterprise_id=e.id, year=2023, output=1.0, **above(3.0)))
+    with session_scope(db) as s:
+        after = service.evaluate(s, SYSTEM, year=2023)
+        by = {f.name: f for f in service.evaluated_enterprises(s, SYSTEM, year=2023)}
+        assert [f.name for f in service.evaluated_enterprises(s, office, year=2023)] == [
+            f.name for f in firms
+        ]  # the office still sees its own park's firms only
+    assert after.n_evaluated == first.n_evaluated + 1
+    assert by["企业B3"].score == pytest.approx(3.0 * PER_M) and by["企业B3"].rank == 1
+    with session_scope(db, actor="test") as s:  # an edit: A1's land doubles, its tax per mu halves
+        row = s.query(EnterpriseYear).filter_by(enterprise_id=city["A1"], year=2023).one()
+        row.land_mu = 20.0
+    with session_scope(db) as s:
+        a1 = {f.name: f for f in service.evaluated_enterprises(s, SYSTEM, year=2023)}["企业A1"]
+    # tax/land and va/land items halve: 30 and 20 pts x 1.5 lose half each
+    assert a1.score == pytest.approx(1.5 * PER_M - (30 + 20) * 1.5 / 2)
+
+
 def test_park_enterprises_filter_and_pages(db: Engine, city: dict[str, int]) -> None:
     with session_scope(db) as s:
         all_rows = service.park_enterprises(s, SYSTEM, city["P甲"])

@@ -79,3 +79,23 @@ def test_summary_respects_scopes(session: Session, world: World, frozen) -> None
     ent = service.act_summary(session, world.enterprise, date(2023, 6, 12))
     assert ent.projects_total is None and ent.challenges_open is None
     assert (ent.appeals_open, ent.appeals_overdue) == (1, 1)
+
+
+def test_lists_on_several_days_from_one_load(session: Session, world: World, frozen) -> None:
+    """list_projects_on (the overview's one load) gives, day by day, what list_projects gives:
+    before the signing day nothing; after the planned start P1 is late; a park office sees only
+    its park's project; and act_summary fed those rows counts as it does alone."""
+    _fixture(session, world)
+    frozen(datetime(2023, 6, 12, 2, 0))
+    days = [date(2022, 12, 31), date(2023, 3, 30), date(2023, 6, 12)]
+    for who in (world.admin, world.park_office):
+        lists = pr.list_projects_on(session, who, days)
+        assert lists == [pr.list_projects(session, who, None, d) for d in days]
+    before, start, now = pr.list_projects_on(session, world.admin, days)
+    assert before == []  # both signed on 2023-01-01
+    assert [(r.name, r.delayed) for r in start] == [("P1", False), ("P2", False)]
+    assert [(r.name, r.delayed) for r in now] == [("P1", True), ("P2", False)]
+    assert [r.name for r in pr.list_projects_on(session, world.park_office, days)[2]] == ["P1"]
+    fed = service.act_summary(session, world.admin, days[2], project_rows=now)
+    assert fed == service.act_summary(session, world.admin, days[2])
+    assert (fed.projects_total, fed.projects_behind) == (2, 1)

@@ -133,7 +133,7 @@ def test_cache_follows_the_data_version(site: Site) -> None:
     client = site.client()
     login(client, "t-admin", PASSWORD)
     assert _counts(client.get("/api/v1/overview").json())["enterprises"] == 4
-    assert len(site.app.state.overview_cache) == 1  # cached for (admin, language, version)
+    assert len(site.app.state.overview_cache) == 1  # cached for (admin's scope, language, version)
     client.get("/api/v1/overview")
     assert len(site.app.state.overview_cache) == 1  # same version: served from the cache
     with session_scope(site.engine, actor="test") as s:
@@ -160,14 +160,14 @@ def test_signing_in_and_switching_language_keep_the_cache(site: Site) -> None:
     client = site.client()
     login(client, "t-admin", PASSWORD)
     client.get("/api/v1/overview")
-    before, cached = version(), dict(site.app.state.overview_cache)
+    before, cached = version(), set(site.app.state.overview_cache.keys())
     for role in ("viewer", "analyst", "chain_office"):
         other = site.client()
         csrf = login(other, f"t-{role}", PASSWORD)
         other.post("/lang", data={"lang": "en", "csrf_token": csrf}, follow_redirects=False)
     assert version() == before
     client.get("/api/v1/overview")
-    assert dict(site.app.state.overview_cache).keys() == cached.keys()
+    assert set(site.app.state.overview_cache.keys()) == cached
     with session_scope(site.engine, actor="test") as s:  # a figure does change it
         s.add(Enterprise(uscc="91430100MA4L0CACH2", name="缓存测试企业二"))
     assert version() > before
@@ -180,3 +180,39 @@ def test_cache_can_be_switched_off(site: Site) -> None:
     first = client.get("/api/v1/overview").json()
     assert client.get("/api/v1/overview").json() == first
     assert not getattr(site.app.state, "overview_cache", {})
+
+
+def test_cache_is_shared_by_scope_never_across_scopes(site: Site) -> None:
+    """Two park offices of park A share one cached overview; a park office of park B gets its
+    own (its scope, its enterprises), never park A's; a new enterprise in park A shows on the
+    park A office's next read."""
+    from gaodi.accounts import service as accounts
+    from gaodi.db import session_scope
+    from gaodi.models import Enterprise
+
+    with session_scope(site.engine, actor="test") as s:
+        accounts.create_user(s, "t-park-a2", "park_office", PASSWORD, parks=["甲园区测试"])
+        accounts.create_user(s, "t-park-b", "park_office", PASSWORD, parks=["乙园区测试"])
+    pages = {}
+    for name in ("t-park_office", "t-park-a2", "t-park-b"):
+        client = site.client()
+        login(client, name, PASSWORD)
+        pages[name] = client.get("/api/v1/overview").json()
+    assert len(site.app.state.overview_cache) == 2  # park A once, park B once
+    assert site.app.state.overview_cache.computed == 2
+    assert pages["t-park_office"] == pages["t-park-a2"]
+    assert pages["t-park_office"]["access"]["scope"] != pages["t-park-b"]["access"]["scope"]
+    assert any("甲园区测试" in s for s in pages["t-park_office"]["access"]["scope"])
+    assert any("乙园区测试" in s for s in pages["t-park-b"]["access"]["scope"])
+    assert not any("甲园区测试" in s for s in pages["t-park-b"]["access"]["scope"])
+    # park A holds E1 and E3, park B E2 and E4 (tests/web/seed.py)
+    assert _counts(pages["t-park_office"])["enterprises"] == 2
+    with session_scope(site.engine, actor="test") as s:
+        park_a = site.world.ids["park_a"]
+        s.add(Enterprise(uscc="91430100MA4L0SCOPE", name="园区缓存企业", park_id=park_a))
+    again = site.client()
+    login(again, "t-park-a2", PASSWORD)
+    assert _counts(again.get("/api/v1/overview").json())["enterprises"] == 3
+    other = site.client()
+    login(other, "t-park-b", PASSWORD)
+    assert _counts(other.get("/api/v1/overview").json())["enterprises"] == 2

@@ -5,8 +5,6 @@ signed-in user may see it."""
 from __future__ import annotations
 
 import threading
-import time
-from collections import OrderedDict
 from datetime import date
 from typing import Any
 
@@ -15,6 +13,7 @@ from pydantic import BaseModel
 
 from gaodi.accounts import service as accounts
 from gaodi.core import clock
+from gaodi.core.memo import Memo, scope_key
 from gaodi.system import service
 from gaodi.ui.web.context import PageContext
 from gaodi.ui.web.i18n import N_
@@ -84,64 +83,55 @@ class OverviewPage(BaseModel):
     cards: list[OverviewCard]
 
 
-#: Seconds an overview stays cached for the same user, language and data version. Every change
+#: Seconds an overview stays cached for the same scope, language and data version. Every change
 #: goes to the audit log, so a new audit event (a larger max id) invalidates at once; the age
 #: limit only bounds how stale time-dependent cards (e.g. "overdue") may get.
 CACHE_SECONDS = 30.0
 CACHE_ENTRIES = 256
-_cache_lock = threading.Lock()
+
+
+def _memo(ctx: PageContext, name: str) -> Memo[Any]:
+    """The app's cache ``name`` (one per app, so per database): built on first use."""
+    state = ctx.request.app.state
+    memo: Memo[Any] | None = getattr(state, name, None)
+    if memo is None:
+        with _memo_lock:
+            memo = getattr(state, name, None)
+            if memo is None:
+                memo = Memo(CACHE_ENTRIES)
+                setattr(state, name, memo)
+    return memo
+
+
+_memo_lock = threading.Lock()
+
+
+def _key(ctx: PageContext, day: date, requested: bool) -> tuple[Any, ...]:
+    """What an overview depends on: the viewer's role and scope (not the user: everything on it
+    is judged by role and scope, gaodi.core.memo.scope_key), language, data version and day."""
+    assert ctx.principal is not None
+    version = service.data_version(ctx.session)
+    return (*scope_key(ctx.principal), ctx.lang, version, day, requested)
 
 
 @page(router, "/", api="/overview", template="overview.html", domain="overview")
 def overview_page(ctx: PageContext, as_of: date | None = None) -> OverviewPage:
     """The leader's overview judged on ``as_of`` (default: the city's today), then what the
     database holds: counts by entity, as-of dates and one chart."""
-    assert ctx.principal is not None
-    state = ctx.request.app.state
-    max_age = float(getattr(state, "overview_cache_seconds", CACHE_SECONDS))
     day = judged_on(ctx, as_of)
-    key = (ctx.principal, ctx.lang, service.data_version(ctx.session), day, as_of is not None)
-    cache: OrderedDict[Any, tuple[float, OverviewPage]] = getattr(state, "overview_cache", None)
-    if cache is None:
-        cache = state.overview_cache = OrderedDict()
-    now = time.monotonic()
-    with _cache_lock:
-        hit = cache.get(key)
-    if hit is not None and now - hit[0] < max_age:
-        return hit[1]
-    result = _build(ctx, day, as_of is not None)
-    if max_age > 0:
-        with _cache_lock:
-            cache[key] = (now, result)
-            cache.move_to_end(key)
-            while len(cache) > CACHE_ENTRIES:
-                cache.popitem(last=False)
-    return result
+    max_age = float(getattr(ctx.request.app.state, "overview_cache_seconds", CACHE_SECONDS))
+    memo = _memo(ctx, "overview_cache")
+    key = _key(ctx, day, as_of is not None)
+    return memo.get(key, lambda: _build(ctx, day, as_of is not None), max_age)  # type: ignore[no-any-return]
 
 
 def cached_leader(ctx: PageContext, day: date, requested: bool) -> LeaderView:
-    """The leader's view for the 大屏, cached like the overview (per user, language, data
+    """The leader's view for the 大屏, cached like the overview (per scope, language, data
     version and day): several wall screens reloading every few minutes share one build."""
-    assert ctx.principal is not None
-    state = ctx.request.app.state
-    max_age = float(getattr(state, "overview_cache_seconds", CACHE_SECONDS))
-    key = (ctx.principal, ctx.lang, service.data_version(ctx.session), day, requested)
-    cache: OrderedDict[Any, tuple[float, LeaderView]] = getattr(state, "screen_cache", None)
-    if cache is None:
-        cache = state.screen_cache = OrderedDict()
-    now = time.monotonic()
-    with _cache_lock:
-        hit = cache.get(key)
-    if hit is not None and now - hit[0] < max_age:
-        return hit[1]
-    result = leader(ctx, day, requested)
-    if max_age > 0:
-        with _cache_lock:
-            cache[key] = (now, result)
-            cache.move_to_end(key)
-            while len(cache) > CACHE_ENTRIES:
-                cache.popitem(last=False)
-    return result
+    max_age = float(getattr(ctx.request.app.state, "overview_cache_seconds", CACHE_SECONDS))
+    memo = _memo(ctx, "screen_cache")
+    key = _key(ctx, day, requested)
+    return memo.get(key, lambda: leader(ctx, day, requested), max_age)  # type: ignore[no-any-return]
 
 
 def judged_on(ctx: PageContext, requested: date | None) -> date:
