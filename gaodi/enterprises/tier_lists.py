@@ -390,20 +390,17 @@ def derived_of(
             if got:
                 out[eid] = got
     margins = all_margins(session)
-    if margins:
+    for chunk in range(0, len(ids) if margins else 0, 5000):
+        part = ids[chunk : chunk + 5000]
         rows = session.execute(
             select(EnterpriseYear.enterprise_id, EnterpriseYear.profit, EnterpriseYear.revenue)
-            .where(EnterpriseYear.year == year, EnterpriseYear.enterprise_id.in_(ids))
-        )  # fmt: skip
-        codes = dict(
-            session.execute(select(Enterprise.id, Enterprise.industry_code).where(
-                Enterprise.id.in_(ids)
-            ))
-        )  # fmt: skip
+            .where(EnterpriseYear.year == year, EnterpriseYear.enterprise_id.in_(part))
+        ).all()  # fmt: skip
+        query = select(Enterprise.id, Enterprise.industry_code).where(Enterprise.id.in_(part))
+        codes = {eid: code for eid, code in session.execute(query).all()}
         for eid, profit, revenue in rows:
-            m = margin_fact(
-                profit, revenue, year, industry_margin_for(margins, codes.get(eid), year)
-            )
+            industry = industry_margin_for(margins, codes.get(eid), year)
+            m = margin_fact(profit, revenue, year, industry)
             if m is not None:
                 out.setdefault(eid, {})["profit_above_industry"] = m
     return out

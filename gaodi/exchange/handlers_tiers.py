@@ -171,7 +171,7 @@ class TierListsHandler(Handler):
             try:
                 item = parse(raw)
             except ValidationError as exc:
-                field = exc.field if exc.field in fields else key[0]
+                field = exc.context.get("field") if exc.context.get("field") in fields else key[0]
                 ctx.fail(t, i, field, exc.zh, exc.en, raw.get(field))
                 continue
             values = {f: getattr(item, f) for f in fields}
@@ -209,7 +209,11 @@ class IndustryMarginsHandler(Handler):
             try:
                 m = tier_lists.parse_margin(raw)
             except ValidationError as exc:
-                field = exc.field if exc.field in fields else "industry_code"
+                field = (
+                    exc.context.get("field")
+                    if exc.context.get("field") in fields
+                    else "industry_code"
+                )
                 ctx.fail(t, i, field, exc.zh, exc.en, raw.get(field))
                 continue
             values = {
