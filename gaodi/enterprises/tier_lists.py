@@ -631,3 +631,54 @@ def set_industry_margin(session: Session, principal: Principal, m: Margin) -> In
     row.updated_by, row.updated_at = principal.username, clock.now()
     session.flush()
     return row
+
+
+def add_award(session: Session, principal: Principal, enterprise_id: int, a: Award) -> int:
+    """Add one award to the enterprise's list (the facts page's form); returns its id."""
+    from gaodi.enterprises.facts import ENTERPRISE_NOT_FOUND
+
+    check_scope(
+        session, principal, Enterprise, enterprise_id, "edit", not_found=ENTERPRISE_NOT_FOUND
+    )
+    row = TierAward(
+        enterprise_id=enterprise_id, year=a.year, name=a.name, level=a.level, grade=a.grade,
+        unit_rank=a.unit_rank, source=a.source, updated_by=principal.username,
+        updated_at=clock.now(),
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def add_honour(session: Session, principal: Principal, enterprise_id: int, h: Honour) -> int:
+    """Add one honour to the enterprise's list; returns its id."""
+    from gaodi.enterprises.facts import ENTERPRISE_NOT_FOUND
+
+    check_scope(
+        session, principal, Enterprise, enterprise_id, "edit", not_found=ENTERPRISE_NOT_FOUND
+    )
+    row = TierHonour(
+        enterprise_id=enterprise_id, kind=h.kind, valid_from=h.valid_from, valid_to=h.valid_to,
+        source=h.source, updated_by=principal.username, updated_at=clock.now(),
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def remove_entry(
+    session: Session, principal: Principal, enterprise_id: int, model: Any, entry_id: int
+) -> None:
+    """Delete one award or honour of the enterprise; one outside the principal's scope (or of
+    another enterprise) is answered like a missing one."""
+    from gaodi.core.errors import NotFoundError
+    from gaodi.enterprises.facts import ENTERPRISE_NOT_FOUND
+
+    check_scope(
+        session, principal, Enterprise, enterprise_id, "edit", not_found=ENTERPRISE_NOT_FOUND
+    )
+    row = session.get(model, entry_id)
+    if row is None or row.enterprise_id != enterprise_id:
+        raise NotFoundError("找不到该条目。", "No such entry.")
+    session.delete(row)
+    session.flush()
