@@ -307,8 +307,8 @@ def tier_bases(session: Session, enterprise_id: int, year: int) -> dict[str, tup
 def _fallback_reason(name: str) -> tuple[str, str]:
     if name == "profit_above_industry":
         return (
-            "企业利润率（利润总额、营业收入）或行业利润率缺失，无法比较",
-            "The firm's margin (profit, revenue) or the industry margin is missing",
+            "系统中未录入行业利润率，无法比较利润率",
+            "No industry margin is stored: the margins cannot be compared",
         )
     if name == "has_valid_honour":
         return "荣誉清单中无此类荣誉", "No honour of these kinds on the list"

@@ -301,6 +301,32 @@ def margin_fact(profit: Any, revenue: Any, year: int, industry: Margin | None) -
     return Derived(above, zh, en, "computed")
 
 
+def margin_gap(
+    profit: Any, revenue: Any, year: int, industry_code: str | None, industry: Margin | None
+) -> Derived:
+    """Why the two margins cannot be compared (value None), naming what is missing.
+
+    Examples
+    --------
+    >>> margin_gap(None, 2000.0, 2023, "3670", None).basis_zh
+    '无法比较利润率：缺少企业 2023 年利润总额；缺少行业（3670）2023 年及以前的营业收入利润率'
+    """
+    zh, en = [], []
+    if profit is None:
+        zh.append(f"缺少企业 {year} 年利润总额")
+        en.append(f"the firm's {year} total profit is missing")
+    if revenue is None or dec(revenue) <= 0:
+        zh.append(f"企业 {year} 年营业收入缺失或不为正")
+        en.append(f"the firm's {year} revenue is missing or not positive")
+    if industry is None:
+        code = industry_code or "未填"
+        zh.append(f"缺少行业（{code}）{year} 年及以前的营业收入利润率")
+        en.append(f"no margin of the industry ({industry_code or 'not given'}) up to {year}")
+    return Derived(
+        None, "无法比较利润率：" + "；".join(zh), "Margins not compared: " + "; ".join(en)
+    )
+
+
 def _percent(x: Decimal) -> str:
     """A fraction as a percentage to 2 decimals (display only; the comparison is exact)."""
     return f"{(x * 100).quantize(Decimal('0.01'))}%"
@@ -401,8 +427,9 @@ def derived_of(
         for eid, profit, revenue in rows:
             industry = industry_margin_for(margins, codes.get(eid), year)
             m = margin_fact(profit, revenue, year, industry)
-            if m is not None:
-                out.setdefault(eid, {})["profit_above_industry"] = m
+            if m is None:  # say which margin is missing (the yes/no fact, if any, is used)
+                m = margin_gap(profit, revenue, year, codes.get(eid), industry)
+            out.setdefault(eid, {})["profit_above_industry"] = m
     return out
 
 

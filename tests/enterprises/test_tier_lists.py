@@ -356,7 +356,9 @@ def test_imported_lists_give_the_python_api_decisions(db: Engine, tmp_path: Path
         champ = {c.id: c for c in geng["champion"].criteria}
         assert champ["profitability"].actual is True
         assert champ["profitability"].data_source == "self_declared"
-        assert "采用填报的“是/否”" in champ["profitability"].basis_zh
+        assert champ["profitability"].basis_zh == (
+            "无法比较利润率：缺少企业 2023 年利润总额；采用填报的“是/否”"
+        )
         inno = {c.id: c for c in geng["innovative_sme"].criteria}
         assert inno["award"].actual is None and inno["award"].basis_zh is None  # 缺失
 
