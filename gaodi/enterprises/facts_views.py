@@ -353,24 +353,24 @@ def honour_form(ctx: PageContext, enterprise_id: int) -> Response:
 
 
 @form(
-    router, "/enterprises/{enterprise_id}/awards/{entry_id}/delete", domain="enterprise",
-    action="edit", page=facts_page, example={"path": {"enterprise_id": 1, "entry_id": 1}},
+    router, "/enterprises/{enterprise_id}/awards/{award_id}/delete", domain="enterprise",
+    action="edit", page=facts_page, example={"path": {"enterprise_id": 1, "award_id": 1}},
 )  # fmt: skip
-def award_delete_form(ctx: PageContext, enterprise_id: int, entry_id: int) -> Response:
+def award_delete_form(ctx: PageContext, enterprise_id: int, award_id: int) -> Response:
     """Remove an award from the list."""
     assert ctx.principal is not None
-    tier_lists.remove_entry(ctx.session, ctx.principal, enterprise_id, TierAward, entry_id)
+    tier_lists.remove_entry(ctx.session, ctx.principal, enterprise_id, TierAward, award_id)
     ctx.flash(ctx._("Award removed."))
     return ctx.redirect(f"/enterprises/{enterprise_id}/facts")
 
 
 @form(
-    router, "/enterprises/{enterprise_id}/honours/{entry_id}/delete", domain="enterprise",
-    action="edit", page=facts_page, example={"path": {"enterprise_id": 1, "entry_id": 1}},
+    router, "/enterprises/{enterprise_id}/honours/{honour_id}/delete", domain="enterprise",
+    action="edit", page=facts_page, example={"path": {"enterprise_id": 1, "honour_id": 1}},
 )  # fmt: skip
-def honour_delete_form(ctx: PageContext, enterprise_id: int, entry_id: int) -> Response:
+def honour_delete_form(ctx: PageContext, enterprise_id: int, honour_id: int) -> Response:
     """Remove an honour from the list."""
     assert ctx.principal is not None
-    tier_lists.remove_entry(ctx.session, ctx.principal, enterprise_id, TierHonour, entry_id)
+    tier_lists.remove_entry(ctx.session, ctx.principal, enterprise_id, TierHonour, honour_id)
     ctx.flash(ctx._("Honour removed."))
     return ctx.redirect(f"/enterprises/{enterprise_id}/facts")

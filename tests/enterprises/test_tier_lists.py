@@ -384,12 +384,28 @@ def test_a_bad_award_row_is_reported_and_nothing_is_written(db: Engine, tmp_path
         assert s.scalars(select(TierAward)).first() is None
 
 
-def test_a_park_office_writes_the_lists_of_its_own_enterprises_only(db: Engine) -> None:
-    import_file_rows = [["统一社会信用代码", "企业名称"], [U["戊"], "示例戊"]]
+def test_list_writes_check_the_scope_and_the_enterprise(db: Engine) -> None:
+    """A park office cannot write the lists of an enterprise outside its parks (answered like a
+    missing one); an award is removed only through its own enterprise."""
+    rng = random.Random(3)
     with session_scope(db) as s:
-        s.add(Enterprise(uscc=import_file_rows[1][0], name="示例戊", park_id=None))
+        mine = Enterprise(uscc=make_uscc("430104", rng), name="示例己方", park_id=None)
+        other = Enterprise(uscc=make_uscc("430104", rng), name="示例他方", park_id=None)
+        s.add_all([mine, other])
+        s.flush()
+        ids = (mine.id, other.id)
     office = Principal("office-x", "park_office", park_ids=frozenset({999}))
+    award = Award(2022, "示例奖", "provincial", None, 1)
     with session_scope(db) as s:
-        eid = s.scalar(select(Enterprise.id))
         with pytest.raises(NotFoundError):
-            tier_lists.replace_awards(s, office, eid, [])
+            tier_lists.replace_awards(s, office, ids[0], [award])
+        with pytest.raises(NotFoundError):
+            tier_lists.add_honour(s, office, ids[0], Honour("high_tech", date(2022, 1, 1)))
+        theirs = tier_lists.add_award(s, SYSTEM, ids[1], award)
+    with session_scope(db) as s, pytest.raises(NotFoundError):
+        tier_lists.remove_entry(s, SYSTEM, ids[0], TierAward, theirs)  # not 己方's award
+    with session_scope(db) as s:
+        assert s.get(TierAward, theirs) is not None
+        tier_lists.remove_entry(s, SYSTEM, ids[1], TierAward, theirs)
+    with session_scope(db) as s:
+        assert s.get(TierAward, theirs) is None
