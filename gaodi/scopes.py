@@ -19,9 +19,12 @@ from gaodi.enterprises.models import (
     Enterprise,
     EnterpriseYear,
     ExternalEnterprise,
+    IndustryMargin,
+    TierAward,
     TierDeclaration,
     TierEvidence,
     TierFact,
+    TierHonour,
 )
 from gaodi.parks.models import Park
 from gaodi.plans.models import Action, Indicator, Observation, Plan, QualitativeGoal, Target
@@ -144,6 +147,9 @@ def register() -> None:
     register_scope(EnterpriseYear, "enterprise", enterprise_year_filter)
     register_scope(TierFact, "enterprise", _enterprise_child(TierFact.enterprise_id))
     register_scope(TierEvidence, "enterprise", _enterprise_child(TierEvidence.enterprise_id))
+    register_scope(TierAward, "enterprise", _enterprise_child(TierAward.enterprise_id))
+    register_scope(TierHonour, "enterprise", _enterprise_child(TierHonour.enterprise_id))
+    register_scope(IndustryMargin, "region")  # reference data, like the panel values
     # declarations are a domain of their own: an enterprise user submits, an office approves
     register_scope(TierDeclaration, "declaration", _enterprise_child(TierDeclaration.enterprise_id))
     register_scope(ExternalEnterprise, "chain")

@@ -42,6 +42,7 @@ from gaodi.models import (
     Region,
     SystemInfo,
     Target,
+    TierFact,
     cluster_chain,
 )
 
@@ -356,6 +357,7 @@ def _enterprises(
     progress("enterprise years", 0.4)
     cols = fig.columns
     year_rows = []
+    niche_rows: list[dict[str, Any]] = []
     niche = rng.integers(1, 15, size=n)
     for k in range(fig.enterprise.size):
         i = int(fig.enterprise[k])
@@ -367,9 +369,24 @@ def _enterprises(
                 if name in ("employees", "invention_patents")
                 else round(float(value), 2 if name != "debt_ratio" else 4)
             )
-        row["extra"] = {"years_in_niche": int(min(niche[i], fig.year[k] - ent.founded_year[i]))}
         year_rows.append(row)
+        # years in the niche is what an enterprise declares (企业申报), not a statistic: a tier
+        # fact of a synthetic enterprise (its page says 示例数据), no longer a pretend figure in
+        # ``extra`` shown as 统计数据
+        niche_rows.append(
+            {
+                "enterprise_id": i + 1,
+                "year": int(fig.year[k]),
+                "field": "years_in_niche",
+                "value": float(min(niche[i], fig.year[k] - ent.founded_year[i])),
+                "source": "self_declared",
+                "declaration_id": None,
+                "updated_by": "demo",
+                "updated_at": DEMO_CLOCK,
+            }
+        )
     _insert(conn, EnterpriseYear.__table__, year_rows)
+    _insert(conn, TierFact.__table__, niche_rows)
     progress("chain links", 0.55)
     link_rows = []
     local_by_link: dict[int, list[int]] = defaultdict(list)

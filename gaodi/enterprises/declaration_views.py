@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
-from gaodi.enterprises import declarations, facts
+from gaodi.enterprises import declarations, facts, tier_lists
 from gaodi.enterprises.facts_views import EvidenceRow, evidence_rows, source_labels
 from gaodi.enterprises.models import Enterprise, TierDeclaration, TierDeclarationEvent, TierEvidence
 from gaodi.ui.web.context import PageContext
@@ -182,6 +182,9 @@ class DeclarationPage(BaseModel):
     events: list[EventRow]
     steps: list[StepOption] = Field(description="The steps the user may take now.")
     editable: bool
+    awards: list[str] = Field(default=[], description="The science awards declared.")
+    award_levels: dict[str, str] = {}
+    award_grades: dict[str, str] = {}
 
 
 @page(
@@ -252,6 +255,9 @@ def declaration_page(ctx: PageContext, declaration_id: int) -> DeclarationPage:
             for s in steps
         ],
         editable=any(s.name == "save" for s in steps),
+        awards=[a.words(ctx.lang) for a in declarations.declared_awards(d)],
+        award_levels={k: v[0 if zh else 1] for k, v in tier_lists.AWARD_LEVELS.items()},
+        award_grades={k: v[0 if zh else 1] for k, v in tier_lists.AWARD_GRADES.items()},
     )
 
 
@@ -283,6 +289,12 @@ def declaration_step_form(ctx: PageContext, declaration_id: int) -> Response:
                 ctx.session, principal, declaration_id, {k: v for k, v in raw.items() if k in names}
             )
             done = ctx._("Saved.")
+        elif action == "award":
+            fields = ("year", "name", "level", "grade", "unit_rank")
+            declarations.save_award(
+                ctx.session, principal, declaration_id, {k: raw.get(k) for k in fields}
+            )
+            done = ctx._("Award added.")
         elif action == "attach":
             from gaodi.projects.rules import appeal_rules
 

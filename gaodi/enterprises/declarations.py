@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from gaodi.core import clock
 from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.permissions import Principal, allowed, check_scope, require, restrict
-from gaodi.enterprises import evidence, facts
+from gaodi.enterprises import evidence, facts, tier_lists
 from gaodi.enterprises.models import (
     Enterprise,
     TierDeclaration,
@@ -48,6 +48,9 @@ STATES: dict[str, tuple[str, str]] = {
 }
 OPEN = ("draft", "submitted", "returned")
 NOT_FOUND = ("找不到该申报（或无权查看）。", "No such declaration (or not yours to see).")
+#: Declared science awards ride in the declaration's ``facts`` under this key (a list of
+#: award dicts); approval adds them to the enterprise's award list (source self_declared).
+AWARDS_KEY = "_awards"
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,8 @@ def act(
         )
         new: dict[str, float | None] = {}
         for field, shown in (decl.facts or {}).items():
+            if field == AWARDS_KEY:
+                continue
             f = facts.fact_field(field)
             value = facts.parse_value(f, shown)
             old = stored.get(field)
@@ -287,6 +292,7 @@ def act(
             session, decl.enterprise_id, decl.year, new, "self_declared", principal.username,
             declaration_id=decl.id,
         )  # fmt: skip
+        changes.update(_approve_awards(session, principal, decl))
         decl.reviewed_by, decl.reviewed_at, decl.return_reason = (
             principal.username,
             clock.now(),
@@ -320,3 +326,64 @@ def attach(
     )  # fmt: skip
     _event(session, principal, decl, "attach", decl.status, row.filename)
     return row
+
+
+def declared_awards(decl: TierDeclaration) -> list[tier_lists.Award]:
+    """The awards declared in ``decl`` (source self_declared)."""
+    return [
+        tier_lists.parse_award({**a, "source": "self_declared"})
+        for a in (decl.facts or {}).get(AWARDS_KEY, [])
+    ]
+
+
+def save_award(
+    session: Session, principal: Principal, declaration_id: int, raw: dict[str, Any]
+) -> TierDeclaration:
+    """Add a science award to the declaration (checked as the facts page checks it); it joins
+    the enterprise's award list when the declaration is approved."""
+    decl = load(session, principal, declaration_id)
+    authorize(principal, decl, "save")
+    award = tier_lists.parse_award({**raw, "source": "self_declared"})
+    values = dict(decl.facts or {})
+    listed = list(values.get(AWARDS_KEY, []))
+    entry = {
+        "year": award.year, "name": award.name, "level": award.level, "grade": award.grade,
+        "unit_rank": award.unit_rank,
+    }  # fmt: skip
+    if entry in listed:
+        raise ValidationError(
+            "该奖励已在申报中。", "The award is already in the declaration.", field="name"
+        )
+    values[AWARDS_KEY] = [*listed, entry]
+    decl.facts = values
+    _event(session, principal, decl, "save", decl.status, changes={"award": [None, award.words()]})
+    return decl
+
+
+def _approve_awards(
+    session: Session, principal: Principal, decl: TierDeclaration
+) -> dict[str, list[Any]]:
+    """Add the declared awards to the enterprise's list (one already listed with the same year,
+    name and level is kept as it is, with its source)."""
+    from gaodi.enterprises.models import TierAward
+
+    have = {
+        (a.year, a.name, a.level)
+        for a in session.scalars(
+            select(TierAward).where(TierAward.enterprise_id == decl.enterprise_id)
+        )
+    }
+    out: dict[str, list[Any]] = {}
+    for k, a in enumerate(declared_awards(decl)):
+        if (a.year, a.name, a.level) in have:
+            continue
+        session.add(
+            TierAward(
+                enterprise_id=decl.enterprise_id, year=a.year, name=a.name, level=a.level,
+                grade=a.grade, unit_rank=a.unit_rank, source="self_declared",
+                updated_by=principal.username, updated_at=clock.now(),
+            )
+        )  # fmt: skip
+        out[f"award {k + 1}"] = [None, a.words()]
+    session.flush()
+    return out

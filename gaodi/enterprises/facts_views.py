@@ -20,12 +20,14 @@ from sqlalchemy import func, select
 from gaodi.core import clock
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import can
-from gaodi.enterprises import declarations, evidence, facts, service
+from gaodi.enterprises import declarations, evidence, facts, service, tier_lists
 from gaodi.enterprises.models import (
     FACT_SOURCES,
     EnterpriseYear,
+    TierAward,
     TierDeclaration,
     TierEvidence,
+    TierHonour,
 )
 from gaodi.ui.web.context import PageContext
 from gaodi.ui.web.pages import Access, context_dependency, form, page, route_extra
@@ -71,6 +73,19 @@ class DeclarationRef(BaseModel):
     submitted_at: datetime | None
 
 
+class AwardRow(BaseModel):
+    id: int
+    text: str
+    source_label: str
+
+
+class HonourRow(BaseModel):
+    id: int
+    text: str
+    in_force: bool
+    source_label: str
+
+
 class FactsPage(BaseModel):
     """An enterprise's tier facts of one year, their sources and evidence, its declarations."""
 
@@ -86,6 +101,11 @@ class FactsPage(BaseModel):
     can_edit: bool
     can_declare: bool
     sources: dict[str, str]
+    awards: list[AwardRow] = []
+    honours: list[HonourRow] = []
+    award_levels: dict[str, str] = {}
+    award_grades: dict[str, str] = {}
+    honour_kinds: dict[str, str] = {}
 
 
 def evidence_rows(rows: list[TierEvidence]) -> list[EvidenceRow]:
@@ -190,7 +210,46 @@ def facts_page(
         can_declare=ctx.principal.role in ("enterprise", "admin")
         and ctx.can("submit", "declaration"),
         sources={k: labels[k] for k in FACT_SOURCES},
+        **list_rows(ctx, e.id, labels),
     )
+
+
+def list_rows(ctx: PageContext, enterprise_id: int, labels: dict[str, str]) -> dict[str, Any]:
+    """The award and honour lists (the tier rules derive their yes/no inputs from them) and
+    the choices of the forms that add to them."""
+    i = 0 if ctx.lang.startswith("zh") else 1
+    today = clock.today()
+    awards = ctx.session.scalars(
+        select(TierAward).where(TierAward.enterprise_id == enterprise_id).order_by(TierAward.year)
+    )
+    honours = ctx.session.scalars(
+        select(TierHonour)
+        .where(TierHonour.enterprise_id == enterprise_id)
+        .order_by(TierHonour.valid_from)
+    )
+    lang = "zh" if i == 0 else "en"
+    return {
+        "awards": [
+            AwardRow(
+                id=a.id,
+                text=tier_lists.Award(a.year, a.name, a.level, a.grade, a.unit_rank).words(lang),
+                source_label=labels.get(a.source, a.source),
+            )
+            for a in awards
+        ],
+        "honours": [
+            HonourRow(
+                id=h.id,
+                text=(hh := tier_lists.Honour(h.kind, h.valid_from, h.valid_to)).words(lang),
+                in_force=hh.in_force(today),
+                source_label=labels.get(h.source, h.source),
+            )
+            for h in honours
+        ],
+        "award_levels": {k: v[i] for k, v in tier_lists.AWARD_LEVELS.items()},
+        "award_grades": {k: v[i] for k, v in tier_lists.AWARD_GRADES.items()},
+        "honour_kinds": {k: v[i] for k, v in tier_lists.HONOUR_KINDS.items()},
+    }
 
 
 @form(
@@ -257,3 +316,61 @@ router.add_api_route(
     name="download_evidence",
     openapi_extra=route_extra(Access("enterprise", "read"), {"path": {"evidence_id": 1}}),
 )
+
+
+def _raw(ctx: PageContext) -> dict[str, Any]:
+    return {k: (v[-1] if isinstance(v, list) else v) for k, v in ctx.form.items()}
+
+
+@form(
+    router, "/enterprises/{enterprise_id}/awards", domain="enterprise", action="edit",
+    page=facts_page,
+    example={**EXAMPLE, "form": {"year": "2022", "name": "示例奖", "level": "provincial",
+                                 "source": "certified"}},
+)  # fmt: skip
+def award_form(ctx: PageContext, enterprise_id: int) -> Response:
+    """Add a science award (level, grade, place among the winning units, year) to the list."""
+    assert ctx.principal is not None
+    award = tier_lists.parse_award(_raw(ctx))
+    tier_lists.add_award(ctx.session, ctx.principal, enterprise_id, award)
+    ctx.flash(ctx._("Award added."))
+    return ctx.redirect(f"/enterprises/{enterprise_id}/facts")
+
+
+@form(
+    router, "/enterprises/{enterprise_id}/honours", domain="enterprise", action="edit",
+    page=facts_page,
+    example={**EXAMPLE, "form": {"kind": "high_tech", "valid_from": "2022-01-01",
+                                 "source": "certified"}},
+)  # fmt: skip
+def honour_form(ctx: PageContext, enterprise_id: int) -> Response:
+    """Add an honour with its validity (valid-from, valid-to) to the list."""
+    assert ctx.principal is not None
+    honour = tier_lists.parse_honour(_raw(ctx))
+    tier_lists.add_honour(ctx.session, ctx.principal, enterprise_id, honour)
+    ctx.flash(ctx._("Honour added."))
+    return ctx.redirect(f"/enterprises/{enterprise_id}/facts")
+
+
+@form(
+    router, "/enterprises/{enterprise_id}/awards/{award_id}/delete", domain="enterprise",
+    action="edit", page=facts_page, example={"path": {"enterprise_id": 1, "award_id": 1}},
+)  # fmt: skip
+def award_delete_form(ctx: PageContext, enterprise_id: int, award_id: int) -> Response:
+    """Remove an award from the list."""
+    assert ctx.principal is not None
+    tier_lists.remove_entry(ctx.session, ctx.principal, enterprise_id, TierAward, award_id)
+    ctx.flash(ctx._("Award removed."))
+    return ctx.redirect(f"/enterprises/{enterprise_id}/facts")
+
+
+@form(
+    router, "/enterprises/{enterprise_id}/honours/{honour_id}/delete", domain="enterprise",
+    action="edit", page=facts_page, example={"path": {"enterprise_id": 1, "honour_id": 1}},
+)  # fmt: skip
+def honour_delete_form(ctx: PageContext, enterprise_id: int, honour_id: int) -> Response:
+    """Remove an honour from the list."""
+    assert ctx.principal is not None
+    tier_lists.remove_entry(ctx.session, ctx.principal, enterprise_id, TierHonour, honour_id)
+    ctx.flash(ctx._("Honour removed."))
+    return ctx.redirect(f"/enterprises/{enterprise_id}/facts")

@@ -201,3 +201,68 @@ class TierEvidence(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by: Mapped[str | None] = mapped_column(String(64), default=None)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class TierAward(Base):
+    """One science and technology award (科技奖励) of an enterprise: the list the tier rules read
+    "近三年获得省级科技奖励并在获奖单位中排名前三" and the like from (gaodi.enterprises.tier_lists).
+
+    ``level`` is national / provincial / municipal / other, ``grade`` the award's class
+    (special / first / second / third, None when the award has none) and ``unit_rank`` the
+    enterprise's place among the winning units (获奖单位排名, 1 = first), which is what the
+    rules' "排名前三/前五" count."""
+
+    __tablename__ = "tier_award"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), index=True
+    )
+    year: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(16))
+    grade: Mapped[str | None] = mapped_column(String(16), default=None)
+    unit_rank: Mapped[int | None] = mapped_column(Integer, default=None)
+    source: Mapped[str] = mapped_column(String(16))
+    updated_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class TierHonour(Base):
+    """One honour (荣誉/称号) of an enterprise with its validity: 专精特新"小巨人", 单项冠军,
+    省级专精特新, 创新型中小企业, 高新技术企业 … An honour is in force on a day when
+    valid_from <= day <= valid_to (an open end: no expiry given)."""
+
+    __tablename__ = "tier_honour"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date, default=None)
+    source: Mapped[str] = mapped_column(String(16))
+    updated_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class IndustryMargin(Base):
+    """An industry's profit margin (营业收入利润率 = 利润总额 / 营业收入) of a year with where it is
+    published: what "盈利能力高于行业水平" compares a firm's own margin with. ``industry_code`` is
+    a GB/T 4754 code at any depth (the longest prefix of a firm's code is used)."""
+
+    __tablename__ = "industry_margin"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("industry_code", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    industry_code: Mapped[str] = mapped_column(String(8))
+    year: Mapped[int] = mapped_column(Integer)
+    margin: Mapped[float] = mapped_column(Float)
+    source_name: Mapped[str] = mapped_column(String(200))
+    source_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    updated_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -24,7 +24,7 @@ from gaodi.analytics.rulefiles import load_field_contract
 from gaodi.analytics.ruleset import dec
 from gaodi.core.errors import ValidationError
 from gaodi.core.reference import industry_section
-from gaodi.enterprises import facts
+from gaodi.enterprises import facts, tier_lists
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 
 YEAR_COLUMNS = (
@@ -201,7 +201,8 @@ def tier_frame(session: Session, enterprise_ids: Sequence[int] | None, year: int
             dtype=pl.Boolean,
         )
     )
-    return _with_facts(_with_extra(df), facts.facts_of(session, df["enterprise_id"], year))
+    df = _with_facts(_with_extra(df), facts.facts_of(session, df["enterprise_id"], year))
+    return _with_lists(df, tier_lists.derived_of(session, df["enterprise_id"].to_list(), year))
 
 
 def industry_codes(session: Session, ids: Sequence[int] | pl.Series | None) -> dict[int, str]:
@@ -259,6 +260,61 @@ def _with_facts(df: pl.DataFrame, stored: dict[int, dict[str, facts.StoredFact]]
     return df.with_columns(cols) if cols else df
 
 
+def _with_lists(
+    df: pl.DataFrame, derived: dict[int, dict[str, tier_lists.Derived]]
+) -> pl.DataFrame:
+    """The values the award, honour and margin lists give win over a yes/no fact or ``extra``;
+    where the lists cannot tell (None) the column keeps what it had."""
+    if not derived:
+        return df
+    ids = df["enterprise_id"].to_list()
+    names = sorted({name for got in derived.values() for name in got})
+    cols = []
+    for name in names:
+        values = [derived.get(i, {}).get(name) for i in ids]
+        new = pl.Series(name, [None if v is None else v.value for v in values], dtype=pl.Boolean)
+        if name in df.columns:
+            both = pl.DataFrame({"list": new, "had": df[name].cast(pl.Boolean, strict=False)})
+            new = both.select(pl.coalesce("list", "had").alias(name)).to_series()
+        cols.append(new)
+    return df.with_columns(cols)
+
+
+def tier_bases(session: Session, enterprise_id: int, year: int) -> dict[str, tuple[str, str]]:
+    """Field -> the reason in words (zh, en) for a value derived from the lists (the award
+    used, the honour and the day it expired, the two margins), or for a yes/no fact used
+    because the lists could not tell."""
+    derived = tier_lists.derived_of(session, [enterprise_id], year).get(enterprise_id, {})
+    stored = facts.facts_of(session, [enterprise_id], year).get(enterprise_id, {})
+    out: dict[str, tuple[str, str]] = {}
+    listed = (*tier_lists.AWARD_FIELDS, "has_valid_honour", "profit_above_industry")
+    for name in listed:
+        d = derived.get(name)
+        if d is not None and d.value is not None:
+            out[name] = (d.basis_zh, d.basis_en)
+            continue
+        fact = stored.get(name)
+        why_zh, why_en = _fallback_reason(name)
+        if d is not None:  # the list cannot tell: say why, then what is used instead
+            why_zh, why_en = d.basis_zh, d.basis_en
+        if fact is not None:
+            out[name] = (f"{why_zh}；采用填报的“是/否”", f"{why_en}; the yes/no fact is used")
+        elif d is not None:
+            out[name] = (why_zh, why_en)
+    return out
+
+
+def _fallback_reason(name: str) -> tuple[str, str]:
+    if name == "profit_above_industry":
+        return (
+            "系统中未录入行业利润率，无法比较利润率",
+            "No industry margin is stored: the margins cannot be compared",
+        )
+    if name == "has_valid_honour":
+        return "荣誉清单中无此类荣誉", "No honour of these kinds on the list"
+    return "科技奖励清单为空", "The award list is empty"
+
+
 def tier_sources(session: Session, enterprise_id: int, year: int) -> dict[str, str]:
     """Field -> where its value for ``year`` comes from: the yearly statistics for the computed
     fields, the stored fact's source for a tier fact, ``statistics`` for an ``extra`` figure."""
@@ -272,4 +328,9 @@ def tier_sources(session: Session, enterprise_id: int, year: int) -> dict[str, s
         out.setdefault(key, "statistics")
     for name, fact in facts.facts_of(session, [enterprise_id], year).get(enterprise_id, {}).items():
         out[name] = fact.source
+    for name, d in (
+        tier_lists.derived_of(session, [enterprise_id], year).get(enterprise_id, {}).items()
+    ):
+        if d.value is not None:
+            out[name] = d.source
     return out

@@ -89,6 +89,10 @@ class CriterionCheck(BaseModel):
     #: where the value used comes from: statistics, self_declared, certified, computed (a score
     #: or a figure derived from several), or None when the value is missing (shown as 缺失)
     data_source: str | None = None
+    #: the reason in words for a value derived from a list (the award used, the honour's
+    #: expiry, the two margins) or for a yes/no fact used because the list could not tell
+    basis_zh: str | None = None
+    basis_en: str | None = None
 
 
 class PointsItem(BaseModel):

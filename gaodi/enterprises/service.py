@@ -21,10 +21,11 @@ from gaodi.analytics.ruleset import CriterionResult, Evaluation, RuleSet, evalua
 from gaodi.analytics.scoring import rank_frame
 from gaodi.chains import loaders as chain_loaders
 from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.core import clock
 from gaodi.core.errors import DataError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, allowed, restrict
 from gaodi.core.reference import industry_lookup
-from gaodi.enterprises import records
+from gaodi.enterprises import records, tier_lists
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 from gaodi.enterprises.params import METHODS, NORMALISATIONS, load_leader_rules
 from gaodi.enterprises.schemas import (
@@ -229,7 +230,9 @@ def data_source(rs: RuleSet, metric: str, sources: dict[str, str]) -> str | None
     return found.pop() if len(found) == 1 else "computed"
 
 
-def _check(r: CriterionResult, source: str | None = None) -> CriterionCheck:
+def _check(
+    r: CriterionResult, source: str | None = None, basis: tuple[str, str] | None = None
+) -> CriterionCheck:
     def plain(v: Any) -> Any:
         if isinstance(v, tuple):
             return list(v)
@@ -254,6 +257,8 @@ def _check(r: CriterionResult, source: str | None = None) -> CriterionCheck:
         source=r.source,
         # no source on a missing value: the page shows 缺失, never a ✓
         data_source=source if r.actual is not None else None,
+        basis_zh=basis[0] if basis else None,
+        basis_en=basis[1] if basis else None,
     )
 
 
@@ -263,12 +268,14 @@ def _tier(
     e: Evaluation,
     tags: Sequence[str],
     sources: dict[str, str] | None = None,
+    bases: dict[str, tuple[str, str]] | None = None,
 ) -> TierCheck:
     by_id = {c.id: c for c in e.criteria}
     src = sources or {}
+    why = bases or {}
 
     def check(r: CriterionResult) -> CriterionCheck:
-        return _check(r, data_source(rs, r.metric, src))
+        return _check(r, data_source(rs, r.metric, src), why.get(r.metric))
 
     missed_ids = e.near_missed or e.missed
     tag = LEVEL_TAGS.get(level)
@@ -352,9 +359,12 @@ def profile(session: Session, principal: Principal, ref: str | int) -> Enterpris
     if tier_year is not None:
         record = _record(records.tier_frame(session, [e.id], tier_year))
         sources = records.tier_sources(session, e.id, tier_year)
+        bases = records.tier_bases(session, e.id, tier_year)
+        # a tier honour with records holds only while in force on the city's today
+        tags = tier_lists.tags_in_force(session, e.id, list(e.tags or []))
         for level in levels():
             rs = load_rule_set(level)
-            tiers.append(_tier(level, rs, evaluate(rs, record), list(e.tags or []), sources))
+            tiers.append(_tier(level, rs, evaluate(rs, record), tags, sources, bases))
     return EnterpriseProfile(
         id=e.id,
         uscc=e.uscc,
@@ -391,8 +401,12 @@ def _identity(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str,
         q = select(Enterprise.id, Enterprise.uscc, Enterprise.name, Enterprise.tags).where(
             Enterprise.id.in_(wanted[i : i + CHUNK])
         )
+        honours = tier_lists.honours_of(session, wanted[i : i + CHUNK])
+        day = clock.today()
         for eid, uscc, name, tags in session.execute(q):
-            out[eid] = (uscc, name, list(tags or []))
+            # a tier honour with records holds only while in force on the city's today
+            held = tier_lists.apply_honours(list(tags or []), honours.get(eid, []), day)
+            out[eid] = (uscc, name, held)
     return out
 
 
@@ -473,8 +487,9 @@ def eligibility(
                 ev = evaluate(rs, record)
                 crit = {c.id: c for c in ev.criteria}
                 src = records.tier_sources(session, eid, year)
+                why = records.tier_bases(session, eid, year)
                 missed = [
-                    _check(crit[i], data_source(rs, crit[i].metric, src))
+                    _check(crit[i], data_source(rs, crit[i].metric, src), why.get(crit[i].metric))
                     for i in ev.near_missed
                     if i in crit
                 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from gaodi.core.errors import ValidationError
 from gaodi.exchange.columns import IS_DEMO, USCC, money
 from gaodi.exchange.entities_projects import PROJECT_PROGRESS, PROJECT_YEAR_PLANS, PROJECTS
-from gaodi.exchange.entities_tiers import TIER_FACTS
+from gaodi.exchange.entities_tiers import INDUSTRY_MARGINS, TIER_AWARDS, TIER_FACTS, TIER_HONOURS
 from gaodi.exchange.schema import Column, EntitySpec, SheetSpec
 
 C = Column
@@ -505,6 +505,20 @@ ENTITIES: dict[str, EntitySpec] = {
             "enterprise",
         ),
         E("tier_facts", "梯度培育要素", "tier facts", (TIER_FACTS,), "enterprise"),
+        E(
+            "tier_awards",
+            "科技奖励与荣誉",
+            "science awards and honours",
+            (TIER_AWARDS, TIER_HONOURS),
+            "enterprise",
+        ),
+        E(
+            "industry_margins",
+            "行业利润率",
+            "industry profit margins",
+            (INDUSTRY_MARGINS,),
+            "region",
+        ),
         E("parks", "园区", "parks", (PARKS,), "park"),
         E("chains", "产业链及环节", "chains and their links", (CHAINS, LINKS), "chain"),
         E("links", "产业链环节", "chain links", (LINKS,), "chain"),

@@ -79,3 +79,92 @@ TIER_FACTS = SheetSpec(
     help_en="Enterprises must exist (import them first). A blank cell leaves a stored fact as it "
     "is; clear a fact on the enterprise's tier-facts page.",
 )
+
+
+# The lists the tier rules derive yes/no inputs from (gaodi.enterprises.tier_lists).
+_YEAR_HELP = ("获奖年度（证书或公告的年份）。", "The year of the award (certificate or notice).")
+_SOURCE = C(
+    "source", "数据来源", "source", "choice", required=True, choices="fact_source", width=12,
+    help_zh="统计数据、企业申报或证书核验。", help_en="statistics, self_declared or certified.",
+)  # fmt: skip
+TIER_AWARDS = SheetSpec(
+    "tier_awards",
+    "科技奖励",
+    "science awards",
+    (
+        USCC,
+        C("year", "获奖年度", "award year", "int", required=True, min_value=1949,
+          max_value=2100, example="2022", width=10, help_zh=_YEAR_HELP[0], help_en=_YEAR_HELP[1]),
+        C("name", "奖励名称", "award name", "text", required=True, max_length=200, width=30,
+          example="湖南省科学技术进步奖",
+          help_zh="科技奖励的名称（如“国家科学技术进步奖”“××省科学技术进步奖”）。",
+          help_en="The award's name."),
+        C("level", "奖励级别", "level", "choice", required=True, choices="award_level",
+          width=10, help_zh="国家级、省级、市级或其他；部门、行业协会设立的奖励填“其他”。",
+          help_en="national, provincial, municipal or other (ministry or association awards: "
+          "other)."),
+        C("grade", "奖励等级", "grade", "choice", choices="award_grade", width=10,
+          help_zh="特等奖、一等奖、二等奖、三等奖；无等级留空。",
+          help_en="special, first, second or third prize; blank when the award has none."),
+        C("unit_rank", "获奖单位排名", "place among the winning units", "int", min_value=1,
+          max_value=1000, width=12, example="2",
+          help_zh="本企业在获奖单位中的排名（1 为第一完成单位）；“排名前三/前五”按此判断。留空表示"
+          "未知。",
+          help_en="The enterprise's place among the winning units (1 = first); the rules' "
+          "'top 3 / top 5' read it. Blank: unknown."),
+        _SOURCE,
+    ),
+    ("uscc", "year", "name"),
+    help_zh="每行一项科技奖励；同一企业、年度、奖励名称为一行。已有的奖励按这三项更新；要删除奖励，"
+    "请在企业页面操作。",
+    help_en="One award per row, keyed by enterprise, year and name; a stored award is updated. "
+    "Delete awards on the enterprise page.",
+)  # fmt: skip
+TIER_HONOURS = SheetSpec(
+    "tier_honours",
+    "荣誉",
+    "honours",
+    (
+        USCC,
+        C("kind", "荣誉类别", "honour", "choice", required=True, choices="honour_kind", width=22,
+          help_zh="如 专精特新“小巨人”企业、制造业单项冠军、省级专精特新中小企业、高新技术企业。",
+          help_en="e.g. little giant, champion, provincial SRDI SME, High-Tech Enterprise."),
+        C("valid_from", "生效日期", "valid from", "date", required=True, example="2023-07-01",
+          width=12, help_zh="认定（公告）之日。", help_en="The day it was granted."),
+        C("valid_to", "截止日期", "valid to", "date", example="2026-06-30", width=12,
+          help_zh="有效期最后一天；留空表示未载明有效期。过期的荣誉在评价日不再“有效”。",
+          help_en="The last valid day; blank: no expiry given. An expired honour is not in force."),
+        _SOURCE,
+    ),
+    ("uscc", "kind", "valid_from"),
+    help_zh="每行一项荣誉及其有效期；同一企业、类别、生效日期为一行。",
+    help_en="One honour with its validity per row, keyed by enterprise, kind and valid-from.",
+)  # fmt: skip
+INDUSTRY_MARGINS = SheetSpec(
+    "industry_margins",
+    "行业利润率",
+    "industry margins",
+    (
+        C("industry_code", "行业代码", "industry code", "text", required=True, width=10,
+          example="39",
+          help_zh="国民经济行业代码（GB/T 4754-2017，门类字母或 2–4 位代码）；企业按最长匹配的"
+          "代码取值。",
+          help_en="A GB/T 4754-2017 code (section letter or 2-4 digits); a firm takes the "
+          "longest matching code."),
+        C("year", "年度", "year", "int", required=True, min_value=1949, max_value=2100,
+          example="2023", width=8, help_zh="利润率所属年度。", help_en="The year of the margin."),
+        C("margin", "营业收入利润率", "profit margin", "float", required=True, unit="0–1",
+          min_value=-1.0, max_value=1.0, example="0.051",
+          help_zh="利润总额 ÷ 营业收入，小数（0.051 表示 5.1%）。",
+          help_en="Total profit / revenue as a fraction (0.051 means 5.1%)."),
+        C("source_name", "出处", "source", "text", required=True, max_length=200, width=30,
+          example="国家统计局《中国统计年鉴2024》表13-…",
+          help_zh="发布机构、出版物和表名。", help_en="Publisher, publication and table."),
+        C("source_url", "出处网址", "source URL", "text", max_length=500, width=30,
+          help_zh="可选。", help_en="Optional."),
+    ),
+    ("industry_code", "year"),
+    help_zh="行业的营业收入利润率（“盈利能力高于行业水平”的比较基准），须注明出处。",
+    help_en="Industries' profit margins (what 'profitability above the industry' compares "
+    "with), each with its source.",
+)  # fmt: skip

@@ -24,7 +24,14 @@ from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal, restrict
 from gaodi.core.text_safety import csv_cell
 from gaodi.enterprises.facts import display, fact_fields
-from gaodi.enterprises.models import Enterprise, EnterpriseYear, TierFact
+from gaodi.enterprises.models import (
+    Enterprise,
+    EnterpriseYear,
+    IndustryMargin,
+    TierAward,
+    TierFact,
+    TierHonour,
+)
 from gaodi.exchange.convert import to_cell, to_text
 from gaodi.exchange.handlers import YEAR_FIGURES
 from gaodi.exchange.handlers_projects import STAGE_COLUMNS
@@ -41,6 +48,8 @@ FILTERS: dict[str, tuple[str, ...]] = {
         "enterprises",
         "enterprise_years",
         "tier_facts",
+        "tier_awards",
+        "tier_honours",
         "chains",
         "links",
         "enterprise_links",
@@ -52,6 +61,8 @@ FILTERS: dict[str, tuple[str, ...]] = {
         "enterprises",
         "enterprise_years",
         "tier_facts",
+        "tier_awards",
+        "tier_honours",
         "parks",
         "targets",
         "observations",
@@ -174,6 +185,28 @@ class Exporter:
             row[name] = display(f, value)
             demo[key] = bool(is_demo)
         return SheetRows(spec, list(rows.values()), sum(demo.values()))
+
+    def _enterprise_list(self, spec: SheetSpec, model: Any, order: Any) -> SheetRows:
+        """One row per award or honour, as imported."""
+        keys = [k for k in spec.keys if k != "uscc"]
+        query = self.q(
+            model, Enterprise.uscc, Enterprise.is_demo, *(getattr(model, k) for k in keys)
+        ).join_from(model, Enterprise, model.enterprise_id == Enterprise.id)
+        out = SheetRows(spec)
+        for r in self.all(self.enterprise_where(query).order_by(Enterprise.id, order, model.id)):
+            out.rows.append({"uscc": r[0], **dict(zip(keys, r[2:], strict=True))})
+            out.demo += bool(r[1])
+        return out
+
+    def tier_awards(self, spec: SheetSpec) -> SheetRows:
+        return self._enterprise_list(spec, TierAward, TierAward.year)
+
+    def tier_honours(self, spec: SheetSpec) -> SheetRows:
+        return self._enterprise_list(spec, TierHonour, TierHonour.valid_from)
+
+    def industry_margins(self, spec: SheetSpec) -> SheetRows:
+        query = self.q(IndustryMargin, *(getattr(IndustryMargin, c) for c in spec.keys))
+        return self._simple(spec, query.order_by(IndustryMargin.industry_code, IndustryMargin.year))
 
     def parks(self, spec: SheetSpec) -> SheetRows:
         query = self.q(Park, *(getattr(Park, c) for c in spec.keys))

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import select
 
 from gaodi.core.errors import ValidationError
-from gaodi.enterprises import facts
-from gaodi.enterprises.models import TierFact
+from gaodi.enterprises import facts, tier_lists
+from gaodi.enterprises.models import IndustryMargin, TierAward, TierFact, TierHonour
 from gaodi.exchange.handlers import Handler, enterprise_ids, unknown_enterprise
-from gaodi.exchange.importer import Changes
+from gaodi.exchange.importer import Changes, classify
 from gaodi.exchange.validate import duplicate_rows
 
 
@@ -129,3 +129,101 @@ class TierFactsHandler(Handler):
             changes.counts.updated += 1
         else:
             changes.counts.unchanged += 1
+
+
+class TierListsHandler(Handler):
+    """The award and honour lists (科技奖励, 荣誉): one row per award (enterprise, year, name) or
+    honour (enterprise, kind, valid-from), checked with the form's parsing
+    (:func:`gaodi.enterprises.tier_lists.parse_award` / ``parse_honour``)."""
+
+    def check(self) -> None:
+        if "tier_awards" in self.tables:
+            self._check(
+                self.tables["tier_awards"], TierAward, ("year", "name"), tier_lists.parse_award,
+                ("year", "name", "level", "grade", "unit_rank", "source"),
+            )  # fmt: skip
+        if "tier_honours" in self.tables:
+            self._check(
+                self.tables["tier_honours"], TierHonour, ("kind", "valid_from"),
+                tier_lists.parse_honour, ("kind", "valid_from", "valid_to", "source"),
+            )  # fmt: skip
+
+    def _check(
+        self, t: Any, model: Any, key: tuple[str, str], parse: Any, fields: tuple[str, ...]
+    ) -> None:
+        ctx = self.ctx
+        changes = self.changes[t.spec.key] = Changes(model)
+        duplicate_rows(t, ["uscc", *key], ctx.errors)
+        ids = enterprise_ids(ctx, t.col("uscc"))
+        cols = [model.id, model.enterprise_id, *(getattr(model, f) for f in fields)]
+        existing = {
+            (r.enterprise_id, *(getattr(r, k) for k in key)): r._asdict()
+            for r in ctx.fetch_in(select(*cols), model.enterprise_id, ids.values())
+        }
+        usccs = t.col("uscc")
+        for i in range(len(t)):
+            eid = ids.get(usccs[i])
+            if eid is None and usccs[i] is not None:
+                unknown_enterprise(ctx, t, i, usccs[i])
+            if i in t.bad or eid is None:
+                continue
+            raw = {f: t.columns[f][i] if t.has(f) else None for f in fields}
+            try:
+                item = parse(raw)
+            except ValidationError as exc:
+                field = exc.context.get("field") if exc.context.get("field") in fields else key[0]
+                ctx.fail(t, i, field, exc.zh, exc.en, raw.get(field))
+                continue
+            values = {f: getattr(item, f) for f in fields}
+            stamp = {"updated_by": ctx.actor, "updated_at": ctx.now}
+            old = existing.get((eid, *(values[k] for k in key)))
+            text = f"{usccs[i]} " + " ".join(str(values[k]) for k in key)
+            classify(
+                ctx, t, i, changes, {"enterprise_id": eid, **values, **stamp},
+                {**values, **stamp} if old is None or _differs(old, values) else {}, old, text,
+            )  # fmt: skip
+
+
+def _differs(old: dict[str, Any], values: dict[str, Any]) -> bool:
+    return any(old.get(k) != v for k, v in values.items())
+
+
+class IndustryMarginsHandler(Handler):
+    """Industries' profit margins with their source (reference data)."""
+
+    def check(self) -> None:
+        ctx, t = self.ctx, self.tables["industry_margins"]
+        changes = self.changes["industry_margins"] = Changes(IndustryMargin)
+        duplicate_rows(t, ["industry_code", "year"], ctx.errors)
+        fields = ("industry_code", "year", "margin", "source_name", "source_url")
+        existing = {
+            (r.industry_code, r.year): r._asdict()
+            for r in ctx.session.execute(
+                select(IndustryMargin.id, *(getattr(IndustryMargin, f) for f in fields))
+            )
+        }
+        for i in range(len(t)):
+            if i in t.bad:
+                continue
+            raw = {f: t.columns[f][i] if t.has(f) else None for f in fields}
+            try:
+                m = tier_lists.parse_margin(raw)
+            except ValidationError as exc:
+                field = (
+                    exc.context.get("field")
+                    if exc.context.get("field") in fields
+                    else "industry_code"
+                )
+                ctx.fail(t, i, field, exc.zh, exc.en, raw.get(field))
+                continue
+            values = {
+                "industry_code": m.industry_code, "year": m.year, "margin": float(m.margin),
+                "source_name": m.source_name, "source_url": m.source_url,
+            }  # fmt: skip
+            stamp = {"updated_by": ctx.actor, "updated_at": ctx.now}
+            old = existing.get((m.industry_code, m.year))
+            classify(
+                ctx, t, i, changes, {**values, **stamp},
+                {**values, **stamp} if old is None or _differs(old, values) else {}, old,
+                f"{m.industry_code} {m.year}",
+            )  # fmt: skip

@@ -141,6 +141,34 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
         ("self_declared", "企业申报", "self-declared"),
         ("certified", "证书核验", "certified"),
     ),
+    # gaodi.enterprises.tier_lists.AWARD_LEVELS / AWARD_GRADES / HONOUR_KINDS (a test keeps
+    # them equal)
+    "award_level": _choices(
+        ("national", "国家级", "national"),
+        ("provincial", "省级", "provincial"),
+        ("municipal", "市级", "municipal"),
+        ("other", "其他", "other"),
+    ),
+    "award_grade": _choices(
+        ("special", "特等奖", "special prize"),
+        ("first", "一等奖", "first prize"),
+        ("second", "二等奖", "second prize"),
+        ("third", "三等奖", "third prize"),
+    ),
+    "honour_kind": _choices(
+        ("little_giant", '专精特新"小巨人"企业', 'SRDI "little giant"'),
+        ("champion", "制造业单项冠军", "Single-product champion"),
+        ("srdi", "省级专精特新中小企业", "Provincial SRDI SME"),
+        ("innovative_sme", "创新型中小企业", "Innovative SME"),
+        ("high_tech", "高新技术企业", "High-Tech Enterprise"),
+        (
+            "tech_innovation_demo",
+            "国家级技术创新示范企业",
+            "National technology-innovation demonstration",
+        ),
+        ("ip_advantage", "国家知识产权优势企业", "National IP advantage enterprise"),
+        ("ip_demo", "国家知识产权示范企业", "National IP demonstration enterprise"),
+    ),
     # the stages of gaodi.projects.states.PROJECT (a test keeps the two equal)
     "project_stage": _choices(
         ("signed", "签约", "signed"),
@@ -169,6 +197,15 @@ ALIASES: dict[str, dict[str, str]] = {
         "有": "true",
         "无": "false",
     },
+    "honour_kind": {
+        "小巨人": "little_giant",
+        "专精特新小巨人": "little_giant",
+        "专精特新“小巨人”企业": "little_giant",
+        "单项冠军": "champion",
+        "专精特新中小企业": "srdi",
+        "高企": "high_tech",
+    },
+    "award_grade": {"特等": "special", "一等": "first", "二等": "second", "三等": "third"},
     "comparator": {"≥": ">=", "≤": "<=", "＝": "=", "不低于": ">=", "不高于": "<=", "约": "="},
     "target_path": {
         "里程碑": "milestone",

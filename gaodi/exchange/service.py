@@ -44,7 +44,11 @@ from gaodi.exchange.handlers_plans import (
     TargetsHandler,
 )
 from gaodi.exchange.handlers_projects import ProjectProgressHandler, ProjectsHandler
-from gaodi.exchange.handlers_tiers import TierFactsHandler
+from gaodi.exchange.handlers_tiers import (
+    IndustryMarginsHandler,
+    TierFactsHandler,
+    TierListsHandler,
+)
 from gaodi.exchange.importer import Context, ImportReport, Mode, write_conflict
 from gaodi.exchange.reader import read_file_isolated
 from gaodi.exchange.report import write_report
@@ -69,6 +73,8 @@ HANDLERS: dict[str, type[Handler]] = {
     "enterprises": EnterprisesHandler,
     "enterprise_years": EnterpriseYearsHandler,
     "tier_facts": TierFactsHandler,
+    "tier_awards": TierListsHandler,
+    "industry_margins": IndustryMarginsHandler,
     "parks": ParksHandler,
     "chains": ChainsHandler,
     "links": ChainsHandler,

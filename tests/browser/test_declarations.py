@@ -51,6 +51,16 @@ def test_declaration_submit_return_approve(
         firm.select_option(f"[data-testid=declaration-form] [data-testid=input-{name}]", "是")
     firm.locator("[data-testid=save]").click()
     firm.wait_for_load_state("networkidle")
+    # a science award, declared with its level and place among the winning units
+    award = "[data-testid=declare-award-form]"
+    firm.fill(f"{award} [data-testid=award-year]", "2022")
+    firm.fill(f"{award} [data-testid=award-name]", "示例省科学技术进步奖")
+    firm.select_option(f"{award} [data-testid=award-level]", "provincial")
+    firm.fill(f"{award} [data-testid=award-rank]", "3")
+    firm.locator(f"{award} [data-testid=award-add]").click()
+    firm.wait_for_load_state("networkidle")
+    declared = firm.locator("[data-testid=declared-awards]").inner_text()
+    assert "2022 年示例省科学技术进步奖（省级，获奖单位第 3 名）" in declared
     evidence = tmp_path / "排名证明.txt"
     evidence.write_text("全球市场占有率排名证明（示例）\n", encoding="utf-8")
     firm.set_input_files("[data-testid=attach-file]", str(evidence))
@@ -84,8 +94,11 @@ def test_declaration_submit_return_approve(
     assert office.locator("[data-testid=state]").get_attribute("data-state") == "approved"
     history = office.locator("[data-testid=history] tbody tr")
     actions = [history.nth(i).get_attribute("data-action") for i in range(history.count())]
-    assert actions == ["create", "save", "attach", "submit", "return", "save", "submit", "approve"]
-    assert "global_rank: 4 → 2" in history.nth(5).inner_text()
+    assert actions == [
+        "create", "save", "save", "attach", "submit", "return", "save", "submit", "approve",
+    ]  # fmt: skip
+    assert "global_rank: 4 → 2" in history.nth(6).inner_text()
+    assert "示例省科学技术进步奖" in history.nth(8).inner_text()  # joined the award list
     shot(office, "declaration-approved-zh-1366.png")
 
     # the enterprise page: the approved facts feed 单项冠军, each with its source
@@ -98,6 +111,12 @@ def test_declaration_submit_return_approve(
         == "企业申报"
     )
     assert office.locator("[data-testid=met-champion-global_top3]").inner_text().strip() == "✓"
+    # the declared award: 专精特新's "近三年省级科技奖励排名前三" met, the award named (2023 facts)
+    assert office.locator("[data-testid=met-srdi_sme-provincial_award_top3]").inner_text() == "✓"
+    basis = office.locator("[data-testid=basis-srdi_sme-provincial_award_top3]").inner_text()
+    assert "2022 年示例省科学技术进步奖（省级，获奖单位第 3 名）" in basis
+    src = office.locator("[data-testid=source-srdi_sme-provincial_award_top3]").inner_text()
+    assert "企业申报" in src
     # the energy figure was not declared: 缺失, no source, no ✓, and the tier undecided
     assert "缺失" in office.locator("[data-testid=actual-champion-energy_advanced]").inner_text()
     assert (

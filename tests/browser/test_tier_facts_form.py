@@ -59,3 +59,62 @@ def test_the_bureau_enters_tier_facts_with_a_source_and_evidence(
     page.evaluate("document.querySelectorAll('details.tier').forEach(d => { d.open = true; })")
     assert page.locator("[data-testid=actual-champion-global_top3]").inner_text().strip() == "2"
     assert "证书核验" in page.locator("[data-testid=source-champion-global_top3]").inner_text()
+
+
+def test_the_bureau_lists_awards_and_honours_and_the_criteria_read_them(
+    browser: Any, live_server: LiveServer
+) -> None:
+    """An award placed 2nd among the winning units in 2022 meets 专精特新's "近三年省级科技奖励
+    排名前三" for the 2023 facts (window 2021–2023), the reason naming the award; a place of 0
+    is refused beside the field with nothing saved; a 高新技术企业 honour that ended on
+    2020-12-31 is shown as not in force and the 创新型 honour criterion says when it expired."""
+    e2 = live_server.world.ids["e2"]
+    url = f"/enterprises/{e2}/facts?year=2023"
+    page = signed_in(browser, live_server, live_server.world.users["admin"], url)
+    assert "奖励清单为空" in page.locator("[data-testid=awards]").inner_text()
+
+    award = "[data-testid=award-form]"
+    page.fill(f"{award} [data-testid=award-year]", "2022")
+    page.fill(f"{award} [data-testid=award-name]", "示例省科学技术进步奖")
+    page.select_option(f"{award} [data-testid=award-level]", "provincial")
+    page.select_option(f"{award} [data-testid=award-grade]", "second")
+    page.fill(f"{award} [data-testid=award-rank]", "2")
+    page.select_option(f"{award} [data-testid=award-source]", "certified")
+    page.locator("[data-testid=award-add]").click()
+    page.wait_for_load_state("networkidle")
+    listed = page.locator("[data-testid=awards]").inner_text()
+    assert "2022 年示例省科学技术进步奖二等奖（省级，获奖单位第 2 名）" in listed
+    assert "证书核验" in listed
+
+    # a place of 0 is refused with its reason; the list is unchanged
+    page.fill(f"{award} [data-testid=award-year]", "2023")
+    page.fill(f"{award} [data-testid=award-name]", "示例国家奖")
+    page.select_option(f"{award} [data-testid=award-level]", "national")
+    page.fill(f"{award} [data-testid=award-rank]", "0")
+    page.locator("[data-testid=award-add]").click()
+    page.wait_for_load_state("networkidle")
+    assert "获奖单位排名须为 1–1000 之间的整数" in page.content()
+    page.goto(f"{live_server.url}{url}")
+    assert "示例国家奖" not in page.locator("[data-testid=awards]").inner_text()
+
+    honour = "[data-testid=honour-form]"
+    page.select_option(f"{honour} [data-testid=honour-kind]", "high_tech")
+    page.fill(f"{honour} [data-testid=honour-from]", "2018-01-01")
+    page.fill(f"{honour} [data-testid=honour-to]", "2020-12-31")
+    page.locator("[data-testid=honour-add]").click()
+    page.wait_for_load_state("networkidle")
+    honours = page.locator("[data-testid=honours]").inner_text()
+    assert "高新技术企业（有效期 2018-01-01 至 2020-12-31）" in honours
+    assert "不在有效期内" in honours
+
+    page.goto(f"{live_server.url}/enterprises/{e2}")
+    page.evaluate("document.querySelectorAll('details.tier').forEach(d => { d.open = true; })")
+    srdi = "srdi_sme-provincial_award_top3"
+    assert page.locator(f"[data-testid=actual-{srdi}]").inner_text().strip() in ("是", "yes")
+    assert page.locator(f"[data-testid=met-{srdi}]").inner_text().strip() == "✓"
+    basis = page.locator(f"[data-testid=basis-{srdi}]").inner_text()
+    assert "近3年（2021–2023 年）获奖：2022 年示例省科学技术进步奖二等奖" in basis
+    assert "证书核验" in page.locator(f"[data-testid=source-{srdi}]").inner_text()
+    expired = page.locator("[data-testid=basis-innovative_sme-honour]").inner_text()
+    assert "已于 2020-12-31 到期" in expired
+    assert page.locator("[data-testid=met-innovative_sme-honour]").inner_text().strip() == "✗"

@@ -215,3 +215,42 @@ def test_evidence_is_read_only_in_scope(db: Engine, firms: dict[str, int]) -> No
             evidence.evidence_file(s, p["other_park"], rid)
     with session_scope(db) as s, pytest.raises(ValidationError):
         evidence.store(s, p["park"], firms["A"], 2023, "x.pdf", b"MZ\x90\x00 not a pdf")
+
+
+def test_declared_awards_join_the_list_on_approval(db: Engine, firms: dict[str, int]) -> None:
+    """A 2022 省级 award (first among the winning units) declared for 2023 (window 2021–2023)
+    meets 创新型's direct condition "近三年内获得国家级、省级科技奖励" once approved, not before."""
+    from gaodi.enterprises.models import TierAward
+
+    p = _people(firms)
+    a = firms["A"]
+    award = {"year": "2022", "name": "示例省科学技术进步奖", "level": "省级", "grade": "一等奖",
+             "unit_rank": "1"}  # fmt: skip
+    with session_scope(db) as s:
+        did = declarations.create(s, p["firm"], a, 2023).id
+        declarations.save_award(s, p["firm"], did, award)
+        with pytest.raises(ValidationError):  # the same award twice
+            declarations.save_award(s, p["firm"], did, award)
+        with pytest.raises(ValidationError):  # a level the rules do not know
+            declarations.save_award(s, p["firm"], did, {**award, "level": "区级"})
+        declarations.act(s, p["firm"], did, "submit")
+    assert _innovative(db, a) == (False, False)  # declared, not approved: not used
+    with session_scope(db) as s:
+        declarations.act(s, p["park"], did, "approve")
+        rows = s.scalars(select(TierAward).where(TierAward.enterprise_id == a)).all()
+        assert [(r.year, r.level, r.grade, r.unit_rank, r.source) for r in rows] == [
+            (2022, "provincial", "first", 1, "self_declared")
+        ]
+        events = s.scalars(
+            select(TierDeclarationEvent).where(TierDeclarationEvent.declaration_id == did)
+        ).all()
+        approve = next(e for e in events if e.action == "approve")
+        assert approve.changes == {
+            "award 1": [None, "2022 年示例省科学技术进步奖一等奖（省级，获奖单位第 1 名）"]
+        }
+    assert _innovative(db, a) == (True, True)
+    with session_scope(db) as s:
+        t = {t.level: t for t in service.profile(s, SYSTEM, a).tiers}["innovative_sme"]
+        crit = {c.id: c for c in t.criteria}
+        assert crit["award"].met is True and crit["award"].data_source == "self_declared"
+        assert "2022 年示例省科学技术进步奖一等奖" in crit["award"].basis_zh

@@ -20,6 +20,8 @@ import itertools
 import random
 import re
 from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,7 @@ from gaodi.core.codes import make_uscc
 from gaodi.core.errors import CellError, GaodiError, ImportRejected, PermissionDenied
 from gaodi.core.permissions import SYSTEM, Principal, allowed
 from gaodi.db import make_engine, session_scope
-from gaodi.enterprises import facts
+from gaodi.enterprises import facts, tier_lists
 from gaodi.exchange import service as exchange
 from gaodi.exchange.entities import ENTITIES
 from gaodi.projects import projects
@@ -69,6 +71,17 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, Path]
                     s, SYSTEM, world.ids[key], 2023,
                     {"years_in_niche": str(3 + n), "global_rank": str(1 + n)}, "certified",
                 )  # fmt: skip
+                tier_lists.add_award(
+                    s, SYSTEM, world.ids[key],
+                    tier_lists.Award(2022, f"示例科技奖{n}", "provincial", "second", 1 + n),
+                )  # fmt: skip
+                tier_lists.add_honour(
+                    s, SYSTEM, world.ids[key],
+                    tier_lists.Honour("high_tech", date(2021, 1, 1), date(2023, 12, 31)),
+                )  # fmt: skip
+            tier_lists.set_industry_margin(
+                s, SYSTEM, tier_lists.Margin("35", 2023, Decimal("0.06"), "示例出处")
+            )
     reset_settings()
     yield Site(engine, world, None, None), directory  # type: ignore[arg-type]
     engine.dispose()
