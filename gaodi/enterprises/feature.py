@@ -13,5 +13,5 @@ FEATURE = Feature(
         "gaodi.enterprises.api",
     ),
     commands=(Command("gaodi.enterprises.cli", "enterprises"),),
-    exchange=("enterprises", "enterprise_years", "tier_facts"),
+    exchange=("enterprises", "enterprise_years", "tier_facts", "tier_awards", "industry_margins"),
 )
