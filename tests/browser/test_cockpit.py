@@ -26,7 +26,15 @@ from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.enterprises.models import Enterprise
 from gaodi.parks.models import Park
 from gaodi.projects.models import Project
-from tests.browser.harness import PASSWORD, LiveServer, demo_server, new_page, shot, sign_in
+from tests.browser.harness import (
+    PASSWORD,
+    LiveServer,
+    demo_server,
+    new_page,
+    shot,
+    sign_in,
+    wait_ready,
+)
 from tests.browser.test_charts import check_chart, read_charts
 
 pytestmark = pytest.mark.browser
@@ -74,7 +82,7 @@ def _open(browser: Any, server: LiveServer, role: str, path: str, **size: int) -
     page = new_page(browser, **size)
     sign_in(page, server, server.world.users[role], path)
     page.goto(f"{server.url}{path}")
-    page.wait_for_load_state("networkidle")
+    wait_ready(page)
     return page
 
 
