@@ -186,11 +186,11 @@ def wait_ready(page: Any, timeout: float = 20_000) -> None:
     page.wait_for_function(PAGE_READY, timeout=timeout)
 
 
-def submit_and_wait(page: Any, selector: str, timeout: float = 20_000) -> None:
-    """Click ``selector`` (a button that submits a form: a navigation) and wait for the next
-    page to be ready."""
+def submit_and_wait(page: Any, target: Any, timeout: float = 20_000) -> None:
+    """Click ``target`` (a selector or a locator: a submit button or a link, a navigation) and
+    wait for the next page to be ready."""
     with page.expect_navigation(wait_until="load", timeout=timeout):
-        page.click(selector)
+        (page.locator(target) if isinstance(target, str) else target).click()
     wait_ready(page, timeout)
 
 

@@ -33,6 +33,7 @@ from tests.browser.harness import (
     new_page,
     shot,
     sign_in,
+    submit_and_wait,
     wait_ready,
 )
 from tests.browser.test_charts import check_chart, read_charts
@@ -178,8 +179,7 @@ def test_wall_screen_fits_1920_by_1080(browser: Any, live_server: LiveServer, ro
 
 def test_overview_links_to_the_screen(browser: Any, live_server: LiveServer) -> None:
     page = _open(browser, live_server, "admin", "/")
-    page.click("[data-testid=screen-link]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=screen-link]")
     assert page.url.endswith("/screen")
     assert page.locator("html.screen").count() == 1
     page.context.close()
