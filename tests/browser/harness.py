@@ -250,9 +250,10 @@ def shot(page: Any, name: str, full_page: bool = True) -> None:
     page.screenshot(path=str(artifact(name)), full_page=full_page)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's chromium, headless, one per test process (each test opens its own context)."""
+    """Debian's chromium, headless, one per test module (a session-scoped one clashes with
+    tests/projects/test_browser.py, which imports this fixture: two sync Playwrights at once)."""
     require_browser()
     from playwright.sync_api import sync_playwright
 
