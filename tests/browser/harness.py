@@ -170,14 +170,54 @@ def new_page(
     return context.new_page()
 
 
+#: the page has run its scripts: loaded (every DOMContentLoaded chart drawn) and every map — the
+#: one chart that fetches its data — has answered (``data-map-ready``: drawn, empty, none or an
+#: error; gaodi/regions/static/map.js). Waiting for this instead of ``networkidle`` saves the
+#: 500 ms of quiet that ``networkidle`` waits for after every page.
+PAGE_READY = """
+() => document.readyState === "complete" &&
+  !document.querySelector("[data-map-src]:not([data-map-ready])")
+"""
+
+
+def wait_ready(page: Any, timeout: float = 20_000) -> None:
+    """Wait until the page is loaded and its charts and maps are drawn (:data:`PAGE_READY`)."""
+    page.wait_for_load_state("load", timeout=timeout)
+    page.wait_for_function(PAGE_READY, timeout=timeout)
+
+
+def submit_and_wait(page: Any, target: Any, timeout: float = 20_000) -> None:
+    """Click ``target`` (a selector or a locator: a submit button or a link, a navigation) and
+    wait for the next page to be ready."""
+    with page.expect_navigation(wait_until="load", timeout=timeout):
+        (page.locator(target) if isinstance(target, str) else target).click()
+    wait_ready(page, timeout)
+
+
+#: cookies of a signed-in session per (server, user): the log-in form is filled once per user and
+#: server; later pages of that user start from these cookies in their own fresh context
+_SESSIONS: dict[tuple[str, str], list[Any]] = {}
+
+
 def sign_in(page: Any, server: LiveServer, user: str, path: str = "/") -> None:
-    """Open ``path`` anonymously, land on the log-in form, log in as ``user``."""
+    """Open ``path`` as ``user``: from the user's saved session cookies when there are some and
+    the server still accepts them, else anonymously, landing on the log-in form, logging in."""
+    key = (server.url, user)
+    if key in _SESSIONS:
+        page.context.add_cookies(_SESSIONS[key])
+        page.goto(f"{server.url}{path}")
+        if "/login" not in page.url:
+            wait_ready(page)
+            return
+        page.context.clear_cookies()  # the session ended (signed out, expired): log in again
+        del _SESSIONS[key]
     page.goto(f"{server.url}{path}")
     assert "/login" in page.url  # anonymous: sent to the log-in page
     page.fill("#login-username", user)
     page.fill("#login-password", server.password)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "form[action='/login'] button[type=submit]")
+    if "/login" not in page.url:  # signed in (a wrong password stays on the form)
+        _SESSIONS[key] = page.context.cookies()
 
 
 def signed_in(browser: Any, server: LiveServer, user: str, path: str, **options: Any) -> Any:
@@ -212,7 +252,8 @@ def shot(page: Any, name: str, full_page: bool = True) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's chromium, headless, one per test module."""
+    """Debian's chromium, headless, one per test module (a session-scoped one clashes with
+    tests/projects/test_browser.py, which imports this fixture: two sync Playwrights at once)."""
     require_browser()
     from playwright.sync_api import sync_playwright
 

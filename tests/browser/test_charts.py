@@ -30,7 +30,7 @@ from gaodi.parks.models import Park
 from gaodi.plans.models import Target
 from gaodi.projects.models import Project, ProjectProgress
 from gaodi.smart.models import Assessment
-from tests.browser.harness import PASSWORD, LiveServer, demo_server, shot, signed_in
+from tests.browser.harness import PASSWORD, LiveServer, demo_server, shot, signed_in, wait_ready
 
 pytestmark = pytest.mark.browser
 GAODI = Path(__file__).resolve().parents[2] / "gaodi"
@@ -205,7 +205,7 @@ def test_every_chart_template_is_opened() -> None:
 
 
 def read_charts(page: Any) -> list[dict[str, Any]]:
-    page.wait_for_load_state("networkidle")
+    wait_ready(page)
     # every container an ECharts script draws into says so when done (data-chart-ready)
     hooks = page.locator("[data-chart-ready], [data-plan-chart], [data-chart], [data-region-chart]")
     if hooks.count():
@@ -276,7 +276,6 @@ def test_empty_states_instead_of_empty_charts(browser: Any, live_server: LiveSer
     w = live_server.world
     # a project with no investment reported: a message, no chart
     page = signed_in(browser, live_server, USER, f"/projects/{w.project_without_investment}")
-    page.wait_for_load_state("networkidle")
     empty = page.locator("[data-testid=chart-empty]")
     assert empty.is_visible() and empty.inner_text().strip()
     assert page.locator("[data-project-chart]").count() == 0
@@ -287,7 +286,7 @@ def test_empty_states_instead_of_empty_charts(browser: Any, live_server: LiveSer
     url = f"/plans/targets/{w.milestone_target}?as_of=2023-06"
     row = page.request.get(f"{live_server.url}/api/v1{url}").json()["row"]
     page.goto(f"{live_server.url}{url}")
-    page.wait_for_load_state("networkidle")
+    wait_ready(page)
     status = page.locator("[data-testid=target-status] [data-status]").get_attribute("data-status")
     reason = page.locator("[data-testid=target-reason]").inner_text()
     assert row["basis"] == "milestone" and status == row["status"]

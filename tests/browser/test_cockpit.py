@@ -26,7 +26,16 @@ from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.enterprises.models import Enterprise
 from gaodi.parks.models import Park
 from gaodi.projects.models import Project
-from tests.browser.harness import PASSWORD, LiveServer, demo_server, new_page, shot, sign_in
+from tests.browser.harness import (
+    PASSWORD,
+    LiveServer,
+    demo_server,
+    new_page,
+    shot,
+    sign_in,
+    submit_and_wait,
+    wait_ready,
+)
 from tests.browser.test_charts import check_chart, read_charts
 
 pytestmark = pytest.mark.browser
@@ -74,7 +83,7 @@ def _open(browser: Any, server: LiveServer, role: str, path: str, **size: int) -
     page = new_page(browser, **size)
     sign_in(page, server, server.world.users[role], path)
     page.goto(f"{server.url}{path}")
-    page.wait_for_load_state("networkidle")
+    wait_ready(page)
     return page
 
 
@@ -170,8 +179,7 @@ def test_wall_screen_fits_1920_by_1080(browser: Any, live_server: LiveServer, ro
 
 def test_overview_links_to_the_screen(browser: Any, live_server: LiveServer) -> None:
     page = _open(browser, live_server, "admin", "/")
-    page.click("[data-testid=screen-link]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=screen-link]")
     assert page.url.endswith("/screen")
     assert page.locator("html.screen").count() == 1
     page.context.close()

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.harness import LiveServer, shot, signed_in
+from tests.browser.harness import LiveServer, shot, signed_in, submit_and_wait
 
 pytestmark = pytest.mark.browser
 
@@ -29,8 +29,7 @@ def _open_tiers(page: Any) -> None:
 
 
 def _step(page: Any, name: str) -> None:
-    page.locator(f"[data-testid=step-{name}] button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, page.locator(f"[data-testid=step-{name}] button[type=submit]"))
 
 
 def test_declaration_submit_return_approve(
@@ -40,8 +39,7 @@ def test_declaration_submit_return_approve(
     e1 = live_server.world.ids["e1"]
     firm = signed_in(browser, live_server, users["enterprise"], "/declarations")
     firm.fill("[data-testid=new-year]", "2023")
-    firm.locator("[data-testid=new-declaration] button[type=submit]").click()
-    firm.wait_for_load_state("networkidle")
+    submit_and_wait(firm, firm.locator("[data-testid=new-declaration] button[type=submit]"))
     assert "/declarations/" in firm.url
     url = firm.url
     assert firm.locator("[data-testid=state]").get_attribute("data-state") == "draft"
@@ -49,23 +47,20 @@ def test_declaration_submit_return_approve(
         firm.fill(f"[data-testid=declaration-form] [data-testid=input-{name}]", value)
     for name in YES:
         firm.select_option(f"[data-testid=declaration-form] [data-testid=input-{name}]", "是")
-    firm.locator("[data-testid=save]").click()
-    firm.wait_for_load_state("networkidle")
+    submit_and_wait(firm, firm.locator("[data-testid=save]"))
     # a science award, declared with its level and place among the winning units
     award = "[data-testid=declare-award-form]"
     firm.fill(f"{award} [data-testid=award-year]", "2022")
     firm.fill(f"{award} [data-testid=award-name]", "示例省科学技术进步奖")
     firm.select_option(f"{award} [data-testid=award-level]", "provincial")
     firm.fill(f"{award} [data-testid=award-rank]", "3")
-    firm.locator(f"{award} [data-testid=award-add]").click()
-    firm.wait_for_load_state("networkidle")
+    submit_and_wait(firm, firm.locator(f"{award} [data-testid=award-add]"))
     declared = firm.locator("[data-testid=declared-awards]").inner_text()
     assert "2022 年示例省科学技术进步奖（省级，获奖单位第 3 名）" in declared
     evidence = tmp_path / "排名证明.txt"
     evidence.write_text("全球市场占有率排名证明（示例）\n", encoding="utf-8")
     firm.set_input_files("[data-testid=attach-file]", str(evidence))
-    firm.locator("[data-testid=attach]").click()
-    firm.wait_for_load_state("networkidle")
+    submit_and_wait(firm, firm.locator("[data-testid=attach]"))
     assert "排名证明.txt" in firm.locator("[data-testid=evidence]").inner_text()
     _step(firm, "submit")
     assert firm.locator("[data-testid=state]").get_attribute("data-state") == "submitted"
@@ -85,8 +80,7 @@ def test_declaration_submit_return_approve(
     firm.goto(url)
     assert "全球排名与证明材料不符" in firm.locator("[data-testid=return-reason]").inner_text()
     firm.fill("[data-testid=declaration-form] [data-testid=input-global_rank]", "2")
-    firm.locator("[data-testid=save]").click()
-    firm.wait_for_load_state("networkidle")
+    submit_and_wait(firm, firm.locator("[data-testid=save]"))
     _step(firm, "submit")
 
     office.goto(url)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.harness import LiveServer, chart_ink, shot
+from tests.browser.harness import LiveServer, chart_ink, shot, submit_and_wait
 from tests.browser.test_chains import live_server, signed_in
 
 pytestmark = pytest.mark.browser
@@ -20,8 +20,7 @@ def test_enterprise_profile(browser: Any, live_server: LiveServer) -> None:
     rows = page.locator("[data-testid=enterprises-table] tbody tr")
     assert rows.count() >= 5
     name = rows.first.locator("a").first.inner_text()
-    rows.first.locator("a").first.click()
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, rows.first.locator("a").first)
     assert page.locator("[data-testid=enterprise-name]").inner_text().startswith(name)
     ink = chart_ink(page, "#figures-chart")
     assert ink > 2000, f"the figures chart looks blank ({ink} inked pixels)"
@@ -57,8 +56,7 @@ def test_leader_ranking_entropy_topsis_in_the_browser(
     page = signed_in(browser, live_server, "admin", "/enterprises/rank")
     page.select_option("select[name=method]", "entropy_topsis")
     page.select_option("select[name=normalisation]", "minmax")
-    page.click("form.filters button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "form.filters button[type=submit]")
     assert "method=entropy_topsis" in page.url
     assert "熵权TOPSIS" in page.locator("h1 + p").inner_text()
     weights = page.locator("[data-testid=weights]").inner_text()

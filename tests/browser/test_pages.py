@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.harness import LiveServer, chart_ink, new_page, shot, sign_in
+from tests.browser.harness import LiveServer, chart_ink, new_page, shot, sign_in, submit_and_wait
 
 pytestmark = pytest.mark.browser
 
@@ -31,15 +31,13 @@ def test_login_overview_and_chart(browser: Any, live_server: LiveServer) -> None
 def test_switch_language(browser: Any, live_server: LiveServer) -> None:
     page = new_page(browser, 1366, 800)
     _login(page, live_server, "viewer")
-    page.click("button[data-lang=en]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "button[data-lang=en]")
     assert page.locator("h1").first.inner_text() == "Overview"
     assert page.evaluate("document.documentElement.lang") == "en"
     assert page.locator("nav.mainnav").inner_text().strip().startswith("Overview")
     assert chart_ink(page, "#overview-chart") > 2000
     shot(page, "overview-en-1366.png")
-    page.click("button[data-lang=zh]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "button[data-lang=zh]")
     assert page.locator("h1").first.inner_text() == "总览"
     page.context.close()
 
@@ -59,8 +57,7 @@ def test_form_with_bad_values_shows_errors(browser: Any, live_server: LiveServer
     page.fill("#create_user-username", "bad name!")
     page.select_option("#create_user-role", "chain_office")
     page.fill("#create_user-password", "long-enough-1")
-    page.click("[data-testid=create-user-form] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=create-user-form] button[type=submit]")
     error = page.locator("[data-testid=error-username]")
     assert error.is_visible() and "用户名须为" in error.inner_text()
     assert page.locator("[data-testid=form-errors]").is_visible()
@@ -70,13 +67,11 @@ def test_form_with_bad_values_shows_errors(browser: Any, live_server: LiveServer
     # fix the name; the chain office still lacks its chain
     page.fill("#create_user-username", "office-b")
     page.fill("#create_user-password", "long-enough-1")
-    page.click("[data-testid=create-user-form] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=create-user-form] button[type=submit]")
     assert "至少一条产业链" in page.locator("[data-testid=error-chains]").inner_text()
     page.select_option("#create_user-chains", ["CB"])
     page.fill("#create_user-password", "long-enough-1")
-    page.click("[data-testid=create-user-form] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=create-user-form] button[type=submit]")
     assert "/admin/users/" in page.url and "office-b" in page.locator("h2").first.inner_text()
     assert "已创建用户 office-b" in page.locator(".flash").inner_text()
     page.context.close()

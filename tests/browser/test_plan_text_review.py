@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.harness import LiveServer, shot, signed_in
+from tests.browser.harness import LiveServer, shot, signed_in, submit_and_wait
 
 pytestmark = pytest.mark.browser
 
@@ -55,8 +55,7 @@ def test_text_review(browser: Any, live_server: LiveServer) -> None:
     page = signed_in(browser, live_server, user, "/plans/list")
     page.fill("#load-text", TEXT)
     page.fill("#load-name", "原文对照测试")
-    page.click("[data-testid=load-form] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=load-form] button[type=submit]")
     plan_id = int(re.search(r"/plans/drafts/(\d+)", page.url).group(1))  # type: ignore[union-attr]
     page.click("[data-testid=text-review-link]")  # from the review page
     page.wait_for_load_state("networkidle")
@@ -89,24 +88,21 @@ def test_text_review(browser: Any, live_server: LiveServer) -> None:
     # correct one target inline: 达到3000亿元 read as "=", the reviewer says ">="
     tid = targets["新材料产业产值"]["id"]
     page.select_option(f"[data-testid=correct-{tid}] select[name=comparator]", ">=")
-    page.click(f"[data-testid=correct-save-{tid}]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, f"[data-testid=correct-save-{tid}]")
     assert ">= 3,000 亿元" in page.locator(f"[data-testid=item-{tid}]").inner_text()
 
     # correct another one's indicator match: link it to an existing indicator by its code
     mid = targets["规模以上工业企业数量"]["id"]
     other = targets["千亿级园区数量"]["indicator"]["code"]
     page.fill(f"[data-testid=correct-code-{mid}]", other)
-    page.click(f"[data-testid=correct-save-{mid}]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, f"[data-testid=correct-save-{mid}]")
     after = page.request.get(f"{live_server.url}/api/v1/plans/drafts/{plan_id}/text").json()
     linked = next(t for t in after["plan"]["targets"] if t["id"] == mid)
     assert linked["indicator"]["code"] == other
 
     # reject one
     rid = targets["智能制造“海归小镇”数量"]["id"]
-    page.click(f"[data-testid=reject-{rid}]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, f"[data-testid=reject-{rid}]")
     assert page.locator(f"[data-testid=item-{rid}]").count() == 0
 
     # add the missed one by selecting its words in the text
@@ -116,8 +112,7 @@ def test_text_review(browser: Any, live_server: LiveServer) -> None:
     page.fill("#add-name", "全市工业总产值")
     page.fill("#add-value", "1")
     page.fill("#add-unit", "万亿元")
-    page.click("[data-testid=add-submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=add-submit]")
     assert MISSED in page.locator("#plan-text mark").all_inner_texts()
     assert _stats(page) == {
         "extracted": "4",

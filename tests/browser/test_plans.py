@@ -11,7 +11,15 @@ import pytest
 from sqlalchemy.orm import Session
 
 from gaodi.accounts import service as accounts
-from tests.browser.harness import PASSWORD, LiveServer, chart_ink, demo_server, shot, signed_in
+from tests.browser.harness import (
+    PASSWORD,
+    LiveServer,
+    chart_ink,
+    demo_server,
+    shot,
+    signed_in,
+    submit_and_wait,
+)
 
 pytestmark = pytest.mark.browser
 USERS = {"analyst": "planner", "checker": "checker"}
@@ -42,8 +50,7 @@ def test_board(browser: Any, live_server: LiveServer) -> None:
     shot(page, "plans-board-zh-1366.png")
     # filter: red only
     page.select_option("#f-status", "red")
-    page.click("[data-testid=board-filters] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=board-filters] button[type=submit]")
     assert "status=red" in page.url
     red_rows = page.locator("[data-testid=board-table] tbody tr[data-target]")
     assert red_rows.count() >= 1
@@ -71,8 +78,7 @@ def test_review_page(browser: Any, live_server: LiveServer) -> None:
     page = signed_in(browser, live_server, "planner", "/plans/list")
     page.fill("#load-text", PLAN_TEXT)
     page.fill("#load-name", "浏览器测试")
-    page.click("[data-testid=load-form] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=load-form] button[type=submit]")
     assert "/plans/drafts/" in page.url
     assert page.locator("[data-testid=plan-status]").inner_text() == "草稿"
     items = page.locator(".target-item")
@@ -86,8 +92,7 @@ def test_review_page(browser: Any, live_server: LiveServer) -> None:
     form.locator("input[name=baseline]").fill("2")
     form.locator("input[name=baseline_year]").fill("2023")
     form.locator("input[name=owner]").fill("市工信局园区处")
-    page.click(f"[data-testid=save-{first}]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, f"[data-testid=save-{first}]")
     saved = page.locator(f"[data-testid=edit-{first}]")
     assert saved.locator("input[name=baseline]").input_value() == "2.0"
     assert saved.locator("input[name=owner]").input_value() == "市工信局园区处"
@@ -101,17 +106,14 @@ def test_review_page(browser: Any, live_server: LiveServer) -> None:
     for i in dup:
         page.check(f"[data-merge='{i}']")
     page.fill("[data-testid=merge-keep]", str(dup[0]))
-    page.click("[data-testid=merge-submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=merge-submit]")
     assert page.locator(".target-item").count() == n - 1
     assert "合并自" in page.locator(f"[data-testid=target-{dup[0]}]").inner_text()
     # delete the last target, then adopt
     last = ids[-1]
-    page.click(f"[data-testid=delete-{last}]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, f"[data-testid=delete-{last}]")
     assert page.locator(f"[data-testid=target-{last}]").count() == 0
-    page.click("[data-testid=adopt]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=adopt]")
     assert "/plans?plan_id=" in page.url
     assert page.locator("[data-testid=board-table] tbody tr[data-target]").count() == n - 2
     page.context.close()
@@ -122,14 +124,12 @@ def test_entry_with_a_flagged_value(browser: Any, live_server: LiveServer) -> No
     page.select_option("#e-indicator", "industrial_investment")
     page.fill("#e-period", "2023-12")
     page.fill("#e-value", "10")
-    page.click("[data-testid=entry-submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=entry-submit]")
     flags = page.locator("[data-testid=entry-flags] li[data-check=cumulative_decrease]")
     assert flags.count() == 1 and "年内累计值不应下降" in flags.inner_text()
     page.check("[data-testid=confirm]")
     page.fill("[data-testid=reason]", "年末核减（测试）")
-    page.click("[data-testid=entry-submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=entry-submit]")
     assert page.url.endswith("/plans/entry")
     assert "已报送" in page.locator(".flash").first.inner_text()
     page.context.close()

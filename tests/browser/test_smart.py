@@ -25,6 +25,7 @@ from tests.browser.harness import (
     demo_server,
     shot,
     signed_in,
+    submit_and_wait,
 )
 from tests.smart.test_service import ITEMS, SCENARIOS
 
@@ -53,13 +54,11 @@ live_server = demo_server("browser-smart", _users)
 def test_enterprise_assesses_itself_in_the_browser(browser: Any, live_server: LiveServer) -> None:
     eid = live_server.world.enterprise_id
     page = signed_in(browser, live_server, "ent-user", "/smart")
-    page.click("[data-testid=own-enterprise]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=own-enterprise]")
     assert page.url.endswith(f"/smart/enterprises/{eid}")
     before = page.locator("[data-testid=history] tr").count()
     assert before == 3  # the demo firm's 2021-2023 assessments
-    page.click("[data-testid=start-assessment]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=start-assessment]")
     form = page.locator("[data-testid=questionnaire]")
     # "无" and the other options of a multiple-choice item exclude each other
     page.check("[data-testid=opt-b_network-B]")
@@ -80,8 +79,7 @@ def test_enterprise_assesses_itself_in_the_browser(browser: Any, live_server: Li
     for code, grade in SCENARIOS.items():
         page.check(f"[data-testid=scen-{code}-{grade}]")
     page.fill("input[name=assessor]", "浏览器测试")
-    form.locator("[data-testid=submit-assessment]").click()
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, form.locator("[data-testid=submit-assessment]"))
     assert f"/smart/enterprises/{eid}?assessment_id=" in page.url
     # the stored result is the hand-computed one (tests/smart/test_service.py)
     assert page.locator("[data-testid=total]").inner_text() == "51.925"

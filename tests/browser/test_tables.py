@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tests.browser.harness import LiveServer, chart_ink, new_page, shot, sign_in
+from tests.browser.harness import LiveServer, chart_ink, new_page, shot, sign_in, submit_and_wait
 
 pytestmark = pytest.mark.browser
 
@@ -61,8 +61,7 @@ def test_enterprise_list_sorts_by_revenue_on_the_server(
     assert codes == sorted(world.uscc[k] for k in ("e1", "e2", "e3", "e4"))
     # the order spans the pages: two per page, page 2 holds the two smallest
     page.goto(f"{live_server.url}/enterprises?sort=-revenue&per_page=2")
-    page.locator(".pager a").last.click()
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, page.locator(".pager a").last)
     assert "sort=-revenue" in page.url and "page=2" in page.url
     assert _names(page) == [world.names[k] for k in ("e4", "e3")]
     # the columns the server cannot sort have no sort button
@@ -74,8 +73,7 @@ def test_filters_survive_a_reload(browser: Any, live_server: LiveServer) -> None
     world = live_server.world
     page = _page(browser, live_server, "admin", "/enterprises")
     page.fill("input[name=park]", str(world.ids["park_a"]))
-    page.click("form[data-testid=enterprise-search] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "form[data-testid=enterprise-search] button[type=submit]")
     expected = sorted([world.names["e1"], world.names["e3"]])
     assert sorted(_names(page)) == expected
     assert f"park={world.ids['park_a']}" in page.url
@@ -87,8 +85,7 @@ def test_filters_survive_a_reload(browser: Any, live_server: LiveServer) -> None
     page.wait_for_url("**sort=revenue**")
     assert f"park={world.ids['park_a']}" in page.url
     assert _names(page) == [world.names["e3"], world.names["e1"]]
-    page.click("form[data-testid=enterprise-search] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "form[data-testid=enterprise-search] button[type=submit]")
     assert "sort=revenue" in page.url and _names(page) == [world.names["e3"], world.names["e1"]]
     page.context.close()
 
@@ -200,8 +197,7 @@ def test_slash_focuses_search_and_a_uscc_finds_its_firm(
     page.wait_for_url("**/search?q=**")
     hits = page.locator("[data-testid=search-enterprises] li a")
     assert hits.all_inner_texts() == [world.names["e3"]]
-    hits.first.click()
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, hits.first)
     assert page.url.endswith(f"/enterprises/{world.ids['e3']}")
     # the park office's search never finds the firm of another park, even by its exact USCC
     page.goto(f"{live_server.url}/search?q={world.uscc['e2']}")

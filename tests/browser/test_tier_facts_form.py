@@ -10,14 +10,13 @@ from typing import Any
 
 import pytest
 
-from tests.browser.harness import LiveServer, signed_in
+from tests.browser.harness import LiveServer, signed_in, submit_and_wait
 
 pytestmark = pytest.mark.browser
 
 
 def _save(page: Any) -> None:
-    page.locator("[data-testid=facts-save]").click()
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, page.locator("[data-testid=facts-save]"))
 
 
 def test_the_bureau_enters_tier_facts_with_a_source_and_evidence(

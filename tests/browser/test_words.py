@@ -17,6 +17,7 @@ check: no paragraph that is Chinese only where an English one is expected.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +44,15 @@ from gaodi.parks.models import Park
 from gaodi.plans.models import Plan, Target
 from gaodi.projects.models import Appeal, Challenge, Project
 from gaodi.web.routes import walk
-from tests.browser.harness import PASSWORD, LiveServer, demo_server, new_page, sign_in
+from tests.browser.harness import (
+    PASSWORD,
+    LiveServer,
+    demo_server,
+    new_page,
+    sign_in,
+    submit_and_wait,
+    wait_ready,
+)
 from tests.browser.test_charts import check_chart, read_charts
 
 pytestmark = pytest.mark.browser
@@ -309,9 +318,10 @@ live_server = demo_server("browser-words", _setup)
 NOT_YET: dict[str, str] = {}  # pages a rewrite in progress exempts, each with its reason
 
 
-def html_pages(role_ids: dict[str, Any]) -> list[str]:
-    """The path of every HTML GET page, its parameters filled (pages whose object the role
-    cannot see are left out: the 403/404 page is opened once, below)."""
+@functools.cache
+def _html_routes() -> tuple[tuple[str, dict[str, Any]], ...]:
+    """(path, path-parameter examples) of every HTML GET page: the app is built once per
+    process to walk its routes, not once per role."""
     from gaodi.config import Settings
     from gaodi.db import make_engine
     from gaodi.web.app import create_app
@@ -328,11 +338,20 @@ def html_pages(role_ids: dict[str, Any]) -> list[str]:
             continue
         if info.path in ("/login", *NOT_YET):
             continue
-        path = info.path
+        out.append((info.path, dict(info.example.get("path", {}))))
+    return tuple(out)
+
+
+def html_pages(role_ids: dict[str, Any]) -> list[str]:
+    """The path of every HTML GET page, its parameters filled (pages whose object the role
+    cannot see are left out: the 403/404 page is opened once, below)."""
+    out = []
+    for template, examples in _html_routes():
+        path = template
         for name in re.findall(r"{([^}:]+)}", path):
             value = role_ids.get(name)
             if value is None:
-                value = info.example.get("path", {}).get(name)
+                value = examples.get(name)
             if value is None:
                 path = ""
                 break
@@ -347,15 +366,14 @@ def sweep(browser: Any, server: LiveServer, role: str, lang: str) -> dict[str, l
     page = new_page(browser, locale="zh-CN" if lang == "zh" else "en-GB")
     sign_in(page, server, user_of(role))
     if lang == "en":
-        page.click("button[data-lang=en]")
-        page.wait_for_load_state("networkidle")
+        submit_and_wait(page, "button[data-lang=en]")
     found: dict[str, list[str]] = {}
     for path in html_pages(server.world.ids[role]):
         page.goto(f"{server.url}{path}")
         try:
-            page.wait_for_load_state("networkidle", timeout=20_000)
+            wait_ready(page, timeout=20_000)
         except PlaywrightTimeout:
-            found.setdefault(path, []).append("the page never settles (network busy for 20 s)")
+            found.setdefault(path, []).append("the page never settles (not ready after 20 s)")
             continue
         text = page.evaluate("document.body.innerText")
         literal = page.evaluate(
@@ -446,8 +464,7 @@ def test_the_named_pages_read_right(browser: Any, live_server: LiveServer) -> No
     notes = page.locator("[data-testid=method-note]").all_inner_texts()
     assert notes and all(re.search(r"[\u4e00-\u9fff]", n) for n in notes)
     assert any("前20%为A类" in n for n in notes)
-    page.click("button[data-lang=en]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "button[data-lang=en]")
     english = page.locator("[data-testid=method-note]").all_inner_texts()
     assert len(english) == len(notes) and any("top 20 % are A" in n for n in english)
     page.context.close()

@@ -17,6 +17,7 @@ from tests.browser.harness import (
     demo_server,
     shot,
     signed_in,
+    submit_and_wait,
     wait_for_chart,
 )
 
@@ -34,8 +35,7 @@ def _flash(page: Any) -> tuple[str, str]:
 
 def test_chain_office_advances_a_project(browser: Any, live_server: LiveServer) -> None:
     page = signed_in(browser, live_server, "demo-chain", "/projects?stage=signed")
-    page.locator("[data-testid=projects-table] tbody tr[data-id] a").first.click()
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, page.locator("[data-testid=projects-table] tbody tr[data-id] a").first)
     # A signed project has usually reported no investment yet: the page says so instead of
     # drawing empty axes; where it has, the chart draws.
     if page.locator("[data-project-chart]").count():
@@ -44,8 +44,7 @@ def test_chain_office_advances_a_project(browser: Any, live_server: LiveServer) 
         assert page.locator("[data-testid=chart-empty]").inner_text().strip()
     shot(page, "projects-project-zh-1366.png")
     page.fill("#advance-on", "2023-12-30")
-    page.click("[data-testid=step-advance] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=step-advance] button[type=submit]")
     kind, text = _flash(page)
     assert "flash-success" in kind, text
     assert page.locator("h1 [data-state]").get_attribute("data-state") == "started"
@@ -62,24 +61,20 @@ def test_analyst_reviews_a_challenge(browser: Any, live_server: LiveServer) -> N
         if page.locator("[data-testid^=step-declare-]").count():
             break
     declare = page.locator("[data-testid^=step-declare-]").first
-    declare.locator("button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, declare.locator("button[type=submit]"))
     assert "flash-success" in _flash(page)[0]
     score = page.locator("[data-testid^=step-score-]").first
     score.locator("input[name=score]").fill("86")
-    score.locator("button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, score.locator("button[type=submit]"))
     assert "flash-success" in _flash(page)[0]
     assert page.locator("[data-testid=step-award]").count() == 0  # the office's step
 
 
 def test_enterprise_confirms_and_stats_chart_draws(browser: Any, live_server: LiveServer) -> None:
     page = signed_in(browser, live_server, "demo-enterprise", "/appeals?status=resolved")
-    page.locator("[data-testid=appeals-table] tbody tr[data-id] a").first.click()
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, page.locator("[data-testid=appeals-table] tbody tr[data-id] a").first)
     page.select_option("#confirm-satisfaction", "4")
-    page.click("[data-testid=step-confirm] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit_and_wait(page, "[data-testid=step-confirm] button[type=submit]")
     assert "flash-success" in _flash(page)[0]
     assert page.locator("[data-testid=satisfaction]").inner_text() == "4"
     page.goto(f"{live_server.url}/appeals/stats")
