@@ -20,6 +20,9 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy import (
+    false as sa_false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gaodi.db import Base, utcnow
@@ -105,6 +108,10 @@ class Target(Base):
     # how the target is judged (gaodi.plans.paths): auto (the rule file infers linear, compound
     # or milestone), or stated by the plan text or a reviewer: linear / compound / milestone
     path: Mapped[str] = mapped_column(String(12), default="auto", server_default="auto")
+    # as the plan's text states them (gaodi.text): the class of what a count counts ('千亿级' in
+    # '打造2个千亿级集群') and whether the value holds for each year (年均/每年)
+    size_class: Mapped[str | None] = mapped_column(String(16), default=None)
+    annual: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class QualitativeGoal(Base):

@@ -51,6 +51,8 @@ def target_out(t: Target, indicator: Indicator | None, action: Action | None) ->
         quote=t.quote,
         note=t.note,
         path=t.path,
+        size_class=t.size_class,
+        annual=bool(t.annual),
         path_zh=LABELS.get(t.path, LABELS["auto"])[0],
         path_en=LABELS.get(t.path, LABELS["auto"])[1],
     )

@@ -262,6 +262,8 @@ def add_target(session: Session, principal: Principal, plan_id: int, data: AddTa
         year=year,
         comparator=comparator,
         quote=quote,
+        size_class=read.size_class if read else None,
+        annual=bool(read.annual) if read else False,
     )
     session.add(target)
     session.flush()
@@ -290,14 +292,15 @@ class TargetReading(BaseModel):
 
 
 def target_readings(targets: list[TargetOut]) -> dict[str, TargetReading]:
-    """Size class and 年均 mark of each target, read again from its stored quote.
-
-    The target table has no column (nor JSON field) for them, and a migration is not this
-    screen's to add; the quote is stored and read by the same rules as at extraction, so the
-    reviewer sees what the extractor saw. Keyed by the target id as text (a JSON object key).
+    """Size class and 年均 mark of each target: as stored when the plan was loaded (migration
+    0011); for a target stored before that, read again from its quote by the same rules.
+    Keyed by the target id as text (a JSON object key).
     """
     out: dict[str, TargetReading] = {}
     for t in targets:
+        if t.size_class or t.annual:
+            out[str(t.id)] = TargetReading(size_class=t.size_class, annual=t.annual)
+            continue
         read = read_clause(t.quote, value=t.value) if t.quote else None
         if read is not None and (read.size_class or read.annual):
             out[str(t.id)] = TargetReading(size_class=read.size_class, annual=read.annual)

@@ -75,6 +75,10 @@ class TargetOut(BaseModel):
     )
     path_zh: str = ""
     path_en: str = ""
+    size_class: str | None = Field(
+        None, description="The class of what a count counts, as the plan states it (千亿级)."
+    )
+    annual: bool = Field(False, description="The value holds for each year (年均/每年).")
     indicator_origin: Literal["existing", "new"] | None = Field(
         None,
         description="On a draft: the indicator existed before the plan was loaded (matched by "

@@ -322,6 +322,8 @@ def load_plan(
                     note=None if t.year is not None else "每年目标 (a target for every year)",
                     # the plan's own wording (年均增长 → compound); else the rules decide
                     path=path_from_text(t.quote)[0],
+                    size_class=t.size_class,
+                    annual=t.annual,
                 )
             )
     for g in extraction.qualitative:

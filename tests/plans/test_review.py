@@ -213,3 +213,32 @@ def test_bad_input_is_refused_with_reasons_not_500(tmp_path: Path) -> None:
         assert (stats.corrected, stats.rejected, stats.added) == (0, 0, 0)  # nothing written
     finally:
         site.engine.dispose()
+
+
+def test_size_class_and_annual_mark_are_stored_with_the_target(sqlite_db: Engine) -> None:
+    """Issue [10]: the extraction's size class and 年均 mark are kept on the target (0011), not
+    only re-read on the review screen. Worked by hand from the text: '5个千亿级园区' is a count
+    of parks of the 千亿级 class; '年均增长12%' holds for each year; '3000亿元' has neither."""
+    text = (
+        "某市制造业提质行动计划(2024—2026年)\n"
+        "1 实施园区提效行动\n"
+        "到2026年,打造5个千亿级园区,新材料产业产值达到3000亿元。\n"
+        "2 实施投资行动\n"
+        "2024—2026年,工业投资年均增长12%。\n"
+    )
+    with session_scope(sqlite_db, actor="t") as s:
+        plan_id = service.load_plan(
+            s, ADMIN, extract_plan(text), source_name="t", source_text=text
+        ).id
+    with session_scope(sqlite_db) as s:
+        plan = service.get_plan(s, ADMIN, plan_id)
+        targets = {(t.value, t.unit): t for t in plan.targets}
+        parks = targets[(5.0, "个")]
+        assert (parks.size_class, parks.annual) == ("千亿级", False)
+        output = targets[(3000.0, "亿元")]
+        assert (output.size_class, output.annual) == (None, False)
+        growth = [t for t in plan.targets if t.unit == "%"]
+        assert growth and all(t.annual and t.size_class is None for t in growth)
+        out = service.plan_out(s, plan, ADMIN)
+        readings = review.target_readings(out.targets)
+        assert readings[str(parks.id)].size_class == "千亿级"
