@@ -78,11 +78,9 @@ def _authorize(
     )
 
 
-def default_chain(
-    session: Session, enterprise_id: int, principal: Principal | None = None
-) -> int | None:
-    """The enterprise's chain: the lowest chain id among its current links (deterministic);
-    with ``principal``, among those in its scope (a chain office files under its own chain)."""
+def default_chain(session: Session, enterprise_id: int, principal: Principal) -> int | None:
+    """The enterprise's chain: the lowest chain id among its current links (deterministic)
+    that ``principal`` may file under (a chain office files under its own chain)."""
     query = (
         select(func.min(Link.chain_id))
         .join(EnterpriseLink, EnterpriseLink.link_id == Link.id)
@@ -92,7 +90,7 @@ def default_chain(
             EnterpriseLink.excluded.is_(False),
         )
     )
-    clause = scope_clause(principal, Chain, "edit") if principal is not None else None
+    clause = scope_clause(principal, Chain, "edit")
     if clause is not None:
         query = query.where(Link.chain_id.in_(select(Chain.id).where(clause)))
     return session.scalar(query)
