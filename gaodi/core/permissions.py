@@ -75,6 +75,15 @@ ROLE_MATRIX: dict[str, dict[str, frozenset[str]]] = {
     },
 }
 
+#: The part each role plays in the case workflows (``gaodi/projects/states.py``): the state
+#: machines name actors, not roles. Which rows an actor acts on is its row scope (:func:`can`).
+WORKFLOW_ACTORS: dict[str, str] = {
+    "admin": "admin",
+    "chain_office": "office",
+    "park_office": "office",
+    "enterprise": "enterprise",
+}
+
 ROLE_LABELS = {
     "admin": ("管理员", "Administrator"),
     "analyst": ("分析员", "Analyst"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 import gaodi.plans.submission  # registers the Submission scope
+import gaodi.projects.scopes
 import gaodi.scopes  # noqa: F401  (registers the scopes of the core models)
 from gaodi.chains.models import Chain
 from gaodi.core.permissions import Principal, can
@@ -110,3 +111,24 @@ def test_a_new_row_whose_scope_needs_the_database_is_denied() -> None:
     assert can(CHAIN_OFFICE, "edit", Enterprise(park_id=2)) is False
     assert can(PARK_OFFICE, "edit", Enterprise(park_id=2)) is True  # a plain column: decided
     assert can(PARK_OFFICE, "edit", Enterprise(park_id=5)) is False
+
+
+@pytest.mark.parametrize(
+    ("who", "enterprise_id", "chain_id", "expected"),
+    [
+        (ENTERPRISE, 7, None, True),  # its own firm's appeal: the enterprise actor
+        (ENTERPRISE, 8, None, False),  # another firm's
+        (CHAIN_OFFICE, 8, 3, True),  # filed under its chain
+        (CHAIN_OFFICE, 8, 4, False),
+        (VIEWER, 7, 3, False),  # reads, never handles appeals
+        (ANALYST, 7, 3, False),  # appeals are the offices' and the firms'
+        (ADMIN, 7, 4, True),
+    ],
+)
+def test_handle_an_appeal(
+    who: Principal, enterprise_id: int, chain_id: int | None, expected: bool
+) -> None:
+    from gaodi.projects.models import Appeal
+
+    appeal = Appeal(enterprise_id=enterprise_id, chain_id=chain_id)
+    assert can(who, "edit", appeal) is expected
