@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 import gaodi.plans.submission  # registers the Submission scope
-import gaodi.projects.scopes
+import gaodi.projects.scopes  # registers the scopes of projects and appeals
 import gaodi.scopes  # noqa: F401  (registers the scopes of the core models)
 from gaodi.chains.models import Chain
 from gaodi.core.permissions import Principal, can
