@@ -204,6 +204,16 @@ def _locked(ind: Indicator, period: str) -> Flag:
     )
 
 
+def _unconfirmed(flags: list[Flag]) -> PlausibilityFlagged:
+    """A row whose errors, or warnings without a reason in its comment, refuse it."""
+    return PlausibilityFlagged(
+        "数值未被接受：" + "；".join(f.message_zh for f in flags),
+        "The value was refused: " + " ".join(f.message_en for f in flags),
+        field="value",
+        flags=[f.model_dump() for f in flags],
+    )
+
+
 def prepare_observations(
     session: Session,
     principal: Principal,
@@ -290,7 +300,7 @@ def prepare_observations(
         if flags and confirm_in_comment:
             errors = [f for f in flags if f.severity == "error"]
             if errors or not (comment or "").strip():
-                batch.refusals.append(Refusal(i, "flags", PlausibilityFlagged("", ""), flags))
+                batch.refusals.append(Refusal(i, "flags", _unconfirmed(errors or flags), flags))
                 continue
             comment = f"{comment} [已确认 confirmed: {','.join(f.check for f in flags)}]"
         elif flags:
