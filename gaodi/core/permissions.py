@@ -75,6 +75,15 @@ ROLE_MATRIX: dict[str, dict[str, frozenset[str]]] = {
     },
 }
 
+#: The part each role plays in the case workflows (``gaodi/projects/states.py``): the state
+#: machines name actors, not roles. Which rows an actor acts on is its row scope (:func:`can`).
+WORKFLOW_ACTORS: dict[str, str] = {
+    "admin": "admin",
+    "chain_office": "office",
+    "park_office": "office",
+    "enterprise": "enterprise",
+}
+
 ROLE_LABELS = {
     "admin": ("管理员", "Administrator"),
     "analyst": ("分析员", "Analyst"),
@@ -272,8 +281,14 @@ def check_scope(
 
 
 def can(principal: Principal, action: str, obj: Any) -> bool:
-    """May ``principal`` do ``action`` to the persisted row ``obj``? Its domain right and its row
-    scope, as :func:`restrict` decides them (the row is looked up in ``obj``'s session)."""
+    """May ``principal`` do ``action`` to the row ``obj``? The one permission question of writes.
+
+    Its domain right (:data:`ROLE_MATRIX`) and its row scope, as :func:`restrict` decides them:
+    a persisted row is looked up in its session through the model's registered scope; a row not
+    written yet (the observation about to be submitted, say) is judged by its own column values
+    against the same scope expression, evaluated in Python. A scope that cannot be evaluated
+    without the database (a subquery) denies a row not written yet rather than guess.
+    """
     model = type(obj)
     if not allowed(principal, action, domain_of(model)):
         return False
@@ -281,10 +296,27 @@ def can(principal: Principal, action: str, obj: Any) -> bool:
         return True
     session = object_session(obj)
     if session is None or obj.id is None:
-        return False  # a row not in the database has no scope to be in yet
+        return _new_row_in_scope(principal, model, action, obj)
     id_column = model.id  # type: ignore[attr-defined]
     query = _in_scope(select(id_column).where(id_column == obj.id), principal, model, action)
     return session.scalar(query) is not None
+
+
+def _new_row_in_scope(principal: Principal, model: type, action: str, obj: Any) -> bool:
+    from sqlalchemy.orm.evaluator import UnevaluatableError, _EvaluatorCompiler
+
+    compiler = _EvaluatorCompiler(model)
+    for each in dict.fromkeys(("read", action)):
+        clause = scope_clause(principal, model, each)
+        if clause is None:
+            continue
+        try:
+            test = compiler.process(clause)
+        except UnevaluatableError:
+            return False
+        if test(obj) is not True:
+            return False
+    return True
 
 
 def nothing() -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 
 from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.core.permissions import can
 from gaodi.exchange.handlers import Handler, enterprise_ids, unknown_enterprise
 from gaodi.exchange.importer import Changes, Context, Counts, chunks, classify, db_value, row_values
 from gaodi.exchange.validate import Table, duplicate_rows
@@ -57,10 +58,8 @@ class ChainsHandler(Handler):
     """Chains and links together: links may name chains and parents new in the same file."""
 
     def chain_allowed(self, chain_id: int | None) -> bool:
-        p = self.ctx.principal
-        if not p.is_scoped:
-            return True
-        return p.role == "chain_office" and chain_id is not None and chain_id in p.chain_ids
+        """May the importer change the chain ``chain_id`` (None: a chain new in the file)?"""
+        return can(self.ctx.principal, "edit", Chain(id=chain_id))
 
     def check(self) -> None:
         ctx = self.ctx
@@ -281,11 +280,7 @@ class EnterpriseLinksHandler(Handler):
                     f"产业链“{chain}”不存在。",
                     f"Chain '{chain}' does not exist.",
                 )
-            elif (
-                cid is not None
-                and p.is_scoped
-                and (p.role != "chain_office" or cid not in p.chain_ids)
-            ):
+            elif cid is not None and not can(p, "edit", Chain(id=cid)):
                 _forbidden_chain(ctx, t, i, "chain_code", chain)
             elif cid is not None and link is not None and lid is None:
                 ctx.fail(

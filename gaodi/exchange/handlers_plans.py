@@ -13,8 +13,13 @@ from gaodi.exchange.handlers import Handler, _codes, park_lookup
 from gaodi.exchange.importer import Changes, Context, Counts, classify, db_value, row_values
 from gaodi.exchange.refdata import ensure_regions
 from gaodi.exchange.validate import Table, duplicate_rows
-from gaodi.plans.models import Action, Indicator, Observation, Plan, Target, latest_revisions
-from gaodi.plans.submission import may_act_on_scope
+from gaodi.plans.intake import (
+    ObservationRow,
+    Refusal,
+    prepare_observations,
+    write_observations,
+)
+from gaodi.plans.models import Action, Indicator, Plan, Target
 
 INDICATOR_FIELDS = {
     k: k
@@ -416,105 +421,79 @@ class TargetsHandler(Handler):
 
 
 class ObservationsHandler(Handler):
-    """Every changed value becomes a new revision; nothing is overwritten."""
+    """Every changed value becomes a new revision; nothing is overwritten.
+
+    The file's references (indicator codes, chain codes, park names) are resolved here; the
+    values are validated and written by the plans feature's one write path
+    (:func:`gaodi.plans.intake.prepare_observations` / ``write_observations``), as the form's are.
+    """
 
     def check(self) -> None:
         ctx, t = self.ctx, self.tables["observations"]
-        self.counts_ = Counts()
-        self.rows: list[dict[str, Any]] = []
-        self.row_index: list[int] = []
         indicators = indicator_lookup(ctx)
         lookups = scope_lookups(ctx)
-        ids = {indicators[c][0] for c in set(t.col("indicator")) if c in indicators}
-        latest: dict[tuple[Any, ...], Any] = {}
-        query = latest_revisions(select(Observation))
-        for (o,) in ctx.fetch_in(query, Observation.indicator_id, ids):
-            latest[(o.indicator_id, o.scope, o.scope_id, o.period, o.kind)] = o
-        seen: dict[tuple[Any, ...], int] = {}
         spec = t.spec
-        p = ctx.principal
+        rows: list[ObservationRow] = []
+        self.row_index: list[int] = []
         for i in range(len(t)):
             code = t.columns["indicator"][i]
             if code is not None and code not in indicators:
                 unknown_indicator(ctx, t, i, code)
             scope_id = resolve_scope(ctx, t, i, lookups)
-            scope = db_value(spec.column("scope"), t.col("scope")[i])
-            if scope_id is not None and not may_act_on_scope(p, scope, scope_id):
-                scope_not_found(ctx, t, i, scope, t.col("scope_ref")[i] or "全市")
             if i in t.bad or scope_id is None:
                 continue
-            # An empty 口径 means the indicator's own: running total, current value or growth.
-            kind = db_value(spec.column("kind"), t.col("kind")[i]) or indicators[code][3]
-            period = t.columns["period"][i]
-            key = (indicators[code][0], scope, scope_id, period, kind)
-            if not first_seen(ctx, t, i, key, seen, "period"):
-                continue
-            value, comment = t.columns["value"][i], t.col("comment")[i]
-            source = t.col("source")[i]
-            old = latest.get(key)
-            if (
-                old is not None
-                and old.status != "returned"
-                and (old.value == value and old.comment == comment and old.source == source)
-            ):
-                self.counts_.unchanged += 1
-                continue
-            if old is None:
-                self.counts_.created += 1
-            else:
-                self.counts_.updated += 1
             self.row_index.append(i)
-            self.rows.append(
-                {
-                    "indicator_id": key[0],
-                    "scope": scope,
-                    "scope_id": scope_id,
-                    "period": period,
-                    "value": value,
-                    "kind": kind,
-                    "revision": 1 if old is None else old.revision + 1,
-                    "status": "submitted",
-                    "submitted_by": ctx.actor,
-                    "submitted_at": ctx.now,
-                    "source": source,
-                    "comment": comment,
-                    "is_demo": db_value(spec.column("is_demo"), t.col("is_demo")[i]),
-                }
+            rows.append(
+                ObservationRow(
+                    indicator=code,
+                    period=t.columns["period"][i],
+                    value=t.columns["value"][i],
+                    # an empty 口径 means the indicator's own: running total, current or growth
+                    kind=db_value(spec.column("kind"), t.col("kind")[i]),
+                    scope=db_value(spec.column("scope"), t.col("scope")[i]),
+                    scope_id=scope_id,
+                    source=t.col("source")[i],
+                    comment=t.col("comment")[i],
+                    is_demo=db_value(spec.column("is_demo"), t.col("is_demo")[i]),
+                )
             )
+        self.batch = prepare_observations(
+            ctx.session,
+            ctx.principal,
+            rows,
+            confirm_in_comment=True,
+            skip_unchanged=True,
+            now=ctx.now,
+        )
+        for refusal in self.batch.refusals:
+            self._report(t, refusal)
 
-        self._plausibility(t)
-
-    def _plausibility(self, t: Any) -> None:
-        """The plans feature's entry checks (unit, plausibility, user rules, approval lock).
-
-        A locked period or another error refuses the row. A plausibility warning refuses it
-        too unless the row's comment gives the reason the value is right — the same explicit
-        confirmation the data-entry form asks for; the accepted flags are noted in the comment.
-        """
-        from gaodi.plans.intake import check_import_rows
-
-        for k, flags in check_import_rows(self.ctx.session, self.rows):
-            i = self.row_index[k]
-            row = self.rows[k]
-            errors = [f for f in flags if f.severity == "error"]
-            if errors or not (row.get("comment") or "").strip():
-                for f in errors or flags:
-                    hint_zh = "" if errors else "；如数值无误，请在“备注”列说明理由后重新导入"
-                    hint_en = (
-                        ""
-                        if errors
-                        else "; if the value is right, give the reason in "
-                        "the comment column and import again"
-                    )
-                    self.ctx.fail(
-                        t, i, "value", f.message_zh + hint_zh, f.message_en + hint_en, row["value"]
-                    )
-                continue
-            checks = ",".join(f.check for f in flags)
-            row["comment"] = f"{row['comment']} [已确认 confirmed: {checks}]"
+    def _report(self, t: Table, refusal: Refusal) -> None:
+        """A refused row in the words of the template: the cell, and what to do about it."""
+        ctx, i = self.ctx, self.row_index[refusal.index]
+        row = self.batch.rows[refusal.index]
+        if refusal.check == "scope":
+            scope_not_found(ctx, t, i, row.scope, t.col("scope_ref")[i] or "全市")
+        elif refusal.check == "duplicate":
+            earlier = t.row_numbers[self.row_index[refusal.other or 0]]
+            ctx.fail(t, i, "period", f"与第 {earlier} 行重复。", f"Duplicates row {earlier}.")
+        elif refusal.check == "indicator":
+            unknown_indicator(ctx, t, i, row.indicator)
+        else:  # locked, or flags: an error, or a warning whose reason the comment does not give
+            errors = [f for f in refusal.flags if f.severity == "error"]
+            hint_zh = "" if errors else "；如数值无误，请在“备注”列说明理由后重新导入"
+            hint_en = (
+                ""
+                if errors
+                else "; if the value is right, give the reason in the comment column and "
+                "import again"
+            )
+            for f in errors or refusal.flags:
+                ctx.fail(t, i, "value", f.message_zh + hint_zh, f.message_en + hint_en, row.value)
 
     def counts(self) -> dict[str, Counts]:
-        return {"observations": self.counts_}
+        b = self.batch
+        return {"observations": Counts(created=b.created, updated=b.updated, unchanged=b.unchanged)}
 
     def write(self) -> None:
-        Changes(Observation, inserts=self.rows).write(self.ctx)
+        write_observations(self.ctx.session, self.ctx.principal, self.batch, history=False)

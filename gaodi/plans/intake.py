@@ -1,370 +1,434 @@
-"""Intake of reported values: plausibility checks, user rules, and the submit transition.
+"""One write path for reported values: the batch use case every entry point calls.
 
-Every value — typed in the web form, given to ``gaodi plan observe``, or read from the Excel
-template by the exchange importer (which calls :func:`check_rows` and :func:`add_observations`)
-— is checked against its indicator's unit and the plausibility rule file
-(``gaodi/plans/rules/plausibility.yaml``) and against the active user rules
-(:class:`~gaodi.plans.models.ValidationRule`). An *error* refuses the value; a *warning*
-refuses it unless the user confirms with a reason, which is kept in the observation's comment
-and in the audit log. Nothing is silently accepted. Values are never overwritten: a
-correction is a new revision.
+Every value — typed in the web form, given to ``gaodi plan observe``, posted to the JSON API,
+or read from the Excel template by the exchange importer — goes through
+:func:`prepare_observations` (validate every row, in the principal's scope, reading what the
+checks need once per batch) and :func:`write_observations` (write all accepted rows at once).
+The checks (:mod:`gaodi.plans.checks`) test each value against its indicator's unit, the
+plausibility rule file (``gaodi/plans/rules/plausibility.yaml``), the active user rules and the
+approval lock. An *error* refuses the value; a *warning* refuses it unless the user confirms
+with a reason, which is kept in the observation's comment (and, from the form, in the audit
+log). Nothing is silently accepted. Values are never overwritten: a correction is a new
+revision.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
 from gaodi.core import clock
-from gaodi.core.errors import NotFoundError, ValidationError
-from gaodi.core.periods import month_index, parse_period
-from gaodi.core.permissions import Principal, require, restrict
+from gaodi.core.errors import GaodiError, NotFoundError, ValidationError
+from gaodi.core.periods import parse_period
+from gaodi.core.permissions import Principal, can, require, restrict
 from gaodi.plans import rulelang
-from gaodi.plans.inference import natural_kind, rule_file
-from gaodi.plans.models import Indicator, Observation, ValidationRule
+from gaodi.plans.checks import (
+    COUNTED,
+    PlausibilityFlagged,
+    _flag,
+    _raise_flags,
+    active_rules,
+    check_value,
+)
+from gaodi.plans.inference import natural_kind
+from gaodi.plans.models import Indicator, Observation, Submission, ValidationRule
 from gaodi.plans.outputs import obs_out
 from gaodi.plans.schemas import Flag, IntakeResult, ObservationIn
 from gaodi.plans.submission import (
+    TRANSITIONS,
     Key,
+    _status,
     apply_transition,
-    check_transition,
-    current_state,
-    may_act_on_scope,
+    illegal,
 )
 
-COUNTED = ("submitted", "approved")
+__all__ = ["PlausibilityFlagged", "check_value"]  # re-exported: callers import them from here
+
+#: rows per IN (...) list and per INSERT statement (SQLite binds at most 32,766 values)
+CHUNK = 500
+WRITE_CHUNK = 5000
 
 
-class PlausibilityFlagged(ValidationError):
-    """A value with warnings that was not confirmed (or with errors): nothing was written."""
+@dataclass(frozen=True)
+class ObservationRow:
+    """One value to submit, its scope already resolved to an id (0 for the city)."""
 
-    code = "plausibility"
+    indicator: str  # the indicator's code
+    period: str
+    value: float
+    kind: str | None = None  # None: the indicator's natural kind
+    scope: str = "city"
+    scope_id: int = 0
+    source: str | None = None
+    comment: str | None = None
+    is_demo: bool = False
 
-
-def _flag(check: str, severity: str, zh: str, en: str) -> Flag:
-    return Flag(check=check, severity=severity, message_zh=zh, message_en=en)  # type: ignore[arg-type]
-
-
-def _series(
-    session: Session, ind_id: int, scope: str, scope_id: int, kind: str, exclude_id: int | None
-) -> dict[str, float]:
-    """period -> value at its latest counted revision (the period being checked included)."""
-    best: dict[str, tuple[int, float]] = {}
-    for o in session.scalars(
-        select(Observation).where(
-            Observation.indicator_id == ind_id,
-            Observation.scope == scope,
-            Observation.scope_id == scope_id,
-            Observation.kind == kind,
-            Observation.status.in_(COUNTED),
+    @classmethod
+    def of(cls, data: ObservationIn, source: str) -> ObservationRow:
+        return cls(
+            indicator=data.indicator,
+            period=data.period,
+            value=float(data.value),
+            kind=data.kind,
+            scope=data.scope,
+            scope_id=data.scope_id,
+            source=data.source or source,
+            comment=data.comment or None,
         )
-    ):
-        if o.id == exclude_id:
+
+
+@dataclass
+class Refusal:
+    """Why row ``index`` of a batch is refused.
+
+    ``check`` names the rule (``indicator``, ``scope``, ``duplicate``, ``locked``, ``flags``,
+    ``reason``); ``error`` is what a single value entered in the form raises for it; ``flags``
+    the plausibility flags (with ``locked`` first when the period is approved); ``other`` the
+    earlier row a duplicate repeats. Entry points word the refusal for their medium."""
+
+    index: int
+    check: str
+    error: GaodiError
+    flags: list[Flag] = field(default_factory=list)
+    other: int | None = None
+
+
+@dataclass
+class ObservationBatch:
+    """A validated batch: what will be written, and why any row is refused (then nothing is)."""
+
+    rows: Sequence[ObservationRow]
+    values: list[dict[str, Any]] = field(default_factory=list)  # one per accepted row
+    accepted: list[int] = field(default_factory=list)  # the row index of each value
+    flags: list[list[Flag]] = field(default_factory=list)  # the flags of each value
+    confirmed: list[bool] = field(default_factory=list)  # each value's flags were confirmed
+    states: list[tuple[str, Submission | None]] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    reason: str | None = None
+
+
+def _chunks(values: Sequence[Any], size: int = CHUNK) -> Any:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class _Known:
+    """What the checks of a batch read from the database, each in one query (chunked)."""
+
+    def __init__(self, session: Session, principal: Principal, codes: set[str]) -> None:
+        self.indicators: dict[str, Indicator] = {}
+        for chunk in _chunks(sorted(codes)):
+            query = restrict(select(Indicator).where(Indicator.code.in_(chunk)), principal)
+            self.indicators.update((i.code, i) for i in session.scalars(query))
+        ids = sorted(i.id for i in self.indicators.values())
+        # newest revision of each value; the counted series the plausibility checks compare to;
+        # the newest revision of each period, whatever its kind (its status, without a
+        # Submission row, is the period's)
+        self.latest: dict[tuple[Any, ...], Any] = {}
+        self.period_latest: dict[tuple[Any, ...], Any] = {}
+        best: dict[tuple[Any, ...], tuple[int, float]] = {}
+        columns = (
+            Observation.id,
+            Observation.indicator_id,
+            Observation.scope,
+            Observation.scope_id,
+            Observation.period,
+            Observation.kind,
+            Observation.revision,
+            Observation.value,
+            Observation.status,
+            Observation.comment,
+            Observation.source,
+        )
+        self.submissions: dict[tuple[Any, ...], Submission] = {}
+        for chunk in _chunks(ids):
+            for o in session.execute(select(*columns).where(Observation.indicator_id.in_(chunk))):
+                key = (o.indicator_id, o.scope, o.scope_id, o.period, o.kind)
+                old = self.latest.get(key)
+                if old is None or o.revision > old.revision:
+                    self.latest[key] = o
+                pkey = key[:4]
+                old = self.period_latest.get(pkey)
+                if old is None or (o.revision, o.id) > (old.revision, old.id):
+                    self.period_latest[pkey] = o
+                if o.status in COUNTED:
+                    had = best.get(key)
+                    if had is None or o.revision > had[0]:
+                        best[key] = (o.revision, o.value)
+            query = select(Submission).where(Submission.indicator_id.in_(chunk))
+            for sub in session.scalars(query):
+                self.submissions[(sub.indicator_id, sub.scope, sub.scope_id, sub.period)] = sub
+        self.series: dict[tuple[Any, ...], dict[str, float]] = {}
+        for (ind, scope, scope_id, period, kind), (_, value) in best.items():
+            self.series.setdefault((ind, scope, scope_id, kind), {})[period] = value
+        self.rules: list[ValidationRule] = active_rules(session) if ids else []
+
+    def status(self, key: Key) -> tuple[str, Submission | None]:
+        sub = self.submissions.get((key.indicator_id, key.scope, key.scope_id, key.period))
+        obs = self.period_latest.get((key.indicator_id, key.scope, key.scope_id, key.period))
+        return _status(sub, obs), sub  # type: ignore[arg-type]
+
+
+def _unknown(code: str) -> NotFoundError:
+    return NotFoundError(
+        f"没有代码为“{code}”的指标。", f"No indicator with code {code!r}.", field="indicator"
+    )
+
+
+def _out_of_scope(scope: str, scope_id: int) -> ValidationError:
+    # a scope the user cannot report for is a wrong input of the form (422, next to the
+    # field), not a hidden resource: offices may read city figures
+    return ValidationError(
+        f"你只能填报本单位范围的数据，不能填报 {scope} #{scope_id}。",
+        f"You can only report figures of your own office's scope, not {scope} #{scope_id}.",
+        field="scope",
+    )
+
+
+def _locked(ind: Indicator, period: str) -> Flag:
+    return _flag(
+        "locked",
+        "error",
+        f"{ind.name} {period} 已审核锁定，须由管理员解锁后才能修改。",
+        f"{ind.name} {period} is approved and locked: an administrator must unlock it "
+        "before it can change.",
+    )
+
+
+def _unconfirmed(flags: list[Flag]) -> PlausibilityFlagged:
+    """A row whose errors, or warnings without a reason in its comment, refuse it."""
+    return PlausibilityFlagged(
+        "数值未被接受：" + "；".join(f.message_zh for f in flags),
+        "The value was refused: " + " ".join(f.message_en for f in flags),
+        field="value",
+        flags=[f.model_dump() for f in flags],
+    )
+
+
+def prepare_observations(
+    session: Session,
+    principal: Principal,
+    rows: Sequence[ObservationRow],
+    *,
+    confirm: bool = False,
+    reason: str | None = None,
+    confirm_in_comment: bool = False,
+    skip_unchanged: bool = False,
+    now: datetime | None = None,
+) -> ObservationBatch:
+    """Validate every row of a batch without writing anything.
+
+    Per row, in this order: the indicator exists (and the principal may read it); the principal
+    may report for the scope; the value is not a second one for the same key in the batch; it
+    differs from the stored one (``skip_unchanged``: an equal value, not returned, is left
+    alone); its period is not approved (locked); and its plausibility flags. A warning is
+    accepted with ``confirm`` and a ``reason`` (the form: one reason for the batch), or with
+    ``confirm_in_comment`` when the row's own comment gives it (the Excel template).
+    """
+    require(principal, "submit", "plan")
+    when = now or clock.now()
+    batch = ObservationBatch(rows=rows, reason=reason)
+    known = _Known(session, principal, {r.indicator for r in rows})
+    submit = TRANSITIONS["submit"]
+    seen: dict[tuple[Any, ...], int] = {}
+    in_scope: dict[tuple[str, int], bool] = {}
+    for i, row in enumerate(rows):
+        ind = known.indicators.get(row.indicator)
+        if ind is None:
+            batch.refusals.append(Refusal(i, "indicator", _unknown(row.indicator)))
             continue
-        if o.period not in best or o.revision > best[o.period][0]:
-            best[o.period] = (o.revision, o.value)
-    return {p: v for p, (_, v) in best.items()}
-
-
-def _fmt(value: float) -> str:
-    return f"{value:,.6g}"
-
-
-def unit_flags(ind: Indicator, kind: str, value: float) -> list[Flag]:
-    """The value against the indicator's unit (errors)."""
-    units = rule_file("plausibility.yaml")["units"]
-    sev = rule_file("plausibility.yaml")["checks"]["unit"]["severity"]
-    out: list[Flag] = []
-    growth = kind == "yoy" or ind.kind == "growth"
-    if ind.aggregation in ("point", "average") and kind == "cumulative":
-        out.append(
-            _flag(
-                "kind",
-                "error",
-                f"“{ind.name}”是时点/平均指标，不能填报累计值，请选择“当期值”。",
-                f"{ind.name!r} is a point-in-time/average indicator: report a current value, "
-                "not a running total.",
+        where = (row.scope, row.scope_id)
+        if where not in in_scope:  # one question per scope of the batch, not per row
+            in_scope[where] = can(
+                principal, "submit", Observation(scope=where[0], scope_id=where[1])
             )
-        )
-    if growth:
-        if value < -100:
-            out.append(
-                _flag(
-                    "unit",
-                    sev,
-                    f"增速 {_fmt(value)}% 低于 -100%，不可能。",
-                    f"A growth rate of {_fmt(value)}% is below -100%: impossible.",
+        if not in_scope[where]:
+            batch.refusals.append(Refusal(i, "scope", _out_of_scope(row.scope, row.scope_id)))
+            continue
+        kind = row.kind or natural_kind(ind.aggregation, ind.kind)
+        period = str(parse_period(row.period))
+        key = (ind.id, row.scope, row.scope_id, period, kind)
+        if key in seen:
+            n = seen[key] + 1
+            batch.refusals.append(
+                Refusal(
+                    i,
+                    "duplicate",
+                    ValidationError(f"与第 {n} 行重复。", f"Duplicates row {n}.", field="period"),
+                    other=seen[key],
                 )
             )
-        return out
-    if ind.unit in units["count"] and (value < 0 or not float(value).is_integer()):
-        out.append(
-            _flag(
-                "unit",
-                sev,
-                f"单位为“{ind.unit}”的计数须为非负整数，收到 {_fmt(value)}。",
-                f"A count in {ind.unit!r} must be a whole non-negative number; got {_fmt(value)}.",
-            )
+            continue
+        seen[key] = i
+        old = known.latest.get(key)
+        if (
+            skip_unchanged
+            and old is not None
+            and old.status != "returned"
+            and (old.value, old.comment, old.source) == (row.value, row.comment, row.source)
+        ):
+            batch.unchanged += 1
+            continue
+        k = Key(ind.id, row.scope, row.scope_id, period)
+        status, sub = known.status(k)
+        series = known.series.get((ind.id, row.scope, row.scope_id, kind), {})
+        flags = check_value(
+            session,
+            ind,
+            row.scope,
+            row.scope_id,
+            period,
+            row.value,
+            kind,
+            series=series,
+            active=known.rules,
         )
-    elif ind.unit in units["percent"] and not 0 <= value <= 100:
-        out.append(
-            _flag(
-                "unit",
-                sev,
-                f"比重（%）须在 0 到 100 之间，收到 {_fmt(value)}。",
-                f"A share in % must lie between 0 and 100; got {_fmt(value)}.",
-            )
+        if status not in submit.sources:
+            flags.insert(0, _locked(ind, period))
+            batch.refusals.append(Refusal(i, "locked", illegal(k, submit, status), flags))
+            continue
+        comment, confirmed = row.comment, False
+        if flags and confirm_in_comment:
+            errors = [f for f in flags if f.severity == "error"]
+            if errors or not (comment or "").strip():
+                batch.refusals.append(Refusal(i, "flags", _unconfirmed(errors or flags), flags))
+                continue
+            comment = f"{comment} [已确认 confirmed: {','.join(f.check for f in flags)}]"
+        elif flags:
+            try:
+                _raise_flags(flags, confirm, reason)
+            except ValidationError as exc:
+                check = "flags" if isinstance(exc, PlausibilityFlagged) else "reason"
+                batch.refusals.append(Refusal(i, check, exc, flags))
+                continue
+            confirmed = True
+            note = f"【已确认 confirmed: {reason}】（{', '.join(f.check for f in flags)}）"
+            comment = f"{comment} {note}" if comment else note
+        if old is None:
+            batch.created += 1
+        else:
+            batch.updated += 1
+        batch.accepted.append(i)
+        batch.flags.append(flags)
+        batch.confirmed.append(confirmed)
+        batch.states.append((status, sub))
+        batch.values.append(
+            {
+                "indicator_id": ind.id,
+                "scope": row.scope,
+                "scope_id": row.scope_id,
+                "period": period,
+                "value": row.value,
+                "kind": kind,
+                "revision": 1 if old is None else old.revision + 1,
+                "status": "submitted",
+                "submitted_by": principal.username,
+                "submitted_at": when,
+                "source": row.source,
+                "comment": comment,
+                "is_demo": row.is_demo,
+            }
         )
-    elif value < 0:
-        out.append(
-            _flag(
-                "unit",
-                sev,
-                f"“{ind.name}”（{ind.unit}）不能为负数，收到 {_fmt(value)}。",
-                f"{ind.name!r} ({ind.unit}) cannot be negative; got {_fmt(value)}.",
-            )
-        )
-    return out
+    return batch
 
 
-def plausibility_flags(
-    ind: Indicator, kind: str, period: str, value: float, series: dict[str, float]
-) -> list[Flag]:
-    """Future period, running total falling within the year, jump beyond the band."""
-    checks = rule_file("plausibility.yaml")["checks"]
-    bands = checks["jump"]["bands"]
-    out: list[Flag] = []
-    p = parse_period(period)
-    today = clock.today()
-    current = month_index(today.year, today.month)
-    if p.last_month >= current:
-        out.append(
-            _flag(
-                "future_period",
-                checks["future_period"]["severity"],
-                f"期间 {period} 尚未结束（今天是 {today:%Y-%m-%d}），不应已有实际值。",
-                f"The period {period} has not ended (today is {today:%Y-%m-%d}): it cannot have "
-                "an actual value yet.",
-            )
-        )
-    others = {parse_period(q).last_month: v for q, v in series.items() if q != period}
-    if kind == "cumulative" and p.freq == "M":
-        same_year = {m: v for m, v in others.items() if m // 12 == p.last_month // 12}
-        before = [m for m in same_year if m < p.last_month]
-        after = [m for m in same_year if m > p.last_month]
-        if before and same_year[max(before)] > value:
-            prev = same_year[max(before)]
-            prev_month = _month(max(before))
-            out.append(
-                _flag(
-                    "cumulative_decrease",
-                    checks["cumulative_decrease"]["severity"],
-                    f"累计值 {_fmt(value)} 低于上一期（{prev_month}）的累计值 {_fmt(prev)}："
-                    "年内累计值不应下降，是否误填了当月值？",
-                    f"The running total {_fmt(value)} is below the previous one ({prev_month}: "
-                    f"{_fmt(prev)}); a within-year total cannot fall. Was a monthly value entered?",
-                )
-            )
-        if after and same_year[min(after)] < value:
-            nxt = same_year[min(after)]
-            out.append(
-                _flag(
-                    "cumulative_decrease",
-                    checks["cumulative_decrease"]["severity"],
-                    f"累计值 {_fmt(value)} 高于下一期（{_month(min(after))}）已报的 {_fmt(nxt)}。",
-                    f"The running total {_fmt(value)} exceeds the later one already reported "
-                    f"({_month(min(after))}: {_fmt(nxt)}).",
-                )
-            )
-    sev = checks["jump"]["severity"]
-    if kind == "yoy":
-        before = [m for m in others if m < p.last_month]
-        if before:
-            prev = others[max(before)]
-            diff = _fmt(abs(value - prev))
-            if abs(value - prev) > bands["growth_pp"]:
-                out.append(
-                    _flag(
-                        "jump",
-                        sev,
-                        f"增速 {_fmt(value)}% 与上期 {_fmt(prev)}% 相差 {diff} 个百分点，"
-                        f"超过 {bands['growth_pp']} 个百分点的合理范围。",
-                        f"Growth {_fmt(value)}% differs from the previous {_fmt(prev)}% by "
-                        f"{diff} pp, beyond the {bands['growth_pp']} pp band.",
-                    )
-                )
-        return out
-    if kind == "cumulative" or (kind == "current" and ind.aggregation == "cumulative"):
-        ref_month = p.last_month - 12
-        ref = others.get(ref_month)
-        band = bands["cumulative_yoy" if kind == "cumulative" else "current_yoy"]
-        what = ("上年同期", "the same period last year")
-    else:
-        before = [m for m in others if m < p.last_month]
-        ref_month = max(before) if before else -1
-        ref = others.get(ref_month)
-        band = bands[{"M": "point_monthly", "Q": "point_quarterly", "Y": "point_yearly"}[p.freq]]
-        what = ("上期", "the previous period")
-    if ref is not None and ref > 0:
-        change = value / ref - 1
-        if abs(change) > band:
-            out.append(
-                _flag(
-                    "jump",
-                    sev,
-                    f"数值 {_fmt(value)} 较{what[0]}（{_month(ref_month)}：{_fmt(ref)}）变化 "
-                    f"{change:+.1%}，超出 ±{band:.0%} 的合理范围。",
-                    f"The value {_fmt(value)} changes by {change:+.1%} on {what[1]} "
-                    f"({_month(ref_month)}: {_fmt(ref)}), beyond the ±{band:.0%} band.",
-                )
-            )
-    return out
+def write_observations(
+    session: Session, principal: Principal, batch: ObservationBatch, *, history: bool = True
+) -> list[Observation]:
+    """Write every accepted value of a validated ``batch`` (refused if any row was refused).
 
-
-def _month(index: int) -> str:
-    from gaodi.core.periods import format_month
-
-    return format_month(index)
-
-
-def rule_flags(
-    session: Session,
-    ind: Indicator,
-    scope: str,
-    scope_id: int,
-    period: str,
-    kind: str,
-    value: float,
-) -> list[Flag]:
-    """Active user rules that mention this indicator, evaluated for the period with the
-    candidate value in place; each failure explained."""
-    rules = [
-        r
-        for r in session.scalars(select(ValidationRule).where(ValidationRule.active.is_(True)))
-        if ind.code in rulelang.parse_rule(r.expression).codes
-    ]
-    if not rules:
+    ``history``: each value is also the ``submit`` transition of its period (a Submission, its
+    event and an audit entry; a confirmed warning's audit entry) and the written observations
+    are returned. Without it (the Excel import, which records one audit event for the whole
+    file) the values are inserted in a few statements and the periods take their status from
+    their newest value."""
+    if batch.refusals:
+        raise refused(batch)
+    if not history:
+        table = Observation.__table__
+        for chunk in _chunks(batch.values, WRITE_CHUNK):
+            session.connection().execute(insert(table), list(chunk))
         return []
-    out: list[Flag] = []
-    for rule in rules:
-        parsed = rulelang.parse_rule(rule.expression)
-        codes = parsed.codes
-        indicators = {
-            i.code: i for i in session.scalars(select(Indicator).where(Indicator.code.in_(codes)))
-        }
-
-        def resolve(
-            ref: rulelang.Ref, indicators: dict[str, Indicator] = indicators
-        ) -> float | None:
-            target = indicators.get(ref.code)
-            if target is None:
-                return None
-            ref_scope = scope if ref.scope == "self" else ref.scope
-            ref_kind = (
-                kind if target.id == ind.id else natural_kind(target.aggregation, target.kind)
+    written = [Observation(**values) for values in batch.values]
+    session.add_all(written)
+    session.flush()
+    submit = TRANSITIONS["submit"]
+    done: dict[Key, Submission] = {}  # two kinds of one period: one Submission, two events
+    for i, obs, flags, confirmed, (status, sub) in zip(
+        batch.accepted, written, batch.flags, batch.confirmed, batch.states, strict=True
+    ):
+        key = Key(obs.indicator_id, obs.scope, obs.scope_id, obs.period)
+        if key in done:
+            sub, status = done[key], done[key].status
+        done[key] = apply_transition(
+            session, principal, key, submit, status, sub, obs, batch.rows[i].comment
+        )
+        if confirmed:
+            audit.record(
+                session,
+                "observation",
+                "confirm_flags",
+                entity_id=str(obs.id),
+                after={"flags": [f.model_dump() for f in flags], "value": obs.value},
+                note=batch.reason,
+                actor=principal.username,
             )
-            query = select(Observation).where(
-                Observation.indicator_id == target.id,
-                Observation.period == period,
-                Observation.kind == ref_kind,
-                Observation.scope == ref_scope,
-                Observation.status.in_(COUNTED),
-            )
-            ids = None
-            if ref.scope == "self":
-                ids = scope_id
-            elif ref.scope_id is not None:
-                ids = ref.scope_id
-            elif ref_scope == "city":
-                ids = 0
-            if ids is not None:
-                query = query.where(Observation.scope_id == ids)
-            latest: dict[int, tuple[int, float]] = {}
-            for o in session.scalars(query):
-                if o.scope_id not in latest or o.revision > latest[o.scope_id][0]:
-                    latest[o.scope_id] = (o.revision, o.value)
-            values = {sid: v for sid, (_, v) in latest.items()}
-            if target.id == ind.id and ref_scope == scope and (ids is None or ids == scope_id):
-                values[scope_id] = value  # the candidate replaces the stored value
-            if not values:
-                return None
-            if ref.total or ids is None:
-                return float(sum(values.values()))
-            return values.get(ids)
-
-        result = rulelang.evaluate(parsed, resolve)
-        if result.passed is False:
-            out.append(
-                _flag(
-                    f"rule:{rule.id}",
-                    rule.severity,
-                    f"规则“{rule.name}”未通过：{result.explain(parsed, 'zh')}",
-                    f"Rule {rule.name!r} failed: {result.explain(parsed, 'en')}",
-                )
-            )
-    return out
+    return written
 
 
-def check_value(
+def refused(batch: ObservationBatch) -> GaodiError:
+    """The error of a refused batch: a single value's own error, else every refused row."""
+    if len(batch.rows) == 1:
+        return batch.refusals[0].error
+    listed = []
+    for r in batch.refusals:
+        for f in r.flags or [_flag(r.check, "error", r.error.zh, r.error.en)]:
+            if r.check == "flags" and f.severity == "warning" and batch.reason:
+                continue  # a confirmed warning did not refuse the row: its error did
+            listed.append((r.index, f))
+    return PlausibilityFlagged(
+        "导入被拒绝，未写入任何数据："
+        + "；".join(f"第 {i + 1} 行：{f.message_zh}" for i, f in listed[:20]),
+        "Import refused, nothing written: "
+        + " ".join(f"Row {i + 1}: {f.message_en}" for i, f in listed[:20]),
+        rows=[{"row": i + 1, **f.model_dump()} for i, f in listed],
+    )
+
+
+def add_observations(
     session: Session,
-    ind: Indicator,
-    scope: str,
-    scope_id: int,
-    period: str,
-    value: float,
-    kind: str,
-    exclude_id: int | None = None,
-) -> list[Flag]:
-    """Every flag on a candidate value (unit errors, plausibility warnings, user rules)."""
-    series = _series(session, ind.id, scope, scope_id, kind, exclude_id)
+    principal: Principal,
+    rows: Sequence[ObservationIn],
+    *,
+    confirm: bool = False,
+    reason: str | None = None,
+    source: str = "web",
+) -> list[IntakeResult]:
+    """Check every value, then submit all as the next revisions of their periods, or none."""
+    batch = prepare_observations(
+        session,
+        principal,
+        [ObservationRow.of(r, source) for r in rows],
+        confirm=confirm,
+        reason=reason,
+    )
+    written = write_observations(session, principal, batch)
+    codes = {
+        r.indicator_id: rows[i].indicator for i, r in zip(batch.accepted, written, strict=True)
+    }
     return [
-        *unit_flags(ind, kind, value),
-        *plausibility_flags(ind, kind, period, value, series),
-        *rule_flags(session, ind, scope, scope_id, period, kind, value),
+        IntakeResult(observation=obs_out(obs, codes[obs.indicator_id]), flags=f, confirmed=c)
+        for obs, f, c in zip(written, batch.flags, batch.confirmed, strict=True)
     ]
-
-
-def _raise_flags(flags: list[Flag], confirm: bool, reason: str | None) -> None:
-    errors = [f for f in flags if f.severity == "error"]
-    warnings = [f for f in flags if f.severity == "warning"]
-    if errors:
-        raise PlausibilityFlagged(
-            "数值未被接受：" + "；".join(f.message_zh for f in errors),
-            "The value was refused: " + " ".join(f.message_en for f in errors),
-            field="value",
-            flags=[f.model_dump() for f in flags],
-        )
-    if warnings and not confirm:
-        raise PlausibilityFlagged(
-            "数值需要确认："
-            + "；".join(f.message_zh for f in warnings)
-            + " 如确认无误，请勾选“确认”并填写理由。",
-            "The value needs confirmation: "
-            + " ".join(f.message_en for f in warnings)
-            + " If it is right, confirm it and give a reason.",
-            field="value",
-            flags=[f.model_dump() for f in flags],
-        )
-    if warnings and not (reason and reason.strip()):
-        raise ValidationError(
-            "确认有疑问的数值时须填写理由。",
-            "Confirming a flagged value needs a reason.",
-            field="reason",
-        )
-
-
-def _indicator(session: Session, principal: Principal, code: str) -> Indicator:
-    ind = session.scalars(
-        restrict(select(Indicator).where(Indicator.code == code), principal)
-    ).one_or_none()
-    if ind is None:
-        raise NotFoundError(
-            f"没有代码为“{code}”的指标。", f"No indicator with code {code!r}.", field="indicator"
-        )
-    return ind
 
 
 def add_observation(
@@ -376,116 +440,25 @@ def add_observation(
     reason: str | None = None,
     source: str = "web",
 ) -> IntakeResult:
-    """Check a value and submit it as the next revision of its period (see module doc)."""
-    require(principal, "submit", "plan")
-    ind = _indicator(session, principal, data.indicator)
-    if not may_act_on_scope(principal, data.scope, data.scope_id):
-        # a scope the user cannot report for is a wrong input of the form (422, next to the
-        # field), not a hidden resource: offices may read city figures
-        raise ValidationError(
-            f"你只能填报本单位范围的数据，不能填报 {data.scope} #{data.scope_id}。",
-            f"You can only report figures of your own office's scope, not "
-            f"{data.scope} #{data.scope_id}.",
-            field="scope",
-        )
-    kind = data.kind or natural_kind(ind.aggregation, ind.kind)
-    period = str(parse_period(data.period))
-    key = Key(ind.id, data.scope, data.scope_id, period)
-    t, status, sub, _ = check_transition(session, principal, key, "submit", None)
-    flags = check_value(session, ind, data.scope, data.scope_id, period, data.value, kind)
-    _raise_flags(flags, confirm, reason)
-    revision = (
-        session.scalar(
-            select(func.max(Observation.revision)).where(
-                Observation.indicator_id == ind.id,
-                Observation.scope == data.scope,
-                Observation.scope_id == data.scope_id,
-                Observation.period == period,
-                Observation.kind == kind,
-            )
-        )
-        or 0
-    ) + 1
-    comment = data.comment or None
-    confirmed = bool(flags) and confirm
-    if confirmed:
-        note = f"【已确认 confirmed: {reason}】（{', '.join(f.check for f in flags)}）"
-        comment = f"{comment} {note}" if comment else note
-    obs = Observation(
-        indicator_id=ind.id,
-        scope=data.scope,
-        scope_id=data.scope_id,
-        period=period,
-        value=float(data.value),
-        kind=kind,
-        revision=revision,
-        status="submitted",
-        submitted_by=principal.username,
-        submitted_at=clock.now(),
-        source=data.source or source,
-        comment=comment,
-    )
-    session.add(obs)
-    session.flush()
-    apply_transition(session, principal, key, t, status, sub, obs, data.comment)
-    if confirmed:
-        audit.record(
-            session,
-            "observation",
-            "confirm_flags",
-            entity_id=str(obs.id),
-            after={"flags": [f.model_dump() for f in flags], "value": obs.value},
-            note=reason,
-            actor=principal.username,
-        )
-    return IntakeResult(observation=obs_out(obs, ind.code), flags=flags, confirmed=confirmed)
+    """Check one value and submit it as the next revision of its period (a batch of one)."""
+    return add_observations(
+        session, principal, [data], confirm=confirm, reason=reason, source=source
+    )[0]
 
 
 def check_rows(
     session: Session, principal: Principal, rows: Sequence[ObservationIn]
 ) -> list[tuple[int, list[Flag]]]:
-    """Flags of many rows without writing (for an import's validation pass): ``(row index,
-    flags)`` for every row with at least one flag. Unknown indicators are an error flag."""
-    out: list[tuple[int, list[Flag]]] = []
-    for i, row in enumerate(rows):
-        try:
-            ind = _indicator(session, principal, row.indicator)
-        except NotFoundError as exc:
-            out.append((i, [_flag("indicator", "error", exc.zh, exc.en)]))
-            continue
-        kind = row.kind or natural_kind(ind.aggregation, ind.kind)
-        flags = check_value(session, ind, row.scope, row.scope_id, row.period, row.value, kind)
-        if flags:
-            out.append((i, flags))
-    return out
-
-
-def add_observations(
-    session: Session,
-    principal: Principal,
-    rows: Sequence[ObservationIn],
-    *,
-    confirm: bool = False,
-    reason: str | None = None,
-    source: str = "import",
-) -> list[IntakeResult]:
-    """All-or-nothing: check every row first; write only when none is refused."""
-    problems = check_rows(session, principal, rows)
-    blocking = [
-        (i, f) for i, flags in problems for f in flags if f.severity == "error" or not confirm
-    ]
-    if blocking:
-        raise PlausibilityFlagged(
-            "导入被拒绝，未写入任何数据："
-            + "；".join(f"第 {i + 1} 行：{f.message_zh}" for i, f in blocking[:20]),
-            "Import refused, nothing written: "
-            + " ".join(f"Row {i + 1}: {f.message_en}" for i, f in blocking[:20]),
-            rows=[{"row": i + 1, **f.model_dump()} for i, f in blocking],
-        )
-    return [
-        add_observation(session, principal, row, confirm=confirm, reason=reason, source=source)
-        for row in rows
-    ]
+    """Flags of many rows without writing (a validation pass): ``(row index, flags)`` for every
+    row with at least one flag. An unknown indicator is an error flag."""
+    batch = prepare_observations(
+        session, principal, [ObservationRow.of(r, "web") for r in rows], confirm=True, reason="-"
+    )
+    out = [(i, f) for i, f in zip(batch.accepted, batch.flags, strict=True) if f]
+    for r in batch.refusals:
+        flags = r.flags or [_flag(r.check, "error", r.error.zh, r.error.en)]
+        out.append((r.index, flags))
+    return sorted(out, key=lambda x: x[0])
 
 
 # ---------------------------------------------------------------------------- user rules
@@ -538,40 +511,3 @@ def deactivate_rule(session: Session, principal: Principal, rule_id: int) -> Val
     rule.active = False
     session.flush()
     return rule
-
-
-def check_import_rows(
-    session: Session, rows: Sequence[dict[str, object]]
-) -> list[tuple[int, list[Flag]]]:
-    """Flags for rows an importer is about to write (the exchange's observation rows: dicts
-    with ``indicator_id, scope, scope_id, period, value, kind``): the same unit, plausibility
-    and user-rule checks as data entry, plus ``locked`` (an error) for a period already
-    approved. Returns ``(row index, flags)`` for each row with a flag; writes nothing."""
-    indicators: dict[int, Indicator] = {}
-    out: list[tuple[int, list[Flag]]] = []
-    for i, row in enumerate(rows):
-        ind_id = int(row["indicator_id"])  # type: ignore[call-overload]
-        ind = indicators.get(ind_id) or session.get(Indicator, ind_id)
-        if ind is None:
-            continue
-        indicators[ind_id] = ind
-        scope, scope_id = str(row["scope"]), int(row["scope_id"])  # type: ignore[call-overload]
-        period, kind = str(row["period"]), str(row.get("kind") or "")
-        kind = kind or natural_kind(ind.aggregation, ind.kind)
-        value = float(row["value"])  # type: ignore[arg-type]
-        flags = check_value(session, ind, scope, scope_id, period, value, kind)
-        status, _, _ = current_state(session, Key(ind_id, scope, scope_id, period))
-        if status == "approved":
-            flags.insert(
-                0,
-                _flag(
-                    "locked",
-                    "error",
-                    f"{ind.name} {period} 已审核锁定，须由管理员解锁后才能修改。",
-                    f"{ind.name} {period} is approved and locked: an administrator must unlock it "
-                    "before it can change.",
-                ),
-            )
-        if flags:
-            out.append((i, flags))
-    return out

@@ -26,7 +26,13 @@ from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require, restrict
 from gaodi.plans.board import board, target_detail
 from gaodi.plans.inference import propose
-from gaodi.plans.intake import add_observation, add_observations, check_rows
+from gaodi.plans.intake import (
+    add_observation,
+    add_observations,
+    check_rows,
+    prepare_observations,
+    write_observations,
+)
 from gaodi.plans.matching import IndicatorIndex, match_note, normalise
 from gaodi.plans.models import Action, Indicator, Observation, Plan, QualitativeGoal, Target
 from gaodi.plans.outputs import current_plan_id, indicator_out, target_out
@@ -133,7 +139,7 @@ def problems(session: Session, plan: Plan) -> list[str]:
     return out
 
 
-def plan_out(session: Session, plan: Plan, principal: Principal | None = None) -> PlanOut:
+def plan_out(session: Session, plan: Plan, principal: Principal) -> PlanOut:
     actions = session.scalars(
         select(Action).where(Action.plan_id == plan.id).order_by(Action.sort_order, Action.id)
     ).all()
@@ -202,7 +208,7 @@ def _mark_matches(
     plan: Plan,
     rows: list[TargetOut],
     indicators: dict[int, Indicator],
-    principal: Principal | None,
+    principal: Principal,
 ) -> None:
     """Say, on each draft target, whether its indicator existed before the load or is new (and,
     for a new one, which indicators the principal can read share its name in another unit)."""
@@ -212,10 +218,8 @@ def _mark_matches(
             continue
         ind = indicators[row.indicator.id]
         new = (ind.description or "").endswith(extracted_mark(plan.id))
-        match = None
-        if principal is not None:
-            index = index or IndicatorIndex(session, principal)
-            match = index.find(ind.name, ind.unit)
+        index = index or IndicatorIndex(session, principal)
+        match = index.find(ind.name, ind.unit)
         row.indicator_origin = "new" if new else "existing"
         row.indicator_match_zh, row.indicator_match_en = match_note(
             row.indicator_origin, ind, match
@@ -558,7 +562,7 @@ def adopt_plan(session: Session, principal: Principal, plan_id: int) -> PlanOut:
     plan.adopted_at = clock.now()
     plan.adopted_by = principal.username
     session.flush()
-    return plan_out(session, plan)
+    return plan_out(session, plan, principal)
 
 
 __all__ = [
@@ -576,6 +580,7 @@ __all__ = [
     "list_plans",
     "load_plan",
     "merge_targets",
+    "prepare_observations",
     "read_source",
     "return_submission",
     "target_detail",
@@ -584,4 +589,5 @@ __all__ = [
     "unlock",
     "update_indicator",
     "update_target",
+    "write_observations",
 ]

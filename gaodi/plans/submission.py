@@ -35,7 +35,7 @@ from gaodi.audit import service as audit
 from gaodi.core import asof, clock
 from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.periods import month_index, month_of, parse_period
-from gaodi.core.permissions import Principal, nothing, register_scope, require, restrict
+from gaodi.core.permissions import Principal, can, nothing, register_scope, require, restrict
 from gaodi.plans.models import (
     Indicator,
     Observation,
@@ -115,16 +115,6 @@ def submission_filter(p: Principal, _action: str) -> object:
 
 register_scope(Submission, "plan", submission_filter)
 register_scope(SubmissionEvent, "plan")
-
-
-def may_act_on_scope(p: Principal, scope: str, scope_id: int) -> bool:
-    """Whether a principal may write figures for ``scope``: scoped offices only their own
-    chain/park (as :func:`gaodi.scopes.observation_filter` says for writes)."""
-    if p.role == "chain_office":
-        return scope == "chain" and scope_id in p.chain_ids
-    if p.role == "park_office":
-        return scope == "park" and scope_id in p.park_ids
-    return not p.is_scoped
 
 
 # ---------------------------------------------------------------------------- keys and dates
@@ -254,7 +244,7 @@ def duties(session: Session, principal: Principal) -> list[Duty]:
     }
     out: list[Duty] = []
     for (ind_id, scope, scope_id), (lo, hi) in sorted(spans.items()):
-        if principal.is_scoped and not may_act_on_scope(principal, scope, scope_id):
+        if not can(principal, "read", Submission(scope=scope, scope_id=scope_id)):
             continue
         ind = indicators[ind_id]
         if scope == "city":
@@ -595,21 +585,14 @@ def check_transition(
     if not t.admin_only:
         require(principal, t.permission, "plan")
     _indicator(session, principal, key.indicator_id)
-    if not may_act_on_scope(principal, key.scope, key.scope_id):
+    if not can(principal, t.permission, Observation(scope=key.scope, scope_id=key.scope_id)):
         raise PermissionDenied(
             f"无权对范围 {key.scope} #{key.scope_id} 的数据执行“{t.zh}”。",
             f"You may not {t.en} figures of {key.scope} #{key.scope_id}.",
         )
     status, sub, obs = current_state(session, key)
     if status not in t.sources:
-        allowed = [x for x in TRANSITIONS.values() if status in x.sources]
-        raise ConflictError(
-            f"{key.period} 的报送当前为“{STATUS_LABELS[status][0]}”，不能“{t.zh}”"
-            f"（可执行：{'、'.join(x.zh for x in allowed) or '无'}）。",
-            f"The {key.period} submission is {STATUS_LABELS[status][1]}: it cannot be "
-            f"{PAST[t.name]} (allowed: {', '.join(x.en for x in allowed) or 'none'}).",
-            status=status,
-        )
+        raise illegal(key, t, status)
     if t.needs_comment and not (comment and comment.strip()):
         raise ValidationError(
             f"“{t.zh}”须填写理由。", f"A reason is required to {t.en}.", field="comment"
@@ -621,6 +604,18 @@ def check_transition(
             "You cannot approve your own submission: another person must review it.",
         )
     return t, status, sub, obs
+
+
+def illegal(key: Key, t: Transition, status: str) -> ConflictError:
+    """The refusal of transition ``t`` on ``key`` from ``status``, with what is allowed now."""
+    allowed = [x for x in TRANSITIONS.values() if status in x.sources]
+    return ConflictError(
+        f"{key.period} 的报送当前为“{STATUS_LABELS[status][0]}”，不能“{t.zh}”"
+        f"（可执行：{'、'.join(x.zh for x in allowed) or '无'}）。",
+        f"The {key.period} submission is {STATUS_LABELS[status][1]}: it cannot be "
+        f"{PAST[t.name]} (allowed: {', '.join(x.en for x in allowed) or 'none'}).",
+        status=status,
+    )
 
 
 def apply_transition(
@@ -729,7 +724,7 @@ def detail(session: Session, principal: Principal, key: str) -> SubmissionDetail
 
     k = parse_key(key)
     ind = _indicator(session, principal, k.indicator_id)
-    if principal.is_scoped and not may_act_on_scope(principal, k.scope, k.scope_id):
+    if not can(principal, "read", Submission(scope=k.scope, scope_id=k.scope_id)):
         raise NotFoundError("没有这条报送记录。", "No such submission.")
     _, sub, obs = current_state(session, k)
     owner = ind.owner or "未指定 (no owner)"

@@ -362,7 +362,7 @@ class EntryPage(BaseModel):
 )
 def entry_page(ctx: PageContext, indicator: str | None = None) -> EntryPage:
     """The data-entry form: indicators the plan follows, and the latest values entered."""
-    from gaodi.core.permissions import restrict
+    from gaodi.core.permissions import can, restrict
     from gaodi.plans.board import obs_out
     from gaodi.plans.inference import natural_kind
     from gaodi.plans.models import Observation
@@ -372,13 +372,13 @@ def entry_page(ctx: PageContext, indicator: str | None = None) -> EntryPage:
         restrict(select(Indicator), ctx.principal).order_by(Indicator.code)
     ).all()
     p = ctx.principal
-    scopes = (
-        ["city"]
-        if not p.is_scoped
-        else (
-            ["chain"] if p.role == "chain_office" else ["park"] if p.role == "park_office" else []
-        )
-    )
+    # the first scope kind the principal may report for: the city, else its chains or parks
+    mine = (("city", [0]), ("chain", sorted(p.chain_ids)), ("park", sorted(p.park_ids)))
+    scopes = [
+        kind
+        for kind, ids in mine
+        if any(can(p, "submit", Observation(scope=kind, scope_id=i)) for i in ids)
+    ][:1]
     codes = {i.id: i.code for i in indicators}
     recent = ctx.session.scalars(
         restrict(select(Observation), ctx.principal)

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core import attachments, clock
 from gaodi.core.errors import ConflictError, ValidationError
-from gaodi.core.permissions import Principal, allowed, check_scope, require, scope_clause
+from gaodi.core.permissions import (
+    WORKFLOW_ACTORS,
+    Principal,
+    can,
+    check_scope,
+    require,
+    scope_clause,
+)
 from gaodi.enterprises.models import Enterprise
 from gaodi.projects import common, states
 from gaodi.projects.models import Appeal, AppealAttachment, AppealEvent
@@ -35,11 +42,7 @@ HISTORY = History(MACHINE, AppealEvent, "appeal_id")
 def actors(principal: Principal, appeal: Appeal) -> set[str]:
     """Workflow actors of ``principal`` for ``appeal`` (its row scope was checked on load)."""
     out = common.office_actors(principal, "appeal")
-    if (
-        principal.role == "enterprise"
-        and allowed(principal, "edit", "appeal")
-        and appeal.enterprise_id in principal.enterprise_ids
-    ):
+    if WORKFLOW_ACTORS.get(principal.role) == "enterprise" and can(principal, "edit", appeal):
         out.add("enterprise")
     return out
 
@@ -78,11 +81,9 @@ def _authorize(
     )
 
 
-def default_chain(
-    session: Session, enterprise_id: int, principal: Principal | None = None
-) -> int | None:
-    """The enterprise's chain: the lowest chain id among its current links (deterministic);
-    with ``principal``, among those in its scope (a chain office files under its own chain)."""
+def default_chain(session: Session, enterprise_id: int, principal: Principal) -> int | None:
+    """The enterprise's chain: the lowest chain id among its current links (deterministic)
+    that ``principal`` may file under (a chain office files under its own chain)."""
     query = (
         select(func.min(Link.chain_id))
         .join(EnterpriseLink, EnterpriseLink.link_id == Link.id)
@@ -92,7 +93,7 @@ def default_chain(
             EnterpriseLink.excluded.is_(False),
         )
     )
-    clause = scope_clause(principal, Chain, "edit") if principal is not None else None
+    clause = scope_clause(principal, Chain, "edit")
     if clause is not None:
         query = query.where(Link.chain_id.in_(select(Chain.id).where(clause)))
     return session.scalar(query)

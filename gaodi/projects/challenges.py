@@ -19,7 +19,7 @@ from gaodi.chains.models import Chain
 from gaodi.core import asof, clock
 from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
-from gaodi.core.permissions import Principal, allowed, check_scope, require
+from gaodi.core.permissions import WORKFLOW_ACTORS, Principal, allowed, check_scope, require
 from gaodi.enterprises.models import Enterprise
 from gaodi.projects import common, states
 from gaodi.projects.models import (
@@ -47,7 +47,9 @@ ENTERPRISE_NOT_FOUND = ("找不到该企业（或无权查看）。", "No such e
 def actors(session: Session, principal: Principal, challenge: Challenge) -> set[str]:
     """Which workflow actors ``principal`` is for ``challenge``."""
     out = common.office_actors(principal, "challenge")
-    if principal.role == "enterprise" and allowed(principal, "submit", "challenge"):
+    if WORKFLOW_ACTORS.get(principal.role) == "enterprise" and allowed(
+        principal, "submit", "challenge"
+    ):
         out.add("enterprise")
     if _reviewer(session, challenge.id, principal.username) is not None:
         out.add("reviewer")

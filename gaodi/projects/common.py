@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from gaodi.chains.models import Chain, Link
 from gaodi.core import asof, clock
 from gaodi.core.errors import NotFoundError, ValidationError
-from gaodi.core.permissions import Principal, allowed, restrict
+from gaodi.core.permissions import WORKFLOW_ACTORS, Principal, allowed, restrict
 from gaodi.parks.models import Park
 
 T = TypeVar("T")
@@ -41,12 +41,12 @@ def load(session: Session, model: type[T], ident: int, principal: Principal, wha
 
 def office_actors(principal: Principal, domain: str) -> set[str]:
     """``office`` for a scoped office allowed to edit ``domain`` (row scope checked by load)."""
-    actors: set[str] = set()
-    if principal.is_admin:
-        actors.add("admin")
-    if principal.role in ("chain_office", "park_office") and allowed(principal, "edit", domain):
-        actors.add("office")
-    return actors
+    actor = WORKFLOW_ACTORS.get(principal.role)
+    if actor == "admin":
+        return {"admin"}
+    if actor == "office" and allowed(principal, "edit", domain):
+        return {"office"}
+    return set()
 
 
 def as_of_date(as_of: date | datetime | None) -> date:

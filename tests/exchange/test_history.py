@@ -128,3 +128,37 @@ def test_a_manual_row_replaces_a_rule_row(db: Engine, tmp_path: Path) -> None:
         ("parts", "rule", 0.6, False, False),
         ("parts", "manual", 0.9, False, True),
     ]
+
+
+def test_an_observations_import_asks_the_database_per_batch_not_per_row(
+    db: Engine, tmp_path: Path
+) -> None:
+    """The one write path validates and writes a file in a fixed number of statements: ten
+    times the rows, the same statements (no query per row)."""
+    from sqlalchemy import event
+
+    load_city(db, tmp_path)
+
+    def rows(first_year: int, years: int) -> list[list[object]]:
+        # running totals that rise 10 a month and repeat each year: no plausibility flag
+        return [HEADER] + [
+            ["demo_output", "全市", "", f"{y}-{m:02d}", 10.0 * m, "累计值", ""]
+            for y in range(first_year, first_year + years)
+            for m in range(1, 13)
+        ]
+
+    def statements(name: str, data: list[list[object]]) -> int:
+        seen: list[str] = []
+
+        def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+            seen.append(statement)
+
+        event.listen(db, "before_cursor_execute", count)
+        try:
+            report = import_file(db, "observations", write_xlsx(tmp_path / name, {"s": data}))
+        finally:
+            event.remove(db, "before_cursor_execute", count)
+        assert report.created == len(data) - 1
+        return len(seen)
+
+    assert statements("small.xlsx", rows(1990, 1)) == statements("large.xlsx", rows(1991, 10))

@@ -147,36 +147,26 @@ def test_bulk_is_all_or_nothing(small) -> None:  # type: ignore[no-untyped-def]
     assert written[0].observation.revision == 1
 
 
-def test_import_rows_hook(small) -> None:  # type: ignore[no-untyped-def]
-    session, ids = small
+def test_the_import_batch_refuses_locked_and_implausible_rows(small) -> None:  # type: ignore[no-untyped-def]
+    """The Excel import's batch: the form's checks plus the approval lock, confirmation by the
+    row's comment, nothing written when a row is refused."""
+    session, _ = small
     rows = [
-        {
-            "indicator_id": ids.output,
-            "scope": "city",
-            "scope_id": 0,
-            "period": "2023-04",
-            "value": 40.0,
-            "kind": "cumulative",
-        },  # clean
-        {
-            "indicator_id": ids.output,
-            "scope": "city",
-            "scope_id": 0,
-            "period": "2023-03",
-            "value": 31.0,
-            "kind": "cumulative",
-        },  # 2023-03 is approved: locked
-        {
-            "indicator_id": ids.firms,
-            "scope": "city",
-            "scope_id": 0,
-            "period": "2023-06",
-            "value": 12.5,
-            "kind": "current",
-        },  # half a firm
+        intake.ObservationRow("output", "2023-04", 40.0, "cumulative"),  # clean
+        intake.ObservationRow("output", "2023-03", 31.0, "cumulative"),  # 2023-03 approved
+        intake.ObservationRow("firms", "2023-06", 12.5, "current"),  # half a firm
+        intake.ObservationRow("output", "2023-05", 25.0, comment="口径调整"),  # below 30: confirmed
     ]
-    found = intake.check_import_rows(session, rows)
-    assert [(i, [f.check for f in flags]) for i, flags in found] == [
-        (1, ["locked"]),
-        (2, ["unit"]),
+    batch = intake.prepare_observations(
+        session, ANALYST, rows, confirm_in_comment=True, skip_unchanged=True
+    )
+    assert [(r.index, r.check, [f.check for f in r.flags]) for r in batch.refusals] == [
+        (1, "locked", ["locked"]),
+        (2, "flags", ["unit"]),
     ]
+    assert batch.accepted == [0, 3]
+    assert batch.values[1]["comment"] == "口径调整 [已确认 confirmed: cumulative_decrease]"
+    n = session.scalar(select(func.count()).select_from(Observation))
+    with pytest.raises(PlausibilityFlagged):
+        intake.write_observations(session, ANALYST, batch, history=False)
+    assert session.scalar(select(func.count()).select_from(Observation)) == n
