@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from sqlalchemy import Select, select
@@ -222,6 +223,22 @@ def unknown_enterprise(ctx: Context, table: Table, i: int, uscc: str) -> None:
     )
 
 
+def rows_of_known_enterprises(
+    ctx: Context, table: Table, ids: dict[str, int]
+) -> Iterator[tuple[int, int]]:
+    """``(row, enterprise id)`` of each row whose USCC names an enterprise the import may use;
+    a row naming an unknown one (or one outside the scope) is failed with the reason, a row
+    already failed is passed over."""
+    usccs = table.col("uscc")
+    for i in range(len(table)):
+        eid = ids.get(usccs[i])
+        if eid is None and usccs[i] is not None:
+            unknown_enterprise(ctx, table, i, usccs[i])
+        if i in table.bad or eid is None:
+            continue
+        yield i, eid
+
+
 class EnterpriseYearsHandler(Handler):
     fields: ClassVar[dict[str, str]] = {"year": "year", **{f: f for f in YEAR_FIGURES}}
 
@@ -241,12 +258,7 @@ class EnterpriseYearsHandler(Handler):
         }
         editable = ctx.editable(EnterpriseYear, (r["id"] for r in existing.values()))
         usccs, years = t.columns["uscc"], t.columns["year"]
-        for i in range(len(t)):
-            eid = ids.get(usccs[i])
-            if eid is None and usccs[i] is not None:
-                unknown_enterprise(ctx, t, i, usccs[i])
-            if i in t.bad or eid is None:
-                continue
+        for i, eid in rows_of_known_enterprises(ctx, t, ids):
             ins, upd = row_values(t, i, self.fields, {"uscc": ("enterprise_id", eid)})
             classify(
                 ctx,

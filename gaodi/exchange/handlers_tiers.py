@@ -17,7 +17,7 @@ from sqlalchemy import select
 from gaodi.core.errors import ValidationError
 from gaodi.enterprises import facts, tier_lists
 from gaodi.enterprises.models import IndustryMargin, TierAward, TierFact, TierHonour
-from gaodi.exchange.handlers import Handler, enterprise_ids, unknown_enterprise
+from gaodi.exchange.handlers import Handler, enterprise_ids, rows_of_known_enterprises
 from gaodi.exchange.importer import Changes, classify
 from gaodi.exchange.validate import duplicate_rows
 
@@ -37,14 +37,9 @@ class TierFactsHandler(Handler):
             (r.enterprise_id, r.year, r.field): r
             for r in ctx.fetch_in(query, TierFact.enterprise_id, ids.values())
         }
-        usccs, years, sources = t.col("uscc"), t.col("year"), t.col("source")
+        years, sources = t.col("year"), t.col("source")
         given: dict[tuple[int, int, str], int] = {}  # fact -> the row that gives it
-        for i in range(len(t)):
-            eid = ids.get(usccs[i])
-            if eid is None and usccs[i] is not None:
-                unknown_enterprise(ctx, t, i, usccs[i])
-            if i in t.bad or eid is None:
-                continue
+        for i, eid in rows_of_known_enterprises(ctx, t, ids):
             values: dict[str, float] = {}
             for f in fields:
                 raw = t.columns[f.name][i]
@@ -161,12 +156,7 @@ class TierListsHandler(Handler):
             for r in ctx.fetch_in(select(*cols), model.enterprise_id, ids.values())
         }
         usccs = t.col("uscc")
-        for i in range(len(t)):
-            eid = ids.get(usccs[i])
-            if eid is None and usccs[i] is not None:
-                unknown_enterprise(ctx, t, i, usccs[i])
-            if i in t.bad or eid is None:
-                continue
+        for i, eid in rows_of_known_enterprises(ctx, t, ids):
             raw = {f: t.columns[f][i] if t.has(f) else None for f in fields}
             try:
                 item = parse(raw)
