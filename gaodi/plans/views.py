@@ -75,7 +75,7 @@ def _blank(value: object) -> object:
 BOARDS: Memo[Board] = Memo(max_entries=128, max_age=300.0)
 
 
-@page(router, "/plans", api="/plans/board", template="plans/board.html", domain="plan")
+@page(router, "/plans", api="/plans/board", template="plans/board.html", domain="plan", shared=True)
 def board_page(
     ctx: PageContext,
     as_of: Annotated[str | None, Query(pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")] = None,

@@ -27,7 +27,7 @@ from gaodi.accounts.models import User
 from gaodi.config import Settings, get_settings
 from gaodi.core import clock
 from gaodi.db import get_engine, session_factory
-from gaodi.system.service import dataset_info
+from gaodi.system.service import data_version, dataset_info
 from gaodi.ui.web import errors, providers
 from gaodi.ui.web.blanks import DropBlankQueryParams
 from gaodi.ui.web.limits import BodyLimit
@@ -86,6 +86,7 @@ def _providers() -> providers.Providers:
         get_user=lambda db, user_id: db.get(User, user_id),
         role_label=accounts.role_label,
         dataset_info=dataset_info,
+        data_version=data_version,
     )
 
 

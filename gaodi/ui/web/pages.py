@@ -35,13 +35,14 @@ from starlette.datastructures import UploadFile
 from gaodi.core.errors import GaodiError
 from gaodi.core.permissions import require
 from gaodi.core.text_safety import check_input
+from gaodi.ui.web import rendered
 from gaodi.ui.web.auth import identify, web_session
 from gaodi.ui.web.context import FormInvalid, PageContext
 from gaodi.ui.web.errors import CsrfFailed, unauthorized
 from gaodi.ui.web.i18n import LANG_COOKIE, negotiate
 from gaodi.ui.web.limits import BodyTooLarge
 from gaodi.ui.web.session import CSRF_FIELD, CSRF_HEADER, UNSAFE_METHODS
-from gaodi.ui.web.templating import render
+from gaodi.ui.web.templating import html, render
 
 API_PREFIX = "/api/v1"
 ACCESS_KEY = "x-gaodi-access"
@@ -247,9 +248,14 @@ def page(
     public: bool = False,
     example: dict[str, Any] | None = None,
     summary: str | None = None,
+    shared: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``GET path`` (HTML from ``template``) and, with ``api``, ``GET /api/v1{api}``
-    (the same result as JSON). Both run the decorated function behind the same access check."""
+    (the same result as JSON). Both run the decorated function behind the same access check.
+
+    ``shared``: the page shows nothing but data judged by role and scope, so one rendering
+    serves every viewer of the same scope, language, day and data version
+    (:mod:`gaodi.ui.web.rendered`)."""
     access = Access(domain, action, public)
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -260,6 +266,12 @@ def page(
         def html_endpoint(**kwargs: Any) -> Response:
             ctx: PageContext = kwargs[ctx_name]
             try:
+                if shared:
+                    text = rendered.shared(
+                        ctx, template, lambda view: html(view, template, fn(**kwargs))
+                    )
+                    if text is not None:
+                        return HTMLResponse(text)
                 return render(ctx, template, fn(**kwargs))
             finally:
                 ctx.session.close()

@@ -34,6 +34,9 @@ class Providers:
     get_user: Callable[[Session, int], Any]
     role_label: Callable[[str, str], str]
     dataset_info: Callable[[Session], dict[str, Any]]
+    #: The data's version (grows with every data change; log-ins do not count): what shared
+    #: renderings (gaodi.ui.web.rendered) are keyed by. None: pages are not shared.
+    data_version: Callable[[Session], int] | None = None
 
 
 _installed: Providers | None = None

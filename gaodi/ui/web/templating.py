@@ -114,7 +114,13 @@ def _static_version() -> str:
 def render(
     ctx: PageContext, template: str, page: Any = None, status_code: int = 200, **extra: Any
 ) -> HTMLResponse:
-    html = (
+    return HTMLResponse(html(ctx, template, page, **extra), status_code=status_code)
+
+
+def html(ctx: Any, template: str, page: Any = None, **extra: Any) -> str:
+    """``template`` rendered with ``ctx`` (a :class:`PageContext`, or the shared view of one in
+    :mod:`gaodi.ui.web.rendered`) and ``page``."""
+    return (
         environment()
         .get_template(template)
         .render(
@@ -125,7 +131,6 @@ def render(
             **extra,
         )
     )
-    return HTMLResponse(html, status_code=status_code)
 
 
 def render_error(

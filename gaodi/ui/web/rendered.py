@@ -1,0 +1,112 @@
+"""Rendered pages shared by viewers of the same scope: the HTML, not only the data, is cached.
+
+Under load a warm page's data already comes from the caches of :mod:`gaodi.core.memo`; what was
+left (a profile of warm requests: about nine tenths) was rendering the same Jinja template again
+for every reader. A page declared with ``@page(..., shared=True)`` is rendered once per
+
+    database, template, path with its query, language, role and scopes, signed-in or not,
+    demo or not, the city's today and the data version
+
+and served from that rendering to every other request with the same key. The key holds nothing
+of the user but role and scopes (:func:`gaodi.core.memo.scope_key`), so five park offices of one
+park share one rendering and no other scope ever gets it. Only a page whose output depends on
+nothing else may be shared (not the account page, not a page with a form that echoes input).
+
+The two things in the layout that name the requester — the CSRF token and the user's name — are
+rendered as markers and put in per request (escaped), so a shared rendering never carries
+another user's token or name. A request with a pending flash message is rendered as usual (the
+message is the user's own) and not cached; errors are never cached (:class:`~gaodi.core.memo.Memo`).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from markupsafe import escape
+
+from gaodi.core import clock
+from gaodi.core.memo import Memo, scope_key
+from gaodi.ui.web import providers
+from gaodi.ui.web.context import PageContext
+
+#: Seconds a shared rendering lives at most (the key already changes with the data version and
+#: the day; the age bounds how stale a time-dependent card may get, as for the overview's data).
+CACHE_SECONDS = 30.0
+CACHE_ENTRIES = 512
+
+# Markers unlikely in any page, unchanged by HTML escaping (letters and digits only), new each
+# process so a page cannot be crafted to contain them.
+_TOKEN = "gaodiCsrf" + secrets.token_hex(8)
+_USER = "gaodiUser" + secrets.token_hex(8)
+
+_lock = threading.Lock()
+
+
+class SharedContext:
+    """The page context as a shared rendering sees it: the requester's CSRF token and name are
+    markers, flash messages none (a request with pending ones is not shared)."""
+
+    def __init__(self, ctx: PageContext) -> None:
+        self._ctx = ctx
+
+    csrf_token = _TOKEN
+    user_label = _USER
+    flashes: list[tuple[str, str]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ctx, name)
+
+
+def _memo(ctx: PageContext) -> Memo[str]:
+    """The app's cache of renderings (one per app, so per database and settings)."""
+    state = ctx.request.app.state
+    memo: Memo[str] | None = getattr(state, "rendered_pages", None)
+    if memo is None:
+        with _lock:
+            memo = getattr(state, "rendered_pages", None)
+            if memo is None:
+                memo = state.rendered_pages = Memo(CACHE_ENTRIES, CACHE_SECONDS)
+    return memo
+
+
+def key(ctx: PageContext, template: str) -> Hashable | None:
+    """What a shared rendering of ``template`` for this request depends on; None when the
+    request must be rendered for itself (pending flash messages, an unwired data version)."""
+    if ctx.web_session.data.get("f"):
+        return None
+    principal = ctx.principal
+    version = providers.get().data_version
+    if version is None:
+        return None
+    return (
+        ctx.session.get_bind().url.render_as_string(hide_password=True),
+        template,
+        ctx.full_path,
+        ctx.lang,
+        scope_key(principal) if principal is not None else None,
+        ctx.signed_in,
+        ctx.is_demo,
+        clock.today(),
+        version(ctx.session),
+    )
+
+
+def shared(ctx: PageContext, template: str, render: Callable[[Any], str]) -> str | None:
+    """The page's HTML for this request from the shared rendering (``render(shared_ctx)`` runs
+    once per key); None when this request is not to be shared (render it as usual)."""
+    found = key(ctx, template)
+    if found is None:
+        return None
+    max_age = float(getattr(ctx.request.app.state, "page_cache_seconds", CACHE_SECONDS))
+    html = _memo(ctx).get(found, lambda: render(SharedContext(ctx)), max_age)
+    return personal(html, ctx)
+
+
+def personal(html: str, ctx: PageContext) -> str:
+    """A shared rendering with the requester's CSRF token and name put in."""
+    return html.replace(_TOKEN, str(escape(ctx.csrf_token))).replace(
+        _USER, str(escape(ctx.user_label))
+    )
