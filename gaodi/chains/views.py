@@ -58,7 +58,7 @@ class ChainsPage(BaseModel):
     benchmark: BenchmarkKind
 
 
-@page(router, "/chains", api="/chains", template="chains/list.html", domain="chain", shared=True)
+@page(router, "/chains", api="/chains", template="chains/list.html", domain="chain", shared=30)
 def chains_page(ctx: PageContext, benchmark: BenchmarkKind = "median") -> ChainsPage:
     """All chains with their completeness and strength scores and gap counts."""
     assert ctx.principal is not None
@@ -150,7 +150,7 @@ def _parents(rows: list[LinkRow], exclude: int | None = None) -> list[Option]:
     api="/chains/{chain_id}",
     template="chains/chain.html",
     domain="chain",
-    shared=True,
+    shared=30,
 )
 def chain_page(ctx: PageContext, chain_id: int, benchmark: BenchmarkKind = "median") -> ChainPage:
     """A chain's map, each link's status with its reason, and the recommendations."""

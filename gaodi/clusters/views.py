@@ -31,7 +31,14 @@ class ClustersPage(BaseModel):
     peers: list[str]
 
 
-@page(router, "/clusters", api="/clusters", template="clusters/system.html", domain="cluster")
+@page(
+    router,
+    "/clusters",
+    api="/clusters",
+    template="clusters/system.html",
+    domain="cluster",
+    shared=600,
+)
 def clusters_page(
     ctx: PageContext,
     year: int | None = None,

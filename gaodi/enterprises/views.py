@@ -91,8 +91,7 @@ class RankPage(BaseModel):
 
 @page(
     router, "/enterprises/rank", api="/enterprises/rank", template="enterprises/rank.html",
-    domain="enterprise",
-)  # fmt: skip
+    domain="enterprise", shared=600)  # fmt: skip
 def rank_page(
     ctx: PageContext,
     chain: str | None = Query(None, max_length=100),
@@ -127,8 +126,7 @@ class EligibilityPage(BaseModel):
 
 @page(
     router, "/enterprises/eligibility", api="/enterprises/eligibility",
-    template="enterprises/eligibility.html", domain="enterprise",
-)  # fmt: skip
+    template="enterprises/eligibility.html", domain="enterprise", shared=600)  # fmt: skip
 def eligibility_page(
     ctx: PageContext,
     level: Literal["above_scale", "innovative_sme", "srdi_sme", "little_giant", "champion"]
@@ -156,8 +154,7 @@ class ProfilePage(BaseModel):
 
 @page(
     router, "/enterprises/{enterprise_id}", api="/enterprises/{enterprise_id}",
-    template="enterprises/profile.html", domain="enterprise",
-)  # fmt: skip
+    template="enterprises/profile.html", domain="enterprise", shared=600)  # fmt: skip
 def profile_page(ctx: PageContext, enterprise_id: int) -> ProfilePage:
     """One enterprise's profile (by id; ``gaodi enterprises show`` takes the USCC)."""
     assert ctx.principal is not None

@@ -64,7 +64,7 @@ def _years(ctx: PageContext) -> list[int]:
     return loaders.years(ctx.session)
 
 
-@page(router, "/parks", api="/parks", template="parks/list.html", domain="park")
+@page(router, "/parks", api="/parks", template="parks/list.html", domain="park", shared=600)
 def parks_page(ctx: PageContext, year: int | None = None, scheme: str = "default") -> ParksPage:
     """Park ranking (亩均), classes, tier progress toward 千亿/3000亿, positioning."""
     assert ctx.principal is not None
@@ -105,6 +105,7 @@ class ExcludedPage(BaseModel):
     api="/parks/excluded",
     template="parks/excluded.html",
     domain="park",
+    shared=600,
 )
 def excluded_page(
     ctx: PageContext, year: int | None = None, scheme: str = "default"
@@ -153,6 +154,7 @@ class ParkPage(BaseModel):
     api="/parks/{park_id}",
     template="parks/park.html",
     domain="park",
+    shared=600,
 )
 def park_page(
     ctx: PageContext,

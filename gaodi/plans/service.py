@@ -13,6 +13,7 @@ re-exported here: :func:`board`, :func:`target_detail` (``gaodi.plans.board``),
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 from gaodi.audit import service as audit
 from gaodi.core import clock
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
+from gaodi.core.memo import Memo, scope_key
 from gaodi.core.permissions import Principal, require, restrict
 from gaodi.plans.board import board, target_detail
 from gaodi.plans.inference import propose
@@ -39,6 +41,8 @@ from gaodi.plans.outputs import current_plan_id, indicator_out, target_out
 from gaodi.plans.paths import path_from_text
 from gaodi.plans.schemas import (
     ActionOut,
+    Board,
+    BoardFilter,
     GoalOut,
     IndicatorOut,
     IndicatorUpdate,
@@ -353,6 +357,40 @@ def load_plan(
 
 
 # ---------------------------------------------------------------------------- reading plans
+#: Boards computed once per key (gaodi.core.memo): exact while the data version and the day are
+#: the same; the age bounds how long an unused board is kept.
+BOARDS: Memo[Board] = Memo(max_entries=128, max_age=300.0)
+
+
+def cached_board(
+    session: Session,
+    principal: Principal,
+    as_of: str | None = None,
+    filters: BoardFilter | None = None,
+    *,
+    plan_id: int | None = None,
+    known_on: date | None = None,
+) -> Board:
+    """:func:`board` shared by every caller of the same scope, filters, month, ``known_on``,
+    city's today and data version (the page, its JSON twin, its Excel export): 30 readers share
+    one board instead of judging every target each. Errors are never cached."""
+    filters = filters or BoardFilter()
+    key = (
+        session.get_bind().url.render_as_string(hide_password=True),
+        *scope_key(principal),
+        as_of,
+        filters.model_dump_json(),
+        plan_id,
+        known_on,
+        clock.today(),
+        audit.data_version(session),
+    )
+    return BOARDS.get(
+        key,
+        lambda: board(session, principal, as_of, filters, plan_id=plan_id, known_on=known_on),
+    )
+
+
 def list_plans(session: Session, principal: Principal) -> list[PlanSummary]:
     plans = session.scalars(restrict(select(Plan), principal).order_by(Plan.id.desc())).all()
     counts = {

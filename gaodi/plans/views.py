@@ -14,11 +14,8 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 
-from gaodi.audit.service import data_version
 from gaodi.config import get_settings
-from gaodi.core import clock
 from gaodi.core.errors import GaodiError, ValidationError
-from gaodi.core.memo import Memo, scope_key
 from gaodi.core.periods import parse_day
 from gaodi.plans import intake, service, submission
 from gaodi.plans.models import Indicator
@@ -70,12 +67,9 @@ def _blank(value: object) -> object:
 
 
 # ---------------------------------------------------------------------------- board
-#: Boards computed once per key (gaodi.core.memo): exact while the data version and the day are
-#: the same; the age bounds how long an unused board is kept.
-BOARDS: Memo[Board] = Memo(max_entries=128, max_age=300.0)
 
 
-@page(router, "/plans", api="/plans/board", template="plans/board.html", domain="plan", shared=True)
+@page(router, "/plans", api="/plans/board", template="plans/board.html", domain="plan", shared=30)
 def board_page(
     ctx: PageContext,
     as_of: Annotated[str | None, Query(pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")] = None,
@@ -97,23 +91,8 @@ def board_page(
         overdue_only=overdue_only,
     )
     known = parse_day(known_on, "known_on")
-    # one board per scope, filter, data version and the city's today (overdue flags and the
-    # default month follow the day): 30 readers share it instead of judging every target each
-    key = (
-        ctx.session.get_bind().url.render_as_string(hide_password=True),
-        *scope_key(ctx.principal),
-        as_of or None,
-        filters.model_dump_json(),
-        plan_id,
-        known,
-        clock.today(),
-        data_version(ctx.session),
-    )
-    return BOARDS.get(
-        key,
-        lambda: service.board(
-            ctx.session, ctx.principal, as_of or None, filters, plan_id=plan_id, known_on=known
-        ),
+    return service.cached_board(
+        ctx.session, ctx.principal, as_of or None, filters, plan_id=plan_id, known_on=known
     )
 
 

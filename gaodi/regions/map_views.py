@@ -30,7 +30,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 MEASURE_HELP = "enterprises, output (亿元), srdi (专精特新), projects or investment (亿元)."
 
 
-@page(router, "/map", api="/map", template="regions/map.html", domain="region")
+@page(router, "/map", api="/map", template="regions/map.html", domain="region", shared=600)
 def map_page(
     ctx: PageContext,
     measure: str = Query("enterprises", max_length=20, description=MEASURE_HELP),

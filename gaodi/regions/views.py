@@ -179,6 +179,7 @@ class SpecialisationPage(BaseModel):
     api="/regions/specialisation",
     template="regions/specialisation.html",
     domain="region",
+    shared=600,
 )
 def specialisation_page(
     ctx: PageContext,
@@ -247,6 +248,7 @@ class ComplexityPage(BaseModel):
     api="/regions/complexity",
     template="regions/complexity.html",
     domain="region",
+    shared=600,
 )
 def complexity_page(
     ctx: PageContext,
@@ -297,6 +299,7 @@ class OpportunitiesPage(BaseModel):
     api="/regions/opportunities",
     template="regions/opportunities.html",
     domain="region",
+    shared=600,
 )
 def opportunities_page(
     ctx: PageContext,
@@ -384,7 +387,12 @@ class PeersPage(BaseModel):
 
 
 @page(
-    router, "/regions/peers", api="/regions/peers", template="regions/peers.html", domain="region"
+    router,
+    "/regions/peers",
+    api="/regions/peers",
+    template="regions/peers.html",
+    domain="region",
+    shared=600,
 )
 def peers_page(
     ctx: PageContext,
@@ -425,6 +433,7 @@ class LinkagesPage(BaseModel):
     api="/regions/linkages",
     template="regions/linkages.html",
     domain="region",
+    shared=600,
 )
 def linkages_page(ctx: PageContext) -> LinkagesPage:
     """Linkages of the bundled example (Miller & Blair 2009, Table 2.3); upload your own."""

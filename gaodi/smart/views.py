@@ -89,7 +89,9 @@ class LevelsPage(BaseModel):
     own_enterprise: EnterpriseRef | None
 
 
-@page(router, "/smart", api="/smart/levels", template="smart/levels.html", domain=DOMAIN)
+@page(
+    router, "/smart", api="/smart/levels", template="smart/levels.html", domain=DOMAIN, shared=600
+)
 def levels_page(
     ctx: PageContext,
     by: RollupBy | None = "chain",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from gaodi.db import session_scope
 from gaodi.models import EnterpriseLink, Observation, Target
-from gaodi.plans.views import BOARDS
+from gaodi.plans.service import BOARDS
 from tests.web.conftest import Site
 from tests.web.helpers import login
 from tests.web.seed import PASSWORD

@@ -45,9 +45,10 @@ def test_one_rendering_per_scope_each_with_its_own_token_and_name(site: Site) ->
     assert "乙管理员" not in page_1
     assert "gaodiCsrf" not in page_1 + page_2 and "gaodiUser" not in page_1 + page_2
     # the rendering itself is the same page (the parts naming the reader aside)
-    assert page_1.replace(token_1, "T").split("user-name")[0] == page_2.replace(
-        token_2, "T"
-    ).split("user-name")[0]
+    assert (
+        page_1.replace(token_1, "T").split("user-name")[0]
+        == page_2.replace(token_2, "T").split("user-name")[0]
+    )
 
 
 def test_another_scope_or_language_gets_its_own_rendering(site: Site) -> None:

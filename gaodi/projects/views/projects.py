@@ -61,7 +61,14 @@ def _stage_options(ctx: PageContext) -> list[Option]:
     return [Option(value=s.key, label=pick(ctx, s.zh, s.en)) for s in states.PROJECT.states]
 
 
-@page(router, "/projects", api="/projects", template="projects/list.html", domain="project")
+@page(
+    router,
+    "/projects",
+    api="/projects",
+    template="projects/list.html",
+    domain="project",
+    shared=600,
+)
 def projects_page(
     ctx: PageContext,
     chain_id: int | None = None,

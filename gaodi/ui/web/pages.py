@@ -248,14 +248,14 @@ def page(
     public: bool = False,
     example: dict[str, Any] | None = None,
     summary: str | None = None,
-    shared: bool = False,
+    shared: float = 0.0,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``GET path`` (HTML from ``template``) and, with ``api``, ``GET /api/v1{api}``
     (the same result as JSON). Both run the decorated function behind the same access check.
 
-    ``shared``: the page shows nothing but data judged by role and scope, so one rendering
-    serves every viewer of the same scope, language, day and data version
-    (:mod:`gaodi.ui.web.rendered`)."""
+    ``shared``: seconds one rendering (and one JSON result) may serve every viewer of the same
+    scope, language, day, data version and URL (:mod:`gaodi.ui.web.rendered`) — for a page that
+    shows nothing but data judged by role and scope; 0: computed per request."""
     access = Access(domain, action, public)
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -268,7 +268,7 @@ def page(
             try:
                 if shared:
                     text = rendered.shared(
-                        ctx, template, lambda view: html(view, template, fn(**kwargs))
+                        ctx, template, lambda view: html(view, template, fn(**kwargs)), shared
                     )
                     if text is not None:
                         return HTMLResponse(text)
@@ -293,7 +293,10 @@ def page(
         if api is not None:
 
             def json_endpoint(**kwargs: Any) -> Any:
-                return _release(kwargs[ctx_name], fn(**kwargs))
+                ctx: PageContext = kwargs[ctx_name]
+                if shared:
+                    return _release(ctx, rendered.result(ctx, api, lambda: fn(**kwargs), shared))
+                return _release(ctx, fn(**kwargs))
 
             json_endpoint.__signature__ = spec.signature  # type: ignore[attr-defined]
             json_endpoint.__name__ = f"{fn.__name__}_api"

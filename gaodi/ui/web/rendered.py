@@ -2,7 +2,7 @@
 
 Under load a warm page's data already comes from the caches of :mod:`gaodi.core.memo`; what was
 left (a profile of warm requests: about nine tenths) was rendering the same Jinja template again
-for every reader. A page declared with ``@page(..., shared=True)`` is rendered once per
+for every reader. A page declared with ``@page(..., shared=SECONDS)`` is rendered once per
 
     database, template, path with its query, language, role and scopes, signed-in or not,
     demo or not, the city's today and the data version
@@ -23,7 +23,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, TypeVar
 
 from markupsafe import escape
 
@@ -43,6 +43,7 @@ _TOKEN = "gaodiCsrf" + secrets.token_hex(8)
 _USER = "gaodiUser" + secrets.token_hex(8)
 
 _lock = threading.Lock()
+T = TypeVar("T")
 
 
 class SharedContext:
@@ -60,10 +61,10 @@ class SharedContext:
         return getattr(self._ctx, name)
 
 
-def _memo(ctx: PageContext) -> Memo[str]:
+def _memo(ctx: PageContext) -> Memo[Any]:
     """The app's cache of renderings (one per app, so per database and settings)."""
     state = ctx.request.app.state
-    memo: Memo[str] | None = getattr(state, "rendered_pages", None)
+    memo: Memo[Any] | None = getattr(state, "rendered_pages", None)
     if memo is None:
         with _lock:
             memo = getattr(state, "rendered_pages", None)
@@ -72,9 +73,10 @@ def _memo(ctx: PageContext) -> Memo[str]:
     return memo
 
 
-def key(ctx: PageContext, template: str) -> Hashable | None:
-    """What a shared rendering of ``template`` for this request depends on; None when the
-    request must be rendered for itself (pending flash messages, an unwired data version)."""
+def key(ctx: PageContext, what: str) -> Hashable | None:
+    """What a shared rendering of ``what`` (a template, or ``json:`` and the route) for this
+    request depends on; None when the request must be answered for itself (pending flash
+    messages, an unwired data version)."""
     if ctx.web_session.data.get("f"):
         return None
     principal = ctx.principal
@@ -83,7 +85,7 @@ def key(ctx: PageContext, template: str) -> Hashable | None:
         return None
     return (
         ctx.session.get_bind().url.render_as_string(hide_password=True),
-        template,
+        what,
         ctx.full_path,
         ctx.lang,
         scope_key(principal) if principal is not None else None,
@@ -94,15 +96,33 @@ def key(ctx: PageContext, template: str) -> Hashable | None:
     )
 
 
-def shared(ctx: PageContext, template: str, render: Callable[[Any], str]) -> str | None:
+def _max_age(ctx: PageContext, seconds: float) -> float:
+    # an app may shorten (tests: 0 turns sharing off) but never lengthen a page's own age
+    override = getattr(ctx.request.app.state, "page_cache_seconds", None)
+    return seconds if override is None else min(seconds, float(override))
+
+
+def shared(
+    ctx: PageContext, template: str, render: Callable[[Any], str], seconds: float = CACHE_SECONDS
+) -> str | None:
     """The page's HTML for this request from the shared rendering (``render(shared_ctx)`` runs
     once per key); None when this request is not to be shared (render it as usual)."""
     found = key(ctx, template)
     if found is None:
         return None
-    max_age = float(getattr(ctx.request.app.state, "page_cache_seconds", CACHE_SECONDS))
-    html = _memo(ctx).get(found, lambda: render(SharedContext(ctx)), max_age)
+    html = _memo(ctx).get(found, lambda: render(SharedContext(ctx)), _max_age(ctx, seconds))
     return personal(html, ctx)
+
+
+def result(
+    ctx: PageContext, route: str, compute: Callable[[], T], seconds: float = CACHE_SECONDS
+) -> T:
+    """The JSON twin's result, computed once per the same key as the page's rendering (a
+    result names nobody, so nothing is put in per request)."""
+    found = key(ctx, f"json:{route}")
+    if found is None:
+        return compute()
+    return _memo(ctx).get(found, compute, _max_age(ctx, seconds))  # type: ignore[return-value]
 
 
 def personal(html: str, ctx: PageContext) -> str:

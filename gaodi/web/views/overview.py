@@ -114,7 +114,7 @@ def _key(ctx: PageContext, day: date, requested: bool) -> tuple[Any, ...]:
     return (*scope_key(ctx.principal), ctx.lang, version, day, requested)
 
 
-@page(router, "/", api="/overview", template="overview.html", domain="overview", shared=True)
+@page(router, "/", api="/overview", template="overview.html", domain="overview", shared=30)
 def overview_page(ctx: PageContext, as_of: date | None = None) -> OverviewPage:
     """The leader's overview judged on ``as_of`` (default: the city's today), then what the
     database holds: counts by entity, as-of dates and one chart."""

@@ -62,7 +62,7 @@ class ScreenPage(BaseModel):
     map_allowed: bool = Field(description="Whether the user's role may see the industry map.")
 
 
-@page(router, "/screen", api="/screen", template="screen.html", domain="overview", shared=True)
+@page(router, "/screen", api="/screen", template="screen.html", domain="overview", shared=30)
 def screen_page(
     ctx: PageContext,
     as_of: date | None = None,
