@@ -60,13 +60,10 @@ __all__ = [
 ]
 
 # Importing the audit service installs its session listener wherever models are used.
-import gaodi.audit.service
-import gaodi.projects.scopes  # projects, challenges, appeals and their row filters
-import gaodi.scopes  # noqa: F401  (registers row filters for scoped roles)
+import gaodi.audit.service  # noqa: F401
 
-# Anything else a feature declares (gaodi/<feature>/feature.py): a new feature's tables and row
-# filters are loaded without editing this file.
+# What every feature declares (gaodi/<feature>/feature.py): its tables and its row filters
+# (``scopes``), so a new feature's are loaded without editing this file.
 from gaodi import features as _features
-from gaodi.smart import scopes as _smart_scopes  # noqa: F401  (smart manufacturing)
 
 _features.load_models()

@@ -7,4 +7,5 @@ FEATURE = Feature(
     summary="Every change to the data, who made it and when.",
     # the service installs the session listener that records each change
     models=("gaodi.audit.models", "gaodi.audit.service"),
+    scopes=("gaodi.audit.scopes",),
 )

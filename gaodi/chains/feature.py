@@ -6,6 +6,7 @@ FEATURE = Feature(
     name="chains",
     summary="Industrial chains as trees of links, with enterprises, diagnosis and proposals.",
     models=("gaodi.chains.models",),
+    scopes=("gaodi.chains.scopes",),
     pages=("gaodi.chains.views", "gaodi.chains.api"),
     commands=(Command("gaodi.chains.registry_cli", "chains"),),
     exchange=("chains", "links", "enterprise_links"),

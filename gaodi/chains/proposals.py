@@ -1,6 +1,7 @@
 """Putting an enterprise on a chain office's link without handing it the firm's figures.
 
-A chain office reads the enterprises on its chains (:func:`gaodi.scopes.enterprise_filter`).
+A chain office reads the enterprises on its chains
+(:func:`gaodi.enterprises.scopes.enterprise_filter`).
 Assigning any other firm by hand would widen that scope at the office's own word, so instead:
 
 1. the office searches the **directory** (:func:`directory`): name, USCC, industry, park and
@@ -21,6 +22,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from gaodi.chains import editing
+from gaodi.chains.members import chain_enterprise_ids
 from gaodi.chains.models import Link, LinkProposal
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, check_scope, require, restrict
@@ -29,7 +31,6 @@ from gaodi.db import utcnow
 from gaodi.enterprises.models import Enterprise
 from gaodi.parks.models import Park
 from gaodi.regions.models import Region
-from gaodi.scopes import chain_enterprise_ids
 
 #: Results of one directory search; a search term is required, so no one lists every firm.
 DIRECTORY_LIMIT = 50

@@ -6,6 +6,7 @@ FEATURE = Feature(
     name="clusters",
     summary="The 1+2+N cluster system and each cluster's standing.",
     models=("gaodi.clusters.models",),
+    scopes=("gaodi.clusters.scopes",),
     pages=("gaodi.clusters.views",),
     commands=(Command("gaodi.clusters.cli", "clusters"),),
 )

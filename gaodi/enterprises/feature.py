@@ -6,6 +6,7 @@ FEATURE = Feature(
     name="enterprises",
     summary="Enterprises, their yearly figures, tier facts, declarations and eligibility.",
     models=("gaodi.enterprises.models",),
+    scopes=("gaodi.enterprises.scopes",),
     pages=(
         "gaodi.enterprises.views",
         "gaodi.enterprises.facts_views",

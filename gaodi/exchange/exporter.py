@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
+from gaodi.chains.members import chain_enterprise_ids
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.clusters.models import Cluster
 from gaodi.core.errors import ValidationError
@@ -39,7 +40,6 @@ from gaodi.exchange.schema import SheetSpec
 from gaodi.parks.models import Park
 from gaodi.plans.models import Action, Indicator, Observation, Plan, Target, latest_revisions
 from gaodi.projects.models import Project, ProjectProgress, ProjectStage, ProjectYearPlan
-from gaodi.scopes import chain_enterprise_ids
 
 PROJECT_SHEETS = ("projects", "project_year_plans", "project_progress")
 #: filters an export understands, and the entities (sheets) each applies to

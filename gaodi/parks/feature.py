@@ -6,6 +6,7 @@ FEATURE = Feature(
     name="parks",
     summary="Parks and their 亩均 evaluation.",
     models=("gaodi.parks.models",),
+    scopes=("gaodi.parks.scopes",),
     pages=("gaodi.parks.views",),
     commands=(Command("gaodi.parks.cli", "parks"),),
     exchange=("parks",),

@@ -6,6 +6,7 @@ FEATURE = Feature(
     name="plans",
     summary="Plans, actions, indicators, targets, submissions and the progress board.",
     models=("gaodi.plans.models",),
+    scopes=("gaodi.plans.scopes",),
     pages=("gaodi.plans.views", "gaodi.plans.review", "gaodi.plans.api"),
     cards=("gaodi.plans.cards",),
     commands=(Command("gaodi.plans.cli", "plan"),),

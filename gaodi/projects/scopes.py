@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from gaodi.core.permissions import Principal, nothing, register_scope
 from gaodi.enterprises.models import Enterprise
+from gaodi.enterprises.scopes import enterprise_filter
 from gaodi.projects.models import (
     Appeal,
     AppealAttachment,
@@ -35,7 +36,6 @@ from gaodi.projects.models import (
     ProjectStage,
     ProjectYearPlan,
 )
-from gaodi.scopes import enterprise_filter
 
 
 def _ids(values: frozenset[int]) -> list[int]:

@@ -6,6 +6,7 @@ FEATURE = Feature(
     name="regions",
     summary="Regional analytics (LQ, RCA, shift-share, complexity) and the city map.",
     models=("gaodi.regions.models",),
+    scopes=("gaodi.regions.scopes",),
     pages=("gaodi.regions.views", "gaodi.regions.map_views"),
     commands=(Command("gaodi.regions.cli", "regions"),),
 )

@@ -30,6 +30,9 @@ from sqlalchemy.orm import Session
 
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.chains import loaders as chain_loaders
+from gaodi.chains.members import (
+    chain_enterprise_ids,  # the chain's members, as a chain office's scope
+)
 from gaodi.chains.models import Chain
 from gaodi.core import clock
 from gaodi.core.errors import NotFoundError, ValidationError
@@ -48,7 +51,6 @@ from gaodi.regions.schemas_map import (
     MapMeasure,
     MapPark,
 )
-from gaodi.scopes import chain_enterprise_ids  # the chain's members, as a chain office's scope
 
 __all__ = ["MEASURES", "DistrictTotals", "by_district", "industry_map"]
 

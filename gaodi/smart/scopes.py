@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from gaodi.core.permissions import Principal, register_scope
 from gaodi.enterprises.models import Enterprise
-from gaodi.scopes import enterprise_filter
+from gaodi.enterprises.scopes import enterprise_filter
 from gaodi.smart.models import Assessment, Recognition, ServicePlatform, SolutionProvider
 
 DOMAIN = "assessment"

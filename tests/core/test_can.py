@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import pytest
 
-import gaodi.plans.submission  # registers the Submission scope
-import gaodi.projects.scopes  # registers the scopes of projects and appeals
-import gaodi.scopes  # noqa: F401  (registers the scopes of the core models)
 from gaodi.chains.models import Chain
 from gaodi.core.permissions import Principal, can
 from gaodi.plans.models import Observation, Submission
