@@ -32,7 +32,7 @@ class Snapshots:
         self._sqlite: dict[str, Path] = {}
         self._postgres: dict[str, str] = {}
 
-    def restore_or_build(self, engine: Engine, key: str, build: Callable[[], None]) -> None:
+    def restore_or_build(self, engine: Engine, key: str, build: Callable[[], object]) -> None:
         """Make ``engine``'s database the state ``build`` writes, building it only once."""
         if engine.dialect.name == "sqlite":
             self._sqlite_restore_or_build(engine, key, build)
@@ -40,7 +40,9 @@ class Snapshots:
             self._postgres_restore_or_build(engine, key, build)
 
     # SQLite: the file, checkpointed (WAL folded in) while no connection is open
-    def _sqlite_restore_or_build(self, engine: Engine, key: str, build: Callable[[], None]) -> None:
+    def _sqlite_restore_or_build(
+        self, engine: Engine, key: str, build: Callable[[], object]
+    ) -> None:
         database = engine.url.database
         assert database and database != ":memory:", "snapshots need an SQLite file"
         path = Path(database)
@@ -67,7 +69,7 @@ class Snapshots:
 
     # PostgreSQL: a template database (nobody may be connected to the source while copying)
     def _postgres_restore_or_build(
-        self, engine: Engine, key: str, build: Callable[[], None]
+        self, engine: Engine, key: str, build: Callable[[], object]
     ) -> None:
         name = engine.url.database
         assert name
