@@ -206,14 +206,3 @@ def _database_snapshots() -> Iterator[None]:
 
     yield
     SNAPSHOTS.close()
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every Spark-parametrised test in one xdist group (``--dist loadgroup`` in pyproject): one
-    worker starts the JVM (seconds of CPU) and its local session serves them all — the engine
-    keeps one session per process (gaodi.engine.backends) — instead of each worker starting its
-    own. Without xdist the marker does nothing."""
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        if callspec is not None and callspec.params.get("engine") == "spark":
-            item.add_marker(pytest.mark.xdist_group("spark"))
