@@ -197,3 +197,12 @@ def demo_db(
     engine = make_engine(url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_snapshots() -> Iterator[None]:
+    """Drop the session's database snapshots (tests/snapshots.py) when the session ends."""
+    from tests.snapshots import SNAPSHOTS
+
+    yield
+    SNAPSHOTS.close()

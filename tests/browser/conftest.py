@@ -9,11 +9,12 @@ GAODI_REQUIRE_BROWSER=1 (set by CI), which turns a missing browser into a failur
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from gaodi import migrate
 from gaodi.db import make_engine
 from tests.browser.harness import LiveServer, browser, cheap_hashes, serve
 from tests.web.seed import PASSWORD, seed
@@ -22,11 +23,14 @@ __all__ = ["browser"]  # the fixture, shared with every browser test
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path
+) -> Iterator[LiveServer]:
     """The app on the small seeded world of tests/web/seed.py (``server.world``)."""
     directory = tmp_path_factory.mktemp("browser")
+    # a copy of the session's migrated database (tests/conftest.py), not every migration again
+    shutil.copyfile(migrated_sqlite, directory / "browser.sqlite")
     engine = make_engine(f"sqlite:///{directory / 'browser.sqlite'}")
-    migrate.upgrade(engine)
     try:
         with cheap_hashes():
             world = seed(engine)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,27 +12,29 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
-from gaodi import migrate
 from gaodi.db import make_engine
 
 
 @pytest.fixture
-def other_db(db: Engine, tmp_path: Path) -> Iterator[Engine]:
+def other_db(db: Engine, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    # a copy of the session's migrated database (tests/conftest.py), as ``db`` is: running every
+    # migration again per test cost seconds and checks nothing the migration tests don't
     if db.dialect.name == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'other.sqlite'}")
-        migrate.upgrade(engine)
+        path = tmp_path / "other.sqlite"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        engine = make_engine(f"sqlite:///{path}")
         yield engine
         engine.dispose()
         return
+    template = request.getfixturevalue("migrated_postgres")
     admin_url = os.environ["GAODI_TEST_POSTGRES_URL"]
     name = f"gaodi_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     engine = make_engine(url)
     try:
-        migrate.upgrade(engine)
         yield engine
     finally:
         engine.dispose()

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import random
 from collections.abc import Sequence
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy.engine import Engine
 
 from gaodi.core.codes import make_uscc
 from gaodi.exchange.service import import_file
+from tests.snapshots import SNAPSHOTS
 
 _rng = random.Random(20240601)
 #: Ten synthetic USCCs (valid check characters) registered in 岳麓区 430104.
@@ -305,11 +307,25 @@ def write_csv(path: Path, rows: Sequence[Sequence[Any]], encoding: str = "utf-8-
 
 
 def load_city(engine: Engine, folder: Path, upto: str | None = None) -> None:
-    """Import the synthetic city entity by entity (all of them, or up to ``upto`` excluded)."""
+    """Import the synthetic city entity by entity (all of them, or up to ``upto`` excluded).
+
+    The files are written to ``folder`` every time (tests read them back); the imports run once
+    per session, backend and starting state, and later calls get a copy of the database they
+    wrote (tests/snapshots.py) — the row counts of every table are part of the key, so a test
+    that wrote something first gets the imports run for real.
+    """
+    files = []
     for name, sheets in CITY.items():
         if name == upto:
-            return
-        import_file(engine, name, write_xlsx(folder / f"{name}.xlsx", sheets))
+            break
+        files.append((name, write_xlsx(folder / f"{name}.xlsx", sheets)))
+
+    def imports() -> None:
+        for name, path in files:
+            import_file(engine, name, path)
+
+    start = ",".join(f"{t}={n}" for t, n in sorted(table_counts(engine).items()))
+    SNAPSHOTS.restore_or_build(engine, f"city-{upto}-{sha256(start.encode()).hexdigest()}", imports)
 
 
 def table_counts(engine: Engine) -> dict[str, int]:

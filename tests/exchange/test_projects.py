@@ -36,6 +36,7 @@ from tests.exchange.helpers import (
     write_xlsx,
 )
 from tests.exchange.test_bad_rows import WRONG_CHECK, cells, reason, rejected
+from tests.snapshots import SNAPSHOTS
 
 A = ("示例液压件生产基地项目", "示例液压科技有限公司")  # stage 开工, park 高新区
 B = ("示例整机智能制造产业园项目", "示例智能装备有限公司")  # stage 投产, park 经开区
@@ -53,7 +54,9 @@ def city(db: Engine, tmp_path: Path) -> Iterator[Engine]:
         ["产业链代码", "环节代码", "环节名称", "上中下游"],
         ["demo_other", "x", "示例环节", "上游"],
     ]
-    import_file(db, "chains", write_xlsx(tmp_path / "c2.xlsx", {"产业链": chains, "links": links}))
+    path = write_xlsx(tmp_path / "c2.xlsx", {"产业链": chains, "links": links})
+    # imported once per session and backend, then copied (tests/snapshots.py)
+    SNAPSHOTS.restore_or_build(db, "projects-city", lambda: import_file(db, "chains", path))
     yield db
 
 

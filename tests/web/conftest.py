@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from gaodi.accounts import service as accounts
 from gaodi.config import Settings
 from gaodi.db import make_engine
 from gaodi.web.app import create_app
+from tests.snapshots import SNAPSHOTS
 from tests.web.seed import World, seed
 
 
@@ -31,10 +33,39 @@ class Site:
         return TestClient(self.app, base_url="http://testserver")
 
 
+#: The seeded world of each snapshot key (its database is in tests/snapshots.SNAPSHOTS).
+_WORLDS: dict[str, World] = {}
+
+
+def _seeded(engine: Engine) -> World:
+    """Migrate and seed a new SQLite file: done once per session and password-hash parameters
+    (the seed stores hashes, and a login rehashes a hash made with other parameters), then
+    copied (tests/snapshots.py) with a private copy of its world."""
+    hasher = accounts._hasher
+    key = "web-site-" + "-".join(
+        str(v) for v in (hasher.time_cost, hasher.memory_cost, hasher.parallelism, hasher.hash_len)
+    )
+    built: list[World] = []
+
+    def build() -> None:
+        migrate.upgrade(engine)
+        built.append(seed(engine))
+
+    SNAPSHOTS.restore_or_build(engine, key, build)
+    if built:
+        _WORLDS[key] = built[0]
+        return built[0]
+    return copy.deepcopy(_WORLDS[key])
+
+
 def make_site(directory: Path, url: str | None = None, **overrides: object) -> Site:
-    engine = make_engine(url or f"sqlite:///{directory / 'web.sqlite'}")
-    migrate.upgrade(engine)
-    world = seed(engine)
+    if url is None:
+        engine = make_engine(f"sqlite:///{directory / 'web.sqlite'}")
+        world = _seeded(engine)
+    else:  # a database the caller made (maybe not empty): migrate and seed it for real
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        world = seed(engine)
     settings = Settings(data_dir=directory, secret_key="test-secret-key-0123456789", **overrides)  # type: ignore[arg-type]
     return Site(engine, world, create_app(engine, settings), settings)
 
