@@ -119,14 +119,21 @@ def listing(items: list[str], limit: int | None = None, total: int | None = None
     return "\u3001".join(items) + (" …" if more else "")
 
 
-def error(code: str, cls: type[GaodiError] = ValidationError, **params: Any) -> GaodiError:
+def error(
+    code: str,
+    cls: type[GaodiError] = ValidationError,
+    *,
+    context: dict[str, Any] | None = None,
+    **params: Any,
+) -> GaodiError:
     """The error ``cls`` whose zh/en messages are ``code``'s templates; raise it.
 
+    ``context`` is the error's own context (shown in its JSON), as ``cls(zh, en, **context)``.
     The code rides along as ``words_code`` (an attribute, not ``context``: the error's JSON
     stays as it was) so a caller or a test can tell errors apart without parsing prose.
     """
     zh, en = both(code, **params)
-    err = cls(zh, en)
+    err = cls(zh, en, **(context or {}))
     err.words_code = code  # type: ignore[attr-defined]
     return err
 
