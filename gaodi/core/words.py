@@ -96,8 +96,10 @@ def _check(t: Template, params: dict[str, Any]) -> None:
         raise KeyError(f"words {t.code}: expects {sorted(t.params)}, got {sorted(params)}")
 
 
-def say(code: str, lang: str = "zh", **params: Any) -> str:
+def say(code: str, lang: str = "zh", /, **params: Any) -> str:
     """``code`` worded in ``lang`` (``zh*`` → Chinese, anything else → English).
+
+    ``code`` and ``lang`` are positional-only, so a template may name a parameter ``code``.
 
     >>> say("per_mu.below_land", "en", mu="1.5", threshold="3")
     'uses 1.5 mu, below the 3-mu threshold: not evaluated'
@@ -107,7 +109,7 @@ def say(code: str, lang: str = "zh", **params: Any) -> str:
     return t.text(lang).format(**params)
 
 
-def both(code: str, **params: Any) -> tuple[str, str]:
+def both(code: str, /, **params: Any) -> tuple[str, str]:
     """``(zh, en)`` of ``code``: the pair a :class:`GaodiError` or a report row carries."""
     return say(code, "zh", **params), say(code, "en", **params)
 
@@ -122,6 +124,7 @@ def listing(items: list[str], limit: int | None = None, total: int | None = None
 def error(
     code: str,
     cls: type[GaodiError] = ValidationError,
+    /,
     *,
     context: dict[str, Any] | None = None,
     **params: Any,
@@ -138,7 +141,7 @@ def error(
     return err
 
 
-def expr(code: str, lang: str, **params: Any) -> pl.Expr:
+def expr(code: str, lang: str, /, **params: Any) -> pl.Expr:
     """``code`` worded per row: a polars expression concatenating the template's text with
     ``params`` (each a ``pl.Expr`` or a plain value), for a frame's reason columns."""
     t = template(code)
