@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import polars as pl
 
-_LEVEL_ZH = {4: "4位小类", 3: "3位中类", 2: "2位大类"}
-_LEVEL_EN = {4: "4-digit class", 3: "3-digit group", 2: "2-digit division"}
+from gaodi.core import words
+
+_LEVELS = {4: "chain_text.level_4", 3: "chain_text.level_3", 2: "chain_text.level_2"}
+
+
+def _levels(lang: str) -> dict[int, str]:
+    return {k: words.say(code, lang) for k, code in _LEVELS.items()}
 
 
 def _fmt2(expr: pl.Expr) -> pl.Expr:
@@ -41,47 +46,23 @@ def _code_phrases(codes: pl.Series) -> pl.DataFrame:
     level = pl.col("code_level")
     code = pl.col("industry_code")
     mc = code.str.slice(0, level.cast(pl.Int64))
-    zh = (
+    zh, en = (
         pl.when(level == 4)
-        .then(
-            pl.concat_str(
-                pl.lit("行业代码"), code, pl.lit("与环节代码"), mc, pl.lit("一致（4位小类）")
-            )
-        )
+        .then(words.expr("chain_text.code_exact", lang, code=code, matched=mc))
         .when(level > 0)
         .then(
-            pl.concat_str(
-                pl.lit("行业代码"),
-                code,
-                pl.lit("属于环节代码"),
-                mc,
-                pl.lit("（"),
-                level.replace_strict(_LEVEL_ZH, default="", return_dtype=pl.String),
-                pl.lit("）"),
+            words.expr(
+                "chain_text.code_within",
+                lang,
+                code=code,
+                matched=mc,
+                level=level.replace_strict(_levels(lang), default="", return_dtype=pl.String),
             )
         )
         .when(code.is_null())
-        .then(pl.lit("无行业代码"))
-        .otherwise(pl.concat_str(pl.lit("行业代码"), code, pl.lit("不在环节代码内")))
-    )
-    en = (
-        pl.when(level > 0)
-        .then(
-            pl.concat_str(
-                pl.lit("industry code "),
-                code,
-                pl.lit(" matches link code "),
-                mc,
-                pl.lit(" ("),
-                level.replace_strict(_LEVEL_EN, default="", return_dtype=pl.String),
-                pl.lit(")"),
-            )
-        )
-        .when(code.is_null())
-        .then(pl.lit("no industry code"))
-        .otherwise(
-            pl.concat_str(pl.lit("industry code "), code, pl.lit(" is not among the link's codes"))
-        )
+        .then(words.expr("chain_text.no_code", lang))
+        .otherwise(words.expr("chain_text.code_outside", lang, code=code))
+        for lang in ("zh", "en")
     )
     return table.select(zh.alias("zh"), en.alias("en"))
 
@@ -102,12 +83,8 @@ def _confidence_phrases(max_hits: int, c_of_level: dict[int, float], w_kw: float
     )
     c, cc, ck = _fmt2(pl.col("c")), _fmt2(pl.col("cc")), _fmt2(pl.col("ck"))
     return table.select(
-        pl.concat_str(
-            pl.lit("置信度"), c, pl.lit("＝1−(1−"), cc, pl.lit(")×(1−"), ck, pl.lit(")")
-        ).alias("zh"),
-        pl.concat_str(
-            pl.lit("confidence "), c, pl.lit(" = 1−(1−"), cc, pl.lit(")×(1−"), ck, pl.lit(")")
-        ).alias("en"),
+        words.expr("chain_text.confidence", lang, c=c, cc=cc, ck=ck).alias(lang)
+        for lang in ("zh", "en")
     )
 
 
@@ -123,44 +100,22 @@ def mapping_reasons(
     hits = pl.col("keyword_hits")
     code_idx = pl.col("_ci").fill_null(codes.len()).cast(pl.UInt32) * 5 + level
     conf_idx = level * (max_hits + 1) + hits.cast(pl.UInt32)
-    kw_zh = (
-        pl.when(hits > 0)
-        .then(
-            pl.concat_str(
-                pl.lit("经营范围/产品命中关键词"),
-                hits.cast(pl.String),
-                pl.lit("个："),
-                pl.col("keywords").list.join("、"),
-            )
-        )
-        .otherwise(pl.lit("经营范围/产品未命中关键词"))
-    )
-    kw_en = (
-        pl.when(hits > 0)
-        .then(
-            pl.concat_str(
-                hits.cast(pl.String),
-                pl.lit(" keyword(s) found in scope/products: "),
-                pl.col("keywords").list.join(", "),
-            )
-        )
-        .otherwise(pl.lit("no keyword found in scope/products"))
-    )
+    found = {
+        "n": hits.cast(pl.String),
+        "keywords_zh": pl.col("keywords").list.join("、"),
+        "keywords_en": pl.col("keywords").list.join(", "),
+    }
     return df.with_columns(
-        pl.concat_str(
-            pl.lit(code_p["zh"]).gather(code_idx),
-            pl.lit("；"),
-            kw_zh,
-            pl.lit("；"),
-            pl.lit(conf_p["zh"]).gather(conf_idx),
-        ).alias("reason_zh"),
-        pl.concat_str(
-            pl.lit(code_p["en"]).gather(code_idx),
-            pl.lit("; "),
-            kw_en,
-            pl.lit("; "),
-            pl.lit(conf_p["en"]).gather(conf_idx),
-        ).alias("reason_en"),
+        words.expr(
+            "chain_text.mapping_reason",
+            lang,
+            code_part=pl.lit(code_p[lang]).gather(code_idx),
+            keyword_part=pl.when(hits > 0)
+            .then(words.expr("chain_text.keywords_hit", lang, **found))
+            .otherwise(words.expr("chain_text.no_keywords", lang)),
+            confidence_part=pl.lit(conf_p[lang]).gather(conf_idx),
+        ).alias(f"reason_{lang}")
+        for lang in ("zh", "en")
     )
 
 
@@ -197,7 +152,7 @@ def money_zh(wan: float) -> str:
     >>> money_zh(123456.0)
     '12.35亿元'
     """
-    return f"{wan / 1e4:.2f}亿元"
+    return words.say("chain_text.money", "zh", **_money(wan))
 
 
 def money_en(wan: float) -> str:
@@ -208,7 +163,12 @@ def money_en(wan: float) -> str:
     >>> money_en(123456.0)
     'CNY 1,234.6 million'
     """
-    return f"CNY {wan / 100:,.1f} million"
+    return words.say("chain_text.money", "en", **_money(wan))
+
+
+def _money(wan: float) -> dict[str, str]:
+    """Both numbers of the money words: 亿元 with two decimals, million yuan with one."""
+    return {"yi": f"{wan / 1e4:.2f}", "million": f"{wan / 100:,.1f}"}
 
 
 def join_zh(parts: list[str]) -> str:

@@ -13,11 +13,16 @@ from typing import Any
 
 import polars as pl
 
-from gaodi.core.errors import DataError, ValidationError
+from gaodi.core import words
+from gaodi.core.errors import DataError
 
 SEGMENTS = ("up", "mid", "down")
 SEGMENT_INDEX = {s: i for i, s in enumerate(SEGMENTS)}
-SEGMENT_ZH = {"up": "上游", "mid": "中游", "down": "下游"}
+SEGMENT_ZH = {
+    "up": words.say("chain_tree.up", "zh"),
+    "mid": words.say("chain_tree.mid", "zh"),
+    "down": words.say("chain_tree.down", "zh"),
+}
 
 # Enterprise figures (optional columns) and the value a missing column takes.
 ENTERPRISE_COLUMNS: dict[str, tuple[pl.DataType, Any]] = {
@@ -79,16 +84,13 @@ def build_tree(links: pl.DataFrame) -> LinkTree:
     """Validate the link rows and build the tree."""
     missing = [c for c in ("link_id", "segment", "name") if c not in links.columns]
     if missing:
-        raise ValidationError(
-            f"环节表缺少列：{', '.join(missing)}。",
-            f"The links table lacks column(s): {', '.join(missing)}.",
-        )
+        raise words.error("chain_tree.links_missing_columns", columns=", ".join(missing))
     if links.height == 0:
-        raise ValidationError("产业链没有环节。", "The chain has no links.")
+        raise words.error("chain_tree.no_links")
     ids = links["link_id"].to_list()
     if len(set(ids)) != len(ids):
         dup = sorted({str(i) for i in ids if ids.count(i) > 1})[:5]
-        raise ValidationError(f"环节编号重复：{dup}。", f"Duplicated link ids: {dup}.")
+        raise words.error("chain_tree.duplicated_links", ids=dup)
     parents = links["parent_id"].to_list() if "parent_id" in links.columns else [None] * len(ids)
     keys = (
         links["key_link"].fill_null(False).to_list()
@@ -98,23 +100,18 @@ def build_tree(links: pl.DataFrame) -> LinkTree:
     segments, names = links["segment"].to_list(), links["name"].to_list()
     bad = sorted({str(s) for s in segments if s not in SEGMENT_INDEX})
     if bad:
-        raise ValidationError(
-            f"环节的上中下游须为 up/mid/down，无效：{bad}。",
-            f"A link's segment must be up/mid/down; invalid: {bad}.",
-        )
+        raise words.error("chain_tree.bad_segment", values=bad)
     parent_of = dict(zip(ids, parents, strict=True))
     unknown = sorted({str(p) for p in parents if p is not None and p not in parent_of})
     if unknown:
-        raise ValidationError(
-            f"上级环节不存在：{unknown[:5]}。", f"Unknown parent link(s): {unknown[:5]}."
-        )
+        raise words.error("chain_tree.unknown_parent", ids=unknown[:5])
     ancestors: dict[Any, tuple[Any, ...]] = {}
     for lid in ids:
         chain: list[Any] = []
         cur = parent_of[lid]
         while cur is not None:
             if cur == lid or len(chain) > len(ids):
-                raise ValidationError(f"环节树有环：{lid}。", f"The link tree has a cycle: {lid}.")
+                raise words.error("chain_tree.cycle", link=lid)
             chain.append(cur)
             cur = parent_of[cur]
         ancestors[lid] = tuple(chain)
@@ -148,17 +145,11 @@ def prepare_facts(facts: pl.DataFrame, tree: LinkTree) -> tuple[pl.DataFrame, pl
     """
     missing = [c for c in ("enterprise_id", "link_id", "output") if c not in facts.columns]
     if missing:
-        raise ValidationError(
-            f"企业环节表缺少列：{', '.join(missing)}。",
-            f"The enterprise-link table lacks column(s): {', '.join(missing)}.",
-        )
+        raise words.error("chain_tree.facts_missing_columns", columns=", ".join(missing))
     foreign = facts.filter(~pl.col("link_id").is_in(list(tree.order)))["link_id"].unique()
     if foreign.len():
         sample = [str(x) for x in foreign.to_list()[:5]]
-        raise DataError(
-            f"企业环节表含本链以外的环节：{sample}。",
-            f"The enterprise-link table has links outside this chain: {sample}.",
-        )
+        raise words.error("chain_tree.foreign_links", DataError, links=sample)
     cols = [
         (pl.col(c).cast(dtype) if c in facts.columns else pl.lit(default, dtype=dtype)).alias(c)
         for c, (dtype, default) in ENTERPRISE_COLUMNS.items()
@@ -169,9 +160,9 @@ def prepare_facts(facts: pl.DataFrame, tree: LinkTree) -> tuple[pl.DataFrame, pl
     )
     for c in ("output", "output_prev", "revenue", "invention_patents"):
         if (df[c] < 0).any():
-            raise ValidationError(f"{c} 不能为负数。", f"{c} cannot be negative.")
+            raise words.error("chain_tree.negative", column=c)
         if df[c].dtype.is_float() and (df[c].is_nan() | df[c].is_infinite()).any():
-            raise ValidationError(f"{c} 含非数值（NaN 或无穷）。", f"{c} holds NaN or infinity.")
+            raise words.error("chain_tree.not_finite", column=c)
     attrs = list(ENTERPRISE_COLUMNS)
     dup = df["enterprise_id"].is_duplicated()
     if not dup.any():  # the common case: one link per enterprise, nothing to reconcile
@@ -181,10 +172,7 @@ def prepare_facts(facts: pl.DataFrame, tree: LinkTree) -> tuple[pl.DataFrame, pl
     clash = many.filter(pl.col("enterprise_id").is_duplicated())["enterprise_id"]
     if clash.len():
         sample = [str(x) for x in clash.unique().sort().to_list()[:5]]
-        raise DataError(
-            f"同一企业在不同环节行中的数值不一致：{sample}。",
-            f"An enterprise's figures differ between its link rows: {sample}.",
-        )
+        raise words.error("chain_tree.figures_differ", DataError, ids=sample)
     ents = df.select("enterprise_id", *attrs).unique("enterprise_id", maintain_order=True)
     return ents, rows, True
 

@@ -13,7 +13,8 @@ from typing import Any
 import polars as pl
 
 from gaodi.analytics.digital import _EPS, _need, _r, read_rule
-from gaodi.core.errors import DataError, ValidationError
+from gaodi.core import words
+from gaodi.core.errors import DataError
 
 __all__ = [
     "MaturityModel",
@@ -115,37 +116,38 @@ def evaluate_maturity(
     thr = model.pass_threshold if threshold is None else float(threshold)
     for col in ("level", "subdomain", "rating"):
         if col not in ratings.columns:
-            raise ValidationError(f"评分表缺少列“{col}”。", f"Ratings lack column '{col}'.")
+            raise words.error("digital_maturity.missing_column", column=col)
     df = ratings.select("level", "subdomain", "rating")
     if df.is_empty():
-        raise DataError("没有任何评分。", "No ratings were given.")
+        raise words.error("digital_maturity.no_ratings", DataError)
     if df["rating"].dtype == pl.String:
         bad = df.filter(~pl.col("rating").is_in(list(model.rating_scale)))
         if not bad.is_empty():
             v = bad["rating"][0]
-            raise ValidationError(f"无效的满足程度“{v}”。", f"Invalid rating '{v}'.", value=v)
+            raise words.error("digital_maturity.bad_rating_word", context={"value": v}, value=v)
         df = df.with_columns(
             pl.col("rating").replace_strict(model.rating_scale, return_dtype=pl.Float64)
         )
     df = df.with_columns(pl.col("rating").cast(pl.Float64), pl.col("level").cast(pl.Int64))
     allowed = sorted(set(model.rating_scale.values()))
     checks = [
-        (~pl.col("subdomain").is_in(list(model.subdomains)), "能力子域", "sub-domain", "subdomain"),
-        (~pl.col("level").is_in(list(model.levels)), "等级", "level", "level"),
-        (~pl.col("rating").is_in(allowed), "满足程度得分", "rating", "rating"),
+        (
+            ~pl.col("subdomain").is_in(list(model.subdomains)),
+            "subdomain",
+            "digital_maturity.bad_subdomain",
+        ),
+        (~pl.col("level").is_in(list(model.levels)), "level", "digital_maturity.bad_level"),
+        (~pl.col("rating").is_in(allowed), "rating", "digital_maturity.bad_rating"),
     ]
-    for expr, zh, en, col in checks:
+    for expr, col, code in checks:
         bad = df.filter(expr | pl.col(col).is_null())
         if not bad.is_empty():
             v = bad[col][0]
-            raise ValidationError(f"无效的{zh}“{v}”。", f"Invalid {en} '{v}'.", value=v)
+            raise words.error(code, context={"value": v}, value=v)
     w = dict(weights or {})
     for k, v in w.items():
         if k not in model.subdomains or not v > 0:
-            raise ValidationError(
-                f"权重“{k}”无效：须为已知能力子域且大于0。",
-                f"Weight '{k}' is invalid: known sub-domain and > 0 needed.",
-            )
+            raise words.error("digital_maturity.bad_weight", key=k)
     subs = (
         df.group_by("level", "subdomain")
         .agg(score=pl.col("rating").mean())

@@ -14,7 +14,8 @@ from typing import Any
 
 import polars as pl
 
-from gaodi.core.errors import DataError, ValidationError
+from gaodi.core import words
+from gaodi.core.errors import DataError
 
 __all__ = [
     "DEFAULT_MATCH_WEIGHTS",
@@ -75,7 +76,7 @@ def level_distribution(
     """
     keys = _by(by)
     if assessments.is_empty():
-        raise DataError("没有评测记录可汇总。", "No assessments to roll up.")
+        raise words.error("digital_rollup.no_assessments", DataError)
     grp = [*keys, level_col]
     counts = assessments.group_by(grp).agg(count=pl.len())
     if levels is not None:
@@ -121,10 +122,7 @@ def share_at_or_above(
     keys = _by(by)
     df = assessments if where is None else assessments.filter(where)
     if df.is_empty():
-        raise DataError(
-            "筛选后没有企业，无法计算占比。",
-            "No enterprise left after filtering; the share is undefined.",
-        )
+        raise words.error("digital_rollup.nothing_left", DataError)
     aggs = [pl.len().alias("n"), (pl.col(level_col) >= level).sum().alias("n_at_or_above")]
     out = df.group_by(keys).agg(aggs).sort(keys) if keys else df.select(aggs)
     return out.with_columns(share=(pl.col("n_at_or_above") / pl.col("n")).round(6))
@@ -173,15 +171,16 @@ def rank_providers(
     w = dict(DEFAULT_MATCH_WEIGHTS)
     for k, v in (weights or {}).items():
         if k not in w or v < 0:
-            raise ValidationError(f"匹配权重“{k}”无效。", f"Invalid matching weight '{k}'.")
+            raise words.error("digital_rollup.bad_weight", key=k)
         w[k] = float(v)
     need = {k: float(v) for k, v in needs.items() if v > 0}
     cols = ["provider_id", "name", "capabilities", "industries", "references", "local"]
     missing = [c for c in cols if c not in providers.columns]
     if missing:
-        raise ValidationError(
-            f"服务商表缺少列：{'、'.join(missing)}。",
-            f"Providers table lacks columns: {', '.join(missing)}.",
+        raise words.error(
+            "digital_rollup.providers_missing_columns",
+            columns_zh=words.listing(missing),
+            columns_en=", ".join(missing),
         )
     empty = (
         providers.head(0)
@@ -248,25 +247,25 @@ def rank_providers(
             + w["local"] * pl.col("local").cast(pl.Float64)
         ).round(6),
         fit=pl.col("fit").round(6),
-        reasons_zh=pl.concat_str(
-            [
-                pl.format("覆盖差距：{}（占差距权重{}%）", "cov_zh", pct),
-                pl.when(pl.col("has_ind")).then(pl.format("；有本行业（{}）服务经验", "ind_code")),
-                pl.format("；参考案例{}个", "references"),
-                pl.when(pl.col("local")).then(pl.lit("；本地服务商")),
-            ],
-            ignore_nulls=True,
-        ),
-        reasons_en=pl.concat_str(
-            [
-                pl.format("Covers gaps: {} ({}% of gap weight)", "cov_en", pct),
-                pl.when(pl.col("has_ind")).then(pl.format("; has served industry {}", "ind_code")),
-                pl.format("; {} reference project(s)", "references"),
-                pl.when(pl.col("local")).then(pl.lit("; local provider")),
-            ],
-            ignore_nulls=True,
-        ),
+        **{f"reasons_{lang}": _provider_reasons(lang, pct) for lang in ("zh", "en")},
     )
     return df.sort(
         ["score", "fit", "references", "provider_id"], descending=[True, True, True, False]
     ).select(*cols, "score", "fit", "reasons_zh", "reasons_en")
+
+
+def _provider_reasons(lang: str, pct: pl.Expr) -> pl.Expr:
+    """A provider's reasons in ``lang``: the gaps it covers, then the industry it has served,
+    its reference projects and whether it is local, each fragment from the words catalog."""
+    gaps = {"gaps_zh": pl.col("cov_zh"), "gaps_en": pl.col("cov_en")}
+    return pl.concat_str(
+        [
+            words.expr("digital_rollup.covers", lang, pct=pct, **gaps),
+            pl.when(pl.col("has_ind")).then(
+                words.expr("digital_rollup.industry", lang, code=pl.col("ind_code"))
+            ),
+            words.expr("digital_rollup.references", lang, n=pl.col("references")),
+            pl.when(pl.col("local")).then(words.expr("digital_rollup.local", lang)),
+        ],
+        ignore_nulls=True,
+    )

@@ -16,7 +16,8 @@ from typing import Literal
 import numpy as np
 
 from gaodi.analytics.progress import Direction, Status, StatusThresholds
-from gaodi.core.errors import DataError, ValidationError
+from gaodi.core import words
+from gaodi.core.errors import DataError
 from gaodi.core.periods import format_month, month_of, parse_period
 
 Method = Literal["linear", "compound"]
@@ -37,9 +38,7 @@ def _monthly(series: Mapping[str, float]) -> dict[int, float]:
     for period, value in series.items():
         p = parse_period(period)
         if p.freq != "M":
-            raise ValidationError(
-                f"“{period}”不是月份（YYYY-MM）。", f"{period!r} is not a month (YYYY-MM)."
-            )
+            raise words.error("forecast.not_a_month", period=period, period_repr=repr(period))
         out[p.last_month] = float(value)
     return dict(sorted(out.items()))
 
@@ -110,10 +109,7 @@ def yoy_from_cumulative(series: Mapping[str, float]) -> dict[str, float]:
         if base is None:
             continue
         if base <= 0:
-            raise DataError(
-                f"{format_month(m - 12)} 的累计值不为正，无法计算同比。",
-                f"The running total for {format_month(m - 12)} is not positive: no growth rate.",
-            )
+            raise words.error("forecast.nonpositive_base", DataError, month=format_month(m - 12))
         out[format_month(m)] = 100.0 * (total / base - 1.0)
     return out
 
@@ -148,16 +144,9 @@ def cagr(start_value: float, end_value: float, years: float) -> float:
     0.1
     """
     if years <= 0:
-        raise DataError(
-            "计算复合增长率需要两个不同时点。",
-            "A compound growth rate needs two different points in time.",
-        )
+        raise words.error("forecast.cagr_needs_two_points", DataError)
     if start_value == 0 or start_value * end_value <= 0:
-        raise DataError(
-            "复合增长率要求起止值同号且不为零（需取对数）。",
-            "A compound growth rate needs non-zero values of the same sign (logarithms).",
-            reason="nonpositive_values",
-        )
+        raise words.error("forecast.cagr_sign", DataError, context={"reason": "nonpositive_values"})
     return float((end_value / start_value) ** (1.0 / years) - 1.0)
 
 
@@ -201,10 +190,10 @@ def sdg_progress(
     years_obs = (parse_period(current_period).last_month - t0) / 12.0
     years_req = (parse_period(target_period).last_month - t0) / 12.0
     if target == baseline:
-        raise DataError(
-            "目标值等于基期值，所需增长率为零。",
-            "The target equals the baseline: the required growth rate is zero.",
-            reason="target_equals_baseline",
+        raise words.error(
+            "forecast.target_equals_baseline",
+            DataError,
+            context={"reason": "target_equals_baseline"},
         )
     observed = cagr(baseline, current, years_obs)
     required = cagr(baseline, target, years_req)
@@ -247,16 +236,14 @@ class Forecast:
 
 def _by_month(series: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
     if not series:
-        raise DataError(
-            "没有观测值，无法预测。", "No observations: nothing to forecast.", reason="no_data"
-        )
+        raise words.error("forecast.no_data", DataError, context={"reason": "no_data"})
     pairs = sorted((parse_period(p).last_month, float(v)) for p, v in series.items())
     months = np.array([m for m, _ in pairs], dtype=np.int64)
     values = np.array([v for _, v in pairs], dtype=float)
     if len(np.unique(months)) < len(months):
-        raise ValidationError("有两个期间落在同一个月。", "Two periods fall on the same month.")
+        raise words.error("forecast.same_month")
     if not np.all(np.isfinite(values)):
-        raise DataError("观测值中有非有限数。", "An observation is not a finite number.")
+        raise words.error("forecast.not_finite", DataError)
     return months, values
 
 
@@ -284,9 +271,9 @@ def _forecast(
 ) -> Forecast:
     """Forecast ``known + Σ y_h`` over the horizon months (one month: a level forecast)."""
     if method not in ("linear", "compound"):
-        raise ValidationError(f"未知的预测方法“{method}”。", f"Unknown forecast method {method!r}.")
+        raise words.error("forecast.unknown_method", method=method, method_repr=repr(method))
     if not 0 < level < 1:
-        raise ValidationError("区间水平须在 0 和 1 之间。", "The interval level must be in (0, 1).")
+        raise words.error("forecast.bad_level")
     n, label = len(values), str(method)
     tag = format_month(int(horizon[-1]))
     if n == 1:
@@ -300,15 +287,15 @@ def _forecast(
             1,
             tag,
             level,
-            "Only one observation: it is carried forward; no trend, interval or probability.",
+            words.say("forecast.note_one_observation", "en"),
         )
     y = values
     if method == "compound":
         if np.any(values <= 0):
-            raise DataError(
-                "复合（对数线性）趋势要求所有观测值为正。",
-                "A compound (log-linear) trend needs every observation positive.",
-                reason="nonpositive_values",
+            raise words.error(
+                "forecast.compound_needs_positive",
+                DataError,
+                context={"reason": "nonpositive_values"},
             )
         y = np.log(values)
     notes: list[str] = []
@@ -320,13 +307,9 @@ def _forecast(
         if ok:
             seasons, label = observed, label + "+seasonal"
         elif seasonal:
-            raise ValidationError(
-                "数据不足以估计月份效应（预测月份未被观测或自由度不足）。",
-                "Too little data for month effects (forecast month unobserved or no degrees "
-                "of freedom).",
-            )
+            raise words.error("forecast.no_month_effects")
         else:
-            notes.append("Month effects dropped: a forecast month is never observed.")
+            notes.append(words.say("forecast.note_month_effects_dropped", "en"))
     origin = int(months[0])
     x = _design(months, origin, seasons)
     x_h = _design(horizon, origin, seasons)
@@ -337,10 +320,7 @@ def _forecast(
     point = float(known + np.sum(back(x_h @ beta)))
     dof = n - x.shape[1]
     if dof < 1:
-        notes.append(
-            "As many parameters as observations: the fit is exact, so no interval "
-            "or probability can be estimated."
-        )
+        notes.append(words.say("forecast.note_exact_fit", "en"))
         return Forecast(point, point, point, None, label, n, tag, level, " ".join(notes))
     resid = y - fitted
     resid = (resid - resid.mean()) * np.sqrt(n / dof)
@@ -420,10 +400,7 @@ def forecast_series(
     months, values = _by_month(series)
     horizon = parse_period(deadline).last_month
     if horizon <= months[-1]:
-        raise ValidationError(
-            f"截止期 {deadline} 已有观测值，无需预测。",
-            f"The deadline {deadline} is already observed: use the actual value.",
-        )
+        raise words.error("forecast.deadline_observed", deadline=deadline)
     return _forecast(
         months,
         values,
@@ -475,10 +452,7 @@ def forecast_total(
     """
     window = parse_period(start), parse_period(end)
     if window[0].freq != "Y" or window[1].freq != "Y":
-        raise ValidationError(
-            "累计目标的期间须为整年（YYYY）。",
-            "A cumulative target's window must be whole years (YYYY).",
-        )
+        raise words.error("forecast.window_not_years")
     first, last = window[0].first_month, window[1].last_month
     months_list: list[int] = []
     values_list: list[float] = []
@@ -488,15 +462,10 @@ def forecast_total(
             months_list.append(m - k)
             values_list.append(cv.value / cv.months)
     if not months_list:
-        raise DataError(
-            "没有观测值，无法预测。", "No observations: nothing to forecast.", reason="no_data"
-        )
+        raise words.error("forecast.no_data", DataError, context={"reason": "no_data"})
     latest = max(months_list)
     if latest >= last:
-        raise ValidationError(
-            f"期间 {start}–{end} 已全部有观测值，无需预测。",
-            f"The window {start}–{end} is fully observed: use the actual value.",
-        )
+        raise words.error("forecast.window_observed", start=start, end=end)
     totals = _monthly(running_totals)
     year_last: dict[int, int] = {}
     for m in totals:

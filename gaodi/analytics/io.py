@@ -19,6 +19,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from gaodi.core import words
 from gaodi.core.errors import DataError
 
 __all__ = [
@@ -79,7 +80,8 @@ def classify_key_sectors(backward: Any, forward: Any) -> list[str]:
     return [KEY_SECTOR_CLASSES[(bool(u > 1.0), bool(v > 1.0))] for u, v in zip(b, f, strict=True)]
 
 
-def _inverse(m: FloatArray, what_zh: str, what_en: str) -> FloatArray:
+def _inverse(m: FloatArray) -> FloatArray:
+    """The inverse of ``m`` (I − A); a singular matrix is a data error, in words."""
     n = m.shape[0]
     try:
         cond = np.linalg.cond(m)
@@ -87,11 +89,7 @@ def _inverse(m: FloatArray, what_zh: str, what_en: str) -> FloatArray:
             raise np.linalg.LinAlgError
         out: FloatArray = np.asarray(np.linalg.solve(m, np.eye(n)), dtype=np.float64)
     except np.linalg.LinAlgError as exc:
-        raise DataError(
-            f"{what_zh}是奇异的（或近乎奇异），无法求逆；请检查是否有重复或全零的部门。",
-            f"{what_en} is singular (or nearly so) and cannot be inverted; check for "
-            "duplicated or all-zero sectors.",
-        ) from exc
+        raise words.error("io.singular", DataError) from exc
     return out
 
 
@@ -148,41 +146,34 @@ def io_model(z: Any, y: Any, labels: Any = None) -> IOModel:
     zz = np.asarray(z, dtype=np.float64)
     yy = np.asarray(y, dtype=np.float64)
     if zz.ndim != 2 or zz.shape[0] != zz.shape[1] or zz.shape[0] == 0:
-        raise DataError(
-            "中间流量矩阵 Z 必须是非空方阵。",
-            "The intermediate-flow matrix Z must be a non-empty square matrix.",
-        )
+        raise words.error("io.z_not_square", DataError)
     n = zz.shape[0]
     if yy.ndim == 1:
         yy = yy[:, None]
     if yy.ndim != 2 or yy.shape[0] != n:
-        raise DataError(
-            "最终需求 Y 的行数必须等于部门数。", "Final demand Y must have one row per sector."
-        )
+        raise words.error("io.y_rows", DataError)
     if not (np.isfinite(zz).all() and np.isfinite(yy).all()):
-        raise DataError("Z 或 Y 含有缺失值或无穷值。", "Z or Y has missing or infinite values.")
+        raise words.error("io.not_finite", DataError)
     if (zz < 0).any():
         i, j = np.argwhere(zz < 0)[0]
-        raise DataError(
-            "中间流量不能为负。",
-            "Intermediate flows must not be negative.",
-            row=_name(labels, i),
-            column=_name(labels, j),
+        raise words.error(
+            "io.negative_flow",
+            DataError,
+            context={"row": _name(labels, i), "column": _name(labels, j)},
         )
     x = zz.sum(axis=1) + yy.sum(axis=1)
     if (x <= 0).any():
         bad = [_name(labels, k) for k in np.flatnonzero(x <= 0)]
-        raise DataError(
-            f"部门 {', '.join(map(str, bad[:10]))} 的总产出（Z 与 Y 的行和）不为正，"
-            "技术系数无定义。",
-            f"Sector(s) {', '.join(map(str, bad[:10]))} have zero or negative total "
-            "output (row sums of Z and Y), so coefficients are undefined.",
-            sectors=bad,
+        raise words.error(
+            "io.nonpositive_output",
+            DataError,
+            context={"sectors": bad},
+            sectors=", ".join(map(str, bad[:10])),
         )
     a = zz / x[None, :]
     b = zz / x[:, None]
     eye = np.eye(n)
-    leontief = _inverse(eye - a, "I − A ", "I - A")
+    leontief = _inverse(eye - a)
     ghosh = leontief * x[None, :] / x[:, None]
     multiplier = leontief.sum(axis=0)
     backward = n * multiplier / leontief.sum()
@@ -208,13 +199,15 @@ def _name(labels: Any, k: Any) -> Any:
 def _require(df: pl.DataFrame, cols: list[str], what: str) -> None:
     missing = [c for c in cols if c not in df.columns]
     if missing:
-        raise DataError(
-            f"{what} 缺少列：{', '.join(missing)}。",
-            f"{what} misses column(s): {', '.join(missing)}.",
-            columns=missing,
+        raise words.error(
+            "io.missing_columns",
+            DataError,
+            context={"columns": missing},
+            what=what,
+            columns=", ".join(missing),
         )
     if df.height == 0:
-        raise DataError(f"{what} 为空。", f"{what} is empty.")
+        raise words.error("io.empty", DataError, what=what)
 
 
 def _numeric(df: pl.DataFrame, keys: list[str], what: str, *, unique: bool = True) -> pl.DataFrame:
@@ -223,19 +216,12 @@ def _numeric(df: pl.DataFrame, keys: list[str], what: str, *, unique: bool = Tru
             *[pl.col(k).cast(pl.String) for k in keys], pl.col("value").cast(pl.Float64)
         )
     except pl.exceptions.PolarsError as exc:
-        raise DataError(
-            f"{what} 的 value 列含有非数值。", f"{what}: column value has non-numeric entries."
-        ) from exc
+        raise words.error("io.non_numeric", DataError, what=what) from exc
     for col in [*keys, "value"]:
         if out[col].null_count():
-            raise DataError(
-                f"{what} 的 {col} 列有空值。", f"{what}: column {col} has empty values."
-            )
+            raise words.error("io.empty_values", DataError, what=what, column=col)
     if unique and out.select(pl.struct(keys).is_duplicated().any()).item():
-        raise DataError(
-            f"{what} 中有重复的行（同一组键出现多次）。",
-            f"{what} has duplicated rows (the same keys more than once).",
-        )
+        raise words.error("io.duplicated_rows", DataError, what=what)
     return out
 
 
@@ -274,10 +260,7 @@ def linkages_tables(flows: pl.DataFrame, final_demand: pl.DataFrame) -> dict[str
     cols = z.select(pl.col(c).alias(r) for r, c in zip(rkeys, ckeys, strict=True)).unique()
     extra = cols.join(sectors, on=rkeys, how="anti")
     if extra.height:
-        raise DataError(
-            f"Z 的列中有未作为行出现的部门：{extra.row(0)}。",
-            f"Z has a column sector that never appears as a row: {extra.row(0)}.",
-        )
+        raise words.error("io.column_not_row", DataError, sector=extra.row(0))
     n = sectors.height
     index = sectors.with_row_index("_i")
     zi = z.join(index, on=rkeys, how="left").join(
@@ -291,10 +274,7 @@ def linkages_tables(flows: pl.DataFrame, final_demand: pl.DataFrame) -> dict[str
     yi = ysec.join(index, on=rkeys, how="left")
     if yi["_i"].null_count():
         bad = yi.filter(pl.col("_i").is_null()).row(0)
-        raise DataError(
-            f"Y 中的部门 {bad[:-2]} 不在 Z 中。",
-            f"Final demand has a sector that is not in Z: {bad[:-2]}.",
-        )
+        raise words.error("io.demand_not_in_z", DataError, sector=bad[:-2])
     yvec = np.bincount(yi["_i"].to_numpy(), weights=yi["value"].to_numpy(), minlength=n)
     labels = [" / ".join(map(str, r)) for r in sectors.rows()]
     model = io_model(zmat, yvec, labels)

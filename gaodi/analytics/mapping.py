@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 
 from gaodi.analytics.chain_text import mapping_reasons
-from gaodi.core.errors import ValidationError
+from gaodi.core import words
 
 __all__ = [
     "AssignmentDiff",
@@ -53,10 +53,7 @@ class MappingWeights:
         for name in ("code4", "code3", "code2", "keyword"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
-                raise ValidationError(
-                    f"映射权重 {name}={value} 超出 [0, 1]。",
-                    f"Mapping weight {name}={value} is outside [0, 1].",
-                )
+                raise words.error("mapping.bad_weight", name=name, value=value)
 
 
 @dataclass(frozen=True)
@@ -95,13 +92,11 @@ def links_frame(rules: Sequence[LinkRule]) -> pl.DataFrame:
 # --------------------------------------------------------------------------- validation
 
 
-def _require(df: pl.DataFrame, columns: Sequence[str], what_zh: str, what_en: str) -> None:
+def _require(df: pl.DataFrame, columns: Sequence[str], code: str) -> None:
+    """Raise ``code`` (the table's ``*_missing_columns`` words) when a column is missing."""
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise ValidationError(
-            f"{what_zh}缺少列：{', '.join(missing)}。",
-            f"The {what_en} table lacks column(s): {', '.join(missing)}.",
-        )
+        raise words.error(code, columns=", ".join(missing))
 
 
 def _list_col(df: pl.DataFrame, name: str) -> pl.Expr:
@@ -111,10 +106,10 @@ def _list_col(df: pl.DataFrame, name: str) -> pl.Expr:
 
 
 def _prepare_links(links: pl.DataFrame) -> pl.DataFrame:
-    _require(links, ["link_id"], "环节表", "links")
+    _require(links, ["link_id"], "mapping.links_missing_columns")
     if links["link_id"].is_duplicated().any():
         dup = links.filter(pl.col("link_id").is_duplicated())["link_id"].unique().to_list()[:5]
-        raise ValidationError(f"环节编号重复：{dup}。", f"Duplicated link ids: {dup}.")
+        raise words.error("mapping.duplicated_links", ids=dup)
     out = links.select(
         "link_id",
         _list_col(links, "industry_codes"),
@@ -124,30 +119,24 @@ def _prepare_links(links: pl.DataFrame) -> pl.DataFrame:
     codes = out.select(pl.col("industry_codes").explode().drop_nulls())["industry_codes"]
     bad = codes.filter(~codes.str.contains(r"^\d{2,4}$")).unique().to_list()
     if bad:
-        raise ValidationError(
-            f"环节的行业代码须为2至4位数字（GB/T 4754），无效：{bad[:5]}。",
-            f"Link industry codes must be 2 to 4 digits (GB/T 4754); invalid: {bad[:5]}.",
-        )
+        raise words.error("mapping.bad_link_codes", codes=bad[:5])
     return out
 
 
 def _prepare_enterprises(
     enterprises: pl.DataFrame, text_columns: Sequence[str] | None
 ) -> pl.DataFrame:
-    _require(enterprises, ["enterprise_id", "industry_code"], "企业表", "enterprises")
+    _require(enterprises, ["enterprise_id", "industry_code"], "mapping.enterprises_missing_columns")
     if text_columns is None:
         text_columns = [c for c in _DEFAULT_TEXT_COLUMNS if c in enterprises.columns]
     else:
-        _require(enterprises, text_columns, "企业表", "enterprises")
+        _require(enterprises, text_columns, "mapping.enterprises_missing_columns")
     if enterprises["enterprise_id"].is_duplicated().any():
-        raise ValidationError("企业编号重复。", "Duplicated enterprise ids.")
+        raise words.error("mapping.duplicated_enterprises")
     codes = enterprises["industry_code"].cast(pl.String).drop_nulls()
     bad = codes.filter(~codes.str.contains(r"^\d{4}$")).unique().to_list()
     if bad:
-        raise ValidationError(
-            f"企业行业代码须为4位数字（GB/T 4754 小类），无效：{bad[:5]}。",
-            f"Enterprise industry codes must be 4 digits (GB/T 4754 class); invalid: {bad[:5]}.",
-        )
+        raise words.error("mapping.bad_enterprise_codes", codes=bad[:5])
     text = (
         pl.concat_str(
             [pl.col(c).cast(pl.String).fill_null("") for c in text_columns], separator=" "
@@ -319,10 +308,7 @@ def map_enterprises(
     """
     w = weights or MappingWeights()
     if not 0.0 < threshold <= 1.0:
-        raise ValidationError(
-            f"阈值须在 (0, 1] 内，收到 {threshold}。",
-            f"The threshold must lie in (0, 1]; got {threshold}.",
-        )
+        raise words.error("mapping.bad_threshold", threshold=threshold)
     lk = _prepare_links(links).with_row_index("_li")
     ents = _prepare_enterprises(enterprises, text_columns).with_row_index("_ei")
     n_links = max(lk.height, 1)
@@ -401,7 +387,7 @@ def map_enterprises(
     )
     # Which keywords, only for the pairs kept (far fewer than all hits).
     names = kw.unique("_pi", keep="first").sort("_pi")["keyword"]
-    words = (
+    hit_words = (
         hits.filter(pl.col("_pair").is_in(cand["_pair"].implode()))
         .with_columns(pl.lit(names).gather(pl.col("_pi")).alias("keywords"))
         .group_by("_pair", maintain_order=True)
@@ -411,7 +397,7 @@ def map_enterprises(
     li = (pl.col("_pair") % n_links).cast(pl.UInt32)
     cand = (
         cand.with_columns(pl.lit(ci_of_ei).gather(ei).alias("_ci"))
-        .join(words, on="_pair", how="left", maintain_order="left")
+        .join(hit_words, on="_pair", how="left", maintain_order="left")
         .with_columns(
             pl.col("keywords").fill_null([]),
             pl.lit(ents["enterprise_id"]).gather(ei).alias("enterprise_id"),
@@ -483,8 +469,8 @@ def diff_assignments(
     ({'added': 1, 'removed': 1, 'changed': 1}, 1)
     """
     key = ["enterprise_id", "link_id"]
-    for df, zh, en in ((old, "旧分配表", "old assignments"), (new, "新分配表", "new assignments")):
-        _require(df, [*key, "confidence"], zh, en)
+    for df, code in ((old, "mapping.old_missing_columns"), (new, "mapping.new_missing_columns")):
+        _require(df, [*key, "confidence"], code)
     joined = old.select(*key, pl.col("confidence").alias("confidence_old")).join(
         new.select(*key, pl.col("confidence").alias("confidence_new")),
         on=key,
@@ -528,7 +514,7 @@ def apply_manual(rule: pl.DataFrame, manual: pl.DataFrame) -> pl.DataFrame:
     [(2, 0.7, 'rule'), (3, 1.0, 'manual')]
     """
     key = ["enterprise_id", "link_id"]
-    _require(manual, [*key, "include"], "人工分配表", "manual assignments")
+    _require(manual, [*key, "include"], "mapping.manual_missing_columns")
     kept = rule.join(manual.select(key), on=key, how="anti").with_columns(
         pl.lit("rule").alias("source")
     )
@@ -539,8 +525,8 @@ def apply_manual(rule: pl.DataFrame, manual: pl.DataFrame) -> pl.DataFrame:
         pl.lit("manual").alias("source"),
     )
     if "reason_zh" in rule.columns:
+        by_hand_zh, by_hand_en = words.both("mapping.manual")
         added = added.with_columns(
-            pl.lit("人工指定（优先于规则）").alias("reason_zh"),
-            pl.lit("assigned by hand (overrides the rule)").alias("reason_en"),
+            pl.lit(by_hand_zh).alias("reason_zh"), pl.lit(by_hand_en).alias("reason_en")
         )
     return pl.concat([kept, added], how="diagonal_relaxed").sort(key)

@@ -21,7 +21,8 @@ import numpy as np
 import polars as pl
 
 from gaodi.analytics.complexity import Complexity
-from gaodi.core.errors import DataError, NotFoundError, ValidationError
+from gaodi.core import words
+from gaodi.core.errors import DataError, NotFoundError
 from gaodi.core.rulefile import read_yaml
 
 __all__ = [
@@ -92,10 +93,12 @@ def strategy_weights(strategy: str, approach: str | None = None) -> dict[str, fl
     """
     _version, strategies, _approaches = load_strategies()
     if strategy not in strategies:
-        raise NotFoundError(
-            f"没有名为 {strategy} 的策略。",
-            f"There is no strategy named {strategy!r}.",
-            known=sorted(strategies),
+        raise words.error(
+            "opportunities.no_strategy",
+            NotFoundError,
+            context={"known": sorted(strategies)},
+            strategy=strategy,
+            strategy_repr=repr(strategy),
         )
     preset = strategies[strategy]
     if approach is not None and approach in preset.by_approach:
@@ -169,25 +172,20 @@ def opportunities(
     ['q', 's', 'r']
     """
     if region not in res.regions:
-        raise NotFoundError(
-            f"地区 {region} 不在复杂度结果中。",
-            f"Region {region!r} is not in the complexity result.",
+        raise words.error(
+            "opportunities.region_not_in_result",
+            NotFoundError,
+            region=region,
+            region_repr=repr(region),
         )
     w = dict(strategy_weights(strategy, approach) if weights is None else weights)
     unknown = set(w) - set(CRITERIA)
     if unknown or any(v < 0 for v in w.values()) or sum(w.values()) <= 0:
-        raise ValidationError(
-            "权重必须是 feasibility、pci、cog、peer_growth 上的非负数，且和为正。",
-            "Weights must be non-negative numbers over feasibility, pci, cog "
-            "and peer_growth with a positive sum.",
-        )
+        raise words.error("opportunities.bad_weights")
     total = sum(w.values())
     w = {c: w.get(c, 0.0) / total for c in CRITERIA}
     if w["peer_growth"] > 0 and peer_growth is None:
-        raise ValidationError(
-            "peer_growth 权重为正时需要提供对标地区的产业增长。",
-            "A positive peer_growth weight needs the peer growth rates.",
-        )
+        raise words.error("opportunities.peer_growth_needed")
     c = res.regions.index(region)
     idx = np.flatnonzero(res.mcp[c] == 0)
     inds = [res.industries[j] for j in idx]
@@ -257,7 +255,7 @@ def strategic_approach(eci_relative: float, coi: float) -> str:
     ['light_touch', 'parsimonious_industrial_policy', 'strategic_bets', 'technological_frontier']
     """
     if not (np.isfinite(eci_relative) and np.isfinite(coi)):
-        raise DataError("ECI 或 COI 不是有限数。", "ECI or COI is not a finite number.")
+        raise words.error("opportunities.eci_coi_not_finite", DataError)
     if coi >= 0:
         return "light_touch" if eci_relative >= 0 else "parsimonious_industrial_policy"
     return "technological_frontier" if eci_relative >= 0 else "strategic_bets"
@@ -279,17 +277,12 @@ def eci_relative_to_expected(eci: Any, income: Any) -> np.ndarray:
     e = np.asarray(eci, dtype=np.float64)
     y = np.asarray(income, dtype=np.float64)
     if e.shape != y.shape or e.size < 3:
-        raise DataError(
-            "需要至少 3 个地区的 ECI 和收入。", "ECI and income are needed for at least 3 regions."
-        )
+        raise words.error("opportunities.eci_income_three", DataError)
     if (y <= 0).any() or not np.isfinite(y).all():
-        raise DataError("收入（人均 GDP）必须为正。", "Income (GDP per capita) must be positive.")
+        raise words.error("opportunities.income_positive", DataError)
     ly = np.log(y)
     if np.ptp(ly) == 0:
-        raise DataError(
-            "各地区收入相同，无法估计期望 ECI。",
-            "Every region has the same income, so the expected ECI cannot be estimated.",
-        )
+        raise words.error("opportunities.income_constant", DataError)
     design = np.column_stack([np.ones_like(ly), ly])
     coef, *_ = np.linalg.lstsq(design, e, rcond=None)
     out: np.ndarray = e - design @ coef
@@ -318,9 +311,8 @@ def strategic_approach_table(
     else:
         missing = [r for r in res.regions if r not in income]
         if missing:
-            raise DataError(
-                f"缺少地区 {', '.join(missing[:5])} 的收入。",
-                f"Income is missing for region(s) {', '.join(missing[:5])}.",
+            raise words.error(
+                "opportunities.income_missing", DataError, regions=", ".join(missing[:5])
             )
         rel = eci_relative_to_expected(res.eci, [income[r] for r in res.regions])
     return pl.DataFrame(
@@ -359,15 +351,13 @@ def peer_industry_growth(
     {'x': 0.1}
     """
     if end <= start:
-        raise DataError("终止年份必须晚于起始年份。", "The end year must be after the start year.")
+        raise words.error("opportunities.end_before_start", DataError)
     sub = data.filter(
         pl.col(region).cast(pl.String).is_in([str(p) for p in peers])
         & pl.col(year).is_in([start, end])
     )
     if sub.height == 0:
-        raise DataError(
-            "对标地区在这两年没有数据。", "The peer regions have no data in those years."
-        )
+        raise words.error("opportunities.peers_no_data", DataError)
     wide = (
         sub.group_by(industry, year)
         .agg(pl.col(value).sum())
@@ -375,10 +365,7 @@ def peer_industry_growth(
     )
     s, e = str(start), str(end)
     if s not in wide.columns or e not in wide.columns:
-        raise DataError(
-            "对标地区缺少起始或终止年份的数据。",
-            "The peer regions lack data for the start or the end year.",
-        )
+        raise words.error("opportunities.peers_missing_year", DataError)
     wide = wide.fill_null(0.0).filter(pl.col(s) > 0)
     rates = (wide[e] / wide[s]) ** (1.0 / (end - start)) - 1.0
     return dict(zip(wide[industry].cast(pl.String).to_list(), rates.to_list(), strict=True))
@@ -417,24 +404,21 @@ def peer_comparison(
     """
     regions = [city, *[p for p in peers if p != city]]
     if region not in table.columns:
-        raise DataError(f"缺少列：{region}。", f"Missing column: {region}.")
+        raise words.error("opportunities.missing_column", DataError, column=region)
     keyed = table.with_columns(pl.col(region).cast(pl.String))
     if keyed[region].is_duplicated().any():
-        raise DataError("每个地区只能有一行。", "Each region may have one row only.")
+        raise words.error("opportunities.region_twice", DataError)
     missing = [r for r in regions if r not in keyed[region].to_list()]
     if missing:
-        raise NotFoundError(
-            f"表中没有地区：{', '.join(missing)}。",
-            f"Region(s) not in the table: {', '.join(missing)}.",
+        raise words.error(
+            "opportunities.regions_not_in_table", NotFoundError, regions=", ".join(missing)
         )
     if measures is None:
         measures = [c for c, t in keyed.schema.items() if c != region and t.is_numeric()]
     else:
         bad = [m for m in measures if m not in keyed.columns]
         if bad:
-            raise DataError(
-                f"缺少指标列：{', '.join(bad)}。", f"Missing measure column(s): {', '.join(bad)}."
-            )
+            raise words.error("opportunities.missing_measures", DataError, columns=", ".join(bad))
     sub = {r: keyed.filter(pl.col(region) == r).row(0, named=True) for r in regions}
     rows = []
     for m in measures:

@@ -43,7 +43,8 @@ import polars as pl
 
 from gaodi.analytics.ruleset_frame import compare_expr
 from gaodi.analytics.ruleset_model import OPS, Condition
-from gaodi.core.errors import DataError, ValidationError
+from gaodi.core import words
+from gaodi.core.errors import DataError, GaodiError
 
 __all__ = [
     "ClassRule",
@@ -146,21 +147,21 @@ class PerMuRules:
         for s in self.schemes:
             if s.id == scheme_id:
                 return s
-        raise ValidationError(f"没有方案“{scheme_id}”。", f"No scheme '{scheme_id}'.")
+        raise words.error("per_mu.no_such_scheme", scheme=scheme_id)
 
 
 def _class_rule(cls: Mapping[str, Any], where: str, sources: Mapping[str, Any]) -> ClassRule:
     method = str(cls.get("method", "rank_share"))
     th = tuple(float(t) for t in cls.get("thresholds", ()))
     if method not in ("rank_share", "score") or len(th) != 3:
-        raise _bad(where, "分类规则无效。", "classes need a method and three thresholds.")
+        raise _bad("per_mu.rules_classes", where)
     if method == "rank_share" and (min(th) < 0 or sum(th) > 1):
-        raise _bad(where, "分类比例须非负且合计不超过 1。", "class shares must be >= 0, sum <= 1.")
+        raise _bad("per_mu.rules_class_shares", where)
     if method == "score" and not th[0] >= th[1] >= th[2]:
-        raise _bad(where, "分类分数线须 A ≥ B ≥ C。", "score cut-offs must satisfy A >= B >= C.")
+        raise _bad("per_mu.rules_class_cutoffs", where)
     src = str(cls.get("source", ""))
     if src and src not in sources:
-        raise _bad(where, f"分类规则的来源“{src}”未定义。", f"undefined source '{src}'.")
+        raise _bad("per_mu.rules_class_source", where, source=src)
     return ClassRule(
         method=method,  # type: ignore[arg-type]
         thresholds=(th[0], th[1], th[2]),
@@ -169,8 +170,9 @@ def _class_rule(cls: Mapping[str, Any], where: str, sources: Mapping[str, Any]) 
     )
 
 
-def _bad(where: str, zh: str, en: str) -> ValidationError:
-    return ValidationError(f"亩均规则 {where}：{zh}", f"Per-mu rules {where}: {en}")
+def _bad(code: str, where: str, **params: Any) -> GaodiError:
+    """The rule-file flaw ``code`` at ``where`` (the file's id, or id.scheme)."""
+    return words.error(code, where=where, **params)
 
 
 def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
@@ -190,7 +192,7 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
     rid = str(data.get("id", "?"))
     sources = dict(data.get("sources") or {})
     if not sources:
-        raise _bad(rid, "至少需要一个来源。", "at least one source is required.")
+        raise _bad("per_mu.rules_no_sources", rid)
     indicators = {
         k: Indicator(
             id=k,
@@ -208,22 +210,22 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
         conds = []
         for c in s.get("applies_to") or ():
             if c.get("op") not in OPS:
-                raise _bad(f"{rid}.{sid}", "适用条件运算符无效。", "bad operator in applies_to.")
+                raise _bad("per_mu.rules_bad_operator", f"{rid}.{sid}")
             conds.append(Condition(str(c["metric"]), str(c["op"]), c.get("threshold")))
         items = []
         for it in s.get("items") or ():
             ind = indicators.get(str(it.get("indicator")))
             if ind is None:
-                raise _bad(f"{rid}.{sid}", "引用了未定义的指标。", "undefined indicator.")
+                raise _bad("per_mu.rules_undefined_indicator", f"{rid}.{sid}")
             missing = str(it.get("missing", "error"))
             if missing not in ("error", "average", "zero"):
-                raise _bad(f"{rid}.{sid}", "缺失值规则无效。", "bad missing policy.")
+                raise _bad("per_mu.rules_bad_missing", f"{rid}.{sid}")
             bench = it.get("benchmark")
             if bench is not None and float(bench) <= 0:
-                raise _bad(f"{rid}.{sid}", "基准值必须为正。", "benchmarks must be > 0.")
+                raise _bad("per_mu.rules_benchmark_positive", f"{rid}.{sid}")
             src = str(it.get("source", ""))
             if src not in sources:
-                raise _bad(f"{rid}.{sid}", f"来源“{src}”未定义。", f"undefined source '{src}'.")
+                raise _bad("per_mu.rules_undefined_source", f"{rid}.{sid}", source=src)
             items.append(
                 PerMuItem(
                     indicator=ind,
@@ -235,7 +237,7 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
                 )
             )
         if not items:
-            raise _bad(f"{rid}.{sid}", "方案没有评价项。", "a scheme needs items.")
+            raise _bad("per_mu.rules_scheme_no_items", f"{rid}.{sid}")
         own = s.get("classes")
         schemes.append(
             PerMuScheme(
@@ -248,26 +250,22 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
             )
         )
     if not schemes:
-        raise _bad(rid, "至少需要一个评价方案。", "at least one scheme is required.")
+        raise _bad("per_mu.rules_no_schemes", rid)
     rule = _class_rule(data.get("classes") or {}, rid, sources)
     cap = data.get("cap_multiple")
     if cap is not None and float(cap) <= 0:
-        raise _bad(rid, "封顶倍数必须为正。", "cap_multiple must be > 0.")
+        raise _bad("per_mu.rules_cap_positive", rid)
     cov = data.get("coverage") or {}
     min_land = cov.get("min_land_mu")
     if min_land is not None and not float(min_land) > 0:
-        raise _bad(rid, "用地门槛必须为正。", "coverage.min_land_mu must be > 0.")
+        raise _bad("per_mu.rules_min_land_positive", rid)
     cov_source = str(cov.get("source", ""))
     if min_land is not None and cov_source not in sources:
-        raise _bad(
-            rid, f"用地门槛的来源“{cov_source}”未定义。", f"undefined source '{cov_source}'."
-        )
+        raise _bad("per_mu.rules_coverage_source", rid, source=cov_source)
     year = data.get("year")
     divisors = str(data.get("divisors", "scheme"))
     if divisors not in ("scheme", "area_average"):
-        raise _bad(
-            rid, "divisors 须为 scheme 或 area_average。", "divisors: scheme or area_average."
-        )
+        raise _bad("per_mu.rules_divisors", rid)
     return PerMuRules(
         id=rid,
         version=str(data.get("version", "")),
@@ -369,7 +367,7 @@ def coverage(
     '用地12亩（评价门槛3亩），按“全部”方案评价，在该组内单独排名'
     """
     if id_column not in frame.columns:
-        raise ValidationError(f"数据缺少列 {id_column}。", f"Missing column {id_column}.")
+        raise words.error("common.missing_column", column=id_column)
     land = _num(frame, "land_mu")
     threshold = rules.coverage.min_land_mu
     mu = land.round(2).cast(pl.String).str.strip_suffix(".0")
@@ -385,42 +383,25 @@ def coverage(
         .then(pl.lit("no_scheme"))
         .otherwise(pl.lit("covered"))
     )
-    t = "" if threshold is None else _mu(threshold)
-    gate_zh = "" if threshold is None else f"（评价门槛{t}亩）"
-    gate_en = "" if threshold is None else f" (threshold {t} mu)"
-    fields = "、".join(_applies_fields(rules))
+    fields = words.listing(_applies_fields(rules))
     label_zh: Any = pl.lit(None, dtype=pl.String)
     label_en: Any = pl.lit(None, dtype=pl.String)
     for scheme in rules.schemes:
         here = seg == scheme.id
         label_zh = pl.when(here).then(pl.lit(scheme.label_zh or scheme.id)).otherwise(label_zh)
         label_en = pl.when(here).then(pl.lit(scheme.label_en or scheme.id)).otherwise(label_en)
-    zh = (
+    t = "" if threshold is None else _mu(threshold)
+    covered = "per_mu.covered" if threshold is None else "per_mu.covered_gated"
+    gate = {} if threshold is None else {"threshold": t}
+    zh, en = (
         pl.when(reason == "no_land")
-        .then(pl.lit("无用地数据或用地为0亩，不参加亩均评价"))
+        .then(words.expr("per_mu.no_land", lang))
         .when(reason == "below_land")
-        .then(pl.format("用地{}亩，低于评价门槛{}亩，不参加亩均评价", mu, pl.lit(t)))
+        .then(words.expr("per_mu.below_land", lang, mu=mu, threshold=t))
         .when(reason == "no_scheme")
-        .then(pl.lit(f"不符合任何评价方案的条件（{fields}），不参加亩均评价"))
-        .otherwise(
-            pl.format("用地{}亩{}，按“{}”方案评价，在该组内单独排名", mu, pl.lit(gate_zh), label_zh)
-        )
-    )
-    en = (
-        pl.when(reason == "no_land")
-        .then(pl.lit("no land or 0 mu: not evaluated"))
-        .when(reason == "below_land")
-        .then(pl.format("uses {} mu, below the {}-mu threshold: not evaluated", mu, pl.lit(t)))
-        .when(reason == "no_scheme")
-        .then(pl.lit(f"meets no scheme's conditions ({fields}): not evaluated"))
-        .otherwise(
-            pl.format(
-                "uses {} mu{}: evaluated as '{}', ranked within that group",
-                mu,
-                pl.lit(gate_en),
-                label_en,
-            )
-        )
+        .then(words.expr("per_mu.no_scheme", lang, fields=fields))
+        .otherwise(words.expr(covered, lang, mu=mu, label_zh=label_zh, label_en=label_en, **gate))
+        for lang in ("zh", "en")
     )
     return frame.select(
         pl.col(id_column),
@@ -434,7 +415,7 @@ def coverage(
 
 def _ids(frame: pl.DataFrame, id_column: str, mask: pl.Series, limit: int = 5) -> str:
     ids = frame.filter(mask).get_column(id_column).head(limit).cast(pl.String).to_list()
-    return "、".join(ids) + (" …" if int(mask.sum()) > limit else "")
+    return words.listing(ids, limit, int(mask.sum()))
 
 
 def _area_averages(part: pl.DataFrame, scheme: PerMuScheme) -> dict[str, float]:
@@ -448,11 +429,12 @@ def _area_averages(part: pl.DataFrame, scheme: PerMuScheme) -> dict[str, float]:
             pl.when(ok).then(num).sum().alias("n"), pl.when(ok).then(den).sum().alias("d")
         ).row(0)
         if not sums[1] or not sums[0] or sums[0] <= 0:
-            raise DataError(
-                f"方案“{scheme.id}”中没有企业有“{it.indicator.label_zh or it.indicator.id}”的"
-                "正值数据，无法计算区域平均值作基准。",
-                f"Scheme '{scheme.id}': no firm has a positive '{it.indicator.id}'; the area "
-                "average (the divisor) is undefined.",
+            raise words.error(
+                "per_mu.area_average_undefined",
+                DataError,
+                scheme=scheme.id,
+                label_zh=it.indicator.label_zh or it.indicator.id,
+                indicator=it.indicator.id,
             )
         out[it.indicator.id] = float(sums[0]) / float(sums[1])
     return out
@@ -462,11 +444,11 @@ def _benchmark(item: PerMuItem, scheme: PerMuScheme, overrides: Mapping[str, Any
     over = overrides.get(scheme.id, {}).get(item.indicator.id)
     bench = item.benchmark if over is None else float(over)
     if bench is None or bench <= 0:
-        raise ValidationError(
-            f"方案“{scheme.id}”的“{item.indicator.label_zh or item.indicator.id}”没有基准值"
-            "（来源未给出），请通过 benchmarks 参数提供。",
-            f"Scheme '{scheme.id}', item '{item.indicator.id}': no benchmark (the source does "
-            "not give one); pass it in `benchmarks`.",
+        raise words.error(
+            "per_mu.no_benchmark",
+            scheme=scheme.id,
+            label_zh=item.indicator.label_zh or item.indicator.id,
+            indicator=item.indicator.id,
         )
     return bench
 
@@ -539,28 +521,29 @@ def evaluate_per_mu(
     [('a', 150.0, 1, 'A'), ('b', 70.0, 2, 'C')]
     """
     if id_column not in frame.columns:
-        raise ValidationError(f"数据缺少列 {id_column}。", f"Missing column {id_column}.")
+        raise words.error("common.missing_column", column=id_column)
     cap = rules.cap_multiple if cap_multiple == "rules" else cap_multiple
     overrides = benchmarks or {}
     work = frame.with_row_index("__row").with_columns(_segment_expr(frame, rules).alias("segment"))
     unassigned = work.get_column("segment").is_null()
     if unassigned.any():
-        fields = "、".join(_applies_fields(rules))
-        ids = _ids(frame, id_column, unassigned)
-        raise DataError(
-            f"以下企业不属于任何评价方案（请检查 {fields}）：{ids}。",
-            f"Enterprises match no scheme (check {fields}): {ids}.",
+        raise words.error(
+            "per_mu.unassigned",
+            DataError,
+            fields=words.listing(_applies_fields(rules)),
+            ids=_ids(frame, id_column, unassigned),
         )
     threshold = rules.coverage.min_land_mu
     if threshold is not None:
         below = frame.select(~(_num(frame, "land_mu") >= threshold).fill_null(False)).to_series()
         if below.any():
-            ids = _ids(frame, id_column, below)
-            raise DataError(
-                f"以下企业用地不足评价门槛{_mu(threshold)}亩，不在“{rules.name_zh or rules.id}”的"
-                f"评价范围内：{ids}。",
-                f"Enterprises use less than the {_mu(threshold)}-mu threshold of "
-                f"'{rules.name_en or rules.id}' and are not covered: {ids}.",
+            raise words.error(
+                "per_mu.below_threshold",
+                DataError,
+                threshold=_mu(threshold),
+                rules_zh=rules.name_zh or rules.id,
+                rules_en=rules.name_en or rules.id,
+                ids=_ids(frame, id_column, below),
             )
     parts = []
     for scheme in rules.schemes:
@@ -610,23 +593,23 @@ def _score_segment(
         if not missing.any():
             continue
         if it.missing == "error":
-            raise DataError(
-                f"方案“{scheme.id}”中以下企业无法计算“{it.indicator.label_zh or it.indicator.id}”"
-                f"（{it.indicator.numerator} 或 {it.indicator.denominator} 缺失或非正）："
-                f"{_ids(scored, id_column, missing)}。",
-                f"Scheme '{scheme.id}': '{it.indicator.id}' cannot be computed "
-                f"({it.indicator.numerator} or {it.indicator.denominator} missing or <= 0) for "
-                f"{_ids(scored, id_column, missing)}.",
+            raise words.error(
+                "per_mu.not_computable",
+                DataError,
+                scheme=scheme.id,
+                label_zh=it.indicator.label_zh or it.indicator.id,
+                indicator=it.indicator.id,
+                numerator=it.indicator.numerator,
+                denominator=it.indicator.denominator,
+                ids=_ids(scored, id_column, missing),
             )
         if it.missing == "zero":
             fill = 0.0
         else:
             mean = scored.get_column(name).mean()
             if mean is None:
-                raise DataError(
-                    f"方案“{scheme.id}”中没有企业有“{it.indicator.id}”的数据，无法取平均分。",
-                    f"Scheme '{scheme.id}': no enterprise has data for '{it.indicator.id}'; "
-                    "the average score is undefined.",
+                raise words.error(
+                    "per_mu.no_average", DataError, scheme=scheme.id, indicator=it.indicator.id
                 )
             fill = float(mean)  # type: ignore[arg-type]
         fills.append(pl.col(name).fill_null(fill))
@@ -776,7 +759,7 @@ def aggregate_parks(
     [('p', 10.0, 100.0, 1), ('q', 8.0, 80.0, 2)]
     """
     if park_column not in frame.columns:
-        raise ValidationError(f"数据缺少列 {park_column}。", f"Missing column {park_column}.")
+        raise words.error("common.missing_column", column=park_column)
     scheme = rules.scheme(scheme_id) if scheme_id else rules.schemes[0]
     cap = rules.cap_multiple if cap_multiple == "rules" else cap_multiple
     aggs: list[pl.Expr] = [pl.len().alias("n_enterprises")]

@@ -19,7 +19,8 @@ import polars as pl
 
 from gaodi.analytics.progress import DIRECTIONS, KINDS, StatusThresholds
 from gaodi.analytics.progress_judge import judge
-from gaodi.core.errors import DataError, ValidationError
+from gaodi.core import words
+from gaodi.core.errors import DataError
 from gaodi.core.periods import parse_period
 
 TARGET_COLUMNS = (
@@ -69,12 +70,10 @@ def _month_exprs(column: str) -> tuple[pl.Expr, pl.Expr]:
     return 12 * year + first - 1, 12 * year + last - 1
 
 
-def _check(frame: pl.DataFrame, columns: tuple[str, ...], what: str) -> None:
+def _check(frame: pl.DataFrame, columns: tuple[str, ...], code: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValidationError(
-            f"{what}缺少列：{', '.join(missing)}。", f"{what} lacks columns: {', '.join(missing)}."
-        )
+        raise words.error(code, columns=", ".join(missing))
 
 
 def _check_periods(frame: pl.DataFrame, columns: tuple[str, ...]) -> None:
@@ -82,10 +81,7 @@ def _check_periods(frame: pl.DataFrame, columns: tuple[str, ...]) -> None:
         bad = frame.filter(~pl.col(column).str.contains(PERIOD_PATTERN))[column].unique()
         if len(bad):
             shown = ", ".join(map(str, bad.head(5).to_list()))
-            raise ValidationError(
-                f"列 {column} 中有无法识别的期间：{shown}。",
-                f"Column {column} has unrecognised periods: {shown}.",
-            )
+            raise words.error("progress.bad_periods", column=column, shown=shown)
 
 
 def latest_observations(observations: pl.DataFrame) -> pl.DataFrame:
@@ -96,7 +92,7 @@ def latest_observations(observations: pl.DataFrame) -> pl.DataFrame:
     DataError
         Two different values for the same series, month and revision.
     """
-    _check(observations, OBSERVATION_COLUMNS, "观测值表")
+    _check(observations, OBSERVATION_COLUMNS, "progress.observations_missing_columns")
     _check_periods(observations, ("period",))
     revision = pl.col("revision") if "revision" in observations.columns else pl.lit(0)
     latest = (
@@ -113,11 +109,7 @@ def latest_observations(observations: pl.DataFrame) -> pl.DataFrame:
         .collect()
     )
     if (latest["low"] != latest["high"]).any() or not latest["value"].is_finite().all():
-        raise DataError(
-            "观测值中有同一期间最新版次的不同数值，或有空值/非有限数。",
-            "Observations hold different values for one period at its latest revision, "
-            "or null/non-finite values.",
-        )
+        raise words.error("progress.conflicting_observations", DataError)
     return latest.drop("low", "high")
 
 
@@ -156,16 +148,13 @@ def evaluate_board(
     >>> evaluate_board(targets, obs, "2023-06", t).select("status", "ratio").row(0)
     ('yellow', 0.96)
     """
-    _check(targets, TARGET_COLUMNS, "目标表")
+    _check(targets, TARGET_COLUMNS, "progress.targets_missing_columns")
     _check_periods(targets, ("start", "end"))
     bad = targets.filter(
         ~pl.col("kind").is_in(list(KINDS)) | ~pl.col("direction").is_in(list(DIRECTIONS))
     )
     if len(bad):
-        raise ValidationError(
-            f"目标 {bad['target_id'].head(5).to_list()} 的类型或方向无效。",
-            f"Targets {bad['target_id'].head(5).to_list()} have an invalid kind or direction.",
-        )
+        raise words.error("progress.bad_target_kind", ids=bad["target_id"].head(5).to_list())
     as_of_month = parse_period(as_of).last_month
     latest = latest_observations(observations).lazy()
     first_m, _ = _month_exprs("start")

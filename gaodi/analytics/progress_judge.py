@@ -38,6 +38,7 @@ from gaodi.analytics.progress import (
     planned_step,
     traffic_light,
 )
+from gaodi.core import words
 from gaodi.core.errors import DataError
 
 Params = dict[str, float | int | str | None]
@@ -329,10 +330,8 @@ def judge(
 
     if kind == "cumulative":
         if tv <= 0:
-            raise DataError(
-                "目标值须为正数才能计算完成率。",
-                "The target must be positive to compute a completion rate.",
-                reason="nonpositive_target",
+            raise words.error(
+                "progress.nonpositive_target", DataError, context={"reason": "nonpositive_target"}
             )
         used = a / tv
         expected_value = float(tau * tv)
@@ -360,19 +359,14 @@ def judge(
     # a level or count without a baseline: judged directly against the target
     if direction == "higher":
         if tv <= 0:
-            raise DataError(
-                "目标值须为正数才能计算完成率。",
-                "The target must be positive to compute a completion rate.",
-                reason="nonpositive_target",
+            raise words.error(
+                "progress.nonpositive_target", DataError, context={"reason": "nonpositive_target"}
             )
         direct = a / tv
     else:
         if a <= 0 or tv <= 0:
-            raise DataError(
-                "越低越好的指标在无基期时，实际值和目标值都须为正数。",
-                "A lower-is-better target without a baseline needs positive actual and "
-                "target values.",
-                reason="nonpositive_values",
+            raise words.error(
+                "progress.nonpositive_values", DataError, context={"reason": "nonpositive_values"}
             )
         direct = tv / a
     params = base | _lines(thresholds) | {"completion": float(direct), "ratio": float(direct)}

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from gaodi.core import words
 from gaodi.core.errors import DataError
 
 __all__ = [
@@ -39,25 +40,20 @@ FloatArray = NDArray[np.float64]
 def _matrix(x: Any, name: str = "x") -> FloatArray:
     arr = np.asarray(x, dtype=np.float64)
     if arr.ndim != 2:
-        raise DataError(
-            f"{name} 必须是二维的地区×产业矩阵。",
-            f"{name} must be a two-dimensional region x industry matrix.",
-        )
+        raise words.error("regional.not_2d", DataError, name=name)
     if not np.isfinite(arr).all():
-        raise DataError(f"{name} 含有缺失值或无穷值。", f"{name} has missing or infinite values.")
+        raise words.error("regional.not_finite", DataError, name=name)
     if (arr < 0).any():
-        raise DataError(f"{name} 含有负值。", f"{name} has negative values.")
+        raise words.error("regional.negative", DataError, name=name)
     return arr
 
 
-def _positive(totals: FloatArray, what_zh: str, what_en: str) -> None:
+def _positive(totals: FloatArray, code: str) -> None:
+    """Raise ``code`` (which totals: ``regional.zero_*``) when a total is not positive."""
     bad = np.flatnonzero(totals <= 0)
     if bad.size:
-        raise DataError(
-            f"{what_zh}的合计为 0（位置 {bad[:10].tolist()}），比值无定义。",
-            f"The total of {what_en} is 0 (positions {bad[:10].tolist()}), so the "
-            "ratio is undefined.",
-            positions=bad.tolist(),
+        raise words.error(
+            code, DataError, context={"positions": bad.tolist()}, positions=bad[:10].tolist()
         )
 
 
@@ -97,13 +93,10 @@ def location_quotient(x: Any, reference: Any = None) -> FloatArray:
     arr = _matrix(x)
     ref = arr.sum(axis=0) if reference is None else np.asarray(reference, dtype=np.float64)
     if ref.shape != (arr.shape[1],) or not np.isfinite(ref).all() or (ref < 0).any():
-        raise DataError(
-            "参照经济的产业合计必须是与产业数相同长度的非负数。",
-            "The reference industry totals must be non-negative numbers, one per industry.",
-        )
+        raise words.error("regional.bad_reference", DataError)
     row = arr.sum(axis=1)
-    _positive(row, "地区", "a region")
-    _positive(ref, "参照经济中某产业", "an industry in the reference economy")
+    _positive(row, "regional.zero_region")
+    _positive(ref, "regional.zero_reference_industry")
     out: FloatArray = (arr / row[:, None]) / (ref / ref.sum())[None, :]
     return out
 
@@ -154,12 +147,12 @@ def hhi(x: Any, *, normalised: bool = False) -> FloatArray:
     """
     arr = _matrix(x)
     row = arr.sum(axis=1)
-    _positive(row, "地区", "a region")
+    _positive(row, "regional.zero_region")
     out: FloatArray = ((arr / row[:, None]) ** 2).sum(axis=1)
     if normalised:
         n = arr.shape[1]
         if n < 2:
-            raise DataError("标准化 HHI 至少需要 2 个产业。", "Normalised HHI needs 2 industries.")
+            raise words.error("regional.hhi_needs_two", DataError)
         out = (out - 1.0 / n) / (1.0 - 1.0 / n)
     return out
 
@@ -194,17 +187,17 @@ def krugman_index(x: Any, *, reference: str = "rest") -> FloatArray:
     """
     arr = _matrix(x)
     row = arr.sum(axis=1)
-    _positive(row, "地区", "a region")
+    _positive(row, "regional.zero_region")
     shares = arr / row[:, None]
     col = arr.sum(axis=0)
     if reference == "all":
         ref = np.broadcast_to(col / col.sum(), arr.shape)
     elif reference == "rest":
         rest_tot = col.sum() - row
-        _positive(rest_tot, "其余地区", "the other regions")
+        _positive(rest_tot, "regional.zero_rest")
         ref = (col[None, :] - arr) / rest_tot[:, None]
     else:
-        raise DataError("reference 只能是 rest 或 all。", "reference must be 'rest' or 'all'.")
+        raise words.error("regional.bad_reference_kind", DataError)
     out: FloatArray = np.abs(shares - ref).sum(axis=1)
     return out
 
@@ -230,7 +223,7 @@ def hoover_localisation(x: Any) -> FloatArray:
     """
     arr = _matrix(x)
     col = arr.sum(axis=0)
-    _positive(col, "产业", "an industry")
+    _positive(col, "regional.zero_industry")
     row = arr.sum(axis=1)
     out: FloatArray = 0.5 * np.abs(arr / col[None, :] - (row / row.sum())[:, None]).sum(axis=0)
     return out
@@ -256,12 +249,9 @@ def cagr(start: Any, end: Any, years: float) -> FloatArray:
     v0 = np.asarray(start, dtype=np.float64)
     v1 = np.asarray(end, dtype=np.float64)
     if years <= 0:
-        raise DataError("年数必须为正。", "The number of years must be positive.")
+        raise words.error("regional.nonpositive_years", DataError)
     if (v0 <= 0).any() or (v1 < 0).any() or not (np.isfinite(v0).all() and np.isfinite(v1).all()):
-        raise DataError(
-            "CAGR 需要正的起始值和非负的终值。",
-            "CAGR needs a positive start value and a non-negative end value.",
-        )
+        raise words.error("regional.bad_cagr_values", DataError)
     out: FloatArray = (v1 / v0) ** (1.0 / years) - 1.0
     return out
 
@@ -316,15 +306,12 @@ def shift_share(x0: Any, x1: Any, reference0: Any = None, reference1: Any = None
     """
     a0, a1 = _matrix(x0, "x0"), _matrix(x1, "x1")
     if a0.shape != a1.shape:
-        raise DataError("起止两期的矩阵形状不同。", "x0 and x1 have different shapes.")
+        raise words.error("regional.shapes_differ", DataError)
     r0 = a0.sum(axis=0) if reference0 is None else np.asarray(reference0, dtype=np.float64)
     r1 = a1.sum(axis=0) if reference1 is None else np.asarray(reference1, dtype=np.float64)
     if r0.shape != (a0.shape[1],) or r1.shape != (a0.shape[1],):
-        raise DataError(
-            "参照经济的产业合计长度与产业数不符。",
-            "The reference industry totals do not match the industries.",
-        )
-    _positive(r0, "基期参照经济中某产业", "an industry in the base-year reference economy")
+        raise words.error("regional.reference_length", DataError)
+    _positive(r0, "regional.zero_base_reference_industry")
     g = r1.sum() / r0.sum() - 1.0
     g_i = r1 / r0 - 1.0
     ns = a0 * g
@@ -365,12 +352,10 @@ def dynamic_shift_share(xs: Any, references: Any = None) -> list[ShiftShare]:
     """
     mats = [np.asarray(x, dtype=np.float64) for x in xs]
     if len(mats) < 2:
-        raise DataError(
-            "动态偏离—份额分析至少需要两年数据。", "Dynamic shift-share needs at least two years."
-        )
+        raise words.error("regional.dynamic_needs_two", DataError)
     refs = [None] * len(mats) if references is None else list(references)
     if len(refs) != len(mats):
-        raise DataError("参照数据的年数与输入不符。", "references must have one entry per year.")
+        raise words.error("regional.references_per_year", DataError)
     return [shift_share(mats[t - 1], mats[t], refs[t - 1], refs[t]) for t in range(1, len(mats))]
 
 

@@ -18,6 +18,7 @@ from gaodi.analytics.regional import (
     location_quotient,
     shift_share,
 )
+from gaodi.core import words
 from gaodi.core.errors import DataError
 
 __all__ = [
@@ -50,13 +51,14 @@ def panel(
     """
     missing = [c for c in (region, industry, year, value) if c not in data.columns]
     if missing:
-        raise DataError(
-            f"缺少列：{', '.join(missing)}。",
-            f"Missing column(s): {', '.join(missing)}.",
-            columns=missing,
+        raise words.error(
+            "regional_tables.missing_columns",
+            DataError,
+            context={"columns": missing},
+            columns=", ".join(missing),
         )
     if data.height == 0:
-        raise DataError("输入表为空。", "The input table is empty.")
+        raise words.error("regional_tables.empty", DataError)
     try:
         frame = data.select(
             pl.col(region).cast(pl.String),
@@ -65,19 +67,15 @@ def panel(
             pl.col(value).cast(pl.Float64),
         )
     except pl.exceptions.PolarsError as exc:
-        raise DataError(
-            f"列 {year} 必须是整数年份，列 {value} 必须是数值。",
-            f"Column {year} must hold integer years and {value} numbers.",
-        ) from exc
+        raise words.error("regional_tables.bad_types", DataError, year=year, value=value) from exc
     for col in (region, industry, year, value):
         if frame[col].null_count():
-            raise DataError(f"列 {col} 有空值。", f"Column {col} has empty values.", column=col)
+            raise words.error(
+                "regional_tables.empty_values", DataError, context={"column": col}, column=col
+            )
     vals = frame[value].to_numpy()
     if not np.isfinite(vals).all() or (vals < 0).any():
-        raise DataError(
-            f"列 {value} 含有负值、NaN 或无穷值。",
-            f"Column {value} has negative, NaN or infinite values.",
-        )
+        raise words.error("regional_tables.bad_values", DataError, column=value)
     regs = frame[region].unique().sort()
     inds = frame[industry].unique().sort()
     years = frame[year].unique().sort()
@@ -92,9 +90,12 @@ def panel(
         k = int(np.argmax(counts))
         t, rest = divmod(k, shape[1] * shape[2])
         r, i = divmod(rest, shape[2])
-        raise DataError(
-            f"{years[t]} 年地区 {regs[r]}、产业 {inds[i]} 出现了多次。",
-            f"Year {years[t]}, region {regs[r]}, industry {inds[i]} appears more than once.",
+        raise words.error(
+            "regional_tables.duplicated_cell",
+            DataError,
+            year=years[t],
+            region=regs[r],
+            industry=inds[i],
         )
     arr = np.bincount(flat, weights=vals, minlength=size).astype(np.float64).reshape(shape)
     return arr, [str(v) for v in regs], [str(v) for v in inds], [int(v) for v in years]
@@ -116,9 +117,8 @@ def _reference(
         return out
     missing = [c for c in (industry, year, value) if c not in reference.columns]
     if missing:
-        raise DataError(
-            f"参照表缺少列：{', '.join(missing)}。",
-            f"The reference table misses column(s): {', '.join(missing)}.",
+        raise words.error(
+            "regional_tables.reference_missing_columns", DataError, columns=", ".join(missing)
         )
     ref = reference.select(
         pl.col(industry).cast(pl.String),
@@ -131,15 +131,10 @@ def _reference(
     joined = grid.join(ref, on=[year, industry], how="left")
     if joined[value].null_count():
         gap = joined.filter(pl.col(value).is_null()).row(0)
-        raise DataError(
-            f"参照表缺少 {gap[0]} 年产业 {gap[1]} 的数值。",
-            f"The reference table has no value for industry {gap[1]} in {gap[0]}.",
-        )
+        raise words.error("regional_tables.reference_gap", DataError, year=gap[0], industry=gap[1])
     out = joined[value].to_numpy().reshape(len(years), len(industries))
     if (out < 0).any() or not np.isfinite(out).all():
-        raise DataError(
-            "参照表含有负值或非有限值。", "The reference table has negative or non-finite values."
-        )
+        raise words.error("regional_tables.reference_bad_values", DataError)
     return out
 
 
@@ -149,16 +144,13 @@ def _name_zero_totals(
     for t, y in enumerate(years):
         zr = np.flatnonzero(arr[t].sum(axis=1) == 0)
         if zr.size:
-            raise DataError(
-                f"{y} 年地区 {regs[zr[0]]} 的合计为 0，区位商无定义；请删除该地区该年。",
-                f"Region {regs[zr[0]]} has a zero total in {y}, so its location "
-                "quotients are undefined; remove that region-year.",
+            raise words.error(
+                "regional_tables.lq_region_zero", DataError, year=y, region=regs[zr[0]]
             )
         zi = np.flatnonzero(ref[t] == 0)
         if zi.size:
-            raise DataError(
-                f"{y} 年产业 {inds[zi[0]]} 在参照经济中合计为 0；请删除该产业。",
-                f"Industry {inds[zi[0]]} has a zero reference total in {y}; remove that industry.",
+            raise words.error(
+                "regional_tables.lq_reference_zero", DataError, year=y, industry=inds[zi[0]]
             )
 
 
@@ -192,10 +184,8 @@ def specialisation_table(
     for t, y in enumerate(years):
         zero = np.flatnonzero(arr[t].sum(axis=0) == 0)
         if zero.size:
-            raise DataError(
-                f"{y} 年产业 {inds[zero[0]]} 在所有地区合计为 0，RCA 无定义；请删除该产业。",
-                f"Industry {inds[zero[0]]} has a zero total over all regions in {y}, "
-                "so RCA is undefined; remove that industry.",
+            raise words.error(
+                "regional_tables.rca_industry_zero", DataError, year=y, industry=inds[zero[0]]
             )
     rca_ = np.stack([location_quotient(arr[t]) for t in range(len(years))])
     share = arr / arr.sum(axis=2, keepdims=True)
@@ -238,10 +228,8 @@ def concentration_table(
     for t, y in enumerate(years):
         zero = np.flatnonzero(arr[t].sum(axis=1) == 0)
         if zero.size:
-            raise DataError(
-                f"{y} 年地区 {regs[zero[0]]} 的合计为 0，结构指数无定义。",
-                f"Region {regs[zero[0]]} has a zero total in {y}, so its structure "
-                "indices are undefined.",
+            raise words.error(
+                "regional_tables.structure_region_zero", DataError, year=y, region=regs[zero[0]]
             )
         h = hhi(arr[t])
         hn = hhi(arr[t], normalised=True)
@@ -283,10 +271,11 @@ def localisation_table(
     for t, y in enumerate(years):
         col = arr[t].sum(axis=0)
         if (col == 0).any():
-            raise DataError(
-                f"{y} 年产业 {inds[int(np.argmin(col))]} 合计为 0，Hoover 系数无定义。",
-                f"Industry {inds[int(np.argmin(col))]} has a zero total in {y}, so "
-                "its Hoover coefficient is undefined.",
+            raise words.error(
+                "regional_tables.hoover_industry_zero",
+                DataError,
+                year=y,
+                industry=inds[int(np.argmin(col))],
             )
         parts.append(
             pl.DataFrame(
@@ -322,10 +311,7 @@ def cagr_table(
     y0 = years[0] if start is None else start
     y1 = years[-1] if end is None else end
     if y0 not in years or y1 not in years or y1 <= y0:
-        raise DataError(
-            f"起止年份 {y0}–{y1} 不在数据中或顺序不对。",
-            f"The years {y0}-{y1} are not both in the data or are out of order.",
-        )
+        raise words.error("regional_tables.bad_years", DataError, start=y0, end=y1)
     v0, v1 = arr[years.index(y0)].ravel(), arr[years.index(y1)].ravel()
     r_n, i_n = len(regs), len(inds)
     out = pl.DataFrame(
@@ -376,10 +362,7 @@ def shift_share_table(
     y0 = years[0] if start is None else start
     y1 = years[-1] if end is None else end
     if y0 not in years or y1 not in years or y1 <= y0:
-        raise DataError(
-            f"起止年份 {y0}–{y1} 不在数据中或顺序不对。",
-            f"The years {y0}-{y1} are not both in the data or are out of order.",
-        )
+        raise words.error("regional_tables.bad_years", DataError, start=y0, end=y1)
     t0, t1 = years.index(y0), years.index(y1)
     pairs = [(t, t + 1) for t in range(t0, t1)] if dynamic else [(t0, t1)]
     parts = []
@@ -387,10 +370,11 @@ def shift_share_table(
     for a, b in pairs:
         zero = np.flatnonzero(ref[a] == 0)
         if zero.size:
-            raise DataError(
-                f"{years[a]} 年产业 {inds[zero[0]]} 在参照经济中为 0，增长率无定义。",
-                f"Industry {inds[zero[0]]} is 0 in the reference economy in "
-                f"{years[a]}, so its growth rate is undefined.",
+            raise words.error(
+                "regional_tables.growth_reference_zero",
+                DataError,
+                year=years[a],
+                industry=inds[zero[0]],
             )
         s = shift_share(arr[a], arr[b], ref[a], ref[b])
         parts.append(

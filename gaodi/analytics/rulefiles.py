@@ -15,7 +15,8 @@ from typing import Any
 
 from gaodi.analytics.per_mu import PerMuRules, per_mu_rules_from_dict
 from gaodi.analytics.ruleset_model import RuleSet, rule_set_from_dict
-from gaodi.core.errors import NotFoundError, ValidationError
+from gaodi.core import words
+from gaodi.core.errors import NotFoundError
 from gaodi.core.rulefile import read_yaml
 
 RULES_DIR = Path(__file__).with_name("rules")
@@ -45,10 +46,7 @@ def _resolve(name_or_path: str | Path, directory: Path) -> Path:
     if candidate.exists():
         return candidate
     known = ", ".join(_names(directory))
-    raise NotFoundError(
-        f"找不到规则集“{name_or_path}”（可用：{known}）。",
-        f"No rule set '{name_or_path}' (available: {known}).",
-    )
+    raise words.error("rulefiles.no_rule_set", NotFoundError, name=name_or_path, known=known)
 
 
 def _names(directory: Path) -> list[str]:
@@ -82,9 +80,8 @@ def load_rule_set(
         path = PROVINCES_DIR / f"{Path(str(name_or_path)).stem}_{province}.yaml"
         if not path.exists():
             known = ", ".join(list_province_rule_sets()) or "—"
-            raise NotFoundError(
-                f"找不到省级规则集“{path.stem}”（可用：{known}）。",
-                f"No provincial rule set '{path.stem}' (available: {known}).",
+            raise words.error(
+                "rulefiles.no_province_rule_set", NotFoundError, name=path.stem, known=known
             )
         return _load_rule_set(str(path), key)
     return _load_rule_set(str(_resolve(name_or_path, TIERS_DIR)), key)
@@ -112,10 +109,7 @@ def _merged(path: Path, seen: tuple[str, ...] = ()) -> dict[str, Any]:
     if parent is None:
         return data
     if str(parent) in seen:
-        raise ValidationError(
-            f"规则文件继承出现循环：{parent}。",
-            f"Rule files extend each other in a cycle: {parent}.",
-        )
+        raise words.error("rulefiles.extends_cycle", parent=parent)
     # a provincial tier file extends the national one in the directory above
     directory = TIERS_DIR if path.parent == PROVINCES_DIR else path.parent
     base = _merged(_resolve(str(parent), directory), (*seen, str(parent)))

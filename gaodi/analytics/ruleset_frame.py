@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from gaodi.analytics.ruleset_model import Condition, Criterion, Group, Node, RuleSet
-from gaodi.core.errors import ValidationError
+from gaodi.core import words
 
 __all__ = ["compare_expr", "evaluate_frame"]
 
@@ -339,7 +339,7 @@ def evaluate_frame(
     [(True, True, False, 0), (False, True, True, 1), (False, False, False, 0)]
     """
     if id_column is not None and id_column not in frame.columns:
-        raise ValidationError(f"数据缺少列 {id_column}。", f"Missing column {id_column}.")
+        raise words.error("common.missing_column", column=id_column)
     margin = rule_set.near_margin if near_margin is None else near_margin
     limit = rule_set.max_missed if max_missed is None else max_missed
     comp = _Compiler(rule_set, frame)
