@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gaodi.core import asof, clock
+from gaodi.core.choices import Choice, Choices
 from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
 from gaodi.core.permissions import Principal
 
@@ -90,6 +91,11 @@ class Machine:
     kind_zh: str
     states: tuple[State, ...]
     transitions: tuple[Transition, ...]
+
+    @property
+    def labels(self) -> Choices:
+        """The states as a code list (key, zh, en): for files, reports and label tables."""
+        return Choices(*(Choice(s.key, s.zh, s.en) for s in self.states))
 
     def state(self, key: str) -> State:
         for s in self.states:

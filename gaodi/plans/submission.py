@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
 from gaodi.core import asof, clock
+from gaodi.core.choices import Choices
 from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.periods import month_index, month_of, parse_period
 from gaodi.core.permissions import Principal, can, nothing, register_scope, require, restrict
@@ -93,12 +94,13 @@ TRANSITIONS: dict[str, Transition] = {
     )
 }
 PAST = {"submit": "submitted", "approve": "approved", "return": "returned", "unlock": "unlocked"}
-STATUS_LABELS = {
-    "expected": ("待报送", "expected"),
-    "submitted": ("已报送待审核", "submitted"),
-    "approved": ("已审核（锁定）", "approved (locked)"),
-    "returned": ("已退回", "returned"),
-}
+STATUS_CHOICES = Choices(
+    ("expected", "待报送", "expected"),
+    ("submitted", "已报送待审核", "submitted"),
+    ("approved", "已审核（锁定）", "approved (locked)"),
+    ("returned", "已退回", "returned"),
+)
+STATUS_LABELS = STATUS_CHOICES.as_dict()  # code -> (zh, en), as readers of this module expect
 
 
 # ---------------------------------------------------------------------------- permissions
@@ -610,9 +612,9 @@ def illegal(key: Key, t: Transition, status: str) -> ConflictError:
     """The refusal of transition ``t`` on ``key`` from ``status``, with what is allowed now."""
     allowed = [x for x in TRANSITIONS.values() if status in x.sources]
     return ConflictError(
-        f"{key.period} 的报送当前为“{STATUS_LABELS[status][0]}”，不能“{t.zh}”"
+        f"{key.period} 的报送当前为“{STATUS_CHOICES.label(status)}”，不能“{t.zh}”"
         f"（可执行：{'、'.join(x.zh for x in allowed) or '无'}）。",
-        f"The {key.period} submission is {STATUS_LABELS[status][1]}: it cannot be "
+        f"The {key.period} submission is {STATUS_CHOICES.label(status, 'en')}: it cannot be "
         f"{PAST[t.name]} (allowed: {', '.join(x.en for x in allowed) or 'none'}).",
         status=status,
     )

@@ -52,7 +52,7 @@ from gaodi.projects.schemas import (
 
 MACHINE = states.PROJECT
 HISTORY = History(MACHINE, ProjectEvent, "project_id", audit.record)
-STAGE_LABELS = {s.key: (s.zh, s.en) for s in MACHINE.states}
+STAGE_LABELS = MACHINE.labels.as_dict()
 
 
 CHAIN_NOT_FOUND = ("找不到该产业链（或无权查看）。", "No such chain (or not yours to see).")
