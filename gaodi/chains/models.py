@@ -17,10 +17,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from gaodi.core.provenance import SourceCited
 from gaodi.db import Base, utcnow
 
 
-class Chain(Base):
+class Chain(SourceCited, Base):
     __tablename__ = "chain"
     __audited__ = True
 
@@ -32,7 +33,6 @@ class Chain(Base):
     chief: Mapped[str | None] = mapped_column(String(100), default=None)
     # confirmed: the name is in a public source; assumed: taken from the plan's sectors
     name_status: Mapped[str] = mapped_column(String(16), default="assumed")
-    source: Mapped[str | None] = mapped_column(Text, default=None)
     description: Mapped[str | None] = mapped_column(Text, default=None)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
 
+from gaodi.core.provenance import SourceCited
 from gaodi.db import Base
 
 cluster_chain = Table(
@@ -15,7 +16,7 @@ cluster_chain = Table(
 )
 
 
-class Cluster(Base):
+class Cluster(SourceCited, Base):
     __tablename__ = "cluster"
     __audited__ = True
 
@@ -26,5 +27,4 @@ class Cluster(Base):
     status: Mapped[str] = mapped_column(String(16), default="planned")  # planned / recognised
     year: Mapped[int | None] = mapped_column(Integer, default=None)
     park_id: Mapped[int | None] = mapped_column(ForeignKey("park.id"), default=None)
-    source: Mapped[str | None] = mapped_column(Text, default=None)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)

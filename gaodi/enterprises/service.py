@@ -23,6 +23,7 @@ from gaodi.chains import loaders as chain_loaders
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core import clock
 from gaodi.core.errors import DataError, NotFoundError, ValidationError
+from gaodi.core.pagination import paginate
 from gaodi.core.permissions import Principal, allowed, restrict
 from gaodi.core.reference import industry_lookup
 from gaodi.enterprises import records, tier_lists
@@ -102,20 +103,13 @@ def search(session: Session, principal: Principal, f: EnterpriseFilter) -> Enter
     if f.tag and f.tag.strip():
         tag = f.tag.strip().replace('"', "")
         query = query.where(cast(Enterprise.tags, String).like(f'%"{tag}"%'))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, math.ceil(total / f.per_page))
-    page = min(f.page, pages)
-    ents = list(
-        session.scalars(
-            _sorted(session, query, f.sort).limit(f.per_page).offset((page - 1) * f.per_page)
-        )
-    )
+    page = paginate(session, query, f.page, f.per_page, ordered=_sorted(session, query, f.sort))
     return EnterpriseList(
-        rows=_rows(session, principal, ents),
-        total=total,
-        page=page,
+        rows=_rows(session, principal, list(page.items)),
+        total=page.total,
+        page=page.number,
         per_page=f.per_page,
-        pages=pages,
+        pages=page.pages,
     )
 
 

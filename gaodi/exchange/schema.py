@@ -16,6 +16,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gaodi.core.choices import Choices
+from gaodi.projects.states import PROJECT
+
 ColType = Literal[
     "text",  # free text
     "int",  # whole number
@@ -31,15 +34,6 @@ ColType = Literal[
     "industry",  # 国民经济行业代码 (GB/T 4754-2017)
     "industries",  # several GB/T 4754 codes
 ]
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One allowed value of a code list: the stored code and its labels."""
-
-    code: str
-    zh: str
-    en: str
 
 
 #: A drop-down entry of a reference column that carries its name beside its code
@@ -61,13 +55,13 @@ def unlabel(value: object) -> object:
     return value
 
 
-def _choices(*items: tuple[str, str, str]) -> tuple[Choice, ...]:
-    return tuple(Choice(*item) for item in items)
+def _choices(*items: tuple[str, str, str]) -> Choices:
+    return Choices(*items)
 
 
 #: Code lists of coded columns. A cell may hold the code, the Chinese or the English label;
 #: files are written with the Chinese label (what an office user picks from the drop-down).
-CHOICES: dict[str, tuple[Choice, ...]] = {
+CHOICES: dict[str, Choices] = {
     "bool": _choices(("true", "是", "yes"), ("false", "否", "no")),
     "park_level": _choices(
         ("national", "国家级", "national"),
@@ -170,12 +164,8 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
         ("ip_demo", "国家知识产权示范企业", "National IP demonstration enterprise"),
     ),
     # the stages of gaodi.projects.states.PROJECT (a test keeps the two equal)
-    "project_stage": _choices(
-        ("signed", "签约", "signed"),
-        ("started", "开工", "started"),
-        ("producing", "投产", "producing"),
-        ("full_output", "达效", "at full output"),
-    ),
+    # the project workflow's stages, as the workflow names them (one table, not two)
+    "project_stage": PROJECT.labels,
 }
 
 #: Extra spellings accepted for codes (besides code, zh and en labels).
@@ -236,10 +226,7 @@ def choice_lookup(name: str) -> dict[str, str]:
 
 def choice_label(name: str, code: str) -> str:
     """The Chinese label written to files for ``code``."""
-    for c in CHOICES[name]:
-        if c.code == code:
-            return c.zh
-    return code
+    return CHOICES[name].label(code)
 
 
 @dataclass(frozen=True)

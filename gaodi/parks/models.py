@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from gaodi.core.provenance import SourceCited
 from gaodi.db import Base, utcnow
 
 
-class Park(Base):
+class Park(SourceCited, Base):
     __tablename__ = "park"
     __audited__ = True
 
@@ -26,7 +27,6 @@ class Park(Base):
     founded_year: Mapped[int | None] = mapped_column(Integer, default=None)
     main_industries: Mapped[list[str]] = mapped_column(default=list)
     special_industries: Mapped[list[str]] = mapped_column(default=list)
-    source: Mapped[str | None] = mapped_column(Text, default=None)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -30,6 +30,7 @@ from gaodi.analytics.per_mu import PerMuRules, aggregate_parks, coverage, evalua
 from gaodi.analytics.rulefiles import list_per_mu_rules, load_per_mu_rules
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.memo import Memo
+from gaodi.core.pagination import page_count, window
 from gaodi.core.permissions import Principal, require
 from gaodi.parks import loaders, standing, tiers
 from gaodi.parks.models import Park
@@ -513,7 +514,7 @@ def park_enterprises(
         mine = mine.filter(pl.col("class") == klass)
     mine = mine.sort(["class", "score", "enterprise_id"], descending=[False, True, False])
     total = mine.height
-    chunk = mine.slice((page - 1) * per_page, per_page)
+    chunk = mine.slice(window(total, page, per_page, clamp=False).offset, per_page)
     names = loaders.enterprise_names(session, chunk["enterprise_id"].to_list())
     labels = {s.id: s.label_zh or s.id for s in rules.schemes}
     rows = [
@@ -548,7 +549,7 @@ def park_enterprises(
         total=total,
         page=page,
         per_page=per_page,
-        pages=max(1, math.ceil(total / per_page)) if total else 0,
+        pages=page_count(total, per_page) if total else 0,
         class_filter=klass,
         counts=counts,
         not_evaluated=max(0, n_visible_members - sum(counts.values())),

@@ -36,6 +36,7 @@ from gaodi.core import asof, clock
 from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.periods import month_index, month_of, parse_period
 from gaodi.core.permissions import Principal, can, nothing, register_scope, require, restrict
+from gaodi.core.workflow import Machine, State, Transition
 from gaodi.plans.models import (
     Indicator,
     Observation,
@@ -58,47 +59,52 @@ from gaodi.plans.schemas import (
 STATUSES = ("expected", "submitted", "approved", "returned")
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: tuple[str, ...]
-    target: str
-    permission: str  # the plan-domain action the principal needs
-    zh: str
-    en: str
-    needs_comment: bool = False
-    admin_only: bool = False
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
+#: The cycle as a core :class:`~gaodi.core.workflow.Machine` (states, transitions, labels as
+#: data). Its actors are what the principal holds for the period's scope: ``submitter`` (the
+#: plan domain's ``submit`` permission), ``reviewer`` (``approve``), ``admin``. The authorisation
+#: itself stays in :func:`check_transition`: it asks :func:`~gaodi.core.permissions.can` on the
+#: period's observation and refuses approving one's own figure, which the generic
+#: ``Machine.authorize`` (actors relative to an object's office) does not know; its messages
+#: name the period.
+SUBMISSION = Machine(
+    kind="submission",
+    kind_zh="报送",
+    states=(
+        State("expected", "待报送", "expected"),
+        State("submitted", "已报送待审核", "submitted"),
+        State("approved", "已审核（锁定）", "approved (locked)"),
+        State("returned", "已退回", "returned"),
+    ),
+    transitions=(
         Transition(
-            "submit", ("expected", "submitted", "returned"), "submitted", "submit", "报送", "submit"
+            "submit",
+            ("expected", "submitted", "returned"),
+            "submitted",
+            ("submitter",),
+            "报送",
+            "submit",
         ),
-        Transition("approve", ("submitted",), "approved", "approve", "审核通过", "approve"),
+        Transition("approve", ("submitted",), "approved", ("reviewer",), "审核通过", "approve"),
         Transition(
-            "return", ("submitted",), "returned", "approve", "退回", "return", needs_comment=True
-        ),
-        Transition(
-            "unlock",
-            ("approved",),
+            "return",
+            ("submitted",),
             "returned",
-            "admin",
-            "解锁",
-            "unlock",
+            ("reviewer",),
+            "退回",
+            "return",
             needs_comment=True,
-            admin_only=True,
         ),
-    )
-}
+        Transition(
+            "unlock", ("approved",), "returned", ("admin",), "解锁", "unlock", needs_comment=True
+        ),
+    ),
+)
+#: actor -> the plan-domain permission it stands for
+ACTOR_PERMISSION = {"submitter": "submit", "reviewer": "approve"}
+TRANSITIONS: dict[str, Transition] = {t.name: t for t in SUBMISSION.transitions}
 PAST = {"submit": "submitted", "approve": "approved", "return": "returned", "unlock": "unlocked"}
-STATUS_LABELS = {
-    "expected": ("待报送", "expected"),
-    "submitted": ("已报送待审核", "submitted"),
-    "approved": ("已审核（锁定）", "approved (locked)"),
-    "returned": ("已退回", "returned"),
-}
+STATUS_CHOICES = SUBMISSION.labels
+STATUS_LABELS = STATUS_CHOICES.as_dict()  # code -> (zh, en), as readers of this module expect
 
 
 # ---------------------------------------------------------------------------- permissions
@@ -577,15 +583,17 @@ def check_transition(
     t = TRANSITIONS.get(name)
     if t is None:
         raise ValidationError(f"未知操作“{name}”。", f"Unknown transition {name!r}.")
-    if t.admin_only and not principal.is_admin:
+    admin_only = t.actors == ("admin",)
+    if admin_only and not principal.is_admin:
         raise PermissionDenied(
             f"只有管理员可以{t.zh}已审核的数据。",
             f"Only an administrator may {t.en} approved data.",
         )
-    if not t.admin_only:
-        require(principal, t.permission, "plan")
+    permission = "admin" if admin_only else ACTOR_PERMISSION[t.actors[0]]
+    if not admin_only:
+        require(principal, permission, "plan")
     _indicator(session, principal, key.indicator_id)
-    if not can(principal, t.permission, Observation(scope=key.scope, scope_id=key.scope_id)):
+    if not can(principal, permission, Observation(scope=key.scope, scope_id=key.scope_id)):
         raise PermissionDenied(
             f"无权对范围 {key.scope} #{key.scope_id} 的数据执行“{t.zh}”。",
             f"You may not {t.en} figures of {key.scope} #{key.scope_id}.",
@@ -608,11 +616,11 @@ def check_transition(
 
 def illegal(key: Key, t: Transition, status: str) -> ConflictError:
     """The refusal of transition ``t`` on ``key`` from ``status``, with what is allowed now."""
-    allowed = [x for x in TRANSITIONS.values() if status in x.sources]
+    allowed = SUBMISSION.allowed_from(status)
     return ConflictError(
-        f"{key.period} 的报送当前为“{STATUS_LABELS[status][0]}”，不能“{t.zh}”"
+        f"{key.period} 的报送当前为“{STATUS_CHOICES.label(status)}”，不能“{t.zh}”"
         f"（可执行：{'、'.join(x.zh for x in allowed) or '无'}）。",
-        f"The {key.period} submission is {STATUS_LABELS[status][1]}: it cannot be "
+        f"The {key.period} submission is {STATUS_CHOICES.label(status, 'en')}: it cannot be "
         f"{PAST[t.name]} (allowed: {', '.join(x.en for x in allowed) or 'none'}).",
         status=status,
     )
@@ -643,7 +651,9 @@ def apply_transition(
             locked=status == "approved",
         )
         session.add(sub)
-    sub.status = t.target
+    target = t.target
+    assert target is not None  # every submission transition moves the period's state
+    sub.status = target
     if t.name == "submit":
         assert obs is not None
         sub.revision = obs.revision
@@ -657,7 +667,7 @@ def apply_transition(
         sub.reviewed_by, sub.reviewed_at, sub.locked = principal.username, now, False
         sub.review_comment = comment
     if obs is not None:
-        obs.status = t.target
+        obs.status = target
     session.flush()
     session.add(
         SubmissionEvent(
@@ -666,7 +676,7 @@ def apply_transition(
             actor=principal.username,
             action=t.name,
             from_status=status,
-            to_status=t.target,
+            to_status=target,
             revision=obs.revision if obs else 0,
             comment=comment,
         )
@@ -677,7 +687,7 @@ def apply_transition(
         t.name,
         entity_id=str(key),
         before={"status": status},
-        after={"status": t.target, "revision": obs.revision if obs else 0},
+        after={"status": target, "revision": obs.revision if obs else 0},
         note=comment,
         actor=principal.username,
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from gaodi.audit import service as audit
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core import attachments, clock
 from gaodi.core.errors import ConflictError, ValidationError
@@ -26,17 +27,17 @@ from gaodi.core.permissions import (
     require,
     scope_clause,
 )
+from gaodi.core.workflow import History, Transition
 from gaodi.enterprises.models import Enterprise
 from gaodi.projects import common, states
 from gaodi.projects.models import Appeal, AppealAttachment, AppealEvent
 from gaodi.projects.rules import AppealRules, add_days, appeal_rules
 from gaodi.projects.schemas import AppealIn
-from gaodi.projects.workflow import History, Transition
 
 MACHINE = states.APPEAL
 ENTERPRISE_NOT_FOUND = ("找不到该企业（或无权查看）。", "No such enterprise (or not yours to see).")
 CHAIN_NOT_FOUND = ("找不到该产业链（或无权查看）。", "No such chain (or not yours to see).")
-HISTORY = History(MACHINE, AppealEvent, "appeal_id")
+HISTORY = History(MACHINE, AppealEvent, "appeal_id", audit.record)
 
 
 def actors(principal: Principal, appeal: Appeal) -> set[str]:

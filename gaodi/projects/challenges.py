@@ -15,11 +15,13 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from gaodi.audit import service as audit
 from gaodi.chains.models import Chain
 from gaodi.core import asof, clock
 from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
 from gaodi.core.permissions import WORKFLOW_ACTORS, Principal, allowed, check_scope, require
+from gaodi.core.workflow import History, Transition
 from gaodi.enterprises.models import Enterprise
 from gaodi.projects import common, states
 from gaodi.projects.models import (
@@ -35,10 +37,9 @@ from gaodi.projects.schemas import (
     ApplicationIn,
     ChallengeIn,
 )
-from gaodi.projects.workflow import History, Transition
 
 MACHINE = states.CHALLENGE
-HISTORY = History(MACHINE, ChallengeEvent, "challenge_id")
+HISTORY = History(MACHINE, ChallengeEvent, "challenge_id", audit.record)
 SCORE_MIN, SCORE_MAX = 0.0, 100.0
 CHAIN_NOT_FOUND = ("找不到该产业链（或无权查看）。", "No such chain (or not yours to see).")
 ENTERPRISE_NOT_FOUND = ("找不到该企业（或无权查看）。", "No such enterprise (or not yours to see).")

@@ -10,21 +10,22 @@ from sqlalchemy.orm import Session
 
 from gaodi.chains.models import Chain, Link
 from gaodi.core import asof, clock
+from gaodi.core.choices import Choices
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import WORKFLOW_ACTORS, Principal, allowed, restrict
 from gaodi.parks.models import Park
 
 T = TypeVar("T")
 
-LABELS = {
-    "project": ("项目", "project"),
-    "challenge": ("榜单", "challenge"),
-    "appeal": ("诉求", "appeal"),
-    "application": ("揭榜申请", "application"),
-    "milestone": ("攻关节点", "milestone"),
-    "reviewer": ("评审专家", "reviewer"),
-    "attachment": ("附件", "attachment"),
-}
+LABELS = Choices(
+    ("project", "项目", "project"),
+    ("challenge", "榜单", "challenge"),
+    ("appeal", "诉求", "appeal"),
+    ("application", "揭榜申请", "application"),
+    ("milestone", "攻关节点", "milestone"),
+    ("reviewer", "评审专家", "reviewer"),
+    ("attachment", "附件", "attachment"),
+)
 
 
 def load(session: Session, model: type[T], ident: int, principal: Principal, what: str) -> T:
@@ -32,7 +33,7 @@ def load(session: Session, model: type[T], ident: int, principal: Principal, wha
     query = restrict(select(model).where(model.id == ident), principal, "read")  # type: ignore[attr-defined]
     obj = session.scalars(query).first()
     if obj is None:
-        zh, en = LABELS.get(what, (what, what))
+        zh, en = LABELS.label(what), LABELS.label(what, "en")
         raise NotFoundError(
             f"找不到{zh} {ident}（或无权查看）。", f"No {en} {ident} (or not visible)."
         )

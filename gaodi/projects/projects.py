@@ -19,12 +19,14 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gaodi.audit import service as audit
 from gaodi.chains.models import Chain
 from gaodi.core import asof, clock
 from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require, restrict, scope_clause
 from gaodi.core.permissions import check_scope as check_scope_of
+from gaodi.core.workflow import History
 from gaodi.parks.models import Park
 from gaodi.projects import common, hooks, states
 from gaodi.projects.models import (
@@ -47,11 +49,10 @@ from gaodi.projects.schemas import (
     StageRow,
     check_month,
 )
-from gaodi.projects.workflow import History
 
 MACHINE = states.PROJECT
-HISTORY = History(MACHINE, ProjectEvent, "project_id")
-STAGE_LABELS = {s.key: (s.zh, s.en) for s in MACHINE.states}
+HISTORY = History(MACHINE, ProjectEvent, "project_id", audit.record)
+STAGE_LABELS = MACHINE.labels.as_dict()
 
 
 CHAIN_NOT_FOUND = ("找不到该产业链（或无权查看）。", "No such chain (or not yours to see).")

@@ -12,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gaodi.core.periods import parse_period
 from gaodi.core.text_safety import CleanStr, refuse_illegal
+from gaodi.core.workflow import EventRow, TransitionOut
+
+__all__ = ["EventRow", "TransitionOut"]  # kept here: the pages and API import them from schemas
 
 
 class FormIn(BaseModel):
@@ -118,15 +121,6 @@ class LinkStatusOut(BaseModel):
     status: str
     label_zh: str
     label_en: str
-
-
-class EventRow(BaseModel):
-    at: datetime
-    actor: str
-    action: str
-    from_status: str | None
-    to_status: str | None
-    comment: str | None
 
 
 class ProjectDetail(BaseModel):
@@ -268,14 +262,6 @@ class MilestoneOut(BaseModel):
     state: str = Field(description="done / done_late / overdue / pending")
     days_overdue: int | None
     note: str | None
-
-
-class TransitionOut(BaseModel):
-    name: str
-    label_zh: str
-    label_en: str
-    target: str | None
-    needs_comment: bool
 
 
 class ChallengeDetail(BaseModel):

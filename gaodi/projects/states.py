@@ -6,7 +6,7 @@ challenge, scoring, attaching a file): it is still allowed only from the listed 
 
 from __future__ import annotations
 
-from gaodi.projects.workflow import Machine, State, Transition
+from gaodi.core.workflow import Machine, State, Transition
 
 OFFICE = ("office", "admin")
 

@@ -17,6 +17,8 @@ from typing import Any, Literal
 
 import cn2an
 
+from gaodi.core.choices import Choices
+
 Fmt = Literal["text", "int", "number", "percent", "yi", "status", "date"]
 
 
@@ -28,7 +30,7 @@ class Column:
 
     - ``int``: ``1,234``; ``number``: ``1,234`` when whole, else ``1,234.57`` (``digits``);
     - ``percent``: a share shown as ``85.0%``; ``yi``: 万元 shown in 亿元 (``1.23``);
-    - ``status``: a traffic light or link status, shown by its label (:data:`STATUS_LABELS`);
+    - ``status``: a traffic light or link status, shown by its label (:data:`STATUS_CHOICES`);
     - ``text`` and ``date``: as they are.
     """
 
@@ -46,18 +48,19 @@ class Column:
 
 
 #: Labels of status values (traffic lights, link statuses), by language.
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "green": ("绿", "green"),
-    "yellow": ("黄", "yellow"),
-    "red": ("红", "red"),
-    "not_due": ("未到期", "not due"),
-    "at_risk": ("有风险", "at risk"),
-    "no_data": ("无数据", "no data"),
-    "invalid": ("无效", "invalid"),
-    "missing": ("缺链", "missing"),
-    "weak": ("弱链", "weak"),
-    "strong": ("强链", "strong"),
-}
+STATUS_CHOICES = Choices(
+    ("green", "绿", "green"),
+    ("yellow", "黄", "yellow"),
+    ("red", "红", "red"),
+    ("not_due", "未到期", "not due"),
+    ("at_risk", "有风险", "at risk"),
+    ("no_data", "无数据", "no data"),
+    ("invalid", "无效", "invalid"),
+    ("missing", "缺链", "missing"),
+    ("weak", "弱链", "weak"),
+    ("strong", "强链", "strong"),
+)
+STATUS_LABELS = STATUS_CHOICES.as_dict()  # code -> (zh, en), as readers of this module expect
 #: Fill colours (RGB hex) of status cells, as on the web pages.
 STATUS_FILLS: dict[str, str] = {
     "green": "C6EFCE",
@@ -101,8 +104,7 @@ def format_value(value: Any, column: Column, lang: str = "zh") -> str:
     if fmt == "yi":
         return f"{float(value) / 10000:,.2f}"
     if fmt == "status":
-        zh, en = STATUS_LABELS.get(str(value), (str(value), str(value)))
-        return zh if lang == "zh" else en
+        return STATUS_CHOICES.label(str(value), "zh" if lang == "zh" else "en")
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from gaodi.core.provenance import SourceCited
 from gaodi.db import Base, utcnow
 
 
@@ -83,7 +84,7 @@ class SolutionProvider(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
-class Recognition(Base):
+class Recognition(SourceCited, Base):
     """A recognised benchmark enterprise, demonstration factory or workshop (智能制造标杆企业 /
     示范工厂 / 示范车间), by year and level (national / provincial / municipal)."""
 
@@ -101,7 +102,6 @@ class Recognition(Base):
     level: Mapped[str] = mapped_column(String(16))  # national / provincial / municipal
     issuer: Mapped[str | None] = mapped_column(String(200), default=None)
     scenarios: Mapped[list[str]] = mapped_column(default=list)  # capability sub-domains shown
-    source: Mapped[str | None] = mapped_column(Text, default=None)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

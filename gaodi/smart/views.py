@@ -21,6 +21,7 @@ from sqlalchemy import func, or_, select
 from gaodi.analytics import digital
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core.errors import GaodiError, ImportRejected
+from gaodi.core.pagination import paginate
 from gaodi.enterprises.models import Enterprise
 from gaodi.parks.models import Park
 from gaodi.smart import excel, rollup, service
@@ -209,14 +210,15 @@ def enterprises_page(
         query = query.where(Assessment.id.is_not(None))
     elif assessed is False:
         query = query.where(Assessment.id.is_(None))
-    total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    number = min(page_no, pages)
-    rows = ctx.session.execute(
-        query.order_by(Assessment.id.is_(None), Enterprise.id)
-        .limit(PAGE_SIZE)
-        .offset((number - 1) * PAGE_SIZE)
-    ).all()
+    found = paginate(
+        ctx.session,
+        query,
+        page_no,
+        PAGE_SIZE,
+        scalars=False,
+        ordered=query.order_by(Assessment.id.is_(None), Enterprise.id),
+    )
+    total, pages, number, rows = found.total, found.pages, found.number, found.items
     shown = [e.id for e, _ in rows]
     counts = dict(
         ctx.session.execute(

@@ -20,6 +20,7 @@ from gaodi.audit.models import AuditEvent
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.clusters.models import Cluster
 from gaodi.core.errors import PermissionDenied
+from gaodi.core.pagination import paginate
 from gaodi.core.periods import end_month
 from gaodi.core.permissions import Principal, restrict
 from gaodi.enterprises.models import Enterprise, EnterpriseYear, ExternalEnterprise
@@ -237,11 +238,16 @@ def audit_log(
     if q.until:
         end = dt.datetime.combine(q.until, dt.time()) + dt.timedelta(days=1)
         query = query.where(AuditEvent.at < end)
-    total = _count(session, query)
-    rows = session.scalars(
-        query.order_by(AuditEvent.id.desc()).limit(q.per_page).offset((q.page - 1) * q.per_page)
-    ).all()
-    return rows, total
+    # Not clamped: the log's page past the end stays empty, as it always did.
+    page = paginate(
+        session,
+        query,
+        q.page,
+        q.per_page,
+        clamp=False,
+        ordered=query.order_by(AuditEvent.id.desc()),
+    )
+    return page.items, page.total
 
 
 def audit_facets(session: Session, principal: Principal) -> dict[str, list[str]]:

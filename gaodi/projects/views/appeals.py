@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from gaodi.core.errors import ValidationError
+from gaodi.core.pagination import window
 from gaodi.enterprises.models import Enterprise
 from gaodi.projects import actions, appeal_queries, appeals, states
 from gaodi.projects.rules import appeal_rules
@@ -112,15 +113,15 @@ def appeals_page(
         q=(q or "").strip() or None,
     )
     total = appeal_queries.count_appeals(ctx.session, ctx.principal, flt, day.day)
-    pages = max(1, -(-total // PAGE_SIZE))
-    current = min(max(1, page_no), pages)
+    w = window(total, page_no, PAGE_SIZE)
+    pages, current = w.pages, w.number
     rows = appeal_queries.list_appeals(
         ctx.session,
         ctx.principal,
         flt,
         day.day,
         limit=PAGE_SIZE,
-        offset=(current - 1) * PAGE_SIZE,
+        offset=w.offset,
         lang=ctx.lang,
     )
     over = AppealFilter(overdue=True)

@@ -15,6 +15,7 @@ from gaodi.accounts import throttle
 from gaodi.accounts.models import ROLES, ApiToken, User
 from gaodi.chains.models import Chain
 from gaodi.core.errors import PermissionDenied
+from gaodi.core.pagination import page_count
 from gaodi.db import utcnow
 from gaodi.parks.models import Park
 from gaodi.system import service as system
@@ -303,6 +304,8 @@ class AuditFilter(BaseModel):
 
 
 #: Labels of the audit actions and entities the foundation writes; others show their code.
+#: These are interface words (gettext, translated with the page), not a code list: see
+#: :mod:`gaodi.core.choices` for which tables are data and which are UI words.
 ACTION_LABELS = {
     "create": N_("created"),
     "update": N_("changed"),
@@ -412,7 +415,7 @@ def audit_page(ctx: PageContext, q: Annotated[AuditFilter, Query()]) -> AuditPag
         ],
         total=total,
         page=q.page,
-        pages=max(1, -(-total // q.per_page)),
+        pages=page_count(total, q.per_page),
         per_page=q.per_page,
         filters=q,
         entities=facets["entity"],

@@ -1,4 +1,5 @@
-"""Small explicit state machines: states and allowed transitions as data.
+"""Small explicit state machines: states and allowed transitions as data (one for every
+workflow: projects, challenges, appeals, plan submissions).
 
 Each transition names the states it leaves from, the state it enters and the *actors* who may
 fire it. Actors are roles relative to the object: ``office`` (the chain or park office whose
@@ -10,22 +11,53 @@ the transition's target).
 
 An illegal transition raises :class:`ConflictError` naming the current state and the allowed
 transitions from it; nothing is changed.
+
+Core knows no feature: the object kind hands its event model and the column pointing at the
+object to :class:`History`, and the audit writer (``gaodi.audit.service.record``, which lives
+above core) as ``audit``. :meth:`History.state_as_of` rebuilds an object's state on a past day
+from those rows (the rules are :mod:`gaodi.core.asof`'s).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gaodi.audit import service as audit
-from gaodi.core import clock
+from gaodi.core import asof, clock
+from gaodi.core.choices import Choice, Choices
 from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
 from gaodi.core.permissions import Principal
-from gaodi.projects.schemas import EventRow, TransitionOut
+
+
+class EventRow(BaseModel):
+    """One history row as pages and the API show it."""
+
+    at: datetime
+    actor: str
+    action: str
+    from_status: str | None
+    to_status: str | None
+    comment: str | None
+
+
+class TransitionOut(BaseModel):
+    """A transition offered to a principal (a button, an API option)."""
+
+    name: str
+    label_zh: str
+    label_en: str
+    target: str | None
+    needs_comment: bool
+
+
+#: How a history hands an audit entry up (``gaodi.audit.service.record``'s signature).
+AuditWriter = Callable[..., Any]
 
 
 @dataclass(frozen=True)
@@ -59,6 +91,11 @@ class Machine:
     kind_zh: str
     states: tuple[State, ...]
     transitions: tuple[Transition, ...]
+
+    @property
+    def labels(self) -> Choices:
+        """The states as a code list (key, zh, en): for files, reports and label tables."""
+        return Choices(*(Choice(s.key, s.zh, s.en) for s in self.states))
 
     def state(self, key: str) -> State:
         for s in self.states:
@@ -159,6 +196,7 @@ def record(
     event_model: type,
     parent_key: str,
     *,
+    audit: AuditWriter,
     action: str,
     from_status: str | None,
     to_status: str | None,
@@ -182,7 +220,7 @@ def record(
     after: dict[str, Any] = {"status": to_status}
     if details:
         after.update(details)
-    audit.record(
+    audit(
         session,
         obj.__tablename__,
         f"{machine.kind}.{action}",
@@ -196,16 +234,25 @@ def record(
 
 @dataclass(frozen=True)
 class History:
-    """Where the objects of one machine keep their history: the event model and the column
-    that points at the object (``appeal_id``...)."""
+    """Where the objects of one machine keep their history: the event model, the column
+    that points at the object (``appeal_id``...) and the audit writer."""
 
     machine: Machine
     event_model: type
     parent_key: str
+    audit: AuditWriter
 
     def record(self, session: Session, obj: Any, **event: Any) -> None:
         """:func:`record` for this kind of object."""
-        record(session, self.machine, obj, self.event_model, self.parent_key, **event)
+        record(
+            session,
+            self.machine,
+            obj,
+            self.event_model,
+            self.parent_key,
+            audit=self.audit,
+            **event,
+        )
 
     def opened(
         self, session: Session, obj: Any, action: str, state: str, principal: Principal
@@ -280,3 +327,14 @@ class History:
                 .order_by(model.at, model.id)
             )
         ]
+
+    def state_as_of(self, session: Session, obj: Any, day: date) -> str | None:
+        """The state of ``obj`` on ``day`` rebuilt from its history: the target of the last
+        transition at or before the end of ``day`` in the city (a transition on the day counts,
+        a later one does not); None if it did not exist yet."""
+        return state_as_of(session, self, obj, day)
+
+
+def state_as_of(session: Session, history: History, obj: Any, day: date) -> str | None:
+    """:meth:`History.state_as_of` (rules: :func:`gaodi.core.asof.state_at`)."""
+    return asof.state_at(history.histories(session, [obj.id])[obj.id], day)

@@ -1,0 +1,92 @@
+"""Where a record came from: one value object, :class:`Provenance`, and one way to say it.
+
+A *citation* names the public source a fact was taken from (a government notice, a plan
+document, a statistics yearbook) and, when there is one, its web address. Records keep it in
+one of two shapes, both read by :func:`provenance_of` without a data migration:
+
+* one free-text ``source`` column (chains, clusters, parks, smart-manufacturing
+  recognitions — the :class:`SourceCited` mixin declares it and gives ``.provenance``), where
+  an address, if any, is written inside the text;
+* ``source_name`` and ``source_url`` (the industry margins of the tier lists, a plan's source
+  document ``source_name``).
+
+Columns called ``source`` that record *how* a row got in — an enterprise link's ``rule`` /
+``manual``, an assessment's ``web`` / ``excel`` / ``api``, a tier fact's origin — are origin
+codes, not citations: they are code lists (:mod:`gaodi.core.choices`) and stay as they are.
+
+Examples
+--------
+>>> p = Provenance.from_text("工信部公告 2023 https://www.miit.gov.cn/a.html")
+>>> p.name, p.url
+('工信部公告 2023', 'https://www.miit.gov.cn/a.html')
+>>> p.describe("zh")
+'来源：工信部公告 2023（https://www.miit.gov.cn/a.html）'
+>>> Provenance.from_text("  ").describe("en")
+'Source: not given'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+_URL = re.compile(r"https?://[^\s，。；;（）()]+")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """A citation: the source's name and, if known, its address."""
+
+    name: str | None
+    url: str | None = None
+
+    @classmethod
+    def from_text(cls, text: str | None) -> Provenance:
+        """A free-text ``source``: its first web address is the URL, the rest is the name
+        (trimmed of the separators left behind)."""
+        if text is None or not text.strip():
+            return cls(None)
+        found = _URL.search(text)
+        if found is None:
+            return cls(text.strip())
+        rest = (text[: found.start()] + " " + text[found.end() :]).strip(" \t\n，,;；:：（）()")
+        return cls(re.sub(r"\s+", " ", rest) or None, found.group(0))
+
+    def __bool__(self) -> bool:
+        return bool(self.name or self.url)
+
+    def describe(self, lang: str = "zh") -> str:
+        """The citation in words, as pages, reports and exports show it."""
+        zh = lang.startswith("zh")
+        if not self:
+            return "来源：未注明" if zh else "Source: not given"
+        name = self.name or self.url or ""
+        both = bool(self.url and self.name)
+        tail = (f"（{self.url}）" if zh else f" ({self.url})") if both else ""
+        return f"来源：{name}{tail}" if zh else f"Source: {name}{tail}"
+
+
+class SourceCited:
+    """Mixin of a model whose public source is one free-text ``source`` column (the column
+    the chains, clusters, parks and recognitions always had: no migration)."""
+
+    source: Mapped[str | None] = mapped_column(Text, default=None)
+
+    @property
+    def provenance(self) -> Provenance:
+        return Provenance.from_text(self.source)
+
+
+def provenance_of(obj: Any) -> Provenance:
+    """The citation of any record: ``source_name``/``source_url`` when it has them, else its
+    free-text ``source``."""
+    if hasattr(obj, "source_name"):
+        return Provenance(
+            (getattr(obj, "source_name", None) or "").strip() or None,
+            (getattr(obj, "source_url", None) or "").strip() or None,
+        )
+    return Provenance.from_text(getattr(obj, "source", None))

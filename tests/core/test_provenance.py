@@ -1,0 +1,35 @@
+"""Provenance: citations parsed from free text and from name/address columns, in words."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from gaodi.core.provenance import Provenance, provenance_of
+
+
+def test_from_text() -> None:
+    assert Provenance.from_text(None) == Provenance(None)
+    assert Provenance.from_text("  ") == Provenance(None)
+    assert Provenance.from_text("《市十四五规划》") == Provenance("《市十四五规划》")
+    assert Provenance.from_text("省工信厅公示：https://gxt.example.gov.cn/x.html") == Provenance(
+        "省工信厅公示", "https://gxt.example.gov.cn/x.html"
+    )
+    assert Provenance.from_text("https://a.example/b") == Provenance(None, "https://a.example/b")
+
+
+def test_describe() -> None:
+    full = Provenance("统计年鉴 2023", "https://tjj.example/nj")
+    assert full.describe() == "来源：统计年鉴 2023（https://tjj.example/nj）"
+    assert full.describe("en") == "Source: 统计年鉴 2023 (https://tjj.example/nj)"
+    assert Provenance(None, "https://a.example").describe("en") == "Source: https://a.example"
+    assert Provenance("示例数据").describe("zh-CN") == "来源：示例数据"
+    assert Provenance(None).describe() == "来源：未注明"
+    assert not Provenance(None) and Provenance("x")
+
+
+def test_provenance_of_both_shapes() -> None:
+    margin = SimpleNamespace(source_name=" 行业利润率 ", source_url="")
+    assert provenance_of(margin) == Provenance("行业利润率")
+    chain = SimpleNamespace(source="链长制通知 https://gov.example/n")
+    assert provenance_of(chain) == Provenance("链长制通知", "https://gov.example/n")
+    assert provenance_of(SimpleNamespace()) == Provenance(None)
