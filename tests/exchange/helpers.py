@@ -21,6 +21,7 @@ from sqlalchemy import func, inspect, select, table
 from sqlalchemy.engine import Engine
 
 from gaodi.core.codes import make_uscc
+from gaodi.core.permissions import SYSTEM
 from gaodi.exchange.service import import_file
 
 _rng = random.Random(20240601)
@@ -309,7 +310,7 @@ def load_city(engine: Engine, folder: Path, upto: str | None = None) -> None:
     for name, sheets in CITY.items():
         if name == upto:
             return
-        import_file(engine, name, write_xlsx(folder / f"{name}.xlsx", sheets))
+        import_file(engine, name, write_xlsx(folder / f"{name}.xlsx", sheets), principal=SYSTEM)
 
 
 def table_counts(engine: Engine) -> dict[str, int]:
