@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from gaodi.chains import loaders
+from gaodi.chains.assignments import AssignmentRow, prepare_assignments, write_assignments
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, check_scope, require, restrict
@@ -358,9 +359,20 @@ def _manual(
     excluded: bool,
     note: str | None,
 ) -> EnterpriseLink:
+    """A batch of one through :mod:`gaodi.chains.assignments`, after the form's own lookups
+    (a link and an enterprise by id, answered 404 outside the scope)."""
     link = link_of_chain(session, principal, chain, link_id)
     ent = scoped_enterprise(session, principal, enterprise)
-    return attach_row(session, ent, link, excluded=excluded, note=note, by=principal.username)
+    row = AssignmentRow(
+        chain=session.get_one(Chain, link.chain_id).code,
+        link=link.code,
+        enterprise_id=ent.id,
+        excluded=excluded,
+        note=note or ("人工移出（不属于该环节）" if excluded else "人工指定（优先于规则）"),
+        must_be_on=excluded,
+    )
+    batch = prepare_assignments(session, principal, [row], now=utcnow(), keep_unchanged=False)
+    return write_assignments(session, batch)[0]
 
 
 def assign(
