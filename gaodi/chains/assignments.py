@@ -142,11 +142,14 @@ def prepare_assignments(
     now: datetime,
     skip: Iterable[int] = (),
     keep_unchanged: bool = True,
+    action: str = "edit",
 ) -> AssignmentBatch:
     """Check every row; nothing is written. ``skip``: rows already refused by the caller (their
     references are still checked, so every bad cell is reported at once). ``keep_unchanged``:
     a row equal to the pair's current manual row changes nothing (the import); without it the
-    pair gets a new row anyway (the form: a new decision, a new history entry)."""
+    pair gets a new row anyway (the form: a new decision, a new history entry). ``action``: the
+    right asked of each row's chain (``approve``: the bureau approving a chain office's
+    proposal, :func:`gaodi.chains.proposals.decide`)."""
     batch = AssignmentBatch(rows, now)
     skipped = set(skip)
     ents, names = _enterprises(session, principal, rows)
@@ -176,7 +179,7 @@ def prepare_assignments(
             zh, en = f"产业链“{r.chain}”不存在。", f"Chain '{r.chain}' does not exist."
             error = NotFoundError(zh, en, field="chain_code")
             batch.refusals.append(Refusal(i, "chain_code", error))
-        elif cid is not None and not can(principal, "edit", Chain(id=cid)):
+        elif cid is not None and not can(principal, action, Chain(id=cid)):
             batch.refusals.append(Refusal(i, "chain_code", forbidden_chain(r.chain or "")))
         elif cid is not None and r.link is not None and lid is None:
             error = NotFoundError(

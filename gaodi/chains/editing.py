@@ -307,39 +307,6 @@ def _close_current(session: Session, enterprise_id: int, link_id: int) -> list[E
     return rows
 
 
-def attach_row(
-    session: Session,
-    enterprise: Enterprise,
-    link: Link,
-    *,
-    excluded: bool,
-    note: str | None,
-    by: str,
-) -> EnterpriseLink:
-    """Close the pair's current rows and open a manual one (the caller checked the scope)."""
-    previous = _close_current(session, enterprise.id, link.id)
-    if excluded and not any(not r.excluded for r in previous):
-        raise ConflictError(
-            f"企业“{enterprise.name}”当前不在环节“{link.name}”上。",
-            f"'{enterprise.name}' is not on link '{link.name}' now.",
-            field="enterprise",
-        )
-    row = EnterpriseLink(
-        enterprise_id=enterprise.id,
-        link_id=link.id,
-        source="manual",
-        confidence=1.0,
-        excluded=excluded,
-        reason=note or ("人工移出（不属于该环节）" if excluded else "人工指定（优先于规则）"),
-        valid_from=utcnow(),
-        valid_to=None,
-        created_by=by,
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
 def link_of_chain(session: Session, principal: Principal, chain: int | str, link_id: int) -> Link:
     """A link of the chain that ``principal`` may edit; else 404."""
     found = _chain_for_edit(session, principal, chain)
