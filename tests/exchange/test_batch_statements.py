@@ -16,7 +16,12 @@ from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.exchange.importer import ImportReport
 from gaodi.exchange.service import import_file
-from tests.exchange.helpers import ENTERPRISES, LINKS, load_city, write_xlsx
+from tests.exchange.helpers import (
+    ENTERPRISES,
+    LINKS,
+    load_city,
+    write_xlsx,
+)
 
 CHAIN_HEADER = ["产业链代码", "产业链名称", "类型", "链办", "名称状态", "示例数据"]
 ASSIGN_HEADER = ["统一社会信用代码", "产业链代码", "环节代码", "置信度", "排除", "备注"]
