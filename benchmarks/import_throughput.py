@@ -43,6 +43,7 @@ from rich.table import Table
 
 from gaodi import migrate
 from gaodi.core.codes import make_uscc
+from gaodi.core.permissions import SYSTEM
 from gaodi.db import make_engine
 from gaodi.exchange.entities import ENTERPRISE_YEARS, ENTERPRISES, INDICATORS, OBSERVATIONS
 from gaodi.exchange.service import import_file
@@ -232,12 +233,18 @@ def main() -> None:
         console.print(f"wrote {n:,} rows in {t_gen:.1f} s ({years_path.stat().st_size:,} bytes)")
         engine = make_engine(f"sqlite:///{folder / 'bench.sqlite'}")
         migrate.upgrade(engine)
-        t_ent, ent_report = timed(lambda: import_file(engine, context, ent_path), "ent")
+        t_ent, ent_report = timed(
+            lambda: import_file(engine, context, ent_path, principal=SYSTEM), "ent"
+        )
         t_read, cells = timed(lambda: openpyxl_read(years_path), "read")
-        t_dry, _ = timed(lambda: import_file(engine, name, years_path, dry_run=True), "dry")
+        t_dry, _ = timed(
+            lambda: import_file(engine, name, years_path, dry_run=True, principal=SYSTEM), "dry"
+        )
         probe = LockProbe(folder / "bench.sqlite")
         probe.start()
-        t_imp, report = timed(lambda: import_file(engine, name, years_path), "imp")
+        t_imp, report = timed(
+            lambda: import_file(engine, name, years_path, principal=SYSTEM), "imp"
+        )
         probe.stop()
         assert report.created == n, report.to_dict()
         table = Table(title=f"Import throughput, {n:,}-row {name} workbook")

@@ -12,7 +12,7 @@ from gaodi.accounts import service
 from gaodi.core import clock
 from gaodi.core.errors import ValidationError
 from gaodi.db import session_scope
-from gaodi.ui.cli.support import console, engine, handle_errors, operator_name
+from gaodi.ui.cli.support import console, engine, handle_errors, operator, operator_name
 
 app = typer.Typer(
     help="User accounts, passwords and API tokens. 用户账号、密码与接口令牌。", no_args_is_help=True
@@ -59,6 +59,7 @@ def add(
             parks=park,
             enterprise=enterprise,
             display_name=display_name,
+            principal=operator(),
         )
         scope = ", ".join(service.describe_scopes(session, user)) or "—"
     console.print(f"[green]已创建用户 User created[/]: {username} ({role}) {scope}")
@@ -98,7 +99,7 @@ def list_() -> None:
         table = Table(title="用户 Users")
         for col in ("username", "role", "scope", "active", "last log-in"):
             table.add_column(col)
-        for user in service.list_users(session):
+        for user in service.list_users(session, principal=operator()):
             table.add_row(
                 user.username,
                 user.role,
@@ -127,7 +128,9 @@ def token(
     """Create an API token (Authorization: Bearer …). It is printed once and stored hashed."""
     with session_scope(engine(), actor=operator_name()) as session:
         user = service.get_user(session, username)
-        row, secret = service.create_token(session, user, name, expires_days=expires_days)
+        row, secret = service.create_token(
+            session, user, name, expires_days=expires_days, principal=operator()
+        )
         expires = _stamp(row.expires_at) or "永不 never"
     console.print(
         "[yellow]请立即保存此令牌，它不会再次显示。 Save this token now; it is not shown again.[/]"

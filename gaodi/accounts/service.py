@@ -33,7 +33,7 @@ from gaodi.core.errors import (
     PermissionDenied,
     ValidationError,
 )
-from gaodi.core.permissions import ROLE_LABELS, SYSTEM, Principal, domain_of, require, restrict
+from gaodi.core.permissions import ROLE_LABELS, Principal, domain_of, require, restrict
 from gaodi.db import utcnow
 
 PASSWORD_MIN_LENGTH = 8
@@ -251,7 +251,7 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
-def get_user_by_id(session: Session, user_id: int, principal: Principal = SYSTEM) -> User:
+def get_user_by_id(session: Session, user_id: int, principal: Principal) -> User:
     user = session.scalars(restrict(select(User), principal, "read").where(User.id == user_id))
     found = user.first()
     if found is None:
@@ -259,11 +259,11 @@ def get_user_by_id(session: Session, user_id: int, principal: Principal = SYSTEM
     return found
 
 
-def list_users(session: Session, principal: Principal = SYSTEM) -> Sequence[User]:
+def list_users(session: Session, principal: Principal) -> Sequence[User]:
     return session.scalars(restrict(select(User), principal, "read").order_by(User.username)).all()
 
 
-def count_users(session: Session, principal: Principal = SYSTEM) -> int:
+def count_users(session: Session, principal: Principal) -> int:
     query = restrict(select(User), principal, "read")
     return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
@@ -278,7 +278,7 @@ def create_user(
     parks: Iterable[str] = (),
     enterprise: str | None = None,
     display_name: str | None = None,
-    principal: Principal = SYSTEM,
+    principal: Principal,
 ) -> User:
     """Create a user (checks name, role, password and scopes; the ORM audits the creation)."""
     require(principal, "admin", domain_of(User))
@@ -524,7 +524,7 @@ def create_token(
     name: str,
     *,
     expires_days: int | None = None,
-    principal: Principal = SYSTEM,
+    principal: Principal,
     actor: str | None = None,
 ) -> tuple[ApiToken, str]:
     """A new API token for ``user``. Returns the row and the token, which is never stored.

@@ -163,10 +163,10 @@ def evaluate_maturity(
     )
     level_scores = {int(k): _r(v) for k, v in zip(lv["level"], lv["score"], strict=True)}
     attained = 0
-    for code in sorted(model.levels):
-        if code not in level_scores or level_scores[code] + _EPS < thr:
+    for level in sorted(model.levels):
+        if level not in level_scores or level_scores[level] + _EPS < thr:
             break
-        attained = code
+        attained = level
     nxt = attained + 1 if attained + 1 in model.levels else None
     nxt_score = level_scores.get(nxt) if nxt is not None else None
     names = {k: v[0] for k, v in model.subdomains.items()}

@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from gaodi.chains import loaders
+from gaodi.chains.assignments import AssignmentRow, prepare_assignments, write_assignments
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, check_scope, require, restrict
@@ -306,39 +307,6 @@ def _close_current(session: Session, enterprise_id: int, link_id: int) -> list[E
     return rows
 
 
-def attach_row(
-    session: Session,
-    enterprise: Enterprise,
-    link: Link,
-    *,
-    excluded: bool,
-    note: str | None,
-    by: str,
-) -> EnterpriseLink:
-    """Close the pair's current rows and open a manual one (the caller checked the scope)."""
-    previous = _close_current(session, enterprise.id, link.id)
-    if excluded and not any(not r.excluded for r in previous):
-        raise ConflictError(
-            f"企业“{enterprise.name}”当前不在环节“{link.name}”上。",
-            f"'{enterprise.name}' is not on link '{link.name}' now.",
-            field="enterprise",
-        )
-    row = EnterpriseLink(
-        enterprise_id=enterprise.id,
-        link_id=link.id,
-        source="manual",
-        confidence=1.0,
-        excluded=excluded,
-        reason=note or ("人工移出（不属于该环节）" if excluded else "人工指定（优先于规则）"),
-        valid_from=utcnow(),
-        valid_to=None,
-        created_by=by,
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
 def link_of_chain(session: Session, principal: Principal, chain: int | str, link_id: int) -> Link:
     """A link of the chain that ``principal`` may edit; else 404."""
     found = _chain_for_edit(session, principal, chain)
@@ -358,9 +326,20 @@ def _manual(
     excluded: bool,
     note: str | None,
 ) -> EnterpriseLink:
+    """A batch of one through :mod:`gaodi.chains.assignments`, after the form's own lookups
+    (a link and an enterprise by id, answered 404 outside the scope)."""
     link = link_of_chain(session, principal, chain, link_id)
     ent = scoped_enterprise(session, principal, enterprise)
-    return attach_row(session, ent, link, excluded=excluded, note=note, by=principal.username)
+    row = AssignmentRow(
+        chain=session.get_one(Chain, link.chain_id).code,
+        link=link.code,
+        enterprise_id=ent.id,
+        excluded=excluded,
+        note=note or ("人工移出（不属于该环节）" if excluded else "人工指定（优先于规则）"),
+        must_be_on=excluded,
+    )
+    batch = prepare_assignments(session, principal, [row], now=utcnow(), keep_unchanged=False)
+    return write_assignments(session, batch)[0]
 
 
 def assign(

@@ -22,8 +22,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from gaodi.chains import editing
+from gaodi.chains.assignments import AssignmentRow, prepare_assignments, write_assignments
 from gaodi.chains.members import chain_enterprise_ids
-from gaodi.chains.models import Link, LinkProposal
+from gaodi.chains.models import Chain, Link, LinkProposal
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, check_scope, require, restrict
 from gaodi.core.reference import industry_lookup
@@ -185,7 +186,16 @@ def decide(
         raise NotFoundError(*PROPOSAL_NOT_FOUND)
     if approve:
         reason = note or row.note or f"链办提议（{row.proposed_by}），经 {principal.username} 批准"
-        editing.attach_row(session, ent, link, excluded=False, note=reason, by=principal.username)
+        assignment = AssignmentRow(
+            chain=session.get_one(Chain, link.chain_id).code,
+            link=link.code,
+            enterprise_id=ent.id,
+            note=reason,
+        )
+        batch = prepare_assignments(
+            session, principal, [assignment], now=utcnow(), keep_unchanged=False, action="approve"
+        )
+        write_assignments(session, batch)
     row.status = "approved" if approve else "rejected"
     row.decided_by = principal.username
     row.decided_at = utcnow()

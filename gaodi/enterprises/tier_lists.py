@@ -590,57 +590,6 @@ def parse_margin(raw: Mapping[str, Any]) -> Margin:
     return Margin(code, year, margin, name[:200], url)
 
 
-def replace_awards(
-    session: Session, principal: Principal, enterprise_id: int, awards: Sequence[Award]
-) -> tuple[int, int]:
-    """Replace the enterprise's award list (the form sends the whole list). Returns (removed,
-    added). Refused like a missing id outside the principal's scope."""
-    from gaodi.enterprises.facts import ENTERPRISE_NOT_FOUND
-
-    check_scope(
-        session, principal, Enterprise, enterprise_id, "edit", not_found=ENTERPRISE_NOT_FOUND
-    )
-    old = list(session.scalars(select(TierAward).where(TierAward.enterprise_id == enterprise_id)))
-    for r in old:
-        session.delete(r)
-    now = clock.now()
-    for a in awards:
-        session.add(
-            TierAward(
-                enterprise_id=enterprise_id, year=a.year, name=a.name, level=a.level,
-                grade=a.grade, unit_rank=a.unit_rank, source=a.source,
-                updated_by=principal.username, updated_at=now,
-            )
-        )  # fmt: skip
-    session.flush()
-    return len(old), len(awards)
-
-
-def replace_honours(
-    session: Session, principal: Principal, enterprise_id: int, honours: Sequence[Honour]
-) -> tuple[int, int]:
-    """Replace the enterprise's honour list. Returns (removed, added)."""
-    from gaodi.enterprises.facts import ENTERPRISE_NOT_FOUND
-
-    check_scope(
-        session, principal, Enterprise, enterprise_id, "edit", not_found=ENTERPRISE_NOT_FOUND
-    )
-    old = list(session.scalars(select(TierHonour).where(TierHonour.enterprise_id == enterprise_id)))
-    for r in old:
-        session.delete(r)
-    now = clock.now()
-    for h in honours:
-        session.add(
-            TierHonour(
-                enterprise_id=enterprise_id, kind=h.kind, valid_from=h.valid_from,
-                valid_to=h.valid_to, source=h.source, updated_by=principal.username,
-                updated_at=now,
-            )
-        )  # fmt: skip
-    session.flush()
-    return len(old), len(honours)
-
-
 def set_industry_margin(session: Session, principal: Principal, m: Margin) -> IndustryMargin:
     """Store (or update) an industry's margin of a year: reference data, so the right to edit
     regional reference data (analysts, admins) is required."""

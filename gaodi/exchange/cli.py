@@ -17,7 +17,14 @@ from gaodi.core.errors import GaodiError, ImportRejected
 from gaodi.core.permissions import Principal
 from gaodi.exchange import service
 from gaodi.ui.cli.output import AS_USER
-from gaodi.ui.cli.support import console, engine, err_console, handle_errors, principal_for
+from gaodi.ui.cli.support import (
+    console,
+    engine,
+    err_console,
+    handle_errors,
+    operator,
+    principal_for,
+)
 
 ENTITY_HELP = "数据类型 Entity: " + ", ".join(service.ENTITIES) + "."
 
@@ -55,7 +62,7 @@ def template_cmd(
 ) -> None:
     """Write an import template: headers, drop-down lists and a 说明 (instructions) sheet."""
     eng = _existing_engine() if use_db else None
-    path = service.template(entity, file, lang=lang, engine=eng)  # type: ignore[arg-type]
+    path = service.template(entity, file, lang=lang, engine=eng, principal=operator())  # type: ignore[arg-type]
     console.print(f"[green]已生成模板[/] Template written: {path}")
 
 

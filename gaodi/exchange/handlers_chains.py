@@ -6,10 +6,16 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
-from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.chains.assignments import (
+    AssignmentRow,
+    forbidden_chain,
+    prepare_assignments,
+    write_assignments,
+)
+from gaodi.chains.models import Chain, Link
 from gaodi.core.permissions import can
-from gaodi.exchange.handlers import Handler, enterprise_ids, unknown_enterprise
-from gaodi.exchange.importer import Changes, Context, Counts, chunks, classify, db_value, row_values
+from gaodi.exchange.handlers import Handler
+from gaodi.exchange.importer import Changes, Context, Counts, classify, db_value, row_values
 from gaodi.exchange.validate import Table, duplicate_rows
 
 CHAIN_FIELDS = {
@@ -45,13 +51,8 @@ LINK_FIELDS = {
 def _forbidden_chain(ctx: Context, table: Table, i: int, key: str, code: str) -> None:
     """A chain the scoped importer may not change, or one that does not exist: the same words,
     so a refusal never confirms that a chain outside the scope exists."""
-    ctx.fail(
-        table,
-        i,
-        key,
-        f"您的管理范围内没有产业链“{code}”（或无权修改）。",
-        f"No chain '{code}' in your scope (or not yours to change).",
-    )
+    error = forbidden_chain(code)
+    ctx.fail(table, i, key, error.zh, error.en)
 
 
 class ChainsHandler(Handler):
@@ -243,113 +244,35 @@ class ChainsHandler(Handler):
 
 
 class EnterpriseLinksHandler(Handler):
-    """Manual assignments: a changed row closes the current one and opens a new one."""
+    """Manual assignments: the chains feature's batch use case with the whole sheet
+    (:mod:`gaodi.chains.assignments`); a changed row closes the current one and opens a new
+    one."""
 
     def check(self) -> None:
         ctx, t = self.ctx, self.tables["enterprise_links"]
-        self.counts_ = Counts()
-        self.close_ids: list[int] = []
-        self.new_rows: list[dict[str, Any]] = []
         duplicate_rows(t, ["uscc", "chain_code", "link_code"], ctx.errors)
-        ids = enterprise_ids(ctx, t.col("uscc"))
-        chains = dict(ctx.session.execute(select(Chain.code, Chain.id)).all())
-        links = {
-            (cid, code): lid
-            for lid, cid, code in ctx.session.execute(select(Link.id, Link.chain_id, Link.code))
-        }
-        current: dict[tuple[int, int], list[Any]] = {}
-        query = select(EnterpriseLink).where(EnterpriseLink.valid_to.is_(None))
-        for (row,) in ctx.fetch_in(query, EnterpriseLink.enterprise_id, ids.values()):
-            current.setdefault((row.enterprise_id, row.link_id), []).append(row)
         spec = t.spec
-        p = ctx.principal
-        for i in range(len(t)):
-            uscc, chain, link = (t.columns[k][i] for k in ("uscc", "chain_code", "link_code"))
-            eid = ids.get(uscc)
-            if eid is None and uscc is not None:
-                unknown_enterprise(ctx, t, i, uscc)
-            cid = chains.get(chain)
-            lid = links.get((cid, link))
-            if chain is not None and cid is None and p.is_scoped:
-                _forbidden_chain(ctx, t, i, "chain_code", chain)
-            elif chain is not None and cid is None:
-                ctx.fail(
-                    t,
-                    i,
-                    "chain_code",
-                    f"产业链“{chain}”不存在。",
-                    f"Chain '{chain}' does not exist.",
-                )
-            elif cid is not None and not can(p, "edit", Chain(id=cid)):
-                _forbidden_chain(ctx, t, i, "chain_code", chain)
-            elif cid is not None and link is not None and lid is None:
-                ctx.fail(
-                    t,
-                    i,
-                    "link_code",
-                    f"环节“{link}”不在产业链“{chain}”中。",
-                    f"Link '{link}' is not in chain '{chain}'.",
-                )
-            if i in t.bad or eid is None or lid is None:
-                continue
-            source = db_value(spec.column("source"), t.col("source")[i])
-            confidence = db_value(spec.column("confidence"), t.col("confidence")[i])
-            excluded = db_value(spec.column("excluded"), t.col("excluded")[i])
-            note = t.col("note")[i]
-            rows = current.get((eid, lid), [])
-            latest = max(rows, key=lambda r: (r.valid_from, r.id)) if rows else None
-            same = latest is not None and (
-                latest.source == source
-                and latest.confidence == confidence
-                and latest.excluded == excluded
-                and latest.reason == note
+        source, confidence = spec.column("source"), spec.column("confidence")
+        excluded = spec.column("excluded")
+        rows = [
+            AssignmentRow(
+                uscc=t.col("uscc")[i],
+                chain=t.col("chain_code")[i],
+                link=t.col("link_code")[i],
+                source=db_value(source, t.col("source")[i]),
+                confidence=db_value(confidence, t.col("confidence")[i]),
+                excluded=db_value(excluded, t.col("excluded")[i]),
+                note=t.col("note")[i],
             )
-            if source == "rule":
-                if not same:
-                    ctx.fail(
-                        t,
-                        i,
-                        "source",
-                        "来源为“规则”的行由映射规则生成，不能导入；请改为“人工”或删除该行"
-                        "（导出时可用 --source manual 只导出人工行）。",
-                        "Rule rows come from the mapping and cannot be imported; change the "
-                        "source to manual or remove the row (export with --source manual to "
-                        "leave rule rows out).",
-                    )
-                else:
-                    self.counts_.unchanged += 1
-                continue
-            if same:
-                self.counts_.unchanged += 1
-                continue
-            if rows:
-                self.counts_.updated += 1
-                self.close_ids.extend(r.id for r in rows)
-            else:
-                self.counts_.created += 1
-            self.new_rows.append(
-                {
-                    "enterprise_id": eid,
-                    "link_id": lid,
-                    "source": "manual",
-                    "confidence": confidence,
-                    "excluded": excluded,
-                    "reason": note,
-                    "valid_from": ctx.now,
-                    "valid_to": None,
-                    "created_by": ctx.actor,
-                }
-            )
+            for i in range(len(t))
+        ]
+        self.batch = prepare_assignments(ctx.session, ctx.principal, rows, now=ctx.now, skip=t.bad)
+        for refusal in self.batch.refusals:
+            ctx.fail(t, refusal.index, refusal.column, refusal.error.zh, refusal.error.en)
 
     def counts(self) -> dict[str, Counts]:
-        return {"enterprise_links": self.counts_}
+        b = self.batch
+        return {"enterprise_links": Counts(b.created, b.updated, b.unchanged)}
 
     def write(self) -> None:
-        ctx = self.ctx
-        table = EnterpriseLink.__table__
-        for chunk in chunks(self.close_ids):
-            ctx.conn.execute(
-                update(table).where(table.c.id.in_(list(chunk))).values(valid_to=ctx.now)
-            )
-        changes = Changes(EnterpriseLink, inserts=self.new_rows)
-        changes.write(ctx)
+        write_assignments(self.ctx.session, self.batch, history=False)

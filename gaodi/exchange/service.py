@@ -26,7 +26,7 @@ from gaodi.core.errors import (
     PermissionDenied,
     ValidationError,
 )
-from gaodi.core.permissions import SYSTEM, Principal, require, restrict
+from gaodi.core.permissions import Principal, require, restrict
 from gaodi.db import session_scope
 from gaodi.exchange.entities import ENTITIES, entity
 from gaodi.exchange.exporter import FILTERS, Exporter, SheetRows, cells, now_text, write_csv
@@ -90,7 +90,7 @@ HANDLERS: dict[str, type[Handler]] = {
 }
 
 
-def _refs(engine: Engine | None, principal: Principal = SYSTEM) -> dict[str, list[str]]:
+def _refs(engine: Engine | None, principal: Principal) -> dict[str, list[str]]:
     """Database values offered in drop-downs: the parks, chains, links, indicators, plans and
     projects ``principal`` may read (a list the role may not read is left out)."""
     if engine is None:
@@ -124,7 +124,8 @@ def template(
     path: str | Path,
     lang: str = "zh",
     engine: Engine | None = None,
-    principal: Principal = SYSTEM,
+    *,
+    principal: Principal,
 ) -> Path:
     """Write an empty import template for ``entity_key`` to ``path`` (.xlsx; .csv: headers only).
 
@@ -173,7 +174,7 @@ def import_file(
     engine: Engine,
     entity_key: str,
     path: str | Path,
-    principal: Principal = SYSTEM,
+    principal: Principal,
     dry_run: bool = False,
     mode: Mode = "insert",
     report_path: str | Path | None = None,
@@ -291,7 +292,7 @@ def export(
     engine: Engine,
     entity_key: str,
     path: str | Path,
-    principal: Principal = SYSTEM,
+    principal: Principal,
     filters: dict[str, Any] | None = None,
 ) -> dict[str, int]:
     """Export ``entity_key`` to ``path`` (.xlsx with a 说明 provenance sheet, or CSV with BOM).

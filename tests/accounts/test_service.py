@@ -13,7 +13,7 @@ from gaodi.accounts import service
 from gaodi.accounts.models import ApiToken, User
 from gaodi.audit.models import AuditEvent
 from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
-from gaodi.core.permissions import Principal
+from gaodi.core.permissions import SYSTEM, Principal
 from gaodi.db import session_scope
 from gaodi.models import Chain, Enterprise, Park, SystemInfo
 
@@ -63,14 +63,20 @@ def _world(engine: Engine) -> dict[str, int]:
 def test_create_user_with_scopes_by_code_name_and_id(db: Engine) -> None:
     ids = _world(db)
     with session_scope(db, actor="tester") as s:
-        by_code = service.create_user(s, "c1", "chain_office", "password-1", chains=["EM"])
-        by_name = service.create_user(s, "c2", "chain_office", "password-1", chains=["工程机械"])
-        park_id = service.create_user(
-            s, "p1", "park_office", "password-1", parks=[str(ids["park"])]
+        by_code = service.create_user(
+            s, "c1", "chain_office", "password-1", chains=["EM"], principal=SYSTEM
         )
-        park_short = service.create_user(s, "p2", "park_office", "password-1", parks=["长沙经开区"])
+        by_name = service.create_user(
+            s, "c2", "chain_office", "password-1", chains=["工程机械"], principal=SYSTEM
+        )
+        park_id = service.create_user(
+            s, "p1", "park_office", "password-1", parks=[str(ids["park"])], principal=SYSTEM
+        )
+        park_short = service.create_user(
+            s, "p2", "park_office", "password-1", parks=["长沙经开区"], principal=SYSTEM
+        )
         ent = service.create_user(
-            s, "e1", "enterprise", "password-1", enterprise="91430100ma4l12345x"
+            s, "e1", "enterprise", "password-1", enterprise="91430100ma4l12345x", principal=SYSTEM
         )
         assert by_code.scope_ids("chain") == by_name.scope_ids("chain") == {ids["chain"]}
         assert park_id.scope_ids("park") == park_short.scope_ids("park") == {ids["park"]}
@@ -106,7 +112,7 @@ def test_create_user_refuses(sqlite_db: Engine, kwargs: dict, error: type, fragm
     _world(sqlite_db)
     args = {"password": "password-1", **kwargs}
     with pytest.raises(error) as info, session_scope(sqlite_db) as s:
-        service.create_user(s, "someone", **args)
+        service.create_user(s, "someone", principal=SYSTEM, **args)
     assert fragment in info.value.zh
     with session_scope(sqlite_db) as s:
         assert s.scalar(select(func.count()).select_from(User)) == 0
@@ -114,9 +120,9 @@ def test_create_user_refuses(sqlite_db: Engine, kwargs: dict, error: type, fragm
 
 def test_duplicate_and_non_admin_creation(sqlite_db: Engine) -> None:
     with session_scope(sqlite_db) as s:
-        service.create_user(s, "dup", "viewer", "password-1")
+        service.create_user(s, "dup", "viewer", "password-1", principal=SYSTEM)
     with pytest.raises(ConflictError), session_scope(sqlite_db) as s:
-        service.create_user(s, "dup", "viewer", "password-1")
+        service.create_user(s, "dup", "viewer", "password-1", principal=SYSTEM)
     with pytest.raises(PermissionDenied), session_scope(sqlite_db) as s:
         service.create_user(s, "x2", "viewer", "password-1", principal=Principal("v", "viewer"))
 
@@ -124,7 +130,7 @@ def test_duplicate_and_non_admin_creation(sqlite_db: Engine) -> None:
 def test_throttle_sequence(sqlite_db: Engine) -> None:
     """max 3 free checks, then 1 s, 2 s … before each further check (no lock-out)."""
     with session_scope(sqlite_db) as s:
-        service.create_user(s, "u1", "viewer", "password-1")
+        service.create_user(s, "u1", "viewer", "password-1", principal=SYSTEM)
     t0 = datetime(2024, 5, 1, 9, 0)
 
     def attempt(password: str, seconds: float) -> str:
@@ -161,7 +167,7 @@ def test_throttle_sequence(sqlite_db: Engine) -> None:
 
 def test_a_success_resets_the_failure_count(sqlite_db: Engine) -> None:
     with session_scope(sqlite_db) as s:
-        service.create_user(s, "u1", "viewer", "password-1")
+        service.create_user(s, "u1", "viewer", "password-1", principal=SYSTEM)
     for password in ("bad-1", "bad-2", "password-1", "bad-3", "bad-4"):
         with session_scope(sqlite_db) as s:
             service.authenticate(s, "u1", password, max_failures=3, lockout_minutes=10)
@@ -172,7 +178,7 @@ def test_a_success_resets_the_failure_count(sqlite_db: Engine) -> None:
 
 def test_set_password_bumps_session_version(sqlite_db: Engine) -> None:
     with session_scope(sqlite_db) as s:
-        user = service.create_user(s, "u1", "viewer", "password-1")
+        user = service.create_user(s, "u1", "viewer", "password-1", principal=SYSTEM)
         version = user.session_version
         service.set_password(s, user, "password-2")
         assert user.session_version == version + 1
@@ -184,8 +190,10 @@ def test_set_password_bumps_session_version(sqlite_db: Engine) -> None:
 
 def test_tokens(sqlite_db: Engine) -> None:
     with session_scope(sqlite_db) as s:
-        user = service.create_user(s, "bot", "analyst", "password-1")
-        row, token = service.create_token(s, user, "nightly export", expires_days=30)
+        user = service.create_user(s, "bot", "analyst", "password-1", principal=SYSTEM)
+        row, token = service.create_token(
+            s, user, "nightly export", expires_days=30, principal=SYSTEM
+        )
         assert token.startswith("gd_") and len(token) > 40
         assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
         assert row.prefix == token[:9]

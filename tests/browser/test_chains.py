@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from gaodi.accounts import service as accounts
+from gaodi.core.permissions import SYSTEM
 from tests.browser import harness
 from tests.browser.harness import PASSWORD, LiveServer, chart_ink, demo_server, shot
 
@@ -20,8 +21,10 @@ USERS = {"admin": "chains-admin", "chain_office": "cm-office"}
 
 def _users(s: Session) -> None:
     """An administrator and the office of the 工程机械 (CM) chain."""
-    accounts.create_user(s, USERS["admin"], "admin", PASSWORD)
-    accounts.create_user(s, USERS["chain_office"], "chain_office", PASSWORD, chains=["CM"])
+    accounts.create_user(s, USERS["admin"], "admin", PASSWORD, principal=SYSTEM)
+    accounts.create_user(
+        s, USERS["chain_office"], "chain_office", PASSWORD, chains=["CM"], principal=SYSTEM
+    )
 
 
 live_server = demo_server("browser-chains", _users)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.accounts import service as accounts
 from gaodi.chains.models import Chain
+from gaodi.core.permissions import SYSTEM
 from gaodi.enterprises.models import EnterpriseYear
 from gaodi.parks.models import Park
 from gaodi.plans.models import Target
@@ -118,7 +119,7 @@ class _World:
 
 def _world(s: Session) -> _World:
     """An administrator, and the ids of the pages to open (read from the demo city)."""
-    accounts.create_user(s, USER, "admin", PASSWORD)
+    accounts.create_user(s, USER, "admin", PASSWORD, principal=SYSTEM)
 
     def target(name: str) -> int:
         return int(

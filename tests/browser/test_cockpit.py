@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.accounts import service as accounts
 from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.core.permissions import SYSTEM
 from gaodi.enterprises.models import Enterprise
 from gaodi.parks.models import Park
 from gaodi.projects.models import Project
@@ -69,10 +70,16 @@ def _world(s: Session) -> _World:
     )
     assert other is not None and park is not None and member is not None
     users = {role: f"cockpit-{role}" for role in ROLES}
-    accounts.create_user(s, users["admin"], "admin", PASSWORD)
-    accounts.create_user(s, users["chain_office"], "chain_office", PASSWORD, chains=[chain.code])
-    accounts.create_user(s, users["park_office"], "park_office", PASSWORD, parks=[park.name])
-    accounts.create_user(s, users["enterprise"], "enterprise", PASSWORD, enterprise=member)
+    accounts.create_user(s, users["admin"], "admin", PASSWORD, principal=SYSTEM)
+    accounts.create_user(
+        s, users["chain_office"], "chain_office", PASSWORD, chains=[chain.code], principal=SYSTEM
+    )
+    accounts.create_user(
+        s, users["park_office"], "park_office", PASSWORD, parks=[park.name], principal=SYSTEM
+    )
+    accounts.create_user(
+        s, users["enterprise"], "enterprise", PASSWORD, enterprise=member, principal=SYSTEM
+    )
     return _World(users=users, chain_name=chain.name, other_chain=other.name)
 
 

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from gaodi.accounts import service as accounts
+from gaodi.core.permissions import SYSTEM
 from gaodi.core.reference import region_children
 from tests.browser.harness import (
     PASSWORD,
@@ -56,8 +57,8 @@ PIXEL = """
 
 
 def _users(s: Session) -> None:
-    accounts.create_user(s, "map-admin", "admin", PASSWORD)
-    accounts.create_user(s, "map-park", "park_office", PASSWORD, parks=[PARK])
+    accounts.create_user(s, "map-admin", "admin", PASSWORD, principal=SYSTEM)
+    accounts.create_user(s, "map-park", "park_office", PASSWORD, parks=[PARK], principal=SYSTEM)
 
 
 live_server = demo_server("browser-map", _users)

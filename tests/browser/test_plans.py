@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from gaodi.accounts import service as accounts
+from gaodi.core.permissions import SYSTEM
 from tests.browser.harness import (
     PASSWORD,
     LiveServer,
@@ -28,7 +29,7 @@ USERS = {"analyst": "planner", "checker": "checker"}
 def _users(s: Session) -> None:
     """A planner and a checker."""
     for name in USERS.values():
-        accounts.create_user(s, name, "analyst", PASSWORD)
+        accounts.create_user(s, name, "analyst", PASSWORD, principal=SYSTEM)
 
 
 live_server = demo_server("browser-plans", _users)

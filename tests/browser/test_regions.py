@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from gaodi.accounts import service as accounts
+from gaodi.core.permissions import SYSTEM
 from tests.browser.harness import PASSWORD, LiveServer, chart_ink, demo_server, shot, signed_in
 
 pytestmark = pytest.mark.browser
@@ -21,8 +22,8 @@ PARK = "长沙经济技术开发区"
 
 def _users(s: Session) -> None:
     """An analyst and the office of 长沙经开区 (park 1)."""
-    accounts.create_user(s, "city-analyst", "analyst", PASSWORD)
-    accounts.create_user(s, "park-office", "park_office", PASSWORD, parks=[PARK])
+    accounts.create_user(s, "city-analyst", "analyst", PASSWORD, principal=SYSTEM)
+    accounts.create_user(s, "park-office", "park_office", PASSWORD, parks=[PARK], principal=SYSTEM)
 
 
 live_server = demo_server("browser-regions", _users)

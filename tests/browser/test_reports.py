@@ -27,7 +27,7 @@ pytestmark = pytest.mark.browser
 
 def _setup(s: Session) -> Board:
     """An analyst; the board of 2023-06, read before the server starts (``server.world``)."""
-    accounts.create_user(s, "city-user", "analyst", PASSWORD)
+    accounts.create_user(s, "city-user", "analyst", PASSWORD, principal=SYSTEM)
     return plans.board(s, SYSTEM, "2023-06")
 
 

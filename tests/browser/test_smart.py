@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.accounts import service as accounts
 from gaodi.chains.models import Chain
+from gaodi.core.permissions import SYSTEM
 from gaodi.enterprises.models import Enterprise
 from gaodi.smart import service
 from tests.browser.harness import (
@@ -42,9 +43,11 @@ def _users(s: Session) -> _World:
     """An enterprise user (enterprise 1), a chain office (the first chain), an analyst."""
     uscc = s.scalar(select(Enterprise.uscc).where(Enterprise.id == 1))
     chain_code, chain_name = s.execute(select(Chain.code, Chain.name).order_by(Chain.id)).first()
-    accounts.create_user(s, "ent-user", "enterprise", PASSWORD, enterprise=uscc)
-    accounts.create_user(s, "chain-user", "chain_office", PASSWORD, chains=[chain_code])
-    accounts.create_user(s, "city-user", "analyst", PASSWORD)
+    accounts.create_user(s, "ent-user", "enterprise", PASSWORD, enterprise=uscc, principal=SYSTEM)
+    accounts.create_user(
+        s, "chain-user", "chain_office", PASSWORD, chains=[chain_code], principal=SYSTEM
+    )
+    accounts.create_user(s, "city-user", "analyst", PASSWORD, principal=SYSTEM)
     return _World(chain_name, 1)
 
 

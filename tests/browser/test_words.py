@@ -34,6 +34,7 @@ from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core.permissions import (
     ACTIONS,
     ROLE_MATRIX,
+    SYSTEM,
     Principal,
     allowed,
     domain_of,
@@ -288,7 +289,9 @@ def _setup(s: Session) -> _World:
     }
     ids: dict[str, dict[str, Any]] = {}
     for role in ROLES:
-        user = accounts.create_user(s, user_of(role), role, PASSWORD, **scopes.get(role, {}))
+        user = accounts.create_user(
+            s, user_of(role), role, PASSWORD, principal=SYSTEM, **scopes.get(role, {})
+        )
         s.flush()
         principal = Principal.from_user(user)
         found = {name: _first(s, model, principal) for name, model in MODELS.items()}

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from gaodi.cli import app
+from gaodi.core.permissions import SYSTEM
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "200"}
@@ -95,7 +96,9 @@ def test_as_a_chain_office(demo_db: Engine) -> None:
     from gaodi.db import session_scope
 
     with session_scope(demo_db) as s:
-        accounts.create_user(s, "cm-office", "chain_office", "a-long-password-1", chains=["CM"])
+        accounts.create_user(
+            s, "cm-office", "chain_office", "a-long-password-1", chains=["CM"], principal=SYSTEM
+        )
     summary = _json(["chains", "list", "--as", "cm-office", "--format", "json"])
     assert isinstance(summary, dict)
     assert [r["chain"]["code"] for r in summary["chains"]] == ["CM"]

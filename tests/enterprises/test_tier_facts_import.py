@@ -128,8 +128,18 @@ HAND = {"甲": "innovative_sme", "乙": "little_giant", "丙": "champion", "丁"
 
 
 def _load(engine: Engine, folder: Path, principal: Principal = SYSTEM) -> None:
-    import_file(engine, "enterprises", write_xlsx(folder / "e.xlsx", {"企业": ENTERPRISES}))
-    import_file(engine, "enterprise_years", write_xlsx(folder / "y.xlsx", {"企业年度数据": YEARS}))
+    import_file(
+        engine,
+        "enterprises",
+        write_xlsx(folder / "e.xlsx", {"企业": ENTERPRISES}),
+        principal=SYSTEM,
+    )
+    import_file(
+        engine,
+        "enterprise_years",
+        write_xlsx(folder / "y.xlsx", {"企业年度数据": YEARS}),
+        principal=SYSTEM,
+    )
     import_file(
         engine, "tier_facts", write_xlsx(folder / "f.xlsx", {"梯度培育要素": FACTS}), principal
     )
@@ -161,8 +171,15 @@ def test_imported_facts_give_the_python_api_decisions(db: Engine, tmp_path: Path
 
 def test_without_the_facts_the_tiers_stay_undetermined(db: Engine, tmp_path: Path) -> None:
     """The same firms with the yearly figures only: the facts are missing, not "no"."""
-    import_file(db, "enterprises", write_xlsx(tmp_path / "e.xlsx", {"企业": ENTERPRISES}))
-    import_file(db, "enterprise_years", write_xlsx(tmp_path / "y.xlsx", {"企业年度数据": YEARS}))
+    import_file(
+        db, "enterprises", write_xlsx(tmp_path / "e.xlsx", {"企业": ENTERPRISES}), principal=SYSTEM
+    )
+    import_file(
+        db,
+        "enterprise_years",
+        write_xlsx(tmp_path / "y.xlsx", {"企业年度数据": YEARS}),
+        principal=SYSTEM,
+    )
     # 甲: IP and 战略性新兴 unknown -> innovation 15 + (0..20): cannot be decided
     qualifies, determined, _ = _decisions(db, "甲")["innovative_sme"]
     assert not qualifies and not determined
@@ -187,7 +204,9 @@ def test_criteria_show_value_source_and_missing(db: Engine, tmp_path: Path) -> N
 
 
 def test_bad_cells_are_reported_and_nothing_is_written(db: Engine, tmp_path: Path) -> None:
-    import_file(db, "enterprises", write_xlsx(tmp_path / "e.xlsx", {"企业": ENTERPRISES}))
+    import_file(
+        db, "enterprises", write_xlsx(tmp_path / "e.xlsx", {"企业": ENTERPRISES}), principal=SYSTEM
+    )
     bad = [
         ["统一社会信用代码", "年度", "数据来源", "主导产品在全国细分市场占有率", "global_rank",
          "拥有直接面向市场并具有竞争优势的自主品牌", "与主导产品相关的有效Ⅰ类知识产权"],
@@ -198,7 +217,12 @@ def test_bad_cells_are_reported_and_nothing_is_written(db: Engine, tmp_path: Pat
         [U["丁"], 2023, "证书核验", 0.3, None, None, None],  # the same fact from two sources
     ]  # fmt: skip
     with pytest.raises(ImportRejected) as info:
-        import_file(db, "tier_facts", write_xlsx(tmp_path / "bad.xlsx", {"梯度培育要素": bad}))
+        import_file(
+            db,
+            "tier_facts",
+            write_xlsx(tmp_path / "bad.xlsx", {"梯度培育要素": bad}),
+            principal=SYSTEM,
+        )
     rows = sorted({e.row for e in info.value.errors})
     assert rows == [3, 4, 6]  # spreadsheet rows (the header is row 1)
     assert len([e for e in info.value.errors if e.row == 3]) == 4
@@ -210,10 +234,12 @@ def test_bad_cells_are_reported_and_nothing_is_written(db: Engine, tmp_path: Pat
 
 def test_a_park_office_imports_only_its_own_enterprises(db: Engine, tmp_path: Path) -> None:
     parks = [["园区名称", "级别"], ["示例甲园区", "省级"], ["示例乙园区", "省级"]]
-    import_file(db, "parks", write_xlsx(tmp_path / "p.xlsx", {"园区": parks}))
+    import_file(db, "parks", write_xlsx(tmp_path / "p.xlsx", {"园区": parks}), principal=SYSTEM)
     ents = [["统一社会信用代码", "企业名称", "所在园区"], [U["甲"], "示例甲", "示例甲园区"]]
     ents.append([U["乙"], "示例乙", "示例乙园区"])
-    import_file(db, "enterprises", write_xlsx(tmp_path / "e.xlsx", {"企业": ents}))
+    import_file(
+        db, "enterprises", write_xlsx(tmp_path / "e.xlsx", {"企业": ents}), principal=SYSTEM
+    )
     with session_scope(db) as s:
         from gaodi.parks.models import Park
 

@@ -252,8 +252,18 @@ GRADE_ZH = {"second": "二等奖", "third": "三等奖"}
 
 
 def _import(engine: Engine, folder: Path) -> None:
-    import_file(engine, "enterprises", write_xlsx(folder / "e.xlsx", {"企业": ENTERPRISES}))
-    import_file(engine, "enterprise_years", write_xlsx(folder / "y.xlsx", {"企业年度数据": YEARS}))
+    import_file(
+        engine,
+        "enterprises",
+        write_xlsx(folder / "e.xlsx", {"企业": ENTERPRISES}),
+        principal=SYSTEM,
+    )
+    import_file(
+        engine,
+        "enterprise_years",
+        write_xlsx(folder / "y.xlsx", {"企业年度数据": YEARS}),
+        principal=SYSTEM,
+    )
     awards = [["统一社会信用代码", "获奖年度", "奖励名称", "奖励级别", "奖励等级", "获奖单位排名",
                "数据来源"]]  # fmt: skip
     for k, rows in AWARDS.items():
@@ -266,15 +276,25 @@ def _import(engine: Engine, folder: Path) -> None:
             kind = tier_lists.HONOUR_KINDS[h["kind"]][0]
             honours.append([U[k], kind, h["valid_from"], h["valid_to"], "证书核验"])
     book = write_xlsx(folder / "a.xlsx", {"科技奖励": awards, "荣誉": honours})
-    import_file(engine, "tier_awards", book)
+    import_file(engine, "tier_awards", book, principal=SYSTEM)
     margins = [["行业代码", "年度", "营业收入利润率", "出处"]]
     margins.append(
         [MARGIN["industry_code"], MARGIN["year"], MARGIN["margin"], MARGIN["source_name"]]
     )
-    import_file(engine, "industry_margins", write_xlsx(folder / "m.xlsx", {"行业利润率": margins}))
+    import_file(
+        engine,
+        "industry_margins",
+        write_xlsx(folder / "m.xlsx", {"行业利润率": margins}),
+        principal=SYSTEM,
+    )
     facts_rows = [["统一社会信用代码", "年度", "数据来源", "盈利能力高于行业平均水平"]]
     facts_rows += [[U[k], 2023, "企业申报", v["profit_above_industry"]] for k, v in FACTS.items()]
-    import_file(engine, "tier_facts", write_xlsx(folder / "f.xlsx", {"梯度培育要素": facts_rows}))
+    import_file(
+        engine,
+        "tier_facts",
+        write_xlsx(folder / "f.xlsx", {"梯度培育要素": facts_rows}),
+        principal=SYSTEM,
+    )
 
 
 def _python(engine: Engine) -> None:
@@ -282,12 +302,10 @@ def _python(engine: Engine) -> None:
         ids = dict(s.execute(select(Enterprise.uscc, Enterprise.id)).all())
         for k in NAMES:
             eid = ids[V[k]]
-            tier_lists.replace_awards(
-                s, SYSTEM, eid, [tier_lists.parse_award(a) for a in AWARDS.get(k, [])]
-            )
-            tier_lists.replace_honours(
-                s, SYSTEM, eid, [tier_lists.parse_honour(h) for h in HONOURS.get(k, [])]
-            )
+            for a in AWARDS.get(k, []):
+                tier_lists.add_award(s, SYSTEM, eid, tier_lists.parse_award(a))
+            for h in HONOURS.get(k, []):
+                tier_lists.add_honour(s, SYSTEM, eid, tier_lists.parse_honour(h))
             if k in FACTS:
                 facts.set_facts(s, SYSTEM, eid, 2023, FACTS[k], "self_declared")
             s.execute(
@@ -370,7 +388,9 @@ def test_imported_lists_give_the_python_api_decisions(db: Engine, tmp_path: Path
 
 
 def test_a_bad_award_row_is_reported_and_nothing_is_written(db: Engine, tmp_path: Path) -> None:
-    import_file(db, "enterprises", write_xlsx(tmp_path / "e.xlsx", {"企业": ENTERPRISES}))
+    import_file(
+        db, "enterprises", write_xlsx(tmp_path / "e.xlsx", {"企业": ENTERPRISES}), principal=SYSTEM
+    )
     rows = [
         ["统一社会信用代码", "获奖年度", "奖励名称", "奖励级别", "获奖单位排名", "数据来源"],
         [U["戊"], 2022, "某省科学技术进步奖", "省级", 2, "证书核验"],
@@ -378,7 +398,9 @@ def test_a_bad_award_row_is_reported_and_nothing_is_written(db: Engine, tmp_path
         [make_uscc("430104", random.Random(1)), 2022, "某奖", "省级", 1, "证书核验"],
     ]
     with pytest.raises(ImportRejected) as info:
-        import_file(db, "tier_awards", write_xlsx(tmp_path / "a.xlsx", {"科技奖励": rows}))
+        import_file(
+            db, "tier_awards", write_xlsx(tmp_path / "a.xlsx", {"科技奖励": rows}), principal=SYSTEM
+        )
     assert sorted({e.row for e in info.value.errors}) == [3, 4]
     with session_scope(db) as s:
         assert s.scalars(select(TierAward)).first() is None
@@ -398,7 +420,7 @@ def test_list_writes_check_the_scope_and_the_enterprise(db: Engine) -> None:
     award = Award(2022, "示例奖", "provincial", None, 1)
     with session_scope(db) as s:
         with pytest.raises(NotFoundError):
-            tier_lists.replace_awards(s, office, ids[0], [award])
+            tier_lists.add_award(s, office, ids[0], award)
         with pytest.raises(NotFoundError):
             tier_lists.add_honour(s, office, ids[0], Honour("high_tech", date(2022, 1, 1)))
         theirs = tier_lists.add_award(s, SYSTEM, ids[1], award)

@@ -22,6 +22,7 @@ from sqlalchemy import func, inspect, select, table
 from sqlalchemy.engine import Engine
 
 from gaodi.core.codes import make_uscc
+from gaodi.core.permissions import SYSTEM
 from gaodi.exchange.service import import_file
 from tests.snapshots import SNAPSHOTS
 
@@ -322,7 +323,7 @@ def load_city(engine: Engine, folder: Path, upto: str | None = None) -> None:
 
     def imports() -> None:
         for name, path in files:
-            import_file(engine, name, path)
+            import_file(engine, name, path, principal=SYSTEM)
 
     start = ",".join(f"{t}={n}" for t, n in sorted(table_counts(engine).items()))
     SNAPSHOTS.restore_or_build(engine, f"city-{upto}-{sha256(start.encode()).hexdigest()}", imports)

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from gaodi.core.codes import USCC_CHARSET
 from gaodi.core.errors import CellError, ImportRejected, ValidationError
+from gaodi.core.permissions import SYSTEM
 from gaodi.exchange.service import import_file
 from tests.exchange.helpers import CITY, USCCS, load_city, table_counts, write_csv, write_xlsx
 
@@ -28,7 +29,7 @@ def city(db: Engine, tmp_path: Path) -> Iterator[Engine]:
 def rejected(engine: Engine, entity: str, path: Path, **kwargs: Any) -> list[CellError]:
     before = table_counts(engine)
     with pytest.raises(ImportRejected) as err:
-        import_file(engine, entity, path, **kwargs)
+        import_file(engine, entity, path, **{"principal": SYSTEM, **kwargs})
     assert table_counts(engine) == before, "a refused import must write nothing"
     return err.value.errors
 
@@ -129,7 +130,7 @@ def test_duplicate_against_the_database_only_in_insert_mode(city: Engine, tmp_pa
         f"A record with this key ({USCCS[0]} 2023 年) already exists; use --mode upsert to "
         "update it."
     )
-    assert import_file(city, "enterprise_years", path, mode="upsert").updated == 1
+    assert import_file(city, "enterprise_years", path, mode="upsert", principal=SYSTEM).updated == 1
 
 
 def test_bad_links(city: Engine, tmp_path: Path) -> None:
@@ -274,7 +275,7 @@ def test_wrong_sheet(city: Engine, tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "p.xlsx", {"甲": [["园区名称"], ["x"]], "乙": [["x"], ["y"]]})
     before = table_counts(city)
     with pytest.raises(ValidationError) as err:
-        import_file(city, "parks", path)
+        import_file(city, "parks", path, principal=SYSTEM)
     assert "No sheet 园区 parks" in err.value.en and "甲, 乙" in err.value.en
     assert table_counts(city) == before
 
@@ -292,7 +293,7 @@ def test_unusable_csv_files(city: Engine, tmp_path: Path, content: bytes, messag
     path.write_bytes(content)
     before = table_counts(city)
     with pytest.raises(ValidationError, match=message):
-        import_file(city, "parks", path)
+        import_file(city, "parks", path, principal=SYSTEM)
     assert table_counts(city) == before
 
 
@@ -300,7 +301,7 @@ def test_not_an_excel_file(city: Engine, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "p.csv", CITY["parks"]["园区 parks"]).rename(tmp_path / "p.xlsx")
     before = table_counts(city)
     with pytest.raises(ValidationError, match="not a valid Excel workbook"):
-        import_file(city, "parks", path)
+        import_file(city, "parks", path, principal=SYSTEM)
     assert table_counts(city) == before
 
 
@@ -348,7 +349,7 @@ def test_a_sheet_that_would_be_ignored_stops_the_import(city: Engine, tmp_path: 
     }
     before = table_counts(city)
     with pytest.raises(ValidationError) as err:
-        import_file(city, "parks", write_xlsx(tmp_path / "p.xlsx", sheets))
+        import_file(city, "parks", write_xlsx(tmp_path / "p.xlsx", sheets), principal=SYSTEM)
     assert "Sheet(s) 补充数据 are not part of 'parks'" in err.value.en
     assert table_counts(city) == before
 
@@ -365,7 +366,10 @@ def test_implausible_observation_needs_a_reason(city: Engine, tmp_path: Path) ->
     assert "comment column" in reason(errors, 2, "数值")
     explained = [*fall[:6], "口径调整：剔除迁出企业"]
     report = import_file(
-        city, "observations", write_xlsx(tmp_path / "b.xlsx", {"s": [header, explained]})
+        city,
+        "observations",
+        write_xlsx(tmp_path / "b.xlsx", {"s": [header, explained]}),
+        principal=SYSTEM,
     )
     assert report.created == 1
     from sqlalchemy import select

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from gaodi.core.errors import PermissionDenied, ValidationError
-from gaodi.core.permissions import Principal
+from gaodi.core.permissions import SYSTEM, Principal
 from gaodi.db import session_scope
 from gaodi.exchange.service import export, import_file
 from gaodi.models import Chain, EnterpriseLink, Park
@@ -49,25 +49,27 @@ def test_export_import_export_round_trips_exactly(
         entities.insert(entities.index("projects") + 1, "project_year_plans")
     for entity in entities:
         first = tmp_path / f"{entity}.first{suffix}"
-        export(db, entity, first)
-        report = import_file(other_db, entity, first)
+        export(db, entity, first, principal=SYSTEM)
+        report = import_file(other_db, entity, first, principal=SYSTEM)
         assert report.created == report.rows > 0, entity
         second = tmp_path / f"{entity}.second{suffix}"
-        export(other_db, entity, second)
+        export(other_db, entity, second, principal=SYSTEM)
         if suffix == ".csv":
             assert first.read_bytes() == second.read_bytes(), entity
         else:
             assert data_sheets(first) == data_sheets(second), entity
     # and a second import of the same export changes nothing
     for entity in entities:
-        report = import_file(other_db, entity, tmp_path / f"{entity}.first{suffix}", mode="upsert")
+        report = import_file(
+            other_db, entity, tmp_path / f"{entity}.first{suffix}", mode="upsert", principal=SYSTEM
+        )
         assert report.unchanged == report.rows and report.created == report.updated == 0, entity
 
 
 def test_exported_values(db: Engine, tmp_path: Path) -> None:
     load_city(db, tmp_path)
     path = tmp_path / "links.xlsx"
-    assert export(db, "chains", path) == {"chains": 1, "links": 3}
+    assert export(db, "chains", path, principal=SYSTEM) == {"chains": 1, "links": 3}
     sheets = data_sheets(path)
     assert list(sheets) == ["产业链 chains", "产业链环节 links"]
     header, *rows = sheets["产业链环节 links"]
@@ -99,7 +101,7 @@ def test_provenance_sheet(db: Engine, tmp_path: Path) -> None:
 def test_csv_has_a_bom_and_crlf(db: Engine, tmp_path: Path) -> None:
     load_city(db, tmp_path)
     path = tmp_path / "parks.csv"
-    export(db, "parks", path)
+    export(db, "parks", path, principal=SYSTEM)
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data[3:].decode("utf-8").split("\r\n")
@@ -110,15 +112,19 @@ def test_csv_has_a_bom_and_crlf(db: Engine, tmp_path: Path) -> None:
 def test_filters(db: Engine, tmp_path: Path) -> None:
     load_city(db, tmp_path)
     path = tmp_path / "y.csv"
-    assert export(db, "enterprise_years", path, filters={"year": 2023}) == {"enterprise_years": 2}
-    assert export(db, "observations", path, filters={"chain": "demo_machinery"}) == {
-        "observations": 1
+    assert export(db, "enterprise_years", path, filters={"year": 2023}, principal=SYSTEM) == {
+        "enterprise_years": 2
     }
-    assert export(db, "enterprises", path, filters={"park": "示例经济开发区"}) == {"enterprises": 1}
+    assert export(
+        db, "observations", path, filters={"chain": "demo_machinery"}, principal=SYSTEM
+    ) == {"observations": 1}
+    assert export(
+        db, "enterprises", path, filters={"park": "示例经济开发区"}, principal=SYSTEM
+    ) == {"enterprises": 1}
     with pytest.raises(ValidationError, match="does not apply"):
-        export(db, "parks", path, filters={"year": 2023})
+        export(db, "parks", path, filters={"year": 2023}, principal=SYSTEM)
     with pytest.raises(ValidationError, match="does not exist"):
-        export(db, "enterprises", path, filters={"chain": "demo_nothing"})
+        export(db, "enterprises", path, filters={"chain": "demo_nothing"}, principal=SYSTEM)
 
 
 def test_chain_office_exports_only_its_chain(db: Engine, tmp_path: Path) -> None:
@@ -129,9 +135,16 @@ def test_chain_office_exports_only_its_chain(db: Engine, tmp_path: Path) -> None
         ["产业链代码", "环节代码", "环节名称", "上中下游"],
         ["demo_other", "x", "示例环节", "上游"],
     ]
-    import_file(db, "chains", write_xlsx(tmp_path / "c2.xlsx", {"产业链": other, "links": links}))
+    import_file(
+        db,
+        "chains",
+        write_xlsx(tmp_path / "c2.xlsx", {"产业链": other, "links": links}),
+        principal=SYSTEM,
+    )
     assigned = [["uscc", "chain_code", "link_code"], [USCCS[2], "demo_other", "x"]]
-    import_file(db, "enterprise_links", write_xlsx(tmp_path / "a2.xlsx", {"s": assigned}))
+    import_file(
+        db, "enterprise_links", write_xlsx(tmp_path / "a2.xlsx", {"s": assigned}), principal=SYSTEM
+    )
     with session_scope(db) as s:
         chains = dict(s.execute(select(Chain.code, Chain.id)).all())
     office = Principal(

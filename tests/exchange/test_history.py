@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from gaodi.core.permissions import Principal
+from gaodi.core.permissions import SYSTEM, Principal
 from gaodi.db import session_scope
 from gaodi.exchange.service import import_file
 from gaodi.models import Chain, Enterprise, EnterpriseLink, Link, Observation
@@ -42,14 +42,16 @@ def test_reimport_of_a_changed_value_creates_revision_two(db: Engine, tmp_path: 
     ]
     # a third import with yet another value: revision 3
     rows[1][4] = 482.0
-    import_file(db, "observations", write_xlsx(tmp_path / "o3.xlsx", {"s": rows}))
+    import_file(db, "observations", write_xlsx(tmp_path / "o3.xlsx", {"s": rows}), principal=SYSTEM)
     assert [r[:2] for r in _observations(db, "2023-06")] == [(1, 480.5), (2, 481.0), (3, 482.0)]
 
 
 def test_reimport_of_the_same_value_adds_no_revision(db: Engine, tmp_path: Path) -> None:
     load_city(db, tmp_path)
     rows = [HEADER, ["demo_output", "全市", "", "2023-06", 480.5, "累计值", ""]]
-    report = import_file(db, "observations", write_xlsx(tmp_path / "o.xlsx", {"s": rows}))
+    report = import_file(
+        db, "observations", write_xlsx(tmp_path / "o.xlsx", {"s": rows}), principal=SYSTEM
+    )
     assert (report.created, report.updated, report.unchanged) == (0, 0, 1)
     assert len(_observations(db, "2023-06")) == 1
 
@@ -64,7 +66,9 @@ def test_a_returned_value_resubmitted_unchanged_becomes_a_new_revision(
         ).one()
         obs.status = "returned"
     rows = [HEADER, ["demo_output", "全市", "", "2023-06", 480.5, "累计值", ""]]
-    report = import_file(db, "observations", write_xlsx(tmp_path / "o.xlsx", {"s": rows}))
+    report = import_file(
+        db, "observations", write_xlsx(tmp_path / "o.xlsx", {"s": rows}), principal=SYSTEM
+    )
     assert report.updated == 1
     assert [r[:3] for r in _observations(db, "2023-06")] == [
         (1, 480.5, "returned"),
@@ -95,11 +99,15 @@ def test_enterprise_link_history(db: Engine, tmp_path: Path) -> None:
     assert _assignments(db) == [("assembly", "manual", 1.0, False, True)]
     header = ["统一社会信用代码", "产业链代码", "环节代码", "置信度", "排除", "备注"]
     same = [header, [USCCS[0], "demo_machinery", "assembly", 1, "否", "示例：人工确认"]]
-    report = import_file(db, "enterprise_links", write_xlsx(tmp_path / "a.xlsx", {"s": same}))
+    report = import_file(
+        db, "enterprise_links", write_xlsx(tmp_path / "a.xlsx", {"s": same}), principal=SYSTEM
+    )
     assert report.unchanged == 1 and len(_assignments(db)) == 1
     # marking the enterprise as "does not belong here" closes the current row, opens a new one
     excluded = [header, [USCCS[0], "demo_machinery", "assembly", 1, "是", "示例：不属于"]]
-    report = import_file(db, "enterprise_links", write_xlsx(tmp_path / "b.xlsx", {"s": excluded}))
+    report = import_file(
+        db, "enterprise_links", write_xlsx(tmp_path / "b.xlsx", {"s": excluded}), principal=SYSTEM
+    )
     assert report.updated == 1
     assert _assignments(db) == [
         ("assembly", "manual", 1.0, False, False),
@@ -117,11 +125,15 @@ def test_a_manual_row_replaces_a_rule_row(db: Engine, tmp_path: Path) -> None:
     # the rule row exported as it is imports as "unchanged"; a different rule row is refused
     rule = [header, [USCCS[0], "demo_machinery", "parts", "规则", 0.6]]
     assert (
-        import_file(db, "enterprise_links", write_xlsx(tmp_path / "r.xlsx", {"s": rule})).unchanged
+        import_file(
+            db, "enterprise_links", write_xlsx(tmp_path / "r.xlsx", {"s": rule}), principal=SYSTEM
+        ).unchanged
         == 1
     )
     manual = [header, [USCCS[0], "demo_machinery", "parts", "人工", 0.9]]
-    report = import_file(db, "enterprise_links", write_xlsx(tmp_path / "m.xlsx", {"s": manual}))
+    report = import_file(
+        db, "enterprise_links", write_xlsx(tmp_path / "m.xlsx", {"s": manual}), principal=SYSTEM
+    )
     assert report.updated == 1
     assert _assignments(db) == [
         ("assembly", "manual", 1.0, False, True),
@@ -155,7 +167,9 @@ def test_an_observations_import_asks_the_database_per_batch_not_per_row(
 
         event.listen(db, "before_cursor_execute", count)
         try:
-            report = import_file(db, "observations", write_xlsx(tmp_path / name, {"s": data}))
+            report = import_file(
+                db, "observations", write_xlsx(tmp_path / name, {"s": data}), principal=SYSTEM
+            )
         finally:
             event.remove(db, "before_cursor_execute", count)
         assert report.created == len(data) - 1

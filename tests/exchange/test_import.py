@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.exchange.service import import_file
 from gaodi.models import (
@@ -34,7 +35,9 @@ from tests.exchange.helpers import CITY, USCCS, load_city, table_counts, write_c
 def _import(db: Engine, tmp_path: Path, entity: str) -> dict[str, int]:
     load_city(db, tmp_path, upto=entity)
     before = table_counts(db)
-    report = import_file(db, entity, write_xlsx(tmp_path / f"{entity}.xlsx", CITY[entity]))
+    report = import_file(
+        db, entity, write_xlsx(tmp_path / f"{entity}.xlsx", CITY[entity]), principal=SYSTEM
+    )
     after = table_counts(db)
     rows = sum(len(rows) - 1 for rows in CITY[entity].values())
     assert report.created == rows and report.updated == report.unchanged == 0
@@ -190,7 +193,7 @@ def test_observations(db: Engine, tmp_path: Path) -> None:
 
 def test_one_audit_event_per_import(db: Engine, tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "parks.xlsx", CITY["parks"])
-    import_file(db, "parks", path)
+    import_file(db, "parks", path, principal=SYSTEM)
     with session_scope(db) as s:
         events = s.scalars(select(AuditEvent).where(AuditEvent.action == "import")).all()
     assert len(events) == 1
@@ -202,17 +205,19 @@ def test_one_audit_event_per_import(db: Engine, tmp_path: Path) -> None:
 
 def test_dry_run_writes_nothing(db: Engine, tmp_path: Path) -> None:
     before = table_counts(db)
-    report = import_file(db, "parks", write_xlsx(tmp_path / "p.xlsx", CITY["parks"]), dry_run=True)
+    report = import_file(
+        db, "parks", write_xlsx(tmp_path / "p.xlsx", CITY["parks"]), dry_run=True, principal=SYSTEM
+    )
     assert report.created == 2 and report.dry_run
     assert table_counts(db) == before
 
 
 def test_upsert_updates_only_changed_rows_and_audits_them(db: Engine, tmp_path: Path) -> None:
-    import_file(db, "parks", write_xlsx(tmp_path / "p.xlsx", CITY["parks"]))
+    import_file(db, "parks", write_xlsx(tmp_path / "p.xlsx", CITY["parks"]), principal=SYSTEM)
     changed = [row[:] for row in CITY["parks"]["园区 parks"]]
     changed[2][4] = 5000  # 示例经济开发区 area 4500.5 -> 5000
     path = write_xlsx(tmp_path / "p2.xlsx", {"园区 parks": changed})
-    report = import_file(db, "parks", path, mode="upsert")
+    report = import_file(db, "parks", path, mode="upsert", principal=SYSTEM)
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
     with session_scope(db) as s:
         park = s.scalars(select(Park).where(Park.name == "示例经济开发区")).one()
@@ -226,9 +231,15 @@ def test_upsert_updates_only_changed_rows_and_audits_them(db: Engine, tmp_path: 
 
 
 def test_upsert_leaves_columns_missing_from_the_file(db: Engine, tmp_path: Path) -> None:
-    import_file(db, "parks", write_xlsx(tmp_path / "p.xlsx", CITY["parks"]))
+    import_file(db, "parks", write_xlsx(tmp_path / "p.xlsx", CITY["parks"]), principal=SYSTEM)
     only_names = [["园区名称", "级别", "简称"], ["示例经济开发区", "省级", "示例经开"]]
-    import_file(db, "parks", write_xlsx(tmp_path / "p2.xlsx", {"parks": only_names}), mode="upsert")
+    import_file(
+        db,
+        "parks",
+        write_xlsx(tmp_path / "p2.xlsx", {"parks": only_names}),
+        mode="upsert",
+        principal=SYSTEM,
+    )
     with session_scope(db) as s:
         park = s.scalars(select(Park).where(Park.name == "示例经济开发区")).one()
         assert (park.short_name, park.area_mu, park.kind) == ("示例经开", 4500.5, "etdz")
@@ -246,13 +257,13 @@ def test_upsert_leaves_columns_missing_from_the_file(db: Engine, tmp_path: Path)
 )
 def test_header_spellings(sqlite_db: Engine, tmp_path: Path, header: list[str]) -> None:
     path = write_xlsx(tmp_path / "p.xlsx", {"Sheet1": [header, ["示例园区", "国家级"]]})
-    assert import_file(sqlite_db, "parks", path).created == 1
+    assert import_file(sqlite_db, "parks", path, principal=SYSTEM).created == 1
 
 
 def test_title_rows_above_the_header_are_skipped(sqlite_db: Engine, tmp_path: Path) -> None:
     rows = [["示例园区名单（2024 年）"], [], ["园区名称", "级别"], ["示例园区", "国家级"]]
     path = write_xlsx(tmp_path / "p.xlsx", {"园区": rows})
-    assert import_file(sqlite_db, "parks", path).created == 1
+    assert import_file(sqlite_db, "parks", path, principal=SYSTEM).created == 1
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
@@ -260,7 +271,7 @@ def test_csv_in_each_encoding(sqlite_db: Engine, tmp_path: Path, encoding: str) 
     # 䶮 exists only in GB18030 among the Chinese national encodings
     name = "示例䶮园区" if encoding != "gbk" else "示例园区"
     path = write_csv(tmp_path / "p.csv", [["园区名称", "级别"], [name, "省级"]], encoding)
-    report = import_file(sqlite_db, "parks", path)
+    report = import_file(sqlite_db, "parks", path, principal=SYSTEM)
     assert report.created == 1 and report.encoding in (encoding, "gb18030")
     with session_scope(sqlite_db) as s:
         assert s.scalars(select(Park.name)).one() == name

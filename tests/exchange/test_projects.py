@@ -56,7 +56,9 @@ def city(db: Engine, tmp_path: Path) -> Iterator[Engine]:
     ]
     path = write_xlsx(tmp_path / "c2.xlsx", {"产业链": chains, "links": links})
     # imported once per session and backend, then copied (tests/snapshots.py)
-    SNAPSHOTS.restore_or_build(db, "projects-city", lambda: import_file(db, "chains", path))
+    SNAPSHOTS.restore_or_build(
+        db, "projects-city", lambda: import_file(db, "chains", path, principal=SYSTEM)
+    )
     yield db
 
 
@@ -100,7 +102,9 @@ def _project(engine: Engine, key: tuple[str, str]) -> dict[str, Any]:
 def test_projects_are_registered_through_the_service(db: Engine, tmp_path: Path) -> None:
     load_city(db, tmp_path, upto="projects")
     before = table_counts(db)
-    report = import_file(db, "projects", write_xlsx(tmp_path / "p.xlsx", CITY["projects"]))
+    report = import_file(
+        db, "projects", write_xlsx(tmp_path / "p.xlsx", CITY["projects"]), principal=SYSTEM
+    )
     assert (report.sheets["projects"].created, report.sheets["project_year_plans"].created) == (
         3,
         3,
@@ -286,7 +290,7 @@ def test_a_reported_month_is_corrected_only_in_upsert_mode(city: Engine, tmp_pat
     ]
     path = write_xlsx(tmp_path / "m.xlsx", {"s": rows})
     rejected(city, "project_progress", path)
-    report = import_file(city, "project_progress", path, mode="upsert")
+    report = import_file(city, "project_progress", path, mode="upsert", principal=SYSTEM)
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
     a = _project(city, A)
     assert a["progress"]["2023-02"] == (80.0, "示例：春节停工")
@@ -305,7 +309,7 @@ def test_a_reported_month_is_corrected_only_in_upsert_mode(city: Engine, tmp_pat
             0.0,
         )
     # the same file again: nothing changes, no event
-    report = import_file(city, "project_progress", path, mode="upsert")
+    report = import_file(city, "project_progress", path, mode="upsert", principal=SYSTEM)
     assert report.unchanged == 2 and len(_project(city, A)["events"]) == events + 1
 
 
@@ -322,6 +326,7 @@ def test_upsert_advances_a_stage_and_keeps_recorded_dates(city: Engine, tmp_path
         "projects",
         write_xlsx(tmp_path / "p.xlsx", {"重大项目": [HEADER, row]}),
         mode="upsert",
+        principal=SYSTEM,
     )
     assert report.updated == 1
     after = _project(city, A)
@@ -432,7 +437,7 @@ def test_a_chain_office_imports_only_its_chains_projects(city: Engine, tmp_path:
 def test_project_template_offers_stages_chains_links_and_parks(
     city: Engine, tmp_path: Path
 ) -> None:
-    wb = load_workbook(template("projects", tmp_path / "t.xlsx", engine=city))
+    wb = load_workbook(template("projects", tmp_path / "t.xlsx", engine=city, principal=SYSTEM))
     ws, lists = wb["重大项目 projects"], wb["代码表 lists"]
     headers = [c.value.split("\n")[1] for c in ws[1]]
 
@@ -450,7 +455,9 @@ def test_project_template_offers_stages_chains_links_and_parks(
     assert ws.column_dimensions["I"].number_format == "yyyy-mm-dd"  # 签约日期
     info = [r for r in wb["说明"].iter_rows(values_only=True) if r and r[0]]
     assert any("upsert" in str(r[1]) for r in info if str(r[0]).startswith("重大项目"))
-    progress = load_workbook(template("project_progress", tmp_path / "m.xlsx", engine=city))
+    progress = load_workbook(
+        template("project_progress", tmp_path / "m.xlsx", engine=city, principal=SYSTEM)
+    )
     ws = progress["月度投资 project_progress"]
     assert ws.column_dimensions["C"].number_format == "@"  # months stay text
     assert "only in upsert mode" in "\n".join(
@@ -470,7 +477,7 @@ def test_annual_plans_of_existing_projects(city: Engine, tmp_path: Path) -> None
     path = write_xlsx(tmp_path / "y.xlsx", {"s": rows})
     errors = rejected(city, "project_year_plans", path)  # insert mode: 2023 exists
     assert cells(errors) == {(2, "项目名称")}
-    report = import_file(city, "project_year_plans", path, mode="upsert")
+    report = import_file(city, "project_year_plans", path, mode="upsert", principal=SYSTEM)
     assert (report.created, report.updated) == (1, 1)
     with session_scope(city) as s:
         plans = projects.project_detail(s, SYSTEM, _project(city, A)["id"]).year_plans
@@ -480,17 +487,21 @@ def test_annual_plans_of_existing_projects(city: Engine, tmp_path: Path) -> None
 def test_project_export_filters(city: Engine, tmp_path: Path) -> None:
     path = tmp_path / "x.xlsx"
     # B is the only project in 示例经济开发区; A has plans for 2022 and 2023, B for 2023
-    assert export(city, "projects", path, filters={"park": "示例经济开发区"}) == {
+    assert export(city, "projects", path, filters={"park": "示例经济开发区"}, principal=SYSTEM) == {
         "projects": 1,
         "project_year_plans": 1,
     }
-    assert export(city, "projects", path, filters={"year": 2022}) == {
+    assert export(city, "projects", path, filters={"year": 2022}, principal=SYSTEM) == {
         "projects": 3,
         "project_year_plans": 1,
     }
-    assert export(city, "projects", path, filters={"chain": "demo_other"}) == {
+    assert export(city, "projects", path, filters={"chain": "demo_other"}, principal=SYSTEM) == {
         "projects": 0,
         "project_year_plans": 0,
     }
-    assert export(city, "project_progress", path, filters={"year": 2022}) == {"project_progress": 0}
-    assert export(city, "project_progress", path, filters={"year": 2023}) == {"project_progress": 4}
+    assert export(city, "project_progress", path, filters={"year": 2022}, principal=SYSTEM) == {
+        "project_progress": 0
+    }
+    assert export(city, "project_progress", path, filters={"year": 2023}, principal=SYSTEM) == {
+        "project_progress": 4
+    }

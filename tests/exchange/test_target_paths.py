@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.exchange.schema import CHOICES
 from gaodi.exchange.service import ImportRejected, import_file
@@ -31,7 +32,9 @@ def test_the_choices_are_the_model_paths() -> None:
 def test_paths_import_by_label_or_code(sqlite_db: Engine, tmp_path: Path) -> None:
     load_city(sqlite_db, tmp_path, upto="targets")
     rows = _with_paths(["复合增长", "linear", None])
-    import_file(sqlite_db, "targets", write_xlsx(tmp_path / "t.xlsx", {SHEET: rows}))
+    import_file(
+        sqlite_db, "targets", write_xlsx(tmp_path / "t.xlsx", {SHEET: rows}), principal=SYSTEM
+    )
     with session_scope(sqlite_db) as s:
         assert list(s.scalars(select(Target.path).order_by(Target.id))) == [
             "compound",
@@ -45,7 +48,9 @@ def test_an_unknown_path_is_refused_and_nothing_written(sqlite_db: Engine, tmp_p
     before = table_counts(sqlite_db)
     rows = _with_paths(["指数增长", None, "里程碑"])
     with pytest.raises(ImportRejected) as err:
-        import_file(sqlite_db, "targets", write_xlsx(tmp_path / "t.xlsx", {SHEET: rows}))
+        import_file(
+            sqlite_db, "targets", write_xlsx(tmp_path / "t.xlsx", {SHEET: rows}), principal=SYSTEM
+        )
     assert table_counts(sqlite_db) == before
     bad = [(e.row, e.column) for e in err.value.errors]
     assert bad == [(2, "评价路径")]

@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 
+from gaodi.core.permissions import SYSTEM
 from gaodi.exchange.entities import ENTITIES
 from gaodi.exchange.service import import_file, template
 from tests.exchange.helpers import USCCS, load_city
@@ -15,7 +16,7 @@ from tests.exchange.helpers import USCCS, load_city
 
 @pytest.mark.parametrize("entity", list(ENTITIES))
 def test_every_entity_has_a_template(tmp_path: Path, entity: str) -> None:
-    path = template(entity, tmp_path / f"{entity}.xlsx")
+    path = template(entity, tmp_path / f"{entity}.xlsx", principal=SYSTEM)
     wb = load_workbook(path)
     spec = ENTITIES[entity]
     assert wb.sheetnames[0] == "说明"
@@ -31,7 +32,7 @@ def test_every_entity_has_a_template(tmp_path: Path, entity: str) -> None:
 
 
 def test_enterprise_template_details(tmp_path: Path) -> None:
-    wb = load_workbook(template("enterprises", tmp_path / "e.xlsx"))
+    wb = load_workbook(template("enterprises", tmp_path / "e.xlsx", principal=SYSTEM))
     ws = wb["企业 enterprises"]
     assert ws["A1"].value == "*统一社会信用代码\nuscc"  # required: starred
     assert ws["B1"].value == "*企业名称\nname"
@@ -40,7 +41,7 @@ def test_enterprise_template_details(tmp_path: Path) -> None:
     assert ws.column_dimensions["A"].number_format == "@"
     assert ws.column_dimensions["E"].number_format == "@"
     assert ws.column_dimensions["F"].number_format == "yyyy-mm-dd"  # founded
-    years = load_workbook(template("enterprise_years", tmp_path / "y.xlsx"))
+    years = load_workbook(template("enterprise_years", tmp_path / "y.xlsx", principal=SYSTEM))
     ws_years = years["企业年度数据 enterprise_years"]
     assert ws_years.column_dimensions["B"].number_format == "0"  # year
     assert ws_years.column_dimensions["C"].number_format == "#,##0.00########"  # 万元
@@ -57,7 +58,9 @@ def test_enterprise_template_details(tmp_path: Path) -> None:
 
 def test_template_lists_the_databases_parks(sqlite_db: Engine, tmp_path: Path) -> None:
     load_city(sqlite_db, tmp_path, upto="enterprises")
-    wb = load_workbook(template("enterprises", tmp_path / "e.xlsx", engine=sqlite_db))
+    wb = load_workbook(
+        template("enterprises", tmp_path / "e.xlsx", engine=sqlite_db, principal=SYSTEM)
+    )
     ws = wb["企业 enterprises"]
     dv = next(d for d in ws.data_validations.dataValidation if str(d.sqref) == "D2:D1048576")
     column = dv.formula1.split("!$")[1].split("$")[0]
@@ -72,7 +75,7 @@ def test_template_lists_the_databases_parks(sqlite_db: Engine, tmp_path: Path) -
 
 def test_a_filled_template_imports(sqlite_db: Engine, tmp_path: Path) -> None:
     load_city(sqlite_db, tmp_path, upto="enterprises")
-    path = template("enterprises", tmp_path / "e.xlsx", engine=sqlite_db)
+    path = template("enterprises", tmp_path / "e.xlsx", engine=sqlite_db, principal=SYSTEM)
     wb = load_workbook(path)
     ws = wb["企业 enterprises"]
     ws.append(
@@ -90,12 +93,12 @@ def test_a_filled_template_imports(sqlite_db: Engine, tmp_path: Path) -> None:
         ]
     )
     wb.save(path)
-    report = import_file(sqlite_db, "enterprises", path)
+    report = import_file(sqlite_db, "enterprises", path, principal=SYSTEM)
     assert report.created == 1 and report.sheets["enterprises"].created == 1
 
 
 def test_csv_template_is_the_header_row(tmp_path: Path) -> None:
-    path = template("parks", tmp_path / "p.csv")
+    path = template("parks", tmp_path / "p.csv", principal=SYSTEM)
     first = path.read_bytes().decode("utf-8-sig").split("\r\n")[0]
     assert first.startswith("*园区名称 name,简称 short_name,*级别 level,")
 
@@ -104,9 +107,9 @@ def test_template_refuses_other_file_types(tmp_path: Path) -> None:
     from gaodi.core.errors import ValidationError
 
     with pytest.raises(ValidationError, match=r"must end in \.xlsx or \.csv"):
-        template("parks", tmp_path / "p.xls")
+        template("parks", tmp_path / "p.xls", principal=SYSTEM)
     with pytest.raises(ValidationError, match="Unknown entity 'firms'"):
-        template("firms", tmp_path / "p.xlsx")
+        template("firms", tmp_path / "p.xlsx", principal=SYSTEM)
 
 
 def test_indicator_drop_down_shows_names_and_imports_back(
@@ -115,7 +118,7 @@ def test_indicator_drop_down_shows_names_and_imports_back(
     # the observations template offers "code｜name" (an office user reads the name); a row that
     # picks the entry imports as the bare code, and a row with the bare code still imports
     load_city(sqlite_db, tmp_path, upto="observations")
-    path = template("observations", tmp_path / "o.xlsx", engine=sqlite_db)
+    path = template("observations", tmp_path / "o.xlsx", engine=sqlite_db, principal=SYSTEM)
     wb = load_workbook(path)
     ws = wb["指标实际值 observations"]
     dv = next(d for d in ws.data_validations.dataValidation if str(d.sqref) == "A2:A1048576")
@@ -128,7 +131,7 @@ def test_indicator_drop_down_shows_names_and_imports_back(
     ws.append([offered[0], "全市", None, "2023-06", 480.5, "累计值", None])
     ws.append(["demo_firms", "全市", None, "2023", 31, "当期值", None])
     wb.save(path)
-    report = import_file(sqlite_db, "observations", path)
+    report = import_file(sqlite_db, "observations", path, principal=SYSTEM)
     assert report.created == 2
     from sqlalchemy import select
 

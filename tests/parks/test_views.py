@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from gaodi import migrate
 from gaodi.accounts import service as accounts
 from gaodi.config import Settings
+from gaodi.core.permissions import SYSTEM
 from gaodi.db import make_engine, session_scope
 from gaodi.web.app import create_app
 from tests.parks.test_service import build
@@ -29,7 +30,7 @@ def client(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, int]]]:
     migrate.upgrade(engine)
     ids = build(engine)
     with session_scope(engine, actor="test") as s:
-        accounts.create_user(s, "analyst", "admin", PASSWORD)
+        accounts.create_user(s, "analyst", "admin", PASSWORD, principal=SYSTEM)
     settings = Settings(data_dir=tmp_path, secret_key="test-secret-key-0123456789")  # type: ignore[call-arg]
     c = TestClient(create_app(engine, settings), base_url="http://testserver")
     login(c, "analyst", PASSWORD)

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from gaodi.accounts import service as accounts
 from gaodi.config import Settings
+from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.parks.models import Park
 from gaodi.web.app import create_app
@@ -27,10 +28,12 @@ def web(demo_db: Engine, tmp_path: Path) -> Iterator[tuple[Engine, dict[str, Tes
     with session_scope(demo_db, actor="test") as s:
         park = s.scalars(select(Park).order_by(Park.id)).first()
         assert park is not None
-        accounts.create_user(s, "boss", "admin", PASSWORD)
-        accounts.create_user(s, "ana", "analyst", PASSWORD)
-        accounts.create_user(s, "checker", "analyst", PASSWORD)
-        accounts.create_user(s, "parkoffice", "park_office", PASSWORD, parks=[park.name])
+        accounts.create_user(s, "boss", "admin", PASSWORD, principal=SYSTEM)
+        accounts.create_user(s, "ana", "analyst", PASSWORD, principal=SYSTEM)
+        accounts.create_user(s, "checker", "analyst", PASSWORD, principal=SYSTEM)
+        accounts.create_user(
+            s, "parkoffice", "park_office", PASSWORD, parks=[park.name], principal=SYSTEM
+        )
     settings = Settings(data_dir=tmp_path, secret_key="test-secret-key-0123456789")  # type: ignore[call-arg]
     app = create_app(demo_db, settings)
     clients: dict[str, TestClient] = {}

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from gaodi.accounts import service as accounts
 from gaodi.config import Settings
+from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.ui.web.templating import environment
 from gaodi.web.app import create_app
@@ -29,8 +30,10 @@ def clients(sqlite_db: Engine, tmp_path: Path) -> Iterator[tuple[TestClient, Tes
     accounts.set_hash_parameters(CHEAPEST)
     ids = build(sqlite_db)
     with session_scope(sqlite_db, actor="test") as s:
-        accounts.create_user(s, "map-admin", "admin", PASSWORD)
-        accounts.create_user(s, "map-park", "park_office", PASSWORD, parks=["一号园区测试"])
+        accounts.create_user(s, "map-admin", "admin", PASSWORD, principal=SYSTEM)
+        accounts.create_user(
+            s, "map-park", "park_office", PASSWORD, parks=["一号园区测试"], principal=SYSTEM
+        )
     app = create_app(
         sqlite_db, Settings(data_dir=tmp_path, secret_key="map-test-secret-0123456789")
     )

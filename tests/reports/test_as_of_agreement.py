@@ -66,7 +66,7 @@ def city(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     engine = make_engine(url)
     accounts.set_hash_parameters(CHEAPEST)
     with session_scope(engine, actor="test") as s:
-        accounts.create_user(s, "ana", "analyst", PASSWORD)
+        accounts.create_user(s, "ana", "analyst", PASSWORD, principal=SYSTEM)
     web = create_app(engine, Settings(data_dir=directory, secret_key="as-of-test-secret-0123"))
     client = TestClient(web, base_url="http://testserver")
     login(client, "ana", PASSWORD)

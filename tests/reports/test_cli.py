@@ -39,7 +39,9 @@ def test_monthly_chain_and_errors(demo_db: Engine, tmp_path: Path) -> None:
 def test_as_a_chain_office_user(demo_db: Engine, tmp_path: Path) -> None:
     with session_scope(demo_db, actor="test") as s:
         first, second = chains.list_chains(s, SYSTEM)[:2]
-        accounts.create_user(s, "office", "chain_office", "password-123456", chains=[first.code])
+        accounts.create_user(
+            s, "office", "chain_office", "password-123456", chains=[first.code], principal=SYSTEM
+        )
     out = tmp_path / "m.docx"
     result = runner.invoke(app, ["report", "monthly", "--period", "2023-06", "-o", str(out),
                                  "--user", "office"])  # fmt: skip

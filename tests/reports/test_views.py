@@ -55,10 +55,12 @@ def site(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
         refs = chains.list_chains(s, SYSTEM)
         uscc = s.scalar(select(Enterprise.uscc).where(Enterprise.id == 1))
-        accounts.create_user(s, "ana", "analyst", PASSWORD)
-        accounts.create_user(s, "vic", "viewer", PASSWORD)
-        accounts.create_user(s, "office", "chain_office", PASSWORD, chains=[refs[0].code])
-        accounts.create_user(s, "ent", "enterprise", PASSWORD, enterprise=uscc)
+        accounts.create_user(s, "ana", "analyst", PASSWORD, principal=SYSTEM)
+        accounts.create_user(s, "vic", "viewer", PASSWORD, principal=SYSTEM)
+        accounts.create_user(
+            s, "office", "chain_office", PASSWORD, chains=[refs[0].code], principal=SYSTEM
+        )
+        accounts.create_user(s, "ent", "enterprise", PASSWORD, enterprise=uscc, principal=SYSTEM)
     app = create_app(engine, Settings(data_dir=directory, secret_key="reports-test-secret-0123"))
     yield Site(engine, app, [r.id for r in refs])
     accounts.set_hash_parameters(None)

@@ -23,7 +23,7 @@ from gaodi.cli import app as cli_app
 from gaodi.config import reset_settings
 from gaodi.core import clock
 from gaodi.core.errors import PermissionDenied, ValidationError
-from gaodi.core.permissions import Principal
+from gaodi.core.permissions import SYSTEM, Principal
 from gaodi.db import session_scope
 from tests.web.conftest import Site, make_site
 from tests.web.helpers import login, post_form
@@ -88,16 +88,16 @@ def test_the_default_is_a_setting(sqlite_db: Engine, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("GAODI_TOKEN_DEFAULT_DAYS", "7")
     reset_settings()
     with session_scope(sqlite_db) as s:
-        user = accounts.create_user(s, "u1", "viewer", "password-1")
+        user = accounts.create_user(s, "u1", "viewer", "password-1", principal=SYSTEM)
         with clock.frozen(T0):
-            row, secret = accounts.create_token(s, user, "weekly")
+            row, secret = accounts.create_token(s, user, "weekly", principal=SYSTEM)
         assert row.expires_at == datetime(2024, 5, 8, 9, 0)
         assert accounts.user_for_token(s, secret, now=datetime(2024, 5, 8, 8, 59)) is user
         assert accounts.user_for_token(s, secret, now=datetime(2024, 5, 8, 9, 0)) is None
     monkeypatch.setenv("GAODI_TOKEN_DEFAULT_DAYS", "0")
     reset_settings()
     with session_scope(sqlite_db) as s, pytest.raises(ValidationError) as bad:
-        accounts.create_token(s, accounts.get_user(s, "u1"), "x")
+        accounts.create_token(s, accounts.get_user(s, "u1"), "x", principal=SYSTEM)
     assert "GAODI_TOKEN_DEFAULT_DAYS" in bad.value.en and "GAODI_TOKEN_DEFAULT_DAYS" in bad.value.zh
     monkeypatch.delenv("GAODI_TOKEN_DEFAULT_DAYS")
     reset_settings()
@@ -106,14 +106,16 @@ def test_the_default_is_a_setting(sqlite_db: Engine, monkeypatch: pytest.MonkeyP
 def test_never_expiring_only_when_an_administrator_asks(sqlite_db: Engine) -> None:
     analyst = Principal(username="ana", role="analyst")
     with session_scope(sqlite_db) as s:
-        user = accounts.create_user(s, "u1", "viewer", "password-1")
+        user = accounts.create_user(s, "u1", "viewer", "password-1", principal=SYSTEM)
         with pytest.raises(PermissionDenied):
             accounts.create_token(s, user, "forever", expires_days=0, principal=analyst)
         for days in (-1, 3651):
             with pytest.raises(ValidationError) as bad:
-                accounts.create_token(s, user, "odd", expires_days=days)
+                accounts.create_token(s, user, "odd", expires_days=days, principal=SYSTEM)
             assert bad.value.context["field"] == "expires_days"
-        row, secret = accounts.create_token(s, user, "forever", expires_days=0)  # the operator
+        row, secret = accounts.create_token(
+            s, user, "forever", expires_days=0, principal=SYSTEM
+        )  # the operator
         assert row.expires_at is None
         far = datetime(2099, 1, 1)
         assert accounts.user_for_token(s, secret, now=far) is user
@@ -124,10 +126,10 @@ def test_never_expiring_only_when_an_administrator_asks(sqlite_db: Engine) -> No
 
 def test_no_token_for_an_inactive_user(sqlite_db: Engine) -> None:
     with session_scope(sqlite_db) as s:
-        user = accounts.create_user(s, "u1", "viewer", "password-1")
+        user = accounts.create_user(s, "u1", "viewer", "password-1", principal=SYSTEM)
         accounts.set_active(s, user, False)
         with pytest.raises(ValidationError):
-            accounts.create_token(s, user, "x")
+            accounts.create_token(s, user, "x", principal=SYSTEM)
         assert s.scalars(select(ApiToken)).all() == []
 
 
@@ -136,8 +138,8 @@ def test_no_token_for_an_inactive_user(sqlite_db: Engine) -> None:
 
 def test_cli_lists_and_revokes(sqlite_db: Engine) -> None:
     with session_scope(sqlite_db) as s:
-        accounts.create_user(s, "office1", "viewer", "password-1")
-        accounts.create_user(s, "office2", "viewer", "password-1")
+        accounts.create_user(s, "office1", "viewer", "password-1", principal=SYSTEM)
+        accounts.create_user(s, "office2", "viewer", "password-1", principal=SYSTEM)
     with clock.frozen(T0):
         _cli_flow(sqlite_db)
 

@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 from gaodi.accounts import service as accounts
 from gaodi.cli import app
 from gaodi.core.errors import ImportRejected
+from gaodi.core.permissions import SYSTEM
 from gaodi.core.text_safety import CleanStr, clean_text
 from gaodi.db import session_scope
 from gaodi.exchange.service import export, import_file
@@ -69,7 +70,7 @@ def test_an_imported_cell_with_a_control_character_is_refused_by_row_and_column(
         [*PARKS[2][:5], "电子\x0b信息、新材料", "是"],
     ]
     with pytest.raises(ImportRejected) as caught:
-        import_file(db, "parks", write_csv(tmp_path / "p.csv", rows))
+        import_file(db, "parks", write_csv(tmp_path / "p.csv", rows), principal=SYSTEM)
     found = [(e.row, e.column, e.reason_zh, e.reason_en) for e in caught.value.errors]
     assert found == [
         (2, "园区名称", "含有不可见的控制字符（U+001D），请删除后重试。",
@@ -101,9 +102,9 @@ def test_a_legacy_row_with_control_characters_still_exports(db: Engine, tmp_path
         s.add(Park(name="示例旧园区", level="provincial"))
     with db.begin() as conn:
         conn.execute(text("UPDATE park SET name = :n"), {"n": "示例\x0b旧\x1d园区"})
-    export(db, "parks", tmp_path / "p.xlsx")
+    export(db, "parks", tmp_path / "p.xlsx", principal=SYSTEM)
     assert load_workbook(tmp_path / "p.xlsx")["园区 parks"]["A2"].value == "示例\n旧园区"
-    export(db, "parks", tmp_path / "p.csv")
+    export(db, "parks", tmp_path / "p.csv", principal=SYSTEM)
     assert "示例\n旧园区" in (tmp_path / "p.csv").read_text(encoding="utf-8-sig")
 
 
@@ -131,7 +132,9 @@ def test_reports_render_text_with_control_characters(tmp_path: Path) -> None:
 def test_the_json_api_refuses_a_control_character_naming_the_field(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     with session_scope(site.engine, actor="test") as s:
-        _row, token = accounts.create_token(s, accounts.get_user(s, "t-admin"), "script")
+        _row, token = accounts.create_token(
+            s, accounts.get_user(s, "t-admin"), "script", principal=SYSTEM
+        )
     auth = {"Authorization": f"Bearer {token}"}
     body = {
         "enterprise_id": site.world.ids["e1"], "category": "financing",
@@ -239,7 +242,6 @@ def _docx_xml(path: Path) -> str:
 def test_legacy_rows_still_make_the_chain_and_monthly_reports(
     demo_db: Engine, tmp_path: Path
 ) -> None:
-    from gaodi.core.permissions import SYSTEM
     from gaodi.reports.chain import build_chain
     from gaodi.reports.monthly import build_monthly
 
@@ -280,9 +282,9 @@ def test_legacy_rows_still_export(demo_db: Engine, tmp_path: Path) -> None:
         link = s.scalar(text("SELECT name FROM link ORDER BY id LIMIT 1"))
         project = s.scalar(text("SELECT name FROM project ORDER BY id LIMIT 1"))
     for entity, spoiled in (("enterprises", enterprise), ("links", link), ("projects", project)):
-        export(demo_db, entity, tmp_path / f"{entity}.xlsx")
+        export(demo_db, entity, tmp_path / f"{entity}.xlsx", principal=SYSTEM)
         assert clean_text(spoiled) in values_of(tmp_path / f"{entity}.xlsx")
-        export(demo_db, entity, tmp_path / f"{entity}.csv")
+        export(demo_db, entity, tmp_path / f"{entity}.csv", principal=SYSTEM)
         body = (tmp_path / f"{entity}.csv").read_text(encoding="utf-8-sig")
         assert clean_text(spoiled) in body and "\x1d" not in body
     # the feature exports, through the CLI's --format xlsx

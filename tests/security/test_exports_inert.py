@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from gaodi.cli import app
 from gaodi.core.excel import new_workbook
+from gaodi.core.permissions import SYSTEM
 from gaodi.core.text_safety import FORMULA_TRIGGERS, csv_cell, csv_frame, neutralise, unneutralise
 from gaodi.db import session_scope
 from gaodi.exchange.service import export, import_file
@@ -104,9 +105,9 @@ def test_hostile_park_names_export_inert_and_import_back_exactly(
     header, template = PARKS[0], PARKS[1]
     rows = [header] + [[neutralise(name), *template[1:]] for name in HOSTILE]
     # CSV in: a plain openpyxl workbook would hold =HYPERLINK(...) as a formula, not as text.
-    import_file(db, "parks", write_csv(tmp_path / "in.csv", rows))
+    import_file(db, "parks", write_csv(tmp_path / "in.csv", rows), principal=SYSTEM)
     out = tmp_path / f"parks{suffix}"
-    export(db, "parks", out)
+    export(db, "parks", out, principal=SYSTEM)
     if suffix == ".xlsx":
         ws = load_workbook(out)["园区 parks"]
         names = {c.value: c.data_type for c in ws["A"][1:]}
@@ -118,7 +119,7 @@ def test_hostile_park_names_export_inert_and_import_back_exactly(
         assert sorted(cells) == sorted(neutralise(n) for n in HOSTILE)
         assert all(c[0] not in FORMULA_TRIGGERS for c in cells)
         assert "'=HYPERLINK" in text and "''=already quoted" in text
-    import_file(other_db, "parks", out)
+    import_file(other_db, "parks", out, principal=SYSTEM)
     with session_scope(other_db) as s:
         assert sorted(s.scalars(select(Park.name))) == sorted(HOSTILE)
 
@@ -203,7 +204,7 @@ def test_every_web_export_is_inert_and_the_data_export_imports_back_exactly(
         with session_scope(site.engine) as s:
             for e in s.scalars(select(Enterprise)):
                 e.name = "placeholder " + e.uscc
-        import_file(site.engine, "enterprises", path, mode="upsert")
+        import_file(site.engine, "enterprises", path, mode="upsert", principal=SYSTEM)
         with session_scope(site.engine) as s:
             back = {e.id: e.name for e in s.scalars(select(Enterprise))}
         assert {back[site.world.ids[k]] for k in NAMES} == set(NAMES.values()), suffix

@@ -17,6 +17,7 @@ from gaodi.accounts import service
 from gaodi.accounts import throttle as th
 from gaodi.accounts.models import LoginThrottle
 from gaodi.audit.models import AuditEvent
+from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 
 N, MINUTES = 5, 15
@@ -40,7 +41,7 @@ def _events(engine: Engine, action: str) -> int:
 
 def test_a_burst_of_40_runs_exactly_n_password_checks(db: Engine) -> None:
     with session_scope(db) as s:
-        service.create_user(s, "u1", "viewer", "password-1")
+        service.create_user(s, "u1", "viewer", "password-1", principal=SYSTEM)
     results: list[str] = []
     lock = threading.Lock()
     start = threading.Barrier(40)
@@ -69,7 +70,7 @@ def test_a_burst_of_40_runs_exactly_n_password_checks(db: Engine) -> None:
 
 def test_unknown_and_known_names_get_the_same_answers(sqlite_db: Engine) -> None:
     with session_scope(sqlite_db) as s:
-        service.create_user(s, "real-user", "viewer", "password-1")
+        service.create_user(s, "real-user", "viewer", "password-1", principal=SYSTEM)
     for name in ("real-user", "no-such-user"):
         codes = [_try(sqlite_db, name, "wrong-one", T0 + timedelta(seconds=i)) for i in range(N)]
         # the next one within a second of the N-th check waits
@@ -116,7 +117,7 @@ def test_delays_double_and_are_capped(sqlite_db: Engine) -> None:
 
 def test_an_attacker_cannot_lock_the_real_user_out(sqlite_db: Engine) -> None:
     with session_scope(sqlite_db) as s:
-        service.create_user(s, "admin-1", "admin", "password-1")
+        service.create_user(s, "admin-1", "admin", "password-1", principal=SYSTEM)
     # the attacker at one address: its checks are used up and it waits
     for i in range(3 * N):
         _try(sqlite_db, "admin-1", "guess", T0 + timedelta(milliseconds=i), ip="203.0.113.9")
@@ -141,7 +142,7 @@ def test_many_addresses_against_one_name_are_slowed_to_a_minute(sqlite_db: Engin
 
 def test_a_correct_password_resets_the_name_but_not_the_address(sqlite_db: Engine) -> None:
     with session_scope(sqlite_db) as s:
-        service.create_user(s, "u2", "viewer", "password-1")
+        service.create_user(s, "u2", "viewer", "password-1", principal=SYSTEM)
     for i in range(N - 1):
         _try(sqlite_db, "u2", "bad", T0 + timedelta(seconds=i))
     assert _try(sqlite_db, "u2", "password-1", T0 + timedelta(seconds=N)) == "ok"
@@ -160,7 +161,7 @@ def test_an_idle_counter_starts_again(sqlite_db: Engine) -> None:
 
 def test_unlock_forgets_the_counters(sqlite_db: Engine) -> None:
     with session_scope(sqlite_db) as s:
-        service.create_user(s, "u4", "viewer", "password-1")
+        service.create_user(s, "u4", "viewer", "password-1", principal=SYSTEM)
     for _ in range(N):
         _try(sqlite_db, "u4", "bad", T0)
     assert _try(sqlite_db, "u4", "password-1", T0) == "login_throttled"
@@ -174,7 +175,7 @@ def test_an_office_behind_one_address_signs_in_all_morning(sqlite_db: Engine) ->
     # behind one NAT address sign in one after another without waiting.
     with session_scope(sqlite_db) as s:
         for i in range(12):
-            service.create_user(s, f"staff-{i}", "viewer", "password-1")
+            service.create_user(s, f"staff-{i}", "viewer", "password-1", principal=SYSTEM)
     codes = [
         _try(sqlite_db, f"staff-{i % 12}", "password-1", T0 + timedelta(seconds=i), ip="10.9.9.9")
         for i in range(60)

@@ -309,7 +309,7 @@ def matrix_site(
                     admin = s.scalars(
                         select(User).where(User.username == world.users["admin"])
                     ).one()
-                    row, _ = accounts.create_token(s, admin, "matrix")
+                    row, _ = accounts.create_token(s, admin, "matrix", principal=SYSTEM)
                     world.ids["admin_token"] = row.id
             reset_settings()
             settings = Settings(data_dir=directory, secret_key="test-secret-key-0123456789")

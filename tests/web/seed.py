@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from gaodi.accounts import service as accounts
 from gaodi.audit import service as audit
 from gaodi.core.codes import make_uscc
+from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.models import (
     Action,
@@ -148,9 +149,11 @@ def seed(engine: Engine, *, demo: bool = True) -> World:
         }
         for role in ROLES:
             username = f"t-{role}"
-            accounts.create_user(s, username, role, PASSWORD, **scopes.get(role, {}))
+            accounts.create_user(
+                s, username, role, PASSWORD, principal=SYSTEM, **scopes.get(role, {})
+            )
             world.users[role] = username
-        target_user = accounts.create_user(s, "t-target", "viewer", PASSWORD)
+        target_user = accounts.create_user(s, "t-target", "viewer", PASSWORD, principal=SYSTEM)
         world.ids["user"] = target_user.id
         audit.record(s, "dataset", "seed", note="tests/web/seed.py", actor="seed")
     return world

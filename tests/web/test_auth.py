@@ -10,6 +10,7 @@ from sqlalchemy import select
 from gaodi.accounts import service as accounts
 from gaodi.accounts.models import ApiToken, User
 from gaodi.audit.models import AuditEvent
+from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope, utcnow
 from gaodi.ui.web.errors import safe_next
 from tests.web.conftest import Site, make_site
@@ -178,7 +179,7 @@ def test_csrf_header_works_for_htmx_and_json(site: Site) -> None:
 def test_api_tokens_are_hashed_at_rest_and_authenticate(site: Site) -> None:
     with session_scope(site.engine, actor="test") as s:
         user = accounts.get_user(s, "t-analyst")
-        row, token = accounts.create_token(s, user, "script")
+        row, token = accounts.create_token(s, user, "script", principal=SYSTEM)
         row_id = row.id
     with session_scope(site.engine) as s:
         stored = s.get(ApiToken, row_id)
@@ -205,8 +206,8 @@ def test_api_tokens_are_hashed_at_rest_and_authenticate(site: Site) -> None:
 def test_revoked_and_expired_tokens_are_refused(site: Site) -> None:
     with session_scope(site.engine, actor="test") as s:
         user = accounts.get_user(s, "t-admin")
-        revoked, token_r = accounts.create_token(s, user, "old")
-        expired, token_e = accounts.create_token(s, user, "short", expires_days=1)
+        revoked, token_r = accounts.create_token(s, user, "old", principal=SYSTEM)
+        expired, token_e = accounts.create_token(s, user, "short", expires_days=1, principal=SYSTEM)
         accounts.revoke_token(s, revoked.id)
         expired.expires_at = utcnow() - timedelta(minutes=1)
     client = site.client()
@@ -220,7 +221,7 @@ def test_deactivated_user_loses_session_and_token(site: Site) -> None:
     login(client, "t-viewer", PASSWORD)
     with session_scope(site.engine, actor="test") as s:
         user = accounts.get_user(s, "t-viewer")
-        _row, token = accounts.create_token(s, user, "t")
+        _row, token = accounts.create_token(s, user, "t", principal=SYSTEM)
         accounts.set_active(s, user, False)
     assert client.get("/", follow_redirects=False).status_code == 303
     response = site.client().get("/api/v1/overview", headers={"Authorization": f"Bearer {token}"})

@@ -19,6 +19,7 @@ from argon2.profiles import CHEAPEST
 from hypothesis import HealthCheck, settings
 
 from gaodi.accounts import service as accounts
+from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from tests.web.conftest import make_site
 
@@ -31,7 +32,9 @@ accounts.set_hash_parameters(CHEAPEST)
 try:
     SITE = make_site(_DIR)
     with session_scope(SITE.engine, actor="fuzz") as _s:
-        _row, TOKEN = accounts.create_token(_s, accounts.get_user(_s, "t-admin"), "fuzz")
+        _row, TOKEN = accounts.create_token(
+            _s, accounts.get_user(_s, "t-admin"), "fuzz", principal=SYSTEM
+        )
 finally:
     accounts.set_hash_parameters(None)
 

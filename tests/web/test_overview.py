@@ -14,6 +14,7 @@ import pytest
 
 from gaodi import migrate
 from gaodi.config import Settings
+from gaodi.core.permissions import SYSTEM
 from gaodi.db import make_engine
 from gaodi.web.app import create_app
 from tests.web.conftest import Site
@@ -104,7 +105,7 @@ def test_empty_database_still_draws(tmp_path: Path) -> None:
     from gaodi.db import session_scope
 
     with session_scope(engine) as s:
-        accounts.create_user(s, "only-admin", "admin", PASSWORD)
+        accounts.create_user(s, "only-admin", "admin", PASSWORD, principal=SYSTEM)
     settings = Settings(data_dir=tmp_path, secret_key="k" * 32)
     site = _Site(engine, None, create_app(engine, settings), settings)  # type: ignore[arg-type]
     client = site.client()
@@ -191,8 +192,12 @@ def test_cache_is_shared_by_scope_never_across_scopes(site: Site) -> None:
     from gaodi.models import Enterprise
 
     with session_scope(site.engine, actor="test") as s:
-        accounts.create_user(s, "t-park-a2", "park_office", PASSWORD, parks=["甲园区测试"])
-        accounts.create_user(s, "t-park-b", "park_office", PASSWORD, parks=["乙园区测试"])
+        accounts.create_user(
+            s, "t-park-a2", "park_office", PASSWORD, parks=["甲园区测试"], principal=SYSTEM
+        )
+        accounts.create_user(
+            s, "t-park-b", "park_office", PASSWORD, parks=["乙园区测试"], principal=SYSTEM
+        )
     pages = {}
     for name in ("t-park_office", "t-park-a2", "t-park-b"):
         client = site.client()
