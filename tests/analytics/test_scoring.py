@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -240,6 +240,12 @@ def test_scale_invariance(x: np.ndarray, c: float) -> None:
     w = np.ones(x.shape[1])
     assert weighted_sum(y, w) == pytest.approx(weighted_sum(x, w), abs=1e-9)
     assert minmax_normalise(y) == pytest.approx(minmax_normalise(x), abs=1e-9)
+    # in floats a rescaling can merge two nearly equal values (rounding) and TOPSIS squares the
+    # values (vector norm), so tiny ones underflow: either loses a spread the exact rescaling
+    # keeps, which is the float format's doing, not the method's
+    tiny = np.finfo(np.float64).tiny
+    assume(len(np.unique(y[:, 0])) == len(np.unique(x[:, 0])))
+    assume(all(np.all((m == 0) | (m**2 >= tiny)) for m in (x, y)))
     try:
         cx = topsis(x, w).closeness
     except DataError:
