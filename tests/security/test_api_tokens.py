@@ -42,6 +42,7 @@ def site(tmp_path: Path) -> Iterator[Site]:
 
 def _token(engine: Engine, username: str, name: str = "script", **kw: object) -> tuple[int, str]:
     with session_scope(engine, actor="operator") as s:
+        kw.setdefault("principal", SYSTEM)  # the operator's command acts as the system
         row, secret = accounts.create_token(s, accounts.get_user(s, username), name, **kw)  # type: ignore[arg-type]
         return row.id, secret
 

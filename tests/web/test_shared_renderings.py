@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from gaodi.accounts import service as accounts
+from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.models import Observation
 from tests.web.conftest import Site
@@ -27,7 +28,9 @@ def _renderings(site: Site) -> int:
 
 def test_one_rendering_per_scope_each_with_its_own_token_and_name(site: Site) -> None:
     with session_scope(site.engine, actor="test") as s:
-        accounts.create_user(s, "t-admin-b", "admin", PASSWORD, display_name="<b>乙管理员</b>")
+        accounts.create_user(
+            s, "t-admin-b", "admin", PASSWORD, display_name="<b>乙管理员</b>", principal=SYSTEM
+        )
     first, second = site.client(), site.client()
     token_1 = login(first, "t-admin", PASSWORD)
     token_2 = login(second, "t-admin-b", PASSWORD)
