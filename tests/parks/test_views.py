@@ -97,3 +97,21 @@ def test_excluded_page_lists_every_left_out_firm(client: tuple[TestClient, dict[
     assert api["counts"] == {"no_land": 1, "missing": 1}
     assert api["min_land_mu"] == "3"
     assert c.get("/parks/excluded", params={"scheme": "nope"}).status_code in (400, 404, 422)
+
+
+def test_excluded_page_pages_and_filters_by_reason(client: tuple[TestClient, dict[str, int]]) -> None:
+    c, ids = client
+    first = c.get("/api/v1/parks/excluded", params={"year": 2023, "per_page": 1}).json()
+    second = c.get("/api/v1/parks/excluded", params={"year": 2023, "per_page": 1, "page": 9}).json()
+    # two left-out firms, one a page; a page past the end shows the last one
+    assert (first["total"], first["pages"], first["page"], len(first["rows"])) == (2, 2, 1, 1)
+    assert (second["page"], len(second["rows"])) == (2, 1)
+    assert {first["rows"][0]["id"], second["rows"][0]["id"]} == {ids["A5"], ids["B2"]}
+    only = c.get("/api/v1/parks/excluded", params={"year": 2023, "reason": "missing"}).json()
+    assert [r["id"] for r in only["rows"]] == [ids["B2"]] and only["total"] == 1
+    assert only["counts"] == {"no_land": 1, "missing": 1}  # the counts stay the whole list's
+    html = c.get("/parks/excluded", params={"year": 2023, "per_page": 1}).text
+    assert 'data-testid="pager"' in html and "第 1 / 2 页，共 2 家" in html
+    assert re.search(r'data-reason="no_land" href="/parks/excluded\?[^"]*&reason=no_land"', html)
+    assert "缺少指标数据：1" in html  # the kind of reason in words, not its code
+    assert c.get("/parks/excluded", params={"reason": "nope"}).status_code == 422
