@@ -99,7 +99,9 @@ def test_excluded_page_lists_every_left_out_firm(client: tuple[TestClient, dict[
     assert c.get("/parks/excluded", params={"scheme": "nope"}).status_code in (400, 404, 422)
 
 
-def test_excluded_page_pages_and_filters_by_reason(client: tuple[TestClient, dict[str, int]]) -> None:
+def test_excluded_page_pages_and_filters_by_reason(
+    client: tuple[TestClient, dict[str, int]],
+) -> None:
     c, ids = client
     first = c.get("/api/v1/parks/excluded", params={"year": 2023, "per_page": 1}).json()
     second = c.get("/api/v1/parks/excluded", params={"year": 2023, "per_page": 1, "page": 9}).json()
