@@ -25,7 +25,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -203,15 +203,10 @@ def request(site: Site, role: str, method: str, url: str, route: RouteInfo) -> A
     return client.request(method, url, data=route.example.get("form") or {}, follow_redirects=False)
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def shared_site(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Site]:
-    """The seeded city plus :func:`seed_features`, once per module and backend."""
-    directory = tmp_path_factory.mktemp(f"web-permissions-{request.param}")
-    with _database(request.param, directory) as url:
+@contextmanager
+def _site(backend: str, directory: Path) -> Iterator[Site]:
+    """The seeded city plus :func:`seed_features` on ``backend``."""
+    with _database(backend, directory) as url:
         engine = make_engine(url)
         try:
             migrate.upgrade(engine)
@@ -225,6 +220,41 @@ def shared_site(
             yield Site(engine, world, create_app(engine, settings), settings)
         finally:
             engine.dispose()
+
+
+class Sites:
+    """One module's two copies of the city on one backend: reads run on one, the route cases'
+    writes on the other (built when the first write case runs). A write case that deletes or
+    moves a seeded object (a target, a plan's state) must not change what a later read case
+    finds; which cases run before which depends on how pytest-xdist shares them out."""
+
+    def __init__(self, backend: str, factory: pytest.TempPathFactory, stack: ExitStack) -> None:
+        self.backend, self._factory, self._stack = backend, factory, stack
+        self.read = stack.enter_context(_site(backend, factory.mktemp(f"web-read-{backend}")))
+        self._write: Site | None = None
+
+    @property
+    def write(self) -> Site:
+        if self._write is None:
+            directory = self._factory.mktemp(f"web-write-{self.backend}")
+            self._write = self._stack.enter_context(_site(self.backend, directory))
+        return self._write
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def shared_sites(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Sites]:
+    with ExitStack() as stack:
+        yield Sites(request.param, tmp_path_factory, stack)
+
+
+@pytest.fixture(scope="module")
+def shared_site(shared_sites: Sites) -> Site:
+    """The seeded city plus :func:`seed_features`, once per module and backend."""
+    return shared_sites.read
 
 
 @contextmanager
@@ -270,7 +300,16 @@ def test_the_suite_sees_the_foundation_routes() -> None:
 
 
 @pytest.mark.parametrize(("route", "method", "role"), CASES)
-def test_route_for_role(route: RouteInfo, method: str, role: str, suite_site: Site) -> None:
+def test_route_for_role(
+    route: RouteInfo,
+    method: str,
+    role: str,
+    shared_sites: Sites,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    suite_site = shared_sites.write if method in UNSAFE else shared_sites.read
+    monkeypatch.setenv("GAODI_DATA_DIR", str(suite_site.settings.data_dir))
+    reset_settings()
     access = route.access or {}
     url = fill_path(route, suite_site.world, IN_SCOPE.get(role))
     response = request(suite_site, role, method, url, route)
