@@ -18,6 +18,11 @@ bounds how long an entry lives), so an expiry costs one request a rebuild, not e
 
 A failed computation is not cached: one of its waiters computes again (and so gets the error
 too, or a result if the failure was transient), the others waiting for that one.
+
+Bounded by count and, given a ``weigh`` function, by weight (e.g. the bytes of rendered pages):
+least recently used entries go first, and a value heavier than a quarter of the budget is handed
+to its waiters but not kept, so a few huge results cannot push out everything else or grow the
+process without bound.
 """
 
 from __future__ import annotations
@@ -47,12 +52,25 @@ class Memo(Generic[T]):
     """``get(key, compute)``: the cached value of ``key`` if younger than ``max_age`` seconds,
     else ``compute()`` — run by one thread per key at a time, the others waiting for it.
 
-    At most ``max_entries`` keys are kept (least recently used dropped first). ``max_age <= 0``
+    At most ``max_entries`` keys are kept (least recently used dropped first), and with ``weigh``
+    at most ``max_weight`` in all (a value over a quarter of it is not kept). ``max_age <= 0``
     turns caching off (every call computes; nothing is shared)."""
 
-    def __init__(self, max_entries: int = 256, max_age: float = 30.0) -> None:
+    def __init__(
+        self,
+        max_entries: int = 256,
+        max_age: float = 30.0,
+        *,
+        weigh: Callable[[T], int] | None = None,
+        max_weight: int = 0,
+    ) -> None:
         self.max_entries = max_entries
         self.max_age = max_age
+        self.weigh = weigh
+        self.max_weight = max_weight
+        #: The weight of the entries kept (0 without ``weigh``).
+        self.weight = 0
+        self._weights: dict[Hashable, int] = {}
         self._lock = threading.Lock()
         self._entries: OrderedDict[Hashable, tuple[float, T]] = OrderedDict()
         self._flights: dict[Hashable, _Flight] = {}
@@ -87,22 +105,35 @@ class Memo(Generic[T]):
             started = time.monotonic()
             value = compute()
             flight.value, flight.ok = value, True
+            weight = self.weigh(value) if self.weigh is not None else 0
             with self._lock:
                 self.computed += 1
-                # stamped when the computation started: its data is at least that old
-                self._entries[key] = (started, value)
-                self._entries.move_to_end(key)
-                while len(self._entries) > self.max_entries:
-                    self._entries.popitem(last=False)
+                self._drop(key)
+                if self.weigh is None or weight <= self.max_weight // 4:
+                    # stamped when the computation started: its data is at least that old
+                    self._entries[key] = (started, value)
+                    self._weights[key] = weight
+                    self.weight += weight
+                while len(self._entries) > self.max_entries or (
+                    self.weigh is not None and self.weight > self.max_weight
+                ):
+                    self._drop(next(iter(self._entries)))
             return value
         finally:
             with self._lock:
                 self._flights.pop(key, None)
             flight.done.set()
 
+    def _drop(self, key: Hashable) -> None:
+        # under self._lock
+        if self._entries.pop(key, None) is not None:
+            self.weight -= self._weights.pop(key, 0)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._weights.clear()
+            self.weight = 0
 
     def keys(self) -> list[Hashable]:
         with self._lock:

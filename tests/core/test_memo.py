@@ -120,3 +120,18 @@ def test_an_aged_entry_is_served_while_one_request_refreshes_it() -> None:
     release.set()
     owner.join(5)
     assert refreshed == ["new"] and memo.get("k", lambda: "unused") == "new"
+
+
+def test_a_weighed_memo_keeps_its_budget_and_never_keeps_a_value_over_a_quarter_of_it() -> None:
+    memo: Memo[str] = Memo(100, 60, weigh=len, max_weight=100)
+    for key in "abcd":
+        memo.get(key, lambda: "x" * 25)  # 4 x 25 = 100: all kept
+    assert (len(memo), memo.weight) == (4, 100)
+    memo.get("a", lambda: "unused")  # a hit: "a" is now the most recently used
+    memo.get("e", lambda: "y" * 10)  # 110 > 100: the least recently used ("b") goes
+    assert sorted(memo.keys()) == ["a", "c", "d", "e"] and memo.weight == 85
+    huge = memo.get("f", lambda: "z" * 26)  # over 100 // 4: served, not kept
+    assert huge == "z" * 26 and "f" not in memo.keys() and memo.weight == 85
+    assert memo.get("f", lambda: "again") == "again"  # computed again, since it was not kept
+    memo.clear()
+    assert (len(memo), memo.weight) == (0, 0)

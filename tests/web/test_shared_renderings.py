@@ -99,3 +99,25 @@ def test_an_error_is_never_shared(site: Site) -> None:
     assert admin.get(url).status_code == 200
     assert office.get(url).status_code == 404  # the administrator's rendering is not the office's
     assert office.get(url).status_code == 404  # and its 404 was not kept either
+
+
+def test_a_query_the_page_does_not_take_is_answered_but_not_kept(site: Site) -> None:
+    admin = site.client()
+    login(admin, "t-admin", PASSWORD)
+    admin.get("/parks/excluded?year=2023")
+    memo = site.app.state.rendered_pages
+    kept = len(memo)
+    before = _renderings(site)
+    # a parameter the page takes: a new rendering, kept and served again
+    admin.get("/parks/excluded?year=2023&page=2")
+    admin.get("/parks/excluded?year=2023&page=2")
+    assert (_renderings(site), len(memo)) == (before + 1, kept + 1)
+    # made-up parameters: each request is answered for itself, nothing is added to the cache,
+    # and the junk is not echoed into another reader's page
+    for n in range(5):
+        page = admin.get(f"/parks/excluded?year=2023&junk{n}=x{n}")
+        assert page.status_code == 200
+    assert (_renderings(site), len(memo)) == (before + 1, kept + 1)
+    assert "junk0" not in admin.get("/parks/excluded?year=2023").text
+    api = admin.get("/api/v1/parks/excluded?year=2023&junk=1")
+    assert api.status_code == 200 and len(memo) == kept + 1

@@ -28,6 +28,7 @@ from typing import Annotated, Any, get_args, get_origin, get_type_hints
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi import params as fastapi_params
 from fastapi.responses import HTMLResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 from starlette.datastructures import UploadFile
@@ -268,7 +269,11 @@ def page(
             try:
                 if shared:
                     text = rendered.shared(
-                        ctx, template, lambda view: html(view, template, fn(**kwargs)), shared
+                        ctx,
+                        template,
+                        lambda view: html(view, template, fn(**kwargs)),
+                        shared,
+                        query_names(router, fn.__name__),
                     )
                     if text is not None:
                         return HTMLResponse(text)
@@ -295,7 +300,9 @@ def page(
             def json_endpoint(**kwargs: Any) -> Any:
                 ctx: PageContext = kwargs[ctx_name]
                 if shared:
-                    return _release(ctx, rendered.result(ctx, api, lambda: fn(**kwargs), shared))
+                    names = query_names(router, f"{fn.__name__}_api")
+                    computed = rendered.result(ctx, api, lambda: fn(**kwargs), shared, names)
+                    return _release(ctx, computed)
                 return _release(ctx, fn(**kwargs))
 
             json_endpoint.__signature__ = spec.signature  # type: ignore[attr-defined]
@@ -444,6 +451,31 @@ def api(
         return fn
 
     return decorate
+
+
+_QUERY_NAMES: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def query_names(router: APIRouter, name: str) -> frozenset[str]:
+    """The query parameters the route ``name`` of ``router`` takes (its own and its
+    dependencies', by the name in the URL), read from FastAPI's dependency tree once."""
+    found = _QUERY_NAMES.get((id(router), name))
+    if found is None:
+        route = next(r for r in router.routes if isinstance(r, APIRoute) and r.name == name)
+        names: set[str] = set()
+        pending = [route.dependant]
+        while pending:
+            dependant = pending.pop()
+            for field in dependant.query_params:
+                model = field.field_info.annotation
+                if isinstance(model, type) and issubclass(model, BaseModel):
+                    # a query model: its fields are the parameters
+                    names |= {f.alias or n for n, f in model.model_fields.items()}
+                else:
+                    names.add(field.alias)
+            pending.extend(dependant.dependencies)
+        found = _QUERY_NAMES[(id(router), name)] = frozenset(names)
+    return found
 
 
 def _release(ctx: PageContext, result: Any) -> Any:

@@ -16,16 +16,24 @@ The two things in the layout that name the requester — the CSRF token and the 
 rendered as markers and put in per request (escaped), so a shared rendering never carries
 another user's token or name. A request with a pending flash message is rendered as usual (the
 message is the user's own) and not cached; errors are never cached (:class:`~gaodi.core.memo.Memo`).
+
+No input can grow the cache without bound: a URL whose query names a parameter the page does not
+take (``?x=1``, ``?utm_source=…``) is answered for itself, not kept — otherwise every made-up
+query would be a new entry (and the first requester's junk would be echoed to the next reader in
+links built from the query) — and the renderings are bounded by their size in memory as well as
+by their number (``CACHE_BYTES``; one over a quarter of it is served but not kept).
 """
 
 from __future__ import annotations
 
 import secrets
+import sys
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from typing import Any, TypeVar
 
 from markupsafe import escape
+from pydantic import BaseModel
 
 from gaodi.core import clock
 from gaodi.core.memo import Memo, scope_key
@@ -36,6 +44,9 @@ from gaodi.ui.web.context import PageContext
 #: the day; the age bounds how stale a time-dependent card may get, as for the overview's data).
 CACHE_SECONDS = 30.0
 CACHE_ENTRIES = 512
+#: Memory the renderings and JSON results of one app may hold (an estimate: a rendering's size as
+#: a Python string; a result's as its JSON text, times two for the objects behind it).
+CACHE_BYTES = 128 * 1024 * 1024
 
 # Markers unlikely in any page, unchanged by HTML escaping (letters and digits only), new each
 # process so a page cannot be crafted to contain them.
@@ -69,15 +80,29 @@ def _memo(ctx: PageContext) -> Memo[Any]:
         with _lock:
             memo = getattr(state, "rendered_pages", None)
             if memo is None:
-                memo = state.rendered_pages = Memo(CACHE_ENTRIES, CACHE_SECONDS)
+                memo = state.rendered_pages = Memo(
+                    CACHE_ENTRIES, CACHE_SECONDS, weigh=weight, max_weight=CACHE_BYTES
+                )
     return memo
 
 
-def key(ctx: PageContext, what: str) -> Hashable | None:
+def weight(value: Any) -> int:
+    """About how much memory a kept rendering or result holds (bytes)."""
+    if isinstance(value, str):
+        return sys.getsizeof(value)
+    if isinstance(value, BaseModel):
+        return 2 * len(value.model_dump_json())
+    return sys.getsizeof(value)
+
+
+def key(ctx: PageContext, what: str, params: Collection[str] | None = None) -> Hashable | None:
     """What a shared rendering of ``what`` (a template, or ``json:`` and the route) for this
     request depends on; None when the request must be answered for itself (pending flash
-    messages, an unwired data version)."""
+    messages, a query parameter not in ``params`` — the names the page takes —, an unwired
+    data version)."""
     if ctx.web_session.data.get("f"):
+        return None
+    if params is not None and any(name not in params for name in ctx.request.query_params):
         return None
     principal = ctx.principal
     version = providers.get().data_version
@@ -103,11 +128,15 @@ def _max_age(ctx: PageContext, seconds: float) -> float:
 
 
 def shared(
-    ctx: PageContext, template: str, render: Callable[[Any], str], seconds: float = CACHE_SECONDS
+    ctx: PageContext,
+    template: str,
+    render: Callable[[Any], str],
+    seconds: float = CACHE_SECONDS,
+    params: Collection[str] | None = None,
 ) -> str | None:
     """The page's HTML for this request from the shared rendering (``render(shared_ctx)`` runs
     once per key); None when this request is not to be shared (render it as usual)."""
-    found = key(ctx, template)
+    found = key(ctx, template, params)
     if found is None:
         return None
     html = _memo(ctx).get(found, lambda: render(SharedContext(ctx)), _max_age(ctx, seconds))
@@ -115,11 +144,15 @@ def shared(
 
 
 def result(
-    ctx: PageContext, route: str, compute: Callable[[], T], seconds: float = CACHE_SECONDS
+    ctx: PageContext,
+    route: str,
+    compute: Callable[[], T],
+    seconds: float = CACHE_SECONDS,
+    params: Collection[str] | None = None,
 ) -> T:
     """The JSON twin's result, computed once per the same key as the page's rendering (a
     result names nobody, so nothing is put in per request)."""
-    found = key(ctx, f"json:{route}")
+    found = key(ctx, f"json:{route}", params)
     if found is None:
         return compute()
     return _memo(ctx).get(found, compute, _max_age(ctx, seconds))  # type: ignore[return-value]
