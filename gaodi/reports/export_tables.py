@@ -168,6 +168,35 @@ def _chain_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
     ]
 
 
+# ---------------------------------------------------------------------------- parks
+def _excluded_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
+    """Every firm the 亩均 evaluation leaves out (the page shows them a page at a time)."""
+    from gaodi.parks import service
+
+    tr = _tr(ctx)
+    assert ctx.principal is not None
+    state = service.compute(ctx.session, ctx.principal, year=page.year, scheme=page.scheme)
+    rows = service.excluded_enterprises(ctx.session, ctx.principal, state=state)
+    if page.reason:
+        rows = [r for r in rows if r.reason.split(":", 1)[0] == page.reason]
+    records = [
+        {
+            "uscc": r.uscc,
+            "name": r.name,
+            "land_mu": r.land_mu,
+            "reason": tr(r.reason_zh, r.reason_en),
+        }
+        for r in rows[:MAX_ROWS]
+    ]
+    c = [
+        Column(tr("统一社会信用代码", "USCC"), key="uscc"),
+        Column(tr("企业", "Enterprise"), key="name"),
+        Column(tr("用地", "Land"), unit=tr("亩", "mu"), fmt="number", key="land_mu"),
+        Column(tr("原因", "Reason"), key="reason"),
+    ]
+    return [Sheet(tr("未参评企业", "Not evaluated"), c, records)]
+
+
 # ---------------------------------------------------------------------------- enterprises
 def _enterprise_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
     from gaodi.enterprises import service
@@ -356,6 +385,10 @@ def register_builtin() -> None:
         ("gaodi.chains.views", "chain_page", "/chains/{chain_id}", "chain", _chain_sheets,
          lambda ctx, p: _chain_provenance(p.diagnosis.provenance, _tr(ctx)),
          ("产业链诊断", "Chain diagnosis"), "chain"),
+        ("gaodi.parks.views", "excluded_page", "/parks/excluded", "park", _excluded_sheets,
+         lambda ctx, p: [(_tr(ctx)("年份", "Year"), p.year), (_tr(ctx)("评价方案", "Scheme"),
+                         p.scheme_labels.get(p.scheme, p.scheme))],
+         ("未参评企业", "Enterprises not evaluated"), "not-evaluated"),
         ("gaodi.enterprises.views", "enterprises_page", "/enterprises", "enterprise",
          _enterprise_sheets, None, ("企业", "Enterprises"), "enterprises"),
         ("gaodi.enterprises.views", "rank_page", "/enterprises/rank", "enterprise", _rank_sheets,

@@ -117,3 +117,26 @@ def test_excluded_page_pages_and_filters_by_reason(
     assert re.search(r'data-reason="no_land" href="/parks/excluded\?[^"]*&reason=no_land"', html)
     assert "缺少指标数据：1" in html  # the kind of reason in words, not its code
     assert c.get("/parks/excluded", params={"reason": "nope"}).status_code == 422
+
+
+def test_the_excluded_list_exports_every_row_not_only_the_page(
+    client: tuple[TestClient, dict[str, int]],
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    c, _ids = client
+    html = c.get("/parks/excluded", params={"year": 2023, "per_page": 1}).text
+    assert 'href="/export/xlsx/parks/excluded?year=2023&amp;per_page=1"' in html
+    got = c.get("/export/xlsx/parks/excluded", params={"year": 2023, "per_page": 1})
+    assert got.status_code == 200
+    sheet = load_workbook(io.BytesIO(got.content))["未参评企业"]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(i for i, row in enumerate(values) if row[0] == "统一社会信用代码")
+    body = [row for row in values[header + 1 :] if any(v is not None for v in row)]
+    assert len(body) == 2  # both left-out firms, though the page shows one
+    assert sorted(row[1] for row in body) == ["企业A5", "企业B2"]
+    only = c.get("/export/xlsx/parks/excluded", params={"year": 2023, "reason": "no_land"})
+    rows = list(load_workbook(io.BytesIO(only.content))["未参评企业"].iter_rows(values_only=True))
+    assert [r[1] for r in rows if r[1] in ("企业A5", "企业B2")] == ["企业A5"]
