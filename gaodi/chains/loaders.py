@@ -11,12 +11,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, select
+from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import Session
 
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.chains.models import Chain, EnterpriseLink, Link
-from gaodi.core.errors import NotFoundError
+from gaodi.core.errors import NotFoundError, PermissionDenied
 from gaodi.core.permissions import Principal, restrict
 from gaodi.engine.rows import frame
 from gaodi.enterprises import loaders as enterprise_loaders
@@ -313,3 +313,30 @@ def first_id_and_name(session: Session) -> tuple[int, str] | None:
     """(id, name) of the chain with the smallest id (the demo accounts' scope); None: no chain."""
     row = session.execute(select(Chain.id, Chain.name).order_by(Chain.id).limit(1)).first()
     return (row[0], row[1]) if row is not None else None
+
+
+def readable_names(session: Session, principal: Principal) -> list[tuple[int, str]] | None:
+    """(id, name) of the chains the principal may read, by id; None when the role may not read
+    chains at all."""
+    try:
+        query = restrict(select(Chain.id, Chain.name), principal, "read")
+    except PermissionDenied:
+        return None
+    return [(cid, name) for cid, name in session.execute(query.order_by(Chain.id)).all()]
+
+
+def enterprise_counts(
+    session: Session, chain_ids: Iterable[int], among: Any = None
+) -> dict[int, int]:
+    """chain id -> how many distinct enterprises are currently attached (not excluded, not
+    ended) to its links; only those in the ``among`` selectable of ids when given. One query."""
+    query = (
+        select(Link.chain_id, func.count(distinct(EnterpriseLink.enterprise_id)))
+        .join(EnterpriseLink, EnterpriseLink.link_id == Link.id)
+        .where(EnterpriseLink.valid_to.is_(None), EnterpriseLink.excluded.is_(False))
+        .where(Link.chain_id.in_(sorted(set(chain_ids))))
+        .group_by(Link.chain_id)
+    )
+    if among is not None:
+        query = query.where(EnterpriseLink.enterprise_id.in_(among))
+    return {int(k): int(v) for k, v in session.execute(query).all()}

@@ -19,6 +19,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
+from gaodi.core.errors import PermissionDenied
 from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause
 from gaodi.engine.rows import frame, json_text
 from gaodi.enterprises.models import Enterprise, EnterpriseYear, ExternalEnterprise
@@ -368,3 +369,53 @@ def first_id_and_name(session: Session) -> tuple[int, str] | None:
     query = select(Enterprise.id, Enterprise.name).order_by(Enterprise.id).limit(1)
     row = session.execute(query).first()
     return (row[0], row[1]) if row is not None else None
+
+
+def readable_ids(principal: Principal) -> Any:
+    """``SELECT id`` of the enterprises the principal may read (every one, unscoped); None when
+    the role may not read enterprises at all."""
+    try:
+        return restrict(select(Enterprise.id), principal, "read")
+    except PermissionDenied:
+        return None
+
+
+def latest_readable_year(session: Session, principal: Principal) -> int | None:
+    """The newest year of the enterprise figures the principal may read (None: none, or the
+    role reads no enterprise figures)."""
+    try:
+        query = restrict(select(EnterpriseYear.year), principal, "read")
+    except PermissionDenied:
+        return None
+    return session.scalar(select(func.max(query.subquery().c.year)))
+
+
+def above_scale_count(
+    session: Session, principal: Principal, year: int | None, threshold_wan: float
+) -> int | None:
+    """How many enterprises the principal may read had main-business revenue (revenue where it
+    is missing) of ``threshold_wan`` 万元 or more in ``year``; None when there is no year or
+    the role reads no enterprises."""
+    ents = readable_ids(principal)
+    if ents is None or year is None:
+        return None
+    revenue = func.coalesce(EnterpriseYear.main_revenue, EnterpriseYear.revenue)
+    query = select(EnterpriseYear.enterprise_id).where(
+        EnterpriseYear.year == year, revenue >= threshold_wan
+    )
+    if principal.is_scoped:
+        query = query.where(EnterpriseYear.enterprise_id.in_(ents))
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+
+def count_by_park(session: Session, among: Any = None) -> dict[int, int]:
+    """park id -> how many enterprises are in it (only those in the ``among`` selectable of
+    ids when given: the viewer's readable enterprises)."""
+    query = (
+        select(Enterprise.park_id, func.count(Enterprise.id))
+        .where(Enterprise.park_id.is_not(None))
+        .group_by(Enterprise.park_id)
+    )
+    if among is not None:
+        query = query.where(Enterprise.id.in_(among))
+    return {int(k): int(v) for k, v in session.execute(query).all()}

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.chains import loaders as chain_loaders
+from gaodi.core.errors import PermissionDenied
 from gaodi.core.permissions import Principal, restrict
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.parks.models import Park
@@ -161,3 +162,13 @@ def first_id_and_name(session: Session) -> tuple[int, str] | None:
     """(id, name) of the park with the smallest id (the demo accounts' scope); None: no park."""
     row = session.execute(select(Park.id, Park.name).order_by(Park.id).limit(1)).first()
     return (row[0], row[1]) if row is not None else None
+
+
+def readable_names(session: Session, principal: Principal) -> list[tuple[int, str]] | None:
+    """(id, name) of the parks the principal may read, by id; None when the role may not read
+    parks at all."""
+    try:
+        query = restrict(select(Park.id, Park.name), principal, "read")
+    except PermissionDenied:
+        return None
+    return [(pid, name) for pid, name in session.execute(query.order_by(Park.id)).all()]

@@ -6,7 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gaodi.plans.models import Plan
+from gaodi.core.errors import PermissionDenied
+from gaodi.core.permissions import Principal, restrict
+from gaodi.plans.models import Observation, Plan
 
 
 def latest_region_code(session: Session) -> str | None:
@@ -16,3 +18,14 @@ def latest_region_code(session: Session) -> str | None:
     return session.scalar(
         select(Plan.region_code).where(Plan.region_code.is_not(None)).order_by(Plan.id.desc())
     )
+
+
+def readable_periods(session: Session, principal: Principal) -> list[str] | None:
+    """The distinct non-empty periods of the observations the principal may read (as stored,
+    unordered: "2024-01", "2023-Q4" …); None when the role may not read observations."""
+    try:
+        query = restrict(select(Observation.period), principal, "read")
+    except PermissionDenied:
+        return None
+    column = query.subquery().c.period
+    return [p for p in session.scalars(select(column).distinct()) if p]
