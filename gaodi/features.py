@@ -147,3 +147,21 @@ def check(what: str = "app") -> None:
         module = _import(module_name, f"feature {feature!r}")
         if attr and getattr(module, attr, None) is None:
             raise FeatureMissing(f"feature {feature!r}: {module_name} has no {attr!r}")
+
+
+def counted() -> dict[str, type]:
+    """Overview key -> the model class it counts, from every feature's ``counted`` declaration
+    (in :data:`NAMES` order); a key declared twice or a target that is not a class stops with
+    its name."""
+    out: dict[str, type] = {}
+    for feature in declarations():
+        for key, target in feature.counted:
+            module, _, attr = target.partition(":")
+            model = getattr(_import(module, f"{feature.name}'s counted"), attr, None)
+            if key in out or not isinstance(model, type):
+                raise FeatureMissing(
+                    f"{feature.name} declares counted {key!r} = {target!r}: "
+                    + ("the key is declared twice" if key in out else "no such class")
+                )
+            out[key] = model
+    return out

@@ -8,4 +8,5 @@ FEATURE = Feature(
     models=("gaodi.accounts.models",),
     scopes=("gaodi.accounts.scopes",),
     commands=(Command("gaodi.accounts.cli", "user"),),
+    counted=(("users", "gaodi.accounts.models:User"),),
 )

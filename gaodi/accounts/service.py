@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from argon2 import Parameters, PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
@@ -145,48 +145,43 @@ def role_label(role: str, lang: str = "zh") -> str:
 
 
 def _chain_id(session: Session, ref: str) -> int:
-    from gaodi.chains.models import Chain
+    from gaodi.chains import loaders as chain_loaders
 
-    chain = session.scalars(
-        select(Chain).where(or_(Chain.code == ref.strip(), Chain.name == ref.strip()))
-    ).first()
-    if chain is None:
+    chain_id = chain_loaders.id_by_code_or_name(session, ref.strip())
+    if chain_id is None:
         raise NotFoundError(
             f"找不到产业链“{ref}”（按代码或名称）。",
             f"No chain with code or name '{ref}'.",
             field="chains",
         )
-    return chain.id
+    return chain_id
 
 
 def _park_id(session: Session, ref: str) -> int:
-    from gaodi.parks.models import Park
+    from gaodi.parks import loaders as park_loaders
 
     ref = ref.strip()
-    query = select(Park).where(or_(Park.name == ref, Park.short_name == ref))
-    if ref.isdigit():
-        query = select(Park).where(or_(Park.id == int(ref), Park.name == ref))
-    park = session.scalars(query).first()
-    if park is None:
+    park_id = park_loaders.id_by_ref(session, ref)
+    if park_id is None:
         raise NotFoundError(
             f"找不到园区“{ref}”（按名称或编号）。",
             f"No park with name or id '{ref}'.",
             field="parks",
         )
-    return park.id
+    return park_id
 
 
 def _enterprise_id(session: Session, uscc: str) -> int:
-    from gaodi.enterprises.models import Enterprise
+    from gaodi.enterprises import loaders as enterprise_loaders
 
-    ent = session.scalars(select(Enterprise).where(Enterprise.uscc == uscc.strip().upper())).first()
-    if ent is None:
+    ent_id = enterprise_loaders.id_by_uscc(session, uscc.strip().upper())
+    if ent_id is None:
         raise NotFoundError(
             f"找不到统一社会信用代码为“{uscc}”的企业。",
             f"No enterprise with USCC '{uscc}'.",
             field="enterprise",
         )
-    return ent.id
+    return ent_id
 
 
 def resolve_scopes(
@@ -229,15 +224,17 @@ def resolve_scopes(
 
 def describe_scopes(session: Session, user: User) -> list[str]:
     """The names of the chains, parks and enterprise a user is scoped to."""
-    from gaodi.chains.models import Chain
-    from gaodi.enterprises.models import Enterprise
-    from gaodi.parks.models import Park
+    from gaodi.chains import loaders as chain_loaders
+    from gaodi.enterprises import loaders as enterprise_loaders
+    from gaodi.parks import loaders as park_loaders
 
     out: list[str] = []
-    for kind, model in (("chain", Chain), ("park", Park), ("enterprise", Enterprise)):
-        ids = user.scope_ids(kind)
-        if ids:
-            out += list(session.scalars(select(model.name).where(model.id.in_(sorted(ids)))))
+    if ids := user.scope_ids("chain"):
+        out += [name for name, _ in chain_loaders.names_and_offices(session, ids).values()]
+    if ids := user.scope_ids("park"):
+        out += list(park_loaders.names(session, ids).values())
+    if ids := user.scope_ids("enterprise"):
+        out += [name for name, _ in enterprise_loaders.names_and_usccs(session, ids).values()]
     return out
 
 
@@ -663,10 +660,10 @@ class DemoAccount:
 
 
 def dataset_info(session: Session) -> dict[str, object] | None:
-    from gaodi.system.models import SystemInfo
+    from gaodi.system import loaders as system_loaders
 
-    row = session.get(SystemInfo, "dataset")
-    return row.value if row is not None and isinstance(row.value, dict) else None
+    value = system_loaders.dataset_record(session)
+    return value if isinstance(value, dict) else None
 
 
 def demo_accounts(session: Session, *, force: bool = False) -> list[DemoAccount]:
@@ -676,9 +673,9 @@ def demo_accounts(session: Session, *, force: bool = False) -> list[DemoAccount]
     enterprise user to the first enterprise; a scoped role is skipped when nothing exists to
     scope it to. Refuses on a database that is not the demo unless ``force``.
     """
-    from gaodi.chains.models import Chain
-    from gaodi.enterprises.models import Enterprise
-    from gaodi.parks.models import Park
+    from gaodi.chains import loaders as chain_loaders
+    from gaodi.enterprises import loaders as enterprise_loaders
+    from gaodi.parks import loaders as park_loaders
 
     info = dataset_info(session)
     if info is not None and not info.get("demo") and not force:
@@ -687,10 +684,10 @@ def demo_accounts(session: Session, *, force: bool = False) -> list[DemoAccount]
             "This database is not the demo dataset: refusing to create demo accounts "
             "(use --force to insist).",
         )
-    first = {
-        "chain": session.scalars(select(Chain).order_by(Chain.id)).first(),
-        "park": session.scalars(select(Park).order_by(Park.id)).first(),
-        "enterprise": session.scalars(select(Enterprise).order_by(Enterprise.id)).first(),
+    first = {  # (id, name) of the first of each, by id
+        "chain": chain_loaders.first_id_and_name(session),
+        "park": park_loaders.first_id_and_name(session),
+        "enterprise": enterprise_loaders.first_id_and_name(session),
     }
     made: list[DemoAccount] = []
     for username, role in DEMO_ACCOUNTS:
@@ -698,7 +695,7 @@ def demo_accounts(session: Session, *, force: bool = False) -> list[DemoAccount]
         target = first[kind] if kind else None
         if kind and target is None:
             continue
-        scopes = [(kind, target.id)] if kind and target is not None else []
+        scopes = [(kind, target[0])] if kind and target is not None else []
         user = session.scalars(select(User).where(User.username == username)).first()
         if user is None:
             user = User(username=username, role=role, password_hash="", session_version=1)
@@ -715,6 +712,6 @@ def demo_accounts(session: Session, *, force: bool = False) -> list[DemoAccount]
         if current != scopes:
             user.scopes = [UserScope(kind=k, ref_id=r) for k, r in scopes]
         session.flush()
-        name = getattr(target, "name", None)
+        name = target[1] if target is not None else None
         made.append(DemoAccount(username, DEMO_PASSWORD, role, [name] if name else []))
     return made

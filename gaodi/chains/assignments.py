@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core.errors import ConflictError, GaodiError, NotFoundError, ValidationError
-from gaodi.core.permissions import Principal, can, scope_clause
-from gaodi.enterprises.models import Enterprise
+from gaodi.core.permissions import Principal, can
+from gaodi.enterprises import loaders as enterprise_loaders
 
 #: ids per IN (...) list and rows per INSERT (SQLite binds at most 32,766 values)
 CHUNK = 500
@@ -91,13 +91,14 @@ def _enterprises(
 ) -> tuple[dict[str, int], dict[int, str]]:
     """USCC -> id and id -> name of the named enterprises the principal may read and edit (a
     row naming any other one is refused like a missing one)."""
-    query = select(Enterprise.id, Enterprise.uscc, Enterprise.name)
-    for each in ("read", "edit"):
-        clause = scope_clause(principal, Enterprise, each)
-        if clause is not None:
-            query = query.where(clause)
-    found = _fetch_in(session, query, Enterprise.uscc, (r.uscc for r in rows))
-    found += _fetch_in(session, query, Enterprise.id, (r.enterprise_id for r in rows))
+    found = enterprise_loaders.referable(
+        session,
+        principal,
+        usccs=[r.uscc for r in rows],
+        ids=[r.enterprise_id for r in rows],
+        actions=("read", "edit"),
+        chunk=CHUNK,
+    )
     return {u: eid for eid, u, _ in found if u}, {eid: name for eid, _, name in found}
 
 

@@ -14,14 +14,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gaodi.analytics.chains import Benchmark
 from gaodi.chains.models import Link
 from gaodi.core.errors import DataError, ValidationError
 from gaodi.core.reference import region_lookup
-from gaodi.regions.models import PanelValue
+from gaodi.regions import loaders as region_loaders
 
 
 def _groups_of(codes: Sequence[str], all_groups: set[str]) -> set[str]:
@@ -57,24 +56,7 @@ def panel_output(
 ) -> tuple[dict[str, float], int | None]:
     """Output by 3-digit group for ``region`` (or every region but ``exclude``) in the latest
     panel year not after ``year``."""
-    years = select(func.max(PanelValue.year)).where(PanelValue.measure == "output")
-    if year is not None:
-        years = years.where(PanelValue.year <= year)
-    if region is not None:
-        years = years.where(PanelValue.region_code == region)
-    used = session.scalar(years)
-    if used is None:
-        return {}, None
-    query = (
-        select(PanelValue.industry_code, func.sum(PanelValue.value))
-        .where(PanelValue.measure == "output", PanelValue.year == used)
-        .group_by(PanelValue.industry_code)
-    )
-    if region is not None:
-        query = query.where(PanelValue.region_code == region)
-    elif exclude is not None:
-        query = query.where(PanelValue.region_code != exclude)
-    return {str(code): float(v or 0.0) for code, v in session.execute(query)}, used
+    return region_loaders.panel_output(session, region, year, exclude)
 
 
 def benchmark(

@@ -13,17 +13,17 @@ import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gaodi.chains import loaders
 from gaodi.chains.assignments import AssignmentRow, prepare_assignments, write_assignments
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
-from gaodi.core.permissions import Principal, check_scope, require, restrict
+from gaodi.core.permissions import Principal, require, restrict
 from gaodi.core.reference import validate_industry_code
 from gaodi.db import utcnow
-from gaodi.enterprises.models import Enterprise
+from gaodi.enterprises import loaders as enterprise_loaders
 
 SPLIT = re.compile(r"[,，、;；\s]+")
 
@@ -254,18 +254,10 @@ def delete_link(session: Session, principal: Principal, chain: int | str, link_i
 ENTERPRISE_NOT_FOUND = ("找不到该企业（或无权查看）。", "No such enterprise (or not yours to see).")
 
 
-def _enterprise_query(ref: str | int) -> Select[Any]:
-    text = str(ref).strip().upper()
-    query = select(Enterprise)
-    if text.isdigit() and len(text) < 18:
-        return query.where(Enterprise.id == int(text))
-    return query.where(Enterprise.uscc == text)
-
-
-def find_enterprise(session: Session, ref: str | int) -> Enterprise:
+def find_enterprise(session: Session, ref: str | int) -> Any:
     """Any enterprise by USCC or id, whoever asks (the directory a chain office proposes from,
     :mod:`gaodi.chains.proposals`; its answer names no figures)."""
-    found = session.scalars(_enterprise_query(ref)).first()
+    found = enterprise_loaders.by_ref(session, ref)
     if found is None:
         raise NotFoundError(*ENTERPRISE_NOT_FOUND, field="enterprise")
     return found
@@ -273,16 +265,15 @@ def find_enterprise(session: Session, ref: str | int) -> Enterprise:
 
 def scoped_enterprise(
     session: Session, principal: Principal, ref: str | int, action: str = "edit"
-) -> Enterprise:
+) -> Any:
     """An enterprise by USCC or id that ``principal`` may read and ``action``; else the 404 a
     missing one gets. A chain office's enterprises are those on its chains: adding one that is
     not goes through a proposal the bureau approves (:mod:`gaodi.chains.proposals`)."""
     found = find_enterprise(session, ref)
     try:
-        return check_scope(
-            session, principal, Enterprise, found.id, action, domain_right=False,
-            not_found=ENTERPRISE_NOT_FOUND,
-        )  # fmt: skip
+        return enterprise_loaders.in_scope(
+            session, principal, found.id, action, not_found=ENTERPRISE_NOT_FOUND
+        )
     except NotFoundError as exc:
         raise NotFoundError(exc.zh, exc.en, field="enterprise") from None
 

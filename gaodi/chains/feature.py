@@ -10,4 +10,5 @@ FEATURE = Feature(
     pages=("gaodi.chains.views", "gaodi.chains.api"),
     commands=(Command("gaodi.chains.registry_cli", "chains"),),
     exchange=("chains", "links", "enterprise_links"),
+    counted=(("chains", "gaodi.chains.models:Chain"), ("links", "gaodi.chains.models:Link")),
 )

@@ -11,42 +11,22 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, String, and_, cast, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, distinct, func, select
+from sqlalchemy.orm import Session
 
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.chains.models import Chain, EnterpriseLink, Link
-from gaodi.core.errors import NotFoundError
+from gaodi.core.errors import NotFoundError, PermissionDenied
 from gaodi.core.permissions import Principal, restrict
-from gaodi.enterprises.models import Enterprise, EnterpriseYear, ExternalEnterprise
-from gaodi.system.models import SystemInfo
+from gaodi.engine.rows import frame
+from gaodi.enterprises import loaders as enterprise_loaders
+from gaodi.system import loaders as system_loaders
 
 #: 规上工业企业: main-business revenue of 2000万元 or more (国家统计局统计范围, since 2011; see
 #: gaodi/analytics/rules/tiers/above_scale.yaml). Revenue stands in where main revenue is missing.
 ABOVE_SCALE_WAN = 2000.0
 SEGMENT_ORDER = {"up": 0, "mid": 1, "down": 2}
 SRDI_TAGS = frozenset({"srdi", "little_giant"})
-
-
-def frame(session: Session, query: Select[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    """The query's rows as a DataFrame with ``schema`` (column names in select order).
-
-    Runs on the session's connection (Core rows, no ORM row processing). JSON list columns are
-    best selected with :func:`json_text` and given a ``pl.List`` dtype here: they are then
-    decoded in one vectorised pass instead of one ``json.loads`` per row.
-    """
-    lists = {k: v for k, v in schema.items() if isinstance(v, pl.List)}
-    raw_schema = {k: (pl.String if k in lists else v) for k, v in schema.items()}
-    rows = session.connection().execute(query).all()
-    df = pl.DataFrame([tuple(r) for r in rows], schema=raw_schema, orient="row")
-    if lists:
-        df = df.with_columns(pl.col(k).str.json_decode(v) for k, v in lists.items())
-    return df
-
-
-def json_text(column: Any) -> Any:
-    """A JSON column selected as its text (decoded by :func:`frame`)."""
-    return cast(column, String)
 
 
 # --------------------------------------------------------------------------- chains and links
@@ -140,34 +120,28 @@ def links_frame(links: Sequence[Link]) -> pl.DataFrame:
 
 def latest_year(session: Session, until: int | None = None) -> int | None:
     """The latest year of enterprise figures (no later than ``until`` when given)."""
-    query = select(func.max(EnterpriseYear.year))
-    if until is not None:
-        query = query.where(EnterpriseYear.year <= until)
-    return session.scalar(query)
+    return enterprise_loaders.latest_year(session, until)
 
 
 def facts_frame(session: Session, chain_ids: Sequence[int], year: int | None) -> pl.DataFrame:
     """One row per current (enterprise, link) assignment of the chains, with the figures of
     ``year`` and last year's output: the input of ``diagnose_chain`` (plus ``chain_id``)."""
-    now, prev = aliased(EnterpriseYear), aliased(EnterpriseYear)
-    y = year if year is not None else -1
+    figures = enterprise_loaders.chain_figures(year)
     query = (
         select(
             EnterpriseLink.enterprise_id,
             EnterpriseLink.link_id,
             Link.chain_id,
-            Enterprise.name,
-            json_text(Enterprise.tags),
-            now.output,
-            now.revenue,
-            now.main_revenue,
-            now.invention_patents,
-            prev.output,
+            figures.c.name,
+            figures.c.tags,
+            figures.c.output,
+            figures.c.revenue,
+            figures.c.main_revenue,
+            figures.c.invention_patents,
+            figures.c.output_prev,
         )
         .join(Link, Link.id == EnterpriseLink.link_id)
-        .join(Enterprise, Enterprise.id == EnterpriseLink.enterprise_id)
-        .outerjoin(now, and_(now.enterprise_id == Enterprise.id, now.year == y))
-        .outerjoin(prev, and_(prev.enterprise_id == Enterprise.id, prev.year == y - 1))
+        .join(figures, figures.c.enterprise_id == EnterpriseLink.enterprise_id)
         .where(
             Link.chain_id.in_(sorted(set(chain_ids))),
             EnterpriseLink.valid_to.is_(None),
@@ -206,13 +180,7 @@ def visible_enterprise_ids(
     """Which of ``ids`` the principal may read; None means all (an unscoped role)."""
     if not principal.is_scoped:
         return None
-    wanted = sorted(set(ids))
-    out: set[int] = set()
-    for i in range(0, len(wanted), 5000):
-        chunk = wanted[i : i + 5000]
-        query = restrict(select(Enterprise.id), principal).where(Enterprise.id.in_(chunk))
-        out.update(session.scalars(query))
-    return out
+    return enterprise_loaders.visible_ids(session, principal, ids)
 
 
 def mask_names(facts: pl.DataFrame, visible: set[int] | None) -> pl.DataFrame:
@@ -229,7 +197,7 @@ def mask_names(facts: pl.DataFrame, visible: set[int] | None) -> pl.DataFrame:
 
 def dataset_city(session: Session) -> str | None:
     """The home city's GB/T 2260 code, from the dataset record (None when not known)."""
-    value = session.scalar(select(SystemInfo.value).where(SystemInfo.key == "dataset"))
+    value = system_loaders.dataset_record(session)
     if isinstance(value, dict) and value.get("city"):
         return str(value["city"])
     return None
@@ -242,42 +210,133 @@ def pool_frame(session: Session, principal: Principal) -> pl.DataFrame:
     """The external pool in the columns :func:`gaodi.analytics.attraction.rank_candidates`
     takes; ``id`` is ``"X<id>"`` so it never collides with a local enterprise id, and
     ``supplies_to`` holds the local partners' ids as text (as the ranking's local ids are)."""
-    query = restrict(
-        select(
-            ExternalEnterprise.id,
-            ExternalEnterprise.uscc,
-            ExternalEnterprise.name,
-            ExternalEnterprise.region_code,
-            ExternalEnterprise.industry_code,
-            ExternalEnterprise.scope_text,
-            ExternalEnterprise.revenue,
-            ExternalEnterprise.revenue_growth,
-            ExternalEnterprise.invention_patents,
-            json_text(ExternalEnterprise.tags),
-            json_text(ExternalEnterprise.partner_ids),
-        ),
-        principal,
-    )
-    raw = frame(
-        session,
-        query,
-        {
-            "pool_id": pl.Int64,
-            "uscc": pl.String,
-            "name": pl.String,
-            "region_code": pl.String,
-            "industry_code": pl.String,
-            "scope_text": pl.String,
-            "revenue": pl.Float64,
-            "revenue_growth": pl.Float64,
-            "invention_patents": pl.Int64,
-            "tags": pl.List(pl.String),
-            "supplies_to": pl.List(pl.Int64),
-        },
-    )
+    raw = enterprise_loaders.pool_frame(session, principal)
     return raw.with_columns(
         pl.concat_str(pl.lit("X"), pl.col("pool_id").cast(pl.String)).alias("id"),
         pl.when(pl.col("industry_code").str.contains(r"^\d{4}$")).then(pl.col("industry_code")),
         pl.col("tags").fill_null([]),
         pl.col("supplies_to").fill_null([]).list.eval(pl.element().cast(pl.String)),
     )
+
+
+def chain_codes(session: Session, codes: Iterable[str]) -> dict[int, str]:
+    """id -> code of the chains with these codes, whoever asks (a city-wide count by chain,
+    such as a park's positioning check, names chains it does not show)."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    query = select(Chain.id, Chain.code).where(Chain.code.in_(wanted))
+    return {cid: code for cid, code in session.execute(query)}
+
+
+def current_chain_names(
+    session: Session, principal: Principal, enterprise_ids: Iterable[int]
+) -> dict[int, list[str]]:
+    """enterprise id -> names of the chains it is currently attached to (not excluded, not
+    ended), through the assignments the principal may read; one query."""
+    ids = sorted(set(enterprise_ids))
+    if not ids:
+        return {}
+    links = (
+        restrict(select(EnterpriseLink), principal)
+        .where(
+            EnterpriseLink.enterprise_id.in_(ids),
+            EnterpriseLink.valid_to.is_(None),
+            EnterpriseLink.excluded.is_(False),
+        )
+        .subquery()
+    )
+    query = (
+        select(links.c.enterprise_id, Chain.name)
+        .join(Link, Link.id == links.c.link_id)
+        .join(Chain, Chain.id == Link.chain_id)
+        .distinct()
+    )
+    out: dict[int, list[str]] = {}
+    for eid, name in session.execute(query):
+        out.setdefault(eid, []).append(name)
+    return out
+
+
+def current_memberships(
+    session: Session, enterprise_id: int, principal: Principal | None
+) -> list[tuple[int, str, str, int, str, str, float | None]]:
+    """``(chain id, chain code, chain name, link id, link name, source, confidence)`` of the
+    enterprise's current (not excluded, not ended) assignments, by chain then link order.
+
+    Through the assignments ``principal`` may read; ``None`` reads them unfiltered, for the
+    one case the caller decided that: an enterprise user reading its own enterprise's links
+    (facts about itself, though it reads no chain)."""
+    link_query = select(EnterpriseLink)
+    if principal is not None:
+        link_query = restrict(link_query, principal)
+    links = link_query.where(
+        EnterpriseLink.enterprise_id == enterprise_id,
+        EnterpriseLink.valid_to.is_(None),
+        EnterpriseLink.excluded.is_(False),
+    ).subquery()
+    query = (
+        select(
+            Chain.id,
+            Chain.code,
+            Chain.name,
+            Link.id,
+            Link.name,
+            links.c.source,
+            links.c.confidence,
+        )
+        .join(Link, Link.id == links.c.link_id)
+        .join(Chain, Chain.id == Link.chain_id)
+        .order_by(Chain.id, Link.sort_order, Link.id)
+    )
+    return [tuple(r) for r in session.execute(query)]  # type: ignore[misc]
+
+
+def names_and_offices(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
+    """chain id -> (name, the office's name when recorded) for these ids, whoever asks (who
+    owes a plan's series is named to every reader of the plan)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    query = select(Chain.id, Chain.name, Chain.office).where(Chain.id.in_(wanted))
+    return {cid: (name, office) for cid, name, office in session.execute(query)}
+
+
+def id_by_code_or_name(session: Session, ref: str) -> int | None:
+    """The id of the first chain whose code or name is ``ref``, whoever asks (an administrator
+    naming a chain office's scope); None when there is none."""
+    query = select(Chain.id).where((Chain.code == ref) | (Chain.name == ref))
+    return session.scalars(query).first()
+
+
+def first_id_and_name(session: Session) -> tuple[int, str] | None:
+    """(id, name) of the chain with the smallest id (the demo accounts' scope); None: no chain."""
+    row = session.execute(select(Chain.id, Chain.name).order_by(Chain.id).limit(1)).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def readable_names(session: Session, principal: Principal) -> list[tuple[int, str]] | None:
+    """(id, name) of the chains the principal may read, by id; None when the role may not read
+    chains at all."""
+    try:
+        query = restrict(select(Chain.id, Chain.name), principal, "read")
+    except PermissionDenied:
+        return None
+    return [(cid, name) for cid, name in session.execute(query.order_by(Chain.id)).all()]
+
+
+def enterprise_counts(
+    session: Session, chain_ids: Iterable[int], among: Any = None
+) -> dict[int, int]:
+    """chain id -> how many distinct enterprises are currently attached (not excluded, not
+    ended) to its links; only those in the ``among`` selectable of ids when given. One query."""
+    query = (
+        select(Link.chain_id, func.count(distinct(EnterpriseLink.enterprise_id)))
+        .join(EnterpriseLink, EnterpriseLink.link_id == Link.id)
+        .where(EnterpriseLink.valid_to.is_(None), EnterpriseLink.excluded.is_(False))
+        .where(Link.chain_id.in_(sorted(set(chain_ids))))
+        .group_by(Link.chain_id)
+    )
+    if among is not None:
+        query = query.where(EnterpriseLink.enterprise_id.in_(among))
+    return {int(k): int(v) for k, v in session.execute(query).all()}

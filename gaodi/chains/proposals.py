@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, Field
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gaodi.chains import editing
@@ -29,9 +29,9 @@ from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, check_scope, require, restrict
 from gaodi.core.reference import industry_lookup
 from gaodi.db import utcnow
-from gaodi.enterprises.models import Enterprise
-from gaodi.parks.models import Park
-from gaodi.regions.models import Region
+from gaodi.enterprises import loaders as enterprise_loaders
+from gaodi.parks import loaders as park_loaders
+from gaodi.regions import loaders as region_loaders
 
 #: Results of one directory search; a search term is required, so no one lists every firm.
 DIRECTORY_LIMIT = 50
@@ -81,18 +81,14 @@ def directory(
     text = (term or "").strip()
     if len(text) < MIN_TERM:
         return []
-    query = (
-        select(Enterprise, Park.name, Region.name)
-        .outerjoin(Park, Park.id == Enterprise.park_id)
-        .outerjoin(Region, Region.code == Enterprise.region_code)
-        .where(
-            or_(Enterprise.name.contains(text), Enterprise.uscc.startswith(text.upper())),
-            Enterprise.id.notin_(chain_enterprise_ids(frozenset({found.id}))),
-        )
-        .order_by(Enterprise.name, Enterprise.id)
-        .limit(DIRECTORY_LIMIT)
+    rows = enterprise_loaders.directory(
+        session,
+        text,
+        not_in=chain_enterprise_ids(frozenset({found.id})),
+        limit=DIRECTORY_LIMIT,
+        park_name=park_loaders.name_of,
+        region_name=region_loaders.name_of,
     )
-    rows = session.execute(query).all()
     pending = set(
         session.scalars(
             select(LinkProposal.enterprise_id)
@@ -181,7 +177,7 @@ def decide(
             f"Proposal {row.id} has already been decided ({row.status}).",
         )
     link = session.get(Link, row.link_id)
-    ent = session.get(Enterprise, row.enterprise_id)
+    ent = enterprise_loaders.get(session, row.enterprise_id)
     if link is None or ent is None:  # both cascade-delete the proposal; a race at most
         raise NotFoundError(*PROPOSAL_NOT_FOUND)
     if approve:
@@ -217,11 +213,12 @@ def proposals(
             f"状态须为 {'、'.join(STATUSES)} 之一。",
             f"Status must be one of {', '.join(STATUSES)}.",
         )
+    ent = enterprise_loaders.identities()
     query = (
         restrict(select(LinkProposal), principal)
-        .add_columns(Link.chain_id, Link.name, Enterprise.name, Enterprise.uscc)
+        .add_columns(Link.chain_id, Link.name, ent.c.name, ent.c.uscc)
         .join(Link, Link.id == LinkProposal.link_id)
-        .join(Enterprise, Enterprise.id == LinkProposal.enterprise_id)
+        .join(ent, ent.c.id == LinkProposal.enterprise_id)
         .order_by(LinkProposal.proposed_at.desc(), LinkProposal.id.desc())
     )
     if status is not None:

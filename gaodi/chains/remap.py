@@ -32,7 +32,7 @@ from gaodi.chains.schemas import ChainMapCounts, MapReport
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal, restrict
 from gaodi.db import utcnow
-from gaodi.enterprises.models import Enterprise
+from gaodi.enterprises import loaders as enterprise_loaders
 
 #: progress(stage, done, total): stages "load", "rule", "write" (one step per chain).
 Progress = Callable[[str, int, int], None]
@@ -45,19 +45,7 @@ def _noop(_stage: str, _done: int, _total: int) -> None:
 
 def enterprises_frame(session: Session) -> pl.DataFrame:
     """Every enterprise's id, 4-digit code (others count as no code) and texts."""
-    query = select(
-        Enterprise.id, Enterprise.industry_code, Enterprise.scope_text, Enterprise.products
-    )
-    df = loaders.frame(
-        session,
-        query,
-        {
-            "enterprise_id": pl.Int64,
-            "industry_code": pl.String,
-            "scope_text": pl.String,
-            "products": pl.String,
-        },
-    )
+    df = enterprise_loaders.texts_frame(session)
     return df.with_columns(
         pl.when(pl.col("industry_code").str.contains(r"^\d{4}$")).then(pl.col("industry_code"))
     )

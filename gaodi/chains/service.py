@@ -48,7 +48,7 @@ from gaodi.core.memo import Memo, scope_key
 from gaodi.core.permissions import Principal, can, restrict
 from gaodi.core.reference import industry_lookup, region_lookup
 from gaodi.db import utcnow
-from gaodi.enterprises.models import Enterprise, EnterpriseYear
+from gaodi.enterprises import loaders as enterprise_loaders
 
 __all__ = [
     "chain_ref",
@@ -220,15 +220,8 @@ def _diagnose_one(
 
 
 def _enterprise_refs(session: Session, ids: Sequence[int]) -> dict[int, EnterpriseRef]:
-    wanted = sorted(set(ids))
-    out: dict[int, EnterpriseRef] = {}
-    for i in range(0, len(wanted), 5000):
-        query = select(Enterprise.id, Enterprise.name, Enterprise.uscc).where(
-            Enterprise.id.in_(wanted[i : i + 5000])
-        )
-        for eid, name, uscc in session.execute(query):
-            out[eid] = EnterpriseRef(id=eid, name=name, uscc=uscc)
-    return out
+    found = enterprise_loaders.names_and_usccs(session, ids)
+    return {eid: EnterpriseRef(id=eid, name=name, uscc=uscc) for eid, (name, uscc) in found.items()}
 
 
 def diagnose(
@@ -531,9 +524,10 @@ def _link_candidates(
 
 
 def _chain_locals(session: Session, chain_id: int) -> tuple[list[int], list[str]]:
+    ent = enterprise_loaders.identities()
     query = (
-        select(Enterprise.id, Enterprise.uscc)
-        .join(EnterpriseLink, EnterpriseLink.enterprise_id == Enterprise.id)
+        select(ent.c.id, ent.c.uscc)
+        .join(EnterpriseLink, EnterpriseLink.enterprise_id == ent.c.id)
         .join(Link, Link.id == EnterpriseLink.link_id)
         .where(
             Link.chain_id == chain_id,
@@ -562,15 +556,8 @@ def load_pool(session: Session, principal: Principal) -> pl.DataFrame:
     """The external pool with a ``city`` column (prefecture name) for the ranking."""
     import time
 
-    from sqlalchemy import func
-
-    from gaodi.enterprises.models import ExternalEnterprise
-
-    stamp_q = restrict(
-        select(func.count(ExternalEnterprise.id), func.max(ExternalEnterprise.id)), principal
-    )  # the permission check, and what the cache key is made of
-    count, max_id = session.execute(stamp_q).one()
-    stamp = (int(count or 0), int(max_id or 0))
+    # the permission check, and what the cache key is made of
+    stamp = enterprise_loaders.pool_stamp(session, principal)
     key = session.get_bind().url.render_as_string(hide_password=True)
     hit = _POOL_CACHE.get(key)
     now = time.monotonic()
@@ -651,18 +638,10 @@ def _assignments(
     rows = list(session.scalars(query))
     ids = sorted({r.enterprise_id for r in rows})
     visible = loaders.visible_enterprise_ids(session, principal, ids)
-    ents: dict[int, Enterprise] = {}
-    for i in range(0, len(ids), 5000):
-        chunk = ids[i : i + 5000]
-        found = session.scalars(select(Enterprise).where(Enterprise.id.in_(chunk)))
-        ents.update({e.id: e for e in found})
+    ents = enterprise_loaders.by_ids(session, ids)
     output: dict[int, float | None] = {}
     if year is not None and ids:
-        for i in range(0, len(ids), 5000):
-            q = select(EnterpriseYear.enterprise_id, EnterpriseYear.output).where(
-                EnterpriseYear.year == year, EnterpriseYear.enterprise_id.in_(ids[i : i + 5000])
-            )
-            output.update({k: v for k, v in session.execute(q)})
+        output = enterprise_loaders.year_values(session, ids, year, "output")
     out = []
     for r in rows:
         if visible is not None and r.enterprise_id not in visible:

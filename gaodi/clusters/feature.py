@@ -9,4 +9,5 @@ FEATURE = Feature(
     scopes=("gaodi.clusters.scopes",),
     pages=("gaodi.clusters.views",),
     commands=(Command("gaodi.clusters.cli", "clusters"),),
+    counted=(("clusters", "gaodi.clusters.models:Cluster"),),
 )

@@ -30,6 +30,7 @@ from gaodi.clusters.schemas import ClusterChain, ClusterGroup, ClusterRow, Clust
 from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import Principal, require, restrict
 from gaodi.core.rulefile import read_yaml
+from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.regions import panel as P
 from gaodi.regions.schemas import PeerGroup
 from gaodi.regions.service import location_quotient_of_set
@@ -62,7 +63,7 @@ def _year(session: Session, year: int | None) -> int | None:
     latest = chain_loaders.latest_year(session)
     if year is None:
         return latest
-    years = session.scalars(select(chain_loaders.EnterpriseYear.year).distinct()).all()
+    years = enterprise_loaders.years(session)
     if year not in years:
         raise NotFoundError(
             f"没有 {year} 年的企业数据。", f"No enterprise figures for {year}.", field="year"

@@ -40,5 +40,8 @@ class Feature:
     commands: tuple[Command, ...] = ()
     #: keys of the import/export entities it owns (``gaodi import --entity KEY``)
     exchange: tuple[str, ...] = ()
+    #: ``(key, "module:Model")`` of its tables the overview counts (as the viewer may read
+    #: them), so the system feature counts every feature's rows without importing their models
+    counted: tuple[tuple[str, str], ...] = ()
     #: what it is for, in a line (shown by ``gaodi config features``)
     summary: str = field(default="", compare=False)

@@ -15,4 +15,8 @@ FEATURE = Feature(
     ),
     commands=(Command("gaodi.enterprises.cli", "enterprises"),),
     exchange=("enterprises", "enterprise_years", "tier_facts", "tier_awards", "industry_margins"),
+    counted=(
+        ("enterprises", "gaodi.enterprises.models:Enterprise"),
+        ("external_enterprises", "gaodi.enterprises.models:ExternalEnterprise"),
+    ),
 )

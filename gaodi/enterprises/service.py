@@ -20,7 +20,7 @@ from gaodi.analytics.rulefiles import list_rule_sets, load_rule_set
 from gaodi.analytics.ruleset import CriterionResult, Evaluation, RuleSet, evaluate, evaluate_frame
 from gaodi.analytics.scoring import rank_frame
 from gaodi.chains import loaders as chain_loaders
-from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.chains.members import chain_enterprise_ids
 from gaodi.core import clock
 from gaodi.core.errors import DataError, NotFoundError, ValidationError
 from gaodi.core.pagination import paginate
@@ -46,7 +46,7 @@ from gaodi.enterprises.schemas import (
     TierCheck,
     YearFigures,
 )
-from gaodi.parks.models import Park
+from gaodi.parks import loaders as park_loaders
 
 #: Tier level -> the tag an enterprise carries once recognised (above_scale is statistical).
 LEVEL_TAGS: dict[str, str | None] = {
@@ -74,18 +74,6 @@ def _industry_name(code: str | None) -> str | None:
 # --------------------------------------------------------------------------- search
 
 
-def _chain_enterprise_ids(chain_id: int) -> Any:
-    return (
-        select(EnterpriseLink.enterprise_id)
-        .join(Link, Link.id == EnterpriseLink.link_id)
-        .where(
-            Link.chain_id == chain_id,
-            EnterpriseLink.valid_to.is_(None),
-            EnterpriseLink.excluded.is_(False),
-        )
-    )
-
-
 def search(session: Session, principal: Principal, f: EnterpriseFilter) -> EnterpriseList:
     """Enterprises the principal may see, filtered and paginated (name order)."""
     query = restrict(select(Enterprise), principal)
@@ -97,7 +85,7 @@ def search(session: Session, principal: Principal, f: EnterpriseFilter) -> Enter
         )
     if f.chain:
         chain = chain_loaders.resolve_chain(session, principal, f.chain)
-        query = query.where(Enterprise.id.in_(_chain_enterprise_ids(chain.id)))
+        query = query.where(Enterprise.id.in_(chain_enterprise_ids(frozenset({chain.id}))))
     if f.park is not None:
         query = query.where(Enterprise.park_id == f.park)
     if f.tag and f.tag.strip():
@@ -124,8 +112,7 @@ def _sorted(session: Session, query: Any, sort: str | None) -> Any:
     elif key == "industry":
         column = Enterprise.industry_code
     elif key == "park":
-        query = query.outerjoin(Park, Park.id == Enterprise.park_id)
-        column = Park.name
+        column = park_loaders.name_of(Enterprise.park_id)
     elif key == "revenue":  # the year the list shows (the latest)
         latest = session.scalar(select(func.max(EnterpriseYear.year)))
         query = query.outerjoin(
@@ -143,7 +130,7 @@ def _rows(
     session: Session, principal: Principal, ents: Sequence[Enterprise]
 ) -> list[EnterpriseRow]:
     ids = [e.id for e in ents]
-    parks = {k: v for k, v in session.execute(select(Park.id, Park.name))}
+    parks = park_loaders.names(session)
     latest = session.scalar(select(func.max(EnterpriseYear.year)))
     figures: dict[int, tuple[float | None, float | None]] = {}
     chains: dict[int, list[str]] = {}
@@ -152,23 +139,7 @@ def _rows(
         q = q.where(EnterpriseYear.year == latest, EnterpriseYear.enterprise_id.in_(ids))
         figures = {eid: (rev, out) for eid, rev, out in session.execute(q)}
     if ids and allowed(principal, "read", "chain"):
-        links = (
-            restrict(select(EnterpriseLink), principal)
-            .where(
-                EnterpriseLink.enterprise_id.in_(ids),
-                EnterpriseLink.valid_to.is_(None),
-                EnterpriseLink.excluded.is_(False),
-            )
-            .subquery()
-        )
-        cq = (
-            select(links.c.enterprise_id, Chain.name)
-            .join(Link, Link.id == links.c.link_id)
-            .join(Chain, Chain.id == Link.chain_id)
-            .distinct()
-        )
-        for eid, name in session.execute(cq):
-            chains.setdefault(eid, []).append(name)
+        chains = chain_loaders.current_chain_names(session, principal, ids)
     return [
         EnterpriseRow(
             id=e.id,
@@ -307,18 +278,10 @@ def profile(session: Session, principal: Principal, ref: str | int) -> Enterpris
             .order_by(EnterpriseYear.year)
         )
     )
-    park = session.get(Park, e.park_id) if e.park_id else None
-    link_query = select(EnterpriseLink)
+    park = park_loaders.names(session, [e.park_id]).get(e.park_id) if e.park_id else None
     reads_chains = allowed(principal, "read", "chain")
     # an enterprise user reads no chain, but its own enterprise's links are facts about itself
     own = principal.role == "enterprise" and e.id in principal.enterprise_ids
-    if reads_chains:
-        link_query = restrict(link_query, principal)
-    links = link_query.where(
-        EnterpriseLink.enterprise_id == e.id,
-        EnterpriseLink.valid_to.is_(None),
-        EnterpriseLink.excluded.is_(False),
-    ).subquery()
     memberships = (
         []
         if not (reads_chains or own)
@@ -332,19 +295,8 @@ def profile(session: Session, principal: Principal, ref: str | int) -> Enterpris
                 source=src,
                 confidence=conf,
             )
-            for cid, ccode, cname, lid, lname, src, conf in session.execute(
-                select(
-                    Chain.id,
-                    Chain.code,
-                    Chain.name,
-                    Link.id,
-                    Link.name,
-                    links.c.source,
-                    links.c.confidence,
-                )
-                .join(Link, Link.id == links.c.link_id)
-                .join(Chain, Chain.id == Link.chain_id)
-                .order_by(Chain.id, Link.sort_order, Link.id)
+            for cid, ccode, cname, lid, lname, src, conf in chain_loaders.current_memberships(
+                session, e.id, principal if reads_chains else None
             )
         ]
     )
@@ -364,7 +316,7 @@ def profile(session: Session, principal: Principal, ref: str | int) -> Enterpris
         uscc=e.uscc,
         name=e.name,
         region_code=e.region_code,
-        park=park.name if park else None,
+        park=park,
         industry_code=e.industry_code,
         industry_name=_industry_name(e.industry_code),
         founded=e.founded.isoformat() if e.founded else None,
@@ -602,7 +554,7 @@ def rank(
     if chain is not None:
         found = chain_loaders.resolve_chain(session, principal, chain)
         chain_label = found.name
-        members = list(session.scalars(_chain_enterprise_ids(found.id).distinct()))
+        members = list(session.scalars(chain_enterprise_ids(frozenset({found.id})).distinct()))
         ids = members if ids is None else sorted(set(members) & set(ids))
     crit = rules.scoring_criteria()
     names = [c.name for c in crit]

@@ -10,4 +10,5 @@ FEATURE = Feature(
     pages=("gaodi.parks.views",),
     commands=(Command("gaodi.parks.cli", "parks"),),
     exchange=("parks",),
+    counted=(("parks", "gaodi.parks.models:Park"),),
 )

@@ -14,14 +14,14 @@ from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.chains import loaders as chain_loaders
-from gaodi.chains.models import Chain
+from gaodi.core.errors import PermissionDenied
 from gaodi.core.permissions import Principal, restrict
-from gaodi.enterprises.models import Enterprise, EnterpriseYear
+from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.parks.models import Park
 
 #: 规上工业企业: main-business revenue >= 2000万元 (国家统计局; the tier rule file
@@ -52,16 +52,7 @@ def figures(session: Session, year: int, extra_fields: Iterable[str] = ()) -> pl
     emissions, employees, electricity``) plus ``extra_fields`` read from
     ``EnterpriseYear.extra`` (e.g. 临海's ``cod_t``, ``water_t``), null where absent.
     """
-    cols = [getattr(EnterpriseYear, c) for c in COLUMNS]
-    query = (
-        select(
-            Enterprise.id, Enterprise.park_id, Enterprise.industry_code, *cols, EnterpriseYear.extra
-        )
-        .join(Enterprise, Enterprise.id == EnterpriseYear.enterprise_id)
-        .where(EnterpriseYear.year == year)
-        .order_by(Enterprise.id)
-    )
-    rows = session.execute(query).all()
+    rows = enterprise_loaders.park_figures_rows(session, year, list(COLUMNS))
     extras = sorted(set(extra_fields) - set(COLUMNS.values()) - set(COLUMNS))
     schema: dict[str, Any] = {
         "enterprise_id": pl.Int64,
@@ -90,20 +81,14 @@ def figures(session: Session, year: int, extra_fields: Iterable[str] = ()) -> pl
 
 def output_by_park(session: Session) -> pl.DataFrame:
     """``park_id, year, output`` (亿元): the sum of the park's enterprises' output each year."""
-    query = (
-        select(Enterprise.park_id, EnterpriseYear.year, func.sum(EnterpriseYear.output))
-        .join(Enterprise, Enterprise.id == EnterpriseYear.enterprise_id)
-        .where(Enterprise.park_id.is_not(None), EnterpriseYear.output.is_not(None))
-        .group_by(Enterprise.park_id, EnterpriseYear.year)
-    )
-    rows = [(p, y, (v or 0.0) / 1e4) for p, y, v in session.execute(query)]
+    rows = [(p, y, (v or 0.0) / 1e4) for p, y, v in enterprise_loaders.output_by_park(session)]
     return pl.DataFrame(
         rows, schema={"park_id": pl.Int64, "year": pl.Int64, "output": pl.Float64}, orient="row"
     )
 
 
 def years(session: Session) -> list[int]:
-    return sorted(int(y) for y in session.scalars(select(EnterpriseYear.year).distinct()))
+    return enterprise_loaders.years(session)
 
 
 def chain_members(session: Session, codes: Iterable[str], year: int) -> dict[str, set[int]]:
@@ -111,10 +96,7 @@ def chain_members(session: Session, codes: Iterable[str], year: int) -> dict[str
     wanted = sorted(set(codes))
     if not wanted:
         return {}
-    ids = {
-        cid: code
-        for cid, code in session.execute(select(Chain.id, Chain.code).where(Chain.code.in_(wanted)))
-    }
+    ids = chain_loaders.chain_codes(session, wanted)
     if not ids:
         return {}
     facts = chain_loaders.facts_frame(session, sorted(ids), year)
@@ -136,23 +118,57 @@ def all_parks(session: Session) -> list[Park]:
 
 def visible_enterprises(session: Session, principal: Principal, ids: Iterable[int]) -> set[int]:
     """Which of ``ids`` the principal may read."""
-    wanted = sorted(set(ids))
-    out: set[int] = set()
-    for i in range(0, len(wanted), 5000):
-        query = restrict(select(Enterprise.id), principal).where(
-            Enterprise.id.in_(wanted[i : i + 5000])
-        )
-        out.update(session.scalars(query))
-    return out
+    return enterprise_loaders.visible_ids(session, principal, ids)
 
 
 def enterprise_names(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     """id -> (name, uscc) for ids already checked against the principal's scope."""
-    wanted = sorted(set(ids))
-    out: dict[int, tuple[str, str]] = {}
-    for i in range(0, len(wanted), 5000):
-        query = select(Enterprise.id, Enterprise.name, Enterprise.uscc).where(
-            Enterprise.id.in_(wanted[i : i + 5000])
-        )
-        out.update({eid: (name, uscc) for eid, name, uscc in session.execute(query)})
-    return out
+    return enterprise_loaders.names_and_usccs(session, ids)
+
+
+def name_of(id_column: Any) -> Any:
+    """A correlated scalar subquery: the name of the park whose id is in ``id_column`` (null
+    when none), for another feature's one-query listing (park names are not scoped: the
+    callers' joins were not)."""
+    return select(Park.name).where(Park.id == id_column).scalar_subquery()
+
+
+def names(session: Session, ids: Iterable[int] | None = None) -> dict[int, str]:
+    """id -> name of the parks with these ids (every park when None): labels for rows the
+    caller already restricted, so not scoped here."""
+    query = select(Park.id, Park.name)
+    if ids is not None:
+        query = query.where(Park.id.in_(sorted(set(ids))))
+    return {k: v for k, v in session.execute(query)}
+
+
+def region_of(id_column: Any) -> Any:
+    """A correlated scalar subquery: the GB/T 2260 district code of the park whose id is in
+    ``id_column`` (null when none or when the park has none), for another feature's one-query
+    listing by district (the map's projects)."""
+    return select(Park.region_code).where(Park.id == id_column).scalar_subquery()
+
+
+def id_by_ref(session: Session, ref: str) -> int | None:
+    """The id of the first park named ``ref`` (name or short name; digits: id or name), whoever
+    asks (an administrator naming a park office's scope); None when there is none."""
+    query = select(Park.id).where((Park.name == ref) | (Park.short_name == ref))
+    if ref.isdigit():
+        query = select(Park.id).where((Park.id == int(ref)) | (Park.name == ref))
+    return session.scalars(query).first()
+
+
+def first_id_and_name(session: Session) -> tuple[int, str] | None:
+    """(id, name) of the park with the smallest id (the demo accounts' scope); None: no park."""
+    row = session.execute(select(Park.id, Park.name).order_by(Park.id).limit(1)).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def readable_names(session: Session, principal: Principal) -> list[tuple[int, str]] | None:
+    """(id, name) of the parks the principal may read, by id; None when the role may not read
+    parks at all."""
+    try:
+        query = restrict(select(Park.id, Park.name), principal, "read")
+    except PermissionDenied:
+        return None
+    return [(pid, name) for pid, name in session.execute(query.order_by(Park.id)).all()]

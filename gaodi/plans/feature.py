@@ -11,4 +11,10 @@ FEATURE = Feature(
     cards=("gaodi.plans.cards",),
     commands=(Command("gaodi.plans.cli", "plan"),),
     exchange=("indicators", "plans", "actions", "targets", "observations"),
+    counted=(
+        ("plans", "gaodi.plans.models:Plan"),
+        ("targets", "gaodi.plans.models:Target"),
+        ("indicators", "gaodi.plans.models:Indicator"),
+        ("observations", "gaodi.plans.models:Observation"),
+    ),
 )

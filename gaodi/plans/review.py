@@ -20,8 +20,8 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gaodi.audit import loaders as audit_loaders
 from gaodi.audit import service as audit
-from gaodi.audit.models import AuditEvent
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal
 from gaodi.plans import service
@@ -124,32 +124,20 @@ def review_stats(session: Session, plan_id: int) -> ReviewStats:
     current = set(session.scalars(select(Target.id).where(Target.plan_id == plan_id)))
     deleted = {
         int(e.entity_id)
-        for e in session.scalars(
-            select(AuditEvent).where(AuditEvent.entity == "target", AuditEvent.action == "delete")
-        )
+        for e in audit_loaders.entity_events(session, "target", "delete")
         if e.entity_id and (e.before or {}).get("plan_id") == plan_id
     }
     added = {
         int((e.after or {})["target"])
-        for e in session.scalars(
-            select(AuditEvent).where(
-                AuditEvent.entity == REVIEW_ENTITY,
-                AuditEvent.action == "add",
-                AuditEvent.entity_id == str(plan_id),
-            )
+        for e in audit_loaders.entity_events(
+            session, REVIEW_ENTITY, "add", entity_ids=[str(plan_id)]
         )
     }
     extracted = (current | deleted) - added
     changed: set[int] = set()
     ids = [str(i) for i in extracted & current]
     if ids:
-        for e in session.scalars(
-            select(AuditEvent).where(
-                AuditEvent.entity == "target",
-                AuditEvent.action == "update",
-                AuditEvent.entity_id.in_(ids),
-            )
-        ):
+        for e in audit_loaders.entity_events(session, "target", "update", entity_ids=ids):
             if CORRECTED_FIELDS & set(e.after or {}):
                 changed.add(int(e.entity_id or 0))
     rejected = extracted & deleted

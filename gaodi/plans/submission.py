@@ -214,16 +214,14 @@ def _scope_names(session: Session, scope: str, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     if scope == "park":
-        from gaodi.parks.models import Park
+        from gaodi.parks import loaders as park_loaders
 
-        return {
-            p.id: f"{p.name}管委会" for p in session.scalars(select(Park).where(Park.id.in_(ids)))
-        }
-    from gaodi.chains.models import Chain
+        return {pid: f"{name}管委会" for pid, name in park_loaders.names(session, ids).items()}
+    from gaodi.chains import loaders as chain_loaders
 
     return {
-        c.id: c.office or f"{c.name}链办"
-        for c in session.scalars(select(Chain).where(Chain.id.in_(ids)))
+        cid: office or f"{name}链办"
+        for cid, (name, office) in chain_loaders.names_and_offices(session, ids).items()
     }
 
 

@@ -33,13 +33,12 @@ from gaodi.chains import loaders as chain_loaders
 from gaodi.chains.members import (
     chain_enterprise_ids,  # the chain's members, as a chain office's scope
 )
-from gaodi.chains.models import Chain
 from gaodi.core import clock
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, allowed, require, restrict
 from gaodi.core.reference import region_children, region_lookup
-from gaodi.enterprises.models import Enterprise, EnterpriseYear
-from gaodi.parks.models import Park
+from gaodi.enterprises import loaders as enterprise_loaders
+from gaodi.parks import loaders as park_loaders
 from gaodi.projects.models import Project, ProjectStage
 from gaodi.regions import geo
 from gaodi.regions.panel import dataset, home_city
@@ -148,7 +147,7 @@ def _check(measure: str) -> str:
 
 
 def _year(session: Session, year: int | None) -> tuple[int | None, list[int]]:
-    years = sorted(int(y) for y in session.scalars(select(EnterpriseYear.year).distinct()))
+    years = enterprise_loaders.years(session)
     if year is None:
         return chain_loaders.latest_year(session, until=clock.today().year), years
     if year not in years:
@@ -255,35 +254,30 @@ def industry_map(
             f"{district} 不是本市的区县。", f"{district} is not a district of the city."
         )
     year, years = _year(session, year)
-    chosen: Chain | None = None
+    chosen: Any = None  # the chain, when one is asked for
     if chain:
         chosen = chain_loaders.resolve_chain(session, principal, chain)
 
     # enterprises with figures for the year, as the principal may read them
     rows: list[tuple[int, str, str | None, list[str] | None, float | None]] = []
     if year is not None:
-        q = (
-            restrict(select(Enterprise.id), principal)
-            .add_columns(Enterprise.name, Enterprise.region_code, Enterprise.tags)
-            .join(EnterpriseYear, EnterpriseYear.enterprise_id == Enterprise.id)
-            .add_columns(EnterpriseYear.output)
-            .where(EnterpriseYear.year == year)
+        rows = enterprise_loaders.located_output(
+            session,
+            principal,
+            year,
+            among=None if chosen is None else chain_enterprise_ids(frozenset({chosen.id})),
+            park=park,
         )
-        if chosen is not None:
-            q = q.where(Enterprise.id.in_(chain_enterprise_ids(frozenset({chosen.id}))))
-        if park is not None:
-            q = q.where(Enterprise.park_id == park)
-        rows = [(int(i), n, r, t, o) for i, n, r, t, o in session.execute(q)]
 
     # major projects signed by the end of the year, in their park's district
     project_rows: list[tuple[str | None, float | None]] = []
     if year is not None and allowed(principal, "read", "project"):
         signed = _signed_by(session, year)
         end = date(year, 12, 31)
-        q2 = (
-            restrict(select(Project.id), principal)
-            .add_columns(Project.total_investment, Project.created_at, Park.region_code)
-            .outerjoin(Park, Park.id == Project.park_id)
+        q2 = restrict(select(Project.id), principal).add_columns(
+            Project.total_investment,
+            Project.created_at,
+            park_loaders.region_of(Project.park_id),
         )
         if chosen is not None:
             q2 = q2.where(Project.chain_id == chosen.id)
@@ -326,7 +320,7 @@ def industry_map(
         except NotFoundError:
             centre = {}
         placed: dict[str, int] = {}
-        for park in session.scalars(restrict(select(Park), principal).order_by(Park.id)):
+        for park in park_loaders.parks(session, principal):
             code = park.region_code or ""
             if code not in centre:
                 continue
@@ -461,7 +455,7 @@ def _no_map(session: Session, principal: Principal, measure: str, why: str) -> M
     )
 
 
-def _query(measure: str, year: int | None, chain: Chain | None, district: str | None) -> str:
+def _query(measure: str, year: int | None, chain: Any, district: str | None) -> str:
     """The page's choices as a query string (filters are kept in the URL)."""
     from urllib.parse import urlencode
 
@@ -475,7 +469,7 @@ def _query(measure: str, year: int | None, chain: Chain | None, district: str | 
     return urlencode(pairs)
 
 
-def _url(measure: str, year: int | None, chain: Chain | None, code: str) -> str:
+def _url(measure: str, year: int | None, chain: Any, code: str) -> str:
     return "/map?" + _query(measure, year, chain, code)
 
 

@@ -23,11 +23,11 @@ import gaodi.models  # noqa: F401  (every model and its permission scope registe
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, restrict
 from gaodi.core.rulefile import read_yaml
-from gaodi.enterprises.models import Enterprise, EnterpriseYear
-from gaodi.plans.models import Plan
+from gaodi.enterprises import loaders as enterprise_loaders
+from gaodi.plans import loaders as plan_loaders
 from gaodi.regions.models import IndustryCode, PanelValue, Region
 from gaodi.regions.schemas import PeerGroup, PeerGroupOption, Provenance, RegionRef
-from gaodi.system.models import SystemInfo
+from gaodi.system import loaders as system_loaders
 
 DATA = Path(__file__).resolve().parent / "data"
 PEER_FILE = DATA / "peer_groups.yaml"
@@ -46,7 +46,7 @@ def now_stamp() -> str:
 
 
 def dataset(session: Session) -> dict[str, Any]:
-    value = session.scalar(select(SystemInfo.value).where(SystemInfo.key == "dataset"))
+    value = system_loaders.dataset_record(session)
     return value if isinstance(value, dict) else {}
 
 
@@ -55,9 +55,7 @@ def home_city(session: Session) -> str | None:
     code = dataset(session).get("city")
     if code:
         return str(code)
-    return session.scalar(
-        select(Plan.region_code).where(Plan.region_code.is_not(None)).order_by(Plan.id.desc())
-    )
+    return plan_loaders.latest_region_code(session)
 
 
 def check_measure(measure: str) -> str:
@@ -145,18 +143,8 @@ def city_microdata(
     """The city's enterprises summed by 中类 (first three digits of the GB/T 4754 class) and year
     in panel units: output 万元 / 1e4 = 亿元, employees / 1e4 = 万人; manufacturing only
     (divisions 13-43). Only the enterprises the principal may read are summed."""
-    column = (
-        EnterpriseYear.output if check_measure(measure) == "output" else EnterpriseYear.employees
-    )
-    query = restrict(
-        select(Enterprise.industry_code, EnterpriseYear.year, column).join(
-            Enterprise, Enterprise.id == EnterpriseYear.enterprise_id
-        ),
-        principal,
-    ).where(Enterprise.industry_code.is_not(None), column.is_not(None))
-    if years is not None:
-        query = query.where(EnterpriseYear.year.in_(sorted({int(y) for y in years})))
-    rows = session.execute(query).all()
+    field = "output" if check_measure(measure) == "output" else "employees"
+    rows = enterprise_loaders.industry_year_values(session, principal, field, years)
     raw = pl.DataFrame(
         [tuple(r) for r in rows],
         schema={"code": pl.String, "year": pl.Int64, "value": pl.Float64},

@@ -1,0 +1,83 @@
+"""What other features read of the audit log (issue [15]: features read each other through
+loaders, not through another feature's models): events by entity for a feature's own
+statistics, and the searchable log the administration pages show (as the viewer may read it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gaodi.audit.models import AuditEvent
+from gaodi.core.pagination import paginate
+from gaodi.core.permissions import Principal, restrict
+
+
+def entity_events(
+    session: Session,
+    entity: str,
+    action: str,
+    *,
+    entity_ids: Iterable[str] | None = None,
+) -> list[AuditEvent]:
+    """Every audit event of ``action`` on ``entity`` rows (only those ids when given), in id
+    order. Unfiltered and unlimited: the callers count a history (a plan's review statistics),
+    they do not show the events to a user."""
+    query = select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.action == action)
+    if entity_ids is not None:
+        query = query.where(AuditEvent.entity_id.in_(sorted(set(entity_ids))))
+    return list(session.scalars(query.order_by(AuditEvent.id)))
+
+
+# ---------------------------------------------------------------------------- the audit log page
+
+
+class AuditQuery(BaseModel):
+    actor: str | None = None
+    entity: str | None = None
+    action: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = Field(None, description="Inclusive: events on this day are kept.")
+    page: int = 1
+    per_page: int = 50
+
+
+def audit_log(
+    session: Session, principal: Principal, q: AuditQuery
+) -> tuple[Sequence[AuditEvent], int]:
+    """A page of audit events (newest first) matching ``q``, and how many match in all."""
+    query = restrict(select(AuditEvent), principal, "read")
+    if q.actor:
+        query = query.where(AuditEvent.actor == q.actor)
+    if q.entity:
+        query = query.where(AuditEvent.entity == q.entity)
+    if q.action:
+        query = query.where(AuditEvent.action == q.action)
+    if q.since:
+        query = query.where(AuditEvent.at >= dt.datetime.combine(q.since, dt.time()))
+    if q.until:
+        end = dt.datetime.combine(q.until, dt.time()) + dt.timedelta(days=1)
+        query = query.where(AuditEvent.at < end)
+    # Not clamped: the log's page past the end stays empty, as it always did.
+    page = paginate(
+        session,
+        query,
+        q.page,
+        q.per_page,
+        clamp=False,
+        ordered=query.order_by(AuditEvent.id.desc()),
+    )
+    return page.items, page.total
+
+
+def audit_facets(session: Session, principal: Principal) -> dict[str, list[str]]:
+    """The distinct entities, actions and actors in the log (for the filter drop-downs)."""
+    base = restrict(select(AuditEvent), principal, "read").subquery()
+    out: dict[str, list[str]] = {}
+    for name in ("entity", "action", "actor"):
+        col = base.c[name]
+        out[name] = list(session.scalars(select(col).distinct().order_by(col).limit(500)))
+    return out

@@ -1,0 +1,36 @@
+"""Query rows as Polars frames: the one way the features' loaders turn a ``select`` into a frame.
+
+It lives below the features so that each feature's loaders build their frames the same way
+without importing another feature's loaders (issue [15]: features read each other through
+their loaders, and a loader that needs a helper from another feature's loaders would bring that
+feature back into the import).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Select, String, cast
+from sqlalchemy.orm import Session
+
+
+def frame(session: Session, query: Select[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """The query's rows as a DataFrame with ``schema`` (column names in select order).
+
+    Runs on the session's connection (Core rows, no ORM row processing). JSON list columns are
+    best selected with :func:`json_text` and given a ``pl.List`` dtype here: they are then
+    decoded in one vectorised pass instead of one ``json.loads`` per row.
+    """
+    lists = {k: v for k, v in schema.items() if isinstance(v, pl.List)}
+    raw_schema = {k: (pl.String if k in lists else v) for k, v in schema.items()}
+    rows = session.connection().execute(query).all()
+    df = pl.DataFrame([tuple(r) for r in rows], schema=raw_schema, orient="row")
+    if lists:
+        df = df.with_columns(pl.col(k).str.json_decode(v) for k, v in lists.items())
+    return df
+
+
+def json_text(column: Any) -> Any:
+    """A JSON column selected as its text (decoded by :func:`frame`)."""
+    return cast(column, String)

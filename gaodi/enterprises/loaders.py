@@ -1,0 +1,421 @@
+"""What other features read of the enterprises feature's tables (issue [15]: features read each
+other through loaders, not through another feature's models).
+
+Each function names what it returns: ids, names, small records, a frame, the feature's own rows,
+or a *selectable* another feature joins with its own table in one query. A read a user sees
+goes through :func:`gaodi.core.permissions.restrict` (or :func:`scope_clause`) exactly as the
+caller's code did before; the functions documented as city-wide or as "ids already checked" do
+not filter, because their callers did not either (a ranking of the whole city, a name looked
+up for a row the caller already restricted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+import gaodi.models  # noqa: F401  (every model and its permission scope registered)
+from gaodi.core.errors import PermissionDenied
+from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause
+from gaodi.engine.rows import frame, json_text
+from gaodi.enterprises.models import Enterprise, EnterpriseYear, ExternalEnterprise
+
+#: Ids per ``IN (...)`` list: well under SQLite's and PostgreSQL's bound-parameter limits.
+CHUNK = 5000
+
+
+def _chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    wanted = sorted({v for v in values if v is not None}, key=str)
+    for i in range(0, len(wanted), size):
+        yield wanted[i : i + size]
+
+
+# --------------------------------------------------------------------------- one enterprise
+
+
+def get(session: Session, enterprise_id: int) -> Enterprise | None:
+    """The enterprise with this id, whoever asks (for a row the caller already checked)."""
+    return session.get(Enterprise, enterprise_id)
+
+
+def by_ref(session: Session, ref: str | int) -> Enterprise | None:
+    """Any enterprise by USCC or id (digits shorter than a USCC are an id), whoever asks."""
+    text = str(ref).strip().upper()
+    query = select(Enterprise)
+    if text.isdigit() and len(text) < 18:
+        query = query.where(Enterprise.id == int(text))
+    else:
+        query = query.where(Enterprise.uscc == text)
+    return session.scalars(query).first()
+
+
+def in_scope(
+    session: Session,
+    principal: Principal,
+    enterprise_id: int,
+    action: str,
+    *,
+    not_found: tuple[str, str],
+) -> Enterprise:
+    """The enterprise if ``principal`` may read it and ``action`` it (its row scope only, not a
+    right in the enterprise domain: what a write asks of an enterprise it *refers to*); else
+    :class:`NotFoundError` with ``not_found``, the words a missing one gets."""
+    return check_scope(
+        session, principal, Enterprise, enterprise_id, action, domain_right=False,
+        not_found=not_found,
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- many enterprises
+
+
+def by_ids(session: Session, ids: Iterable[int]) -> dict[int, Enterprise]:
+    """id -> enterprise for ids the caller already checked against the principal's scope."""
+    out: dict[int, Enterprise] = {}
+    for chunk in _chunks(ids):
+        found = session.scalars(select(Enterprise).where(Enterprise.id.in_(chunk)))
+        out.update({e.id: e for e in found})
+    return out
+
+
+def names_and_usccs(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """id -> (name, uscc) for ids already checked against the principal's scope."""
+    out: dict[int, tuple[str, str]] = {}
+    for chunk in _chunks(ids):
+        query = select(Enterprise.id, Enterprise.name, Enterprise.uscc).where(
+            Enterprise.id.in_(chunk)
+        )
+        out.update({eid: (name, uscc) for eid, name, uscc in session.execute(query)})
+    return out
+
+
+def visible_ids(session: Session, principal: Principal, ids: Iterable[int]) -> set[int]:
+    """Which of ``ids`` the principal may read (every one of them that exists, unscoped)."""
+    out: set[int] = set()
+    for chunk in _chunks(ids):
+        query = restrict(select(Enterprise.id), principal).where(Enterprise.id.in_(chunk))
+        out.update(session.scalars(query))
+    return out
+
+
+def referable(
+    session: Session,
+    principal: Principal,
+    *,
+    usccs: Iterable[str | None] = (),
+    ids: Iterable[int | None] = (),
+    actions: Sequence[str] = ("read", "edit"),
+    chunk: int = CHUNK,
+) -> list[tuple[int, str, str]]:
+    """``(id, uscc, name)`` of the enterprises named by USCC or id that ``principal`` may do
+    every one of ``actions`` to (row scope only: what an assignment asks of the enterprises it
+    names). An enterprise named both ways comes once per way."""
+    query = select(Enterprise.id, Enterprise.uscc, Enterprise.name)
+    for each in actions:
+        clause = scope_clause(principal, Enterprise, each)
+        if clause is not None:
+            query = query.where(clause)
+    out: list[tuple[int, str, str]] = []
+    for column, values in ((Enterprise.uscc, usccs), (Enterprise.id, ids)):
+        for part in _chunks(values, chunk):
+            out.extend(tuple(r) for r in session.execute(query.where(column.in_(part))))  # type: ignore[misc]
+    return out
+
+
+def identities() -> Any:
+    """A subquery of every enterprise's ``id, name, uscc, park_id, region_code``: for a caller
+    that joins its own rows (already restricted) with the enterprise they name, in one query."""
+    return select(
+        Enterprise.id, Enterprise.name, Enterprise.uscc, Enterprise.park_id, Enterprise.region_code
+    ).subquery("enterprise_identity")
+
+
+def texts_frame(session: Session) -> pl.DataFrame:
+    """Every enterprise's ``enterprise_id, industry_code, scope_text, products`` (city-wide:
+    the chain mapping rules run over every enterprise)."""
+    query = select(
+        Enterprise.id, Enterprise.industry_code, Enterprise.scope_text, Enterprise.products
+    )
+    return frame(
+        session,
+        query,
+        {
+            "enterprise_id": pl.Int64,
+            "industry_code": pl.String,
+            "scope_text": pl.String,
+            "products": pl.String,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- yearly figures
+
+
+def latest_year(session: Session, until: int | None = None) -> int | None:
+    """The latest year of enterprise figures (no later than ``until`` when given)."""
+    query = select(func.max(EnterpriseYear.year))
+    if until is not None:
+        query = query.where(EnterpriseYear.year <= until)
+    return session.scalar(query)
+
+
+def years(session: Session) -> list[int]:
+    """Every year with enterprise figures, ascending."""
+    return sorted(int(y) for y in session.scalars(select(EnterpriseYear.year).distinct()))
+
+
+def year_values(
+    session: Session, ids: Iterable[int], year: int, column: str
+) -> dict[int, float | None]:
+    """id -> the enterprise's ``column`` figure (``output``, ``revenue`` …) in ``year``, for ids
+    already checked against the principal's scope; an enterprise without that year is absent."""
+    field = getattr(EnterpriseYear, column)
+    out: dict[int, float | None] = {}
+    for chunk in _chunks(ids):
+        q = select(EnterpriseYear.enterprise_id, field).where(
+            EnterpriseYear.year == year, EnterpriseYear.enterprise_id.in_(chunk)
+        )
+        out.update({k: v for k, v in session.execute(q)})
+    return out
+
+
+def chain_figures(year: int | None) -> Any:
+    """A subquery, one row per enterprise: ``enterprise_id, name, tags`` (JSON text, see
+    :func:`gaodi.engine.rows.json_text`), ``output, revenue, main_revenue, invention_patents`` of
+    ``year`` and ``output_prev`` (the year before), null where a year is missing. The chains
+    feature joins its current assignments with it (one query for the chain diagnosis)."""
+    now, prev = aliased(EnterpriseYear), aliased(EnterpriseYear)
+    y = year if year is not None else -1
+    return (
+        select(
+            Enterprise.id.label("enterprise_id"),
+            Enterprise.name.label("name"),
+            json_text(Enterprise.tags).label("tags"),
+            now.output.label("output"),
+            now.revenue.label("revenue"),
+            now.main_revenue.label("main_revenue"),
+            now.invention_patents.label("invention_patents"),
+            prev.output.label("output_prev"),
+        )
+        .outerjoin(now, and_(now.enterprise_id == Enterprise.id, now.year == y))
+        .outerjoin(prev, and_(prev.enterprise_id == Enterprise.id, prev.year == y - 1))
+        .subquery("enterprise_figures")
+    )
+
+
+def park_figures_rows(session: Session, year: int, columns: Sequence[str]) -> list[Any]:
+    """``(enterprise_id, park_id, industry_code, *columns, extra)`` of every enterprise with
+    figures in ``year``, by id (city-wide: the 亩均 evaluation ranks the whole city)."""
+    cols = [getattr(EnterpriseYear, c) for c in columns]
+    query = (
+        select(
+            Enterprise.id, Enterprise.park_id, Enterprise.industry_code, *cols, EnterpriseYear.extra
+        )
+        .join(Enterprise, Enterprise.id == EnterpriseYear.enterprise_id)
+        .where(EnterpriseYear.year == year)
+        .order_by(Enterprise.id)
+    )
+    return list(session.execute(query).all())
+
+
+def output_by_park(session: Session) -> list[tuple[int, int, float | None]]:
+    """``(park_id, year, summed output in 万元)`` over the enterprises in a park (city-wide)."""
+    query = (
+        select(Enterprise.park_id, EnterpriseYear.year, func.sum(EnterpriseYear.output))
+        .join(Enterprise, Enterprise.id == EnterpriseYear.enterprise_id)
+        .where(Enterprise.park_id.is_not(None), EnterpriseYear.output.is_not(None))
+        .group_by(Enterprise.park_id, EnterpriseYear.year)
+    )
+    return [(p, y, v) for p, y, v in session.execute(query)]
+
+
+# --------------------------------------------------------------------------- the external pool
+
+
+def pool_stamp(session: Session, principal: Principal) -> tuple[int, int]:
+    """(row count, largest id) of the external pool the principal may read: the permission
+    check of a pool read and what a cache of the pool is keyed on."""
+    query = restrict(
+        select(func.count(ExternalEnterprise.id), func.max(ExternalEnterprise.id)), principal
+    )
+    count, max_id = session.execute(query).one()
+    return int(count or 0), int(max_id or 0)
+
+
+def pool_frame(session: Session, principal: Principal) -> pl.DataFrame:
+    """The external pool (招商 candidates) the principal may read, raw: ``pool_id, uscc, name,
+    region_code, industry_code, scope_text, revenue, revenue_growth, invention_patents, tags,
+    supplies_to`` (the local partners' ids)."""
+    query = restrict(
+        select(
+            ExternalEnterprise.id,
+            ExternalEnterprise.uscc,
+            ExternalEnterprise.name,
+            ExternalEnterprise.region_code,
+            ExternalEnterprise.industry_code,
+            ExternalEnterprise.scope_text,
+            ExternalEnterprise.revenue,
+            ExternalEnterprise.revenue_growth,
+            ExternalEnterprise.invention_patents,
+            json_text(ExternalEnterprise.tags),
+            json_text(ExternalEnterprise.partner_ids),
+        ),
+        principal,
+    )
+    return frame(
+        session,
+        query,
+        {
+            "pool_id": pl.Int64,
+            "uscc": pl.String,
+            "name": pl.String,
+            "region_code": pl.String,
+            "industry_code": pl.String,
+            "scope_text": pl.String,
+            "revenue": pl.Float64,
+            "revenue_growth": pl.Float64,
+            "invention_patents": pl.Int64,
+            "tags": pl.List(pl.String),
+            "supplies_to": pl.List(pl.Int64),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- the directory
+
+
+def directory(
+    session: Session,
+    term: str,
+    *,
+    not_in: Any,
+    limit: int,
+    park_name: Callable[[Any], Any],
+    region_name: Callable[[Any], Any],
+) -> list[tuple[Enterprise, str | None, str | None]]:
+    """Enterprises whose name contains ``term`` or whose USCC starts with it, not among the ids
+    of the ``not_in`` selectable, by name, at most ``limit``; with the name of each one's park
+    and region from the owners' correlated lookups (``park_name(park id column)``,
+    ``region_name(region code column)``), so it stays one query. Whoever asks: the directory a
+    chain office proposes from names no figures."""
+    query: Select[Any] = (
+        select(Enterprise, park_name(Enterprise.park_id), region_name(Enterprise.region_code))
+        .where(
+            or_(Enterprise.name.contains(term), Enterprise.uscc.startswith(term.upper())),
+            Enterprise.id.notin_(not_in),
+        )
+        .order_by(Enterprise.name, Enterprise.id)
+        .limit(limit)
+    )
+    return [(e, p, r) for e, p, r in session.execute(query).all()]
+
+
+def located_output(
+    session: Session,
+    principal: Principal,
+    year: int,
+    *,
+    among: Any = None,
+    park: int | None = None,
+) -> list[tuple[int, str, str | None, list[str] | None, float | None]]:
+    """``(id, name, region_code, tags, output)`` of the enterprises the principal may read that
+    have figures in ``year``; only those in the ``among`` selectable of ids (a chain's members)
+    and in ``park`` when given. One query (the district map's input)."""
+    q = (
+        restrict(select(Enterprise.id), principal)
+        .add_columns(Enterprise.name, Enterprise.region_code, Enterprise.tags)
+        .join(EnterpriseYear, EnterpriseYear.enterprise_id == Enterprise.id)
+        .add_columns(EnterpriseYear.output)
+        .where(EnterpriseYear.year == year)
+    )
+    if among is not None:
+        q = q.where(Enterprise.id.in_(among))
+    if park is not None:
+        q = q.where(Enterprise.park_id == park)
+    return [(int(i), n, r, t, o) for i, n, r, t, o in session.execute(q)]
+
+
+def industry_year_values(
+    session: Session, principal: Principal, column: str, years: Iterable[int] | None = None
+) -> list[tuple[str, int, float]]:
+    """``(industry_code, year, value)`` of the ``column`` figure (``output``, ``employees`` …)
+    of every enterprise-year the principal may read with both an industry code and a value;
+    only ``years`` when given (the city's microdata for the regional panel)."""
+    field = getattr(EnterpriseYear, column)
+    query = restrict(
+        select(Enterprise.industry_code, EnterpriseYear.year, field).join(
+            Enterprise, Enterprise.id == EnterpriseYear.enterprise_id
+        ),
+        principal,
+    ).where(Enterprise.industry_code.is_not(None), field.is_not(None))
+    if years is not None:
+        query = query.where(EnterpriseYear.year.in_(sorted({int(y) for y in years})))
+    return [tuple(r) for r in session.execute(query).all()]  # type: ignore[misc]
+
+
+def id_by_uscc(session: Session, uscc: str) -> int | None:
+    """The id of the enterprise with this USCC, whoever asks (an administrator naming an
+    enterprise user's scope); None when there is none."""
+    return session.scalars(select(Enterprise.id).where(Enterprise.uscc == uscc)).first()
+
+
+def first_id_and_name(session: Session) -> tuple[int, str] | None:
+    """(id, name) of the enterprise with the smallest id (the demo accounts' scope); None: no
+    enterprise."""
+    query = select(Enterprise.id, Enterprise.name).order_by(Enterprise.id).limit(1)
+    row = session.execute(query).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def readable_ids(principal: Principal) -> Any:
+    """``SELECT id`` of the enterprises the principal may read (every one, unscoped); None when
+    the role may not read enterprises at all."""
+    try:
+        return restrict(select(Enterprise.id), principal, "read")
+    except PermissionDenied:
+        return None
+
+
+def latest_readable_year(session: Session, principal: Principal) -> int | None:
+    """The newest year of the enterprise figures the principal may read (None: none, or the
+    role reads no enterprise figures)."""
+    try:
+        query = restrict(select(EnterpriseYear.year), principal, "read")
+    except PermissionDenied:
+        return None
+    return session.scalar(select(func.max(query.subquery().c.year)))
+
+
+def above_scale_count(
+    session: Session, principal: Principal, year: int | None, threshold_wan: float
+) -> int | None:
+    """How many enterprises the principal may read had main-business revenue (revenue where it
+    is missing) of ``threshold_wan`` 万元 or more in ``year``; None when there is no year or
+    the role reads no enterprises."""
+    ents = readable_ids(principal)
+    if ents is None or year is None:
+        return None
+    revenue = func.coalesce(EnterpriseYear.main_revenue, EnterpriseYear.revenue)
+    query = select(EnterpriseYear.enterprise_id).where(
+        EnterpriseYear.year == year, revenue >= threshold_wan
+    )
+    if principal.is_scoped:
+        query = query.where(EnterpriseYear.enterprise_id.in_(ents))
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+
+def count_by_park(session: Session, among: Any = None) -> dict[int, int]:
+    """park id -> how many enterprises are in it (only those in the ``among`` selectable of
+    ids when given: the viewer's readable enterprises)."""
+    query = (
+        select(Enterprise.park_id, func.count(Enterprise.id))
+        .where(Enterprise.park_id.is_not(None))
+        .group_by(Enterprise.park_id)
+    )
+    if among is not None:
+        query = query.where(Enterprise.id.in_(among))
+    return {int(k): int(v) for k, v in session.execute(query).all()}

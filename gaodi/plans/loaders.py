@@ -1,0 +1,31 @@
+"""What other features read of the plans feature's tables (issue [15]: features read each other
+through loaders, not through another feature's models)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gaodi.core.errors import PermissionDenied
+from gaodi.core.permissions import Principal, restrict
+from gaodi.plans.models import Observation, Plan
+
+
+def latest_region_code(session: Session) -> str | None:
+    """The GB/T 2260 region code of the newest plan that names one (None: no plan does). Not
+    user data (the city a plan is about): no principal, as the home-city lookup needs it for
+    every role."""
+    return session.scalar(
+        select(Plan.region_code).where(Plan.region_code.is_not(None)).order_by(Plan.id.desc())
+    )
+
+
+def readable_periods(session: Session, principal: Principal) -> list[str] | None:
+    """The distinct non-empty periods of the observations the principal may read (as stored,
+    unordered: "2024-01", "2023-Q4" …); None when the role may not read observations."""
+    try:
+        query = restrict(select(Observation.period), principal, "read")
+    except PermissionDenied:
+        return None
+    column = query.subquery().c.period
+    return [p for p in session.scalars(select(column).distinct()) if p]
