@@ -142,6 +142,11 @@ class Memo(Generic[T]):
     def __len__(self) -> int:
         return len(self._entries)
 
+    def __contains__(self, key: Hashable) -> bool:
+        """Whether ``key`` is kept (whatever its age)."""
+        with self._lock:
+            return key in self._entries
+
 
 def scope_key(principal: Any) -> tuple[Any, ...]:
     """What a scoped result depends on in a principal: its role and scopes, not its name (two

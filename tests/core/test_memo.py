@@ -131,7 +131,7 @@ def test_a_weighed_memo_keeps_its_budget_and_never_keeps_a_value_over_a_quarter_
     memo.get("e", lambda: "y" * 10)  # 110 > 100: the least recently used ("b") goes
     assert sorted(memo.keys()) == ["a", "c", "d", "e"] and memo.weight == 85
     huge = memo.get("f", lambda: "z" * 26)  # over 100 // 4: served, not kept
-    assert huge == "z" * 26 and "f" not in memo.keys() and memo.weight == 85
+    assert huge == "z" * 26 and "f" not in memo and memo.weight == 85
     assert memo.get("f", lambda: "again") == "again"  # computed again, since it was not kept
     memo.clear()
     assert (len(memo), memo.weight) == (0, 0)
