@@ -67,7 +67,13 @@ _PERIOD = r"(?:[（(]\s*\d{4}\s*[—–\-~～至到]+\s*\d{4}\s*年?\s*[）)])"
 _TITLE_LINE = re.compile(rf"^[^。；;，,:：]{{4,80}}{_PLAN_SUFFIX}{_PERIOD}?$")
 _QUOTED_TITLE = re.compile(rf"《([^《》]{{4,80}}?{_PLAN_SUFFIX}{_PERIOD}?)》")
 _PERIOD_RE = re.compile(r"[（(]\s*(\d{4})\s*年?\s*[—–\-~～至到]+\s*(\d{4})\s*年?\s*[）)]")
-_FIVE_YEAR = {"十四五": (2021, 2025), "十五五": (2026, 2030), "十三五": (2016, 2020)}
+_FIVE_YEAR = {
+    "十四五": (2021, 2025),
+    "十五五": (2026, 2030),
+    "十三五": (2016, 2020),
+    "十二五": (2011, 2015),
+    "十一五": (2006, 2010),
+}
 _DATE_LINE = re.compile(r"^[（(]?\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*[）)]?$")
 
 
@@ -349,4 +355,22 @@ def document_year(text: str) -> int | None:
         m = _PUBLISHED.search(line)
         if m:
             return int(m.group(1) or m.group(4))
+    return None
+
+
+# "一、2024年工作回顾", "2022 年政府工作回顾": an annual report reviews the year before its own
+_REVIEWED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年[^。，,；;]{0,8}?(?:工作)?(?:回顾|总结)")
+
+
+def reviewed_year(text: str) -> int | None:
+    """The year after the one a short heading near the top reviews: an annual report
+    ("一、2024年工作回顾") is written in the year it sets tasks for.
+
+    >>> reviewed_year("政府工作报告要点\n一、2024年工作回顾\n国内生产总值增长5%")
+    2025
+    """
+    for line in [ln.strip() for ln in text.split("\n") if ln.strip()][:12]:
+        m = _REVIEWED_YEAR.search(line)
+        if m and len(line) <= 40:
+            return int(m.group(1)) + 1
     return None

@@ -39,18 +39,26 @@ _REFERENCE_BEFORE_YEAR = re.compile(r"(?:较|比|与|同|相比|由|从|自|对�
 _TARGET_PRE = {"力争到", "争取到", "确保到", "预计到", "力争", "争取", "确保", "实现", "到", "至"}
 
 PAST_MARKERS = re.compile(
-    r"截至|截止|目前|现有|已有|去年|上年|同比|以来|近年来|多年来|近几年|先后|预计全年|过去|十三五[”\"’]?(?:期间|时期|以来)|"
-    r"(?:实现|达到|完成|取得|建成|形成|培育|研制|获得|引进|新增|突破|增长|增加|提高|提升|创建)了"
+    r"截至|截止|目前|现有|已有|去年|上年|同比|以来|近年来|多年来|近几年|先后|预计全年|过去|"
+    r"(?:十一五|十二五|十三五)[”\"’]?(?:期间|时期|以来)|"
+    r"(?:实现|达到|完成|取得|建成|形成|培育|研制|获得|引进|新增|突破|增长|增加|提高|提升|创建)了|"
+    # "主要目标任务圆满完成": goals reported as met ("确保圆满完成…" is still a goal)
+    r"(?<!确保)(?<!力争)(?<!争取)(?<!要)(?<!将)(?:圆满|顺利|超额|如期|全面)完成"
 )
-_PLAN_PERIOD_PAST = re.compile(r"(十三五|十四五|十五五)[”\"’]?(?:期间|时期)$")
+_PLAN_PERIOD_PAST = re.compile(r"(十一五|十二五|十三五)[”\"’]?(?:期间|时期)$")
 
 
-def _is_past(sentence_left: str, ref_year: int | None) -> bool:
+def _is_past(
+    sentence_left: str, ref_year: int | None, current: frozenset[str] = frozenset()
+) -> bool:
     """Whether a past marker stands before the number in its sentence. "“十三五”期间" is past
-    only in a text written after that plan ended (a 2017 text plans for it)."""
+    only in a text written after that plan ended (a 2017 text plans for it); in a text with no
+    date, a period is current when the text sets targets for its end ("“十二五”末…达到")."""
     for m in PAST_MARKERS.finditer(sentence_left):
         period = _PLAN_PERIOD_PAST.match(m.group())
         if period and ref_year is not None and ref_year <= _FIVE_YEAR_END[period.group(1)]:
+            continue
+        if period and ref_year is None and period.group(1) in current:
             continue
         return True
     return False
@@ -111,12 +119,20 @@ TARGET_VERBS = (
     "达标",
 )
 # money a government gives or budgets is a means, not a result to reach
-_SUBSIDY = re.compile(r"最高|最多|给予|奖励|补助|补贴|资助|一次性|安排|拨付|预算")
+_SUBSIDY = re.compile(
+    r"最高|最多|给予|奖励|补助|补贴|资助|一次性|安排|拨付|预算|"
+    # public finance: debt a government issues, a deficit it budgets ("拟发行特别国债5000亿元")
+    r"国债|债券|债务|赤字|拟发行"
+)
+# "赤字率拟按4%左右安排": the means come after the number
+_MEANS_AFTER = re.compile(r"^(?:左右|以上|以内)?(?:安排|拨付|用于)")
 
 _LE_BEFORE = re.compile(
-    r"(?:不超过|不高于|不多于|不大于|控制在|(?<!不)低于|(?<!不)少于|(?<!不)小于|压减到|压减至|降至|"
-    r"降低到|下降到)$"
+    r"(?:不超过|不高于|不多于|不大于|控制在|(?<!不)低于|(?<!不)少于|(?<!不)小于)$"
 )
+# falling to a level: a ceiling when exact ("降至18%"), the level itself when approximate
+# ("下降到18%左右" is about 18 %: README of the corpus, 左右 is `=`)
+_FALL_TO = re.compile(r"(?:压减到|压减至|降至|降低到|下降到)$")
 _GE_BEFORE = re.compile(r"(?:超过|超|突破|不低于|不少于|高于|多于|大于|逾|迈上|跨上|站上)$")
 _GE_AFTER = re.compile(r"^(?:以上|及以上|多|余)")
 _LE_AFTER = re.compile(r"^(?:以内|以下|之内|及以下)")
@@ -248,9 +264,10 @@ def _clean_quote(text: str, a: int, b: int) -> str:
 
 
 _FIVE_YEAR_PLAN = re.compile(
-    r"(?P<pre>到|至)?[“\"‘]?(?P<plan>十三五|十四五|十五五)[”\"’]?(?P<post>末|期末|时期末|期间|时期)"
+    r"(?P<pre>到|至)?[“\"‘]?(?P<plan>十一五|十二五|十三五|十四五|十五五)[”\"’]?"
+    r"(?P<post>末|期末|时期末|期间|时期)"
 )
-_FIVE_YEAR_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
+_FIVE_YEAR_END = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
 
 
 class _PlanPeriodMark:
@@ -279,6 +296,14 @@ class _PlanPeriodMark:
         return self._m.group() if name == 0 else self._groups[str(name)]
 
 
+# a clause that names what its year is for: "2025年主要预期目标是…"
+_GOAL_WORD = re.compile(r"目标|预期")
+
+
+def _marked_target(m: re.Match[str] | _PlanPeriodMark) -> bool:
+    return m.group("pre") in _TARGET_PRE or bool(m.group("post"))
+
+
 class _Context:
     """What the rules need to know about one text."""
 
@@ -293,6 +318,14 @@ class _Context:
         ]
         marks += [_PlanPeriodMark(m) for m in _FIVE_YEAR_PLAN.finditer(self.norm)]
         self.years = sorted(marks, key=lambda m: m.start())
+        # years the text marks as targets in so many words ("到2025年", "“十二五”末", "2025年前")
+        self.explicit = [int(m.group("y")) for m in self.years if _marked_target(m)]
+        # plan periods the text sets targets in: their "期间" is not the past in an undated text
+        self.current_periods = frozenset(
+            p
+            for p, end in _FIVE_YEAR_END.items()
+            if any(end - 4 <= y <= end for y in self.explicit)
+        )
         spans = list(_SPAN_YEARS.finditer(self.norm))
         self.relative = [
             m
@@ -304,8 +337,19 @@ class _Context:
         # latest target year the text names ("到2025年" in the next paragraph)
         targets = [int(m.group("y")) for m in self.years if self.classify_year(m) == "target"]
         self.horizon = end_year if end_year is not None else max(targets, default=None)
+        if self.horizon is None and self.relative:
+            self.horizon = ref_year  # goals set for "今年": the text's own year
         head = [ln for ln in self.norm.split("\n") if ln.strip()][:6]
-        self.is_review = any(_REVIEW_TITLE.search(ln) and len(ln.strip()) <= 40 for ln in head)
+        # a review line that heads a section of the outline ("一、2024年工作回顾") makes that
+        # section a baseline, not the whole page a review
+        heading_lines = {
+            self.norm[sec.start : _bounds(self.norm, sec.start, frozenset("\n"))[1]].strip()
+            for sec in outline.sections
+        }
+        self.is_review = any(
+            _REVIEW_TITLE.search(ln) and len(ln.strip()) <= 40 and ln.strip() not in heading_lines
+            for ln in head
+        )
         # a government work report sets the tasks of its own year; a later year holds only
         # in the sentence that names it ("力争2025年…。推进50项…项目" is the report year's task)
         self.is_work_report = ref_year is not None and any("政府工作报告" in ln for ln in head)
@@ -334,7 +378,23 @@ class _Context:
             return "target"  # "2025年" alone on a line heads the list of goals under it
         if self.in_goal_section(m.start()):
             return "target"
+        _, c1 = _bounds(self.norm, m.start(), _CLAUSE_DELIMS)
+        rest = self.norm[m.end() : c1]
+        if _GOAL_WORD.search(rest) and not PAST_MARKERS.search(rest):
+            return "target"  # "2024年经济增长预期目标设定为5%左右": the year the goals are for
+        if self.explicit and y < min(self.explicit):
+            return "past"  # "2009年，…完成…" before "到“十二五”末…": a year before every target
         return None
+
+    def _relative_kind(self, r: re.Match[str]) -> tuple[str | None, int | None]:
+        """ "今年/全年" means the year its sentence names ("2009年，…全年新增…" is 2009), else
+        the text's present."""
+        s0, _ = _bounds(self.norm, r.start(), _SENTENCE_DELIMS)
+        written = [m for m in self.years if s0 <= m.start() < r.start()]
+        if written:
+            kind = self.classify_year(written[-1])
+            return kind, int(written[-1].group("y")) if kind else None
+        return "target", self._resolve_relative(r.start())
 
     def anchor(self, pos: int) -> tuple[str | None, int | None, str, int]:
         """(kind, year, level, position) of the time anchor of ``pos``; level 'near'/'far'."""
@@ -347,7 +407,9 @@ class _Context:
                     best = (m.start(), kind, int(m.group("y")))
             for r in self.relative:
                 if lo <= r.start() < pos and (best is None or r.start() > best[0]):
-                    best = (r.start(), "target", self._resolve_relative(r.start()))
+                    kind, year = self._relative_kind(r)
+                    if kind is not None:
+                        best = (r.start(), kind, year)
             for sp in self.spans:
                 if lo <= sp.start() < pos and (best is None or sp.start() > best[0]):
                     n = int(parse_number(sp.group(1)))
@@ -459,6 +521,8 @@ def _comparator(left: str, right: str, q: Quantity) -> Comparator:
         return "<="
     if _APPROX_AFTER.match(right):
         return "="
+    if _FALL_TO.search(core):
+        return "<="
     if _GE_BEFORE.search(core) or _GE_AFTER.match(right) or q.approx:
         return ">="
     return "="
@@ -537,7 +601,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 and not re.match(r"(?:以上|以下|以内|左右)\s*$", right)
             ):
                 continue
-        if _SUBSIDY.search(left) or "基础上" in right:
+        if _SUBSIDY.search(left) or _MEANS_AFTER.match(right) or "基础上" in right:
             continue
         if q.kind != "count" and _qualifies_counted_noun(right):
             continue  # "新增年产值10亿元以上制造业企业100家": a threshold on the firms counted
@@ -548,7 +612,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue
         if _NEWS_DATE.search(_compact(s[q.end : s1])):
             continue  # a news line: a date or a news phrase after the number
-        if _is_past(sentence_left, ctx.ref_year) or (
+        if _is_past(sentence_left, ctx.ref_year, ctx.current_periods) or (
             "预计" in sentence_left and not re.search(r"预计到\d{4}", sentence_left)
         ):
             continue

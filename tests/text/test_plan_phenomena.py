@@ -105,3 +105,81 @@ def test_a_chinese_publication_stamp_gives_the_texts_year() -> None:
     assert (
         document_year("标题\n正文提到2017年07月10日的会议") is None
     )  # no clock time: a date in the text
+
+
+# --- third round (helper h-x): phenomena of the tuning texts added on 2026-12-04 evening ---
+
+
+def _read(text: str) -> list[tuple[float, str | None, int | None, str]]:
+    return [(t.value, t.unit, t.year, t.comparator) for t in extract_plan(text).targets]
+
+
+def test_every_five_year_plan_period_names_its_end_year() -> None:
+    # an undated news text on the 12th five-year plan: "“十二五”末" is 2015, and the targets
+    # of the sentence opened by "“十二五”期间…将" are that plan's (the text sets goals for it)
+    text = (
+        "某区工业新闻\n“十二五”期间,某区将加快发展,力争工业年均增速30%以上,"
+        "“十二五”末工业增加值达到208亿元。\n"
+    )
+    assert _read(text) == [(30, "%", 2015, ">="), (208, "亿元", 2015, "=")]
+    # a 2012 text: the 11th plan's period is over, its growth a result
+    past = "某区工业新闻\n时间:2012-04-11 15:39\n“十一五”期间,全区工业增加值年均增长15%。\n"
+    assert _read(past) == []
+
+
+def test_in_an_undated_text_a_year_before_every_target_year_is_past() -> None:
+    # "2009年，…完成…" and its "全年" report results; "力争到“十二五”末" sets the goal
+    text = (
+        "某省园区新闻\n2009年,全省园区完成基础设施投资621亿元,全年新增项目47个。"
+        "同时,园区销售收入突破600亿元。\n"
+        "力争到“十二五”末,全省开发区工业增加值达到5300亿元。\n"
+    )
+    assert _read(text) == [(5300, "亿元", 2015, "=")]
+
+
+def test_a_year_named_as_the_year_of_the_goals_is_a_target_year() -> None:
+    # no date, no period: "2024年…预期目标" says which year the goals are for
+    text = "某国2024年经济增长预期目标设定为5%左右\n今年发展主要预期目标:能耗降低2.5%左右。\n"
+    assert _read(text) == [(5, "%", 2024, "="), (2.5, "%", 2024, "=")]
+
+
+def test_goals_reported_as_met_are_results() -> None:
+    text = "某市新闻\n2023年主要目标任务圆满完成,地区生产总值增长5.2%,新增就业12万人。\n"
+    assert _read(text) == []
+    # "确保圆满完成" is still a goal to reach
+    goal = "某市2024年工作要点\n确保圆满完成全年目标,力争地区生产总值增长6%。\n"
+    assert [(v, u) for v, u, _, _ in _read(goal)] == [(6, "%")]
+
+
+def test_an_annual_reports_review_section_is_the_past_and_dates_the_report() -> None:
+    from gaodi.text.structure import reviewed_year
+
+    text = (
+        "某省政府工作报告要点\n一、2024年工作回顾\n地区生产总值增长5%\n"
+        "二、今年主要预期目标\n地区生产总值增长5%左右\n城镇新增就业60万人以上\n"
+    )
+    assert reviewed_year(text) == 2025
+    assert _read(text) == [(5, "%", 2025, "="), (60, "万人", 2025, ">=")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "comparator"),
+    [
+        ("到2025年,煤炭产业比重下降到18%左右。", "="),  # 左右: about 18 % (corpus README)
+        ("到2025年,煤炭产业比重下降到18%。", "<="),  # falling to a ceiling
+        ("到2025年,物流费用率下降至18%以内。", "<="),
+        ("到2025年,能耗增速控制在5%左右。", "<="),  # an explicit cap wins over 左右
+    ],
+)
+def test_falling_to_about_a_level_is_that_level(sentence: str, comparator: str) -> None:
+    assert [t[3] for t in _targets(sentence)] == [comparator]
+
+
+def test_public_finance_is_a_means_not_a_target() -> None:
+    text = (
+        "某国政府工作报告要点\n一、2024年工作回顾\n粮食产量1.4万亿斤\n"
+        "二、今年主要预期目标\n粮食产量1.4万亿斤左右\n"
+        "三、今年部分重点工作\n财政: 赤字率拟按4%左右安排\n"
+        "特别国债: 拟发行超长期特别国债1.3万亿元、比上年增加3000亿元\n"
+    )
+    assert _read(text) == [(1.4, "万亿斤", 2025, "=")]
