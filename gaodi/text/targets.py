@@ -161,6 +161,8 @@ _CONJ_BEFORE_QUANTITY = re.compile(
     r"(?:、|和|及|与|以及)(?=\s*(?:\d|[一二两三四五六七八九十百千]+(?:[个家项户座条名台套]|大)|一批))"
 )
 _LEADING_QUALIFIER = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余|的)+")
+# a Chinese word right after a number with no unit, other than a comparator or 级 (a label)
+_QUALIFIED_NOUN = re.compile(r"^(?!以上|以下|以内|左右|上下|多|余|级)[\u4e00-\u9fff]")
 _QUALIFIES_NOUN = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余)*的")
 
 QUAL_VERBS = (
@@ -595,6 +597,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if q.kind == "bare":
             if not _COMPARATOR_VERB.search(left.rstrip()):
                 continue
+            if q.unit is not None and _QUALIFIED_NOUN.match(right):
+                continue  # "一批超千亿重点产业集群": a magnitude without unit sizes the noun after it
             if (
                 q.unit is None
                 and right.strip()

@@ -183,3 +183,11 @@ def test_public_finance_is_a_means_not_a_target() -> None:
         "特别国债: 拟发行超长期特别国债1.3万亿元、比上年增加3000亿元\n"
     )
     assert _read(text) == [(1.4, "万亿斤", 2025, "=")]
+
+
+def test_a_magnitude_without_unit_before_a_noun_sizes_that_noun() -> None:
+    # "超千亿重点产业集群", "超100亿企业": the class of what is counted, not a level to reach
+    assert _targets("到2025年,着力培育发展一批超千亿重点产业集群。") == []
+    assert _targets("到2025年,培育产值超100亿企业10家。") == [(10, "家", 2025, "=")]
+    # the same magnitude ending its clause is the level
+    assert _targets("到2025年,工业总产值突破1000亿。") == [(1000, "亿", 2025, ">=")]
