@@ -598,7 +598,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             if not _COMPARATOR_VERB.search(left.rstrip()):
                 continue
             if q.unit is not None and _QUALIFIED_NOUN.match(right):
-                continue  # "一批超千亿重点产业集群": a magnitude without unit sizes the noun after it
+                continue  # "一批超千亿重点产业集群": the magnitude sizes the noun after it
             if (
                 q.unit is None
                 and right.strip()
