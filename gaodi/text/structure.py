@@ -374,3 +374,17 @@ def reviewed_year(text: str) -> int | None:
         if m and len(line) <= 40:
             return int(m.group(1)) + 1
     return None
+
+
+# "2025年主要预期目标是…": an annual text sets the goals of its own year
+_ANNUAL_GOALS = re.compile(r"((?:19|20)\d{2})\s*年[^，,。；;：:\n]{0,12}?预期目标")
+
+
+def annual_goal_year(text: str) -> int | None:
+    """The year an annual text states its 预期目标 for, the first time it does.
+
+    >>> annual_goal_year("会议指出…\n2025年主要预期目标是规模以上工业增加值增长5%左右")
+    2025
+    """
+    m = _ANNUAL_GOALS.search(text)
+    return int(m.group(1)) if m else None

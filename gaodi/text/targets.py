@@ -42,6 +42,8 @@ PAST_MARKERS = re.compile(
     r"截至|截止|目前|现有|已有|去年|上年|同比|以来|近年来|多年来|近几年|先后|预计全年|过去|"
     r"(?:十一五|十二五|十三五)[”\"’]?(?:期间|时期|以来)|"
     r"(?:实现|达到|完成|取得|建成|形成|培育|研制|获得|引进|新增|突破|增长|增加|提高|提升|创建)了|"
+    # any verb + 了 ("列出了"), 已/已经 + verb ("该省已培育21户"): done, not to do
+    r"(?<![为除罢])(?<=[\u4e00-\u9fff])了(?![解却结])|已经?(?=[\u4e00-\u9fff])(?!有)|"
     # "主要目标任务圆满完成": goals reported as met ("确保圆满完成…" is still a goal)
     r"(?<!确保)(?<!力争)(?<!争取)(?<!要)(?<!将)(?:圆满|顺利|超额|如期|全面)完成"
 )
@@ -67,7 +69,11 @@ def _is_past(
 TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|计划|着力|提出")
 # a page that reviews results ("主要成就", "成绩单") sets no targets except under an explicit
 # future year ("到2030年")
-_REVIEW_TITLE = re.compile(r"主要成就|取得成效|成绩单|工作回顾|工作总结|回顾")
+_REVIEW_TITLE = re.compile(
+    r"主要成就|取得成效|成绩单|工作回顾|工作总结|回顾|"
+    # "2021年椒江区经济形势分析", "工业经济运行情况", "统计公报": a report of results
+    r"形势分析|运行情况|运行分析|统计公报"
+)
 REFERENCE_VERBS = (
     "聚焦",
     "围绕",
@@ -118,6 +124,9 @@ TARGET_VERBS = (
     "减少",
     "达标",
 )
+# the tasks a work report sets for its year: "推进50项…项目" (not target verbs elsewhere: "全力
+# 推进十大千亿级工业产业" names the industries)
+_TASK_VERB = re.compile(r"推进|实施|开工|投产")
 # money a government gives or budgets is a means, not a result to reach
 _SUBSIDY = re.compile(
     r"最高|最多|给予|奖励|补助|补贴|资助|一次性|安排|拨付|预算|"
@@ -162,7 +171,8 @@ _CONJ_BEFORE_QUANTITY = re.compile(
 )
 _LEADING_QUALIFIER = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余|的)+")
 # a Chinese word right after a number with no unit, other than a comparator or 级 (a label)
-_QUALIFIED_NOUN = re.compile(r"^(?!以上|以下|以内|左右|上下|多|余|级)[\u4e00-\u9fff]")
+# ("超过五千亿规模": 规模/水平 name the level itself)
+_QUALIFIED_NOUN = re.compile(r"^(?!以上|以下|以内|左右|上下|多|余|级|规模|水平)[\u4e00-\u9fff]")
 _QUALIFIES_NOUN = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余)*的")
 
 QUAL_VERBS = (
@@ -335,6 +345,7 @@ class _Context:
             if not (m.group() == "年内" and any(sp.start() < m.start() < sp.end() for sp in spans))
         ]
         self.spans = spans if ref_year is not None else []
+        self.relative_starts = frozenset(r.start() for r in self.relative)
         # the year a target without its own year is due: the plan period's end, else the
         # latest target year the text names ("到2025年" in the next paragraph)
         targets = [int(m.group("y")) for m in self.years if self.classify_year(m) == "target"]
@@ -370,11 +381,13 @@ class _Context:
 
     def classify_year(self, m: re.Match[str] | _PlanPeriodMark) -> str | None:
         """'target', 'past' or None (cannot tell)."""
+        y = int(m.group("y"))
+        if self.ref_year is not None and y < self.ref_year:
+            return "past"  # even "到2024年…" in a text of 2025 reports the past
         if m.group("pre") in _TARGET_PRE or m.group("post"):
             return "target"
-        y = int(m.group("y"))
         if self.ref_year is not None:
-            return "target" if y >= self.ref_year else "past"
+            return "target"
         l0, l1 = _bounds(self.norm, m.start(), frozenset("\n"))
         if not self.norm[l0:l1].strip(" \t\u3000:：").replace(m.group(), "", 1):
             return "target"  # "2025年" alone on a line heads the list of goals under it
@@ -391,11 +404,18 @@ class _Context:
     def _relative_kind(self, r: re.Match[str]) -> tuple[str | None, int | None]:
         """ "今年/全年" means the year its sentence names ("2009年，…全年新增…" is 2009), else
         the text's present."""
+        if r.group() in ("今年", "本年度"):
+            return "target", self.ref_year or self._resolve_relative(r.start())
         s0, _ = _bounds(self.norm, r.start(), _SENTENCE_DELIMS)
         written = [m for m in self.years if s0 <= m.start() < r.start()]
         if written:
             kind = self.classify_year(written[-1])
             return kind, int(written[-1].group("y")) if kind else None
+        # "全年/年内/当年" with no year of its own: the year the text last named
+        # ("2023年…。…电子行业全年增长3.4%" in a 2024 review is 2023)
+        known = [m for m in self.years if m.start() < r.start() and self.classify_year(m)]
+        if known and self.classify_year(known[-1]) == "past":
+            return "past", int(known[-1].group("y"))
         return "target", self._resolve_relative(r.start())
 
     def anchor(self, pos: int) -> tuple[str | None, int | None, str, int]:
@@ -605,6 +625,10 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 and not re.match(r"(?:以上|以下|以内|左右)\s*$", right)
             ):
                 continue
+        if q.unit == "个" and re.match(r"(?:月|工作日|小时|季度)", right):
+            continue  # "3个月": a duration, not things counted
+        if re.search(r"连续$", left):
+            continue  # "连续5年保持增长": a streak, a fact about the past
         if _SUBSIDY.search(left) or _MEANS_AFTER.match(right) or "基础上" in right:
             continue
         if q.kind != "count" and _qualifies_counted_noun(right):
@@ -623,11 +647,18 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         kind, year, level, anchor_pos = ctx.anchor(q.start)
         if kind == "past":
             continue
-        if ctx.is_review and not (kind == "target" and level == "near"):
-            continue  # a review of results: only an explicit future year makes a target
-        strong = (kind == "target" and level == "near") or ctx.in_goal_section(q.start)
+        written = kind == "target" and level == "near" and anchor_pos not in ctx.relative_starts
+        if ctx.is_review and not written:
+            continue  # a review of results: only a written future year ("到2030年") makes a target
+        # a work report's own year, given to a sentence that names none, is no goal by itself:
+        # "近2900名代表出席开幕式" needs a target verb or cue to be one
+        default_year = ctx.is_work_report and anchor_pos == -1
+        strong = (kind == "target" and level == "near" and not default_year) or ctx.in_goal_section(
+            q.start
+        )
         strong = strong or bool(TARGET_CUES.search(s[s0:s1]))
-        weak = kind == "target" and verb in TARGET_VERBS
+        task = default_year and bool(_TASK_VERB.search(_compact(s[c0 : q.start])))
+        weak = kind == "target" and (verb in TARGET_VERBS or task)
         if not (strong or weak):
             continue
         yearly = s.rfind("每年", s0, q.start)
