@@ -47,6 +47,13 @@ PAST_MARKERS = re.compile(
     # "主要目标任务圆满完成": goals reported as met ("确保圆满完成…" is still a goal)
     r"(?<!确保)(?<!力争)(?<!争取)(?<!要)(?<!将)(?:圆满|顺利|超额|如期|全面)完成"
 )
+# "建设成效明显，…获评…58项": a sentence that opens on results (unless it sets a goal: "到2023年
+# …取得显著成效，力争形成…" is a plan's)
+_RESULTS_STATED = re.compile(r"成效(?:明显|显著|突出)")
+# in the number's own clause after it: "31个省级行政区的报告已全部出炉" happened
+_PAST_AFTER = re.compile(
+    r"已经?(?=[\u4e00-\u9fff])(?!有)|(?<![为除罢])(?<=[\u4e00-\u9fff])了(?![解却结])"
+)
 _PLAN_PERIOD_PAST = re.compile(r"(十一五|十二五|十三五)[”\"’]?(?:期间|时期)$")
 
 
@@ -425,6 +432,8 @@ class _Context:
         for lo in (s0,) if self.is_work_report else (s0, l0):
             best: tuple[int, str, int | None] | None = None
             for m in self.years:
+                if lo < s0 and self._is_vision(m):
+                    continue  # "展望到2035年": the vision's year holds only in its sentence
                 if lo <= m.start() < pos and (kind := self.classify_year(m)) is not None:
                     best = (m.start(), kind, int(m.group("y")))
             for r in self.relative:
@@ -446,6 +455,9 @@ class _Context:
                 if lo <= m.start() < l0 and self.classify_year(m) == "target":
                     return "target", int(m.group("y")), "far", m.start()
         return None, None, "", -1
+
+    def _is_vision(self, m: re.Match[str] | _PlanPeriodMark) -> bool:
+        return "展望" in self.norm[max(0, m.start() - 4) : m.start()]
 
     def _resolve_relative(self, pos: int) -> int | None:
         for lo in [sec.start for sec in self._sections(pos)] + [0]:
@@ -640,6 +652,10 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue
         if _NEWS_DATE.search(_compact(s[q.end : s1])):
             continue  # a news line: a date or a news phrase after the number
+        if not TARGET_CUES.search(s[s0:s1]) and (
+            _PAST_AFTER.search(right) or _RESULTS_STATED.search(sentence_left)
+        ):
+            continue
         if _is_past(sentence_left, ctx.ref_year, ctx.current_periods) or (
             "预计" in sentence_left and not re.search(r"预计到\d{4}", sentence_left)
         ):

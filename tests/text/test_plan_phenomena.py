@@ -247,3 +247,35 @@ def test_a_work_reports_year_alone_makes_no_target() -> None:
         "推进50项投资50亿元以上的延链补链强链项目。\n"
     )
     assert _read(text) == [(50, "项", 2023, "=")]
+
+
+# --- third batch of the evening's tuning texts ---
+
+
+def test_zero_alone_is_a_word_not_a_count() -> None:
+    assert scan_quantities("开展核心装备关键零部件研发") == []
+    assert _targets("到2025年,核心基础零部件产业和突破数量达到300项。") == [(300, "项", 2025, "=")]
+
+
+def test_a_clause_that_tells_what_has_happened_after_its_number_sets_no_goal() -> None:
+    text = "某地工业新闻\n更新时间:2025-02-16 15:06:37\n随着2025年各地会议落幕,全国31个省级行政区的报告已全部出炉。\n"
+    assert _read(text) == []
+
+
+def test_a_sentence_stating_results_sets_no_goal() -> None:
+    text = (
+        "某地工业新闻\n更新时间:2025-02-16 15:06:37\n2025年工作要点发布。\n"
+        "科技创新中心建设成效明显,获评国家科学技术奖58项,高被引科学家达431人次。\n"
+    )
+    assert _read(text) == []
+    # the same words as a goal: "到2023年…取得显著成效，力争形成…"
+    goal = "到2023年,产业一体化发展取得显著成效,力争形成2个万亿级产业集群。"
+    assert [(v, u) for v, u, _, _ in _targets(goal)] == [(2, "个")]
+
+
+def test_a_vision_year_holds_only_in_its_own_sentence() -> None:
+    text = (
+        "某市先进制造业发展“十四五”规划发布\n《某市先进制造业发展“十四五”规划》指出,"
+        "展望到2035年,基本建成全球卓越制造基地。例如三大先导产业目标规模实现翻一番。\n"
+    )
+    assert _read(text) == [(2, "倍", 2025, "=")]
