@@ -58,7 +58,9 @@ ROUND3 = frozenset(
         "hunan-xiangxi-2021", "jiangxi-2024", "shaanxi-xian-2020", "shaanxi-xian-2025",
         "shaanxi-xian-2026", "shanxi-shuozhou-2025", "sichuan-2010", "tianjin-2025",
         "xizang-2010", "xizang-2012", "beijing-2025", "shanghai-2021", "shanghai-2021b",
-        "shanghai-2021c", "shanghai-2022", "zhejiang-dongtou-2023",
+        "shanghai-2021c", "shanghai-2022", "zhejiang-dongtou-2023", "china-2021", "china-2021b",
+        "guangdong-longgang-2025", "guangxi-yulin-2025", "hebei-handan-2025",
+        "neimenggu-chifeng-2025", "tianjin-dongli-2024",
     }
 )  # fmt: skip
 # set by the command line: the split by the hash alone (moved texts back in held-out), and
