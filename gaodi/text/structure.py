@@ -327,13 +327,24 @@ def plan_period(title: str | None) -> tuple[int, int] | None:
     m = _PERIOD_RE.search(title)
     if m:
         return int(m.group(1)), int(m.group(2))
-    m = re.search(r"(\d{4})年", title)
+    # "第十四个五年规划和2035年远景目标纲要": the vision's year is not the plan's period
+    plain = re.sub(r"\d{4}\s*年远景", "", title)
+    m = re.search(r"(\d{4})年", plain)
     if m:
         return int(m.group(1)), int(m.group(1))
     for key, period in _FIVE_YEAR.items():
-        if key in title:
+        if key in plain or _FIVE_YEAR_LONG[key] in plain:
             return period
     return None
+
+
+_FIVE_YEAR_LONG = {
+    "十一五": "第十一个五年",
+    "十二五": "第十二个五年",
+    "十三五": "第十三个五年",
+    "十四五": "第十四个五年",
+    "十五五": "第十五个五年",
+}
 
 
 _PUBLISHED = re.compile(

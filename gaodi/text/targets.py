@@ -315,6 +315,8 @@ class _PlanPeriodMark:
         return self._m.group() if name == 0 else self._groups[str(name)]
 
 
+# a line that introduces a list of goals: "2025年的主要目标是：", "发展目标："
+_GOAL_INTRO = re.compile(r"(?m)目标(?:是|为|如下)?\s*[:：]\s*$")
 # a clause that names what its year is for: "2025年主要预期目标是…"
 _GOAL_WORD = re.compile(r"目标|预期")
 
@@ -353,6 +355,7 @@ class _Context:
         ]
         self.spans = spans if ref_year is not None else []
         self.relative_starts = frozenset(r.start() for r in self.relative)
+        self.goal_blocks = self._goal_blocks()
         # the year a target without its own year is due: the plan period's end, else the
         # latest target year the text names ("到2025年" in the next paragraph)
         targets = [int(m.group("y")) for m in self.years if self.classify_year(m) == "target"]
@@ -471,7 +474,19 @@ class _Context:
         return list(inner.ancestors()) if inner is not None else []
 
     def in_goal_section(self, pos: int) -> bool:
-        return any(s.is_goal for s in self._sections(pos))
+        return any(s.is_goal for s in self._sections(pos)) or any(
+            a <= pos < b for a, b in self.goal_blocks
+        )
+
+    def _goal_blocks(self) -> list[tuple[int, int]]:
+        """Lines that introduce goals ("2025年的主要目标是：") and what follows them up to the
+        next numbered heading: a goals section without a heading of its own."""
+        starts = sorted(sec.start for sec in self.outline.sections)
+        blocks = []
+        for m in _GOAL_INTRO.finditer(self.norm):
+            end = next((x for x in starts if x > m.end()), len(self.norm))
+            blocks.append((m.end(), end))
+        return blocks
 
     def in_baseline_section(self, pos: int) -> bool:
         return any(s.is_baseline for s in self._sections(pos))
@@ -612,6 +627,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
     text, s = ctx.text, ctx.norm
     out: list[FoundTarget] = []
     prev_indicator: tuple[int, str] | None = None  # (sentence start, indicator)
+    prev_comp: tuple[int, str] | None = None  # (clause start, words before the number)
     last_end = 0  # end of the previous target: a clause "A达到2.5%、B达到65%" holds two
     for q in scan_quantities(text):
         previous_end = last_end
@@ -624,7 +640,10 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         sentence_left = _compact(s[s0 : q.start])
         # "超100亿元的…", "投资50亿元以上的…项目": the number qualifies a noun
         qualifies = bool(_QUALIFIES_NOUN.match(right.lstrip()))
-        if qualifies and not _APPROX_AFTER.match(right):
+        # "70%的规模以上制造业企业基本实现数字化网络化": a share of what follows, unless a later
+        # count in the clause counts the things the share qualifies ("研发投入占比5%的企业100家")
+        share = q.kind == "percent" and not any(x.kind == "count" for x in scan_quantities(right))
+        if qualifies and not _APPROX_AFTER.match(right) and not share:
             continue  # "超100亿元的…": the number qualifies a noun
         if q.kind == "bare":
             if not _COMPARATOR_VERB.search(left.rstrip()):
@@ -714,6 +733,11 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         indicator = _compact(indicator)
         if not indicator:
             continue
+        # "分别超过70%和50%": the verb before the first item sets each item's comparator
+        comp_left = left
+        if prev_comp and prev_comp[0] == c0 and re.fullmatch(r"\s*(?:、|和|及|与|以及)\s*", left):
+            comp_left = prev_comp[1]
+        prev_comp = (c0, comp_left)
         prev_indicator = (s0, indicator)
         last_end = q.end
         out.append(
@@ -723,7 +747,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 value_max=None if q.value_max is None else _clean_number(q.value_max),
                 unit=q.unit,
                 year=year,
-                comparator=_comparator(left, right, q),
+                comparator=_comparator(comp_left, right, q),
                 action=ctx.action_number(q.start),
                 quote=_clean_quote(text, c0, c1),
                 start=q.start,

@@ -279,3 +279,30 @@ def test_a_vision_year_holds_only_in_its_own_sentence() -> None:
         "展望到2035年,基本建成全球卓越制造基地。例如三大先导产业目标规模实现翻一番。\n"
     )
     assert _read(text) == [(2, "倍", 2025, "=")]
+
+
+# --- fourth batch of the evening's tuning texts ---
+
+
+def test_a_vision_year_in_a_title_is_not_the_plans_period() -> None:
+    from gaodi.text.structure import plan_period
+
+    title = "中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要"
+    assert plan_period(title) == (2021, 2025)
+    assert plan_period("某市“十四五”规划和2035年远景目标纲要") == (2021, 2025)
+
+
+def test_a_line_that_introduces_goals_opens_a_goals_block() -> None:
+    text = (
+        "某规划\n为贯彻落实《某国第十四个五年规划和2035年远景目标纲要》,编制本规划。\n"
+        "2025年的主要目标是:\n--转型升级成效显著。70%的规模以上制造业企业基本实现数字化网络化。\n"
+        "--供给能力明显增强。市场满足率分别超过70%和50%。\n"
+    )
+    assert _read(text) == [(70, "%", 2025, "="), (70, "%", 2025, ">="), (50, "%", 2025, ">=")]
+
+
+def test_a_share_before_de_is_a_share_unless_a_count_follows() -> None:
+    # "研发投入占比5%以上的企业100家": the share qualifies the firms counted
+    assert [(v, u) for v, u, _, _ in _targets("到2025年,培育研发投入占比5%以上的企业100家。")] == [
+        (100, "家")
+    ]
