@@ -384,7 +384,14 @@ def reviewed_year(text: str) -> int | None:
         m = _REVIEWED_YEAR.search(line)
         if m and len(line) <= 40:
             return int(m.group(1)) + 1
+        # "会议的主要任务是，回顾总结2014年工业发展情况，全面安排部署2015年工业发展工作"
+        m = _REVIEW_OF_YEAR.search(line)
+        if m:
+            return int(m.group(1)) + 1
     return None
+
+
+_REVIEW_OF_YEAR = re.compile(r"(?:回顾总结|回顾|总结)\s*((?:19|20)\d{2})\s*年")
 
 
 # "2025年主要预期目标是…": an annual text sets the goals of its own year

@@ -58,7 +58,10 @@ _PLAN_PERIOD_PAST = re.compile(r"(十一五|十二五|十三五)[”\"’]?(?:�
 
 
 def _is_past(
-    sentence_left: str, ref_year: int | None, current: frozenset[str] = frozenset()
+    sentence_left: str,
+    ref_year: int | None,
+    current: frozenset[str] = frozenset(),
+    cued: bool = False,
 ) -> bool:
     """Whether a past marker stands before the number in its sentence. "“十三五”期间" is past
     only in a text written after that plan ended (a 2017 text plans for it); in a text with no
@@ -68,6 +71,8 @@ def _is_past(
         if period and ref_year is not None and ref_year <= _FIVE_YEAR_END[period.group(1)]:
             continue
         if period and ref_year is None and period.group(1) in current:
+            continue
+        if m.group() == "同比" and cued:
             continue
         return True
     return False
@@ -536,8 +541,11 @@ _ANNUAL = re.compile(r"年均|每年|年平均|逐年")
 # deadline ("2025年6月底前") does not
 _NEWS_DATE = re.compile(
     r"(?<![到至于])(?:\d{4}年)?\d{1,2}(?:[—–\-~～至]\d{1,2})?月(?:\d{1,2}日|份)?(?![底末]?[前内])"
-    r"|日前|近日|获悉|据悉|据了解|记者从|同比"
+    r"|日前|近日|获悉|据悉|据了解|记者从"
 )
+# "主要预期指标是:…中小企业增加值同比增长12.5%左右": year-on-year growth set as a goal
+# (not "完成全年目标任务的35.4%": a progress report)
+_GOAL_CUE = re.compile(r"预期|力争|确保|目标(?:是|为)")
 
 
 def _names_one_place(s: str, q: Quantity) -> bool:
@@ -669,13 +677,18 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         verb = _last_verb(_compact(s[c0 : q.start]))  # it governs every item of a coordination
         if verb in REFERENCE_VERBS:
             continue
-        if _NEWS_DATE.search(_compact(s[q.end : s1])):
-            continue  # a news line: a date or a news phrase after the number
         if not TARGET_CUES.search(s[s0:s1]) and (
             _PAST_AFTER.search(right) or _RESULTS_STATED.search(sentence_left)
         ):
             continue
-        if _is_past(sentence_left, ctx.ref_year, ctx.current_periods) or (
+        # 同比 reports a result, and a news line after the number ends the plan, unless the
+        # sentence sets goals ("主要预期指标是:…同比增长12.5%左右")
+        cued = bool(_GOAL_CUE.search(s[s0:s1]))
+        if _NEWS_DATE.search(_compact(s[q.end : s1])):
+            continue  # a news line: a date or a news phrase after the number
+        if "同比" in _compact(s[q.end : s1]) and not cued:
+            continue
+        if _is_past(sentence_left, ctx.ref_year, ctx.current_periods, cued) or (
             "预计" in sentence_left and not re.search(r"预计到\d{4}", sentence_left)
         ):
             continue

@@ -306,3 +306,16 @@ def test_a_share_before_de_is_a_share_unless_a_count_follows() -> None:
     assert [(v, u) for v, u, _, _ in _targets("到2025年,培育研发投入占比5%以上的企业100家。")] == [
         (100, "家")
     ]
+
+
+def test_year_on_year_growth_set_as_a_goal_is_a_target() -> None:
+    # a conference that reviews 2014 and plans 2015; its 预期指标 use 同比
+    text = (
+        "全市工业大会召开\n会议的主要任务是,回顾总结2014年工业发展情况,全面安排部署2015年工业发展工作。"
+        "2014年,全市规模以上工业企业增加值完成1201亿元,增速达11.9%。\n"
+        "主要预期指标是:工业增加值增长9.5%以上;中小企业增加值同比增长12.5%左右。\n"
+    )
+    assert _read(text) == [(9.5, "%", 2015, ">="), (12.5, "%", 2015, "=")]
+    # a progress report names its annual target, but 同比 still reports a result
+    news = "某市新闻\n时间:2019-05-08 10:00\n前4月,全市实现到位资金210.4亿元,同比增长9.1%,完成全年目标任务的35.4%。\n"
+    assert _read(news) == []
