@@ -62,7 +62,9 @@ ROUND3 = frozenset(
         "guangdong-longgang-2025", "guangxi-yulin-2025", "hebei-handan-2025",
         "neimenggu-chifeng-2025", "tianjin-dongli-2024", "fujian-2021", "henan-xinyang-2024",
         "henan-zhumadian-2026", "hubei-wuhan-2025", "tianjin-2023", "china-2022", "china-2025c",
-        "henan-xuchang-2015", "hunan-yiyang-2016",
+        "henan-xuchang-2015", "hunan-yiyang-2016", "fujian-quanzhou-2022", "gansu-jiayuguan-2023",
+        "henan-xinxiang-2024", "hunan-shaoyang-2023", "jiangsu-nantong-2019",
+        "jiangxi-shanggao-2024",
     }
 )  # fmt: skip
 # set by the command line: the split by the hash alone (moved texts back in held-out), and
