@@ -544,6 +544,12 @@ _NEWS_DATE = re.compile(
     r"|日前|近日|获悉|据悉|据了解|记者从"
 )
 # "主要预期指标是:…中小企业增加值同比增长12.5%左右": year-on-year growth set as a goal
+# "今年前三季度…增长11.8%", "1-8月": a part of the year already gone, told as results (a goal
+# for it carries a cue: "力争上半年完成…")
+_ELAPSED = re.compile(
+    r"前三季度|上半年|一季度|二季度|三季度|前[\d一二三四五六七八九十]+个?月|"
+    r"\d{1,2}\s*[-—–~～至]\s*\d{1,2}\s*月"
+)
 # (not "完成全年目标任务的35.4%": a progress report)
 _GOAL_CUE = re.compile(r"预期|力争|确保|目标(?:是|为)")
 
@@ -688,6 +694,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue  # a news line: a date or a news phrase after the number
         if "同比" in _compact(s[q.end : s1]) and not cued:
             continue
+        if _ELAPSED.search(sentence_left) and not cued:
+            continue  # "今年前三季度…增长11.8%": statistics of a part of the year gone
         if _is_past(sentence_left, ctx.ref_year, ctx.current_periods, cued) or (
             "预计" in sentence_left and not re.search(r"预计到\d{4}", sentence_left)
         ):

@@ -319,3 +319,15 @@ def test_year_on_year_growth_set_as_a_goal_is_a_target() -> None:
     # a progress report names its annual target, but 同比 still reports a result
     news = "某市新闻\n时间:2019-05-08 10:00\n前4月,全市实现到位资金210.4亿元,同比增长9.1%,完成全年目标任务的35.4%。\n"
     assert _read(news) == []
+
+
+def test_a_part_of_the_year_already_gone_is_reported_not_set() -> None:
+    text = (
+        "今年前三季度我市规上工业增加值增长11.8%\n发布日期:2023-11-21 14:40\n"
+        "今年前三季度,我市规上工业增加值增长11.8%,工业对GDP增长贡献率达到61.6%。\n"
+        "1-8月,全市规模工业增加值增长7.3%。\n"
+    )
+    assert _read(text) == []
+    # a goal for a part of the year carries its cue
+    goal = "某市工作要点\n发布日期:2023-01-21 14:40\n力争上半年规上工业增加值增长8%。\n"
+    assert [(v, u) for v, u, _, _ in _read(goal)] == [(8, "%")]
