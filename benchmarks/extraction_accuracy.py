@@ -64,7 +64,8 @@ ROUND3 = frozenset(
         "henan-zhumadian-2026", "hubei-wuhan-2025", "tianjin-2023", "china-2022", "china-2025c",
         "henan-xuchang-2015", "hunan-yiyang-2016", "fujian-quanzhou-2022", "gansu-jiayuguan-2023",
         "henan-xinxiang-2024", "hunan-shaoyang-2023", "jiangsu-nantong-2019",
-        "jiangxi-shanggao-2024",
+        "jiangxi-shanggao-2024", "anhui-fanchang-2022", "fujian-zhangpu-2020", "hubei-shayang-2024",
+        "qinghai-haidong-2020",
     }
 )  # fmt: skip
 # set by the command line: the split by the hash alone (moved texts back in held-out), and
