@@ -550,6 +550,9 @@ _ELAPSED = re.compile(
     r"前三季度|上半年|一季度|二季度|三季度|前[\d一二三四五六七八九十]+个?月|"
     r"\d{1,2}\s*[-—–~～至]\s*\d{1,2}\s*月"
 )
+# a firm's project: its investment and what it yields once built ("…项目总投资5.2亿元，新建5条
+# 生产线", "项目…建成达产后可实现年产值15亿元") are the firm's money and forecast, not a goal
+_PROJECT = re.compile(r"项目[^。；;]*?(?:总投资|计划投资|投资额|(?:建成|达产|投产)后)")
 # (not "完成全年目标任务的35.4%": a progress report)
 _GOAL_CUE = re.compile(r"预期|力争|确保|目标(?:是|为)")
 
@@ -693,6 +696,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if _NEWS_DATE.search(_compact(s[q.end : s1])):
             continue  # a news line: a date or a news phrase after the number
         if "同比" in _compact(s[q.end : s1]) and not cued:
+            continue
+        if _PROJECT.search(sentence_left) and not cued:
             continue
         if _ELAPSED.search(sentence_left) and not cued:
             continue  # "今年前三季度…增长11.8%": statistics of a part of the year gone

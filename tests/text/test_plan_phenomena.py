@@ -331,3 +331,15 @@ def test_a_part_of_the_year_already_gone_is_reported_not_set() -> None:
     # a goal for a part of the year carries its cue
     goal = "某市工作要点\n发布日期:2023-01-21 14:40\n力争上半年规上工业增加值增长8%。\n"
     assert [(v, u) for v, u, _, _ in _read(goal)] == [(8, "%")]
+
+
+def test_a_firms_project_forecast_is_no_goal() -> None:
+    text = (
+        "某县重大项目集中开工\n发布日期:2024-09-20 09:38\n"
+        "其中,主会场某三期项目总投资5.2亿元,新建5条生产线,预计明年下半年建成投产。"
+        "项目采用新工艺,建成达产后可实现年产值15亿元,可带动就业500余人。\n"
+    )
+    assert _read(text) == []
+    # a plan's goal on projects carries its cue
+    goal = "某市2024年工作要点\n力争新开工项目100个,总投资500亿元。\n"
+    assert [(v, u) for v, u, _, _ in _read(goal)] == [(100, "个"), (500, "亿元")]
