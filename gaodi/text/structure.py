@@ -229,9 +229,11 @@ def parse_outline(text: str) -> Outline:
             sibling is not None and sibling.style == style and sibling.ordinal == n - 1
         ):
             continue
+        title, body_start = _heading_title(text, label_end, line_end(label_end))
+        if not title.strip(" \t\u3000：:；;，,。"):
+            continue  # "第一，，": a label with nothing to name is no heading
         while stack and stack[-1].rank >= rank:
             stack.pop().end = start
-        title, body_start = _heading_title(text, label_end, line_end(label_end))
         node = Section(
             style, rank, n, label, title, start, body_start, parent=stack[-1] if stack else None
         )
