@@ -22,16 +22,37 @@ from typing import Any
 FIELDS = ("indicator", "value", "value_max", "unit", "year", "comparator", "action")
 
 
+# Held-out texts whose extraction errors were read to understand a phenomenon: they count as
+# tuning texts from then on. Each move is logged in tests/data/extraction_corpus/SPLIT.md with
+# its reason, before the errors were read.
+MOVED_TO_TUNING = frozenset(
+    {
+        "anhui-luan-2019",
+        "china-2024b",
+        "gansu-2025",
+        "heilongjiang-2025",
+        "zhejiang-jiaojiang-2022",
+    }
+)
+
+
+def hash_split(name: str) -> str:
+    """The split the recorded rule gives a name: held-out when the first hex digit of
+    sha1(name) is 0-7."""
+    return "held-out" if hashlib.sha1(name.encode()).hexdigest()[0] in "01234567" else "tuning"
+
+
 def split_of(name: str) -> str:
     """'held-out' or 'tuning' for a corpus text, fixed by its name (tests/data/extraction_corpus).
 
     The rule was recorded before any text was collected, so nobody chooses where a text goes:
-    held-out when the first hex digit of sha1(name) is 0-7.
+    held-out when the first hex digit of sha1(name) is 0-7, except the texts moved to tuning
+    (``MOVED_TO_TUNING``, logged in SPLIT.md) once their errors were read.
 
-    >>> split_of("chongqing-2023"), split_of("hebei-2016")
-    ('held-out', 'tuning')
+    >>> split_of("chongqing-2023"), split_of("hebei-2016"), split_of("gansu-2025")
+    ('held-out', 'tuning', 'tuning')
     """
-    return "held-out" if hashlib.sha1(name.encode()).hexdigest()[0] in "01234567" else "tuning"
+    return "tuning" if name in MOVED_TO_TUNING else hash_split(name)
 
 
 _PUNCT = re.compile(r"[\s“”\"'‘’()（）、，,。；;：:·—\-的]")

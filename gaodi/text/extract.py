@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from gaodi.core.errors import ValidationError
 from gaodi.text.schema import ExtractedAction, ExtractedGoal, ExtractedTarget, PlanExtraction
-from gaodi.text.structure import document_year, find_title, parse_outline, plan_period
+from gaodi.text.structure import (
+    annual_goal_year,
+    document_year,
+    find_title,
+    parse_outline,
+    plan_period,
+    reviewed_year,
+)
 from gaodi.text.targets import find_goals, find_targets, make_context
 
 
@@ -37,7 +44,11 @@ def extract_plan(text: str) -> PlanExtraction:
     outline = parse_outline(text)
     title = find_title(text)
     period = plan_period(title)
-    ref_year = period[0] if period else document_year(text)
+    ref_year = (
+        period[0]
+        if period
+        else (document_year(text) or reviewed_year(text) or annual_goal_year(text))
+    )
     end_year = period[1] if period else None
     ctx = make_context(text, outline, ref_year, end_year)
     actions = [

@@ -65,6 +65,9 @@ MEASURE_UNITS: tuple[str, ...] = (
     "元",
     "吨标准煤",
     "吨",
+    "公斤",
+    "千克",
+    "斤",
     "千瓦时",
     "千瓦",
     "兆瓦",
@@ -451,9 +454,15 @@ def scan_quantities(text: str) -> list[Quantity]:
         if q.end < n and s[q.end].isascii() and s[q.end].isalpha() and q.unit is None:
             i = q.end
             continue
+        if q.chinese and set(q.raw) & _ZERO and q.value == 0:
+            i = q.end  # "零部件": 零 alone is a word, not a count of nothing
+            continue
         out.append(q)
         i = q.end
     return out
+
+
+_ZERO = frozenset("零〇")
 
 
 def parse_quantity(text: str) -> Quantity:

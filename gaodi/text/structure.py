@@ -67,7 +67,13 @@ _PERIOD = r"(?:[（(]\s*\d{4}\s*[—–\-~～至到]+\s*\d{4}\s*年?\s*[）)])"
 _TITLE_LINE = re.compile(rf"^[^。；;，,:：]{{4,80}}{_PLAN_SUFFIX}{_PERIOD}?$")
 _QUOTED_TITLE = re.compile(rf"《([^《》]{{4,80}}?{_PLAN_SUFFIX}{_PERIOD}?)》")
 _PERIOD_RE = re.compile(r"[（(]\s*(\d{4})\s*年?\s*[—–\-~～至到]+\s*(\d{4})\s*年?\s*[）)]")
-_FIVE_YEAR = {"十四五": (2021, 2025), "十五五": (2026, 2030), "十三五": (2016, 2020)}
+_FIVE_YEAR = {
+    "十四五": (2021, 2025),
+    "十五五": (2026, 2030),
+    "十三五": (2016, 2020),
+    "十二五": (2011, 2015),
+    "十一五": (2006, 2010),
+}
 _DATE_LINE = re.compile(r"^[（(]?\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*[）)]?$")
 
 
@@ -223,9 +229,11 @@ def parse_outline(text: str) -> Outline:
             sibling is not None and sibling.style == style and sibling.ordinal == n - 1
         ):
             continue
+        title, body_start = _heading_title(text, label_end, line_end(label_end))
+        if not title.strip(" \t\u3000：:；;，,。"):
+            continue  # "第一，，": a label with nothing to name is no heading
         while stack and stack[-1].rank >= rank:
             stack.pop().end = start
-        title, body_start = _heading_title(text, label_end, line_end(label_end))
         node = Section(
             style, rank, n, label, title, start, body_start, parent=stack[-1] if stack else None
         )
@@ -321,13 +329,24 @@ def plan_period(title: str | None) -> tuple[int, int] | None:
     m = _PERIOD_RE.search(title)
     if m:
         return int(m.group(1)), int(m.group(2))
-    m = re.search(r"(\d{4})年", title)
+    # "第十四个五年规划和2035年远景目标纲要": the vision's year is not the plan's period
+    plain = re.sub(r"\d{4}\s*年远景", "", title)
+    m = re.search(r"(\d{4})年", plain)
     if m:
         return int(m.group(1)), int(m.group(1))
     for key, period in _FIVE_YEAR.items():
-        if key in title:
+        if key in plain or _FIVE_YEAR_LONG[key] in plain:
             return period
     return None
+
+
+_FIVE_YEAR_LONG = {
+    "十一五": "第十一个五年",
+    "十二五": "第十二个五年",
+    "十三五": "第十三个五年",
+    "十四五": "第十四个五年",
+    "十五五": "第十五个五年",
+}
 
 
 _PUBLISHED = re.compile(
@@ -350,3 +369,42 @@ def document_year(text: str) -> int | None:
         if m:
             return int(m.group(1) or m.group(4))
     return None
+
+
+# "一、2024年工作回顾", "2022 年政府工作回顾": an annual report reviews the year before its own
+_REVIEWED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年[^。，,；;]{0,8}?(?:工作)?(?:回顾|总结)")
+
+
+def reviewed_year(text: str) -> int | None:
+    """The year after the one a short heading near the top reviews: an annual report
+    ("一、2024年工作回顾") is written in the year it sets tasks for.
+
+    >>> reviewed_year("政府工作报告要点\n一、2024年工作回顾\n国内生产总值增长5%")
+    2025
+    """
+    for line in [ln.strip() for ln in text.split("\n") if ln.strip()][:12]:
+        m = _REVIEWED_YEAR.search(line)
+        if m and len(line) <= 40:
+            return int(m.group(1)) + 1
+        # "会议的主要任务是，回顾总结2014年工业发展情况，全面安排部署2015年工业发展工作"
+        m = _REVIEW_OF_YEAR.search(line)
+        if m:
+            return int(m.group(1)) + 1
+    return None
+
+
+_REVIEW_OF_YEAR = re.compile(r"(?:回顾总结|回顾|总结)\s*((?:19|20)\d{2})\s*年")
+
+
+# "2025年主要预期目标是…": an annual text sets the goals of its own year
+_ANNUAL_GOALS = re.compile(r"((?:19|20)\d{2})\s*年[^，,。；;：:\n]{0,12}?预期目标")
+
+
+def annual_goal_year(text: str) -> int | None:
+    """The year an annual text states its 预期目标 for, the first time it does.
+
+    >>> annual_goal_year("会议指出…\n2025年主要预期目标是规模以上工业增加值增长5%左右")
+    2025
+    """
+    m = _ANNUAL_GOALS.search(text)
+    return int(m.group(1)) if m else None

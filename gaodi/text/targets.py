@@ -39,18 +39,40 @@ _REFERENCE_BEFORE_YEAR = re.compile(r"(?:较|比|与|同|相比|由|从|自|对�
 _TARGET_PRE = {"力争到", "争取到", "确保到", "预计到", "力争", "争取", "确保", "实现", "到", "至"}
 
 PAST_MARKERS = re.compile(
-    r"截至|截止|目前|现有|已有|去年|上年|同比|以来|近年来|多年来|近几年|先后|预计全年|过去|十三五[”\"’]?(?:期间|时期|以来)|"
-    r"(?:实现|达到|完成|取得|建成|形成|培育|研制|获得|引进|新增|突破|增长|增加|提高|提升|创建)了"
+    r"截至|截止|目前|现有|已有|去年|上年|同比|以来|近年来|多年来|近几年|先后|预计全年|过去|"
+    r"(?:十一五|十二五|十三五)[”\"’]?(?:期间|时期|以来)|"
+    r"(?:实现|达到|完成|取得|建成|形成|培育|研制|获得|引进|新增|突破|增长|增加|提高|提升|创建)了|"
+    # any verb + 了 ("列出了"), 已/已经 + verb ("该省已培育21户"): done, not to do
+    r"(?<![为除罢])(?<=[\u4e00-\u9fff])了(?![解却结])|已经?(?=[\u4e00-\u9fff])(?!有)|"
+    # "主要目标任务圆满完成": goals reported as met ("确保圆满完成…" is still a goal)
+    r"(?<!确保)(?<!力争)(?<!争取)(?<!要)(?<!将)(?:圆满|顺利|超额|如期|全面)完成"
 )
-_PLAN_PERIOD_PAST = re.compile(r"(十三五|十四五|十五五)[”\"’]?(?:期间|时期)$")
+# "建设成效明显，…获评…58项": a sentence that opens on results (unless it sets a goal: "到2023年
+# …取得显著成效，力争形成…" is a plan's)
+_RESULTS_STATED = re.compile(r"成效(?:明显|显著|突出)")
+# in the number's own clause after it: "31个省级行政区的报告已全部出炉" happened
+_PAST_AFTER = re.compile(
+    r"已经?(?=[\u4e00-\u9fff])(?!有)|(?<![为除罢])(?<=[\u4e00-\u9fff])了(?![解却结])"
+)
+_PLAN_PERIOD_PAST = re.compile(r"(十一五|十二五|十三五)[”\"’]?(?:期间|时期)$")
 
 
-def _is_past(sentence_left: str, ref_year: int | None) -> bool:
+def _is_past(
+    sentence_left: str,
+    ref_year: int | None,
+    current: frozenset[str] = frozenset(),
+    cued: bool = False,
+) -> bool:
     """Whether a past marker stands before the number in its sentence. "“十三五”期间" is past
-    only in a text written after that plan ended (a 2017 text plans for it)."""
+    only in a text written after that plan ended (a 2017 text plans for it); in a text with no
+    date, a period is current when the text sets targets for its end ("“十二五”末…达到")."""
     for m in PAST_MARKERS.finditer(sentence_left):
         period = _PLAN_PERIOD_PAST.match(m.group())
         if period and ref_year is not None and ref_year <= _FIVE_YEAR_END[period.group(1)]:
+            continue
+        if period and ref_year is None and period.group(1) in current:
+            continue
+        if m.group() == "同比" and cued:
             continue
         return True
     return False
@@ -59,7 +81,11 @@ def _is_past(sentence_left: str, ref_year: int | None) -> bool:
 TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|计划|着力|提出")
 # a page that reviews results ("主要成就", "成绩单") sets no targets except under an explicit
 # future year ("到2030年")
-_REVIEW_TITLE = re.compile(r"主要成就|取得成效|成绩单|工作回顾|工作总结|回顾")
+_REVIEW_TITLE = re.compile(
+    r"主要成就|取得成效|成绩单|工作回顾|工作总结|回顾|"
+    # "2021年椒江区经济形势分析", "工业经济运行情况", "统计公报": a report of results
+    r"形势分析|运行情况|运行分析|统计公报"
+)
 REFERENCE_VERBS = (
     "聚焦",
     "围绕",
@@ -110,13 +136,24 @@ TARGET_VERBS = (
     "减少",
     "达标",
 )
+# the tasks a work report sets for its year: "推进50项…项目" (not target verbs elsewhere: "全力
+# 推进十大千亿级工业产业" names the industries)
+_TASK_VERB = re.compile(r"推进|实施|开工|投产")
 # money a government gives or budgets is a means, not a result to reach
-_SUBSIDY = re.compile(r"最高|最多|给予|奖励|补助|补贴|资助|一次性|安排|拨付|预算")
+_SUBSIDY = re.compile(
+    r"最高|最多|给予|奖励|补助|补贴|资助|一次性|安排|拨付|预算|"
+    # public finance: debt a government issues, a deficit it budgets ("拟发行特别国债5000亿元")
+    r"国债|债券|债务|赤字|拟发行"
+)
+# "赤字率拟按4%左右安排": the means come after the number
+_MEANS_AFTER = re.compile(r"^(?:左右|以上|以内)?(?:安排|拨付|用于)")
 
 _LE_BEFORE = re.compile(
-    r"(?:不超过|不高于|不多于|不大于|控制在|(?<!不)低于|(?<!不)少于|(?<!不)小于|压减到|压减至|降至|"
-    r"降低到|下降到)$"
+    r"(?:不超过|不高于|不多于|不大于|控制在|(?<!不)低于|(?<!不)少于|(?<!不)小于)$"
 )
+# falling to a level: a ceiling when exact ("降至18%"), the level itself when approximate
+# ("下降到18%左右" is about 18 %: README of the corpus, 左右 is `=`)
+_FALL_TO = re.compile(r"(?:压减到|压减至|降至|降低到|下降到)$")
 _GE_BEFORE = re.compile(r"(?:超过|超|突破|不低于|不少于|高于|多于|大于|逾|迈上|跨上|站上)$")
 _GE_AFTER = re.compile(r"^(?:以上|及以上|多|余)")
 _LE_AFTER = re.compile(r"^(?:以内|以下|之内|及以下)")
@@ -145,6 +182,9 @@ _CONJ_BEFORE_QUANTITY = re.compile(
     r"(?:、|和|及|与|以及)(?=\s*(?:\d|[一二两三四五六七八九十百千]+(?:[个家项户座条名台套]|大)|一批))"
 )
 _LEADING_QUALIFIER = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余|的)+")
+# a Chinese word right after a number with no unit, other than a comparator or 级 (a label)
+# ("超过五千亿规模": 规模/水平 name the level itself)
+_QUALIFIED_NOUN = re.compile(r"^(?!以上|以下|以内|左右|上下|多|余|级|规模|水平)[\u4e00-\u9fff]")
 _QUALIFIES_NOUN = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余)*的")
 
 QUAL_VERBS = (
@@ -248,9 +288,10 @@ def _clean_quote(text: str, a: int, b: int) -> str:
 
 
 _FIVE_YEAR_PLAN = re.compile(
-    r"(?P<pre>到|至)?[“\"‘]?(?P<plan>十三五|十四五|十五五)[”\"’]?(?P<post>末|期末|时期末|期间|时期)"
+    r"(?P<pre>到|至)?[“\"‘]?(?P<plan>十一五|十二五|十三五|十四五|十五五)[”\"’]?"
+    r"(?P<post>末|期末|时期末|期间|时期)"
 )
-_FIVE_YEAR_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
+_FIVE_YEAR_END = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
 
 
 class _PlanPeriodMark:
@@ -279,6 +320,16 @@ class _PlanPeriodMark:
         return self._m.group() if name == 0 else self._groups[str(name)]
 
 
+# a line that introduces a list of goals: "2025年的主要目标是：", "发展目标："
+_GOAL_INTRO = re.compile(r"(?m)目标(?:是|为|如下)?\s*[:：]\s*$")
+# a clause that names what its year is for: "2025年主要预期目标是…"
+_GOAL_WORD = re.compile(r"目标|预期")
+
+
+def _marked_target(m: re.Match[str] | _PlanPeriodMark) -> bool:
+    return m.group("pre") in _TARGET_PRE or bool(m.group("post"))
+
+
 class _Context:
     """What the rules need to know about one text."""
 
@@ -293,6 +344,14 @@ class _Context:
         ]
         marks += [_PlanPeriodMark(m) for m in _FIVE_YEAR_PLAN.finditer(self.norm)]
         self.years = sorted(marks, key=lambda m: m.start())
+        # years the text marks as targets in so many words ("到2025年", "“十二五”末", "2025年前")
+        self.explicit = [int(m.group("y")) for m in self.years if _marked_target(m)]
+        # plan periods the text sets targets in: their "期间" is not the past in an undated text
+        self.current_periods = frozenset(
+            p
+            for p, end in _FIVE_YEAR_END.items()
+            if any(end - 4 <= y <= end for y in self.explicit)
+        )
         spans = list(_SPAN_YEARS.finditer(self.norm))
         self.relative = [
             m
@@ -300,12 +359,25 @@ class _Context:
             if not (m.group() == "年内" and any(sp.start() < m.start() < sp.end() for sp in spans))
         ]
         self.spans = spans if ref_year is not None else []
+        self.relative_starts = frozenset(r.start() for r in self.relative)
+        self.goal_blocks = self._goal_blocks()
         # the year a target without its own year is due: the plan period's end, else the
         # latest target year the text names ("到2025年" in the next paragraph)
         targets = [int(m.group("y")) for m in self.years if self.classify_year(m) == "target"]
         self.horizon = end_year if end_year is not None else max(targets, default=None)
+        if self.horizon is None and self.relative:
+            self.horizon = ref_year  # goals set for "今年": the text's own year
         head = [ln for ln in self.norm.split("\n") if ln.strip()][:6]
-        self.is_review = any(_REVIEW_TITLE.search(ln) and len(ln.strip()) <= 40 for ln in head)
+        # a review line that heads a section of the outline ("一、2024年工作回顾") makes that
+        # section a baseline, not the whole page a review
+        heading_lines = {
+            self.norm[sec.start : _bounds(self.norm, sec.start, frozenset("\n"))[1]].strip()
+            for sec in outline.sections
+        }
+        self.is_review = any(
+            _REVIEW_TITLE.search(ln) and len(ln.strip()) <= 40 and ln.strip() not in heading_lines
+            for ln in head
+        )
         # a government work report sets the tasks of its own year; a later year holds only
         # in the sentence that names it ("力争2025年…。推进50项…项目" is the report year's task)
         self.is_work_report = ref_year is not None and any("政府工作报告" in ln for ln in head)
@@ -324,17 +396,42 @@ class _Context:
 
     def classify_year(self, m: re.Match[str] | _PlanPeriodMark) -> str | None:
         """'target', 'past' or None (cannot tell)."""
+        y = int(m.group("y"))
+        if self.ref_year is not None and y < self.ref_year:
+            return "past"  # even "到2024年…" in a text of 2025 reports the past
         if m.group("pre") in _TARGET_PRE or m.group("post"):
             return "target"
-        y = int(m.group("y"))
         if self.ref_year is not None:
-            return "target" if y >= self.ref_year else "past"
+            return "target"
         l0, l1 = _bounds(self.norm, m.start(), frozenset("\n"))
         if not self.norm[l0:l1].strip(" \t\u3000:：").replace(m.group(), "", 1):
             return "target"  # "2025年" alone on a line heads the list of goals under it
         if self.in_goal_section(m.start()):
             return "target"
+        _, c1 = _bounds(self.norm, m.start(), _CLAUSE_DELIMS)
+        rest = self.norm[m.end() : c1]
+        if _GOAL_WORD.search(rest) and not PAST_MARKERS.search(rest):
+            return "target"  # "2024年经济增长预期目标设定为5%左右": the year the goals are for
+        if self.explicit and y < min(self.explicit):
+            return "past"  # "2009年，…完成…" before "到“十二五”末…": a year before every target
         return None
+
+    def _relative_kind(self, r: re.Match[str]) -> tuple[str | None, int | None]:
+        """ "今年/全年" means the year its sentence names ("2009年，…全年新增…" is 2009), else
+        the text's present."""
+        if r.group() in ("今年", "本年度"):
+            return "target", self.ref_year or self._resolve_relative(r.start())
+        s0, _ = _bounds(self.norm, r.start(), _SENTENCE_DELIMS)
+        written = [m for m in self.years if s0 <= m.start() < r.start()]
+        if written:
+            kind = self.classify_year(written[-1])
+            return kind, int(written[-1].group("y")) if kind else None
+        # "全年/年内/当年" with no year of its own: the year the text last named
+        # ("2023年…。…电子行业全年增长3.4%" in a 2024 review is 2023)
+        known = [m for m in self.years if m.start() < r.start() and self.classify_year(m)]
+        if known and self.classify_year(known[-1]) == "past":
+            return "past", int(known[-1].group("y"))
+        return "target", self._resolve_relative(r.start())
 
     def anchor(self, pos: int) -> tuple[str | None, int | None, str, int]:
         """(kind, year, level, position) of the time anchor of ``pos``; level 'near'/'far'."""
@@ -343,11 +440,15 @@ class _Context:
         for lo in (s0,) if self.is_work_report else (s0, l0):
             best: tuple[int, str, int | None] | None = None
             for m in self.years:
+                if lo < s0 and self._is_vision(m):
+                    continue  # "展望到2035年": the vision's year holds only in its sentence
                 if lo <= m.start() < pos and (kind := self.classify_year(m)) is not None:
                     best = (m.start(), kind, int(m.group("y")))
             for r in self.relative:
                 if lo <= r.start() < pos and (best is None or r.start() > best[0]):
-                    best = (r.start(), "target", self._resolve_relative(r.start()))
+                    kind, year = self._relative_kind(r)
+                    if kind is not None:
+                        best = (r.start(), kind, year)
             for sp in self.spans:
                 if lo <= sp.start() < pos and (best is None or sp.start() > best[0]):
                     n = int(parse_number(sp.group(1)))
@@ -363,6 +464,9 @@ class _Context:
                     return "target", int(m.group("y")), "far", m.start()
         return None, None, "", -1
 
+    def _is_vision(self, m: re.Match[str] | _PlanPeriodMark) -> bool:
+        return "展望" in self.norm[max(0, m.start() - 4) : m.start()]
+
     def _resolve_relative(self, pos: int) -> int | None:
         for lo in [sec.start for sec in self._sections(pos)] + [0]:
             for m in reversed(self.years):
@@ -375,7 +479,19 @@ class _Context:
         return list(inner.ancestors()) if inner is not None else []
 
     def in_goal_section(self, pos: int) -> bool:
-        return any(s.is_goal for s in self._sections(pos))
+        return any(s.is_goal for s in self._sections(pos)) or any(
+            a <= pos < b for a, b in self.goal_blocks
+        )
+
+    def _goal_blocks(self) -> list[tuple[int, int]]:
+        """Lines that introduce goals ("2025年的主要目标是：") and what follows them up to the
+        next numbered heading: a goals section without a heading of its own."""
+        starts = sorted(sec.start for sec in self.outline.sections)
+        blocks = []
+        for m in _GOAL_INTRO.finditer(self.norm):
+            end = next((x for x in starts if x > m.end()), len(self.norm))
+            blocks.append((m.end(), end))
+        return blocks
 
     def in_baseline_section(self, pos: int) -> bool:
         return any(s.is_baseline for s in self._sections(pos))
@@ -425,8 +541,20 @@ _ANNUAL = re.compile(r"年均|每年|年平均|逐年")
 # deadline ("2025年6月底前") does not
 _NEWS_DATE = re.compile(
     r"(?<![到至于])(?:\d{4}年)?\d{1,2}(?:[—–\-~～至]\d{1,2})?月(?:\d{1,2}日|份)?(?![底末]?[前内])"
-    r"|日前|近日|获悉|据悉|据了解|记者从|同比"
+    r"|日前|近日|获悉|据悉|据了解|记者从"
 )
+# "主要预期指标是:…中小企业增加值同比增长12.5%左右": year-on-year growth set as a goal
+# "今年前三季度…增长11.8%", "1-8月": a part of the year already gone, told as results (a goal
+# for it carries a cue: "力争上半年完成…")
+_ELAPSED = re.compile(
+    r"前三季度|上半年|一季度|二季度|三季度|前[\d一二三四五六七八九十]+个?月|"
+    r"\d{1,2}\s*[-—–~～至]\s*\d{1,2}\s*月"
+)
+# a firm's project: its investment and what it yields once built ("…项目总投资5.2亿元，新建5条
+# 生产线", "项目…建成达产后可实现年产值15亿元") are the firm's money and forecast, not a goal
+_PROJECT = re.compile(r"项目[^。；;]*?(?:总投资|计划投资|投资额|(?:建成|达产|投产)后)")
+# (not "完成全年目标任务的35.4%": a progress report)
+_GOAL_CUE = re.compile(r"预期|力争|确保|目标(?:是|为)")
 
 
 def _names_one_place(s: str, q: Quantity) -> bool:
@@ -459,6 +587,8 @@ def _comparator(left: str, right: str, q: Quantity) -> Comparator:
         return "<="
     if _APPROX_AFTER.match(right):
         return "="
+    if _FALL_TO.search(core):
+        return "<="
     if _GE_BEFORE.search(core) or _GE_AFTER.match(right) or q.approx:
         return ">="
     return "="
@@ -514,6 +644,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
     text, s = ctx.text, ctx.norm
     out: list[FoundTarget] = []
     prev_indicator: tuple[int, str] | None = None  # (sentence start, indicator)
+    prev_comp: tuple[int, str] | None = None  # (clause start, words before the number)
     last_end = 0  # end of the previous target: a clause "A达到2.5%、B达到65%" holds two
     for q in scan_quantities(text):
         previous_end = last_end
@@ -526,18 +657,27 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         sentence_left = _compact(s[s0 : q.start])
         # "超100亿元的…", "投资50亿元以上的…项目": the number qualifies a noun
         qualifies = bool(_QUALIFIES_NOUN.match(right.lstrip()))
-        if qualifies and not _APPROX_AFTER.match(right):
+        # "70%的规模以上制造业企业基本实现数字化网络化": a share of what follows, unless a later
+        # count in the clause counts the things the share qualifies ("研发投入占比5%的企业100家")
+        share = q.kind == "percent" and not any(x.kind == "count" for x in scan_quantities(right))
+        if qualifies and not _APPROX_AFTER.match(right) and not share:
             continue  # "超100亿元的…": the number qualifies a noun
         if q.kind == "bare":
             if not _COMPARATOR_VERB.search(left.rstrip()):
                 continue
+            if q.unit is not None and _QUALIFIED_NOUN.match(right):
+                continue  # "一批超千亿重点产业集群": the magnitude sizes the noun after it
             if (
                 q.unit is None
                 and right.strip()
                 and not re.match(r"(?:以上|以下|以内|左右)\s*$", right)
             ):
                 continue
-        if _SUBSIDY.search(left) or "基础上" in right:
+        if q.unit == "个" and re.match(r"(?:月|工作日|小时|季度)", right):
+            continue  # "3个月": a duration, not things counted
+        if re.search(r"连续$", left):
+            continue  # "连续5年保持增长": a streak, a fact about the past
+        if _SUBSIDY.search(left) or _MEANS_AFTER.match(right) or "基础上" in right:
             continue
         if q.kind != "count" and _qualifies_counted_noun(right):
             continue  # "新增年产值10亿元以上制造业企业100家": a threshold on the firms counted
@@ -546,20 +686,40 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         verb = _last_verb(_compact(s[c0 : q.start]))  # it governs every item of a coordination
         if verb in REFERENCE_VERBS:
             continue
+        if not TARGET_CUES.search(s[s0:s1]) and (
+            _PAST_AFTER.search(right) or _RESULTS_STATED.search(sentence_left)
+        ):
+            continue
+        # 同比 reports a result, and a news line after the number ends the plan, unless the
+        # sentence sets goals ("主要预期指标是:…同比增长12.5%左右")
+        cued = bool(_GOAL_CUE.search(s[s0:s1]))
         if _NEWS_DATE.search(_compact(s[q.end : s1])):
             continue  # a news line: a date or a news phrase after the number
-        if _is_past(sentence_left, ctx.ref_year) or (
+        if "同比" in _compact(s[q.end : s1]) and not cued:
+            continue
+        if _PROJECT.search(sentence_left) and not cued:
+            continue
+        if _ELAPSED.search(sentence_left) and not cued:
+            continue  # "今年前三季度…增长11.8%": statistics of a part of the year gone
+        if _is_past(sentence_left, ctx.ref_year, ctx.current_periods, cued) or (
             "预计" in sentence_left and not re.search(r"预计到\d{4}", sentence_left)
         ):
             continue
         kind, year, level, anchor_pos = ctx.anchor(q.start)
         if kind == "past":
             continue
-        if ctx.is_review and not (kind == "target" and level == "near"):
-            continue  # a review of results: only an explicit future year makes a target
-        strong = (kind == "target" and level == "near") or ctx.in_goal_section(q.start)
+        written = kind == "target" and level == "near" and anchor_pos not in ctx.relative_starts
+        if ctx.is_review and not written:
+            continue  # a review of results: only a written future year ("到2030年") makes a target
+        # a work report's own year, given to a sentence that names none, is no goal by itself:
+        # "近2900名代表出席开幕式" needs a target verb or cue to be one
+        default_year = ctx.is_work_report and anchor_pos == -1
+        strong = (kind == "target" and level == "near" and not default_year) or ctx.in_goal_section(
+            q.start
+        )
         strong = strong or bool(TARGET_CUES.search(s[s0:s1]))
-        weak = kind == "target" and verb in TARGET_VERBS
+        task = default_year and bool(_TASK_VERB.search(_compact(s[c0 : q.start])))
+        weak = kind == "target" and (verb in TARGET_VERBS or task)
         if not (strong or weak):
             continue
         yearly = s.rfind("每年", s0, q.start)
@@ -599,6 +759,11 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         indicator = _compact(indicator)
         if not indicator:
             continue
+        # "分别超过70%和50%": the verb before the first item sets each item's comparator
+        comp_left = left
+        if prev_comp and prev_comp[0] == c0 and re.fullmatch(r"\s*(?:、|和|及|与|以及)\s*", left):
+            comp_left = prev_comp[1]
+        prev_comp = (c0, comp_left)
         prev_indicator = (s0, indicator)
         last_end = q.end
         out.append(
@@ -608,7 +773,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 value_max=None if q.value_max is None else _clean_number(q.value_max),
                 unit=q.unit,
                 year=year,
-                comparator=_comparator(left, right, q),
+                comparator=_comparator(comp_left, right, q),
                 action=ctx.action_number(q.start),
                 quote=_clean_quote(text, c0, c1),
                 start=q.start,

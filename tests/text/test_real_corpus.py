@@ -4,8 +4,10 @@ consistency, and floors on the extractor's scores set from the measured figures.
 Measured with ``benchmarks/extraction_accuracy.py --corpus`` (docs/benchmarks/
 extraction-corpus.md): held-out precision 0.78 and recall 0.86, tuning 1.00 and 1.00; after
 five more texts (SPLIT.md, log) held-out 0.79 and 0.86 (37 texts), tuning 1.00 and 0.99 (23
-texts). The floors are the first figures minus about 0.03 for the held-out part (a regression
-guard, not the issue's 0.95 bar, which is not met) and 0.05 for the tuning part.
+texts). After the evening round (55 more texts, five held-out texts moved to tuning, SPLIT.md)
+held-out 0.86 and 0.88 (62 texts), tuning 0.97 and 0.99 (53 texts). The floors are the figures
+minus about 0.03 for the held-out part (a regression guard, not the issue's 0.95 bar, which is
+not met) and 0.02-0.04 for the tuning part.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from gaodi.text.evaluate import match_targets, split_of
+from gaodi.text.evaluate import MOVED_TO_TUNING, match_targets, split_of
 from gaodi.text.extract import extract_plan, normalize_newlines
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "extraction_corpus"
@@ -38,9 +40,16 @@ def test_corpus_make_up() -> None:
 
 
 def test_split_follows_the_recorded_rule() -> None:
+    log = (DATA / "SPLIT.md").read_text(encoding="utf-8")
     for name in NAMES:
         first = hashlib.sha1(name.encode()).hexdigest()[0]
-        assert split_of(name) == ("held-out" if first in "01234567" else "tuning")
+        by_hash = "held-out" if first in "01234567" else "tuning"
+        if name in MOVED_TO_TUNING:
+            # only a held-out text can move, and only with its move written in the log
+            assert by_hash == "held-out" and f"`{name}`" in log, name
+            assert split_of(name) == "tuning"
+        else:
+            assert split_of(name) == by_hash
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -65,7 +74,7 @@ def _scores(split: str) -> tuple[float, float]:
     return matched / predicted, matched / expected
 
 
-@pytest.mark.parametrize(("split", "floor"), [("held-out", (0.75, 0.83)), ("tuning", (0.95, 0.95))])
+@pytest.mark.parametrize(("split", "floor"), [("held-out", (0.83, 0.85)), ("tuning", (0.94, 0.95))])
 def test_scores_stay_above_their_floors(split: str, floor: tuple[float, float]) -> None:
     precision, recall = _scores(split)
     assert precision >= floor[0] and recall >= floor[1], (split, precision, recall)

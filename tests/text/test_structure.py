@@ -131,3 +131,11 @@ def test_plan_period_and_document_year() -> None:
     assert document_year("通知\n新乡市人民政府\n2023年10月24日\n正文") == 2023
     assert document_year("(2024年1月1日)\n正文") == 2024
     assert document_year("已经2023年10月13日市政府常务会议研究通过") is None
+
+
+def test_a_label_with_an_empty_title_is_no_heading() -> None:
+    # found by the property test of test_extract.py: "第一，，" named nothing
+    from gaodi.text.extract import extract_plan
+
+    assert parse_outline("第一，，").sections == []
+    assert extract_plan("第一，，").actions == []
