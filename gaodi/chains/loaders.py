@@ -340,3 +340,102 @@ def enterprise_counts(
     if among is not None:
         query = query.where(EnterpriseLink.enterprise_id.in_(among))
     return {int(k): int(v) for k, v in session.execute(query).all()}
+
+
+# --------------------------------------------------------------------------- for other features
+# (issue [15]: other features read chain membership through these, not through the models)
+
+
+def chain_choices(session: Session, principal: Principal) -> list[tuple[str, str]]:
+    """``(code, name)`` of the chains ``principal`` may read, by id: a filter's options; empty
+    when the principal may not read chains at all."""
+    from gaodi.core.permissions import PermissionDenied  # here: appended to a shared module
+
+    try:
+        query = restrict(select(Chain), principal).with_only_columns(Chain.code, Chain.name)
+    except PermissionDenied:
+        return []
+    return [(str(c), str(n)) for c, n in session.execute(query.order_by(Chain.id))]
+
+
+def readable_chain_names(session: Session, principal: Principal) -> dict[int, str]:
+    """Chain id -> name of the chains ``principal`` may read (empty when it may read none)."""
+    from gaodi.core.permissions import PermissionDenied  # here: appended to a shared module
+
+    try:
+        query = restrict(select(Chain), principal).with_only_columns(Chain.id, Chain.name)
+    except PermissionDenied:
+        return {}
+    return {int(i): n for i, n in session.execute(query.order_by(Chain.id))}
+
+
+def on_chain_ids(code: str) -> Select[Any]:
+    """``SELECT enterprise_id`` of the enterprises with a current (not ended) assignment to a
+    link of the chain coded ``code``, excluded assignments included: a list filter "on this
+    chain" the caller composes as ``.where(col.in_(on_chain_ids(code)))``."""
+    return (
+        select(EnterpriseLink.enterprise_id)
+        .join(Link, Link.id == EnterpriseLink.link_id)
+        .join(Chain, Chain.id == Link.chain_id)
+        .where(Chain.code == code, EnterpriseLink.valid_to.is_(None))
+    )
+
+
+def chain_names_of(session: Session, enterprise_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Enterprise id -> names (sorted) of the chains it is currently attached to (not excluded,
+    not ended), for ids the caller already read within its principal's scope. One query."""
+    if not enterprise_ids:
+        return {}
+    out: dict[int, list[str]] = {}
+    rows = session.execute(
+        select(EnterpriseLink.enterprise_id, Chain.name)
+        .join(Link, Link.id == EnterpriseLink.link_id)
+        .join(Chain, Chain.id == Link.chain_id)
+        .where(
+            EnterpriseLink.enterprise_id.in_(enterprise_ids),
+            EnterpriseLink.valid_to.is_(None),
+            EnterpriseLink.excluded.is_(False),
+        )
+        .distinct()
+        .order_by(EnterpriseLink.enterprise_id, Chain.name)
+    )
+    for eid, name in rows:
+        out.setdefault(int(eid), []).append(name)
+    return out
+
+
+def membership_frame(
+    session: Session, enterprise_ids: Sequence[int], chain_ids: Iterable[int]
+) -> pl.DataFrame:
+    """``enterprise_id, chain_id``: one row per (enterprise, chain) pair where the enterprise is
+    currently attached (not excluded, not ended) to a link of the chain, for the given
+    enterprises and chains (the caller's readable ones). One query."""
+    rows = session.execute(
+        select(EnterpriseLink.enterprise_id, Link.chain_id)
+        .join(Link, Link.id == EnterpriseLink.link_id)
+        .where(
+            EnterpriseLink.enterprise_id.in_(enterprise_ids),
+            EnterpriseLink.valid_to.is_(None),
+            EnterpriseLink.excluded.is_(False),
+            Link.chain_id.in_(sorted(chain_ids)),
+        )
+        .distinct()
+    )
+    return pl.DataFrame(
+        [tuple(r) for r in rows],
+        schema=[("enterprise_id", pl.Int64), ("chain_id", pl.Int64)],
+        orient="row",
+    )
+
+
+def current_assignments(session: Session) -> list[tuple[int, int]]:
+    """``(enterprise_id, chain_id)`` of every current (not ended) assignment, excluded ones
+    included, one per assigned link (a pair repeats when the enterprise is on two links of the
+    chain), by enterprise then chain. City-wide: for demo builders, which run as the system."""
+    query = (
+        select(EnterpriseLink.enterprise_id, Link.chain_id)
+        .join(Link, Link.id == EnterpriseLink.link_id)
+        .where(EnterpriseLink.valid_to.is_(None))
+        .order_by(EnterpriseLink.enterprise_id, Link.chain_id)
+    )
+    return [(int(e), int(c)) for e, c in session.execute(query)]

@@ -172,3 +172,23 @@ def readable_names(session: Session, principal: Principal) -> list[tuple[int, st
     except PermissionDenied:
         return None
     return [(pid, name) for pid, name in session.execute(query.order_by(Park.id)).all()]
+
+
+# --------------------------------------------------------------------------- for other features
+# (issue [15]: other features read parks through these, not through the models)
+
+
+def park_names(session: Session) -> dict[int, str]:
+    """Park id -> name of every park. Not restricted: a park's name is shown beside the
+    enterprises (or groups) a caller already read within its principal's scope."""
+    return {int(i): n for i, n in session.execute(select(Park.id, Park.name))}
+
+
+def park_name(session: Session, park_id: int | None) -> str | None:
+    """The name of park ``park_id`` (None when there is no such park or no id), for an
+    enterprise the caller already read within its principal's scope. Uses the session's
+    identity map, so asking again for the same park costs no query."""
+    if not park_id:
+        return None
+    park = session.get(Park, park_id)
+    return park.name if park else None

@@ -511,3 +511,20 @@ def deactivate_rule(session: Session, principal: Principal, rule_id: int) -> Val
     rule.active = False
     session.flush()
     return rule
+
+
+def mark_demo(session: Session, observation_id: int) -> None:
+    """Flag an observation just written from demo data as ``is_demo`` (示例数据): a feature
+    that writes derived values through :func:`add_observation` knows whether its inputs were
+    demo rows; the intake does not."""
+    from sqlalchemy import update  # here: appended to a module other helpers edit too
+
+    session.execute(
+        update(Observation).where(Observation.id == observation_id).values(is_demo=True)
+    )
+
+
+def add_demo_indicators(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert indicators of a demo builder (each row's columns as given, ``is_demo`` set):
+    the builder then feeds them through :func:`add_observation`."""
+    session.execute(insert(Indicator), [{**r, "is_demo": True} for r in rows])

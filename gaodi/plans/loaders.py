@@ -6,9 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.core.errors import PermissionDenied
 from gaodi.core.permissions import Principal, restrict
-from gaodi.plans.models import Observation, Plan
+from gaodi.plans.models import Indicator, Observation, Plan
 
 
 def latest_region_code(session: Session) -> str | None:
@@ -29,3 +30,10 @@ def readable_periods(session: Session, principal: Principal) -> list[str] | None
         return None
     column = query.subquery().c.period
     return [p for p in session.scalars(select(column).distinct()) if p]
+
+
+def indicator_by_code(session: Session, code: str) -> Indicator | None:
+    """The indicator coded ``code`` (None when there is none). Not restricted: a writer then
+    goes through :func:`gaodi.plans.intake.add_observation`, which checks the principal's
+    scope for the value it writes."""
+    return session.scalars(select(Indicator).where(Indicator.code == code)).first()

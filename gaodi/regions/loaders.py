@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from gaodi.regions.models import PanelValue, Region
+import gaodi.models  # noqa: F401  (every model and its permission scope registered)
+from gaodi.regions.models import IndustryCode, PanelValue, Region
 
 
 def name_of(code_column: Any) -> Any:
@@ -44,3 +45,11 @@ def panel_output(
     elif exclude is not None:
         query = query.where(PanelValue.region_code != exclude)
     return {str(code): float(v or 0.0) for code, v in session.execute(query)}, used
+
+
+def division_names(session: Session) -> dict[str, str]:
+    """GB/T 4754 大类 (division, two digits) code -> name, every division. Not restricted: the
+    classification is public reference data, used to label groups a caller already computed
+    within its principal's scope."""
+    query = select(IndustryCode.code, IndustryCode.name).where(IndustryCode.level == "division")
+    return {c: n for c, n in session.execute(query)}

@@ -18,16 +18,16 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from gaodi.analytics import digital
-from gaodi.chains.models import EnterpriseLink, Link
+from gaodi.chains import loaders as chain_loaders
 from gaodi.core import clock
 from gaodi.core.codes import make_uscc
 from gaodi.core.permissions import SYSTEM
-from gaodi.enterprises.models import Enterprise, EnterpriseYear
-from gaodi.plans.models import Indicator
+from gaodi.enterprises import loaders as enterprise_loaders
+from gaodi.plans.intake import add_demo_indicators
 from gaodi.smart import service
 from gaodi.smart.models import Assessment, Recognition, ServicePlatform, SolutionProvider
 from gaodi.smart.schemas import DEFAULT_SCHEME
@@ -97,29 +97,12 @@ class _Firm:
 
 
 def _firms(session: Session) -> list[_Firm]:
-    firms = {
-        int(r[0]): _Firm(r)
-        for r in session.execute(
-            select(
-                Enterprise.id, Enterprise.uscc, Enterprise.name, Enterprise.industry_code,
-                Enterprise.tags,
-            ).order_by(Enterprise.id)
-        )
-    }  # fmt: skip
-    for eid, rev, emp in session.execute(
-        select(EnterpriseYear.enterprise_id, EnterpriseYear.revenue, EnterpriseYear.employees)
-        .where(EnterpriseYear.year == 2023)
-        .order_by(EnterpriseYear.enterprise_id)
-    ):
+    firms = {int(r[0]): _Firm(r) for r in enterprise_loaders.every_identity(session)}
+    for eid, rev, emp in enterprise_loaders.year_figures(session, 2023, ("revenue", "employees")):
         if int(eid) in firms:
             firms[int(eid)].revenue = float(rev or 0.0)
             firms[int(eid)].employees = int(emp or 0)
-    for eid, cid in session.execute(
-        select(EnterpriseLink.enterprise_id, Link.chain_id)
-        .join(Link, Link.id == EnterpriseLink.link_id)
-        .where(EnterpriseLink.valid_to.is_(None))
-        .order_by(EnterpriseLink.enterprise_id, Link.chain_id)
-    ):
+    for eid, cid in chain_loaders.current_assignments(session):
         if int(eid) in firms:
             firms[int(eid)].chains.append(int(cid))
     return list(firms.values())
@@ -379,7 +362,7 @@ def _indicator(session: Session) -> None:
     """A plan indicator fed by the roll-up: one value per year, through the plans intake."""
     from gaodi.smart.rollup import record_rollup_observation
 
-    session.execute(insert(Indicator), [{**INDICATOR, "is_demo": True}])
+    add_demo_indicators(session, [INDICATOR])
     with clock.frozen(DEMO_NOW):
         for year in YEARS:
             record_rollup_observation(

@@ -85,23 +85,14 @@ def recognitions_page(
 ) -> RecognitionsPage:
     """智能制造标杆企业 / 示范工厂 / 示范车间 (a chain office sees its chains' enterprises)."""
     assert ctx.principal is not None
-    from sqlalchemy import select
-
-    from gaodi.chains.models import Chain
-    from gaodi.smart.rollup import readable_chains
+    from gaodi.chains.loaders import chain_choices
 
     rows = registry.list_recognitions(ctx.session, ctx.principal, f)
     by_year: dict[int, dict[str, int]] = {}
     for r in rows:
         by_year.setdefault(r.year, {}).setdefault(r.kind, 0)
         by_year[r.year][r.kind] += 1
-    ids = sorted(readable_chains(ctx.session, ctx.principal))
-    chains = [
-        (code, name)
-        for code, name in ctx.session.execute(
-            select(Chain.code, Chain.name).where(Chain.id.in_(ids)).order_by(Chain.id)
-        )
-    ]
+    chains = chain_choices(ctx.session, ctx.principal)
     return RecognitionsPage(
         rows=rows,
         filters=f,

@@ -15,9 +15,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from gaodi.analytics.digital_rollup import rank_providers
-from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.chains import loaders as chain_loaders
 from gaodi.core.permissions import Principal, restrict
-from gaodi.enterprises.models import Enterprise
 from gaodi.smart import service
 from gaodi.smart.models import Assessment, Recognition, ServicePlatform, SolutionProvider
 from gaodi.smart.schemas import (
@@ -138,7 +137,7 @@ def match_providers(
     session: Session,
     principal: Principal,
     row: Assessment,
-    ent: Enterprise,
+    ent: service.EnterpriseRecord,
     *,
     limit: int = 10,
     lang: str = "zh",
@@ -178,27 +177,6 @@ def match_providers(
 
 
 # ---------------------------------------------------------------------------- recognitions
-def _chains_of(session: Session, enterprise_ids: list[int]) -> dict[int, list[str]]:
-    if not enterprise_ids:
-        return {}
-    out: dict[int, list[str]] = {}
-    rows = session.execute(
-        select(EnterpriseLink.enterprise_id, Chain.name)
-        .join(Link, Link.id == EnterpriseLink.link_id)
-        .join(Chain, Chain.id == Link.chain_id)
-        .where(
-            EnterpriseLink.enterprise_id.in_(enterprise_ids),
-            EnterpriseLink.valid_to.is_(None),
-            EnterpriseLink.excluded.is_(False),
-        )
-        .distinct()
-        .order_by(EnterpriseLink.enterprise_id, Chain.name)
-    )
-    for eid, name in rows:
-        out.setdefault(int(eid), []).append(name)
-    return out
-
-
 def list_recognitions(
     session: Session, principal: Principal, f: RecognitionFilter
 ) -> list[RecognitionRow]:
@@ -212,17 +190,13 @@ def list_recognitions(
     if f.year:
         query = query.where(Recognition.year == f.year)
     if f.chain:
-        on_chain = (
-            select(EnterpriseLink.enterprise_id)
-            .join(Link, Link.id == EnterpriseLink.link_id)
-            .join(Chain, Chain.id == Link.chain_id)
-            .where(Chain.code == f.chain, EnterpriseLink.valid_to.is_(None))
-        )
-        query = query.where(Recognition.enterprise_id.in_(on_chain))
+        query = query.where(Recognition.enterprise_id.in_(chain_loaders.on_chain_ids(f.chain)))
     rows = list(
         session.scalars(query.order_by(Recognition.year.desc(), Recognition.kind, Recognition.id))
     )
-    chains = _chains_of(session, sorted({r.enterprise_id for r in rows if r.enterprise_id}))
+    chains = chain_loaders.chain_names_of(
+        session, sorted({r.enterprise_id for r in rows if r.enterprise_id})
+    )
     return [
         RecognitionRow(
             id=r.id,

@@ -15,22 +15,22 @@ import datetime as dt
 from functools import lru_cache
 
 import polars as pl
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gaodi.analytics.digital_rollup import latest_assessments, level_distribution
 from gaodi.analytics.rulefiles import load_rule_set
-from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.chains import loaders as chain_loaders
 from gaodi.core import clock
 from gaodi.core.errors import DataError, ValidationError
 from gaodi.core.periods import end_month, month_of
-from gaodi.core.permissions import PermissionDenied, Principal, restrict
-from gaodi.enterprises.models import Enterprise, EnterpriseYear
-from gaodi.parks.models import Park
-from gaodi.plans.intake import add_observation
-from gaodi.plans.models import Indicator, Observation
+from gaodi.core.permissions import Principal, restrict
+from gaodi.enterprises import loaders as enterprise_loaders
+from gaodi.parks import loaders as park_loaders
+from gaodi.plans import loaders as plan_loaders
+from gaodi.plans.intake import add_observation, mark_demo
 from gaodi.plans.schemas import ObservationIn
-from gaodi.regions.models import IndustryCode
+from gaodi.regions import loaders as region_loaders
 from gaodi.smart import service
 from gaodi.smart.models import Assessment
 from gaodi.smart.schemas import (
@@ -116,43 +116,7 @@ def assessment_frame(
 def _enterprise_attributes(
     session: Session, principal: Principal, ids: list[int], year: int
 ) -> pl.DataFrame:
-    schema = {
-        "enterprise_id": pl.Int64,
-        "park_id": pl.Int64,
-        "industry_code": pl.String,
-        "employees": pl.Int64,
-        "revenue": pl.Float64,
-        "main_revenue": pl.Float64,
-    }
-    base: list[tuple[int, int | None, str | None]] = []
-    figures: dict[int, tuple[int | None, float | None, float | None]] = {}
-    for chunk in [ids[i : i + 900] for i in range(0, len(ids), 900)]:
-        base += [
-            (int(r[0]), r[1], r[2])
-            for r in session.execute(
-                select(Enterprise.id, Enterprise.park_id, Enterprise.industry_code).where(
-                    Enterprise.id.in_(chunk)
-                )
-            )
-        ]
-        # latest year on or before `year`, per enterprise (rows come oldest first)
-        for eid, _y, emp, rev, main in session.execute(
-            select(
-                EnterpriseYear.enterprise_id,
-                EnterpriseYear.year,
-                EnterpriseYear.employees,
-                EnterpriseYear.revenue,
-                EnterpriseYear.main_revenue,
-            )
-            .where(EnterpriseYear.enterprise_id.in_(chunk), EnterpriseYear.year <= year)
-            .order_by(EnterpriseYear.enterprise_id, EnterpriseYear.year)
-        ):
-            figures[int(eid)] = (emp, rev, main)
-    frame = pl.DataFrame(
-        [(eid, park, code, *figures.get(eid, (None, None, None))) for eid, park, code in base],
-        schema=list(schema.items()),
-        orient="row",
-    )
+    frame = enterprise_loaders.attributes_frame(session, ids, year)
     threshold = above_scale_threshold()
     division = pl.col("industry_code").str.slice(0, 2)
     div_num = division.cast(pl.Int64, strict=False)
@@ -167,24 +131,7 @@ def _enterprise_attributes(
         above_scale=(industrial & (revenue >= threshold)).fill_null(False),
     )
     chains = readable_chains(session, principal)
-    links = pl.DataFrame(
-        [
-            tuple(r)
-            for r in session.execute(
-                select(EnterpriseLink.enterprise_id, Link.chain_id)
-                .join(Link, Link.id == EnterpriseLink.link_id)
-                .where(
-                    EnterpriseLink.enterprise_id.in_(ids),
-                    EnterpriseLink.valid_to.is_(None),
-                    EnterpriseLink.excluded.is_(False),
-                    Link.chain_id.in_(sorted(chains)),
-                )
-                .distinct()
-            )
-        ],
-        schema=[("enterprise_id", pl.Int64), ("chain_id", pl.Int64)],
-        orient="row",
-    )
+    links = chain_loaders.membership_frame(session, ids, chains)
     on_chains = links.sort("chain_id").group_by("enterprise_id").agg(chain_ids=pl.col("chain_id"))
     return frame.join(on_chains, on="enterprise_id", how="left").with_columns(
         pl.col("chain_ids").fill_null(pl.lit([], dtype=pl.List(pl.Int64)))
@@ -192,11 +139,7 @@ def _enterprise_attributes(
 
 
 def readable_chains(session: Session, principal: Principal) -> dict[int, str]:
-    try:
-        query = restrict(select(Chain), principal).with_only_columns(Chain.id, Chain.name)
-    except PermissionDenied:
-        return {}
-    return {int(i): n for i, n in session.execute(query.order_by(Chain.id))}
+    return chain_loaders.readable_chain_names(session, principal)
 
 
 def _labels(session: Session, principal: Principal, by: RollupBy | None) -> dict[str, str]:
@@ -205,17 +148,12 @@ def _labels(session: Session, principal: Principal, by: RollupBy | None) -> dict
             NO_CHAIN: NO_CHAIN_ZH
         }
     if by == "park":
-        names = {str(i): n for i, n in session.execute(select(Park.id, Park.name))}
+        names = {str(i): n for i, n in park_loaders.park_names(session).items()}
         return names | {NO_CHAIN: NO_PARK_ZH}
     if by == "size":
         return load_size_rule().labels_zh
     if by == "industry":
-        return {
-            c: n
-            for c, n in session.execute(
-                select(IndustryCode.code, IndustryCode.name).where(IndustryCode.level == "division")
-            )
-        }
+        return region_loaders.division_names(session)
     return {}
 
 
@@ -355,7 +293,7 @@ def record_rollup_observation(
     the observation's comment records the rule set, level, population, counts and as-of day, and
     it is flagged ``is_demo`` when any assessment counted is demo data.
     """
-    ind = session.scalars(select(Indicator).where(Indicator.code == indicator)).first()
+    ind = plan_loaders.indicator_by_code(session, indicator)
     if ind is None:
         raise ValidationError(
             f"没有代码为“{indicator}”的指标。", f"No indicator with code {indicator!r}.",
@@ -405,7 +343,5 @@ def record_rollup_observation(
     )
     res = add_observation(session, principal, data, confirm=confirm, reason=reason, source=SOURCE)
     if bool(frame["is_demo"].any()):
-        session.execute(
-            update(Observation).where(Observation.id == res.observation.id).values(is_demo=True)
-        )
+        mark_demo(session, res.observation.id)
     return res

@@ -9,28 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from gaodi.core.permissions import Principal, register_scope
-from gaodi.enterprises.models import Enterprise
-from gaodi.enterprises.scopes import enterprise_filter
+from gaodi.enterprises.scopes import enterprise_ids
 from gaodi.smart.models import Assessment, Recognition, ServicePlatform, SolutionProvider
 
 DOMAIN = "assessment"
 
 
 def assessment_filter(p: Principal, action: str) -> Any:
-    inner = enterprise_filter(p, action)
-    if inner is None:
-        return None
-    return Assessment.enterprise_id.in_(select(Enterprise.id).where(inner))
+    ids = enterprise_ids(p, action)
+    return None if ids is None else Assessment.enterprise_id.in_(ids)
 
 
 def recognition_filter(p: Principal, action: str) -> Any:
-    inner = enterprise_filter(p, action)
-    if inner is None:
-        return None
-    return Recognition.enterprise_id.in_(select(Enterprise.id).where(inner))
+    ids = enterprise_ids(p, action)
+    return None if ids is None else Recognition.enterprise_id.in_(ids)
 
 
 def register() -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 from sqlalchemy import select
@@ -22,8 +22,8 @@ from gaodi.analytics import digital, digital_maturity
 from gaodi.core import clock
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require, restrict
-from gaodi.enterprises.models import Enterprise
-from gaodi.parks.models import Park
+from gaodi.enterprises import loaders as enterprise_loaders
+from gaodi.parks import loaders as park_loaders
 from gaodi.smart.models import Assessment
 from gaodi.smart.schemas import (
     DEFAULT_SCHEME,
@@ -83,6 +83,24 @@ def subdomain_names_en() -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------- enterprises
+class EnterpriseRecord(Protocol):
+    """What this feature reads of an enterprise row (the enterprises feature's loaders return
+    it; this feature does not import that feature's models)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def uscc(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def industry_code(self) -> str | None: ...
+    @property
+    def park_id(self) -> int | None: ...
+    @property
+    def is_demo(self) -> bool: ...
+
+
 def enterprise(
     session: Session,
     principal: Principal,
@@ -90,17 +108,14 @@ def enterprise(
     enterprise_id: int | None = None,
     uscc: str | None = None,
     action: str = "read",
-) -> Enterprise:
+) -> EnterpriseRecord:
     """An enterprise the principal may see (404 otherwise) and may ``action`` assessments of."""
     require(principal, action, DOMAIN)
-    query = restrict(select(Enterprise), principal, "read")
-    if enterprise_id is not None:
-        query = query.where(Enterprise.id == enterprise_id)
-    elif uscc is not None:
-        query = query.where(Enterprise.uscc == uscc.strip().upper())
-    else:
+    if enterprise_id is None and uscc is None:
         raise ValidationError("须指定企业。", "An enterprise is required.", field="uscc")
-    ent = session.scalars(query).first()
+    ent = enterprise_loaders.readable_enterprise(
+        session, principal, enterprise_id=enterprise_id, uscc=uscc
+    )
     if ent is None:
         ref = uscc if uscc is not None else enterprise_id
         raise NotFoundError(
@@ -111,14 +126,13 @@ def enterprise(
     return ent
 
 
-def enterprise_ref(session: Session, ent: Enterprise) -> EnterpriseRef:
-    park = session.get(Park, ent.park_id) if ent.park_id else None
+def enterprise_ref(session: Session, ent: EnterpriseRecord) -> EnterpriseRef:
     return EnterpriseRef(
         id=ent.id,
         uscc=ent.uscc,
         name=ent.name,
         industry_code=ent.industry_code,
-        park=park.name if park else None,
+        park=park_loaders.park_name(session, ent.park_id),
         is_demo=ent.is_demo,
     )
 
@@ -237,7 +251,7 @@ def _assessed_on(value: dt.date | None) -> dt.date:
 def record_assessment(
     session: Session,
     principal: Principal,
-    ent: Enterprise,
+    ent: EnterpriseRecord,
     items: Mapping[str, Any],
     scenarios: Mapping[str, Any],
     *,
@@ -288,7 +302,7 @@ def record_assessment(
 def record_maturity(
     session: Session,
     principal: Principal,
-    ent: Enterprise,
+    ent: EnterpriseRecord,
     ratings: Sequence[Mapping[str, Any]],
     *,
     assessed_on: dt.date | None = None,
@@ -376,7 +390,7 @@ def history(
     return list(session.scalars(query.order_by(Assessment.assessed_on, Assessment.id)))
 
 
-def summary(row: Assessment, ent: Enterprise) -> AssessmentSummary:
+def summary(row: Assessment, ent: EnterpriseRecord) -> AssessmentSummary:
     return AssessmentSummary(
         id=row.id,
         enterprise_id=ent.id,
