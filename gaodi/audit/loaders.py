@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -80,4 +81,36 @@ def audit_facets(session: Session, principal: Principal) -> dict[str, list[str]]
     for name in ("entity", "action", "actor"):
         col = base.c[name]
         out[name] = list(session.scalars(select(col).distinct().order_by(col).limit(500)))
+
+
+CHUNK = 500  # entity ids per IN (...) list
+
+
+class Entry(NamedTuple):
+    """One audit entry, as the readers of step histories need it."""
+
+    entity_id: str | None
+    actor: str
+    after: dict[str, Any] | None
+
+
+def entries(
+    session: Session, entity: str, entity_ids: Iterable[str], actions: Iterable[str]
+) -> list[Entry]:
+    """The entries of ``entity`` rows ``entity_ids`` whose action is one of ``actions``, oldest
+    first (by id: the order they were written in). One query per 500 ids."""
+    keys = list(dict.fromkeys(entity_ids))
+    wanted = sorted(set(actions))
+    out: list[Entry] = []
+    for chunk in (keys[i : i + CHUNK] for i in range(0, len(keys), CHUNK)):
+        rows = session.execute(
+            select(AuditEvent.entity_id, AuditEvent.actor, AuditEvent.after)
+            .where(
+                AuditEvent.entity == entity,
+                AuditEvent.entity_id.in_(chunk),
+                AuditEvent.action.in_(wanted),
+            )
+            .order_by(AuditEvent.id)
+        )
+        out.extend(Entry(e, a, after) for e, a, after in rows)
     return out

@@ -11,13 +11,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import Select, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core.errors import NotFoundError, PermissionDenied
-from gaodi.core.permissions import Principal, restrict
+from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause
 from gaodi.engine.rows import frame
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.system import loaders as system_loaders
@@ -439,3 +439,154 @@ def current_assignments(session: Session) -> list[tuple[int, int]]:
         .order_by(EnterpriseLink.enterprise_id, Link.chain_id)
     )
     return [(int(e), int(c)) for e, c in session.execute(query)]
+
+
+# --------------------------------------------------------------------------- read by other features
+# The projects feature (projects, challenges, appeals) refers to chains and links by id; these are
+# the reads it makes of them, so that it never writes SQL against this feature's tables.
+
+
+def chain_in_scope(
+    session: Session,
+    principal: Principal,
+    chain_id: int | None,
+    action: str = "edit",
+    *,
+    not_found: tuple[str, str],
+) -> Chain:
+    """The chain ``chain_id`` if it is in ``principal``'s row scope for read and ``action``.
+
+    The check a write makes of the chain it refers to (a project's, a challenge's, an appeal's):
+    only the row scope, not the role's right in the chain domain
+    (:func:`gaodi.core.permissions.check_scope` with ``domain_right=False``). A missing chain and
+    one outside the scope both raise :class:`NotFoundError` with ``not_found``."""
+    return check_scope(
+        session, principal, Chain, chain_id, action, domain_right=False, not_found=not_found
+    )
+
+
+def default_chain(
+    session: Session, principal: Principal, enterprise_id: int, action: str = "edit"
+) -> int | None:
+    """The lowest chain id among the enterprise's current links (not ended, not excluded) that
+    lies in ``principal``'s row scope for ``action`` (a chain office: its own chains); None when
+    there is none. One query."""
+    query = (
+        select(func.min(Link.chain_id))
+        .join(EnterpriseLink, EnterpriseLink.link_id == Link.id)
+        .where(
+            EnterpriseLink.enterprise_id == enterprise_id,
+            EnterpriseLink.valid_to.is_(None),
+            EnterpriseLink.excluded.is_(False),
+        )
+    )
+    clause = scope_clause(principal, Chain, action)
+    if clause is not None:
+        query = query.where(Link.chain_id.in_(select(Chain.id).where(clause)))
+    return session.scalar(query)
+
+
+def chain_names(session: Session) -> dict[int, str]:
+    """id -> name of every chain, by id (labels for rows already read through their own scope)."""
+    rows = session.execute(select(Chain.id, Chain.name).order_by(Chain.id)).all()
+    return {int(i): str(n) for i, n in rows}
+
+
+def link_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """id -> name of the given links (labels for rows already read through their own scope)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = session.execute(select(Link.id, Link.name).where(Link.id.in_(wanted))).all()
+    return {int(i): str(n) for i, n in rows}
+
+
+def chain_exists(session: Session, chain_id: int) -> bool:
+    """Whether a chain with this id exists (any scope: a form's consistency check)."""
+    return session.get(Chain, chain_id) is not None
+
+
+def link_chain(session: Session, link_id: int) -> int | None:
+    """The chain id of link ``link_id``; None when there is no such link."""
+    link = session.get(Link, link_id)
+    return None if link is None else link.chain_id
+
+
+def find_chain_id(session: Session, ref: str) -> int | None:
+    """The id of a chain named by id, code or name (the CLI's ``--chain`` filter, which reads
+    every chain as the operator's CLI always did); None when none matches."""
+    ref = ref.strip()
+    conds = [Chain.code == ref, Chain.name == ref]
+    if ref.isdigit():
+        conds.append(Chain.id == int(ref))
+    return session.scalars(select(Chain.id).where(or_(*conds))).first()
+
+
+def chain_id_choices(session: Session, principal: Principal) -> list[tuple[int, str]]:
+    """(id, name) of the chains ``principal`` may read, by id (a form's choices).
+
+    Raises :class:`gaodi.core.errors.PermissionDenied` when the role may not read chains."""
+    query = restrict(select(Chain.id, Chain.name), principal).order_by(Chain.id)
+    return [(int(i), str(n)) for i, n in session.execute(query)]
+
+
+def link_choices(session: Session, principal: Principal) -> list[tuple[int, int, str]]:
+    """(id, chain id, name) of the links ``principal`` may read, by chain then tree order.
+
+    Raises :class:`gaodi.core.errors.PermissionDenied` when the role may not read links."""
+    query = restrict(select(Link.id, Link.chain_id, Link.name), principal).order_by(
+        Link.chain_id, Link.sort_order, Link.id
+    )
+    return [(int(i), int(c), str(n)) for i, c, n in session.execute(query)]
+
+
+def all_links(session: Session) -> list[tuple[int, int, str, bool]]:
+    """(id, chain id, name, key link?) of every link, by id (the demo builders' world)."""
+    rows = session.execute(
+        select(Link.id, Link.chain_id, Link.name, Link.key_link).order_by(Link.id)
+    )
+    return [(int(i), int(c), str(n), bool(k)) for i, c, n, k in rows]
+
+
+def current_link_counts(session: Session) -> dict[int, int]:
+    """link id -> how many enterprises are currently attached to it (not ended, not excluded)."""
+    rows = session.execute(
+        select(EnterpriseLink.link_id, func.count())
+        .where(EnterpriseLink.valid_to.is_(None), EnterpriseLink.excluded.is_(False))
+        .group_by(EnterpriseLink.link_id)
+    )
+    return {int(lid): int(n) for lid, n in rows}
+
+
+def chain_park_counts(session: Session) -> list[tuple[int, int, int]]:
+    """(chain id, park id, current attachments) of enterprises with a park, by chain then park.
+
+    Counts attachments (an enterprise on two links of a chain counts twice), in one query."""
+    ent = enterprise_loaders.identities()
+    rows = session.execute(
+        select(Link.chain_id, ent.c.park_id, func.count())
+        .join(EnterpriseLink, EnterpriseLink.link_id == Link.id)
+        .join(ent, ent.c.id == EnterpriseLink.enterprise_id)
+        .where(
+            EnterpriseLink.valid_to.is_(None),
+            EnterpriseLink.excluded.is_(False),
+            ent.c.park_id.is_not(None),
+        )
+        .group_by(Link.chain_id, ent.c.park_id)
+        .order_by(Link.chain_id, ent.c.park_id)
+    )
+    return [(int(c), int(p), int(n)) for c, p, n in rows]
+
+
+def current_members(session: Session) -> list[tuple[int, int, str, str]]:
+    """(enterprise id, chain id, name, USCC) per current attachment, by enterprise then chain
+    (one row per link: an enterprise on two links of a chain appears twice). One query."""
+    ent = enterprise_loaders.identities()
+    rows = session.execute(
+        select(ent.c.id, Link.chain_id, ent.c.name, ent.c.uscc)
+        .join(EnterpriseLink, EnterpriseLink.enterprise_id == ent.c.id)
+        .join(Link, Link.id == EnterpriseLink.link_id)
+        .where(EnterpriseLink.valid_to.is_(None), EnterpriseLink.excluded.is_(False))
+        .order_by(ent.c.id, Link.chain_id)
+    )
+    return [(int(e), int(c), str(n), str(u)) for e, c, n, u in rows]

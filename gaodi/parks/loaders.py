@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core.errors import PermissionDenied
-from gaodi.core.permissions import Principal, restrict
+from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.parks.models import Park
 
@@ -192,3 +192,63 @@ def park_name(session: Session, park_id: int | None) -> str | None:
         return None
     park = session.get(Park, park_id)
     return park.name if park else None
+
+
+# --------------------------------------------------------------------------- read by other features
+# The projects feature (projects, appeals) refers to parks by id; these are the reads it makes of
+# them, so that it never writes SQL against this feature's table.
+
+
+def park_in_scope(
+    session: Session,
+    principal: Principal,
+    park_id: int | None,
+    action: str = "edit",
+    *,
+    not_found: tuple[str, str],
+) -> Park:
+    """The park ``park_id`` if it is in ``principal``'s row scope for read and ``action``.
+
+    The check a write makes of the park it refers to (a project's): only the row scope, not the
+    role's right in the park domain (:func:`gaodi.core.permissions.check_scope` with
+    ``domain_right=False``). A missing park (``None`` included) and one outside the scope both
+    raise :class:`NotFoundError` with ``not_found``."""
+    return check_scope(
+        session, principal, Park, park_id, action, domain_right=False, not_found=not_found
+    )
+
+
+def park_scoped(principal: Principal, action: str = "edit") -> bool:
+    """Whether ``principal`` sees only some parks for ``action`` (a park office): then a row it
+    files must name one of them."""
+    return scope_clause(principal, Park, action) is not None
+
+
+def park_labels(session: Session) -> dict[int, str]:
+    """id -> short name (else full name) of every park, by id (labels for rows already read
+    through their own scope)."""
+    rows = session.execute(select(Park.id, Park.short_name, Park.name).order_by(Park.id))
+    return {int(i): s or n for i, s, n in rows}
+
+
+def park_ids(session: Session) -> list[int]:
+    """Every park id, ascending (the demo builders' world)."""
+    return [int(i) for i in session.scalars(select(Park.id).order_by(Park.id))]
+
+
+def find_park_id(session: Session, ref: str) -> int | None:
+    """The id of a park named by id, name or short name (the CLI's ``--park`` filter, which reads
+    every park as the operator's CLI always did); None when none matches."""
+    ref = ref.strip()
+    conds = [Park.name == ref, Park.short_name == ref]
+    if ref.isdigit():
+        conds.append(Park.id == int(ref))
+    return session.scalars(select(Park.id).where(or_(*conds))).first()
+
+
+def park_choices(session: Session, principal: Principal) -> list[tuple[int, str]]:
+    """(id, short name else name) of the parks ``principal`` may read, by id (a form's choices).
+
+    Raises :class:`gaodi.core.errors.PermissionDenied` when the role may not read parks."""
+    query = restrict(select(Park.id, Park.short_name, Park.name), principal).order_by(Park.id)
+    return [(int(i), s or n) for i, s, n in session.execute(query)]

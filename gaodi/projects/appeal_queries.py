@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from gaodi.core import asof, clock
 from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import Principal, restrict
-from gaodi.enterprises.models import Enterprise
+from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.projects import common, states
 from gaodi.projects.appeals import HISTORY, MACHINE, actors, escalation_level, limit_dates
 from gaodi.projects.models import Appeal, AppealAttachment, AppealEvent
@@ -109,24 +109,17 @@ def department_histories(session: Session, ids: list[int]) -> dict[int, list[str
     The k-th hand-over entry of an appeal is its k-th hand-over step (both written in the same
     transaction, in order), so no timestamps need to match.
     """
-    from gaodi.audit.models import AuditEvent
+    from gaodi.audit import loaders as audit_loaders
 
     out: dict[int, list[str]] = defaultdict(list)
     keys = [str(i) for i in ids]
     actions = [f"appeal.{a}" for a in HANDOVERS]
-    for chunk in (keys[i : i + 500] for i in range(0, len(keys), 500)):
-        for entity_id, after in session.execute(
-            select(AuditEvent.entity_id, AuditEvent.after)
-            .where(
-                AuditEvent.entity == Appeal.__tablename__,
-                AuditEvent.entity_id.in_(chunk),
-                AuditEvent.action.in_(actions),
-            )
-            .order_by(AuditEvent.id)
-        ):
-            department = (after or {}).get("department")
-            if entity_id is not None and isinstance(department, str):
-                out[int(entity_id)].append(department)
+    for entity_id, _actor, after in audit_loaders.entries(
+        session, Appeal.__tablename__, keys, actions
+    ):
+        department = (after or {}).get("department")
+        if entity_id is not None and isinstance(department, str):
+            out[int(entity_id)].append(department)
     return dict(out)
 
 
@@ -289,9 +282,7 @@ def _query(
     if flt.chain_id is not None:
         query = query.where(Appeal.chain_id == flt.chain_id)
     if flt.park_id is not None:
-        query = query.where(
-            Appeal.enterprise_id.in_(select(Enterprise.id).where(Enterprise.park_id == flt.park_id))
-        )
+        query = query.where(Appeal.enterprise_id.in_(enterprise_loaders.ids_in_park(flt.park_id)))
     if flt.year is not None:
         query = query.where(
             Appeal.received_at >= date(flt.year, 1, 1),
@@ -316,14 +307,7 @@ def _query(
 def _rows(session: Session, appeals: Sequence[AppealAt], as_of: date, lang: str) -> list[AppealRow]:
     rules = appeal_rules()
     ent_ids = sorted({a.appeal.enterprise_id for a in appeals})
-    ents: dict[int, tuple[str, int | None]] = {}
-    for chunk in (ent_ids[i : i + 500] for i in range(0, len(ent_ids), 500)):
-        for eid, name, park in session.execute(
-            select(Enterprise.id, Enterprise.name, Enterprise.park_id).where(
-                Enterprise.id.in_(chunk)
-            )
-        ):
-            ents[eid] = (name, park)
+    ents = enterprise_loaders.names_and_parks(session, ent_ids)
     parks = common.park_names(session)
     chains = common.chain_names(session)
     out = []

@@ -16,19 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
-from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.chains import loaders as chain_loaders
 from gaodi.core import attachments, clock
 from gaodi.core.errors import ConflictError, ValidationError
-from gaodi.core.permissions import (
-    WORKFLOW_ACTORS,
-    Principal,
-    can,
-    check_scope,
-    require,
-    scope_clause,
-)
+from gaodi.core.permissions import WORKFLOW_ACTORS, Principal, can, require
 from gaodi.core.workflow import History, Transition
-from gaodi.enterprises.models import Enterprise
+from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.projects import common, states
 from gaodi.projects.models import Appeal, AppealAttachment, AppealEvent
 from gaodi.projects.rules import AppealRules, add_days, appeal_rules
@@ -85,19 +78,7 @@ def _authorize(
 def default_chain(session: Session, enterprise_id: int, principal: Principal) -> int | None:
     """The enterprise's chain: the lowest chain id among its current links (deterministic)
     that ``principal`` may file under (a chain office files under its own chain)."""
-    query = (
-        select(func.min(Link.chain_id))
-        .join(EnterpriseLink, EnterpriseLink.link_id == Link.id)
-        .where(
-            EnterpriseLink.enterprise_id == enterprise_id,
-            EnterpriseLink.valid_to.is_(None),
-            EnterpriseLink.excluded.is_(False),
-        )
-    )
-    clause = scope_clause(principal, Chain, "edit")
-    if clause is not None:
-        query = query.where(Link.chain_id.in_(select(Chain.id).where(clause)))
-    return session.scalar(query)
+    return chain_loaders.default_chain(session, principal, enterprise_id, "edit")
 
 
 def submit(session: Session, principal: Principal, data: AppealIn) -> Appeal:
@@ -107,15 +88,13 @@ def submit(session: Session, principal: Principal, data: AppealIn) -> Appeal:
     rules.category(data.category)
     # the enterprise must be one the principal reads and may act for (as a read of it would
     # answer, a missing one and one outside the scope get the same 404)
-    enterprise = check_scope(
-        session, principal, Enterprise, data.enterprise_id, "edit", domain_right=False,
-        not_found=ENTERPRISE_NOT_FOUND,
-    )  # fmt: skip
+    enterprise = enterprise_loaders.enterprise_in_scope(
+        session, principal, data.enterprise_id, "edit", not_found=ENTERPRISE_NOT_FOUND
+    )
     if data.chain_id is not None:
-        check_scope(
-            session, principal, Chain, data.chain_id, "edit", domain_right=False,
-            not_found=CHAIN_NOT_FOUND,
-        )  # fmt: skip
+        chain_loaders.chain_in_scope(
+            session, principal, data.chain_id, "edit", not_found=CHAIN_NOT_FOUND
+        )
     chain_id = (
         data.chain_id
         if data.chain_id is not None

@@ -16,13 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
-from gaodi.chains.models import Chain
+from gaodi.chains import loaders as chain_loaders
 from gaodi.core import asof, clock
 from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
-from gaodi.core.permissions import WORKFLOW_ACTORS, Principal, allowed, check_scope, require
+from gaodi.core.permissions import WORKFLOW_ACTORS, Principal, allowed, require
 from gaodi.core.workflow import History, Transition
-from gaodi.enterprises.models import Enterprise
+from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.projects import common, states
 from gaodi.projects.models import (
     Challenge,
@@ -78,10 +78,9 @@ def create_challenge(session: Session, principal: Principal, data: ChallengeIn) 
     require(principal, "edit", "challenge")
     # the chain must be one the principal reads and may act on (a chain office: its own); a
     # missing chain and one outside the scope answer the same 404
-    check_scope(
-        session, principal, Chain, data.chain_id, "edit", domain_right=False,
-        not_found=CHAIN_NOT_FOUND,
-    )  # fmt: skip
+    chain_loaders.chain_in_scope(
+        session, principal, data.chain_id, "edit", not_found=CHAIN_NOT_FOUND
+    )
     common.check_link(session, data.chain_id, data.link_id)
     today = clock.today()
     if data.deadline < today:
@@ -120,10 +119,9 @@ def apply(
         # 揭榜 is open to any firm (outside the city too: name and USCC only), but linking the
         # application to a registered enterprise is a reference like any other: an office links
         # only firms it reads, and one outside its scope answers as a missing one
-        check_scope(
-            session, principal, Enterprise, data.enterprise_id, "read", domain_right=False,
-            not_found=ENTERPRISE_NOT_FOUND,
-        )  # fmt: skip
+        enterprise_loaders.enterprise_in_scope(
+            session, principal, data.enterprise_id, "read", not_found=ENTERPRISE_NOT_FOUND
+        )
     today = clock.today()
     if today > challenge.deadline:
         raise ConflictError(
@@ -383,7 +381,7 @@ def _scores_at(
     with it (``challenge.score``: application and value). When the two do not match one to one
     (data loaded without the workflow) a later score is simply left out.
     """
-    from gaodi.audit.models import AuditEvent
+    from gaodi.audit import loaders as audit_loaders
 
     late = {k: s for k, s in scores.items() if not asof.at_or_before(s.scored_at, day)}
     kept = {k: s for k, s in scores.items() if k not in late}
@@ -392,15 +390,12 @@ def _scores_at(
     steps = [
         e for e in HISTORY.histories(session, [challenge_id])[challenge_id] if e.action == "score"
     ]
-    entries = session.execute(
-        select(AuditEvent.actor, AuditEvent.after)
-        .where(
-            AuditEvent.entity == Challenge.__tablename__,
-            AuditEvent.entity_id == str(challenge_id),
-            AuditEvent.action == "challenge.score",
+    entries = [
+        (e.actor, e.after)
+        for e in audit_loaders.entries(
+            session, Challenge.__tablename__, [str(challenge_id)], ["challenge.score"]
         )
-        .order_by(AuditEvent.id)
-    ).all()
+    ]
     if len(steps) != len(entries):
         return kept
     by_name = {r.username: r.id for r in reviewers if r.username}

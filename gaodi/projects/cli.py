@@ -12,7 +12,6 @@ from typing import Any
 
 import typer
 from rich.table import Table
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from gaodi.core.errors import NotFoundError
@@ -47,30 +46,24 @@ def _day(text: str | None) -> date | None:
 
 
 def _chain(session: Session, ref: str | None) -> int | None:
-    from gaodi.chains.models import Chain
+    from gaodi.chains import loaders as chain_loaders
 
     if not ref:
         return None
     ref = ref.strip()
-    conds = [Chain.code == ref, Chain.name == ref]
-    if ref.isdigit():
-        conds.append(Chain.id == int(ref))
-    found = session.scalars(select(Chain.id).where(or_(*conds))).first()
+    found = chain_loaders.find_chain_id(session, ref)
     if found is None:
         raise NotFoundError(f"找不到产业链“{ref}”。", f"No chain '{ref}' (id, code or name).")
     return found
 
 
 def _park(session: Session, ref: str | None) -> int | None:
-    from gaodi.parks.models import Park
+    from gaodi.parks import loaders as park_loaders
 
     if not ref:
         return None
     ref = ref.strip()
-    conds = [Park.name == ref, Park.short_name == ref]
-    if ref.isdigit():
-        conds.append(Park.id == int(ref))
-    found = session.scalars(select(Park.id).where(or_(*conds))).first()
+    found = park_loaders.find_park_id(session, ref)
     if found is None:
         raise NotFoundError(f"找不到园区“{ref}”。", f"No park '{ref}' (id or name).")
     return found

@@ -8,12 +8,12 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gaodi.chains.models import Chain, Link
+from gaodi.chains import loaders as chain_loaders
 from gaodi.core import asof, clock
 from gaodi.core.choices import Choices
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import WORKFLOW_ACTORS, Principal, allowed, restrict
-from gaodi.parks.models import Park
+from gaodi.parks import loaders as park_loaders
 
 T = TypeVar("T")
 
@@ -75,28 +75,23 @@ def not_future(day: date, what_zh: str, what_en: str) -> None:
 
 
 def chain_names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Chain.id, Chain.name)).all())  # type: ignore[arg-type]
+    return chain_loaders.chain_names(session)
 
 
 def park_names(session: Session) -> dict[int, str]:
-    rows = session.execute(select(Park.id, Park.short_name, Park.name)).all()
-    return {r[0]: r[1] or r[2] for r in rows}
+    return park_loaders.park_labels(session)
 
 
 def link_names(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = session.execute(select(Link.id, Link.name).where(Link.id.in_(sorted(ids)))).all()
-    return dict(rows)  # type: ignore[arg-type]
+    return chain_loaders.link_names(session, ids)
 
 
 def check_link(session: Session, chain_id: int, link_id: int | None) -> None:
-    if session.get(Chain, chain_id) is None:
+    if not chain_loaders.chain_exists(session, chain_id):
         raise ValidationError(f"产业链 {chain_id} 不存在。", f"Chain {chain_id} does not exist.")
     if link_id is None:
         return
-    link = session.get(Link, link_id)
-    if link is None or link.chain_id != chain_id:
+    if chain_loaders.link_chain(session, link_id) != chain_id:
         raise ValidationError(
             f"环节 {link_id} 不属于产业链 {chain_id}。",
             f"Link {link_id} does not belong to chain {chain_id}.",

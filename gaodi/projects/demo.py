@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.chains import loaders as chain_loaders
 from gaodi.core.codes import make_uscc
-from gaodi.enterprises.models import Enterprise
-from gaodi.parks.models import Park
+from gaodi.enterprises import loaders as enterprise_loaders
+from gaodi.parks import loaders as park_loaders
 from gaodi.projects import demo_cases, demo_text
 from gaodi.projects.models import (
     Project,
@@ -54,52 +54,25 @@ class World:
     """What the demo reads from the database, ordered by id."""
 
     def __init__(self, session: Session) -> None:
-        self.chains: list[tuple[int, str]] = [
-            (r[0], r[1]) for r in session.execute(select(Chain.id, Chain.name).order_by(Chain.id))
-        ]
+        self.chains: list[tuple[int, str]] = list(chain_loaders.chain_names(session).items())
         self.links: dict[int, list[tuple[int, str, bool]]] = defaultdict(list)
-        for lid, cid, name, key in session.execute(
-            select(Link.id, Link.chain_id, Link.name, Link.key_link).order_by(Link.id)
-        ):
-            self.links[cid].append((lid, name, bool(key)))
-        self.parks: list[int] = list(session.scalars(select(Park.id).order_by(Park.id)))
-        current = (EnterpriseLink.valid_to.is_(None), EnterpriseLink.excluded.is_(False))
-        self.link_counts: dict[int, int] = dict(
-            session.execute(  # type: ignore[arg-type]
-                select(EnterpriseLink.link_id, func.count())
-                .where(*current)
-                .group_by(EnterpriseLink.link_id)
-            ).all()
-        )
+        for lid, cid, name, key in chain_loaders.all_links(session):
+            self.links[cid].append((lid, name, key))
+        self.parks: list[int] = park_loaders.park_ids(session)
+        self.link_counts: dict[int, int] = chain_loaders.current_link_counts(session)
         self.chain_parks: dict[int, dict[int, int]] = defaultdict(dict)
-        for cid, pid, n in session.execute(
-            select(Link.chain_id, Enterprise.park_id, func.count())
-            .join(EnterpriseLink, EnterpriseLink.link_id == Link.id)
-            .join(Enterprise, Enterprise.id == EnterpriseLink.enterprise_id)
-            .where(*current, Enterprise.park_id.is_not(None))
-            .group_by(Link.chain_id, Enterprise.park_id)
-            .order_by(Link.chain_id, Enterprise.park_id)
-        ):
-            self.chain_parks[cid][pid] = int(n)
+        for cid, pid, n in chain_loaders.chain_park_counts(session):
+            self.chain_parks[cid][pid] = n
         self.enterprise_chain: dict[int, int] = {}
         self.chain_members: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-        for eid, cid, name, uscc in session.execute(
-            select(Enterprise.id, Link.chain_id, Enterprise.name, Enterprise.uscc)
-            .join(EnterpriseLink, EnterpriseLink.enterprise_id == Enterprise.id)
-            .join(Link, Link.id == EnterpriseLink.link_id)
-            .where(*current)
-            .order_by(Enterprise.id, Link.chain_id)
-        ):
+        for eid, cid, name, uscc in chain_loaders.current_members(session):
             if eid not in self.enterprise_chain:
                 self.enterprise_chain[eid] = cid
             if len(self.chain_members[cid]) < 60:
                 self.chain_members[cid].append((eid, name, uscc))
-        self.enterprises: list[tuple[int, int | None]] = [
-            (r[0], r[1])
-            for r in session.execute(
-                select(Enterprise.id, Enterprise.park_id).order_by(Enterprise.id)
-            )
-        ]
+        self.enterprises: list[tuple[int, int | None]] = enterprise_loaders.parks_by_enterprise(
+            session
+        )
 
     def chain_weight(self, cid: int) -> float:
         return 1.0 + sum(self.link_counts.get(lid, 0) for lid, _n, _k in self.links[cid]) ** 0.5

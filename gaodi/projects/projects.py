@@ -20,14 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
-from gaodi.chains.models import Chain
+from gaodi.chains import loaders as chain_loaders
 from gaodi.core import asof, clock
 from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import NotFoundError, ValidationError
-from gaodi.core.permissions import Principal, require, restrict, scope_clause
-from gaodi.core.permissions import check_scope as check_scope_of
+from gaodi.core.permissions import Principal, require, restrict
 from gaodi.core.workflow import History
-from gaodi.parks.models import Park
+from gaodi.parks import loaders as park_loaders
 from gaodi.projects import common, hooks, states
 from gaodi.projects.models import (
     Project,
@@ -67,15 +66,9 @@ def check_scope(session: Session, principal: Principal, chain_id: int, park_id: 
     project needs a park (without one it would be outside its scope).
     """
     require(principal, "edit", "project")
-    check_scope_of(
-        session, principal, Chain, chain_id, "edit", domain_right=False,
-        not_found=CHAIN_NOT_FOUND,
-    )  # fmt: skip
-    if park_id is not None or scope_clause(principal, Park, "edit") is not None:
-        check_scope_of(
-            session, principal, Park, park_id, "edit", domain_right=False,
-            not_found=PARK_NOT_FOUND,
-        )  # fmt: skip
+    chain_loaders.chain_in_scope(session, principal, chain_id, "edit", not_found=CHAIN_NOT_FOUND)
+    if park_id is not None or park_loaders.park_scoped(principal, "edit"):
+        park_loaders.park_in_scope(session, principal, park_id, "edit", not_found=PARK_NOT_FOUND)
 
 
 @dataclass(frozen=True)

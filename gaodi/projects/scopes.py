@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import select
 
 from gaodi.core.permissions import Principal, nothing, register_scope
-from gaodi.enterprises.models import Enterprise
-from gaodi.enterprises.scopes import enterprise_filter
+from gaodi.enterprises import loaders as enterprise_loaders
+from gaodi.enterprises.scopes import enterprise_ids
 from gaodi.projects.models import (
     Appeal,
     AppealAttachment,
@@ -66,9 +66,7 @@ def appeal_filter(p: Principal, _action: str) -> Any:
     if p.role == "park_office":
         if not p.park_ids:
             return nothing()
-        return Appeal.enterprise_id.in_(
-            select(Enterprise.id).where(Enterprise.park_id.in_(_ids(p.park_ids)))
-        )
+        return Appeal.enterprise_id.in_(enterprise_loaders.ids_in_parks(p.park_ids))
     if p.role == "enterprise":
         return Appeal.enterprise_id.in_(_ids(p.enterprise_ids)) if p.enterprise_ids else nothing()
     return None
@@ -78,10 +76,10 @@ def application_filter(p: Principal, action: str) -> Any:
     challenges = challenge_filter(p, action)
     if p.role == "chain_office":
         return ChallengeApplication.challenge_id.in_(select(Challenge.id).where(challenges))
-    own = enterprise_filter(p, action)
+    own = enterprise_ids(p, action)
     if own is None:
         return None
-    mine = ChallengeApplication.enterprise_id.in_(select(Enterprise.id).where(own))
+    mine = ChallengeApplication.enterprise_id.in_(own)
     if challenges is None:
         return mine
     return mine & ChallengeApplication.challenge_id.in_(select(Challenge.id).where(challenges))

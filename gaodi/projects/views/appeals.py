@@ -9,11 +9,10 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from gaodi.core.errors import ValidationError
 from gaodi.core.pagination import window
-from gaodi.enterprises.models import Enterprise
+from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.projects import actions, appeal_queries, appeals, states
 from gaodi.projects.rules import appeal_rules
 from gaodi.projects.schemas import (
@@ -131,9 +130,7 @@ def appeals_page(
         ids = sorted(ctx.principal.enterprise_ids)
         own = [
             Option(value=str(i), label=n)
-            for i, n in ctx.session.execute(
-                select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids))
-            )
+            for i, n in enterprise_loaders.names(ctx.session, ids).items()
         ]
     rules = appeal_rules()
     return AppealsPage(
@@ -174,9 +171,7 @@ def submit_appeal_form(ctx: PageContext) -> Response:
     if data.enterprise_uscc:
         from gaodi.core.codes import normalize_uscc
 
-        ent_id = ctx.session.scalar(
-            select(Enterprise.id).where(Enterprise.uscc == normalize_uscc(data.enterprise_uscc))
-        )
+        ent_id = enterprise_loaders.id_by_uscc(ctx.session, normalize_uscc(data.enterprise_uscc))
         if ent_id is None:
             raise ValidationError(
                 "找不到该统一社会信用代码的企业。",

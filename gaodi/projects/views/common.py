@@ -9,9 +9,8 @@ from typing import Any
 
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import select
 
-from gaodi.chains.models import Chain, Link
+from gaodi.chains import loaders as chain_loaders
 from gaodi.config import get_settings
 from gaodi.core import clock
 from gaodi.core.errors import (
@@ -21,7 +20,8 @@ from gaodi.core.errors import (
     PermissionDenied,
     ValidationError,
 )
-from gaodi.parks.models import Park
+from gaodi.core.permissions import Principal
+from gaodi.parks import loaders as park_loaders
 from gaodi.projects.actions import ActionIn
 from gaodi.ui.web.context import PageContext
 from gaodi.ui.web.i18n import N_
@@ -71,34 +71,38 @@ def tabs(ctx: PageContext) -> list[Tab]:
     return out
 
 
+def _principal(ctx: PageContext) -> Principal:
+    """The signed-in principal (an anonymous request is answered as ``ctx.restrict`` does)."""
+    if ctx.principal is None:
+        from gaodi.ui.web.errors import unauthorized
+
+        raise unauthorized()
+    return ctx.principal
+
+
 def chain_options(ctx: PageContext) -> list[Option]:
     try:
-        query = ctx.restrict(select(Chain.id, Chain.name)).order_by(Chain.id)
+        rows = chain_loaders.chain_id_choices(ctx.session, _principal(ctx))
     except PermissionDenied:
         return []
-    return [Option(value=str(i), label=n) for i, n in ctx.session.execute(query)]
+    return [Option(value=str(i), label=n) for i, n in rows]
 
 
 def park_options(ctx: PageContext) -> list[Option]:
     try:
-        query = ctx.restrict(select(Park.id, Park.short_name, Park.name)).order_by(Park.id)
+        rows = park_loaders.park_choices(ctx.session, _principal(ctx))
     except PermissionDenied:
         return []
-    return [Option(value=str(i), label=s or n) for i, s, n in ctx.session.execute(query)]
+    return [Option(value=str(i), label=label) for i, label in rows]
 
 
 def link_options(ctx: PageContext) -> list[Option]:
     try:
-        query = ctx.restrict(select(Link.id, Link.chain_id, Link.name)).order_by(
-            Link.chain_id, Link.sort_order, Link.id
-        )
+        rows = chain_loaders.link_choices(ctx.session, _principal(ctx))
     except PermissionDenied:
         return []
     chains = {o.value: o.label for o in chain_options(ctx)}
-    return [
-        Option(value=str(i), label=f"{chains.get(str(c), c)} · {n}")
-        for i, c, n in ctx.session.execute(query)
-    ]
+    return [Option(value=str(i), label=f"{chains.get(str(c), c)} · {n}") for i, c, n in rows]
 
 
 def action_form(ctx: PageContext) -> ActionIn:
