@@ -18,7 +18,7 @@ import polars as pl
 
 from gaodi.analytics.chain_text import money_en, money_zh, pct
 from gaodi.analytics.mapping import LinkRule, MappingWeights, links_frame, map_enterprises
-from gaodi.core.errors import ValidationError
+from gaodi.core import words
 
 __all__ = ["TAG_LEVELS", "TAG_NAMES", "AttractionWeights", "rank_candidates"]
 
@@ -32,11 +32,11 @@ TAG_LEVELS: dict[str, float] = {
     "innovative_sme": 0.3,
 }
 TAG_NAMES: dict[str, tuple[str, str]] = {
-    "champion": ("制造业单项冠军", "manufacturing single-item champion"),
-    "little_giant": ("专精特新“小巨人”", "SRDI 'little giant'"),
-    "srdi": ("专精特新中小企业", "SRDI SME"),
-    "innovative_sme": ("创新型中小企业", "innovative SME"),
-    "listed": ("上市公司", "listed company"),
+    "champion": words.both("attraction.tag_champion"),
+    "little_giant": words.both("attraction.tag_little_giant"),
+    "srdi": words.both("attraction.tag_srdi"),
+    "innovative_sme": words.both("attraction.tag_innovative_sme"),
+    "listed": words.both("attraction.tag_listed"),
 }
 FACTORS = ("match", "scale", "growth", "technology", "ties")
 
@@ -54,10 +54,7 @@ class AttractionWeights:
     def __post_init__(self) -> None:
         values = [getattr(self, f) for f in FACTORS]
         if any(v < 0 for v in values) or sum(values) <= 0:
-            raise ValidationError(
-                "招商评分权重须非负且不全为零。",
-                "Attraction weights must be non-negative and not all zero.",
-            )
+            raise words.error("attraction.bad_weights")
 
     def normalised(self) -> dict[str, float]:
         total = sum(getattr(self, f) for f in FACTORS)
@@ -73,10 +70,7 @@ def _with_defaults(pool: pl.DataFrame) -> pl.DataFrame:
     required = ["id", "name", "industry_code"]
     missing = [c for c in required if c not in pool.columns]
     if missing:
-        raise ValidationError(
-            f"企业池缺少列：{', '.join(missing)}。",
-            f"The enterprise pool lacks column(s): {', '.join(missing)}.",
-        )
+        raise words.error("attraction.pool_missing_columns", columns=", ".join(missing))
     defaults: dict[str, pl.Expr] = {
         "city": pl.lit(None, dtype=pl.String),
         "revenue": pl.lit(None, dtype=pl.Float64),
@@ -177,10 +171,7 @@ def rank_candidates(
     """
     w = (weights or AttractionWeights()).normalised()
     if not 0.0 <= patent_share <= 1.0 or ties_saturation < 1:
-        raise ValidationError(
-            "patent_share 须在 [0, 1] 内，ties_saturation 须至少为 1。",
-            "patent_share must lie in [0, 1] and ties_saturation be at least 1.",
-        )
+        raise words.error("attraction.bad_parameters")
     levels = dict(TAG_LEVELS if tag_levels is None else tag_levels)
     pool = _with_defaults(pool)
     local = list(dict.fromkeys(local_enterprise_ids))
@@ -265,47 +256,48 @@ def rank_candidates(
     )
 
 
-def _phrase(factor: str, row: dict[str, Any], levels: Mapping[str, float]) -> tuple[str, str]:
+def _phrase(factor: str, row: dict[str, Any], levels: Mapping[str, float], lang: str) -> str:
+    sep = "、" if lang == "zh" else ", "
     if factor == "match":
         level, code = row["code_level"], row["matched_code"]
         kws = row["keywords"] or []
-        code_zh = f"行业代码{row['industry_code']}属环节代码{code}" if level else "行业代码不匹配"
-        code_en = (
-            f"industry code {row['industry_code']} under link code {code}"
+        code_part = (
+            words.say("attraction.code_under", lang, code=row["industry_code"], link_code=code)
             if level
-            else "industry code does not match"
+            else words.say("attraction.code_no_match", lang)
         )
-        kw_zh = f"，命中关键词：{'、'.join(kws)}" if kws else ""
-        kw_en = f", keywords found: {', '.join(kws)}" if kws else ""
-        c = row["confidence"]
-        return (f"环节匹配度{c:.2f}（{code_zh}{kw_zh}）", f"link match {c:.2f} ({code_en}{kw_en})")
+        kw_part = words.say("attraction.keywords_part", lang, keywords=sep.join(kws)) if kws else ""
+        return words.say(
+            "attraction.match",
+            lang,
+            confidence=f"{row['confidence']:.2f}",
+            code=code_part,
+            keywords=kw_part,
+        )
     if factor == "scale":
-        rev, f = row["revenue"], row["f_scale"]
-        return (
-            f"营业收入{money_zh(rev)}（规模分位{f:.2f}）",
-            f"revenue {money_en(rev)} (scale percentile {f:.2f})",
+        rev = row["revenue"]
+        return words.say(
+            "attraction.scale",
+            lang,
+            revenue=money_zh(rev) if lang == "zh" else money_en(rev),
+            percentile=f"{row['f_scale']:.2f}",
         )
     if factor == "growth":
-        g, f = row["revenue_growth"], row["f_growth"]
-        return (
-            f"营收增速{pct(g)}（增速分位{f:.2f}）",
-            f"revenue growth {pct(g)} (growth percentile {f:.2f})",
+        return words.say(
+            "attraction.growth",
+            lang,
+            growth=pct(row["revenue_growth"]),
+            percentile=f"{row['f_growth']:.2f}",
         )
     if factor == "technology":
         tags = [t for t in (row["tags"] or []) if levels.get(t, 0.0) > 0 or t in TAG_NAMES]
-        names_zh = "、".join(TAG_NAMES.get(t, (t, t))[0] for t in tags)
-        names_en = ", ".join(TAG_NAMES.get(t, (t, t))[1] for t in tags)
+        which = 0 if lang == "zh" else 1
+        names = sep.join(TAG_NAMES.get(t, (t, t))[which] for t in tags)
         n = row["invention_patents"]
-        zh = [f"发明专利{n}件"] if n is not None else []
-        en = [f"{n} invention patents"] if n is not None else []
-        return "，".join(zh + ([names_zh] if tags else [])), ", ".join(
-            en + ([names_en] if tags else [])
-        )
+        parts = [words.say("attraction.patents", lang, n=n)] if n is not None else []
+        return ("，" if lang == "zh" else ", ").join(parts + ([names] if tags else []))
     ties = [str(x) for x in row["local_ties"]]
-    return (
-        f"与本地链上企业{len(ties)}家有供需关系（{'、'.join(ties)}）",
-        f"supplies or buys from {len(ties)} local chain enterprise(s) ({', '.join(ties)})",
-    )
+    return words.say("attraction.ties", lang, n=len(ties), ids=sep.join(ties))
 
 
 def _reason(
@@ -313,12 +305,19 @@ def _reason(
 ) -> tuple[str, str]:
     contrib = sorted(((w[f] * row[f"f_{f}"], f) for f in FACTORS), key=lambda x: -x[0])
     top = [f for c, f in contrib if c > 0][:3]
-    phrases = [_phrase(f, row, levels) for f in top]
-    where_zh = f"（{row['city']}）" if row.get("city") else ""
-    where_en = f" ({row['city']})" if row.get("city") else ""
-    return (
-        f"第{row['rank']}名{where_zh}，综合得分{row['score']:.2f}；主要因素："
-        + "；".join(p[0] for p in phrases),
-        f"rank {row['rank']}{where_en}, score {row['score']:.2f}; main factors: "
-        + "; ".join(p[1] for p in phrases),
+    zh, en = (
+        words.say(
+            "attraction.reason",
+            lang,
+            rank=row["rank"],
+            city=words.say("attraction.city_part", lang, city=row["city"])
+            if row.get("city")
+            else "",
+            score=f"{row['score']:.2f}",
+            factors=("；" if lang == "zh" else "; ").join(
+                _phrase(f, row, levels, lang) for f in top
+            ),
+        )
+        for lang in ("zh", "en")
     )
+    return zh, en

@@ -20,8 +20,14 @@ import polars as pl
 
 from gaodi.analytics.chain_text import pct
 from gaodi.analytics.chain_tree import SEGMENT_INDEX, LinkTree, rollup
+from gaodi.core import words
 
-KIND_ZH = {"fill": "补链", "strengthen": "强链", "extend": "延链"}
+_KIND_CODE = {
+    "fill": "chain_recommend.kind_fill",
+    "strengthen": "chain_recommend.kind_strengthen",
+    "extend": "chain_recommend.kind_extend",
+}
+KIND_ZH = {kind: words.say(code, "zh") for kind, code in _KIND_CODE.items()}
 _KIND_ORDER = {"fill": 0, "strengthen": 1, "extend": 2}
 
 
@@ -74,14 +80,25 @@ def _candidates(
 
 def _describe(row: dict[str, Any], near: str | None) -> tuple[str, str]:
     g = row["growth"]
-    g_zh = f"产值增速{pct(g)}" if g is not None else "无上年产值"
-    g_en = f"output growth {pct(g)}" if g is not None else "no prior-year output"
-    near_zh = f"邻近环节「{near}」，" if near else ""
-    near_en = f"in neighbouring link {near}, " if near else ""
-    return (
-        f"{row['name']}（{near_zh}{g_zh}，发明专利{row['invention_patents']}件）",
-        f"{row['name']} ({near_en}{g_en}, {row['invention_patents']} invention patents)",
-    )
+    out = []
+    for lang in ("zh", "en"):
+        growth = (
+            words.say("chain_recommend.growth_part", lang, growth=pct(g))
+            if g is not None
+            else words.say("chain_recommend.no_growth_part", lang)
+        )
+        where = words.say("chain_recommend.near_part", lang, near=near) if near else ""
+        out.append(
+            words.say(
+                "chain_recommend.candidate",
+                lang,
+                name=row["name"],
+                near=where,
+                growth=growth,
+                patents=row["invention_patents"],
+            )
+        )
+    return out[0], out[1]
 
 
 def _strong_neighbours(tree: LinkTree, by_id: dict[Any, Any], lid: Any) -> list[tuple[Any, str]]:
@@ -106,22 +123,19 @@ def _strong_neighbours(tree: LinkTree, by_id: dict[Any, Any], lid: Any) -> list[
     return out[:3]
 
 
+# where each kind of strong neighbour lies, and what it allows
 _RELATION = {
-    "downstream": (
-        "下游",
-        "可依托其配套需求向上游延伸至本环节",
-        "downstream",
-        "extend upstream into this link on the back of its demand",
-    ),
-    "upstream": (
-        "上游",
-        "可依托其供给向下游延伸至本环节",
-        "upstream",
-        "extend downstream into this link using its supply",
-    ),
-    "parent": ("上级", "可向本细分环节延伸", "parent", "extend into this sub-link"),
-    "child": ("细分", "可由细分环节向本环节拓展", "sub-", "build out this link from its sub-link"),
+    "downstream": ("chain_recommend.rel_downstream_where", "chain_recommend.rel_downstream_act"),
+    "upstream": ("chain_recommend.rel_upstream_where", "chain_recommend.rel_upstream_act"),
+    "parent": ("chain_recommend.rel_parent_where", "chain_recommend.rel_parent_act"),
+    "child": ("chain_recommend.rel_child_where", "chain_recommend.rel_child_act"),
 }
+
+
+def _relation(rel: str, lang: str) -> tuple[str, str]:
+    """Where the strong neighbour ``rel`` lies and what it allows, in ``lang``."""
+    where, act = _RELATION[rel]
+    return words.say(where, lang), words.say(act, lang)
 
 
 def recommend(
@@ -144,14 +158,18 @@ def recommend(
 
     for lid in top_missing:
         d, key = by_id[lid], tree.effective_key(lid)
-        sub_zh = (
-            f"（含{len(tree.nodes[lid].children)}个细分环节）" if tree.nodes[lid].children else ""
-        )
-        sub_en = (
-            f" (with its {len(tree.nodes[lid].children)} sub-links)"
-            if tree.nodes[lid].children
-            else ""
-        )
+        n_sub = len(tree.nodes[lid].children)
+        fill = [
+            words.say(
+                "chain_recommend.fill",
+                lang,
+                name=d.name,
+                sub=words.say("chain_recommend.sub_links_part", lang, n=n_sub) if n_sub else "",
+                reason=d.reason_zh if lang == "zh" else d.reason_en,
+                key=words.say("chain_recommend.key_first_part", lang) if key else "",
+            )
+            for lang in ("zh", "en")
+        ]
         recs.append(
             Recommendation(
                 "fill",
@@ -162,10 +180,8 @@ def recommend(
                 1 if key else 2,
                 (),
                 (),
-                f"「{d.name}」{sub_zh}{d.reason_zh}；建议补链：招商引进该环节企业"
-                + ("（关键环节，优先）" if key else ""),
-                f"{d.name}{sub_en}: {d.reason_en}; fill the gap by attracting enterprises"
-                + (" (key link, first)" if key else ""),
+                fill[0],
+                fill[1],
             )
         )
 
@@ -201,11 +217,22 @@ def recommend(
                 1 if key else 2,
                 tuple(r["enterprise_id"] for r, _ in picks),
                 (),
-                f"「{d.name}」{d.reason_zh}；本地有{d.enterprises}家企业，建议强链、重点培育"
-                f"（按产值增速与发明专利排序）：" + "、".join(t[0] for t in texts),
-                f"{d.name}: {d.reason_en}; {d.enterprises} local enterprise(s); strengthen by "
-                f"cultivating (ranked by output growth and patents): "
-                + "; ".join(t[1] for t in texts),
+                words.say(
+                    "chain_recommend.strengthen",
+                    "zh",
+                    name=d.name,
+                    reason=d.reason_zh,
+                    n=d.enterprises,
+                    candidates=words.listing([t[0] for t in texts]),
+                ),
+                words.say(
+                    "chain_recommend.strengthen",
+                    "en",
+                    name=d.name,
+                    reason=d.reason_en,
+                    n=d.enterprises,
+                    candidates="; ".join(t[1] for t in texts),
+                ),
             )
         )
 
@@ -217,10 +244,19 @@ def recommend(
         parts_zh, parts_en = [], []
         for other, rel in neighbours:
             o = by_id[other]
-            w_zh, act_zh, w_en, act_en = _RELATION[rel]
             share = pct(o.output_share) if o.output_share is not None else "—"
-            parts_zh.append(f"{w_zh}环节「{o.name}」为强链（链内产值占比{share}），{act_zh}")
-            parts_en.append(f"{w_en} link {o.name} is strong ({share} of chain output): {act_en}")
+            for lang, parts in (("zh", parts_zh), ("en", parts_en)):
+                where, act = _relation(rel, lang)
+                parts.append(
+                    words.say(
+                        "chain_recommend.neighbour_part",
+                        lang,
+                        where=where,
+                        name=o.name,
+                        share=share,
+                        act=act,
+                    )
+                )
         recs.append(
             Recommendation(
                 "extend",
@@ -231,8 +267,22 @@ def recommend(
                 (1 if key else 2) + 1,
                 (),
                 tuple(o for o, _ in neighbours),
-                f"「{d.name}」为{d.status_zh}；" + "；".join(parts_zh) + "，建议延链",
-                f"{d.name} is a {d.status} link; " + "; ".join(parts_en),
+                words.say(
+                    "chain_recommend.extend",
+                    "zh",
+                    name=d.name,
+                    status_zh=d.status_zh,
+                    status=d.status,
+                    parts="；".join(parts_zh),
+                ),
+                words.say(
+                    "chain_recommend.extend",
+                    "en",
+                    name=d.name,
+                    status_zh=d.status_zh,
+                    status=d.status,
+                    parts="; ".join(parts_en),
+                ),
             )
         )
     position = {lid: i for i, lid in enumerate(tree.order)}

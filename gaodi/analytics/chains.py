@@ -20,7 +20,8 @@ import polars as pl
 from gaodi.analytics.chain_recommend import Recommendation, recommend
 from gaodi.analytics.chain_text import join_en, join_zh, pct, pct_factor
 from gaodi.analytics.chain_tree import LinkTree, build_tree, prepare_facts, rollup
-from gaodi.core.errors import DataError, ValidationError
+from gaodi.core import words
+from gaodi.core.errors import DataError
 
 __all__ = [
     "Benchmark",
@@ -37,8 +38,18 @@ __all__ = [
 ]
 
 Status = Literal["missing", "weak", "strong"]
-STATUS_ZH = {"missing": "缺链", "weak": "弱链", "strong": "强链"}
-RISK_ZH = {"none": "无企业", "unknown": "无法评估", "low": "低", "moderate": "中", "high": "高"}
+STATUS_ZH = {
+    "missing": words.say("chains.status_missing", "zh"),
+    "weak": words.say("chains.status_weak", "zh"),
+    "strong": words.say("chains.status_strong", "zh"),
+}
+RISK_ZH = {
+    "none": words.say("chains.risk_none", "zh"),
+    "unknown": words.say("chains.risk_unknown", "zh"),
+    "low": words.say("chains.risk_low", "zh"),
+    "moderate": words.say("chains.risk_moderate", "zh"),
+    "high": words.say("chains.risk_high", "zh"),
+}
 _RISK_RANK = {"low": 0, "moderate": 1, "high": 2}
 
 
@@ -65,30 +76,23 @@ class Benchmark:
 
     def __post_init__(self) -> None:
         if self.kind not in ("median", "peer", "national"):
-            raise ValidationError(
-                f"未知的对标方式：{self.kind}。", f"Unknown benchmark kind: {self.kind}."
-            )
+            raise words.error("chains.unknown_benchmark", kind=self.kind)
         if self.kind != "median" and not self.shares:
-            raise ValidationError(
-                "对标城市或全国对标须给出各环节占比。",
-                "A peer-city or national benchmark needs link shares.",
-            )
+            raise words.error("chains.benchmark_needs_shares")
         bad = [k for k, v in self.shares.items() if not 0.0 <= v <= 1.0]
         if bad:
-            raise ValidationError(
-                f"对标占比须在 [0, 1] 内：{bad[:5]}。",
-                f"Benchmark shares must lie in [0, 1]: {bad[:5]}.",
-            )
+            raise words.error("chains.benchmark_shares_range", ids=bad[:5])
 
     def describe(self) -> tuple[str, str]:
         if self.kind == "median":
-            return "链中位数环节占比", "the chain's median link share"
+            return words.both("chains.benchmark_median")
         if self.kind == "peer":
-            return (
-                f"对标城市{self.label_zh}该环节占比",
-                f"this link's share in peer city {self.label_en or self.label_zh}",
+            return words.both(
+                "chains.benchmark_peer",
+                city_zh=self.label_zh,
+                city_en=self.label_en or self.label_zh,
             )
-        return "全国该环节占比", "this link's national share"
+        return words.both("chains.benchmark_national")
 
 
 @dataclass(frozen=True)
@@ -128,9 +132,7 @@ class DiagnosisParams:
         ]
         for ok, name in checks:
             if not ok:
-                raise ValidationError(
-                    f"诊断参数 {name} 取值无效。", f"Invalid diagnosis parameter {name}."
-                )
+                raise words.error("chains.bad_parameter", name=name)
 
 
 # --------------------------------------------------------------------------- results
@@ -202,10 +204,7 @@ class ChainDiagnosis:
 def _shares(values: Sequence[float] | np.ndarray) -> np.ndarray:
     x = np.asarray(values, dtype=float)
     if x.size == 0 or np.any(~np.isfinite(x)) or np.any(x < 0) or x.sum() <= 0:
-        raise DataError(
-            "集中度需要至少一个正值且无负值或缺失值。",
-            "Concentration needs at least one positive value and no negative or missing one.",
-        )
+        raise words.error("chains.concentration_needs_values", DataError)
     return x / x.sum()
 
 
@@ -264,33 +263,22 @@ def _risk(
     row: dict[str, Any], p: DiagnosisParams
 ) -> tuple[str, str, str, float | None, float | None]:
     if row["enterprises"] == 0:
-        return (
-            "none",
-            "本地无企业，不评估集中度",
-            "no local enterprise; concentration not assessed",
-            None,
-            None,
-        )
+        return ("none", *words.both("chains.risk_no_enterprise"), None, None)
     if row["output"] <= 0:
-        return (
-            "unknown",
-            "环节产值为0，无法计算集中度",
-            "link output is 0; concentration cannot be computed",
-            None,
-            None,
-        )
+        return ("unknown", *words.both("chains.risk_zero_output"), None, None)
     top1, h = row["_max"] / row["output"], row["_hhi"]
     level = concentration_level(h, top1, p)
-    zh = (
-        f"第一大企业占环节产值{pct(top1)}，HHI＝{h:.2f}（{row['enterprises']}家企业），"
-        f"依赖风险{RISK_ZH[level]}（HHI＞{p.hhi_high:g}或第一大企业占比≥{pct_factor(p.top1_high)}"
-        f"为高，HHI＞{p.hhi_moderate:g}或占比＞{pct_factor(p.top1_moderate)}为中）"
-    )
-    en = (
-        f"largest enterprise holds {pct(top1)} of link output, HHI = {h:.2f} "
-        f"({row['enterprises']} enterprises): {level} dependency risk (high if HHI > "
-        f"{p.hhi_high:g} or top-1 share >= {pct_factor(p.top1_high)}; moderate if HHI > "
-        f"{p.hhi_moderate:g} or top-1 share > {pct_factor(p.top1_moderate)})"
+    zh, en = words.both(
+        "chains.risk",
+        top1=pct(top1),
+        hhi=f"{h:.2f}",
+        n=row["enterprises"],
+        level_zh=RISK_ZH[level],
+        level=level,
+        hhi_high=f"{p.hhi_high:g}",
+        top1_high=pct_factor(p.top1_high),
+        hhi_moderate=f"{p.hhi_moderate:g}",
+        top1_moderate=pct_factor(p.top1_moderate),
     )
     return level, zh, en, top1, h
 
@@ -303,69 +291,74 @@ def _status(
 ) -> tuple[Status, str, str, float | None]:
     """Status, reasons and the share threshold for one link's aggregated row."""
     n, m, share = row["enterprises"], row["above_scale"], row["output_share"]
-    key_zh, key_en = ("（关键环节）", " (key link)") if key else ("", "")
+    key_zh, key_en = words.both("chains.key_part") if key else ("", "")
     if n == 0:
         return (
             "missing",
-            f"本地无企业（0家）{key_zh}，判定为缺链",
-            f"no local enterprise (0){key_en}: missing link",
+            words.say("chains.missing", "zh", key=key_zh),
+            words.say("chains.missing", "en", key=key_en),
             None,
         )
-    facts_zh, facts_en = f"本地企业{n}家（规上{m}家）", f"{n} local enterprise(s) ({m} above scale)"
+    facts_zh, facts_en = words.both("chains.facts_part", n=n, m=m)
     failed: list[tuple[str, str]] = []
     passed: list[tuple[str, str]] = []
     notes: list[tuple[str, str]] = []  # stated whatever the status
     b_zh, b_en = p.benchmark.describe()
     threshold = None if bench is None else p.weak_factor * bench
     if share is None:
-        notes.append(("全链产值为0，未比较产值占比", "chain output is 0; share not compared"))
+        notes.append(words.both("chains.chain_output_zero_part"))
     elif threshold is None:
-        notes.append(
-            (
-                f"链内产值占比{pct(share)}，无对标值，未比较",
-                f"{pct(share)} of chain output; no benchmark value, not compared",
-            )
-        )
+        notes.append(words.both("chains.no_benchmark_part", share=pct(share)))
     else:
         f = pct_factor(p.weak_factor)
         below = share < threshold
-        word_zh, word_en = ("低于", "below") if below else ("不低于", "not below")
+        code = "chains.share_below_part" if below else "chains.share_not_below_part"
+        compared = {
+            "share": pct(share),
+            "bench": pct(bench or 0.0),
+            "factor": f,
+            "threshold": pct(threshold),
+        }
         (failed if below else passed).append(
             (
-                f"链内产值占比{pct(share)}，{word_zh}{b_zh}{pct(bench or 0.0)}的{f}"
-                f"（{pct(threshold)}）",
-                f"{pct(share)} of chain output, {word_en} {f} of {b_en} {pct(bench or 0.0)} "
-                f"({pct(threshold)})",
+                words.say(code, "zh", benchmark=b_zh, **compared),
+                words.say(code, "en", benchmark=b_en, **compared),
             )
         )
     if m < p.min_above_scale:
-        failed.append(
-            (
-                f"规上企业{m}家，少于{p.min_above_scale}家",
-                f"{m} above-scale enterprises, fewer than {p.min_above_scale}",
-            )
-        )
+        failed.append(words.both("chains.few_above_scale_part", m=m, minimum=p.min_above_scale))
     if key and p.key_link_needs_leader:
         if row["leaders"] == 0:
-            failed.append(("关键环节无龙头企业", "key link without a leader enterprise"))
+            failed.append(words.both("chains.no_leader_part"))
         else:
-            passed.append(
-                (
-                    f"关键环节有龙头企业{row['leaders']}家",
-                    f"key link with {row['leaders']} leader enterprise(s)",
-                )
-            )
+            passed.append(words.both("chains.leaders_part", n=row["leaders"]))
     if failed:
         return (
             "weak",
-            join_zh([facts_zh + key_zh, *(z for z, _ in notes + failed)]) + "，判定为弱链",
-            join_en([facts_en + key_en, *(e for _, e in notes + failed)]) + ": weak link",
+            words.say(
+                "chains.weak",
+                "zh",
+                facts=join_zh([facts_zh + key_zh, *(z for z, _ in notes + failed)]),
+            ),
+            words.say(
+                "chains.weak",
+                "en",
+                facts=join_en([facts_en + key_en, *(e for _, e in notes + failed)]),
+            ),
             threshold,
         )
     return (
         "strong",
-        join_zh([facts_zh + key_zh, *(z for z, _ in notes + passed)]) + "，判定为强链",
-        join_en([facts_en + key_en, *(e for _, e in notes + passed)]) + ": strong link",
+        words.say(
+            "chains.strong",
+            "zh",
+            facts=join_zh([facts_zh + key_zh, *(z for z, _ in notes + passed)]),
+        ),
+        words.say(
+            "chains.strong",
+            "en",
+            facts=join_en([facts_en + key_en, *(e for _, e in notes + passed)]),
+        ),
         threshold,
     )
 
@@ -551,23 +544,29 @@ def _scores(tree: LinkTree, by_id: dict[Any, LinkDiagnosis], p: DiagnosisParams)
     total = sum(w.values())
     n, nk = len(w), sum(1 for lid in w if tree.effective_key(lid))
     out: dict[str, Any] = {}
-    for name, test, zh_word, en_word in (
-        ("completeness", lambda d: d.status != "missing", "有本地企业", "with local enterprises"),
-        ("strength", lambda d: d.status == "strong", "为强链", "strong"),
+    for name, test, which in (
+        ("completeness", lambda d: d.status != "missing", "chains.leaves_with_enterprises_part"),
+        ("strength", lambda d: d.status == "strong", "chains.leaves_strong_part"),
     ):
         hit = [lid for lid in w if test(by_id[lid])]
         hk = sum(1 for lid in hit if tree.effective_key(lid))
         num = sum(w[lid] for lid in hit)
         value = num / total
         out[name] = value
-        out[f"{name}_reason_zh"] = (
-            f"{n}个末级环节中{len(hit)}个{zh_word}（关键环节{nk}个中{hk}个），关键环节权重"
-            f"{p.key_weight:g}：{num:g}/{total:g}＝{pct(value)}"
-        )
-        out[f"{name}_reason_en"] = (
-            f"{len(hit)} of {n} leaf links {en_word} ({hk} of {nk} key links), key-link "
-            f"weight {p.key_weight:g}: {num:g}/{total:g} = {pct(value)}"
-        )
+        figures = {
+            "n": n,
+            "hit": len(hit),
+            "nk": nk,
+            "hk": hk,
+            "weight": f"{p.key_weight:g}",
+            "num": f"{num:g}",
+            "total": f"{total:g}",
+            "value": pct(value),
+        }
+        for lang in ("zh", "en"):
+            out[f"{name}_reason_{lang}"] = words.say(
+                "chains.score", lang, which=words.say(which, lang), **figures
+            )
     return out
 
 

@@ -48,6 +48,7 @@ import scipy.sparse
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import connected_components
 
+from gaodi.core import words
 from gaodi.core.errors import DataError
 
 __all__ = [
@@ -77,28 +78,15 @@ DISCONNECTED_TOLERANCE = 1e-10
 def _check_matrix(x: Any) -> FloatArray:
     arr = np.ascontiguousarray(x, dtype=np.float64)
     if arr.ndim != 2:
-        raise DataError(
-            "输入必须是二维的地区×产业矩阵。",
-            "The input must be a two-dimensional region x industry matrix.",
-        )
+        raise words.error("complexity.not_two_dimensional", DataError)
     if arr.shape[0] < 2 or arr.shape[1] < 2:
-        raise DataError(
-            f"复杂度计算至少需要 2 个地区和 2 个产业（现有 {arr.shape[0]} 个地区、"
-            f"{arr.shape[1]} 个产业）。",
-            f"Complexity needs at least 2 regions and 2 industries "
-            f"(got {arr.shape[0]} regions and {arr.shape[1]} industries).",
+        raise words.error(
+            "complexity.too_small", DataError, regions=arr.shape[0], industries=arr.shape[1]
         )
     if not np.isfinite(arr).all():
-        raise DataError(
-            "矩阵含有缺失值或无穷值（NaN/inf）。",
-            "The matrix contains missing or infinite values (NaN/inf).",
-        )
+        raise words.error("complexity.not_finite", DataError)
     if (arr < 0).any():
-        raise DataError(
-            "矩阵含有负值；RCA 需要非负的产出、就业或出口数据。",
-            "The matrix has negative values; RCA needs non-negative output, "
-            "employment or export data.",
-        )
+        raise words.error("complexity.negative", DataError)
     return arr
 
 
@@ -106,14 +94,13 @@ def _empty_positions(arr: FloatArray) -> tuple[NDArray[np.intp], NDArray[np.intp
     return np.flatnonzero(arr.sum(axis=1) == 0), np.flatnonzero(arr.sum(axis=0) == 0)
 
 
-def _labels(labels: Any, n: int, kind: str) -> list[str]:
+def _labels(labels: Any, n: int, mismatch: str) -> list[str]:
+    """``labels`` as text, or 0..n-1; ``mismatch`` is the code raised on a wrong count."""
     if labels is None:
         return [str(i) for i in range(n)]
     out = [str(v) for v in labels]
     if len(out) != n:
-        raise DataError(
-            f"{kind}标签数量与矩阵不符。", f"The number of {kind} labels does not match the matrix."
-        )
+        raise words.error(mismatch, DataError)
     return out
 
 
@@ -135,8 +122,8 @@ def drop_empty(
     ([[1.0, 2.0], [3.0, 1.0]], ['a', 'c'], ['x', 'z'], ['b'], ['y'])
     """
     arr = np.ascontiguousarray(x, dtype=np.float64)
-    reg = _labels(regions, arr.shape[0], "地区")
-    ind = _labels(industries, arr.shape[1], "产业")
+    reg = _labels(regions, arr.shape[0], "complexity.region_labels_mismatch")
+    ind = _labels(industries, arr.shape[1], "complexity.industry_labels_mismatch")
     keep_r = arr.sum(axis=1) != 0
     keep_p = arr.sum(axis=0) != 0
     out = np.ascontiguousarray(arr[keep_r][:, keep_p])
@@ -183,12 +170,10 @@ def rca(x: Any) -> FloatArray:
     arr = _check_matrix(x)
     empty_r, empty_p = _empty_positions(arr)
     if empty_r.size or empty_p.size:
-        raise DataError(
-            "有地区或产业的合计为 0，RCA 无定义；请删除它们（drop_empty）。",
-            "Some regions or industries have a zero total, so RCA is undefined; drop them "
-            "first (drop_empty).",
-            empty_regions=empty_r.tolist(),
-            empty_industries=empty_p.tolist(),
+        raise words.error(
+            "complexity.zero_totals",
+            DataError,
+            context={"empty_regions": empty_r.tolist(), "empty_industries": empty_p.tolist()},
         )
     return _rca_unchecked(arr)
 
@@ -245,10 +230,10 @@ def proximity(m: Any) -> FloatArray:
     mm = np.ascontiguousarray(m, dtype=np.float64)
     ubiquity = mm.sum(axis=0)
     if (ubiquity == 0).any():
-        raise DataError(
-            "有产业没有任何地区具有比较优势（k_p0 = 0），邻近度无定义。",
-            "Some industries have no region with RCA >= 1 (k_p0 = 0), so proximity is undefined.",
-            industries=np.flatnonzero(ubiquity == 0).tolist(),
+        raise words.error(
+            "complexity.proximity_undefined",
+            DataError,
+            context={"industries": np.flatnonzero(ubiquity == 0).tolist()},
         )
     return _proximity_unchecked(mm, ubiquity)
 
@@ -327,19 +312,19 @@ def _check_network(mm: FloatArray, regions: list[str], industries: list[str]) ->
     ubiquity = mm.sum(axis=0)
     if (diversity == 0).any():
         bad = [regions[i] for i in np.flatnonzero(diversity == 0)]
-        raise DataError(
-            f"地区 {', '.join(bad[:10])} 没有任何 RCA ≥ 阈值的产业（多样性为 0），ECI 无定义。",
-            f"Region(s) {', '.join(bad[:10])} have no industry with RCA >= the threshold "
-            "(diversity 0), so ECI is undefined.",
-            regions=bad,
+        raise words.error(
+            "complexity.zero_diversity",
+            DataError,
+            context={"regions": bad},
+            names=", ".join(bad[:10]),
         )
     if (ubiquity == 0).any():
         bad = [industries[i] for i in np.flatnonzero(ubiquity == 0)]
-        raise DataError(
-            f"产业 {', '.join(bad[:10])} 在任何地区都没有 RCA ≥ 阈值（普遍性为 0），PCI 无定义。",
-            f"Industry(ies) {', '.join(bad[:10])} have RCA >= the threshold in no region "
-            "(ubiquity 0), so PCI is undefined.",
-            industries=bad,
+        raise words.error(
+            "complexity.zero_ubiquity",
+            DataError,
+            context={"industries": bad},
+            names=", ".join(bad[:10]),
         )
 
 
@@ -350,11 +335,7 @@ def _raise_disconnected(mm: FloatArray, regions: list[str], industries: list[str
     graph = scipy.sparse.bmat([[None, sp], [sp.T, None]])
     n_blocks, labels = connected_components(graph, directed=False)
     if n_blocks == 1:
-        raise DataError(
-            "地区—产业网络几乎分裂（第二特征值与 1 的差小于 1e-10），ECI/PCI 数值上不稳定。",
-            "The region-industry network is nearly split (the second eigenvalue is within "
-            "1e-10 of 1), so ECI/PCI are numerically unstable.",
-        )
+        raise words.error("complexity.nearly_split", DataError)
     sizes = np.bincount(labels)
     small = [b for b in np.argsort(sizes) if b != np.argmax(sizes)][:5]
     blocks = [
@@ -363,13 +344,12 @@ def _raise_disconnected(mm: FloatArray, regions: list[str], industries: list[str
         for b in small
     ]
     shown = "; ".join(", ".join(b) for b in blocks)
-    raise DataError(
-        f"地区—产业网络分裂为 {n_blocks} 个互不相连的部分（较小的部分：{shown}），ECI/PCI 的"
-        "第二特征向量不唯一。请分别计算各部分，或增加连接它们的数据。",
-        f"The region-industry network splits into {n_blocks} disconnected blocks (smaller "
-        f"ones: {shown}), so the second eigenvector behind ECI/PCI is not unique. Compute "
-        "each block separately or add data that connects them.",
-        blocks=blocks,
+    raise words.error(
+        "complexity.split",
+        DataError,
+        context={"blocks": blocks},
+        n=n_blocks,
+        shown=shown,
     )
 
 
@@ -405,17 +385,11 @@ def _eci_pci(
     if vals[-1] - lam2 < DISCONNECTED_TOLERANCE:
         _raise_disconnected(mm, regions, industries)
     if vals.size >= 3 and lam2 - vals[-3] < EIGEN_GAP_TOLERANCE:
-        raise DataError(
-            "第二大特征值重复，ECI/PCI 的方向不唯一（数据结构过于对称）。",
-            "The second largest eigenvalue is repeated, so the ECI/PCI eigenvector is not "
-            "unique (the data are too symmetric).",
-            eigenvalues=vals.tolist(),
+        raise words.error(
+            "complexity.repeated_eigenvalue", DataError, context={"eigenvalues": vals.tolist()}
         )
     if lam2 <= 0:
-        raise DataError(
-            "第二大特征值为 0，ECI/PCI 无定义。",
-            "The second largest eigenvalue is 0, so ECI/PCI are undefined.",
-        )
+        raise words.error("complexity.zero_eigenvalue", DataError)
     v = vecs[:, -2]
     if c <= p:
         kc = v / sd
@@ -427,11 +401,8 @@ def _eci_pci(
         corr = np.corrcoef(diversity, kc)[0, 1]
     sign = np.sign(corr)
     if not np.isfinite(corr) or abs(corr) < SIGN_CORRELATION_TOLERANCE:
-        raise DataError(
-            "ECI 的符号由它与多样性的相关性确定；各地区多样性相同或相关系数为 0，符号无定义。",
-            "ECI's sign is fixed by its correlation with diversity; every region has the same "
-            "diversity or the correlation is 0, so the sign is undefined.",
-            correlation=float(corr),
+        raise words.error(
+            "complexity.sign_undefined", DataError, context={"correlation": float(corr)}
         )
     return sign * kc, sign * kp, vals[::-1].copy()
 
@@ -509,8 +480,8 @@ def complexity(
     [-1.1832, -0.1649, 1.1048, 1.6699]
     """
     arr = _check_matrix(x)
-    reg = _labels(regions, arr.shape[0], "地区")
-    ind = _labels(industries, arr.shape[1], "产业")
+    reg = _labels(regions, arr.shape[0], "complexity.region_labels_mismatch")
+    ind = _labels(industries, arr.shape[1], "complexity.industry_labels_mismatch")
     dropped_r: list[str] = []
     dropped_p: list[str] = []
     empty_r, empty_p = _empty_positions(arr)
@@ -518,13 +489,11 @@ def complexity(
         if not drop_empty_rows:
             names_r = [reg[i] for i in empty_r]
             names_p = [ind[i] for i in empty_p]
-            raise DataError(
-                "以下地区或产业的合计为 0，RCA 无定义："
-                f"{', '.join((names_r + names_p)[:10])}。可用 drop_empty 删除后再计算。",
-                "These regions or industries have a zero total, so RCA is undefined: "
-                f"{', '.join((names_r + names_p)[:10])}. Drop them (drop_empty) to go on.",
-                regions=names_r,
-                industries=names_p,
+            raise words.error(
+                "complexity.zero_totals_named",
+                DataError,
+                context={"regions": names_r, "industries": names_p},
+                names=", ".join((names_r + names_p)[:10]),
             )
         arr, reg, ind, dropped_r, dropped_p = drop_empty(arr, reg, ind)
         arr = _check_matrix(arr)
@@ -545,16 +514,9 @@ def complexity(
     mean_c, std_c = kc.mean(), kc.std()
     std_coi = coi_raw.std()
     if std_c == 0 or not np.isfinite(std_c):
-        raise DataError(
-            "ECI 的标准差为 0，无法标准化。",
-            "ECI has zero standard deviation and cannot be standardised.",
-        )
+        raise words.error("complexity.eci_constant", DataError)
     if std_coi == 0 or not np.isfinite(std_coi):
-        raise DataError(
-            "所有地区的 COI 相同（标准差为 0），无法标准化。",
-            "COI is the same for every region (zero standard deviation), so it "
-            "cannot be standardised.",
-        )
+        raise words.error("complexity.coi_constant", DataError)
     cog /= std_c
     return Complexity(
         regions=reg,
@@ -603,13 +565,14 @@ def to_matrix(
     """
     missing = [c for c in (region, industry, value) if c not in data.columns]
     if missing:
-        raise DataError(
-            f"缺少列：{', '.join(missing)}。",
-            f"Missing column(s): {', '.join(missing)}.",
-            columns=missing,
+        raise words.error(
+            "complexity.missing_columns",
+            DataError,
+            context={"columns": missing},
+            columns=", ".join(missing),
         )
     if data.height == 0:
-        raise DataError("输入表为空。", "The input table is empty.")
+        raise words.error("complexity.empty_table", DataError)
     try:
         frame = data.select(
             pl.col(region).cast(pl.String),
@@ -617,24 +580,18 @@ def to_matrix(
             pl.col(value).cast(pl.Float64),
         )
     except pl.exceptions.PolarsError as exc:
-        raise DataError(
-            f"列 {value} 含有非数值。", f"Column {value} has non-numeric values."
-        ) from exc
+        raise words.error("complexity.non_numeric", DataError, column=value) from exc
     for col in (region, industry, value):
         nulls = frame[col].null_count()
         if nulls:
-            raise DataError(
-                f"列 {col} 有 {nulls} 个空值。",
-                f"Column {col} has {nulls} empty value(s).",
-                column=col,
+            raise words.error(
+                "complexity.nulls", DataError, context={"column": col}, column=col, n=nulls
             )
     vals = frame[value].to_numpy()
     if not np.isfinite(vals).all():
-        raise DataError(
-            f"列 {value} 含有 NaN 或无穷值。", f"Column {value} has NaN or infinite values."
-        )
+        raise words.error("complexity.column_not_finite", DataError, column=value)
     if (vals < 0).any():
-        raise DataError(f"列 {value} 含有负值。", f"Column {value} has negative values.")
+        raise words.error("complexity.column_negative", DataError, column=value)
     reg = frame[region].unique().sort()
     ind = frame[industry].unique().sort()
     ri = frame[region].cast(pl.Enum(reg)).to_physical().to_numpy().astype(np.int64)
@@ -644,10 +601,12 @@ def to_matrix(
     counts = np.bincount(flat, minlength=n_r * n_p)
     if counts.max() > 1:
         k = int(np.argmax(counts))
-        raise DataError(
-            f"地区 {reg[k // n_p]}、产业 {ind[k % n_p]} 出现了 {counts[k]} 次；每对只能有一行。",
-            f"Region {reg[k // n_p]}, industry {ind[k % n_p]} appears {counts[k]} times; each "
-            "pair may have one row only.",
+        raise words.error(
+            "complexity.duplicate_pair",
+            DataError,
+            region=reg[k // n_p],
+            industry=ind[k % n_p],
+            n=counts[k],
         )
     matrix = np.bincount(flat, weights=vals, minlength=n_r * n_p).astype(np.float64)
     return matrix.reshape(n_r, n_p), [str(v) for v in reg], [str(v) for v in ind]
@@ -727,7 +686,7 @@ def complexity_table(
         frames = _frames(res)
         return ComplexityTables(*frames, res.dropped_regions, res.dropped_industries)
     if year not in data.columns:
-        raise DataError(f"缺少列：{year}。", f"Missing column: {year}.")
+        raise words.error("complexity.missing_year_column", DataError, column=year)
     parts: list[tuple[pl.DataFrame, ...]] = []
     dropped_r: list[str] = []
     dropped_p: list[str] = []

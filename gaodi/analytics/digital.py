@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
-from gaodi.core.errors import DataError, ValidationError
+from gaodi.core import words
+from gaodi.core.errors import DataError
 from gaodi.core.rulefile import read_yaml
 
 __all__ = [
@@ -47,7 +48,7 @@ __all__ = [
 
 _RULES = "rules/digital"
 _EPS = 1e-9
-NO_LEVEL_ZH = "未达一级"
+NO_LEVEL_ZH = words.say("digital.no_level", "zh")
 
 
 def _r(x: float) -> float:
@@ -121,10 +122,12 @@ class Scheme:
         for it in self.items:
             if it.code == code:
                 return it
-        raise ValidationError(
-            f"未知题目“{code}”：方案《{self.title_zh}》中没有此题。",
-            f"Unknown item '{code}': scheme '{self.id}' has no such item.",
+        raise words.error(
+            "digital.unknown_item",
+            context={"item": code},
             item=code,
+            title_zh=self.title_zh,
+            scheme=self.id,
         )
 
     def level_name(self, code: int) -> str:
@@ -133,8 +136,9 @@ class Scheme:
     @property
     def caveats(self) -> tuple[str, ...]:
         out = [
-            f"{lv.name_zh}判定规则未经官方原文核对 (level {lv.code} rule not verified "
-            "against the official text)."
+            "{} ({}).".format(
+                *words.both("digital.level_unverified", level_name=lv.name_zh, level=lv.code)
+            )
             for lv in self.levels
             if not lv.verified
         ]
@@ -143,9 +147,7 @@ class Scheme:
 
 def _need(data: Mapping[str, Any], key: str, where: str) -> Any:
     if key not in data:
-        raise DataError(
-            f"规则文件缺少字段“{key}”（{where}）。", f"Rule file lacks field '{key}' ({where})."
-        )
+        raise words.error("digital.rule_field_missing", DataError, key=key, where=where)
     return data[key]
 
 
@@ -192,9 +194,12 @@ def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
         if any(o.points < 0 for o in opts) or (kind == "single" and any(o.exclusive for o in opts)):
             problems.append("points/exclusive")
         if problems:
-            raise DataError(
-                f"规则文件中题目“{code}”有误：{'，'.join(problems)}。",
-                f"Item '{code}' in rule file is malformed: {', '.join(problems)}.",
+            raise words.error(
+                "digital.rule_item_malformed",
+                DataError,
+                item=code,
+                problems_zh="，".join(problems),
+                problems_en=", ".join(problems),
             )
         items.append(
             Item(
@@ -208,7 +213,7 @@ def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
             )
         )
     if len({it.code for it in items}) != len(items):
-        raise DataError(f"方案“{sid}”有重复题号。", f"Scheme '{sid}' has duplicate item codes.")
+        raise words.error("digital.duplicate_items", DataError, scheme=sid)
     levels = tuple(
         sorted(
             (
@@ -227,9 +232,7 @@ def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
         )
     )
     if any(a.min_score > b.min_score for a, b in itertools.pairwise(levels)):
-        raise DataError(
-            f"方案“{sid}”的等级分数线未递增。", f"Scheme '{sid}': level thresholds do not increase."
-        )
+        raise words.error("digital.levels_not_increasing", DataError, scheme=sid)
     sc = data.get("scenarios") or {}
     scenarios = tuple(
         Scenario(
@@ -262,9 +265,7 @@ def read_rule(name: str) -> Mapping[str, Any]:
     """Read a packaged rule file of ``gaodi/analytics/rules/digital/`` (``name`` without .yaml)."""
     path = resources.files("gaodi.analytics").joinpath(f"{_RULES}/{name}.yaml")
     if not path.is_file():
-        raise ValidationError(
-            f"没有名为“{name}”的评测方案。", f"No assessment scheme named '{name}'."
-        )
+        raise words.error("digital.no_such_scheme", name=name)
     return read_yaml(path)
 
 
@@ -312,67 +313,61 @@ def validate_answers(
     题目“b_equipment_digital”（企业的生产设备数字化率）没有选项“Z”；可选：A、B、C、D、E。
     """
     if not scheme.scorable:
-        raise ValidationError(
-            f"方案《{scheme.title_zh}》缺少题目原文，无法计分。",
-            f"Scheme '{scheme.id}' has no item table and cannot score answers.",
-        )
+        raise words.error("digital.not_scorable", title_zh=scheme.title_zh, scheme=scheme.id)
     choices: dict[str, frozenset[str]] = {}
     for code, raw in answers.items():
         item = scheme.item(code)
         chosen = frozenset([raw] if isinstance(raw, str) else [str(c) for c in raw])
         valid = {o.code for o in item.options}
         for c in sorted(chosen - valid):
-            raise ValidationError(
-                f"题目“{code}”（{item.title_zh}）没有选项“{c}”；可选：{'、'.join(sorted(valid))}。",
-                f"Item '{code}' ({item.title_zh}) has no option '{c}'; valid: "
-                f"{', '.join(sorted(valid))}.",
+            raise words.error(
+                "digital.no_such_option",
+                context={"item": code, "option": c},
                 item=code,
+                title_zh=item.title_zh,
                 option=c,
+                valid_zh=words.listing(sorted(valid)),
+                valid_en=", ".join(sorted(valid)),
             )
         if item.kind == "single" and len(chosen) != 1:
-            raise ValidationError(
-                f"题目“{code}”（{item.title_zh}）是单选题，须且只能选一项。",
-                f"Item '{code}' ({item.title_zh}) takes exactly one option.",
-                item=code,
+            raise words.error(
+                "digital.single_choice", context={"item": code}, item=code, title_zh=item.title_zh
             )
         exclusive = {o.code for o in item.options if o.exclusive}
         if not chosen or (chosen & exclusive and len(chosen) > 1):
-            raise ValidationError(
-                f"题目“{code}”（{item.title_zh}）须至少选一项，且“无”不能与其他选项同选。",
-                f"Item '{code}' ({item.title_zh}) needs at least one option, and 'none' "
-                "cannot be combined with others.",
-                item=code,
+            raise words.error(
+                "digital.multi_choice", context={"item": code}, item=code, title_zh=item.title_zh
             )
         choices[code] = chosen
     scen: dict[str, int] = {}
     known = {s.code: s for s in scheme.scenarios}
     for code, lv in (scenario_levels or {}).items():
         if code not in known:
-            raise ValidationError(
-                f"未知场景“{code}”。", f"Unknown scenario '{code}'.", scenario=code
-            )
+            raise words.error("digital.unknown_scenario", context={"scenario": code}, scenario=code)
         if isinstance(lv, bool) or not isinstance(lv, int) or not 0 <= lv <= 4:
-            raise ValidationError(
-                f"场景“{code}”（{known[code].name_zh}）的等级须为0至4的整数。",
-                f"Scenario '{code}' level must be an integer 0..4.",
+            raise words.error(
+                "digital.bad_scenario_level",
+                context={"scenario": code, "value": lv},
                 scenario=code,
-                value=lv,
+                name_zh=known[code].name_zh,
             )
         scen[code] = lv
     if complete:
         for it in scheme.items:
             if it.code not in choices:
-                raise ValidationError(
-                    f"题目“{it.code}”（{it.title_zh}）未作答。",
-                    f"Item '{it.code}' ({it.title_zh}) is unanswered.",
+                raise words.error(
+                    "digital.unanswered",
+                    context={"item": it.code},
                     item=it.code,
+                    title_zh=it.title_zh,
                 )
         for s in scheme.scenarios:
             if s.code not in scen:
-                raise ValidationError(
-                    f"场景“{s.code}”（{s.name_zh}）未评定等级。",
-                    f"Scenario '{s.code}' ({s.name_zh}) has no level.",
+                raise words.error(
+                    "digital.scenario_unrated",
+                    context={"scenario": s.code},
                     scenario=s.code,
+                    name_zh=s.name_zh,
                 )
     return Response(choices, scen)
 

@@ -30,7 +30,8 @@ from typing import Any, Literal, TypeVar
 
 import yaml
 
-from gaodi.core.errors import DataError, ValidationError
+from gaodi.core import words
+from gaodi.core.errors import DataError
 from gaodi.core.periods import format_month, month_of, parse_period
 
 Direction = Literal["higher", "lower"]
@@ -90,41 +91,28 @@ class StatusThresholds:
 
     def __post_init__(self) -> None:
         if not 0 < self.yellow_min_ratio <= self.green_min_ratio:
-            raise ValidationError(
-                "黄灯阈值须大于 0 且不高于绿灯阈值。",
-                "The yellow threshold must be positive and not above the green threshold.",
-            )
+            raise words.error("progress.bad_yellow_threshold")
         if self.growth_yellow_max_shortfall_pp < 0:
-            raise ValidationError("增速容差不能为负。", "The growth tolerance cannot be negative.")
+            raise words.error("progress.negative_growth_tolerance")
         sdg = (self.sdg_limited_min_ratio, self.sdg_moderate_min_ratio, self.sdg_on_track_min_ratio)
         if not sdg[0] <= sdg[1] <= sdg[2]:
-            raise ValidationError(
-                "SDG 阈值须满足 limited ≤ moderate ≤ on_track。",
-                "SDG thresholds must satisfy limited <= moderate <= on_track.",
-            )
+            raise words.error("progress.bad_sdg_thresholds")
         colors = dict(self.sdg_colors)
         if set(colors) != set(SDG_CATEGORIES) or not set(colors.values()) <= {
             "green",
             "yellow",
             "red",
         }:
-            raise ValidationError(
-                "SDG 类别须全部映射到 green/yellow/red。",
-                "Every SDG category must map to green, yellow or red.",
-            )
+            raise words.error("progress.bad_sdg_colors")
         if self.level_path not in PATHS:
-            raise ValidationError(
-                f"未知的期望路径“{self.level_path}”：可选 linear、compound。",
-                f"Unknown expected path {self.level_path!r}: choose linear or compound.",
+            raise words.error(
+                "progress.unknown_path", path=self.level_path, path_repr=repr(self.level_path)
             )
         if self.milestone_max_step < 0 or not (
             0 <= self.milestone_at_risk_min_time_progress <= 1
             and 0 <= self.milestone_at_risk_max_probability <= 1
         ):
-            raise ValidationError(
-                "里程碑规则的参数超出范围（步长不能为负，比例须在 0 和 1 之间）。",
-                "Milestone parameters out of range (step not negative, shares within [0, 1]).",
-            )
+            raise words.error("progress.bad_milestone_parameters")
 
 
 def thresholds_from_mapping(data: Mapping[str, Any]) -> StatusThresholds:
@@ -174,10 +162,7 @@ def thresholds_from_mapping(data: Mapping[str, Any]) -> StatusThresholds:
             ),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise ValidationError(
-            f"红黄绿灯规则文件格式有误：{exc}。",
-            f"The traffic-light rule file is malformed: {exc}.",
-        ) from exc
+        raise words.error("progress.rule_file_malformed", problem=exc) from exc
 
 
 def load_status_thresholds(path: str | Path | None = None) -> StatusThresholds:
@@ -230,9 +215,10 @@ def latest_revisions(observations: Iterable[ObsLike]) -> dict[int, float]:
         obs = row if isinstance(row, Observation) else Observation(*row)
         value = float(obs.value)
         if not math.isfinite(value):
-            raise DataError(
-                f"期间 {obs.period} 的数值不是有限数。",
-                f"The value for {obs.period} is not a finite number.",
+            raise words.error(
+                "progress.value_not_finite",
+                DataError,
+                context={"period": obs.period},
                 period=obs.period,
             )
         month = parse_period(obs.period).last_month
@@ -243,10 +229,12 @@ def latest_revisions(observations: Iterable[ObsLike]) -> dict[int, float]:
             best[month] = (seen[0], seen[1], obs.period)
     for revision, _, period in best.values():
         if period is not None:
-            raise DataError(
-                f"期间 {period} 的最新版（第 {revision} 版）有两个不同的数值。",
-                f"Period {period} has two different values at its latest revision {revision}.",
+            raise words.error(
+                "progress.two_values_at_revision",
+                DataError,
+                context={"period": period},
                 period=period,
+                revision=revision,
             )
     return {m: best[m][1] for m in sorted(best)}
 
@@ -302,10 +290,11 @@ def actual_as_of(
     if aggregation in ("year_latest", "window_sum") and start is not None:
         months = [m for m in months if m >= start]
     if not months:
-        raise DataError(
-            f"截至 {format_month(end)} 没有可用的观测值。",
-            f"No observation is available as of {format_month(end)}.",
-            reason="no_data",
+        raise words.error(
+            "progress.no_data_as_of",
+            DataError,
+            context={"reason": "no_data"},
+            month=format_month(end),
         )
     last = max(months)
     if aggregation == "window_sum":
@@ -353,10 +342,7 @@ def time_progress(as_of: str, start: str, end: str | None = None) -> float:
     window = parse_period(start).first_month, parse_period(end or start).last_month
     total = window[1] - window[0] + 1
     if total <= 0:
-        raise ValidationError(
-            f"目标期间 {start}–{end} 的结束早于开始。",
-            f"The target window {start}–{end} ends before it starts.",
-        )
+        raise words.error("progress.window_ends_before_start", start=start, end=end)
     elapsed = parse_period(as_of).last_month - window[0] + 1
     return min(1.0, max(0.0, elapsed / total))
 
@@ -424,28 +410,19 @@ def completion_ratio(
     sign = 1.0 if direction == "higher" else -1.0
     if kind == "growth":
         if sign * target <= 0:
-            raise DataError(
-                "该增速目标是上限或下限，不能计算完成比例，请按百分点差距判断。",
-                "This growth target is a cap or a floor: it has no completion ratio; "
-                "judge it by the shortfall in percentage points.",
-                reason="growth_cap",
-            )
+            raise words.error("progress.growth_cap", DataError, context={"reason": "growth_cap"})
         return actual / target
     if kind in ("level", "count") and baseline is not None:
         return (actual - baseline) / planned_step(target, baseline, sign)
     if kind == "cumulative" or direction == "higher":
         if target <= 0:
-            raise DataError(
-                "目标值须为正数才能计算完成率。",
-                "The target must be positive to compute a completion rate.",
-                reason="nonpositive_target",
+            raise words.error(
+                "progress.nonpositive_target", DataError, context={"reason": "nonpositive_target"}
             )
         return actual / target
     if actual <= 0 or target <= 0:
-        raise DataError(
-            "越低越好的指标在无基期时，实际值和目标值都须为正数。",
-            "A lower-is-better target without a baseline needs positive actual and target values.",
-            reason="nonpositive_values",
+        raise words.error(
+            "progress.nonpositive_values", DataError, context={"reason": "nonpositive_values"}
         )
     return target / actual
 
@@ -609,24 +586,21 @@ class Target:
 
     def __post_init__(self) -> None:
         if self.path is not None and self.path not in PATHS:
-            raise ValidationError(
-                f"未知的期望路径“{self.path}”：可选 linear、compound。",
-                f"Unknown expected path {self.path!r}: choose linear or compound.",
-            )
+            raise words.error("progress.unknown_path", path=self.path, path_repr=repr(self.path))
         if self.kind not in KINDS or self.direction not in DIRECTIONS:
-            raise ValidationError(
-                f"未知的目标类型“{self.kind}”或方向“{self.direction}”。",
-                f"Unknown target kind {self.kind!r} or direction {self.direction!r}.",
+            raise words.error(
+                "progress.unknown_kind_or_direction",
+                kind=self.kind,
+                direction=self.direction,
+                kind_repr=repr(self.kind),
+                direction_repr=repr(self.direction),
             )
         if not math.isfinite(self.value) or (
             self.baseline is not None and not math.isfinite(self.baseline)
         ):
-            raise DataError("目标值或基期值不是有限数。", "Target or baseline is not finite.")
+            raise words.error("progress.target_not_finite", DataError)
         if parse_period(self.end).last_month < parse_period(self.start).first_month:
-            raise ValidationError(
-                f"目标期间 {self.start}–{self.end} 的结束早于开始。",
-                f"The target window {self.start}–{self.end} ends before it starts.",
-            )
+            raise words.error("progress.window_ends_before_start", start=self.start, end=self.end)
 
 
 @dataclass(frozen=True)
@@ -764,16 +738,13 @@ def planned_step(target: N, baseline: N, sign: float) -> N:
     """
     step = target - baseline
     if step == 0:
-        raise DataError(
-            "目标值等于基期值，无法计算完成比例。",
-            "The target equals the baseline: completion is undefined.",
-            reason="target_equals_baseline",
+        raise words.error(
+            "progress.target_equals_baseline",
+            DataError,
+            context={"reason": "target_equals_baseline"},
         )
     if sign * step < 0:
-        raise DataError(
-            "目标值相对基期值不是改善方向，请检查指标方向或基期。",
-            "The target does not improve on the baseline in the indicator's direction; "
-            "check the direction or the baseline.",
-            reason="target_wrong_side",
+        raise words.error(
+            "progress.target_wrong_side", DataError, context={"reason": "target_wrong_side"}
         )
     return step

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from gaodi.core.errors import ValidationError
+from gaodi.core import words
+from gaodi.core.errors import GaodiError
 
 OPS = (">=", "<=", ">", "<", "==", "in", "between")
 DERIVED_OPS = ("ratio", "min", "max", "sum", "mean")
@@ -196,14 +197,15 @@ class RuleSet:
     derived_by_name: Mapping[str, Derived] = field(default_factory=dict, compare=False)
 
 
-def _err(where: str, zh: str, en: str) -> ValidationError:
-    return ValidationError(f"规则集 {where}：{zh}", f"Rule set {where}: {en}")
+def _err(code: str, where: str, **params: Any) -> GaodiError:
+    """The rule-set flaw ``code`` at ``where`` (the rule set's id, or a place in it)."""
+    return words.error(code, where=where, **params)
 
 
 def _str(d: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
     v = d.get(key, default)
     if v is None:
-        raise _err(where, f"缺少字段“{key}”。", f"missing key '{key}'.")
+        raise _err("ruleset_model.missing_key", where, key=key)
     return str(v)
 
 
@@ -213,22 +215,22 @@ def _date(v: Any, where: str) -> date | None:
     try:
         return date.fromisoformat(str(v))
     except ValueError as exc:
-        raise _err(where, f"日期“{v}”格式错误。", f"bad date '{v}'.") from exc
+        raise _err("ruleset_model.bad_date", where, value=v) from exc
 
 
 def _threshold(op: str, t: Any, where: str) -> Any:
     if op not in OPS:
-        raise _err(where, f"未知运算符“{op}”。", f"unknown operator '{op}'.")
+        raise _err("ruleset_model.unknown_operator", where, op=op)
     if op == "in":
         if not isinstance(t, list | tuple):
-            raise _err(where, "in 的阈值必须是列表。", "'in' needs a list threshold.")
+            raise _err("ruleset_model.in_needs_list", where)
         return tuple(t)
     if op == "between":
         if not (isinstance(t, list | tuple) and len(t) == 2) or t[0] > t[1]:
-            raise _err(where, "between 的阈值必须是 [下限, 上限]。", "'between' needs [low, high].")
+            raise _err("ruleset_model.between_needs_range", where)
         return (t[0], t[1])
     if op != "==" and (isinstance(t, bool) or not isinstance(t, int | float)):
-        raise _err(where, f"{op} 的阈值必须是数值。", f"'{op}' needs a numeric threshold.")
+        raise _err("ruleset_model.needs_number", where, op=op)
     return t
 
 
@@ -250,12 +252,14 @@ class _Parser:
         for src in self.sources.values():
             if src.kind and src.kind not in SOURCE_KINDS:
                 raise _err(
+                    "ruleset_model.bad_source_kind",
                     f"{self.id}.sources.{src.id}",
-                    f"来源类型“{src.kind}”无效（可用：{'、'.join(SOURCE_KINDS)}）。",
-                    f"bad source kind '{src.kind}' (one of {', '.join(SOURCE_KINDS)}).",
+                    kind=src.kind,
+                    kinds_zh=words.listing(list(SOURCE_KINDS)),
+                    kinds_en=", ".join(SOURCE_KINDS),
                 )
         if not self.sources:
-            raise _err(self.id, "至少需要一个来源。", "at least one source is required.")
+            raise _err("ruleset_model.no_sources", self.id)
         raw_fields = {**(fields or {}), **(data.get("fields") or {})}
         self.fields = {
             name: FieldSpec(
@@ -269,7 +273,7 @@ class _Parser:
         }
         for f in self.fields.values():
             if f.kind not in KINDS:
-                raise _err(self.id, f"字段 {f.name} 类型无效。", f"field {f.name}: bad kind.")
+                raise _err("ruleset_model.bad_field_kind", self.id, field=f.name)
         self.derived: dict[str, Derived] = {}
         for name, spec in (data.get("derived") or {}).items():
             d = Derived(
@@ -281,10 +285,10 @@ class _Parser:
                 label_en=str(spec.get("label_en", "")),
             )
             if d.op not in DERIVED_OPS or not d.of or (d.op == "ratio" and len(d.of) != 2):
-                raise _err(self.id, f"派生指标 {name} 定义无效。", f"derived {name} is invalid.")
+                raise _err("ruleset_model.bad_derived", self.id, name=name)
             for part in d.of:
                 if isinstance(part, bool):
-                    raise _err(self.id, f"派生指标 {name} 含布尔常数。", f"derived {name}: bool.")
+                    raise _err("ruleset_model.derived_bool", self.id, name=name)
                 if isinstance(part, str):
                     self._check_metric(part, f"derived.{name}", allow_score=False)
             self.derived[name] = d
@@ -310,15 +314,11 @@ class _Parser:
         is_score = name == "score" or (name.startswith("score.") and name[6:] in groups)
         if allow_score and points and is_score:
             return
-        raise _err(
-            f"{self.id}.{where}",
-            f"指标“{name}”既不是输入字段也不是派生指标或得分。",
-            f"metric '{name}' is neither a declared field, a derived metric nor a score.",
-        )
+        raise _err("ruleset_model.unknown_metric", f"{self.id}.{where}", name=name)
 
     def _source(self, sid: Any, where: str) -> str:
         if sid is None or str(sid) not in self.sources:
-            raise _err(f"{self.id}.{where}", f"来源“{sid}”未定义。", f"undefined source '{sid}'.")
+            raise _err("ruleset_model.undefined_source", f"{self.id}.{where}", source=sid)
         return str(sid)
 
     def _condition(self, c: Mapping[str, Any], where: str) -> Condition:
@@ -332,7 +332,7 @@ class _Parser:
         where = f"points.{pid}"
         group = _str(p, "group", where)
         if group not in {g.id for g in self.score_groups}:
-            raise _err(self.id, f"{where} 的分组未定义。", f"{where}: undefined score group.")
+            raise _err("ruleset_model.undefined_score_group", self.id, item=where)
         rows = []
         for i, row in enumerate(p.get("table") or ()):
             conds = row.get("any") or [row]
@@ -346,13 +346,9 @@ class _Parser:
         if value_of is not None:
             self._check_metric(str(value_of), where, allow_score=False)
             if rows or p.get("max") is None:
-                raise _err(
-                    self.id,
-                    f"{where}：value_of 与计分表不能同时使用，且须给出 max。",
-                    f"{where}: value_of takes no table and needs a max.",
-                )
+                raise _err("ruleset_model.value_of_with_table", self.id, item=where)
         elif not rows:
-            raise _err(self.id, f"{where} 没有计分行。", f"{where}: empty table.")
+            raise _err("ruleset_model.empty_points_table", self.id, item=where)
         return PointsItem(
             id=pid,
             label_zh=str(p.get("label_zh", "")),
@@ -369,14 +365,14 @@ class _Parser:
     def node(self, n: Mapping[str, Any], where: str) -> Node:
         nid = _str(n, "id", where)
         if nid in self.ids:
-            raise _err(self.id, f"编号“{nid}”重复。", f"duplicate id '{nid}'.")
+            raise _err("ruleset_model.duplicate_id", self.id, id=nid)
         self.ids.add(nid)
         if "items" in n:
             mode = _str(n, "mode", nid, "all")
             items = tuple(self.node(c, f"{where}.{nid}") for c in n["items"] or ())
             k = int(n.get("k", 1))
             if mode not in MODES or not items or (mode == "at_least" and not 1 <= k <= len(items)):
-                raise _err(self.id, f"分组 {nid} 定义无效。", f"group {nid} is invalid.")
+                raise _err("ruleset_model.bad_group", self.id, id=nid)
             return Group(
                 id=nid,
                 label_zh=str(n.get("label_zh", "")),
@@ -392,7 +388,9 @@ class _Parser:
         if unit is None:
             spec = self.fields.get(cond.metric) or self.derived.get(cond.metric)
             unit = (
-                spec.unit if spec is not None else ("分" if cond.metric.startswith("score") else "")
+                spec.unit
+                if spec is not None
+                else (_UNIT_POINTS if cond.metric.startswith("score") else "")
             )
         c = Criterion(
             id=nid,
@@ -411,6 +409,9 @@ class _Parser:
         return c
 
 
+# the unit of a score criterion whose rule names none, in the (Chinese) form criteria store
+_UNIT_POINTS = words.say("ruleset_model.unit_points", "zh")
+
 _PARAM = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -425,9 +426,11 @@ def _parameters(
         value = str((overrides or {}).get(name, spec.get("value", "")))
         if not choices or value not in choices:
             raise _err(
+                "ruleset_model.bad_parameter_value",
                 rid,
-                f"参数 {name} 的取值“{value}”不在可选项 {list(choices)} 中。",
-                f"parameter {name}: '{value}' is not one of {list(choices)}.",
+                name=name,
+                value=value,
+                choices=list(choices),
             )
         out[str(name)] = Parameter(
             name=str(name),
@@ -439,9 +442,7 @@ def _parameters(
         )
     unknown = set(overrides or {}) - set(out)
     if unknown:
-        raise _err(
-            rid, f"未知参数：{sorted(unknown)}。", f"unknown parameter(s): {sorted(unknown)}."
-        )
+        raise _err("ruleset_model.unknown_parameters", rid, names=sorted(unknown))
     return out
 
 
@@ -452,7 +453,7 @@ def _substitute(value: Any, params: Mapping[str, Parameter], rid: str) -> Any:
         def one(m: re.Match[str]) -> str:
             if m.group(1) not in params:
                 name = m.group(1)
-                raise _err(rid, f"参数“{name}”未声明。", f"undeclared parameter '{name}'.")
+                raise _err("ruleset_model.undeclared_parameter", rid, name=name)
             return params[m.group(1)].value
 
         return _PARAM.sub(one, value)
@@ -515,12 +516,12 @@ def rule_set_from_dict(
     p = _Parser(data, fields)
     rule = data.get("rule")
     if not isinstance(rule, Mapping) or "items" not in rule:
-        raise _err(p.id, "缺少规则树“rule”（一个分组）。", "missing 'rule' (a group).")
+        raise _err("ruleset_model.missing_rule", p.id)
     root = p.node(rule, "rule")
     assert isinstance(root, Group)
     margin = float(data.get("near_margin", 0.2))
     if margin < 0:
-        raise _err(p.id, "near_margin 不能为负。", "near_margin must be >= 0.")
+        raise _err("ruleset_model.negative_near_margin", p.id)
     return RuleSet(
         id=p.id,
         version=_str(data, "version", p.id),

@@ -31,7 +31,8 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from gaodi.core.errors import DataError, ValidationError
+from gaodi.core import words
+from gaodi.core.errors import DataError
 
 Direction = Literal["benefit", "cost"]
 FloatArray = npt.NDArray[np.float64]
@@ -65,15 +66,9 @@ class Criterion:
 
     def __post_init__(self) -> None:
         if self.direction not in ("benefit", "cost"):
-            raise ValidationError(
-                f"指标“{self.name}”的方向必须为 benefit 或 cost。",
-                f"Criterion '{self.name}': direction must be 'benefit' or 'cost'.",
-            )
+            raise words.error("scoring.bad_direction", name=self.name)
         if self.weight is not None and not (np.isfinite(self.weight) and self.weight >= 0):
-            raise ValidationError(
-                f"指标“{self.name}”的权重必须为非负数。",
-                f"Criterion '{self.name}': weight must be a non-negative number.",
-            )
+            raise words.error("scoring.bad_weight", name=self.name)
 
 
 @dataclass(frozen=True)
@@ -92,24 +87,15 @@ def _matrix(x: npt.ArrayLike, n_criteria: int | None = None) -> FloatArray:
     try:
         arr = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise DataError("决策矩阵必须全部为数值。", "The decision matrix must be numeric.") from exc
+        raise words.error("scoring.matrix_not_numeric", DataError) from exc
     if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise DataError(
-            "决策矩阵必须是非空的二维表（行=备选对象，列=指标）。",
-            "The decision matrix must be a non-empty 2-D table (rows = alternatives, "
-            "columns = criteria).",
-        )
+        raise words.error("scoring.matrix_shape", DataError)
     if n_criteria is not None and arr.shape[1] != n_criteria:
-        raise ValidationError(
-            f"决策矩阵有 {arr.shape[1]} 列，但给出了 {n_criteria} 个指标。",
-            f"The decision matrix has {arr.shape[1]} columns but {n_criteria} criteria were given.",
-        )
+        raise words.error("scoring.matrix_columns", columns=arr.shape[1], criteria=n_criteria)
     if not np.all(np.isfinite(arr)):
         rows, cols = np.nonzero(~np.isfinite(arr))
-        raise DataError(
-            f"决策矩阵含缺失或非有限值（第 {rows[0] + 1} 行第 {cols[0] + 1} 列等）。",
-            f"The decision matrix holds missing or non-finite values (row {rows[0] + 1}, "
-            f"column {cols[0] + 1} and maybe others).",
+        raise words.error(
+            "scoring.matrix_not_finite", DataError, row=rows[0] + 1, column=cols[0] + 1
         )
     return arr
 
@@ -119,28 +105,22 @@ def _directions(directions: Sequence[Direction] | None, n: int) -> npt.NDArray[n
     if directions is None:
         return np.ones(n, dtype=bool)
     if len(directions) != n:
-        raise ValidationError(
-            f"给出了 {len(directions)} 个方向，但决策矩阵有 {n} 列。",
-            f"{len(directions)} directions were given for {n} columns.",
-        )
+        raise words.error("scoring.direction_count", given=len(directions), columns=n)
     for d in directions:
         if d not in ("benefit", "cost"):
-            raise ValidationError(
-                f"未知的指标方向“{d}”（应为 benefit 或 cost）。",
-                f"Unknown direction '{d}' (expected 'benefit' or 'cost').",
-            )
+            raise words.error("scoring.unknown_direction", direction=d)
     return np.array([d == "benefit" for d in directions], dtype=bool)
 
 
 def _weights(weights: npt.ArrayLike, n: int) -> FloatArray:
     w = np.asarray(weights, dtype=np.float64)
     if w.shape != (n,):
-        raise ValidationError(f"权重个数应为 {n}。", f"Expected {n} weights, got shape {w.shape}.")
+        raise words.error("scoring.weight_count", n=n, shape=w.shape)
     if not np.all(np.isfinite(w)) or np.any(w < 0):
-        raise ValidationError("权重必须为非负有限数。", "Weights must be finite and >= 0.")
+        raise words.error("scoring.weights_not_finite")
     total = w.sum()
     if total <= 0:
-        raise ValidationError("权重之和必须大于 0。", "The weights must sum to more than 0.")
+        raise words.error("scoring.weights_zero_sum")
     return w / total
 
 
@@ -239,26 +219,16 @@ def entropy_weights(
     arr = _matrix(x)
     m = arr.shape[0]
     if m < 2:
-        raise DataError(
-            "熵权法至少需要两个备选对象（k = 1/ln m 在 m = 1 时无定义）。",
-            "The entropy method needs at least two alternatives (k = 1/ln m is undefined "
-            "for m = 1).",
-        )
+        raise words.error("scoring.entropy_one_alternative", DataError)
     if normalisation == "minmax":
         r = minmax_normalise(arr, directions)
         # A constant column normalises to all ones: uniform shares, entropy 1.
     elif normalisation == "sum":
         if np.any(arr < 0):
-            raise DataError(
-                "按比重（sum）计算熵权时数值不能为负；请改用 minmax 标准化。",
-                "Negative values cannot be turned into shares; use 'minmax' normalisation.",
-            )
+            raise words.error("scoring.entropy_negative_shares", DataError)
         r = arr
     else:
-        raise ValidationError(
-            f"未知的标准化方法“{normalisation}”。",
-            f"Unknown normalisation '{normalisation}' (expected 'minmax' or 'sum').",
-        )
+        raise words.error("scoring.unknown_normalisation", normalisation=normalisation)
     col_sum = r.sum(axis=0)
     informative = (col_sum > 0) & (r.max(axis=0) > r.min(axis=0))
     p = r / np.where(col_sum > 0, col_sum, 1.0)
@@ -268,10 +238,7 @@ def entropy_weights(
     d = np.clip(1.0 - e, 0.0, None)
     total = d.sum()
     if total <= 0:
-        raise DataError(
-            "所有指标在各备选对象间取值相同，熵权无法区分。",
-            "Every criterion is constant across the alternatives; entropy weights are undefined.",
-        )
+        raise words.error("scoring.entropy_constant", DataError)
     return d / total
 
 
@@ -340,11 +307,7 @@ def topsis(
     d_minus = np.sqrt(((v - anti) ** 2).sum(axis=1))
     denom = d_plus + d_minus
     if np.any(denom <= 0):
-        raise DataError(
-            "没有任何加权指标能区分这些备选对象（理想解与负理想解重合），TOPSIS 贴近度无定义。",
-            "No weighted criterion separates the alternatives (the ideal and anti-ideal "
-            "points coincide); TOPSIS closeness is undefined.",
-        )
+        raise words.error("scoring.topsis_undefined", DataError)
     closeness = d_minus / denom
     return TopsisResult(
         closeness=closeness,
@@ -464,13 +427,11 @@ def rank_frame(
     [('a', 0.5, 1), ('b', 0.5, 1)]
     """
     if not criteria:
-        raise ValidationError("至少需要一个指标。", "At least one criterion is required.")
+        raise words.error("scoring.no_criteria")
     names = [c.name for c in criteria]
     absent = [c for c in [id_column, *names] if c not in frame.columns]
     if absent:
-        raise ValidationError(
-            f"数据缺少列：{', '.join(absent)}。", f"Missing columns: {', '.join(absent)}."
-        )
+        raise words.error("scoring.missing_columns", columns=", ".join(absent))
     x = frame.select(pl.col(names).cast(pl.Float64)).to_numpy()
     directions: list[Direction] = [c.direction for c in criteria]
     if weighting == "entropy":
@@ -478,13 +439,10 @@ def rank_frame(
     elif weighting == "given":
         if any(c.weight is None for c in criteria):
             missing = [c.name for c in criteria if c.weight is None]
-            raise ValidationError(
-                f"以下指标未给出权重：{', '.join(missing)}。",
-                f"No weight given for: {', '.join(missing)}.",
-            )
+            raise words.error("scoring.no_weight_given", names=", ".join(missing))
         w = _weights([float(c.weight or 0.0) for c in criteria], len(criteria))
     else:
-        raise ValidationError(f"未知的赋权方式“{weighting}”。", f"Unknown weighting '{weighting}'.")
+        raise words.error("scoring.unknown_weighting", weighting=weighting)
     extra: dict[str, FloatArray] = {}
     if method == "topsis":
         res = topsis(x, w, directions)
@@ -494,7 +452,7 @@ def rank_frame(
     elif method == "weighted_sum":
         score = weighted_sum(x, w, directions)
     else:
-        raise ValidationError(f"未知的评分方法“{method}”。", f"Unknown method '{method}'.")
+        raise words.error("scoring.unknown_method", method=method)
     out = pl.DataFrame(
         {
             id_column: frame.get_column(id_column),
