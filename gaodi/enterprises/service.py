@@ -399,7 +399,8 @@ def _identity(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str,
         day = clock.today()
         for eid, uscc, name, tags in session.execute(q):
             # a tier honour with records holds only while in force on the city's today
-            held = tier_lists.apply_honours(list(tags or []), honours.get(eid, []), day)
+            mine = honours.get(eid)  # most have none: their tags stand as entered
+            held = tier_lists.apply_honours(tags or [], mine, day) if mine else list(tags or [])
             out[eid] = (uscc, name, held)
     return out
 
@@ -543,8 +544,8 @@ NORMALISATION_LABELS = {
 
 def rank_frame_for(session: Session, ids: Sequence[int] | None, year: int) -> pl.DataFrame:
     """The ranking figures of ``year`` (growth against the year before), one row per enterprise."""
-    years = records.years_frame(session, ids, (year, year - 1))
-    now = years.filter(pl.col("year") == year).drop("year", "extra")
+    years = records.years_frame(session, ids, (year, year - 1), extra=False)  # no JSON to decode
+    now = years.filter(pl.col("year") == year).drop("year")
     prev = years.filter(pl.col("year") == year - 1).select(
         "enterprise_id",
         pl.col("output").alias("output_1"),
