@@ -219,7 +219,9 @@ def tier_frame(session: Session, enterprise_ids: Sequence[int] | None, year: int
     # every enterprise's facts when every enterprise is asked for: no id list to send
     stored = facts.facts_of(session, None if enterprise_ids is None else df["enterprise_id"], year)
     df = _with_facts(_with_extra(df), stored)
-    return _with_lists(df, tier_lists.derived_of(session, df["enterprise_id"].to_list(), year))
+    ids = df["enterprise_id"].to_list()
+    derived = tier_lists.derived_of(session, ids, year, every=enterprise_ids is None)
+    return _with_lists(df, derived)
 
 
 def industry_codes(session: Session, ids: Sequence[int] | pl.Series | None) -> dict[int, str]:
