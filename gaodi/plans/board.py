@@ -463,7 +463,7 @@ def _provenance(
     stamp = used["submitted_at"].max()
     return Provenance(
         known_on=(known_on or clock.today()).isoformat(),
-        data_as_of=stamp.isoformat(timespec="minutes") if stamp is not None else None,  # type: ignore[union-attr]
+        data_as_of=stamp.isoformat(timespec="minutes") if stamp is not None else None,  # type: ignore[union-attr,call-arg]
         as_of=as_of,
         rules_version=_thresholds().version,
         plausibility_version=str(rule_file("plausibility.yaml")["version"]),
