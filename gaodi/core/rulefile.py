@@ -15,11 +15,15 @@ import yaml
 
 from gaodi.core.errors import NotFoundError, ValidationError
 
+#: PyYAML's safe loader, in C (libyaml) when PyYAML was built with it: the tier rule sets and
+#: their field contract take ≈ 1 s to parse in pure Python, ≈ 0.1 s in C, on a cold page.
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def read_yaml(path: Path | Traversable) -> dict[str, Any]:
     """Parse one YAML mapping (a path or a package resource)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except FileNotFoundError as exc:
         raise NotFoundError(f"找不到规则文件 {path}。", f"Rule file not found: {path}.") from exc
     except yaml.YAMLError as exc:

@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 from decimal import Context, Decimal
 from functools import lru_cache
+from typing import Any
 
 import polars as pl
 from sqlalchemy import select
@@ -60,20 +61,28 @@ def _is_industrial(code: str | None) -> bool | None:
 
 
 def years_frame(
-    session: Session, enterprise_ids: Sequence[int] | None, years: Sequence[int]
+    session: Session,
+    enterprise_ids: Sequence[int] | None,
+    years: Sequence[int],
+    columns: Sequence[str] = YEAR_COLUMNS,
+    *,
+    extra: bool = True,
 ) -> pl.DataFrame:
-    """Yearly figures (and ``extra``) of the enterprises (all when None) for ``years``."""
-    cols = [getattr(EnterpriseYear, c) for c in YEAR_COLUMNS]
-    base = select(EnterpriseYear.enterprise_id, EnterpriseYear.year, *cols, EnterpriseYear.extra)
+    """Yearly figures (``columns``, and ``extra`` unless told not to: it is JSON, decoded row
+    by row) of the enterprises (all when None) for ``years``."""
+    cols = [getattr(EnterpriseYear, c) for c in columns]
+    base = select(EnterpriseYear.enterprise_id, EnterpriseYear.year, *cols)
+    if extra:
+        base = base.add_columns(EnterpriseYear.extra)
     base = base.where(EnterpriseYear.year.in_(list(years)))
     schema = {
         "enterprise_id": pl.Int64,
         "year": pl.Int64,
         **{
             c: (pl.Int64 if c in ("employees", "invention_patents") else pl.Float64)
-            for c in YEAR_COLUMNS
+            for c in columns
         },
-        "extra": pl.Object,
+        **({"extra": pl.Object} if extra else {}),
     }
     rows: list[tuple] = []
     if enterprise_ids is None:
@@ -107,7 +116,11 @@ _CTX = Context(prec=34)
 
 
 def _d(v: float | None) -> Decimal | None:
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+    if v is None:
+        return None
+    if v.__class__ is float:  # the common case, as dec reads it, without dec's checks
+        return Decimal(repr(v)) if math.isfinite(v) else None
+    if isinstance(v, float) and not math.isfinite(v):
         return None
     return dec(v)
 
@@ -149,8 +162,8 @@ def exact_figures(
     >>> g[0], g[1], g[2], g[3], g[4], g[5]
     (0.15, 0.1, 0.1, 0.1, None, None)
     """
-    figures = (revenue, revenue_1, main_revenue, main_revenue_1, main_revenue_2)
-    rev, rev1, m0, m1, m2, rd0, rd1 = (_d(v) for v in (*figures, rd_spend, rd_spend_1))
+    rev, rev1, rd0, rd1 = _d(revenue), _d(revenue_1), _d(rd_spend), _d(rd_spend_1)
+    m0, m1, m2 = _d(main_revenue), _d(main_revenue_1), _d(main_revenue_2)
     one = Decimal(1)
     q_rev = _quotient(rev, rev1)
     q_m01 = _quotient(m0, m1)
@@ -172,10 +185,12 @@ def exact_figures(
 def tier_frame(session: Session, enterprise_ids: Sequence[int] | None, year: int) -> pl.DataFrame:
     """One row per enterprise with figures for ``year``: ``enterprise_id`` and the contract
     fields that can be known (money in 万元, rates as fractions)."""
-    years = years_frame(session, enterprise_ids, (year, year - 1, year - 2))
-    now = years.filter(pl.col("year") == year)
+    now = years_frame(session, enterprise_ids, (year,))
     if now.height == 0:
         return pl.DataFrame(schema={"enterprise_id": pl.Int64})
+    # the two years before give growth and two-year R&D only: three columns, no ``extra``
+    past = ("revenue", "main_revenue", "rd_spend")
+    years = years_frame(session, enterprise_ids, (year - 1, year - 2), past, extra=False)
     prev = years.filter(pl.col("year") == year - 1).select(
         "enterprise_id",
         *(pl.col(c).alias(f"{c}_1") for c in ("revenue", "main_revenue", "rd_spend")),
@@ -188,9 +203,9 @@ def tier_frame(session: Session, enterprise_ids: Sequence[int] | None, year: int
     cols = {c: df[c].to_list() for c in ("revenue", "revenue_1", "main_revenue")}
     cols.update({c: df[c].to_list() for c in ("main_revenue_1", "main_revenue_2")})
     cols.update({c: df[c].to_list() for c in ("rd_spend", "rd_spend_1")})
-    exact = [exact_figures(*(cols[c][i] for c in _EXACT_INPUTS)) for i in range(df.height)]
+    exact = list(zip(*map(exact_figures, *(cols[c] for c in _EXACT_INPUTS)), strict=True))
     df = df.with_columns(
-        pl.Series(name, [row[k] for row in exact], dtype=pl.Float64)
+        pl.Series(name, exact[k] if exact else [], dtype=pl.Float64)
         for k, name in enumerate(_EXACT_OUTPUTS)
     ).with_columns((pl.col("rd_spend") + pl.col("rd_spend_1")).alias("rd_spend_2y"))
     codes = industry_codes(session, None if enterprise_ids is None else df["enterprise_id"])
@@ -201,8 +216,12 @@ def tier_frame(session: Session, enterprise_ids: Sequence[int] | None, year: int
             dtype=pl.Boolean,
         )
     )
-    df = _with_facts(_with_extra(df), facts.facts_of(session, df["enterprise_id"], year))
-    return _with_lists(df, tier_lists.derived_of(session, df["enterprise_id"].to_list(), year))
+    # every enterprise's facts when every enterprise is asked for: no id list to send
+    stored = facts.facts_of(session, None if enterprise_ids is None else df["enterprise_id"], year)
+    df = _with_facts(_with_extra(df), stored)
+    ids = df["enterprise_id"].to_list()
+    derived = tier_lists.derived_of(session, ids, year, every=enterprise_ids is None)
+    return _with_lists(df, derived)
 
 
 def industry_codes(session: Session, ids: Sequence[int] | pl.Series | None) -> dict[int, str]:
@@ -242,14 +261,21 @@ def _with_facts(df: pl.DataFrame, stored: dict[int, dict[str, facts.StoredFact]]
     if not stored:
         return df
     ids = df["enterprise_id"].to_list()
+    # one pass over the stored facts (few per enterprise), not one per field over every row
+    found: dict[str, list[Any]] = {}
+    for row, i in enumerate(ids):
+        for name, v in stored.get(i, {}).items():
+            if name not in found:
+                found[name] = [None] * len(ids)
+            found[name][row] = v.value
     cols = []
     for f in facts.fact_fields():
-        values = [stored.get(i, {}).get(f.name) for i in ids]
-        if all(v is None for v in values):
+        values = found.get(f.name)
+        if values is None:  # no enterprise has this fact stored
             continue
         new = pl.Series(
             f.name,
-            [None if v is None else v.value for v in values],
+            values,
             dtype=pl.Boolean if f.is_bool else pl.Float64,
             strict=False,
         )

@@ -340,18 +340,27 @@ def _visible_ids(session: Session, principal: Principal) -> list[int] | None:
     return list(session.scalars(restrict(select(Enterprise.id), principal)))
 
 
-def _identity(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str, list[str]]]:
+def _identity(
+    session: Session, ids: Sequence[int], every: bool = False
+) -> dict[int, tuple[str, str, list[str]]]:
+    """id -> (USCC, name, tier tags in force); ``every``: ``ids`` are the whole city's (no
+    scope), read in one query each rather than by chunks of ids."""
     out: dict[int, tuple[str, str, list[str]]] = {}
-    wanted = sorted(set(ids))
-    for i in range(0, len(wanted), CHUNK):
-        q = select(Enterprise.id, Enterprise.uscc, Enterprise.name, Enterprise.tags).where(
-            Enterprise.id.in_(wanted[i : i + CHUNK])
-        )
-        honours = tier_lists.honours_of(session, wanted[i : i + CHUNK])
+    keep = set(ids)
+    wanted = sorted(keep)
+    size = max(len(wanted), 1) if every else CHUNK
+    for i in range(0, len(wanted), size):
+        q = select(Enterprise.id, Enterprise.uscc, Enterprise.name, Enterprise.tags)
+        if not every:
+            q = q.where(Enterprise.id.in_(wanted[i : i + CHUNK]))
+        honours = tier_lists.honours_of(session, None if every else wanted[i : i + CHUNK])
         day = clock.today()
         for eid, uscc, name, tags in session.execute(q):
+            if eid not in keep:  # read whole: not one of the asked
+                continue
             # a tier honour with records holds only while in force on the city's today
-            held = tier_lists.apply_honours(list(tags or []), honours.get(eid, []), day)
+            mine = honours.get(eid)  # most have none: their tags stand as entered
+            held = tier_lists.apply_honours(tags or [], mine, day) if mine else list(tags or [])
             out[eid] = (uscc, name, held)
     return out
 
@@ -392,8 +401,9 @@ def eligibility(
         return EligibilityReport(
             year=None, near_margin=0.2, levels=[], level=level, rows=[], truncated=False
         )
-    frame = records.tier_frame(session, _visible_ids(session, principal), year)
-    ident = _identity(session, frame["enterprise_id"].to_list())
+    visible = _visible_ids(session, principal)
+    frame = records.tier_frame(session, visible, year)
+    ident = _identity(session, frame["enterprise_id"].to_list(), every=visible is None)
     summaries: list[EligibilityLevel] = []
     rows: list[EligibilityRow] = []
     truncated = False
@@ -495,8 +505,8 @@ NORMALISATION_LABELS = {
 
 def rank_frame_for(session: Session, ids: Sequence[int] | None, year: int) -> pl.DataFrame:
     """The ranking figures of ``year`` (growth against the year before), one row per enterprise."""
-    years = records.years_frame(session, ids, (year, year - 1))
-    now = years.filter(pl.col("year") == year).drop("year", "extra")
+    years = records.years_frame(session, ids, (year, year - 1), extra=False)  # no JSON to decode
+    now = years.filter(pl.col("year") == year).drop("year")
     prev = years.filter(pl.col("year") == year - 1).select(
         "enterprise_id",
         pl.col("output").alias("output_1"),

@@ -364,9 +364,12 @@ def industry_margin_for(
 # --------------------------------------------------------------------------- reading
 
 
-def awards_of(session: Session, ids: Sequence[int]) -> dict[int, list[Award]]:
+def awards_of(session: Session, ids: Sequence[int] | None) -> dict[int, list[Award]]:
+    """enterprise id -> its awards (every enterprise's when ``ids`` is None)."""
     out: dict[int, list[Award]] = {}
-    query = select(TierAward).where(TierAward.enterprise_id.in_(sorted(set(ids))))
+    query = select(TierAward)
+    if ids is not None:
+        query = query.where(TierAward.enterprise_id.in_(sorted(set(ids))))
     for r in session.scalars(query.order_by(TierAward.year, TierAward.id)):
         out.setdefault(r.enterprise_id, []).append(
             Award(r.year, r.name, r.level, r.grade, r.unit_rank, r.source)
@@ -374,9 +377,12 @@ def awards_of(session: Session, ids: Sequence[int]) -> dict[int, list[Award]]:
     return out
 
 
-def honours_of(session: Session, ids: Sequence[int]) -> dict[int, list[Honour]]:
+def honours_of(session: Session, ids: Sequence[int] | None) -> dict[int, list[Honour]]:
+    """enterprise id -> its honours (every enterprise's when ``ids`` is None)."""
     out: dict[int, list[Honour]] = {}
-    query = select(TierHonour).where(TierHonour.enterprise_id.in_(sorted(set(ids))))
+    query = select(TierHonour)
+    if ids is not None:
+        query = query.where(TierHonour.enterprise_id.in_(sorted(set(ids))))
     for r in session.scalars(query.order_by(TierHonour.valid_from, TierHonour.id)):
         out.setdefault(r.enterprise_id, []).append(
             Honour(r.kind, r.valid_from, r.valid_to, r.source)
@@ -392,18 +398,29 @@ def all_margins(session: Session) -> list[Margin]:
 
 
 def derived_of(
-    session: Session, ids: Sequence[int], year: int, day: date | None = None
+    session: Session,
+    ids: Sequence[int],
+    year: int,
+    day: date | None = None,
+    *,
+    every: bool = False,
 ) -> dict[int, dict[str, Derived]]:
     """enterprise id -> contract field -> the value the lists give for ``year`` (honours judged
-    on ``day``, the city's today by default). Fields the lists cannot tell are left out."""
+    on ``day``, the city's today by default). Fields the lists cannot tell are left out.
+
+    ``every``: ``ids`` are all the enterprises a caller with no scope asks for (the whole
+    city): the lists are read whole, in one query each, instead of by chunks of ids (sending
+    30,000 ids costs more than reading the rows of the others)."""
     ids = [int(i) for i in ids]
     if not ids:
         return {}
     day = day or clock.today()
     out: dict[int, dict[str, Derived]] = {}
-    for chunk in range(0, len(ids), 5000):
-        part = ids[chunk : chunk + 5000]
-        awards, honours = awards_of(session, part), honours_of(session, part)
+    size = len(ids) if every else 5000
+    for chunk in range(0, len(ids), size):
+        part = ids[chunk : chunk + size]
+        asked = None if every else part
+        awards, honours = awards_of(session, asked), honours_of(session, asked)
         for eid in part:
             got: dict[str, Derived] = {}
             for field in AWARD_FIELDS:
@@ -416,15 +433,21 @@ def derived_of(
             if got:
                 out[eid] = got
     margins = all_margins(session)
-    for chunk in range(0, len(ids) if margins else 0, 5000):
-        part = ids[chunk : chunk + 5000]
-        rows = session.execute(
-            select(EnterpriseYear.enterprise_id, EnterpriseYear.profit, EnterpriseYear.revenue)
-            .where(EnterpriseYear.year == year, EnterpriseYear.enterprise_id.in_(part))
-        ).all()  # fmt: skip
-        query = select(Enterprise.id, Enterprise.industry_code).where(Enterprise.id.in_(part))
+    wanted = set(ids)
+    for chunk in range(0, len(ids) if margins else 0, size):
+        part = ids[chunk : chunk + size]
+        figures = select(
+            EnterpriseYear.enterprise_id, EnterpriseYear.profit, EnterpriseYear.revenue
+        ).where(EnterpriseYear.year == year)
+        query = select(Enterprise.id, Enterprise.industry_code)
+        if not every:
+            figures = figures.where(EnterpriseYear.enterprise_id.in_(part))
+            query = query.where(Enterprise.id.in_(part))
+        rows = session.execute(figures).all()
         codes = {eid: code for eid, code in session.execute(query).all()}
         for eid, profit, revenue in rows:
+            if eid not in wanted:
+                continue
             industry = industry_margin_for(margins, codes.get(eid), year)
             m = margin_fact(profit, revenue, year, industry)
             if m is None:  # say which margin is missing (the yes/no fact, if any, is used)

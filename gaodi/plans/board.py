@@ -13,9 +13,9 @@ import math
 from collections import Counter, defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 import polars as pl
 from sqlalchemy import select
@@ -54,7 +54,7 @@ from gaodi.plans.schemas import (
     SeriesPoint,
     TargetDetail,
 )
-from gaodi.plans.submission import overdue_by_series
+from gaodi.plans.submission import overdue_from
 
 USED_STATUSES = ("submitted", "approved")  # returned values do not count
 FORECAST = {"level": 0.9, "n_boot": 2000, "seed": 0, "method": "linear"}
@@ -121,18 +121,20 @@ def default_as_of(plan: Plan | None) -> str:
     return format_month(last)
 
 
-class ObsRow(NamedTuple):
-    """The columns of an observation the board needs (plain rows: no ORM objects)."""
-
-    indicator_id: int
-    scope: str
-    scope_id: int
-    period: str
-    value: float
-    kind: str
-    revision: int
-    status: str
-    submitted_at: datetime
+#: The columns of an observation the board and its overdue flags read (plain columns, no ORM
+#: objects), and their types in the frame they are read into.
+OBS_SCHEMA: dict[str, Any] = {
+    "indicator_id": pl.Int64,
+    "scope": pl.String,
+    "scope_id": pl.Int64,
+    "period": pl.String,
+    "value": pl.Float64,
+    "kind": pl.String,
+    "revision": pl.Int64,
+    "status": pl.String,
+    "submitted_at": pl.Datetime("us"),
+    "id": pl.Int64,
+}
 
 
 @dataclass
@@ -140,7 +142,22 @@ class _Loaded:
     plan: Plan
     actions: dict[int, Action]
     targets: list[EngineTarget]
-    observations: list[ObsRow]
+    #: the values the board judges (frame of OBS_SCHEMA): used statuses (or those usable at the
+    #: end of ``known_on``), the indicator's natural kind
+    observations: pl.DataFrame
+    #: every revision of the same indicators the principal may see, any status or kind: the
+    #: submission states behind the overdue flags are read from it, not read again
+    everything: pl.DataFrame
+    ind_ids: set[int]
+
+
+def read_observations(session: Session, principal: Principal, ind_ids: set[int]) -> pl.DataFrame:
+    """Every revision of the indicators' values the principal may see, in one query, as a frame
+    (OBS_SCHEMA): the board filters it for its values and for its overdue flags."""
+    columns = [getattr(Observation, name) for name in OBS_SCHEMA]
+    query = restrict(select(*columns), principal).where(Observation.indicator_id.in_(ind_ids))
+    rows = session.execute(query).all()
+    return pl.DataFrame(rows, schema=OBS_SCHEMA, orient="row")
 
 
 def _load(
@@ -171,22 +188,27 @@ def _load(
         engine_target(t, indicators.get(t.indicator_id) if t.indicator_id else None, plan)
         for t in targets
     ]
-    columns = [getattr(Observation, name) for name in ObsRow._fields]
-    query = restrict(select(*columns), principal).where(Observation.indicator_id.in_(ind_ids))
+    everything = read_observations(session, principal, ind_ids)
+    natural = pl.DataFrame(
+        {
+            "indicator_id": list(indicators),
+            "natural": [natural_kind(i.aggregation, i.kind) for i in indicators.values()],
+        },
+        schema={"indicator_id": pl.Int64, "natural": pl.String},
+    )
+    obs = everything.join(natural, on="indicator_id", how="left", maintain_order="left")
+    obs = obs.filter(pl.col("kind") == pl.col("natural")).drop("natural")
     if known_on is None:
-        query = query.where(Observation.status.in_(USED_STATUSES))
+        obs = obs.filter(pl.col("status").is_in(USED_STATUSES))
     else:
-        query = query.where(Observation.submitted_at <= clock.end_of_day(known_on))
-    natural = {i.id: natural_kind(i.aggregation, i.kind) for i in indicators.values()}
-    obs = [ObsRow(*r) for r in session.execute(query) if r.kind == natural.get(r.indicator_id)]
-    if known_on is not None:
+        obs = obs.filter(pl.col("submitted_at") <= clock.end_of_day(known_on))
         obs = _known_on(session, principal, ind_ids, obs, known_on)
-    return _Loaded(plan, actions, engine, obs)
+    return _Loaded(plan, actions, engine, obs, everything, ind_ids)
 
 
 def _known_on(
-    session: Session, principal: Principal, ind_ids: set[int], obs: list[ObsRow], day: date
-) -> list[ObsRow]:
+    session: Session, principal: Principal, ind_ids: set[int], obs: pl.DataFrame, day: date
+) -> pl.DataFrame:
     """The values the board could use at the end of ``day``: sent by then, with the status each
     had then (rebuilt from the submissions' history: a value returned later still counted, one
     approved later was only submitted). Values that arrived without a workflow (bulk import,
@@ -207,20 +229,48 @@ def _known_on(
         ):
             events[subs[e.submission_id]].append(e)
     end = clock.end_of_day(day)
-    out: list[ObsRow] = []
-    for o in obs:
-        key = (o.indicator_id, o.scope, o.scope_id, o.period)
-        mine = [e for e in events.get(key, []) if e.revision == o.revision]
+    statuses: list[str] = []
+    keys = obs.select("indicator_id", "scope", "scope_id", "period", "revision", "status")
+    for ind, scope, scope_id, period, revision, came_with in keys.iter_rows():
+        mine = [e for e in events.get((ind, scope, scope_id, period), []) if e.revision == revision]
         then = [e for e in mine if e.at <= end]
         if then:
-            status = then[-1].to_status  # its last transition by then
+            statuses.append(then[-1].to_status)  # its last transition by then
         elif mine:
-            status = "submitted"  # sent by then, reviewed only later
+            statuses.append("submitted")  # sent by then, reviewed only later
         else:
-            status = o.status  # never through the workflow: as it came
-        if status in USED_STATUSES:
-            out.append(o._replace(status=status))
-    return out
+            statuses.append(came_with)  # never through the workflow: as it came
+    obs = obs.with_columns(pl.Series("status", statuses, dtype=pl.String))
+    return obs.filter(pl.col("status").is_in(USED_STATUSES))
+
+
+def _overdue(
+    session: Session, principal: Principal, loaded: _Loaded, day: date | None
+) -> dict[str, list[str]]:
+    """The overdue flags of the loaded series (``overdue_by_series``'s), judged on ``day``
+    (default: today) from the observations already read: each period's latest revision (by
+    revision, then id) among those reported by the end of ``day``."""
+    obs = loaded.everything
+    if day is not None:
+        obs = obs.filter(pl.col("submitted_at") <= clock.end_of_day(day))
+    latest = obs.group_by("indicator_id", "scope", "scope_id", "period").agg(
+        pl.col("status").sort_by("revision", "id").last()
+    )
+    reported = {(i, s, sid, p): st for i, s, sid, p, st in latest.iter_rows()}
+    return overdue_from(session, principal, loaded.ind_ids, reported, as_of=day)
+
+
+def _series_ids() -> pl.Expr:
+    """``series_key`` as a column expression."""
+    return pl.concat_str(
+        [pl.col("indicator_id"), pl.col("scope"), pl.col("scope_id")], separator="|"
+    ).alias("series_id")
+
+
+def _up_to(obs: pl.DataFrame, month: int) -> pl.DataFrame:
+    """The observations of periods ending by ``month``."""
+    periods = [p for p in obs["period"].unique().to_list() if _last_month(p) <= month]
+    return obs.filter(pl.col("period").is_in(periods))
 
 
 def _frames(loaded: _Loaded) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -251,34 +301,18 @@ def _frames(loaded: _Loaded) -> tuple[pl.DataFrame, pl.DataFrame]:
             "milestone": pl.Boolean,
         },
     )
-    obs = pl.DataFrame(
-        {
-            "series_id": [
-                series_key(o.indicator_id, o.scope, o.scope_id) for o in loaded.observations
-            ],
-            "period": [o.period for o in loaded.observations],
-            "value": [float(o.value) for o in loaded.observations],
-            "revision": [o.revision for o in loaded.observations],
-        },
-        schema={
-            "series_id": pl.String,
-            "period": pl.String,
-            "value": pl.Float64,
-            "revision": pl.Int64,
-        },
-    )
+    obs = loaded.observations.select(_series_ids(), "period", "value", "revision")
     return targets, obs
 
 
-def _latest(observations: list[ObsRow], as_of_month: int) -> dict[str, dict[str, float]]:
+def _latest(observations: pl.DataFrame, as_of_month: int) -> dict[str, dict[str, float]]:
     """series -> period -> value (latest revision, up to the as-of month)."""
     best: dict[tuple[str, str], tuple[int, float]] = {}
-    for o in observations:
-        if _last_month(o.period) > as_of_month:
-            continue
-        key = (series_key(o.indicator_id, o.scope, o.scope_id), o.period)
-        if key not in best or o.revision > best[key][0]:
-            best[key] = (o.revision, float(o.value))
+    rows = _up_to(observations, as_of_month).select(_series_ids(), "period", "revision", "value")
+    for series, period, revision, value in rows.iter_rows():
+        key = (series, period)
+        if key not in best or revision > best[key][0]:
+            best[key] = (revision, float(value))
     out: dict[str, dict[str, float]] = defaultdict(dict)
     for (series, period), (_, value) in best.items():
         out[series][period] = value
@@ -424,12 +458,12 @@ def check_known_on(known_on: date | None) -> None:
 
 
 def _provenance(
-    loaded: _Loaded, as_of: str, used: list[ObsRow], known_on: date | None = None
+    loaded: _Loaded, as_of: str, used: pl.DataFrame, known_on: date | None = None
 ) -> Provenance:
-    stamps = [o.submitted_at for o in used if o.submitted_at is not None]
+    stamp = used["submitted_at"].max()
     return Provenance(
         known_on=(known_on or clock.today()).isoformat(),
-        data_as_of=max(stamps).isoformat(timespec="minutes") if stamps else None,
+        data_as_of=stamp.isoformat(timespec="minutes") if stamp is not None else None,  # type: ignore[union-attr,call-arg]
         as_of=as_of,
         rules_version=_thresholds().version,
         plausibility_version=str(rule_file("plausibility.yaml")["version"]),
@@ -440,8 +474,8 @@ def _provenance(
             "forecast_method": FORECAST["method"],
             "statuses_used": "/".join(USED_STATUSES),
         },
-        n_observations=len(used),
-        n_unapproved=sum(1 for o in used if o.status != "approved"),
+        n_observations=used.height,
+        n_unapproved=used.filter(pl.col("status") != "approved").height,
     )
 
 
@@ -519,9 +553,7 @@ def board(
     if overdue_as_of is None and parse_period(as_of).last_month < current:
         overdue_as_of = parse_period(as_of).end_date
     overdue = (
-        overdue_by_series(session, principal, as_of=overdue_as_of)
-        if plan.status == "adopted"
-        else {}
+        _overdue(session, principal, loaded, overdue_as_of) if plan.status == "adopted" else {}
     )
     rows = _rows(loaded, as_of, forecasts, overdue)
     owners = sorted({r.owner for r in rows if r.owner})
@@ -544,7 +576,7 @@ def board(
     if loose:
         groups.append(BoardAction(number=None, title="未归入行动 (no action)", rows=loose))
     month = parse_period(as_of).last_month
-    used = [o for o in loaded.observations if _last_month(o.period) <= month]
+    used = _up_to(loaded.observations, month)
     return Board(
         plan_id=plan.id,
         plan_title=plan.title,
@@ -602,16 +634,14 @@ def target_detail(
     as_of = format_month(parse_period(as_of).last_month) if as_of else default_as_of(plan)
     loaded = _load(session, principal, plan, [target_id], known_on)
     e = loaded.targets[0]
-    overdue = (
-        overdue_by_series(session, principal, as_of=known_on) if plan.status == "adopted" else {}
-    )
+    overdue = _overdue(session, principal, loaded, known_on) if plan.status == "adopted" else {}
     row = _rows(loaded, as_of, True, overdue)[0]
     thresholds = _thresholds()
-    mine = [
-        o
-        for o in loaded.observations
-        if series_key(o.indicator_id, o.scope, o.scope_id) == e.series_id
-    ]
+    mine = (
+        loaded.observations.with_columns(_series_ids())
+        .filter(pl.col("series_id") == e.series_id)
+        .drop("series_id")
+    )
     series: list[SeriesPoint] = []
     if e.indicator is not None:
         start = parse_period(e.start).first_month
@@ -627,7 +657,7 @@ def target_detail(
             path=engine_flags(target.path)[0],  # type: ignore[arg-type]
             milestone=engine_flags(target.path)[1],
         )
-        triples = [(o.period, o.value, o.revision) for o in mine]
+        triples = list(mine.select("period", "value", "revision").iter_rows())
         for m in range(start, end + 1):
             actual = None
             if m <= as_of_m and triples:
@@ -678,7 +708,5 @@ def target_detail(
         series=series,
         fan=fan,
         revisions=[obs_out(o, code) for o in all_obs],
-        provenance=_provenance(
-            loaded, as_of, [o for o in mine if _last_month(o.period) <= month], known_on
-        ),
+        provenance=_provenance(loaded, as_of, _up_to(mine, month), known_on),
     )

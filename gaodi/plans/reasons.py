@@ -51,12 +51,12 @@ def ratio_text(ratio: float, lines: tuple[float, ...]) -> str:
     ('0.90', '0.8999', '0.96')
     """
     exact_ratio = exact(ratio)
+    exact_lines = [exact(line) for line in lines]  # once, not once per place tried
     for places in range(2, 9):
         shown = Fraction(round(exact_ratio, places))
         if all(
-            (shown > exact(line)) == (exact_ratio > exact(line))
-            and (shown == exact(line)) == (exact_ratio == exact(line))
-            for line in lines
+            (shown > line) == (exact_ratio > line) and (shown == line) == (exact_ratio == line)
+            for line in exact_lines
         ):
             return f"{float(shown):.{places}f}"
     return repr(ratio)

@@ -783,6 +783,69 @@ def detail(session: Session, principal: Principal, key: str) -> SubmissionDetail
     )
 
 
+# ---------------------------------------------------------------------------- the board's flags
+def _status_on(sub: Submission, events: list[Any], reported: bool, day: date) -> str:
+    """The status :func:`_sub_at` gives ``sub`` on ``day`` (``reported``: a value of its period
+    had been reported by the end of ``day``)."""
+    if not events or asof.at_or_before(events[-1].at, day):
+        return sub.status
+    seen = asof.history_at(events, day)
+    if not seen:
+        before = events[0].from_status if reported else None
+        return before if before in STATUSES else "expected"
+    return seen[-1].to_status or "expected"
+
+
+def overdue_from(
+    session: Session,
+    principal: Principal,
+    indicator_ids: set[int],
+    reported: dict[tuple[int, str, int, str], str],
+    as_of: date | None = None,
+) -> dict[str, list[str]]:
+    """:func:`overdue_by_series` for the series of ``indicator_ids``, from the observations the
+    caller has already read: ``reported`` maps (indicator, scope, scope id, period) to the
+    status of its latest value (by revision, then id) among those reported by the end of
+    ``as_of`` (default: all). The board reads its observations once, for its values and these
+    flags. On a past day each submission's status is rebuilt from its history, as
+    :func:`submission_rows` does."""
+    if as_of is not None:
+        require(principal, "read", "plan")
+    today = as_of or clock.today()
+    found = [d for d in duties(session, principal) if d.indicator.id in indicator_ids]
+    status = {k: s if s in STATUSES else "expected" for k, s in reported.items()}
+    subs = session.scalars(
+        restrict(select(Submission), principal).where(Submission.indicator_id.in_(indicator_ids))
+    ).all()
+    events: dict[int, list[SubmissionEvent]] = defaultdict(list)
+    if as_of is not None:
+        ids = [s.id for s in subs]
+        for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+            for e in session.scalars(
+                select(SubmissionEvent)
+                .where(SubmissionEvent.submission_id.in_(chunk))
+                .order_by(SubmissionEvent.at, SubmissionEvent.id)
+            ):
+                events[e.submission_id].append(e)
+    for sub in subs:
+        k = (sub.indicator_id, sub.scope, sub.scope_id, sub.period)
+        if as_of is None:
+            status[k] = sub.status
+        else:
+            status[k] = _status_on(sub, events[sub.id], k in reported, as_of)
+    out: dict[str, list[str]] = defaultdict(list)
+    for d in found:
+        for period in expected_periods(
+            d.indicator.frequency, d.first_year, d.last_year, today, d.skip_january
+        ):
+            state = status.get((d.indicator.id, d.scope, d.scope_id, period), "expected")
+            if state in ("expected", "returned") and today > due_date(
+                period, d.indicator.deadline_day
+            ):
+                out[d.series].append(period)
+    return dict(out)
+
+
 __all__ = [
     "STATUSES",
     "TRANSITIONS",
@@ -794,6 +857,7 @@ __all__ = [
     "duties",
     "expected_periods",
     "overdue_by_series",
+    "overdue_from",
     "parse_key",
     "return_submission",
     "submission_rows",
