@@ -21,11 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
@@ -35,11 +34,11 @@ from gaodi.chains.members import (
 )
 from gaodi.core import clock
 from gaodi.core.errors import NotFoundError, ValidationError
-from gaodi.core.permissions import Principal, allowed, require, restrict
+from gaodi.core.permissions import Principal, allowed, require
 from gaodi.core.reference import region_children, region_lookup
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.parks import loaders as park_loaders
-from gaodi.projects.models import Project, ProjectStage
+from gaodi.projects import loaders as project_loaders
 from gaodi.regions import geo
 from gaodi.regions.panel import dataset, home_city
 from gaodi.regions.schemas_map import (
@@ -217,14 +216,6 @@ def _rule_text(rule: Any) -> tuple[str, str]:
     )
 
 
-def _signed_by(session: Session, year: int) -> dict[int, date | None]:
-    stage = select(
-        ProjectStage.project_id,
-        func.coalesce(ProjectStage.actual_on, ProjectStage.planned_on),
-    ).where(ProjectStage.stage == "signed")
-    return {int(pid): day for pid, day in session.execute(stage)}
-
-
 def industry_map(
     session: Session,
     principal: Principal,
@@ -272,23 +263,14 @@ def industry_map(
     # major projects signed by the end of the year, in their park's district
     project_rows: list[tuple[str | None, float | None]] = []
     if year is not None and allowed(principal, "read", "project"):
-        signed = _signed_by(session, year)
-        end = date(year, 12, 31)
-        q2 = restrict(select(Project.id), principal).add_columns(
-            Project.total_investment,
-            Project.created_at,
-            park_loaders.region_of(Project.park_id),
+        project_rows = project_loaders.signed_by(
+            session,
+            principal,
+            date(year, 12, 31),
+            region_of=park_loaders.region_of,
+            chain_id=None if chosen is None else chosen.id,
+            park_id=park,
         )
-        if chosen is not None:
-            q2 = q2.where(Project.chain_id == chosen.id)
-        if park is not None:
-            q2 = q2.where(Project.park_id == park)
-        for pid, investment, created, region in session.execute(q2):
-            day = signed.get(int(pid))
-            if day is None and isinstance(created, datetime):
-                day = date(created.year, 1, 1)
-            if day is None or day <= end:
-                project_rows.append((region, investment))
 
     totals = by_district(rows, project_rows, names)
     out_districts = []
