@@ -81,6 +81,7 @@ def audit_facets(session: Session, principal: Principal) -> dict[str, list[str]]
     for name in ("entity", "action", "actor"):
         col = base.c[name]
         out[name] = list(session.scalars(select(col).distinct().order_by(col).limit(500)))
+    return out
 
 
 CHUNK = 500  # entity ids per IN (...) list

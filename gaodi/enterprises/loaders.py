@@ -64,9 +64,14 @@ def in_scope(
     """The enterprise if ``principal`` may read it and ``action`` it (its row scope only, not a
     right in the enterprise domain: what a write asks of an enterprise it *refers to*); else
     :class:`NotFoundError` with ``not_found``, the words a missing one gets."""
+    return check_scope(
+        session, principal, Enterprise, enterprise_id, action, domain_right=False,
+        not_found=not_found,
+    )  # fmt: skip
 
 
-CHUNK = 500  # ids per IN (...) list, well under every driver's parameter limit
+#: ids per IN (...) list of the projects feature's reads (the batches it always used)
+PROJECT_CHUNK = 500
 
 
 def enterprise_in_scope(
@@ -576,7 +581,7 @@ def names_and_parks(session: Session, ids: Iterable[int]) -> dict[int, tuple[str
     500 ids."""
     wanted = sorted(set(ids))
     out: dict[int, tuple[str, int | None]] = {}
-    for chunk in (wanted[i : i + CHUNK] for i in range(0, len(wanted), CHUNK)):
+    for chunk in (wanted[i : i + PROJECT_CHUNK] for i in range(0, len(wanted), PROJECT_CHUNK)):
         rows = session.execute(
             select(Enterprise.id, Enterprise.name, Enterprise.park_id).where(
                 Enterprise.id.in_(chunk)
