@@ -245,3 +245,32 @@ def record_many(session: Session, events: Sequence[dict[str, Any]]) -> None:
         for e in events
     ]
     session.execute(insert(_TABLE), rows)
+
+
+def record_created(session: Session, model: type, rows: Sequence[Any]) -> None:
+    """The ``create`` entries the ORM listener writes, for rows of ``model`` inserted with a
+    Core statement (``rows``: every column of each, as RETURNING gives them), in one statement.
+    """
+    if not rows or not getattr(model, "__audited__", False):
+        return
+    excluded: Collection[str] = getattr(model, "__audit_exclude__", frozenset())
+    mapper = inspect(model)
+    keys = [(c.key, c.columns[0].name) for c in mapper.column_attrs if c.key not in excluded]
+    ident = [c.name for c in mapper.primary_key]
+    actor = session.info.get("actor") or SYSTEM_ACTOR
+    now = utcnow()
+    entries = []
+    for row in rows:
+        values = row._mapping
+        entries.append(
+            {
+                "at": now,
+                "actor": actor,
+                "entity": model.__tablename__,  # type: ignore[attr-defined]
+                "entity_id": ",".join(str(values[c]) for c in ident),
+                "action": "create",
+                "before": None,
+                "after": {key: _plain(values[name]) for key, name in keys},
+            }
+        )
+    session.connection().execute(insert(_TABLE), entries)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
@@ -41,8 +41,9 @@ from gaodi.projects.models import (
 )
 from gaodi.projects.schemas import ProjectIn
 
-#: ids per IN (...) list (SQLite binds at most 32,766 values)
+#: ids per IN (...) list and rows per INSERT (SQLite binds at most 32,766 values)
 CHUNK = 500
+WRITE_CHUNK = 2000
 
 
 @dataclass
@@ -122,9 +123,9 @@ class ProgressBatch:
     existing: dict[tuple[int, str], ProjectProgress] = field(default_factory=dict)
 
 
-def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
+def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _fetch_in(session: Session, query: Select[Any], column: Any, values: Iterable[Any]) -> list:
@@ -169,6 +170,29 @@ def scope_refusals(
         elif (pid is not None or park_scoped) and (pid is None or pid not in parks):
             out[i] = ("park", NotFoundError(*PARK_NOT_FOUND))
     return out
+
+
+def _insert(session: Session, model: type, values: Sequence[dict[str, Any]]) -> list[Any]:
+    """Insert ``values`` as rows of ``model`` (every column of each returned) and write their
+    ``create`` audit entries.
+
+    A Core statement, not the ORM: the ORM sends one INSERT per row wherever the database
+    cannot say which new id belongs to which row (SQLite), and these rows need no objects."""
+    if not values:
+        return []
+    table = model.__table__  # type: ignore[attr-defined]
+    out: list[Any] = []
+    for chunk in _chunks(values, WRITE_CHUNK):
+        # Python-side defaults (created_at...) are filled by the statement, as the ORM does
+        out += session.connection().execute(insert(table).returning(*table.c), list(chunk)).all()
+    audit.record_created(session, model, out)
+    return out
+
+
+def _load(session: Session, model: type, ids: Iterable[int]) -> dict[int, Any]:
+    """Id -> the ORM object of each of ``ids`` (for the callers that get them back)."""
+    query = select(model)
+    return {o.id: o for (o,) in _fetch_in(session, query, model.id, ids)}  # type: ignore[attr-defined]
 
 
 def _not_visible(project_id: int) -> NotFoundError:
@@ -328,19 +352,22 @@ def _record(session: Session, principal: Principal, done: list[tuple[Project, St
     from gaodi.projects.projects import MACHINE
 
     now = clock.now()
-    session.add_all(
-        ProjectEvent(
-            project_id=p.id,
-            at=now,
-            actor=principal.username,
-            action=s.action,
-            from_status=s.from_status,
-            to_status=s.to_status,
-            comment=s.comment,
-        )
-        for p, s in done
+    _insert(
+        session,
+        ProjectEvent,
+        [
+            {
+                "project_id": p.id,
+                "at": now,
+                "actor": principal.username,
+                "action": s.action,
+                "from_status": s.from_status,
+                "to_status": s.to_status,
+                "comment": s.comment,
+            }
+            for p, s in done
+        ],
     )
-    session.flush()
     audit.record_many(
         session,
         [
@@ -363,51 +390,47 @@ def write_projects(session: Session, principal: Principal, batch: ProjectBatch) 
     projects in row order."""
     if batch.refusals:
         raise batch.refusals[0].error
-    out: list[Project] = []
+    reached = {i: steps[-1].to_status for i, steps in batch.steps.items() if steps}
+    new = [i for i, r in enumerate(batch.rows) if r.project_id is None]
+    values = [_project_values(batch, i, reached.get(i)) for i in new]
+    keys = [tuple(v.values()) for v in values]
+    if len(set(keys)) == len(keys):  # each returned row tells which row it is
+        rows = _insert(session, Project, values)
+        ids = {tuple(getattr(r, k) for k in values[0]): r.id for r in rows} if rows else {}
+        new_ids = [ids[k] for k in keys]
+    else:  # two identical new projects (not from a file: it refuses duplicates): one by one
+        new_ids = [_insert(session, Project, [v])[0].id for v in values]
+    loaded = _load(session, Project, new_ids)
+    out = {i: loaded[pid] for i, pid in zip(new, new_ids, strict=True)}
     for i, r in enumerate(batch.rows):
-        reached = batch.steps[i][-1].to_status if batch.steps[i] else None
-        if r.project_id is not None:
-            project = batch.loaded[r.project_id]
-            for key, value in r.values.items():
-                setattr(project, key, value)
-        else:
-            data = r.data
-            assert data is not None
-            project = Project(
-                name=data.name.strip(),
-                chain_id=data.chain_id,
-                link_id=data.link_id,
-                park_id=data.park_id,
-                investor_name=data.investor_name.strip(),
-                investor_uscc=batch.uscc[i],
-                total_investment=data.total_investment,
-                stage="signed",
-                description=data.description,
-                is_demo=r.is_demo,
-            )
-            session.add(project)
-        if reached is not None:
-            project.stage = reached
-        out.append(project)
-    session.flush()  # the new projects' ids
+        if r.project_id is None:
+            continue
+        project = out[i] = batch.loaded[r.project_id]
+        for key, value in r.values.items():
+            setattr(project, key, value)
+        if i in reached:
+            project.stage = reached[i]
+    stages: list[dict[str, Any]] = []
+    plans: list[dict[str, Any]] = []
     done: list[tuple[Project, Step]] = []
-    for i, (r, project) in enumerate(zip(batch.rows, out, strict=True)):
+    for i, r in enumerate(batch.rows):
+        project = out[i]
         if r.data is not None:
             planned = _planned(r.data)
-            actual = {"signed": r.data.signed_on, **r.actual}
-            session.add_all(
-                ProjectStage(
-                    project_id=project.id,
-                    stage=stage,
-                    planned_on=planned[stage],
-                    actual_on=actual.get(stage),
-                )
+            actual = {**r.actual, "signed": r.data.signed_on}
+            stages += [
+                {
+                    "project_id": project.id,
+                    "stage": stage,
+                    "planned_on": planned[stage],
+                    "actual_on": actual.get(stage),
+                }
                 for stage in states.STAGES
-            )
-            session.add_all(
-                ProjectYearPlan(project_id=project.id, year=year, amount=amount)
+            ]
+            plans += [
+                {"project_id": project.id, "year": year, "amount": amount}
                 for year, amount in sorted(r.data.year_plans.items())
-            )
+            ]
         else:
             stored = batch.stages.setdefault(project.id, {})
             for stage, day in [
@@ -415,13 +438,34 @@ def write_projects(session: Session, principal: Principal, batch: ProjectBatch) 
                 *((s, ("actual", d)) for s, d in r.actual.items() if d is not None),
             ]:
                 row = stored.get(stage)
-                if row is None:
+                if row is None:  # a stage row missing (every registration writes all four)
                     row = stored[stage] = ProjectStage(project_id=project.id, stage=stage)
                     session.add(row)
                 setattr(row, f"{day[0]}_on", day[1])
         done.extend((project, step) for step in batch.steps[i])
+    session.flush()  # the changes (one executemany per set of changed columns) and their audit
+    _insert(session, ProjectStage, stages)
+    _insert(session, ProjectYearPlan, plans)
     _record(session, principal, done)
-    return out
+    return [out[i] for i in range(len(batch.rows))]
+
+
+def _project_values(batch: ProjectBatch, i: int, reached: str | None) -> dict[str, Any]:
+    """The columns of new project ``i`` (the stage its actual dates reach)."""
+    data = batch.rows[i].data
+    assert data is not None
+    return {
+        "name": data.name.strip(),
+        "chain_id": data.chain_id,
+        "link_id": data.link_id,
+        "park_id": data.park_id,
+        "investor_name": data.investor_name.strip(),
+        "investor_uscc": batch.uscc[i],
+        "total_investment": data.total_investment,
+        "stage": reached or "signed",
+        "description": data.description,
+        "is_demo": batch.rows[i].is_demo,
+    }
 
 
 def prepare_year_plans(
@@ -453,21 +497,25 @@ def prepare_year_plans(
 
 
 def write_year_plans(session: Session, batch: YearPlanBatch) -> list[ProjectYearPlan]:
-    """Set the batch's annual plans (a stored year's amount is replaced)."""
+    """Set the batch's annual plans (a stored year's amount is replaced); in row order."""
     if batch.refusals:
         raise batch.refusals[0].error
-    out = []
+    values: dict[tuple[int, int], dict[str, Any]] = {}
     for r in batch.rows:
         row = batch.existing.get((r.project_id, r.year))
-        if row is None:
-            row = batch.existing[(r.project_id, r.year)] = ProjectYearPlan(
-                project_id=r.project_id, year=r.year, amount=r.amount
-            )
-            session.add(row)
-        row.amount = r.amount
-        out.append(row)
+        if row is not None:
+            row.amount = r.amount
+        else:  # the last amount of a year named twice, as setting them one by one leaves it
+            values[(r.project_id, r.year)] = {
+                "project_id": r.project_id,
+                "year": r.year,
+                "amount": r.amount,
+            }
     session.flush()
-    return out
+    ids = [r.id for r in _insert(session, ProjectYearPlan, list(values.values()))]
+    for plan in _load(session, ProjectYearPlan, ids).values():
+        batch.existing[(plan.project_id, plan.year)] = plan
+    return [batch.existing[(r.project_id, r.year)] for r in batch.rows]
 
 
 def prepare_progress(
@@ -502,30 +550,34 @@ def write_progress(
     session: Session, principal: Principal, batch: ProgressBatch
 ) -> list[ProjectProgress]:
     """Record (or correct) the batch's months; each report is a step in its project's history
-    with the amount it replaced."""
+    with the amount it replaced. The rows in row order."""
     if batch.refusals:
         raise batch.refusals[0].error
     now: datetime = clock.now()
-    out: list[ProjectProgress] = []
+    new: dict[tuple[int, str], dict[str, Any]] = {}
     done: list[tuple[Project, Step]] = []
     for r, month in zip(batch.rows, batch.months, strict=True):
         project = batch.loaded[r.project_id]
-        row = batch.existing.get((r.project_id, month))
-        before = row.amount if row is not None else None
-        if row is None:
-            row = batch.existing[(r.project_id, month)] = ProjectProgress(
-                project_id=r.project_id, period=month, amount=r.amount
-            )
-            session.add(row)
-        row.amount = r.amount
-        row.note = r.note
-        row.reported_by = principal.username
-        row.reported_at = now
-        out.append(row)
+        key = (r.project_id, month)
+        row = batch.existing.get(key)
+        values = {"amount": r.amount, "note": r.note, "reported_by": principal.username}
+        if row is not None:
+            before = row.amount
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.reported_at = now
+        else:  # a month named twice in one batch: the second corrects the first
+            before = new[key]["amount"] if key in new else None
+            new[key] = {"project_id": r.project_id, "period": month, "reported_at": now, **values}
         details = {"period": month, "amount": r.amount, "previous": before}
         done.append(
             (project, Step("report_progress", project.stage, project.stage, r.note, details))
         )
     session.flush()
+    ids = [r.id for r in _insert(session, ProjectProgress, list(new.values()))]
+    for row in _load(session, ProjectProgress, ids).values():
+        batch.existing[(row.project_id, row.period)] = row
     _record(session, principal, done)
-    return out
+    return [
+        batch.existing[(r.project_id, m)] for r, m in zip(batch.rows, batch.months, strict=True)
+    ]
