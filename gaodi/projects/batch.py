@@ -69,6 +69,7 @@ class ProjectWrite:
     planned: dict[str, date | None] = field(default_factory=dict)
     actual: dict[str, date | None] = field(default_factory=dict)
     is_demo: bool = False
+    comment: str | None = None  # of the stage steps (the form's 说明)
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,7 @@ def _advance_steps(
     stage: str,
     actual: dict[str, date | None],
     reach: dict[str, date | None],
+    comment: str | None = None,
 ) -> tuple[list[Step], list[tuple[str, GaodiError]]]:
     """The transitions that take a project in ``stage`` (its actual dates ``actual``) through
     each stage of ``reach`` in order, as :func:`gaodi.projects.projects.advance` checks them
@@ -228,7 +230,7 @@ def _advance_steps(
         if day is None:
             continue
         try:
-            t = MACHINE.authorize(states.ENTER_STAGE[target], stage, principal, actors)
+            t = MACHINE.authorize(states.ENTER_STAGE[target], stage, principal, actors, comment)
         except GaodiError as exc:
             return steps, [(f"actual:{target}", exc)]
         dates[target] = day
@@ -281,7 +283,9 @@ def prepare_projects(
 
         if r.project_id is not None:  # a change of a stored project
             old = batch.loaded.get(r.project_id)
-            if old is None or r.project_id not in editable:
+            # changing its columns needs the project in the edit scope; reaching a stage, as
+            # advance() always asked, a project it reads and the office's transition right
+            if old is None or ((r.values or r.planned) and r.project_id not in editable):
                 refuse("project", _not_visible(r.project_id))
                 continue
             if ("chain_id" in r.values or "park_id" in r.values) and i in scope:
@@ -294,9 +298,13 @@ def prepare_projects(
                 continue
             stored = batch.stages.get(old.id, {})
             actual = {s: row.actual_on for s, row in stored.items()}
-            steps, refused = _advance_steps(principal, actors, old.stage, actual, r.actual)
+            steps, refused = _advance_steps(
+                principal, actors, old.stage, actual, r.actual, r.comment
+            )
             for name, error in refused:
                 refuse(name, error)
+            for step in steps:
+                step.comment = r.comment
             batch.steps[i] = steps
             continue
         data = r.data

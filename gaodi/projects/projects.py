@@ -165,11 +165,6 @@ def reached_stage(actual: dict[str, date | None]) -> str:
     return out
 
 
-def _raise_first(problems: list[DateProblem]) -> None:
-    if problems:
-        raise ValidationError(problems[0].zh, problems[0].en)
-
-
 def create_project(
     session: Session, principal: Principal, data: ProjectIn, *, is_demo: bool = False
 ) -> Project:
@@ -185,11 +180,6 @@ def create_project(
     )[0]
 
 
-def _stages(session: Session, project_id: int) -> dict[str, ProjectStage]:
-    rows = session.scalars(select(ProjectStage).where(ProjectStage.project_id == project_id))
-    return {r.stage: r for r in rows}
-
-
 def advance(
     session: Session,
     principal: Principal,
@@ -199,38 +189,18 @@ def advance(
     comment: str | None = None,
 ) -> Project:
     """Move a project to ``stage`` (the next one only) reached on ``on``."""
-    project = common.load(session, Project, project_id, principal, "project")
+    from gaodi.projects import batch  # the one write path (it reads this module's rules)
+
     if stage not in states.ENTER_STAGE:
+        common.load(session, Project, project_id, principal, "project")  # a missing one: 404
         raise ValidationError(
             f"无法推进到阶段“{stage}”；可选：开工 started、投产 producing、达效 full_output。",
             f"Cannot advance to stage '{stage}'; choose started, producing or full_output.",
         )
-    actors = common.office_actors(principal, "project")
-    t = MACHINE.authorize(states.ENTER_STAGE[stage], project.stage, principal, actors, comment)
-    rows = _stages(session, project.id)
-    actual = {s: r.actual_on for s, r in rows.items()}
-    actual[stage] = on
-    _raise_first([p for p in date_problems({}, actual) if p.stage == stage])
-    from_stage = project.stage
-    row = rows.get(stage)
-    if row is None:
-        row = ProjectStage(project_id=project.id, stage=stage)
-        session.add(row)
-    row.actual_on = on
-    project.stage = stage
-    HISTORY.record(
-        session,
-        project,
-        action=t.name,
-        from_status=from_stage,
-        to_status=stage,
-        principal=principal,
-        at=clock.now(),
-        comment=comment,
-        details={"date": on.isoformat()},
-    )
-    session.flush()
-    return project
+    rows = [batch.ProjectWrite(project_id=project_id, actual={stage: on}, comment=comment)]
+    return batch.write_projects(
+        session, principal, batch.prepare_projects(session, principal, rows)
+    )[0]
 
 
 def check_progress(period: str, amount: float) -> str:
