@@ -401,9 +401,8 @@ class ProjectsHandler(Handler):
         }
         #: plan id -> (project id, year): where an update is written
         self.plan_keys = {r["id"]: key for key, r in existing.items()}
-        self.plan_rows: list[
-            tuple[int, batch.YearPlanWrite]
-        ] = []  # (row, plan of a stored project)
+        #: (sheet row, annual plan of a project already stored)
+        self.plan_rows: list[tuple[int, batch.YearPlanWrite]] = []
         for i in range(len(t)):
             key = keys[i]
             if None in key:
@@ -483,8 +482,8 @@ def _project_column(name: str) -> str:
         kind, stage = name.split(":", 1)
         planned, actual = STAGE_COLUMNS[stage]
         return (planned or actual) if kind == "planned" else actual
-    columns = {"chain": "chain_code", "park": "park", "link": "link_code"}
-    return columns.get(name, "investor_uscc" if name == "investor_uscc" else "name")
+    columns = {"chain": "chain_code", "link": "link_code"}
+    return columns.get(name, name if name in ("park", "investor_uscc") else "name")
 
 
 class ProjectProgressHandler(Handler):
