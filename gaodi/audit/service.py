@@ -220,3 +220,57 @@ def events(
 
 
 install()
+
+
+def record_many(session: Session, events: Sequence[dict[str, Any]]) -> None:
+    """:func:`record` for many events in one statement (a batch use case's workflow steps).
+
+    Each event has the keyword arguments of :func:`record` (``entity``, ``action``,
+    ``entity_id``, ``before``, ``after``, ``note``, ``actor``)."""
+    if not events:
+        return
+    now = utcnow()
+    default = session.info.get("actor") or SYSTEM_ACTOR
+    rows = [
+        {
+            "at": now,
+            "actor": e.get("actor") or default,
+            "entity": e["entity"],
+            "entity_id": e.get("entity_id"),
+            "action": e["action"],
+            "before": _plain(e["before"]) if e.get("before") is not None else None,
+            "after": _plain(e["after"]) if e.get("after") is not None else None,
+            "note": e.get("note"),
+        }
+        for e in events
+    ]
+    session.execute(insert(_TABLE), rows)
+
+
+def record_created(session: Session, model: type, rows: Sequence[Any]) -> None:
+    """The ``create`` entries the ORM listener writes, for rows of ``model`` inserted with a
+    Core statement (``rows``: every column of each, as RETURNING gives them), in one statement.
+    """
+    if not rows or not getattr(model, "__audited__", False):
+        return
+    excluded: Collection[str] = getattr(model, "__audit_exclude__", frozenset())
+    mapper = inspect(model)
+    keys = [(c.key, c.columns[0].name) for c in mapper.column_attrs if c.key not in excluded]
+    ident = [c.name for c in mapper.primary_key]
+    actor = session.info.get("actor") or SYSTEM_ACTOR
+    now = utcnow()
+    entries = []
+    for row in rows:
+        values = row._mapping
+        entries.append(
+            {
+                "at": now,
+                "actor": actor,
+                "entity": model.__tablename__,  # type: ignore[attr-defined]
+                "entity_id": ",".join(str(values[c]) for c in ident),
+                "action": "create",
+                "before": None,
+                "after": {key: _plain(values[name]) for key, name in keys},
+            }
+        )
+    session.connection().execute(insert(_TABLE), entries)

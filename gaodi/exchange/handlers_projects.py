@@ -1,20 +1,22 @@
 """Import handlers of major projects, their annual plans and their monthly investment.
 
-Projects are written through the projects service (:mod:`gaodi.projects.projects`), not with
-bulk inserts: the service keeps each project's history (the ``project_event`` rows its page
-shows) and the audit entries of every step, so a project imported from Excel has the same
-history as one registered in the browser. A new project is registered (``create_project``) and
-advanced stage by stage (``advance``) to the stage its actual dates reach; monthly investment
-goes through ``report_progress``, which records a correction's previous amount; annual plans
-of existing projects through ``set_year_plan``.
+Projects are written through the projects' one write path (:mod:`gaodi.projects.batch`), the
+batch use case the form, the JSON API and the CLI call with one row: it keeps each project's
+history (the ``project_event`` rows its page shows) and the audit entries of every row, so a
+project imported from Excel has the same history as one registered in the browser. A new
+project is registered at the stage its actual dates reach, with one history step per stage;
+monthly investment records a correction's previous amount; annual plans of existing projects
+are set or replaced.
 
-The check stage applies the service's own rules (``check_scope``, ``date_problems``,
-``check_progress``) row by row, so that every problem is a bad cell and the write stage, which
-runs only when no cell is bad, does not fail half-way.
+The check stage reads the file's cells (references by code, duplicates, stage dates) and then
+asks the batch's ``prepare_*`` about every row at once (scope, links, transitions), so that
+every problem is a bad cell and the write stage, which runs only when no cell is bad, does not
+fail half-way. Neither stage asks the database per row.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -23,11 +25,11 @@ from sqlalchemy import select
 
 from gaodi.chains.models import Chain, Link
 from gaodi.core import clock
-from gaodi.core.errors import NotFoundError, ValidationError
+from gaodi.core.errors import ValidationError
 from gaodi.exchange.handlers import Handler, in_scope, park_lookup, unknown_park
 from gaodi.exchange.importer import Changes, Context, classify, row_values
 from gaodi.exchange.validate import Table, duplicate_rows
-from gaodi.projects import projects, states
+from gaodi.projects import batch, projects, states
 from gaodi.projects.models import Project, ProjectProgress, ProjectStage, ProjectYearPlan
 from gaodi.projects.schemas import ProjectIn
 
@@ -108,8 +110,6 @@ class ProjectsHandler(Handler):
         self.today = clock.today()
         self.db_keys = project_keys(ctx)
         self.file_keys: set[Key] = set()
-        self.new_plans: dict[Key, dict[int, float]] = {}  # annual plans of new projects
-        self.plan_writes: list[tuple[int, int, float]] = []  # (project id, year, amount)
         if "projects" in self.tables:
             t = self.tables["projects"]
             names, investors = t.col("name"), t.col("investor_name")
@@ -160,6 +160,7 @@ class ProjectsHandler(Handler):
         wanted = {ids[0] for k in self.file_keys if len(ids := self.db_keys.get(k, [])) == 1}
         existing = self._existing(sorted(wanted))
         editable = ctx.editable(Project, existing)
+        rows: list[tuple[int, Key, dict[str, Any] | None, tuple | None]] = []
         for i in range(len(t)):
             key = (t.columns["name"][i], t.columns["investor_name"][i])
             ids = self.db_keys.get(key, []) if None not in key else []
@@ -176,9 +177,17 @@ class ProjectsHandler(Handler):
             if old is not None and ctx.mode == "insert":
                 classify(ctx, t, i, changes, {}, {}, old, f"项目 {_key_text(key)}")
                 continue  # refused as already present: its other cells do not matter
-            refs = self._references(t, i, chains, links, link_chain, parks, old)
-            if refs is not None:
-                self._check_scope(t, i, *refs[::2])
+            rows.append(
+                (i, key, old, self._references(t, i, chains, links, link_chain, parks, old))
+            )
+        # the service's rule, asked of every row at once: a chain office registers its chains'
+        # projects, a park office its parks' projects
+        targets = [(i, refs[0], refs[2]) for i, _, _, refs in rows if refs is not None]
+        scope = batch.scope_refusals(ctx.session, ctx.principal, [x[1:] for x in targets])
+        for k, (name, exc) in scope.items():
+            ctx.fail(t, targets[k][0], "park" if name == "park" else "chain_code", exc.zh, exc.en)
+        self.project_rows: list[tuple[int, batch.ProjectWrite]] = []
+        for i, key, old, refs in rows:
             dates = self._dates(t, i, old)
             if i in t.bad or refs is None or dates is None:
                 continue
@@ -205,6 +214,20 @@ class ProjectsHandler(Handler):
                     continue
                 ins = {"key": key, "data": data, "actual": actual, "is_demo": ins["is_demo"]}
             classify(ctx, t, i, changes, ins, upd, old, f"项目 {_key_text(key)}", editable)
+            if old is None and changes.inserts and changes.inserts[-1] is ins:
+                self.project_rows.append((i, _new_write(ins)))
+            elif old is not None and old["id"] in changes.updates and i not in t.bad:
+                self.project_rows.append((i, _change_write(old["id"], changes.updates[old["id"]])))
+        self._prepare_projects(t)
+
+    def _prepare_projects(self, t: Table) -> None:
+        """The batch use case's own checks of the rows to write (a cell for each refusal)."""
+        ctx = self.ctx
+        rows = [w for _, w in self.project_rows]
+        self.project_batch = batch.prepare_projects(ctx.session, ctx.principal, rows)
+        for r in self.project_batch.refusals:
+            i = self.project_rows[r.index][0]
+            ctx.fail(t, i, _project_column(r.field), r.error.zh, r.error.en)
 
     def _references(
         self,
@@ -256,15 +279,6 @@ class ProjectsHandler(Handler):
         if cid is None or i in t.bad:
             return None
         return cid, lid, pid
-
-    def _check_scope(self, t: Table, i: int, chain_id: int, park_id: int | None) -> None:
-        """The service's rule: a chain office registers its chains' projects, a park office
-        its parks' projects."""
-        try:
-            projects.check_scope(self.ctx.session, self.ctx.principal, chain_id, park_id)
-        except NotFoundError as exc:
-            column = "park" if exc.en == projects.PARK_NOT_FOUND[1] else "chain_code"
-            self.ctx.fail(t, i, column, exc.zh, exc.en)
 
     def _dates(
         self, t: Table, i: int, old: dict[str, Any] | None
@@ -387,6 +401,8 @@ class ProjectsHandler(Handler):
         }
         #: plan id -> (project id, year): where an update is written
         self.plan_keys = {r["id"]: key for key, r in existing.items()}
+        #: (sheet row, annual plan of a project already stored)
+        self.plan_rows: list[tuple[int, batch.YearPlanWrite]] = []
         for i in range(len(t)):
             key = keys[i]
             if None in key:
@@ -405,55 +421,69 @@ class ProjectsHandler(Handler):
             classify(
                 ctx, t, i, changes, ins, {"amount": amount}, old, f"{_key_text(key)} {year} 年"
             )
+            written = (old is None and changes.inserts and changes.inserts[-1] is ins) or (
+                old is not None and old["id"] in changes.updates
+            )
+            if pid is not None and written:
+                self.plan_rows.append((i, batch.YearPlanWrite(pid, year, amount)))
+        self.plan_rows.sort(key=lambda r: (r[1].project_id, r[1].year))
+        rows = [w for _, w in self.plan_rows]
+        self.plan_batch = batch.prepare_year_plans(ctx.session, ctx.principal, rows)
+        for r in self.plan_batch.refusals:
+            column = "amount" if r.field == "amount" else "project"
+            ctx.fail(t, self.plan_rows[r.index][0], column, r.error.zh, r.error.en)
 
     # ---- writing ----------------------------------------------------------------------------
 
     def write(self) -> None:
+        s, p = self.ctx.session, self.ctx.principal
+        new_plans: dict[Key, dict[int, float]] = {}  # annual plans of projects new in the file
         plans = self.changes.get("project_year_plans")
-        if plans is not None:
-            for row in plans.inserts:
-                if row["project_id"] is None:
-                    self.new_plans.setdefault(row["key"], {})[row["year"]] = row["amount"]
-                else:
-                    self.plan_writes.append((row["project_id"], row["year"], row["amount"]))
-            for plan_id, diff in plans.updates.items():
-                pid, year = self.plan_keys[plan_id]
-                self.plan_writes.append((pid, year, diff["amount"]))
+        for row in plans.inserts if plans is not None else []:
+            if row["project_id"] is None:
+                new_plans.setdefault(row["key"], {})[row["year"]] = row["amount"]
         if "projects" in self.changes:
-            self._write_projects(self.changes["projects"])
-        s, p = self.ctx.session, self.ctx.principal
-        for pid, year, amount in sorted(self.plan_writes):
-            projects.set_year_plan(s, p, pid, year, amount)
+            found = self.project_batch
+            # a new project's annual plans go in with it (they change none of its checks)
+            found.rows = [
+                dataclasses.replace(w, data=w.data.model_copy(update={"year_plans": plans_of}))
+                if w.data is not None and (plans_of := new_plans.get(_data_key(w.data)))
+                else w
+                for w in found.rows
+            ]
+            batch.write_projects(s, p, found)
+        if plans is not None:
+            batch.write_year_plans(s, self.plan_batch)
 
-    def _write_projects(self, changes: Changes) -> None:
-        s, p = self.ctx.session, self.ctx.principal
-        for row in changes.inserts:
-            data = row["data"].model_copy(update={"year_plans": self.new_plans.get(row["key"], {})})
-            project = projects.create_project(s, p, data, is_demo=row["is_demo"])
-            self._advance(project.id, row["actual"])
-        for pid, diff in sorted(changes.updates.items()):
-            found = s.get(Project, pid)
-            assert found is not None
-            stages = {r.stage: r for r in s.scalars(select(ProjectStage).filter_by(project_id=pid))}
-            for key, value in diff.items():
-                if ":" not in key:
-                    setattr(found, key, value)
-                elif key.startswith("planned:"):
-                    stage = key.split(":", 1)[1]
-                    stage_row = stages.get(stage)
-                    if stage_row is None:
-                        stage_row = stages[stage] = ProjectStage(project_id=pid, stage=stage)
-                        s.add(stage_row)
-                    stage_row.planned_on = value
-            s.flush()
-            self._advance(pid, {k[7:]: v for k, v in diff.items() if k.startswith("actual:")})
 
-    def _advance(self, pid: int, actual: dict[str, date | None]) -> None:
-        """Advance project ``pid`` through each stage of ``actual`` after signing, in order."""
-        for stage in states.STAGES[1:]:
-            day = actual.get(stage)
-            if day is not None:
-                projects.advance(self.ctx.session, self.ctx.principal, pid, stage, day)
+def _data_key(data: ProjectIn) -> Key:
+    return (data.name, data.investor_name)
+
+
+def _new_write(ins: dict[str, Any]) -> batch.ProjectWrite:
+    """A new project of the sheet as the batch use case takes it."""
+    actual = {k: v for k, v in ins["actual"].items() if k != "signed" and v is not None}
+    return batch.ProjectWrite(data=ins["data"], actual=actual, is_demo=ins["is_demo"])
+
+
+def _change_write(pid: int, diff: dict[str, Any]) -> batch.ProjectWrite:
+    """A stored project's changed cells as the batch use case takes them."""
+    return batch.ProjectWrite(
+        project_id=pid,
+        values={k: v for k, v in diff.items() if ":" not in k},
+        planned={k[8:]: v for k, v in diff.items() if k.startswith("planned:")},
+        actual={k[7:]: v for k, v in diff.items() if k.startswith("actual:") and v is not None},
+    )
+
+
+def _project_column(name: str) -> str:
+    """The sheet column of a field the batch use case refused."""
+    if ":" in name:
+        kind, stage = name.split(":", 1)
+        planned, actual = STAGE_COLUMNS[stage]
+        return (planned or actual) if kind == "planned" else actual
+    columns = {"chain": "chain_code", "link": "link_code"}
+    return columns.get(name, name if name in ("park", "investor_uscc") else "name")
 
 
 class ProjectProgressHandler(Handler):
@@ -475,8 +505,8 @@ class ProjectProgressHandler(Handler):
             (r.project_id, r.period): r._asdict()
             for r in ctx.fetch_in(query, ProjectProgress.project_id, in_db)
         }
-        #: progress id -> (project id, period, amount, note) of the months already reported
-        self.rows: dict[int, tuple[int, str, float, str | None]] = {}
+        #: (sheet row, month to report or correct)
+        self.rows: list[tuple[int, batch.ProgressWrite]] = []
         for i in range(len(t)):
             key = keys[i]
             pid = None
@@ -496,16 +526,18 @@ class ProjectProgressHandler(Handler):
             ins["project_id"] = pid
             upd.pop("period")
             old = existing.get((pid, period))
-            if old is not None:
-                self.rows[old["id"]] = (pid, period, old["amount"], old["note"])
             classify(ctx, t, i, changes, ins, upd, old, f"{_key_text(key)} {period}")
+            if old is None or old["id"] in changes.updates:
+                note = upd.get("note", old["note"] if old else None)
+                amount = upd.get("amount", old["amount"] if old else None)
+                self.rows.append((i, batch.ProgressWrite(pid, period, amount, note)))
+        # in the order of the projects' history: by project, then month
+        self.rows.sort(key=lambda r: (r[1].project_id, r[1].period))
+        rows = [w for _, w in self.rows]
+        self.batch = batch.prepare_progress(ctx.session, ctx.principal, rows)
+        for r in self.batch.refusals:
+            column = "project" if r.field == "project" else r.field
+            ctx.fail(t, self.rows[r.index][0], column, r.error.zh, r.error.en)
 
     def write(self) -> None:
-        s, p = self.ctx.session, self.ctx.principal
-        changes = self.changes["project_progress"]
-        reports = [(r["project_id"], r["period"], r["amount"], r["note"]) for r in changes.inserts]
-        for progress_id, diff in changes.updates.items():
-            project_id, period, amount, note = self.rows[progress_id]
-            reports.append((project_id, period, diff.get("amount", amount), diff.get("note", note)))
-        for project_id, period, amount, note in sorted(reports, key=lambda r: r[:2]):
-            projects.report_progress(s, p, project_id, period, amount, note)
+        batch.write_progress(self.ctx.session, self.ctx.principal, self.batch)

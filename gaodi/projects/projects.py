@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 from gaodi.audit import service as audit
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core import asof, clock
-from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require, restrict
 from gaodi.core.workflow import History
@@ -159,11 +158,6 @@ def reached_stage(actual: dict[str, date | None]) -> str:
     return out
 
 
-def _raise_first(problems: list[DateProblem]) -> None:
-    if problems:
-        raise ValidationError(problems[0].zh, problems[0].en)
-
-
 def create_project(
     session: Session, principal: Principal, data: ProjectIn, *, is_demo: bool = False
 ) -> Project:
@@ -171,48 +165,12 @@ def create_project(
 
     ``is_demo`` marks a synthetic demo project (set by imports of demo files, not by forms).
     """
-    check_scope(session, principal, data.chain_id, data.park_id)
-    common.check_link(session, data.chain_id, data.link_id)
-    uscc = validate_uscc(data.investor_uscc).code if data.investor_uscc else None
-    planned = {
-        "signed": data.signed_on,
-        "started": data.planned_start_on,
-        "producing": data.planned_producing_on,
-        "full_output": data.planned_full_output_on,
-    }
-    _raise_first(date_problems(planned, {"signed": data.signed_on}))
-    project = Project(
-        name=data.name.strip(),
-        chain_id=data.chain_id,
-        link_id=data.link_id,
-        park_id=data.park_id,
-        investor_name=data.investor_name.strip(),
-        investor_uscc=uscc,
-        total_investment=data.total_investment,
-        stage="signed",
-        description=data.description,
-        is_demo=is_demo,
-    )
-    session.add(project)
-    session.flush()
-    for stage in states.STAGES:
-        session.add(
-            ProjectStage(
-                project_id=project.id,
-                stage=stage,
-                planned_on=planned[stage],
-                actual_on=data.signed_on if stage == "signed" else None,
-            )
-        )
-    for year, amount in sorted(data.year_plans.items()):
-        session.add(ProjectYearPlan(project_id=project.id, year=year, amount=amount))
-    HISTORY.opened(session, project, "create", "signed", principal)
-    return project
+    from gaodi.projects import batch  # the one write path (it reads this module's rules)
 
-
-def _stages(session: Session, project_id: int) -> dict[str, ProjectStage]:
-    rows = session.scalars(select(ProjectStage).where(ProjectStage.project_id == project_id))
-    return {r.stage: r for r in rows}
+    rows = [batch.ProjectWrite(data=data, is_demo=is_demo)]
+    return batch.write_projects(
+        session, principal, batch.prepare_projects(session, principal, rows)
+    )[0]
 
 
 def advance(
@@ -224,38 +182,18 @@ def advance(
     comment: str | None = None,
 ) -> Project:
     """Move a project to ``stage`` (the next one only) reached on ``on``."""
-    project = common.load(session, Project, project_id, principal, "project")
+    from gaodi.projects import batch  # the one write path (it reads this module's rules)
+
     if stage not in states.ENTER_STAGE:
+        common.load(session, Project, project_id, principal, "project")  # a missing one: 404
         raise ValidationError(
             f"无法推进到阶段“{stage}”；可选：开工 started、投产 producing、达效 full_output。",
             f"Cannot advance to stage '{stage}'; choose started, producing or full_output.",
         )
-    actors = common.office_actors(principal, "project")
-    t = MACHINE.authorize(states.ENTER_STAGE[stage], project.stage, principal, actors, comment)
-    rows = _stages(session, project.id)
-    actual = {s: r.actual_on for s, r in rows.items()}
-    actual[stage] = on
-    _raise_first([p for p in date_problems({}, actual) if p.stage == stage])
-    from_stage = project.stage
-    row = rows.get(stage)
-    if row is None:
-        row = ProjectStage(project_id=project.id, stage=stage)
-        session.add(row)
-    row.actual_on = on
-    project.stage = stage
-    HISTORY.record(
-        session,
-        project,
-        action=t.name,
-        from_status=from_stage,
-        to_status=stage,
-        principal=principal,
-        at=clock.now(),
-        comment=comment,
-        details={"date": on.isoformat()},
-    )
-    session.flush()
-    return project
+    rows = [batch.ProjectWrite(project_id=project_id, actual={stage: on}, comment=comment)]
+    return batch.write_projects(
+        session, principal, batch.prepare_projects(session, principal, rows)
+    )[0]
 
 
 def check_progress(period: str, amount: float) -> str:
@@ -281,57 +219,22 @@ def report_progress(
     note: str | None = None,
 ) -> ProjectProgress:
     """Record (or correct) the investment completed in one month, 万元."""
-    project = common.load(session, Project, project_id, principal, "project")
-    actors = common.office_actors(principal, "project")
-    MACHINE.authorize("report_progress", project.stage, principal, actors)
-    month = check_progress(period, amount)
-    row = session.scalars(
-        select(ProjectProgress).where(
-            ProjectProgress.project_id == project.id, ProjectProgress.period == month
-        )
-    ).first()
-    before = row.amount if row is not None else None
-    if row is None:
-        row = ProjectProgress(project_id=project.id, period=month, amount=amount)
-        session.add(row)
-    row.amount = amount
-    row.note = note
-    row.reported_by = principal.username
-    row.reported_at = clock.now()
-    HISTORY.record(
-        session,
-        project,
-        action="report_progress",
-        from_status=project.stage,
-        to_status=project.stage,
-        principal=principal,
-        at=clock.now(),
-        comment=note,
-        details={"period": month, "amount": amount, "previous": before},
-    )
-    session.flush()
-    return row
+    from gaodi.projects import batch  # the one write path (it reads this module's rules)
+
+    rows = [batch.ProgressWrite(project_id, period, amount, note)]
+    return batch.write_progress(
+        session, principal, batch.prepare_progress(session, principal, rows)
+    )[0]
 
 
 def set_year_plan(
     session: Session, principal: Principal, project_id: int, year: int, amount: float
 ) -> ProjectYearPlan:
-    project = common.load(session, Project, project_id, principal, "project")
-    actors = common.office_actors(principal, "project")
-    MACHINE.authorize("report_progress", project.stage, principal, actors)
-    if amount < 0:
-        raise ValidationError("年度计划投资不能为负数。", "An annual plan cannot be negative.")
-    row = session.scalars(
-        select(ProjectYearPlan).where(
-            ProjectYearPlan.project_id == project.id, ProjectYearPlan.year == year
-        )
-    ).first()
-    if row is None:
-        row = ProjectYearPlan(project_id=project.id, year=year, amount=amount)
-        session.add(row)
-    row.amount = amount
-    session.flush()
-    return row
+    """Set (or replace) a project's planned investment for one year, 万元."""
+    from gaodi.projects import batch  # the one write path
+
+    rows = [batch.YearPlanWrite(project_id, year, amount)]
+    return batch.write_year_plans(session, batch.prepare_year_plans(session, principal, rows))[0]
 
 
 # ---------------------------------------------------------------------------- delays
