@@ -590,3 +590,31 @@ def current_members(session: Session) -> list[tuple[int, int, str, str]]:
         .order_by(ent.c.id, Link.chain_id)
     )
     return [(int(e), int(c), str(n), str(u)) for e, c, n, u in rows]
+
+
+def writable_chain_ids(
+    session: Session, principal: Principal, ids: Iterable[int | None]
+) -> set[int]:
+    """Which of the chain ``ids`` exist and are rows ``principal`` reads and may edit (row scope
+    only: what a project registered on a chain asks of it), in batches of 500 ids."""
+    query = select(Chain.id)
+    for each in ("read", "edit"):
+        clause = scope_clause(principal, Chain, each)
+        if clause is not None:
+            query = query.where(clause)
+    wanted = sorted({i for i in ids if i is not None})
+    out: set[int] = set()
+    for at in range(0, len(wanted), 500):
+        out.update(session.scalars(query.where(Chain.id.in_(wanted[at : at + 500]))))
+    return out
+
+
+def link_chain_ids(session: Session, link_ids: Iterable[int | None]) -> dict[int, int]:
+    """link id -> its chain's id, for the links of ``link_ids`` that exist (whoever asks: the
+    caller checks the chain against its scope), in batches of 500 ids."""
+    wanted = sorted({i for i in link_ids if i is not None})
+    out: dict[int, int] = {}
+    for at in range(0, len(wanted), 500):
+        query = select(Link.id, Link.chain_id).where(Link.id.in_(wanted[at : at + 500]))
+        out.update({int(k): int(v) for k, v in session.execute(query)})
+    return out

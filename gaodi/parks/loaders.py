@@ -252,3 +252,20 @@ def park_choices(session: Session, principal: Principal) -> list[tuple[int, str]
     Raises :class:`gaodi.core.errors.PermissionDenied` when the role may not read parks."""
     query = restrict(select(Park.id, Park.short_name, Park.name), principal).order_by(Park.id)
     return [(int(i), s or n) for i, s, n in session.execute(query)]
+
+
+def writable_park_ids(
+    session: Session, principal: Principal, ids: Iterable[int | None]
+) -> set[int]:
+    """Which of the park ``ids`` exist and are rows ``principal`` reads and may edit (row scope
+    only: what a project registered in a park asks of it), in batches of 500 ids."""
+    query = select(Park.id)
+    for each in ("read", "edit"):
+        clause = scope_clause(principal, Park, each)
+        if clause is not None:
+            query = query.where(clause)
+    wanted = sorted({i for i in ids if i is not None})
+    out: set[int] = set()
+    for at in range(0, len(wanted), 500):
+        out.update(session.scalars(query.where(Park.id.in_(wanted[at : at + 500]))))
+    return out

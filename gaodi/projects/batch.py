@@ -25,12 +25,12 @@ from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
-from gaodi.chains.models import Chain, Link
+from gaodi.chains import loaders as chain_loaders
 from gaodi.core import clock
 from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import GaodiError, NotFoundError, ValidationError
-from gaodi.core.permissions import Principal, require, restrict, scope_clause
-from gaodi.parks.models import Park
+from gaodi.core.permissions import Principal, require, restrict
+from gaodi.parks import loaders as park_loaders
 from gaodi.projects import common, states
 from gaodi.projects.models import (
     Project,
@@ -137,19 +137,6 @@ def _fetch_in(session: Session, query: Select[Any], column: Any, values: Iterabl
     return out
 
 
-def _in_scope_ids(
-    session: Session, principal: Principal, model: type, ids: Iterable[int | None]
-) -> set[int]:
-    """Which of ``ids`` exist and are rows ``principal`` reads and may edit (the question
-    :func:`gaodi.core.permissions.check_scope` asks of one row, asked of all at once)."""
-    query = select(model.id)  # type: ignore[attr-defined]
-    for each in ("read", "edit"):
-        clause = scope_clause(principal, model, each)
-        if clause is not None:
-            query = query.where(clause)
-    return {r[0] for r in _fetch_in(session, query, model.id, ids)}  # type: ignore[attr-defined]
-
-
 def scope_refusals(
     session: Session, principal: Principal, targets: Sequence[tuple[int | None, int | None]]
 ) -> dict[int, tuple[str, NotFoundError]]:
@@ -161,9 +148,9 @@ def scope_refusals(
     from gaodi.projects.projects import CHAIN_NOT_FOUND, PARK_NOT_FOUND
 
     require(principal, "edit", "project")
-    chains = _in_scope_ids(session, principal, Chain, (c for c, _ in targets))
-    parks = _in_scope_ids(session, principal, Park, (p for _, p in targets))
-    park_scoped = scope_clause(principal, Park, "edit") is not None
+    chains = chain_loaders.writable_chain_ids(session, principal, (c for c, _ in targets))
+    parks = park_loaders.writable_park_ids(session, principal, (p for _, p in targets))
+    park_scoped = park_loaders.park_scoped(principal)
     out: dict[int, tuple[str, NotFoundError]] = {}
     for i, (cid, pid) in enumerate(targets):
         if cid is None or cid not in chains:
@@ -273,9 +260,7 @@ def prepare_projects(
     scope = scope_refusals(session, principal, targets)
     link_ids = [r.data.link_id if r.data else r.values.get("link_id") for r in rows]
     link_ids += [p.link_id for p in batch.loaded.values()]
-    links = dict(
-        _fetch_in(session, select(Link.id, Link.chain_id), Link.id, link_ids)  # type: ignore[arg-type]
-    )
+    links = chain_loaders.link_chain_ids(session, link_ids)
     for i, r in enumerate(rows):
 
         def refuse(name: str, error: GaodiError, i: int = i) -> None:

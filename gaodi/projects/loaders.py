@@ -27,9 +27,9 @@ def signed_by(
     """``(district code, total investment)`` of the projects ``principal`` may read that were
     signed by ``end`` — the signed stage's actual day, else its planned day, else (no signed
     stage recorded) 1 January of the year the project was entered (no day at all: counted) —
-    only those of ``chain_id``/``park_id`` when given. ``region_of(park_id_column)`` is the parks feature's
-    correlated subquery of a park's district, so the listing stays one query (plus one for the
-    signed days)."""
+    only those of ``chain_id``/``park_id`` when given. ``region_of(park_id_column)`` is the
+    parks feature's correlated subquery of a park's district, so the listing stays one query
+    (plus one for the signed days)."""
     stage = select(
         ProjectStage.project_id,
         func.coalesce(ProjectStage.actual_on, ProjectStage.planned_on),
