@@ -241,7 +241,8 @@ def recommend(
         if not neighbours:
             continue
         d, key = by_id[lid], tree.effective_key(lid)
-        parts_zh, parts_en = [], []
+        parts_zh: list[str] = []
+        parts_en: list[str] = []
         for other, rel in neighbours:
             o = by_id[other]
             share = pct(o.output_share) if o.output_share is not None else "—"

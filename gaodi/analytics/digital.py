@@ -305,6 +305,7 @@ def validate_answers(
 
     Examples
     --------
+    >>> from gaodi.core.errors import ValidationError
     >>> s = load_scheme()
     >>> try:
     ...     validate_answers(s, {"b_equipment_digital": "Z"}, complete=False)

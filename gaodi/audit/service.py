@@ -254,7 +254,7 @@ def record_created(session: Session, model: type, rows: Sequence[Any]) -> None:
     if not rows or not getattr(model, "__audited__", False):
         return
     excluded: Collection[str] = getattr(model, "__audit_exclude__", frozenset())
-    mapper = inspect(model)
+    mapper: Any = inspect(model)
     keys = [(c.key, c.columns[0].name) for c in mapper.column_attrs if c.key not in excluded]
     ident = [c.name for c in mapper.primary_key]
     actor = session.info.get("actor") or SYSTEM_ACTOR

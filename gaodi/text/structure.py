@@ -376,7 +376,7 @@ _REVIEWED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年[^。，,；;]{0,8}?(?:工�
 
 
 def reviewed_year(text: str) -> int | None:
-    """The year after the one a short heading near the top reviews: an annual report
+    r"""The year after the one a short heading near the top reviews: an annual report
     ("一、2024年工作回顾") is written in the year it sets tasks for.
 
     >>> reviewed_year("政府工作报告要点\n一、2024年工作回顾\n国内生产总值增长5%")
@@ -401,7 +401,7 @@ _ANNUAL_GOALS = re.compile(r"((?:19|20)\d{2})\s*年[^，,。；;：:\n]{0,12}?�
 
 
 def annual_goal_year(text: str) -> int | None:
-    """The year an annual text states its 预期目标 for, the first time it does.
+    r"""The year an annual text states its 预期目标 for, the first time it does.
 
     >>> annual_goal_year("会议指出…\n2025年主要预期目标是规模以上工业增加值增长5%左右")
     2025
