@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from sqlalchemy import Select, select
 
 from gaodi.core.permissions import scope_clause
+from gaodi.enterprises import batch as enterprises_batch
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
-from gaodi.exchange.importer import Changes, Context, Counts, classify, row_values
+from gaodi.exchange.importer import Changes, Context, Counts, row_values
 from gaodi.exchange.refdata import ensure_industries, ensure_regions
 from gaodi.exchange.validate import Table, duplicate_rows
+from gaodi.parks import batch as parks_batch
 from gaodi.parks.models import Park
 
 
@@ -50,46 +52,25 @@ def in_scope(query: Select[Any], ctx: Context, model: type, action: str = "edit"
 
 
 def park_lookup(ctx: Context) -> dict[str, int]:
-    """Park name (and unambiguous short name) -> id, of the parks in the importer's scope (a
-    park office puts enterprises and projects only in its own parks)."""
-    query = in_scope(select(Park.id, Park.name, Park.short_name), ctx, Park)
-    rows = ctx.session.execute(query).all()
-    out = {name: pid for pid, name, _ in rows}
-    shorts: dict[str, list[int]] = {}
-    for pid, _, short in rows:
-        if short:
-            shorts.setdefault(short, []).append(pid)
-    for short, ids in shorts.items():
-        if len(ids) == 1:
-            out.setdefault(short, ids[0])
-    return out
+    """Park name (and unambiguous short name) -> id, of the parks in the importer's scope."""
+    return enterprises_batch.park_lookup(ctx.session, ctx.principal)
 
 
 def unknown_park(
     ctx: Context, table: Table, i: int, key: str, name: str, parks: dict[str, int]
 ) -> None:
-    if ctx.principal.is_scoped:  # one answer for a missing park and one outside the scope
-        ctx.fail(
-            table,
-            i,
-            key,
-            f"找不到园区“{name}”，或它不在你的管辖范围内。",
-            f"No park '{name}' in your scope.",
-        )
-        return
-    sample = "、".join(sorted(parks)[:5]) or "（系统中还没有园区）"
-    ctx.fail(
-        table,
-        i,
-        key,
-        f"园区“{name}”不存在；请先导入园区或检查名称。已有园区如：{sample}。",
-        f"Park '{name}' does not exist; import parks first or check the name.",
-    )
+    error = enterprises_batch.unknown_park(ctx.principal, name, parks)
+    ctx.fail(table, i, key, error.zh, error.en)
 
 
 def _codes(changes: Changes, column: str) -> set[str]:
-    out = {r.get(column) for r in changes.inserts}
-    out |= {u.get(column) for u in changes.updates.values()}
+    return _codes_of(changes.inserts, changes.updates.values(), column)
+
+
+def _codes_of(
+    inserts: Iterable[dict[str, Any]], updates: Iterable[dict[str, Any]], column: str
+) -> set[str]:
+    out = {r.get(column) for r in inserts} | {u.get(column) for u in updates}
     return {c for c in out if c}
 
 
@@ -106,95 +87,48 @@ ENTERPRISE_FIELDS = {
 }
 
 
-def outside_scope(ctx: Context, table: Table, i: int, key: str, what_zh: str, what_en: str) -> None:
-    """A row that would create or change a record outside the importer's scope. The same words
-    whether the record exists elsewhere or not (so the answer confirms nothing)."""
-    ctx.fail(
-        table,
-        i,
-        key,
-        f"只能新建或修改你管辖范围内的{what_zh}（{table.columns[key][i]}）。",
-        f"You may only create or change {what_en} in your scope ({table.columns[key][i]}).",
-    )
-
-
 class EnterprisesHandler(Handler):
+    """Enterprises through the enterprises' one write path (:mod:`gaodi.enterprises.batch`):
+    every row is handed to its ``prepare_enterprises`` (the rows already refused by their cells
+    or as duplicates only for their park), each refusal becomes a cell error."""
+
     def check(self) -> None:
         ctx, t = self.ctx, self.tables["enterprises"]
         changes = self.changes["enterprises"] = Changes(Enterprise)
         duplicate_rows(t, ["uscc"], ctx.errors)
-        parks = park_lookup(ctx) if t.has("park") else {}
-        query = select(
-            *(getattr(Enterprise, c) for c in ("id", *ENTERPRISE_FIELDS.values(), "park_id"))
-        )
-        existing = {
-            r.uscc: r._asdict() for r in ctx.fetch_in(query, Enterprise.uscc, t.col("uscc"))
-        }
-        # a scoped office changes the enterprises it reads and creates them only in its scope
-        # (a park office: in one of its parks; a chain office: never, a new firm is on no chain)
-        scoped = ctx.principal.is_scoped
-        mine = ctx.fetch_in(
-            in_scope(select(Enterprise.id), ctx, Enterprise),
-            Enterprise.id,
-            (r["id"] for r in existing.values()),
-        )
-        editable = {row[0] for row in mine}
-        creates_in_park = ctx.principal.role == "park_office"
-        parks_col = t.col("park")
+        has_park, usccs, parks_col = t.has("park"), t.col("uscc"), t.col("park")
+        rows = []
         for i in range(len(t)):
-            park_id = None
-            if parks_col[i] is not None:
-                park_id = parks.get(parks_col[i])
-                if park_id is None:
-                    unknown_park(ctx, t, i, "park", parks_col[i], parks)
-            if i in t.bad:
-                continue
-            uscc = t.columns["uscc"][i]
-            old = existing.get(uscc)
-            # a park office's enterprise must stay in one of its parks (a blank park moves it out)
-            leaves_park = creates_in_park and t.has("park") and park_id is None
-            if scoped and (
-                (old is not None and (old["id"] not in editable or leaves_park))
-                or (old is None and not (creates_in_park and park_id is not None))
-            ):
-                outside_scope(ctx, t, i, "uscc", "企业", "enterprises")
-                continue
-            ins, upd = row_values(t, i, ENTERPRISE_FIELDS, {"park": ("park_id", park_id)})
-            classify(
-                ctx,
-                t,
-                i,
-                changes,
-                ins,
-                upd,
-                old,
-                f"统一社会信用代码 {uscc}",
-                editable,
+            ins, upd = ({}, {}) if i in t.bad else row_values(t, i, ENTERPRISE_FIELDS)
+            rows.append(
+                enterprises_batch.EnterpriseWrite(usccs[i], ins, upd, parks_col[i], has_park)
             )
+        self.batch = enterprises_batch.prepare_enterprises(
+            ctx.session, ctx.principal, rows, mode=ctx.mode, skip=t.bad
+        )
+        _report(ctx, t, self.batch, changes)
 
     def write(self) -> None:
-        changes = self.changes["enterprises"]
-        ensure_regions(self.ctx.conn, _codes(changes, "region_code"))
-        ensure_industries(self.ctx.conn, _codes(changes, "industry_code"))
-        super().write()
+        b = self.batch
+        updates = b.updates.values()
+        ensure_regions(self.ctx.conn, _codes_of(b.inserts, updates, "region_code"))
+        ensure_industries(self.ctx.conn, _codes_of(b.inserts, updates, "industry_code"))
+        enterprises_batch.write_enterprises(self.ctx.session, b)
 
 
-YEAR_FIGURES = (
-    "revenue",
-    "main_revenue",
-    "output",
-    "value_added",
-    "tax",
-    "profit",
-    "employees",
-    "rd_spend",
-    "invention_patents",
-    "land_mu",
-    "energy_tce",
-    "electricity_mwh",
-    "emissions_t",
-    "debt_ratio",
-)
+def _report(ctx: Context, t: Table, batch: enterprises_batch.Batch, changes: Changes) -> None:
+    """The batch's refusals as cell errors (a refusal of the row's key on the sheet's first key
+    column), and its counts as the sheet's."""
+    for r in batch.refusals:
+        key = t.spec.natural_key[0] if r.field == "key" else r.field
+        ctx.fail(t, r.index, key, r.error.zh, r.error.en)
+    changes.inserts, changes.updates = batch.inserts, batch.updates
+    changes.counts.created += batch.created
+    changes.counts.updated += batch.updated
+    changes.counts.unchanged += batch.unchanged
+
+
+YEAR_FIGURES = enterprises_batch.YEAR_FIGURES
 
 
 def enterprise_ids(ctx: Context, usccs: list[Any]) -> dict[str, int]:
@@ -240,37 +174,26 @@ def rows_of_known_enterprises(
 
 
 class EnterpriseYearsHandler(Handler):
+    """Yearly figures through :func:`gaodi.enterprises.batch.prepare_years`, as enterprises."""
+
     fields: ClassVar[dict[str, str]] = {"year": "year", **{f: f for f in YEAR_FIGURES}}
 
     def check(self) -> None:
         ctx, t = self.ctx, self.tables["enterprise_years"]
         changes = self.changes["enterprise_years"] = Changes(EnterpriseYear)
         duplicate_rows(t, ["uscc", "year"], ctx.errors)
-        ids = enterprise_ids(ctx, t.col("uscc"))
-        query = select(
-            EnterpriseYear.id,
-            EnterpriseYear.enterprise_id,
-            *(getattr(EnterpriseYear, c) for c in self.fields.values()),
+        usccs, years = t.col("uscc"), t.col("year")
+        rows = []
+        for i in range(len(t)):
+            ins, upd = ({}, {}) if i in t.bad else row_values(t, i, self.fields)
+            rows.append(enterprises_batch.YearWrite(usccs[i], years[i], ins, upd))
+        self.batch = enterprises_batch.prepare_years(
+            ctx.session, ctx.principal, rows, mode=ctx.mode, skip=t.bad
         )
-        existing = {
-            (r.enterprise_id, r.year): r._asdict()
-            for r in ctx.fetch_in(query, EnterpriseYear.enterprise_id, ids.values())
-        }
-        editable = ctx.editable(EnterpriseYear, (r["id"] for r in existing.values()))
-        usccs, years = t.columns["uscc"], t.columns["year"]
-        for i, eid in rows_of_known_enterprises(ctx, t, ids):
-            ins, upd = row_values(t, i, self.fields, {"uscc": ("enterprise_id", eid)})
-            classify(
-                ctx,
-                t,
-                i,
-                changes,
-                ins,
-                upd,
-                existing.get((eid, years[i])),
-                f"{usccs[i]} {years[i]} 年",
-                editable,
-            )
+        _report(ctx, t, self.batch, changes)
+
+    def write(self) -> None:
+        enterprises_batch.write_years(self.ctx.session, self.batch)
 
 
 PARK_FIELDS = {
@@ -292,25 +215,23 @@ PARK_FIELDS = {
 
 
 class ParksHandler(Handler):
+    """Parks through the parks' one write path (:func:`gaodi.parks.batch.prepare_parks`)."""
+
     def check(self) -> None:
         ctx, t = self.ctx, self.tables["parks"]
         changes = self.changes["parks"] = Changes(Park)
         duplicate_rows(t, ["name"], ctx.errors)
-        query = select(Park.id, *(getattr(Park, c) for c in PARK_FIELDS.values()))
-        existing = {r.name: r._asdict() for r in ctx.session.execute(query).all()}
-        # a park office changes its own parks and creates none (a new park is in no one's scope)
-        editable = {
-            row[0] for row in ctx.session.execute(in_scope(select(Park.id), ctx, Park)).all()
-        }
-        for i in self.good_rows(t):
-            name = t.columns["name"][i]
-            old = existing.get(name)
-            if ctx.principal.is_scoped and (old is None or old["id"] not in editable):
-                outside_scope(ctx, t, i, "name", "园区", "parks")
-                continue
-            ins, upd = row_values(t, i, PARK_FIELDS)
-            classify(ctx, t, i, changes, ins, upd, old, f"园区 {name}", editable)
+        names = t.col("name")
+        rows = []
+        for i in range(len(t)):
+            ins, upd = ({}, {}) if i in t.bad else row_values(t, i, PARK_FIELDS)
+            rows.append(parks_batch.ParkWrite(names[i], ins, upd))
+        self.batch = parks_batch.prepare_parks(
+            ctx.session, ctx.principal, rows, mode=ctx.mode, skip=t.bad
+        )
+        _report(ctx, t, self.batch, changes)
 
     def write(self) -> None:
-        ensure_regions(self.ctx.conn, _codes(self.changes["parks"], "region_code"))
-        super().write()
+        b = self.batch
+        ensure_regions(self.ctx.conn, _codes_of(b.inserts, b.updates.values(), "region_code"))
+        parks_batch.write_parks(self.ctx.session, b)
