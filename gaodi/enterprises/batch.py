@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 from gaodi.core.errors import GaodiError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.permissions import Principal, restrict, scope_clause
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
-from gaodi.parks.models import Park
 
 #: ids per IN (...) list, and rows per INSERT
 CHUNK = 500
@@ -142,18 +141,10 @@ def in_scope(
 
 def park_lookup(session: Session, principal: Principal) -> dict[str, int]:
     """Park name (and unambiguous short name) -> id, of the parks in ``principal``'s scope (a
-    park office puts enterprises only in its own parks)."""
-    query = in_scope(select(Park.id, Park.name, Park.short_name), principal, Park)
-    rows = session.execute(query).all()
-    out = {name: pid for pid, name, _ in rows}
-    shorts: dict[str, list[int]] = {}
-    for pid, _, short in rows:
-        if short:
-            shorts.setdefault(short, []).append(pid)
-    for short, ids in shorts.items():
-        if len(ids) == 1:
-            out.setdefault(short, ids[0])
-    return out
+    park office puts enterprises only in its own parks): the parks feature's lookup."""
+    from gaodi.parks import loaders as park_loaders  # the parks feature reads enterprises too
+
+    return park_loaders.name_lookup(session, principal)
 
 
 def unknown_park(principal: Principal, name: str, parks: dict[str, int]) -> NotFoundError:

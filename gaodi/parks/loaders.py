@@ -269,3 +269,23 @@ def writable_park_ids(
     for at in range(0, len(wanted), 500):
         out.update(session.scalars(query.where(Park.id.in_(wanted[at : at + 500]))))
     return out
+
+
+def name_lookup(session: Session, principal: Principal) -> dict[str, int]:
+    """Park name (and unambiguous short name) -> id, of the parks ``principal`` may read and edit
+    (a park office files rows only in its own parks): how an imported row names its park."""
+    query = select(Park.id, Park.name, Park.short_name)
+    for each in ("read", "edit"):
+        clause = scope_clause(principal, Park, each)
+        if clause is not None:
+            query = query.where(clause)
+    rows = session.execute(query).all()
+    out = {name: pid for pid, name, _ in rows}
+    shorts: dict[str, list[int]] = {}
+    for pid, _, short in rows:
+        if short:
+            shorts.setdefault(short, []).append(pid)
+    for short, ids in shorts.items():
+        if len(ids) == 1:
+            out.setdefault(short, ids[0])
+    return out
