@@ -158,3 +158,32 @@ def test_a_batch_of_one_is_checked_like_a_file(db: Engine, tmp_path: Path) -> No
         refused = editing.prepare_targets(s, SYSTEM, [editing.TargetWrite(key, target)])
         assert [(r.index, r.field) for r in refused.refusals] == [(0, "value_max")]
         assert refused.refusals[0].error.en == "The upper value 5 is below the value 10."
+
+
+def test_an_indicator_edit_is_a_batch_of_one(db: Engine, tmp_path: Path) -> None:
+    """The form's, the API's and the CLI's indicator edit (``service.update_indicator``) goes
+    through the same write path: a new code and owner, audited with the values they replace."""
+    from gaodi.plans import service
+    from gaodi.plans.schemas import IndicatorUpdate
+
+    load_city(db, tmp_path)
+    with session_scope(db, actor="t") as s:
+        ind = s.scalars(select(Indicator).where(Indicator.code == "demo_firms")).one()
+        ind_id, owner = ind.id, ind.owner
+        out = service.update_indicator(
+            s, SYSTEM, ind_id, IndicatorUpdate(code="demo_firms_2", owner="示例市工信局")
+        )
+        assert (out.code, out.owner) == ("demo_firms_2", "示例市工信局")
+    with session_scope(db) as s:
+        assert s.scalars(select(Indicator.code).where(Indicator.id == ind_id)).one() == (
+            "demo_firms_2"
+        )
+        before, after = s.execute(
+            select(AuditEvent.before, AuditEvent.after).where(
+                AuditEvent.entity == "indicator",
+                AuditEvent.action == "update",
+                AuditEvent.entity_id == str(ind_id),
+            )
+        ).one()
+        assert (before["code"], before["owner"]) == ("demo_firms", owner)
+        assert (after["code"], after["owner"]) == ("demo_firms_2", "示例市工信局")
