@@ -203,7 +203,7 @@ def prepare_targets(
     value, a key named once, new or stored and then in the edit scope); nothing is written.
 
     A stored target is found by its key among its plans' targets; of two stored with one key,
-    the newer one, as the import always chose."""
+    the older one (the lower id), as the import always chose."""
     require(principal, "edit", "plan")
     batch = Batch()
     stored: dict[TargetKey, dict[str, Any]] = {}
