@@ -13,13 +13,15 @@ from gaodi.exchange.handlers import Handler, _codes, park_lookup
 from gaodi.exchange.importer import Changes, Context, Counts, classify, db_value, row_values
 from gaodi.exchange.refdata import ensure_regions
 from gaodi.exchange.validate import Table, duplicate_rows
+from gaodi.plans import editing
+from gaodi.plans.editing import IndicatorWrite, TargetWrite
 from gaodi.plans.intake import (
     ObservationRow,
     Refusal,
     prepare_observations,
     write_observations,
 )
-from gaodi.plans.models import Action, Indicator, Plan, Target
+from gaodi.plans.models import Action, Indicator, Plan
 
 INDICATOR_FIELDS = {
     k: k
@@ -53,16 +55,44 @@ ACTION_FIELDS = {"number": "number", "title": "title", "text": "text", "sort_ord
 
 
 class IndicatorsHandler(Handler):
+    """Indicators by code, checked and written by the plans feature's batch write path
+    (:func:`gaodi.plans.editing.prepare_indicators` / ``write_indicators``)."""
+
     def check(self) -> None:
         ctx, t = self.ctx, self.tables["indicators"]
-        changes = self.changes["indicators"] = Changes(Indicator)
         duplicate_rows(t, ["code"], ctx.errors)
-        query = select(Indicator.id, *(getattr(Indicator, c) for c in INDICATOR_FIELDS))
-        existing = {r.code: r._asdict() for r in ctx.session.execute(query).all()}
-        for i in self.good_rows(t):
+        self.row_index = self.good_rows(t)
+        rows = []
+        for i in self.row_index:
             ins, upd = row_values(t, i, INDICATOR_FIELDS)
-            code = t.columns["code"][i]
-            classify(ctx, t, i, changes, ins, upd, existing.get(code), f"指标 {code}")
+            rows.append(IndicatorWrite(t.columns["code"][i], ins, upd))
+        self.batch = editing.prepare_indicators(ctx.session, ctx.principal, rows, ctx.mode)
+        report_refusals(ctx, t, self.row_index, self.batch.refusals)
+
+    def counts(self) -> dict[str, Counts]:
+        return {"indicators": batch_counts(self.batch)}
+
+    def write(self) -> None:
+        editing.write_indicators(self.ctx.session, self.batch)
+
+
+def batch_counts(batch: editing.Batch) -> Counts:
+    return Counts(created=batch.created, updated=batch.updated, unchanged=batch.unchanged)
+
+
+def report_refusals(
+    ctx: Context, t: Table, row_index: list[int], refusals: list[editing.Refusal]
+) -> None:
+    """Each refused row on its cell: the row's key column for a key stored already or not
+    the importer's to change, the sheet row for a duplicate."""
+    for r in refusals:
+        i = row_index[r.index]
+        column = t.spec.natural_key[0] if r.field == "key" else r.field
+        if r.other is not None:
+            earlier = t.row_numbers[row_index[r.other]]
+            ctx.fail(t, i, column, f"与第 {earlier} 行重复。", f"Duplicates row {earlier}.")
+        else:
+            ctx.fail(t, i, column, r.error.zh, r.error.en)
 
 
 class PlanRefs:
@@ -334,21 +364,15 @@ TARGET_FIELDS = {
 class TargetsHandler(Handler):
     def check(self) -> None:
         ctx, t = self.ctx, self.tables["targets"]
-        changes = self.changes["targets"] = Changes(Target)
         refs = PlanRefs(ctx)
         indicators = indicator_lookup(ctx)
-        code_of = {iid: code for code, (iid, *_) in indicators.items()}
         actions = {
             (p, n): aid
             for aid, p, n in ctx.session.execute(select(Action.id, Action.plan_id, Action.number))
         }
         lookups = scope_lookups(ctx)
-        existing: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for r in ctx.session.execute(select(Target).order_by(Target.id.desc())).scalars():
-            ind = code_of.get(r.indicator_id) if r.indicator_id else None
-            key = (r.plan_id, ind or r.indicator_name, r.scope, r.scope_id, r.year)
-            existing[key] = {c.key: getattr(r, c.key) for c in Target.__table__.columns}
-        seen: dict[tuple[Any, ...], int] = {}
+        self.row_index: list[int] = []
+        rows: list[TargetWrite] = []
         for i in range(len(t)):
             plan = t.columns["plan"][i]
             plan_id = None if plan is None else refs.resolve(ctx, t, i, "plan", plan)
@@ -380,22 +404,15 @@ class TargetsHandler(Handler):
                     "指标代码和指标名称至少填写一项。",
                     "Give the indicator code or the indicator name.",
                 )
-            value, value_max = t.columns["value"][i], t.col("value_max")[i]
-            if value is not None and value_max is not None and value_max < value:
-                ctx.fail(
-                    t,
-                    i,
-                    "value_max",
-                    f"目标上限 {value_max:g} 小于目标值 {value:g}。",
-                    f"The upper value {value_max:g} is below the value {value:g}.",
-                )
+            # checked here too (the batch would), to report it beside the row's other errors
+            problem = editing.range_error(t.columns["value"][i], t.col("value_max")[i])
+            if problem is not None:
+                ctx.fail(t, i, "value_max", problem.zh, problem.en)
             scope_id = resolve_scope(ctx, t, i, lookups)
             if i in t.bad or plan_id is None or scope_id is None:
                 continue
             scope = db_value(t.spec.column("scope"), t.col("scope")[i])
             key = (plan_id, code or name, scope, scope_id, t.columns["year"][i])
-            if not first_seen(ctx, t, i, key, seen, "indicator"):
-                continue
             ins, upd = row_values(
                 t,
                 i,
@@ -408,16 +425,17 @@ class TargetsHandler(Handler):
                     "scope_ref": ("scope_id", scope_id),
                 },
             )
-            classify(
-                ctx,
-                t,
-                i,
-                changes,
-                ins,
-                upd,
-                existing.get(key),
-                f"{refs.by_id[plan_id]} {code or name} {key[4]}",
-            )
+            self.row_index.append(i)
+            label = f"{refs.by_id[plan_id]} {code or name} {key[4]}"
+            rows.append(TargetWrite(key, ins, upd, label))
+        self.batch = editing.prepare_targets(ctx.session, ctx.principal, rows, ctx.mode)
+        report_refusals(ctx, t, self.row_index, self.batch.refusals)
+
+    def counts(self) -> dict[str, Counts]:
+        return {"targets": batch_counts(self.batch)}
+
+    def write(self) -> None:
+        editing.write_targets(self.ctx.session, self.batch)
 
 
 class ObservationsHandler(Handler):

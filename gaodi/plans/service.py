@@ -26,6 +26,7 @@ from gaodi.core import clock
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.memo import Memo, scope_key
 from gaodi.core.permissions import Principal, require, restrict
+from gaodi.plans import editing
 from gaodi.plans.board import board, target_detail
 from gaodi.plans.inference import propose
 from gaodi.plans.intake import (
@@ -526,9 +527,10 @@ def update_indicator(
                 f"Code {data['code']!r} is taken.",
                 field="code",
             )
-    for key, value in data.items():
-        setattr(indicator, key, value)
-    session.flush()
+    # the one write path of indicators, as a batch of one keyed by the stored code (the
+    # change may give it a new one); the object in the session is the one it updates
+    row = editing.IndicatorWrite(indicator.code, {}, data)
+    editing.write_indicators(session, editing.prepare_indicators(session, principal, [row]))
     return indicator_out(indicator)
 
 

@@ -1,0 +1,257 @@
+"""One batch write path for indicators and plan targets.
+
+The Excel import goes through these use cases (a single edit is a batch of one): the caller
+resolves its own references (a file's plan titles, indicator codes, scope objects) and hands
+over rows of column values; ``prepare_*`` checks every row in the principal's scope against
+the rows already stored, read once per batch (``IN`` lists of at most 500 keys), and collects
+every refusal with its row index and field; ``write_*`` writes the whole batch in the caller's
+transaction and is refused if any row was.
+
+Writes as before this module: new rows in one Core ``executemany`` per 2,000 rows, changed
+rows through the ORM, flushed once per 500, so each change keeps its ``update`` audit entry
+with before/after values — the history a target's as-of reading is rebuilt from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, insert, select
+from sqlalchemy.orm import Session
+
+from gaodi.core.errors import ConflictError, GaodiError, PermissionDenied, ValidationError
+from gaodi.core.permissions import Principal, require, restrict
+from gaodi.plans.models import Indicator, Target
+
+#: keys per IN (...) list and rows per INSERT (SQLite binds at most 32,766 values)
+CHUNK = 500
+WRITE_CHUNK = 2000
+
+#: the columns an indicator row of a batch may set
+INDICATOR_COLUMNS = (
+    "code",
+    "name",
+    "unit",
+    "aggregation",
+    "direction",
+    "kind",
+    "owner",
+    "frequency",
+    "deadline_day",
+    "description",
+    "is_demo",
+)
+
+
+@dataclass
+class Refusal:
+    """Why row ``index`` is refused: the field (``key`` for the row's key: stored already in
+    insert mode, or not the principal's to change) and the error; ``other`` the earlier row a
+    duplicate repeats."""
+
+    index: int
+    field: str
+    error: GaodiError
+    other: int | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorWrite:
+    """One indicator by its code: ``values`` every column of a new one, ``changes`` the
+    columns to set on a stored one (None: the same as ``values``)."""
+
+    code: str
+    values: dict[str, Any]
+    changes: dict[str, Any] | None = None
+
+
+TargetKey = tuple[int, str, str, int, int]
+
+
+@dataclass(frozen=True)
+class TargetWrite:
+    """One target by its key (plan id, indicator code or name, scope, scope id, year):
+    ``values`` every column of a new one, ``changes`` the columns to set on a stored one,
+    ``label`` how messages name it."""
+
+    key: TargetKey
+    values: dict[str, Any]
+    changes: dict[str, Any] | None = None
+    label: str = ""
+
+
+@dataclass
+class Batch:
+    """The checked rows of one table: new rows, changes by id, and the counts."""
+
+    refusals: list[Refusal] = field(default_factory=list)
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: dict[int, dict[str, Any]] = field(default_factory=dict)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _fetch_in(session: Session, query: Select[Any], column: Any, values: Iterable[Any]) -> list:
+    wanted = sorted({v for v in values if v is not None}, key=str)
+    out: list[Any] = []
+    for chunk in _chunks(wanted):
+        out.extend(session.execute(query.where(column.in_(list(chunk)))).all())
+    return out
+
+
+def _exists(label: str) -> ConflictError:
+    return ConflictError(
+        f"数据库中已有此记录（{label}）；如需更新，请使用 --mode upsert。",
+        f"A record with this key ({label}) already exists; use --mode upsert to update it.",
+    )
+
+
+def _not_editable(label: str) -> PermissionDenied:
+    return PermissionDenied(
+        f"无权修改此记录（{label}）。", f"You may not change this record ({label})."
+    )
+
+
+def _duplicate(earlier: int) -> ValidationError:
+    """Row numbers are the caller's: the import names the sheet row (see ``other``)."""
+    return ValidationError(f"与第 {earlier + 1} 行重复。", f"Duplicates row {earlier + 1}.")
+
+
+def _classify(
+    batch: Batch,
+    i: int,
+    label: str,
+    values: dict[str, Any],
+    changes: dict[str, Any],
+    stored: dict[str, Any] | None,
+    mode: str,
+    editable: set[int],
+) -> None:
+    """New row, change, or nothing to do (what :func:`gaodi.exchange.importer.classify` did)."""
+    if stored is None:
+        batch.inserts.append(values)
+        batch.created += 1
+        return
+    if mode == "insert":
+        batch.refusals.append(Refusal(i, "key", _exists(label)))
+        return
+    if stored["id"] not in editable:
+        batch.refusals.append(Refusal(i, "key", _not_editable(label)))
+        return
+    diff = {k: v for k, v in changes.items() if stored.get(k) != v}
+    if diff:
+        batch.updates[stored["id"]] = diff
+        batch.updated += 1
+    else:
+        batch.unchanged += 1
+
+
+def _editable(session: Session, principal: Principal, model: Any, ids: Iterable[int]) -> set[int]:
+    """Which of ``ids`` ``principal`` may edit (one query a chunk, none for an unscoped role)."""
+    ids = set(ids)
+    if not principal.is_scoped or not ids:
+        return ids
+    query = restrict(select(model.id), principal, "edit")
+    return {r[0] for r in _fetch_in(session, query, model.id, ids)}
+
+
+def prepare_indicators(
+    session: Session, principal: Principal, rows: Sequence[IndicatorWrite], mode: str = "upsert"
+) -> Batch:
+    """Check every indicator row (the plans right, a code named once, new or stored and then
+    in the edit scope); nothing is written."""
+    require(principal, "edit", "plan")
+    batch = Batch()
+    query = select(Indicator.id, *(getattr(Indicator, c) for c in INDICATOR_COLUMNS))
+    found = _fetch_in(session, query, Indicator.code, (r.code for r in rows))
+    stored = {r.code: r._asdict() for r in found}
+    editable = _editable(session, principal, Indicator, (s["id"] for s in stored.values()))
+    seen: dict[str, int] = {}
+    for i, r in enumerate(rows):
+        if r.code in seen:
+            batch.refusals.append(Refusal(i, "code", _duplicate(seen[r.code]), seen[r.code]))
+            continue
+        seen[r.code] = i
+        changes = r.values if r.changes is None else r.changes
+        _classify(batch, i, f"指标 {r.code}", r.values, changes, stored.get(r.code), mode, editable)
+    return batch
+
+
+def range_error(value: float | None, value_max: float | None) -> ValidationError | None:
+    """The error of a range whose upper value is below its value (None when it is not)."""
+    if value is not None and value_max is not None and value_max < value:
+        return ValidationError(
+            f"目标上限 {value_max:g} 小于目标值 {value:g}。",
+            f"The upper value {value_max:g} is below the value {value:g}.",
+            field="value_max",
+        )
+    return None
+
+
+def prepare_targets(
+    session: Session, principal: Principal, rows: Sequence[TargetWrite], mode: str = "upsert"
+) -> Batch:
+    """Check every target row (the plans right, a range whose upper value is not below its
+    value, a key named once, new or stored and then in the edit scope); nothing is written.
+
+    A stored target is found by its key among its plans' targets; of two stored with one key,
+    the older one (the lower id), as the import always chose."""
+    require(principal, "edit", "plan")
+    batch = Batch()
+    stored: dict[TargetKey, dict[str, Any]] = {}
+    plan_ids = {r.key[0] for r in rows}
+    query = select(Target, Indicator.code).outerjoin(Indicator, Indicator.id == Target.indicator_id)
+    found = _fetch_in(session, query, Target.plan_id, plan_ids)
+    columns = [c.key for c in Target.__table__.columns]
+    for t, code in sorted(found, key=lambda r: r[0].id, reverse=True):
+        key = (t.plan_id, code or t.indicator_name, t.scope, t.scope_id, t.year)
+        stored[key] = {c: getattr(t, c) for c in columns}
+    editable = _editable(session, principal, Target, (s["id"] for s in stored.values()))
+    seen: dict[TargetKey, int] = {}
+    for i, r in enumerate(rows):
+        problem = range_error(r.values.get("value"), r.values.get("value_max"))
+        if problem is not None:
+            batch.refusals.append(Refusal(i, "value_max", problem))
+            continue
+        if r.key in seen:
+            batch.refusals.append(Refusal(i, "indicator", _duplicate(seen[r.key]), seen[r.key]))
+            continue
+        seen[r.key] = i
+        changes = r.values if r.changes is None else r.changes
+        label = r.label or " ".join(map(str, r.key))
+        _classify(batch, i, label, r.values, changes, stored.get(r.key), mode, editable)
+    return batch
+
+
+def write(session: Session, model: Any, batch: Batch) -> None:
+    """Write a checked batch of ``model`` rows (indicators or targets); refused if any row
+    was refused. New rows in one Core statement per 2,000; changes through the ORM, so each is
+    audited with its before/after values."""
+    if batch.refusals:
+        raise batch.refusals[0].error
+    table = model.__table__
+    conn = session.connection()
+    for chunk in _chunks(batch.inserts, WRITE_CHUNK):
+        conn.execute(insert(table), list(chunk))
+    ids = sorted(batch.updates)
+    for chunk in _chunks(ids):
+        for obj in session.scalars(select(model).where(model.id.in_(list(chunk)))):
+            for key, value in batch.updates[obj.id].items():
+                setattr(obj, key, value)
+        session.flush()
+
+
+def write_indicators(session: Session, batch: Batch) -> None:
+    write(session, Indicator, batch)
+
+
+def write_targets(session: Session, batch: Batch) -> None:
+    write(session, Target, batch)
