@@ -12,21 +12,21 @@ the current row and opens a new one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.core.batching import CHUNK, chunks, fetch_in
 from gaodi.core.errors import ConflictError, GaodiError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, can
 from gaodi.enterprises import loaders as enterprise_loaders
 
-#: ids per IN (...) list and rows per INSERT (SQLite binds at most 32,766 values)
-CHUNK = 500
+#: rows per INSERT (SQLite binds at most 32,766 values)
 WRITE_CHUNK = 5000
 
 
@@ -71,19 +71,6 @@ class AssignmentBatch:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-
-
-def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _fetch_in(session: Session, query: Select[Any], column: Any, values: Iterable[Any]) -> list:
-    wanted = sorted({v for v in values if v is not None}, key=str)
-    out: list[Any] = []
-    for chunk in _chunks(wanted):
-        out.extend(session.execute(query.where(column.in_(list(chunk)))).all())
-    return out
 
 
 def _enterprises(
@@ -158,14 +145,14 @@ def prepare_assignments(
     named = {chains[r.chain] for r in rows if r.chain in chains}
     links: dict[tuple[int, str], tuple[int, str]] = {
         (cid, code): (lid, name)
-        for lid, cid, code, name in _fetch_in(
+        for lid, cid, code, name in fetch_in(
             session, select(Link.id, Link.chain_id, Link.code, Link.name), Link.chain_id, named
         )
     }
     current: dict[tuple[int, int], list[Any]] = {}
     query = select(EnterpriseLink).where(EnterpriseLink.valid_to.is_(None))
     ids = set(ents.values()) | {r.enterprise_id for r in rows if r.enterprise_id in names}
-    for (row,) in _fetch_in(session, query, EnterpriseLink.enterprise_id, ids):
+    for (row,) in fetch_in(session, query, EnterpriseLink.enterprise_id, ids):
         current.setdefault((row.enterprise_id, row.link_id), []).append(row)
     for i, r in enumerate(rows):
         refused = len(batch.refusals)
@@ -251,11 +238,11 @@ def write_assignments(
         raise batch.refusals[0].error
     table, now = EnterpriseLink.__table__, batch.now
     if not history:
-        for chunk in _chunks(batch.close_ids):
+        for chunk in chunks(batch.close_ids):
             session.connection().execute(
                 update(table).where(table.c.id.in_(list(chunk))).values(valid_to=now)
             )
-        for chunk in _chunks(batch.values, WRITE_CHUNK):
+        for chunk in chunks(batch.values, WRITE_CHUNK):
             session.connection().execute(insert(table), list(chunk))
         return []
     for row in batch.closing:  # loaded by the check, in this session

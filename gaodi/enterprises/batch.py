@@ -15,19 +15,19 @@ flushed once per chunk, so each keeps its ``update`` audit entry with before/aft
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
+from gaodi.core.batching import chunks, editable_ids, fetch_in
 from gaodi.core.errors import GaodiError, NotFoundError, PermissionDenied, ValidationError
-from gaodi.core.permissions import Principal, restrict, scope_clause
+from gaodi.core.permissions import Principal, scope_clause
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 
-#: ids per IN (...) list, and rows per INSERT
-CHUNK = 500
+#: rows per INSERT
 WRITE_CHUNK = 5000
 
 Mode = Literal["insert", "upsert"]
@@ -112,19 +112,6 @@ class Batch:
 
     def refuse(self, index: int, name: str, error: GaodiError) -> None:
         self.refusals.append(Refusal(index, name, error))
-
-
-def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _fetch_in(session: Session, query: Select[Any], column: Any, values: Iterable[Any]) -> list:
-    wanted = sorted({v for v in values if v is not None}, key=str)
-    out: list[Any] = []
-    for chunk in _chunks(wanted):
-        out.extend(session.execute(query.where(column.in_(list(chunk)))).all())
-    return out
 
 
 def in_scope(
@@ -230,15 +217,6 @@ def classify(
         batch.unchanged += 1
 
 
-def _editable(session: Session, principal: Principal, model: type, ids: Iterable[int]) -> set[int]:
-    """Which of ``ids`` ``principal`` may edit (all of them unless the role is scoped)."""
-    ids = set(ids)
-    if not principal.is_scoped or not ids:
-        return ids
-    query = restrict(select(model), principal, "edit").with_only_columns(model.id)  # type: ignore[attr-defined]
-    return {row[0] for row in _fetch_in(session, query, model.id, ids)}  # type: ignore[attr-defined]
-
-
 def prepare_enterprises(
     session: Session,
     principal: Principal,
@@ -257,14 +235,14 @@ def prepare_enterprises(
     query = select(*columns, Enterprise.park_id)
     existing = {
         r.uscc: r._asdict()
-        for r in _fetch_in(session, query, Enterprise.uscc, (r.uscc for r in rows))
+        for r in fetch_in(session, query, Enterprise.uscc, (r.uscc for r in rows))
     }
     # a scoped office changes the enterprises it reads and creates them only in its scope
     # (a park office: in one of its parks; a chain office: never, a new firm is on no chain)
     scoped = principal.is_scoped
     ids = [e["id"] for e in existing.values()]
     if scoped:
-        mine = _fetch_in(
+        mine = fetch_in(
             session, in_scope(select(Enterprise.id), principal, Enterprise), Enterprise.id, ids
         )
         editable = {row[0] for row in mine}
@@ -306,10 +284,10 @@ def write_rows(session: Session, model: type, batch: Batch) -> None:
     if batch.refusals:
         raise batch.refusals[0].error
     table = model.__table__  # type: ignore[attr-defined]
-    for chunk in _chunks(batch.inserts, WRITE_CHUNK):
+    for chunk in chunks(batch.inserts, WRITE_CHUNK):
         session.connection().execute(insert(table), list(chunk))
     ids = sorted(batch.updates)
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         for obj in session.scalars(select(model).where(model.id.in_(list(chunk)))):  # type: ignore[attr-defined]
             for key, value in batch.updates[obj.id].items():
                 setattr(obj, key, value)
@@ -337,7 +315,7 @@ def prepare_years(
     skipped = set(skip)
     batch = Batch(rows)
     query = in_scope(select(Enterprise.uscc, Enterprise.id), principal, Enterprise)
-    ids = dict(_fetch_in(session, query, Enterprise.uscc, (r.uscc for r in rows)))
+    ids = dict(fetch_in(session, query, Enterprise.uscc, (r.uscc for r in rows)))
     columns = ("year", *YEAR_FIGURES)
     query = select(
         EnterpriseYear.id,
@@ -346,9 +324,11 @@ def prepare_years(
     )
     existing = {
         (r.enterprise_id, r.year): r._asdict()
-        for r in _fetch_in(session, query, EnterpriseYear.enterprise_id, ids.values())
+        for r in fetch_in(session, query, EnterpriseYear.enterprise_id, ids.values())
     }
-    editable = _editable(session, principal, EnterpriseYear, (e["id"] for e in existing.values()))
+    editable = editable_ids(
+        session, principal, EnterpriseYear, (e["id"] for e in existing.values())
+    )
     seen: dict[tuple[int, Any], int] = {}
     for i, r in enumerate(rows):
         eid = ids.get(r.uscc) if r.uscc is not None else None

@@ -196,22 +196,7 @@ class EnterpriseYearsHandler(Handler):
         enterprises_batch.write_years(self.ctx.session, self.batch)
 
 
-PARK_FIELDS = {
-    k: k
-    for k in (
-        "name",
-        "short_name",
-        "level",
-        "kind",
-        "region_code",
-        "area_mu",
-        "founded_year",
-        "main_industries",
-        "special_industries",
-        "source",
-        "is_demo",
-    )
-}
+PARK_FIELDS = {k: k for k in parks_batch.PARK_COLUMNS}
 
 
 class ParksHandler(Handler):

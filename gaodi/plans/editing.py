@@ -14,19 +14,19 @@ with before/after values — the history a target's as-of reading is rebuilt fro
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from gaodi.core.batching import chunks, editable_ids, fetch_in
 from gaodi.core.errors import ConflictError, GaodiError, PermissionDenied, ValidationError
-from gaodi.core.permissions import Principal, require, restrict
+from gaodi.core.permissions import Principal, require
 from gaodi.plans.models import Indicator, Target
 
-#: keys per IN (...) list and rows per INSERT (SQLite binds at most 32,766 values)
-CHUNK = 500
+#: rows per INSERT (SQLite binds at most 32,766 values)
 WRITE_CHUNK = 2000
 
 #: the columns an indicator row of a batch may set
@@ -94,19 +94,6 @@ class Batch:
     unchanged: int = 0
 
 
-def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _fetch_in(session: Session, query: Select[Any], column: Any, values: Iterable[Any]) -> list:
-    wanted = sorted({v for v in values if v is not None}, key=str)
-    out: list[Any] = []
-    for chunk in _chunks(wanted):
-        out.extend(session.execute(query.where(column.in_(list(chunk)))).all())
-    return out
-
-
 def _exists(label: str) -> ConflictError:
     return ConflictError(
         f"数据库中已有此记录（{label}）；如需更新，请使用 --mode upsert。",
@@ -154,15 +141,6 @@ def _classify(
         batch.unchanged += 1
 
 
-def _editable(session: Session, principal: Principal, model: Any, ids: Iterable[int]) -> set[int]:
-    """Which of ``ids`` ``principal`` may edit (one query a chunk, none for an unscoped role)."""
-    ids = set(ids)
-    if not principal.is_scoped or not ids:
-        return ids
-    query = restrict(select(model.id), principal, "edit")
-    return {r[0] for r in _fetch_in(session, query, model.id, ids)}
-
-
 def prepare_indicators(
     session: Session, principal: Principal, rows: Sequence[IndicatorWrite], mode: str = "upsert"
 ) -> Batch:
@@ -171,9 +149,9 @@ def prepare_indicators(
     require(principal, "edit", "plan")
     batch = Batch()
     query = select(Indicator.id, *(getattr(Indicator, c) for c in INDICATOR_COLUMNS))
-    found = _fetch_in(session, query, Indicator.code, (r.code for r in rows))
+    found = fetch_in(session, query, Indicator.code, (r.code for r in rows))
     stored = {r.code: r._asdict() for r in found}
-    editable = _editable(session, principal, Indicator, (s["id"] for s in stored.values()))
+    editable = editable_ids(session, principal, Indicator, (s["id"] for s in stored.values()))
     seen: dict[str, int] = {}
     for i, r in enumerate(rows):
         if r.code in seen:
@@ -209,12 +187,12 @@ def prepare_targets(
     stored: dict[TargetKey, dict[str, Any]] = {}
     plan_ids = {r.key[0] for r in rows}
     query = select(Target, Indicator.code).outerjoin(Indicator, Indicator.id == Target.indicator_id)
-    found = _fetch_in(session, query, Target.plan_id, plan_ids)
+    found = fetch_in(session, query, Target.plan_id, plan_ids)
     columns = [c.key for c in Target.__table__.columns]
     for t, code in sorted(found, key=lambda r: r[0].id, reverse=True):
         key = (t.plan_id, code or t.indicator_name, t.scope, t.scope_id, t.year)
         stored[key] = {c: getattr(t, c) for c in columns}
-    editable = _editable(session, principal, Target, (s["id"] for s in stored.values()))
+    editable = editable_ids(session, principal, Target, (s["id"] for s in stored.values()))
     seen: dict[TargetKey, int] = {}
     for i, r in enumerate(rows):
         problem = range_error(r.values.get("value"), r.values.get("value_max"))
@@ -239,10 +217,10 @@ def write(session: Session, model: Any, batch: Batch) -> None:
         raise batch.refusals[0].error
     table = model.__table__
     conn = session.connection()
-    for chunk in _chunks(batch.inserts, WRITE_CHUNK):
+    for chunk in chunks(batch.inserts, WRITE_CHUNK):
         conn.execute(insert(table), list(chunk))
     ids = sorted(batch.updates)
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         for obj in session.scalars(select(model).where(model.id.in_(list(chunk)))):
             for key, value in batch.updates[obj.id].items():
                 setattr(obj, key, value)

@@ -16,17 +16,18 @@ does not grow with the rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core import clock
+from gaodi.core.batching import chunks, fetch_in
 from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import GaodiError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require, restrict
@@ -41,8 +42,7 @@ from gaodi.projects.models import (
 )
 from gaodi.projects.schemas import ProjectIn
 
-#: ids per IN (...) list and rows per INSERT (SQLite binds at most 32,766 values)
-CHUNK = 500
+#: rows per INSERT (SQLite binds at most 32,766 values)
 WRITE_CHUNK = 2000
 
 
@@ -124,19 +124,6 @@ class ProgressBatch:
     existing: dict[tuple[int, str], ProjectProgress] = field(default_factory=dict)
 
 
-def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _fetch_in(session: Session, query: Select[Any], column: Any, values: Iterable[Any]) -> list:
-    wanted = sorted({v for v in values if v is not None})
-    out: list[Any] = []
-    for chunk in _chunks(wanted):
-        out.extend(session.execute(query.where(column.in_(list(chunk)))).all())
-    return out
-
-
 def scope_refusals(
     session: Session, principal: Principal, targets: Sequence[tuple[int | None, int | None]]
 ) -> dict[int, tuple[str, NotFoundError]]:
@@ -170,7 +157,7 @@ def _insert(session: Session, model: type, values: Sequence[dict[str, Any]]) -> 
         return []
     table = model.__table__  # type: ignore[attr-defined]
     out: list[Any] = []
-    for chunk in _chunks(values, WRITE_CHUNK):
+    for chunk in chunks(values, WRITE_CHUNK):
         # Python-side defaults (created_at...) are filled by the statement, as the ORM does
         out += session.connection().execute(insert(table).returning(*table.c), list(chunk)).all()
     audit.record_created(session, model, out)
@@ -180,7 +167,7 @@ def _insert(session: Session, model: type, values: Sequence[dict[str, Any]]) -> 
 def _load(session: Session, model: type, ids: Iterable[int]) -> dict[int, Any]:
     """Id -> the ORM object of each of ``ids`` (for the callers that get them back)."""
     query = select(model)
-    return {o.id: o for (o,) in _fetch_in(session, query, model.id, ids)}  # type: ignore[attr-defined]
+    return {o.id: o for (o,) in fetch_in(session, query, model.id, ids)}  # type: ignore[attr-defined]
 
 
 def _not_visible(project_id: int) -> NotFoundError:
@@ -194,7 +181,7 @@ def _not_visible(project_id: int) -> NotFoundError:
 def _visible(session: Session, principal: Principal, ids: Iterable[int | None]) -> dict:
     """Project id -> the project, for the ``ids`` ``principal`` may read (one query a chunk)."""
     query = restrict(select(Project), principal, "read")
-    return {p.id: p for (p,) in _fetch_in(session, query, Project.id, ids)}
+    return {p.id: p for (p,) in fetch_in(session, query, Project.id, ids)}
 
 
 def _advance_steps(
@@ -242,9 +229,9 @@ def prepare_projects(
     editable = set(batch.loaded)
     if principal.is_scoped and editable:
         query = restrict(select(Project.id), principal, "edit")
-        editable = {r[0] for r in _fetch_in(session, query, Project.id, editable)}
+        editable = {r[0] for r in fetch_in(session, query, Project.id, editable)}
     query = select(ProjectStage)
-    for (s,) in _fetch_in(session, query, ProjectStage.project_id, batch.loaded):
+    for (s,) in fetch_in(session, query, ProjectStage.project_id, batch.loaded):
         batch.stages.setdefault(s.project_id, {})[s.stage] = s
     targets: list[tuple[int | None, int | None]] = []
     for r in rows:
@@ -471,7 +458,7 @@ def prepare_year_plans(
     actors = common.office_actors(principal, "project")
     loaded = _visible(session, principal, (r.project_id for r in rows))
     query = select(ProjectYearPlan)
-    for (p,) in _fetch_in(session, query, ProjectYearPlan.project_id, loaded):
+    for (p,) in fetch_in(session, query, ProjectYearPlan.project_id, loaded):
         batch.existing[(p.project_id, p.year)] = p
     for i, r in enumerate(rows):
         project = loaded.get(r.project_id)
@@ -522,7 +509,7 @@ def prepare_progress(
     actors = common.office_actors(principal, "project")
     batch.loaded = _visible(session, principal, (r.project_id for r in rows))
     query = select(ProjectProgress)
-    for (p,) in _fetch_in(session, query, ProjectProgress.project_id, batch.loaded):
+    for (p,) in fetch_in(session, query, ProjectProgress.project_id, batch.loaded):
         batch.existing[(p.project_id, p.period)] = p
     for i, r in enumerate(rows):
         project = batch.loaded.get(r.project_id)
