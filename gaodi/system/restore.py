@@ -190,7 +190,10 @@ def check_backup(path: Path) -> BackupInfo:
 
 def _held(target: Path, force: bool) -> sqlite3.Connection:
     """A connection to ``target`` that no other connection shares (unless ``force``)."""
-    conn = sqlite3.connect(target, timeout=30 if force else 0, isolation_level=None)
+    # Not 0 without ``force``: a connection that is just closing (a command that has finished, a
+    # checkpoint) must not read as a running server; a server's open connections still hold the
+    # file after 2 s and the restore is refused as before.
+    conn = sqlite3.connect(target, timeout=30 if force else 2, isolation_level=None)
     if force:
         return conn
     try:
