@@ -1,6 +1,7 @@
 """What every batch write path shares (``prepare_*``/``write_*`` in the features: observations,
 assignments, projects, enterprises, parks, indicators and targets): ids asked of the database a
-chunk at a time, and which of them a scoped principal may edit.
+chunk at a time, which of them a scoped principal may edit, and what a row does to its stored
+row (:func:`classify`, also behind the Excel import's own).
 
 Chunks of 500 keep every ``IN (...)`` list well under SQLite's and PostgreSQL's limits on bound
 parameters, so a batch costs one query per 500 rows it names, never one per row.
@@ -8,12 +9,14 @@ parameters, so a batch costs one query per 500 rows it names, never one per row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from gaodi.core.errors import ConflictError, GaodiError, PermissionDenied
 from gaodi.core.permissions import Principal, restrict
 
 #: Values per ``IN (...)`` list.
@@ -50,3 +53,57 @@ def editable_ids(
         return ids
     query = restrict(select(model.id), principal, "edit")
     return {r[0] for r in fetch_in(session, query, model.id, ids)}
+
+
+@dataclass
+class Classified:
+    """What one row of a batch does to its stored row: ``insert`` (no stored row), ``update``
+    with the columns that change (``diff``), ``same`` (nothing changes), or ``refused`` with
+    the reason (``error``)."""
+
+    kind: Literal["insert", "update", "same", "refused"]
+    diff: dict[str, Any] = field(default_factory=dict)
+    error: GaodiError | None = None
+
+
+def classify(
+    mode: str,
+    changes: dict[str, Any],
+    stored: dict[str, Any] | None,
+    key_text: str,
+    editable: Collection[int] | None = None,
+) -> Classified:
+    """Whether a row keyed ``key_text`` creates, changes or leaves its stored row (``stored``:
+    its columns with ``id``; ``changes``: the columns the row sets). Refused when the batch
+    only inserts (``mode == "insert"``) and the row is stored, or when the stored row is not
+    among ``editable`` (None: every row is). The one rule of every import and batch write.
+
+    >>> classify("upsert", {"name": "乙"}, {"id": 7, "name": "甲"}, "x").diff
+    {'name': '乙'}
+    >>> classify("upsert", {"name": "甲"}, {"id": 7, "name": "甲"}, "x").kind
+    'same'
+    >>> classify("insert", {}, {"id": 7}, "园区 甲").error.en
+    'A record with this key (园区 甲) already exists; use --mode upsert to update it.'
+    >>> classify("upsert", {"name": "乙"}, {"id": 7}, "x", editable=set()).kind
+    'refused'
+    """
+    if stored is None:
+        return Classified("insert")
+    if mode == "insert":
+        return Classified(
+            "refused",
+            error=ConflictError(
+                f"数据库中已有此记录（{key_text}）；如需更新，请使用 --mode upsert。",
+                f"A record with this key ({key_text}) already exists; "
+                "use --mode upsert to update it.",
+            ),
+        )
+    if editable is not None and stored["id"] not in editable:
+        return Classified(
+            "refused",
+            error=PermissionDenied(
+                f"无权修改此记录（{key_text}）。", f"You may not change this record ({key_text})."
+            ),
+        )
+    diff = {k: v for k, v in changes.items() if stored.get(k) != v}
+    return Classified("update", diff) if diff else Classified("same")

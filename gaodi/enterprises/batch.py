@@ -22,6 +22,7 @@ from typing import Any, Literal
 from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
+from gaodi.core import batching
 from gaodi.core.batching import chunks, editable_ids, fetch_in
 from gaodi.core.errors import GaodiError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.permissions import Principal, scope_clause
@@ -183,35 +184,17 @@ def classify(
     key_text: str,
     editable: set[int],
 ) -> None:
-    """Row ``i`` creates, changes or leaves a row; refused in an insert-only batch when stored,
-    and when stored outside what the principal may change."""
-    if existing is None:
+    """Row ``i`` creates, changes or leaves a row (:func:`gaodi.core.batching.classify`)."""
+    found = batching.classify(mode, changes, existing, key_text, editable)
+    if found.kind == "insert":
         batch.inserts.append(values)
         batch.created += 1
-        return
-    if mode == "insert":
-        batch.refuse(
-            i,
-            "key",
-            ValidationError(
-                f"数据库中已有此记录（{key_text}）；如需更新，请使用 --mode upsert。",
-                f"A record with this key ({key_text}) already exists; "
-                "use --mode upsert to update it.",
-            ),
-        )
-        return
-    if existing["id"] not in editable:
-        batch.refuse(
-            i,
-            "key",
-            PermissionDenied(
-                f"无权修改此记录（{key_text}）。", f"You may not change this record ({key_text})."
-            ),
-        )
-        return
-    diff = {k: v for k, v in changes.items() if existing.get(k) != v}
-    if diff:
-        batch.updates[existing["id"]] = diff
+    elif found.kind == "refused":
+        assert found.error is not None
+        batch.refuse(i, "key", found.error)
+    elif found.kind == "update":
+        assert existing is not None
+        batch.updates[existing["id"]] = found.diff
         batch.updated += 1
     else:
         batch.unchanged += 1

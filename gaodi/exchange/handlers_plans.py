@@ -23,22 +23,7 @@ from gaodi.plans.intake import (
 )
 from gaodi.plans.models import Action, Indicator, Plan
 
-INDICATOR_FIELDS = {
-    k: k
-    for k in (
-        "code",
-        "name",
-        "unit",
-        "aggregation",
-        "direction",
-        "kind",
-        "owner",
-        "frequency",
-        "deadline_day",
-        "description",
-        "is_demo",
-    )
-}
+INDICATOR_FIELDS = {k: k for k in editing.INDICATOR_COLUMNS}
 PLAN_FIELDS = {
     k: k
     for k in (

@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from gaodi.core import batching
 from gaodi.core.errors import CellError, ConflictError
 from gaodi.core.permissions import Principal, restrict
 from gaodi.db import utcnow
@@ -215,33 +216,18 @@ def classify(
     key_text: str,
     editable: set[int] | None = None,
 ) -> None:
-    """Decide whether row ``i`` creates, updates or leaves a row; errors in insert mode."""
-    key_col = table.spec.natural_key[0]
-    if existing is None:
+    """Decide whether row ``i`` creates, updates or leaves a row; errors in insert mode
+    (:func:`gaodi.core.batching.classify`, the rule the features' batch writes use)."""
+    found = batching.classify(ctx.mode, update_values, existing, key_text, editable)
+    if found.kind == "insert":
         changes.inserts.append(insert_values)
         changes.counts.created += 1
-        return
-    if ctx.mode == "insert":
-        ctx.fail(
-            table,
-            i,
-            key_col,
-            f"数据库中已有此记录（{key_text}）；如需更新，请使用 --mode upsert。",
-            f"A record with this key ({key_text}) already exists; use --mode upsert to update it.",
-        )
-        return
-    if editable is not None and existing["id"] not in editable:
-        ctx.fail(
-            table,
-            i,
-            key_col,
-            f"无权修改此记录（{key_text}）。",
-            f"You may not change this record ({key_text}).",
-        )
-        return
-    diff = {k: v for k, v in update_values.items() if existing.get(k) != v}
-    if diff:
-        changes.updates[existing["id"]] = diff
+    elif found.kind == "refused":
+        assert found.error is not None
+        ctx.fail(table, i, table.spec.natural_key[0], found.error.zh, found.error.en)
+    elif found.kind == "update":
+        assert existing is not None
+        changes.updates[existing["id"]] = found.diff
         changes.counts.updated += 1
     else:
         changes.counts.unchanged += 1

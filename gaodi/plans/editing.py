@@ -21,8 +21,9 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from gaodi.core import batching
 from gaodi.core.batching import chunks, editable_ids, fetch_in
-from gaodi.core.errors import ConflictError, GaodiError, PermissionDenied, ValidationError
+from gaodi.core.errors import GaodiError, ValidationError
 from gaodi.core.permissions import Principal, require
 from gaodi.plans.models import Indicator, Target
 
@@ -94,19 +95,6 @@ class Batch:
     unchanged: int = 0
 
 
-def _exists(label: str) -> ConflictError:
-    return ConflictError(
-        f"数据库中已有此记录（{label}）；如需更新，请使用 --mode upsert。",
-        f"A record with this key ({label}) already exists; use --mode upsert to update it.",
-    )
-
-
-def _not_editable(label: str) -> PermissionDenied:
-    return PermissionDenied(
-        f"无权修改此记录（{label}）。", f"You may not change this record ({label})."
-    )
-
-
 def _duplicate(earlier: int) -> ValidationError:
     """Row numbers are the caller's: the import names the sheet row (see ``other``)."""
     return ValidationError(f"与第 {earlier + 1} 行重复。", f"Duplicates row {earlier + 1}.")
@@ -122,20 +110,17 @@ def _classify(
     mode: str,
     editable: set[int],
 ) -> None:
-    """New row, change, or nothing to do (what :func:`gaodi.exchange.importer.classify` did)."""
-    if stored is None:
+    """New row, change, or nothing to do (:func:`gaodi.core.batching.classify`)."""
+    found = batching.classify(mode, changes, stored, label, editable)
+    if found.kind == "insert":
         batch.inserts.append(values)
         batch.created += 1
-        return
-    if mode == "insert":
-        batch.refusals.append(Refusal(i, "key", _exists(label)))
-        return
-    if stored["id"] not in editable:
-        batch.refusals.append(Refusal(i, "key", _not_editable(label)))
-        return
-    diff = {k: v for k, v in changes.items() if stored.get(k) != v}
-    if diff:
-        batch.updates[stored["id"]] = diff
+    elif found.kind == "refused":
+        assert found.error is not None
+        batch.refusals.append(Refusal(i, "key", found.error))
+    elif found.kind == "update":
+        assert stored is not None
+        batch.updates[stored["id"]] = found.diff
         batch.updated += 1
     else:
         batch.unchanged += 1
