@@ -249,7 +249,8 @@ def record_many(session: Session, events: Sequence[dict[str, Any]]) -> None:
 
 def record_created(session: Session, model: type, rows: Sequence[Any]) -> None:
     """The ``create`` entries the ORM listener writes, for rows of ``model`` inserted with a
-    Core statement (``rows``: every column of each, as RETURNING gives them), in one statement.
+    Core statement (``rows``: every column of each, as RETURNING gives them, or a mapping of
+    them), in one statement.
     """
     if not rows or not getattr(model, "__audited__", False):
         return
@@ -261,7 +262,7 @@ def record_created(session: Session, model: type, rows: Sequence[Any]) -> None:
     now = utcnow()
     entries = []
     for row in rows:
-        values = row._mapping
+        values = getattr(row, "_mapping", row)
         entries.append(
             {
                 "at": now,

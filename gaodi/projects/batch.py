@@ -16,7 +16,7 @@ does not grow with the rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -147,9 +147,14 @@ def scope_refusals(
     return out
 
 
-def _insert(session: Session, model: type, values: Sequence[dict[str, Any]]) -> list[Any]:
+def _insert(
+    session: Session,
+    model: type,
+    values: Sequence[dict[str, Any]],
+    created: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> list[Any]:
     """Insert ``values`` as rows of ``model`` (every column of each returned) and write their
-    ``create`` audit entries.
+    ``create`` audit entries (each row as ``created`` says it was created, if given).
 
     A Core statement, not the ORM: the ORM sends one INSERT per row wherever the database
     cannot say which new id belongs to which row (SQLite), and these rows need no objects."""
@@ -160,7 +165,9 @@ def _insert(session: Session, model: type, values: Sequence[dict[str, Any]]) -> 
     for chunk in chunks(values, WRITE_CHUNK):
         # Python-side defaults (created_at...) are filled by the statement, as the ORM does
         out += session.connection().execute(insert(table).returning(*table.c), list(chunk)).all()
-    audit.record_created(session, model, out)
+    audit.record_created(
+        session, model, out if created is None else [created(dict(r._mapping)) for r in out]
+    )
     return out
 
 
@@ -375,11 +382,11 @@ def write_projects(session: Session, principal: Principal, batch: ProjectBatch) 
     values = [_project_values(batch, i, reached.get(i)) for i in new]
     keys = [tuple(v.values()) for v in values]
     if len(set(keys)) == len(keys):  # each returned row tells which row it is
-        rows = _insert(session, Project, values)
+        rows = _insert(session, Project, values, _as_registered)
         ids = {tuple(getattr(r, k) for k in values[0]): r.id for r in rows} if rows else {}
         new_ids = [ids[k] for k in keys]
     else:  # two identical new projects (not from a file: it refuses duplicates): one by one
-        new_ids = [_insert(session, Project, [v])[0].id for v in values]
+        new_ids = [_insert(session, Project, [v], _as_registered)[0].id for v in values]
     loaded = _load(session, Project, new_ids)
     out = {i: loaded[pid] for i, pid in zip(new, new_ids, strict=True)}
     for i, r in enumerate(batch.rows):
@@ -428,6 +435,13 @@ def write_projects(session: Session, principal: Principal, batch: ProjectBatch) 
     _insert(session, ProjectYearPlan, plans)
     _record(session, principal, done)
     return [out[i] for i in range(len(batch.rows))]
+
+
+def _as_registered(row: dict[str, Any]) -> dict[str, Any]:
+    """A new project as its ``create`` audit entry records it: at signing, the stage every
+    registration starts at; the stages its dates reach are the workflow entries that follow
+    (as when the form registers and then advances a project)."""
+    return {**row, "stage": "signed"}
 
 
 def _project_values(batch: ProjectBatch, i: int, reached: str | None) -> dict[str, Any]:

@@ -335,3 +335,52 @@ def test_link_status_hook(session: Session, world: World, frozen) -> None:
     finally:
         hooks.set_link_status_provider(None)
     assert status is not None and status.link_id == world.link_a1 and status.label_zh == "缺链"
+
+
+def test_a_registration_reaching_later_stages_is_audited_as_signed_then_advanced(
+    session: Session, world: World, frozen
+) -> None:
+    """One batch registers a project whose actual dates already reach 'producing': the
+    project row holds 'producing', its ``create`` audit entry the stage it was registered at
+    ('signed'), and the workflow entries each step after it — as if the form had registered
+    it and then advanced it twice."""
+    from gaodi.projects import batch as project_batch
+
+    frozen(datetime(2024, 6, 1, 2, 0))
+    data = ProjectIn(
+        name="批量登记项目",
+        chain_id=world.chain_a,
+        link_id=world.link_a1,
+        park_id=world.park_1,
+        investor_name="投资方",
+        total_investment=5000.0,
+        signed_on=date(2023, 1, 10),
+        planned_start_on=date(2023, 3, 31),
+        planned_producing_on=date(2023, 12, 31),
+        planned_full_output_on=date(2024, 12, 31),
+    )
+    row = project_batch.ProjectWrite(
+        data=data, actual={"started": date(2023, 4, 10), "producing": date(2024, 1, 5)}
+    )
+    prepared = project_batch.prepare_projects(session, world.admin, [row])
+    assert prepared.refusals == []
+    (project,) = project_batch.write_projects(session, world.admin, prepared)
+    session.commit()
+    assert project.stage == "producing"
+    created = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.entity == "project",
+            AuditEvent.entity_id == str(project.id),
+            AuditEvent.action == "create",
+        )
+    ).one()
+    assert created.after["stage"] == "signed" and created.after["name"] == "批量登记项目"
+    steps = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action.like("project.%"), AuditEvent.entity_id == str(project.id))
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [(a.action, a.after["status"]) for a in steps][-2:] == [
+        ("project.start", "started"),
+        ("project.produce", "producing"),
+    ]
