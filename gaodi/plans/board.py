@@ -247,7 +247,7 @@ def _known_on(
 def _overdue(
     session: Session, principal: Principal, loaded: _Loaded, day: date | None
 ) -> dict[str, list[str]]:
-    """The overdue flags of the loaded series (``overdue_by_series``'s), judged on ``day``
+    """The overdue flags of the loaded series, judged on ``day``
     (default: today) from the observations already read: each period's latest revision (by
     revision, then id) among those reported by the end of ``day``."""
     obs = loaded.everything

@@ -421,68 +421,6 @@ def submission_rows(
     return out
 
 
-def overdue_by_series(
-    session: Session, principal: Principal, as_of: date | None = None
-) -> dict[str, list[str]]:
-    """series key (``indicator|scope|scope_id``) -> overdue periods, for the board's flags.
-
-    The same rule as :func:`submission_rows` (status expected or returned, today past the
-    due date), read from plain columns for speed; as of a past day through it."""
-    if as_of is not None:
-        out_at: dict[str, list[str]] = defaultdict(list)
-        for r in submission_rows(session, principal, as_of=as_of):
-            if r.overdue:
-                out_at[f"{r.indicator_id}|{r.scope}|{r.scope_id}"].append(r.period)
-        return dict(out_at)
-    today = clock.today()
-    found = duties(session, principal)
-    ids = {d.indicator.id for d in found}
-    status: dict[tuple[int, str, int, str], str] = {}
-    best: dict[tuple[int, str, int, str], tuple[int, int]] = {}
-    for row in session.execute(
-        restrict(
-            select(
-                Observation.indicator_id,
-                Observation.scope,
-                Observation.scope_id,
-                Observation.period,
-                Observation.revision,
-                Observation.id,
-                Observation.status,
-            ),
-            principal,
-        ).where(Observation.indicator_id.in_(ids))
-    ):
-        k = (row[0], row[1], row[2], row[3])
-        if k not in best or (row[4], row[5]) > best[k]:
-            best[k] = (row[4], row[5])
-            status[k] = row[6] if row[6] in STATUSES else "expected"
-    for row in session.execute(
-        restrict(
-            select(
-                Submission.indicator_id,
-                Submission.scope,
-                Submission.scope_id,
-                Submission.period,
-                Submission.status,
-            ),
-            principal,
-        ).where(Submission.indicator_id.in_(ids))
-    ):
-        status[(row[0], row[1], row[2], row[3])] = row[4]
-    out: dict[str, list[str]] = defaultdict(list)
-    for d in found:
-        for period in expected_periods(
-            d.indicator.frequency, d.first_year, d.last_year, today, d.skip_january
-        ):
-            state = status.get((d.indicator.id, d.scope, d.scope_id, period), "expected")
-            if state in ("expected", "returned") and today > due_date(
-                period, d.indicator.deadline_day
-            ):
-                out[d.series].append(period)
-    return dict(out)
-
-
 def tasks(
     session: Session, principal: Principal, owner: str | None = None, as_of: date | None = None
 ) -> Tasks:
@@ -803,7 +741,9 @@ def overdue_from(
     reported: dict[tuple[int, str, int, str], str],
     as_of: date | None = None,
 ) -> dict[str, list[str]]:
-    """:func:`overdue_by_series` for the series of ``indicator_ids``, from the observations the
+    """Series key (``indicator|scope|scope_id``) -> overdue periods, for the board's flags: the
+    rule of :func:`submission_rows` (status expected or returned, today past the due date) for
+    the series of ``indicator_ids``, from the observations the
     caller has already read: ``reported`` maps (indicator, scope, scope id, period) to the
     status of its latest value (by revision, then id) among those reported by the end of
     ``as_of`` (default: all). The board reads its observations once, for its values and these
@@ -856,7 +796,6 @@ __all__ = [
     "due_date",
     "duties",
     "expected_periods",
-    "overdue_by_series",
     "overdue_from",
     "parse_key",
     "return_submission",

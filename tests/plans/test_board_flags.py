@@ -54,7 +54,7 @@ def test_board_flags_are_the_submission_rows_flags_on_every_day(small) -> None: 
             seen[day] = flags(session, day)
             assert seen[day] == {t: expected.get(series.get(t, ""), []) for t in seen[day]}
         now = flags(session, None, None)  # today's to-do list: 2023-09-01, the cycle over
-        today = submission.overdue_by_series(session, ADMIN)
+        today = reference(session, date(2023, 9, 1))
         assert now == {t: today.get(series.get(t, ""), []) for t in now}
     output = next(t for t, s in series.items() if s == f"{ids.output}|city|0")
     # 2023-06 (due 07-05): submitted on 07-04, returned (so overdue) on 07-12, sent again by
