@@ -23,6 +23,12 @@ Examples
 '来源：工信部公告 2023（https://www.miit.gov.cn/a.html）'
 >>> Provenance.from_text("  ").describe("en")
 'Source: not given'
+
+Every place that shows a citation goes through here: pages through the ``citation`` Jinja
+filter (:func:`gaodi.ui.web.templating.citation`: the words, the address as a link), the JSON
+API through :class:`Citation` (``{"name", "url", "text", "text_en"}``), Excel through
+:func:`gaodi.core.excel.citation_cell` (the words, a hyperlink when there is an address), Word
+and PDF reports through :meth:`Provenance.describe`.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, Field
 from sqlalchemy import Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -90,3 +97,46 @@ def provenance_of(obj: Any) -> Provenance:
             (getattr(obj, "source_url", None) or "").strip() or None,
         )
     return Provenance.from_text(getattr(obj, "source", None))
+
+
+def web_address(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address that can safely become a link, else None (a
+    ``javascript:`` or ``data:`` text stays words)."""
+    text = (url or "").strip()
+    return text if _URL.fullmatch(text) else None
+
+
+class Citation(BaseModel):
+    """A citation as the JSON API returns it, wherever a record carries one."""
+
+    name: str | None = Field(None, description="The source's name (a notice, a yearbook).")
+    url: str | None = Field(None, description="Its web address, if known.")
+    text: str = Field(description="The citation in words (Chinese): 来源：…（网址）/ 来源：未注明.")
+    text_en: str = Field(description="The same in English: Source: … (address) / not given.")
+
+    @property
+    def provenance(self) -> Provenance:
+        return Provenance(self.name, self.url)
+
+
+def citation_of(obj: Any) -> Citation:
+    """The JSON shape of ``obj``'s citation (a record, a :class:`Provenance` or a
+    :class:`Citation`)."""
+    p = as_provenance(obj)
+    return Citation(name=p.name, url=p.url, text=p.describe("zh"), text_en=p.describe("en"))
+
+
+def as_provenance(obj: Any) -> Provenance:
+    """A :class:`Provenance` from anything that carries a citation: the value itself, its JSON
+    shape (:class:`Citation` or its dict), or a record (:func:`provenance_of`)."""
+    if isinstance(obj, Provenance):
+        return obj
+    if isinstance(obj, Citation):
+        return obj.provenance
+    if isinstance(obj, dict):
+        if "source" in obj and "name" not in obj:
+            return Provenance.from_text(obj.get("source"))
+        return Provenance(obj.get("name") or None, obj.get("url") or None)
+    if obj is None or isinstance(obj, str):
+        return Provenance.from_text(obj)
+    return provenance_of(obj)
