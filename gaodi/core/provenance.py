@@ -42,6 +42,9 @@ from sqlalchemy import Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 _URL = re.compile(r"https?://[^\s，。；;（）()]+")
+#: words left at the end of a name that only introduced the address
+#: (after a separator: "意见" keeps its 见)
+_LEAD_IN = re.compile(r"[\s,，;；:：]+(?:via|see|见|参见|详见|网址|链接)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Provenance:
         if found is None:
             return cls(text.strip())
         rest = (text[: found.start()] + " " + text[found.end() :]).strip(" \t\n，,;；:：（）()")
+        rest = _LEAD_IN.sub("", rest)  # "…, via" / "…，见" pointed at the address just taken
         return cls(re.sub(r"\s+", " ", rest) or None, found.group(0))
 
     def __bool__(self) -> bool:

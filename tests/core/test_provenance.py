@@ -15,6 +15,15 @@ def test_from_text() -> None:
         "省工信厅公示", "https://gxt.example.gov.cn/x.html"
     )
     assert Provenance.from_text("https://a.example/b") == Provenance(None, "https://a.example/b")
+    # the words that only led to the address go with it (chains.yaml: "…(2021—2023年), via …")
+    assert Provenance.from_text("三年行动计划(2021—2023年), via https://a.example/p") == Provenance(
+        "三年行动计划(2021—2023年)", "https://a.example/p"
+    )
+    assert Provenance.from_text("市政府公告，详见 https://a.example/q") == Provenance(
+        "市政府公告", "https://a.example/q"
+    )
+    assert Provenance.from_text("指导意见 https://a.example/r").name == "指导意见"
+    assert Provenance.from_text("Oversee https://a.example/r").name == "Oversee"
 
 
 def test_describe() -> None:
