@@ -279,3 +279,20 @@ def test_word_chain_report_shows_the_words(
     path = render(report, "docx", tmp_path / f"chain-{lang}.docx")
     texts = [p.text for p in Document(str(path)).paragraphs]
     assert words in texts
+
+
+def test_word_park_report_shows_the_words(cited: Site, tmp_path: Path) -> None:
+    from gaodi.reports.park import build_park
+    from gaodi.reports.render import render
+
+    with session_scope(cited.engine) as s:
+        cited_park = build_park(s, SYSTEM, cited.world.ids["park_a"], "zh")
+        bare_park = build_park(s, SYSTEM, cited.world.ids["park_b"], "en")
+    texts = [
+        p.text for p in Document(str(render(cited_park, "docx", tmp_path / "a.docx"))).paragraphs
+    ]
+    assert PARK_ZH in texts
+    texts = [
+        p.text for p in Document(str(render(bare_park, "docx", tmp_path / "b.docx"))).paragraphs
+    ]
+    assert "Source: not given" in texts
