@@ -63,7 +63,11 @@ class Provenance:
         found = _URL.search(text)
         if found is None:
             return cls(text.strip())
-        rest = (text[: found.start()] + " " + text[found.end() :]).strip(" \t\n，,;；:：（）()")
+        before, after = text[: found.start()].rstrip(), text[found.end() :].lstrip()
+        if before.endswith(("（", "(")) and after.startswith(("）", ")")):  # "名称（网址）"
+            before, after = before[:-1], after[1:]
+        rest = (before + " " + after).strip(" \t\n，,;；:：")
+        rest = re.sub(r"\s+([，,;；。.])", r"\1", rest)  # no space left before a comma
         rest = _LEAD_IN.sub("", rest)  # "…, via" / "…，见" pointed at the address just taken
         return cls(re.sub(r"\s+", " ", rest) or None, found.group(0))
 
@@ -75,10 +79,33 @@ class Provenance:
         zh = lang.startswith("zh")
         if not self:
             return "来源：未注明" if zh else "Source: not given"
-        name = self.name or self.url or ""
+        name = _reader_half(self.name, zh) if self.name else self.url or ""
         both = bool(self.url and self.name)
         tail = (f"（{self.url}）" if zh else f" ({self.url})") if both else ""
         return f"来源：{name}{tail}" if zh else f"Source: {name}{tail}"
+
+
+#: "中文说明 (English note)" — one part of a bilingual name (the demo parks' "面积为示例数据
+#: (area is synthetic)"); the same shape as the ``bilingual`` page filter reads
+_BILINGUAL = re.compile(
+    r"^(?P<zh>.*?[\u4e00-\u9fff].*?)\s*\((?P<en>[^()\u4e00-\u9fff]*[A-Za-z][^()]*)\)\.?$", re.S
+)
+
+
+def _reader_half(name: str, zh: bool) -> str:
+    """The reader's half of each "中文 (English)" part of a name ("；"-separated); a part that
+    is not one stays whole.
+
+    >>> _reader_half("面积为示例数据 (area is synthetic)；级别待核实 (level uncertain)", False)
+    'area is synthetic; level uncertain'
+    >>> _reader_half("三年行动计划(2021—2023年)", False)
+    '三年行动计划(2021—2023年)'
+    """
+    parts = []
+    for part in name.split("；"):
+        found = _BILINGUAL.match(part.strip())
+        parts.append(part.strip() if not found else found["zh" if zh else "en"].strip())
+    return ("；" if zh else "; ").join(p for p in parts if p)
 
 
 class SourceCited:
