@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from gaodi.chains.schemas import ChainDiagnosisResult, ChainSummary, RecommendResult
-from gaodi.core.excel import new_workbook
+from gaodi.core.excel import citation_cell, new_workbook
 
 FILLS = {
     "missing": PatternFill("solid", fgColor="FFC7CE"),
@@ -105,6 +105,11 @@ def diagnosis_workbook(results: Sequence[ChainDiagnosisResult]) -> Workbook:
             )
         )
     _info(wb, lines)
+    about, first = wb.active, len(lines) - len(results) + 1
+    for i, r in enumerate(results):  # on the chain's line: its public source, address a link
+        citation_cell(about.cell(first + i, 3), r.chain.citation, "zh")
+        citation_cell(about.cell(first + i, 4), r.chain.citation, "en")
+    about.column_dimensions["C"].width = about.column_dimensions["D"].width = 50
     ws = _sheet(wb, "环节 links", LINK_COLUMNS)
     for r in results:
         for row in r.links:

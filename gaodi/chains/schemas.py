@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from gaodi.core.provenance import Citation
+
 Status = Literal["missing", "weak", "strong"]
 
 
@@ -18,6 +20,7 @@ class ChainRef(BaseModel):
     office: str | None = None
     name_status: str = "assumed"
     is_demo: bool = False
+    citation: Citation | None = Field(None, description="The chain's public source.")
 
 
 class Provenance(BaseModel):

@@ -46,6 +46,7 @@ from gaodi.chains.schemas import (
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.memo import Memo, scope_key
 from gaodi.core.permissions import Principal, can, restrict
+from gaodi.core.provenance import citation_of
 from gaodi.core.reference import industry_lookup, region_lookup
 from gaodi.db import utcnow
 from gaodi.enterprises import loaders as enterprise_loaders
@@ -70,6 +71,7 @@ def chain_ref(chain: Chain) -> ChainRef:
         office=chain.office,
         name_status=chain.name_status,
         is_demo=bool(chain.is_demo),
+        citation=citation_of(chain),
     )
 
 

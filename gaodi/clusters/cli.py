@@ -5,8 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
+from gaodi.core.provenance import as_provenance
 from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 app = typer.Typer(
@@ -100,6 +102,9 @@ def show_cmd(
                 _pct(r.completeness),
             )
         console.print(table)
+        for r in g.clusters:  # each cluster's public source, in the words the pages show
+            cited = as_provenance(r.citation or r.source).describe("zh")
+            console.print(f"[dim]{escape(r.name)}：{escape(cited)}[/]", soft_wrap=True)
     console.print(
         f"[dim]{p.year}年企业数据 figures; 规则 rules {p.rule_sets}; 增速 = 同一批企业的同比[/]"
     )

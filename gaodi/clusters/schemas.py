@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from gaodi.core.provenance import Citation
 from gaodi.regions.schemas import PeerGroup
 
 
@@ -38,6 +39,7 @@ class ClusterRow(BaseModel):
     status_label_en: str
     year: int | None
     source: str | None
+    citation: Citation | None = Field(None, description="The public source, as words and link.")
     chains: list[ClusterChain]
     chains_hidden: int = Field(0, description="Chains of the cluster the user may not see.")
     industries: list[str] = Field(

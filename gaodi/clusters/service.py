@@ -29,6 +29,7 @@ from gaodi.clusters.models import Cluster, cluster_chain
 from gaodi.clusters.schemas import ClusterChain, ClusterGroup, ClusterRow, ClusterSystem, Provenance
 from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import Principal, require, restrict
+from gaodi.core.provenance import citation_of
 from gaodi.core.rulefile import read_yaml
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.regions import panel as P
@@ -219,6 +220,7 @@ def _row(
         status_label_en=status["en"],
         year=c.year,
         source=c.source,
+        citation=citation_of(c),
         is_demo=bool(c.is_demo),
         chains_hidden=hidden,
         chains=[

@@ -122,3 +122,20 @@ def text_cell(ws: Any, value: Any) -> Any:
     from openpyxl.cell import WriteOnlyCell
 
     return _as_text(WriteOnlyCell(ws, _clean(value)))
+
+
+def citation_cell(cell: Any, value: Any, lang: str = "zh") -> Any:
+    """Write a citation into ``cell`` (of a normal sheet, or a ``WriteOnlyCell``): the words of
+    :meth:`~gaodi.core.provenance.Provenance.describe`, kept as text like every cell here, and
+    the address as the cell's hyperlink when it is an http(s) one. ``value``: a record, a
+    Provenance or a Citation."""
+    from gaodi.core.provenance import as_provenance, web_address
+
+    p = as_provenance(value)
+    cell.value = _clean(p.describe(lang))
+    _as_text(cell)
+    link = web_address(p.url)
+    if link is not None:
+        cell.hyperlink = link
+        cell.style = "Hyperlink"
+    return cell

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from gaodi.core.provenance import Citation
+
 #: The columns the enterprise list sorts on (server-side: the list is paginated).
 ENTERPRISE_SORTS = ("name", "uscc", "park", "industry", "revenue")
 EnterpriseSort = Literal[
@@ -161,6 +163,8 @@ class EnterpriseProfile(BaseModel):
     links: list[LinkMembership]
     tier_year: int | None
     tiers: list[TierCheck]
+    #: the source of the industry margin "盈利能力高于行业水平" is compared with (if stored)
+    margin_citation: Citation | None = None
 
 
 class EligibilityRow(BaseModel):

@@ -25,6 +25,7 @@ from gaodi.core import clock
 from gaodi.core.errors import DataError, NotFoundError, ValidationError
 from gaodi.core.pagination import paginate
 from gaodi.core.permissions import Principal, allowed, restrict
+from gaodi.core.provenance import citation_of
 from gaodi.core.reference import industry_lookup
 from gaodi.enterprises import records, tier_lists
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
@@ -328,6 +329,7 @@ def profile(session: Session, principal: Principal, ref: str | int) -> Enterpris
         links=memberships,
         tier_year=tier_year,
         tiers=tiers,
+        margin_citation=_margin_citation(session, e.industry_code, tier_year),
     )
 
 
@@ -654,3 +656,11 @@ def rank(
         for r in head.iter_rows(named=True)
     ]
     return RankResult(**result_args, criteria=crit_rows, rows=rows)
+
+
+def _margin_citation(session: Session, industry_code: str | None, year: int | None) -> Any:
+    """The JSON citation of the industry margin the profile's tiers compare with, if any."""
+    if year is None:
+        return None
+    found = tier_lists.margin_citation(session, industry_code, year)
+    return None if found is None else citation_of(found)

@@ -33,6 +33,7 @@ from gaodi.analytics.ruleset import dec
 from gaodi.core import clock
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal, check_scope, require
+from gaodi.core.provenance import Provenance, provenance_of
 from gaodi.enterprises.models import (
     Enterprise,
     EnterpriseYear,
@@ -286,17 +287,17 @@ def margin_fact(profit: Any, revenue: Any, year: int, industry: Margin | None) -
         return None
     own = _CTX.divide(pro, rev)
     above = own > industry.margin
-    cite = industry.source_name + (f"，{industry.source_url}" if industry.source_url else "")
+    cite = provenance_of(industry)  # the citation in the words every page and export uses
     pct = _percent
     zh = (
         f"企业 {year} 年营业收入利润率 {pct(own)}（利润总额 {pro} ÷ 营业收入 {rev} 万元）"
         f"{'高于' if above else '不高于'}行业（{industry.industry_code}）{industry.year} 年"
-        f" {pct(industry.margin)}（{cite}）"
+        f" {pct(industry.margin)}（{cite.describe('zh')}）"
     )
     en = (
         f"The firm's {year} margin {pct(own)} (total profit {pro} / revenue {rev}) is "
         f"{'above' if above else 'not above'} the industry's ({industry.industry_code}) "
-        f"{industry.year} margin {pct(industry.margin)} ({cite})"
+        f"{industry.year} margin {pct(industry.margin)} ({cite.describe('en')})"
     )
     return Derived(above, zh, en, "computed")
 
@@ -681,3 +682,10 @@ def remove_entry(
         raise NotFoundError("找不到该条目。", "No such entry.")
     session.delete(row)
     session.flush()
+
+
+def margin_citation(session: Session, industry_code: str | None, year: int) -> Provenance | None:
+    """The citation of the industry margin an enterprise of ``industry_code`` is compared with
+    in ``year`` (the one :func:`margin_fact` uses), None when there is none."""
+    found = industry_margin_for(all_margins(session), industry_code, year)
+    return None if found is None else provenance_of(found)

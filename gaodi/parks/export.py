@@ -9,7 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from gaodi.core.excel import new_workbook
+from gaodi.core.excel import citation_cell, new_workbook
 from gaodi.parks.schemas import EnterpriseRow, IndicatorInfo, ParkEvaluation, TierProgress
 
 CLASS_FILLS = {
@@ -79,7 +79,7 @@ def workbook(
     info.column_dimensions["A"].width = 24
     info.column_dimensions["B"].width = 100
     ind = ev.indicators
-    _sheet(
+    ranking = _sheet(
         wb,
         "园区排名",
         [
@@ -109,6 +109,11 @@ def workbook(
             for r in ev.parks
         ],
     )
+    cited = ranking.max_column + 1  # each park's public source: words, the address a link
+    ranking.cell(1, cited, "来源 source").font = BOLD
+    ranking.column_dimensions[ranking.cell(1, cited).column_letter].width = 40
+    for i, r in enumerate(ev.parks, start=2):
+        citation_cell(ranking.cell(i, cited), r.citation)
     tiers = ev.parks[0].tiers if ev.parks else []
     _sheet(
         wb,

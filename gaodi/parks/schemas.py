@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from gaodi.core.provenance import Citation
+
 ClassKey = Literal["A", "B", "C", "D"]
 TierStatus = Literal["reached", "years", "not_at_growth", "no_data"]
 
@@ -93,6 +95,7 @@ class ParkRow(BaseModel):
     tiers: list[TierProgress] = Field(default_factory=list)
     positioning: Positioning | None = None
     is_demo: bool = False
+    citation: Citation | None = Field(None, description="The park's public source.")
 
 
 class TierTarget(BaseModel):
@@ -171,6 +174,7 @@ class ParkRef(BaseModel):
     name: str
     short_name: str | None
     level: str
+    citation: Citation | None = Field(None, description="The park's public source.")
 
 
 class ParkEnterprises(BaseModel):

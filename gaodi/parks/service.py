@@ -32,6 +32,7 @@ from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.memo import Memo
 from gaodi.core.pagination import page_count, window
 from gaodi.core.permissions import Principal, require
+from gaodi.core.provenance import citation_of
 from gaodi.parks import loaders, standing, tiers
 from gaodi.parks.models import Park
 from gaodi.parks.schemas import (
@@ -367,6 +368,7 @@ def evaluate(
                 short_name=park.short_name,
                 level=park.level,
                 area_mu=park.area_mu,
+                citation=citation_of(park),
                 n_enterprises=members.height,
                 n_evaluated=int(agg_row["n_enterprises"]) if agg_row else 0,
                 classes={k: int(agg_row[f"n_{k}"]) if agg_row else 0 for k in CLASSES},
@@ -437,6 +439,7 @@ def _empty_row(park: Park) -> ParkRow:
         short_name=park.short_name,
         level=park.level,
         area_mu=park.area_mu,
+        citation=citation_of(park),
         n_enterprises=0,
         n_evaluated=0,
         classes=dict.fromkeys(CLASSES, 0),
@@ -487,7 +490,13 @@ def park_enterprises(
         state = compute(session, principal, year=year, scheme=scheme, benchmarks=benchmarks)
     rules, year = state.rules, state.year
     prov = _provenance(session, rules, year, {"park": str(park_id)})
-    ref = ParkRef(id=park.id, name=park.name, short_name=park.short_name, level=park.level)
+    ref = ParkRef(
+        id=park.id,
+        name=park.name,
+        short_name=park.short_name,
+        level=park.level,
+        citation=citation_of(park),
+    )
     indicators = _indicators(rules, every_scheme=True)
     empty = ParkEnterprises(
         provenance=prov,

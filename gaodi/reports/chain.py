@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.core import clock
 from gaodi.core.permissions import Principal
+from gaodi.core.provenance import as_provenance
 from gaodi.reports import map_figure, sections_chain
 from gaodi.reports.common import Progress, generated_lines, is_demo_dataset, no_progress
 from gaodi.reports.lang import Lang, check_lang
@@ -65,6 +66,7 @@ def build_chain(
             )
         )
     )
+    report.add(Paragraph(as_provenance(d.chain.citation).describe(tr.code), style="note"))
     report.add(
         Paragraph(
             d.completeness_reason_zh if tr.zh else d.completeness_reason_en,

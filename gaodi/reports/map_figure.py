@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.core.errors import GaodiError
 from gaodi.core.permissions import Principal
+from gaodi.core.provenance import Provenance
 from gaodi.regions import geo
 from gaodi.regions.map_service import industry_map
 from gaodi.regions.schemas_map import MapData
@@ -84,9 +85,8 @@ def map_png(data: MapData, tr: Lang, title: str, highlight_park: int | None = No
         )
         source = data.source + (" · 示例数据" if data.is_demo else "")
         fig.text(0.02, 0.05, _one_line(note), fontsize=6.5, color="#5b6470")
-        fig.text(
-            0.02, 0.005, _one_line(tr("来源：", "Source: ") + source), fontsize=6.5, color="#5b6470"
-        )
+        cited = Provenance.from_text(source).describe(tr.code)  # the words pages show
+        fig.text(0.02, 0.005, _one_line(cited), fontsize=6.5, color="#5b6470")
 
     return _png(draw, 6.2, 3.4)
 

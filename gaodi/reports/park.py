@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from gaodi.core import clock
 from gaodi.core.errors import GaodiError, NotFoundError
 from gaodi.core.permissions import Principal, allowed
+from gaodi.core.provenance import as_provenance
 from gaodi.reports import charts, map_figure
 from gaodi.reports.common import (
     Progress,
@@ -253,6 +254,8 @@ def build_park(
             )
         )
     )
+    cited = as_provenance(getattr(row, "citation", None))  # the park's public source
+    report.add(Paragraph(cited.describe(tr.code), style="note"))
     report.add(Heading(1, tr("亩均效益评价", "Per-mu evaluation")))
     ind_rows = [
         [tr(i.label_zh, i.label_en), i.unit, row.values.get(i.id), i.benchmark, i.weight]

@@ -12,7 +12,8 @@ from typing import Any
 
 from openpyxl.styles import Font, PatternFill
 
-from gaodi.core.excel import new_workbook
+from gaodi.core.excel import citation_cell, new_workbook
+from gaodi.core.provenance import Citation, citation_of
 from gaodi.smart.schemas import PlatformRow, ProviderRow, RecognitionRow
 
 HEAD_FILL = PatternFill("solid", fgColor="E8ECF2")
@@ -42,7 +43,11 @@ def workbook(title: str, sheet: str, columns: Sequence[Column], rows: Sequence[A
         cell.font, cell.fill = Font(bold=True), HEAD_FILL
     for i, row in enumerate(rows, start=3):
         for col, (_head, get, _w) in enumerate(columns, start=1):
-            ws.cell(i, col, get(row))
+            value = get(row)
+            if isinstance(value, Citation):  # the words, the address a hyperlink
+                citation_cell(ws.cell(i, col), value)
+            else:
+                ws.cell(i, col, value)
         ws.cell(i, len(columns) + 1, "示例" if getattr(row, "is_demo", False) else "")
     for col, (_head, _get, width) in enumerate(columns, start=1):
         ws.column_dimensions[ws.cell(2, col).column_letter].width = width
@@ -77,6 +82,7 @@ def recognitions(rows: Sequence[RecognitionRow]) -> bytes:
         ("认定单位 issuer", lambda r: r.issuer or "", 28),
         ("产业链 chains", lambda r: _join(r.chains), 24),
         ("场景 scenarios", lambda r: _join(r.scenarios), 30),
+        ("来源 source", lambda r: r.citation or citation_of(None), 40),
     ]
     return workbook("智能制造标杆企业、示范工厂与示范车间", "认定名单", columns, rows)
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from gaodi.analytics.digital_rollup import rank_providers
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core.permissions import Principal, restrict
+from gaodi.core.provenance import citation_of
 from gaodi.smart import service
 from gaodi.smart.models import Assessment, Recognition, ServicePlatform, SolutionProvider
 from gaodi.smart.schemas import (
@@ -212,6 +213,7 @@ def list_recognitions(
             scenarios=[service.subdomain_names().get(c, c) for c in r.scenarios or []],
             chains=chains.get(r.enterprise_id or 0, []),
             is_demo=r.is_demo,
+            citation=citation_of(r),
         )
         for r in rows
     ]

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gaodi.core.provenance import Citation
 from gaodi.core.text_safety import CleanStr
 
 DEFAULT_SCHEME = "miit_sme_digital_2024"
@@ -296,6 +297,7 @@ class RecognitionRow(BaseModel):
     scenarios: list[str]
     chains: list[str]
     is_demo: bool
+    citation: Citation | None = Field(None, description="The list it was published in.")
 
 
 class PlatformRow(BaseModel):

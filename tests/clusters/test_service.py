@@ -156,11 +156,22 @@ def test_cli_show_on_the_demo_city(demo_db: Engine) -> None:
     assert out.exit_code == 0, out.output
     assert "“1”：世界级先进制造业集群" in out.output and "长沙工程机械集群" in out.output
     assert "示例数据" in out.output
+    # its source in the words the pages show (city.yaml), never cut
+    url = "http://acorahome.com/hnszf/hnyw/20180408_sxhy/dlsssgsxzl/yxbd/202103/t20210324_15073010.html"
+    assert (
+        f"长沙工程机械集群：来源：行动计划原文行动三；2021年3月认定为国家先进制造业集群（{url}）"
+        in out.output
+    )
     res = runner.invoke(app, ["clusters", "show", "--format", "json", "--year", "2022"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert data["provenance"]["year"] == 2022
     names = [c["name"] for g in data["groups"] for c in g["clusters"]]
     assert len(names) == 11 and "长沙先进储能材料产业集群" in names
+    cm = next(c for g in data["groups"] for c in g["clusters"] if c["name"] == "长沙工程机械集群")
+    assert (cm["citation"]["url"], cm["citation"]["name"]) == (
+        url,
+        "行动计划原文行动三；2021年3月认定为国家先进制造业集群",
+    )
     bad = runner.invoke(app, ["clusters", "show", "--year", "1990"])
     assert bad.exit_code == 2 and "1990" in bad.output
