@@ -18,14 +18,15 @@ from tests.browser.harness import PASSWORD, LiveServer, demo_server, new_page, s
 
 pytestmark = pytest.mark.browser
 USER = "citations-admin"
-#: chains.yaml: CM (工程机械) cites sources.people_2021, an address only
+#: chains.yaml: CM (工程机械) cites sources.people_2021, a newspaper article and its address
 CM_URL = "http://hn.people.com.cn/n2/2021/0905/c195194-34899647.html"
+CM_NAME = "湖南日报 2021-09-05《谁持彩“链”当空舞？——解码长沙产业链建设的前世今生》，人民网湖南频道"
 
 
 def _setup(s: Session) -> dict[str, Any]:
     accounts.create_user(s, USER, "admin", PASSWORD, principal=SYSTEM)
     chain = s.scalars(select(Chain).where(Chain.code == "CM")).one()
-    assert chain.source == CM_URL  # the demo data this test reads
+    assert chain.source == f"{CM_NAME} {CM_URL}"  # the demo data this test reads
     return {"chain": chain.id}
 
 
@@ -44,7 +45,7 @@ def _citation(page: Any) -> tuple[str, list[dict[str, str]]]:
 
 @pytest.mark.parametrize(
     ("locale", "words"),
-    [("zh-CN", f"来源：{CM_URL}"), ("en-US", f"Source: {CM_URL}")],
+    [("zh-CN", f"来源：{CM_NAME}（{CM_URL}）"), ("en-US", f"Source: {CM_NAME} ({CM_URL})")],
 )
 def test_chain_citation_line(
     browser: Any, live_server: LiveServer, locale: str, words: str
