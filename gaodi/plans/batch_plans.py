@@ -308,8 +308,13 @@ def write_actions(
     """Write a checked batch of actions (``new_plans``: the ids :func:`write_plans` gave the
     batch's new plans, by title); refused if any row was. Returns (id, number) of each new
     action, in no set order."""
+    if batch.refusals:
+        raise batch.refusals[0].error
     for index, title in batch.pending.items():
-        batch.inserts[index]["plan_id"] = (new_plans or {})[title]
+        plan_id = (new_plans or {}).get(title)
+        if plan_id is None:  # the caller did not write that plan: nothing to attach it to
+            raise unknown_plan(title)
+        batch.inserts[index]["plan_id"] = plan_id
     return _write(session, Action, batch, audit_rows, ("number",))
 
 
