@@ -256,7 +256,7 @@ def target(
     note: str | None = typer.Option(None, help="Note."),
     as_user: str | None = typer.Option(None, "--as", help="Act as this user (default: operator)."),
 ) -> None:
-    """Correct a draft target (the import's rules and words)."""
+    """Correct a draft target."""
     from gaodi.plans import service
     from gaodi.plans.schemas import TargetUpdate
 
