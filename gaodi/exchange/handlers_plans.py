@@ -69,10 +69,15 @@ def report_refusals(
     ctx: Context, t: Table, row_index: list[int], refusals: list[editing.Refusal]
 ) -> None:
     """Each refused row on its cell: the row's key column for a key stored already or not
-    the importer's to change, the sheet row for a duplicate."""
+    the importer's to change, the sheet row for a duplicate, the refused field's column for a
+    rule of the row."""
     for r in refusals:
         i = row_index[r.index]
-        column = t.spec.natural_key[0] if r.field == "key" else r.field
+        # a field the sheet names otherwise (a target's scope id is its scope object), or not
+        # at all, is reported on the row's key
+        column = {"scope_id": "scope_ref"}.get(r.field, r.field)
+        if column not in t.spec.keys:
+            column = t.spec.natural_key[0]
         if r.other is not None:
             earlier = t.row_numbers[row_index[r.other]]
             ctx.fail(t, i, column, f"与第 {earlier} 行重复。", f"Duplicates row {earlier}.")
