@@ -318,6 +318,19 @@ def write_actions(
     return _write(session, Action, batch, audit_rows, ("number",))
 
 
+def raise_refused(batch: Batch, names: Sequence[str] | None = None) -> None:
+    """Raise the first refusal of a draft's plan or (``names``: their numbers) actions, naming
+    the action (a draft loaded from a text has no sheet rows to point at)."""
+    if batch.refusals:
+        r = batch.refusals[0]
+        if names is None:
+            raise r.error
+        name = names[r.index]
+        raise type(r.error)(
+            f"行动“{name}”：{r.error.zh}", f"Action {name!r}: {r.error.en}", field=r.field
+        )
+
+
 __all__ = [
     "ACTION_COLUMNS",
     "PLAN_COLUMNS",
@@ -328,6 +341,7 @@ __all__ = [
     "plan_problems",
     "prepare_actions",
     "prepare_plans",
+    "raise_refused",
     "write_actions",
     "write_plans",
 ]

@@ -254,6 +254,17 @@ def target_problems(row: dict[str, Any]) -> list[ValidationError]:
     return out
 
 
+def check_loaded_target(name: str, row: dict[str, Any]) -> None:
+    """A target of a draft loaded from a text against :func:`target_problems`, naming it. The
+    key rule does not apply: a draft may hold one target twice until a reviewer merges them."""
+    for problem in target_problems(row):
+        raise type(problem)(
+            f"目标“{name}”：{problem.zh}",
+            f"The target {name!r}: {problem.en}",
+            field=problem.context.get("field"),
+        )
+
+
 def unknown_indicator(code: str, field: str = "indicator") -> NotFoundError:
     """An indicator code that is not stored (the import's, the forms' and the CLI's words)."""
     return NotFoundError(

@@ -240,30 +240,6 @@ def _unique_code(session: Session, base: str, taken: set[str]) -> str:
     return code
 
 
-def _refused(batch: editing.Batch, names: list[str] | None = None) -> None:
-    """Raise the first refusal of a loaded draft's plan or (``names``: their numbers) actions,
-    naming the action."""
-    if batch.refusals:
-        r = batch.refusals[0]
-        if names is None:
-            raise r.error
-        name = names[r.index]
-        raise type(r.error)(
-            f"行动“{name}”：{r.error.zh}", f"Action {name!r}: {r.error.en}", field=r.field
-        )
-
-
-def _check_target(name: str, row: dict[str, Any]) -> None:
-    """A loaded target's columns against the targets' rules (:func:`editing.target_problems`).
-    The key rule does not apply: a draft may hold one target twice until a reviewer merges."""
-    for problem in editing.target_problems(row):
-        raise type(problem)(
-            f"目标“{name}”：{problem.zh}",
-            f"The target {name!r}: {problem.en}",
-            field=problem.context.get("field"),
-        )
-
-
 def load_plan(
     session: Session,
     principal: Principal,
@@ -316,8 +292,8 @@ def load_plan(
         for order, a in enumerate(extraction.actions)
     ]
     acts = batch_plans.prepare_actions(session, principal, rows, "insert", batch_plans=[title])
-    _refused(plans)
-    _refused(acts, [a.number for a in extraction.actions])
+    batch_plans.raise_refused(plans)
+    batch_plans.raise_refused(acts, [a.number for a in extraction.actions])
     ((plan_id, _),) = batch_plans.write_plans(session, plans, audit_rows=True)
     new_actions = batch_plans.write_actions(session, acts, {title: plan_id}, audit_rows=True)
     plan = session.get(Plan, plan_id)
@@ -353,7 +329,7 @@ def load_plan(
             [t.year] if t.year is not None else list(range(plan.period_start, plan.period_end + 1))
         )
         for year in target_years:
-            _check_target(
+            editing.check_loaded_target(
                 t.indicator,
                 {
                     "indicator_name": t.indicator,
