@@ -9,11 +9,11 @@ from sqlalchemy import select
 from gaodi.chains.models import Chain
 from gaodi.clusters.models import Cluster
 from gaodi.enterprises.models import Enterprise
-from gaodi.exchange.handlers import Handler, _codes, park_lookup
-from gaodi.exchange.importer import Changes, Context, Counts, classify, db_value, row_values
+from gaodi.exchange.handlers import Handler, _codes_of, park_lookup
+from gaodi.exchange.importer import Context, Counts, db_value, row_values
 from gaodi.exchange.refdata import ensure_regions
 from gaodi.exchange.validate import Table, duplicate_rows
-from gaodi.plans import editing
+from gaodi.plans import batch_plans, editing
 from gaodi.plans.editing import IndicatorWrite, TargetWrite
 from gaodi.plans.intake import (
     ObservationRow,
@@ -69,10 +69,15 @@ def report_refusals(
     ctx: Context, t: Table, row_index: list[int], refusals: list[editing.Refusal]
 ) -> None:
     """Each refused row on its cell: the row's key column for a key stored already or not
-    the importer's to change, the sheet row for a duplicate."""
+    the importer's to change, the sheet row for a duplicate, the refused field's column for a
+    rule of the row."""
     for r in refusals:
         i = row_index[r.index]
-        column = t.spec.natural_key[0] if r.field == "key" else r.field
+        # a field the sheet names otherwise (a target's scope id is its scope object), or not
+        # at all, is reported on the row's key
+        column = {"scope_id": "scope_ref"}.get(r.field, r.field)
+        if column not in t.spec.keys:
+            column = t.spec.natural_key[0]
         if r.other is not None:
             earlier = t.row_numbers[row_index[r.other]]
             ctx.fail(t, i, column, f"与第 {earlier} 行重复。", f"Duplicates row {earlier}.")
@@ -118,68 +123,42 @@ class PlanRefs:
 
 
 class PlansHandler(Handler):
-    """Plans and their actions; actions may name plans new in the same file."""
+    """Plans and their actions, checked and written by the plans feature's batch write path
+    (:mod:`gaodi.plans.batch_plans`); actions may name plans new in the same file."""
 
     def check(self) -> None:
         ctx = self.ctx
         self.refs = PlanRefs(ctx)
-        self.file_plans: set[str] = set()
+        self.plans: editing.Batch | None = None
+        self.actions: batch_plans.ActionBatch | None = None
+        file_plans: list[str] = []
         if "plans" in self.tables:
             t = self.tables["plans"]
-            self.file_plans = {v for v in t.col("title") if v is not None}
-            changes = self.changes["plans"] = Changes(Plan)
             duplicate_rows(t, ["title"], ctx.errors)
-            query = select(Plan.id, *(getattr(Plan, c) for c in PLAN_FIELDS))
-            existing = {r.id: r._asdict() for r in ctx.session.execute(query).all()}
-            for i in self.good_rows(t):
-                title = t.columns["title"][i]
-                start, end = t.columns["period_start"][i], t.columns["period_end"][i]
-                if end < start:
-                    ctx.fail(
-                        t,
-                        i,
-                        "period_end",
-                        f"终止年份 {end} 早于起始年份 {start}。",
-                        f"Last year {end} is before the first year {start}.",
-                    )
-                    continue
-                ids = self.refs.by_title.get(title, [])
-                if len(ids) > 1:
-                    ctx.fail(
-                        t,
-                        i,
-                        "title",
-                        f"系统中有 {len(ids)} 个名为“{title}”的规划，无法确定更新哪一个。",
-                        f"{len(ids)} plans are titled '{title}'; cannot tell which to update.",
-                    )
-                    continue
+            rows, index = [], self.good_rows(t)
+            for i in index:
                 ins, upd = row_values(t, i, PLAN_FIELDS)
-                classify(
-                    ctx,
-                    t,
-                    i,
-                    changes,
-                    ins,
-                    upd,
-                    existing.get(ids[0]) if ids else None,
-                    f"规划 {title}",
-                )
+                rows.append(batch_plans.PlanWrite(t.columns["title"][i], ins, upd))
+            file_plans = [r.title for r in rows]
+            self.plans = batch_plans.prepare_plans(ctx.session, ctx.principal, rows, ctx.mode)
+            report_refusals(ctx, t, index, self.plans.refusals)
         if "actions" in self.tables:
-            self._check_actions(self.tables["actions"])
+            self._check_actions(self.tables["actions"], set(file_plans))
 
-    def _check_actions(self, t: Table) -> None:
+    def _check_actions(self, t: Table, file_plans: set[str]) -> None:
+        """Resolve each action's plan (a plan of the file by its title, else a stored plan by
+        title or id) and hand the rows to :func:`gaodi.plans.batch_plans.prepare_actions`."""
         ctx = self.ctx
-        changes = self.changes["actions"] = Changes(Action)
         duplicate_rows(t, ["plan", "number"], ctx.errors)
-        query = select(Action.id, Action.plan_id, *(getattr(Action, c) for c in ACTION_FIELDS))
-        existing = {(r.plan_id, r.number): r._asdict() for r in ctx.session.execute(query).all()}
+        rows: list[batch_plans.ActionWrite] = []
+        index: list[int] = []
         for i in range(len(t)):
             plan = t.columns["plan"][i]
             if plan is None:
                 continue
-            if plan in self.file_plans:
+            if plan in file_plans:
                 ids = self.refs.by_title.get(plan, [])
-                plan_id = ids[0] if ids else None
+                plan_id = ids[0] if len(ids) == 1 else None
             else:
                 plan_id = self.refs.resolve(ctx, t, i, "plan", plan)
                 if plan_id is None:
@@ -187,28 +166,33 @@ class PlansHandler(Handler):
                 plan = self.refs.by_id[plan_id]
             if i in t.bad:
                 continue
-            number = t.columns["number"][i]
-            ins, upd = row_values(t, i, ACTION_FIELDS, {"plan": ("plan_id", plan_id)})
-            ins["_plan_title"] = plan  # the plan may be new: its id is known after writing
-            row = existing.get((plan_id, number)) if plan_id is not None else None
-            classify(ctx, t, i, changes, ins, upd, row, f"规划 {plan} 行动 {number}")
+            ins, upd = row_values(t, i, ACTION_FIELDS)
+            rows.append(batch_plans.ActionWrite(plan_id, t.columns["number"][i], ins, upd, plan))
+            index.append(i)
+        self.actions = batch_plans.prepare_actions(
+            ctx.session, ctx.principal, rows, ctx.mode, batch_plans=sorted(file_plans)
+        )
+        report_refusals(ctx, t, index, self.actions.refusals)
+
+    def counts(self) -> dict[str, Counts]:
+        out = {}
+        if self.plans is not None:
+            out["plans"] = batch_counts(self.plans)
+        if self.actions is not None:
+            out["actions"] = batch_counts(self.actions)
+        return out
 
     def write(self) -> None:
         ctx = self.ctx
-        if "plans" in self.changes:
-            ensure_regions(ctx.conn, _codes(self.changes["plans"], "region_code"))
-            self.changes["plans"].write(ctx)
-        actions = self.changes.get("actions")
-        if actions is None:
-            return
-        ids: dict[str, int] = {}
-        for pid, title in ctx.session.execute(select(Plan.id, Plan.title).order_by(Plan.id)):
-            ids.setdefault(title, pid)
-        for row in actions.inserts:
-            title = row.pop("_plan_title")
-            if row["plan_id"] is None:
-                row["plan_id"] = ids[title]
-        actions.write(ctx)
+        new_plans: dict[str, int] = {}
+        if self.plans is not None:
+            plans = self.plans
+            ensure_regions(
+                ctx.conn, _codes_of(plans.inserts, plans.updates.values(), "region_code")
+            )
+            new_plans = {t: pid for pid, t in batch_plans.write_plans(ctx.session, self.plans)}
+        if self.actions is not None:
+            batch_plans.write_actions(ctx.session, self.actions, new_plans)
 
 
 def scope_lookups(ctx: Context) -> dict[str, dict[str, int]]:

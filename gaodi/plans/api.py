@@ -1,5 +1,6 @@
 """JSON operations of the plans feature under /api/v1 (the pages' reads are in views.py):
-submit a value, approve/return/unlock a submission, adopt a plan, manage validation rules."""
+submit a value, approve/return/unlock a submission, load a draft from an extraction, correct
+a draft target, adopt a plan, manage validation rules."""
 
 from __future__ import annotations
 
@@ -9,7 +10,17 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from gaodi.plans import intake, service, submission
-from gaodi.plans.schemas import IntakeResult, ObservationIn, PlanOut, RuleIn, RuleOut, SubmissionRow
+from gaodi.plans.schemas import (
+    IntakeResult,
+    ObservationIn,
+    PlanOut,
+    RuleIn,
+    RuleOut,
+    SubmissionRow,
+    TargetOut,
+    TargetUpdate,
+)
+from gaodi.text.schema import PlanExtraction
 from gaodi.ui.web.context import PageContext
 from gaodi.ui.web.pages import api
 
@@ -90,6 +101,39 @@ def return_submission(ctx: PageContext, key: str, body: ReviewIn) -> SubmissionR
 def unlock_submission(ctx: PageContext, key: str, body: ReviewIn) -> SubmissionRow:
     """(Administrators) reopen an approved submission, with a reason."""
     return _review(ctx, key, "unlock", body)
+
+
+class DraftIn(BaseModel):
+    """A plan's extraction (the JSON of ``gaodi plan extract``) to load as a draft."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    extraction: PlanExtraction
+    source_name: str | None = Field(None, max_length=300)
+
+
+@api(router, "POST", "/plans/drafts", domain="plan", action="edit", status_code=201)
+def load_draft(ctx: PageContext, body: DraftIn) -> PlanOut:
+    """Load a plan's extraction as a draft (the plan and its actions checked as the import
+    checks them); review it, then adopt it."""
+    assert ctx.principal is not None
+    return service.load_plan(
+        ctx.session, ctx.principal, body.extraction, source_name=body.source_name
+    )
+
+
+@api(
+    router,
+    "PATCH",
+    "/plans/targets/{target_id}",
+    domain="plan",
+    action="edit",
+    example={"json": {"value": 100}},
+)
+def update_target(ctx: PageContext, target_id: int, body: TargetUpdate) -> TargetOut:
+    """Correct a draft target (the fields given; the import's rules and words)."""
+    assert ctx.principal is not None
+    return service.update_target(ctx.session, ctx.principal, target_id, body)
 
 
 @api(router, "POST", "/plans/drafts/{plan_id}/adopt", domain="plan", action="approve")

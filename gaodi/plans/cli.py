@@ -174,6 +174,7 @@ def _print_plan(plan: Any) -> None:
 def load(
     file: Path = typer.Argument(..., help="The plan text (.txt) or its extraction (.json)."),
     name: str | None = typer.Option(None, "--name", help="Source name (default: the file name)."),
+    as_user: str | None = typer.Option(None, "--as", help="Act as this user (default: operator)."),
 ) -> None:
     """Create a DRAFT plan from a text (extracted) or a reviewed extraction JSON.
 
@@ -182,7 +183,7 @@ def load(
     from gaodi.plans import service
 
     extraction, text = service.read_source(file)
-    with cli_session() as (session, principal):
+    with cli_session(as_user) as (session, principal):
         plan = service.load_plan(
             session, principal, extraction, source_name=name or file.name, source_text=text
         )
@@ -253,6 +254,7 @@ def target(
     ),
     action: str | None = typer.Option(None, "--action", help="Action number."),
     note: str | None = typer.Option(None, help="Note."),
+    as_user: str | None = typer.Option(None, "--as", help="Act as this user (default: operator)."),
 ) -> None:
     """Correct a draft target."""
     from gaodi.plans import service
@@ -272,7 +274,7 @@ def target(
         "note": note,
     }
     changes = TargetUpdate(**{k: v for k, v in given.items() if v is not None})
-    with cli_session() as (session, principal):
+    with cli_session(as_user) as (session, principal):
         out = service.update_target(session, principal, target_id, changes)
     console.print(
         f"已更新 Updated target #{out.id}: {out.indicator_name} {out.comparator} "

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.core import batching
 from gaodi.core.batching import chunks, editable_ids, fetch_in
-from gaodi.core.errors import GaodiError, ValidationError
+from gaodi.core.errors import GaodiError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require
 from gaodi.plans.models import Indicator, Target
 
@@ -75,12 +75,14 @@ TargetKey = tuple[int, str, str, int, int]
 class TargetWrite:
     """One target by its key (plan id, indicator code or name, scope, scope id, year):
     ``values`` every column of a new one, ``changes`` the columns to set on a stored one,
-    ``label`` how messages name it."""
+    ``label`` how messages name it. ``target_id`` names the stored target itself (an edit of
+    one target: a draft may hold two with one key until a reviewer merges them)."""
 
     key: TargetKey
     values: dict[str, Any]
     changes: dict[str, Any] | None = None
     label: str = ""
+    target_id: int | None = None
 
 
 @dataclass
@@ -159,38 +161,172 @@ def range_error(value: float | None, value_max: float | None) -> ValidationError
     return None
 
 
+#: how messages name a target's columns (the import template's headers)
+TARGET_LABELS: dict[str, tuple[str, str]] = {
+    "value": ("目标值", "value"),
+    "value_max": ("目标上限", "upper value"),
+    "unit": ("单位", "unit"),
+    "year": ("目标年份", "year"),
+    "comparator": ("比较方式", "comparator"),
+    "indicator_name": ("指标名称", "indicator name"),
+    "scope": ("范围", "scope"),
+    "scope_id": ("范围对象", "scope object"),
+    "path": ("评价路径", "expected path"),
+}
+COMPARATORS = (">=", "<=", "=")
+TARGET_SCOPES = ("city", "chain", "park", "cluster", "enterprise")
+UNIT_MAX, NAME_MAX = 32, 200
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+
+
+def target_problems(row: dict[str, Any]) -> list[ValidationError]:
+    """What is wrong with a target's columns (``row``: the stored ones with the changes over
+    them, or a new one's): the one rule set of the import, the review forms, the JSON API and
+    the CLI. Each error names its field. Nothing is asked of the database: the indicator, the
+    action and the scope object are the caller's to resolve (:func:`unknown_indicator`,
+    :func:`unknown_action`)."""
+    from gaodi.plans.paths import TARGET_PATHS
+
+    out: list[ValidationError] = []
+    for name, (zh, en) in TARGET_LABELS.items():
+        if name in row and row[name] is None and name != "value_max":
+            out.append(ValidationError(f"{zh}不能为空。", f"The {en} cannot be empty.", field=name))
+    if out:
+        return out
+    for name, limit in (("unit", UNIT_MAX), ("indicator_name", NAME_MAX)):
+        text = row.get(name)
+        zh, en = TARGET_LABELS[name]
+        if name in row and not str(text).strip():
+            out.append(ValidationError(f"{zh}不能为空。", f"The {en} cannot be empty.", field=name))
+        elif text is not None and len(str(text)) > limit:
+            out.append(
+                ValidationError(
+                    f"{zh}不能超过 {limit} 个字符。",
+                    f"The {en} is longer than {limit} characters.",
+                    field=name,
+                )
+            )
+    year = row.get("year")
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        out.append(
+            ValidationError(
+                f"目标年份 {year} 不在 {FIRST_YEAR}–{LAST_YEAR} 之间。",
+                f"The year {year} is not between {FIRST_YEAR} and {LAST_YEAR}.",
+                field="year",
+            )
+        )
+    if row.get("comparator", ">=") not in COMPARATORS:
+        out.append(
+            ValidationError(
+                f"比较方式“{row['comparator']}”无效：应为 >=、<= 或 =。",
+                f"Unknown comparator {row['comparator']!r}: >=, <= or =.",
+                field="comparator",
+            )
+        )
+    if row.get("path", "auto") not in TARGET_PATHS:
+        out.append(
+            ValidationError(
+                f"评价路径“{row['path']}”无效：应为 {'、'.join(TARGET_PATHS)}。",
+                f"Unknown expected path {row['path']!r}: {', '.join(TARGET_PATHS)}.",
+                field="path",
+            )
+        )
+    scope, scope_id = row.get("scope", "city"), row.get("scope_id", 0)
+    if scope not in TARGET_SCOPES:
+        out.append(
+            ValidationError(
+                f"范围“{scope}”无效：应为 {'、'.join(TARGET_SCOPES)}。",
+                f"Unknown scope {scope!r}: {', '.join(TARGET_SCOPES)}.",
+                field="scope",
+            )
+        )
+    elif (scope == "city") != (scope_id == 0):
+        out.append(
+            ValidationError(
+                "范围为全市时范围对象应为 0，其他范围须指明对象。",
+                "A city target has scope object 0; any other scope names its object.",
+                field="scope_id",
+            )
+        )
+    problem = range_error(row.get("value"), row.get("value_max"))
+    if problem is not None:
+        out.append(problem)
+    return out
+
+
+def check_loaded_target(name: str, row: dict[str, Any]) -> None:
+    """A target of a draft loaded from a text against :func:`target_problems`, naming it. The
+    key rule does not apply: a draft may hold one target twice until a reviewer merges them."""
+    for problem in target_problems(row):
+        raise type(problem)(
+            f"目标“{name}”：{problem.zh}",
+            f"The target {name!r}: {problem.en}",
+            field=problem.context.get("field"),
+        )
+
+
+def unknown_indicator(code: str, field: str = "indicator") -> NotFoundError:
+    """An indicator code that is not stored (the import's, the forms' and the CLI's words)."""
+    return NotFoundError(
+        f"指标代码“{code}”不存在；请先导入指标。",
+        f"Indicator '{code}' does not exist; import it first.",
+        field=field,
+    )
+
+
+def unknown_action(number: str, field: str = "action") -> NotFoundError:
+    """An action number the target's plan does not have."""
+    return NotFoundError(
+        f"规划中没有编号为“{number}”的行动。",
+        f"The plan has no action numbered '{number}'.",
+        field=field,
+    )
+
+
 def prepare_targets(
     session: Session, principal: Principal, rows: Sequence[TargetWrite], mode: str = "upsert"
 ) -> Batch:
-    """Check every target row (the plans right, a range whose upper value is not below its
-    value, a key named once, new or stored and then in the edit scope); nothing is written.
+    """Check every target row (the plans right, the row rules of :func:`target_problems` on
+    the row as it would be stored, a key named once, new or stored and then in the edit
+    scope); nothing is written.
 
     A stored target is found by its key among its plans' targets; of two stored with one key,
-    the older one (the lower id), as the import always chose."""
+    the older one (the lower id), as the import always chose. A row with a ``target_id`` is
+    that stored target (refused as not found when it is not stored)."""
     require(principal, "edit", "plan")
     batch = Batch()
     stored: dict[TargetKey, dict[str, Any]] = {}
-    plan_ids = {r.key[0] for r in rows}
+    by_id: dict[int, dict[str, Any]] = {}
+    plan_ids = {r.key[0] for r in rows if r.target_id is None}
     query = select(Target, Indicator.code).outerjoin(Indicator, Indicator.id == Target.indicator_id)
     found = fetch_in(session, query, Target.plan_id, plan_ids)
+    found += fetch_in(session, query, Target.id, (r.target_id for r in rows))
     columns = [c.key for c in Target.__table__.columns]
     for t, code in sorted(found, key=lambda r: r[0].id, reverse=True):
         key = (t.plan_id, code or t.indicator_name, t.scope, t.scope_id, t.year)
-        stored[key] = {c: getattr(t, c) for c in columns}
-    editable = editable_ids(session, principal, Target, (s["id"] for s in stored.values()))
-    seen: dict[TargetKey, int] = {}
+        stored[key] = by_id[t.id] = {c: getattr(t, c) for c in columns}
+    editable = editable_ids(session, principal, Target, by_id)
+    seen: dict[Any, int] = {}
     for i, r in enumerate(rows):
-        problem = range_error(r.values.get("value"), r.values.get("value_max"))
-        if problem is not None:
-            batch.refusals.append(Refusal(i, "value_max", problem))
+        own = by_id.get(r.target_id) if r.target_id is not None else stored.get(r.key)
+        if r.target_id is not None and own is None:
+            error = NotFoundError(
+                f"没有编号为 {r.target_id} 的目标。", f"No target with id {r.target_id}."
+            )
+            batch.refusals.append(Refusal(i, "key", error))
             continue
-        if r.key in seen:
-            batch.refusals.append(Refusal(i, "indicator", _duplicate(seen[r.key]), seen[r.key]))
-            continue
-        seen[r.key] = i
         changes = r.values if r.changes is None else r.changes
+        problems = target_problems({**own, **changes} if own else r.values)
+        if problems:
+            batch.refusals += [Refusal(i, str(p.context["field"]), p) for p in problems]
+            continue
+        key: Any = r.key if r.target_id is None else r.target_id
+        if key in seen:
+            batch.refusals.append(Refusal(i, "indicator", _duplicate(seen[key]), seen[key]))
+            continue
+        seen[key] = i
         label = r.label or " ".join(map(str, r.key))
-        _classify(batch, i, label, r.values, changes, stored.get(r.key), mode, editable)
+        _classify(batch, i, label, r.values, changes, own, mode, editable)
     return batch
 
 

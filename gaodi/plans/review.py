@@ -24,7 +24,7 @@ from gaodi.audit import loaders as audit_loaders
 from gaodi.audit import service as audit
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal
-from gaodi.plans import service
+from gaodi.plans import editing, service
 from gaodi.plans.inference import propose
 from gaodi.plans.matching import IndicatorIndex
 from gaodi.plans.models import Action, Indicator, Target
@@ -200,27 +200,26 @@ def add_target(session: Session, principal: Principal, plan_id: int, data: AddTa
         if data.value_max is not None
         else (read.value_max if from_quote and read else None)
     )
-    if value_max is not None and value_max < value:
-        raise ValidationError(
-            "区间上限不能小于目标值。",
-            "The upper end cannot be below the value.",
-            field="value_max",
-        )
     unit = data.unit or (read.unit if read else None) or "-"
     comparator = data.comparator or (read.comparator if read else "=")
     year = data.year or plan.period_end
+    row = {
+        "indicator_name": data.indicator_name,
+        "value": value,
+        "value_max": value_max,
+        "unit": unit,
+        "year": year,
+        "comparator": comparator,
+    }
+    for problem in editing.target_problems(row):  # the targets' one rule set (and words)
+        raise problem
     action_id = None
     if data.action_number:
-        action = session.scalar(
-            select(Action).where(Action.plan_id == plan.id, Action.number == data.action_number)
+        action_id = session.scalar(
+            select(Action.id).where(Action.plan_id == plan.id, Action.number == data.action_number)
         )
-        if action is None:
-            raise NotFoundError(
-                f"计划中没有编号为“{data.action_number}”的行动。",
-                f"The plan has no action {data.action_number!r}.",
-                field="action_number",
-            )
-        action_id = action.id
+        if action_id is None:
+            raise editing.unknown_action(data.action_number, field="action_number")
     indicator = IndicatorIndex(session, principal).find(data.indicator_name, unit).indicator
     if indicator is None:
         p = propose(data.indicator_name, unit, comparator, quote)

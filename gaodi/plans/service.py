@@ -26,7 +26,7 @@ from gaodi.core import clock
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.memo import Memo, scope_key
 from gaodi.core.permissions import Principal, require, restrict
-from gaodi.plans import editing
+from gaodi.plans import batch_plans, editing
 from gaodi.plans.board import board, target_detail
 from gaodi.plans.inference import propose
 from gaodi.plans.intake import (
@@ -266,26 +266,39 @@ def load_plan(
             period = (now_year, now_year)
         else:
             period = (min(years), max(years))
-    plan = Plan(
-        title=extraction.title or (source_name or "未命名计划"),
-        region_code=region_code,
-        period_start=period[0],
-        period_end=period[1],
-        status="draft",
-        source_name=source_name,
-        source_text=source_text,
-        created_at=clock.now(),
+    title = extraction.title or (source_name or "未命名计划")
+    # the plan and its actions through their one write path (the import's rules and words);
+    # a loaded draft is always a new plan, even when another has its title
+    values = {
+        "title": title,
+        "region_code": region_code,
+        "period_start": period[0],
+        "period_end": period[1],
+        "status": "draft",
+        "source_name": source_name,
+        "source_text": source_text,
+        "created_at": clock.now(),
+    }
+    plans = batch_plans.prepare_plans(
+        session, principal, [batch_plans.PlanWrite(title, values, new=True)], "insert"
     )
-    session.add(plan)
-    session.flush()
-    actions: dict[str, Action] = {}
-    for order, a in enumerate(extraction.actions):
-        action = Action(
-            plan_id=plan.id, number=a.number, title=a.title, text=a.text, sort_order=order
+    rows = [
+        batch_plans.ActionWrite(
+            None,
+            a.number,
+            {"number": a.number, "title": a.title, "text": a.text, "sort_order": order},
+            plan_title=title,
         )
-        session.add(action)
-        actions[a.number] = action
-    session.flush()
+        for order, a in enumerate(extraction.actions)
+    ]
+    acts = batch_plans.prepare_actions(session, principal, rows, "insert", batch_plans=[title])
+    batch_plans.raise_refused(plans)
+    batch_plans.raise_refused(acts, [a.number for a in extraction.actions])
+    ((plan_id, _),) = batch_plans.write_plans(session, plans, audit_rows=True)
+    new_actions = batch_plans.write_actions(session, acts, {title: plan_id}, audit_rows=True)
+    plan = session.get(Plan, plan_id)
+    assert plan is not None
+    actions = {number: action_id for action_id, number in new_actions}
     taken: set[str] = set()
     by_name: dict[tuple[str, str], Indicator] = {}
     existing = IndicatorIndex(session, principal)
@@ -316,10 +329,21 @@ def load_plan(
             [t.year] if t.year is not None else list(range(plan.period_start, plan.period_end + 1))
         )
         for year in target_years:
+            editing.check_loaded_target(
+                t.indicator,
+                {
+                    "indicator_name": t.indicator,
+                    "value": t.value,
+                    "value_max": t.value_max,
+                    "unit": unit,
+                    "year": year,
+                    "comparator": t.comparator,
+                },
+            )
             session.add(
                 Target(
                     plan_id=plan.id,
-                    action_id=actions[t.action].id if t.action in actions else None,
+                    action_id=actions.get(t.action or ""),
                     indicator_id=indicator.id,
                     indicator_name=t.indicator,
                     value=float(t.value),
@@ -339,7 +363,7 @@ def load_plan(
         session.add(
             QualitativeGoal(
                 plan_id=plan.id,
-                action_id=actions[g.action].id if g.action in actions else None,
+                action_id=actions.get(g.action or ""),
                 verb=g.verb,
                 object=g.object,
                 quote=g.quote,
@@ -437,8 +461,10 @@ def _drop_orphan(session: Session, indicator_id: int | None) -> None:
 def update_target(
     session: Session, principal: Principal, target_id: int, changes: TargetUpdate
 ) -> TargetOut:
-    """Correct a draft target. ``indicator_code`` re-links it to an existing indicator (the
-    indicator it leaves is deleted when nothing else uses it)."""
+    """Correct a draft target: a batch of one through the targets' one write path
+    (:func:`gaodi.plans.editing.prepare_targets`: the import's rules and words).
+    ``indicator_code`` re-links it to an existing indicator (the indicator it leaves is deleted
+    when nothing else uses it); ``action_number`` moves it to another action ("" : none)."""
     target = _target(session, principal, target_id, "edit")
     plan = session.get(Plan, target.plan_id)
     assert plan is not None
@@ -447,47 +473,24 @@ def update_target(
     code = data.pop("indicator_code", None)
     number = data.pop("action_number", None)
     if code:
-        indicator = session.scalar(select(Indicator).where(Indicator.code == code))
-        if indicator is None:
-            raise NotFoundError(
-                f"没有代码为“{code}”的指标。",
-                f"No indicator with code {code!r}.",
-                field="indicator_code",
-            )
-        old = target.indicator_id
-        target.indicator_id = indicator.id
-        session.flush()
-        if old != indicator.id:
-            _drop_orphan(session, old)
+        found = session.scalar(select(Indicator.id).where(Indicator.code == code))
+        if found is None:
+            raise editing.unknown_indicator(code, field="indicator_code")
+        data["indicator_id"] = found
     if number is not None:
-        action = session.scalar(
-            select(Action).where(Action.plan_id == plan.id, Action.number == number)
+        found = session.scalar(
+            select(Action.id).where(Action.plan_id == plan.id, Action.number == number)
         )
-        if action is None and number != "":
-            raise NotFoundError(
-                f"计划中没有编号为“{number}”的行动。",
-                f"The plan has no action {number!r}.",
-                field="action_number",
-            )
-        target.action_id = action.id if action else None
-    for key, value in data.items():
-        required = (
-            "value",
-            "unit",
-            "year",
-            "comparator",
-            "indicator_name",
-            "scope",
-            "scope_id",
-            "path",
-        )
-        if key in required and value is None:
-            raise ValidationError(f"“{key}”不能为空。", f"{key!r} cannot be empty.", field=key)
-        setattr(target, key, value)
-    if target.value_max is not None and target.value_max < target.value:
-        raise ValidationError(
-            "区间上限不能小于目标值。", "value_max cannot be below value.", field="value_max"
-        )
+        if found is None and number != "":
+            raise editing.unknown_action(number, field="action_number")
+        data["action_id"] = found
+    old = target.indicator_id
+    key = (plan.id, target.indicator_name, target.scope, target.scope_id, target.year)
+    row = editing.TargetWrite(key, {}, data, target_id=target.id)
+    batch = editing.prepare_targets(session, principal, [row])
+    editing.write_targets(session, batch)  # refused with the first refusal's error
+    if old != target.indicator_id:
+        _drop_orphan(session, old)
     session.flush()
     indicator = session.get(Indicator, target.indicator_id) if target.indicator_id else None
     action = session.get(Action, target.action_id) if target.action_id else None

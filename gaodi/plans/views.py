@@ -168,9 +168,12 @@ def load_form(ctx: PageContext) -> Response:
         extraction, source = extract_plan(text), text
     else:
         raise FormInvalid({"file": ctx._("Upload a file or paste the text.")})
-    plan = service.load_plan(
-        ctx.session, ctx.principal, extraction, source_name=name, source_text=source
-    )
+    try:
+        plan = service.load_plan(
+            ctx.session, ctx.principal, extraction, source_name=name, source_text=source
+        )
+    except ValidationError as exc:  # the plan's or an action's rule: shown beside the file
+        raise FormInvalid({"file": exc.message(ctx.lang)}) from None
     ctx.flash(ctx._("Draft #%(id)s created: review it.", id=plan.id))
     return ctx.redirect(f"/plans/drafts/{plan.id}")
 
