@@ -327,10 +327,10 @@ def _build_tree(
             if s is None or s["chain"] != r.chain:
                 continue
             node, code = r.link_id, r.changes.get("code") or s["code"]
+            tree.code_of[node] = code  # refused below if another link of the chain has it
             if code != s["code"] and (r.chain, code) not in tree.node_of:
                 del tree.node_of[(r.chain, s["code"])]
                 tree.node_of[(r.chain, code)] = node
-                tree.code_of[node] = code
         elif r.new:
             node = -(i + 1)
             code = (r.code or "").strip()
@@ -424,7 +424,10 @@ def prepare_links(
     for i, r in enumerate(rows):
         if r.chain is None:
             if i not in skipped:
-                batch.refuse(i, "chain_code", no_chain("", file=new_chains is not None))
+                error = ValidationError(
+                    "须填写产业链代码。", "The chain code is required.", field="chain_code"
+                )
+                batch.refuse(i, "chain_code", error)
             continue
         cid = chains.get(r.chain)
         if r.chain not in allowed:
@@ -504,7 +507,7 @@ def write_links(session: Session, batch: Batch) -> list[int | None]:
     chain_ids.update({code: cid for code, cid in fetch_in(session, query, Chain.code, missing)})
     values = [
         {
-            **{c: r[c] for c in LINK_COLUMNS},
+            **{c: r.get(c) for c in LINK_COLUMNS},
             "chain_id": chain_ids[r["chain"]],
             "parent_id": r["parent"] if (r["parent"] or 0) > 0 else None,
         }

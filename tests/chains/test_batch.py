@@ -116,6 +116,21 @@ def test_a_bad_row_reads_the_same_from_the_form_and_the_import(
     assert cell(errors, 2, "行业代码") == (form.zh, form.en)
     assert form.en.startswith("Industry code 'C' is a section;")
     assert form.context["field"] == "industry_codes"
+    # a code another link of the chain has: refused, not taken nor silently kept
+    form = form_error(
+        sqlite_db,
+        lambda s: editing.update_link(
+            s, SYSTEM, "HM", ids["L2"], LinkInput(name="发动机", code="L1", segment="up")
+        ),
+    )
+    assert (type(form).__name__, form.en) == (
+        "ConflictError", "Chain 'HM' already has a link with code 'L1'.",
+    )  # fmt: skip
+    with session_scope(sqlite_db) as s:
+        renamed = editing.update_link(
+            s, SYSTEM, "HM", ids["L2"], LinkInput(name="发动机", code="L2b", segment="up")
+        )
+        assert (renamed.id, renamed.code) == (ids["L2"], "L2b")
 
 
 def test_a_good_row_reads_the_same_too(
