@@ -323,13 +323,13 @@ def _build_tree(
         if r.chain is None:
             continue
         if r.link_id is not None:
-            s = stored.get(r.link_id)
-            if s is None or s["chain"] != r.chain:
+            was = stored.get(r.link_id)
+            if was is None or was["chain"] != r.chain:
                 continue
-            node, code = r.link_id, r.changes.get("code") or s["code"]
+            node, code = r.link_id, r.changes.get("code") or was["code"]
             tree.code_of[node] = code  # refused below if another link of the chain has it
-            if code != s["code"] and (r.chain, code) not in tree.node_of:
-                del tree.node_of[(r.chain, s["code"])]
+            if code != was["code"] and (r.chain, code) not in tree.node_of:
+                del tree.node_of[(r.chain, was["code"])]
                 tree.node_of[(r.chain, code)] = node
         elif r.new:
             node = -(i + 1)
@@ -362,9 +362,9 @@ def _build_tree(
         tree.code_of[-(i + 1)] = code
     parents: dict[int, Any] = {}
     for i, r in enumerate(rows):
-        node = batch.nodes.get(i)
-        if node is None:
+        if i not in batch.nodes:
             continue
+        node = batch.nodes[i]
         if not r.parent_given:
             tree.parent_of.setdefault(node, None)
             continue
@@ -372,10 +372,10 @@ def _build_tree(
         if ref is None or ref == "":
             found: Any = None
         elif isinstance(ref, int) and not isinstance(ref, bool):
-            s = stored.get(ref)
-            found = ref if s is not None and s["chain"] == r.chain else _MISSING
+            up = stored.get(ref)
+            found = ref if up is not None and up["chain"] == r.chain else _MISSING
         else:
-            found = tree.node_of.get((r.chain, str(ref)), _MISSING)
+            found = tree.node_of.get((str(r.chain), str(ref)), _MISSING)
         parents[i] = found
         tree.parent_of[node] = None if found is _MISSING else found
     return tree, parents
@@ -387,7 +387,7 @@ def _parent_names(session: Session, principal: Principal, refs: Iterable[Any]) -
     ids = [r for r in refs if isinstance(r, int) and not isinstance(r, bool)]
     if not ids:
         return {}
-    query = restrict(select(Link.id, Link.code), principal, "read")
+    query: Any = restrict(select(Link.id, Link.code), principal, "read")  # type: ignore[type-var]
     return {lid: code for lid, code in fetch_in(session, query, Link.id, ids)}
 
 
@@ -503,7 +503,7 @@ def write_links(session: Session, batch: Batch) -> list[int | None]:
         raise batch.refusals[0].error
     chain_ids = dict(batch.chain_ids)
     missing = {r["chain"] for r in batch.inserts} - set(chain_ids)
-    query = select(Chain.code, Chain.id)
+    query: Any = select(Chain.code, Chain.id)
     chain_ids.update({code: cid for code, cid in fetch_in(session, query, Chain.code, missing)})
     values = [
         {
@@ -526,7 +526,7 @@ def write_links(session: Session, batch: Batch) -> list[int | None]:
     # a new link under a link new in the same batch: its parent's id is known only now
     late = {ids[r["node"]]: real(r["parent"]) for r in batch.inserts if (r["parent"] or 0) < 0}
     if late:
-        table = Link.__table__
+        table: Any = Link.__table__
         stmt = (
             update(table).where(table.c.id == bindparam("lid")).values(parent_id=bindparam("pid"))
         )

@@ -35,12 +35,12 @@ class ChainsHandler(Handler):
             duplicate_rows(t, ["name"], ctx.errors)
             codes = t.col("code")
             file_chains = {c for c in codes if c is not None}
-            rows = [
+            chain_rows = [
                 chains_batch.ChainWrite(codes[i], *self._values(t, i, CHAIN_FIELDS))
                 for i in range(len(t))
             ]
             self.chains = chains_batch.prepare_chains(
-                ctx.session, ctx.principal, rows, mode=ctx.mode, skip=t.bad
+                ctx.session, ctx.principal, chain_rows, mode=ctx.mode, skip=t.bad
             )
             _report(ctx, t, self.chains)
         if "links" in self.tables:
