@@ -300,9 +300,23 @@ class _Tree:
 
 
 def _stored_links(session: Session, chain_ids: Collection[int]) -> dict[int, dict[str, Any]]:
-    columns = (getattr(Link, c) for c in LINK_COLUMNS)
-    query = select(Link.id, Link.chain_id, Link.parent_id, *columns)
-    return {r.id: r._asdict() for r in fetch_in(session, query, Link.chain_id, chain_ids)}
+    """The tree of the chains' stored links: id, chain, parent, code and segment of each (the
+    other columns only of the links the rows name, :func:`_stored_columns`: a form's save in a
+    chain of hundreds of links reads one link's lists, not all of them)."""
+    query = select(Link.id, Link.chain_id, Link.parent_id, Link.code, Link.segment)
+    return {
+        lid: {"id": lid, "chain_id": cid, "parent_id": pid, "code": code, "segment": segment}
+        for lid, cid, pid, code, segment in fetch_in(session, query, Link.chain_id, chain_ids)
+    }
+
+
+def _stored_columns(
+    session: Session, stored: dict[int, dict[str, Any]], ids: Iterable[int]
+) -> None:
+    """Every column of the stored links ``ids`` into ``stored`` (to compare the rows with)."""
+    query = select(Link.id, *(getattr(Link, c) for c in LINK_COLUMNS))
+    for row in fetch_in(session, query, Link.id, ids):
+        stored[row.id].update(row._asdict())
 
 
 def _build_tree(
@@ -416,6 +430,7 @@ def prepare_links(
         s["chain"] = code_of_chain[s["chain_id"]]
         s["parent"] = s["parent_id"]
     tree, parents = _build_tree(rows, stored, batch)
+    _stored_columns(session, stored, (node for node in batch.nodes.values() if node > 0))
     unresolved = (rows[i].parent for i, p in parents.items() if p is _MISSING)
     parent_codes = _parent_names(session, principal, unresolved)
     allowed: dict[str, bool] = {}
