@@ -1,5 +1,7 @@
 """JSON operations on chains for API clients (token holders): the same editing use cases as
-the pages' forms (:mod:`gaodi.chains.editing`), behind the same ``restrict`` checks."""
+the pages' forms (:mod:`gaodi.chains.editing`), behind the same ``restrict`` checks; a link
+added or changed is a batch of one of the write path the Excel import uses too
+(:mod:`gaodi.chains.batch`)."""
 
 from __future__ import annotations
 

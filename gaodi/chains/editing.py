@@ -1,114 +1,41 @@
 """Editing chains: add, rename, move and delete links; codes, keywords, key flag; assign an
 enterprise to a link by hand or take it off.
 
-Every change goes through the ORM, so the audit listener records it (who: the session's
-``actor``). Industry codes are checked against GB/T 4754-2017 (:mod:`gaodi.core.reference`).
+Adding and changing a link is a batch of one through :mod:`gaodi.chains.batch`, the write
+path the Excel import uses too (one set of rules, :mod:`gaodi.chains.rules`), after the form's
+own lookups (the chain and the link by id, answered 404 outside the scope). Every change is
+audited (who: the session's ``actor``).
 A manual assignment closes the pair's current row and opens a ``manual`` one: it wins over
 the rule, and re-mapping never touches it (see :mod:`gaodi.chains.remap`).
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gaodi.chains import loaders
+from gaodi.chains import batch, loaders, rules
 from gaodi.chains.assignments import AssignmentRow, prepare_assignments, write_assignments
 from gaodi.chains.models import Chain, EnterpriseLink, Link
-from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
+
+# the form's input and the one splitter, imported from here by the pages and the API
+from gaodi.chains.rules import LinkInput as LinkInput
+from gaodi.chains.rules import split_words as split_words
+from gaodi.core.errors import ConflictError, NotFoundError
 from gaodi.core.permissions import Principal, require, restrict
-from gaodi.core.reference import validate_industry_code
 from gaodi.db import utcnow
 from gaodi.enterprises import loaders as enterprise_loaders
 
-SPLIT = re.compile(r"[,，、;；\s]+")
-
-
-def split_words(value: Any) -> list[str]:
-    """A list from a list or from text separated by commas, 、, semicolons or spaces; trimmed,
-    duplicates dropped, order kept.
-
-    Examples
-    --------
-    >>> split_words("液压泵、液压阀, 液压泵")
-    ['液压泵', '液压阀']
-    """
-    items = value if isinstance(value, (list, tuple)) else [value]
-    out: list[str] = []
-    for item in items:
-        for part in SPLIT.split(str(item or "")):
-            word = part.strip()
-            if word and word not in out:
-                out.append(word)
-    return out
-
-
-class LinkInput(BaseModel):
-    """A link as the edit form and the JSON API submit it."""
-
-    name: str = Field(min_length=1, max_length=100)
-    code: str | None = Field(None, max_length=32)
-    segment: Literal["up", "mid", "down"] = "mid"
-    parent_id: int | None = None
-    industry_codes: list[str] = Field(default_factory=list, max_length=50)
-    keywords: list[str] = Field(default_factory=list, max_length=200)
-    exclude_keywords: list[str] = Field(default_factory=list, max_length=200)
-    key_link: bool = False
-    sort_order: int | None = Field(None, ge=0, le=100_000, description="None: keep (new: 0)")
-    description: str | None = Field(None, max_length=2000, description="None: keep")
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _strip(cls, value: Any) -> Any:
-        return value.strip() if isinstance(value, str) else value
-
-    @field_validator("code", "description", mode="before")
-    @classmethod
-    def _blank(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.strip()
-            return value or None
-        return value
-
-    @field_validator("parent_id", mode="before")
-    @classmethod
-    def _blank_parent(cls, value: Any) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("industry_codes", "keywords", "exclude_keywords", mode="before")
-    @classmethod
-    def _words(cls, value: Any) -> list[str]:
-        return split_words(value)
-
-    @field_validator("key_link", mode="before")
-    @classmethod
-    def _flag(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            value = value[-1] if value else False
-        if isinstance(value, str):
-            return value.strip().lower() in ("1", "true", "on", "yes", "是")
-        return value
+#: a refusal's column (as the ``links`` sheet names it) -> the form's field; None: no field,
+#: so the page answers 404 as for a chain or link it cannot see
+FORM_FIELDS: dict[str, str | None] = {"parent_code": "parent_id", "chain_code": None, "link": None}
 
 
 def check_codes(codes: list[str]) -> list[str]:
-    """Each code must be a GB/T 4754-2017 division, group or class (2, 3 or 4 digits)."""
-    for code in codes:
-        if not re.fullmatch(r"\d{2,4}", code):
-            raise ValidationError(
-                f"行业代码“{code}”须为2至4位数字（GB/T 4754大类、中类或小类）。",
-                f"Industry code '{code}' must be 2 to 4 digits (GB/T 4754 division, group or "
-                "class).",
-                field="industry_codes",
-            )
-        try:
-            validate_industry_code(code)
-        except ValidationError as exc:
-            raise ValidationError(exc.zh, exc.en, field="industry_codes") from None
-    return codes
+    """Each code must be a GB/T 4754-2017 division, group or class (the batch's rule)."""
+    return rules.industry_codes(codes)
 
 
 def _chain_for_edit(session: Session, principal: Principal, chain: int | str) -> Chain:
@@ -140,76 +67,27 @@ def _descendants(session: Session, link: Link) -> set[int]:
     return out
 
 
-def _next_code(session: Session, chain: Chain) -> str:
-    n = session.scalar(select(func.count()).select_from(Link).where(Link.chain_id == chain.id))
-    existing = set(session.scalars(select(Link.code).where(Link.chain_id == chain.id)))
-    i = int(n or 0) + 1
-    while f"{chain.code}-{i:02d}" in existing:
-        i += 1
-    return f"{chain.code}-{i:02d}"
-
-
-def _apply(session: Session, chain: Chain, link: Link, data: LinkInput) -> None:
-    codes = check_codes(data.industry_codes)
-    code = data.code or link.code or _next_code(session, chain)
-    clash = session.scalar(
-        select(Link.id).where(Link.chain_id == chain.id, Link.code == code, Link.id != link.id)
-    )
-    if clash is not None:
-        raise ConflictError(
-            f"本链已有编码为“{code}”的环节。",
-            f"The chain already has a link with code '{code}'.",
-            field="code",
-        )
-    segment = data.segment
-    if data.parent_id is not None:
-        parent = session.get(Link, data.parent_id)
-        if parent is None or parent.chain_id != chain.id:
-            raise ValidationError(
-                "上级环节须为本链的环节。",
-                "The parent must be a link of the same chain.",
-                field="parent_id",
-            )
-        if link.id is not None and (
-            parent.id == link.id or parent.id in _descendants(session, link)
-        ):
-            raise ValidationError(
-                "不能把环节移到它自己或它的下级环节之下。",
-                "A link cannot be moved under itself or one of its sub-links.",
-                field="parent_id",
-            )
-        segment = parent.segment  # a sub-link lies in its parent's segment
-    link.name = data.name
-    link.code = code
-    link.segment = segment
-    link.parent_id = data.parent_id
-    link.industry_codes = codes
-    link.keywords = data.keywords
-    link.exclude_keywords = data.exclude_keywords
-    link.key_link = data.key_link
-    if data.sort_order is not None or link.sort_order is None:
-        link.sort_order = data.sort_order or 0
-    if data.description is not None:
-        link.description = data.description
+def _write_one(session: Session, principal: Principal, row: batch.LinkWrite) -> Link:
+    """A batch of one through :mod:`gaodi.chains.batch`; its refusal raised as the form's
+    error (the field as the form names it)."""
+    prepared = batch.prepare_links(session, principal, [row])
+    if prepared.refusals:
+        error = prepared.refusals[0].error
+        context = dict(error.context)
+        column = str(context.pop("field", ""))
+        form_field = FORM_FIELDS.get(column, column)
+        if form_field:
+            context["field"] = form_field
+        raise type(error)(error.zh, error.en, **context)
+    (link_id,) = batch.write_links(session, prepared)
+    assert link_id is not None
+    return session.get_one(Link, link_id)
 
 
 def create_link(session: Session, principal: Principal, chain: int | str, data: LinkInput) -> Link:
     """Add a link to the chain (under ``parent_id`` when given)."""
     found = _chain_for_edit(session, principal, chain)
-    link = Link(chain_id=found.id, code="", name=data.name, segment=data.segment)
-    _apply(session, found, link, data)
-    session.add(link)
-    session.flush()
-    _move_descendants(session, link)
-    return link
-
-
-def _move_descendants(session: Session, link: Link) -> None:
-    """Sub-links follow their parent's segment."""
-    for lid in _descendants(session, link):
-        child = session.get(Link, lid)
-        if child is not None and child.segment != link.segment:
-            child.segment = link.segment
+    return _write_one(session, principal, batch.form_row(found.code, None, data))
 
 
 def update_link(
@@ -220,10 +98,7 @@ def update_link(
     link = get_link(session, principal, link_id, "edit")
     if link.chain_id != found.id:
         raise NotFoundError(f"本链没有环节 {link_id}。", f"The chain has no link {link_id}.")
-    _apply(session, found, link, data)
-    session.flush()
-    _move_descendants(session, link)
-    return link
+    return _write_one(session, principal, batch.form_row(found.code, link, data))
 
 
 def delete_link(session: Session, principal: Principal, chain: int | str, link_id: int) -> int:
