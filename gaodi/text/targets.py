@@ -84,7 +84,9 @@ TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|
 _REVIEW_TITLE = re.compile(
     r"主要成就|取得成效|成绩单|工作回顾|工作总结|回顾|"
     # "2021年椒江区经济形势分析", "工业经济运行情况", "统计公报": a report of results
-    r"形势分析|运行情况|运行分析|统计公报"
+    r"形势分析|运行情况|运行分析|统计公报|"
+    # "1-5 月云南省规模以上工业增加值同比增长4.7%": a title reporting a part of the year gone
+    r"(?:\d{1,2}\s*[-—–~～至]\s*\d{1,2}\s*月|前三季度|上半年|一季度)[^，,。]*同比"
 )
 REFERENCE_VERBS = (
     "聚焦",
@@ -145,6 +147,8 @@ _SUBSIDY = re.compile(
     # public finance: debt a government issues, a deficit it budgets ("拟发行特别国债5000亿元")
     r"国债|债券|债务|赤字|拟发行"
 )
+# "地方一般公共预算收入增长5%": budget revenue is a level the government reaches, not a means
+_REVENUE = re.compile(r"预算收入")
 # "赤字率拟按4%左右安排": the means come after the number
 _MEANS_AFTER = re.compile(r"^(?:左右|以上|以内)?(?:安排|拨付|用于)")
 
@@ -555,6 +559,7 @@ _ELAPSED = re.compile(
 _PROJECT = re.compile(r"项目[^。；;]*?(?:总投资|计划投资|投资额|(?:建成|达产|投产)后)")
 # (not "完成全年目标任务的35.4%": a progress report)
 _GOAL_CUE = re.compile(r"预期|力争|确保|目标(?:是|为)")
+_GOAL_BEFORE = re.compile(r"目标(?:是|为)?$")
 
 
 def _names_one_place(s: str, q: Quantity) -> bool:
@@ -663,7 +668,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if qualifies and not _APPROX_AFTER.match(right) and not share:
             continue  # "超100亿元的…": the number qualifies a noun
         if q.kind == "bare":
-            if not _COMPARATOR_VERB.search(left.rstrip()):
+            # "新增就业目标1200万": a goal word gives the magnitude its role, as a verb would
+            if not (_COMPARATOR_VERB.search(left.rstrip()) or _GOAL_BEFORE.search(left.rstrip())):
                 continue
             if q.unit is not None and _QUALIFIED_NOUN.match(right):
                 continue  # "一批超千亿重点产业集群": the magnitude sizes the noun after it
@@ -677,7 +683,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue  # "3个月": a duration, not things counted
         if re.search(r"连续$", left):
             continue  # "连续5年保持增长": a streak, a fact about the past
-        if _SUBSIDY.search(left) or _MEANS_AFTER.match(right) or "基础上" in right:
+        means = _SUBSIDY.search(_REVENUE.sub("收入", left))
+        if means or _MEANS_AFTER.match(right) or "基础上" in right:
             continue
         if q.kind != "count" and _qualifies_counted_noun(right):
             continue  # "新增年产值10亿元以上制造业企业100家": a threshold on the firms counted
@@ -692,7 +699,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue
         # 同比 reports a result, and a news line after the number ends the plan, unless the
         # sentence sets goals ("主要预期指标是:…同比增长12.5%左右")
-        cued = bool(_GOAL_CUE.search(s[s0:s1]))
+        # a goals section ("一、行动目标") sets goals: its 同比 figures are for the plan's year
+        cued = bool(_GOAL_CUE.search(s[s0:s1])) or ctx.in_goal_section(q.start)
         if _NEWS_DATE.search(_compact(s[q.end : s1])):
             continue  # a news line: a date or a news phrase after the number
         if "同比" in _compact(s[q.end : s1]) and not cued:
@@ -739,6 +747,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             and any(v in clause_left for v in _SECTION_VERBS)
         ):
             continue  # "实施…八大行动和27项工程": the plan counting its own parts
+        # "6个方面16项工程": the count of parts ends where the next number starts
+        bare_obj = re.split(r"(?=[\d一二两三四五六七八九十]+[个项条大])", bare_obj, maxsplit=1)[0]
         if bare_obj in _TEXT_PARTS:
             continue  # "重点发力三个方面": how the text is laid out, whatever the verb
         if obj and q.kind == "count":

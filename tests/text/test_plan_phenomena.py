@@ -343,3 +343,59 @@ def test_a_firms_project_forecast_is_no_goal() -> None:
     # a plan's goal on projects carries its cue
     goal = "某市2024年工作要点\n力争新开工项目100个,总投资500亿元。\n"
     assert [(v, u) for v, u, _, _ in _read(goal)] == [(100, "个"), (500, "亿元")]
+
+
+# fourth round (2026-12-05): phenomena of the tuning texts yunnan-2025, liaoning-shenfu-2026,
+# shanghai-2019, yunnan-2022b and china-2024, each on sentences written for the test
+
+
+def test_a_percent_range_that_repeats_its_sign_is_one_range() -> None:
+    got = [(q.value, q.value_max, q.unit) for q in scan_quantities("全市生产总值增长6%-6.5%")]
+    assert got == [(6.0, 6.5, "%")]
+    plan = extract_plan("某市2019年工作要点\n今年预期目标:全市生产总值增长6%—6.5%。\n")
+    assert [(t.value, t.value_max, t.unit) for t in plan.targets] == [(6, 6.5, "%")]
+    # two figures of two items stay two ("7.9%和8.7%"), and a fall is no range
+    assert len(scan_quantities("分别增长7.9%和8.7%")) == 2
+    assert [q.value_max for q in scan_quantities("由8%-5%")] == [None, None]
+
+
+def test_a_goals_section_sets_its_year_on_year_figures() -> None:
+    text = (
+        "2026年,是实施“十五五”规划的开局之年,现将推动产业发展行动安排如下。\n一、行动目标\n"
+        "——创新能力获得新突破。技术合同成交额同比增长20%,形成高技术成果不少于5项。\n"
+        "二、重点任务\n(一)上年回顾。技术合同成交额同比增长12%。\n"
+    )
+    # the year is not this test's subject: which figures are set, and how
+    assert [(v, u, c) for v, u, _, c in _read(text)] == [(20, "%", "="), (5, "项", ">=")]
+
+
+def test_a_dated_newspaper_head_gives_the_year_of_this_years_goals() -> None:
+    text = (
+        "| | | 2019年01月28日 星期一\n要闻\n某市长作政府工作报告提出今年主要预期目标\n"
+        "    今年预期目标\n    ■全市生产总值增长6%,全社会研发经费支出相当于全市生产总值的比例"
+        "保持在4%左右\n"
+    )
+    assert [(v, y) for v, _, y, _ in _read(text)] == [(6, 2019), (4, 2019)]
+
+
+def test_budget_revenue_is_a_level_not_a_means() -> None:
+    text = "某市2019年工作要点\n今年预期目标:地方一般公共预算收入增长5%,安排预算资金20亿元。\n"
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(5, "%")]
+
+
+def test_a_title_reporting_part_of_the_year_makes_a_statistics_page() -> None:
+    text = (
+        "1-5 月某省规模以上工业增加值同比增长4.7%\n\n中国经济报导:\n\n"
+        "硅光伏产业虽面临价格波动,但多晶硅产量增长 119.8%,显示产业链上游扩张仍在加速。\n"
+    )
+    assert _read(text) == []
+
+
+def test_parts_counted_before_more_parts_are_layout() -> None:
+    text = "某省产业强省三年行动\n提出做优一产、做强二产和主体倍增6个方面16项工程。\n"
+    assert _read(text) == []
+
+
+def test_a_bare_magnitude_after_a_goal_word() -> None:
+    text = "某国2024年政府工作报告要点\n今年发展主要预期目标是:城镇新增就业目标1200万以上。\n"
+    assert [(v, u, c) for v, u, _, c in _read(text)] == [(1200, "万", ">=")]
