@@ -560,6 +560,24 @@ _PROJECT = re.compile(r"项目[^。；;]*?(?:总投资|计划投资|投资额|(?
 # (not "完成全年目标任务的35.4%": a progress report)
 _GOAL_CUE = re.compile(r"预期|力争|确保|目标(?:是|为)")
 _GOAL_BEFORE = re.compile(r"目标(?:是|为)?$")
+# "2020—2024年，…": a span of years opening a sentence, the period its figures cover
+_YEAR_SPAN = re.compile(
+    r"(?:^|(?<=[,，;；:：]))\s*(20\d{2})\s*[—–\-~～至到]\s*(20\d{2})\s*年\s*[,，]"
+)
+_FUTURE_VERB = re.compile(r"将|计划|要|争取")
+
+
+def _past_span(ctx: _Context, sentence_left: str) -> bool:
+    """Whether a clause of the sentence opens on a span of years that are over: it ends before
+    the text's year, or the text has no plan period and names no target year ("2020—2024年，
+    我国…分别年均增长7.9%和8.7%" in an undated review); a plan states its period."""
+    m = _YEAR_SPAN.search(sentence_left.lstrip(" \n—-"))
+    if m is None:
+        return False
+    end = int(m.group(2))
+    if ctx.ref_year is not None:
+        return end < ctx.ref_year
+    return ctx.end_year is None and not ctx.explicit
 
 
 def _names_one_place(s: str, q: Quantity) -> bool:
@@ -707,6 +725,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue
         if _PROJECT.search(sentence_left) and not cued:
             continue
+        if _past_span(ctx, sentence_left) and not (cued or _FUTURE_VERB.search(s[s0:s1])):
+            continue  # "2020—2024年，…年均增长7.9%": a span of years that are over
         if _ELAPSED.search(sentence_left) and not cued:
             continue  # "今年前三季度…增长11.8%": statistics of a part of the year gone
         if _is_past(sentence_left, ctx.ref_year, ctx.current_periods, cued) or (

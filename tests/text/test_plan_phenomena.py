@@ -399,3 +399,20 @@ def test_parts_counted_before_more_parts_are_layout() -> None:
 def test_a_bare_magnitude_after_a_goal_word() -> None:
     text = "某国2024年政府工作报告要点\n今年发展主要预期目标是:城镇新增就业目标1200万以上。\n"
     assert [(v, u, c) for v, u, _, c in _read(text)] == [(1200, "万", ">=")]
+
+
+def test_a_span_of_years_that_are_over_reports_results() -> None:
+    # an undated review: no plan period, no target year, the span's figures are results
+    review = (
+        "国务院新闻办公室举行新闻发布会\n产业升级步伐加快,2020—2024年,我国装备制造业和高技术"
+        "制造业增加值分别年均增长7.9%和8.7%,占规上工业比重分别提升到34.6%和16.3%。\n"
+    )
+    assert _read(review) == []
+    # a dated text: a span ending before the text's year is over
+    dated = "某省新闻\n时间:2024-05-31 10:00\n王某介绍,2021—2023年,全省产业投资年均增长21%。\n"
+    assert _read(dated) == []
+    # a plan's own span, or a span with a goal cue, still sets goals
+    plan = "某市工业行动计划(2023—2025年)\n2023—2025年,全市规上工业增加值年均增长8%。\n"
+    assert [(v, u, y) for v, u, y, _ in _read(plan)] == [(8, "%", 2025)]
+    cued = "某市新闻\n2021—2023年,力争全市工业投资年均增长10%。\n"
+    assert [(v, u) for v, u, _, _ in _read(cued)] == [(10, "%")]
