@@ -326,6 +326,16 @@ class _PlanPeriodMark:
 
 # a line that introduces a list of goals: "2025年的主要目标是：", "发展目标："
 _GOAL_INTRO = re.compile(r"(?m)目标(?:是|为|如下)?\s*[:：]\s*$")
+# a short heading line of goals or of results, often bulleted, in a digest of a report:
+# "■ 2025年经济社会发展的主要预期目标", "■ 2024年成绩单"
+_GOAL_HEAD = re.compile(
+    r"(?m)^[ \t\u3000]*[■◆▲●★]?[ \t\u3000]*[^\n，,。；;:：]{0,30}"
+    r"(?:预期目标|主要目标|发展目标)[ \t\u3000]*$"
+)
+_RESULTS_HEAD = re.compile(
+    r"(?m)^[ \t\u3000]*[■◆▲●★]?[ \t\u3000]*(?:\d{4}年)?[^\n，,。；;:：]{0,12}"
+    r"(?:成绩单|工作回顾|主要成就)[ \t\u3000]*$"
+)
 # a clause that names what its year is for: "2025年主要预期目标是…"
 _GOAL_WORD = re.compile(r"目标|预期")
 
@@ -365,6 +375,11 @@ class _Context:
         self.spans = spans if ref_year is not None else []
         self.relative_starts = frozenset(r.start() for r in self.relative)
         self.goal_blocks = self._goal_blocks()
+        self.results_blocks = self._results_blocks()
+        results_heads = {
+            self.norm[a:b].strip() for a, b in (m.span() for m in _RESULTS_HEAD.finditer(self.norm))
+        }
+        heading_results = results_heads if self.results_blocks else set()
         # the year a target without its own year is due: the plan period's end, else the
         # latest target year the text names ("到2025年" in the next paragraph)
         targets = [int(m.group("y")) for m in self.years if self.classify_year(m) == "target"]
@@ -379,7 +394,10 @@ class _Context:
             for sec in outline.sections
         }
         self.is_review = any(
-            _REVIEW_TITLE.search(ln) and len(ln.strip()) <= 40 and ln.strip() not in heading_lines
+            _REVIEW_TITLE.search(ln)
+            and len(ln.strip()) <= 40
+            and ln.strip() not in heading_lines
+            and ln.strip() not in heading_results
             for ln in head
         )
         # a government work report sets the tasks of its own year; a later year holds only
@@ -492,13 +510,31 @@ class _Context:
         next numbered heading: a goals section without a heading of its own."""
         starts = sorted(sec.start for sec in self.outline.sections)
         blocks = []
-        for m in _GOAL_INTRO.finditer(self.norm):
-            end = next((x for x in starts if x > m.end()), len(self.norm))
+        results = [m.start() for m in _RESULTS_HEAD.finditer(self.norm)]
+        for m in [*_GOAL_INTRO.finditer(self.norm), *_GOAL_HEAD.finditer(self.norm)]:
+            end = next((x for x in sorted(starts + results) if x > m.end()), len(self.norm))
             blocks.append((m.end(), end))
         return blocks
 
+    def _results_blocks(self) -> list[tuple[int, int]]:
+        """A short bulleted heading of results ("■ 2024年成绩单") up to the next heading of goals
+        ("■ 2025年经济社会发展的主要预期目标") or numbered heading: a page that digests a report
+        lists last year's results and this year's goals under two such heads."""
+        ends = sorted(
+            [sec.start for sec in self.outline.sections]
+            + [m.start() for m in _GOAL_HEAD.finditer(self.norm)]
+            + [m.start() for m in _GOAL_INTRO.finditer(self.norm)]
+        )
+        return [
+            (m.end(), next((x for x in ends if x > m.end()), len(self.norm)))
+            for m in _RESULTS_HEAD.finditer(self.norm)
+            if any(x > m.end() for x in ends)  # only when goals follow: else a review page
+        ]
+
     def in_baseline_section(self, pos: int) -> bool:
-        return any(s.is_baseline for s in self._sections(pos))
+        return any(s.is_baseline for s in self._sections(pos)) or any(
+            a <= pos < b for a, b in self.results_blocks
+        )
 
     def action_number(self, pos: int) -> str | None:
         a = self.outline.action_at(pos)

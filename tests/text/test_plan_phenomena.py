@@ -416,3 +416,21 @@ def test_a_span_of_years_that_are_over_reports_results() -> None:
     assert [(v, u, y) for v, u, y, _ in _read(plan)] == [(8, "%", 2025)]
     cued = "某市新闻\n2021—2023年,力争全市工业投资年均增长10%。\n"
     assert [(v, u) for v, u, _, _ in _read(cued)] == [(10, "%")]
+
+
+def test_a_report_digest_lists_results_and_goals_under_short_heads() -> None:
+    text = (
+        "政府工作报告摘要与导读\n\n某日报 2025年01月17日\n\n    ■ 2024年成绩单\n\n"
+        "    ●粮食总产达到557亿斤\n\n    ●3大产业迈入万亿级规模\n\n"
+        "    ■ 2025年经济社会发展的主要预期目标\n\n    ●经济增长6%左右\n\n"
+        "    ●城镇调查失业率5.5%左右,城镇新增就业70万人以上\n\n    ●粮食产量继续保持500亿斤以上\n"
+    )
+    assert _read(text) == [
+        (6, "%", 2025, "="),
+        (5.5, "%", 2025, "="),
+        (70, "万人", 2025, ">="),
+        (500, "亿斤", 2025, ">="),
+    ]
+    # without a head of goals after it, the results head still makes a review page
+    review = "某市新闻\n\n■ 2024年成绩单\n\n●粮食总产达到557亿斤\n"
+    assert _read(review) == []
