@@ -596,6 +596,18 @@ _PROJECT = re.compile(r"项目[^。；;]*?(?:总投资|计划投资|投资额|(?
 # (not "完成全年目标任务的35.4%": a progress report)
 _GOAL_CUE = re.compile(r"预期|力争|确保|目标(?:是|为)")
 _GOAL_BEFORE = re.compile(r"目标(?:是|为)?$")
+# cue words used in passing, about results: "9项指标超出预期", "企业家信心预期指数", "完成全年
+# 目标任务的35.4%", "较好完成了…主要目标任务"
+_CUE_IN_PASSING = re.compile(
+    r"(?:超出|符合|好于|高于|低于|超|不及)预期|预期指数|完成[^，,。；;！!？?\n]{0,20}目标任务"
+)
+
+
+def _cue_words(sentence: str) -> str:
+    """The sentence with cue words used in passing blanked, for the goal cues to read."""
+    return _CUE_IN_PASSING.sub(lambda m: " " * len(m.group()), sentence)
+
+
 # "2020—2024年，…": a span of years opening a sentence, the period its figures cover
 _YEAR_SPAN = re.compile(
     r"(?:^|(?<=[,，;；:：]))\s*(20\d{2})\s*[—–\-~～至到]\s*(20\d{2})\s*年\s*[,，]"
@@ -735,6 +747,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 continue
         if q.unit == "个" and re.match(r"(?:月|工作日|小时|季度)", right):
             continue  # "3个月": a duration, not things counted
+        if re.search(r"(?:目标|任务|计划)(?:任务)?的$", left.rstrip()):
+            continue  # "完成全年目标任务的35.4%": progress toward a goal, not a goal
         if re.search(r"连续$", left):
             continue  # "连续5年保持增长": a streak, a fact about the past
         means = _SUBSIDY.search(_REVENUE.sub("收入", left))
@@ -747,14 +761,15 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         verb = _last_verb(_compact(s[c0 : q.start]))  # it governs every item of a coordination
         if verb in REFERENCE_VERBS:
             continue
-        if not TARGET_CUES.search(s[s0:s1]) and (
+        sentence = _cue_words(s[s0:s1])
+        if not TARGET_CUES.search(sentence) and (
             _PAST_AFTER.search(right) or _RESULTS_STATED.search(sentence_left)
         ):
             continue
         # 同比 reports a result, and a news line after the number ends the plan, unless the
         # sentence sets goals ("主要预期指标是:…同比增长12.5%左右")
         # a goals section ("一、行动目标") sets goals: its 同比 figures are for the plan's year
-        cued = bool(_GOAL_CUE.search(s[s0:s1])) or ctx.in_goal_section(q.start)
+        cued = bool(_GOAL_CUE.search(sentence)) or ctx.in_goal_section(q.start)
         if _NEWS_DATE.search(_compact(s[q.end : s1])):
             continue  # a news line: a date or a news phrase after the number
         if "同比" in _compact(s[q.end : s1]) and not cued:
@@ -781,7 +796,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         strong = (kind == "target" and level == "near" and not default_year) or ctx.in_goal_section(
             q.start
         )
-        strong = strong or bool(TARGET_CUES.search(s[s0:s1]))
+        strong = strong or bool(TARGET_CUES.search(sentence))
         task = default_year and bool(_TASK_VERB.search(_compact(s[c0 : q.start])))
         weak = kind == "target" and (verb in TARGET_VERBS or task)
         if not (strong or weak):

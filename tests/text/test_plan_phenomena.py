@@ -434,3 +434,15 @@ def test_a_report_digest_lists_results_and_goals_under_short_heads() -> None:
     # without a head of goals after it, the results head still makes a review page
     review = "某市新闻\n\n■ 2024年成绩单\n\n●粮食总产达到557亿斤\n"
     assert _read(review) == []
+
+
+def test_cue_words_used_in_passing_set_no_goal() -> None:
+    text = (
+        "某市新闻发布会\n发布时间:2025-07-25 09:00\n"
+        "张某表示,规划各项主要指标中,研发支出与生产总值之比等9项指标超出预期。\n"
+        "全市新增省级智能工厂17个,完成全年目标任务的35.4%。\n"
+    )
+    assert _read(text) == []
+    # the same words as goals still are: "预期目标", "目标任务是"
+    goal = "某市2025年工作要点\n今年主要预期目标:新增省级智能工厂20个。\n"
+    assert [(v, u) for v, u, _, _ in _read(goal)] == [(20, "个")]
