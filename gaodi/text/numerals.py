@@ -256,6 +256,12 @@ def _quantity_at(s: str, i: int) -> Quantity | None:
         second = _read_number(s, j + 1)
         if second is not None and second[2] == chinese and second[0] > value:
             value_max, j = second[0], second[1]
+    # "6%-6.5%": a range whose low end repeats the percent sign
+    if value_max is None and s.startswith("%", j) and j + 1 < n and s[j + 1] in _RANGE_SEPARATORS:
+        second = _read_number(s, j + 2)
+        same_sign = second is not None and s.startswith("%", second[1])
+        if second is not None and same_sign and not second[2] and second[0] > value:
+            value_max, j = second[0], second[1]
     if not chinese:
         j = _skip_web_space(s, j)
     approx = ""

@@ -84,7 +84,9 @@ TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|
 _REVIEW_TITLE = re.compile(
     r"主要成就|取得成效|成绩单|工作回顾|工作总结|回顾|"
     # "2021年椒江区经济形势分析", "工业经济运行情况", "统计公报": a report of results
-    r"形势分析|运行情况|运行分析|统计公报"
+    r"形势分析|运行情况|运行分析|统计公报|"
+    # "1-5 月云南省规模以上工业增加值同比增长4.7%": a title reporting a part of the year gone
+    r"(?:\d{1,2}\s*[-—–~～至]\s*\d{1,2}\s*月|前三季度|上半年|一季度)[^，,。]*同比"
 )
 REFERENCE_VERBS = (
     "聚焦",
@@ -145,6 +147,8 @@ _SUBSIDY = re.compile(
     # public finance: debt a government issues, a deficit it budgets ("拟发行特别国债5000亿元")
     r"国债|债券|债务|赤字|拟发行"
 )
+# "地方一般公共预算收入增长5%": budget revenue is a level the government reaches, not a means
+_REVENUE = re.compile(r"预算收入")
 # "赤字率拟按4%左右安排": the means come after the number
 _MEANS_AFTER = re.compile(r"^(?:左右|以上|以内)?(?:安排|拨付|用于)")
 
@@ -322,6 +326,16 @@ class _PlanPeriodMark:
 
 # a line that introduces a list of goals: "2025年的主要目标是：", "发展目标："
 _GOAL_INTRO = re.compile(r"(?m)目标(?:是|为|如下)?\s*[:：]\s*$")
+# a short heading line of goals or of results, often bulleted, in a digest of a report:
+# "■ 2025年经济社会发展的主要预期目标", "■ 2024年成绩单"
+_GOAL_HEAD = re.compile(
+    r"(?m)^[ \t\u3000]*[■◆▲●★]?[ \t\u3000]*[^\n，,。；;:：]{0,30}"
+    r"(?:预期目标|主要目标|发展目标)[ \t\u3000]*$"
+)
+_RESULTS_HEAD = re.compile(
+    r"(?m)^[ \t\u3000]*[■◆▲●★]?[ \t\u3000]*(?:\d{4}年)?[^\n，,。；;:：]{0,12}"
+    r"(?:成绩单|工作回顾|主要成就)[ \t\u3000]*$"
+)
 # a clause that names what its year is for: "2025年主要预期目标是…"
 _GOAL_WORD = re.compile(r"目标|预期")
 
@@ -361,6 +375,11 @@ class _Context:
         self.spans = spans if ref_year is not None else []
         self.relative_starts = frozenset(r.start() for r in self.relative)
         self.goal_blocks = self._goal_blocks()
+        self.results_blocks = self._results_blocks()
+        results_heads = {
+            self.norm[a:b].strip() for a, b in (m.span() for m in _RESULTS_HEAD.finditer(self.norm))
+        }
+        heading_results = results_heads if self.results_blocks else set()
         # the year a target without its own year is due: the plan period's end, else the
         # latest target year the text names ("到2025年" in the next paragraph)
         targets = [int(m.group("y")) for m in self.years if self.classify_year(m) == "target"]
@@ -375,7 +394,10 @@ class _Context:
             for sec in outline.sections
         }
         self.is_review = any(
-            _REVIEW_TITLE.search(ln) and len(ln.strip()) <= 40 and ln.strip() not in heading_lines
+            _REVIEW_TITLE.search(ln)
+            and len(ln.strip()) <= 40
+            and ln.strip() not in heading_lines
+            and ln.strip() not in heading_results
             for ln in head
         )
         # a government work report sets the tasks of its own year; a later year holds only
@@ -488,13 +510,31 @@ class _Context:
         next numbered heading: a goals section without a heading of its own."""
         starts = sorted(sec.start for sec in self.outline.sections)
         blocks = []
-        for m in _GOAL_INTRO.finditer(self.norm):
-            end = next((x for x in starts if x > m.end()), len(self.norm))
+        results = [m.start() for m in _RESULTS_HEAD.finditer(self.norm)]
+        for m in [*_GOAL_INTRO.finditer(self.norm), *_GOAL_HEAD.finditer(self.norm)]:
+            end = next((x for x in sorted(starts + results) if x > m.end()), len(self.norm))
             blocks.append((m.end(), end))
         return blocks
 
+    def _results_blocks(self) -> list[tuple[int, int]]:
+        """A short bulleted heading of results ("■ 2024年成绩单") up to the next heading of goals
+        ("■ 2025年经济社会发展的主要预期目标") or numbered heading: a page that digests a report
+        lists last year's results and this year's goals under two such heads."""
+        ends = sorted(
+            [sec.start for sec in self.outline.sections]
+            + [m.start() for m in _GOAL_HEAD.finditer(self.norm)]
+            + [m.start() for m in _GOAL_INTRO.finditer(self.norm)]
+        )
+        return [
+            (m.end(), next((x for x in ends if x > m.end()), len(self.norm)))
+            for m in _RESULTS_HEAD.finditer(self.norm)
+            if any(x > m.end() for x in ends)  # only when goals follow: else a review page
+        ]
+
     def in_baseline_section(self, pos: int) -> bool:
-        return any(s.is_baseline for s in self._sections(pos))
+        return any(s.is_baseline for s in self._sections(pos)) or any(
+            a <= pos < b for a, b in self.results_blocks
+        )
 
     def action_number(self, pos: int) -> str | None:
         a = self.outline.action_at(pos)
@@ -555,6 +595,37 @@ _ELAPSED = re.compile(
 _PROJECT = re.compile(r"项目[^。；;]*?(?:总投资|计划投资|投资额|(?:建成|达产|投产)后)")
 # (not "完成全年目标任务的35.4%": a progress report)
 _GOAL_CUE = re.compile(r"预期|力争|确保|目标(?:是|为)")
+_GOAL_BEFORE = re.compile(r"目标(?:是|为)?$")
+# cue words used in passing, about results: "9项指标超出预期", "企业家信心预期指数", "完成全年
+# 目标任务的35.4%", "较好完成了…主要目标任务"
+_CUE_IN_PASSING = re.compile(
+    r"(?:超出|符合|好于|高于|低于|超|不及)预期|预期指数|完成[^，,。；;！!？?\n]{0,20}目标任务"
+)
+
+
+def _cue_words(sentence: str) -> str:
+    """The sentence with cue words used in passing blanked, for the goal cues to read."""
+    return _CUE_IN_PASSING.sub(lambda m: " " * len(m.group()), sentence)
+
+
+# "2020—2024年，…": a span of years opening a sentence, the period its figures cover
+_YEAR_SPAN = re.compile(
+    r"(?:^|(?<=[,，;；:：]))\s*(20\d{2})\s*[—–\-~～至到]\s*(20\d{2})\s*年\s*[,，]"
+)
+_FUTURE_VERB = re.compile(r"将|计划|要|争取")
+
+
+def _past_span(ctx: _Context, sentence_left: str) -> bool:
+    """Whether a clause of the sentence opens on a span of years that are over: it ends before
+    the text's year, or the text has no plan period and names no target year ("2020—2024年，
+    我国…分别年均增长7.9%和8.7%" in an undated review); a plan states its period."""
+    m = _YEAR_SPAN.search(sentence_left.lstrip(" \n—-"))
+    if m is None:
+        return False
+    end = int(m.group(2))
+    if ctx.ref_year is not None:
+        return end < ctx.ref_year
+    return ctx.end_year is None and not ctx.explicit
 
 
 def _names_one_place(s: str, q: Quantity) -> bool:
@@ -663,7 +734,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if qualifies and not _APPROX_AFTER.match(right) and not share:
             continue  # "超100亿元的…": the number qualifies a noun
         if q.kind == "bare":
-            if not _COMPARATOR_VERB.search(left.rstrip()):
+            # "新增就业目标1200万": a goal word gives the magnitude its role, as a verb would
+            if not (_COMPARATOR_VERB.search(left.rstrip()) or _GOAL_BEFORE.search(left.rstrip())):
                 continue
             if q.unit is not None and _QUALIFIED_NOUN.match(right):
                 continue  # "一批超千亿重点产业集群": the magnitude sizes the noun after it
@@ -675,9 +747,12 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 continue
         if q.unit == "个" and re.match(r"(?:月|工作日|小时|季度)", right):
             continue  # "3个月": a duration, not things counted
+        if re.search(r"(?:目标|任务|计划)(?:任务)?的$", left.rstrip()):
+            continue  # "完成全年目标任务的35.4%": progress toward a goal, not a goal
         if re.search(r"连续$", left):
             continue  # "连续5年保持增长": a streak, a fact about the past
-        if _SUBSIDY.search(left) or _MEANS_AFTER.match(right) or "基础上" in right:
+        means = _SUBSIDY.search(_REVENUE.sub("收入", left))
+        if means or _MEANS_AFTER.match(right) or "基础上" in right:
             continue
         if q.kind != "count" and _qualifies_counted_noun(right):
             continue  # "新增年产值10亿元以上制造业企业100家": a threshold on the firms counted
@@ -686,19 +761,23 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         verb = _last_verb(_compact(s[c0 : q.start]))  # it governs every item of a coordination
         if verb in REFERENCE_VERBS:
             continue
-        if not TARGET_CUES.search(s[s0:s1]) and (
+        sentence = _cue_words(s[s0:s1])
+        if not TARGET_CUES.search(sentence) and (
             _PAST_AFTER.search(right) or _RESULTS_STATED.search(sentence_left)
         ):
             continue
         # 同比 reports a result, and a news line after the number ends the plan, unless the
         # sentence sets goals ("主要预期指标是:…同比增长12.5%左右")
-        cued = bool(_GOAL_CUE.search(s[s0:s1]))
+        # a goals section ("一、行动目标") sets goals: its 同比 figures are for the plan's year
+        cued = bool(_GOAL_CUE.search(sentence)) or ctx.in_goal_section(q.start)
         if _NEWS_DATE.search(_compact(s[q.end : s1])):
             continue  # a news line: a date or a news phrase after the number
         if "同比" in _compact(s[q.end : s1]) and not cued:
             continue
         if _PROJECT.search(sentence_left) and not cued:
             continue
+        if _past_span(ctx, sentence_left) and not (cued or _FUTURE_VERB.search(s[s0:s1])):
+            continue  # "2020—2024年，…年均增长7.9%": a span of years that are over
         if _ELAPSED.search(sentence_left) and not cued:
             continue  # "今年前三季度…增长11.8%": statistics of a part of the year gone
         if _is_past(sentence_left, ctx.ref_year, ctx.current_periods, cued) or (
@@ -717,7 +796,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         strong = (kind == "target" and level == "near" and not default_year) or ctx.in_goal_section(
             q.start
         )
-        strong = strong or bool(TARGET_CUES.search(s[s0:s1]))
+        strong = strong or bool(TARGET_CUES.search(sentence))
         task = default_year and bool(_TASK_VERB.search(_compact(s[c0 : q.start])))
         weak = kind == "target" and (verb in TARGET_VERBS or task)
         if not (strong or weak):
@@ -739,6 +818,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             and any(v in clause_left for v in _SECTION_VERBS)
         ):
             continue  # "实施…八大行动和27项工程": the plan counting its own parts
+        # "6个方面16项工程": the count of parts ends where the next number starts
+        bare_obj = re.split(r"(?=[\d一二两三四五六七八九十]+[个项条大])", bare_obj, maxsplit=1)[0]
         if bare_obj in _TEXT_PARTS:
             continue  # "重点发力三个方面": how the text is laid out, whatever the verb
         if obj and q.kind == "count":

@@ -343,3 +343,106 @@ def test_a_firms_project_forecast_is_no_goal() -> None:
     # a plan's goal on projects carries its cue
     goal = "某市2024年工作要点\n力争新开工项目100个,总投资500亿元。\n"
     assert [(v, u) for v, u, _, _ in _read(goal)] == [(100, "个"), (500, "亿元")]
+
+
+# fourth round (2026-12-05): phenomena of the tuning texts yunnan-2025, liaoning-shenfu-2026,
+# shanghai-2019, yunnan-2022b and china-2024, each on sentences written for the test
+
+
+def test_a_percent_range_that_repeats_its_sign_is_one_range() -> None:
+    got = [(q.value, q.value_max, q.unit) for q in scan_quantities("全市生产总值增长6%-6.5%")]
+    assert got == [(6.0, 6.5, "%")]
+    plan = extract_plan("某市2019年工作要点\n今年预期目标:全市生产总值增长6%—6.5%。\n")
+    assert [(t.value, t.value_max, t.unit) for t in plan.targets] == [(6, 6.5, "%")]
+    # two figures of two items stay two ("7.9%和8.7%"), and a fall is no range
+    assert len(scan_quantities("分别增长7.9%和8.7%")) == 2
+    assert [q.value_max for q in scan_quantities("由8%-5%")] == [None, None]
+
+
+def test_a_goals_section_sets_its_year_on_year_figures() -> None:
+    text = (
+        "2026年,是实施“十五五”规划的开局之年,现将推动产业发展行动安排如下。\n一、行动目标\n"
+        "——创新能力获得新突破。技术合同成交额同比增长20%,形成高技术成果不少于5项。\n"
+        "二、重点任务\n(一)上年回顾。技术合同成交额同比增长12%。\n"
+    )
+    # the year is not this test's subject: which figures are set, and how
+    assert [(v, u, c) for v, u, _, c in _read(text)] == [(20, "%", "="), (5, "项", ">=")]
+
+
+def test_a_dated_newspaper_head_gives_the_year_of_this_years_goals() -> None:
+    text = (
+        "| | | 2019年01月28日 星期一\n要闻\n某市长作政府工作报告提出今年主要预期目标\n"
+        "    今年预期目标\n    ■全市生产总值增长6%,全社会研发经费支出相当于全市生产总值的比例"
+        "保持在4%左右\n"
+    )
+    assert [(v, y) for v, _, y, _ in _read(text)] == [(6, 2019), (4, 2019)]
+
+
+def test_budget_revenue_is_a_level_not_a_means() -> None:
+    text = "某市2019年工作要点\n今年预期目标:地方一般公共预算收入增长5%,安排预算资金20亿元。\n"
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(5, "%")]
+
+
+def test_a_title_reporting_part_of_the_year_makes_a_statistics_page() -> None:
+    text = (
+        "1-5 月某省规模以上工业增加值同比增长4.7%\n\n中国经济报导:\n\n"
+        "硅光伏产业虽面临价格波动,但多晶硅产量增长 119.8%,显示产业链上游扩张仍在加速。\n"
+    )
+    assert _read(text) == []
+
+
+def test_parts_counted_before_more_parts_are_layout() -> None:
+    text = "某省产业强省三年行动\n提出做优一产、做强二产和主体倍增6个方面16项工程。\n"
+    assert _read(text) == []
+
+
+def test_a_bare_magnitude_after_a_goal_word() -> None:
+    text = "某国2024年政府工作报告要点\n今年发展主要预期目标是:城镇新增就业目标1200万以上。\n"
+    assert [(v, u, c) for v, u, _, c in _read(text)] == [(1200, "万", ">=")]
+
+
+def test_a_span_of_years_that_are_over_reports_results() -> None:
+    # an undated review: no plan period, no target year, the span's figures are results
+    review = (
+        "国务院新闻办公室举行新闻发布会\n产业升级步伐加快,2020—2024年,我国装备制造业和高技术"
+        "制造业增加值分别年均增长7.9%和8.7%,占规上工业比重分别提升到34.6%和16.3%。\n"
+    )
+    assert _read(review) == []
+    # a dated text: a span ending before the text's year is over
+    dated = "某省新闻\n时间:2024-05-31 10:00\n王某介绍,2021—2023年,全省产业投资年均增长21%。\n"
+    assert _read(dated) == []
+    # a plan's own span, or a span with a goal cue, still sets goals
+    plan = "某市工业行动计划(2023—2025年)\n2023—2025年,全市规上工业增加值年均增长8%。\n"
+    assert [(v, u, y) for v, u, y, _ in _read(plan)] == [(8, "%", 2025)]
+    cued = "某市新闻\n2021—2023年,力争全市工业投资年均增长10%。\n"
+    assert [(v, u) for v, u, _, _ in _read(cued)] == [(10, "%")]
+
+
+def test_a_report_digest_lists_results_and_goals_under_short_heads() -> None:
+    text = (
+        "政府工作报告摘要与导读\n\n某日报 2025年01月17日\n\n    ■ 2024年成绩单\n\n"
+        "    ●粮食总产达到557亿斤\n\n    ●3大产业迈入万亿级规模\n\n"
+        "    ■ 2025年经济社会发展的主要预期目标\n\n    ●经济增长6%左右\n\n"
+        "    ●城镇调查失业率5.5%左右,城镇新增就业70万人以上\n\n    ●粮食产量继续保持500亿斤以上\n"
+    )
+    assert _read(text) == [
+        (6, "%", 2025, "="),
+        (5.5, "%", 2025, "="),
+        (70, "万人", 2025, ">="),
+        (500, "亿斤", 2025, ">="),
+    ]
+    # without a head of goals after it, the results head still makes a review page
+    review = "某市新闻\n\n■ 2024年成绩单\n\n●粮食总产达到557亿斤\n"
+    assert _read(review) == []
+
+
+def test_cue_words_used_in_passing_set_no_goal() -> None:
+    text = (
+        "某市新闻发布会\n发布时间:2025-07-25 09:00\n"
+        "张某表示,规划各项主要指标中,研发支出与生产总值之比等9项指标超出预期。\n"
+        "全市新增省级智能工厂17个,完成全年目标任务的35.4%。\n"
+    )
+    assert _read(text) == []
+    # the same words as goals still are: "预期目标", "目标任务是"
+    goal = "某市2025年工作要点\n今年主要预期目标:新增省级智能工厂20个。\n"
+    assert [(v, u) for v, u, _, _ in _read(goal)] == [(20, "个")]
