@@ -8,10 +8,11 @@ certifications, own brand … One row per enterprise, year and field (:class:`Ti
 with its source (统计数据 statistics, 企业申报 self-declared, 证书核验 certified). A field with
 no row is unknown, so the criteria on it stay undetermined; "no" is a stored 0.
 
-One write path: :func:`set_facts` (the enterprise page's form and the CLI), the exchange
-import (:mod:`gaodi.exchange.handlers_tiers`, same parsing through :func:`parse_value`) and an
-approved declaration (:mod:`gaodi.enterprises.declarations`) all store through
-:func:`apply_facts`, which returns what changed (field -> [before, after]).
+One write path: :func:`set_facts` (the enterprise page's form and the JSON API), an approved
+declaration (:func:`apply_facts`, from :mod:`gaodi.enterprises.declarations`) and the Excel
+import (:mod:`gaodi.exchange.handlers_tiers`, same parsing through :func:`parse_value`) all
+store through :mod:`gaodi.enterprises.facts_batch` (``prepare_facts`` / ``write_facts``), which
+returns what each row changed (field -> [before, after]).
 """
 
 from __future__ import annotations
@@ -261,46 +262,16 @@ def apply_facts(
     clear_blanks: bool = False,
 ) -> dict[str, list[Any]]:
     """Store parsed ``values`` (field -> value, None: blank) and return field -> [before, after]
-    for each change. A blank clears the stored fact only with ``clear_blanks`` (the form, where
-    an emptied box means "unknown"); an import's blank cell leaves it as it is. The caller has
-    checked the principal's scope."""
-    check_source(source)
-    existing = {
-        r.field: r
-        for r in session.scalars(
-            select(TierFact).where(TierFact.enterprise_id == enterprise_id, TierFact.year == year)
-        )
-    }
-    changes: dict[str, list[Any]] = {}
-    now = clock.now()
-    for name, value in values.items():
-        f = fact_field(name)
-        row = existing.get(name)
-        if value is None:
-            if clear_blanks and row is not None:
-                changes[name] = [display(f, row.value), None]
-                session.delete(row)
-            continue
-        if row is None:
-            session.add(
-                TierFact(
-                    enterprise_id=enterprise_id,
-                    year=year,
-                    field=name,
-                    value=value,
-                    source=source,
-                    declaration_id=declaration_id,
-                    updated_by=actor,
-                    updated_at=now,
-                )
-            )
-            changes[name] = [None, display(f, value)]
-        elif row.value != value or row.source != source:
-            changes[name] = [display(f, row.value), display(f, value)]
-            row.value, row.source = value, source
-            row.declaration_id, row.updated_by, row.updated_at = declaration_id, actor, now
-    session.flush()
-    return changes
+    for each change: a batch of one through :mod:`gaodi.enterprises.facts_batch`. A blank
+    clears the stored fact only with ``clear_blanks`` (the form, where an emptied box means
+    "unknown"); an import's blank cell leaves it as it is. The caller has checked the
+    principal's scope (an approved declaration)."""
+    from gaodi.enterprises import facts_batch  # it builds on this module's field rules
+
+    row = facts_batch.FactRow(enterprise_id, year, values, source, declaration_id)
+    batch = facts_batch.prepare_facts(session, None, [row], actor=actor, clear_blanks=clear_blanks)
+    facts_batch.write_facts(session, batch)
+    return batch.changes[0]
 
 
 def parse_values(raw: Mapping[str, Any], names: Iterable[str] | None = None) -> dict[str, Any]:
@@ -336,15 +307,19 @@ def set_facts(
 ) -> dict[str, list[Any]]:
     """An office (or admin) sets an enterprise's facts of ``year`` (every field of ``raw``;
     a blank clears it). Refused like a missing id outside the principal's scope."""
+    from gaodi.enterprises import facts_batch  # it builds on this module's field rules
+
     check_scope(
         session, principal, Enterprise, enterprise_id, "edit", not_found=ENTERPRISE_NOT_FOUND
     )
     check_year(year)
     values = parse_values(raw, [k for k in raw if k in {f.name for f in fact_fields()}])
-    return apply_facts(
-        session, enterprise_id, year, values, check_source(source), principal.username,
-        clear_blanks=True,
-    )  # fmt: skip
+    row = facts_batch.FactRow(enterprise_id, year, values, check_source(source))
+    batch = facts_batch.prepare_facts(
+        session, principal, [row], actor=principal.username, clear_blanks=True
+    )
+    facts_batch.write_facts(session, batch)
+    return batch.changes[0]
 
 
 def check_year(year: int) -> int:

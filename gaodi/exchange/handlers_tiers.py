@@ -15,115 +15,54 @@ from typing import Any
 from sqlalchemy import select
 
 from gaodi.core.errors import ValidationError
-from gaodi.enterprises import facts, tier_lists
-from gaodi.enterprises.models import IndustryMargin, TierAward, TierFact, TierHonour
+from gaodi.enterprises import facts, facts_batch, tier_lists
+from gaodi.enterprises.models import IndustryMargin, TierAward, TierHonour
 from gaodi.exchange.handlers import Handler, enterprise_ids, rows_of_known_enterprises
-from gaodi.exchange.importer import Changes, classify
+from gaodi.exchange.importer import Changes, Counts, classify
 from gaodi.exchange.validate import duplicate_rows
 
 
 class TierFactsHandler(Handler):
+    """The sheet's cells parsed here (the form's words), the rows checked and written by the
+    enterprises feature's batch (:mod:`gaodi.enterprises.facts_batch`)."""
+
     def check(self) -> None:
         ctx, t = self.ctx, self.tables["tier_facts"]
-        changes = self.changes["tier_facts"] = Changes(TierFact)
         duplicate_rows(t, ["uscc", "year", "source"], ctx.errors)
         ids = enterprise_ids(ctx, t.col("uscc"))
         fields = [f for f in facts.fact_fields() if t.has(f.name)]
-        query = select(
-            TierFact.id, TierFact.enterprise_id, TierFact.year, TierFact.field, TierFact.value,
-            TierFact.source,
-        )  # fmt: skip
-        existing = {
-            (r.enterprise_id, r.year, r.field): r
-            for r in ctx.fetch_in(query, TierFact.enterprise_id, ids.values())
-        }
         years, sources = t.col("year"), t.col("source")
-        given: dict[tuple[int, int, str], int] = {}  # fact -> the row that gives it
+        rows: list[facts_batch.FactRow] = []
+        index: list[int] = []  # batch row -> sheet row
         for i, eid in rows_of_known_enterprises(ctx, t, ids):
-            values: dict[str, float] = {}
+            values: dict[str, float | None] = {}
             for f in fields:
                 raw = t.columns[f.name][i]
                 if raw is None:
                     continue
                 try:
-                    value = facts.parse_value(f, raw)
+                    values[f.name] = facts.parse_value(f, raw)
                 except ValidationError as exc:
                     ctx.fail(t, i, f.name, exc.zh, exc.en, raw)
-                    continue
-                key = (eid, years[i], f.name)
-                if key in given:
-                    first = t.row_numbers[given[key]]
-                    ctx.fail(
-                        t, i, f.name,
-                        f"第 {first} 行已给出该企业 {years[i]} 年的“{f.label_zh}”；同一要素只能"
-                        "有一个来源。",
-                        f"Row {first} already gives '{f.label_en}' for this enterprise and "
-                        f"{years[i]}; a fact has one source.",
-                        raw,
-                    )  # fmt: skip
-                    continue
-                given[key] = i
-                if value is not None:
-                    values[f.name] = value
             if i in t.bad:
                 continue
-            self._classify(t, i, eid, years[i], sources[i], values, existing, changes)
+            rows.append(facts_batch.FactRow(eid, years[i], values, sources[i]))
+            index.append(i)
+        self.batch = facts_batch.prepare_facts(
+            ctx.session, ctx.principal, rows, actor=ctx.actor, mode=ctx.mode,
+            row_number=lambda k: t.row_numbers[index[k]], now=ctx.now,
+        )  # fmt: skip
+        for refusal in self.batch.refusals:
+            i = index[refusal.index]
+            column = refusal.column if refusal.column in t.columns else "uscc"
+            ctx.fail(t, i, column, refusal.error.zh, refusal.error.en)
 
-    def _classify(
-        self,
-        t: Any,
-        i: int,
-        eid: int,
-        year: int,
-        source: str,
-        values: dict[str, float],
-        existing: dict[tuple[int, int, str], Any],
-        changes: Changes,
-    ) -> None:
-        ctx = self.ctx
-        inserts: list[dict[str, Any]] = []
-        updates: dict[int, dict[str, Any]] = {}
-        stored = [existing[(eid, year, name)] for name in values if (eid, year, name) in existing]
-        if stored and ctx.mode == "insert":
-            ctx.fail(
-                t, i, "uscc",
-                f"该企业 {year} 年已有这些要素中的 {len(stored)} 项；如需更新，请使用 "
-                "--mode upsert。",
-                f"{len(stored)} of these facts are already stored for {year}; use --mode upsert "
-                "to update them.",
-            )  # fmt: skip
-            return
-        for name, value in values.items():
-            old = existing.get((eid, year, name))
-            if old is None:
-                inserts.append(
-                    {
-                        "enterprise_id": eid,
-                        "year": year,
-                        "field": name,
-                        "value": value,
-                        "source": source,
-                        "declaration_id": None,
-                        "updated_by": ctx.actor,
-                        "updated_at": ctx.now,
-                    }
-                )
-            elif old.value != value or old.source != source:
-                updates[old.id] = {
-                    "value": value,
-                    "source": source,
-                    "declaration_id": None,
-                    "updated_by": ctx.actor,
-                    "updated_at": ctx.now,
-                }
-        changes.inserts.extend(inserts)
-        changes.updates.update(updates)
-        if inserts:
-            changes.counts.created += 1
-        elif updates:
-            changes.counts.updated += 1
-        else:
-            changes.counts.unchanged += 1
+    def counts(self) -> dict[str, Counts]:
+        b = self.batch
+        return {"tier_facts": Counts(b.created, b.updated, b.unchanged)}
+
+    def write(self) -> None:
+        facts_batch.write_facts(self.ctx.session, self.batch)
 
 
 class TierListsHandler(Handler):
