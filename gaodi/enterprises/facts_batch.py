@@ -31,16 +31,17 @@ from gaodi.core import clock
 from gaodi.core.batching import chunks, editable_ids, fetch_in
 from gaodi.core.errors import GaodiError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal
-from gaodi.enterprises.facts import check_source, check_year, display, fact_field
+from gaodi.enterprises.facts import (
+    ENTERPRISE_NOT_FOUND,
+    check_source,
+    check_year,
+    display,
+    fact_field,
+)
 from gaodi.enterprises.models import Enterprise, TierFact
 
 #: new facts per INSERT (SQLite binds at most 32,766 values; 8 columns a row)
 WRITE_CHUNK = 2000
-
-NOT_EDITABLE = (
-    "找不到该企业，或它不在你的管辖范围内。",
-    "No such enterprise in your scope.",
-)
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def prepare_facts(
             batch.refusals.append(Refusal(i, column, error))
 
         if row.enterprise_id not in allowed:
-            refuse("uscc", NotFoundError(*NOT_EDITABLE))
+            refuse("uscc", NotFoundError(*ENTERPRISE_NOT_FOUND))
             continue
         try:
             check_year(row.year)

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from gaodi.analytics.ruleset import dec
 from gaodi.core import clock
 from gaodi.core.errors import ValidationError
-from gaodi.core.permissions import Principal, check_scope, require
+from gaodi.core.permissions import Principal, check_scope
 from gaodi.core.provenance import Provenance, provenance_of
 from gaodi.enterprises.models import (
     Enterprise,
@@ -614,56 +614,40 @@ def parse_margin(raw: Mapping[str, Any]) -> Margin:
     return Margin(code, year, margin, name[:200], url)
 
 
-def set_industry_margin(session: Session, principal: Principal, m: Margin) -> IndustryMargin:
+def set_industry_margin(session: Session, principal: Principal, m: Margin) -> None:
     """Store (or update) an industry's margin of a year: reference data, so the right to edit
-    regional reference data (analysts, admins) is required."""
-    require(principal, "edit", "region")
-    row = session.scalars(
-        select(IndustryMargin).where(
-            IndustryMargin.industry_code == m.industry_code, IndustryMargin.year == m.year
-        )
-    ).first()
-    if row is None:
-        row = IndustryMargin(industry_code=m.industry_code, year=m.year)
-        session.add(row)
-    row.margin = float(m.margin)
-    row.source_name, row.source_url = m.source_name, m.source_url
-    row.updated_by, row.updated_at = principal.username, clock.now()
-    session.flush()
-    return row
+    regional reference data (analysts, admins) is required. A batch of one through
+    :mod:`gaodi.enterprises.lists_batch`, as the import."""
+    _one(session, principal, "margin", None, m, "upsert")
 
 
 def add_award(session: Session, principal: Principal, enterprise_id: int, a: Award) -> int:
-    """Add one award to the enterprise's list (the facts page's form); returns its id."""
-    from gaodi.enterprises.facts import ENTERPRISE_NOT_FOUND
-
-    check_scope(
-        session, principal, Enterprise, enterprise_id, "edit", not_found=ENTERPRISE_NOT_FOUND
-    )
-    row = TierAward(
-        enterprise_id=enterprise_id, year=a.year, name=a.name, level=a.level, grade=a.grade,
-        unit_rank=a.unit_rank, source=a.source, updated_by=principal.username,
-        updated_at=clock.now(),
-    )  # fmt: skip
-    session.add(row)
-    session.flush()
-    return row.id
+    """Add one award to the enterprise's list (the facts page's form); returns its id. The same
+    award (year and name) already listed is refused, as in an import that only adds."""
+    return _one(session, principal, "award", enterprise_id, a, "insert")
 
 
 def add_honour(session: Session, principal: Principal, enterprise_id: int, h: Honour) -> int:
-    """Add one honour to the enterprise's list; returns its id."""
-    from gaodi.enterprises.facts import ENTERPRISE_NOT_FOUND
+    """Add one honour to the enterprise's list; returns its id (the same kind from the same day
+    already listed is refused)."""
+    return _one(session, principal, "honour", enterprise_id, h, "insert")
 
-    check_scope(
-        session, principal, Enterprise, enterprise_id, "edit", not_found=ENTERPRISE_NOT_FOUND
+
+def _one(
+    session: Session,
+    principal: Principal,
+    kind: Any,
+    enterprise_id: int | None,
+    item: Award | Honour | Margin,
+    mode: Any,
+) -> int:
+    from gaodi.enterprises import lists_batch  # it builds on this module's entries
+
+    batch = lists_batch.prepare_entries(
+        session, principal, kind, [lists_batch.EntryRow(item, enterprise_id)], mode=mode
     )
-    row = TierHonour(
-        enterprise_id=enterprise_id, kind=h.kind, valid_from=h.valid_from, valid_to=h.valid_to,
-        source=h.source, updated_by=principal.username, updated_at=clock.now(),
-    )  # fmt: skip
-    session.add(row)
-    session.flush()
-    return row.id
+    ids = lists_batch.write_entries(session, batch)
+    return ids[0] if ids else 0
 
 
 def remove_entry(

@@ -1,4 +1,7 @@
-"""Import handler of tier facts (梯度培育要素): a wide sheet, stored one row per fact.
+"""Import handlers of tier facts (梯度培育要素: a wide sheet, stored one row per fact), the award
+and honour lists and the industries' margins; each reads its cells and hands the rows to the
+enterprises feature's batch write (:mod:`gaodi.enterprises.facts_batch`,
+:mod:`gaodi.enterprises.lists_batch`).
 
 Each non-blank cell is one :class:`~gaodi.enterprises.models.TierFact` (enterprise, year, field)
 with the row's source, parsed by :func:`gaodi.enterprises.facts.parse_value` (the form's rules).
@@ -12,13 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from gaodi.core.errors import ValidationError
-from gaodi.enterprises import facts, facts_batch, tier_lists
-from gaodi.enterprises.models import IndustryMargin, TierAward, TierHonour
+from gaodi.enterprises import facts, facts_batch, lists_batch, tier_lists
 from gaodi.exchange.handlers import Handler, enterprise_ids, rows_of_known_enterprises
-from gaodi.exchange.importer import Changes, Counts, classify
+from gaodi.exchange.importer import Counts
 from gaodi.exchange.validate import duplicate_rows
 
 
@@ -71,30 +71,28 @@ class TierListsHandler(Handler):
     (:func:`gaodi.enterprises.tier_lists.parse_award` / ``parse_honour``)."""
 
     def check(self) -> None:
+        self.batches: dict[str, lists_batch.EntryBatch] = {}
         if "tier_awards" in self.tables:
             self._check(
-                self.tables["tier_awards"], TierAward, ("year", "name"), tier_lists.parse_award,
+                self.tables["tier_awards"], "award", ("year", "name"), tier_lists.parse_award,
                 ("year", "name", "level", "grade", "unit_rank", "source"),
             )  # fmt: skip
         if "tier_honours" in self.tables:
             self._check(
-                self.tables["tier_honours"], TierHonour, ("kind", "valid_from"),
+                self.tables["tier_honours"], "honour", ("kind", "valid_from"),
                 tier_lists.parse_honour, ("kind", "valid_from", "valid_to", "source"),
             )  # fmt: skip
 
     def _check(
-        self, t: Any, model: Any, key: tuple[str, str], parse: Any, fields: tuple[str, ...]
+        self, t: Any, kind: Any, key: tuple[str, str], parse: Any, fields: tuple[str, ...]
     ) -> None:
+        """Cells parsed here (the form's words); the rows checked and planned by the
+        enterprises feature's batch (:mod:`gaodi.enterprises.lists_batch`)."""
         ctx = self.ctx
-        changes = self.changes[t.spec.key] = Changes(model)
         duplicate_rows(t, ["uscc", *key], ctx.errors)
         ids = enterprise_ids(ctx, t.col("uscc"))
-        cols = [model.id, model.enterprise_id, *(getattr(model, f) for f in fields)]
-        existing = {
-            (r.enterprise_id, *(getattr(r, k) for k in key)): r._asdict()
-            for r in ctx.fetch_in(select(*cols), model.enterprise_id, ids.values())
-        }
-        usccs = t.col("uscc")
+        rows: list[lists_batch.EntryRow] = []
+        index: list[int] = []
         for i, eid in rows_of_known_enterprises(ctx, t, ids):
             raw = {f: t.columns[f][i] if t.has(f) else None for f in fields}
             try:
@@ -103,56 +101,48 @@ class TierListsHandler(Handler):
                 field = exc.context.get("field") if exc.context.get("field") in fields else key[0]
                 ctx.fail(t, i, field, exc.zh, exc.en, raw.get(field))
                 continue
-            values = {f: getattr(item, f) for f in fields}
-            stamp = {"updated_by": ctx.actor, "updated_at": ctx.now}
-            old = existing.get((eid, *(values[k] for k in key)))
-            text = f"{usccs[i]} " + " ".join(str(values[k]) for k in key)
-            classify(
-                ctx, t, i, changes, {"enterprise_id": eid, **values, **stamp},
-                {**values, **stamp} if old is None or _differs(old, values) else {}, old, text,
-            )  # fmt: skip
+            rows.append(lists_batch.EntryRow(item, eid))
+            index.append(i)
+        self._prepare(t, kind, rows, index)
+
+    def _prepare(self, t: Any, kind: Any, rows: list[Any], index: list[int]) -> None:
+        ctx = self.ctx
+        batch = lists_batch.prepare_entries(
+            ctx.session, ctx.principal, kind, rows, mode=ctx.mode, now=ctx.now
+        )
+        self.batches[t.spec.key] = batch
+        for refusal in batch.refusals:
+            column = refusal.column if refusal.column in t.columns else t.spec.natural_key[0]
+            ctx.fail(t, index[refusal.index], column, refusal.error.zh, refusal.error.en)
+
+    def counts(self) -> dict[str, Counts]:
+        return {k: Counts(b.created, b.updated, b.unchanged) for k, b in self.batches.items()}
+
+    def write(self) -> None:
+        for batch in self.batches.values():
+            lists_batch.write_entries(self.ctx.session, batch)
 
 
-def _differs(old: dict[str, Any], values: dict[str, Any]) -> bool:
-    return any(old.get(k) != v for k, v in values.items())
-
-
-class IndustryMarginsHandler(Handler):
-    """Industries' profit margins with their source (reference data)."""
+class IndustryMarginsHandler(TierListsHandler):
+    """Industries' profit margins with their source (reference data), through the same batch."""
 
     def check(self) -> None:
         ctx, t = self.ctx, self.tables["industry_margins"]
-        changes = self.changes["industry_margins"] = Changes(IndustryMargin)
+        self.batches = {}
         duplicate_rows(t, ["industry_code", "year"], ctx.errors)
         fields = ("industry_code", "year", "margin", "source_name", "source_url")
-        existing = {
-            (r.industry_code, r.year): r._asdict()
-            for r in ctx.session.execute(
-                select(IndustryMargin.id, *(getattr(IndustryMargin, f) for f in fields))
-            )
-        }
+        rows: list[lists_batch.EntryRow] = []
+        index: list[int] = []
         for i in range(len(t)):
             if i in t.bad:
                 continue
             raw = {f: t.columns[f][i] if t.has(f) else None for f in fields}
             try:
-                m = tier_lists.parse_margin(raw)
+                rows.append(lists_batch.EntryRow(tier_lists.parse_margin(raw)))
             except ValidationError as exc:
-                field = (
-                    exc.context.get("field")
-                    if exc.context.get("field") in fields
-                    else "industry_code"
-                )
+                field = exc.context.get("field")
+                field = field if field in fields else "industry_code"
                 ctx.fail(t, i, field, exc.zh, exc.en, raw.get(field))
                 continue
-            values = {
-                "industry_code": m.industry_code, "year": m.year, "margin": float(m.margin),
-                "source_name": m.source_name, "source_url": m.source_url,
-            }  # fmt: skip
-            stamp = {"updated_by": ctx.actor, "updated_at": ctx.now}
-            old = existing.get((m.industry_code, m.year))
-            classify(
-                ctx, t, i, changes, {**values, **stamp},
-                {**values, **stamp} if old is None or _differs(old, values) else {}, old,
-                f"{m.industry_code} {m.year}",
-            )  # fmt: skip
+            index.append(i)
+        self._prepare(t, "margin", rows, index)
