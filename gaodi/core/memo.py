@@ -124,6 +124,19 @@ class Memo(Generic[T]):
                 self._flights.pop(key, None)
             flight.done.set()
 
+    def peek(self, key: Hashable, max_age: float | None = None) -> T | None:
+        """The value kept for ``key`` if younger than ``max_age``, else None — never computes,
+        never waits (an asynchronous caller serves a kept value without a worker thread)."""
+        age = self.max_age if max_age is None else max_age
+        if age <= 0:
+            return None
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is None or time.monotonic() - hit[0] >= age:
+                return None
+            self._entries.move_to_end(key)
+            return hit[1]
+
     def _drop(self, key: Hashable) -> None:
         # under self._lock
         if self._entries.pop(key, None) is not None:

@@ -8,10 +8,15 @@ guessing, so an unwired toolkit can never treat a visitor as signed in.
 
 from __future__ import annotations
 
+import threading
+import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 
@@ -45,6 +50,7 @@ _installed: Providers | None = None
 def install(providers: Providers) -> None:
     global _installed
     _installed = providers
+    watch_writes()
 
 
 def get() -> Providers:
@@ -54,3 +60,89 @@ def get() -> Providers:
             "gaodi.web.app.create_app (it installs them)"
         )
     return _installed
+
+
+# ---------------------------------------------------------------------------- the data version
+
+#: How long a process reuses the data version it read (seconds). A write committed through this
+#: process forgets it at once (:func:`watch_writes`), so a user reads their own writes in the
+#: process that took them; a write made by another process (another worker, the CLI) is seen at
+#: most this much later (docs/administration.md, "Several processes").
+VERSION_SECONDS = 0.5
+
+_lock = threading.Lock()
+# per engine: (when the read started, the version read); and a count of the writes committed
+# through it, so a read that raced with a write is not kept
+_versions: weakref.WeakKeyDictionary[Engine, tuple[float, int]] = weakref.WeakKeyDictionary()
+_writes: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
+
+
+def data_version(session: Session) -> int | None:
+    """The data version for ``session``'s database, read at most once per
+    :data:`VERSION_SECONDS` per process (None when the app wired none: pages are not shared)."""
+    read = get().data_version
+    if read is None:
+        return None
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    kept = kept_data_version(engine)
+    if kept is not None:
+        return kept
+    with _lock:
+        writes = _writes.get(engine, 0)
+    started = time.monotonic()
+    version = read(session)
+    with _lock:
+        if _writes.get(engine, 0) == writes:  # no write committed meanwhile: keep it
+            _versions[engine] = (started, version)
+    return version
+
+
+def kept_data_version(engine: Engine) -> int | None:
+    """The version this process read for ``engine`` less than :data:`VERSION_SECONDS` ago and
+    no write of its own has made old since; None (read it again) otherwise. Does no I/O."""
+    with _lock:
+        kept = _versions.get(engine)
+    if kept is None or time.monotonic() - kept[0] >= VERSION_SECONDS:
+        return None
+    return kept[1]
+
+
+def forget_data_version(engine: Engine) -> None:
+    """A write was committed through ``engine``: the next read asks the database again."""
+    with _lock:
+        _versions.pop(engine, None)
+        _writes[engine] = _writes.get(engine, 0) + 1
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "UPSERT", "MERGE", "TRUNCATE", "WITH",
+           "CREATE", "DROP", "ALTER")  # fmt: skip
+_watching = False
+
+
+def _before_execute(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    # WITH may begin a writing statement (PostgreSQL): counted as one, to err on the safe side
+    if statement.lstrip()[:8].upper().startswith(_WRITES):
+        conn.info["gaodi_wrote"] = True
+
+
+def _on_commit(conn: Connection) -> None:
+    if conn.info.pop("gaodi_wrote", False):
+        forget_data_version(conn.engine)
+
+
+def _on_rollback(conn: Connection) -> None:
+    conn.info.pop("gaodi_wrote", None)
+
+
+def watch_writes() -> None:
+    """Forget the kept data version of a database whenever a transaction that wrote to it is
+    committed in this process, whatever wrote it (the ORM, a bulk load, raw SQL). Idempotent."""
+    global _watching
+    with _lock:
+        if _watching:
+            return
+        _watching = True
+    event.listen(Engine, "before_cursor_execute", _before_execute)
+    event.listen(Engine, "commit", _on_commit)
+    event.listen(Engine, "rollback", _on_rollback)
