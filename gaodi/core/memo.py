@@ -125,15 +125,19 @@ class Memo(Generic[T]):
             flight.done.set()
 
     def peek(self, key: Hashable, max_age: float | None = None) -> T | None:
-        """The value kept for ``key`` if younger than ``max_age``, else None — never computes,
-        never waits (an asynchronous caller serves a kept value without a worker thread)."""
+        """What :meth:`get` would answer without computing or waiting — the value kept for
+        ``key`` if younger than ``max_age`` or being refreshed —, else None (an asynchronous
+        caller serves a kept value without a worker thread)."""
         age = self.max_age if max_age is None else max_age
         if age <= 0:
             return None
         with self._lock:
             hit = self._entries.get(key)
-            if hit is None or time.monotonic() - hit[0] >= age:
+            if hit is None:
                 return None
+            if time.monotonic() - hit[0] >= age and key not in self._flights:
+                return None  # aged and nobody refreshing it: the caller's get() will
+            # fresh, or aged while its refresh is under way: served, as get() would serve it
             self._entries.move_to_end(key)
             return hit[1]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,6 +120,36 @@ def kept_identity(request: Request, engine: Engine) -> Identity | None:
     if session.user_id is None or session.version is None:
         return ANONYMOUS
     return sessions.kept(engine, session.user_id, session.version)
+
+
+async def checked_identity(
+    request: Request, engine: Engine, open_session: Callable[[], Session]
+) -> Identity | None:
+    """:func:`kept_identity`, else the session checked against the database in a worker thread
+    (once for all the requests of the same session waiting for it) and kept; None when the
+    request must go the full way (an Authorization header, a session no longer valid — the full
+    way ends it —, a failed read)."""
+    identity = kept_identity(request, engine)
+    if identity is not None or has_authorization_header(request):
+        return identity
+    session = web_session(request)
+    user_id, version = session.user_id, session.version
+    assert user_id is not None and version is not None  # else kept_identity: anonymous
+
+    def check() -> Identity | None:
+        with open_session() as db:
+            changes = sessions.changes(engine)
+            user = providers.get().user_for_session(db, user_id, version)
+            if user is None:
+                return None
+            found = Identity.of(user)
+        sessions.keep(engine, user_id, version, found, changes)
+        return found
+
+    try:
+        return await providers.single_flight(("session", engine, user_id, version), check)
+    except Exception:  # the full way checks it again and reports what went wrong
+        return None
 
 
 # ---------------------------------------------------------------------------- checked sessions

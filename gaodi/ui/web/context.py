@@ -77,6 +77,20 @@ def kept_dataset(request: Request) -> dict[str, Any] | None:
     return None
 
 
+async def fresh_dataset(request: Request) -> dict[str, Any] | None:
+    """:func:`kept_dataset`, else read again in a worker thread (once for all the requests
+    waiting for it); None if that failed."""
+    kept = kept_dataset(request)
+    if kept is not None:
+        return kept
+    try:
+        return await providers.single_flight(
+            ("dataset", request.app), lambda: dataset_flags(request)
+        )
+    except Exception:
+        return None
+
+
 # Pydantic error types -> messages a person can act on (msgids; translated when shown).
 _FORM_MESSAGES = {
     "missing": N_("This field is required."),

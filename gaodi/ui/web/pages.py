@@ -37,7 +37,7 @@ from gaodi.core.errors import GaodiError
 from gaodi.core.permissions import allowed, require
 from gaodi.core.text_safety import check_input
 from gaodi.ui.web import rendered
-from gaodi.ui.web.auth import identify, kept_identity, web_session
+from gaodi.ui.web.auth import checked_identity, identify, web_session
 from gaodi.ui.web.context import FormInvalid, PageContext
 from gaodi.ui.web.errors import CsrfFailed, unauthorized
 from gaodi.ui.web.i18n import LANG_COOKIE, negotiate
@@ -172,18 +172,19 @@ class KeptRoute(APIRoute):
             return full
 
         async def handler(request: Request) -> Response:
-            response = kept(request)
+            response = await kept(request)
             return response if response is not None else await full(request)
 
         return handler
 
 
-def _kept_page(
+async def _kept_page(
     request: Request, access: Access, template: str, seconds: float, router: APIRouter, name: str
 ) -> Response | None:
     """The kept rendering for this request, checked exactly as the full way checks it (who asks,
-    their language, the route's access rule), or None: go the full way. No I/O."""
-    identity = kept_identity(request, rendered.engine(request))
+    their language, the route's access rule), or None: go the full way."""
+    factory = request.app.state.session_factory
+    identity = await checked_identity(request, rendered.engine(request), factory)
     if identity is None or (identity.principal is None and not access.public):
         return None  # a session to check against the database, or a 401 to give
     if (
@@ -200,7 +201,7 @@ def _kept_page(
         request.app.state.settings.language,
     )
     ctx = PageContext(request=request, db=None, identity=identity, lang=lang)
-    text = rendered.kept(ctx, template, seconds, query_names(router, name))
+    text = await rendered.kept(ctx, template, seconds, query_names(router, name))
     if text is None:
         return None
     request.state.identity = identity
@@ -343,8 +344,8 @@ def page(
         html_endpoint.__name__ = fn.__name__
         if shared:
 
-            def kept_page(request: Request) -> Response | None:
-                return _kept_page(request, access, template, shared, router, fn.__name__)
+            async def kept_page(request: Request) -> Response | None:
+                return await _kept_page(request, access, template, shared, router, fn.__name__)
 
             html_endpoint.__gaodi_kept__ = kept_page  # type: ignore[attr-defined]
         router.add_api_route(

@@ -8,16 +8,20 @@ guessing, so an unwired toolkit can never treat a visitor as signed in.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
+import anyio.to_thread
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 
 class UserRecord(Protocol):
@@ -113,6 +117,39 @@ def forget_data_version(engine: Engine) -> None:
     with _lock:
         _versions.pop(engine, None)
         _writes[engine] = _writes.get(engine, 0) + 1
+
+
+async def single_flight(key: Hashable, work: Callable[[], T]) -> T:
+    """``work()`` in a worker thread, once for all the coroutines of this event loop that ask
+    for ``key`` meanwhile: a kept value that just expired costs one hand-off and one read, not
+    one per waiting request."""
+    loop = asyncio.get_running_loop()
+    flight_key = (id(loop), key)
+    flight = _flights.get(flight_key)
+    if flight is None:
+        flight = _flights[flight_key] = asyncio.ensure_future(anyio.to_thread.run_sync(work))
+        flight.add_done_callback(lambda _done: _flights.pop(flight_key, None))
+    return await asyncio.shield(flight)  # type: ignore[no-any-return]
+
+
+_flights: dict[tuple[int, Hashable], asyncio.Future[Any]] = {}
+
+
+async def fresh_data_version(engine: Engine, open_session: Callable[[], Session]) -> int | None:
+    """The kept data version, else read again (one read in a worker thread for all the requests
+    waiting for it); None when unwired or the read failed (the request goes the full way)."""
+    kept = kept_data_version(engine)
+    if kept is not None or get().data_version is None:
+        return kept
+
+    def read() -> int | None:
+        with open_session() as session:
+            return data_version(session)
+
+    try:
+        return await single_flight(("data version", engine), read)
+    except Exception:  # the full way reads it again and reports what went wrong
+        return None
 
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "UPSERT", "MERGE", "TRUNCATE", "WITH",

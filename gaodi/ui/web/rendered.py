@@ -40,7 +40,7 @@ from sqlalchemy.engine import Engine
 from gaodi.core import clock
 from gaodi.core.memo import Memo, scope_key
 from gaodi.ui.web import providers
-from gaodi.ui.web.context import PageContext, kept_dataset
+from gaodi.ui.web.context import PageContext, fresh_dataset
 
 #: Seconds a shared rendering lives at most (the key already changes with the data version and
 #: the day; the age bounds how stale a time-dependent card may get, as for the overview's data).
@@ -151,24 +151,25 @@ def database(request: Request) -> str:
     return url
 
 
-def kept(
+async def kept(
     ctx: PageContext,
     template: str,
     seconds: float = CACHE_SECONDS,
     params: Collection[str] | None = None,
 ) -> str | None:
-    """The page's HTML for this request if its shared rendering is already kept and everything
-    its key needs is known without the database (the data version and the dataset record this
-    process read moments ago); None otherwise (the request goes the full way). Does no I/O, so
-    an asynchronous route may call it without handing the request to a worker thread.
+    """The page's HTML for this request if its shared rendering is already kept; None otherwise
+    (the request goes the full way). Runs on the event loop: the data version and the dataset
+    record come from what this process read moments ago, or are read again in one worker
+    thread for all the requests waiting for them.
 
-    ``ctx`` has no database session; its identity must be one :func:`auth.identify` would
-    give (:func:`gaodi.ui.web.auth.kept_identity`) and the access check done by the caller."""
-    memo: Memo[Any] | None = getattr(ctx.request.app.state, "rendered_pages", None)
+    ``ctx`` has no database session; its identity must be the one :func:`auth.identify` would
+    give (:func:`gaodi.ui.web.auth.checked_identity`) and the access check done by the caller."""
+    state = ctx.request.app.state
+    memo: Memo[Any] | None = getattr(state, "rendered_pages", None)
     if memo is None or not _shareable(ctx, params):
         return None
-    version = providers.kept_data_version(engine(ctx.request))
-    dataset = kept_dataset(ctx.request)
+    version = await providers.fresh_data_version(engine(ctx.request), state.session_factory)
+    dataset = await fresh_dataset(ctx.request)
     if version is None or dataset is None:
         return None
     ctx.__dict__["dataset"] = dataset  # PageContext.dataset, without reading the database
@@ -176,7 +177,7 @@ def kept(
     if html is None:
         return None
     # counted for tests and benchmarks (only the event loop's thread runs this)
-    ctx.request.app.state.kept_served = getattr(ctx.request.app.state, "kept_served", 0) + 1
+    state.kept_served = getattr(state, "kept_served", 0) + 1
     return personal(html, ctx)
 
 
