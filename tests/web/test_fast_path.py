@@ -11,6 +11,7 @@ committed in the process takes effect on the next request)."""
 from __future__ import annotations
 
 import re
+import threading
 import time
 
 from fastapi.testclient import TestClient
@@ -229,3 +230,59 @@ def test_another_process_is_seen_within_the_bounds(site: Site) -> None:
         assert newer is not None and newer > version
     finally:
         other.dispose()
+
+
+def test_a_password_change_takes_effect_on_the_next_request(site: Site) -> None:
+    client, _ = _signed_in(site, "t-viewer")
+    client.get("/plans")
+    assert client.get("/plans").status_code == 200
+    with session_scope(site.engine, actor="test") as s:
+        user = s.scalars(select(User).where(User.username == "t-viewer")).one()
+        accounts.set_password(s, user, "another-password-2", actor="test")
+    refused = client.get("/plans", follow_redirects=False)
+    assert refused.status_code in (303, 401), refused.status_code
+
+
+def test_an_expired_version_or_session_is_read_again_on_the_kept_path(site: Site) -> None:
+    """Past VERSION_SECONDS / SESSION_SECONDS the kept path asks the database once itself (in a
+    worker thread) instead of sending the request the full way."""
+    client, token = _signed_in(site, "t-admin")
+    client.get("/plans")
+    version = providers.kept_data_version(site.engine)
+    time.sleep(max(providers.VERSION_SECONDS, auth.SESSION_SECONDS) + 0.05)
+    assert providers.kept_data_version(site.engine) is None
+    served, rendered = _kept(site), _renderings(site)
+    page = client.get("/plans")
+    assert page.status_code == 200 and _meta_token(page.text) == token
+    assert (_kept(site), _renderings(site)) == (served + 1, rendered)
+    assert providers.kept_data_version(site.engine) == version  # read again: unchanged data
+
+
+def test_peek_answers_what_get_would_without_computing() -> None:
+    from gaodi.core.memo import Memo
+
+    memo: Memo[str] = Memo(8, 30.0)
+    assert memo.peek("k") is None  # nothing kept: never computed by peek
+    assert memo.get("k", lambda: "v1") == "v1"
+    assert memo.peek("k") == "v1"
+    assert memo.peek("k", max_age=0.0) is None  # sharing off
+    time.sleep(0.02)
+    assert memo.peek("k", max_age=0.01) is None  # aged and nobody refreshing it
+    # aged while another thread refreshes it: served, as get() serves it
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        started.set()
+        release.wait(5)
+        return "v2"
+
+    refresher = threading.Thread(target=lambda: memo.get("k", slow, max_age=0.01))
+    refresher.start()
+    try:
+        assert started.wait(5)
+        assert memo.peek("k", max_age=0.01) == "v1"
+        assert memo.computed == 1
+    finally:
+        release.set()
+        refresher.join(5)
+    assert memo.peek("k", max_age=30.0) == "v2" and memo.computed == 2
