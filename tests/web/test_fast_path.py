@@ -286,3 +286,18 @@ def test_peek_answers_what_get_would_without_computing() -> None:
         release.set()
         refresher.join(5)
     assert memo.peek("k", max_age=30.0) == "v2" and memo.computed == 2
+
+
+def test_account_writes_keep_the_version_data_writes_forget_it(site: Site) -> None:
+    """A log-in or a language switch writes only account rows and their audit events: the
+    version cannot change, so it stays kept; a data change (an audited row) forgets it."""
+    admin, csrf = _signed_in(site, "t-admin")
+    admin.get("/plans")
+    forgotten = providers.forgotten(site.engine)
+    r = admin.post("/lang", data={"lang": "en", "csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    _signed_in(site, "t-viewer")  # an audited log-in
+    assert providers.forgotten(site.engine) == forgotten
+    _add_observation(site, 7.0)
+    assert providers.forgotten(site.engine) == forgotten + 1
+    assert providers.kept_data_version(site.engine) is None

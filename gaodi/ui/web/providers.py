@@ -46,6 +46,9 @@ class Providers:
     #: The data's version (grows with every data change; log-ins do not count): what shared
     #: renderings (gaodi.ui.web.rendered) are keyed by. None: pages are not shared.
     data_version: Callable[[Session], int] | None = None
+    #: Whether a writing statement (its SQLAlchemy execution context) may change the data
+    #: version; None: every one may. Lets a log-in or a language switch keep the version.
+    changes_version: Callable[[Any], bool] | None = None
 
 
 _installed: Providers | None = None
@@ -112,6 +115,12 @@ def kept_data_version(engine: Engine) -> int | None:
     return kept[1]
 
 
+def forgotten(engine: Engine) -> int:
+    """How many committed writes of this process have made ``engine``'s version old."""
+    with _lock:
+        return _writes.get(engine, 0)
+
+
 def forget_data_version(engine: Engine) -> None:
     """A write was committed through ``engine``: the next read asks the database again."""
     with _lock:
@@ -157,9 +166,14 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "UPSERT", "MERGE", "TRUNCATE
 _watching = False
 
 
-def _before_execute(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+def _before_execute(
+    conn: Connection, _cursor: Any, statement: str, _parameters: Any, context: Any, *_args: Any
+) -> None:
     # WITH may begin a writing statement (PostgreSQL): counted as one, to err on the safe side
-    if statement.lstrip()[:8].upper().startswith(_WRITES):
+    if conn.info.get("gaodi_wrote") or not statement.lstrip()[:8].upper().startswith(_WRITES):
+        return
+    judge = _installed.changes_version if _installed is not None else None
+    if judge is None or context is None or judge(context):
         conn.info["gaodi_wrote"] = True
 
 
