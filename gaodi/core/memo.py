@@ -124,6 +124,23 @@ class Memo(Generic[T]):
                 self._flights.pop(key, None)
             flight.done.set()
 
+    def peek(self, key: Hashable, max_age: float | None = None) -> T | None:
+        """What :meth:`get` would answer without computing or waiting — the value kept for
+        ``key`` if younger than ``max_age`` or being refreshed —, else None (an asynchronous
+        caller serves a kept value without a worker thread)."""
+        age = self.max_age if max_age is None else max_age
+        if age <= 0:
+            return None
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is None:
+                return None
+            if time.monotonic() - hit[0] >= age and key not in self._flights:
+                return None  # aged and nobody refreshing it: the caller's get() will
+            # fresh, or aged while its refresh is under way: served, as get() would serve it
+            self._entries.move_to_end(key)
+            return hit[1]
+
     def _drop(self, key: Hashable) -> None:
         # under self._lock
         if self._entries.pop(key, None) is not None:

@@ -87,7 +87,28 @@ def _providers() -> providers.Providers:
         role_label=accounts.role_label,
         dataset_info=dataset_info,
         data_version=data_version,
+        changes_version=changes_data_version,
     )
+
+
+def changes_data_version(context: Any) -> bool:
+    """Whether a writing statement may change ``data_version`` (the newest audit event that is
+    not account bookkeeping): an audit event of the data, or any other change to the audit log.
+    A statement it cannot read (raw SQL) may. Every data change writes such an event in the same
+    transaction; a log-in or a language switch writes only account events."""
+    from gaodi.audit.models import AuditEvent
+    from gaodi.audit.service import NOT_DATA
+
+    statement = getattr(getattr(context, "compiled", None), "statement", None)
+    table = getattr(getattr(statement, "table", None), "name", None)
+    if table is None:
+        return True
+    if table != AuditEvent.__tablename__:
+        return False
+    if not getattr(context, "isinsert", False):
+        return True
+    rows = getattr(context, "compiled_parameters", None) or [{}]
+    return any(row.get("entity") not in NOT_DATA for row in rows)
 
 
 def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:

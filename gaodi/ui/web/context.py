@@ -68,6 +68,29 @@ def dataset_flags(request: Request, db: Session | None = None) -> dict[str, Any]
     return dict(info)
 
 
+def kept_dataset(request: Request) -> dict[str, Any] | None:
+    """:func:`dataset_flags` if this process read them less than ``DATASET_TTL_SECONDS`` ago,
+    else None — without reading the database."""
+    cached = getattr(request.app.state, "dataset_cache", None)
+    if cached and time.monotonic() - cached[0] < DATASET_TTL_SECONDS:
+        return dict(cached[1])
+    return None
+
+
+async def fresh_dataset(request: Request) -> dict[str, Any] | None:
+    """:func:`kept_dataset`, else read again in a worker thread (once for all the requests
+    waiting for it); None if that failed."""
+    kept = kept_dataset(request)
+    if kept is not None:
+        return kept
+    try:
+        return await providers.single_flight(
+            ("dataset", request.app), lambda: dataset_flags(request)
+        )
+    except Exception:
+        return None
+
+
 # Pydantic error types -> messages a person can act on (msgids; translated when shown).
 _FORM_MESSAGES = {
     "missing": N_("This field is required."),

@@ -21,7 +21,7 @@ may give path-parameter examples in ``"x-gaodi-example"``.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
@@ -34,10 +34,10 @@ from pydantic_core import PydanticUndefined
 from starlette.datastructures import UploadFile
 
 from gaodi.core.errors import GaodiError
-from gaodi.core.permissions import require
+from gaodi.core.permissions import allowed, require
 from gaodi.core.text_safety import check_input
 from gaodi.ui.web import rendered
-from gaodi.ui.web.auth import identify, web_session
+from gaodi.ui.web.auth import checked_identity, identify, web_session
 from gaodi.ui.web.context import FormInvalid, PageContext
 from gaodi.ui.web.errors import CsrfFailed, unauthorized
 from gaodi.ui.web.i18n import LANG_COOKIE, negotiate
@@ -151,6 +151,63 @@ def context_dependency(access: Access) -> Callable[..., Iterator[PageContext]]:
             db.close()
 
     return dependency
+
+
+# ---------------------------------------------------------------------------- kept renderings
+
+
+class KeptRoute(APIRoute):
+    """The route of a shared page: a request whose rendering is already kept is answered on the
+    event loop (:func:`_kept_page`: no worker thread, no database); any other goes the full way
+    (the context dependency, the page function and the shared rendering in worker threads).
+
+    Under 50 readers the hand-offs to the thread pool — one per synchronous dependency and one
+    for the endpoint — and the two reads of every request (the session's user, the data version)
+    were most of what a warm shared page cost above FastAPI's bare JSON answer."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        full = super().get_route_handler()
+        kept = getattr(self.endpoint, "__gaodi_kept__", None)
+        if kept is None:
+            return full
+
+        async def handler(request: Request) -> Response:
+            response = await kept(request)
+            return response if response is not None else await full(request)
+
+        return handler
+
+
+async def _kept_page(
+    request: Request, access: Access, template: str, seconds: float, router: APIRouter, name: str
+) -> Response | None:
+    """The kept rendering for this request, checked exactly as the full way checks it (who asks,
+    their language, the route's access rule), or None: go the full way."""
+    factory = request.app.state.session_factory
+    identity = await checked_identity(request, rendered.engine(request), factory)
+    if identity is None or (identity.principal is None and not access.public):
+        return None  # a session to check against the database, or a 401 to give
+    if (
+        not access.public
+        and access.domain is not None
+        and identity.principal is not None
+        and not allowed(identity.principal, access.action, access.domain)
+    ):
+        return None  # the full way answers 403
+    lang = negotiate(
+        identity.language,
+        request.cookies.get(LANG_COOKIE),
+        request.headers.get("accept-language"),
+        request.app.state.settings.language,
+    )
+    ctx = PageContext(request=request, db=None, identity=identity, lang=lang)
+    text = await rendered.kept(ctx, template, seconds, query_names(router, name))
+    if text is None:
+        return None
+    request.state.identity = identity
+    request.state.principal = identity.principal
+    request.state.lang = lang
+    return HTMLResponse(text)
 
 
 # ---------------------------------------------------------------------------- signatures
@@ -285,6 +342,12 @@ def page(
             return_annotation=HTMLResponse
         )
         html_endpoint.__name__ = fn.__name__
+        if shared:
+
+            async def kept_page(request: Request) -> Response | None:
+                return await _kept_page(request, access, template, shared, router, fn.__name__)
+
+            html_endpoint.__gaodi_kept__ = kept_page  # type: ignore[attr-defined]
         router.add_api_route(
             path,
             html_endpoint,
@@ -294,6 +357,7 @@ def page(
             include_in_schema=False,
             name=fn.__name__,
             openapi_extra=route_extra(access, example),
+            route_class_override=KeptRoute if shared else None,
         )
         if api is not None:
 

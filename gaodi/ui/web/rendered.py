@@ -32,13 +32,15 @@ import threading
 from collections.abc import Callable, Collection, Hashable
 from typing import Any, TypeVar
 
+from fastapi import Request
 from markupsafe import escape
 from pydantic import BaseModel
+from sqlalchemy.engine import Engine
 
 from gaodi.core import clock
 from gaodi.core.memo import Memo, scope_key
 from gaodi.ui.web import providers
-from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.context import PageContext, fresh_dataset
 
 #: Seconds a shared rendering lives at most (the key already changes with the data version and
 #: the day; the age bounds how stale a time-dependent card may get, as for the overview's data).
@@ -100,25 +102,83 @@ def key(ctx: PageContext, what: str, params: Collection[str] | None = None) -> H
     request depends on; None when the request must be answered for itself (pending flash
     messages, a query parameter not in ``params`` — the names the page takes —, an unwired
     data version)."""
-    if ctx.web_session.data.get("f"):
+    if not _shareable(ctx, params):
         return None
-    if params is not None and any(name not in params for name in ctx.request.query_params):
-        return None
-    principal = ctx.principal
-    version = providers.get().data_version
+    version = providers.data_version(ctx.session)
     if version is None:
         return None
+    return _key(ctx, what, version)
+
+
+def _shareable(ctx: PageContext, params: Collection[str] | None) -> bool:
+    if ctx.web_session.data.get("f"):
+        return False
+    return params is None or all(name in params for name in ctx.request.query_params)
+
+
+def _key(ctx: PageContext, what: str, version: int) -> Hashable:
+    principal = ctx.principal
     return (
-        ctx.session.get_bind().url.render_as_string(hide_password=True),
+        database(ctx.request),
         what,
         ctx.full_path,
         ctx.lang,
         scope_key(principal) if principal is not None else None,
         ctx.signed_in,
         ctx.is_demo,
-        clock.today(),
-        version(ctx.session),
+        # the city's today as this request's dataset record says (the same record in the full
+        # and the kept path, read through the app's short-lived cache of it)
+        clock.city_today(ctx.dataset)[0],
+        version,
     )
+
+
+def engine(request: Request) -> Engine:
+    """The database engine of the app serving ``request``."""
+    state = request.app.state
+    found = getattr(state, "engine", None)
+    if not isinstance(found, Engine):
+        found = state.session_factory.kw["bind"]
+    return found  # type: ignore[no-any-return]
+
+
+def database(request: Request) -> str:
+    """The app's database as a key part (its URL without the password)."""
+    state = request.app.state
+    url: str | None = getattr(state, "rendered_database", None)
+    if url is None:
+        url = state.rendered_database = engine(request).url.render_as_string(hide_password=True)
+    return url
+
+
+async def kept(
+    ctx: PageContext,
+    template: str,
+    seconds: float = CACHE_SECONDS,
+    params: Collection[str] | None = None,
+) -> str | None:
+    """The page's HTML for this request if its shared rendering is already kept; None otherwise
+    (the request goes the full way). Runs on the event loop: the data version and the dataset
+    record come from what this process read moments ago, or are read again in one worker
+    thread for all the requests waiting for them.
+
+    ``ctx`` has no database session; its identity must be the one :func:`auth.identify` would
+    give (:func:`gaodi.ui.web.auth.checked_identity`) and the access check done by the caller."""
+    state = ctx.request.app.state
+    memo: Memo[Any] | None = getattr(state, "rendered_pages", None)
+    if memo is None or not _shareable(ctx, params):
+        return None
+    version = await providers.fresh_data_version(engine(ctx.request), state.session_factory)
+    dataset = await fresh_dataset(ctx.request)
+    if version is None or dataset is None:
+        return None
+    ctx.__dict__["dataset"] = dataset  # PageContext.dataset, without reading the database
+    html = memo.peek(_key(ctx, template, version), _max_age(ctx, seconds))
+    if html is None:
+        return None
+    # counted for tests and benchmarks (only the event loop's thread runs this)
+    state.kept_served = getattr(state, "kept_served", 0) + 1
+    return personal(html, ctx)
 
 
 def _max_age(ctx: PageContext, seconds: float) -> float:
