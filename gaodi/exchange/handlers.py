@@ -30,9 +30,10 @@ class Handler(ABC):
     def check(self) -> None:
         """Validate every row (recording cell errors on the context) and prepare the writes."""
 
+    @abstractmethod
     def write(self) -> None:
-        for changes in self.changes.values():
-            changes.write(self.ctx)
+        """Hand the checked rows to the owning feature's batch write (no handler writes a
+        feature's table itself)."""
 
     def counts(self) -> dict[str, Counts]:
         return {key: c.counts for key, c in self.changes.items()}

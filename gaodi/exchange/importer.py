@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -185,24 +185,13 @@ def db_value(col: Column, value: Any) -> Any:
 
 @dataclass
 class Changes:
-    """Rows to insert and to update in one table, and the counts of one sheet."""
+    """Rows to insert and to update in one table, and the counts of one sheet (the plan a
+    feature's batch write carries out)."""
 
     model: type
     inserts: list[dict[str, Any]] = field(default_factory=list)
     updates: dict[int, dict[str, Any]] = field(default_factory=dict)
     counts: Counts = field(default_factory=Counts)
-
-    def write(self, ctx: Context) -> None:
-        table = self.model.__table__  # type: ignore[attr-defined]
-        for chunk in chunks(self.inserts, WRITE_CHUNK):
-            ctx.conn.execute(insert(table), list(chunk))
-        ids = sorted(self.updates)
-        for chunk in chunks(ids):
-            objs = ctx.session.scalars(select(self.model).where(self.model.id.in_(chunk)))
-            for obj in objs:
-                for key, value in self.updates[obj.id].items():
-                    setattr(obj, key, value)
-            ctx.session.flush()
 
 
 def classify(
