@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gaodi.core.provenance import Citation
 from gaodi.core.text_safety import CleanStr
 
 Aggregation = Literal["cumulative", "point", "average"]
@@ -114,6 +115,9 @@ class PlanOut(BaseModel):
     period_start: int
     period_end: int
     source_name: str | None
+    citation: Citation | None = Field(
+        None, description="The plan's source document as every citation is given (来源：…)."
+    )
     adopted_at: str | None
     adopted_by: str | None
     is_demo: bool

@@ -26,6 +26,7 @@ from gaodi.core import clock
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.memo import Memo, scope_key
 from gaodi.core.permissions import Principal, require, restrict
+from gaodi.core.provenance import Provenance, citation_of
 from gaodi.plans import batch_plans, editing
 from gaodi.plans.board import board, target_detail
 from gaodi.plans.inference import propose
@@ -182,6 +183,7 @@ def plan_out(session: Session, plan: Plan, principal: Principal) -> PlanOut:
         period_start=plan.period_start,
         period_end=plan.period_end,
         source_name=plan.source_name,
+        citation=citation_of(Provenance.from_text(plan.source_name)),
         adopted_at=plan.adopted_at.isoformat(timespec="seconds") if plan.adopted_at else None,
         adopted_by=plan.adopted_by,
         is_demo=plan.is_demo,

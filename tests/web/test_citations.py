@@ -24,6 +24,7 @@ from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.enterprises.models import Enterprise, EnterpriseYear, IndustryMargin
 from gaodi.parks.models import Park
+from gaodi.plans.models import Plan
 from gaodi.regions.models import IndustryCode
 from gaodi.smart.models import Recognition
 from gaodi.ui.web.templating import citation
@@ -44,6 +45,8 @@ RECOGNITION_ZH = f"来源：2023 年智能制造示范工厂揭榜单位名单�
 MARGIN_URL = "https://www.stats.gov.cn/sj/ndsj/2023/indexch.htm"
 MARGIN_ZH = f"来源：中国统计年鉴 2023 表 13-5（{MARGIN_URL}）"
 MARGIN_EN = f"Source: 中国统计年鉴 2023 表 13-5 ({MARGIN_URL})"
+PLAN_URL = "https://www.changsha.gov.cn/zfxxgk/plan2021.html"
+PLAN_ZH = f"来源：长沙市先进制造业高地三年行动计划（{PLAN_URL}）"
 #: chain B: an address that must not become a link, and markup that must stay text
 HOSTILE = "javascript:alert(1) <script>alert(2)</script>"
 HOSTILE_ZH = "来源：javascript:alert(1) <script>alert(2)</script>"
@@ -112,6 +115,7 @@ def cited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         s.get(Chain, w.ids["chain_b"]).source = HOSTILE
         s.get(Cluster, w.ids["cluster"]).source = f"省工信厅集群名单：{CLUSTER_URL}"
         s.get(Park, w.ids["park_a"]).source = f"省开发区目录 {PARK_URL}"
+        s.get(Plan, w.ids["plan"]).source_name = f"长沙市先进制造业高地三年行动计划 {PLAN_URL}"
         if s.get(IndustryCode, "34") is None:  # the seed has no code list: the two it needs
             s.add(IndustryCode(code="34", name="通用设备制造业", level="division"))
             s.flush()
@@ -185,6 +189,13 @@ def test_hostile_source_is_text(cited: Site, admin: TestClient) -> None:
     html = zh(admin, f"/chains/{cited.world.ids['chain_b']}")
     assert only(html, HOSTILE_ZH).links == []
     assert "<script>alert(2)" not in html and 'href="javascript' not in html
+
+
+def test_plan_page_and_json(cited: Site, admin: TestClient) -> None:
+    plan = cited.world.ids["plan"]
+    assert_linked(only(zh(admin, f"/plans/drafts/{plan}"), PLAN_ZH), PLAN_URL)
+    body = admin.get(f"/api/v1/plans/drafts/{plan}").json()
+    assert body["citation"]["url"] == PLAN_URL and body["citation"]["text"] == PLAN_ZH
 
 
 def test_cluster_page(admin: TestClient) -> None:
