@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -292,3 +293,14 @@ def test_a_declared_warm_that_does_not_exist_stops_the_start(
     monkeypatch.setattr(features, "declarations", lambda: fake)
     with pytest.raises(features.FeatureMissing, match="no_such_module"):
         features.warms()
+
+
+def test_json_lists_decode_as_json_loads_each_row_its_own() -> None:
+    from gaodi.engine.rows import json_lists
+
+    texts = ['["专精特新", "高新技术企业"]', None, "null", "[]", '["专精特新", "高新技术企业"]']
+    out = json_lists(texts)
+    assert out == [json.loads(t) if t is not None else None for t in texts]
+    assert out[0] is not out[4]  # one row's list changed leaves the other's alone
+    out[0].append("x")  # type: ignore[union-attr]
+    assert out[4] == ["专精特新", "高新技术企业"]
