@@ -30,9 +30,9 @@ def serve(
         True,
         "--warm/--no-warm",
         envvar="GAODI_WARM",
-        help="Recompute the heavy pages' data (eligibility, ranking, parks evaluation, board, "
-        "chain diagnoses) in the background at start and after every data change, so the first "
-        "visitor after a change does not wait for it (GAODI_WARM; on by default).",
+        help="Recompute the heavy pages' data (eligibility, ranking, parks evaluation, chain "
+        "summary) in the background at start and after every data change, so the first visitor "
+        "after a change does not wait for it (GAODI_WARM; on by default).",
     ),
 ) -> None:
     """Serve the web app and its JSON API (http://127.0.0.1:8000 by default)."""
