@@ -304,3 +304,28 @@ def test_json_lists_decode_as_json_loads_each_row_its_own() -> None:
     assert out[0] is not out[4]  # one row's list changed leaves the other's alone
     out[0].append("x")  # type: ignore[union-attr]
     assert out[4] == ["专精特新", "高新技术企业"]
+
+
+def test_excluded_rows_kept_for_roles_with_no_scope_only(demo_db: Engine) -> None:
+    """The excluded firms of the 亩均 evaluation: the rows kept for roles with no scope are the
+    ones built from the evaluation's frame; a park office's are only its parks' firms."""
+    _clear()
+    parks.EXCLUDED.clear()
+    with session_scope(demo_db) as s:
+        whos = _principals(s)
+        state = parks.compute(s, SYSTEM)
+        assert state.excluded.height > 0
+        expected = [r.model_dump() for r in parks._excluded_rows(s, state.excluded)]
+        admin = parks.excluded_enterprises(s, SYSTEM, state=state)
+        assert [r.model_dump() for r in admin] == expected
+        built = parks.EXCLUDED.computed
+        analyst = parks.excluded_enterprises(s, whos["analyst"], state=state)
+        assert [r.model_dump() for r in analyst] == expected
+        assert parks.EXCLUDED.computed == built  # shared by the roles with no scope
+        analyst.clear()  # a caller's list is its own
+        assert len(parks.excluded_enterprises(s, SYSTEM, state=state)) == len(expected)
+        office = whos["park office"]
+        mine = set(s.scalars(select(Enterprise.id).where(Enterprise.park_id.in_(office.park_ids))))
+        scoped = parks.excluded_enterprises(s, office, state=state)
+        assert {r.id for r in scoped} == {r["id"] for r in expected} & mine
+        assert parks.EXCLUDED.computed == built  # not read from, nor added to, the kept rows
