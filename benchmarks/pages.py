@@ -17,6 +17,17 @@ then ``--requests`` times warm, one request at a time. Prints the cold time, war
 and the warm p95 as a multiple of the baseline's (``GET /api/v1/ping``, FastAPI's plain JSON
 answer on the same server) and marks the pages whose warm p95 is over 300 ms (the goal).
 Results and the command: docs/benchmarks/pages.md.
+
+``--after-write``: the first request of each heavy page (:data:`HEAVY`) after a data change,
+which every audited write makes cold again. Two servers on the same database, one after the
+other: one without the warm-up (``create_app(..., warm=False)``: what a visitor saw before it)
+and one with it (as ``gaodi serve`` runs by default). For each: start, then (warm-up server:
+once the start's warm-up is done) time the first request of each heavy page; make one
+audited write (an enterprise renamed, through the ORM: the audit log records it) and (warm-up
+server) wait for its warm-up, then time the first request of each heavy page; make another
+write and time them at once, without waiting (a visitor arriving during the warm-up waits
+for the computation under way rather than starting another). The plain JSON baseline is
+measured on each server. It writes to the database: give it a copy.
 """
 
 from __future__ import annotations
@@ -32,6 +43,37 @@ import httpx
 
 sys.path.insert(0, os.path.dirname(__file__))
 from web_overview import login, prepare, serving
+
+#: The pages whose first request after a change costs more than a few hundred milliseconds
+#: (docs/benchmarks/pages.md), and their JSON twins' heaviest.
+HEAVY = [
+    "/",
+    "/enterprises/eligibility",
+    "/enterprises/rank",
+    "/parks",
+    "/parks/excluded",
+    "/parks/6",
+    "/map",
+    "/reports",
+    "/clusters",
+    "/chains",
+    "/chains/1/links/1",
+    "/regions/complexity",
+    "/regions/peers",
+    "/api/v1/overview",
+]
+#: ``create_app`` with or without the warm-up; its log (the passes) goes to ``argv[3]``.
+SERVER = (
+    "import logging, sys, uvicorn\n"
+    "from gaodi.ui.cli.support import engine\n"
+    "from gaodi.web.app import create_app\n"
+    "handler = logging.FileHandler(sys.argv[3])\n"
+    "log = logging.getLogger('gaodi.warmup')\n"
+    "log.addHandler(handler)\n"
+    "log.setLevel(logging.INFO)\n"
+    "app = create_app(engine(), warm=sys.argv[2] == '1')\n"
+    "uvicorn.run(app, host='127.0.0.1', port=int(sys.argv[1]), log_level='warning')\n"
+)
 
 GOAL_MS = 300.0
 MAX_REQUESTS = 50
@@ -106,15 +148,118 @@ def measure(client: httpx.Client, url: str, requests: int) -> tuple[float, list[
     return cold, times, errors
 
 
+def audited_write(url: str) -> None:
+    """One data change: the first enterprise renamed (a mark added or taken off again)."""
+    from sqlalchemy import select
+
+    import gaodi.models  # noqa: F401  (the audit listener)
+    from gaodi.db import make_engine, session_scope
+    from gaodi.enterprises.models import Enterprise
+
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            firm = session.scalars(select(Enterprise).order_by(Enterprise.id)).first()
+            assert firm is not None, "no enterprise to rename"
+            mark = " ·"
+            firm.name = firm.name[: -len(mark)] if firm.name.endswith(mark) else firm.name + mark
+    finally:
+        engine.dispose()
+
+
+def wait_passes(log: str, count: int, timeout: float = 600.0) -> float:
+    """Wait until the server's warm-up log holds ``count`` finished passes; seconds waited."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
+        with open(log, encoding="utf-8") as f:
+            if f.read().count(" done") >= count:
+                return time.perf_counter() - t0
+        time.sleep(0.1)
+    raise SystemExit(f"no warm-up pass {count} within {timeout:.0f} s")
+
+
+def firsts(client: httpx.Client) -> dict[str, float]:
+    """The time of one request of each heavy page (ms)."""
+    out = {}
+    for url in HEAVY:
+        t0 = time.perf_counter()
+        response = client.get(url)
+        out[url] = (time.perf_counter() - t0) * 1000
+        assert response.status_code == 200, (url, response.status_code)
+    return out
+
+
+def after_write(env: dict[str, str], label: str, requests: int) -> None:
+    import tempfile
+
+    url = env["GAODI_DATABASE_URL"]
+    columns: dict[str, dict[str, float]] = {}
+    baselines: list[str] = []
+    waits: list[str] = []
+    for warm in ("0", "1"):
+        fd, log = tempfile.mkstemp(prefix="gaodi-warmup-", suffix=".log")
+        os.close(fd)
+
+        def command(port: int, warm: str = warm, log: str = log) -> list[str]:
+            return [sys.executable, "-c", SERVER, str(port), warm, log]
+
+        with (
+            serving(env, 30, command) as base,
+            httpx.Client(base_url=base, cookies=login(base), timeout=300) as client,
+        ):
+            _cold, times, _ = measure(client, "/api/v1/ping", requests)
+            baselines.append(f"{pct(times, 0.5):.1f} / {pct(times, 0.95):.1f}")
+            if warm == "1":
+                waits.append(f"start {wait_passes(log, 1):.1f} s")
+                columns["warm-up on: first request after start (warm-up done)"] = firsts(client)
+            else:
+                columns["warm-up off: first request after start"] = firsts(client)
+            audited_write(url)
+            if warm == "1":
+                waits.append(f"write {wait_passes(log, 2):.1f} s")
+                columns["warm-up on: after a write, warm-up done"] = firsts(client)
+            else:
+                columns["warm-up off: first request after a write"] = firsts(client)
+            audited_write(url)
+            if warm == "1":
+                time.sleep(0.5)  # the server sees the write (it looks every 2 s, a poke at once)
+                columns["warm-up on: after a write, at once"] = firsts(client)
+                wait_passes(log, 3)
+        os.unlink(log)
+    names = list(columns)
+    print(f"\ndatabase: {label}; one user (an administrator); {os.cpu_count()} cores")
+    print(f"baseline /api/v1/ping warm p50 / p95 ms: off {baselines[0]}, on {baselines[1]}")
+    print(f"warm-up passes took: {', '.join(waits)}\n")
+    print("| URL | " + " | ".join(names) + " |")
+    print("|---|" + "---:|" * len(names))
+    for page in HEAVY:
+        cells = []
+        for name in names:
+            value = columns[name][page]
+            cells.append(f"{value:.0f}{' ⚠' if value > GOAL_MS else ''}")
+        print(f"| `{page}` | " + " | ".join(cells) + " |")
+    for name in names:
+        over = [p for p in HEAVY if columns[name][p] > GOAL_MS]
+        print(f"{name}: over {GOAL_MS:.0f} ms: {len(over)} ({', '.join(over) or '-'})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--only", default=None, help="measure only paths starting with this")
+    parser.add_argument(
+        "--after-write",
+        action="store_true",
+        help="time the heavy pages' first request after a write, without and with the warm-up",
+    )
     args = parser.parse_args()
     requests = max(1, min(args.requests, MAX_REQUESTS))
 
     env, label = prepare(args.database_url, dict(os.environ))
+    if args.after_write:
+        after_write(env, label, requests)
+        return
     routes = html_routes(env)
     rows: list[tuple[str, str, float, float, float, int]] = []
     unreached: list[str] = []

@@ -9,7 +9,7 @@ command (:mod:`gaodi.cli`), the database (:mod:`gaodi.models`) and the exchange
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from types import ModuleType
 
@@ -127,6 +127,9 @@ def _pieces(what: str) -> Iterator[tuple[str, str, str]]:
                 yield feature.name, module, ""
             for module in feature.pages:
                 yield feature.name, module, "router"
+            for target in feature.warm:
+                module, _, attr = target.partition(":")
+                yield feature.name, module, attr
         else:
             for command in feature.commands:
                 module, _, attr = command.target.partition(":")
@@ -164,4 +167,21 @@ def counted() -> dict[str, type]:
                     + ("the key is declared twice" if key in out else "no such class")
                 )
             out[key] = model
+    return out
+
+
+def warms() -> list[tuple[str, Callable[..., object]]]:
+    """``(name, callable)`` of every feature's ``warm`` declarations, in :data:`NAMES` order
+    (gaodi.core.warmup runs them after a data change); one that is not ``module:function``
+    naming a callable stops with its name."""
+    out: list[tuple[str, Callable[..., object]]] = []
+    for feature in declarations():
+        for target in feature.warm:
+            module, _, attr = target.partition(":")
+            found = getattr(_import(module, f"{feature.name}'s warm"), attr, None) if attr else None
+            if not callable(found):
+                raise FeatureMissing(
+                    f"feature {feature.name!r} declares warm {target!r}: no such function"
+                )
+            out.append((target, found))
     return out

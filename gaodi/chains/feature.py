@@ -11,4 +11,5 @@ FEATURE = Feature(
     commands=(Command("gaodi.chains.registry_cli", "chains"),),
     exchange=("chains", "links", "enterprise_links"),
     counted=(("chains", "gaodi.chains.models:Chain"), ("links", "gaodi.chains.models:Link")),
+    warm=("gaodi.chains.warm:warm",),
 )

@@ -10,4 +10,5 @@ FEATURE = Feature(
     pages=("gaodi.clusters.views",),
     commands=(Command("gaodi.clusters.cli", "clusters"),),
     counted=(("clusters", "gaodi.clusters.models:Cluster"),),
+    warm=("gaodi.clusters.warm:warm",),
 )

@@ -43,5 +43,9 @@ class Feature:
     #: ``(key, "module:Model")`` of its tables the overview counts (as the viewer may read
     #: them), so the system feature counts every feature's rows without importing their models
     counted: tuple[tuple[str, str], ...] = ()
+    #: ``"module:function"`` callables taking a session that recompute the expensive *data*
+    #: caches its heavy pages read (never per-user HTML), run in the background after each data
+    #: change and at server start (gaodi.core.warmup)
+    warm: tuple[str, ...] = ()
     #: what it is for, in a line (shown by ``gaodi config features``)
     summary: str = field(default="", compare=False)

@@ -19,4 +19,5 @@ FEATURE = Feature(
         ("enterprises", "gaodi.enterprises.models:Enterprise"),
         ("external_enterprises", "gaodi.enterprises.models:ExternalEnterprise"),
     ),
+    warm=("gaodi.enterprises.service:warm_city",),
 )

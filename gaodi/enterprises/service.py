@@ -23,10 +23,12 @@ from gaodi.chains import loaders as chain_loaders
 from gaodi.chains.members import chain_enterprise_ids
 from gaodi.core import clock
 from gaodi.core.errors import DataError, NotFoundError, ValidationError
+from gaodi.core.memo import Memo
 from gaodi.core.pagination import paginate
 from gaodi.core.permissions import Principal, allowed, restrict
 from gaodi.core.provenance import citation_of
 from gaodi.core.reference import industry_lookup
+from gaodi.engine.rows import json_lists, json_text
 from gaodi.enterprises import records, tier_lists
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 from gaodi.enterprises.params import METHODS, NORMALISATIONS, load_leader_rules
@@ -352,12 +354,14 @@ def _identity(
     wanted = sorted(keep)
     size = max(len(wanted), 1) if every else CHUNK
     for i in range(0, len(wanted), size):
-        q = select(Enterprise.id, Enterprise.uscc, Enterprise.name, Enterprise.tags)
+        # the tags as text, decoded once per distinct list (a few dozen among 30,000)
+        q = select(Enterprise.id, Enterprise.uscc, Enterprise.name, json_text(Enterprise.tags))
         if not every:
             q = q.where(Enterprise.id.in_(wanted[i : i + CHUNK]))
         honours = tier_lists.honours_of(session, None if every else wanted[i : i + CHUNK])
         day = clock.today()
-        for eid, uscc, name, tags in session.execute(q):
+        rows = session.execute(q).all()
+        for (eid, uscc, name, _), tags in zip(rows, json_lists(r[3] for r in rows), strict=True):
             if eid not in keep:  # read whole: not one of the asked
                 continue
             # a tier honour with records holds only while in force on the city's today
@@ -404,8 +408,13 @@ def eligibility(
             year=None, near_margin=0.2, levels=[], level=level, rows=[], truncated=False
         )
     visible = _visible_ids(session, principal)
-    frame = records.tier_frame(session, visible, year)
-    ident = _identity(session, frame["enterprise_id"].to_list(), every=visible is None)
+    # the whole city's frame and evaluations (kept per data version), narrowed to the viewer
+    city = city_tiers(session, year)
+    frame = _narrowed(city.frame, visible)
+    ident = city.ident
+    if visible is not None:
+        keep = set(visible)
+        ident = {k: v for k, v in ident.items() if k in keep}
     summaries: list[EligibilityLevel] = []
     rows: list[EligibilityRow] = []
     truncated = False
@@ -413,7 +422,7 @@ def eligibility(
     for lv in levels() if level is None else [level]:
         rs = load_rule_set(lv)
         margin = rs.near_margin
-        out = evaluate_frame(rs, frame, id_column="enterprise_id", detail=False)
+        out = _narrowed(city.evaluated[lv], visible)
         tag = LEVEL_TAGS.get(lv)
         held = sum(1 for v in ident.values() if tag and tag in v[2])
         summaries.append(_level_summary(lv, rs, out, held))
@@ -571,7 +580,7 @@ def rank(
     crit = rules.scoring_criteria()
     names = [c.name for c in crit]
     frame = (
-        rank_frame_for(session, ids, year)
+        _narrowed(city_rank_frame(session, year), ids)
         if year is not None and (ids is None or ids)
         else pl.DataFrame(schema={"enterprise_id": pl.Int64, **{n: pl.Float64 for n in names}})
     )
@@ -664,3 +673,80 @@ def _margin_citation(session: Session, industry_code: str | None, year: int | No
         return None
     found = tier_lists.margin_citation(session, industry_code, year)
     return None if found is None else citation_of(found)
+
+
+# --------------------------------------------------------------------------- the city's frames
+#
+# The eligibility report and the ranking read the same scope-free data for every viewer: the
+# whole city's tier frame (30,000 rows on the medium demo: 1–3 s to read and compute), the
+# identities and tags in force, each tier rule set's evaluation, the ranking figures. They are
+# kept per (database, year, data version, city's today) — exact while that key holds — and a
+# viewer's report narrows them to the enterprises the viewer may read (rows are per enterprise:
+# narrowing the whole city's result gives what reading only those enterprises gives; tests/web/
+# test_warmup.py compares both). The warm-up (gaodi.enterprises.warm) computes them after a
+# data change, so no viewer waits for them.
+
+
+@dataclasses.dataclass(frozen=True)
+class CityTiers:
+    """The whole city's tier data of one year (read-only: shared by every viewer)."""
+
+    year: int
+    frame: pl.DataFrame
+    ident: dict[int, tuple[str, str, list[str]]]
+    #: level -> ``evaluate_frame(rule set, frame, detail=False)``
+    evaluated: dict[str, pl.DataFrame]
+
+
+#: Seconds an unused city frame is kept at most (the key holds the data version: exact while
+#: kept; the age only bounds memory held by frames of versions nobody asks for any more).
+CITY_SECONDS = 600.0
+CITY_TIERS: Memo[CityTiers] = Memo(max_entries=4, max_age=CITY_SECONDS)
+CITY_RANKS: Memo[pl.DataFrame] = Memo(max_entries=4, max_age=CITY_SECONDS)
+
+
+def _city_key(session: Session, year: int) -> tuple[Any, ...]:
+    from gaodi.audit.service import data_version
+
+    return (
+        session.get_bind().url.render_as_string(hide_password=True),
+        year,
+        data_version(session),
+        clock.today(),  # tier honours hold while in force on the city's today
+    )
+
+
+def city_tiers(session: Session, year: int) -> CityTiers:
+    """The whole city's tier frame, identities and evaluations for ``year``, computed once per
+    key (no permission check: callers narrow it to their viewer's scope before showing it)."""
+
+    def build() -> CityTiers:
+        frame = records.tier_frame(session, None, year)
+        ident = _identity(session, frame["enterprise_id"].to_list(), every=True)
+        evaluated = {
+            lv: evaluate_frame(load_rule_set(lv), frame, id_column="enterprise_id", detail=False)
+            for lv in levels()
+        }
+        return CityTiers(year, frame, ident, evaluated)
+
+    return CITY_TIERS.get(_city_key(session, year), build)
+
+
+def city_rank_frame(session: Session, year: int) -> pl.DataFrame:
+    """:func:`rank_frame_for` of the whole city, computed once per key (no permission check)."""
+    return CITY_RANKS.get(_city_key(session, year), lambda: rank_frame_for(session, None, year))
+
+
+def _narrowed(frame: pl.DataFrame, ids: Sequence[int] | None) -> pl.DataFrame:
+    """The rows of the enterprises ``ids`` (all when None)."""
+    if ids is None:
+        return frame
+    return frame.filter(pl.col("enterprise_id").is_in(list(ids)))
+
+
+def warm_city(session: Session) -> None:
+    """Compute the latest year's city frames (the warm-up's entry for this feature)."""
+    year = session.scalar(select(func.max(EnterpriseYear.year)))
+    if year is not None:
+        city_tiers(session, year)
+        city_rank_frame(session, year)

@@ -11,4 +11,5 @@ FEATURE = Feature(
     commands=(Command("gaodi.parks.cli", "parks"),),
     exchange=("parks",),
     counted=(("parks", "gaodi.parks.models:Park"),),
+    warm=("gaodi.parks.warm:warm",),
 )

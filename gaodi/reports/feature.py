@@ -7,4 +7,5 @@ FEATURE = Feature(
     summary="Word, Excel and PDF reports and table exports.",
     pages=("gaodi.reports.views", "gaodi.reports.api", "gaodi.reports.table_export"),
     commands=(Command("gaodi.reports.cli", "report"),),
+    warm=("gaodi.reports.warm:warm",),
 )

@@ -26,6 +26,7 @@ from gaodi.accounts import service as accounts
 from gaodi.accounts.models import User
 from gaodi.config import Settings, get_settings
 from gaodi.core import clock
+from gaodi.core.warmup import Busy, Warmer
 from gaodi.db import get_engine, session_factory
 from gaodi.system.service import data_version, dataset_info
 from gaodi.ui.web import errors, providers
@@ -74,8 +75,11 @@ class ServedDatabase:
 
 def worker_app() -> FastAPI:
     """The app of one ``gaodi serve --workers N`` process: the configured database and settings
-    (the parent process upgraded the schema before starting the workers)."""
-    return create_app()
+    (the parent process upgraded the schema before starting the workers); each process warms
+    its own caches when ``gaodi serve`` asked for it (``GAODI_WARM``, set by ``--warm``)."""
+    import os
+
+    return create_app(warm=os.environ.get("GAODI_WARM", "") == "1")
 
 
 def _providers() -> providers.Providers:
@@ -111,12 +115,25 @@ def changes_data_version(context: Any) -> bool:
     return any(row.get("entity") not in NOT_DATA for row in rows)
 
 
-def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
+def _warmer(engine: Engine, sessions: Any) -> Warmer:
+    """The app's background warm-up (gaodi.core.warmup): the features' declared warms, run in
+    the app database's day, after each data change."""
+    url = engine.url.render_as_string(hide_password=False)
+    return Warmer(sessions, data_version, features.warms(), serving=lambda: clock.serving(url))
+
+
+def create_app(
+    engine: Engine | None = None, settings: Settings | None = None, *, warm: bool = False
+) -> FastAPI:
+    """``warm``: recompute the heavy pages' data caches in the background at start and after
+    each data change (``gaodi serve`` turns it on; off by default, so tests are unaffected)."""
     settings = settings or get_settings()
     engine = engine or get_engine()
     features.check("app")
     providers.install(_providers())
     capacity = pool_capacity(engine)
+    factory = session_factory(engine)
+    warmer = _warmer(engine, factory)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -125,7 +142,12 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         if capacity:
             limiter = anyio.to_thread.current_default_thread_limiter()
             limiter.total_tokens = max(1, min(limiter.total_tokens, capacity))
-        yield
+        if warm:
+            warmer.start()
+        try:
+            yield
+        finally:
+            warmer.stop()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -138,7 +160,8 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = session_factory(engine)
+    app.state.session_factory = factory
+    app.state.warmer = warmer
     errors.install(app)
     app.add_middleware(
         SessionMiddleware,
@@ -150,6 +173,8 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     # The city's day comes from the database this app serves (the demo's record), for the pages
     # and for the steps they stamp alike, also when it is not the configured database.
     app.add_middleware(ServedDatabase, url=engine.url.render_as_string(hide_password=False))
+    # requests under way (the warm-up yields to them) and writes (they poke it)
+    app.add_middleware(Busy, warmer=warmer)
     # Added last, so outermost: a body is bounded before sessions or routes see it.
     app.add_middleware(
         BodyLimit,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,14 @@ def serve(
         "live in the database and the signed cookie, so any process answers any user.",
     ),
     log_level: str = typer.Option("info", "--log-level"),
+    warm: bool = typer.Option(
+        True,
+        "--warm/--no-warm",
+        envvar="GAODI_WARM",
+        help="Recompute the heavy pages' data (eligibility, ranking, parks evaluation, chain "
+        "summary) in the background at start and after every data change, so the first visitor "
+        "after a change does not wait for it (GAODI_WARM; on by default).",
+    ),
 ) -> None:
     """Serve the web app and its JSON API (http://127.0.0.1:8000 by default)."""
     import uvicorn
@@ -42,13 +51,17 @@ def serve(
         console.print(f"[bold red]高地 Gaodi[/] → http://{bind_host}:{bind_port}  (API: /api/docs)")
         if workers == 1:
             uvicorn.run(
-                create_app(served, settings), host=bind_host, port=bind_port, log_level=log_level
+                create_app(served, settings, warm=warm),
+                host=bind_host,
+                port=bind_port,
+                log_level=log_level,
             )
             return
         # Every worker reads the same settings from the environment; the secret key file is
         # created here, once, so that the workers never race to create it.
         settings.effective_secret_key  # noqa: B018
         served.dispose()
+        os.environ["GAODI_WARM"] = "1" if warm else "0"  # read by each worker's app
         console.print(f"{workers} 个工作进程 worker processes")
         uvicorn.run(
             "gaodi.web.app:worker_app",
