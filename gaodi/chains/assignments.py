@@ -21,8 +21,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from gaodi.chains.models import Chain, EnterpriseLink, Link
-from gaodi.core.batching import CHUNK, chunks, fetch_in
-from gaodi.core.errors import ConflictError, GaodiError, NotFoundError, ValidationError
+from gaodi.core.batching import CHUNK, Refusal, chunks, fetch_in
+from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, can
 from gaodi.enterprises import loaders as enterprise_loaders
 
@@ -47,19 +47,10 @@ class AssignmentRow:
 
 
 @dataclass
-class Refusal:
-    """Why row ``index`` is refused: the column (``uscc``, ``chain_code``, ``link_code``,
-    ``source``, ``enterprise``) and the error a single row raises."""
-
-    index: int
-    column: str
-    error: GaodiError
-
-
-@dataclass
 class AssignmentBatch:
     """A checked batch: the rows to close, the rows to open (``opened``: their row index) and
-    the counts; any refusal means nothing is written."""
+    the counts; any refusal (its column: ``uscc``, ``chain_code``, ``link_code``, ``source``,
+    ``enterprise``) means nothing is written."""
 
     rows: Sequence[AssignmentRow]
     now: datetime

@@ -47,8 +47,8 @@ from gaodi.chains.rules import (
     no_chain,
     not_in_chain,
 )
-from gaodi.core.batching import chunks, classify, fetch_in
-from gaodi.core.errors import ConflictError, GaodiError, NotFoundError, ValidationError
+from gaodi.core.batching import Planned, chunks, classify, fetch_in
+from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, can, require, restrict
 
 #: rows per INSERT (SQLite binds at most 32,766 values)
@@ -87,34 +87,15 @@ class LinkWrite:
 
 
 @dataclass
-class Refusal:
-    """Why row ``index`` is refused: the column (as the ``links`` sheet names it: ``chain_code``,
-    ``code``, ``parent_code``, ``name``, ``segment``, ``industry_codes``, …; ``link`` for a
-    stored link by id) and the error a single row raises."""
+class Batch(Planned):
+    """A checked batch of chains or links. A refusal's column is the ``links`` sheet's
+    (``chain_code``, ``code``, ``parent_code``, ``name``, ``segment``, ``industry_codes``, …;
+    ``link`` for a stored link by id)."""
 
-    index: int
-    column: str
-    error: GaodiError
-
-
-@dataclass
-class Batch:
-    """A checked batch: the refusals, the rows to insert, the changes by id and the counts."""
-
-    rows: Sequence[Any]
-    refusals: list[Refusal] = field(default_factory=list)
-    inserts: list[dict[str, Any]] = field(default_factory=list)
-    updates: dict[int, dict[str, Any]] = field(default_factory=dict)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
     #: the node of each row (a stored link's id, or ``-(i + 1)`` for a new one), links only
     nodes: dict[int, int] = field(default_factory=dict)
     #: chain code -> id of the chains the batch names that are stored
     chain_ids: dict[str, int] = field(default_factory=dict)
-
-    def refuse(self, index: int, column: str, error: GaodiError) -> None:
-        self.refusals.append(Refusal(index, column, error))
 
 
 def form_row(chain: str, link: Link | None, data: LinkInput) -> LinkWrite:

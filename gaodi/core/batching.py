@@ -107,3 +107,30 @@ def classify(
         )
     diff = {k: v for k, v in changes.items() if stored.get(k) != v}
     return Classified("update", diff) if diff else Classified("same")
+
+
+@dataclass
+class Refusal:
+    """Why row ``index`` of a batch is refused: the column it names (as the import's sheet
+    names it) and the error the row raises on its own."""
+
+    index: int
+    column: str
+    error: GaodiError
+
+
+@dataclass
+class Planned:
+    """A checked batch: its rows, the refusals, the rows to insert, the changes by id and the
+    counts (rows created, changed, left as they were)."""
+
+    rows: Sequence[Any]
+    refusals: list[Refusal] = field(default_factory=list)
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: dict[int, dict[str, Any]] = field(default_factory=dict)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def refuse(self, index: int, column: str, error: GaodiError) -> None:
+        self.refusals.append(Refusal(index, column, error))

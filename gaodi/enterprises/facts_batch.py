@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
 from gaodi.core import clock
-from gaodi.core.batching import chunks, editable_ids, fetch_in
+from gaodi.core.batching import Planned, chunks, editable_ids, fetch_in
 from gaodi.core.errors import GaodiError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal
 from gaodi.enterprises.facts import (
@@ -57,27 +57,13 @@ class FactRow:
 
 
 @dataclass
-class Refusal:
-    """Why row ``index`` is refused: the column (``uscc``, ``year``, ``source`` or a fact's
-    field name) and the error."""
+class FactBatch(Planned):
+    """A checked batch of facts (a row's column: ``uscc``, ``year``, ``source`` or a fact's
+    field name); ``deletes`` the facts a cleared box removes."""
 
-    index: int
-    column: str
-    error: GaodiError
-
-
-@dataclass
-class FactBatch:
-    rows: Sequence[FactRow]
-    refusals: list[Refusal] = field(default_factory=list)
-    inserts: list[dict[str, Any]] = field(default_factory=list)
-    updates: dict[int, dict[str, Any]] = field(default_factory=dict)
     deletes: list[int] = field(default_factory=list)
     #: per row: field -> [before, after] as shown (what the caller reports and audits)
     changes: list[dict[str, list[Any]]] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
 
 
 def _two_sources(first: int, year: int, name: str) -> ValidationError:
@@ -132,7 +118,7 @@ def prepare_facts(
         row = rows[i]
 
         def refuse(column: str, error: GaodiError, i: int = i) -> None:
-            batch.refusals.append(Refusal(i, column, error))
+            batch.refuse(i, column, error)
 
         if row.enterprise_id not in allowed:
             refuse("uscc", NotFoundError(*ENTERPRISE_NOT_FOUND))

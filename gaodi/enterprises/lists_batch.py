@@ -16,7 +16,7 @@ changes through the ORM (audited before/after).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
 from gaodi.core import clock
-from gaodi.core.batching import chunks, classify, editable_ids, fetch_in
-from gaodi.core.errors import ConflictError, GaodiError, NotFoundError
+from gaodi.core.batching import Planned, chunks, classify, editable_ids, fetch_in
+from gaodi.core.errors import ConflictError, NotFoundError
 from gaodi.core.permissions import Principal, denied
 from gaodi.core.permissions import allowed as may
 from gaodi.enterprises.facts import ENTERPRISE_NOT_FOUND
@@ -53,22 +53,8 @@ class EntryRow:
 
 
 @dataclass
-class Refusal:
-    index: int
-    column: str
-    error: GaodiError
-
-
-@dataclass
-class EntryBatch:
-    kind: Kind
-    rows: Sequence[EntryRow]
-    refusals: list[Refusal] = field(default_factory=list)
-    inserts: list[dict[str, Any]] = field(default_factory=list)
-    updates: dict[int, dict[str, Any]] = field(default_factory=dict)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
+class EntryBatch(Planned):
+    kind: Kind = "award"
 
 
 def _values(row: EntryRow) -> dict[str, Any]:
@@ -99,13 +85,14 @@ def prepare_entries(
 ) -> EntryBatch:
     """Check every row (scope, the key stored already in "insert" mode) and plan the writes."""
     model, key = MODELS[kind], KEYS[kind]
-    batch = EntryBatch(kind, rows)
+    batch = EntryBatch(rows, kind=kind)
     stamp = {"updated_by": principal.username, "updated_at": now or clock.now()}
     wanted = [i for i in range(len(rows)) if i not in skip]
     if kind == "margin":
         if not may(principal, "edit", "region"):  # reference data: the regions' right
             error = denied(principal, "edit", "region")
-            batch.refusals += [Refusal(i, "industry_code", error) for i in wanted]
+            for i in wanted:
+                batch.refuse(i, "industry_code", error)
             return batch
         allowed: set[Any] = set()
         columns = [getattr(model, k) for k in ("id", *key, "margin", "source_name", "source_url")]
@@ -127,13 +114,13 @@ def prepare_entries(
     for i in wanted:
         row = rows[i]
         if kind != "margin" and row.enterprise_id not in allowed:
-            batch.refusals.append(Refusal(i, "uscc", NotFoundError(*ENTERPRISE_NOT_FOUND)))
+            batch.refuse(i, "uscc", NotFoundError(*ENTERPRISE_NOT_FOUND))
             continue
         values = _values(row)
         text = " ".join(str(values[k]) for k in key if k != "enterprise_id")
         known = tuple(values[k] for k in key)
         if known in given:
-            batch.refusals.append(Refusal(i, key[-1], _twice(given[known], text)))
+            batch.refuse(i, key[-1], _twice(given[known], text))
             continue
         given[known] = i
         old = stored.get(known)
@@ -141,7 +128,7 @@ def prepare_entries(
         found = classify(mode, {**values, **stamp} if differs else {}, old, text)
         if found.kind == "refused":
             assert found.error is not None
-            batch.refusals.append(Refusal(i, key[-1] if kind == "margin" else "uscc", found.error))
+            batch.refuse(i, key[-1] if kind == "margin" else "uscc", found.error)
         elif found.kind == "insert":
             batch.inserts.append({**values, **stamp})
             batch.created += 1

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from gaodi.chains.members import chain_enterprise_ids
 from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.chains.rules import LINK_COLUMNS
 from gaodi.clusters.models import Cluster
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal, restrict
@@ -224,17 +225,7 @@ class Exporter:
 
     def links(self, spec: SheetSpec) -> SheetRows:
         parent = aliased(Link)
-        cols = (
-            "code",
-            "name",
-            "segment",
-            "industry_codes",
-            "keywords",
-            "exclude_keywords",
-            "key_link",
-            "sort_order",
-            "description",
-        )
+        cols = LINK_COLUMNS  # what the import writes back
         query = self.q(
             Link, Chain.code, parent.code, Chain.is_demo, *(getattr(Link, c) for c in cols)
         )
