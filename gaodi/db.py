@@ -55,13 +55,40 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def load_models() -> None:
-    """Import every model, the audit listener and the permission scopes (idempotent).
+# The composition root (``gaodi.models``: every feature's tables, its row filters and the audit
+# listener) registers itself under this entry-point group in pyproject.toml, the way SQLAlchemy
+# finds its dialects: the ground layer names no feature, and a feature's module that opens a
+# session still gets every change audited and every query restricted.
+MODELS_GROUP = "gaodi.models"
+_models_loaded = False
 
-    Any code that opens a database calls this first, so a command that imports only its own
-    feature still has every change audited and every query restricted.
+
+class ModelsNotRegistered(RuntimeError):
+    """No package registers Gaodi's models: the session would write unaudited, read unscoped."""
+
+
+def load_models() -> None:
+    """Load what the ``gaodi.models`` entry points name, once per process.
+
+    Any code that opens a database calls this first (``make_engine``, ``session_factory``).
+    Without a registration (the package not installed) it refuses with words rather than open a
+    session that would skip the audit log and the row filters.
     """
-    import gaodi.models  # noqa: F401
+    global _models_loaded
+    if _models_loaded:
+        return
+    from importlib.metadata import entry_points
+
+    found = entry_points(group=MODELS_GROUP)
+    if not found:
+        raise ModelsNotRegistered(
+            f"No package registers the entry-point group {MODELS_GROUP!r}: install Gaodi "
+            "(`make install`, or `pip install -e .` in the repository) so its models, audit "
+            "listener and row filters are loaded before a session opens."
+        )
+    for entry in found:
+        entry.load()
+    _models_loaded = True
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
@@ -112,27 +139,3 @@ def session_scope(engine: Engine | None = None, actor: str | None = None) -> Ite
         raise
     finally:
         session.close()
-
-
-@event.listens_for(Session, "before_flush")
-def _clean_text_columns(session: Session, _context: Any, _instances: Any) -> None:
-    """Every text written through the ORM loses its control characters (core.text_safety).
-
-    One place for every write path (web form, JSON API, import, CLI): a ``\\x0b`` pasted into a
-    link name once made every export and report that showed it fail.
-    """
-    from sqlalchemy import inspect as sa_inspect
-
-    from gaodi.core.text_safety import clean_value, has_illegal
-
-    for obj in (*session.new, *session.dirty):
-        state = sa_inspect(obj)
-        for attr in state.mapper.column_attrs:
-            value = state.dict.get(attr.key)
-            if isinstance(value, str):
-                if has_illegal(value):
-                    setattr(obj, attr.key, clean_value(value))
-            elif isinstance(value, list | dict):
-                cleaned = clean_value(value)
-                if cleaned != value:
-                    setattr(obj, attr.key, cleaned)

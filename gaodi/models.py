@@ -59,8 +59,10 @@ __all__ = [
     "cluster_chain",
 ]
 
-# Importing the audit service installs its session listener wherever models are used.
-import gaodi.audit.service  # noqa: F401
+# Importing the audit service installs its session listener wherever models are used; the
+# session hooks clean every text an ORM write stores.
+import gaodi.audit.service
+import gaodi.core.session_hooks  # noqa: F401
 
 # What every feature declares (gaodi/<feature>/feature.py): its tables and its row filters
 # (``scopes``), so a new feature's are loaded without editing this file.

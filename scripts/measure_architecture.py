@@ -50,7 +50,7 @@ def main() -> None:
             if _top(m) in rank and _top(i) in rank and rank[_top(i)] < rank[_top(m)]
         }
     )
-    features = layers[1] if len(layers) > 1 else set()
+    features = next((layer for layer in layers if "gaodi.plans" in layer), set())
     cross_models = sorted(
         {
             (m, i)

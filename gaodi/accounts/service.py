@@ -21,7 +21,6 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.accounts import throttle
 from gaodi.accounts.models import ROLES, ApiToken, User, UserScope
 from gaodi.audit import service as audit

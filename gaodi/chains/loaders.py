@@ -14,7 +14,6 @@ import polars as pl
 from sqlalchemy import Select, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
-import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core.errors import NotFoundError, PermissionDenied
 from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause

@@ -18,7 +18,6 @@ import polars as pl
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.core.errors import PermissionDenied
 from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause
 from gaodi.engine.rows import frame, json_lists, json_text

@@ -17,7 +17,6 @@ import polars as pl
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core.errors import PermissionDenied
 from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause

@@ -6,7 +6,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.core.errors import PermissionDenied
 from gaodi.core.permissions import Principal, restrict
 from gaodi.plans.models import Indicator, Observation, Plan

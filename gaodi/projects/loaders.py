@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.core.permissions import Principal, restrict
 from gaodi.projects.models import Project, ProjectStage
 

@@ -27,7 +27,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.chains import loaders as chain_loaders
 from gaodi.chains.members import (
     chain_enterprise_ids,  # the chain's members, as a chain office's scope

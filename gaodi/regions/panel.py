@@ -19,7 +19,6 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, restrict
 from gaodi.core.rulefile import read_yaml

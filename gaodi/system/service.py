@@ -6,14 +6,13 @@ counts its own chain's enterprises, and an entity the role may not read is left 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-import gaodi.models  # noqa: F401  (every model and its permission scope registered)
-from gaodi import features
 from gaodi.audit.loaders import AuditQuery, audit_facets, audit_log
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core.errors import PermissionDenied
@@ -52,9 +51,12 @@ COUNTED_ORDER: tuple[str, ...] = (
 )
 
 
-def counted() -> list[tuple[str, type]]:
-    """(key, model) of the entities the overview counts, in display order."""
-    declared = features.counted()
+def counted(declared: Mapping[str, type]) -> list[tuple[str, type]]:
+    """(key, model) of the entities the overview counts, in display order.
+
+    ``declared`` is what the features declare (``gaodi.features.counted()``): the page that
+    assembles the features passes it, so this feature imports no registry above it.
+    """
     rank = {key: i for i, key in enumerate(COUNTED_ORDER)}
     keys = sorted(declared, key=lambda k: rank.get(k, len(rank)))
     return [(key, declared[key]) for key in keys]
@@ -157,11 +159,12 @@ def _chart(session: Session, principal: Principal) -> OverviewChart:
     return OverviewChart(by="chain", bars=[])
 
 
-def overview(session: Session, principal: Principal) -> OverviewData:
-    """Counts by entity, as-of dates and enterprises per chain (or park), as ``principal`` sees."""
+def overview(session: Session, principal: Principal, declared: Mapping[str, type]) -> OverviewData:
+    """Counts by entity, as-of dates and enterprises per chain (or park), as ``principal`` sees;
+    ``declared`` maps each counted key to its model (``gaodi.features.counted()``)."""
     counts: list[EntityCount] = []
     latest_year = _latest_year(session, principal)
-    for key, model in counted():
+    for key, model in counted(declared):
         query = _readable(select(model), principal)
         if query is None:
             continue

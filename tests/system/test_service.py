@@ -10,6 +10,7 @@ import datetime as dt
 from argon2.profiles import CHEAPEST
 from sqlalchemy.engine import Engine
 
+from gaodi import features
 from gaodi.accounts import service as accounts
 from gaodi.core.permissions import SYSTEM, Principal
 from gaodi.db import session_scope
@@ -29,17 +30,17 @@ def _seeded(engine: Engine):  # type: ignore[no-untyped-def]
 def test_overview_counts_by_principal(db: Engine) -> None:
     world = _seeded(db)
     with session_scope(db) as s:
-        everything = service.overview(s, SYSTEM)
+        everything = service.overview(s, SYSTEM, features.counted())
         counts = {c.key: c.count for c in everything.counts}
         assert counts["enterprises"] == 4 and counts["above_scale"] == 2
         assert everything.as_of.latest_observation_period == "2023-12"
         assert {b.label: b.value for b in everything.chart.bars} == {"测试链甲": 2, "测试链乙": 2}
         office = Principal("o", "chain_office", chain_ids=frozenset({world.ids["chain_a"]}))
-        scoped = service.overview(s, office)
+        scoped = service.overview(s, office, features.counted())
         assert {c.key: c.count for c in scoped.counts}["enterprises"] == 2
         assert [(b.label, b.value) for b in scoped.chart.bars] == [("测试链甲", 2)]
         nobody = Principal("n", "chain_office")  # a chain office with no chain sees nothing
-        empty = {c.key: c.count for c in service.overview(s, nobody).counts}
+        empty = {c.key: c.count for c in service.overview(s, nobody, features.counted()).counts}
         assert empty["enterprises"] == 0 and empty["chains"] == 0
 
 
@@ -55,10 +56,16 @@ def test_latest_period_compares_months_quarters_and_years(sqlite_db: Engine) -> 
         for period in ("2023", "2023-12", "2023-Q4"):
             s.add(Observation(indicator_id=ind.id, period=period, value=1.0))
     with session_scope(sqlite_db) as s:
-        assert service.overview(s, SYSTEM).as_of.latest_observation_period in ("2023-12", "2023-Q4")
+        assert service.overview(s, SYSTEM, features.counted()).as_of.latest_observation_period in (
+            "2023-12",
+            "2023-Q4",
+        )
         s.add(Observation(indicator_id=ind.id, period="2024-01", value=1.0))
         s.flush()
-        assert service.overview(s, SYSTEM).as_of.latest_observation_period == "2024-01"
+        assert (
+            service.overview(s, SYSTEM, features.counted()).as_of.latest_observation_period
+            == "2024-01"
+        )
 
 
 def test_audit_log_filters_and_pages(db: Engine) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from gaodi import features
 from gaodi.accounts import service as accounts
 from gaodi.core import clock
 from gaodi.core.memo import Memo, scope_key
@@ -156,7 +157,7 @@ def leader(ctx: PageContext, day: date, requested: bool) -> LeaderView:
 
 def _build(ctx: PageContext, day: date, requested: bool) -> OverviewPage:
     assert ctx.principal is not None
-    data = service.overview(ctx.session, ctx.principal)
+    data = service.overview(ctx.session, ctx.principal, features.counted())
     counts = [
         CountItem(
             key=c.key,
