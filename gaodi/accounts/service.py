@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from gaodi.accounts import throttle
 from gaodi.accounts.models import ROLES, ApiToken, User, UserScope
 from gaodi.audit import service as audit
-from gaodi.core import clock
+from gaodi.core import clock, dataset
 from gaodi.core.errors import (
     ConflictError,
     GaodiError,
@@ -659,10 +659,7 @@ class DemoAccount:
 
 
 def dataset_info(session: Session) -> dict[str, object] | None:
-    from gaodi.system import loaders as system_loaders
-
-    value = system_loaders.dataset_record(session)
-    return value if isinstance(value, dict) else None
+    return dataset.record(session) or None
 
 
 def demo_accounts(session: Session, *, force: bool = False) -> list[DemoAccount]:

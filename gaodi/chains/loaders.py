@@ -15,11 +15,11 @@ from sqlalchemy import Select, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from gaodi.chains.models import Chain, EnterpriseLink, Link
+from gaodi.core import dataset
 from gaodi.core.errors import NotFoundError, PermissionDenied
 from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause
 from gaodi.engine.rows import frame
 from gaodi.enterprises import loaders as enterprise_loaders
-from gaodi.system import loaders as system_loaders
 
 #: 规上工业企业: main-business revenue of 2000万元 or more (国家统计局统计范围, since 2011; see
 #: gaodi/analytics/rules/tiers/above_scale.yaml). Revenue stands in where main revenue is missing.
@@ -196,10 +196,7 @@ def mask_names(facts: pl.DataFrame, visible: set[int] | None) -> pl.DataFrame:
 
 def dataset_city(session: Session) -> str | None:
     """The home city's GB/T 2260 code, from the dataset record (None when not known)."""
-    value = system_loaders.dataset_record(session)
-    if isinstance(value, dict) and value.get("city"):
-        return str(value["city"])
-    return None
+    return dataset.city(session)
 
 
 # --------------------------------------------------------------------------- the external pool

@@ -135,27 +135,18 @@ def _read_dataset(url: str) -> date | None:
         path = url.split("///", 1)[1] if "///" in url else ""
         if not path or path == ":memory:" or not Path(path).is_file():
             return None  # never create a database just to ask it the date
+    from gaodi.core import dataset as dataset_record
     from gaodi.db import get_engine
 
     engine = get_engine(url)  # loads every model: the system feature registers its reader
-    if _dataset_reader is None:
+    if not dataset_record.registered():
         return None
     try:
         with engine.connect() as conn:
-            value = _dataset_reader(conn)
+            info = dataset_record.record(conn)
     except SQLAlchemyError:
         return None
-    return dataset_day(value if isinstance(value, dict) else None)
-
-
-# The system feature's "dataset record of this connection" (gaodi.system.models registers it):
-# the clock is ground and may not import a feature.
-_dataset_reader: Callable[[Any], Any] | None = None
-
-
-def register_dataset_reader(reader: Callable[[Any], Any]) -> None:
-    global _dataset_reader
-    _dataset_reader = reader
+    return dataset_day(info)
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 import gaodi.models  # noqa: F401  (every model, the audit listener and the row filters)
 from gaodi.audit import service as audit
 from gaodi.chains.models import Chain, Link
+from gaodi.core import dataset
 from gaodi.core.errors import (
     CellError,
     GaodiError,
@@ -65,7 +66,6 @@ from gaodi.exchange.validate import Table, select_sheets, to_table
 from gaodi.parks.models import Park
 from gaodi.plans.models import Indicator, Plan
 from gaodi.projects.models import Project
-from gaodi.system.models import SystemInfo
 
 __all__ = ["ENTITIES", "FILTERS", "ImportReport", "export", "import_file", "template"]
 
@@ -275,8 +275,8 @@ def _import(
 
 
 def _as_of(session: Any, sheets: list[SheetRows]) -> str:
-    info = session.execute(select(SystemInfo.value).where(SystemInfo.key == "dataset")).scalar()
-    if isinstance(info, dict) and info.get("as_of"):
+    info = dataset.record(session)
+    if info.get("as_of"):
         return str(info["as_of"])
     for rows in sheets:
         if rows.spec.key == "observations" and rows.rows:

@@ -19,6 +19,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gaodi.core import dataset as dataset_record
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, restrict
 from gaodi.core.rulefile import read_yaml
@@ -26,7 +27,6 @@ from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.plans import loaders as plan_loaders
 from gaodi.regions.models import IndustryCode, PanelValue, Region
 from gaodi.regions.schemas import PeerGroup, PeerGroupOption, Provenance, RegionRef
-from gaodi.system import loaders as system_loaders
 
 DATA = Path(__file__).resolve().parent / "data"
 PEER_FILE = DATA / "peer_groups.yaml"
@@ -45,8 +45,7 @@ def now_stamp() -> str:
 
 
 def dataset(session: Session) -> dict[str, Any]:
-    value = system_loaders.dataset_record(session)
-    return value if isinstance(value, dict) else {}
+    return dataset_record.record(session)
 
 
 def home_city(session: Session) -> str | None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi import __version__
 from gaodi.core import clock
+from gaodi.core import dataset as dataset_record
 from gaodi.core.errors import PermissionDenied
 from gaodi.core.permissions import ROLE_LABELS, Principal
 from gaodi.reports.lang import Lang
@@ -46,9 +47,7 @@ def readable(call: Callable[[], T]) -> T | None:
 
 
 def dataset(session: Session) -> dict[str, object]:
-    from gaodi.system.service import dataset_info
-
-    return dataset_info(session)
+    return dataset_record.record(session)
 
 
 def city_name(session: Session) -> str | None:

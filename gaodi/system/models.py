@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, String, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from gaodi.core import clock
+from gaodi.core import dataset
 from gaodi.db import Base, utcnow
 
 
@@ -21,8 +21,8 @@ class SystemInfo(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
-def _dataset_record(conn: Connection) -> Any:
-    return conn.execute(select(SystemInfo.value).where(SystemInfo.key == "dataset")).scalar()
+def _dataset_record(bind: Session | Connection) -> Any:
+    return bind.execute(select(SystemInfo.value).where(SystemInfo.key == "dataset")).scalar()
 
 
-clock.register_dataset_reader(_dataset_record)
+dataset.register_reader(_dataset_record)

@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 
 from gaodi.audit.loaders import AuditQuery, audit_facets, audit_log
 from gaodi.chains import loaders as chain_loaders
+from gaodi.core import dataset
 from gaodi.core.errors import PermissionDenied
 from gaodi.core.periods import end_month
 from gaodi.core.permissions import Principal, restrict
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.parks import loaders as park_loaders
 from gaodi.plans import loaders as plan_loaders
-from gaodi.system.models import SystemInfo
 
 #: The audit log page's reads live with the audit feature; named here for the pages and tests
 #: that call them as the system service's.
@@ -112,8 +112,8 @@ def data_version(session: Session) -> int:
 
 
 def dataset_info(session: Session) -> dict[str, Any]:
-    row = session.get(SystemInfo, "dataset")
-    return row.value if row is not None and isinstance(row.value, dict) else {}
+    """The dataset record (:func:`gaodi.core.dataset.record`)."""
+    return dataset.record(session)
 
 
 def is_demo(session: Session) -> bool:
