@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -171,3 +172,9 @@ def as_provenance(obj: Any) -> Provenance:
     if obj is None or isinstance(obj, str):
         return Provenance.from_text(obj)
     return provenance_of(obj)
+
+
+def computed_at() -> str:
+    """When a result was computed, for its provenance: UTC to the second, ISO 8601 (the real
+    time of the computation, not the city's clock, which may be frozen on a demo)."""
+    return datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat()

@@ -28,11 +28,12 @@ from sqlalchemy.orm import Session
 
 from gaodi.analytics.per_mu import PerMuRules, aggregate_parks, coverage, evaluate_per_mu
 from gaodi.analytics.rulefiles import list_per_mu_rules, load_per_mu_rules
+from gaodi.core import dataset
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.memo import Memo
 from gaodi.core.pagination import page_count, window
 from gaodi.core.permissions import Principal, require
-from gaodi.core.provenance import citation_of
+from gaodi.core.provenance import citation_of, computed_at
 from gaodi.parks import loaders, standing, tiers
 from gaodi.parks.models import Park
 from gaodi.parks.schemas import (
@@ -45,7 +46,6 @@ from gaodi.parks.schemas import (
     ParkRow,
     Provenance,
 )
-from gaodi.regions.panel import dataset, now_stamp
 
 __all__ = [
     "Evaluation",
@@ -263,7 +263,7 @@ def indicators(scheme: str = "default", every_scheme: bool = True) -> list[Indic
 def _provenance(
     session: Session, rules: PerMuRules, year: int | None, parameters: dict[str, str]
 ) -> Provenance:
-    info = dataset(session)
+    info = dataset.record(session)
     tr, pr = tiers.tier_rules(), tiers.positioning_rules()
     c = rules.classes
     return Provenance(
@@ -281,7 +281,7 @@ def _provenance(
             "parks/tiers": tr.version,
             "parks/positioning": pr.version,
         },
-        computed_at=now_stamp(),
+        computed_at=computed_at(),
         is_demo=bool(info.get("demo")),
     )
 

@@ -7,7 +7,6 @@ sums and the peer-group rules of ``gaodi/regions/data/peer_groups.yaml``.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from gaodi.core import dataset as dataset_record
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, restrict
+from gaodi.core.provenance import computed_at
 from gaodi.core.rulefile import read_yaml
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.plans import loaders as plan_loaders
@@ -40,8 +40,7 @@ MANUFACTURING = ("13", "43")
 PANEL_SCHEMA = {"region": pl.String, "industry": pl.String, "year": pl.Int64, "value": pl.Float64}
 
 
-def now_stamp() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None).isoformat()
+now_stamp = computed_at
 
 
 def dataset(session: Session) -> dict[str, Any]:
