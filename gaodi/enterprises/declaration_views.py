@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from gaodi.core.attachments import upload_policy
 from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
 from gaodi.enterprises import declarations, facts, tier_lists
 from gaodi.enterprises.facts_views import EvidenceRow, evidence_rows, source_labels
@@ -296,15 +297,13 @@ def declaration_step_form(ctx: PageContext, declaration_id: int) -> Response:
             )
             done = ctx._("Award added.")
         elif action == "attach":
-            from gaodi.projects.rules import appeal_rules
-
             upload = ctx.files.get("file")
             if upload is None or not upload.filename:
                 raise ValidationError("请选择文件。", "Choose a file.", field="file")
             try:
                 declarations.attach(
                     ctx.session, principal, declaration_id, upload.filename,
-                    upload.file.read(appeal_rules().max_bytes + 1),
+                    upload.file.read(upload_policy().max_bytes + 1),
                     str(raw.get("field") or "").strip() or None,
                 )  # fmt: skip
             except ValidationError as exc:  # shown next to the file box

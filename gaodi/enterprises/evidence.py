@@ -1,8 +1,8 @@
 """Evidence files of tier facts and declarations (certificates, award notices …).
 
 Stored as the appeals store their attachments (same checks of size, type and content from the
-appeal rules file, same directory ``<data_dir>/attachments``, under ``tier/<enterprise id>/``),
-so one backup and one set of upload rules cover both.
+one upload policy, ``gaodi/data/uploads.yaml``; same directory ``<data_dir>/attachments``, under
+``tier/<enterprise id>/``), so one backup and one set of upload rules cover both.
 """
 
 from __future__ import annotations
@@ -33,12 +33,9 @@ def store(
     declaration_id: int | None = None,
 ) -> TierEvidence:
     """Check and store one file; the caller has checked that ``principal`` may attach it."""
-    from gaodi.projects.appeals import check_file  # the appeals' upload rules, one place
-    from gaodi.projects.rules import appeal_rules
-
-    rules = appeal_rules()
+    rules = attachments.upload_policy()  # the one upload policy, the appeals' too
     name = attachments.safe_name(filename)
-    content_type = check_file(name, content, rules)
+    content_type = attachments.check_file(name, content, rules)
     count = select(func.count()).select_from(TierEvidence)
     if declaration_id is not None:
         count = count.where(TierEvidence.declaration_id == declaration_id)

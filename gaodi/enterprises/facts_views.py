@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from gaodi.core import clock
+from gaodi.core.attachments import upload_policy
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import can
 from gaodi.enterprises import declarations, evidence, facts, service, tier_lists
@@ -277,15 +278,13 @@ def facts_form(ctx: PageContext, enterprise_id: int) -> Response:
     )
     upload = ctx.files.get("evidence")
     if upload is not None and upload.filename:
-        from gaodi.projects.rules import appeal_rules
-
         field = str(raw.get("evidence_field") or "").strip() or None
         if field is not None and field not in names:
             raise ValidationError("证明材料对应的要素无效。", "Unknown fact.", field="evidence")
         try:
             evidence.store(
                 ctx.session, ctx.principal, enterprise_id, year, upload.filename,
-                upload.file.read(appeal_rules().max_bytes + 1), field=field,
+                upload.file.read(upload_policy().max_bytes + 1), field=field,
             )  # fmt: skip
         except ValidationError as exc:  # shown next to the file box, nothing saved
             raise ValidationError(exc.zh, exc.en, field="evidence") from None

@@ -228,46 +228,6 @@ def reopen(session: Session, principal: Principal, appeal_id: int, reason: str) 
 # ---------------------------------------------------------------------------- attachments
 
 
-def check_file(filename: str, content: bytes, rules: AppealRules | None = None) -> str:
-    """The file's content type if it may be attached; ValidationError naming the reason."""
-    rules = rules or appeal_rules()
-    size = len(content)
-    if size == 0:
-        raise ValidationError("文件为空。", "The file is empty.")
-    if size > rules.max_bytes:
-        raise ValidationError(
-            f"文件过大（{size} 字节），上限 {rules.max_bytes} 字节。",
-            f"The file is too large ({size} bytes); the limit is {rules.max_bytes} bytes.",
-        )
-    if any(content.startswith(m) for m in rules.executable_magic):
-        raise ValidationError(
-            "拒绝上传可执行文件或脚本。", "Executable files and scripts are refused."
-        )
-    ext = Path(filename).suffix.lower().lstrip(".")
-    ftype = rules.file_types.get(ext)
-    if ftype is None:
-        raise ValidationError(
-            f"不允许的文件类型“.{ext}”，允许：{'、'.join(rules.file_types)}。",
-            f"File type '.{ext}' is not allowed; allowed: {', '.join(rules.file_types)}.",
-        )
-    if ftype.magic:
-        if not any(content.startswith(m) for m in ftype.magic):
-            raise ValidationError(
-                f"文件内容与扩展名“.{ext}”不符。",
-                f"The file's content does not match its extension '.{ext}'.",
-            )
-    else:
-        try:
-            content.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValidationError(
-                "文本文件须为 UTF-8 编码。", "A text file must be UTF-8 encoded."
-            ) from None
-        if b"\x00" in content:
-            raise ValidationError("文本文件含有二进制内容。", "The text file holds binary data.")
-    return ftype.content_type
-
-
 def attach(
     session: Session, principal: Principal, appeal_id: int, filename: str, content: bytes
 ) -> AppealAttachment:
@@ -275,7 +235,7 @@ def attach(
     appeal, t = _authorize(session, principal, appeal_id, "attach", None)
     rules = appeal_rules()
     name = attachments.safe_name(filename)
-    content_type = check_file(name, content, rules)
+    content_type = attachments.check_file(name, content, rules.uploads)
     n = session.scalar(
         select(func.count())
         .select_from(AppealAttachment)

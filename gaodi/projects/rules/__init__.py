@@ -1,7 +1,8 @@
 """The versioned rule files of projects and appeals, and the day arithmetic they need.
 
-``appeal_time_limits.yaml``: time limit by category, default departments, escalation levels,
-attachment policy. ``project_delay.yaml``: when a project counts as behind schedule.
+``appeal_time_limits.yaml``: time limit by category, default departments, escalation levels
+(what may be attached is the one upload policy, :mod:`gaodi.core.attachments`).
+``project_delay.yaml``: when a project counts as behind schedule.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from gaodi.core.attachments import UploadPolicy, upload_policy
 from gaodi.core.errors import ValidationError
 from gaodi.core.rulefile import read_yaml
 
@@ -50,13 +52,6 @@ class EscalationLevel:
 
 
 @dataclass(frozen=True)
-class FileType:
-    extension: str
-    content_type: str
-    magic: tuple[bytes, ...]
-
-
-@dataclass(frozen=True)
 class AppealRules:
     version: str
     effective: str
@@ -67,10 +62,16 @@ class AppealRules:
     levels: tuple[EscalationLevel, ...]
     satisfaction_min: int
     satisfaction_max: int
-    max_bytes: int
-    max_files: int
-    file_types: dict[str, FileType]
-    executable_magic: tuple[bytes, ...]
+    #: what an appeal may have attached: the one upload policy (gaodi/data/uploads.yaml)
+    uploads: UploadPolicy
+
+    @property
+    def max_bytes(self) -> int:
+        return self.uploads.max_bytes
+
+    @property
+    def max_files(self) -> int:
+        return self.uploads.max_files
 
     def category(self, name: str) -> Category:
         try:
@@ -116,11 +117,6 @@ def appeal_rules(path: Path = APPEAL_RULES) -> AppealRules:
             key=lambda x: x.level,
         )
     )
-    att = data["attachments"]
-    types = {
-        ext: FileType(ext, spec["content_type"], tuple(bytes.fromhex(m) for m in spec["magic"]))
-        for ext, spec in att["types"].items()
-    }
     sat = data.get("satisfaction", {})
     return AppealRules(
         version=str(data["version"]),
@@ -132,10 +128,7 @@ def appeal_rules(path: Path = APPEAL_RULES) -> AppealRules:
         levels=levels,
         satisfaction_min=int(sat.get("min", 1)),
         satisfaction_max=int(sat.get("max", 5)),
-        max_bytes=int(att["max_bytes"]),
-        max_files=int(att["max_files"]),
-        file_types=types,
-        executable_magic=tuple(bytes.fromhex(m) for m in att["executable_magic"]),
+        uploads=upload_policy(),
     )
 
 
