@@ -108,10 +108,11 @@ def check_file(filename: str, content: bytes, policy: UploadPolicy | None = None
 
     >>> check_file("证明.pdf", b"%PDF-1.7 ...")
     'application/pdf'
-    >>> check_file("证明.pdf", b"MZ" + bytes(2))
-    Traceback (most recent call last):
-    ...
-    gaodi.core.errors.ValidationError: 拒绝上传可执行文件或脚本。
+    >>> try:
+    ...     check_file("证明.pdf", b"MZ" + bytes(2))
+    ... except ValidationError as refused:
+    ...     print(refused.zh)
+    拒绝上传可执行文件或脚本。
     """
     policy = policy or upload_policy()
     size = len(content)

@@ -6,11 +6,13 @@ registers how to read it (:func:`register_reader`, from ``gaodi.system.models``,
 database loads before a session opens — see :func:`gaodi.db.load_models`).
 
 >>> from types import SimpleNamespace
+>>> registered_before = _reader
 >>> register_reader(lambda bind: bind.stored)
 >>> record(SimpleNamespace(stored={"city": "430100", "demo": True}))
 {'city': '430100', 'demo': True}
 >>> record(SimpleNamespace(stored=None)), city(SimpleNamespace(stored={"demo": True}))
 ({}, None)
+>>> register_reader(registered_before)
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 _reader: Callable[[Any], Any] | None = None
 
 
-def register_reader(reader: Callable[[Any], Any]) -> None:
+def register_reader(reader: Callable[[Any], Any] | None) -> None:
     """Called once by the feature that owns the record's table."""
     global _reader
     _reader = reader

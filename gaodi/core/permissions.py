@@ -197,11 +197,23 @@ def register_scope(model: type, domain: str, scope: ScopeFn | None = None) -> No
     _SCOPES[model] = (domain, scope)
 
 
+def _registered(model: object) -> tuple[str, ScopeFn | None] | None:
+    """``model``'s (domain, scope); a miss loads the composition root once (the features' scopes
+    register when their models load, as before a session opens) before it counts as a miss."""
+    found = _SCOPES.get(model)  # type: ignore[call-overload]
+    if found is None and isinstance(model, type):
+        from gaodi.db import load_models
+
+        load_models()
+        found = _SCOPES.get(model)
+    return found
+
+
 def domain_of(model: type) -> str:
-    try:
-        return _SCOPES[model][0]
-    except KeyError:
-        raise KeyError(f"{model.__name__} has no registered permission domain") from None
+    found = _registered(model)
+    if found is None:
+        raise KeyError(f"{model.__name__} has no registered permission domain")
+    return found[0]
 
 
 def restrict(query: Q, principal: Principal, action: str = "read") -> Q:
@@ -211,9 +223,10 @@ def restrict(query: Q, principal: Principal, action: str = "read") -> Q:
     at all; otherwise adds the model's row filter for scoped roles.
     """
     entity = query.column_descriptions[0].get("entity")
-    if entity is None or entity not in _SCOPES:
+    found = _registered(entity) if entity is not None else None
+    if found is None:
         raise KeyError(f"restrict() needs a select of a registered model, got {entity!r}")
-    domain, scope = _SCOPES[entity]
+    domain, scope = found
     require(principal, action, domain)
     if not principal.is_scoped or scope is None:
         return query
@@ -233,9 +246,10 @@ def scope_clause(principal: Principal, model: type, action: str = "read") -> Any
     Unlike :func:`restrict` it does not ask for the role's right in ``model``'s domain: it answers
     "is this row in the principal's scope", which is what a write asks of the rows it *refers
     to* (the enterprise an appeal is about, the park a new enterprise is put in)."""
-    if model not in _SCOPES:
+    found = _registered(model)
+    if found is None:
         raise KeyError(f"{model.__name__} has no registered permission domain")
-    scope = _SCOPES[model][1]
+    scope = found[1]
     if not principal.is_scoped or scope is None:
         return None
     return scope(principal, action)

@@ -28,14 +28,14 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
 from gaodi.core import asof, clock
 from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.periods import month_index, month_of, parse_period
-from gaodi.core.permissions import Principal, can, nothing, register_scope, require, restrict
+from gaodi.core.permissions import Principal, can, require, restrict
 from gaodi.core.workflow import Machine, State, Transition
 from gaodi.plans.models import (
     Indicator,
@@ -105,22 +105,6 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in SUBMISSION.transitions}
 PAST = {"submit": "submitted", "approve": "approved", "return": "returned", "unlock": "unlocked"}
 STATUS_CHOICES = SUBMISSION.labels
 STATUS_LABELS = STATUS_CHOICES.as_dict()  # code -> (zh, en), as readers of this module expect
-
-
-# ---------------------------------------------------------------------------- permissions
-def submission_filter(p: Principal, _action: str) -> object:
-    """Scoped offices see and act on their own chain's or park's submissions only."""
-    if p.role == "chain_office":
-        ids = sorted(p.chain_ids)
-        return and_(Submission.scope == "chain", Submission.scope_id.in_(ids)) if ids else nothing()
-    if p.role == "park_office":
-        ids = sorted(p.park_ids)
-        return and_(Submission.scope == "park", Submission.scope_id.in_(ids)) if ids else nothing()
-    return None
-
-
-register_scope(Submission, "plan", submission_filter)
-register_scope(SubmissionEvent, "plan")
 
 
 # ---------------------------------------------------------------------------- keys and dates

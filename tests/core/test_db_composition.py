@@ -49,3 +49,31 @@ def test_without_a_registration_no_session_opens(monkeypatch: pytest.MonkeyPatch
         db.session_factory(create_engine("sqlite://"))
     with pytest.raises(db.ModelsNotRegistered):
         db.make_engine("sqlite://")
+
+
+#: Tables no role reads through ``restrict``/``can``: log-in throttling, a user's scope rows
+#: (read with the user), a declaration's events (read with the declaration), the plausibility
+#: rules (read by the intake), the dataset record (core.dataset).
+UNSCOPED = {
+    "LoginThrottle",
+    "UserScope",
+    "TierDeclarationEvent",
+    "ValidationRule",
+    "SystemInfo",
+}
+
+
+def test_every_scoped_table_has_its_row_filter_once_the_models_load() -> None:
+    # fresh interpreter: only what the composition root loads may count (a row filter registered
+    # in a module that no declaration names would be missing until a page happened to import it)
+    script = (
+        "import gaodi.db as db\n"
+        "db.load_models()\n"
+        "from gaodi.core.permissions import _SCOPES\n"
+        "print(' '.join(sorted(m.class_.__name__ for m in db.Base.registry.mappers"
+        " if m.class_ not in _SCOPES)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert set(out) == UNSCOPED
