@@ -81,13 +81,18 @@ class Period:
         return f"{self.year:04d}"
 
 
+#: The years a period may name: those of the plans' year fields (People's Republic statistics
+#: begin in 1949; 2100 is past any plan's horizon).
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+
+
 def parse_period(text: str | Period) -> Period:
     """Parse ``YYYY``, ``YYYY-Qn`` or ``YYYY-MM``.
 
     Raises
     ------
     ValidationError
-        When the text is none of the three forms.
+        When the text is none of the three forms, or its year is outside 1949–2100.
 
     Examples
     --------
@@ -95,6 +100,11 @@ def parse_period(text: str | Period) -> Period:
     Period(year=2023, freq='Y', number=0)
     >>> parse_period("2023-06")
     Period(year=2023, freq='M', number=6)
+    >>> try:
+    ...     parse_period("0000-01")
+    ... except ValidationError as refused:
+    ...     print(refused.zh)
+    期间“0000-01”的年份须在 1949–2100 之间。
     """
     if isinstance(text, Period):
         return text
@@ -106,6 +116,13 @@ def parse_period(text: str | Period) -> Period:
             value=text,
         )
     year = int(match.group(1))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        # year 0 once reached date() on the board (a 500); the plans' year fields use this span
+        raise ValidationError(
+            f"期间“{text}”的年份须在 {FIRST_YEAR}–{LAST_YEAR} 之间。",
+            f"The year of period {text!r} must be between {FIRST_YEAR} and {LAST_YEAR}.",
+            value=text,
+        )
     if match.group(2):
         return Period(year, "Q", int(match.group(2)))
     if match.group(3):

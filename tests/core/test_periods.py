@@ -55,8 +55,21 @@ def test_elapsed_months_hand_counted() -> None:
     assert end_month("2020") == month_index(2020, 12)
 
 
-@given(st.integers(1900, 2200), st.integers(1, 12))
+@given(st.integers(1949, 2100), st.integers(1, 12))
 def test_month_index_roundtrip(year: int, month: int) -> None:
     idx = month_index(year, month)
     assert month_of(idx) == (year, month)
     assert parse_period(format_month(idx)).last_month == idx
+
+
+@pytest.mark.parametrize("text", ["0000-01", "1948", "1948-Q4", "2101-01", "9999"])
+def test_a_year_outside_the_plans_span_is_refused_with_words(text: str) -> None:
+    # "0000-01" as a board's as-of reached date(0, 1, 31): a 500 (found by tests/web/test_fuzz.py)
+    with pytest.raises(ValidationError) as refused:
+        parse_period(text)
+    assert refused.value.zh == f"期间“{text}”的年份须在 1949–2100 之间。"
+
+
+def test_the_edges_of_the_span_are_periods() -> None:
+    assert parse_period("1949-01").start_date == date(1949, 1, 1)
+    assert parse_period("2100-Q4").end_date == date(2100, 12, 31)
