@@ -111,12 +111,16 @@ def classify(
 
 @dataclass
 class Refusal:
-    """Why row ``index`` of a batch is refused: the column it names (as the import's sheet
-    names it) and the error the row raises on its own."""
+    """Why row ``index`` of a batch is refused: the field it names (a column as the import's
+    sheet names it; ``key`` for the row's key: stored already in insert mode, or not the
+    principal's to change), the error the row raises on its own, and ``other``, the earlier row
+    a duplicate repeats. Every feature's batch refuses with this one shape; each entry point
+    words it for its medium (the import's row/column report, the form's field, the API's 422)."""
 
     index: int
-    column: str
+    field: str
     error: GaodiError
+    other: int | None = None
 
 
 @dataclass
@@ -124,7 +128,7 @@ class Planned:
     """A checked batch: its rows, the refusals, the rows to insert, the changes by id and the
     counts (rows created, changed, left as they were)."""
 
-    rows: Sequence[Any]
+    rows: Sequence[Any] = ()
     refusals: list[Refusal] = field(default_factory=list)
     inserts: list[dict[str, Any]] = field(default_factory=list)
     updates: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -132,5 +136,5 @@ class Planned:
     updated: int = 0
     unchanged: int = 0
 
-    def refuse(self, index: int, column: str, error: GaodiError) -> None:
-        self.refusals.append(Refusal(index, column, error))
+    def refuse(self, index: int, name: str, error: GaodiError, other: int | None = None) -> None:
+        self.refusals.append(Refusal(index, name, error, other))

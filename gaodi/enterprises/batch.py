@@ -23,8 +23,8 @@ from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from gaodi.core import batching
-from gaodi.core.batching import chunks, editable_ids, fetch_in
-from gaodi.core.errors import GaodiError, NotFoundError, PermissionDenied, ValidationError
+from gaodi.core.batching import Planned, chunks, editable_ids, fetch_in
+from gaodi.core.errors import NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.permissions import Principal, scope_clause
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 
@@ -64,15 +64,8 @@ YEAR_FIGURES = (
 )
 
 
-@dataclass
-class Refusal:
-    """Why row ``index`` is refused: the field (``park``; ``uscc`` for a USCC outside the scope
-    or unknown; ``key`` for a stored row an insert-only batch meets or the principal may not
-    change) and the error."""
-
-    index: int
-    field: str
-    error: GaodiError
+# A refusal's field here: ``park``; ``uscc`` for a USCC outside the scope or unknown; ``key`` for
+# a stored row an insert-only batch meets or the principal may not change (core.batching).
 
 
 @dataclass(frozen=True)
@@ -99,20 +92,8 @@ class YearWrite:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
-class Batch:
-    """A checked batch: the refusals, and the rows to insert and the changes by id."""
-
-    rows: Sequence[Any]
-    refusals: list[Refusal] = field(default_factory=list)
-    inserts: list[dict[str, Any]] = field(default_factory=list)
-    updates: dict[int, dict[str, Any]] = field(default_factory=dict)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def refuse(self, index: int, name: str, error: GaodiError) -> None:
-        self.refusals.append(Refusal(index, name, error))
+#: a checked batch: its rows, the refusals, the rows to insert, the changes by id (the one shape)
+Batch = Planned
 
 
 def in_scope(

@@ -16,7 +16,7 @@ LINK_FIELDS = {k: k for k in LINK_COLUMNS}
 def _report(ctx: Context, t: Table, batch: chains_batch.Batch) -> None:
     """The batch's refusals as cell errors of the sheet."""
     for r in batch.refusals:
-        ctx.fail(t, r.index, r.column, r.error.zh, r.error.en)
+        ctx.fail(t, r.index, r.field, r.error.zh, r.error.en)
 
 
 class ChainsHandler(Handler):
@@ -111,7 +111,7 @@ class EnterpriseLinksHandler(Handler):
         ]
         self.batch = prepare_assignments(ctx.session, ctx.principal, rows, now=ctx.now, skip=t.bad)
         for refusal in self.batch.refusals:
-            ctx.fail(t, refusal.index, refusal.column, refusal.error.zh, refusal.error.en)
+            ctx.fail(t, refusal.index, refusal.field, refusal.error.zh, refusal.error.en)
 
     def counts(self) -> dict[str, Counts]:
         b = self.batch

@@ -54,7 +54,7 @@ class TierFactsHandler(Handler):
         )  # fmt: skip
         for refusal in self.batch.refusals:
             i = index[refusal.index]
-            column = refusal.column if refusal.column in t.columns else "uscc"
+            column = refusal.field if refusal.field in t.columns else "uscc"
             ctx.fail(t, i, column, refusal.error.zh, refusal.error.en)
 
     def counts(self) -> dict[str, Counts]:
@@ -112,7 +112,7 @@ class TierListsHandler(Handler):
         )
         self.batches[t.spec.key] = batch
         for refusal in batch.refusals:
-            column = refusal.column if refusal.column in t.columns else t.spec.natural_key[0]
+            column = refusal.field if refusal.field in t.columns else t.spec.natural_key[0]
             ctx.fail(t, index[refusal.index], column, refusal.error.zh, refusal.error.en)
 
     def counts(self) -> dict[str, Counts]:

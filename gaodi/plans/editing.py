@@ -15,15 +15,15 @@ with before/after values — the history a target's as-of reading is rebuilt fro
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from gaodi.core import batching
-from gaodi.core.batching import chunks, editable_ids, fetch_in
-from gaodi.core.errors import GaodiError, NotFoundError, ValidationError
+from gaodi.core.batching import Planned, Refusal, chunks, editable_ids, fetch_in
+from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require
 from gaodi.plans.models import Indicator, Target
 
@@ -44,18 +44,6 @@ INDICATOR_COLUMNS = (
     "description",
     "is_demo",
 )
-
-
-@dataclass
-class Refusal:
-    """Why row ``index`` is refused: the field (``key`` for the row's key: stored already in
-    insert mode, or not the principal's to change) and the error; ``other`` the earlier row a
-    duplicate repeats."""
-
-    index: int
-    field: str
-    error: GaodiError
-    other: int | None = None
 
 
 @dataclass(frozen=True)
@@ -85,16 +73,8 @@ class TargetWrite:
     target_id: int | None = None
 
 
-@dataclass
-class Batch:
-    """The checked rows of one table: new rows, changes by id, and the counts."""
-
-    refusals: list[Refusal] = field(default_factory=list)
-    inserts: list[dict[str, Any]] = field(default_factory=list)
-    updates: dict[int, dict[str, Any]] = field(default_factory=dict)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
+#: the checked rows of one table: new rows, changes by id, the counts (the one shape)
+Batch = Planned
 
 
 def _duplicate(earlier: int) -> ValidationError:

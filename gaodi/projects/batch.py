@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from gaodi.audit import service as audit
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core import clock
-from gaodi.core.batching import chunks, fetch_in
+from gaodi.core.batching import Refusal, chunks, fetch_in
 from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import GaodiError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require, restrict
@@ -46,15 +46,8 @@ from gaodi.projects.schemas import ProjectIn
 WRITE_CHUNK = 2000
 
 
-@dataclass
-class Refusal:
-    """Why row ``index`` is refused: the field (``chain``, ``park``, ``link``,
-    ``investor_uscc``, ``planned:<stage>``, ``actual:<stage>``, ``project``, ``period``,
-    ``amount``) and the error a single row raises."""
-
-    index: int
-    field: str
-    error: GaodiError
+# A refusal's field here: ``chain``, ``park``, ``link``, ``investor_uscc``, ``planned:<stage>``,
+# ``actual:<stage>``, ``project``, ``period`` or ``amount`` (core.batching.Refusal).
 
 
 @dataclass(frozen=True)

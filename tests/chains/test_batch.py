@@ -198,7 +198,7 @@ def test_a_cycle_across_two_rows_of_one_sheet(
     ]
     with session_scope(sqlite_db) as s:
         prepared = batch.prepare_links(s, SYSTEM, rows)
-        assert [(r.index, r.column) for r in prepared.refusals] == [
+        assert [(r.index, r.field) for r in prepared.refusals] == [
             (0, "parent_code"),
             (1, "parent_code"),
         ]

@@ -83,7 +83,7 @@ def test_two_rows_giving_one_fact_are_refused_by_the_batch_itself(
     with session_scope(db) as s:
         batch = facts_batch.prepare_facts(s, SYSTEM, rows, actor="t")
         (refusal,) = batch.refusals
-        assert (refusal.index, refusal.column) == (1, "global_rank")
+        assert (refusal.index, refusal.field) == (1, "global_rank")
         assert "第 1 行已给出" in refusal.error.zh
         with pytest.raises(ValidationError):
             facts_batch.write_facts(s, batch)
@@ -109,7 +109,7 @@ def test_a_park_office_writes_only_its_parks_enterprises_by_every_path(
             actor="office-a",
         )  # fmt: skip
         (refusal,) = batch.refusals
-        assert refusal.column == "uscc" and isinstance(refusal.error, NotFoundError)
+        assert refusal.field == "uscc" and isinstance(refusal.error, NotFoundError)
     sheet = [HEAD, [u[0], 2023, "企业申报", 3, None], [u[1], 2023, "企业申报", 3, None]]
     with pytest.raises(ImportRejected):
         import_file(db, "tier_facts", write_xlsx(tmp_path / "f.xlsx", {"s": sheet}), office)
