@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from gaodi.core.errors import ValidationError
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -91,3 +93,30 @@ class Choices:
     def as_dict(self) -> dict[str, tuple[str, str]]:
         """code -> (zh, en): the shape of the older label tables, for callers that read it."""
         return {c.code: (c.zh, c.en) for c in self.items}
+
+    def refusal(self, value: object, what_zh: str, what_en: str, field: str) -> ValidationError:
+        """The one way a value outside this list is refused: what the field is, the value, and
+        every allowed code (with its Chinese label where that differs), for ``field``.
+
+        >>> status = Choices(("draft", "草稿", "draft"), ("adopted", "已印发", "adopted"))
+        >>> refused = status.refusal("done", "规划状态", "plan status", "status")
+        >>> refused.zh
+        '规划状态“done”无效：应为 draft（草稿）或 adopted（已印发）。'
+        >>> refused.en, refused.context["field"]
+        ("Unknown plan status 'done': draft or adopted.", 'status')
+        """
+        zh = [c.code if c.zh == c.code else f"{c.code}（{c.zh}）" for c in self.items]
+        codes = list(self.codes)
+        return ValidationError(
+            f"{what_zh}“{value}”无效：应为 {_either(zh, '、', '或 ')}。",
+            f"Unknown {what_en} {value!r}: {_either(codes, ', ', ' or ')}.",
+            field=field,
+        )
+
+
+def _either(items: list[str], sep: str, last: str) -> str:
+    if len(items) == 1:
+        return items[0]
+    # a space before the last word only after a Latin one: ">=、<= 或 =", "draft（草稿）或 …"
+    space = "" if not items[-2][-1:].isascii() or last.startswith(" ") else " "
+    return sep.join(items[:-1]) + space + last + items[-1]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from gaodi.core.choices import Choices
+from gaodi.plans import choices as plan_choices
 from gaodi.projects.states import PROJECT
 
 ColType = Literal[
@@ -103,32 +104,13 @@ CHOICES: dict[str, Choices] = {
         ("quarterly", "季度", "quarterly"),
         ("yearly", "年度", "yearly"),
     ),
-    "plan_status": _choices(("draft", "草稿", "draft"), ("adopted", "已印发", "adopted")),
-    "comparator": _choices(
-        (">=", ">=", "at least"), ("<=", "<=", "at most"), ("=", "=", "equal to / about")
-    ),
-    # gaodi.plans.paths.TARGET_PATHS (a test keeps the two equal)
-    "target_path": _choices(
-        ("auto", "自动", "auto (inferred by the rules)"),
-        ("linear", "线性", "linear"),
-        ("compound", "复合增长", "compound growth"),
-        ("milestone", "一次达成", "met at once (milestone)"),
-    ),
-    "target_scope": _choices(
-        ("city", "全市", "city"),
-        ("chain", "产业链", "chain"),
-        ("park", "园区", "park"),
-        ("cluster", "集群", "cluster"),
-        ("enterprise", "企业", "enterprise"),
-    ),
-    "observation_scope": _choices(
-        ("city", "全市", "city"), ("chain", "产业链", "chain"), ("park", "园区", "park")
-    ),
-    "observation_kind": _choices(
-        ("cumulative", "累计值", "cumulative (year to date)"),
-        ("current", "当期值", "current period"),
-        ("yoy", "同比增速", "growth on the same period last year (%)"),
-    ),
+    # the plans feature's own code lists: the file and the batch rules share them
+    "plan_status": plan_choices.PLAN_STATUS,
+    "comparator": plan_choices.COMPARATOR,
+    "target_path": plan_choices.TARGET_PATH,
+    "target_scope": plan_choices.TARGET_SCOPE,
+    "observation_scope": plan_choices.OBSERVATION_SCOPE,
+    "observation_kind": plan_choices.OBSERVATION_KIND,
     # the sources of a tier fact (gaodi.enterprises.models.FACT_SOURCES; a test keeps them equal)
     "fact_source": _choices(
         ("statistics", "统计数据", "statistics"),

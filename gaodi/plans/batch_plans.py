@@ -25,9 +25,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
+from gaodi.core import periods
 from gaodi.core.batching import chunks, editable_ids, fetch_in
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require
+from gaodi.plans.choices import PLAN_STATUS
 from gaodi.plans.editing import WRITE_CHUNK, Batch, Refusal, _classify, _duplicate
 from gaodi.plans.models import Action, Plan
 
@@ -45,9 +47,9 @@ PLAN_COLUMNS = (
 )
 #: the columns an action row may set (besides its plan)
 ACTION_COLUMNS = ("number", "title", "text", "sort_order")
-PLAN_STATUSES = ("draft", "adopted")
-#: the years a plan period or a target may name (the import template's bounds)
-FIRST_YEAR, LAST_YEAR = 1949, 2100
+PLAN_STATUSES = PLAN_STATUS.codes
+#: the years a plan period or a target may name (the import template's bounds; a period's)
+FIRST_YEAR, LAST_YEAR = periods.FIRST_YEAR, periods.LAST_YEAR
 #: the longest title and action number the tables hold
 TITLE_MAX, NUMBER_MAX = 300, 16
 
@@ -130,14 +132,8 @@ def plan_problems(row: Mapping[str, Any]) -> list[ValidationError]:
                 field="period_end",
             )
         )
-    if row.get("status", "draft") not in PLAN_STATUSES:
-        out.append(
-            ValidationError(
-                f"规划状态“{row['status']}”无效：应为 draft（草稿）或 adopted（已印发）。",
-                f"Unknown plan status {row['status']!r}: draft or adopted.",
-                field="status",
-            )
-        )
+    if row.get("status", "draft") not in PLAN_STATUS:
+        out.append(PLAN_STATUS.refusal(row["status"], "规划状态", "plan status", "status"))
     return out
 
 

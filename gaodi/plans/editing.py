@@ -21,10 +21,11 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from gaodi.core import batching
+from gaodi.core import batching, periods
 from gaodi.core.batching import Planned, Refusal, chunks, editable_ids, fetch_in
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require
+from gaodi.plans.choices import COMPARATOR, TARGET_PATH, TARGET_SCOPE
 from gaodi.plans.models import Indicator, Target
 
 #: rows per INSERT (SQLite binds at most 32,766 values)
@@ -153,10 +154,10 @@ TARGET_LABELS: dict[str, tuple[str, str]] = {
     "scope_id": ("范围对象", "scope object"),
     "path": ("评价路径", "expected path"),
 }
-COMPARATORS = (">=", "<=", "=")
-TARGET_SCOPES = ("city", "chain", "park", "cluster", "enterprise")
+COMPARATORS = COMPARATOR.codes
+TARGET_SCOPES = TARGET_SCOPE.codes
 UNIT_MAX, NAME_MAX = 32, 200
-FIRST_YEAR, LAST_YEAR = 1949, 2100
+FIRST_YEAR, LAST_YEAR = periods.FIRST_YEAR, periods.LAST_YEAR
 
 
 def target_problems(row: dict[str, Any]) -> list[ValidationError]:
@@ -165,7 +166,6 @@ def target_problems(row: dict[str, Any]) -> list[ValidationError]:
     the CLI. Each error names its field. Nothing is asked of the database: the indicator, the
     action and the scope object are the caller's to resolve (:func:`unknown_indicator`,
     :func:`unknown_action`)."""
-    from gaodi.plans.paths import TARGET_PATHS
 
     out: list[ValidationError] = []
     for name, (zh, en) in TARGET_LABELS.items():
@@ -195,31 +195,13 @@ def target_problems(row: dict[str, Any]) -> list[ValidationError]:
                 field="year",
             )
         )
-    if row.get("comparator", ">=") not in COMPARATORS:
-        out.append(
-            ValidationError(
-                f"比较方式“{row['comparator']}”无效：应为 >=、<= 或 =。",
-                f"Unknown comparator {row['comparator']!r}: >=, <= or =.",
-                field="comparator",
-            )
-        )
-    if row.get("path", "auto") not in TARGET_PATHS:
-        out.append(
-            ValidationError(
-                f"评价路径“{row['path']}”无效：应为 {'、'.join(TARGET_PATHS)}。",
-                f"Unknown expected path {row['path']!r}: {', '.join(TARGET_PATHS)}.",
-                field="path",
-            )
-        )
+    if row.get("comparator", ">=") not in COMPARATOR:
+        out.append(COMPARATOR.refusal(row["comparator"], "比较方式", "comparator", "comparator"))
+    if row.get("path", "auto") not in TARGET_PATH:
+        out.append(TARGET_PATH.refusal(row["path"], "评价路径", "expected path", "path"))
     scope, scope_id = row.get("scope", "city"), row.get("scope_id", 0)
-    if scope not in TARGET_SCOPES:
-        out.append(
-            ValidationError(
-                f"范围“{scope}”无效：应为 {'、'.join(TARGET_SCOPES)}。",
-                f"Unknown scope {scope!r}: {', '.join(TARGET_SCOPES)}.",
-                field="scope",
-            )
-        )
+    if scope not in TARGET_SCOPE:
+        out.append(TARGET_SCOPE.refusal(scope, "范围", "scope", "scope"))
     elif (scope == "city") != (scope_id == 0):
         out.append(
             ValidationError(

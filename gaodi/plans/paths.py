@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Literal
 
+from gaodi.plans.choices import TARGET_PATH
 from gaodi.plans.inference import rule_file
 
 TargetPath = Literal["auto", "linear", "compound", "milestone"]
-TARGET_PATHS: tuple[str, ...] = ("auto", "linear", "compound", "milestone")
+TARGET_PATHS: tuple[str, ...] = TARGET_PATH.codes
 LABELS: dict[str, tuple[str, str]] = {
     "auto": ("自动（按规则推断）", "auto (inferred by the rules)"),
     "linear": ("线性路径", "linear path"),

@@ -42,7 +42,7 @@ GOOD = {
         (
             {"path": "exponential"},
             "path",
-            "Unknown expected path 'exponential': auto, linear, compound, milestone.",
+            "Unknown expected path 'exponential': auto, linear, compound or milestone.",
         ),
         (
             {"scope": "chain"},
