@@ -340,7 +340,18 @@ PLANS = SheetSpec(
             min_value=1949,
             max_value=2100,
         ),
-        C("status", "状态", "status", "choice", choices="plan_status", default="draft"),
+        C(
+            "status",
+            "状态",
+            "status",
+            "choice",
+            choices="plan_status",
+            default="draft",
+            help_zh="新计划填“草稿”；导入目标后在计划页“印发”（gaodi plan adopt），"
+            "印发前逐一检查目标。已印发的计划导入时保持“已印发”。",
+            help_en="A new plan is a draft; after importing its targets, adopt it on the plan "
+            "page (gaodi plan adopt), which checks every target. An adopted plan stays adopted.",
+        ),
         C("source_name", "文件名称/文号", "source document", max_length=300, width=30),
         IS_DEMO,
     ),

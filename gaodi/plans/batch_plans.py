@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from gaodi.audit import service as audit
 from gaodi.core import periods
 from gaodi.core.batching import chunks, editable_ids, fetch_in
-from gaodi.core.errors import NotFoundError, ValidationError
+from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require
 from gaodi.plans.choices import PLAN_STATUS
 from gaodi.plans.editing import WRITE_CHUNK, Batch, Refusal, _classify, _duplicate
@@ -161,6 +161,29 @@ def unknown_plan(plan_id: Any) -> NotFoundError:
     )
 
 
+def status_change(title: str, stored: str | None, wanted: str) -> ConflictError | None:
+    """A batch writes a plan's columns, never its status: adopting (印发) is the workflow step
+    that checks every target first (:func:`gaodi.plans.service.adopt_plan`: the page's button,
+    ``gaodi plan adopt``, the JSON API), and an adopted plan is not a draft again. A plan of the
+    batch keeps the status it has (a new one is a draft)."""
+    if wanted == (stored or "draft"):
+        return None
+    if wanted == "adopted":
+        return ConflictError(
+            f"导入不能印发计划“{title}”：请以草稿（draft）导入，导入其目标后再“印发”"
+            "（计划页的按钮或 gaodi plan adopt），印发前会逐一检查目标。",
+            f"An import cannot adopt plan '{title}': import it as a draft with its targets, "
+            "then adopt it (the plan page's button or `gaodi plan adopt`), which checks every "
+            "target first.",
+            field="status",
+        )
+    return ConflictError(
+        f"计划“{title}”已印发（adopted），不能改回草稿；如需调整请新建草稿。",
+        f"Plan '{title}' is adopted and cannot become a draft again; load a new draft.",
+        field="status",
+    )
+
+
 def _refuse(batch: Batch, i: int, problems: list[ValidationError]) -> bool:
     for problem in problems:
         batch.refusals.append(Refusal(i, str(problem.context.get("field")), problem))
@@ -193,6 +216,11 @@ def prepare_plans(
             **(r.values if not stored else changes),
         }
         if _refuse(batch, i, plan_problems(merged)):
+            continue
+        current = stored[0]["status"] if len(stored) == 1 else None
+        refused = status_change(r.title, current, merged.get("status", "draft"))
+        if refused is not None:
+            batch.refusals.append(Refusal(i, "status", refused))
             continue
         if not r.new:
             if r.title in seen:

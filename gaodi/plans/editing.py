@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 
 from gaodi.core import batching, periods
 from gaodi.core.batching import Planned, Refusal, chunks, editable_ids, fetch_in
-from gaodi.core.errors import NotFoundError, ValidationError
+from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require
 from gaodi.plans.choices import COMPARATOR, TARGET_PATH, TARGET_SCOPE
-from gaodi.plans.models import Indicator, Target
+from gaodi.plans.models import Indicator, Plan, Target
 
 #: rows per INSERT (SQLite binds at most 32,766 values)
 WRITE_CHUNK = 2000
@@ -245,6 +245,17 @@ def unknown_action(number: str, field: str = "action") -> NotFoundError:
     )
 
 
+def adopted_plan(title: str) -> ConflictError:
+    """An adopted (印发) plan's targets are fixed: the one answer of the review forms, the JSON
+    API, the CLI and the import to a change of one."""
+    return ConflictError(
+        f"计划“{title}”已印发（adopted），不能再修改目标；如需调整请新建草稿。",
+        f"Plan '{title}' is adopted: its targets can no longer be changed; "
+        "load a new draft to revise it.",
+        field="plan",
+    )
+
+
 def prepare_targets(
     session: Session, principal: Principal, rows: Sequence[TargetWrite], mode: str = "upsert"
 ) -> Batch:
@@ -268,6 +279,14 @@ def prepare_targets(
         key = (t.plan_id, code or t.indicator_name, t.scope, t.scope_id, t.year)
         stored[key] = by_id[t.id] = {c: getattr(t, c) for c in columns}
     editable = editable_ids(session, principal, Target, by_id)
+    adopted = dict(
+        fetch_in(
+            session,
+            select(Plan.id, Plan.title).where(Plan.status == "adopted"),
+            Plan.id,
+            plan_ids | {t["plan_id"] for t in by_id.values()},
+        )
+    )
     seen: dict[Any, int] = {}
     for i, r in enumerate(rows):
         own = by_id.get(r.target_id) if r.target_id is not None else stored.get(r.key)
@@ -278,6 +297,12 @@ def prepare_targets(
             batch.refusals.append(Refusal(i, "key", error))
             continue
         changes = r.values if r.changes is None else r.changes
+        plan_id = own["plan_id"] if own else r.key[0]
+        if plan_id in adopted and (own is None or any(own.get(k) != v for k, v in changes.items())):
+            # a row that leaves an adopted target as it is (a file exported and imported back)
+            # changes nothing; any other is a change of a plan already issued
+            batch.refusals.append(Refusal(i, "plan", adopted_plan(adopted[plan_id])))
+            continue
         problems = target_problems({**own, **changes} if own else r.values)
         if problems:
             batch.refusals += [Refusal(i, str(p.context["field"]), p) for p in problems]

@@ -118,11 +118,7 @@ def _target(session: Session, principal: Principal, target_id: int, action: str)
 
 def _draft(plan: Plan) -> None:
     if plan.status != "draft":
-        raise ConflictError(
-            f"计划“{plan.title}”已印发（adopted），不能再修改目标；如需调整请新建草稿。",
-            f"Plan '{plan.title}' is adopted: its targets can no longer be changed; "
-            "load a new draft to revise it.",
-        )
+        raise editing.adopted_plan(plan.title)
 
 
 def problems(session: Session, plan: Plan) -> list[str]:

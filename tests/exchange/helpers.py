@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 
 from gaodi.core.codes import make_uscc
 from gaodi.core.permissions import SYSTEM
+from gaodi.db import session_scope
 from gaodi.exchange.service import import_file
 from tests.snapshots import SNAPSHOTS
 
@@ -120,7 +121,9 @@ INDICATORS = [
 
 PLANS = [
     ["规划名称", "地区代码", "起始年份", "终止年份", "状态", "示例数据"],
-    ["示例先进制造业行动计划", "430100", 2021, 2025, "已印发", "是"],
+    # a draft: an import never adopts (gaodi.plans.batch_plans.status_change); load_city adopts
+    # it after its targets, as a bureau does with the plan page's button
+    ["示例先进制造业行动计划", "430100", 2021, 2025, "草稿", "是"],
 ]
 ACTIONS = [
     ["规划名称", "行动编号", "行动名称", "排序"],
@@ -324,9 +327,21 @@ def load_city(engine: Engine, folder: Path, upto: str | None = None) -> None:
     def imports() -> None:
         for name, path in files:
             import_file(engine, name, path, principal=SYSTEM)
+            if name == "targets":
+                adopt_imported_plans(engine)
 
     start = ",".join(f"{t}={n}" for t, n in sorted(table_counts(engine).items()))
     SNAPSHOTS.restore_or_build(engine, f"city-{upto}-{sha256(start.encode()).hexdigest()}", imports)
+
+
+def adopt_imported_plans(engine: Engine) -> None:
+    """Adopt (印发) every draft plan of the file, through the one adoption step and its checks."""
+    from gaodi.plans.models import Plan
+    from gaodi.plans.service import adopt_plan
+
+    with session_scope(engine, actor="test") as session:
+        for plan_id in session.scalars(select(Plan.id).where(Plan.status == "draft")):
+            adopt_plan(session, SYSTEM, plan_id)
 
 
 def table_counts(engine: Engine) -> dict[str, int]:

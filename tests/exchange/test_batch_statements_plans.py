@@ -69,7 +69,7 @@ def _targets_of(s: Any, prefix: str) -> dict[str, tuple[int, float]]:
 def test_indicator_and_target_imports_ask_the_database_per_batch_not_per_row(
     db: Engine, tmp_path: Path
 ) -> None:
-    load_city(db, tmp_path)
+    load_city(db, tmp_path, upto="targets")  # the plan still a draft
     counts: dict[int, dict[str, int]] = {}
     for prefix, n in (("s", 12), ("l", 120)):
         counts[n] = {}
@@ -108,7 +108,7 @@ def test_indicator_and_target_imports_ask_the_database_per_batch_not_per_row(
 def test_one_bad_target_row_refuses_the_whole_file(db: Engine, tmp_path: Path) -> None:
     """Among 120 good rows, an upper value below the value (sheet row 40) and a row repeating
     an earlier one (row 90 repeats row 12) are reported on their cells; nothing is written."""
-    load_city(db, tmp_path)
+    load_city(db, tmp_path, upto="targets")  # the plan still a draft
     import_file(db, "indicators", _indicators(tmp_path / "i.xlsx", "b", 120), SYSTEM)
     path = _targets(tmp_path / "t.xlsx", "b", 120, lambda k: 100 + k)
     from openpyxl import load_workbook
@@ -127,7 +127,7 @@ def test_one_bad_target_row_refuses_the_whole_file(db: Engine, tmp_path: Path) -
 
 
 def test_insert_mode_refuses_a_stored_target_on_its_key(db: Engine, tmp_path: Path) -> None:
-    load_city(db, tmp_path)
+    load_city(db, tmp_path, upto="targets")  # the plan still a draft
     import_file(db, "indicators", _indicators(tmp_path / "i.xlsx", "k", 3), SYSTEM)
     import_file(db, "targets", _targets(tmp_path / "a.xlsx", "k", 2, lambda k: 10), SYSTEM)
     errors = rejected(db, "targets", _targets(tmp_path / "b.xlsx", "k", 3, lambda k: 10))
@@ -138,7 +138,7 @@ def test_insert_mode_refuses_a_stored_target_on_its_key(db: Engine, tmp_path: Pa
 
 def test_a_batch_of_one_is_checked_like_a_file(db: Engine, tmp_path: Path) -> None:
     """The use case without a file: a refused batch writes nothing, even its good rows."""
-    load_city(db, tmp_path)
+    load_city(db, tmp_path, upto="targets")  # the plan still a draft
     with session_scope(db) as s:
         stored = s.scalars(select(Indicator.code)).first()
         assert stored is not None

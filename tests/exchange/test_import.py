@@ -144,7 +144,8 @@ def test_plans_and_actions(db: Engine, tmp_path: Path) -> None:
     assert added["plan"] == 1 and added["action"] == 2
     with session_scope(db) as s:
         plan = s.scalars(select(Plan)).one()
-        assert (plan.period_start, plan.period_end, plan.status) == (2021, 2025, "adopted")
+        # an import writes drafts: adopting is the plan page's step, with its checks
+        assert (plan.period_start, plan.period_end, plan.status) == (2021, 2025, "draft")
         actions = s.scalars(select(Action).order_by(Action.sort_order)).all()
         assert [(a.number, a.title, a.plan_id) for a in actions] == [
             ("1", "示例智能制造行动", plan.id),
