@@ -18,6 +18,14 @@ from sqlalchemy import create_engine
 import gaodi.db as db
 
 
+def fresh(script: str) -> str:
+    """What ``script`` prints in a new interpreter (no gaodi module loaded before it)."""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
 def test_the_package_registers_its_composition_root() -> None:
     found = entry_points(group=db.MODELS_GROUP)
     assert [e.value for e in found] == ["gaodi.models"]
@@ -34,10 +42,9 @@ def test_a_session_of_a_lone_feature_module_loads_the_listeners_and_filters() ->
         " if m in sys.modules}\n"
         "print(sorted(before), sorted(after))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert out == ("[] ['gaodi.audit.service', 'gaodi.core.session_hooks', 'gaodi.models']")
+    assert fresh(script) == (
+        "[] ['gaodi.audit.service', 'gaodi.core.session_hooks', 'gaodi.models']"
+    )
 
 
 def test_without_a_registration_no_session_opens(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,7 +80,4 @@ def test_every_scoped_table_has_its_row_filter_once_the_models_load() -> None:
         "print(' '.join(sorted(m.class_.__name__ for m in db.Base.registry.mappers"
         " if m.class_ not in _SCOPES)))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert set(out) == UNSCOPED
+    assert set(fresh(script).split()) == UNSCOPED
