@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from gaodi.chains.models import Chain
 from gaodi.clusters.models import Cluster
+from gaodi.core.batching import fetch_in
 from gaodi.enterprises.models import Enterprise
 from gaodi.exchange.handlers import Handler, _codes_of, park_lookup
 from gaodi.exchange.importer import Context, Counts, db_value, row_values
@@ -335,16 +336,19 @@ class TargetsHandler(Handler):
         ctx, t = self.ctx, self.tables["targets"]
         refs = PlanRefs(ctx)
         indicators = indicator_lookup(ctx)
-        actions = {
-            (p, n): aid
-            for aid, p, n in ctx.session.execute(select(Action.id, Action.plan_id, Action.number))
-        }
+        plan_of = [
+            None if plan is None else refs.resolve(ctx, t, i, "plan", plan)
+            for i, plan in enumerate(t.columns["plan"])
+        ]
+        # the actions of the file's plans only, in IN lists (not every plan's actions)
+        query = select(Action.id, Action.plan_id, Action.number)
+        found = fetch_in(ctx.session, query, Action.plan_id, plan_of)
+        actions = {(p, n): aid for aid, p, n in found}
         lookups = scope_lookups(ctx)
         self.row_index: list[int] = []
         rows: list[TargetWrite] = []
         for i in range(len(t)):
-            plan = t.columns["plan"][i]
-            plan_id = None if plan is None else refs.resolve(ctx, t, i, "plan", plan)
+            plan_id = plan_of[i]
             action_id = None
             number = t.col("action")[i]
             if number is not None and plan_id is not None:
