@@ -63,6 +63,20 @@ def list_rule_sets() -> list[str]:
     return _names(TIERS_DIR)
 
 
+@lru_cache(maxsize=1)
+def above_scale_revenue_wan() -> float:
+    """The 规上 threshold: main-business revenue (万元) that makes an industrial firm
+    above-scale, read from the rule file ``rules/tiers/above_scale.yaml`` (国家统计局, since
+    2011: 2000万元) — the one place every count of 规上 enterprises takes it from.
+
+    >>> above_scale_revenue_wan()
+    2000.0
+    """
+    rule = load_rule_set("above_scale")
+    crit = next(c for c in rule.criteria if c.metric == "main_revenue")
+    return float(crit.threshold)  # type: ignore[arg-type]
+
+
 def load_rule_set(
     name_or_path: str | Path,
     parameters: Mapping[str, str] | None = None,

@@ -14,6 +14,7 @@ import polars as pl
 from sqlalchemy import Select, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
+from gaodi.analytics.rulefiles import above_scale_revenue_wan
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core import dataset
 from gaodi.core.errors import NotFoundError, PermissionDenied
@@ -21,9 +22,6 @@ from gaodi.core.permissions import Principal, check_scope, restrict, scope_claus
 from gaodi.engine.rows import frame
 from gaodi.enterprises import loaders as enterprise_loaders
 
-#: 规上工业企业: main-business revenue of 2000万元 or more (国家统计局统计范围, since 2011; see
-#: gaodi/analytics/rules/tiers/above_scale.yaml). Revenue stands in where main revenue is missing.
-ABOVE_SCALE_WAN = 2000.0
 SEGMENT_ORDER = {"up": 0, "mid": 1, "down": 2}
 SRDI_TAGS = frozenset({"srdi", "little_giant"})
 
@@ -167,7 +165,8 @@ def facts_frame(session: Session, chain_ids: Sequence[int], year: int | None) ->
     return raw.with_columns(
         tags.list.contains("leader").alias("is_leader"),
         tags.list.eval(pl.element().is_in(sorted(SRDI_TAGS))).list.any().alias("is_srdi"),
-        (pl.coalesce("main_revenue", "revenue") >= ABOVE_SCALE_WAN)
+        # 规上: the rule file's threshold; revenue stands in where main revenue is missing
+        (pl.coalesce("main_revenue", "revenue") >= above_scale_revenue_wan())
         .fill_null(False)
         .alias("above_scale"),
     )

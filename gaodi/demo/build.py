@@ -18,6 +18,7 @@ import numpy as np
 from sqlalchemy import Engine, delete, func, insert, inspect, select, text
 
 from gaodi import migrate
+from gaodi.analytics.rulefiles import above_scale_revenue_wan
 from gaodi.core import clock
 from gaodi.core.errors import ConflictError, ValidationError
 from gaodi.core.reference import industry_codes, regions
@@ -458,7 +459,7 @@ def _derived(ent: synth.Enterprises, fig: synth.YearFigures, park_count: int) ->
         out["parks_over_1000yi"][year] = int((totals >= 1000).sum())
         out["parks_over_3000yi"][year] = int((totals >= 3000).sum())
         out["above_scale_count"][year] = int(
-            (fig.columns["main_revenue"][mask] >= synth.ABOVE_SCALE_WAN).sum()
+            (fig.columns["main_revenue"][mask] >= above_scale_revenue_wan()).sum()
         )
     return out
 

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gaodi.analytics.rulefiles import above_scale_revenue_wan
 from gaodi.core.codes import make_usccs
 from gaodi.core.reference import industry_children, industry_codes, industry_lookup
 from gaodi.demo import facts
 from gaodi.demo.names import enterprise_names, scope_text, short_word
 
 YEARS = (2019, 2020, 2021, 2022, 2023)
-ABOVE_SCALE_WAN = 2000.0  # 规上: main-business revenue >= 2000万元
 CHANGSHA_DISTRICTS = (
     "430102",
     "430103",
@@ -299,7 +299,9 @@ def year_figures(seed: int, ent: Enterprises) -> YearFigures:
     value_added = output * va_rate[idx] * noise[:, 0]
     rd = rev * rd_rate[idx] * noise[:, 1]
     per_head = (
-        float(prod["p0"]) * (rev / ABOVE_SCALE_WAN) ** float(prod["elasticity"]) * productivity[idx]
+        float(prod["p0"])
+        * (rev / above_scale_revenue_wan()) ** float(prod["elasticity"])
+        * productivity[idx]
     )
     employees = np.maximum(2, np.round(rev / per_head * noise[:, 2])).astype(int)
     # Land is the firm's plot, fixed over the years: sized on its first year's revenue.

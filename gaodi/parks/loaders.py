@@ -17,15 +17,12 @@ import polars as pl
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from gaodi.analytics.rulefiles import above_scale_revenue_wan
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core.errors import PermissionDenied
 from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.parks.models import Park
-
-#: 规上工业企业: main-business revenue >= 2000万元 (国家统计局; the tier rule file
-#: gaodi/analytics/rules/tiers/above_scale.yaml). Revenue stands in where main revenue is missing.
-ABOVE_SCALE_WAN = chain_loaders.ABOVE_SCALE_WAN
 
 #: EnterpriseYear column -> per_mu input column (money 万元; electricity MWh -> 万千瓦时 / 10).
 COLUMNS: dict[str, str] = {
@@ -72,7 +69,7 @@ def figures(session: Session, year: int, extra_fields: Iterable[str] = ()) -> pl
     frame = frame.rename({k: v for k, v in COLUMNS.items() if k != v})
     return frame.with_columns(
         (pl.col("electricity") / 10.0),
-        (pl.coalesce("main_revenue", "revenue") >= ABOVE_SCALE_WAN)
+        (pl.coalesce("main_revenue", "revenue") >= above_scale_revenue_wan())
         .fill_null(False)
         .alias("above_scale"),
     )

@@ -12,14 +12,13 @@ counts only its chains' enterprises. The arithmetic is
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gaodi.analytics.digital_rollup import latest_assessments, level_distribution
-from gaodi.analytics.rulefiles import load_rule_set
+from gaodi.analytics.rulefiles import above_scale_revenue_wan
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core import clock
 from gaodi.core.errors import DataError, ValidationError
@@ -51,12 +50,7 @@ NO_PARK_ZH = "园区外"
 INDUSTRIAL_DIVISIONS = (6, 46)
 
 
-@lru_cache(maxsize=1)
-def above_scale_threshold() -> float:
-    """Main-business revenue (万元) that makes an industrial firm above-scale (rule file)."""
-    rule = load_rule_set("above_scale")
-    crit = next(c for c in rule.criteria if c.metric == "main_revenue")
-    return float(crit.threshold)  # type: ignore[arg-type]
+above_scale_threshold = above_scale_revenue_wan  # the rule file's 规上 threshold (万元)
 
 
 def _empty_frame() -> pl.DataFrame:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from gaodi.analytics.rulefiles import above_scale_revenue_wan
 from gaodi.audit.loaders import AuditQuery, audit_facets, audit_log
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core import dataset
@@ -26,12 +27,6 @@ from gaodi.plans import loaders as plan_loaders
 #: The audit log page's reads live with the audit feature; named here for the pages and tests
 #: that call them as the system service's.
 __all__ = ["AuditQuery", "audit_facets", "audit_log"]
-
-#: 规模以上工业企业: industrial enterprises with annual main-business revenue of 20 million
-#: yuan (2000 万元) or more — the National Bureau of Statistics' threshold since 2011 (its
-#: statistical term "规模以上工业"; the project glossary's ``above_scale``). No URL verified here.
-#: The demo data has no main_revenue for some rows, so revenue stands in where it is missing.
-ABOVE_SCALE_REVENUE_WAN = 2000.0
 
 #: The keys of the entities the overview counts, in display order. Each feature declares which
 #: of its tables a key counts (``counted`` in its ``feature.py``); a declared key not listed
@@ -138,7 +133,7 @@ def _latest_period(session: Session, principal: Principal) -> str | None:
 
 
 def _above_scale(session: Session, principal: Principal, year: int | None) -> int | None:
-    return enterprise_loaders.above_scale_count(session, principal, year, ABOVE_SCALE_REVENUE_WAN)
+    return enterprise_loaders.above_scale_count(session, principal, year, above_scale_revenue_wan())
 
 
 def _chart(session: Session, principal: Principal) -> OverviewChart:
