@@ -66,6 +66,15 @@ class Classified:
     error: GaodiError | None = None
 
 
+#: how to update a stored row, in the words of both places an import runs (the web page's
+#: 导入方式 and the command's option): the same refusal reaches an office user and an analyst
+UPDATE_MODE_ZH = "如需更新，请选择“更新”方式导入（导入页的“更新”，命令行 --mode upsert）。"
+UPDATE_MODE_EN = (
+    "to update it, import in update mode (更新 on the import page, --mode upsert on the "
+    "command line)."
+)
+
+
 def classify(
     mode: str,
     changes: dict[str, Any],
@@ -82,8 +91,11 @@ def classify(
     {'name': '乙'}
     >>> classify("upsert", {"name": "甲"}, {"id": 7, "name": "甲"}, "x").kind
     'same'
-    >>> classify("insert", {}, {"id": 7}, "园区 甲").error.en
-    'A record with this key (园区 甲) already exists; use --mode upsert to update it.'
+    >>> refused = classify("insert", {}, {"id": 7}, "园区 甲").error
+    >>> refused.en.split(";")[0]
+    'A record with this key (园区 甲) already exists'
+    >>> "导入页的“更新”" in refused.zh and "--mode upsert on the command line" in refused.en
+    True
     >>> classify("upsert", {"name": "乙"}, {"id": 7}, "x", editable=set()).kind
     'refused'
     """
@@ -93,9 +105,8 @@ def classify(
         return Classified(
             "refused",
             error=ConflictError(
-                f"数据库中已有此记录（{key_text}）；如需更新，请使用 --mode upsert。",
-                f"A record with this key ({key_text}) already exists; "
-                "use --mode upsert to update it.",
+                f"数据库中已有此记录（{key_text}）；{UPDATE_MODE_ZH}",
+                f"A record with this key ({key_text}) already exists; {UPDATE_MODE_EN}",
             ),
         )
     if editable is not None and stored["id"] not in editable:

@@ -27,7 +27,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
-from gaodi.core import clock
+from gaodi.core import batching, clock
 from gaodi.core.batching import Planned, chunks, editable_ids, fetch_in
 from gaodi.core.errors import GaodiError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal
@@ -78,8 +78,8 @@ def _two_sources(first: int, year: int, name: str) -> ValidationError:
 
 def _stored_already(year: int, n: int) -> ValidationError:
     return ValidationError(
-        f"该企业 {year} 年已有这些要素中的 {n} 项；如需更新，请使用 --mode upsert。",
-        f"{n} of these facts are already stored for {year}; use --mode upsert to update them.",
+        f"该企业 {year} 年已有这些要素中的 {n} 项；{batching.UPDATE_MODE_ZH}",
+        f"{n} of these facts are already stored for {year}; {batching.UPDATE_MODE_EN}",
     )
 
 

@@ -127,8 +127,8 @@ def test_duplicate_against_the_database_only_in_insert_mode(city: Engine, tmp_pa
     path = write_xlsx(tmp_path / "y.xlsx", {"s": rows})
     errors = rejected(city, "enterprise_years", path)
     assert reason(errors, 2, "uscc") == (
-        f"A record with this key ({USCCS[0]} 2023 年) already exists; use --mode upsert to "
-        "update it."
+        f"A record with this key ({USCCS[0]} 2023 年) already exists; to update it, import in "
+        "update mode (更新 on the import page, --mode upsert on the command line)."
     )
     assert import_file(city, "enterprise_years", path, mode="upsert", principal=SYSTEM).updated == 1
 

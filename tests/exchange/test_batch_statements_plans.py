@@ -133,7 +133,7 @@ def test_insert_mode_refuses_a_stored_target_on_its_key(db: Engine, tmp_path: Pa
     errors = rejected(db, "targets", _targets(tmp_path / "b.xlsx", "k", 3, lambda k: 10))
     # rows 2 and 3 are stored already; row 4 is new but the file is refused as a whole
     assert cells(errors) == {(2, "规划"), (3, "规划")}
-    assert "use --mode upsert" in reason(errors, 3, "规划")
+    assert "--mode upsert on the command line" in reason(errors, 3, "规划")
 
 
 def test_a_batch_of_one_is_checked_like_a_file(db: Engine, tmp_path: Path) -> None:

@@ -218,7 +218,7 @@ def test_every_kind_of_bad_project_row(city: Engine, tmp_path: Path) -> None:
     assert "cannot be later than today" in reason(errors, 11, "实际开工日期")
     assert reason(errors, 12, "总投资（万元）") == "The total investment must be more than 0."
     assert reason(errors, 13, "项目名称") == "Duplicates row 2 (same name, investor_name)."
-    assert "already exists; use --mode upsert" in reason(errors, 14, "项目名称")
+    assert "already exists; to update it, import in update mode" in reason(errors, 14, "项目名称")
     assert reason(errors, 15, "所在园区").startswith("Park '不存在的园区' does not exist")
 
 
@@ -274,7 +274,7 @@ def test_every_kind_of_bad_progress_row(city: Engine, tmp_path: Path) -> None:
     assert reason(errors, 4, "月份").startswith("Unrecognised period '2023-13'")
     assert reason(errors, 5, "月份") == "Period '2023-Q2' must be a month (YYYY-MM), e.g. 2023-06."
     assert reason(errors, 6, "月份") == "Cannot report investment for a future month (2099-01)."
-    assert "already exists; use --mode upsert" in reason(errors, 9, "项目名称")
+    assert "already exists; to update it, import in update mode" in reason(errors, 9, "项目名称")
 
 
 # ---------------------------------------------------------------------------- corrections
