@@ -47,7 +47,6 @@ PLAN_COLUMNS = (
 )
 #: the columns an action row may set (besides its plan)
 ACTION_COLUMNS = ("number", "title", "text", "sort_order")
-PLAN_STATUSES = PLAN_STATUS.codes
 #: the years a plan period or a target may name (the import template's bounds; a period's)
 FIRST_YEAR, LAST_YEAR = periods.FIRST_YEAR, periods.LAST_YEAR
 #: the longest title and action number the tables hold

@@ -154,8 +154,6 @@ TARGET_LABELS: dict[str, tuple[str, str]] = {
     "scope_id": ("范围对象", "scope object"),
     "path": ("评价路径", "expected path"),
 }
-COMPARATORS = COMPARATOR.codes
-TARGET_SCOPES = TARGET_SCOPE.codes
 UNIT_MAX, NAME_MAX = 32, 200
 FIRST_YEAR, LAST_YEAR = periods.FIRST_YEAR, periods.LAST_YEAR
 

@@ -50,9 +50,6 @@ NO_PARK_ZH = "园区外"
 INDUSTRIAL_DIVISIONS = (6, 46)
 
 
-above_scale_threshold = above_scale_revenue_wan  # the rule file's 规上 threshold (万元)
-
-
 def _empty_frame() -> pl.DataFrame:
     return pl.DataFrame(
         schema={
@@ -111,7 +108,7 @@ def _enterprise_attributes(
     session: Session, principal: Principal, ids: list[int], year: int
 ) -> pl.DataFrame:
     frame = enterprise_loaders.attributes_frame(session, ids, year)
-    threshold = above_scale_threshold()
+    threshold = above_scale_revenue_wan()
     division = pl.col("industry_code").str.slice(0, 2)
     div_num = division.cast(pl.Int64, strict=False)
     industrial = div_num.is_between(*INDUSTRIAL_DIVISIONS).fill_null(False)
@@ -241,7 +238,7 @@ def level_rollup(
         demo=bool(frame["is_demo"].any()) if frame.height else False,
         caveats=list(s.caveats),
         size_rule=f"{size.document_number}（工业：从业人员与营业收入须同时达到下限，否则下划一档）",
-        above_scale_rule=f"工业（国民经济行业门类B、C、D）且年主营业务收入≥{above_scale_threshold():g}万元",
+        above_scale_rule=f"工业（国民经济行业门类B、C、D）且年主营业务收入≥{above_scale_revenue_wan():g}万元",
     )
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from gaodi.db import session_scope
 from gaodi.exchange.schema import CHOICES
 from gaodi.exchange.service import ImportRejected, import_file
 from gaodi.models import Target
-from gaodi.plans.paths import TARGET_PATHS
+from gaodi.plans.paths import LABELS, TARGET_PATHS, TargetPath
 from tests.exchange.helpers import CITY, load_city, table_counts, write_xlsx
 
 SHEET = "目标 targets"
@@ -27,6 +28,8 @@ def _with_paths(paths: list[str | None]) -> list[list[object]]:
 
 def test_the_choices_are_the_model_paths() -> None:
     assert tuple(c.code for c in CHOICES["target_path"]) == TARGET_PATHS
+    # both now come from plans.choices: compare them with what the model's type and labels name
+    assert TARGET_PATHS == get_args(TargetPath) == tuple(LABELS)
 
 
 def test_paths_import_by_label_or_code(sqlite_db: Engine, tmp_path: Path) -> None:
