@@ -262,6 +262,15 @@ def _quantity_at(s: str, i: int) -> Quantity | None:
         same_sign = second is not None and s.startswith("%", second[1])
         if second is not None and same_sign and not second[2] and second[0] > value:
             value_max, j = second[0], second[1]
+    # "之比达到2.3:1": a ratio to one, read as the first term ("23:53:24" and "10:30" are not)
+    if (
+        not chinese
+        and value_max is None
+        and s.startswith(":1", j)
+        and not (j + 2 < n and (s[j + 2].isdigit() or s[j + 2] in ".:"))
+        and "比" in s[max(0, i - 8) : i]
+    ):
+        return Quantity(value, None, ":1", i, j + 2, s[i : j + 2], "measure")
     if not chinese:
         j = _skip_web_space(s, j)
     approx = ""

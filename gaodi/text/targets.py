@@ -18,7 +18,7 @@ docs/plan-extraction.md for the rules with examples and the measured accuracy):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from gaodi.text.numerals import Quantity, normalize_width, parse_number, scan_quantities
@@ -699,6 +699,8 @@ def _object_after(ctx: _Context, q: Quantity, clause_end: int) -> str:
 _SECTION_OBJECT = re.compile(
     r"^(?:重点|专项|主要|具体)?(?:工程|行动|任务|举措|措施|政策|条措施|条政策)$"
 )
+# "…的目标任务、产业布局和重点举措": the text's contents about the things counted
+_CONTENTS_OF = re.compile(r"的(?:目标任务|主要任务|重点任务|发展路径|重点举措|主要举措|政策措施)")
 _TEXT_PARTS = frozenset({"方面", "个方面", "点", "部分", "环节"})
 _SECTION_VERBS = ("实施", "开展", "部署", "提出", "出台", "明确", "推出", "包括", "涵盖", "围绕")
 _HEAD_NOUN = re.compile(r"(?:产能|产量|产值|规模|收入|投资|能力|总量|面积|利润|税收|增加值)+$")
@@ -818,6 +820,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             and any(v in clause_left for v in _SECTION_VERBS)
         ):
             continue  # "实施…八大行动和27项工程": the plan counting its own parts
+        if re.search(r"提出|明确", clause_left) and _CONTENTS_OF.search(bare_obj):
+            continue  # "提出…12个重点产业大力发展的目标任务": what the text sets out about them
         # "6个方面16项工程": the count of parts ends where the next number starts
         bare_obj = re.split(r"(?=[\d一二两三四五六七八九十]+[个项条大])", bare_obj, maxsplit=1)[0]
         if bare_obj in _TEXT_PARTS:
@@ -862,7 +866,41 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 annual=bool(_ANNUAL.search(clause_left)),
             )
         )
-    return out
+    return _with_headline(ctx, out)
+
+
+def _with_headline(ctx: _Context, found: list[FoundTarget]) -> list[FoundTarget]:
+    """Add the headline's restatement of a target the body sets.
+
+    A news headline ("内蒙古重点打造37个工业集中区") carries no year or cue of its own; it is a
+    target when the body sets the same quantity (value and unit), and a reviewer sees both.
+    """
+    end = ctx.norm.find("\n")
+    if end <= 0 or end > 60 or "。" in ctx.norm[:end]:
+        return found
+    taken = {t.start for t in found}
+    added = []
+    for q in scan_quantities(ctx.text[:end]):
+        if q.start in taken or q.kind == "scale":
+            continue
+        head = ctx.norm[q.end : min(q.end + 2, end)]  # what the headline counts: "工业…"
+        body = next(
+            (
+                t
+                for t in found
+                if t.start > end
+                and t.value == _clean_number(q.value)
+                and t.unit == q.unit
+                and len(head) == 2
+                and head in t.indicator
+            ),
+            None,
+        )
+        if body is not None:
+            added.append(
+                replace(body, quote=_clean_quote(ctx.text, 0, end), start=q.start, action=None)
+            )
+    return sorted(found + added, key=lambda t: t.start) if added else found
 
 
 def _compact(s: str) -> str:

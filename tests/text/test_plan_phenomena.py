@@ -446,3 +446,38 @@ def test_cue_words_used_in_passing_set_no_goal() -> None:
     # the same words as goals still are: "预期目标", "目标任务是"
     goal = "某市2025年工作要点\n今年主要预期目标:新增省级智能工厂20个。\n"
     assert [(v, u) for v, u, _, _ in _read(goal)] == [(20, "个")]
+
+
+def test_a_ratio_to_one_is_a_quantity() -> None:
+    text = "某省行动方案\n力争到2024年,农产品加工业与农业总产值之比达到2.3:1以上。\n"
+    assert _read(text) == [(2.3, ":1", 2024, ">=")]
+    # a ratio of three terms and a clock time are no ratio to one
+    assert [q.unit for q in scan_quantities("一二三产业比例调整为23:53:24")] == [None] * 3
+    assert [q.unit for q in scan_quantities("会议于10:30召开")] == [None, None]
+
+
+def test_what_a_text_sets_out_about_n_things_is_no_goal() -> None:
+    text = (
+        "某省行动方案发布\n方案提出A、B、C等12个重点产业大力发展的目标任务、产业布局和重点举措。"
+        "力争到2024年,重点产业全产业链产值达到2.9万亿元。\n"
+    )
+    assert _read(text) == [(2.9, "万亿元", 2024, "=")]
+    # a count the plan sets for such industries still is one
+    goal = "某省行动方案\n力争到2024年,培育A、B、C 3个千亿级产业。\n"
+    assert [(v, u) for v, u, _, _ in _read(goal)] == [(3, "个")]
+
+
+def test_a_headline_restating_the_bodys_target_is_one() -> None:
+    text = (
+        "某区重点打造37个工业集中区\n"
+        "到2020年,某区将重点打造37个工业集中区、工业园区,推动工业区有序整合。\n"
+    )
+    found = extract_plan(text).targets
+    assert [(t.value, t.quote) for t in found] == [
+        (37, "某区重点打造37个工业集中区"),
+        (37, "某区将重点打造37个工业集中区、工业园区"),
+    ]
+    # a headline's number the body does not set, or sets for other things, is not one
+    other = "某市三大产业规模增长\n到2023年,新增3个国家级创新平台。\n"
+    assert [t.value for t in extract_plan(other).targets] == [3]
+    assert [t.quote for t in extract_plan(other).targets] == ["新增3个国家级创新平台"]
