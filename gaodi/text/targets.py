@@ -41,6 +41,9 @@ _TARGET_PRE = {"力争到", "争取到", "确保到", "预计到", "力争", "�
 PAST_MARKERS = re.compile(
     r"截至|截止|目前|现有|已有|去年|上年|同比|以来|近年来|多年来|近几年|先后|预计全年|过去|"
     r"(?:十一五|十二五|十三五)[”\"’]?(?:期间|时期|以来)|"
+    # "这五年，…突破4000亿元", "过去5年", "十年来": years counted back from the text's present
+    r"这[一二两三四五六七八九十\d]{1,2}年(?!内|后|时间)|"
+    r"(?<![未今])(?<!未来)[一二两三四五六七八九十\d]{1,2}年来|"
     r"(?:实现|达到|完成|取得|建成|形成|培育|研制|获得|引进|新增|突破|增长|增加|提高|提升|创建)了|"
     # any verb + 了 ("列出了"), 已/已经 + verb ("该省已培育21户"): done, not to do
     r"(?<![为除罢])(?<=[\u4e00-\u9fff])了(?![解却结])|已经?(?=[\u4e00-\u9fff])(?!有)|"
@@ -525,10 +528,13 @@ class _Context:
             + [m.start() for m in _GOAL_HEAD.finditer(self.norm)]
             + [m.start() for m in _GOAL_INTRO.finditer(self.norm)]
         )
+        opening = "\n".join([ln for ln in self.norm.split("\n") if ln.strip()][:6])
         return [
             (m.end(), next((x for x in ends if x > m.end()), len(self.norm)))
             for m in _RESULTS_HEAD.finditer(self.norm)
-            if any(x > m.end() for x in ends)  # only when goals follow: else a review page
+            # a head among the opening lines with no goals after it makes a review page; further
+            # down ("“十三五”时期的工作回顾" after a report's salutation) it opens the review
+            if any(x > m.end() for x in ends) or m.group().strip() not in opening
         ]
 
     def in_baseline_section(self, pos: int) -> bool:

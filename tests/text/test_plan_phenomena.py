@@ -481,3 +481,29 @@ def test_a_headline_restating_the_bodys_target_is_one() -> None:
     other = "某市三大产业规模增长\n到2023年,新增3个国家级创新平台。\n"
     assert [t.value for t in extract_plan(other).targets] == [3]
     assert [t.quote for t in extract_plan(other).targets] == ["新增3个国家级创新平台"]
+
+
+def test_years_counted_back_from_the_present_are_past() -> None:
+    text = (
+        "某市新闻发布会\n发稿时间:2025-12-04 09:06\n"
+        "“这五年,全市地区生产总值率先突破4000亿元。”\n"
+        "五年来,全市新增高新技术企业651家。\n"
+    )
+    assert _read(text) == []
+    # "未来五年" looks ahead, and "五年内" is a span to reach a goal in
+    ahead = "某市工业行动计划(2025—2030年)\n未来五年,全市规上工业增加值年均增长8%。\n"
+    assert [(v, u) for v, u, _, _ in _read(ahead)] == [(8, "%")]
+
+
+def test_a_review_head_below_a_reports_opening_opens_the_review() -> None:
+    text = (
+        "政 府 工 作 报 告\n——2021年2月2日在某市人民代表大会上\n某市市长\n各位代表:\n"
+        "现在,我代表市人民政府向大会作工作报告,请予审议。\n"
+        "“十三五”时期的工作回顾\n"
+        "过去五年,全市实现生产总值1097亿元。“一园六区”引进项目470个。"
+        "城乡居民人均可支配收入2.33万元,年均增长6.7%。\n"
+    )
+    assert _read(text) == []
+    # the goals after it are still read: the review ends at the head of goals
+    goals = text + "“十四五”时期的主要目标\n到2025年,全市生产总值突破1500亿元。\n"
+    assert [(v, u, y) for v, u, y, _ in _read(goals)] == [(1500, "亿元", 2025)]
