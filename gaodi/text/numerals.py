@@ -117,12 +117,24 @@ _CHINESE = re.compile(
 
 
 def normalize_width(text: str) -> str:
-    """Map full-width digits, letters and ``％．＋／：（）～`` to ASCII, keeping the length.
+    """Map full-width digits, letters and ``％．＋／：（）～`` to ASCII, and a year written in
+    Chinese digits ("二〇二五年") to Arabic ones, keeping the length.
 
     >>> normalize_width("２５００亿元，增长３０％")
     '2500亿元，增长30%'
+    >>> normalize_width("到二〇二五年，展望二○三五年")
+    '到2025年，展望2035年'
     """
-    return text.translate(_WIDTH)
+    return _CHINESE_YEAR.sub(_arabic_year, text.translate(_WIDTH))
+
+
+# "二〇二五年", "二○二○年", "一九九八年": formal documents write years digit by digit
+_CHINESE_YEAR = re.compile(r"(?:一九|二[〇○零])[〇○零一二三四五六七八九]{2}(?=\s*年)")
+_YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+
+
+def _arabic_year(m: re.Match[str]) -> str:
+    return m.group().translate(_YEAR_DIGITS)
 
 
 def chinese_to_number(numeral: str) -> float:

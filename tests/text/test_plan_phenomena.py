@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from gaodi.text.extract import extract_plan
-from gaodi.text.numerals import scan_quantities
+from gaodi.text.numerals import normalize_width, scan_quantities
 
 
 def _targets(body: str) -> list[tuple[float, str | None, int | None, str]]:
@@ -507,3 +507,13 @@ def test_a_review_head_below_a_reports_opening_opens_the_review() -> None:
     # the goals after it are still read: the review ends at the head of goals
     goals = text + "“十四五”时期的主要目标\n到2025年,全市生产总值突破1500亿元。\n"
     assert [(v, u, y) for v, u, y, _ in _read(goals)] == [(1500, "亿元", 2025)]
+
+
+def test_a_year_written_in_chinese_digits_is_a_year() -> None:
+    # formal documents write years digit by digit: "到二〇二五年" is 2025, as "到2025年" is
+    text = "某市行动计划\n到二〇二五年,全市规上工业增加值达到1000亿元。\n"
+    assert _read(text) == [(1000, "亿元", 2025, "=")]
+    headline = "某市新闻\n到二○二○年力争实现工业总产值八千亿元。\n"
+    assert _read(headline) == [(8000, "亿元", 2020, "=")]
+    # four Chinese digits that are no year stay words: "三四五六" is not a year
+    assert normalize_width("第三四五六年级") == "第三四五六年级"
