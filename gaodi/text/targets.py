@@ -575,7 +575,17 @@ def _is_label(ctx: _Context, q: Quantity) -> bool:
         return not _names_one_place(s, q)
     if _inside(s, q.start, "“", "”", 14) or _inside(s, q.start, "《", "》", 80):
         return True
-    return _inside(s, q.start, '"', '"', 14) or _inside(s, q.start, "‘", "’", 14)
+    if _inside(s, q.start, '"', '"', 14) or _inside(s, q.start, "‘", "’", 14):
+        return True
+    # "提升“五个层级”、建强“八个平台”、打响四个“芜湖品牌”": a count of a quoted name among
+    # quoted counts is one more slogan of the series
+    if after in '“"' and q.kind == "count":
+        s0, s1 = _bounds(s, q.start, _SENTENCE_DELIMS)
+        return len(_QUOTED_COUNT.findall(s[s0:s1])) >= 2
+    return False
+
+
+_QUOTED_COUNT = re.compile(r"[“\"][一二两三四五六七八九十\d]+[个大项条]")
 
 
 _PLACE = re.compile(
@@ -599,6 +609,8 @@ _ELAPSED = re.compile(
 # a firm's project: its investment and what it yields once built ("…项目总投资5.2亿元，新建5条
 # 生产线", "项目…建成达产后可实现年产值15亿元") are the firm's money and forecast, not a goal
 _PROJECT = re.compile(r"项目[^。；;]*?(?:总投资|计划投资|投资额|(?:建成|达产|投产)后)")
+# the things counted were awarded or selected: "…等4项工作获国务院督查激励", "5家企业入选"
+_AWARDED = re.compile(r"[^，,；;。]{0,8}?(?:荣获|获评|获批|获得|获|入选|被评为|被认定为)")
 # (not "完成全年目标任务的35.4%": a progress report)
 _GOAL_CUE = re.compile(r"预期|力争|确保|目标(?:是|为)")
 _GOAL_BEFORE = re.compile(r"目标(?:是|为)?$")
@@ -796,6 +808,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if kind == "past":
             continue
         written = kind == "target" and level == "near" and anchor_pos not in ctx.relative_starts
+        if _AWARDED.match(right) and not cued and not written:
+            continue  # "4项工作获国务院督查激励": an award received, a result
         if ctx.is_review and not written:
             continue  # a review of results: only a written future year ("到2030年") makes a target
         # a work report's own year, given to a sentence that names none, is no goal by itself:

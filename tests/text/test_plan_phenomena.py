@@ -517,3 +517,26 @@ def test_a_year_written_in_chinese_digits_is_a_year() -> None:
     assert _read(headline) == [(8000, "亿元", 2020, "=")]
     # four Chinese digits that are no year stay words: "三四五六" is not a year
     assert normalize_width("第三四五六年级") == "第三四五六年级"
+
+
+def test_things_counted_that_were_awarded_are_results() -> None:
+    text = (
+        "某市今年以来经济运行情况\n围绕市人大确定的目标任务,经济社会发展稳中有进。"
+        "综合医改、信息基础设施建设等4项工作获国务院督查激励。\n"
+    )
+    assert _read(text) == []
+    # a goal of awards still is one: a cue or a year to reach sets it
+    goal = "某市工业行动计划(2024—2026年)\n到2026年,力争20家企业获评国家级绿色工厂。\n"
+    assert [(v, u, y) for v, u, y, _ in _read(goal)] == [(20, "家", 2026)]
+
+
+def test_a_count_among_quoted_slogans_is_a_slogan() -> None:
+    text = (
+        "某市2025年政府工作报告\n今年政府工作的总体思路是:全面提升“五个层级”、建强“八个平台”、"
+        "打响四个“某市品牌”,努力实现“三个进一步提升”。2025年主要预期目标是:"
+        "地区生产总值增长6%以上。\n"
+    )
+    assert _read(text) == [(6, "%", 2025, ">=")]
+    # one quoted name after a count is no series: "建成10个“未来工厂”" is a goal
+    alone = "某市行动计划(2023—2025年)\n到2025年,建成10个“未来工厂”。\n"
+    assert [(v, u) for v, u, _, _ in _read(alone)] == [(10, "个")]
