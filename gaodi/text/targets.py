@@ -296,7 +296,7 @@ def _clean_quote(text: str, a: int, b: int) -> str:
 
 _FIVE_YEAR_PLAN = re.compile(
     r"(?P<pre>到|至)?[“\"‘]?(?P<plan>十一五|十二五|十三五|十四五|十五五)[”\"’]?"
-    r"(?P<post>末|期末|时期末|期间|时期)"
+    r"(?P<post>末|期末|时期末|期间|时期|规划(?=提到|提出|明确|要求|指出))"
 )
 _FIVE_YEAR_END = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
 
@@ -417,6 +417,10 @@ class _Context:
             return False
         if _REFERENCE_BEFORE_YEAR.search(before) and not m.group("pre"):
             return False
+        if _inside(s, m.start(), "《", "》", 80) or (
+            after.startswith("远景目标") and not m.group("pre")
+        ):
+            return False  # "…规划和2035年远景目标纲要": a year in a document's name names it
         return not after.startswith(("的基础上", "基础上", "以来"))
 
     def classify_year(self, m: re.Match[str] | _PlanPeriodMark) -> str | None:
@@ -737,10 +741,19 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
     prev_indicator: tuple[int, str] | None = None  # (sentence start, indicator)
     prev_comp: tuple[int, str] | None = None  # (clause start, words before the number)
     last_end = 0  # end of the previous target: a clause "A达到2.5%、B达到65%" holds two
+    before: Quantity | None = None
     for q in scan_quantities(text):
         previous_end = last_end
+        counted, before = before, q
         if _is_label(ctx, q) or ctx.in_baseline_section(q.start):
             continue
+        if (
+            q.kind == "measure"
+            and counted is not None
+            and counted.kind == "count"
+            and not s[counted.end : q.start].strip()
+        ):
+            continue  # "39家百亿元收入企业": the amount classes the things just counted
         c0, c1 = _bounds(s, q.start, _CLAUSE_DELIMS)
         s0, s1 = _bounds(s, q.start, _SENTENCE_DELIMS)
         left = _compact(s[max(c0, previous_end) : q.start])
@@ -801,7 +814,9 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if _ELAPSED.search(sentence_left) and not cued:
             continue  # "今年前三季度…增长11.8%": statistics of a part of the year gone
         if _is_past(sentence_left, ctx.ref_year, ctx.current_periods, cued) or (
-            "预计" in sentence_left and not re.search(r"预计到\d{4}", sentence_left)
+            "预计" in sentence_left
+            and not re.search(r"预计到\d{4}", sentence_left)
+            and not _expected_later(sentence_left, ctx.ref_year)
         ):
             continue
         kind, year, level, anchor_pos = ctx.anchor(q.start)
@@ -859,6 +874,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                     indicator = subject + indicator
                 elif not indicator:
                     indicator = prev_indicator[1]
+            if not indicator and c0 > s0:
+                indicator = _subject_before(s[s0:c0])
             if indicator and q.kind == "count" and not _MEASURE_NOUN.search(indicator):
                 indicator += "数量"
         indicator = _compact(indicator)
@@ -921,6 +938,20 @@ def _with_headline(ctx: _Context, found: list[FoundTarget]) -> list[FoundTarget]
                 replace(body, quote=_clean_quote(ctx.text, 0, end), start=q.start, action=None)
             )
     return sorted(found + added, key=lambda t: t.start) if added else found
+
+
+def _subject_before(earlier: str) -> str:
+    """What the previous clause of the sentence measures, for a clause that names only the
+    value: "2020年…比重为7.8%，2025年预计增加到10%" gives "…比重" to the 10%."""
+    found = scan_quantities(earlier)
+    return _strip_indicator(_compact(earlier[: found[-1].start])) if found else ""
+
+
+def _expected_later(sentence_left: str, ref_year: int | None) -> bool:
+    """ "2025年预计增加到10%" in a 2021 text: a plan's expected value for a year to come, not a
+    forecast of the year under way ("预计2025年将达到1600亿元" in a 2025 review)."""
+    m = re.search(r"(\d{4})\s*年\s*预计[^，,；;。]*$", sentence_left)
+    return m is not None and ref_year is not None and int(m.group(1)) > ref_year
 
 
 def _compact(s: str) -> str:

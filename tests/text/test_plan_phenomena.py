@@ -540,3 +540,24 @@ def test_a_count_among_quoted_slogans_is_a_slogan() -> None:
     # one quoted name after a count is no series: "建成10个“未来工厂”" is a goal
     alone = "某市行动计划(2023—2025年)\n到2025年,建成10个“未来工厂”。\n"
     assert [(v, u) for v, u, _, _ in _read(alone)] == [(10, "个")]
+
+
+def test_what_a_five_year_plan_says_is_due_at_its_end() -> None:
+    text = (
+        "数据丨从规划看创新\n发布时间:2021-07-20\n"
+        "会议通过了关于第十四个五年规划和2035年远景目标纲要的决议。\n"
+        "“十四五”规划提到,战略性新兴产业增加值占GDP比重超过17%。\n"
+        "“十四五”规划提到,2020年数字经济核心产业增加值占GDP比重为7.8%,2025年预计增加到10%。\n"
+    )
+    found = extract_plan(text).targets
+    assert [(t.value, t.year, t.comparator) for t in found] == [(17, 2025, ">="), (10, 2025, "=")]
+    # the 10% borrows what the clause before it measures
+    assert found[1].indicator == "数字经济核心产业增加值占GDP比重"
+    # "预计" of the year under way is a forecast, not a goal
+    review = "某市新闻发布会\n发布时间:2025-12-24\n“十四五”时期,全市地区生产总值预计2025年将达到1600亿元左右。\n"
+    assert _read(review) == []
+
+
+def test_an_amount_right_after_a_count_classes_the_things_counted() -> None:
+    text = "某省今年培育超39家百亿元收入企业\n今年力争形成39家以上主营业务收入超百亿元的企业。\n"
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(39, "家"), (39, "家")]
