@@ -397,7 +397,12 @@ _REVIEW_OF_YEAR = re.compile(r"(?:回顾总结|回顾|总结)\s*((?:19|20)\d{2})
 
 
 # "2025年主要预期目标是…": an annual text sets the goals of its own year
-_ANNUAL_GOALS = re.compile(r"((?:19|20)\d{2})\s*年[^，,。；;：:\n]{0,12}?预期目标")
+_ANNUAL_GOALS = re.compile(
+    r"((?:19|20)\d{2})\s*年[^，,。；;：:\n]{0,12}?预期目标"
+    # a heading of this year's work: "二、2022年的工作安排", "2025年重点工作"
+    r"|(?m:^[ \t\u3000]*(?:[一二三四五六七八九十]+、)?[ \t\u3000]*((?:19|20)\d{2})\s*年的?"
+    r"(?:工作安排|重点工作|工作任务|主要任务)[ \t\u3000]*$)"
+)
 
 
 def annual_goal_year(text: str) -> int | None:
@@ -405,6 +410,8 @@ def annual_goal_year(text: str) -> int | None:
 
     >>> annual_goal_year("会议指出…\n2025年主要预期目标是规模以上工业增加值增长5%左右")
     2025
+    >>> annual_goal_year("二、2022年的工作安排\n今年是…")
+    2022
     """
     m = _ANNUAL_GOALS.search(text)
-    return int(m.group(1)) if m else None
+    return int(m.group(1) or m.group(2)) if m else None

@@ -193,6 +193,7 @@ _LEADING_QUALIFIER = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|
 # ("超过五千亿规模": 规模/水平 name the level itself)
 _QUALIFIED_NOUN = re.compile(r"^(?!以上|以下|以内|左右|上下|多|余|级|规模|水平)[\u4e00-\u9fff]")
 _QUALIFIES_NOUN = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余)*的")
+_THRESHOLD_ON = re.compile(r"^(?:以上|及以上|以下)[\u4e00-\u9fff]{0,4}?(?:项目|企业)")
 
 QUAL_VERBS = (
     "引进培育",
@@ -402,7 +403,7 @@ class _Context:
             and ln.strip() not in heading_lines
             and ln.strip() not in heading_results
             for ln in head
-        )
+        ) or _reports_a_review(self.norm)
         # a government work report sets the tasks of its own year; a later year holds only
         # in the sentence that names it ("力争2025年…。推进50项…项目" is the report year's task)
         self.is_work_report = ref_year is not None and any("政府工作报告" in ln for ln in head)
@@ -549,6 +550,20 @@ class _Context:
     def action_number(self, pos: int) -> str | None:
         a = self.outline.action_at(pos)
         return a.number if a is not None else None
+
+
+# a press conference's report that opens on what was done since a period began: "从…新闻发布会
+# 获悉，“十四五”以来，…", "介绍…“十四五”时期…主要成就"
+_PRESS = re.compile(r"发布会|新闻办")
+_SINCE = re.compile(
+    r"(?:十[一二三四五]五[”\"’]?|[一二两三四五六七八九十\d]{1,2}年)(?:以来|来)|主要成就|发展成就"
+)
+
+
+def _reports_a_review(norm: str) -> bool:
+    """Whether the text's lead paragraph reports a press conference reviewing past results."""
+    lead = next((p for p in re.split(r"\n\s*\n", norm) if len(p.strip()) > 60), "")[:300]
+    return bool(_PRESS.search(lead) and _SINCE.search(lead))
 
 
 def _inside(text: str, pos: int, opening: str, closing: str, reach: int) -> bool:
@@ -766,6 +781,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         share = q.kind == "percent" and not any(x.kind == "count" for x in scan_quantities(right))
         if qualifies and not _APPROX_AFTER.match(right) and not share:
             continue  # "超100亿元的…": the number qualifies a noun
+        if q.kind == "measure" and _THRESHOLD_ON.match(right):
+            continue  # "实际利用省外2000万元以上项目资金": a threshold on the projects counted
         if q.kind == "bare":
             # "新增就业目标1200万": a goal word gives the magnitude its role, as a verb would
             if not (_COMPARATOR_VERB.search(left.rstrip()) or _GOAL_BEFORE.search(left.rstrip())):

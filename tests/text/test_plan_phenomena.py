@@ -561,3 +561,23 @@ def test_what_a_five_year_plan_says_is_due_at_its_end() -> None:
 def test_an_amount_right_after_a_count_classes_the_things_counted() -> None:
     text = "某省今年培育超39家百亿元收入企业\n今年力争形成39家以上主营业务收入超百亿元的企业。\n"
     assert [(v, u) for v, u, _, _ in _read(text)] == [(39, "家"), (39, "家")]
+
+
+def test_a_press_conference_reviewing_a_period_sets_no_goal() -> None:
+    text = (
+        "某市记者从25日举行的某市高质量完成“十四五”规划系列主题新闻发布会获悉,“十四五”以来,"
+        "某市坚持把制造业高质量发展作为主攻方向,产业发展质量显著提升,成效明显。\n\n"
+        "创新能力大幅跃升。全国重点实验室达到7家,各类平台达4083家(超额完成“十四五”倍增目标)。\n"
+    )
+    assert _read(text) == []
+    # a written later year still sets a goal there
+    ahead = text + "下一步,到2030年,全市各类平台达到6000家。\n"
+    assert [(v, y) for v, _, y, _ in _read(ahead)] == [(6000, 2030)]
+
+
+def test_a_heading_of_this_years_work_dates_the_report() -> None:
+    text = (
+        "二、2022年的工作安排\n今年政府工作的总体要求是:稳中求进。\n"
+        "主要预期目标是:GDP增长8%左右,实际利用省外2000万元以上项目资金增长8.5%左右。\n"
+    )
+    assert _read(text) == [(8, "%", 2022, "="), (8.5, "%", 2022, "=")]
