@@ -418,6 +418,8 @@ class _Context:
             return False
         if _REFERENCE_BEFORE_YEAR.search(before) and not m.group("pre"):
             return False
+        if re.match(r"\s*第?\d{1,2}\s*期", after):
+            return False  # "当代贵州 2019年3期": a journal's issue, not a year anything is due
         if _inside(s, m.start(), "《", "》", 80) or (
             after.startswith("远景目标") and not m.group("pre")
         ):
@@ -713,6 +715,8 @@ def _strip_indicator(left: str) -> str:
         t = _TRAIL.sub("", s).rstrip()
         t = _LEAD.sub("", t).lstrip()
         if t == s:
+            # "地区生产总值的增长目标定为5%以上": the goal of the growth is the growth
+            s = re.sub(r"的?(增长|增速)?目标(?:定|设定|确定)?$", r"\1", s)
             return s.strip("、 ，,")
         s = t
 
@@ -721,7 +725,8 @@ def _object_after(ctx: _Context, q: Quantity, clause_end: int) -> str:
     right = ctx.norm[q.end : clause_end]
     m = _CONJ_BEFORE_QUANTITY.search(right)
     obj = right[: m.start()] if m else right
-    if re.match(r"\s*(?:、|和|及|与)", obj):
+    # "5家以上、近零碳工厂10家": what follows 以上 and a conjunction is the next item
+    if re.match(r"\s*(?:(?:以上|以下|左右)\s*)?(?:、|和|及|与)", obj):
         return ""  # the next item of a coordination, not this quantity's object
     obj = _LEADING_QUALIFIER.sub("", obj).strip()
     obj = re.sub(r"等$", "", obj)

@@ -581,3 +581,24 @@ def test_a_heading_of_this_years_work_dates_the_report() -> None:
         "主要预期目标是:GDP增长8%左右,实际利用省外2000万元以上项目资金增长8.5%左右。\n"
     )
     assert _read(text) == [(8, "%", 2022, "="), (8.5, "%", 2022, "=")]
+
+
+def test_a_journals_issue_is_no_year() -> None:
+    # "当代贵州 2019年3期" names the issue: the 2018 figures below it stay results
+    text = (
+        "步履铿锵展新姿\n2019-03-07 03:24\n当代贵州 2019年3期\n"
+        "2018年,全市预计完成地区生产总值3000亿元。\n"
+        "完成大数据产业投资80亿元,电子商务交易额增长39%。\n"
+    )
+    assert _read(text) == []
+
+
+def test_a_coordinated_count_keeps_its_own_object() -> None:
+    text = "某市2025年政府工作报告\n2025年,新增近零碳园区5家以上、近零碳工厂10家。\n"
+    found = extract_plan(text).targets
+    assert [(t.value, t.indicator) for t in found] == [
+        (5, "新增近零碳园区数量"),
+        (10, "近零碳工厂数量"),
+    ]
+    goal = "某市新闻\n常州将2025年地区生产总值的增长目标定为5%以上。\n"
+    assert [t.indicator for t in extract_plan(goal).targets] == ["地区生产总值增长"]
