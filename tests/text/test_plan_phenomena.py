@@ -594,7 +594,7 @@ def test_a_journals_issue_is_no_year() -> None:
 
 
 def test_a_coordinated_count_keeps_its_own_object() -> None:
-    text = "某市2025年政府工作报告\n2025年,新增近零碳园区5家以上、近零碳工厂10家。\n"
+    text = "某市行动计划(2024—2025年)\n到2025年,新增近零碳园区5家以上、近零碳工厂10家。\n"
     found = extract_plan(text).targets
     assert [(t.value, t.indicator) for t in found] == [
         (5, "新增近零碳园区数量"),
