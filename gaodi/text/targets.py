@@ -52,7 +52,9 @@ PAST_MARKERS = re.compile(
 )
 # "建设成效明显，…获评…58项": a sentence that opens on results (unless it sets a goal: "到2023年
 # …取得显著成效，力争形成…" is a plan's)
-_RESULTS_STATED = re.compile(r"成效(?:明显|显著|突出)")
+# "…产业集群提前实现万亿规模目标，2020年产值分别达到…": a goal reported as reached
+_GOAL_REACHED = r"(?:提前|超额|如期|顺利)(?:实现|完成)[^，,。；;！!？?\n]{0,20}?目标"
+_RESULTS_STATED = re.compile(r"成效(?:明显|显著|突出)|" + _GOAL_REACHED)
 # in the number's own clause after it: "31个省级行政区的报告已全部出炉" happened
 _PAST_AFTER = re.compile(
     r"已经?(?=[\u4e00-\u9fff])(?!有)|(?<![为除罢])(?<=[\u4e00-\u9fff])了(?![解却结])"
@@ -638,7 +640,8 @@ _GOAL_BEFORE = re.compile(r"目标(?:是|为)?$")
 # cue words used in passing, about results: "9项指标超出预期", "企业家信心预期指数", "完成全年
 # 目标任务的35.4%", "较好完成了…主要目标任务"
 _CUE_IN_PASSING = re.compile(
-    r"(?:超出|符合|好于|高于|低于|超|不及)预期|预期指数|完成[^，,。；;！!？?\n]{0,20}目标任务"
+    r"(?:超出|符合|好于|高于|低于|超|不及)预期|预期指数|完成[^，,。；;！!？?\n]{0,20}目标任务|"
+    + _GOAL_REACHED
 )
 
 

@@ -602,3 +602,12 @@ def test_a_coordinated_count_keeps_its_own_object() -> None:
     ]
     goal = "某市新闻\n常州将2025年地区生产总值的增长目标定为5%以上。\n"
     assert [t.indicator for t in extract_plan(goal).targets] == ["地区生产总值增长"]
+
+
+def test_a_goal_reported_as_reached_opens_results() -> None:
+    text = (
+        "某市两大产业集群提前实现万亿规模\n据某日报报道,2月25日召开专题会。"
+        "装备制造、泛家居产业集群提前实现万亿规模目标,2020年产值分别达到11221亿元和10719亿元,"
+        "汽车等6个产业集群保持平稳发展。今年,力争全年规上工业增加值增长6.5%左右。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(6.5, "%")]
