@@ -386,7 +386,7 @@ _PERCENT_CN = re.compile(
 # "突破万亿元", "达到千亿元级规模": a magnitude word with no numeral before it is one of it,
 # but only after a verb that sets a level (else "万亿元" is a word in a name or a class)
 _BARE_MAGNITUDE = re.compile(
-    r"(?<=突破|达到|超过|迈上|跨上|站上)(万亿|千亿|百亿)元(级(?=水平|规模))?"
+    r"(?:(?<=突破|达到|超过|迈上|跨上|站上)|(?<=[过超达]))(万亿|千亿|百亿)元(级(?=水平|规模))?"
 )
 _BARE_MAGNITUDE_VALUE = {"万亿": (1.0, "万亿元"), "千亿": (1000.0, "亿元"), "百亿": (100.0, "亿元")}
 

@@ -163,7 +163,9 @@ _LE_BEFORE = re.compile(
 # falling to a level: a ceiling when exact ("降至18%"), the level itself when approximate
 # ("下降到18%左右" is about 18 %: README of the corpus, 左右 is `=`)
 _FALL_TO = re.compile(r"(?:压减到|压减至|降至|降低到|下降到)$")
-_GE_BEFORE = re.compile(r"(?:超过|超|突破|不低于|不少于|高于|多于|大于|逾|迈上|跨上|站上)$")
+_GE_BEFORE = re.compile(
+    r"(?:超过|超|突破|不低于|不少于|高于|多于|大于|逾|迈上|跨上|站上|(?<![通经不])过)$"
+)
 _GE_AFTER = re.compile(r"^(?:以上|及以上|多|余)")
 _LE_AFTER = re.compile(r"^(?:以内|以下|之内|及以下)")
 _APPROX_AFTER = re.compile(r"^(?:左右|上下)")
@@ -173,7 +175,7 @@ _COMPARATOR_VERB = re.compile(
 )
 
 _TRAIL = re.compile(
-    r"(?:力争|争取|确保|努力|将|要|预计|可|(?<![签节制集预履])约|近|逾|共|合计|总计|达到|达|超过|超|突破|迈上|跨上|站上|实现|"
+    r"(?:力争|争取|确保|努力|将|要|预计|可|(?<![签节制集预履])约|近|逾|共|合计|总计|达到|达|超过|超|突破|迈上|跨上|站上|实现|(?<![通经不])过|"
     r"保持在|稳定在|控制在|提高到|提升到|提高至|提升至|增长到|增加到|降低到|下降到|降至|不低于|"
     r"不少于|不超过|不高于|高于|低于|多于|少于|为|在)$"
 )

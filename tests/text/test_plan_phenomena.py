@@ -611,3 +611,14 @@ def test_a_goal_reported_as_reached_opens_results() -> None:
         "汽车等6个产业集群保持平稳发展。今年,力争全年规上工业增加值增长6.5%左右。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(6.5, "%")]
+
+
+def test_a_bare_magnitude_after_guo_is_a_floor() -> None:
+    text = "某省工业目标\n力争到2025年,战略性新兴产业主营收入规模过万亿元。\n"
+    found = extract_plan(text).targets
+    assert [(t.value, t.unit, t.comparator, t.indicator) for t in found] == [
+        (1, "万亿元", ">=", "战略性新兴产业主营收入规模")
+    ]
+    # the 过 of 经过 is no comparator
+    plain = "某市行动计划(2024—2026年)\n到2026年,经过5年努力,全市工业产值达到100亿元。\n"
+    assert _read(plain) == [(100, "亿元", 2026, "=")]
