@@ -9,6 +9,7 @@ examples and reports their measured precision and recall.
 from __future__ import annotations
 
 from gaodi.core.errors import ValidationError
+from gaodi.text.numerals import to_simplified
 from gaodi.text.schema import ExtractedAction, ExtractedGoal, ExtractedTarget, PlanExtraction
 from gaodi.text.structure import (
     annual_goal_year,
@@ -41,13 +42,16 @@ def extract_plan(text: str) -> PlanExtraction:
         raise ValidationError(
             "文本为空，没有可提取的内容。", "The text is empty: nothing to extract."
         )
-    outline = parse_outline(text)
-    title = find_title(text)
+    # the outline and the text's dates are read in simplified characters (same offsets); quotes
+    # and action texts are cut from the text as written
+    simple = to_simplified(text)
+    outline = parse_outline(simple)
+    title = find_title(simple)
     period = plan_period(title)
     ref_year = (
         period[0]
         if period
-        else (document_year(text) or reviewed_year(text) or annual_goal_year(text))
+        else (document_year(simple) or reviewed_year(simple) or annual_goal_year(simple))
     )
     end_year = period[1] if period else None
     ctx = make_context(text, outline, ref_year, end_year)

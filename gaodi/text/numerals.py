@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 import cn2an
+import opencc
 
 from gaodi.core.errors import ValidationError
 
@@ -117,15 +118,41 @@ _CHINESE = re.compile(
 
 
 def normalize_width(text: str) -> str:
-    """Map full-width digits, letters and ``％．＋／：（）～`` to ASCII, and a year written in
-    Chinese digits ("二〇二五年") to Arabic ones, keeping the length.
+    """Map full-width digits, letters and ``％．＋／：（）～`` to ASCII, a year written in
+    Chinese digits ("二〇二五年") to Arabic ones, and traditional characters to simplified
+    ones, keeping the length.
 
     >>> normalize_width("２５００亿元，增长３０％")
     '2500亿元，增长30%'
     >>> normalize_width("到二〇二五年，展望二○三五年")
     '到2025年，展望2035年'
+    >>> normalize_width("預計全年增長10%左右")
+    '预计全年增长10%左右'
     """
-    return _CHINESE_YEAR.sub(_arabic_year, text.translate(_WIDTH))
+    return _CHINESE_YEAR.sub(_arabic_year, to_simplified(text).translate(_WIDTH))
+
+
+# Pages are reposted in traditional characters (預計，全年…增長10%); the cue words are written in
+# simplified ones. OpenCC's t2s converts phrase by phrase (乾隆 stays, 乾燥 becomes 干燥).
+_T2S = opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """``text`` in simplified characters, of the same length (offsets into it are offsets into
+    the original, so a quote is cut from the text as written).
+
+    Text already simplified is returned as it is. Where a phrase would convert to a different
+    length, the text is converted character by character instead.
+
+    >>> to_simplified("規上工業產值超2000億")
+    '规上工业产值超2000亿'
+    """
+    if text.isascii():
+        return text
+    out = _T2S.convert(text)
+    if len(out) == len(text):
+        return out
+    return "".join(c if len(s := _T2S.convert(c)) != 1 else s for c in text)
 
 
 # "二〇二五年", "二○二○年", "一九九八年": formal documents write years digit by digit

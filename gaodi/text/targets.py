@@ -492,6 +492,15 @@ class _Context:
             if best is not None:
                 return best[1], best[2], "near", best[0]
         if self.is_work_report:
+            # "2024年，…发展动能更加强劲。…新增1.1万亩…": a paragraph opened by a year before the
+            # report's reviews that year, sentence after sentence
+            opener = next((m for m in self.years if l0 <= m.start() < pos), None)
+            if (
+                opener is not None
+                and not self.norm[l0 : opener.start()].strip(" \t\u3000")
+                and self.classify_year(opener) == "past"
+            ):
+                return "past", int(opener.group("y")), "near", opener.start()
             return "target", self.ref_year, "near", -1  # the report year's own task
         scopes = [sec.start for sec in self._sections(pos)] + [0]
         for lo in scopes:
@@ -915,9 +924,9 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         prev_comp = (c0, comp_left)
         prev_indicator = (s0, indicator)
         last_end = q.end
-        out.append(
+        out.extend(
             FoundTarget(
-                indicator=_surface(text, s, indicator),
+                indicator=_surface(text, s, subject),
                 value=_clean_number(q.value),
                 value_max=None if q.value_max is None else _clean_number(q.value_max),
                 unit=q.unit,
@@ -929,8 +938,52 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 size_class=_size_class(right) if q.kind == "count" else None,
                 annual=bool(_ANNUAL.search(clause_left)),
             )
+            for subject in _each_subject(indicator)
         )
     return _with_headline(ctx, out)
+
+
+# "A和B…双双突破2000亿元", "A、B…均达到…": one value set for each subject
+_EACH = re.compile(r"(?:双双|(?<![年人亩户平地])均|都)(增长|提高|提升|下降|降低)?$")
+# names of one industry that hold a conjunction (国民经济行业分类 I65, C39)
+_ONE_NAME = re.compile(r"软件和信息技术服务业|软件和信息服务业|计算机、通信和其他电子设备制造业")
+_SHARED_HEAD = re.compile(r"(?:产业|行业)?(?:规模|产值|营业收入|营收|收入|增加值|总量|产量|投资)$")
+
+
+def _each_subject(indicator: str) -> list[str]:
+    """The indicators one quantity sets when its subjects are coordinated and the value holds
+    for each (双双/均/都); the last subject's head noun is shared.
+
+    >>> _each_subject("新能源和高端不锈钢产业规模双双")
+    ['新能源产业规模', '高端不锈钢产业规模']
+    >>> _each_subject("电信业务总量、软件和信息技术服务业收入均增长")
+    ['电信业务总量增长', '软件和信息技术服务业收入增长']
+    >>> _each_subject("A产业和B产业产值都"), _each_subject("成都")
+    (['A产业产值', 'B产业产值'], ['成都'])
+    """
+    m = _EACH.search(indicator)
+    if not m or m.start() == 0:
+        return [indicator]
+    body = indicator[: m.start()]
+    names = {f"\x00{i}\x00": n.group() for i, n in enumerate(_ONE_NAME.finditer(body))}
+    for key, name in names.items():
+        body = body.replace(name, key, 1)
+    sep = "、" if "、" in body else r"和|与|及"
+    items = [i for i in re.split(sep, body) if i]
+    for key, name in names.items():
+        items = [i.replace(key, name) for i in items]
+    if len(items) < 2 and m.group(1):
+        return [indicator[: m.start()] + m.group(1)]  # "软件和信息技术服务业收入均增长"
+    if not 2 <= len(items) <= 6:
+        return [indicator]  # "成都": not a list of subjects
+    head = _SHARED_HEAD.search(items[-1])
+    if head is not None:
+        noun = re.sub(r"^(?:产业|行业)", "", head.group())
+        tail = {True: noun, False: head.group()}
+        items = [
+            i if _SHARED_HEAD.search(i) else i + tail[i.endswith(("产业", "行业"))] for i in items
+        ]
+    return [i + (m.group(1) or "") for i in items]
 
 
 def _with_headline(ctx: _Context, found: list[FoundTarget]) -> list[FoundTarget]:

@@ -622,3 +622,52 @@ def test_a_bare_magnitude_after_guo_is_a_floor() -> None:
     # the 过 of 经过 is no comparator
     plain = "某市行动计划(2024—2026年)\n到2026年,经过5年努力,全市工业产值达到100亿元。\n"
     assert _read(plain) == [(100, "亿元", 2026, "=")]
+
+
+def test_a_page_in_traditional_characters_reads_like_simplified() -> None:
+    # the cue words are written in simplified characters; a repost in traditional ones must
+    # read the same, and every quote stays the text as written
+    simplified = (
+        "某县政府工作报告\n1月4日,某县人民代表大会开幕,县长作政府工作报告。\n"
+        "2024年,发展动能更加强劲。整车产量95万辆,新增1.1万亩开发边界。\n"
+        "2025年主要预期目标是:地区生产总值增长8%左右,规上工业产值超2200亿元。\n"
+    )
+    traditional = (
+        "某縣政府工作報告\n1月4日,某縣人民代表大會開幕,縣長作政府工作報告。\n"
+        "2024年,發展動能更加強勁。整車產量95萬輛,新增1.1萬畝開發邊界。\n"
+        "2025年主要預期目標是:地區生產總值增長8%左右,規上工業產值超2200億元。\n"
+    )
+    assert normalize_width("預計全年增長10%") == "预计全年增长10%"
+    # the paragraph opened by 2024年 reviews that year: its 新增1.1万亩 is a result
+    assert _read(simplified) == [(8, "%", 2025, "="), (2200, "亿元", 2025, ">=")]
+    plan = extract_plan(traditional)
+    assert [(t.value, t.year, t.comparator) for t in plan.targets] == [
+        (8, 2025, "="),
+        (2200, 2025, ">="),
+    ]
+    assert [t.unit for t in plan.targets] == ["%", "亿元"]  # units are read in simplified
+    assert all(t.quote in traditional for t in plan.targets)  # quotes as written
+
+
+def test_one_value_set_for_each_of_coordinated_subjects() -> None:
+    text = (
+        "某市工信工作会议\n2024年,力争新能源和高端不锈钢产业规模双双突破2000亿元,"
+        "确保全市工业经济总量突破5000亿元。\n"
+    )
+    found = extract_plan(text).targets
+    assert [(t.indicator, t.value, t.comparator) for t in found] == [
+        ("新能源产业规模", 2000, ">="),
+        ("高端不锈钢产业规模", 2000, ">="),
+        ("工业经济总量", 5000, ">="),
+    ]
+    each = "某省计划\n到2025年,电子信息、装备制造产业营业收入均达到1000亿元以上。\n"
+    assert [(t.indicator, t.value) for t in extract_plan(each).targets] == [
+        ("电子信息产业营业收入", 1000),
+        ("装备制造产业营业收入", 1000),
+    ]
+    # a one-industry name that holds 和 stays one subject; a place ending in 都 is no "都"
+    one = "某市计划\n到2025年,软件和信息技术服务业收入均增长10%。成都工业产值达到5000亿元。\n"
+    assert [t.indicator for t in extract_plan(one).targets] == [
+        "软件和信息技术服务业收入增长",
+        "成都工业产值",
+    ]
