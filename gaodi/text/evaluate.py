@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from gaodi.text.numerals import to_simplified
+
 FIELDS = ("indicator", "value", "value_max", "unit", "year", "comparator", "action")
 
 
@@ -59,7 +61,8 @@ _PUNCT = re.compile(r"[\s“”\"'‘’()（）、，,。；;：:·—\-的]")
 
 
 def _norm(s: str | None) -> str:
-    return _PUNCT.sub("", s or "")
+    # an indicator read off a page in traditional characters names the same thing
+    return _PUNCT.sub("", to_simplified(s or ""))
 
 
 def indicator_matches(a: str | None, b: str | None, threshold: float = 0.8) -> bool:

@@ -9,7 +9,7 @@ examples and reports their measured precision and recall.
 from __future__ import annotations
 
 from gaodi.core.errors import ValidationError
-from gaodi.text.numerals import to_simplified
+from gaodi.text.numerals import normalize_width, to_simplified
 from gaodi.text.schema import ExtractedAction, ExtractedGoal, ExtractedTarget, PlanExtraction
 from gaodi.text.structure import (
     annual_goal_year,
@@ -17,6 +17,7 @@ from gaodi.text.structure import (
     find_title,
     parse_outline,
     plan_period,
+    report_year,
     reviewed_year,
 )
 from gaodi.text.targets import find_goals, find_targets, make_context
@@ -42,16 +43,23 @@ def extract_plan(text: str) -> PlanExtraction:
         raise ValidationError(
             "文本为空，没有可提取的内容。", "The text is empty: nothing to extract."
         )
-    # the outline and the text's dates are read in simplified characters (same offsets); quotes
-    # and action texts are cut from the text as written
+    # the outline is read in simplified characters and the dates in normalized ones ("二○二六年",
+    # "２０２６年"), both of the same length; quotes and action texts are cut from the text as
+    # written
     simple = to_simplified(text)
+    dated = normalize_width(text)
     outline = parse_outline(simple)
     title = find_title(simple)
-    period = plan_period(title)
+    period = plan_period(normalize_width(title) if title else None)
     ref_year = (
         period[0]
         if period
-        else (document_year(simple) or reviewed_year(simple) or annual_goal_year(simple))
+        else (
+            document_year(dated)
+            or reviewed_year(dated)
+            or annual_goal_year(dated)
+            or report_year(dated)
+        )
     )
     end_year = period[1] if period else None
     ctx = make_context(text, outline, ref_year, end_year)

@@ -415,3 +415,23 @@ def annual_goal_year(text: str) -> int | None:
     """
     m = _ANNUAL_GOALS.search(text)
     return int(m.group(1) or m.group(2)) if m else None
+
+
+# "2025年广州市政府工作报告…", "在2025年的某市政府工作报告中": the report of that year
+_REPORT_OF_YEAR = re.compile(r"(\d{4})\s*年(?:的)?[\u4e00-\u9fff]{0,10}政府工作报告")
+
+
+def report_year(text: str) -> int | None:
+    r"""The year of the government work report a text is about, when its opening names it.
+
+    A work report sets the tasks of its own year ("2025年政府工作报告" is read in early 2025).
+
+    >>> report_year("2025年广州市政府工作报告详细规划了城市发展的新方向")
+    2025
+    >>> report_year("会议指出…\n国务院关于2024年政府工作报告的解读") is None
+    True
+    """
+    m = _REPORT_OF_YEAR.search(text[:200])
+    if not m or "\n" in text[: m.start()].strip():
+        return None
+    return int(m.group(1))

@@ -197,6 +197,11 @@ _LEADING_QUALIFIER = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|
 # ("超过五千亿规模": 规模/水平 name the level itself)
 _QUALIFIED_NOUN = re.compile(r"^(?!以上|以下|以内|左右|上下|多|余|级|规模|水平)[\u4e00-\u9fff]")
 _QUALIFIES_NOUN = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余)*的")
+_SET_A_GOAL = re.compile(r"(?:设定|提出|确定|明确|制定)了")
+_GOAL_SET_BEFORE = re.compile(r"(?:设定|提出|确定|明确|制定)了[^。；;]*目标")
+# "…的目标，同时商品进出口总值预计增长3%": an expectation stated among the goals
+_EXPECTED_IN_GOALS = re.compile(r"目标[^。；;]*预计(?!全年)")
+_OF_THE_GOAL = re.compile(r"^(?:以上|及以上|左右|以内|以下)*的(?:增长|预期|发展)?目标")
 _THRESHOLD_ON = re.compile(r"^(?:以上|及以上|以下)[\u4e00-\u9fff]{0,4}?(?:项目|企业)")
 
 QUAL_VERBS = (
@@ -337,8 +342,8 @@ _GOAL_INTRO = re.compile(r"(?m)目标(?:是|为|如下)?\s*[:：]\s*$")
 # a short heading line of goals or of results, often bulleted, in a digest of a report:
 # "■ 2025年经济社会发展的主要预期目标", "■ 2024年成绩单"
 _GOAL_HEAD = re.compile(
-    r"(?m)^[ \t\u3000]*[■◆▲●★]?[ \t\u3000]*[^\n，,。；;:：]{0,30}"
-    r"(?:预期目标|主要目标|发展目标)[ \t\u3000]*$"
+    r"(?m)^[ \t\u3000]*[■◆▲●★]?[ \t\u3000]*(?:[^\n，,。；;:：]{0,30}"
+    r"(?:预期目标|主要目标|发展目标)|目标)[ \t\u3000]*$"  # or "目标" alone, heading a list
 )
 _RESULTS_HEAD = re.compile(
     r"(?m)^[ \t\u3000]*[■◆▲●★]?[ \t\u3000]*(?:\d{4}年)?[^\n，,。；;:：]{0,12}"
@@ -721,6 +726,9 @@ def _comparator(left: str, right: str, q: Quantity) -> Comparator:
 def _strip_indicator(left: str) -> str:
     # "13%左右、力争15%左右": what follows the previous number qualifies it, not this one
     s = _LEADING_QUALIFIER.sub("", left.strip()).strip()
+    # "某市设定了地区生产总值增长": who set the goal is not what it measures
+    s = re.sub(r"^.*?(?:设定|提出|确定|明确|制定)了", "", s) or s
+    s = re.sub(r"预计(?=增长|提高|下降|达到)", "", s)  # "进出口总值预计增长": the growth
     # "…支撑实现2027年全省经济总量": the indicator starts after the year it is due
     dated = list(re.finditer(r"\d{4}年(?:年?底|末)?(?:前|之前)?", s))
     if dated and dated[-1].end() < len(s):
@@ -795,6 +803,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         sentence_left = _compact(s[s0 : q.start])
         # "超100亿元的…", "投资50亿元以上的…项目": the number qualifies a noun
         qualifies = bool(_QUALIFIES_NOUN.match(right.lstrip()))
+        if qualifies and _OF_THE_GOAL.match(right.lstrip()):
+            qualifies = False  # "均增长5%左右的目标": the number is the goal's value
         # "70%的规模以上制造业企业基本实现数字化网络化": a share of what follows, unless a later
         # count in the clause counts the things the share qualifies ("研发投入占比5%的企业100家")
         share = q.kind == "percent" and not any(x.kind == "count" for x in scan_quantities(right))
@@ -849,10 +859,14 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue  # "2020—2024年，…年均增长7.9%": a span of years that are over
         if _ELAPSED.search(sentence_left) and not cued:
             continue  # "今年前三季度…增长11.8%": statistics of a part of the year gone
-        if _is_past(sentence_left, ctx.ref_year, ctx.current_periods, cued) or (
+        # "设定了…均增长5%左右的目标": the 了 of setting the goal, whose value the number is
+        goal_set = bool(_OF_THE_GOAL.match(right) or _GOAL_SET_BEFORE.search(sentence_left))
+        past_left = _SET_A_GOAL.sub("", sentence_left) if goal_set else sentence_left
+        if _is_past(past_left, ctx.ref_year, ctx.current_periods, cued) or (
             "预计" in sentence_left
             and not re.search(r"预计到\d{4}", sentence_left)
             and not _expected_later(sentence_left, ctx.ref_year)
+            and not _EXPECTED_IN_GOALS.search(sentence_left)
         ):
             continue
         kind, year, level, anchor_pos = ctx.anchor(q.start)
@@ -968,8 +982,9 @@ def _each_subject(indicator: str) -> list[str]:
     names = {f"\x00{i}\x00": n.group() for i, n in enumerate(_ONE_NAME.finditer(body))}
     for key, name in names.items():
         body = body.replace(name, key, 1)
-    sep = "、" if "、" in body else r"和|与|及"
-    items = [i for i in re.split(sep, body) if i]
+    items = [i for i in re.split("、", body) if i]
+    # "A、B、C及D": the last item holds the last conjunction
+    items = items[:-1] + [i for i in re.split(r"以及|和|与|及", items[-1]) if i]
     for key, name in names.items():
         items = [i.replace(key, name) for i in items]
     if len(items) < 2 and m.group(1):

@@ -671,3 +671,41 @@ def test_one_value_set_for_each_of_coordinated_subjects() -> None:
         "软件和信息技术服务业收入增长",
         "成都工业产值",
     ]
+
+
+def test_goals_set_in_so_many_words_with_an_expectation_among_them() -> None:
+    # "设定了…均增长5%左右的目标": the number is the goal's value and 了 the act of setting it;
+    # the report's year, named in its opening, is the year the goals are for
+    text = (
+        "2025年某市政府工作报告详细规划了城市发展的新方向。\n"
+        "报告中,某市设定了地区生产总值、工业增加值及社会消费品零售总额均增长百分之五左右的目标,"
+        "同时商品进出口总值预计增长百分之三。\n"
+    )
+    found = extract_plan(text).targets
+    assert [(t.indicator, t.value, t.year) for t in found] == [
+        ("地区生产总值增长", 5, 2025),
+        ("工业增加值增长", 5, 2025),
+        ("社会消费品零售总额增长", 5, 2025),
+        ("商品进出口总值增长", 3, 2025),
+    ]
+    # "提出了18项指标" is still what the text lays out, and 预计全年 still a result
+    laid_out = "某市方案\n到2025年,方案从经济密度、创新浓度等维度提出了18项指标。预计全年工业增长5%。\n"
+    assert _read(laid_out) == []
+
+
+def test_a_line_reading_goal_heads_the_goals_under_it() -> None:
+    text = (
+        "某省先进制造业强省\n相关行动计划\n到2025年,要形成7个万亿级先进制造业集群。\n目标\n"
+        "  制造业占全省生产总值30%以上\n  对于发展目标,行动计划提出了具体标准。\n"
+    )
+    assert _read(text) == [(7, "个", 2025, "="), (30, "%", 2025, ">=")]
+
+
+def test_a_year_in_chinese_digits_dates_the_text() -> None:
+    # "二○二六年…主要预期目标": the text's own year, so 二○二五年's figures are results
+    text = (
+        "市长公布二○二六年经济社会发展主要预期目标,其中生产总值增长目标设定为百分之五左右。"
+        "二○二五年生产总值增长百分之五点四。\n"
+        "市长指出,二○二五年经济运行稳中有进,地方一般公共预算收入达八千五百亿元。\n"
+    )
+    assert _read(text) == [(5, "%", 2026, "=")]
