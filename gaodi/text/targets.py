@@ -197,6 +197,8 @@ _LEADING_QUALIFIER = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|
 # ("超过五千亿规模": 规模/水平 name the level itself)
 _QUALIFIED_NOUN = re.compile(r"^(?!以上|以下|以内|左右|上下|多|余|级|规模|水平)[\u4e00-\u9fff]")
 _QUALIFIES_NOUN = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余)*的")
+_NAMED_PLAN = re.compile(r"《[^》\n]*[(（](\d{4})\s*[—–\-~～至到]\s*(\d{4})年?[)）]》")
+_DOCUMENT_SAYS = re.compile(r"^.*》[^，,。；;]{0,4}?(?:明确|提出|指出|要求|规定|强调)")
 _SET_A_GOAL = re.compile(r"(?:设定|提出|确定|明确|制定)了")
 _GOAL_SET_BEFORE = re.compile(r"(?:设定|提出|确定|明确|制定)了[^。；;]*目标")
 # "…的目标，同时商品进出口总值预计增长3%": an expectation stated among the goals
@@ -440,6 +442,8 @@ class _Context:
         y = int(m.group("y"))
         if self.ref_year is not None and y < self.ref_year:
             return "past"  # even "到2024年…" in a text of 2025 reports the past
+        if self.norm[max(0, m.start() - 4) : m.start()].endswith(("过去的", "过去")):
+            return "past"  # "刚刚过去的2025年": a year the text looks back on
         if m.group("pre") in _TARGET_PRE or m.group("post"):
             return "target"
         if self.ref_year is not None:
@@ -496,6 +500,11 @@ class _Context:
                     best = (sp.start(), "target", (self.ref_year or 0) + n - 1)
             if best is not None:
                 return best[1], best[2], "near", best[0]
+        # "《…三年行动计划(2025—2027年)》明确，…。…数控化率超过85%": the paragraph sets the
+        # goals of the plan it names, due at the plan's end
+        named = [m for m in _NAMED_PLAN.finditer(self.norm, l0, pos)]
+        if named and (self.ref_year is None or int(named[-1].group(2)) >= self.ref_year):
+            return "target", int(named[-1].group(2)), "far", named[-1].start()
         if self.is_work_report:
             # "2024年，…发展动能更加强劲。…新增1.1万亩…": a paragraph opened by a year before the
             # report's reviews that year, sentence after sentence
@@ -761,11 +770,12 @@ def _object_after(ctx: _Context, q: Quantity, clause_end: int) -> str:
 
 
 _SECTION_OBJECT = re.compile(
-    r"^(?:重点|专项|主要|具体)?(?:工程|行动|任务|举措|措施|政策|条措施|条政策)$"
+    r"^(?:重点|专项|主要|具体|改革|支持|保障)?(?:工程|行动|任务|举措|措施|政策|条措施|条政策)$"
 )
 # "…的目标任务、产业布局和重点举措": the text's contents about the things counted
 _CONTENTS_OF = re.compile(r"的(?:目标任务|主要任务|重点任务|发展路径|重点举措|主要举措|政策措施)")
 _TEXT_PARTS = frozenset({"方面", "个方面", "点", "部分", "环节"})
+_PARTS_THEN_VERB = re.compile(r"(?:个)?(?:方面|部分)(?:提出|明确|部署|作出)")
 _SECTION_VERBS = ("实施", "开展", "部署", "提出", "出台", "明确", "推出", "包括", "涵盖", "围绕")
 _HEAD_NOUN = re.compile(r"(?:产能|产量|产值|规模|收入|投资|能力|总量|面积|利润|税收|增加值)+$")
 
@@ -862,6 +872,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         # "设定了…均增长5%左右的目标": the 了 of setting the goal, whose value the number is
         goal_set = bool(_OF_THE_GOAL.match(right) or _GOAL_SET_BEFORE.search(sentence_left))
         past_left = _SET_A_GOAL.sub("", sentence_left) if goal_set else sentence_left
+        # "去年印发的《…》明确，力争…": the document was issued in the past, not its goals met
+        past_left = _DOCUMENT_SAYS.sub("", past_left)
         if _is_past(past_left, ctx.ref_year, ctx.current_periods, cued) or (
             "预计" in sentence_left
             and not re.search(r"预计到\d{4}", sentence_left)
@@ -909,8 +921,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue  # "提出…12个重点产业大力发展的目标任务": what the text sets out about them
         # "6个方面16项工程": the count of parts ends where the next number starts
         bare_obj = re.split(r"(?=[\d一二两三四五六七八九十]+[个项条大])", bare_obj, maxsplit=1)[0]
-        if bare_obj in _TEXT_PARTS:
-            continue  # "重点发力三个方面": how the text is laid out, whatever the verb
+        if bare_obj in _TEXT_PARTS or _PARTS_THEN_VERB.match(bare_obj):
+            continue  # "重点发力三个方面", "从…六个方面提出": how the text is laid out
         if obj and q.kind == "count":
             # "新增近200家规上企业": a flow of new firms, not the stock of firms
             flow = indicator if indicator in ("新增", "累计", "累计新增") else ""

@@ -689,7 +689,9 @@ def test_goals_set_in_so_many_words_with_an_expectation_among_them() -> None:
         ("商品进出口总值增长", 3, 2025),
     ]
     # "提出了18项指标" is still what the text lays out, and 预计全年 still a result
-    laid_out = "某市方案\n到2025年,方案从经济密度、创新浓度等维度提出了18项指标。预计全年工业增长5%。\n"
+    laid_out = (
+        "某市方案\n到2025年,方案从经济密度、创新浓度等维度提出了18项指标。预计全年工业增长5%。\n"
+    )
     assert _read(laid_out) == []
 
 
@@ -709,3 +711,22 @@ def test_a_year_in_chinese_digits_dates_the_text() -> None:
         "市长指出,二○二五年经济运行稳中有进,地方一般公共预算收入达八千五百亿元。\n"
     )
     assert _read(text) == [(5, "%", 2026, "=")]
+
+
+def test_a_plan_reported_in_news_sets_goals_for_its_own_end() -> None:
+    # "刚刚过去的2025年" looks back; "去年印发的《…(2025—2027年)》明确" dates the document, not
+    # its goals; the paragraph's goals are due at the named plan's end
+    text = (
+        "某市新闻\n刚刚过去的2025年,全市国家级专精特新“小巨人”企业增至410家。\n"
+        "去年印发的《某市专精特新企业培育三年行动计划(2025—2027年)》明确,力争通过三年攻坚,"
+        "新增省级专精特新中小企业1000家以上。大力支持企业转型,关键工序数控化率超过85%。\n"
+    )
+    assert _read(text) == [(1000, "家", 2027, ">="), (85, "%", 2027, ">=")]
+
+
+def test_the_parts_a_document_sets_out_are_no_goals() -> None:
+    text = (
+        "某省指导意见\n到2020年,建成地区生产总值超500亿元的开发区6个。《指导意见》从创新管理体制、"
+        "集约利用土地、保障措施等六个方面提出二十六条改革举措。\n"
+    )
+    assert _read(text) == [(6, "个", 2020, "=")]
