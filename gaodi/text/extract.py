@@ -9,6 +9,7 @@ examples and reports their measured precision and recall.
 from __future__ import annotations
 
 from gaodi.core.errors import ValidationError
+from gaodi.text.glosses import as_written, has_glosses, quote_as_written, strip_glosses
 from gaodi.text.numerals import normalize_width, to_simplified
 from gaodi.text.schema import ExtractedAction, ExtractedGoal, ExtractedTarget, PlanExtraction
 from gaodi.text.structure import (
@@ -43,6 +44,11 @@ def extract_plan(text: str) -> PlanExtraction:
         raise ValidationError(
             "文本为空，没有可提取的内容。", "The text is empty: nothing to extract."
         )
+    written = text
+    glossed = has_glosses(text)
+    back: list[int] = []
+    if glossed:
+        text, back = strip_glosses(text)  # read without "(yè)"; shown as written (below)
     # the outline is read in simplified characters and the dates in normalized ones ("二○二六年",
     # "２０２６年"), both of the same length; quotes and action texts are cut from the text as
     # written
@@ -63,11 +69,18 @@ def extract_plan(text: str) -> PlanExtraction:
     )
     end_year = period[1] if period else None
     ctx = make_context(text, outline, ref_year, end_year)
+
+    def shown(start: int, end: int) -> str:
+        return as_written(written, back, start, end) if glossed else text[start:end]
+
+    def quoted(quote: str, near: int) -> str:
+        return quote_as_written(written, text, back, quote, near) if glossed else quote
+
     actions = [
         ExtractedAction(
             number=a.number or str(a.ordinal),
             title=a.title,
-            text=text[a.body_start : a.end].strip(),
+            text=shown(a.body_start, a.end).strip(),
         )
         for a in outline.actions
     ]
@@ -80,14 +93,14 @@ def extract_plan(text: str) -> PlanExtraction:
             year=t.year,
             comparator=t.comparator,
             action=t.action,
-            quote=t.quote,
+            quote=quoted(t.quote, t.start),
             size_class=t.size_class,
             annual=t.annual,
         )
         for t in find_targets(ctx)
     ]
     goals = [
-        ExtractedGoal(verb=g.verb, object=g.object, action=g.action, quote=g.quote)
+        ExtractedGoal(verb=g.verb, object=g.object, action=g.action, quote=quoted(g.quote, g.start))
         for g in find_goals(ctx)
     ]
     return PlanExtraction(title=title, actions=actions, targets=targets, qualitative=goals)

@@ -338,6 +338,10 @@ def _quantity_at(s: str, i: int) -> Quantity | None:
         return Quantity(
             value, value_max, "%", i, j + 1, s[i : j + 1], "percent", approx=approx, chinese=chinese
         )
+    if j < n and s[j] == "‰":  # "人口自然增长率控制在3‰以内": per mille, kept as written
+        return Quantity(
+            value, value_max, "‰", i, j + 1, s[i : j + 1], "percent", approx=approx, chinese=chinese
+        )
     unit, k = _read_unit(s, j)
     if k < n and s[k] == "级":
         return Quantity(
@@ -412,8 +416,10 @@ _PERCENT_CN = re.compile(
 
 # "突破万亿元", "达到千亿元级规模": a magnitude word with no numeral before it is one of it,
 # but only after a verb that sets a level (else "万亿元" is a word in a name or a class)
+# ("规模达到万亿级。": the class as a level, when no noun it would class follows)
 _BARE_MAGNITUDE = re.compile(
-    r"(?:(?<=突破|达到|超过|迈上|跨上|站上)|(?<=[过超达]))(万亿|千亿|百亿)元(级(?=水平|规模))?"
+    r"(?:(?<=突破|达到|超过|迈上|跨上|站上)|(?<=[过超达]))(万亿|千亿|百亿)"
+    r"(?:元(级(?=水平|规模))?|级(?=水平|规模|[^\u4e00-\u9fff]|$))"
 )
 _BARE_MAGNITUDE_VALUE = {"万亿": (1.0, "万亿元"), "千亿": (1000.0, "亿元"), "百亿": (100.0, "亿元")}
 

@@ -153,7 +153,7 @@ _SUBSIDY = re.compile(
     r"国债|债券|债务|赤字|拟发行"
 )
 # "地方一般公共预算收入增长5%": budget revenue is a level the government reaches, not a means
-_REVENUE = re.compile(r"预算收入")
+_REVENUE = re.compile(r"预算(?:总)?收入")  # "一般公共预算总收入" is revenue, not a budget
 # "赤字率拟按4%左右安排": the means come after the number
 _MEANS_AFTER = re.compile(r"^(?:左右|以上|以内)?(?:安排|拨付|用于)")
 
@@ -198,6 +198,7 @@ _LEADING_QUALIFIER = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|
 _QUALIFIED_NOUN = re.compile(r"^(?!以上|以下|以内|左右|上下|多|余|级|规模|水平)[\u4e00-\u9fff]")
 _QUALIFIES_NOUN = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余)*的")
 _NAMED_PLAN = re.compile(r"《[^》\n]*[(（](\d{4})\s*[—–\-~～至到]\s*(\d{4})年?[)）]》")
+_THIS_YEAR_ON = re.compile(r"[，,；;]\s*(?:今年|明年)")
 _DOCUMENT_SAYS = re.compile(r"^.*》[^，,。；;]{0,4}?(?:明确|提出|指出|要求|规定|强调)")
 _SET_A_GOAL = re.compile(r"(?:设定|提出|确定|明确|制定)了")
 _GOAL_SET_BEFORE = re.compile(r"(?:设定|提出|确定|明确|制定)了[^。；;]*目标")
@@ -874,6 +875,10 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         past_left = _SET_A_GOAL.sub("", sentence_left) if goal_set else sentence_left
         # "去年印发的《…》明确，力争…": the document was issued in the past, not its goals met
         past_left = _DOCUMENT_SAYS.sub("", past_left)
+        # "去年…增长8.0%，今年…预期增长6.5%": the clause after 今年 speaks of this year
+        now = [m for m in _THIS_YEAR_ON.finditer(past_left)]
+        if now and re.search(r"去年|上年", past_left[: now[-1].start()]):
+            past_left = past_left[now[-1].end() :]
         if _is_past(past_left, ctx.ref_year, ctx.current_periods, cued) or (
             "预计" in sentence_left
             and not re.search(r"预计到\d{4}", sentence_left)

@@ -730,3 +730,39 @@ def test_the_parts_a_document_sets_out_are_no_goals() -> None:
         "集约利用土地、保障措施等六个方面提出二十六条改革举措。\n"
     )
     assert _read(text) == [(6, "个", 2020, "=")]
+
+
+def test_this_year_after_last_year_in_one_sentence() -> None:
+    # "去年…增长8.0%，今年…预期增长6.5%": 去年 speaks of its own clause only; "一般公共预算总收入"
+    # is revenue, not a budget
+    text = (
+        "某省政府工作报告\n初步统计,去年全省地区生产总值48810亿元、增长8.0%,"
+        "今年全省地区生产总值预期增长6.5%。今年主要预期目标是:一般公共预算总收入增长5%,"
+        "人口自然增长率控制在3‰以内。\n"
+    )
+    assert [(v, u, c) for v, u, _, c in _read(text)] == [
+        (6.5, "%", "="),
+        (5, "%", "="),
+        (3, "‰", "<="),
+    ]
+    # 截至… then 今年 with no 去年 before it stays a result
+    fact = "某市新闻\n记者获悉,截至10月16日,今年我市空气质量优良天气达286天,优良率达98%以上。\n"
+    assert _read(fact) == []
+
+
+def test_pinyin_glosses_inside_words_are_read_through() -> None:
+    # some reposts put a gloss after a character ("達(dá)到"); the cue is read through it and the
+    # quote is the text as written
+    text = (
+        "某省方案印發(fā)\n到2027年,全省輕工紡織產(chǎn)業(yè)規(guī)模達(dá)到萬億級,"
+        "食品加工業(yè)營業(yè)收入超過8000億元。\n"
+    )
+    found = extract_plan(text).targets
+    assert [(t.value, t.unit, t.year, t.comparator) for t in found] == [
+        (1, "万亿元", 2027, "="),
+        (8000, "亿元", 2027, ">="),
+    ]
+    assert found[0].quote == "全省輕工紡織產(chǎn)業(yè)規(guī)模達(dá)到萬億級"
+    assert all(t.quote in text for t in found)
+    # "万亿级" before a noun is the class of that noun, not a level
+    assert _read("某省方案\n到2027年,规模达到万亿级产业集群。\n") == []
