@@ -39,7 +39,9 @@ _REFERENCE_BEFORE_YEAR = re.compile(r"(?:较|比|与|同|相比|由|从|自|对�
 _TARGET_PRE = {"力争到", "争取到", "确保到", "预计到", "力争", "争取", "确保", "实现", "到", "至"}
 
 PAST_MARKERS = re.compile(
-    r"截至|截止|目前|现有|已有|去年|上年|同比|以来|近年来|多年来|近几年|先后|预计全年|过去|"
+    # "比上年增长10%": last year is the base of a comparison, not the time of the figure
+    r"截至|截止|目前|现有|已有|(?<![比较])(?:去年|上年)|同比|以来|近年来|多年来|近几年|先后|"
+    r"预计全年|过去|"
     r"(?:十一五|十二五|十三五)[”\"’]?(?:期间|时期|以来)|"
     # "这五年，…突破4000亿元", "过去5年", "十年来": years counted back from the text's present
     r"这[一二两三四五六七八九十\d]{1,2}年(?!内|后|时间)|"
@@ -47,6 +49,9 @@ PAST_MARKERS = re.compile(
     r"(?:实现|达到|完成|取得|建成|形成|培育|研制|获得|引进|新增|突破|增长|增加|提高|提升|创建)了|"
     # any verb + 了 ("列出了"), 已/已经 + verb ("该省已培育21户"): done, not to do
     r"(?<![为除罢])(?<=[\u4e00-\u9fff])了(?![解却结])|已经?(?=[\u4e00-\u9fff])(?!有)|"
+    # "成功引进…20个", "全年共举办…30场": achievements told and tallied
+    r"成功(?=引进|举办|创建|入选|获批|签约|招引|打造|申报|培育)|"
+    r"(?<![总公])共(?=举办|签约|引进|实施|完成|培育|新增|开工|建成|招引|落地|获批|入选)|"
     # "主要目标任务圆满完成": goals reported as met ("确保圆满完成…" is still a goal)
     r"(?<!确保)(?<!力争)(?<!争取)(?<!要)(?<!将)(?:圆满|顺利|超额|如期|全面)完成"
 )
@@ -198,6 +203,8 @@ _LEADING_QUALIFIER = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|
 _QUALIFIED_NOUN = re.compile(r"^(?!以上|以下|以内|左右|上下|多|余|级|规模|水平)[\u4e00-\u9fff]")
 _QUALIFIES_NOUN = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余)*的")
 _NAMED_PLAN = re.compile(r"《[^》\n]*[(（](\d{4})\s*[—–\-~～至到]\s*(\d{4})年?[)）]》")
+_YEAR_ON_YEAR = re.compile(r"同比|[比较](?:上年|去年)(?:同期)?(?:增长|提高|增加|下降|减少)")
+_COMPARED_BEFORE = re.compile(r"[比较](?:上年|去年)(?:同期)?(?:增长|提高|增加|下降|减少)$")
 _THIS_YEAR_ON = re.compile(r"[，,；;]\s*(?:今年|明年)")
 _DOCUMENT_SAYS = re.compile(r"^.*》[^，,。；;]{0,4}?(?:明确|提出|指出|要求|规定|强调)")
 _SET_A_GOAL = re.compile(r"(?:设定|提出|确定|明确|制定)了")
@@ -862,8 +869,9 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         cued = bool(_GOAL_CUE.search(sentence)) or ctx.in_goal_section(q.start)
         if _NEWS_DATE.search(_compact(s[q.end : s1])):
             continue  # a news line: a date or a news phrase after the number
-        if "同比" in _compact(s[q.end : s1]) and not cued:
-            continue
+        compared = _YEAR_ON_YEAR.search(_compact(s[q.end : s1])) or _COMPARED_BEFORE.search(left)
+        if compared and not cued:
+            continue  # "完成工业投资500亿元，比上年增长12%": a figure compared with last year
         if _PROJECT.search(sentence_left) and not cued:
             continue
         if _past_span(ctx, sentence_left) and not (cued or _FUTURE_VERB.search(s[s0:s1])):

@@ -766,3 +766,16 @@ def test_pinyin_glosses_inside_words_are_read_through() -> None:
     assert all(t.quote in text for t in found)
     # "万亿级" before a noun is the class of that noun, not a level
     assert _read("某省方案\n到2027年,规模达到万亿级产业集群。\n") == []
+
+
+def test_results_told_against_last_year_achieved_or_tallied() -> None:
+    # written for the test (not from a corpus text): a figure compared with last year, a thing
+    # done "成功", and a tally "共…" are results; a goal that says so stays a goal
+    for sentence in (
+        "全年完成工业投资500亿元,比上年增长12%。",
+        "今年,全市成功引进亿元以上项目20个,新签约项目50个。",
+        "全区全年共举办招商活动30场,签约项目86个。",
+    ):
+        assert _read(f"某市新闻\n{sentence}\n") == [], sentence
+    goal = "某市计划\n到2025年,力争工业投资比上年增长10%,新签约项目50个以上。\n"
+    assert [(v, u) for v, u, _, _ in _read(goal)] == [(10, "%"), (50, "个")]

@@ -9,7 +9,7 @@ held-out 0.86 and 0.88 (62 texts), tuning 0.97 and 0.99 (53 texts). The floors a
 minus about 0.03 for the held-out part (a regression guard, not the issue's 0.95 bar, which is
 not met) and 0.02-0.04 for the tuning part. New held-out texts move the held-out figure by
 themselves (2026-12-05, sixth round: six texts took precision from 0.85 to 0.83 before any
-rule changed; later batches of reviews moved it to 0.79 the same way), so the held-out floor
+rule changed; later batches of reviews moved it to 0.74 the same way), so the held-out floor
 follows the corpus as it grows, and SPLIT.md logs each move.
 """
 
@@ -77,7 +77,7 @@ def _scores(split: str) -> tuple[float, float]:
     return matched / predicted, matched / expected
 
 
-@pytest.mark.parametrize(("split", "floor"), [("held-out", (0.76, 0.81)), ("tuning", (0.94, 0.95))])
+@pytest.mark.parametrize(("split", "floor"), [("held-out", (0.70, 0.80)), ("tuning", (0.94, 0.95))])
 def test_scores_stay_above_their_floors(split: str, floor: tuple[float, float]) -> None:
     precision, recall = _scores(split)
     assert precision >= floor[0] and recall >= floor[1], (split, precision, recall)
