@@ -137,6 +137,18 @@ def normalize_width(text: str) -> str:
 _T2S = opencc.OpenCC("t2s")
 
 
+def _traditional_chars() -> re.Pattern[str]:
+    # the characters t2s changes on their own, found once (a few ms) so that the many short
+    # strings already in simplified characters skip the converter
+    chars = "".join(chr(i) for i in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)))
+    out = _T2S.convert(chars)
+    changed = {a for a, b in zip(chars, out, strict=False) if a != b}
+    return re.compile("[" + "".join(sorted(changed)) + "]")
+
+
+_TRADITIONAL = _traditional_chars()
+
+
 def to_simplified(text: str) -> str:
     """``text`` in simplified characters, of the same length (offsets into it are offsets into
     the original, so a quote is cut from the text as written).
@@ -147,7 +159,7 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("規上工業產值超2000億")
     '规上工业产值超2000亿'
     """
-    if text.isascii():
+    if text.isascii() or not _TRADITIONAL.search(text):
         return text
     out = _T2S.convert(text)
     if len(out) == len(text):

@@ -17,6 +17,8 @@ docs/plan-extraction.md for the rules with examples and the measured accuracy):
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -290,13 +292,18 @@ class FoundGoal:
 
 
 def _bounds(text: str, pos: int, delims: frozenset[str]) -> tuple[int, int]:
-    a = pos
-    while a > 0 and not _is_delim(text, a - 1, delims):
-        a -= 1
-    b = pos
-    while b < len(text) and not _is_delim(text, b, delims):
-        b += 1
+    """The stretch of ``text`` around ``pos`` between two delimiters (not including them)."""
+    stops = _delimiters(text, delims)
+    k = bisect.bisect_left(stops, pos)
+    a = stops[k - 1] + 1 if k > 0 else 0
+    b = stops[k] if k < len(stops) else len(text)
     return a, b
+
+
+@functools.lru_cache(maxsize=16)
+def _delimiters(text: str, delims: frozenset[str]) -> list[int]:
+    # found once per text: every rule asks for the clause or sentence around a position
+    return [i for i, c in enumerate(text) if c in delims and _is_delim(text, i, delims)]
 
 
 def _is_delim(text: str, i: int, delims: frozenset[str]) -> bool:

@@ -9,8 +9,10 @@ held-out 0.86 and 0.88 (62 texts), tuning 0.97 and 0.99 (53 texts). The floors a
 minus about 0.03 for the held-out part (a regression guard, not the issue's 0.95 bar, which is
 not met) and 0.02-0.04 for the tuning part. New held-out texts move the held-out figure by
 themselves (2026-12-05, sixth round: six texts took precision from 0.85 to 0.83 before any
-rule changed; later batches of reviews moved it to 0.74 the same way), so the held-out floor
-follows the corpus as it grows, and SPLIT.md logs each move.
+rule changed; later batches of reviews moved it to 0.67 the same way), so the floor on all
+held-out texts follows the corpus as it grows (SPLIT.md logs each move), and a second floor holds
+on a fixed set: the 106 held-out texts of the corpus at 932eb69 (held-out-2026-12-05.list),
+measured 0.85 and 0.88 at the end of the 2026-12-05 afternoon round.
 """
 
 from __future__ import annotations
@@ -65,9 +67,18 @@ def test_annotations_quote_their_text(name: str) -> None:
         assert t["value_max"] is None or t["value_max"] >= t["value"]
 
 
+# the held-out texts of 2026-12-05 before the afternoon round: a set that later texts do not move
+FIXED = [
+    ln.strip()
+    for ln in (DATA / "held-out-2026-12-05.list").read_text(encoding="utf-8").splitlines()
+    if ln.strip() and not ln.startswith("#")
+]
+
+
 def _scores(split: str) -> tuple[float, float]:
     matched = predicted = expected = 0
-    for name in (n for n in NAMES if split_of(n) == split):
+    names = FIXED if split == "held-out-2026-12-05" else [n for n in NAMES if split_of(n) == split]
+    for name in names:
         text, ann = _load(name)
         gold = [dict(t, action=None) for t in ann["targets"]]
         pred = [dict(t, action=None) for t in extract_plan(text).model_dump()["targets"]]
@@ -77,7 +88,19 @@ def _scores(split: str) -> tuple[float, float]:
     return matched / predicted, matched / expected
 
 
-@pytest.mark.parametrize(("split", "floor"), [("held-out", (0.70, 0.80)), ("tuning", (0.94, 0.95))])
+@pytest.mark.parametrize(
+    ("split", "floor"),
+    [
+        ("held-out", (0.62, 0.80)),
+        ("held-out-2026-12-05", (0.82, 0.85)),
+        ("tuning", (0.94, 0.95)),
+    ],
+)
 def test_scores_stay_above_their_floors(split: str, floor: tuple[float, float]) -> None:
     precision, recall = _scores(split)
     assert precision >= floor[0] and recall >= floor[1], (split, precision, recall)
+
+
+def test_the_fixed_held_out_set_is_held_out_and_present() -> None:
+    assert len(FIXED) == 106
+    assert all(n in NAMES and split_of(n) == "held-out" for n in FIXED)
