@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from gaodi.text.glosses import strip_glosses
 from gaodi.text.numerals import Quantity, normalize_width, parse_number, scan_quantities
 from gaodi.text.structure import Outline, Section
 
@@ -205,12 +206,17 @@ _LEADING_QUALIFIER = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|
 _QUALIFIED_NOUN = re.compile(r"^(?!以上|以下|以内|左右|上下|多|余|级|规模|水平)[\u4e00-\u9fff]")
 _QUALIFIES_NOUN = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余)*的")
 _NAMED_PLAN = re.compile(r"《[^》\n]*[(（](\d{4})\s*[—–\-~～至到]\s*(\d{4})年?[)）]》")
-_YEAR_ON_YEAR = re.compile(r"同比|[比较](?:上年|去年)(?:同期)?(?:增长|提高|增加|下降|减少)")
-_COMPARED_BEFORE = re.compile(r"[比较](?:上年|去年)(?:同期)?(?:增长|提高|增加|下降|减少)$")
+# "比上年增长12%": a figure compared with last year's, after or before the number
+_VS_LAST_YEAR = r"[比较](?:上年|去年)(?:同期)?(?:增长|提高|增加|下降|减少)"
+_YEAR_ON_YEAR = re.compile(rf"同比|{_VS_LAST_YEAR}")
+_COMPARED_BEFORE = re.compile(rf"{_VS_LAST_YEAR}$")
 _THIS_YEAR_ON = re.compile(r"[，,；;]\s*(?:今年|明年)")
 _DOCUMENT_SAYS = re.compile(r"^.*》[^，,。；;]{0,4}?(?:明确|提出|指出|要求|规定|强调)")
-_SET_A_GOAL = re.compile(r"(?:设定|提出|确定|明确|制定)了")
-_GOAL_SET_BEFORE = re.compile(r"(?:设定|提出|确定|明确|制定)了[^。；;]*目标")
+# "设定了…目标": the act of setting a goal ("某市设定了…" names who set it, not what it measures)
+_SETTING = r"(?:设定|提出|确定|明确|制定)了"
+_SET_A_GOAL = re.compile(_SETTING)
+_SET_BY = re.compile(rf"^.*?{_SETTING}")
+_GOAL_SET_BEFORE = re.compile(rf"{_SETTING}[^。；;]*目标")
 # "…的目标，同时商品进出口总值预计增长3%": an expectation stated among the goals
 _EXPECTED_IN_GOALS = re.compile(r"目标[^。；;]*预计(?!全年)")
 _OF_THE_GOAL = re.compile(r"^(?:以上|及以上|左右|以内|以下)*的(?:增长|预期|发展)?目标")
@@ -517,7 +523,7 @@ class _Context:
                 return best[1], best[2], "near", best[0]
         # "《…三年行动计划(2025—2027年)》明确，…。…数控化率超过85%": the paragraph sets the
         # goals of the plan it names, due at the plan's end
-        named = [m for m in _NAMED_PLAN.finditer(self.norm, l0, pos)]
+        named = list(_NAMED_PLAN.finditer(self.norm, l0, pos))
         if named and (self.ref_year is None or int(named[-1].group(2)) >= self.ref_year):
             return "target", int(named[-1].group(2)), "far", named[-1].start()
         if self.is_work_report:
@@ -751,7 +757,7 @@ def _strip_indicator(left: str) -> str:
     # "13%左右、力争15%左右": what follows the previous number qualifies it, not this one
     s = _LEADING_QUALIFIER.sub("", left.strip()).strip()
     # "某市设定了地区生产总值增长": who set the goal is not what it measures
-    s = re.sub(r"^.*?(?:设定|提出|确定|明确|制定)了", "", s) or s
+    s = _SET_BY.sub("", s) or s
     s = re.sub(r"预计(?=增长|提高|下降|达到)", "", s)  # "进出口总值预计增长": the growth
     # "…支撑实现2027年全省经济总量": the indicator starts after the year it is due
     dated = list(re.finditer(r"\d{4}年(?:年?底|末)?(?:前|之前)?", s))
@@ -1015,6 +1021,8 @@ def _each_subject(indicator: str) -> list[str]:
     for key, name in names.items():
         body = body.replace(name, key, 1)
     items = [i for i in re.split("、", body) if i]
+    if not items:
+        return [indicator]
     # "A、B、C及D": the last item holds the last conjunction
     items = items[:-1] + [i for i in re.split(r"以及|和|与|及", items[-1]) if i]
     for key, name in names.items():
@@ -1177,6 +1185,7 @@ def read_clause(clause: str, value: float | None = None) -> ClauseQuantity | Non
     >>> read_clause("产值达到1000亿元，年均增长8%", value=8).annual
     True
     """
+    clause = strip_glosses(clause)[0]  # "以(yǐ)上" is 以上: a stored quote keeps its glosses
     norm = normalize_width(clause)
     found: ClauseQuantity | None = None
     for q in scan_quantities(clause):

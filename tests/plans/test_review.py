@@ -242,3 +242,36 @@ def test_size_class_and_annual_mark_are_stored_with_the_target(sqlite_db: Engine
         out = service.plan_out(s, plan, ADMIN)
         readings = review.target_readings(out.targets)
         assert readings[str(parks.id)].size_class == "千亿级"
+
+
+# a plan reposted in traditional characters with pinyin glosses inside words, as some sites store
+# it; the figures are read off it by hand: 8000亿元 at least, 15个 about, by 2027
+REPOST = (
+    "某省現代化產業體系建設實施方案印發(fā)\n"
+    "到2027年,全省食品加工業(yè)營業(yè)收入8000億元以(yǐ)上,建設(shè)15個左右特色園區(qū)。\n"
+)
+
+
+def test_a_reposted_text_is_reviewed_as_written(sqlite_db: Engine) -> None:
+    with session_scope(sqlite_db, actor="t") as s:
+        plan_id = service.load_plan(
+            s, ADMIN, extract_plan(REPOST), source_name="t", source_text=REPOST
+        ).id
+        plan = service.get_plan(s, ADMIN, plan_id)
+        assert sorted((t.value, t.unit, t.comparator) for t in plan.targets) == [
+            (15, "个", "="),
+            (8000, "亿元", ">="),
+        ]
+        # every quote stands in the text as written, so the review page marks each of them
+        _, lost = review.segments(REPOST, [(t.id, t.quote) for t in plan.targets])
+        assert lost == []
+        # a reviewer's selection keeps its glosses and is read through them
+        added = review.add_target(
+            s,
+            ADMIN,
+            plan_id,
+            review.AddTarget(
+                quote="營業(yè)收入8000億元以(yǐ)上", indicator_name="食品加工业营业收入"
+            ),
+        )
+    assert (added.value, added.unit, added.comparator) == (8000, "亿元", ">=")
