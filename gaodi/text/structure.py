@@ -64,7 +64,9 @@ _PLAN_SUFFIX = (
     r"(?:行动计划|行动方案|实施方案|工作方案|实施意见|指导意见|意见|规划|计划|方案|纲要|办法|措施)"
 )
 _PERIOD = r"(?:[（(]\s*\d{4}\s*[—–\-~～至到]+\s*\d{4}\s*年?\s*[）)])"
-_TITLE_LINE = re.compile(rf"^[^。；;，,:：]{{4,80}}{_PLAN_SUFFIX}{_PERIOD}?$")
+# a title may end in the number of its part: "…重点工作分工方案(一)"
+_PART = r"(?:[（(][一二三四五六七八九十上下]{1,2}[）)])"
+_TITLE_LINE = re.compile(rf"^[^。；;，,:：]{{4,80}}{_PLAN_SUFFIX}{_PERIOD}?{_PART}?$")
 _QUOTED_TITLE = re.compile(rf"《([^《》]{{4,80}}?{_PLAN_SUFFIX}{_PERIOD}?)》")
 _PERIOD_RE = re.compile(r"[（(]\s*(\d{4})\s*年?\s*[—–\-~～至到]+\s*(\d{4})\s*年?\s*[）)]")
 _FIVE_YEAR = {
@@ -418,7 +420,8 @@ def annual_goal_year(text: str) -> int | None:
 
 
 # "2025年广州市政府工作报告…", "在2025年的某市政府工作报告中": the report of that year
-_REPORT_OF_YEAR = re.compile(r"(\d{4})\s*年(?:的)?[\u4e00-\u9fff]{0,10}政府工作报告")
+# "2025年省《政府工作报告》": the report's name may stand in book-title or quotation marks
+_REPORT_OF_YEAR = re.compile(r"(\d{4})\s*年(?:的)?[\u4e00-\u9fff]{0,10}[《“\"]?政府工作报告")
 
 
 def report_year(text: str) -> int | None:
@@ -431,7 +434,13 @@ def report_year(text: str) -> int | None:
     >>> report_year("会议指出…\n国务院关于2024年政府工作报告的解读") is None
     True
     """
-    m = _REPORT_OF_YEAR.search(text[:200])
+    m = _REPORT_OF_YEAR.search(text[:200]) or _REPORT_SAYS_YEAR.search(text[:200])
     if not m or "\n" in text[: m.start()].strip():
         return None
     return int(m.group(1))
+
+
+# "政府工作报告指出,2018年是…的开局之年": the report opens on the year it is for
+_REPORT_SAYS_YEAR = re.compile(
+    r"政府工作报告[\u4e00-\u9fff]{0,4}[,，:：]\s*((?:19|20)\d{2})\s*年是[^。\n]{0,80}?(?:之年|一年)"
+)

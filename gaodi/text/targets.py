@@ -65,7 +65,9 @@ _GOAL_REACHED = r"(?:提前|超额|如期|顺利)(?:实现|完成)[^，,。；;�
 _RESULTS_STATED = re.compile(r"成效(?:明显|显著|突出)|" + _GOAL_REACHED)
 # in the number's own clause after it: "31个省级行政区的报告已全部出炉" happened
 _PAST_AFTER = re.compile(
-    r"已经?(?=[\u4e00-\u9fff])(?!有)|(?<![为除罢])(?<=[\u4e00-\u9fff])了(?![解却结])"
+    r"已经?(?=[\u4e00-\u9fff])(?!有)|(?<![为除罢])(?<=[\u4e00-\u9fff])了(?![解却结])|"
+    # "16个制种大县项目完成年度目标": the things counted met the year's goal
+    r"^[^，,。；;]*?完成(?:年度|全年|年初)(?:投资)?(?:计划|目标)"
 )
 _PLAN_PERIOD_PAST = re.compile(r"(十一五|十二五|十三五)[”\"’]?(?:期间|时期)$")
 
@@ -185,11 +187,11 @@ _COMPARATOR_VERB = re.compile(
 _TRAIL = re.compile(
     r"(?:力争|争取|确保|努力|将|要|预计|可|(?<![签节制集预履])约|近|逾|共|合计|总计|达到|达|超过|超|突破|迈上|跨上|站上|实现|(?<![通经不])过|"
     r"保持在|稳定在|控制在|提高到|提升到|提高至|提升至|增长到|增加到|降低到|下降到|降至|不低于|"
-    r"不少于|不超过|不高于|高于|低于|多于|少于|为|在)$"
+    r"不少于|不超过|不高于|高于|低于|多于|少于|为|在|年内)$"
 )
 _LEAD = re.compile(
     r"^(?:[、\s—]+|(?:力争|争取|确保)?(?:到|至)?\d{4}年(?:年?底|末)?(?:前|之前)?|年内|全年|今年|每年|"
-    r"其中|即|同时|此外|另外|并且|并|以及|进一步|力争|争取|确保|努力|预计|推动|推进|引导|支持|"
+    r"其中|即|同时|此外|另外|并且|并(?![网购联列入轨])|以及|进一步|力争|争取|确保|努力|预计|推动|推进|引导|支持|"
     r"鼓励|带动|支撑|实现|使|让|加快|全面|基本|初步|将|要|把|全市|全省|全区|全县|我市|我省|"
     r"本市|本省|和|及)"
 )
@@ -309,7 +311,21 @@ def _bounds(text: str, pos: int, delims: frozenset[str]) -> tuple[int, int]:
 @functools.lru_cache(maxsize=16)
 def _delimiters(text: str, delims: frozenset[str]) -> list[int]:
     # found once per text: every rule asks for the clause or sentence around a position
-    return [i for i, c in enumerate(text) if c in delims and _is_delim(text, i, delims)]
+    stops = [i for i, c in enumerate(text) if c in delims and _is_delim(text, i, delims)]
+    if "。" not in delims and "，" not in delims:
+        return stops
+    # an AI digest of news ("…奠定基础 [1] 产业发展与目标 - 将…") ends its points with
+    # citation marks and bullets, and puts a space where a comma would be
+    cites = [i for m in _CITATION.finditer(text) for i in (m.start(), m.end() - 1)]
+    extra = cites + [m.start() for m in _BULLET.finditer(text)]
+    if len(cites) >= 4 and "，" in delims:
+        extra += [m.start() for m in _SPACE_COMMA.finditer(text)]
+    return sorted(set(stops).union(extra)) if extra else stops
+
+
+_CITATION = re.compile(r"\[\d{1,2}\]")
+_BULLET = re.compile(r"(?<=[\u4e00-\u9fff\]] )-(?= [\u4e00-\u9fff])")
+_SPACE_COMMA = re.compile(r"(?<=[\u4e00-\u9fff”])[ \u3000](?=[\u4e00-\u9fff“])")
 
 
 def _is_delim(text: str, i: int, delims: frozenset[str]) -> bool:
@@ -536,6 +552,17 @@ class _Context:
                 and self.classify_year(opener) == "past"
             ):
                 return "past", int(opener.group("y")), "near", opener.start()
+            # "报告显示,2023年…增长9.2%。12家免税店销售额…增长19.3%。": a paragraph telling a
+            # past year goes on telling it, until a sentence cues a goal
+            told = [m for m in self.years if l0 <= m.start() < s0]
+            if (
+                told
+                and self.classify_year(told[-1]) == "past"
+                and not TARGET_CUES.search(
+                    self.norm[s0 : _bounds(self.norm, pos, _SENTENCE_DELIMS)[1]]
+                )
+            ):
+                return "past", int(told[-1].group("y")), "far", told[-1].start()
             return "target", self.ref_year, "near", -1  # the report year's own task
         scopes = [sec.start for sec in self._sections(pos)] + [0]
         for lo in scopes:
@@ -646,6 +673,11 @@ def _is_label(ctx: _Context, q: Quantity) -> bool:
         return True
     if _inside(s, q.start, '"', '"', 14) or _inside(s, q.start, "‘", "’", 14):
         return True
+    # "按照“…抓好六个重点,强化五个落实”的总体要求": a long quoted slogan of the way of working
+    if _inside(s, q.start, "“", "”", 60):
+        close = s.find("”", q.start)
+        if _SLOGAN_AFTER.match(s, close + 1):
+            return True
     # "提升“五个层级”、建强“八个平台”、打响四个“芜湖品牌”": a count of a quoted name among
     # quoted counts is one more slogan of the series
     if after in '“"' and q.kind == "count":
@@ -654,6 +686,7 @@ def _is_label(ctx: _Context, q: Quantity) -> bool:
     return False
 
 
+_SLOGAN_AFTER = re.compile(r"的?(?:总体|工作|发展)?(?:要求|思路|部署|战略|布局|路径|方针|总基调)")
 _QUOTED_COUNT = re.compile(r"[“\"][一二两三四五六七八九十\d]+[个大项条]")
 
 
@@ -686,8 +719,9 @@ _GOAL_BEFORE = re.compile(r"目标(?:是|为)?$")
 # cue words used in passing, about results: "9项指标超出预期", "企业家信心预期指数", "完成全年
 # 目标任务的35.4%", "较好完成了…主要目标任务"
 _CUE_IN_PASSING = re.compile(
-    r"(?:超出|符合|好于|高于|低于|超|不及)预期|预期指数|完成[^，,。；;！!？?\n]{0,20}目标任务|"
-    + _GOAL_REACHED
+    r"(?:超出|符合|好于|高于|低于|超|不及)预期|预期指数|完成[^，,。；;！!？?\n]{0,20}目标(?:任务)?|"
+    # "增长6.8%,高于年初预期目标0.3个百分点": a result measured against the goal
+    r"(?:超出|好于|高于|低于|超过|不及)(?:年初|全年|年度)?(?:预期|计划)?目标|" + _GOAL_REACHED
 )
 
 
@@ -791,13 +825,27 @@ def _object_after(ctx: _Context, q: Quantity, clause_end: int) -> str:
 
 
 _SECTION_OBJECT = re.compile(
-    r"^(?:重点|专项|主要|具体|改革|支持|保障)?(?:工程|行动|任务|举措|措施|政策|条措施|条政策)$"
+    r"^(?:重点|重大|专项|主要|具体|改革|支持|保障)?(?:工程|行动|任务|举措|措施|政策|条措施|条政策)$"
 )
+# "意见…10项目标任务、9个工作重点": the goals and tasks a document holds, counted as its parts
+_TEXT_CONTENTS = re.compile(r"^(?:目标任务|工作重点|重点工作|主要目标|具体举措|举措|工作举措)$")
 # "…的目标任务、产业布局和重点举措": the text's contents about the things counted
 _CONTENTS_OF = re.compile(r"的(?:目标任务|主要任务|重点任务|发展路径|重点举措|主要举措|政策措施)")
 _TEXT_PARTS = frozenset({"方面", "个方面", "点", "部分", "环节"})
 _PARTS_THEN_VERB = re.compile(r"(?:个)?(?:方面|部分)(?:提出|明确|部署|作出)")
-_SECTION_VERBS = ("实施", "开展", "部署", "提出", "出台", "明确", "推出", "包括", "涵盖", "围绕")
+_SECTION_VERBS = (
+    "实施",
+    "开展",
+    "部署",
+    "提出",
+    "出台",
+    "明确",
+    "推出",
+    "包括",
+    "涵盖",
+    "围绕",
+    "推进",
+)
 _HEAD_NOUN = re.compile(r"(?:产能|产量|产值|规模|收入|投资|能力|总量|面积|利润|税收|增加值)+$")
 
 
@@ -864,7 +912,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         means = _SUBSIDY.search(_REVENUE.sub("收入", left))
         if means or _MEANS_AFTER.match(right) or "基础上" in right:
             continue
-        if q.kind != "count" and _qualifies_counted_noun(right):
+        if q.kind != "count" and _qualifies_counted_noun(right, q.kind == "measure"):
             continue  # "新增年产值10亿元以上制造业企业100家": a threshold on the firms counted
         if re.search(r"(?:包括|涵盖|涉及)[^，,；;。]*等$", _compact(s[c0 : q.start])):
             continue  # "包括…等十四个专项": counts what a list includes, not a goal
@@ -943,6 +991,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             and any(v in clause_left for v in _SECTION_VERBS)
         ):
             continue  # "实施…八大行动和27项工程": the plan counting its own parts
+        if q.kind == "count" and _TEXT_CONTENTS.match(bare_obj):
+            continue  # "10项目标任务、9个工作重点", "47条具体举措": what a document holds
         if re.search(r"提出|明确", clause_left) and _CONTENTS_OF.search(bare_obj):
             continue  # "提出…12个重点产业大力发展的目标任务": what the text sets out about them
         # "6个方面16项工程": the count of parts ends where the next number starts
@@ -1094,10 +1144,15 @@ def _compact(s: str) -> str:
     return re.sub(r"(?<=[^\x00-\x7f])[ \t\u3000]+(?=[^\x00-\x7f])", "", s)
 
 
-def _qualifies_counted_noun(right: str) -> bool:
-    """Whether the text after a quantity is a noun that a later count in the clause counts."""
+def _qualifies_counted_noun(right: str, amount: bool = False) -> bool:
+    """Whether the text after a quantity is a noun that a later count in the clause counts.
+
+    An amount may class the noun right after it with no 以上 between: "营业收入超千亿元集群达到
+    8个" counts clusters of that size, as "百亿元龙头企业达到26个" counts firms."""
     rest = re.sub(r"^(?:以上|以下|及以上)", "", right)
-    if rest == right or not rest or not ("\u4e00" <= rest[0] <= "\u9fff") or rest[0] == "的":
+    if rest == right and not (amount and _QUALIFIED_NOUN.match(right)):
+        return False
+    if not rest or not ("\u4e00" <= rest[0] <= "\u9fff") or rest[0] == "的":
         return False
     return any(q.kind == "count" for q in scan_quantities(rest))
 

@@ -779,3 +779,95 @@ def test_results_told_against_last_year_achieved_or_tallied() -> None:
         assert _read(f"某市新闻\n{sentence}\n") == [], sentence
     goal = "某市计划\n到2025年,力争工业投资比上年增长10%,新签约项目50个以上。\n"
     assert [(v, u) for v, u, _, _ in _read(goal)] == [(10, "%"), (50, "个")]
+
+
+def test_a_work_report_named_in_book_title_marks_and_a_numbered_part_date_the_text() -> None:
+    # "2025年省《政府工作报告》…分工方案(一)": the report's year dates the tasks that follow
+    text = (
+        "2025年省《政府工作报告》重点工作分工方案(一)\n\n"
+        "  二、加快推进300个省级重大项目、6000个亿元以上项目建设。\n"
+    )
+    assert _read(text) == [(300, "个", 2025, "="), (6000, "个", 2025, "=")]
+    # "政府工作报告指出,2018年是…之年": the report opens on its own year
+    text = (
+        "政府工作报告指出,2018年是改革开放40周年,是承上启下的关键一年。"
+        "今年经济社会发展的主要预期目标是:地区生产总值增长10%。\n"
+        "基础设施\n开展地下综合管廊建设,完成108公里市政管网改造。\n"
+    )
+    assert _read(text) == [(10, "%", 2018, "="), (108, "公里", 2018, "=")]
+
+
+def test_an_amount_right_before_a_counted_noun_classes_it() -> None:
+    # "营业收入超千亿元集群达到8个": 8 clusters of that size, not revenue of 1000亿元
+    text = (
+        "某省方案(2025—2027年)\n到2025年底,营业收入超千亿元集群达到8个;"
+        "到2026年底,百亿元龙头企业达到26个;到2027年底,集群营业收入达到4.5万亿元。\n"
+    )
+    assert _read(text) == [(8, "个", 2025, "="), (26, "个", 2026, "="), (4.5, "万亿元", 2027, "=")]
+
+
+def test_a_paragraph_telling_a_past_year_goes_on_telling_it() -> None:
+    # news on a work report: the paragraph opens on last year's results, and its later
+    # sentences with no year of their own are those results too; a goal cue ends that
+    text = (
+        "某省两会召开:2024年将GDP目标定为8%\n博主:某某 2024-01-27\n"
+        "某省第七届人民代表大会第三次会议开幕,省长作2024年政府工作报告。\n"
+        "报告显示,2023年全省接待游客增长49.9%。12家离岛免税店销售额增长19.3%。\n"
+        "在服务业方面,洋浦港获批,2023年新注册船舶8艘,会展业综合收入增长53%。"
+        "主要预期目标是地区生产总值增长8%左右。\n"
+    )
+    assert _read(text) == [(8, "%", 2024, "="), (8, "%", 2024, "=")]  # the headline, the goal
+
+
+def test_a_result_measured_against_the_goal_is_a_result() -> None:
+    text = (
+        "某市上半年经济形势\n经济运行总体平稳。上半年地区生产总值增长6.8%,"
+        "高于年初预期目标0.3个百分点。\n"
+    )
+    assert _read(text) == []
+    # the things counted met the year's goal: a result
+    text = "某市三季度工作\n深入实施种业振兴行动,16个制种大县项目完成年度目标,引进企业。\n"
+    assert _read(text) == []
+
+
+def test_counts_inside_a_slogan_of_the_way_of_working_are_its_words() -> None:
+    text = (
+        "某市新闻\n2012年我市工业系统将按照“盯紧一套目标,打好三场攻坚战,抓好六个重点,"
+        "强化五个落实”的总体要求,努力实现工业增加值增长15%。\n"
+    )
+    assert _read(text) == [(15, "%", 2012, "=")]
+
+
+def test_what_a_document_holds_is_no_target() -> None:
+    # a document's goals and tasks counted, and a list of programmes it pushes forward
+    text = (
+        "某市新闻\n省委省政府出台的意见,10项目标任务、9个工作重点、6方面支持政策,"
+        "为省会建设提供了支撑。某市将深入推进规划提升、基础设施升级、生态修复等9项工程;"
+        "深入实施15项重大工程,力争到2020年新增规上企业100家。\n"
+    )
+    assert _read(text) == [(100, "家", 2020, "=")]
+
+
+def test_a_news_digest_with_citation_marks_and_bullets_is_read_point_by_point() -> None:
+    # an AI digest of a news page: points end in "[1]", bullets " - ", spaces for commas
+    text = (
+        "47条举措全力冲刺“开门红”\n新浪财经·2026-02-09 02:30\n"
+        "核心观点 - 某开发区发布2026年一季度重点工作计划 旨在通过13个重点领域的47条具体举措 "
+        "全力冲刺工业经济“开门红” [1] 产业发展与目标 - 将工业经济增长作为核心目标 [1] - "
+        "坚持“项目为王” 力争一季度固定资产投资达23.6亿元以上 并加快项目建设进度 [2] "
+        "要素保障 - 着力优化土地资源配置 [2]\n"
+    )
+    found = extract_plan(text).targets
+    assert [(t.value, t.unit, t.year, t.comparator) for t in found] == [(23.6, "亿元", 2026, ">=")]
+    assert found[0].quote == "力争一季度固定资产投资达23.6亿元以上"
+    # a plan period written with spaces round the dash stays one period
+    assert [
+        (t.value, t.year)
+        for t in extract_plan("某市方案(2021 - 2023年)\n到2023年,产值达到100亿元。\n").targets
+    ] == [(100, 2023)]
+
+
+def test_words_that_hold_a_lead_character_keep_it() -> None:
+    # "并网" is one word, not "并" + "网"; "年内" says when, not what
+    found = extract_plan("某州新闻\n到2025年,新能源并网规模年内突破1500万千瓦。\n").targets
+    assert [(t.indicator, t.value, t.comparator) for t in found] == [("新能源并网规模", 1500, ">=")]
