@@ -67,7 +67,9 @@ _RESULTS_STATED = re.compile(r"成效(?:明显|显著|突出)|" + _GOAL_REACHED)
 _PAST_AFTER = re.compile(
     r"已经?(?=[\u4e00-\u9fff])(?!有)|(?<![为除罢])(?<=[\u4e00-\u9fff])了(?![解却结])|"
     # "16个制种大县项目完成年度目标": the things counted met the year's goal
-    r"^[^，,。；;]*?完成(?:年度|全年|年初)(?:投资)?(?:计划|目标)"
+    r"^[^，,。；;]*?完成(?:年度|全年|年初)(?:投资)?(?:计划|目标)|"
+    # "66个新开工项目已有28个开工建设": a tally of what is done
+    r"已有[\d一二两三四五六七八九十]"
 )
 _PLAN_PERIOD_PAST = re.compile(r"(十一五|十二五|十三五)[”\"’]?(?:期间|时期)$")
 
@@ -318,7 +320,7 @@ def _delimiters(text: str, delims: frozenset[str]) -> list[int]:
     # citation marks and bullets, and puts a space where a comma would be
     cites = [i for m in _CITATION.finditer(text) for i in (m.start(), m.end() - 1)]
     extra = cites + [m.start() for m in _BULLET.finditer(text)]
-    if len(cites) >= 4 and "，" in delims:
+    if len(cites) >= 8 and "，" in delims:  # [ and ] of four marks
         extra += [m.start() for m in _SPACE_COMMA.finditer(text)]
     return sorted(set(stops).union(extra)) if extra else stops
 
@@ -455,6 +457,8 @@ class _Context:
         # a government work report sets the tasks of its own year; a later year holds only
         # in the sentence that names it ("力争2025年…。推进50项…项目" is the report year's task)
         self.is_work_report = ref_year is not None and any("政府工作报告" in ln for ln in head)
+        # an AI digest of news, its points closed by citation marks ("…奠定基础 [1] - …")
+        self.is_digest = len(_CITATION.findall(self.norm)) >= 4
 
     def _is_year_marker(self, m: re.Match[str]) -> bool:
         s = self.norm
@@ -519,6 +523,8 @@ class _Context:
         """(kind, year, level, position) of the time anchor of ``pos``; level 'near'/'far'."""
         s0, _ = _bounds(self.norm, pos, _SENTENCE_DELIMS)
         l0, _ = _bounds(self.norm, pos, frozenset("\n"))
+        if self.is_digest:
+            l0 = s0  # a digest's point is its own paragraph: "计划2025年底前…" holds only there
         for lo in (s0,) if self.is_work_report else (s0, l0):
             best: tuple[int, str, int | None] | None = None
             for m in self.years:
@@ -564,7 +570,8 @@ class _Context:
             ):
                 return "past", int(told[-1].group("y")), "far", told[-1].start()
             return "target", self.ref_year, "near", -1  # the report year's own task
-        scopes = [sec.start for sec in self._sections(pos)] + [0]
+        # a digest's points stand alone: an earlier point's year does not date a later one
+        scopes = [] if self.is_digest else [sec.start for sec in self._sections(pos)] + [0]
         for lo in scopes:
             for m in reversed(self.years):
                 if lo <= m.start() < l0 and self.classify_year(m) == "target":
@@ -719,7 +726,7 @@ _GOAL_BEFORE = re.compile(r"目标(?:是|为)?$")
 # cue words used in passing, about results: "9项指标超出预期", "企业家信心预期指数", "完成全年
 # 目标任务的35.4%", "较好完成了…主要目标任务"
 _CUE_IN_PASSING = re.compile(
-    r"(?:超出|符合|好于|高于|低于|超|不及)预期|预期指数|完成[^，,。；;！!？?\n]{0,20}目标(?:任务)?|"
+    r"(?:超出|符合|好于|高于|低于|超|不及)预期|预期指数|完成[^，,。；;！!？?\n]{0,20}(?:目标|计划)(?:任务)?|"
     # "增长6.8%,高于年初预期目标0.3个百分点": a result measured against the goal
     r"(?:超出|好于|高于|低于|超过|不及)(?:年初|全年|年度)?(?:预期|计划)?目标|" + _GOAL_REACHED
 )

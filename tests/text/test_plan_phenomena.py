@@ -871,3 +871,21 @@ def test_words_that_hold_a_lead_character_keep_it() -> None:
     # "并网" is one word, not "并" + "网"; "年内" says when, not what
     found = extract_plan("某州新闻\n到2025年,新能源并网规模年内突破1500万千瓦。\n").targets
     assert [(t.indicator, t.value, t.comparator) for t in found] == [("新能源并网规模", 1500, ">=")]
+
+
+def test_a_digest_point_with_a_plan_year_does_not_date_the_points_after_it() -> None:
+    text = (
+        "上半年工业经济向稳向新\n人民日报·2025-07-19 05:31\n"
+        "工业经济运行情况 - 上半年规模以上工业增加值同比增长6.4% [1] - 建成33家国家级制造业中心 [4] "
+        "- 计划2025年底前培育5个以上国家级制造业中试平台 [5] 数字化转型 - "
+        "规上轻工业企业数字化研发工具普及率达86.2% [7] - 建设超过1.85万个“5G+工业互联网”项目 [7]\n"
+    )
+    assert _read(text) == [(5, "个", 2025, ">=")]
+
+
+def test_progress_on_a_plan_and_a_tally_of_what_is_done_are_results() -> None:
+    text = (
+        "某市一季度重点项目\n一季度,全市124个市工业重点项目完成投资99.8亿元,完成年度投资计划的21.9%。"
+        "66个新开工项目已有28个开工建设,开工率42.4%,完成年度投资计划的16.4%。\n"
+    )
+    assert _read(text) == []
