@@ -391,11 +391,15 @@ def reviewed_year(text: str) -> int | None:
         # "会议的主要任务是，回顾总结2014年工业发展情况，全面安排部署2015年工业发展工作"
         m = _REVIEW_OF_YEAR.search(line)
         if m:
-            return int(m.group(1)) + 1
+            return int(m.group(1) or m.group(2)) + 1
     return None
 
 
-_REVIEW_OF_YEAR = re.compile(r"(?:回顾总结|回顾|总结)\s*((?:19|20)\d{2})\s*年")
+_REVIEW_OF_YEAR = re.compile(
+    r"(?:回顾总结|回顾|总结)\s*((?:19|20)\d{2})\s*年|"
+    # "商务部公布2024年国家级经开区综合发展水平考核评价结果": a year is assessed once it is over
+    r"公布(?:了)?\s*((?:19|20)\d{2})\s*年度?[^。\n]{0,30}?(?:考核|评价)(?:评价)?结果"
+)
 
 
 # "2025年主要预期目标是…": an annual text sets the goals of its own year

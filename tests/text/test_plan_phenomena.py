@@ -889,3 +889,13 @@ def test_progress_on_a_plan_and_a_tally_of_what_is_done_are_results() -> None:
         "66个新开工项目已有28个开工建设,开工率42.4%,完成年度投资计划的16.4%。\n"
     )
     assert _read(text) == []
+
+
+def test_a_year_assessed_is_over() -> None:
+    # "公布2024年…考核评价结果": the text is written after 2024, so its 2024 paragraphs are results
+    text = (
+        "某开发区列第19位\n近日,商务部公布2024年国家级经济技术开发区综合发展水平考核评价结果。\n"
+        "2024年,某开发区经济增长动能澎湃。全年新签约总投资亿元以上项目60个,"
+        "全年过会34个产业更新项目,总建筑面积超173万平方米。\n"
+    )
+    assert _read(text) == []
