@@ -440,8 +440,22 @@ def report_year(text: str) -> int | None:
     """
     m = _REPORT_OF_YEAR.search(text[:200]) or _REPORT_SAYS_YEAR.search(text[:200])
     if not m or "\n" in text[: m.start()].strip():
-        return None
+        return _reviewed_and_set(text[:300])
     return int(m.group(1))
+
+
+def _reviewed_and_set(opening: str) -> int | None:
+    r"""A report's news that names last year and this one in its opening ("报告提出,2020年…增长
+    3.7%,2021年…增长6%以上") is of the later year.
+
+    >>> _reviewed_and_set("代主席作政府工作报告。报告提出,2020年全区增长3.7%,2021年增长6%以上")
+    2021
+    """
+    if "政府工作报告" not in opening:
+        return None
+    years = {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", opening)}
+    later = [y for y in years if y - 1 in years]
+    return max(later) if len(years) == 2 and later else None
 
 
 # "政府工作报告指出,2018年是…的开局之年": the report opens on the year it is for

@@ -910,6 +910,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 and not re.match(r"(?:以上|以下|以内|左右)\s*$", right)
             ):
                 continue
+        if q.kind != "count" and re.search(r"等(?:一批)?(?:重点|重大)?项目(?:建设)?$", right):
+            continue  # "实施眉县6万吨、千阳3万吨…等项目": the size of the projects named
         if q.unit == "个" and re.match(r"(?:月|工作日|小时|季度)", right):
             continue  # "3个月": a duration, not things counted
         if re.search(r"(?:目标|任务|计划)(?:任务)?的$", left.rstrip()):
@@ -1004,7 +1006,11 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue  # "提出…12个重点产业大力发展的目标任务": what the text sets out about them
         # "6个方面16项工程": the count of parts ends where the next number starts
         bare_obj = re.split(r"(?=[\d一二两三四五六七八九十]+[个项条大])", bare_obj, maxsplit=1)[0]
-        if bare_obj in _TEXT_PARTS or _PARTS_THEN_VERB.match(bare_obj):
+        if (
+            bare_obj in _TEXT_PARTS
+            or _PARTS_THEN_VERB.match(bare_obj)
+            or re.match(r"方面(?:任务|工作|重点)", bare_obj)
+        ):
             continue  # "重点发力三个方面", "从…六个方面提出": how the text is laid out
         if obj and q.kind == "count":
             # "新增近200家规上企业": a flow of new firms, not the stock of firms

@@ -68,3 +68,13 @@ def test_actions_score() -> None:
     pred = [{"number": "1", "title": "实施智能制造赋能行动"}, {"number": "3", "title": "其他"}]
     s = score_actions([(gold, pred)])
     assert (s.correct, s.predicted, s.expected) == (1, 2, 2)
+
+
+def test_units_compare_in_simplified_characters() -> None:
+    # an annotator writes the unit off a traditional page ("億元"); the extractor reads "亿元"
+    from gaodi.text.evaluate import field_correct
+
+    gold = {"unit": "億元"}
+    assert field_correct("unit", gold, {"unit": "亿元"})
+    assert not field_correct("unit", gold, {"unit": "万元"})
+    assert not field_correct("unit", gold, {"unit": None})

@@ -899,3 +899,17 @@ def test_a_year_assessed_is_over() -> None:
         "全年过会34个产业更新项目,总建筑面积超173万平方米。\n"
     )
     assert _read(text) == []
+
+
+def test_a_report_naming_last_year_and_this_one_is_of_the_later_year() -> None:
+    text = (
+        "某自治区人民代表大会开幕,代主席向大会作政府工作报告。报告提出,2020年全区地区生产总值"
+        "增长3.7%,2021年全区生产总值增长目标为7.5%以上。\n"
+        "2020年全区固定资产投资增长4.2%,进出口总额增长3.5%。要重点抓好11个方面任务的落实。\n"
+    )
+    assert _read(text) == [(7.5, "%", 2021, ">=")]
+
+
+def test_the_size_of_projects_named_is_no_goal() -> None:
+    text = "某市2019年政府工作报告\n今年,实施眉县6万吨、千阳3万吨锂电池负极材料等项目。新增产能10万吨。\n"
+    assert _read(text) == [(10, "万吨", 2019, "=")]
