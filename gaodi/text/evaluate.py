@@ -94,7 +94,7 @@ def field_correct(field: str, gold: Mapping[str, Any], pred: Mapping[str, Any]) 
         return _same_number(gold[field], pred[field])
     if field == "unit" and gold[field] and pred[field]:
         # "億元" as annotated off a traditional page is the extractor's "亿元"
-        return bool(to_simplified(gold[field]) == to_simplified(pred[field]))
+        return to_simplified(gold[field]) == to_simplified(pred[field])
     return gold[field] == pred[field]
 
 

@@ -318,11 +318,16 @@ def _delimiters(text: str, delims: frozenset[str]) -> list[int]:
         return stops
     # an AI digest of news ("…奠定基础 [1] 产业发展与目标 - 将…") ends its points with
     # citation marks and bullets, and puts a space where a comma would be
-    cites = [i for m in _CITATION.finditer(text) for i in (m.start(), m.end() - 1)]
-    extra = cites + [m.start() for m in _BULLET.finditer(text)]
-    if len(cites) >= 8 and "，" in delims:  # [ and ] of four marks
+    extra = [i for m in _CITATION.finditer(text) for i in (m.start(), m.end() - 1)]
+    extra += [m.start() for m in _BULLET.finditer(text)]
+    if "，" in delims and _is_digest(text):
         extra += [m.start() for m in _SPACE_COMMA.finditer(text)]
     return sorted(set(stops).union(extra)) if extra else stops
+
+
+def _is_digest(text: str) -> bool:
+    """Whether ``text`` is an AI digest of news, its points closed by citation marks ("[1]")."""
+    return len(_CITATION.findall(text)) >= 4
 
 
 _CITATION = re.compile(r"\[\d{1,2}\]")
@@ -458,7 +463,7 @@ class _Context:
         # in the sentence that names it ("力争2025年…。推进50项…项目" is the report year's task)
         self.is_work_report = ref_year is not None and any("政府工作报告" in ln for ln in head)
         # an AI digest of news, its points closed by citation marks ("…奠定基础 [1] - …")
-        self.is_digest = len(_CITATION.findall(self.norm)) >= 4
+        self.is_digest = _is_digest(self.norm)
 
     def _is_year_marker(self, m: re.Match[str]) -> bool:
         s = self.norm
@@ -521,7 +526,7 @@ class _Context:
 
     def anchor(self, pos: int) -> tuple[str | None, int | None, str, int]:
         """(kind, year, level, position) of the time anchor of ``pos``; level 'near'/'far'."""
-        s0, _ = _bounds(self.norm, pos, _SENTENCE_DELIMS)
+        s0, s1 = _bounds(self.norm, pos, _SENTENCE_DELIMS)
         l0, _ = _bounds(self.norm, pos, frozenset("\n"))
         if self.is_digest:
             l0 = s0  # a digest's point is its own paragraph: "计划2025年底前…" holds only there
@@ -564,9 +569,7 @@ class _Context:
             if (
                 told
                 and self.classify_year(told[-1]) == "past"
-                and not TARGET_CUES.search(
-                    self.norm[s0 : _bounds(self.norm, pos, _SENTENCE_DELIMS)[1]]
-                )
+                and not TARGET_CUES.search(self.norm[s0:s1])
             ):
                 return "past", int(told[-1].group("y")), "far", told[-1].start()
             return "target", self.ref_year, "near", -1  # the report year's own task
@@ -839,7 +842,10 @@ _TEXT_CONTENTS = re.compile(r"^(?:目标任务|工作重点|重点工作|主要�
 # "…的目标任务、产业布局和重点举措": the text's contents about the things counted
 _CONTENTS_OF = re.compile(r"的(?:目标任务|主要任务|重点任务|发展路径|重点举措|主要举措|政策措施)")
 _TEXT_PARTS = frozenset({"方面", "个方面", "点", "部分", "环节"})
-_PARTS_THEN_VERB = re.compile(r"(?:个)?(?:方面|部分)(?:提出|明确|部署|作出)")
+# "从…六个方面提出", "抓好11个方面任务的落实": how the text is laid out
+_PARTS_NAMED = re.compile(r"(?:个)?(?:方面|部分)(?:提出|明确|部署|作出|任务|工作|重点)")
+# "实施眉县6万吨、千阳3万吨…等项目": the size of the projects a list names
+_NAMED_PROJECTS = re.compile(r"等(?:一批)?(?:重点|重大)?项目(?:建设)?$")
 _SECTION_VERBS = (
     "实施",
     "开展",
@@ -910,7 +916,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 and not re.match(r"(?:以上|以下|以内|左右)\s*$", right)
             ):
                 continue
-        if q.kind != "count" and re.search(r"等(?:一批)?(?:重点|重大)?项目(?:建设)?$", right):
+        if q.kind != "count" and _NAMED_PROJECTS.search(right):
             continue  # "实施眉县6万吨、千阳3万吨…等项目": the size of the projects named
         if q.unit == "个" and re.match(r"(?:月|工作日|小时|季度)", right):
             continue  # "3个月": a duration, not things counted
@@ -1006,11 +1012,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue  # "提出…12个重点产业大力发展的目标任务": what the text sets out about them
         # "6个方面16项工程": the count of parts ends where the next number starts
         bare_obj = re.split(r"(?=[\d一二两三四五六七八九十]+[个项条大])", bare_obj, maxsplit=1)[0]
-        if (
-            bare_obj in _TEXT_PARTS
-            or _PARTS_THEN_VERB.match(bare_obj)
-            or re.match(r"方面(?:任务|工作|重点)", bare_obj)
-        ):
+        if bare_obj in _TEXT_PARTS or _PARTS_NAMED.match(bare_obj):
             continue  # "重点发力三个方面", "从…六个方面提出": how the text is laid out
         if obj and q.kind == "count":
             # "新增近200家规上企业": a flow of new firms, not the stock of firms
