@@ -383,6 +383,13 @@ class _PlanPeriodMark:
         return self._m.group() if name == 0 else self._groups[str(name)]
 
 
+def _year_of(m: re.Match[str] | _PlanPeriodMark) -> int:
+    """The year a year mark names (its group "y", always present in both kinds of mark)."""
+    y = m.group("y")
+    assert y is not None
+    return int(y)
+
+
 # a line that introduces a list of goals: "2025年的主要目标是：", "发展目标："
 _GOAL_INTRO = re.compile(r"(?m)目标(?:是|为|如下)?\s*[:：]\s*$")
 # a short heading line of goals or of results, often bulleted, in a digest of a report:
@@ -418,7 +425,7 @@ class _Context:
         marks += [_PlanPeriodMark(m) for m in _FIVE_YEAR_PLAN.finditer(self.norm)]
         self.years = sorted(marks, key=lambda m: m.start())
         # years the text marks as targets in so many words ("到2025年", "“十二五”末", "2025年前")
-        self.explicit = [int(m.group("y")) for m in self.years if _marked_target(m)]
+        self.explicit = [_year_of(m) for m in self.years if _marked_target(m)]
         # plan periods the text sets targets in: their "期间" is not the past in an undated text
         self.current_periods = frozenset(
             p
@@ -441,7 +448,7 @@ class _Context:
         heading_results = results_heads if self.results_blocks else set()
         # the year a target without its own year is due: the plan period's end, else the
         # latest target year the text names ("到2025年" in the next paragraph)
-        targets = [int(m.group("y")) for m in self.years if self.classify_year(m) == "target"]
+        targets = [_year_of(m) for m in self.years if self.classify_year(m) == "target"]
         self.horizon = end_year if end_year is not None else max(targets, default=None)
         if self.horizon is None and self.relative:
             self.horizon = ref_year  # goals set for "今年": the text's own year
@@ -485,7 +492,7 @@ class _Context:
 
     def classify_year(self, m: re.Match[str] | _PlanPeriodMark) -> str | None:
         """'target', 'past' or None (cannot tell)."""
-        y = int(m.group("y"))
+        y = _year_of(m)
         if self.ref_year is not None and y < self.ref_year:
             return "past"  # even "到2024年…" in a text of 2025 reports the past
         if self.norm[max(0, m.start() - 4) : m.start()].endswith(("过去的", "过去")):
@@ -495,7 +502,7 @@ class _Context:
         if self.ref_year is not None:
             return "target"
         l0, l1 = _bounds(self.norm, m.start(), frozenset("\n"))
-        if not self.norm[l0:l1].strip(" \t\u3000:：").replace(m.group(), "", 1):
+        if not self.norm[l0:l1].strip(" \t\u3000:：").replace(m.group() or "", "", 1):
             return "target"  # "2025年" alone on a line heads the list of goals under it
         if self.in_goal_section(m.start()):
             return "target"
@@ -516,12 +523,12 @@ class _Context:
         written = [m for m in self.years if s0 <= m.start() < r.start()]
         if written:
             kind = self.classify_year(written[-1])
-            return kind, int(written[-1].group("y")) if kind else None
+            return kind, _year_of(written[-1]) if kind else None
         # "全年/年内/当年" with no year of its own: the year the text last named
         # ("2023年…。…电子行业全年增长3.4%" in a 2024 review is 2023)
         known = [m for m in self.years if m.start() < r.start() and self.classify_year(m)]
         if known and self.classify_year(known[-1]) == "past":
-            return "past", int(known[-1].group("y"))
+            return "past", _year_of(known[-1])
         return "target", self._resolve_relative(r.start())
 
     def anchor(self, pos: int) -> tuple[str | None, int | None, str, int]:
@@ -536,7 +543,7 @@ class _Context:
                 if lo < s0 and self._is_vision(m):
                     continue  # "展望到2035年": the vision's year holds only in its sentence
                 if lo <= m.start() < pos and (kind := self.classify_year(m)) is not None:
-                    best = (m.start(), kind, int(m.group("y")))
+                    best = (m.start(), kind, _year_of(m))
             for r in self.relative:
                 if lo <= r.start() < pos and (best is None or r.start() > best[0]):
                     kind, year = self._relative_kind(r)
@@ -562,7 +569,7 @@ class _Context:
                 and not self.norm[l0 : opener.start()].strip(" \t\u3000")
                 and self.classify_year(opener) == "past"
             ):
-                return "past", int(opener.group("y")), "near", opener.start()
+                return "past", _year_of(opener), "near", opener.start()
             # "报告显示,2023年…增长9.2%。12家免税店销售额…增长19.3%。": a paragraph telling a
             # past year goes on telling it, until a sentence cues a goal
             told = [m for m in self.years if l0 <= m.start() < s0]
@@ -571,14 +578,14 @@ class _Context:
                 and self.classify_year(told[-1]) == "past"
                 and not TARGET_CUES.search(self.norm[s0:s1])
             ):
-                return "past", int(told[-1].group("y")), "far", told[-1].start()
+                return "past", _year_of(told[-1]), "far", told[-1].start()
             return "target", self.ref_year, "near", -1  # the report year's own task
         # a digest's points stand alone: an earlier point's year does not date a later one
         scopes = [] if self.is_digest else [sec.start for sec in self._sections(pos)] + [0]
         for lo in scopes:
             for m in reversed(self.years):
                 if lo <= m.start() < l0 and self.classify_year(m) == "target":
-                    return "target", int(m.group("y")), "far", m.start()
+                    return "target", _year_of(m), "far", m.start()
         return None, None, "", -1
 
     def _is_vision(self, m: re.Match[str] | _PlanPeriodMark) -> bool:
@@ -588,7 +595,7 @@ class _Context:
         for lo in [sec.start for sec in self._sections(pos)] + [0]:
             for m in reversed(self.years):
                 if lo <= m.start() < pos and self.classify_year(m) == "target":
-                    return int(m.group("y"))
+                    return _year_of(m)
         return self.ref_year
 
     def _sections(self, pos: int) -> list[Section]:
