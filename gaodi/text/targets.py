@@ -518,6 +518,8 @@ class _Context:
         """ "今年/全年" means the year its sentence names ("2009年，…全年新增…" is 2009), else
         the text's present."""
         if r.group() in ("今年", "本年度"):
+            if _GONE_PART.match(self.norm, r.end()):
+                return "past", self.ref_year  # "今年前三季度", "今年以来": the part gone
             return "target", self.ref_year or self._resolve_relative(r.start())
         s0, _ = _bounds(self.norm, r.start(), _SENTENCE_DELIMS)
         written = [m for m in self.years if s0 <= m.start() < r.start()]
@@ -529,6 +531,11 @@ class _Context:
         known = [m for m in self.years if m.start() < r.start() and self.classify_year(m)]
         if known and self.classify_year(known[-1]) == "past":
             return "past", _year_of(known[-1])
+        l0, _ = _bounds(self.norm, r.start(), frozenset("\n"))
+        if self.ref_year is not None and not (known and known[-1].start() >= l0):
+            # "…到2027年…。\n…确保完成全年目标任务": a year named in an earlier paragraph is
+            # not the one "全年" means in a dated text: the text's own year is
+            return "target", self.ref_year
         return "target", self._resolve_relative(r.start())
 
     def anchor(self, pos: int) -> tuple[str | None, int | None, str, int]:
@@ -725,6 +732,8 @@ _ELAPSED = re.compile(
     r"前三季度|上半年|一季度|二季度|三季度|前[\d一二三四五六七八九十]+个?月|"
     r"\d{1,2}\s*[-—–~～至]\s*\d{1,2}\s*月"
 )
+# the part of "今年" that is gone ("今年前三季度", "今年以来"): its figures are results
+_GONE_PART = re.compile(r"\s*(?:以来|(?:" + _ELAPSED.pattern + "))")
 # a firm's project: its investment and what it yields once built ("…项目总投资5.2亿元，新建5条
 # 生产线", "项目…建成达产后可实现年产值15亿元") are the firm's money and forecast, not a goal
 _PROJECT = re.compile(r"项目[^。；;]*?(?:总投资|计划投资|投资额|(?:建成|达产|投产)后)")
@@ -959,7 +968,11 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue
         if _past_span(ctx, sentence_left) and not (cued or _FUTURE_VERB.search(s[s0:s1])):
             continue  # "2020—2024年，…年均增长7.9%": a span of years that are over
-        if _ELAPSED.search(sentence_left) and not cued:
+        # "1—10月,…增长5.4%。其中,新能源汽车产量…增长46%": 其中 goes on with the sentence before
+        period_left = sentence_left
+        if s0 > 0 and s[s0 - 1] != "\n" and s[s0 : q.start].lstrip().startswith("其中"):
+            period_left = _compact(s[_bounds(s, s0 - 1, _SENTENCE_DELIMS)[0] : q.start])
+        if _ELAPSED.search(period_left) and not cued:
             continue  # "今年前三季度…增长11.8%": statistics of a part of the year gone
         # "设定了…均增长5%左右的目标": the 了 of setting the goal, whose value the number is
         goal_set = bool(_OF_THE_GOAL.match(right) or _GOAL_SET_BEFORE.search(sentence_left))

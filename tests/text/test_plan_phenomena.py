@@ -913,3 +913,36 @@ def test_a_report_naming_last_year_and_this_one_is_of_the_later_year() -> None:
 def test_the_size_of_projects_named_is_no_goal() -> None:
     text = "某市2019年政府工作报告\n今年,实施眉县6万吨、千阳3万吨锂电池负极材料等项目。新增产能10万吨。\n"
     assert _read(text) == [(10, "万吨", 2019, "=")]
+
+
+# Probe sentences written for the night round of 2026-12-05 (logged in the corpus's SPLIT.md):
+# a news page of a bureau mixing this year's statistics with goals.
+_NEWS_HEAD = "2025-11-20 10:31 来源:某市日报\n"
+
+
+def test_the_part_of_this_year_gone_reports_results() -> None:
+    # "今年前三季度", "今年以来" open a paragraph of statistics: its later sentences are results too
+    text = (
+        _NEWS_HEAD + "今年前三季度,全市规模以上工业增加值同比增长7.2%。全市新增规上工业企业156家,"
+        "完成工业投资412亿元。\n今年以来,全市新建5G基站1200个。\n"
+        "下一步,力争全年新增规上工业企业200家以上。\n"
+    )
+    assert _read(text) == [(200, "家", 2025, ">=")]
+
+
+def test_qizhong_goes_on_with_the_sentence_before() -> None:
+    # "1—10月,…。其中,…增长46%": the breakdown shares the period of the sentence it breaks down
+    text = (
+        _NEWS_HEAD + "到2027年,全市先进制造业集群产值突破5000亿元。\n"
+        "1—10月,全市工业用电量达86.3亿千瓦时,增长5.4%。其中,新能源汽车产量18.6万辆,增长46%。\n"
+    )
+    assert _read(text) == [(5000, "亿元", 2027, ">=")]
+
+
+def test_the_whole_year_of_a_dated_text_is_its_own_year() -> None:
+    # "全年" with no year in its paragraph: the year of the text, not a plan year named before
+    text = (
+        _NEWS_HEAD + "到2027年,全市先进制造业集群产值突破5000亿元。\n"
+        "会议要求,确保完成全年目标任务,确保工业投资增长10%。\n"
+    )
+    assert _read(text) == [(5000, "亿元", 2027, ">="), (10, "%", 2025, "=")]
