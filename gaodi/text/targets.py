@@ -99,7 +99,9 @@ TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|
 # a page that reviews results ("主要成就", "成绩单") sets no targets except under an explicit
 # future year ("到2030年")
 _REVIEW_TITLE = re.compile(
-    r"主要成就|取得成效|成绩单|工作回顾|工作总结|回顾|"
+    r"主要成就|取得成效|成绩单|工作回顾|工作总结|回顾|综述|"
+    # "“十四五”以来我市制造业发展综述": a title telling what was done since a period began
+    r"(?:十[一二三四五]五[”\"’]?|党的十八大|[一二两三四五六七八九十\d]{1,2}年)以来|"
     # "2021年椒江区经济形势分析", "工业经济运行情况", "统计公报": a report of results
     r"形势分析|运行情况|运行分析|统计公报|"
     # "1-5 月云南省规模以上工业增加值同比增长4.7%": a title reporting a part of the year gone
@@ -562,6 +564,17 @@ class _Context:
                     best = (sp.start(), "target", (self.ref_year or 0) + n - 1)
             if best is not None:
                 return best[1], best[2], "near", best[0]
+        # "过去一年，全市…增长6.2%。新增规上工业企业312家。": a paragraph opened on the year
+        # just gone tells it, sentence after sentence
+        # (not "去年印发的《…》明确，力争…": the opening sentence tells of a document's goals)
+        opening = self.norm[l0 : _bounds(self.norm, l0, _SENTENCE_DELIMS)[1]].lstrip(" \t\u3000")
+        if (
+            _LAST_YEAR_OPENER.match(opening)
+            and self.ref_year is not None
+            and not TARGET_CUES.search(opening + self.norm[s0:s1])
+            and "《" not in opening
+        ):
+            return "past", self.ref_year - 1, "far", l0
         # "《…三年行动计划(2025—2027年)》明确，…。…数控化率超过85%": the paragraph sets the
         # goals of the plan it names, due at the plan's end
         named = list(_NAMED_PLAN.finditer(self.norm, l0, pos))
@@ -594,6 +607,14 @@ class _Context:
                 if lo <= m.start() < l0 and self.classify_year(m) == "target":
                     return "target", _year_of(m), "far", m.start()
         return None, None, "", -1
+
+    def marks_target(self, pos: int, s0: int) -> bool:
+        """Whether the year mark at ``pos`` dates a goal in so many words, or stands in the
+        sentence from ``s0``: in a review, "“十四五”时期，…。规模以上工业增加值年均增长8.1%"
+        tells what the period achieved, "到2030年，…。…" sets what is to come."""
+        if pos >= s0:
+            return True
+        return any(m.start() == pos and _marked_target(m) for m in self.years)
 
     def _is_vision(self, m: re.Match[str] | _PlanPeriodMark) -> bool:
         return "展望" in self.norm[max(0, m.start() - 4) : m.start()]
@@ -732,6 +753,7 @@ _ELAPSED = re.compile(
     r"前三季度|上半年|一季度|二季度|三季度|前[\d一二三四五六七八九十]+个?月|"
     r"\d{1,2}\s*[-—–~～至]\s*\d{1,2}\s*月"
 )
+_LAST_YEAR_OPENER = re.compile(r"(?:刚刚)?过去(?:的)?一年|去年|上年(?!同期)")
 # the part of "今年" that is gone ("今年前三季度", "今年以来"): its figures are results
 _GONE_PART = re.compile(r"\s*(?:以来|(?:" + _ELAPSED.pattern + "))")
 # a firm's project: its investment and what it yields once built ("…项目总投资5.2亿元，新建5条
@@ -996,7 +1018,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         written = kind == "target" and level == "near" and anchor_pos not in ctx.relative_starts
         if _AWARDED.match(right) and not cued and not written:
             continue  # "4项工作获国务院督查激励": an award received, a result
-        if ctx.is_review and not written:
+        if ctx.is_review and not (written and ctx.marks_target(anchor_pos, s0)):
             continue  # a review of results: only a written future year ("到2030年") makes a target
         # a work report's own year, given to a sentence that names none, is no goal by itself:
         # "近2900名代表出席开幕式" needs a target verb or cue to be one

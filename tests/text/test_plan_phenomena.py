@@ -946,3 +946,33 @@ def test_the_whole_year_of_a_dated_text_is_its_own_year() -> None:
         "会议要求,确保完成全年目标任务,确保工业投资增长10%。\n"
     )
     assert _read(text) == [(5000, "亿元", 2027, ">="), (10, "%", 2025, "=")]
+
+
+def test_a_title_telling_what_was_done_since_a_period_began_is_a_review() -> None:
+    text = (
+        "“十四五”以来我市制造业发展综述\n发布时间:2025-10-15 来源:市工业和信息化局\n"
+        "“十四五”时期,全市工业经济实现量质齐升。\n产业集群加快壮大。两大产业集群产值均突破千亿元,形成4个五百亿级产业集群。\n"
+        "展望“十五五”,力争到2030年规模以上工业总产值突破2万亿元。\n"
+    )
+    assert _read(text) == [(2, "万亿元", 2030, ">=")]
+
+
+def test_a_review_paragraph_opened_by_its_period_tells_what_it_achieved() -> None:
+    # "“十四五”时期，…。…年均增长8.1%" in a review: the period is the time of the results; only
+    # a year written as a goal's ("到2030年") dates a target in a review
+    text = (
+        "某市制造业发展综述\n发布时间:2025-10-15\n"
+        "“十四五”时期,全市工业经济实现量质齐升。规模以上工业增加值年均增长8.1%,"
+        "关键工序数控化率达到65.2%。\n"
+        "到2030年,全市工业总产值突破2万亿元。培育3个以上千亿级产业集群。\n"
+    )
+    assert _read(text) == [(2, "万亿元", 2030, ">="), (3, "个", 2030, ">=")]
+
+
+def test_a_paragraph_opened_on_the_year_just_gone_tells_it() -> None:
+    text = (
+        "2026年某市政府工作报告摘要\n2026-01-12 09:00 来源:某市融媒体中心\n"
+        "过去一年,全市地区生产总值增长6.2%。新增规上工业企业312家,高新技术企业突破2600家。\n"
+        "2026年主要预期目标是:规模以上工业增加值增长7%。新增规上工业企业300家以上。\n"
+    )
+    assert _read(text) == [(7, "%", 2026, "="), (300, "家", 2026, ">=")]
