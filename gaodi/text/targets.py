@@ -180,6 +180,7 @@ _FALL_TO = re.compile(r"(?:压减到|压减至|降至|降低到|下降到)$")
 _GE_BEFORE = re.compile(
     r"(?:超过|超|突破|不低于|不少于|高于|多于|大于|逾|迈上|跨上|站上|(?<![通经不])过)$"
 )
+_AT_LEAST = re.compile(r"(?:至少|最少)[\u4e00-\u9fff]{0,4}$")  # "至少培育3家"
 _GE_AFTER = re.compile(r"^(?:以上|及以上|多|余)")
 _LE_AFTER = re.compile(r"^(?:以内|以下|之内|及以下)")
 _APPROX_AFTER = re.compile(r"^(?:左右|上下)")
@@ -191,7 +192,7 @@ _COMPARATOR_VERB = re.compile(
 _TRAIL = re.compile(
     r"(?:力争|争取|确保|努力|将|要|预计|可|(?<![签节制集预履])约|近|逾|共|合计|总计|达到|达|超过|超|突破|迈上|跨上|站上|实现|(?<![通经不])过|"
     r"保持在|稳定在|控制在|提高到|提升到|提高至|提升至|增长到|增加到|降低到|下降到|降至|不低于|"
-    r"不少于|不超过|不高于|高于|低于|多于|少于|为|在|年内)$"
+    r"不少于|不超过|不高于|高于|低于|多于|少于|为|在|年内|分别)$"
 )
 _LEAD = re.compile(
     r"^(?:[、\s—]+|(?:力争|争取|确保)?(?:到|至)?\d{4}年(?:年?底|末)?(?:前|之前)?|年内|全年|今年|每年|"
@@ -512,6 +513,13 @@ class _Context:
         rest = self.norm[m.end() : c1]
         if _GOAL_WORD.search(rest) and not PAST_MARKERS.search(rest):
             return "target"  # "2024年经济增长预期目标设定为5%左右": the year the goals are for
+        c0, _ = _bounds(self.norm, m.start(), _CLAUSE_DELIMS)
+        for lst in _YEAR_LIST.finditer(self.norm, c0, c1):
+            if lst.start() <= m.start() < lst.end() and re.search(
+                r"分别(?:达到|达|超过|突破|提高到|提升到|增长)", self.norm[lst.end() : c1]
+            ):
+                return "target"  # "2025年、2027年…分别达到…": the years each goal is due
+
         if self.explicit and y < min(self.explicit):
             return "past"  # "2009年，…完成…" before "到“十二五”末…": a year before every target
         return None
@@ -830,9 +838,35 @@ def _comparator(left: str, right: str, q: Quantity) -> Comparator:
         return "="
     if _FALL_TO.search(core):
         return "<="
-    if _GE_BEFORE.search(core) or _GE_AFTER.match(right) or q.approx:
+    if _GE_BEFORE.search(core) or _GE_AFTER.match(right) or q.approx or _AT_LEAST.search(core):
         return ">="
     return "="
+
+
+_RISES_FROM = re.compile(
+    r"(?:由|从)(?:\d{4}年(?:底|末)?)?的?[\d.]+[^，,；;、]{0,8}?"
+    r"(?:提高|提升|增加|增长|扩大|下降|降低|减少|压减)(?:到|至)$"
+)
+
+
+_YEAR_LIST = re.compile(
+    r"(?:到|至)?((?:19|20)\d{2})年(?:底|末)?(?:(?:、|和|及|与|以及)(?:到|至)?(?:19|20)\d{2}年(?:底|末)?)+"
+)
+
+
+def _respective_year(sentence_left: str) -> int | None:
+    """The year of the i-th value after "分别" in a sentence listing years: "2025年、2027年工业
+    增加值分别达到5000亿元、6000亿元" sets 5000 亿元 for 2025 and 6000 亿元 for 2027."""
+    lists = list(_YEAR_LIST.finditer(sentence_left))
+    if not lists:
+        return None
+    after = sentence_left[lists[-1].end() :]
+    k = after.find("分别")
+    if k < 0:
+        return None
+    years = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", lists[-1].group())]
+    i = len(scan_quantities(after[k:]))  # the values before this one, after "分别"
+    return years[i] if i < len(years) else None
 
 
 def _strip_indicator(left: str) -> str:
@@ -841,6 +875,8 @@ def _strip_indicator(left: str) -> str:
     # "某市设定了地区生产总值增长": who set the goal is not what it measures
     s = _SET_BY.sub("", s) or s
     s = re.sub(r"预计(?=增长|提高|下降|达到)", "", s)  # "进出口总值预计增长": the growth
+    # "全员劳动生产率由2020年的18.5万元/人提高到": the baseline it rises from is not its name
+    s = _RISES_FROM.sub("", s) or s
     # "…支撑实现2027年全省经济总量": the indicator starts after the year it is due
     dated = list(re.finditer(r"\d{4}年(?:年?底|末)?(?:前|之前)?", s))
     if dated and dated[-1].end() < len(s):
@@ -962,6 +998,10 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue  # "完成全年目标任务的35.4%": progress toward a goal, not a goal
         if re.search(r"连续$", left):
             continue  # "连续5年保持增长": a streak, a fact about the past
+        if re.search(r"(?:由|从)(?:\d{4}年(?:底|末)?)?的?$", left) and re.match(
+            r"[^，,；;。]{0,4}?(?:提高|提升|增加|增长|扩大|下降|降低|减少|压减)(?:到|至)", right
+        ):
+            continue  # "由2020年的18.5万元/人提高到25万元/人": the level it rises from
         means = _SUBSIDY.search(_REVENUE.sub("收入", left))
         if means or _MEANS_AFTER.match(right) or "基础上" in right:
             continue
@@ -1036,6 +1076,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             year = None  # a recurring target, unless a target year comes after "每年"
         elif year is None:
             year = ctx.horizon
+        year = _respective_year(s[s0 : q.start]) or year
         # "1.5万吨废料回收、11万吨…": what precedes a conjunction belongs to the previous item
         indicator = "" if re.search(r"(?:、|和|及|与)\s*$", left) else _strip_indicator(left)
         bare_verb = not indicator or indicator in TARGET_VERBS or indicator in QUAL_VERBS

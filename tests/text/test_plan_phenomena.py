@@ -976,3 +976,33 @@ def test_a_paragraph_opened_on_the_year_just_gone_tells_it() -> None:
         "2026年主要预期目标是:规模以上工业增加值增长7%。新增规上工业企业300家以上。\n"
     )
     assert _read(text) == [(7, "%", 2026, "="), (300, "家", 2026, ">=")]
+
+
+def test_at_least_is_a_floor() -> None:
+    assert _targets("到2025年,至少培育3家百亿级企业。") == [(3, "家", 2025, ">=")]
+
+
+def test_the_level_a_measure_rises_from_is_not_its_name() -> None:
+    plan = extract_plan(
+        "某市行动计划(2023—2025年)\n到2025年,全员劳动生产率由2020年的18.5万元/人提高到25万元/人,"
+        "绿色工厂数量从2020年的120家增加到300家。\n"
+    )
+    assert [(t.indicator, t.value) for t in plan.targets] == [
+        ("全员劳动生产率", 25),
+        ("绿色工厂数量", 300),
+    ]
+
+
+def test_years_listed_before_fenbie_date_the_values_in_turn() -> None:
+    plan = extract_plan(
+        "某省方案\n到2027年,全省工业增加值突破8000亿元。\n"
+        "2025年、2027年工业增加值分别达到5000亿元、6000亿元。\n"
+        "到2025年和2027年,数控化率分别达到60%和70%。\n"
+    )
+    assert [(t.indicator, t.value, t.year) for t in plan.targets] == [
+        ("工业增加值", 8000, 2027),
+        ("工业增加值", 5000, 2025),
+        ("工业增加值", 6000, 2027),
+        ("数控化率", 60, 2025),
+        ("数控化率", 70, 2027),
+    ]
