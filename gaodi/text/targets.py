@@ -43,7 +43,7 @@ _TARGET_PRE = {"力争到", "争取到", "确保到", "预计到", "力争", "�
 
 PAST_MARKERS = re.compile(
     # "比上年增长10%": last year is the base of a comparison, not the time of the figure
-    r"截至|截止|目前|现有|已有|(?<![比较])(?:去年|上年)|同比|以来|近年来|多年来|近几年|先后|"
+    r"截至|截止|目前|现有|已有|(?<![比较与])(?:去年|上年)|同比|以来|近年来|多年来|近几年|先后|"
     r"预计全年|过去|"
     r"(?:十一五|十二五|十三五)[”\"’]?(?:期间|时期|以来)|"
     # "这五年，…突破4000亿元", "过去5年", "十年来": years counted back from the text's present
@@ -51,7 +51,8 @@ PAST_MARKERS = re.compile(
     r"(?<![未今])(?<!未来)[一二两三四五六七八九十\d]{1,2}年来|"
     r"(?:实现|达到|完成|取得|建成|形成|培育|研制|获得|引进|新增|突破|增长|增加|提高|提升|创建)了|"
     # any verb + 了 ("列出了"), 已/已经 + verb ("该省已培育21户"): done, not to do
-    r"(?<![为除罢])(?<=[\u4e00-\u9fff])了(?![解却结])|已经?(?=[\u4e00-\u9fff])(?!有)|"
+    # (not the 了 of reporting what a speaker stressed: "主要强调了五点要求")
+    r"(?<![为除罢])(?<!强调)(?<!指出)(?<=[\u4e00-\u9fff])了(?![解却结])|已经?(?=[\u4e00-\u9fff])(?!有)|"
     # "成功引进…20个", "全年共举办…30场": achievements told and tallied
     r"成功(?=引进|举办|创建|入选|获批|签约|招引|打造|申报|培育)|"
     r"(?<![总公])共(?=举办|签约|引进|实施|完成|培育|新增|开工|建成|招引|落地|获批|入选)|"
@@ -122,6 +123,8 @@ REFERENCE_VERBS = (
     "现有",
     "已有",
     "共有",
+    "盯住",  # "重点盯住50户骨干企业": the firms watched, not a number to reach
+    "紧盯",
 )
 TARGET_VERBS = (
     "达到",
@@ -212,6 +215,9 @@ _LEADING_QUALIFIER = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|
 # ("超过五千亿规模": 规模/水平 name the level itself)
 _QUALIFIED_NOUN = re.compile(r"^(?!以上|以下|以内|左右|上下|多|余|级|规模|水平)[\u4e00-\u9fff]")
 _QUALIFIES_NOUN = re.compile(r"^(?:以上|及以上|左右|以内|以下|多|余)*的")
+_PERIOD_NAMED = re.compile(
+    r"(?:方案|计划|规划|纲要)[(（]((?:19|20)\d{2})\s*[—–\-~～至到]\s*(?:19|20)\d{2}年?[)）]"
+)
 _NAMED_PLAN = re.compile(r"《[^》\n]*[(（](\d{4})\s*[—–\-~～至到]\s*(\d{4})年?[)）]》")
 # "比上年增长12%": a figure compared with last year's, after or before the number
 _VS_LAST_YEAR = r"[比较](?:上年|去年)(?:同期)?(?:增长|提高|增加|下降|减少)"
@@ -429,6 +435,10 @@ class _Context:
         self.years = sorted(marks, key=lambda m: m.start())
         # years the text marks as targets in so many words ("到2025年", "“十二五”末", "2025年前")
         self.explicit = [_year_of(m) for m in self.years if _marked_target(m)]
+        # "…行动方案(2023-2027年)，一起来看": the period of the plan the text presents, whose
+        # first years are years of goals too ("2023年，加快…" before "到2025年…")
+        period = _PERIOD_NAMED.search(self.norm[:400])
+        self.period_start = int(period.group(1)) if period else None
         # plan periods the text sets targets in: their "期间" is not the past in an undated text
         self.current_periods = frozenset(
             p
@@ -511,7 +521,8 @@ class _Context:
             return "target"
         _, c1 = _bounds(self.norm, m.start(), _CLAUSE_DELIMS)
         rest = self.norm[m.end() : c1]
-        if _GOAL_WORD.search(rest) and not PAST_MARKERS.search(rest):
+        # (not "2024年是实现…目标任务的关键一年": what the year is, not a goal set for it)
+        if _GOAL_WORD.search(rest) and not PAST_MARKERS.search(rest) and not rest.startswith("是"):
             return "target"  # "2024年经济增长预期目标设定为5%左右": the year the goals are for
         c0, _ = _bounds(self.norm, m.start(), _CLAUSE_DELIMS)
         for lst in _YEAR_LIST.finditer(self.norm, c0, c1):
@@ -520,6 +531,8 @@ class _Context:
             ):
                 return "target"  # "2025年、2027年…分别达到…": the years each goal is due
 
+        if self.period_start is not None and self.period_start <= y:
+            return "target"  # "2023年，加快…" in a text presenting a plan of 2023-2027
         if self.explicit and y < min(self.explicit):
             return "past"  # "2009年，…完成…" before "到“十二五”末…": a year before every target
         return None
@@ -564,6 +577,8 @@ class _Context:
             for r in self.relative:
                 if lo <= r.start() < pos and (best is None or r.start() > best[0]):
                     kind, year = self._relative_kind(r)
+                    if kind == "past" and lo < s0 and TARGET_CUES.search(self.norm[s0:s1]):
+                        continue  # "…今年以来的工作。…确保完成工业增速10%的目标": a goal
                     if kind is not None:
                         best = (r.start(), kind, year)
             for sp in self.spans:
@@ -762,6 +777,13 @@ _ELAPSED = re.compile(
     r"\d{1,2}\s*[-—–~～至]\s*\d{1,2}\s*月"
 )
 _LAST_YEAR_OPENER = re.compile(r"(?:刚刚)?过去(?:的)?一年|去年|上年(?!同期)")
+# what each of the things just counted measures, and the verb that sets its class
+_MEASURED_EACH = re.compile(
+    r"^[^，,；;。]{0,10}?(?:营业收入|营收|销售收入|主营业务收入|产值|规模)[^，,；;。]{0,4}?"
+    r"(?:突破|超过|超|达到|达|过)$"
+)
+_STATISTICS = re.compile(r"初步核算|按可比价格计算")
+_YEAR_OPENING = re.compile(r"^(?:今年|(?:19|20)\d{2}\s*年)")
 # the part of "今年" that is gone ("今年前三季度", "今年以来"): its figures are results
 _GONE_PART = re.compile(r"\s*(?:以来|(?:" + _ELAPSED.pattern + "))")
 # a firm's project: its investment and what it yields once built ("…项目总投资5.2亿元，新建5条
@@ -912,12 +934,14 @@ _SECTION_OBJECT = re.compile(
     r"^(?:重点|重大|专项|主要|具体|改革|支持|保障)?(?:工程|行动|任务|举措|措施|政策|条措施|条政策)$"
 )
 # "意见…10项目标任务、9个工作重点": the goals and tasks a document holds, counted as its parts
-_TEXT_CONTENTS = re.compile(r"^(?:目标任务|工作重点|重点工作|主要目标|具体举措|举措|工作举措)$")
+_TEXT_CONTENTS = re.compile(
+    r"^(?:目标任务|工作重点|重点工作|主要目标|具体目标|具体举措|举措|工作举措)$"
+)
 # "…的目标任务、产业布局和重点举措": the text's contents about the things counted
 _CONTENTS_OF = re.compile(r"的(?:目标任务|主要任务|重点任务|发展路径|重点举措|主要举措|政策措施)")
 _TEXT_PARTS = frozenset({"方面", "个方面", "点", "部分", "环节"})
 # "从…六个方面提出", "抓好11个方面任务的落实": how the text is laid out
-_PARTS_NAMED = re.compile(r"(?:个)?(?:方面|部分)(?:提出|明确|部署|作出|任务|工作|重点)")
+_PARTS_NAMED = re.compile(r"(?:个)?(?:方面|部分)的?(?:提出|明确|部署|作出|任务|工作|重点)")
 # "实施眉县6万吨、千阳3万吨…等项目": the size of the projects a list names
 _NAMED_PROJECTS = re.compile(r"等(?:一批)?(?:重点|重大)?项目(?:建设)?$")
 _SECTION_VERBS = (
@@ -990,11 +1014,17 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 and not re.match(r"(?:以上|以下|以内|左右)\s*$", right)
             ):
                 continue
+        if re.match(r"占[^，,；;。]{0,4}(?:目标|任务|计划)", right):
+            continue  # "投资218.3亿元占全年目标43.7%": progress toward a goal, not a goal
         if q.kind != "count" and _NAMED_PROJECTS.search(right):
             continue  # "实施眉县6万吨、千阳3万吨…等项目": the size of the projects named
+        if q.kind == "count" and re.match(r"[“\"][\u4e00-\u9fff][”\"]", right):
+            continue  # "努力实现七个“新”": one quoted character counted is a slogan's
         if q.unit == "个" and re.match(r"(?:月|工作日|小时|季度)", right):
             continue  # "3个月": a duration, not things counted
-        if re.search(r"(?:目标|任务|计划)(?:任务)?的$", left.rstrip()):
+        if re.search(r"(?:目标|任务|计划)(?:任务)?的$", left.rstrip()) or re.search(
+            r"占[^，,；;。]{0,4}(?:目标|任务|计划)(?:任务)?的?$", left.rstrip()
+        ):
             continue  # "完成全年目标任务的35.4%": progress toward a goal, not a goal
         if re.search(r"连续$", left):
             continue  # "连续5年保持增长": a streak, a fact about the past
@@ -1036,6 +1066,35 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             period_left = _compact(s[_bounds(s, s0 - 1, _SENTENCE_DELIMS)[0] : q.start])
         if _ELAPSED.search(period_left) and not cued:
             continue  # "今年前三季度…增长11.8%": statistics of a part of the year gone
+        # "一季度，…同比增长2.6%。…全省蔬菜产量889.38万吨": a paragraph opened on a part of the
+        # year gone, or on preliminary statistics ("初步核算"), reports them sentence after sentence
+        l0 = s.rfind("\n", 0, q.start) + 1
+        opening = s[l0 : q.start].lstrip(" \t\u3000")
+        if not TARGET_CUES.search(sentence) and (
+            _STATISTICS.search(opening) or _ELAPSED.match(_YEAR_OPENING.sub("", opening, count=1))
+        ):
+            continue
+        # "全年全市居民消费价格比上年下降0.7%。…分别上涨0.9%…": a paragraph that opens on a
+        # comparison with last year goes on reporting, until a sentence cues a goal or dates one
+        first_end = _bounds(s, l0, _SENTENCE_DELIMS)[1]
+        if (
+            s0 > l0
+            and _YEAR_ON_YEAR.search(s[l0:first_end])
+            and not TARGET_CUES.search(s[l0:s1])
+            and not re.search(r"今年|明年|年内", s[first_end : q.start])
+            and not any(first_end <= m.start() < q.start for m in ctx.years)
+        ):
+            continue
+        if (
+            q.kind in ("measure", "scale")
+            and counted is not None
+            and counted.kind == "count"
+            and counted.unit in ("个", "家", "户")
+            and not s[counted.start : counted.end].endswith("大")  # "四大主导产业产值": a sum
+            and counted.start >= c0
+            and _MEASURED_EACH.match(_compact(s[counted.end : q.start]))
+        ):
+            continue  # "3个产业集群营业收入率先突破千亿级": the class of the clusters counted
         # "设定了…均增长5%左右的目标": the 了 of setting the goal, whose value the number is
         goal_set = bool(_OF_THE_GOAL.match(right) or _GOAL_SET_BEFORE.search(sentence_left))
         past_left = _SET_A_GOAL.sub("", sentence_left) if goal_set else sentence_left

@@ -1006,3 +1006,85 @@ def test_years_listed_before_fenbie_date_the_values_in_turn() -> None:
         ("数控化率", 60, 2025),
         ("数控化率", 70, 2027),
     ]
+
+
+# Rules from the errors of the night round's tuning texts (2026-12-05, SPLIT.md), each on
+# sentences written for the test.
+
+
+def test_a_year_described_as_a_key_year_is_no_goal_year() -> None:
+    # "2024年是实现…目标任务的关键一年" says what the year is; its 目标 sets no goal for it
+    text = (
+        "2024年是实现“十四五”规划目标任务的关键一年。全市新增规上工业企业156家,"
+        "完成工业投资412亿元。\n"
+    )
+    assert _read(text) == []
+
+
+def test_a_paragraph_of_preliminary_statistics_or_a_quarter_gone_reports_results() -> None:
+    text = (
+        "某省一季度经济运行\n2025年04月24日\n"
+        "一季度,全省农林牧渔业总产值1159.20亿元,同比增长2.6%,增速与2024年全年持平。全省蔬菜产量889.38万吨,增长4.4%;"
+        "水果产量181.78万吨。\n"
+        "初步核算,全省地区生产总值8000亿元,按可比价格计算,比上年增长5.1%。第二产业增加值"
+        "2300亿元,增长4.0%。\n"
+        "下一步,力争全年规模以上工业增加值增长6%。\n"
+    )
+    assert _read(text) == [(6, "%", 2025, "=")]
+
+
+def test_a_paragraph_opening_on_a_comparison_with_last_year_goes_on_reporting() -> None:
+    text = (
+        "某市经济简讯\n"
+        "全年全市居民消费价格比上年下降0.7%。其中,医疗保健价格上涨1.0%;衣着价格下降0.5%。\n"
+        "去年,全市工业增加值同比增长15.2%。今年将努力实现工业增加值增长15%。"
+        "实施重点工业项目100项。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(15, "%"), (100, "项")]
+
+
+def test_progress_as_a_share_of_the_goal_is_no_goal() -> None:
+    text = (
+        "某市工业投资占全年目标43.7%\n2022-08-03\n"
+        "上半年,全市完成工业投资218.3亿元,占全年目标的43.7%。\n"
+    )
+    assert _read(text) == []
+
+
+def test_a_single_quoted_character_counted_is_a_slogan() -> None:
+    assert _targets("到2025年,努力实现七个“新”,建成3个“灯塔工厂”。") == [(3, "个", 2025, "=")]
+
+
+def test_the_parts_of_a_speech_and_its_specific_goals_are_its_layout() -> None:
+    text = (
+        "某市行动计划(2023—2025年)\n到2025年,重点抓好以下六个方面的工作。"
+        "方案提出六类21项具体目标。新增规上工业企业100家。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(100, "家")]
+
+
+def test_an_amount_after_the_things_counted_classes_them() -> None:
+    # "3个产业集群营业收入突破千亿级": 3 clusters of the 千亿 class, not a revenue of 1000亿元;
+    # "四大主导产业产值达到2500亿元" is the four industries' sum, a target of its own
+    got = _targets(
+        "到2025年,3个产业集群营业收入率先突破千亿级,其中2个营业收入超2000亿元;"
+        "四大主导产业产值达到2500亿元。"
+    )
+    assert got == [(3, "个", 2025, "="), (2, "个", 2025, "="), (2500, "亿元", 2025, "=")]
+
+
+def test_the_first_years_of_a_plan_a_text_presents_are_goal_years() -> None:
+    text = (
+        "近日,省政府印发加快产业集群发展行动方案(2023-2027年),一起来看。\n"
+        "2023年,加快推进50个重点项目建设。\n到2025年,产业集群营业收入突破千亿元。\n"
+    )
+    assert _read(text) == [(50, "个", 2023, "="), (1000, "亿元", 2025, ">=")]
+
+
+def test_a_speakers_stress_and_a_comparison_with_last_year_are_not_the_past() -> None:
+    text = (
+        "某市2024年政府工作报告\n"
+        "会议主要强调了五点要求,一是确保完成工业增速10%的目标,二是重点盯住50户骨干企业。\n"
+        "2024年主要预期目标是:固定资产投资与上年度持平,粮食总产量保持在10.42万吨以上。\n"
+    )
+    assert _read(text) == [(10, "%", 2024, "="), (10.42, "万吨", 2024, ">=")]
