@@ -92,6 +92,16 @@ def _is_past(
             continue
         if m.group() == "同比" and cued:
             continue
+        # "力争“十四五”以来累计降低10%左右": a total over the plan period still running
+        since = re.search(r"(十[一二三四五]五)[”\"’]?$", sentence_left[: m.start()])
+        if (
+            m.group() == "以来"
+            and cued
+            and since
+            and ref_year is not None
+            and ref_year <= _FIVE_YEAR_END[since.group(1)]
+        ):
+            continue
         return True
     return False
 
@@ -774,7 +784,7 @@ _NEWS_DATE = re.compile(
 # for it carries a cue: "力争上半年完成…")
 _ELAPSED = re.compile(
     r"前三季度|上半年|一季度|二季度|三季度|前[\d一二三四五六七八九十]+个?月|"
-    r"\d{1,2}\s*[-—–~～至]\s*\d{1,2}\s*月"
+    r"\d{1,2}\s*月?\s*[-—–~～至]\s*\d{1,2}\s*月"  # "1-5月", "1月至9月"
 )
 _LAST_YEAR_OPENER = re.compile(r"(?:刚刚)?过去(?:的)?一年|去年|上年(?!同期)")
 # what each of the things just counted measures, and the verb that sets its class
@@ -782,6 +792,8 @@ _MEASURED_EACH = re.compile(
     r"^[^，,；;。]{0,10}?(?:营业收入|营收|销售收入|主营业务收入|产值|规模)[^，,；;。]{0,4}?"
     r"(?:突破|超过|超|达到|达|过)$"
 )
+# the floor after a number, or after the list of values it opens ("7.8亿吨、2470万吨…以上")
+_FLOOR_AFTER = re.compile(r"(?:[、和及与]\s*[\d.]+\s*[^\d\s、，,；;。]{0,4}?)*(?:以上|以内)")
 _STATISTICS = re.compile(r"初步核算|按可比价格计算")
 _YEAR_OPENING = re.compile(r"^(?:今年|(?:19|20)\d{2}\s*年)")
 # the part of "今年" that is gone ("今年前三季度", "今年以来"): its figures are results
@@ -792,14 +804,16 @@ _PROJECT = re.compile(r"项目[^。；;]*?(?:总投资|计划投资|投资额|(?
 # the things counted were awarded or selected: "…等4项工作获国务院督查激励", "5家企业入选"
 _AWARDED = re.compile(r"[^，,；;。]{0,8}?(?:荣获|获评|获批|获得|获|入选|被评为|被认定为)")
 # (not "完成全年目标任务的35.4%": a progress report)
-_GOAL_CUE = re.compile(r"预期|力争|确保|目标(?:是|为)")
+_GOAL_CUE = re.compile(r"预期|力争|确保|目标(?:是|为)|推动[^，,；;。]{0,20}?同比")
 _GOAL_BEFORE = re.compile(r"目标(?:是|为)?$")
 # cue words used in passing, about results: "9项指标超出预期", "企业家信心预期指数", "完成全年
 # 目标任务的35.4%", "较好完成了…主要目标任务"
 _CUE_IN_PASSING = re.compile(
     r"(?:超出|符合|好于|高于|低于|超|不及)预期|预期指数|完成[^，,。；;！!？?\n]{0,20}(?:目标|计划)(?:任务)?|"
     # "增长6.8%,高于年初预期目标0.3个百分点": a result measured against the goal
-    r"(?:超出|好于|高于|低于|超过|不及)(?:年初|全年|年度)?(?:预期|计划)?目标|" + _GOAL_REACHED
+    r"(?:超出|好于|高于|低于|超过|不及)(?:年初|全年|年度)?(?:预期|计划)?目标|"
+    # "确保…稳中向好目标的实现，完成生产总值…": the goal's achievement, told
+    r"[^，,。；;！!？?\n]{0,30}目标的(?:实现|完成)|" + _GOAL_REACHED
 )
 
 
@@ -860,7 +874,11 @@ def _comparator(left: str, right: str, q: Quantity) -> Comparator:
         return "="
     if _FALL_TO.search(core):
         return "<="
-    if _GE_BEFORE.search(core) or _GE_AFTER.match(right) or q.approx or _AT_LEAST.search(core):
+    if _FLOOR_AFTER.fullmatch(right) and right.endswith("以内"):
+        return "<="  # "…万吨、…万吨以内": the cap after a list holds for each value
+    if _FLOOR_AFTER.fullmatch(right) or _GE_AFTER.match(right) or q.approx:
+        return ">="  # "7.8亿吨、2470万吨以上": the floor after a list holds for each value
+    if _GE_BEFORE.search(core) or _AT_LEAST.search(core):
         return ">="
     return "="
 
@@ -1095,6 +1113,15 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             and _MEASURED_EACH.match(_compact(s[counted.end : q.start]))
         ):
             continue  # "3个产业集群营业收入率先突破千亿级": the class of the clusters counted
+        if (
+            q.kind in ("measure", "scale")
+            and counted is not None
+            and counted.kind == "count"
+            and counted.start >= c0
+            and re.fullmatch(r"投资(?:超过|超|达到|达)?", _compact(s[counted.end : q.start]))
+            and _QUALIFIED_NOUN.match(right)
+        ):
+            continue  # "15个投资超100亿元重大能化项目": the size of the projects counted
         # "设定了…均增长5%左右的目标": the 了 of setting the goal, whose value the number is
         goal_set = bool(_OF_THE_GOAL.match(right) or _GOAL_SET_BEFORE.search(sentence_left))
         past_left = _SET_A_GOAL.sub("", sentence_left) if goal_set else sentence_left
@@ -1127,7 +1154,9 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         )
         strong = strong or bool(TARGET_CUES.search(sentence))
         task = default_year and bool(_TASK_VERB.search(_compact(s[c0 : q.start])))
-        weak = kind == "target" and (verb in TARGET_VERBS or task)
+        # "煤炭、原油、天然气产量7.8亿吨、2470万吨、350亿方以上": a floor set in the report's year
+        floor = default_year and bool(_FLOOR_AFTER.fullmatch(right))
+        weak = kind == "target" and (verb in TARGET_VERBS or task or floor)
         if not (strong or weak):
             continue
         yearly = s.rfind("每年", s0, q.start)

@@ -1088,3 +1088,49 @@ def test_a_speakers_stress_and_a_comparison_with_last_year_are_not_the_past() ->
         "2024年主要预期目标是:固定资产投资与上年度持平,粮食总产量保持在10.42万吨以上。\n"
     )
     assert _read(text) == [(10, "%", 2024, "="), (10.42, "万吨", 2024, ">=")]
+
+
+def test_a_list_of_values_under_one_floor_in_a_work_report() -> None:
+    text = (
+        "某省2024年政府工作报告\n2024年主要预期目标是:生产总值增长5.5%左右。\n"
+        "具体来看,夯实能源基本盘,煤炭、原油产量7.8亿吨、2470万吨以上,稳步扩大电力外送规模。\n"
+    )
+    assert _read(text) == [
+        (5.5, "%", 2024, "="),
+        (7.8, "亿吨", 2024, ">="),
+        (2470, "万吨", 2024, ">="),
+    ]
+
+
+def test_pushing_a_growth_on_last_year_sets_goals_not_results() -> None:
+    # "推动…同比增长10%" pushes for growth: its 同比 does not make the sentence's later goals results
+    text = (
+        "某区经济工作新闻发布会\n记者12月24日获悉,我区将推动工业经济高质量发展,力争规模以上工业增加值"
+        "同比增长8%。推动规上工业研发投入强度同比增长10%,全年数字化研发设计工具普及率达到60%。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(8, "%"), (60, "%")]
+
+
+def test_a_total_since_the_running_plan_period_began_is_a_goal() -> None:
+    text = (
+        "某省2024年政府工作报告\n2024年主要预期目标是:单位生产总值能耗降低2.5%以上,"
+        "力争“十四五”以来累计降低10%左右。\n"
+    )
+    assert _read(text) == [(2.5, "%", 2024, ">="), (10, "%", 2024, "=")]
+
+
+def test_a_goal_told_as_achieved_and_the_size_of_projects_counted() -> None:
+    text = (
+        "某市2014年政府工作报告\n市长在政府工作报告中说,过去的一年困难重重。全市干部群众共同奋斗,"
+        "确保稳中向好目标的实现,完成生产总值2846.8亿元,同比增长8.8%。\n"
+        "2014年将全力推动15个投资超100亿元重大能化项目建设。\n"
+    )
+    assert _read(text) == [(15, "个", 2014, "=")]
+
+
+def test_months_written_with_both_months_are_a_period_gone() -> None:
+    text = (
+        "某州工业经济\n2022-10-20\n今年,全州全力稳住工业经济大盘。"
+        "1月至9月,全州规上工业总产值达1007.5亿元,首次突破1000亿元。\n"
+    )
+    assert _read(text) == []

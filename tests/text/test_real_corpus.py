@@ -12,7 +12,9 @@ themselves (2026-12-05, sixth round: six texts took precision from 0.85 to 0.83 
 rule changed; later batches of reviews moved it to 0.67 the same way), so the floor on all
 held-out texts follows the corpus as it grows (SPLIT.md logs each move), and a second floor holds
 on a fixed set: the 106 held-out texts of the corpus at 932eb69 (held-out-2026-12-05.list),
-measured 0.85 and 0.88 at the end of the 2026-12-05 afternoon round.
+measured 0.85 and 0.88 at the end of the 2026-12-05 afternoon round. The night round's 39
+held-out texts (first runs 0.59 / 0.69 and 0.69 / 0.57, SPLIT.md) took all held-out texts from
+recall 0.84 to 0.79, so that floor's recall moved from 0.80 to 0.75.
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ def _scores(split: str) -> tuple[float, float]:
 @pytest.mark.parametrize(
     ("split", "floor"),
     [
-        ("held-out", (0.70, 0.80)),
+        ("held-out", (0.70, 0.75)),
         ("held-out-2026-12-05", (0.82, 0.85)),
         ("tuning", (0.94, 0.95)),
     ],
