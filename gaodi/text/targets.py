@@ -111,6 +111,8 @@ TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|
 # future year ("到2030年")
 _REVIEW_TITLE = re.compile(
     r"主要成就|取得成效|成绩单|工作回顾|工作总结|回顾|综述|"
+    # "…多项指标超额完成" (not "确保圆满完成全年目标", a goal)
+    r"(?<!确保)(?<!力争)(?<!争取)(?<!要)(?<!将)(?:超额|圆满)完成|"
     # "“十四五”以来我市制造业发展综述": a title telling what was done since a period began
     r"(?:十[一二三四五]五[”\"’]?|党的十八大|[一二两三四五六七八九十\d]{1,2}年)以来|"
     # "2021年椒江区经济形势分析", "工业经济运行情况", "统计公报": a report of results

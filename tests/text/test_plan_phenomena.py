@@ -1134,3 +1134,11 @@ def test_months_written_with_both_months_are_a_period_gone() -> None:
         "1月至9月,全州规上工业总产值达1007.5亿元,首次突破1000亿元。\n"
     )
     assert _read(text) == []
+
+
+def test_a_title_reporting_goals_exceeded_heads_a_review() -> None:
+    text = (
+        "某市“十四五”发展报告:城乡收入差距缩小,多项指标超额完成\n"
+        "“十四五”期间,某市农村人均可支配收入年均增长6.1%。全社会研发经费投入突破5亿元。\n"
+    )
+    assert _read(text) == []
