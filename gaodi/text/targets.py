@@ -1036,6 +1036,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 continue
         if re.match(r"占[^，,；;。]{0,4}(?:目标|任务|计划)", right):
             continue  # "投资218.3亿元占全年目标43.7%": progress toward a goal, not a goal
+        if q.kind == "measure" and re.match(r"[\u4e00-\u9fff]{1,8}?项目", right):
+            continue  # "建成金煤化工10万吨草酸项目": the size of the project, not a goal
         if q.kind != "count" and _NAMED_PROJECTS.search(right):
             continue  # "实施眉县6万吨、千阳3万吨…等项目": the size of the projects named
         if q.kind == "count" and re.match(r"[“\"][\u4e00-\u9fff][”\"]", right):
@@ -1090,7 +1092,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         # year gone, or on preliminary statistics ("初步核算"), reports them sentence after sentence
         l0 = s.rfind("\n", 0, q.start) + 1
         opening = s[l0 : q.start].lstrip(" \t\u3000")
-        if not TARGET_CUES.search(sentence) and (
+        if not (cued or TARGET_CUES.search(sentence)) and (
             _STATISTICS.search(opening) or _ELAPSED.match(_YEAR_OPENING.sub("", opening, count=1))
         ):
             continue
@@ -1099,6 +1101,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         first_end = _bounds(s, l0, _SENTENCE_DELIMS)[1]
         if (
             s0 > l0
+            and not cued  # a goals section ("一、预期目标") sets its 同比 growths as goals
             and _YEAR_ON_YEAR.search(s[l0:first_end])
             and not TARGET_CUES.search(s[l0:s1])
             and not re.search(r"今年|明年|年内", s[first_end : q.start])

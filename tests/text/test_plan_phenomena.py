@@ -1142,3 +1142,26 @@ def test_a_title_reporting_goals_exceeded_heads_a_review() -> None:
         "“十四五”期间,某市农村人均可支配收入年均增长6.1%。全社会研发经费投入突破5亿元。\n"
     )
     assert _read(text) == []
+
+
+def test_a_goals_section_sets_its_growths_on_last_year() -> None:
+    # "一、预期目标" then "…同比增长5.5%…。…城镇新增就业1.9万人。": goals, though the paragraph opens
+    # on a comparison with last year
+    text = (
+        "某市2025年国民经济和社会发展计划\n一、预期目标\n\n地区生产总值同比增长5.5%,固定资产投资同比"
+        "增长5.5%。城镇新增就业1.9万人。居民消费价格涨幅2%左右。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [
+        (5.5, "%"),
+        (5.5, "%"),
+        (1.9, "万人"),
+        (2, "%"),
+    ]
+
+
+def test_the_capacity_of_a_project_is_its_size() -> None:
+    text = (
+        "某市2025年政府工作报告\n力争年内新增新能源并网400万千瓦。建成金煤化工10万吨草酸项目,"
+        "加快推进一期110万千瓦新能源项目建设。\n"
+    )
+    assert _read(text) == [(400, "万千瓦", 2025, "=")]
