@@ -1136,6 +1136,17 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         now = [m for m in _THIS_YEAR_ON.finditer(past_left)]
         if now and re.search(r"去年|上年", past_left[: now[-1].start()]):
             past_left = past_left[now[-1].end() :]
+        # "“一年来，…不断积蓄……”23日，…透露，2024年，…预期目标增长4.5%": the goal's year, at the
+        # head of its clause, ends the telling of the past before it
+        due = [
+            m
+            for m in ctx.years
+            if s0 <= m.start() < q.start
+            and ctx.classify_year(m) == "target"
+            and s[_bounds(s, m.start(), _CLAUSE_DELIMS)[0] : m.start()].strip(" \t\u3000") == ""
+        ]
+        if due and cued:
+            past_left = _compact(s[due[-1].start() : q.start])
         if _is_past(past_left, ctx.ref_year, ctx.current_periods, cued) or (
             "预计" in sentence_left
             and not re.search(r"预计到\d{4}", sentence_left)

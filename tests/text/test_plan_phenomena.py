@@ -1165,3 +1165,12 @@ def test_the_capacity_of_a_project_is_its_size() -> None:
         "加快推进一期110万千瓦新能源项目建设。\n"
     )
     assert _read(text) == [(400, "万千瓦", 2025, "=")]
+
+
+def test_a_goal_year_heading_its_clause_ends_the_past_told_before_it() -> None:
+    text = (
+        "某市经济运行整体向好\n发布时间:2024-11-23\n"
+        "   记者1月23日电 “一年来,某市经济运行整体向好,向好预期不断积蓄……”23日,市长在作政府工作报告时"
+        "透露,2024年,某市地区生产总值预期目标增长4.5%左右。\n"
+    )
+    assert _read(text) == [(4.5, "%", 2024, "=")]
