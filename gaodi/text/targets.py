@@ -885,9 +885,10 @@ def _comparator(left: str, right: str, q: Quantity) -> Comparator:
     return "="
 
 
+# "由2020年的18.5万元/人提高到25万元/人": the level a measure rises (or falls) from
+_RISE_TO = r"(?:提高|提升|增加|增长|扩大|下降|降低|减少|压减)(?:到|至)"
 _RISES_FROM = re.compile(
-    r"(?:由|从)(?:\d{4}年(?:底|末)?)?的?[\d.]+[^，,；;、]{0,8}?"
-    r"(?:提高|提升|增加|增长|扩大|下降|降低|减少|压减)(?:到|至)$"
+    rf"(?:由|从)(?:\d{{4}}年(?:底|末)?)?的?[\d.]+[^，,；;、]{{0,8}}?{_RISE_TO}$"
 )
 
 
@@ -986,6 +987,52 @@ def _borrowed_head(ctx: _Context, q: Quantity, clause_end: int) -> str:
     return m.group() if m else ""
 
 
+def _paragraph_reports(ctx: _Context, pos: int, s0: int, s1: int) -> bool:
+    """Whether the paragraph around ``pos`` reports statistics the sentence goes on telling.
+
+    A paragraph opened on a part of the year gone ("一季度，…") or on preliminary statistics
+    ("初步核算，…") reports them sentence after sentence, unless the sentence cues a goal; one
+    opening on a comparison with last year ("全年…比上年下降0.7%。…分别上涨0.9%…") goes on
+    reporting until a sentence cues a goal or dates one ("今年", "2025年")."""
+    s = ctx.norm
+    sentence = _cue_words(s[s0:s1])
+    l0 = s.rfind("\n", 0, pos) + 1
+    opening = s[l0:pos].lstrip(" \t\u3000")
+    if not TARGET_CUES.search(sentence) and (
+        _STATISTICS.search(opening) or _ELAPSED.match(_YEAR_OPENING.sub("", opening, count=1))
+    ):
+        return True
+    first_end = _bounds(s, l0, _SENTENCE_DELIMS)[1]
+    return (
+        s0 > l0
+        and bool(_YEAR_ON_YEAR.search(s[l0:first_end]))
+        and not TARGET_CUES.search(s[l0:s1])
+        and not re.search(r"今年|明年|年内", s[first_end:pos])
+        and not any(first_end <= m.start() < pos for m in ctx.years)
+    )
+
+
+def _sizes_the_counted(s: str, counted: Quantity | None, q: Quantity, c0: int, right: str) -> bool:
+    """Whether the amount ``q`` sizes the things a count just before it in its clause counts:
+    "3个产业集群营业收入率先突破千亿级" (each cluster's revenue, a class), "15个投资超100亿元重大
+    能化项目" (each project's investment) — not "四大主导产业产值达到2500亿元", a sum."""
+    if (
+        q.kind not in ("measure", "scale")
+        or counted is None
+        or counted.kind != "count"
+        or counted.start < c0
+    ):
+        return False
+    between = _compact(s[counted.end : q.start])
+    if re.fullmatch(r"投资(?:超过|超|达到|达)?", between) and _QUALIFIED_NOUN.match(right):
+        return True
+    return (
+        counted.unit in ("个", "家", "户")
+        and not s[counted.start : counted.end].endswith("大")
+        and bool(_MEASURED_EACH.match(between))
+    )
+
+
 def find_targets(ctx: _Context) -> list[FoundTarget]:
     """The quantitative targets of the text in ``ctx``, in text order."""
     text, s = ctx.text, ctx.norm
@@ -1051,7 +1098,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if re.search(r"连续$", left):
             continue  # "连续5年保持增长": a streak, a fact about the past
         if re.search(r"(?:由|从)(?:\d{4}年(?:底|末)?)?的?$", left) and re.match(
-            r"[^，,；;。]{0,4}?(?:提高|提升|增加|增长|扩大|下降|降低|减少|压减)(?:到|至)", right
+            rf"[^，,；;。]{{0,4}}?{_RISE_TO}", right
         ):
             continue  # "由2020年的18.5万元/人提高到25万元/人": the level it rises from
         means = _SUBSIDY.search(_REVENUE.sub("收入", left))
@@ -1088,45 +1135,10 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             period_left = _compact(s[_bounds(s, s0 - 1, _SENTENCE_DELIMS)[0] : q.start])
         if _ELAPSED.search(period_left) and not cued:
             continue  # "今年前三季度…增长11.8%": statistics of a part of the year gone
-        # "一季度，…同比增长2.6%。…全省蔬菜产量889.38万吨": a paragraph opened on a part of the
-        # year gone, or on preliminary statistics ("初步核算"), reports them sentence after sentence
-        l0 = s.rfind("\n", 0, q.start) + 1
-        opening = s[l0 : q.start].lstrip(" \t\u3000")
-        if not (cued or TARGET_CUES.search(sentence)) and (
-            _STATISTICS.search(opening) or _ELAPSED.match(_YEAR_OPENING.sub("", opening, count=1))
-        ):
-            continue
-        # "全年全市居民消费价格比上年下降0.7%。…分别上涨0.9%…": a paragraph that opens on a
-        # comparison with last year goes on reporting, until a sentence cues a goal or dates one
-        first_end = _bounds(s, l0, _SENTENCE_DELIMS)[1]
-        if (
-            s0 > l0
-            and not cued  # a goals section ("一、预期目标") sets its 同比 growths as goals
-            and _YEAR_ON_YEAR.search(s[l0:first_end])
-            and not TARGET_CUES.search(s[l0:s1])
-            and not re.search(r"今年|明年|年内", s[first_end : q.start])
-            and not any(first_end <= m.start() < q.start for m in ctx.years)
-        ):
-            continue
-        if (
-            q.kind in ("measure", "scale")
-            and counted is not None
-            and counted.kind == "count"
-            and counted.unit in ("个", "家", "户")
-            and not s[counted.start : counted.end].endswith("大")  # "四大主导产业产值": a sum
-            and counted.start >= c0
-            and _MEASURED_EACH.match(_compact(s[counted.end : q.start]))
-        ):
-            continue  # "3个产业集群营业收入率先突破千亿级": the class of the clusters counted
-        if (
-            q.kind in ("measure", "scale")
-            and counted is not None
-            and counted.kind == "count"
-            and counted.start >= c0
-            and re.fullmatch(r"投资(?:超过|超|达到|达)?", _compact(s[counted.end : q.start]))
-            and _QUALIFIED_NOUN.match(right)
-        ):
-            continue  # "15个投资超100亿元重大能化项目": the size of the projects counted
+        if not cued and _paragraph_reports(ctx, q.start, s0, s1):
+            continue  # "一季度，…同比增长2.6%。…蔬菜产量889.38万吨": statistics, told on
+        if _sizes_the_counted(s, counted, q, c0, right):
+            continue  # "3个产业集群营业收入突破千亿级": the class of the clusters counted
         # "设定了…均增长5%左右的目标": the 了 of setting the goal, whose value the number is
         goal_set = bool(_OF_THE_GOAL.match(right) or _GOAL_SET_BEFORE.search(sentence_left))
         past_left = _SET_A_GOAL.sub("", sentence_left) if goal_set else sentence_left
@@ -1140,12 +1152,12 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         # head of its clause, ends the telling of the past before it
         due = [
             m
-            for m in ctx.years
+            for m in (ctx.years if cued else ())
             if s0 <= m.start() < q.start
             and ctx.classify_year(m) == "target"
             and s[_bounds(s, m.start(), _CLAUSE_DELIMS)[0] : m.start()].strip(" \t\u3000") == ""
         ]
-        if due and cued:
+        if due:
             past_left = _compact(s[due[-1].start() : q.start])
         if _is_past(past_left, ctx.ref_year, ctx.current_periods, cued) or (
             "预计" in sentence_left
