@@ -496,6 +496,7 @@ class _Context:
         self.is_work_report = ref_year is not None and any("政府工作报告" in ln for ln in head)
         # an AI digest of news, its points closed by citation marks ("…奠定基础 [1] - …")
         self.is_digest = _is_digest(self.norm)
+        self.results_led = _results_led(self.norm)
 
     def _is_year_marker(self, m: re.Match[str]) -> bool:
         s = self.norm
@@ -788,6 +789,34 @@ _ELAPSED = re.compile(
     r"前三季度|上半年|一季度|二季度|三季度|前[\d一二三四五六七八九十]+个?月|"
     r"\d{1,2}\s*月?\s*[-—–~～至]\s*\d{1,2}\s*月"  # "1-5月", "1月至9月"
 )
+# a sentence that sets a goal: a cue word, or a year the goal is due by ("到2027年", "2025年底前")
+_SETS_A_GOAL = re.compile(TARGET_CUES.pattern + r"|(?:到|至)\s*20\d\d\s*年|20\d\d\s*年(?:底|末)?前")
+
+
+def _results_led(norm: str) -> bool:
+    """Whether the text's numbers mostly report results: more than twice as many of its
+    sentences with a number tell a result (a past marker, 同比, a part of the year gone) as set a
+    goal. Such a text (a review, a news report of the year's figures) tells its other numbers as
+    results too: "全市新增专精特新企业120家" there is a tally, not a goal."""
+    ends = [i for i, ch in enumerate(norm) if ch in _SENTENCE_DELIMS] + [len(norm)]
+    told = goals = 0
+    last = -1
+    for q in scan_quantities(norm):
+        s1 = next(e for e in ends if e >= q.start)
+        if s1 == last:
+            continue  # one sentence counts once
+        last = s1
+        s0 = max((e + 1 for e in ends if e < q.start), default=0)
+        sentence = norm[s0:s1]
+        if _SETS_A_GOAL.search(sentence):
+            goals += 1
+        elif PAST_MARKERS.search(sentence) or _YEAR_ON_YEAR.search(sentence) or _ELAPSED.search(
+            sentence
+        ):
+            told += 1
+    return told > 2 * goals
+
+
 _LAST_YEAR_OPENER = re.compile(r"(?:刚刚)?过去(?:的)?一年|去年|上年(?!同期)")
 # what each of the things just counted measures, and the verb that sets its class
 _MEASURED_EACH = re.compile(
@@ -1174,6 +1203,19 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue  # "4项工作获国务院督查激励": an award received, a result
         if ctx.is_review and not (written and ctx.marks_target(anchor_pos, s0)):
             continue  # a review of results: only a written future year ("到2030年") makes a target
+        # a text telling results: a number no goal word or goal year marks in its sentence (a
+        # web page's line breaks aside) is one more result
+        if (
+            ctx.results_led
+            and not (cued or TARGET_CUES.search(sentence))
+            and not (
+                kind == "target"
+                and anchor_pos >= 0
+                and ctx.marks_target(anchor_pos, s0)
+                and not re.search(r"[。！？!?]", s[anchor_pos : q.start])
+            )
+        ):
+            continue
         # a work report's own year, given to a sentence that names none, is no goal by itself:
         # "近2900名代表出席开幕式" needs a target verb or cue to be one
         default_year = ctx.is_work_report and anchor_pos == -1

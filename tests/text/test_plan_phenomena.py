@@ -1174,3 +1174,18 @@ def test_a_goal_year_heading_its_clause_ends_the_past_told_before_it() -> None:
         "透露,2024年,某市地区生产总值预期目标增长4.5%左右。\n"
     )
     assert _read(text) == [(4.5, "%", 2024, "=")]
+
+
+def test_a_text_telling_results_tells_its_unmarked_numbers_as_results() -> None:
+    # a meeting report that reviews last year: "达到4200家" among "同比增长…" sentences is one
+    # more figure of the year gone, not a goal for the year the meeting plans
+    text = (
+        "本报讯 3月2日,市政府召开全市工业经济工作会议,总结2025年工作,部署2026年任务。\n"
+        "会议指出,2025年全市工业经济稳中有进,规模以上工业增加值同比增长6.1%。"
+        "工业投资比上年增长9%。技改投资同比增长15.2%。\n"
+        "全市规模以上工业企业达到4200家,新能源汽车产量突破30万辆。\n"
+    )
+    assert _read(text) == []
+    # a goal the text marks in its own sentence still counts
+    goal = text + "会议提出,2026年力争新增规模以上工业企业200家。\n"
+    assert _read(goal) == [(200, "家", 2026, "=")]
