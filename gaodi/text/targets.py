@@ -810,8 +810,10 @@ def _results_led(norm: str) -> bool:
         sentence = norm[s0:s1]
         if _SETS_A_GOAL.search(sentence):
             goals += 1
-        elif PAST_MARKERS.search(sentence) or _YEAR_ON_YEAR.search(sentence) or _ELAPSED.search(
-            sentence
+        elif (
+            PAST_MARKERS.search(sentence)
+            or _YEAR_ON_YEAR.search(sentence)
+            or _ELAPSED.search(sentence)
         ):
             told += 1
     return told > 2 * goals
