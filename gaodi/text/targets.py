@@ -790,30 +790,30 @@ _ELAPSED = re.compile(
     r"\d{1,2}\s*月?\s*[-—–~～至]\s*\d{1,2}\s*月"  # "1-5月", "1月至9月"
 )
 # a sentence that sets a goal: a cue word, or a year the goal is due by ("到2027年", "2025年底前")
-_SETS_A_GOAL = re.compile(TARGET_CUES.pattern + r"|(?:到|至)\s*20\d\d\s*年|20\d\d\s*年(?:底|末)?前")
+_SETS_A_GOAL = re.compile(
+    r"力争|争取|确保|目标|预期|计划|将|(?:到|至)\s*20\d\d\s*年|20\d\d\s*年(?:底|末)?前"
+)
+
+
+_ACHIEVED = re.compile(
+    r"获批|入选|荣获|获评|被评为|刷新|纪录|居全[国省区市]|首位|稳居|位居|位列|跃居|大关|建成投用|"
+    r"取得[^。，,]{0,6}(?:突破|成效|战果|成绩)|顺利完成|实现翻番"
+)
 
 
 def _results_led(norm: str) -> bool:
-    """Whether the text's numbers mostly report results: more than twice as many of its
-    sentences with a number tell a result (a past marker, 同比, a part of the year gone) as set a
-    goal. Such a text (a review, a news report of the year's figures) tells its other numbers as
-    results too: "全市新增专精特新企业120家" there is a tally, not a goal."""
-    ends = [i for i, ch in enumerate(norm) if ch in _SENTENCE_DELIMS] + [len(norm)]
+    """Whether the text mostly reports results: more than twice as many of its sentences tell
+    a result as set a goal."""
     told = goals = 0
-    last = -1
-    for q in scan_quantities(norm):
-        s1 = next(e for e in ends if e >= q.start)
-        if s1 == last:
-            continue  # one sentence counts once
-        last = s1
-        s0 = max((e + 1 for e in ends if e < q.start), default=0)
-        sentence = norm[s0:s1]
+    for m in re.finditer(r"[^。！？!?\n]+", norm):
+        sentence = m.group()
         if _SETS_A_GOAL.search(sentence):
             goals += 1
         elif (
             PAST_MARKERS.search(sentence)
             or _YEAR_ON_YEAR.search(sentence)
             or _ELAPSED.search(sentence)
+            or _ACHIEVED.search(sentence)
         ):
             told += 1
     return told > 2 * goals
@@ -1209,7 +1209,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         # web page's line breaks aside) is one more result
         if (
             ctx.results_led
-            and not (cued or TARGET_CUES.search(sentence))
+            and not (cued or _SETS_A_GOAL.search(sentence))
             and not (
                 kind == "target"
                 and anchor_pos >= 0

@@ -1189,3 +1189,18 @@ def test_a_text_telling_results_tells_its_unmarked_numbers_as_results() -> None:
     # a goal the text marks in its own sentence still counts
     goal = text + "会议提出,2026年力争新增规模以上工业企业200家。\n"
     assert _read(goal) == [(200, "家", 2026, "=")]
+
+
+def test_a_digest_of_a_reports_review_tells_its_averages_as_results() -> None:
+    # the bulleted results of a work report's review: "年均增长9%" there averages the years gone,
+    # "新增…85户" tallies them; lines of awards and ranks tell the same story
+    text = (
+        "某市第五届人民代表大会第五次会议开幕 市长作政府工作报告\n发布时间:2026-01-20\n"
+        "1月20日,某市第五届人民代表大会第五次会议开幕,市长作政府工作报告。\n"
+        "地区生产总值年均增长6.5%\n一般公共预算收入突破50亿元大关、年均增长9%\n"
+        "新增规上工业企业85户,建成亿元以上项目40个\n某市经开区获批国家级经济技术开发区\n"
+        "工业用电量连续三年位居全区首位\n"
+    )
+    assert _read(text) == []
+    goals = text + "今年主要预期目标:地区生产总值增长6%左右,规上工业增加值增长7%。\n"
+    assert _read(goals) == [(6, "%", 2026, "="), (7, "%", 2026, "=")]
