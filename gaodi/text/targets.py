@@ -496,7 +496,10 @@ class _Context:
         self.is_work_report = ref_year is not None and any("政府工作报告" in ln for ln in head)
         # an AI digest of news, its points closed by citation marks ("…奠定基础 [1] - …")
         self.is_digest = _is_digest(self.norm)
-        self.results_led = _results_led(self.norm)
+        told, goals = _sentences_told_and_set(self.norm)
+        self.results_led = told > 2 * goals
+        # a text setting goals throughout: "我区将…。…实施10个…项目" needs no year on each
+        self.goals_led = goals >= 2 and goals > 2 * told
 
     def _is_year_marker(self, m: re.Match[str]) -> bool:
         s = self.norm
@@ -801,13 +804,13 @@ _ACHIEVED = re.compile(
 )
 
 
-def _results_led(norm: str) -> bool:
+def _sentences_told_and_set(norm: str) -> tuple[int, int]:
     """Whether the text mostly reports results: more than twice as many of its sentences tell
     a result as set a goal."""
     told = goals = 0
     for m in re.finditer(r"[^。！？!?\n]+", norm):
         sentence = m.group()
-        if _SETS_A_GOAL.search(sentence):
+        if _SETS_A_GOAL.search(_cue_words(sentence)):
             goals += 1
         elif (
             PAST_MARKERS.search(sentence)
@@ -816,7 +819,7 @@ def _results_led(norm: str) -> bool:
             or _ACHIEVED.search(sentence)
         ):
             told += 1
-    return told > 2 * goals
+    return told, goals
 
 
 _LAST_YEAR_OPENER = re.compile(r"(?:刚刚)?过去(?:的)?一年|去年|上年(?!同期)")
@@ -1225,10 +1228,13 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             q.start
         )
         strong = strong or bool(TARGET_CUES.search(sentence))
-        task = default_year and bool(_TASK_VERB.search(_compact(s[c0 : q.start])))
+        # in a text setting goals throughout, a target verb makes a goal with no year named, in a
+        # sentence that tells no award or rank ("…增至26家，88家获批…")
+        undated = kind is None and ctx.goals_led and not _ACHIEVED.search(sentence)
+        task = (default_year or undated) and bool(_TASK_VERB.search(_compact(s[c0 : q.start])))
         # "煤炭、原油、天然气产量7.8亿吨、2470万吨、350亿方以上": a floor set in the report's year
         floor = default_year and bool(_FLOOR_AFTER.fullmatch(right))
-        weak = kind == "target" and (verb in TARGET_VERBS or task or floor)
+        weak = (kind == "target" or undated) and (verb in TARGET_VERBS or task or floor)
         if not (strong or weak):
             continue
         yearly = s.rfind("每年", s0, q.start)

@@ -1204,3 +1204,23 @@ def test_a_digest_of_a_reports_review_tells_its_averages_as_results() -> None:
     assert _read(text) == []
     goals = text + "今年主要预期目标:地区生产总值增长6%左右,规上工业增加值增长7%。\n"
     assert _read(goals) == [(6, "%", 2026, "="), (7, "%", 2026, "=")]
+
+
+def test_a_text_setting_goals_throughout_needs_no_year_on_each() -> None:
+    # a press conference on next year's work, undated: after "我省将…力争…", "实施20个…项目" and
+    # "能耗下降3%" are goals too, though no cue or year stands in their sentence
+    text = (
+        "某省新闻网讯 记者12月20日从某省经济工作新闻发布会上了解到,我省将以制造业高质量发展为主线,"
+        "力争规模以上工业增加值增长7%,确保工业投资增长10%以上。\n"
+        "深入实施数字化转型行动。实施20个智能制造示范项目,打造一批数字化车间;单位工业增加值能耗"
+        "下降3%,工业固废综合利用率达到60%。\n此外,还将加大优质企业培育力度,培育专精特新中小企业"
+        "200家左右。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [
+        (7, "%"),
+        (10, "%"),
+        (20, "个"),
+        (3, "%"),
+        (60, "%"),
+        (200, "家"),
+    ]
