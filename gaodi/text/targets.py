@@ -34,7 +34,7 @@ _YEAR = re.compile(
     r"(?P<pre>力争到|争取到|确保到|预计到|力争|争取|确保|实现|到|至)?"
     r"(?P<y>(?:19|20)\d{2})\s*年(?P<post>年底前|底前|之前|以前|前|底|末)?"
 )
-_RELATIVE_YEAR = re.compile(r"年内|全年|今年|当年|本年度")
+_RELATIVE_YEAR = re.compile(r"年内|全年|今年|当年|本年度|明年")
 # "用3年时间", "五年内": a span counted from the text's year, that year included (2023 + 3 → 2025)
 _SPAN_YEARS = re.compile(r"(?:用|利用|经过)?([1-9]|[一二两三四五六七八九十])年(?:时间|内)")
 _REFERENCE_BEFORE_YEAR = re.compile(r"(?:较|比|与|同|相比|由|从|自|对比)\s*$")
@@ -556,6 +556,9 @@ class _Context:
     def _relative_kind(self, r: re.Match[str]) -> tuple[str | None, int | None]:
         """ "今年/全年" means the year its sentence names ("2009年，…全年新增…" is 2009), else
         the text's present."""
+        if r.group() == "明年":
+            # "计划明年再培育20个": the year after the text's own
+            return "target", self.ref_year + 1 if self.ref_year is not None else None
         if r.group() in ("今年", "本年度"):
             if _GONE_PART.match(self.norm, r.end()):
                 return "past", self.ref_year  # "今年前三季度", "今年以来": the part gone
@@ -1183,12 +1186,14 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if now and re.search(r"去年|上年", past_left[: now[-1].start()]):
             past_left = past_left[now[-1].end() :]
         # "“一年来，…不断积蓄……”23日，…透露，2024年，…预期目标增长4.5%": the goal's year, at the
-        # head of its clause, ends the telling of the past before it
+        # head of its clause, ends the telling of the past before it; uncued, when it marks the
+        # year a goal is due ("截至目前，…已培育…120家，到2027年将达到200家")
         due = [
             m
-            for m in (ctx.years if cued else ())
+            for m in ctx.years
             if s0 <= m.start() < q.start
             and ctx.classify_year(m) == "target"
+            and (cued or _marked_target(m))
             and s[_bounds(s, m.start(), _CLAUSE_DELIMS)[0] : m.start()].strip(" \t\u3000") == ""
         ]
         if due:

@@ -1224,3 +1224,16 @@ def test_a_text_setting_goals_throughout_needs_no_year_on_each() -> None:
         (60, "%"),
         (200, "家"),
     ]
+
+
+def test_a_marked_goal_year_ends_the_past_told_before_it_in_its_sentence() -> None:
+    text = (
+        "某省培育优质企业\n发布时间:2025-11-12\n"
+        "截至目前,全省已培育国家级专精特新“小巨人”企业120家,到2027年将达到200家。\n"
+    )
+    assert [(v, y) for v, _, y, _ in _read(text)] == [(200, 2027)]
+
+
+def test_next_year_is_the_year_after_the_texts_own() -> None:
+    text = "某市智能制造推进会\n发布时间:2025-11-12\n全市将加快智能化改造,计划明年培育省级智能工厂20个。\n"
+    assert _read(text) == [(20, "个", 2026, "=")]
