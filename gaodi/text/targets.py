@@ -1024,13 +1024,21 @@ def _borrowed_head(ctx: _Context, q: Quantity, clause_end: int) -> str:
     return m.group() if m else ""
 
 
+# a paragraph opening on the years gone: "“十四五”以来", "党的十八大以来", "近年来", "过去五年"
+_PERIOD_GONE = re.compile(
+    r"(?:[“\"]?十[一二三四五]五[”\"’]?|(?:党的)?十[八九]大|近年|近[一二两三四五六七八九十\d]{1,2}年|"
+    r"[一二两三四五六七八九十\d]{1,2}年)(?:以)?来|(?:过去|这)[一二两三四五六七八九十\d]{1,2}年"
+)
+
+
 def _paragraph_reports(ctx: _Context, pos: int, s0: int, s1: int) -> bool:
     """Whether the paragraph around ``pos`` reports statistics the sentence goes on telling.
 
     A paragraph opened on a part of the year gone ("一季度，…") or on preliminary statistics
     ("初步核算，…") reports them sentence after sentence, unless the sentence cues a goal; one
     opening on a comparison with last year ("全年…比上年下降0.7%。…分别上涨0.9%…") goes on
-    reporting until a sentence cues a goal or dates one ("今年", "2025年")."""
+    reporting until a sentence cues a goal or dates one ("今年", "2025年"); one opening on the
+    years gone ("“十四五”以来，…") until a sentence sets a goal or names a year."""
     s = ctx.norm
     sentence = _cue_words(s[s0:s1])
     l0 = s.rfind("\n", 0, pos) + 1
@@ -1040,6 +1048,12 @@ def _paragraph_reports(ctx: _Context, pos: int, s0: int, s1: int) -> bool:
     ):
         return True
     first_end = _bounds(s, l0, _SENTENCE_DELIMS)[1]
+    if (
+        _PERIOD_GONE.match(opening)
+        and not _SETS_A_GOAL.search(_cue_words(s[l0:s1]))
+        and not any(l0 <= m.start() < pos for m in ctx.years)
+    ):
+        return True  # "“十四五”以来，…。全省…年均增长7.5%": the years gone, told on
     return (
         s0 > l0
         and bool(_YEAR_ON_YEAR.search(s[l0:first_end]))

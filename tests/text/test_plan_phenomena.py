@@ -1237,3 +1237,15 @@ def test_a_marked_goal_year_ends_the_past_told_before_it_in_its_sentence() -> No
 def test_next_year_is_the_year_after_the_texts_own() -> None:
     text = "某市智能制造推进会\n发布时间:2025-11-12\n全市将加快智能化改造,计划明年培育省级智能工厂20个。\n"
     assert _read(text) == [(20, "个", 2026, "=")]
+
+
+def test_a_paragraph_opening_on_the_years_gone_tells_results() -> None:
+    # "“十四五”以来，…。全省…年均增长7.5%": the average of the years gone, though 年均 would cue a
+    # goal in a plan; the goal the review ends on still counts
+    text = (
+        "奋进“十四五” 某省制造业高质量发展成效显著\n来源:某省日报 2025-12-02\n"
+        "“十四五”以来,某省坚持把制造业作为立省之本,着力构建现代化产业体系。全省规模以上工业增加值"
+        "年均增长7.5%,制造业增加值占地区生产总值比重稳定在30%左右。\n"
+        "下一步,某省将锚定“十五五”目标,力争到2030年制造业增加值突破2万亿元。\n"
+    )
+    assert _read(text) == [(2, "万亿元", 2030, ">=")]
