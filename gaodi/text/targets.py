@@ -120,6 +120,8 @@ _REVIEW_TITLE = re.compile(
     # "1-5 月云南省规模以上工业增加值同比增长4.7%": a title reporting a part of the year gone
     r"(?:\d{1,2}\s*[-—–~～至]\s*\d{1,2}\s*月|前三季度|上半年|一季度)[^，,。]*同比"
 )
+# a title naming the plan beside the review: "2025年工作总结和2026年工作计划"
+_PLAN_NAMED = re.compile(r"\d{4}年(?:工作)?(?:计划|思路|打算|要点)|工作(?:计划|思路|打算|要点)")
 REFERENCE_VERBS = (
     "聚焦",
     "围绕",
@@ -486,6 +488,7 @@ class _Context:
         }
         self.is_review = any(
             _REVIEW_TITLE.search(ln)
+            and not _PLAN_NAMED.search(ln)
             and len(ln.strip()) <= 40
             and ln.strip() not in heading_lines
             and ln.strip() not in heading_results

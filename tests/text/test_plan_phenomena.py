@@ -1249,3 +1249,19 @@ def test_a_paragraph_opening_on_the_years_gone_tells_results() -> None:
         "下一步,某省将锚定“十五五”目标,力争到2030年制造业增加值突破2万亿元。\n"
     )
     assert _read(text) == [(2, "万亿元", 2030, ">=")]
+
+
+def test_a_years_report_in_two_parts_sets_the_goals_of_its_plan_part() -> None:
+    # "2025年工作总结和2026年工作计划": the title names a plan beside the review, and the section
+    # "2026年工作计划" sets goals as a goals section does; the review section's figures are results
+    text = (
+        "某区2025年工作总结和2026年工作计划\n一、2025年工作总结\n"
+        "全年完成地区生产总值420亿元,增长6%。规上工业增加值增长9.2%,新增规上工业企业32家。\n"
+        "二、2026年工作计划\n"
+        "地区生产总值增长6%左右,规上工业增加值增长8%以上。新增规上工业企业30家。\n"
+    )
+    assert _read(text) == [
+        (6, "%", 2026, "="),
+        (8, "%", 2026, ">="),
+        (30, "家", 2026, "="),
+    ]
