@@ -173,6 +173,7 @@ TARGET_VERBS = (
     "增加",
     "减少",
     "达标",
+    "推动",  # "推动20家企业上市挂牌": the firms to bring there
 )
 # the tasks a work report sets for its year: "推进50项…项目" (not target verbs elsewhere: "全力
 # 推进十大千亿级工业产业" names the industries)
@@ -753,7 +754,9 @@ def _is_label(ctx: _Context, q: Quantity) -> bool:
         if re.search(r"\d", s[q.end : c1]):
             return True  # "三大先导产业总规模达1.8万亿元": names the subject of the later number
         # "培育…四大产业集群" counts what is to be built; "全省十大新兴产业…" names a group
-        if not re.search(r"(?:" + "|".join(TARGET_VERBS) + r")$|[、和及与]$", s[c0 : q.start]):
+        # (not "推动九大重点产业链…": what is pushed is the group the count names)
+        builds = "|".join(v for v in TARGET_VERBS if v != "推动")
+        if not re.search(r"(?:" + builds + r")$|[、和及与]$", s[c0 : q.start]):
             return True
     if q.chinese and q.value == 1 and q.kind == "count" and q.value_max is None:
         # "建设一个…", "一家": an article, a qualitative goal; but "建设一个智能制造“海归小镇”"

@@ -1265,3 +1265,15 @@ def test_a_years_report_in_two_parts_sets_the_goals_of_its_plan_part() -> None:
         (8, "%", 2026, ">="),
         (30, "家", 2026, "="),
     ]
+
+
+def test_tuidong_counts_the_firms_to_bring_there() -> None:
+    # a bureau speech's tasks: "推动20家企业上市挂牌" sets a count as "培育…5家" does; "推动九大
+    # 重点产业链…" names the group of chains
+    text = (
+        "在全市工业和信息化工作会议上的讲话\n(2026年2月10日)\n二、2026年工作思路和目标\n"
+        "主要目标是:规上工业增加值增长7%左右。\n三、重点抓好以下工作\n"
+        "(二)抓企业培育。推动20家企业上市挂牌,新培育国家级专精特新“小巨人”企业5家。\n"
+        "(三)抓产业链。推动九大重点产业链延链补链强链。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(7, "%"), (20, "家"), (5, "家")]
