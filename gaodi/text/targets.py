@@ -196,7 +196,7 @@ _LE_BEFORE = re.compile(
 # ("下降到18%左右" is about 18 %: README of the corpus, 左右 is `=`)
 _FALL_TO = re.compile(r"(?:压减到|压减至|降至|降低到|下降到)$")
 _GE_BEFORE = re.compile(
-    r"(?:超过|超|突破|不低于|不少于|高于|多于|大于|逾|迈上|跨上|站上|(?<![通经不])过)$"
+    r"(?:超过|超|突破|不低于|不少于|高于|多于|大于|逾|迈上|跨上|站上|跃上|(?<![通经不])过)$"
 )
 _AT_LEAST = re.compile(r"(?:至少|最少)[\u4e00-\u9fff]{0,4}$")  # "至少培育3家"
 _GE_AFTER = re.compile(r"^(?:以上|及以上|多|余)")
@@ -248,6 +248,12 @@ _GOAL_SET_BEFORE = re.compile(rf"{_SETTING}[^。；;]*目标")
 # "…的目标，同时商品进出口总值预计增长3%": an expectation stated among the goals
 _EXPECTED_IN_GOALS = re.compile(r"目标[^。；;]*预计(?!全年)")
 _OF_THE_GOAL = re.compile(r"^(?:以上|及以上|左右|以内|以下)*的(?:增长|预期|发展)?目标")
+# a rank or record held: "稳居全国第一", "跃居全国首位", "刷新…纪录"
+_RANKED = re.compile(r"稳居|位居|跃居|位列|首位|纪录")
+# "销售收入超百亿元大企业": the amount sizes the firms named right after it
+_SIZED_FIRMS = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:企业|项目|集群|园区)")
+# "较“十三五”末的9323.1亿元": the level a comparison starts from
+_COMPARED_WITH = re.compile(r"(?:较|(?<!占)比(?![重例率])|相比于?)[^，,；;。]{1,12}的$")
 _THRESHOLD_ON = re.compile(r"^(?:以上|及以上|以下)[\u4e00-\u9fff]{0,4}?(?:项目|企业)")
 
 QUAL_VERBS = (
@@ -995,7 +1001,7 @@ def _object_after(ctx: _Context, q: Quantity, clause_end: int) -> str:
 
 
 _SECTION_OBJECT = re.compile(
-    r"^(?:重点|重大|专项|主要|具体|改革|支持|保障)?(?:工程|行动|任务|举措|措施|政策|条措施|条政策)$"
+    r"^(?:重点|重大|专项|主要|具体|改革|支持|保障|攻坚)?(?:工程|行动|任务|举措|措施|政策|条措施|条政策)$"
 )
 # "意见…10项目标任务、9个工作重点": the goals and tasks a document holds, counted as its parts
 _TEXT_CONTENTS = re.compile(
@@ -1119,12 +1125,17 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         qualifies = bool(_QUALIFIES_NOUN.match(right.lstrip()))
         if qualifies and _OF_THE_GOAL.match(right.lstrip()):
             qualifies = False  # "均增长5%左右的目标": the number is the goal's value
+        if qualifies and re.match(r"\s*的新?台阶", right):
+            qualifies = False  # "推动工业产值跃上3000亿元的新台阶": the level to reach
         # "70%的规模以上制造业企业基本实现数字化网络化": a share of what follows, unless a later
         # count in the clause counts the things the share qualifies ("研发投入占比5%的企业100家")
         share = q.kind == "percent" and not any(x.kind == "count" for x in scan_quantities(right))
         if qualifies and not _APPROX_AFTER.match(right) and not share:
             continue  # "超100亿元的…": the number qualifies a noun
-        if q.kind == "measure" and _THRESHOLD_ON.match(right):
+        if q.kind == "measure" and (
+            _THRESHOLD_ON.match(right)
+            or (re.search(r"(?:超|超过)$", left) and _SIZED_FIRMS.match(right))
+        ):
             continue  # "实际利用省外2000万元以上项目资金": a threshold on the projects counted
         if q.kind == "bare":
             # "新增就业目标1200万": a goal word gives the magnitude its role, as a verb would
@@ -1158,6 +1169,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             rf"[^，,；;。]{{0,4}}?{_RISE_TO}", right
         ):
             continue  # "由2020年的18.5万元/人提高到25万元/人": the level it rises from
+        if _COMPARED_WITH.search(left):
+            continue  # "较“十三五”末的9323.1亿元增长33.6%": the base of the comparison
         means = _SUBSIDY.search(_REVENUE.sub("收入", left))
         if means or _MEANS_AFTER.match(right) or "基础上" in right:
             continue
@@ -1229,6 +1242,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if kind == "past":
             continue
         written = kind == "target" and level == "near" and anchor_pos not in ctx.relative_starts
+        if _RANKED.search(sentence_left) and not (cued or _SETS_A_GOAL.search(sentence)):
+            continue  # "…稳居全国第一，…新能源装机总规模突破1亿千瓦": ranks won, told on
         if _AWARDED.match(right) and not cued and not written:
             continue  # "4项工作获国务院督查激励": an award received, a result
         if ctx.is_review and not (written and ctx.marks_target(anchor_pos, s0)):

@@ -1277,3 +1277,34 @@ def test_tuidong_counts_the_firms_to_bring_there() -> None:
         "(三)抓产业链。推动九大重点产业链延链补链强链。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(7, "%"), (20, "家"), (5, "家")]
+
+
+def test_a_new_step_to_reach_is_the_level() -> None:
+    text = "某省工业发展目标\n2026年,全省将推动规模以上工业营业收入跃上5000亿元的新台阶。\n"
+    assert _read(text) == [(5000, "亿元", 2026, ">=")]
+
+
+def test_an_amount_right_before_the_firms_it_sizes_is_no_target() -> None:
+    text = "某省工业发展目标\n2026年,鼓励营业收入超百亿元龙头企业开展兼并重组,新增规上工业企业300家。\n"
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(300, "家")]
+
+
+def test_the_base_of_a_comparison_is_no_target() -> None:
+    text = "某市“十四五”规划\n到2025年,全市工业总产值较2020年的860亿元翻一番,达到1720亿元。\n"
+    assert [v for v, _, _, _ in _read(text)] == [2, 1720]
+
+
+def test_a_campaign_of_the_plan_counted_is_its_part() -> None:
+    text = "某省新闻\n2026年,某省将开展招商引资、项目建设、企业培育三大攻坚行动,新增规上工业企业500家。\n"
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(500, "家")]
+
+
+def test_figures_after_a_rank_held_are_results() -> None:
+    # a commentary: "稳居全国第一" before the figures marks them as achievements, though the
+    # paragraph opened on the plan's 2030 goals
+    text = (
+        "某省产业集群建设综述\n某省规划提出,到2030年全省文化旅游产业营收达到5000亿元,新能源装机达到"
+        "1亿千瓦。全省光伏组件产量连续3年稳居全国第一,新能源装机总规模突破6000万千瓦,"
+        "年接待游客超过2亿人次……通过顶层设计,产业集群串珠成链。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(5000, "亿元"), (1, "亿千瓦")]
