@@ -825,7 +825,8 @@ def _sentences_told_and_set(norm: str) -> tuple[int, int]:
     told = goals = 0
     for m in re.finditer(r"[^。！？!?\n]+", norm):
         sentence = m.group()
-        if _SETS_A_GOAL.search(_cue_words(sentence)):
+        # (not a quoted name: "依托“两个目标”…")
+        if _SETS_A_GOAL.search(_cue_words(re.sub(r"“[^”]{1,10}”", "", sentence))):
             goals += 1
         elif (
             PAST_MARKERS.search(sentence)
@@ -864,7 +865,13 @@ _CUE_IN_PASSING = re.compile(
     # "增长6.8%,高于年初预期目标0.3个百分点": a result measured against the goal
     r"(?:超出|好于|高于|低于|超过|不及)(?:年初|全年|年度)?(?:预期|计划)?目标|"
     # "确保…稳中向好目标的实现，完成生产总值…": the goal's achievement, told
-    r"[^，,。；;！!？?\n]{0,30}目标的(?:实现|完成)|" + _GOAL_REACHED
+    r"[^，,。；;！!？?\n]{0,30}目标的(?:实现|完成)|"
+    # "完成…投资27亿元，为年度计划的54.7%": progress toward the year's plan
+    r"(?:为|占|完成)(?:年度|全年|年)?(?:投资)?(?:目标|计划)(?:任务)?的?\s*[\d.]+%|" + _GOAL_REACHED
+)
+# the figure's progress told after it: "…投资27亿元，为年度计划的54.7%"
+_PROGRESS_AFTER = re.compile(
+    r"(?:为|占|完成)(?:年度|全年|年)?(?:投资)?(?:目标|计划)(?:任务)?的?\s*[\d.]+%"
 )
 
 
@@ -1160,9 +1167,11 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if q.unit == "个" and re.match(r"(?:月|工作日|小时|季度)", right):
             continue  # "3个月": a duration, not things counted
         if re.search(r"(?:目标|任务|计划)(?:任务)?的$", left.rstrip()) or re.search(
-            r"占[^，,；;。]{0,4}(?:目标|任务|计划)(?:任务)?的?$", left.rstrip()
+            r"(?:占|为|完成)[^，,；;。]{0,4}(?:目标|任务|计划)(?:任务)?的?$", left.rstrip()
         ):
             continue  # "完成全年目标任务的35.4%": progress toward a goal, not a goal
+        if _PROGRESS_AFTER.search(re.split(r"[；;]", s[q.end : s1], maxsplit=1)[0]):
+            continue  # "完成…投资27亿元，为年度计划的54.7%": the figure of that progress
         if re.search(r"连续$", left):
             continue  # "连续5年保持增长": a streak, a fact about the past
         if re.search(r"(?:由|从)(?:\d{4}年(?:底|末)?)?的?$", left) and re.match(
@@ -1242,8 +1251,10 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if kind == "past":
             continue
         written = kind == "target" and level == "near" and anchor_pos not in ctx.relative_starts
-        if _RANKED.search(sentence_left) and not (cued or _SETS_A_GOAL.search(sentence)):
+        if _RANKED.search(s[s0:s1]) and not (cued or _SETS_A_GOAL.search(sentence)):
             continue  # "…稳居全国第一，…新能源装机总规模突破1亿千瓦": ranks won, told on
+        if "通过" in s[c0 : q.start] and re.search(r"等(?:举措|措施|方式)", s[q.end : c1]):
+            continue  # "通过推动…投产、新增风电装机4万千瓦等举措": the means taken
         if _AWARDED.match(right) and not cued and not written:
             continue  # "4项工作获国务院督查激励": an award received, a result
         if ctx.is_review and not (written and ctx.marks_target(anchor_pos, s0)):

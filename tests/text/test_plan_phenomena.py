@@ -1308,3 +1308,27 @@ def test_figures_after_a_rank_held_are_results() -> None:
         "年接待游客超过2亿人次……通过顶层设计,产业集群串珠成链。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(5000, "亿元"), (1, "亿千瓦")]
+
+
+def test_a_figure_with_its_progress_toward_the_years_plan_is_a_result() -> None:
+    text = (
+        "某市上半年经济运行\n2026年,某市着力推进新型工业化。全市完成工业投资86.5亿元,为年度计划的"
+        "52.3%;完成技改投资31亿元、完成年度投资计划48%。\n"
+    )
+    assert _read(text) == []
+
+
+def test_the_means_taken_are_no_target() -> None:
+    text = (
+        "某州一季度工业\n2026年,某州通过推动两座煤矿投产、新增风电装机6万千瓦等举措稳定工业增长,"
+        "力争全年规上工业增加值增长8%。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(8, "%")]
+
+
+def test_figures_before_a_rank_held_are_results() -> None:
+    text = (
+        "某区“十四五”发展成就发布会\n发布时间:2025-10-22\n"
+        "“十四五”期间,某区地区生产总值突破3000亿元,财政总收入突破600亿元,总量均位居全市第三。\n"
+    )
+    assert _read(text) == []
