@@ -249,7 +249,8 @@ _GOAL_SET_BEFORE = re.compile(rf"{_SETTING}[^。；;]*目标")
 _EXPECTED_IN_GOALS = re.compile(r"目标[^。；;]*预计(?!全年)")
 _OF_THE_GOAL = re.compile(r"^(?:以上|及以上|左右|以内|以下)*的(?:增长|预期|发展)?目标")
 # a rank or record held: "稳居全国第一", "跃居全国首位", "刷新…纪录"
-_RANKED = re.compile(r"稳居|位居|跃居|位列|首位|纪录")
+# (not "首位度", "首位产业": an industry's primacy, a policy word)
+_RANKED = re.compile(r"稳居|位居|跃居|位列|首位(?!度|产业)|纪录")
 # "销售收入超百亿元大企业": the amount sizes the firms named right after it
 _SIZED_FIRMS = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:企业|项目|集群|园区)")
 # "较“十三五”末的9323.1亿元": the level a comparison starts from
@@ -507,7 +508,8 @@ class _Context:
         # an AI digest of news, its points closed by citation marks ("…奠定基础 [1] - …")
         self.is_digest = _is_digest(self.norm)
         told, goals = _sentences_told_and_set(self.norm)
-        self.results_led = told > 2 * goals
+        # (a few told sentences in a short excerpt make no such text: "依托现有…" is no review)
+        self.results_led = told >= 3 and told > 2 * goals
         # a text setting goals throughout: "我区将…。…实施10个…项目" needs no year on each
         self.goals_led = goals >= 2 and goals > 2 * told
 
@@ -814,7 +816,7 @@ _SETS_A_GOAL = re.compile(
 
 
 _ACHIEVED = re.compile(
-    r"获批|入选|荣获|获评|被评为|刷新|纪录|居全[国省区市]|首位|稳居|位居|位列|跃居|大关|建成投用|"
+    r"获批|入选|荣获|获评|被评为|刷新|纪录|居全[国省区市]|首位(?!度|产业)|稳居|位居|位列|跃居|大关|建成投用|"
     r"取得[^。，,]{0,6}(?:突破|成效|战果|成绩)|顺利完成|实现翻番"
 )
 
@@ -1158,7 +1160,10 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 continue
         if re.match(r"占[^，,；;。]{0,4}(?:目标|任务|计划)", right):
             continue  # "投资218.3亿元占全年目标43.7%": progress toward a goal, not a goal
-        if q.kind == "measure" and re.match(r"[\u4e00-\u9fff]{1,8}?项目", right):
+        # (also the first of a list of sizes: "推进珍酒新增3万吨、董酒新增4万吨产能项目建设")
+        if q.kind == "measure" and re.match(
+            r"(?:、[^，,；;。、]{1,12})*?[\u4e00-\u9fff]{1,8}?项目", right
+        ):
             continue  # "建成金煤化工10万吨草酸项目": the size of the project, not a goal
         if q.kind != "count" and _NAMED_PROJECTS.search(right):
             continue  # "实施眉县6万吨、千阳3万吨…等项目": the size of the projects named
@@ -1336,7 +1341,18 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue
         # "分别超过70%和50%": the verb before the first item sets each item's comparator
         comp_left = left
-        if prev_comp and prev_comp[0] == c0 and re.fullmatch(r"\s*(?:、|和|及|与|以及)\s*", left):
+        # "至少创建2个国家级…、5个自治区级…": a floor governs each item counted after it
+        if (
+            prev_comp is not None
+            and prev_comp[0] == c0
+            and (
+                re.fullmatch(r"\s*(?:、|和|及|与|以及)\s*", left)
+                or (
+                    _AT_LEAST.search(prev_comp[1])
+                    and re.fullmatch(r"[^，,；;。\d]{0,16}?(?:、|和|及|与|以及)\s*", left)
+                )
+            )
+        ):
             comp_left = prev_comp[1]
         prev_comp = (c0, comp_left)
         prev_indicator = (s0, indicator)

@@ -1332,3 +1332,30 @@ def test_figures_before_a_rank_held_are_results() -> None:
         "“十四五”期间,某区地区生产总值突破3000亿元,财政总收入突破600亿元,总量均位居全市第三。\n"
     )
     assert _read(text) == []
+
+
+def test_a_short_goal_list_is_no_results_page() -> None:
+    # an excerpt that opens on a plan's goal list: "首位度" (an industry's primacy) is no rank
+    # held and "依托现有…" one told sentence, too few to make the page a review
+    text = (
+        "全区地区生产总值年均增长8%左右;规模以上工业增加值年均增长9%左右。\n"
+        "坚定不移突出白酒产业首位度,推进重点项目建设。依托现有骨干企业,打造百亿级龙头企业。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(8, "%"), (9, "%")]
+
+
+def test_at_least_governs_each_item_counted_after_it() -> None:
+    text = (
+        "某省海洋经济行动方案\n到2027年,至少创建3个国家级海洋牧场示范区、6个省级海洋牧场"
+        "和4个渔港经济区。\n"
+    )
+    assert [(v, c) for v, _, _, c in _read(text)] == [(3, ">="), (6, ">="), (4, ">=")]
+
+
+def test_a_list_of_capacities_of_projects_is_their_size() -> None:
+    text = (
+        "全区地区生产总值年均增长8%左右;规模以上工业增加值年均增长9%左右。\n"
+        "如何才能如期实现“十四五”时期的预期目标,某区锁定突破方向。\n"
+        "构建现代产业体系。推进甲公司新增5万吨、乙公司新增8万吨产能项目建设,支持其他企业发展。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(8, "%"), (9, "%")]
