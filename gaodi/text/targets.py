@@ -235,7 +235,7 @@ _PERIOD_NAMED = re.compile(
 )
 _NAMED_PLAN = re.compile(r"《[^》\n]*[(（](\d{4})\s*[—–\-~～至到]\s*(\d{4})年?[)）]》")
 # "比上年增长12%": a figure compared with last year's, after or before the number
-_VS_LAST_YEAR = r"[比较](?:上年|去年)(?:同期)?(?:增长|提高|增加|下降|减少)"
+_VS_LAST_YEAR = r"[比较](?:上年|去年)(?:同期|末|底)?(?:增长|提高|增加|下降|减少)"
 _YEAR_ON_YEAR = re.compile(rf"同比|{_VS_LAST_YEAR}")
 _COMPARED_BEFORE = re.compile(rf"{_VS_LAST_YEAR}$")
 _THIS_YEAR_ON = re.compile(r"[，,；;]\s*(?:今年|明年)")
@@ -552,6 +552,8 @@ class _Context:
         # (not "2024年是实现…目标任务的关键一年": what the year is, not a goal set for it)
         if _GOAL_WORD.search(rest) and not PAST_MARKERS.search(rest) and not rest.startswith("是"):
             return "target"  # "2024年经济增长预期目标设定为5%左右": the year the goals are for
+        if re.match(r"[，,\s]*(?:力争|确保|争取)", self.norm[m.end() : m.end() + 8]):
+            return "target"  # "2021年，力争规上工业增加值增长10%以上": a year heading its goals
         c0, _ = _bounds(self.norm, m.start(), _CLAUSE_DELIMS)
         for lst in _YEAR_LIST.finditer(self.norm, c0, c1):
             if lst.start() <= m.start() < lst.end() and re.search(
@@ -835,6 +837,7 @@ def _sentences_told_and_set(norm: str) -> tuple[int, int]:
             or _YEAR_ON_YEAR.search(sentence)
             or _ELAPSED.search(sentence)
             or _ACHIEVED.search(sentence)
+            or _STATISTICS.search(sentence)
         ):
             told += 1
     return told, goals

@@ -1359,3 +1359,19 @@ def test_a_list_of_capacities_of_projects_is_their_size() -> None:
         "构建现代产业体系。推进甲公司新增5万吨、乙公司新增8万吨产能项目建设,支持其他企业发展。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(8, "%"), (9, "%")]
+
+
+def test_a_statistical_bulletin_tells_results_throughout() -> None:
+    # "比上年末增加", "初步核算": a bulletin's figures, "全年出生人口…" among them
+    text = (
+        "2025年是实现“十四五”规划目标任务的收官之年。全区坚持“工业强区”目标任务体系,经济平稳发展。\n"
+        "初步核算,全年全区生产总值300亿元,比上年增长5.5%。\n"
+        "年末全区户籍总人口80万人,比上年末增加0.2万人。全年出生人口6000人,出生率为7.5‰;"
+        "死亡人口4000人,死亡率为5‰。\n"
+    )
+    assert _read(text) == []
+
+
+def test_a_year_heading_its_goals_dates_them_in_an_undated_text() -> None:
+    text = "某市工业发布会\n某市前两个月工业增加值增速居全省第一。2026年,力争规上工业增加值同比增长9%以上。\n"
+    assert _read(text) == [(9, "%", 2026, ">=")]
