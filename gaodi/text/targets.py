@@ -111,6 +111,9 @@ TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|
 # future year ("到2030年")
 _REVIEW_TITLE = re.compile(
     r"主要成就|取得成效|成绩单|工作回顾|工作总结|回顾|综述|"
+    # "…2025年工作回眸", "年终盘点", "…发展纪实": a year's story told (not "成效显著", a plan's
+    # goal heading as often as a review's)
+    r"回眸|盘点|巡礼|纪实|"
     # "…多项指标超额完成" (not "确保圆满完成全年目标", a goal)
     r"(?<!确保)(?<!力争)(?<!争取)(?<!要)(?<!将)(?:超额|圆满)完成|"
     # "“十四五”以来我市制造业发展综述": a title telling what was done since a period began

@@ -1375,3 +1375,12 @@ def test_a_statistical_bulletin_tells_results_throughout() -> None:
 def test_a_year_heading_its_goals_dates_them_in_an_undated_text() -> None:
     text = "某市工业发布会\n某市前两个月工业增加值增速居全省第一。2026年,力争规上工业增加值同比增长9%以上。\n"
     assert _read(text) == [(9, "%", 2026, ">=")]
+
+
+@pytest.mark.parametrize("title", ["砥砺奋进谱新篇——某区2025年工作回眸", "某区2025年经济发展盘点"])
+def test_a_title_looking_back_on_the_year_heads_a_review(title: str) -> None:
+    text = (
+        f"{title}\n这一年,某区坚持工业立区不动摇,经济运行稳中向好。\n"
+        "新增规上工业企业45家,总数达到620家。全年引进亿元以上项目68个,实际到位资金280亿元。\n"
+    )
+    assert _read(text) == []
