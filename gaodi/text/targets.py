@@ -994,7 +994,8 @@ def _strip_indicator(left: str) -> str:
         if t == s:
             # "地区生产总值的增长目标定为5%以上": the goal of the growth is the growth
             s = re.sub(r"的?(增长|增速)?目标(?:定|设定|确定)?$", r"\1", s)
-            return s.strip("、 ，,")
+            # "▲地区生产总值增长", "——新增…": a list's bullet is no part of the name
+            return s.strip("、 ，,").lstrip("▲△■□◆◇●○★☆·•-—– \u3000")
         s = t
 
 

@@ -1384,3 +1384,12 @@ def test_a_title_looking_back_on_the_year_heads_a_review(title: str) -> None:
         "新增规上工业企业45家,总数达到620家。全年引进亿元以上项目68个,实际到位资金280亿元。\n"
     )
     assert _read(text) == []
+
+
+def test_a_lists_bullet_is_no_part_of_the_indicator() -> None:
+    text = "某市2026年政府工作报告要点\n▲今年主要预期目标\n▲地区生产总值增长5.5%—6%\n——新增规上工业企业200家以上。\n"
+    plan = extract_plan(text)
+    assert [(t.indicator, t.value, t.value_max) for t in plan.targets] == [
+        ("地区生产总值增长", 5.5, 6),
+        ("新增规上工业企业数量", 200, None),
+    ]
