@@ -1393,3 +1393,35 @@ def test_a_lists_bullet_is_no_part_of_the_indicator() -> None:
         ("地区生产总值增长", 5.5, 6),
         ("新增规上工业企业数量", 200, None),
     ]
+
+
+def _names(text: str) -> list[tuple[str, float]]:
+    return [(t.indicator, t.value) for t in extract_plan(text).targets]
+
+
+def test_respectively_gives_each_value_its_own_subject() -> None:
+    text = (
+        "某省行动方案\n到2028年,电子信息、装备制造集群营业收入分别达到1.5万亿元、1.2万亿元;"
+        "甲、乙、丙等重点特色产业产值分别增长20%、15%、10%;城乡居民人均可支配收入分别增长6%、7%。\n"
+    )
+    assert _names(text) == [
+        ("电子信息集群营业收入", 1.5),
+        ("装备制造集群营业收入", 1.2),
+        ("甲产业产值增长", 20),
+        ("乙产业产值增长", 15),
+        ("丙产业产值增长", 10),
+        ("城镇居民人均可支配收入增长", 6),
+        ("农村居民人均可支配收入增长", 7),
+    ]
+
+
+def test_a_bare_growth_is_the_growth_of_the_amount_just_set() -> None:
+    text = "某省行动方案\n到2028年,全省先进制造业集群营业收入突破5万亿元,年均增长8%以上。\n"
+    assert _names(text) == [("先进制造业集群营业收入", 5), ("先进制造业集群营业收入年均增长", 8)]
+
+
+def test_a_base_year_compared_with_stays_in_the_name() -> None:
+    text = (
+        "某省数字经济行动计划\n到2025年,数字经济核心产业增加值占GDP的比重比2020年提高3个百分点。\n"
+    )
+    assert _names(text) == [("数字经济核心产业增加值占GDP的比重比2020年提高", 3)]
