@@ -180,7 +180,7 @@ TARGET_VERBS = (
 )
 # the tasks a work report sets for its year: "推进50项…项目" (not target verbs elsewhere: "全力
 # 推进十大千亿级工业产业" names the industries)
-_TASK_VERB = re.compile(r"推进|实施|开工|投产")
+_TASK_VERB = re.compile(r"推进|实施|开工|投产|安排")
 # money a government gives or budgets is a means, not a result to reach
 _SUBSIDY = re.compile(
     r"最高|最多|给予|奖励|补助|补贴|资助|一次性|安排|拨付|预算|"
@@ -253,7 +253,9 @@ _EXPECTED_IN_GOALS = re.compile(r"目标[^。；;]*预计(?!全年)")
 _OF_THE_GOAL = re.compile(r"^(?:以上|及以上|左右|以内|以下)*的(?:增长|预期|发展)?目标")
 # a rank or record held: "稳居全国第一", "跃居全国首位", "刷新…纪录"
 # (not "首位度", "首位产业": an industry's primacy, a policy word)
-_RANKED = re.compile(r"稳居|位居|跃居|位列|首位(?!度|产业)|纪录")
+_RANKED = re.compile(
+    r"稳居|位居|跃居|位列|首位(?!度|产业)|纪录|居全[国省区市州][^，,。；;]{0,4}第[一二三四五六七八九十\d]+位"
+)
 # "销售收入超百亿元大企业": the amount sizes the firms named right after it
 _SIZED_FIRMS = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:企业|项目|集群|园区)")
 # "较“十三五”末的9323.1亿元": the level a comparison starts from
@@ -480,6 +482,7 @@ class _Context:
         self.relative_starts = frozenset(r.start() for r in self.relative)
         self.goal_blocks = self._goal_blocks()
         self.results_blocks = self._results_blocks()
+        self.told_years = self._told_years()
         results_heads = {
             self.norm[a:b].strip() for a, b in (m.span() for m in _RESULTS_HEAD.finditer(self.norm))
         }
@@ -723,9 +726,39 @@ class _Context:
             if any(x > m.end() for x in ends) or m.group().strip() not in opening
         ]
 
+    def _told_years(self) -> list[tuple[int, int]]:
+        """Paragraphs that tell the year gone: from one opening on "一年来", "过去一年" up to the
+        paragraph that sets a goal, names this year or a year to come, or heads a section (a
+        report's review runs on over many paragraphs: "一年来，…。\n全市地区生产总值…增长5.2%")."""
+        heads = {sec.start for sec in self.outline.sections}
+        out: list[tuple[int, int]] = []
+        pos, start = 0, -1
+        for para in self.norm.split("\n"):
+            end = pos + len(para)
+            body = para.strip(" \t\u3000")
+            if start < 0:
+                if _YEAR_TOLD.match(body):
+                    start = pos
+            elif (
+                pos in heads
+                or _SETS_A_GOAL.search(_cue_words(body))
+                or re.search(r"今年|明年|年内", body)
+                or any(
+                    pos <= m.start() < end and self.classify_year(m) == "target" for m in self.years
+                )
+            ):
+                out.append((start, pos))
+                start = -1
+            pos = end + 1
+        if start >= 0:
+            out.append((start, len(self.norm)))
+        return out
+
     def in_baseline_section(self, pos: int) -> bool:
-        return any(s.is_baseline for s in self._sections(pos)) or any(
-            a <= pos < b for a, b in self.results_blocks
+        return (
+            any(s.is_baseline for s in self._sections(pos))
+            or any(a <= pos < b for a, b in self.results_blocks)
+            or any(a <= pos < b for a, b in self.told_years)
         )
 
     def action_number(self, pos: int) -> str | None:
@@ -771,7 +804,14 @@ def _is_label(ctx: _Context, q: Quantity) -> bool:
         builds = "|".join(v for v in TARGET_VERBS if v != "推动")
         if not re.search(r"(?:" + builds + r")$|[、和及与]$", s[c0 : q.start]):
             return True
-    if q.chinese and q.value == 1 and q.kind == "count" and q.value_max is None:
+    if (
+        q.chinese
+        and q.value == 1
+        and q.kind == "count"
+        and q.value_max is None
+        and not re.match(r"个?(?:万亿|千亿|百亿)", s[q.end : q.end + 4])
+    ):
+        # ("再造一个万亿级产业": one industry of that class, a count a reviewer checks off)
         # "建设一个…", "一家": an article, a qualitative goal; but "建设一个智能制造“海归小镇”"
         # names one place to build, a count a reviewer can check off
         return not _names_one_place(s, q)
@@ -811,7 +851,7 @@ _NEWS_DATE = re.compile(
 # "今年前三季度…增长11.8%", "1-8月": a part of the year already gone, told as results (a goal
 # for it carries a cue: "力争上半年完成…")
 _ELAPSED = re.compile(
-    r"前三季度|上半年|一季度|二季度|三季度|前[\d一二三四五六七八九十]+个?月|"
+    r"前[三3]季度|上半年|[一二三1-3]季度|前[\d一二三四五六七八九十]+个?月|"
     r"\d{1,2}\s*月?\s*[-—–~～至]\s*\d{1,2}\s*月"  # "1-5月", "1月至9月"
 )
 # a sentence that sets a goal: a cue word, or a year the goal is due by ("到2027年", "2025年底前")
@@ -846,6 +886,8 @@ def _sentences_told_and_set(norm: str) -> tuple[int, int]:
     return told, goals
 
 
+# a paragraph opening on the year gone: "一年来，…", "过去一年，…", "刚刚过去的一年，…"
+_YEAR_TOLD = re.compile(r"(?:一年来|(?:刚刚)?过去(?:的)?一年)[，,]")
 _LAST_YEAR_OPENER = re.compile(r"(?:刚刚)?过去(?:的)?一年|去年|上年(?!同期)")
 # what each of the things just counted measures, and the verb that sets its class
 _MEASURED_EACH = re.compile(
@@ -1056,7 +1098,8 @@ def _borrowed_head(ctx: _Context, q: Quantity, clause_end: int) -> str:
 # a paragraph opening on the years gone: "“十四五”以来", "党的十八大以来", "近年来", "过去五年"
 _PERIOD_GONE = re.compile(
     r"(?:[“\"]?十[一二三四五]五[”\"’]?|(?:党的)?十[八九]大|近年|近[一二两三四五六七八九十\d]{1,2}年|"
-    r"[一二两三四五六七八九十\d]{1,2}年)(?:以)?来|(?:过去|这)[一二两三四五六七八九十\d]{1,2}年"
+    r"[一二两三四五六七八九十\d]{1,2}年|(?:19|20)\d{2}\s*年)(?:以)?来|"
+    r"(?:过去|这)[一二两三四五六七八九十\d]{1,2}年"
 )
 
 
@@ -1092,6 +1135,24 @@ def _paragraph_reports(ctx: _Context, pos: int, s0: int, s1: int) -> bool:
     )
 
 
+# what a count is the subject of, later in its clause: a sum ("…和6个优势产业集群营收合计将达到
+# 2.6万亿元"), a growth ("5个未来产业营业收入保持年均15%以上的增长"), or a system built around it
+# ("由4个地标产业、6个优势产业…为核心的“465”现代产业体系")
+_COUNT_AS_SUBJECT = re.compile(
+    r"[^，,；;。]{1,30}?(?:合计|总计|共计|总量|总规模)[^，,；;。\d]{0,6}?[\d.]+|"
+    r"[^，,；;。、\d]{1,20}?(?:增长|增速)?[^，,；;。、\d]{0,8}?[\d.]+\s*%|"
+    r"[^，,；;。]{1,30}?为(?:核心|主体|支撑|重点)的"
+)
+
+
+# a clause that speeds up works it names and counts: "加快…等5条高速公路和…等3座跨黄河大桥等项目
+# 建设" (not "建成…等5个产业园", works to finish)
+_NAMED_WORKS_UNDER_WAY = re.compile(
+    r"^\s*(?:加快|推进|加快推进|推动|持续推进)[^，,；;。]*?等[一二两三四五六七八九十\d]+[条座个项所处]"
+    r"[^，,；;。]*建设\s*$"
+)
+
+
 def _sizes_the_counted(s: str, counted: Quantity | None, q: Quantity, c0: int, right: str) -> bool:
     """Whether the amount ``q`` sizes the things a count just before it in its clause counts:
     "3个产业集群营业收入率先突破千亿级" (each cluster's revenue, a class), "15个投资超100亿元重大
@@ -1104,6 +1165,8 @@ def _sizes_the_counted(s: str, counted: Quantity | None, q: Quantity, c0: int, r
     ):
         return False
     between = _compact(s[counted.end : q.start])
+    if re.search(r"合计|总计|共计|总量|总规模", between):
+        return False  # "…集群营收合计将达到2.6万亿元": a sum, not each one's size
     if re.fullmatch(r"投资(?:超过|超|达到|达)?", between) and _QUALIFIED_NOUN.match(right):
         return True
     return (
@@ -1126,6 +1189,19 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         counted, before = before, q
         if _is_label(ctx, q) or ctx.in_baseline_section(q.start):
             continue
+        if q.kind == "count" and (
+            _COUNT_AS_SUBJECT.match(s[q.end : _bounds(s, q.start, _CLAUSE_DELIMS)[1]])
+        ):
+            continue  # "4个…集群和6个…集群营收合计达到2.6万亿元": the count names the subject
+        if q.kind == "count" and _NAMED_WORKS_UNDER_WAY.search(
+            s[_bounds(s, q.start, _CLAUSE_DELIMS)[0] : _bounds(s, q.start, _CLAUSE_DELIMS)[1]]
+        ):
+            continue  # "加快西安至银川高铁和…等4条城际铁路建设": the works named, under way
+        clause_at = _bounds(s, q.start, _CLAUSE_DELIMS)
+        if re.match(r"\s*在", s[clause_at[0] : q.start]) and re.search(
+            r"中\s*$", s[q.end : clause_at[1]]
+        ):
+            continue  # "在保税区重点打造的四条标志性产业链中": the set spoken of, not a goal
         if (
             q.kind == "measure"
             and counted is not None
@@ -1187,13 +1263,16 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue  # "完成…投资27亿元，为年度计划的54.7%": the figure of that progress
         if re.search(r"连续$", left):
             continue  # "连续5年保持增长": a streak, a fact about the past
-        if re.search(r"(?:由|从)(?:\d{4}年(?:底|末)?)?的?$", left) and re.match(
-            rf"[^，,；;。]{{0,4}}?{_RISE_TO}", right
-        ):
+        # (also "从“十三五”末的42%提升至60%": the end of a period named)
+        if re.search(
+            r"(?:由|从)(?:\d{4}年(?:底|末)?|[^，,；;。\d]{1,10}?(?:末|底))?的?$", left
+        ) and re.match(rf"[^，,；;。]{{0,4}}?{_RISE_TO}", right):
             continue  # "由2020年的18.5万元/人提高到25万元/人": the level it rises from
         if _COMPARED_WITH.search(left):
             continue  # "较“十三五”末的9323.1亿元增长33.6%": the base of the comparison
         means = _SUBSIDY.search(_REVENUE.sub("收入", left))
+        if means and means.group() == "安排" and q.kind == "count":
+            means = None  # "安排省级重点项目600个": projects planned, not money given
         if means or _MEANS_AFTER.match(right) or "基础上" in right:
             continue
         if q.kind != "count" and _qualifies_counted_noun(right, q.kind == "measure"):
@@ -1253,9 +1332,14 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         ]
         if due:
             past_left = _compact(s[due[-1].start() : q.start])
+        # "在现有万亿级机械产业基础上，再造一个…", "在加快推进现有优势产业发展的同时": what
+        # exists is the base the goal builds on
+        past_left = re.sub(
+            r"在[^，,；;。]{0,6}(?:现有|已有)[^，,；;。]{0,20}(?:基础上|的同时)", "", past_left
+        )
         if _is_past(past_left, ctx.ref_year, ctx.current_periods, cued) or (
             "预计" in sentence_left
-            and not re.search(r"预计到\d{4}", sentence_left)
+            and not re.search(r"预计[，,]?\s*到\d{4}", sentence_left)
             and not _expected_later(sentence_left, ctx.ref_year)
             and not _EXPECTED_IN_GOALS.search(sentence_left)
         ):

@@ -1425,3 +1425,62 @@ def test_a_base_year_compared_with_stays_in_the_name() -> None:
         "某省数字经济行动计划\n到2025年,数字经济核心产业增加值占GDP的比重比2020年提高3个百分点。\n"
     )
     assert _names(text) == [("数字经济核心产业增加值占GDP的比重比2020年提高", 3)]
+
+
+def test_a_review_s_period_marks_and_ranks_tell_results() -> None:
+    text = (
+        "某州“十四五”发展成就\n"
+        "2025年前3季度全州经济增长5.5%。产业投资占比从“十三五”末的42%提升至58%;实有经营主体超56万户、"
+        "居全省第3位。\n"
+    )
+    assert _read(text) == []
+
+
+def test_a_count_that_names_the_subject_of_a_later_figure_is_no_target() -> None:
+    text = (
+        "某市实施意见\n到2025年,4个地标产业集群和6个优势产业集群营收合计将达到2.6万亿元,"
+        "5个未来产业营业收入保持年均15%以上的增长。某市将着力打造由4个地标产业、6个优势产业为核心的"
+        "现代产业体系。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(2.6, "万亿元"), (15, "%")]
+
+
+def test_what_exists_is_the_base_a_goal_builds_on() -> None:
+    text = (
+        "某市实施意见\n到2025年,在现有万亿级机械产业基础上,再造一个万亿级的新一代信息技术产业。\n"
+        "某省将在加快推进现有优势产业发展的同时,重点实施63个大项目,2027年销售收入突破7000亿元。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(1, "个"), (63, "个"), (7000, "亿元")]
+
+
+def test_a_plan_expecting_a_goal_after_a_comma_sets_it() -> None:
+    text = "某省行动计划发布\n《行动计划》预计,到2020年,全省将建成1000家以上智能工厂。\n"
+    assert _read(text) == [(1000, "家", 2020, ">=")]
+
+
+def test_projects_arranged_and_works_named_under_way() -> None:
+    # "安排…项目600个" counts projects planned (安排 gives money only when money is counted);
+    # "加快…等4条城际铁路建设" names works already under way
+    text = (
+        "某省政府工作报告\n2026年1月20日\n今年,安排省级重点项目600个、投资5000亿元左右。"
+        "加快甲至乙高铁和丙至丁等4条城际铁路建设。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(600, "个"), (5000, "亿元")]
+
+
+def test_the_set_spoken_of_is_no_target() -> None:
+    text = (
+        "某区实施方案\n到2025年,在保税区重点打造的四条标志性产业链中,规上工业总产值超过2500亿元。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(2500, "亿元")]
+
+
+def test_a_reports_review_runs_on_over_its_paragraphs() -> None:
+    text = (
+        "某市政府工作报告解读(一)\n发布日期:2020-05-14\n"
+        "一年来,我市经济社会保持平稳健康发展,较好地完成了各项任务。\n"
+        "全市地区生产总值257亿元,增长5.2%。固定资产投资212亿元,增长5.8%。\n"
+        "社会消费品零售总额88亿元,增长4.9%。\n"
+        "今年主要预期目标是:地区生产总值增长6%左右。\n"
+    )
+    assert _read(text) == [(6, "%", 2020, "=")]
