@@ -43,7 +43,8 @@ _TARGET_PRE = {"力争到", "争取到", "确保到", "预计到", "力争", "�
 
 PAST_MARKERS = re.compile(
     # "比上年增长10%": last year is the base of a comparison, not the time of the figure
-    r"截至|截止|目前|现有|已有|(?<![比较与])(?:去年|上年)|同比|以来|近年来|多年来|近几年|先后|"
+    r"截至|截止|目前|现有|已有|实有|(?<![比较与])(?:去年|上年)|同比|以来|近年来|多年来|近几年|先后|"
+    r"接连|相继|"
     r"预计全年|过去|"
     r"(?:十一五|十二五|十三五)[”\"’]?(?:期间|时期|以来)|"
     # "这五年，…突破4000亿元", "过去5年", "十年来": years counted back from the text's present
@@ -254,8 +255,12 @@ _OF_THE_GOAL = re.compile(r"^(?:以上|及以上|左右|以内|以下)*的(?:增
 # a rank or record held: "稳居全国第一", "跃居全国首位", "刷新…纪录"
 # (not "首位度", "首位产业": an industry's primacy, a policy word)
 _RANKED = re.compile(
-    r"稳居|位居|跃居|位列|首位(?!度|产业)|纪录|居全[国省区市州][^，,。；;]{0,4}第[一二三四五六七八九十\d]+位"
+    r"稳居|位居|跃居|位列|首位(?!度|产业)|纪录|"
+    # "增速居广东第三", "总量居珠三角第一", "居全省第3位"
+    r"居[\u4e00-\u9fff]{1,5}?第[一二三四五六七八九十\d]+位?"
 )
+# verbs of following a line set from above: "落实…五个“必须统筹好”"
+_FOLLOWS = re.compile(r"落实|贯彻|践行|坚持|遵循")
 # "销售收入超百亿元大企业": the amount sizes the firms named right after it
 _SIZED_FIRMS = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:企业|项目|集群|园区)")
 # "较“十三五”末的9323.1亿元": the level a comparison starts from
@@ -712,14 +717,31 @@ class _Context:
         """A short bulleted heading of results ("■ 2024年成绩单") up to the next heading of goals
         ("■ 2025年经济社会发展的主要预期目标") or numbered heading: a page that digests a report
         lists last year's results and this year's goals under two such heads."""
-        ends = sorted(
-            [sec.start for sec in self.outline.sections]
-            + [m.start() for m in _GOAL_HEAD.finditer(self.norm)]
-            + [m.start() for m in _GOAL_INTRO.finditer(self.norm)]
+        goal_ends = [m.start() for m in _GOAL_HEAD.finditer(self.norm)] + [
+            m.start() for m in _GOAL_INTRO.finditer(self.norm)
+        ]
+        ends = sorted([sec.start for sec in self.outline.sections] + goal_ends)
+        # a report's part title ("2018年工作回顾" alone on its line) reviews over the numbered
+        # sections under it ("一、强化高位拼搏，…") up to the part that turns to the year's work
+        part_ends = sorted(
+            goal_ends
+            + [
+                sec.start
+                for sec in self.outline.sections
+                if sec.is_goal or _YEARS_WORK.search(sec.title)
+            ]
+            + [m.start() for m in _YEARS_WORK_LINE.finditer(self.norm)]
         )
         opening = "\n".join([ln for ln in self.norm.split("\n") if ln.strip()][:6])
+
+        def end_of(m: re.Match[str]) -> int:
+            line = self.norm[_bounds(self.norm, m.start(), frozenset("\n"))[0] : m.end()]
+            part = re.fullmatch(r"\s*(?:19|20)\d{2}\s*年(?:工作)?回顾\s*", line)
+            pool = part_ends if part else ends
+            return next((x for x in pool if x > m.end()), len(self.norm))
+
         return [
-            (m.end(), next((x for x in ends if x > m.end()), len(self.norm)))
+            (m.end(), end_of(m))
             for m in _RESULTS_HEAD.finditer(self.norm)
             # a head among the opening lines with no goals after it makes a review page; further
             # down ("“十三五”时期的工作回顾" after a report's salutation) it opens the review
@@ -886,6 +908,12 @@ def _sentences_told_and_set(norm: str) -> tuple[int, int]:
     return told, goals
 
 
+# a section or line turning to the year's work: "二、2019年工作安排", "今年的主要任务"
+_YEARS_WORK = re.compile(r"工作(?:安排|任务|计划|思路|打算|要点)|主要任务|总体要求|预期目标|今年")
+_YEARS_WORK_LINE = re.compile(
+    r"(?m)^[ \t\u3000]*(?:(?:19|20)\d{2}\s*年|今年)的?"
+    r"(?:工作|主要任务|总体要求|工作安排)[^\n。]{0,10}$"
+)
 # a paragraph opening on the year gone: "一年来，…", "过去一年，…", "刚刚过去的一年，…"
 _YEAR_TOLD = re.compile(r"(?:一年来|(?:刚刚)?过去(?:的)?一年)[，,]")
 _LAST_YEAR_OPENER = re.compile(r"(?:刚刚)?过去(?:的)?一年|去年|上年(?!同期)")
@@ -1282,6 +1310,12 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         verb = _last_verb(_compact(s[c0 : q.start]))  # it governs every item of a coordination
         if verb in REFERENCE_VERBS:
             continue
+        if re.search(r"(?<![拥具没占含])有$", left.rstrip()) and not _SETS_A_GOAL.search(
+            _cue_words(s[s0:s1])
+        ):
+            continue  # "产值超10亿元的工业企业有151家": what there is, not a goal
+        if q.kind == "count" and s[q.end : q.end + 1] in '“"' and _FOLLOWS.search(s[c0 : q.start]):
+            continue  # "坚决落实党中央提出的五个“必须统筹好”": a slogan followed
         sentence = _cue_words(s[s0:s1])
         if not TARGET_CUES.search(sentence) and (
             _PAST_AFTER.search(right) or _RESULTS_STATED.search(sentence_left)
