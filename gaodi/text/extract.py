@@ -20,6 +20,7 @@ from gaodi.text.structure import (
     plan_period,
     report_year,
     reviewed_year,
+    sessions_year,
 )
 from gaodi.text.targets import find_goals, find_targets, make_context
 
@@ -65,6 +66,7 @@ def extract_plan(text: str) -> PlanExtraction:
             or reviewed_year(dated)
             or annual_goal_year(dated)
             or report_year(dated)
+            or sessions_year(dated)
         )
     )
     end_year = period[1] if period else None

@@ -404,6 +404,26 @@ _REVIEW_OF_YEAR = re.compile(
 )
 
 
+# "第06版:2022阜阳两会": a page of a paper's coverage of that year's sessions
+_SESSIONS_OF_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?[\u4e00-\u9fff]{0,8}两会")
+
+
+def sessions_year(text: str) -> int | None:
+    r"""The year of the 两会 (the people's congress and CPPCC sessions) a text's head names: a
+    report read there sets the goals of that year.
+
+    >>> sessions_year("第06版:2022阜阳两会\n《政府工作报告》解读\n今年…")
+    2022
+    >>> sessions_year("某市新闻\n…\n…\n…\n2019两会") is None
+    True
+    """
+    for line in [ln.strip() for ln in text.split("\n") if ln.strip()][:3]:
+        m = _SESSIONS_OF_YEAR.search(line)
+        if m and len(line) <= 40:
+            return int(m.group(1))
+    return None
+
+
 # "2025年主要预期目标是…": an annual text sets the goals of its own year
 _ANNUAL_GOALS = re.compile(
     r"((?:19|20)\d{2})\s*年[^，,。；;：:\n]{0,12}?预期目标"

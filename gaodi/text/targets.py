@@ -1366,6 +1366,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         ]
         if due:
             past_left = _compact(s[due[-1].start() : q.start])
+        # "在“江西这十年”…发布会上表示，…力争…": a quoted name tells no past
+        past_left = re.sub(r"“(?!十[一二三四五六]五”)[^”]{1,12}”", "", past_left)
         # "在现有万亿级机械产业基础上，再造一个…", "在加快推进现有优势产业发展的同时": what
         # exists is the base the goal builds on
         past_left = re.sub(

@@ -1505,3 +1505,21 @@ def test_what_there_is_and_ranks_held_are_results() -> None:
         "今年主要预期目标是:地区生产总值增长6%左右。力争在制造领域有两家企业营收进入世界前列。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(6, "%"), (2, "家")]
+
+
+def test_a_quoted_name_tells_no_past() -> None:
+    # "“江西这十年”" names a press conference series; "这十年" there is no past of the goal
+    text = (
+        "某市力争2025年先进陶瓷产业规模达到500亿元\n"
+        "中新网9月8日电 8日,某市市委书记在“江西这十年”某市专场新闻发布会上表示,某市力争2025年先进陶瓷"
+        "产业规模达到500亿元。\n"
+    )
+    assert [(v, y) for v, _, y, _ in _read(text)] == [(500, 2025), (500, 2025)]
+
+
+def test_a_page_of_the_years_sessions_dates_its_this_year() -> None:
+    text = (
+        "第06版:2022阜阳两会\n《政府工作报告》解读\n"
+        "今年经济社会发展的主要预期目标是:生产总值增长8.5%,固定资产投资增长15%。\n"
+    )
+    assert [(v, y) for v, _, y, _ in _read(text)] == [(8.5, 2022), (15, 2022)]
