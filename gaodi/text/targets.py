@@ -1127,7 +1127,9 @@ def _borrowed_head(ctx: _Context, q: Quantity, clause_end: int) -> str:
 _PERIOD_GONE = re.compile(
     r"(?:[“\"]?十[一二三四五]五[”\"’]?|(?:党的)?十[八九]大|近年|近[一二两三四五六七八九十\d]{1,2}年|"
     r"[一二两三四五六七八九十\d]{1,2}年|(?:19|20)\d{2}\s*年)(?:以)?来|"
-    r"(?:过去|这)[一二两三四五六七八九十\d]{1,2}年"
+    r"(?:过去|这)[一二两三四五六七八九十\d]{1,2}年|"
+    # or on the state of things: "现状是西安GDP占全省37.5%…"
+    r"现状(?:是|为)?"
 )
 
 
@@ -1330,6 +1332,10 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         compared = _YEAR_ON_YEAR.search(_compact(s[q.end : s1])) or _COMPARED_BEFORE.search(left)
         if compared and not cued:
             continue  # "完成工业投资500亿元，比上年增长12%": a figure compared with last year
+        if re.search(r"项目[^。；;，,]{0,12}[，,、]\s*总投资$", sentence_left) and not cued:
+            continue  # "实施重点项目168个，总投资670亿元": the projects' whole investment
+        if re.search(r"(?:高达|仅有|仅为|仅|只有)$", left.rstrip()) and not cued:
+            continue  # "能源依赖度仍高达65%(西安仅15%)": how things stand, not a goal
         if _PROJECT.search(sentence_left) and not cued:
             continue
         if _past_span(ctx, sentence_left) and not (cued or _FUTURE_VERB.search(s[s0:s1])):

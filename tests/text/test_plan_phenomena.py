@@ -1523,3 +1523,13 @@ def test_a_page_of_the_years_sessions_dates_its_this_year() -> None:
         "今年经济社会发展的主要预期目标是:生产总值增长8.5%,固定资产投资增长15%。\n"
     )
     assert [(v, y) for v, _, y, _ in _read(text)] == [(8.5, 2022), (15, 2022)]
+
+
+def test_how_things_stand_is_no_goal() -> None:
+    # "现状是…" opens a paragraph on the present; "高达65%", "仅15%" say how things stand
+    text = (
+        "某省提出双极格局\n2025年11月,某省提出“甲、乙双极格局”。\n"
+        "现状是甲市GDP占全省37.5%,乙市占全省21.2%。甲市年均增速5.5%,乙市年均增速6.0%。\n"
+        "乙市的问题在于,能源依赖度仍高达65%(甲市仅15%)。\n"
+    )
+    assert _read(text) == []
