@@ -895,7 +895,9 @@ def _sentences_told_and_set(norm: str) -> tuple[int, int]:
     for m in re.finditer(r"[^。！？!?\n]+", norm):
         sentence = m.group()
         # (not a quoted name: "依托“两个目标”…")
-        if _SETS_A_GOAL.search(_cue_words(re.sub(r"“[^”]{1,10}”", "", sentence))):
+        if _SETS_A_GOAL.search(sentence) and _SETS_A_GOAL.search(
+            _cue_words(re.sub(r"“[^”]{1,10}”", "", sentence))
+        ):
             goals += 1
         elif (
             PAST_MARKERS.search(sentence)
@@ -1219,18 +1221,12 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         counted, before = before, q
         if _is_label(ctx, q) or ctx.in_baseline_section(q.start):
             continue
-        if q.kind == "count" and (
-            _COUNT_AS_SUBJECT.match(s[q.end : _bounds(s, q.start, _CLAUSE_DELIMS)[1]])
-        ):
+        c0, c1 = _bounds(s, q.start, _CLAUSE_DELIMS)
+        if q.kind == "count" and _COUNT_AS_SUBJECT.match(s[q.end : c1]):
             continue  # "4个…集群和6个…集群营收合计达到2.6万亿元": the count names the subject
-        if q.kind == "count" and _NAMED_WORKS_UNDER_WAY.search(
-            s[_bounds(s, q.start, _CLAUSE_DELIMS)[0] : _bounds(s, q.start, _CLAUSE_DELIMS)[1]]
-        ):
+        if q.kind == "count" and _NAMED_WORKS_UNDER_WAY.search(s[c0:c1]):
             continue  # "加快西安至银川高铁和…等4条城际铁路建设": the works named, under way
-        clause_at = _bounds(s, q.start, _CLAUSE_DELIMS)
-        if re.match(r"\s*在", s[clause_at[0] : q.start]) and re.search(
-            r"中\s*$", s[q.end : clause_at[1]]
-        ):
+        if re.match(r"\s*在", s[c0 : q.start]) and re.search(r"中\s*$", s[q.end : c1]):
             continue  # "在保税区重点打造的四条标志性产业链中": the set spoken of, not a goal
         if (
             q.kind == "measure"
@@ -1239,7 +1235,6 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             and not s[counted.end : q.start].strip()
         ):
             continue  # "39家百亿元收入企业": the amount classes the things just counted
-        c0, c1 = _bounds(s, q.start, _CLAUSE_DELIMS)
         s0, s1 = _bounds(s, q.start, _SENTENCE_DELIMS)
         left = _compact(s[max(c0, previous_end) : q.start])
         right = _compact(s[q.end : c1])
