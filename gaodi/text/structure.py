@@ -229,11 +229,20 @@ def parse_outline(text: str) -> Outline:
         except Exception:
             continue
         sibling = next((s for s in stack if s.rank == rank), None)
-        if n != 1 and not (
-            sibling is not None and sibling.style == style and sibling.ordinal == n - 1
+        title, body_start = _heading_title(text, label_end, line_end(label_end))
+        # an excerpt may open mid-way through the numbering: "二、主要目标" with no "一、" before it
+        # still heads the goals it lists (not any "三、…" a page happens to start with)
+        excerpt_goals = (
+            not any(x.style == style for x in sections)
+            and bool(GOAL_SECTION.search(title))
+            and bool(NON_ACTION.search(title))
+        )
+        if (
+            n != 1
+            and not (sibling is not None and sibling.style == style and sibling.ordinal == n - 1)
+            and not excerpt_goals
         ):
             continue
-        title, body_start = _heading_title(text, label_end, line_end(label_end))
         if not title.strip(" \t\u3000：:；;，,。"):
             continue  # "第一，，": a label with nothing to name is no heading
         while stack and stack[-1].rank >= rank:

@@ -1533,3 +1533,14 @@ def test_how_things_stand_is_no_goal() -> None:
         "乙市的问题在于,能源依赖度仍高达65%(甲市仅15%)。\n"
     )
     assert _read(text) == []
+
+
+def test_an_excerpt_opening_mid_numbering_keeps_its_goals_section() -> None:
+    # "二、主要目标" with no "一、" before it (a web excerpt) still heads the goals it lists:
+    # "高新技术企业数量翻一番" there is a goal though no verb or cue stands before it
+    text = (
+        "某县“十五五”规划纲要(摘要)\n二、主要目标\n到2030年,全县综合实力显著增强:\n"
+        "(一)经济发展。地区生产总值年均增长6%左右。\n"
+        "(二)创新驱动。研发经费投入强度达到2.5%,高新技术企业数量翻一番。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(6, "%"), (2.5, "%"), (2, "倍")]
