@@ -439,6 +439,8 @@ _ANNUAL_GOALS = re.compile(
     # a heading of this year's work: "二、2022年的工作安排", "2025年重点工作"
     r"|(?m:^[ \t\u3000]*(?:[一二三四五六七八九十]+、)?[ \t\u3000]*((?:19|20)\d{2})\s*年的?"
     r"(?:工作安排|重点工作|工作任务|主要任务)[ \t\u3000]*$)"
+    # a title naming a body's plan for the year: "某市工业和信息化局2026年工作要点"
+    r"|\A\s*[^\n]{0,30}?((?:19|20)\d{2})\s*年(?:度)?(?:工作要点|工作计划)[ \t\u3000]*(?:\n|\Z)"
 )
 
 
@@ -449,9 +451,11 @@ def annual_goal_year(text: str) -> int | None:
     2025
     >>> annual_goal_year("二、2022年的工作安排\n今年是…")
     2022
+    >>> annual_goal_year("某市工业和信息化局2026年工作要点\n2026年是…")
+    2026
     """
     m = _ANNUAL_GOALS.search(text)
-    return int(m.group(1) or m.group(2)) if m else None
+    return int(m.group(1) or m.group(2) or m.group(3)) if m else None
 
 
 # "2025年广州市政府工作报告…", "在2025年的某市政府工作报告中": the report of that year

@@ -515,7 +515,15 @@ class _Context:
         ) or _reports_a_review(self.norm)
         # a government work report sets the tasks of its own year; a later year holds only
         # in the sentence that names it ("力争2025年…。推进50项…项目" is the report year's task)
-        self.is_work_report = ref_year is not None and any("政府工作报告" in ln for ln in head)
+        # (so does a body's plan for its year: "某市工业和信息化局2026年工作要点")
+        self.is_work_report = ref_year is not None and (
+            any("政府工作报告" in ln for ln in head)
+            or bool(
+                head
+                and re.search(r"\d{4}\s*年度?(?:工作要点|工作计划)\s*$", head[0])
+                and len(re.findall(r"\d{4}\s*年", head[0])) == 1
+            )
+        )
         # an AI digest of news, its points closed by citation marks ("…奠定基础 [1] - …")
         self.is_digest = _is_digest(self.norm)
         told, goals = _sentences_told_and_set(self.norm)

@@ -1544,3 +1544,13 @@ def test_an_excerpt_opening_mid_numbering_keeps_its_goals_section() -> None:
         "(二)创新驱动。研发经费投入强度达到2.5%,高新技术企业数量翻一番。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(6, "%"), (2.5, "%"), (2, "倍")]
+
+
+def test_a_bodys_plan_for_its_year_sets_that_years_tasks() -> None:
+    # "某市工业和信息化局2026年工作要点": the title dates the text, and its numbered tasks are the
+    # year's, as a work report's are
+    text = (
+        "某市工业和信息化局2026年工作要点\n一、主要目标\n全市规上工业增加值增长7.5%左右。\n"
+        "二、重点任务\n(一)加快数字化转型。新增上云企业500家,建成5G基站800个。\n"
+    )
+    assert _read(text) == [(7.5, "%", 2026, "="), (500, "家", 2026, "="), (800, "个", 2026, "=")]
