@@ -36,7 +36,12 @@ _YEAR = re.compile(
 )
 _RELATIVE_YEAR = re.compile(r"年内|全年|今年|当年|本年度|明年")
 # "用3年时间", "五年内": a span counted from the text's year, that year included (2023 + 3 → 2025)
-_SPAN_YEARS = re.compile(r"(?:用|利用|经过)?([1-9]|[一二两三四五六七八九十])年(?:时间|内)")
+_SPAN_YEARS = re.compile(
+    r"(?:用|利用|经过)?([1-9]|[一二两三四五六七八九十])年(?:时间|内)|"
+    # "3年突破6400亿、5年跨越7500亿": the years counted to each goal
+    r"(?<![\d近这连续过去今明前后第每])([1-9]|[一二两三四五六七八九十])年"
+    r"(?=突破|跨越|跨赿|超过|达到|实现|翻)"
+)
 _REFERENCE_BEFORE_YEAR = re.compile(r"(?:较|比|与|同|相比|由|从|自|对比)\s*$")
 # "支撑实现2027年…突破八万亿元": a year the text sets out to reach
 _TARGET_PRE = {"力争到", "争取到", "确保到", "预计到", "力争", "争取", "确保", "实现", "到", "至"}
@@ -177,6 +182,9 @@ TARGET_VERBS = (
     "增加",
     "减少",
     "达标",
+    "跨越",  # "5年跨越7500亿": a level to pass
+    "迈上",
+    "跃上",
     "推动",  # "推动20家企业上市挂牌": the firms to bring there
 )
 # the tasks a work report sets for its year: "推进50项…项目" (not target verbs elsewhere: "全力
@@ -213,6 +221,7 @@ _COMPARATOR_VERB = re.compile(
 
 _TRAIL = re.compile(
     r"(?:力争|争取|确保|努力|将|要|预计|可|(?<![签节制集预履])约|近|逾|共|合计|总计|达到|达|超过|超|突破|迈上|跨上|站上|实现|(?<![通经不])过|"
+    r"跨越|跃上|再|方面|(?<![\d年])[1-9]年|"
     r"保持在|稳定在|控制在|提高到|提升到|提高至|提升至|增长到|增加到|降低到|下降到|降至|不低于|"
     r"不少于|不超过|不高于|高于|低于|多于|少于|为|在|年内|分别)$"
 )
@@ -635,7 +644,7 @@ class _Context:
                         best = (r.start(), kind, year)
             for sp in self.spans:
                 if lo <= sp.start() < pos and (best is None or sp.start() > best[0]):
-                    n = int(parse_number(sp.group(1)))
+                    n = int(parse_number(sp.group(1) or sp.group(2)))
                     best = (sp.start(), "target", (self.ref_year or 0) + n - 1)
             if best is not None:
                 return best[1], best[2], "near", best[0]
@@ -1354,8 +1363,13 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if _sizes_the_counted(s, counted, q, c0, right):
             continue  # "3个产业集群营业收入突破千亿级": the class of the clusters counted
         # "设定了…均增长5%左右的目标": the 了 of setting the goal, whose value the number is
-        goal_set = bool(_OF_THE_GOAL.match(right) or _GOAL_SET_BEFORE.search(sentence_left))
+        goal_set = bool(_OF_THE_GOAL.match(right) or _GOAL_SET_BEFORE.search(s[s0:s1]))
         past_left = _SET_A_GOAL.sub("", sentence_left) if goal_set else sentence_left
+        setting = list(_SET_A_GOAL.finditer(sentence_left)) if goal_set else []
+        if setting:
+            # "…召开动员大会，吹响了…号角，提出了…力争再翻一番…的目标": what the goal is set at
+            # is the occasion; the goal starts after "提出了"
+            past_left = sentence_left[setting[-1].end() :]
         # "去年印发的《…》明确，力争…": the document was issued in the past, not its goals met
         past_left = _DOCUMENT_SAYS.sub("", past_left)
         # "去年…增长8.0%，今年…预期增长6.5%": the clause after 今年 speaks of this year

@@ -1554,3 +1554,21 @@ def test_a_bodys_plan_for_its_year_sets_that_years_tasks() -> None:
         "二、重点任务\n(一)加快数字化转型。新增上云企业500家,建成5G基站800个。\n"
     )
     assert _read(text) == [(7.5, "%", 2026, "="), (500, "家", 2026, "="), (800, "个", 2026, "=")]
+
+
+def test_a_goal_set_at_an_occasion_starts_after_tichu() -> None:
+    # "召开动员大会，吹响了…号角，提出了…力争再翻一番…的目标": 吹响了 tells the occasion, not a past
+    # of the goal; "3年突破6400亿、8年超过10000亿" counts the years to each goal from the text's
+    text = (
+        "某市工业总产值2025年力争达10000亿元\n某台 2018-04-27 18:22:57\n"
+        "4月27日,某市召开动员大会,吹响了打造万亿工业强市的号角,提出了全市工业总产值力争再翻一番,"
+        "到2025年达到10000亿元的目标。\n"
+        "《行动计划》制定了主要目标,工业总产值方面3年突破6400亿元、8年超过10000亿元。\n"
+    )
+    assert [(v, u, y) for v, u, y, _ in _read(text)] == [
+        (2, "倍", 2025),
+        (10000, "亿元", 2025),
+        (6400, "亿元", 2020),
+        (10000, "亿元", 2025),
+    ]
+    assert extract_plan(text).targets[2].indicator == "工业总产值"
