@@ -553,6 +553,8 @@ class _Context:
             return False
         if re.match(r"\s*第?\d{1,2}\s*期", after):
             return False  # "当代贵州 2019年3期": a journal's issue, not a year anything is due
+        if re.match(r"度?\s*[(（]第[一二三四五六七八九十\d]+批", after):
+            return False  # "2025年度(第四批)…名单": a list's year, not a year anything is due
         if _inside(s, m.start(), "《", "》", 80) or (
             after.startswith("远景目标") and not m.group("pre")
         ):
@@ -951,7 +953,7 @@ _GONE_PART = re.compile(r"\s*(?:以来|(?:" + _ELAPSED.pattern + "))")
 # 生产线", "项目…建成达产后可实现年产值15亿元") are the firm's money and forecast, not a goal
 _PROJECT = re.compile(r"项目[^。；;]*?(?:总投资|计划投资|投资额|(?:建成|达产|投产)后)")
 # the things counted were awarded or selected: "…等4项工作获国务院督查激励", "5家企业入选"
-_AWARDED = re.compile(r"[^，,；;。]{0,8}?(?:荣获|获评|获批|获得|获|入选|被评为|被认定为)")
+_AWARDED = re.compile(r"[^，,；;。]{0,14}?(?:荣获|获评|获批|获得|获|入选|被评为|被认定为)")
 # (not "完成全年目标任务的35.4%": a progress report)
 _GOAL_CUE = re.compile(r"预期|力争|确保|目标(?:是|为)|推动[^，,；;。]{0,20}?同比")
 _GOAL_BEFORE = re.compile(r"目标(?:是|为)?$")

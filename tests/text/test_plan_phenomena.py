@@ -1572,3 +1572,12 @@ def test_a_goal_set_at_an_occasion_starts_after_tichu() -> None:
         (10000, "亿元", 2025),
     ]
     assert extract_plan(text).targets[2].indicator == "工业总产值"
+
+
+def test_a_lists_year_dates_no_goal_and_the_counted_selected_are_results() -> None:
+    text = (
+        "某市再添两个国家级产业集群\n2025-10-09 16:58:14 | 来源:某日报\n"
+        "日前,工业和信息化部发布2025年度(第四批)中小企业特色产业集群名单,全省共7个中小企业特色产业"
+        "集群入选。\n"
+    )
+    assert _read(text) == []
