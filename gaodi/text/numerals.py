@@ -328,6 +328,10 @@ def _quantity_at(s: str, i: int) -> Quantity | None:
     if j < n and s[j] in _APPROX:
         approx, j = s[j], j + 1
     mult = ""
+    if s.startswith("个亿", j) and not re.match(r"元?(?:级|以上|及以上)", s[j + 2 : j + 6]):
+        # "产值达到2个亿": the spoken "N个亿" is N 亿 (not "一个亿级项目", "6000个亿元以上项目":
+        # things counted by their size)
+        j += 1
     words = _MULTIPLIERS_ARABIC if not chinese else ("万亿", "亿", "万")
     for w in words:
         if s.startswith(w, j):

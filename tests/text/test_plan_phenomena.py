@@ -1581,3 +1581,13 @@ def test_a_lists_year_dates_no_goal_and_the_counted_selected_are_results() -> No
         "集群入选。\n"
     )
     assert _read(text) == []
+
+
+def test_the_spoken_n_ge_yi_is_n_yi() -> None:
+    # "产值达到2个亿" is 2 亿; "6000个亿元以上项目", "一个亿级项目" count things of a size
+    assert [(q.value, q.unit) for q in scan_quantities("计划产值达到2个亿")] == [(2, "亿")]
+    assert [(q.value, q.unit) for q in scan_quantities("达到20个亿元")] == [(20, "亿元")]
+    assert [(q.value, q.unit) for q in scan_quantities("推进6000个亿元以上项目建设")][0] == (
+        6000,
+        "个",
+    )
