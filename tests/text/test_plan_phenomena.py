@@ -1587,7 +1587,5 @@ def test_the_spoken_n_ge_yi_is_n_yi() -> None:
     # "产值达到2个亿" is 2 亿; "6000个亿元以上项目", "一个亿级项目" count things of a size
     assert [(q.value, q.unit) for q in scan_quantities("计划产值达到2个亿")] == [(2, "亿")]
     assert [(q.value, q.unit) for q in scan_quantities("达到20个亿元")] == [(20, "亿元")]
-    assert [(q.value, q.unit) for q in scan_quantities("推进6000个亿元以上项目建设")][0] == (
-        6000,
-        "个",
-    )
+    first = scan_quantities("推进6000个亿元以上项目建设")[0]
+    assert (first.value, first.unit) == (6000, "个")
