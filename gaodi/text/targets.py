@@ -955,7 +955,7 @@ _PROJECT = re.compile(r"项目[^。；;]*?(?:总投资|计划投资|投资额|(?
 # the things counted were awarded or selected: "…等4项工作获国务院督查激励", "5家企业入选"
 _AWARDED = re.compile(r"[^，,；;。]{0,14}?(?:荣获|获评|获批|获得|获|入选|被评为|被认定为)")
 # (not "完成全年目标任务的35.4%": a progress report)
-_GOAL_CUE = re.compile(r"预期|力争|确保|目标(?:是|为)|推动[^，,；;。]{0,20}?同比")
+_GOAL_CUE = re.compile(r"预期|力争|确保|努力实现|目标(?:是|为)|推动[^，,；;。]{0,20}?同比")
 _GOAL_BEFORE = re.compile(r"目标(?:是|为)?$")
 # cue words used in passing, about results: "9项指标超出预期", "企业家信心预期指数", "完成全年
 # 目标任务的35.4%", "较好完成了…主要目标任务"
@@ -1109,7 +1109,7 @@ def _object_after(ctx: _Context, q: Quantity, clause_end: int) -> str:
 
 
 _SECTION_OBJECT = re.compile(
-    r"^(?:重点|重大|专项|主要|具体|改革|支持|保障|攻坚)?(?:工程|行动|任务|举措|措施|政策|条措施|条政策)$"
+    r"^(?:重点|重大|专项|主要|具体|改革|支持|保障|攻坚)?(?:工程|行动|任务|举措|措施|政策|条措施|条政策|工作)$"
 )
 # "意见…10项目标任务、9个工作重点": the goals and tasks a document holds, counted as its parts
 _TEXT_CONTENTS = re.compile(
@@ -1123,6 +1123,7 @@ _PARTS_NAMED = re.compile(r"(?:个)?(?:方面|部分)的?(?:提出|明确|部署
 # "实施眉县6万吨、千阳3万吨…等项目": the size of the projects a list names
 _NAMED_PROJECTS = re.compile(r"等(?:一批)?(?:重点|重大)?项目(?:建设)?$")
 _SECTION_VERBS = (
+    "抓好",  # "将主要抓好运行、技改、项目、赋能四项工作"
     "实施",
     "开展",
     "部署",
@@ -1305,6 +1306,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue  # "完成全年目标任务的35.4%": progress toward a goal, not a goal
         if _PROGRESS_AFTER.search(re.split(r"[；;]", s[q.end : s1], maxsplit=1)[0]):
             continue  # "完成…投资27亿元，为年度计划的54.7%": the figure of that progress
+        if re.search(r"超[^，,；;。]{0,12}目标$", _compact(s[c0 : q.start])):
+            continue  # "超省下达320亿元目标21亿元": the margin over a goal, not a goal
         if re.search(r"连续$", left):
             continue  # "连续5年保持增长": a streak, a fact about the past
         # (also "从“十三五”末的42%提升至60%": the end of a period named)
@@ -1374,6 +1377,11 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             past_left = sentence_left[setting[-1].end() :]
         # "去年印发的《…》明确，力争…": the document was issued in the past, not its goals met
         past_left = _DOCUMENT_SAYS.sub("", past_left)
+        after_doc = past_left[past_left.rfind("》") + 1 :] if "》" in past_left else ""
+        if cued and re.search(r"将|要|确保|力争", after_doc):
+            # "目前我市还制定《…工作方案》，将通过…，确保上半年实现…": the document's issue is past,
+            # the goal it sets is not
+            past_left = past_left[past_left.rfind("》") + 1 :]
         # "去年…增长8.0%，今年…预期增长6.5%": the clause after 今年 speaks of this year
         now = [m for m in _THIS_YEAR_ON.finditer(past_left)]
         if now and re.search(r"去年|上年", past_left[: now[-1].start()]):

@@ -1589,3 +1589,21 @@ def test_the_spoken_n_ge_yi_is_n_yi() -> None:
     assert [(q.value, q.unit) for q in scan_quantities("达到20个亿元")] == [(20, "亿元")]
     first = scan_quantities("推进6000个亿元以上项目建设")[0]
     assert (first.value, first.unit) == (6000, "个")
+
+
+def test_a_document_set_earlier_and_the_goals_it_sets() -> None:
+    # "目前…制定《…方案》，将通过…，确保上半年实现…341亿元": the document's issue is told, the goal
+    # it sets is not; "超省下达320亿元目标21亿元" is a margin; "努力实现…260亿元以上，同比增长25%以上"
+    # sets goals; "抓好运行、技改、项目、赋能四项工作" counts the work's parts
+    text = (
+        "某市工业经济运行\n2015-06-22\n据了解,目前我市还制定《关于促进工业增速提升的工作方案》,将通过"
+        "强化目标管理等措施,确保上半年实现规模以上工业增加值341亿元,超省下达320亿元目标21亿元。\n"
+        "下一步将主要抓好运行、技改、项目、赋能四项工作。抓技改。推进投资504个技改项目,努力实现全年"
+        "完成技改投资260亿元以上,同比增长25%以上。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [
+        (341, "亿元"),
+        (320, "亿元"),
+        (260, "亿元"),
+        (25, "%"),
+    ]
