@@ -182,6 +182,7 @@ TARGET_VERBS = (
     "增加",
     "减少",
     "达标",
+    "上涨",  # "居民消费价格上涨3%"
     "跨越",  # "5年跨越7500亿": a level to pass
     "迈上",
     "跃上",
@@ -600,6 +601,8 @@ class _Context:
     def _relative_kind(self, r: re.Match[str]) -> tuple[str | None, int | None]:
         """ "今年/全年" means the year its sentence names ("2009年，…全年新增…" is 2009), else
         the text's present."""
+        if r.group() in ("全年", "年内") and self.norm[max(0, r.start() - 2) : r.start()] == "今年":
+            return "target", self.ref_year or self._resolve_relative(r.start())  # "今年全年"
         if r.group() == "明年":
             # "计划明年再培育20个": the year after the text's own
             return "target", self.ref_year + 1 if self.ref_year is not None else None
@@ -1353,7 +1356,12 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue  # "实施重点项目168个，总投资670亿元": the projects' whole investment
         if re.search(r"(?:高达|仅有|仅为|仅|只有)$", left.rstrip()) and not cued:
             continue  # "能源依赖度仍高达65%(西安仅15%)": how things stand, not a goal
-        if _PROJECT.search(sentence_left) and not cued:
+        # (not "年度计划投资118.1亿元": the year's planned investment in the projects is a goal)
+        if (
+            _PROJECT.search(sentence_left)
+            and not cued
+            and not re.search(r"(?:年度|全年|当年)(?:计划)?(?:完成)?投资$", left.rstrip())
+        ):
             continue
         if _past_span(ctx, sentence_left) and not (cued or _FUTURE_VERB.search(s[s0:s1])):
             continue  # "2020—2024年，…年均增长7.9%": a span of years that are over

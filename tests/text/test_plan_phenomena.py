@@ -1607,3 +1607,19 @@ def test_a_document_set_earlier_and_the_goals_it_sets() -> None:
         (260, "亿元"),
         (25, "%"),
     ]
+
+
+def test_this_whole_year_and_the_years_planned_investment() -> None:
+    # "今年全年" is this year, not the year last named; "年度计划投资118.1亿元" is the year's goal for
+    # the projects (their "总投资" is not counted); "居民消费价格上涨3%" sets a level
+    text = (
+        "某新区经济运行\n2022-03-04\n2021年,地区生产总值迈过300亿元关口。今年全年计划实施项目333个。\n"
+        "在项目建设方面,今年计划实施5000万元以上重点项目104个,总投资288.8亿元,年度计划投资118.1亿元。"
+        "居民消费价格上涨3%左右。\n"
+    )
+    assert [(v, u, y) for v, u, y, _ in _read(text)] == [
+        (333, "个", 2022),
+        (104, "个", 2022),
+        (118.1, "亿元", 2022),
+        (3, "%", 2022),
+    ]
