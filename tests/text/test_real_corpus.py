@@ -15,8 +15,10 @@ on a fixed set: the 106 held-out texts of the corpus at 932eb69 (held-out-2026-1
 measured 0.85 and 0.88 at the end of the 2026-12-05 afternoon round. The night round's 39
 held-out texts (first runs 0.59 / 0.69 and 0.69 / 0.57, SPLIT.md) took all held-out texts from
 recall 0.84 to 0.79, so that floor's recall moved from 0.80 to 0.75. The late-evening rounds of
-the same day (172 more texts, 84 held-out, SPLIT.md) left all held-out texts at 0.77 / 0.77 and
-took the fixed set to 0.88 / 0.90, so its floor moved from (0.82, 0.85) to (0.85, 0.87).
+the same day (241 more texts, 126 held-out, SPLIT.md) left all held-out texts at 0.77 / 0.78 and
+took the fixed set to 0.88 / 0.90, so its floor moved from (0.82, 0.85) to (0.85, 0.87); the 115
+new tuning texts (first runs as low as 0.57 precision) left tuning at 0.96 / 0.95, so its floor
+moved from (0.94, 0.95) to (0.93, 0.92).
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ def _scores(split: str) -> tuple[float, float]:
     [
         ("held-out", (0.70, 0.75)),
         ("held-out-2026-12-05", (0.85, 0.87)),
-        ("tuning", (0.94, 0.95)),
+        ("tuning", (0.93, 0.92)),
     ],
 )
 def test_scores_stay_above_their_floors(split: str, floor: tuple[float, float]) -> None:
