@@ -26,6 +26,7 @@ from typing import Literal
 from gaodi.text.glosses import strip_glosses
 from gaodi.text.numerals import Quantity, normalize_width, parse_number, scan_quantities
 from gaodi.text.structure import Outline, Section
+from gaodi.text.subjects import BARE_GROWTH, each_subject, respectively
 
 _CLAUSE_DELIMS = frozenset("，,；;。！？!?：:\n")
 _SENTENCE_DELIMS = frozenset("。！？!?\n")
@@ -1502,13 +1503,13 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 elif not indicator:
                     indicator = prev_indicator[1]
                 elif (
-                    _BARE_GROWTH.fullmatch(indicator)
+                    BARE_GROWTH.fullmatch(indicator)
                     and last_end >= _bounds(s, c0 - 1, _CLAUSE_DELIMS)[0]
                     and not re.search(r"[、率重]", prev_indicator[1])
                 ):
                     # "营业收入突破5万亿元，年均增长8%以上": the growth of the amount the clause
                     # before sets (not of a list, a rate or a share)
-                    subject = _BARE_GROWTH.sub("", prev_indicator[1])
+                    subject = BARE_GROWTH.sub("", prev_indicator[1])
                     indicator = subject + indicator
             if not indicator and c0 > s0:
                 indicator = _subject_before(s[s0:c0])
@@ -1549,134 +1550,10 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 size_class=_size_class(right) if q.kind == "count" else None,
                 annual=bool(_ANNUAL.search(clause_left)),
             )
-            for subject in _each_subject(indicator)
+            for subject in each_subject(indicator)
         )
-    return _with_headline(ctx, _respectively(out))
-
-
-# a clause naming only a growth: "年均增长8%以上" after "…营业收入突破5万亿元"
-_BARE_GROWTH = re.compile(r"(?:年均|年平均)?(?:增长|增速|提高|提升|下降|降低)$")
-# "A和B…双双突破2000亿元", "A、B…均达到…": one value set for each subject
-_EACH = re.compile(r"(?:双双|(?<![年人亩户平地])均|都)(增长|提高|提升|下降|降低)?$")
-# names of one industry that hold a conjunction (国民经济行业分类 I65, C39)
-_ONE_NAME = re.compile(r"软件和信息技术服务业|软件和信息服务业|计算机、通信和其他电子设备制造业")
-_SHARED_HEAD = re.compile(
-    r"(?:产业链|产业集群|集群|产业|行业)?(?:规模|产值|营业收入|营收|收入|增加值|总量|产量|投资)$|"
-    r"居民人均可支配收入$"
-)
-
-
-def _each_subject(indicator: str) -> list[str]:
-    """The indicators one quantity sets when its subjects are coordinated and the value holds
-    for each (双双/均/都); the last subject's head noun is shared.
-
-    >>> _each_subject("新能源和高端不锈钢产业规模双双")
-    ['新能源产业规模', '高端不锈钢产业规模']
-    >>> _each_subject("电信业务总量、软件和信息技术服务业收入均增长")
-    ['电信业务总量增长', '软件和信息技术服务业收入增长']
-    >>> _each_subject("A产业和B产业产值都"), _each_subject("成都")
-    (['A产业产值', 'B产业产值'], ['成都'])
-    """
-    m = _EACH.search(indicator)
-    if not m or m.start() == 0:
-        return [indicator]
-    body = indicator[: m.start()]
-    if len(_subject_items(body)) < 2 and m.group(1):
-        return [indicator[: m.start()] + m.group(1)]  # "软件和信息技术服务业收入均增长"
-    items = _shared_head(_subject_items(body))
-    if not 2 <= len(items) <= 6:
-        return [indicator]  # "成都": not a list of subjects
-    return [i + (m.group(1) or "") for i in items]
-
-
-def _subject_items(body: str, split_last: bool = True) -> list[str]:
-    """The coordinated subjects of ``body`` ("A、B、C及D"); the last item holds the last
-    conjunction unless ``split_last`` is false ("半导体及集成电路" names one industry)."""
-    names = {f"\x00{i}\x00": n.group() for i, n in enumerate(_ONE_NAME.finditer(body))}
-    for key, name in names.items():
-        body = body.replace(name, key, 1)
-    items = [i for i in re.split("、", body) if i]
-    if items and split_last:
-        items = items[:-1] + [i for i in re.split(r"以及|和|与|及", items[-1]) if i]
-    for key, name in names.items():
-        items = [i.replace(key, name) for i in items]
-    return items
-
-
-def _shared_head(items: list[str]) -> list[str]:
-    """Give each subject the last one's head noun: "新能源和高端不锈钢产业规模"."""
-    if not items:
-        return items
-    head = _SHARED_HEAD.search(items[-1])
-    if head is None:
-        return items
-    noun = re.sub(r"^(?:产业链|产业集群|集群|产业|行业)", "", head.group())
-    tail = {True: noun, False: head.group()}
-    return [i if _SHARED_HEAD.search(i) else i + tail[i.endswith(("产业", "行业"))] for i in items]
-
-
-# "A、B、C等重点产业产值分别增长": the verb and the word that distributes the values
-_RESPECTIVELY = re.compile(r"(?:同比)?分别(增长|提高|提升|下降|降低)?[\u4e00-\u9fff]{0,3}?$")
-
-
-def _respective_names(indicator: str, n: int) -> list[str] | None:
-    """The indicators of the ``n`` values after "分别", one subject each, or None.
-
-    >>> _respective_names("电子信息、新能源等重点产业产值分别增长", 2)
-    ['电子信息产业产值增长', '新能源产业产值增长']
-    >>> _respective_names("城乡居民人均可支配收入分别增长", 2)
-    ['城镇居民人均可支配收入增长', '农村居民人均可支配收入增长']
-    >>> _respective_names("A、B及C产业链产值分别达到", 2)
-    ['A产业链产值', 'B及C产业链产值']
-    >>> _respective_names("电子信息、装备制造集群营业收入", 2)
-    ['电子信息集群营业收入', '装备制造集群营业收入']
-    """
-    m = _RESPECTIVELY.search(indicator)
-    if m is not None and m.start() > 0:
-        body, verb = indicator[: m.start()], m.group(1) or ""
-    else:  # "分别" already read off with the verb: "电子信息、装备制造集群营业收入"
-        grow = re.search(r"(?:增长|提高|提升|下降|降低)$", indicator)
-        body, verb = (indicator[: grow.start()], grow.group()) if grow else (indicator, "")
-    # "城乡居民…": town and country residents, in that order
-    if body.startswith("城乡居民") and n == 2:
-        return [f"{w}居民{body[4:]}{verb}" for w in ("城镇", "农村")]
-    # "…、绿色食品等重点特色产业产值": the list ends at 等, its class gives the head noun
-    listed = re.match(r"(.+?)等(?:重点|主要|优势|特色|新兴|传统)*([^、]*)$", body)
-    if listed:
-        head = _SHARED_HEAD.search(listed.group(2))
-        body = listed.group(1) + (head.group() if head else "")
-    for split_last in (True, False):
-        items = _shared_head(_subject_items(body, split_last))
-        if len(items) == n:
-            return [i + verb for i in items]
-    return None
-
-
-def _respectively(found: list[FoundTarget]) -> list[FoundTarget]:
-    """Give each value of "A、B分别达到X、Y" its own subject (A gets X, B gets Y)."""
-    out: list[FoundTarget] = []
-    i = 0
-    while i < len(found):
-        j = i
-        while (
-            j + 1 < len(found)
-            and found[j + 1].quote == found[i].quote
-            and found[j + 1].indicator == found[i].indicator
-        ):
-            j += 1
-        run = found[i : j + 1]
-        names = (
-            _respective_names(run[0].indicator, len(run))
-            if len(run) >= 2 and "分别" in run[0].quote
-            else None
-        )
-        out.extend(
-            [replace(t, indicator=name) for t, name in zip(run, names, strict=True)]
-            if names
-            else run
-        )
-        i = j + 1
-    return out
+    named = [replace(t, indicator=n) for t, n in zip(out, respectively(out), strict=True)]
+    return _with_headline(ctx, named)
 
 
 def _with_headline(ctx: _Context, found: list[FoundTarget]) -> list[FoundTarget]:
