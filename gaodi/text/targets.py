@@ -256,7 +256,7 @@ _COMPARED_BEFORE = re.compile(rf"{_VS_LAST_YEAR}$")
 _THIS_YEAR_ON = re.compile(r"[，,；;]\s*(?:今年|明年)")
 _DOCUMENT_SAYS = re.compile(r"^.*》[^，,。；;]{0,4}?(?:明确|提出|指出|要求|规定|强调)")
 # "设定了…目标": the act of setting a goal ("某市设定了…" names who set it, not what it measures)
-_SETTING = r"(?:设定|提出|确定|明确|制定)了"
+_SETTING = r"(?:设定|提出|确定|确立|明确|制定)了"
 _SET_A_GOAL = re.compile(_SETTING)
 _SET_BY = re.compile(rf"^.*?{_SETTING}")
 _GOAL_SET_BEFORE = re.compile(rf"{_SETTING}[^。；;]*目标")
@@ -446,13 +446,14 @@ def _year_of(m: re.Match[str] | _PlanPeriodMark) -> int:
 _GOAL_INTRO = re.compile(r"(?m)目标(?:是|为|如下)?\s*[:：]\s*$")
 # a short heading line of goals or of results, often bulleted, in a digest of a report:
 # "■ 2025年经济社会发展的主要预期目标", "■ 2024年成绩单"
+# (a bracketed label heads a part too: "【目标】", "【盘点】")
 _GOAL_HEAD = re.compile(
-    r"(?m)^[ \t\u3000]*[■◆▲●★]?[ \t\u3000]*(?:[^\n，,。；;:：]{0,30}"
-    r"(?:预期目标|主要目标|发展目标)|目标)[ \t\u3000]*$"  # or "目标" alone, heading a list
+    r"(?m)^[ \t\u3000]*[■◆▲●★【]?[ \t\u3000]*(?:[^\n，,。；;:：【】]{0,30}"
+    r"(?:预期目标|主要目标|发展目标)|目标)】?[ \t\u3000]*$"  # or "目标" alone, heading a list
 )
 _RESULTS_HEAD = re.compile(
-    r"(?m)^[ \t\u3000]*[■◆▲●★]?[ \t\u3000]*(?:\d{4}年)?[^\n，,。；;:：]{0,12}"
-    r"(?:成绩单|工作回顾|主要成就)[ \t\u3000]*$"
+    r"(?m)^[ \t\u3000]*[■◆▲●★【]?[ \t\u3000]*(?:\d{4}年)?[^\n，,。；;:：【】]{0,12}"
+    r"(?:成绩单|工作回顾|主要成就|盘点|回眸)】?[ \t\u3000]*$"
 )
 # a clause that names what its year is for: "2025年主要预期目标是…"
 _GOAL_WORD = re.compile(r"目标|预期")
@@ -840,6 +841,8 @@ def _is_label(ctx: _Context, q: Quantity) -> bool:
     after = s[q.end] if q.end < len(s) else ""
     if q.kind == "scale" or before in "第+" or after in "+强":
         return True
+    if before == "每" and q.kind in ("count", "bare"):
+        return True  # "每千名老人有35张床位", "每万人": the denominator of a ratio
     if q.raw.endswith("大"):
         c0, c1 = _bounds(s, q.start, _CLAUSE_DELIMS)
         if re.search(r"\d", s[q.end : c1]):
@@ -985,7 +988,7 @@ def _cue_words(sentence: str) -> str:
 
 # "2020—2024年，…": a span of years opening a sentence, the period its figures cover
 _YEAR_SPAN = re.compile(
-    r"(?:^|(?<=[,，;；:：]))\s*(20\d{2})\s*[—–\-~～至到]\s*(20\d{2})\s*年\s*[,，]"
+    r"(?:^|(?<=[,，;；:：]))\s*(?:自|从)?(20\d{2})\s*年?\s*[—–\-~～至到]\s*(20\d{2})\s*年\s*[,，]"
 )
 _FUTURE_VERB = re.compile(r"将|计划|要|争取")
 
@@ -1333,8 +1336,13 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         verb = _last_verb(_compact(s[c0 : q.start]))  # it governs every item of a coordination
         if verb in REFERENCE_VERBS:
             continue
-        if re.search(r"(?<![拥具没占含])有$", left.rstrip()) and not _SETS_A_GOAL.search(
-            _cue_words(s[s0:s1])
+        if (
+            re.search(r"(?<![拥具没占含])有$", left.rstrip())
+            and not re.search(
+                r"每[^，,；;。]{1,8}有$",
+                left.rstrip(),  # "每万名居民有2名…全科医生": a ratio
+            )
+            and not _SETS_A_GOAL.search(_cue_words(s[s0:s1]))
         ):
             continue  # "产值超10亿元的工业企业有151家": what there is, not a goal
         if q.kind == "count" and s[q.end : q.end + 1] in '“"' and _FOLLOWS.search(s[c0 : q.start]):
@@ -1348,7 +1356,10 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         # sentence sets goals ("主要预期指标是:…同比增长12.5%左右")
         # a goals section ("一、行动目标") sets goals: its 同比 figures are for the plan's year
         cued = bool(_GOAL_CUE.search(sentence)) or ctx.in_goal_section(q.start)
-        if _NEWS_DATE.search(_compact(s[q.end : s1])):
+        # (in a sentence that sets goals, up to an ellipsis: "…目标为7.5%，…力争实现100万辆……2月
+        # 17日，在全省…会议上" starts the news anew)
+        after = s[q.end : s1].split("……")[0] if cued else s[q.end : s1]
+        if _NEWS_DATE.search(_compact(after)):
             continue  # a news line: a date or a news phrase after the number
         compared = _YEAR_ON_YEAR.search(_compact(s[q.end : s1])) or _COMPARED_BEFORE.search(left)
         if compared and not cued:

@@ -1623,3 +1623,28 @@ def test_this_whole_year_and_the_years_planned_investment() -> None:
         (118.1, "亿元", 2022),
         (3, "%", 2022),
     ]
+
+
+def test_a_goals_lead_ends_at_its_ellipsis_and_bracketed_parts() -> None:
+    # "…力争实现100万辆……2月17日，在全省…会议上获悉": in a lead that sets goals the news dateline
+    # after "……" is the next sentence's; "【盘点】"/"【目标】" head the results and goals parts
+    text = (
+        "某报2月17日讯 今年,某省规模工业增加值增长目标为7.5%,全年新能源汽车产量力争实现100万辆……"
+        "2月17日,在全省工业和信息化工作会议上,厅长作了报告。\n【盘点】\n"
+        "2022年,全省规模工业增加值增长7.2%,新增规模工业企业2013家。\n【目标】\n"
+        "今年,全省规模工业增加值增长7.5%,新增规模工业企业1000家。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [
+        (7.5, "%"),
+        (100, "万辆"),
+        (7.5, "%"),
+        (1000, "家"),
+    ]
+
+
+def test_a_goal_set_by_queli_and_a_ratio_per_head() -> None:
+    text = (
+        "某区工作会议\n本报讯 某区确立了2014年工业发展目标:全区规模以上工业总产值突破2000亿元。\n"
+        "到2021年,实现每千名老人有35张专业养老床位。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(2000, "亿元"), (35, "张")]
