@@ -1315,6 +1315,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue  # "完成…投资27亿元，为年度计划的54.7%": the figure of that progress
         if re.search(r"超[^，,；;。]{0,12}目标$", _compact(s[c0 : q.start])):
             continue  # "超省下达320亿元目标21亿元": the margin over a goal, not a goal
+        if re.match(r"[^，,；;。]{0,12}之一", right):
+            continue  # "作为我国31个资源成长型城市之一": a class it belongs to
         if re.search(r"连续$", left):
             continue  # "连续5年保持增长": a streak, a fact about the past
         # (also "从“十三五”末的42%提升至60%": the end of a period named)

@@ -1648,3 +1648,8 @@ def test_a_goal_set_by_queli_and_a_ratio_per_head() -> None:
         "到2021年,实现每千名老人有35张专业养老床位。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(2000, "亿元"), (35, "张")]
+
+
+def test_one_of_a_class_is_no_target() -> None:
+    text = "某市市长新闻发布会\n2017-05-03\n作为我国31个资源成长型城市之一,今年全市将打造30个重点特色小镇。\n"
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(30, "个")]
