@@ -210,7 +210,7 @@ _LE_BEFORE = re.compile(
 # ("下降到18%左右" is about 18 %: README of the corpus, 左右 is `=`)
 _FALL_TO = re.compile(r"(?:压减到|压减至|降至|降低到|下降到)$")
 _GE_BEFORE = re.compile(
-    r"(?:超过|超|突破|不低于|不少于|高于|多于|大于|逾|迈上|跨上|站上|跃上|(?<![通经不])过)$"
+    r"(?:超过|超|突破|不低于|不少于|高于|多于|大于|逾|迈上|跨上|跨越|站上|跃上|(?<![通经不])过)$"
 )
 _AT_LEAST = re.compile(r"(?:至少|最少)[\u4e00-\u9fff]{0,4}$")  # "至少培育3家"
 _GE_AFTER = re.compile(r"^(?:以上|及以上|多|余)")

@@ -1653,3 +1653,14 @@ def test_a_goal_set_by_queli_and_a_ratio_per_head() -> None:
 def test_one_of_a_class_is_no_target() -> None:
     text = "某市市长新闻发布会\n2017-05-03\n作为我国31个资源成长型城市之一,今年全市将打造30个重点特色小镇。\n"
     assert [(v, u) for v, u, _, _ in _read(text)] == [(30, "个")]
+
+
+def test_a_span_from_zi_and_levels_to_cross() -> None:
+    # "自2007年至2013年，…由6103亿元增加到2.01万亿元" tells the years gone (the text is dated); "5年跨越
+    # 7500亿元", "迈上", "跃上" set levels to cross
+    text = (
+        "某区工业发展目标\n2014年2月20日\n"
+        "自2007年至2013年,某区工业总产值由610亿元增加到2010亿元。\n"
+        "《行动计划》制定了主要目标:工业总产值5年跨越7500亿元,数字经济规模迈上千亿元台阶。\n"
+    )
+    assert _read(text) == [(7500, "亿元", 2018, ">="), (1000, "亿元", 2018, ">=")]
