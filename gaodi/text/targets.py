@@ -263,6 +263,8 @@ _GOAL_SET_BEFORE = re.compile(rf"{_SETTING}[^。；;]*目标")
 # "…的目标，同时商品进出口总值预计增长3%": an expectation stated among the goals
 _EXPECTED_IN_GOALS = re.compile(r"目标[^。；;]*预计(?!全年)")
 _OF_THE_GOAL = re.compile(r"^(?:以上|及以上|左右|以内|以下)*的(?:增长|预期|发展)?目标")
+# an award or a place on a list: "获批国家级…", "入选…名单", "被评为…"
+_AWARD_WORDS = r"荣获|获评|获批|入选|被评为"
 # a rank or record held: "稳居全国第一", "跃居全国首位", "刷新…纪录"
 # (not "首位度", "首位产业": an industry's primacy, a policy word)
 _RANKED = re.compile(
@@ -787,7 +789,7 @@ class _Context:
                     start = pos
             elif (
                 pos in heads
-                or _SETS_A_GOAL.search(_cue_words(body))
+                or _sets_a_goal(body)
                 or re.search(r"今年|明年|年内", body)
                 or any(
                     pos <= m.start() < end and self.classify_year(m) == "target" for m in self.years
@@ -908,10 +910,21 @@ _SETS_A_GOAL = re.compile(
 )
 
 
+# (the ranks here are the words of _RANKED that tell a whole text's results; "居广东第三" counts
+# only where a figure stands beside it, in find_targets)
 _ACHIEVED = re.compile(
-    r"获批|入选|荣获|获评|被评为|刷新|纪录|居全[国省区市]|首位(?!度|产业)|稳居|位居|位列|跃居|大关|建成投用|"
+    rf"{_AWARD_WORDS}|刷新|纪录|居全[国省区市]|首位(?!度|产业)|稳居|位居|位列|跃居|大关|建成投用|"
     r"取得[^。，,]{0,6}(?:突破|成效|战果|成绩)|顺利完成|实现翻番"
 )
+
+
+def _sets_a_goal(text: str) -> bool:
+    """Whether ``text`` sets a goal (``_SETS_A_GOAL``), cue words used in passing and short
+    quoted names ("“两个目标”") aside; the bare search first, as most sentences set none."""
+    return bool(
+        _SETS_A_GOAL.search(text)
+        and _SETS_A_GOAL.search(_cue_words(re.sub(r"“[^”]{1,10}”", "", text)))
+    )
 
 
 def _sentences_told_and_set(norm: str) -> tuple[int, int]:
@@ -921,9 +934,7 @@ def _sentences_told_and_set(norm: str) -> tuple[int, int]:
     for m in re.finditer(r"[^。！？!?\n]+", norm):
         sentence = m.group()
         # (not a quoted name: "依托“两个目标”…")
-        if _SETS_A_GOAL.search(sentence) and _SETS_A_GOAL.search(
-            _cue_words(re.sub(r"“[^”]{1,10}”", "", sentence))
-        ):
+        if _sets_a_goal(sentence):
             goals += 1
         elif (
             PAST_MARKERS.search(sentence)
@@ -960,7 +971,7 @@ _GONE_PART = re.compile(r"\s*(?:以来|(?:" + _ELAPSED.pattern + "))")
 # 生产线", "项目…建成达产后可实现年产值15亿元") are the firm's money and forecast, not a goal
 _PROJECT = re.compile(r"项目[^。；;]*?(?:总投资|计划投资|投资额|(?:建成|达产|投产)后)")
 # the things counted were awarded or selected: "…等4项工作获国务院督查激励", "5家企业入选"
-_AWARDED = re.compile(r"[^，,；;。]{0,14}?(?:荣获|获评|获批|获得|获|入选|被评为|被认定为)")
+_AWARDED = re.compile(rf"[^，,；;。]{{0,14}}?(?:{_AWARD_WORDS}|获得|获|被认定为)")
 # (not "完成全年目标任务的35.4%": a progress report)
 _GOAL_CUE = re.compile(r"预期|力争|确保|努力实现|目标(?:是|为)|推动[^，,；;。]{0,20}?同比")
 _GOAL_BEFORE = re.compile(r"目标(?:是|为)?$")
@@ -1181,7 +1192,7 @@ def _paragraph_reports(ctx: _Context, pos: int, s0: int, s1: int) -> bool:
     first_end = _bounds(s, l0, _SENTENCE_DELIMS)[1]
     if (
         _PERIOD_GONE.match(opening)
-        and not _SETS_A_GOAL.search(_cue_words(s[l0:s1]))
+        and not _sets_a_goal(s[l0:s1])
         and not any(l0 <= m.start() < pos for m in ctx.years)
     ):
         return True  # "“十四五”以来，…。全省…年均增长7.5%": the years gone, told on
@@ -1344,7 +1355,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 r"每[^，,；;。]{1,8}有$",
                 left.rstrip(),  # "每万名居民有2名…全科医生": a ratio
             )
-            and not _SETS_A_GOAL.search(_cue_words(s[s0:s1]))
+            and not _sets_a_goal(s[s0:s1])
         ):
             continue  # "产值超10亿元的工业企业有151家": what there is, not a goal
         if q.kind == "count" and s[q.end : q.end + 1] in '“"' and _FOLLOWS.search(s[c0 : q.start]):
@@ -1360,8 +1371,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         cued = bool(_GOAL_CUE.search(sentence)) or ctx.in_goal_section(q.start)
         # (in a sentence that sets goals, up to an ellipsis: "…目标为7.5%，…力争实现100万辆……2月
         # 17日，在全省…会议上" starts the news anew)
-        after = s[q.end : s1].split("……")[0] if cued else s[q.end : s1]
-        if _NEWS_DATE.search(_compact(after)):
+        news_tail = s[q.end : s1].split("……")[0] if cued else s[q.end : s1]
+        if _NEWS_DATE.search(_compact(news_tail)):
             continue  # a news line: a date or a news phrase after the number
         compared = _YEAR_ON_YEAR.search(_compact(s[q.end : s1])) or _COMPARED_BEFORE.search(left)
         if compared and not cued:
@@ -1439,7 +1450,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if kind == "past":
             continue
         written = kind == "target" and level == "near" and anchor_pos not in ctx.relative_starts
-        if _RANKED.search(s[s0:s1]) and not (cued or _SETS_A_GOAL.search(sentence)):
+        if _RANKED.search(s[s0:s1]) and not (cued or _sets_a_goal(s[s0:s1])):
             continue  # "…稳居全国第一，…新能源装机总规模突破1亿千瓦": ranks won, told on
         if "通过" in s[c0 : q.start] and re.search(r"等(?:举措|措施|方式)", s[q.end : c1]):
             continue  # "通过推动…投产、新增风电装机4万千瓦等举措": the means taken
@@ -1451,7 +1462,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         # web page's line breaks aside) is one more result
         if (
             ctx.results_led
-            and not (cued or _SETS_A_GOAL.search(sentence))
+            and not (cued or _sets_a_goal(s[s0:s1]))
             and not (
                 kind == "target"
                 and anchor_pos >= 0
