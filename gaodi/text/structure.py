@@ -441,6 +441,8 @@ _ANNUAL_GOALS = re.compile(
     r"(?:工作安排|重点工作|工作任务|主要任务)[ \t\u3000]*$)"
     # a title naming a body's plan for the year: "某市工业和信息化局2026年工作要点"
     r"|\A\s*[^\n]{0,30}?((?:19|20)\d{2})\s*年(?:度)?(?:工作要点|工作计划)[ \t\u3000]*(?:\n|\Z)"
+    # or the notice that issues it: "《数智某省建设2026年工作要点》已经省领导同意,现印发给你们"
+    r"|\A\s*《[^》\n]{0,30}?((?:19|20)\d{2})\s*年(?:度)?(?:工作要点|工作计划)》[^\n]{0,20}?印发"
 )
 
 
@@ -453,9 +455,11 @@ def annual_goal_year(text: str) -> int | None:
     2022
     >>> annual_goal_year("某市工业和信息化局2026年工作要点\n2026年是…")
     2026
+    >>> annual_goal_year("《某市2026年工作要点》已经市政府同意,现印发给你们")
+    2026
     """
     m = _ANNUAL_GOALS.search(text)
-    return int(m.group(1) or m.group(2) or m.group(3)) if m else None
+    return int(next(g for g in m.groups() if g)) if m else None
 
 
 # "2025年广州市政府工作报告…", "在2025年的某市政府工作报告中": the report of that year

@@ -537,6 +537,13 @@ class _Context:
                 and re.search(r"\d{4}\s*年度?(?:工作要点|工作计划)\s*$", head[0])
                 and len(re.findall(r"\d{4}\s*年", head[0])) == 1
             )
+            # the notice issuing one: "《…2026年工作要点》已经省领导同意,现印发给你们"
+            or bool(
+                head
+                and re.match(
+                    r"\s*《[^》]{0,30}?\d{4}\s*年度?(?:工作要点|工作计划)》.{0,20}?印发", head[0]
+                )
+            )
         )
         # an AI digest of news, its points closed by citation marks ("…奠定基础 [1] - …")
         self.is_digest = _is_digest(self.norm)

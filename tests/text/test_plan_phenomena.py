@@ -1664,3 +1664,14 @@ def test_a_span_from_zi_and_levels_to_cross() -> None:
         "《行动计划》制定了主要目标:工业总产值5年跨越7500亿元,数字经济规模迈上千亿元台阶。\n"
     )
     assert _read(text) == [(7500, "亿元", 2018, ">="), (1000, "亿元", 2018, ">=")]
+
+
+def test_the_notice_issuing_a_years_work_points_makes_them_that_years_goals() -> None:
+    # "《…2026年工作要点》已经省领导同意,现印发给你们": the text is that year's work plan, and its
+    # tasks with figures are that year's goals (guizhou-2026b)
+    text = (
+        "《某省数字经济2026年工作要点》已经省领导同意,现印发给你们,请认真抓好贯彻落实。\n"
+        "1.发展算力产业。加快培育算力硬件制造产业。集聚云生态企业累计达到150家。"
+        "(责任单位:省大数据局)\n2.培育人工智能产业。打造100个以上人工智能典型应用场景。\n"
+    )
+    assert _read(text) == [(150, "家", 2026, "="), (100, "个", 2026, ">=")]
