@@ -83,6 +83,12 @@ MEASURE_UNITS: tuple[str, ...] = (
     "千米",
     "倍",
     "标箱",
+    # battery and storage capacity, written in several cases ("60GWh", "60Gwh")
+    "GWh",
+    "Gwh",
+    "GWH",
+    "MWh",
+    "kWh",
     "GW",
     "MW",
     "kW",

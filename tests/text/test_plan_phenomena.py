@@ -1675,3 +1675,9 @@ def test_the_notice_issuing_a_years_work_points_makes_them_that_years_goals() ->
         "(责任单位:省大数据局)\n2.培育人工智能产业。打造100个以上人工智能典型应用场景。\n"
     )
     assert _read(text) == [(150, "家", 2026, "="), (100, "个", 2026, ">=")]
+
+
+def test_battery_capacity_in_watt_hours() -> None:
+    # "60Gwh/年", "35GWh": a unit, not a name glued to a number as "5G" is (qinghai-2022d)
+    text = "某省锂电产业意见\n到2025年,锂电池电芯产能达到60Gwh/年,储能电池产能达到35GWh。\n"
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(60, "Gwh/年"), (35, "GWh")]
