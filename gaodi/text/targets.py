@@ -976,6 +976,8 @@ _YEAR_OPENING = re.compile(r"^(?:今年|(?:19|20)\d{2}\s*年)")
 _GONE_PART = re.compile(r"\s*(?:以来|(?:" + _ELAPSED.pattern + "))")
 # a firm's project: its investment and what it yields once built ("…项目总投资5.2亿元，新建5条
 # 生产线", "项目…建成达产后可实现年产值15亿元") are the firm's money and forecast, not a goal
+# a clause opened by the date a goal is due: "到2025年,", "到“十五五”期末,"
+_DUE_CLAUSE = re.compile(r"[，,；;]\s*到[^，,；;。]{1,10}?(?:年底|年末|年|期末|末)[，,]?")
 _PROJECT = re.compile(r"项目[^。；;]*?(?:总投资|计划投资|投资额|(?:建成|达产|投产)后)")
 # the things counted were awarded or selected: "…等4项工作获国务院督查激励", "5家企业入选"
 _AWARDED = re.compile(rf"[^，,；;。]{{0,14}}?(?:{_AWARD_WORDS}|获得|获|被认定为)")
@@ -1389,8 +1391,10 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if re.search(r"(?:高达|仅有|仅为|仅|只有)$", left.rstrip()) and not cued:
             continue  # "能源依赖度仍高达65%(西安仅15%)": how things stand, not a goal
         # (not "年度计划投资118.1亿元": the year's planned investment in the projects is a goal)
+        # (the clause a due date opens is not the projects': "…项目106个,总投资约2249.7亿元,到
+        # “十五五”期末,将建成6000万吨以上煤炭…产业集群")
         if (
-            _PROJECT.search(sentence_left)
+            _PROJECT.search(_DUE_CLAUSE.split(sentence_left)[-1])
             and not cued
             and not re.search(r"(?:年度|全年|当年)(?:计划)?(?:完成)?投资$", left.rstrip())
         ):

@@ -1681,3 +1681,13 @@ def test_battery_capacity_in_watt_hours() -> None:
     # "60Gwh/年", "35GWh": a unit, not a name glued to a number as "5G" is (qinghai-2022d)
     text = "某省锂电产业意见\n到2025年,锂电池电芯产能达到60Gwh/年,储能电池产能达到35GWh。\n"
     assert [(v, u) for v, u, _, _ in _read(text)] == [(60, "Gwh/年"), (35, "GWh")]
+
+
+def test_a_due_date_after_the_projects_opens_the_goal() -> None:
+    # "…储备项目106个,总投资约2249.7亿元,到“十五五”期末,将建成…": the projects' money is told, the
+    # clause the due date opens sets the goals (neimenggu-huolinguole-2026)
+    text = (
+        "某市工业发展\n2026-01-15\n截至目前,某市已谋划储备“十五五”工业项目106个,总投资约2249.7亿元,"
+        "到“十五五”期末,将建成6000万吨以上煤炭、600万吨氧化铝的铝基新材料产业集群。\n"
+    )
+    assert _read(text) == [(6000, "万吨", 2030, ">="), (600, "万吨", 2030, "=")]
