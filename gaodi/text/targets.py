@@ -453,6 +453,10 @@ _GOAL_HEAD = re.compile(
     r"(?m)^[ \t\u3000]*[■◆▲●★【]?[ \t\u3000]*(?:[^\n，,。；;:：【】]{0,30}"
     r"(?:预期目标|主要目标|发展目标)|目标)】?[ \t\u3000]*$"  # or "目标" alone, heading a list
 )
+# a run of numbered lines: "1、…;\n2、…;\n"
+_NUMBERED_ITEMS = re.compile(
+    r"(?:\s*\n[ \t\u3000]*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[、.．][^\n]*)+"
+)
 _RESULTS_HEAD = re.compile(
     r"(?m)^[ \t\u3000]*[■◆▲●★【]?[ \t\u3000]*(?:\d{4}年)?[^\n，,。；;:：【】]{0,12}"
     r"(?:成绩单|工作回顾|主要成就|盘点|回眸)】?[ \t\u3000]*$"
@@ -743,6 +747,11 @@ class _Context:
         results = [m.start() for m in _RESULTS_HEAD.finditer(self.norm)]
         for m in [*_GOAL_INTRO.finditer(self.norm), *_GOAL_HEAD.finditer(self.norm)]:
             end = next((x for x in sorted(starts + results) if x > m.end()), len(self.norm))
+            # "…主要发展目标:\n1、…年均增长10%以上;\n2、…": the numbered items right after the
+            # line are its goals, up to the first line that is not one
+            items = _NUMBERED_ITEMS.match(self.norm, m.end())
+            if items is not None and end <= items.end():
+                end = items.end()
             blocks.append((m.end(), end))
         return blocks
 
@@ -1114,7 +1123,9 @@ def _strip_indicator(left: str) -> str:
             # "地区生产总值的增长目标定为5%以上": the goal of the growth is the growth
             s = re.sub(r"的?(增长|增速)?目标(?:定|设定|确定)?$", r"\1", s)
             # "▲地区生产总值增长", "——新增…": a list's bullet is no part of the name
-            return s.strip("、 ，,").lstrip("▲△■□◆◇●○★☆·•-—– \u3000")
+            s = s.strip("、 ，,").lstrip("▲△■□◆◇●○★☆·•-—– \u3000")
+            # "1、全省县域生产总值年均增长": nor is a list item's number
+            return re.sub(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[、．]\s*", "", s)
         s = t
 
 

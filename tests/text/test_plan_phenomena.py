@@ -1691,3 +1691,18 @@ def test_a_due_date_after_the_projects_opens_the_goal() -> None:
         "到“十五五”期末,将建成6000万吨以上煤炭、600万吨氧化铝的铝基新材料产业集群。\n"
     )
     assert _read(text) == [(6000, "万吨", 2030, ">="), (600, "万吨", 2030, "=")]
+
+
+def test_a_numbered_list_under_a_goals_line_is_its_goals() -> None:
+    # "…主要发展目标:\n1、…年均增长10%以上;\n2、…达到15个以上;": each item is a goal, and its number
+    # is no part of the indicator; the paragraph after the list is not (hubei-2007)
+    text = (
+        "某省县域经济\n某省“十一五”县域经济主要发展目标:\n1、全省县域生产总值年均增长10%以上;\n"
+        "2、生产总值过百亿的县市区达到15个以上;\n3、推进产业集群发展。\n"
+        "2006年,全省县域生产总值3800亿元,有12个县市区过百亿。\n"
+    )
+    found = extract_plan(text).targets
+    assert [(t.indicator, t.value, t.comparator) for t in found] == [
+        ("全省县域生产总值年均增长", 10, ">="),
+        ("生产总值过百亿的县市区数量", 15, ">="),
+    ]
