@@ -863,11 +863,13 @@ def _is_label(ctx: _Context, q: Quantity) -> bool:
         return True  # "每千名老人有35张床位", "每万人": the denominator of a ratio
     if q.raw.endswith("大"):
         c0, c1 = _bounds(s, q.start, _CLAUSE_DELIMS)
-        if re.search(r"\d", s[q.end : c1]):
+        builds = "|".join(v for v in TARGET_VERBS if v != "推动")
+        # (up to a verb that starts a goal of its own: "形成三大千亿级产业、打造3000亿元产值园区")
+        rest = re.split(r"、(?=" + builds + r")", s[q.end : c1], maxsplit=1)[0]
+        if re.search(r"\d", rest):
             return True  # "三大先导产业总规模达1.8万亿元": names the subject of the later number
         # "培育…四大产业集群" counts what is to be built; "全省十大新兴产业…" names a group
         # (not "推动九大重点产业链…": what is pushed is the group the count names)
-        builds = "|".join(v for v in TARGET_VERBS if v != "推动")
         if not re.search(r"(?:" + builds + r")$|[、和及与]$", s[c0 : q.start]):
             return True
     if (
@@ -1138,6 +1140,8 @@ def _object_after(ctx: _Context, q: Quantity, clause_end: int) -> str:
         return ""  # the next item of a coordination, not this quantity's object
     obj = _LEADING_QUALIFIER.sub("", obj).strip()
     obj = re.sub(r"等$", "", obj)
+    # "三大千亿级产业、打造3000亿元产值园区": a verb after the comma starts the next goal
+    obj = re.split(r"、(?=" + "|".join(TARGET_VERBS) + r")", obj, maxsplit=1)[0]
     if obj.endswith("级"):
         rest = ctx.norm[q.end + len(right[: m.start()] if m else right) : clause_end]
         for h in re.finditer(r"级([^、，,；;。和及与\d级]+)", rest):
@@ -1516,6 +1520,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             year = ctx.horizon
         year = _respective_year(s[s0 : q.start]) or year
         # "1.5万吨废料回收、11万吨…": what precedes a conjunction belongs to the previous item
+        # (and so does what precedes "、" and a verb: "三大千亿级产业、打造3000亿元产值园区")
+        left = re.split(r"、(?=(?:" + "|".join(TARGET_VERBS) + r")\s*$)", left, maxsplit=1)[-1]
         indicator = "" if re.search(r"(?:、|和|及|与)\s*$", left) else _strip_indicator(left)
         bare_verb = not indicator or indicator in TARGET_VERBS or indicator in QUAL_VERBS
         obj = _object_after(ctx, q, c1) if q.kind == "count" or bare_verb else ""

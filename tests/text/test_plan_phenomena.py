@@ -1706,3 +1706,16 @@ def test_a_numbered_list_under_a_goals_line_is_its_goals() -> None:
         ("全省县域生产总值年均增长", 10, ">="),
         ("生产总值过百亿的县市区数量", 15, ">="),
     ]
+
+
+def test_a_verb_after_the_comma_starts_the_next_goal() -> None:
+    # "培育形成三大千亿级产业、打造3000亿元产值园区": two goals; the count is not a label for the
+    # later amount, and each has its own indicator (yunnan-anning-2023)
+    text = (
+        "某园区工作会议\n2023-01-29\n到2025年,加快培育形成三大千亿级产业、打造3000亿元产值园区。\n"
+    )
+    found = extract_plan(text).targets
+    assert [(t.indicator, t.value, t.unit) for t in found] == [
+        ("千亿级产业数量", 3, "个"),
+        ("产值园区", 3000, "亿元"),
+    ]
