@@ -1079,7 +1079,9 @@ def _comparator(left: str, right: str, q: Quantity) -> Comparator:
 
 
 # "由2020年的18.5万元/人提高到25万元/人": the level a measure rises (or falls) from
-_RISE_TO = r"(?:提高|提升|增加|增长|扩大|下降|降低|减少|压减)(?:到|至)"
+_RISE_TO = (
+    r"(?:(?:提高|提升|增加|增长|扩大|下降|降低|减少|压减|上升|攀升|跃升)(?:到|至)|增至|升至|降至)"
+)
 _RISES_FROM = re.compile(
     rf"(?:由|从)(?:\d{{4}}年(?:底|末)?)?的?[\d.]+[^，,；;、]{{0,8}}?{_RISE_TO}$"
 )
@@ -1359,6 +1361,13 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             r"(?:由|从)(?:\d{4}年(?:底|末)?|[^，,；;。\d]{1,10}?(?:末|底))?的?$", left
         ) and re.match(rf"[^，,；;。]{{0,4}}?{_RISE_TO}", right):
             continue  # "由2020年的18.5万元/人提高到25万元/人": the level it rises from
+        if "有望" in _compact(s[c0 : q.start]) and not _GOAL_CUE.search(_cue_words(s[s0:s1])):
+            continue  # "今年…地区生产总值有望突破千亿元": a forecast of the year's result
+        if (ctx.is_review or ctx.results_led) and re.search(
+            rf"(?:由|从)\d{{4}}年(?:底|末)?的[\d.]+[^，,；;。]{{0,8}}?{_RISE_TO}\d{{4}}年(?:底|末)?的$",
+            left,
+        ):
+            continue  # a review's "由2020年的3277亿元跃升至2024年的4663亿元": a change told
         if _COMPARED_WITH.search(left):
             continue  # "较“十三五”末的9323.1亿元增长33.6%": the base of the comparison
         means = _SUBSIDY.search(_REVENUE.sub("收入", left))

@@ -1719,3 +1719,17 @@ def test_a_verb_after_the_comma_starts_the_next_goal() -> None:
         ("千亿级产业数量", 3, "个"),
         ("产值园区", 3000, "亿元"),
     ]
+
+
+def test_a_change_told_from_one_year_to_another_and_a_forecast() -> None:
+    # a review's "由2020年的3277亿元跃升至2024年的4663亿元" tells a change, both ends past
+    # (jiangsu-lianyungang-2025); "从2020年的2290万人次增至…" starts from a level (gansu-tianshui-
+    # 2025), and "有望突破千亿元" forecasts the year's result; a plan's "由2020年的18.5万元/人提高
+    # 到2025年的25万元/人" still sets 25
+    review = (
+        "“十四五”经济社会发展成就综述\n“十四五”期间,全市地区生产总值由2020年的3277亿元跃升至2024年的"
+        "4663亿元。游客接待量从2020年的2290万人次增至2024年的5950万人次。\n今年地区生产总值有望突破千亿元。\n"
+    )
+    assert _read(review) == []
+    plan = "某市行动计划\n到2025年,全员劳动生产率由2020年的18.5万元/人提高到2025年的25万元/人。\n"
+    assert [(v, u) for v, u, _, _ in _read(plan)] == [(25, "万元/人")]
