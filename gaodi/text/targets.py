@@ -196,7 +196,9 @@ _TASK_VERB = re.compile(r"推进|实施|开工|投产|安排")
 _SUBSIDY = re.compile(
     r"最高|最多|给予|奖励|补助|补贴|资助|一次性|安排|拨付|预算|"
     # public finance: debt a government issues, a deficit it budgets ("拟发行特别国债5000亿元")
-    r"国债|债券|债务|赤字|拟发行"
+    r"国债|债券|债务|赤字|拟发行|"
+    # money handed out or lent: "下达中小企业发展专项资金1.5亿元", "促成银企信贷协议255亿元"
+    r"下达[^，,；;。\d]{0,12}资金|发放|专项资金|周转资金|信贷|贷款|授信"
 )
 # "地方一般公共预算收入增长5%": budget revenue is a level the government reaches, not a means
 _REVENUE = re.compile(r"预算(?:总)?收入")  # "一般公共预算总收入" is revenue, not a budget

@@ -1733,3 +1733,14 @@ def test_a_change_told_from_one_year_to_another_and_a_forecast() -> None:
     assert _read(review) == []
     plan = "某市行动计划\n到2025年,全员劳动生产率由2020年的18.5万元/人提高到2025年的25万元/人。\n"
     assert [(v, u) for v, u, _, _ in _read(plan)] == [(25, "万元/人")]
+
+
+def test_money_handed_out_or_lent_is_a_means() -> None:
+    # "下达…专项资金1.5亿元", "争取中央财政专项资金3062万元", "促成银企信贷协议255亿元", "发放…周转资金
+    # 2.08亿元": funds given and credit arranged, not goals (qinghai-2021); "超省下达320亿元目标"
+    # is still the margin rule's, and a level set beside them is still a goal
+    text = (
+        "某省工信厅工作会议\n2021-01-26\n今年,全省将下达中小企业发展专项资金1.5亿元,争取中央财政专项资金"
+        "3062万元,促成银企信贷协议255亿元,发放企业续贷周转资金2.08亿元。力争规上工业增加值增长7%。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(7, "%")]
