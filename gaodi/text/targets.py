@@ -1616,7 +1616,37 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             for subject in each_subject(indicator)
         )
     named = [replace(t, indicator=n) for t, n in zip(out, respectively(out), strict=True)]
-    return _with_headline(ctx, named)
+    return _with_headline(ctx, _without_echoed_results(ctx, named))
+
+
+def _without_echoed_results(ctx: _Context, found: list[FoundTarget]) -> list[FoundTarget]:
+    """Drop a subheading's figure that the paragraph under it tells as no goal.
+
+    A news page heads a paragraph with its figures ("全市生产总值增长5.5%" over "2025年是…的一
+    年，全市生产总值增长5.5%…"): the heading says what the paragraph says, and where the
+    paragraph tells a result, so does the heading.
+    """
+    s = ctx.norm
+    taken = {t.start for t in found}
+    kept = []
+    for t in found:
+        a = s.rfind("\n", 0, t.start) + 1
+        b = s.find("\n", t.start)
+        b = len(s) if b < 0 else b
+        nxt = re.compile(r"\n[ \t\u3000]*([^\s][^\n]*)").search(s, b)
+        if a == 0 or b - a > 40 or re.search(r"[。；;！？!?]", s[a:b]) or nxt is None:
+            kept.append(t)
+            continue
+        n0 = nxt.start(1)
+        same = [
+            n0 + q.start
+            for q in scan_quantities(nxt.group(1))
+            if _clean_number(q.value) == t.value and q.unit == t.unit
+        ]
+        if same and not any(x in taken for x in same):
+            continue
+        kept.append(t)
+    return kept
 
 
 def _with_headline(ctx: _Context, found: list[FoundTarget]) -> list[FoundTarget]:

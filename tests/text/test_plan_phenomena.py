@@ -1744,3 +1744,14 @@ def test_money_handed_out_or_lent_is_a_means() -> None:
         "3062万元,促成银企信贷协议255亿元,发放企业续贷周转资金2.08亿元。力争规上工业增加值增长7%。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(7, "%")]
+
+
+def test_a_subheading_says_what_its_paragraph_says() -> None:
+    # a subheading over a paragraph of last year's results is a result too; one over a paragraph of
+    # this year's goals is a goal (shaanxi-xianyang-2026)
+    text = (
+        "某市政府工作报告\n2026-02-04\n全市生产总值增长5.5%,一般公共预算收入增长3.1%\n"
+        "市长在报告中说,2025年是砥砺奋进的一年,全市生产总值增长5.5%,一般公共预算收入增长3.1%。\n"
+        "生产总值预期目标增长6%以上\n今年全市主要预期目标是:生产总值增长6%以上,一般公共预算收入增长3%左右。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(6, "%"), (6, "%"), (3, "%")]
