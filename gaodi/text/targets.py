@@ -113,7 +113,9 @@ def _is_past(
     return False
 
 
-TARGET_CUES = re.compile(r"力争|争取|确保|目标|将|每年|年均|预期|计划|着力|提出")
+TARGET_CUES = re.compile(
+    r"力争|争取|确保|目标|将|每年|年均|预期|计划|着力|提出|努力(?:形成|打造|建成|达到|培育)"
+)
 # a page that reviews results ("主要成就", "成绩单") sets no targets except under an explicit
 # future year ("到2030年")
 _REVIEW_TITLE = re.compile(
@@ -926,7 +928,8 @@ _ELAPSED = re.compile(
 )
 # a sentence that sets a goal: a cue word, or a year the goal is due by ("到2027年", "2025年底前")
 _SETS_A_GOAL = re.compile(
-    r"力争|争取|确保|目标|预期|计划|将|(?:到|至)\s*20\d\d\s*年|20\d\d\s*年(?:底|末)?前"
+    r"力争|争取|确保|目标|预期|计划|将|(?:到|至)\s*20\d\d\s*年|20\d\d\s*年(?:底|末)?前|"
+    r"努力(?:形成|打造|建成|达到|培育)"  # "努力形成1个千亿级、10个百亿级…的企业梯队"
 )
 
 

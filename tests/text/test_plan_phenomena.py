@@ -1755,3 +1755,14 @@ def test_a_subheading_says_what_its_paragraph_says() -> None:
         "生产总值预期目标增长6%以上\n今年全市主要预期目标是:生产总值增长6%以上,一般公共预算收入增长3%左右。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(6, "%"), (6, "%"), (3, "%")]
+
+
+def test_nuli_xingcheng_sets_a_goal_in_a_text_of_results() -> None:
+    # "努力形成1个千亿级、10个百亿级…的企业梯队" sets counts, with no year named, in a text that
+    # otherwise tells results (chongqing-fuling-2024)
+    text = (
+        "某区新闻发布会\n2024-05-10\n2023年,全区工业总产值近2500亿元,同比增长8%。规上工业增加值增长9%,"
+        "居全市第一。工业投资增长12%,居全市第二。\n"
+        "推动上中下游产业协同发展,努力形成1个千亿级、10个百亿级、500个规上企业的企业梯队。\n"
+    )
+    assert _read(text) == [(1, "个", None, "="), (10, "个", None, "="), (500, "个", None, "=")]
