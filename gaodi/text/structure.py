@@ -443,6 +443,8 @@ _ANNUAL_GOALS = re.compile(
     r"|\A\s*[^\n]{0,30}?((?:19|20)\d{2})\s*年(?:度)?(?:工作要点|工作计划)[ \t\u3000]*(?:\n|\Z)"
     # or the notice that issues it: "《数智某省建设2026年工作要点》已经省领导同意,现印发给你们"
     r"|\A\s*《[^》\n]{0,30}?((?:19|20)\d{2})\s*年(?:度)?(?:工作要点|工作计划)》[^\n]{0,20}?印发"
+    # or a lead that says what the year will bring: "2025年重庆在…等方面将呈现以下变化:"
+    r"|\A\s*((?:19|20)\d{2})\s*年[^\n。]{0,40}?将[^\n。]{0,30}[:：][ \t\u3000]*\n"
 )
 
 
@@ -457,6 +459,8 @@ def annual_goal_year(text: str) -> int | None:
     2026
     >>> annual_goal_year("《某市2026年工作要点》已经市政府同意,现印发给你们")
     2026
+    >>> annual_goal_year("2025年某市在经济发展等方面将呈现以下变化:\n一、经济")
+    2025
     """
     m = _ANNUAL_GOALS.search(text)
     return int(next(g for g in m.groups() if g)) if m else None

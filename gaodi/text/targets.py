@@ -552,6 +552,8 @@ class _Context:
                     r"\s*《[^》]{0,30}?\d{4}\s*年度?(?:工作要点|工作计划)》.{0,20}?印发", head[0]
                 )
             )
+            # and a lead that lists what the year will bring: "2025年重庆…将呈现以下变化:"
+            or bool(head and re.match(r"\s*\d{4}\s*年[^。]{0,40}?将[^。]{0,30}[:：]\s*$", head[0]))
         )
         # an AI digest of news, its points closed by citation marks ("…奠定基础 [1] - …")
         self.is_digest = _is_digest(self.norm)

@@ -1766,3 +1766,13 @@ def test_nuli_xingcheng_sets_a_goal_in_a_text_of_results() -> None:
         "推动上中下游产业协同发展,努力形成1个千亿级、10个百亿级、500个规上企业的企业梯队。\n"
     )
     assert _read(text) == [(1, "个", None, "="), (10, "个", None, "="), (500, "个", None, "=")]
+
+
+def test_a_lead_listing_what_the_year_will_bring_dates_its_goals() -> None:
+    # "2025年某市在…等方面将呈现以下变化:" dates the list under it, and its tasks are that year's
+    # work, as a work report's are (chongqing-2025b)
+    text = (
+        "2025年某市在经济发展、城市治理等方面将呈现以下变化:\n一、经济高质量发展\n-\n"
+        "空天信息产业规模超300亿元。\n-\n推进163个城中村改造项目。\n"
+    )
+    assert _read(text) == [(300, "亿元", 2025, ">="), (163, "个", 2025, "=")]
