@@ -557,7 +557,7 @@ class _Context:
         )
         # an AI digest of news, its points closed by citation marks ("…奠定基础 [1] - …")
         self.is_digest = _is_digest(self.norm)
-        told, goals = _sentences_told_and_set(self.norm)
+        told, goals = _sentences_told_and_set(self.norm, ref_year)
         # (a few told sentences in a short excerpt make no such text: "依托现有…" is no review)
         self.results_led = told >= 3 and told > 2 * goals
         # a text setting goals throughout: "我区将…。…实施10个…项目" needs no year on each
@@ -930,7 +930,8 @@ _ELAPSED = re.compile(
 )
 # a sentence that sets a goal: a cue word, or a year the goal is due by ("到2027年", "2025年底前")
 _SETS_A_GOAL = re.compile(
-    r"力争|争取|确保|目标|预期|计划|将|(?:到|至)\s*20\d\d\s*年|20\d\d\s*年(?:底|末)?前|"
+    # (not the end of a span: "2020年至2024年期间")
+    r"力争|争取|确保|目标|预期|计划|将|(?<!\d年)(?:到|至)\s*20\d\d\s*年|20\d\d\s*年(?:底|末)?前|"
     r"努力(?:形成|打造|建成|达到|培育)"  # "努力形成1个千亿级、10个百亿级…的企业梯队"
 )
 
@@ -952,17 +953,28 @@ def _sets_a_goal(text: str) -> bool:
     )
 
 
-def _sentences_told_and_set(norm: str) -> tuple[int, int]:
+def _sentences_told_and_set(norm: str, ref_year: int | None = None) -> tuple[int, int]:
     """Whether the text mostly reports results: more than twice as many of its sentences tell
-    a result as set a goal."""
+    a result as set a goal.
+
+    A sentence that opens on a year before the text's own ("2024年，全市地区生产总值…", in a
+    text of 2025) and gives a figure tells that year's result.
+    """
     told = goals = 0
     for m in re.finditer(r"[^。！？!?\n]+", norm):
         sentence = m.group()
+        opening = re.match(r"\s*(?:在|从)?((?:19|20)\d{2})\s*年(?!前|底前|末前)", sentence)
         # (not a quoted name: "依托“两个目标”…")
         if _sets_a_goal(sentence):
             goals += 1
         elif (
-            PAST_MARKERS.search(sentence)
+            (
+                ref_year is not None
+                and opening is not None
+                and int(opening.group(1)) < ref_year
+                and re.search(r"\d[\d.]*\s*(?:%|[万亿]|个|家|项)", sentence[opening.end() :])
+            )
+            or PAST_MARKERS.search(sentence)
             or _YEAR_ON_YEAR.search(sentence)
             or _ELAPSED.search(sentence)
             or _ACHIEVED.search(sentence)
@@ -1482,7 +1494,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             r"在[^，,；;。]{0,6}(?:现有|已有)[^，,；;。]{0,20}(?:基础上|的同时)", "", past_left
         )
         if _is_past(past_left, ctx.ref_year, ctx.current_periods, cued) or (
-            "预计" in sentence_left
+            ("预计" in sentence_left or "据预测" in sentence_left)
             and not re.search(r"预计[，,]?\s*到\d{4}", sentence_left)
             and not _expected_later(sentence_left, ctx.ref_year)
             and not _EXPECTED_IN_GOALS.search(sentence_left)
@@ -1510,6 +1522,11 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 and anchor_pos >= 0
                 and ctx.marks_target(anchor_pos, s0)
                 and not re.search(r"[。！？!?]", s[anchor_pos : q.start])
+                # (not the end of a span told: "2020年至2024年期间,…由31.3万亿元攀升至40.5万亿元")
+                and not re.search(
+                    r"\d{4}\s*年?\s*(?:至|到|—|－|-|~)\s*$",
+                    s[s0 : anchor_pos + (s[anchor_pos] in "至到—－-~")],
+                )
             )
         ):
             continue
