@@ -394,6 +394,8 @@ def reviewed_year(text: str) -> int | None:
 
     >>> reviewed_year("政府工作报告要点\n一、2024年工作回顾\n国内生产总值增长5%")
     2025
+    >>> reviewed_year("市长作报告\n过去的2019年,是全市极不平凡的一年。")
+    2020
     """
     for line in [ln.strip() for ln in text.split("\n") if ln.strip()][:12]:
         m = _REVIEWED_YEAR.search(line)
@@ -402,12 +404,14 @@ def reviewed_year(text: str) -> int | None:
         # "会议的主要任务是，回顾总结2014年工业发展情况，全面安排部署2015年工业发展工作"
         m = _REVIEW_OF_YEAR.search(line)
         if m:
-            return int(m.group(1) or m.group(2)) + 1
+            return int(next(g for g in m.groups() if g)) + 1
     return None
 
 
 _REVIEW_OF_YEAR = re.compile(
     r"(?:回顾总结|回顾|总结)\s*((?:19|20)\d{2})\s*年|"
+    # "过去的2019年，是全市…极不平凡的一年": the year just gone, told from the next
+    r"(?:刚刚)?过去的\s*((?:19|20)\d{2})\s*年[，,]?\s*是|"
     # "商务部公布2024年国家级经开区综合发展水平考核评价结果": a year is assessed once it is over
     r"公布(?:了)?\s*((?:19|20)\d{2})\s*年度?[^。\n]{0,30}?(?:考核|评价)(?:评价)?结果"
 )

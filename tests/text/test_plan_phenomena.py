@@ -1792,3 +1792,13 @@ def test_a_span_of_years_told_and_a_forecast_by_据预测() -> None:
         "数量已达6430家。五年来,我国建成了全球最大的网络基础设施,5G基站数量达到459.8万个。\n"
     )
     assert _read(text) == []
+
+
+def test_the_year_gone_named_dates_the_report() -> None:
+    # "过去的2019年,是全市…极不平凡的一年": the report is 2020's, and the goals its speaker reads out
+    # after "明确目标,再出发!" are that year's (gansu-baiyin-2020)
+    text = (
+        "某市人代会开幕\n市长走到台前作《政府工作报告》。\n过去的2019年,是全市极不平凡的一年。\n"
+        "而今,我们把准方向,明确目标,再出发!“生产总值增长6%,规模以上工业增加值增长5.5%。”\n"
+    )
+    assert _read(text) == [(6, "%", 2020, "="), (5.5, "%", 2020, "=")]
