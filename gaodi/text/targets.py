@@ -1187,6 +1187,7 @@ _PARTS_NAMED = re.compile(r"(?:个)?(?:方面|部分)的?(?:提出|明确|部署
 _NAMED_PROJECTS = re.compile(r"等(?:一批)?(?:重点|重大)?项目(?:建设)?$")
 _SECTION_VERBS = (
     "抓好",  # "将主要抓好运行、技改、项目、赋能四项工作"
+    "做好",  # "今年重点做好11项工作"
     "实施",
     "开展",
     "部署",
@@ -1256,7 +1257,9 @@ def _paragraph_reports(ctx: _Context, pos: int, s0: int, s1: int) -> bool:
 _COUNT_AS_SUBJECT = re.compile(
     r"[^，,；;。]{1,30}?(?:合计|总计|共计|总量|总规模)[^，,；;。\d]{0,6}?[\d.]+|"
     r"[^，,；;。、\d]{1,20}?(?:增长|增速)?[^，,；;。、\d]{0,8}?[\d.]+\s*%|"
-    r"[^，,；;。]{1,30}?为(?:核心|主体|支撑|重点)的"
+    r"[^，,；;。]{1,30}?为(?:核心|主体|支撑|重点)的|"
+    # "材料加工、装备制造两个产业是国家…的重点发展方向": what the counted things are
+    r"[^，,；;。\d]{1,8}?(?:是|属于|均为|都是)"
 )
 
 
@@ -1353,8 +1356,10 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if re.match(r"占[^，,；;。]{0,4}(?:目标|任务|计划)", right):
             continue  # "投资218.3亿元占全年目标43.7%": progress toward a goal, not a goal
         # (also the first of a list of sizes: "推进珍酒新增3万吨、董酒新增4万吨产能项目建设")
+        # ("化德50万千瓦/200万千瓦时独立储能项目": a power and an energy, one project's size)
         if q.kind == "measure" and re.match(
-            r"(?:、[^，,；;。、]{1,12})*?[\u4e00-\u9fff]{1,8}?项目", right
+            r"(?:/[\d.]+[^\s，,；;。、/]{0,6})?(?:、[^，,；;。、]{1,12})*?[\u4e00-\u9fff]{1,8}?项目",
+            right,
         ):
             continue  # "建成金煤化工10万吨草酸项目": the size of the project, not a goal
         if q.kind != "count" and _NAMED_PROJECTS.search(right):

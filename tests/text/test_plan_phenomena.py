@@ -1802,3 +1802,15 @@ def test_the_year_gone_named_dates_the_report() -> None:
         "而今,我们把准方向,明确目标,再出发!“生产总值增长6%,规模以上工业增加值增长5.5%。”\n"
     )
     assert _read(text) == [(6, "%", 2020, "="), (5.5, "%", 2020, "=")]
+
+
+def test_work_items_a_counted_subject_and_a_storage_projects_size() -> None:
+    # "今年重点做好11项工作": the report's own parts (henan-zhengzhou-2026); "材料加工、装备制造两个
+    # 产业是…重点发展方向": what the counted things are (jiangxi-pingxiang-2023); "化德50万千瓦/200万
+    # 千瓦时独立储能项目": one project's size (neimenggu-2026); a goal beside them is still read
+    text = (
+        "某市政府工作报告\n2026-01-20\n今年重点做好11项工作。材料加工、装备制造两个产业是我省制造业的"
+        "重点发展方向。在刚并网投运的化德50万千瓦/200万千瓦时独立储能项目现场,力争全年新增储能装机"
+        "300万千瓦。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(300, "万千瓦")]
