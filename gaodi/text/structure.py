@@ -429,12 +429,23 @@ def sessions_year(text: str) -> int | None:
     2022
     >>> sessions_year("某市新闻\n…\n…\n…\n2019两会") is None
     True
+    >>> sessions_year("某省工业新闻\n近日,记者从2023年全区经济和信息化工作会议上获悉,…")
+    2023
     """
     for line in [ln.strip() for ln in text.split("\n") if ln.strip()][:3]:
         m = _SESSIONS_OF_YEAR.search(line)
         if m and len(line) <= 40:
             return int(m.group(1))
+        # "记者从2023年西藏自治区经济和信息化工作会议上获悉": news from that year's meeting
+        m = _MEETING_OF_YEAR.search(line)
+        if m:
+            return int(m.group(1))
     return None
+
+
+_MEETING_OF_YEAR = re.compile(
+    r"从\s*((?:19|20)\d{2})\s*年[^。，,；;\d]{0,30}?(?:工作会议|会议|大会)上?(?:获悉|了解到)"
+)
 
 
 # "2025年主要预期目标是…": an annual text sets the goals of its own year

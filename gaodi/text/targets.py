@@ -1661,7 +1661,7 @@ def _without_echoed_results(ctx: _Context, found: list[FoundTarget]) -> list[Fou
         b = s.find("\n", t.start)
         b = len(s) if b < 0 else b
         nxt = re.compile(r"\n[ \t\u3000]*([^\s][^\n]*)").search(s, b)
-        if a == 0 or b - a > 40 or re.search(r"[。；;！？!?]", s[a:b]) or nxt is None:
+        if b - a > 40 or re.search(r"[。；;！？!?]", s[a:b]) or nxt is None:
             kept.append(t)
             continue
         n0 = nxt.start(1)
@@ -1670,10 +1670,27 @@ def _without_echoed_results(ctx: _Context, found: list[FoundTarget]) -> list[Fou
             for q in scan_quantities(nxt.group(1))
             if _clean_number(q.value) == t.value and q.unit == t.unit
         ]
-        if same and not any(x in taken for x in same):
+        # (a headline, only where the paragraph plainly tells a result: a goal it sets but that
+        # was not read stays a goal in the headline)
+        if same and not any(x in taken for x in same) and (a > 0 or _tells(ctx, same[0])):
             continue
         kept.append(t)
     return kept
+
+
+def _tells(ctx: _Context, pos: int) -> bool:
+    """Whether the sentence of the figure at ``pos`` tells a result: no goal set, and a past
+    marker, or a year before the text's own as the last year named before the figure."""
+    s0, s1 = _bounds(ctx.norm, pos, _SENTENCE_DELIMS)
+    sentence, left = ctx.norm[s0:s1], ctx.norm[s0:pos]
+    if _sets_a_goal(sentence):
+        return False
+    years = re.findall(r"((?:19|20)\d{2})\s*年", left)
+    return bool(
+        (ctx.ref_year is not None and years and int(years[-1]) < ctx.ref_year)
+        or PAST_MARKERS.search(sentence)
+        or _YEAR_ON_YEAR.search(sentence)
+    )
 
 
 def _with_headline(ctx: _Context, found: list[FoundTarget]) -> list[FoundTarget]:

@@ -1814,3 +1814,24 @@ def test_work_items_a_counted_subject_and_a_storage_projects_size() -> None:
         "300万千瓦。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(300, "万千瓦")]
+
+
+def test_a_headline_restating_a_result_of_the_meetings_year_before() -> None:
+    # "记者从2023年…工作会议上获悉,2022年,…比重达到19%": the text is of 2023, so 2022's figure is a
+    # result, and the headline restating it is one too (xizang-2023b); a headline restating a goal
+    # the body sets stays a goal
+    told = (
+        "某区工业经济和数字经济占GDP比重达19%\n近日,记者从2023年全区经济和信息化工作会议上获悉,"
+        "2022年,某区工业经济和数字经济占GDP比重达到19%。\n"
+    )
+    assert _read(told) == []
+    set_ = (
+        "某市确保规模工业增加值同比增长7.5%\n2月27日,在全市工业推进大会上,我市定下了2018年工业经济"
+        "发展目标:确保规模工业增加值同比增长7.5%。\n"
+    )
+    headline = extract_plan(set_).targets[0]
+    assert (headline.quote, headline.value, headline.year) == (
+        "某市确保规模工业增加值同比增长7.5%",
+        7.5,
+        2018,
+    )
