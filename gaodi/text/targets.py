@@ -1362,6 +1362,13 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             right,
         ):
             continue  # "建成金煤化工10万吨草酸项目": the size of the project, not a goal
+        if (
+            q.kind == "measure"
+            and (q.unit or "").endswith("元")
+            and re.search(r"(?<!完成)(?<!计划)(?<!年度)(?<!资产)(?<!工业)(?<!技改)投资$", left)
+            and re.match(r"的?[^，,；;。、]{0,30}?项目", right)
+        ):
+            continue  # "投资20亿元中石化催化剂云溪基地二期项目": the money of the project named
         if q.kind != "count" and _NAMED_PROJECTS.search(right):
             continue  # "实施眉县6万吨、千阳3万吨…等项目": the size of the projects named
         if q.kind == "count" and re.match(r"[“\"][\u4e00-\u9fff][”\"]", right):

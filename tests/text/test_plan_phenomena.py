@@ -1838,3 +1838,16 @@ def test_a_headline_restating_a_result_of_the_meetings_year_before() -> None:
         7.5,
         2018,
     )
+
+
+def test_the_money_of_a_project_named_after_it() -> None:
+    # "投资20亿元中石化催化剂云溪基地二期项目…建设项目": the project's money (hunan-yueyang-2019, its
+    # opening as stored); "力争完成工业投资50亿元" stays a goal
+    text = (
+        "岳阳网 >财经 >产业园区\n\n蜕变:高端产业基地呼之欲出\n时间:2019-12-03 11:22:17 来源:岳阳日报新媒体中心\n"
+        "  岳阳日报全媒体讯(记者 张珏 通讯员 邓志强)“裂化剂联合生产装置开工短短半年内,产量质量呈现阶梯式"
+        "跨越,创造了单月产量5004吨新高。”昨天,记者从云溪区获悉:日前,投资20亿元中石化催化剂云溪基地二期"
+        "项目云溪裂化剂联合生产装置建设项目,经专家组现场审核复查,同意推荐为中国石化2019年度优质工程。"
+        "今年,全区力争完成工业投资50亿元。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(50, "亿元")]
