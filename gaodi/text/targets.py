@@ -1172,7 +1172,7 @@ def _object_after(ctx: _Context, q: Quantity, clause_end: int) -> str:
 
 
 _SECTION_OBJECT = re.compile(
-    r"^(?:重点|重大|专项|主要|具体|改革|支持|保障|攻坚)?(?:工程|行动|任务|举措|措施|政策|条措施|条政策|工作)$"
+    r"^(?:重点|重大|专项|主要|具体|改革|支持|保障|攻坚)?(?:工程|行动|任务|举措|措施|政策|条措施|条政策|工作|条?意见)$"
 )
 # "意见…10项目标任务、9个工作重点": the goals and tasks a document holds, counted as its parts
 _TEXT_CONTENTS = re.compile(
@@ -1188,6 +1188,7 @@ _NAMED_PROJECTS = re.compile(r"等(?:一批)?(?:重点|重大)?项目(?:建设)?
 _SECTION_VERBS = (
     "抓好",  # "将主要抓好运行、技改、项目、赋能四项工作"
     "做好",  # "今年重点做好11项工作"
+    "落实",  # "全面落实省政府支持临沂商城高质量发展22条意见"
     "实施",
     "开展",
     "部署",
@@ -1373,6 +1374,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue  # "实施眉县6万吨、千阳3万吨…等项目": the size of the projects named
         if q.kind == "count" and re.match(r"[“\"][\u4e00-\u9fff][”\"]", right):
             continue  # "努力实现七个“新”": one quoted character counted is a slogan's
+        if q.unit in ("名", "位") and re.search(r"前$", left):
+            continue  # "整车产能将进入世界前三名": a rank to reach, not things counted
         if q.unit == "个" and re.match(r"(?:月|工作日|小时|季度)", right):
             continue  # "3个月": a duration, not things counted
         if re.search(r"(?:目标|任务|计划)(?:任务)?的$", left.rstrip()) or re.search(

