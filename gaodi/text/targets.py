@@ -97,6 +97,14 @@ def _is_past(
             continue
         if period and ref_year is None and period.group(1) in current:
             continue
+        # "“十二五”期间，某区将…力争…年均增长15%": a period the text's goals are set for
+        if (
+            period
+            and ref_year is None
+            and not m.group().endswith("以来")
+            and re.search(r"将|力争|要", sentence_left[m.end() :])
+        ):
+            continue
         if m.group() == "同比" and cued:
             continue
         # "力争“十四五”以来累计降低10%左右": a total over the plan period still running

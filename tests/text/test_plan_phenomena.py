@@ -1861,3 +1861,13 @@ def test_a_rank_to_reach_and_the_articles_of_an_opinion() -> None:
         "世界前三名,力争“十五五”末工业总产值突破1.3万亿元。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(1.3, "万亿元")]
+
+
+def test_a_period_the_text_sets_goals_for_is_not_past() -> None:
+    # an undated text: "“十二五”期间,某区将…力争…年均增长15%" sets goals for the period, while
+    # "“十二五”期间,全区…增长12%" with no future word tells it (gansu-qinzhou-2012)
+    text = (
+        "某区工业发展\n“十二五”期间,某区将努力实现新跨越,力争全区生产总值年均增长15%,固定资产投资年均增长30%。\n"
+        "“十一五”期间,全区生产总值年均增长12%。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(15, "%"), (30, "%")]
