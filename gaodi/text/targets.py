@@ -268,7 +268,8 @@ _COMPARED_BEFORE = re.compile(rf"{_VS_LAST_YEAR}$")
 _THIS_YEAR_ON = re.compile(r"[，,；;]\s*(?:今年|明年)")
 _DOCUMENT_SAYS = re.compile(r"^.*》[^，,。；;]{0,4}?(?:明确|提出|指出|要求|规定|强调)")
 # "设定了…目标": the act of setting a goal ("某市设定了…" names who set it, not what it measures)
-_SETTING = r"(?:设定|提出|确定|确立|明确|制定)了"
+# ("襄阳定下地区生产总值增长7%的目标": 定下 sets one, with or without 了)
+_SETTING = r"(?:(?:设定|提出|确定|确立|明确|制定)了|定下了?)"
 _SET_A_GOAL = re.compile(_SETTING)
 _SET_BY = re.compile(rf"^.*?{_SETTING}")
 _GOAL_SET_BEFORE = re.compile(rf"{_SETTING}[^。；;]*目标")

@@ -1871,3 +1871,13 @@ def test_a_period_the_text_sets_goals_for_is_not_past() -> None:
         "“十一五”期间,全区生产总值年均增长12%。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(15, "%"), (30, "%")]
+
+
+def test_dingxia_sets_a_goal() -> None:
+    # "前几天,…发布会上,…介绍了…情况,在2024年,襄阳定下地区生产总值增长7%的目标": the goal set,
+    # not the telling of the press conference (hubei-xiangyang-2024b)
+    text = (
+        "某市新闻\n2024-03-09\n前几天,某省召开系列新闻发布会,发布会上,某市介绍了相关情况,在2024年,某市定下"
+        "地区生产总值增长7%的目标。\n"
+    )
+    assert _read(text) == [(7, "%", 2024, "=")]
