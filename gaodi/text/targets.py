@@ -1494,8 +1494,13 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             # the goal it sets is not
             past_left = past_left[past_left.rfind("》") + 1 :]
         # "去年…增长8.0%，今年…预期增长6.5%": the clause after 今年 speaks of this year
+        # (and so does a cued clause after it: "…确定了“…”的主线,…,今年全县固定资产投资力争超过
+        # 120亿元")
         now = [m for m in _THIS_YEAR_ON.finditer(past_left)]
-        if now and re.search(r"去年|上年", past_left[: now[-1].start()]):
+        if now and (
+            re.search(r"去年|上年", past_left[: now[-1].start()])
+            or (cued and _GOAL_CUE.search(past_left[now[-1].end() :]))
+        ):
             past_left = past_left[now[-1].end() :]
         # "“一年来，…不断积蓄……”23日，…透露，2024年，…预期目标增长4.5%": the goal's year, at the
         # head of its clause, ends the telling of the past before it; uncued, when it marks the

@@ -1881,3 +1881,13 @@ def test_dingxia_sets_a_goal() -> None:
         "地区生产总值增长7%的目标。\n"
     )
     assert _read(text) == [(7, "%", 2024, "=")]
+
+
+def test_this_years_cued_clause_after_a_told_one() -> None:
+    # "…他们确定了“…”的主线,全面破解发展瓶颈制约,今年全县固定资产投资力争超过120亿元,增长20%": the
+    # 了 of the line decided is no result of the clause 今年…力争 opens (hebei-xianghe-2013)
+    text = (
+        "某县新闻\n2013-06-06\n县长介绍,对照新的发展目标,他们确定了“全员抓经济、集中精力上项目”的主线,"
+        "全面破解发展瓶颈制约,今年全县固定资产投资力争超过120亿元,增长20%。\n"
+    )
+    assert [(v, u, c) for v, u, _, c in _read(text)] == [(120, "亿元", ">="), (20, "%", "=")]
