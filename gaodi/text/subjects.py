@@ -143,3 +143,24 @@ def respectively(found: Sequence[Named]) -> list[str]:
         out.extend(names if names else [t.indicator for t in run])
         i = j + 1
     return out
+
+
+_DOUBLED_TAIL = re.compile(r"(?:比|较)\d{4}\s*年(?:底|末)?$|提前$")
+
+
+def each_doubled(indicator: str) -> list[str]:
+    """The indicators a doubling (翻一番) sets when it names two things: each doubles, and no
+    head noun is shared ("地区生产总值和城乡居民收入比2010年" doubles both, from 2010).
+
+    >>> each_doubled("地区生产总值和城乡居民收入比2010年")
+    ['地区生产总值比2010年', '城乡居民收入比2010年']
+    >>> each_doubled("资产总量和销售收入"), each_doubled("工业总产值")
+    (['资产总量', '销售收入'], ['工业总产值'])
+    """
+    tail = _DOUBLED_TAIL.search(indicator)
+    body = indicator[: tail.start()] if tail else indicator
+    suffix = tail.group() if tail and tail.group() != "提前" else ""
+    items = [i for i in re.split(r"和|、|及|与", body) if i]
+    if len(items) != 2 or any(len(i) < 2 for i in items):
+        return [indicator]
+    return [i + suffix for i in items]

@@ -26,7 +26,7 @@ from typing import Literal
 from gaodi.text.glosses import strip_glosses
 from gaodi.text.numerals import Quantity, normalize_width, parse_number, scan_quantities
 from gaodi.text.structure import Outline, Section
-from gaodi.text.subjects import BARE_GROWTH, each_subject, respectively
+from gaodi.text.subjects import BARE_GROWTH, each_doubled, each_subject, respectively
 
 _CLAUSE_DELIMS = frozenset("，,；;。！？!?：:\n")
 _SENTENCE_DELIMS = frozenset("。！？!?\n")
@@ -1664,7 +1664,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 size_class=_size_class(right) if q.kind == "count" else None,
                 annual=bool(_ANNUAL.search(clause_left)),
             )
-            for subject in each_subject(indicator)
+            # (a doubling of two things doubles each: "地区生产总值和城乡居民收入…翻一番")
+            for subject in (each_doubled(indicator) if q.unit == "倍" else each_subject(indicator))
         )
     named = [replace(t, indicator=n) for t, n in zip(out, respectively(out), strict=True)]
     return _with_headline(ctx, _without_echoed_results(ctx, named))

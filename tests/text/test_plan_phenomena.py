@@ -1891,3 +1891,14 @@ def test_this_years_cued_clause_after_a_told_one() -> None:
         "全面破解发展瓶颈制约,今年全县固定资产投资力争超过120亿元,增长20%。\n"
     )
     assert [(v, u, c) for v, u, _, c in _read(text)] == [(120, "亿元", ">="), (20, "%", "=")]
+
+
+def test_a_doubling_of_two_things_doubles_each() -> None:
+    # "地区生产总值和城乡居民人均可支配收入比2010年翻一番以上": each of the two doubles (hainan-2016,
+    # jiangxi-2016), and no head noun is shared between them
+    text = "某省十三五规划\n2016-01-26\n到2020年实现地区生产总值和城乡居民人均可支配收入比2010年翻一番以上。\n"
+    found = extract_plan(text).targets
+    assert [(t.indicator, t.value, t.unit, t.comparator) for t in found] == [
+        ("地区生产总值比2010年", 2, "倍", ">="),
+        ("城乡居民人均可支配收入比2010年", 2, "倍", ">="),
+    ]
