@@ -439,12 +439,14 @@ def sessions_year(text: str) -> int | None:
         # "记者从2023年西藏自治区经济和信息化工作会议上获悉": news from that year's meeting
         m = _MEETING_OF_YEAR.search(line)
         if m:
-            return int(m.group(1))
+            return int(m.group(1) or m.group(2))
     return None
 
 
 _MEETING_OF_YEAR = re.compile(
     r"从\s*((?:19|20)\d{2})\s*年[^。，,；;\d]{0,30}?(?:工作会议|会议|大会)上?(?:获悉|了解到)"
+    # "在近日召开的2016年工作会议上": the year's own meeting, just held
+    r"|(?:近日|日前|昨天|今天)召开的\s*((?:19|20)\d{2})\s*年[^。，,；;\d]{0,20}?(?:工作会议|工作大会)"
 )
 
 

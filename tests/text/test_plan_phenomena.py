@@ -1902,3 +1902,14 @@ def test_a_doubling_of_two_things_doubles_each() -> None:
         ("地区生产总值比2010年", 2, "倍", ">="),
         ("城乡居民人均可支配收入比2010年", 2, "倍", ">="),
     ]
+
+
+def test_the_years_own_meeting_just_held_dates_the_text() -> None:
+    # "在近日召开的2016年工作会议上": the text is of 2016, so "2016年确定的主要经济指标" are its goals,
+    # not a year before a later target year (hunan-xiangtan-2016)
+    text = (
+        "某经开区:10年内建成全国一流园区\n新华网3月4日电 “要用5到10年时间,将某经开区建设成为全国一流园区。”"
+        "在近日召开的2016年工作会议上,党工委书记确定了园区的发展目标。\n据了解,某经开区2016年确定的主要"
+        "经济指标中,地区生产总值达到400亿元,增长15%。\n"
+    )
+    assert _read(text) == [(400, "亿元", 2016, "="), (15, "%", 2016, "=")]
