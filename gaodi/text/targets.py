@@ -1341,6 +1341,10 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             qualifies = False  # "均增长5%左右的目标": the number is the goal's value
         if qualifies and re.match(r"\s*的新?台阶", right):
             qualifies = False  # "推动工业产值跃上3000亿元的新台阶": the level to reach
+        if qualifies and re.search(
+            r"(?:培育|打造|建设|发展)(?:成为|为|成)[^，,；;。\d]{0,6}$", left
+        ):
+            qualifies = False  # "把化工和建材分别培育为产值超70亿元的产业": what they are to become
         # "70%的规模以上制造业企业基本实现数字化网络化": a share of what follows, unless a later
         # count in the clause counts the things the share qualifies ("研发投入占比5%的企业100家")
         share = q.kind == "percent" and not any(x.kind == "count" for x in scan_quantities(right))

@@ -1913,3 +1913,13 @@ def test_the_years_own_meeting_just_held_dates_the_text() -> None:
         "经济指标中,地区生产总值达到400亿元,增长15%。\n"
     )
     assert _read(text) == [(400, "亿元", 2016, "="), (15, "%", 2016, "=")]
+
+
+def test_what_a_thing_is_to_become_sets_its_level() -> None:
+    # "到2010年…。要把化工和建材分别培育为产值超70亿元的产业": the size they are to reach, not a
+    # class of industries named (guangxi-wuzhou-2007); "超100亿元的企业有12家" still qualifies
+    text = (
+        "某市工业三年计划\n到2010年,某市规模以上工业总产值要突破600亿元。要把化工和建材分别培育为产值超70亿元"
+        "的产业。\n"
+    )
+    assert [(v, u, c) for v, u, _, c in _read(text)] == [(600, "亿元", ">="), (70, "亿元", ">=")]
