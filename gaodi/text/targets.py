@@ -1737,6 +1737,11 @@ def _with_headline(ctx: _Context, found: list[FoundTarget]) -> list[FoundTarget]
         if q.start in taken or q.kind == "scale":
             continue
         head = ctx.norm[q.end : min(q.end + 2, end)]  # what the headline counts: "工业…"
+        # (a headline ending on the number names it before: "2016年整车产销300万辆")
+        heads = [head] if len(head) == 2 else []
+        if not ctx.norm[q.end : end].strip():
+            before = ctx.norm[max(0, q.start - 4) : q.start]
+            heads = [before[i : i + 2] for i in range(len(before) - 1)]
         body = next(
             (
                 t
@@ -1744,8 +1749,7 @@ def _with_headline(ctx: _Context, found: list[FoundTarget]) -> list[FoundTarget]
                 if t.start > end
                 and t.value == _clean_number(q.value)
                 and t.unit == q.unit
-                and len(head) == 2
-                and head in t.indicator
+                and any(re.fullmatch(r"[\u4e00-\u9fff]{2}", h) and h in t.indicator for h in heads)
             ),
             None,
         )

@@ -1923,3 +1923,16 @@ def test_what_a_thing_is_to_become_sets_its_level() -> None:
         "的产业。\n"
     )
     assert [(v, u, c) for v, u, _, c in _read(text)] == [(600, "亿元", ">="), (70, "亿元", ">=")]
+
+
+def test_a_headline_ending_on_the_number_restates_the_body() -> None:
+    # "我市打造“中国车都” 2016年整车产销300万辆": the headline names what it counts before the number;
+    # the body sets it (hubei-wuhan-2012)
+    text = (
+        "我市打造“中国车都” 2016年整车产销300万辆\n主要奋斗目标是到2016年,形成整车产能300万辆。\n"
+    )
+    found = extract_plan(text).targets
+    assert [(t.quote, t.value) for t in found] == [
+        ("我市打造“中国车都” 2016年整车产销300万辆", 300),
+        ("形成整车产能300万辆", 300),
+    ]
