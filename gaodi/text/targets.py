@@ -1515,7 +1515,14 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             if s0 <= m.start() < q.start
             and ctx.classify_year(m) == "target"
             and (cued or _marked_target(m))
-            and s[_bounds(s, m.start(), _CLAUSE_DELIMS)[0] : m.start()].strip(" \t\u3000") == ""
+            and (
+                s[_bounds(s, m.start(), _CLAUSE_DELIMS)[0] : m.start()].strip(" \t\u3000") == ""
+                # or right after a plan word: "…启动实施肉牛产业项目计划到2024年,争取…"
+                or (
+                    _marked_target(m)
+                    and re.search(r"(?:计划|力争|争取|确保)\s*$", s[s0 : m.start()]) is not None
+                )
+            )
         ]
         if due:
             past_left = _compact(s[due[-1].start() : q.start])

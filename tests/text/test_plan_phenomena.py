@@ -1936,3 +1936,13 @@ def test_a_headline_ending_on_the_number_restates_the_body() -> None:
         ("我市打造“中国车都” 2016年整车产销300万辆", 300),
         ("形成整车产能300万辆", 300),
     ]
+
+
+def test_a_due_year_after_a_plan_word_ends_the_telling() -> None:
+    # "2018年以来,…启动实施肉牛产业项目计划到2024年,争取园区肉牛存栏达到2万头": the years since 2018
+    # are told, the goal is set from "计划到2024年" on (neimenggu-keyouzhongqi-2023)
+    text = (
+        "某旗工业园区\n发布时间:2023-03-31\n2018年以来,旗委政府引进肉牛养殖企业,启动实施肉牛产业项目计划到"
+        "2024年,争取园区肉牛存栏达到2万头,规模养殖入园企业达到5家。\n"
+    )
+    assert _read(text) == [(2, "万头", 2024, "="), (5, "家", 2024, "=")]
