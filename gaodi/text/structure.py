@@ -365,13 +365,18 @@ _FIVE_YEAR_LONG = {
 _PUBLISHED = re.compile(
     r"(?<!\d)(20\d{2})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d{2})?(?!\d)"
     # "2017年07月10日 11:22:44": the same stamp written in Chinese, a clock time after it
-    r"|(?<!\d)(20\d{2})年(\d{1,2})月(\d{1,2})日\s*(?:\d{1,2}:\d{2}|星期[一二三四五六日天])"
+    # ("2012年01月18日 17時11分", "…17时11分": the clock time in words)
+    r"|(?<!\d)(20\d{2})年(\d{1,2})月(\d{1,2})日\s*(?:\d{1,2}:\d{2}|星期[一二三四五六日天]|\d{1,2}[时時]\d{1,2}分)"
 )
 
 
 def document_year(text: str) -> int | None:
-    """The year of the first line that holds only a date ("2023年10月24日", "(2024年1月1日)"),
-    else of a web page's publication stamp near its top ("2020-03-17 16:00:23")."""
+    r"""The year of the first line that holds only a date ("2023年10月24日", "(2024年1月1日)"),
+    else of a web page's publication stamp near its top ("2020-03-17 16:00:23").
+
+    >>> document_year("新疆兵團將建設50個重點項目\n門戶網站 2012年01月18日 17時11分")
+    2012
+    """
     lines = text.split("\n")
     for line in lines:
         m = _DATE_LINE.match(line.strip())

@@ -1946,3 +1946,13 @@ def test_a_due_year_after_a_plan_word_ends_the_telling() -> None:
         "2024年,争取园区肉牛存栏达到2万头,规模养殖入园企业达到5家。\n"
     )
     assert _read(text) == [(2, "万头", 2024, "="), (5, "家", 2024, "=")]
+
+
+def test_a_stamp_with_the_clock_time_in_words_dates_the_page() -> None:
+    # "2012年01月18日 17時11分": the page's date, so "2011年…实现工业增加值256亿元" is last year's
+    # result and "今年…50个" this year's goal (xinjiang-bingtuan-2012)
+    text = (
+        "某兵团将建设50个重点项目\n中央政府门户网站 2012年01月18日 17時11分 来源:新华社\n"
+        "今年兵团将开工建设50个重点工业项目。2011年兵团实现工业增加值256亿元,增长28%。\n"
+    )
+    assert [(v, u, y) for v, u, y, _ in _read(text)] == [(50, "个", 2012), (50, "个", 2012)]
