@@ -22,7 +22,10 @@ moved from (0.94, 0.95) to (0.93, 0.92). The night's fifth and sixth rounds (144
 68 held-out, 76 tuning; SPLIT.md) brought tuning texts whose first runs missed a quarter of
 their targets, and the tuning recall floor moved from 0.92 to 0.91; the seventh round (90 more,
 40 tuning at 0.78 / 0.80 on their first run) moved the tuning floor to (0.92, 0.90), and the eighth
-(76 more, 36 tuning at 0.85 / 0.57 on their first run) to (0.91, 0.88).
+(76 more, 36 tuning at 0.85 / 0.57 on their first run) to (0.91, 0.88). At the end of that night
+(532 held-out texts at 0.80 / 0.80, tuning 518 at 0.92 / 0.90) the floor on all held-out texts
+moved from (0.70, 0.75) to (0.77, 0.77) and the tuning floor to (0.90, 0.88), each about 0.03
+and 0.02 under the figure.
 """
 
 from __future__ import annotations
@@ -101,9 +104,9 @@ def _scores(split: str) -> tuple[float, float]:
 @pytest.mark.parametrize(
     ("split", "floor"),
     [
-        ("held-out", (0.70, 0.75)),
+        ("held-out", (0.77, 0.77)),
         ("held-out-2026-12-05", (0.85, 0.87)),
-        ("tuning", (0.91, 0.88)),
+        ("tuning", (0.90, 0.88)),
     ],
 )
 def test_scores_stay_above_their_floors(split: str, floor: tuple[float, float]) -> None:
