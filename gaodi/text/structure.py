@@ -428,7 +428,8 @@ _SESSIONS_OF_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?[\u4e00-\u9fff]{0,8}两�
 
 def sessions_year(text: str) -> int | None:
     r"""The year of the 两会 (the people's congress and CPPCC sessions) a text's head names: a
-    report read there sets the goals of that year.
+    report read there sets the goals of that year. So does a year's own work meeting the head
+    reports from ("记者从2023年…工作会议上获悉", "在近日召开的2016年工作会议上").
 
     >>> sessions_year("第06版:2022阜阳两会\n《政府工作报告》解读\n今年…")
     2022
@@ -463,11 +464,31 @@ _ANNUAL_GOALS = re.compile(
     r"(?:工作安排|重点工作|工作任务|主要任务)[ \t\u3000]*$)"
     # a title naming a body's plan for the year: "某市工业和信息化局2026年工作要点"
     r"|\A\s*[^\n]{0,30}?((?:19|20)\d{2})\s*年(?:度)?(?:工作要点|工作计划)[ \t\u3000]*(?:\n|\Z)"
-    # or the notice that issues it: "《数智某省建设2026年工作要点》已经省领导同意,现印发给你们"
-    r"|\A\s*《[^》\n]{0,30}?((?:19|20)\d{2})\s*年(?:度)?(?:工作要点|工作计划)》[^\n]{0,20}?印发"
-    # or a lead that says what the year will bring: "2025年重庆在…等方面将呈现以下变化:"
-    r"|\A\s*((?:19|20)\d{2})\s*年[^\n。]{0,40}?将[^\n。]{0,30}[:：][ \t\u3000]*\n"
 )
+# a first line that opens a year's work: the notice issuing its work points ("《数智某省建设2026年
+# 工作要点》已经省领导同意,现印发给你们"), or a lead saying what the year will bring ("2025年重庆在…
+# 等方面将呈现以下变化:")
+_WORK_POINTS_NOTICE = re.compile(
+    r"\s*《[^》\n]{0,30}?((?:19|20)\d{2})\s*年度?(?:工作要点|工作计划)》[^\n]{0,20}?印发"
+)
+_YEAR_LEAD = re.compile(r"\s*((?:19|20)\d{2})\s*年[^\n。]{0,40}?将[^\n。]{0,30}[:：][ \t\u3000]*$")
+
+
+def years_work_opened(first_line: str) -> int | None:
+    """The year whose work a text's first line opens, as a notice of work points or a lead.
+
+    >>> years_work_opened("《某市2026年工作要点》已经市政府同意,现印发给你们")
+    2026
+    >>> years_work_opened("2025年某市在经济发展等方面将呈现以下变化:")
+    2025
+    >>> years_work_opened("2025年某市经济运行平稳。") is None
+    True
+    """
+    for pattern in (_WORK_POINTS_NOTICE, _YEAR_LEAD):
+        m = pattern.match(first_line)
+        if m:
+            return int(m.group(1))
+    return None
 
 
 def annual_goal_year(text: str) -> int | None:
@@ -484,6 +505,9 @@ def annual_goal_year(text: str) -> int | None:
     >>> annual_goal_year("2025年某市在经济发展等方面将呈现以下变化:\n一、经济")
     2025
     """
+    opened = years_work_opened(next((ln for ln in text.split("\n") if ln.strip()), ""))
+    if opened is not None:
+        return opened
     m = _ANNUAL_GOALS.search(text)
     return int(next(g for g in m.groups() if g)) if m else None
 

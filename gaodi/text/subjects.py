@@ -160,7 +160,7 @@ def each_doubled(indicator: str) -> list[str]:
     tail = _DOUBLED_TAIL.search(indicator)
     body = indicator[: tail.start()] if tail else indicator
     suffix = tail.group() if tail and tail.group() != "提前" else ""
-    items = [i for i in re.split(r"和|、|及|与", body) if i]
+    items = _subject_items(body)
     if len(items) != 2 or any(len(i) < 2 for i in items):
         return [indicator]
     return [i + suffix for i in items]

@@ -25,7 +25,7 @@ from typing import Literal
 
 from gaodi.text.glosses import strip_glosses
 from gaodi.text.numerals import Quantity, normalize_width, parse_number, scan_quantities
-from gaodi.text.structure import Outline, Section
+from gaodi.text.structure import Outline, Section, years_work_opened
 from gaodi.text.subjects import BARE_GROWTH, each_doubled, each_subject, respectively
 
 _CLAUSE_DELIMS = frozenset("，,；;。！？!?：:\n")
@@ -554,15 +554,8 @@ class _Context:
                 and re.search(r"\d{4}\s*年度?(?:工作要点|工作计划)\s*$", head[0])
                 and len(re.findall(r"\d{4}\s*年", head[0])) == 1
             )
-            # the notice issuing one: "《…2026年工作要点》已经省领导同意,现印发给你们"
-            or bool(
-                head
-                and re.match(
-                    r"\s*《[^》]{0,30}?\d{4}\s*年度?(?:工作要点|工作计划)》.{0,20}?印发", head[0]
-                )
-            )
-            # and a lead that lists what the year will bring: "2025年重庆…将呈现以下变化:"
-            or bool(head and re.match(r"\s*\d{4}\s*年[^。]{0,40}?将[^。]{0,30}[:：]\s*$", head[0]))
+            # the notice issuing one, or a lead listing what the year will bring
+            or bool(head and years_work_opened(head[0]) is not None)
         )
         # an AI digest of news, its points closed by citation marks ("…奠定基础 [1] - …")
         self.is_digest = _is_digest(self.norm)
@@ -1682,6 +1675,9 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
     return _with_headline(ctx, _without_echoed_results(ctx, named))
 
 
+_NEXT_LINE = re.compile(r"\n[ \t\u3000]*([^\s][^\n]*)")  # the next line that is not blank
+
+
 def _without_echoed_results(ctx: _Context, found: list[FoundTarget]) -> list[FoundTarget]:
     """Drop a subheading's figure that the paragraph under it tells as no goal.
 
@@ -1696,7 +1692,7 @@ def _without_echoed_results(ctx: _Context, found: list[FoundTarget]) -> list[Fou
         a = s.rfind("\n", 0, t.start) + 1
         b = s.find("\n", t.start)
         b = len(s) if b < 0 else b
-        nxt = re.compile(r"\n[ \t\u3000]*([^\s][^\n]*)").search(s, b)
+        nxt = _NEXT_LINE.search(s, b)
         if b - a > 40 or re.search(r"[。；;！？!?]", s[a:b]) or nxt is None:
             kept.append(t)
             continue
