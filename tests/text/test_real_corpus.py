@@ -117,3 +117,18 @@ def test_scores_stay_above_their_floors(split: str, floor: tuple[float, float]) 
 def test_the_fixed_held_out_set_is_held_out_and_present() -> None:
     assert len(FIXED) == 106
     assert all(n in NAMES and split_of(n) == "held-out" for n in FIXED)
+
+
+def test_the_second_reading_reads_tuning_texts_only_and_quotes_them() -> None:
+    """second-reading/ (SPLIT.md, 2026-12-06) may hold no held-out text: its disagreements are
+    read, and reading them on held-out text would tune the rules there."""
+    second = sorted((DATA / "second-reading").glob("*.json"))
+    assert len(second) == 80
+    for path in second:
+        ann = json.loads(path.read_text(encoding="utf-8"))
+        assert ann["name"] == path.stem and path.stem in NAMES
+        assert split_of(path.stem) == "tuning", path.stem
+        text, _ = _load(path.stem)
+        for t in ann["targets"]:
+            assert t["quote"] in text, (path.stem, t["quote"])
+            assert t["comparator"] in (">=", "<=", "=")
