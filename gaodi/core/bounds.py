@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import zipfile
 from collections.abc import Callable
@@ -284,37 +285,65 @@ def check_text(name: str, text: str, limits: Limits | None = None) -> None:
 
 # -- the worker process ------------------------------------------------------------------------
 
+#: Modules a new fork server imports first (its children start with them loaded); the module of
+#: every job is imported there too, before its child is forked.
+_PRELOAD: set[str] = {"gaodi.core.bounds", "gaodi.config"}
+
 
 def _worker_main() -> None:
-    """Entry point of the worker: read (func, args, memory) from stdin, pickle the outcome out.
+    """Entry point of a fresh-interpreter worker: read (func, args, memory) from stdin, pickle
+    the outcome out (the fallback where the fork server cannot run; see :func:`run_isolated`).
 
-    A fresh interpreter (``python -c``) rather than multiprocessing: it needs nothing from the
-    caller's ``__main__`` (a notebook, ``python -``, a test runner), and the memory limit is set
-    by the child on itself, so no code runs between fork and exec in a threaded server.
+    A fresh interpreter (``python -c``) rather than a fork of the caller: it needs nothing from
+    the caller's ``__main__`` (a notebook, ``python -``, a test runner), and the memory limit is
+    set by the child on itself, so no code runs between fork and exec in a threaded server.
     """
     import os
     import pickle
-    import resource
     import sys
 
     func, args, memory = pickle.loads(sys.stdin.buffer.read())
     # The reader's own out-of-memory report is enough: no Rust backtrace in the server's log.
     os.environ["RUST_BACKTRACE"] = "0"
+    data = pickle.dumps(_outcome(func, args, memory), protocol=pickle.HIGHEST_PROTOCOL)
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def _outcome(func: Callable[..., Any], args: tuple[Any, ...], memory: int) -> tuple[str, Any]:
+    """Run ``func(*args)`` under an address-space limit of ``memory`` bytes: what to send back."""
+    import resource
+
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     try:
-        outcome: tuple[str, Any] = ("ok", func(*args))
+        return ("ok", func(*args))
     except ImportRejected as exc:  # its cell list is the message: keep it whole
-        outcome = ("rejected", exc.errors)
+        return ("rejected", exc.errors)
     except GaodiError as exc:
-        outcome = ("error", (exc.zh, exc.en))
+        return ("error", (exc.zh, exc.en))
     except MemoryError:
-        outcome = ("memory", None)
+        return ("memory", None)
     except Exception as exc:  # reported as a damaged file, never a dead caller
-        outcome = ("crash", f"{type(exc).__name__}: {exc}")
-    data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
+        return ("crash", f"{type(exc).__name__}: {exc}")
+
+
+def _forked_entry(payload: bytes) -> bytes:
+    """What a child of the fork server (:mod:`gaodi.core.forkserver`) does with its payload:
+    take the caller's environment and folder (the server started with those of an earlier
+    moment), run :func:`_outcome`, answer pickled."""
+    import os
+    import pickle
+
+    from gaodi.config import reset_settings
+
+    func, args, memory, environ, cwd = pickle.loads(payload)
+    os.environ.clear()
+    os.environ.update(environ)
+    os.environ["RUST_BACKTRACE"] = "0"
+    os.chdir(cwd)
+    reset_settings()
+    return pickle.dumps(_outcome(func, args, memory), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _worker_failed(name: str) -> ValidationError:
@@ -327,6 +356,18 @@ def _worker_failed(name: str) -> ValidationError:
     )
 
 
+def _timed_out(name: str, timeout: int) -> ValidationError:
+    return ValidationError(
+        f"读取文件“{name}”超过 {timeout} 秒仍未完成，已停止。请分成几个较小的文件导入。",
+        f"Reading '{name}' took longer than {timeout} s and was stopped; split it into "
+        "smaller files.",
+    )
+
+
+#: Seconds a worker may parse one file.
+PARSE_TIMEOUT = 900
+
+
 def run_isolated(
     func: Callable[..., T],
     *args: Any,
@@ -334,7 +375,7 @@ def run_isolated(
     memory_mb: int | None = None,
     precheck: Callable[[], None] | None = None,
 ) -> T:
-    """Run ``func(*args)`` in a fresh worker process limited to ``memory_mb`` of address space.
+    """Run ``func(*args)`` in a worker process limited to ``memory_mb`` of address space.
 
     ``func`` must be importable (a module-level function) and its arguments and result
     picklable. An :class:`ImportRejected` raised in the worker is raised again here with its
@@ -342,22 +383,93 @@ def run_isolated(
     out of memory becomes a :class:`ValidationError` naming the file. ``memory_mb=0`` (or the
     setting at 0) runs ``func`` in this process.
 
+    The worker is a child of a fork server (:mod:`gaodi.core.forkserver`): one single-threaded
+    process per caller that imported the reader once, so a worker starts in milliseconds instead
+    of the half second a fresh interpreter takes to import it (benchmarks/parse_worker.py), and
+    the fork happens in that server, never in a threaded web server. Where no fork server can
+    run, a fresh interpreter is the worker. Either way the worker sets the limit on itself.
+
     ``precheck`` (the bounds of the file) runs here while the worker starts and parses, so the
     two take the time of the longer rather than of both: its error wins and stops the worker,
     whose memory limit covers the moment before.
     """
-    import pickle
-    import subprocess
-    import sys
-    import threading
-
     memory = get_settings().parse_memory_mb if memory_mb is None else memory_mb
     if not memory:
         if precheck is not None:
             precheck()
         return func(*args)
-    payload = pickle.dumps((func, args, memory * 1024 * 1024))
-    timeout = 900
+    if _can_fork():
+        status, result = _run_forked(func, args, name, memory * 1024 * 1024, precheck)
+    else:
+        status, result = _run_fresh(func, args, name, memory * 1024 * 1024, precheck)
+    if status == "ok":
+        return result  # type: ignore[no-any-return]
+    if status == "error":
+        zh, en = result
+        raise ValidationError(zh, en)
+    if status == "rejected":
+        raise ImportRejected(errors=result)
+    raise _worker_failed(name)
+
+
+def _can_fork() -> bool:
+    import socket
+
+    return hasattr(os, "fork") and hasattr(socket, "AF_UNIX")
+
+
+def _run_forked(
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    name: str,
+    memory: int,
+    precheck: Callable[[], None] | None,
+) -> tuple[str, Any]:
+    """The worker as a child of this process's fork server; a fresh interpreter if none starts."""
+    import pickle
+
+    from gaodi.core import forkserver
+
+    try:
+        job = forkserver.start_job(func.__module__, _PRELOAD)
+    except OSError as exc:
+        log.warning("no fork server for the parser (%s): a fresh interpreter parses %s", exc, name)
+        return _run_fresh(func, args, name, memory, precheck)
+    try:
+        job.send(pickle.dumps((func, args, memory, dict(os.environ), os.getcwd())))
+        if precheck is not None:
+            precheck()
+        data = job.answer(PARSE_TIMEOUT)
+    except TimeoutError:
+        job.kill()
+        raise _timed_out(name, PARSE_TIMEOUT) from None
+    except BaseException:
+        job.kill()
+        raise
+    finally:
+        job.close()
+    if not data:
+        log.warning("parsing %s failed in the worker (process %s ended without an answer)",
+                    name, job.pid)  # fmt: skip
+        return ("failed", None)
+    return pickle.loads(data)  # type: ignore[no-any-return]
+
+
+def _run_fresh(
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    name: str,
+    memory: int,
+    precheck: Callable[[], None] | None,
+) -> tuple[str, Any]:
+    """The worker as a fresh interpreter (``python -c``): the fallback, and the baseline of
+    benchmarks/parse_worker.py."""
+    import pickle
+    import subprocess
+    import sys
+    import threading
+
+    payload = pickle.dumps((func, args, memory))
     code = "from gaodi.core.bounds import _worker_main; _worker_main()"
     worker = subprocess.Popen(
         [sys.executable, "-c", code],
@@ -367,7 +479,7 @@ def run_isolated(
 
     def talk() -> None:
         try:
-            box["out"] = worker.communicate(payload, timeout=timeout)
+            box["out"] = worker.communicate(payload, timeout=PARSE_TIMEOUT)
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.communicate()
@@ -386,11 +498,7 @@ def run_isolated(
         raise
     talker.join()
     if box.get("timeout"):
-        raise ValidationError(
-            f"读取文件“{name}”超过 {timeout} 秒仍未完成，已停止。请分成几个较小的文件导入。",
-            f"Reading '{name}' took longer than {timeout} s and was stopped; split it into "
-            "smaller files.",
-        )
+        raise _timed_out(name, PARSE_TIMEOUT)
     stdout, stderr = box.get("out", (b"", b""))
     if worker.returncode != 0 or not stdout:
         # What the worker said (a Rust allocation failure, a signal) goes to the server's log.
@@ -398,13 +506,5 @@ def run_isolated(
             "parsing %s failed in the worker (exit %s): %s",
             name, worker.returncode, stderr.decode("utf-8", "replace")[-2000:] or box.get("failed"),
         )  # fmt: skip
-        raise _worker_failed(name)
-    status, result = pickle.loads(stdout)
-    if status == "ok":
-        return result  # type: ignore[no-any-return]
-    if status == "error":
-        zh, en = result
-        raise ValidationError(zh, en)
-    if status == "rejected":
-        raise ImportRejected(errors=result)
-    raise _worker_failed(name)
+        return ("failed", None)
+    return pickle.loads(stdout)  # type: ignore[no-any-return]
