@@ -420,6 +420,12 @@ _DOUBLINGS = {"一": 1, "二": 2, "两": 2, "三": 3}
 # "四大产业集群", "十大产业链": a Chinese count with 大 in place of a classifier
 # (not "十九大", "二十大": party congresses, which the scanner skips as one numeral word)
 _BIG_COUNT = re.compile(r"([两三四五六七八九十])大(?=[\u4e00-\u9fff“\"0-9])")
+# "打造5大千亿产业集群": the same count in Arabic digits (not "第5大", an ordinal, nor "党的20大",
+# a congress: "20大精神", "20大以来")
+# (nor "10大类", kinds rather than things)
+_BIG_COUNT_ARABIC = re.compile(
+    r"([1-9]\d?)大(?=[\u4e00-\u9fff“\"])(?!精神|报告|以来|召开|代表|会|类)"
+)
 
 
 def _doubling(s: str, i: int) -> Quantity | None:
@@ -522,6 +528,14 @@ def scan_quantities(text: str) -> list[Quantity]:
             out.append(
                 Quantity(value, None, "个", start, big.end(), big.group(), "count", chinese=True)
             )
+            i = big.end()
+            continue
+        big = _BIG_COUNT_ARABIC.match(s, start)
+        if big is not None and not (
+            start > 0 and (s[start - 1] in "第的" or s[start - 1].isdigit())
+        ):
+            value = float(big.group(1))
+            out.append(Quantity(value, None, "个", start, big.end(), big.group(), "count"))
             i = big.end()
             continue
         if s[start].isdigit() and start > 0 and (s[start - 1].isascii() and s[start - 1].isalpha()):

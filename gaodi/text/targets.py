@@ -122,7 +122,9 @@ def _is_past(
 
 
 TARGET_CUES = re.compile(
-    r"力争|争取|确保|目标|将|每年|年均|预期|计划|着力|提出|努力(?:形成|打造|建成|达到|培育)"
+    r"力争|争取|确保|目标|将|每年|年均|预期|计划|着力|提出|努力(?:形成|打造|建成|达到|培育)|"
+    # "总体来说,要实现地区生产总值超过1800亿元": what is to be reached
+    r"要(?:实现|达到)"
 )
 # a page that reviews results ("主要成就", "成绩单") sets no targets except under an explicit
 # future year ("到2030年")
@@ -892,6 +894,12 @@ def _is_label(ctx: _Context, q: Quantity) -> bool:
         # names one place to build, a count a reviewer can check off
         return not _names_one_place(s, q)
     if _inside(s, q.start, "“", "”", 14) or _inside(s, q.start, "《", "》", 80):
+        return True
+    # "重点支持12大产业,实施7大专项行动,打造4大标志性工程,简称“1274”行动": the parts of a
+    # programme the sentence goes on to name
+    if q.kind == "count" and re.search(
+        r"[,，;；]\s*(?:简称|统称)", s[q.end : _bounds(s, q.start, _SENTENCE_DELIMS)[1]]
+    ):
         return True
     if _inside(s, q.start, '"', '"', 14) or _inside(s, q.start, "‘", "’", 14):
         return True

@@ -1956,3 +1956,34 @@ def test_a_stamp_with_the_clock_time_in_words_dates_the_page() -> None:
         "今年兵团将开工建设50个重点工业项目。2011年兵团实现工业增加值256亿元,增长28%。\n"
     )
     assert [(v, u, y) for v, u, y, _ in _read(text)] == [(50, "个", 2012), (50, "个", 2012)]
+
+
+def test_to_be_reached_is_a_goal_without_a_year() -> None:
+    # "今后五年…具体目标。总体来说,要实现地区生产总值超过1800亿元,人均地区生产总值达13万元" (the
+    # interview of chongqing-jiangjin-2023): 要实现 sets what is to be reached, as 力争 would
+    text = (
+        "某区访谈\n作者:2023年01月12日\n我们对今后五年的发展提出了具体目标。总体来说,要实现地区生产总值超过"
+        "1800亿元,人均地区生产总值达13万元,建设取得突破性进展。\n"
+    )
+    assert [(v, u, c) for v, u, _, c in _read(text)] == [(1800, "亿元", ">="), (13, "万元", "=")]
+
+
+def test_a_count_with_big_in_arabic_digits_is_a_count() -> None:
+    # "——打造5大千亿产业集群" as "打造五大千亿产业集群" (hunan-hengyang-2018); not "10大类" (kinds),
+    # "第5大", "党的20大精神"
+    text = (
+        "某市工业经济发展目标\n某市定下了2018年工业经济发展目标:\n——打造5大千亿产业集群。\n"
+        "——推进10大类基础设施工程。深入学习党的20大精神,建设全省第5大城市。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(5, "个")]
+
+
+def test_the_parts_of_a_programme_the_sentence_names_are_no_goals() -> None:
+    # "重点支持12大产业,实施7大专项行动,打造4大标志性工程,简称“1274”行动" (hunan-2015): the
+    # parts of a named programme, as "8个行动27条任务" are a plan's parts; in Chinese numerals too
+    text = (
+        "某省制造业路线图\n力争到2020年,制造业增加值达到1.5万亿元。该路线图以智能制造为主攻方向,"
+        "重点支持12大产业,实施7大专项行动,打造4大标志性工程,简称“1274”行动。"
+        "某市重点发展三大产业,打造四大标志性工程,统称“34”工程。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(1.5, "万亿元")]
