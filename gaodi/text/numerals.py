@@ -57,6 +57,8 @@ COUNT_UNITS: tuple[str, ...] = (
     "张",
     "株",
     "头",
+    # cotton spindles, a textile plan's capacity ("新增棉纺100万锭")
+    "锭",
 )
 MEASURE_UNITS: tuple[str, ...] = (
     "个百分点",
@@ -93,10 +95,15 @@ MEASURE_UNITS: tuple[str, ...] = (
     "MW",
     "kW",
     "TEU",
+    # electricity and gas as plans write them: "发电量达到640亿度", "天然气产量350亿方"
+    "度",
+    "方",
 )
 _PER_UNITS = ("万人", "人", "万元", "元", "亩", "年", "吨", "户", "平方米", "公顷", "千瓦时")
 
 _ALL_UNITS = sorted(MEASURE_UNITS + COUNT_UNITS, key=len, reverse=True)
+# units read only after 万 or 亿 ("640亿度" of electricity, "350亿方" of gas)
+_MAGNITUDE_ONLY = frozenset({"度", "方"})
 _MULTIPLIERS_ARABIC = ("万亿", "千亿", "百亿", "十亿", "千万", "百万", "十万", "亿", "万")
 _MULTIPLIER_VALUE = {
     "万亿": 1e12,
@@ -276,8 +283,13 @@ def _read_number(s: str, i: int) -> tuple[float, int, bool] | None:
 
 
 def _read_unit(s: str, i: int) -> tuple[str, int]:
+    if s.startswith("台阶", i):
+        # "跃上两千亿台阶": a level of money to reach (元 unsaid), not machines (台)
+        return ("元", i) if i > 0 and s[i - 1] in "万亿" else ("", i)
     for unit in _ALL_UNITS:
         if s.startswith(unit, i):
+            if unit in _MAGNITUDE_ONLY and not (i > 0 and s[i - 1] in "万亿"):
+                continue  # "一度", "三方", "年度": words; "640亿度", "350亿方": energy
             j = i + len(unit)
             if j < len(s) and s[j] == "/":
                 for per in _PER_UNITS:

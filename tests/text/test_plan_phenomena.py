@@ -1987,3 +1987,19 @@ def test_the_parts_of_a_programme_the_sentence_names_are_no_goals() -> None:
         "某市重点发展三大产业,打造四大标志性工程,统称“34”工程。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(1.5, "万亿元")]
+
+
+def test_energy_and_spindles_are_units_and_a_step_is_no_machine() -> None:
+    # "发电量达到640亿度左右" (neimenggu-xilinguole-2024), "天然气产量…350亿方以上" (shaanxi-2024),
+    # "新增棉纺100万锭" (xinjiang-qiemo-2015); "跃上两千亿台阶" is a level of 2000 亿元 (元 unsaid),
+    # not 2000 亿 machines (台; hunan-yueyang-2019); "一度", "三方" are words
+    text = (
+        "某盟能源发展目标\n到2025年,发电量达到640亿度左右,天然气产量350亿方以上,新增棉纺100万锭。"
+        "石化产业总产值跃上两千亿台阶。价格一度上涨,三方合作。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [
+        (640, "亿度"),
+        (350, "亿方"),
+        (100, "万锭"),
+        (2000, "亿元"),
+    ]
