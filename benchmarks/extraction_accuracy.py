@@ -174,16 +174,23 @@ def _real_table(title: str, rows: list[TextScore]) -> Table:
 
 
 def _print_errors(
-    name: str, text: str, gold: list[dict], pred: list[dict], fields: tuple[str, ...]
+    name: str,
+    text: str,
+    gold: list[dict],
+    pred: list[dict],
+    fields: tuple[str, ...],
+    labels: tuple[str, str] = ("MISSED  ", "INVENTED"),
 ) -> None:
+    """Targets of ``gold`` not matched, of ``pred`` not matched, and matched pairs whose
+    ``fields`` differ (benchmarks/extraction_agreement.py calls it with its own labels)."""
     pairs = match_targets(text, gold, pred)
     gi, pj = {i for i, _ in pairs}, {j for _, j in pairs}
     for i, g in enumerate(gold):
         if i not in gi:
-            print(f"{name}: MISSED   {g['indicator']} {g['value']} {g['unit']} | {g['quote']}")
+            print(f"{name}: {labels[0]} {g['indicator']} {g['value']} {g['unit']} | {g['quote']}")
     for j, p in enumerate(pred):
         if j not in pj:
-            print(f"{name}: INVENTED {p['indicator']} {p['value']} {p['unit']} | {p['quote']}")
+            print(f"{name}: {labels[1]} {p['indicator']} {p['value']} {p['unit']} | {p['quote']}")
     for i, j in pairs:
         g, p = gold[i], pred[j]
         bad = [f"{f}: {g[f]!r} != {p[f]!r}" for f in fields if not field_correct(f, g, p)]

@@ -22,6 +22,7 @@ import argparse
 import json
 from pathlib import Path
 
+from extraction_accuracy import _print_errors  # the same listing, run from benchmarks/
 from rich.console import Console
 from rich.table import Table
 
@@ -60,7 +61,7 @@ def main() -> None:
                 for f in FIELDS:
                     right[key][f] += field_correct(f, gold[i], pred[j])
             if args.diff and key == "B vs A":
-                _print_diff(name, gold, pred, pairs)
+                _print_errors(name, text, gold, pred, FIELDS, ("only A", "only B"))
     table = Table(title=f"second reading of {len(names)} tuning texts")
     for col in ("pair", "gold", "predicted", "matched", "precision", "recall", *FIELDS):
         table.add_column(col, justify="left" if col == "pair" else "right")
@@ -76,20 +77,6 @@ def main() -> None:
             *(f"{right[key][f] / matched if matched else 1:.2f}" for f in FIELDS),
         )
     Console(width=120).print(table)
-
-
-def _print_diff(name: str, a: list[dict], b: list[dict], pairs: list[tuple[int, int]]) -> None:
-    ai, bj = {i for i, _ in pairs}, {j for _, j in pairs}
-    for i, t in enumerate(a):
-        if i not in ai:
-            print(f"{name}: only A  {t['value']} {t['unit']} {t['year']} | {t['quote']}")
-    for j, t in enumerate(b):
-        if j not in bj:
-            print(f"{name}: only B  {t['value']} {t['unit']} {t['year']} | {t['quote']}")
-    for i, j in pairs:
-        bad = [f"{f} {a[i][f]!r}/{b[j][f]!r}" for f in FIELDS if not field_correct(f, a[i], b[j])]
-        if bad:
-            print(f"{name}: field   {a[i]['quote']} | " + "; ".join(bad))
 
 
 if __name__ == "__main__":
