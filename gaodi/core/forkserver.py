@@ -72,8 +72,12 @@ def serve(path: str, modules: list[str]) -> None:
     while True:
         for key, _ in selector.select():
             if key.fileobj == 0:
-                if not os.read(0, 4096):  # the owner is gone
+                if not os.read(0, 4096):  # the owner is gone (perhaps without a word)
                     listener.close()
+                    # its folder too: an owner that ended by os._exit or a signal cannot
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+                        os.rmdir(os.path.dirname(path))
                     return
                 continue
             try:

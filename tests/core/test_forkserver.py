@@ -130,11 +130,12 @@ def test_the_server_ends_with_its_owner(ending: str) -> None:
         "from gaodi.core.bounds import run_isolated\n"
         "from gaodi.core import forkserver\n"
         "assert run_isolated(abs, -1, name='x') == 1\n"
-        "print(forkserver._SERVER.process.pid, flush=True)\n"
+        "print(forkserver._SERVER.process.pid, forkserver._SERVER.folder, flush=True)\n"
         + ("sys.exit(0)\n" if ending == "exit" else "os._exit(0)\n")
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
-    server_pid = int(out.stdout.split()[0])
-    assert _wait_gone(server_pid)
+    server_pid, folder = out.stdout.split()
+    assert _wait_gone(int(server_pid))
+    assert not Path(folder).exists()  # its socket's folder is removed too
