@@ -52,12 +52,19 @@ def _postgres_admin_url() -> str | None:
     return url
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+def _postgres_admin_url_or_skip() -> str:
+    """The server's admin URL; without one the test is skipped here (CI sets
+    GAODI_REQUIRE_POSTGRES=1, so there a missing server fails instead of skipping)."""
     admin = _postgres_admin_url()
     if not admin:
         pytest.skip("PostgreSQL tests run in CI (set GAODI_TEST_POSTGRES_URL to run them here)")
+    return admin
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+    admin = _postgres_admin_url_or_skip()
     name = f"gaodi_test_{uuid.uuid4().hex[:10]}"
     admin_engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as conn:
@@ -126,15 +133,15 @@ def _copy_migrated(url: str, request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def migrated_postgres_url(migrated_postgres: str) -> Iterator[str]:
+def migrated_postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A new PostgreSQL database made from the migrated template in one step (CREATE DATABASE …
     TEMPLATE: about a fifth of creating an empty one from template1 and copying over it)."""
-    admin = _postgres_admin_url()
-    assert admin
+    admin = _postgres_admin_url_or_skip()
+    template = request.getfixturevalue("migrated_postgres")
     name = f"gaodi_test_{uuid.uuid4().hex[:10]}"
     admin_engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_postgres}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     try:
         yield make_url(admin).set(database=name).render_as_string(hide_password=False)
     finally:
@@ -153,8 +160,6 @@ def db(
         url = f"sqlite:///{tmp_path / 'test.sqlite'}"
         _copy_migrated(url, request)
     else:
-        if not _postgres_admin_url():
-            pytest.skip("PostgreSQL tests run in CI (set GAODI_TEST_POSTGRES_URL to run them here)")
         url = request.getfixturevalue("migrated_postgres_url")
     monkeypatch.setenv("GAODI_DATABASE_URL", url)
     reset_settings()
