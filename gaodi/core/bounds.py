@@ -436,10 +436,15 @@ def _run_forked(
         log.warning("no fork server for the parser (%s): a fresh interpreter parses %s", exc, name)
         return _run_fresh(func, args, name, memory, precheck)
     try:
-        job.send(pickle.dumps((func, args, memory, dict(os.environ), os.getcwd())))
+        try:
+            job.send(pickle.dumps((func, args, memory, dict(os.environ), os.getcwd())))
+        except ConnectionError:  # the child died before it read the file: reported below
+            sent = False
+        else:
+            sent = True
         if precheck is not None:
             precheck()
-        data = job.answer(PARSE_TIMEOUT)
+        data = job.answer(PARSE_TIMEOUT) if sent else b""
     except TimeoutError:
         job.kill()
         raise _timed_out(name, PARSE_TIMEOUT) from None

@@ -139,3 +139,21 @@ def test_the_server_ends_with_its_owner(ending: str) -> None:
     server_pid, folder = out.stdout.split()
     assert _wait_gone(int(server_pid))
     assert not Path(folder).exists()  # its socket's folder is removed too
+
+
+def test_a_worker_that_dies_before_reading_the_file_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    send = forkserver.Job.send
+
+    def die_then_send(job: forkserver.Job, payload: bytes) -> None:
+        job.kill()
+        assert _wait_gone(job.pid)
+        send(job, payload)  # 20 MB into a closed socket: the pipe breaks
+
+    monkeypatch.setattr(forkserver.Job, "send", die_then_send)
+    with pytest.raises(ValidationError) as caught:
+        run_isolated(len, b"x" * 20_000_000, name="大文件.xlsx")
+    assert "大文件.xlsx" in caught.value.zh
+    monkeypatch.setattr(forkserver.Job, "send", send)
+    assert run_isolated(len, b"abc", name="x") == 3
