@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -188,33 +189,93 @@ def check_backup(path: Path) -> BackupInfo:
     return BackupInfo(path, revision, migrate.head_revision(), int(tables))
 
 
-def _held(target: Path, force: bool) -> sqlite3.Connection:
+#: How long a restore waits for other connections to go before calling the database in use: a
+#: command that has just finished or a checkpoint closes within it; a running server does not.
+SETTLE_SECONDS = 3.0
+
+
+def _held(target: Path, force: bool, settle: float = SETTLE_SECONDS) -> sqlite3.Connection:
     """A connection to ``target`` that no other connection shares (unless ``force``)."""
-    # Not 0 without ``force``: a connection that is just closing (a command that has finished, a
-    # checkpoint) must not read as a running server; a server's open connections still hold the
-    # file after 2 s and the restore is refused as before.
     conn = sqlite3.connect(target, timeout=30 if force else 2, isolation_level=None)
     if force:
         return conn
-    try:
-        # In WAL mode the exclusive locking mode needs every other connection gone; once
-        # taken, no new one can open the file until this one closes.
-        conn.execute("PRAGMA locking_mode=EXCLUSIVE")
-        conn.execute("BEGIN EXCLUSIVE")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        conn.execute("COMMIT")
-    except sqlite3.OperationalError:
-        conn.close()
-        raise in_use(target) from None
-    return conn
+    # Tried again until ``settle`` has passed: in WAL mode taking the file alone does not always
+    # go through SQLite's busy handler, so a connection that is just closing fails it at once.
+    deadline = time.monotonic() + settle
+    while True:
+        try:
+            # In WAL mode the exclusive locking mode needs every other connection gone; once
+            # taken, no new one can open the file until this one closes.
+            conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+            conn.execute("BEGIN EXCLUSIVE")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.execute("COMMIT")
+            return conn
+        except sqlite3.OperationalError:
+            conn.close()
+            if time.monotonic() >= deadline:
+                raise in_use(target) from None
+        time.sleep(0.1)
+        conn = sqlite3.connect(target, timeout=2, isolation_level=None)
+
+
+def holders(target: Path) -> list[tuple[int, str]]:
+    """(pid, command line) of the processes that have ``target`` (its -wal, -shm or server lock)
+    open.
+
+    Read from /proc (Linux); elsewhere, or for processes this user may not inspect, nothing is
+    listed. Only to name the culprit in :func:`in_use`'s message.
+    """
+    names = {str(target.resolve()) + suffix for suffix in ("", "-wal", "-shm", "-journal")}
+    lock = str(lock_path(target).resolve())
+    found: list[tuple[int, str]] = []
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return found
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fds = list((entry / "fd").iterdir())
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                opened = os.readlink(fd)
+            except OSError:
+                continue
+            # The restore holds the server lock itself while it looks.
+            if opened in names or (opened == lock and entry.name != str(os.getpid())):
+                try:
+                    raw = (entry / "cmdline").read_bytes()
+                except OSError:
+                    raw = b""
+                command = " ".join(raw.replace(b"\0", b" ").decode(errors="replace").split())
+                found.append((int(entry.name), command[:120]))
+                break
+    return sorted(found)
 
 
 def in_use(target: Path) -> ConflictError:
+    held = holders(target)
+    who_zh = who_en = ""
+    if held:
+        listed = "；".join(
+            f"{pid}{'（本进程）' if pid == os.getpid() else ''} {cmd}" for pid, cmd in held
+        )
+        who_zh = f"打开着它的进程：{listed}。"
+        who_en = (
+            " Held by: "
+            + "; ".join(
+                f"{pid}{' (this process)' if pid == os.getpid() else ''} {cmd}" for pid, cmd in held
+            )
+            + "."
+        )
     return ConflictError(
-        f"数据库 {target} 正在被使用（服务器 gaodi serve 或其他程序打开着它）。"
+        f"数据库 {target} 正在被使用（服务器 gaodi serve 或其他程序打开着它）。{who_zh}"
         "请先停止服务器再恢复；确需在运行中恢复时加 --force。",
         f"The database {target} is in use (a running gaodi serve or another program has it "
-        "open). Stop the server first, or pass --force to restore under it.",
+        f"open).{who_en} Stop the server first, or pass --force to restore under it.",
     )
 
 

@@ -4,6 +4,7 @@ damaged or foreign file refused; never under a running server unless forced."""
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -100,8 +101,9 @@ def _refused(database: Path, backup: Path, *words: str) -> None:
     before = parks(database)
     result = restore(str(backup))
     assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())  # the console wraps long lines
     for word in words:
-        assert word in result.output, result.output
+        assert word in said, result.output
     assert "Traceback" not in result.output
     assert parks(database) == before
     assert not list(database.parent.glob("*.before-restore-*"))
@@ -148,7 +150,7 @@ def test_refused_while_another_connection_has_it_open_unless_forced(
     engine = make_engine(f"sqlite:///{database}")
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM park").scalar_one() == 3
-        _refused(database, backup, "in use", "--force")
+        _refused(database, backup, "in use", "--force", f"Held by: {os.getpid()} (this process)")
         forced = restore(str(backup), "--force")
         assert forced.exit_code == 0, forced.output
         conn.rollback()
@@ -157,6 +159,36 @@ def test_refused_while_another_connection_has_it_open_unless_forced(
     engine.dispose()
     assert parks(database) == ["示例园区乙", "示例园区甲"]
     assert len(list(database.parent.glob("test.before-restore-*.sqlite"))) == 1
+
+
+HOLDER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+conn.execute("SELECT count(*) FROM park").fetchone()
+print("open", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_the_refusal_names_the_other_program_that_has_it_open(
+    backed_up: tuple[Path, Path],
+) -> None:
+    database, backup = backed_up
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(database)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+        _refused(database, backup, "in use", f"Held by: {holder.pid} {sys.executable} -c")
+        assert f"打开着它的进程：{holder.pid}" in "".join(restore(str(backup)).output.split())
+    finally:
+        holder.communicate("")
+    # Gone: the restore goes through.
+    assert restore(str(backup)).exit_code == 0
+    assert parks(database) == ["示例园区乙", "示例园区甲"]
 
 
 def test_refused_while_a_server_holds_the_lock_unless_forced(
