@@ -196,11 +196,12 @@ SETTLE_SECONDS = 3.0
 
 def _held(target: Path, force: bool, settle: float = SETTLE_SECONDS) -> sqlite3.Connection:
     """A connection to ``target`` that no other connection shares (unless ``force``)."""
-    conn = sqlite3.connect(target, timeout=30 if force else 2, isolation_level=None)
+    conn = sqlite3.connect(target, timeout=30 if force else 1, isolation_level=None)
     if force:
         return conn
-    # Tried again until ``settle`` has passed: in WAL mode taking the file alone does not always
-    # go through SQLite's busy handler, so a connection that is just closing fails it at once.
+    # SQLite's busy handler waits out a connection that holds a lock (1 s a try); the tries go on
+    # until ``settle`` has passed because the stale-WAL restore was once refused in CI with no
+    # holder we could account for. If it is refused, in_use names who holds the file.
     deadline = time.monotonic() + settle
     while True:
         try:
@@ -216,7 +217,7 @@ def _held(target: Path, force: bool, settle: float = SETTLE_SECONDS) -> sqlite3.
             if time.monotonic() >= deadline:
                 raise in_use(target) from None
         time.sleep(0.1)
-        conn = sqlite3.connect(target, timeout=2, isolation_level=None)
+        conn = sqlite3.connect(target, timeout=1, isolation_level=None)
 
 
 def holders(target: Path) -> list[tuple[int, str]]:

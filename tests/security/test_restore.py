@@ -162,7 +162,7 @@ def test_refused_while_another_connection_has_it_open_unless_forced(
 
 
 HOLDER = """
-import sqlite3, sys
+import sqlite3, sys, time
 conn = sqlite3.connect(sys.argv[1])
 conn.execute("SELECT count(*) FROM park").fetchone()
 print("open", flush=True)
@@ -188,6 +188,29 @@ def test_the_refusal_names_the_other_program_that_has_it_open(
         holder.communicate("")
     # Gone: the restore goes through.
     assert restore(str(backup)).exit_code == 0
+    assert parks(database) == ["示例园区乙", "示例园区甲"]
+
+
+def test_a_connection_that_closes_within_the_settling_time_is_waited_for(
+    backed_up: tuple[Path, Path],
+) -> None:
+    database, backup = backed_up
+    closing = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            HOLDER.replace("sys.stdin.read()", "time.sleep(1.5)"),
+            str(database),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert closing.stdout is not None and closing.stdout.readline() == "open\n"
+        result = restore(str(backup))
+    finally:
+        closing.wait(30)
+    assert result.exit_code == 0, result.output
     assert parks(database) == ["示例园区乙", "示例园区甲"]
 
 
