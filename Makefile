@@ -38,7 +38,7 @@ test: install $(VENV)/.spark
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --durations=40 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
