@@ -25,9 +25,13 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    # a zombie (ended, not yet reaped by the server) counts as ended
-    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-        return stat.read().split(") ", 1)[1][0] != "Z"
+    # a zombie (ended, not yet reaped by the server) counts as ended; so does one reaped while
+    # its /proc entry is read (ESRCH or a missing file)
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"
+    except (ProcessLookupError, FileNotFoundError):
+        return False
 
 
 def _wait_gone(pid: int, seconds: float = 10) -> bool:
