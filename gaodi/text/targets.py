@@ -548,8 +548,9 @@ class _Context:
         ) or _reports_a_review(self.norm)
         # a government work report sets the tasks of its own year; a later year holds only
         # in the sentence that names it ("力争2025年…。推进50项…项目" is the report year's task)
-        # (so does a body's plan for its year: "某市工业和信息化局2026年工作要点")
-        self.is_work_report = ref_year is not None and (
+        # (so does a body's plan for its year: "某市工业和信息化局2026年工作要点"); a report
+        # that writes no year at all ("今年是…之年") sets the tasks of a year it leaves unsaid
+        self.is_work_report = (ref_year is not None or not self.years) and (
             any("政府工作报告" in ln for ln in head)
             or bool(
                 head
@@ -713,6 +714,12 @@ class _Context:
                 and not TARGET_CUES.search(self.norm[s0:s1])
             ):
                 return "past", _year_of(told[-1]), "far", told[-1].start()
+            # "在民生服务方面,去年佛山财政民生支出…。居民人均可支配收入5.4万元": so does one
+            # telling the year gone by name
+            gone = list(_LAST_YEAR_OPENER.finditer(self.norm, l0, s0))
+            if gone and not TARGET_CUES.search(self.norm[s0:s1]):
+                last_year = self.ref_year - 1 if self.ref_year is not None else None
+                return "past", last_year, "far", gone[-1].start()
             return "target", self.ref_year, "near", -1  # the report year's own task
         # a digest's points stand alone: an earlier point's year does not date a later one
         scopes = [] if self.is_digest else [sec.start for sec in self._sections(pos)] + [0]

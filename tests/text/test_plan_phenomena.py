@@ -2003,3 +2003,25 @@ def test_energy_and_spindles_are_units_and_a_step_is_no_machine() -> None:
         (100, "万锭"),
         (2000, "亿元"),
     ]
+
+
+def test_a_work_report_that_names_no_year_sets_the_years_tasks() -> None:
+    # a news piece on a government work report that writes no year at all ("今年是…之年"; hebei-2022,
+    # whose year only the web address tells): the report's tasks are goals, of a year unsaid
+    text = (
+        "1月17日,某省代省长在省人大会议上作政府工作报告。今年是关键之年。\n"
+        "培育先进制造业集群。全省特色产业集群营业收入突破3万亿元。"
+        "高新技术产业增加值增长10%。\n"
+    )
+    assert _read(text) == [(3, "万亿元", None, ">="), (10, "%", None, "=")]
+
+
+def test_a_work_report_paragraph_on_the_year_gone_tells_results() -> None:
+    # (guangdong-foshan-2020, once a report naming no year is read as one) a paragraph telling
+    # "去年" goes on telling it in its later sentences, until one cues a goal
+    text = (
+        "6月17日,某市市长在会上作政府工作报告。\n"
+        "在民生服务方面,去年全市财政民生支出670亿元,增长9.5%。居民人均可支配收入5.4万元,增长8.9%。"
+        "城镇新增就业8.7万人。\n今年要新建5G基站7000座以上,力争完成工业投资1000亿元。\n"
+    )
+    assert _read(text) == [(7000, "座", None, ">="), (1000, "亿元", None, "=")]
