@@ -1475,7 +1475,11 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         if (
             _PROJECT.search(_DUE_CLAUSE.split(sentence_left)[-1])
             and not cued
-            and not re.search(r"(?:年度|全年|当年)(?:计划)?(?:完成)?投资$", left.rstrip())
+            # ("年内计划完成投资400亿元", "计划完成固定资产投资53.3亿元": the year's completion)
+            and not re.search(
+                r"(?:(?:年度|全年|当年|年内)(?:计划)?(?:完成)?|计划完成)(?:建设|固定资产)?投资$",
+                left.rstrip(),
+            )
         ):
             continue
         if _past_span(ctx, sentence_left) and not (cued or _FUTURE_VERB.search(s[s0:s1])):

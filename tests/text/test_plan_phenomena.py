@@ -2025,3 +2025,20 @@ def test_a_work_report_paragraph_on_the_year_gone_tells_results() -> None:
         "城镇新增就业8.7万人。\n今年要新建5G基站7000座以上,力争完成工业投资1000亿元。\n"
     )
     assert _read(text) == [(7000, "座", None, ">="), (1000, "亿元", None, "=")]
+
+
+def test_the_years_investment_to_complete_in_the_projects_is_a_goal() -> None:
+    # "年度计划完成建设投资700亿元" (neimenggu-wulanchabu-2026), "年内计划完成投资400亿元"
+    # (xinjiang-bingtuan-2012) after the projects' count and total: the year's completion is set,
+    # the total is the projects' money (and so is a firm's "项目总投资5亿元,计划投资2亿元")
+    text = (
+        "记者从某市发展改革委获悉。\n该市今年实施企业投资亿元以上项目260个,总投资3673亿元,"
+        "年度计划完成建设投资700亿元。该区今年实施重点工业项目50个,总投资200亿元,"
+        "年内计划完成投资80亿元。某公司项目总投资5亿元,计划投资2亿元。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [
+        (260, "个"),
+        (700, "亿元"),
+        (50, "个"),
+        (80, "亿元"),
+    ]
