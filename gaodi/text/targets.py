@@ -1467,6 +1467,11 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             continue  # "完成工业投资500亿元，比上年增长12%": a figure compared with last year
         if re.search(r"项目[^。；;，,]{0,12}[，,、]\s*总投资$", sentence_left) and not cued:
             continue  # "实施重点项目168个，总投资670亿元": the projects' whole investment
+        if (
+            re.search(r"(?:公司|厂|集团)(?:将|拟|计划)(?:总)?投资(?:约|近|超)?$", left.rstrip())
+            and not cued
+        ):
+            continue  # "该公司将投资3.5亿元", "二厂将投资二十七亿元": a firm's own money
         if re.search(r"(?:高达|仅有|仅为|仅|只有)$", left.rstrip()) and not cued:
             continue  # "能源依赖度仍高达65%(西安仅15%)": how things stand, not a goal
         # (not "年度计划投资118.1亿元": the year's planned investment in the projects is a goal)

@@ -2042,3 +2042,13 @@ def test_the_years_investment_to_complete_in_the_projects_is_a_goal() -> None:
         (50, "个"),
         (80, "亿元"),
     ]
+
+
+def test_what_a_firm_will_invest_is_its_money_not_a_goal() -> None:
+    # "该公司将投资3.5亿元,分三期…建设" (xinjiang-akesu-2015), "二厂将投资二十七亿元人民币"
+    # (jilin-2009): a firm's investment told in a plan's news; the plan's own figure stays
+    text = (
+        "某地区纺织产业发展计划\n到2020年,全地区纺织服装产业产值达到300亿元。地区与某纺织有限公司"
+        "举行签约仪式,该公司将投资3.5亿元,分三期建设。二厂将投资二十七亿元人民币。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(300, "亿元")]
