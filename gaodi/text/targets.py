@@ -1816,6 +1816,13 @@ def _qualifies_counted_noun(right: str, amount: bool = False) -> bool:
         return False
     if not rest or not ("\u4e00" <= rest[0] <= "\u9fff") or rest[0] == "的":
         return False
+    # (not a count that opens the next item: "新增1000公顷城市绿地和100个口袋公园" are two)
+    # (but "千亿元园区、500亿元园区…分别达到3个、4个" go on classing what is counted)
+    joint = re.search(r"(?:和|及|与|以及|、)(?=[\d一二两三四五六七八九十])", rest)
+    if joint:
+        following = scan_quantities(rest[joint.end() :])
+        if following and following[0].start == 0 and following[0].kind == "count":
+            rest = rest[: joint.start()]
     return any(q.kind == "count" for q in scan_quantities(rest))
 
 

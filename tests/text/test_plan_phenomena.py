@@ -2052,3 +2052,18 @@ def test_what_a_firm_will_invest_is_its_money_not_a_goal() -> None:
         "举行签约仪式,该公司将投资3.5亿元,分三期建设。二厂将投资二十七亿元人民币。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(300, "亿元")]
+
+
+def test_an_amount_before_the_next_items_count_is_its_own_goal() -> None:
+    # "新增1000公顷城市绿地和100个口袋公园" (chongqing-2025b): two goals, the area not a class of
+    # the parks counted next; "千亿元园区、500亿元园区…分别达到3个、4个" still class what they count
+    text = (
+        "某市2025年目标\n到2025年,新增1000公顷城市绿地和100个口袋公园。"
+        "力争千亿元园区、500亿元园区分别达到3个、4个。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [
+        (1000, "公顷"),
+        (100, "个"),
+        (3, "个"),
+        (4, "个"),
+    ]
