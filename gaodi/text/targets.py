@@ -1598,8 +1598,9 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         # sentence that tells no award or rank ("…增至26家，88家获批…")
         undated = kind is None and ctx.goals_led and not _ACHIEVED.search(sentence)
         task = (default_year or undated) and bool(_TASK_VERB.search(_compact(s[c0 : q.start])))
-        # "煤炭、原油、天然气产量7.8亿吨、2470万吨、350亿方以上": a floor set in the report's year
-        floor = default_year and bool(_FLOOR_AFTER.fullmatch(right))
+        # "煤炭、原油、天然气产量7.8亿吨、2470万吨、350亿方以上": a floor set in the report's year,
+        # or in a year the text dates ("2026年…实施“拨投结合”项目5个以上", with no verb to reach it)
+        floor = (default_year or kind == "target") and bool(_FLOOR_AFTER.fullmatch(right))
         weak = (kind == "target" or undated) and (verb in TARGET_VERBS or task or floor)
         if not (strong or weak):
             continue

@@ -2067,3 +2067,13 @@ def test_an_amount_before_the_next_items_count_is_its_own_goal() -> None:
         (3, "个"),
         (4, "个"),
     ]
+
+
+def test_a_floor_in_a_dated_text_is_a_goal_without_a_verb_to_reach_it() -> None:
+    # "实施“拨投结合”项目5个以上", "入库国家科技型中小企业8000家以上" (henan-zhengzhou-2026), "主要金属
+    # 冶炼产能利用率在75%以上" (yunnan-2021b): the floor sets the goal; without it, no goal
+    text = (
+        "2026年\n今年重点做好11项工作\n加快科技创新。共建产业技术创新研究院,实施“拨投结合”项目5个以上。"
+        "入库国家科技型中小企业8000家以上。实施重点项目30个。\n"
+    )
+    assert [(v, u, c) for v, u, _, c in _read(text)] == [(5, "个", ">="), (8000, "家", ">=")]
