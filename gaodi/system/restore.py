@@ -258,17 +258,19 @@ def holders(target: Path) -> list[tuple[int, str]]:
 
 
 def in_use(target: Path) -> ConflictError:
-    held = holders(target)
+    me = os.getpid()
+    held = [(pid, cmd, pid == me) for pid, cmd in holders(target)]
     who_zh = who_en = ""
     if held:
-        listed = "；".join(
-            f"{pid}{'（本进程）' if pid == os.getpid() else ''} {cmd}" for pid, cmd in held
+        who_zh = (
+            "打开着它的进程："
+            + "；".join(f"{pid}{'（本进程）' if mine else ''} {cmd}" for pid, cmd, mine in held)
+            + "。"
         )
-        who_zh = f"打开着它的进程：{listed}。"
         who_en = (
             " Held by: "
             + "; ".join(
-                f"{pid}{' (this process)' if pid == os.getpid() else ''} {cmd}" for pid, cmd in held
+                f"{pid}{' (this process)' if mine else ''} {cmd}" for pid, cmd, mine in held
             )
             + "."
         )
