@@ -26,7 +26,8 @@ class Named(Protocol):
 # a clause naming only a growth: "年均增长8%以上" after "…营业收入突破5万亿元"
 BARE_GROWTH = re.compile(r"(?:年均|年平均)?(?:增长|增速|提高|提升|下降|降低)$")
 # "A和B…双双突破2000亿元", "A、B…均达到…": one value set for each subject
-_EACH = re.compile(r"(?:双双|(?<![年人亩户平地])均|都)(增长|提高|提升|下降|降低)?$")
+# ("创中国名牌产品和中国驰名商标各5个": a count for each, its indicator ending in 数量)
+_EACH = re.compile(r"(?:双双|(?<![年人亩户平地])均|都|各)((?:增长|提高|提升|下降|降低)?(?:数量)?)$")
 # names of one industry that hold a conjunction (国民经济行业分类 I65, C39)
 _ONE_NAME = re.compile(r"软件和信息技术服务业|软件和信息服务业|计算机、通信和其他电子设备制造业")
 _SHARED_HEAD = re.compile(

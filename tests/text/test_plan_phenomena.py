@@ -2077,3 +2077,13 @@ def test_a_floor_in_a_dated_text_is_a_goal_without_a_verb_to_reach_it() -> None:
         "入库国家科技型中小企业8000家以上。实施重点项目30个。\n"
     )
     assert [(v, u, c) for v, u, _, c in _read(text)] == [(5, "个", ">="), (8000, "家", ">=")]
+
+
+def test_a_count_for_each_of_two_subjects_is_two_goals() -> None:
+    # "创中国名牌产品和中国驰名商标各5个" (guangxi-wuzhou-2007): five of each, two goals
+    text = "某市2007年工业目标\n到2010年,创中国名牌产品和中国驰名商标各5个。\n"
+    plan = extract_plan(text)
+    assert [(t.indicator, t.value, t.unit) for t in plan.targets] == [
+        ("创中国名牌产品数量", 5, "个"),
+        ("中国驰名商标数量", 5, "个"),
+    ]
