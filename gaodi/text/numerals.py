@@ -456,10 +456,11 @@ _PERCENT_CN = re.compile(
 
 # "突破万亿元", "达到千亿元级规模": a magnitude word with no numeral before it is one of it,
 # but only after a verb that sets a level (else "万亿元" is a word in a name or a class)
-# ("规模达到万亿级。": the class as a level, when no noun it would class follows)
+# ("规模达到万亿级。": the class as a level, when no noun it would class follows; "目标产值破万亿"
+# at the end of a headline: 元 unsaid)
 _BARE_MAGNITUDE = re.compile(
-    r"(?:(?<=突破|达到|超过|迈上|跨上|站上)|(?<=[过超达]))(万亿|千亿|百亿)"
-    r"(?:元(级(?=水平|规模))?|级(?=水平|规模|[^\u4e00-\u9fff]|$))"
+    r"(?:(?<=突破|达到|超过|迈上|跨上|站上)|(?<=[过超达破]))(万亿|千亿|百亿)"
+    r"(?:元(级(?=水平|规模))?|级(?=水平|规模|[^\u4e00-\u9fff]|$)|(?<=破万亿|破千亿|破百亿)(?=[^\u4e00-\u9fff]|$))"
 )
 _BARE_MAGNITUDE_VALUE = {"万亿": (1.0, "万亿元"), "千亿": (1000.0, "亿元"), "百亿": (100.0, "亿元")}
 

@@ -2087,3 +2087,13 @@ def test_a_count_for_each_of_two_subjects_is_two_goals() -> None:
         ("创中国名牌产品数量", 5, "个"),
         ("中国驰名商标数量", 5, "个"),
     ]
+
+
+def test_breaking_a_level_is_reaching_at_least_it() -> None:
+    # "甘肃打造战略原材料保障区 目标产值破万亿" (gansu-2025's headline, 元 unsaid), "破千亿元":
+    # 破 as 突破, at least the level; "打破纪录" breaks no level
+    text = (
+        "某省原材料产业发展\n到2025年,原材料产业目标产值破万亿\n"
+        "到2025年,工业总产值破千亿元。打破纪录3次。\n"
+    )
+    assert [(v, u, c) for v, u, _, c in _read(text)] == [(1, "万亿元", ">="), (1000, "亿元", ">=")]
