@@ -1600,7 +1600,9 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         task = (default_year or undated) and bool(_TASK_VERB.search(_compact(s[c0 : q.start])))
         # "煤炭、原油、天然气产量7.8亿吨、2470万吨、350亿方以上": a floor set in the report's year,
         # or in a year the text dates ("2026年…实施“拨投结合”项目5个以上", with no verb to reach it)
-        floor = (default_year or kind == "target") and bool(_FLOOR_AFTER.fullmatch(right))
+        floor = (default_year or kind == "target") and bool(
+            _FLOOR_AFTER.fullmatch(right) or (q.kind == "count" and right.startswith("以上"))
+        )
         weak = (kind == "target" or undated) and (verb in TARGET_VERBS or task or floor)
         if not (strong or weak):
             continue

@@ -2097,3 +2097,16 @@ def test_breaking_a_level_is_reaching_at_least_it() -> None:
         "到2025年,工业总产值破千亿元。打破纪录3次。\n"
     )
     assert [(v, u, c) for v, u, _, c in _read(text)] == [(1, "万亿元", ">="), (1000, "亿元", ">=")]
+
+
+def test_a_count_with_a_floor_before_its_noun_in_a_dated_sentence_is_a_goal() -> None:
+    # "北京经开区要积极承接三大科学城成果外溢,聚焦四大主导产业,承接150项以上重大科技成果转化"
+    # (beijing-yizhuang-2023, news of a 2023 task list): 以上 sets the floor of a goal, as after
+    # the noun
+    text = (
+        "2023年某市重点任务清单发布,25项任务落地经开区!\n\n发布时间:2023-02-05\n\n"
+        "1月31日,市政府发布《2023年市政府工作报告重点任务清单》,明确12方面共300项任务。\n"
+        "从《任务清单》看,今年,要健全融合发展机制。同时,经开区要积极承接三大科学城成果外溢,"
+        "聚焦四大主导产业,承接150项以上重大科技成果转化,加快推进生物医药研发生产。\n"
+    )
+    assert (150, "项", 2023, ">=") in _read(text)
