@@ -474,7 +474,8 @@ _NUMBERED_ITEMS = re.compile(
 )
 _RESULTS_HEAD = re.compile(
     r"(?m)^[ \t\u3000]*[■◆▲●★【]?[ \t\u3000]*(?:\d{4}年)?[^\n，,。；;:：【】]{0,12}"
-    r"(?:成绩单|工作回顾|主要成就|盘点|回眸)】?[ \t\u3000]*$"
+    # ("2020年成就:", "“十三五”成就:": a list of results under its head; not "…新成就")
+    r"(?:成绩单|工作回顾|主要成就|(?<![新大更])成就|盘点|回眸)】?[ \t\u3000]*[:：]?[ \t\u3000]*$"
 )
 # a clause that names what its year is for: "2025年主要预期目标是…"
 _GOAL_WORD = re.compile(r"目标|预期")

@@ -2110,3 +2110,14 @@ def test_a_count_with_a_floor_before_its_noun_in_a_dated_sentence_is_a_goal() ->
         "聚焦四大主导产业,承接150项以上重大科技成果转化,加快推进生物医药研发生产。\n"
     )
     assert (150, "项", 2023, ">=") in _read(text)
+
+
+def test_a_list_under_an_achievements_head_tells_results() -> None:
+    # "2020年成就:" and "“十三五”成就:" heading lists of results in a work report's digest
+    # (shaanxi-2021c); the list under "2021年目标:" sets goals
+    text = (
+        "1月26日上午,某省人民代表大会开幕,省长作政府工作报告。\n2020年成就:\n"
+        "实现生产总值2.62万亿元,增长2.2%\n“十三五”成就:\n生产总值年均增长6.3%\n"
+        "对外贸易年均增长14.8%\n2021年目标:\n生产总值增长6.5%左右\n城镇新增就业40万人\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(6.5, "%"), (40, "万人")]
