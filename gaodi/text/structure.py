@@ -437,6 +437,8 @@ def sessions_year(text: str) -> int | None:
     True
     >>> sessions_year("某省工业新闻\n近日,记者从2023年全区经济和信息化工作会议上获悉,…")
     2023
+    >>> sessions_year("日前从某产业园区(以下简称“两区”)2012年工作会议获悉,2011年,…")
+    2012
     """
     for line in [ln.strip() for ln in text.split("\n") if ln.strip()][:3]:
         m = _SESSIONS_OF_YEAR.search(line)
@@ -450,7 +452,8 @@ def sessions_year(text: str) -> int | None:
 
 
 _MEETING_OF_YEAR = re.compile(
-    r"从\s*((?:19|20)\d{2})\s*年[^。，,；;\d]{0,30}?(?:工作会议|会议|大会)上?(?:获悉|了解到)"
+    # (the body's name may come first: "从某产业园区(以下简称“两区”)2012年工作会议获悉")
+    r"从[^。，,；;\d]{0,40}?((?:19|20)\d{2})\s*年[^。，,；;\d]{0,30}?(?:工作会议|会议|大会)上?(?:获悉|了解到)"
     # "在近日召开的2016年工作会议上": the year's own meeting, just held
     r"|(?:近日|日前|昨天|今天)召开的\s*((?:19|20)\d{2})\s*年[^。，,；;\d]{0,20}?(?:工作会议|工作大会)"
 )

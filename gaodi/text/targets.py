@@ -1473,8 +1473,10 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             and not cued
         ):
             continue  # "该公司将投资3.5亿元", "二厂将投资二十七亿元": a firm's own money
-        if re.search(r"(?:高达|仅有|仅为|仅|只有)$", left.rstrip()) and not cued:
-            continue  # "能源依赖度仍高达65%(西安仅15%)": how things stand, not a goal
+        if re.search(r"(?:高达|仅有|仅为|仅|只有|不足)$", left.rstrip()) and not cued:
+            continue  # "能源依赖度仍高达65%(西安仅15%)", "占比不足15%": how things stand
+        if re.match(r"的?差距", right.lstrip()):
+            continue  # "距2025年350亿元目标仍有13.5%的差距": the way left to a goal
         # (not "年度计划投资118.1亿元": the year's planned investment in the projects is a goal)
         # (the clause a due date opens is not the projects': "…项目106个,总投资约2249.7亿元,到
         # “十五五”期末,将建成6000万吨以上煤炭…产业集群")
@@ -1579,6 +1581,8 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
                 kind == "target"
                 and anchor_pos >= 0
                 and ctx.marks_target(anchor_pos, s0)
+                # ("今年,两家企业实现工业产值3.18亿元,…比重已逐步显现": this year's result, told)
+                and not (anchor_pos in ctx.relative_starts and PAST_MARKERS.search(sentence))
                 and not re.search(r"[。！？!?]", s[anchor_pos : q.start])
                 # (not the end of a span told: "2020年至2024年期间,…由31.3万亿元攀升至40.5万亿元")
                 and not re.search(

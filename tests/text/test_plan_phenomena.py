@@ -2121,3 +2121,37 @@ def test_a_list_under_an_achievements_head_tells_results() -> None:
         "对外贸易年均增长14.8%\n2021年目标:\n生产总值增长6.5%左右\n城镇新增就业40万人\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(6.5, "%"), (40, "万人")]
+
+
+def test_a_meeting_named_after_its_body_dates_the_news() -> None:
+    # "日前从昆明倘甸产业园区、轿子山旅游开发区(以下简称“两区”)2012年工作会议获悉,2011年,…"
+    # (yunnan-kunming-2012): the 2012 meeting dates the text, so 2011's figures are results
+    text = (
+        "日前从某产业园区、某旅游开发区(以下简称“两区”)2012年工作会议获悉,2011年,“两区”实现"
+        "地区产业增加值4.69亿元,完成全社会固定资产投资36868万元。今年,“两区”力争实现地区产业"
+        "增加值5.3亿元。\n"
+    )
+    assert _read(text) == [(5.3, "亿元", 2012, "=")]
+
+
+def test_a_gap_to_a_goal_and_a_share_short_of_a_level_are_how_things_stand() -> None:
+    # "但距2025年350亿元目标仍有13.5%的差距", "高端业态占比不足15%" (hainan-sanya-2025): the
+    # goal is 350 亿元; the gap and the share that falls short tell where things stand
+    text = (
+        "某市免税消费发展\n尽管2024年离岛免税销售额达309.4亿元,但距2025年350亿元目标仍有13.5%的"
+        "差距,高端业态占比不足15%。\n"
+    )
+    got = [(v, u) for v, u, _, _ in _read(text)]
+    assert (350, "亿元") in got and (13.5, "%") not in got and (15, "%") not in got
+
+
+def test_this_years_figures_told_with_a_past_marker_in_a_results_text_are_results() -> None:
+    # a year-end review (xizang-lasa-2013): "今年,两家企业实现工业产值3.18亿元,占开发区工业总产值
+    # 的65%,龙头企业…比重已逐步显现" tells the year's results; a goal of the year keeps its cue
+    text = (
+        "某开发区打造投资创业高地\n2013-12-31 10:57:03\n今年以来,开发区实现了快速发展。"
+        "截至目前,开发区落地实体企业102家,总投资293.9亿元,已投产运营项目30个。"
+        "今年,两家企业实现工业产值3.18亿元,占开发区工业总产值的65%,龙头企业的比重已逐步显现。"
+        "开发区已引进项目20个。明年力争工业产值达到10亿元。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(10, "亿元")]
