@@ -1473,8 +1473,16 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             and not cued
         ):
             continue  # "该公司将投资3.5亿元", "二厂将投资二十七亿元": a firm's own money
-        if re.search(r"(?:高达|仅有|仅为|仅|只有|不足)$", left.rstrip()) and not cued:
+        if re.search(r"(?:高达|仅有|仅为|仅|只有|不足)的?$", left.rstrip()) and not cued:
             continue  # "能源依赖度仍高达65%(西安仅15%)", "占比不足15%": how things stand
+        if not cued and (
+            re.search(r"完成率$", left.rstrip())
+            or re.match(r"[，,]?\s*完成率", right)
+            or re.search(r"(?:高于|低于)[^，,；;。]{0,12}?(?:平均水平|平均|同期)$", left.rstrip())
+        ):
+            continue  # "完成投资122.2亿元,完成率55.9%,低于全省平均水平13个百分点": progress
+        if re.search(r"达产达效[^，,；;。]{0,4}?可实现[^，,；;。]{0,8}?$", left) and not cued:
+            continue  # "全部达产达效年可实现销售收入18亿元": what the projects will yield
         if re.match(r"的?差距", right.lstrip()):
             continue  # "距2025年350亿元目标仍有13.5%的差距": the way left to a goal
         # (not "年度计划投资118.1亿元": the year's planned investment in the projects is a goal)

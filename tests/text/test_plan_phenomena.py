@@ -2155,3 +2155,16 @@ def test_this_years_figures_told_with_a_past_marker_in_a_results_text_are_result
         "开发区已引进项目20个。明年力争工业产值达到10亿元。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(10, "亿元")]
+
+
+def test_progress_rates_comparisons_and_yields_are_no_goals() -> None:
+    # "完成投资122.2亿元,完成率55.9%,低于全省平均水平13个百分点" (shanxi-2019b), "全部达产达效年可
+    # 实现销售收入18亿元" (heilongjiang-suihua-2012), "以仅有的5个高温日" (shanghai-fengxian-2023)
+    text = (
+        "省市两级重点工程项目已确定1317项\n\n日期:09-21\n\n9月19日,省重点工程领导组办公室通报了"
+        "1-8月全省重点工程工作进展情况。\n\n建设项目中,跨市项目24项,年度投资计划218.8亿元,"
+        "完成投资122.2亿元,完成率55.9%,低于全省平均水平13个百分点。\n\n北林区将引进两个物流项目,"
+        "全部达产达效年可实现销售收入18亿元。该区以仅有的5个高温日领先。\n"
+    )
+    got = {(v, u) for v, u, _, _ in _read(text)}
+    assert not {(55.9, "%"), (13, "个百分点"), (18, "亿元"), (5, "个")} & got
