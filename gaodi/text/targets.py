@@ -121,6 +121,9 @@ def _is_past(
     return False
 
 
+# a sentence that sets something for later (not "年均", "每年": a rate, not a time; not "现将…
+# 予以公示", 将 as the object's mark)
+_SETS_LATER = re.compile(r"力争|争取|确保|目标|(?<!现)将|预期|计划|要(?:实现|达到)")
 TARGET_CUES = re.compile(
     r"力争|争取|确保|目标|将|每年|年均|预期|计划|着力|提出|努力(?:形成|打造|建成|达到|培育)|"
     # "总体来说,要实现地区生产总值超过1800亿元": what is to be reached
@@ -662,10 +665,15 @@ class _Context:
             l0 = s0  # a digest's point is its own paragraph: "计划2025年底前…" holds only there
         for lo in (s0,) if self.is_work_report else (s0, l0):
             best: tuple[int, str, int | None] | None = None
+            cued_here = lo < s0 and bool(_SETS_LATER.search(self.norm[s0:s1]))
             for m in self.years:
                 if lo < s0 and self._is_vision(m):
                     continue  # "展望到2035年": the vision's year holds only in its sentence
                 if lo <= m.start() < pos and (kind := self.classify_year(m)) is not None:
+                    if kind == "past" and cued_here:
+                        # "…2019年度评估结果出炉…。…方案获批,园区将…再拓展7.75平方公里": a year
+                        # gone in an earlier sentence does not date one that sets a goal
+                        continue
                     best = (m.start(), kind, _year_of(m))
             for r in self.relative:
                 if lo <= r.start() < pos and (best is None or r.start() > best[0]):

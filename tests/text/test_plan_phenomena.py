@@ -2168,3 +2168,18 @@ def test_progress_rates_comparisons_and_yields_are_no_goals() -> None:
     )
     got = {(v, u) for v, u, _, _ in _read(text)}
     assert not {(55.9, "%"), (13, "个百分点"), (18, "亿元"), (5, "个")} & got
+
+
+def test_a_year_gone_in_an_earlier_sentence_does_not_date_a_goal() -> None:
+    # "…园区2006年建设以来,已累计完成…。根据《…总体方案》,园区将…规划面积扩大至21.35平方公里,在原有
+    # 基础上拓园7.75平方公里" (jiangsu-suqian-2021): the years gone in the sentence before date
+    # nothing in one that sets a goal; "年均增长16.1%" after a year gone is still that period's
+    # rate, and "现将…名单予以公示" sets nothing
+    text = (
+        "某园区夺“十一连冠”\n2021年01月08日 09:24 来源:某日报\n"
+        "某工业园区2006年建设以来,已累计完成一般公共预算收入79亿元。根据《某工业园区高质量发展"
+        "总体方案》,园区将率先开展创新试点建设,规划面积扩大至21.35平方公里,在原有基础上拓园"
+        "7.75平方公里。此前的2005—2010年,全市GDP以年均增长16.1%的速度名列前茅。"
+        "现将拟认定的10个集群名单予以公示。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(21.35, "平方公里"), (7.75, "平方公里")]
