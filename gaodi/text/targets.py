@@ -1489,6 +1489,12 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
             or re.search(r"(?:高于|低于)[^，,；;。]{0,12}?(?:平均水平|平均|同期)$", left.rstrip())
         ):
             continue  # "完成投资122.2亿元,完成率55.9%,低于全省平均水平13个百分点": progress
+        if (
+            re.search(r"(?:年产|[一二三]期)$", left)
+            and re.match(r"[^\d，,；;。、]{0,16}?项目", right)
+            and not cued
+        ):
+            continue  # "实施的年产8000套高低配电设备项目", "一期15GW项目即将投产": a project's name
         if re.search(r"达产达效[^，,；;。]{0,4}?可实现[^，,；;。]{0,8}?$", left) and not cued:
             continue  # "全部达产达效年可实现销售收入18亿元": what the projects will yield
         if re.match(r"的?差距", right.lstrip()):

@@ -2183,3 +2183,13 @@ def test_a_year_gone_in_an_earlier_sentence_does_not_date_a_goal() -> None:
         "现将拟认定的10个集群名单予以公示。\n"
     )
     assert [(v, u) for v, u, _, _ in _read(text)] == [(21.35, "平方公里"), (7.75, "平方公里")]
+
+
+def test_a_capacity_in_a_projects_name_is_no_goal() -> None:
+    # "由某公司实施的年产8000套高低配电设备项目…也即将落户产业园" (hunan-longhui-2017), "一期15GW
+    # 项目即将投产" (anhui-feidong-2021): the number names the project; the park's goal stays
+    text = (
+        "某县产业园发展\n预计到2018年,产业园工业总产值将达40亿元。由某科技公司实施的年产8000套"
+        "高低配电设备项目也即将落户产业园。到2018年,一期15GW项目即将投产。\n"
+    )
+    assert [(v, u) for v, u, _, _ in _read(text)] == [(40, "亿元")]
