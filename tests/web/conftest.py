@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from anyio.from_thread import BlockingPortal
 from argon2.profiles import CHEAPEST
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -54,9 +55,14 @@ class Site:
     world: World
     app: FastAPI
     settings: Settings
+    #: The event loop thread the clients' requests run on; without one each request starts
+    #: (and ends) a thread and an event loop of its own.
+    portal: BlockingPortal | None = None
 
     def client(self) -> TestClient:
-        return TestClient(self.app, base_url="http://testserver")
+        client = TestClient(self.app, base_url="http://testserver")
+        client.portal = self.portal
+        return client
 
 
 #: The seeded world of each snapshot key (its database is in tests/snapshots.SNAPSHOTS).

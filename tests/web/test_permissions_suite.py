@@ -30,8 +30,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from anyio.from_thread import BlockingPortal, start_blocking_portal
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from httpx import Cookies
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from gaodi import migrate
@@ -155,11 +158,7 @@ def fill_path(route: RouteInfo, world: World, overrides: dict[str, str] | None =
 
 
 def signed_in(site: Site, role: str) -> TestClient:
-    """A fresh client, signed in as ``role`` (or anonymous, with a log-in form's CSRF token).
-
-    Write requests get a fresh one each: signing out ends every session of a user
-    (session_version), so one case's POST /logout must not sign out the next case.
-    """
+    """A fresh client, signed in as ``role`` (or anonymous, with a log-in form's CSRF token)."""
     client = site.client()
     if role == ANONYMOUS:
         client.headers["X-CSRF-Token"] = csrf_of(client.get("/login").text)
@@ -168,34 +167,89 @@ def signed_in(site: Site, role: str) -> TestClient:
     return client
 
 
-def principal(site: Site, role: str) -> Principal:
-    from sqlalchemy import select
-
+def _account(site: Site, role: str) -> tuple[Any, ...] | None:
+    """The role's user row as it is now (None for anonymous): a session cookie stays valid
+    while the row is unchanged (signing out and password changes bump session_version)."""
+    if role == ANONYMOUS:
+        return None
     from gaodi.accounts.models import User
-    from gaodi.db import session_scope
 
-    with session_scope(site.engine) as s:
-        user = s.scalars(select(User).where(User.username == site.world.users[role])).one()
-        return Principal.from_user(user)
+    table = User.__table__
+    with site.engine.connect() as conn:
+        row = conn.execute(select(table).where(table.c.username == site.world.users[role])).one()
+    return tuple(row)
 
 
-_reads: dict[str, tuple[int, TestClient]] = {}
-_writes = [0]  # how many write requests ran (they may sign users out)
+# (site's app, role) -> the account row at log-in, the signed-in cookies and the CSRF token
+_logins: dict[tuple[FastAPI, str], tuple[tuple[Any, ...] | None, Cookies, str]] = {}
+
+
+def writer(site: Site, role: str) -> TestClient:
+    """A fresh client for one write request, in a session signed in as ``role``.
+
+    Each write case starts from the cookies a log-in gave (never from what an earlier case's
+    answer set, e.g. a flash message). The log-in is reused while the user's row is unchanged:
+    signing out ends every session of a user (session_version), so after one case's POST
+    /logout the next case signs in again, as a fresh log-in per case would."""
+    key = (site.app, role)
+    account = _account(site, role)
+    cached = _logins.get(key)
+    if cached is None or cached[0] != account:
+        client = signed_in(site, role)
+        # the row after the log-in (it stamps last_login_at)
+        cached = _logins[key] = (
+            _account(site, role),
+            Cookies(client.cookies),
+            client.headers["X-CSRF-Token"],
+        )
+        client.close()
+    client = site.client()
+    client.cookies = Cookies(cached[1])
+    client.headers["X-CSRF-Token"] = cached[2]
+    return client
+
+
+# how many write requests ran on each site (the app's): they may sign users out or change a
+# user's role or scope
+_writes: dict[FastAPI, int] = {}
+_reads: dict[tuple[FastAPI, str], tuple[int, TestClient]] = {}
+_principals: dict[tuple[FastAPI, str], tuple[int, Principal]] = {}
+
+
+def wrote(site: Site) -> None:
+    _writes[site.app] = _writes.get(site.app, 0) + 1
 
 
 def reader(site: Site, role: str) -> TestClient:
-    """A signed-in client for safe requests, reused until a write request may have ended it."""
-    cached = _reads.get(role)
-    if cached is None or cached[0] != _writes[0] or cached[1].app is not site.app:
-        _reads[role] = (_writes[0], signed_in(site, role))
-    return _reads[role][1]
+    """A signed-in client for safe requests, reused until a write request on its site may have
+    ended its session (the read and the write site are separate databases)."""
+    key, writes = (site.app, role), _writes.get(site.app, 0)
+    cached = _reads.get(key)
+    if cached is None or cached[0] != writes:
+        _reads[key] = (writes, signed_in(site, role))
+    return _reads[key][1]
+
+
+def principal(site: Site, role: str) -> Principal:
+    """The role's principal as the site's database has it now: looked up again after any write
+    on the site."""
+    key, writes = (site.app, role), _writes.get(site.app, 0)
+    cached = _principals.get(key)
+    if cached is None or cached[0] != writes:
+        from gaodi.accounts.models import User
+        from gaodi.db import session_scope
+
+        with session_scope(site.engine) as s:
+            user = s.scalars(select(User).where(User.username == site.world.users[role])).one()
+            cached = _principals[key] = (writes, Principal.from_user(user))
+    return cached[1]
 
 
 def request(site: Site, role: str, method: str, url: str, route: RouteInfo) -> Any:
     if method not in UNSAFE:
         return reader(site, role).request(method, url, follow_redirects=False)
-    _writes[0] += 1
-    client = signed_in(site, role)
+    wrote(site)
+    client = writer(site, role)
     if route.is_api:
         return client.request(
             method, url, json=route.example.get("json") or {}, follow_redirects=False
@@ -204,8 +258,9 @@ def request(site: Site, role: str, method: str, url: str, route: RouteInfo) -> A
 
 
 @contextmanager
-def _site(backend: str, directory: Path) -> Iterator[Site]:
-    """The seeded city plus :func:`seed_features` on ``backend``."""
+def _site(backend: str, directory: Path, portal: BlockingPortal) -> Iterator[Site]:
+    """The seeded city plus :func:`seed_features` on ``backend``, its clients' requests run on
+    ``portal``."""
     with _database(backend, directory) as url:
         engine = make_engine(url)
         try:
@@ -217,7 +272,7 @@ def _site(backend: str, directory: Path) -> Iterator[Site]:
                 seed_features(engine, world)
             reset_settings()
             settings = Settings(data_dir=directory, secret_key="test-secret-key-0123456789")
-            yield Site(engine, world, create_app(engine, settings), settings)
+            yield Site(engine, world, create_app(engine, settings), settings, portal)
         finally:
             engine.dispose()
 
@@ -230,14 +285,19 @@ class Sites:
 
     def __init__(self, backend: str, factory: pytest.TempPathFactory, stack: ExitStack) -> None:
         self.backend, self._factory, self._stack = backend, factory, stack
-        self.read = stack.enter_context(_site(backend, factory.mktemp(f"web-read-{backend}")))
+        # one event loop for the module's thousands of requests (the app's lifespan does not
+        # run: no client enters its context, as none did before)
+        self._portal = stack.enter_context(start_blocking_portal())
+        self.read = stack.enter_context(
+            _site(backend, factory.mktemp(f"web-read-{backend}"), self._portal)
+        )
         self._write: Site | None = None
 
     @property
     def write(self) -> Site:
         if self._write is None:
             directory = self._factory.mktemp(f"web-write-{self.backend}")
-            self._write = self._stack.enter_context(_site(self.backend, directory))
+            self._write = self._stack.enter_context(_site(self.backend, directory, self._portal))
         return self._write
 
 
@@ -453,7 +513,7 @@ def test_workflow_actions_on_out_of_scope_objects_are_refused(role: str, suite_s
     refused."""
     world = suite_site.world
     client = signed_in(suite_site, role)
-    _writes[0] += 1
+    wrote(suite_site)
     cases = [("appeals", "appeal_id", {"action": "assign"})]
     if role != "enterprise":
         step = {"action": "advance", "stage": "started", "on": "2023-04-01"}
@@ -496,7 +556,7 @@ def test_tier_fact_writes_out_of_scope_are_refused_like_missing_ids(
     aimed outside the role's scope, get exactly what a missing id gets; nothing is written."""
     world = suite_site.world
     client = signed_in(suite_site, role)
-    _writes[0] += 1
+    wrote(suite_site)
     missing = 987654
     cases = [
         ("/declarations/{}/act", world.ids["declaration_e2"], {"action": "approve"}),
