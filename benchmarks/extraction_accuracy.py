@@ -72,6 +72,10 @@ ROUND3 = frozenset(
 # the texts held before the third round only
 BY_HASH = False
 BEFORE_ROUND3 = False
+# set by --only / --without: the names of a list file (one per line, as
+# tests/data/extraction_corpus/round9-2026-12-06.list) to keep, or to leave out
+ONLY: frozenset[str] | None = None
+WITHOUT: frozenset[str] = frozenset()
 
 
 def real_texts() -> dict[str, list[str]]:
@@ -79,6 +83,7 @@ def real_texts() -> dict[str, list[str]]:
     names = sorted(p.stem for p in REAL.glob("*.txt"))
     if BEFORE_ROUND3:
         names = [n for n in names if n not in ROUND3]
+    names = [n for n in names if (ONLY is None or n in ONLY) and n not in WITHOUT]
     split = hash_split if BY_HASH else split_of
     return {
         "held-out": [n for n in names if split(n) == "held-out"],
@@ -135,6 +140,45 @@ def total(scores: list[TextScore], name: str) -> TextScore:
         sum(s.matched for s in scores),
         fields,
     )
+
+
+def _names_of(path: str) -> frozenset[str]:
+    return frozenset(
+        ln.strip() for ln in Path(path).read_text(encoding="utf-8").splitlines() if ln.strip()
+    )
+
+
+#: coarse kinds of text, the first word of the source's ``kind`` that names one
+KINDS = (
+    "work report",
+    "statistic",
+    "review",
+    "press",
+    "interview",
+    "plan",
+    "notice",
+    "policy",
+    "news",
+)
+
+
+def kind_of(source: dict) -> str:
+    """The coarse kind of a corpus text, read off its source's ``kind`` ("news mixing…" → news)."""
+    kind = source["kind"].lower()
+    return next((k for k in KINDS if k in kind), "other")
+
+
+def print_by_kind() -> None:
+    """Totals per split and coarse kind of text: where the errors are, no text's own listed."""
+    console = Console()
+    for split, names in real_texts().items():
+        groups: dict[str, list[TextScore]] = {}
+        for n in names:
+            source = json.loads((REAL / f"{n}.json").read_text(encoding="utf-8"))["source"]
+            groups.setdefault(kind_of(source), []).append(score_real(n))
+        rows = [total(scores, kind) for kind, scores in groups.items()]
+        rows.sort(key=lambda r: -r.expected)
+        console.print(_real_table(f"real corpus, {split}: by kind of text", rows))
 
 
 def print_real(per_text: bool, errors: str | None) -> None:
@@ -247,11 +291,21 @@ def main() -> None:
         action="store_true",
         help="with --corpus: only the texts held before the third round (2026-12-04 evening)",
     )
+    ap.add_argument("--only", metavar="LIST", help="with --corpus: only the texts named in LIST")
+    ap.add_argument("--without", metavar="LIST", help="with --corpus: leave out those in LIST")
+    ap.add_argument(
+        "--by-kind", action="store_true", help="with --corpus: totals per kind of text and split"
+    )
     args = ap.parse_args()
-    global BY_HASH, BEFORE_ROUND3
+    global BY_HASH, BEFORE_ROUND3, ONLY, WITHOUT
     BY_HASH, BEFORE_ROUND3 = args.by_hash, args.before_round3
+    ONLY = _names_of(args.only) if args.only else None
+    WITHOUT = _names_of(args.without) if args.without else frozenset()
     if args.corpus:
-        print_real(args.per_text, args.corpus_errors)
+        if args.by_kind:
+            print_by_kind()
+        else:
+            print_real(args.per_text, args.corpus_errors)
         return
     rows = []
     for split, names in splits().items():
