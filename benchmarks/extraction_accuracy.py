@@ -14,7 +14,10 @@ SPLIT.md there): precision, recall, and on the matched targets the share with th
 comparator, value and unit.
 
 Run:  .venv/bin/python benchmarks/extraction_accuracy.py --corpus [--per-text]
-      [--corpus-errors SPLIT] [--by-hash] [--before-round3]
+      [--corpus-errors SPLIT] [--by-hash] [--before-round3] [--rules-only]
+
+``--rules-only`` scores the rules' targets alone; by default the learned model of
+gaodi/text/learned.py sets aside the targets it judges unlikely, as ``extract_plan`` does.
 
 ``--by-hash --before-round3`` scores the held-out texts of the split as it stood before the
 third round (37 texts), the like-for-like comparison of rules across rounds.
@@ -76,6 +79,9 @@ BEFORE_ROUND3 = False
 # tests/data/extraction_corpus/round9-2026-12-06.list) to keep, or to leave out
 ONLY: frozenset[str] | None = None
 WITHOUT: frozenset[str] = frozenset()
+# set by --rules-only: score the rules' targets alone, without the learned model's second
+# opinion (gaodi/text/learned.py), which sets aside the targets it judges unlikely
+SECOND_OPINION = True
 
 
 def real_texts() -> dict[str, list[str]]:
@@ -95,7 +101,7 @@ def load_real(name: str) -> tuple[str, dict, list[dict], list[dict]]:
     """(text, source, expected targets, predicted targets) of one text of the real corpus."""
     text = (REAL / f"{name}.txt").read_text(encoding="utf-8")
     ann = json.loads((REAL / f"{name}.json").read_text(encoding="utf-8"))
-    pred = [t for t in extract_plan(text).model_dump()["targets"]]
+    pred = [t for t in extract_plan(text, SECOND_OPINION).model_dump()["targets"]]
     gold = [dict(t, action=None) for t in ann["targets"]]
     for t in pred:
         t["action"] = None  # not annotated on this corpus
@@ -245,7 +251,7 @@ def _print_errors(
 def load(name: str) -> tuple[str, dict, dict]:
     text = (CORPUS / f"{name}.txt").read_text(encoding="utf-8")
     gold = json.loads((CORPUS / f"{name}.expected.json").read_text(encoding="utf-8"))
-    pred = extract_plan(text).model_dump()
+    pred = extract_plan(text, SECOND_OPINION).model_dump()
     return text, gold, pred
 
 
@@ -296,8 +302,14 @@ def main() -> None:
     ap.add_argument(
         "--by-kind", action="store_true", help="with --corpus: totals per kind of text and split"
     )
+    ap.add_argument(
+        "--rules-only",
+        action="store_true",
+        help="the rules' targets alone, without the learned model's second opinion",
+    )
     args = ap.parse_args()
-    global BY_HASH, BEFORE_ROUND3, ONLY, WITHOUT
+    global BY_HASH, BEFORE_ROUND3, ONLY, WITHOUT, SECOND_OPINION
+    SECOND_OPINION = not args.rules_only
     BY_HASH, BEFORE_ROUND3 = args.by_hash, args.before_round3
     ONLY = _names_of(args.only) if args.only else None
     WITHOUT = _names_of(args.without) if args.without else frozenset()

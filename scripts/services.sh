@@ -17,6 +17,8 @@ command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)  # the Spark engine's tests
+# LightGBM (the extraction model's trainer and its test) links the system's OpenMP runtime
+ldconfig -p 2>/dev/null | grep -q "libgomp.so.1" || need+=(libgomp1)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -q >&2

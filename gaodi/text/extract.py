@@ -1,17 +1,28 @@
 """``extract_plan``: a plan text in, its title, actions, targets and qualitative goals out.
 
-Rule-based and offline. The rules live in :mod:`gaodi.text.structure` (numbered headings,
-which of them are actions, title, period) and :mod:`gaodi.text.targets` (which numbers are
-targets, their indicator, comparator and year); docs/plan-extraction.md states them with
-examples and reports their measured precision and recall.
+Offline. The rules live in :mod:`gaodi.text.structure` (numbered headings, which of them are
+actions, title, period) and :mod:`gaodi.text.targets` (which numbers are targets, their
+indicator, comparator and year); :mod:`gaodi.text.learned` gives a second opinion on each
+target the rules find, and a target it judges unlikely is set aside, with its reason, rather
+than dropped. docs/plan-extraction.md states the rules with examples and reports the measured
+precision and recall.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from gaodi.core.errors import ValidationError
 from gaodi.text.glosses import as_written, has_glosses, quote_as_written, strip_glosses
-from gaodi.text.numerals import normalize_width, to_simplified
-from gaodi.text.schema import ExtractedAction, ExtractedGoal, ExtractedTarget, PlanExtraction
+from gaodi.text.learned import SET_ASIDE_BELOW, forest, quantity_features
+from gaodi.text.numerals import normalize_width, scan_quantities, to_simplified
+from gaodi.text.schema import (
+    ExtractedAction,
+    ExtractedGoal,
+    ExtractedTarget,
+    PlanExtraction,
+    SetAsideTarget,
+)
 from gaodi.text.structure import (
     annual_goal_year,
     document_year,
@@ -22,7 +33,7 @@ from gaodi.text.structure import (
     reviewed_year,
     sessions_year,
 )
-from gaodi.text.targets import find_goals, find_targets, make_context
+from gaodi.text.targets import FoundTarget, _Context, find_goals, find_targets, make_context
 
 
 def normalize_newlines(text: str) -> str:
@@ -30,16 +41,20 @@ def normalize_newlines(text: str) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def extract_plan(text: str) -> PlanExtraction:
-    """Read a Chinese plan text into a :class:`PlanExtraction`.
+@dataclass(frozen=True)
+class Reading:
+    """A text as the rules read it: its context (the text without glosses, in ``ctx.text``),
+    its title, and how to map a span back to the text as written."""
 
-    Every ``quote`` is a substring of ``normalize_newlines(text)``.
+    ctx: _Context
+    title: str | None
+    written: str
+    back: list[int]
+    glossed: bool
 
-    >>> p = extract_plan("某市行动计划(2021—2023年)\\n1 实施园区提效行动\\n"
-    ...                  "到2023年,打造1个3000亿级园区、5个千亿级园区。")
-    >>> [(t.indicator, t.value, t.unit, t.year) for t in p.targets]
-    [('3000亿级园区数量', 1, '个', 2023), ('千亿级园区数量', 5, '个', 2023)]
-    """
+
+def read_text(text: str) -> Reading:
+    """The context the rules read ``text`` in (``ctx.text`` holds its positions)."""
     text = normalize_newlines(text)
     if not text.strip():
         raise ValidationError(
@@ -70,7 +85,39 @@ def extract_plan(text: str) -> PlanExtraction:
         )
     )
     end_year = period[1] if period else None
-    ctx = make_context(text, outline, ref_year, end_year)
+    return Reading(make_context(text, outline, ref_year, end_year), title, written, back, glossed)
+
+
+def judge_targets(ctx: _Context, found: list[FoundTarget]) -> list[float | None]:
+    """The model's probability (:mod:`gaodi.text.learned`) for each target the rules found;
+    ``None`` where the scan of quantities sees no number at the target's start: no opinion."""
+    quantities = {q.start: q for q in scan_quantities(ctx.text)}
+    model = forest()
+    out: list[float | None] = []
+    for t in found:
+        q = quantities.get(t.start)
+        judged = None if q is None else model.judge(quantity_features(ctx, q, True), False)
+        out.append(None if judged is None else judged.probability)
+    return out
+
+
+def extract_plan(text: str, second_opinion: bool = True) -> PlanExtraction:
+    """Read a Chinese plan text into a :class:`PlanExtraction`.
+
+    Every ``quote`` is a substring of ``normalize_newlines(text)``. With ``second_opinion``
+    (the default), a target the model of :mod:`gaodi.text.learned` gives a probability below
+    ``SET_ASIDE_BELOW`` goes to ``set_aside`` with its reason instead of ``targets``; without
+    it, the output is the rules' alone.
+
+    >>> p = extract_plan("某市行动计划(2021—2023年)\\n1 实施园区提效行动\\n"
+    ...                  "到2023年,打造1个3000亿级园区、5个千亿级园区。")
+    >>> [(t.indicator, t.value, t.unit, t.year) for t in p.targets]
+    [('3000亿级园区数量', 1, '个', 2023), ('千亿级园区数量', 5, '个', 2023)]
+    """
+    reading = read_text(text)
+    ctx, title = reading.ctx, reading.title
+    text, written, back, glossed = ctx.text, reading.written, reading.back, reading.glossed
+    outline = ctx.outline
 
     def shown(start: int, end: int) -> str:
         return as_written(written, back, start, end) if glossed else text[start:end]
@@ -86,8 +133,14 @@ def extract_plan(text: str) -> PlanExtraction:
         )
         for a in outline.actions
     ]
-    targets = [
-        ExtractedTarget(
+    found = find_targets(ctx)
+    chances: list[float | None] = (
+        judge_targets(ctx, found) if second_opinion else [None] * len(found)
+    )
+    targets: list[ExtractedTarget] = []
+    set_aside: list[SetAsideTarget] = []
+    for t, chance in zip(found, chances, strict=True):
+        target = ExtractedTarget(
             indicator=t.indicator,
             value=t.value,
             value_max=t.value_max,
@@ -98,11 +151,22 @@ def extract_plan(text: str) -> PlanExtraction:
             quote=quoted(t.quote, t.start),
             size_class=t.size_class,
             annual=t.annual,
+            confidence=None if chance is None else round(chance, 3),
         )
-        for t in find_targets(ctx)
-    ]
+        if chance is None or chance >= SET_ASIDE_BELOW:
+            targets.append(target)
+        else:
+            set_aside.append(SetAsideTarget(target=target, reason=_reason(ctx, t.start)))
     goals = [
         ExtractedGoal(verb=g.verb, object=g.object, action=g.action, quote=quoted(g.quote, g.start))
         for g in find_goals(ctx)
     ]
-    return PlanExtraction(title=title, actions=actions, targets=targets, qualitative=goals)
+    return PlanExtraction(
+        title=title, actions=actions, targets=targets, qualitative=goals, set_aside=set_aside
+    )
+
+
+def _reason(ctx: _Context, start: int) -> str:
+    q = next(q for q in scan_quantities(ctx.text) if q.start == start)
+    judged = forest().judge(quantity_features(ctx, q, True))
+    return judged.reason("zh") + "\n" + judged.reason("en")

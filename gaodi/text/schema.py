@@ -1,15 +1,16 @@
 """The JSON shape of an extracted plan (the output of ``gaodi plan extract``).
 
-The keys are those the first extraction issue specified, plus two target attributes from
-issue #13 (``size_class``: the class of what a count counts; ``annual``: the value holds each
-year)::
+The keys are those the first extraction issue specified, plus from issue #13 two target
+attributes (``size_class``: the class of what a count counts; ``annual``: the value holds each
+year), the learned model's ``confidence`` and the targets it ``set_aside``::
 
     {"title", "actions": [{"number", "title", "text"}],
      "targets": [{"indicator", "value", "value_max", "unit", "year", "comparator", "action",
-                  "quote", "size_class", "annual"}],
-     "qualitative": [{"verb", "object", "action", "quote"}]}
+                  "quote", "size_class", "annual", "confidence"}],
+     "qualitative": [{"verb", "object", "action", "quote"}],
+     "set_aside": [{"target": {…}, "reason"}]}
 
-Both new keys have defaults, so extractions saved before them still validate.
+The new keys have defaults, so extractions saved before them still validate.
 """
 
 from __future__ import annotations
@@ -60,6 +61,13 @@ class ExtractedTarget(BaseModel):
         description="True when the value holds for each year (年均增长8%, 每年新增10家), "
         "false when it is reached by the target year (cumulative or a level).",
     )
+    confidence: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="The learned model's probability that this is a target "
+        "(gaodi.text.learned); null when it gave no opinion or was not asked.",
+    )
 
     @model_validator(mode="after")
     def _range(self) -> ExtractedTarget:
@@ -79,6 +87,16 @@ class ExtractedGoal(BaseModel):
     quote: str = Field(min_length=1)
 
 
+class SetAsideTarget(BaseModel):
+    """A target the rules found and the learned model judged unlikely: kept for the reviewer
+    to restore, with the model's reason in Chinese and English."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    target: ExtractedTarget
+    reason: str = Field(min_length=1)
+
+
 class PlanExtraction(BaseModel):
     """Everything ``extract_plan`` reads from a plan text."""
 
@@ -88,13 +106,19 @@ class PlanExtraction(BaseModel):
     actions: list[ExtractedAction]
     targets: list[ExtractedTarget]
     qualitative: list[ExtractedGoal]
+    set_aside: list[SetAsideTarget] = Field(
+        default_factory=list,
+        description="Targets the rules found that the learned model judged unlikely (below "
+        "gaodi.text.learned.SET_ASIDE_BELOW), each with its reason; not loaded as targets.",
+    )
 
     @model_validator(mode="after")
     def _actions_exist(self) -> PlanExtraction:
         numbers = {a.number for a in self.actions}
         if len(numbers) != len(self.actions):
             raise ValueError("action numbers must be unique")
-        refs = [t.action for t in self.targets] + [g.action for g in self.qualitative]
+        refs = [t.action for t in (*self.targets, *(s.target for s in self.set_aside))]
+        refs += [g.action for g in self.qualitative]
         for ref in refs:
             if ref is not None and ref not in numbers:
                 raise ValueError(f"unknown action {ref!r}")
