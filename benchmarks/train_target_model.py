@@ -122,7 +122,7 @@ def cross_validate(data: list[Example]) -> dict[float, tuple[int, int, int]]:
     return out
 
 
-def export(model, vec) -> dict:  # noqa: ANN001 - lightgbm and sklearn objects
+def export(model, vec) -> dict:
     """The trees in the plain form ``gaodi.text.learned.Forest`` reads."""
     names = vec.get_feature_names_out()
     dump = model.booster_.dump_model()
@@ -144,7 +144,7 @@ def export(model, vec) -> dict:  # noqa: ANN001 - lightgbm and sklearn objects
                 raise SystemExit(f"a split the reader cannot follow: {node['decision_type']}")
             feature = used.setdefault(node["split_feature"], len(used))
             zero_left = (
-                node["default_left"] if node["missing_type"] == "Zero" else 0 <= node["threshold"]
+                node["default_left"] if node["missing_type"] == "Zero" else node["threshold"] >= 0
             )
             tree["leaf"][i], tree["value"][i] = False, node["internal_value"]
             tree["feature"][i], tree["threshold"][i] = feature, node["threshold"]

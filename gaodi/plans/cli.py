@@ -62,10 +62,17 @@ def extract(
         OutputFormat.json, "--format", "-f", help="Output format: json or yaml."
     ),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write to this file, not stdout."),
+    rules_only: bool = typer.Option(
+        False,
+        "--rules-only",
+        help="The rules' targets alone: no learned second opinion, nothing set aside.",
+    ),
 ) -> None:
     """Extract the title, actions, quantitative targets and qualitative goals of a plan text.
 
-    Rule-based and offline. Review the result before loading it: see docs/plan-extraction.md.
+    Offline: rules, and a learned model that sets aside the targets it judges unlikely (under
+    "set_aside", with its reason). Review the result before loading it: see
+    docs/plan-extraction.md.
     """
     from gaodi.text.extract import extract_plan
 
@@ -75,7 +82,7 @@ def extract(
             f"文件 {file} 是空的，没有可提取的文本。",
             f"The file {file} is empty: nothing to extract.",
         )
-    data = extract_plan(text).model_dump(mode="json")
+    data = extract_plan(text, second_opinion=not rules_only).model_dump(mode="json")
     if output_format is OutputFormat.json:
         rendered = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     else:
@@ -86,7 +93,7 @@ def extract(
     out.write_text(rendered, encoding="utf-8")
     console.print(
         f"已写入 Wrote {out}: {len(data['actions'])} actions, {len(data['targets'])} targets, "
-        f"{len(data['qualitative'])} qualitative goals."
+        f"{len(data['qualitative'])} qualitative goals, {len(data['set_aside'])} set aside."
     )
 
 

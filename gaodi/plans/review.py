@@ -10,6 +10,7 @@ extraction's real-world precision on this plan. No table is added: the log is th
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal
@@ -294,6 +295,57 @@ def target_readings(targets: list[TargetOut]) -> dict[str, TargetReading]:
     return out
 
 
+class SetAsideCandidate(BaseModel):
+    """A target the rules read from the plan's text and the learned model set aside
+    (:mod:`gaodi.text.learned`): shown with its reason, for the reviewer to restore."""
+
+    indicator_name: str
+    value: float
+    value_max: float | None
+    unit: str | None
+    year: int | None
+    comparator: Literal[">=", "<=", "="]
+    action_number: str | None
+    quote: str
+    confidence: float | None
+    reason_zh: str
+    reason_en: str
+
+
+@lru_cache(maxsize=8)
+def _set_aside_of(text: str) -> tuple[SetAsideCandidate, ...]:
+    # one extraction per text, not per page view: a plan's text does not change in review
+    from gaodi.text.extract import extract_plan
+
+    try:
+        found = extract_plan(text).set_aside
+    except ValidationError:
+        return ()  # an empty text: nothing set aside
+    return tuple(
+        SetAsideCandidate(
+            indicator_name=s.target.indicator,
+            value=float(s.target.value),
+            value_max=None if s.target.value_max is None else float(s.target.value_max),
+            unit=s.target.unit,
+            year=s.target.year,
+            comparator=s.target.comparator,
+            action_number=s.target.action,
+            quote=s.target.quote,
+            confidence=s.target.confidence,
+            reason_zh=s.reason,
+            reason_en=s.reason_en,
+        )
+        for s in found
+    )
+
+
+def set_aside_candidates(text: str, targets: list[TargetOut]) -> list[SetAsideCandidate]:
+    """What the extraction of ``text`` set aside, less what the plan already holds (a target
+    with the same quote and value: restored, or added by hand)."""
+    held = {(t.quote, float(t.value)) for t in targets if t.quote and t.value is not None}
+    return [c for c in _set_aside_of(text) if (c.quote, c.value) not in held]
+
+
 class TextReview(BaseModel):
     plan: PlanOut
     has_text: bool
@@ -304,6 +356,11 @@ class TextReview(BaseModel):
         default_factory=dict,
         description="By target id: the size class and 年均 mark read from its quote (targets "
         "with neither are left out).",
+    )
+    set_aside: list[SetAsideCandidate] = Field(
+        default_factory=list,
+        description="Targets the rules read from the text that the learned model set aside, "
+        "with its reason; a draft's reviewer can restore each (it is then added as a target).",
     )
 
 
@@ -328,6 +385,7 @@ def text_review_page(ctx: PageContext, plan_id: int) -> TextReview:
         unplaced=lost,
         stats=review_stats(ctx.session, plan.id),
         readings=target_readings(out.targets),
+        set_aside=set_aside_candidates(text, out.targets) if text.strip() else [],
     )
 
 

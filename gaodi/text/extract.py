@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from gaodi.core.errors import ValidationError
 from gaodi.text.glosses import as_written, has_glosses, quote_as_written, strip_glosses
-from gaodi.text.learned import SET_ASIDE_BELOW, forest, quantity_features
+from gaodi.text.learned import SET_ASIDE_BELOW, Judgement, forest, quantity_features
 from gaodi.text.numerals import normalize_width, scan_quantities, to_simplified
 from gaodi.text.schema import (
     ExtractedAction,
@@ -88,17 +88,17 @@ def read_text(text: str) -> Reading:
     return Reading(make_context(text, outline, ref_year, end_year), title, written, back, glossed)
 
 
-def judge_targets(ctx: _Context, found: list[FoundTarget]) -> list[float | None]:
-    """The model's probability (:mod:`gaodi.text.learned`) for each target the rules found;
+def judge_targets(ctx: _Context, found: list[FoundTarget]) -> list[Judgement | None]:
+    """The model's judgement (:mod:`gaodi.text.learned`) of each target the rules found;
     ``None`` where the scan of quantities sees no number at the target's start: no opinion."""
     quantities = {q.start: q for q in scan_quantities(ctx.text)}
     model = forest()
-    out: list[float | None] = []
-    for t in found:
-        q = quantities.get(t.start)
-        judged = None if q is None else model.judge(quantity_features(ctx, q, True), False)
-        out.append(None if judged is None else judged.probability)
-    return out
+    return [
+        None
+        if (q := quantities.get(t.start)) is None
+        else model.judge(quantity_features(ctx, q, True))
+        for t in found
+    ]
 
 
 def extract_plan(text: str, second_opinion: bool = True) -> PlanExtraction:
@@ -134,12 +134,12 @@ def extract_plan(text: str, second_opinion: bool = True) -> PlanExtraction:
         for a in outline.actions
     ]
     found = find_targets(ctx)
-    chances: list[float | None] = (
+    judged: list[Judgement | None] = (
         judge_targets(ctx, found) if second_opinion else [None] * len(found)
     )
     targets: list[ExtractedTarget] = []
     set_aside: list[SetAsideTarget] = []
-    for t, chance in zip(found, chances, strict=True):
+    for t, judgement in zip(found, judged, strict=True):
         target = ExtractedTarget(
             indicator=t.indicator,
             value=t.value,
@@ -151,12 +151,16 @@ def extract_plan(text: str, second_opinion: bool = True) -> PlanExtraction:
             quote=quoted(t.quote, t.start),
             size_class=t.size_class,
             annual=t.annual,
-            confidence=None if chance is None else round(chance, 3),
+            confidence=None if judgement is None else round(judgement.probability, 3),
         )
-        if chance is None or chance >= SET_ASIDE_BELOW:
+        if judgement is None or judgement.probability >= SET_ASIDE_BELOW:
             targets.append(target)
         else:
-            set_aside.append(SetAsideTarget(target=target, reason=_reason(ctx, t.start)))
+            set_aside.append(
+                SetAsideTarget(
+                    target=target, reason=judgement.reason("zh"), reason_en=judgement.reason("en")
+                )
+            )
     goals = [
         ExtractedGoal(verb=g.verb, object=g.object, action=g.action, quote=quoted(g.quote, g.start))
         for g in find_goals(ctx)
@@ -164,9 +168,3 @@ def extract_plan(text: str, second_opinion: bool = True) -> PlanExtraction:
     return PlanExtraction(
         title=title, actions=actions, targets=targets, qualitative=goals, set_aside=set_aside
     )
-
-
-def _reason(ctx: _Context, start: int) -> str:
-    q = next(q for q in scan_quantities(ctx.text) if q.start == start)
-    judged = forest().judge(quantity_features(ctx, q, True))
-    return judged.reason("zh") + "\n" + judged.reason("en")

@@ -183,11 +183,18 @@ class Judgement:
     evidence: tuple[tuple[str, float], ...]
 
     def reason(self, lang: str = "zh") -> str:
-        """The judgement in words: "模型判断为目标的概率 0.12：…（−1.3）、…"."""
-        words = "、".join(f"{describe(k, lang)}（{v:+.1f}）" for k, v in self.evidence[:3])
+        """The judgement in words, with the three features that pushed it most its way (their
+        contributions to the log-odds): "模型判断为目标的概率 0.06，主要因为：上一句有“介绍”
+        （−0.7）、…"."""
+        against = self.probability < 0.5
+        pushed = [(k, v) for k, v in self.evidence if (v < 0) == against][:3]
         if lang == "zh":
-            return f"模型判断为目标的概率 {self.probability:.2f}：{words}"
-        return f"Model's probability that this is a target: {self.probability:.2f}: {words}"
+            words = "、".join(f"{describe(k, lang)}（{v:+.1f}）" for k, v in pushed)
+            lead = f"模型判断为目标的概率 {self.probability:.2f}"
+            return lead + (f"，主要因为：{words}" if words else "")
+        words = ", ".join(f"{describe(k, lang)} ({v:+.1f})" for k, v in pushed)
+        lead = f"The model's probability that this is a target: {self.probability:.2f}"
+        return lead + (f"; mostly because of: {words}" if words else "")
 
 
 class Forest:
@@ -199,30 +206,32 @@ class Forest:
         self.trees: list[dict[str, list[Any]]] = data["trees"]
         self.meta: dict[str, Any] = data.get("meta", {})
 
-    def judge(self, features: dict[str, float], explain: bool = True) -> Judgement:
+    def explain(self, features: dict[str, float]) -> tuple[float, float, dict[str, float]]:
+        """(log-odds, bias, contribution of each feature): the log-odds is the bias (the sum of
+        the trees' root values) plus every contribution (Saabas: along the path, each split
+        adds the change in value to the feature it splits on)."""
         x = {self.index[k]: v for k, v in features.items() if k in self.index}
-        raw = 0.0
+        raw = bias = 0.0
         contrib: dict[int, float] = {}
         for t in self.trees:
-            node, value = 0, t["value"][0]
-            if t["leaf"][0]:
-                raw += value
-                continue
+            node = 0
+            bias += t["value"][0]
             while not t["leaf"][node]:
-                feat = t["feature"][node]
-                child = (
-                    t["left"][node] if x.get(feat, 0.0) <= t["threshold"][node] else t["right"][node]
-                )
-                if explain:
-                    contrib[feat] = contrib.get(feat, 0.0) + t["value"][child] - t["value"][node]
+                feat, value = t["feature"][node], x.get(t["feature"][node])
+                # a feature absent from the text is 0: where a 0 goes was fixed when written
+                left = t["zero_left"][node] if value is None else value <= t["threshold"][node]
+                child = t["left"][node] if left else t["right"][node]
+                contrib[feat] = contrib.get(feat, 0.0) + t["value"][child] - t["value"][node]
                 node = child
             raw += t["value"][node]
-        p = 1.0 / (1.0 + math.exp(-raw))
+        return raw, bias, {self.features[k]: v for k, v in contrib.items()}
+
+    def judge(self, features: dict[str, float]) -> Judgement:
+        raw, _, contrib = self.explain(features)
         evidence = sorted(
-            ((self.features[k], v) for k, v in contrib.items() if abs(v) >= 0.05),
-            key=lambda kv: -abs(kv[1]),
+            ((k, v) for k, v in contrib.items() if abs(v) >= 0.05), key=lambda kv: -abs(kv[1])
         )
-        return Judgement(p, tuple(evidence))
+        return Judgement(1.0 / (1.0 + math.exp(-raw)), tuple(evidence))
 
 
 @cache
@@ -242,7 +251,10 @@ _PREFIX_WORDS = {
 _CUE_WORDS = {
     "TARGET_CUES": ("目标用语（力争、目标、将…）", "a goal word (力争, 目标, 将…)"),
     "GOAL_CUE": ("预期、力争、确保", "预期, 力争 or 确保"),
-    "PAST_MARKERS": ("已成事实的用语（截至、同比、…了）", "words of what is done (截至, 同比, …了)"),
+    "PAST_MARKERS": (
+        "已成事实的用语（截至、同比、…了）",
+        "words of what is done (截至, 同比, …了)",
+    ),
     "RESULTS_STATED": ("陈述成绩的用语", "words stating results"),
     "ACHIEVED": ("获评、获批等", "an award or approval"),
     "TASK_VERB": ("任务动词", "a task verb"),
@@ -282,14 +294,30 @@ _FLAG_WORDS = {
 }
 
 
+_KIND_WORDS = {
+    "count": ("计数", "a count"),
+    "measure": ("计量", "a measure"),
+    "percent": ("百分比", "a percentage"),
+    "scale": ("量级（如“千亿级”）", "a scale (千亿级)"),
+    "bare": ("无单位的数", "a bare number"),
+}
+_ANCHOR_WORDS = {
+    "target/near": ("同句写明的目标年", "a target year in its sentence"),
+    "target/far": ("上文的目标年", "a target year earlier in the text"),
+    "past/near": ("同句写明的过去年份", "a past year in its sentence"),
+    "past/far": ("上文的过去年份", "a past year earlier in the text"),
+    "None/": ("没有年份", "no year"),
+}
+
+
 def describe(feature: str, lang: str = "zh") -> str:
-    """A feature's name in words, in Chinese or English."""
+    """A feature's name in words, in Chinese or English (``#`` stands for any number)."""
     i = 0 if lang == "zh" else 1
     if feature in _FLAG_WORDS:
         return _FLAG_WORDS[feature][i]
     head, _, rest = feature.partition(":")
     if rest and head.rstrip("123") in _PREFIX_WORDS:
-        return _PREFIX_WORDS[head.rstrip("123")][i].format(rest)
+        return _PREFIX_WORDS[head.rstrip("123")][i].format(rest.replace("0", "#"))
     if rest and rest in _CUE_WORDS:
         where = {
             "cue": ("句中有", "sentence has "),
@@ -300,13 +328,22 @@ def describe(feature: str, lang: str = "zh") -> str:
         }.get(head, ("", ""))
         return where[i] + _CUE_WORDS[rest][i]
     name, _, value = feature.partition("=")
-    labels = {
-        "kind": ("数量类型", "kind of quantity"),
-        "unit": ("单位", "unit"),
-        "verb": ("动词", "verb"),
-        "anchor": ("年份依据", "year from"),
-        "years_ahead": ("目标年距文本年份（年）", "years after the text's year"),
-    }
-    if value and name in labels:
-        return f"{labels[name][i]} {value}"
+    if name == "kind" and value in _KIND_WORDS:
+        return ("数是", "the number is ")[i] + _KIND_WORDS[value][i]
+    if name == "anchor" and value in _ANCHOR_WORDS:
+        return ("年份：", "year: ")[i] + _ANCHOR_WORDS[value][i]
+    if name == "unit":
+        return (
+            ("没有单位", "no unit")[i]
+            if value == "None"
+            else ("单位“{}”", "unit “{}”")[i].format(value)
+        )
+    if name == "verb":
+        return (
+            ("没有动词", "no verb")[i]
+            if value == "None"
+            else ("动词“{}”", "verb “{}”")[i].format(value)
+        )
+    if name == "years_ahead":
+        return ("目标年比文本年份晚{}年", "the year is {} after the text's")[i].format(value)
     return feature

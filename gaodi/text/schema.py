@@ -8,7 +8,7 @@ year), the learned model's ``confidence`` and the targets it ``set_aside``::
      "targets": [{"indicator", "value", "value_max", "unit", "year", "comparator", "action",
                   "quote", "size_class", "annual", "confidence"}],
      "qualitative": [{"verb", "object", "action", "quote"}],
-     "set_aside": [{"target": {…}, "reason"}]}
+     "set_aside": [{"target": {…}, "reason", "reason_en"}]}
 
 The new keys have defaults, so extractions saved before them still validate.
 """
@@ -89,12 +89,16 @@ class ExtractedGoal(BaseModel):
 
 class SetAsideTarget(BaseModel):
     """A target the rules found and the learned model judged unlikely: kept for the reviewer
-    to restore, with the model's reason in Chinese and English."""
+    to restore (the text-review page lists it), with the model's reason."""
 
     model_config = ConfigDict(extra="forbid")
 
     target: ExtractedTarget
-    reason: str = Field(min_length=1)
+    reason: str = Field(
+        min_length=1,
+        description="Why, in Chinese: the probability and the features that pushed it down most.",
+    )
+    reason_en: str = Field(min_length=1, description="The same reason in English.")
 
 
 class PlanExtraction(BaseModel):

@@ -134,3 +134,44 @@ def test_text_review(browser: Any, live_server: LiveServer) -> None:
     assert "所选文字不在计划原文中" in page.locator("[data-testid=error-quote]").inner_text()
     assert page.locator("[data-testid=stat-added]").inner_text() == "1"
     page.context.close()
+
+
+# The same plan with a paragraph telling last year's results: the rules take two of them, the
+# learned model sets them aside (tests/text/test_learned.py); results are no targets.
+RESULTS = "工业投资增长8.8%"
+WITH_RESULTS = TEXT + (
+    "据市经信委介绍,去年,重庆工业经济实现较好发展。规模工业增加值增长6.2%,较上年提高5.7个百分点;"
+    "工业投资增长8.8%,高于全国平均4.5个百分点;战略性新兴制造业增加值增长11.6%。\n"
+)
+
+
+def test_set_aside_targets_shown_with_reasons_and_restored(
+    browser: Any, live_server: LiveServer
+) -> None:
+    user = live_server.world.users["analyst"]
+    page = signed_in(browser, live_server, user, "/plans/list")
+    page.fill("#load-text", WITH_RESULTS)
+    page.fill("#load-name", "模型搁置测试")
+    submit_and_wait(page, "[data-testid=load-form] button[type=submit]")
+    plan_id = int(re.search(r"/plans/drafts/(\d+)", page.url).group(1))  # type: ignore[union-attr]
+    page.goto(f"{live_server.url}/plans/drafts/{plan_id}/text")
+    page.wait_for_load_state("networkidle")
+    section = page.locator("[data-testid=set-aside]")
+    assert "模型搁置的候选目标" in section.inner_text()
+    items = section.locator(".review-item")
+    assert items.count() == 2
+    first = items.nth(0).inner_text()
+    assert RESULTS in first
+    reason = page.locator("[data-testid=set-aside-reason-1]").inner_text()
+    assert reason.startswith("模型判断为目标的概率 0.") and "主要因为：" in reason
+    assert not re.search(r"[A-Za-z_]{3,}", reason), reason  # words, not feature codes
+    # not a target of the plan: not highlighted in the text
+    assert RESULTS not in page.locator("#plan-text mark").all_inner_texts()
+    assert page.locator("[data-testid=stat-extracted]").inner_text() == "4"
+
+    submit_and_wait(page, "[data-testid=restore-1]")
+    assert RESULTS in page.locator("#plan-text mark").all_inner_texts()
+    assert page.locator("[data-testid=set-aside] .review-item").count() == 1
+    assert page.locator("[data-testid=stat-added]").inner_text() == "1"
+    shot(page, "plans-text-review-set-aside-zh-1366.png")
+    page.context.close()

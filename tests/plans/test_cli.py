@@ -128,3 +128,24 @@ def test_status_known_on(demo_db: Engine) -> None:
     assert then["provenance"]["data_as_of"] <= "2023-06-30T23:59"
     bad = runner.invoke(app, ["plan", "status", "--known-on", "2023-02-30"])
     assert bad.exit_code == 2 and "--known-on" in bad.output and "2023-02-30" in bad.output
+
+
+def test_extract_sets_aside_what_the_model_doubts_unless_rules_only(tmp_path: Path) -> None:
+    # a plan with a paragraph of last year's results, which the rules take (tests/text/test_learned.py)
+    plan = tmp_path / "plan.txt"
+    plan.write_text(
+        "某市制造业提质行动计划(2024—2026年)\n1 实施园区提效行动\n"
+        "到2026年,打造5个千亿级园区,新材料产业产值达到3000亿元。\n"
+        "据市经信委介绍,去年,重庆工业经济实现较好发展。规模工业增加值增长6.2%,较上年提高5.7个"
+        "百分点;工业投资增长8.8%,高于全国平均4.5个百分点;战略性新兴制造业增加值增长11.6%。\n",
+        encoding="utf-8",
+    )
+    judged = json.loads(run("extract", str(plan)))
+    rules = json.loads(run("extract", str(plan), "--rules-only"))
+    aside = {s["target"]["quote"] for s in judged["set_aside"]}
+    assert aside == {"工业投资增长8.8%", "战略性新兴制造业增加值增长11.6%"}
+    assert all(s["reason"] and s["reason_en"] for s in judged["set_aside"])
+    assert rules["set_aside"] == [] and aside <= {t["quote"] for t in rules["targets"]}
+    assert len(rules["targets"]) == len(judged["targets"]) + 2
+    out = tmp_path / "plan.json"
+    assert "2 set aside" in run("extract", str(plan), "--out", str(out))

@@ -275,3 +275,48 @@ def test_a_reposted_text_is_reviewed_as_written(sqlite_db: Engine) -> None:
             ),
         )
     assert (added.value, added.unit, added.comparator) == (8000, "亿元", ">=")
+
+
+# The plan above with a paragraph telling last year's results (去年…增长8.8%), which the rules
+# take and the learned model sets aside (tests/text/test_learned.py): results are no targets.
+WITH_RESULTS = TEXT + (
+    "据市经信委介绍,去年,重庆工业经济实现较好发展。规模工业增加值增长6.2%,较上年提高5.7个百分点;"
+    "工业投资增长8.8%,高于全国平均4.5个百分点;战略性新兴制造业增加值增长11.6%。\n"
+)
+
+
+def test_set_aside_targets_are_listed_and_one_restored(sqlite_db: Engine) -> None:
+    extraction = extract_plan(WITH_RESULTS)
+    assert len(extraction.set_aside) == 2
+    with session_scope(sqlite_db, actor="t") as s:
+        plan = service.load_plan(s, ADMIN, extraction, source_name="t", source_text=WITH_RESULTS)
+        plan_id = plan.id
+        out = service.get_plan(s, ADMIN, plan_id)
+        # the four targets of the plan are loaded; the two results are not
+        assert len(out.targets) == 4
+        listed = review.set_aside_candidates(WITH_RESULTS, out.targets)
+        assert [c.quote for c in listed] == ["工业投资增长8.8%", "战略性新兴制造业增加值增长11.6%"]
+        assert all(c.reason_zh.startswith("模型判断为目标的概率") for c in listed)
+        c = listed[0]
+        # a reviewer who reads it as a target restores it with what the rules read
+        review.add_target(
+            s,
+            ADMIN,
+            plan_id,
+            review.AddTarget(
+                quote=c.quote,
+                indicator_name=c.indicator_name,
+                value=c.value,
+                unit=c.unit,
+                year=c.year,
+                comparator=c.comparator,
+            ),
+        )
+    with session_scope(sqlite_db) as s:
+        out = service.get_plan(s, ADMIN, plan_id)
+        restored = next(t for t in out.targets if t.quote == "工业投资增长8.8%")
+        assert (restored.value, restored.unit) == (8.8, "%")
+        # restored: no longer listed; counted as a target the extraction missed
+        left = review.set_aside_candidates(WITH_RESULTS, out.targets)
+        assert [x.quote for x in left] == ["战略性新兴制造业增加值增长11.6%"]
+        assert review.review_stats(s, plan_id).added == 1
