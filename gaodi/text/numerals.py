@@ -312,6 +312,11 @@ def _skip_web_space(s: str, j: int) -> int:
     return k if _read_unit(s, k)[0] else j
 
 
+# two neighbouring digits written together are a rough count between them (概数): "两三个" is
+# 2 to 3, "七八家" 7 to 8, "三五个" 3 to 5 — not 23, 78 or 35
+_ROUGH_PAIRS = frozenset({"一二", "二三", "三四", "四五", "五六", "六七", "七八", "八九", "三五"})
+
+
 def _quantity_at(s: str, i: int) -> Quantity | None:
     """Read the quantity that starts at ``s[i]`` (already width-normalised), if any."""
     first = _read_number(s, i)
@@ -320,6 +325,8 @@ def _quantity_at(s: str, i: int) -> Quantity | None:
     value, j, chinese = first
     n = len(s)
     value_max: float | None = None
+    if chinese and s[i:j].replace("两", "二") in _ROUGH_PAIRS:
+        value, value_max = chinese_to_number(s[i]), chinese_to_number(s[i + 1])
     # range "1—2个", "3-5个", "8~10个": a separator and a second number of the same script
     if j < n and s[j] in _RANGE_SEPARATORS:
         second = _read_number(s, j + 1)

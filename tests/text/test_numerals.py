@@ -134,3 +134,28 @@ def test_chinese_numerals_round_trip_with_cn2an(n: int) -> None:
 def test_ranges_read_both_ends(a: int, d: int) -> None:
     (q,) = scan_quantities(f"培育{a}—{a + d}个")
     assert (q.value, q.value_max, q.unit) == (a, a + d, "个")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # chongqing-2020c (tuning): "着力打造两三个世界级产业集群" restates the body's "2-3个"
+        ("着力打造两三个世界级产业集群", (2.0, 3.0, "个")),
+        ("培育七八家龙头企业", (7.0, 8.0, "家")),
+        ("引进三五个重大项目", (3.0, 5.0, "个")),
+        ("新建一两个特色园区", (1.0, 2.0, "个")),
+    ],
+)
+def test_two_neighbouring_digits_are_a_rough_count(
+    text: str, expected: tuple[float, float, str]
+) -> None:
+    """概数: two neighbouring digits written together give the range between them."""
+    (q,) = scan_quantities(text)
+    assert (q.value, q.value_max, q.unit) == expected
+
+
+def test_three_digits_in_a_row_are_no_rough_count() -> None:
+    # "一二三产业" names the three sectors; "二十三个" is twenty-three
+    assert scan_quantities("推动一二三产业融合发展") == []
+    (q,) = scan_quantities("建成二十三个园区")
+    assert (q.value, q.value_max) == (23.0, None)
