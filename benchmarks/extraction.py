@@ -5,6 +5,8 @@ Run:  .venv/bin/python benchmarks/extraction.py [--repeat N]
 Both run in the same process over the same texts (the 17 texts of tests/data/plans). The
 baseline is ``re.findall(r"\\d+(?:\\.\\d+)?", text)``: the least any extractor has to do, find
 the numbers, with no judgement about them. The ratio says what the rules cost on top of that.
+A third row times the rules alone (``second_opinion=False``): the difference is what the
+learned model's second opinion (gaodi/text/learned.py) costs.
 """
 
 from __future__ import annotations
@@ -44,17 +46,15 @@ def main() -> None:
     chars = sum(len(t) for t in texts)
     extract_plan(texts[0])  # warm up imports and regex compilation
     t_extract = _time(extract_plan, texts, args.repeat)
+    t_rules = _time(lambda t: extract_plan(t, second_opinion=False), texts, args.repeat)
     t_regex = _time(_NUMBER.findall, texts, args.repeat)
     table = Table(title=f"{len(texts)} texts, {chars} characters, median of {args.repeat} passes")
     for col in ("method", "seconds per pass", "characters per second", "ratio to baseline"):
         table.add_column(col, justify="left" if col == "method" else "right")
     table.add_row("re.findall numbers (baseline)", f"{t_regex:.5f}", f"{chars / t_regex:,.0f}", "1")
-    table.add_row(
-        "extract_plan",
-        f"{t_extract:.4f}",
-        f"{chars / t_extract:,.0f}",
-        f"{t_extract / t_regex:,.0f}×",
-    )
+    for name, t in (("extract_plan, rules only", t_rules), ("extract_plan", t_extract)):
+        table.add_row(name, f"{t:.4f}", f"{chars / t:,.0f}", f"{t / t_regex:,.0f}×")
+    print(f"the second opinion costs {t_extract / t_rules:.2f}× the rules' time")
     Console().print(table)
 
 

@@ -385,7 +385,10 @@ def text_review_page(ctx: PageContext, plan_id: int) -> TextReview:
         unplaced=lost,
         stats=review_stats(ctx.session, plan.id),
         readings=target_readings(out.targets),
-        set_aside=set_aside_candidates(text, out.targets) if text.strip() else [],
+        # (a draft's: once adopted, what the model set aside is no longer to be restored)
+        set_aside=set_aside_candidates(text, out.targets)
+        if text.strip() and plan.status == "draft"
+        else [],
     )
 
 

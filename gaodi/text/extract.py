@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from gaodi.core.errors import ValidationError
 from gaodi.text.glosses import as_written, has_glosses, quote_as_written, strip_glosses
-from gaodi.text.learned import SET_ASIDE_BELOW, Judgement, forest, quantity_features
+from gaodi.text.learned import Judgement, forest, quantity_features
 from gaodi.text.numerals import normalize_width, scan_quantities, to_simplified
 from gaodi.text.schema import (
     ExtractedAction,
@@ -90,15 +90,24 @@ def read_text(text: str) -> Reading:
 
 def judge_targets(ctx: _Context, found: list[FoundTarget]) -> list[Judgement | None]:
     """The model's judgement (:mod:`gaodi.text.learned`) of each target the rules found;
-    ``None`` where the scan of quantities sees no number at the target's start: no opinion."""
+    ``None`` where the scan of quantities sees no number at the target's start: no opinion.
+    What pushed a judgement is worked out only for those set aside (their reason)."""
     quantities = {q.start: q for q in scan_quantities(ctx.text)}
     model = forest()
-    return [
-        None
-        if (q := quantities.get(t.start)) is None
-        else model.judge(quantity_features(ctx, q, True))
+    rows = {
+        t.start: quantity_features(ctx, quantities[t.start], True)
         for t in found
-    ]
+        if t.start in quantities
+    }
+    chance = dict(zip(rows, model.probabilities(list(rows.values())), strict=True))
+    out: list[Judgement | None] = []
+    for t in found:
+        if t.start not in chance:
+            out.append(None)
+            continue
+        judged = Judgement(chance[t.start], ())
+        out.append(model.judge(rows[t.start]) if judged.set_aside else judged)
+    return out
 
 
 def extract_plan(text: str, second_opinion: bool = True) -> PlanExtraction:
@@ -106,8 +115,8 @@ def extract_plan(text: str, second_opinion: bool = True) -> PlanExtraction:
 
     Every ``quote`` is a substring of ``normalize_newlines(text)``. With ``second_opinion``
     (the default), a target the model of :mod:`gaodi.text.learned` gives a probability below
-    ``SET_ASIDE_BELOW`` goes to ``set_aside`` with its reason instead of ``targets``; without
-    it, the output is the rules' alone.
+    ``SET_ASIDE_BELOW`` (two decimals, as shown in ``confidence``) goes to ``set_aside`` with
+    its reason instead of ``targets``; without it, the output is the rules' alone.
 
     >>> p = extract_plan("某市行动计划(2021—2023年)\\n1 实施园区提效行动\\n"
     ...                  "到2023年,打造1个3000亿级园区、5个千亿级园区。")
@@ -151,9 +160,9 @@ def extract_plan(text: str, second_opinion: bool = True) -> PlanExtraction:
             quote=quoted(t.quote, t.start),
             size_class=t.size_class,
             annual=t.annual,
-            confidence=None if judgement is None else round(judgement.probability, 3),
+            confidence=None if judgement is None else float(judgement.shown),
         )
-        if judgement is None or judgement.probability >= SET_ASIDE_BELOW:
+        if judgement is None or not judgement.set_aside:
             targets.append(target)
         else:
             set_aside.append(

@@ -15,7 +15,7 @@ import pytest
 
 from gaodi.text.evaluate import split_of
 from gaodi.text.extract import extract_plan
-from gaodi.text.learned import SET_ASIDE_BELOW, Forest, describe, forest
+from gaodi.text.learned import SET_ASIDE_BELOW, Forest, Judgement, describe, forest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -44,9 +44,11 @@ def test_plain_trees_score_as_lightgbm_does() -> None:
     model, vec = trainer._fit(data)
     plain = Forest(trainer.export(model, vec))
     expected = model.predict_proba(vec.transform([e.features for e in data]))[:, 1]
-    for example, p in zip(data, expected, strict=True):
-        raw, bias, contrib = plain.explain(example.features)
+    batch = plain.probabilities([e.features for e in data])  # all rows through all trees
+    for example, p, q in zip(data, expected, batch, strict=True):
+        raw, bias, contrib = plain.explain(example.features)  # one row, with contributions
         assert 1 / (1 + math.exp(-raw)) == pytest.approx(p, abs=1e-9)
+        assert q == pytest.approx(p, abs=1e-9)
         assert bias + sum(contrib.values()) == pytest.approx(raw, abs=1e-9)
     assert 0.05 < expected.mean() < 0.5  # a real mix of targets and not: the test can fail
 
@@ -102,6 +104,18 @@ def test_results_the_rules_take_are_set_aside_with_reasons() -> None:
     # kept in the JSON a reviewer loads: the set-aside targets survive a round trip
     again = type(judged).model_validate_json(judged.model_dump_json())
     assert [s.target.quote for s in again.set_aside] == [s.target.quote for s in judged.set_aside]
+
+
+@pytest.mark.parametrize(
+    ("probability", "set_aside"),
+    [(0.194999, True), (0.195, False), (0.2, False), (0.19, True), (0.9, False)],
+)
+def test_the_threshold_is_compared_as_shown(probability: float, set_aside: bool) -> None:
+    """0.195 shows as 0.20 (round half to even of the binary value 0.19500000000000000666) and
+    is kept: what is shown and what is decided agree; 0.2 itself is on the line, kept."""
+    judged = Judgement(probability, ())
+    assert judged.set_aside is set_aside
+    assert (judged.shown < SET_ASIDE_BELOW) is set_aside
 
 
 def test_every_feature_of_the_model_has_words() -> None:
