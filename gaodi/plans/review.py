@@ -313,15 +313,22 @@ class SetAsideCandidate(BaseModel):
 
 
 @lru_cache(maxsize=8)
-def _set_aside_of(text: str) -> tuple[SetAsideCandidate, ...]:
-    # one extraction per text, not per page view: a plan's text does not change in review
+def _second_opinion_of(
+    text: str,
+) -> tuple[dict[tuple[str, float], float], tuple[SetAsideCandidate, ...]]:
+    """The model's confidence in each target extracted from ``text`` (by quote and value) and
+    what it set aside: one extraction per text, not per page view (a text does not change in
+    review)."""
     from gaodi.text.extract import extract_plan
 
     try:
-        found = extract_plan(text).set_aside
+        found = extract_plan(text)
     except ValidationError:
-        return ()  # an empty text: nothing set aside
-    return tuple(
+        return {}, ()  # an empty text: nothing extracted
+    confidence = {
+        (t.quote, float(t.value)): t.confidence for t in found.targets if t.confidence is not None
+    }
+    aside = tuple(
         SetAsideCandidate(
             indicator_name=s.target.indicator,
             value=float(s.target.value),
@@ -335,15 +342,27 @@ def _set_aside_of(text: str) -> tuple[SetAsideCandidate, ...]:
             reason_zh=s.reason,
             reason_en=s.reason_en,
         )
-        for s in found
+        for s in found.set_aside
     )
+    return confidence, aside
 
 
 def set_aside_candidates(text: str, targets: list[TargetOut]) -> list[SetAsideCandidate]:
     """What the extraction of ``text`` set aside, less what the plan already holds (a target
     with the same quote and value: restored, or added by hand)."""
     held = {(t.quote, float(t.value)) for t in targets if t.quote and t.value is not None}
-    return [c for c in _set_aside_of(text) if (c.quote, c.value) not in held]
+    return [c for c in _second_opinion_of(text)[1] if (c.quote, c.value) not in held]
+
+
+def confidences(text: str, targets: list[TargetOut]) -> dict[str, float]:
+    """The model's confidence in each target of the plan that the extraction of ``text`` reads
+    with the same quote and value (a corrected value or an added target has none), by id."""
+    known = _second_opinion_of(text)[0]
+    return {
+        str(t.id): known[(t.quote, float(t.value))]
+        for t in targets
+        if t.quote and t.value is not None and (t.quote, float(t.value)) in known
+    }
 
 
 class TextReview(BaseModel):
@@ -356,6 +375,11 @@ class TextReview(BaseModel):
         default_factory=dict,
         description="By target id: the size class and 年均 mark read from its quote (targets "
         "with neither are left out).",
+    )
+    confidence: dict[str, float] = Field(
+        default_factory=dict,
+        description="By target id: the learned model's probability that it is a target, for "
+        "the targets as extracted (gaodi.text.learned); below 0.5 the page flags it.",
     )
     set_aside: list[SetAsideCandidate] = Field(
         default_factory=list,
@@ -385,6 +409,7 @@ def text_review_page(ctx: PageContext, plan_id: int) -> TextReview:
         unplaced=lost,
         stats=review_stats(ctx.session, plan.id),
         readings=target_readings(out.targets),
+        confidence=confidences(text, out.targets) if text.strip() else {},
         # (a draft's: once adopted, what the model set aside is no longer to be restored)
         set_aside=set_aside_candidates(text, out.targets)
         if text.strip() and plan.status == "draft"

@@ -174,7 +174,17 @@ def load_form(ctx: PageContext) -> Response:
         )
     except ValidationError as exc:  # the plan's or an action's rule: shown beside the file
         raise FormInvalid({"file": exc.message(ctx.lang)}) from None
-    ctx.flash(ctx._("Draft #%(id)s created: review it.", id=plan.id))
+    if extraction.set_aside:
+        ctx.flash(
+            ctx._(
+                "Draft #%(id)s created: review it. The model set aside %(n)s of the numbers the "
+                "rules read as targets: see them in the text review.",
+                id=plan.id,
+                n=len(extraction.set_aside),
+            )
+        )
+    else:
+        ctx.flash(ctx._("Draft #%(id)s created: review it.", id=plan.id))
     return ctx.redirect(f"/plans/drafts/{plan.id}")
 
 

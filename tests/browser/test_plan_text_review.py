@@ -50,13 +50,20 @@ def _stats(page: Any) -> dict[str, str]:
     return {k: page.locator(f"[data-testid=stat-{k}]").inner_text() for k in keys}
 
 
-def test_text_review(browser: Any, live_server: LiveServer) -> None:
+def _load(browser: Any, live_server: LiveServer, text: str, name: str) -> tuple[Any, int]:
+    """Sign in as the analyst and load ``text`` as a draft from the plans page."""
     user = live_server.world.users["analyst"]
     page = signed_in(browser, live_server, user, "/plans/list")
-    page.fill("#load-text", TEXT)
-    page.fill("#load-name", "原文对照测试")
+    page.fill("#load-text", text)
+    page.fill("#load-name", name)
     submit_and_wait(page, "[data-testid=load-form] button[type=submit]")
-    plan_id = int(re.search(r"/plans/drafts/(\d+)", page.url).group(1))  # type: ignore[union-attr]
+    match = re.search(r"/plans/drafts/(\d+)", page.url)
+    assert match, page.url
+    return page, int(match.group(1))
+
+
+def test_text_review(browser: Any, live_server: LiveServer) -> None:
+    page, plan_id = _load(browser, live_server, TEXT, "原文对照测试")
     page.click("[data-testid=text-review-link]")  # from the review page
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(f"/plans/drafts/{plan_id}/text")
@@ -148,14 +155,19 @@ WITH_RESULTS = TEXT + (
 def test_set_aside_targets_shown_with_reasons_and_restored(
     browser: Any, live_server: LiveServer
 ) -> None:
-    user = live_server.world.users["analyst"]
-    page = signed_in(browser, live_server, user, "/plans/list")
-    page.fill("#load-text", WITH_RESULTS)
-    page.fill("#load-name", "模型搁置测试")
-    submit_and_wait(page, "[data-testid=load-form] button[type=submit]")
-    plan_id = int(re.search(r"/plans/drafts/(\d+)", page.url).group(1))  # type: ignore[union-attr]
+    page, plan_id = _load(browser, live_server, WITH_RESULTS, "模型搁置测试")
+    assert (
+        "有 2 个被模型判断为不太可能是目标而搁置"
+        in page.locator(".flash, [role=status]").first.inner_text()
+    )
     page.goto(f"{live_server.url}/plans/drafts/{plan_id}/text")
     page.wait_for_load_state("networkidle")
+    # each target as extracted shows the model's confidence; none of the four is doubtful
+    data = page.request.get(f"{live_server.url}/api/v1/plans/drafts/{plan_id}/text").json()
+    for target in data["plan"]["targets"]:
+        badge = page.locator(f"[data-testid=confidence-{target['id']}]")
+        assert re.fullmatch(r"模型 (?:0\.\d\d|1\.00)", badge.inner_text()), badge.inner_text()
+        assert "badge-warn" not in (badge.get_attribute("class") or "")
     section = page.locator("[data-testid=set-aside]")
     assert "模型搁置的候选目标" in section.inner_text()
     items = section.locator(".review-item")

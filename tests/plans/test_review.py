@@ -297,6 +297,11 @@ def test_set_aside_targets_are_listed_and_one_restored(sqlite_db: Engine) -> Non
         listed = review.set_aside_candidates(WITH_RESULTS, out.targets)
         assert [c.quote for c in listed] == ["工业投资增长8.8%", "战略性新兴制造业增加值增长11.6%"]
         assert all(c.reason_zh.startswith("模型判断为目标的概率") for c in listed)
+        # the targets as extracted carry the model's confidence, as extract_plan gave it
+        shown = review.confidences(WITH_RESULTS, out.targets)
+        given = {(t.quote, float(t.value)): t.confidence for t in extraction.targets}
+        assert shown == {str(t.id): given[(t.quote, float(t.value))] for t in out.targets}
+        assert all(0.5 <= c <= 1 for c in shown.values())
         c = listed[0]
         # a reviewer who reads it as a target restores it with what the rules read
         review.add_target(
@@ -320,3 +325,10 @@ def test_set_aside_targets_are_listed_and_one_restored(sqlite_db: Engine) -> Non
         left = review.set_aside_candidates(WITH_RESULTS, out.targets)
         assert [x.quote for x in left] == ["战略性新兴制造业增加值增长11.6%"]
         assert review.review_stats(s, plan_id).added == 1
+        # a corrected value is no longer what the model judged: no confidence shown for it
+        park = next(t for t in out.targets if t.quote == "打造5个千亿级园区")
+    with session_scope(sqlite_db, actor="t") as s:
+        service.update_target(s, ADMIN, park.id, TargetUpdate(value=6))
+    with session_scope(sqlite_db) as s:
+        out = service.get_plan(s, ADMIN, plan_id)
+        assert str(park.id) not in review.confidences(WITH_RESULTS, out.targets)
