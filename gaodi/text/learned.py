@@ -247,7 +247,7 @@ class Forest:
         """The probability of each row of features: every row through every tree at once."""
         if not rows:
             return []
-        x = np.zeros((len(rows), len(self.features) + 1))  # the last column: always 0
+        x = np.zeros((len(rows), len(self.features)))
         for r, features in enumerate(rows):
             for k, v in features.items():
                 if k in self.index:
