@@ -277,8 +277,9 @@ class Forest:
             bias += t["value"][0]
             while not t["leaf"][node]:
                 feat, value = t["feature"][node], x.get(t["feature"][node])
-                # a feature absent from the text is 0: where a 0 goes was fixed when written
-                left = t["zero_left"][node] if value is None else value <= t["threshold"][node]
+                # a feature absent from the text is 0, as is one set to 0 (a flag that is off):
+                # where a 0 goes was fixed when written, as in the walk of ``probabilities``
+                left = t["zero_left"][node] if not value else value <= t["threshold"][node]
                 child = t["left"][node] if left else t["right"][node]
                 contrib[feat] = contrib.get(feat, 0.0) + t["value"][child] - t["value"][node]
                 node = child
