@@ -30,6 +30,7 @@ from gaodi.plans.inference import propose
 from gaodi.plans.matching import IndicatorIndex
 from gaodi.plans.models import Action, Indicator, Target
 from gaodi.plans.schemas import PlanOut, TargetOut, TargetUpdate
+from gaodi.text.schema import SetAsideTarget
 from gaodi.text.targets import read_clause
 from gaodi.ui.web.context import PageContext
 from gaodi.ui.web.pages import Access, form, page, route_extra
@@ -295,27 +296,10 @@ def target_readings(targets: list[TargetOut]) -> dict[str, TargetReading]:
     return out
 
 
-class SetAsideCandidate(BaseModel):
-    """A target the rules read from the plan's text and the learned model set aside
-    (:mod:`gaodi.text.learned`): shown with its reason, for the reviewer to restore."""
-
-    indicator_name: str
-    value: float
-    value_max: float | None
-    unit: str | None
-    year: int | None
-    comparator: Literal[">=", "<=", "="]
-    action_number: str | None
-    quote: str
-    confidence: float | None
-    reason_zh: str
-    reason_en: str
-
-
 @lru_cache(maxsize=8)
 def _second_opinion_of(
     text: str,
-) -> tuple[dict[tuple[str, float], float], tuple[SetAsideCandidate, ...]]:
+) -> tuple[dict[tuple[str, float], float], tuple[SetAsideTarget, ...]]:
     """The model's confidence in each target extracted from ``text`` (by quote and value) and
     what it set aside: one extraction per text, not per page view (a text does not change in
     review)."""
@@ -328,30 +312,18 @@ def _second_opinion_of(
     confidence = {
         (t.quote, float(t.value)): t.confidence for t in found.targets if t.confidence is not None
     }
-    aside = tuple(
-        SetAsideCandidate(
-            indicator_name=s.target.indicator,
-            value=float(s.target.value),
-            value_max=None if s.target.value_max is None else float(s.target.value_max),
-            unit=s.target.unit,
-            year=s.target.year,
-            comparator=s.target.comparator,
-            action_number=s.target.action,
-            quote=s.target.quote,
-            confidence=s.target.confidence,
-            reason_zh=s.reason,
-            reason_en=s.reason_en,
-        )
-        for s in found.set_aside
-    )
-    return confidence, aside
+    return confidence, tuple(found.set_aside)
 
 
-def set_aside_candidates(text: str, targets: list[TargetOut]) -> list[SetAsideCandidate]:
-    """What the extraction of ``text`` set aside, less what the plan already holds (a target
-    with the same quote and value: restored, or added by hand)."""
+def set_aside_candidates(text: str, targets: list[TargetOut]) -> list[SetAsideTarget]:
+    """What the extraction of ``text`` set aside (:mod:`gaodi.text.learned`), less what the plan
+    already holds (a target with the same quote and value: restored, or added by hand)."""
     held = {(t.quote, float(t.value)) for t in targets if t.quote and t.value is not None}
-    return [c for c in _second_opinion_of(text)[1] if (c.quote, c.value) not in held]
+    return [
+        s
+        for s in _second_opinion_of(text)[1]
+        if (s.target.quote, float(s.target.value)) not in held
+    ]
 
 
 def confidences(text: str, targets: list[TargetOut]) -> dict[str, float]:
@@ -381,7 +353,7 @@ class TextReview(BaseModel):
         description="By target id: the learned model's probability that it is a target, for "
         "the targets as extracted (gaodi.text.learned); below 0.5 the page flags it.",
     )
-    set_aside: list[SetAsideCandidate] = Field(
+    set_aside: list[SetAsideTarget] = Field(
         default_factory=list,
         description="Targets the rules read from the text that the learned model set aside, "
         "with its reason; a draft's reviewer can restore each (it is then added as a target).",

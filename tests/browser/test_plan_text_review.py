@@ -186,4 +186,14 @@ def test_set_aside_targets_shown_with_reasons_and_restored(
     assert page.locator("[data-testid=set-aside] .review-item").count() == 1
     assert page.locator("[data-testid=stat-added]").inner_text() == "1"
     shot(page, "plans-text-review-set-aside-zh-1366.png")
+
+    # the English page says the same in English: heading, reason and the confidence badge
+    submit_and_wait(page, "button[data-lang=en]")
+    assert "Set aside by the model" in page.locator("[data-testid=set-aside]").inner_text()
+    reason_en = page.locator("[data-testid=set-aside-reason-1]").inner_text()
+    assert reason_en.startswith("The model's probability that this is a target: 0.")
+    assert "; mostly because of: " in reason_en and "模型" not in reason_en
+    badges = page.locator("[data-testid^=confidence-]").all_inner_texts()
+    assert len(badges) == 4  # the four extracted; the restored one was added, not judged
+    assert all(re.fullmatch(r"model (?:0\.\d\d|1\.00)", b) for b in badges), badges
     page.context.close()

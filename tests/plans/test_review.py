@@ -295,14 +295,17 @@ def test_set_aside_targets_are_listed_and_one_restored(sqlite_db: Engine) -> Non
         # the four targets of the plan are loaded; the two results are not
         assert len(out.targets) == 4
         listed = review.set_aside_candidates(WITH_RESULTS, out.targets)
-        assert [c.quote for c in listed] == ["工业投资增长8.8%", "战略性新兴制造业增加值增长11.6%"]
-        assert all(c.reason_zh.startswith("模型判断为目标的概率") for c in listed)
+        assert [s.target.quote for s in listed] == [
+            "工业投资增长8.8%",
+            "战略性新兴制造业增加值增长11.6%",
+        ]
+        assert all(s.reason.startswith("模型判断为目标的概率") for s in listed)
         # the targets as extracted carry the model's confidence, as extract_plan gave it
         shown = review.confidences(WITH_RESULTS, out.targets)
         given = {(t.quote, float(t.value)): t.confidence for t in extraction.targets}
         assert shown == {str(t.id): given[(t.quote, float(t.value))] for t in out.targets}
         assert all(0.5 <= c <= 1 for c in shown.values())
-        c = listed[0]
+        c = listed[0].target
         # a reviewer who reads it as a target restores it with what the rules read
         review.add_target(
             s,
@@ -310,7 +313,7 @@ def test_set_aside_targets_are_listed_and_one_restored(sqlite_db: Engine) -> Non
             plan_id,
             review.AddTarget(
                 quote=c.quote,
-                indicator_name=c.indicator_name,
+                indicator_name=c.indicator,
                 value=c.value,
                 unit=c.unit,
                 year=c.year,
@@ -323,7 +326,7 @@ def test_set_aside_targets_are_listed_and_one_restored(sqlite_db: Engine) -> Non
         assert (restored.value, restored.unit) == (8.8, "%")
         # restored: no longer listed; counted as a target the extraction missed
         left = review.set_aside_candidates(WITH_RESULTS, out.targets)
-        assert [x.quote for x in left] == ["战略性新兴制造业增加值增长11.6%"]
+        assert [x.target.quote for x in left] == ["战略性新兴制造业增加值增长11.6%"]
         assert review.review_stats(s, plan_id).added == 1
         # a corrected value is no longer what the model judged: no confidence shown for it
         park = next(t for t in out.targets if t.quote == "打造5个千亿级园区")

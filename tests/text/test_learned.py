@@ -5,6 +5,7 @@ to train it."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import re
@@ -18,8 +19,14 @@ from gaodi.text.extract import extract_plan
 from gaodi.text.learned import SET_ASIDE_BELOW, Forest, Judgement, describe, forest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import train_target_model as trainer  # noqa: E402
+# the trainer is a script of benchmarks/, not a module of the package: loaded from its file
+_spec = importlib.util.spec_from_file_location(
+    "train_target_model", ROOT / "benchmarks" / "train_target_model.py"
+)
+assert _spec is not None and _spec.loader is not None
+trainer = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = trainer  # its dataclasses look their module up by name
+_spec.loader.exec_module(trainer)
 
 FIRST_RUNS = ROOT / "tests" / "data" / "extraction_corpus" / "first-runs.json"
 
