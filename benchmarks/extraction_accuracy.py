@@ -14,10 +14,14 @@ SPLIT.md there): precision, recall, and on the matched targets the share with th
 comparator, value and unit.
 
 Run:  .venv/bin/python benchmarks/extraction_accuracy.py --corpus [--per-text]
-      [--corpus-errors SPLIT] [--by-hash] [--before-round3] [--rules-only]
+      [--corpus-errors SPLIT] [--by-hash] [--before-round3] [--rules-only] [--reach]
 
 ``--rules-only`` scores the rules' targets alone; by default the learned model of
 gaodi/text/learned.py sets aside the targets it judges unlikely, as ``extract_plan`` does.
+
+``--reach`` counts, per split, the annotated targets a reviewer finds among the targets, among
+them and those set aside, and among all three lists with the numbers the model suggested (the
+suggestions are not targets: they do not change precision or recall above).
 
 ``--by-hash --before-round3`` scores the held-out texts of the split as it stood before the
 third round (37 texts), the like-for-like comparison of rules across rounds.
@@ -204,6 +208,75 @@ def print_real(per_text: bool, errors: str | None) -> None:
             _print_errors(name, text, gold, pred, REAL_FIELDS)
 
 
+@dataclass
+class Reach:
+    """What a reviewer sees of a text's annotated targets: among the targets, among those the
+    model set aside, and among the numbers it suggested (each matched to an annotated target
+    the earlier lists did not hold)."""
+
+    expected: int = 0
+    targets: int = 0
+    kept: int = 0  # annotated targets matched by a target
+    set_aside: int = 0
+    restored: int = 0  # … by a target set aside
+    suggested: int = 0
+    adopted: int = 0  # … by a suggestion
+
+    def add(self, other: Reach) -> None:
+        for k in vars(self):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+
+def reach_real(name: str) -> Reach:
+    text = (REAL / f"{name}.txt").read_text(encoding="utf-8")
+    ann = json.loads((REAL / f"{name}.json").read_text(encoding="utf-8"))["targets"]
+    gold = [dict(t, action=None) for t in ann]  # actions are not annotated on this corpus
+    found = extract_plan(text).model_dump()
+    out = Reach(expected=len(gold))
+    left = list(range(len(gold)))
+    for listed, count, hit in (
+        (found["targets"], "targets", "kept"),
+        ([s["target"] for s in found["set_aside"]], "set_aside", "restored"),
+        ([s["target"] for s in found["suggested"]], "suggested", "adopted"),
+    ):
+        listed = [dict(t, action=None) for t in listed]
+        pairs = match_targets(text, [gold[i] for i in left], listed)
+        setattr(out, count, len(listed))
+        setattr(out, hit, len(pairs))
+        matched = {left[i] for i, _ in pairs}
+        left = [i for i in left if i not in matched]
+    return out
+
+
+def print_reach() -> None:
+    """Per split: the share of the annotated targets a reviewer finds among the targets, among
+    them and the targets set aside, and among all three lists with the suggestions; and how
+    many of the set-aside targets and of the suggestions are targets not otherwise listed."""
+    table = Table(title="real corpus: within the reviewer's reach (second opinion)")
+    cols = ("split", "expected", "in targets", "+ set aside", "+ suggested", "set aside",
+            "restorable", "suggested", "adoptable", "suggested a text")  # fmt: skip
+    for col in cols:
+        table.add_column(col, justify="left" if col == "split" else "right")
+    for split, names in real_texts().items():
+        r = Reach()
+        for n in names:
+            r.add(reach_real(n))
+        e = max(r.expected, 1)
+        table.add_row(
+            f"{split} ({len(names)} texts)",
+            str(r.expected),
+            f"{r.kept} ({r.kept / e:.3f})",
+            f"{r.kept + r.restored} ({(r.kept + r.restored) / e:.3f})",
+            f"{r.kept + r.restored + r.adopted} ({(r.kept + r.restored + r.adopted) / e:.3f})",
+            str(r.set_aside),
+            str(r.restored),
+            str(r.suggested),
+            f"{r.adopted} ({r.adopted / max(r.suggested, 1):.2f})",
+            f"{r.suggested / max(len(names), 1):.2f}",
+        )
+    Console().print(table)
+
+
 def _real_table(title: str, rows: list[TextScore]) -> Table:
     table = Table(title=title)
     cols = ("text", "province", "expected", "predicted", "matched", "precision", "recall")
@@ -303,6 +376,11 @@ def main() -> None:
         "--by-kind", action="store_true", help="with --corpus: totals per kind of text and split"
     )
     ap.add_argument(
+        "--reach",
+        action="store_true",
+        help="with --corpus: annotated targets among the targets, set aside and suggested",
+    )
+    ap.add_argument(
         "--rules-only",
         action="store_true",
         help="the rules' targets alone, without the learned model's second opinion",
@@ -314,7 +392,9 @@ def main() -> None:
     ONLY = _names_of(args.only) if args.only else None
     WITHOUT = _names_of(args.without) if args.without else frozenset()
     if args.corpus:
-        if args.by_kind:
+        if args.reach:
+            print_reach()
+        elif args.by_kind:
             print_by_kind()
         else:
             print_real(args.per_text, args.corpus_errors)

@@ -65,14 +65,15 @@ def extract(
     rules_only: bool = typer.Option(
         False,
         "--rules-only",
-        help="The rules' targets alone: no learned second opinion, nothing set aside.",
+        help="The rules' targets alone: no learned second opinion, nothing set aside or suggested.",
     ),
 ) -> None:
     """Extract the title, actions, quantitative targets and qualitative goals of a plan text.
 
     Offline: rules, and a learned model that sets aside the targets it judges unlikely (under
-    "set_aside", with its reason). Review the result before loading it: see
-    docs/plan-extraction.md.
+    "set_aside", with its reason) and suggests numbers the rules passed over that it judges may
+    be targets (under "suggested", with its reason; not loaded as targets). Review the result
+    before loading it: see docs/plan-extraction.md.
     """
     from gaodi.text.extract import extract_plan
 
@@ -93,7 +94,8 @@ def extract(
     out.write_text(rendered, encoding="utf-8")
     console.print(
         f"已写入 Wrote {out}: {len(data['actions'])} actions, {len(data['targets'])} targets, "
-        f"{len(data['qualitative'])} qualitative goals, {len(data['set_aside'])} set aside."
+        f"{len(data['qualitative'])} qualitative goals, {len(data['set_aside'])} set aside, "
+        f"{len(data['suggested'])} suggested."
     )
 
 

@@ -10,10 +10,11 @@ extraction's real-world precision on this plan. No table is added: the log is th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
@@ -30,12 +31,13 @@ from gaodi.plans.inference import propose
 from gaodi.plans.matching import IndicatorIndex
 from gaodi.plans.models import Action, Indicator, Target
 from gaodi.plans.schemas import PlanOut, TargetOut, TargetUpdate
-from gaodi.text.schema import SetAsideTarget
+from gaodi.text.schema import JudgedTarget, SetAsideTarget, SuggestedTarget
 from gaodi.text.targets import read_clause
 from gaodi.ui.web.context import PageContext
 from gaodi.ui.web.pages import Access, form, page, route_extra
 
 router = APIRouter()
+J = TypeVar("J", bound=JudgedTarget)
 STATIC = Path(__file__).resolve().parent / "static"
 REVIEW_ENTITY = "plan_review"  # explicit audit events of this screen (the additions)
 # a change to any of these is a correction of what the extractor read
@@ -296,40 +298,51 @@ def target_readings(targets: list[TargetOut]) -> dict[str, TargetReading]:
     return out
 
 
+@dataclass(frozen=True)
+class _SecondOpinion:
+    confidence: dict[tuple[str, float], float]  # by (quote, value) of each target extracted
+    set_aside: tuple[SetAsideTarget, ...]
+    suggested: tuple[SuggestedTarget, ...]
+
+
 @lru_cache(maxsize=8)
-def _second_opinion_of(
-    text: str,
-) -> tuple[dict[tuple[str, float], float], tuple[SetAsideTarget, ...]]:
-    """The model's confidence in each target extracted from ``text`` (by quote and value) and
-    what it set aside: one extraction per text, not per page view (a text does not change in
-    review)."""
+def _second_opinion_of(text: str) -> _SecondOpinion:
+    """The model's confidence in each target extracted from ``text`` (by quote and value), what
+    it set aside and what it suggested: one extraction per text, not per page view (a text
+    does not change in review)."""
     from gaodi.text.extract import extract_plan
 
     try:
         found = extract_plan(text)
     except ValidationError:
-        return {}, ()  # an empty text: nothing extracted
+        return _SecondOpinion({}, (), ())  # an empty text: nothing extracted
     confidence = {
         (t.quote, float(t.value)): t.confidence for t in found.targets if t.confidence is not None
     }
-    return confidence, tuple(found.set_aside)
+    return _SecondOpinion(confidence, tuple(found.set_aside), tuple(found.suggested))
+
+
+def _not_held(judged: tuple[J, ...], targets: list[TargetOut]) -> list[J]:
+    held = {(t.quote, float(t.value)) for t in targets if t.quote and t.value is not None}
+    return [j for j in judged if (j.target.quote, float(j.target.value)) not in held]
 
 
 def set_aside_candidates(text: str, targets: list[TargetOut]) -> list[SetAsideTarget]:
     """What the extraction of ``text`` set aside (:mod:`gaodi.text.learned`), less what the plan
     already holds (a target with the same quote and value: restored, or added by hand)."""
-    held = {(t.quote, float(t.value)) for t in targets if t.quote and t.value is not None}
-    return [
-        s
-        for s in _second_opinion_of(text)[1]
-        if (s.target.quote, float(s.target.value)) not in held
-    ]
+    return _not_held(_second_opinion_of(text).set_aside, targets)
+
+
+def suggestions(text: str, targets: list[TargetOut]) -> list[SuggestedTarget]:
+    """The numbers of ``text`` the rules passed over that the model suggests as targets, less
+    what the plan already holds (adopted, or added by hand)."""
+    return _not_held(_second_opinion_of(text).suggested, targets)
 
 
 def confidences(text: str, targets: list[TargetOut]) -> dict[str, float]:
     """The model's confidence in each target of the plan that the extraction of ``text`` reads
     with the same quote and value (a corrected value or an added target has none), by id."""
-    known = _second_opinion_of(text)[0]
+    known = _second_opinion_of(text).confidence
     return {
         str(t.id): known[(t.quote, float(t.value))]
         for t in targets
@@ -357,6 +370,12 @@ class TextReview(BaseModel):
         default_factory=list,
         description="Targets the rules read from the text that the learned model set aside, "
         "with its reason; a draft's reviewer can restore each (it is then added as a target).",
+    )
+    suggested: list[SuggestedTarget] = Field(
+        default_factory=list,
+        description="Numbers of the text the rules passed over that the learned model "
+        "suggests as targets, each read as one, with its reason; a draft's reviewer can adopt "
+        "each (it is then added as a target).",
     )
 
 
@@ -386,6 +405,7 @@ def text_review_page(ctx: PageContext, plan_id: int) -> TextReview:
         set_aside=set_aside_candidates(text, out.targets)
         if text.strip() and plan.status == "draft"
         else [],
+        suggested=suggestions(text, out.targets) if text.strip() and plan.status == "draft" else [],
     )
 
 

@@ -4,8 +4,9 @@ Offline. The rules live in :mod:`gaodi.text.structure` (numbered headings, which
 actions, title, period) and :mod:`gaodi.text.targets` (which numbers are targets, their
 indicator, comparator and year); :mod:`gaodi.text.learned` gives a second opinion on each
 target the rules find, and a target it judges unlikely is set aside, with its reason, rather
-than dropped. docs/plan-extraction.md states the rules with examples and reports the measured
-precision and recall.
+than dropped; a number the rules passed over that it judges may be a target is suggested to
+the reviewer, read as a target, with its reason. docs/plan-extraction.md states the rules with
+examples and reports the measured precision and recall.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from gaodi.text.schema import (
     ExtractedTarget,
     PlanExtraction,
     SetAsideTarget,
+    SuggestedTarget,
 )
 from gaodi.text.structure import (
     annual_goal_year,
@@ -33,7 +35,14 @@ from gaodi.text.structure import (
     reviewed_year,
     sessions_year,
 )
-from gaodi.text.targets import FoundTarget, _Context, find_goals, find_targets, make_context
+from gaodi.text.targets import (
+    FoundTarget,
+    _Context,
+    find_goals,
+    find_targets,
+    make_context,
+    sketch_target,
+)
 
 
 def normalize_newlines(text: str) -> str:
@@ -88,26 +97,39 @@ def read_text(text: str) -> Reading:
     return Reading(make_context(text, outline, ref_year, end_year), title, written, back, glossed)
 
 
-def judge_targets(ctx: _Context, found: list[FoundTarget]) -> list[Judgement | None]:
-    """The model's judgement (:mod:`gaodi.text.learned`) of each target the rules found;
-    ``None`` where the scan of quantities sees no number at the target's start: no opinion.
-    What pushed a judgement is worked out only for those set aside (their reason)."""
-    quantities = {q.start: q for q in scan_quantities(ctx.text)}
+def judge_targets(
+    ctx: _Context, found: list[FoundTarget]
+) -> tuple[list[Judgement | None], list[tuple[FoundTarget, Judgement]]]:
+    """The model's judgement (:mod:`gaodi.text.learned`) of each target the rules found
+    (``None`` where the scan of quantities sees no number at the target's start: no opinion),
+    and the numbers the rules passed over that it suggests, each read as a target
+    (``sketch_target``), in text order. Every number of the text is walked through the trees
+    at once; what pushed a judgement is worked out only for those set aside or suggested."""
     model = forest()
-    rows = {
-        t.start: quantity_features(ctx, quantities[t.start], True)
-        for t in found
-        if t.start in quantities
-    }
-    chance = dict(zip(rows, model.probabilities(list(rows.values())), strict=True))
-    out: list[Judgement | None] = []
+    taken = {t.start for t in found}
+    quantities = scan_quantities(ctx.text)
+    rows = [quantity_features(ctx, q, q.start in taken) for q in quantities]
+    chance = model.probabilities(rows)
+    by_start = {q.start: i for i, q in enumerate(quantities)}
+    judged: list[Judgement | None] = []
     for t in found:
-        if t.start not in chance:
-            out.append(None)
+        i = by_start.get(t.start)
+        if i is None:
+            judged.append(None)
             continue
-        judged = Judgement(chance[t.start], ())
-        out.append(model.judge(rows[t.start]) if judged.set_aside else judged)
-    return out
+        first = Judgement(chance[i], ())
+        judged.append(model.judge(rows[i]) if first.set_aside else first)
+    suggested: list[tuple[FoundTarget, Judgement]] = []
+    seen: set[tuple[str, float]] = set()
+    for q, row, p in zip(quantities, rows, chance, strict=True):
+        if q.start in taken or not Judgement(p, ()).suggested:
+            continue
+        sketch = sketch_target(ctx, q)
+        # (a sentence a page repeats is suggested once: the review page tells them by quote)
+        if sketch is not None and (sketch.quote, sketch.value) not in seen:
+            seen.add((sketch.quote, sketch.value))
+            suggested.append((sketch, model.judge(row)))
+    return judged, suggested
 
 
 def extract_plan(text: str, second_opinion: bool = True) -> PlanExtraction:
@@ -116,7 +138,9 @@ def extract_plan(text: str, second_opinion: bool = True) -> PlanExtraction:
     Every ``quote`` is a substring of ``normalize_newlines(text)``. With ``second_opinion``
     (the default), a target the model of :mod:`gaodi.text.learned` gives a probability below
     ``SET_ASIDE_BELOW`` (two decimals, as shown in ``confidence``) goes to ``set_aside`` with
-    its reason instead of ``targets``; without it, the output is the rules' alone.
+    its reason instead of ``targets``, and a number the rules passed over that it gives at
+    least ``SUGGEST_FROM`` goes to ``suggested``, read as a target (``sketch_target``), with
+    its reason; without it, the output is the rules' alone.
 
     >>> p = extract_plan("某市行动计划(2021—2023年)\\n1 实施园区提效行动\\n"
     ...                  "到2023年,打造1个3000亿级园区、5个千亿级园区。")
@@ -143,13 +167,13 @@ def extract_plan(text: str, second_opinion: bool = True) -> PlanExtraction:
         for a in outline.actions
     ]
     found = find_targets(ctx)
-    judged: list[Judgement | None] = (
-        judge_targets(ctx, found) if second_opinion else [None] * len(found)
-    )
-    targets: list[ExtractedTarget] = []
-    set_aside: list[SetAsideTarget] = []
-    for t, judgement in zip(found, judged, strict=True):
-        target = ExtractedTarget(
+    judged: list[Judgement | None] = [None] * len(found)
+    passed_over: list[tuple[FoundTarget, Judgement]] = []
+    if second_opinion:
+        judged, passed_over = judge_targets(ctx, found)
+
+    def extracted(t: FoundTarget, judgement: Judgement | None) -> ExtractedTarget:
+        return ExtractedTarget(
             indicator=t.indicator,
             value=t.value,
             value_max=t.value_max,
@@ -162,6 +186,11 @@ def extract_plan(text: str, second_opinion: bool = True) -> PlanExtraction:
             annual=t.annual,
             confidence=None if judgement is None else float(judgement.shown),
         )
+
+    targets: list[ExtractedTarget] = []
+    set_aside: list[SetAsideTarget] = []
+    for t, judgement in zip(found, judged, strict=True):
+        target = extracted(t, judgement)
         if judgement is None or not judgement.set_aside:
             targets.append(target)
         else:
@@ -174,6 +203,22 @@ def extract_plan(text: str, second_opinion: bool = True) -> PlanExtraction:
         ExtractedGoal(verb=g.verb, object=g.object, action=g.action, quote=quoted(g.quote, g.start))
         for g in find_goals(ctx)
     ]
+    suggested = [
+        SuggestedTarget(
+            target=extracted(t, j),
+            reason=_PASSED_OVER[0] + j.reason("zh", toward=True),
+            reason_en=_PASSED_OVER[1] + j.reason("en", toward=True),
+        )
+        for t, j in passed_over
+    ]
     return PlanExtraction(
-        title=title, actions=actions, targets=targets, qualitative=goals, set_aside=set_aside
+        title=title,
+        actions=actions,
+        targets=targets,
+        qualitative=goals,
+        set_aside=set_aside,
+        suggested=suggested,
     )
+
+
+_PASSED_OVER = ("规则未将其读作目标；", "The rules did not read it as a target. ")

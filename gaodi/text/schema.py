@@ -2,13 +2,15 @@
 
 The keys are those the first extraction issue specified, plus from issue #13 two target
 attributes (``size_class``: the class of what a count counts; ``annual``: the value holds each
-year), the learned model's ``confidence`` and the targets it ``set_aside``::
+year), the learned model's ``confidence``, the targets it ``set_aside`` and the numbers it
+``suggested``::
 
     {"title", "actions": [{"number", "title", "text"}],
      "targets": [{"indicator", "value", "value_max", "unit", "year", "comparator", "action",
                   "quote", "size_class", "annual", "confidence"}],
      "qualitative": [{"verb", "object", "action", "quote"}],
-     "set_aside": [{"target": {…}, "reason", "reason_en"}]}
+     "set_aside": [{"target": {…}, "reason", "reason_en"}],
+     "suggested": [{"target": {…}, "reason", "reason_en"}]}
 
 The new keys have defaults, so extractions saved before them still validate.
 """
@@ -87,18 +89,29 @@ class ExtractedGoal(BaseModel):
     quote: str = Field(min_length=1)
 
 
-class SetAsideTarget(BaseModel):
-    """A target the rules found and the learned model judged unlikely: kept for the reviewer
-    to restore (the text-review page lists it), with the model's reason."""
+class JudgedTarget(BaseModel):
+    """A target read from the text that the learned model judged otherwise than the rules,
+    with the model's reason; kept apart for the reviewer (the text-review page lists it)."""
 
     model_config = ConfigDict(extra="forbid")
 
     target: ExtractedTarget
     reason: str = Field(
         min_length=1,
-        description="Why, in Chinese: the probability and the features that pushed it down most.",
+        description="Why, in Chinese: the probability and the features that pushed it most.",
     )
     reason_en: str = Field(min_length=1, description="The same reason in English.")
+
+
+class SetAsideTarget(JudgedTarget):
+    """A target the rules found and the learned model judged unlikely: kept for the reviewer
+    to restore, with what pushed the model's probability down."""
+
+
+class SuggestedTarget(JudgedTarget):
+    """A number the rules passed over that the learned model judged may be a target, read with
+    the fields the rules give a target (``targets.sketch_target``): suggested to the reviewer
+    to adopt, with what pushed the model's probability up."""
 
 
 class PlanExtraction(BaseModel):
@@ -115,13 +128,20 @@ class PlanExtraction(BaseModel):
         description="Targets the rules found that the learned model judged unlikely (below "
         "gaodi.text.learned.SET_ASIDE_BELOW), each with its reason; not loaded as targets.",
     )
+    suggested: list[SuggestedTarget] = Field(
+        default_factory=list,
+        description="Numbers the rules passed over that the learned model judged may be "
+        "targets (at least gaodi.text.learned.SUGGEST_FROM), each read as a target with its "
+        "reason; not loaded as targets.",
+    )
 
     @model_validator(mode="after")
     def _actions_exist(self) -> PlanExtraction:
         numbers = {a.number for a in self.actions}
         if len(numbers) != len(self.actions):
             raise ValueError("action numbers must be unique")
-        refs = [t.action for t in (*self.targets, *(s.target for s in self.set_aside))]
+        judged = (*self.set_aside, *self.suggested)
+        refs = [t.action for t in (*self.targets, *(j.target for j in judged))]
         refs += [g.action for g in self.qualitative]
         for ref in refs:
             if ref is not None and ref not in numbers:

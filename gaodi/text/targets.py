@@ -1729,6 +1729,72 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
     return _with_headline(ctx, _without_echoed_results(ctx, named))
 
 
+def _name_before(words: str) -> str:
+    """The name of what a number measures in the words before it, read after the previous
+    number and after a label's colon or bracket ("…实现7.5亿元【…】;年度目标是:工业投资")."""
+    end = max((x.end for x in scan_quantities(words)), default=0)
+    name = _strip_indicator(re.split(r"[:：】\]；;]", words[end:])[-1])
+    return name if re.search(r"[\w\u4e00-\u9fff]", name) else ""  # marks alone name nothing
+
+
+def sketch_target(ctx: _Context, q: Quantity) -> FoundTarget | None:
+    """Quantity ``q`` read as a target with the fields ``find_targets`` gives one, without
+    asking whether it *is* one: for a number the rules passed over that the learned model
+    suggests to the reviewer (``gaodi.text.extract``). ``None`` when the words around it name
+    nothing it measures (nothing for a reviewer to adopt). The fields are read as the rules
+    read them (indicator from the words before the number or the thing counted after it, the
+    year the sentence is anchored to or the text's horizon), so a reviewer's check is the same.
+
+    >>> from gaodi.text.extract import read_text
+    >>> ctx = read_text("某市工业发展规划\\n到2025年,全市工业增加值年均增长8%左右。").ctx
+    >>> q = [q for q in scan_quantities(ctx.text) if q.unit == "%"][0]
+    >>> t = sketch_target(ctx, q)
+    >>> t.indicator, t.value, t.unit, t.year, t.comparator, t.annual
+    ('工业增加值年均增长', 8, '%', 2025, '=', True)
+    """
+    text, s = ctx.text, ctx.norm
+    s0, _ = _bounds(s, q.start, _SENTENCE_DELIMS)
+    c0, c1 = _bounds(s, q.start, _CLAUSE_DELIMS)
+    left, right = _compact(s[c0 : q.start]), _compact(s[q.end : c1])
+    if q.kind == "scale" and re.search(r"[\d一二两三四五六七八九十]\s*[个家座条项]\s*$", left):
+        return None  # "10个百亿级企业": the class of the things counted, not a value of its own
+    indicator = "" if re.search(r"(?:、|和|及|与)\s*$", left) else _name_before(left)
+    bare_verb = not indicator or indicator in TARGET_VERBS or indicator in QUAL_VERBS
+    obj = _object_after(ctx, q, c1) if q.kind == "count" or bare_verb else ""
+    obj = obj if re.search(r"[\w\u4e00-\u9fff]", obj) else ""  # "增长15%】": no object
+    growth = BARE_GROWTH.fullmatch(indicator) is not None
+    if obj and q.kind == "count":
+        flow = indicator if indicator in ("新增", "累计", "累计新增") else ""
+        indicator = flow + (obj if obj.endswith(("数量", "数")) else obj + "数量")
+    elif obj:
+        indicator = obj + ("" if _MEASURE_NOUN.search(obj) else _borrowed_head(ctx, q, c1))
+    elif (bare_verb or growth) and c0 > s0:
+        # "工业投资完成41亿元，增长15%": the growth of what the clause before names
+        earlier = _compact(s[s0:c0])
+        found = scan_quantities(earlier)
+        subject = _name_before(earlier[: found[-1].start]) if found else ""
+        indicator = subject + (indicator if growth else "") if subject else indicator
+    indicator = _compact(indicator).strip()
+    if not indicator or indicator in TARGET_VERBS or indicator in QUAL_VERBS:
+        return None
+    kind, year, _, _ = ctx.anchor(q.start)
+    if kind != "target" or year is None:
+        year = ctx.horizon
+    return FoundTarget(
+        indicator=_surface(text, s, indicator),
+        value=_clean_number(q.value),
+        value_max=None if q.value_max is None else _clean_number(q.value_max),
+        unit=q.unit,
+        year=year,
+        comparator=_comparator(left, right, q),
+        action=ctx.action_number(q.start),
+        quote=_clean_quote(text, c0, c1),
+        start=q.start,
+        size_class=_size_class(right) if q.kind == "count" else None,
+        annual=bool(_ANNUAL.search(left)),
+    )
+
+
 _NEXT_LINE = re.compile(r"\n[ \t\u3000]*([^\s][^\n]*)")  # the next line that is not blank
 
 

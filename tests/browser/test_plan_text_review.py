@@ -50,10 +50,15 @@ def _stats(page: Any) -> dict[str, str]:
     return {k: page.locator(f"[data-testid=stat-{k}]").inner_text() for k in keys}
 
 
-def _load(browser: Any, live_server: LiveServer, text: str, name: str) -> tuple[Any, int]:
-    """Sign in as the analyst and load ``text`` as a draft from the plans page."""
+def _load(
+    browser: Any, live_server: LiveServer, text: str, name: str, lang: str = "zh"
+) -> tuple[Any, int]:
+    """Sign in as the analyst and load ``text`` as a draft from the plans page, in ``lang`` (the
+    choice is kept with the user: an earlier test may have left English chosen)."""
     user = live_server.world.users["analyst"]
     page = signed_in(browser, live_server, user, "/plans/list")
+    if page.locator(f"button[data-lang={lang}][aria-current=true]").count() == 0:
+        submit_and_wait(page, f"button[data-lang={lang}]")
     page.fill("#load-text", text)
     page.fill("#load-name", name)
     submit_and_wait(page, "[data-testid=load-form] button[type=submit]")
@@ -196,4 +201,72 @@ def test_set_aside_targets_shown_with_reasons_and_restored(
     badges = page.locator("[data-testid^=confidence-]").all_inner_texts()
     assert len(badges) == 4  # the four extracted; the restored one was added, not judged
     assert all(re.fullmatch(r"model (?:0\.\d\d|1\.00)", b) for b in badges), badges
+    page.context.close()
+
+
+# A plan with an action whose floor the rules pass over and the learned model suggests
+# (tests/text/test_learned.py): at least one platform per cluster.
+PER_CLUSTER = "每个集群至少建成一个共性技术公共服务平台"
+WITH_SUGGESTION = TEXT + f"3 实施集群培育行动\n到2026年,{PER_CLUSTER}。\n"
+
+
+def test_suggested_targets_shown_with_fields_and_adopted_after_a_fix(
+    browser: Any, live_server: LiveServer
+) -> None:
+    page, plan_id = _load(browser, live_server, WITH_SUGGESTION, "模型建议测试")
+    assert (
+        "另有 1 个规则未读作目标的数值被模型建议为可能目标"
+        in page.locator(".flash, [role=status]").first.inner_text()
+    )
+    page.goto(f"{live_server.url}/plans/drafts/{plan_id}/text")
+    page.wait_for_load_state("networkidle")
+    section = page.locator("[data-testid=suggested]")
+    assert "模型建议的可能目标" in section.inner_text()
+    assert section.locator(".review-item").count() == 1
+    assert PER_CLUSTER in section.inner_text()
+    reason = page.locator("[data-testid=suggested-reason-1]").inner_text()
+    assert (
+        reason.startswith("规则未将其读作目标；模型判断为目标的概率 0.") and "主要因为：" in reason
+    )
+    assert not re.search(r"[A-Za-z_]{3,}", reason), reason
+    badge = page.locator("[data-testid=suggested-confidence-1]").inner_text()
+    assert re.fullmatch(r"模型 0\.\d\d", badge), badge
+    # the fields as the rules read them, editable before adopting
+    form = page.locator("[data-testid=suggested-form-1]")
+    assert form.locator("[name=indicator_name]").input_value() == "共性技术公共服务平台数量"
+    assert form.locator("[name=comparator]").input_value() == ">="
+    assert (
+        form.locator("[name=value]").input_value(),
+        form.locator("[name=unit]").input_value(),
+    ) == (
+        "1",
+        "个",
+    )
+    assert form.locator("[name=year]").input_value() == "2026"
+    # not a target yet: not highlighted
+    assert PER_CLUSTER not in page.locator("#plan-text mark").all_inner_texts()
+    section.scroll_into_view_if_needed()
+    shot(page, "plans-text-review-suggestion-zh-1366.png")
+    form.locator("[name=indicator_name]").fill("每个集群共性技术公共服务平台数量")
+    submit_and_wait(page, "[data-testid=adopt-1]")
+    assert PER_CLUSTER in page.locator("#plan-text mark").all_inner_texts()
+    assert page.locator("[data-testid=suggested]").count() == 0  # nothing left to suggest
+    assert page.locator("[data-testid=stat-added]").inner_text() == "1"
+    # the target added carries the name as mended
+    assert any(
+        "每个集群共性技术公共服务平台数量" in t
+        for t in page.locator(".review-item").all_inner_texts()
+    )
+    shot(page, "plans-text-review-suggestion-adopted-zh-1366.png")
+    page.context.close()
+
+    # the English page names the list and the reason in English
+    page, plan_id = _load(browser, live_server, WITH_SUGGESTION, "suggestion, English", "en")
+    page.goto(f"{live_server.url}/plans/drafts/{plan_id}/text")
+    page.wait_for_load_state("networkidle")
+    assert "Suggested by the model" in page.locator("[data-testid=suggested]").inner_text()
+    reason_en = page.locator("[data-testid=suggested-reason-1]").inner_text()
+    assert reason_en.startswith("The rules did not read it as a target. The model's probability")
+    assert "模型" not in reason_en
+    assert page.locator("[data-testid=adopt-1]").inner_text() == "Adopt as a target"
     page.context.close()

@@ -335,3 +335,48 @@ def test_set_aside_targets_are_listed_and_one_restored(sqlite_db: Engine) -> Non
     with session_scope(sqlite_db) as s:
         out = service.get_plan(s, ADMIN, plan_id)
         assert str(park.id) not in review.confidences(WITH_RESULTS, out.targets)
+
+
+# The plan above with an action whose floor the rules pass over and the learned model suggests
+# (tests/text/test_learned.py): at least one platform per cluster.
+WITH_SUGGESTION = TEXT + "3 实施集群培育行动\n到2026年,每个集群至少建成一个共性技术公共服务平台。\n"
+
+
+def test_suggestions_are_listed_and_one_adopted_as_corrected(sqlite_db: Engine) -> None:
+    extraction = extract_plan(WITH_SUGGESTION)
+    with session_scope(sqlite_db, actor="t") as s:
+        plan = service.load_plan(s, ADMIN, extraction, source_name="t", source_text=WITH_SUGGESTION)
+        plan_id = plan.id
+        out = service.get_plan(s, ADMIN, plan_id)
+        assert len(out.targets) == 4  # the suggestion is not loaded as a target
+        listed = review.suggestions(WITH_SUGGESTION, out.targets)
+        assert [x.target.quote for x in listed] == ["每个集群至少建成一个共性技术公共服务平台"]
+        c = listed[0].target
+        # the reviewer mends the name before adopting it; the rest is as the rules read it
+        review.add_target(
+            s,
+            ADMIN,
+            plan_id,
+            review.AddTarget(
+                quote=c.quote,
+                indicator_name="每个集群共性技术公共服务平台数量",
+                value=c.value,
+                unit=c.unit,
+                year=c.year,
+                comparator=c.comparator,
+                action_number=c.action,
+            ),
+        )
+    with session_scope(sqlite_db) as s:
+        out = service.get_plan(s, ADMIN, plan_id)
+        adopted = next(t for t in out.targets if t.quote == c.quote)
+        assert (adopted.indicator_name, adopted.value, adopted.unit, adopted.comparator) == (
+            "每个集群共性技术公共服务平台数量",
+            1,
+            "个",
+            ">=",
+        )
+        assert (adopted.year, adopted.action_number) == (2026, "3")
+        # adopted: no longer suggested; counted as a target the extraction missed
+        assert review.suggestions(WITH_SUGGESTION, out.targets) == []
+        assert review.review_stats(s, plan_id).added == 1

@@ -1,6 +1,7 @@
 """The learned second opinion (gaodi/text/learned.py): the plain trees read exactly as LightGBM
 scores them, the shipped model is what the trainer makes from the tuning texts, a target it
-judges unlikely is set aside with its reason in words, and nothing of a held-out text is read
+judges unlikely is set aside with its reason in words, a number the rules pass over that it
+judges likely is suggested with its fields and reason, and nothing of a held-out text is read
 to train it."""
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ import pytest
 
 from gaodi.text.evaluate import split_of
 from gaodi.text.extract import extract_plan
-from gaodi.text.learned import SET_ASIDE_BELOW, Forest, Judgement, describe, forest
+from gaodi.text.learned import (
+    SET_ASIDE_BELOW,
+    SUGGEST_FROM,
+    Forest,
+    Judgement,
+    describe,
+    forest,
+)
+from gaodi.text.numerals import scan_quantities
+from gaodi.text.targets import find_targets, sketch_target
 
 ROOT = Path(__file__).resolve().parents[2]
 # the trainer is a script of benchmarks/, not a module of the package: loaded from its file
@@ -141,3 +151,101 @@ def test_an_extraction_saved_before_the_model_still_loads() -> None:
         del t["confidence"]
     loaded = type(extract_plan(TEXT)).model_validate(old)
     assert loaded.set_aside == [] and all(t.confidence is None for t in loaded.targets)
+
+
+# A plan whose second action sets a floor the rules pass over ("每个集群至少建成一个…平台": a
+# count per cluster); anhui-2025c, a tuning text, has the sentence, annotated as a target
+# (at least 1 platform, 2027 there).
+PER_CLUSTER = "每个集群至少建成一个共性技术公共服务平台"
+SUGGESTING = (
+    "某市制造业提质行动计划(2024—2026年)\n"
+    "1 实施园区提效行动\n"
+    "到2026年,打造5个千亿级园区,新材料产业产值达到3000亿元。\n"
+    "2 实施集群培育行动\n"
+    f"到2026年,{PER_CLUSTER}。\n"
+)
+
+
+def test_a_number_the_rules_pass_over_is_suggested_with_its_fields_and_reason() -> None:
+    rules = extract_plan(SUGGESTING, second_opinion=False)
+    assert PER_CLUSTER not in {t.quote for t in rules.targets} and not rules.suggested
+
+    judged = extract_plan(SUGGESTING)
+    assert {t.quote for t in judged.targets} == {"打造5个千亿级园区", "新材料产业产值达到3000亿元"}
+    assert [s.target.quote for s in judged.suggested] == [PER_CLUSTER]
+    (s,) = judged.suggested
+    t = s.target
+    # read as the rules read a target: at least one platform, by the plan's last year, action 2
+    assert (t.indicator, t.value, t.unit, t.comparator, t.year, t.action) == (
+        "共性技术公共服务平台数量",
+        1,
+        "个",
+        ">=",
+        2026,
+        "2",
+    )
+    assert t.confidence is not None and t.confidence >= SUGGEST_FROM
+    assert s.reason.startswith(
+        f"规则未将其读作目标；模型判断为目标的概率 {t.confidence:.2f}，主要因为："
+    )
+    assert s.reason_en.startswith("The rules did not read it as a target. The model's probability")
+    # what is named pushed it up: every contribution listed is positive
+    shown = re.findall(r"（([+−-][\d.]+)）", s.reason)
+    assert shown and all(v.startswith("+") for v in shown), s.reason
+    assert not re.search(r"[A-Za-z_]{3,}", s.reason), s.reason
+    # kept in the JSON a reviewer loads, and absent from JSON written before it existed
+    again = type(judged).model_validate_json(judged.model_dump_json())
+    assert again.suggested == judged.suggested
+    old = judged.model_dump()
+    del old["suggested"]
+    assert type(judged).model_validate(old).suggested == []
+
+
+@pytest.mark.parametrize(
+    ("probability", "suggested"),
+    [(0.194999, False), (0.195, True), (0.2, True), (0.19, False), (0.9, True)],
+)
+def test_the_suggestion_threshold_is_compared_as_shown(probability: float, suggested: bool) -> None:
+    assert Judgement(probability, ()).suggested is suggested
+
+
+def test_a_sketch_reads_a_number_as_the_rules_read_a_target() -> None:
+    """For each target the rules take in these plans, the sketch of its number gives the same
+    value, unit, comparator, year, quote and action (what a reviewer adopting it would get)."""
+    from gaodi.text.extract import read_text
+
+    text = (
+        "某市制造业提质行动计划(2024—2026年)\n1 实施园区提效行动\n"
+        "到2026年,打造5个千亿级园区,新材料产业产值达到3000亿元以上。\n"
+        "2 实施企业培育行动\n到2025年,规模以上工业企业力争突破2200家,工业增加值年均增长8%左右。\n"
+    )
+    ctx = read_text(text).ctx
+    found = find_targets(ctx)
+    assert len(found) == 4
+    by_start = {q.start: q for q in scan_quantities(ctx.text)}
+    for t in found:
+        sketch = sketch_target(ctx, by_start[t.start])
+        assert sketch is not None
+        fields = ("value", "value_max", "unit", "comparator", "year", "quote", "action", "annual")
+        assert [getattr(sketch, f) for f in fields] == [getattr(t, f) for f in fields], t
+    # the indicator too, where the words before the number name it
+    named = {t.quote: sketch_target(ctx, by_start[t.start]).indicator for t in found}  # type: ignore[union-attr]
+    assert named["新材料产业产值达到3000亿元以上"] == "新材料产业产值"
+    assert named["工业增加值年均增长8%左右"] == "工业增加值年均增长"
+    assert named["打造5个千亿级园区"] == "千亿级园区数量"
+
+
+def test_a_sketch_skips_the_class_of_a_count_and_names_growth_by_its_subject() -> None:
+    from gaodi.text.extract import read_text
+
+    ctx = read_text("某县工作要点\n年度目标是:工业投资实现37亿元,增长15%;培育10个百亿级企业。").ctx
+    qs = {ctx.text[q.start : q.end]: q for q in scan_quantities(ctx.text)}
+    growth = sketch_target(ctx, qs["15%"])
+    assert growth is not None and growth.indicator == "工业投资增长"
+    # "百亿" sizes the ten firms counted: no value of its own to suggest
+    assert sketch_target(ctx, qs["百亿级"]) is None
+
+
+def test_a_line_break_in_a_feature_is_named_in_words() -> None:
+    assert describe("previous2:\n-", "zh") == "上一句有“（换行）-”"
+    assert describe("previous2:\n-", "en") == "“(line break)-” in the sentence before"
