@@ -221,6 +221,7 @@ class Reach:
     restored: int = 0  # … by a target set aside
     suggested: int = 0
     adopted: int = 0  # … by a suggestion
+    adopted_as_read: int = 0  # … with every field right (year, comparator, value, unit, name)
 
     def add(self, other: Reach) -> None:
         for k in vars(self):
@@ -243,6 +244,11 @@ def reach_real(name: str) -> Reach:
         pairs = match_targets(text, [gold[i] for i in left], listed)
         setattr(out, count, len(listed))
         setattr(out, hit, len(pairs))
+        if hit == "adopted":
+            out.adopted_as_read = sum(
+                all(field_correct(f, gold[left[i]], listed[j]) for f in REAL_FIELDS)
+                for i, j in pairs
+            )
         matched = {left[i] for i, _ in pairs}
         left = [i for i in left if i not in matched]
     return out
@@ -250,11 +256,12 @@ def reach_real(name: str) -> Reach:
 
 def print_reach() -> None:
     """Per split: the share of the annotated targets a reviewer finds among the targets, among
-    them and the targets set aside, and among all three lists with the suggestions; and how
-    many of the set-aside targets and of the suggestions are targets not otherwise listed."""
+    them and the targets set aside, and among all three lists with the suggestions; how many
+    of the set-aside targets and of the suggestions are targets not otherwise listed, and how
+    many of those suggestions have every field as annotated (adopted without a mend)."""
     table = Table(title="real corpus: within the reviewer's reach (second opinion)")
     cols = ("split", "expected", "in targets", "+ set aside", "+ suggested", "set aside",
-            "restorable", "suggested", "adoptable", "suggested a text")  # fmt: skip
+            "restorable", "suggested", "adoptable", "as read", "suggested a text")  # fmt: skip
     for col in cols:
         table.add_column(col, justify="left" if col == "split" else "right")
     for split, names in real_texts().items():
@@ -272,6 +279,7 @@ def print_reach() -> None:
             str(r.restored),
             str(r.suggested),
             f"{r.adopted} ({r.adopted / max(r.suggested, 1):.2f})",
+            str(r.adopted_as_read),
             f"{r.suggested / max(len(names), 1):.2f}",
         )
     Console().print(table)

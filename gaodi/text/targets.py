@@ -1729,21 +1729,34 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
     return _with_headline(ctx, _without_echoed_results(ctx, named))
 
 
+def _yearlike(value: float) -> bool:
+    return value == int(value) and 1900 <= value <= 2100
+
+
 def _name_before(words: str) -> str:
     """The name of what a number measures in the words before it, read after the previous
     number and after a label's colon or bracket ("…实现7.5亿元【…】;年度目标是:工业投资")."""
-    end = max((x.end for x in scan_quantities(words)), default=0)
-    name = _strip_indicator(re.split(r"[:：】\]；;]", words[end:])[-1])
+    # (not after a year: "柳州工业总产值2025年力争达" names 工业总产值)
+    end = max(
+        (x.end for x in scan_quantities(words) if not (x.kind == "bare" and _yearlike(x.value))),
+        default=0,
+    )
+    name = re.split(r"[:：】\]；;]", words[end:])[-1]
+    # the year a name is due in, between it and the verb, is no part of it ("…产值2025年力争达")
+    name = re.sub(r"(?<=[\u4e00-\u9fff])(?:到|至|在)?\d{4}\s*年(?=[^\d，,；;。]{0,6}$)", "", name)
+    name = _strip_indicator(name)
     return name if re.search(r"[\w\u4e00-\u9fff]", name) else ""  # marks alone name nothing
 
 
 def sketch_target(ctx: _Context, q: Quantity) -> FoundTarget | None:
     """Quantity ``q`` read as a target with the fields ``find_targets`` gives one, without
     asking whether it *is* one: for a number the rules passed over that the learned model
-    suggests to the reviewer (``gaodi.text.extract``). ``None`` when the words around it name
-    nothing it measures (nothing for a reviewer to adopt). The fields are read as the rules
-    read them (indicator from the words before the number or the thing counted after it, the
-    year the sentence is anchored to or the text's horizon), so a reviewer's check is the same.
+    suggests to the reviewer (``gaodi.text.extract``); ``None`` for a class of what a count
+    counts ("10个百亿级企业"), which has no value of its own. Where its clause names nothing it
+    measures, the clause stands in for the name (a reviewer mends it). The fields are read as
+    the rules read them (indicator from the words before the number or the thing counted after
+    it, the year the sentence is anchored to or the text's horizon), so a reviewer's check is
+    the same.
 
     >>> from gaodi.text.extract import read_text
     >>> ctx = read_text("某市工业发展规划\\n到2025年,全市工业增加值年均增长8%左右。").ctx
@@ -1776,15 +1789,28 @@ def sketch_target(ctx: _Context, q: Quantity) -> FoundTarget | None:
         indicator = subject + (indicator if growth else "") if subject else indicator
     indicator = _compact(indicator).strip()
     if not indicator or indicator in TARGET_VERBS or indicator in QUAL_VERBS:
-        return None
-    kind, year, _, _ = ctx.anchor(q.start)
-    if kind != "target" or year is None:
+        # nothing named in its clause ("突破1500亿" on a line of its own): the clause stands in
+        # for the name, for the reviewer to mend
+        indicator = _compact(s[c0:c1]).strip()[:40]
+    # the year as the rules give it: the one the sentence is anchored to (not a year gone), a
+    # recurring target none, else the text's horizon; "分别…到2025年、2030年" each its own
+    kind, year, level, anchor_pos = ctx.anchor(q.start)
+    yearly = s.rfind("每年", s0, q.start)
+    if kind == "past":
         year = ctx.horizon
+    elif yearly >= 0 and not (level == "near" and anchor_pos > yearly):
+        year = None
+    elif year is None:
+        year = ctx.horizon
+    year = _respective_year(s[s0 : q.start]) or year
+    unit = q.unit
+    if q.kind == "scale" and unit in ("亿", "万亿"):
+        unit += "元"  # "千亿级冶金产业", "双千亿": a class of output, in yuan
     return FoundTarget(
         indicator=_surface(text, s, indicator),
         value=_clean_number(q.value),
         value_max=None if q.value_max is None else _clean_number(q.value_max),
-        unit=q.unit,
+        unit=unit,
         year=year,
         comparator=_comparator(left, right, q),
         action=ctx.action_number(q.start),

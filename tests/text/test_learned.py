@@ -249,3 +249,22 @@ def test_a_sketch_skips_the_class_of_a_count_and_names_growth_by_its_subject() -
 def test_a_line_break_in_a_feature_is_named_in_words() -> None:
     assert describe("previous2:\n-", "zh") == "上一句有“（换行）-”"
     assert describe("previous2:\n-", "en") == "“(line break)-” in the sentence before"
+
+
+def test_a_sketch_reads_a_name_around_its_year_a_class_in_yuan_and_a_bare_clause() -> None:
+    """From suggestions on tuning texts (guangxi-liuzhou-2018, neimenggu-chifeng-2023,
+    fujian-zhangzhou-2011): a year between a name and its verb is no part of the name, a
+    class of output is in yuan, and a clause naming nothing stands for the name."""
+    from gaodi.text.extract import read_text
+
+    def sketch(text: str, number: str):  # type: ignore[no-untyped-def]
+        ctx = read_text("某市工业发展规划(2021—2025年)\n" + text).ctx
+        q = next(q for q in scan_quantities(ctx.text) if ctx.text[q.start : q.end] == number)
+        return sketch_target(ctx, q)
+
+    named = sketch("柳州工业总产值2025年力争达10000亿元。", "10000亿元")
+    assert (named.indicator, named.year) == ("柳州工业总产值", 2025)
+    classed = sketch("到2025年,打造千亿级冶金产业。", "千亿级")
+    assert (classed.indicator, classed.value, classed.unit) == ("冶金产业", 1000, "亿元")
+    bare = sketch("目标:\n4年后工业总产值\n突破1500亿\n", "1500亿")
+    assert (bare.indicator, bare.value, bare.year) == ("突破1500亿", 1500, 2025)
