@@ -254,6 +254,13 @@ class Forest:
                     self._zero_left[i, node] = t["zero_left"][node]
                     self._left[i, node], self._right[i, node] = t["left"][node], t["right"][node]
         self._depth = max(_depth(t, 0) for t in self.trees)
+        # flat copies (tree × node in one axis) for the batch walk: gathers on one axis are
+        # cheaper than two-axis fancy indexing, and the walk takes several per level
+        self._width = width
+        self._flat = {
+            name: getattr(self, "_" + name).ravel()
+            for name in ("feature", "threshold", "zero_left", "left", "right", "value", "leaf")
+        }
 
     def probabilities(self, rows: list[dict[str, float]]) -> list[float]:
         """The probability of each row of features: every row through every tree at once."""
@@ -264,17 +271,21 @@ class Forest:
             for k, v in features.items():
                 if k in self.index:
                     x[r, self.index[k]] = v
-        trees = np.arange(len(self.trees))[None, :]
-        node = np.zeros((len(rows), len(self.trees)), dtype=np.intp)
+        f = self._flat
+        n_trees = len(self.trees)
+        # each (row, tree) walks at flat index tree × width + node; its feature value is read
+        # at row × features + feature of the flattened matrix
+        base = (np.arange(n_trees) * self._width)[None, :]
+        at = np.repeat(base, len(rows), axis=0)
+        row_base = (np.arange(len(rows)) * len(self.features))[:, None]
+        cells = x.ravel()
         for _ in range(self._depth):
-            if self._leaf[trees, node].all():
+            if f["leaf"][at].all():
                 break  # every walk has ended (most trees are far shallower than the deepest)
-            value = np.take_along_axis(x, self._feature[trees, node], axis=1)
-            left = np.where(
-                value == 0, self._zero_left[trees, node], value <= self._threshold[trees, node]
-            )
-            node = np.where(left, self._left[trees, node], self._right[trees, node])
-        raw = self._value[trees, node].sum(axis=1)
+            value = cells[row_base + f["feature"][at]]
+            left = np.where(value == 0, f["zero_left"][at], value <= f["threshold"][at])
+            at = base + np.where(left, f["left"][at], f["right"][at])
+        raw = f["value"][at].sum(axis=1)
         return [float(p) for p in 1.0 / (1.0 + np.exp(-raw))]
 
     def explain(self, features: dict[str, float]) -> tuple[float, float, dict[str, float]]:
