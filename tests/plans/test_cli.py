@@ -149,3 +149,22 @@ def test_extract_sets_aside_what_the_model_doubts_unless_rules_only(tmp_path: Pa
     assert len(rules["targets"]) == len(judged["targets"]) + 2
     out = tmp_path / "plan.json"
     assert "2 set aside" in run("extract", str(plan), "--out", str(out))
+
+
+def test_extract_lists_the_suggestions_unless_rules_only(tmp_path: Path) -> None:
+    # a floor the rules pass over and the model suggests (tests/text/test_learned.py)
+    plan = tmp_path / "plan.txt"
+    plan.write_text(
+        "某市制造业提质行动计划(2024—2026年)\n1 实施园区提效行动\n"
+        "到2026年,打造5个千亿级园区,新材料产业产值达到3000亿元。\n2 实施集群培育行动\n"
+        "到2026年,每个集群至少建成一个共性技术公共服务平台。\n",
+        encoding="utf-8",
+    )
+    judged = json.loads(run("extract", str(plan)))
+    (suggested,) = judged["suggested"]
+    assert suggested["target"]["quote"] == "每个集群至少建成一个共性技术公共服务平台"
+    assert (suggested["target"]["value"], suggested["target"]["comparator"]) == (1, ">=")
+    assert suggested["reason"].startswith("规则未将其读作目标")
+    assert json.loads(run("extract", str(plan), "--rules-only"))["suggested"] == []
+    out = tmp_path / "plan.json"
+    assert "0 set aside, 1 suggested" in run("extract", str(plan), "--out", str(out))
