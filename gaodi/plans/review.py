@@ -61,14 +61,19 @@ router.add_api_route(
 
 # ---------------------------------------------------------------------------- pure parts
 class Segment(BaseModel):
-    """A run of the source text; ``targets`` are the ids of the targets quoting it."""
+    """A run of the source text; ``targets`` are the ids of the targets quoting it,
+    ``suggested`` the places (from 1) in the page's list of the suggestions quoting it."""
 
     text: str
     targets: list[int] = Field(default_factory=list)
+    suggested: list[int] = Field(default_factory=list)
 
 
-def segments(text: str, quotes: list[tuple[int, str | None]]) -> tuple[list[Segment], list[int]]:
-    """Split ``text`` where target quotes start and end; also the ids whose quote is not in it.
+def segments(
+    text: str, quotes: list[tuple[int, str | None]], suggested: list[str] | None = None
+) -> tuple[list[Segment], list[int]]:
+    """Split ``text`` where target quotes (and the quotes of ``suggested``, numbered from 1)
+    start and end; also the ids whose quote is not in it.
 
     A quote is placed at its first occurrence not already taken by the same words of an earlier
     target (a plan that states the same clause twice has two places for it).
@@ -76,10 +81,18 @@ def segments(text: str, quotes: list[tuple[int, str | None]]) -> tuple[list[Segm
     >>> segs, lost = segments("到2023年,打造5个园区。", [(7, "打造5个园区"), (8, "不在文中")])
     >>> [(s.text, s.targets) for s in segs], lost
     ([('到2023年,', []), ('打造5个园区', [7]), ('。', [])], [8])
+    >>> segs, _ = segments("打造5个园区,建成2个平台。", [(7, "打造5个园区")], ["建成2个平台"])
+    >>> [(s.text, s.targets, s.suggested) for s in segs]
+    [('打造5个园区', [7], []), (',', [], []), ('建成2个平台', [], [1]), ('。', [], [])]
     """
     spans: list[tuple[int, int, int]] = []
+    marks: list[tuple[int, int, int]] = []  # (start, end, place) of each suggestion
     lost: list[int] = []
     used: dict[str, int] = {}
+    for place, quote in enumerate(suggested or [], start=1):
+        start = text.find(quote)
+        if quote and start >= 0:
+            marks.append((start, start + len(quote), place))
     for target_id, quote in quotes:
         if not quote:
             lost.append(target_id)
@@ -92,14 +105,15 @@ def segments(text: str, quotes: list[tuple[int, str | None]]) -> tuple[list[Segm
             continue
         used[quote] = start + 1
         spans.append((start, start + len(quote), target_id))
-    cuts = sorted({0, len(text)} | {p for s in spans for p in s[:2]})
+    cuts = sorted({0, len(text)} | {p for s in (*spans, *marks) for p in s[:2]})
     out: list[Segment] = []
     for a, b in pairwise(cuts):
         ids = sorted(t for s, e, t in spans if s <= a and b <= e)
-        if out and out[-1].targets == ids:
+        places = sorted(t for s, e, t in marks if s <= a and b <= e)
+        if out and (out[-1].targets, out[-1].suggested) == (ids, places):
             out[-1].text += text[a:b]
         else:
-            out.append(Segment(text=text[a:b], targets=ids))
+            out.append(Segment(text=text[a:b], targets=ids, suggested=places))
     return out, lost
 
 
@@ -392,7 +406,12 @@ def text_review_page(ctx: PageContext, plan_id: int) -> TextReview:
     plan = service._plan(ctx.session, ctx.principal, plan_id)
     out = service.plan_out(ctx.session, plan, ctx.principal)
     text = plan.source_text or ""
-    segs, lost = segments(text, [(t.id, t.quote) for t in out.targets])
+    # (a draft's: once adopted, what the model set aside or suggests is no longer to be added)
+    draft = bool(text.strip()) and plan.status == "draft"
+    suggested = suggestions(text, out.targets) if draft else []
+    segs, lost = segments(
+        text, [(t.id, t.quote) for t in out.targets], [x.target.quote for x in suggested]
+    )
     return TextReview(
         plan=out,
         has_text=bool(text),
@@ -401,11 +420,8 @@ def text_review_page(ctx: PageContext, plan_id: int) -> TextReview:
         stats=review_stats(ctx.session, plan.id),
         readings=target_readings(out.targets),
         confidence=confidences(text, out.targets) if text.strip() else {},
-        # (a draft's: once adopted, what the model set aside is no longer to be restored)
-        set_aside=set_aside_candidates(text, out.targets)
-        if text.strip() and plan.status == "draft"
-        else [],
-        suggested=suggestions(text, out.targets) if text.strip() and plan.status == "draft" else [],
+        set_aside=set_aside_candidates(text, out.targets) if draft else [],
+        suggested=suggested,
     )
 
 

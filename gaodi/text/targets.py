@@ -1633,12 +1633,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         weak = (kind == "target" or undated) and (verb in TARGET_VERBS or task or floor)
         if not (strong or weak):
             continue
-        yearly = s.rfind("每年", s0, q.start)
-        if yearly >= 0 and not (level == "near" and anchor_pos > yearly):
-            year = None  # a recurring target, unless a target year comes after "每年"
-        elif year is None:
-            year = ctx.horizon
-        year = _respective_year(s[s0 : q.start]) or year
+        year = _due_year(ctx, q, s0, year, level, anchor_pos)
         # "1.5万吨废料回收、11万吨…": what precedes a conjunction belongs to the previous item
         # (and so does what precedes "、" and a verb: "三大千亿级产业、打造3000亿元产值园区")
         left = re.split(r"、(?=(?:" + "|".join(TARGET_VERBS) + r")\s*$)", left, maxsplit=1)[-1]
@@ -1709,19 +1704,7 @@ def find_targets(ctx: _Context) -> list[FoundTarget]:
         prev_indicator = (s0, indicator)
         last_end = q.end
         out.extend(
-            FoundTarget(
-                indicator=_surface(text, s, subject),
-                value=_clean_number(q.value),
-                value_max=None if q.value_max is None else _clean_number(q.value_max),
-                unit=q.unit,
-                year=year,
-                comparator=_comparator(comp_left, right, q),
-                action=ctx.action_number(q.start),
-                quote=_clean_quote(text, c0, c1),
-                start=q.start,
-                size_class=_size_class(right) if q.kind == "count" else None,
-                annual=bool(_ANNUAL.search(clause_left)),
-            )
+            _target_at(ctx, q, subject, q.unit, year, comp_left, right, clause_left, (c0, c1))
             # (a doubling of two things doubles each: "地区生产总值和城乡居民收入…翻一番")
             for subject in (each_doubled(indicator) if q.unit == "倍" else each_subject(indicator))
         )
@@ -1765,7 +1748,7 @@ def sketch_target(ctx: _Context, q: Quantity) -> FoundTarget | None:
     >>> t.indicator, t.value, t.unit, t.year, t.comparator, t.annual
     ('工业增加值年均增长', 8, '%', 2025, '=', True)
     """
-    text, s = ctx.text, ctx.norm
+    s = ctx.norm
     s0, _ = _bounds(s, q.start, _SENTENCE_DELIMS)
     c0, c1 = _bounds(s, q.start, _CLAUSE_DELIMS)
     left, right = _compact(s[c0 : q.start]), _compact(s[q.end : c1])
@@ -1792,32 +1775,57 @@ def sketch_target(ctx: _Context, q: Quantity) -> FoundTarget | None:
         # nothing named in its clause ("突破1500亿" on a line of its own): the clause stands in
         # for the name, for the reviewer to mend
         indicator = _compact(s[c0:c1]).strip()[:40]
-    # the year as the rules give it: the one the sentence is anchored to (not a year gone), a
-    # recurring target none, else the text's horizon; "分别…到2025年、2030年" each its own
+    # the year as the rules give it, though not a year gone (the rules pass over a number
+    # anchored to one; a suggestion of it is a goal for the text's horizon)
     kind, year, level, anchor_pos = ctx.anchor(q.start)
-    yearly = s.rfind("每年", s0, q.start)
-    if kind == "past":
-        year = ctx.horizon
-    elif yearly >= 0 and not (level == "near" and anchor_pos > yearly):
-        year = None
-    elif year is None:
-        year = ctx.horizon
-    year = _respective_year(s[s0 : q.start]) or year
+    year = _due_year(ctx, q, s0, None if kind == "past" else year, level, anchor_pos)
     unit = q.unit
     if q.kind == "scale" and unit in ("亿", "万亿"):
         unit += "元"  # "千亿级冶金产业", "双千亿": a class of output, in yuan
+    return _target_at(ctx, q, indicator, unit, year, left, right, left, (c0, c1))
+
+
+def _due_year(
+    ctx: _Context, q: Quantity, s0: int, year: int | None, level: str, anchor_pos: int
+) -> int | None:
+    """The year a target at ``q`` is due, from the year its sentence is anchored to: none for a
+    recurring target (每年…, unless a target year follows), the text's horizon when no year is
+    named, and each its own in "分别…到2025年、2030年"."""
+    s = ctx.norm
+    yearly = s.rfind("每年", s0, q.start)
+    if yearly >= 0 and not (level == "near" and anchor_pos > yearly):
+        year = None  # a recurring target, unless a target year comes after "每年"
+    elif year is None:
+        year = ctx.horizon
+    return _respective_year(s[s0 : q.start]) or year
+
+
+def _target_at(
+    ctx: _Context,
+    q: Quantity,
+    indicator: str,
+    unit: str | None,
+    year: int | None,
+    comparator_left: str,
+    right: str,
+    clause_left: str,
+    clause: tuple[int, int],
+) -> FoundTarget:
+    """The target of quantity ``q`` with the name, unit and year read for it: its comparator
+    from the words around it, its action, its clause as the quote, a count's size class and
+    the 年均 mark of its clause."""
     return FoundTarget(
-        indicator=_surface(text, s, indicator),
+        indicator=_surface(ctx.text, ctx.norm, indicator),
         value=_clean_number(q.value),
         value_max=None if q.value_max is None else _clean_number(q.value_max),
         unit=unit,
         year=year,
-        comparator=_comparator(left, right, q),
+        comparator=_comparator(comparator_left, right, q),
         action=ctx.action_number(q.start),
-        quote=_clean_quote(text, c0, c1),
+        quote=_clean_quote(ctx.text, *clause),
         start=q.start,
         size_class=_size_class(right) if q.kind == "count" else None,
-        annual=bool(_ANNUAL.search(left)),
+        annual=bool(_ANNUAL.search(clause_left)),
     )
 
 

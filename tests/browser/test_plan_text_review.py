@@ -243,14 +243,19 @@ def test_suggested_targets_shown_with_fields_and_adopted_after_a_fix(
         "个",
     )
     assert form.locator("[name=year]").input_value() == "2026"
-    # not a target yet: not highlighted
-    assert PER_CLUSTER not in page.locator("#plan-text mark").all_inner_texts()
+    # not a target yet: marked in the text as a suggestion, not highlighted as a target; a
+    # click on the mark brings the suggestion into view
+    assert PER_CLUSTER not in page.locator("#plan-text mark[data-targets]").all_inner_texts()
+    assert page.locator("#plan-text mark.suggested").all_inner_texts() == [PER_CLUSTER]
+    page.locator("#plan-text mark.suggested").click()
+    assert "is-flash" in (page.locator("#suggested-1").get_attribute("class") or "")
     section.scroll_into_view_if_needed()
     shot(page, "plans-text-review-suggestion-zh-1366.png")
     form.locator("[name=indicator_name]").fill("每个集群共性技术公共服务平台数量")
     submit_and_wait(page, "[data-testid=adopt-1]")
-    assert PER_CLUSTER in page.locator("#plan-text mark").all_inner_texts()
+    assert PER_CLUSTER in page.locator("#plan-text mark[data-targets]").all_inner_texts()
     assert page.locator("[data-testid=suggested]").count() == 0  # nothing left to suggest
+    assert page.locator("#plan-text mark.suggested").count() == 0
     assert page.locator("[data-testid=stat-added]").inner_text() == "1"
     # the target added carries the name as mended
     assert any(

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from gaodi.core.errors import PermissionDenied, ValidationError
 from gaodi.db import session_scope
 from gaodi.plans import review, service
 from gaodi.plans.schemas import TargetUpdate
 from gaodi.text.extract import extract_plan
+from gaodi.text.schema import ExtractedTarget
 
 from .conftest import ADMIN, VIEWER
 
@@ -285,6 +287,21 @@ WITH_RESULTS = TEXT + (
 )
 
 
+def _add_as_read(s: Session, plan_id: int, c: ExtractedTarget, **mended: str) -> None:
+    """Add a target the model set aside or suggested, as the page's form posts it: its fields
+    as read, but those the reviewer ``mended``."""
+    fields = {
+        "quote": c.quote,
+        "indicator_name": c.indicator,
+        "value": c.value,
+        "unit": c.unit,
+        "year": c.year,
+        "comparator": c.comparator,
+        "action_number": c.action,
+    }
+    review.add_target(s, ADMIN, plan_id, review.AddTarget(**(fields | mended)))
+
+
 def test_set_aside_targets_are_listed_and_one_restored(sqlite_db: Engine) -> None:
     extraction = extract_plan(WITH_RESULTS)
     assert len(extraction.set_aside) == 2
@@ -307,19 +324,7 @@ def test_set_aside_targets_are_listed_and_one_restored(sqlite_db: Engine) -> Non
         assert all(0.5 <= c <= 1 for c in shown.values())
         c = listed[0].target
         # a reviewer who reads it as a target restores it with what the rules read
-        review.add_target(
-            s,
-            ADMIN,
-            plan_id,
-            review.AddTarget(
-                quote=c.quote,
-                indicator_name=c.indicator,
-                value=c.value,
-                unit=c.unit,
-                year=c.year,
-                comparator=c.comparator,
-            ),
-        )
+        _add_as_read(s, plan_id, c)
     with session_scope(sqlite_db) as s:
         out = service.get_plan(s, ADMIN, plan_id)
         restored = next(t for t in out.targets if t.quote == "工业投资增长8.8%")
@@ -353,20 +358,7 @@ def test_suggestions_are_listed_and_one_adopted_as_corrected(sqlite_db: Engine) 
         assert [x.target.quote for x in listed] == ["每个集群至少建成一个共性技术公共服务平台"]
         c = listed[0].target
         # the reviewer mends the name before adopting it; the rest is as the rules read it
-        review.add_target(
-            s,
-            ADMIN,
-            plan_id,
-            review.AddTarget(
-                quote=c.quote,
-                indicator_name="每个集群共性技术公共服务平台数量",
-                value=c.value,
-                unit=c.unit,
-                year=c.year,
-                comparator=c.comparator,
-                action_number=c.action,
-            ),
-        )
+        _add_as_read(s, plan_id, c, indicator_name="每个集群共性技术公共服务平台数量")
     with session_scope(sqlite_db) as s:
         out = service.get_plan(s, ADMIN, plan_id)
         adopted = next(t for t in out.targets if t.quote == c.quote)

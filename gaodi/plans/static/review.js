@@ -1,5 +1,6 @@
 /* 原文对照审核: selecting words in the plan's text fills the "add a missed target" form with
- * them, and clicking a highlighted quote brings its target into view (no inline scripts: CSP). */
+ * them, and clicking a highlighted quote brings its target (or the model's suggestion) into view
+ * (no inline scripts: CSP). */
 (function () {
   "use strict";
   var pane = document.getElementById("plan-text");
@@ -27,10 +28,13 @@
     if (selected()) { quote.dataset.pending = "1"; }
   });
   pane.addEventListener("click", function (ev) {
-    var mark = ev.target.closest ? ev.target.closest("mark[data-targets]") : null;
+    var mark = ev.target.closest ? ev.target.closest("mark[data-targets], mark[data-suggested]") : null;
     if (!mark || selected()) { return; }
-    var first = mark.getAttribute("data-targets").split(" ")[0];
-    var item = document.getElementById("t-" + first);
+    var targets = mark.getAttribute("data-targets");
+    var id = targets
+      ? "t-" + targets.split(" ")[0]
+      : "suggested-" + mark.getAttribute("data-suggested").split(" ")[0];
+    var item = document.getElementById(id);
     if (item) { item.scrollIntoView({ block: "center" }); item.classList.add("is-flash"); }
   });
 }());
