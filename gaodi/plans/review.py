@@ -126,6 +126,12 @@ class ReviewStats(BaseModel):
     corrected: int = Field(description="Extracted targets with a corrected field.")
     rejected: int = Field(description="Extracted targets a reviewer deleted (or merged away).")
     added: int = Field(description="Targets a reviewer added from the text.")
+    restored: int = Field(
+        0, description="Of those added: targets the model had set aside, restored by a reviewer."
+    )
+    adopted: int = Field(
+        0, description="Of those added: numbers the model had suggested, adopted by a reviewer."
+    )
     precision: float | None = Field(
         description="(extracted − rejected) / extracted: the share of extracted targets that "
         "were real targets; null before anything was extracted."
@@ -145,12 +151,13 @@ def review_stats(session: Session, plan_id: int) -> ReviewStats:
         for e in audit_loaders.entity_events(session, "target", "delete")
         if e.entity_id and (e.before or {}).get("plan_id") == plan_id
     }
-    added = {
-        int((e.after or {})["target"])
+    source: dict[int, str] = {
+        int((e.after or {})["target"]): (e.after or {}).get("source", "text")
         for e in audit_loaders.entity_events(
             session, REVIEW_ENTITY, "add", entity_ids=[str(plan_id)]
         )
     }
+    added = set(source)
     extracted = (current | deleted) - added
     changed: set[int] = set()
     ids = [str(i) for i in extracted & current]
@@ -161,12 +168,15 @@ def review_stats(session: Session, plan_id: int) -> ReviewStats:
     rejected = extracted & deleted
     n, r, a = len(extracted), len(rejected), len(added - deleted)
     found = n - r
+    kept_sources = [source[t] for t in added - deleted]
     return ReviewStats(
         extracted=n,
         kept=n - r - len(changed),
         corrected=len(changed),
         rejected=r,
         added=a,
+        restored=kept_sources.count("set_aside"),
+        adopted=kept_sources.count("suggestion"),
         precision=found / n if n else None,
         exact=(n - r - len(changed)) / n if n else None,
         recall=found / (found + a) if found + a else None,
@@ -184,11 +194,19 @@ class AddTarget(BaseModel):
     year: int | None = Field(None, ge=1949, le=2100)
     comparator: Literal[">=", "<=", "="] | None = None
     action_number: str | None = None
+    # where the reviewer took it from: words selected in the text, a target the model set
+    # aside, or a number it suggested (counted apart in the review's figures)
+    source: Literal["text", "set_aside", "suggestion"] = "text"
 
     @field_validator("*", mode="before")
     @classmethod
     def _blank(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _text_by_default(cls, value: object) -> object:
+        return "text" if value is None else value
 
 
 def add_target(session: Session, principal: Principal, plan_id: int, data: AddTarget) -> TargetOut:
@@ -277,7 +295,7 @@ def add_target(session: Session, principal: Principal, plan_id: int, data: AddTa
         REVIEW_ENTITY,
         "add",
         entity_id=str(plan.id),
-        after={"target": target.id, "quote": quote},
+        after={"target": target.id, "quote": quote, "source": data.source},
         note="审核补充漏提目标 (a target the extraction missed, added by a reviewer)",
     )
     action = session.get(Action, action_id) if action_id else None

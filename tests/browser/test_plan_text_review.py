@@ -190,6 +190,8 @@ def test_set_aside_targets_shown_with_reasons_and_restored(
     assert RESULTS in page.locator("#plan-text mark").all_inner_texts()
     assert page.locator("[data-testid=set-aside] .review-item").count() == 1
     assert page.locator("[data-testid=stat-added]").inner_text() == "1"
+    counted = page.locator("[data-testid=stat-added-from-model]").inner_text()
+    assert counted == "其中恢复搁置 1 个、采纳建议 0 个", counted
     shot(page, "plans-text-review-set-aside-zh-1366.png")
 
     # the English page says the same in English: heading, reason and the confidence badge
@@ -257,6 +259,8 @@ def test_suggested_targets_shown_with_fields_and_adopted_after_a_fix(
     assert page.locator("[data-testid=suggested]").count() == 0  # nothing left to suggest
     assert page.locator("#plan-text mark.suggested").count() == 0
     assert page.locator("[data-testid=stat-added]").inner_text() == "1"
+    counted = page.locator("[data-testid=stat-added-from-model]").inner_text()
+    assert counted == "其中恢复搁置 0 个、采纳建议 1 个", counted
     # the target added carries the name as mended
     assert any(
         "每个集群共性技术公共服务平台数量" in t

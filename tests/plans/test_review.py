@@ -169,6 +169,11 @@ def test_bad_input_is_refused_with_reasons_not_500(tmp_path: Path) -> None:
                 422,
             ),
             (
+                f"{base}/add",
+                {"quote": "新材料产业产值达到3000亿元", "indicator_name": "x", "source": "model"},
+                422,  # an addition comes from the text, a set-aside target or a suggestion
+            ),
+            (
                 f"{base}/targets/{target_id}",
                 {
                     "indicator_name": "x",
@@ -287,10 +292,11 @@ WITH_RESULTS = TEXT + (
 )
 
 
-def _add_as_read(s: Session, plan_id: int, c: ExtractedTarget, **mended: str) -> None:
+def _add_as_read(s: Session, plan_id: int, c: ExtractedTarget, source: str, **mended: str) -> None:
     """Add a target the model set aside or suggested, as the page's form posts it: its fields
     as read, but those the reviewer ``mended``."""
     fields = {
+        "source": source,
         "quote": c.quote,
         "indicator_name": c.indicator,
         "value": c.value,
@@ -324,7 +330,7 @@ def test_set_aside_targets_are_listed_and_one_restored(sqlite_db: Engine) -> Non
         assert all(0.5 <= c <= 1 for c in shown.values())
         c = listed[0].target
         # a reviewer who reads it as a target restores it with what the rules read
-        _add_as_read(s, plan_id, c)
+        _add_as_read(s, plan_id, c, "set_aside")
     with session_scope(sqlite_db) as s:
         out = service.get_plan(s, ADMIN, plan_id)
         restored = next(t for t in out.targets if t.quote == "工业投资增长8.8%")
@@ -332,7 +338,8 @@ def test_set_aside_targets_are_listed_and_one_restored(sqlite_db: Engine) -> Non
         # restored: no longer listed; counted as a target the extraction missed
         left = review.set_aside_candidates(WITH_RESULTS, out.targets)
         assert [x.target.quote for x in left] == ["战略性新兴制造业增加值增长11.6%"]
-        assert review.review_stats(s, plan_id).added == 1
+        stats = review.review_stats(s, plan_id)
+        assert (stats.added, stats.restored, stats.adopted) == (1, 1, 0)
         # a corrected value is no longer what the model judged: no confidence shown for it
         park = next(t for t in out.targets if t.quote == "打造5个千亿级园区")
     with session_scope(sqlite_db, actor="t") as s:
@@ -358,7 +365,7 @@ def test_suggestions_are_listed_and_one_adopted_as_corrected(sqlite_db: Engine) 
         assert [x.target.quote for x in listed] == ["每个集群至少建成一个共性技术公共服务平台"]
         c = listed[0].target
         # the reviewer mends the name before adopting it; the rest is as the rules read it
-        _add_as_read(s, plan_id, c, indicator_name="每个集群共性技术公共服务平台数量")
+        _add_as_read(s, plan_id, c, "suggestion", indicator_name="每个集群共性技术公共服务平台数量")
     with session_scope(sqlite_db) as s:
         out = service.get_plan(s, ADMIN, plan_id)
         adopted = next(t for t in out.targets if t.quote == c.quote)
@@ -371,4 +378,5 @@ def test_suggestions_are_listed_and_one_adopted_as_corrected(sqlite_db: Engine) 
         assert (adopted.year, adopted.action_number) == (2026, "3")
         # adopted: no longer suggested; counted as a target the extraction missed
         assert review.suggestions(WITH_SUGGESTION, out.targets) == []
-        assert review.review_stats(s, plan_id).added == 1
+        stats = review.review_stats(s, plan_id)
+        assert (stats.added, stats.restored, stats.adopted) == (1, 0, 1)
