@@ -132,6 +132,10 @@ def judge_targets(
     return judged, suggested
 
 
+# the first words of a suggestion's reason (the model's follow: gaodi.text.learned)
+_PASSED_OVER = ("规则未将其读作目标；", "The rules did not read it as a target. ")
+
+
 def extract_plan(text: str, second_opinion: bool = True) -> PlanExtraction:
     """Read a Chinese plan text into a :class:`PlanExtraction`.
 
@@ -219,6 +223,3 @@ def extract_plan(text: str, second_opinion: bool = True) -> PlanExtraction:
         set_aside=set_aside,
         suggested=suggested,
     )
-
-
-_PASSED_OVER = ("规则未将其读作目标；", "The rules did not read it as a target. ")
