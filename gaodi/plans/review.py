@@ -195,8 +195,10 @@ class AddTarget(BaseModel):
     comparator: Literal[">=", "<=", "="] | None = None
     action_number: str | None = None
     # where the reviewer took it from: words selected in the text, a target the model set
-    # aside, or a number it suggested (counted apart in the review's figures)
+    # aside, or a number it suggested (counted apart in the review's figures); for the last
+    # two, the value as listed (the reviewer may mend it: the listing still counts as taken)
     source: Literal["text", "set_aside", "suggestion"] = "text"
+    listed_value: float | None = None
 
     @field_validator("*", mode="before")
     @classmethod
@@ -295,7 +297,12 @@ def add_target(session: Session, principal: Principal, plan_id: int, data: AddTa
         REVIEW_ENTITY,
         "add",
         entity_id=str(plan.id),
-        after={"target": target.id, "quote": quote, "source": data.source},
+        after={
+            "target": target.id,
+            "quote": quote,
+            "source": data.source,
+            "listed_value": data.listed_value,
+        },
         note="审核补充漏提目标 (a target the extraction missed, added by a reviewer)",
     )
     action = session.get(Action, action_id) if action_id else None
@@ -354,21 +361,40 @@ def _second_opinion_of(text: str) -> _SecondOpinion:
     return _SecondOpinion(confidence, tuple(found.set_aside), tuple(found.suggested))
 
 
-def _not_held(judged: tuple[J, ...], targets: list[TargetOut]) -> list[J]:
+def taken_from_lists(session: Session, plan_id: int) -> set[tuple[str, float]]:
+    """(quote, value as listed) of each target a reviewer restored or adopted from the model's
+    lists, read from the audit log: taken once, whatever the reviewer mended."""
+    return {
+        (str(after["quote"]), float(after["listed_value"]))
+        for e in audit_loaders.entity_events(
+            session, REVIEW_ENTITY, "add", entity_ids=[str(plan_id)]
+        )
+        if (after := e.after or {}).get("listed_value") is not None
+    }
+
+
+def _not_held(
+    judged: tuple[J, ...], targets: list[TargetOut], taken: set[tuple[str, float]]
+) -> list[J]:
     held = {(t.quote, float(t.value)) for t in targets if t.quote and t.value is not None}
-    return [j for j in judged if (j.target.quote, float(j.target.value)) not in held]
+    return [j for j in judged if (j.target.quote, float(j.target.value)) not in held | taken]
 
 
-def set_aside_candidates(text: str, targets: list[TargetOut]) -> list[SetAsideTarget]:
+def set_aside_candidates(
+    text: str, targets: list[TargetOut], taken: set[tuple[str, float]] | None = None
+) -> list[SetAsideTarget]:
     """What the extraction of ``text`` set aside (:mod:`gaodi.text.learned`), less what the plan
-    already holds (a target with the same quote and value: restored, or added by hand)."""
-    return _not_held(_second_opinion_of(text).set_aside, targets)
+    already holds (a target with the same quote and value: restored, or added by hand) and
+    what was ``taken`` from the list (``taken_from_lists``)."""
+    return _not_held(_second_opinion_of(text).set_aside, targets, taken or set())
 
 
-def suggestions(text: str, targets: list[TargetOut]) -> list[SuggestedTarget]:
+def suggestions(
+    text: str, targets: list[TargetOut], taken: set[tuple[str, float]] | None = None
+) -> list[SuggestedTarget]:
     """The numbers of ``text`` the rules passed over that the model suggests as targets, less
-    what the plan already holds (adopted, or added by hand)."""
-    return _not_held(_second_opinion_of(text).suggested, targets)
+    what the plan already holds (adopted, or added by hand) and what was ``taken``."""
+    return _not_held(_second_opinion_of(text).suggested, targets, taken or set())
 
 
 def confidences(text: str, targets: list[TargetOut]) -> dict[str, float]:
@@ -426,7 +452,8 @@ def text_review_page(ctx: PageContext, plan_id: int) -> TextReview:
     text = plan.source_text or ""
     # (a draft's: once adopted, what the model set aside or suggests is no longer to be added)
     draft = bool(text.strip()) and plan.status == "draft"
-    suggested = suggestions(text, out.targets) if draft else []
+    taken = taken_from_lists(ctx.session, plan.id) if draft else set()
+    suggested = suggestions(text, out.targets, taken) if draft else []
     segs, lost = segments(
         text, [(t.id, t.quote) for t in out.targets], [x.target.quote for x in suggested]
     )
@@ -438,7 +465,7 @@ def text_review_page(ctx: PageContext, plan_id: int) -> TextReview:
         stats=review_stats(ctx.session, plan.id),
         readings=target_readings(out.targets),
         confidence=confidences(text, out.targets) if text.strip() else {},
-        set_aside=set_aside_candidates(text, out.targets) if draft else [],
+        set_aside=set_aside_candidates(text, out.targets, taken) if draft else [],
         suggested=suggested,
     )
 

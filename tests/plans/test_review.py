@@ -304,6 +304,7 @@ def _add_as_read(s: Session, plan_id: int, c: ExtractedTarget, source: str, **me
         "year": c.year,
         "comparator": c.comparator,
         "action_number": c.action,
+        "listed_value": c.value,
     }
     review.add_target(s, ADMIN, plan_id, review.AddTarget(**(fields | mended)))
 
@@ -364,19 +365,26 @@ def test_suggestions_are_listed_and_one_adopted_as_corrected(sqlite_db: Engine) 
         listed = review.suggestions(WITH_SUGGESTION, out.targets)
         assert [x.target.quote for x in listed] == ["每个集群至少建成一个共性技术公共服务平台"]
         c = listed[0].target
-        # the reviewer mends the name before adopting it; the rest is as the rules read it
-        _add_as_read(s, plan_id, c, "suggestion", indicator_name="每个集群共性技术公共服务平台数量")
+        # the reviewer mends the name and the value (three clusters, so at least three
+        # platforms) before adopting it; the rest is as the rules read it
+        _add_as_read(
+            s, plan_id, c, "suggestion", indicator_name="集群共性技术公共服务平台数量", value="3"
+        )
     with session_scope(sqlite_db) as s:
         out = service.get_plan(s, ADMIN, plan_id)
         adopted = next(t for t in out.targets if t.quote == c.quote)
         assert (adopted.indicator_name, adopted.value, adopted.unit, adopted.comparator) == (
-            "每个集群共性技术公共服务平台数量",
-            1,
+            "集群共性技术公共服务平台数量",
+            3,
             "个",
             ">=",
         )
         assert (adopted.year, adopted.action_number) == (2026, "3")
-        # adopted: no longer suggested; counted as a target the extraction missed
-        assert review.suggestions(WITH_SUGGESTION, out.targets) == []
+        # adopted: no longer suggested, though its value was mended (the audit log says it
+        # was taken from the list); counted as a target the extraction missed
+        taken = review.taken_from_lists(s, plan_id)
+        assert taken == {(c.quote, 1.0)}
+        assert review.suggestions(WITH_SUGGESTION, out.targets, taken) == []
+        assert len(review.suggestions(WITH_SUGGESTION, out.targets)) == 1  # by value alone
         stats = review.review_stats(s, plan_id)
         assert (stats.added, stats.restored, stats.adopted) == (1, 0, 1)
