@@ -254,16 +254,25 @@ class Forest:
                     self._zero_left[i, node] = t["zero_left"][node]
                     self._left[i, node], self._right[i, node] = t["left"][node], t["right"][node]
         self._depth = max(_depth(t, 0) for t in self.trees)
-        # flat copies (tree × node in one axis) for the batch walk: gathers on one axis are
-        # cheaper than two-axis fancy indexing, and the walk takes several per level
+        # flat copies (tree × node in one axis) for the batch walk, children as flat indices:
+        # gathers on one axis are cheaper than two-axis fancy indexing
         self._width = width
+        offset = (np.arange(len(self.trees)) * width)[:, None]
         self._flat = {
-            name: getattr(self, "_" + name).ravel()
-            for name in ("feature", "threshold", "zero_left", "left", "right", "value", "leaf")
+            "feature": self._feature.ravel(),
+            "threshold": self._threshold.ravel(),
+            "zero_left": self._zero_left.ravel(),
+            "left": (self._left + offset).ravel(),
+            "right": (self._right + offset).ravel(),
+            "value": self._value.ravel(),
+            "leaf": self._leaf.ravel(),
         }
 
     def probabilities(self, rows: list[dict[str, float]]) -> list[float]:
-        """The probability of each row of features: every row through every tree at once."""
+        """The probability of each row of features: every row through every tree at once.
+
+        Each (row, tree) pair walks from its tree's root; a pair that reaches a leaf drops out
+        of the walk, so the work is the sum of the paths, not the deepest path times the pairs."""
         if not rows:
             return []
         x = np.zeros((len(rows), len(self.features)))
@@ -271,21 +280,21 @@ class Forest:
             for k, v in features.items():
                 if k in self.index:
                     x[r, self.index[k]] = v
-        f = self._flat
-        n_trees = len(self.trees)
-        # each (row, tree) walks at flat index tree × width + node; its feature value is read
-        # at row × features + feature of the flattened matrix
-        base = (np.arange(n_trees) * self._width)[None, :]
-        at = np.repeat(base, len(rows), axis=0)
-        row_base = (np.arange(len(rows)) * len(self.features))[:, None]
         cells = x.ravel()
-        for _ in range(self._depth):
-            if f["leaf"][at].all():
-                break  # every walk has ended (most trees are far shallower than the deepest)
-            value = cells[row_base + f["feature"][at]]
-            left = np.where(value == 0, f["zero_left"][at], value <= f["threshold"][at])
-            at = base + np.where(left, f["left"][at], f["right"][at])
-        raw = f["value"][at].sum(axis=1)
+        f = self._flat
+        n_rows, n_trees = len(rows), len(self.trees)
+        at = np.tile(np.arange(n_trees) * self._width, n_rows)  # pair (row, tree) → node
+        row_of = np.repeat(np.arange(n_rows) * len(self.features), n_trees)
+        active = np.flatnonzero(~f["leaf"][at])
+        while active.size:
+            node = at[active]
+            value = cells[row_of[active] + f["feature"][node]]
+            # a feature the row does not have is 0, as is one set to 0: where a 0 goes was
+            # fixed when the model was written
+            left = np.where(value == 0, f["zero_left"][node], value <= f["threshold"][node])
+            at[active] = np.where(left, f["left"][node], f["right"][node])
+            active = active[~f["leaf"][at[active]]]
+        raw = f["value"][at].reshape(n_rows, n_trees).sum(axis=1)
         return [float(p) for p in 1.0 / (1.0 + np.exp(-raw))]
 
     def explain(self, features: dict[str, float]) -> tuple[float, float, dict[str, float]]:
