@@ -174,15 +174,34 @@ def load_form(ctx: PageContext) -> Response:
         )
     except ValidationError as exc:  # the plan's or an action's rule: shown beside the file
         raise FormInvalid({"file": exc.message(ctx.lang)}) from None
-    if extraction.set_aside or extraction.suggested:
+    n, m = len(extraction.set_aside), len(extraction.suggested)
+    if n and m:
         ctx.flash(
             ctx._(
                 "Draft #%(id)s created: review it. The model set aside %(n)s of the numbers the "
                 "rules read as targets and suggests %(m)s they passed over: see them in the text "
                 "review.",
                 id=plan.id,
-                n=len(extraction.set_aside),
-                m=len(extraction.suggested),
+                n=n,
+                m=m,
+            )
+        )
+    elif n:
+        ctx.flash(
+            ctx._(
+                "Draft #%(id)s created: review it. The model set aside %(n)s of the numbers the "
+                "rules read as targets: see them in the text review.",
+                id=plan.id,
+                n=n,
+            )
+        )
+    elif m:
+        ctx.flash(
+            ctx._(
+                "Draft #%(id)s created: review it. The model suggests %(m)s numbers the rules "
+                "passed over as targets: see them in the text review.",
+                id=plan.id,
+                m=m,
             )
         )
     else:
