@@ -379,6 +379,45 @@ def adopt(plan_id: int = typer.Argument(..., help="Plan id.")) -> None:
     console.print(f"已印发 Adopted plan #{plan.id}: {plan.title} ({len(plan.targets)} targets).")
 
 
+@app.command()
+@handle_errors
+def annotation(
+    plan_id: int = typer.Argument(..., help="Plan id (loaded with its text, then reviewed)."),
+    name: str = typer.Argument(..., help="File name, such as hunan-changsha-2021."),
+    out_dir: Path = typer.Option(
+        Path("."), "--out-dir", "-o", help="Write NAME.txt and NAME.json here."
+    ),
+) -> None:
+    """Write a reviewed plan as an annotated text in the extraction corpus's format.
+
+    NAME.txt is the plan's source text; NAME.json its targets as the reviewers left them (see
+    tests/data/extraction_corpus/README.md). Add them to the corpus under its fixed split
+    (SPLIT.md), then retrain the model: docs/plan-extraction.md. Existing files are not
+    overwritten."""
+    from gaodi.plans.annotation import annotation as annotate
+
+    with cli_session() as (session, principal):
+        text, data = annotate(session, principal, plan_id, name)
+    if not out_dir.is_dir():
+        raise ValidationError(
+            f"目录 {out_dir} 不存在。", f"The directory {out_dir} does not exist."
+        )
+    paths = (out_dir / f"{name}.txt", out_dir / f"{name}.json")
+    for path in paths:
+        if path.exists():
+            raise ValidationError(
+                f"{path} 已存在：不覆盖已有文件，请换一个名称或目录。",
+                f"{path} exists: an existing file is not overwritten; choose another name or "
+                "directory.",
+            )
+    paths[0].write_text(text, encoding="utf-8")
+    paths[1].write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    console.print(
+        f"已写入 Wrote {paths[0]} and {paths[1]}: {len(data['targets'])} targets. "
+        "Fill in source.province and source.url before adding them to the corpus."
+    )
+
+
 # ============================================================================ the board
 @app.command()
 @handle_errors
