@@ -23,18 +23,10 @@ from gaodi.text.evaluate import score_targets
 from gaodi.text.extract import extract_plan
 
 from .conftest import ADMIN, VIEWER
+from .test_review import WITH_SUGGESTION
 
-# four targets the rules read (tests/plans/test_review.py) and, in action 3, a floor the model
-# suggests (tests/text/test_learned.py); action 4 sets a yearly count
-TEXT = (
-    "某市制造业提质行动计划(2024—2026年)\n"
-    "1 实施园区提效行动\n"
-    "到2026年,打造5个千亿级园区,新材料产业产值达到3000亿元。\n"
-    "2 实施企业培育行动\n"
-    "到2026年,建设一个智能制造“海归小镇”,规模以上工业企业力争突破2200家。\n"
-    "3 实施集群培育行动\n"
-    "到2026年,每个集群至少建成一个共性技术公共服务平台。\n"
-)
+# four targets the rules read and, in action 3, a floor the model suggests (test_review.py)
+TEXT = WITH_SUGGESTION
 PER_CLUSTER = "每个集群至少建成一个共性技术公共服务平台"
 
 
