@@ -94,8 +94,9 @@ def annotation(
         "source": {
             "url": None,
             "title": plan.title,
-            "province": "",  # for the curator to fill: the corpus counts texts by province
-            "date": (plan.adopted_at or plan.created_at).date().isoformat(),
+            "province": "",  # for the curator to fill, as the date: the corpus counts by it
+            # the text's own date, which only the curator knows: not when Gaodi loaded it
+            "date": "",
             "kind": f"plan: reviewed in Gaodi ({plan.source_name or 'no source name'})",
             "retrieved": f"{today} from Gaodi (plan #{plan.id})",
         },

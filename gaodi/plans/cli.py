@@ -414,7 +414,7 @@ def annotation(
     paths[1].write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     console.print(
         f"已写入 Wrote {paths[0]} and {paths[1]}: {len(data['targets'])} targets. "
-        "Fill in source.province and source.url before adding them to the corpus."
+        "Fill in source.province, source.date and source.url before adding them to the corpus."
     )
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -143,6 +143,17 @@ class ReviewStats(BaseModel):
     )
 
 
+def _additions(session: Session, plan_id: int) -> list[dict[str, Any]]:
+    """What the audit log recorded of each target a reviewer added to the plan (``add_target``:
+    its id, quote, source and the value as listed)."""
+    return [
+        e.after or {}
+        for e in audit_loaders.entity_events(
+            session, REVIEW_ENTITY, "add", entity_ids=[str(plan_id)]
+        )
+    ]
+
+
 def review_stats(session: Session, plan_id: int) -> ReviewStats:
     """Count corrections, rejections and additions of a plan's targets from the audit log."""
     current = set(session.scalars(select(Target.id).where(Target.plan_id == plan_id)))
@@ -151,12 +162,7 @@ def review_stats(session: Session, plan_id: int) -> ReviewStats:
         for e in audit_loaders.entity_events(session, "target", "delete")
         if e.entity_id and (e.before or {}).get("plan_id") == plan_id
     }
-    source: dict[int, str] = {
-        int((e.after or {})["target"]): (e.after or {}).get("source", "text")
-        for e in audit_loaders.entity_events(
-            session, REVIEW_ENTITY, "add", entity_ids=[str(plan_id)]
-        )
-    }
+    source = {int(a["target"]): a.get("source", "text") for a in _additions(session, plan_id)}
     added = set(source)
     extracted = (current | deleted) - added
     changed: set[int] = set()
@@ -186,6 +192,8 @@ def review_stats(session: Session, plan_id: int) -> ReviewStats:
 class AddTarget(BaseModel):
     """A missed target, added from words selected in the plan's text."""
 
+    # "nan" and "inf" parse as floats: refused with the field's reason, never stored
+    model_config = ConfigDict(allow_inf_nan=False)
     quote: str = Field(min_length=1, max_length=2000)
     indicator_name: str = Field(min_length=1, max_length=200)
     value: float | None = None
@@ -365,11 +373,9 @@ def taken_from_lists(session: Session, plan_id: int) -> set[tuple[str, float]]:
     """(quote, value as listed) of each target a reviewer restored or adopted from the model's
     lists, read from the audit log: taken once, whatever the reviewer mended."""
     return {
-        (str(after["quote"]), float(after["listed_value"]))
-        for e in audit_loaders.entity_events(
-            session, REVIEW_ENTITY, "add", entity_ids=[str(plan_id)]
-        )
-        if (after := e.after or {}).get("listed_value") is not None
+        (str(a["quote"]), float(a["listed_value"]))
+        for a in _additions(session, plan_id)
+        if a.get("listed_value") is not None
     }
 
 
@@ -471,6 +477,8 @@ def text_review_page(ctx: PageContext, plan_id: int) -> TextReview:
 
 
 class CorrectForm(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
     indicator_name: str = Field(min_length=1, max_length=200)
     value: float
     value_max: float | None = None

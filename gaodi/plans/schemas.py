@@ -132,7 +132,7 @@ class PlanOut(BaseModel):
 class TargetUpdate(BaseModel):
     """Fields of a target a reviewer may change (None: unchanged)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     indicator_name: CleanStr | None = None
     indicator_code: CleanStr | None = Field(

@@ -173,6 +173,33 @@ def test_bad_input_is_refused_with_reasons_not_500(tmp_path: Path) -> None:
                 {"quote": "新材料产业产值达到3000亿元", "indicator_name": "x", "source": "model"},
                 422,  # an addition comes from the text, a set-aside target or a suggestion
             ),
+            # "nan" and "inf" parse as floats: refused, not stored (the database would refuse a
+            # NaN value, and the audit log's JSON cannot hold one)
+            (
+                f"{base}/add",
+                {"quote": "新材料产业产值达到3000亿元", "indicator_name": "x", "value": "nan"},
+                422,
+            ),
+            (
+                f"{base}/add",
+                {
+                    "quote": "新材料产业产值达到3000亿元",
+                    "indicator_name": "x",
+                    "listed_value": "inf",
+                },
+                422,
+            ),
+            (
+                f"{base}/targets/{target_id}",
+                {
+                    "indicator_name": "x",
+                    "value": "nan",
+                    "unit": "个",
+                    "year": "2026",
+                    "comparator": "=",
+                },
+                422,
+            ),
             (
                 f"{base}/targets/{target_id}",
                 {
