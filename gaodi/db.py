@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Deterministic constraint names: Alembic can diff and drop them on both backends.
@@ -91,14 +91,28 @@ def load_models() -> None:
     _models_loaded = True
 
 
+def _sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names, when Gaodi should create its directory; else None.
+
+    A URI filename (``sqlite:///file:/srv/city.sqlite?mode=ro&uri=true``) is left alone: its
+    text is not a path (read as one it made a directory named ``file:`` in the working
+    directory), and a read-only database must not have anything created for it.
+    """
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if not database or database == ":memory:" or parsed.query.get("uri") in ("true", "1"):
+        return None
+    return Path(database)
+
+
 def make_engine(url: str, echo: bool = False) -> Engine:
     """An engine for ``url``; SQLite files get their directory created and Gaodi's pragmas."""
     load_models()
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[1] if "///" in url else ""
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = _sqlite_file(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
