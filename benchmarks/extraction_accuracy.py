@@ -15,6 +15,7 @@ comparator, value and unit.
 
 Run:  .venv/bin/python benchmarks/extraction_accuracy.py --corpus [--per-text]
       [--corpus-errors SPLIT] [--by-hash] [--before-round3] [--rules-only] [--reach]
+      [--by-confidence [--write]]
 
 ``--rules-only`` scores the rules' targets alone; by default the learned model of
 gaodi/text/learned.py sets aside the targets it judges unlikely, as ``extract_plan`` does.
@@ -22,6 +23,11 @@ gaodi/text/learned.py sets aside the targets it judges unlikely, as ``extract_pl
 ``--reach`` counts, per split, the annotated targets a reviewer finds among the targets, among
 them and those set aside, and among all three lists with the numbers the model suggested (the
 suggestions are not targets: they do not change precision or recall above).
+
+``--by-confidence`` counts, per split, the targets in three bands of the model's confidence in
+them (below 0.5, 0.5–0.8, 0.8 and above) and how many in each are annotated targets; with
+``--write`` the held-out figures go to gaodi/text/confidence_bands.json, quoted by the review
+screen.
 
 ``--by-hash --before-round3`` scores the held-out texts of the split as it stood before the
 third round (37 texts), the like-for-like comparison of rules across rounds.
@@ -32,17 +38,20 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from gaodi.text import bands
 from gaodi.text.evaluate import (
     FIELDS,
     Score,
     field_correct,
     hash_split,
     match_targets,
+    matched_by_band,
     score_actions,
     score_targets,
     split_of,
@@ -285,6 +294,50 @@ def print_reach() -> None:
     Console().print(table)
 
 
+def confidence_real(name: str) -> list[tuple[int, int]]:
+    """Per band of the model's confidence: the targets extracted from the text and how many of
+    them match an annotated target."""
+    text = (REAL / f"{name}.txt").read_text(encoding="utf-8")
+    ann = json.loads((REAL / f"{name}.json").read_text(encoding="utf-8"))["targets"]
+    gold = [dict(t, action=None) for t in ann]
+    listed = [dict(t, action=None) for t in extract_plan(text).model_dump()["targets"]]
+    return matched_by_band(text, gold, listed)
+
+
+def measure_bands() -> dict[str, bands.Bands]:
+    """Per split: the targets and annotated targets in each band of the model's confidence."""
+    out = {}
+    for split, names in real_texts().items():
+        sums = [(0, 0) for _ in bands.EDGES]
+        for n in names:
+            sums = [(a + c, b + d) for (a, b), (c, d) in zip(sums, confidence_real(n), strict=True)]
+        command = "benchmarks/extraction_accuracy.py --corpus --by-confidence --write"
+        out[split] = bands.from_counts(sums, len(names), date.today().isoformat(), command)
+    return out
+
+
+def print_by_confidence(write: bool) -> None:
+    """Per split and band of the model's confidence: targets, how many are annotated targets,
+    their precision and share of the split's targets. ``write``: the held-out figures go to
+    gaodi/text/confidence_bands.json, which the review screen quotes."""
+    table = Table(title="real corpus: targets by the model's confidence")
+    for col in ("split", "band", "targets", "matched", "precision", "share of targets"):
+        table.add_column(col, justify="left" if col in ("split", "band") else "right")
+    measured = measure_bands()
+    for split, found in measured.items():
+        every = max(sum(b.targets for b in found.bands), 1)
+        for b in found.bands:
+            share = b.targets / every
+            table.add_row(f"{split} ({found.texts} texts)", b.label(), str(b.targets),
+                          str(b.matched), f"{b.precision:.3f}", f"{share:.2f}")  # fmt: skip
+    Console().print(table)
+    if write:
+        path = Path(bands.__file__).with_name(bands.FILE)
+        data = bands.to_json(measured["held-out"])
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {path}")
+
+
 def _real_table(title: str, rows: list[TextScore]) -> Table:
     table = Table(title=title)
     cols = ("text", "province", "expected", "predicted", "matched", "precision", "recall")
@@ -389,11 +442,24 @@ def main() -> None:
         help="with --corpus: annotated targets among the targets, set aside and suggested",
     )
     ap.add_argument(
+        "--by-confidence",
+        action="store_true",
+        help="with --corpus: the targets and their precision by band of the model's confidence",
+    )
+    ap.add_argument(
+        "--write",
+        action="store_true",
+        help="with --by-confidence: write the held-out figures to gaodi/text/confidence_bands.json",
+    )
+    ap.add_argument(
         "--rules-only",
         action="store_true",
         help="the rules' targets alone, without the learned model's second opinion",
     )
     args = ap.parse_args()
+    narrowed = args.only or args.without or args.by_hash or args.before_round3 or args.rules_only
+    if args.write and (not args.by_confidence or narrowed):
+        ap.error("--write goes with --corpus --by-confidence alone (all held-out texts)")
     global BY_HASH, BEFORE_ROUND3, ONLY, WITHOUT, SECOND_OPINION
     SECOND_OPINION = not args.rules_only
     BY_HASH, BEFORE_ROUND3 = args.by_hash, args.before_round3
@@ -402,6 +468,8 @@ def main() -> None:
     if args.corpus:
         if args.reach:
             print_reach()
+        elif args.by_confidence:
+            print_by_confidence(args.write)
         elif args.by_kind:
             print_by_kind()
         else:

@@ -11,6 +11,7 @@ extraction's real-world precision on this plan. No table is added: the log is th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -31,6 +32,8 @@ from gaodi.plans.inference import propose
 from gaodi.plans.matching import IndicatorIndex
 from gaodi.plans.models import Action, Indicator, Target
 from gaodi.plans.schemas import PlanOut, TargetOut, TargetUpdate
+from gaodi.text.bands import BandKey, band_index
+from gaodi.text.bands import measured as measured_bands
 from gaodi.text.schema import JudgedTarget, SetAsideTarget, SuggestedTarget
 from gaodi.text.targets import read_clause
 from gaodi.ui.web.context import PageContext
@@ -414,6 +417,41 @@ def confidences(text: str, targets: list[TargetOut]) -> dict[str, float]:
     }
 
 
+class ConfidenceBand(BaseModel):
+    """A band of the model's confidence in a target, how often a target in it was right on
+    texts nobody tuned on (:mod:`gaodi.text.bands`), and how many of this plan's targets are
+    in it."""
+
+    key: BandKey
+    label: str = Field(description='The band as shown, e.g. "0.50–0.80".')
+    precision: Decimal = Field(
+        description="Of the targets the extraction gave in this band on the held-out texts "
+        "of the corpus, the share that were annotated targets."
+    )
+    measured_targets: int = Field(description="How many targets that share is of.")
+    here: int = Field(description="This plan's targets in the band.")
+
+
+def confidence_bands(confidence: dict[str, float]) -> tuple[list[ConfidenceBand], list[int]]:
+    """The bands with this plan's counts, and the targets to check first: those below the
+    surest band, least sure first (by the value shown; ties by id)."""
+    shipped = measured_bands()
+    here = [0 for _ in shipped.bands]
+    for c in confidence.values():
+        here[band_index(c)] += 1
+    out = [
+        ConfidenceBand(key=b.key, label=b.label(), precision=b.precision,
+                       measured_targets=b.targets, here=n)
+        for b, n in zip(shipped.bands, here, strict=True)
+    ]  # fmt: skip
+    top = len(shipped.bands) - 1
+    # by the value as shown (two decimals), then by id: 0.4999 and 0.5 are both "0.50"
+    first = sorted(
+        (Decimal(f"{c:.2f}"), int(i)) for i, c in confidence.items() if band_index(c) < top
+    )
+    return out, [i for _, i in first]
+
+
 class TextReview(BaseModel):
     plan: PlanOut
     has_text: bool
@@ -428,7 +466,21 @@ class TextReview(BaseModel):
     confidence: dict[str, float] = Field(
         default_factory=dict,
         description="By target id: the learned model's probability that it is a target, for "
-        "the targets as extracted (gaodi.text.learned); below 0.5 the page flags it.",
+        "the targets as extracted (gaodi.text.learned).",
+    )
+    band: dict[str, BandKey] = Field(
+        default_factory=dict,
+        description="By target id (those with a confidence): its band of the model's confidence.",
+    )
+    bands: list[ConfidenceBand] = Field(
+        default_factory=list,
+        description="The bands of the model's confidence, how often a target in each was right "
+        "on texts nobody tuned on, and how many of this plan's targets are in each.",
+    )
+    bands_texts: int = Field(0, description="On how many held-out texts the bands were measured.")
+    check_first: list[int] = Field(
+        default_factory=list,
+        description="Ids of the targets below the surest band, least sure first.",
     )
     set_aside: list[SetAsideTarget] = Field(
         default_factory=list,
@@ -463,6 +515,8 @@ def text_review_page(ctx: PageContext, plan_id: int) -> TextReview:
     segs, lost = segments(
         text, [(t.id, t.quote) for t in out.targets], [x.target.quote for x in suggested]
     )
+    confidence = confidences(text, out.targets) if text.strip() else {}
+    bands, check_first = confidence_bands(confidence)
     return TextReview(
         plan=out,
         has_text=bool(text),
@@ -470,7 +524,11 @@ def text_review_page(ctx: PageContext, plan_id: int) -> TextReview:
         unplaced=lost,
         stats=review_stats(ctx.session, plan.id),
         readings=target_readings(out.targets),
-        confidence=confidences(text, out.targets) if text.strip() else {},
+        confidence=confidence,
+        band={i: bands[band_index(c)].key for i, c in confidence.items()},
+        bands=bands if confidence else [],
+        bands_texts=measured_bands().texts,
+        check_first=check_first,
         set_aside=set_aside_candidates(text, out.targets, taken) if draft else [],
         suggested=suggested,
     )

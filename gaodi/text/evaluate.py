@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from gaodi.text.bands import EDGES, band_index
 from gaodi.text.numerals import to_simplified
 
 FIELDS = ("indicator", "value", "value_max", "unit", "year", "comparator", "action")
@@ -185,6 +186,30 @@ def score_targets(
             for f in FIELDS:
                 counts[f][0] += field_correct(f, gold[i], pred[j])
     return {k: Score(*v) for k, v in counts.items()}
+
+
+def matched_by_band(
+    text: str, gold: Sequence[Mapping[str, Any]], pred: Sequence[Mapping[str, Any]]
+) -> list[tuple[int, int]]:
+    """Per band of the learned model's confidence (:mod:`gaodi.text.bands`, lowest first): the
+    predicted targets in it and how many of them match an expected target. A predicted target
+    with no ``confidence`` is in no band.
+
+    >>> text = "到2023年,产值达到2500亿元,企业超过100家。"
+    >>> gold = [{"indicator": "产值", "value": 2500, "value_max": None, "unit": "亿元",
+    ...          "year": 2023, "comparator": ">=", "action": None, "quote": "产值达到2500亿元"}]
+    >>> firms = dict(gold[0], indicator="企业", value=100, unit="家", quote="企业超过100家")
+    >>> pred = [dict(gold[0], confidence=0.93), dict(firms, confidence=0.6), firms]
+    >>> matched_by_band(text, gold, pred)
+    [(0, 0), (1, 0), (1, 1)]
+    """
+    hit = {j for _, j in match_targets(text, gold, pred)}
+    out = [(0, 0) for _ in EDGES]
+    for j, t in enumerate(pred):
+        if t.get("confidence") is not None:
+            k = band_index(t["confidence"])
+            out[k] = (out[k][0] + 1, out[k][1] + (j in hit))
+    return out
 
 
 def score_actions(

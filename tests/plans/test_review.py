@@ -415,3 +415,25 @@ def test_suggestions_are_listed_and_one_adopted_as_corrected(sqlite_db: Engine) 
         assert len(review.suggestions(WITH_SUGGESTION, out.targets)) == 1  # by value alone
         stats = review.review_stats(s, plan_id)
         assert (stats.added, stats.restored, stats.adopted) == (1, 0, 1)
+
+
+def test_confidence_bands_count_this_plans_targets_and_list_the_doubted_first() -> None:
+    from decimal import Decimal
+
+    from gaodi.text.bands import measured
+
+    # by hand: 0.45 is below 0.5; 0.79 and 0.5 are from 0.5 to 0.8; 0.80 and 0.95 are sure;
+    # 0.795 is shown as 0.80 (as the page prints it) and is sure too; 0.4999 shows as 0.50
+    confidence = {"3": 0.45, "1": 0.79, "2": 0.80, "4": 0.95, "5": 0.795, "6": 0.5, "7": 0.4999}
+    bands, first = review.confidence_bands(confidence)
+    assert [b.key for b in bands] == ["check", "doubt", "sure"]
+    assert [b.label for b in bands] == ["< 0.50", "0.50–0.80", "≥ 0.80"]
+    assert [b.here for b in bands] == [1, 3, 3]
+    assert first == [3, 6, 7, 1]  # least sure first: 0.45, 0.4999 and 0.5 (id order), 0.79
+    # the measured share is exact: matched / targets as shipped
+    shipped = measured().bands
+    assert [b.precision for b in bands] == [
+        Decimal(s.matched) / Decimal(s.targets) for s in shipped
+    ]
+    none, first = review.confidence_bands({})
+    assert [b.here for b in none] == [0, 0, 0] and first == []

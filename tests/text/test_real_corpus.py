@@ -32,11 +32,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cache
 from pathlib import Path
 
 import pytest
 
-from gaodi.text.evaluate import MOVED_TO_TUNING, match_targets, split_of
+from gaodi.text.bands import EDGES, measured
+from gaodi.text.evaluate import MOVED_TO_TUNING, match_targets, matched_by_band, split_of
 from gaodi.text.extract import extract_plan, normalize_newlines
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "extraction_corpus"
@@ -88,8 +90,11 @@ FIXED = [
 ]
 
 
-def _scores(split: str) -> tuple[float, float]:
+@cache
+def _counts(split: str) -> tuple[int, int, int, tuple[tuple[int, int], ...]]:
+    """matched, predicted, expected, and (targets, matched) per band of the model's confidence."""
     matched = predicted = expected = 0
+    bands = [(0, 0) for _ in EDGES]
     names = FIXED if split == "held-out-2026-12-05" else [n for n in NAMES if split_of(n) == split]
     for name in names:
         text, ann = _load(name)
@@ -98,6 +103,13 @@ def _scores(split: str) -> tuple[float, float]:
         matched += len(match_targets(text, gold, pred))
         predicted += len(pred)
         expected += len(gold)
+        by_band = matched_by_band(text, gold, pred)
+        bands = [(a + c, b + d) for (a, b), (c, d) in zip(bands, by_band, strict=True)]
+    return matched, predicted, expected, tuple(bands)
+
+
+def _scores(split: str) -> tuple[float, float]:
+    matched, predicted, expected, _ = _counts(split)
     return matched / predicted, matched / expected
 
 
@@ -112,6 +124,18 @@ def _scores(split: str) -> tuple[float, float]:
 def test_scores_stay_above_their_floors(split: str, floor: tuple[float, float]) -> None:
     precision, recall = _scores(split)
     assert precision >= floor[0] and recall >= floor[1], (split, precision, recall)
+
+
+def test_the_confidence_figures_the_review_screen_quotes_are_as_measured() -> None:
+    # gaodi/text/confidence_bands.json, written by extraction_accuracy.py --by-confidence
+    # --write: a retrained model or a changed rule must re-measure them, not leave them stale
+    shipped = measured()
+    *_, bands = _counts("held-out")
+    assert shipped.texts == sum(split_of(n) == "held-out" for n in NAMES)
+    assert [(b.targets, b.matched) for b in shipped.bands] == list(bands)
+    # the bands are ordered as the page reads them: the surer, the more often right
+    precisions = [b.precision for b in shipped.bands]
+    assert precisions == sorted(precisions), precisions
 
 
 def test_the_fixed_held_out_set_is_held_out_and_present() -> None:
