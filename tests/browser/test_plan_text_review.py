@@ -313,6 +313,9 @@ def test_confidence_bands_say_how_often_such_targets_were_right(
     for label, share, here in zip(("< 0.50", "0.50–0.80", "≥ 0.80"), right, (1, 1, 4), strict=True):
         assert f"{label} {share} 属实；本计划 {here} 个" in legend, (label, legend)
     # each badge is coloured by its band and says its band's figure when pointed at
+    # the correction forms show values as typed: 8000, not 8000.0
+    forms = [page.locator(f"[data-testid=correct-{i}] [name=value]").input_value() for i in values]
+    assert "8000" in forms and "38" in forms and not any(v.endswith(".0") for v in forms), forms
     for i, value in values.items():
         badge = page.locator(f"[data-testid=confidence-{i}]")
         band = "check" if value < 0.5 else "doubt" if value < 0.8 else "sure"
@@ -323,9 +326,9 @@ def test_confidence_bands_say_how_often_such_targets_were_right(
     doubted = sorted((v, i) for i, v in values.items() if v < 0.8)
     links = page.locator("[data-testid=check-first] a")
     assert links.all_inner_texts() == [f"#{i}" for _, i in doubted]
+    shot(page, "plans-text-review-confidence-zh-1366.png")
     links.first.click()
     assert page.url.endswith(f"#t-{doubted[0][1]}")
-    shot(page, "plans-text-review-confidence-zh-1366.png")
     page.context.close()
 
     # the same in English

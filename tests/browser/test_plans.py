@@ -95,7 +95,7 @@ def test_review_page(browser: Any, live_server: LiveServer) -> None:
     form.locator("input[name=owner]").fill("市工信局园区处")
     submit_and_wait(page, f"[data-testid=save-{first}]")
     saved = page.locator(f"[data-testid=edit-{first}]")
-    assert saved.locator("input[name=baseline]").input_value() == "2.0"
+    assert saved.locator("input[name=baseline]").input_value() == "2"  # as typed, not 2.0
     assert saved.locator("input[name=owner]").input_value() == "市工信局园区处"
     # merge the two 新材料 targets
     dup = [

@@ -58,6 +58,19 @@ def _number(value: Any, digits: int = 0) -> str:
     return f"{float(value):,.{digits}f}"
 
 
+def _as_typed(value: Any) -> str:
+    """A number as a user types it into a form field: 3000, not 3000.0 or 3,000; '' for none.
+
+    >>> [_as_typed(v) for v in (3000.0, 2.5, 5, None, -0.0, 1e20)]
+    ['3000', '2.5', '5', '', '0', '1e+20']
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
 def _city_day(ctx: PageContext) -> str:
     """The city's today as the page's as-of (print stamp), '' when it cannot be read."""
     from gaodi.core import clock
@@ -98,6 +111,7 @@ def environment() -> Environment:
     )
     env.filters["tojson_script"] = _tojson_script
     env.filters["number"] = _number
+    env.filters["as_typed"] = _as_typed
     env.filters["pretty_json"] = _pretty_json
     env.filters["bilingual"] = bilingual
     env.filters["citation"] = citation
