@@ -14,6 +14,7 @@ revision.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -87,10 +88,11 @@ class ObservationRow:
 class Refusal:
     """Why row ``index`` of a batch is refused.
 
-    ``check`` names the rule (``indicator``, ``scope``, ``duplicate``, ``locked``, ``flags``,
-    ``reason``); ``error`` is what a single value entered in the form raises for it; ``flags``
-    the plausibility flags (with ``locked`` first when the period is approved); ``other`` the
-    earlier row a duplicate repeats. Entry points word the refusal for their medium."""
+    ``check`` names the rule (``value``, ``indicator``, ``scope``, ``duplicate``, ``locked``,
+    ``flags``, ``reason``); ``error`` is what a single value entered in the form raises for it;
+    ``flags`` the plausibility flags (with ``locked`` first when the period is approved);
+    ``other`` the earlier row a duplicate repeats. Entry points word the refusal for their
+    medium."""
 
     index: int
     check: str
@@ -184,6 +186,14 @@ def _unknown(code: str) -> NotFoundError:
     )
 
 
+def _not_finite(value: float) -> ValidationError:
+    return ValidationError(
+        f"数值须为有限的数，收到 {value}。",
+        f"The value must be a finite number, not {value}.",
+        field="value",
+    )
+
+
 def _out_of_scope(scope: str, scope_id: int) -> ValidationError:
     # a scope the user cannot report for is a wrong input of the form (422, next to the
     # field), not a hidden resource: offices may read city figures
@@ -227,12 +237,13 @@ def prepare_observations(
 ) -> ObservationBatch:
     """Validate every row of a batch without writing anything.
 
-    Per row, in this order: the indicator exists (and the principal may read it); the principal
-    may report for the scope; the value is not a second one for the same key in the batch; it
-    differs from the stored one (``skip_unchanged``: an equal value, not returned, is left
-    alone); its period is not approved (locked); and its plausibility flags. A warning is
-    accepted with ``confirm`` and a ``reason`` (the form: one reason for the batch), or with
-    ``confirm_in_comment`` when the row's own comment gives it (the Excel template).
+    Per row, in this order: the value is a finite number; the indicator exists (and the principal
+    may read it); the principal may report for the scope; the value is not a second one for the
+    same key in the batch; it differs from the stored one (``skip_unchanged``: an equal value,
+    not returned, is left alone); its period is not approved (locked); and its plausibility
+    flags. A warning is accepted with ``confirm`` and a ``reason`` (the form: one reason for the
+    batch), or with ``confirm_in_comment`` when the row's own comment gives it (the Excel
+    template).
     """
     require(principal, "submit", "plan")
     when = now or clock.now()
@@ -242,6 +253,13 @@ def prepare_observations(
     seen: dict[tuple[Any, ...], int] = {}
     in_scope: dict[tuple[str, int], bool] = {}
     for i, row in enumerate(rows):
+        if not math.isfinite(row.value):
+            # an Inf stored would make every board over its indicator refuse to read (the
+            # board refuses non-finite figures), for every user; NaN fails NOT NULL as a 500
+            err = _not_finite(row.value)
+            flag = _flag("value", "error", err.zh, err.en)
+            batch.refusals.append(Refusal(i, "value", err, [flag]))
+            continue
         ind = known.indicators.get(row.indicator)
         if ind is None:
             batch.refusals.append(Refusal(i, "indicator", _unknown(row.indicator)))

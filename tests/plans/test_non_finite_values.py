@@ -1,0 +1,52 @@
+"""A figure that is not a finite number (inf, 1e400, NaN) is refused wherever it is submitted,
+with words and nothing written. Before: the API and the form stored Inf (after which every
+board, the overview and the plans export refused to read, for every user) and answered NaN with
+a 500 (NOT NULL)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from gaodi.db import session_scope
+from gaodi.plans.models import Observation
+from tests.plans.test_views import web  # noqa: F401  (the fixture)
+from tests.web.helpers import csrf_of, post_form
+
+
+def _count(engine: Engine) -> int:
+    with session_scope(engine, actor="test") as s:
+        return int(s.scalar(select(func.count()).select_from(Observation)) or 0)
+
+
+@pytest.mark.parametrize("raw", ["Infinity", "-Infinity", "NaN", "1e400"])
+def test_the_api_refuses_a_value_that_is_not_finite(web, raw: str) -> None:  # noqa: F811
+    engine, c = web
+    before = _count(engine)
+    body = (
+        '{"indicator": "industrial_investment", "period": "2023-12", "value": ' + raw + ", "
+        '"confirm": true, "reason": "x"}'
+    )
+    r = c["boss"].post(
+        "/api/v1/plans/observations", content=body, headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 422, r.text
+    assert "有限" in r.json()["message"]
+    assert _count(engine) == before
+    # and every reader of the figures still reads them
+    for url in ("/", "/api/v1/overview", "/plans", "/api/v1/plans/board"):
+        assert c["ana"].get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("value", ["inf", "1e400", "nan", "-Infinity"])
+def test_the_entry_form_refuses_it_next_to_the_field(web, value: str) -> None:  # noqa: F811
+    engine, c = web
+    before = _count(engine)
+    csrf = csrf_of(c["ana"].get("/plans/entry").text)
+    form = {"indicator": "industrial_investment", "period": "2023-12", "value": value,
+            "confirm": "true", "reason": "确认"}  # fmt: skip
+    r = post_form(c["ana"], "/plans/entry", form, csrf)
+    assert r.status_code == 422, r.text[:300]
+    assert "数值须为有限的数" in r.text
+    assert _count(engine) == before
