@@ -32,8 +32,9 @@ class OutputFormat(StrEnum):
 _ENCODINGS = ("utf-8-sig", "gb18030")
 
 
-def read_plan_text(path: Path) -> str:
-    """The text of a plan file, decoded as UTF-8 (with or without BOM) or GB18030."""
+def read_plan_text(path: Path, shown: str | None = None) -> str:
+    """The text of a plan file, decoded as UTF-8 (with or without BOM) or GB18030. ``shown``:
+    the file's name as the user knows it (an upload's own name, not the server's copy)."""
     if not path.exists():
         raise FileNotFoundError(2, "No such file", str(path))
     if path.is_dir():
@@ -47,9 +48,10 @@ def read_plan_text(path: Path) -> str:
         if "\x00" in text:
             break  # UTF-16 or a binary file: decodable bytes, not a text we can read
         return text
+    name = shown or path
     raise ValidationError(
-        f"无法读取文件 {path}：编码不是 UTF-8 或 GB18030（GBK）。请另存为 UTF-8 文本后重试。",
-        f"Cannot read {path}: the encoding is neither UTF-8 nor GB18030 (GBK). "
+        f"无法读取文件 {name}：编码不是 UTF-8 或 GB18030（GBK）。请另存为 UTF-8 文本后重试。",
+        f"Cannot read {name}: the encoding is neither UTF-8 nor GB18030 (GBK). "
         "Save it as UTF-8 text and try again.",
     )
 

@@ -60,28 +60,31 @@ DOMAIN = "plan"
 
 
 # ---------------------------------------------------------------------------- reading sources
-def read_source(path: Path) -> tuple[PlanExtraction, str | None]:
+def read_source(path: Path, shown: str | None = None) -> tuple[PlanExtraction, str | None]:
     """A plan file: ``.txt`` is extracted with :func:`gaodi.text.extract.extract_plan`; ``.json``
-    must validate against :class:`~gaodi.text.schema.PlanExtraction` (the extract output)."""
+    must validate against :class:`~gaodi.text.schema.PlanExtraction` (the extract output).
+    ``shown``: the file's name in messages (an upload's own name, not the server's copy)."""
     from gaodi.plans.cli import read_plan_text
+
+    name = shown or str(path)
 
     suffix = path.suffix.lower()
     if suffix == ".json":
-        raw = read_plan_text(path)
+        raw = read_plan_text(path, shown)
         try:
             return PlanExtraction.model_validate(json.loads(raw)), None
         except json.JSONDecodeError as exc:
             raise ValidationError(
-                f"{path} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}。",
-                f"{path} is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}.",
+                f"{name} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}。",
+                f"{name} is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}.",
             ) from None
         except pydantic.ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "(top)"
             raise ValidationError(
-                f"{path} 不符合计划 JSON 格式（{exc.error_count()} 处错误），首处：{where}："
+                f"{name} 不符合计划 JSON 格式（{exc.error_count()} 处错误），首处：{where}："
                 f"{first['msg']}。格式见 docs/plan-extraction.md。",
-                f"{path} does not match the plan JSON schema ({exc.error_count()} error(s)); "
+                f"{name} does not match the plan JSON schema ({exc.error_count()} error(s)); "
                 f"first at {where}: {first['msg']}. See docs/plan-extraction.md.",
             ) from None
     if suffix not in (".txt", ".text", ""):
@@ -91,9 +94,9 @@ def read_source(path: Path) -> tuple[PlanExtraction, str | None]:
         )
     from gaodi.text.extract import extract_plan
 
-    text = read_plan_text(path)
+    text = read_plan_text(path, shown)
     if not text.strip():
-        raise ValidationError(f"文件 {path} 是空的。", f"The file {path} is empty.")
+        raise ValidationError(f"文件 {name} 是空的。", f"The file {name} is empty.")
     return extract_plan(text), text
 
 

@@ -158,7 +158,7 @@ def load_form(ctx: PageContext) -> Response:
                 )
             path.write_bytes(data)
             try:
-                extraction, source = service.read_source(path)
+                extraction, source = service.read_source(path, Path(upload.filename).name)
             except GaodiError as exc:
                 raise FormInvalid({"file": exc.message(ctx.lang)}) from None
         name = name or upload.filename

@@ -1,7 +1,7 @@
-"""A figure that is not a finite number (inf, 1e400, NaN) is refused wherever it is submitted,
-with words and nothing written. Before: the API and the form stored Inf (after which every
-board, the overview and the plans export refused to read, for every user) and answered NaN with
-a 500 (NOT NULL)."""
+"""Bad input found by the 2026-12-06 audit, refused in words with nothing written. A figure that
+is not a finite number (inf, 1e400, NaN): before, the API and the form stored Inf (after which
+every board, the overview and the plans export refused to read, for every user) and answered NaN
+with a 500 (NOT NULL). An unreadable upload: its message named the server's temporary copy."""
 
 from __future__ import annotations
 
@@ -50,3 +50,17 @@ def test_the_entry_form_refuses_it_next_to_the_field(web, value: str) -> None:  
     assert r.status_code == 422, r.text[:300]
     assert "数值须为有限的数" in r.text
     assert _count(engine) == before
+
+
+def test_an_unreadable_upload_is_named_as_the_user_named_it(web) -> None:  # noqa: F811
+    # the message named the server's temporary copy (/tmp/tmpXXXX/plan.txt) before
+    _, c = web
+    ana = c["ana"]
+    csrf = csrf_of(ana.get("/plans/list").text)
+    upload = {
+        "file": ("行动计划-终稿.txt", b"\xff\xfe\x00\x00" + bytes(range(256)) * 8, "text/plain")
+    }
+    r = ana.post("/plans/load", data={"csrf_token": csrf}, files=upload, follow_redirects=False)
+    assert r.status_code == 422
+    assert "无法读取文件 行动计划-终稿.txt" in r.text
+    assert "/tmp/" not in r.text and "plan.txt" not in r.text
