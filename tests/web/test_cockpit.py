@@ -305,3 +305,42 @@ def test_screen_is_cached_per_user_and_data_version(city: Site) -> None:
         again = client.get("/api/v1/screen").json()
     assert len(city.app.state.screen_cache) == size  # the same build served again
     assert again["leader"] == first["leader"]
+
+
+def test_the_cards_answer_for_the_day_asked(city: Site) -> None:
+    """数据概况's cards on a day asked for are judged on that day, like the decisions above them.
+
+    Asked for 2024-03-15 while the city's today is 2024-07-01: the appeals, received that very
+    day, are neither overdue nor escalated yet and challenge A's milestone (due 2024-06-13) is
+    not overdue; on 2024-07-01 all four appeals are escalated and the milestone is overdue. The
+    plan's cards read the same board as the panel (one overdue count on the page). Chain
+    completeness is today's state (no history to rebuild it from): it says so, with today's date.
+    """
+    later = date(2024, 7, 1)
+    today = {c["key"]: c for c in _get(city, "admin", "/api/v1/overview", later).json()["cards"]}
+    data = _get(city, "admin", "/api/v1/overview?as_of=2024-03-15", later).json()
+    cards = {c["key"]: c for c in data["cards"]}
+    decisions = _decisions(data["leader"])
+    assert today["appeals_overdue"]["note"] == "其中二级督办 4"
+    assert cards["appeals_overdue"]["value"] == "0 / 4" and cards["appeals_overdue"]["note"] == (
+        "其中二级督办 0"
+    )
+    assert today["challenges_open"]["note"] == "逾期节点 1 个"
+    assert cards["challenges_open"]["note"] == "逾期节点 0 个"
+    assert cards["plan_overdue"]["value"] == str(decisions["overdue_submissions"]["count"])
+    behind = decisions["delayed_projects"]["count"]
+    assert cards["projects_behind"]["value"] == f"{behind} / 4"
+    assert cards["projects_behind"]["note"] == "截至 2024-03-15"
+    assert "2024-02" in cards["plan_targets"]["note"]  # the board month of 2024-03-15
+    for key in ("plan_targets", "plan_overdue", "projects_behind", "appeals_overdue"):
+        assert cards[key]["judged_on"] == "2024-03-15" and cards[key]["current_on"] is None, key
+    assert cards["chains"]["current_on"] == "2024-07-01" and cards["chains"]["judged_on"] is None
+    # without a day asked for, the cards are today's and say nothing more
+    assert all(c["judged_on"] is None and c["current_on"] is None for c in today.values())
+
+    html = _get(city, "admin", "/?as_of=2024-03-15", later).text
+    summary = html.split('id="data-summary"', 1)[1]
+    assert "按 2024-03-15 判断" in summary
+    assert "当前数值（2024-07-01），不随所选日期回溯" in summary
+    assert "数据库今日（2024-07-01）所存" in summary  # the counts and the chart: today's
+    assert 'data-testid="data-summary-current"' not in _get(city, "admin", "/", later).text

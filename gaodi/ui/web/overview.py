@@ -32,6 +32,10 @@ class OverviewCard(BaseModel):
     note: str | None = None
     href: str | None = None
     tone: Literal["neutral", "good", "warn", "bad"] = "neutral"
+    #: set by the overview when it is asked for a past day: the day this card's figure was
+    #: judged on, or (``current_on``) today's date for a figure that is today's state only
+    judged_on: str | None = None
+    current_on: str | None = None
 
 
 Provider = Callable[[PageContext], OverviewCard | None]

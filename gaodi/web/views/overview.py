@@ -82,6 +82,9 @@ class OverviewPage(BaseModel):
     as_of: service.AsOf
     chart: ChartSpec
     cards: list[OverviewCard]
+    #: the city's today: the counts, dates and chart of 数据概况 are what the database holds on
+    #: it (never rebuilt for an as-of day asked for, and said so on the page)
+    today: date
 
 
 #: Seconds an overview stays cached for the same scope, language and data version. Every change
@@ -147,12 +150,39 @@ def leader(ctx: PageContext, day: date, requested: bool) -> LeaderView:
     view = leader_view(
         ctx.session, ctx.principal, day, requested=requested, lang=ctx.lang, tr=ctx._, memo=memo
     )
-    if not requested:
-        # the cards (gaodi.plans.cards, gaodi.projects.views.cards) judge today's board and act
-        # summary: the very ones just computed, so they reuse them instead of computing again
-        ctx._plan_board = memo.get("board")  # type: ignore[attr-defined]
-        ctx._act_summary = memo.get("act_summary")  # type: ignore[attr-defined]
+    # the cards (gaodi.plans.cards, gaodi.projects.views.cards) read the board and the act
+    # summary just judged on ``day``: no second computation, and on a day asked for the tiles
+    # answer for that day too (one overdue count on the page, not the day's and today's)
+    ctx._plan_board = memo.get("board")  # type: ignore[attr-defined]
+    ctx._act_summary = memo.get("act_summary")  # type: ignore[attr-defined]
+    ctx._judged_cards = {  # type: ignore[attr-defined]
+        key for source, keys in JUDGED_CARDS.items() if memo.get(source) is not None for key in keys
+    }
     return view
+
+
+#: The overview cards fed by what the leader's view judged on the day (its memo's entries): they
+#: answer for a past day. Every other card is today's state, labelled so on a past day.
+JUDGED_CARDS = {
+    "board": ("plan_targets", "plan_overdue"),
+    "act_summary": ("projects_behind", "challenges_open", "appeals_overdue"),
+}
+
+
+def dated_cards(ctx: PageContext, day: date, requested: bool) -> list[OverviewCard]:
+    """The feature cards, each saying for when it answers on a day asked for: judged on that
+    day (rebuilt from history), or today's figure with today's date (not rebuilt)."""
+    out = cards(ctx)
+    if not requested:
+        return out
+    judged = getattr(ctx, "_judged_cards", set())
+    today = clock.city_today(ctx.dataset)[0].isoformat()
+    for card in out:
+        if card.key in judged:
+            card.judged_on = day.isoformat()
+        else:
+            card.current_on = today
+    return out
 
 
 def _build(ctx: PageContext, day: date, requested: bool) -> OverviewPage:
@@ -193,5 +223,6 @@ def _build(ctx: PageContext, day: date, requested: bool) -> OverviewPage:
         counts=counts,
         as_of=data.as_of,
         chart=chart,
-        cards=cards(ctx),
+        cards=dated_cards(ctx, day, requested),
+        today=clock.city_today(ctx.dataset)[0],
     )
