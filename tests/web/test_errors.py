@@ -94,3 +94,53 @@ def test_static_assets_and_api_docs_are_local(shared_site: Site) -> None:
     overview = spec["paths"]["/api/v1/overview"]["get"]
     assert overview["x-gaodi-access"] == {"domain": "overview", "action": "read", "public": False}
     assert "OverviewPage" in str(overview["responses"]["200"])
+
+
+def test_bad_parameters_are_said_in_the_pages_language(shared_site: Site) -> None:
+    """A 422 page names the parameter as people call it and the form it takes, in the page's
+    language: no pydantic English, no regex; and no 导出 Excel button (there is no table)."""
+    client = shared_site.client()
+    login(client, "t-admin", PASSWORD)
+    zh = {"Accept-Language": "zh-CN"}
+    cases = {
+        "/plans?as_of=garbage": "截至月份须为 YYYY-MM 格式（例如 2023-06）。",
+        "/plans/targets/abc": "目标编号须为整数。",
+        "/enterprises?page=abc": "页码须为 1 至 1000000 之间的整数。",
+        "/enterprises?page=-1": "页码须为 1 至 1000000 之间的整数。",
+        "/smart?as_of=2023-02-30": "截至日期须为有效日期，格式为 YYYY-MM-DD（例如 2023-06-30）。",
+        "/screen?refresh=0": "刷新间隔（分钟）须为 1 至 120 之间的整数。",
+    }
+    for url, words in cases.items():
+        page = client.get(url, headers=zh)
+        assert page.status_code == 422, url
+        assert words in page.text, (url, page.text[page.text.find("error-page") :][:600])
+        assert "以下参数无效：" in page.text, url
+        for raw in ("Input should", "String should", "pattern", "^(", "as_of:", "page:"):
+            assert raw not in page.text.split('id="main"', 1)[1], (url, raw)
+        assert 'data-testid="export-xlsx"' not in page.text, url
+    en = client.get("/enterprises?page=-1", headers={"Accept-Language": "en"})
+    assert "Some parameters are not valid: Page number." in en.text
+    assert "Page number must be a whole number from 1 to 1000000." in en.text
+    # the JSON keeps the raw details for programs, its message in words
+    api = client.get("/api/v1/enterprises?page=abc", headers={"Accept-Language": "en"})
+    assert api.status_code == 422 and api.json()["detail"][0]["field"] == "page"
+    assert api.json()["message"] == "Some parameters are not valid: Page number."
+    # a page whose table has an export still shows the button when it is not an error
+    assert 'data-testid="export-xlsx"' in client.get("/enterprises", headers=zh).text
+
+
+def test_unknown_address_keeps_the_signed_in_layout(shared_site: Site) -> None:
+    """Signed in, an unknown address (or an unknown id under a known prefix) is a 404 in the
+    signed-in layout: navigation, the user's name and a way back to the overview; anonymous
+    visitors get the plain page with a sign-in button."""
+    client = shared_site.client()
+    login(client, "t-admin", PASSWORD)
+    zh = {"Accept-Language": "zh-CN"}
+    for url in ("/nonexistent", "/plans/999999", "/projects/999999"):
+        page = client.get(url, headers=zh)
+        assert page.status_code == 404 and "页面不存在" in page.text, url
+        assert 'class="mainnav"' in page.text and 'class="user-name"' in page.text, url
+        assert 'href="/">返回总览</a>' in page.text and 'href="/login"' not in page.text, url
+    anonymous = shared_site.client().get("/nonexistent", headers=zh)
+    assert anonymous.status_code == 404 and "页面不存在" in anonymous.text
+    assert 'class="mainnav"' not in anonymous.text and 'href="/login"' in anonymous.text

@@ -128,17 +128,187 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
+# ---------------------------------------------------------------------------- bad parameters
+# A 422 page says what is wrong in the page's language, naming the parameter as people call it
+# and the form it takes (never pydantic's English or a regex); the JSON keeps the raw details.
+
+#: What people call a parameter of the address; one not listed is named as written.
+PARAM_LABELS = {
+    "as_of": N_("As-of date"),
+    "as_of_day": N_("As-of date"),
+    "known_on": N_("Values known on"),
+    "page": N_("Page number"),
+    "page_no": N_("Page number"),
+    "per_page": N_("Rows per page"),
+    "year": N_("Year"),
+    "top": N_("Number of rows shown"),
+    "limit": N_("Number of results"),
+    "refresh": N_("Refresh interval (minutes)"),
+    "level": N_("Level"),
+    "district": N_("District code"),
+    "industry": N_("Industry code (GB/T 4754)"),
+    "q": N_("Search words"),
+    "status": N_("Status"),
+    "stage": N_("Stage"),
+    "by": N_("Grouping"),
+    "plan_id": N_("Plan number"),
+    "target_id": N_("Target number"),
+    "project_id": N_("Project number"),
+    "enterprise_id": N_("Enterprise number"),
+    "chain_id": N_("Chain number"),
+    "link_id": N_("Chain link number"),
+    "park_id": N_("Park number"),
+    "challenge_id": N_("Challenge number"),
+    "appeal_id": N_("Appeal number"),
+    "declaration_id": N_("Declaration number"),
+    "user_id": N_("User number"),
+}
+#: A parameter that takes a month (YYYY-MM) rather than a day is a different thing for people.
+MONTH_LABELS = {"as_of": N_("As-of month")}
+MONTH_PATTERN = r"\d{4}-(0[1-9]|1[0-2])"
+DAY_PATTERN = r"\d{4}-\d{2}-\d{2}"
+#: Bounds the app puts on every id (the database's integer range) say nothing to people.
+MEANINGFUL_BOUND = 10**12
+
+
+def _declared(request: Request, field: str) -> Any:
+    """The route's declaration (a pydantic FieldInfo) of the parameter named ``field`` in the
+    address, also inside a filter model of query parameters; None when not found."""
+    from pydantic import BaseModel
+
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    stack = [dependant] if dependant is not None else []
+    while stack:
+        dep = stack.pop()
+        for param in [*dep.query_params, *dep.path_params]:
+            info = param.field_info
+            if field in (param.alias, param.name):
+                return info
+            model = info.annotation
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                for name, sub in model.model_fields.items():
+                    if field in (sub.alias, name):
+                        return sub
+        stack.extend(dep.dependencies)
+    return None
+
+
+def _facts(info: Any) -> dict[str, Any]:
+    """Bounds, pattern and maximum length a parameter is declared with."""
+    facts: dict[str, Any] = {}
+    for item in getattr(info, "metadata", None) or ():
+        for name in ("ge", "gt", "le", "lt", "max_length", "pattern"):
+            value = getattr(item, name, None)
+            if value is not None:
+                facts[name] = value
+    return facts
+
+
+def _bound(value: Any) -> Any:
+    return value if isinstance(value, int | float) and abs(value) < MEANINGFUL_BOUND else None
+
+
+def _whole_number(_: Any, name: str, facts: dict[str, Any]) -> str:
+    low = _bound(facts.get("ge"))
+    if low is None and _bound(facts.get("gt")) is not None:
+        low = facts["gt"] + 1
+    high = _bound(facts.get("le"))
+    if high is None and _bound(facts.get("lt")) is not None:
+        high = facts["lt"] - 1
+    if low is not None and high is not None:
+        return str(
+            _(
+                "%(name)s must be a whole number from %(low)s to %(high)s.",
+                name=name,
+                low=low,
+                high=high,
+            )
+        )
+    if low is not None:
+        return str(_("%(name)s must be a whole number not less than %(low)s.", name=name, low=low))
+    if high is not None:
+        return str(
+            _("%(name)s must be a whole number not greater than %(high)s.", name=name, high=high)
+        )
+    return str(_("%(name)s must be a whole number.", name=name))
+
+
+def _choices(annotation: Any) -> list[str]:
+    """The values a Literal parameter (or an optional one) takes, as typed in the address."""
+    from typing import Literal, get_args, get_origin
+
+    if get_origin(annotation) is Literal:
+        return [str(v) for v in get_args(annotation) if v not in (None, "")]
+    for arg in get_args(annotation):
+        found = _choices(arg)
+        if found:
+            return found
+    return []
+
+
+def _problem(_: Any, request: Request, field: str, err: dict[str, Any]) -> tuple[str, str]:
+    """(the parameter's name for people, what is wrong with it) in ``_``'s language."""
+    kind = str(err.get("type") or "")
+    ctx = err.get("ctx") or {}
+    info = _declared(request, field)
+    facts = _facts(info)
+    pattern = str(facts.get("pattern") or ctx.get("pattern") or "")
+    month = MONTH_PATTERN in pattern
+    base = field.rsplit(".", 1)[-1]
+    label = (MONTH_LABELS if month else PARAM_LABELS).get(base)
+    name = _(label) if label else (_("Parameter “%(name)s”", name=base) if base else "")
+    annotation = str(getattr(info, "annotation", "") or "")
+    if kind == "missing":
+        return name, _("%(name)s is missing.", name=name)
+    if kind.startswith("int") or (kind.startswith(("greater", "less")) and "int" in annotation):
+        for key in ("ge", "gt", "le", "lt"):
+            facts.setdefault(key, ctx.get(key))
+        return name, _whole_number(_, name, facts)
+    if kind.startswith(("greater", "less", "float", "decimal")):
+        return name, _("%(name)s must be a number.", name=name)
+    if kind.startswith(("date", "datetime")) or DAY_PATTERN in pattern:
+        return name, _(
+            "%(name)s must be a real date in the form YYYY-MM-DD (for example 2023-06-30).",
+            name=name,
+        )
+    if month:
+        return name, _(
+            "%(name)s must be a month in the form YYYY-MM (for example 2023-06).", name=name
+        )
+    if kind == "string_pattern_mismatch":
+        if pattern in (r"^\d{6}$", r"\d{6}"):
+            return name, _("%(name)s must be a code of 6 digits.", name=name)
+        return name, _("%(name)s is not in the expected form.", name=name)
+    if kind == "string_too_long":
+        limit = ctx.get("max_length") or facts.get("max_length")
+        return name, _("%(name)s is too long: at most %(n)s characters.", name=name, n=limit)
+    if kind.startswith("bool"):
+        return name, _("%(name)s must be true or false.", name=name)
+    if kind in ("literal_error", "enum"):
+        allowed = _choices(getattr(info, "annotation", None))
+        sep = "、" if _.lang.startswith("zh") else ", "
+        choices = sep.join(allowed) if allowed else str(ctx.get("expected") or "").replace("'", "")
+        return name, _("%(name)s must be one of: %(choices)s.", name=name, choices=choices)
+    return name, _("%(name)s is not valid.", name=name)
+
+
 def validation_response(request: Request, exc: RequestValidationError) -> Response:
     from gaodi.ui.web.i18n import Translator
 
-    _ = Translator(_lang(request))
+    lang = _lang(request)
+    _ = Translator(lang)
     details = _validation_details(exc)
-    fields = ", ".join(d["field"] or "?" for d in details)
+    problems = [
+        _problem(_, request, d["field"], err) for d, err in zip(details, exc.errors(), strict=True)
+    ]
+    names = list(dict.fromkeys(name for name, _line in problems))
+    fields = ("、" if lang.startswith("zh") else ", ").join(names) or "?"
     message = _("Some parameters are not valid: %(fields)s.", fields=fields)
     if is_api(request):
         body = {"error": "validation_error", "message": message, "detail": details}
         return JSONResponse(body, status_code=422)
-    lines = [f"{d['field']}: {d['message']}" for d in details]
+    lines = list(dict.fromkeys(line for _name, line in problems))
     return _html(request, 422, TITLES[422], message, lines)
 
 
@@ -211,6 +381,38 @@ def server_error_response(request: Request, exc: Exception) -> Response:
     return _html(request, 500, TITLES[500], message)
 
 
+async def _signed_in(request: Request) -> None:
+    """Who asks, for an error page raised before a route looked (an unknown address): a
+    signed-in user keeps the layout (navigation, name, the way back to the overview) instead of
+    a page that looks signed out. Anonymous, API and unresolvable requests are left as they are
+    (the plain page)."""
+    from gaodi.ui.web.auth import Identity, checked_identity
+    from gaodi.ui.web.i18n import LANG_COOKIE, negotiate
+    from gaodi.ui.web.rendered import engine
+
+    if is_api(request) or isinstance(getattr(request.state, "identity", None), Identity):
+        return
+    factory = getattr(request.app.state, "session_factory", None)
+    if factory is None:
+        return
+    try:
+        identity = await checked_identity(request, engine(request), factory)
+    except Exception:  # an error page must not fail for want of a session: the plain one
+        log.debug("no identity for the error page of %s", request.url.path, exc_info=True)
+        return
+    if identity is None or identity.principal is None:
+        return
+    request.state.identity = identity
+    request.state.principal = identity.principal
+    if not getattr(request.state, "lang", None):
+        request.state.lang = negotiate(
+            identity.language,
+            request.cookies.get(LANG_COOKIE),
+            request.headers.get("accept-language"),
+            request.app.state.settings.language,
+        )
+
+
 def install(app: FastAPI) -> None:
     async def on_gaodi(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, GaodiError)
@@ -222,6 +424,7 @@ def install(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        await _signed_in(request)
         return http_error_response(request, exc)
 
     async def on_overflow(request: Request, exc: Exception) -> Response:
