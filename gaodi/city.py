@@ -15,8 +15,10 @@ import polars as pl
 from sqlalchemy import Select, select
 from sqlalchemy.engine import Engine
 
+from gaodi.config import get_settings
+from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import SYSTEM, Principal, restrict
-from gaodi.db import get_engine, make_engine
+from gaodi.db import _sqlite_file, get_engine, make_engine
 from gaodi.models import (
     Action,
     Chain,
@@ -55,6 +57,8 @@ class City:
     def __init__(
         self, url: str | None = None, principal: Principal = SYSTEM, engine: Engine | None = None
     ) -> None:
+        if engine is None:
+            _require_file(url or get_settings().effective_database_url)
         self.engine = engine or (make_engine(url) if url else get_engine())
         self.principal = principal
 
@@ -168,6 +172,25 @@ class City:
         return self._frame(query)
 
 
+def _require_file(url: str) -> None:
+    """Refuse a SQLite file that does not exist: reading never creates a database (the engine
+    would create its directory and the first query an empty file, then fail on a missing
+    table)."""
+    path = _sqlite_file(url) if url.startswith("sqlite") else None
+    if path is not None and not path.exists():
+        raise NotFoundError(
+            f"数据库文件不存在：{path}。gaodi.open() 只读取已有的数据库：请先运行 gaodi db upgrade "
+            "（或 make demo），或检查地址是否写错。",
+            f"There is no database at {path}: gaodi.open() reads an existing database. Create "
+            "it with `gaodi db upgrade` (or `make demo`), or check the URL for a typo.",
+            path=str(path),
+        )
+
+
 def open(url: str | None = None, principal: Principal = SYSTEM) -> City:
-    """Open a Gaodi database for reading: ``gaodi.open()`` or ``gaodi.open("sqlite:///x")``."""
+    """Open a Gaodi database for reading: ``gaodi.open()`` or ``gaodi.open("sqlite:///x")``.
+
+    Raises :class:`gaodi.core.errors.NotFoundError`, and creates nothing, when the URL names a
+    SQLite file that does not exist.
+    """
     return City(url, principal)

@@ -88,9 +88,10 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
+    from pydantic import ValidationError as InvalidModel
     from sqlalchemy.exc import DBAPIError
 
-    from gaodi.ui.cli.support import storage_failure
+    from gaodi.ui.cli.support import fail, invalid_settings, is_settings_error, storage_failure
 
     names = {command.name for command in features.commands()}
     first = sys.argv[1] if len(sys.argv) > 1 else None
@@ -101,6 +102,13 @@ def main() -> None:
             build(first if first in names else None)()
     except DBAPIError as exc:  # a command without handle_errors met a database it cannot write
         storage_failure(exc)
+    except InvalidModel as exc:  # a GAODI_* setting refused where no handle_errors catches it
+        if not is_settings_error(exc):
+            raise
+        try:
+            fail(invalid_settings(exc))
+        except typer.Exit as done:
+            sys.exit(done.exit_code)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from rich.table import Table
 from gaodi import migrate
 from gaodi.config import Settings, get_settings, settings_markdown
 from gaodi.db import get_engine
-from gaodi.ui.cli.support import console, handle_errors
+from gaodi.ui.cli.support import console, existing_engine, handle_errors
 
 db_app = typer.Typer(
     help="Database schema: upgrade, current revision. 数据库结构迁移。", no_args_is_help=True
@@ -22,19 +22,24 @@ config_app = typer.Typer(
 @handle_errors
 def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
     """Create or upgrade the database schema to the latest revision."""
-    engine = get_engine()
+    engine = get_engine()  # the one command (with demo build) that may create the database
     before = migrate.current_revision(engine)
     migrate.upgrade(engine, revision)
     after = migrate.current_revision(engine)
     url = engine.url.render_as_string(hide_password=True)
-    console.print(f"[green]数据库已升级 Database upgraded[/]: {url}  {before} → {after}")
+    if before is None:
+        console.print(f"[green]已创建数据库 Database created[/]: {url} (schema {after})")
+    elif before == after:
+        console.print(f"[green]数据库已是最新 Database already up to date[/]: {url} ({after})")
+    else:
+        console.print(f"[green]数据库已升级 Database upgraded[/]: {url} ({before} → {after})")
 
 
 @db_app.command("current")
 @handle_errors
 def db_current() -> None:
     """Show the database's schema revision and the latest one."""
-    engine = get_engine()
+    engine = existing_engine()
     console.print(f"current: {migrate.current_revision(engine)}  head: {migrate.head_revision()}")
 
 
@@ -46,6 +51,7 @@ def db_revision(message: str = typer.Option(..., "-m", "--message")) -> None:
 
 
 @config_app.command("show")
+@handle_errors
 def config_show() -> None:
     """Print every setting and the value in effect (the secret key is masked)."""
     settings = get_settings()
@@ -82,7 +88,7 @@ def db_backup(
     from gaodi.core.errors import ConflictError, ValidationError
     from gaodi.system.backup import backup_sqlite
 
-    engine = get_engine()
+    engine = existing_engine()
     if engine.dialect.name != "sqlite":
         raise ValidationError(
             "PostgreSQL 数据库请用 pg_dump 备份，例如：pg_dump -Fc -f gaodi.dump 数据库名",

@@ -16,7 +16,7 @@ from gaodi import migrate
 
 
 def gaodi(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GAODI_DATABASE_URL": url, "GAODI_LANG": "en"}
+    env = {**os.environ, "GAODI_DATABASE_URL": url, "GAODI_LANGUAGE": "en"}
     return subprocess.run(
         [sys.executable, "-m", "gaodi", *args],
         input=stdin, capture_output=True, text=True, env=env, timeout=120,
@@ -40,7 +40,8 @@ def test_a_write_on_a_read_only_database_says_so(tmp_path: Path) -> None:
     out = added.stdout + added.stderr
     assert added.returncode == 1, out
     assert "Traceback" not in out
-    assert "The database is read-only" in out and "数据库当前为只读" in out
+    assert "The database is read-only" in out
+    assert "数据库当前为只读" not in out  # GAODI_LANGUAGE=en: the English sentence only
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM user_account").fetchone()[0] == 0
 

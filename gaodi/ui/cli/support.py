@@ -7,6 +7,7 @@ import functools
 import getpass
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pydantic
@@ -14,7 +15,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.exc import DBAPIError
 
-from gaodi.core.errors import GaodiError, ImportRejected, ValidationError
+from gaodi.core.errors import GaodiError, ImportRejected, NotFoundError, ValidationError
 from gaodi.core.text_safety import check_input
 
 console = Console()
@@ -24,17 +25,52 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def lang() -> str:
+    """GAODI_LANGUAGE (zh or en); zh while the settings themselves are invalid (that error is
+    being reported, and must not fail again on the way)."""
+    import os
+
     from gaodi.config import get_settings
 
-    return get_settings().language
+    try:
+        return get_settings().language
+    except pydantic.ValidationError:
+        return "en" if os.environ.get("GAODI_LANGUAGE", "").strip().lower() == "en" else "zh"
 
 
 def fail(error: GaodiError, code: int = 2) -> None:
-    """Print a GaodiError for a person (both languages) and exit with ``code``."""
+    """Print a GaodiError for a person and exit with ``code``.
+
+    GAODI_LANGUAGE=en prints the English sentence only; zh (the default) prints the Chinese one
+    with the English below it, for an operator who reads only English.
+    """
+    if lang() == "en":
+        err_console.print(f"[bold red]Error[/]: {error.en}")
+        raise typer.Exit(code)
     err_console.print(f"[bold red]错误[/]: {error.zh}")
     if error.en != error.zh:
         err_console.print(f"[red]Error[/]: {error.en}")
     raise typer.Exit(code)
+
+
+def invalid_settings(exc: pydantic.ValidationError) -> ValidationError:
+    """The settings (GAODI_* variables or .env) that pydantic refused, each named as the
+    variable a user sets, with the value given and what is allowed."""
+    zh: list[str] = []
+    en: list[str] = []
+    for err in exc.errors():
+        name = "GAODI_" + "_".join(str(p) for p in err.get("loc", ())).upper()
+        given = err.get("input")
+        shown = f"={given!r}" if isinstance(given, str) else ""
+        zh.append(f"{name}{shown}：{err['msg']}")
+        en.append(f"{name}{shown}: {err['msg']}")
+    return ValidationError(
+        "配置有误：" + "；".join(zh) + "（见 gaodi config docs）",
+        "Invalid setting: " + "; ".join(en) + " (see gaodi config docs)",
+    )
+
+
+def is_settings_error(exc: pydantic.ValidationError) -> bool:
+    return exc.title == "Settings"
 
 
 def invalid_input(exc: pydantic.ValidationError) -> ValidationError:
@@ -70,7 +106,7 @@ def handle_errors(func: F) -> F:
         except GaodiError as exc:
             fail(exc)
         except pydantic.ValidationError as exc:
-            fail(invalid_input(exc))
+            fail(invalid_settings(exc) if is_settings_error(exc) else invalid_input(exc))
         except FileNotFoundError as exc:
             fail(GaodiError(f"找不到文件：{exc.filename}", f"File not found: {exc.filename}"))
         except PermissionError as exc:
@@ -99,12 +135,49 @@ def storage_failure(exc: DBAPIError) -> None:
     fail(problem, code=1)
 
 
-def engine() -> Any:
-    """The configured database engine, upgraded to the latest schema if it is behind."""
-    from gaodi import migrate
+def missing_database(url: str) -> Path | None:
+    """The SQLite file ``url`` names when it does not exist, else None (a server, memory, a
+    read-only URI filename: SQLite itself refuses a missing one)."""
+    from gaodi.db import _sqlite_file
+
+    if not url.startswith("sqlite"):
+        return None
+    path = _sqlite_file(url)
+    return path if path is not None and not path.exists() else None
+
+
+def no_database(path: Path) -> NotFoundError:
+    return NotFoundError(
+        f"数据库文件不存在：{path}。请先运行 gaodi db upgrade 创建数据库（或 make demo 生成示例"
+        "城市），或检查 GAODI_DATABASE_URL 是否写错。",
+        f"There is no database at {path}. Create it with `gaodi db upgrade` (or `make demo` for "
+        "the demo city), or check GAODI_DATABASE_URL for a typo.",
+        path=str(path),
+    )
+
+
+def existing_engine() -> Any:
+    """The configured database's engine; NotFoundError, and nothing created, when its SQLite
+    file does not exist (make_engine would create the directory and the connection the file)."""
+    from gaodi.config import get_settings
     from gaodi.db import get_engine
 
-    eng = get_engine()
+    missing = missing_database(get_settings().effective_database_url)
+    if missing is not None:
+        raise no_database(missing)
+    return get_engine()
+
+
+def engine() -> Any:
+    """The configured database engine, upgraded to the latest schema if it is behind.
+
+    Only ``gaodi db upgrade`` and ``gaodi demo build`` create a database: a command on a SQLite
+    file that does not exist (a typo in GAODI_DATABASE_URL) says so instead of quietly
+    starting an empty city.
+    """
+    from gaodi import migrate
+
+    eng = existing_engine()
     if not migrate.is_up_to_date(eng):
         migrate.upgrade(eng)
     return eng
