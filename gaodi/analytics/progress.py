@@ -641,9 +641,13 @@ def evaluate_target(
     3. Actual: cumulative targets sum each window year's latest running total (a single-year
        target: the latest month of the year); growth targets take the latest 累计增速 of the
        evaluation year; levels and counts carry the last value forward.
-    4. 序时进度 ``τ`` is taken at the month of the data for cumulative targets (June data is
-       compared with 6/12 even when the board is as of July; ``stale`` says so) and at the
-       evaluation month otherwise.
+    4. 序时进度 ``τ`` is taken at the month of the data for cumulative targets while the window
+       is open (June data is compared with 6/12 even when the board is as of July; ``stale``
+       says so) and at the evaluation month otherwise. Once the as-of month is past the
+       window's end, ``τ = 1`` for every kind: the final value was owed, and a judgement on an
+       older one says so (``reason_params["final_missing"]``).
+       A target whose window starts after the as-of month is not judged: ``DataError`` with
+       reason ``not_started`` (the board's 未到期).
     5. A level or count target without a baseline takes as baseline the last observation
        before the window and not after the evaluation month (``baseline_inferred``) if the
        target improves on it; otherwise it is judged directly (``E = 1``).
@@ -677,11 +681,29 @@ def evaluate_target(
     sign = 1.0 if target.direction == "higher" else -1.0
     first = parse_period(target.start).first_month
     last = parse_period(target.end).last_month
-    eval_last = min(parse_period(as_of).last_month, last)
+    as_of_last = parse_period(as_of).last_month
+    if as_of_last < first:
+        # a window that has not begun owes nothing yet: not due, not "no data"
+        raise words.error(
+            "progress.not_started",
+            DataError,
+            context={"reason": "not_started"},
+            month=format_month(as_of_last),
+            start=format_month(first),
+        )
+    eval_last = min(as_of_last, last)
     eval_month = format_month(eval_last)
     mode: Any = {"cumulative": "window_sum", "growth": "year_latest"}.get(target.kind, "point")
     actual = actual_as_of(series, eval_month, mode, window_start=target.start)
-    tau_last = parse_period(actual.period).last_month if target.kind == "cumulative" else eval_last
+    # A late running total is judged against the time of its data while the window is open;
+    # once the window has ended before the as-of month the final total was owed, so the whole
+    # window counts (a November total is not 11/12 of a year that closed long ago).
+    ended = as_of_last > last
+    tau_last = (
+        parse_period(actual.period).last_month
+        if target.kind == "cumulative" and not ended
+        else eval_last
+    )
     total = last - first + 1
     elapsed = min(total, max(0, tau_last - first + 1))
 
@@ -721,8 +743,30 @@ def evaluate_target(
         status=j.status,
         rules_version=thresholds.version,
         reason=j.reason,
-        reason_params=j.params,
+        reason_params=final_missing(j.params, ended, actual.stale, actual.period, eval_month),
     )
+
+
+def final_missing(
+    params: dict[str, float | int | str | None],
+    ended: bool,
+    stale: bool,
+    actual_period: str,
+    end_month: str,
+) -> dict[str, float | int | str | None]:
+    """The judgement's numbers, plus the missing final period when the window has ended and
+    the value judged is older than its last month (the reason then says so).
+
+    Examples
+    --------
+    >>> final_missing({"ratio": 0.97}, True, True, "2022-11", "2022-12")
+    {'ratio': 0.97, 'final_missing': '2022-12', 'data_period': '2022-11'}
+    >>> final_missing({"ratio": 0.97}, False, True, "2022-11", "2022-12")
+    {'ratio': 0.97}
+    """
+    if not (ended and stale):
+        return params
+    return {**params, "final_missing": end_month, "data_period": actual_period}
 
 
 def planned_step(target: N, baseline: N, sign: float) -> N:

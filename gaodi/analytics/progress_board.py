@@ -6,7 +6,8 @@ window) is a few vectorised Polars operations (one join, one window, one group-b
 judgement itself is one call per target of :func:`gaodi.analytics.progress_judge.judge`, in
 exact arithmetic, so that the board and the scalar engine cannot disagree on a line. Every row
 has a ``reason`` code: the judgement's (with its numbers as JSON in ``reason_params``) or, when
-the target cannot be evaluated (status ``no_data`` or ``invalid``), the ``reason`` of the
+the target cannot be evaluated (status ``no_data`` or ``invalid``; ``not_due`` with reason
+``not_started`` when its window begins after the as-of month), the ``reason`` of the
 ``DataError`` the scalar function raises; never NaN.
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from gaodi.analytics.progress import DIRECTIONS, KINDS, StatusThresholds
+from gaodi.analytics.progress import DIRECTIONS, KINDS, StatusThresholds, final_missing
 from gaodi.analytics.progress_judge import judge
 from gaodi.core import words
 from gaodi.core.errors import DataError
@@ -223,7 +224,12 @@ def evaluate_board(
         .when(is_lc & pl.col("baseline").is_null() & (sign * (value - pl.col("before_value")) > 0))
         .then(pl.col("before_value")),
     )
-    tau_m = pl.when(kind == "cumulative").then(pl.col("data_m")).otherwise(pl.col("eval_m"))
+    # τ at the data's month for a running total while the window is open; the whole window
+    # once it ended before the as-of month (progress.evaluate_target, note 4)
+    ended = pl.col("end_m") < as_of_month
+    tau_m = (
+        pl.when((kind == "cumulative") & ~ended).then(pl.col("data_m")).otherwise(pl.col("eval_m"))
+    )
     board = board.with_columns(
         elapsed=(tau_m - pl.col("start_m") + 1).clip(0, pl.col("total")),
         gap_sign=sign,
@@ -236,18 +242,31 @@ def evaluate_board(
         baseline_inferred=is_lc
         & pl.col("baseline").is_null()
         & pl.col("used_baseline").is_not_null(),
+        ended=ended,
+        not_started=pl.col("start_m") > as_of_month,
+        end_period=pl.format(
+            "{}-{}",
+            pl.col("end_m") // 12,
+            (pl.col("end_m") % 12 + 1).cast(pl.String).str.zfill(2),
+        ),
+        start_period=pl.format(
+            "{}-{}",
+            pl.col("start_m") // 12,
+            (pl.col("start_m") % 12 + 1).cast(pl.String).str.zfill(2),
+        ),
     )
     columns = ["target_id", "kind", "direction", "value", "used_baseline", "actual"]
     columns += ["elapsed", "total", "path", "milestone", "stale", "actual_period"]
-    columns += ["baseline_inferred"]
+    columns += ["baseline_inferred", "ended", "not_started", "end_period", "start_period"]
     frame_rows = board.sort("_row").select(columns).collect().iter_rows(named=True)
 
     # ---- the judgement: one exact-arithmetic call per target (progress_judge.judge)
     out: dict[str, list[Any]] = {name: [] for name in BOARD_SCHEMA}
     for r in frame_rows:
         out["target_id"].append(r["target_id"])
-        has_data = r["actual"] is not None
-        out["actual"].append(r["actual"])
+        # a window that has not begun is not due, whatever was reported before it
+        has_data = r["actual"] is not None and not r["not_started"]
+        out["actual"].append(r["actual"] if has_data else None)
         out["actual_period"].append(r["actual_period"] if has_data else None)
         out["stale"].append(r["stale"] if has_data else None)
         out["baseline"].append(r["used_baseline"])
@@ -255,7 +274,9 @@ def evaluate_board(
         tau = r["elapsed"] / r["total"] if has_data else None
         out["time_progress"].append(tau)
         j, reason, status = None, None, None
-        if not has_data:
+        if r["not_started"]:
+            reason, status = "not_started", "not_due"
+        elif not has_data:
             reason, status = "no_data", "no_data"
         else:
             try:
@@ -277,6 +298,12 @@ def evaluate_board(
         out["status"].append(status)
         out["reason"].append(reason)
         params = j.params if j is not None else {}
+        if r["not_started"]:
+            params = {"window_start": r["start_period"]}
+        if j is not None:
+            params = final_missing(
+                params, r["ended"], r["stale"], r["actual_period"], r["end_period"]
+            )
         out["reason_params"].append(json.dumps(params, ensure_ascii=False, sort_keys=True))
         out["basis"].append(j.basis if j is not None else None)
         out["completion"].append(j.completion if j is not None else None)

@@ -413,7 +413,8 @@ def _row(
         path=t.path,
     )
     judged = ("green", "yellow", "red", "not_due", "at_risk")
-    if forecasts and status in judged and e.series_id:
+    # a window not yet begun is not due and has nothing to forecast from the as-of month
+    if forecasts and status in judged and reason != "not_started" and e.series_id:
         f = forecast_for(e, latest.get(e.series_id, {}), as_of)
         if f is not None:
             row.forecast, row.forecast_lower, row.forecast_upper = f.point, f.lower, f.upper

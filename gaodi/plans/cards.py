@@ -24,8 +24,12 @@ def _targets(ctx: PageContext) -> OverviewCard | None:
         return None
     counts = result.counts
     green, yellow, red = counts.get("green", 0), counts.get("yellow", 0), counts.get("red", 0)
-    # milestones before their deadline are judged too (not yet due / at risk), never green
-    pending, risky = counts.get("not_due", 0), counts.get("at_risk", 0)
+    # milestones before their deadline are judged too (not yet due / at risk), never green;
+    # a target whose window has not begun is not due but not judged either (reason not_started)
+    unstarted = sum(
+        r.status == "not_due" and r.reason == "not_started" for a in result.actions for r in a.rows
+    )
+    pending, risky = counts.get("not_due", 0) - unstarted, counts.get("at_risk", 0)
     judged = green + yellow + red + pending + risky
     return OverviewCard(
         key="plan_targets",

@@ -96,6 +96,34 @@ def explain(
 ) -> tuple[str, str]:
     """``(zh, en)``: why a target has its light.
 
+    A target judged after its window ended on a value older than the window's last month
+    (``final_missing``) says so: its light is the one the last figure earns against the whole
+    window, and the final figure is still owed.
+
+    Examples
+    --------
+    >>> zh, en = explain("yellow", "schedule", {"completion": 0.966, "time_progress": 1.0,
+    ...     "expected_completion": 1.0, "ratio": 0.966, "final_missing": "2022-12",
+    ...     "data_period": "2022-11"})
+    >>> zh.split("；")[1]
+    '目标期已结束，期末 2022-12 的数据未报，按 2022-11 的数据评价'
+    >>> explain("not_due", "not_started", {"window_start": "2023-01"}, as_of="2022-06")[0]
+    '截至 2022-06 目标期尚未开始（自 2023-01 起），未到期'
+    """
+    zh, en = _explain(status, code, params, as_of=as_of)
+    p: Params = params or {}
+    final, data = p.get("final_missing"), p.get("data_period")
+    if final and data:
+        zh += f"；目标期已结束，期末 {final} 的数据未报，按 {data} 的数据评价"
+        en += f"; the window has ended and its final value ({final}) is missing: judged on {data}"
+    return zh, en
+
+
+def _explain(
+    status: str, code: str | None, params: Params | None = None, *, as_of: str | None = None
+) -> tuple[str, str]:
+    """``(zh, en)`` of the reason code alone.
+
     Examples
     --------
     >>> zh, en = explain("yellow", "schedule", {"completion": 0.75, "time_progress": 5 / 6,
@@ -206,6 +234,17 @@ def explain(
                 f"{head_en}, not yet met; {left_en}; forecast {f} at the deadline "
                 f"(probability of meeting it {prob}): at risk",
             )
+    if code == "not_started":
+        start = p.get("window_start")
+        when_zh = f"截至 {as_of} " if as_of else ""
+        when_en = f"as of {as_of} " if as_of else ""
+        since_zh, since_en = (
+            (f"（自 {start} 起）", f" (it starts in {start})") if start else ("", "")
+        )
+        return (
+            f"{when_zh}目标期尚未开始{since_zh}，未到期",
+            f"{when_en}the target's window has not begun{since_en}: not yet due",
+        )
     if code == "no_data":
         when_zh = f"截至 {as_of} " if as_of else ""
         when_en = f" as of {as_of}" if as_of else ""

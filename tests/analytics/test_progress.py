@@ -410,3 +410,32 @@ def test_scaling_leaves_completion_and_status_unchanged(
     approx = evaluate_target(scaled(factor), [(as_of, actual * factor)], as_of, T)
     assert base.completion is not None and approx.completion is not None
     assert math.isclose(approx.completion, base.completion, rel_tol=1e-9, abs_tol=1e-12)
+
+
+# ----------------------------------------------------------------------------- window edges
+def test_a_running_total_after_its_window_counts_the_whole_window() -> None:
+    # 2022 target 350; the last running total is November's 338 (December never came).
+    target = Target(350, "2022", "2022")
+    series = [("2022-10", 300.0), ("2022-11", 338.0)]
+    # On the December board December's figure is not due yet: τ at the data, 11/12.
+    # c = 338/350 = 0.9657, r = 0.9657 / (11/12) = 1.054 -> green
+    open_ = evaluate_target(target, series, "2022-12", T)
+    assert open_.time_progress == pytest.approx(11 / 12) and open_.status == "green"
+    assert "final_missing" not in open_.reason_params
+    # A year later the year has long ended: τ = 1, r = c = 0.9657 -> yellow, and the final
+    # figure is named as missing
+    late = evaluate_target(target, series, "2023-12", T)
+    assert late.time_progress == 1.0 and late.ratio == pytest.approx(338 / 350)
+    assert late.status == "yellow" and late.stale and late.actual_period == "2022-11"
+    assert late.reason_params["final_missing"] == "2022-12"
+    assert late.reason_params["data_period"] == "2022-11"
+    # with December reported the window is complete and nothing is missing
+    done = evaluate_target(target, [*series, ("2022-12", 351.0)], "2023-12", T)
+    assert done.status == "green" and "final_missing" not in done.reason_params
+
+
+def test_a_window_not_begun_is_not_started() -> None:
+    with pytest.raises(DataError) as err:
+        evaluate_target(Target(380, "2023", "2023"), [("2022-06", 170.0)], "2022-06", T)
+    assert err.value.context["reason"] == "not_started"
+    assert "未到期" in err.value.zh and "2023-01" in err.value.zh

@@ -86,7 +86,7 @@ def test_hand_computed_board() -> None:
         row(5, "nothing", "cumulative", "higher", 10, None, "2023", "2023"),
         # target equal to baseline
         row(6, "materials", "level", "higher", 1500, 1500, "2021", "2023"),
-        # same series as target 1, a later target: no data in 2024 yet
+        # same series as target 1, a later target: 2024 has not begun, so it is not yet due
         row(7, "output", "cumulative", "higher", 120, None, "2024", "2024"),
     ]
     obs = [
@@ -106,9 +106,9 @@ def test_hand_computed_board() -> None:
         "red",
         "no_data",
         "invalid",
-        "no_data",
+        "not_due",
     ]
-    assert b["reason"].to_list()[4:] == ["no_data", "target_equals_baseline", "no_data"]
+    assert b["reason"].to_list()[4:] == ["no_data", "target_equals_baseline", "not_started"]
     r1 = b.row(0, named=True)
     assert (r1["actual"], r1["time_progress"], r1["gap"]) == (48.0, 0.5, pytest.approx(2.0))
     assert r1["ratio"] == pytest.approx(0.96)
@@ -216,7 +216,8 @@ def compare(
             want = evaluate_target(target, series, as_of, T)
         except DataError as exc:
             assert got["reason"] == exc.context["reason"], (t, got)
-            assert got["status"] == ("no_data" if exc.context["reason"] == "no_data" else "invalid")
+            want_status = {"no_data": "no_data", "not_started": "not_due"}
+            assert got["status"] == want_status.get(exc.context["reason"], "invalid")
             continue
         assert got["status"] == want.status, (t, got, want)
         assert got["reason"] == want.reason
