@@ -273,9 +273,7 @@ def _problem(_: Any, request: Request, field: str, err: dict[str, Any]) -> tuple
             name=name,
         )
     if month:
-        return name, _(
-            "%(name)s must be a month in the form YYYY-MM (for example 2023-06).", name=name
-        )
+        return name, _("%(name)s must be in the form YYYY-MM (for example 2023-06).", name=name)
     if kind == "string_pattern_mismatch":
         if pattern in (r"^\d{6}$", r"\d{6}"):
             return name, _("%(name)s must be a code of 6 digits.", name=name)
