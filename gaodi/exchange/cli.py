@@ -6,6 +6,7 @@ The three are top-level commands (registered in :mod:`gaodi.cli`). Every entity 
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,10 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from gaodi.core.errors import GaodiError, ImportRejected
+from gaodi.core.errors import GaodiError, ImportRejected, ValidationError
 from gaodi.core.permissions import Principal
 from gaodi.exchange import service
-from gaodi.ui.cli.output import AS_USER
+from gaodi.ui.cli.output import AS_USER, FORCE, writable
 from gaodi.ui.cli.support import (
     console,
     engine,
@@ -27,6 +28,23 @@ from gaodi.ui.cli.support import (
 )
 
 ENTITY_HELP = "数据类型 Entity: " + ", ".join(service.ENTITIES) + "."
+FILE_SUFFIXES = (".xlsx", ".csv")
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+def _xlsx_or_csv(path: Path, what_zh: str, what_en: str) -> Path:
+    """Refuse any other file type before anything is read or written (a .txt file was parsed
+    as CSV and gave a cell error per row)."""
+    if path.suffix.lower() not in FILE_SUFFIXES:
+        raise ValidationError(
+            f"{what_zh}“{path.name}”须为 .xlsx 或 .csv 文件。",
+            f"The {what_en} '{path.name}' must be .xlsx or .csv.",
+        )
+    return path
 
 
 def _existing_engine() -> object | None:
@@ -53,16 +71,22 @@ def template_cmd(
     file: Path = typer.Argument(
         ..., help="模板文件 Template file (.xlsx; .csv gives headers only)."
     ),
-    lang: str = typer.Option("zh", "--lang", help="说明 sheet language first: zh or en."),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="说明 sheet language first: zh or en."),
     use_db: bool = typer.Option(
         True,
         "--db/--no-db",
         help="Offer the database's parks, chains, indicators and plans in drop-downs.",
     ),
+    force: bool = FORCE,
 ) -> None:
-    """Write an import template: headers, drop-down lists and a 说明 (instructions) sheet."""
+    """Write an import template: headers, drop-down lists and a 说明 (instructions) sheet.
+
+    An existing FILE is kept (it may hold filled-in data) unless --force.
+    """
+    service.entity(entity)  # an unknown entity is named before any file is touched
+    writable(_xlsx_or_csv(file, "模板文件", "template file"), force)
     eng = _existing_engine() if use_db else None
-    path = service.template(entity, file, lang=lang, engine=eng, principal=operator())  # type: ignore[arg-type]
+    path = service.template(entity, file, lang=lang.value, engine=eng, principal=operator())  # type: ignore[arg-type]
     console.print(f"[green]已生成模板[/] Template written: {path}")
 
 
@@ -94,8 +118,16 @@ def import_cmd(
         "--as",
         help="Import as this user, within its rights and scope (default: the operator).",
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Overwrite the --report file if it exists (refused otherwise)."
+    ),
 ) -> None:
     """Import a file: every row is checked first; with any error nothing is written."""
+    service.entity(entity)  # an unknown entity is named before the files are looked at
+    if not _xlsx_or_csv(file, "数据文件", "data file").exists():
+        raise FileNotFoundError(2, "No such file", str(file))  # before --report's directory
+    if report is not None:
+        writable(_xlsx_or_csv(report, "结果文件", "--report file"), force)
     eng = engine()
     who = _principal(eng, as_user)
     try:
@@ -152,8 +184,14 @@ def export_cmd(
         None, "--source", help="enterprise_links: manual, rule or all (default all)."
     ),
     as_user: str | None = AS_USER,
+    force: bool = FORCE,
 ) -> None:
-    """Export an entity with the template's columns (re-importable as it is)."""
+    """Export an entity with the template's columns (re-importable as it is).
+
+    An existing FILE is kept unless --force.
+    """
+    service.entity(entity)
+    writable(_xlsx_or_csv(file, "导出文件", "output file"), force)
     filters = {
         "chain": chain,
         "park": park,

@@ -190,6 +190,7 @@ def import_file(
     ``progress(stage, fraction)`` is told how far the import is (for a progress bar).
     """
     p = Path(path)
+    _check_suffix(p)  # a .txt file was read as CSV: one error per row instead of this one
     try:
         report = _import(
             engine, entity(entity_key), p, principal, dry_run, mode, progress or _silent

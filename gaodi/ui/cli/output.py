@@ -15,12 +15,41 @@ from typing import Any
 import typer
 from pydantic import BaseModel
 
-from gaodi.core.errors import ValidationError
+from gaodi.core.errors import ConflictError, ValidationError
 from gaodi.ui.cli.support import console
 
 AS_USER = typer.Option(
     None, "--as", help="See what this user may see (default: the operator, everything)."
 )
+FORCE = typer.Option(
+    False, "--force", help="Overwrite the output file if it exists (refused otherwise)."
+)
+
+
+def writable(path: Path, force: bool) -> Path:
+    """``path`` ready to be written: its missing directories created, an existing file refused
+    unless ``force`` (a blank template written over a filled one loses the user's data).
+
+    Every command that writes a file follows this one rule, as ``gaodi db backup`` and the
+    reports do: a missing output directory is created, never reported as a missing file.
+    """
+    if path.is_dir():
+        raise ValidationError(
+            f"{path} 是一个目录：请给出文件名。", f"{path} is a directory: give a file name."
+        )
+    if path.exists() and not force:
+        raise ConflictError(
+            f"文件已存在：{path}。如要覆盖，请加 --force。",
+            f"The file already exists: {path}. Add --force to overwrite it.",
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ValidationError(
+            f"无法创建目录 {path.parent}：路径中有同名的文件。",
+            f"Cannot create the directory {path.parent}: a file of that name is in the way.",
+        ) from None
+    return path
 
 
 class Format(StrEnum):
@@ -40,12 +69,13 @@ def wrote(out: Path) -> None:
     console.print(f"已写入 Wrote {out}")
 
 
-def emit(text: str, out: Path | None) -> None:
-    """``text`` to standard output, or to the file ``out``."""
+def emit(text: str, out: Path | None, overwrite: bool = True) -> None:
+    """``text`` to standard output, or to the file ``out`` (see :func:`writable`;
+    ``overwrite=False`` unless the command has ``--force``)."""
     if out is None:
         typer.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        writable(out, overwrite).write_text(text, encoding="utf-8")
         wrote(out)
 
 
@@ -57,12 +87,20 @@ def need_out(out: Path | None) -> Path:
 
 
 def export(
-    output_format: Format, out: Path | None, value: Any, workbook: Callable[[], Any]
+    output_format: Format,
+    out: Path | None,
+    value: Any,
+    workbook: Callable[[], Any],
+    overwrite: bool = True,
 ) -> None:
-    """Write ``value`` as JSON (to ``out`` or standard output) or ``workbook()`` to ``out``."""
+    """Write ``value`` as JSON (to ``out`` or standard output) or ``workbook()`` to ``out``.
+
+    A command with ``--force`` passes it as ``overwrite``: an existing ``out`` is then refused
+    unless asked for.
+    """
     if output_format is Format.json:
-        emit(to_json(value), out)
+        emit(to_json(value), out, overwrite)
         return
-    path = need_out(out)
+    path = writable(need_out(out), overwrite)
     workbook().save(path)
     wrote(path)
