@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gaodi.core.errors import ValidationError
-from gaodi.ui.cli.output import AS_USER, Format, export
+from gaodi.ui.cli.output import AS_USER, FORCE, Format, export
 from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 app = typer.Typer(
@@ -50,6 +50,7 @@ def list_cmd(
     output_format: Format = typer.Option(Format.table, "--format", "-f"),
     out: Path | None = typer.Option(None, "--out", "-o"),
     as_user: str | None = AS_USER,
+    force: bool = FORCE,
 ) -> None:
     """Every chain with its completeness, strength and counts of missing and weak links."""
     from gaodi.chains import service
@@ -59,7 +60,7 @@ def list_cmd(
     if output_format is not Format.table:
         from gaodi.chains.export import summary_workbook
 
-        export(output_format, out, summary, lambda: summary_workbook(summary))
+        export(output_format, out, summary, lambda: summary_workbook(summary), overwrite=force)
         return
     p = summary.provenance
     table = Table(title=f"产业链 Chains（{p.year}年数据 figures, {p.rules}）")
@@ -194,6 +195,7 @@ def diagnose_cmd(
     year: int | None = typer.Option(None, "--year", help="Year of figures (default: latest)."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write to this file."),
     as_user: str | None = AS_USER,
+    force: bool = FORCE,
 ) -> None:
     """Each link's status (缺链/弱链/强链) with its reason, risk, scores and recommendations."""
     from gaodi.chains import service
@@ -211,7 +213,7 @@ def diagnose_cmd(
 
         data = [r.model_dump(mode="json") for r in results]
         payload = data[0] if chain is not None else data
-        export(output_format, out, payload, lambda: diagnosis_workbook(results))
+        export(output_format, out, payload, lambda: diagnosis_workbook(results), overwrite=force)
         return
     for r in results:
         _print_diagnosis(r, detail=chain is not None)
@@ -296,6 +298,7 @@ def recommend_cmd(
         None, "--engine", help="For --pool-registry: polars, duckdb or spark."
     ),
     as_user: str | None = AS_USER,
+    force: bool = FORCE,
 ) -> None:
     """招商 candidates from the external pool for missing and weak links, with reasons."""
     from gaodi.chains import service
@@ -318,7 +321,7 @@ def recommend_cmd(
     if output_format is not Format.table:
         from gaodi.chains.export import candidates_workbook
 
-        export(output_format, out, result, lambda: candidates_workbook(result))
+        export(output_format, out, result, lambda: candidates_workbook(result), overwrite=force)
         return
     console.print(
         f"[bold]{result.chain.name}[/] 招商候选 attraction candidates（企业池 pool "

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from gaodi.ui.cli.output import AS_USER, Format, export
+from gaodi.ui.cli.output import AS_USER, FORCE, Format, export
 from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 app = typer.Typer(
@@ -68,10 +68,11 @@ def eligibility_cmd(
     level: Level | None = typer.Option(None, "--level", "-l", help="One tier (default: counts)."),
     near: bool = typer.Option(False, "--near", help="Only those who nearly qualify."),
     year: int | None = typer.Option(None, "--year", help="Year of figures (default: latest)."),
-    limit: int = typer.Option(50, "--limit", help="Rows shown in the table (json: all)."),
+    limit: int = typer.Option(50, "--limit", min=1, help="Rows shown in the table (json: all)."),
     output_format: Format = typer.Option(Format.table, "--format", "-f"),
     out: Path | None = typer.Option(None, "--out", "-o"),
     as_user: str | None = AS_USER,
+    force: bool = FORCE,
 ) -> None:
     """Who qualifies for a tier, who nearly does, and which criterion each misses by how much."""
     from gaodi.enterprises import service
@@ -83,12 +84,12 @@ def eligibility_cmd(
             level=level.value if level else None,
             near_only=near,
             year=year,
-            limit=None if output_format is not Format.table else max(limit, 1),
+            limit=None if output_format is not Format.table else limit,
         )
     if output_format is not Format.table:
         from gaodi.enterprises.export import eligibility_workbook
 
-        export(output_format, out, report, lambda: eligibility_workbook(report))
+        export(output_format, out, report, lambda: eligibility_workbook(report), overwrite=force)
         return
     table = Table(title=f"梯度培育 Tiers（{report.year}年数据 figures）")
     for col in (
@@ -162,6 +163,7 @@ def rank_cmd(
     output_format: Format = typer.Option(Format.table, "--format", "-f"),
     out: Path | None = typer.Option(None, "--out", "-o"),
     as_user: str | None = AS_USER,
+    force: bool = FORCE,
 ) -> None:
     """头羊 (leader) ranking: multi-criteria scores (criteria and weights in a versioned YAML)."""
     from gaodi.enterprises import service
@@ -174,7 +176,7 @@ def rank_cmd(
     if output_format is not Format.table:
         from gaodi.enterprises.export import rank_workbook
 
-        export(output_format, out, result, lambda: rank_workbook(result))
+        export(output_format, out, result, lambda: rank_workbook(result), overwrite=force)
         return
     where = result.chain or "全市 city"
     console.print(

@@ -48,9 +48,10 @@ def _transcoded(path: Path) -> Any:
     )
 
 
-def read_table(path: Path, columns: dict[str, Any], what: str) -> Any:
+def read_table(path: Path, columns: dict[str, Any], what: tuple[str, str]) -> Any:
     """Read ``columns`` (name -> Polars dtype) of a CSV file (UTF-8 or GB18030); clear errors
-    for a missing column, a non-number, an empty file."""
+    for a missing column, a non-number, an empty file. ``what`` names the file in Chinese and
+    in English, each for its own sentence."""
     import polars as pl
 
     if not path.exists():
@@ -68,23 +69,25 @@ def read_table(path: Path, columns: dict[str, Any], what: str) -> Any:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _read_source(source: Any, path: Path, columns: dict[str, Any], what: str) -> Any:
+def _read_source(source: Any, path: Path, columns: dict[str, Any], what: tuple[str, str]) -> Any:
     import polars as pl
 
+    what_zh, what_en = what
     if hasattr(source, "seek"):
         source.seek(0)
     try:
         header = pl.read_csv(source, n_rows=0, infer_schema=False).columns
     except pl.exceptions.NoDataError as exc:
         raise DataError(
-            f"{what} 文件 {path} 是空的。", f"The {what} file {path} is empty."
+            f"{what_zh}文件 {path} 是空的。", f"The {what_en} file {path} is empty."
         ) from exc
     clean = [c.lstrip("\ufeff").strip() for c in header]
     missing = [c for c in columns if c not in clean]
     if missing:
         raise DataError(
-            f"{what} 文件 {path.name} 缺少列：{', '.join(missing)}（现有列：{', '.join(clean)}）。",
-            f"The {what} file {path.name} misses column(s): {', '.join(missing)} "
+            f"{what_zh}文件 {path.name} 缺少列：{', '.join(missing)}"
+            f"（现有列：{', '.join(clean)}）。",
+            f"The {what_en} file {path.name} misses column(s): {', '.join(missing)} "
             f"(found: {', '.join(clean)}).",
             columns=missing,
         )
@@ -104,8 +107,8 @@ def _read_source(source: Any, path: Path, columns: dict[str, Any], what: str) ->
     df = df.rename(rename).select(list(columns))
     if df.height == 0:
         raise DataError(
-            f"{what} 文件 {path.name} 没有数据行。",
-            f"The {what} file {path.name} has no data rows.",
+            f"{what_zh}文件 {path.name} 没有数据行。",
+            f"The {what_en} file {path.name} has no data rows.",
         )
     return df
 
@@ -249,14 +252,14 @@ def specialise(
     if _use_engine(input_csv, engine):
         data = _engine_panel(input_csv, engine, ["region", "industry", "year"])
     else:
-        data = read_table(input_csv, cols, "输入 input")
+        data = read_table(input_csv, cols, ("输入", "input"))
         _check_values(data, input_csv)
     ref = None
     if reference is not None:
         ref = read_table(
             reference,
             {"industry": pl.String, "year": pl.Int64, "value": pl.Float64},
-            "参照 reference",
+            ("参照", "reference"),
         )
         _check_values(ref, reference)
     out = _out_dir(out)
@@ -327,7 +330,7 @@ def complexity(
     else:
         if year is not None or _has_column(input_csv, "year"):
             cols["year"] = pl.Int64
-        data = read_table(input_csv, cols, "输入 input")
+        data = read_table(input_csv, cols, ("输入", "input"))
         _check_values(data, input_csv)
     if "year" in data.columns:
         data = _one_year(data, year, input_csv)
@@ -439,9 +442,9 @@ def linkages(
     else:
         zcols = {"row_sector": pl.String, "col_sector": pl.String, "value": pl.Float64}
         ycols = {"sector": pl.String, "value": pl.Float64}
-    z = read_table(flows, zcols, "中间流量 flows")
+    z = read_table(flows, zcols, ("中间流量", "flows"))
     _check_values(z, flows)
-    y = read_table(final_demand, ycols, "最终需求 final demand")
+    y = read_table(final_demand, ycols, ("最终需求", "final demand"))
     _check_values(y, final_demand, allow_negative=True)
     tables = linkages_tables(z, y)
     out = _out_dir(out)
@@ -494,7 +497,7 @@ def opportunities_cmd(
     year: int | None = typer.Option(None, "--year", "-y", help="Panel year (default latest)."),
     group: str | None = typer.Option(None, "--group", "-g", help="Peer group (peer growth)."),
     peers: str | None = typer.Option(None, "--peers", help="Codes for --group custom."),
-    top: int = typer.Option(20, "--top", help="Rows to print."),
+    top: int = typer.Option(20, "--top", min=1, help="Rows to print."),
     as_json: bool = typer.Option(False, "--json", help="Print the whole result as JSON."),
     as_user: str | None = typer.Option(None, "--as", help="See what this user may see."),
 ) -> None:
