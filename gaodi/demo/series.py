@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from gaodi.plans.inference import rule_file
+
 PLAN_YEARS = (2021, 2022, 2023)
 PROFILE_FACTOR = {"ahead": 1.07, "on_track": 1.01, "lagging": 0.955, "behind": 0.86}
 # Share of the annual total produced in each month (industrial seasonality: a slow
@@ -76,6 +78,14 @@ def _finish(
     return out
 
 
+def counts_whole(spec: dict) -> bool:
+    """Whether an indicator counts items, so its values are whole numbers: the unit is one the
+    data-entry checks treat as a count (plausibility.yaml ``units.count``: 个, 家, 项 …; a
+    fractional value there is refused), or the kind is ``count``."""
+    units = rule_file("plausibility.yaml")["units"]["count"]
+    return spec.get("kind") == "count" or spec.get("unit") in units
+
+
 def indicator_series(spec: dict, seed: int, index: int) -> list[Obs]:
     """The observation rows of one indicator spec from city.yaml."""
     rng = np.random.default_rng([seed, 50, index])
@@ -86,6 +96,7 @@ def indicator_series(spec: dict, seed: int, index: int) -> list[Obs]:
     frequency = spec.get("frequency", "monthly")
     targets = {t["year"]: t for t in spec["targets"]}
     base = float(spec["base"])
+    integer = counts_whole(spec)
     rows: list[tuple[str, float, str]] = []
 
     if kind == "growth":
@@ -105,8 +116,10 @@ def indicator_series(spec: dict, seed: int, index: int) -> list[Obs]:
             annual = goal * factor * rng.normal(1.0, 0.01)
             shares = MONTH_SHARE * rng.normal(1.0, 0.05, size=12)
             cum = np.cumsum(shares / shares.sum()) * annual
+            if integer:  # a running count of items (智能化改造项目数): whole, still rising
+                cum = np.round(cum)
             for m in range(2, 13):
-                rows.append((f"{year}-{m:02d}", cum[m - 1], "cumulative"))
+                rows.append((f"{year}-{m:02d}", float(cum[m - 1]), "cumulative"))
         return _finish(rows, rng)
 
     # Point-in-time (stocks and counts) against a multi-year target from a baseline.
@@ -118,7 +131,6 @@ def indicator_series(spec: dict, seed: int, index: int) -> list[Obs]:
         if direction == "higher"
         else base - (base - goal) * (2 - factor)
     )
-    integer = kind == "count" or spec.get("unit") in ("个", "家")
     if frequency == "yearly":
         periods = [str(y) for y in PLAN_YEARS]
         fractions = np.array([1, 2, 3]) / 3
