@@ -37,14 +37,47 @@ class ReportLang(StrEnum):
     en = "en"
 
 
+FORMAT_HELP = "docx, pdf or xlsx (默认按 --out 的扩展名 default: from the --out suffix)."
+
+
+def output_format(fmt: Fmt | None, out: Path) -> Fmt:
+    """The format to write: ``--format``, else the ``--out`` file's suffix; a suffix that
+    disagrees with ``--format`` is refused (a PDF named .docx opens nowhere)."""
+    from gaodi.core.errors import ValidationError
+
+    suffix = out.suffix.lower().lstrip(".")
+    known = [f.value for f in Fmt]
+    if fmt is None:
+        if suffix in known:
+            return Fmt(suffix)
+        raise ValidationError(
+            f"无法从输出文件名“{out.name}”判断报告格式：文件名须以 .docx、.pdf 或 .xlsx 结尾"
+            "（或用 --format 指定）。",
+            f"Cannot tell the report format from the output file name '{out.name}': end it "
+            "with .docx, .pdf or .xlsx (or give --format).",
+            field="out",
+        )
+    if suffix != fmt.value:
+        raise ValidationError(
+            f"--format {fmt.value} 与输出文件“{out.name}”的扩展名不符：请把文件命名为"
+            f" *.{fmt.value}" + (f"，或改用 --format {suffix}" if suffix in known else "") + "。",
+            f"--format {fmt.value} does not match the output file '{out.name}': name it "
+            f"*.{fmt.value}" + (f", or use --format {suffix}" if suffix in known else "") + ".",
+            field="out",
+        )
+    return fmt
+
+
 def _run(
     build: Callable[[Any, Any, Callable[[float, str], None]], Any],
-    fmt: Fmt,
+    fmt: Fmt | None,
     out: Path,
     username: str | None,
 ) -> None:
     from gaodi.db import session_scope
     from gaodi.reports.render import render
+
+    fmt = output_format(fmt, out)  # before any work: nothing is built for a wrong name
 
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
@@ -71,7 +104,7 @@ def monthly(
         "-p",
         help="报告期 YYYY-MM（默认：看板默认月份）. Month (default: the board's).",
     ),
-    fmt: Fmt = typer.Option(Fmt.docx, "--format", "-f", help="docx, pdf or xlsx."),
+    fmt: Fmt | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     out: Path = typer.Option(..., "--out", "-o", help="输出文件 Output file."),
     lang: ReportLang = typer.Option(ReportLang.zh, "--lang", help="zh (默认) or en."),
     plan_id: int | None = typer.Option(None, "--plan", help="计划编号 Plan id (default: adopted)."),
@@ -87,6 +120,7 @@ def monthly(
     from gaodi.reports.monthly import build_monthly, check_period
 
     check_period(period)
+    output_format(fmt, out)
     day = parse_day(known_on, "--known-on")
 
     def build(session: Any, principal: Any, step: Callable[[float, str], None]) -> Any:
@@ -103,7 +137,7 @@ def chain(
     chain_ref: str = typer.Argument(
         ..., metavar="CHAIN", help="产业链编号、代码或名称 id, code or name."
     ),
-    fmt: Fmt = typer.Option(Fmt.docx, "--format", "-f", help="docx, pdf or xlsx."),
+    fmt: Fmt | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     out: Path = typer.Option(..., "--out", "-o", help="输出文件 Output file."),
     lang: ReportLang = typer.Option(ReportLang.zh, "--lang", help="zh (默认) or en."),
     year: int | None = typer.Option(None, "--year", help="企业数据年份 Year of figures."),
@@ -124,7 +158,7 @@ def chain(
 @handle_errors
 def park(
     park_ref: str = typer.Argument(..., metavar="PARK", help="园区编号或名称 Park id or name."),
-    fmt: Fmt = typer.Option(Fmt.docx, "--format", "-f", help="docx, pdf or xlsx."),
+    fmt: Fmt | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     out: Path = typer.Option(..., "--out", "-o", help="输出文件 Output file."),
     lang: ReportLang = typer.Option(ReportLang.zh, "--lang", help="zh (默认) or en."),
     year: int | None = typer.Option(None, "--year", help="评价年份 Year evaluated."),
