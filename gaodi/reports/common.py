@@ -86,16 +86,17 @@ def generated_lines(session: Session, principal: Principal, tr: Lang) -> list[tu
         (tr("生成程序", "Software"), f"Gaodi {__version__}"),
     ]
     if info.get("demo"):
-        built = str(info.get("built_at") or "—")
+        # size and seed identify the demo (it is rebuilt identically from them); the moment it
+        # was built is the machine's wall clock, another date than the city's, so it is left out
         lines.insert(
             0,
             (
                 tr("数据集", "Dataset"),
                 tr(
-                    f"示例数据（规模 {info.get('size', '—')}，随机种子 {info.get('seed', '—')}，"
-                    f"生成于 {built}），不是官方统计数据",
+                    f"示例数据（规模 {info.get('size', '—')}，随机种子 {info.get('seed', '—')}），"
+                    "不是官方统计数据",
                     f"synthetic demo data (size {info.get('size', '—')}, seed "
-                    f"{info.get('seed', '—')}, built {built}), not official statistics",
+                    f"{info.get('seed', '—')}), not official statistics",
                 ),
             ),
         )

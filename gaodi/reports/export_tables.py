@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from gaodi.core import clock
 from gaodi.reports.common import optional_module
 from gaodi.reports.exports import register_export
 from gaodi.reports.lang import Lang
@@ -152,7 +153,8 @@ def _chain_provenance(p: Any, tr: Lang) -> list[tuple[str, Any]]:
         (tr("企业数据年份", "Figures of"), p.year),
         (tr("诊断规则", "Rules"), p.rules),
         (tr("对标方式", "Benchmark"), p.benchmark_label_zh if tr.zh else p.benchmark_label_en),
-        (tr("计算时间", "Computed at"), p.computed_at),
+        # the city's today, not the service's wall-clock stamp (one clock for every figure)
+        (tr("诊断截至", "Diagnosed as of"), tr.date(clock.today())),
     ]
 
 

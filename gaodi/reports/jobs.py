@@ -30,6 +30,7 @@ from gaodi.core import clock, jobstore
 from gaodi.core.errors import GaodiError
 from gaodi.core.permissions import Principal
 from gaodi.reports.common import Progress
+from gaodi.reports.lang import Lang
 from gaodi.reports.model import Report
 
 log = logging.getLogger("gaodi.reports")
@@ -46,6 +47,7 @@ class Job(BaseModel):
     owner: str
     kind: Kind
     subject: str | None = None  # chain or park id for those reports
+    subject_name: str | None = None  # its name (data: the same in both languages)
     period: str | None = None
     format: Literal["docx", "pdf", "xlsx"]
     lang: Literal["zh", "en"] = "zh"
@@ -130,11 +132,15 @@ def run(job: Job, store: JobStore, session_factory: Any, principal: Principal) -
 
     def progress(fraction: float, label: str) -> None:
         job.progress = round(min(max(fraction, 0.0), 1.0), 3)
-        job.stage_zh = job.stage_en = label
+        # both wordings (a Stage), so the page shows the step in its own language, which may
+        # differ from the report's
+        job.stage_zh = getattr(label, "zh", label)
+        job.stage_en = getattr(label, "en", label)
         store.save(job)
 
+    tr = Lang(job.lang)
     job.status = "running"
-    progress(0.01, "开始" if job.lang == "zh" else "starting")
+    progress(0.01, tr.stage("开始", "starting"))
     try:
         with session_factory() as session:
             subject: int | str | None = job.subject
@@ -149,12 +155,8 @@ def run(job: Job, store: JobStore, session_factory: Any, principal: Principal) -
                 lang=job.lang,
                 progress=progress,
             )
-        progress(
-            0.92,
-            {"docx": "生成 Word", "pdf": "生成 PDF", "xlsx": "生成 Excel"}[job.format]
-            if job.lang == "zh"
-            else f"writing {job.format}",
-        )
+        kind = {"docx": "Word", "pdf": "PDF", "xlsx": "Excel"}[job.format]
+        progress(0.92, tr.stage(f"生成 {kind}", f"writing {kind}"))
         name = f"{report.filename}.{job.format}"
         render(report, job.format, store.directory(job.id) / name)
         job.filename = name

@@ -36,6 +36,24 @@ def check_lang(lang: str) -> str:
     return lang
 
 
+class Stage(str):
+    """A progress step's label in the report's language that also carries both wordings, so a
+    job queued from a page in the other language shows its progress in the page's language.
+
+    >>> s = Lang("en").stage("排版", "Laying out")
+    >>> str(s), s.zh, s.en
+    ('Laying out', '排版', 'Laying out')
+    """
+
+    zh: str
+    en: str
+
+    def __new__(cls, text: str, zh: str, en: str) -> Stage:
+        obj = super().__new__(cls, text)
+        obj.zh, obj.en = zh, en
+        return obj
+
+
 @dataclass(frozen=True)
 class Lang:
     """``tr = Lang("en"); tr("截至", "As of") == "As of"``.
@@ -54,6 +72,10 @@ class Lang:
 
     def __call__(self, zh: str, en: str) -> str:
         return zh if self.code == "zh" else en
+
+    def stage(self, zh: str, en: str) -> Stage:
+        """A progress label: ``self(zh, en)`` that also keeps both wordings (:class:`Stage`)."""
+        return Stage(self(zh, en), zh, en)
 
     @property
     def zh(self) -> bool:

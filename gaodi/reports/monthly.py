@@ -19,7 +19,8 @@ then the provenance.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -38,6 +39,9 @@ from gaodi.reports.common import (
 from gaodi.reports.lang import Lang, check_lang
 from gaodi.reports.model import Heading, Report
 
+if TYPE_CHECKING:
+    from gaodi.plans.models import Plan
+
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -49,6 +53,110 @@ def check_period(period: str | None) -> str | None:
             field="period",
         )
     return period
+
+
+def report_plan(session: Session, principal: Principal, plan_id: int | None = None) -> Plan | None:
+    """The plan a monthly report is on (``plan_id``, else the board's: the latest adopted),
+    as the principal may see it; None when there is none."""
+    from sqlalchemy import select
+
+    from gaodi.core.permissions import restrict
+    from gaodi.plans.models import Plan
+    from gaodi.plans.outputs import current_plan_id
+
+    plan_id = plan_id if plan_id is not None else current_plan_id(session, principal)
+    if plan_id is None:
+        return None
+    return session.scalars(
+        restrict(select(Plan).where(Plan.id == plan_id), principal)
+    ).one_or_none()
+
+
+def check_report_period(
+    session: Session, principal: Principal, period: str, plan_id: int | None = None
+) -> str:
+    """Refuse a month a report cannot speak of: one after the city's today (nothing is known
+    about it yet, as ``--known-on`` after today is refused) or outside the plan's years (the
+    board has no target to judge then; the default month is never after the plan's end)."""
+    check_period(period)
+    today = clock.today()
+    if period > f"{today.year:04d}-{today.month:02d}":
+        raise ValidationError(
+            f"报告期 {period} 晚于今天（{today.year}年{today.month}月{today.day}日）所在的月份："
+            "还没有这个月的数据。",
+            f"The report period {period} is after the current month (today is "
+            f"{Lang('en').date(today)}): nothing is known about it yet.",
+            field="period",
+        )
+    plan = report_plan(session, principal, plan_id)
+    if plan is not None and not (
+        f"{plan.period_start:04d}-01" <= period <= f"{plan.period_end:04d}-12"
+    ):
+        raise ValidationError(
+            f"报告期 {period} 不在《{plan.title}》的期限（{plan.period_start}—{plan.period_end}"
+            f"年）内：请选择 {plan.period_start}-01 至 {plan.period_end}-12 之间的月份。",
+            f"The report period {period} is outside the plan '{plan.title}' "
+            f"({plan.period_start}–{plan.period_end}): choose a month from "
+            f"{plan.period_start}-01 to {plan.period_end}-12.",
+            field="period",
+        )
+    return period
+
+
+def overdue_day(
+    session: Session,
+    principal: Principal,
+    period: str,
+    plan_id: int | None = None,
+    known_on: date | None = None,
+) -> date:
+    """The day a report judges overdue submissions, by the board's own rule
+    (:func:`gaodi.plans.board.board`, docs/plans.md §5–6), so the report and the board cannot
+    disagree: the known-on day when one is asked for; else the month's last day for a month
+    before the current reporting month, and today for the current one."""
+    from gaodi.core.periods import parse_period
+    from gaodi.plans.board import default_as_of
+
+    if known_on is not None:
+        return known_on
+    current = parse_period(default_as_of(report_plan(session, principal, plan_id))).last_month
+    if parse_period(period).last_month < current:
+        return period_end(period)
+    return clock.today()
+
+
+#: The board's codes in words (its provenance parameters hold codes: the page words them too)
+FORECAST_METHODS = {
+    "linear": ("线性趋势", "linear trend"),
+    "compound": ("复合增长", "compound growth"),
+}
+STATUS_WORDS = {"submitted": ("已报送", "submitted"), "approved": ("已审核", "approved")}
+
+
+def method_words(params: dict[str, Any], tr: Lang) -> str:
+    code = str(params.get("forecast_method") or "—")
+    return tr(*FORECAST_METHODS.get(code, (code, code)))
+
+
+def statuses_words(params: dict[str, Any], tr: Lang) -> str:
+    """``submitted/approved`` as ``计入已报送和已审核的数据`` / ``counting submitted and approved
+    values`` (the report's language, not the board's codes)."""
+    codes = [c for c in str(params.get("statuses_used") or "").split("/") if c]
+    words = [tr(*STATUS_WORDS.get(c, (c, c))) for c in codes]
+    if not words:
+        return tr("全部数据", "all values")
+    return tr(f"计入{'和'.join(words)}的数据", f"counting {' and '.join(words)} values")
+
+
+def moment(stamp: str | None, tr: Lang) -> str:
+    """A stored time (naive UTC, ISO) as the city's date and time for people."""
+    if not stamp:
+        return "—"
+    try:
+        at = clock.local(datetime.fromisoformat(stamp))
+    except ValueError:
+        return stamp
+    return f"{tr.date(at.date())} {at:%H:%M}"
 
 
 def figures_year(session: Session, period: str) -> int | None:
@@ -75,17 +183,21 @@ def build_monthly(
     ``principal``: every number as the web app shows it to that user. With ``known_on``, the
     report as it was on that day: the values known then (``gaodi.plans.board``'s known-on)."""
     from gaodi.plans import service as plans
-    from gaodi.plans.board import default_month
+    from gaodi.plans.board import check_known_on, default_month
     from gaodi.plans.submission import tasks
 
     tr = Lang(check_lang(lang))
     check_period(period)
-    progress(0.05, tr("读取计划看板", "Reading the plan board"))
+    progress(0.05, tr.stage("读取计划看板", "Reading the plan board"))
+    check_known_on(known_on)
     period = period or default_month(session, principal, plan_id)
-    # every figure of the period is judged on its last day (today while the month runs)
+    check_report_period(session, principal, period, plan_id)
+    # projects, appeals and levels are judged on the period's last day (today while the month
+    # runs); overdue submissions on the board's day for the same (period, known-on)
     day = min(period_end(period), known_on or clock.today())
+    overdue_on = overdue_day(session, principal, period, plan_id, known_on)
     board = plans.board(
-        session, principal, period, plan_id=plan_id, overdue_as_of=day, known_on=known_on
+        session, principal, period, plan_id=plan_id, overdue_as_of=overdue_on, known_on=known_on
     )
     if board.plan_id is None:
         raise NotFoundError(
@@ -104,9 +216,9 @@ def build_monthly(
         filename=f"monthly-{board.as_of}-{tr.code}",
     )
     report.add(Heading(1, tr("总体情况", "Overview")))
-    report.extend(sections_plan.summary_blocks(board, tr, month))
+    report.extend(sections_plan.summary_blocks(board, tr, month, overdue_on))
 
-    progress(0.2, tr("绘制目标图表", "Drawing the target charts"))
+    progress(0.2, tr.stage("绘制目标图表", "Drawing the target charts"))
     report.add(Heading(1, tr("各行动目标完成情况", "Targets by action")))
     figure = sections_plan.completion_figure(board, tr)
     if figure is not None:
@@ -117,7 +229,7 @@ def build_monthly(
         report.add(trend)
     report.extend(sections_plan.action_blocks(board, tr))
 
-    progress(0.45, tr("诊断产业链", "Diagnosing the chains"))
+    progress(0.45, tr.stage("诊断产业链", "Diagnosing the chains"))
     year = figures_year(session, board.as_of)
     chains = None
     if allowed(principal, "read", "chain"):
@@ -133,13 +245,13 @@ def build_monthly(
             report.add(Heading(2, tr("补链强链延链重点建议", "Top recommendations")))
             report.extend(sections_chain.top_recommendations(diagnoses, tr))
 
-    progress(0.6, tr("汇总园区", "Summarising the parks"))
+    progress(0.6, tr.stage("汇总园区", "Summarising the parks"))
     parks = sections_more.park_blocks(session, principal, year, tr)
     if parks:
         report.add(Heading(1, tr("园区亩均效益与能级", "Parks: per-mu returns and tiers")))
         report.extend(parks)
 
-    progress(0.7, tr("汇总项目与诉求", "Summarising projects and appeals"))
+    progress(0.7, tr.stage("汇总项目与诉求", "Summarising projects and appeals"))
     act = sections_act.act_blocks(session, principal, day, tr)
     if act:
         report.add(
@@ -147,13 +259,13 @@ def build_monthly(
         )
         report.extend(act)
 
-    progress(0.8, tr("汇总数据报送", "Summarising submissions"))
-    # who owed what on the period's last day, rebuilt from the submissions' history: a value
-    # sent after the period was still owed then, a period not yet due is not listed
-    todo = readable(lambda: tasks(session, principal, as_of=day))
+    progress(0.8, tr.stage("汇总数据报送", "Summarising submissions"))
+    # who owed what on the board's day, rebuilt from the submissions' history: a value sent
+    # after it was still owed then, a period not yet due is not listed
+    todo = readable(lambda: tasks(session, principal, as_of=overdue_on))
     if todo is not None:
         report.add(Heading(1, tr("数据报送情况", "Data submissions")))
-        report.extend(sections_plan.overdue_blocks(todo, board.overdue_total, tr))
+        report.extend(sections_plan.overdue_blocks(todo, board, tr))
 
     smart = sections_more.smart_blocks(session, principal, day, tr)
     if smart:
@@ -170,20 +282,33 @@ def build_monthly(
             if tr.zh
             else f"{board.plan_title} (#{board.plan_id})",
         ),
-        (tr("报告期", "Period"), board.as_of),
+        (tr("报告期", "Period"), month),
+        (
+            tr("数据已知日", "Known on"),
+            tr(
+                f"{tr.date(known_on)}（按该日已报送的数据及其当日的审核状态重出）",
+                f"{tr.date(known_on)} (as the report stood that day: the values sent by then, "
+                "each with the review status it had then)",
+            )
+            if known_on is not None
+            else tr(
+                f"{tr.date(clock.today())}（今天：使用至今已报送的全部数据）",
+                f"{tr.date(clock.today())} (today: every value sent so far)",
+            ),
+        ),
         (
             tr("数据截至", "Data as of"),
             tr(
-                f"{p.data_as_of or '—'}（所用数据的最晚报送时间）",
-                f"{p.data_as_of or '—'} (latest submission used)",
+                f"{moment(p.data_as_of, tr)}（所用数据的最晚报送时间）",
+                f"{moment(p.data_as_of, tr)} (latest submission used)",
             ),
         ),
         (
             tr("评价所用数据", "Values used"),
             tr(
-                f"已报送数据{p.n_observations}条（状态 {params.get('statuses_used')}，其中未审核"
+                f"已报送数据{p.n_observations}条（{statuses_words(params, tr)}，其中未审核"
                 f"{p.n_unapproved}条）",
-                f"{p.n_observations} reported values (status {params.get('statuses_used')}; "
+                f"{p.n_observations} reported values ({statuses_words(params, tr)}; "
                 f"{p.n_unapproved} not yet approved)",
             ),
         ),
@@ -192,9 +317,9 @@ def build_monthly(
         (
             tr("预测方法", "Forecast"),
             tr(
-                f"{params.get('forecast_method')}，{level:.0%}区间，"
+                f"{method_words(params, tr)}，{level:.0%}区间，"
                 f"自助法{params.get('forecast_n_boot')}次，随机种子{params.get('forecast_seed')}",
-                f"{params.get('forecast_method')}, {level:.0%} "
+                f"{method_words(params, tr)}, {level:.0%} "
                 f"interval, {params.get('forecast_n_boot')} bootstrap draws, seed "
                 f"{params.get('forecast_seed')}",
             ),
@@ -215,10 +340,11 @@ def build_monthly(
         )
     if act:
         report.provenance.append(
-            (tr("项目与诉求统计日", "Projects and appeals as of"), day.isoformat())
+            (tr("项目与诉求统计日", "Projects and appeals as of"), tr.date(day))
         )
-    if todo is not None:
-        report.provenance.append((tr("逾期报送判定日", "Overdue submissions as of"), todo.today))
+    report.provenance.append(
+        (tr("逾期报送判定日", "Overdue submissions as of"), tr.date(overdue_on))
+    )
     report.provenance.extend(generated_lines(session, principal, tr))
-    progress(0.9, tr("排版", "Laying out"))
+    progress(0.9, tr.stage("排版", "Laying out"))
     return report

@@ -217,7 +217,7 @@ def build_park(
             "The parks evaluation service is not installed, so there is no park report.",
         )
     park = _find_park(service, session, principal, park_ref)
-    progress(0.1, tr("评价亩均效益", "Evaluating per-mu returns"))
+    progress(0.1, tr.stage("评价亩均效益", "Evaluating per-mu returns"))
     state = service.compute(session, principal, year=year) if hasattr(service, "compute") else None
     ev = service.evaluate(session, principal, year=year, state=state)
     row = next((p for p in ev.parks if p.id == park.id), None)
@@ -292,7 +292,7 @@ def build_park(
     report.add(
         map_figure.district_map(session, principal, tr, year=year, park=park.id, name=row.name)
     )
-    progress(0.5, tr("列出企业", "Listing enterprises"))
+    progress(0.5, tr.stage("列出企业", "Listing enterprises"))
     ents = service.park_enterprises(
         session, principal, park.id, year=year, page=1, per_page=MAX_ENTERPRISES, state=state
     )
@@ -369,5 +369,5 @@ def build_park(
             )
         )
     report.provenance = [*provenance_lines(ev, tr), *generated_lines(session, principal, tr)]
-    progress(0.9, tr("排版", "Laying out"))
+    progress(0.9, tr.stage("排版", "Laying out"))
     return report

@@ -120,7 +120,38 @@ def risk_text(row: BoardRow, tr: Lang) -> str:
     return text
 
 
-def summary_blocks(board: Board, tr: Lang, month: str) -> list[Block]:
+def overdue_keys(board: Board) -> set[tuple[int | None, str | None, str]]:
+    """The overdue periods the board flags, each once: (indicator, owner, period). The board
+    flags a period on every target its series serves (a 2021, a 2022 and a 2023 target of the
+    same indicator each show it), so its ``overdue_total`` counts target-periods."""
+    return {
+        (r.indicator_id, r.owner, period) for r in all_rows(board) for period in r.overdue_periods
+    }
+
+
+def overdue_sentence(board: Board, tr: Lang, day: date) -> str:
+    """How many periods are overdue, judged on ``day`` (the board's day), and the board's own
+    count of target-periods when a period serves several targets."""
+    periods = len(overdue_keys(board))
+    targets = sum(1 for r in all_rows(board) if r.overdue_periods)
+    if not periods:
+        return tr(f"按{tr.date(day)}判定，没有逾期未报的数据", f"judged on {tr.date(day)}, no "
+                  "reporting period is overdue")  # fmt: skip
+    text = tr(
+        f"按{tr.date(day)}判定，逾期未报数据共{periods}期，涉及{targets}个目标",
+        f"judged on {tr.date(day)}, {tr.count(periods, '期', 'reporting period')} "
+        f"{'is' if periods == 1 else 'are'} overdue, affecting {tr.count(targets, '个', 'target')}",
+    )
+    if board.overdue_total != periods:
+        text += tr(
+            f"（看板按目标计逾期{board.overdue_total}期次：一期数据支撑几个目标即计几次）",
+            f" (the board counts {board.overdue_total} target-periods: a period counts once "
+            "for each target it serves)",
+        )
+    return text
+
+
+def summary_blocks(board: Board, tr: Lang, month: str, overdue_on: date) -> list[Block]:
     c = board.counts
     total = sum(c.values())
     parts_zh = [
@@ -146,14 +177,15 @@ def summary_blocks(board: Board, tr: Lang, month: str) -> list[Block]:
         parts_zh.append(f"无法评价{c['invalid']}个")
         parts_en.append(f"{c['invalid']} that cannot be judged")
     p = board.provenance
+    known = tr.date(date.fromisoformat(p.known_on)) if p.known_on else "—"
     text = tr(
         f"截至{month}，《{board.plan_title}》共有量化目标{total}个，其中{'、'.join(parts_zh)}。"
-        f"本期评价使用截至{p.known_on}已报送的数据{p.n_observations}条（其中尚未审核"
-        f"{p.n_unapproved}条）；逾期未报数据共{board.overdue_total}期。",
+        f"本期评价使用截至{known}已报送的数据{p.n_observations}条（其中尚未审核"
+        f"{p.n_unapproved}条）；{overdue_sentence(board, tr, overdue_on)}。",
         f"As of {month}, the plan '{board.plan_title}' has {total} quantified targets: "
         f"{', '.join(parts_en)}. The assessment uses the {p.n_observations} values reported "
-        f"by {p.known_on} ({p.n_unapproved} not yet approved); {board.overdue_total} reporting "
-        "periods are overdue.",
+        f"by {known} ({p.n_unapproved} not yet approved); "
+        f"{overdue_sentence(board, tr, overdue_on)}.",
     )
     blocks: list[Block] = [Paragraph(text)]
     risky = at_risk(board)
@@ -251,16 +283,33 @@ def trend_figure(
     )
 
 
-def overdue_blocks(tasks: Tasks, overdue_total: int, tr: Lang) -> list[Block]:
-    """Overdue submissions per owner (the submissions page's counts)."""
+def overdue_blocks(tasks: Tasks, board: Board, tr: Lang) -> list[Block]:
+    """Overdue submissions per owner (the submissions page's counts, on the board's day), and
+    how many of them are the board's: a subset, each period counted once."""
     owners = [o for o in tasks.owners if o.overdue]
     total = sum(o.overdue for o in owners)
+    day = tr.date(date.fromisoformat(tasks.today))
+    flagged = overdue_keys(board)
+    late = [r for o in owners for r in o.rows if r.overdue]
+    tracked = sum(1 for r in late if (r.indicator_id, r.owner, r.period) in flagged)
+    targets = sum(1 for r in all_rows(board) if r.overdue_periods)
     text = tr(
-        f"截至{tasks.today}，各责任单位逾期未报数据共{total}期，涉及{len(owners)}个责任单位"
-        f"（其中本计划看板跟踪的指标逾期{overdue_total}期）。",
-        f"As of {tasks.today}, {total} reporting periods are overdue across {len(owners)} "
-        f"owners ({overdue_total} of them for indicators the plan board follows).",
+        f"截至{day}，各责任单位逾期未报数据共{total}期，涉及{len(owners)}个责任单位",
+        f"As of {day}, {tr.count(total, '期', 'reporting period')} "
+        f"{'is' if total == 1 else 'are'} overdue across {tr.count(len(owners), '个', 'owner')}",
     )
+    if tracked and tracked == total:
+        text += tr(
+            f"，均为本计划看板跟踪的指标，涉及看板上{targets}个目标",
+            f", all for indicators the plan board follows, affecting {targets} of its targets",
+        )
+    elif tracked:
+        text += tr(
+            f"，其中本计划看板跟踪的指标{tracked}期，涉及看板上{targets}个目标",
+            f", {tracked} of them for indicators the plan board follows, affecting {targets} of "
+            "its targets",
+        )
+    text += tr("。", ".")
     if not owners:
         return [Paragraph(text)]
     rows = []

@@ -151,6 +151,9 @@ def _default_period(ctx: PageContext) -> str | None:
 def job_view(ctx: PageContext, job: jobs.Job, names: dict[str, str] | None = None) -> JobView:
     tr = Lang(ctx.lang)
     subject = (names or {}).get(f"{job.kind}:{job.subject}") if job.subject else None
+    # the name recorded when the job was queued: the polled card has no list of names, and
+    # showed the id ('产业链报告 · 1') until the page was reloaded
+    subject = subject or job.subject_name
     return JobView(
         id=job.id,
         kind=job.kind,
@@ -227,16 +230,27 @@ def start_report(ctx: PageContext) -> Response:
     data = ctx.parse_form(ReportForm)
     principal = _principal(ctx)
     subject: str | None = None
+    subject_name: str | None = None
     if data.kind == "monthly":
         ctx.require("read", "plan")
+        from gaodi.reports.monthly import check_report_period
+
+        # a month after today or outside the plan is refused here, next to the field, rather
+        # than queued to fail (ValidationError with field="period")
+        if data.period is not None:
+            check_report_period(ctx.session, principal, data.period)
     elif data.kind == "chain":
-        if data.chain_id is None or str(data.chain_id) not in {o.value for o in _chains(ctx)}:
+        chains = {o.value: o.label for o in _chains(ctx)}
+        if data.chain_id is None or str(data.chain_id) not in chains:
             raise FormInvalid({"chain_id": ctx._("Choose a chain.")})
         subject = str(data.chain_id)
+        subject_name = chains[subject]
     else:
-        if data.park_id is None or str(data.park_id) not in {o.value for o in _parks(ctx)}:
+        parks = {o.value: o.label for o in _parks(ctx)}
+        if data.park_id is None or str(data.park_id) not in parks:
             raise FormInvalid({"park_id": ctx._("Choose a park.")})
         subject = str(data.park_id)
+        subject_name = parks[subject]
     try:
         font_set()
         if data.format == "pdf":
@@ -249,6 +263,7 @@ def start_report(ctx: PageContext) -> Response:
         data.format,
         data.lang,
         subject=subject,
+        subject_name=subject_name,
         period=data.period if data.kind == "monthly" else None,
     )
     settings = ctx.request.app.state.settings

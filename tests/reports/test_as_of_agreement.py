@@ -170,7 +170,7 @@ def test_the_board_known_on_the_day_agrees_everywhere(
     api = city.client.get(f"/api/v1/plans/board?as_of={month(day)}&known_on={day}").json()
     assert api["counts"] == board["counts"] and statuses(api) == statuses(board)
     text = paragraphs(report)
-    assert f"截至{day.isoformat()}已报送的数据{p['n_observations']}条" in text
+    assert f"截至{day.year}年{day.month}月{day.day}日已报送的数据{p['n_observations']}条" in text
     assert f"绿灯（达到序时进度）{board['counts']['green']}个" in text
     lights = [row[6] for t in tables(report, "指标") for row in t.rows]
     assert lights == [r["status"] for a in board["actions"] for r in a["rows"]]
@@ -237,7 +237,7 @@ def test_chain_and_park_reports_use_the_figures_known_then(city: City, day: dt.d
     row = next(r for r in chain_table.rows if r[0] == first.chain.name)
     assert row[2] == first.enterprises and (row[6], row[7]) == (first.n_missing, first.n_weak)
     overview = paragraphs(chain_report)
-    assert chain_report.subtitle == f"企业数据年份：{year}"
+    assert chain_report.subtitle.endswith(f"（企业数据年份：{year}）")
     assert f"缺链{first.n_missing}个" in overview and f"链上企业{first.enterprises:,}家" in overview
     if park_report is not None:
         assert park_report.subtitle == f"{year}年度"
