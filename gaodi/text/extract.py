@@ -203,10 +203,14 @@ def extract_plan(text: str, second_opinion: bool = True) -> PlanExtraction:
                     target=target, reason=judgement.reason("zh"), reason_en=judgement.reason("en")
                 )
             )
+    # a goal the rules read as a target (建设一个智能制造“海归小镇”: one named place) is listed
+    # once, as the target: a plan loaded from it must not count the same commitment twice
+    as_targets = {t.quote for t in targets}
     goals = [
         ExtractedGoal(verb=g.verb, object=g.object, action=g.action, quote=quoted(g.quote, g.start))
         for g in find_goals(ctx)
     ]
+    goals = [g for g in goals if g.quote not in as_targets]
     suggested = [
         SuggestedTarget(
             target=extracted(t, j),
