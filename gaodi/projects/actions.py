@@ -11,19 +11,17 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal
 from gaodi.projects import appeals, challenges, projects
-from gaodi.projects.schemas import ApplicationIn, FormIn
+from gaodi.projects.schemas import MAX_AMOUNT, ApplicationIn, FormIn
 
 
 class ActionIn(FormIn):
     """A workflow step and its fields (only those the step uses are read)."""
-
-    model_config = ConfigDict(allow_inf_nan=False)
 
     action: str = Field(description="The step, e.g. advance, assign, score, confirm.")
     comment: str | None = None
@@ -31,7 +29,7 @@ class ActionIn(FormIn):
     stage: str | None = None
     on: date | None = Field(None, description="Date of a stage or of a milestone's completion.")
     period: str | None = None
-    amount: float | None = None
+    amount: float | None = Field(None, le=MAX_AMOUNT, description="万元")
     year: int | None = Field(None, ge=1900, le=2100)
     # challenges
     application_id: int | None = None
@@ -39,7 +37,7 @@ class ActionIn(FormIn):
     applicant_uscc: str | None = None
     enterprise_id: int | None = None
     proposal: str | None = None
-    requested_budget: float | None = None
+    requested_budget: float | None = Field(None, le=MAX_AMOUNT, description="万元")
     username: str | None = None
     name: str | None = None
     affiliation: str | None = None
@@ -60,6 +58,7 @@ def _need(data: ActionIn, *names: str) -> None:
             f"缺少字段：{'、'.join(missing)}。",
             f"Missing field(s): {', '.join(missing)}.",
             field=missing[0],
+            missing=missing,
         )
 
 

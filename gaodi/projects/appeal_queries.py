@@ -325,6 +325,7 @@ def _rows(session: Session, appeals: Sequence[AppealAt], as_of: date, lang: str)
                 id=a.id,
                 title=a.appeal.title,
                 category=a.appeal.category,
+                category_en=rules.category_en(a.appeal.category),
                 enterprise_id=a.appeal.enterprise_id,
                 enterprise_name=name,
                 park_name=parks.get(park) if park else None,

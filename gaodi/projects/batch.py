@@ -49,6 +49,19 @@ WRITE_CHUNK = 2000
 # A refusal's field here: ``chain``, ``park``, ``link``, ``investor_uscc``, ``planned:<stage>``,
 # ``actual:<stage>``, ``project``, ``period`` or ``amount`` (core.batching.Refusal).
 
+#: The field of :class:`ProjectIn` each refusal of a new project is about: the error a single
+#: registration raises names it, so that its form shows the message beside that field.
+INPUT_FIELDS = {
+    "chain": "chain_id",
+    "park": "park_id",
+    "link": "link_id",
+    "investor_uscc": "investor_uscc",
+    "actual:signed": "signed_on",
+    "planned:started": "planned_start_on",
+    "planned:producing": "planned_producing_on",
+    "planned:full_output": "planned_full_output_on",
+}
+
 
 @dataclass(frozen=True)
 class ProjectWrite:
@@ -266,7 +279,7 @@ def prepare_projects(
             cid = targets[i][0]
             lid = r.values.get("link_id", old.link_id)
             if lid is not None and links.get(lid) != cid:
-                refuse("link", _link_error(lid, cid))
+                refuse("link", common.link_error(session, lid, cid, links.get(lid)))
                 continue
             stored = batch.stages.get(old.id, {})
             actual = {s: row.actual_on for s, row in stored.items()}
@@ -285,7 +298,10 @@ def prepare_projects(
             refuse(*scope[i])
             continue
         if data.link_id is not None and links.get(data.link_id) != data.chain_id:
-            refuse("link", _link_error(data.link_id, data.chain_id))
+            refuse(
+                "link",
+                common.link_error(session, data.link_id, data.chain_id, links.get(data.link_id)),
+            )
             continue
         try:
             batch.uscc[i] = validate_uscc(data.investor_uscc).code if data.investor_uscc else None
@@ -308,13 +324,6 @@ def prepare_projects(
 
 def _error(problem: Any) -> ValidationError:
     return ValidationError(problem.zh, problem.en)
-
-
-def _link_error(link_id: int, chain_id: int | None) -> ValidationError:
-    return ValidationError(
-        f"环节 {link_id} 不属于产业链 {chain_id}。",
-        f"Link {link_id} does not belong to chain {chain_id}.",
-    )
 
 
 def _planned(data: ProjectIn) -> dict[str, date | None]:
@@ -366,10 +375,14 @@ def _record(session: Session, principal: Principal, done: list[tuple[Project, St
 
 
 def write_projects(session: Session, principal: Principal, batch: ProjectBatch) -> list[Project]:
-    """Register and change the batch's projects (refused if any row was refused); the
-    projects in row order."""
+    """Register and change the batch's projects (refused if any row was refused, with the
+    first refusal's error, which names the input field of a new project's); the projects in
+    row order."""
     if batch.refusals:
-        raise batch.refusals[0].error
+        first = batch.refusals[0]
+        if batch.rows[first.index].project_id is None and first.field in INPUT_FIELDS:
+            first.error.context["field"] = INPUT_FIELDS[first.field]
+        raise first.error
     reached = {i: steps[-1].to_status for i, steps in batch.steps.items() if steps}
     new = [i for i, r in enumerate(batch.rows) if r.project_id is None]
     values = [_project_values(batch, i, reached.get(i)) for i in new]

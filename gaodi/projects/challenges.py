@@ -19,7 +19,7 @@ from gaodi.audit import service as audit
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core import asof, clock
 from gaodi.core.codes import validate_uscc
-from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
+from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.permissions import WORKFLOW_ACTORS, Principal, allowed, require
 from gaodi.core.workflow import History, Transition
 from gaodi.enterprises import loaders as enterprise_loaders
@@ -78,15 +78,20 @@ def create_challenge(session: Session, principal: Principal, data: ChallengeIn) 
     require(principal, "edit", "challenge")
     # the chain must be one the principal reads and may act on (a chain office: its own); a
     # missing chain and one outside the scope answer the same 404
-    chain_loaders.chain_in_scope(
-        session, principal, data.chain_id, "edit", not_found=CHAIN_NOT_FOUND
-    )
+    try:
+        chain_loaders.chain_in_scope(
+            session, principal, data.chain_id, "edit", not_found=CHAIN_NOT_FOUND
+        )
+    except NotFoundError as exc:
+        exc.context["field"] = "chain_id"  # the form shows it beside the chain
+        raise
     common.check_link(session, data.chain_id, data.link_id)
     today = clock.today()
     if data.deadline < today:
         raise ValidationError(
             f"申报截止日期（{data.deadline}）已过。",
             f"The application deadline ({data.deadline}) has passed.",
+            field="deadline",
         )
     challenge = Challenge(
         title=data.title.strip(),

@@ -88,14 +88,32 @@ def link_names(session: Session, ids: set[int]) -> dict[int, str]:
 
 def check_link(session: Session, chain_id: int, link_id: int | None) -> None:
     if not chain_loaders.chain_exists(session, chain_id):
-        raise ValidationError(f"产业链 {chain_id} 不存在。", f"Chain {chain_id} does not exist.")
+        raise ValidationError(
+            f"产业链 {chain_id} 不存在。", f"Chain {chain_id} does not exist.", field="chain_id"
+        )
     if link_id is None:
         return
-    if chain_loaders.link_chain(session, link_id) != chain_id:
-        raise ValidationError(
-            f"环节 {link_id} 不属于产业链 {chain_id}。",
-            f"Link {link_id} does not belong to chain {chain_id}.",
-        )
+    found = chain_loaders.link_chain(session, link_id)
+    if found != chain_id:
+        raise link_error(session, link_id, chain_id, found, field="link_id")
+
+
+def link_error(
+    session: Session, link_id: int, chain_id: int | None, found: int | None, **context: Any
+) -> ValidationError:
+    """The refusal of link ``link_id`` (of chain ``found``; None: no such link) for a row of
+    chain ``chain_id``, naming the link and the chains as the user knows them."""
+    if found is None:
+        return ValidationError(f"找不到环节 {link_id}。", f"There is no link {link_id}.", **context)
+    chains = chain_loaders.chain_names(session)
+    link = chain_loaders.link_names(session, [link_id]).get(link_id, str(link_id))
+    its = chains.get(found, str(found))
+    chosen = chains.get(chain_id, str(chain_id)) if chain_id is not None else "—"
+    return ValidationError(
+        f"环节“{link}”不属于所选的产业链“{chosen}”，它属于产业链“{its}”。",
+        f"The link '{link}' does not belong to the chosen chain '{chosen}' but to '{its}'.",
+        **context,
+    )
 
 
 def label(pair: tuple[str, str], lang: str) -> str:

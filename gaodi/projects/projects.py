@@ -403,6 +403,7 @@ def _rows(
                 investor_name=p.investor_name,
                 stage=f.stage,
                 stage_zh=STAGE_LABELS[f.stage][0],
+                stage_en=STAGE_LABELS[f.stage][1],
                 total_investment=p.total_investment,
                 year_plan=f.year_plans.get(as_of.year),
                 completed_year=round(ytd, 2),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gaodi.core.periods import parse_period
 from gaodi.core.text_safety import CleanStr, refuse_illegal
@@ -17,13 +17,23 @@ from gaodi.core.workflow import EventRow, TransitionOut
 __all__ = ["EventRow", "TransitionOut"]  # kept here: the pages and API import them from schemas
 
 
-class FormIn(BaseModel):
-    """Fields sent by an HTML form: a blank string means the field was left empty (None)."""
+#: The largest amount a form or the API takes, 万元 (10^14 yuan, above any single project's
+#: or challenge's money): sums of many amounts stay finite.
+MAX_AMOUNT = 10**10
 
-    @field_validator("*", mode="before")
+
+class FormIn(BaseModel):
+    """Fields sent by an HTML form: a blank string means the field was left empty (not sent:
+    an optional field is None, a required one is reported as required); no inf or nan."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    @model_validator(mode="before")
     @classmethod
-    def _blank_is_none(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+    def _blank_is_missing(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {k: v for k, v in value.items() if not (isinstance(v, str) and not v.strip())}
+        return value
 
     @field_validator("*")
     @classmethod
@@ -50,7 +60,7 @@ class ProjectIn(BaseModel):
     investor_uscc: CleanStr | None = Field(
         None, description="统一社会信用代码, validated if given."
     )
-    total_investment: float = Field(gt=0, description="万元")
+    total_investment: float = Field(gt=0, le=MAX_AMOUNT, description="万元")
     signed_on: date
     planned_start_on: date | None = None
     planned_producing_on: date | None = None
@@ -66,6 +76,8 @@ class ProjectIn(BaseModel):
                 raise ValueError(f"year {year} is out of range 1900-2100")
             if amount < 0:
                 raise ValueError(f"annual plan of {year} is negative")
+            if amount > MAX_AMOUNT:
+                raise ValueError(f"annual plan of {year} is above {MAX_AMOUNT}")
         return value
 
 
@@ -107,6 +119,7 @@ class ProjectRow(BaseModel):
     investor_name: str
     stage: str
     stage_zh: str
+    stage_en: str
     total_investment: float
     year_plan: float | None
     completed_year: float
@@ -177,7 +190,7 @@ class ChallengeIn(BaseModel):
     chain_id: int
     link_id: int | None = None
     requirements: CleanStr | None = None
-    budget: float = Field(gt=0, description="万元")
+    budget: float = Field(gt=0, le=MAX_AMOUNT, description="万元")
     deadline: date = Field(description="Last day to apply.")
 
 
@@ -188,7 +201,7 @@ class ApplicationIn(BaseModel):
     applicant_uscc: CleanStr | None = None
     enterprise_id: int | None = None
     proposal: CleanStr = Field(min_length=1)
-    requested_budget: float | None = Field(None, ge=0, description="万元")
+    requested_budget: float | None = Field(None, ge=0, le=MAX_AMOUNT, description="万元")
 
 
 class ChallengeFilter(BaseModel):
@@ -308,6 +321,7 @@ class AppealRow(BaseModel):
     id: int
     title: str
     category: str
+    category_en: str = Field(description="The category's English name (the rules file's).")
     enterprise_id: int
     enterprise_name: str
     park_name: str | None

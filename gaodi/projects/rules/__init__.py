@@ -80,7 +80,13 @@ class AppealRules:
             raise ValidationError(
                 f"未知的诉求类别“{name}”，可选：{'、'.join(self.categories)}。",
                 f"Unknown appeal category '{name}'; choose one of: {', '.join(self.categories)}.",
+                field="category",
             ) from None
+
+    def category_en(self, name: str) -> str:
+        """The English name of category ``name`` (the name itself for one the rules dropped)."""
+        found = self.categories.get(name)
+        return found.en if found is not None else name
 
     def level_label(self, level: int, lang: str = "zh") -> str:
         for item in self.levels:

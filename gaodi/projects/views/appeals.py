@@ -10,7 +10,7 @@ from fastapi import Depends, Query
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
-from gaodi.core.errors import ValidationError
+from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.pagination import window
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.projects import actions, appeal_queries, appeals, states
@@ -32,12 +32,13 @@ from gaodi.projects.views.common import (
     as_of,
     chain_options,
     park_options,
+    parse_form,
     pick,
     run_step,
     tabs,
     workflow_labels,
 )
-from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.context import FormInvalid, PageContext
 from gaodi.ui.web.pages import Access, context_dependency, form, page, route_extra
 
 APPEAL_EXAMPLE = {"path": {"appeal_id": 1}}
@@ -166,7 +167,14 @@ def submit_appeal_form(ctx: PageContext) -> Response:
     """Submit an appeal: an enterprise user for itself; an office or admin names the
     enterprise by its USCC."""
     assert ctx.principal is not None
-    data = ctx.parse_form(AppealForm)
+    # the field that names the enterprise: an enterprise user picks its own, others type a USCC
+    ent_field = "enterprise_id" if "enterprise_id" in ctx.form else "enterprise_uscc"
+    try:
+        data = parse_form(ctx, AppealForm)
+    except FormInvalid as exc:  # the enterprise is required too, said with the other fields
+        if not str(ctx.form.get(ent_field) or "").strip():
+            exc.errors.setdefault(ent_field, ctx._("This field is required."))
+        raise
     ent_id = data.enterprise_id
     if data.enterprise_uscc:
         from gaodi.core.codes import normalize_uscc
@@ -179,21 +187,29 @@ def submit_appeal_form(ctx: PageContext) -> Response:
                 field="enterprise_uscc",
             )
     if ent_id is None:
-        raise ValidationError("请指定企业。", "Name the enterprise.", field="enterprise_uscc")
-    appeal = appeals.submit(
-        ctx.session,
-        ctx.principal,
-        AppealIn(enterprise_id=ent_id, category=data.category, title=data.title, text=data.text),
-    )
-    for upload in ctx.files.values():
+        raise ValidationError("请指定企业。", "Name the enterprise.", field=ent_field)
+    try:
+        appeal = appeals.submit(
+            ctx.session,
+            ctx.principal,
+            AppealIn(
+                enterprise_id=ent_id, category=data.category, title=data.title, text=data.text
+            ),
+        )
+    except NotFoundError as exc:  # an enterprise outside the user's scope, beside its field
+        raise FormInvalid({ent_field: exc.message(ctx.lang)}) from None
+    for name, upload in ctx.files.items():
         if upload.filename:
-            appeals.attach(
-                ctx.session,
-                ctx.principal,
-                appeal.id,
-                upload.filename,
-                upload.file.read(appeal_rules().max_bytes + 1),
-            )
+            try:
+                appeals.attach(
+                    ctx.session,
+                    ctx.principal,
+                    appeal.id,
+                    upload.filename,
+                    upload.file.read(appeal_rules().max_bytes + 1),
+                )
+            except ValidationError as exc:  # a refused file, beside the file field
+                raise FormInvalid({name: exc.message(ctx.lang)}) from None
     ctx.flash(ctx._("Appeal #%(id)s received.", id=appeal.id))
     return ctx.redirect(f"/appeals/{appeal.id}")
 
@@ -210,6 +226,7 @@ class AppealPage(BaseModel):
 
 class AppealStatsPage(BaseModel):
     stats: AppealStats
+    category_labels: dict[str, str] = Field(description="category -> its name in the language")
     year: int | None
     chart: dict[str, object]
     tabs: list[Tab]
@@ -235,8 +252,10 @@ def appeal_stats_page(
     stats = appeal_queries.appeal_stats(
         ctx.session, ctx.principal, AppealFilter(year=year), day.day
     )
+    rules = appeal_rules()
+    names = {r.key: pick(ctx, r.key, rules.category_en(r.key)) for r in stats.by_category}
     chart = {
-        "labels": [r.key for r in stats.by_category],
+        "labels": [names[r.key] for r in stats.by_category],
         "series": [
             {
                 "name": ctx._("Resolved in time"),
@@ -250,7 +269,9 @@ def appeal_stats_page(
         ],
         "empty": ctx._("No appeals"),
     }
-    return AppealStatsPage(stats=stats, year=year, chart=chart, tabs=tabs(ctx), as_of=day)
+    return AppealStatsPage(
+        stats=stats, category_labels=names, year=year, chart=chart, tabs=tabs(ctx), as_of=day
+    )
 
 
 @page(

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from gaodi.projects import actions, challenge_queries, challenges, states
 from gaodi.projects.schemas import (
+    MAX_AMOUNT,
     ChallengeDetail,
     ChallengeFilter,
     ChallengeIn,
@@ -26,6 +27,7 @@ from gaodi.projects.views.common import (
     as_of,
     chain_options,
     link_options,
+    parse_form,
     pick,
     run_step,
     tabs,
@@ -89,7 +91,7 @@ class ChallengeForm(FormIn):
     chain_id: int
     link_id: int | None = None
     requirements: str | None = None
-    budget: float = Field(gt=0)
+    budget: float = Field(gt=0, le=MAX_AMOUNT)
     deadline: date
 
 
@@ -97,7 +99,7 @@ class ChallengeForm(FormIn):
 def create_challenge_form(ctx: PageContext) -> Response:
     """Publish a challenge (发榜)."""
     assert ctx.principal is not None
-    data = ctx.parse_form(ChallengeForm)
+    data = parse_form(ctx, ChallengeForm)
     c = challenges.create_challenge(ctx.session, ctx.principal, ChallengeIn(**data.model_dump()))
     ctx.flash(ctx._("Challenge #%(id)s published.", id=c.id))
     return ctx.redirect(f"/challenges/{c.id}")

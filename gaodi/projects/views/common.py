@@ -3,9 +3,11 @@ forms that report refusals as messages, the sub-navigation."""
 
 from __future__ import annotations
 
+import math
+import typing
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi.responses import Response
 from pydantic import BaseModel
@@ -23,8 +25,10 @@ from gaodi.core.errors import (
 from gaodi.core.permissions import Principal
 from gaodi.parks import loaders as park_loaders
 from gaodi.projects.actions import ActionIn
-from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.context import FormInvalid, PageContext
 from gaodi.ui.web.i18n import N_
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class Option(BaseModel):
@@ -105,9 +109,39 @@ def link_options(ctx: PageContext) -> list[Option]:
     return [Option(value=str(i), label=f"{chains.get(str(c), c)} · {n}") for i, c, n in rows]
 
 
+def _is_number(model: type[BaseModel], name: str) -> bool:
+    found = model.model_fields.get(name)
+    kinds = (typing.get_args(found.annotation) or (found.annotation,)) if found else ()
+    return any(kind in (int, float) for kind in kinds)
+
+
+def _non_finite(value: object) -> bool:
+    """Is ``value`` (as posted) a number Python reads as inf or nan (1e400, inf, nan)?"""
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    if not isinstance(value, str):
+        return False
+    try:
+        return not math.isfinite(float(value))
+    except ValueError:
+        return False
+
+
+def parse_form(ctx: PageContext, model: type[M]) -> M:
+    """``ctx.parse_form``, with a number too large to be finite (1e400, inf, nan) said to be
+    one, not as a value that is "not valid"."""
+    try:
+        return ctx.parse_form(model)
+    except FormInvalid as exc:
+        for name in exc.errors:
+            if _is_number(model, name) and _non_finite(ctx.form.get(name)):
+                exc.errors[name] = ctx._("Enter a finite number.")
+        raise
+
+
 def action_form(ctx: PageContext) -> ActionIn:
     """The posted workflow step (field errors re-render the page next to their fields)."""
-    return ctx.parse_form(ActionIn)
+    return parse_form(ctx, ActionIn)
 
 
 def run_step(ctx: PageContext, back: str, step: Callable[[], Any], done: str) -> Response:
@@ -118,6 +152,11 @@ def run_step(ctx: PageContext, back: str, step: Callable[[], Any], done: str) ->
     except NotFoundError:
         raise
     except ValidationError as exc:
+        missing = exc.context.get("missing")
+        if missing:  # fields the step needs, left empty: each said to be required
+            raise FormInvalid(
+                {name: ctx._("This field is required.") for name in missing}
+            ) from None
         if exc.context.get("field"):
             raise  # shown next to the field by the form decorator
         return _refused(ctx, back, exc)

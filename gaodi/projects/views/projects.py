@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from gaodi.projects import actions, projects, states
 from gaodi.projects.schemas import (
+    MAX_AMOUNT,
     FormIn,
     ProjectDetail,
     ProjectFilter,
@@ -29,12 +30,13 @@ from gaodi.projects.views.common import (
     chain_options,
     link_options,
     park_options,
+    parse_form,
     pick,
     run_step,
     tabs,
     workflow_labels,
 )
-from gaodi.ui.web.context import PageContext
+from gaodi.ui.web.context import FormInvalid, PageContext
 from gaodi.ui.web.pages import form, page
 
 PROJECT_EXAMPLE = {"path": {"project_id": 1}}
@@ -59,6 +61,18 @@ class ProjectsPage(BaseModel):
 
 def _stage_options(ctx: PageContext) -> list[Option]:
     return [Option(value=s.key, label=pick(ctx, s.zh, s.en)) for s in states.PROJECT.states]
+
+
+def _rollup_labels(ctx: PageContext, by: str, rows: list[RollupRow]) -> list[RollupRow]:
+    """The roll-up's stage names and "no park" in the user's language (chains and parks are
+    named by their data)."""
+    stages = {s.key: pick(ctx, s.zh, s.en) for s in states.PROJECT.states}
+    for row in rows:
+        if by == "stage":
+            row.label = stages.get(row.key, row.label)
+        elif by == "park" and row.key == "none":
+            row.label = ctx._("no park")
+    return rows
 
 
 @page(
@@ -97,7 +111,9 @@ def projects_page(
         rows=rows,
         delayed=sum(r.delayed for r in rows),
         rollup_by=by,
-        rollup=projects.rollup(ctx.session, ctx.principal, by, day.day, flt),
+        rollup=_rollup_labels(
+            ctx, by, projects.rollup(ctx.session, ctx.principal, by, day.day, flt)
+        ),
         chains=chain_options(ctx),
         parks=park_options(ctx),
         stages=_stage_options(ctx),
@@ -115,20 +131,23 @@ class ProjectForm(FormIn):
     park_id: int | None = None
     investor_name: str = Field(min_length=1, max_length=200)
     investor_uscc: str | None = None
-    total_investment: float = Field(gt=0)
+    total_investment: float = Field(gt=0, le=MAX_AMOUNT)
     signed_on: date
     planned_start_on: date | None = None
     planned_producing_on: date | None = None
     planned_full_output_on: date | None = None
     plan_year: int | None = Field(None, ge=2000, le=2100)
-    plan_amount: float | None = Field(None, ge=0)
+    plan_amount: float | None = Field(None, ge=0, le=MAX_AMOUNT)
 
 
 @form(router, "/projects", domain="project", action="edit", page=projects_page)
 def create_project_form(ctx: PageContext) -> Response:
     """Register a signed project."""
     assert ctx.principal is not None
-    data = ctx.parse_form(ProjectForm)
+    data = parse_form(ctx, ProjectForm)
+    if (data.plan_year is None) != (data.plan_amount is None):  # half an annual plan
+        missing = "plan_year" if data.plan_year is None else "plan_amount"
+        raise FormInvalid({missing: ctx._("Give the plan year and its amount together.")})
     plans = {data.plan_year: data.plan_amount} if data.plan_year and data.plan_amount else {}
     project = projects.create_project(
         ctx.session,
