@@ -321,6 +321,10 @@ def test_english_pages_say_stages_and_categories_in_english(
     page = client.get("/projects", headers=en).text
     assert 'data-state="full_output">at full output<' in page
     assert ">full_output<" not in page
+    assert (
+        'data-state="full_output">at full output<'
+        in client.get(f"/projects/{pid}", headers=en).text
+    )
     rollup = client.get("/projects?by=stage", headers=en).text
     assert "<tr><td>at full output</td>" in rollup and "<tr><td>达效</td>" not in rollup
     appeals = client.get("/appeals", headers=en).text
