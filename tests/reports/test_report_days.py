@@ -217,3 +217,26 @@ def test_a_job_card_names_its_chain_and_speaks_the_pages_language(
     # an English report's steps in both languages: a Chinese page shows them in Chinese
     assert ("诊断产业链", "Diagnosing the chain") in seen
     assert ("生成 Excel", "writing Excel") in seen
+
+
+@pytest.mark.office
+@pytest.mark.slow
+def test_the_english_pdf_states_the_day_and_consistent_counts(
+    demo_db: Engine, tmp_path: Path
+) -> None:
+    import subprocess
+
+    from tests.reports.conftest import require_tools
+
+    require_tools("soffice", "pdftotext")
+    out = tmp_path / "en.pdf"
+    result = run("report", "monthly", "--period", "2023-06", "--known-on", "2023-07-10",
+                 "--lang", "en", "-o", str(out))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = " ".join(subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())  # fmt: skip
+    flagged = overdue_periods(board_json("--known-on", KNOWN_ON.isoformat()))
+    six = re.search(r"(\d+) reporting periods? (?:is|are) overdue across [^.]*\.", text)
+    assert six is not None and int(six[1]) == len(flagged)
+    assert all(int(n) <= int(six[1]) for n in re.findall(r"(\d+) of them", six[0]))
+    assert "Known on: 10 July 2023" in text and "Overdue submissions as of: 10 July 2023" in text
