@@ -462,10 +462,12 @@ def entry_form(ctx: PageContext) -> Response:
         ctx.form["_flags"] = exc.context.get("flags", [])
         raise FormInvalid({"value": exc.message(ctx.lang)}) from None
     o = result.observation
+    # the user chose the indicator by its name: confirm it by its name, not its code
+    name = ctx.session.scalar(select(Indicator.name).where(Indicator.code == o.indicator_code))
     ctx.flash(
         ctx._(
-            "Submitted %(code)s %(period)s = %(value)s (revision %(revision)s).",
-            code=o.indicator_code,
+            "Submitted %(name)s %(period)s = %(value)s (revision %(revision)s).",
+            name=name or o.indicator_code,
             period=o.period,
             value=format(o.value, "g"),
             revision=o.revision,
