@@ -25,6 +25,7 @@ from gaodi.core.errors import (
 from gaodi.core.permissions import Principal
 from gaodi.parks import loaders as park_loaders
 from gaodi.projects.actions import ActionIn
+from gaodi.projects.schemas import MAX_AMOUNT
 from gaodi.ui.web.context import FormInvalid, PageContext
 from gaodi.ui.web.i18n import N_
 
@@ -127,16 +128,34 @@ def _non_finite(value: object) -> bool:
         return False
 
 
+def _capped(model: type[BaseModel], name: str) -> bool:
+    """Is field ``name`` an amount capped at :data:`MAX_AMOUNT`?"""
+    found = model.model_fields.get(name)
+    return found is not None and any(getattr(m, "le", None) == MAX_AMOUNT for m in found.metadata)
+
+
 def parse_form(ctx: PageContext, model: type[M]) -> M:
     """``ctx.parse_form``, with a number too large to be finite (1e400, inf, nan) said to be
-    one, not as a value that is "not valid"."""
+    one, not as a value that is "not valid", and the cap of amounts written with separators
+    (10,000,000,000, not 10000000000.0)."""
     try:
         return ctx.parse_form(model)
     except FormInvalid as exc:
         for name in exc.errors:
             if _is_number(model, name) and _non_finite(ctx.form.get(name)):
                 exc.errors[name] = ctx._("Enter a finite number.")
+            elif _capped(model, name) and _above_cap(ctx.form.get(name)):
+                exc.errors[name] = ctx._("Must be at most %(le)s.", le=f"{MAX_AMOUNT:,}")
         raise
+
+
+def _above_cap(value: object) -> bool:
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    try:
+        return float(str(value)) > MAX_AMOUNT
+    except ValueError:
+        return False
 
 
 def action_form(ctx: PageContext) -> ActionIn:
