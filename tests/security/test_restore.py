@@ -48,7 +48,8 @@ def crash_after_writing(path: Path, name: str) -> None:
 
 
 def restore(*args: str) -> Any:
-    return CliRunner().invoke(app, ["db", "restore", *args])
+    # wide enough that a long temporary path never wraps a line the tests read
+    return CliRunner().invoke(app, ["db", "restore", *args], env={"COLUMNS": "400"})
 
 
 @pytest.fixture
