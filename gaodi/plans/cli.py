@@ -373,12 +373,38 @@ def delete_target(target_id: int = typer.Argument(..., help="Target id.")) -> No
 @app.command()
 @handle_errors
 def adopt(plan_id: int = typer.Argument(..., help="Plan id.")) -> None:
-    """Adopt (印发) a reviewed draft: the board then follows it."""
+    """Adopt (印发) a reviewed draft. The board, reports and overview show the adopted plan with
+    the highest id by default (--plan ID for another); adopting beside another plan says so."""
     from gaodi.plans import service
+    from gaodi.plans.outputs import current_plan_id
 
     with cli_session() as (session, principal):
         plan = service.adopt_plan(session, principal, plan_id)
+        others = [
+            p
+            for p in service.list_plans(session, principal)
+            if p.status == "adopted" and p.id != plan.id
+        ]
+        followed = current_plan_id(session, principal)
     console.print(f"已印发 Adopted plan #{plan.id}: {plan.title} ({len(plan.targets)} targets).")
+    if others:
+        # the board, reports and overview follow one plan by default: say which, so that a
+        # second plan adopted beside the first does not silently replace what they show
+        same = [p for p in others if (p.title, p.period_start, p.period_end) ==
+                (plan.title, plan.period_start, plan.period_end)]  # fmt: skip
+        listed = "、".join(f"#{p.id} {p.title}（{p.period_start}–{p.period_end}）" for p in others)
+        console.print(
+            f"注意：另有已印发的计划 {listed}。看板、报告和总览默认显示 #{followed}；"
+            "其他计划用 --plan 编号 查看。\n"
+            f"Note: other adopted plans: {', '.join(f'#{p.id}' for p in others)}. The board, "
+            f"reports and overview show #{followed} by default; use --plan ID for another."
+        )
+        if same:
+            ids = "、".join(f"#{p.id}" for p in same)
+            console.print(
+                f"与 {ids} 同名同期：如为重复载入，请只保留一个。\n"
+                f"Same title and period as {ids}: if it was loaded twice, keep only one."
+            )
 
 
 @app.command()
