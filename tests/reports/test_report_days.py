@@ -188,7 +188,9 @@ def test_chain_report_has_one_clock_and_an_as_of_day(demo_db: Engine, tmp_path: 
     today = people(clock.today())
     assert f"截至{today}（企业数据年份：" in text  # the title page's as-of day
     assert f"诊断截至：{today}" in text
-    generated = re.search(r"生成时间：(\d{4})-(\d{2})-(\d{2})", text)
+    generated = re.search(
+        r"生成时间：(\d{4})年(\d{1,2})月(\d{1,2})日 \d{2}:\d{2}（北京时间）", text
+    )
     assert generated is not None
     assert dt.date(*map(int, generated.groups())) == clock.today()
     assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", text)  # no raw ISO stamps
