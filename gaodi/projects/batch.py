@@ -486,10 +486,7 @@ def prepare_year_plans(
             if project is None:
                 raise _not_visible(r.project_id)
             MACHINE.authorize("report_progress", project.stage, principal, actors)
-            if r.amount < 0:
-                raise ValidationError(
-                    "年度计划投资不能为负数。", "An annual plan cannot be negative.", field="amount"
-                )
+            common.check_amount(r.amount, "年度计划投资", "An annual plan")
         except GaodiError as exc:
             name = "amount" if exc.context.get("field") == "amount" else "project"
             batch.refusals.append(Refusal(i, name, exc))
@@ -539,9 +536,10 @@ def prepare_progress(
             if project is None:
                 raise _not_visible(r.project_id)
             MACHINE.authorize("report_progress", project.stage, principal, actors)
-            name = "amount" if r.amount < 0 else "period"
+            name = "period"
             batch.months[i] = check_progress(r.period, r.amount)
         except GaodiError as exc:
+            name = "amount" if exc.context.get("field") == "amount" else name
             batch.refusals.append(Refusal(i, name, exc))
     return batch
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -66,6 +67,29 @@ def future_problem(
             f"{what_en} ({day}) cannot be later than today ({today}).",
         )
     return None
+
+
+def check_amount(amount: float, what_zh: str, what_en: str) -> None:
+    """Refuse an amount (万元) that is inf or nan, negative or above the cap: the CLI and the
+    services take floats no form has checked."""
+    from gaodi.projects.schemas import MAX_AMOUNT
+
+    if not math.isfinite(amount):
+        raise ValidationError(
+            f"{what_zh}须为有限的数值，收到 {amount}。",
+            f"{what_en} must be a finite number, not {amount}.",
+            field="amount",
+        )
+    if amount < 0:
+        raise ValidationError(
+            f"{what_zh}不能为负数。", f"{what_en} cannot be negative.", field="amount"
+        )
+    if amount > MAX_AMOUNT:
+        raise ValidationError(
+            f"{what_zh}不能大于 {MAX_AMOUNT:,} 万元。",
+            f"{what_en} cannot be above {MAX_AMOUNT:,} (10k yuan).",
+            field="amount",
+        )
 
 
 def not_future(day: date, what_zh: str, what_en: str) -> None:

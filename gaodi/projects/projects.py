@@ -198,15 +198,14 @@ def advance(
 
 def check_progress(period: str, amount: float) -> str:
     """The month (YYYY-MM) of a progress report; ValidationError for a quarter or year, a
-    future month or a negative amount."""
+    future month or an amount that is negative, not finite or above the cap."""
     month = check_month(period)
     if month > clock.today().strftime("%Y-%m"):
         raise ValidationError(
             f"不能填报未来月份（{month}）的完成投资。",
             f"Cannot report investment for a future month ({month}).",
         )
-    if amount < 0:
-        raise ValidationError("完成投资不能为负数。", "Investment completed cannot be negative.")
+    common.check_amount(amount, "完成投资", "Investment completed")
     return month
 
 

@@ -19,6 +19,7 @@ import pytest
 from argon2.profiles import CHEAPEST
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 
 from gaodi.accounts import service as accounts
 from gaodi.config import reset_settings
@@ -336,3 +337,22 @@ def test_english_pages_say_stages_and_categories_in_english(
     assert "<tr><td>approvals</td>" in stats and "<td>审批</td>" not in stats
     zh = client.get("/appeals", headers={"Accept-Language": "zh"}).text
     assert "<td>审批</td>" in zh
+
+
+@pytest.mark.parametrize("typed", ["inf", "nan", "1e400", "1e11"])
+def test_the_command_line_refuses_amounts_no_form_checked(sqlite_db: Engine, typed: str) -> None:
+    """``gaodi projects progress --amount inf`` stored inf (the services checked only the sign)."""
+    from typer.testing import CliRunner
+
+    from gaodi.cli import app
+    from tests.projects.test_cli import _setup
+
+    with clock.frozen(NOW):
+        pid, _aid = _setup(sqlite_db)
+        out = CliRunner().invoke(
+            app, ["projects", "progress", str(pid), "--period", "2023-05", "--amount", typed]
+        )
+    assert out.exit_code == 2, out.output
+    assert "完成投资" in out.output and "Investment completed" in out.output
+    with session_scope(sqlite_db) as s:
+        assert s.scalar(select(func.count()).select_from(ProjectProgress)) == 0
