@@ -90,6 +90,21 @@ def test_known_on_report_judges_overdue_as_the_board_does(demo_db: Engine, tmp_p
     assert lines["预测方法"].startswith("线性趋势") and "linear" not in lines["预测方法"]
 
 
+def test_the_current_reporting_month_is_judged_today_like_the_board(
+    demo_db: Engine, tmp_path: Path
+) -> None:
+    result = run("plan", "status", "--as-of", "2023-12", "--format", "json")
+    board = json.loads(result.output)
+    out = tmp_path / "d.docx"
+    done = run("report", "monthly", "--period", "2023-12", "-o", str(out))
+    assert done.exit_code == 0, done.output
+    text = docx_text(out)
+    today = people(clock.today())  # the board's day for its current month (docs/plans.md §5)
+    assert f"按{today}判定，逾期未报数据共{len(overdue_periods(board))}期" in text
+    assert f"看板按目标计逾期{board['overdue_total']}期次" in text
+    assert f"逾期报送判定日：{today}" in text
+
+
 def test_section_six_never_says_of_which_more_than_the_total(demo_engine: Engine) -> None:
     with session_scope(demo_engine) as s:
         zh = build_monthly(s, SYSTEM, "2023-06")
