@@ -141,11 +141,12 @@ def parse_form(ctx: PageContext, model: type[M]) -> M:
     try:
         return ctx.parse_form(model)
     except FormInvalid as exc:
+        cap = format(MAX_AMOUNT, ",")
         for name in exc.errors:
             if _is_number(model, name) and _non_finite(ctx.form.get(name)):
                 exc.errors[name] = ctx._("Enter a finite number.")
             elif _capped(model, name) and _above_cap(ctx.form.get(name)):
-                exc.errors[name] = ctx._("Must be at most %(le)s.", le=f"{MAX_AMOUNT:,}")
+                exc.errors[name] = ctx._("Must be at most %(le)s.", le=cap)
         raise
 
 
