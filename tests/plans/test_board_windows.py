@@ -92,3 +92,17 @@ def test_no_closed_target_is_green_short_of_its_value(web) -> None:  # type: ign
         assert r["time_progress"] == pytest.approx(1.0), r
         if r["status"] == "green" and r["completion"] is not None:
             assert r["completion"] >= 1, r
+
+
+def test_the_overview_card_counts_only_targets_that_began(web) -> None:  # type: ignore[no-untyped-def] # noqa: F811
+    _, c = web
+    data = c["ana"].get("/api/v1/overview?as_of=2022-06-15").json()
+    card = next(x for x in data["cards"] if x["key"] == "plan_targets")
+    board = c["ana"].get("/api/v1/plans/board?as_of=2022-05").json()
+    assert "2022-05" in card["note"]  # the board month of 2022-06-15
+    rows_ = [r for a in board["actions"] for r in a["rows"]]
+    begun = [r for r in rows_ if r["reason"] != "not_started"]
+    assert len(begun) < len(rows_)  # the 2023 targets had not begun
+    judged = [r for r in begun if r["status"] in ("green", "yellow", "red", "not_due", "at_risk")]
+    green = sum(r["status"] == "green" for r in rows_)
+    assert card["value"] == f"{green} / {len(judged)}"
