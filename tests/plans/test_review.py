@@ -241,6 +241,13 @@ def test_bad_input_is_refused_with_reasons_not_500(tmp_path: Path) -> None:
         for url, data, status in cases:
             response = post_form(client, url, data, csrf)
             assert response.status_code == status, (url, data, response.status_code)
+        # the words beside the field: a field left empty is required, nan is not finite
+        said = post_form(client, f"{base}/targets/{target_id}", {"indicator_name": "x",
+                         "value": "", "unit": "个", "year": "2026", "comparator": "="}, csrf)  # fmt: skip
+        assert said.status_code == 422 and "此项必填" in said.text, said.text[-2000:]
+        said = post_form(client, f"{base}/targets/{target_id}", {"indicator_name": "x",
+                         "value": "inf", "unit": "个", "year": "2026", "comparator": "="}, csrf)  # fmt: skip
+        assert said.status_code == 422 and "请输入有限的数值" in said.text
         assert client.get("/api/v1/plans/drafts/99999/text").status_code == 404
         with session_scope(site.engine) as s:
             stats = review.review_stats(s, plan_id)

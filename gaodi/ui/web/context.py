@@ -99,6 +99,7 @@ _FORM_MESSAGES = {
     "int_parsing": N_("Enter a whole number."),
     "int_type": N_("Enter a whole number."),
     "float_parsing": N_("Enter a number."),
+    "finite_number": N_("Enter a finite number."),
     "greater_than_equal": N_("Must be at least %(ge)s."),
     "less_than_equal": N_("Must be at most %(le)s."),
     "literal_error": N_("Choose one of the offered values."),
@@ -294,7 +295,10 @@ class PageContext:
         except PydanticValidationError as exc:
             for err in exc.errors():
                 name = str(err["loc"][0]) if err.get("loc") else "__all__"
-                msgid = _FORM_MESSAGES.get(err["type"], N_("This value is not valid."))
+                # a field left empty reaches the model as None or "" (forms blank them):
+                # it is a required field left out, whatever type the model then expected
+                kind = "missing" if err.get("input") in (None, "") else err["type"]
+                msgid = _FORM_MESSAGES.get(kind, N_("This value is not valid."))
                 ctx_values = {k: v for k, v in (err.get("ctx") or {}).items()}
                 try:
                     errors.setdefault(
