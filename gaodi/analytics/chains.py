@@ -9,9 +9,11 @@ method and its sources are in ``docs/methods/chains.md``.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal, localcontext
 from typing import Any, Literal
 
 import numpy as np
@@ -270,8 +272,8 @@ def _risk(
     level = concentration_level(h, top1, p)
     zh, en = words.both(
         "chains.risk",
-        top1=pct(top1),
-        hhi=f"{h:.2f}",
+        top1=_apart_pct(top1, p.top1_high, p.top1_moderate),
+        hhi=_apart_num(h, p.hhi_high, p.hhi_moderate),
         n=row["enterprises"],
         level_zh=RISK_ZH[level],
         level=level,
@@ -283,11 +285,76 @@ def _risk(
     return level, zh, en, top1, h
 
 
+# --------------------------------------------------------------------------- numbers in words
+
+#: A share shown in a reason keeps at least two significant digits below 0.1% (one decimal
+#: above): with one decimal throughout, a link at 0.002% and the threshold it is held to read
+#: "0.0%" and "0.0%" and the reader cannot check the judgement. Decimals stop at this many.
+_MAX_DECIMALS = 10
+
+
+def _decimals(x: float | Decimal, least: int) -> int:
+    """Decimals that show ``x`` with two significant digits when ``least`` shows fewer."""
+    v = abs(float(x))
+    if v == 0 or not math.isfinite(v) or v >= 10 ** (-least):
+        return least
+    return min(_MAX_DECIMALS, max(least, 1 - math.floor(math.log10(v))))
+
+
+def share_pct(x: float | Decimal, decimals: int | None = None) -> str:
+    """A share as a percentage: one decimal, more below 0.1% (two significant digits).
+
+    Examples
+    --------
+    >>> share_pct(0.0345), share_pct(0.005), share_pct(0.0000213), share_pct(0.0)
+    ('3.5%', '0.5%', '0.0021%', '0.0%')
+    """
+    v = 100 * Decimal(x) if isinstance(x, Decimal) else 100 * x
+    d = _decimals(v, 1) if decimals is None else decimals
+    return f"{v:.{d}f}%"
+
+
+def _apart_pcts(a: Decimal, b: Decimal) -> tuple[str, str]:
+    """Two exact shares as percentages, with the decimals it takes to tell them apart when
+    they differ (a link's share and the threshold it is compared with)."""
+    da, db = _decimals(100 * a, 1), _decimals(100 * b, 1)
+    while share_pct(a, da) == share_pct(b, db) and a != b and max(da, db) < _MAX_DECIMALS:
+        da = db = max(da, db) + 1
+    return share_pct(a, da), share_pct(b, db)
+
+
+def _apart_pct(x: float, *limits: float) -> str:
+    """``x`` as a percentage, never shown equal to a limit (as written) it differs from."""
+    d = _decimals(100 * x, 1)
+    while d < _MAX_DECIMALS and any(x != t and share_pct(x, d) == pct_factor(t) for t in limits):
+        d += 1
+    return share_pct(x, d)
+
+
+def _apart_num(x: float, *limits: float) -> str:
+    """``x`` (an HHI) with two decimals, more when that shows it as 0.00 or as a limit it
+    differs from."""
+    d = _decimals(x, 2)
+    while d < _MAX_DECIMALS and any(x != t and f"{x:.{d}f}" == f"{t:.{d}f}" for t in limits):
+        d += 1
+    return f"{x:.{d}f}"
+
+
+#: Digits of the exact comparison: far beyond a float's 17, so a quotient of stored outputs
+#: (2 / 10) is the decimal a reader computes (0.2), not the binary float next to it.
+_PRECISION = 60
+
+
+def _exact(x: float) -> Decimal:
+    """A parameter or a given share as written (0.5, 0.1), not its binary float."""
+    return Decimal(repr(float(x)))
+
+
 # --------------------------------------------------------------------------- status
 
 
 def _status(
-    row: dict[str, Any], key: bool, bench: float | None, p: DiagnosisParams
+    row: dict[str, Any], key: bool, exact_bench: Decimal | None, p: DiagnosisParams
 ) -> tuple[Status, str, str, float | None]:
     """Status, reasons and the share threshold for one link's aggregated row."""
     n, m, share = row["enterprises"], row["above_scale"], row["output_share"]
@@ -304,20 +371,28 @@ def _status(
     passed: list[tuple[str, str]] = []
     notes: list[tuple[str, str]] = []  # stated whatever the status
     b_zh, b_en = p.benchmark.describe()
-    threshold = None if bench is None else p.weak_factor * bench
+    exact_threshold: Decimal | None = None
+    if exact_bench is not None:
+        with localcontext() as ctx:  # the factor as written times the exact benchmark
+            ctx.prec = _PRECISION
+            exact_threshold = _exact(p.weak_factor) * exact_bench
+    threshold = None if exact_threshold is None else float(exact_threshold)
     if share is None:
         notes.append(words.both("chains.chain_output_zero_part"))
-    elif threshold is None:
-        notes.append(words.both("chains.no_benchmark_part", share=pct(share)))
+    elif exact_threshold is None:
+        notes.append(words.both("chains.no_benchmark_part", share=share_pct(share)))
     else:
         f = pct_factor(p.weak_factor)
-        below = share < threshold
+        # decided on the exact decimals, not the floats, so that a link exactly at the
+        # threshold is not below it (0.1 x 10/100 is 0.010000000000000002 as floats)
+        below = row["exact_share"] < exact_threshold
         code = "chains.share_below_part" if below else "chains.share_not_below_part"
+        shown_share, shown_threshold = _apart_pcts(row["exact_share"], exact_threshold)
         compared = {
-            "share": pct(share),
-            "bench": pct(bench or 0.0),
+            "share": shown_share,
+            "bench": share_pct(exact_bench or Decimal(0)),
             "factor": f,
-            "threshold": pct(threshold),
+            "threshold": shown_threshold,
         }
         (failed if below else passed).append(
             (
@@ -463,6 +538,7 @@ def diagnose_chain(
     chain_output = float(ents["output"].fill_null(0.0).sum())
     for r in rows.values():
         r["output_share"] = r["output"] / chain_output if chain_output > 0 else None
+        r["exact_share"] = _share(r["output"], chain_output)
 
     bench = _benchmarks(tree, rows, p)
     diags: list[LinkDiagnosis] = []
@@ -494,7 +570,7 @@ def diagnose_chain(
                 risk_level=level,
                 risk_reason_zh=rzh,
                 risk_reason_en=ren,
-                benchmark_share=bench.get(lid),
+                benchmark_share=None if lid not in bench else float(bench[lid]),
                 threshold_share=threshold,
                 status=status,
                 status_zh=STATUS_ZH[status],
@@ -520,21 +596,34 @@ def diagnose_chain(
     )
 
 
-def _benchmarks(tree: LinkTree, rows: dict[Any, dict], p: DiagnosisParams) -> dict[Any, float]:
+def _share(output: float, chain_output: float) -> Decimal | None:
+    """A link's share O_l / O in exact decimals (None when the chain has no output)."""
+    if chain_output <= 0:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        return Decimal(output) / Decimal(chain_output)
+
+
+def _benchmarks(tree: LinkTree, rows: dict[Any, dict], p: DiagnosisParams) -> dict[Any, Decimal]:
+    """Each link's benchmark share, in exact decimals (the median of the exact shares, or
+    the given share as written)."""
     if p.benchmark.kind != "median":
         return {
-            lid: float(p.benchmark.shares[lid]) for lid in tree.order if lid in p.benchmark.shares
+            lid: _exact(p.benchmark.shares[lid]) for lid in tree.order if lid in p.benchmark.shares
         }
-    out: dict[Any, float] = {}
+    out: dict[Any, Decimal] = {}
     for depth in {n.depth for n in tree.nodes.values()}:
         same = [lid for lid in tree.order if tree.nodes[lid].depth == depth]
         present = [
-            rows[lid]["output_share"]
+            rows[lid]["exact_share"]
             for lid in same
-            if rows[lid]["enterprises"] > 0 and rows[lid]["output_share"] is not None
+            if rows[lid]["enterprises"] > 0 and rows[lid]["exact_share"] is not None
         ]
         if present:
-            med = float(statistics.median(present))
+            with localcontext() as ctx:
+                ctx.prec = _PRECISION
+                med = statistics.median(present)
             out.update({lid: med for lid in same})
     return out
 
