@@ -16,7 +16,7 @@ import typer
 from pydantic import BaseModel
 
 from gaodi.core.errors import ConflictError, ValidationError
-from gaodi.ui.cli.support import console
+from gaodi.ui.cli.support import console, demo_dataset, demo_label_lines
 
 AS_USER = typer.Option(
     None, "--as", help="See what this user may see (default: the operator, everything)."
@@ -102,5 +102,31 @@ def export(
         emit(to_json(value), out, overwrite)
         return
     path = writable(need_out(out), overwrite)
-    workbook().save(path)
+    wb = workbook()
+    if demo_dataset():
+        label_demo(wb)
+    wb.save(path)
     wrote(path)
+
+
+def label_demo(wb: Any) -> None:
+    """Open the workbook ``wb`` on a 说明 sheet saying it holds the demo city's synthetic data
+    (as the web's and the reports' workbooks do), unless one of its 说明 sheets says so already.
+    """
+    from openpyxl.styles import Font
+
+    notes = [ws for ws in wb.worksheets if ws.title.startswith("说明")]
+    if not wb.write_only and any(
+        "示例数据" in str(c.value) for ws in notes for row in ws.iter_rows() for c in row
+    ):
+        return
+    taken = {ws.title for ws in wb.worksheets}
+    title = next(t for t in ("说明", "说明 demo", "示例数据") if t not in taken)
+    info = wb.create_sheet(title, 0)
+    for line in demo_label_lines():
+        info.append([line])
+        info.cell(row=info.max_row, column=1).font = Font(bold=True, color="C8102E")
+    info.column_dimensions["A"].width = 90
+    for ws in wb.worksheets:  # one selected tab, or Excel opens the sheets grouped
+        ws.sheet_view.tabSelected = ws is info
+    wb.active = 0

@@ -12,8 +12,10 @@ from typing import Any, TypeVar
 
 import pydantic
 import typer
-from rich.console import Console
-from sqlalchemy.exc import DBAPIError
+from rich.console import Console, ConsoleRenderable, RenderHook
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from gaodi.core.errors import GaodiError, ImportRejected, NotFoundError, ValidationError
 from gaodi.core.text_safety import check_input
@@ -21,7 +23,64 @@ from gaodi.core.text_safety import check_input
 console = Console()
 err_console = Console(stderr=True)
 
+#: What every table and workbook of the demo city says under it or on its 说明 sheet (README:
+#: its enterprises and figures are synthetic and labelled so everywhere they leave the system).
+DEMO_LABEL = (
+    "示例数据：演示城市的企业和数值为模拟生成，不是官方统计数据。",
+    "Demo data: the demo city's enterprises and figures are synthetic, not official statistics.",
+)
+
+# The database of the running command (set by existing_engine) and, once asked, whether it is
+# the demo city; handle_errors forgets both when a command starts (tests run many in a process).
+_engine_in_use: Any = None
+_demo: bool | None = None
+
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def demo_dataset() -> bool:
+    """Whether the running command's database is the demo city, as its dataset record says
+    (:func:`gaodi.core.dataset.record`, the record the web's banner reads); False when the
+    command opened no database, or one without the record's table."""
+    global _demo
+    if _demo is None:
+        _demo = False
+        if _engine_in_use is not None:
+            from gaodi.core.dataset import record
+
+            try:
+                with _engine_in_use.connect() as conn:
+                    _demo = bool(record(conn).get("demo"))
+            except SQLAlchemyError:
+                _demo = False
+    return _demo
+
+
+def demo_label_lines() -> tuple[str, ...]:
+    """:data:`DEMO_LABEL` in the language of the messages: GAODI_LANGUAGE=en the English only,
+    zh (the default) the Chinese, then the English."""
+    return (DEMO_LABEL[1],) if lang() == "en" else DEMO_LABEL
+
+
+class DemoLabelHook(RenderHook):
+    """Puts :data:`DEMO_LABEL` under every table the commands print on the demo city's data.
+
+    One hook on the shared console rather than a line in each command: every table a command
+    prints leaves the system, and a command added later is labelled without remembering to.
+    """
+
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        if not any(isinstance(r, Table) for r in renderables) or not demo_dataset():
+            return renderables
+        labelled: list[ConsoleRenderable] = []
+        for r in renderables:
+            labelled.append(r)
+            if isinstance(r, Table):
+                labelled.append(Text(" ".join(demo_label_lines()), style="dim"))
+        return labelled
+
+
+console.push_render_hook(DemoLabelHook())
 
 
 def lang() -> str:
@@ -94,6 +153,8 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        global _engine_in_use, _demo
+        _engine_in_use, _demo = None, None
         try:
             for name, value in kwargs.items():
                 check_input(value, name)  # control characters (core.text_safety)
@@ -162,10 +223,12 @@ def existing_engine() -> Any:
     from gaodi.config import get_settings
     from gaodi.db import get_engine
 
+    global _engine_in_use, _demo
     missing = missing_database(get_settings().effective_database_url)
     if missing is not None:
         raise no_database(missing)
-    return get_engine()
+    _engine_in_use, _demo = get_engine(), None
+    return _engine_in_use
 
 
 def engine() -> Any:
