@@ -13,7 +13,7 @@ import yaml
 
 from gaodi.core.errors import ValidationError
 from gaodi.core.periods import parse_day
-from gaodi.ui.cli.output import Format, export
+from gaodi.ui.cli.output import FORCE, Format, export, writable
 from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 app = typer.Typer(
@@ -69,6 +69,7 @@ def extract(
         "--rules-only",
         help="The rules' targets alone: no learned second opinion, nothing set aside or suggested.",
     ),
+    force: bool = FORCE,
 ) -> None:
     """Extract the title, actions, quantitative targets and qualitative goals of a plan text.
 
@@ -85,6 +86,8 @@ def extract(
             f"文件 {file} 是空的，没有可提取的文本。",
             f"The file {file} is empty: nothing to extract.",
         )
+    if out is not None:
+        writable(out, force)  # an existing file is refused before the extraction's work
     data = extract_plan(text, second_opinion=not rules_only).model_dump(mode="json")
     if output_format is OutputFormat.json:
         rendered = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -93,7 +96,7 @@ def extract(
     if out is None:
         typer.echo(rendered, nl=False)
         return
-    out.write_text(rendered, encoding="utf-8")
+    writable(out, force).write_text(rendered, encoding="utf-8")
     console.print(
         f"已写入 Wrote {out}: {len(data['actions'])} actions, {len(data['targets'])} targets, "
         f"{len(data['qualitative'])} qualitative goals, {len(data['set_aside'])} set aside, "
@@ -413,7 +416,10 @@ def annotation(
     plan_id: int = typer.Argument(..., help="Plan id (loaded with its text, then reviewed)."),
     name: str = typer.Argument(..., help="File name, such as hunan-changsha-2021."),
     out_dir: Path = typer.Option(
-        Path("."), "--out-dir", "-o", help="Write NAME.txt and NAME.json here."
+        Path("."),
+        "--out-dir",
+        "-o",
+        help="Write NAME.txt and NAME.json here (created if missing).",
     ),
 ) -> None:
     """Write a reviewed plan as an annotated text in the extraction corpus's format.
@@ -426,18 +432,16 @@ def annotation(
 
     with cli_session() as (session, principal):
         text, data = annotate(session, principal, plan_id, name)
-    if not out_dir.is_dir():
-        raise ValidationError(
-            f"目录 {out_dir} 不存在。", f"The directory {out_dir} does not exist."
-        )
     paths = (out_dir / f"{name}.txt", out_dir / f"{name}.json")
-    for path in paths:
+    for path in paths:  # both checked before either is written: never half an annotation
         if path.exists():
             raise ValidationError(
                 f"{path} 已存在：不覆盖已有文件，请换一个名称或目录。",
                 f"{path} exists: an existing file is not overwritten; choose another name or "
                 "directory.",
             )
+    for path in paths:
+        writable(path, force=False)  # a missing directory is created, as every --out does
     paths[0].write_text(text, encoding="utf-8")
     paths[1].write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     console.print(
@@ -465,6 +469,7 @@ def status(
         help="YYYY-MM-DD: the values known at the end of that day (what a report signed then "
         "showed); default: every revision known today.",
     ),
+    force: bool = FORCE,
 ) -> None:
     """The board: every target against 序时进度, with traffic lights and forecasts."""
     from gaodi.plans import service
@@ -491,7 +496,7 @@ def status(
     if output_format is not Format.table:
         from gaodi.plans.export import board_workbook
 
-        export(output_format, out, board, lambda: board_workbook(board))
+        export(output_format, out, board, lambda: board_workbook(board), overwrite=force)
         return
     _print_board(board)
 

@@ -128,5 +128,7 @@ def test_the_cli_writes_both_files_and_overwrites_none(sqlite_db: Engine, tmp_pa
     assert data["source"]["kind"].startswith("plan: reviewed in Gaodi")
     again = runner.invoke(app, args, env={"COLUMNS": "200"})
     assert again.exit_code != 0 and "not overwritten" in again.output
-    missing = runner.invoke(app, [*args[:4], "--out-dir", str(tmp_path / "nope")])
-    assert missing.exit_code != 0 and "does not exist" in missing.output
+    # a missing directory is created, as by every --out (gaodi.ui.cli.output.writable)
+    fresh = runner.invoke(app, [*args[:4], "--out-dir", str(tmp_path / "new" / "dir")])
+    assert fresh.exit_code == 0, fresh.output
+    assert (tmp_path / "new" / "dir" / "mock-city-2024.txt").read_text(encoding="utf-8") == TEXT
