@@ -78,6 +78,15 @@ def timezone() -> ZoneInfo:
     return _zone(getattr(get_settings(), "timezone", None) or DEFAULT_TIMEZONE)
 
 
+def zone_label(zh: bool = True) -> str:
+    """The city's time zone as a report names it: 北京时间 / Beijing time for Asia/Shanghai
+    (the default), else its IANA name, so a stamp never claims a zone the city is not in."""
+    name = timezone().key
+    if name == DEFAULT_TIMEZONE:
+        return "北京时间" if zh else "Beijing time"
+    return name
+
+
 def local(at: datetime) -> datetime:
     """A naive UTC time as the city's wall-clock time (naive)."""
     return at.replace(tzinfo=UTC).astimezone(timezone()).replace(tzinfo=None)

@@ -70,11 +70,13 @@ def _generated(ctx: PageContext) -> list[tuple[str, Any]]:
     from gaodi.core import clock
 
     zh = ctx.lang == "zh"
-    now = (clock.now() + clock.CST_OFFSET).strftime("%Y-%m-%d %H:%M")
+    zone = clock.zone_label(zh)
+    now = clock.local(clock.now()).strftime("%Y-%m-%d %H:%M")
+    now += f"（{zone}）" if zh else f" ({zone})"
     who = ctx.principal.username if ctx.principal else "—"
     return [
         ("页面" if zh else "Page", ctx.full_path.replace(PREFIX, "", 1)),
-        ("导出时间" if zh else "Exported at", now + ("（北京时间）" if zh else " (UTC+8)")),
+        ("导出时间" if zh else "Exported at", now),
         ("导出人" if zh else "Exported by", who),
     ]
 

@@ -286,6 +286,6 @@ def stamp(value: str | None) -> str:
     if not value:
         return "—"
     try:
-        return (datetime.fromisoformat(value) + clock.CST_OFFSET).strftime("%Y-%m-%d %H:%M")
+        return clock.local(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return value
