@@ -90,6 +90,13 @@ class LevelsPage(BaseModel):
     own_enterprise: EnterpriseRef | None
 
 
+def _level_name(ctx: PageContext, code: int, name_zh: str) -> str:
+    """A level's name in the reader's language (the schemes name their levels in Chinese)."""
+    if ctx.lang.startswith("zh"):
+        return name_zh
+    return ctx._("Below level 1") if code == 0 else ctx._("Level %(n)s", n=code)
+
+
 @page(
     router, "/smart", api="/smart/levels", template="smart/levels.html", domain=DOMAIN, shared=600
 )
@@ -106,7 +113,7 @@ def levels_page(
     groups = r.groups or [r.city]
     series = [
         {
-            "name": name,
+            "name": _level_name(ctx, lv, name),
             "level": lv,
             "data": [next(c.count for c in g.levels if c.level == lv) for g in groups],
         }
