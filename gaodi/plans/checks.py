@@ -8,7 +8,8 @@ the value; a *warning* refuses it unless the user confirms it with a reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,10 +25,51 @@ from gaodi.plans.schemas import Flag
 COUNTED = ("submitted", "approved")
 
 
+#: How a user confirms a flagged value, in the words of where it is entered: the web form's
+#: check box and reason field (also the API's default), the command line's options (gaodi plan
+#: observe, gaodi smart observe: both name them so).
+HOW_TO_CONFIRM = {
+    "form": (
+        "如确认无误，请勾选“确认”并填写理由。",
+        "If it is right, confirm it and give a reason.",
+    ),
+    "cli": (
+        '如确认无误，请加 --confirm --reason "理由" 重新运行。',
+        'If it is right, run the command again with --confirm --reason "why it is right".',
+    ),
+}
+
+
 class PlausibilityFlagged(ValidationError):
-    """A value with warnings that was not confirmed (or with errors): nothing was written."""
+    """A value with warnings that was not confirmed (or with errors): nothing was written.
+
+    ``warnings``: the unconfirmed warnings when they alone refused the value; the message then
+    says how to confirm them as the web form does, and :meth:`worded_for` as another entry point
+    does (the command line's error handler asks for ``"cli"``).
+    """
 
     code = "plausibility"
+
+    def __init__(
+        self, zh: str, en: str | None = None, *, warnings: Sequence[Flag] = (), **context: Any
+    ) -> None:
+        super().__init__(zh, en, **context)
+        self.warnings = list(warnings)
+
+    def worded_for(self, entry: str) -> tuple[str, str]:
+        """The message (zh, en) as the entry point ``entry`` (a key of :data:`HOW_TO_CONFIRM`)
+        tells its user how to confirm."""
+        if not self.warnings:
+            return self.zh, self.en
+        return _needs_confirmation(self.warnings, entry)
+
+
+def _needs_confirmation(warnings: Sequence[Flag], entry: str = "form") -> tuple[str, str]:
+    how_zh, how_en = HOW_TO_CONFIRM[entry]
+    return (
+        "数值需要确认：" + "；".join(f.message_zh for f in warnings) + " " + how_zh,
+        "The value needs confirmation: " + " ".join(f.message_en for f in warnings) + " " + how_en,
+    )
 
 
 def _flag(check: str, severity: str, zh: str, en: str) -> Flag:
@@ -337,12 +379,8 @@ def _raise_flags(flags: list[Flag], confirm: bool, reason: str | None) -> None:
         )
     if warnings and not confirm:
         raise PlausibilityFlagged(
-            "数值需要确认："
-            + "；".join(f.message_zh for f in warnings)
-            + " 如确认无误，请勾选“确认”并填写理由。",
-            "The value needs confirmation: "
-            + " ".join(f.message_en for f in warnings)
-            + " If it is right, confirm it and give a reason.",
+            *_needs_confirmation(warnings),
+            warnings=warnings,
             field="value",
             flags=[f.model_dump() for f in flags],
         )

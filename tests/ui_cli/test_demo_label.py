@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from gaodi.cli import app
+from gaodi.config import reset_settings
 
 runner = CliRunner()
 LABEL = "示例数据：演示城市的企业和数值为模拟生成"
@@ -37,8 +38,8 @@ WORKBOOKS = [
 ]
 
 
-def run(args: list[str], **env: str) -> str:
-    result = runner.invoke(app, args, env={"COLUMNS": "200", **env})
+def run(args: list[str]) -> str:
+    result = runner.invoke(app, args, env={"COLUMNS": "200"})
     assert result.exit_code == 0, (args, result.output)
     return result.output
 
@@ -57,8 +58,10 @@ def test_demo_tables_say_demo_data_under_each_table(demo_db: Engine, args: list[
     assert out.index(LABEL) > out.index("└")
 
 
-def test_demo_tables_in_english(demo_db: Engine) -> None:
-    out = run(["enterprises", "rank"], GAODI_LANGUAGE="en")
+def test_demo_tables_in_english(demo_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GAODI_LANGUAGE", "en")
+    reset_settings()
+    out = run(["enterprises", "rank"])
     assert "Demo data: the demo city's enterprises and figures are synthetic" in out
     assert LABEL not in out
 

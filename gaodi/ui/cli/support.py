@@ -101,13 +101,20 @@ def fail(error: GaodiError, code: int = 2) -> None:
 
     GAODI_LANGUAGE=en prints the English sentence only; zh (the default) prints the Chinese one
     with the English below it, for an operator who reads only English.
+
+    An error that words itself by where it is met (``worded_for(entry)``, such as a flagged
+    value that the web asks to tick 确认 for) is told in the command line's words: "cli".
     """
+    zh, en = error.zh, error.en
+    worded_for = getattr(error, "worded_for", None)
+    if callable(worded_for):
+        zh, en = worded_for("cli")
     if lang() == "en":
-        err_console.print(f"[bold red]Error[/]: {error.en}")
+        err_console.print(f"[bold red]Error[/]: {en}")
         raise typer.Exit(code)
-    err_console.print(f"[bold red]错误[/]: {error.zh}")
-    if error.en != error.zh:
-        err_console.print(f"[red]Error[/]: {error.en}")
+    err_console.print(f"[bold red]错误[/]: {zh}")
+    if en != zh:
+        err_console.print(f"[red]Error[/]: {en}")
     raise typer.Exit(code)
 
 
