@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from gaodi.ui.cli.support import console, engine, handle_errors
+from gaodi.ui.cli.support import console, engine, existing_engine, handle_errors
 
 
 @handle_errors
@@ -39,11 +39,12 @@ def serve(
     import uvicorn
 
     from gaodi.config import get_settings
-    from gaodi.db import get_engine
     from gaodi.web.app import create_app
 
     settings = get_settings()
-    configured = get_engine()
+    # a SQLite file that does not exist is refused before anything is made for it (get_engine
+    # would create its directory, the lock below a lock file beside it)
+    configured = existing_engine()
     bind_host = host or settings.host
     bind_port = port or settings.port
     with _serving(configured.url.database if configured.dialect.name == "sqlite" else None):
