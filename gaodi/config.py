@@ -43,7 +43,9 @@ class Settings(BaseSettings):
         "run and stored in <data_dir>/secret_key (mode 0600); never commit it.",
     )
     language: Literal["zh", "en"] = Field(
-        default="zh", description="Default interface and report language: zh (中文) or en."
+        default="zh",
+        description="Default language of the interface, the reports and the command line's "
+        "messages: zh (中文) or en.",
     )
     host: str = Field(default="127.0.0.1", description="Address `gaodi serve` binds to.")
     port: int = Field(default=8000, description="Port `gaodi serve` listens on.")
