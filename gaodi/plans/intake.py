@@ -194,6 +194,30 @@ def _not_finite(value: float) -> ValidationError:
     )
 
 
+def _scope_missing(session: Session, scope: str, scope_id: int) -> ValidationError | None:
+    """Why a value cannot be kept for a scope that does not exist (a park or chain id no row
+    has, a city id other than 0), else None."""
+    if scope == "city":
+        if scope_id == 0:
+            return None
+        return ValidationError(
+            f"全市数据的范围编号须为 0，收到 {scope_id}。",
+            f"A city figure has scope id 0, not {scope_id}.",
+            field="scope_id",
+        )
+    from gaodi.chains.models import Chain
+    from gaodi.parks.models import Park
+
+    model, zh, en = {"park": (Park, "园区", "park"), "chain": (Chain, "产业链", "chain")}[scope]
+    if session.get(model, scope_id) is not None:
+        return None
+    return ValidationError(
+        f"没有编号为 {scope_id} 的{zh}，数值未保存。",
+        f"There is no {en} with id {scope_id}: the value was not saved.",
+        field="scope_id",
+    )
+
+
 def _out_of_scope(scope: str, scope_id: int) -> ValidationError:
     # a scope the user cannot report for is a wrong input of the form (422, next to the
     # field), not a hidden resource: offices may read city figures
@@ -238,12 +262,12 @@ def prepare_observations(
     """Validate every row of a batch without writing anything.
 
     Per row, in this order: the value is a finite number; the indicator exists (and the principal
-    may read it); the principal may report for the scope; the value is not a second one for the
-    same key in the batch; it differs from the stored one (``skip_unchanged``: an equal value,
-    not returned, is left alone); its period is not approved (locked); and its plausibility
-    flags. A warning is accepted with ``confirm`` and a ``reason`` (the form: one reason for the
-    batch), or with ``confirm_in_comment`` when the row's own comment gives it (the Excel
-    template).
+    may read it); the principal may report for the scope, and it exists; the value is not a
+    second one for the same key in the batch; it differs from the stored one
+    (``skip_unchanged``: an equal value, not returned, is left alone); its period is not
+    approved (locked); and its plausibility flags. A warning is accepted with ``confirm`` and a
+    ``reason`` (the form: one reason for the batch), or with ``confirm_in_comment`` when the
+    row's own comment gives it (the Excel template).
     """
     require(principal, "submit", "plan")
     when = now or clock.now()
@@ -252,6 +276,7 @@ def prepare_observations(
     submit = TRANSITIONS["submit"]
     seen: dict[tuple[Any, ...], int] = {}
     in_scope: dict[tuple[str, int], bool] = {}
+    missing: dict[tuple[str, int], ValidationError | None] = {}
     for i, row in enumerate(rows):
         if not math.isfinite(row.value):
             # an Inf stored would make every board over its indicator refuse to read (the
@@ -271,6 +296,13 @@ def prepare_observations(
             )
         if not in_scope[where]:
             batch.refusals.append(Refusal(i, "scope", _out_of_scope(row.scope, row.scope_id)))
+            continue
+        # asked only of a scope the principal may report for: an office learns nothing about
+        # which ids exist outside its own
+        if where not in missing:
+            missing[where] = _scope_missing(session, row.scope, row.scope_id)
+        if missing[where] is not None:
+            batch.refusals.append(Refusal(i, "scope", missing[where]))
             continue
         kind = row.kind or natural_kind(ind.aggregation, ind.kind)
         period = str(parse_period(row.period))

@@ -6,8 +6,8 @@ are ``__audited__``; the session's ``info["actor"]`` names who acted).
 
 The board, the target detail, intake and the submission cycle live in sibling modules and are
 re-exported here: :func:`board`, :func:`target_detail` (``gaodi.plans.board``),
-:func:`add_observation` (``gaodi.plans.intake``, after checking the scope exists), the
-submission transitions (``gaodi.plans.submission``).
+:func:`add_observation` (``gaodi.plans.intake``), the submission transitions
+(``gaodi.plans.submission``).
 """
 
 from __future__ import annotations
@@ -27,10 +27,12 @@ from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.memo import Memo, scope_key
 from gaodi.core.permissions import Principal, require, restrict
 from gaodi.core.provenance import Provenance, citation_of
-from gaodi.plans import batch_plans, editing, intake
+from gaodi.plans import batch_plans, editing
 from gaodi.plans.board import board, target_detail
 from gaodi.plans.inference import propose
 from gaodi.plans.intake import (
+    add_observation,
+    add_observations,
     check_rows,
     prepare_observations,
     write_observations,
@@ -46,8 +48,6 @@ from gaodi.plans.schemas import (
     GoalOut,
     IndicatorOut,
     IndicatorUpdate,
-    IntakeResult,
-    ObservationIn,
     PlanOut,
     PlanSummary,
     TargetOut,
@@ -607,77 +607,6 @@ def adopt_plan(session: Session, principal: Principal, plan_id: int) -> PlanOut:
     plan.adopted_by = principal.username
     session.flush()
     return plan_out(session, plan, principal)
-
-
-# ---------------------------------------------------------------------------- data entry
-def _scope_model(scope: str) -> type | None:
-    """The table that holds the ids of a scope kind (the city has none: its id is 0)."""
-    from gaodi.chains.models import Chain
-    from gaodi.parks.models import Park
-
-    return {"park": Park, "chain": Chain}.get(scope)
-
-
-def check_scope_exists(session: Session, principal: Principal, scope: str, scope_id: int) -> None:
-    """Refuse a value for a park or chain that does not exist (or a city id other than 0).
-
-    Asked only when the principal may report for the scope at all: an office reporting for
-    another office's scope is refused by intake with its own message (and learns nothing about
-    which ids exist).
-    """
-    from gaodi.core.permissions import can
-
-    if not can(principal, "submit", Observation(scope=scope, scope_id=scope_id)):
-        return
-    names = {"park": ("园区", "park"), "chain": ("产业链", "chain")}
-    if scope == "city":
-        if scope_id != 0:
-            raise ValidationError(
-                f"全市数据的范围编号须为 0，收到 {scope_id}。",
-                f"A city figure has scope id 0, not {scope_id}.",
-                field="scope_id",
-            )
-        return
-    model = _scope_model(scope)
-    if model is None or session.get(model, scope_id) is None:
-        zh, en = names.get(scope, (scope, scope))
-        raise ValidationError(
-            f"没有编号为 {scope_id} 的{zh}，数值未保存。",
-            f"There is no {en} with id {scope_id}: the value was not saved.",
-            field="scope_id",
-        )
-
-
-def add_observations(
-    session: Session,
-    principal: Principal,
-    rows: list[ObservationIn],
-    *,
-    confirm: bool = False,
-    reason: str | None = None,
-    source: str = "web",
-) -> list[IntakeResult]:
-    """:func:`gaodi.plans.intake.add_observations`, after checking each row's scope exists."""
-    for row in rows:
-        check_scope_exists(session, principal, row.scope, row.scope_id)
-    return intake.add_observations(
-        session, principal, rows, confirm=confirm, reason=reason, source=source
-    )
-
-
-def add_observation(
-    session: Session,
-    principal: Principal,
-    data: ObservationIn,
-    *,
-    confirm: bool = False,
-    reason: str | None = None,
-    source: str = "web",
-) -> IntakeResult:
-    """Check one value and submit it (a batch of one; its scope must exist)."""
-    return add_observations(
-        session, principal, [data], confirm=confirm, reason=reason, source=source
-    )[0]
 
 
 __all__ = [

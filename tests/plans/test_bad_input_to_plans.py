@@ -64,3 +64,32 @@ def test_an_unreadable_upload_is_named_as_the_user_named_it(web) -> None:  # noq
     assert r.status_code == 422
     assert "无法读取文件 行动计划-终稿.txt" in r.text
     assert "/tmp/" not in r.text and "plan.txt" not in r.text
+
+
+def test_every_entry_point_refuses_a_scope_that_does_not_exist(web) -> None:  # noqa: F811
+    # the check lived in the service's form/API path only; the Excel import and the smart
+    # roll-up call intake directly, so it is now where every value is checked
+    from gaodi.core.permissions import SYSTEM
+    from gaodi.plans.intake import ObservationRow, prepare_observations
+    from gaodi.plans.schemas import ObservationIn
+
+    engine, _ = web
+    rows = [
+        ObservationIn(
+            indicator="industrial_investment",
+            period="2023-11",
+            value=1.0,
+            scope=scope,
+            scope_id=scope_id,
+        )
+        for scope, scope_id in (("park", 999999), ("chain", 999999), ("city", 7), ("city", 0))
+    ]
+    with session_scope(engine, actor="test") as s:
+        batch = prepare_observations(
+            s, SYSTEM, [ObservationRow.of(r, "excel") for r in rows], confirm=True, reason="x"
+        )
+    refused = {r.index: (r.check, r.error.zh) for r in batch.refusals}
+    assert refused[0] == ("scope", "没有编号为 999999 的园区，数值未保存。")
+    assert refused[1] == ("scope", "没有编号为 999999 的产业链，数值未保存。")
+    assert refused[2] == ("scope", "全市数据的范围编号须为 0，收到 7。")
+    assert 3 not in refused
