@@ -164,9 +164,16 @@ def summary_blocks(board: Board, tr: Lang, month: str, overdue_on: date) -> list
         f"{c.get('yellow', 0)} yellow (slightly behind)",
         f"{c.get('red', 0)} red (well behind)",
     ]
-    if c.get("not_due"):
-        parts_zh.append(f"未到期（一次达成、尚未到期）{c['not_due']}个")
-        parts_en.append(f"{c['not_due']} not yet due (met at once, deadline ahead)")
+    # 未到期 is two things: a milestone whose deadline is ahead, and a target whose period has
+    # not begun by the report month (reason not_started); each is worded as what it is
+    later = sum(r.reason == "not_started" for a in board.actions for r in a.rows)
+    if c.get("not_due", 0) - later > 0:
+        n = c["not_due"] - later
+        parts_zh.append(f"未到期（一次达成、尚未到期）{n}个")
+        parts_en.append(f"{n} not yet due (met at once, deadline ahead)")
+    if later:
+        parts_zh.append(f"未到期（目标期尚未开始）{later}个")
+        parts_en.append(f"{later} not yet due (their period has not begun)")
     if c.get("at_risk"):
         parts_zh.append(f"有风险（一次达成、可能无法按期达成）{c['at_risk']}个")
         parts_en.append(f"{c['at_risk']} at risk (met at once, likely missed)")

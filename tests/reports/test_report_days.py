@@ -257,3 +257,19 @@ def test_the_english_pdf_states_the_day_and_consistent_counts(
     assert six is not None and int(six[1]) == len(flagged)
     assert all(int(n) <= int(six[1]) for n in re.findall(r"(\d+) of them", six[0]))
     assert "Known on: 10 July 2023" in text and "Overdue submissions as of: 10 July 2023" in text
+
+
+def test_targets_whose_period_has_not_begun_are_worded_as_such(demo_engine: Engine) -> None:
+    # a report for 2022-06 finds the 2023 targets not yet begun (the board's 未到期, reason
+    # not_started); section 一 called every 未到期 "一次达成、尚未到期" (a milestone's words)
+    from gaodi.plans.board import board as plan_board
+
+    with session_scope(demo_engine) as s:
+        report = build_monthly(s, SYSTEM, "2022-06")
+        rows = [r for a in plan_board(s, SYSTEM, "2022-06").actions for r in a.rows]
+    later = sum(r.reason == "not_started" for r in rows)
+    milestones = sum(r.status == "not_due" for r in rows) - later
+    assert later > 0
+    text = "\n".join(b.text for b in report.blocks if isinstance(b, Paragraph))
+    assert f"未到期（目标期尚未开始）{later}个" in text
+    assert ("一次达成、尚未到期" in text) == (milestones > 0)
