@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, select
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Select, String, select
 from sqlalchemy.engine import Engine
 
 from gaodi.config import get_settings
@@ -73,7 +73,10 @@ class City:
             columns = list(result.keys())
             rows = result.fetchall()
         if not rows:
-            return pl.DataFrame({c: [] for c in columns})
+            # typed as the table's columns: an empty frame concatenates and filters like a full
+            # one (untyped, every column was Null)
+            types = {c.key: _dtype(c.type) for c in query.selected_columns}
+            return pl.DataFrame({c: pl.Series(c, [], dtype=types.get(c, pl.Null)) for c in columns})
         return pl.DataFrame(
             [tuple(r) for r in rows], schema=columns, orient="row", infer_schema_length=None
         )
@@ -101,8 +104,22 @@ class City:
     def chains(self) -> pl.DataFrame:
         return self._frame(select(Chain))
 
+    def _known(self, model: Any, found: Any, words: tuple[str, str]) -> None:
+        """Refuse a filter naming nothing the principal may read: a typo is an error, not an
+        empty frame that looks like an answer."""
+        query = restrict(select(model.id).where(found), self.principal, "read").limit(1)
+        with self.engine.connect() as conn:
+            if conn.execute(query).first() is None:
+                raise NotFoundError(*words)
+
     def links(self, chain: int | str | None = None) -> pl.DataFrame:
         query = select(Link)
+        if chain is not None:
+            if isinstance(chain, int):
+                found = Chain.id == chain
+            else:
+                found = (Chain.code == chain) | (Chain.name == chain)
+            self._known(Chain, found, (f"没有产业链“{chain}”。", f"No chain {chain!r}."))
         if isinstance(chain, int):
             query = query.where(Link.chain_id == chain)
         elif isinstance(chain, str):
@@ -157,6 +174,15 @@ class City:
     ) -> pl.DataFrame:
         """Observations; ``latest`` keeps only the newest revision of each value."""
         query = select(Observation)
+        if indicator is not None:
+            found = (
+                Indicator.id == indicator
+                if isinstance(indicator, int)
+                else (Indicator.code == indicator)
+            )
+            self._known(
+                Indicator, found, (f"没有指标“{indicator}”。", f"No indicator {indicator!r}.")
+            )
         if isinstance(indicator, int):
             query = query.where(Observation.indicator_id == indicator)
         elif isinstance(indicator, str):
@@ -170,6 +196,24 @@ class City:
         if measure:
             query = query.where(PanelValue.measure == measure)
         return self._frame(query)
+
+
+def _dtype(sql_type: Any) -> Any:
+    """The Polars type of a column of ``sql_type`` (Null for one it has no equal of)."""
+    for sql, polars in _POLARS:
+        if isinstance(sql_type, sql):
+            return polars
+    return pl.Null
+
+
+_POLARS = (
+    (Boolean, pl.Boolean),
+    (Integer, pl.Int64),
+    (Numeric, pl.Float64),  # Float too: a subclass
+    (DateTime, pl.Datetime),
+    (Date, pl.Date),
+    (String, pl.Utf8),  # Text, Enum: subclasses
+)
 
 
 def _require_file(url: str) -> None:
