@@ -205,11 +205,15 @@ def _scope_missing(session: Session, scope: str, scope_id: int) -> ValidationErr
             f"A city figure has scope id 0, not {scope_id}.",
             field="scope_id",
         )
-    from gaodi.chains.models import Chain
-    from gaodi.parks.models import Park
+    # read through the owning features' loaders (DESIGN.md, Layers), never their tables
+    from gaodi.chains import loaders as chain_loaders
+    from gaodi.parks import loaders as park_loaders
 
-    model, zh, en = {"park": (Park, "园区", "park"), "chain": (Chain, "产业链", "chain")}[scope]
-    if session.get(model, scope_id) is not None:
+    if scope == "park":
+        exists, zh, en = park_loaders.park_name(session, scope_id) is not None, "园区", "park"
+    else:
+        exists, zh, en = chain_loaders.chain_exists(session, scope_id), "产业链", "chain"
+    if exists:
         return None
     return ValidationError(
         f"没有编号为 {scope_id} 的{zh}，数值未保存。",
