@@ -170,8 +170,8 @@ def enterprises_cmd(
     year: int | None = typer.Option(None, "--year", "-y"),
     scheme: str = typer.Option("default", "--scheme", "-s"),
     klass: str | None = typer.Option(None, "--class", help="Only this class (A, B, C or D)."),
-    page: int = typer.Option(1, "--page"),
-    per_page: int = typer.Option(50, "--per-page"),
+    page: int = typer.Option(1, "--page", min=1),
+    per_page: int = typer.Option(50, "--per-page", min=1, max=500),
     output_format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
     as_user: str | None = AS_USER,
 ) -> None:

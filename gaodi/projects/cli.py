@@ -263,7 +263,7 @@ def appeals_list(
     department: str | None = typer.Option(None, "--department"),
     overdue: bool = typer.Option(False, "--overdue", help="Only appeals past their due date."),
     level: int | None = typer.Option(None, "--level", help="Escalation level at least (1, 2)."),
-    limit: int = typer.Option(100, "--limit"),
+    limit: int = typer.Option(100, "--limit", min=1, help="Rows shown (at least 1)."),
     as_of: str | None = AS_OF,
     as_json: bool = JSON,
 ) -> None:

@@ -133,7 +133,7 @@ def levels(
 @handle_errors
 def providers(
     for_uscc: str = typer.Option(..., "--for", help="Rank providers for this enterprise."),
-    limit: int = typer.Option(10, "--limit"),
+    limit: int = typer.Option(10, "--limit", min=1, help="Providers shown (at least 1)."),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Providers ranked for the gaps of an enterprise's latest assessment, with reasons."""
