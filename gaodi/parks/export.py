@@ -1,16 +1,31 @@
 """The 亩均 evaluation as an Excel workbook (``gaodi parks evaluate --format xlsx``, the park
-page's download): 说明 (provenance and notes), 园区排名, 能级进度, 功能定位, 企业."""
+page's download): 说明 (provenance and notes), 园区排名, 能级进度, 功能定位, 企业.
+
+The workbook is written in one language, the reader's: every sheet name, header, code
+(national, True, below_land, rank_share, uncertain) and note is put in that language's words,
+so a Chinese workbook has no English line and an English one no Chinese label.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from gaodi.analytics.per_mu import PerMuRules
+from gaodi.analytics.rulefiles import load_per_mu_rules
 from gaodi.core.excel import citation_cell, new_workbook
-from gaodi.parks.schemas import EnterpriseRow, IndicatorInfo, ParkEvaluation, TierProgress
+from gaodi.parks.schemas import (
+    EnterpriseRow,
+    IndicatorInfo,
+    ParkEvaluation,
+    Provenance,
+    TierProgress,
+)
+from gaodi.ui.web.templating import bilingual
 
 CLASS_FILLS = {
     "A": PatternFill("solid", fgColor="C6EFCE"),
@@ -34,6 +49,232 @@ def tier_text(t: TierProgress, lang: str = "zh") -> str:
     return "无数据" if lang == "zh" else "no data"
 
 
+#: (zh, en) of the codes the evaluation carries
+LEVELS = {"national": ("国家级", "national"), "provincial": ("省级", "provincial")}
+STATUSES = {
+    "confirmed": ("已与官方原文核对", "confirmed against the official text"),
+    "uncertain": ("尚未与官方原文核对", "not confirmed against the official text"),
+}
+REASONS = {
+    "no_land": ("无用地数据", "no land recorded"),
+    "below_land": ("用地低于评价门槛", "below the land threshold"),
+    "no_scheme": ("无适用方案", "no scheme applies"),
+    "missing": ("缺少指标数据", "figures missing"),
+}
+#: the rule files of the provenance, by key (per_mu/<scheme> is the scheme's own file)
+RULE_SETS = {
+    "per_mu": ("亩均评价方案", "per-mu scheme"),
+    "parks/tiers": ("园区能级目标", "park tier targets"),
+    "parks/positioning": ("园区功能定位规则", "park positioning rules"),
+}
+#: indicator units in English (the rule files write them in Chinese)
+UNITS_EN = {
+    "万元/亩": "10k yuan/mu",
+    "万元/吨标准煤": "10k yuan/tce",
+    "万元/吨": "10k yuan/t",
+    "万元/人": "10k yuan/person",
+    "万元/万千瓦时": "10k yuan/10 MWh",
+    "ratio": "share",
+}
+#: the Chinese characters: a note with none of them is not a Chinese one
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _chinese(text: str) -> bool:
+    """Whether a note is written in Chinese (an English note may quote Chinese words)."""
+    return len(_HAN.findall(text)) >= len(_LATIN.findall(text))
+
+
+def _zh(lang: str) -> bool:
+    return lang.startswith("zh")
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if _zh(lang) else en
+
+
+def _pair(pairs: dict[str, tuple[str, str]], key: str | None, lang: str) -> str | None:
+    if key is None:
+        return None
+    zh, en = pairs.get(key, (key, key))
+    return _t(lang, zh, en)
+
+
+def _yes_no(value: bool | None, lang: str) -> str | None:
+    """A check's result in words (是/否, Yes/No); blank when not checked."""
+    if value is None:
+        return None
+    return _t(lang, "是", "Yes") if value else _t(lang, "否", "No")
+
+
+def _unit(unit: str, lang: str) -> str:
+    if _zh(lang):
+        return "比重" if unit == "ratio" else unit
+    return UNITS_EN.get(unit, unit)
+
+
+def _indicator(i: IndicatorInfo, lang: str) -> str:
+    label = i.label_zh if _zh(lang) else (i.label_en or i.label_zh)
+    return f"{label}（{_unit(i.unit, lang)}）" if _zh(lang) else f"{label} ({_unit(i.unit, lang)})"
+
+
+def _reason(key: str, indicators: Sequence[IndicatorInfo], lang: str) -> str:
+    """Why firms were left out, in words: ``missing:<indicator>`` names the indicator."""
+    if key.startswith("missing:"):
+        what = key.split(":", 1)[1]
+        i = next((i for i in indicators if i.id == what), None)
+        name = (i.label_zh if _zh(lang) else i.label_en or i.label_zh) if i else what
+        return _t(lang, f"缺少“{name}”数据", f"no figure for {name}")
+    return _pair(REASONS, key, lang) or key
+
+
+def _classes(rules: PerMuRules | None, p: Provenance, lang: str) -> str:
+    """The A/B/C/D rule in words (rank shares or minimum scores)."""
+    if rules is None:
+        return p.classes
+    c = rules.classes
+    a, b, cc = c.thresholds
+    if c.method == "rank_share":
+        d = max(0.0, 1 - a - b - cc)
+        return _t(
+            lang,
+            f"按组内排名比例：前{a:.0%}为A类，其后{b:.0%}为B类，再其后{cc:.0%}为C类，"
+            f"其余{d:.0%}为D类",
+            f"by rank within each group: the top {a:.0%} are A, the next {b:.0%} B, "
+            f"the next {cc:.0%} C and the remaining {d:.0%} D",
+        )
+    return _t(
+        lang,
+        f"按得分：{a:g}分及以上为A类，{b:g}分及以上为B类，{cc:g}分及以上为C类，其余为D类",
+        f"by score: A from {a:g} points, B from {b:g}, C from {cc:g}, D below",
+    )
+
+
+def _rule_sets(p: Provenance, lang: str) -> str:
+    """The rule files in words with their versions (not their file keys)."""
+    parts = []
+    for key, version in p.rule_sets.items():
+        name = _pair(RULE_SETS, "per_mu" if key.startswith("per_mu/") else key, lang) or key
+        parts.append(_t(lang, f"{name}（版本 {version}）", f"{name} (version {version})"))
+    return _t(lang, "；", "; ").join(parts)
+
+
+def _parameters(rules: PerMuRules | None, p: Provenance, lang: str) -> list[tuple[str, str]]:
+    """The evaluation's parameters, one line each, in words."""
+    out: list[tuple[str, str]] = []
+    for key, value in p.parameters.items():
+        if key == "land":
+            out.append(
+                (
+                    _t(lang, "用地口径", "Land"),
+                    _t(lang, "企业用地面积（亩）之和", "the sum of the firms' land (mu)"),
+                )
+            )
+        elif key == "above_scale":
+            out.append(
+                (
+                    _t(lang, "规上口径", "Above scale"),
+                    _t(
+                        lang,
+                        "主营业务收入2000万元及以上",
+                        "main-business revenue of 20 million yuan (2,000 万元) or more",
+                    ),
+                )
+            )
+        elif key == "min_land_mu" and rules is not None:
+            t, src = rules.coverage.min_land_mu, rules.coverage.source
+            title = str((rules.sources.get(src) or {}).get("title") or "").strip()
+            if t is None:
+                text = _t(lang, "不设门槛", "none")
+            else:
+                text = _t(lang, f"用地{t:g}亩及以上", f"at least {t:g} mu of land")
+                if title:
+                    text += _t(lang, f"（依据：{title}）", f" (source: {title})")
+            out.append((_t(lang, "参评用地门槛", "Land threshold"), text))
+        else:
+            out.append((_t(lang, "参数", "Parameter"), f"{key}: {value}"))
+    return out
+
+
+def _rules(scheme: str) -> PerMuRules | None:
+    try:
+        return load_per_mu_rules(scheme)
+    except Exception:  # a scheme read from a path the workbook cannot reach: codes as stored
+        return None
+
+
+def _info_lines(ev: ParkEvaluation, rules: PerMuRules | None, lang: str) -> list[tuple[str, Any]]:
+    """The 说明 sheet's lines: provenance, parameters, who was left out, the method."""
+    p = ev.provenance
+    zh = _zh(lang)
+    status = p.scheme_status
+    scheme = p.scheme_name_zh if zh else (p.scheme_name_en or p.scheme_name_zh)
+    version = _t(lang, f"版本 {p.scheme_version}", f"version {p.scheme_version}")
+    if status != "confirmed":
+        version += _t(lang, "，", ", ") + (_pair(STATUSES, status, lang) or status)
+    lines: list[tuple[str, Any]] = []
+    if p.is_demo:
+        lines.append(
+            (
+                _t(lang, "示例数据", "Demo data"),
+                _t(
+                    lang,
+                    "合成的示例数据，并非官方统计",
+                    "synthetic demo data, not official statistics",
+                ),
+            )
+        )
+    left_out = _t(lang, "；", "; ").join(
+        f"{_reason(k, ev.indicators, lang)}{_t(lang, '：', ': ')}{v}"
+        + _t(lang, "家", " firms" if v != 1 else " firm")
+        for k, v in ev.not_evaluated.items()
+    )
+    lines += [
+        (_t(lang, "数据年份", "Year of the figures"), p.year),
+        (_t(lang, "数据截至", "Data as of"), p.as_of),
+        (
+            _t(lang, "评价方案", "Scheme"),
+            _t(lang, f"{scheme}（{version}）", f"{scheme} ({version})"),
+        ),
+        (_t(lang, "分类规则", "Classes"), _classes(rules, p, lang)),
+        (_t(lang, "规则文件", "Rule files"), _rule_sets(p, lang)),
+        *_parameters(rules, p, lang),
+        (_t(lang, "参评企业", "Enterprises evaluated"), ev.n_evaluated),
+        (_t(lang, "未参评企业", "Not evaluated"), left_out or _t(lang, "无", "none")),
+        (_t(lang, "计算时间（UTC）", "Computed at (UTC)"), p.computed_at),
+    ]
+    for note in ev.notes_zh if zh else ev.notes_en:
+        lines.append((_t(lang, "方法说明", "Method"), note))
+    return lines + _rule_notes(ev.notes, lang)
+
+
+def _rule_notes(notes: Sequence[str], lang: str) -> list[tuple[str, Any]]:
+    """The rule file's own notes (sources and reasoning, for auditors) in the reader's language:
+    a bilingual note gives its half; the maintainers' English-only notes are for an English
+    reader, and a Chinese workbook says where to read them instead of printing English."""
+    out: list[tuple[str, Any]] = []
+    english_only = 0
+    for note in notes:
+        text = str(note)
+        zh_half = bilingual(text, "zh")
+        if zh_half != text and _chinese(zh_half):  # "中文 (English)."
+            out.append((_t(lang, "规则文件注释", "Rule file note"), bilingual(text, lang)))
+        elif _zh(lang) and not _chinese(text):
+            english_only += 1
+        else:
+            out.append((_t(lang, "规则文件注释", "Rule file note"), text))
+    if english_only:
+        out.append(
+            (
+                _t(lang, "规则文件注释", "Rule file note"),
+                f"评价方案规则文件另有{english_only}条维护者注释（来源与推理，英文），"
+                "见英文界面下载的工作簿或规则文件本身。",
+            )
+        )
+    return out
+
+
 def _sheet(wb: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
     ws = wb.create_sheet(title)
     ws.append(list(header))
@@ -51,55 +292,40 @@ def workbook(
     ev: ParkEvaluation,
     enterprises: Sequence[EnterpriseRow] = (),
     enterprise_indicators: Sequence[IndicatorInfo] = (),
+    lang: str = "zh",
 ) -> Workbook:
+    """The evaluation as a workbook in ``lang`` (zh or en), every line in that language."""
+    zh = _zh(lang)
+    rules = _rules(ev.provenance.scheme)
     wb = new_workbook()
     info = wb.active
-    info.title = "说明"
-    p = ev.provenance
-    lines: list[tuple[str, Any]] = [
-        ("数据年份 year", p.year),
-        ("数据截至 as of", p.as_of),
-        ("评价方案 scheme", f"{p.scheme} v{p.scheme_version}（{p.scheme_status}）"),
-        ("方案名称", p.scheme_name_zh),
-        ("分类规则 classes", p.classes),
-        ("规则文件 rule sets", "; ".join(f"{k} {v}" for k, v in p.rule_sets.items())),
-        ("参数 parameters", "; ".join(f"{k}: {v}" for k, v in p.parameters.items())),
-        ("参评企业 evaluated", ev.n_evaluated),
-        ("未参评 not evaluated", "; ".join(f"{k}: {v}" for k, v in ev.not_evaluated.items())),
-        ("计算时间 computed at", p.computed_at),
-    ]
-    if p.is_demo:
-        lines.insert(0, ("示例数据", "synthetic demo data — not official statistics"))
-    for k, v in lines:
+    info.title = _t(lang, "说明", "Notes")
+    for k, v in _info_lines(ev, rules, lang):
         info.append([k, v])
-    for zh, en in zip(ev.notes_zh, ev.notes_en, strict=False):
-        info.append(["方法说明 method", f"{zh}\n{en}"])
-    for note in ev.notes:  # the rule file's own notes: sources and reasoning, for auditors
-        info.append(["说明 note", note])
     info.column_dimensions["A"].width = 24
     info.column_dimensions["B"].width = 100
     ind = ev.indicators
     ranking = _sheet(
         wb,
-        "园区排名",
+        _t(lang, "园区排名", "Park ranking"),
         [
-            "排名",
-            "园区",
-            "级别",
-            "参评企业",
+            _t(lang, "排名", "Rank"),
+            _t(lang, "园区", "Park"),
+            _t(lang, "级别", "Level"),
+            _t(lang, "参评企业", "Evaluated"),
             "A",
             "B",
             "C",
             "D",
-            *[f"{i.label_zh}（{i.unit}）" for i in ind],
-            "综合得分",
-            "产值（亿元）",
+            *[_indicator(i, lang) for i in ind],
+            _t(lang, "综合得分", "Score"),
+            _t(lang, "产值（亿元）", "Output (100m yuan)"),
         ],
         [
             [
                 r.rank,
                 r.name,
-                r.level,
+                _pair(LEVELS, r.level, lang),
                 r.n_evaluated,
                 *[r.classes.get(k, 0) for k in "ABCD"],
                 *[r.values.get(i.id) for i in ind],
@@ -110,52 +336,61 @@ def workbook(
         ],
     )
     cited = ranking.max_column + 1  # each park's public source: words, the address a link
-    ranking.cell(1, cited, "来源 source").font = BOLD
+    ranking.cell(1, cited, _t(lang, "来源", "Source")).font = BOLD
     ranking.column_dimensions[ranking.cell(1, cited).column_letter].width = 40
     for i, r in enumerate(ev.parks, start=2):
-        citation_cell(ranking.cell(i, cited), r.citation)
+        citation_cell(ranking.cell(i, cited), r.citation, lang)
     tiers = ev.parks[0].tiers if ev.parks else []
     _sheet(
         wb,
-        "能级进度",
+        _t(lang, "能级进度", "Tier progress"),
         [
-            "园区",
-            "产值（亿元）",
-            "年均增速",
-            "增速起始年",
-            *[f"{t.label_zh}（{t.threshold:g}亿元）" for t in tiers],
+            _t(lang, "园区", "Park"),
+            _t(lang, "产值（亿元）", "Output (100m yuan)"),
+            _t(lang, "年均增速", "CAGR"),
+            _t(lang, "增速起始年", "CAGR from"),
+            *[
+                f"{t.label_zh}（{t.threshold:g}亿元）"
+                if zh
+                else f"{t.label_en} ({t.threshold / 10:g} bn yuan)"
+                for t in tiers
+            ],
         ],
         [
-            [r.name, r.output, r.growth, r.growth_start, *[tier_text(t) for t in r.tiers]]
+            [r.name, r.output, r.growth, r.growth_start, *[tier_text(t, lang) for t in r.tiers]]
             for r in ev.parks
         ],
     )
     _sheet(
         wb,
-        "功能定位",
+        _t(lang, "功能定位", "Positioning"),
         [
-            "园区",
-            "级别",
-            "功能定位",
-            "主导产业",
-            "特色产业",
-            "主导产业占比",
-            "特色产业占比",
-            "声明产业合计占比",
-            "个数符合",
-            "聚焦",
+            _t(lang, "园区", "Park"),
+            _t(lang, "级别", "Level"),
+            _t(lang, "功能定位", "Function"),
+            _t(lang, "主导产业", "Main industries"),
+            _t(lang, "特色产业", "Special industries"),
+            _t(lang, "主导产业占比", "Main industries' share"),
+            _t(lang, "特色产业占比", "Special industries' share"),
+            _t(lang, "声明产业合计占比", "Declared industries' share"),
+            _t(lang, "个数符合", "Counts match"),
+            _t(lang, "聚焦", "Focused"),
         ],
         [
             [
                 r.name,
-                r.level,
-                (r.positioning.function_zh if r.positioning else None),
-                "、".join(
+                _pair(LEVELS, r.level, lang),
+                (
+                    (r.positioning.function_zh if zh else r.positioning.function_en)
+                    if r.positioning
+                    else None
+                ),
+                _t(lang, "、", ", ").join(
                     i.name
                     for i in (r.positioning.industries if r.positioning else [])
                     if i.kind == "main"
                 ),
-                "、".join(
+                _t(lang, "、", ", ").join(
                     i.name
                     for i in (r.positioning.industries if r.positioning else [])
                     if i.kind == "special"
@@ -163,43 +398,48 @@ def workbook(
                 r.positioning.main_share if r.positioning else None,
                 r.positioning.special_share if r.positioning else None,
                 r.positioning.focus_share if r.positioning else None,
-                r.positioning.conforms_count if r.positioning else None,
-                r.positioning.focused if r.positioning else None,
+                _yes_no(r.positioning.conforms_count if r.positioning else None, lang),
+                _yes_no(r.positioning.focused if r.positioning else None, lang),
             ]
             for r in ev.parks
         ],
     )
     if enterprises:
         names = {r.id: r.name for r in ev.parks}
+        segments = (
+            {s.id: (s.label_en or s.label_zh or s.id) for s in rules.schemes}
+            if rules is not None and not zh
+            else {}
+        )
         ws = _sheet(
             wb,
-            "企业",
+            _t(lang, "企业", "Enterprises"),
             [
-                "企业",
-                "统一社会信用代码",
-                "园区",
-                "评价分组",
-                "等级",
-                "得分",
-                "组内排名",
-                "组内企业数",
-                "用地（亩）",
-                *[f"{i.label_zh}（{i.unit}）" for i in enterprise_indicators],
-                "评价依据",
+                _t(lang, "企业", "Enterprise"),
+                _t(lang, "统一社会信用代码", "USCC"),
+                _t(lang, "园区", "Park"),
+                _t(lang, "评价分组", "Group"),
+                _t(lang, "等级", "Class"),
+                _t(lang, "得分", "Score"),
+                _t(lang, "组内排名", "Rank in group"),
+                _t(lang, "组内企业数", "Firms in group"),
+                _t(lang, "用地（亩）", "Land (mu)"),
+                *[_indicator(i, lang) for i in enterprise_indicators],
+                _t(lang, "评价依据", "Basis"),
             ],
             [
                 [
                     e.name,
                     e.uscc,
                     names.get(e.park_id or -1, ""),
-                    e.segment_label,
+                    segments.get(e.segment, e.segment_label),
                     e.klass,
                     e.score,
                     e.rank,
                     e.segment_size,
                     e.land_mu,
                     *[e.values.get(i.id) for i in enterprise_indicators],
-                    e.reason_zh,
+                    e.reason_zh if zh else (e.reason_en or e.reason_zh),
                 ]
                 for e in enterprises
             ],

@@ -231,7 +231,7 @@ def _xlsx(ctx: PageContext, year: int | None, scheme: str) -> Response:
     ev = service.evaluate(ctx.session, ctx.principal, state=state)
     firms = service.evaluated_enterprises(ctx.session, ctx.principal, state=state)
     buffer = io.BytesIO()
-    workbook(ev, firms, service.indicators(scheme)).save(buffer)
+    workbook(ev, firms, service.indicators(scheme), lang=ctx.lang).save(buffer)
     name = f"parks-per-mu-{ev.provenance.year or 'na'}-{scheme}.xlsx"
     return Response(
         buffer.getvalue(),
