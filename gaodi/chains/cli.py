@@ -91,8 +91,6 @@ def list_cmd(
             "、".join(r.missing_key_links) or "—",
         )
     console.print(table)
-    if p.is_demo:
-        console.print("[dim]示例数据 (synthetic demo data)[/]")
 
 
 # --------------------------------------------------------------------------- map

@@ -110,5 +110,3 @@ def show_cmd(
     )
     if res.notice_zh:
         console.print(f"[yellow]{res.notice_zh}[/]")
-    if p.is_demo:
-        console.print("[dim]示例数据 (synthetic demo data)[/]")

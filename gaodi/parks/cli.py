@@ -159,8 +159,6 @@ def _print(ev: Any) -> None:
     left = "; ".join(f"{k}: {v}" for k, v in ev.not_evaluated.items()) or "0"
     console.print(f"参评企业 evaluated: {ev.n_evaluated:,}；未参评 not evaluated: {left}")
     console.print(f"[dim]分类 classes: {p.classes}; 规则 rules: {p.rule_sets}[/]")
-    if p.is_demo:
-        console.print("[dim]示例数据 (synthetic demo data)[/]")
 
 
 @app.command("enterprises")

@@ -536,8 +536,6 @@ def opportunities_cmd(
             f"{r.cog:.3f}",
         )
     console.print(table)
-    if p.is_demo:
-        console.print("[dim]示例数据 (synthetic demo data)[/]")
 
 
 @app.command("peers")
@@ -578,5 +576,3 @@ def peers_cmd(
         median = "—" if row.peer_median is None else f"{row.peer_median:,.3f}"
         table.add_row(row.label_zh, *cells, median, f"{row.city_rank}/{len(res.regions)}")
     console.print(table)
-    if res.provenance.is_demo:
-        console.print("[dim]示例数据 (synthetic demo data)[/]")
