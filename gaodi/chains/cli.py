@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gaodi.core.errors import ValidationError
-from gaodi.ui.cli.output import AS_USER, FORCE, Format, export
+from gaodi.ui.cli.output import AS_USER, FORCE, Format, export, format_for
 from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 app = typer.Typer(
@@ -53,6 +53,7 @@ def list_cmd(
     force: bool = FORCE,
 ) -> None:
     """Every chain with its completeness, strength and counts of missing and weak links."""
+    output_format = format_for(output_format, out)
     from gaodi.chains import service
 
     with cli_session(as_user) as (session, principal):
@@ -196,6 +197,7 @@ def diagnose_cmd(
     force: bool = FORCE,
 ) -> None:
     """Each link's status (缺链/弱链/强链) with its reason, risk, scores and recommendations."""
+    output_format = format_for(output_format, out)
     from gaodi.chains import service
 
     kind = benchmark.value if benchmark else None
@@ -299,6 +301,7 @@ def recommend_cmd(
     force: bool = FORCE,
 ) -> None:
     """招商 candidates from the external pool for missing and weak links, with reasons."""
+    output_format = format_for(output_format, out)
     from gaodi.chains import service
 
     if pool_assignments is not None and pool_registry is None:

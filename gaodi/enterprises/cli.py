@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from gaodi.ui.cli.output import AS_USER, FORCE, Format, export
+from gaodi.ui.cli.output import AS_USER, FORCE, Format, export, format_for
 from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 app = typer.Typer(
@@ -75,6 +75,7 @@ def eligibility_cmd(
     force: bool = FORCE,
 ) -> None:
     """Who qualifies for a tier, who nearly does, and which criterion each misses by how much."""
+    output_format = format_for(output_format, out)
     from gaodi.enterprises import service
 
     with cli_session(as_user) as (session, principal):
@@ -166,6 +167,7 @@ def rank_cmd(
     force: bool = FORCE,
 ) -> None:
     """头羊 (leader) ranking: multi-criteria scores (criteria and weights in a versioned YAML)."""
+    output_format = format_for(output_format, out)
     from gaodi.enterprises import service
 
     with cli_session(as_user) as (session, principal):

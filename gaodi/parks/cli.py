@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from gaodi.core.errors import ValidationError
-from gaodi.ui.cli.output import AS_USER, Format, export
+from gaodi.ui.cli.output import AS_USER, Format, export, format_for
 from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 app = typer.Typer(
@@ -63,6 +63,7 @@ def evaluate_cmd(
     as_user: str | None = AS_USER,
 ) -> None:
     """亩均效益评价 Evaluate enterprises (A/B/C/D) and rank parks; tiers and positioning."""
+    output_format = format_for(output_format, out)
     from gaodi.parks import service
 
     bench = _benchmarks(benchmarks)

@@ -13,7 +13,7 @@ import yaml
 
 from gaodi.core.errors import ValidationError
 from gaodi.core.periods import parse_day
-from gaodi.ui.cli.output import FORCE, Format, export, writable
+from gaodi.ui.cli.output import FORCE, Format, export, format_for, writable
 from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 app = typer.Typer(
@@ -472,6 +472,7 @@ def status(
     force: bool = FORCE,
 ) -> None:
     """The board: every target against 序时进度, with traffic lights and forecasts."""
+    output_format = format_for(output_format, out)
     from gaodi.plans import service
     from gaodi.plans.schemas import BoardFilter
 

@@ -58,6 +58,21 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
+def format_for(output_format: Format, out: Path | None) -> Format:
+    """The format a command writes: the one asked for, or, for ``--out`` without ``--format``,
+    the file's suffix (.json, .xlsx). A table cannot go to a file: before, ``--out x.xlsx``
+    without ``--format`` printed the table and wrote nothing."""
+    if output_format is not Format.table or out is None:
+        return output_format
+    by_suffix = {".json": Format.json, ".xlsx": Format.xlsx}.get(out.suffix.lower())
+    if by_suffix is None:
+        raise ValidationError(
+            f"无法写入 {out}：--out 的文件须为 .json 或 .xlsx，或用 --format json|xlsx 指定格式。",
+            f"Cannot write {out}: --out takes a .json or .xlsx file, or give --format json|xlsx.",
+        )
+    return by_suffix
+
+
 def to_json(value: Any) -> str:
     """A pydantic result as its JSON (indented), anything else through :func:`json.dumps`."""
     if isinstance(value, BaseModel):
