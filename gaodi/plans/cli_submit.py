@@ -39,9 +39,14 @@ def observe(
     reason: str | None = typer.Option(None, help="Why a flagged value is right."),
 ) -> None:
     """Report (submit) a value: checked for plausibility, stored as a new revision."""
+    from sqlalchemy import select
+
+    from gaodi.core.periods import parse_period
     from gaodi.plans import service
+    from gaodi.plans.models import Indicator
     from gaodi.plans.schemas import ObservationIn
 
+    parse_period(period)  # a bad period in words (YYYY, YYYY-Qn or YYYY-MM), not as a pattern
     data = ObservationIn(
         indicator=indicator,
         period=period,
@@ -56,9 +61,12 @@ def observe(
         result = service.add_observation(
             session, principal, data, confirm=confirm, reason=reason, source="cli"
         )
+        # confirmed by name (as the form does), the code beside it for scripts
+        code = result.observation.indicator_code
+        name = session.scalar(select(Indicator.name).where(Indicator.code == code))
     o = result.observation
     console.print(
-        f"已报送 Submitted {o.indicator_code} {o.period} = {_num(o.value)} ({o.kind}, "
+        f"已报送 Submitted {name}（{o.indicator_code}）{o.period} = {_num(o.value)} ({o.kind}, "
         f"revision {o.revision})" + (" [yellow]— flags confirmed[/]" if result.confirmed else "")
     )
 

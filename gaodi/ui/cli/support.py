@@ -150,6 +150,11 @@ def invalid_input(exc: pydantic.ValidationError) -> ValidationError:
     for err in exc.errors():
         where = ".".join(str(p) for p in err.get("loc", ())) or "?"
         ctx = err.get("ctx") or {}
+        if err["type"] == "string_pattern_mismatch":  # the pattern is a regex: no words for people
+            ctx = {
+                "zh": f"“{err.get('input')}”格式不符",
+                "en": f"{err.get('input')!r} is not in the expected form",
+            }
         zh.append(f"{where}：{ctx.get('zh', err['msg'])}")
         en.append(f"{where}: {ctx.get('en', err['msg'])}")
     return ValidationError("输入有误：" + "；".join(zh), "Invalid input: " + "; ".join(en))
