@@ -406,11 +406,6 @@ def workbook(
     )
     if enterprises:
         names = {r.id: r.name for r in ev.parks}
-        segments = (
-            {s.id: (s.label_en or s.label_zh or s.id) for s in rules.schemes}
-            if rules is not None and not zh
-            else {}
-        )
         ws = _sheet(
             wb,
             _t(lang, "企业", "Enterprises"),
@@ -432,7 +427,7 @@ def workbook(
                     e.name,
                     e.uscc,
                     names.get(e.park_id or -1, ""),
-                    segments.get(e.segment, e.segment_label),
+                    e.segment_label if zh else (e.segment_label_en or e.segment_label),
                     e.klass,
                     e.score,
                     e.rank,

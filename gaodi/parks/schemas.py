@@ -133,6 +133,7 @@ class EnterpriseRow(BaseModel):
     uscc: str
     segment: str
     segment_label: str
+    segment_label_en: str = Field("", description="The segment's name in English.")
     klass: ClassKey = Field(alias="class")
     score: float
     rank: int

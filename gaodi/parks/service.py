@@ -530,6 +530,7 @@ def park_enterprises(
     chunk = mine.slice(window(total, page, per_page, clamp=False).offset, per_page)
     names = loaders.enterprise_names(session, chunk["enterprise_id"].to_list())
     labels = {s.id: s.label_zh or s.id for s in rules.schemes}
+    labels_en = {s.id: s.label_en or s.label_zh or s.id for s in rules.schemes}
     rows = [
         EnterpriseRow(
             id=int(r["enterprise_id"]),
@@ -537,6 +538,7 @@ def park_enterprises(
             uscc=names.get(int(r["enterprise_id"]), ("", ""))[1],
             segment=str(r["segment"]),
             segment_label=labels.get(str(r["segment"]), str(r["segment"])),
+            segment_label_en=labels_en.get(str(r["segment"]), str(r["segment"])),
             klass=r["class"],
             score=float(r["score"]),
             rank=int(r["rank"]),
@@ -593,6 +595,7 @@ def evaluated_enterprises(
     sizes = dict(evaluated.group_by("segment").len().iter_rows())
     names = loaders.enterprise_names(session, rows["enterprise_id"].to_list())
     labels = {s.id: s.label_zh or s.id for s in rules.schemes}
+    labels_en = {s.id: s.label_en or s.label_zh or s.id for s in rules.schemes}
     indicators = _indicators(rules, every_scheme=True)
     return [
         EnterpriseRow(
@@ -601,6 +604,7 @@ def evaluated_enterprises(
             uscc=names.get(int(r["enterprise_id"]), ("", ""))[1],
             segment=str(r["segment"]),
             segment_label=labels.get(str(r["segment"]), str(r["segment"])),
+            segment_label_en=labels_en.get(str(r["segment"]), str(r["segment"])),
             klass=r["class"],
             score=float(r["score"]),
             rank=int(r["rank"]),

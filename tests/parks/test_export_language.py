@@ -123,3 +123,22 @@ def test_english_parks_page_has_no_chinese_tiers_or_punctuation(
     # a firm left out for a missing figure names the indicator, not its id
     assert "figure missing: Value added per tonne of standard coal: 1" in kpis[1]
     assert "value_added_per_energy" not in kpis[1]
+
+
+def test_english_park_pages_give_units_and_groups_in_english(
+    client: tuple[TestClient, dict[str, int]],  # noqa: F811
+) -> None:
+    c, ids = client
+    c.cookies.set("gaodi_lang", "en")
+    html = c.get(f"/parks/{ids['P甲']}", params={"year": 2023}).text
+    assert "10k yuan/mu" in html and "万元/亩" not in html
+    assert "Above-scale industrial enterprises" in html and "规上工业企业" not in html
+    html = c.get("/parks", params={"year": 2023}).text
+    assert "10k yuan/mu" in html and "万元/亩" not in html
+    html = c.get("/parks/excluded", params={"year": 2023}).text
+    assert "above-scale and smaller firms are ranked separately" in html
+    assert "规上" not in html
+    c.cookies.set("gaodi_lang", "zh")
+    html = c.get(f"/parks/{ids['P甲']}", params={"year": 2023}).text
+    assert "万元/亩" in html and "规上工业企业" in html
+    assert "规上、规下企业分别排序" in c.get("/parks/excluded", params={"year": 2023}).text
