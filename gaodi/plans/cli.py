@@ -494,6 +494,13 @@ def status(
             forecasts=not no_forecast,
             known_on=parse_day(known_on, "--known-on"),
         )
+    if owner and board.plan_id is not None and owner not in board.owners:
+        # a typo would show an empty table under the whole board's counts
+        known = "、".join(board.owners) or "（无）"
+        raise ValidationError(
+            f"本计划没有责任单位“{owner}”的目标。已有的责任单位：{known}。",
+            f"No target of this plan has the owner {owner!r}. Owners: {', '.join(board.owners)}.",
+        )
     if output_format is not Format.table:
         from gaodi.plans.export import board_workbook
 
@@ -517,6 +524,12 @@ def _print_board(board: Any) -> None:
         f"[bold red]有风险 {counts['at_risk']}[/]  无数据 {counts['no_data']}  "
         f"逾期未报 overdue {board.overdue_total}"
     )
+    if board.filters.status or board.filters.owner or board.filters.action:
+        shown = sum(len(a.rows) for a in board.actions)
+        console.print(
+            f"[dim]筛选后显示 {shown} 个目标；以上计数为全部目标。 "
+            f"{shown} targets shown by the filter; the counts above are all targets.[/]"
+        )
     table = Table(show_lines=False)
     for col in (
         "指标 indicator",
