@@ -239,6 +239,10 @@ def level_rollup(
         caveats=list(s.caveats),
         size_rule=f"{size.document_number}（工业：从业人员与营业收入须同时达到下限，否则下划一档）",
         above_scale_rule=f"工业（国民经济行业门类B、C、D）且年主营业务收入≥{above_scale_revenue_wan():g}万元",
+        size_rule_en=f"{size.document_number} (industry: a firm must reach both the employee "
+        "and the revenue floor of a class, else it falls to the class below)",
+        above_scale_rule_en="industrial (GB/T 4754 sections B, C, D) with main-business revenue "
+        f"of at least {above_scale_revenue_wan() / 100:g} million yuan a year",
     )
 
 

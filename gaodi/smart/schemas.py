@@ -240,6 +240,8 @@ class LevelRollup(BaseModel):
     caveats: list[str]
     size_rule: str
     above_scale_rule: str
+    size_rule_en: str = Field("", description="size_rule in English.")
+    above_scale_rule_en: str = Field("", description="above_scale_rule in English.")
 
 
 # ---------------------------------------------------------------------------- registries

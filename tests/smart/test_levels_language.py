@@ -32,6 +32,12 @@ def test_levels_page_names_levels_in_english(site: Site) -> None:  # noqa: F811
     assert not re.search(r"[一二三四]级", levels), levels
     chart = re.search(r'<script type="application/json" id="levels-data">(.*?)</script>', page.text)
     assert chart is not None and "Level 2" in chart[1] and "二级" not in chart[1]
+    # the rules line: English words and punctuation (the scheme's title stays as published)
+    rules = re.search(r'data-testid="provenance">(.*?)</p>', page.text, re.S)
+    assert rules is not None
+    said = _text(rules[1])
+    assert "Size classes: " in said and "; Above-scale: industrial" in said
+    assert "20 million yuan" in said and not re.search(r"[：；。]|工业|万元", said), said
 
 
 def test_levels_page_keeps_chinese_names_in_chinese(site: Site) -> None:  # noqa: F811
@@ -40,3 +46,4 @@ def test_levels_page_keeps_chinese_names_in_chinese(site: Site) -> None:  # noqa
     text = _text(client.get("/smart", params={"level": 2}).text)
     assert "一级及以上" in text and "二级及以上" in text and "未达一级" in text
     assert "Level 2" not in text
+    assert "；规上：工业（国民经济行业门类B、C、D）且年主营业务收入≥2000万元。" in text
