@@ -157,9 +157,12 @@ def _print(ev: Any) -> None:
         focus = _pct(ps.focus_share) + ("" if ps.focused is not False else " [yellow]低[/]")
         pos.add_row(r.short_name or r.name, (ps.function_zh or "—") + count, main, special, focus)
     console.print(pos)
-    left = "; ".join(f"{k}: {v}" for k, v in ev.not_evaluated.items()) or "0"
+    from gaodi.parks.export import not_evaluated_text, rules_text
+
+    left = not_evaluated_text(ev) or "无 none"
     console.print(f"参评企业 evaluated: {ev.n_evaluated:,}；未参评 not evaluated: {left}")
-    console.print(f"[dim]分类 classes: {p.classes}; 规则 rules: {p.rule_sets}[/]")
+    classes, files = rules_text(ev)
+    console.print(f"[dim]分类 classes：{classes}；规则 rules：{files}[/]")
 
 
 @app.command("enterprises")

@@ -204,6 +204,22 @@ def _rules(scheme: str) -> PerMuRules | None:
         return None
 
 
+def not_evaluated_text(ev: ParkEvaluation, lang: str = "zh") -> str:
+    """Who was left out of the evaluation and why, in words ("用地低于评价门槛：1548家");
+    '' when nobody was."""
+    return _t(lang, "；", "; ").join(
+        f"{_reason(k, ev.indicators, lang)}{_t(lang, '：', ': ')}{v}"
+        + _t(lang, "家", " firms" if v != 1 else " firm")
+        for k, v in ev.not_evaluated.items()
+    )
+
+
+def rules_text(ev: ParkEvaluation, lang: str = "zh") -> tuple[str, str]:
+    """The class rule and the rule files (with versions) of an evaluation, in words."""
+    p = ev.provenance
+    return _classes(_rules(p.scheme), p, lang), _rule_sets(p, lang)
+
+
 def _info_lines(ev: ParkEvaluation, rules: PerMuRules | None, lang: str) -> list[tuple[str, Any]]:
     """The 说明 sheet's lines: provenance, parameters, who was left out, the method."""
     p = ev.provenance
@@ -225,11 +241,7 @@ def _info_lines(ev: ParkEvaluation, rules: PerMuRules | None, lang: str) -> list
                 ),
             )
         )
-    left_out = _t(lang, "；", "; ").join(
-        f"{_reason(k, ev.indicators, lang)}{_t(lang, '：', ': ')}{v}"
-        + _t(lang, "家", " firms" if v != 1 else " firm")
-        for k, v in ev.not_evaluated.items()
-    )
+    left_out = not_evaluated_text(ev, lang)
     lines += [
         (_t(lang, "数据年份", "Year of the figures"), p.year),
         (_t(lang, "数据截至", "Data as of"), p.as_of),
