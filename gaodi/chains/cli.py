@@ -10,6 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from gaodi.analytics.chains import share_pct
 from gaodi.core.errors import ValidationError
 from gaodi.ui.cli.output import AS_USER, FORCE, Format, export, format_for
 from gaodi.ui.cli.support import cli_session, console, handle_errors
@@ -248,7 +249,7 @@ def _print_diagnosis(r: Any, detail: bool) -> None:
             str(row.enterprises),
             str(row.above_scale),
             _yi(row.output),
-            _pct(row.output_share),
+            "—" if row.output_share is None else share_pct(row.output_share),
             str(row.leaders),
             row.risk_level_zh,
             STATUS_STYLE[row.status],
