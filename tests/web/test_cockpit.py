@@ -208,7 +208,9 @@ def test_as_of_is_honoured(city: Site) -> None:
     early = _leader(city, "admin", "?as_of=2024-01-20")
     (row,) = early["targets"]["rows"]
     assert early["targets"]["as_of"] == "2023-12" and row["year"] == 2024
-    assert row["actual"] is None and row["status"] == "no_data" and "2023-12" in row["reason"]
+    # a 2024 target on a 2023-12 board has not begun: not due (未到期), not "no data"
+    assert row["actual"] is None and row["status"] == "not_due" and "2023-12" in row["reason"]
+    assert "2024-01" in row["reason"]  # and it says from when it runs
 
 
 def test_the_board_month_stops_at_the_plans_end(city: Site) -> None:

@@ -164,7 +164,7 @@ def test_bounds(shared_site: Site) -> None:
     huge = "x" * 10_240  # 10 KB
     api = client.get("/api/v1/search", params={"q": huge})
     assert api.status_code == 422 and api.json()["error"] == "validation_error"
-    assert "q" in api.json()["message"]
+    assert "搜索词" in api.json()["message"]  # the parameter named for people, not as "q"
     page = client.get("/search", params={"q": huge})
     assert page.status_code == 422
     # LIKE wildcards are searched as text, not as patterns
