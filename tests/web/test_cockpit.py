@@ -35,6 +35,7 @@ Added to seed.py + seed_features() here (the clock frozen on 2024-03-15, a Frida
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -346,3 +347,22 @@ def test_the_cards_answer_for_the_day_asked(city: Site) -> None:
     assert "当前数值（2024-07-01），不随所选日期回溯" in summary
     assert "数据库今日（2024-07-01）所存" in summary  # the counts and the chart: today's
     assert 'data-testid="data-summary-current"' not in _get(city, "admin", "/", later).text
+
+
+def test_headline_figures_drop_the_decimal_of_a_whole_number(city: Site) -> None:
+    # the overview and the wall screen printed counts as 56.0 家 / >= 100.0 家
+    leader = _leader(city, "admin")
+    whole = {
+        v for t in leader["targets"]["rows"] for v in (t["actual"], t["target"])
+        if v is not None and float(v).is_integer()
+    }  # fmt: skip
+    assert whole
+    for page, figure in (
+        ("/", r'class="ck-figure">(.*?)</div>'),
+        ("/screen", r'class="t-fig">(.*?)</span>'),
+    ):
+        html = _get(city, "admin", page, TODAY).text
+        shown = " ".join(re.sub(r"<[^>]+>", " ", f) for f in re.findall(figure, html, re.S))
+        assert shown, page
+        for value in whole:
+            assert f"{value:,.1f}" not in shown, (page, value, shown)

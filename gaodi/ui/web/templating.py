@@ -58,6 +58,20 @@ def _number(value: Any, digits: int = 0) -> str:
     return f"{float(value):,.{digits}f}"
 
 
+def _figure(value: Any, digits: int = 1) -> str:
+    """A headline figure: ``digits`` decimals, none for a whole number (56 家, not 56.0 家;
+    3,089.8 亿元 as before).
+
+    >>> [_figure(v) for v in (56.0, 3089.84, 18386, None, 0.04)]
+    ['56', '3,089.8', '18,386', '—', '0.0']
+    """
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        return _number(value, 0)
+    return _number(value, digits)
+
+
 def _as_typed(value: Any) -> str:
     """A number as a user types it into a form field: 3000, not 3000.0 or 3,000; '' for none.
 
@@ -112,6 +126,7 @@ def environment() -> Environment:
     env.filters["tojson_script"] = _tojson_script
     env.filters["number"] = _number
     env.filters["as_typed"] = _as_typed
+    env.filters["figure"] = _figure
     env.filters["pretty_json"] = _pretty_json
     env.filters["bilingual"] = bilingual
     env.filters["citation"] = citation
