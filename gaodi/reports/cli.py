@@ -37,6 +37,19 @@ class ReportLang(StrEnum):
     en = "en"
 
 
+LANG = typer.Option(
+    None, "--lang", help="zh or en (默认 default: GAODI_LANGUAGE, which is zh unless set)."
+)
+
+
+def _lang(lang: ReportLang | None) -> str:
+    """The report's language: the one asked for, else the configured default (GAODI_LANGUAGE,
+    documented as the default report language; it was always zh)."""
+    from gaodi.config import get_settings
+
+    return lang.value if lang is not None else str(get_settings().language)
+
+
 FORMAT_HELP = "docx, pdf or xlsx (默认按 --out 的扩展名 default: from the --out suffix)."
 
 
@@ -106,7 +119,7 @@ def monthly(
     ),
     fmt: Fmt | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     out: Path = typer.Option(..., "--out", "-o", help="输出文件 Output file."),
-    lang: ReportLang = typer.Option(ReportLang.zh, "--lang", help="zh (默认) or en."),
+    lang: ReportLang | None = LANG,
     plan_id: int | None = typer.Option(None, "--plan", help="计划编号 Plan id (default: adopted)."),
     user: str | None = typer.Option(None, "--user", help="按该用户权限生成 As this user sees it."),
     known_on: str | None = typer.Option(
@@ -125,7 +138,7 @@ def monthly(
 
     def build(session: Any, principal: Any, step: Callable[[float, str], None]) -> Any:
         return build_monthly(
-            session, principal, period, lang.value, plan_id=plan_id, progress=step, known_on=day
+            session, principal, period, _lang(lang), plan_id=plan_id, progress=step, known_on=day
         )
 
     _run(build, fmt, out, user)
@@ -139,7 +152,7 @@ def chain(
     ),
     fmt: Fmt | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     out: Path = typer.Option(..., "--out", "-o", help="输出文件 Output file."),
-    lang: ReportLang = typer.Option(ReportLang.zh, "--lang", help="zh (默认) or en."),
+    lang: ReportLang | None = LANG,
     year: int | None = typer.Option(None, "--year", help="企业数据年份 Year of figures."),
     user: str | None = typer.Option(None, "--user", help="按该用户权限生成 As this user sees it."),
 ) -> None:
@@ -149,7 +162,7 @@ def chain(
     ref: int | str = int(chain_ref) if chain_ref.isdigit() else chain_ref
 
     def build(session: Any, principal: Any, step: Callable[[float, str], None]) -> Any:
-        return build_chain(session, principal, ref, lang.value, year=year, progress=step)
+        return build_chain(session, principal, ref, _lang(lang), year=year, progress=step)
 
     _run(build, fmt, out, user)
 
@@ -160,7 +173,7 @@ def park(
     park_ref: str = typer.Argument(..., metavar="PARK", help="园区编号或名称 Park id or name."),
     fmt: Fmt | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     out: Path = typer.Option(..., "--out", "-o", help="输出文件 Output file."),
-    lang: ReportLang = typer.Option(ReportLang.zh, "--lang", help="zh (默认) or en."),
+    lang: ReportLang | None = LANG,
     year: int | None = typer.Option(None, "--year", help="评价年份 Year evaluated."),
     user: str | None = typer.Option(None, "--user", help="按该用户权限生成 As this user sees it."),
 ) -> None:
@@ -170,6 +183,6 @@ def park(
     ref: int | str = int(park_ref) if park_ref.isdigit() else park_ref
 
     def build(session: Any, principal: Any, step: Callable[[float, str], None]) -> Any:
-        return build_park(session, principal, ref, lang.value, year=year, progress=step)
+        return build_park(session, principal, ref, _lang(lang), year=year, progress=step)
 
     _run(build, fmt, out, user)
