@@ -262,10 +262,10 @@ def build_monthly(
     progress(0.8, tr.stage("汇总数据报送", "Summarising submissions"))
     # who owed what on the board's day, rebuilt from the submissions' history: a value sent
     # after it was still owed then, a period not yet due is not listed
-    todo = readable(lambda: tasks(session, principal, as_of=overdue_on))
-    if todo is not None:
+    owed = readable(lambda: tasks(session, principal, as_of=overdue_on))
+    if owed is not None:
         report.add(Heading(1, tr("数据报送情况", "Data submissions")))
-        report.extend(sections_plan.overdue_blocks(todo, board, tr))
+        report.extend(sections_plan.overdue_blocks(owed, board, tr))
 
     smart = sections_more.smart_blocks(session, principal, day, tr)
     if smart:

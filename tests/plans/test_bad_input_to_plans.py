@@ -53,7 +53,7 @@ def test_the_entry_form_refuses_it_next_to_the_field(web, value: str) -> None:  
 
 
 def test_an_unreadable_upload_is_named_as_the_user_named_it(web) -> None:  # noqa: F811
-    # the message named the server's temporary copy (/tmp/tmpXXXX/plan.txt) before
+    # the message named the server's temporary copy (/tmp/tmp…/plan.txt) before
     _, c = web
     ana = c["ana"]
     csrf = csrf_of(ana.get("/plans/list").text)
