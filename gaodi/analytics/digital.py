@@ -117,6 +117,8 @@ class Scheme:
     scenarios: tuple[Scenario, ...]
     scorable: bool
     missing: tuple[str, ...] = ()
+    # The scheme's own documents are Chinese; the English title is a translation for English pages.
+    title_en: str = ""
 
     def item(self, code: str) -> Item:
         for it in self.items:
@@ -258,6 +260,7 @@ def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
             str(m.get("what", m)) if isinstance(m, dict) else str(m)
             for m in data.get("missing") or []
         ),
+        str(data.get("title_en") or ""),
     )
 
 

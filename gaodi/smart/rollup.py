@@ -227,6 +227,7 @@ def level_rollup(
     return LevelRollup(
         scheme_id=s.id,
         scheme_title=s.title_zh,
+        scheme_title_en=s.title_en,
         by=by,
         as_of=day,
         threshold_level=level,

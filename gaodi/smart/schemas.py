@@ -187,6 +187,7 @@ class AssessmentResult(BaseModel):
     enterprise: EnterpriseRef
     assessment: AssessmentSummary
     scheme_title: str
+    scheme_title_en: str = ""
     document_number: str
     kind: Literal["miit", "maturity"]
     max_level: int
@@ -228,6 +229,7 @@ class LevelRollup(BaseModel):
 
     scheme_id: str
     scheme_title: str
+    scheme_title_en: str = ""
     by: str | None
     as_of: dt.date
     threshold_level: int

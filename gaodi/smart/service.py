@@ -517,6 +517,7 @@ def _miit_parts(row: Assessment) -> dict[str, Any]:
     )
     return {
         "scheme_title": s.title_zh,
+        "scheme_title_en": s.title_en,
         "document_number": s.document_number,
         "kind": "miit",
         "max_level": max(lv.code for lv in s.levels),
@@ -544,6 +545,10 @@ def _maturity_parts(row: Assessment) -> dict[str, Any]:
     ]
     return {
         "scheme_title": "GB/T 39116-2020 智能制造能力成熟度模型（GB/T 39117-2020 评估方法）",
+        "scheme_title_en": (
+            "GB/T 39116-2020 Maturity model of intelligent manufacturing capability"
+            " (GB/T 39117-2020 assessment method)"
+        ),
         "document_number": "GB/T 39116-2020",
         "kind": "maturity",
         "max_level": max(model.levels),

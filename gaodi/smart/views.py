@@ -372,6 +372,7 @@ class SchemeOut(BaseModel):
     id: str
     version: str
     title: str
+    title_en: str = ""
     document_number: str
     items: list[ItemOut]
     scenarios: list[ScenarioOut]
@@ -385,6 +386,7 @@ def scheme_out(s: digital.Scheme) -> SchemeOut:
         id=s.id,
         version=s.version,
         title=s.title_zh,
+        title_en=s.title_en,
         document_number=s.document_number,
         items=[
             ItemOut(

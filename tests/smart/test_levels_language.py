@@ -47,3 +47,30 @@ def test_levels_page_keeps_chinese_names_in_chinese(site: Site) -> None:  # noqa
     assert "一级及以上" in text and "二级及以上" in text and "未达一级" in text
     assert "Level 2" not in text
     assert "；规上：工业（国民经济行业门类B、C、D）且年主营业务收入≥2000万元。" in text
+
+
+def test_scheme_title_follows_the_page_language(site: Site) -> None:  # noqa: F811
+    """The rule file carries the scheme's English title (title_en); the English levels page,
+    the assessment form and an assessment's result page name the scheme by it, the Chinese pages
+    by the published Chinese title."""
+    from gaodi.analytics.digital import read_rule
+    from gaodi.smart.service import DEFAULT_SCHEME
+
+    rule = read_rule(DEFAULT_SCHEME)
+    title_zh, title_en = str(rule["title_zh"]), str(rule["title_en"])
+    client = client_for(site, "analyst")
+    client.cookies.set("gaodi_lang", "en")
+    levels = _text(client.get("/smart", params={"level": 2}).text)
+    assert title_en in levels and title_zh not in levels
+    client.cookies.set("gaodi_lang", "zh")
+    levels = _text(client.get("/smart", params={"level": 2}).text)
+    assert title_zh in levels and title_en not in levels
+    e1 = site.world.ids["e1"]
+    client = client_for(site, "enterprise")
+    for path in (f"/smart/enterprises/{e1}/assess", f"/smart/enterprises/{e1}"):
+        for lang, shown, hidden in (("en", title_en, title_zh), ("zh", title_zh, title_en)):
+            client.cookies.set("gaodi_lang", lang)
+            page = client.get(path)
+            assert page.status_code == 200, path
+            text = _text(page.text)
+            assert shown in text and hidden not in text, (path, lang)
