@@ -319,7 +319,17 @@ def build_park(
                 Column(tr("组内名次", "Rank"), fmt="int", width=0.9),
                 Column(tr("用地", "Land"), unit=tr("亩", "mu"), fmt="number", width=0.9),
             ],
-            [[e.name, e.segment_label, e.klass, e.score, e.rank, e.land_mu] for e in ents.rows],
+            [
+                [
+                    e.name,
+                    tr(e.segment_label, e.segment_label_en or e.segment_label),
+                    e.klass,
+                    e.score,
+                    e.rank,
+                    e.land_mu,
+                ]
+                for e in ents.rows
+            ],
             caption=tr(f"{row.name}参评企业", f"{row.name}: evaluated enterprises"),
             sheet=tr("参评企业", "Enterprises"),
             doc_limit=DOC_ENTERPRISES,

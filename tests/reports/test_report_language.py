@@ -31,3 +31,19 @@ def test_the_configured_language_is_the_default(
     reset_settings()
     assert result.exit_code == 0, result.output
     assert load_workbook(out).sheetnames[0] == first_sheet
+
+
+def test_english_park_report_names_segments_in_english(demo_db: Engine, tmp_path: Path) -> None:
+    """The park report's enterprise table wrote each enterprise's segment (分组) in Chinese in the
+    English report; the English report now uses the segment's English name."""
+    import re
+
+    out = tmp_path / "p.xlsx"
+    result = runner.invoke(app, ["report", "park", "1", "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out)["Enterprises"]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    col = header.index("Segment")
+    segments = {r[col] for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]}
+    assert segments, "the table lists evaluated enterprises"
+    assert not any(re.search(r"[\u4e00-\u9fff]", str(s)) for s in segments), segments
