@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from gaodi.analytics.chain_text import pct
+from gaodi.analytics.chain_text import pct, share_pct
 from gaodi.analytics.chain_tree import SEGMENT_INDEX, LinkTree, rollup
 from gaodi.core import words
 
@@ -245,7 +245,7 @@ def recommend(
         parts_en: list[str] = []
         for other, rel in neighbours:
             o = by_id[other]
-            share = pct(o.output_share) if o.output_share is not None else "—"
+            share = share_pct(o.output_share) if o.output_share is not None else "—"
             for lang, parts in (("zh", parts_zh), ("en", parts_en)):
                 where, act = _relation(rel, lang)
                 parts.append(

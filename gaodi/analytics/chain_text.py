@@ -8,6 +8,9 @@ prepared once per distinct case.
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
+
 import polars as pl
 
 from gaodi.core import words
@@ -131,6 +134,33 @@ def pct(x: float) -> str:
     '3.5%'
     """
     return f"{100 * x:.1f}%"
+
+
+#: A share shown in a reason keeps at least two significant digits below 0.1% (one decimal
+#: above): with one decimal throughout, a link at 0.002% and the threshold it is held to read
+#: "0.0%" and "0.0%" and the reader cannot check the judgement. Decimals stop at this many.
+MAX_DECIMALS = 10
+
+
+def decimals_for(x: float | Decimal, least: int) -> int:
+    """Decimals that show ``x`` with two significant digits when ``least`` shows fewer."""
+    v = abs(float(x))
+    if v == 0 or not math.isfinite(v) or v >= 10 ** (-least):
+        return least
+    return min(MAX_DECIMALS, max(least, 1 - math.floor(math.log10(v))))
+
+
+def share_pct(x: float | Decimal, decimals: int | None = None) -> str:
+    """A share as a percentage: one decimal, more below 0.1% (two significant digits).
+
+    Examples
+    --------
+    >>> share_pct(0.0345), share_pct(0.005), share_pct(0.0000213), share_pct(0.0)
+    ('3.5%', '0.5%', '0.0021%', '0.0%')
+    """
+    v = 100 * Decimal(x) if isinstance(x, Decimal) else 100 * x
+    d = decimals_for(v, 1) if decimals is None else decimals
+    return f"{v:.{d}f}%"
 
 
 def pct_factor(x: float) -> str:

@@ -9,7 +9,6 @@ method and its sources are in ``docs/methods/chains.md``.
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -20,7 +19,15 @@ import numpy as np
 import polars as pl
 
 from gaodi.analytics.chain_recommend import Recommendation, recommend
-from gaodi.analytics.chain_text import join_en, join_zh, pct, pct_factor
+from gaodi.analytics.chain_text import (
+    MAX_DECIMALS,
+    decimals_for,
+    join_en,
+    join_zh,
+    pct,
+    pct_factor,
+    share_pct,
+)
 from gaodi.analytics.chain_tree import LinkTree, build_tree, prepare_facts, rollup
 from gaodi.core import words
 from gaodi.core.errors import DataError
@@ -287,46 +294,20 @@ def _risk(
 
 # --------------------------------------------------------------------------- numbers in words
 
-#: A share shown in a reason keeps at least two significant digits below 0.1% (one decimal
-#: above): with one decimal throughout, a link at 0.002% and the threshold it is held to read
-#: "0.0%" and "0.0%" and the reader cannot check the judgement. Decimals stop at this many.
-_MAX_DECIMALS = 10
-
-
-def _decimals(x: float | Decimal, least: int) -> int:
-    """Decimals that show ``x`` with two significant digits when ``least`` shows fewer."""
-    v = abs(float(x))
-    if v == 0 or not math.isfinite(v) or v >= 10 ** (-least):
-        return least
-    return min(_MAX_DECIMALS, max(least, 1 - math.floor(math.log10(v))))
-
-
-def share_pct(x: float | Decimal, decimals: int | None = None) -> str:
-    """A share as a percentage: one decimal, more below 0.1% (two significant digits).
-
-    Examples
-    --------
-    >>> share_pct(0.0345), share_pct(0.005), share_pct(0.0000213), share_pct(0.0)
-    ('3.5%', '0.5%', '0.0021%', '0.0%')
-    """
-    v = 100 * Decimal(x) if isinstance(x, Decimal) else 100 * x
-    d = _decimals(v, 1) if decimals is None else decimals
-    return f"{v:.{d}f}%"
-
 
 def _apart_pcts(a: Decimal, b: Decimal) -> tuple[str, str]:
     """Two exact shares as percentages, with the decimals it takes to tell them apart when
     they differ (a link's share and the threshold it is compared with)."""
-    da, db = _decimals(100 * a, 1), _decimals(100 * b, 1)
-    while share_pct(a, da) == share_pct(b, db) and a != b and max(da, db) < _MAX_DECIMALS:
+    da, db = decimals_for(100 * a, 1), decimals_for(100 * b, 1)
+    while share_pct(a, da) == share_pct(b, db) and a != b and max(da, db) < MAX_DECIMALS:
         da = db = max(da, db) + 1
     return share_pct(a, da), share_pct(b, db)
 
 
 def _apart_pct(x: float, *limits: float) -> str:
     """``x`` as a percentage, never shown equal to a limit (as written) it differs from."""
-    d = _decimals(100 * x, 1)
-    while d < _MAX_DECIMALS and any(x != t and share_pct(x, d) == pct_factor(t) for t in limits):
+    d = decimals_for(100 * x, 1)
+    while d < MAX_DECIMALS and any(x != t and share_pct(x, d) == pct_factor(t) for t in limits):
         d += 1
     return share_pct(x, d)
 
@@ -334,8 +315,8 @@ def _apart_pct(x: float, *limits: float) -> str:
 def _apart_num(x: float, *limits: float) -> str:
     """``x`` (an HHI) with two decimals, more when that shows it as 0.00 or as a limit it
     differs from."""
-    d = _decimals(x, 2)
-    while d < _MAX_DECIMALS and any(x != t and f"{x:.{d}f}" == f"{t:.{d}f}" for t in limits):
+    d = decimals_for(x, 2)
+    while d < MAX_DECIMALS and any(x != t and f"{x:.{d}f}" == f"{t:.{d}f}" for t in limits):
         d += 1
     return f"{x:.{d}f}"
 

@@ -183,6 +183,26 @@ def test_extend_points_at_strong_neighbours(cm):
     assert "upstream link 挖掘机 is strong (50.0% of chain output)" in ext["leasing"].reason_en
 
 
+def test_a_strong_neighbours_small_share_keeps_its_digits():
+    """A strong neighbour's share in an extend reason keeps two significant digits below 0.1%,
+    as the diagnosis's own reasons do; with one decimal it read 强链（链内产值占比0.0%）."""
+    links, facts = load_chain("construction_machinery")
+    # the two crane makers make 2 each: crane 4 of 100 + 600 + 10000 + 4 + 400 = 11104 -> 0.036%
+    facts = facts.with_columns(
+        pl.when(pl.col("enterprise_id").is_in(["E7", "E8"]))
+        .then(2.0)
+        .otherwise(pl.col("output"))
+        .alias("output")
+    )
+    # a peer at 0.01%: the 50% threshold is 0.005%, so the crane link is strong
+    peer = Benchmark("peer", {"excavator": 0.30, "crane": 0.0001}, label_zh="株洲")
+    d = diagnose_chain(links, facts, DiagnosisParams(benchmark=peer))
+    assert d.link("crane").status == "strong"
+    ext = {r.link_id: r for r in d.recommendations if r.kind == "extend"}
+    assert "上游环节「起重机」为强链（链内产值占比0.036%）" in ext["leasing"].reason_zh
+    assert "upstream link 起重机 is strong (0.036% of chain output)" in ext["leasing"].reason_en
+
+
 def test_peer_benchmark():
     links, facts = load_chain("construction_machinery")
     peer = Benchmark(
