@@ -67,6 +67,10 @@ def chain_links_frame(
     )
 
 
+#: The two result files map_registry_file writes into its directory.
+RESULT_FILES = ("assignments.parquet", "region_link_counts.csv")
+
+
 def map_registry_file(
     session: Session,
     principal: Principal,

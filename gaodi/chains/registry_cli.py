@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from gaodi.chains.cli import app
-from gaodi.ui.cli.output import AS_USER
+from gaodi.ui.cli.output import AS_USER, FORCE_DIR, check_out_dir
 from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 
@@ -24,6 +24,7 @@ def map_registry_cmd(
         "uscc, name, region_code, industry_code, scope_text.",
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Directory for the two result files."),
+    force: bool = FORCE_DIR,
     engine: str | None = typer.Option(
         None, "--engine", help="polars, duckdb or spark (default: GAODI_ENGINE, else polars)."
     ),
@@ -35,8 +36,9 @@ def map_registry_cmd(
     Writes OUT/assignments.parquet (uscc, chain_code, link_code, confidence, rule) and
     OUT/region_link_counts.csv (region_code, chain_code, link_code, enterprises).
     """
-    from gaodi.chains.registry import map_registry_file
+    from gaodi.chains.registry import RESULT_FILES, map_registry_file
 
+    check_out_dir(out, RESULT_FILES, force)
     with cli_session(as_user) as (session, principal):
         result = map_registry_file(session, principal, registry, out, engine=engine, chain=chain)
     console.print(

@@ -18,6 +18,7 @@ import typer
 
 from gaodi.core.errors import DataError
 from gaodi.core.text_safety import csv_frame
+from gaodi.ui.cli.output import FORCE_DIR, check_out_dir, drop_stale, writable_dir
 from gaodi.ui.cli.support import cli_session, console, handle_errors
 
 app = typer.Typer(
@@ -214,13 +215,29 @@ def _report(out: Path, written: dict[str, int], started: float, notes: list[str]
         console.print(note)
 
 
-def _out_dir(out: Path) -> Path:
-    if out.exists() and not out.is_dir():
-        raise DataError(
-            f"--out {out} 已存在且不是目录。", f"--out {out} exists and is not a directory."
+#: The files each command writes into --out (a second run is refused unless --force).
+SPECIALISE_FILES = (
+    "specialisation.csv",
+    "shift_share.csv",
+    "shift_share_dynamic.csv",
+    "cagr.csv",
+    "concentration.csv",
+    "localisation.csv",
+)
+COMPLEXITY_FILES = ("regions.csv", "industries.csv", "cells.csv", "proximity.csv")
+LINKAGES_FILES = ("A.csv", "L.csv", "B.csv", "G.csv", "linkages.csv")
+
+
+def _finish(
+    out: Path, names: tuple[str, ...], written: dict[str, int], started: float, notes: list[str]
+) -> None:
+    removed = drop_stale(out, names, written)
+    if removed:
+        notes.append(
+            f"已删除上次运行留下、本次未生成的文件 Removed an earlier run's files this run did not "
+            f"write: {', '.join(removed)}"
         )
-    out.mkdir(parents=True, exist_ok=True)
-    return out
+    _report(out, written, started, notes)
 
 
 # --------------------------------------------------------------------------- commands
@@ -231,6 +248,7 @@ def specialise(
         ..., metavar="INPUT.csv", help="Long table: region,industry,year,value."
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Directory for the output CSV files."),
+    force: bool = FORCE_DIR,
     reference: Path | None = typer.Option(
         None, "--reference", help="Reference-economy totals industry,year,value (LQ, shift-share)."
     ),
@@ -248,6 +266,7 @@ def specialise(
     from gaodi.analytics import regional_tables as regional
 
     started = time.perf_counter()
+    check_out_dir(out, SPECIALISE_FILES, force)
     cols = {"region": pl.String, "industry": pl.String, "year": pl.Int64, "value": pl.Float64}
     if _use_engine(input_csv, engine):
         data = _engine_panel(input_csv, engine, ["region", "industry", "year"])
@@ -262,7 +281,7 @@ def specialise(
             ("参照", "reference"),
         )
         _check_values(ref, reference)
-    out = _out_dir(out)
+    out = writable_dir(out, SPECIALISE_FILES, force)
     years = data["year"].unique().sort().to_list()
     written = {
         "specialisation.csv": write_csv(
@@ -292,7 +311,7 @@ def specialise(
     written["localisation.csv"] = write_csv(
         regional.localisation_table(data), out / "localisation.csv"
     )
-    _report(out, written, started, notes)
+    _finish(out, SPECIALISE_FILES, written, started, notes)
 
 
 @app.command()
@@ -302,6 +321,7 @@ def complexity(
         ..., metavar="INPUT.csv", help="Long table for one year: region,industry,value."
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Directory for the output CSV files."),
+    force: bool = FORCE_DIR,
     threshold: float = typer.Option(1.0, "--threshold", help="M = 1 when RCA >= this."),
     drop_empty: bool = typer.Option(
         False, "--drop-empty", help="Leave out regions/industries whose total is 0."
@@ -324,6 +344,7 @@ def complexity(
     from gaodi.analytics.complexity import to_matrix
 
     started = time.perf_counter()
+    check_out_dir(out, COMPLEXITY_FILES, force)
     cols = {"region": pl.String, "industry": pl.String, "value": pl.Float64}
     if _use_engine(input_csv, engine):
         data = _engine_panel(input_csv, engine, ["region", "industry"], optional=["year"])
@@ -338,7 +359,7 @@ def complexity(
     del data
     res = compute(matrix, regions, industries, threshold=threshold, drop_empty_rows=drop_empty)
     del matrix
-    out = _out_dir(out)
+    out = writable_dir(out, COMPLEXITY_FILES, force)
     # Enum columns: 4-byte codes that Polars writes several times faster than strings.
     reg = pl.Series(res.regions, dtype=pl.Enum(res.regions))
     ind = pl.Series(res.industries, dtype=pl.Enum(res.industries))
@@ -394,7 +415,7 @@ def complexity(
     if res.dropped_regions or res.dropped_industries:
         dropped = ", ".join((res.dropped_regions + res.dropped_industries)[:10])
         notes.append(f"已删除合计为 0 的地区/产业 Dropped (zero total): {dropped}")
-    _report(out, written, started, notes)
+    _finish(out, COMPLEXITY_FILES, written, started, notes)
 
 
 @app.command()
@@ -412,6 +433,7 @@ def linkages(
         help="Y: sector,value (or row_region,row_sector,col_region,category,value).",
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Directory for the output CSV files."),
+    force: bool = FORCE_DIR,
 ) -> None:
     """投入产出关联 Input-output linkages: A, L, B, G, multipliers, key sectors.
 
@@ -423,6 +445,7 @@ def linkages(
     from gaodi.analytics.io import linkages_tables
 
     started = time.perf_counter()
+    check_out_dir(out, LINKAGES_FILES, force)
     multi = _has_column(flows, "row_region")
     if multi:
         zcols = {
@@ -447,11 +470,11 @@ def linkages(
     y = read_table(final_demand, ycols, ("最终需求", "final demand"))
     _check_values(y, final_demand, allow_negative=True)
     tables = linkages_tables(z, y)
-    out = _out_dir(out)
+    out = writable_dir(out, LINKAGES_FILES, force)
     written = {
         f"{name}.csv": write_csv(frame, out / f"{name}.csv") for name, frame in tables.items()
     }
-    _report(out, written, started, [])
+    _finish(out, LINKAGES_FILES, written, started, [])
 
 
 def _one_year(data: Any, year: int | None, path: Path) -> Any:

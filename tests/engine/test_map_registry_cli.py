@@ -83,3 +83,26 @@ def test_a_registry_without_a_scope_column_is_named(demo_db: Engine, tmp_path: P
     path.write_text("uscc,name,region_code,industry_code\nx,y,430102,3841\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["chains", "map-registry", str(path), "--out", str(tmp_path)])
     assert result.exit_code != 0 and "scope_text" in result.output
+
+
+def test_results_already_in_out_are_kept_unless_forced(demo_db: Engine, tmp_path: Path) -> None:
+    """A second ``map-registry`` into the same --out wrote over the first run's two files; it
+    is now refused, naming them, before the registry is read, and ``--force`` overwrites."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "assignments.parquet").write_bytes(b"an earlier run")
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "uscc,name,region_code,industry_code,scope_text\n"
+        "91430100MA4L0000XX,示例甲,430102,3514,挖掘机\n",
+        encoding="utf-8",
+    )
+    args = ["chains", "map-registry", str(path), "--out", str(out)]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "300"})
+    assert result.exit_code != 0 and "assignments.parquet" in result.output
+    assert "Add --force" in result.output
+    assert (out / "assignments.parquet").read_bytes() == b"an earlier run"
+    assert not (out / "region_link_counts.csv").exists()
+    forced = CliRunner().invoke(app, [*args, "--force"], env={"COLUMNS": "300"})
+    assert forced.exit_code == 0, forced.output
+    assert pl.read_parquet(out / "assignments.parquet").columns[0] == "uscc"

@@ -332,6 +332,6 @@ def test_complexity_year_column(tmp_path: Path) -> None:
     b = pl.read_csv(tmp_path / "p" / "regions.csv")["eci"].to_numpy()
     np.testing.assert_allclose(a, b, atol=1e-12)
     result = run(
-        "complexity", str(tmp_path / "in.csv"), "--out", str(tmp_path / "o"), "--year", "2030"
+        "complexity", str(tmp_path / "in.csv"), "--out", str(tmp_path / "q"), "--year", "2030"
     )
     assert result.exit_code == 2 and "no rows for 2030" in result.output

@@ -7,7 +7,7 @@ a function that builds the workbook (imported only when an xlsx file is asked fo
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,59 @@ def writable(path: Path, force: bool) -> Path:
             f"Cannot create the directory {path.parent}: a file of that name is in the way.",
         ) from None
     return path
+
+
+FORCE_DIR = typer.Option(
+    False, "--force", help="Overwrite the result files in --out if they exist (refused otherwise)."
+)
+
+
+def check_out_dir(out: Path, names: Iterable[str], force: bool) -> None:
+    """Refuse ``out`` as a command's result directory before any work is done: when it is a
+    file, or when it already holds one of the command's result files ``names`` unless ``force``
+    (a second run wrote over the first one's results without a word)."""
+    if out.exists() and not out.is_dir():
+        raise ValidationError(
+            f"--out {out} 已存在且不是目录。", f"--out {out} exists and is not a directory."
+        )
+    present = sorted(n for n in names if (out / n).exists())
+    if present and not force:
+        shown = ", ".join(present)
+        raise ConflictError(
+            f"目录 {out} 中已有结果文件：{shown}。如要覆盖，请加 --force。",
+            f"{out} already holds result files: {shown}. Add --force to overwrite them.",
+        )
+
+
+def writable_dir(out: Path, names: Iterable[str], force: bool) -> Path:
+    """The directory ``out`` ready for a command's result files ``names``: checked by
+    :func:`check_out_dir`, then created if missing.
+
+    With ``force``, the files of ``names`` that the new run does not write are removed by
+    :func:`drop_stale`, so the directory never mixes two runs' results.
+    """
+    check_out_dir(out, names, force)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ValidationError(
+            f"无法创建目录 {out}：路径中有同名的文件。",
+            f"Cannot create the directory {out}: a file of that name is in the way.",
+        ) from None
+    return out
+
+
+def drop_stale(out: Path, names: Iterable[str], written: Iterable[str]) -> list[str]:
+    """Remove the files of ``names`` in ``out`` that this run did not write (left by an earlier
+    run); the names removed, for the command to say so."""
+    kept = set(written)
+    removed = []
+    for name in sorted(set(names) - kept):
+        path = out / name
+        if path.is_file():
+            path.unlink()
+            removed.append(name)
+    return removed
 
 
 class Format(StrEnum):
