@@ -143,6 +143,9 @@ def _float(value: Any, col: Column) -> float:
     return out
 
 
+_INT64 = 2**63 - 1
+
+
 def _int(value: Any, col: Column) -> int:
     out = _parse_number(value)
     if not out.is_integer():
@@ -150,6 +153,11 @@ def _int(value: Any, col: Column) -> int:
             f"应为整数，实际为 {_show(out)}。", f"Expected a whole number, got {_show(out)}."
         )
     _range(out, col)
+    if abs(out) > _INT64:  # the databases keep integers in 64 bits
+        raise _Bad(
+            f"数值 {_show(out)} 过大，超出整数的存储范围。",
+            f"Value {_show(out)} is too large to store as a whole number.",
+        )
     return int(out)
 
 
@@ -401,7 +409,7 @@ def convert_column(col: Column, values: Sequence[Any]) -> tuple[list[Any], list[
             ):
                 out[i] = f
                 continue
-        elif kind == "int" and t is float and v.is_integer():
+        elif kind == "int" and t is float and v.is_integer() and abs(v) <= _INT64:
             if (col.min_value is None or v >= col.min_value) and (
                 col.max_value is None or v <= col.max_value
             ):

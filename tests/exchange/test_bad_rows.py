@@ -381,3 +381,16 @@ def test_implausible_observation_needs_a_reason(city: Engine, tmp_path: Path) ->
         row = s.scalars(select(Observation).where(Observation.period == "2023-07")).one()
         assert row.value == 100
         assert row.comment.startswith("口径调整：剔除迁出企业 [已确认 confirmed:")
+
+
+def test_a_whole_number_beyond_64_bits_is_named_not_sent_to_the_database(
+    city: Engine, tmp_path: Path
+) -> None:
+    """1e20 people is a whole number that no database column holds (64 bits hold up to about
+    9.2e18); it reached the database and failed there. The cell is now named, nothing written."""
+    before = table_counts(city)
+    rows = [["uscc", "year", "revenue", "employees"], [USCCS[2], 2023, 100, 1e20]]
+    errors = rejected(city, "enterprise_years", write_xlsx(tmp_path / "y.xlsx", {"s": rows}))
+    assert cells(errors) == {(2, "employees")}
+    assert "too large to store as a whole number" in reason(errors, 2, "employees")
+    assert table_counts(city) == before

@@ -167,6 +167,22 @@ def test_non_finite_numbers_are_refused_beside_their_field(
     assert _counts(site) == before  # nothing written
 
 
+@pytest.mark.parametrize("field", ["chain_id", "link_id", "park_id"])
+def test_an_id_beyond_64_bits_is_said_beside_its_field(
+    site: Site, admin: tuple[TestClient, str], field: str
+) -> None:
+    """A 23-digit id passed the form's model and failed in the database: the answer was a page
+    without the form ("请求中的数字过大"). Now the form comes back with the message beside the
+    field (no database holds an integer beyond 2**63 - 1)."""
+    client, csrf = admin
+    before = _counts(site)
+    r = post_form(client, "/projects", _project(site, **{field: "9" * 23}), csrf)
+    assert r.status_code == 422
+    assert 'data-testid="create-project"' in r.text  # the form, with what was typed
+    assert _beside(r.text, field) == "数值过大。"
+    assert _counts(site) == before
+
+
 def test_json_twins_refuse_non_finite_and_huge_amounts(
     site: Site, admin: tuple[TestClient, str]
 ) -> None:

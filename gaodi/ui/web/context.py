@@ -114,6 +114,32 @@ _FORM_MESSAGES = {
 }
 
 
+#: The databases store integers in 64 bits: a larger one (an id typed as 30 digits) passes the
+#: form's model and then fails in the database, which answered a page without the form.
+_INT64 = 2**63 - 1
+
+
+def _too_large(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) > _INT64
+    if isinstance(value, dict):
+        return any(_too_large(v) or _too_large(k) for k, v in value.items())
+    if isinstance(value, list | tuple | set):
+        return any(_too_large(v) for v in value)
+    return False
+
+
+def _too_large_errors(parsed: BaseModel, translate: Callable[[str], str]) -> dict[str, str]:
+    """A field holding an integer beyond 64 bits, named, before it reaches the database."""
+    return {
+        name: translate(N_("The number is too large."))
+        for name in type(parsed).model_fields
+        if _too_large(getattr(parsed, name, None))
+    }
+
+
 def _control_character_errors(
     data: dict[str, Any], translate: Callable[..., str]
 ) -> dict[str, str]:
@@ -307,6 +333,8 @@ class PageContext:
                 except (KeyError, TypeError, ValueError):
                     errors.setdefault(name, self._(msgid))
             raise FormInvalid(errors) from None
+        for name, message in _too_large_errors(parsed, self._).items():
+            errors.setdefault(name, message)
         if errors:
             raise FormInvalid(errors)
         return parsed
