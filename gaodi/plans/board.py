@@ -12,7 +12,7 @@ import json
 import math
 from collections import Counter, defaultdict
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -52,6 +52,7 @@ from gaodi.plans.schemas import (
     FanPoint,
     Provenance,
     SeriesPoint,
+    SetAsideValue,
     TargetDetail,
 )
 from gaodi.plans.submission import overdue_from
@@ -149,6 +150,8 @@ class _Loaded:
     #: submission states behind the overdue flags are read from it, not read again
     everything: pl.DataFrame
     ind_ids: set[int]
+    #: values left out of ``observations`` because they are not finite numbers
+    set_aside: list[SetAsideValue] = field(default_factory=list)
 
 
 def read_observations(session: Session, principal: Principal, ind_ids: set[int]) -> pl.DataFrame:
@@ -203,7 +206,51 @@ def _load(
     else:
         obs = obs.filter(pl.col("submitted_at") <= clock.end_of_day(known_on))
         obs = _known_on(session, principal, ind_ids, obs, known_on)
-    return _Loaded(plan, actions, engine, obs, everything, ind_ids)
+    obs, set_aside = _set_aside(obs, indicators)
+    return _Loaded(plan, actions, engine, obs, everything, ind_ids, set_aside)
+
+
+def _set_aside(
+    obs: pl.DataFrame, indicators: dict[int, Indicator]
+) -> tuple[pl.DataFrame, list[SetAsideValue]]:
+    """``obs`` without the values that are not finite numbers, and those values named.
+
+    One such row (written before intake refused them) made the board, and the overview built
+    on it, refuse to show anything; the board now shows the rest and says which value to fix.
+    A value already corrected by a later revision is left out without a word.
+    """
+    bad = obs["value"].is_null() | ~obs["value"].is_finite().fill_null(False)
+    if not bad.any():
+        return obs, []
+    key = ("indicator_id", "scope", "scope_id", "period", "kind")
+    latest = pl.col("revision") == pl.col("revision").max().over(key)
+    named = []
+    for oid, ind, scope, scope_id, period, revision, value in (
+        obs.with_columns(bad=bad)
+        .filter(pl.col("bad") & latest)
+        .select("id", "indicator_id", "scope", "scope_id", "period", "revision", "value")
+        .iter_rows()
+    ):
+        name = indicators[ind].name if ind in indicators else str(ind)
+        shown = "空值" if value is None else str(value)
+        shown_en = "empty" if value is None else str(value)
+        named.append(
+            SetAsideValue(
+                observation_id=oid,
+                indicator_id=ind,
+                indicator_name=name,
+                scope=scope,
+                scope_id=scope_id,
+                period=period,
+                revision=revision,
+                reason_zh=f"「{name}」{period} 的报送值（第 {revision} 版，编号 {oid}）为 {shown}，"
+                "不是有限的数值，看板未计入；请在报送页更正该值。",
+                reason_en=f"The value of {name} for {period} (revision {revision}, id {oid}) is "
+                f"{shown_en}, not a finite number; the board leaves it out. Correct it on the "
+                "submissions page.",
+            )
+        )
+    return obs.filter(~bad), sorted(named, key=lambda v: (v.indicator_id, v.period, v.revision))
 
 
 def _known_on(
@@ -477,6 +524,7 @@ def _provenance(
         },
         n_observations=used.height,
         n_unapproved=used.filter(pl.col("status") != "approved").height,
+        set_aside=loaded.set_aside,
     )
 
 

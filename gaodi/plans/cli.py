@@ -572,6 +572,8 @@ def _print_board(board: Any) -> None:
         f"最新报送 data as of {p.data_as_of}; 规则 rules v{p.rules_version}; "
         f"{p.n_observations} observations ({p.n_unapproved} not yet approved)[/]"
     )
+    for v in p.set_aside:
+        console.print(f"[red]⛔ {escape(v.reason_zh)}[/]\n   {escape(v.reason_en)}")
 
 
 from gaodi.plans import cli_submit  # noqa: E402, F401  (registers the submission commands)

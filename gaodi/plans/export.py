@@ -109,4 +109,6 @@ def board_workbook(board: Board) -> Workbook:
         *((f"参数 {k}", v) for k, v in p.parameters.items()),
     ):
         info.append([key, value])
+    for v in p.set_aside:
+        info.append(["未计入的无效值 value left out", f"{v.reason_zh} {v.reason_en}"])
     return wb

@@ -169,6 +169,23 @@ class IndicatorUpdate(BaseModel):
 
 
 # ---------------------------------------------------------------------------- board
+class SetAsideValue(BaseModel):
+    """A stored value the board cannot use (not a finite number): named so it can be corrected.
+
+    Intake refuses such values; rows written before it did, or by other tools, would otherwise
+    stop every board and the overview from being shown."""
+
+    observation_id: int
+    indicator_id: int
+    indicator_name: str
+    scope: str
+    scope_id: int
+    period: str
+    revision: int
+    reason_zh: str
+    reason_en: str
+
+
 class Provenance(BaseModel):
     """Where the numbers come from, so any figure can be traced."""
 
@@ -184,6 +201,10 @@ class Provenance(BaseModel):
     parameters: dict[str, str | float | int | bool | None]
     n_observations: int
     n_unapproved: int = Field(0, description="Values used that are submitted, not yet approved.")
+    set_aside: list[SetAsideValue] = Field(
+        default_factory=list,
+        description="Stored values left out because they are not finite numbers, to be corrected.",
+    )
 
 
 class BoardRow(BaseModel):
