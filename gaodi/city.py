@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from gaodi.config import get_settings
 from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import SYSTEM, Principal, restrict
-from gaodi.db import _sqlite_file, get_engine, make_engine
+from gaodi.db import get_engine, make_engine, sqlite_file
 from gaodi.models import (
     Action,
     Chain,
@@ -220,7 +220,7 @@ def _require_file(url: str) -> None:
     """Refuse a SQLite file that does not exist: reading never creates a database (the engine
     would create its directory and the first query an empty file, then fail on a missing
     table)."""
-    path = _sqlite_file(url) if url.startswith("sqlite") else None
+    path = sqlite_file(url) if url.startswith("sqlite") else None
     if path is not None and not path.exists():
         raise NotFoundError(
             f"数据库文件不存在：{path}。gaodi.open() 只读取已有的数据库：请先运行 gaodi db upgrade "

@@ -91,7 +91,7 @@ def load_models() -> None:
     _models_loaded = True
 
 
-def _sqlite_file(url: str) -> Path | None:
+def sqlite_file(url: str) -> Path | None:
     """The file a SQLite URL names, when Gaodi should create its directory; else None.
 
     A URI filename (``sqlite:///file:/srv/city.sqlite?mode=ro&uri=true``) is left alone: its
@@ -110,7 +110,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     load_models()
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if url.startswith("sqlite"):
-        path = _sqlite_file(url)
+        path = sqlite_file(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False}

@@ -211,11 +211,11 @@ def storage_failure(exc: DBAPIError) -> None:
 def missing_database(url: str) -> Path | None:
     """The SQLite file ``url`` names when it does not exist, else None (a server, memory, a
     read-only URI filename: SQLite itself refuses a missing one)."""
-    from gaodi.db import _sqlite_file
+    from gaodi.db import sqlite_file
 
     if not url.startswith("sqlite"):
         return None
-    path = _sqlite_file(url)
+    path = sqlite_file(url)
     return path if path is not None and not path.exists() else None
 
 
