@@ -6,6 +6,7 @@ the CLI can share the file); PostgreSQL is used through ``GAODI_DATABASE_URL``.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +35,23 @@ class Base(DeclarativeBase):
 
     # Models that set this to True have every insert/update/delete written to the audit log.
     __audited__ = False
+
+
+def database_key(engine: Engine) -> str:
+    """A short, stable name of the database ``engine`` opens (its URL without the password; a
+    SQLite file by its absolute path).
+
+    Files kept beside the data, report and import jobs, are filed under it: two databases that
+    share a data directory (a demo and a real city on one machine) listed each other's reports
+    to a user of the same name.
+    """
+    url = engine.url
+    name = url.database or ""
+    if url.get_backend_name() == "sqlite" and name and name != ":memory:" and "file:" not in name:
+        text = f"sqlite:{Path(name).resolve()}"
+    else:
+        text = url.render_as_string(hide_password=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def utcnow() -> datetime:

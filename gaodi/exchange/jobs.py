@@ -1,9 +1,9 @@
 """Large imports in the background, with progress the page follows.
 
 An upload larger than ``GAODI_IMPORT_BACKGROUND_KB`` is not imported while the browser waits:
-it is saved as a job, ``<data_dir>/imports/jobs/<id>/`` holding ``job.json`` (who, what,
-status, stage, progress, outcome) and the file, and one worker thread per server process
-imports it through :func:`gaodi.exchange.service.import_file` exactly as the form would
+it is saved as a job, ``<data_dir>/imports/<database key>/jobs/<id>/`` holding ``job.json``
+(who, what, status, stage, progress, outcome) and the file, and one worker thread per server
+process imports it through :func:`gaodi.exchange.service.import_file` exactly as the form would
 (same checks, same principal and scope, all-or-nothing, the same error report). The page
 ``/data/imports/<id>`` shows the stage and the share done and, when the job ends, whether the
 data is in (with the time it was committed) or why not. The state is on disk, so any server

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from gaodi.config import get_settings
 from gaodi.core.errors import GaodiError, ImportRejected, NotFoundError
+from gaodi.db import database_key
 from gaodi.exchange import jobs, service
 from gaodi.exchange.entities import ENTITIES
 from gaodi.ui.web.context import FormInvalid, PageContext
@@ -83,8 +84,11 @@ def _rows(ctx: PageContext) -> list[EntityRow]:
     return out
 
 
-def _reports_dir() -> Path:
-    path = get_settings().ensure_data_dir() / "imports"
+def _reports_dir(ctx: PageContext) -> Path:
+    """Where this database's import reports and jobs are kept (per database: see
+    :func:`gaodi.db.database_key`)."""
+    key = database_key(ctx.request.app.state.engine)
+    path = get_settings().ensure_data_dir() / "imports" / key
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -95,7 +99,7 @@ def data_page(ctx: PageContext, q: Annotated[DataFilter, Query()]) -> DataExchan
     rows = _rows(ctx)
     result = DataExchange(entities=rows, importable=[r for r in rows if r.can_import])
     assert ctx.principal is not None
-    result.imports = _jobs().for_owner(ctx.principal.username)
+    result.imports = _jobs(ctx).for_owner(ctx.principal.username)
     if ctx.form_name == "import_form":
         errors = ctx.form_errors
         cells = [k for k in errors if k.startswith("cell:")]
@@ -139,9 +143,9 @@ def import_form(ctx: PageContext) -> Response:
     if len(data) > get_settings().import_background_kb * 1024:
         try:
             job = jobs.submit(
-                _jobs(), engine, ctx.principal, entity=entity_key, data=data,
+                _jobs(ctx), engine, ctx.principal, entity=entity_key, data=data,
                 filename=_safe_name(upload.filename), mode=mode, dry_run=dry_run,
-                reports_dir=_reports_dir(), queue_max=get_settings().import_queue_max,
+                reports_dir=_reports_dir(ctx), queue_max=get_settings().import_queue_max,
             )  # fmt: skip
         except jobs.ImportBusy as exc:
             raise FormInvalid({"file": exc.message(ctx.lang)}) from None
@@ -151,14 +155,14 @@ def import_form(ctx: PageContext) -> Response:
         path = Path(tmp) / _safe_name(upload.filename)
         path.write_bytes(data)
         report_id = uuid.uuid4().hex
-        report_path = _reports_dir() / f"{report_id}.xlsx"
+        report_path = _reports_dir(ctx) / f"{report_id}.xlsx"
         try:
             report = service.import_file(
                 engine, entity_key, path, principal=ctx.principal, dry_run=dry_run, mode=mode,
                 report_path=report_path,
             )  # fmt: skip
         except ImportRejected as exc:
-            (_reports_dir() / f"{report_id}.owner").write_text(ctx.principal.username)
+            (_reports_dir(ctx) / f"{report_id}.owner").write_text(ctx.principal.username)
             zh = ctx.lang.startswith("zh")
             errors = {"file": exc.message(ctx.lang), "count": str(len(exc.errors)),
                       "report": report_id if report_path.exists() else ""}  # fmt: skip
@@ -184,8 +188,8 @@ def _safe_name(filename: str) -> str:
     return re.sub(r"[^\w.\-\u4e00-\u9fff]", "_", Path(filename).name)
 
 
-def _jobs() -> jobs.ImportJobs:
-    return jobs.ImportJobs(_reports_dir() / "jobs")
+def _jobs(ctx: PageContext) -> jobs.ImportJobs:
+    return jobs.ImportJobs(_reports_dir(ctx) / "jobs")
 
 
 class ImportJobView(BaseModel):
@@ -212,7 +216,7 @@ def import_job_page(ctx: PageContext, job_id: str) -> ImportJobView:
     """A background import: its stage and progress while it runs; when it ends, whether the
     data is in (and when) or why nothing was written."""
     assert ctx.principal is not None
-    job = _jobs().get(job_id, ctx.principal)
+    job = _jobs(ctx).get(job_id, ctx.principal)
     zh = ctx.lang.startswith("zh")
     spec = ENTITIES.get(job.entity)
     label = (spec.zh if zh else spec.en) if spec else job.entity
@@ -273,8 +277,8 @@ def _report_download(
     report: str,
     ctx: PageContext = Depends(context_dependency(Access("overview", "read"))),
 ) -> Response:
-    owner = _reports_dir() / f"{report}.owner"
-    path = _reports_dir() / f"{report}.xlsx"
+    owner = _reports_dir(ctx) / f"{report}.owner"
+    path = _reports_dir(ctx) / f"{report}.xlsx"
     assert ctx.principal is not None
     if (not _REPORT_RE.match(report) or not path.exists() or not owner.exists()
             or owner.read_text() != ctx.principal.username):  # fmt: skip

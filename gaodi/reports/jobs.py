@@ -1,7 +1,8 @@
 """Reports rendered in the background for the web app, with progress the page polls.
 
-A job is a directory ``<data_dir>/reports/<id>/`` holding ``job.json`` (who asked, what,
-status, progress) and, when done, the file. One worker thread renders jobs, taking users in
+A job is a directory ``<data_dir>/reports/<database key>/<id>/`` (one folder per database,
+:func:`gaodi.db.database_key`) holding ``job.json`` (who asked, what, status, progress) and,
+when done, the file. One worker thread renders jobs, taking users in
 turn (:class:`JobQueue`); a user has at most ``GAODI_REPORT_JOBS_PER_USER`` jobs queued or
 running and the server ``GAODI_REPORT_QUEUE_MAX``, past which a request is refused (429).
 Each job has its own database session, as the principal who asked (so ``restrict`` applies

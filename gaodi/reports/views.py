@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from gaodi.core.errors import NotFoundError, PermissionDenied
 from gaodi.core.permissions import Principal
+from gaodi.db import database_key
 from gaodi.reports import jobs
 from gaodi.reports.common import optional_module
 from gaodi.reports.lang import Lang
@@ -91,7 +92,8 @@ class ReportForm(BaseModel):
 
 
 def store(ctx: PageContext) -> jobs.JobStore:
-    return jobs.JobStore(Path(ctx.request.app.state.settings.data_dir) / "reports")
+    state = ctx.request.app.state
+    return jobs.JobStore(Path(state.settings.data_dir) / "reports" / database_key(state.engine))
 
 
 def _principal(ctx: PageContext) -> Principal:

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from gaodi.config import get_settings, reset_settings
 from gaodi.core import clock
 from gaodi.core.codes import make_uscc
-from gaodi.db import session_scope
+from gaodi.db import database_key, session_scope
 from gaodi.exchange import jobs
 from gaodi.models import Enterprise, Park
 from tests.web.conftest import Site, make_site
@@ -124,7 +124,9 @@ def test_only_the_owner_sees_a_job(web: Site) -> None:
 
 def test_one_import_at_a_time_per_user(web: Site) -> None:
     client, csrf = _signed_in(web, "admin")
-    store = jobs.ImportJobs(get_settings().ensure_data_dir() / "imports" / "jobs")
+    store = jobs.ImportJobs(
+        get_settings().ensure_data_dir() / "imports" / database_key(web.engine) / "jobs"
+    )
     running = jobs.ImportJob(
         id="a" * 32,
         owner=web.world.users["admin"],
@@ -150,7 +152,9 @@ def test_the_server_queue_is_bounded(web: Site, monkeypatch: pytest.MonkeyPatch)
     refused with the reason, and nothing is queued or written."""
     monkeypatch.setenv("GAODI_IMPORT_QUEUE_MAX", "2")
     reset_settings()
-    store = jobs.ImportJobs(get_settings().ensure_data_dir() / "imports" / "jobs")
+    store = jobs.ImportJobs(
+        get_settings().ensure_data_dir() / "imports" / database_key(web.engine) / "jobs"
+    )
     for n, owner in enumerate(("someone-1", "someone-2")):
         store.save(
             jobs.ImportJob(

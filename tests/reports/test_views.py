@@ -197,3 +197,39 @@ def test_export_respects_the_scope(site: Site) -> None:
     assert office.get(f"/export/xlsx/chains/{site.chain_ids[1]}").status_code == 404
     enterprise, _ = site.client("ent")
     assert enterprise.get("/export/xlsx/plans").status_code == 403
+
+
+def test_a_database_sharing_the_data_directory_sees_none_of_its_jobs(
+    site: Site, demo_template: Path, tmp_path: Path
+) -> None:
+    """Report jobs were kept in ``<data_dir>/reports`` for whatever database the server opened
+    and matched to users by name: a second database on the same data directory (a demo and a
+    real city on one machine) offered its ``ana`` the other database's reports. Jobs are now
+    kept per database."""
+    from argon2.profiles import CHEAPEST
+
+    client, csrf = site.client("ana")
+    started = post_form(client, "/reports", {"kind": "monthly", "format": "xlsx", "lang": "zh",
+                                              "period": "2023-06"}, csrf)  # fmt: skip
+    job_id = started.headers["location"].split("job=")[1]
+    job = wait(client, job_id)
+    assert job["status"] == "done", job
+    assert job_id in [j["id"] for j in client.get("/api/v1/reports").json()["jobs"]]
+
+    shutil.copyfile(demo_template, tmp_path / "other.sqlite")
+    engine = make_engine(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    accounts.set_hash_parameters(CHEAPEST)
+    with session_scope(engine, actor="test") as s:
+        accounts.create_user(s, "ana", "analyst", PASSWORD, principal=SYSTEM)
+    shared = site.app.state.settings.data_dir
+    other = create_app(engine, Settings(data_dir=shared, secret_key="reports-test-secret-0123"))
+    them = TestClient(other, base_url="http://testserver")
+    login(them, "ana", PASSWORD)
+    try:
+        assert job_id not in [j["id"] for j in them.get("/api/v1/reports").json()["jobs"]]
+        assert them.get(f"/api/v1/reports/jobs/{job_id}").status_code == 404
+        assert them.get(job["download_url"]).status_code == 404
+        assert job_id not in them.get("/reports").text
+    finally:
+        them.close()
+        engine.dispose()
