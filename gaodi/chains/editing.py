@@ -23,9 +23,9 @@ from gaodi.chains.models import Chain, EnterpriseLink, Link
 # the form's input and the one splitter, imported from here by the pages and the API
 from gaodi.chains.rules import LinkInput as LinkInput
 from gaodi.chains.rules import split_words as split_words
+from gaodi.core import clock
 from gaodi.core.errors import ConflictError, NotFoundError
 from gaodi.core.permissions import Principal, require, restrict
-from gaodi.db import utcnow
 from gaodi.enterprises import loaders as enterprise_loaders
 
 #: a refusal's column (as the ``links`` sheet names it) -> the form's field; None: no field,
@@ -167,7 +167,7 @@ def _current(session: Session, enterprise_id: int, link_id: int) -> list[Enterpr
 
 def _close_current(session: Session, enterprise_id: int, link_id: int) -> list[EnterpriseLink]:
     rows = _current(session, enterprise_id, link_id)
-    now = utcnow()
+    now = clock.now()
     for row in rows:
         row.valid_to = now
     return rows
@@ -204,7 +204,7 @@ def _manual(
         note=note or ("人工移出（不属于该环节）" if excluded else "人工指定（优先于规则）"),
         must_be_on=excluded,
     )
-    batch = prepare_assignments(session, principal, [row], now=utcnow(), keep_unchanged=False)
+    batch = prepare_assignments(session, principal, [row], now=clock.now(), keep_unchanged=False)
     return write_assignments(session, batch)[0]
 
 

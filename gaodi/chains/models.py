@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from gaodi.core import clock
 from gaodi.core.provenance import SourceCited
 from gaodi.db import Base, utcnow
 
@@ -84,7 +85,8 @@ class EnterpriseLink(Base):
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
     excluded: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str | None] = mapped_column(Text, default=None)
-    valid_from: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # the city's clock: a membership starts on the city's day, which the views and reports read
+    valid_from: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     valid_to: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     created_by: Mapped[str | None] = mapped_column(String(64), default=None)
 
@@ -111,7 +113,7 @@ class LinkProposal(Base):
     note: Mapped[str | None] = mapped_column(Text, default=None)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending/approved/rejected
     proposed_by: Mapped[str] = mapped_column(String(64))
-    proposed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    proposed_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     decided_by: Mapped[str | None] = mapped_column(String(64), default=None)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     decision_note: Mapped[str | None] = mapped_column(Text, default=None)

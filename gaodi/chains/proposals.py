@@ -25,10 +25,10 @@ from gaodi.chains import editing
 from gaodi.chains.assignments import AssignmentRow, prepare_assignments, write_assignments
 from gaodi.chains.members import chain_enterprise_ids
 from gaodi.chains.models import Chain, Link, LinkProposal
+from gaodi.core import clock
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, check_scope, require, restrict
 from gaodi.core.reference import industry_lookup
-from gaodi.db import utcnow
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.parks import loaders as park_loaders
 from gaodi.regions import loaders as region_loaders
@@ -152,7 +152,7 @@ def propose(
         note=(note or "").strip()[:500] or None,
         status="pending",
         proposed_by=principal.username,
-        proposed_at=utcnow(),
+        proposed_at=clock.now(),
     )
     session.add(row)
     session.flush()
@@ -189,12 +189,17 @@ def decide(
             note=reason,
         )
         batch = prepare_assignments(
-            session, principal, [assignment], now=utcnow(), keep_unchanged=False, action="approve"
+            session,
+            principal,
+            [assignment],
+            now=clock.now(),
+            keep_unchanged=False,
+            action="approve",
         )
         write_assignments(session, batch)
     row.status = "approved" if approve else "rejected"
     row.decided_by = principal.username
-    row.decided_at = utcnow()
+    row.decided_at = clock.now()
     row.decision_note = (note or "").strip()[:500] or None
     session.flush()
     return row

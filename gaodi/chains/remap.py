@@ -29,9 +29,9 @@ from gaodi.chains import loaders
 from gaodi.chains.models import Chain, EnterpriseLink
 from gaodi.chains.params import ChainRules, load_chain_rules
 from gaodi.chains.schemas import ChainMapCounts, MapReport
+from gaodi.core import clock
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal, restrict
-from gaodi.db import utcnow
 from gaodi.enterprises import loaders as enterprise_loaders
 
 #: progress(stage, done, total): stages "load", "rule", "write" (one step per chain).
@@ -130,7 +130,7 @@ def map_chains(
 ) -> MapReport:
     """Re-map one chain (id, code or name) or every chain the principal may edit."""
     rules = rules or load_chain_rules()
-    now = now or utcnow()
+    now = now or clock.now()
     actor = principal.username
     if chain is not None:
         chains = [loaders.resolve_chain(session, principal, chain, "edit")]
