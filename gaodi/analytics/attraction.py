@@ -39,6 +39,8 @@ TAG_NAMES: dict[str, tuple[str, str]] = {
     "listed": words.both("attraction.tag_listed"),
 }
 FACTORS = ("match", "scale", "growth", "technology", "ties")
+#: Local partners named in a ties reason; more are counted (甲、乙、丙等5家).
+TIES_NAMED = 3
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ def rank_candidates(
     link: LinkRule,
     *,
     local_enterprise_ids: Sequence[Any] = (),
+    local_names: Mapping[Any, str] | None = None,
     home_city: str | None = None,
     weights: AttractionWeights | None = None,
     mapping_weights: MappingWeights | None = None,
@@ -111,6 +114,10 @@ def rank_candidates(
     local_enterprise_ids : sequence
         The chain's local enterprises: excluded from the ranking, and the ids that count
         as ties.
+    local_names : mapping, optional
+        The local enterprises' names by id, for the reasons: a ties reason names the first
+        :data:`TIES_NAMED` partners and counts the rest. Without it the ids stand in; a
+        partner missing from it (a name the reader may not see) is counted, not named.
     home_city : str, optional
         Pool enterprises in this city are excluded (they are not attracted, they are local).
     weights : AttractionWeights, optional
@@ -234,7 +241,7 @@ def rank_candidates(
     if top_n is not None:
         df = df.head(top_n)
     df = df.with_row_index("rank", offset=1)
-    reasons = [_reason(row, w, levels) for row in df.to_dicts()]
+    reasons = [_reason(row, w, levels, local_names) for row in df.to_dicts()]
     return df.with_columns(
         pl.Series("reason_zh", [r[0] for r in reasons], dtype=pl.String),
         pl.Series("reason_en", [r[1] for r in reasons], dtype=pl.String),
@@ -256,7 +263,13 @@ def rank_candidates(
     )
 
 
-def _phrase(factor: str, row: dict[str, Any], levels: Mapping[str, float], lang: str) -> str:
+def _phrase(
+    factor: str,
+    row: dict[str, Any],
+    levels: Mapping[str, float],
+    names: Mapping[Any, str] | None,
+    lang: str,
+) -> str:
     sep = "、" if lang == "zh" else ", "
     if factor == "match":
         level, code = row["code_level"], row["matched_code"]
@@ -296,12 +309,29 @@ def _phrase(factor: str, row: dict[str, Any], levels: Mapping[str, float], lang:
         n = row["invention_patents"]
         parts = [words.say("attraction.patents", lang, n=n)] if n is not None else []
         return ("，" if lang == "zh" else ", ").join(parts + ([names] if tags else []))
-    ties = [str(x) for x in row["local_ties"]]
-    return words.say("attraction.ties", lang, n=len(ties), ids=sep.join(ties))
+    return _ties_phrase(row["local_ties"] or [], names, lang)
+
+
+def _ties_phrase(ties: Sequence[Any], names: Mapping[Any, str] | None, lang: str) -> str:
+    """``n`` partners, the first :data:`TIES_NAMED` by name (an id means nothing to a
+    reader), the rest counted."""
+    sep = "、" if lang == "zh" else ", "
+    known = [str(x) for x in ties] if names is None else [names[x] for x in ties if x in names]
+    shown = known[:TIES_NAMED]
+    if not shown:
+        return words.say("attraction.ties_unnamed", lang, n=len(ties))
+    listed = sep.join(shown)
+    if len(ties) > len(shown):
+        listed = words.say("attraction.ties_more", lang, names=listed, n=len(ties),
+                           more=len(ties) - len(shown))  # fmt: skip
+    return words.say("attraction.ties", lang, n=len(ties), names=listed)
 
 
 def _reason(
-    row: dict[str, Any], w: Mapping[str, float], levels: Mapping[str, float]
+    row: dict[str, Any],
+    w: Mapping[str, float],
+    levels: Mapping[str, float],
+    names: Mapping[Any, str] | None,
 ) -> tuple[str, str]:
     contrib = sorted(((w[f] * row[f"f_{f}"], f) for f in FACTORS), key=lambda x: -x[0])
     top = [f for c, f in contrib if c > 0][:3]
@@ -315,7 +345,7 @@ def _reason(
             else "",
             score=f"{row['score']:.2f}",
             factors=("；" if lang == "zh" else "; ").join(
-                _phrase(f, row, levels, lang) for f in top
+                _phrase(f, row, levels, names, lang) for f in top
             ),
         )
         for lang in ("zh", "en")
