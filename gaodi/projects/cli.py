@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from gaodi.core import asof
 from gaodi.core.errors import NotFoundError
 from gaodi.core.periods import parse_day
 from gaodi.core.permissions import SYSTEM
@@ -41,8 +42,12 @@ JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
 def _day(text: str | None) -> date | None:
-    """The ``--as-of`` day; None: the city's today (one clock, see gaodi.core.clock)."""
-    return parse_day(text, "--as-of")
+    """The ``--as-of`` day; None: the city's today (one clock, see gaodi.core.clock). A day
+    after today or before any period is refused with the allowed range, as on the pages."""
+    day = parse_day(text, "--as-of")
+    if day is not None:
+        asof.check_day(day, field="as_of")
+    return day
 
 
 def _chain(session: Session, ref: str | None) -> int | None:

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from gaodi.analytics import digital
 from gaodi.chains import loaders as chain_loaders
+from gaodi.core import asof, clock
 from gaodi.core.errors import GaodiError, ImportRejected
 from gaodi.core.pagination import paginate
 from gaodi.enterprises import loaders as enterprise_loaders
@@ -109,6 +110,8 @@ def levels_page(
     """Levels of the latest self-assessments (one per enterprise, on or before ``as_of``) by
     chain, park, size class or industry, with the above-scale share at or above ``level``."""
     assert ctx.principal is not None
+    if as_of is not None:  # not after today: no self-assessment of the future is known
+        asof.check_day(as_of, clock.city_today(ctx.dataset)[0], field="as_of")
     r = rollup.level_rollup(ctx.session, ctx.principal, by=by, as_of=as_of, level=level)
     groups = r.groups or [r.city]
     series = [

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from gaodi.core import asof
 from gaodi.core.errors import GaodiError, PermissionDenied
 from gaodi.core.periods import format_month, month_index
 from gaodi.core.permissions import Principal, allowed, restrict
@@ -329,7 +330,11 @@ def _project_lists(session: Session, principal: Principal, day: date) -> tuple[l
 
     if not allowed(principal, "read", "project"):
         return [], []
-    now, last = projects.list_projects_on(session, principal, [day, date(day.year - 1, 12, 31)])
+    # last year's end, not before the first day a view may be judged on (a day in that first
+    # year has no earlier year to compare with)
+    first = asof.FIRST_DAY
+    last_year = date(day.year - 1, 12, 31) if day.year > first.year else min(first, day)
+    now, last = projects.list_projects_on(session, principal, [day, last_year])
     return now, last
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from gaodi.chains import loaders as chain_loaders
 from gaodi.config import get_settings
-from gaodi.core import clock
+from gaodi.core import asof, clock
 from gaodi.core.errors import (
     ConflictError,
     GaodiError,
@@ -56,11 +56,12 @@ def pick(ctx: PageContext, zh: str, en: str) -> str:
 
 def as_of(ctx: PageContext, requested: date | None) -> AsOf:
     """The day pages judge delays and deadlines on: the one asked for, else the city's today
-    (one clock: ``GAODI_TODAY``, else the demo dataset's own day, else the calendar's)."""
-    if requested is not None:
-        return AsOf(day=requested, is_demo_day=False)
-    day, configured = clock.city_today(ctx.dataset)
-    return AsOf(day=day, is_demo_day=configured and get_settings().today is None)
+    (one clock: ``GAODI_TODAY``, else the demo dataset's own day, else the calendar's). A day
+    after today (or before any period) is refused in words (:func:`gaodi.core.asof.requested`);
+    the demo's own day says so whether it was asked for or not."""
+    today, configured = clock.city_today(ctx.dataset)
+    day = asof.requested(requested, today=today, field="as_of_day")
+    return AsOf(day=day, is_demo_day=day == today and configured and get_settings().today is None)
 
 
 def tabs(ctx: PageContext) -> list[Tab]:

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from gaodi import features
 from gaodi.accounts import service as accounts
-from gaodi.core import clock
+from gaodi.core import asof, clock
 from gaodi.core.memo import Memo, scope_key
 from gaodi.system import service
 from gaodi.ui.web.context import PageContext
@@ -41,7 +41,11 @@ COUNT_LABELS = {
     "users": N_("Users"),
 }
 COUNT_NOTES = {
-    "above_scale": N_("main-business revenue ≥ 20 million yuan in the latest year"),
+    # the one definition (gaodi.analytics.above_scale, the above_scale rule file): 工业 and revenue
+    "above_scale": N_(
+        "industrial (GB/T 4754 sections B, C, D) with main-business revenue ≥ 20 million yuan "
+        "in the latest year"
+    ),
     "observations": N_("reported values, every revision"),
 }
 
@@ -140,8 +144,9 @@ def cached_leader(ctx: PageContext, day: date, requested: bool) -> LeaderView:
 
 def judged_on(ctx: PageContext, requested: date | None) -> date:
     """The day the overview is judged on: the one asked for, else the city's today (the one
-    clock, the same day the projects pages use)."""
-    return requested if requested is not None else clock.city_today(ctx.dataset)[0]
+    clock, the same day the projects pages use). A day after today or before any period is
+    refused in words with the allowed range (:func:`gaodi.core.asof.requested`)."""
+    return asof.requested(requested, today=clock.city_today(ctx.dataset)[0], field="as_of")
 
 
 def leader(ctx: PageContext, day: date, requested: bool) -> LeaderView:
