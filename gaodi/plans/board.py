@@ -13,7 +13,7 @@ import math
 from collections import Counter, defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -26,7 +26,7 @@ from gaodi.analytics import forecast as fc
 from gaodi.analytics import progress as pg
 from gaodi.analytics import progress_judge as pj
 from gaodi.analytics.progress_board import evaluate_board
-from gaodi.core import clock
+from gaodi.core import clock, words
 from gaodi.core.errors import GaodiError, NotFoundError, ValidationError
 from gaodi.core.periods import format_month, month_index, parse_period
 from gaodi.core.permissions import Principal, restrict
@@ -466,6 +466,7 @@ def _row(
         if f is not None:
             row.forecast, row.forecast_lower, row.forecast_upper = f.point, f.lower, f.upper
             row.probability, row.forecast_method = f.probability, f.method
+            _forecast_note(row, f)
             if status == "not_due" and ind is not None:
                 _outlook(row, f, ind.direction, thresholds)
     row.reason_zh, row.reason_en = explain(row.status, row.reason, row.reason_params, as_of=as_of)
@@ -474,6 +475,22 @@ def _row(
         row.reason_zh = f"{row.reason_zh}；{how_zh}"
         row.reason_en = f"{row.reason_en}; {how_en}"
     return row
+
+
+#: The forecast notes that mean no interval could be estimated (the model's lower and upper are
+#: then the point itself: shown as an interval they would claim certainty from two values).
+NO_INTERVAL_NOTES = ("forecast.note_one_observation", "forecast.note_exact_fit")
+FORECAST_NOTES = (*NO_INTERVAL_NOTES, "forecast.note_month_effects_dropped")
+
+
+def _forecast_note(row: BoardRow, f: fc.Forecast) -> None:
+    """Word the forecast's note in both languages (the model writes it in English, from the
+    same word templates) and drop an interval that was never estimated."""
+    found = [code for code in FORECAST_NOTES if words.say(code, "en") in f.note]
+    row.forecast_note_zh = "".join(words.say(code, "zh") for code in found)
+    row.forecast_note_en = " ".join(words.say(code, "en") for code in found)
+    if any(code in NO_INTERVAL_NOTES for code in found):
+        row.forecast_lower = row.forecast_upper = None
 
 
 def _outlook(
@@ -505,6 +522,13 @@ def check_known_on(known_on: date | None) -> None:
         )
 
 
+def _local_stamp(stamp: datetime | None) -> str | None:
+    """A stored submission time (naive UTC) in the city's zone, ISO with its offset."""
+    if stamp is None:
+        return None
+    return stamp.replace(tzinfo=UTC).astimezone(clock.timezone()).isoformat(timespec="minutes")
+
+
 def _provenance(
     loaded: _Loaded, as_of: str, used: pl.DataFrame, known_on: date | None = None
 ) -> Provenance:
@@ -512,6 +536,7 @@ def _provenance(
     return Provenance(
         known_on=(known_on or clock.today()).isoformat(),
         data_as_of=stamp.isoformat(timespec="minutes") if stamp is not None else None,  # type: ignore[union-attr,call-arg]
+        data_as_of_local=_local_stamp(stamp),
         as_of=as_of,
         rules_version=_thresholds().version,
         plausibility_version=str(rule_file("plausibility.yaml")["version"]),
@@ -730,8 +755,8 @@ def target_detail(
             FanPoint(
                 period=format_month(parse_period(e.end).last_month),
                 point=row.forecast,
-                lower=row.forecast_lower if row.forecast_lower is not None else row.forecast,
-                upper=row.forecast_upper if row.forecast_upper is not None else row.forecast,
+                lower=row.forecast_lower,  # None: no interval to draw (the note says why)
+                upper=row.forecast_upper,
             ),
         ]
     all_obs = []

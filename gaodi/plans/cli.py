@@ -509,6 +509,29 @@ def status(
     _print_board(board)
 
 
+def _forecast_cell(r: Any) -> str:
+    """The forecast with its interval, or the point alone and why it has none (one observation,
+    an exact fit): an interval of zero width would claim certainty the data cannot give."""
+    if r.forecast is None:
+        return "—"
+    text = _num(r.forecast)
+    if r.forecast_lower is not None and r.forecast_upper is not None:
+        text += f" [{_num(r.forecast_lower)}, {_num(r.forecast_upper)}]"
+    elif r.forecast_note_zh:
+        text += "（无区间）"  # the reason column says why, in words
+    return text
+
+
+def _reason_cell(r: Any) -> str:
+    """The light's reason, and the forecast's note when the forecast has one."""
+    from rich.markup import escape
+
+    text = escape(r.reason_zh)
+    if r.forecast is not None and r.forecast_note_zh:
+        text += f"\n[dim]预测：{escape(r.forecast_note_zh)}[/]"
+    return text
+
+
 def _print_board(board: Any) -> None:
     from rich.markup import escape
     from rich.table import Table
@@ -545,7 +568,12 @@ def _print_board(board: Any) -> None:
         "说明 reason",
     ):
         left = ("指标 indicator", "状态", "说明 reason")
-        table.add_column(col, justify="left" if col in left else "right")
+        # a sentence in Chinese has no spaces to wrap at: fold it rather than cut it off with …
+        table.add_column(
+            col,
+            justify="left" if col in left else "right",
+            overflow="fold" if col == "说明 reason" else "ellipsis",
+        )
     for action in board.actions:
         table.add_section()
         table.add_row(f"[bold]{action.number or ''} {action.title}[/]", *[""] * 10)
@@ -558,18 +586,16 @@ def _print_board(board: Any) -> None:
                 _pct(r.completion),
                 _pct(r.time_progress),
                 LIGHTS.get(r.status, r.status),
-                "—"
-                if r.forecast is None
-                else f"{_num(r.forecast)} [{_num(r.forecast_lower)}, {_num(r.forecast_upper)}]",
+                _forecast_cell(r),
                 _pct(r.probability),
                 f"[red]{len(r.overdue_periods)}[/]" if r.overdue_periods else "",
-                escape(r.reason_zh),
+                _reason_cell(r),
             )
     console.print(table)
     p = board.provenance
     console.print(
         f"[dim]数据已知至 values known on {p.known_on}; "
-        f"最新报送 data as of {p.data_as_of}; 规则 rules v{p.rules_version}; "
+        f"最新报送 data as of {p.data_as_of_words('zh')}; 规则 rules v{p.rules_version}; "
         f"{p.n_observations} observations ({p.n_unapproved} not yet approved)[/]"
     )
     for v in p.set_aside:

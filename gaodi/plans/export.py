@@ -1,5 +1,6 @@
-"""The board as an Excel workbook (``gaodi plan status --format xlsx``, the board page's
-download): one sheet of targets, one of provenance."""
+"""The board as an Excel workbook (``gaodi plan status --format xlsx``): one sheet of targets
+(each light with its reason, each forecast with its interval or the note saying why it has
+none), one of provenance. The board page's download is :mod:`gaodi.reports.export_tables`."""
 
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ COLUMNS = (
     ("逾期未报期间", "overdue"),
     ("状态说明", "reason"),
     ("Reason", "reason (English)"),
+    ("预测说明", "forecast note"),
+    ("Forecast note", "forecast note (English)"),
 )
 
 
@@ -88,6 +91,8 @@ def board_workbook(board: Board) -> Workbook:
                     "、".join(r.overdue_periods),
                     r.reason_zh,
                     r.reason_en,
+                    r.forecast_note_zh or None,
+                    r.forecast_note_en or None,
                 ]
             )
             row = ws.max_row
@@ -101,7 +106,8 @@ def board_workbook(board: Board) -> Workbook:
     for key, value in (
         ("计划 plan", board.plan_title),
         ("截至 as of", board.as_of),
-        ("数据截至 data as of", p.data_as_of),
+        # the city's wall-clock time with its zone, as the page and the monthly report say it
+        ("数据截至 data as of", p.data_as_of_words("zh")),
         ("红黄绿灯规则版本 rules version", p.rules_version),
         ("合理性校验规则版本 plausibility version", p.plausibility_version),
         ("观测值数 observations", p.n_observations),

@@ -189,7 +189,16 @@ class SetAsideValue(BaseModel):
 class Provenance(BaseModel):
     """Where the numbers come from, so any figure can be traced."""
 
-    data_as_of: str | None = Field(description="Latest submission time of the data used.")
+    data_as_of: str | None = Field(
+        description="Latest submission time of the data used: UTC, ISO to the minute, no zone "
+        "suffix (as stored); pages, the CLI and exports show it in the city's time zone "
+        "(data_as_of_local, data_as_of_words)."
+    )
+    data_as_of_local: str | None = Field(
+        None,
+        description="data_as_of in the city's time zone (GAODI_TIMEZONE), ISO with its offset "
+        "(2023-07-06T00:36+08:00).",
+    )
     as_of: str
     known_on: str | None = Field(
         None,
@@ -205,6 +214,19 @@ class Provenance(BaseModel):
         default_factory=list,
         description="Stored values left out because they are not finite numbers, to be corrected.",
     )
+
+    def data_as_of_words(self, lang: str = "zh") -> str:
+        """The data's as-of time as people read it: the city's wall-clock time with its zone
+        named (``2023-07-06 00:36（北京时间）``), so no reader takes the stored UTC for local
+        time; ``—`` without data."""
+        if not self.data_as_of_local:
+            return "—"
+        from gaodi.core import clock
+
+        zh = lang.startswith("zh")
+        wall = self.data_as_of_local[:16].replace("T", " ")
+        zone = clock.zone_label(zh)
+        return f"{wall}（{zone}）" if zh else f"{wall} ({zone})"
 
 
 class BoardRow(BaseModel):
@@ -249,10 +271,20 @@ class BoardRow(BaseModel):
         None, description="How the target is judged: schedule, compound, direct or milestone."
     )
     forecast: float | None = None
-    forecast_lower: float | None = None
+    forecast_lower: float | None = Field(
+        None,
+        description="The forecast's prediction interval; null when none can be estimated (one "
+        "observation, or an exact fit: forecast_note_zh/en says why).",
+    )
     forecast_upper: float | None = None
     probability: float | None = None
     forecast_method: str | None = None
+    forecast_note_zh: str = Field(
+        "",
+        description="Why the forecast has no interval or probability, in words (Chinese): one "
+        "observation carried forward, or as many parameters as observations (an exact fit).",
+    )
+    forecast_note_en: str = Field("", description="The forecast's note in English.")
     overdue_periods: list[str] = Field(default_factory=list)
 
 
@@ -296,8 +328,8 @@ class SeriesPoint(BaseModel):
 class FanPoint(BaseModel):
     period: str
     point: float
-    lower: float
-    upper: float
+    lower: float | None = Field(description="null: no interval was estimated (see the row's note).")
+    upper: float | None
 
 
 class ObservationOut(BaseModel):

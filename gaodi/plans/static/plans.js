@@ -24,7 +24,9 @@
       animation: false,
       tooltip: { trigger: "axis" },
       // the band's invisible lower edge is a helper series: keep it out of the legend
-      legend: { top: 0, data: [L.actual, L.expected, L.band, L.forecast] },
+      // and a forecast without an interval (an exact fit) claims no band
+      legend: { top: 0, data: band.some(function (b) { return b !== null && b > 0; })
+        ? [L.actual, L.expected, L.band, L.forecast] : [L.actual, L.expected, L.forecast] },
       grid: { left: 8, right: 24, top: 36, bottom: 24, containLabel: true },
       xAxis: { type: "category", data: periods, boundaryGap: false },
       yAxis: { type: "value", scale: true },
