@@ -157,7 +157,7 @@ class TrendPanel:
     actual: list[float | None]
     expected: list[float | None]
     target: float
-    forecast: list[tuple[str, float, float, float]] = field(default_factory=list)
+    forecast: list[tuple[str, float, float | None, float | None]] = field(default_factory=list)
 
 
 def trend_chart(panels: Sequence[TrendPanel], tr: Lang) -> bytes:
@@ -201,16 +201,23 @@ def _trend_axes(ax: Axes, panel: TrendPanel, tr: Lang) -> None:
     if panel.forecast:
         last = panel.forecast[-1]
         x = index.get(last[0], len(xs) - 1)
-        ax.errorbar(
-            [x],
-            [last[1]],
-            yerr=[[last[1] - last[2]], [last[3] - last[1]]],
-            fmt="o",
-            color="#1f5fbf",
-            markersize=4,
-            capsize=3,
-            label=tr("预测（90%区间）", "forecast (90%)"),
-        )
+        if last[2] is None or last[3] is None:
+            # no interval was estimated (an exact fit, one value): the point, and no bar
+            ax.plot(
+                [x], [last[1]], "o", color="#1f5fbf", markersize=4,
+                label=tr("预测（无区间）", "forecast (no interval)"),
+            )  # fmt: skip
+        else:
+            ax.errorbar(
+                [x],
+                [last[1]],
+                yerr=[[last[1] - last[2]], [last[3] - last[1]]],
+                fmt="o",
+                color="#1f5fbf",
+                markersize=4,
+                capsize=3,
+                label=tr("预测（90%区间）", "forecast (90%)"),
+            )
         if len(panel.forecast) > 1:
             first = panel.forecast[0]
             x0 = index.get(first[0], x)

@@ -611,6 +611,7 @@ class DocxRenderer:
 
     def _table(self, doc: DocxDocument, table: Table, tr: Lang) -> None:
         lang = tr.code
+        table = table.for_document()
         caption = doc.add_paragraph(
             f"{tr('表', 'Table ')}{table.number}　{table.caption}", style="Gaodi Caption"
         )

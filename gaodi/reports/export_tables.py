@@ -58,12 +58,17 @@ def _board_sheets(ctx: PageContext, board: Any) -> list[Sheet]:
         Column(tr("预测上限", "Forecast upper"), fmt="number"),
         Column(tr("达成概率", "Probability"), fmt="percent"),
         Column(tr("逾期未报期间", "Overdue periods")),
+        # every light says why, and a forecast without an interval says why it has none
+        # (docs/methods/progress.md), in the export's language as on the page
+        Column(tr("状态说明", "Reason")),
+        Column(tr("预测说明", "Forecast note")),
     ]
     rows = [
         [f"{a.number or ''} {a.title}".strip(), r.indicator_name, r.indicator_code, r.owner,
          r.unit, r.window, r.comparator, r.target, r.baseline, r.actual, r.actual_period,
          r.completion, r.time_progress, r.expected_value, r.gap, r.status, r.forecast,
-         r.forecast_lower, r.forecast_upper, r.probability, r.overdue_periods]
+         r.forecast_lower, r.forecast_upper, r.probability, r.overdue_periods,
+         tr(r.reason_zh, r.reason_en), tr(r.forecast_note_zh, r.forecast_note_en)]
         for a in board.actions
         for r in a.rows
     ]  # fmt: skip
@@ -76,7 +81,7 @@ def _board_provenance(ctx: PageContext, board: Any) -> list[tuple[str, Any]]:
     return [
         (tr("计划", "Plan"), board.plan_title),
         (tr("截至", "As of"), board.as_of),
-        (tr("数据截至", "Data as of"), p.data_as_of),
+        (tr("数据截至", "Data as of"), p.data_as_of_words(tr.code)),
         (tr("红黄绿灯规则版本", "Traffic-light rules"), p.rules_version),
         (tr("合理性校验规则版本", "Plausibility rules"), p.plausibility_version),
         (tr("观测值数（其中未审核）", "Values used (not approved)"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import cn2an
@@ -40,6 +40,9 @@ class Column:
     digits: int = 2
     width: float = 1.0
     key: str | None = None
+    #: False: the column is in the workbook only (a sentence per row, such as a light's reason,
+    #: which a Word or PDF table has no width for; the document says it in its paragraphs).
+    in_document: bool = True
 
     def header(self, lang: str = "zh") -> str:
         if not self.unit:
@@ -144,6 +147,17 @@ class Table:
     note: str | None = None
     number: int = 0  # set by number_headings()
     doc_limit: int | None = None  # Word/PDF list the first rows only; Excel has them all
+
+    def for_document(self) -> Table:
+        """The table as Word and PDF lay it out: without the workbook-only columns."""
+        keep = [i for i, c in enumerate(self.columns) if c.in_document]
+        if len(keep) == len(self.columns):
+            return self
+        return replace(
+            self,
+            columns=[self.columns[i] for i in keep],
+            rows=[[row[i] for i in keep] for row in self.rows],
+        )
 
     def shown(self) -> list[list[Any]]:
         """The rows a document shows (all of them in a workbook)."""

@@ -149,14 +149,16 @@ def statuses_words(params: dict[str, Any], tr: Lang) -> str:
 
 
 def moment(stamp: str | None, tr: Lang) -> str:
-    """A stored time (naive UTC, ISO) as the city's date and time for people."""
+    """A stored time (naive UTC, ISO) as the city's date and time for people, its zone named
+    (``2023年7月6日 00:36（北京时间）``) as the board's page and exports name it."""
     if not stamp:
         return "—"
     try:
         at = clock.local(datetime.fromisoformat(stamp))
     except ValueError:
         return stamp
-    return f"{tr.date(at.date())} {at:%H:%M}"
+    zone = clock.zone_label(tr.zh)
+    return f"{tr.date(at.date())} {at:%H:%M}" + tr(f"（{zone}）", f" ({zone})")
 
 
 def figures_year(session: Session, period: str) -> int | None:
@@ -299,8 +301,8 @@ def build_monthly(
         (
             tr("数据截至", "Data as of"),
             tr(
-                f"{moment(p.data_as_of, tr)}（所用数据的最晚报送时间）",
-                f"{moment(p.data_as_of, tr)} (latest submission used)",
+                f"{moment(p.data_as_of, tr)}，所用数据的最晚报送时间",
+                f"{moment(p.data_as_of, tr)}, the latest submission used",
             ),
         ),
         (

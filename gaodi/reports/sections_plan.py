@@ -36,6 +36,10 @@ def board_columns(tr: Lang) -> list[Column]:
         Column(tr("状态", "Status"), fmt="status", width=0.8, key="status"),
         Column(tr("预测值", "Forecast"), fmt="number", width=1.65, key="forecast"),
         Column(tr("达成概率", "Probability"), fmt="percent", width=1.45, key="probability"),
+        # every light says why (docs/methods/progress.md): the workbook has each row's reason
+        # and forecast note; the document words those of the targets most at risk
+        Column(tr("状态说明", "Reason"), key="reason", in_document=False),
+        Column(tr("预测说明", "Forecast note"), key="forecast_note", in_document=False),
     ]
 
 
@@ -59,6 +63,8 @@ def board_row_values(row: BoardRow, tr: Lang) -> list[object]:
         row.status,
         row.forecast,
         row.probability,
+        tr(row.reason_zh, row.reason_en),
+        tr(row.forecast_note_zh, row.forecast_note_en),
     ]
 
 
@@ -102,7 +108,15 @@ def risk_text(row: BoardRow, tr: Lang) -> str:
         f"Target {comparator} {_fmt(row.target, NUM)} {row.unit}; actual "
         f"{_fmt(row.actual, NUM)} {row.unit}{actual_when}; {status}: {row.reason_en}.",
     )
-    if row.forecast is not None:
+    if row.forecast is not None and row.forecast_lower is None:
+        # one observation or an exact fit: no interval was estimated, and none is claimed
+        text += tr(
+            f"按当前趋势预测到期值{_fmt(row.forecast, NUM)}{row.unit}"
+            f"（{(row.forecast_note_zh or '无区间').rstrip('。')}）。",
+            f" At the current trend it is forecast to reach {_fmt(row.forecast, NUM)} "
+            f"{row.unit} by the deadline ({(row.forecast_note_en or 'no interval').rstrip('.')}).",
+        )
+    elif row.forecast is not None:
         text += tr(
             f"按当前趋势预测到期值{_fmt(row.forecast, NUM)}{row.unit}"
             f"（90%区间{_fmt(row.forecast_lower, NUM)}—{_fmt(row.forecast_upper, NUM)}），"
