@@ -119,6 +119,8 @@ class Scheme:
     missing: tuple[str, ...] = ()
     # The scheme's own documents are Chinese; the English title is a translation for English pages.
     title_en: str = ""
+    # The same for the dimensions: (code, name_en) from the rule file's name_en, where given.
+    dimension_names_en: tuple[tuple[str, str], ...] = ()
 
     def item(self, code: str) -> Item:
         for it in self.items:
@@ -131,6 +133,25 @@ class Scheme:
             title_zh=self.title_zh,
             scheme=self.id,
         )
+
+    def dimension_name(self, code: str, *, english: bool = False) -> str:
+        """A dimension's published (Chinese) name, or its English translation for English pages
+        (the Chinese name when the rule file gives none; the code for an unknown dimension).
+
+        Examples
+        --------
+        >>> s = scheme_from_dict({"id": "t", "title_zh": "测试", "levels": [],
+        ...     "dimensions": [{"code": "d", "name_zh": "维度", "name_en": "Dimension"},
+        ...                    {"code": "e", "name_zh": "另一维度"}]})
+        >>> s.dimension_name("d"), s.dimension_name("d", english=True)
+        ('维度', 'Dimension')
+        >>> s.dimension_name("e", english=True), s.dimension_name("x")
+        ('另一维度', 'x')
+        """
+        zh = {code: name for code, name, _ in self.dimensions}
+        if english and code in dict(self.dimension_names_en):
+            return dict(self.dimension_names_en)[code]
+        return zh.get(code, code)
 
     def level_name(self, code: int) -> str:
         return next((lv.name_zh for lv in self.levels if lv.code == code), NO_LEVEL_ZH)
@@ -261,6 +282,11 @@ def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
             for m in data.get("missing") or []
         ),
         str(data.get("title_en") or ""),
+        tuple(
+            (str(d["code"]), str(d["name_en"]))
+            for d in _need(data, "dimensions", sid)
+            if d.get("name_en")
+        ),
     )
 
 

@@ -440,19 +440,22 @@ def needs(row: Assessment) -> dict[str, float]:
     return digital.capability_needs(s, gap)
 
 
-def _miit_parts(row: Assessment) -> dict[str, Any]:
+def _miit_parts(row: Assessment, lang: str = "zh") -> dict[str, Any]:
     s, gap = miit_gap(row)
-    dims = {code: name for code, name, _ in s.dimensions}
+    # dimensions are named in the reader's language (the rule file's name_en on English pages),
+    # as the providers' reasons are; the questionnaire's items and options exist in Chinese only
+    english = not lang.startswith("zh")
+    dims = {code: s.dimension_name(code, english=english) for code, _, _ in s.dimensions}
     by_dim = row.scores.get("by_dimension") or {}
     pts = row.scores.get("item_points") or {}
     dimensions = [
         DimensionScore(
             code=code,
-            name=name,
+            name=dims[code],
             score=float(by_dim.get(code, 0.0)),
             max=float(sum(i.max_points for i in s.items if i.dimension == code)),
         )
-        for code, name, scored in s.dimensions
+        for code, _, scored in s.dimensions
         if scored
     ]
     items = row.answers.get("items") or {}
@@ -573,11 +576,12 @@ def result(
     providers: int = 8,
     lang: str = "zh",
 ) -> AssessmentResult:
-    """Everything the result page shows for one assessment (read through ``restrict``)."""
+    """Everything the result page shows for one assessment (read through ``restrict``); the
+    dimensions and the providers' reasons in ``lang``."""
     from gaodi.smart import registry
 
     ent = enterprise(session, principal, enterprise_id=row.enterprise_id)
-    parts = _maturity_parts(row) if row.scheme_id == MATURITY_SCHEME else _miit_parts(row)
+    parts = _maturity_parts(row) if row.scheme_id == MATURITY_SCHEME else _miit_parts(row, lang)
     past = history(session, principal, ent.id, row.scheme_id)
     matches = registry.match_providers(session, principal, row, ent, limit=providers, lang=lang)
     return AssessmentResult(

@@ -77,6 +77,18 @@ def test_2024_points_by_dimension_from_system_capture() -> None:
     assert S24.caveats  # level rules are flagged as unverified
 
 
+@pytest.mark.parametrize("scheme_id", ["miit_sme_digital_2022", "miit_sme_digital_2024"])
+def test_dimensions_carry_their_english_names(scheme_id: str) -> None:
+    """English pages name the dimensions by the rule file's name_en (a translation); the
+    published Chinese name stays the name, and is what a Chinese page shows."""
+    s = load_scheme(scheme_id)
+    published = {str(d["code"]): d for d in read_rule(scheme_id)["dimensions"]}
+    for code, name_zh, _scored in s.dimensions:
+        assert s.dimension_name(code) == name_zh == published[code]["name_zh"]
+        english = s.dimension_name(code, english=True)
+        assert english == published[code]["name_en"] and english.isascii()
+
+
 def test_unknown_scheme_and_malformed_rule_file() -> None:
     with pytest.raises(ValidationError):
         load_scheme("no_such_scheme")

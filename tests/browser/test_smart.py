@@ -6,6 +6,7 @@ is drawn — for a chain office, its chain only. Same launch setup as tests/brow
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from tests.browser.harness import (
     shot,
     signed_in,
     submit_and_wait,
+    wait_for_chart,
 )
 from tests.smart.test_service import ITEMS, SCENARIOS
 
@@ -116,4 +118,40 @@ def test_city_levels_by_chain(browser: Any, live_server: LiveServer) -> None:
     assert rows.count() == 1
     assert rows.first.locator("td").first.inner_text() == live_server.world.chain_name
     assert chart_ink(page, "[data-testid=levels-chart]") > 500
+    page.context.close()
+
+
+def test_english_pages_name_levels_and_dimensions_in_english(
+    browser: Any, live_server: LiveServer
+) -> None:
+    """An English reader sees "Level 2" / "Below level 1" in the list and the result, and the
+    dimensions' English names (the rule file's name_en) in the table and on the radar chart as
+    ECharts draws it (its options), not the scheme's Chinese 二级 / 数字化基础."""
+    from gaodi.analytics.digital import read_rule
+
+    level_zh = re.compile(r"[一二三四]级|未达")
+    names_en = [
+        str(d["name_en"])
+        for d in read_rule(service.DEFAULT_SCHEME)["dimensions"]
+        if d.get("scored", True)
+    ]
+    page = signed_in(browser, live_server, "city-user", "/smart/enterprises", locale="en-US")
+    assert page.locator("html").get_attribute("lang").startswith("en")
+    options = page.locator("select[name=level] option").all_inner_texts()
+    assert options[1:] == ["Below level 1", "Level 1", "Level 2", "Level 3", "Level 4"]
+    levels = page.locator("[data-testid=enterprises-table] .lvl").all_inner_texts()
+    assert levels and all(re.fullmatch(r"Level [1-4]|Below level 1", t) for t in levels), levels
+    submit_and_wait(page, f"[data-enterprise='{live_server.world.enterprise_id}'] a")
+    assert re.fullmatch(
+        r"Level [1-4]|Below level 1", page.locator("[data-testid=level]").inner_text()
+    )
+    dims = page.locator("[data-testid=dimensions] tr td:first-child").all_inner_texts()
+    assert dims == names_en
+    assert not level_zh.search(page.locator("[data-testid=history]").inner_text())
+    wait_for_chart(page, "[data-testid=radar]")
+    drawn = page.evaluate(
+        "() => echarts.getInstanceByDom(document.querySelector('[data-testid=radar]'))"
+        ".getOption().radar[0].indicator.map(i => i.name)"
+    )
+    assert drawn == names_en
     page.context.close()
