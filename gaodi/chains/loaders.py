@@ -8,15 +8,16 @@ result rows; nothing here computes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, distinct, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from gaodi.analytics.rulefiles import above_scale_revenue_wan
 from gaodi.chains.models import Chain, EnterpriseLink, Link
-from gaodi.core import dataset
+from gaodi.core import clock, dataset
 from gaodi.core.errors import NotFoundError, PermissionDenied
 from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause
 from gaodi.engine.rows import frame
@@ -120,9 +121,48 @@ def latest_year(session: Session, until: int | None = None) -> int | None:
     return enterprise_loaders.latest_year(session, until)
 
 
-def facts_frame(session: Session, chain_ids: Sequence[int], year: int | None) -> pl.DataFrame:
-    """One row per current (enterprise, link) assignment of the chains, with the figures of
-    ``year`` and last year's output: the input of ``diagnose_chain`` (plus ``chain_id``)."""
+def first_mapping_day(session: Session) -> date | None:
+    """The city's day the first rule mapping was recorded (the earliest rule row's stamp)."""
+    first = session.scalar(
+        select(func.min(EnterpriseLink.valid_from)).where(EnterpriseLink.source == "rule")
+    )
+    return clock.local_date(first) if first is not None else None
+
+
+def in_force(session: Session, on: date | None) -> ColumnElement[bool]:
+    """The condition on :class:`EnterpriseLink` rows for the membership in force at the end of
+    the city's day ``on`` (None: the current membership, ``valid_to IS NULL``).
+
+    A row is in force at instant :math:`t` when ``valid_from <= t < valid_to``. The rule rows
+    of the first mapping's day are taken to hold before it too: no earlier classification
+    exists, and a report on a month before the mapping was run must not find empty chains.
+    Every other row (a manual edit, a later re-mapping) holds from its stamp only, so an edit
+    made today leaves a past month's chains as they were; a row closed after ``on`` still
+    counts on ``on``. A pair can then match twice (re-mapped on the first day): callers keep
+    one row per pair.
+    """
+    if on is None:
+        return EnterpriseLink.valid_to.is_(None)
+    at = clock.end_of_day(on)
+    started = EnterpriseLink.valid_from <= at
+    first = first_mapping_day(session)
+    if first is not None and first > on:
+        started = or_(
+            started,
+            and_(
+                EnterpriseLink.source == "rule",
+                EnterpriseLink.valid_from <= clock.end_of_day(first),
+            ),
+        )
+    return and_(started, or_(EnterpriseLink.valid_to.is_(None), EnterpriseLink.valid_to > at))
+
+
+def facts_frame(
+    session: Session, chain_ids: Sequence[int], year: int | None, on: date | None = None
+) -> pl.DataFrame:
+    """One row per (enterprise, link) assignment of the chains, current or in force on the day
+    ``on`` (:func:`in_force`), with the figures of ``year`` and last year's output: the input
+    of ``diagnose_chain`` (plus ``chain_id``)."""
     figures = enterprise_loaders.chain_figures(year)
     query = (
         select(
@@ -141,7 +181,7 @@ def facts_frame(session: Session, chain_ids: Sequence[int], year: int | None) ->
         .join(figures, figures.c.enterprise_id == EnterpriseLink.enterprise_id)
         .where(
             Link.chain_id.in_(sorted(set(chain_ids))),
-            EnterpriseLink.valid_to.is_(None),
+            in_force(session, on),
             EnterpriseLink.excluded.is_(False),
         )
     )
@@ -161,6 +201,8 @@ def facts_frame(session: Session, chain_ids: Sequence[int], year: int | None) ->
             "output_prev": pl.Float64,
         },
     )
+    if on is not None:  # one row per pair (in_force may match a pair twice)
+        raw = raw.unique(subset=["enterprise_id", "link_id"], keep="first", maintain_order=True)
     tags = pl.col("tags").fill_null([])
     return raw.with_columns(
         tags.list.contains("leader").alias("is_leader"),

@@ -33,6 +33,11 @@ class Provenance(BaseModel):
     benchmark_label_en: str = ""
     computed_at: str = ""
     is_demo: bool = False
+    membership_on: str | None = Field(
+        None,
+        description="The city's day (ISO) whose chain membership the figures use: today for "
+        "the pages, a report's period end (or its known-on day) for a past report.",
+    )
 
 
 class EnterpriseRef(BaseModel):
@@ -56,6 +61,11 @@ class LinkRow(BaseModel):
     above_scale: int
     output: float = Field(description="万元")
     output_share: float | None
+    output_share_text: str | None = Field(
+        default=None,
+        description="The share as a percentage with the digits that tell it from its threshold "
+        "(two significant digits below 0.1%).",
+    )
     leaders: int
     leader_names: list[str]
     srdi: int

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -22,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gaodi.analytics.attraction import rank_candidates
+from gaodi.analytics.chain_text import MAX_DECIMALS, decimals_for, share_pct
 from gaodi.analytics.chain_tree import SEGMENT_ZH
 from gaodi.analytics.chains import RISK_ZH, ChainDiagnosis, diagnose_chain
 from gaodi.analytics.mapping import LinkRule
@@ -43,6 +45,7 @@ from gaodi.chains.schemas import (
     RecommendationRow,
     RecommendResult,
 )
+from gaodi.core import clock
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.memo import Memo, scope_key
 from gaodi.core.permissions import Principal, can, restrict
@@ -83,9 +86,15 @@ def list_chains(session: Session, principal: Principal) -> list[ChainRef]:
 
 
 def _provenance(
-    rules: ChainRules, year: int | None, kind: str, label: tuple[str, str], demo: bool
+    rules: ChainRules,
+    year: int | None,
+    kind: str,
+    label: tuple[str, str],
+    demo: bool,
+    on: dt.date | None = None,
 ) -> Provenance:
     return Provenance(
+        membership_on=(on or clock.today()).isoformat(),
         year=year,
         rules=rules.label,
         benchmark=kind,
@@ -104,6 +113,29 @@ def _check_benchmark(kind: str | None, rules: ChainRules) -> str:
             f"The benchmark must be median, peer or national; got '{kind}'.",
         )
     return kind
+
+
+def share_text(share: float | None, threshold: float | None = None) -> str | None:
+    """A link's share of the chain's output as the page shows it: one decimal, two
+    significant digits below 0.1% (0.0026%, not 0.0%), and never written equal to the
+    threshold it differs from (the verdict beside it compares the two).
+
+    Examples
+    --------
+    >>> share_text(0.000026), share_text(0.0345), share_text(0.00131, 0.00129), share_text(None)
+    ('0.0026%', '3.5%', '0.131%', None)
+    """
+    if share is None:
+        return None
+    d = decimals_for(100 * share, 1)
+    while (
+        threshold is not None
+        and share != threshold
+        and d < MAX_DECIMALS
+        and share_pct(share, d) == share_pct(threshold, d)
+    ):
+        d += 1
+    return share_pct(share, d)
 
 
 def _link_rows(
@@ -127,6 +159,7 @@ def _link_rows(
                 above_scale=d.above_scale,
                 output=d.output,
                 output_share=d.output_share,
+                output_share_text=share_text(d.output_share, d.threshold_share),
                 leaders=d.leaders,
                 leader_names=[names.get(i, str(i)) for i in leaders],
                 srdi=d.srdi,
@@ -188,6 +221,7 @@ def _diagnose_one(
     year: int | None,
     peer: str | None,
     home: str | None,
+    on: dt.date | None = None,
 ) -> ChainDiagnosisResult:
     bench = benchmarks.benchmark(session, links, kind, year=year, peer=peer, home=home)
     params = rules.diagnosis_params(bench)
@@ -201,7 +235,7 @@ def _diagnose_one(
     names = {i: r.name for i, r in refs.items()}
     result = ChainDiagnosisResult(
         chain=chain_ref(chain),
-        provenance=_provenance(rules, year, kind, bench.describe(), bool(chain.is_demo)),
+        provenance=_provenance(rules, year, kind, bench.describe(), bool(chain.is_demo), on),
         completeness=diag.completeness,
         strength=diag.strength,
         completeness_reason_zh=diag.completeness_reason_zh,
@@ -235,8 +269,10 @@ def diagnose(
     peer: str | None = None,
     year: int | None = None,
     rules: ChainRules | None = None,
+    on: dt.date | None = None,
 ) -> ChainDiagnosisResult:
-    """Diagnose one chain (by id, code or name) for ``year`` (default: the latest)."""
+    """Diagnose one chain (by id, code or name) for ``year`` (default: the latest), with the
+    membership in force at the end of the city's day ``on`` (default: the current one)."""
     rules = rules or load_chain_rules()
     kind = _check_benchmark(benchmark, rules)
     found = loaders.resolve_chain(session, principal, chain)
@@ -247,7 +283,7 @@ def diagnose(
             f"Chain '{found.name}' has no links yet; nothing to diagnose.",
         )
     year = year if year is not None else loaders.latest_year(session)
-    facts = loaders.facts_frame(session, [found.id], year)
+    facts = loaders.facts_frame(session, [found.id], year, on)
     return _diagnose_one(
         session,
         principal,
@@ -259,6 +295,7 @@ def diagnose(
         year=year,
         peer=peer or rules.peer_region,
         home=loaders.dataset_city(session),
+        on=on,
     )
 
 
@@ -270,9 +307,11 @@ def diagnose_all(
     peer: str | None = None,
     year: int | None = None,
     rules: ChainRules | None = None,
+    on: dt.date | None = None,
 ) -> list[ChainDiagnosisResult]:
-    """Diagnose every chain the principal may see (one query for all facts), in id order.
-    Chains without links are skipped."""
+    """Diagnose every chain the principal may see (one query for all facts), in id order,
+    with the membership in force on the day ``on`` (default: the current one). Chains without
+    links are skipped."""
     rules = rules or load_chain_rules()
     kind = _check_benchmark(benchmark, rules)
     chains = list(session.scalars(loaders.chain_query(principal)))
@@ -281,7 +320,7 @@ def diagnose_all(
     for lk in links:
         by_chain.setdefault(lk.chain_id, []).append(lk)
     year = year if year is not None else loaders.latest_year(session)
-    facts = loaders.facts_frame(session, list(by_chain), year)
+    facts = loaders.facts_frame(session, list(by_chain), year, on)
     parts = {k[0]: v for k, v in facts.partition_by("chain_id", as_dict=True).items()}
     empty = facts.clear()
     home = loaders.dataset_city(session)
@@ -297,6 +336,7 @@ def diagnose_all(
             year=year,
             peer=peer or rules.peer_region,
             home=home,
+            on=on,
         )
         for chain in chains
         if chain.id in by_chain
@@ -335,9 +375,11 @@ def chain_summary(
     *,
     benchmark: str | None = None,
     year: int | None = None,
+    on: dt.date | None = None,
 ) -> ChainSummary:
     """Every visible chain's scores and gap counts: the 产业链 page, the overview card and the
-    monthly report call this."""
+    monthly report call this. ``on``: the city's day whose membership counts (a past report's
+    period end); default the current membership."""
     import time
 
     from gaodi.audit.service import data_version
@@ -352,12 +394,14 @@ def chain_summary(
         principal.enterprise_ids,
         benchmark,
         year,
+        on,
+        clock.today(),  # the provenance names the day the membership is true
     )
     now = time.monotonic()
     hit = _SUMMARY_CACHE.get(key)
     if hit is not None and hit[1] == stamp and now - hit[0] < SUMMARY_TTL:
         return hit[2]
-    result = _chain_summary(session, principal, benchmark=benchmark, year=year)
+    result = _chain_summary(session, principal, benchmark=benchmark, year=year, on=on)
     if len(_SUMMARY_CACHE) > 64:
         _SUMMARY_CACHE.clear()
     _SUMMARY_CACHE[key] = (now, stamp, result)
@@ -384,15 +428,21 @@ def cached_diagnose(
         str(chain),
         benchmark,
         data_version(session),
+        clock.today(),  # the provenance names the day the membership is true
     )
     return DIAGNOSES.get(key, lambda: diagnose(session, principal, chain, benchmark=benchmark))
 
 
 def _chain_summary(
-    session: Session, principal: Principal, *, benchmark: str | None, year: int | None
+    session: Session,
+    principal: Principal,
+    *,
+    benchmark: str | None,
+    year: int | None,
+    on: dt.date | None = None,
 ) -> ChainSummary:
     rules = load_chain_rules()
-    diags = diagnose_all(session, principal, benchmark=benchmark, year=year, rules=rules)
+    diags = diagnose_all(session, principal, benchmark=benchmark, year=year, rules=rules, on=on)
     rows = [_summary_row(d) for d in diags]
     year = diags[0].provenance.year if diags else loaders.latest_year(session)
     kind = _check_benchmark(benchmark, rules)
@@ -404,6 +454,7 @@ def _chain_summary(
             kind,
             (label.benchmark_label_zh, label.benchmark_label_en) if label else ("", ""),
             any(d.chain.is_demo for d in diags),
+            on,
         ),
         chains=rows,
         mean_completeness=sum(r.completeness for r in rows) / len(rows) if rows else None,
@@ -436,8 +487,7 @@ def _city_names(codes: pl.Series) -> pl.Series:
 def candidates_for_link(
     link: Link,
     pool: pl.DataFrame,
-    local_ids: Sequence[int],
-    local_usccs: Sequence[str],
+    local: ChainLocals,
     *,
     rules: ChainRules,
     home_city: str | None,
@@ -452,11 +502,12 @@ def candidates_for_link(
     )
     if not rule.industry_codes and not rule.keywords:
         return []
-    eligible = pool.filter(~pl.col("uscc").is_in(list(local_usccs)) | pl.col("uscc").is_null())
+    eligible = pool.filter(~pl.col("uscc").is_in(list(local.usccs)) | pl.col("uscc").is_null())
     ranked = rank_candidates(
         eligible,
         rule,
-        local_enterprise_ids=[str(i) for i in local_ids],
+        local_enterprise_ids=[str(i) for i in local.ids],
+        local_names=local.names,
         home_city=home_city,
         weights=rules.attraction_weights,
         mapping_weights=rules.mapping_weights,
@@ -525,10 +576,20 @@ def _link_candidates(
     )
 
 
-def _chain_locals(session: Session, chain_id: int) -> tuple[list[int], list[str]]:
+@dataclass(frozen=True)
+class ChainLocals:
+    """The chain's local enterprises as the 招商 ranking needs them: ids and USCCs (left out of
+    the ranking) and the names a ties reason may show the reader."""
+
+    ids: list[int]
+    usccs: list[str]
+    names: dict[str, str]
+
+
+def _chain_locals(session: Session, principal: Principal, chain_id: int) -> ChainLocals:
     ent = enterprise_loaders.identities()
     query = (
-        select(ent.c.id, ent.c.uscc)
+        select(ent.c.id, ent.c.uscc, ent.c.name)
         .join(EnterpriseLink, EnterpriseLink.enterprise_id == ent.c.id)
         .join(Link, Link.id == EnterpriseLink.link_id)
         .where(
@@ -539,7 +600,11 @@ def _chain_locals(session: Session, chain_id: int) -> tuple[list[int], list[str]
         .distinct()
     )
     rows = session.execute(query).all()
-    return [r[0] for r in rows], [r[1] for r in rows]
+    ids = [r[0] for r in rows]
+    # a reason names only the firms the reader may read (the others are counted)
+    visible = loaders.visible_enterprise_ids(session, principal, ids)
+    names = {str(r[0]): r[2] for r in rows if visible is None or r[0] in visible}
+    return ChainLocals(ids, [r[1] for r in rows], names)
 
 
 def _home_city_name(session: Session) -> str | None:
@@ -604,13 +669,11 @@ def recommend(
     pool = pool if pool is not None else load_pool(session, principal)
     if "city" not in pool.columns:  # a pool from a registry file (chains.registry)
         pool = pool.with_columns(_city_names(pool["region_code"]).alias("city"))
-    local_ids, local_usccs = _chain_locals(session, found.id)
+    local = _chain_locals(session, principal, found.id)
     home = _home_city_name(session)
     out = []
     for lk in targets:
-        cands = candidates_for_link(
-            lk, pool, local_ids, local_usccs, rules=rules, home_city=home, top=top
-        )
+        cands = candidates_for_link(lk, pool, local, rules=rules, home_city=home, top=top)
         has_rule = bool(lk.industry_codes or lk.keywords)
         out.append(
             _link_candidates(
@@ -692,9 +755,9 @@ def link_detail(
     attract = None
     if row.status != "strong" or not row.is_leaf:
         pool = pool if pool is not None else load_pool(session, principal)
-        local_ids, local_usccs = _chain_locals(session, found.id)
+        local = _chain_locals(session, principal, found.id)
         cands = candidates_for_link(
-            lk, pool, local_ids, local_usccs, rules=rules, home_city=_home_city_name(session),
+            lk, pool, local, rules=rules, home_city=_home_city_name(session),
             top=top,
         )  # fmt: skip
         has_rule = bool(lk.industry_codes or lk.keywords)

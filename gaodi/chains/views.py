@@ -133,7 +133,9 @@ def _tree(ctx: PageContext, d: ChainDiagnosisResult) -> TreeNode:
 
 
 def _legend(ctx: PageContext, d: ChainDiagnosisResult) -> list[LegendItem]:
-    counts = {s: sum(1 for r in d.links if r.status == s) for s in STATUS_LABELS}
+    # leaf links, as the diagnosis, the list of chains and the CLI count them: a parent's status
+    # is its sub-links' (a parent and its only child are one gap, not two)
+    counts = {"missing": d.n_missing, "weak": d.n_weak, "strong": d.n_strong}
     return [
         LegendItem(status=s, label=ctx._(STATUS_LABELS[s]), colour=STATUS_COLOURS[s], count=n)
         for s, n in counts.items()

@@ -49,6 +49,8 @@ def test_assign_and_take_off_are_stamped_on_the_city_clock(
         detail = service.link_detail(s, SYSTEM, "HM", "L3")
     assert [a.valid_from[:10] for a in detail.excluded] == ["2023-06-30"]
     assert [(a.valid_to or "")[:10] for a in detail.history] == ["2023-06-30"]
+    # and says the day its membership is true: the city's today
+    assert detail.provenance.membership_on == "2023-06-30"
 
 
 def test_a_release_closes_on_the_city_clock(sqlite_db: Engine, sqlite_world: World) -> None:
