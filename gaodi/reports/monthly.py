@@ -237,9 +237,14 @@ def build_monthly(
     if allowed(principal, "read", "chain"):
         from gaodi.chains import service as chain_service
 
-        chains = readable(lambda: chain_service.chain_summary(session, principal, year=year))
+        # the membership in force on the report's day (the period's end, or the known-on day):
+        # a link edited after it does not rewrite this month's chains
+        chains = readable(
+            lambda: chain_service.chain_summary(session, principal, year=year, on=day)
+        )
         diagnoses = (
-            readable(lambda: chain_service.diagnose_all(session, principal, year=year)) or []
+            readable(lambda: chain_service.diagnose_all(session, principal, year=year, on=day))
+            or []
         )
         if chains is not None and chains.chains:
             report.add(Heading(1, tr("产业链发展情况", "Industrial chains")))
@@ -334,9 +339,9 @@ def build_monthly(
                 tr("产业链诊断", "Chain diagnosis"),
                 tr(
                     f"规则 {cp.rules}；对标：{cp.benchmark_label_zh or cp.benchmark}；"
-                    f"企业数据年份 {cp.year}",
+                    f"企业数据年份 {cp.year}；链上企业按{tr.date(day)}的归属",
                     f"rules {cp.rules}; benchmark: {cp.benchmark_label_en or cp.benchmark}; "
-                    f"enterprise figures of {cp.year}",
+                    f"enterprise figures of {cp.year}; chain membership as of {tr.date(day)}",
                 ),
             )
         )
