@@ -113,11 +113,15 @@ class ClassRule:
 @dataclass(frozen=True)
 class Coverage:
     """Which firms the evaluation covers: those using at least ``min_land_mu`` 亩 of land
-    (``None``: every firm with land). ``source`` names the rule file's source of the value."""
+    (``None``: every firm with land). ``source`` names the rule file's source of the value.
+    ``industrial_only``: only 工业 firms (the frame's ``is_industrial`` is true: GB/T 4754
+    sections B, C, D), as in schemes that evaluate 工业企业; ``industrial_source`` cites it."""
 
     min_land_mu: float | None = None
     source: str = ""
     note: str = ""
+    industrial_only: bool = False
+    industrial_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -262,6 +266,10 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
     cov_source = str(cov.get("source", ""))
     if min_land is not None and cov_source not in sources:
         raise _bad("per_mu.rules_coverage_source", rid, source=cov_source)
+    industrial_only = bool(cov.get("industrial_only", False))
+    industrial_source = str(cov.get("industrial_source", ""))
+    if industrial_only and industrial_source not in sources:
+        raise _bad("per_mu.rules_coverage_source", rid, source=industrial_source)
     year = data.get("year")
     divisors = str(data.get("divisors", "scheme"))
     if divisors not in ("scheme", "area_average"):
@@ -287,6 +295,8 @@ def per_mu_rules_from_dict(data: Mapping[str, Any]) -> PerMuRules:
             min_land_mu=None if min_land is None else float(min_land),
             source=cov_source,
             note=str(cov.get("note", "")),
+            industrial_only=industrial_only,
+            industrial_source=industrial_source,
         ),
     )
 
@@ -303,8 +313,20 @@ def _ratio(frame: pl.DataFrame, ind: Indicator) -> pl.Expr:
     return pl.when(den > 0).then(num / den)
 
 
+def _industrial(frame: pl.DataFrame, rules: PerMuRules) -> pl.Expr:
+    """Whether the rules' coverage admits each firm by industry: always when the rules are not
+    ``industrial_only``, else only where ``is_industrial`` is true (a missing column names it)."""
+    if not rules.coverage.industrial_only:
+        return pl.lit(True)
+    if "is_industrial" not in frame.columns:
+        raise words.error("common.missing_column", column="is_industrial")
+    return pl.col("is_industrial").fill_null(False)
+
+
 def _segment_expr(frame: pl.DataFrame, rules: PerMuRules) -> pl.Expr:
-    """The id of the first scheme whose ``applies_to`` conditions all hold, else null."""
+    """The id of the first scheme whose ``applies_to`` conditions all hold (for an
+    ``industrial_only`` rule set, of 工业 firms only), else null."""
+    industrial = _industrial(frame, rules)
     out: Any = None
     for scheme in rules.schemes:
         conds = [
@@ -314,6 +336,7 @@ def _segment_expr(frame: pl.DataFrame, rules: PerMuRules) -> pl.Expr:
             for c in scheme.applies_to
         ]
         cond = pl.all_horizontal(conds).fill_null(False) if conds else pl.lit(True)
+        cond = cond & industrial
         out = (pl.when(cond) if out is None else out.when(cond)).then(pl.lit(scheme.id))
     return out.otherwise(pl.lit(None, dtype=pl.String))
 
@@ -338,15 +361,18 @@ def coverage(
     -------
     polars.DataFrame
         ``id_column, segment, covered, reason, reason_zh, reason_en`` in the input order;
-        ``reason`` is ``covered``, ``no_land`` (no land or 0 亩), ``below_land`` (under the
-        rules' ``coverage.min_land_mu``) or ``no_scheme`` (matches no scheme's
-        ``applies_to``); ``segment`` is null unless covered.
+        ``reason`` is ``covered``, ``not_industrial`` (the rules are ``industrial_only`` and
+        the firm's ``is_industrial`` is not true: its industry is outside GB/T 4754 sections
+        B, C, D, or unknown), ``no_land`` (no land or 0 亩), ``below_land`` (under the rules'
+        ``coverage.min_land_mu``) or ``no_scheme`` (matches no scheme's ``applies_to``);
+        ``segment`` is null unless covered. The reason words name the firm's
+        ``industry_code`` when the frame has one.
 
     Notes
     -----
-    A firm i is covered when L_i > 0, L_i ≥ L_min (when the rules set one) and it meets
-    every condition of some scheme; it is then ranked only against the firms of that
-    scheme (规上 and 规下 are separate rankings).
+    A firm i is covered when it is 工业 (when the rules are ``industrial_only``), L_i > 0,
+    L_i ≥ L_min (when the rules set one) and it meets every condition of some scheme; it is
+    then ranked only against the firms of that scheme (规上 and 规下 are separate rankings).
 
     Examples
     --------
@@ -372,10 +398,13 @@ def coverage(
     threshold = rules.coverage.min_land_mu
     mu = land.round(2).cast(pl.String).str.strip_suffix(".0")
     seg = _segment_expr(frame, rules)
+    industrial = _industrial(frame, rules)
     has_land = (land > 0).fill_null(False)
     enough = has_land if threshold is None else (land >= threshold).fill_null(False)
     reason = (
-        pl.when(~has_land)
+        pl.when(~industrial)
+        .then(pl.lit("not_industrial"))
+        .when(~has_land)
         .then(pl.lit("no_land"))
         .when(~enough)
         .then(pl.lit("below_land"))
@@ -393,8 +422,17 @@ def coverage(
     t = "" if threshold is None else _mu(threshold)
     covered = "per_mu.covered" if threshold is None else "per_mu.covered_gated"
     gate = {} if threshold is None else {"threshold": t}
+    code = (
+        pl.col("industry_code").cast(pl.String)
+        if "industry_code" in frame.columns
+        else pl.lit(None, dtype=pl.String)
+    )
     zh, en = (
-        pl.when(reason == "no_land")
+        pl.when((reason == "not_industrial") & code.is_not_null())
+        .then(words.expr("per_mu.not_industrial", lang, code=code))
+        .when(reason == "not_industrial")
+        .then(words.expr("per_mu.industry_unknown", lang))
+        .when(reason == "no_land")
         .then(words.expr("per_mu.no_land", lang))
         .when(reason == "below_land")
         .then(words.expr("per_mu.below_land", lang, mu=mu, threshold=t))
@@ -562,7 +600,8 @@ def evaluate_per_mu(
 
 
 def _applies_fields(rules: PerMuRules) -> list[str]:
-    return sorted({c.metric for s in rules.schemes for c in s.applies_to})
+    industrial = {"is_industrial"} if rules.coverage.industrial_only else set()
+    return sorted({c.metric for s in rules.schemes for c in s.applies_to} | industrial)
 
 
 def _score_segment(

@@ -15,6 +15,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from gaodi.analytics import above_scale
 from gaodi.analytics.per_mu import PerMuRules
 from gaodi.analytics.rulefiles import load_per_mu_rules
 from gaodi.core.excel import citation_cell, new_workbook
@@ -56,6 +57,7 @@ STATUSES = {
     "uncertain": ("尚未与官方原文核对", "not confirmed against the official text"),
 }
 REASONS = {
+    "not_industrial": ("非工业企业", "not an industrial enterprise"),
     "no_land": ("无用地数据", "no land recorded"),
     "below_land": ("用地低于评价门槛", "below the land threshold"),
     "no_scheme": ("无适用方案", "no scheme applies"),
@@ -175,11 +177,7 @@ def _parameters(rules: PerMuRules | None, p: Provenance, lang: str) -> list[tupl
             out.append(
                 (
                     _t(lang, "规上口径", "Above scale"),
-                    _t(
-                        lang,
-                        "主营业务收入2000万元及以上",
-                        "main-business revenue of 20 million yuan (2,000 万元) or more",
-                    ),
+                    _t(lang, above_scale.definition_zh(), above_scale.definition_en()),
                 )
             )
         elif key == "min_land_mu" and rules is not None:

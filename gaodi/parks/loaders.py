@@ -17,7 +17,7 @@ import polars as pl
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from gaodi.analytics.rulefiles import above_scale_revenue_wan
+from gaodi.analytics.above_scale import above_scale_expr, is_industrial_expr
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core.errors import PermissionDenied
 from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause
@@ -43,7 +43,8 @@ COLUMNS: dict[str, str] = {
 def figures(session: Session, year: int, extra_fields: Iterable[str] = ()) -> pl.DataFrame:
     """One row per enterprise with figures in ``year`` (city-wide, see the module note).
 
-    Columns: ``enterprise_id, park_id, industry_code, above_scale`` and the per_mu inputs
+    Columns: ``enterprise_id, park_id, industry_code, is_industrial`` (null: no valid code),
+    ``above_scale`` and the per_mu inputs
     (``tax, value_added, revenue, main_revenue, output, rd_spend, land_mu, energy_tce,
     emissions, employees, electricity``) plus ``extra_fields`` read from
     ``EnterpriseYear.extra`` (e.g. 临海's ``cod_t``, ``water_t``), null where absent.
@@ -67,11 +68,12 @@ def figures(session: Session, year: int, extra_fields: Iterable[str] = ()) -> pl
             )
         frame = frame.with_columns(pl.Series(name, values, dtype=pl.Float64))
     frame = frame.rename({k: v for k, v in COLUMNS.items() if k != v})
+    # 规上 and 工业 as the above_scale rule file defines them (gaodi.analytics.above_scale): the
+    # 亩均 schemes segment on above_scale and evaluate industrial firms only
     return frame.with_columns(
         (pl.col("electricity") / 10.0),
-        (pl.coalesce("main_revenue", "revenue") >= above_scale_revenue_wan())
-        .fill_null(False)
-        .alias("above_scale"),
+        is_industrial_expr("industry_code").alias("is_industrial"),
+        above_scale_expr("industry_code").alias("above_scale"),
     )
 
 

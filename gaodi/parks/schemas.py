@@ -165,7 +165,9 @@ class ExcludedRow(BaseModel):
     uscc: str
     park_id: int | None = None
     land_mu: float | None
-    reason: str = Field(description="no_land, below_land, no_scheme or missing:<indicator>.")
+    reason: str = Field(
+        description="not_industrial, no_land, below_land, no_scheme or missing:<indicator>."
+    )
     reason_zh: str
     reason_en: str
 

@@ -26,6 +26,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy.orm import Session
 
+from gaodi.analytics import above_scale
 from gaodi.analytics.per_mu import PerMuRules, aggregate_parks, coverage, evaluate_per_mu
 from gaodi.analytics.rulefiles import list_per_mu_rules, load_per_mu_rules
 from gaodi.core import dataset
@@ -169,9 +170,10 @@ def _year(session: Session, year: int | None) -> int | None:
 
 def prepare(frame: pl.DataFrame, rules: PerMuRules) -> tuple[pl.DataFrame, Counter[str]]:
     """The enterprises that can be evaluated, and counts of the others by reason:
-    ``no_land`` (no land or 0 亩), ``below_land`` (under the rules' land threshold),
-    ``no_scheme`` (matches no scheme), ``missing:<indicator>`` (an item with ``missing:
-    error`` lacks its numerator or a positive denominator)."""
+    ``not_industrial`` (an industrial-only scheme and a firm outside GB/T 4754 sections B, C,
+    D, or of unknown industry), ``no_land`` (no land or 0 亩), ``below_land`` (under the
+    rules' land threshold), ``no_scheme`` (matches no scheme), ``missing:<indicator>`` (an
+    item with ``missing: error`` lacks its numerator or a positive denominator)."""
     ok, reasons, _excluded = screen(frame, rules)
     return ok.drop("reason_zh", "reason_en"), reasons
 
@@ -328,7 +330,7 @@ def evaluate(
     rules, year = state.rules, state.year
     params = {
         "land": "enterprises' land (sum of land_mu)",
-        "above_scale": ">= 2000万元 main revenue",
+        "above_scale": above_scale.definition_en(),
         "min_land_mu": _threshold(rules),
     }
     prov = _provenance(session, rules, year, params)

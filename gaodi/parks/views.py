@@ -30,7 +30,7 @@ register_nav("parks", N_("Parks"), "/parks", domain="park", order=50)
 
 ClassParam = Literal["A", "B", "C", "D"]
 #: The kinds of reason a firm is left out (``missing`` stands for every ``missing:<indicator>``).
-ReasonParam = Literal["no_land", "below_land", "no_scheme", "missing"]
+ReasonParam = Literal["not_industrial", "no_land", "below_land", "no_scheme", "missing"]
 #: A city has thousands of firms below the land threshold: the list is paged (7 MB of HTML
 #: for the medium demo's 20,000 when it was not).
 EXCLUDED_PER_PAGE = 100

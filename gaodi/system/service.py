@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from gaodi.analytics.rulefiles import above_scale_revenue_wan
+from gaodi.analytics.above_scale import is_above_scale
 from gaodi.audit.loaders import AuditQuery, audit_facets, audit_log
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core import dataset
@@ -133,7 +133,22 @@ def _latest_period(session: Session, principal: Principal) -> str | None:
 
 
 def _above_scale(session: Session, principal: Principal, year: int | None) -> int | None:
-    return enterprise_loaders.above_scale_count(session, principal, year, above_scale_revenue_wan())
+    """规上工业企业 in ``year`` that the principal may read, by the one definition
+    (:func:`gaodi.analytics.above_scale.is_above_scale`: industrial, GB/T 4754 B/C/D, and
+    main-business revenue, revenue where missing, at the rule file's threshold): the count the
+    eligibility page, the board's derived series and the 亩均 segments give. None when there
+    is no year or the role reads no enterprises."""
+    if year is None or enterprise_loaders.readable_ids(principal) is None:
+        return None
+    rows = enterprise_loaders.park_figures_rows(session, year, ["main_revenue", "revenue"])
+    above = [
+        int(eid)
+        for eid, _park, code, main, revenue, _extra in rows
+        if is_above_scale(code, main if main is not None else revenue)
+    ]
+    if principal.is_scoped:
+        return len(enterprise_loaders.visible_ids(session, principal, above))
+    return len(above)
 
 
 def _chart(session: Session, principal: Principal) -> OverviewChart:

@@ -21,12 +21,13 @@ from gaodi.analytics.per_mu import (
 from gaodi.analytics.rulefiles import list_per_mu_rules, load_per_mu_rules
 from gaodi.core.errors import DataError, ValidationError
 
-# Three above-scale firms and one below-scale firm (money 万元, land 亩, energy 吨标准煤,
-# emissions 吨, electricity 万千瓦时).
+# Three above-scale firms and one below-scale firm, all industrial (the shipped schemes evaluate
+# 工业企业 only), money 万元, land 亩, energy 吨标准煤, emissions 吨, electricity 万千瓦时.
 FIRMS = pl.DataFrame(
     {
         "enterprise": ["A", "B", "C", "D"],
         "park": ["P", "P", "Q", "Q"],
+        "is_industrial": [True, True, True, True],
         "above_scale": [True, True, True, False],
         "land_mu": [10.0, 20.0, 5.0, 4.0],
         "tax": [300.0, 200.0, 50.0, 40.0],
@@ -152,6 +153,7 @@ def test_linhai_needs_benchmarks_for_small_firms() -> None:
     small = pl.DataFrame(
         {
             "enterprise": ["S"],
+            "is_industrial": [True],
             "land_mu": [2.0],
             "tax": [30.0],
             "revenue": [400.0],
@@ -346,6 +348,7 @@ def test_land_threshold_is_a_rule_parameter() -> None:
         {
             "enterprise": ["E"],
             "park": ["Q"],
+            "is_industrial": [True],
             "above_scale": [False],
             "land_mu": [1.0],
             "tax": [40.0],
@@ -387,6 +390,58 @@ def test_land_threshold_is_a_rule_parameter() -> None:
         "C": 2,
         "D": 1,
     }
+
+
+def test_only_industrial_firms_are_evaluated_as_industrial_enterprises() -> None:
+    """黄岩 and 临海 evaluate 工业企业 (their titles; 黄岩's groups are 规上/规下工业企业): a software
+    firm (GB/T 4754 6513, section I) or one without a code is left out with that reason, never
+    ranked as a 规上工业企业; the industrial firms score as before (EXPECTED, by hand above)."""
+    others = pl.DataFrame(
+        {
+            "enterprise": ["S", "U"],
+            "park": ["P", "P"],
+            "industry_code": ["6513", None],
+            "is_industrial": [False, None],
+            "above_scale": [True, False],
+            "land_mu": [10.0, 10.0],
+            "tax": [300.0, 40.0],
+            "value_added": [1500.0, None],
+            "energy_tce": [500.0, None],
+            "emissions": [0.3, None],
+            "employees": [100.0, 12.0],
+            "rd_spend": [60.0, None],
+            "main_revenue": [2000.0, 150.0],
+            "electricity": [None, 200.0],
+        }
+    )
+    firms = pl.concat(
+        [FIRMS.with_columns(pl.lit("3511").alias("industry_code")), others],
+        how="diagonal_relaxed",
+    )
+    for name in list_per_mu_rules():
+        assert load_per_mu_rules(name).coverage.industrial_only, name
+    rules = load_per_mu_rules()
+    assert rules.sources[rules.coverage.industrial_source].get("urls")
+    cov = coverage(firms, rules)
+    assert cov.select("enterprise", "segment", "reason").rows()[4:] == [
+        ("S", None, "not_industrial"),
+        ("U", None, "not_industrial"),
+    ]
+    assert "6513" in cov["reason_zh"][4] and "不属于工业" in cov["reason_zh"][4]
+    assert "工业企业" not in cov["reason_zh"][4].split("，")[0]
+    assert "无法确认为工业企业" in cov["reason_zh"][5]
+    assert "6513" in cov["reason_en"][4] and "not industry" in cov["reason_en"][4]
+    # handed to the evaluator anyway, the firm is refused by name, not ranked
+    with pytest.raises(DataError, match="S") as err:
+        evaluate_per_mu(firms, load_per_mu_rules("huangyan_2022"))
+    assert "is_industrial" in err.value.en
+    kept = evaluate_per_mu(firms.filter(cov["covered"]), rules)
+    assert dict(zip(kept["enterprise"], kept["score"], strict=True)) == pytest.approx(
+        EXPECTED, abs=1e-6
+    )
+    # a frame that cannot say which firms are industrial is refused, the column named
+    with pytest.raises(ValidationError, match="is_industrial"):
+        coverage(FIRMS.drop("is_industrial"), rules)
 
 
 def test_a_group_may_carry_its_own_class_shares() -> None:

@@ -33,7 +33,7 @@ from gaodi.chains import service as chains
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.demo import facts, synth
-from gaodi.models import EnterpriseYear
+from gaodi.models import Enterprise, EnterpriseYear
 from gaodi.parks import service as parks
 from gaodi.regions import service as regions
 from gaodi.smart.sizeclass import load_size_rule, size_class
@@ -119,7 +119,9 @@ def test_medium_demo_firms_match_changsha_counts() -> None:
     )
     fig = synth.year_figures(2021, ent)
     now = fig.year == 2020
-    above = fig.columns["main_revenue"][now] >= ABOVE_SCALE
+    # 规上工业企业: industrial (GB/T 4754 sections B-D = divisions 06-46) and >= 2000万
+    industrial = np.array([c[:2].isdigit() and "06" <= c[:2] <= "46" for c in ent.industry_code])
+    above = (fig.columns["main_revenue"][now] >= ABOVE_SCALE) & industrial[fig.enterprise[now]]
     assert abs(int(above.sum()) - 3016) <= 0.15 * 3016
     rule = load_size_rule()
     classes = Counter(
@@ -181,8 +183,17 @@ def test_per_mu_ranks_covered_firms_by_group(demo_db: Engine) -> None:
         mine = sorted(r.rank for r in rows if r.segment == group)
         assert mine[0] == 1 and mine[-1] <= len(mine)
         assert all(r.segment_size == len(mine) for r in rows if r.segment == group)
-    small = [r for r in left_out if r.land_mu is not None and 0 < r.land_mu < 3]
+    # industrial firms (GB/T 4754 divisions 06-46) under 3 亩 are left out for their land; the
+    # others are left out first for not being 工业 (黄岩 evaluates 工业企业)
+    with session_scope(demo_db) as s:
+        codes = dict(s.execute(select(Enterprise.id, Enterprise.industry_code)).all())
+    industrial = {i for i, c in codes.items() if c and "06" <= c[:2] <= "46"}
+    small = [
+        r for r in left_out if r.land_mu is not None and 0 < r.land_mu < 3 and r.id in industrial
+    ]
     assert small and all(r.reason == "below_land" for r in small)
+    assert all(r.reason == "not_industrial" for r in left_out if r.id not in industrial)
+    assert {r.id for r in rows} <= industrial
     assert all(f"用地{r.land_mu:g}亩" in r.reason_zh for r in small)
     assert {r.id for r in rows}.isdisjoint(r.id for r in left_out)
     # a per-mu score is a few times its group's weights at most, not a thousand points

@@ -1,8 +1,12 @@
 """The overview page and its JSON twin, checked against the hand-made city of seed.py.
 
-Hand counts (seed.py): 4 enterprises; 2023 revenues E1 5000, E2 2500, E3 800, E4 1999 万元, so
-above-scale (>= 2000) are E1 and E2; chain A holds E1 and E4, chain B holds E2 and E3; park A
-holds E1 and E3. Observations: one city value (2023-06) and one for chain B (2023-12).
+Hand counts (seed.py): 4 enterprises; 2023 revenues E1 5000, E2 2500, E3 800, E4 1999 万元;
+chain A holds E1 and E4, chain B holds E2 and E3; park A holds E1 and E3. Observations: one city
+value (2023-06) and one for chain B (2023-12). seed.py gives no enterprise an industry code, so
+none is known to be 工业 (GB/T 4754 sections B, C, D) and none is a 规上工业企业 (the rule file
+gaodi/analytics/rules/tiers/above_scale.yaml: an industrial legal entity with main-business
+revenue >= 2000 万元): the tile counts 0 for every role. test_above_scale_tile_counts_industrial_
+firms_only gives the firms codes and counts again.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ def test_admin_sees_everything(shared_site: Site) -> None:
     data = _overview(shared_site, "admin")
     counts = _counts(data)
     assert counts["enterprises"] == 4
-    assert counts["above_scale"] == 2  # E1 5000 and E2 2500; E4 1999 is just below
+    assert counts["above_scale"] == 0  # no firm has an industry code: none known to be 工业
     assert counts["parks"] == 2 and counts["chains"] == 2 and counts["links"] == 3
     assert counts["clusters"] == 1 and counts["plans"] == 1 and counts["targets"] == 1
     assert counts["indicators"] == 1 and counts["observations"] == 2
@@ -59,7 +63,7 @@ def test_chain_office_counts_its_chain_only(shared_site: Site) -> None:
     data = _overview(shared_site, "chain_office")
     counts = _counts(data)
     assert counts["enterprises"] == 2  # E1, E4
-    assert counts["above_scale"] == 1  # E1 (E4 has 1999)
+    assert counts["above_scale"] == 0  # E1 and E4: no industry code
     assert counts["chains"] == 1 and counts["links"] == 2
     assert counts["observations"] == 1  # the city value; chain B's value is hidden
     assert "users" not in counts  # not an administrator
@@ -70,14 +74,57 @@ def test_chain_office_counts_its_chain_only(shared_site: Site) -> None:
 
 def test_park_office_counts_its_park_only(shared_site: Site) -> None:
     counts = _counts(_overview(shared_site, "park_office"))
-    assert counts["enterprises"] == 2 and counts["above_scale"] == 1  # E1, E3; E1 above scale
+    assert counts["enterprises"] == 2 and counts["above_scale"] == 0  # E1, E3: no industry code
     assert counts["parks"] == 1
 
 
 def test_enterprise_user_sees_only_itself(shared_site: Site) -> None:
     data = _overview(shared_site, "enterprise")
-    assert _counts(data) == {"enterprises": 1, "above_scale": 1}
+    assert _counts(data) == {"enterprises": 1, "above_scale": 0}
     assert data["chart"]["labels"] == []  # may read no chain and no park
+
+
+def test_above_scale_tile_counts_industrial_firms_only(site: Site) -> None:
+    """规上工业企业 = 工业 (GB/T 4754 sections B, C, D) and 2023 main-business revenue (revenue
+    here) >= 2000 万元 (gaodi/analytics/rules/tiers/above_scale.yaml). Codes given by hand:
+    E1 3511 (C, 5000) yes; E2 6513 software (I, 2500) no, whatever its revenue; E3 4411 (D,
+    800) no, too small; E4 0610 (B, 1999) no, just below. So 1 for the admin, the chain office
+    (E1, E4) and the park office (E1, E3); raising E4 to 2000 makes the admin's 2."""
+    from sqlalchemy import select, update
+
+    from gaodi.db import session_scope
+    from gaodi.models import Enterprise, EnterpriseYear, IndustryCode
+
+    codes = {"e1": "3511", "e2": "6513", "e3": "4411", "e4": "0610"}
+    with session_scope(site.engine, actor="test") as s:
+        known = set(s.scalars(select(IndustryCode.code)))
+        s.add_all(
+            IndustryCode(code=c, name=f"类{c}", level="class")
+            for c in codes.values()
+            if c not in known
+        )
+        s.flush()
+        for key, code in codes.items():
+            s.execute(
+                update(Enterprise)
+                .where(Enterprise.id == site.world.ids[key])
+                .values(industry_code=code)
+            )
+    assert _counts(_overview(site, "admin"))["above_scale"] == 1
+    assert _counts(_overview(site, "chain_office"))["above_scale"] == 1
+    assert _counts(_overview(site, "park_office"))["above_scale"] == 1
+    with session_scope(site.engine, actor="test") as s:  # an ORM change: audited, new version
+        row = s.scalars(
+            select(EnterpriseYear).where(
+                EnterpriseYear.enterprise_id == site.world.ids["e4"], EnterpriseYear.year == 2023
+            )
+        ).one()
+        row.revenue = 2000.0
+    assert _counts(_overview(site, "admin"))["above_scale"] == 2
+    client = site.client()
+    login(client, "t-admin", PASSWORD)
+    html = client.get("/", headers={"Accept-Language": "zh-CN"}).text
+    assert "规上工业企业" in html and "国民经济行业门类B、C、D" in html
 
 
 def test_html_page_shows_the_same_numbers_and_the_chart_data(shared_site: Site) -> None:
