@@ -18,6 +18,7 @@ import numpy as np
 from sqlalchemy import Engine, delete, func, insert, inspect, select, text
 
 from gaodi import migrate
+from gaodi.analytics import above_scale
 from gaodi.analytics.rulefiles import above_scale_revenue_wan
 from gaodi.core import clock
 from gaodi.core.errors import ConflictError, ValidationError
@@ -438,9 +439,12 @@ def _panel(conn: Any, seed: int, ent: synth.Enterprises, fig: synth.YearFigures)
 
 
 def _derived(ent: synth.Enterprises, fig: synth.YearFigures, park_count: int) -> dict[str, dict]:
-    """Series counted from the microdata: parks over 千亿/3000亿, above-scale enterprises."""
+    """Series counted from the microdata: parks over 千亿/3000亿, above-scale enterprises
+    (规上工业企业 as the rule file defines them, :mod:`gaodi.analytics.above_scale`: industrial
+    and main-business revenue at the threshold, the count the eligibility page gives)."""
     years = series.PLAN_YEARS
     park_of = ent.park_index[fig.enterprise]
+    industrial = above_scale.industrial_mask(ent.industry_code)[fig.enterprise]
     out: dict[str, dict] = {
         "parks_over_1000yi": {},
         "parks_over_3000yi": {},
@@ -459,7 +463,9 @@ def _derived(ent: synth.Enterprises, fig: synth.YearFigures, park_count: int) ->
         out["parks_over_1000yi"][year] = int((totals >= 1000).sum())
         out["parks_over_3000yi"][year] = int((totals >= 3000).sum())
         out["above_scale_count"][year] = int(
-            (fig.columns["main_revenue"][mask] >= above_scale_revenue_wan()).sum()
+            (
+                industrial[mask] & (fig.columns["main_revenue"][mask] >= above_scale_revenue_wan())
+            ).sum()
         )
     return out
 
