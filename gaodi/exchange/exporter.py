@@ -9,7 +9,6 @@ empty database -> export gives the same file content.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from gaodi.chains.members import chain_enterprise_ids
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.chains.rules import LINK_COLUMNS
 from gaodi.clusters.models import Cluster
+from gaodi.core import clock
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal, restrict
 from gaodi.core.text_safety import csv_cell
@@ -526,5 +526,10 @@ def write_csv(path: Path, spec: SheetSpec, rows: Sequence[dict[str, Any]]) -> No
             writer.writerow([csv_cell(to_text(c, r.get(c.key))) for c in spec.columns])
 
 
-def now_text() -> str:
-    return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+def now_text(zh: bool = True) -> str:
+    """When an export is generated, on the city's clock (:func:`gaodi.core.clock.now`: the
+    city's today, so a file never claims to be made after the data's own day) in the city's
+    time zone, named as the reports name it: ``2024-01-15 21:31:00（北京时间）``."""
+    at = clock.local(clock.now()).replace(microsecond=0).isoformat(sep=" ")
+    zone = clock.zone_label(zh)
+    return f"{at}（{zone}）" if zh else f"{at} ({zone})"
