@@ -84,7 +84,7 @@ def evaluate_cmd(
 
 
 def _print(ev: Any) -> None:
-    from gaodi.parks.export import tier_text
+    from gaodi.parks.export import LEVELS, tier_text
 
     p = ev.provenance
     title = f"园区亩均效益 Park per-mu ranking（{p.year}年, {p.scheme} v{p.scheme_version}）"
@@ -107,7 +107,8 @@ def _print(ev: Any) -> None:
         table.add_row(
             "—" if r.rank is None else str(r.rank),
             r.short_name or r.name,
-            r.level,
+            # the Chinese table names the level as the web page does (国家级/省级), not its code
+            LEVELS.get(r.level, (r.level or "—",))[0],
             str(r.n_evaluated),
             *[str(r.classes.get(k, 0)) for k in "ABCD"],
             *[_num(r.values.get(i.id), 4 if i.unit == "ratio" else 2) for i in ev.indicators],

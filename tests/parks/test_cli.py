@@ -28,6 +28,27 @@ def test_evaluate_table(demo_db: Engine) -> None:
         assert text in out.output
 
 
+def test_evaluate_table_names_levels_in_chinese(demo_db: Engine) -> None:
+    """The 级别 column says 国家级/省级 as the web page does (audit D, bug 10), never the codes;
+    each park's row carries the word of its level in the JSON twin."""
+    out = runner.invoke(app, ["parks", "evaluate", "--year", "2023"], env={"COLUMNS": "260"})
+    assert out.exit_code == 0, out.output
+    levels = {
+        p["short_name"] or p["name"]: p["level"]
+        for p in json.loads(
+            runner.invoke(app, ["parks", "evaluate", "--year", "2023", "-f", "json"]).output
+        )["parks"]
+    }
+    assert set(levels.values()) == {"national", "provincial"}
+    words = {"national": "国家级", "provincial": "省级"}
+    rows = [line for line in out.output.splitlines() if any(n in line for n in levels)]
+    for name, level in levels.items():
+        row = next(line for line in rows if name in line)
+        assert words[level] in row, row
+    ranking = out.output.split("园区能级进度")[0]
+    assert "national" not in ranking and "provincial" not in ranking
+
+
 def test_evaluate_json_is_the_service_result(demo_db: Engine) -> None:
     out = runner.invoke(app, ["parks", "evaluate", "--format", "json", "--year", "2022"])
     assert out.exit_code == 0, out.output
