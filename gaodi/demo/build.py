@@ -167,6 +167,11 @@ def build(
         _plan(conn, seed, ent, fig, park_ids)
         _act(conn, seed, size)
         _smart(conn, seed, size)
+        # built on the city's clock: the day the demo lives on (GAODI_TODAY if set) at the time
+        # of day it is in the city, with the zone's offset (the overview names the zone)
+        day = clock.configured_day({"demo": True, "today": DEMO_CLOCK.date().isoformat()})
+        wall = clock.local(clock.now()).replace(microsecond=0)
+        built_at = datetime.combine(day or wall.date(), wall.time(), tzinfo=clock.timezone())
         info = {
             "demo": True,
             "size": size,
@@ -174,7 +179,7 @@ def build(
             "city": "430100",
             "label_zh": "示例数据",
             "label_en": "synthetic demo data",
-            "built_at": datetime.now().replace(microsecond=0).isoformat(),
+            "built_at": built_at.isoformat(),
             "as_of": "2023-12",
             # the city's today on the demo (gaodi.core.clock): December's figures are in
             "today": DEMO_CLOCK.date().isoformat(),

@@ -5,7 +5,7 @@ signed-in user may see it."""
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter
@@ -89,6 +89,8 @@ class OverviewPage(BaseModel):
     #: the city's today: the counts, dates and chart of 数据概况 are what the database holds on
     #: it (never rebuilt for an as-of day asked for, and said so on the page)
     today: date
+    #: when the dataset was built, in the city's time zone with the zone named
+    dataset_built: str | None = None
 
 
 #: Seconds an overview stays cached for the same scope, language and data version. Every change
@@ -190,6 +192,27 @@ def dated_cards(ctx: PageContext, day: date, requested: bool) -> list[OverviewCa
     return out
 
 
+def built_text(value: str | None, zh: bool = True) -> str | None:
+    """The dataset's build time (ISO) in the city's time zone, the zone named as the reports
+    name it; a stamp without an offset (a record built before stamps carried one, on the
+    machine's clock) is shown as written, claiming no zone.
+
+    >>> built_text("2024-01-15T13:27:05+00:00"), built_text("2024-01-15T21:27:05", zh=False)
+    ('2024-01-15 21:27（北京时间）', '2024-01-15 21:27')
+    """
+    if not value:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if at.tzinfo is None:
+        return at.strftime("%Y-%m-%d %H:%M")
+    text = at.astimezone(clock.timezone()).strftime("%Y-%m-%d %H:%M")
+    zone = clock.zone_label(zh)
+    return f"{text}（{zone}）" if zh else f"{text} ({zone})"
+
+
 def _build(ctx: PageContext, day: date, requested: bool) -> OverviewPage:
     assert ctx.principal is not None
     data = service.overview(ctx.session, ctx.principal, features.counted())
@@ -230,4 +253,5 @@ def _build(ctx: PageContext, day: date, requested: bool) -> OverviewPage:
         chart=chart,
         cards=dated_cards(ctx, day, requested),
         today=clock.city_today(ctx.dataset)[0],
+        dataset_built=built_text(data.as_of.dataset_built_at, ctx.lang.startswith("zh")),
     )
