@@ -64,6 +64,7 @@ class ProposalRow(BaseModel):
     status: str
     proposed_by: str
     proposed_at: datetime
+    proposed_on: str | None = Field(None, description="The city's date of proposed_at (ISO).")
     decided_by: str | None
     decided_at: datetime | None
     decision_note: str | None
@@ -242,6 +243,7 @@ def proposals(
             status=p.status,
             proposed_by=p.proposed_by,
             proposed_at=p.proposed_at,
+            proposed_on=clock.local_date(p.proposed_at).isoformat(),
             decided_by=p.decided_by,
             decided_at=p.decided_at,
             decision_note=p.decision_note,

@@ -212,8 +212,10 @@ class Assignment(BaseModel):
     confidence: float
     excluded: bool
     reason: str | None
-    valid_from: str
-    valid_to: str | None
+    valid_from: str = Field(description="When the row took effect (naive UTC, as stored).")
+    valid_to: str | None = Field(description="When it was closed (naive UTC); None: current.")
+    since: str | None = Field(None, description="The city's date valid_from falls on (ISO).")
+    until: str | None = Field(None, description="The city's date valid_to falls on (ISO).")
     created_by: str | None
     output: float | None = None
     tags: list[str] = Field(default_factory=list)

@@ -724,6 +724,8 @@ def _assignments(
                 reason=r.reason,
                 valid_from=_stamp(r.valid_from) or "",
                 valid_to=_stamp(r.valid_to),
+                since=clock.local_date(r.valid_from).isoformat(),
+                until=clock.local_date(r.valid_to).isoformat() if r.valid_to else None,
                 created_by=r.created_by,
                 output=output.get(e.id),
                 tags=list(e.tags or []),

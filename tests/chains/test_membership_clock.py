@@ -80,9 +80,33 @@ def test_proposals_and_their_approval_are_stamped_on_the_city_clock(
     assert attached.valid_from == later
 
 
+def test_a_proposal_is_dated_by_the_citys_calendar(sqlite_db: Engine, sqlite_world: World) -> None:
+    ids, uscc = sqlite_world.ids, sqlite_world.uscc
+    with clock.frozen(datetime(2023, 6, 29, 20, 0)), session_scope(sqlite_db) as s:
+        proposals.propose(s, SYSTEM, "HM", ids["L4"], uscc["E5"], "维修")
+    with session_scope(sqlite_db) as s:
+        (row,) = proposals.proposals(s, SYSTEM, link_id=ids["L4"])
+    assert row.proposed_on == "2023-06-30"  # 04:00 in Beijing, 29 June in UTC
+
+
 def test_remap_is_stamped_on_the_city_clock(sqlite_db: Engine, sqlite_world: World) -> None:
     ids = sqlite_world.ids
     with clock.frozen(CITY_NOW), session_scope(sqlite_db, actor="mapper") as s:
         remap.map_chains(s, SYSTEM)
     old, new = _pair(sqlite_db, ids["E1"], ids["L3"])  # confidence 0.70 -> 0.82
     assert old.valid_to == CITY_NOW and new.valid_from == CITY_NOW
+
+
+def test_the_link_page_dates_an_edit_by_the_citys_calendar(
+    sqlite_db: Engine, sqlite_world: World
+) -> None:
+    ids, uscc = sqlite_world.ids, sqlite_world.uscc
+    early = datetime(2023, 6, 29, 20, 0)  # naive UTC: 04:00 on 30 June in Beijing
+    with clock.frozen(early), session_scope(sqlite_db) as s:
+        editing.unassign(s, SYSTEM, "HM", ids["L3"], uscc["E1"])
+    with clock.frozen(early), session_scope(sqlite_db) as s:
+        detail = service.link_detail(s, SYSTEM, "HM", "L3")
+    (off,) = detail.excluded
+    assert off.valid_from.startswith("2023-06-29")  # the stored stamp, naive UTC
+    assert off.since == "2023-06-30" == detail.provenance.membership_on
+    assert [a.until for a in detail.history] == ["2023-06-30"]
