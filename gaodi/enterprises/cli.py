@@ -271,7 +271,9 @@ def show_cmd(
     for c in ("层级", "结果", "未达标准及差距 / 缺失数据"):
         tiers.add_column(c, overflow="fold")
     for t in p.tiers:
-        if t.qualifies:
+        if t.applicable is False:
+            status = "不适用"
+        elif t.qualifies:
             status = "[green]达标[/]"
         elif t.nearly_qualifies:
             status = "[yellow]接近[/]"
@@ -282,6 +284,8 @@ def show_cmd(
         if t.holds_tag:
             status += "（已认定）"
         detail = "；".join(describe_miss(c) for c in t.missed)
+        if t.size_note_zh:  # why an SME tier does not apply, or why its size is unknown
+            detail = t.size_note_zh + ("；" if detail else "") + detail
         if t.missing and not t.qualifies:
             detail += (
                 ("；" if detail else "") + "缺：" + "、".join(c.label_zh for c in t.missing[:4])

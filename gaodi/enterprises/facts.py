@@ -44,6 +44,7 @@ COMPUTED = frozenset(
         "main_revenue_growth_2y_mean",
         "debt_ratio",
         "is_industrial",
+        "employees",
         "rd_spend",
         "rd_spend_2y",
         "rd_intensity",

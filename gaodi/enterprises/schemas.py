@@ -132,6 +132,15 @@ class TierCheck(BaseModel):
     points: list[PointsItem] = Field(
         default_factory=list, description="The points table item by item (scored tiers only)."
     )
+    applicable: bool | None = Field(
+        default=True,
+        description=(
+            "False when the tier does not apply (an SME tier and a large enterprise by the SME "
+            "size standard); None when the size test cannot be decided."
+        ),
+    )
+    size_note_zh: str | None = Field(default=None, description="Why (not) applicable, 中文.")
+    size_note_en: str | None = Field(default=None, description="Why (not) applicable, English.")
 
 
 class LinkMembership(BaseModel):

@@ -29,7 +29,7 @@ from gaodi.core.permissions import Principal, allowed, restrict
 from gaodi.core.provenance import citation_of
 from gaodi.core.reference import industry_lookup
 from gaodi.engine.rows import json_lists, json_text
-from gaodi.enterprises import records, tier_lists
+from gaodi.enterprises import records, tier_lists, tier_size
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 from gaodi.enterprises.params import METHODS, NORMALISATIONS, load_leader_rules
 from gaodi.enterprises.schemas import (
@@ -247,6 +247,7 @@ def _tier(
 
     missed_ids = e.near_missed or e.missed
     tag = LEVEL_TAGS.get(level)
+    size = tier_size.size_verdict(rs, e) or tier_size.SizeVerdict(True)
     return TierCheck(
         level=level,
         name_zh=rs.name_zh,
@@ -262,6 +263,9 @@ def _tier(
         missing=[check(by_id[i]) for i in e.missing if i in by_id],
         criteria=[check(c) for c in e.criteria],
         points=[PointsItem(**dataclasses.asdict(p)) for p in e.points],
+        applicable=size.applicable,
+        size_note_zh=size.note_zh,
+        size_note_en=size.note_en,
     )
 
 

@@ -8,7 +8,7 @@ from gaodi.analytics.rulefiles import list_rule_sets, load_rule_set
 from gaodi.analytics.ruleset import evaluate, rule_set_from_dict
 from gaodi.analytics.ruleset_model import SOURCE_KINDS
 from gaodi.core.errors import NotFoundError, ValidationError
-from tests.analytics.test_tiers import LG
+from tests.analytics.test_tiers import LG, SME
 
 # A firm scored by hand on the 专精特新中小企业评价指标 (national items):
 #   专业化 25: main share 4250/5000 = 85 % (>= 80 %) 5; growth 100 -> 110 -> 121, 10 % a year
@@ -20,6 +20,7 @@ from tests.analytics.test_tiers import LG
 #              (entered); institution 8 (entered)                                        = 21
 #   total 69 >= 60.
 SRDI_FIRM = {
+    **SME,
     "years_in_niche": 7,
     "revenue": 5000.0,
     "main_revenue": 4250.0,
@@ -142,7 +143,7 @@ def test_little_giant_ip_needs_use_with_economic_benefit() -> None:
     assert e.criterion("ip_in_use_with_benefit").met is None and not e.determined
     assert next(c for c in rs.criteria if c.id == "ip_class1_2").uncertain is False
     # the condition's label carries the restored wording
-    xin_general = rs.root.items[3].items[0]
+    xin_general = next(g for g in rs.root.items if g.id == "xin").items[0]
     ip_group = next(g for g in xin_general.items if g.id == "ip_class1")
     assert ip_group.label_zh.endswith("且实际应用并已产生经济效益")
 

@@ -84,7 +84,11 @@ def test_above_scale() -> None:
 
 
 # ---------------------------------------------------------------- 创新型中小企业
+#: An industrial firm of 200 employees: an SME by 工信部联企业〔2011〕300号 (fewer than 1000), so
+#: the SME tiers apply to it whatever its revenue.
+SME = {"is_industrial": True, "employees": 200}
 NO_DIRECT = {
+    **SME,
     "sci_tech_award_3y": False,
     "has_valid_honour": False,
     "has_provincial_rd_institution": False,
@@ -135,7 +139,10 @@ def test_innovative_sme_fails_only_growth_minimum() -> None:
     e = evaluate(load_rule_set("innovative_sme"), rec)
     assert e.score == 75 and e.group_scores["growth"] == 5
     assert not e.qualifies and e.determined and not e.nearly_qualifies
-    failed = [c.id for c in e.criteria if c.met is False]
+    # the size test passes by the industry row; its other-sector branch's "not industrial"
+    # selector is False for this industrial firm, as it should be
+    assert e.groups["sme_size"] is True
+    failed = [c.id for c in e.criteria if c.met is False and c.id != "sme_not_industrial"]
     assert failed == ["score_growth", "award", "honour", "rd_institution", "equity_financing"]
     g = e.criterion("score_growth")
     assert (g.actual, g.threshold, g.shortfall) == (5, 15, 10)
@@ -225,6 +232,7 @@ def test_innovative_sme_missing_data() -> None:
 
 # ---------------------------------------------------------------- 专精特新中小企业
 SRDI_OK = {
+    **SME,
     "years_in_niche": 3,
     "rd_spend": 150,
     "revenue": 4000,  # R&D 150 / 4000 = 3.75 %
@@ -285,6 +293,7 @@ def test_srdi_sme_direct_rd_average_from_two_year_total() -> None:
 
 # ---------------------------------------------------------------- 小巨人
 LG = {
+    **SME,
     "years_in_niche": 5,
     "main_revenue": 8000,
     "revenue": 10000,  # share 80 %

@@ -23,6 +23,7 @@ from gaodi.enterprises.models import (
     TierFact,
 )
 from gaodi.parks.models import Park
+from gaodi.regions.models import IndustryCode
 
 PDF = b"%PDF-1.4\n% a tiny test file\n"
 
@@ -34,6 +35,10 @@ def firms(db: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[s
     rng = random.Random(11)
     ids: dict[str, int] = {}
     with session_scope(db) as s:
+        # manufacturing (3985, 工业) with 120 employees: an SME by 工信部联企业〔2011〕300号, so
+        # the SME tiers apply
+        if s.get(IndustryCode, "3985") is None:
+            s.add(IndustryCode(code="3985", name="电子专用材料制造", level="class"))
         for key in ("A", "B"):
             park = Park(name=f"示例{key}园区", level="provincial")
             s.add(park)
@@ -41,7 +46,7 @@ def firms(db: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[s
             ids[f"park_{key}"] = park.id
             e = Enterprise(
                 uscc=make_uscc("430104", rng), name=f"示例{key}企业", park_id=park.id,
-                industry_code=None, is_demo=True,
+                industry_code="3985", is_demo=True,
             )  # fmt: skip
             s.add(e)
             s.flush()
@@ -51,7 +56,7 @@ def firms(db: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[s
             s.add(
                 EnterpriseYear(
                     enterprise_id=e.id, year=2023, revenue=3000, main_revenue=1800,
-                    rd_spend=90, debt_ratio=0.6,
+                    rd_spend=90, debt_ratio=0.6, employees=120,
                 )
             )  # fmt: skip
     yield ids
