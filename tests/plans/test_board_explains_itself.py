@@ -21,12 +21,15 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from gaodi.analytics.forecast import forecast_series
 from gaodi.cli import app
 from gaodi.core import clock, words
+from gaodi.db import session_scope
 from gaodi.plans import service
+from gaodi.plans.models import Submission, SubmissionEvent
 from tests.plans.conftest import ADMIN
 from tests.plans.test_views import web  # noqa: F401  (the fixture)
 
@@ -161,7 +164,7 @@ def test_every_export_has_the_reasons_and_the_forecast_notes(web, tmp_path: Path
 
 
 def test_data_as_of_is_the_city_time_with_its_zone_everywhere(web, tmp_path: Path) -> None:  # noqa: F811
-    _, c = web
+    engine, c = web
     twin = c["ana"].get(f"/api/v1/plans/board?as_of={AS_OF}").json()
     stamp = twin["provenance"]["data_as_of"]  # stored: naive UTC
     assert stamp is not None
@@ -180,6 +183,25 @@ def test_data_as_of_is_the_city_time_with_its_zone_everywhere(web, tmp_path: Pat
     detail_twin = c["ana"].get(f"/api/v1/plans/targets/{target_id}?as_of={AS_OF}").json()
     detail = c["ana"].get(f"/plans/targets/{target_id}?as_of={AS_OF}").text
     assert _local_words(detail_twin["provenance"]["data_as_of"], True) in detail
+    # its revision list tells the times on the same clock, the zone named in the heading
+    rev = detail_twin["revisions"][0]
+    local_rev = clock.local(datetime.fromisoformat(rev["submitted_at"])).strftime("%Y-%m-%d %H:%M")
+    assert local_rev in detail
+    assert rev["submitted_at"].replace("T", " ") not in detail
+    assert f"（{clock.zone_label(True)}）</span></th>" in detail
+    with session_scope(engine, actor="test") as s:
+        sub_row = s.scalars(
+            select(Submission).join(SubmissionEvent).order_by(SubmissionEvent.id)
+        ).first()
+        assert sub_row is not None  # the demo's submissions with a history
+        key = f"{sub_row.indicator_id}:{sub_row.scope}:{sub_row.scope_id}:{sub_row.period}"
+    sub = c["ana"].get(f"/plans/submissions/{key}")
+    assert sub.status_code == 200
+    sub_twin = c["ana"].get(f"/api/v1/plans/submissions/{key}").json()
+    assert sub_twin["events"]
+    for e in sub_twin["events"]:
+        assert clock.local(datetime.fromisoformat(e["at"])).strftime("%Y-%m-%d %H:%M") in sub.text
+        assert e["at"].replace("T", " ") not in sub.text
 
     file = c["ana"].get(f"/export/xlsx/plans?as_of={AS_OF}")
     info = {row[0]: row[1] for row in load_workbook(io.BytesIO(file.content))["说明"].iter_rows(values_only=True) if row and row[0]}  # fmt: skip
