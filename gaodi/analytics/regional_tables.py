@@ -231,6 +231,18 @@ def concentration_table(
             raise words.error(
                 "regional_tables.structure_region_zero", DataError, year=y, region=regs[zero[0]]
             )
+        if krugman_reference == "rest":
+            # the rest of the economy is every other region: with one region (or only zero
+            # ones beside it) there is none, and the index is undefined: name the region(s)
+            rest = arr[t].sum() - arr[t].sum(axis=1)
+            alone = np.flatnonzero(rest <= 0)
+            if alone.size:
+                raise words.error(
+                    "regional_tables.krugman_rest_zero",
+                    DataError,
+                    year=y,
+                    region=words.listing([regs[i] for i in alone]),
+                )
         h = hhi(arr[t])
         hn = hhi(arr[t], normalised=True)
         k = krugman_index(arr[t], reference=krugman_reference)

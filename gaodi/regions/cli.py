@@ -185,9 +185,26 @@ def _engine_panel(
     return panel(frame, keys + [k for k in optional or [] if k in have])
 
 
+def _plain_zero(frame: Any) -> Any:
+    """``frame`` with every float -0.0 written as 0.0: a component that is exactly zero (an
+    industry-mix term, a COG) is not "minus nothing" to a reader of the CSV."""
+    import polars as pl
+
+    floats = [n for n, t in frame.schema.items() if t.is_float()]
+    if not floats:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.col(n) == 0)
+        .then(pl.lit(0.0, dtype=frame.schema[n]))
+        .otherwise(pl.col(n))
+        .alias(n)
+        for n in floats
+    )
+
+
 def write_csv(frame: Any, path: Path) -> int:
     # Region and industry names come from the input file: inert text in a spreadsheet.
-    csv_frame(frame).write_csv(path)
+    csv_frame(_plain_zero(frame)).write_csv(path)
     return int(frame.height)
 
 
@@ -197,7 +214,7 @@ def write_chunked(path: Path, n_rows: int, make: Callable[[int, int], Any], step
     with path.open("wb") as fh:
         for start in range(0, max(n_rows, 1), step):
             chunk = make(start, min(start + step, n_rows))
-            csv_frame(chunk).write_csv(fh, include_header=start == 0)
+            csv_frame(_plain_zero(chunk)).write_csv(fh, include_header=start == 0)
             total += chunk.height
     return total
 
@@ -281,36 +298,27 @@ def specialise(
             ("参照", "reference"),
         )
         _check_values(ref, reference)
-    out = writable_dir(out, SPECIALISE_FILES, force)
     years = data["year"].unique().sort().to_list()
-    written = {
-        "specialisation.csv": write_csv(
-            regional.specialisation_table(data, reference=ref), out / "specialisation.csv"
-        )
-    }
+    # every table first, then the files: a table that cannot be computed (one region, a zero
+    # total) stops the run before anything is written, so --out never holds half a result
+    tables = {"specialisation.csv": regional.specialisation_table(data, reference=ref)}
     notes: list[str] = []
     if len(years) >= 2:
-        written["shift_share.csv"] = write_csv(
-            regional.shift_share_table(data, reference=ref, start=start, end=end),
-            out / "shift_share.csv",
+        tables["shift_share.csv"] = regional.shift_share_table(
+            data, reference=ref, start=start, end=end
         )
-        written["shift_share_dynamic.csv"] = write_csv(
-            regional.shift_share_table(data, reference=ref, start=start, end=end, dynamic=True),
-            out / "shift_share_dynamic.csv",
+        tables["shift_share_dynamic.csv"] = regional.shift_share_table(
+            data, reference=ref, start=start, end=end, dynamic=True
         )
-        written["cagr.csv"] = write_csv(
-            regional.cagr_table(data, start=start, end=end), out / "cagr.csv"
-        )
+        tables["cagr.csv"] = regional.cagr_table(data, start=start, end=end)
     else:
         notes.append(
             "只有一年数据：未计算偏离—份额与复合增长率。 One year only: no shift-share or CAGR."
         )
-    written["concentration.csv"] = write_csv(
-        regional.concentration_table(data), out / "concentration.csv"
-    )
-    written["localisation.csv"] = write_csv(
-        regional.localisation_table(data), out / "localisation.csv"
-    )
+    tables["concentration.csv"] = regional.concentration_table(data)
+    tables["localisation.csv"] = regional.localisation_table(data)
+    out = writable_dir(out, SPECIALISE_FILES, force)
+    written = {name: write_csv(frame, out / name) for name, frame in tables.items()}
     _finish(out, SPECIALISE_FILES, written, started, notes)
 
 

@@ -189,6 +189,68 @@ def test_specialise_hand_computed(tmp_path: Path) -> None:
     assert conc["hhi"].to_list() == pytest.approx([0.38, 0.345])
 
 
+def test_specialise_one_region_names_it_and_writes_nothing(tmp_path: Path) -> None:
+    """With one region the Krugman index has no "rest of the regions" (audit D, bug 9): the
+    error names the region, not an array position, and --out holds no file afterwards, so the
+    corrected run needs no --force."""
+    src = tmp_path / "one.csv"
+    src.write_text("region,industry,year,value\n长沙,x,2020,10\n长沙,y,2020,5\n", encoding="utf-8")
+    out = tmp_path / "o"
+    result = run("specialise", str(src), "--out", str(out))
+    assert result.exit_code != 0
+    text = " ".join(result.output.split())
+    assert "长沙" in text and "至少提供两个地区" in text and "give at least two regions" in text
+    assert "位置" not in text and "position" not in text
+    assert not out.exists() or not any(out.iterdir())
+    src.write_text(
+        "region,industry,year,value\n长沙,x,2020,10\n长沙,y,2020,5\n株洲,x,2020,1\n株洲,y,2020,4\n",
+        encoding="utf-8",
+    )
+    again = run("specialise", str(src), "--out", str(out))
+    assert again.exit_code == 0, again.output
+    assert (out / "specialisation.csv").exists() and (out / "concentration.csv").exists()
+
+
+def test_outputs_write_zero_not_negative_zero(tmp_path: Path) -> None:
+    """B's industry z grows from 0 to 5: its industry-mix term is 0 x (g_z - G) = 0 exactly;
+    and in a complexity result the COG of many cells is exactly 0. The CSV files say 0.0, never
+    -0.0 (audit D, bug 9)."""
+    rows = [
+        ("A", "x", 2020, 10), ("A", "y", 2020, 20), ("A", "z", 2020, 30),
+        ("B", "x", 2020, 40), ("B", "y", 2020, 10), ("B", "z", 2020, 0),
+        ("A", "x", 2023, 15), ("A", "y", 2023, 25), ("A", "z", 2023, 20),
+        ("B", "x", 2023, 50), ("B", "y", 2023, 5), ("B", "z", 2023, 5),
+    ]  # fmt: skip
+    pl.DataFrame(rows, schema=["region", "industry", "year", "value"], orient="row").write_csv(
+        tmp_path / "in.csv"
+    )
+    result = run("specialise", str(tmp_path / "in.csv"), "--out", str(tmp_path / "s"))
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "s" / "shift_share.csv").read_text(encoding="utf-8")
+    bz = next(line for line in text.splitlines() if line.startswith("B,z,"))
+    assert bz.split(",")[8] == "0.0"  # industry_mix
+    # a 6 x 7 matrix whose exactly-zero COGs numpy computes as -0.0 (audit D's example)
+    x = np.array(
+        [
+            [243.0, 27.0, 54.0, 72.0, 54.0, 240.0, 52.2],
+            [58.0, 4.0, 10.0, 33.0, 43.0, 62.0, 9.6],
+            [27.0, 16.0, 69.0, 73.0, 4.0, 12.0, 9.0],
+            [39.0, 88.0, 52.0, 42.0, 43.0, 66.0, 11.8],
+            [18.0, 74.0, 75.0, 95.0, 78.0, 29.0, 6.4],
+            [260.0, 260.0, 276.0, 87.0, 29.0, 93.0, 0.2],
+        ]
+    )
+    write_long(tmp_path / "cx.csv", x, [f"r{i}" for i in range(6)], [f"p{j}" for j in range(7)])
+    result = run("complexity", str(tmp_path / "cx.csv"), "--out", str(tmp_path / "c"))
+    assert result.exit_code == 0, result.output
+    for folder in ("s", "c"):
+        for path in (tmp_path / folder).glob("*.csv"):
+            cells = path.read_text(encoding="utf-8").replace("\n", ",").split(",")
+            assert "-0.0" not in cells and "-0" not in cells, path.name
+    cog = pl.read_csv(tmp_path / "c" / "cells.csv")["cog"]
+    assert (cog == 0).any()  # there are zero COGs to write
+
+
 def test_specialise_bad_year(tmp_path: Path) -> None:
     (tmp_path / "in.csv").write_text("region,industry,year,value\na,x,20x0,1\n", encoding="utf-8")
     result = run("specialise", str(tmp_path / "in.csv"), "--out", str(tmp_path / "o"))
