@@ -108,6 +108,20 @@ def _subtitle(ctx: PageContext, prov: Provenance) -> str:
     return " · ".join(parts)
 
 
+#: The panel's units as stored (Provenance.unit, Chinese) -> their words for the page's language,
+#: the same words the templates use (regions/_ui.html ``unit``).
+UNIT_WORDS = {"亿元": N_("100m yuan"), "万人": N_("10k people")}
+
+
+def _unit(ctx: PageContext, unit: str) -> str:
+    return ctx._(UNIT_WORDS[unit]) if unit in UNIT_WORDS else unit
+
+
+def _named(ctx: PageContext, name: str, code: str) -> str:
+    """An industry's name and code, bracketed in the page's language."""
+    return f"{name}（{code}）" if ctx.lang.startswith("zh") else f"{name} ({code})"
+
+
 def _empty_text(ctx: PageContext) -> str:
     return ctx._("No data to show")
 
@@ -199,7 +213,7 @@ def specialisation_page(
         measure=measure,
         source=source,
     )
-    unit = res.provenance.unit
+    unit = _unit(ctx, res.provenance.unit)
     top = {r.industry for r in sorted(res.rows, key=lambda r: -r.value)[:8]}
     chart = Chart(
         kind="bubble",
@@ -213,7 +227,7 @@ def specialisation_page(
         y_line=0.0,
         points=[
             ChartPoint(
-                name=f"{r.name}（{r.industry}）",
+                name=_named(ctx, r.name, r.industry),
                 x=r.lq,
                 y=r.cagr * 100,
                 size=r.value,
@@ -330,7 +344,7 @@ def opportunities_page(
         y_name=ctx._("Attractiveness (weighted PCI, COG)"),
         points=[
             ChartPoint(
-                name=f"{r.rank}. {r.name}（{r.industry}）",
+                name=f"{r.rank}. {_named(ctx, r.name, r.industry)}",
                 x=r.feasibility,
                 y=r.attractiveness,
                 highlight=r.industry in best,

@@ -7,6 +7,7 @@ a private copy of the demo city."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.accounts import service as accounts
 from gaodi.core.permissions import SYSTEM
+from gaodi.regions.panel import peer_specs
 from tests.browser.harness import PASSWORD, LiveServer, chart_ink, demo_server, shot, signed_in
 
 pytestmark = pytest.mark.browser
@@ -103,3 +105,21 @@ def test_park_ranking_and_a_park_office(browser: Any, live_server: LiveServer) -
     response = office.goto(f"{live_server.url}/parks/2")
     assert response is not None and response.status == 404
     office.context.close()
+
+
+def test_english_specialisation_page_words(browser: Any, live_server: LiveServer) -> None:
+    """An English reader sees the panel's unit and the peer group in English (the group's
+    label_en), with English brackets; the bubble chart is drawn and names its size in English."""
+    page = signed_in(browser, live_server, "city-analyst", "/regions?group=plan", locale="en-US")
+    assert page.locator("html").get_attribute("lang").startswith("en")
+    said = page.locator("[data-testid=provenance]").inner_text()
+    assert "output (100m yuan)" in said and "亿元" not in said, said
+    group = page.locator("[data-testid=peer-group]").inner_text()
+    assert group == peer_specs()[2]["plan"].en
+    assert not re.search(r"[\u4e00-\u9fff（）]", group), group
+    assert chart_ink(page, "[data-testid=bubble-chart]") > 3000
+    size = page.evaluate(
+        "() => JSON.parse(document.getElementById('bubble-data').textContent).size_name"
+    )
+    assert size == "Size (100m yuan)"
+    page.context.close()
