@@ -21,6 +21,7 @@ from typing import IO, Any
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from gaodi.analytics.chain_text import decimals_for
 from gaodi.core.excel import new_workbook
 from gaodi.reports.lang import Lang
 from gaodi.reports.model import STATUS_FILLS, Column, Report, format_value, number_headings
@@ -94,6 +95,14 @@ def _cell_value(value: Any, column: Column, lang: str) -> Any:
     return str(value)
 
 
+def _number_format(fmt: str, value: Any) -> str:
+    """The cell's number format: a share below 0.1% keeps two significant digits (0.0026%,
+    not 0.0%), as the pages write it (:func:`gaodi.analytics.chain_text.share_pct`)."""
+    if fmt == "percent" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "0." + "0" * decimals_for(100 * value, 1) + "%"
+    return NUMBER_FORMATS[fmt]
+
+
 def _width(text: str) -> float:
     return sum(2.0 if ord(ch) > 0x2E80 else 1.1 for ch in text)
 
@@ -150,7 +159,9 @@ def write_table_workbook(
             r = ws.max_row
             for i, (column, raw) in enumerate(zip(sheet.columns, values, strict=True)):
                 if column.fmt in NUMBER_FORMATS:
-                    ws.cell(row=r, column=i + 1).number_format = NUMBER_FORMATS[column.fmt]
+                    ws.cell(row=r, column=i + 1).number_format = _number_format(
+                        column.fmt, cells[i]
+                    )
                 elif column.fmt == "status" and str(raw) in STATUS_FILLS:
                     ws.cell(row=r, column=i + 1).fill = PatternFill(
                         "solid", fgColor=STATUS_FILLS[str(raw)]
