@@ -286,7 +286,7 @@ def show_cmd(
         detail = "；".join(describe_miss(c) for c in t.missed)
         if t.size_note_zh:  # why an SME tier does not apply, or why its size is unknown
             detail = t.size_note_zh + ("；" if detail else "") + detail
-        if t.missing and not t.qualifies:
+        if t.missing and not t.qualifies and t.applicable is not False:
             detail += (
                 ("；" if detail else "") + "缺：" + "、".join(c.label_zh for c in t.missing[:4])
             )

@@ -248,6 +248,7 @@ def _tier(
     missed_ids = e.near_missed or e.missed
     tag = LEVEL_TAGS.get(level)
     size = tier_size.size_verdict(rs, e) or tier_size.SizeVerdict(True)
+    moot = tier_size.moot(e)  # e.g. the other-sector size of an industrial firm
     return TierCheck(
         level=level,
         name_zh=rs.name_zh,
@@ -260,7 +261,7 @@ def _tier(
         holds_tag=bool(tag and tag in tags),
         score=e.score,
         missed=[check(by_id[i]) for i in missed_ids if i in by_id],
-        missing=[check(by_id[i]) for i in e.missing if i in by_id],
+        missing=[check(by_id[i]) for i in e.missing if i in by_id and i not in moot],
         criteria=[check(c) for c in e.criteria],
         points=[PointsItem(**dataclasses.asdict(p)) for p in e.points],
         applicable=size.applicable,
@@ -464,7 +465,7 @@ def eligibility(
                     for i in ev.near_missed
                     if i in crit
                 ]
-                n_missing = len(ev.missing)
+                n_missing = len(set(ev.missing) - tier_size.moot(ev))
                 score = ev.score
             rows.append(
                 EligibilityRow(

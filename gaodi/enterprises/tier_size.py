@@ -47,6 +47,25 @@ def _document(rs: RuleSet) -> str:
     return "中小企业划型标准规定"
 
 
+def moot(e: Evaluation) -> frozenset[str]:
+    """Size criteria that cannot matter to this firm, to leave out of its "missing" list: the
+    entered other-sector size of an industrial firm, the industry row's figures of a
+    non-industrial one.
+
+    >>> from gaodi.analytics.rulefiles import load_rule_set
+    >>> from gaodi.analytics.ruleset import evaluate
+    >>> rs = load_rule_set("innovative_sme")
+    >>> sorted(moot(evaluate(rs, {"is_industrial": True})))
+    ['sme_declared']
+    """
+    found = next((c for c in e.criteria if c.id == "sme_is_industrial"), None)
+    if found is None or found.actual is None:
+        return frozenset()
+    if found.actual is True:
+        return frozenset({"sme_declared"})
+    return frozenset({"sme_employees", "sme_revenue"})
+
+
 def size_verdict(rs: RuleSet, e: Evaluation) -> SizeVerdict | None:
     """What the size test of ``rs`` found for the evaluated firm (None: ``rs`` has none).
 

@@ -18,11 +18,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from gaodi.analytics.rulefiles import load_rule_set
 from gaodi.analytics.ruleset import evaluate, evaluate_frame
+from gaodi.cli import app
+from gaodi.config import reset_settings
 from gaodi.core.permissions import SYSTEM
-from gaodi.db import session_scope
+from gaodi.db import get_engine, session_scope
 from gaodi.enterprises import service
 from gaodi.models import Enterprise, EnterpriseYear, IndustryCode
 from tests.web.conftest import Site, make_site
@@ -134,6 +137,8 @@ def test_the_size_verdict_in_words(firms: Firms) -> None:
             "不适用：按工信部联企业〔2011〕300号划型为大型企业（从业人员1000人，营业收入40000万元"
         )
         assert tiers["e3"][level].size_note_zh is None  # an SME: nothing to say
+        # an industrial firm is not asked for the other sectors' entered size
+        assert "sme_declared" not in [c.id for c in tiers["e3"][level].missing]
         assert tiers["e5"][level].size_note_zh == "无法判定是否为中小企业：缺少从业人员"
         assert "非工业企业" in (tiers["e7"][level].size_note_zh or "")
     # tiers that are not for SMEs only are untouched
@@ -211,3 +216,22 @@ def test_frame_and_scalar_agree_at_the_floors() -> None:
         e = evaluate(rs, {k: v for k, v in row.items() if v is not None})
         assert e.groups["sme_size"] is want, row
         assert (q, d) == (e.qualifies, e.determined) == (want is True, want is not None), row
+
+
+def test_cli_show_says_not_applicable(
+    firms: Firms, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GAODI_DATABASE_URL", f"sqlite:///{tmp_path / 'web.sqlite'}")
+    reset_settings()
+    get_engine.cache_clear()
+    try:
+        shown = CliRunner().invoke(
+            app, ["enterprises", "show", firms.site.world.uscc["e1"]], env={"COLUMNS": "400"}
+        )
+    finally:
+        get_engine.cache_clear()
+        reset_settings()
+    assert shown.exit_code == 0, shown.output
+    row = next(line for line in shown.output.splitlines() if "专精特新中小企业" in line)
+    assert "不适用" in row and "达标" not in row
+    assert LARGE_NOTE in shown.output.replace("\n", "").replace("│", "").replace(" ", "")
