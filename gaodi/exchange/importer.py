@@ -31,10 +31,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from gaodi.core import batching
+from gaodi.core import batching, clock
 from gaodi.core.errors import CellError, ConflictError
 from gaodi.core.permissions import Principal, restrict
-from gaodi.db import utcnow
 from gaodi.exchange.schema import Column, SheetSpec
 from gaodi.exchange.validate import Table
 
@@ -139,7 +138,9 @@ class Context:
     principal: Principal
     mode: Mode
     errors: list[CellError] = field(default_factory=list)
-    now: datetime = field(default_factory=utcnow)
+    # the city's clock: an imported value or membership is dated on the city's today, as the
+    # forms date theirs, so the board's known-on views and the chain history see it that day
+    now: datetime = field(default_factory=clock.now)
     file_name: str = ""
 
     @property

@@ -29,7 +29,15 @@ from gaodi.models import (
     Region,
     Target,
 )
-from tests.exchange.helpers import CITY, USCCS, load_city, table_counts, write_csv, write_xlsx
+from tests.exchange.helpers import (
+    CITY,
+    USCCS,
+    adopt_imported_plans,
+    load_city,
+    table_counts,
+    write_csv,
+    write_xlsx,
+)
 
 
 def _import(db: Engine, tmp_path: Path, entity: str) -> dict[str, int]:
@@ -276,3 +284,27 @@ def test_csv_in_each_encoding(sqlite_db: Engine, tmp_path: Path, encoding: str) 
     assert report.created == 1 and report.encoding in (encoding, "gb18030")
     with session_scope(sqlite_db) as s:
         assert s.scalars(select(Park.name)).one() == name
+
+
+def test_imported_values_and_memberships_are_dated_on_the_citys_clock(
+    db: Engine, tmp_path: Path
+) -> None:
+    """An import stamped its rows with the machine's time: on a city living on another day
+    (the demo, GAODI_TODAY) an imported value was dated years after the city's today, and the
+    board's known-on views and the chain history placed it there. Now the city's clock."""
+    from gaodi.core import clock
+
+    city_now = dt.datetime(2024, 1, 10, 2, 30)  # after every period of the file's values
+    load_city(db, tmp_path, upto="enterprise_links")
+    names = list(CITY)
+    with clock.frozen(city_now):  # the links and everything after them, up to the values
+        for entity in names[names.index("enterprise_links") : names.index("observations") + 1]:
+            path = write_xlsx(tmp_path / f"{entity}-c.xlsx", CITY[entity])
+            import_file(db, entity, path, principal=SYSTEM)
+            if entity == "targets":
+                adopt_imported_plans(db)
+    with session_scope(db) as s:
+        stamps = {o.submitted_at for o in s.scalars(select(Observation))}
+        since = {el.valid_from for el in s.scalars(select(EnterpriseLink))}
+    assert stamps == {city_now}
+    assert city_now in since
