@@ -262,7 +262,7 @@ def _tier(
         score=e.score,
         missed=[check(by_id[i]) for i in missed_ids if i in by_id],
         missing=[check(by_id[i]) for i in e.missing if i in by_id and i not in moot],
-        criteria=[check(c) for c in e.criteria],
+        criteria=[check(c) for c in e.criteria if c.id not in moot],
         points=[PointsItem(**dataclasses.asdict(p)) for p in e.points],
         applicable=size.applicable,
         size_note_zh=size.note_zh,

@@ -48,22 +48,22 @@ def _document(rs: RuleSet) -> str:
 
 
 def moot(e: Evaluation) -> frozenset[str]:
-    """Size criteria that cannot matter to this firm, to leave out of its "missing" list: the
-    entered other-sector size of an industrial firm, the industry row's figures of a
-    non-industrial one.
+    """Size criteria of the branch that does not concern this firm, left out of what its page
+    lists (a red "非工业企业 ✗" row or a "缺失" entered size would read as a failure): the
+    other-sector branch of an industrial firm, the industry row of a non-industrial one.
 
     >>> from gaodi.analytics.rulefiles import load_rule_set
     >>> from gaodi.analytics.ruleset import evaluate
     >>> rs = load_rule_set("innovative_sme")
     >>> sorted(moot(evaluate(rs, {"is_industrial": True})))
-    ['sme_declared']
+    ['sme_declared', 'sme_not_industrial']
     """
     found = next((c for c in e.criteria if c.id == "sme_is_industrial"), None)
     if found is None or found.actual is None:
         return frozenset()
     if found.actual is True:
-        return frozenset({"sme_declared"})
-    return frozenset({"sme_employees", "sme_revenue"})
+        return frozenset({"sme_declared", "sme_not_industrial"})
+    return frozenset({"sme_is_industrial", "sme_employees", "sme_revenue"})
 
 
 def size_verdict(rs: RuleSet, e: Evaluation) -> SizeVerdict | None:

@@ -139,6 +139,10 @@ def test_the_size_verdict_in_words(firms: Firms) -> None:
         assert tiers["e3"][level].size_note_zh is None  # an SME: nothing to say
         # an industrial firm is not asked for the other sectors' entered size
         assert "sme_declared" not in [c.id for c in tiers["e3"][level].missing]
+        shown = [c.id for c in tiers["e3"][level].criteria if c.id.startswith("sme_")]
+        assert shown == ["sme_is_industrial", "sme_employees", "sme_revenue"]
+        shown = [c.id for c in tiers["e7"][level].criteria if c.id.startswith("sme_")]
+        assert shown == ["sme_not_industrial", "sme_declared"]
         assert tiers["e5"][level].size_note_zh == "无法判定是否为中小企业：缺少从业人员"
         assert "非工业企业" in (tiers["e7"][level].size_note_zh or "")
     # tiers that are not for SMEs only are untouched
