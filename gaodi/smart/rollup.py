@@ -17,8 +17,9 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gaodi.analytics import above_scale as above_scale_words
+from gaodi.analytics.above_scale import above_scale_expr, is_industrial_expr
 from gaodi.analytics.digital_rollup import latest_assessments, level_distribution
-from gaodi.analytics.rulefiles import above_scale_revenue_wan
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core import clock
 from gaodi.core.errors import DataError, ValidationError
@@ -46,8 +47,6 @@ SOURCE = "smart:rollup"
 NO_CHAIN = "none"
 NO_CHAIN_ZH = "未归入产业链"
 NO_PARK_ZH = "园区外"
-#: GB/T 4754 sections B, C, D (采矿业, 制造业, 电力热力燃气及水) are divisions 06–46: "工业".
-INDUSTRIAL_DIVISIONS = (6, 46)
 
 
 def _empty_frame() -> pl.DataFrame:
@@ -108,18 +107,14 @@ def _enterprise_attributes(
     session: Session, principal: Principal, ids: list[int], year: int
 ) -> pl.DataFrame:
     frame = enterprise_loaders.attributes_frame(session, ids, year)
-    threshold = above_scale_revenue_wan()
-    division = pl.col("industry_code").str.slice(0, 2)
-    div_num = division.cast(pl.Int64, strict=False)
-    industrial = div_num.is_between(*INDUSTRIAL_DIVISIONS).fill_null(False)
-    revenue = pl.coalesce("main_revenue", "revenue")
+    industrial = is_industrial_expr("industry_code").fill_null(False)
     frame = frame.with_columns(
-        division=division,
+        division=pl.col("industry_code").str.slice(0, 2),
         # the 2017 rule's 工业 rows classify industrial firms only; other sectors: unknown
         size_class=pl.when(industrial)
         .then(size_class_expr(load_size_rule(), "employees", "revenue"))
         .otherwise(pl.lit(UNKNOWN)),
-        above_scale=(industrial & (revenue >= threshold)).fill_null(False),
+        above_scale=above_scale_expr("industry_code"),
     )
     chains = readable_chains(session, principal)
     links = chain_loaders.membership_frame(session, ids, chains)
@@ -239,11 +234,10 @@ def level_rollup(
         demo=bool(frame["is_demo"].any()) if frame.height else False,
         caveats=list(s.caveats),
         size_rule=f"{size.document_number}（工业：从业人员与营业收入须同时达到下限，否则下划一档）",
-        above_scale_rule=f"工业（国民经济行业门类B、C、D）且年主营业务收入≥{above_scale_revenue_wan():g}万元",
+        above_scale_rule=above_scale_words.definition_zh(),
         size_rule_en=f"{size.document_number} (industry: a firm must reach both the employee "
         "and the revenue floor of a class, else it falls to the class below)",
-        above_scale_rule_en="industrial (GB/T 4754 sections B, C, D) with main-business revenue "
-        f"of at least {above_scale_revenue_wan() / 100:g} million yuan a year",
+        above_scale_rule_en=above_scale_words.definition_en(),
     )
 
 
