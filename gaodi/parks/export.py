@@ -218,15 +218,22 @@ def rules_text(ev: ParkEvaluation, lang: str = "zh") -> tuple[str, str]:
     return _classes(_rules(p.scheme), p, lang), _rule_sets(p, lang)
 
 
+def scheme_text(ev: ParkEvaluation, lang: str = "zh") -> str:
+    """The evaluation's scheme in words: its name, version and, unless confirmed, its status
+    ("…（版本 v2022-gaodi.3，尚未与官方原文核对）")."""
+    p = ev.provenance
+    scheme = p.scheme_name_zh if _zh(lang) else (p.scheme_name_en or p.scheme_name_zh)
+    version = _t(lang, f"版本 {p.scheme_version}", f"version {p.scheme_version}")
+    status = p.scheme_status
+    if status != "confirmed":
+        version += _t(lang, "，", ", ") + (_pair(STATUSES, status, lang) or status)
+    return _t(lang, f"{scheme}（{version}）", f"{scheme} ({version})")
+
+
 def _info_lines(ev: ParkEvaluation, rules: PerMuRules | None, lang: str) -> list[tuple[str, Any]]:
     """The 说明 sheet's lines: provenance, parameters, who was left out, the method."""
     p = ev.provenance
     zh = _zh(lang)
-    status = p.scheme_status
-    scheme = p.scheme_name_zh if zh else (p.scheme_name_en or p.scheme_name_zh)
-    version = _t(lang, f"版本 {p.scheme_version}", f"version {p.scheme_version}")
-    if status != "confirmed":
-        version += _t(lang, "，", ", ") + (_pair(STATUSES, status, lang) or status)
     lines: list[tuple[str, Any]] = []
     if p.is_demo:
         lines.append(
@@ -243,10 +250,7 @@ def _info_lines(ev: ParkEvaluation, rules: PerMuRules | None, lang: str) -> list
     lines += [
         (_t(lang, "数据年份", "Year of the figures"), p.year),
         (_t(lang, "数据截至", "Data as of"), p.as_of),
-        (
-            _t(lang, "评价方案", "Scheme"),
-            _t(lang, f"{scheme}（{version}）", f"{scheme} ({version})"),
-        ),
+        (_t(lang, "评价方案", "Scheme"), scheme_text(ev, lang)),
         (_t(lang, "分类规则", "Classes"), _classes(rules, p, lang)),
         (_t(lang, "规则文件", "Rule files"), _rule_sets(p, lang)),
         *_parameters(rules, p, lang),

@@ -134,18 +134,20 @@ def class_table(evaluation: Any, tr: Lang) -> Table:
 
 
 def provenance_lines(evaluation: Any, tr: Lang) -> list[tuple[str, str]]:
+    """The evaluation's year, scheme, class rule and rule files in words, as the parks page and
+    its workbook say them (the report printed rank_share 0.2/0.6/0.15 and uncertain)."""
     p = evaluation.provenance
-    sets = "；".join(f"{k} v{v}" for k, v in p.rule_sets.items())
+    words = optional_module("gaodi.parks.export")
+    if words is None:  # the parks feature without its words: the stored codes
+        scheme = f"{p.scheme_name_zh if tr.zh else p.scheme_name_en} ({p.scheme_version})"
+        classes, sets = p.classes, "; ".join(f"{k} v{v}" for k, v in p.rule_sets.items())
+    else:
+        scheme = words.scheme_text(evaluation, tr.code)
+        classes, sets = words.rules_text(evaluation, tr.code)
     return [
         (tr("亩均评价年份", "Per-mu evaluation year"), str(p.year)),
-        (
-            tr("亩均评价规则", "Per-mu rule set"),
-            f"{p.scheme_name_zh if tr.zh else p.scheme_name_en}（{p.scheme} v{p.scheme_version}，"
-            f"{p.scheme_status}）"
-            if tr.zh
-            else f"{p.scheme_name_en} ({p.scheme} v{p.scheme_version}, {p.scheme_status})",
-        ),
-        (tr("分类规则", "Class rule"), p.classes),
+        (tr("亩均评价规则", "Per-mu rule set"), scheme),
+        (tr("分类规则", "Class rule"), classes),
         (tr("规则集版本", "Rule-set versions"), sets),
     ]
 

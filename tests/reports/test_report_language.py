@@ -47,3 +47,29 @@ def test_english_park_report_names_segments_in_english(demo_db: Engine, tmp_path
     segments = {r[col] for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]}
     assert segments, "the table lists evaluated enterprises"
     assert not any(re.search(r"[\u4e00-\u9fff]", str(s)) for s in segments), segments
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "codes"),
+    [
+        ("zh", ["尚未与官方原文核对", "按组内排名比例：前20%为A类"], ["uncertain", "rank_share"]),
+        ("en", ["not confirmed against the official text", "by rank within each group"],
+         ["uncertain)", "rank_share"]),
+    ],
+)  # fmt: skip
+def test_the_park_reports_rules_are_in_words(
+    demo_db: Engine, tmp_path: Path, lang: str, said: list[str], codes: list[str]
+) -> None:
+    """The park report's sources printed the rule codes ("rank_share 0.2/0.6/0.15", "uncertain")
+    where the parks page and its workbook say them in words; it now says them as they do."""
+    out = tmp_path / f"p-{lang}.xlsx"
+    result = runner.invoke(app, ["report", "park", "1", "-o", str(out), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    text = " ".join(
+        str(c) for ws in load_workbook(out).worksheets for row in ws.iter_rows(values_only=True)
+        for c in row if c is not None
+    )  # fmt: skip
+    for words in said:
+        assert words in text, words
+    for code in codes:
+        assert code not in text, code
