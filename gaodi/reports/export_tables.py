@@ -9,6 +9,7 @@ own workbooks (``/parks.xlsx``, the smart registries' exports).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,67 @@ def _page(module: str, name: str) -> Callable[..., Any] | None:
     found = optional_module(module)
     fn = getattr(found, name, None) if found is not None else None
     return fn if fn is not None and hasattr(fn, "__gaodi_page__") else None
+
+
+# The words a code has on its page, so a download never shows a code its page shows in words:
+# the pages' own msgids, read through the catalog in the export's language.
+def _tags(ctx: PageContext, tags: list[str]) -> list[str]:
+    """Enterprise tags as /enterprises shows them (gaodi.enterprises.views.TAG_LABELS)."""
+    labels = getattr(optional_module("gaodi.enterprises.views"), "TAG_LABELS", {})
+    return [ctx._(labels[t]) if t in labels else t for t in tags]
+
+
+#: Submission statuses and observation scopes as /plans/submissions and /plans/entry name them.
+_SUBMISSION_STATUS = {
+    "expected": "expected",
+    "submitted": "state|submitted",
+    "approved": "approved",
+    "returned": "state|returned",
+}
+_SCOPES = {
+    "city": "scope|city",
+    "chain": "scope|chain",
+    "park": "scope|park",
+    "cluster": "scope|cluster",
+    "enterprise": "scope|enterprise",
+}
+
+
+def _scope(ctx: PageContext, scope: str, scope_id: int) -> str:
+    word = ctx._(_SCOPES[scope]) if scope in _SCOPES else scope
+    return word if scope == "city" or not scope_id else f"{word} #{scope_id}"
+
+
+def _day(text: str | None) -> dt.date | str | None:
+    """An ISO date as a date (an Excel date cell), anything else as it is."""
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return text
+
+
+def _criterion_unit(tr: Lang, unit: str) -> str | None:
+    """A ranking criterion's unit in the header: a ratio is written as a percentage (the rank
+    page shows 1.4%), so its column is formatted as one and needs no unit word."""
+    if not unit or unit == "ratio":
+        return None
+    return {"万元": tr("万元", "10k yuan"), "件": tr("件", "items"), "人": tr("人", "persons")}.get(
+        unit, unit
+    )
+
+
+def _shortfall(m: Any, tr: Lang) -> str:
+    """What a missed tier criterion falls short by, with its unit in words (a ratio in
+    percentage points, as the criterion's threshold is read)."""
+    if m.shortfall is None:
+        return ""
+    if m.unit == "ratio":
+        points = f"{m.shortfall * 100:.4g}"
+        return tr(f"（差{points}个百分点）", f" (short by {points} percentage points)")
+    units = {"万元": "10k yuan", "人": "persons", "件": "items", "项": "items", "年": "years",
+             "分": "points", "位": "places", "级": "levels"}  # fmt: skip
+    unit = m.unit if tr.zh else units.get(m.unit, m.unit)
+    return tr(f"（差{m.shortfall:g}{m.unit}）", f" (short by {m.shortfall:g} {unit})".rstrip())
 
 
 # ---------------------------------------------------------------------------- plans
@@ -88,6 +150,10 @@ def _board_provenance(ctx: PageContext, board: Any) -> list[tuple[str, Any]]:
          f"{p.n_observations} ({p.n_unapproved})"),
         *((f"{tr('参数', 'Parameter')} {k}", v) for k, v in p.parameters.items()),
         (tr("筛选", "Filters"), board.filters.model_dump_json(exclude_defaults=True)),
+        # stored values the board leaves out (not finite numbers), named so they get corrected,
+        # as the board page and the CLI workbook name them
+        *((tr("未计入的无效值", "Value left out"), tr(v.reason_zh, v.reason_en))
+          for v in p.set_aside),
     ]  # fmt: skip
 
 
@@ -106,17 +172,15 @@ def _tasks_sheets(ctx: PageContext, tasks: Any) -> list[Sheet]:
         Column(tr("退回意见", "Review comment")),
     ]
     yes, no = tr("是", "yes"), tr("否", "no")
-    rows = [
-        [o.owner, r.indicator_name, r.indicator_code, r.unit, f"{r.scope}:{r.scope_id}",
-         r.period, r.due, r.status, yes if r.overdue else no, r.review_comment]
-        for o in tasks.owners
-        for r in o.rows
-    ]  # fmt: skip
-    review = [
-        [r.owner, r.indicator_name, r.indicator_code, r.unit, f"{r.scope}:{r.scope_id}",
-         r.period, r.due, r.status, yes if r.overdue else no, r.review_comment]
-        for r in tasks.to_review
-    ]  # fmt: skip
+
+    def row(owner: str | None, r: Any) -> list[Any]:
+        status = ctx._(_SUBMISSION_STATUS[r.status]) if r.status in _SUBMISSION_STATUS else r.status
+        scope = _scope(ctx, r.scope, r.scope_id)
+        return [owner, r.indicator_name, r.indicator_code, r.unit, scope, r.period, _day(r.due),
+                status, yes if r.overdue else no, r.review_comment]  # fmt: skip
+
+    rows = [row(o.owner, r) for o in tasks.owners for r in o.rows]
+    review = [row(r.owner, r) for r in tasks.to_review]
     return [Sheet(tr("待报送", "To report"), c, rows), Sheet(tr("待审核", "To review"), c, review)]
 
 
@@ -231,20 +295,25 @@ def _enterprise_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
         Column(tr("营业收入", "Revenue"), unit=tr("万元", "10k yuan"), fmt="number", key="revenue"),
         Column(tr("产值", "Output"), unit=tr("万元", "10k yuan"), fmt="number", key="output"),
     ]
-    return [Sheet(tr("企业", "Enterprises"), c, rows[:MAX_ROWS])]
+    records = [{**r.model_dump(), "tags": _tags(ctx, r.tags)} for r in rows[:MAX_ROWS]]
+    return [Sheet(tr("企业", "Enterprises"), c, records)]
 
 
 def _rank_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
     tr = _tr(ctx)
     r = page.result
-    crit = [Column(tr(k.label_zh, k.label_en), unit=k.unit or None, fmt="number")
+    crit = [Column(tr(k.label_zh, k.label_en), unit=_criterion_unit(tr, k.unit),
+                   fmt="percent" if k.unit == "ratio" else "number")
             for k in r.criteria]  # fmt: skip
     c = [Column(tr("名次", "Rank"), fmt="int"), Column(tr("统一社会信用代码", "USCC")),
          Column(tr("企业", "Enterprise")), Column(tr("得分", "Score"), fmt="number"),
          Column(tr("标签", "Tags")), *crit]  # fmt: skip
-    rows = [[x.rank, x.uscc, x.name, x.score, x.tags, *[x.values.get(k.name) for k in r.criteria]]
-            for x in r.rows]  # fmt: skip
-    weights = [[tr(k.label_zh, k.label_en), k.direction, k.unit, k.weight, k.source]
+    rows = [[x.rank, x.uscc, x.name, x.score, _tags(ctx, x.tags),
+             *[x.values.get(k.name) for k in r.criteria]] for x in r.rows]  # fmt: skip
+    direction = {"benefit": tr("越高越好", "higher is better"),
+                 "cost": tr("越低越好", "lower is better")}  # fmt: skip
+    weights = [[tr(k.label_zh, k.label_en), direction.get(k.direction, k.direction),
+                "%" if k.unit == "ratio" else _criterion_unit(tr, k.unit), k.weight, k.source]
                for k in r.criteria]  # fmt: skip
     wc = [Column(tr("指标", "Criterion")), Column(tr("方向", "Direction")),
           Column(tr("单位", "Unit")), Column(tr("权重", "Weight"), fmt="number"),
@@ -256,12 +325,12 @@ def _eligibility_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
     tr = _tr(ctx)
     rep = page.report
     yes, no = tr("是", "yes"), tr("否", "no")
-    lc = [Column(tr("层级", "Level")), Column(tr("名称", "Name")), Column(tr("版本", "Version")),
+    lc = [Column(tr("层级", "Level")), Column(tr("版本", "Version")),
           Column(tr("文件", "Document")), Column(tr("评估", "Evaluated"), fmt="int"),
           Column(tr("达标", "Qualify"), fmt="int"), Column(tr("接近", "Nearly"), fmt="int"),
           Column(tr("无法判定", "Undetermined"), fmt="int"),
           Column(tr("已有称号", "Hold the title"), fmt="int")]  # fmt: skip
-    levels = [[lv.level, tr(lv.name_zh, lv.name_en), lv.version, lv.document, lv.evaluated,
+    levels = [[tr(lv.name_zh, lv.name_en), lv.version, lv.document, lv.evaluated,
                lv.qualifies, lv.nearly, lv.undetermined, lv.holds_tag]
               for lv in rep.levels]  # fmt: skip
     rc = [Column(tr("统一社会信用代码", "USCC")), Column(tr("企业", "Enterprise")),
@@ -269,10 +338,7 @@ def _eligibility_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
           Column(tr("得分", "Score"), fmt="number"), Column(tr("未达标项", "Missed"))]  # fmt: skip
     rows = [
         [r.uscc, r.name, yes if r.qualifies else no, yes if r.nearly_qualifies else no, r.score,
-         [f"{tr(m.label_zh, m.label_en)}"
-          + (f"（差{m.shortfall:g}{m.unit}）" if m.shortfall is not None and tr.zh else
-             f" (short by {m.shortfall:g} {m.unit})" if m.shortfall is not None else "")
-          for m in r.missed]]
+         [tr(m.label_zh, m.label_en) + _shortfall(m, tr) for m in r.missed]]
         for r in rep.rows
     ]  # fmt: skip
     return [Sheet(tr("层级", "Levels"), lc, levels), Sheet(tr("企业", "Enterprises"), rc, rows)]
@@ -290,8 +356,9 @@ def _projects_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
          Column(tr("累计完成", "Completed to date"), unit=wan, fmt="number"),
          Column(tr("滞后", "Delayed")), Column(tr("滞后原因", "Why delayed"))]  # fmt: skip
     rows = [
-        [p.name, p.chain_name, p.link_name, p.park_name, p.investor_name, tr(p.stage_zh, p.stage),
-         p.total_investment, p.year_plan, p.completed_year, p.completed_total,
+        [p.name, p.chain_name, p.link_name, p.park_name, p.investor_name,
+         tr(p.stage_zh, p.stage_en), p.total_investment, p.year_plan, p.completed_year,
+         p.completed_total,
          tr("是", "yes") if p.delayed else tr("否", "no"),
          [d.reason_zh if tr.zh else d.reason_en for d in p.delays]]
         for p in page.rows
@@ -364,9 +431,12 @@ def _appeal_stats_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
          Column(tr("办结天数90分位", "90th percentile days"), fmt="number"),
          Column(tr("平均满意度", "Mean satisfaction"), fmt="number")]  # fmt: skip
 
+    # the page's words for a group: its category's name, 合计 for the whole ("all")
+    names = {**page.category_labels, "all": ctx._("sum|all")}
+
     def rows(items: list[Any]) -> list[list[Any]]:
-        return [[s.key, s.count, s.open, s.overdue_now, s.resolved, s.resolved_late,
-                 s.overdue_share, s.median_days, s.p90_days, s.mean_satisfaction]
+        return [[names.get(s.key, s.key), s.count, s.open, s.overdue_now, s.resolved,
+                 s.resolved_late, s.overdue_share, s.median_days, s.p90_days, s.mean_satisfaction]
                 for s in items]  # fmt: skip
 
     st = page.stats

@@ -8,7 +8,8 @@ when it puts the button beside each table) through
 :func:`gaodi.reports.xlsx.write_table_workbook`: a 说明 sheet with the page's title, the city's
 day, the filters, the page's own as-of/provenance lines, 示例数据 when the page is the demo
 city's, then the table with its header row, numbers as numbers ("1,234" → 1234, "12.5%" →
-0.125 shown 12.5%) and every text cell stored as text (``gaodi.core.excel``: a cell beginning
+0.125 shown 12.5%; in a column that mixes words and figures, each figure with its own format),
+dates as dates, and every text cell stored as text (``gaodi.core.excel``: a cell beginning
 with ``=`` ``+`` ``-`` ``@`` is never a formula).
 
 Pages with a curated workbook (``/export/xlsx/...``, :mod:`gaodi.reports.exports`) keep it: it
@@ -153,11 +154,34 @@ def _notes(html: str) -> list[str]:
     return out[:10]
 
 
-def _sheet(table: HtmlTable, name: str) -> Sheet:
+def _sheet(table: HtmlTable, name: str) -> tuple[Sheet, dict[tuple[int, int], str]]:
+    """The table as a sheet, and the number format of each figure in a column that mixes words
+    and figures, by (row, column) of the sheet's body."""
     typed = typed_columns(table)
     columns = [Column(c.label, fmt=c.fmt) for c in typed]  # type: ignore[arg-type]
     rows = [[c.values[r] for c in typed] for r in range(len(table.rows))]
-    return Sheet(name, columns, rows)
+    formats = {
+        (r, i): f for i, c in enumerate(typed) for r, f in enumerate(c.formats) if f is not None
+    }
+    return Sheet(name, columns, rows), formats
+
+
+def _format_cells(data: bytes, formats: dict[tuple[int, int], str]) -> bytes:
+    """Give each figure of a mixed column (the table's sheet, after 说明) its own number
+    format: the generic writer formats whole columns, and these columns hold words too."""
+    if not formats:
+        return data
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    sheet = book.worksheets[1]
+    for (r, i), fmt in formats.items():
+        sheet.cell(row=r + 2, column=i + 1).number_format = fmt
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _reorder(table: HtmlTable, order: str | None) -> bool | None:
@@ -260,14 +284,10 @@ async def export_table(
     lines.append((tr("导出人", "Exported by"), ctx.principal.username if ctx.principal else "—"))
     is_demo = 'data-testid="demo-banner"' in html
     name = title[:24] + (f" {index + 1}" if index else "")
-    data = write_table_workbook(
-        [_sheet(table, name)],
-        lines,
-        title=title,
-        is_demo=is_demo,
-        lang=ctx.lang,
-    )
+    sheet, formats = _sheet(table, name)
+    data = write_table_workbook([sheet], lines, title=title, is_demo=is_demo, lang=ctx.lang)
     assert data is not None
+    data = _format_cells(data, formats)
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", path.strip("/")).strip("-") or "page"
     file = f"{stem}-{index + 1}.xlsx"
     return Response(

@@ -5,7 +5,11 @@ again and takes its N-th ``<table class="table">`` (document order, as the brows
 the header row's labels and the body rows' texts. Text inside buttons, forms' selects, scripts,
 SVG and ``hidden`` elements is not part of a cell; a cell's ``data-sort-value`` stands for its
 text when it is a number. :func:`typed_columns` then decides, column by column, whether the
-cells are numbers ("1,234", "-3.5", "12.5%" → 0.125) or text (codes keep their leading zeros).
+cells are numbers ("1,234", "-3.5", "12.5%" → 0.125), dates ("2023-08-05") or text (codes keep
+their leading zeros). A column that mixes figures and words (a table whose rows are measures: a
+total, a share, an index side by side; "338 (2022-11)", a value with the period it is of) keeps
+its words as text and each figure as a number, with the number format that shows it as the page
+does (:func:`parse_cell`), so a spreadsheet can sum and sort what the page shows as numbers.
 
 Examples
 --------
@@ -15,17 +19,25 @@ Examples
 (['企业', '营收'], [['甲', '1,234'], ['乙', '—']])
 >>> parse_number("12.5%"), parse_number("1,234"), parse_number("0012"), parse_number("2.5 万元")
 ((0.125, True), (1234, False), None, None)
+>>> parse_cell("14,871.8"), parse_cell("9.0%"), parse_cell("338 (2022-11)")
+((14871.8, '#,##0.0'), (0.09, '0.0%'), (338, '0" (2022-11)"'))
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html.parser import HTMLParser
 
 #: What a page writes for "no value".
 MISSING = frozenset({"", "—", "–", "-", "…", "n/a", "N/A"})
 _NUMBER = re.compile(r"^([+\-−]?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(%?)$")
+#: A figure followed by a short note in brackets: "338 (2022-11)" (the period a value is of).
+_NOTED = re.compile(r"^(\S+)\s+\(([^()\"\\]{1,40})\)$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CODE = re.compile(r"^\d+$")
 _SKIP = frozenset(
     {"button", "script", "style", "select", "template", "svg", "textarea", "noscript"}
 )
@@ -197,8 +209,8 @@ def parse_number(text: str) -> tuple[float | int, bool] | None:
     if (len(whole) > 1 and whole.startswith("0")) or len(plain.replace(".", "")) > 15:
         return None
     negative = sign in ("-", "−")
-    if percent:
-        value: float | int = float(plain) / 100
+    if percent:  # in decimal: "5.6%" is 0.056, not 0.05599999999999999
+        value: float | int = float(Decimal(plain) / 100)
     elif "." in plain:
         value = float(plain)
     else:
@@ -206,11 +218,53 @@ def parse_number(text: str) -> tuple[float | int, bool] | None:
     return (-value if negative else value), bool(percent)
 
 
+def _shown_format(text: str) -> str:
+    """The Excel number format that writes a number as ``text`` does (its decimals, its
+    thousands separator, its percent sign)."""
+    t = text.strip().lstrip("+-−")
+    percent = t.endswith("%")
+    t = t.rstrip("%")
+    decimals = len(t.split(".", 1)[1]) if "." in t else 0
+    fmt = ("#,##0" if "," in t else "0") + ("." + "0" * decimals if decimals else "")
+    return fmt + "%" if percent else fmt
+
+
+def _date(text: str) -> dt.date | None:
+    if not _DATE.match(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_cell(text: str) -> tuple[float | int | dt.date, str] | None:
+    """A cell's figure and the Excel number format that shows it as the page does, else None:
+    a number ("14,871.8" → ``#,##0.0``, "9.0%" → 0.09 ``0.0%``), a date ("2023-08-05"), or a
+    number with a bracketed note ("338 (2022-11)": 338 shown with its note)."""
+    text = text.strip()
+    parsed = parse_number(text)
+    if parsed is not None:
+        return parsed[0], _shown_format(text)
+    day = _date(text)
+    if day is not None:
+        return day, "yyyy-mm-dd"
+    m = _NOTED.match(text)
+    if m is not None:
+        parsed = parse_number(m.group(1))
+        if parsed is not None:
+            return parsed[0], f'{_shown_format(m.group(1))}" ({m.group(2)})"'
+    return None
+
+
 @dataclass(frozen=True)
 class TypedColumn:
     label: str
-    fmt: str  # "int", "number", "percent" or "text"
+    fmt: str  # "int", "number", "percent", "date" or "text"
     values: list[object]
+    #: In a "text" column that mixes words and figures: each figure's number format (None for
+    #: a word), its value in ``values`` being the number.
+    formats: list[str | None] = field(default_factory=list)
 
 
 def typed_columns(table: HtmlTable) -> list[TypedColumn]:
@@ -229,8 +283,9 @@ def typed_columns(table: HtmlTable) -> list[TypedColumn]:
             and all(p is not None for p in parsed)
             and len({p[1] for p in parsed if p is not None}) == 1
         )
+        label = header[i] or f"#{i + 1}"
         if not numeric:
-            out.append(TypedColumn(header[i] or f"#{i + 1}", "text", list(cells)))
+            out.append(_words_and_figures(label, cells, i in table.text_columns))
             continue
         percent = bool(parsed[0] and parsed[0][1])
         values: list[object] = []
@@ -243,5 +298,24 @@ def typed_columns(table: HtmlTable) -> list[TypedColumn]:
             fmt = "int"
         else:
             fmt = "number"
-        out.append(TypedColumn(header[i] or f"#{i + 1}", fmt, values))
+        out.append(TypedColumn(label, fmt, values))
     return out
+
+
+def _words_and_figures(label: str, cells: list[str], text_type: bool) -> TypedColumn:
+    """A column that is not all numbers: all dates, or words with each figure typed by itself.
+    A column of codes ("0012", a 16-digit id, ``data-type="text"``) stays text throughout, so
+    "1393" beside "0512" is not made a number."""
+    shown = [c for c in cells if c not in MISSING]
+    if text_type or any(_CODE.match(c) and parse_number(c) is None for c in shown):
+        return TypedColumn(label, "text", list(cells))
+    days = [_date(c) for c in shown]
+    if shown and all(d is not None for d in days):
+        return TypedColumn(label, "date", [None if c in MISSING else _date(c) for c in cells])
+    values: list[object] = []
+    formats: list[str | None] = []
+    for c in cells:
+        figure = None if c in MISSING else parse_cell(c)
+        values.append(c if figure is None else figure[0])
+        formats.append(None if figure is None else figure[1])
+    return TypedColumn(label, "text", values, formats if any(formats) else [])
