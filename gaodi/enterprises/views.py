@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from gaodi.chains import service as chains
 from gaodi.core.errors import PermissionDenied
 from gaodi.enterprises import facts_views, service
+from gaodi.enterprises.criteria_format import plain_number
 from gaodi.enterprises.schemas import (
     EligibilityReport,
     EnterpriseFilter,
@@ -30,6 +31,16 @@ from gaodi.ui.web.nav import register_nav
 from gaodi.ui.web.pages import Access, page, route_extra
 
 router = APIRouter()
+
+
+def _install_template_helpers() -> None:
+    from gaodi.ui.web.templating import environment
+
+    # the criteria tables' numbers (enterprises/_criteria.html): no e-notation, no float noise
+    environment().globals["crit_number"] = plain_number
+
+
+_install_template_helpers()
 register_nav("enterprises", N_("Enterprises"), "/enterprises", domain="enterprise", order=40)
 
 STATIC = Path(__file__).resolve().parent / "static"

@@ -56,7 +56,10 @@ def test_the_bureau_enters_tier_facts_with_a_source_and_evidence(
     # the enterprise page's 单项冠军 criterion reads the stored rank with its source
     page.goto(f"{live_server.url}/enterprises/{e1}")
     page.evaluate("document.querySelectorAll('details.tier').forEach(d => { d.open = true; })")
-    assert page.locator("[data-testid=actual-champion-global_top3]").inner_text().strip() == "2"
+    assert page.locator("[data-testid=actual-champion-global_top3]").inner_text().strip() in (
+        "2 位",
+        "rank 2",
+    )  # the rank with its unit (audit E, bug 3)
     assert "证书核验" in page.locator("[data-testid=source-champion-global_top3]").inner_text()
 
 

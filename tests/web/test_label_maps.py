@@ -92,8 +92,10 @@ def test_tier_criteria_read_yes_no_missing() -> None:
     money = SimpleNamespace(op=">=", threshold=2000, unit="万元", actual=2500.0)
     assert render(crit, "zh", c=yes) == "须为：是|是"
     assert render(crit, "zh", c=missing) == "须为：是|缺失"
-    assert render(crit, "zh", c=share) == "≥ 3.0%|2.5%"
-    assert render(crit, "zh", c=money) == "≥ 2000 万元|2500"
+    assert render(crit, "zh", c=share) == "≥ 3%|2.5%"
+    # the actual value carries its unit too (audit E, bug 3); English says million yuan
+    assert render(crit, "zh", c=money) == "≥ 2,000 万元|2,500 万元"
+    assert render(crit, "en", c=money) == "≥ 20 million yuan|25 million yuan"
     assert render(crit, "en", c=missing) == "must be: yes|missing"
 
 
