@@ -145,7 +145,7 @@ def tokens(username: str = typer.Argument(...)) -> None:
     """List a user's API tokens: id, name, prefix, created, last used, expires, state."""
     with session_scope(engine()) as session:
         user = service.get_user(session, username)
-        now = clock.now()
+        now = clock.real_now()  # expiry is a security timer on real time (accounts.service)
         table = Table(title=f"接口令牌 API tokens: {username} (UTC)")
         for col in ("id", "name", "prefix", "created", "last used", "expires", "state"):
             table.add_column(col)

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gaodi.db import Base, utcnow
+from gaodi.core import clock
+from gaodi.db import Base
 
 ROLES = ("admin", "analyst", "chain_office", "park_office", "viewer", "enterprise")
 
@@ -32,8 +33,11 @@ class User(Base):
     # Bumped on logout and password change: every session cookie signed with an older value
     # stops working (server-side invalidation without a session table).
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Facts of what someone did (shown on the account pages, read by no timer): on the city's
+    # clock, as the audit log records the same actions. locked_until and a token's expires_at
+    # and last_used_at are security timers: they keep real time.
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
     scopes: Mapped[list[UserScope]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -70,7 +74,7 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(100))
     prefix: Mapped[str] = mapped_column(String(12))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)

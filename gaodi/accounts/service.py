@@ -292,7 +292,7 @@ def create_user(
         role=role,
         display_name=(display_name or "").strip() or None,
         password_hash=hash_password(password),
-        password_changed_at=utcnow(),
+        password_changed_at=clock.now(),
         session_version=1,
         failed_logins=0,
         is_active=True,
@@ -311,7 +311,7 @@ def set_password(session: Session, user: User, password: str, *, actor: str | No
     """
     check_password(password, user.username)
     user.password_hash = hash_password(password)
-    user.password_changed_at = utcnow()
+    user.password_changed_at = clock.now()
     user.session_version = (user.session_version or 0) + 1
     user.failed_logins = 0
     user.locked_until = None
@@ -434,7 +434,9 @@ def authenticate(
         throttle.prune(session, now, policy.window)
     user.failed_logins = 0
     user.locked_until = None
-    user.last_login_at = now
+    # when the user signed in is a fact (the audit log's sign-in, on the city's clock); ``now``
+    # stays real time for the throttle above
+    user.last_login_at = clock.now()
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.flush()
@@ -540,15 +542,16 @@ def create_token(
             f"用户“{user.username}”已停用，不能为其创建令牌。",
             f"User '{user.username}' is inactive: no token can be created for them.",
         )
-    now = clock.now()
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
         user_id=user.id,
         name=name,
         prefix=token[:9],
         token_hash=token_hash(token),
-        created_at=now,
-        expires_at=_token_expiry(expires_days, principal, now),
+        # made on the city's day (as the audit log says); it expires in real days: a city that
+        # lives on a fixed day (the demo's) would otherwise never see its tokens expire
+        created_at=clock.now(),
+        expires_at=_token_expiry(expires_days, principal, clock.real_now()),
     )
     session.add(row)
     session.flush()
@@ -569,10 +572,11 @@ def create_token(
 
 
 def token_state(row: ApiToken, now: datetime | None = None) -> str:
-    """``active``, ``expired`` or ``revoked``."""
+    """``active``, ``expired`` or ``revoked`` at ``now`` (default: real time, the clock the
+    expiry is set on)."""
     if row.revoked_at is not None:
         return "revoked"
-    if row.expires_at is not None and row.expires_at <= (now or clock.now()):
+    if row.expires_at is not None and row.expires_at <= (now or clock.real_now()):
         return "expired"
     return "active"
 
@@ -587,7 +591,7 @@ def user_for_token(session: Session, token: str, now: datetime | None = None) ->
     """The active user a bearer token belongs to, or None (unknown, revoked or expired)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    now = now or clock.now()
+    now = now or clock.real_now()  # a security timer: real time, never a fixed city day
     row = session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).first()
     if row is None or token_state(row, now) != "active":
         return None
@@ -703,7 +707,7 @@ def demo_accounts(session: Session, *, force: bool = False) -> list[DemoAccount]
         user.locked_until = None
         if not user.password_hash or not verify_password(user.password_hash, DEMO_PASSWORD):
             user.password_hash = hash_password(DEMO_PASSWORD)
-            user.password_changed_at = utcnow()
+            user.password_changed_at = clock.now()
         current = sorted((s.kind, s.ref_id) for s in user.scopes)
         if current != scopes:
             user.scopes = [UserScope(kind=k, ref_id=r) for k, r in scopes]

@@ -4,6 +4,7 @@ statistics, and the searchable log the administration pages show (as the viewer 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gaodi.audit.models import AuditEvent
+from gaodi.core import clock
 from gaodi.core.pagination import paginate
 from gaodi.core.permissions import Principal, restrict
 
@@ -40,8 +42,10 @@ class AuditQuery(BaseModel):
     actor: str | None = None
     entity: str | None = None
     action: str | None = None
-    since: dt.date | None = None
-    until: dt.date | None = Field(None, description="Inclusive: events on this day are kept.")
+    since: dt.date | None = Field(None, description="A day in the city's time zone.")
+    until: dt.date | None = Field(
+        None, description="Inclusive: events on this day (in the city's time zone) are kept."
+    )
     page: int = 1
     per_page: int = 50
 
@@ -57,11 +61,15 @@ def audit_log(
         query = query.where(AuditEvent.entity == q.entity)
     if q.action:
         query = query.where(AuditEvent.action == q.action)
+    # the days are the city's (its midnight, not UTC's), as every as-of view counts them; a day
+    # at the calendar's very edge (0001-01-01, 9999-12-31) bounds nothing
     if q.since:
-        query = query.where(AuditEvent.at >= dt.datetime.combine(q.since, dt.time()))
+        with contextlib.suppress(OverflowError):
+            start = clock.utc(dt.datetime.combine(q.since, dt.time()))
+            query = query.where(AuditEvent.at >= start)
     if q.until:
-        end = dt.datetime.combine(q.until, dt.time()) + dt.timedelta(days=1)
-        query = query.where(AuditEvent.at < end)
+        with contextlib.suppress(OverflowError):
+            query = query.where(AuditEvent.at <= clock.end_of_day(q.until))
     # Not clamped: the log's page past the end stays empty, as it always did.
     page = paginate(
         session,

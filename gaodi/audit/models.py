@@ -8,14 +8,17 @@ from typing import Any
 from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gaodi.db import Base, utcnow
+from gaodi.core import clock
+from gaodi.db import Base
 
 
 class AuditEvent(Base):
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    #: naive UTC on the city's clock (gaodi.core.clock.now): the same time the object's own
+    #: history gives the same action, so the log can be read by the city's dates
+    at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, index=True)
     actor: Mapped[str] = mapped_column(String(64), index=True)
     entity: Mapped[str] = mapped_column(String(64), index=True)
     entity_id: Mapped[str | None] = mapped_column(String(64), default=None)

@@ -4,6 +4,10 @@ Models that set ``__audited__ = True`` are watched by a session listener install
 time: inserts, updates and deletes of their rows become :class:`AuditEvent` rows in the same
 transaction, so a change and its audit entry commit or roll back together. Bulk work outside
 the ORM (the demo builder, imports) records one summary event with :func:`record`.
+Events are stamped on the city's clock (:func:`gaodi.core.clock.now`), as the workflow
+histories are: what a user did on the city's today is logged on that day. The security timers
+(sign-in throttle, lock-outs, session and token expiry) never read this log: they keep real
+time in their own tables.
 The table is append-only; the database refuses UPDATE and DELETE on it (see the migration).
 """
 
@@ -18,7 +22,7 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from gaodi.audit.models import AuditEvent
-from gaodi.db import utcnow
+from gaodi.core import clock, dataset
 
 SYSTEM_ACTOR = "system"
 #: The audit table for Core inserts (the metadata's ``Table``: a mapped class's ``__table__``
@@ -71,10 +75,20 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return before, after
 
 
+def _now(session: Session) -> dt.datetime:
+    """The city's clock for the database ``session`` writes to: its own dataset record, read on
+    the session's connection (no second connection to the database is opened for the date)."""
+    return clock.now(dataset.record(session.connection()))
+
+
 def _after_flush(session: Session, _ctx: Any) -> None:
     actor = session.info.get("actor") or SYSTEM_ACTOR
     rows: list[dict[str, Any]] = []
-    now = utcnow()
+    if not any(
+        getattr(o, "__audited__", False) for o in (*session.new, *session.dirty, *session.deleted)
+    ):
+        return
+    now = _now(session)
     for obj in session.new:
         if getattr(obj, "__audited__", False):
             rows.append(
@@ -177,7 +191,7 @@ def record(
         insert(_TABLE),
         [
             {
-                "at": utcnow(),
+                "at": _now(session),
                 "actor": actor or session.info.get("actor") or SYSTEM_ACTOR,
                 "entity": entity,
                 "entity_id": entity_id,
@@ -229,7 +243,7 @@ def record_many(session: Session, events: Sequence[dict[str, Any]]) -> None:
     ``entity_id``, ``before``, ``after``, ``note``, ``actor``)."""
     if not events:
         return
-    now = utcnow()
+    now = _now(session)
     default = session.info.get("actor") or SYSTEM_ACTOR
     rows = [
         {
@@ -259,7 +273,7 @@ def record_created(session: Session, model: type, rows: Sequence[Any]) -> None:
     keys = [(c.key, c.columns[0].name) for c in mapper.column_attrs if c.key not in excluded]
     ident = [c.name for c in mapper.primary_key]
     actor = session.info.get("actor") or SYSTEM_ACTOR
-    now = utcnow()
+    now = _now(session)
     entries = []
     for row in rows:
         values = getattr(row, "_mapping", row)

@@ -210,16 +210,25 @@ def configured_day(dataset: Mapping[str, Any] | None = None) -> date | None:
 # ---------------------------------------------------------------------------- the clock
 
 
-def now() -> datetime:
-    """The current time, naive UTC (frozen in tests; on the configured day when there is one)."""
+def now(dataset: Mapping[str, Any] | None = None) -> datetime:
+    """The current time, naive UTC (frozen in tests; on the configured day when there is one),
+    reading ``dataset`` (a record the caller already has, e.g. from its own connection) instead
+    of the configured database."""
     if _source is not None:
         return _source()
     real = _system_now()
-    day = configured_day()
+    day = configured_day(dataset) if dataset is not None else configured_day()
     if day is None:
         return real
     wall = local(real)
     return utc(datetime.combine(day, wall.time()))
+
+
+def real_now() -> datetime:
+    """Real time, naive UTC, for security timers (a token's expiry): frozen in tests like
+    :func:`now`, but never moved onto the configured day, so on a city that lives on a fixed day
+    (the demo's) real time still passes and a token made for 30 days expires in 30 days."""
+    return _source() if _source is not None else _system_now()
 
 
 def today() -> date:
