@@ -58,6 +58,15 @@ _SCOPES = {
 }
 
 
+def _unit(ctx: PageContext, unit: str | None) -> str | None:
+    """An indicator's stored unit as the plans pages show it: as stored in Chinese, in words in
+    English (gaodi.plans.views.UNIT_WORDS)."""
+    words = getattr(optional_module("gaodi.plans.views"), "UNIT_WORDS", {})
+    if not unit or ctx.lang == "zh" or unit not in words:
+        return unit
+    return ctx._(words[unit])
+
+
 def _scope(ctx: PageContext, scope: str, scope_id: int) -> str:
     word = ctx._(_SCOPES[scope]) if scope in _SCOPES else scope
     return word if scope == "city" or not scope_id else f"{word} #{scope_id}"
@@ -127,7 +136,8 @@ def _board_sheets(ctx: PageContext, board: Any) -> list[Sheet]:
     ]
     rows = [
         [f"{a.number or ''} {a.title}".strip(), r.indicator_name, r.indicator_code, r.owner,
-         r.unit, r.window, r.comparator, r.target, r.baseline, r.actual, r.actual_period,
+         _unit(ctx, r.unit), r.window, r.comparator, r.target, r.baseline, r.actual,
+         r.actual_period,
          r.completion, r.time_progress, r.expected_value, r.gap, r.status, r.forecast,
          r.forecast_lower, r.forecast_upper, r.probability, r.overdue_periods,
          tr(r.reason_zh, r.reason_en), tr(r.forecast_note_zh, r.forecast_note_en)]
@@ -176,8 +186,8 @@ def _tasks_sheets(ctx: PageContext, tasks: Any) -> list[Sheet]:
     def row(owner: str | None, r: Any) -> list[Any]:
         status = ctx._(_SUBMISSION_STATUS[r.status]) if r.status in _SUBMISSION_STATUS else r.status
         scope = _scope(ctx, r.scope, r.scope_id)
-        return [owner, r.indicator_name, r.indicator_code, r.unit, scope, r.period, _day(r.due),
-                status, yes if r.overdue else no, r.review_comment]  # fmt: skip
+        return [owner, r.indicator_name, r.indicator_code, _unit(ctx, r.unit), scope, r.period,
+                _day(r.due), status, yes if r.overdue else no, r.review_comment]  # fmt: skip
 
     rows = [row(o.owner, r) for o in tasks.owners for r in o.rows]
     review = [row(r.owner, r) for r in tasks.to_review]
