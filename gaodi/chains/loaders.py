@@ -15,7 +15,7 @@ import polars as pl
 from sqlalchemy import ColumnElement, Select, and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
-from gaodi.analytics.rulefiles import above_scale_revenue_wan
+from gaodi.analytics.above_scale import above_scale_expr
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core import clock, dataset
 from gaodi.core.errors import NotFoundError, PermissionDenied
@@ -171,6 +171,7 @@ def facts_frame(
             Link.chain_id,
             figures.c.name,
             figures.c.tags,
+            figures.c.industry_code,
             figures.c.output,
             figures.c.revenue,
             figures.c.main_revenue,
@@ -194,6 +195,7 @@ def facts_frame(
             "chain_id": pl.Int64,
             "name": pl.String,
             "tags": pl.List(pl.String),
+            "industry_code": pl.String,
             "output": pl.Float64,
             "revenue": pl.Float64,
             "main_revenue": pl.Float64,
@@ -207,10 +209,10 @@ def facts_frame(
     return raw.with_columns(
         tags.list.contains("leader").alias("is_leader"),
         tags.list.eval(pl.element().is_in(sorted(SRDI_TAGS))).list.any().alias("is_srdi"),
-        # 规上: the rule file's threshold; revenue stands in where main revenue is missing
-        (pl.coalesce("main_revenue", "revenue") >= above_scale_revenue_wan())
-        .fill_null(False)
-        .alias("above_scale"),
+        # 规上工业: the one definition (工业 by GB/T 4754 section and the rule file's revenue
+        # threshold, revenue standing in where main revenue is missing); a leasing or software
+        # firm on a chain is not 规上 whatever its revenue
+        above_scale_expr("industry_code").alias("above_scale"),
     )
 
 

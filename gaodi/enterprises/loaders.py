@@ -209,9 +209,10 @@ def year_values(
 
 def chain_figures(year: int | None) -> Any:
     """A subquery, one row per enterprise: ``enterprise_id, name, tags`` (JSON text, see
-    :func:`gaodi.engine.rows.json_text`), ``output, revenue, main_revenue, invention_patents`` of
-    ``year`` and ``output_prev`` (the year before), null where a year is missing. The chains
-    feature joins its current assignments with it (one query for the chain diagnosis)."""
+    :func:`gaodi.engine.rows.json_text`), ``industry_code`` (GB/T 4754, for the 规上工业 test),
+    ``output, revenue, main_revenue, invention_patents`` of ``year`` and ``output_prev`` (the
+    year before), null where a year is missing. The chains feature joins its current assignments
+    with it (one query for the chain diagnosis)."""
     now, prev = aliased(EnterpriseYear), aliased(EnterpriseYear)
     y = year if year is not None else -1
     return (
@@ -219,6 +220,7 @@ def chain_figures(year: int | None) -> Any:
             Enterprise.id.label("enterprise_id"),
             Enterprise.name.label("name"),
             json_text(Enterprise.tags).label("tags"),
+            Enterprise.industry_code.label("industry_code"),
             now.output.label("output"),
             now.revenue.label("revenue"),
             now.main_revenue.label("main_revenue"),
@@ -415,24 +417,6 @@ def latest_readable_year(session: Session, principal: Principal) -> int | None:
     except PermissionDenied:
         return None
     return session.scalar(select(func.max(query.subquery().c.year)))
-
-
-def above_scale_count(
-    session: Session, principal: Principal, year: int | None, threshold_wan: float
-) -> int | None:
-    """How many enterprises the principal may read had main-business revenue (revenue where it
-    is missing) of ``threshold_wan`` 万元 or more in ``year``; None when there is no year or
-    the role reads no enterprises."""
-    ents = readable_ids(principal)
-    if ents is None or year is None:
-        return None
-    revenue = func.coalesce(EnterpriseYear.main_revenue, EnterpriseYear.revenue)
-    query = select(EnterpriseYear.enterprise_id).where(
-        EnterpriseYear.year == year, revenue >= threshold_wan
-    )
-    if principal.is_scoped:
-        query = query.where(EnterpriseYear.enterprise_id.in_(ents))
-    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
 def count_by_park(session: Session, among: Any = None) -> dict[int, int]:
