@@ -21,10 +21,9 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gaodi.analytics.above_scale import is_industrial
 from gaodi.analytics.rulefiles import load_field_contract
 from gaodi.analytics.ruleset import dec
-from gaodi.core.errors import ValidationError
-from gaodi.core.reference import industry_section
 from gaodi.enterprises import facts, tier_lists
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 
@@ -48,16 +47,6 @@ CHUNK = 5000
 @lru_cache(maxsize=1)
 def _contract() -> dict[str, dict]:
     return load_field_contract()
-
-
-@lru_cache(maxsize=4096)
-def _is_industrial(code: str | None) -> bool | None:
-    if not code:
-        return None
-    try:
-        return industry_section(code) in ("B", "C", "D")
-    except ValidationError:
-        return None
 
 
 def years_frame(
@@ -212,7 +201,7 @@ def tier_frame(session: Session, enterprise_ids: Sequence[int] | None, year: int
     df = df.with_columns(
         pl.Series(
             "is_industrial",
-            [_is_industrial(codes.get(i)) for i in df["enterprise_id"].to_list()],
+            [is_industrial(codes.get(i)) for i in df["enterprise_id"].to_list()],
             dtype=pl.Boolean,
         )
     )

@@ -109,11 +109,6 @@ def test_years_and_figures(db: Engine, world: World) -> None:
             ids["e3"]: pytest.approx(720.0),
         }
         assert loaders.year_values(s, [ids["e1"]], 2019, "revenue") == {}
-        # above scale (2000 万元): e1 5000 and e2 2500; e4 1999 is just below
-        assert loaders.above_scale_count(s, SYSTEM, 2023, 2000.0) == 2
-        assert loaders.above_scale_count(s, _office(world), 2023, 2000.0) == 1  # e1 (e4 below)
-        assert loaders.above_scale_count(s, _park_office(world), 2022, 2000.0) == 1  # e1 4500
-        assert loaders.above_scale_count(s, SYSTEM, None, 2000.0) is None
         assert loaders.latest_readable_year(s, _office(world)) == 2023
         assert loaders.latest_readable_year(s, Principal("n", "chain_office")) is None
         by_park = loaders.count_by_park(s)
