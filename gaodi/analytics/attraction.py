@@ -305,10 +305,10 @@ def _phrase(
     if factor == "technology":
         tags = [t for t in (row["tags"] or []) if levels.get(t, 0.0) > 0 or t in TAG_NAMES]
         which = 0 if lang == "zh" else 1
-        names = sep.join(TAG_NAMES.get(t, (t, t))[which] for t in tags)
+        tag_names = sep.join(TAG_NAMES.get(t, (t, t))[which] for t in tags)
         n = row["invention_patents"]
         parts = [words.say("attraction.patents", lang, n=n)] if n is not None else []
-        return ("，" if lang == "zh" else ", ").join(parts + ([names] if tags else []))
+        return ("，" if lang == "zh" else ", ").join(parts + ([tag_names] if tags else []))
     return _ties_phrase(row["local_ties"] or [], names, lang)
 
 
