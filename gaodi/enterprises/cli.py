@@ -51,9 +51,17 @@ def _value(v: Any, unit: str = "") -> str:
 
 
 def describe_miss(c: Any) -> str:
-    """'研发费用占营业收入比重不低于3%：实际 2.7%，差 0.3%' (the criterion, actual, shortfall)."""
+    """'研发费用占营业收入比重不低于3%：实际 2.7%，差 0.3个百分点' (the criterion, actual,
+    shortfall; a ratio's shortfall in percentage points, as the eligibility page says it)."""
     unit = c.unit if c.unit != "ratio" else "ratio"
-    short = "" if c.shortfall is None else f"，差 {_value(c.shortfall, unit)}"
+    if c.shortfall is None:
+        short = ""
+    elif unit == "ratio" and isinstance(c.shortfall, (int, float)):
+        from gaodi.enterprises.criteria_format import plain_number
+
+        short = f"，差 {plain_number(c.shortfall, 2, scale=2)}个百分点"
+    else:
+        short = f"，差 {_value(c.shortfall, unit)}"
     source = getattr(c, "data_source", None)
     if source:
         from gaodi.enterprises.facts import SOURCE_LABELS

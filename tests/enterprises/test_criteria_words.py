@@ -128,3 +128,28 @@ def test_eligibility_shortfall_has_its_unit(
     assert row is not None
     # 2000 - 1650.3 = 349.7 万元 (the float difference is 349.70000000000005)
     assert expected in html.unescape(re.sub(r"<[^>]+>", "", row.group(0)))
+
+
+def test_cli_says_a_ratio_shortfall_in_percentage_points() -> None:
+    """The CLI's missed-criterion line: 3 % - 2.4973 % = 0.5027 percentage points (it printed
+    "差 0.5%", a percentage of what?)."""
+    from types import SimpleNamespace
+
+    from gaodi.enterprises.cli import describe_miss
+
+    miss = SimpleNamespace(
+        label_zh="研发费用占营业收入比重不低于3%",
+        unit="ratio",
+        actual=RD_SPEND / REVENUE,
+        shortfall=0.03 - RD_SPEND / REVENUE,
+        data_source=None,
+    )
+    assert describe_miss(miss) == "研发费用占营业收入比重不低于3%：实际 2.5%，差 0.5个百分点"
+    money = SimpleNamespace(
+        label_zh="年主营业务收入2000万元及以上",
+        unit="万元",
+        actual=MAIN_REVENUE,
+        shortfall=2000 - MAIN_REVENUE,
+        data_source=None,
+    )
+    assert describe_miss(money) == "年主营业务收入2000万元及以上：实际 1,650.3万元，差 349.7万元"
