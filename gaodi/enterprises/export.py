@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from gaodi.core.excel import new_workbook
-from gaodi.enterprises.schemas import EligibilityReport, RankResult
+from gaodi.enterprises.schemas import CriterionCheck, EligibilityReport, RankResult
 
 
 def _head(ws: object, titles: list[str]) -> None:
     ws.append(titles)  # type: ignore[attr-defined]
     for cell in ws[1]:  # type: ignore[index]
         cell.font = Font(bold=True)
+
+
+def _figures(c: CriterionCheck) -> tuple[object, float | None, str]:
+    """A missed criterion's actual value, shortfall and the shortfall's unit as cells: a ratio's
+    actual stays a fraction (shown as a percentage) and its shortfall is in percentage points
+    (0.004175 is "0.4175 个百分点", not a bare fraction beside a percentage)."""
+    actual: object = c.actual
+    if isinstance(actual, bool):
+        actual = "是" if actual else "否"
+    elif isinstance(actual, list):
+        actual = "、".join(str(v) for v in actual)
+    if c.unit == "ratio":
+        # × 100 on the decimal written (0.004175 -> 0.4175, no 0.41750000000000004)
+        points = (
+            None
+            if c.shortfall is None
+            else float(round(Decimal(repr(float(c.shortfall))).scaleb(2), 6))
+        )
+        return actual, points, "个百分点"
+    return actual, c.shortfall, c.unit
 
 
 def eligibility_workbook(report: EligibilityReport) -> Workbook:
@@ -61,6 +83,7 @@ def eligibility_workbook(report: EligibilityReport) -> Workbook:
                 "未达标准",
                 "实际值",
                 "差距",
+                "差距单位",
                 "缺失数据项",
             ],
         )
@@ -68,6 +91,7 @@ def eligibility_workbook(report: EligibilityReport) -> Workbook:
             if not r.missed:
                 rows.append([r.uscc, r.name, r.qualifies, r.nearly_qualifies, r.holds_tag])
             for c in r.missed:
+                actual, shortfall, unit = _figures(c)
                 rows.append(
                     [
                         r.uscc,
@@ -76,11 +100,14 @@ def eligibility_workbook(report: EligibilityReport) -> Workbook:
                         r.nearly_qualifies,
                         r.holds_tag,
                         c.label_zh,
-                        c.actual if not isinstance(c.actual, list) else str(c.actual),
-                        c.shortfall,
+                        actual,
+                        shortfall,
+                        unit,
                         r.missing_count,
                     ]
                 )
+                if c.unit == "ratio" and isinstance(actual, float):
+                    rows.cell(rows.max_row, 7).number_format = "0.0%"
     info = wb.create_sheet("说明 about")
     info.append([f"数据年份 year: {report.year}"])
     info.append([f"接近达标：仅差1项且差距不超过 {report.near_margin:.0%}"])

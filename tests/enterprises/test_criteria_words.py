@@ -153,3 +153,29 @@ def test_cli_says_a_ratio_shortfall_in_percentage_points() -> None:
         data_source=None,
     )
     assert describe_miss(money) == "年主营业务收入2000万元及以上：实际 1,650.3万元，差 349.7万元"
+
+
+def test_cli_workbook_gives_shortfalls_with_their_unit(firm: tuple[Site, int]) -> None:
+    """``gaodi enterprises eligibility -f xlsx``: the 差距 of a missed criterion has its unit
+    beside it; a ratio's is in percentage points (0.03 - 0.024973 = 0.5027), not the fraction."""
+    from gaodi.core.permissions import SYSTEM
+    from gaodi.enterprises import service
+    from gaodi.enterprises.export import _figures, eligibility_workbook
+
+    site, _ = firm
+    with session_scope(site.engine) as db:
+        report = service.eligibility(db, SYSTEM, level="above_scale", near_only=True)
+    ws = eligibility_workbook(report)["名单 enterprises"]
+    head = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[1] == "单位测试企业")
+    got = dict(zip(head, row, strict=True))
+    assert got["实际值"] == pytest.approx(MAIN_REVENUE)
+    assert got["差距"] == pytest.approx(2000 - MAIN_REVENUE)
+    assert got["差距单位"] == "万元"
+    share = (
+        report.rows[0]
+        .missed[0]
+        .model_copy(update={"unit": "ratio", "actual": 0.024973, "shortfall": 0.03 - 0.024973})
+    )
+    actual, points, unit = _figures(share)
+    assert (actual, points, unit) == (0.024973, 0.5027, "个百分点")
