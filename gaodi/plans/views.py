@@ -6,7 +6,6 @@ service and redirect (Post/Redirect/Get); a refused value re-renders its page wi
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -16,7 +15,6 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 
 from gaodi.config import get_settings
-from gaodi.core import clock
 from gaodi.core.errors import GaodiError, ValidationError
 from gaodi.core.periods import parse_day
 from gaodi.plans import intake, service, submission
@@ -61,35 +59,6 @@ UNIT_WORDS = {
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-def plans_time(stamp: str | datetime | None) -> str:
-    """A stored moment (naive UTC: ISO text or a datetime) as the city's wall-clock time, as the
-    board's 数据截至 is shown, so a revision's time and the data's as-of time on one page agree.
-
-    >>> from gaodi.core import clock
-    >>> with clock.frozen(datetime(2024, 1, 1)):  # the default zone, Asia/Shanghai (UTC+8)
-    ...     plans_time("2023-07-05T16:36"), plans_time(None)
-    ('2023-07-06 00:36', '')
-    """
-    if not stamp:
-        return ""
-    at = stamp if isinstance(stamp, datetime) else datetime.fromisoformat(stamp)
-    return clock.local(at).strftime("%Y-%m-%d %H:%M")
-
-
-def plans_zone(lang: str) -> str:
-    """The city's zone as a column heading names it: （北京时间） / (Beijing time)."""
-    zh = lang.startswith("zh")
-    return f"（{clock.zone_label(True)}）" if zh else f" ({clock.zone_label(False)})"
-
-
-def _install_template_helpers() -> None:
-    from gaodi.ui.web.templating import environment
-
-    environment().filters["plans_time"] = plans_time
-    environment().globals["plans_zone"] = plans_zone
-
-
-_install_template_helpers()
 KEY_EXAMPLE = {"path": {"key": "1:city:0:2023-06"}}
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import typing
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypeVar
 
 from fastapi.responses import Response
@@ -62,41 +62,6 @@ def as_of(ctx: PageContext, requested: date | None) -> AsOf:
     today, configured = clock.city_today(ctx.dataset)
     day = asof.requested(requested, today=today, field="as_of_day")
     return AsOf(day=day, is_demo_day=day == today and configured and get_settings().today is None)
-
-
-def city_time(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored moment (naive UTC) as the city's wall-clock time: the same zone as the day
-    boundaries the as-of views use (:func:`gaodi.core.asof.at_or_before`), so an event listed
-    under a day is in that day's view. A business date is shown as it is; None is "—".
-
-    >>> from datetime import datetime
-    >>> with clock.frozen(datetime(2024, 1, 1)):  # the default zone, Asia/Shanghai (UTC+8)
-    ...     city_time(datetime(2023, 12, 28, 21, 6)), city_time(date(2023, 12, 28))
-    ('2023-12-29 05:06', '2023-12-28')
-    """
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        return clock.local(value).strftime(fmt)
-    return value.isoformat()
-
-
-def city_zone(lang: str) -> str:
-    """The city's time zone as a page in ``lang`` names it (北京时间 / Beijing time, else the
-    zone's IANA name), beside the times :func:`city_time` shows."""
-    return clock.zone_label(lang.startswith("zh"))
-
-
-def _install_template_filter() -> None:
-    """The projects, challenges and appeals templates show moments with ``|city_time`` and
-    name the zone with ``city_zone(ctx.lang)``."""
-    from gaodi.ui.web.templating import environment
-
-    environment().filters["city_time"] = city_time
-    environment().globals["city_zone"] = city_zone
-
-
-_install_template_filter()
 
 
 def tabs(ctx: PageContext) -> list[Tab]:

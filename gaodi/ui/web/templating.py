@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,38 @@ def _as_typed(value: Any) -> str:
     return str(value)
 
 
+def city_time(value: str | datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored moment (naive UTC: a datetime or its ISO text) as the city's wall-clock time, the
+    zone the as-of day boundaries use (:func:`gaodi.core.asof.at_or_before`), so an event listed
+    under a day is in that day's view and a revision's time agrees with the board's 数据截至. A
+    business date is shown as it is; None is "—".
+
+    >>> from gaodi.core import clock
+    >>> with clock.frozen(datetime(2024, 1, 1)):  # the default zone, Asia/Shanghai (UTC+8)
+    ...     city_time(datetime(2023, 12, 28, 21, 6)), city_time("2023-07-05T16:36")
+    ('2023-12-29 05:06', '2023-07-06 00:36')
+    >>> city_time(date(2023, 12, 28)), city_time(None)
+    ('2023-12-28', '—')
+    """
+    from gaodi.core import clock
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return clock.local(value).strftime(fmt)
+    return value.isoformat()
+
+
+def city_zone(lang: str) -> str:
+    """The city's time zone as a page in ``lang`` names it (北京时间 / Beijing time, else the
+    zone's IANA name), beside the times :func:`city_time` shows."""
+    from gaodi.core import clock
+
+    return clock.zone_label(lang.startswith("zh"))
+
+
 def _city_day(ctx: PageContext) -> str:
     """The city's today as the page's as-of (print stamp), '' when it cannot be read."""
     from gaodi.core import clock
@@ -132,6 +165,8 @@ def environment() -> Environment:
     env.filters["citation"] = citation
     env.globals["static_version"] = _static_version()
     env.globals["city_day"] = _city_day
+    env.filters["city_time"] = city_time
+    env.globals["city_zone"] = city_zone
     return env
 
 
