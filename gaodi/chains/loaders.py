@@ -15,7 +15,7 @@ import polars as pl
 from sqlalchemy import ColumnElement, Select, and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
-from gaodi.analytics.above_scale import above_scale_expr
+from gaodi.analytics.rulefiles import above_scale_revenue_wan
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core import clock, dataset
 from gaodi.core.errors import NotFoundError, PermissionDenied
@@ -209,10 +209,13 @@ def facts_frame(
     return raw.with_columns(
         tags.list.contains("leader").alias("is_leader"),
         tags.list.eval(pl.element().is_in(sorted(SRDI_TAGS))).list.any().alias("is_srdi"),
-        # 规上工业: the one definition (工业 by GB/T 4754 section and the rule file's revenue
-        # threshold, revenue standing in where main revenue is missing); a leasing or software
-        # firm on a chain is not 规上 whatever its revenue
-        above_scale_expr("industry_code").alias("above_scale"),
+        # 规上 in the chain rule is the revenue floor for every firm, not 规上工业 alone: a chain
+        # has service links (sales, testing, data, leasing) whose firms are never 工业, and
+        # requiring a 规上工业企业 there made 20 of the demo's 340 links weak by construction
+        # (each service sector's own statistical floor is not encoded; docs/methods/chains.md)
+        (pl.coalesce("main_revenue", "revenue") >= above_scale_revenue_wan())
+        .fill_null(False)
+        .alias("above_scale"),
     )
 
 
