@@ -111,7 +111,8 @@ def list_() -> None:
 
 
 def _stamp(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+    """A stored moment (naive UTC) in the city's time, as the pages show it."""
+    return clock.local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 @app.command("token")

@@ -59,6 +59,32 @@ class TransitionOut(BaseModel):
 #: How a history hands an audit entry up (``gaodi.audit.service.record``'s signature).
 AuditWriter = Callable[..., Any]
 
+#: Every machine by its kind, as features define them: the audit log names a workflow entry
+#: ("project.start") by its words without knowing the features.
+MACHINES: dict[str, Machine] = {}
+
+
+def action_words(code: str, lang: str = "zh") -> str | None:
+    """A workflow audit action (``<kind>.<transition>``) in words ("项目：开工"), or None when
+    ``code`` is not one.
+
+    >>> m = Machine("demo_kind", "演示", (State("a", "甲", "A"),), (Transition("go", ("a",),
+    ...     None, ("admin",), "推进", "advance"),), kind_en="demo")
+    >>> action_words("demo_kind.go"), action_words("demo_kind.go", "en"), action_words("login")
+    ('演示：推进', 'demo: advance', None)
+    >>> del MACHINES["demo_kind"]
+    """
+    kind, _, name = code.partition(".")
+    machine = MACHINES.get(kind)
+    if machine is None or not name:
+        return None
+    t = next((t for t in machine.transitions if t.name == name), None)
+    if t is None:
+        return None
+    if lang.startswith("zh"):
+        return f"{machine.kind_zh}：{t.zh}"
+    return f"{machine.kind_en or machine.kind}: {t.en}"
+
 
 @dataclass(frozen=True)
 class State:
@@ -91,6 +117,10 @@ class Machine:
     kind_zh: str
     states: tuple[State, ...]
     transitions: tuple[Transition, ...]
+    kind_en: str = ""
+
+    def __post_init__(self) -> None:
+        MACHINES[self.kind] = self
 
     @property
     def labels(self) -> Choices:

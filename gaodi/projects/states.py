@@ -17,6 +17,7 @@ STAGES = ("signed", "started", "producing", "full_output")
 PROJECT = Machine(
     kind="project",
     kind_zh="项目",
+    kind_en="project",
     states=(
         State("signed", "签约", "signed"),
         State("started", "开工", "started"),
@@ -48,6 +49,7 @@ ENTER_STAGE = {"started": "start", "producing": "produce", "full_output": "reach
 CHALLENGE = Machine(
     kind="challenge",
     kind_zh="榜单",
+    kind_en="challenge",
     states=(
         State("published", "已发榜（征集中）", "published (open for applications)"),
         State("review", "评审中", "under review"),
@@ -132,6 +134,7 @@ OPEN_CHALLENGE = ("published", "review", "awarded", "executing")
 APPEAL = Machine(
     kind="appeal",
     kind_zh="诉求",
+    kind_en="appeal",
     states=(
         State("received", "已受理", "received"),
         State("assigned", "已交办", "assigned"),

@@ -1,8 +1,9 @@
 """API tokens: listed, revoked (CLI, account page, user admin page, JSON), expiring by default,
 revoked for good by a password change and by deactivation, every creation and revocation audited.
 
-The expected dates are worked out by hand: a token made on 2024-05-01 09:00 with the default of
-90 days expires on 2024-07-30 09:00 (May has 31 days: 30 + 30 + 30 = 90).
+The expected dates are worked out by hand: a token made on 2024-05-01 09:00 (UTC) with the default
+of 90 days expires on 2024-07-30 09:00 UTC (May has 31 days: 30 + 30 + 30 = 90), which the CLI
+and the pages show in the city's time, 2024-07-30 17:00 (UTC+8).
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ def test_cli_lists_and_revokes(sqlite_db: Engine) -> None:
 def _cli_flow(engine: Engine) -> None:
     made = runner.invoke(cli_app, ["user", "token", "office1", "--name", "cron"])
     assert made.exit_code == 0, made.output
-    assert "2024-07-30 09:00" in made.output  # the default expiry, said at creation
+    assert "2024-07-30 17:00" in made.output  # the default expiry, said at creation
     cron = made.output.strip().splitlines()[-1]
     made = runner.invoke(
         cli_app, ["user", "token", "office1", "--name", "bi", "--expires-days", "0"]
@@ -201,12 +202,12 @@ def _account_page_flow(site: Site) -> None:
     csrf = login(client, "t-viewer", PASSWORD)
     page = client.get("/account").text
     assert "nightly export" in page and "spare" in page and "analyst script" not in page
-    assert "2024-07-30 09:00" in page  # expires
+    assert "2024-07-30 17:00" in page  # expires
     assert f'action="/account/tokens/{mine}/revoke"' in page
     twin = client.get("/api/v1/account").json()["tokens"]
     assert [(t["id"], t["state"], t["expires_at"]) for t in twin] == [
-        (spare, "active", "2024-07-30 09:00"),
-        (mine, "active", "2024-07-30 09:00"),
+        (spare, "active", "2024-07-30 17:00"),
+        (mine, "active", "2024-07-30 17:00"),
     ]
     # without the CSRF token: refused, nothing revoked
     forged = client.post(f"/account/tokens/{mine}/revoke", follow_redirects=False)

@@ -268,3 +268,26 @@ def test_nothing_in_the_app_can_edit_or_delete_the_audit_log(shared_site: Site) 
             assert route.methods <= {"GET", "HEAD"}, route.path
     writes = [r for r in walk(shared_site.app) if r.methods & {"PUT", "PATCH", "DELETE"}]
     assert all("audit" not in r.path for r in writes)
+
+
+def test_the_audit_page_names_workflow_steps_and_shows_city_time(site: Site) -> None:
+    """A workflow step was logged as its code (project.start on an entity project_stage) and
+    every time as UTC under "Time (UTC)"; the page now says the step in words (项目：开工) and
+    the time in the city's zone, which its header names."""
+    with session_scope(site.engine) as s:
+        s.add(AuditEvent(at=dt.datetime(2024, 3, 2, 17, 30), actor="carol", entity="project",
+                         action="project.start", entity_id="7"))  # fmt: skip
+        s.add(AuditEvent(at=dt.datetime(2024, 3, 2, 17, 31), actor="carol",
+                         entity="project_stage", action="create", entity_id="9"))  # fmt: skip
+    client, _csrf = _admin(site)
+    client.cookies.set("gaodi_lang", "zh")
+    html = client.get("/admin/audit", params={"actor": "carol"}).text
+    assert "项目：开工" in html and "project.start</span>" not in html
+    assert "项目阶段" in html
+    assert "2024-03-03 01:30:00" in html and "2024-03-02 17:30" not in html  # UTC+8
+    assert "时间（北京时间）" in html and "UTC" not in html
+    api = client.get("/api/v1/admin/audit", params={"actor": "carol"}).json()
+    assert {e["action_label"] for e in api["events"]} >= {"项目：开工"}
+    client.cookies.set("gaodi_lang", "en")
+    html = client.get("/admin/audit", params={"actor": "carol"}).text
+    assert "project: start" in html and "When (Beijing time)" in html

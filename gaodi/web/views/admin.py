@@ -14,6 +14,7 @@ from gaodi.accounts import service as accounts
 from gaodi.accounts import throttle
 from gaodi.accounts.models import ROLES, ApiToken, User
 from gaodi.chains.models import Chain
+from gaodi.core import clock, workflow
 from gaodi.core.errors import PermissionDenied
 from gaodi.core.pagination import page_count
 from gaodi.db import utcnow
@@ -63,7 +64,8 @@ class UsersPage(BaseModel):
 
 
 def _stamp(value: dt.datetime | None) -> str | None:
-    return value.strftime("%Y-%m-%d %H:%M") if value else None
+    """A stored moment (naive UTC) in the city's time, as every page shows times."""
+    return clock.local(value).strftime("%Y-%m-%d %H:%M") if value else None
 
 
 def _row(ctx: PageContext, user: User) -> UserRow:
@@ -282,7 +284,7 @@ def revoke_all_tokens(ctx: PageContext, user_id: int) -> Response:
 
 
 class AuditFilter(BaseModel):
-    """Filters of the audit log (all optional; dates are inclusive, UTC)."""
+    """Filters of the audit log (all optional; dates are the city's days, inclusive)."""
 
     actor: str | None = Field(None, max_length=64)
     entity: str | None = Field(None, max_length=64)
@@ -352,7 +354,18 @@ ENTITY_LABELS = {
     "project": N_("project"),
     "challenge": N_("challenge"),
     "appeal": N_("appeal"),
+    "project_stage": N_("project stage"),
+    "project_progress": N_("project progress"),
+    "challenge_application": N_("challenge application"),
 }
+
+
+def _action_label(ctx: PageContext, code: str) -> str:
+    """An audit action in the page's words: the foundation's own, a workflow step by its
+    machine ("项目：开工" for project.start), else the code."""
+    if code in ACTION_LABELS:
+        return ctx._(ACTION_LABELS[code])
+    return workflow.action_words(code, ctx.lang) or code
 
 
 class AuditRow(BaseModel):
@@ -396,7 +409,7 @@ def audit_page(ctx: PageContext, q: Annotated[AuditFilter, Query()]) -> AuditPag
         events=[
             AuditRow(
                 id=e.id,
-                at=e.at.strftime("%Y-%m-%d %H:%M:%S"),
+                at=clock.local(e.at).strftime("%Y-%m-%d %H:%M:%S"),
                 actor=e.actor,
                 entity=e.entity,
                 entity_label=ctx._(ENTITY_LABELS[e.entity])
@@ -404,9 +417,7 @@ def audit_page(ctx: PageContext, q: Annotated[AuditFilter, Query()]) -> AuditPag
                 else e.entity,
                 entity_id=e.entity_id,
                 action=e.action,
-                action_label=ctx._(ACTION_LABELS[e.action])
-                if e.action in ACTION_LABELS
-                else e.action,
+                action_label=_action_label(ctx, e.action),
                 before=e.before,
                 after=e.after,
                 note=e.note,
@@ -422,5 +433,5 @@ def audit_page(ctx: PageContext, q: Annotated[AuditFilter, Query()]) -> AuditPag
         actions=facets["action"],
         actors=facets["actor"],
         entity_labels={k: ctx._(v) for k, v in ENTITY_LABELS.items() if k in facets["entity"]},
-        action_labels={k: ctx._(v) for k, v in ACTION_LABELS.items() if k in facets["action"]},
+        action_labels={k: _action_label(ctx, k) for k in facets["action"]},
     )

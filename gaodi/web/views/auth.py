@@ -193,7 +193,7 @@ def token_row(ctx: PageContext, token: ApiToken, now: datetime | None = None) ->
 
 
 def token_rows(ctx: PageContext, user: User) -> list[TokenRow]:
-    now = clock.now()
+    now = clock.real_now()  # expiry counts real days (accounts.token_state), not the city's
     return [token_row(ctx, t, now) for t in accounts.list_tokens(ctx.session, user)]
 
 
@@ -213,7 +213,8 @@ class AccountPage(BaseModel):
 
 
 def _stamp(value: Any) -> str | None:
-    return value.strftime("%Y-%m-%d %H:%M") if value else None
+    """A stored moment (naive UTC) in the city's time, as every page shows times."""
+    return clock.local(value).strftime("%Y-%m-%d %H:%M") if value else None
 
 
 @page(router, "/account", api="/account", template="account.html", domain=None)
