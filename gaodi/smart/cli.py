@@ -7,7 +7,6 @@ is audited under ``cli:<login>``.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Literal
@@ -15,6 +14,8 @@ from typing import Literal
 import typer
 from rich.table import Table
 
+from gaodi.core import asof
+from gaodi.core.periods import parse_day
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.smart.schemas import DEFAULT_SCHEME
@@ -105,7 +106,11 @@ def levels(
     """Level distribution of the latest self-assessments (city-wide, or by group)."""
     from gaodi.smart import rollup
 
-    day = dt.date.fromisoformat(as_of) if as_of else None
+    # a bad day is one line, and a day after today or before any period is refused with the
+    # allowed range, as on /smart (a bare fromisoformat answered a traceback)
+    day = parse_day(as_of, "--as-of")
+    if day is not None:
+        asof.check_day(day, field="as_of")
     with session_scope(engine()) as session:
         r = rollup.level_rollup(session, SYSTEM, by=by, as_of=day, level=level)
     if as_json:
