@@ -294,7 +294,7 @@ def _charts(ctx: PageContext, r: AssessmentResult) -> Charts:
         history={
             "dates": [str(h.assessed_on) for h in r.history],
             "totals": [h.total for h in r.history],
-            "levels": [h.level_name for h in r.history],
+            "levels": [_level_name(ctx, h.level, h.level_name) for h in r.history],
             "bands": bands,
             "name": ctx._("score|Total"),
         },
@@ -465,11 +465,14 @@ def assess_page(ctx: PageContext, enterprise_id: int) -> AssessPage:
         for key, msg in ctx.form_errors.items()
         if key.startswith("cell:")
     ]
-    questionnaire = scheme_out(service.scheme(DEFAULT_SCHEME))
+    scheme = service.scheme(DEFAULT_SCHEME)
+    questionnaire = scheme_out(scheme)
+    english = not ctx.lang.startswith("zh")
     sections: list[Section] = []
     for it in questionnaire.items:
         if not sections or sections[-1].code != it.dimension:
-            sections.append(Section(code=it.dimension, name=it.dimension_name, items=[]))
+            name = scheme.dimension_name(it.dimension, english=english)
+            sections.append(Section(code=it.dimension, name=name, items=[]))
         sections[-1].items.append(it)
     return AssessPage(
         enterprise=service.enterprise_ref(ctx.session, ent),

@@ -114,3 +114,25 @@ def test_result_page_keeps_published_names_in_chinese(site: Site) -> None:  # no
     table = _text(_between(html, 'data-testid="dimensions"', "</table>"))
     assert all(zh in table for _, zh, _ in dims) and "Level" not in table
     assert "还需得分：" in _text(html) and "填报来源：" in _text(html)
+
+
+def test_history_chart_and_questionnaire_sections_in_english(site: Site) -> None:  # noqa: F811
+    """The history chart's level labels and the questionnaire's section headings were still
+    the published Chinese (二级; 数字化基础…) on English pages."""
+    e1 = site.world.ids["e1"]
+    client = client_for(site, "enterprise")
+    client.cookies.set("gaodi_lang", "en")
+    html = client.get(f"/smart/enterprises/{e1}").text
+    found = re.search(r'<script type="application/json" id="history-data">(.*?)</script>', html)
+    assert found is not None
+    levels = json.loads(found[1])["levels"]
+    assert levels and all(re.fullmatch(r"Level \d|Below level 1", n) for n in levels), levels
+    form = client.get(f"/smart/enterprises/{e1}/assess").text
+    pairs = re.findall(
+        r'data-dimension="([^"]+)"[^>]*>\s*<header class="card-head"><h2>([^<]*)<', form
+    )
+    english = {code: en for code, _, en in _dimension_names()}  # the scored ones
+    scored = [(code, heading) for code, heading in pairs if code in english]
+    assert scored and all(heading == english[code] for code, heading in scored), pairs
+    assert not LEVEL_ZH.search(" ".join(h for _, h in pairs))
+    assert not re.search(r"[\u4e00-\u9fff]", " ".join(h for _, h in pairs)), pairs
