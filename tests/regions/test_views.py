@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from gaodi.accounts import service as accounts
 from gaodi.db import session_scope
-from gaodi.models import EnterpriseYear, IndustryCode, PanelValue, Region, SystemInfo
+from gaodi.models import Enterprise, EnterpriseYear, IndustryCode, PanelValue, Region, SystemInfo
 from tests.regions.test_service import BJ, CITY, INDUSTRIES, NAMES, PANEL, SH, SZ
 from tests.web.conftest import Site, make_site
 from tests.web.helpers import csrf_of, login
@@ -55,8 +55,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                         )
                     )
         # 亩均 figures for the seeded enterprises (2023): all 规下 (revenue < 2000 万元 for E4)
-        # or 规上; every figure the default rule set needs
+        # or 规上; every figure the default rule set needs. The schemes evaluate industrial
+        # firms only (GB/T 4754 B/C/D): the seed gives no industry, so each is a manufacturer
+        s.add(IndustryCode(code="3511", name="矿山机械制造", level="class"))
+        s.flush()
         for key in ("e1", "e2", "e3", "e4"):
+            ent = s.get(Enterprise, site.world.ids[key])
+            assert ent is not None
+            ent.industry_code = "3511"  # 矿山机械制造, section C
             row = s.scalars(
                 select(EnterpriseYear).where(
                     EnterpriseYear.enterprise_id == site.world.ids[key], EnterpriseYear.year == 2023
