@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
@@ -17,6 +18,18 @@ from gaodi.plans.models import Indicator, Observation, Target
 from tests.plans.test_views import web  # noqa: F401  (the fixture)
 
 AS_OF = "2023-06"
+
+
+def a_value_the_board_uses(session: Session, period: str = AS_OF) -> Observation:
+    """The first stored value of ``period`` for an indicator that has a target."""
+    target_inds = select(Target.indicator_id).where(Target.indicator_id.is_not(None))
+    obs = session.scalars(
+        select(Observation)
+        .where(Observation.indicator_id.in_(target_inds), Observation.period == period)
+        .order_by(Observation.id)
+    ).first()
+    assert obs is not None
+    return obs
 
 
 def _rows(engine):  # type: ignore[no-untyped-def]
@@ -30,13 +43,7 @@ def test_a_value_that_is_not_finite_is_left_out_and_named(web) -> None:  # noqa:
     engine, c = web
     with session_scope(engine, actor="test") as s:
         # a monthly value the board uses at 2023-06, of an indicator with a target
-        target_inds = select(Target.indicator_id).where(Target.indicator_id.is_not(None))
-        obs = s.scalars(
-            select(Observation)
-            .where(Observation.indicator_id.in_(target_inds), Observation.period == AS_OF)
-            .order_by(Observation.id)
-        ).first()
-        assert obs is not None
+        obs = a_value_the_board_uses(s)
         oid, ind_id, revision = obs.id, obs.indicator_id, obs.revision
         name = s.get(Indicator, ind_id).name  # type: ignore[union-attr]
         s.execute(update(Observation).where(Observation.id == oid).values(value=math.inf))
@@ -70,13 +77,7 @@ def test_a_value_that_is_not_finite_is_left_out_and_named(web) -> None:  # noqa:
 def test_a_value_corrected_by_a_later_revision_is_no_longer_named(web) -> None:  # noqa: F811
     engine, c = web
     with session_scope(engine, actor="test") as s:
-        target_inds = select(Target.indicator_id).where(Target.indicator_id.is_not(None))
-        obs = s.scalars(
-            select(Observation)
-            .where(Observation.indicator_id.in_(target_inds), Observation.period == AS_OF)
-            .order_by(Observation.id)
-        ).first()
-        assert obs is not None
+        obs = a_value_the_board_uses(s)
         s.execute(update(Observation).where(Observation.id == obs.id).values(value=math.inf))
         s.add(
             Observation(

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from gaodi.accounts import service as accounts
@@ -174,18 +174,13 @@ def test_tier_and_stage_exports_name_them(site: Any, lang: str) -> None:
 
 
 def test_board_export_names_the_values_it_leaves_out(site: Any) -> None:
-    from gaodi.plans.models import Observation, Target
+    from gaodi.plans.models import Observation
     from gaodi.plans.service import BOARDS
+    from tests.plans.test_set_aside_values import a_value_the_board_uses
 
     engine: Engine = site[0]
     with session_scope(engine, actor="test") as s:
-        target_inds = select(Target.indicator_id).where(Target.indicator_id.is_not(None))
-        obs = s.scalars(
-            select(Observation)
-            .where(Observation.indicator_id.in_(target_inds), Observation.period == AS_OF)
-            .order_by(Observation.id)
-        ).first()
-        assert obs is not None
+        obs = a_value_the_board_uses(s, AS_OF)
         oid, old = obs.id, obs.value
         s.execute(update(Observation).where(Observation.id == oid).values(value=math.inf))
     # written past the services (as another tool would): the data version does not move, so the
