@@ -19,6 +19,7 @@ from gaodi.analytics import above_scale
 from gaodi.analytics.per_mu import PerMuRules
 from gaodi.analytics.rulefiles import load_per_mu_rules
 from gaodi.core.excel import citation_cell, new_workbook
+from gaodi.core.units import unit_words
 from gaodi.parks.schemas import (
     EnterpriseRow,
     IndicatorInfo,
@@ -69,15 +70,6 @@ RULE_SETS = {
     "parks/tiers": ("园区能级目标", "park tier targets"),
     "parks/positioning": ("园区功能定位规则", "park positioning rules"),
 }
-#: indicator units in English (the rule files write them in Chinese)
-UNITS_EN = {
-    "万元/亩": "10k yuan/mu",
-    "万元/吨标准煤": "10k yuan/tce",
-    "万元/吨": "10k yuan/t",
-    "万元/人": "10k yuan/person",
-    "万元/万千瓦时": "10k yuan/10 MWh",
-    "ratio": "share",
-}
 #: the Chinese characters: a note with none of them is not a Chinese one
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -111,9 +103,7 @@ def _yes_no(value: bool | None, lang: str) -> str | None:
 
 
 def _unit(unit: str, lang: str) -> str:
-    if _zh(lang):
-        return "比重" if unit == "ratio" else unit
-    return UNITS_EN.get(unit, unit)
+    return unit_words(unit, lang)
 
 
 def _indicator(i: IndicatorInfo, lang: str) -> str:

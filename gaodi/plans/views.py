@@ -42,20 +42,6 @@ from gaodi.ui.web.pages import Access, form, page, route_extra
 router = APIRouter()
 register_nav("plans", N_("Plans"), "/plans", domain="plan", order=20)
 
-#: An indicator's unit as stored (Chinese, as plans write it) -> its words on an English page:
-#: the msgids of the ``unit`` macro of plans/_ui.html, for what is not a template (the board's
-#: and the submissions' Excel exports). A Chinese page or file shows the unit as stored.
-UNIT_WORDS = {
-    "亿元": N_("100 million yuan"),
-    "万元": N_("10k yuan"),
-    "万元/亩": N_("10k yuan/mu"),
-    "家": N_("unit|firms"),
-    "个": N_("unit|items"),
-    "项": N_("unit|items"),
-    "吨标准煤/万元": N_("unit|tonnes of standard coal per 10k yuan"),
-    "万人": N_("10k people"),
-}
-
 STATIC = Path(__file__).resolve().parent / "static"
 
 

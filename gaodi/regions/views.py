@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from gaodi.core.errors import NotFoundError
+from gaodi.core.units import unit_words
 from gaodi.regions import linkages as io_service
 from gaodi.regions import panel as P
 from gaodi.regions import service
@@ -108,13 +109,10 @@ def _subtitle(ctx: PageContext, prov: Provenance) -> str:
     return " · ".join(parts)
 
 
-#: The panel's units as stored (Provenance.unit, Chinese) -> their words for the page's language,
-#: the same words the templates use (regions/_ui.html ``unit``).
-UNIT_WORDS = {"亿元": N_("100m yuan"), "万人": N_("10k people")}
-
-
 def _unit(ctx: PageContext, unit: str) -> str:
-    return ctx._(UNIT_WORDS[unit]) if unit in UNIT_WORDS else unit
+    """The panel's unit as stored (Provenance.unit, Chinese) in the page's language, in the
+    words the templates use (regions/_ui.html ``unit``: gaodi.core.units)."""
+    return unit_words(unit, ctx.lang)
 
 
 def _named(ctx: PageContext, name: str, code: str) -> str:

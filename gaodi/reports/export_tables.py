@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gaodi.core import clock
+from gaodi.core.units import unit_words
 from gaodi.reports.common import optional_module
 from gaodi.reports.exports import register_export
 from gaodi.reports.lang import Lang
@@ -59,12 +60,8 @@ _SCOPES = {
 
 
 def _unit(ctx: PageContext, unit: str | None) -> str | None:
-    """An indicator's stored unit as the plans pages show it: as stored in Chinese, in words in
-    English (gaodi.plans.views.UNIT_WORDS)."""
-    words = getattr(optional_module("gaodi.plans.views"), "UNIT_WORDS", {})
-    if not unit or ctx.lang == "zh" or unit not in words:
-        return unit
-    return ctx._(words[unit])
+    """An indicator's stored unit as the plans pages show it (gaodi.core.units)."""
+    return unit_words(unit, ctx.lang) if unit else unit
 
 
 def _scope(ctx: PageContext, scope: str, scope_id: int) -> str:
@@ -85,23 +82,30 @@ def _criterion_unit(tr: Lang, unit: str) -> str | None:
     page shows 1.4%), so its column is formatted as one and needs no unit word."""
     if not unit or unit == "ratio":
         return None
-    return {"万元": tr("万元", "10k yuan"), "件": tr("件", "items"), "人": tr("人", "persons")}.get(
-        unit, unit
-    )
+    return unit_words(unit, tr.code)
 
 
 def _shortfall(m: Any, tr: Lang) -> str:
     """What a missed tier criterion falls short by, with its unit in words (a ratio in
-    percentage points, as the criterion's threshold is read)."""
+    percentage points, as the criterion's threshold is read), written as the eligibility page
+    writes it (enterprises.criteria_format.plain_number: grouping, no e-notation)."""
     if m.shortfall is None:
         return ""
+    plain = getattr(optional_module("gaodi.enterprises.criteria_format"), "plain_number", None)
+
+    def number(value: float, scale: int = 0) -> str:
+        return plain(value, 2, scale=scale) if plain else f"{value * 10**scale:g}"
+
     if m.unit == "ratio":
-        points = f"{m.shortfall * 100:.4g}"
+        points = number(m.shortfall, scale=2)
         return tr(f"（差{points}个百分点）", f" (short by {points} percentage points)")
-    units = {"万元": "10k yuan", "人": "persons", "件": "items", "项": "items", "年": "years",
-             "分": "points", "位": "places", "级": "levels"}  # fmt: skip
-    unit = m.unit if tr.zh else units.get(m.unit, m.unit)
-    return tr(f"（差{m.shortfall:g}{m.unit}）", f" (short by {m.shortfall:g} {unit})".rstrip())
+    if m.unit == "万元" and not tr.zh:
+        # as the page says it in English: 349.7 万元 is 3.497 million yuan
+        millions = plain(m.shortfall, 3, scale=-2) if plain else f"{m.shortfall / 100:g}"
+        return f" (short by {millions} million yuan)"
+    amount = number(m.shortfall)
+    unit = unit_words(m.unit, tr.code)
+    return tr(f"（差{amount}{unit}）", f" (short by {amount} {unit})".rstrip())
 
 
 # ---------------------------------------------------------------------------- plans

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from gaodi.core.permissions import Principal
+from gaodi.core.units import unit_words
 from gaodi.plans.schemas import Board, BoardRow, Tasks
 from gaodi.reports import charts
 from gaodi.reports.lang import Lang
@@ -48,7 +49,7 @@ def indicator_label(row: BoardRow, tr: Lang) -> str:
     bound = "" if row.comparator == ">=" else f"，{COMPARATORS.get(row.comparator, row.comparator)}"
     if not tr.zh:
         bound = bound.replace("，", ", ")
-        return f"{row.indicator_name} ({row.unit}{bound})"
+        return f"{row.indicator_name} ({unit_words(row.unit, tr.code)}{bound})"
     return f"{row.indicator_name}（{row.unit}{bound}）"
 
 
@@ -96,6 +97,7 @@ def _fmt(value: float | None, column: Column) -> str:
 def risk_text(row: BoardRow, tr: Lang) -> str:
     comparator = COMPARATORS.get(row.comparator, row.comparator)
     status = format_value(row.status, Column("", fmt="status"), tr.code)
+    unit = unit_words(row.unit, tr.code)
     actual_when = (
         f"（{row.actual_period}）"
         if row.actual_period and tr.zh
@@ -105,8 +107,8 @@ def risk_text(row: BoardRow, tr: Lang) -> str:
     text = tr(
         f"目标{comparator}{_fmt(row.target, NUM)}{row.unit}，实际{_fmt(row.actual, NUM)}{row.unit}"
         f"{actual_when}；{status}：{row.reason_zh}。",
-        f"Target {comparator} {_fmt(row.target, NUM)} {row.unit}; actual "
-        f"{_fmt(row.actual, NUM)} {row.unit}{actual_when}; {status}: {row.reason_en}.",
+        f"Target {comparator} {_fmt(row.target, NUM)} {unit}; actual "
+        f"{_fmt(row.actual, NUM)} {unit}{actual_when}; {status}: {row.reason_en}.",
     )
     if row.forecast is not None and row.forecast_lower is None:
         # one observation or an exact fit: no interval was estimated, and none is claimed
@@ -114,7 +116,7 @@ def risk_text(row: BoardRow, tr: Lang) -> str:
             f"按当前趋势预测到期值{_fmt(row.forecast, NUM)}{row.unit}"
             f"（{(row.forecast_note_zh or '无区间').rstrip('。')}）。",
             f" At the current trend it is forecast to reach {_fmt(row.forecast, NUM)} "
-            f"{row.unit} by the deadline ({(row.forecast_note_en or 'no interval').rstrip('.')}).",
+            f"{unit} by the deadline ({(row.forecast_note_en or 'no interval').rstrip('.')}).",
         )
     elif row.forecast is not None:
         text += tr(
@@ -122,7 +124,7 @@ def risk_text(row: BoardRow, tr: Lang) -> str:
             f"（90%区间{_fmt(row.forecast_lower, NUM)}—{_fmt(row.forecast_upper, NUM)}），"
             f"达成目标的概率为{_fmt(row.probability, PCT)}。",
             f" At the current trend it is forecast to reach {_fmt(row.forecast, NUM)} "
-            f"{row.unit} by the deadline (90% interval {_fmt(row.forecast_lower, NUM)}–"
+            f"{unit} by the deadline (90% interval {_fmt(row.forecast_lower, NUM)}–"
             f"{_fmt(row.forecast_upper, NUM)}); probability of meeting the target "
             f"{_fmt(row.probability, PCT)}.",
         )
@@ -284,7 +286,7 @@ def trend_figure(
         panels.append(
             charts.TrendPanel(
                 title=f"{row.indicator_name} {row.window}",
-                unit=row.unit,
+                unit=unit_words(row.unit, tr.code),
                 periods=[p.period for p in detail.series],
                 actual=[p.actual for p in detail.series],
                 expected=[p.expected for p in detail.series],

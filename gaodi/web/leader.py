@@ -302,7 +302,7 @@ def _chains(session: Session, principal: Principal, day: date, tr: Tr) -> Chains
     return ChainsBlock(
         year=latest,
         prev_year=latest - 1,
-        unit=tr(N_("100 million yuan")),
+        unit=tr(N_("100m yuan")),
         basis=tr(
             N_(
                 "Gross industrial output of the enterprises in your scope now assigned to each "

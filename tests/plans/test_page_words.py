@@ -1,5 +1,5 @@
 """The plans pages speak the page's language (audit E #6, #10): on an English page an indicator's
-stored Chinese unit is said in English words ("100 million yuan", "firms") and asides take ASCII
+stored Chinese unit is said in English words ("100m yuan", "firms") and asides take ASCII
 brackets; the review screen says an indicator's attributes in words ("point-in-time · higher is
 better", not the codes "point · higher"), the demo's note in the page's language, and never
 leaves a bare indicator code on a Chinese page (it is labelled 指标代码)."""
@@ -53,12 +53,12 @@ def test_english_board_and_target_pages_say_units_in_english(web) -> None:  # no
         _text(u).split(" · ")[-1]
         for u in re.findall(r'<div class="muted small">(.*?)</div>', table)
     ]
-    assert units and "100 million yuan" in units
+    assert units and "100m yuan" in units
     assert not any(HAN.search(u) for u in units if u not in ("%",)), units
     twin = c["ana"].get(f"/api/v1/plans/board?as_of={AS_OF}").json()
     row = next(r for a in twin["actions"] for r in a["rows"] if r["unit"] == "亿元")
     target = _text(c["ana"].get(f"/plans/targets/{row['target_id']}?as_of={AS_OF}").text)
-    assert re.search(r"Target \S+ [\d,.]+ 100 million yuan", target)
+    assert re.search(r"Target \S+ [\d,.]+ 100m yuan", target)
     assert "亿元" not in target.split("Target", 1)[1][:80]
     assert "Actual (" in target and "Actual（" not in target
     c["ana"].cookies.set("gaodi_lang", "zh")

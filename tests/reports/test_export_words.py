@@ -153,10 +153,10 @@ def test_english_plan_exports_say_units_as_the_english_board_does(site: Any) -> 
     page = client.get(f"/plans?as_of={AS_OF}").text
     board = _book(client.get(f"/export/xlsx/plans?as_of={AS_OF}")).worksheets[1]
     units = {u for u in _column(board, "Unit") if u}
-    assert "100 million yuan" in units and not any(re.search(r"[\u4e00-\u9fff]", u) for u in units)
+    assert "100m yuan" in units and not any(re.search(r"[\u4e00-\u9fff]", u) for u in units)
     assert all(f"· {u}</div>" in page for u in units)  # the board page's own words
     tasks = _book(client.get("/export/xlsx/plans/submissions")).worksheets[1]
-    assert "100 million yuan" in set(_column(tasks, "Unit"))
+    assert "100m yuan" in set(_column(tasks, "Unit"))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -267,3 +267,17 @@ def test_formatting_figures_keeps_text_cells_inert() -> None:
     sheet = load_workbook(io.BytesIO(_format_cells(data, {(0, 1): "0.0"}))).worksheets[1]
     assert sheet["A2"].data_type == "s" and sheet["A3"].data_type == "s"
     assert sheet["B2"].value == 5 and sheet["B2"].number_format == "0.0"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_tier_shortfalls_are_written_as_the_page_writes_them(site: Any, lang: str) -> None:
+    # the workbook wrote a shortfall with Python's %g ("short by 1.2345e+04 10k yuan") where the
+    # eligibility page writes "12,345" and, in English, million yuan
+    client = _client(site, lang)
+    texts = _texts(_book(client.get("/export/xlsx/enterprises/eligibility?level=srdi_sme")))
+    shortfalls = [t for t in texts if ("（差" if lang == "zh" else "short by") in t]
+    assert shortfalls
+    assert not any(re.search(r"\de[+-]?\d", t) for t in shortfalls), shortfalls
+    if lang == "en":
+        assert not any(re.search(r"[\u4e00-\u9fff]|10k yuan", t) for t in shortfalls), shortfalls
+        assert any("million yuan" in t for t in shortfalls), shortfalls

@@ -73,3 +73,34 @@ def test_the_park_reports_rules_are_in_words(
         assert words in text, words
     for code in codes:
         assert code not in text, code
+
+
+def test_the_english_monthly_report_says_units_in_words(demo_db: Engine, tmp_path: Path) -> None:
+    """The English monthly report wrote the plans' units as stored ("Target ≥ 1,950 亿元",
+    "Output (亿元)") where the English pages say them in words; it now uses the product's one
+    table of unit words (gaodi.core.units), in the document and in the workbook."""
+    import re
+
+    from docx import Document
+
+    han = re.compile(r"[\u4e00-\u9fff]")
+    doc_out, book_out = tmp_path / "m.docx", tmp_path / "m.xlsx"
+    for out in (doc_out, book_out):
+        args = ["report", "monthly", "--period", "2023-06", "-o", str(out), "--lang", "en"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    risks = [p.text for p in Document(str(doc_out)).paragraphs if "Target " in p.text]
+    assert risks, "the report words the targets most at risk"
+    for text in risks:
+        sentence = text[text.index("Target ") :]
+        assert not han.search(sentence), sentence
+    labels = [
+        str(row[0])
+        for ws in load_workbook(book_out).worksheets
+        if ws.title.startswith("Action ")
+        for row in ws.iter_rows(values_only=True)
+        if row and isinstance(row[0], str) and re.search(r"\((\S[^()]*)\)$", row[0])
+    ]
+    units = [re.search(r"\(([^()]*)\)$", label)[1] for label in labels]  # type: ignore[index]
+    assert any("yuan" in u for u in units), units
+    assert not any(han.search(u) for u in units), units

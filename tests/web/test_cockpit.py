@@ -35,6 +35,7 @@ Added to seed.py + seed_features() here (the clock frozen on 2024-03-15, a Frida
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -369,3 +370,26 @@ def test_headline_figures_drop_the_decimal_of_a_whole_number(city: Site) -> None
         assert shown, page
         for value in whole:
             assert f"{value:,.1f}" not in shown, (page, value, shown)
+
+
+@pytest.mark.parametrize(("lang", "unit", "bracket"), [("zh", "亿元", "（2024）"),
+                                                       ("en", "100m yuan", " (2024)")])  # fmt: skip
+def test_headline_units_are_in_the_pages_language(
+    city: Site, lang: str, unit: str, bracket: str
+) -> None:
+    # the English overview and wall screen showed "/ >= 100 亿元（2024）": the stored Chinese
+    # unit, the raw comparator and a full-width bracket
+    client = city.client()
+    login(client, city.world.users["admin"], PASSWORD)
+    client.cookies.set("gaodi_lang", lang)
+    with clock.frozen(TODAY):
+        pages = {p: client.get(p).text for p in ("/", "/screen")}
+    for page, figure in (("/", r'class="ck-figure">(.*?)</div>'),
+                         ("/screen", r'class="t-fig">(.*?)</span>')):  # fmt: skip
+        shown = [re.sub(r"<[^>]+>", " ", f) for f in re.findall(figure, pages[page], re.S)]
+        ours = [f for f in shown if "100" in f]
+        assert ours, (page, shown)
+        assert all(unit in f for f in ours), (page, ours)
+        assert not any(">=" in html.unescape(f) for f in ours), (page, ours)
+    assert any(bracket in re.sub(r"<[^>]+>", " ", f) for f in re.findall(
+        r'class="ck-figure">(.*?)</div>', pages["/"], re.S))  # fmt: skip

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from gaodi.core.units import unit_words
 from gaodi.ui.web.context import PageContext
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]  # gaodi/
@@ -163,6 +164,7 @@ def environment() -> Environment:
     env.filters["pretty_json"] = _pretty_json
     env.filters["bilingual"] = bilingual
     env.filters["citation"] = citation
+    env.filters["unit_words"] = unit_words
     env.globals["static_version"] = _static_version()
     env.globals["city_day"] = _city_day
     env.filters["city_time"] = city_time
