@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -227,3 +228,28 @@ def test_json_operations(web) -> None:  # type: ignore[no-untyped-def]
     assert r.status_code == 200 and r.json()["status"] == "returned"
     r = ana.post("/api/v1/plans/rules", json={"name": "x", "expression": "a <="})
     assert r.status_code == 422
+
+
+def test_submission_rows_name_their_office(web) -> None:  # type: ignore[no-untyped-def]
+    # a park's row was marked with its raw scope code and id ("park #3"), not its office
+    from gaodi.plans.models import Plan, Target
+
+    engine, c = web
+    with session_scope(engine, actor="test") as s:
+        park = s.scalars(select(Park).order_by(Park.id)).first()
+        city = s.scalars(
+            select(Target)
+            .join(Plan, Plan.id == Target.plan_id)
+            .where(Plan.status == "adopted", Target.indicator_id.is_not(None))
+            .order_by(Target.id)
+        ).first()
+        assert park is not None and city is not None
+        s.add(Target(plan_id=city.plan_id, action_id=city.action_id,
+                     indicator_id=city.indicator_id, indicator_name=city.indicator_name,
+                     scope="park", scope_id=park.id, value=1.0, unit=city.unit,
+                     year=city.year))  # fmt: skip
+        name = park.name
+    page = c["parkoffice"].get("/plans/submissions").text
+    shown = set(re.findall(r'data-testid="row-owner">([^<]*)<', page))
+    assert shown == {f"{name}管委会"}, shown
+    assert not re.search(r"\bpark #\d", page)
