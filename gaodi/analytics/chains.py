@@ -13,6 +13,7 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, localcontext
+from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
@@ -217,13 +218,36 @@ def _shares(values: Sequence[float] | np.ndarray) -> np.ndarray:
     return x / x.sum()
 
 
+def _as_written(x: float | Decimal | Fraction) -> Fraction:
+    """A figure as the exact rational it reads as: a float by its shortest decimal (0.1 is
+    1/10, not the binary float next to it); a Decimal or a Fraction as it is."""
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, Decimal):
+        return Fraction(x)
+    return Fraction(_exact(x))
+
+
+def _concentration(values: Sequence[float] | np.ndarray) -> tuple[Fraction, Fraction]:
+    """Exact (HHI, top-1 share) of the outputs as written.
+
+    Exact because the classes are decided by comparing with lines (HHI > 0.1): as floats,
+    ten equal firms have an HHI of 0.10000000000000003 or 0.09999999999999996 depending on
+    their output, so the class would depend on rounding."""
+    _shares(values)  # the same validation and error as before
+    exact = [_as_written(float(v)) for v in np.asarray(values, dtype=float).ravel()]
+    total = sum(exact, Fraction(0))
+    return sum((v * v for v in exact), Fraction(0)) / (total * total), max(exact) / total
+
+
 def hhi(values: Sequence[float] | np.ndarray) -> float:
     """Herfindahl-Hirschman index of non-negative outputs, on the 0..1 scale.
 
     Notes
     -----
     :math:`HHI = \\sum_i s_i^2`, :math:`s_i = x_i / \\sum_j x_j`; it lies in
-    :math:`[1/n, 1]` for :math:`n` enterprises.
+    :math:`[1/n, 1]` for :math:`n` enterprises. It is computed exactly from the values as
+    written (ten equal values give 0.1, whatever the values) and then rounded to a float.
 
     References
     ----------
@@ -232,11 +256,10 @@ def hhi(values: Sequence[float] | np.ndarray) -> float:
 
     Examples
     --------
-    >>> round(hhi([50, 30, 20]), 10)
-    0.38
+    >>> hhi([50, 30, 20]), hhi([7.0] * 10)
+    (0.38, 0.1)
     """
-    s = _shares(values)
-    return float(np.sum(s * s))
+    return float(_concentration(values)[0])
 
 
 def top_share(values: Sequence[float] | np.ndarray) -> float:
@@ -247,24 +270,32 @@ def top_share(values: Sequence[float] | np.ndarray) -> float:
     >>> top_share([50, 30, 20])
     0.5
     """
-    return float(np.max(_shares(values)))
+    return float(_concentration(values)[1])
 
 
 def concentration_level(
-    hhi_value: float, top1: float, params: DiagnosisParams | None = None
+    hhi_value: float | Decimal | Fraction,
+    top1: float | Decimal | Fraction,
+    params: DiagnosisParams | None = None,
 ) -> str:
     """``"low"``, ``"moderate"`` or ``"high"``: the higher of the HHI and top-1 levels.
+
+    The comparison is exact: floats are taken as written (0.1 is the line 0.1, so an HHI of
+    exactly 0.1 is not above it), Decimals and Fractions as they are.
 
     Examples
     --------
     >>> concentration_level(0.38, 0.5), concentration_level(0.12, 0.2)
     ('high', 'moderate')
+    >>> concentration_level(0.1, 0.1), concentration_level(Fraction(9, 50), 0.3)
+    ('low', 'moderate')
     """
     p = params or DiagnosisParams()
-    by_hhi = (
-        "high" if hhi_value > p.hhi_high else "moderate" if hhi_value > p.hhi_moderate else "low"
-    )
-    by_top = "high" if top1 >= p.top1_high else "moderate" if top1 > p.top1_moderate else "low"
+    h, t = _as_written(hhi_value), _as_written(top1)
+    h_high, h_mod = _as_written(p.hhi_high), _as_written(p.hhi_moderate)
+    t_high, t_mod = _as_written(p.top1_high), _as_written(p.top1_moderate)
+    by_hhi = "high" if h > h_high else "moderate" if h > h_mod else "low"
+    by_top = "high" if t >= t_high else "moderate" if t > t_mod else "low"
     return by_hhi if _RISK_RANK[by_hhi] >= _RISK_RANK[by_top] else by_top
 
 
@@ -275,12 +306,12 @@ def _risk(
         return ("none", *words.both("chains.risk_no_enterprise"), None, None)
     if row["output"] <= 0:
         return ("unknown", *words.both("chains.risk_zero_output"), None, None)
-    top1, h = row["_max"] / row["output"], row["_hhi"]
+    h, top1 = _concentration(row["_outputs"])
     level = concentration_level(h, top1, p)
     zh, en = words.both(
         "chains.risk",
-        top1=_apart_pct(top1, p.top1_high, p.top1_moderate),
-        hhi=_apart_num(h, p.hhi_high, p.hhi_moderate),
+        top1=_apart_pct(_decimal(top1), p.top1_high, p.top1_moderate),
+        hhi=_apart_num(_decimal(h), p.hhi_high, p.hhi_moderate),
         n=row["enterprises"],
         level_zh=RISK_ZH[level],
         level=level,
@@ -289,7 +320,7 @@ def _risk(
         hhi_moderate=f"{p.hhi_moderate:g}",
         top1_moderate=pct_factor(p.top1_moderate),
     )
-    return level, zh, en, top1, h
+    return level, zh, en, float(top1), float(h)
 
 
 # --------------------------------------------------------------------------- numbers in words
@@ -304,21 +335,33 @@ def _apart_pcts(a: Decimal, b: Decimal) -> tuple[str, str]:
     return share_pct(a, da), share_pct(b, db)
 
 
-def _apart_pct(x: float, *limits: float) -> str:
-    """``x`` as a percentage, never shown equal to a limit (as written) it differs from."""
+def _apart_pct(x: Decimal, *limits: float) -> str:
+    """``x`` (exact) as a percentage, never shown equal to a limit (as written) it differs
+    from."""
     d = decimals_for(100 * x, 1)
-    while d < MAX_DECIMALS and any(x != t and share_pct(x, d) == pct_factor(t) for t in limits):
+    while d < MAX_DECIMALS and any(
+        x != _exact(t) and share_pct(x, d) == share_pct(_exact(t), d) for t in limits
+    ):
         d += 1
     return share_pct(x, d)
 
 
-def _apart_num(x: float, *limits: float) -> str:
-    """``x`` (an HHI) with two decimals, more when that shows it as 0.00 or as a limit it
-    differs from."""
+def _apart_num(x: Decimal, *limits: float) -> str:
+    """``x`` (an exact HHI) with two decimals, more when that shows it as 0.00 or as a limit
+    (as written) it differs from; a value equal to a limit reads as the limit (0.10)."""
     d = decimals_for(x, 2)
-    while d < MAX_DECIMALS and any(x != t and f"{x:.{d}f}" == f"{t:.{d}f}" for t in limits):
+    while d < MAX_DECIMALS and any(
+        x != _exact(t) and f"{x:.{d}f}" == f"{_exact(t):.{d}f}" for t in limits
+    ):
         d += 1
     return f"{x:.{d}f}"
+
+
+def _decimal(x: Fraction) -> Decimal:
+    """An exact fraction as a decimal of :data:`_PRECISION` digits, for showing it."""
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        return Decimal(x.numerator) / Decimal(x.denominator)
 
 
 #: Digits of the exact comparison: far beyond a float's 17, so a quotient of stored outputs
@@ -431,8 +474,7 @@ def _aggregate(tree: LinkTree, rows: pl.DataFrame, multi: bool) -> dict[Any, dic
         pl.len().alias("enterprises"),
         pl.col("above_scale").sum(),
         pl.col("output").fill_null(0.0).sum(),
-        pl.col("output").fill_null(0.0).max().alias("_max"),
-        ((o := pl.col("output").fill_null(0.0)) / o.sum()).pow(2).sum().alias("_hhi"),
+        pl.col("output").fill_null(0.0).alias("_outputs"),
         pl.col("is_leader").sum().alias("leaders"),
         pl.col("enterprise_id").filter(pl.col("is_leader")).sort().alias("leader_ids"),
         pl.col("is_srdi").sum().alias("srdi"),
@@ -445,8 +487,7 @@ def _aggregate(tree: LinkTree, rows: pl.DataFrame, multi: bool) -> dict[Any, dic
         "enterprises": 0,
         "above_scale": 0,
         "output": 0.0,
-        "_max": 0.0,
-        "_hhi": None,
+        "_outputs": [],
         "leaders": 0,
         "leader_ids": [],
         "srdi": 0,
