@@ -75,8 +75,10 @@ class Settings(BaseSettings):
     today: date | None = Field(
         default=None,
         description="The city's today (YYYY-MM-DD): the default as-of date of every page, list, "
-        "report and CLI command, and the day workflow steps are stamped on. Default: the demo "
-        "dataset's own day (2024-01-15), else the real date in GAODI_TIMEZONE.",
+        "report and CLI command, and the day workflow steps are stamped on (their time of day "
+        "moves on with real time, ever slower, and never past the day's end, so later steps are "
+        "never stamped before earlier ones). Default: the demo dataset's own day (2024-01-15), "
+        "else the real date in GAODI_TIMEZONE.",
     )
     timezone: str = Field(
         default="Asia/Shanghai",

@@ -11,9 +11,16 @@ The city's *today* is, in this order:
    without daylight saving).
 
 :func:`now` (naive UTC, like :func:`gaodi.db.utcnow`) follows the same day: on a city with a
-configured day it is that day at the current time of day in the city, so what a user does
-today is stamped on the city's today and shows in views as of that day. Tests freeze it with
-:func:`frozen`, which overrides everything::
+configured day every stamp falls on that day, so what a user does today is stamped on the
+city's today and shows in views as of that day. Real time still passes while the day does not,
+so the time of day cannot simply be the wall clock's: at the city's midnight it would jump back
+from 23:59 to 00:00 and a step taken after it would be stamped before the steps taken earlier
+(a confirmation before the resolution it confirms; histories rebuilt from stamps go wrong). On a
+configured day the time of day therefore starts at the dataset's clock anchor (the demo: the
+moment it was built, shown as the time its seeded steps end) and moves with real time, 1:1 at
+first and ever slower, towards the day's end, which it never reaches: stamps never go backwards,
+across restarts too (:func:`on_configured_day`). Tests freeze it with :func:`frozen`, which
+overrides everything::
 
     with clock.frozen(datetime(2023, 6, 30, 9, 0)):
         ...  # clock.now() == datetime(2023, 6, 30, 9, 0)
@@ -34,7 +41,9 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -47,7 +56,7 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 DATASET_TTL_SECONDS = 5.0
 
 _source: Callable[[], datetime] | None = None
-_dataset_cache: dict[str, tuple[float, date | None]] = {}
+_dataset_cache: dict[str, tuple[float, date | None, Anchor | None]] = {}
 _lock = threading.Lock()
 
 
@@ -136,26 +145,84 @@ def dataset_day(info: Mapping[str, Any] | None) -> date | None:
         return None
 
 
-def _read_dataset(url: str) -> date | None:
-    """The configured database's dataset day (None when there is no database or record)."""
+@dataclass(frozen=True)
+class Anchor:
+    """Where a configured day's time of day starts: the real moment ``real`` (naive UTC) is
+    stamped at ``start`` (the city's wall-clock time) on the configured day."""
+
+    real: datetime
+    start: day_time
+
+
+def dataset_anchor(info: Mapping[str, Any] | None) -> Anchor | None:
+    """The clock anchor of a dataset record (``clock_anchor``: the real moment it was built,
+    naive UTC ISO; ``clock_start``: the time of day that moment is stamped at); None when the
+    record has none (built before anchors, or a real city).
+
+    >>> dataset_anchor({"clock_anchor": "2026-12-06T16:00:00", "clock_start": "17:00:00"})
+    Anchor(real=datetime.datetime(2026, 12, 6, 16, 0), start=datetime.time(17, 0))
+    >>> dataset_anchor({"clock_anchor": "garbage"}) is None, dataset_anchor(None) is None
+    (True, True)
+    """
+    if not info or not info.get("clock_anchor"):
+        return None
+    try:
+        real = datetime.fromisoformat(str(info["clock_anchor"]))
+        start = day_time.fromisoformat(str(info.get("clock_start") or "00:00:00"))
+    except ValueError:
+        return None
+    if real.tzinfo is not None:
+        real = real.astimezone(UTC).replace(tzinfo=None)
+    return Anchor(real, start)
+
+
+def on_configured_day(day: date, real: datetime, anchor: Anchor | None = None) -> datetime:
+    """The stamp (naive UTC) of the real moment ``real`` on a city that lives on ``day``.
+
+    From the anchor's start (the day's midnight without an anchor) to the day's end there are
+    ``room`` seconds; ``x`` real seconds after the anchor are stamped ``room * x / (x + room)``
+    seconds after the start: 1:1 at first (the slope at 0 is 1), ever slower, never reaching
+    the end. Monotonic in ``real``, so a later step is never stamped before an earlier one; a
+    moment before the anchor is stamped at the start.
+
+    >>> from datetime import date, datetime
+    >>> day = date(2024, 1, 15)  # midnight in the city (UTC+8) is 2024-01-14 16:00 UTC
+    >>> at = Anchor(datetime(2026, 12, 6, 9, 0), day_time(17, 0))  # built at 17:00 real
+    >>> [local(on_configured_day(day, datetime(2026, 12, 6, h, 0), at)).strftime("%H:%M")
+    ...  for h in (8, 9, 10, 15, 16, 17)]  # 7 h of room: 1 h after is 3,150 s, 7 h after 3.5 h
+    ['17:00', '17:00', '17:52', '20:13', '20:30', '20:44']
+    """
+    start = utc(datetime.combine(day, anchor.start if anchor else day_time(0)))
+    end = end_of_day(day)
+    origin = anchor.real if anchor else start
+    room = (end - start).total_seconds()
+    x = (real - origin).total_seconds()
+    if x <= 0 or room <= 0:
+        return start
+    return min(start + timedelta(seconds=room * x / (x + room)), end)
+
+
+def _read_dataset(url: str) -> tuple[date | None, Anchor | None]:
+    """The configured database's dataset day and clock anchor (None when there is no database
+    or record)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if not path or path == ":memory:" or not Path(path).is_file():
-            return None  # never create a database just to ask it the date
+            return None, None  # never create a database just to ask it the date
     from gaodi.core import dataset as dataset_record
     from gaodi.db import get_engine
 
     engine = get_engine(url)  # loads every model: the system feature registers its reader
     if not dataset_record.registered():
-        return None
+        return None, None
     try:
         with engine.connect() as conn:
             info = dataset_record.record(conn)
     except SQLAlchemyError:
-        return None
-    return dataset_day(info)
+        return None, None
+    return dataset_day(info), dataset_anchor(info)
 
 
 @contextmanager
@@ -173,6 +240,12 @@ def serving(url: str) -> Iterator[None]:
 def configured_dataset_day() -> date | None:
     """:func:`dataset_day` of the served (else the configured) database, remembered for a few
     seconds."""
+    return _configured_dataset()[0]
+
+
+def _configured_dataset() -> tuple[date | None, Anchor | None]:
+    """The served (else configured) database's dataset day and clock anchor, remembered for a
+    few seconds."""
     from gaodi.config import get_settings
 
     url = _served_url.get() or get_settings().effective_database_url
@@ -180,11 +253,11 @@ def configured_dataset_day() -> date | None:
     with _lock:
         cached = _dataset_cache.get(url)
     if cached is not None and moment - cached[0] < DATASET_TTL_SECONDS:
-        return cached[1]
-    day = _read_dataset(url)
+        return cached[1], cached[2]
+    day, anchor = _read_dataset(url)
     with _lock:
-        _dataset_cache[url] = (moment, day)
-    return day
+        _dataset_cache[url] = (moment, day, anchor)
+    return day, anchor
 
 
 def forget_dataset() -> None:
@@ -211,17 +284,24 @@ def configured_day(dataset: Mapping[str, Any] | None = None) -> date | None:
 
 
 def now(dataset: Mapping[str, Any] | None = None) -> datetime:
-    """The current time, naive UTC (frozen in tests; on the configured day when there is one),
-    reading ``dataset`` (a record the caller already has, e.g. from its own connection) instead
-    of the configured database."""
+    """The current time, naive UTC (frozen in tests; on the configured day when there is one,
+    never going backwards: :func:`on_configured_day`), reading ``dataset`` (a record the caller
+    already has, e.g. from its own connection) instead of the configured database."""
     if _source is not None:
         return _source()
     real = _system_now()
-    day = configured_day(dataset) if dataset is not None else configured_day()
+    from gaodi.config import get_settings
+
+    setting = getattr(get_settings(), "today", None)
+    if setting is not None:
+        return on_configured_day(setting, real)
+    if dataset is not None:
+        day, anchor = dataset_day(dataset), dataset_anchor(dataset)
+    else:
+        day, anchor = _configured_dataset()
     if day is None:
         return real
-    wall = local(real)
-    return utc(datetime.combine(day, wall.time()))
+    return on_configured_day(day, real, anchor)
 
 
 def real_now() -> datetime:

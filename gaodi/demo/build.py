@@ -167,11 +167,14 @@ def build(
         _plan(conn, seed, ent, fig, park_ids)
         _act(conn, seed, size)
         _smart(conn, seed, size)
-        # built on the city's clock: the day the demo lives on (GAODI_TODAY if set) at the time
-        # of day it is in the city, with the zone's offset (the overview names the zone)
+        # built on the city's clock: the day the demo lives on (GAODI_TODAY if set), at the time
+        # its seeded steps end (DEMO_CLOCK, in the city's zone; the overview names the zone).
+        # The clock anchor says so: from this real moment on, steps are stamped after it on
+        # that day and never go backwards (gaodi.core.clock.on_configured_day)
         day = clock.configured_day({"demo": True, "today": DEMO_CLOCK.date().isoformat()})
-        wall = clock.local(clock.now()).replace(microsecond=0)
-        built_at = datetime.combine(day or wall.date(), wall.time(), tzinfo=clock.timezone())
+        start = clock.local(DEMO_CLOCK).time()
+        built_real = clock.real_now().replace(microsecond=0)
+        built_at = datetime.combine(day or DEMO_CLOCK.date(), start, tzinfo=clock.timezone())
         info = {
             "demo": True,
             "size": size,
@@ -180,6 +183,8 @@ def build(
             "label_zh": "示例数据",
             "label_en": "synthetic demo data",
             "built_at": built_at.isoformat(),
+            "clock_anchor": built_real.isoformat(),
+            "clock_start": start.isoformat(),
             "as_of": "2023-12",
             # the city's today on the demo (gaodi.core.clock): December's figures are in
             "today": DEMO_CLOCK.date().isoformat(),
@@ -194,7 +199,7 @@ def build(
             insert(AuditEvent.__table__),
             [
                 {
-                    "at": datetime.now(),
+                    "at": clock.utc(built_at.replace(tzinfo=None)),
                     "actor": "system",
                     "entity": "dataset",
                     "entity_id": "demo",
@@ -641,7 +646,8 @@ def _smart(conn: Any, seed: int, size: str) -> None:
 def content_hash(engine: Engine) -> str:
     """SHA-256 over every demo table's rows in primary-key order (accounts, audit excluded).
 
-    Two builds with the same size and seed give the same hash; ``built_at`` is left out.
+    Two builds with the same size and seed give the same hash; when it was built (``built_at``
+    and the clock anchor's real moment) is left out.
     """
     digest = hashlib.sha256()
     with engine.connect() as conn:
@@ -652,7 +658,9 @@ def content_hash(engine: Engine) -> str:
                 values = dict(row._mapping)
                 if table.name == "system_info" and isinstance(values.get("value"), dict):
                     values["value"] = sorted(
-                        (k, v) for k, v in values["value"].items() if k != "built_at"
+                        (k, v)
+                        for k, v in values["value"].items()
+                        if k not in ("built_at", "clock_anchor")
                     )
                 digest.update(repr(tuple(values.values())).encode())
     return digest.hexdigest()
