@@ -9,13 +9,17 @@ Formulas and sources: ``docs/methods/progress.md``.
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal
 
 import numpy as np
 
-from gaodi.analytics.progress import Direction, Status, StatusThresholds
+from gaodi.analytics.progress import Direction, Status, StatusThresholds, exact
+from gaodi.analytics.progress_judge import compound_ratio
 from gaodi.core import words
 from gaodi.core.errors import DataError
 from gaodi.core.periods import format_month, month_of, parse_period
@@ -170,7 +174,10 @@ def sdg_progress(
     value counts fractional years). Categories: target achieved when ``d·(y_i − y_T) ≥ 0``;
     else on track ``R ≥ 0.95``, moderate progress ``0.6 ≤ R < 0.95``, limited progress
     ``0 ≤ R < 0.6``, deterioration ``R < 0`` (thresholds from the rule file). Unlike Open SDG,
-    which replaces a zero base by 0.001, a zero base is refused.
+    which replaces a zero base by 0.001, a zero base is refused. ``R`` is the board's
+    (:func:`gaodi.analytics.progress_judge.compound_ratio`: roots in 40-digit decimals, rounded
+    to 12 places) and is compared with the lines exactly, so a ratio on a line takes the
+    better category, as on the board.
 
     References
     ----------
@@ -195,23 +202,36 @@ def sdg_progress(
             DataError,
             context={"reason": "target_equals_baseline"},
         )
-    observed = cagr(baseline, current, years_obs)
-    required = cagr(baseline, target, years_req)
-    sign = -1.0 if baseline < 0 else 1.0
-    d = 1.0 if direction == "higher" else -1.0
-    ratio = sign * d * observed / abs(required)
+    cagr(baseline, current, years_obs)  # refuses one point in time and a change of sign
+    cagr(baseline, target, years_req)
+    # the board's exact computation (decimal roots, R rounded to 12 places), so the two agree
+    # at a line: 9.5 % a year where 10 % is required is R = 0.95 exactly, on track
+    r, observed, required = compound_ratio(
+        current,
+        baseline,
+        target,
+        parse_period(current_period).last_month - t0,
+        parse_period(target_period).last_month - t0,
+        direction,
+    )
+    ratio = -r if baseline < 0 else r
+    d = 1 if direction == "higher" else -1
     category: SdgCategory
-    if d * (current - target) >= 0:
+    if d * (exact(current) - exact(target)) >= 0:
         category = "target_achieved"
-    elif ratio >= thresholds.sdg_on_track_min_ratio:
+    elif ratio >= exact(thresholds.sdg_on_track_min_ratio):
         category = "on_track"
-    elif ratio >= thresholds.sdg_moderate_min_ratio:
+    elif ratio >= exact(thresholds.sdg_moderate_min_ratio):
         category = "moderate_progress"
-    elif ratio >= thresholds.sdg_limited_min_ratio:
+    elif ratio >= exact(thresholds.sdg_limited_min_ratio):
         category = "limited_progress"
     else:
         category = "deterioration"
-    return SdgProgress(observed, required, ratio, category, thresholds.sdg_color(category))
+    shown = float(max(-_FLOAT_MAX, min(_FLOAT_MAX, ratio)))  # a ratio beyond any float
+    return SdgProgress(observed, required, shown, category, thresholds.sdg_color(category))
+
+
+_FLOAT_MAX = Fraction(sys.float_info.max)
 
 
 # --------------------------------------------------------------------------- forecasts
@@ -323,6 +343,13 @@ def _forecast(
         notes.append(words.say("forecast.note_exact_fit", "en"))
         return Forecast(point, point, point, None, label, n, tag, level, " ".join(notes))
     resid = y - fitted
+    if _vanishing(resid, y):
+        # the data lie on the trend: every replicate would be the point give or take the
+        # solver's rounding (~1e-15), and that noise alone would decide a target the series
+        # meets exactly (a flat series on its cap read 0 %); the outcome is certain
+        point = _without_noise(point, values, known)
+        probability = None if target is None else float(_meets(point, target, direction))
+        return Forecast(point, point, point, probability, label, n, tag, level, " ".join(notes))
     resid = (resid - resid.mean()) * np.sqrt(n / dof)
     rng = np.random.default_rng(seed)
     y_star = fitted[:, None] + resid[rng.integers(0, n, size=(n, n_boot))]
@@ -344,6 +371,32 @@ def _forecast(
         level,
         " ".join(notes),
     )
+
+
+#: Residuals below this share of the data's size are the solver's rounding, not variation: a
+#: stored float carries about 16 significant digits, the least-squares solve loses a few.
+EXACT_FIT_TOLERANCE = 1e-10
+
+
+def _vanishing(resid: np.ndarray, y: np.ndarray) -> bool:
+    """True when the residuals are rounding noise only (the series fits its trend exactly)."""
+    return bool(np.max(np.abs(resid)) <= EXACT_FIT_TOLERANCE * float(np.max(np.abs(y))))
+
+
+def _without_noise(point: float, values: np.ndarray, known: float) -> float:
+    """``point`` rounded to 12 significant digits of the data's size: what an exact fit
+    forecasts once the solver's rounding is dropped (10 + 2·11 is 32, not 32.000000000000007)."""
+    scale = max(abs(point), abs(known), float(np.max(np.abs(values))))
+    if scale == 0:
+        return point
+    return round(point, 11 - math.floor(math.log10(scale)))
+
+
+def _meets(point: float, target: float, direction: Direction) -> bool:
+    """The target met, compared exactly as entered (shortest reprs, as the board does)."""
+    if direction == "higher":
+        return exact(point) >= exact(target)
+    return exact(point) <= exact(target)
 
 
 def forecast_series(
@@ -381,6 +434,10 @@ def forecast_series(
     replicates meeting the target (``≥`` for higher-is-better, ``≤`` for lower). Compound trends
     are simulated in logs and exponentiated (the point is the median). With one observation
     the value is carried forward; with no residual degrees of freedom there is no interval.
+    When the series fits its trend exactly (residuals below ``1e-10`` of the data's size, the
+    solver's rounding) the outcome is certain: the interval is the point, the point is rounded
+    to 12 significant digits, and the probability is 1 or 0 by comparing it with the target
+    exactly (a flat series sitting on its cap meets it).
     Seeded: the same ``seed`` gives the same numbers.
 
     References
