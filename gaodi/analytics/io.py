@@ -7,7 +7,11 @@ final-demand category (households, government, investment, exports...). Total ou
 ``(region, sector)`` matrices.
 
 Intermediate flows must be non-negative; final demand may have negative entries (changes in
-inventories, net exports) as long as every sector's total output is positive.
+inventories, net exports) as long as every sector's total output is positive *and* the table
+stays productive (Hawkins-Simon: the spectral radius of ``A`` below 1, so that the Leontief
+inverse exists and is non-negative). Positive outputs alone do not ensure it: negative final
+demand can make ``x`` positive while ``A`` has spectral radius above 1, and then ``L`` is
+negative and every multiplier meaningless, so such a table is refused.
 """
 
 from __future__ import annotations
@@ -93,6 +97,31 @@ def _inverse(m: FloatArray) -> FloatArray:
     return out
 
 
+def _check_productive(a: FloatArray) -> None:
+    """Refuse a technical-coefficient matrix that violates the Hawkins-Simon condition.
+
+    For a non-negative ``A`` the Leontief inverse ``(I - A)^-1`` exists and is non-negative
+    if and only if the spectral radius of ``A`` is below 1, which is equivalent to the
+    Hawkins-Simon condition (every leading principal minor of ``I - A`` positive). A table
+    that fails it gives negative multipliers, which are then classified as if they meant
+    something ("key" sector); the error says so instead.
+
+    References
+    ----------
+    Hawkins, D., & Simon, H. A. (1949). Note: Some conditions of macroeconomic stability.
+    *Econometrica*, 17(3/4), 245-248. Miller, R. E., & Blair, P. D. (2009). *Input-Output
+    Analysis* (2nd ed.), section 2.3.4 and Appendix 2.1 (the Hawkins-Simon conditions).
+    """
+    rho = float(np.max(np.abs(np.linalg.eigvals(a)))) if a.size else 0.0
+    if not rho < 1.0:
+        raise words.error(
+            "io.not_productive",
+            DataError,
+            context={"spectral_radius": rho},
+            rho=f"{rho:.4g}",
+        )
+
+
 def io_model(z: Any, y: Any, labels: Any = None) -> IOModel:
     """Leontief and Ghosh models, output multipliers, linkages and key sectors.
 
@@ -113,7 +142,10 @@ def io_model(z: Any, y: Any, labels: Any = None) -> IOModel:
     ------
     DataError
         Shapes that do not fit, non-finite or negative flows, a sector with zero or negative
-        total output, or ``I - A`` singular (no Leontief inverse).
+        total output, a table that is not productive (spectral radius of ``A`` at least 1,
+        the Hawkins-Simon condition violated: the Leontief inverse would be negative, which
+        negative final demand can cause while every output is positive), or ``I - A``
+        singular (no Leontief inverse).
 
     Notes
     -----
@@ -122,13 +154,17 @@ def io_model(z: Any, y: Any, labels: Any = None) -> IOModel:
     * Output multiplier ``m_j = sum_i L_ij`` (column sums of ``L``).
     * Normalised backward linkage (Rasmussen) ``BL_j = n sum_i L_ij / sum_ij L_ij``.
     * Normalised forward linkage (Ghosh-based) ``FL_i = n sum_j G_ij / sum_ij G_ij``.
+    * The table must be productive: spectral radius ``rho(A) < 1``, equivalent for ``A >= 0``
+      to the Hawkins-Simon condition and to ``L >= 0`` (Hawkins & Simon 1949; Miller &
+      Blair 2009, section 2.3.4 and Appendix 2.1).
 
     References
     ----------
     Miller, R. E., & Blair, P. D. (2009). *Input-Output Analysis: Foundations and Extensions*
     (2nd ed.). Cambridge University Press: ch. 2 (A, L), 6.2 (output multipliers), 12.1 (B,
     G) and 12.2 (linkages, key sectors). Leontief, W. (1936). *Review of Economics and
-    Statistics*, 18(3), 105-125. Ghosh, A. (1958). *Economica*, 25(97), 58-64.
+    Statistics*, 18(3), 105-125. Ghosh, A. (1958). *Economica*, 25(97), 58-64. Hawkins, D.,
+    & Simon, H. A. (1949). *Econometrica*, 17(3/4), 245-248.
 
     Examples
     --------
@@ -142,6 +178,15 @@ def io_model(z: Any, y: Any, labels: Any = None) -> IOModel:
     [[1.2541, 0.33], [0.264, 1.1221]]
     >>> m.output_multiplier.round(4).tolist(), m.key_sector
     ([1.5182, 1.4521], ['key', 'weak'])
+
+    A table whose outputs are positive only thanks to negative final demand can be
+    non-productive (here ``A = [[0, 2.5], [2, 0]]``, spectral radius 2.236):
+
+    >>> try:
+    ...     io_model([[0, 5], [10, 0]], [0, -8])
+    ... except DataError as exc:
+    ...     print(exc.en[:77])
+    The table is not productive (Hawkins-Simon condition violated): the spectral
     """
     zz = np.asarray(z, dtype=np.float64)
     yy = np.asarray(y, dtype=np.float64)
@@ -173,7 +218,8 @@ def io_model(z: Any, y: Any, labels: Any = None) -> IOModel:
     a = zz / x[None, :]
     b = zz / x[:, None]
     eye = np.eye(n)
-    leontief = _inverse(eye - a)
+    leontief = _inverse(eye - a)  # first: a spectral radius of exactly 1 is "singular"
+    _check_productive(a)
     ghosh = leontief * x[None, :] / x[:, None]
     multiplier = leontief.sum(axis=0)
     backward = n * multiplier / leontief.sum()
