@@ -185,7 +185,7 @@ def io_model(z: Any, y: Any, labels: Any = None) -> IOModel:
     >>> try:
     ...     io_model([[0, 5], [10, 0]], [0, -8])
     ... except DataError as exc:
-    ...     print(exc.en[:77])
+    ...     print(exc.en[:76])
     The table is not productive (Hawkins-Simon condition violated): the spectral
     """
     zz = np.asarray(z, dtype=np.float64)
