@@ -39,6 +39,13 @@ class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     comment: str | None = Field(None, description="Required to return or unlock.")
+    revision: int | None = Field(
+        None,
+        ge=0,
+        le=2**31 - 1,
+        description="The revision reviewed (the row's `revision`): required to approve or "
+        "return; a newer revision is refused with 409.",
+    )
 
 
 @api(
@@ -61,7 +68,15 @@ def submit_observation(ctx: PageContext, body: SubmitIn) -> IntakeResult:
 
 def _review(ctx: PageContext, key: str, name: str, body: ReviewIn) -> SubmissionRow:
     assert ctx.principal is not None
-    return submission.transition(ctx.session, ctx.principal, key, name, body.comment)
+    return submission.transition(
+        ctx.session,
+        ctx.principal,
+        key,
+        name,
+        body.comment,
+        body.revision,
+        revision_required=name in submission.REVIEWS,
+    )
 
 
 @api(

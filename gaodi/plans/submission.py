@@ -497,9 +497,22 @@ def current_state(session: Session, key: Key) -> tuple[str, Submission | None, O
 
 
 def check_transition(
-    session: Session, principal: Principal, key: Key, name: str, comment: str | None
+    session: Session,
+    principal: Principal,
+    key: Key,
+    name: str,
+    comment: str | None,
+    revision: int | None = None,
+    *,
+    revision_required: bool = False,
 ) -> tuple[Transition, str, Submission | None, Observation | None]:
-    """Authorise ``name`` on ``key`` and check it is legal now; raises, changing nothing."""
+    """Authorise ``name`` on ``key`` and check it is legal now; raises, changing nothing.
+
+    ``revision``: the revision of the value the reviewer was shown. A review decides on a
+    figure, so approving or returning while a newer revision has arrived since is refused
+    (409): the reviewer must look at the new figure first. ``revision_required``: a review
+    that names no revision is refused (the web form and the JSON API, where a page may have
+    been open for a while)."""
     t = TRANSITIONS.get(name)
     if t is None:
         raise ValidationError(f"未知操作“{name}”。", f"Unknown transition {name!r}.")
@@ -525,6 +538,8 @@ def check_transition(
         raise ValidationError(
             f"“{t.zh}”须填写理由。", f"A reason is required to {t.en}.", field="comment"
         )
+    if name in REVIEWS:
+        _check_seen(session, key, t, obs, revision, revision_required)
     own = obs is not None and obs.submitted_by == principal.username
     if name == "approve" and not principal.is_admin and own:
         raise PermissionDenied(
@@ -532,6 +547,51 @@ def check_transition(
             "You cannot approve your own submission: another person must review it.",
         )
     return t, status, sub, obs
+
+
+#: the transitions that decide on a figure: they name the revision the reviewer saw
+REVIEWS = ("approve", "return")
+
+
+def _figure(value: float) -> str:
+    """A value as the submission page prints it: thousands separated, no trailing zeros."""
+    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _check_seen(
+    session: Session,
+    key: Key,
+    t: Transition,
+    obs: Observation | None,
+    revision: int | None,
+    required: bool,
+) -> None:
+    """Refuse a review of a revision other than the current one (or of none, when required)."""
+    if revision is None:
+        if required:
+            raise ValidationError(
+                f"“{t.zh}”须注明所审核的版次（页面上显示的版次）。",
+                f"To {t.en}, name the revision you reviewed (the one the page shows).",
+                field="revision",
+            )
+        return
+    current = obs.revision if obs is not None else 0
+    if revision == current:
+        return
+    unit = ""
+    if obs is not None:
+        ind = session.get(Indicator, key.indicator_id)
+        unit = ind.unit if ind is not None else ""
+    value = _figure(obs.value) if obs is not None else "—"
+    raise ConflictError(
+        f"你审核的是第 {revision} 版，数值已被更新为第 {current} 版（{value} {unit}），"
+        f"请重新审核后再“{t.zh}”。",
+        f"You reviewed revision {revision}, but the value has since been updated to revision "
+        f"{current} ({value} {unit}): review it again before you {t.en} it.",
+        status="stale",
+        revision=current,
+    )
 
 
 def illegal(key: Key, t: Transition, status: str) -> ConflictError:
@@ -616,30 +676,44 @@ def apply_transition(
 
 
 def transition(
-    session: Session, principal: Principal, key: str | Key, name: str, comment: str | None = None
+    session: Session,
+    principal: Principal,
+    key: str | Key,
+    name: str,
+    comment: str | None = None,
+    revision: int | None = None,
+    *,
+    revision_required: bool = False,
 ) -> SubmissionRow:
     """Approve, return or unlock a submission (``submit`` happens through
-    :func:`gaodi.plans.intake.add_observation`, which writes the value first)."""
+    :func:`gaodi.plans.intake.add_observation`, which writes the value first). ``revision``:
+    the revision the reviewer saw (see :func:`check_transition`)."""
     k = parse_key(key) if isinstance(key, str) else key
     if name == "submit":
         raise ValidationError(
             "报送须同时提交数值（使用填报功能）。", "Submitting needs a value: use data entry."
         )
-    t, status, sub, obs = check_transition(session, principal, k, name, comment)
+    t, status, sub, obs = check_transition(
+        session, principal, k, name, comment, revision, revision_required=revision_required
+    )
     apply_transition(session, principal, k, t, status, sub, obs, comment)
     return detail(session, principal, str(k)).row
 
 
 def approve(
-    session: Session, principal: Principal, key: str, comment: str | None = None
+    session: Session,
+    principal: Principal,
+    key: str,
+    comment: str | None = None,
+    revision: int | None = None,
 ) -> SubmissionRow:
-    return transition(session, principal, key, "approve", comment)
+    return transition(session, principal, key, "approve", comment, revision)
 
 
 def return_submission(
-    session: Session, principal: Principal, key: str, comment: str
+    session: Session, principal: Principal, key: str, comment: str, revision: int | None = None
 ) -> SubmissionRow:
-    return transition(session, principal, key, "return", comment)
+    return transition(session, principal, key, "return", comment, revision)
 
 
 def unlock(session: Session, principal: Principal, key: str, reason: str) -> SubmissionRow:

@@ -509,7 +509,20 @@ def submission_page(ctx: PageContext, key: str) -> SubmissionDetail:
 def _transition(ctx: PageContext, key: str, name: str) -> Response:
     assert ctx.principal is not None
     comment = str(ctx.form.get("comment") or "").strip() or None
-    row = submission.transition(ctx.session, ctx.principal, key, name, comment)
+    # approve and return name the revision the page showed (a hidden field): a figure
+    # resubmitted while the page was open is not approved unseen
+    seen = str(ctx.form.get("revision") or "").strip()
+    if seen and not seen.isdigit():
+        raise FormInvalid({"revision": ctx._("The revision must be a whole number.")})
+    row = submission.transition(
+        ctx.session,
+        ctx.principal,
+        key,
+        name,
+        comment,
+        int(seen) if seen else None,
+        revision_required=name in submission.REVIEWS,
+    )
     done = {
         "approve": N_("Approved: %(indicator)s %(period)s."),
         "return": N_("Returned: %(indicator)s %(period)s."),

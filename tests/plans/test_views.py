@@ -173,7 +173,12 @@ def test_entry_flags_then_confirm_then_review(web) -> None:  # type: ignore[no-u
     )
     assert row["value"] == 10
     csrf2 = csrf_of(checker.get(f"/plans/submissions/{row['key']}").text)
-    r = post_form(checker, f"/plans/submissions/{row['key']}/return", {"comment": "请核实"}, csrf2)
+    r = post_form(
+        checker,
+        f"/plans/submissions/{row['key']}/return",
+        {"comment": "请核实", "revision": str(row["revision"])},
+        csrf2,
+    )
     assert r.status_code == 303
     detail = checker.get(f"/api/v1/plans/submissions/{row['key']}").json()
     assert detail["row"]["status"] == "returned"
@@ -218,9 +223,10 @@ def test_json_operations(web) -> None:  # type: ignore[no-untyped-def]
     )
     r = checker.post(f"/api/v1/plans/submissions/{row['key']}/return", json={})
     assert r.status_code == 422  # a return needs a comment
-    r = checker.post(f"/api/v1/plans/submissions/{row['key']}/approve", json={})
+    seen = {"revision": row["revision"]}  # a review names the revision it decides on
+    r = checker.post(f"/api/v1/plans/submissions/{row['key']}/approve", json=seen)
     assert r.status_code == 200 and r.json()["status"] == "approved"
-    r = checker.post(f"/api/v1/plans/submissions/{row['key']}/approve", json={})
+    r = checker.post(f"/api/v1/plans/submissions/{row['key']}/approve", json=seen)
     assert r.status_code == 409  # already approved
     r = checker.post(f"/api/v1/plans/submissions/{row['key']}/unlock", json={"comment": "x"})
     assert r.status_code == 403  # administrators only
