@@ -332,6 +332,8 @@ ACTION_LABELS = {
     "remap": N_("links re-matched"),
     "load": N_("loaded"),
     "add": N_("added"),
+    "publish": N_("published"),
+    "set_year_plan": N_("annual plan set"),
 }
 ENTITY_LABELS = {
     "user_account": N_("user"),
@@ -357,6 +359,43 @@ ENTITY_LABELS = {
     "project_stage": N_("project stage"),
     "project_progress": N_("project progress"),
     "challenge_application": N_("challenge application"),
+    "project_year_plan": N_("project annual plan"),
+    "challenge_reviewer": N_("challenge reviewer"),
+    "challenge_declaration": N_("conflict-of-interest declaration"),
+    "challenge_score": N_("review score"),
+    "challenge_milestone": N_("challenge milestone"),
+    "appeal_attachment": N_("appeal attachment"),
+    "tier_declaration": N_("tier declaration"),
+    "tier_evidence": N_("tier evidence file"),
+    "tier_fact": N_("tier fact"),
+    "tier_award": N_("science and technology award"),
+    "tier_honour": N_("enterprise honour"),
+    "industry_margin": N_("industry profit margin"),
+    "link_proposal": N_("link proposal"),
+    "smart_platform": N_("smart manufacturing service platform"),
+    "smart_assessment": N_("smart manufacturing assessment"),
+    "smart_provider": N_("smart manufacturing solution provider"),
+    "smart_recognition": N_("smart manufacturing recognition"),
+    "qualitative_goal": N_("qualitative goal"),
+    "validation_rule": N_("validation rule"),
+    "plan_review": N_("plan review"),
+    # an import's entry names the sheet it loaded (gaodi.exchange.service.HANDLERS)
+    "enterprises": N_("enterprise list (import)"),
+    "enterprise_years": N_("enterprise yearly figures (import)"),
+    "tier_facts": N_("tier facts (import)"),
+    "tier_awards": N_("science and technology awards (import)"),
+    "industry_margins": N_("industry profit margins (import)"),
+    "parks": N_("parks (import)"),
+    "chains": N_("chains (import)"),
+    "links": N_("chain links (import)"),
+    "enterprise_links": N_("enterprise–link assignments (import)"),
+    "indicators": N_("indicators (import)"),
+    "plans": N_("plans (import)"),
+    "actions": N_("plan actions (import)"),
+    "targets": N_("targets (import)"),
+    "observations": N_("observations (import)"),
+    "projects": N_("major projects (import)"),
+    "project_year_plans": N_("project annual plans (import)"),
 }
 
 
@@ -365,7 +404,18 @@ def _action_label(ctx: PageContext, code: str) -> str:
     machine ("项目：开工" for project.start), else the code."""
     if code in ACTION_LABELS:
         return ctx._(ACTION_LABELS[code])
-    return workflow.action_words(code, ctx.lang) or code
+    words = workflow.action_words(code, ctx.lang)
+    if words is not None:
+        return words
+    # a workflow step that is not a transition (project.create, project.set_year_plan):
+    # the kind of object in its machine's words, the step in the foundation's
+    kind, _, step = code.partition(".")
+    machine = workflow.MACHINES.get(kind)
+    if machine is not None and step in ACTION_LABELS:
+        if ctx.lang.startswith("zh"):
+            return f"{machine.kind_zh}：{ctx._(ACTION_LABELS[step])}"
+        return f"{machine.kind_en or machine.kind}: {ctx._(ACTION_LABELS[step])}"
+    return code
 
 
 class AuditRow(BaseModel):
