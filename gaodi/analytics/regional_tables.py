@@ -1,11 +1,13 @@
-"""Regional specialisation on long Polars tables ``region, industry, year, value``.
+"""Regional specialisation on long tables ``region, industry, year, value``.
 
 The table form of :mod:`gaodi.analytics.regional`: pivot with :func:`panel` (missing pairs are
-0), apply the dense formulas year by year, return Polars tables. Input contract and formulas:
-``docs/methods/regional.md``.
+0), apply the dense formulas year by year, return Polars tables. The input is a Polars or a
+pandas DataFrame (converted). Input contract and formulas: ``docs/methods/regional.md``.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -31,8 +33,87 @@ __all__ = [
 ]
 
 
+#: A Polars DataFrame, or a pandas one (converted with ``pl.from_pandas``).
+DataFrameLike = Any
+
+#: How the messages name the two tables a function reads (``table_zh``, ``table_en``).
+_INPUT: dict[str, Any] = {"table_zh": "输入表", "table_en": "input table"}
+_REFERENCE: dict[str, Any] = {"table_zh": "参照表", "table_en": "reference table"}
+
+
+def _as_polars(data: Any, table: dict[str, Any]) -> pl.DataFrame:
+    """``data`` as a Polars DataFrame: a pandas DataFrame (an analyst's usual table) is
+    converted; anything else is refused in words naming what is accepted."""
+    if isinstance(data, pl.DataFrame):
+        return data
+    kind = type(data)
+    if kind.__module__.split(".")[0] == "pandas" and kind.__name__ == "DataFrame":
+        try:
+            return pl.from_pandas(data)
+        except (pl.exceptions.PolarsError, TypeError, ValueError):
+            # pyarrow refuses a column of mixed types (numbers and words): name it
+            for column in data.columns:
+                try:
+                    pl.from_pandas(data[[column]])
+                except (pl.exceptions.PolarsError, TypeError, ValueError):
+                    raise words.error(
+                        "regional_tables.pandas_mixed_column", DataError, column=column, **table
+                    ) from None
+            raise
+    raise words.error(
+        "regional_tables.not_a_frame", DataError, kind=f"{kind.__module__}.{kind.__name__}", **table
+    )
+
+
+def _numbers(data: pl.DataFrame, column: str, table: dict[str, Any]) -> pl.Series:
+    """Column ``column`` as floats; the first cell that is not a number is named (row counted
+    from 1, as a spreadsheet's data rows) instead of a bare Polars error."""
+    cells = data[column]
+    try:
+        parsed = cells.cast(pl.Float64, strict=False)
+    except pl.exceptions.PolarsError:  # a nested or binary column: no cell is a number
+        parsed = pl.Series(column, [None] * len(cells), dtype=pl.Float64)
+    bad = parsed.is_null() & cells.is_not_null()
+    if bad.any():
+        row = int(bad.arg_true()[0])
+        raise words.error(
+            "regional_tables.not_a_number",
+            DataError,
+            context={"row": row + 1, "column": column},
+            row=row + 1,
+            column=column,
+            value=cells[row],
+            **table,
+        )
+    return parsed
+
+
+def _years(data: pl.DataFrame, column: str, table: dict[str, Any]) -> pl.Series:
+    """Column ``column`` as whole years: 2020.0 is 2020, 2020.5 is refused (a cast would
+    silently truncate it to 2020)."""
+    cells = data[column]
+    if cells.dtype.is_integer():
+        return cells.cast(pl.Int64)
+    number = _numbers(data, column, table)
+    whole = number.is_null() | (
+        number.is_finite() & (number == number.floor()) & (number.abs() < 1e15)
+    )
+    if not whole.all():
+        row = int((~whole).arg_true()[0])
+        raise words.error(
+            "regional_tables.year_not_whole",
+            DataError,
+            context={"row": row + 1, "column": column},
+            row=row + 1,
+            column=column,
+            value=cells[row],
+            **table,
+        )
+    return number.cast(pl.Int64)
+
+
 def panel(
-    data: pl.DataFrame,
+    data: DataFrameLike,
     *,
     region: str = "region",
     industry: str = "industry",
@@ -48,7 +129,11 @@ def panel(
     >>> arr, r, i, y = panel(df)
     >>> arr.tolist(), r, i, y
     ([[[1.0, 0.0], [2.0, 0.0]], [[0.0, 3.0], [0.0, 0.0]]], ['a', 'b'], ['x', 'y'], [2020, 2021])
+
+    A pandas DataFrame is converted with ``pl.from_pandas``; a year must be a whole number
+    (2020.0 is 2020; 2020.5 is an error, never truncated).
     """
+    data = _as_polars(data, _INPUT)
     missing = [c for c in (region, industry, year, value) if c not in data.columns]
     if missing:
         raise words.error(
@@ -60,14 +145,10 @@ def panel(
     if data.height == 0:
         raise words.error("regional_tables.empty", DataError)
     try:
-        frame = data.select(
-            pl.col(region).cast(pl.String),
-            pl.col(industry).cast(pl.String),
-            pl.col(year).cast(pl.Int64),
-            pl.col(value).cast(pl.Float64),
-        )
+        labels = data.select(pl.col(region).cast(pl.String), pl.col(industry).cast(pl.String))
     except pl.exceptions.PolarsError as exc:
         raise words.error("regional_tables.bad_types", DataError, year=year, value=value) from exc
+    frame = labels.with_columns(_years(data, year, _INPUT), _numbers(data, value, _INPUT))
     for col in (region, industry, year, value):
         if frame[col].null_count():
             raise words.error(
@@ -102,7 +183,7 @@ def panel(
 
 
 def _reference(
-    reference: pl.DataFrame | None,
+    reference: DataFrameLike | None,
     industries: list[str],
     years: list[int],
     arr: FloatArray,
@@ -115,16 +196,38 @@ def _reference(
     if reference is None:
         out: FloatArray = arr.sum(axis=1)
         return out
+    reference = _as_polars(reference, _REFERENCE)
     missing = [c for c in (industry, year, value) if c not in reference.columns]
     if missing:
         raise words.error(
             "regional_tables.reference_missing_columns", DataError, columns=", ".join(missing)
         )
-    ref = reference.select(
-        pl.col(industry).cast(pl.String),
-        pl.col(year).cast(pl.Int64),
-        pl.col(value).cast(pl.Float64),
+    try:
+        names = reference.select(pl.col(industry).cast(pl.String))
+    except pl.exceptions.PolarsError as exc:
+        raise words.error("regional_tables.bad_types", DataError, year=year, value=value) from exc
+    ref = names.with_columns(
+        _years(reference, year, _REFERENCE), _numbers(reference, value, _REFERENCE)
     )
+    for col in (industry, year):
+        if ref[col].null_count():
+            raise words.error(
+                "regional_tables.reference_empty_values",
+                DataError,
+                context={"column": col},
+                column=col,
+            )
+    twice = ref.select(industry, year).is_duplicated()
+    if twice.any():
+        # a left join would give the key two rows and the grid more cells than it has
+        row = int(twice.arg_true()[0])
+        raise words.error(
+            "regional_tables.reference_duplicated",
+            DataError,
+            context={"industry": ref[industry][row], "year": ref[year][row]},
+            industry=ref[industry][row],
+            year=ref[year][row],
+        )
     grid = pl.DataFrame(
         {year: np.repeat(years, len(industries)), industry: np.tile(industries, len(years))}
     )
@@ -155,9 +258,9 @@ def _name_zero_totals(
 
 
 def specialisation_table(
-    data: pl.DataFrame,
+    data: DataFrameLike,
     *,
-    reference: pl.DataFrame | None = None,
+    reference: DataFrameLike | None = None,
     region: str = "region",
     industry: str = "industry",
     year: str = "year",
@@ -204,7 +307,7 @@ def specialisation_table(
 
 
 def concentration_table(
-    data: pl.DataFrame,
+    data: DataFrameLike,
     *,
     region: str = "region",
     industry: str = "industry",
@@ -261,7 +364,7 @@ def concentration_table(
 
 
 def localisation_table(
-    data: pl.DataFrame,
+    data: DataFrameLike,
     *,
     region: str = "region",
     industry: str = "industry",
@@ -298,7 +401,7 @@ def localisation_table(
 
 
 def cagr_table(
-    data: pl.DataFrame,
+    data: DataFrameLike,
     *,
     start: int | None = None,
     end: int | None = None,
@@ -343,9 +446,9 @@ def cagr_table(
 
 
 def shift_share_table(
-    data: pl.DataFrame,
+    data: DataFrameLike,
     *,
-    reference: pl.DataFrame | None = None,
+    reference: DataFrameLike | None = None,
     dynamic: bool = False,
     start: int | None = None,
     end: int | None = None,

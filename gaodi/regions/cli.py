@@ -97,7 +97,7 @@ def _read_source(source: Any, path: Path, columns: dict[str, Any], what: tuple[s
     if hasattr(source, "seek"):
         source.seek(0)
     try:
-        df = pl.read_csv(source, schema=schema)
+        df = pl.read_csv(source, schema=schema).rename(rename)
     except pl.exceptions.PolarsError as exc:
         if "utf-8" in str(exc).lower():
             raise pl.exceptions.ComputeError(str(exc)) from exc
@@ -105,7 +105,7 @@ def _read_source(source: Any, path: Path, columns: dict[str, Any], what: tuple[s
             source.seek(0)
         text = pl.read_csv(source, schema=dict.fromkeys(header, pl.String)).rename(rename)
         df = _locate_bad_cell(text, columns, path)
-    df = df.rename(rename).select(list(columns))
+    df = df.select(list(columns))
     if df.height == 0:
         raise DataError(
             f"{what_zh}文件 {path.name} 没有数据行。",
@@ -115,16 +115,37 @@ def _read_source(source: Any, path: Path, columns: dict[str, Any], what: tuple[s
 
 
 def _locate_bad_cell(text: Any, columns: dict[str, Any], path: Path) -> Any:
+    """Name the first cell that is not a number (or, in a year column, not a whole year);
+    when every year is whole but written with a decimal point (``2021.0``), the table with
+    the years as integers, as the Python functions read the same values."""
     import polars as pl
 
+    parsed_columns = []
     for name, dtype in columns.items():
         if dtype == pl.String:
+            parsed_columns.append(text[name])
             continue
-        parsed = text[name].str.strip_chars().cast(dtype, strict=False)
+        cells = text[name].str.strip_chars()
+        number = cells.cast(pl.Float64, strict=False) if dtype.is_integer() else None
+        parsed = cells.cast(dtype, strict=False)
+        if number is not None:
+            whole = number.is_finite() & (number == number.floor()) & (number.abs() < 1e15)
+            parsed = parsed.fill_null(pl.when(whole).then(number).otherwise(None).cast(dtype))
         bad = parsed.is_null() & text[name].is_not_null()
         if bad.any():
             row = int(bad.arg_true()[0])
             value = text[name][row]
+            if number is not None and number[row] is not None:
+                # a number, just not a whole one: the year must be a whole number
+                raise DataError(
+                    f"{path.name} 第 {row + 2} 行 {name} 列的值“{value}”不是整数年份"
+                    "（年份须为整数，如 2023）。",
+                    f"{path.name}, line {row + 2}, column {name}: {value!r} is not a whole year "
+                    "(a year is a whole number, e.g. 2023).",
+                    row=row + 2,
+                    column=name,
+                    value=value,
+                )
             raise DataError(
                 f"{path.name} 第 {row + 2} 行 {name} 列的值“{value}”不是数值。",
                 f"{path.name}, line {row + 2}, column {name}: {value!r} is not a number.",
@@ -132,7 +153,35 @@ def _locate_bad_cell(text: Any, columns: dict[str, Any], path: Path) -> Any:
                 column=name,
                 value=value,
             )
-    raise DataError(f"无法解析 {path.name}。", f"Cannot parse {path.name}.")
+        parsed_columns.append(parsed.alias(name))
+    if any(c.dtype != columns[c.name] for c in parsed_columns):
+        raise DataError(f"无法解析 {path.name}。", f"Cannot parse {path.name}.")
+    return pl.DataFrame(parsed_columns)
+
+
+def _check_unique(df: Any, path: Path, keys: list[str], what: tuple[str, str]) -> None:
+    """Refuse a key given twice, naming both lines: the tables need one value per key."""
+    import polars as pl
+
+    repeated = df.select(keys).is_duplicated()
+    if not repeated.any():
+        return
+    first = int(repeated.arg_true()[0])  # the first line of the first repeated key
+    key = df.row(first, named=True)
+    same = df.with_row_index("_line").filter(pl.all_horizontal(pl.col(k) == key[k] for k in keys))[
+        "_line"
+    ]
+    row = int(same[1])
+    what_zh, what_en = what
+    shown = ", ".join(f"{k} {key[k]}" for k in keys)
+    raise DataError(
+        f"{what_zh}文件 {path.name} 第 {row + 2} 行与第 {first + 2} 行重复（{shown}）："
+        "每个键只能有一行。",
+        f"The {what_en} file {path.name}, line {row + 2} repeats line {first + 2} ({shown}): "
+        "each key may appear once.",
+        row=row + 2,
+        column=", ".join(keys),
+    )
 
 
 def _check_values(df: Any, path: Path, *, allow_negative: bool = False) -> None:
@@ -290,6 +339,7 @@ def specialise(
     else:
         data = read_table(input_csv, cols, ("输入", "input"))
         _check_values(data, input_csv)
+        _check_unique(data, input_csv, ["region", "industry", "year"], ("输入", "input"))
     ref = None
     if reference is not None:
         ref = read_table(
@@ -298,6 +348,7 @@ def specialise(
             ("参照", "reference"),
         )
         _check_values(ref, reference)
+        _check_unique(ref, reference, ["industry", "year"], ("参照", "reference"))
     years = data["year"].unique().sort().to_list()
     # every table first, then the files: a table that cannot be computed (one region, a zero
     # total) stops the run before anything is written, so --out never holds half a result
