@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Select, String, select
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Select, String, func, select
 from sqlalchemy.engine import Engine
 
 from gaodi.config import get_settings
@@ -104,13 +104,26 @@ class City:
     def chains(self) -> pl.DataFrame:
         return self._frame(select(Chain))
 
-    def _known(self, model: Any, found: Any, words: tuple[str, str]) -> None:
+    def _known(self, model: Any, found: Any, words: tuple[str, str], choices: Any = None) -> None:
         """Refuse a filter naming nothing the principal may read: a typo is an error, not an
-        empty frame that looks like an answer."""
+        empty frame that looks like an answer. ``choices``, a one-column select, lists what
+        there is (the first :data:`CHOICES_SHOWN`), so the message says what to type instead."""
         query = restrict(select(model.id).where(found), self.principal, "read").limit(1)
         with self.engine.connect() as conn:
-            if conn.execute(query).first() is None:
-                raise NotFoundError(*words)
+            if conn.execute(query).first() is not None:
+                return
+        zh, en = words
+        if choices is not None:
+            zh, en = _with_choices(zh, en, self._choices(choices))
+        raise NotFoundError(zh, en)
+
+    def _choices(self, query: Select[Any]) -> list[str]:
+        """The distinct rows of a select the principal may read, sorted (ids as numbers), each
+        as its values joined by a space (``3 高新区``)."""
+        query = restrict(query, self.principal, "read")
+        with self.engine.connect() as conn:
+            rows = {tuple(r) for r in conn.execute(query.distinct()) if r[0] is not None}
+        return [" ".join(str(v) for v in row) for row in sorted(rows)]
 
     def links(self, chain: int | str | None = None) -> pl.DataFrame:
         query = select(Link)
@@ -119,7 +132,9 @@ class City:
                 found = Chain.id == chain
             else:
                 found = (Chain.code == chain) | (Chain.name == chain)
-            self._known(Chain, found, (f"没有产业链“{chain}”。", f"No chain {chain!r}."))
+            self._known(
+                Chain, found, (f"没有产业链“{chain}”。", f"No chain {chain!r}."), select(Chain.code)
+            )
         if isinstance(chain, int):
             query = query.where(Link.chain_id == chain)
         elif isinstance(chain, str):
@@ -127,16 +142,57 @@ class City:
         return self._frame(query)
 
     def enterprises(self, park: int | None = None, industry: str | None = None) -> pl.DataFrame:
+        """Enterprises, of one park (its id) and/or of an industry code prefix (GB/T 4754).
+
+        An unknown park or code is an error naming the choices; a park or code with no
+        enterprises (to the principal) is an empty frame."""
         query = select(Enterprise)
         if park is not None:
+            self._known(
+                Park,
+                Park.id == park,
+                (f"没有编号为 {park!r} 的园区。", f"No park with id {park!r}."),
+                select(Park.id, Park.name),
+            )
             query = query.where(Enterprise.park_id == park)
         if industry:
+            self._known_industry(industry)
             query = query.where(Enterprise.industry_code.startswith(industry))
         return self._frame(query)
 
+    def _known_industry(self, prefix: str) -> None:
+        """A code prefix is known when an industry code (the GB/T 4754 table) or an
+        enterprise's code starts with it."""
+        codes = select(IndustryCode.code).where(IndustryCode.code.startswith(prefix)).limit(1)
+        with self.engine.connect() as conn:
+            if conn.execute(codes).first() is not None:
+                return
+        # the 大类 (two digits) the enterprises are in: a prefix to start from
+        divisions = select(func.substr(Enterprise.industry_code, 1, 2))
+        self._known(
+            Enterprise,
+            Enterprise.industry_code.startswith(prefix),
+            (f"没有以“{prefix}”开头的行业代码。", f"No industry code starts with {prefix!r}."),
+            divisions,
+        )
+
     def enterprise_years(self, year: int | None = None) -> pl.DataFrame:
+        """Enterprises' yearly figures, of one year if given. A year outside the years the
+        database holds is an error naming them; a year inside them with no rows (to the
+        principal) is an empty frame."""
         query = select(EnterpriseYear)
         if year is not None:
+            restrict(select(EnterpriseYear.id), self.principal, "read")  # may the principal?
+            span = select(func.min(EnterpriseYear.year), func.max(EnterpriseYear.year))
+            with self.engine.connect() as conn:
+                first, last = conn.execute(span).one()
+            if first is None or not first <= year <= last:
+                held = "无" if first is None else f"{first}–{last}"
+                raise NotFoundError(
+                    f"没有 {year!r} 年的企业年度数据（现有年份：{held}）。",
+                    f"No enterprise figures for {year!r} (years held: "
+                    f"{'none' if first is None else f'{first}–{last}'}).",
+                )
             query = query.where(EnterpriseYear.year == year)
         return self._frame(query)
 
@@ -152,9 +208,18 @@ class City:
     def plans(self) -> pl.DataFrame:
         return self._frame(select(Plan))
 
+    def _known_plan(self, plan: int) -> None:
+        self._known(
+            Plan,
+            Plan.id == plan,
+            (f"没有编号为 {plan!r} 的规划。", f"No plan with id {plan!r}."),
+            select(Plan.id),
+        )
+
     def actions(self, plan: int | None = None) -> pl.DataFrame:
         query = select(Action)
         if plan is not None:
+            self._known_plan(plan)
             query = query.where(Action.plan_id == plan)
         return self._frame(query)
 
@@ -164,6 +229,7 @@ class City:
     def targets(self, plan: int | None = None) -> pl.DataFrame:
         query = select(Target)
         if plan is not None:
+            self._known_plan(plan)
             query = query.where(Target.plan_id == plan)
         return self._frame(query)
 
@@ -181,7 +247,10 @@ class City:
                 else (Indicator.code == indicator)
             )
             self._known(
-                Indicator, found, (f"没有指标“{indicator}”。", f"No indicator {indicator!r}.")
+                Indicator,
+                found,
+                (f"没有指标“{indicator}”。", f"No indicator {indicator!r}."),
+                select(Indicator.code),
             )
         if isinstance(indicator, int):
             query = query.where(Observation.indicator_id == indicator)
@@ -192,10 +261,31 @@ class City:
         return self._frame(query.order_by(Observation.indicator_id, Observation.period))
 
     def panel(self, measure: str | None = None) -> pl.DataFrame:
+        """The region x industry x year panel, of one measure if given (``output``,
+        ``employment`` …); a measure the panel does not hold is an error naming those it does."""
         query = select(PanelValue)
         if measure:
+            held = self._choices(select(PanelValue.measure))
+            if measure not in held:
+                zh, en = _with_choices(
+                    f"面板中没有口径“{measure}”。", f"The panel has no measure {measure!r}.", held
+                )
+                raise NotFoundError(zh, en)
             query = query.where(PanelValue.measure == measure)
         return self._frame(query)
+
+
+#: How many choices an unknown-filter message lists.
+CHOICES_SHOWN = 20
+
+
+def _with_choices(zh: str, en: str, choices: list[str]) -> tuple[str, str]:
+    """The messages of an unknown filter followed by what there is to choose from."""
+    shown = choices[:CHOICES_SHOWN]
+    more = " …" if len(choices) > len(shown) else ""
+    if not shown:
+        return f"{zh}目前没有可选项。", f"{en} There is none to choose from."
+    return f"{zh}可选：{'、'.join(shown)}{more}。", f"{en} Choices: {', '.join(shown)}{more}."
 
 
 def _dtype(sql_type: Any) -> Any:
