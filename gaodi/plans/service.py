@@ -130,10 +130,27 @@ def problems(session: Session, plan: Plan) -> list[str]:
     targets = session.scalars(select(Target).where(Target.plan_id == plan.id)).all()
     if not targets:
         out.append("计划没有任何量化目标。 The plan has no quantitative target.")
+    units: dict[int, str] = {
+        i: u
+        for i, u in session.execute(
+            select(Indicator.id, Indicator.unit).where(
+                Indicator.id.in_({t.indicator_id for t in targets if t.indicator_id})
+            )
+        )
+    }
     for t in targets:
         label = f"目标 #{t.id}（{t.indicator_name}）"
         if t.indicator_id is None:
             out.append(f"{label}没有关联指标。 Target #{t.id} has no indicator.")
+        own = units.get(t.indicator_id) if t.indicator_id is not None else None
+        if own is not None and (t.unit or "").strip() != own.strip():
+            # the board divides the actual (in the indicator's unit) by the target as stored:
+            # 2,366 亿元 against 25,000,000 万元 read as 0.0 % done
+            out.append(
+                f"{label}的单位“{t.unit}”与指标的单位“{own}”不同，请把目标值换算为{own}后再印发。 "
+                f"Target #{t.id}: its unit {t.unit} differs from its indicator's ({own}); "
+                f"convert the value to {own} before adoption."
+            )
         if not plan.period_start - 1 <= t.year <= plan.period_end + 10:
             out.append(
                 f"{label}的年份 {t.year} 不在计划期 {plan.period_start}–{plan.period_end} 附近。 "

@@ -206,3 +206,22 @@ def test_load_on_both_backends(db: Engine) -> None:
     plan_id = load(db)
     with session_scope(db) as s:
         assert len(service.get_plan(s, ADMIN, plan_id).targets) == 6
+
+
+def test_adoption_refuses_a_target_in_another_unit_than_its_indicator(sqlite_db: Engine) -> None:
+    # audit H #1: a target of 25,000,000 万元 on an indicator kept in 亿元 was adopted, and the
+    # board read 2,366 亿元 against it as 0.0 % done
+    plan_id = load(sqlite_db)
+    with session_scope(sqlite_db, actor="t") as s:
+        t = service.get_plan(s, ADMIN, plan_id).targets[0]
+        own = t.indicator.unit  # type: ignore[union-attr]
+        other = "万元" if own != "万元" else "亿元"
+        service.update_target(s, ADMIN, t.id, TargetUpdate(unit=other))
+    with session_scope(sqlite_db, actor="t") as s, pytest.raises(ValidationError) as exc:
+        service.adopt_plan(s, ADMIN, plan_id)
+    assert f"单位“{other}”与指标的单位“{own}”不同" in exc.value.zh
+    assert f"its unit {other} differs from its indicator's ({own})" in exc.value.en
+    with session_scope(sqlite_db, actor="t") as s:
+        service.update_target(s, ADMIN, t.id, TargetUpdate(unit=own))
+    with session_scope(sqlite_db, actor="t") as s:
+        assert service.adopt_plan(s, ADMIN, plan_id).status == "adopted"
