@@ -32,7 +32,15 @@ from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import Principal, restrict
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.projects import common, states
-from gaodi.projects.appeals import HISTORY, MACHINE, actors, escalation_level, limit_dates
+from gaodi.projects.appeals import (
+    HISTORY,
+    MACHINE,
+    actors,
+    escalation_level,
+    handover_due_on,
+    handover_late_days,
+    limit_dates,
+)
 from gaodi.projects.models import Appeal, AppealAttachment, AppealEvent
 from gaodi.projects.rules import AppealRules, appeal_rules, days_between
 from gaodi.projects.schemas import (
@@ -433,6 +441,8 @@ def appeal_detail(
         limit_start_on=then.limit_start_on,
         escalate_on=then.escalate_on,
         assigned_at=then.assigned_at,
+        handover_due_on=handover_due_on(appeal.received_at, rules),
+        handover_late_days=handover_late_days(appeal.received_at, then.assigned_at, rules),
         resolved_at=then.resolved_at,
         confirmed_at=then.confirmed_at,
         reopen_count=then.reopen_count,
@@ -455,26 +465,39 @@ def resolve_days(appeal: Appeal | AppealAt) -> float | None:
     return (appeal.resolved_at - appeal.received_at).total_seconds() / 86400.0
 
 
-def _stat(key: str, appeals: list[AppealAt], as_of: date) -> StatRow:
+def _handed_over_late(a: AppealAt, rules: AppealRules) -> bool:
+    return (handover_late_days(a.received_at, a.assigned_at, rules) or 0) > 0
+
+
+def _stat(key: str, appeals: list[AppealAt], as_of: date, rules: AppealRules) -> StatRow:
     days = [d for d in (resolve_days(a) for a in appeals) if d is not None]
     open_ = [a for a in appeals if a.status in states.APPEAL_RUNNING]
-    overdue_now = sum(1 for a in open_ if a.due_on is not None and as_of > a.due_on)
+    overdue = {a.id for a in open_ if a.due_on is not None and as_of > a.due_on}
     resolved = [a for a in appeals if resolve_days(a) is not None]
-    late = sum(
-        1
+    handover_late = {a.id for a in appeals if _handed_over_late(a, rules)}
+    # resolved late: after the handling's due date, or handed over late (assigning restarts
+    # the limit, so a hand-over days past its limit must not let the appeal count as on time)
+    late = {
+        a.id
         for a in resolved
-        if a.due_on is not None and a.resolved_at is not None and a.resolved_at.date() > a.due_on
-    )
+        if a.id in handover_late
+        or (
+            a.due_on is not None
+            and a.resolved_at is not None
+            and clock.local_date(a.resolved_at) > a.due_on
+        )
+    }
     sats = [a.satisfaction for a in appeals if a.satisfaction is not None]
     n = len(appeals)
     return StatRow(
         key=key,
         count=n,
         open=len(open_),
-        overdue_now=overdue_now,
+        overdue_now=len(overdue),
         resolved=len(resolved),
-        resolved_late=late,
-        overdue_share=round((overdue_now + late) / n, 4) if n else None,
+        resolved_late=len(late),
+        handover_late=len(handover_late),
+        overdue_share=round(len(overdue | late | handover_late) / n, 4) if n else None,
         median_days=round(float(np.percentile(days, 50)), 2) if days else None,
         p90_days=round(float(np.percentile(days, 90)), 2) if days else None,
         mean_satisfaction=round(sum(sats) / len(sats), 2) if sats else None,
@@ -510,11 +533,12 @@ def appeal_stats(
         total=len(appeals),
         by_status={s.key: sum(1 for a in appeals if a.status == s.key) for s in MACHINE.states},
         by_level={lv: levels.get(lv, 0) for lv in (0, 1, 2)},
-        by_category=[_stat(c, by_cat[c], day) for c in cat_order],
+        by_category=[_stat(c, by_cat[c], day, rules) for c in cat_order],
         by_department=[
-            _stat(d, by_dep[d], day) for d in sorted(by_dep, key=lambda k: (-len(by_dep[k]), k))
+            _stat(d, by_dep[d], day, rules)
+            for d in sorted(by_dep, key=lambda k: (-len(by_dep[k]), k))
         ],
-        overall=_stat("all", appeals, day),
+        overall=_stat("all", appeals, day, rules),
         satisfaction={
             s: sum(1 for a in appeals if a.satisfaction == s)
             for s in range(rules.satisfaction_min, rules.satisfaction_max + 1)

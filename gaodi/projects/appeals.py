@@ -9,7 +9,7 @@ escalation level on day ``d`` is 0 up to ``due_on``, 1 after it and 2 after ``es
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -24,7 +24,7 @@ from gaodi.core.workflow import History, Transition
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.projects import common, states
 from gaodi.projects.models import Appeal, AppealAttachment, AppealEvent
-from gaodi.projects.rules import AppealRules, add_days, appeal_rules
+from gaodi.projects.rules import AppealRules, add_days, appeal_rules, days_between
 from gaodi.projects.schemas import AppealIn
 
 MACHINE = states.APPEAL
@@ -55,6 +55,23 @@ def escalation_level(appeal: Appeal, as_of: date) -> int:
     if appeal.escalate_on is not None and as_of > appeal.escalate_on:
         return 2
     return 1 if as_of > appeal.due_on else 0
+
+
+def handover_due_on(received_at: datetime, rules: AppealRules) -> date:
+    """The last day to hand the appeal over (交办), counted from its receipt."""
+    return limit_dates(clock.local_date(received_at), rules.assignment_limit, rules)[0]
+
+
+def handover_late_days(
+    received_at: datetime, assigned_at: datetime | None, rules: AppealRules
+) -> int | None:
+    """Days (of the rules' unit) the hand-over came after its limit: 0 when on time, None while
+    not handed over. Assigning starts a fresh limit for the handling, so this is the only trace
+    of a late hand-over once the appeal is assigned."""
+    if assigned_at is None:
+        return None
+    due = handover_due_on(received_at, rules)
+    return days_between(due, clock.local_date(assigned_at), rules.unit)
 
 
 def _start_limit(appeal: Appeal, limit: int, rules: AppealRules) -> None:
@@ -181,13 +198,18 @@ def resolve(session: Session, principal: Principal, appeal_id: int, resolution: 
     appeal, t = _authorize(session, principal, appeal_id, "resolve", resolution)
     appeal.resolution = resolution.strip()
     appeal.resolved_at = clock.now()
+    # a late hand-over makes the appeal late however fast it was handled afterwards
+    handover = handover_late_days(appeal.received_at, appeal.assigned_at, appeal_rules()) or 0
     HISTORY.fire(
         session,
         principal,
         appeal,
         t,
         resolution,
-        {"late": bool(appeal.due_on and clock.today() > appeal.due_on)},
+        {
+            "late": bool(appeal.due_on and clock.today() > appeal.due_on) or handover > 0,
+            "handover_late_days": handover,
+        },
     )
     return appeal
 

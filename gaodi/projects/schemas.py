@@ -359,6 +359,10 @@ class AppealDetail(BaseModel):
     limit_start_on: date | None
     escalate_on: date | None
     assigned_at: datetime | None
+    handover_due_on: date | None = Field(None, description="Last day to hand the appeal over.")
+    handover_late_days: int | None = Field(
+        None, description="How late the hand-over was (0: on time; None: not handed over yet)."
+    )
     resolved_at: datetime | None
     confirmed_at: datetime | None
     reopen_count: int
@@ -376,9 +380,16 @@ class StatRow(BaseModel):
     open: int
     overdue_now: int
     resolved: int
-    resolved_late: int
+    resolved_late: int = Field(
+        description="Resolved after the due date, or handed over (交办) after the hand-over limit."
+    )
+    handover_late: int = Field(
+        0, description="Handed over (交办) after the hand-over limit, whatever came after."
+    )
     overdue_share: float | None = Field(
-        None, description="(open and overdue now + resolved after the due date) / count"
+        None,
+        description="Appeals that missed a limit (open and overdue now, resolved late, or "
+        "handed over late; each counted once) / count",
     )
     median_days: float | None = Field(None, description="Days from receipt to resolution.")
     p90_days: float | None
