@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import csv
 import io
+import posixpath
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,45 @@ INFO_SHEETS = {
     normalise_header(n)
     for n in ("说明", "instructions", "说明 instructions", "代码表", "lists", "代码表 lists")
 }
+
+#: What Excel shows in a cell whose formula failed; a CSV saved by Excel holds them as text.
+EXCEL_ERRORS = frozenset(
+    {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+    | {"#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+)
+
+
+@dataclass(frozen=True)
+class CellFault:
+    """A cell that shows no usable value: an Excel error (#N/A …) or a formula saved without its
+    result. The readers give both as an empty string, which an upsert would take for "clear the
+    value"; keeping them apart lets the import refuse the cell instead."""
+
+    shown: str
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.shown
+
+
+def error_fault(shown: str) -> CellFault:
+    return CellFault(
+        shown,
+        f"单元格是公式错误值 {shown}，不是数据；请在 Excel 中改正公式或填入数值后重新导入。",
+        f"The cell holds the formula error {shown}, not data; fix the formula or type the value "
+        "in Excel and import again.",
+    )
+
+
+def uncached_fault(formula: str) -> CellFault:
+    return CellFault(
+        f"={formula}",
+        "公式没有计算结果（文件保存时未计算），请在 Excel 中打开、重新计算并保存后再导入。",
+        "The formula has no calculated result (the file was saved without calculating it); open "
+        "it in Excel, recalculate, save and import again.",
+    )
+
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -48,6 +90,11 @@ class RawSheet:
     grid: list[list[Any]] = field(default_factory=list, repr=False)
     first_row: int = 1
     first_col: int = 0
+    #: merged ranges over several columns that reach the data rows: (first row number, range
+    #: text such as "C2:D4", 0-based column of its first cell relative to the header)
+    merge_problems: list[tuple[int, str, int]] = field(default_factory=list)
+    #: merged ranges (0-based first row, first col, last row, last col, in sheet coordinates)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list, repr=False)
 
     @property
     def is_empty(self) -> bool:
@@ -85,6 +132,43 @@ class RawSheet:
                     self.stray.append((number, column_letter(self.first_col + j), row[j]))
             self.rows.append(cells)
             self.row_numbers.append(number)
+        self.merge_problems = []
+        for r1, c1, r2, c2 in self.merges:
+            if c1 != c2 and r2 + 1 > self.header_row:
+                top = self._cell(r1, c1)
+                if not _blank(top):
+                    text = f"{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}"
+                    number = max(r1 + 1, self.header_row + 1)
+                    self.merge_problems.append((number, text, c1 - self.first_col))
+
+    def _cell(self, r: int, c: int) -> Any:
+        i, j = r + 1 - self.first_row, c - self.first_col
+        if 0 <= i < len(self.grid) and 0 <= j < len(self.grid[i]):
+            return self.grid[i][j]
+        return None
+
+    def fill_merges(self, merges: list[tuple[int, int, int, int]]) -> None:
+        """Give every cell of a one-column merged range the value shown in it.
+
+        Office staff merge a value down a column (one 园区 for several firms) and read it as
+        every row's value, which is what Excel shows; the readers give it to the first row only,
+        so the others would import blank (and an upsert would clear them). Ranges over several
+        columns have no such reading — which column's value is it? — and are refused by
+        :func:`~gaodi.exchange.validate.to_table` when they reach the data rows.
+        """
+        self.merges = list(merges)
+        for r1, c1, r2, c2 in merges:
+            if c1 != c2 or r1 == r2:
+                continue
+            value = self._cell(r1, c1)
+            j = c1 - self.first_col
+            for r in range(r1 + 1, r2 + 1):
+                i = r + 1 - self.first_row
+                if 0 <= i < len(self.grid) and j >= 0:
+                    row = self.grid[i]
+                    if len(row) <= j:
+                        row.extend([None] * (j + 1 - len(row)))
+                    row[j] = value
 
 
 @dataclass
@@ -109,9 +193,27 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def _sheet_from_rows(name: str, rows: list[list[Any]], first_row: int, first_col: int) -> RawSheet:
+def _sheet_from_rows(
+    name: str,
+    rows: list[list[Any]],
+    first_row: int,
+    first_col: int,
+    merges: list[tuple[int, int, int, int]] | None = None,
+    faults: dict[tuple[int, int], CellFault] | None = None,
+) -> RawSheet:
     """A sheet whose header is, until told otherwise, its first non-empty row."""
+    rows = [list(r) for r in rows]
+    for (r, c), fault in (faults or {}).items():
+        i, j = r + 1 - first_row, c - first_col
+        if i < 0 or j < 0:
+            continue
+        while len(rows) <= i:
+            rows.append([])
+        if len(rows[i]) <= j:
+            rows[i].extend([None] * (j + 1 - len(rows[i])))
+        rows[i][j] = fault
     sheet = RawSheet(name, grid=rows, first_row=first_row, first_col=first_col)
+    sheet.fill_merges(merges or [])
     candidates = sheet.candidate_headers(1)
     if candidates:
         sheet.split(candidates[0][0])
@@ -142,12 +244,14 @@ def _read_with_openpyxl(path: Path, data: bytes) -> RawFile:
     except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
         raise _not_workbook(path, data) from exc
     sheets: list[RawSheet] = []
+    cells = xlsx_cell_facts(data)
     try:
         for ws in book.worksheets:
             if ws.sheet_state != "visible" or normalise_header(ws.title) in INFO_SHEETS:
                 continue
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            sheets.append(_sheet_from_rows(ws.title, rows, 1, 0))
+            faults, merges = cells.get(ws.title, ({}, []))
+            sheets.append(_sheet_from_rows(ws.title, rows, 1, 0, merges, faults))
     finally:
         book.close()
     return RawFile(path, "xlsx", sheets)
@@ -179,6 +283,7 @@ def read_workbook(path: Path, *, check: bool = True) -> RawFile:
             ) from exc
         raise _not_workbook(path, data) from exc
     sheets: list[RawSheet] = []
+    cells = xlsx_cell_facts(data) if data.startswith(_ZIP) else {}
     for meta in book.sheets_metadata:
         if str(meta.visible).rsplit(".", 1)[-1].lower() != "visible":
             continue
@@ -195,8 +300,100 @@ def read_workbook(path: Path, *, check: bool = True) -> RawFile:
                 f"Cannot read sheet '{meta.name}': {exc}",
             ) from exc
         start = grid.start or (0, 0)
-        sheets.append(_sheet_from_rows(meta.name, rows, start[0] + 1, start[1]))
+        faults, merges = cells.get(meta.name, ({}, None))
+        if merges is None:
+            merges = [(a[0], a[1], b[0], b[1]) for a, b in (grid.merged_cell_ranges or [])]
+        sheets.append(_sheet_from_rows(meta.name, rows, start[0] + 1, start[1], merges, faults))
     return RawFile(path, "xlsx", sheets)
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_TYPE = re.compile(rb'\bt="(\w+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?v>)", re.S)
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _column_index(letters: bytes) -> int:
+    out = 0
+    for ch in letters:
+        out = out * 26 + ch - 64
+    return out - 1
+
+
+def _unescape(raw: bytes) -> str:
+    from html import unescape
+
+    return unescape(raw.decode("utf-8", "replace"))
+
+
+def xlsx_cell_facts(
+    data: bytes,
+) -> dict[str, tuple[dict[tuple[int, int], CellFault], list[tuple[int, int, int, int]]]]:
+    """Per sheet name: the cells that show no value (error values, formulas without a result)
+    and the merged ranges, read from the workbook's XML — the cell readers hide both.
+
+    Cells are scanned only in sheets that hold an error or a formula at all, so a plain data
+    file pays one substring search per sheet.
+    """
+    import xml.etree.ElementTree as ET
+
+    out: dict[str, tuple[dict[tuple[int, int], CellFault], list[tuple[int, int, int, int]]]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            book = ET.fromstring(z.read("xl/workbook.xml"))
+            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            for sheet in book.iter(f"{_MAIN}sheet"):
+                target = targets.get(sheet.get(f"{_REL}id"), "")
+                part = (
+                    target.lstrip("/")
+                    if target.startswith("/")
+                    else posixpath.normpath(posixpath.join("xl", target))
+                )
+                if part not in names:
+                    continue
+                xml = z.read(part)
+                out[sheet.get("name", "")] = _sheet_facts(xml)
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, ValueError):
+        # an unusual package layout: the cell readers' view is all there is
+        return {}
+    return out
+
+
+def _sheet_facts(
+    xml: bytes,
+) -> tuple[dict[tuple[int, int], CellFault], list[tuple[int, int, int, int]]]:
+    faults: dict[tuple[int, int], CellFault] = {}
+    merges = [
+        (int(m[1]) - 1, _column_index(m[0]), int(m[3]) - 1, _column_index(m[2]))
+        for m in _MERGE.findall(xml)
+    ]
+    if b't="e"' not in xml and b"<f" not in xml and b":f" not in xml:
+        return faults, merges
+    for cell in _CELL.finditer(xml):
+        attrs, body = cell.group(1), cell.group(2) or b""
+        ref = _REF.search(attrs)
+        if ref is None:
+            continue
+        kind = _TYPE.search(attrs)
+        kind_text = kind.group(1) if kind else b"n"
+        value = _VALUE.search(body)
+        where = (int(ref.group(2)) - 1, _column_index(ref.group(1)))
+        if kind_text == b"e":
+            faults[where] = error_fault(_unescape(value.group(1) or b"") if value else "#N/A")
+            continue
+        formula = _FORMULA.search(body)
+        if formula is None:
+            continue
+        cached = value.group(1) if value else None
+        if not cached and kind_text not in (b"str", b"inlineStr"):
+            faults[where] = uncached_fault(_unescape(formula.group(1) or b""))
+    return faults, merges
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:

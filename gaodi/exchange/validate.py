@@ -18,7 +18,7 @@ import polars as pl
 from gaodi.core.errors import CellError, ValidationError
 from gaodi.exchange.convert import convert_column
 from gaodi.exchange.entities import ENTITIES
-from gaodi.exchange.reader import RawFile, RawSheet
+from gaodi.exchange.reader import EXCEL_ERRORS, CellFault, RawFile, RawSheet, error_fault
 from gaodi.exchange.schema import EntitySpec, SheetSpec, normalise_header
 
 
@@ -199,18 +199,45 @@ def to_table(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> Table
             )
         )
     table = Table(spec, sheet.name, list(sheet.row_numbers), {}, {})
+    for number, text, j in sheet.merge_problems:
+        header = sheet.headers[j] if 0 <= j < len(sheet.headers) else text
+        errors.append(
+            CellError(
+                sheet.name,
+                number,
+                _one_line(header),
+                text,
+                f"{text} 是跨列的合并单元格，无法确定每一列的值；"
+                "请取消合并，并在每个单元格中填写。",
+                f"{text} is a cell merged across columns, so no column's value is known; unmerge "
+                "it and fill in every cell.",
+            )
+        )
+        if number in sheet.row_numbers:
+            table.bad.add(sheet.row_numbers.index(number))
     for j, key in mapping.items():
         col = spec.column(key)
         raw = [row[j] for row in sheet.rows]
+        faults: dict[int, CellFault] = {}
+        for i, v in enumerate(raw):
+            if isinstance(v, CellFault):
+                faults[i] = v
+            elif isinstance(v, str) and v.strip().upper() in EXCEL_ERRORS:
+                faults[i] = error_fault(v.strip().upper())
+        if faults:
+            raw = [None if i in faults else v for i, v in enumerate(raw)]
         values, problems = convert_column(col, raw)
         table.columns[key] = values
         table.raw[key] = raw
         table.headers[key] = _one_line(sheet.headers[j])
+        for i, fault in faults.items():
+            errors.append(table.error(i, key, fault.zh, fault.en, value=fault.shown))
+            table.bad.add(i)
         for i, zh, en in problems:
             errors.append(table.error(i, key, zh, en))
             table.bad.add(i)
         if col.required:
-            bad = {i for i, _, _ in problems}
+            bad = {i for i, _, _ in problems} | set(faults)
             for i, v in enumerate(values):
                 if v is None and i not in bad:
                     errors.append(table.error(i, key, "必填项为空。", "Required value is missing."))
