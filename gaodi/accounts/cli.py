@@ -96,7 +96,7 @@ def unlock(username: str = typer.Argument(...)) -> None:
 def list_() -> None:
     """List users with their role, scope and state."""
     with session_scope(engine()) as session:
-        table = Table(title="用户 Users")
+        table = Table(title=f"用户 Users ({_zone()})")
         for col in ("username", "role", "scope", "active", "last log-in"):
             table.add_column(col)
         for user in service.list_users(session, principal=operator()):
@@ -113,6 +113,13 @@ def list_() -> None:
 def _stamp(value: datetime | None) -> str:
     """A stored moment (naive UTC) in the city's time, as the pages show it."""
     return clock.local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _zone() -> str:
+    """The zone :func:`_stamp`'s times are in, named as the rest of Gaodi names it (北京时间
+    Beijing time; another city's IANA name once)."""
+    zh, en = clock.zone_label(True), clock.zone_label(False)
+    return zh if zh == en else f"{zh} {en}"
 
 
 @app.command("token")
@@ -136,7 +143,7 @@ def token(
     console.print(
         "[yellow]请立即保存此令牌，它不会再次显示。 Save this token now; it is not shown again.[/]"
     )
-    console.print(f"到期 Expires (UTC): {expires}")
+    console.print(f"到期 Expires ({_zone()}): {expires}")
     typer.echo(secret)
 
 
@@ -147,7 +154,7 @@ def tokens(username: str = typer.Argument(...)) -> None:
     with session_scope(engine()) as session:
         user = service.get_user(session, username)
         now = clock.real_now()  # expiry is a security timer on real time (accounts.service)
-        table = Table(title=f"接口令牌 API tokens: {username} (UTC)")
+        table = Table(title=f"接口令牌 API tokens: {username} ({_zone()})")
         for col in ("id", "name", "prefix", "created", "last used", "expires", "state"):
             table.add_column(col)
         for row in service.list_tokens(session, user):
