@@ -30,13 +30,20 @@ weight``; the enterprise score is the sum of its items. A missing or non-positiv
 denominator (or missing numerator) makes the indicator missing and the item follows its
 ``missing`` policy: ``average`` (the segment's average score on that item — the 黄岩 rule
 for firms without emission data), ``zero``, or ``error`` (a DataError naming the firms).
+
+``score`` class lines are compared exactly: a firm whose float score lies near a line has
+its score recomputed in exact fractions of the figures as written (29 万元 / 100 亩 / 1 × 100
+is 29 points, where floats give 28.999999999999996), so a firm exactly on a line gets the
+upper class, as the rule says.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
 import polars as pl
@@ -626,6 +633,7 @@ def _score_segment(
         score_exprs.append(raw.alias(f"score__{it.indicator.id}"))
     scored = scored.with_columns(score_exprs)
     fills = []
+    fill_values: dict[str, float] = {}
     for it in scheme.items:
         name = f"score__{it.indicator.id}"
         missing = scored.get_column(name).is_null()
@@ -651,6 +659,7 @@ def _score_segment(
                     "per_mu.no_average", DataError, scheme=scheme.id, indicator=it.indicator.id
                 )
             fill = float(mean)  # type: ignore[arg-type]
+        fill_values[it.indicator.id] = fill
         fills.append(pl.col(name).fill_null(fill))
     if fills:
         scored = scored.with_columns(fills)
@@ -659,7 +668,72 @@ def _score_segment(
             "score"
         )
     )
-    return assign_classes(scored, rule)
+    if rule.method != "score":
+        return assign_classes(scored, rule)
+    exact = _exact_near_lines(part, scored, scheme, overrides, cap, rule, fill_values)
+    # a score recomputed exactly is also shown as it is (29.0, not 28.999999999999996)
+    shown = [None if v is None else float(v) for v in exact]
+    scored = scored.with_columns(pl.Series("score", shown, pl.Float64))
+    return assign_classes(scored, rule, exact_scores=exact)
+
+
+#: A float score this close (relative) to a class line is recomputed exactly; a few float
+#: operations err by ~1e-15 relative, so a score further away is on the right side already.
+_NEAR_LINE = 1e-9
+
+
+def _exact(x: Any) -> Fraction | None:
+    """A finite figure as the exact rational it reads as (0.29 is 29/100, not the binary
+    float next to it); None when missing or not finite."""
+    if x is None:
+        return None
+    f = float(x)
+    return Fraction(Decimal(repr(f))) if math.isfinite(f) else None
+
+
+def _exact_near_lines(
+    part: pl.DataFrame,
+    scored: pl.DataFrame,
+    scheme: PerMuScheme,
+    overrides: Mapping[str, Any],
+    cap: float | None,
+    rule: ClassRule,
+    fill_values: Mapping[str, float],
+) -> list[Any]:
+    """The scores to compare with the ``score`` lines: the float score, or, for a firm
+    whose float score is within :data:`_NEAR_LINE` of a line, the exact sum of its items
+    (figures, benchmark, weight and cap as written; a missing item's fill as computed)."""
+    scores: list[Any] = scored.get_column("score").to_list()
+    lines = [float(t) for t in rule.thresholds]
+    near = [
+        i
+        for i, v in enumerate(scores)
+        if v is not None
+        and math.isfinite(v)
+        and any(abs(v - t) <= _NEAR_LINE * max(1.0, abs(t)) for t in lines)
+    ]
+    if not near:
+        return scores
+    rows = part[near]
+    totals = [Fraction(0)] * len(near)
+    for it in scheme.items:
+        bench, weight = _exact(_benchmark(it, scheme, overrides)), _exact(it.weight)
+        ceiling = None if cap is None else _exact(cap) * weight  # type: ignore[operator]
+        fill = _exact(fill_values.get(it.indicator.id, 0.0))
+        pairs = rows.select(
+            _num(rows, it.indicator.numerator), _num(rows, it.indicator.denominator)
+        ).rows()
+        for k, (n, d) in enumerate(pairs):
+            num, den = _exact(n), _exact(d)
+            if num is None or den is None or den <= 0:
+                item = fill
+            else:
+                item = num / den / bench * weight  # type: ignore[operator]
+                item = item if ceiling is None else min(item, ceiling)
+            totals[k] += item  # type: ignore[operator]
+    for k, i in enumerate(near):
+        scores[i] = totals[k]
+    return scores
 
 
 def class_sizes(shares: Sequence[float], n: int) -> tuple[int, int, int]:
@@ -676,7 +750,11 @@ def class_sizes(shares: Sequence[float], n: int) -> tuple[int, int, int]:
 
 
 def assign_classes(
-    frame: pl.DataFrame, rule: ClassRule, score_column: str = "score"
+    frame: pl.DataFrame,
+    rule: ClassRule,
+    score_column: str = "score",
+    *,
+    exact_scores: Sequence[Any] | None = None,
 ) -> pl.DataFrame:
     """Add ``rank`` (competition rank, best = 1) and ``class`` (A–D) to a scored frame.
 
@@ -690,7 +768,10 @@ def assign_classes(
     tied firms share the best rank): A when r ≤ n_A; D when r > n − n_D; C when
     r > n − n_D − n_C; else B. Tied firms share the better class, so a tie across a boundary
     can make A larger (or C, D smaller) than its share. ``score``: A when S ≥ t_A, B when
-    S ≥ t_B, C when S ≥ t_C, else D.
+    S ≥ t_B, C when S ≥ t_C, else D, compared exactly with the lines as written: S is
+    ``exact_scores`` (one per row, as :func:`evaluate_per_mu` computes them) when given,
+    else the ``score_column`` value as written, so a score exactly on a line is in the
+    upper class.
 
     References
     ----------
@@ -707,6 +788,9 @@ def assign_classes(
     >>> seven = pl.DataFrame({"score": [7.0, 6, 5, 4, 3, 2, 1]})
     >>> assign_classes(seven, ClassRule("rank_share", (0.2, 0.6, 0.15)))["class"].to_list()
     ['A', 'B', 'B', 'B', 'B', 'B', 'C']
+    >>> lines = pl.DataFrame({"score": [80.0, 79.99, 29.0, 0.3]})
+    >>> assign_classes(lines, ClassRule("score", (120, 80, 29)))["class"].to_list()
+    ['B', 'C', 'C', 'D']
     """
     n = frame.height
     rank = pl.col(score_column).rank(method="min", descending=True).cast(pl.Int64)
@@ -723,16 +807,17 @@ def assign_classes(
             .otherwise(pl.lit("B"))
         )
     else:
-        s = pl.col(score_column)
-        cls = (
-            pl.when(s >= a)
-            .then(pl.lit("A"))
-            .when(s >= b)
-            .then(pl.lit("B"))
-            .when(s >= c)
-            .then(pl.lit("C"))
-            .otherwise(pl.lit("D"))
-        )
+        scores = frame.get_column(score_column).to_list() if exact_scores is None else None
+        given = list(exact_scores) if exact_scores is not None else []
+        lines = [(_exact(t), k) for t, k in zip((a, b, c), "ABC", strict=True)]
+
+        def cls_of(v: Any) -> str:
+            if isinstance(v, float):  # a float as written; infinity compares as it is
+                v = _exact(v) if math.isfinite(v) else None if math.isnan(v) else v
+            # a missing score is below every line (D), as the float comparison had it
+            return next((k for t, k in lines if v is not None and v >= t), "D")
+
+        cls = pl.Series([cls_of(v) for v in (given if scores is None else scores)], dtype=pl.String)
     return frame.with_columns(rank.alias("rank")).with_columns(cls.alias("class"))
 
 
