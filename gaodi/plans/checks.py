@@ -97,6 +97,26 @@ def _series(
     return {p: v for p, (_, v) in best.items()}
 
 
+def check_words(flags: Sequence[Flag], rules: Sequence[ValidationRule] = ()) -> tuple[str, str]:
+    """The checks that flagged a value, named in words (zh, en): a plausibility check by its
+    ``name`` in the rule file, a user rule by its name (``rules``: the rules the flags came
+    from), anything else by the flag's own message."""
+    checks = rule_file("plausibility.yaml")["checks"]
+    names = {f"rule:{r.id}": (f"规则“{r.name}”", f"rule {r.name!r}") for r in rules}
+    zh: list[str] = []
+    en: list[str] = []
+    for f in flags:
+        spec = checks.get(f.check, {})
+        z, e = names.get(f.check) or (
+            spec.get("name", f.message_zh),
+            spec.get("name_en", f.message_en),
+        )
+        if z not in zh:
+            zh.append(z)
+            en.append(e)
+    return "、".join(zh), "; ".join(en)
+
+
 def _fmt(value: float) -> str:
     return f"{value:,.6g}"
 
@@ -173,9 +193,10 @@ def plausibility_flags(
             _flag(
                 "future_period",
                 checks["future_period"]["severity"],
-                f"期间 {period} 尚未结束（今天是 {today:%Y-%m-%d}），不应已有实际值。",
-                f"The period {period} has not ended (today is {today:%Y-%m-%d}): it cannot have "
-                "an actual value yet.",
+                f"期间 {period} 尚未结束（今天是 {today:%Y-%m-%d}），还没有实际值，"
+                "请在期间结束后填报。",
+                f"The period {period} has not ended (today is {today:%Y-%m-%d}): it has no "
+                "actual value yet; report it once the period has ended.",
             )
         )
     others = {parse_period(q).last_month: v for q, v in series.items() if q != period}

@@ -36,6 +36,7 @@ from gaodi.plans.checks import (
     _raise_flags,
     active_rules,
     check_value,
+    check_words,
 )
 from gaodi.plans.inference import natural_kind
 from gaodi.plans.models import Indicator, Observation, Submission, ValidationRule
@@ -47,6 +48,7 @@ from gaodi.plans.submission import (
     _status,
     apply_transition,
     illegal,
+    scope_words,
 )
 
 __all__ = ["PlausibilityFlagged", "check_value"]  # re-exported: callers import them from here
@@ -222,12 +224,32 @@ def _scope_missing(session: Session, scope: str, scope_id: int) -> ValidationErr
     )
 
 
-def _out_of_scope(scope: str, scope_id: int) -> ValidationError:
+def _own_scopes(session: Session, principal: Principal) -> tuple[str, str]:
+    """The parks and chains the user reports for, by name (zh, en), for the refusal to say
+    what the user may report instead; empty when the user has none."""
+    from gaodi.chains import loaders as chain_loaders
+    from gaodi.parks import loaders as park_loaders
+
+    parks = park_loaders.names(session, principal.park_ids) if principal.park_ids else {}
+    chains = (
+        chain_loaders.names_and_offices(session, principal.chain_ids) if principal.chain_ids else {}
+    )
+    named = [(f"园区“{n}”", f"park {n!r}") for _, n in sorted(parks.items())]
+    named += [(f"产业链“{n}”", f"chain {n!r}") for _, (n, _o) in sorted(chains.items())]
+    return "、".join(z for z, _ in named), ", ".join(e for _, e in named)
+
+
+def _out_of_scope(
+    session: Session, principal: Principal, scope: str, scope_id: int
+) -> ValidationError:
     # a scope the user cannot report for is a wrong input of the form (422, next to the
     # field), not a hidden resource: offices may read city figures
+    zh, en = scope_words(scope, scope_id)
+    own_zh, own_en = _own_scopes(session, principal)
     return ValidationError(
-        f"你只能填报本单位范围的数据，不能填报 {scope} #{scope_id}。",
-        f"You can only report figures of your own office's scope, not {scope} #{scope_id}.",
+        f"你只能填报本单位范围{f'（{own_zh}）' if own_zh else ''}的数据，不能填报{zh}的数据。",
+        f"You can only report figures of your own office's scope"
+        f"{f' ({own_en})' if own_en else ''}, not of {en}.",
         field="scope",
     )
 
@@ -299,7 +321,8 @@ def prepare_observations(
                 principal, "submit", Observation(scope=where[0], scope_id=where[1])
             )
         if not in_scope[where]:
-            batch.refusals.append(Refusal(i, "scope", _out_of_scope(row.scope, row.scope_id)))
+            refusal = _out_of_scope(session, principal, row.scope, row.scope_id)
+            batch.refusals.append(Refusal(i, "scope", refusal))
             continue
         # asked only of a scope the principal may report for: an office learns nothing about
         # which ids exist outside its own
@@ -356,7 +379,8 @@ def prepare_observations(
             if errors or not (comment or "").strip():
                 batch.refusals.append(Refusal(i, "flags", _unconfirmed(errors or flags), flags))
                 continue
-            comment = f"{comment} [已确认 confirmed: {','.join(f.check for f in flags)}]"
+            zh, en = check_words(flags, known.rules)
+            comment = f"{comment} [已确认 confirmed: {zh} / {en}]"
         elif flags:
             try:
                 _raise_flags(flags, confirm, reason)
@@ -365,7 +389,10 @@ def prepare_observations(
                 batch.refusals.append(Refusal(i, check, exc, flags))
                 continue
             confirmed = True
-            note = f"【已确认 confirmed: {reason}】（{', '.join(f.check for f in flags)}）"
+            # the checks in words (the rule file's names), as the comment is read on the
+            # submission page, not their codes
+            zh, en = check_words(flags, known.rules)
+            note = f"【已确认 confirmed: {reason}】（{zh} / {en}）"
             comment = f"{comment} {note}" if comment else note
         if old is None:
             batch.created += 1

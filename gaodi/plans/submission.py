@@ -209,6 +209,16 @@ def _scope_names(session: Session, scope: str, ids: set[int]) -> dict[int, str]:
     }
 
 
+def scope_words(scope: str, scope_id: int) -> tuple[str, str]:
+    """A scope the user may not report for, in words (zh, en). A park or chain outside the
+    user's scope is named by its number, never its name: the refusal must read the same
+    whether or not such a park or chain exists (an office learns nothing outside its own)."""
+    if scope == "city":
+        return "全市", "the city"
+    zh, en = ("园区", "park") if scope == "park" else ("产业链", "chain")
+    return f"{zh}（编号 {scope_id}）", f"{en} no. {scope_id}"
+
+
 def duties(session: Session, principal: Principal) -> list[Duty]:
     """The series owed under adopted plans, limited to what the principal may see."""
     rows = session.execute(
@@ -528,8 +538,8 @@ def check_transition(
     _indicator(session, principal, key.indicator_id)
     if not can(principal, permission, Observation(scope=key.scope, scope_id=key.scope_id)):
         raise PermissionDenied(
-            f"无权对范围 {key.scope} #{key.scope_id} 的数据执行“{t.zh}”。",
-            f"You may not {t.en} figures of {key.scope} #{key.scope_id}.",
+            f"无权对{scope_words(key.scope, key.scope_id)[0]}的数据执行“{t.zh}”。",
+            f"You may not {t.en} figures of {scope_words(key.scope, key.scope_id)[1]}.",
         )
     status, sub, obs = current_state(session, key)
     if status not in t.sources:
@@ -857,6 +867,7 @@ __all__ = [
     "overdue_from",
     "parse_key",
     "return_submission",
+    "scope_words",
     "submission_rows",
     "tasks",
     "transition",

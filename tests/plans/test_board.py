@@ -7,6 +7,7 @@ import pytest
 from gaodi.core.errors import NotFoundError, PermissionDenied
 from gaodi.core.permissions import Principal
 from gaodi.plans import service
+from gaodi.plans.inference import rule_file
 from gaodi.plans.schemas import BoardFilter
 
 from .conftest import ADMIN, VIEWER
@@ -94,7 +95,9 @@ def test_filters(small) -> None:  # type: ignore[no-untyped-def]
 def test_provenance(small) -> None:  # type: ignore[no-untyped-def]
     session, _ = small
     p = service.board(session, ADMIN, "2023-06", forecasts=False).provenance
-    assert p.rules_version == "1.1" and p.plausibility_version == "1.0"
+    # the board names the versions of the rule files it was made with
+    assert p.rules_version == "1.1"
+    assert p.plausibility_version == rule_file("plausibility.yaml")["version"]
     # counted: 2022-06, 2023-02, 03, 06 (two revisions); firms 05, 06; growth 05, 06
     assert p.n_observations == 9
     assert p.n_unapproved == 4  # 2023-06 rev 1 and 2, firms 06, growth 06

@@ -165,7 +165,10 @@ def test_the_import_batch_refuses_locked_and_implausible_rows(small) -> None:  #
         (2, "flags", ["unit"]),
     ]
     assert batch.accepted == [0, 3]
-    assert batch.values[1]["comment"] == "口径调整 [已确认 confirmed: cumulative_decrease]"
+    assert (
+        batch.values[1]["comment"]
+        == "口径调整 [已确认 confirmed: 累计值下降 / running total falls]"
+    )
     n = session.scalar(select(func.count()).select_from(Observation))
     with pytest.raises(PlausibilityFlagged):
         intake.write_observations(session, ANALYST, batch, history=False)
