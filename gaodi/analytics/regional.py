@@ -48,6 +48,19 @@ def _matrix(x: Any, name: str = "x") -> FloatArray:
     return arr
 
 
+def _reference(ref: FloatArray, which: str) -> None:
+    """Raise ``regional.bad_<which>_reference`` when reference totals are not finite and
+    non-negative: a NaN passes ``<= 0`` tests and a negative economy has no meaning."""
+    bad = np.flatnonzero(~np.isfinite(ref) | (ref < 0))
+    if bad.size:
+        raise words.error(
+            f"regional.bad_{which}_reference",
+            DataError,
+            context={"positions": bad.tolist()},
+            positions=bad[:10].tolist(),
+        )
+
+
 def _positive(totals: FloatArray, code: str) -> None:
     """Raise ``code`` (which totals: ``regional.zero_*``) when a total is not positive."""
     bad = np.flatnonzero(totals <= 0)
@@ -239,7 +252,8 @@ def cagr(start: Any, end: Any, years: float) -> FloatArray:
     Raises
     ------
     DataError
-        ``years <= 0``, a start value ``<= 0`` or a negative end value.
+        ``years`` not a positive finite number (``<= 0``, NaN, infinite), a start value
+        ``<= 0``, a negative end value or a value that is not finite.
 
     Examples
     --------
@@ -248,11 +262,15 @@ def cagr(start: Any, end: Any, years: float) -> FloatArray:
     """
     v0 = np.asarray(start, dtype=np.float64)
     v1 = np.asarray(end, dtype=np.float64)
-    if years <= 0:
+    try:
+        n = float(years)
+    except (TypeError, ValueError):
+        n = float("nan")
+    if not (np.isfinite(n) and n > 0):  # NaN passes "<= 0"; infinite years give 0 growth
         raise words.error("regional.nonpositive_years", DataError)
     if (v0 <= 0).any() or (v1 < 0).any() or not (np.isfinite(v0).all() and np.isfinite(v1).all()):
         raise words.error("regional.bad_cagr_values", DataError)
-    out: FloatArray = (v1 / v0) ** (1.0 / years) - 1.0
+    out: FloatArray = (v1 / v0) ** (1.0 / n) - 1.0
     return out
 
 
@@ -278,7 +296,14 @@ def shift_share(x0: Any, x1: Any, reference0: Any = None, reference1: Any = None
     x0, x1 : array_like, shape (R, I)
         Values at the start and end.
     reference0, reference1 : array_like, shape (I,), optional
-        Reference-economy industry totals at the start and end (default: column sums).
+        Reference-economy industry totals at the start and end (default: column sums):
+        finite and non-negative, and positive at the start (each is divided by).
+
+    Raises
+    ------
+    DataError
+        Shapes that differ, a reference total that is missing (NaN), infinite or negative
+        (in either year), or a base-year reference total of 0.
 
     Notes
     -----
@@ -311,6 +336,8 @@ def shift_share(x0: Any, x1: Any, reference0: Any = None, reference1: Any = None
     r1 = a1.sum(axis=0) if reference1 is None else np.asarray(reference1, dtype=np.float64)
     if r0.shape != (a0.shape[1],) or r1.shape != (a0.shape[1],):
         raise words.error("regional.reference_length", DataError)
+    _reference(r0, "base")
+    _reference(r1, "end")
     _positive(r0, "regional.zero_base_reference_industry")
     g = r1.sum() / r0.sum() - 1.0
     g_i = r1 / r0 - 1.0
@@ -349,6 +376,11 @@ def dynamic_shift_share(xs: Any, references: Any = None) -> list[ShiftShare]:
     ...                              [[12, 14], [10, 36]]])
     >>> len(steps), float(sum(s.change for s in steps).sum())
     (2, 12.0)
+    >>> try:
+    ...     dynamic_shift_share([[[1, 2]], [[1, 3]]], [[1, 2], [float("nan"), 3]])
+    ... except DataError as exc:
+    ...     print(exc.en.split(" must")[0])
+    The reference industry totals of year 2 of the sequence
     """
     mats = [np.asarray(x, dtype=np.float64) for x in xs]
     if len(mats) < 2:
@@ -356,6 +388,19 @@ def dynamic_shift_share(xs: Any, references: Any = None) -> list[ShiftShare]:
     refs = [None] * len(mats) if references is None else list(references)
     if len(refs) != len(mats):
         raise words.error("regional.references_per_year", DataError)
+    for t, ref in enumerate(refs):
+        if ref is None:
+            continue
+        arr = np.asarray(ref, dtype=np.float64)
+        bad = np.flatnonzero(~np.isfinite(arr) | (arr < 0))
+        if bad.size:  # named by year here: the step's "base"/"end" would be ambiguous
+            raise words.error(
+                "regional.bad_year_reference",
+                DataError,
+                context={"year": t + 1, "positions": bad.tolist()},
+                year=t + 1,
+                positions=bad[:10].tolist(),
+            )
     return [shift_share(mats[t - 1], mats[t], refs[t - 1], refs[t]) for t in range(1, len(mats))]
 
 
