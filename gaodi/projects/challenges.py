@@ -9,12 +9,14 @@ for every pair without a conflict).
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from gaodi.accounts import service as accounts
 from gaodi.audit import service as audit
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core import asof, clock
@@ -110,6 +112,15 @@ def create_challenge(session: Session, principal: Principal, data: ChallengeIn) 
     return challenge
 
 
+def name_key(name: str) -> str:
+    """A firm's name as compared for duplicates: full-width forms folded (NFKC), every kind of
+    space removed (ASCII, ideographic U+3000, no-break U+00A0, zero-width) and case ignored, so
+    "某某公司　" and " 某某公司" are the same applicant."""
+    folded = unicodedata.normalize("NFKC", name)
+    kept = (c for c in folded if not c.isspace() and unicodedata.category(c) != "Cf")
+    return "".join(kept).casefold()
+
+
 def apply(
     session: Session, principal: Principal, challenge_id: int, data: ApplicationIn
 ) -> ChallengeApplication:
@@ -120,32 +131,64 @@ def apply(
         raise PermissionDenied(
             "企业用户只能以本企业名义揭榜。", "An enterprise user may only apply for itself."
         )
+    if _reviewer(session, challenge.id, principal.username) is not None:
+        raise PermissionDenied(
+            "您是本榜单的评审专家，不能同时揭榜。",
+            "You sit on this challenge's review panel and cannot apply to it.",
+        )
+    name = data.applicant_name.strip()
+    if not name:
+        raise ValidationError("请填写揭榜单位名称。", "Give the applicant's name.")
+    uscc = validate_uscc(data.applicant_uscc).code if data.applicant_uscc else None
     if data.enterprise_id is not None:
         # 揭榜 is open to any firm (outside the city too: name and USCC only), but linking the
         # application to a registered enterprise is a reference like any other: an office links
         # only firms it reads, and one outside its scope answers as a missing one
-        enterprise_loaders.enterprise_in_scope(
+        firm = enterprise_loaders.enterprise_in_scope(
             session, principal, data.enterprise_id, "read", not_found=ENTERPRISE_NOT_FOUND
         )
+        # the linked firm is who applies: a different name or USCC would file one firm's
+        # application under another's registration
+        if uscc is not None and firm.uscc and uscc != firm.uscc:
+            raise ValidationError(
+                f"统一社会信用代码（{uscc}）与所选企业“{firm.name}”的代码（{firm.uscc}）不一致。",
+                f"The USCC ({uscc}) is not that of the chosen enterprise '{firm.name}' "
+                f"({firm.uscc}).",
+                field="applicant_uscc",
+            )
+        if name_key(name) != name_key(firm.name):
+            raise ValidationError(
+                f"揭榜单位名称“{name}”与所选企业“{firm.name}”不一致。",
+                f"The applicant's name '{name}' is not that of the chosen enterprise "
+                f"'{firm.name}'.",
+                field="applicant_name",
+            )
+        uscc = uscc or firm.uscc or None
+        _check_not_on_panel(session, challenge, firm.id)
     today = clock.today()
     if today > challenge.deadline:
         raise ConflictError(
             f"申报已于 {challenge.deadline} 截止。",
             f"Applications closed on {challenge.deadline}.",
         )
-    uscc = validate_uscc(data.applicant_uscc).code if data.applicant_uscc else None
     existing = session.scalars(
         select(ChallengeApplication).where(ChallengeApplication.challenge_id == challenge.id)
     ).all()
+    key = name_key(name)
     for other in existing:
-        if (uscc and other.applicant_uscc == uscc) or other.applicant_name == data.applicant_name:
+        same_firm = data.enterprise_id is not None and other.enterprise_id == data.enterprise_id
+        if (
+            same_firm
+            or (uscc and other.applicant_uscc == uscc)
+            or name_key(other.applicant_name) == key
+        ):
             raise ConflictError(
-                f"“{data.applicant_name}”已提交过申请。",
-                f"'{data.applicant_name}' has already applied.",
+                f"“{other.applicant_name}”已提交过申请（申请 {other.id}）。",
+                f"'{other.applicant_name}' has already applied (application {other.id}).",
             )
     app = ChallengeApplication(
         challenge_id=challenge.id,
-        applicant_name=data.applicant_name.strip(),
+        applicant_name=name,
         applicant_uscc=uscc,
         enterprise_id=data.enterprise_id,
         proposal=data.proposal,
@@ -177,6 +220,7 @@ def add_reviewer(
         raise ConflictError(
             f"“{username}”已是本榜单的评审专家。", f"'{username}' is already a reviewer."
         )
+    _check_reviewer_account(session, challenge, username.strip())
     reviewer = ChallengeReviewer(
         challenge_id=challenge.id,
         username=username.strip(),
@@ -189,6 +233,104 @@ def add_reviewer(
     return reviewer
 
 
+def _check_reviewer_account(session: Session, challenge: Challenge, username: str) -> None:
+    """A reviewer acts through an account: it must exist and be active (a panel member who can
+    never log in leaves the review incomplete for good), and must be independent: neither the
+    office that runs and awards the challenge nor a user of an applicant."""
+    try:
+        user = accounts.get_user(session, username)
+    except NotFoundError:
+        raise ValidationError(
+            f"找不到账号“{username}”：评审专家须使用已开通的账号。",
+            f"No account named '{username}': a reviewer needs an existing account.",
+            field="username",
+        ) from None
+    if not user.is_active:
+        raise ValidationError(
+            f"账号“{username}”已停用，不能担任评审专家。",
+            f"The account '{username}' is deactivated and cannot review.",
+            field="username",
+        )
+    who = Principal.from_user(user)
+    if common.office_actors(who, "challenge") and (
+        who.is_admin or challenge.chain_id in who.chain_ids
+    ):
+        raise ValidationError(
+            f"“{username}”是发榜、确定揭榜方的单位账号，不能担任本榜单的评审专家。",
+            f"'{username}' belongs to the office that runs and awards this challenge and cannot "
+            "review it.",
+            field="username",
+        )
+    apps = session.scalars(
+        select(ChallengeApplication).where(ChallengeApplication.challenge_id == challenge.id)
+    ).all()
+    if any(
+        a.submitted_by == username
+        or (a.enterprise_id is not None and a.enterprise_id in who.enterprise_ids)
+        for a in apps
+    ):
+        raise ValidationError(
+            f"“{username}”是揭榜申请方的账号，不能担任本榜单的评审专家。",
+            f"'{username}' is an applicant's account and cannot review this challenge.",
+            field="username",
+        )
+
+
+def _check_not_on_panel(session: Session, challenge: Challenge, enterprise_id: int) -> None:
+    """An enterprise whose user sits on the panel would be reviewed by itself."""
+    for r in session.scalars(
+        select(ChallengeReviewer).where(ChallengeReviewer.challenge_id == challenge.id)
+    ):
+        try:
+            user = accounts.get_user(session, r.username)
+        except NotFoundError:
+            continue
+        if enterprise_id in Principal.from_user(user).enterprise_ids:
+            raise ConflictError(
+                f"该企业的账号“{r.username}”是本榜单的评审专家，须先将其移出评审组才能揭榜。",
+                f"The enterprise's account '{r.username}' sits on this challenge's review panel; "
+                "remove it from the panel first.",
+            )
+
+
+def remove_reviewer(
+    session: Session, principal: Principal, challenge_id: int, username: str, reason: str
+) -> Challenge:
+    """Take a reviewer off the panel, with a reason (kept in the history): a panel member who
+    cannot or may not review would otherwise block the award for good. Their declarations and
+    scores go with them (the audit log keeps them)."""
+    challenge, t = _authorize(session, principal, challenge_id, "remove_reviewer", reason)
+    reviewer = _reviewer(session, challenge.id, username.strip())
+    if reviewer is None:
+        raise ValidationError(
+            f"“{username}”不是本榜单的评审专家。",
+            f"'{username}' is not a reviewer of this challenge.",
+            field="username",
+        )
+    decls = session.scalars(
+        select(ChallengeDeclaration).where(ChallengeDeclaration.reviewer_id == reviewer.id)
+    ).all()
+    scores = session.scalars(
+        select(ChallengeScore).where(ChallengeScore.reviewer_id == reviewer.id)
+    ).all()
+    for row in [*scores, *decls, reviewer]:
+        session.delete(row)
+    session.flush()
+    HISTORY.fire(
+        session,
+        principal,
+        challenge,
+        t,
+        f"{reviewer.name}（{reviewer.username}）：{reason.strip()}",
+        details={
+            "reviewer": reviewer.username,
+            "declarations": len(decls),
+            "scores": {str(s.application_id): s.score for s in scores},
+        },
+    )
+    return challenge
+
+
 def close(
     session: Session, principal: Principal, challenge_id: int, comment: str | None = None
 ) -> Challenge:
@@ -199,6 +341,17 @@ def close(
         raise ConflictError(
             "尚无揭榜申请，不能进入评审（可延长截止日期或撤榜）。",
             "No applications yet: the review cannot start (extend the deadline or cancel).",
+        )
+    today = clock.today()
+    if today <= challenge.deadline and not (comment or "").strip():
+        # the deadline was published: firms may still be preparing. Closing early can be right
+        # (the programme changed, enough strong applications), so it is allowed, but as with
+        # 撤榜 the office must say why, and the reason stays in the history for everyone to see
+        raise ValidationError(
+            f"申报截止日期（{challenge.deadline}）未到，提前截止征集须说明理由。",
+            f"The published deadline ({challenge.deadline}) has not passed: give a reason for "
+            "closing applications early.",
+            field="comment",
         )
     HISTORY.fire(session, principal, challenge, t, comment)
     return challenge
@@ -421,19 +574,29 @@ def _scores_at(
     return kept
 
 
-def missing_reviews(session: Session, challenge_id: int) -> list[str]:
-    """What the review still lacks: "reviewer: declaration/score for application N"."""
+def missing_reviews(session: Session, challenge_id: int, lang: str = "zh") -> list[str]:
+    """What the review still lacks, in ``lang`` (zh or en): "reviewer: no conflict-of-interest
+    declaration / no score for application N"."""
     apps, reviewers, decls, scores = review_state(session, challenge_id)
+    en = lang == "en"
     out = []
     if not reviewers:
-        out.append("尚未指定评审专家 / no reviewers")
+        out.append("no reviewers yet" if en else "尚未指定评审专家")
     for r in reviewers:
         for a in apps:
             d = decls.get((r.id, a.id))
             if d is None:
-                out.append(f"{r.name}: 申请 {a.id} 未声明 / no declaration for application {a.id}")
+                out.append(
+                    f"{r.name}: no conflict-of-interest declaration for application {a.id}"
+                    if en
+                    else f"{r.name}：申请 {a.id} 未作利益冲突声明"
+                )
             elif not d.has_conflict and (r.id, a.id) not in scores:
-                out.append(f"{r.name}: 申请 {a.id} 未评分 / no score for application {a.id}")
+                out.append(
+                    f"{r.name}: no score for application {a.id}"
+                    if en
+                    else f"{r.name}：申请 {a.id} 未评分"
+                )
     return out
 
 
@@ -465,9 +628,15 @@ def award(
     challenge, t = _authorize(session, principal, challenge_id, "award", reason)
     missing = missing_reviews(session, challenge.id)
     if missing:
+        more = "等" if len(missing) > 5 else ""
+        missing_en = missing_reviews(session, challenge.id, "en")
         raise ConflictError(
-            f"评审尚未完成（缺 {len(missing)} 项），不能确定揭榜方：{'；'.join(missing[:5])}",
-            f"The review is incomplete ({len(missing)} item(s) missing); cannot award yet.",
+            f"评审尚未完成（缺 {len(missing)} 项），不能确定揭榜方："
+            f"{'；'.join(missing[:5])}{more}。"
+            "如有评审专家无法完成评审，可将其移出评审组（须说明理由）。",
+            f"The review is incomplete ({len(missing)} item(s) missing); cannot award yet: "
+            f"{'; '.join(missing_en[:5])}{', …' if len(missing) > 5 else ''}. A reviewer who "
+            "cannot finish may be removed from the panel (with a reason).",
             missing=missing,
         )
     ranked = [r for r in standings(session, challenge.id) if r[1] is not None]
@@ -552,6 +721,16 @@ def start(
     return challenge
 
 
+def _work_started_on(session: Session, challenge: Challenge) -> date | None:
+    """The day the work started (the last 启动攻关 step), else the award's, else publication."""
+    events = HISTORY.histories(session, [challenge.id])[challenge.id]
+    for action in ("start", "award"):
+        found = [e for e in events if e.action == action]
+        if found:
+            return clock.local_date(found[-1].at)
+    return challenge.published_on
+
+
 def complete_milestone(
     session: Session,
     principal: Principal,
@@ -573,6 +752,14 @@ def complete_milestone(
             f"Milestone '{m.title}' was done on {m.done_on}.",
         )
     common.not_future(done_on, "完成日期", "The completion date")
+    begun = _work_started_on(session, challenge)
+    if begun is not None and done_on < begun:
+        raise ValidationError(
+            f"完成日期（{done_on}）早于攻关启动日期（{begun}）：节点不能在攻关启动前完成。",
+            f"The completion date ({done_on}) is before the work started ({begun}): a "
+            "milestone cannot be done before the work began.",
+            field="on",
+        )
     m.done_on = done_on
     if note:
         m.note = note

@@ -76,6 +76,15 @@ CHALLENGE = Machine(
             "添加评审专家",
             "add a reviewer",
         ),
+        Transition(
+            "remove_reviewer",
+            ("published", "review"),
+            None,
+            OFFICE,
+            "移出评审专家",
+            "remove a reviewer",
+            needs_comment=True,
+        ),
         Transition("close", ("published",), "review", OFFICE, "截止征集，进入评审", "close"),
         Transition(
             "declare",

@@ -8,7 +8,9 @@ from typing import Literal
 
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
+from gaodi.core.permissions import Principal
 from gaodi.projects import actions, challenge_queries, challenges, states
 from gaodi.projects.schemas import (
     MAX_AMOUNT,
@@ -37,6 +39,16 @@ from gaodi.ui.web.context import PageContext
 from gaodi.ui.web.pages import form, page
 
 CHALLENGE_EXAMPLE = {"path": {"challenge_id": 1}}
+
+
+def _remove_reviewer(s: Session, p: Principal, ident: int, d: actions.ActionIn) -> object:
+    actions._need(d, "username")
+    return challenges.remove_reviewer(s, p, ident, d.username or "", d.comment or "")
+
+
+# The step belongs in actions.CHALLENGE_STEPS (owned elsewhere); registered here so the form and
+# the JSON API (both run actions.perform) offer it. Move it there when that module is next edited.
+actions.CHALLENGE_STEPS.setdefault("remove_reviewer", _remove_reviewer)
 Status = Literal[
     "open", "published", "review", "awarded", "executing", "accepted", "failed", "cancelled", ""
 ]
