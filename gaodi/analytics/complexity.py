@@ -48,6 +48,7 @@ import scipy.sparse
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import connected_components
 
+from gaodi.analytics.regional_tables import INPUT_TABLE, as_polars
 from gaodi.core import words
 from gaodi.core.errors import DataError
 
@@ -539,7 +540,7 @@ def complexity(
 
 # --------------------------------------------------------------------------- tables
 def to_matrix(
-    data: pl.DataFrame,
+    data: pl.DataFrame | Any,
     *,
     region: str = "region",
     industry: str = "industry",
@@ -563,6 +564,7 @@ def to_matrix(
     >>> m.tolist(), r, i
     ([[2.0, 0.0], [1.0, 3.0]], ['a', 'b'], ['x', 'y'])
     """
+    data = as_polars(data, INPUT_TABLE)  # an analyst's pandas frame too
     missing = [c for c in (region, industry, value) if c not in data.columns]
     if missing:
         raise words.error(
@@ -655,7 +657,7 @@ def _frames(res: Complexity) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, 
 
 
 def complexity_table(
-    data: pl.DataFrame,
+    data: pl.DataFrame | Any,
     *,
     region: str = "region",
     industry: str = "industry",
@@ -680,6 +682,7 @@ def complexity_table(
     >>> t.regions.columns, t.cells.height, t.proximity.height
     (['region', 'diversity', 'eci', 'coi'], 16, 16)
     """
+    data = as_polars(data, INPUT_TABLE)
     if year is None:
         matrix, reg, ind = to_matrix(data, region=region, industry=industry, value=value)
         res = complexity(matrix, reg, ind, threshold=threshold, drop_empty_rows=drop_empty_rows)

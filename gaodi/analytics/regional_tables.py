@@ -37,11 +37,11 @@ __all__ = [
 DataFrameLike = Any
 
 #: How the messages name the two tables a function reads (``table_zh``, ``table_en``).
-_INPUT: dict[str, Any] = {"table_zh": "输入表", "table_en": "input table"}
+INPUT_TABLE: dict[str, Any] = {"table_zh": "输入表", "table_en": "input table"}
 _REFERENCE: dict[str, Any] = {"table_zh": "参照表", "table_en": "reference table"}
 
 
-def _as_polars(data: Any, table: dict[str, Any]) -> pl.DataFrame:
+def as_polars(data: Any, table: dict[str, Any]) -> pl.DataFrame:
     """``data`` as a Polars DataFrame: a pandas DataFrame (an analyst's usual table) is
     converted; anything else is refused in words naming what is accepted."""
     if isinstance(data, pl.DataFrame):
@@ -133,7 +133,7 @@ def panel(
     A pandas DataFrame is converted with ``pl.from_pandas``; a year must be a whole number
     (2020.0 is 2020; 2020.5 is an error, never truncated).
     """
-    data = _as_polars(data, _INPUT)
+    data = as_polars(data, INPUT_TABLE)
     missing = [c for c in (region, industry, year, value) if c not in data.columns]
     if missing:
         raise words.error(
@@ -148,7 +148,7 @@ def panel(
         labels = data.select(pl.col(region).cast(pl.String), pl.col(industry).cast(pl.String))
     except pl.exceptions.PolarsError as exc:
         raise words.error("regional_tables.bad_types", DataError, year=year, value=value) from exc
-    frame = labels.with_columns(_years(data, year, _INPUT), _numbers(data, value, _INPUT))
+    frame = labels.with_columns(_years(data, year, INPUT_TABLE), _numbers(data, value, INPUT_TABLE))
     for col in (region, industry, year, value):
         if frame[col].null_count():
             raise words.error(
@@ -196,7 +196,7 @@ def _reference(
     if reference is None:
         out: FloatArray = arr.sum(axis=1)
         return out
-    reference = _as_polars(reference, _REFERENCE)
+    reference = as_polars(reference, _REFERENCE)
     missing = [c for c in (industry, year, value) if c not in reference.columns]
     if missing:
         raise words.error(
