@@ -136,6 +136,9 @@ ENTERPRISE_YEARS = SheetSpec(
             "float",
             unit="0–1",
             min_value=0.0,
+            # liabilities above assets (资不抵债) do happen, so not 1.0; twice the assets is no
+            # longer a plausible entry, and 45 (meant as 45 %) must not pass as 4,500 %
+            max_value=2.0,
             help_zh="小数，如 0.45 表示 45%。",
             help_en="A fraction: 0.45 means 45%.",
         ),

@@ -9,8 +9,10 @@ no rows) raise :class:`ValidationError`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import Any
 
 import polars as pl
@@ -19,7 +21,8 @@ from gaodi.core.errors import CellError, ValidationError
 from gaodi.exchange.convert import convert_column
 from gaodi.exchange.entities import ENTITIES
 from gaodi.exchange.reader import EXCEL_ERRORS, CellFault, RawFile, RawSheet, error_fault
-from gaodi.exchange.schema import EntitySpec, SheetSpec, normalise_header
+from gaodi.exchange.schema import Column, EntitySpec, SheetSpec, normalise_header
+from gaodi.exchange.units import convert, factor, is_known, same_unit
 
 
 @dataclass
@@ -91,6 +94,66 @@ def _loose_match(text: str, spec: SheetSpec) -> str | None:
         if chinese and chinese == normalise_header(c.zh):
             return c.key
     return None
+
+
+def header_unit(text: str, col: Column) -> str | None:
+    """The unit a header names in brackets ("营业收入（亿元）" -> "亿元"), if any: a bracket
+    that is the column's own unit or one Gaodi knows; other brackets are notes ("（选填）")."""
+    folded = unicodedata.normalize("NFKC", text)
+    for inner in re.findall(r"\(([^()]*)\)", folded):
+        unit = re.sub(r"^\s*单位\s*[:：]?\s*", "", inner).strip()
+        if unit and ((col.unit and same_unit(unit, col.unit)) or is_known(unit)):
+            return unit
+    return None
+
+
+def _unit_problem(header: str, unit: str, col: Column) -> tuple[str, str]:
+    return (
+        f"列“{header}”的单位（{unit}）与模板的单位（{col.unit}）不同，无法换算；"
+        f"请按模板单位（{col.unit}）填写，并把表头改为“{col.zh}（{col.unit}）”。",
+        f"Column '{header}' is in {unit}, not in the template's {col.unit}, and one cannot be "
+        f"converted to the other; fill it in {col.unit} and head it '{col.zh}（{col.unit}）'.",
+    )
+
+
+def _scaled(col: Column, by: Fraction) -> Column:
+    """``col`` as the header's unit sees it: bounds in that unit, every number a float."""
+
+    def bound(v: float | None) -> float | None:
+        return None if v is None else float(Fraction(v) / by)
+
+    return replace(
+        col, type="float", min_value=bound(col.min_value), max_value=bound(col.max_value)
+    )
+
+
+def _share_problems(col: Column, raw: list[Any]) -> dict[int, tuple[str, str, str]]:
+    """Numbers above a 0–1 column's maximum, with the likely reason: a percentage typed as 45
+    where the column wants the fraction 0.45 (stored as 45.0 it reads as 4,500 %)."""
+    out: dict[int, tuple[str, str, str]] = {}
+    if col.max_value is None or not col.unit or not same_unit(col.unit, "0-1"):
+        return out
+    for i, v in enumerate(raw):
+        if isinstance(v, bool):
+            continue
+        try:
+            n = float(unicodedata.normalize("NFKC", v).strip()) if isinstance(v, str) else v
+        except ValueError:
+            continue
+        # from 2 up a fraction column's number is a percentage typed as such; just above 1 it
+        # may as well be a slip, and the plain range message says enough
+        if not isinstance(n, (int, float)) or not n > col.max_value or n < 2:
+            continue
+        shown = f"{n:g}"
+        out[i] = (
+            f"{col.zh}应为 0 至 {col.max_value:g} 之间的小数（0.45 表示 45%），{shown} 超出范围；"
+            f"{shown} 是否为 {shown}%？如是，请填 {n / 100:g}，或把表头写成“{col.zh}（%）”。",
+            f"{col.en} is a fraction from 0 to {col.max_value:g} (0.45 means 45%); {shown} is out "
+            f"of range. If it means {shown}%, enter {n / 100:g}, or head the column "
+            f"'{col.zh}（%）'.",
+            shown,
+        )
+    return out
 
 
 def map_headers(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> dict[int, str]:
@@ -218,26 +281,57 @@ def to_table(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> Table
     for j, key in mapping.items():
         col = spec.column(key)
         raw = [row[j] for row in sheet.rows]
+        header = _one_line(sheet.headers[j])
+        unit = header_unit(header, col) if col.unit and col.type in ("float", "int") else None
+        by = None if unit is None else factor(unit, col.unit or "")
+        if unit is not None and by is None:
+            zh, en = _unit_problem(header, unit, col)
+            errors.append(CellError(sheet.name, sheet.header_row, header, header, zh, en))
+            continue
         faults: dict[int, CellFault] = {}
         for i, v in enumerate(raw):
             if isinstance(v, CellFault):
                 faults[i] = v
             elif isinstance(v, str) and v.strip().upper() in EXCEL_ERRORS:
                 faults[i] = error_fault(v.strip().upper())
-        if faults:
-            raw = [None if i in faults else v for i, v in enumerate(raw)]
-        values, problems = convert_column(col, raw)
+        shares = _share_problems(col, raw) if by is None or by == 1 else {}
+        if faults or shares:
+            raw = [None if i in faults or i in shares else v for i, v in enumerate(raw)]
+        if by is not None and by != 1:
+            # the header names another unit of the same kind ("营业收入（亿元）" in a 万元
+            # column): the numbers are in that unit, so they are converted exactly, not taken
+            # as 万元 (10,000 times too small)
+            values, problems = convert_column(_scaled(col, by), raw)
+            values = [None if v is None else convert(v, by) for v in values]
+            if col.type == "int":
+                for i, v in enumerate(values):
+                    if v is not None and not v.is_integer():
+                        problems.append(
+                            (
+                                i,
+                                f"换算为{col.unit}后不是整数（{v:g}）。",
+                                f"Not a whole number once converted to {col.unit} ({v:g}).",
+                            )
+                        )
+                        values[i] = None
+                    elif v is not None:
+                        values[i] = int(v)
+        else:
+            values, problems = convert_column(col, raw)
         table.columns[key] = values
         table.raw[key] = raw
         table.headers[key] = _one_line(sheet.headers[j])
         for i, fault in faults.items():
             errors.append(table.error(i, key, fault.zh, fault.en, value=fault.shown))
             table.bad.add(i)
+        for i, (zh, en, shown) in shares.items():
+            errors.append(table.error(i, key, zh, en, value=shown))
+            table.bad.add(i)
         for i, zh, en in problems:
             errors.append(table.error(i, key, zh, en))
             table.bad.add(i)
         if col.required:
-            bad = {i for i, _, _ in problems} | set(faults)
+            bad = {i for i, _, _ in problems} | set(faults) | set(shares)
             for i, v in enumerate(values):
                 if v is None and i not in bad:
                     errors.append(table.error(i, key, "必填项为空。", "Required value is missing."))

@@ -1,0 +1,95 @@
+"""A header's unit is the unit of its numbers: "营业收入（亿元）" is converted to the template's 万元
+exactly, a unit of another kind is refused naming the column, and a 0–1 column refuses 45."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from gaodi.core.errors import ImportRejected
+from gaodi.core.permissions import SYSTEM
+from gaodi.db import session_scope
+from gaodi.exchange.service import import_file
+from gaodi.models import Enterprise, EnterpriseYear
+from tests.exchange.helpers import USCCS, load_city, table_counts, write_xlsx
+
+
+def _year(engine: Engine, uscc: str, year: int) -> EnterpriseYear:
+    with session_scope(engine) as s:
+        row = s.scalars(
+            select(EnterpriseYear)
+            .join(Enterprise, Enterprise.id == EnterpriseYear.enterprise_id)
+            .where(Enterprise.uscc == uscc, EnterpriseYear.year == year)
+        ).one()
+        s.expunge(row)
+        return row
+
+
+def _refused(engine: Engine, path: Path) -> list:
+    before = table_counts(engine)
+    with pytest.raises(ImportRejected) as err:
+        import_file(engine, "enterprise_years", path, principal=SYSTEM)
+    assert table_counts(engine) == before
+    return err.value.errors
+
+
+def test_a_header_in_yi_yuan_and_percent_is_converted(sqlite_db: Engine, tmp_path: Path) -> None:
+    load_city(sqlite_db, tmp_path, upto="enterprise_years")
+    rows = [
+        ["2024年企业年报数据（单位：亿元）"],
+        [
+            "统一社会信用代码",
+            "年度",
+            "营业收入（亿元）",
+            "利润总额（单位：亿元）",
+            "资产负债率（%）",
+        ],
+        [USCCS[0], 2024, 1.5, "0.2", 45],
+        [USCCS[1], 2024, 2366.1807, -0.03, "38.5"],
+    ]
+    path = write_xlsx(tmp_path / "y.xlsx", {"企业年度数据": rows})
+    assert import_file(sqlite_db, "enterprise_years", path, principal=SYSTEM).created == 2
+    a, b = _year(sqlite_db, USCCS[0], 2024), _year(sqlite_db, USCCS[1], 2024)
+    assert (a.revenue, a.profit, a.debt_ratio) == (15000.0, 2000.0, 0.45)
+    assert (b.revenue, b.profit, b.debt_ratio) == (23661807.0, -300.0, 0.385)
+
+
+def test_a_header_unit_of_another_kind_is_refused(sqlite_db: Engine, tmp_path: Path) -> None:
+    load_city(sqlite_db, tmp_path, upto="enterprise_years")
+    rows = [["统一社会信用代码", "年度", "营业收入（吨）"], [USCCS[0], 2024, 1.5]]
+    errors = _refused(sqlite_db, write_xlsx(tmp_path / "y.xlsx", {"企业年度数据": rows}))
+    assert [(e.row, e.column) for e in errors] == [(1, "营业收入（吨）")]
+    assert "吨" in errors[0].reason_zh and "万元" in errors[0].reason_zh
+
+
+def test_the_templates_own_unit_and_notes_in_brackets_are_not_converted(
+    sqlite_db: Engine, tmp_path: Path
+) -> None:
+    load_city(sqlite_db, tmp_path, upto="enterprise_years")
+    rows = [
+        [
+            "*统一社会信用代码\nuscc",
+            "年度",
+            "营业收入（万元）",
+            "利润总额（选填）",
+            "资产负债率（0–1）",
+        ],
+        [USCCS[0], 2024, 1.5, 0.2, 0.45],
+    ]
+    path = write_xlsx(tmp_path / "y.xlsx", {"企业年度数据": rows})
+    import_file(sqlite_db, "enterprise_years", path, principal=SYSTEM)
+    row = _year(sqlite_db, USCCS[0], 2024)
+    assert (row.revenue, row.profit, row.debt_ratio) == (1.5, 0.2, 0.45)
+
+
+def test_a_percentage_in_a_fraction_column_is_refused_with_the_likely_meaning(
+    sqlite_db: Engine, tmp_path: Path
+) -> None:
+    load_city(sqlite_db, tmp_path, upto="enterprise_years")
+    rows = [["统一社会信用代码", "年度", "资产负债率（0–1）"], [USCCS[0], 2024, 45]]
+    errors = _refused(sqlite_db, write_xlsx(tmp_path / "y.xlsx", {"企业年度数据": rows}))
+    assert [(e.row, e.value) for e in errors] == [(2, "45")]
+    assert "45 是否为 45%" in errors[0].reason_zh and "0.45" in errors[0].reason_zh
