@@ -58,7 +58,7 @@ def assess(
     file: Path = typer.Option(..., "--file", help="The filled .xlsx form."),
 ) -> None:
     """Import a filled questionnaire as a new assessment (all-or-nothing, errors by cell)."""
-    from gaodi.smart import excel
+    from gaodi.smart import excel, service
 
     data = file.read_bytes()
     with session_scope(engine(), actor=operator_name()) as session:
@@ -66,6 +66,12 @@ def assess(
         console.print(
             f"[green]✓[/] #{row.id} {row.assessed_on}: {row.total:g} 分 → {row.level_name}"
         )
+        earlier = service.superseded(session, SYSTEM, row)
+        if earlier is not None:
+            console.print(
+                f"[yellow]![/] 更正同日的自评记录 #{earlier.id}（{earlier.level_name}），"
+                "原记录保留在历史中。"
+            )
         for c in row.caveats:
             console.print(f"[yellow]![/] {c}")
 

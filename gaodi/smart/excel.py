@@ -21,7 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 from openpyxl import load_workbook
@@ -33,11 +35,13 @@ from sqlalchemy.orm import Session
 
 from gaodi.analytics import digital
 from gaodi.config import get_settings
+from gaodi.core import words
 from gaodi.core.bounds import Limits, check_workbook_bytes, run_isolated
 from gaodi.core.codes import is_valid_uscc, normalize_uscc
 from gaodi.core.errors import CellError, GaodiError, ImportRejected, ValidationError
 from gaodi.core.excel import new_workbook
 from gaodi.core.permissions import Principal
+from gaodi.core.rulefile import read_yaml
 from gaodi.smart import service
 from gaodi.smart.models import Assessment
 
@@ -77,9 +81,11 @@ def build_form(
     uscc: str | None = None,
     name: str | None = None,
     assessed_on: dt.date | None = None,
+    lang: str = "zh",
 ) -> bytes:
     """The questionnaire of scheme ``s`` as an .xlsx file (bytes), optionally pre-filled with
-    the enterprise; every answer cell has a drop-down list."""
+    the enterprise; every answer cell has a drop-down list. The items exist in Chinese only;
+    ``lang`` is the language of the explanation sheet."""
     if not s.scorable:
         service.scorable_scheme(s.id)  # raises the explanation
     wb = new_workbook()
@@ -88,7 +94,7 @@ def build_form(
     ws.title = SHEET
     lists = wb.create_sheet(LISTS)
     lists.sheet_state = "hidden"
-    _about(wb.create_sheet("说明"), s)
+    _about(wb.create_sheet("说明" if lang.startswith("zh") else "About"), s, lang)
     ws["A1"] = f"{s.title_zh}（{s.document_number}）自评问卷 — 自评结果，非官方认定"
     ws["A1"].font = Font(bold=True, size=13)
     values = {
@@ -177,17 +183,60 @@ def _write_list(ws: Worksheet, col: int, values: list[str]) -> str:
     return f"={LISTS}!${letter}$1:${letter}${len(values)}"
 
 
-def _about(ws: Worksheet, s: digital.Scheme) -> None:
-    lines = [
-        f"{s.title_zh}（{s.document_number}）",
-        "本表用于企业数字化水平自评。自评结果不是官方认定。",
-        "填写：在“问卷”表的“作答”列选择答案（下拉列表）；多选题逐项选择 是/否；"
-        "应用场景选择达到的等级（0 表示未达到一级）。",
-        "导入：gaodi smart assess 统一社会信用代码 --file 本文件.xlsx，或在网页“上传问卷”。"
-        "任何一处有误则整份不导入，并逐格列出错误。",
-        *s.caveats,
-        *[f"缺失：{m}" for m in s.missing],
+def _missing_zh(s: digital.Scheme) -> list[str]:
+    """The Chinese lines for what the scheme's rule file lists as missing (form_notes.yaml);
+    the rule file writes them in English, for its maintainers."""
+    path = resources.files("gaodi.smart").joinpath("rules/form_notes.yaml")
+    notes = read_yaml(path).get("missing_zh", {}).get(s.id) or {}
+    return [
+        notes.get(m)
+        or f"规则文件 {s.id}.yaml 的“missing”一节还列有一项缺失资料（尚无中文说明），请查阅该文件。"
+        for m in s.missing
     ]
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+def _about(ws: Worksheet, s: digital.Scheme, lang: str = "zh") -> None:
+    """The 说明 sheet, all in one language: Chinese for the Chinese questionnaire (it printed
+    the rule file's English notes as "缺失：official annex text…"), English for the English one."""
+    code = "digital.level_unverified"
+    unverified = [
+        words.say(code, lang, level_name=lv.name_zh, level=lv.code)
+        for lv in s.levels
+        if not lv.verified
+    ]
+    if lang.startswith("zh"):
+        lines = [
+            f"{s.title_zh}（{s.document_number}）",
+            "本表用于企业数字化水平自评。自评结果不是官方认定。",
+            "填写：在“问卷”表的“作答”列选择答案（下拉列表）；多选题逐项选择 是/否；"
+            "应用场景选择达到的等级（0 表示未达到一级）。",
+            "导入：gaodi smart assess 统一社会信用代码 --file 本文件.xlsx，"
+            "或在网页自评页点“上传并导入”。任何一处有误则整份不导入，并逐格列出错误。"
+            "与已导入的同日记录答案完全相同的问卷不再重复导入；"
+            "答案不同则作为当日记录的更正保存，原记录保留在历史中。",
+            *[f"{t}。" for t in unverified],
+            *[f"缺失：{m}" for m in _missing_zh(s)],
+        ]
+    else:
+        lines = [
+            f"{s.title_en or s.title_zh} ({s.document_number})",
+            "This workbook is an enterprise's digital-level self-assessment. A self-assessment "
+            "is not an official recognition. The items and options are published in Chinese only.",
+            "Filling in: in sheet 问卷, choose each answer in column 作答 (drop-down list); for a "
+            "multiple-choice item answer 是 (yes) or 否 (no) per option; for each scenario choose "
+            "the level reached (0 = below level 1).",
+            "Importing: gaodi smart assess <USCC> --file <this file>.xlsx, or “Upload and import” "
+            "on the enterprise's self-assessment page. Any error and nothing is imported; every "
+            "bad cell is listed. A form with the same date and answers as a record already "
+            "imported is not imported again; with different answers it is stored as that "
+            "day's correction, and the earlier record stays in the history.",
+            *[_sentence(t) for t in unverified],
+            *[f"Missing: {m}" for m in s.missing],
+        ]
     for i, text in enumerate(lines, start=1):
         ws.cell(i, 1, text).alignment = WRAP
     ws.column_dimensions["A"].width = 110
@@ -375,8 +424,9 @@ def parse_form(data: bytes) -> FilledForm:
         anchor[f"scenario:{sc.code}"] = r
         raw = _text(value)
         if raw:
-            m = re.match(r"^\s*(\d+)", raw)
-            scenarios[sc.code] = m.group(1) if m else raw
+            # a level the cell does not state as a whole number (2.5, 2-3) goes on as written, so
+            # check_answers refuses it at this cell; keeping its leading digits stored 2.5 as 2
+            scenarios[sc.code] = _scenario_level(raw)
     _clean, _scen, problems = service.check_answers(s, items, scenarios)
     for p in problems:
         at = anchor.get(p.key)
@@ -395,6 +445,26 @@ def parse_form(data: bytes) -> FilledForm:
         items=_clean,
         scenarios=_scen,
     )
+
+
+_LEVEL = re.compile(r"^(\d+)(?:\.0+)?\s*(?:级)?$")
+_CHOICES = {" ".join(c.split()): c.split()[0] for c in SCENARIO_CHOICES}
+
+
+def _scenario_level(raw: str) -> str:
+    """The level a scenario cell states: a whole number ("2", "2级", a cell holding 2.0) or the
+    drop-down's text ("2 二级"); anything else is returned unchanged, to be refused.
+
+    Examples
+    --------
+    >>> [_scenario_level(v) for v in ("2", "２级", "2 二级", "3.0", "2.5", "2-3", "三级")]
+    ['2', '2', '2', '3', '2.5', '2-3', '三级']
+    """
+    text = " ".join(unicodedata.normalize("NFKC", raw).split())
+    if text in _CHOICES:
+        return _CHOICES[text]
+    m = _LEVEL.match(text)
+    return m.group(1) if m else raw
 
 
 def _cell_value(ws: Worksheet, row: int | None) -> Any:
@@ -426,6 +496,10 @@ def import_form(
 ) -> Assessment:
     """Import a filled questionnaire as a new assessment (all-or-nothing).
 
+    A form that repeats the day's record of the enterprise and scheme (same date, same answers)
+    is refused at the date cell, naming that record; one with different answers for that day is
+    stored as its correction (:func:`service.refuse_repeat`, :func:`service.superseded`).
+
     ``uscc``, when given (the CLI argument, the enterprise whose page the form is uploaded on),
     must match the form's; the enterprise must exist and be within the principal's scope. Any
     problem — in the answers, the date, the USCC — is reported cell by cell and nothing is
@@ -448,6 +522,9 @@ def import_form(
         )
     try:
         ent = service.enterprise(session, principal, uscc=form.uscc, action="edit")
+        # the same file imported twice stored two identical records for one day
+        answers = {"items": form.items, "scenarios": form.scenarios}
+        service.refuse_repeat(session, principal, ent, form.scheme_id, form.assessed_on, answers)
         return service.record_assessment(
             session,
             principal,

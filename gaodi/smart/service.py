@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.analytics import digital, digital_maturity
 from gaodi.core import clock
-from gaodi.core.errors import NotFoundError, ValidationError
+from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require, restrict
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.parks import loaders as park_loaders
@@ -297,6 +297,63 @@ def record_assessment(
     session.add(row)
     session.flush()
     return row
+
+
+def same_day(
+    session: Session, principal: Principal, enterprise_id: int, scheme_id: str, day: dt.date
+) -> list[Assessment]:
+    """The enterprise's assessments of one scheme on one day, in the order they were stored
+    (the last one is the day's record: a later one is a correction of the earlier)."""
+    return [
+        a for a in history(session, principal, enterprise_id, scheme_id) if a.assessed_on == day
+    ]
+
+
+def refuse_repeat(
+    session: Session,
+    principal: Principal,
+    ent: EnterpriseRecord,
+    scheme_id: str,
+    assessed_on: dt.date,
+    answers: Mapping[str, Any],
+) -> None:
+    """Refuse a questionnaire whose enterprise, scheme, date and answers equal the day's record
+    (:class:`ConflictError`, ``field="assessed_on"``, naming that record).
+
+    An assessment is a dated record. The same filled form imported again is almost always a
+    mistake (the same file twice), and it stored a second, identical record each time; it is
+    refused with the id of the record it repeats. A form for the same day with *different*
+    answers is a correction: it is stored as the day's newer record and supersedes the earlier
+    one, which stays in the history (records are never overwritten; the history, the roll-ups
+    and "latest" already take the later of two same-day records, see :func:`history`).
+    """
+    rows = same_day(session, principal, ent.id, scheme_id, assessed_on)
+    if not rows:
+        return
+    row = rows[-1]
+    given = {"items": answers.get("items"), "scenarios": answers.get("scenarios")}
+    if row.answers != given:
+        return
+    total = "—" if row.total is None else format(row.total, "g")
+    raise ConflictError(
+        f"这份问卷已导入过：企业 {ent.uscc} {assessed_on} 的自评记录 #{row.id}（{total} 分，"
+        f"{row.level_name}）答案完全相同，未重复保存。如需更正，请修改答案后再导入；"
+        "如是新的一次评测，请填写本次的评测日期。",
+        f"This form was imported before: enterprise {ent.uscc}'s assessment #{row.id} of "
+        f"{assessed_on} ({total} points, level {row.level}) has the same answers; nothing was "
+        "saved again. To correct it, change the answers and import again; for a new assessment, "
+        "enter its own date.",
+        field="assessed_on",
+        existing=row.id,
+    )
+
+
+def superseded(session: Session, principal: Principal, row: Assessment) -> Assessment | None:
+    """The record of the same enterprise, scheme and day that ``row`` corrects (stored just
+    before it), if any: said when a corrected form is imported, so nobody wonders which counts."""
+    rows = same_day(session, principal, row.enterprise_id, row.scheme_id, row.assessed_on)
+    earlier = [a for a in rows if a.id < row.id]
+    return earlier[-1] if earlier else None
 
 
 def record_maturity(

@@ -556,13 +556,25 @@ def upload_form(ctx: PageContext, enterprise_id: int) -> Response:
             where = f"{e.sheet}!{e.column}{e.row}" if e.row else e.sheet
             errors[f"cell:{where}"] = e.reason_zh if ctx.lang.startswith("zh") else e.reason_en
         raise FormInvalid(errors) from None
-    ctx.flash(
-        ctx._(
-            "Form imported: %(level)s (%(total)s points).",
-            level=row.level_name,
-            total=format(row.total, "g"),
+    earlier = service.superseded(ctx.session, ctx.principal, row)
+    if earlier is None:
+        ctx.flash(
+            ctx._(
+                "Form imported: %(level)s (%(total)s points).",
+                level=row.level_name,
+                total=format(row.total, "g"),
+            )
         )
-    )
+    else:  # a corrected form for a day already assessed: say which record it replaces
+        ctx.flash(
+            ctx._(
+                "Form imported: %(level)s (%(total)s points). It corrects record #%(earlier)s "
+                "of the same day, which stays in the history.",
+                level=row.level_name,
+                total=format(row.total, "g"),
+                earlier=earlier.id,
+            )
+        )
     return ctx.redirect(f"/smart/enterprises/{ent.id}?assessment_id={row.id}")
 
 
@@ -574,7 +586,11 @@ def _form_download(
 
     ent = service.enterprise(ctx.session, ctx.principal, enterprise_id=enterprise_id, action="edit")
     data = excel.build_form(
-        service.scheme(DEFAULT_SCHEME), uscc=ent.uscc, name=ent.name, assessed_on=clock.today()
+        service.scheme(DEFAULT_SCHEME),
+        uscc=ent.uscc,
+        name=ent.name,
+        assessed_on=clock.today(),
+        lang=ctx.lang,
     )
     return xlsx_response(data, f"数字化水平自评问卷-{ent.uscc}.xlsx")
 
@@ -594,7 +610,7 @@ def _blank_form(
     scheme: str = DEFAULT_SCHEME,
     ctx: PageContext = Depends(context_dependency(Access(DOMAIN, "read"))),
 ) -> Response:
-    data = excel.build_form(service.scorable_scheme(scheme))
+    data = excel.build_form(service.scorable_scheme(scheme), lang=ctx.lang)
     return xlsx_response(data, f"数字化水平自评问卷-{scheme}.xlsx")
 
 
