@@ -11,6 +11,7 @@ use them are pure).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -136,8 +137,8 @@ def opportunities(
         The region's strategic approach (:func:`strategic_approach`); selects the ``balanced``
         variant.
     weights : mapping, optional
-        Custom weights over ``feasibility, pci, cog, peer_growth`` (non-negative, sum > 0,
-        normalised to sum 1).
+        Custom weights over ``feasibility, pci, cog, peer_growth`` (finite, non-negative,
+        sum > 0, normalised to sum 1; NaN or infinite weights are an error).
     peer_growth : mapping industry -> growth rate, optional
         Needed when the ``peer_growth`` weight is positive; industries missing from it score
         the lowest growth.
@@ -180,9 +181,16 @@ def opportunities(
         )
     w = dict(strategy_weights(strategy, approach) if weights is None else weights)
     unknown = set(w) - set(CRITERIA)
-    if unknown or any(v < 0 for v in w.values()) or sum(w.values()) <= 0:
-        raise words.error("opportunities.bad_weights")
+    try:
+        w = {k: float(v) for k, v in w.items()}
+    except (TypeError, ValueError):
+        raise words.error("opportunities.bad_weights") from None
     total = sum(w.values())
+    # NaN passes "< 0" and "<= 0", and inf / inf is NaN: every score would be NaN
+    if unknown or not all(math.isfinite(v) and v >= 0 for v in w.values()):
+        raise words.error("opportunities.bad_weights")
+    if not (math.isfinite(total) and total > 0):
+        raise words.error("opportunities.bad_weights")
     w = {c: w.get(c, 0.0) / total for c in CRITERIA}
     if w["peer_growth"] > 0 and peer_growth is None:
         raise words.error("opportunities.peer_growth_needed")
@@ -340,7 +348,10 @@ def peer_industry_growth(
 ) -> dict[str, float]:
     """CAGR of each industry's combined value in the peer regions between two years.
 
-    Industries with zero combined value in ``start`` are left out (no growth rate).
+    Industries with zero combined value in ``start`` are left out (no growth rate). The
+    peers' values in the two years must be non-negative finite numbers (as in
+    ``regions specialise``): a negative, NaN or infinite value is a DataError naming the
+    region, industry and year, not a silent growth rate or NaN.
 
     Examples
     --------
@@ -358,6 +369,21 @@ def peer_industry_growth(
     )
     if sub.height == 0:
         raise words.error("opportunities.peers_no_data", DataError)
+    try:
+        sub = sub.with_columns(pl.col(value).cast(pl.Float64))
+    except pl.exceptions.PolarsError:
+        raise words.error("opportunities.bad_peer_values", DataError, where=value) from None
+    v = pl.col(value)
+    bad = sub.filter(v.is_nan() | v.is_infinite() | (v < 0))
+    if bad.height:
+        row = bad.row(0, named=True)
+        where = f"{row[region]} / {row[industry]} / {row[year]}: {row[value]}"
+        raise words.error(
+            "opportunities.bad_peer_values",
+            DataError,
+            context={"region": row[region], "industry": row[industry], "year": row[year]},
+            where=where,
+        )
     wide = (
         sub.group_by(industry, year)
         .agg(pl.col(value).sum())
@@ -392,15 +418,22 @@ def peer_comparison(
     Returns
     -------
     polars.DataFrame
-        ``measure, <city>, <peer...>, peer_median, city_rank`` where ``city_rank`` is the
-        city's rank among city and peers (1 = highest value).
+        ``measure, <city>, <peer...>, peer_median, city_rank, n_ranked``: ``city_rank`` is
+        the city's rank (1 = highest value) among the ``n_ranked`` regions, city and peers,
+        that have a value for the measure. A region whose value is missing (null or NaN) is
+        not ranked: a peer without a value is left out of the count, and when the city's
+        own value is missing ``city_rank`` is null (unranked, never "first among peers").
 
     Examples
     --------
     >>> t = pl.DataFrame({"region": ["长沙", "北京", "上海", "深圳"],
     ...                   "eci": [0.5, 1.5, 1.2, 1.4], "hhi": [0.2, 0.1, 0.12, 0.3]})
     >>> peer_comparison(t, "长沙", ["北京", "上海", "深圳"]).rows()
-    [('eci', 0.5, 1.5, 1.2, 1.4, 1.4, 4), ('hhi', 0.2, 0.1, 0.12, 0.3, 0.12, 2)]
+    [('eci', 0.5, 1.5, 1.2, 1.4, 1.4, 4, 4), ('hhi', 0.2, 0.1, 0.12, 0.3, 0.12, 2, 4)]
+    >>> t = t.with_columns(pl.Series("eci", [None, 1.5, None, 1.4]))
+    >>> peer_comparison(t, "长沙", ["北京", "上海", "深圳"]).select(
+    ...     "measure", "city_rank", "n_ranked").rows()
+    [('eci', None, 2), ('hhi', 2, 4)]
     """
     regions = [city, *[p for p in peers if p != city]]
     if region not in table.columns:
@@ -425,12 +458,15 @@ def peer_comparison(
         vals = [float(sub[r][m]) if sub[r][m] is not None else float("nan") for r in regions]
         peer_vals = np.array(vals[1:])
         median = float(np.nanmedian(peer_vals)) if np.isfinite(peer_vals).any() else None
-        rank = int(1 + sum(v > vals[0] for v in vals[1:] if np.isfinite(v)))
-        rows.append([m, *vals, median, rank])
+        ranked = [v for v in vals if np.isfinite(v)]
+        # every comparison with NaN is False, so a missing city value would count as first
+        rank = int(1 + sum(v > vals[0] for v in ranked)) if np.isfinite(vals[0]) else None
+        rows.append([m, *vals, median, rank, len(ranked)])
     schema = {
         "measure": pl.String,
         **{r: pl.Float64 for r in regions},
         "peer_median": pl.Float64,
         "city_rank": pl.Int64,
+        "n_ranked": pl.Int64,
     }
     return pl.DataFrame(rows, schema=schema, orient="row")

@@ -188,7 +188,10 @@ class PeerMeasureRow(BaseModel):
     label_en: str
     values: list[float | None] = Field(description="City first, then the peers, as `regions`.")
     peer_median: float | None
-    city_rank: int
+    city_rank: int | None = Field(
+        description="1 = highest value among the city and the peers that have one; null when "
+        "the city has no value for the measure (unranked)."
+    )
 
 
 class PeerComparison(BaseModel):

@@ -604,7 +604,8 @@ def peer_comparison(
                 label_en=en,
                 values=[_opt(float(r[c])) if r[c] is not None else None for c in codes],
                 peer_median=_opt(r["peer_median"]) if r["peer_median"] is not None else None,
-                city_rank=int(r["city_rank"]),
+                # null when the city has no value for the measure: unranked, not 1st
+                city_rank=None if r["city_rank"] is None else int(r["city_rank"]),
             )
         )
     return PeerComparison(provenance=prov, group=grp, regions=regions, rows=rows)

@@ -153,6 +153,7 @@ def test_peer_comparison_side_by_side() -> None:
         "杭州",
         "peer_median",
         "city_rank",
+        "n_ranked",
     ]
     eci = out.row(0, named=True)
     # Peers 1.5, 1.2, 1.4, 0.4: median (1.2 + 1.4)/2 = 1.3; 长沙 0.5 beats only 0.4: rank 4.
