@@ -363,15 +363,24 @@ def weighted_sum(
 def competition_rank(scores: npt.ArrayLike, decimals: int = 12) -> npt.NDArray[np.int64]:
     """Rank scores high-to-low; ties share the best rank (1, 2, 2, 4).
 
+    A missing score (NaN) ranks last: below every score that is there, all missing scores
+    tied at the rank after the last present one, so no rank exceeds the number of scores
+    (``[0.3, nan, 0.2]`` ranks ``[1, 3, 2]``, not ``[1, 4, 3]``).
+
     Examples
     --------
     >>> competition_rank([0.5, 0.9, 0.5, 0.1]).tolist()
     [2, 1, 2, 4]
+    >>> competition_rank([0.3, float("nan"), 0.2, float("nan")]).tolist()
+    [1, 3, 2, 3]
     """
     s = np.round(np.asarray(scores, dtype=np.float64), decimals)
-    descending = np.sort(s)[::-1]
+    missing = np.isnan(s)
+    # NaN sorts last but counts as a score, so it pushed every rank after it one down
+    descending = np.sort(s[~missing])[::-1]
     # rank - 1 = how many scores are strictly greater = first position of s in `descending`
     pos = np.searchsorted(-descending, -s, side="left")
+    pos[missing] = descending.size
     return (pos + 1).astype(np.int64)
 
 
