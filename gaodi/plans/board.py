@@ -469,7 +469,9 @@ def _row(
             _forecast_note(row, f)
             if status == "not_due" and ind is not None:
                 _outlook(row, f, ind.direction, thresholds)
-    row.reason_zh, row.reason_en = explain(row.status, row.reason, row.reason_params, as_of=as_of)
+    row.reason_zh, row.reason_en = explain(
+        row.status, row.reason, row.reason_params, as_of=as_of, figures=row.figure_values()
+    )
     how_zh, how_en = path_words(t.path, row.basis, e.kind, t.quote)
     if how_zh:
         row.reason_zh = f"{row.reason_zh}；{how_zh}"

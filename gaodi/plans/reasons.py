@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import Decimal
 from fractions import Fraction
 
 from gaodi.analytics.progress import exact
@@ -17,24 +18,83 @@ from gaodi.analytics.progress import exact
 Params = Mapping[str, float | int | str | None]
 
 
-def num(value: float | int | None) -> str:
-    """A value with four significant digits (whole numbers as they are), thousands separated.
+#: Significant digits a stored float is taken to mean: what lies beyond is the noise of float
+#: arithmetic (a fitted count of 158.99999999999994 is 159), never a difference to show.
+MEANT_DIGITS = 12
+
+
+def _meant(value: float) -> Decimal:
+    """``value`` rounded to :data:`MEANT_DIGITS` significant digits."""
+    d = Decimal(repr(value))
+    if d == 0:
+        return Decimal(0)
+    return round(d, MEANT_DIGITS - 1 - d.adjusted())
+
+
+def num(value: float | int | None, *against: float | int | None) -> str:
+    """A value with four significant digits (whole numbers as they are), thousands separated;
+    with more when four would show it equal to, or on the other side of, a value of
+    ``against`` that it differs from (a forecast of 0.36453 against a target of 0.36 reads
+    0.3645, never 0.36).
 
     Examples
     --------
     >>> num(4242.9818), num(22.403), num(0.3721), num(1.0), num(None)
     ('4,243', '22.4', '0.3721', '1', '—')
+    >>> num(158.99999999999994), num(100.004, 100), num(0.36001, 0.36), num(0.3599, 0.36)
+    ('159', '100.004', '0.36001', '0.3599')
     """
     if value is None:
         return "—"
     v = float(value)
     if not math.isfinite(v):
         return "—"
-    if v.is_integer():
-        return f"{v:,.0f}"
-    digits = max(0, 3 - math.floor(math.log10(abs(v))))
-    text = f"{v:,.{digits}f}"
+    meant = _meant(v)
+    if meant == meant.to_integral_value():
+        return f"{int(meant):,}"
+    refs = [_meant(float(r)) for r in against if r is not None and math.isfinite(float(r))]
+    for digits in range(4, MEANT_DIGITS + 1):
+        places = max(0, digits - 1 - meant.adjusted())
+        shown = round(meant, places)
+        if all((shown > r) == (meant > r) and (shown == r) == (meant == r) for r in refs):
+            break
+    text = f"{shown:,f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+#: The figures of a target's row, in its indicator's unit: each is shown against the others.
+FIGURES = (
+    "actual",
+    "target",
+    "baseline",
+    "expected_value",
+    "forecast",
+    "forecast_lower",
+    "forecast_upper",
+)
+
+
+def figure_texts(values: Mapping[str, object]) -> dict[str, str]:
+    """The figures of a target's row (:data:`FIGURES`) as the board shows them, in its cells
+    and its reason alike: each with four significant digits, or more where fewer would show
+    it equal to, or on the other side of, another figure of the row that differs from it.
+
+    Examples
+    --------
+    >>> t = figure_texts({"actual": 0.3721, "target": 0.36, "forecast": 0.36453,
+    ...     "forecast_lower": 0.36121926, "forecast_upper": 0.36763075})
+    >>> t["target"], t["actual"], t["forecast"], t["forecast_lower"], t["forecast_upper"]
+    ('0.36', '0.3721', '0.3645', '0.3612', '0.3676')
+    """
+    found: dict[str, float] = {}
+    for name in FIGURES:
+        v = values.get(name)
+        if isinstance(v, int | float) and math.isfinite(float(v)):
+            found[name] = float(v)
+    return {
+        name: num(v, *(other for key, other in found.items() if key != name))
+        for name, v in found.items()
+    }
 
 
 def pct(value: float | int | None) -> str:
@@ -92,7 +152,12 @@ def _r(p: Params) -> str:
 
 
 def explain(
-    status: str, code: str | None, params: Params | None = None, *, as_of: str | None = None
+    status: str,
+    code: str | None,
+    params: Params | None = None,
+    *,
+    as_of: str | None = None,
+    figures: Mapping[str, object] | None = None,
 ) -> tuple[str, str]:
     """``(zh, en)``: why a target has its light.
 
@@ -110,7 +175,7 @@ def explain(
     >>> explain("not_due", "not_started", {"window_start": "2023-01"}, as_of="2022-06")[0]
     '截至 2022-06 目标期尚未开始（自 2023-01 起），未到期'
     """
-    zh, en = _explain(status, code, params, as_of=as_of)
+    zh, en = _explain(status, code, params, as_of=as_of, figures=figures)
     p: Params = params or {}
     final, data = p.get("final_missing"), p.get("data_period")
     if final and data:
@@ -120,7 +185,12 @@ def explain(
 
 
 def _explain(
-    status: str, code: str | None, params: Params | None = None, *, as_of: str | None = None
+    status: str,
+    code: str | None,
+    params: Params | None = None,
+    *,
+    as_of: str | None = None,
+    figures: Mapping[str, object] | None = None,
 ) -> tuple[str, str]:
     """``(zh, en)`` of the reason code alone.
 
@@ -134,7 +204,10 @@ def _explain(
     'ratio 0.90, below the 1.00 green line, at the 0.90 yellow line'
     """
     p: Params = params or {}
-    a, t, b = num(p.get("actual")), num(p.get("target")), num(p.get("baseline"))  # type: ignore[arg-type]
+    # the row's figures (``figures``: its forecast and interval too) shown as its cells show
+    # them, each with the digits that tell it from the others
+    shown = figure_texts({**(figures or {}), **p})
+    a, t, b = (shown.get(k, "—") for k in ("actual", "target", "baseline"))
     tau = pct(p.get("time_progress"))  # type: ignore[arg-type]
     c = pct(p.get("completion"))  # type: ignore[arg-type]
     line_zh, line_en = _line(status, p)
@@ -173,7 +246,7 @@ def _explain(
         )
     if code == "compound":
         o, q = pct(p.get("observed_cagr")), pct(p.get("required_cagr"))  # type: ignore[arg-type]
-        ev = num(p.get("expected_value"))  # type: ignore[arg-type]
+        ev = shown.get("expected_value", "—")
         return (
             f"实际 {a}（基期 {b}，目标 {t}），年均增速 {o}，目标要求年均 {q}，比值 {r}，{line_zh}；"
             f"按复合增长路径此时应为 {ev}",
@@ -228,7 +301,7 @@ def _explain(
                 f"{head_en}, not yet met; {left_en}, past the {line} risk line: at risk",
             )
         if code == "milestone_at_risk_forecast":
-            f, prob = num(p.get("forecast")), pct(p.get("probability"))  # type: ignore[arg-type]
+            f, prob = shown.get("forecast", "—"), pct(p.get("probability"))  # type: ignore[arg-type]
             return (
                 f"{head_zh}，尚未达成；{left_zh}；预测截止时为 {f}（达成概率 {prob}）：有风险",
                 f"{head_en}, not yet met; {left_en}; forecast {f} at the deadline "

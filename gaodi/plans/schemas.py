@@ -287,6 +287,27 @@ class BoardRow(BaseModel):
     forecast_note_en: str = Field("", description="The forecast's note in English.")
     overdue_periods: list[str] = Field(default_factory=list)
 
+    def figure_values(self) -> dict[str, object]:
+        """The row's figures and the numbers behind its reason, as the reason words them."""
+        mine = {
+            "actual": self.actual,
+            "target": self.target,
+            "baseline": self.baseline,
+            "expected_value": self.expected_value,
+            "forecast": self.forecast,
+            "forecast_lower": self.forecast_lower,
+            "forecast_upper": self.forecast_upper,
+        }
+        return {**mine, **self.reason_params}
+
+    def figure(self, name: str) -> str:
+        """A figure of the row (``actual``, ``target``, ``forecast`` …) as its cell shows it:
+        with the digits that tell it from the row's other figures, exactly as the reason beside
+        it writes it (a forecast of 0.36453 for a cap of 0.36 reads 0.3645, not 0.36)."""
+        from gaodi.plans.reasons import figure_texts  # the wording lives with the reasons
+
+        return figure_texts(self.figure_values()).get(name, "—")
+
 
 class BoardAction(BaseModel):
     number: str | None
