@@ -100,6 +100,7 @@ def test_peers_page_shows_unranked_and_its_twin_null(tmp_path_factory) -> None:
         assert page.status_code == 200
         cagr_row = page.text.split('data-measure="cagr"')[1].split("</tr>")[0]
         assert 'data-testid="unranked"' in cagr_row and "<strong>1</strong>" not in cagr_row
+        assert "无排名" in cagr_row and "本市该指标无数据，不参与排名。" in cagr_row
         total_row = page.text.split('data-measure="total"')[1].split("</tr>")[0]
         assert "<strong>2</strong> / 4" in total_row
         twin = c.get("/api/v1/regions/peers?group=plan").json()["result"]
