@@ -16,6 +16,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from gaodi.accounts.models import User
 from gaodi.core import clock
 from gaodi.core.codes import make_uscc
 from gaodi.core.permissions import Principal
@@ -73,6 +74,13 @@ def build_world(session: Session) -> World:
         [
             EnterpriseLink(enterprise_id=ents[0].id, link_id=a1.id, source="manual"),
             EnterpriseLink(enterprise_id=ents[2].id, link_id=b1.id, source="manual"),
+        ]
+    )
+    # the reviewers the tests put on panels act through accounts (a reviewer must have one)
+    session.add_all(
+        [
+            User(username=name, role=role, password_hash="-", is_active=True)
+            for name, role in (("expert", "viewer"), ("expert1", "viewer"), ("expert2", "analyst"))
         ]
     )
     session.flush()

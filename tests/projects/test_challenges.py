@@ -51,7 +51,7 @@ def _in_review(session: Session, w: World) -> tuple[int, int, int]:
     a2 = _apply(session, w, cid, "乙公司")
     ch.add_reviewer(session, w.chain_office, cid, "expert1", "专家一", "高校")
     ch.add_reviewer(session, w.chain_office, cid, "expert2", "专家二")
-    ch.close(session, w.chain_office, cid)
+    ch.close(session, w.chain_office, cid, "方案已足够，提前截止（测试）")
     session.commit()
     return cid, a1, a2
 
@@ -185,9 +185,7 @@ def test_award_rules(session: Session, world: World, frozen) -> None:
     before = snapshot(session)
     with pytest.raises(ConflictError, match="incomplete") as err:
         ch.award(session, world.chain_office, cid)
-    assert err.value.context["missing"] == [
-        f"专家二: 申请 {a2} 未评分 / no score for application {a2}"
-    ]
+    assert err.value.context["missing"] == [f"专家二：申请 {a2} 未评分"]
     assert snapshot(session) == before
     ch.score(session, R2, cid, a2, 80)
     session.commit()
@@ -337,7 +335,7 @@ def test_a_park_office_reads_only_its_parks_applicants(
     cid = _challenge(session, world)
     names = {}
     for key, eid in (("e1", world.e1), ("e3", world.e3), ("e4", world.e4)):
-        names[key] = f"申请企业{key}"
+        names[key] = {"e1": "企业一", "e3": "企业三", "e4": "企业四"}[key]  # the linked firm's
         app = ch.apply(  # the bureau files them (the chain office links only its chain's firms)
             session,
             world.admin,
@@ -346,7 +344,7 @@ def test_a_park_office_reads_only_its_parks_applicants(
         )
         names[f"{key}_id"] = str(app.id)
     ch.add_reviewer(session, world.chain_office, cid, "expert1", "专家一")
-    ch.close(session, world.chain_office, cid)
+    ch.close(session, world.chain_office, cid, "提前截止（测试）")
     for key, points in (("e1", 70.0), ("e3", 90.0), ("e4", 80.0)):
         ch.declare(session, R1, cid, int(names[f"{key}_id"]), False)
         ch.score(session, R1, cid, int(names[f"{key}_id"]), points)

@@ -232,7 +232,7 @@ def test_challenge_walked_through_by_its_roles(site: Site) -> None:
         )
     for user, label in (("t-viewer", "专家一"), ("t-analyst", "专家二")):
         post_form(office, act, {"action": "add_reviewer", "username": user, "name": label}, ocsrf)
-    post_form(office, act, {"action": "close"}, ocsrf)
+    post_form(office, act, {"action": "close", "comment": "提前截止（测试）"}, ocsrf)
     assert _status(site, Challenge, cid) == "review"
     apps = [
         a["id"] for a in office.get(f"/api/v1/challenges/{cid}").json()["detail"]["applications"]

@@ -110,16 +110,22 @@ def _challenge(w: World, role: str, which: str) -> tuple[dict[str, str], dict[st
     }
 
 
-def _apply(w: World, role: str, which: str) -> tuple[dict[str, str], dict[str, Any]] | None:
-    if role != "chain_office" and which == "in":
-        return None  # only the office of the challenge's chain files for a firm (a park office
-        # reads challenges but fires none of their steps: tests/projects/test_challenges.py)
-    return {"challenge_id": "challenge_open"}, {
-        "action": "apply",
-        "applicant_name": f"矩阵申请{which}{next(_VALUES)}",
-        "proposal": "测试方案",
-        "enterprise_id": _pick(w, which, "e1", "e2"),
-    }
+def _apply_for(firm: str) -> Any:
+    """Applications linking ``firm`` (in the chain office's scope): one firm per route, as a
+    firm applies once to a challenge, under its own name."""
+
+    def make(w: World, role: str, which: str) -> tuple[dict[str, str], dict[str, Any]] | None:
+        if role != "chain_office" and which == "in":
+            return None  # only the office of the challenge's chain files for a firm (a park
+            # office reads challenges but fires none of their steps: tests/projects)
+        return {"challenge_id": "challenge_open"}, {
+            "action": "apply",
+            "applicant_name": w.names[firm] if which == "in" else f"矩阵申请{which}",
+            "proposal": "测试方案",
+            "enterprise_id": _pick(w, which, firm, "e2"),
+        }
+
+    return make
 
 
 _VALUES = itertools.count(6)  # each in-scope submission a new value (a repeat writes nothing)
@@ -198,8 +204,8 @@ BODY: dict[str, Body] = {
     "/projects": Body(_project, OFFICES),
     "/api/v1/challenges": Body(_challenge, ("chain_office",)),
     "/challenges": Body(_challenge, ("chain_office",)),
-    "/api/v1/challenges/{challenge_id}/act": Body(_apply, OFFICES),
-    "/challenges/{challenge_id}/act": Body(_apply, OFFICES),
+    "/api/v1/challenges/{challenge_id}/act": Body(_apply_for("e1"), OFFICES),
+    "/challenges/{challenge_id}/act": Body(_apply_for("e4"), OFFICES),
     "/api/v1/plans/observations": Body(_observation, OFFICES),
     "/plans/entry": Body(_observation, OFFICES),
     "/api/v1/smart/observations": Body(_rollup, OFFICES),

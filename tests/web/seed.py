@@ -297,7 +297,7 @@ def seed_features(engine: Engine, world: World) -> None:
                 office = {"chain_office"} if award else set()
                 seen[proposal] = frozenset(office | (ENTERPRISE_SEEN_BY[ent] & {"park_office"}))
             challenges.add_reviewer(s, SYSTEM, challenge.id, reviewer.username, "测试评审专家")
-            challenges.close(s, SYSTEM, challenge.id)
+            challenges.close(s, SYSTEM, challenge.id, "提前截止（测试数据）")
             for n, app in enumerate(apps):
                 challenges.declare(s, reviewer, challenge.id, app.id, has_conflict=False)
                 challenges.score(s, reviewer, challenge.id, app.id, 90.0 - 10 * n)
