@@ -163,6 +163,8 @@ def import_cmd(
     for sheet, counts in result.sheets.items():
         table.add_row(sheet, str(counts.created), str(counts.updated), str(counts.unchanged))
     console.print(table)
+    for zh, en in result.notes:
+        console.print(f"{zh} {en}", markup=False)
     if dry_run:
         console.print("[yellow]试运行，未写入任何数据[/] Dry run: nothing was written.")
     else:

@@ -13,6 +13,7 @@ from gaodi.enterprises.models import Enterprise
 from gaodi.exchange.handlers import Handler, _codes_of, park_lookup
 from gaodi.exchange.importer import Context, Counts, db_value, row_values
 from gaodi.exchange.refdata import ensure_regions
+from gaodi.exchange.units import convert, factor, same_unit
 from gaodi.exchange.validate import Table, duplicate_rows
 from gaodi.plans import batch_plans, editing
 from gaodi.plans.editing import IndicatorWrite, TargetWrite
@@ -313,6 +314,14 @@ def first_seen(ctx: Context, t: Table, i: int, key: Any, seen: dict[Any, int], c
     return True
 
 
+def _plain(value: float) -> str:
+    """A number in full with thousands grouping (81,567,651, not 8.15677e+07)."""
+    from decimal import Decimal
+
+    text = f"{Decimal(repr(float(value))):,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 TARGET_FIELDS = {
     k: k
     for k in (
@@ -377,6 +386,8 @@ class TargetsHandler(Handler):
                     "指标代码和指标名称至少填写一项。",
                     "Give the indicator code or the indicator name.",
                 )
+            if code in indicators:
+                self._unit(t, i, code, indicators[code][2])
             # checked here too (the batch would), to report it beside the row's other errors
             problem = editing.range_error(t.columns["value"][i], t.col("value_max")[i])
             if problem is not None:
@@ -403,6 +414,44 @@ class TargetsHandler(Handler):
             rows.append(TargetWrite(key, ins, upd, label))
         self.batch = editing.prepare_targets(ctx.session, ctx.principal, rows, ctx.mode)
         report_refusals(ctx, t, self.row_index, self.batch.refusals)
+
+    def _unit(self, t: Table, i: int, code: str, unit: str | None) -> None:
+        """A target in another unit than its indicator's is converted when the two are of one
+        kind (亿元 ↔ 万元, 千克 ↔ 吨 …), and said so; otherwise refused naming both units. The
+        board divides the actual (in the indicator's unit) by the target: 25,000,000 万元 read
+        as 亿元 made a 94.6 %-done target 0.0 % 红."""
+        given = t.col("unit")[i]
+        if given is None or unit is None or same_unit(given, unit):
+            return
+        by = factor(given, unit)
+        if by is None:
+            self.ctx.fail(
+                t,
+                i,
+                "unit",
+                f"目标的单位“{given}”与指标“{code}”的单位“{unit}”不同，且无法换算；"
+                f"请按“{unit}”填写目标值，或改用单位为“{given}”的指标。",
+                f"The target's unit '{given}' differs from the unit '{unit}' of indicator "
+                f"'{code}' and cannot be converted; give the target in {unit}, or use an "
+                f"indicator in {given}.",
+            )
+            return
+        shown = []
+        for key in ("value", "value_max", "baseline"):
+            value = t.col(key)[i]
+            if t.has(key) and value is not None:
+                t.columns[key][i] = convert(value, by)
+                shown.append(f"{_plain(value)} {given} = {_plain(t.columns[key][i])} {unit}")
+        t.columns["unit"][i] = unit
+        row = t.row_numbers[i]
+        self.ctx.notes.append(
+            (
+                f"“{t.sheet_name}”第 {row} 行：目标按指标“{code}”的单位换算，"
+                f"{'；'.join(shown) or f'单位改为{unit}'}。",
+                f"'{t.sheet_name}' row {row}: the target was converted to the unit of indicator "
+                f"'{code}': {'; '.join(shown) or f'unit set to {unit}'}.",
+            )
+        )
 
     def counts(self) -> dict[str, Counts]:
         return {"targets": batch_counts(self.batch)}

@@ -91,6 +91,9 @@ class ImportReport:
     actor: str
     encoding: str | None = None
     sheets: dict[str, Counts] = field(default_factory=dict)
+    #: what the import did to values beside the counts (zh, en): a target converted to its
+    #: indicator's unit …
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def created(self) -> int:
@@ -142,6 +145,8 @@ class Context:
     # forms date theirs, so the board's known-on views and the chain history see it that day
     now: datetime = field(default_factory=clock.now)
     file_name: str = ""
+    #: what the handler changed in a value on its way in (zh, en), told to the importer
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def actor(self) -> str:

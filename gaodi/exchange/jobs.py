@@ -62,6 +62,9 @@ class ImportJob(BaseModel):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    #: what the import did to values beside the counts, (zh, en) — a target converted to its
+    #: indicator's unit …
+    notes: list[tuple[str, str]] = Field(default_factory=list)
     error_count: int = 0
     errors: list[JobError] = Field(default_factory=list)
     report_id: str | None = None  # the Excel error report (gaodi.exchange.views)
@@ -169,6 +172,7 @@ def run(
         )
         job.status = "done"
         job.created, job.updated, job.unchanged = report.created, report.updated, report.unchanged
+        job.notes = list(report.notes)
         job.stage_zh, job.stage_en, job.progress = "完成", "done", 1.0
     except ImportRejected as exc:
         job.status = "rejected"

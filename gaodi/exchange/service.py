@@ -252,6 +252,7 @@ def _import(
             if ctx.errors:
                 raise ImportRejected(_sorted(ctx.errors, order, tables))
             report.sheets = handler.counts()
+            report.notes = list(ctx.notes)
             if dry_run:
                 session.rollback()
                 progress("完成 done", 1.0)
