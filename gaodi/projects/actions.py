@@ -77,7 +77,7 @@ def _p_progress(s: Session, p: Principal, ident: int, d: ActionIn) -> Any:
 
 def _p_plan(s: Session, p: Principal, ident: int, d: ActionIn) -> Any:
     _need(d, "year", "amount")
-    return projects.set_year_plan(s, p, ident, d.year or 0, d.amount or 0.0)
+    return projects.set_year_plan(s, p, ident, d.year or 0, d.amount or 0.0, d.comment)
 
 
 def _c_apply(s: Session, p: Principal, ident: int, d: ActionIn) -> Any:

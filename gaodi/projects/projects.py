@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from fractions import Fraction
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gaodi.audit import loaders as audit_loaders
 from gaodi.audit import service as audit
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core import asof, clock
@@ -209,6 +212,84 @@ def check_progress(period: str, amount: float) -> str:
     return month
 
 
+#: How many years after the year of its planned full output (达效) a project may still plan
+#: investment (final payments and acceptance run on a little); without a planned full-output
+#: date, how many years after signing. A plan year beyond is a typing error (2030 for 2023).
+PLAN_YEARS_AFTER_END = 2
+PLAN_YEARS_WITHOUT_END = 10
+
+
+def _fmt(value: float | None) -> str:
+    """An amount (万元) as a history line shows it: grouped, at most two decimals."""
+    if value is None:
+        return "—"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def progress_month_problem(month: str, signed: date | None) -> tuple[str, str] | None:
+    """(zh, en) when investment is reported for a month before the project's signing month."""
+    if signed is not None and month < signed.strftime("%Y-%m"):
+        return (
+            f"不能填报签约月份（{signed:%Y-%m}）之前的完成投资（{month}）：项目于 {signed} 签约。",
+            f"Cannot report investment for {month}, before the project was signed ({signed}).",
+        )
+    return None
+
+
+def plan_year_problem(
+    year: int, signed: date | None, planned_end: date | None
+) -> tuple[str, str] | None:
+    """(zh, en) when an annual plan names a year before signing or far after the planned end
+    (:data:`PLAN_YEARS_AFTER_END`, :data:`PLAN_YEARS_WITHOUT_END`)."""
+    if signed is not None and year < signed.year:
+        return (
+            f"年度计划年份（{year}）不能早于签约年份（{signed.year}）：项目于 {signed} 签约。",
+            f"The plan year ({year}) cannot be before the signing year ({signed.year}): the "
+            f"project was signed on {signed}.",
+        )
+    if planned_end is not None and year > planned_end.year + PLAN_YEARS_AFTER_END:
+        last = planned_end.year + PLAN_YEARS_AFTER_END
+        return (
+            f"年度计划年份（{year}）远晚于计划达效日期（{planned_end}），最晚可填 {last} 年。",
+            f"The plan year ({year}) is far after the planned full-output date "
+            f"({planned_end}); the last year accepted is {last}.",
+        )
+    if planned_end is None and signed is not None:
+        last = signed.year + PLAN_YEARS_WITHOUT_END
+        if year > last:
+            return (
+                f"年度计划年份（{year}）远晚于签约年份（{signed.year}），最晚可填 {last} 年。",
+                f"The plan year ({year}) is far after the signing year ({signed.year}); the "
+                f"last year accepted is {last}.",
+            )
+    return None
+
+
+def _stage_dates(session: Session, project_id: int) -> tuple[date | None, date | None]:
+    """(signing date, planned full-output date) of a project."""
+    rows = session.execute(
+        select(ProjectStage.stage, ProjectStage.planned_on, ProjectStage.actual_on).where(
+            ProjectStage.project_id == project_id
+        )
+    ).all()
+    by_stage = {r.stage: r for r in rows}
+    signed = by_stage.get("signed")
+    end = by_stage.get("full_output")
+    return (
+        (signed.actual_on or signed.planned_on) if signed is not None else None,
+        end.planned_on if end is not None else None,
+    )
+
+
+def _reason_needed(what_zh: str, what_en: str, before: float, after: float) -> ValidationError:
+    return ValidationError(
+        f"更正已填报的{what_zh}（{_fmt(before)} → {_fmt(after)} 万元）须在说明中写明原因。",
+        f"Correcting the {what_en} already reported ({_fmt(before)} → {_fmt(after)}, 10k yuan) "
+        "needs a reason in the comment.",
+        field="comment",
+    )
+
+
 def report_progress(
     session: Session,
     principal: Principal,
@@ -217,23 +298,72 @@ def report_progress(
     amount: float,
     note: str | None = None,
 ) -> ProjectProgress:
-    """Record (or correct) the investment completed in one month, 万元."""
+    """Record (or correct) the investment completed in one month, 万元.
+
+    The month is not before the signing month; a correction of a month already reported (a
+    different amount) needs a reason (``note``). The step is in the project's history with the
+    month and the amount it replaced.
+    """
     from gaodi.projects import batch  # the one write path (it reads this module's rules)
 
     rows = [batch.ProgressWrite(project_id, period, amount, note)]
-    return batch.write_progress(
-        session, principal, batch.prepare_progress(session, principal, rows)
-    )[0]
+    prepared = batch.prepare_progress(session, principal, rows)
+    if not prepared.refusals:  # scope, right, month and amount checked: now its own dates
+        month = prepared.months[0]
+        signed, _ = _stage_dates(session, project_id)
+        problem = progress_month_problem(month, signed)
+        if problem is not None:
+            raise ValidationError(*problem, field="period")
+        stored = prepared.existing.get((project_id, month))
+        if stored is not None and stored.amount != amount and not (note or "").strip():
+            what = (f"{month}完成投资", f"investment of {month}")
+            raise _reason_needed(*what, stored.amount, amount)
+    return batch.write_progress(session, principal, prepared)[0]
 
 
 def set_year_plan(
-    session: Session, principal: Principal, project_id: int, year: int, amount: float
+    session: Session,
+    principal: Principal,
+    project_id: int,
+    year: int,
+    amount: float,
+    comment: str | None = None,
 ) -> ProjectYearPlan:
-    """Set (or replace) a project's planned investment for one year, 万元."""
+    """Set (or replace) a project's planned investment for one year, 万元.
+
+    The year lies between the signing year and a little after the planned full output
+    (:func:`plan_year_problem`); replacing a stored plan with another amount needs a reason
+    (``comment``). The step is in the project's history with the year and the old amount.
+    """
     from gaodi.projects import batch  # the one write path
 
     rows = [batch.YearPlanWrite(project_id, year, amount)]
-    return batch.write_year_plans(session, batch.prepare_year_plans(session, principal, rows))[0]
+    prepared = batch.prepare_year_plans(session, principal, rows)
+    if prepared.refusals:
+        raise prepared.refusals[0].error
+    signed, planned_end = _stage_dates(session, project_id)
+    problem = plan_year_problem(year, signed, planned_end)
+    if problem is not None:
+        raise ValidationError(*problem, field="year")
+    stored = prepared.existing.get((project_id, year))
+    before = stored.amount if stored is not None else None
+    if before is not None and before != amount and not (comment or "").strip():
+        raise _reason_needed(f"{year}年度计划投资", f"annual plan of {year}", before, amount)
+    out = batch.write_year_plans(session, prepared)[0]
+    project = common.load(session, Project, project_id, principal, "project")
+    HISTORY.record(
+        session,
+        project,
+        action="set_year_plan",
+        from_status=project.stage,
+        to_status=project.stage,
+        principal=principal,
+        at=clock.now(),
+        comment=(comment or "").strip() or None,
+        details={"year": year, "amount": amount, "previous": before},
+    )
+    session.flush()
+    return out
 
 
 # ---------------------------------------------------------------------------- delays
@@ -248,6 +378,29 @@ class ProjectFacts:
     actual: dict[str, date | None]
     year_plans: dict[int, float]
     monthly: dict[str, float]  # YYYY-MM -> 万元
+    #: the amounts a corrected month or plan year had, oldest first, each with the moment it
+    #: was stored (:func:`_revisions`); months and years never corrected are not here
+    monthly_revisions: dict[str, list[Revision]] = field(default_factory=dict)
+    plan_revisions: dict[int, list[Revision]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One stored amount of a month's investment or a year's plan (None ``at``: stored before
+    the audit log recorded it, known from the start)."""
+
+    at: datetime | None
+    amount: float
+
+
+def known_on(revisions: list[Revision], stored: float, day: date) -> float:
+    """The amount known at the end of ``day``: the last one stored by then; a month or plan first
+    stored after ``day`` (a late report, a bulk load) counts with its first amount, so that a
+    correction made later never changes what a past day's view shows."""
+    if not revisions or day >= clock.today():
+        return stored
+    known = [r for r in revisions if r.at is None or asof.at_or_before(r.at, day)]
+    return (known[-1] if known else revisions[0]).amount
 
 
 def facts_at(facts: ProjectFacts, day: date, created: date | None = None) -> ProjectFacts | None:
@@ -271,8 +424,22 @@ def facts_at(facts: ProjectFacts, day: date, created: date | None = None) -> Pro
         actual={
             s: (on if on is not None and on <= day else None) for s, on in facts.actual.items()
         },
-        monthly={p: v for p, v in facts.monthly.items() if p <= last},
+        monthly={
+            p: known_on(facts.monthly_revisions.get(p, []), v, day)
+            for p, v in facts.monthly.items()
+            if p <= last
+        },
+        year_plans={
+            y: known_on(facts.plan_revisions.get(y, []), v, day)
+            for y, v in facts.year_plans.items()
+        },
     )
+
+
+def exact(value: float) -> Fraction:
+    """The decimal a float amount or ratio was written as (``0.9`` is 9/10, not the binary
+    fraction nearest to it), for threshold comparisons without rounding error."""
+    return Fraction(repr(float(value)))
 
 
 def delays(facts: ProjectFacts, as_of: date, rules: ProjectRules | None = None) -> list[Delay]:
@@ -298,11 +465,19 @@ def delays(facts: ProjectFacts, as_of: date, rules: ProjectRules | None = None) 
     year, months = as_of.year, as_of.month - 1
     plan = facts.year_plans.get(year)
     if plan and months > 0:
-        expected = plan * months / 12
-        done = sum(
-            v for p, v in facts.monthly.items() if p.startswith(f"{year}-") and int(p[5:]) <= months
+        # exact decimals: in floats 100 × 1/12 × 0.9 is 7.500000000000001, and 7.5 completed,
+        # exactly 90 %, was flagged as behind
+        expected_x = exact(plan) * months / 12
+        done_x = sum(
+            (
+                exact(v)
+                for p, v in facts.monthly.items()
+                if p.startswith(f"{year}-") and int(p[5:]) <= months
+            ),
+            Fraction(0),
         )
-        if done < expected * rules.min_ratio:
+        if done_x < expected_x * exact(rules.min_ratio):
+            expected, done = float(expected_x), float(done_x)
             share = done / expected
             out.append(
                 Delay(
@@ -344,6 +519,8 @@ def _facts(session: Session, projects: list[Project]) -> dict[int, ProjectFacts]
     actual: dict[int, dict[str, date | None]] = defaultdict(dict)
     plans: dict[int, dict[int, float]] = defaultdict(dict)
     monthly: dict[int, dict[str, float]] = defaultdict(dict)
+    plan_rows: dict[int, tuple[int, int]] = {}  # row id -> (project, year)
+    month_rows: dict[int, tuple[int, str]] = {}  # row id -> (project, month)
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
         for s in session.scalars(select(ProjectStage).where(ProjectStage.project_id.in_(chunk))):
             planned[s.project_id][s.stage] = s.planned_on
@@ -352,14 +529,67 @@ def _facts(session: Session, projects: list[Project]) -> dict[int, ProjectFacts]
             select(ProjectYearPlan).where(ProjectYearPlan.project_id.in_(chunk))
         ):
             plans[y.project_id][y.year] = y.amount
+            plan_rows[y.id] = (y.project_id, y.year)
         for m in session.scalars(
             select(ProjectProgress).where(ProjectProgress.project_id.in_(chunk))
         ):
             monthly[m.project_id][m.period] = m.amount
+            month_rows[m.id] = (m.project_id, m.period)
+    month_revs: dict[int, dict[str, list[Revision]]] = defaultdict(dict)
+    for row_id, revs in _revisions(session, ProjectProgress.__tablename__, month_rows).items():
+        pid, period = month_rows[row_id]
+        month_revs[pid][period] = revs
+    plan_revs: dict[int, dict[int, list[Revision]]] = defaultdict(dict)
+    for row_id, revs in _revisions(session, ProjectYearPlan.__tablename__, plan_rows).items():
+        pid, year = plan_rows[row_id]
+        plan_revs[pid][year] = revs
     return {
-        p.id: ProjectFacts(p.stage, planned[p.id], actual[p.id], plans[p.id], monthly[p.id])
+        p.id: ProjectFacts(
+            p.stage,
+            planned[p.id],
+            actual[p.id],
+            plans[p.id],
+            monthly[p.id],
+            month_revs.get(p.id, {}),
+            plan_revs.get(p.id, {}),
+        )
         for p in projects
     }
+
+
+def _revisions(session: Session, table: str, rows: dict[int, Any]) -> dict[int, list[Revision]]:
+    """Row id -> the amounts each of ``rows`` of ``table`` had, oldest first, for the rows whose
+    amount was changed after it was stored (corrections are few: the log's changes of the
+    table are read, then the creation entries of the rows changed).
+
+    The rows are updated in place (every way in: forms, API, CLI, imports); the audit log,
+    written in the same transaction, keeps each amount with the moment it was stored.
+    """
+    changed: dict[int, list[Any]] = defaultdict(list)
+    for e in audit_loaders.entity_events(session, table, "update"):
+        row = int(e.entity_id) if e.entity_id and e.entity_id.isdigit() else None
+        if row in rows and "amount" in (e.after or {}):
+            changed[row].append(e)
+    if not changed:
+        return {}
+    created = {
+        int(e.entity_id): e
+        for e in audit_loaders.entity_events(
+            session, table, "create", entity_ids=[str(i) for i in changed]
+        )
+        if e.entity_id and "amount" in (e.after or {})
+    }
+    out: dict[int, list[Revision]] = {}
+    for row_id, updates in changed.items():
+        first = created.get(row_id)
+        revs = (
+            [Revision(first.at, float(first.after["amount"]))]
+            if first is not None
+            else [Revision(None, float((updates[0].before or {}).get("amount") or 0.0))]
+        )
+        revs += [Revision(u.at, float(u.after["amount"])) for u in updates]
+        out[row_id] = revs
+    return out
 
 
 def _completed(facts: ProjectFacts, as_of: date) -> tuple[float, float]:
@@ -494,6 +724,7 @@ def project_detail(
     for p in progress:
         p.note = notes.get(p.period)
     events = [e for e in HISTORY.events(session, project.id) if asof.at_or_before(e.at, day)]
+    events = _with_amounts(session, project.id, events)
     status = None
     if project.link_id is not None:
         found = hooks.link_statuses(session, [project.link_id]).get(project.link_id)
@@ -517,6 +748,48 @@ def project_detail(
         rules_version=rules.version,
     )
 
+
+#: history steps that change an amount -> the detail naming what they changed
+AMOUNT_STEPS = {"report_progress": "period", "set_year_plan": "year"}
+
+
+def _with_amounts(session: Session, project_id: int, events: list[Any]) -> list[Any]:
+    """``events`` with each investment report and annual plan saying which month or year it
+    set and the amount it replaced (``2023-12: 4,699.1 → 1``), before the step's comment.
+
+    The history row keeps the comment; the month, the amount and the one replaced are in the
+    step's audit entry (written with it, at the same moment): each step takes the next entry of
+    its kind stored within a few seconds of it.
+    """
+    out = list(events)
+    for action, key in AMOUNT_STEPS.items():
+        entries = audit_loaders.entity_events(
+            session, Project.__tablename__, f"{MACHINE.kind}.{action}", entity_ids=[str(project_id)]
+        )
+        i = 0
+        for n, e in enumerate(out):
+            if e.action != action:
+                continue
+            while i < len(entries) and entries[i].at < e.at - STEP_SLACK:
+                i += 1
+            if i == len(entries) or entries[i].at > e.at + STEP_SLACK:
+                continue
+            after = entries[i].after or {}
+            i += 1
+            if key not in after or "amount" not in after:
+                continue
+            previous = after.get("previous")
+            change = (
+                f"{after[key]}: {_fmt(after['amount'])}"
+                if previous is None
+                else f"{after[key]}: {_fmt(previous)} → {_fmt(after['amount'])}"
+            )
+            comment = f"{change} · {e.comment}" if e.comment else change
+            out[n] = e.model_copy(update={"comment": comment})
+    return out
+
+
+STEP_SLACK = timedelta(seconds=5)
 
 ROLLUP_KEYS = ("chain", "park", "stage")
 

@@ -208,7 +208,8 @@ def test_create_validates_uscc_link_and_plan_order(session: Session, world: Worl
 def test_progress_correction_overwrites_the_month(session: Session, world: World, frozen) -> None:
     pid = _new(session, world)
     _progress(session, world, pid, {"2023-01": 100})
-    _progress(session, world, pid, {"2023-01": 120})
+    projects.report_progress(session, world.admin, pid, "2023-01", 120, "发票补录")
+    session.commit()
     detail = projects.project_detail(session, world.admin, pid)
     assert [(p.period, p.amount) for p in detail.progress] == [("2023-01", 120.0)]
     audit = session.scalars(
@@ -226,6 +227,7 @@ def _three(session: Session, w: World) -> tuple[int, int, int]:
         name="P2",
         park_id=w.park_2,
         total_investment=5000.0,
+        signed_on=date(2022, 12, 1),  # it reports December 2022's investment
         planned_start_on=date(2023, 2, 1),
         year_plans={2023: 600.0},
     )

@@ -226,7 +226,8 @@ def project_page(ctx: PageContext, project_id: int, as_of_day: date | None = Non
         can_edit=bool(allowed),
         transitions=states.PROJECT.offered(stage, actors),
         chart=_chart(ctx, detail),
-        labels=workflow_labels(ctx, states.PROJECT),
+        # setting an annual plan is a step of the project's history, not a stage transition
+        labels={**workflow_labels(ctx, states.PROJECT), "set_year_plan": ctx._("set annual plan")},
         tabs=tabs(ctx),
         as_of=day,
     )
