@@ -48,13 +48,14 @@ def _matrix(x: Any, name: str = "x") -> FloatArray:
     return arr
 
 
-def _reference(ref: FloatArray, which: str) -> None:
-    """Raise ``regional.bad_<which>_reference`` when reference totals are not finite and
-    non-negative: a NaN passes ``<= 0`` tests and a negative economy has no meaning."""
+def _reference(ref: FloatArray, code: str) -> None:
+    """Raise ``code`` (``regional.bad_base_reference``/``bad_end_reference``) when reference
+    totals are not finite and non-negative: a NaN passes ``<= 0`` tests and a negative
+    economy has no meaning."""
     bad = np.flatnonzero(~np.isfinite(ref) | (ref < 0))
     if bad.size:
         raise words.error(
-            f"regional.bad_{which}_reference",
+            code,
             DataError,
             context={"positions": bad.tolist()},
             positions=bad[:10].tolist(),
@@ -336,8 +337,8 @@ def shift_share(x0: Any, x1: Any, reference0: Any = None, reference1: Any = None
     r1 = a1.sum(axis=0) if reference1 is None else np.asarray(reference1, dtype=np.float64)
     if r0.shape != (a0.shape[1],) or r1.shape != (a0.shape[1],):
         raise words.error("regional.reference_length", DataError)
-    _reference(r0, "base")
-    _reference(r1, "end")
+    _reference(r0, "regional.bad_base_reference")
+    _reference(r1, "regional.bad_end_reference")
     _positive(r0, "regional.zero_base_reference_industry")
     g = r1.sum() / r0.sum() - 1.0
     g_i = r1 / r0 - 1.0
