@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
@@ -52,9 +54,61 @@ def in_scope(query: Select[Any], ctx: Context, model: type, action: str = "edit"
     return query
 
 
+def fold_name(name: str) -> str:
+    """A name as it looks: NFKC (全角 Ａ１ as A1) with every space taken out (ideographic,
+    non-breaking or plain), so "新园区Ａ", "新园区　A" and "新园区A" are one name."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+class FoldedNames(dict[str, int]):
+    """Name -> id that also finds a name written with full-width letters or other spaces:
+    names that look the same on every page must not be told apart by the importer."""
+
+    def __init__(self, names: dict[str, int]) -> None:
+        super().__init__(names)
+        folded: dict[str, set[int]] = {}
+        for name, pid in names.items():
+            folded.setdefault(fold_name(name), set()).add(pid)
+        self._folded = {k: next(iter(v)) for k, v in folded.items() if len(v) == 1}
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if super().__contains__(key):
+            return super().__getitem__(key)
+        if isinstance(key, str):
+            return self._folded.get(fold_name(key), default)
+        return default
+
+    def __contains__(self, key: object) -> bool:
+        return self.get(key) is not None
+
+    def __missing__(self, key: str) -> int:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+
 def park_lookup(ctx: Context) -> dict[str, int]:
-    """Park name (and unambiguous short name) -> id, of the parks in the importer's scope."""
-    return enterprises_batch.park_lookup(ctx.session, ctx.principal)
+    """Park name (and unambiguous short name) -> id, of the parks in the importer's scope; a
+    name is found however its letters' width and spaces are written (:func:`fold_name`)."""
+    return FoldedNames(enterprises_batch.park_lookup(ctx.session, ctx.principal))
+
+
+def canonical_park_names(ctx: Context, names: list[Any]) -> list[Any]:
+    """``names`` with each one that differs from a stored park's name only in letter width or
+    spaces written as the stored name, so the batch (which compares exactly) finds that park
+    instead of creating a second one that looks the same (or missing it)."""
+    stored: dict[str, set[str]] = {}
+    for (name,) in ctx.session.execute(select(Park.name)):
+        stored.setdefault(fold_name(name), set()).add(name)
+    out = []
+    for name in names:
+        if isinstance(name, str):
+            same = stored.get(fold_name(name), set())
+            if name not in same and len(same) == 1:
+                name = next(iter(same))
+        out.append(name)
+    return out
 
 
 def unknown_park(
@@ -98,6 +152,8 @@ class EnterprisesHandler(Handler):
         changes = self.changes["enterprises"] = Changes(Enterprise)
         duplicate_rows(t, ["uscc"], ctx.errors)
         has_park, usccs, parks_col = t.has("park"), t.col("uscc"), t.col("park")
+        if has_park:
+            parks_col = canonical_park_names(ctx, parks_col)
         rows = []
         for i in range(len(t)):
             ins, upd = ({}, {}) if i in t.bad else row_values(t, i, ENTERPRISE_FIELDS)
@@ -200,6 +256,26 @@ class EnterpriseYearsHandler(Handler):
 PARK_FIELDS = {k: k for k in parks_batch.PARK_COLUMNS}
 
 
+def _near_duplicate_names(ctx: Context, t: Table) -> None:
+    """Rows whose park name looks like an earlier row's (full-width letters, other spaces):
+    the exact repeats are :func:`duplicate_rows`'s."""
+    first: dict[str, int] = {}
+    for i, name in enumerate(t.col("name")):
+        if not isinstance(name, str) or i in t.bad:
+            continue
+        j = first.setdefault(fold_name(name), i)
+        if j != i and t.col("name")[j] != name:
+            ctx.fail(
+                t,
+                i,
+                "name",
+                f"与第 {t.row_numbers[j]} 行的“{t.col('name')[j]}”只是字母宽度或空格不同，"
+                "是同一个园区名称；请删去重复的一行。",
+                f"Differs from row {t.row_numbers[j]} ('{t.col('name')[j]}') only in letter "
+                "width or spaces: it is the same park name; delete the repeated row.",
+            )
+
+
 class ParksHandler(Handler):
     """Parks through the parks' one write path (:func:`gaodi.parks.batch.prepare_parks`)."""
 
@@ -207,7 +283,10 @@ class ParksHandler(Handler):
         ctx, t = self.ctx, self.tables["parks"]
         changes = self.changes["parks"] = Changes(Park)
         duplicate_rows(t, ["name"], ctx.errors)
-        names = t.col("name")
+        _near_duplicate_names(ctx, t)
+        names = canonical_park_names(ctx, t.col("name"))
+        if t.has("name"):
+            t.columns["name"] = names
         rows = []
         for i in range(len(t)):
             ins, upd = ({}, {}) if i in t.bad else row_values(t, i, PARK_FIELDS)
