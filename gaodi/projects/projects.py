@@ -170,6 +170,11 @@ def create_project(
     """
     from gaodi.projects import batch  # the one write path (it reads this module's rules)
 
+    require(principal, "edit", "project")  # a refusal of the plans only for who may register
+    for year in sorted(data.year_plans):  # the rule of set_year_plan, for the plans it brings
+        problem = plan_year_problem(year, data.signed_on, data.planned_full_output_on)
+        if problem is not None:
+            raise ValidationError(*problem, field="year_plans")
     rows = [batch.ProjectWrite(data=data, is_demo=is_demo)]
     return batch.write_projects(
         session, principal, batch.prepare_projects(session, principal, rows)

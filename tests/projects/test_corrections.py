@@ -99,6 +99,18 @@ def test_plans_and_months_outside_the_project_life_are_refused(
     assert detail.year_plans == {2023: 1200.0, 2026: 50.0}
 
 
+def test_a_registration_brings_no_plan_outside_the_project_life(
+    lite_session: Session, lite_world: World, frozen
+) -> None:
+    s, w = lite_session, lite_world
+    before = snapshot(s)
+    for plans in ({2020: 5.0, 2023: 100.0}, {2023: 100.0, 2031: 5.0}):
+        with pytest.raises(ValidationError) as e:
+            _new(s, w, year_plans=plans)
+        assert "年度计划年份" in e.value.zh and e.value.context["field"] == "year_plans"
+    assert snapshot(s) == before
+
+
 def test_without_a_planned_end_plans_stop_ten_years_after_signing(
     lite_session: Session, lite_world: World, frozen
 ) -> None:
