@@ -795,6 +795,7 @@ def assign_classes(
     n = frame.height
     rank = pl.col(score_column).rank(method="min", descending=True).cast(pl.Int64)
     a, b, c = rule.thresholds
+    cls: pl.Expr | pl.Series
     if rule.method == "rank_share":
         n_a, n_c, n_d = class_sizes(rule.thresholds, n)
         cls = (
@@ -807,8 +808,9 @@ def assign_classes(
             .otherwise(pl.lit("B"))
         )
     else:
-        scores = frame.get_column(score_column).to_list() if exact_scores is None else None
-        given = list(exact_scores) if exact_scores is not None else []
+        scores = (
+            frame.get_column(score_column).to_list() if exact_scores is None else list(exact_scores)
+        )
         lines = [(_exact(t), k) for t, k in zip((a, b, c), "ABC", strict=True)]
 
         def cls_of(v: Any) -> str:
@@ -817,7 +819,7 @@ def assign_classes(
             # a missing score is below every line (D), as the float comparison had it
             return next((k for t, k in lines if v is not None and v >= t), "D")
 
-        cls = pl.Series([cls_of(v) for v in (given if scores is None else scores)], dtype=pl.String)
+        cls = pl.Series([cls_of(v) for v in scores], dtype=pl.String)
     return frame.with_columns(rank.alias("rank")).with_columns(cls.alias("class"))
 
 
