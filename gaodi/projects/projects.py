@@ -588,11 +588,11 @@ def _revisions(session: Session, table: str, rows: dict[int, Any]) -> dict[int, 
     for row_id, updates in changed.items():
         first = created.get(row_id)
         revs = (
-            [Revision(first.at, float(first.after["amount"]))]
+            [Revision(first.at, float((first.after or {})["amount"]))]
             if first is not None
             else [Revision(None, float((updates[0].before or {}).get("amount") or 0.0))]
         )
-        revs += [Revision(u.at, float(u.after["amount"])) for u in updates]
+        revs += [Revision(u.at, float((u.after or {})["amount"])) for u in updates]
         out[row_id] = revs
     return out
 
