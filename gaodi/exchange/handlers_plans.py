@@ -521,15 +521,19 @@ class ObservationsHandler(Handler):
             unknown_indicator(ctx, t, i, row.indicator)
         else:  # locked, or flags: an error, or a warning whose reason the comment does not give
             errors = [f for f in refusal.flags if f.severity == "error"]
-            hint_zh = "" if errors else "；如数值无误，请在“备注”列说明理由后重新导入"
+            # the template's own column (说明 comment), not a 备注 column the file cannot have
+            column = t.spec.column("comment")
+            hint_zh = f"如数值无误，请在“{column.zh}”列写明理由后重新导入。"
             hint_en = (
-                ""
-                if errors
-                else "; if the value is right, give the reason in the comment column and "
-                "import again"
+                f"If the value is right, give the reason in the '{column.zh}' ({column.key}) "
+                "column and import again."
             )
             for f in errors or refusal.flags:
-                ctx.fail(t, i, "value", f.message_zh + hint_zh, f.message_en + hint_en, row.value)
+                zh, en = f.message_zh, f.message_en
+                if not errors:
+                    zh = f"{zh.rstrip()}{'' if zh.rstrip().endswith('。') else '。'}{hint_zh}"
+                    en = f"{en.rstrip()}{'' if en.rstrip().endswith('.') else '.'} {hint_en}"
+                ctx.fail(t, i, "value", zh, en, row.value)
 
     def counts(self) -> dict[str, Counts]:
         b = self.batch

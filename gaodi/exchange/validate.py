@@ -161,7 +161,8 @@ def map_headers(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> di
     index = spec.header_index()
     mapping: dict[int, str] = {}
     seen: dict[str, str] = {}
-    allowed = "、".join(c.key for c in spec.columns)
+    # the headers a Chinese user sees in the template, not the English keys
+    allowed = "、".join(c.zh for c in spec.columns)
     before = len(errors)
     for j, header in enumerate(sheet.headers):
         text = _one_line(header)
