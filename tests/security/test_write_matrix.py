@@ -137,7 +137,7 @@ def _observation(w: World, role: str, which: str) -> tuple[dict[str, str], dict[
     )
     return {}, {
         "indicator": "T_OUTPUT",
-        "period": "2023-12",  # after the seed's 5 of 2023-11: a plausible running total
+        "period": "2023-12",  # after the seed's 5 of 2023-05: a plausible running total
         "value": next(_VALUES),
         "scope": scope,
         "scope_id": _pick(w, which, inside, outside),

@@ -360,10 +360,10 @@ def seed_features(engine: Engine, world: World) -> None:
 
         # submissions for both chains and both parks; a validation rule
         for scope, key, period in (
-            ("chain", "chain_a", "2023-11"),
-            ("chain", "chain_b", "2023-11"),
-            ("park", "park_a", "2023-11"),
-            ("park", "park_b", "2023-11"),
+            ("chain", "chain_a", "2023-05"),
+            ("chain", "chain_b", "2023-05"),
+            ("park", "park_a", "2023-05"),
+            ("park", "park_b", "2023-05"),
         ):
             comment = f"测试报送备注{key}"
             data = ObservationIn(
