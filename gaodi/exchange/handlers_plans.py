@@ -460,6 +460,12 @@ class TargetsHandler(Handler):
         editing.write_targets(self.ctx.session, self.batch)
 
 
+def _sentence(text: str, stops: str, stop: str) -> str:
+    """``text`` ending with a full stop (its own, or ``stop``), before a hint is added."""
+    text = text.rstrip()
+    return text if text.endswith(tuple(stops)) else text + stop
+
+
 class ObservationsHandler(Handler):
     """Every changed value becomes a new revision; nothing is overwritten.
 
@@ -525,14 +531,14 @@ class ObservationsHandler(Handler):
             column = t.spec.column("comment")
             hint_zh = f"如数值无误，请在“{column.zh}”列写明理由后重新导入。"
             hint_en = (
-                f"If the value is right, give the reason in the '{column.zh}' ({column.key}) "
-                "column and import again."
+                f"If the value is right, give the reason in the {column.key} column "
+                f"({column.zh}) and import again."
             )
             for f in errors or refusal.flags:
                 zh, en = f.message_zh, f.message_en
                 if not errors:
-                    zh = f"{zh.rstrip()}{'' if zh.rstrip().endswith('。') else '。'}{hint_zh}"
-                    en = f"{en.rstrip()}{'' if en.rstrip().endswith('.') else '.'} {hint_en}"
+                    zh = f"{_sentence(zh, '。？！', '。')}{hint_zh}"
+                    en = f"{_sentence(en, '.?!', '.')} {hint_en}"
                 ctx.fail(t, i, "value", zh, en, row.value)
 
     def counts(self) -> dict[str, Counts]:
