@@ -139,7 +139,8 @@ def _board_sheets(ctx: PageContext, board: Any) -> list[Sheet]:
         Column(tr("预测说明", "Forecast note")),
     ]
     rows = [
-        [f"{a.number or ''} {a.title}".strip(), r.indicator_name, r.indicator_code, r.owner,
+        [f"{a.number} {a.title}" if a.number is not None else tr("未归入行动", "No action"),
+         r.indicator_name, r.indicator_code, r.owner,
          _unit(ctx, r.unit), r.window, r.comparator, r.target, r.baseline, r.actual,
          r.actual_period,
          r.completion, r.time_progress, r.expected_value, r.gap, r.status, r.forecast,

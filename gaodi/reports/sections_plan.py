@@ -236,14 +236,16 @@ def summary_blocks(board: Board, tr: Lang, month: str, overdue_on: date) -> list
 def action_blocks(board: Board, tr: Lang) -> list[Block]:
     blocks: list[Block] = []
     for action in board.actions:
-        title = f"{action.title}" if action.number is None else action.title
+        # the targets under no action: the board names the group in both languages; a report
+        # says it in its own
+        title = tr("未归入行动", "No action") if action.number is None else action.title
         blocks.append(Heading(2, title))
         rows = [board_row_values(r, tr) for r in action.rows]
         blocks.append(
             Table(
                 board_columns(tr),
                 rows,
-                caption=tr(f"{action.title}目标完成情况", f"{action.title}: targets"),
+                caption=tr(f"{title}目标完成情况", f"{title}: targets"),
                 sheet=tr(f"行动{action.number or ''}", f"Action {action.number or ''}").strip(),
             )
         )

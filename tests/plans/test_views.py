@@ -259,3 +259,28 @@ def test_submission_rows_name_their_office(web) -> None:  # type: ignore[no-unty
     shown = set(re.findall(r'data-testid="row-owner">([^<]*)<', page))
     assert shown == {f"{name}管委会"}, shown
     assert not re.search(r"\bpark #\d", page)
+
+
+@pytest.mark.parametrize(("lang", "said", "other"), [("zh", "未归入行动", "no action"),
+                                                     ("en", "No action", "未归入")])  # fmt: skip
+def test_targets_under_no_action_are_grouped_in_the_pages_language(  # type: ignore[no-untyped-def]
+    web, lang: str, said: str, other: str
+) -> None:
+    # audit H #11: the group read "未归入行动 (no action)" on the Chinese board
+    from sqlalchemy import update
+
+    from gaodi.plans.models import Target
+    from gaodi.plans.service import BOARDS
+
+    engine, c = web
+    with session_scope(engine, actor="test") as s:
+        first = s.scalars(select(Target.id).order_by(Target.id)).first()
+        s.execute(update(Target).where(Target.id == first).values(action_id=None))
+    BOARDS.clear()
+    client = c["ana"]
+    client.cookies.set("gaodi_lang", lang)
+    rows = re.findall(
+        r'<tr class="action-row"><td colspan="9">([^<]*)</td>', client.get("/plans").text
+    )
+    assert said in rows, rows
+    assert not any(other in r for r in rows), rows
