@@ -656,5 +656,7 @@ def peers_cmd(
     for row in res.rows:
         cells = ["—" if v is None else f"{v:,.3f}" for v in row.values]
         median = "—" if row.peer_median is None else f"{row.peer_median:,.3f}"
-        table.add_row(row.label_zh, *cells, median, f"{row.city_rank}/{len(res.regions)}")
+        # ranked among the regions that have a value; the city without one is not ranked
+        rank = "无排名 unranked" if row.city_rank is None else f"{row.city_rank}/{row.ranked}"
+        table.add_row(row.label_zh, *cells, median, rank)
     console.print(table)

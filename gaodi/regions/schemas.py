@@ -192,6 +192,9 @@ class PeerMeasureRow(BaseModel):
         description="1 = highest value among the city and the peers that have one; null when "
         "the city has no value for the measure (unranked)."
     )
+    ranked: int = Field(
+        0, description="How many regions (the city and its peers) have a value and are ranked."
+    )
 
 
 class PeerComparison(BaseModel):

@@ -606,6 +606,7 @@ def peer_comparison(
                 peer_median=_opt(r["peer_median"]) if r["peer_median"] is not None else None,
                 # null when the city has no value for the measure: unranked, not 1st
                 city_rank=None if r["city_rank"] is None else int(r["city_rank"]),
+                ranked=int(r["n_ranked"] or 0),
             )
         )
     return PeerComparison(provenance=prov, group=grp, regions=regions, rows=rows)
