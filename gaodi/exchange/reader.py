@@ -65,7 +65,7 @@ def error_fault(shown: str) -> CellFault:
 
 def uncached_fault(formula: str) -> CellFault:
     return CellFault(
-        f"={formula}",
+        f"={formula}" if formula else "=…",
         "公式没有计算结果（文件保存时未计算），请在 Excel 中打开、重新计算并保存后再导入。",
         "The formula has no calculated result (the file was saved without calculating it); open "
         "it in Excel, recalculate, save and import again.",
@@ -314,6 +314,11 @@ _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?v>)", re.S)
+#: a formula element followed by no value (the cell ends, or its <v> is empty): a quick
+#: test, so that the cells of a sheet full of calculated formulas are not scanned one by one
+_UNCACHED = re.compile(
+    rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:</(?:\w+:)?c>|<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*<)"
+)
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
@@ -373,7 +378,7 @@ def _sheet_facts(
         (int(m[1]) - 1, _column_index(m[0]), int(m[3]) - 1, _column_index(m[2]))
         for m in _MERGE.findall(xml)
     ]
-    if b't="e"' not in xml and b"<f" not in xml and b":f" not in xml:
+    if b't="e"' not in xml and _UNCACHED.search(xml) is None:
         return faults, merges
     for cell in _CELL.finditer(xml):
         attrs, body = cell.group(1), cell.group(2) or b""
