@@ -249,6 +249,20 @@ GENERAL_NOTES = (
         "separated by 、 or ;.",
     ),
     (
+        "表头括号里写了别的单位（如“营业收入（亿元）”“资产负债率（%）”）时，按该单位换算为模板单位；"
+        "单位种类不同（如金额列写“吨”）则拒绝导入。",
+        "A header that names another unit in brackets (营业收入（亿元）, 资产负债率（%）) is "
+        "converted to the template's unit; a unit of another kind (吨 in a money column) is "
+        "refused.",
+    ),
+    (
+        "公式出错的单元格（#N/A、#DIV/0! 等）和没有计算结果的公式会被拒绝；向下合并的单元格视为"
+        "每一行都填了该值，跨列合并的单元格会被拒绝。",
+        "Cells showing a formula error (#N/A, #DIV/0! …) and formulas without a result are "
+        "refused; a cell merged down a column counts as filled in on every row, a cell merged "
+        "across columns is refused.",
+    ),
+    (
         "CSV 文件可用 UTF-8（带或不带 BOM）、GBK 或 GB18030 编码。",
         "CSV files may be UTF-8 (with or without BOM), GBK or GB18030.",
     ),
