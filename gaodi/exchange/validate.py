@@ -283,7 +283,9 @@ def to_table(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> Table
         col = spec.column(key)
         raw = [row[j] for row in sheet.rows]
         header = _one_line(sheet.headers[j])
-        unit = header_unit(header, col) if col.unit and col.type in ("float", "int") else None
+        # a column whose unit is not one (数值: "按指标单位") takes the header's as a note
+        known = bool(col.unit) and is_known(col.unit or "") and col.type in ("float", "int")
+        unit = header_unit(header, col) if known else None
         by = None if unit is None else factor(unit, col.unit or "")
         if unit is not None and by is None:
             zh, en = _unit_problem(header, unit, col)

@@ -93,3 +93,15 @@ def test_a_percentage_in_a_fraction_column_is_refused_with_the_likely_meaning(
     errors = _refused(sqlite_db, write_xlsx(tmp_path / "y.xlsx", {"企业年度数据": rows}))
     assert [(e.row, e.value) for e in errors] == [(2, "45")]
     assert "45 是否为 45%" in errors[0].reason_zh and "0.45" in errors[0].reason_zh
+
+
+def test_a_unit_in_the_header_of_a_column_in_the_indicators_unit_is_a_note(
+    sqlite_db: Engine, tmp_path: Path
+) -> None:
+    load_city(sqlite_db, tmp_path, upto="observations")
+    rows = [
+        ["指标代码", "范围", "期间", "数值（亿元）", "口径"],
+        ["demo_output", "全市", "2023-06", 1, "累计值"],
+    ]
+    path = write_xlsx(tmp_path / "o.xlsx", {"指标实际值": rows})
+    assert import_file(sqlite_db, "observations", path, principal=SYSTEM).created == 1
