@@ -90,8 +90,9 @@ class RawSheet:
     grid: list[list[Any]] = field(default_factory=list, repr=False)
     first_row: int = 1
     first_col: int = 0
-    #: merged ranges over several columns that reach the data rows: (first row number, range
-    #: text such as "C2:D4", 0-based column of its first cell relative to the header)
+    #: merged ranges that reach the data rows with no one reading (over several columns, or
+    #: from the header down): (first row number, range text such as "C2:D4", 0-based column of
+    #: its first cell relative to the header)
     merge_problems: list[tuple[int, str, int]] = field(default_factory=list)
     #: merged ranges (0-based first row, first col, last row, last col, in sheet coordinates)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list, repr=False)
@@ -111,16 +112,42 @@ class RawSheet:
         return out
 
     def split(self, at: int) -> None:
-        """Take grid row ``at`` as the header and the non-empty rows below it as data."""
+        """Take grid row ``at`` as the header and the non-empty rows below it as data.
+
+        A value merged down one column below the header is every row's value of the range:
+        office staff merge one 园区 over several firms and read it against each, which is what
+        Excel shows, while the readers give it to the first row only (the others would import
+        blank, and an upsert would clear them). A range over several columns, or one reaching
+        from the header into the data, has no such reading — whose value is it? — and is
+        refused by :func:`~gaodi.exchange.validate.to_table` naming the range.
+        """
         header = ["" if _blank(v) else str(v).strip() for v in self.grid[at]]
         while header and not header[-1]:
             header.pop()
         self.header_row = self.first_row + at
         self.headers = header
-        self.rows, self.row_numbers, self.stray = [], [], []
+        self.rows, self.row_numbers, self.stray, self.merge_problems = [], [], [], []
+        fills: dict[int, dict[int, Any]] = {}
+        for r1, c1, r2, c2 in self.merges:
+            top = self._cell(r1, c1)
+            if r2 + 1 <= self.header_row or _blank(top):
+                continue  # a title above the header, or an empty range: nothing to misread
+            if c1 == c2 and r1 + 1 > self.header_row:
+                for r in range(r1 + 1, r2 + 1):
+                    fills.setdefault(r + 1 - self.first_row, {})[c1 - self.first_col] = top
+                continue
+            text = f"{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}"
+            number = max(r1 + 1, self.header_row + 1)
+            self.merge_problems.append((number, text, c1 - self.first_col))
         width = len(header)
         for offset in range(at + 1, len(self.grid)):
             row = self.grid[offset]
+            if offset in fills:
+                row = list(row)
+                for j, value in fills[offset].items():
+                    if j >= 0:
+                        row.extend([None] * (j + 1 - len(row)))
+                        row[j] = value
             if all(_blank(v) for v in row):
                 continue
             number = self.first_row + offset
@@ -132,43 +159,12 @@ class RawSheet:
                     self.stray.append((number, column_letter(self.first_col + j), row[j]))
             self.rows.append(cells)
             self.row_numbers.append(number)
-        self.merge_problems = []
-        for r1, c1, r2, c2 in self.merges:
-            if c1 != c2 and r2 + 1 > self.header_row:
-                top = self._cell(r1, c1)
-                if not _blank(top):
-                    text = f"{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}"
-                    number = max(r1 + 1, self.header_row + 1)
-                    self.merge_problems.append((number, text, c1 - self.first_col))
 
     def _cell(self, r: int, c: int) -> Any:
         i, j = r + 1 - self.first_row, c - self.first_col
         if 0 <= i < len(self.grid) and 0 <= j < len(self.grid[i]):
             return self.grid[i][j]
         return None
-
-    def fill_merges(self, merges: list[tuple[int, int, int, int]]) -> None:
-        """Give every cell of a one-column merged range the value shown in it.
-
-        Office staff merge a value down a column (one 园区 for several firms) and read it as
-        every row's value, which is what Excel shows; the readers give it to the first row only,
-        so the others would import blank (and an upsert would clear them). Ranges over several
-        columns have no such reading — which column's value is it? — and are refused by
-        :func:`~gaodi.exchange.validate.to_table` when they reach the data rows.
-        """
-        self.merges = list(merges)
-        for r1, c1, r2, c2 in merges:
-            if c1 != c2 or r1 == r2:
-                continue
-            value = self._cell(r1, c1)
-            j = c1 - self.first_col
-            for r in range(r1 + 1, r2 + 1):
-                i = r + 1 - self.first_row
-                if 0 <= i < len(self.grid) and j >= 0:
-                    row = self.grid[i]
-                    if len(row) <= j:
-                        row.extend([None] * (j + 1 - len(row)))
-                    row[j] = value
 
 
 @dataclass
@@ -213,7 +209,7 @@ def _sheet_from_rows(
             rows[i].extend([None] * (j + 1 - len(rows[i])))
         rows[i][j] = fault
     sheet = RawSheet(name, grid=rows, first_row=first_row, first_col=first_col)
-    sheet.fill_merges(merges or [])
+    sheet.merges = list(merges or [])
     candidates = sheet.candidate_headers(1)
     if candidates:
         sheet.split(candidates[0][0])

@@ -271,10 +271,10 @@ def to_table(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> Table
                 number,
                 _one_line(header),
                 text,
-                f"{text} 是跨列的合并单元格，无法确定每一列的值；"
+                f"{text} 是合并单元格（跨了几列，或从表头延伸到数据行），无法确定每个单元格的值；"
                 "请取消合并，并在每个单元格中填写。",
-                f"{text} is a cell merged across columns, so no column's value is known; unmerge "
-                "it and fill in every cell.",
+                f"{text} is a merged cell (over several columns, or from the header into the "
+                "data), so no cell's own value is known; unmerge it and fill in every cell.",
             )
         )
         if number in sheet.row_numbers:

@@ -135,3 +135,11 @@ def test_a_merged_title_above_the_header_is_not_data(sqlite_db: Engine, tmp_path
     rows = [["示例园区名单（2024 年）", None], ["园区名称", "级别"], ["示例园区", "国家级"]]
     path = _book(tmp_path / "p.xlsx", rows, name="园区", merge="A1:B1")
     assert import_file(sqlite_db, "parks", path, principal=SYSTEM).created == 1
+
+
+def test_a_header_merged_down_into_the_data_is_refused(sqlite_db: Engine, tmp_path: Path) -> None:
+    load_city(sqlite_db, tmp_path, upto="enterprise_years")
+    rows = [HEADER, [USCCS[0], "示例智能装备有限公司", None]]
+    path = _book(tmp_path / "m.xlsx", rows, merge="C1:C2")
+    errors = _refused(sqlite_db, "enterprises", path, mode="upsert")
+    assert [e.row for e in errors] == [2] and "C1:C2" in errors[0].reason_zh
