@@ -430,7 +430,7 @@ class ProjectsHandler(Handler):
         rows = [w for _, w in self.plan_rows]
         self.plan_batch = batch.prepare_year_plans(ctx.session, ctx.principal, rows)
         for r in self.plan_batch.refusals:
-            column = "amount" if r.field == "amount" else "project"
+            column = r.field if r.field in ("amount", "year") else "project"
             ctx.fail(t, self.plan_rows[r.index][0], column, r.error.zh, r.error.en)
 
     # ---- writing ----------------------------------------------------------------------------

@@ -472,7 +472,7 @@ def prepare_year_plans(
     session: Session, principal: Principal, rows: Sequence[YearPlanWrite]
 ) -> YearPlanBatch:
     """Check every annual plan (the project visible, the office's right, the amount)."""
-    from gaodi.projects.projects import MACHINE
+    from gaodi.projects.projects import MACHINE, plan_year_problem, stage_dates
 
     batch = YearPlanBatch(rows)
     actors = common.office_actors(principal, "project")
@@ -480,6 +480,7 @@ def prepare_year_plans(
     query = select(ProjectYearPlan)
     for (p,) in fetch_in(session, query, ProjectYearPlan.project_id, loaded):
         batch.existing[(p.project_id, p.year)] = p
+    dates = stage_dates(session, loaded)
     for i, r in enumerate(rows):
         project = loaded.get(r.project_id)
         try:
@@ -487,9 +488,16 @@ def prepare_year_plans(
                 raise _not_visible(r.project_id)
             MACHINE.authorize("report_progress", project.stage, principal, actors)
             common.check_amount(r.amount, "年度计划投资", "An annual plan")
+            # within the project's life (signing year to a little after its planned end), for
+            # the form, the API and an imported sheet alike
+            problem = plan_year_problem(r.year, *dates[project.id])
+            if problem is not None:
+                raise ValidationError(*problem, field="year")
         except GaodiError as exc:
-            name = "amount" if exc.context.get("field") == "amount" else "project"
-            batch.refusals.append(Refusal(i, name, exc))
+            field = exc.context.get("field")
+            batch.refusals.append(
+                Refusal(i, field if field in ("amount", "year") else "project", exc)
+            )
     return batch
 
 
@@ -520,11 +528,18 @@ def prepare_progress(
 ) -> ProgressBatch:
     """Check every monthly report (the project visible, the office's right, the month and
     amount: :func:`gaodi.projects.projects.check_progress`)."""
-    from gaodi.projects.projects import MACHINE, check_progress
+    from gaodi.projects.projects import (
+        MACHINE,
+        check_progress,
+        progress_month_problem,
+        reason_needed,
+        stage_dates,
+    )
 
     batch = ProgressBatch(rows)
     actors = common.office_actors(principal, "project")
     batch.loaded = _visible(session, principal, (r.project_id for r in rows))
+    dates = stage_dates(session, batch.loaded)
     query = select(ProjectProgress)
     for (p,) in fetch_in(session, query, ProjectProgress.project_id, batch.loaded):
         batch.existing[(p.project_id, p.period)] = p
@@ -537,7 +552,17 @@ def prepare_progress(
                 raise _not_visible(r.project_id)
             MACHINE.authorize("report_progress", project.stage, principal, actors)
             name = "period"
-            batch.months[i] = check_progress(r.period, r.amount)
+            month = batch.months[i] = check_progress(r.period, r.amount)
+            problem = progress_month_problem(month, dates[project.id][0])
+            if problem is not None:  # before the project was signed
+                raise ValidationError(*problem, field="period")
+            stored = batch.existing.get((r.project_id, month))
+            if stored is not None and stored.amount != r.amount and not (r.note or "").strip():
+                # a correction says why, in the form's comment or the sheet's 说明 column
+                name = "note"
+                raise reason_needed(
+                    f"{month}完成投资", f"investment of {month}", stored.amount, r.amount
+                )
         except GaodiError as exc:
             name = "amount" if exc.context.get("field") == "amount" else name
             batch.refusals.append(Refusal(i, name, exc))

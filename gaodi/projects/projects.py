@@ -12,7 +12,7 @@ Delay rules (``rules/project_delay.yaml``):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -25,6 +25,7 @@ from gaodi.audit import loaders as audit_loaders
 from gaodi.audit import service as audit
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core import asof, clock
+from gaodi.core.batching import fetch_in
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require, restrict
 from gaodi.core.workflow import History
@@ -270,27 +271,35 @@ def plan_year_problem(
     return None
 
 
-def _stage_dates(session: Session, project_id: int) -> tuple[date | None, date | None]:
-    """(signing date, planned full-output date) of a project."""
-    rows = session.execute(
-        select(ProjectStage.stage, ProjectStage.planned_on, ProjectStage.actual_on).where(
-            ProjectStage.project_id == project_id
+def stage_dates(
+    session: Session, project_ids: Iterable[int]
+) -> dict[int, tuple[date | None, date | None]]:
+    """Project id -> (signing date, planned full-output date), one query per chunk of ids (an
+    import checks every row's month against its project's life)."""
+    query = select(
+        ProjectStage.project_id, ProjectStage.stage, ProjectStage.planned_on, ProjectStage.actual_on
+    ).where(ProjectStage.stage.in_(("signed", "full_output")))
+    found: dict[int, dict[str, Any]] = {}
+    ids = set(project_ids)
+    for row in fetch_in(session, query, ProjectStage.project_id, ids):
+        found.setdefault(row.project_id, {})[row.stage] = row
+    out: dict[int, tuple[date | None, date | None]] = {}
+    for pid in ids:
+        signed, end = found.get(pid, {}).get("signed"), found.get(pid, {}).get("full_output")
+        out[pid] = (
+            (signed.actual_on or signed.planned_on) if signed is not None else None,
+            end.planned_on if end is not None else None,
         )
-    ).all()
-    by_stage = {r.stage: r for r in rows}
-    signed = by_stage.get("signed")
-    end = by_stage.get("full_output")
-    return (
-        (signed.actual_on or signed.planned_on) if signed is not None else None,
-        end.planned_on if end is not None else None,
-    )
+    return out
 
 
-def _reason_needed(what_zh: str, what_en: str, before: float, after: float) -> ValidationError:
+def reason_needed(what_zh: str, what_en: str, before: float, after: float) -> ValidationError:
+    """A correction without its reason; shown beside the field that takes it (the form's
+    comment, an imported sheet's 备注 cell), so the words name no field."""
     return ValidationError(
-        f"更正已填报的{what_zh}（{_fmt(before)} → {_fmt(after)} 万元）须在说明中写明原因。",
+        f"更正已填报的{what_zh}（{_fmt(before)} → {_fmt(after)} 万元）须写明更正原因。",
         f"Correcting the {what_en} already reported ({_fmt(before)} → {_fmt(after)}, 10k yuan) "
-        "needs a reason in the comment.",
+        "needs the reason for the correction.",
         field="comment",
     )
 
@@ -312,17 +321,9 @@ def report_progress(
     from gaodi.projects import batch  # the one write path (it reads this module's rules)
 
     rows = [batch.ProgressWrite(project_id, period, amount, note)]
+    # scope, right, month (within the project's life), amount and a correction's reason: the
+    # same checks an import's rows get
     prepared = batch.prepare_progress(session, principal, rows)
-    if not prepared.refusals:  # scope, right, month and amount checked: now its own dates
-        month = prepared.months[0]
-        signed, _ = _stage_dates(session, project_id)
-        problem = progress_month_problem(month, signed)
-        if problem is not None:
-            raise ValidationError(*problem, field="period")
-        stored = prepared.existing.get((project_id, month))
-        if stored is not None and stored.amount != amount and not (note or "").strip():
-            what = (f"{month}完成投资", f"investment of {month}")
-            raise _reason_needed(*what, stored.amount, amount)
     return batch.write_progress(session, principal, prepared)[0]
 
 
@@ -343,17 +344,13 @@ def set_year_plan(
     from gaodi.projects import batch  # the one write path
 
     rows = [batch.YearPlanWrite(project_id, year, amount)]
-    prepared = batch.prepare_year_plans(session, principal, rows)
+    prepared = batch.prepare_year_plans(session, principal, rows)  # the year checked there too
     if prepared.refusals:
         raise prepared.refusals[0].error
-    signed, planned_end = _stage_dates(session, project_id)
-    problem = plan_year_problem(year, signed, planned_end)
-    if problem is not None:
-        raise ValidationError(*problem, field="year")
     stored = prepared.existing.get((project_id, year))
     before = stored.amount if stored is not None else None
     if before is not None and before != amount and not (comment or "").strip():
-        raise _reason_needed(f"{year}年度计划投资", f"annual plan of {year}", before, amount)
+        raise reason_needed(f"{year}年度计划投资", f"annual plan of {year}", before, amount)
     out = batch.write_year_plans(session, prepared)[0]
     project = common.load(session, Project, project_id, principal, "project")
     HISTORY.record(

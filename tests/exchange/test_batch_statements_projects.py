@@ -54,10 +54,12 @@ def _projects_file(path: Path, prefix: str, n: int) -> Path:
     return write_xlsx(path, {"重大项目 projects": rows, "年度计划投资 project_year_plans": plans})
 
 
-def _progress_file(path: Path, prefix: str, n: int, amount: Callable[[int], float]) -> Path:
+def _progress_file(
+    path: Path, prefix: str, n: int, amount: Callable[[int], float], note: str = ""
+) -> Path:
     rows: list[list[Any]] = [PROJECT_PROGRESS[0]]
     for k in range(n):
-        rows += [[_name(prefix, k), INVESTOR, m, amount(j), ""] for j, m in enumerate(MONTHS)]
+        rows += [[_name(prefix, k), INVESTOR, m, amount(j), note] for j, m in enumerate(MONTHS)]
     return write_xlsx(path, {"月度投资 project_progress": rows})
 
 
@@ -136,7 +138,13 @@ def test_a_progress_import_asks_the_database_per_batch_not_per_row(
         import_file(db, "projects", _projects_file(tmp_path / f"{prefix}.xlsx", prefix, n), SYSTEM)
 
     def run(name: str, prefix: str, n: int, **kwargs: Any) -> Callable[[], ImportReport]:
-        path = _progress_file(tmp_path / name, prefix, n, kwargs.pop("amount", lambda j: 10 + j))
+        path = _progress_file(
+            tmp_path / name,
+            prefix,
+            n,
+            kwargs.pop("amount", lambda j: 10 + j),
+            kwargs.pop("note", ""),
+        )
         return lambda: import_file(db, "project_progress", path, SYSTEM, **kwargs)
 
     small, report = statements(db, run("s.xlsx", "小", 12))
@@ -144,8 +152,11 @@ def test_a_progress_import_asks_the_database_per_batch_not_per_row(
     large, report = statements(db, run("l.xlsx", "大", 120))
     assert report.created == 720
     assert large <= small + 2, (small, large)
-    # corrections: every month of the large batch again, 5 more each
-    again, report = statements(db, run("c.xlsx", "大", 120, amount=lambda j: 15 + j, mode="upsert"))
+    # corrections: every month of the large batch again, 5 more each, saying why (a correction
+    # without a reason is refused, as on the form)
+    again, report = statements(
+        db, run("c.xlsx", "大", 120, amount=lambda j: 15 + j, mode="upsert", note="发票补录")
+    )
     assert report.updated == 720
     assert again <= small + 4, (small, again)
     with session_scope(db) as s:

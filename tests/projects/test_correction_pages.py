@@ -79,7 +79,7 @@ def test_the_page_refuses_in_words_and_records_old_and_new(site: Site) -> None:
         ({"action": "set_year_plan", "year": "1900", "amount": "5"}, "不能早于签约年份（2023）"),
         ({"action": "set_year_plan", "year": "2030", "amount": "5"}, "最晚可填 2026 年"),
         ({"action": "report_progress", "period": "2020-03", "amount": "777"}, "签约月份"),
-        ({"action": "report_progress", "period": "2023-04", "amount": "25"}, "须在说明中写明原因"),
+        ({"action": "report_progress", "period": "2023-04", "amount": "25"}, "须写明更正原因"),
         ({"action": "set_year_plan", "year": "2023", "amount": "100"}, "120 → 100 万元"),
     ]
     for form, words in steps:
