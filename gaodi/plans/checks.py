@@ -9,6 +9,7 @@ the value; a *warning* refuses it unless the user confirms it with a reason.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -118,7 +119,17 @@ def check_words(flags: Sequence[Flag], rules: Sequence[ValidationRule] = ()) -> 
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.6g}"
+    """A figure as it was entered, with grouping and never in e-notation (81,567,651, not
+    8.15677e+07: the message quotes what the user typed).
+
+    >>> _fmt(81567651.0), _fmt(-3.5), _fmt(0.0000001), _fmt(float("nan"))
+    ('81,567,651', '-3.5', '0.0000001', 'nan')
+    """
+    d = Decimal(repr(float(value)))
+    if not d.is_finite():
+        return str(value)
+    text = f"{d:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def unit_flags(ind: Indicator, kind: str, value: float) -> list[Flag]:

@@ -111,3 +111,13 @@ def test_a_period_that_has_not_ended_is_refused_even_when_confirmed(web) -> None
     )
     assert r.status_code in (201, 422)
     assert "尚未结束" not in r.text
+
+
+def test_a_flag_quotes_a_large_figure_as_entered() -> None:
+    # audit H #9: "累计值 8.15677e+07 高于…": the figure in e-notation and rounded to 6 digits
+    from gaodi.plans.checks import unit_flags
+    from gaodi.plans.models import Indicator
+
+    firms = Indicator(code="firms", name="企业数", unit="家", kind="count")
+    (flag,) = unit_flags(firms, "current", 81567651.5)
+    assert "收到 81,567,651.5。" in flag.message_zh and "got 81,567,651.5." in flag.message_en
