@@ -13,6 +13,7 @@ import yaml
 
 from gaodi.core.errors import ValidationError
 from gaodi.core.periods import parse_day
+from gaodi.plans.reasons import FIGURES, figure_texts
 from gaodi.ui.cli.output import FORCE, Format, export, format_for, writable
 from gaodi.ui.cli.support import cli_session, console, handle_errors
 
@@ -509,14 +510,21 @@ def status(
     _print_board(board)
 
 
+def _figures(r: Any) -> dict[str, str]:
+    """A board row's figures as the board page writes them (gaodi.plans.reasons.figure_texts):
+    the digits that tell each from the others of its row (0.3645 against ≤ 0.36, not 0.36)."""
+    return figure_texts({name: getattr(r, name, None) for name in FIGURES})
+
+
 def _forecast_cell(r: Any) -> str:
     """The forecast with its interval, or the point alone and why it has none (one observation,
     an exact fit): an interval of zero width would claim certainty the data cannot give."""
     if r.forecast is None:
         return "—"
-    text = _num(r.forecast)
+    shown = _figures(r)
+    text = shown["forecast"]
     if r.forecast_lower is not None and r.forecast_upper is not None:
-        text += f" [{_num(r.forecast_lower)}, {_num(r.forecast_upper)}]"
+        text += f" [{shown['forecast_lower']}, {shown['forecast_upper']}]"
     elif r.forecast_note_zh:
         text += "（无区间）"  # the reason column says why, in words
     return text
@@ -578,11 +586,12 @@ def _print_board(board: Any) -> None:
         table.add_section()
         table.add_row(f"[bold]{action.number or ''} {action.title}[/]", *[""] * 10)
         for r in action.rows:
+            shown = _figures(r)
             table.add_row(
                 f"{r.indicator_name}（{r.unit}）",
                 r.window,
-                f"{r.comparator} {_num(r.target)}",
-                _num(r.actual) + (f" [dim]({r.actual_period})[/]" if r.stale else ""),
+                f"{r.comparator} {shown.get('target', '—')}",
+                shown.get("actual", "—") + (f" [dim]({r.actual_period})[/]" if r.stale else ""),
                 _pct(r.completion),
                 _pct(r.time_progress),
                 LIGHTS.get(r.status, r.status),

@@ -304,8 +304,10 @@ class BoardRow(BaseModel):
         """A figure of the row (``actual``, ``target``, ``forecast`` …) as its cell shows it:
         with the digits that tell it from the row's other figures, exactly as the reason beside
         it writes it (a forecast of 0.36453 for a cap of 0.36 reads 0.3645, not 0.36)."""
-        from gaodi.plans.reasons import figure_texts  # the wording lives with the reasons
+        from gaodi.plans.reasons import figure_texts, num  # the wording lives with the reasons
 
+        if name == "gap":  # four significant digits, never shown as 0 when it is not (0.0027)
+            return num(self.gap, 0.0)
         return figure_texts(self.figure_values()).get(name, "—")
 
 

@@ -111,6 +111,8 @@ def _shortfall(m: Any, tr: Lang) -> str:
 # ---------------------------------------------------------------------------- plans
 def _board_sheets(ctx: PageContext, board: Any) -> list[Sheet]:
     tr = _tr(ctx)
+    # figures with the digits that tell them from their target (0.3645 beside 0.36): up to four
+    # decimals where the figure has them, as the board page writes them
     c = [
         Column(tr("行动", "Action"), width=2),
         Column(tr("指标", "Indicator")),
@@ -119,18 +121,18 @@ def _board_sheets(ctx: PageContext, board: Any) -> list[Sheet]:
         Column(tr("单位", "Unit")),
         Column(tr("期间", "Window")),
         Column(tr("比较", "Comparator")),
-        Column(tr("目标值", "Target"), fmt="number"),
-        Column(tr("基期值", "Baseline"), fmt="number"),
-        Column(tr("实际值", "Actual"), fmt="number"),
+        Column(tr("目标值", "Target"), fmt="number", significant=4),
+        Column(tr("基期值", "Baseline"), fmt="number", significant=4),
+        Column(tr("实际值", "Actual"), fmt="number", significant=4),
         Column(tr("实际值期间", "Actual period")),
         Column(tr("完成率", "Completion"), fmt="percent"),
         Column(tr("序时进度", "Time progress"), fmt="percent"),
-        Column(tr("序时目标值", "Expected value"), fmt="number"),
-        Column(tr("差距", "Gap"), fmt="number"),
+        Column(tr("序时目标值", "Expected value"), fmt="number", significant=4),
+        Column(tr("差距", "Gap"), fmt="number", significant=4),
         Column(tr("状态", "Status"), fmt="status"),
-        Column(tr("预测值", "Forecast"), fmt="number"),
-        Column(tr("预测下限", "Forecast lower"), fmt="number"),
-        Column(tr("预测上限", "Forecast upper"), fmt="number"),
+        Column(tr("预测值", "Forecast"), fmt="number", significant=4),
+        Column(tr("预测下限", "Forecast lower"), fmt="number", significant=4),
+        Column(tr("预测上限", "Forecast upper"), fmt="number", significant=4),
         Column(tr("达成概率", "Probability"), fmt="percent"),
         Column(tr("逾期未报期间", "Overdue periods")),
         # every light says why, and a forecast without an interval says why it has none

@@ -11,6 +11,7 @@ PDF or XLSX; none of them computes anything.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -28,7 +29,8 @@ class Column:
 
     Formats (the same text as the web pages):
 
-    - ``int``: ``1,234``; ``number``: ``1,234`` when whole, else ``1,234.57`` (``digits``);
+    - ``int``: ``1,234``; ``number``: ``1,234`` when whole, else ``1,234.57`` (``digits``), or
+      with ``significant`` digits as the board page writes a figure (``0.3645``, ``1,715``);
     - ``percent``: a share shown as ``85.0%``; ``yi``: 万元 shown in 亿元 (``1.23``);
     - ``status``: a traffic light or link status, shown by its label (:data:`STATUS_CHOICES`);
     - ``text`` and ``date``: as they are.
@@ -38,6 +40,7 @@ class Column:
     unit: str | None = None
     fmt: Fmt = "text"
     digits: int = 2
+    significant: int | None = None
     width: float = 1.0
     key: str | None = None
     #: False: the column is in the workbook only (a sentence per row, such as a light's reason,
@@ -87,6 +90,9 @@ def format_value(value: Any, column: Column, lang: str = "zh") -> str:
     >>> number = Column("目标", fmt="number")
     >>> format_value(1234.5, number), format_value(30000.0, number)
     ('1,234.50', '30,000')
+    >>> figure = Column("实际值", fmt="number", significant=4)
+    >>> format_value(0.36453, figure), format_value(0.36, figure), format_value(2366.1807, figure)
+    ('0.3645', '0.36', '2,366')
     >>> format_value(123456.0, Column("产值", fmt="yi")), format_value(None, Column("x", fmt="int"))
     ('12.35', '—')
     >>> format_value("red", Column("状态", fmt="status"), "en")
@@ -103,6 +109,10 @@ def format_value(value: Any, column: Column, lang: str = "zh") -> str:
         v = float(value)
         if v.is_integer() and abs(v) < 1e12:
             return f"{v:,.0f}"
+        if column.significant:  # as the board page writes a figure: 0.3645, 99.05, 1,715
+            places = max(0, column.significant - 1 - math.floor(math.log10(abs(v))))
+            text = f"{round(v, places):,.{places}f}"
+            return text.rstrip("0").rstrip(".") if "." in text else text
         return f"{v:,.{column.digits}f}"
     if fmt == "yi":
         return f"{float(value) / 10000:,.2f}"

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.core.permissions import Principal
 from gaodi.core.units import unit_words
+from gaodi.plans.reasons import FIGURES, figure_texts
 from gaodi.plans.schemas import Board, BoardRow, Tasks
 from gaodi.reports import charts
 from gaodi.reports.lang import Lang
@@ -30,12 +31,12 @@ def board_columns(tr: Lang) -> list[Column]:
     return [
         Column(tr("指标", "Indicator"), width=3.3, key="indicator"),
         Column(tr("期间", "Window"), width=1.85, key="window"),
-        Column(tr("目标值", "Target"), fmt="number", width=1.35, key="target"),
-        Column(tr("实际值", "Actual"), fmt="number", width=1.55, key="actual"),
+        Column(tr("目标值", "Target"), fmt="number", significant=4, width=1.35, key="target"),
+        Column(tr("实际值", "Actual"), fmt="number", significant=4, width=1.55, key="actual"),
         Column(tr("完成率", "Completion"), fmt="percent", width=1.25, key="completion"),
         Column(tr("序时进度", "Time progress"), fmt="percent", width=1.45, key="time_progress"),
         Column(tr("状态", "Status"), fmt="status", width=0.8, key="status"),
-        Column(tr("预测值", "Forecast"), fmt="number", width=1.65, key="forecast"),
+        Column(tr("预测值", "Forecast"), fmt="number", significant=4, width=1.65, key="forecast"),
         Column(tr("达成概率", "Probability"), fmt="percent", width=1.45, key="probability"),
         # every light says why (docs/methods/progress.md): the workbook has each row's reason
         # and forecast note; the document words those of the targets most at risk
@@ -96,6 +97,12 @@ def _fmt(value: float | None, column: Column) -> str:
 
 def risk_text(row: BoardRow, tr: Lang) -> str:
     comparator = COMPARATORS.get(row.comparator, row.comparator)
+    # the row's figures as the board writes them: the digits that tell each from the others
+    shown = figure_texts({name: getattr(row, name) for name in FIGURES})
+
+    def fig(name: str) -> str:
+        return shown.get(name, "—")
+
     status = format_value(row.status, Column("", fmt="status"), tr.code)
     unit = unit_words(row.unit, tr.code)
     actual_when = (
@@ -105,27 +112,27 @@ def risk_text(row: BoardRow, tr: Lang) -> str:
     )
     # the light's reason in the board's own words (gaodi.plans.reasons), as on the page and CLI
     text = tr(
-        f"目标{comparator}{_fmt(row.target, NUM)}{row.unit}，实际{_fmt(row.actual, NUM)}{row.unit}"
+        f"目标{comparator}{fig('target')}{row.unit}，实际{fig('actual')}{row.unit}"
         f"{actual_when}；{status}：{row.reason_zh}。",
-        f"Target {comparator} {_fmt(row.target, NUM)} {unit}; actual "
-        f"{_fmt(row.actual, NUM)} {unit}{actual_when}; {status}: {row.reason_en}.",
+        f"Target {comparator} {fig('target')} {unit}; actual "
+        f"{fig('actual')} {unit}{actual_when}; {status}: {row.reason_en}.",
     )
     if row.forecast is not None and row.forecast_lower is None:
         # one observation or an exact fit: no interval was estimated, and none is claimed
         text += tr(
-            f"按当前趋势预测到期值{_fmt(row.forecast, NUM)}{row.unit}"
+            f"按当前趋势预测到期值{fig('forecast')}{row.unit}"
             f"（{(row.forecast_note_zh or '无区间').rstrip('。')}）。",
-            f" At the current trend it is forecast to reach {_fmt(row.forecast, NUM)} "
+            f" At the current trend it is forecast to reach {fig('forecast')} "
             f"{unit} by the deadline ({(row.forecast_note_en or 'no interval').rstrip('.')}).",
         )
     elif row.forecast is not None:
         text += tr(
-            f"按当前趋势预测到期值{_fmt(row.forecast, NUM)}{row.unit}"
-            f"（90%区间{_fmt(row.forecast_lower, NUM)}—{_fmt(row.forecast_upper, NUM)}），"
+            f"按当前趋势预测到期值{fig('forecast')}{row.unit}"
+            f"（90%区间{fig('forecast_lower')}—{fig('forecast_upper')}），"
             f"达成目标的概率为{_fmt(row.probability, PCT)}。",
-            f" At the current trend it is forecast to reach {_fmt(row.forecast, NUM)} "
-            f"{unit} by the deadline (90% interval {_fmt(row.forecast_lower, NUM)}–"
-            f"{_fmt(row.forecast_upper, NUM)}); probability of meeting the target "
+            f" At the current trend it is forecast to reach {fig('forecast')} "
+            f"{unit} by the deadline (90% interval {fig('forecast_lower')}–"
+            f"{fig('forecast_upper')}); probability of meeting the target "
             f"{_fmt(row.probability, PCT)}.",
         )
     else:

@@ -95,11 +95,15 @@ def _cell_value(value: Any, column: Column, lang: str) -> Any:
     return str(value)
 
 
-def _number_format(fmt: str, value: Any) -> str:
+def _number_format(fmt: str, value: Any, significant: int | None = None) -> str:
     """The cell's number format: a share below 0.1% keeps two significant digits (0.0026%,
-    not 0.0%), as the pages write it (:func:`gaodi.analytics.chain_text.share_pct`)."""
+    not 0.0%), as the pages write it (:func:`gaodi.analytics.chain_text.share_pct`); a column
+    of board figures (``significant``) shows two decimals and up to four where the figure has
+    them (0.3645 beside a target of 0.36, not 0.36 beside 0.36)."""
     if fmt == "percent" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return "0." + "0" * decimals_for(100 * value, 1) + "%"
+    if fmt == "number" and significant:
+        return NUMBER_FORMATS[fmt] + "##"
     return NUMBER_FORMATS[fmt]
 
 
@@ -160,7 +164,7 @@ def write_table_workbook(
             for i, (column, raw) in enumerate(zip(sheet.columns, values, strict=True)):
                 if column.fmt in NUMBER_FORMATS:
                     ws.cell(row=r, column=i + 1).number_format = _number_format(
-                        column.fmt, cells[i]
+                        column.fmt, cells[i], column.significant
                     )
                 elif column.fmt == "status" and str(raw) in STATUS_FILLS:
                     ws.cell(row=r, column=i + 1).fill = PatternFill(
