@@ -120,6 +120,7 @@ def prepare_indicators(
     found = fetch_in(session, query, Indicator.code, (r.code for r in rows))
     stored = {r.code: r._asdict() for r in found}
     editable = editable_ids(session, principal, Indicator, (s["id"] for s in stored.values()))
+    observed = _observed(session, [s["id"] for s in stored.values()])
     seen: dict[str, int] = {}
     for i, r in enumerate(rows):
         if r.code in seen:
@@ -127,8 +128,54 @@ def prepare_indicators(
             continue
         seen[r.code] = i
         changes = r.values if r.changes is None else r.changes
-        _classify(batch, i, f"指标 {r.code}", r.values, changes, stored.get(r.code), mode, editable)
+        old = stored.get(r.code)
+        count = observed.get(old["id"], 0) if old is not None else 0
+        moved = [k for k in MEANING if k in changes and old is not None and changes[k] != old[k]]
+        if count and moved:
+            # as the indicator page refuses it: reported values and adopted targets are in the
+            # stored unit, so a new one would misread every one of them (2,366 亿元 as 万元)
+            batch.refusals.append(Refusal(i, moved[0], meaning_fixed(r.code, count, moved)))
+            continue
+        _classify(batch, i, f"指标 {r.code}", r.values, changes, old, mode, editable)
     return batch
+
+
+#: What an indicator's reported values mean: fixed once it has any (field -> zh, en).
+MEANING: dict[str, tuple[str, str]] = {
+    "unit": ("单位", "unit"),
+    "aggregation": ("汇总方式", "aggregation"),
+    "kind": ("指标类型", "kind"),
+    "direction": ("方向", "direction"),
+}
+
+
+def meaning_fixed(name: str, count: int, fields: Sequence[str]) -> ConflictError:
+    """The refusal to change what reported values mean, naming the fields in words."""
+    zh = "、".join(MEANING[f][0] for f in fields)
+    en = ", ".join(MEANING[f][1] for f in fields)
+    return ConflictError(
+        f"指标“{name}”已有 {count} 条实际值，不能修改{zh}（已报数值按原{zh}解读）。",
+        f"Indicator {name!r} has {count} observations: its {en} cannot change (the values "
+        f"reported are read in the present one).",
+        field=fields[0],
+    )
+
+
+def _observed(session: Session, ids: Sequence[int]) -> dict[int, int]:
+    """Indicator id -> how many values were reported for it (ids without any are left out)."""
+    from sqlalchemy import func
+
+    from gaodi.plans.models import Observation
+
+    out: dict[int, int] = {}
+    for chunk in chunks(sorted(set(ids))):
+        query = (
+            select(Observation.indicator_id, func.count())
+            .where(Observation.indicator_id.in_(list(chunk)))
+            .group_by(Observation.indicator_id)
+        )
+        out.update({i: n for i, n in session.execute(query)})
+    return out
 
 
 def range_error(value: float | None, value_max: float | None) -> ValidationError | None:

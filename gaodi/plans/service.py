@@ -533,13 +533,7 @@ def update_indicator(
         k for k, v in data.items() if getattr(indicator, k) != v
     }
     if observed and frozen:
-        raise ConflictError(
-            f"指标“{indicator.name}”已有 {observed} 条实际值，"
-            f"不能修改{'、'.join(sorted(frozen))}。",
-            f"Indicator {indicator.code!r} has {observed} observations: "
-            f"{', '.join(sorted(frozen))} cannot change.",
-            field=sorted(frozen)[0],
-        )
+        raise editing.meaning_fixed(indicator.name, observed, sorted(frozen))
     if "code" in data and data["code"] != indicator.code:
         clash = session.scalar(select(Indicator.id).where(Indicator.code == data["code"]))
         if clash:
