@@ -32,6 +32,18 @@ def test_catalogs_hold_no_leftovers_and_no_fuzzy_entries() -> None:
         assert not [m.id for m in entries if m.fuzzy]
 
 
+def test_no_translation_shows_its_context_prefix() -> None:
+    # "context|text" msgids (N_("submission step|Report")): a catalog that copied the msgid
+    # put "submission step|Report" on the English page (verification of audit G)
+    for lang in ("zh", "en"):
+        shown = [
+            m.id
+            for m in catalog.load(lang)
+            if isinstance(m.id, str) and "|" in m.id and "|" in (m.string or "")
+        ]
+        assert shown == [], (lang, shown)
+
+
 def test_translations_keep_their_placeholders() -> None:
     import re
 
