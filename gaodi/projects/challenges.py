@@ -252,6 +252,15 @@ def _check_reviewer_account(session: Session, challenge: Challenge, username: st
             field="username",
         )
     who = Principal.from_user(user)
+    if not allowed(who, "read", "challenge"):
+        # an enterprise's account cannot open the challenge pages, so it could never declare or
+        # score, and the award would wait for it for good
+        raise ValidationError(
+            f"账号“{username}”是企业账号，无权查看揭榜挂帅榜单，不能担任评审专家。",
+            f"'{username}' is an enterprise account: it cannot open the challenges, so it cannot "
+            "review one.",
+            field="username",
+        )
     if common.office_actors(who, "challenge") and (
         who.is_admin or challenge.chain_id in who.chain_ids
     ):

@@ -82,12 +82,16 @@ def test_a_reviewer_is_an_existing_active_independent_account(
     _user(session, "office_a", "chain_office", scope=("chain", world.chain_a))
     _user(session, "root", "admin")
     _user(session, "ent_1", "enterprise", scope=("enterprise", world.e1))
+    _user(session, "ent_2", "enterprise", scope=("enterprise", world.e2))
     refusals = {
         "zhang_san_typo": "找不到账号",
         "retired": "已停用",
         "office_a": "发榜、确定揭榜方的单位",
         "root": "发榜、确定揭榜方的单位",
-        "ent_1": "揭榜申请方的账号",
+        # an enterprise's account cannot open a challenge, so it could never review one (it
+        # was taken, then refused every review step and held the award)
+        "ent_1": "是企业账号",
+        "ent_2": "是企业账号",
     }
     for username, words in refusals.items():
         with pytest.raises(ValidationError) as err:
