@@ -271,6 +271,21 @@ def plan_year_problem(
     return None
 
 
+def _share_below(share: Fraction, line: Fraction) -> str:
+    """``share`` (below ``line``) as a percentage with as many decimals as it takes to read
+    below the line: 89.96 % of the pro-rata plan under a 90 % line is "89.96%", never "90%".
+
+    >>> from fractions import Fraction as F
+    >>> _share_below(F(8996, 10000), F(9, 10)), _share_below(F(1, 2), F(9, 10))
+    ('89.96%', '50%')
+    """
+    for places in range(0, 7):
+        shown = round(share * 100, places)
+        if shown < line * 100:
+            return f"{float(shown):.{places}f}%"
+    return f"{float(share * 100):.6f}%"
+
+
 def stage_dates(
     session: Session, project_ids: Iterable[int]
 ) -> dict[int, tuple[date | None, date | None]]:
@@ -480,7 +495,7 @@ def delays(facts: ProjectFacts, as_of: date, rules: ProjectRules | None = None) 
         )
         if done_x < expected_x * exact(rules.min_ratio):
             expected, done = float(expected_x), float(done_x)
-            share = done / expected
+            shown = _share_below(done_x / expected_x, exact(rules.min_ratio))
             out.append(
                 Delay(
                     kind="investment",
@@ -488,11 +503,11 @@ def delays(facts: ProjectFacts, as_of: date, rules: ProjectRules | None = None) 
                     completed=round(done, 2),
                     reason_zh=f"{year}年计划投资 {plan:g} 万元，按序时进度（{months}/12）"
                     f"至{months}月底应完成 {expected:.1f} 万元，"
-                    f"实际完成 {done:.1f} 万元（{share:.0%}），"
+                    f"实际完成 {done:.1f} 万元（{shown}），"
                     "投资进度落后。",
                     reason_en=f"Annual plan {year}: {plan:g} (10k yuan); pro rata ({months}/12) "
                     f"{expected:.1f} was due by the end of month {months}, {done:.1f} completed "
-                    f"({share:.0%}): investment behind plan.",
+                    f"({shown}): investment behind plan.",
                 )
             )
     return out

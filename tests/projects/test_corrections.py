@@ -62,6 +62,20 @@ def test_exactly_ninety_percent_of_the_pro_rata_plan_is_not_behind(
     assert [d.kind for d in rows[below].delays] == ["investment"]
 
 
+def test_a_share_just_below_the_line_is_not_written_as_the_line(
+    lite_session: Session, lite_world: World, frozen
+) -> None:
+    """640.2 of the pro-rata 711.67 (89.96 %) was flagged behind, rightly, but its reason said
+    "（90%）", the very line it missed (verification of audit G #5)."""
+    s, w = lite_session, lite_world
+    pid = _new(s, w, name="just below", year_plans={2023: 8540})  # 711.67 due after January
+    projects.report_progress(s, w.admin, pid, "2023-01", 640.2)
+    s.commit()
+    (row,) = [r for r in projects.list_projects(s, w.admin, as_of=date(2023, 2, 15)) if r.id == pid]
+    (delay,) = [d for d in row.delays if d.kind == "investment"]
+    assert "（89.96%）" in delay.reason_zh and "(89.96%)" in delay.reason_en, delay.reason_zh
+
+
 # ---------------------------------------------------------------------------- bug 6
 
 
