@@ -63,6 +63,11 @@ class IOModel:
     key_sector: list[str]
 
 
+#: Decimals an index is rounded to before it is compared with the average (1): below the noise of
+#: a 64-bit inverse, far above any difference a table's figures can carry.
+LINE_DECIMALS = 12
+
+
 def classify_key_sectors(backward: Any, forward: Any) -> list[str]:
     """Classify sectors by normalised linkages (both compared with 1, the economy's average).
 
@@ -78,9 +83,15 @@ def classify_key_sectors(backward: Any, forward: Any) -> list[str]:
     --------
     >>> classify_key_sectors([1.2, 1.1, 0.9, 0.8], [1.3, 0.7, 1.05, 0.9])
     ['key', 'backward-oriented', 'forward-oriented', 'weak']
+    >>> classify_key_sectors([1.0000000000000002, 0.9999999999999999], [1.0, 1.0])
+    ['weak', 'weak']
     """
-    b = np.asarray(backward, dtype=np.float64)
-    f = np.asarray(forward, dtype=np.float64)
+    # an index is a ratio to the average, computed through an inverse: rounding noise puts an
+    # index that is exactly average (two identical sectors) at 0.9999999999999999 or
+    # 1.0000000000000002, and the noise alone chose the class; indices are compared with the
+    # line after rounding to 12 decimals
+    b = np.round(np.asarray(backward, dtype=np.float64), LINE_DECIMALS)
+    f = np.round(np.asarray(forward, dtype=np.float64), LINE_DECIMALS)
     return [KEY_SECTOR_CLASSES[(bool(u > 1.0), bool(v > 1.0))] for u, v in zip(b, f, strict=True)]
 
 
