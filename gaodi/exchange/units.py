@@ -24,6 +24,9 @@ def _add(kind: str, **sizes: str) -> None:
 
 _add("money", 元="1", 千元="1e3", 万元="1e4", 百万元="1e6", 千万元="1e7", 亿元="1e8")
 _add("money", 千亿元="1e11", 万亿元="1e12")
+# a bare 亿 in a header is 亿元 as staff write it ("利润总额（亿）"); a bare 万 is not listed: it
+# is as often 万人 or 万吨 as 万元, and a guess would convert by the wrong kind
+_add("money", 亿="1e8")
 _add("mass", 克="1e-3", 千克="1", 公斤="1", 吨="1e3", 万吨="1e7", 亿吨="1e11")
 _add("coal", 千克标准煤="1", 公斤标准煤="1", 吨标准煤="1e3", 万吨标准煤="1e7")
 _add("coal", 千克标煤="1", 吨标煤="1e3", 万吨标煤="1e7")
@@ -35,10 +38,16 @@ _add("share", **{"0-1": "1", "%": "0.01", "百分比": "0.01", "‰": "0.001"})
 
 
 def normalise_unit(text: str) -> str:
-    """NFKC, no spaces, dashes and tildes as "-": "（0–1）" and "0-1" are one unit."""
+    """NFKC, no spaces, dashes and tildes as "-", and no currency name: "（0–1）" and "0-1" are
+    one unit, and so are "亿元人民币", "人民币亿元" and "亿元".
+
+    >>> normalise_unit("亿元人民币"), normalise_unit("人民币 元"), normalise_unit("RMB万元")
+    ('亿元', '元', '万元')
+    """
     folded = unicodedata.normalize("NFKC", text)
     folded = re.sub(r"[\s]+", "", folded)
-    return re.sub(r"[–—~～至]", "-", folded)
+    bare = re.sub(r"人民币|RMB", "", folded, flags=re.IGNORECASE)
+    return re.sub(r"[–—~～至]", "-", bare or folded)
 
 
 def _lookup(unit: str) -> tuple[str, Fraction] | None:

@@ -105,3 +105,19 @@ def test_a_unit_in_the_header_of_a_column_in_the_indicators_unit_is_a_note(
     ]
     path = write_xlsx(tmp_path / "o.xlsx", {"指标实际值": rows})
     assert import_file(sqlite_db, "observations", path, principal=SYSTEM).created == 1
+
+
+def test_a_currency_name_or_a_bare_yi_in_a_header_is_still_the_unit(
+    sqlite_db: Engine, tmp_path: Path
+) -> None:
+    # verification of audit H #4: "利润总额（亿）", "营业收入（亿元人民币）" and "税收（人民币元）"
+    # were taken for notes and their numbers stored as 万元 (1.5 for 1.5 亿)
+    load_city(sqlite_db, tmp_path, upto="enterprise_years")
+    rows = [
+        ["统一社会信用代码", "年度", "营业收入（亿元人民币）", "利润总额（亿）", "税收（人民币元）"],
+        [USCCS[0], 2024, 1.5, 0.2, 12345],
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / "y.xlsx", {"企业年度数据": rows})
+    assert import_file(sqlite_db, "enterprise_years", path, principal=SYSTEM).created == 1
+    a = _year(sqlite_db, USCCS[0], 2024)
+    assert (a.revenue, a.profit, a.tax) == (15000.0, 2000.0, 1.2345)
