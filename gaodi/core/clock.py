@@ -292,13 +292,15 @@ def now(dataset: Mapping[str, Any] | None = None) -> datetime:
     real = _system_now()
     from gaodi.config import get_settings
 
-    setting = getattr(get_settings(), "today", None)
-    if setting is not None:
-        return on_configured_day(setting, real)
     if dataset is not None:
         day, anchor = dataset_day(dataset), dataset_anchor(dataset)
     else:
         day, anchor = _configured_dataset()
+    setting = getattr(get_settings(), "today", None)
+    if setting is not None:
+        # GAODI_TODAY moves the day; the database's anchor (when it has one) still says where
+        # its time of day starts, so steps follow the seeded ones as on the dataset's own day
+        return on_configured_day(setting, real, anchor)
     if day is None:
         return real
     return on_configured_day(day, real, anchor)

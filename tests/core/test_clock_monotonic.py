@@ -61,3 +61,20 @@ def test_the_demo_anchor_starts_where_its_seeded_steps_end(
     # before the anchor (a clock set back): the start, not earlier
     monkeypatch.setattr(clock, "_system_now", lambda: datetime(2026, 12, 6, 14, 0))
     assert clock.now(record) == seeded_end
+
+
+def test_gaodi_today_keeps_the_databases_anchor(monkeypatch: pytest.MonkeyPatch) -> None:
+    # with GAODI_TODAY set on the demo, stamps sat at ~23:58 and barely moved (the anchor was
+    # the day's midnight in real time, years ago); the database's anchor still applies
+    record = {"demo": True, "today": DAY.isoformat(), "clock_anchor": "2026-12-06T15:00:00",
+              "clock_start": "17:00:00"}  # fmt: skip
+    monkeypatch.setenv("GAODI_TODAY", "2024-02-01")
+    reset_settings()
+    try:
+        monkeypatch.setattr(clock, "_system_now", lambda: datetime(2026, 12, 6, 15, 30))
+        stamp = clock.local(clock.now(record))
+    finally:
+        monkeypatch.delenv("GAODI_TODAY")
+        reset_settings()
+    assert stamp.date() == date(2024, 2, 1)
+    assert datetime(2024, 2, 1, 17, 25) < stamp < datetime(2024, 2, 1, 17, 30), stamp
