@@ -36,6 +36,7 @@ from gaodi.core import asof, clock
 from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.periods import month_index, month_of, parse_period
 from gaodi.core.permissions import Principal, can, require, restrict
+from gaodi.core.units import unit_words
 from gaodi.core.workflow import Machine, State, Transition
 from gaodi.plans.models import (
     Indicator,
@@ -598,7 +599,7 @@ def _check_seen(
         f"你审核的是第 {revision} 版，数值已被更新为第 {current} 版（{value} {unit}），"
         f"请重新审核后再“{t.zh}”。",
         f"You reviewed revision {revision}, but the value has since been updated to revision "
-        f"{current} ({value} {unit}): review it again before you {t.en} it.",
+        f"{current} ({value} {unit_words(unit, 'en')}): review it again before you {t.en} it.",
         status="stale",
         revision=current,
     )

@@ -72,6 +72,7 @@ def test_a_review_of_a_revision_replaced_meanwhile_is_refused(web) -> None:  # t
     r = checker.post(url, json={"revision": seen}, headers={"Accept-Language": "en"})
     assert r.status_code == 409
     assert f"revision {newer}" in r.json()["message"] and "review it again" in r.json()["message"]
+    assert not re.search(r"[\u4e00-\u9fff]", r.json()["message"]), r.json()["message"]  # 亿元
     r = checker.post(url, json={})
     assert r.status_code == 422 and "版次" in r.json()["message_zh"]
     r = post_form(checker, f"/plans/submissions/{key}/approve", {}, csrf)
