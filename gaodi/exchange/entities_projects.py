@@ -171,10 +171,21 @@ PROJECT_YEAR_PLANS = SheetSpec(
             help_zh="单位：万元。",
             help_en="In 万元 (10,000 yuan).",
         ),
+        C(
+            "note",
+            "备注",
+            "note",
+            width=30,
+            help_zh="更正已有的年度计划时必填：更正原因（记入项目历史）。",
+            help_en="Required when it corrects a stored plan: the reason (kept in the project's "
+            "history).",
+        ),
     ),
     ("project", "investor_name", "year"),
-    help_zh="项目须在本文件的“重大项目”表或系统中。",
-    help_en="Projects come from the projects sheet or the database.",
+    help_zh="项目须在本文件的“重大项目”表或系统中。更正已有年度计划须在备注中写明原因，"
+    "更正前的数额记入项目历史。",
+    help_en="Projects come from the projects sheet or the database. Correcting a stored plan "
+    "needs the reason in the note; the project's history keeps the amount it replaced.",
 )
 
 PROJECT_PROGRESS = SheetSpec(

@@ -425,12 +425,13 @@ class ProjectsHandler(Handler):
                 old is not None and old["id"] in changes.updates
             )
             if pid is not None and written:
-                self.plan_rows.append((i, batch.YearPlanWrite(pid, year, amount)))
+                note = t.columns["note"][i] if "note" in t.columns else None
+                self.plan_rows.append((i, batch.YearPlanWrite(pid, year, amount, note)))
         self.plan_rows.sort(key=lambda r: (r[1].project_id, r[1].year))
         rows = [w for _, w in self.plan_rows]
         self.plan_batch = batch.prepare_year_plans(ctx.session, ctx.principal, rows)
         for r in self.plan_batch.refusals:
-            column = r.field if r.field in ("amount", "year") else "project"
+            column = r.field if r.field in ("amount", "year", "note") else "project"
             ctx.fail(t, self.plan_rows[r.index][0], column, r.error.zh, r.error.en)
 
     # ---- writing ----------------------------------------------------------------------------
@@ -453,7 +454,7 @@ class ProjectsHandler(Handler):
             ]
             batch.write_projects(s, p, found)
         if plans is not None:
-            batch.write_year_plans(s, self.plan_batch)
+            batch.write_year_plans(s, p, self.plan_batch)
 
 
 def _data_key(data: ProjectIn) -> Key:

@@ -83,6 +83,7 @@ class YearPlanWrite:
     project_id: int
     year: int
     amount: float
+    note: str | None = None  # the reason, when it corrects a stored plan
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class YearPlanBatch:
     rows: Sequence[YearPlanWrite]
     refusals: list[Refusal] = field(default_factory=list)
     existing: dict[tuple[int, int], ProjectYearPlan] = field(default_factory=dict)
+    loaded: dict[int, Project] = field(default_factory=dict)
 
 
 @dataclass
@@ -472,11 +474,11 @@ def prepare_year_plans(
     session: Session, principal: Principal, rows: Sequence[YearPlanWrite]
 ) -> YearPlanBatch:
     """Check every annual plan (the project visible, the office's right, the amount)."""
-    from gaodi.projects.projects import MACHINE, plan_year_problem, stage_dates
+    from gaodi.projects.projects import MACHINE, plan_year_problem, reason_needed, stage_dates
 
     batch = YearPlanBatch(rows)
     actors = common.office_actors(principal, "project")
-    loaded = _visible(session, principal, (r.project_id for r in rows))
+    loaded = batch.loaded = _visible(session, principal, (r.project_id for r in rows))
     query = select(ProjectYearPlan)
     for (p,) in fetch_in(session, query, ProjectYearPlan.project_id, loaded):
         batch.existing[(p.project_id, p.year)] = p
@@ -493,33 +495,48 @@ def prepare_year_plans(
             problem = plan_year_problem(r.year, *dates[project.id])
             if problem is not None:
                 raise ValidationError(*problem, field="year")
+            stored = batch.existing.get((r.project_id, r.year))
+            if stored is not None and stored.amount != r.amount and not (r.note or "").strip():
+                # a correction says why, in the form's reason or the sheet's 备注 column
+                error = reason_needed(
+                    f"{r.year}年度计划投资", f"annual plan of {r.year}", stored.amount, r.amount
+                )
+                error.context["field"] = "note"
+                raise error
         except GaodiError as exc:
             field = exc.context.get("field")
-            batch.refusals.append(
-                Refusal(i, field if field in ("amount", "year") else "project", exc)
-            )
+            name = field if field in ("amount", "year", "note") else "project"
+            batch.refusals.append(Refusal(i, name, exc))
     return batch
 
 
-def write_year_plans(session: Session, batch: YearPlanBatch) -> list[ProjectYearPlan]:
-    """Set the batch's annual plans (a stored year's amount is replaced); in row order."""
+def write_year_plans(
+    session: Session, principal: Principal, batch: YearPlanBatch
+) -> list[ProjectYearPlan]:
+    """Set the batch's annual plans (a stored year's amount is replaced); each is a step in its
+    project's history with the amount it replaced and the reason given. In row order."""
     if batch.refusals:
         raise batch.refusals[0].error
     values: dict[tuple[int, int], dict[str, Any]] = {}
+    done: list[tuple[Project, Step]] = []
     for r in batch.rows:
         row = batch.existing.get((r.project_id, r.year))
+        key = (r.project_id, r.year)
         if row is not None:
+            before: float | None = row.amount
             row.amount = r.amount
         else:  # the last amount of a year named twice, as setting them one by one leaves it
-            values[(r.project_id, r.year)] = {
-                "project_id": r.project_id,
-                "year": r.year,
-                "amount": r.amount,
-            }
+            before = values[key]["amount"] if key in values else None
+            values[key] = {"project_id": r.project_id, "year": r.year, "amount": r.amount}
+        project = batch.loaded[r.project_id]
+        note = (r.note or "").strip() or None
+        details = {"year": r.year, "amount": r.amount, "previous": before}
+        done.append((project, Step("set_year_plan", project.stage, project.stage, note, details)))
     session.flush()
     ids = [r.id for r in _insert(session, ProjectYearPlan, list(values.values()))]
     for plan in _load(session, ProjectYearPlan, ids).values():
         batch.existing[(plan.project_id, plan.year)] = plan
+    _record(session, principal, done)
     return [batch.existing[(r.project_id, r.year)] for r in batch.rows]
 
 

@@ -358,27 +358,16 @@ def set_year_plan(
     """
     from gaodi.projects import batch  # the one write path
 
-    rows = [batch.YearPlanWrite(project_id, year, amount)]
-    prepared = batch.prepare_year_plans(session, principal, rows)  # the year checked there too
+    rows = [batch.YearPlanWrite(project_id, year, amount, comment)]
+    # scope, right, amount, the year within the project's life and a correction's reason: the
+    # checks an imported sheet's rows get; the step goes into the project's history there too
+    prepared = batch.prepare_year_plans(session, principal, rows)
     if prepared.refusals:
-        raise prepared.refusals[0].error
-    stored = prepared.existing.get((project_id, year))
-    before = stored.amount if stored is not None else None
-    if before is not None and before != amount and not (comment or "").strip():
-        raise reason_needed(f"{year}年度计划投资", f"annual plan of {year}", before, amount)
-    out = batch.write_year_plans(session, prepared)[0]
-    project = common.load(session, Project, project_id, principal, "project")
-    HISTORY.record(
-        session,
-        project,
-        action="set_year_plan",
-        from_status=project.stage,
-        to_status=project.stage,
-        principal=principal,
-        at=clock.now(),
-        comment=(comment or "").strip() or None,
-        details={"year": year, "amount": amount, "previous": before},
-    )
+        error = prepared.refusals[0].error
+        if error.context.get("field") == "note":
+            error.context["field"] = "comment"  # the form's reason field
+        raise error
+    out = batch.write_year_plans(session, principal, prepared)[0]
     session.flush()
     return out
 

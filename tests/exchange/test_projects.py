@@ -472,16 +472,27 @@ def test_stage_labels_are_the_workflows() -> None:
 
 
 def test_annual_plans_of_existing_projects(city: Engine, tmp_path: Path) -> None:
-    header = ["项目名称", "投资方", "年度", "年度计划投资（万元）"]
-    rows = [header, [*A, 2023, 25000], [*A, 2024, 15000]]  # 2023 was 20000; 2024 is new
+    header = ["项目名称", "投资方", "年度", "年度计划投资（万元）", "备注"]
+    rows = [header, [*A, 2023, 25000, ""], [*A, 2024, 15000, ""]]  # 2023 was 20000; 2024 new
     path = write_xlsx(tmp_path / "y.xlsx", {"s": rows})
     errors = rejected(city, "project_year_plans", path)  # insert mode: 2023 exists
     assert cells(errors) == {(2, "项目名称")}
+    # a correction of the stored 2023 plan says why, as on the project page
+    errors = rejected(city, "project_year_plans", path, mode="upsert")
+    assert cells(errors) == {(2, "备注")} and "20,000 → 25,000 万元" in errors[0].reason_zh
+    rows[1][4] = "按批复调整"
+    path = write_xlsx(tmp_path / "y2.xlsx", {"s": rows})
     report = import_file(city, "project_year_plans", path, mode="upsert", principal=SYSTEM)
     assert (report.created, report.updated) == (1, 1)
     with session_scope(city) as s:
-        plans = projects.project_detail(s, SYSTEM, _project(city, A)["id"]).year_plans
-    assert plans == {2022: 10000.0, 2023: 25000.0, 2024: 15000.0}
+        detail = projects.project_detail(s, SYSTEM, _project(city, A)["id"])
+    assert detail.year_plans == {2022: 10000.0, 2023: 25000.0, 2024: 15000.0}
+    # each plan set by the sheet is a step in the project's history, the correction with its
+    # reason (an imported correction used to leave no trace)
+    steps = [e for e in detail.events if e.action == "set_year_plan"]
+    assert len(steps) == 2 and any(
+        "20,000 → 25,000 · 按批复调整" in (e.comment or "") for e in steps
+    ), steps
 
 
 def test_project_export_filters(city: Engine, tmp_path: Path) -> None:
