@@ -311,7 +311,8 @@ def _risk(
     zh, en = words.both(
         "chains.risk",
         top1=_apart_pct(_decimal(top1), p.top1_high, p.top1_moderate),
-        hhi=_apart_num(_decimal(h), p.hhi_high, p.hhi_moderate),
+        # 1 as a limit too: an HHI of 1.00 is a single firm, so 0.9954 of ten firms reads 0.995
+        hhi=_apart_num(_decimal(h), p.hhi_high, p.hhi_moderate, 1.0),
         n=row["enterprises"],
         level_zh=RISK_ZH[level],
         level=level,

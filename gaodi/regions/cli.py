@@ -620,6 +620,17 @@ def opportunities_cmd(
     console.print(table)
 
 
+def _peer_value(measure: str, v: float | None) -> str:
+    """A peer measure as the peers page writes it (regions/peers.html): the growth rate as a
+    percentage, diversity (a count) whole, the total with one decimal, the rest with three."""
+    if v is None:
+        return "—"
+    if measure == "cagr":
+        return f"{v:.1%}"
+    digits = {"diversity": 0, "total": 1}.get(measure, 3)
+    return f"{v:,.{digits}f}"
+
+
 @app.command("peers")
 @handle_errors
 def peers_cmd(
@@ -654,8 +665,8 @@ def peers_cmd(
     table.add_column("中位数 median", justify="right")
     table.add_column("排名 rank", justify="right")
     for row in res.rows:
-        cells = ["—" if v is None else f"{v:,.3f}" for v in row.values]
-        median = "—" if row.peer_median is None else f"{row.peer_median:,.3f}"
+        cells = [_peer_value(row.measure, v) for v in row.values]
+        median = _peer_value(row.measure, row.peer_median)
         # ranked among the regions that have a value; the city without one is not ranked
         rank = "无排名 unranked" if row.city_rank is None else f"{row.city_rank}/{row.ranked}"
         table.add_row(row.label_zh, *cells, median, rank)

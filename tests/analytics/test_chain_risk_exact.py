@@ -69,3 +69,17 @@ def test_public_functions_are_exact_at_the_lines() -> None:
     assert concentration_level(0.1, 0.1) == "low"
     assert concentration_level(0.18, 0.1) == "moderate"
     assert concentration_level(0.1, 0.5) == "high"
+
+
+def test_an_hhi_near_one_of_several_firms_does_not_read_as_one() -> None:
+    # one firm with nearly everything and nine tiny ones: HHI 0.998 (by hand: (991/1000)^2 +
+    # 9 x (1/1000)^2 = 0.982081 + 0.000009), shown "1.00" beside "10家企业" before, which
+    # only a single firm can have
+    d = _link_one([991.0] + [1.0] * 9)
+    shown = d.risk_reason_zh.split("HHI＝")[1].split("（")[0]
+    assert d.hhi == pytest.approx(0.98209) and shown == "0.98", shown
+    d = _link_one(
+        [99_910.0] + [10.0] * 9
+    )  # HHI 0.9991² + 9 x 0.0001² = 0.9982009: 1.00 in two decimals
+    shown = d.risk_reason_zh.split("HHI＝")[1].split("（")[0]
+    assert shown == "0.998", shown
