@@ -350,8 +350,8 @@ def peer_industry_growth(
 
     Industries with zero combined value in ``start`` are left out (no growth rate). The
     peers' values in the two years must be non-negative finite numbers (as in
-    ``regions specialise``): a negative, NaN or infinite value is a DataError naming the
-    region, industry and year, not a silent growth rate or NaN.
+    ``regions specialise``): a missing, negative, NaN or infinite value is a DataError naming
+    the region, industry and year, not a silent growth rate or NaN.
 
     Examples
     --------
@@ -374,10 +374,13 @@ def peer_industry_growth(
     except pl.exceptions.PolarsError:
         raise words.error("opportunities.bad_peer_values", DataError, where=value) from None
     v = pl.col(value)
-    bad = sub.filter(v.is_nan() | v.is_infinite() | (v < 0))
+    # a missing value too: the peers' combined value would leave that peer out of one year
+    # only, and the growth rate would compare different sets of regions
+    bad = sub.filter(v.is_null() | v.is_nan() | v.is_infinite() | (v < 0))
     if bad.height:
         row = bad.row(0, named=True)
-        where = f"{row[region]} / {row[industry]} / {row[year]}: {row[value]}"
+        shown = "—" if row[value] is None else row[value]
+        where = f"{row[region]} / {row[industry]} / {row[year]}: {shown}"
         raise words.error(
             "opportunities.bad_peer_values",
             DataError,

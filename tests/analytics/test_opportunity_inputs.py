@@ -56,6 +56,8 @@ def _peers(values: list[float]) -> pl.DataFrame:
         ([40.0, 60, -50, 71], "p1 / x / 2022"),
         ([40.0, math.nan, 50, 71], "p2 / x / 2020"),
         ([40.0, 60, 50, math.inf], "p2 / x / 2022"),
+        # missing: p1 would count in 2020 only, and 60 -> 121 read as 42 % a year
+        ([None, 60, 50, 71], "p1 / x / 2020: —"),
     ],
 )
 def test_bad_peer_values_are_refused_with_the_row(values, where) -> None:
