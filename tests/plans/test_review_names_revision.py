@@ -51,10 +51,17 @@ def test_a_review_of_a_revision_replaced_meanwhile_is_refused(web) -> None:  # t
     newer = _submit(ana, 500)  # resubmitted while the reviewer's page is open
     assert newer == seen + 1
 
-    # the form: 409, the new revision and value named, nothing approved
-    r = post_form(checker, f"/plans/submissions/{key}/approve", {"revision": str(seen)}, csrf)
+    # the form: 409, the new revision and value named, nothing approved; the page leads back
+    # to the submission it came from (it offered only the overview), never to another site
+    here = f"http://testserver/plans/submissions/{key}"
+    r = post_form(checker, f"/plans/submissions/{key}/approve", {"revision": str(seen)}, csrf,
+                  headers={"Referer": here})  # fmt: skip
     assert r.status_code == 409
     assert f"第 {newer} 版" in r.text and "500" in r.text and "请重新审核" in r.text
+    assert f'href="/plans/submissions/{key}" data-testid="error-back"' in r.text
+    r = post_form(checker, f"/plans/submissions/{key}/approve", {"revision": str(seen)}, csrf,
+                  headers={"Referer": "https://evil.example/plans"})  # fmt: skip
+    assert r.status_code == 409 and 'data-testid="error-back"' not in r.text
     r = post_form(
         checker,
         f"/plans/submissions/{key}/return",

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -223,7 +224,23 @@ def render_error(
         title=ctx._(title_msgid),
         message=message,
         details=details,
+        back=_back(request),
     )
+
+
+def _back(request: Request) -> str | None:
+    """Where a refused form came from (its page on this site), so the error page can lead back
+    to it: a stale review's 409 led only to the overview. Only a path of this host (the
+    Referer's), never another site's address."""
+    if request.method in ("GET", "HEAD"):
+        return None
+    referer = request.headers.get("referer") or ""
+    parsed = urlsplit(referer)
+    if not parsed.path.startswith("/") or parsed.path.startswith("//"):
+        return None
+    if parsed.netloc and parsed.netloc != request.url.netloc:
+        return None
+    return parsed.path + (f"?{parsed.query}" if parsed.query else "")
 
 
 def citation(value: Any, lang: str = "zh") -> Markup:
