@@ -21,7 +21,7 @@ from gaodi.analytics.regional import (
     shift_share,
 )
 from gaodi.core import words
-from gaodi.core.errors import DataError
+from gaodi.core.errors import DataError, GaodiError
 
 __all__ = [
     "cagr_table",
@@ -75,16 +75,7 @@ def _numbers(data: pl.DataFrame, column: str, table: dict[str, Any]) -> pl.Serie
         parsed = pl.Series(column, [None] * len(cells), dtype=pl.Float64)
     bad = parsed.is_null() & cells.is_not_null()
     if bad.any():
-        row = int(bad.arg_true()[0])
-        raise words.error(
-            "regional_tables.not_a_number",
-            DataError,
-            context={"row": row + 1, "column": column},
-            row=row + 1,
-            column=column,
-            value=cells[row],
-            **table,
-        )
+        raise _cell_error("regional_tables.not_a_number", cells, bad, table)
     return parsed
 
 
@@ -99,17 +90,23 @@ def _years(data: pl.DataFrame, column: str, table: dict[str, Any]) -> pl.Series:
         number.is_finite() & (number == number.floor()) & (number.abs() < 1e15)
     )
     if not whole.all():
-        row = int((~whole).arg_true()[0])
-        raise words.error(
-            "regional_tables.year_not_whole",
-            DataError,
-            context={"row": row + 1, "column": column},
-            row=row + 1,
-            column=column,
-            value=cells[row],
-            **table,
-        )
+        raise _cell_error("regional_tables.year_not_whole", cells, ~whole, table)
     return number.cast(pl.Int64)
+
+
+def _cell_error(code: str, cells: pl.Series, bad: pl.Series, table: dict[str, Any]) -> GaodiError:
+    """The error ``code`` naming the first cell of ``cells`` that ``bad`` marks (row counted
+    from 1, as a spreadsheet's data rows), its column and its value."""
+    row = int(bad.arg_true()[0])
+    return words.error(
+        code,
+        DataError,
+        context={"row": row + 1, "column": cells.name},
+        row=row + 1,
+        column=cells.name,
+        value=cells[row],
+        **table,
+    )
 
 
 def panel(
