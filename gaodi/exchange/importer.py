@@ -125,6 +125,8 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "sheets": {k: vars(c) for k, c in self.sheets.items()},
+            # the audit event keeps what the import did to values, as the report says it
+            "notes": [zh for zh, _ in self.notes],
         }
 
 

@@ -252,7 +252,8 @@ def _import(
             if ctx.errors:
                 raise ImportRejected(_sorted(ctx.errors, order, tables))
             report.sheets = handler.counts()
-            report.notes = list(ctx.notes)
+            # the sheets' conversions first (they happened first), then the handler's
+            report.notes = [n for t in tables.values() for n in t.notes] + list(ctx.notes)
             if dry_run:
                 session.rollback()
                 progress("完成 done", 1.0)

@@ -20,9 +20,16 @@ import polars as pl
 from gaodi.core.errors import CellError, ValidationError
 from gaodi.exchange.convert import convert_column
 from gaodi.exchange.entities import ENTITIES
-from gaodi.exchange.reader import EXCEL_ERRORS, CellFault, RawFile, RawSheet, error_fault
+from gaodi.exchange.reader import (
+    EXCEL_ERRORS,
+    CellFault,
+    RawFile,
+    RawSheet,
+    column_letter,
+    error_fault,
+)
 from gaodi.exchange.schema import Column, EntitySpec, SheetSpec, normalise_header
-from gaodi.exchange.units import convert, factor, is_known, same_unit
+from gaodi.exchange.units import convert, factor, is_known, same_unit, show_factor
 
 
 @dataclass
@@ -37,6 +44,9 @@ class Table:
     raw: dict[str, list[Any]] = field(default_factory=dict)
     #: rows with at least one error: not checked further, never written
     bad: set[int] = field(default_factory=set)
+    #: what reading the sheet did to its values (zh, en), for the import's report: a column
+    #: converted from its header's unit, said once per column
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.row_numbers)
@@ -124,6 +134,19 @@ def _scaled(col: Column, by: Fraction) -> Column:
 
     return replace(
         col, type="float", min_value=bound(col.min_value), max_value=bound(col.max_value)
+    )
+
+
+def _conversion_note(
+    sheet: str, letter: str, header: str, unit: str, col: Column, by: Fraction, rows: int
+) -> tuple[str, str]:
+    """The report's words for a column converted from its header's unit: the user checks the
+    factor by eye (a 万元 column headed 亿元 that was meant as 万元 is 10,000 times off)."""
+    return (
+        f"“{sheet}”第 {letter} 列“{header}”按 {unit}→{col.unit} 换算（{show_factor(by)}），"
+        f"共 {rows:,} 行。",
+        f"'{sheet}' column {letter} '{header}' was converted from {unit} to {col.unit} "
+        f"({show_factor(by)}), {rows:,} row(s).",
     )
 
 
@@ -324,6 +347,12 @@ def to_table(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> Table
         table.columns[key] = values
         table.raw[key] = raw
         table.headers[key] = _one_line(sheet.headers[j])
+        converted = sum(1 for v in values if v is not None)
+        if by is not None and by != 1 and unit is not None and converted:
+            letter = column_letter(sheet.first_col + j)
+            table.notes.append(
+                _conversion_note(sheet.name, letter, header, unit, col, by, converted)
+            )
         for i, fault in faults.items():
             errors.append(table.error(i, key, fault.zh, fault.en, value=fault.shown))
             table.bad.add(i)

@@ -181,6 +181,11 @@ def import_form(ctx: PageContext) -> Response:
         ctx.flash(ctx._("Checked, nothing written: %(counts)s.", counts=counts))
     else:
         ctx.flash(ctx._("Imported: %(counts)s.", counts=counts))
+    # what the import did to values (a column converted from its header's unit, a target
+    # that looks like a ratio typed for a percentage): the counts alone hide it
+    zh = ctx.lang.startswith("zh")
+    for note_zh, note_en in report.notes:
+        ctx.flash(note_zh if zh else note_en)
     return ctx.redirect("/data")
 
 

@@ -6,15 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
 
+from gaodi.cli import app
 from gaodi.core.errors import ImportRejected
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
+from gaodi.exchange.report import write_report
 from gaodi.exchange.service import import_file
 from gaodi.models import Enterprise, EnterpriseYear
 from tests.exchange.helpers import USCCS, load_city, table_counts, write_xlsx
+
+runner = CliRunner()
 
 
 def _year(engine: Engine, uscc: str, year: int) -> EnterpriseYear:
@@ -121,3 +127,45 @@ def test_a_currency_name_or_a_bare_yi_in_a_header_is_still_the_unit(
     assert import_file(sqlite_db, "enterprise_years", path, principal=SYSTEM).created == 1
     a = _year(sqlite_db, USCCS[0], 2024)
     assert (a.revenue, a.profit, a.tax) == (15000.0, 2000.0, 1.2345)
+
+
+def test_the_report_says_which_columns_were_converted_and_how(
+    sqlite_db: Engine, tmp_path: Path
+) -> None:
+    # review: a 亿元 header was converted to the template's 万元 without a word; a user who
+    # meant 万元 and typed the wrong header could not see the 10,000x in the report
+    load_city(sqlite_db, tmp_path, upto="enterprise_years")
+    rows = [
+        ["统一社会信用代码", "年度", "营业收入（万元）", "工业总产值（亿元）", "资产负债率（%）"],
+        [USCCS[0], 2024, 120, 1.5, 45],
+        [USCCS[1], 2024, 80, None, 38.5],
+        [USCCS[2], 2024, 60, 0.25, None],
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / "y.xlsx", {"企业年度数据": rows})
+    report = import_file(sqlite_db, "enterprise_years", path, principal=SYSTEM, dry_run=True)
+    zh = [z for z, _ in report.notes]
+    en = [e for _, e in report.notes]
+    # once per converted column, with its letter, its header, both units, the factor and
+    # how many cells; the column already in the template's unit is not mentioned
+    assert zh == [
+        "“企业年度数据”第 D 列“工业总产值（亿元）”按 亿元→万元 换算（×10,000），共 2 行。",
+        "“企业年度数据”第 E 列“资产负债率（%）”按 %→0–1 换算（÷100），共 2 行。",
+    ]
+    assert (
+        "column D '工业总产值（亿元）' was converted from 亿元 to 万元 (×10,000), 2 row(s)" in en[0]
+    )
+    # the result file of `gaodi import --report` says it too, and the values are the converted ones
+    result = runner.invoke(
+        app, ["import", "enterprise_years", str(path), "--report", str(tmp_path / "r.xlsx")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "按 亿元→万元 换算（×10,000），共 2 行" in result.output
+    sheet = load_workbook(tmp_path / "r.xlsx")["结果 result"]
+    words = " ".join(str(c.value) for row in sheet.iter_rows() for c in row)
+    assert "第 D 列“工业总产值（亿元）”按 亿元→万元 换算（×10,000），共 2 行" in words
+    assert "第 C 列" not in words
+    a, c = _year(sqlite_db, USCCS[0], 2024), _year(sqlite_db, USCCS[2], 2024)
+    assert (a.revenue, a.output, a.debt_ratio) == (120.0, 15000.0, 0.45)
+    assert (c.output, c.debt_ratio) == (2500.0, None)
+    csv = write_report(tmp_path / "r.csv", [], report).read_text(encoding="utf-8-sig")
+    assert "按 %→0–1 换算（÷100），共 2 行" in csv

@@ -71,6 +71,19 @@ def test_good_upload_is_imported(web: Site) -> None:
     assert "1" in client.get("/data").text  # the flash names the counts
 
 
+def test_an_upload_converted_from_its_headers_unit_says_so_on_the_page(web: Site) -> None:
+    # review: the import page said only the counts, not that 规划面积 was read in 公顷
+    client, csrf = _signed_in(web, "admin")
+    csv = "园区名称,级别,规划面积（公顷）\n示例换算园区,provincial,12\n".encode("utf-8-sig")
+    response = _upload(client, csrf, "parks", "parks.csv", csv)
+    assert response.status_code == 303, response.text[:800]
+    page = client.get("/data").text
+    assert "第 C 列“规划面积（公顷）”按 公顷→亩 换算（×15），共 1 行" in page
+    with session_scope(web.engine) as s:
+        area = s.scalar(select(Park.area_mu).where(Park.name == "示例换算园区"))
+    assert area == 180.0
+
+
 def test_dry_run_writes_nothing(web: Site) -> None:
     client, csrf = _signed_in(web, "admin")
     before = _count(web, Park)
