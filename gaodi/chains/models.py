@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from gaodi.core import clock
 from gaodi.core.provenance import SourceCited
-from gaodi.db import Base, utcnow
+from gaodi.db import Base
 
 
 class Chain(SourceCited, Base):
@@ -36,8 +36,8 @@ class Chain(SourceCited, Base):
     name_status: Mapped[str] = mapped_column(String(16), default="assumed")
     description: Mapped[str | None] = mapped_column(Text, default=None)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, onupdate=clock.now)
 
 
 class Link(Base):

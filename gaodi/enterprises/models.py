@@ -18,7 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gaodi.db import Base, utcnow
+from gaodi.core import clock
+from gaodi.db import Base
 
 
 class Enterprise(Base):
@@ -41,8 +42,8 @@ class Enterprise(Base):
     # srdi (专精特新), little_giant (小巨人), champion (单项冠军), leader (头羊), high_tech …
     tags: Mapped[list[str]] = mapped_column(default=list)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, onupdate=clock.now)
 
 
 class EnterpriseYear(Base):
@@ -128,7 +129,7 @@ class TierFact(Base):
         ForeignKey("tier_declaration.id", ondelete="SET NULL"), default=None
     )
     updated_by: Mapped[str | None] = mapped_column(String(64), default=None)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, onupdate=clock.now)
 
 
 class TierDeclaration(Base):
@@ -150,7 +151,7 @@ class TierDeclaration(Base):
     facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     note: Mapped[str | None] = mapped_column(Text, default=None)
     created_by: Mapped[str | None] = mapped_column(String(64), default=None)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     reviewed_by: Mapped[str | None] = mapped_column(String(64), default=None)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
@@ -167,7 +168,7 @@ class TierDeclarationEvent(Base):
     declaration_id: Mapped[int] = mapped_column(
         ForeignKey("tier_declaration.id", ondelete="CASCADE"), index=True
     )
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))
     from_status: Mapped[str | None] = mapped_column(String(16), default=None)
@@ -200,7 +201,7 @@ class TierEvidence(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by: Mapped[str | None] = mapped_column(String(64), default=None)
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
 
 class TierAward(Base):
@@ -226,7 +227,7 @@ class TierAward(Base):
     unit_rank: Mapped[int | None] = mapped_column(Integer, default=None)
     source: Mapped[str] = mapped_column(String(16))
     updated_by: Mapped[str | None] = mapped_column(String(64), default=None)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, onupdate=clock.now)
 
 
 class TierHonour(Base):
@@ -246,7 +247,7 @@ class TierHonour(Base):
     valid_to: Mapped[date | None] = mapped_column(Date, default=None)
     source: Mapped[str] = mapped_column(String(16))
     updated_by: Mapped[str | None] = mapped_column(String(64), default=None)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, onupdate=clock.now)
 
 
 class IndustryMargin(Base):
@@ -265,4 +266,4 @@ class IndustryMargin(Base):
     source_name: Mapped[str] = mapped_column(String(200))
     source_url: Mapped[str | None] = mapped_column(String(500), default=None)
     updated_by: Mapped[str | None] = mapped_column(String(64), default=None)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, onupdate=clock.now)

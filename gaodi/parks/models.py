@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from gaodi.core import clock
 from gaodi.core.provenance import SourceCited
-from gaodi.db import Base, utcnow
+from gaodi.db import Base
 
 
 class Park(SourceCited, Base):
@@ -28,5 +29,5 @@ class Park(SourceCited, Base):
     main_industries: Mapped[list[str]] = mapped_column(default=list)
     special_industries: Mapped[list[str]] = mapped_column(default=list)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, onupdate=clock.now)

@@ -25,7 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gaodi.db import Base, utcnow
+from gaodi.core import clock
+from gaodi.db import Base
 
 
 class Plan(Base):
@@ -43,7 +44,7 @@ class Plan(Base):
     adopted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     adopted_by: Mapped[str | None] = mapped_column(String(64), default=None)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
 
 class Action(Base):
@@ -153,7 +154,7 @@ class Observation(Base):
     # expected / submitted / approved / returned
     status: Mapped[str] = mapped_column(String(12), default="submitted")
     submitted_by: Mapped[str | None] = mapped_column(String(64), default=None)
-    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     source: Mapped[str | None] = mapped_column(String(200), default=None)
     comment: Mapped[str | None] = mapped_column(Text, default=None)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -239,4 +240,4 @@ class ValidationRule(Base):
     description: Mapped[str | None] = mapped_column(Text, default=None)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by: Mapped[str | None] = mapped_column(String(64), default=None)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)

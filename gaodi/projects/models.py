@@ -23,7 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gaodi.db import Base, utcnow
+from gaodi.core import clock
+from gaodi.db import Base
 
 # ---------------------------------------------------------------------------- projects
 
@@ -50,8 +51,8 @@ class Project(Base):
     stage: Mapped[str] = mapped_column(String(16), default="signed", index=True)
     description: Mapped[str | None] = mapped_column(Text, default=None)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, onupdate=clock.now)
 
 
 class ProjectStage(Base):
@@ -100,7 +101,7 @@ class ProjectProgress(Base):
     amount: Mapped[float] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text, default=None)
     reported_by: Mapped[str | None] = mapped_column(String(64), default=None)
-    reported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    reported_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
 
 class ProjectEvent(Base):
@@ -112,7 +113,7 @@ class ProjectEvent(Base):
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))
     from_status: Mapped[str | None] = mapped_column(String(16), default=None)
@@ -144,8 +145,8 @@ class Challenge(Base):
     published_on: Mapped[date | None] = mapped_column(Date, default=None)
     award_reason: Mapped[str | None] = mapped_column(Text, default=None)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, onupdate=clock.now)
 
 
 class ChallengeApplication(Base):
@@ -168,7 +169,7 @@ class ChallengeApplication(Base):
     # submitted / awarded / not_awarded
     status: Mapped[str] = mapped_column(String(16), default="submitted")
     submitted_by: Mapped[str | None] = mapped_column(String(64), default=None)
-    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
 
 class ChallengeReviewer(Base):
@@ -203,7 +204,7 @@ class ChallengeDeclaration(Base):
     )
     has_conflict: Mapped[bool] = mapped_column(Boolean)
     statement: Mapped[str | None] = mapped_column(Text, default=None)
-    declared_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    declared_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
 
 class ChallengeScore(Base):
@@ -222,7 +223,7 @@ class ChallengeScore(Base):
     )
     score: Mapped[float] = mapped_column(Float)
     comment: Mapped[str | None] = mapped_column(Text, default=None)
-    scored_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    scored_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
 
 class ChallengeMilestone(Base):
@@ -249,7 +250,7 @@ class ChallengeEvent(Base):
     challenge_id: Mapped[int] = mapped_column(
         ForeignKey("challenge.id", ondelete="CASCADE"), index=True
     )
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))
     from_status: Mapped[str | None] = mapped_column(String(16), default=None)
@@ -286,7 +287,7 @@ class Appeal(Base):
     # received / assigned / in_progress / resolved / reopened / confirmed
     status: Mapped[str] = mapped_column(String(16), default="received")
     department: Mapped[str | None] = mapped_column(String(100), index=True, default=None)
-    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     assigned_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
@@ -301,8 +302,8 @@ class Appeal(Base):
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     submitted_by: Mapped[str | None] = mapped_column(String(64), default=None)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, onupdate=clock.now)
 
 
 class AppealAttachment(Base):
@@ -319,7 +320,7 @@ class AppealAttachment(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by: Mapped[str | None] = mapped_column(String(64), default=None)
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
 
 class AppealEvent(Base):
@@ -327,7 +328,7 @@ class AppealEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeal.id", ondelete="CASCADE"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))
     from_status: Mapped[str | None] = mapped_column(String(16), default=None)

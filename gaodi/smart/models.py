@@ -20,8 +20,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from gaodi.core import clock
 from gaodi.core.provenance import SourceCited
-from gaodi.db import Base, utcnow
+from gaodi.db import Base
 
 
 class Assessment(Base):
@@ -52,7 +53,7 @@ class Assessment(Base):
     source: Mapped[str] = mapped_column(String(8), default="web")  # web / excel / api / cli / demo
     comment: Mapped[str | None] = mapped_column(Text, default=None)
     created_by: Mapped[str | None] = mapped_column(String(64), default=None)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -80,8 +81,8 @@ class SolutionProvider(Base):
     website: Mapped[str | None] = mapped_column(String(200), default=None)
     description: Mapped[str | None] = mapped_column(Text, default=None)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, onupdate=clock.now)
 
 
 class Recognition(SourceCited, Base):
@@ -103,7 +104,7 @@ class Recognition(SourceCited, Base):
     issuer: Mapped[str | None] = mapped_column(String(200), default=None)
     scenarios: Mapped[list[str]] = mapped_column(default=list)  # capability sub-domains shown
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
 
 class ServicePlatform(Base):
@@ -125,4 +126,4 @@ class ServicePlatform(Base):
     url: Mapped[str | None] = mapped_column(String(200), default=None)
     description: Mapped[str | None] = mapped_column(Text, default=None)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)

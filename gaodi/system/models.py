@@ -18,6 +18,8 @@ class SystemInfo(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON, default=None)
+    # the real moment the record was written, not the city's: the city's clock reads its day
+    # from this record, so it cannot stamp it
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
