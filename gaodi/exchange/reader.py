@@ -72,6 +72,16 @@ def uncached_fault(formula: str) -> CellFault:
     )
 
 
+class PercentCell(float):
+    """A number Excel shows as a percentage: 0.45 in a cell formatted ``0%`` shows 45%.
+
+    The readers give the number alone; the importer needs the format too, since under a
+    "（%）" header the user means the 45 they see (:func:`~gaodi.exchange.validate.to_table`).
+    """
+
+    __slots__ = ()
+
+
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -196,9 +206,16 @@ def _sheet_from_rows(
     first_col: int,
     merges: list[tuple[int, int, int, int]] | None = None,
     faults: dict[tuple[int, int], CellFault] | None = None,
+    percents: set[tuple[int, int]] | None = None,
 ) -> RawSheet:
     """A sheet whose header is, until told otherwise, its first non-empty row."""
     rows = [list(r) for r in rows]
+    for r, c in percents or ():
+        i, j = r + 1 - first_row, c - first_col
+        if 0 <= i < len(rows) and 0 <= j < len(rows[i]):
+            v = rows[i][j]
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                rows[i][j] = PercentCell(v)
     for (r, c), fault in (faults or {}).items():
         i, j = r + 1 - first_row, c - first_col
         if i < 0 or j < 0:
@@ -246,8 +263,8 @@ def _read_with_openpyxl(path: Path, data: bytes) -> RawFile:
             if ws.sheet_state != "visible" or normalise_header(ws.title) in INFO_SHEETS:
                 continue
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            faults, merges = cells.get(ws.title, ({}, []))
-            sheets.append(_sheet_from_rows(ws.title, rows, 1, 0, merges, faults))
+            faults, merges, percents = cells.get(ws.title, ({}, [], set()))
+            sheets.append(_sheet_from_rows(ws.title, rows, 1, 0, merges, faults, percents))
     finally:
         book.close()
     return RawFile(path, "xlsx", sheets)
@@ -296,10 +313,12 @@ def read_workbook(path: Path, *, check: bool = True) -> RawFile:
                 f"Cannot read sheet '{meta.name}': {exc}",
             ) from exc
         start = grid.start or (0, 0)
-        faults, merges = cells.get(meta.name, ({}, None))
+        faults, merges, percents = cells.get(meta.name, ({}, None, set()))
         if merges is None:
             merges = [(a[0], a[1], b[0], b[1]) for a, b in (grid.merged_cell_ranges or [])]
-        sheets.append(_sheet_from_rows(meta.name, rows, start[0] + 1, start[1], merges, faults))
+        sheets.append(
+            _sheet_from_rows(meta.name, rows, start[0] + 1, start[1], merges, faults, percents)
+        )
     return RawFile(path, "xlsx", sheets)
 
 
@@ -331,24 +350,65 @@ def _unescape(raw: bytes) -> str:
     return unescape(raw.decode("utf-8", "replace"))
 
 
-def xlsx_cell_facts(
-    data: bytes,
-) -> dict[str, tuple[dict[tuple[int, int], CellFault], list[tuple[int, int, int, int]]]]:
-    """Per sheet name: the cells that show no value (error values, formulas without a result)
-    and the merged ranges, read from the workbook's XML — the cell readers hide both.
+SheetFacts = tuple[
+    dict[tuple[int, int], CellFault], list[tuple[int, int, int, int]], set[tuple[int, int]]
+]
 
-    Cells are scanned only in sheets that hold an error or a formula at all, so a plain data
-    file pays one substring search per sheet.
+#: Excel's built-in percent formats (0% and 0.00%), which styles.xml does not spell out
+_BUILTIN_PERCENT = {9, 10}
+#: what a number format shows literally: a quoted string, an escaped or an underscored/padded
+#: character — a "%" there is a sign, not a ×100
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|[_*].')
+
+
+def percent_format(code: str) -> bool:
+    """Whether a number format shows its number ×100 with a % sign (``0%``, ``0.0%``), not a
+    literal "%" after the number as it is (``0.00"%"``, ``0\\%``).
+
+    >>> percent_format("0.0%"), percent_format('0.00"%"'), percent_format("General")
+    (True, False, False)
+    """
+    return "%" in _FORMAT_LITERALS.sub("", code)
+
+
+def _percent_styles(z: zipfile.ZipFile, names: set[str]) -> frozenset[int]:
+    """The indexes of the cell styles (``s="…"`` on a cell) whose number format is a percent."""
+    import xml.etree.ElementTree as ET
+
+    if "xl/styles.xml" not in names:
+        return frozenset()
+    styles = ET.fromstring(z.read("xl/styles.xml"))
+    custom = {
+        int(f.get("numFmtId", "-1")): f.get("formatCode", "") for f in styles.iter(f"{_MAIN}numFmt")
+    }
+    percent = {i for i, code in custom.items() if percent_format(code)}
+    percent |= _BUILTIN_PERCENT - custom.keys()
+    xfs = styles.find(f"{_MAIN}cellXfs")
+    if xfs is None:
+        return frozenset()
+    return frozenset(
+        n for n, xf in enumerate(xfs.iter(f"{_MAIN}xf")) if int(xf.get("numFmtId", "0")) in percent
+    )
+
+
+def xlsx_cell_facts(data: bytes) -> dict[str, SheetFacts]:
+    """Per sheet name: the cells that show no value (error values, formulas without a result),
+    the merged ranges and the cells shown as percentages, read from the workbook's XML — the
+    cell readers hide all three.
+
+    Cells are scanned only in sheets that hold an error, a formula or a percent style at all,
+    so a plain data file pays a few substring searches per sheet.
     """
     import xml.etree.ElementTree as ET
 
-    out: dict[str, tuple[dict[tuple[int, int], CellFault], list[tuple[int, int, int, int]]]] = {}
+    out: dict[str, SheetFacts] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
             book = ET.fromstring(z.read("xl/workbook.xml"))
             rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
             targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            percent = _percent_styles(z, names)
             for sheet in book.iter(f"{_MAIN}sheet"):
                 target = targets.get(sheet.get(f"{_REL}id"), "")
                 part = (
@@ -359,23 +419,38 @@ def xlsx_cell_facts(
                 if part not in names:
                     continue
                 xml = z.read(part)
-                out[sheet.get("name", "")] = _sheet_facts(xml)
+                out[sheet.get("name", "")] = _sheet_facts(xml, percent)
     except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, ValueError):
         # an unusual package layout: the cell readers' view is all there is
         return {}
     return out
 
 
-def _sheet_facts(
-    xml: bytes,
-) -> tuple[dict[tuple[int, int], CellFault], list[tuple[int, int, int, int]]]:
+def _percent_cells(xml: bytes, styles: frozenset[int]) -> set[tuple[int, int]]:
+    """(0-based row, column) of the cells whose style is a percent format."""
+    if not styles:
+        return set()
+    style = re.compile(rb'\bs="(' + b"|".join(str(n).encode() for n in sorted(styles)) + rb')"')
+    if style.search(xml) is None:
+        return set()
+    out: set[tuple[int, int]] = set()
+    for cell in _CELL.finditer(xml):
+        attrs = cell.group(1)
+        ref = _REF.search(attrs)
+        if ref is not None and style.search(attrs) is not None:
+            out.add((int(ref.group(2)) - 1, _column_index(ref.group(1))))
+    return out
+
+
+def _sheet_facts(xml: bytes, percent_styles: frozenset[int] = frozenset()) -> SheetFacts:
     faults: dict[tuple[int, int], CellFault] = {}
     merges = [
         (int(m[1]) - 1, _column_index(m[0]), int(m[3]) - 1, _column_index(m[2]))
         for m in _MERGE.findall(xml)
     ]
+    percents = _percent_cells(xml, percent_styles)
     if b't="e"' not in xml and _UNCACHED.search(xml) is None:
-        return faults, merges
+        return faults, merges, percents
     for cell in _CELL.finditer(xml):
         attrs, body = cell.group(1), cell.group(2) or b""
         ref = _REF.search(attrs)
@@ -394,7 +469,7 @@ def _sheet_facts(
         cached = value.group(1) if value else None
         if not cached and kind_text not in (b"str", b"inlineStr"):
             faults[where] = uncached_fault(_unescape(formula.group(1) or b""))
-    return faults, merges
+    return faults, merges, percents
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:

@@ -23,6 +23,7 @@ from gaodi.exchange.entities import ENTITIES
 from gaodi.exchange.reader import (
     EXCEL_ERRORS,
     CellFault,
+    PercentCell,
     RawFile,
     RawSheet,
     column_letter,
@@ -179,6 +180,88 @@ def _share_problems(col: Column, raw: list[Any]) -> dict[int, tuple[str, str, st
     return out
 
 
+#: a percentage typed as text: "45%", "45 %", "45％" (full-width, folded by NFKC), "-3.5%"
+_PERCENT_TEXT = re.compile(r"^([+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+))\s*%$")
+
+
+def _percent_unit(header: str, col: Column, unit: str | None, known: bool) -> str | None:
+    """The unit a column's numbers are in, when it is % (or 百分比): the header's, else the
+    template's. A header "数值（%）" over a column in its indicator's unit counts too: whoever
+    wrote it says the numbers are percentages."""
+    if col.type not in ("float", "int"):
+        return None
+    found = unit or header_unit(header, col) or (col.unit if known else None)
+    return found if found is not None and factor(found, "%") == 1 else None
+
+
+def _percent_cells(
+    raw: list[Any],
+    col: Column,
+    header: str,
+    percent_unit: str | None,
+    letter: str,
+    rows: Sequence[int],
+) -> tuple[list[Any], dict[int, tuple[str, str, str]]]:
+    """The column's cells with percentages read as the numbers they are, and the refused ones.
+
+    Under a % header a cell typed "45%" is 45, and a cell Excel shows as 45% (the number 0.45
+    in a percent format) is 45 too: both were refused as "not a number" or stored 100 times
+    too small. A percentage in a column not in % is refused naming the cell: 45% of 万元, or of
+    a 0–1 fraction column, is a guess the importer does not make.
+    """
+    out = list(raw)
+    refused: dict[int, tuple[str, str, str]] = {}
+    if col.type not in ("float", "int"):
+        return out, refused
+    for i, v in enumerate(raw):
+        if isinstance(v, PercentCell):
+            # 0.45 shown as 45%: under a % header the user means the 45 they see; elsewhere
+            # the number itself (a 0–1 column's 0.45 is the 45% it shows)
+            out[i] = convert(float(v), Fraction(100)) if percent_unit else float(v)
+            continue
+        if not isinstance(v, str):
+            continue
+        text = unicodedata.normalize("NFKC", v).strip()
+        match = _PERCENT_TEXT.match(text)
+        if match is None:
+            continue
+        if percent_unit:
+            out[i] = match.group(1)
+            continue
+        ref = f"{letter}{rows[i]}"
+        zh, en = _not_percent(col, header, text, match.group(1))
+        refused[i] = (
+            f"单元格 {ref} 的“{text}”带百分号，但列“{header}”不以 % 计{zh}",
+            f"Cell {ref} holds '{text}', a percentage, but column '{header}' is not in %{en}",
+            text,
+        )
+    return out, refused
+
+
+def _not_percent(col: Column, header: str, text: str, number: str) -> tuple[str, str]:
+    """The rest of a percentage's refusal: the column's unit, and what to write instead."""
+    known = bool(col.unit) and is_known(col.unit or "")
+    if known and same_unit(col.unit or "", "0-1"):
+        try:
+            fraction = f"{convert(float(number.replace(',', '')), Fraction(1, 100)):g}"
+        except ValueError:
+            fraction = "0.45"
+        return (
+            f"（是 0 至 1 的小数）；请填 {fraction}，或把表头写成“{col.zh}（%）”。",
+            f" (it is a fraction from 0 to 1); enter {fraction}, or head the column "
+            f"'{col.zh}（%）'.",
+        )
+    if known:
+        return (
+            f"（单位：{col.unit}）；请按{col.unit}填写数字，不带 %。",
+            f" (it is in {col.unit}); enter a number in {col.unit}, without %.",
+        )
+    return (
+        f"；请只填数字 {number}，并把表头写成“{col.zh}（%）”。",
+        f"; enter the number {number} alone and head the column '{col.zh}（%）'.",
+    )
+
+
 def map_headers(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> dict[int, str]:
     """File column index -> column key; unknown, duplicate and missing columns become errors."""
     index = spec.header_index()
@@ -320,14 +403,20 @@ def to_table(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> Table
                 faults[i] = v
             elif isinstance(v, str) and v.strip().upper() in EXCEL_ERRORS:
                 faults[i] = error_fault(v.strip().upper())
-        shares = _share_problems(col, raw) if by is None or by == 1 else {}
-        if faults or shares:
-            raw = [None if i in faults or i in shares else v for i, v in enumerate(raw)]
+        letter = column_letter(sheet.first_col + j)
+        parsed, percents = _percent_cells(
+            raw, col, header, _percent_unit(header, col, unit, known), letter, sheet.row_numbers
+        )
+        shares = _share_problems(col, parsed) if by is None or by == 1 else {}
+        if faults or shares or percents:
+            gone = faults.keys() | shares.keys() | percents.keys()
+            raw = [None if i in gone else v for i, v in enumerate(raw)]
+            parsed = [None if i in gone else v for i, v in enumerate(parsed)]
         if by is not None and by != 1:
             # the header names another unit of the same kind ("营业收入（亿元）" in a 万元
             # column): the numbers are in that unit, so they are converted exactly, not taken
             # as 万元 (10,000 times too small)
-            values, problems = convert_column(_scaled(col, by), raw)
+            values, problems = convert_column(_scaled(col, by), parsed)
             values = [None if v is None else convert(v, by) for v in values]
             if col.type == "int":
                 for i, v in enumerate(values):
@@ -343,7 +432,7 @@ def to_table(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> Table
                     elif v is not None:
                         values[i] = int(v)
         else:
-            values, problems = convert_column(col, raw)
+            values, problems = convert_column(col, parsed)
         table.columns[key] = values
         table.raw[key] = raw
         table.headers[key] = _one_line(sheet.headers[j])
@@ -356,14 +445,14 @@ def to_table(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> Table
         for i, fault in faults.items():
             errors.append(table.error(i, key, fault.zh, fault.en, value=fault.shown))
             table.bad.add(i)
-        for i, (zh, en, shown) in shares.items():
+        for i, (zh, en, shown) in (shares | percents).items():
             errors.append(table.error(i, key, zh, en, value=shown))
             table.bad.add(i)
         for i, zh, en in problems:
             errors.append(table.error(i, key, zh, en))
             table.bad.add(i)
         if col.required:
-            bad = {i for i, _, _ in problems} | set(faults) | set(shares)
+            bad = {i for i, _, _ in problems} | set(faults) | set(shares) | set(percents)
             for i, v in enumerate(values):
                 if v is None and i not in bad:
                     errors.append(table.error(i, key, "必填项为空。", "Required value is missing."))
