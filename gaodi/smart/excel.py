@@ -522,9 +522,7 @@ def import_form(
         )
     try:
         ent = service.enterprise(session, principal, uscc=form.uscc, action="edit")
-        # the same file imported twice stored two identical records for one day
-        answers = {"items": form.items, "scenarios": form.scenarios}
-        service.refuse_repeat(session, principal, ent, form.scheme_id, form.assessed_on, answers)
+        # a repeat of the day's record is refused there, at the date cell (field assessed_on)
         return service.record_assessment(
             session,
             principal,

@@ -264,7 +264,8 @@ def record_assessment(
     """Score a complete questionnaire and store it as a new assessment (never overwriting one).
 
     Raises :class:`AnswersInvalid` listing every problem when any item or scenario is missing
-    or invalid; nothing is written then.
+    or invalid, and :class:`ConflictError` when the answers repeat the day's record
+    (:func:`refuse_repeat`); nothing is written then.
     """
     require(principal, "edit", DOMAIN)
     s = scorable_scheme(scheme_id)
@@ -272,6 +273,8 @@ def record_assessment(
     clean, scen, problems = check_answers(s, items, scenarios)
     if problems:
         raise AnswersInvalid(problems)
+    # every path (form, API, import) stored a second identical record of the day otherwise
+    refuse_repeat(session, principal, ent, s.id, day, {"items": clean, "scenarios": scen})
     result = digital.score_response(s, clean, scen)
     row = Assessment(
         enterprise_id=ent.id,
@@ -320,12 +323,15 @@ def refuse_repeat(
     """Refuse a questionnaire whose enterprise, scheme, date and answers equal the day's record
     (:class:`ConflictError`, ``field="assessed_on"``, naming that record).
 
-    An assessment is a dated record. The same filled form imported again is almost always a
-    mistake (the same file twice), and it stored a second, identical record each time; it is
-    refused with the id of the record it repeats. A form for the same day with *different*
-    answers is a correction: it is stored as the day's newer record and supersedes the earlier
-    one, which stays in the history (records are never overwritten; the history, the roll-ups
-    and "latest" already take the later of two same-day records, see :func:`history`).
+    ``answers`` are the cleaned answers (:func:`check_answers`), as stored. An assessment is a
+    dated record. The same answers submitted again for the same day — the same file imported
+    twice, a form sent twice, an API call repeated — are almost always a mistake, and each
+    stored a second, identical record; :func:`record_assessment` refuses them on every path
+    with the id of the record they repeat, in words that fit a form, a call and an import
+    alike. A questionnaire for the same day with *different* answers is a correction: it is
+    stored as the day's newer record and supersedes the earlier one, which stays in the
+    history (records are never overwritten; the history, the roll-ups and "latest" already
+    take the later of two same-day records, see :func:`history` and :func:`superseded`).
     """
     rows = same_day(session, principal, ent.id, scheme_id, assessed_on)
     if not rows:
@@ -336,13 +342,12 @@ def refuse_repeat(
         return
     total = "—" if row.total is None else format(row.total, "g")
     raise ConflictError(
-        f"这份问卷已导入过：企业 {ent.uscc} {assessed_on} 的自评记录 #{row.id}（{total} 分，"
-        f"{row.level_name}）答案完全相同，未重复保存。如需更正，请修改答案后再导入；"
+        f"该企业（{ent.uscc}）{assessed_on} 已有一份答案完全相同的评估（#{row.id}，{total} 分，"
+        f"{row.level_name}），未重复保存。如需更正，请修改答案后再提交；"
         "如是新的一次评测，请填写本次的评测日期。",
-        f"This form was imported before: enterprise {ent.uscc}'s assessment #{row.id} of "
-        f"{assessed_on} ({total} points, level {row.level}) has the same answers; nothing was "
-        "saved again. To correct it, change the answers and import again; for a new assessment, "
-        "enter its own date.",
+        f"An identical assessment of enterprise {ent.uscc} on {assessed_on} already exists "
+        f"(#{row.id}, {total} points, level {row.level}); nothing was saved again. To correct "
+        "it, change the answers and submit again; for a new assessment, enter its own date.",
         field="assessed_on",
         existing=row.id,
     )

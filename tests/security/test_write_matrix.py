@@ -17,6 +17,7 @@ Runs on SQLite and, where configured, PostgreSQL.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import re
@@ -164,7 +165,10 @@ def _uscc(w: World, which: str) -> str:
 
 def _assessment(w: World, role: str, which: str) -> tuple[dict[str, str], dict[str, Any]]:
     items, scenarios = _assessment_answers()
-    return {}, {"uscc": _uscc(w, which), "items": items, "scenarios": scenarios}
+    # a day of its own each time: the same answers again for one day are refused as a repeat
+    day = clock.today() - dt.timedelta(days=next(_VALUES))
+    body = {"uscc": _uscc(w, which), "items": items, "scenarios": scenarios}
+    return {}, body | {"assessed_on": day.isoformat()}
 
 
 def _maturity(w: World, role: str, which: str) -> tuple[dict[str, str], dict[str, Any]] | None:

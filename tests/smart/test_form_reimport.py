@@ -53,8 +53,8 @@ def test_the_same_form_imported_twice_is_refused_naming_the_record(
         excel.import_form(session, world.admin, form, uscc=world.uscc["e1"], source="cli")
     [cell] = err.value.errors
     assert (cell.sheet, cell.row, cell.column) == (excel.SHEET, 7, "B")  # the date cell
-    assert f"#{first.id}" in cell.reason_zh and "已导入过" in cell.reason_zh
-    assert f"#{first.id}" in cell.reason_en and "imported before" in cell.reason_en
+    assert f"#{first.id}" in cell.reason_zh and "已有一份答案完全相同的评估" in cell.reason_zh
+    assert f"#{first.id}" in cell.reason_en and "identical assessment" in cell.reason_en
     # the same answers from another person are still the same assessment of that day
     other_assessor = load_workbook(io.BytesIO(form))
     other_assessor[excel.SHEET]["B8"] = "王五"

@@ -48,7 +48,8 @@ def test_uploading_the_same_form_again_is_refused_and_a_correction_is_named(
     before = _count(site)
     again = upload(form)
     assert again.status_code == 422
-    assert "问卷!B7" in again.text and "已导入过" in again.text and f"#{first_id}" in again.text
+    assert "问卷!B7" in again.text and f"#{first_id}" in again.text
+    assert "已有一份答案完全相同的评估" in again.text
     assert _count(site) == before
 
     corrected = upload(fill(blank, ITEMS | {"b_info_systems": "A"}, SCENARIOS, day="2023-12-20"))
