@@ -12,10 +12,12 @@ from gaodi.core.batching import fetch_in
 from gaodi.enterprises.models import Enterprise
 from gaodi.exchange.handlers import Handler, _codes_of, park_lookup
 from gaodi.exchange.importer import Context, Counts, db_value, row_values
+from gaodi.exchange.percent import ratio_for_percent
 from gaodi.exchange.refdata import ensure_regions
 from gaodi.exchange.units import convert, factor, same_unit
 from gaodi.exchange.validate import Table, duplicate_rows
 from gaodi.plans import batch_plans, editing
+from gaodi.plans.checks import COUNTED
 from gaodi.plans.editing import IndicatorWrite, TargetWrite
 from gaodi.plans.intake import (
     ObservationRow,
@@ -23,7 +25,7 @@ from gaodi.plans.intake import (
     prepare_observations,
     write_observations,
 )
-from gaodi.plans.models import Action, Indicator, Plan
+from gaodi.plans.models import Action, Indicator, Observation, Plan, Target
 
 INDICATOR_FIELDS = {k: k for k in editing.INDICATOR_COLUMNS}
 PLAN_FIELDS = {
@@ -299,6 +301,57 @@ def unknown_indicator(ctx: Context, t: Table, i: int, code: str) -> None:
     )
 
 
+def ratio_hints(
+    ctx: Context,
+    t: Table,
+    rows: list[int],
+    keys: tuple[str, ...],
+    indicators: dict[str, tuple[int, str, str, str]],
+) -> dict[int, tuple[str, str]]:
+    """Warn (in the report, not refuse) of each value in (0, 1] of an indicator in % whose
+    other values, stored or in the file, are all above 1: 0.6 among 17–50 is a ratio typed for
+    a percentage (:func:`~gaodi.exchange.percent.ratio_for_percent`). Growth rates are left
+    alone: 0.6 % growth is ordinary. The file's own values in (0, 1] are the suspects, not the
+    yardstick, so a whole file typed as ratios is still warned of. Returns the warning of
+    each warned row (by index), for a refusal of the same row to repeat it."""
+    percent = {
+        code: iid
+        for code, (iid, _, unit, kind) in indicators.items()
+        if unit and factor(unit, "%") == 1 and kind != "yoy"
+    }
+    codes = {i: t.col("indicator")[i] for i in rows if t.col("indicator")[i] in percent}
+    out: dict[int, tuple[str, str]] = {}
+    if not codes:
+        return out
+    code_of = {percent[c]: c for c in codes.values()}
+    known: dict[str, list[float]] = {c: [] for c in codes.values()}
+    query = select(Observation.indicator_id, Observation.value).where(
+        Observation.status.in_(COUNTED), Observation.kind != "yoy"
+    )
+    for iid, value in fetch_in(ctx.session, query, Observation.indicator_id, code_of):
+        known[code_of[iid]].append(value)
+    query = select(Target.indicator_id, Target.value, Target.value_max, Target.baseline)
+    for iid, *values in fetch_in(ctx.session, query, Target.indicator_id, code_of):
+        known[code_of[iid]].extend(v for v in values if v is not None)
+    for i, code in codes.items():
+        values = (t.col(key)[i] for key in keys)
+        known[code].extend(v for v in values if v is not None and not 0 < v <= 1)
+    for i, code in codes.items():
+        for key in keys:
+            col = t.spec.column(key)
+            hint = ratio_for_percent((col.zh, col.en), t.col(key)[i], known[code])
+            if hint is not None:
+                row = t.row_numbers[i]
+                ctx.notes.append(
+                    (
+                        f"“{t.sheet_name}”第 {row} 行 {hint[0]}",
+                        f"'{t.sheet_name}' row {row}: {hint[1]}",
+                    )
+                )
+                out[i] = hint
+    return out
+
+
 def first_seen(ctx: Context, t: Table, i: int, key: Any, seen: dict[Any, int], column: str) -> bool:
     """True the first time ``key`` is seen; an error naming the earlier row otherwise."""
     if key in seen:
@@ -412,6 +465,7 @@ class TargetsHandler(Handler):
             self.row_index.append(i)
             label = f"{refs.by_id[plan_id]} {code or name} {key[4]}"
             rows.append(TargetWrite(key, ins, upd, label))
+        ratio_hints(ctx, t, self.row_index, ("value", "value_max", "baseline"), indicators)
         self.batch = editing.prepare_targets(ctx.session, ctx.principal, rows, ctx.mode)
         report_refusals(ctx, t, self.row_index, self.batch.refusals)
 
@@ -503,6 +557,9 @@ class ObservationsHandler(Handler):
                     is_demo=db_value(spec.column("is_demo"), t.col("is_demo")[i]),
                 )
             )
+        # a growth-rate row of an indicator in % (口径 同比) is no share: 0.6 % growth is real
+        shares = [i for i, r in zip(self.row_index, rows, strict=True) if r.kind != "yoy"]
+        self.hints = ratio_hints(ctx, t, shares, ("value",), indicators)
         self.batch = prepare_observations(
             ctx.session,
             ctx.principal,
@@ -534,8 +591,13 @@ class ObservationsHandler(Handler):
                 f"If the value is right, give the reason in the {column.key} column "
                 f"({column.zh}) and import again."
             )
+            # a jump from 17–50 to 0.6 in a % indicator: the likely cause beside the check
+            ratio = self.hints.get(i)
             for f in errors or refusal.flags:
                 zh, en = f.message_zh, f.message_en
+                if ratio is not None:
+                    zh = f"{_sentence(zh, '。？！', '。')}{ratio[0]}"
+                    en = f"{_sentence(en, '.?!', '.')} {ratio[1][:1].upper()}{ratio[1][1:]}"
                 if not errors:
                     zh = f"{_sentence(zh, '。？！', '。')}{hint_zh}"
                     en = f"{_sentence(en, '.?!', '.')} {hint_en}"
