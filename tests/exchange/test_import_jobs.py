@@ -88,6 +88,18 @@ def test_a_good_upload_is_imported_in_the_background(web: Site) -> None:
     assert match.group(1) in client.get("/data").text  # listed among the latest imports
 
 
+def test_a_background_import_says_which_columns_it_converted(web: Site) -> None:
+    # review: the job's page and JSON gave the counts only, not that 规划面积 was in 公顷
+    client, csrf = _signed_in(web, "admin")
+    csv = "园区名称,级别,规划面积（公顷）\n示例后台换算园区,provincial,2\n".encode("utf-8-sig")
+    r = _upload(client, csrf, "parks", "parks.csv", csv)
+    job = _wait(client, JOB_URL.match(r.headers["location"]).group(1))  # type: ignore[union-attr]
+    said = "第 C 列“规划面积（公顷）”按 公顷→亩 换算（×15），共 1 行"
+    assert job["status"] == "done" and any(said in zh for zh, _ in job["notes"])
+    page = client.get(r.headers["location"]).text
+    assert 'data-testid="import-notes"' in page and said in page
+
+
 def test_a_bad_upload_is_refused_whole_with_its_cells(web: Site) -> None:
     client, csrf = _signed_in(web, "admin")
     before = _parks(web)
