@@ -506,7 +506,7 @@ def text_review_page(ctx: PageContext, plan_id: int) -> TextReview:
     """The plan's text beside its targets, each quote highlighted, and the review's counts."""
     assert ctx.principal is not None
     plan = service._plan(ctx.session, ctx.principal, plan_id)
-    out = service.plan_out(ctx.session, plan, ctx.principal)
+    out = service.plan_out(ctx.session, plan, ctx.principal, ctx.lang)
     text = plan.source_text or ""
     # (a draft's: once adopted, what the model set aside or suggests is no longer to be added)
     draft = bool(text.strip()) and plan.status == "draft"

@@ -124,12 +124,16 @@ def _draft(plan: Plan) -> None:
         raise editing.adopted_plan(plan.title)
 
 
-def problems(session: Session, plan: Plan) -> list[str]:
-    """What stands between a draft and its adoption (empty: ready)."""
-    out: list[str] = []
+def problems(session: Session, plan: Plan) -> list[ValidationError]:
+    """What stands between a draft and its adoption (empty: ready), each in both languages
+    (``zh``, ``en``; a page shows ``message(lang)``: one sentence glued of both read as one
+    mixed-language sentence on either page)."""
+    out: list[ValidationError] = []
     targets = session.scalars(select(Target).where(Target.plan_id == plan.id)).all()
     if not targets:
-        out.append("计划没有任何量化目标。 The plan has no quantitative target.")
+        out.append(
+            ValidationError("计划没有任何量化目标。", "The plan has no quantitative target.")
+        )
     units: dict[int, str] = {
         i: u
         for i, u in session.execute(
@@ -141,27 +145,41 @@ def problems(session: Session, plan: Plan) -> list[str]:
     for t in targets:
         label = f"目标 #{t.id}（{t.indicator_name}）"
         if t.indicator_id is None:
-            out.append(f"{label}没有关联指标。 Target #{t.id} has no indicator.")
+            out.append(
+                ValidationError(f"{label}没有关联指标。", f"Target #{t.id} has no indicator.")
+            )
         own = units.get(t.indicator_id) if t.indicator_id is not None else None
         if own is not None and (t.unit or "").strip() != own.strip():
             # the board divides the actual (in the indicator's unit) by the target as stored:
             # 2,366 亿元 against 25,000,000 万元 read as 0.0 % done
             out.append(
-                f"{label}的单位“{t.unit}”与指标的单位“{own}”不同，请把目标值换算为{own}后再印发。 "
-                f"Target #{t.id}: its unit {t.unit} differs from its indicator's ({own}); "
-                f"convert the value to {own} before adoption."
+                ValidationError(
+                    f"{label}的单位“{t.unit}”与指标的单位“{own}”不同，"
+                    f"请把目标值换算为{own}后再印发。",
+                    f"Target #{t.id}: its unit {t.unit} differs from its indicator's ({own}); "
+                    f"convert the value to {own} before adoption.",
+                )
             )
         if not plan.period_start - 1 <= t.year <= plan.period_end + 10:
             out.append(
-                f"{label}的年份 {t.year} 不在计划期 {plan.period_start}–{plan.period_end} 附近。 "
-                f"Target #{t.id}: year {t.year} is far from the plan period."
+                ValidationError(
+                    f"{label}的年份 {t.year} "
+                    f"不在计划期 {plan.period_start}–{plan.period_end} 附近。",
+                    f"Target #{t.id}: year {t.year} is far from the plan period "
+                    f"{plan.period_start}–{plan.period_end}.",
+                )
             )
         if t.baseline is not None and t.baseline_year is None:
-            out.append(f"{label}有基期值但无基期年份。 Target #{t.id}: baseline without a year.")
+            out.append(
+                ValidationError(
+                    f"{label}有基期值但无基期年份。", f"Target #{t.id}: baseline without a year."
+                )
+            )
     return out
 
 
-def plan_out(session: Session, plan: Plan, principal: Principal) -> PlanOut:
+def plan_out(session: Session, plan: Plan, principal: Principal, lang: str = "zh") -> PlanOut:
+    """The plan as shown for review; its adoption problems in ``lang`` (the page's language)."""
     actions = session.scalars(
         select(Action).where(Action.plan_id == plan.id).order_by(Action.sort_order, Action.id)
     ).all()
@@ -215,7 +233,9 @@ def plan_out(session: Session, plan: Plan, principal: Principal) -> PlanOut:
             )
             for g in goals
         ],
-        problems=problems(session, plan) if plan.status == "draft" else [],
+        problems=[p.message(lang) for p in problems(session, plan)]
+        if plan.status == "draft"
+        else [],
     )
 
 
@@ -459,8 +479,8 @@ def list_plans(session: Session, principal: Principal) -> list[PlanSummary]:
     ]
 
 
-def get_plan(session: Session, principal: Principal, plan_id: int) -> PlanOut:
-    return plan_out(session, _plan(session, principal, plan_id), principal)
+def get_plan(session: Session, principal: Principal, plan_id: int, lang: str = "zh") -> PlanOut:
+    return plan_out(session, _plan(session, principal, plan_id), principal, lang)
 
 
 # ---------------------------------------------------------------------------- editing drafts
@@ -609,9 +629,9 @@ def adopt_plan(session: Session, principal: Principal, plan_id: int) -> PlanOut:
     found = problems(session, plan)
     if found:
         raise ValidationError(
-            "计划尚不能印发：" + "；".join(found),
-            "The plan cannot be adopted yet: " + "; ".join(found),
-            problems=found,
+            "计划尚不能印发：" + "".join(p.zh for p in found),
+            "The plan cannot be adopted yet: " + " ".join(p.en for p in found),
+            problems=[{"zh": p.zh, "en": p.en} for p in found],
         )
     plan.status = "adopted"
     plan.adopted_at = clock.now()

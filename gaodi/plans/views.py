@@ -221,7 +221,7 @@ def load_form(ctx: PageContext) -> Response:
 def review_page(ctx: PageContext, plan_id: int) -> PlanOut:
     """A plan's actions, targets and proposed indicators, for review before adoption."""
     assert ctx.principal is not None
-    return service.get_plan(ctx.session, ctx.principal, plan_id)
+    return service.get_plan(ctx.session, ctx.principal, plan_id, ctx.lang)
 
 
 class TargetForm(BaseModel):
