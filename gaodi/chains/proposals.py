@@ -15,8 +15,6 @@ Assigning any other firm by hand would widen that scope at the office's own word
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +25,7 @@ from gaodi.chains.members import chain_enterprise_ids
 from gaodi.chains.models import Chain, Link, LinkProposal
 from gaodi.core import clock
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
+from gaodi.core.moments import CityMoment
 from gaodi.core.permissions import Principal, check_scope, require, restrict
 from gaodi.core.reference import industry_lookup
 from gaodi.enterprises import loaders as enterprise_loaders
@@ -63,10 +62,10 @@ class ProposalRow(BaseModel):
     note: str | None
     status: str
     proposed_by: str
-    proposed_at: datetime
+    proposed_at: CityMoment
     proposed_on: str | None = Field(None, description="The city's date of proposed_at (ISO).")
     decided_by: str | None
-    decided_at: datetime | None
+    decided_at: CityMoment | None
     decision_note: str | None
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from gaodi.core.moments import CityMoment
 from gaodi.core.provenance import Citation
 
 Status = Literal["missing", "weak", "strong"]
@@ -31,7 +32,7 @@ class Provenance(BaseModel):
     benchmark: str = Field("median", description="median, peer or national.")
     benchmark_label_zh: str = ""
     benchmark_label_en: str = ""
-    computed_at: str = ""
+    computed_at: CityMoment | None = Field(None, description="When the result was computed.")
     is_demo: bool = False
     membership_on: str | None = Field(
         None,
@@ -212,8 +213,8 @@ class Assignment(BaseModel):
     confidence: float
     excluded: bool
     reason: str | None
-    valid_from: str = Field(description="When the row took effect (naive UTC, as stored).")
-    valid_to: str | None = Field(description="When it was closed (naive UTC); None: current.")
+    valid_from: CityMoment = Field(description="When the row took effect.")
+    valid_to: CityMoment | None = Field(description="When it was closed; None: current.")
     since: str | None = Field(None, description="The city's date valid_from falls on (ISO).")
     until: str | None = Field(None, description="The city's date valid_to falls on (ISO).")
     created_by: str | None

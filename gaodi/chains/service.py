@@ -688,10 +688,6 @@ def recommend(
 # --------------------------------------------------------------------------- the link page
 
 
-def _stamp(value: dt.datetime | None) -> str | None:
-    return value.replace(microsecond=0).isoformat(sep=" ") if value else None
-
-
 def _assignments(
     session: Session, principal: Principal, link_id: int, year: int | None
 ) -> list[Assignment]:
@@ -722,8 +718,8 @@ def _assignments(
                 confidence=r.confidence,
                 excluded=r.excluded,
                 reason=r.reason,
-                valid_from=_stamp(r.valid_from) or "",
-                valid_to=_stamp(r.valid_to),
+                valid_from=r.valid_from,
+                valid_to=r.valid_to,
                 since=clock.local_date(r.valid_from).isoformat(),
                 until=clock.local_date(r.valid_to).isoformat() if r.valid_to else None,
                 created_by=r.created_by,

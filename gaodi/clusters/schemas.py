@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from gaodi.core.moments import CityMoment
 from gaodi.core.provenance import Citation
 from gaodi.regions.schemas import PeerGroup
 
@@ -17,7 +18,7 @@ class Provenance(BaseModel):
     peer_group_label: str | None = None
     rule_sets: dict[str, str] = Field(default_factory=dict)
     parameters: dict[str, str] = Field(default_factory=dict)
-    computed_at: str = ""
+    computed_at: CityMoment | None = Field(None, description="When the result was computed.")
     is_demo: bool = False
 
 

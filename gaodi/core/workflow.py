@@ -32,13 +32,14 @@ from sqlalchemy.orm import Session
 from gaodi.core import asof, clock
 from gaodi.core.choices import Choice, Choices
 from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
+from gaodi.core.moments import CityMoment
 from gaodi.core.permissions import Principal
 
 
 class EventRow(BaseModel):
     """One history row as pages and the API show it."""
 
-    at: datetime
+    at: CityMoment
     actor: str
     action: str
     from_status: str | None

@@ -8,7 +8,6 @@ steps go through :mod:`gaodi.enterprises.declarations` (state, actor and scope c
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter
@@ -18,6 +17,7 @@ from sqlalchemy import select
 
 from gaodi.core.attachments import upload_policy
 from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
+from gaodi.core.moments import CityMoment
 from gaodi.enterprises import declarations, facts, tier_lists
 from gaodi.enterprises.facts_views import EvidenceRow, evidence_rows, source_labels
 from gaodi.enterprises.models import Enterprise, TierDeclaration, TierDeclarationEvent, TierEvidence
@@ -40,7 +40,7 @@ class DeclarationRow(BaseModel):
     status: str
     status_label: str
     created_by: str | None
-    submitted_at: datetime | None
+    submitted_at: CityMoment | None
     reviewed_by: str | None
 
 
@@ -151,7 +151,7 @@ class DeclaredFact(BaseModel):
 
 
 class EventRow(BaseModel):
-    at: datetime
+    at: CityMoment
     actor: str
     action: str
     action_label: str

@@ -9,7 +9,6 @@ for whoever may read the enterprise.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -20,6 +19,7 @@ from sqlalchemy import func, select
 from gaodi.core import clock
 from gaodi.core.attachments import upload_policy
 from gaodi.core.errors import ValidationError
+from gaodi.core.moments import CityMoment
 from gaodi.core.permissions import can
 from gaodi.enterprises import declarations, evidence, facts, service, tier_lists
 from gaodi.enterprises.models import (
@@ -49,7 +49,7 @@ class EvidenceRow(BaseModel):
     field: str | None
     size: int
     uploaded_by: str | None
-    uploaded_at: datetime
+    uploaded_at: CityMoment
     declaration_id: int | None
 
 
@@ -71,7 +71,7 @@ class DeclarationRef(BaseModel):
     status: str
     status_label: str
     created_by: str | None
-    submitted_at: datetime | None
+    submitted_at: CityMoment | None
 
 
 class AwardRow(BaseModel):

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from gaodi.core.moments import CityMoment
 from gaodi.core.provenance import Citation
 
 ClassKey = Literal["A", "B", "C", "D"]
@@ -25,7 +26,7 @@ class Provenance(BaseModel):
     classes: str = Field("", description="Class rule, e.g. rank_share 0.2/0.6/0.15.")
     parameters: dict[str, str] = Field(default_factory=dict)
     rule_sets: dict[str, str] = Field(default_factory=dict, description="name -> version")
-    computed_at: str = ""
+    computed_at: CityMoment | None = Field(None, description="When the result was computed.")
     is_demo: bool = False
 
 

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gaodi.core.moments import CityMoment, CityMomentText
 from gaodi.core.provenance import Citation
 from gaodi.core.text_safety import CleanStr
 
@@ -118,7 +119,7 @@ class PlanOut(BaseModel):
     citation: Citation | None = Field(
         None, description="The plan's source document as every citation is given (来源：…)."
     )
-    adopted_at: str | None
+    adopted_at: CityMoment | None
     adopted_by: str | None
     is_demo: bool
     actions: list[ActionOut]
@@ -189,10 +190,10 @@ class SetAsideValue(BaseModel):
 class Provenance(BaseModel):
     """Where the numbers come from, so any figure can be traced."""
 
-    data_as_of: str | None = Field(
-        description="Latest submission time of the data used: UTC, ISO to the minute, no zone "
-        "suffix (as stored); pages, the CLI and exports show it in the city's time zone "
-        "(data_as_of_local, data_as_of_words)."
+    data_as_of: CityMomentText | None = Field(
+        description="Latest submission time of the data used, to the minute (in Python: naive "
+        "UTC ISO text, as stored; pages, the CLI and exports show it in the city's time zone: "
+        "data_as_of_local, data_as_of_words)."
     )
     data_as_of_local: str | None = Field(
         None,
@@ -366,7 +367,7 @@ class ObservationOut(BaseModel):
     revision: int
     status: str
     submitted_by: str | None
-    submitted_at: str
+    submitted_at: CityMoment
     source: str | None
     comment: str | None
 
@@ -431,13 +432,13 @@ class SubmissionRow(BaseModel):
     value: float | None
     revision: int
     submitted_by: str | None
-    submitted_at: str | None
+    submitted_at: CityMoment | None
     reviewed_by: str | None
     review_comment: str | None
 
 
 class SubmissionEventOut(BaseModel):
-    at: str
+    at: CityMoment
     actor: str
     action: str
     from_status: str

@@ -6,10 +6,11 @@ API, the CLI and reports receive.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from gaodi.core.moments import CityMoment
 from gaodi.core.periods import parse_period
 from gaodi.core.text_safety import CleanStr, refuse_illegal
 from gaodi.core.workflow import EventRow, TransitionOut
@@ -243,7 +244,7 @@ class ApplicationOut(BaseModel):
     proposal: str
     requested_budget: float | None
     status: str
-    submitted_at: datetime
+    submitted_at: CityMoment
     mean_score: float | None
     scores: int
     rank: int | None
@@ -255,7 +256,7 @@ class DeclarationOut(BaseModel):
     application_id: int
     has_conflict: bool
     statement: str | None
-    declared_at: datetime
+    declared_at: CityMoment
 
 
 class ReviewerOut(BaseModel):
@@ -330,7 +331,7 @@ class AppealRow(BaseModel):
     status: str
     status_zh: str
     status_en: str
-    received_at: datetime
+    received_at: CityMoment
     due_on: date | None
     overdue_days: int
     level: int
@@ -346,7 +347,7 @@ class AttachmentOut(BaseModel):
     size: int
     sha256: str
     uploaded_by: str | None
-    uploaded_at: datetime
+    uploaded_at: CityMoment
 
 
 class AppealDetail(BaseModel):
@@ -358,13 +359,13 @@ class AppealDetail(BaseModel):
     rules_version: str | None
     limit_start_on: date | None
     escalate_on: date | None
-    assigned_at: datetime | None
+    assigned_at: CityMoment | None
     handover_due_on: date | None = Field(None, description="Last day to hand the appeal over.")
     handover_late_days: int | None = Field(
         None, description="How late the hand-over was (0: on time; None: not handed over yet)."
     )
-    resolved_at: datetime | None
-    confirmed_at: datetime | None
+    resolved_at: CityMoment | None
+    confirmed_at: CityMoment | None
     reopen_count: int
     attachments: list[AttachmentOut]
     events: list[EventRow]

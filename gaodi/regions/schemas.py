@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from gaodi.core.moments import CityMoment
+
 Measure = Literal["output", "employment"]
 Source = Literal["panel", "microdata"]
 
@@ -28,7 +30,7 @@ class Provenance(BaseModel):
     rule_sets: dict[str, str] = Field(
         default_factory=dict, description="Rule files used, name -> version."
     )
-    computed_at: str = ""
+    computed_at: CityMoment | None = Field(None, description="When the result was computed.")
     is_demo: bool = False
 
 
@@ -234,4 +236,4 @@ class Linkages(BaseModel):
     matrices: list[MatrixTable] = Field(
         default_factory=list, description="A, L, B, G (only up to 30 sectors)."
     )
-    computed_at: str = ""
+    computed_at: CityMoment | None = Field(None, description="When the result was computed.")

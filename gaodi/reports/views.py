@@ -12,6 +12,7 @@ through ``gaodi.reports.api``).
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,6 +21,7 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field, field_validator
 
 from gaodi.core.errors import NotFoundError, PermissionDenied
+from gaodi.core.moments import CityMoment
 from gaodi.core.permissions import Principal
 from gaodi.db import database_key
 from gaodi.reports import jobs
@@ -42,6 +44,15 @@ class Option(BaseModel):
     label: str
 
 
+def _moment(text: str | None) -> datetime | None:
+    """A job file's stamp (naive UTC ISO); None when missing or unreadable (a job file written
+    by hand or cut short is shown without a time, never answered with a server error)."""
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 class JobView(BaseModel):
     """A job as the page shows it (stage and error in the page's language)."""
 
@@ -55,8 +66,8 @@ class JobView(BaseModel):
     status: str
     progress: float
     stage: str
-    created_at: str
-    finished_at: str | None
+    created_at: CityMoment | None
+    finished_at: CityMoment | None
     filename: str | None
     error: str | None
     download_url: str | None
@@ -167,8 +178,8 @@ def job_view(ctx: PageContext, job: jobs.Job, names: dict[str, str] | None = Non
         status=job.status,
         progress=job.progress,
         stage=tr(job.stage_zh, job.stage_en),
-        created_at=jobs.stamp(job.created_at),
-        finished_at=jobs.stamp(job.finished_at) if job.finished_at else None,
+        created_at=_moment(job.created_at),
+        finished_at=_moment(job.finished_at),
         filename=job.filename,
         error=tr(job.error_zh or "", job.error_en or "") or None,
         download_url=f"/reports/jobs/{job.id}/download" if job.status == "done" else None,

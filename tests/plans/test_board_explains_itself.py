@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,14 @@ def _cell(row_html: str, testid: str) -> str:
     match = re.search(rf'<td[^>]*data-testid="{testid}"[^>]*>(.*?)</td>', row_html, re.S)
     assert match is not None
     return match.group(1)
+
+
+def _stored(moment: str) -> str:
+    """A moment of the JSON API (the city's time with its offset, gaodi.core.moments) as the
+    store keeps it: naive UTC ISO text, to the minute."""
+    at = datetime.fromisoformat(moment)
+    assert at.utcoffset() == timedelta(hours=8), moment
+    return at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="minutes")
 
 
 def _local_words(stamp: str, zh: bool) -> str:
@@ -166,8 +174,8 @@ def test_every_export_has_the_reasons_and_the_forecast_notes(web, tmp_path: Path
 def test_data_as_of_is_the_city_time_with_its_zone_everywhere(web, tmp_path: Path) -> None:  # noqa: F811
     engine, c = web
     twin = c["ana"].get(f"/api/v1/plans/board?as_of={AS_OF}").json()
-    stamp = twin["provenance"]["data_as_of"]  # stored: naive UTC
-    assert stamp is not None
+    assert twin["provenance"]["data_as_of"] is not None
+    stamp = _stored(twin["provenance"]["data_as_of"])  # stored: naive UTC
     zh, en = _local_words(stamp, True), _local_words(stamp, False)
     local = clock.local(datetime.fromisoformat(stamp))
     assert twin["provenance"]["data_as_of_local"].startswith(local.strftime("%Y-%m-%dT%H:%M"))
@@ -182,9 +190,10 @@ def test_data_as_of_is_the_city_time_with_its_zone_everywhere(web, tmp_path: Pat
     target_id = _rows(twin)[0]["target_id"]
     detail_twin = c["ana"].get(f"/api/v1/plans/targets/{target_id}?as_of={AS_OF}").json()
     detail = c["ana"].get(f"/plans/targets/{target_id}?as_of={AS_OF}").text
-    assert _local_words(detail_twin["provenance"]["data_as_of"], True) in detail
+    assert _local_words(_stored(detail_twin["provenance"]["data_as_of"]), True) in detail
     # its revision list tells the times on the same clock, the zone named in the heading
     rev = detail_twin["revisions"][0]
+    rev["submitted_at"] = _stored(rev["submitted_at"])
     local_rev = clock.local(datetime.fromisoformat(rev["submitted_at"])).strftime("%Y-%m-%d %H:%M")
     assert local_rev in detail
     assert rev["submitted_at"].replace("T", " ") not in detail
@@ -200,6 +209,7 @@ def test_data_as_of_is_the_city_time_with_its_zone_everywhere(web, tmp_path: Pat
     sub_twin = c["ana"].get(f"/api/v1/plans/submissions/{key}").json()
     assert sub_twin["events"]
     for e in sub_twin["events"]:
+        e["at"] = _stored(e["at"])
         assert clock.local(datetime.fromisoformat(e["at"])).strftime("%Y-%m-%d %H:%M") in sub.text
         assert e["at"].replace("T", " ") not in sub.text
 

@@ -206,8 +206,8 @@ def _account_page_flow(site: Site) -> None:
     assert f'action="/account/tokens/{mine}/revoke"' in page
     twin = client.get("/api/v1/account").json()["tokens"]
     assert [(t["id"], t["state"], t["expires_at"]) for t in twin] == [
-        (spare, "active", "2024-07-30 17:00"),
-        (mine, "active", "2024-07-30 17:00"),
+        (spare, "active", "2024-07-30T17:00:00+08:00"),  # the city's time, with its offset
+        (mine, "active", "2024-07-30T17:00:00+08:00"),
     ]
     # without the CSRF token: refused, nothing revoked
     forged = client.post(f"/account/tokens/{mine}/revoke", follow_redirects=False)

@@ -14,8 +14,9 @@ from gaodi.accounts import service as accounts
 from gaodi.accounts import throttle
 from gaodi.accounts.models import ROLES, ApiToken, User
 from gaodi.chains.models import Chain
-from gaodi.core import clock, workflow
+from gaodi.core import workflow
 from gaodi.core.errors import PermissionDenied
+from gaodi.core.moments import CityMoment, city_iso_values
 from gaodi.core.pagination import page_count
 from gaodi.db import utcnow
 from gaodi.parks.models import Park
@@ -49,9 +50,9 @@ class UserRow(BaseModel):
     #: Password checks counted against the name since its last success (any address).
     failed_checks: int
     #: Until when the next try of the name waits (the throttle; accounts are never locked).
-    delayed_until: str | None
-    last_login_at: str | None
-    created_at: str
+    delayed_until: CityMoment | None
+    last_login_at: CityMoment | None
+    created_at: CityMoment
 
 
 class UsersPage(BaseModel):
@@ -61,11 +62,6 @@ class UsersPage(BaseModel):
     roles: list[Option]
     chains: list[Option]
     parks: list[Option]
-
-
-def _stamp(value: dt.datetime | None) -> str | None:
-    """A stored moment (naive UTC) in the city's time, as every page shows times."""
-    return clock.local(value).strftime("%Y-%m-%d %H:%M") if value else None
 
 
 def _row(ctx: PageContext, user: User) -> UserRow:
@@ -81,9 +77,9 @@ def _row(ctx: PageContext, user: User) -> UserRow:
         scope=accounts.describe_scopes(ctx.session, user),
         is_active=user.is_active,
         failed_checks=checks,
-        delayed_until=_stamp(delayed),
-        last_login_at=_stamp(user.last_login_at),
-        created_at=_stamp(user.created_at) or "",
+        delayed_until=delayed,
+        last_login_at=user.last_login_at,
+        created_at=user.created_at,
     )
 
 
@@ -420,15 +416,18 @@ def _action_label(ctx: PageContext, code: str) -> str:
 
 class AuditRow(BaseModel):
     id: int
-    at: str
+    at: CityMoment
     actor: str
     entity: str
     entity_label: str
     entity_id: str | None
     action: str
     action_label: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    before: dict[str, Any] | None = Field(
+        description="The audited values before the change; a moment among them is given as every "
+        "moment of the API is: the city's time with its offset."
+    )
+    after: dict[str, Any] | None = Field(description="The audited values after the change.")
     note: str | None
 
 
@@ -459,7 +458,7 @@ def audit_page(ctx: PageContext, q: Annotated[AuditFilter, Query()]) -> AuditPag
         events=[
             AuditRow(
                 id=e.id,
-                at=clock.local(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+                at=e.at,
                 actor=e.actor,
                 entity=e.entity,
                 entity_label=ctx._(ENTITY_LABELS[e.entity])
@@ -468,8 +467,8 @@ def audit_page(ctx: PageContext, q: Annotated[AuditFilter, Query()]) -> AuditPag
                 entity_id=e.entity_id,
                 action=e.action,
                 action_label=_action_label(ctx, e.action),
-                before=e.before,
-                after=e.after,
+                before=city_iso_values(e.before),
+                after=city_iso_values(e.after),
                 note=e.note,
             )
             for e in rows

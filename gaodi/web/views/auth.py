@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from gaodi.accounts import service as accounts
 from gaodi.accounts.models import ApiToken, User
 from gaodi.core import clock
+from gaodi.core.moments import CityMoment
 from gaodi.ui.web.auth import client_ip
 from gaodi.ui.web.context import PageContext
 from gaodi.ui.web.errors import safe_next
@@ -166,9 +167,9 @@ class TokenRow(BaseModel):
     id: int
     name: str
     prefix: str
-    created_at: str
-    last_used_at: str | None
-    expires_at: str | None
+    created_at: CityMoment
+    last_used_at: CityMoment | None
+    expires_at: CityMoment | None
     state: Literal["active", "expired", "revoked"]
     state_label: str
     revoked: bool
@@ -183,9 +184,9 @@ def token_row(ctx: PageContext, token: ApiToken, now: datetime | None = None) ->
         id=token.id,
         name=token.name,
         prefix=token.prefix,
-        created_at=_stamp(token.created_at) or "",
-        last_used_at=_stamp(token.last_used_at),
-        expires_at=_stamp(token.expires_at),
+        created_at=token.created_at,
+        last_used_at=token.last_used_at,
+        expires_at=token.expires_at,
         state=state,  # type: ignore[arg-type]
         state_label=ctx._(TOKEN_STATES[state]),
         revoked=state == "revoked",
@@ -206,15 +207,10 @@ class AccountPage(BaseModel):
     role_label: str
     scope: list[str]
     language: str | None
-    last_login_at: str | None
-    password_changed_at: str | None
+    last_login_at: CityMoment | None
+    password_changed_at: CityMoment | None
     tokens: list[TokenRow]
     token_default_days: int
-
-
-def _stamp(value: Any) -> str | None:
-    """A stored moment (naive UTC) in the city's time, as every page shows times."""
-    return clock.local(value).strftime("%Y-%m-%d %H:%M") if value else None
 
 
 @page(router, "/account", api="/account", template="account.html", domain=None)
@@ -229,8 +225,8 @@ def account_page(ctx: PageContext) -> AccountPage:
         role_label=accounts.role_label(user.role, ctx.lang),
         scope=accounts.describe_scopes(ctx.session, user),
         language=user.language,
-        last_login_at=_stamp(user.last_login_at),
-        password_changed_at=_stamp(user.password_changed_at),
+        last_login_at=user.last_login_at,
+        password_changed_at=user.password_changed_at,
         tokens=token_rows(ctx, user),
         token_default_days=ctx.request.app.state.settings.token_default_days,
     )

@@ -15,6 +15,7 @@ from jinja2 import TemplateNotFound
 from pydantic import BaseModel, Field
 
 from gaodi.core import clock
+from gaodi.core.moments import CityMoment
 from gaodi.ui.web.context import PageContext
 from gaodi.ui.web.pages import page
 from gaodi.ui.web.templating import environment
@@ -54,7 +55,7 @@ class ScreenPage(BaseModel):
 
     leader: LeaderView
     refresh_minutes: int
-    refreshed_at: str = Field(description="When this page was built, city time (YYYY-MM-DD HH:MM).")
+    refreshed_at: CityMoment = Field(description="When this page was built.")
     is_demo: bool
     ranking: Ranking
     invest: InvestChart
@@ -78,7 +79,7 @@ def screen_page(
     return ScreenPage(
         leader=view,
         refresh_minutes=refresh,
-        refreshed_at=clock.local(clock.now()).strftime("%Y-%m-%d %H:%M"),
+        refreshed_at=clock.now(),
         is_demo=ctx.is_demo,
         ranking=Ranking(
             labels=[r.name for r in rows if r.latest is not None],
