@@ -12,12 +12,11 @@ from gaodi.core.batching import fetch_in
 from gaodi.enterprises.models import Enterprise
 from gaodi.exchange.handlers import Handler, _codes_of, park_lookup
 from gaodi.exchange.importer import Context, Counts, db_value, row_values
-from gaodi.exchange.percent import ratio_for_percent
+from gaodi.exchange.indicator_units import HeaderUnit, ratio_hints
 from gaodi.exchange.refdata import ensure_regions
 from gaodi.exchange.units import convert, factor, same_unit
 from gaodi.exchange.validate import Table, duplicate_rows
 from gaodi.plans import batch_plans, editing
-from gaodi.plans.checks import COUNTED
 from gaodi.plans.editing import IndicatorWrite, TargetWrite
 from gaodi.plans.intake import (
     ObservationRow,
@@ -25,7 +24,7 @@ from gaodi.plans.intake import (
     prepare_observations,
     write_observations,
 )
-from gaodi.plans.models import Action, Indicator, Observation, Plan, Target
+from gaodi.plans.models import Action, Indicator, Plan
 
 INDICATOR_FIELDS = {k: k for k in editing.INDICATOR_COLUMNS}
 PLAN_FIELDS = {
@@ -301,57 +300,6 @@ def unknown_indicator(ctx: Context, t: Table, i: int, code: str) -> None:
     )
 
 
-def ratio_hints(
-    ctx: Context,
-    t: Table,
-    rows: list[int],
-    keys: tuple[str, ...],
-    indicators: dict[str, tuple[int, str, str, str]],
-) -> dict[int, tuple[str, str]]:
-    """Warn (in the report, not refuse) of each value in (0, 1] of an indicator in % whose
-    other values, stored or in the file, are all above 1: 0.6 among 17–50 is a ratio typed for
-    a percentage (:func:`~gaodi.exchange.percent.ratio_for_percent`). Growth rates are left
-    alone: 0.6 % growth is ordinary. The file's own values in (0, 1] are the suspects, not the
-    yardstick, so a whole file typed as ratios is still warned of. Returns the warning of
-    each warned row (by index), for a refusal of the same row to repeat it."""
-    percent = {
-        code: iid
-        for code, (iid, _, unit, kind) in indicators.items()
-        if unit and factor(unit, "%") == 1 and kind != "yoy"
-    }
-    codes = {i: t.col("indicator")[i] for i in rows if t.col("indicator")[i] in percent}
-    out: dict[int, tuple[str, str]] = {}
-    if not codes:
-        return out
-    code_of = {percent[c]: c for c in codes.values()}
-    known: dict[str, list[float]] = {c: [] for c in codes.values()}
-    query = select(Observation.indicator_id, Observation.value).where(
-        Observation.status.in_(COUNTED), Observation.kind != "yoy"
-    )
-    for iid, value in fetch_in(ctx.session, query, Observation.indicator_id, code_of):
-        known[code_of[iid]].append(value)
-    query = select(Target.indicator_id, Target.value, Target.value_max, Target.baseline)
-    for iid, *values in fetch_in(ctx.session, query, Target.indicator_id, code_of):
-        known[code_of[iid]].extend(v for v in values if v is not None)
-    for i, code in codes.items():
-        values = (t.col(key)[i] for key in keys)
-        known[code].extend(v for v in values if v is not None and not 0 < v <= 1)
-    for i, code in codes.items():
-        for key in keys:
-            col = t.spec.column(key)
-            hint = ratio_for_percent((col.zh, col.en), t.col(key)[i], known[code])
-            if hint is not None:
-                row = t.row_numbers[i]
-                ctx.notes.append(
-                    (
-                        f"“{t.sheet_name}”第 {row} 行 {hint[0]}",
-                        f"'{t.sheet_name}' row {row}: {hint[1]}",
-                    )
-                )
-                out[i] = hint
-    return out
-
-
 def first_seen(ctx: Context, t: Table, i: int, key: Any, seen: dict[Any, int], column: str) -> bool:
     """True the first time ``key`` is seen; an error naming the earlier row otherwise."""
     if key in seen:
@@ -535,6 +483,7 @@ class ObservationsHandler(Handler):
         spec = t.spec
         rows: list[ObservationRow] = []
         self.row_index: list[int] = []
+        header_unit = HeaderUnit(t, "value")
         for i in range(len(t)):
             code = t.columns["indicator"][i]
             if code is not None and code not in indicators:
@@ -542,14 +491,20 @@ class ObservationsHandler(Handler):
             scope_id = resolve_scope(ctx, t, i, lookups)
             if i in t.bad or scope_id is None:
                 continue
+            # an empty 口径 means the indicator's own: running total, current or growth
+            kind = db_value(spec.column("kind"), t.col("kind")[i])
+            # a growth rate is in % whatever the indicator's unit: "数值（万元）" is not its unit
+            if (kind or indicators[code][3]) != "yoy" and not header_unit.apply(
+                ctx, t, i, code, indicators[code][2]
+            ):
+                continue
             self.row_index.append(i)
             rows.append(
                 ObservationRow(
                     indicator=code,
                     period=t.columns["period"][i],
                     value=t.columns["value"][i],
-                    # an empty 口径 means the indicator's own: running total, current or growth
-                    kind=db_value(spec.column("kind"), t.col("kind")[i]),
+                    kind=kind,
                     scope=db_value(spec.column("scope"), t.col("scope")[i]),
                     scope_id=scope_id,
                     source=t.col("source")[i],
@@ -560,6 +515,7 @@ class ObservationsHandler(Handler):
         # a growth-rate row of an indicator in % (口径 同比) is no share: 0.6 % growth is real
         shares = [i for i, r in zip(self.row_index, rows, strict=True) if r.kind != "yoy"]
         self.hints = ratio_hints(ctx, t, shares, ("value",), indicators)
+        ctx.notes[:0] = header_unit.notes(t)  # converted first, then looked at
         self.batch = prepare_observations(
             ctx.session,
             ctx.principal,

@@ -48,6 +48,8 @@ class Table:
     #: what reading the sheet did to its values (zh, en), for the import's report: a column
     #: converted from its header's unit, said once per column
     notes: list[tuple[str, str]] = field(default_factory=list)
+    #: the Excel column letter of each column key, for words about a whole column
+    letters: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.row_numbers)
@@ -138,15 +140,15 @@ def _scaled(col: Column, by: Fraction) -> Column:
     )
 
 
-def _conversion_note(
-    sheet: str, letter: str, header: str, unit: str, col: Column, by: Fraction, rows: int
+def conversion_note(
+    sheet: str, letter: str, header: str, unit: str, to: str, by: Fraction, rows: int
 ) -> tuple[str, str]:
     """The report's words for a column converted from its header's unit: the user checks the
     factor by eye (a 万元 column headed 亿元 that was meant as 万元 is 10,000 times off)."""
     return (
-        f"“{sheet}”第 {letter} 列“{header}”按 {unit}→{col.unit} 换算（{show_factor(by)}），"
+        f"“{sheet}”第 {letter} 列“{header}”按 {unit}→{to} 换算（{show_factor(by)}），"
         f"共 {rows:,} 行。",
-        f"'{sheet}' column {letter} '{header}' was converted from {unit} to {col.unit} "
+        f"'{sheet}' column {letter} '{header}' was converted from {unit} to {to} "
         f"({show_factor(by)}), {rows:,} row(s).",
     )
 
@@ -325,11 +327,11 @@ def to_table(sheet: RawSheet, spec: SheetSpec, errors: list[CellError]) -> Table
         table.columns[key] = values
         table.raw[key] = raw
         table.headers[key] = _one_line(sheet.headers[j])
+        table.letters[key] = letter
         converted = sum(1 for v in values if v is not None)
         if by is not None and by != 1 and unit is not None and converted:
-            letter = column_letter(sheet.first_col + j)
             table.notes.append(
-                _conversion_note(sheet.name, letter, header, unit, col, by, converted)
+                conversion_note(sheet.name, letter, header, unit, col.unit or "", by, converted)
             )
         for i, fault in faults.items():
             errors.append(table.error(i, key, fault.zh, fault.en, value=fault.shown))

@@ -17,7 +17,7 @@ from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.exchange.report import write_report
 from gaodi.exchange.service import import_file
-from gaodi.models import Enterprise, EnterpriseYear
+from gaodi.models import Enterprise, EnterpriseYear, Indicator, Observation
 from tests.exchange.helpers import USCCS, load_city, table_counts, write_xlsx
 
 runner = CliRunner()
@@ -35,9 +35,13 @@ def _year(engine: Engine, uscc: str, year: int) -> EnterpriseYear:
 
 
 def _refused(engine: Engine, path: Path) -> list:
+    return _refused_import(engine, "enterprise_years", path)
+
+
+def _refused_import(engine: Engine, entity: str, path: Path) -> list:
     before = table_counts(engine)
     with pytest.raises(ImportRejected) as err:
-        import_file(engine, "enterprise_years", path, principal=SYSTEM)
+        import_file(engine, entity, path, principal=SYSTEM)
     assert table_counts(engine) == before
     return err.value.errors
 
@@ -111,6 +115,38 @@ def test_a_unit_in_the_header_of_a_column_in_the_indicators_unit_is_a_note(
     ]
     path = write_xlsx(tmp_path / "o.xlsx", {"指标实际值": rows})
     assert import_file(sqlite_db, "observations", path, principal=SYSTEM).created == 1
+
+
+def test_a_value_header_in_wan_yuan_is_converted_to_each_indicators_unit(
+    sqlite_db: Engine, tmp_path: Path
+) -> None:
+    # review: "数值（万元）" was a note, so 4,805,000 万元 of an indicator in 亿元 was stored as
+    # 4,805,000 亿元 (10,000 times too large) without a word
+    load_city(sqlite_db, tmp_path, upto="observations")
+    header = ["指标代码", "范围", "期间", "数值（万元）", "口径"]
+    rows = [header, ["demo_output", "全市", "2023-06", 4805000, "累计值"]]
+    rows.append(["demo_output", "全市", "2023-07", 5500000, "累计值"])
+    path = write_xlsx(tmp_path / "o.xlsx", {"指标实际值": rows})
+    report = import_file(sqlite_db, "observations", path, principal=SYSTEM)
+    assert [zh for zh, _ in report.notes] == [
+        "“指标实际值”第 D 列“数值（万元）”按 万元→亿元 换算（÷10,000），共 2 行。"
+    ]
+    with session_scope(sqlite_db) as s:
+        stored = s.scalars(
+            select(Observation.value)
+            .join(Indicator)
+            .where(Indicator.code == "demo_output", Observation.period.in_(["2023-06", "2023-07"]))
+        ).all()
+    assert sorted(stored) == [480.5, 550.0]
+    # an indicator counted in 家 cannot be in 万元: refused, naming both units
+    rows = [header, ["demo_firms", "园区", "2024", 31, "当期值"]]
+    rows[1].insert(2, "示例高新技术产业开发区")
+    rows[0] = ["指标代码", "范围", "范围对象", "期间", "数值（万元）", "口径"]
+    errors = _refused_import(
+        sqlite_db, "observations", write_xlsx(tmp_path / "f.xlsx", {"指标实际值": rows})
+    )
+    assert [(e.row, e.column) for e in errors] == [(2, "数值（万元）")]
+    assert "万元" in errors[0].reason_zh and "家" in errors[0].reason_zh
 
 
 def test_a_currency_name_or_a_bare_yi_in_a_header_is_still_the_unit(
