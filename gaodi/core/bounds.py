@@ -29,6 +29,7 @@ import io
 import logging
 import os
 import re
+import traceback
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -324,8 +325,75 @@ def _outcome(func: Callable[..., Any], args: tuple[Any, ...], memory: int) -> tu
         return ("error", (exc.zh, exc.en))
     except MemoryError:
         return ("memory", None)
-    except Exception as exc:  # reported as a damaged file, never a dead caller
-        return ("crash", f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # never a dead caller: the file's fault or ours, told apart
+        if unreadable(exc):
+            return ("unreadable", _detail(exc))
+        # the worker's log goes nowhere the administrator reads: the caller logs the traceback
+        return ("internal", "".join(traceback.format_exception(exc)))
+
+
+#: Modules whose own code raises when a file's bytes are not what they should be (a zip, XML,
+#: a workbook's parts): an error raised inside them while reading is the file's, whatever its
+#: type (openpyxl says TypeError "expected <class 'float'>" of a damaged style, ValueError of a
+#: damaged worksheet; zipfile KeyError of a missing part). openpyxl's cell and sheet API is not
+#: listed: an error there is a wrong call of ours.
+READER_MODULES = (
+    "zipfile", "zlib", "gzip", "bz2", "lzma", "xml", "lxml", "defusedxml", "et_xmlfile",
+    "python_calamine", "xlrd", "odf", "openpyxl.reader", "openpyxl.xml", "openpyxl.descriptors",
+    "openpyxl.packaging", "openpyxl.styles", "openpyxl.workbook._reader",
+    "openpyxl.worksheet._reader", "openpyxl.worksheet._read_only", "openpyxl.chart.reader",
+    "openpyxl.drawing", "openpyxl.comments", "openpyxl.pivot", "openpyxl.utils.datetime",
+)  # fmt: skip
+
+
+def _format_errors() -> tuple[type[BaseException], ...]:
+    """The readers' own "this is not a valid file" exceptions, of the readers loaded (an
+    exception of a reader never loaded cannot have been raised)."""
+    import csv
+    import sys
+    import xml.etree.ElementTree as ET
+    import xml.parsers.expat
+    import zlib
+
+    found: list[type[BaseException]] = [
+        zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, UnicodeDecodeError,
+        csv.Error, ET.ParseError, xml.parsers.expat.ExpatError,
+    ]  # fmt: skip
+    for module, name in (
+        ("lxml.etree", "LxmlError"),
+        ("openpyxl.utils.exceptions", "InvalidFileException"),
+        ("python_calamine", "CalamineError"),
+        ("xlrd.biffh", "XLRDError"),
+        ("defusedxml.common", "DefusedXmlException"),
+    ):
+        cls = getattr(sys.modules.get(module), name, None)
+        if isinstance(cls, type) and issubclass(cls, BaseException):
+            found.append(cls)
+    return tuple(found)
+
+
+def unreadable(exc: BaseException) -> bool:
+    """Whether ``exc``, raised while reading a user's file, says the file cannot be read
+    (damaged, not the format it claims) rather than that the reading code has a bug: one of
+    the readers' format errors, or any error raised inside a reader's own parsing code
+    (:data:`READER_MODULES`). Anything else — a TypeError, KeyError, AttributeError … of our
+    code — is a bug, and it is not the user's file that should be blamed for it."""
+    if isinstance(exc, _format_errors()):
+        return True
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    where = str(tb.tb_frame.f_globals.get("__name__", ""))
+    return any(where == m or where.startswith(m + ".") for m in READER_MODULES)
+
+
+def _detail(exc: BaseException) -> str:
+    """What the reader said, short (the reason shown with the damaged-file words)."""
+    text = " ".join(str(exc).split())
+    text = text if len(text) <= 160 else text[:157] + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _forked_entry(payload: bytes) -> bytes:
@@ -356,6 +424,34 @@ def _worker_failed(name: str) -> ValidationError:
     )
 
 
+def _damaged(name: str, detail: str) -> ValidationError:
+    return ValidationError(
+        f"文件“{name}”已损坏或不是它声称的格式，无法读取（{detail}）。"
+        "请确认文件能在 Excel 中正常打开，另存后再导入。",
+        f"File '{name}' is damaged or not in the format it claims and cannot be read "
+        f"({detail}). Check that it opens in Excel, save it again and import it again.",
+    )
+
+
+class ReadingFailed(GaodiError):
+    """Reading a user's file failed for a fault of the program (a bug in the reading code),
+    not of the file: a 500 in words — the file was not stored, please report it — while the
+    traceback goes to the server's log."""
+
+    status_code = 500
+    code = "internal_error"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"读取文件“{name}”时程序内部出错（很可能不是文件本身的问题），文件未保存，"
+            "未写入任何数据。请把此消息和时间告诉系统管理员。",
+            f"An internal error occurred while reading '{name}' (most likely not a problem of "
+            "the file); the file was not stored and nothing was written. Please report this "
+            "message and the time to the system administrator.",
+            file=name,
+        )
+
+
 def _timed_out(name: str, timeout: int) -> ValidationError:
     return ValidationError(
         f"读取文件“{name}”超过 {timeout} 秒仍未完成，已停止。请分成几个较小的文件导入。",
@@ -379,9 +475,12 @@ def run_isolated(
 
     ``func`` must be importable (a module-level function) and its arguments and result
     picklable. An :class:`ImportRejected` raised in the worker is raised again here with its
-    cells, any other ``GaodiError`` as a :class:`ValidationError`; a crash, a signal or running
-    out of memory becomes a :class:`ValidationError` naming the file. ``memory_mb=0`` (or the
-    setting at 0) runs ``func`` in this process.
+    cells, any other ``GaodiError`` as a :class:`ValidationError`; a signal or running out of
+    memory becomes a :class:`ValidationError` naming the file, and so does a reader's error
+    that says the file cannot be read (:func:`unreadable`: damaged). Any other exception is a
+    bug of the reading code, not the user's fault: :class:`ReadingFailed` (500, in words) and
+    its traceback in the log. ``memory_mb=0`` (or the setting at 0) runs ``func`` in this
+    process, with the same answers.
 
     The worker is a child of a fork server (:mod:`gaodi.core.forkserver`): one single-threaded
     process per caller that imported the reader once, so a worker starts in milliseconds instead
@@ -397,7 +496,17 @@ def run_isolated(
     if not memory:
         if precheck is not None:
             precheck()
-        return func(*args)
+        try:
+            return func(*args)
+        except GaodiError:
+            raise
+        except MemoryError:
+            raise _worker_failed(name) from None
+        except Exception as exc:  # the same three answers as from a worker
+            if unreadable(exc):
+                raise _damaged(name, _detail(exc)) from exc
+            log.exception("internal error while reading %s (a bug, not the file)", name)
+            raise ReadingFailed(name) from exc
     if _can_fork():
         status, result = _run_forked(func, args, name, memory * 1024 * 1024, precheck)
     else:
@@ -409,7 +518,13 @@ def run_isolated(
         raise ValidationError(zh, en)
     if status == "rejected":
         raise ImportRejected(errors=result)
-    raise _worker_failed(name)
+    if status == "unreadable":
+        raise _damaged(name, result)
+    if status == "internal":
+        log.error("internal error while reading %s (a bug, not the file); in the worker:\n%s",
+                  name, result)  # fmt: skip
+        raise ReadingFailed(name)
+    raise _worker_failed(name)  # out of memory, or the worker died without a word
 
 
 def _can_fork() -> bool:
