@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from gaodi.core.moments import CityMoment
+from gaodi.core.moments import CityMoment, CityMomentText
 from gaodi.core.provenance import Citation
 
 Status = Literal["missing", "weak", "strong"]
@@ -262,7 +262,7 @@ class MapReport(BaseModel):
 
     rules: str
     dry_run: bool
-    at: str
+    at: CityMomentText = Field(description="When the run was stamped.")
     enterprises: int
     chains: list[ChainMapCounts]
     added: int
