@@ -1,4 +1,5 @@
-"""mypy is clean on the packages pyproject.toml names for it (gaodi/analytics, gaodi/core).
+"""mypy is clean on the packages pyproject.toml names for it: the pure ones (gaodi/analytics,
+gaodi/core) and the others as each became clean.
 
 ``make lint`` runs the same check; this test keeps CI from merging a type error there. It runs
 mypy in-process through its API, with the project's configuration and a fresh cache.

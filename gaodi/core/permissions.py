@@ -184,7 +184,8 @@ def denied(principal: Principal, action: str, domain: str) -> PermissionDenied:
 ScopeFn = Callable[[Principal, str], Any]
 _SCOPES: dict[type, tuple[str, ScopeFn | None]] = {}
 
-Q = TypeVar("Q", bound=Select[Any])
+# any select, of one column or many (Select is generic over its row tuple)
+Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
 M = TypeVar("M")
 
 

@@ -714,7 +714,7 @@ def _city_key(session: Session, year: int) -> tuple[Any, ...]:
     from gaodi.audit.service import data_version
 
     return (
-        session.get_bind().url.render_as_string(hide_password=True),
+        session.get_bind().engine.url.render_as_string(hide_password=True),
         year,
         data_version(session),
         clock.today(),  # tier honours hold while in force on the city's today

@@ -114,7 +114,7 @@ def compute(
     # the views narrow it to the viewer's parks): one entry per database, scheme, year and
     # data version, computed once even when many requests miss it together
     key = (
-        session.get_bind().url.render_as_string(hide_password=True),
+        session.get_bind().engine.url.render_as_string(hide_password=True),
         scheme,
         year,
         data_version(session),
@@ -654,7 +654,7 @@ def excluded_enterprises(
     from gaodi.audit.service import data_version
 
     key = (
-        session.get_bind().url.render_as_string(hide_password=True),
+        session.get_bind().engine.url.render_as_string(hide_password=True),
         data_version(session),
         id(state.excluded),  # the evaluation's own frame; kept alive by the entry (no reuse)
         park_id,

@@ -439,7 +439,7 @@ def cached_board(
     one board instead of judging every target each. Errors are never cached."""
     filters = filters or BoardFilter()
     key = (
-        session.get_bind().url.render_as_string(hide_password=True),
+        session.get_bind().engine.url.render_as_string(hide_password=True),
         *scope_key(principal),
         as_of,
         filters.model_dump_json(),

@@ -301,20 +301,20 @@ def industry_map(
         except NotFoundError:
             centre = {}
         placed: dict[str, int] = {}
-        for park in park_loaders.parks(session, principal):
-            code = park.region_code or ""
+        for shown in park_loaders.parks(session, principal):
+            code = shown.region_code or ""
             if code not in centre:
                 continue
             k = placed.get(code, 0)
             placed[code] = k + 1
             dx, dy = _SPREAD[k % len(_SPREAD)]
             x, y = centre[code]
-            klass = classes.get(park.id)
+            klass = classes.get(shown.id)
             parks.append(
                 MapPark(
-                    id=park.id,
-                    name=park.name,
-                    short_name=park.short_name or park.name,
+                    id=shown.id,
+                    name=shown.name,
+                    short_name=shown.short_name or shown.name,
                     region_code=code,
                     region_name=names.get(code, code),
                     lng=round(x + dx, 4),
@@ -324,8 +324,8 @@ def industry_map(
                     score=round(klass[1], 2) if klass else None,
                     rank=klass[2] if klass else None,
                     class_reason=_class_reason(klass, zh),
-                    url=f"/parks/{park.id}",
-                    is_demo=bool(park.is_demo),
+                    url=f"/parks/{shown.id}",
+                    is_demo=bool(shown.is_demo),
                 )
             )
 

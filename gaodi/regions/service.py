@@ -556,14 +556,14 @@ def peer_comparison(
     city, frame = _load(session, principal, measure, source)
     empty_group = PeerGroup(key=group or "plan", label_zh="", label_en="", regions=[])
     if city is None or frame.height == 0:
-        notice, prov = _no_data_provenance(session, measure, year, city, source)
+        no_data, prov = _no_data_provenance(session, measure, year, city, source)
         return PeerComparison(
             provenance=prov,
             group=empty_group,
             regions=[],
             rows=[],
-            notice_zh=notice[0],
-            notice_en=notice[1],
+            notice_zh=no_data[0],
+            notice_en=no_data[1],
         )
     year, start, grp, prov = _peer_setting(
         session, principal, frame, city, year, None, group, peers, measure, source

@@ -13,11 +13,13 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.typing import RcKeyType
 
 from gaodi.core.errors import GaodiError
 from gaodi.core.text_safety import clean_text
@@ -45,7 +47,7 @@ EXPECTED = "#5b6470"
 @contextmanager
 def _style() -> Iterator[None]:
     fonts = font_set()
-    params = {
+    params: dict[RcKeyType, Any] = {
         "font.family": [fonts.chart],
         "axes.unicode_minus": False,
         "font.size": 9,

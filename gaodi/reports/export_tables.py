@@ -16,7 +16,7 @@ from typing import Any
 from gaodi.core import clock
 from gaodi.core.units import unit_words
 from gaodi.reports.common import optional_module
-from gaodi.reports.exports import register_export
+from gaodi.reports.exports import TextFn, register_export
 from gaodi.reports.lang import Lang
 from gaodi.reports.model import Column
 from gaodi.reports.xlsx import Sheet
@@ -505,6 +505,10 @@ def register_builtin() -> None:
          lambda ctx, p: [*_as_of(ctx, p), (_tr(ctx)("规则版本", "Rules"), p.stats.rules_version)],
          ("企业诉求统计", "Appeal statistics"), "appeal-stats"),
     ]  # fmt: skip
+
+    def _title_of(pair: tuple[str, str]) -> TextFn:
+        return lambda ctx, _page: _tr(ctx)(*pair)
+
     for module, name, path, domain, sheets, provenance, title, filename in specs:
         fn = _page(module, name)
         if fn is None:
@@ -515,6 +519,6 @@ def register_builtin() -> None:
             domain=domain,
             sheets=sheets,
             provenance=provenance,
-            title=lambda ctx, _page, t=title: _tr(ctx)(*t),
+            title=_title_of(title),
             filename=filename,
         )

@@ -86,7 +86,9 @@ def at_risk(board: Board, n: int = 3) -> list[BoardRow]:
     lagging = [r for r in rows if r.probability is None and r.status in order]
     lagging.sort(key=lambda r: (order[r.status], r.ratio if r.ratio is not None else 9.0))
     chosen = [
-        r for r in with_forecast if r.status not in ("green", "not_due") or r.probability < 0.5
+        r
+        for r in with_forecast
+        if r.status not in ("green", "not_due") or (r.probability or 0.0) < 0.5
     ]
     return (chosen + lagging)[:n]
 

@@ -29,7 +29,7 @@ from gaodi.ui.web.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator
 from gaodi.ui.web.session import WebSession
 
 M = TypeVar("M", bound=BaseModel)
-Q = TypeVar("Q", bound=Select[Any])
+Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
 
 DATASET_TTL_SECONDS = 10.0
 

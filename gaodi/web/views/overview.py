@@ -182,7 +182,7 @@ def dated_cards(ctx: PageContext, day: date, requested: bool) -> list[OverviewCa
     out = cards(ctx)
     if not requested:
         return out
-    judged = getattr(ctx, "_judged_cards", set())
+    judged: set[str] = getattr(ctx, "_judged_cards", set())
     today = clock.city_today(ctx.dataset)[0].isoformat()
     for card in out:
         if card.key in judged:
