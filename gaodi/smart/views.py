@@ -519,16 +519,28 @@ def assess_submit(ctx: PageContext, enterprise_id: int) -> Response:
             ctx.session, ctx.principal, ent, items, scen, assessed_on=day,
             assessor=str(ctx.form.get("assessor") or "") or None, source="web",
         )  # fmt: skip
-    except GaodiError as exc:
+    except GaodiError as exc:  # an identical repeat of the day's record: next to the date
         field = str(exc.context.get("field") or "assessed_on")
         raise FormInvalid({field: exc.message(ctx.lang)}) from None
-    ctx.flash(
-        ctx._(
-            "Self-assessment saved: %(level)s (%(total)s points).",
-            level=row.level_name,
-            total=format(row.total, "g"),
+    earlier = service.superseded(ctx.session, ctx.principal, row)
+    if earlier is None:
+        ctx.flash(
+            ctx._(
+                "Self-assessment saved: %(level)s (%(total)s points).",
+                level=row.level_name,
+                total=format(row.total, "g"),
+            )
         )
-    )
+    else:  # changed answers for a day already assessed: say which record it corrects
+        ctx.flash(
+            ctx._(
+                "Self-assessment saved: %(level)s (%(total)s points). It corrects record "
+                "#%(earlier)s of the same day, which stays in the history.",
+                level=row.level_name,
+                total=format(row.total, "g"),
+                earlier=earlier.id,
+            )
+        )
     return ctx.redirect(f"/smart/enterprises/{ent.id}?assessment_id={row.id}")
 
 

@@ -4,7 +4,8 @@ The Excel import refused an identical repeat of the day's record, but the web fo
 API stored a second, identical assessment each time. The service now refuses it on every path:
 the form comes back (422) with the words next to its date, the API answers 409 with them, in the
 reader's language, naming the record repeated; nothing is stored. Different answers for that
-day are a correction and are stored after the earlier record (which :func:`superseded` names).
+day are a correction and are stored after the earlier record (which :func:`superseded` names,
+and the form's page says so).
 """
 
 from __future__ import annotations
@@ -87,11 +88,14 @@ def test_the_web_form_sent_twice_is_refused_next_to_its_date(site: Site) -> None
     assert "已有一份答案完全相同的评估" not in english.text
     assert _stored(site) == before
 
-    # different answers for that day are a correction: stored
+    # different answers for that day are a correction: stored, and said so
+    client.cookies.set("gaodi_lang", "zh")
     fixed = _form_data(WEAKER, SCENARIOS, token) | {"assessed_on": "2023-11-20"}
     corrected = client.post(f"/smart/enterprises/{e4}/assess", data=fixed, follow_redirects=False)
     assert corrected.status_code == 303
     assert _stored(site) == before + 1
+    page = client.get(corrected.headers["location"]).text
+    assert f"本次更正同日的自评记录 #{first_id}" in page and "46.925" in page
 
 
 def test_the_api_call_repeated_answers_409_and_stores_nothing(site: Site) -> None:  # noqa: F811
