@@ -94,17 +94,17 @@ def ratio_hints(
         return out
     code_of = {percent[c]: c for c in codes.values()}
     known: dict[str, list[float]] = {c: [] for c in codes.values()}
-    query = select(Observation.indicator_id, Observation.value).where(
+    observed = select(Observation.indicator_id, Observation.value).where(
         Observation.status.in_(COUNTED), Observation.kind != "yoy"
     )
-    for iid, value in fetch_in(ctx.session, query, Observation.indicator_id, code_of):
+    for iid, value in fetch_in(ctx.session, observed, Observation.indicator_id, code_of):
         known[code_of[iid]].append(value)
-    query = select(Target.indicator_id, Target.value, Target.value_max, Target.baseline)
-    for iid, *values in fetch_in(ctx.session, query, Target.indicator_id, code_of):
-        known[code_of[iid]].extend(v for v in values if v is not None)
+    targets = select(Target.indicator_id, Target.value, Target.value_max, Target.baseline)
+    for iid, *stored in fetch_in(ctx.session, targets, Target.indicator_id, code_of):
+        known[code_of[iid]].extend(v for v in stored if v is not None)
     for i, code in codes.items():
-        values = (t.col(key)[i] for key in keys)
-        known[code].extend(v for v in values if v is not None and not 0 < v <= 1)
+        in_file = (t.col(key)[i] for key in keys)
+        known[code].extend(v for v in in_file if v is not None and not 0 < v <= 1)
     for i, code in codes.items():
         for key in keys:
             col = t.spec.column(key)
