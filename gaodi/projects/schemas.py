@@ -266,6 +266,11 @@ class ReviewerOut(BaseModel):
     affiliation: str | None
     declarations: list[DeclarationOut]
     scored: list[int]
+    added_at: CityMoment | None = Field(None, description="When they joined the panel.")
+    removed_at: CityMoment | None = Field(
+        None, description="When they were taken off the panel (null while on it)."
+    )
+    removal_reason: str | None = None
 
 
 class MilestoneOut(BaseModel):
@@ -285,7 +290,12 @@ class ChallengeDetail(BaseModel):
     published_on: date | None
     award_reason: str | None
     applications: list[ApplicationOut]
-    reviewers: list[ReviewerOut]
+    reviewers: list[ReviewerOut] = Field(description="The panel on the day.")
+    former_reviewers: list[ReviewerOut] = Field(
+        default_factory=list,
+        description="Reviewers taken off the panel by the day: when and why; their "
+        "declarations and scores no longer count.",
+    )
     milestones: list[MilestoneOut]
     events: list[EventRow]
     transitions: list[TransitionOut]
