@@ -323,7 +323,8 @@ def refuse_repeat(
     """Refuse a questionnaire whose enterprise, scheme, date and answers equal the day's record
     (:class:`ConflictError`, ``field="assessed_on"``, naming that record).
 
-    ``answers`` are the cleaned answers (:func:`check_answers`), as stored. An assessment is a
+    ``answers`` are the cleaned answers as stored (a questionnaire's, :func:`check_answers`;
+    GB/T 39116 ratings, :func:`record_maturity`, compared in any order). An assessment is a
     dated record. The same answers submitted again for the same day — the same file imported
     twice, a form sent twice, an API call repeated — are almost always a mistake, and each
     stored a second, identical record; :func:`record_assessment` refuses them on every path
@@ -337,20 +338,31 @@ def refuse_repeat(
     if not rows:
         return
     row = rows[-1]
-    given = {"items": answers.get("items"), "scenarios": answers.get("scenarios")}
-    if row.answers != given:
+    if _canonical(row.answers or {}) != _canonical(answers):
         return
     total = "—" if row.total is None else format(row.total, "g")
+    level_en = "no level attained" if not row.level else f"level {row.level}"
     raise ConflictError(
         f"该企业（{ent.uscc}）{assessed_on} 已有一份答案完全相同的评估（#{row.id}，{total} 分，"
         f"{row.level_name}），未重复保存。如需更正，请修改答案后再提交；"
         "如是新的一次评测，请填写本次的评测日期。",
         f"An identical assessment of enterprise {ent.uscc} on {assessed_on} already exists "
-        f"(#{row.id}, {total} points, level {row.level}); nothing was saved again. To correct "
+        f"(#{row.id}, {total} points, {level_en}); nothing was saved again. To correct "
         "it, change the answers and submit again; for a new assessment, enter its own date.",
         field="assessed_on",
         existing=row.id,
     )
+
+
+def _canonical(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Answers as compared for a repeat: a questionnaire's items and scenarios as stored, GB/T
+    39116 ratings in any order (the same requirements rated the same are the same ratings)."""
+    out = dict(answers)
+    if "ratings" in out:
+        out["ratings"] = sorted(
+            out["ratings"], key=lambda r: (r["level"], r["subdomain"], r["rating"])
+        )
+    return out
 
 
 def superseded(session: Session, principal: Principal, row: Assessment) -> Assessment | None:
@@ -372,7 +384,8 @@ def record_maturity(
     source: str = "api",
     comment: str | None = None,
 ) -> Assessment:
-    """Evaluate GB/T 39116 requirement ratings (GB/T 39117 scoring) and store the result."""
+    """Evaluate GB/T 39116 requirement ratings (GB/T 39117 scoring) and store the result; the
+    same ratings again for the day's record are refused (:func:`refuse_repeat`)."""
     require(principal, "edit", DOMAIN)
     day = _assessed_on(assessed_on)
     model = maturity_model()
@@ -392,6 +405,8 @@ def record_maturity(
             ) from None
     if not rows:
         raise ValidationError("没有任何评分。", "No ratings were given.", field="ratings")
+    # the same ratings again for the day's record: refused as a questionnaire's repeat is
+    refuse_repeat(session, principal, ent, MATURITY_SCHEME, day, {"ratings": rows})
     frame = pl.DataFrame(rows, strict=False)
     res = digital_maturity.evaluate_maturity(model, frame)
     clean = [

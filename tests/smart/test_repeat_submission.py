@@ -126,3 +126,20 @@ def test_the_api_call_repeated_answers_409_and_stores_nothing(site: Site) -> Non
     corrected = client.post("/api/v1/smart/assessments", json=body | {"items": WEAKER})
     assert corrected.status_code == 201 and corrected.json()["total"] == pytest.approx(46.925)
     assert _stored(site) == before + 1
+
+
+def test_the_same_maturity_ratings_again_are_refused_too(session: Session, world: World) -> None:
+    ent = service.enterprise(session, world.admin, enterprise_id=world.ids["e1"])
+    ratings = [
+        {"level": 1, "subdomain": "data", "rating": 1.0},
+        {"level": 1, "subdomain": "network", "rating": "大部分满足"},
+    ]
+    with clock.frozen(date(2024, 3, 1)):
+        first = service.record_maturity(session, world.admin, ent, ratings)
+        # the same ratings in another order, one spelled as its number
+        again = [{"level": 1, "subdomain": "network", "rating": 0.8}, ratings[0]]
+        with pytest.raises(ConflictError) as err:
+            service.record_maturity(session, world.admin, ent, again)
+        assert f"#{first.id}" in err.value.zh and "已有一份答案完全相同的评估" in err.value.zh
+        changed = [{"level": 1, "subdomain": "network", "rating": 1.0}, ratings[0]]
+        assert service.record_maturity(session, world.admin, ent, changed).id > first.id
