@@ -15,7 +15,7 @@ from gaodi.core.errors import ValidationError
 from gaodi.core.periods import parse_day
 from gaodi.plans.reasons import FIGURES, figure_texts
 from gaodi.ui.cli.output import FORCE, Format, export, format_for, writable
-from gaodi.ui.cli.support import cli_session, console, handle_errors
+from gaodi.ui.cli.support import cli_session, console, handle_errors, lang
 
 app = typer.Typer(
     help="行动计划 Plans: extract targets from a plan's text, load it, follow its progress.",
@@ -202,6 +202,8 @@ def load(
         plan = service.load_plan(
             session, principal, extraction, source_name=name or file.name, source_text=text
         )
+        # read back with its adoption problems in the language of the messages
+        plan = service.get_plan(session, principal, plan.id, lang())
     _print_plan(plan)
     console.print(
         f"已创建草稿 Draft created: plan #{plan.id} with {len(plan.actions)} actions, "
@@ -245,7 +247,7 @@ def show(
     from gaodi.plans import service
 
     with cli_session() as (session, principal):
-        plan = service.get_plan(session, principal, plan_id)
+        plan = service.get_plan(session, principal, plan_id, lang())
     if as_json:
         typer.echo(plan.model_dump_json(indent=2))
     else:

@@ -9,9 +9,14 @@ language (its JSON twin: the request's).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
 
+from gaodi.cli import app
+from gaodi.config import reset_settings
 from tests.plans.test_views import web  # noqa: F401  (the demo city and its signed-in clients)
 from tests.web.helpers import csrf_of, post_form
 
@@ -75,3 +80,23 @@ def test_adoption_problems_are_said_in_the_pages_language(  # type: ignore[no-un
     lead = "计划尚不能印发" if lang == "zh" else "The plan cannot be adopted yet"
     assert lead in message
     assert client.get(f"/api/v1/plans/drafts/{plan_id}").json()["status"] == "draft"
+
+
+@pytest.mark.parametrize(("lang", "said", "other"), [("zh", ZH, EN), ("en", EN, ZH)])
+def test_the_cli_shows_them_in_the_language_of_its_messages(
+    sqlite_db: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, said: str,
+    other: str,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("GAODI_LANGUAGE", lang)
+    reset_settings()
+    text = tmp_path / "plan.txt"
+    text.write_text(PLAN_TEXT, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["plan", "load", str(text)]).exit_code == 0
+    # a baseline without its year: adoption must wait
+    assert runner.invoke(app, ["plan", "target", "1", "--baseline", "2"]).exit_code == 0
+    shown = runner.invoke(app, ["plan", "show", "1"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    [line] = [x for x in shown.output.splitlines() if "To fix" in x]
+    assert said in line and other not in line
+    reset_settings()
