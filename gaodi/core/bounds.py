@@ -586,13 +586,14 @@ def _run_fresh(
     benchmarks/parse_worker.py."""
     import pickle
     import subprocess
-    import sys
     import threading
+
+    from gaodi.core import forkserver
 
     payload = pickle.dumps((func, args, memory))
     code = "from gaodi.core.bounds import _worker_main; _worker_main()"
     worker = subprocess.Popen(
-        [sys.executable, "-c", code],
+        forkserver.python_command(code),
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
     box: dict[str, Any] = {}

@@ -42,9 +42,21 @@ from collections.abc import Iterable
 
 _PID = struct.Struct("!q")
 _NAME = struct.Struct("!H")
-_SERVER_CODE = (
-    "import sys; from gaodi.core.forkserver import serve; serve(sys.argv[1], sys.argv[2:])"
-)
+_SERVER_CODE = "from gaodi.core.forkserver import serve; serve(sys.argv[1], sys.argv[2:])"
+
+
+def python_command(code: str) -> list[str]:
+    """The command of an interpreter that runs ``code`` importing from where this process
+    imports, never from the current folder.
+
+    ``python -c`` puts the current folder first on ``sys.path`` and a worker works in its
+    caller's folder (relative paths): a ``gettext.py`` or ``json.py`` among the files a user
+    sent in would run inside the parser (found in an audit). So the worker starts with ``-P``
+    (no such entry) and with this process's own absolute search path: the package, its
+    dependencies and whatever the caller was started with (a test run's root, PYTHONPATH).
+    """
+    path = [entry for entry in sys.path if entry and os.path.isabs(entry)]
+    return [sys.executable, "-P", "-c", f"import sys; sys.path[:] = {path!r}; {code}"]
 
 
 # -- the server (runs in its own interpreter) ---------------------------------------------------
@@ -194,7 +206,7 @@ class _Server:
         self.folder = tempfile.mkdtemp(prefix="gaodi-parse-")
         self.path = os.path.join(self.folder, "socket")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _SERVER_CODE, self.path, *sorted(modules)],
+            [*python_command(_SERVER_CODE), self.path, *sorted(modules)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         )  # fmt: skip
         assert self.process.stdout is not None
