@@ -387,7 +387,7 @@ def chain_summary(
     restrict(select(Chain.id), principal)  # the permission check, before any cached answer
     stamp = data_version(session)
     key = (
-        session.get_bind().url.render_as_string(hide_password=True),
+        session.get_bind().engine.url.render_as_string(hide_password=True),
         principal.role,
         principal.chain_ids,
         principal.park_ids,
@@ -423,7 +423,7 @@ def cached_diagnose(
     from gaodi.audit.service import data_version
 
     key = (
-        session.get_bind().url.render_as_string(hide_password=True),
+        session.get_bind().engine.url.render_as_string(hide_password=True),
         *scope_key(principal),
         str(chain),
         benchmark,
@@ -625,7 +625,7 @@ def load_pool(session: Session, principal: Principal) -> pl.DataFrame:
 
     # the permission check, and what the cache key is made of
     stamp = enterprise_loaders.pool_stamp(session, principal)
-    key = session.get_bind().url.render_as_string(hide_password=True)
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
     hit = _POOL_CACHE.get(key)
     now = time.monotonic()
     if hit is not None and hit[1] == stamp and now - hit[0] < POOL_TTL:
