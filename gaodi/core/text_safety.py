@@ -37,6 +37,7 @@ True
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel
@@ -51,6 +52,38 @@ _BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 FORMULA_TRIGGERS = "=+-@\t\r＝＋－＠"
 _NEEDS_QUOTE = re.compile(f"^'*[{re.escape(FORMULA_TRIGGERS)}]")
 _ADDED_QUOTE = re.compile(f"^'+[{re.escape(FORMULA_TRIGGERS)}]")
+
+
+#: Characters that show nothing though they are neither spaces nor format characters (Unicode
+#: Default_Ignorable_Code_Point outside category Cf, and the braille blank that fonts draw empty):
+#: combining grapheme joiner, Hangul fillers, Mongolian variation selectors, variation selectors.
+_INVISIBLE_EXTRA = frozenset(
+    "\u034f\u115f\u1160\u180b\u180c\u180d\u180f\u2800\u3164\uffa0"
+    + "".join(chr(c) for c in range(0xFE00, 0xFE10))
+)
+
+
+def _shows(char: str) -> bool:
+    return not (
+        char.isspace() or unicodedata.category(char) in ("Cf", "Cc") or char in _INVISIBLE_EXTRA
+    )
+
+
+def has_visible(text: str | None) -> bool:
+    """Whether ``text`` holds a character a reader can see: the test of every required reason.
+
+    ``str.strip()`` keeps format characters (category Cf: zero-width space U+200B, word joiner
+    U+2060, byte-order mark U+FEFF, direction marks U+200E/F...), so a "reason" that shows as
+    nothing on every page and in every export passed a ``not text.strip()`` test. Such a text
+    counts as missing. A reason that has a visible character is kept as typed: the format
+    characters inside it can carry meaning (U+200D joins emoji, U+200C shapes some scripts).
+
+    >>> has_visible("资金未到位"), has_visible(" \u3000\u00a0"), has_visible("\u200b\u2060\ufeff")
+    (True, False, False)
+    >>> has_visible(None), has_visible("\u200e \u3164"), has_visible("\u200b说明")
+    (False, False, True)
+    """
+    return any(_shows(c) for c in text or "")
 
 
 def has_illegal(text: str) -> bool:
