@@ -31,6 +31,7 @@ from gaodi.core.batching import Refusal, chunks, fetch_in
 from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import GaodiError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require, restrict
+from gaodi.core.text_safety import has_visible
 from gaodi.parks import loaders as park_loaders
 from gaodi.projects import common, states
 from gaodi.projects.models import (
@@ -496,7 +497,7 @@ def prepare_year_plans(
             if problem is not None:
                 raise ValidationError(*problem, field="year")
             stored = batch.existing.get((r.project_id, r.year))
-            if stored is not None and stored.amount != r.amount and not (r.note or "").strip():
+            if stored is not None and stored.amount != r.amount and not has_visible(r.note):
                 # a correction says why, in the form's reason or the sheet's 备注 column
                 error = reason_needed(
                     f"{r.year}年度计划投资", f"annual plan of {r.year}", stored.amount, r.amount
@@ -574,7 +575,7 @@ def prepare_progress(
             if problem is not None:  # before the project was signed
                 raise ValidationError(*problem, field="period")
             stored = batch.existing.get((r.project_id, month))
-            if stored is not None and stored.amount != r.amount and not (r.note or "").strip():
+            if stored is not None and stored.amount != r.amount and not has_visible(r.note):
                 # a correction says why, in the form's comment or the sheet's 说明 column
                 name = "note"
                 raise reason_needed(
