@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from gaodi.core import clock
 from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.permissions import Principal, allowed, check_scope, require, restrict
+from gaodi.core.text_safety import has_visible
 from gaodi.enterprises import evidence, facts, tier_lists
 from gaodi.enterprises.models import (
     Enterprise,
@@ -154,7 +155,7 @@ def authorize(
             f"用户“{principal.username}”不能对此申报执行“{step.zh}”（需由{who_zh}执行）。",
             f"User '{principal.username}' may not {name} this declaration ({who_en} may).",
         )
-    if step.needs_comment and not (comment or "").strip():
+    if step.needs_comment and not has_visible(comment):
         raise ValidationError(
             f"“{step.zh}”须写明原因。", f"'{name}' needs a reason.", field="comment"
         )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from gaodi.core import clock
 from gaodi.core.errors import ValidationError
 from gaodi.core.periods import month_index, parse_period
+from gaodi.core.text_safety import has_visible
 from gaodi.plans import rulelang
 from gaodi.plans.inference import natural_kind, rule_file
 from gaodi.plans.models import Indicator, Observation, ValidationRule
@@ -416,7 +417,7 @@ def _raise_flags(flags: list[Flag], confirm: bool, reason: str | None) -> None:
             field="value",
             flags=[f.model_dump() for f in flags],
         )
-    if warnings and not (reason and reason.strip()):
+    if warnings and not has_visible(reason):
         raise ValidationError(
             "确认有疑问的数值时须填写理由。",
             "Confirming a flagged value needs a reason.",

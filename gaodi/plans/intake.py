@@ -28,6 +28,7 @@ from gaodi.core import clock
 from gaodi.core.errors import GaodiError, NotFoundError, ValidationError
 from gaodi.core.periods import parse_period
 from gaodi.core.permissions import Principal, can, require, restrict
+from gaodi.core.text_safety import has_visible
 from gaodi.plans import rulelang
 from gaodi.plans.checks import (
     COUNTED,
@@ -376,7 +377,7 @@ def prepare_observations(
         comment, confirmed = row.comment, False
         if flags and confirm_in_comment:
             errors = [f for f in flags if f.severity == "error"]
-            if errors or not (comment or "").strip():
+            if errors or not has_visible(comment):
                 batch.refusals.append(Refusal(i, "flags", _unconfirmed(errors or flags), flags))
                 continue
             zh, en = check_words(flags, known.rules)

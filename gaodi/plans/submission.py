@@ -36,6 +36,7 @@ from gaodi.core import asof, clock
 from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.periods import month_index, month_of, parse_period
 from gaodi.core.permissions import Principal, can, require, restrict
+from gaodi.core.text_safety import has_visible
 from gaodi.core.units import unit_words
 from gaodi.core.workflow import Machine, State, Transition
 from gaodi.plans.models import (
@@ -545,7 +546,7 @@ def check_transition(
     status, sub, obs = current_state(session, key)
     if status not in t.sources:
         raise illegal(key, t, status)
-    if t.needs_comment and not (comment and comment.strip()):
+    if t.needs_comment and not has_visible(comment):
         raise ValidationError(
             f"“{t.zh}”须填写理由。", f"A reason is required to {t.en}.", field="comment"
         )
