@@ -34,6 +34,7 @@ from gaodi.core.choices import Choice, Choices
 from gaodi.core.errors import ConflictError, PermissionDenied, ValidationError
 from gaodi.core.moments import CityMoment
 from gaodi.core.permissions import Principal
+from gaodi.core.text_safety import has_visible
 
 
 class EventRow(BaseModel):
@@ -150,22 +151,32 @@ class Machine:
     def allowed_from(self, current: str) -> list[Transition]:
         return [t for t in self.transitions if current in t.sources]
 
-    def check(self, name: str, current: str) -> Transition:
-        """The transition ``name`` if it may leave ``current``; ConflictError otherwise."""
+    def check(self, name: str, current: str, actors: set[str] | None = None) -> Transition:
+        """The transition ``name`` if it may leave ``current``; ConflictError otherwise.
+
+        The refusal names the state and the steps in words, never codes, and lists what may be
+        done now: the steps ``actors`` may take (all of them when ``actors`` is None), so a
+        chain office is not offered a reviewer's scoring.
+        """
         t = self.transition(name)
         if current in t.sources:
             return t
         here = self.state(current)
-        options = self.allowed_from(current)
-        zh_opts = "、".join(f"{o.zh}（{o.name}）" for o in options) or "无（已是终态）"
-        en_opts = ", ".join(o.name for o in options) or "none (final state)"
+        options = self.allowed_from(current) if actors is None else self.available(current, actors)
+        if options:
+            zh_opts = "、".join(o.zh for o in options)
+            en_opts = ", ".join(f"“{o.en}”" for o in options)
+        elif here.terminal:
+            zh_opts, en_opts = "无（已是终态）", "nothing (a final state)"
+        else:
+            zh_opts, en_opts = "无", "nothing"
         final_zh = "（终态）" if here.terminal else ""
         final_en = " (a final state)" if here.terminal else ""
         raise ConflictError(
             f"{self.kind_zh}当前状态为“{here.zh}”{final_zh}，不能执行“{t.zh}”。"
             f"当前允许的操作：{zh_opts}。",
-            f"The {self.kind} is '{here.key}'{final_en}; '{t.name}' is not allowed from it. "
-            f"Allowed now: {en_opts}.",
+            f"The {self.kind_en or self.kind} is {here.en}{final_en}: “{t.en}” cannot be done "
+            f"from there. Allowed now: {en_opts}.",
             current=current,
             transition=name,
             allowed=[o.name for o in options],
@@ -179,18 +190,24 @@ class Machine:
         actors: set[str],
         comment: str | None = None,
     ) -> Transition:
-        """Check state, actor and comment for ``name``; raise before anything is changed."""
-        t = self.check(name, current)
+        """Check state, actor and comment for ``name``; raise before anything is changed.
+
+        A required comment counts as missing when it shows nothing (spaces and format
+        characters only: :func:`~gaodi.core.text_safety.has_visible`).
+        """
+        t = self.check(name, current, actors)
         if not actors.intersection(t.actors):
             raise PermissionDenied(
                 f"用户“{principal.username}”不能对此{self.kind_zh}执行“{t.zh}”（需由"
                 f"{'、'.join(ACTOR_LABELS[a][0] for a in t.actors)}执行）。",
-                f"User '{principal.username}' may not '{t.name}' this {self.kind} "
-                f"(allowed: {', '.join(ACTOR_LABELS[a][1] for a in t.actors)}).",
+                f"User '{principal.username}' may not take the step “{t.en}” on this "
+                f"{self.kind_en or self.kind} (it is for "
+                f"{' or '.join(ACTOR_LABELS[a][1] for a in t.actors)}).",
             )
-        if t.needs_comment and not (comment or "").strip():
+        if t.needs_comment and not has_visible(comment):
             raise ValidationError(
-                f"“{t.zh}”需要填写说明。", f"'{t.name}' needs a comment explaining it."
+                f"“{t.zh}”需要填写说明。",
+                f"“{t.en}” needs a comment explaining it.",
             )
         return t
 
