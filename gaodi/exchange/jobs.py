@@ -16,14 +16,16 @@ from __future__ import annotations
 import logging
 import secrets
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy.engine import Engine
 
 from gaodi.core import clock, jobstore
 from gaodi.core.errors import GaodiError, ImportRejected
+from gaodi.core.moments import CityMomentText, naive_utc
 from gaodi.core.permissions import Principal
 
 log = logging.getLogger("gaodi.exchange")
@@ -42,6 +44,26 @@ class JobError(BaseModel):
     reason_en: str
 
 
+def _naive_utc_text(text: str) -> str:
+    """A moment read from job.json as naive UTC ISO text: the file holds the JSON form (the
+    city's time with its offset), a job written before that the naive UTC text itself.
+
+    >>> _naive_utc_text("2024-01-15T09:30:05+08:00"), _naive_utc_text("2024-01-15T01:30:05")
+    ('2024-01-15T01:30:05', '2024-01-15T01:30:05')
+    """
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return text if at.tzinfo is None else naive_utc(at).isoformat(timespec="seconds")
+
+
+#: A job's moment: in Python naive UTC ISO text (the job store compares it as text with
+#: ``clock.now().isoformat()``, the templates' ``city_time`` reads it as UTC), in JSON and so in
+#: job.json the city's time with its offset (gaodi.core.moments).
+JobMoment = Annotated[CityMomentText, AfterValidator(_naive_utc_text)]
+
+
 class ImportJob(BaseModel):
     """One upload being imported (or imported) for a user."""
 
@@ -56,9 +78,9 @@ class ImportJob(BaseModel):
     stage_zh: str = "排队中"
     stage_en: str = "queued"
     progress: float = 0.0
-    created_at: str
-    started_at: str | None = None
-    finished_at: str | None = None
+    created_at: JobMoment
+    started_at: JobMoment | None = None
+    finished_at: JobMoment | None = None
     created: int = 0
     updated: int = 0
     unchanged: int = 0
