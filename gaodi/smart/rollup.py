@@ -47,6 +47,7 @@ SOURCE = "smart:rollup"
 NO_CHAIN = "none"
 NO_CHAIN_ZH = "未归入产业链"
 NO_PARK_ZH = "园区外"
+NO_INDUSTRY_ZH = "行业不详"
 
 
 def _empty_frame() -> pl.DataFrame:
@@ -139,7 +140,8 @@ def _labels(session: Session, principal: Principal, by: RollupBy | None) -> dict
     if by == "size":
         return load_size_rule().labels_zh
     if by == "industry":
-        return region_loaders.division_names(session)
+        # a firm without an industry code is grouped under "unknown", named like the others
+        return region_loaders.division_names(session) | {UNKNOWN: NO_INDUSTRY_ZH}
     return {}
 
 
