@@ -61,7 +61,8 @@ MEASURES: dict[str, tuple[str, str, str, str]] = {
     "projects": ("重大项目数", "Major projects", "个", "projects"),
     "investment": ("项目计划总投资", "Planned project investment", "亿元", "100m yuan"),
 }
-LOCATION_NOTE = "位置示意（区县中心）"
+#: where a park's point comes from, (zh, en): said beside each park in the page's language
+LOCATION_NOTE = ("位置示意（区县中心）", "placed at the district's centre")
 #: Offsets (degrees) from the district centre of the 1st, 2nd … park placed in one district: a
 #: little south of the centre, where the district's name is written, and apart from each other.
 _SPREAD = ((0.0, -0.05), (0.07, -0.09), (-0.07, -0.09), (0.07, -0.01), (-0.07, -0.01))
@@ -319,7 +320,7 @@ def industry_map(
                     region_name=names.get(code, code),
                     lng=round(x + dx, 4),
                     lat=round(y + dy, 4),
-                    location_note=LOCATION_NOTE,
+                    location_note=LOCATION_NOTE[0] if zh else LOCATION_NOTE[1],
                     klass=klass[0] if klass else None,
                     score=round(klass[1], 2) if klass else None,
                     rank=klass[2] if klass else None,
