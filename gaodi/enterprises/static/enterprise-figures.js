@@ -1,6 +1,7 @@
-/* An enterprise's yearly figures as an ECharts line chart (revenue, output, tax in 万元).
+/* An enterprise's yearly figures as an ECharts line chart (revenue, output, tax, stored in 万元).
  *
- * Markup: <div data-figures-chart="ID"> plus <script type="application/json" id="ID">
+ * Markup: <div data-figures-chart="ID" data-unit="万元 | 10k yuan"> (the unit in the page's
+ * words, from the unit table) plus <script type="application/json" id="ID">
  * {"years": [...], "revenue": [...], "output": [...], "tax": [...], "labels": [3 names]}.
  * Served by gaodi.enterprises.views (no inline script: the CSP forbids it).
  */
@@ -27,7 +28,7 @@
         legend: { top: 0, textStyle: { fontSize: base * 0.8 } },
         grid: { left: base, right: base * 2, top: base * 2.2, bottom: base, containLabel: true },
         xAxis: { type: "category", data: (d.years || []).map(String) },
-        yAxis: { type: "value", name: "万元", axisLabel: { fontSize: base * 0.75 } },
+        yAxis: { type: "value", name: el.getAttribute("data-unit") || "", axisLabel: { fontSize: base * 0.75 } },
         series: keys.map(function (k, i) {
           return {
             name: (d.labels || keys)[i], type: "line", data: d[k] || [], connectNulls: false,
