@@ -3,7 +3,9 @@
 Every view is as of a day (default: the city's today) and rebuilt from the challenge's history
 (:mod:`gaodi.core.asof`): a challenge published later does not exist yet, its status is the
 last transition by the end of the day, applications count when submitted by then, milestones
-are done when done by then.
+are done when done by then, and the review panel is the one of that day (reviewers who had
+joined and not yet left, their declarations and scores as they stood), with the reviewers who
+had left by then listed apart, when and why.
 """
 
 from __future__ import annotations
@@ -24,14 +26,19 @@ from gaodi.projects.challenges import (
     HISTORY,
     MACHINE,
     actors,
+    left_panel,
     missing_reviews,
+    panel_history,
     review_state,
     standings,
 )
 from gaodi.projects.models import (
     Challenge,
     ChallengeApplication,
+    ChallengeDeclaration,
     ChallengeMilestone,
+    ChallengeReviewer,
+    ChallengeScore,
 )
 from gaodi.projects.schemas import (
     ApplicationOut,
@@ -238,26 +245,9 @@ def challenge_detail(
                 score_details=details if see_scores else [],
             )
         )
-    reviewer_rows = [
-        ReviewerOut(
-            id=r.id,
-            username=r.username,
-            name=r.name,
-            affiliation=r.affiliation,
-            declarations=[
-                DeclarationOut(
-                    application_id=aid,
-                    has_conflict=d.has_conflict,
-                    statement=d.statement,
-                    declared_at=d.declared_at,
-                )
-                for (rid, aid), d in sorted(decls.items())
-                if rid == r.id
-            ],
-            scored=sorted(aid for (rid, aid) in scores if rid == r.id),
-        )
-        for r in reviewers
-    ]
+    reviewer_rows = [_reviewer_out(r, decls, scores) for r in reviewers]
+    former = [r for r in panel_history(session, challenge.id) if left_panel(r, day)]
+    former_rows = [_reviewer_out(r, *_withdrawn(session, r, visible), removed=True) for r in former]
     milestones = []
     for m in session.scalars(
         select(ChallengeMilestone)
@@ -287,10 +277,56 @@ def challenge_detail(
         award_reason=challenge.award_reason,
         applications=applications,
         reviewers=reviewer_rows,
+        former_reviewers=former_rows,
         milestones=milestones,
         events=events,
         transitions=transitions,
         review_complete=challenge.status == "review" and not missing,
         review_missing=missing,
         as_of=day,
+    )
+
+
+def _reviewer_out(
+    r: ChallengeReviewer,
+    decls: dict[tuple[int, int], ChallengeDeclaration],
+    scores: dict[tuple[int, int], ChallengeScore],
+    removed: bool = False,
+) -> ReviewerOut:
+    """A reviewer's row; ``removed``: one who had left the panel by the day, with when and why
+    (only then: a past day's view does not know of a later removal)."""
+    return ReviewerOut(
+        id=r.id,
+        username=r.username,
+        name=r.name,
+        affiliation=r.affiliation,
+        declarations=[
+            DeclarationOut(
+                application_id=aid,
+                has_conflict=d.has_conflict,
+                statement=d.statement,
+                declared_at=d.declared_at,
+            )
+            for (rid, aid), d in sorted(decls.items())
+            if rid == r.id
+        ],
+        scored=sorted(aid for (rid, aid) in scores if rid == r.id),
+        added_at=r.added_at,
+        removed_at=r.removed_at if removed else None,
+        removal_reason=r.removal_reason if removed else None,
+    )
+
+
+def _withdrawn(
+    session: Session, r: ChallengeReviewer, visible: set[int]
+) -> tuple[dict[tuple[int, int], ChallengeDeclaration], dict[tuple[int, int], ChallengeScore]]:
+    """What a removed reviewer had declared and scored (no longer counted), of the applications
+    the principal may read."""
+    decls = session.scalars(
+        select(ChallengeDeclaration).where(ChallengeDeclaration.reviewer_id == r.id)
+    )
+    scores = session.scalars(select(ChallengeScore).where(ChallengeScore.reviewer_id == r.id))
+    return (
+        {(r.id, d.application_id): d for d in decls if d.application_id in visible},
+        {(r.id, s.application_id): s for s in scores if s.application_id in visible},
     )

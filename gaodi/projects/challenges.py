@@ -5,6 +5,12 @@ interest before scoring it; a reviewer with a declared conflict cannot score tha
 The award goes to the application with the highest mean score, or to another one with a stated
 reason; it needs a complete review (a declaration for every reviewer × application and a score
 for every pair without a conflict).
+
+The panel has a history: a reviewer joins at ``added_at`` and, taken off the panel with a
+reason, leaves at ``removed_at``; the row, its declarations and its scores are kept. The current
+review (who may declare and score, what is missing, the means the award goes by) is the current
+panel's; a past day's view is the panel of that day with its declarations and scores as they
+stood (:func:`review_state`).
 """
 
 from __future__ import annotations
@@ -59,12 +65,49 @@ def actors(session: Session, principal: Principal, challenge: Challenge) -> set[
     return out
 
 
-def _reviewer(session: Session, challenge_id: int, username: str) -> ChallengeReviewer | None:
+def _membership(session: Session, challenge_id: int, username: str) -> ChallengeReviewer | None:
+    """The account's place on the panel, current or ended (one per account and challenge)."""
     return session.scalars(
         select(ChallengeReviewer).where(
             ChallengeReviewer.challenge_id == challenge_id, ChallengeReviewer.username == username
         )
     ).first()
+
+
+def _reviewer(session: Session, challenge_id: int, username: str) -> ChallengeReviewer | None:
+    """The account's place on the current panel (a removed reviewer has none)."""
+    found = _membership(session, challenge_id, username)
+    return found if found is not None and found.removed_at is None else None
+
+
+def _left(reviewer: ChallengeReviewer) -> tuple[str, str]:
+    """When and why ``reviewer`` left the panel, in words (zh, en)."""
+    assert reviewer.removed_at is not None
+    at = f"{clock.local(reviewer.removed_at):%Y-%m-%d %H:%M}"
+    why = (reviewer.removal_reason or "").strip()
+    return (
+        f"已于 {at} 被移出本榜单评审组" + (f"（理由：{why}）" if why else ""),
+        f"was removed from this challenge's review panel on {at}"
+        + (f" (reason: {why})" if why else ""),
+    )
+
+
+def _authorize_reviewer(
+    session: Session, principal: Principal, challenge_id: int, name: str
+) -> tuple[Challenge, Transition]:
+    """A reviewer's step; a reviewer taken off the panel is told so, with when and why, rather
+    than with the bare refusal anyone outside the panel gets."""
+    try:
+        return _authorize(session, principal, challenge_id, name, None)
+    except PermissionDenied:
+        gone = _membership(session, challenge_id, principal.username)
+        if gone is None or gone.removed_at is None:
+            raise
+        zh, en = _left(gone)
+        raise PermissionDenied(
+            f"您{zh}，不能再作利益冲突声明或评分。",
+            f"You {en}: you can no longer declare conflicts of interest or score.",
+        ) from None
 
 
 def _authorize(
@@ -216,9 +259,20 @@ def add_reviewer(
         raise ValidationError(
             "请填写评审专家的账号和姓名。", "A reviewer needs a username and name."
         )
-    if _reviewer(session, challenge.id, username.strip()) is not None:
+    found = _membership(session, challenge.id, username.strip())
+    if found is not None and found.removed_at is None:
         raise ConflictError(
             f"“{username}”已是本榜单的评审专家。", f"'{username}' is already a reviewer."
+        )
+    if found is not None:
+        # one membership per account: declarations are final once made, and a rejoined
+        # reviewer would declare afresh (a declared conflict undone) and score again
+        zh, en = _left(found)
+        raise ConflictError(
+            f"“{username}”{zh}，不能再次加入：利益冲突声明一经作出不能更改。请另选评审专家。",
+            f"'{username}' {en} and cannot rejoin it: conflict-of-interest declarations are "
+            "final once made. Choose another reviewer.",
+            field="username",
         )
     _check_reviewer_account(session, challenge, username.strip())
     reviewer = ChallengeReviewer(
@@ -226,6 +280,7 @@ def add_reviewer(
         username=username.strip(),
         name=name.strip(),
         affiliation=affiliation,
+        added_at=clock.now(),
     )
     session.add(reviewer)
     session.flush()
@@ -288,7 +343,9 @@ def _check_reviewer_account(session: Session, challenge: Challenge, username: st
 def _check_not_on_panel(session: Session, challenge: Challenge, enterprise_id: int) -> None:
     """An enterprise whose user sits on the panel would be reviewed by itself."""
     for r in session.scalars(
-        select(ChallengeReviewer).where(ChallengeReviewer.challenge_id == challenge.id)
+        select(ChallengeReviewer).where(
+            ChallengeReviewer.challenge_id == challenge.id, ChallengeReviewer.removed_at.is_(None)
+        )
     ):
         try:
             user = accounts.get_user(session, r.username)
@@ -306,24 +363,28 @@ def remove_reviewer(
     session: Session, principal: Principal, challenge_id: int, username: str, reason: str
 ) -> Challenge:
     """Take a reviewer off the panel, with a reason (kept in the history): a panel member who
-    cannot or may not review would otherwise block the award for good. Their declarations and
-    scores go with them (the audit log keeps them)."""
+    cannot or may not review would otherwise block the award for good. From then on their
+    declarations and scores no longer count; the row keeps them, with when and why they left,
+    so a day before the removal still shows the panel and its scores as they were."""
     challenge, t = _authorize(session, principal, challenge_id, "remove_reviewer", reason)
-    reviewer = _reviewer(session, challenge.id, username.strip())
+    reviewer = _membership(session, challenge.id, username.strip())
     if reviewer is None:
         raise ValidationError(
             f"“{username}”不是本榜单的评审专家。",
             f"'{username}' is not a reviewer of this challenge.",
             field="username",
         )
+    if reviewer.removed_at is not None:
+        zh, en = _left(reviewer)
+        raise ConflictError(f"“{username}”{zh}。", f"'{username}' {en}.", field="username")
     decls = session.scalars(
         select(ChallengeDeclaration).where(ChallengeDeclaration.reviewer_id == reviewer.id)
     ).all()
     scores = session.scalars(
         select(ChallengeScore).where(ChallengeScore.reviewer_id == reviewer.id)
     ).all()
-    for row in [*scores, *decls, reviewer]:
-        session.delete(row)
+    reviewer.removed_at = clock.now()
+    reviewer.removal_reason = reason.strip()
     session.flush()
     HISTORY.fire(
         session,
@@ -396,7 +457,7 @@ def declare(
     statement: str | None = None,
 ) -> ChallengeDeclaration:
     """A reviewer's conflict-of-interest declaration for one application (final once made)."""
-    challenge, t = _authorize(session, principal, challenge_id, "declare", None)
+    challenge, t = _authorize_reviewer(session, principal, challenge_id, "declare")
     app = _application(session, challenge, application_id)
     reviewer = _reviewer(session, challenge.id, principal.username)
     assert reviewer is not None  # authorize() required the reviewer actor
@@ -442,7 +503,7 @@ def score(
     comment: str | None = None,
 ) -> ChallengeScore:
     """A reviewer scores (or re-scores) one application, 0-100, after declaring no conflict."""
-    challenge, t = _authorize(session, principal, challenge_id, "score", None)
+    challenge, t = _authorize_reviewer(session, principal, challenge_id, "score")
     app = _application(session, challenge, application_id)
     reviewer = _reviewer(session, challenge.id, principal.username)
     assert reviewer is not None
@@ -502,6 +563,10 @@ def review_state(
     dict[tuple[int, int], ChallengeDeclaration],
     dict[tuple[int, int], ChallengeScore],
 ]:
+    """The applications, the panel and its declarations and scores: the current ones, or (with
+    ``day``) as they stood on that day: the reviewers who had joined by its end and not yet left,
+    their declarations made by then and their scores as they were then. A reviewer removed
+    later counts on that day exactly as they counted then."""
     apps = list(
         session.scalars(
             select(ChallengeApplication)
@@ -509,13 +574,7 @@ def review_state(
             .order_by(ChallengeApplication.id)
         )
     )
-    reviewers = list(
-        session.scalars(
-            select(ChallengeReviewer)
-            .where(ChallengeReviewer.challenge_id == challenge_id)
-            .order_by(ChallengeReviewer.id)
-        )
-    )
+    reviewers = [r for r in panel_history(session, challenge_id) if on_panel(r, day)]
     rids = [r.id for r in reviewers] or [-1]
     decls = {
         (d.reviewer_id, d.application_id): d
@@ -531,6 +590,34 @@ def review_state(
         decls = {k: d for k, d in decls.items() if asof.at_or_before(d.declared_at, day)}
         scores = _scores_at(session, challenge_id, reviewers, scores, day)
     return apps, reviewers, decls, scores
+
+
+def panel_history(session: Session, challenge_id: int) -> list[ChallengeReviewer]:
+    """Every reviewer the challenge's panel ever had, removed ones included, in joining order."""
+    return list(
+        session.scalars(
+            select(ChallengeReviewer)
+            .where(ChallengeReviewer.challenge_id == challenge_id)
+            .order_by(ChallengeReviewer.id)
+        )
+    )
+
+
+def on_panel(reviewer: ChallengeReviewer, day: date | None = None) -> bool:
+    """Was ``reviewer`` on the panel on ``day`` (by its end, in the city); without a day: now.
+    A reviewer with no joining time (none was kept) was on it from the start."""
+    if day is None:
+        return reviewer.removed_at is None
+    return asof.existed_at(reviewer.added_at, day) and not asof.at_or_before(
+        reviewer.removed_at, day
+    )
+
+
+def left_panel(reviewer: ChallengeReviewer, day: date | None = None) -> bool:
+    """Had ``reviewer`` been taken off the panel by ``day`` (without a day: by now)?"""
+    if reviewer.removed_at is None:
+        return False
+    return day is None or asof.at_or_before(reviewer.removed_at, day)
 
 
 def _scores_at(

@@ -182,7 +182,8 @@ def _challenge(
     elif status != "published":
         closed = deadline + timedelta(days=1)
         step(closed, "close", "review")
-        panel = _panel(rng, ids, rows, ident, walk_review)
+        # the panel is formed as applications close (the close step's moment)
+        panel = _panel(rng, ids, rows, ident, walk_review, _cst(closed, 15))
         complete = status != "review"
         for rid, username in panel:
             for app in apps:
@@ -251,7 +252,7 @@ def _challenge(
 
 
 def _panel(
-    rng: random.Random, ids: Ids, rows: Rows, ident: int, walk_review: bool
+    rng: random.Random, ids: Ids, rows: Rows, ident: int, walk_review: bool, joined: datetime
 ) -> list[tuple[int, str]]:
     experts = list(enumerate(demo_text.REVIEWERS))
     rng.shuffle(experts)
@@ -270,6 +271,9 @@ def _panel(
                 "username": username,
                 "name": name,
                 "affiliation": aff,
+                "added_at": joined,
+                "removed_at": None,
+                "removal_reason": None,
             }
         )
         out.append((rid, username))

@@ -173,7 +173,14 @@ class ChallengeApplication(Base):
 
 
 class ChallengeReviewer(Base):
-    """A member of a challenge's review panel, acting through the account ``username``."""
+    """A member of a challenge's review panel, acting through the account ``username``.
+
+    A membership has a history: it starts at ``added_at`` and, when the office takes the
+    reviewer off the panel, ends at ``removed_at`` with a ``removal_reason``. The row and its
+    declarations and scores are kept, so a past day's view shows the panel as it was; only the
+    current review leaves a removed reviewer out. One membership per account and challenge: a
+    removed reviewer cannot rejoin (their declarations are final once made).
+    """
 
     __tablename__ = "challenge_reviewer"
     __audited__ = True
@@ -186,6 +193,13 @@ class ChallengeReviewer(Base):
     username: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(100))
     affiliation: Mapped[str | None] = mapped_column(String(200), default=None)
+    # nullable only because SQLite cannot add a NOT NULL column without a constant default and
+    # rebuilding the table would cascade-delete its declarations and scores: migration 0012
+    # fills every existing row and every new one gets the clock's now; a missing value reads
+    # as "on the panel from the challenge's start"
+    added_at: Mapped[datetime | None] = mapped_column(DateTime, default=clock.now)
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    removal_reason: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class ChallengeDeclaration(Base):

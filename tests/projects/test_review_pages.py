@@ -94,10 +94,20 @@ def test_remove_a_reviewer_and_close_early_on_the_page(site: Site) -> None:
         csrf,
     )
     assert r.status_code == 303
-    page = _text(office.get(f"/challenges/{cid}").text)
-    head, history = page.split("流转记录", 1)
-    assert "专家乙" not in head.split("评审组")[-1]
+    html = office.get(f"/challenges/{cid}").text
+    page = _text(html)
+    _head, history = page.split("流转记录", 1)
+    # off the current panel, listed apart with the reason
+    assert "专家乙" not in _text(_table(html, "reviewers"))
+    assert "专家乙" in (former := _text(_table(html, "former-reviewers")))
+    assert "出差无法评审" in former
     assert "出差无法评审" in history and "移出评审专家" in history
+
+
+def _table(html: str, testid: str) -> str:
+    found = re.search(rf'<table[^>]*data-testid="{testid}".*?</table>', html, re.S)
+    assert found is not None, testid
+    return found.group(0)
 
 
 def test_a_late_hand_over_is_said_on_the_appeal_page_and_counted(site: Site) -> None:
