@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Select, String, func, select
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, func, select
 from sqlalchemy.engine import Engine
 
 from gaodi.config import get_settings
 from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import SYSTEM, Principal, restrict
+from gaodi.core.selects import AnySelect
 from gaodi.db import get_engine, make_engine, sqlite_file
 from gaodi.models import (
     Action,
@@ -65,7 +66,7 @@ class City:
     def __repr__(self) -> str:
         return f"<gaodi.City {self.engine.url.render_as_string(hide_password=True)}>"
 
-    def _frame(self, query: Select[Any], restricted: bool = True) -> pl.DataFrame:
+    def _frame(self, query: AnySelect, restricted: bool = True) -> pl.DataFrame:
         if restricted:
             query = restrict(query, self.principal, "read")
         with self.engine.connect() as conn:
@@ -117,7 +118,7 @@ class City:
             zh, en = _with_choices(zh, en, self._choices(choices))
         raise NotFoundError(zh, en)
 
-    def _choices(self, query: Select[Any]) -> list[str]:
+    def _choices(self, query: AnySelect) -> list[str]:
         """The distinct rows of a select the principal may read, sorted (ids as numbers), each
         as its values joined by a space (``3 高新区``)."""
         query = restrict(query, self.principal, "read")

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import ColumnElement, Select, and_, distinct, func, or_, select
+from sqlalchemy import ColumnElement, and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from gaodi.analytics.rulefiles import above_scale_revenue_wan
@@ -20,6 +20,7 @@ from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core import clock, dataset
 from gaodi.core.errors import NotFoundError, PermissionDenied
 from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause
+from gaodi.core.selects import AnySelect
 from gaodi.engine.rows import frame
 from gaodi.enterprises import loaders as enterprise_loaders
 
@@ -30,7 +31,7 @@ SRDI_TAGS = frozenset({"srdi", "little_giant"})
 # --------------------------------------------------------------------------- chains and links
 
 
-def chain_query(principal: Principal, action: str = "read") -> Select[Any]:
+def chain_query(principal: Principal, action: str = "read") -> AnySelect:
     return restrict(select(Chain), principal, action).order_by(Chain.id)
 
 
@@ -411,7 +412,7 @@ def readable_chain_names(session: Session, principal: Principal) -> dict[int, st
     return {int(i): n for i, n in session.execute(query.order_by(Chain.id))}
 
 
-def on_chain_ids(code: str) -> Select[Any]:
+def on_chain_ids(code: str) -> AnySelect:
     """``SELECT enterprise_id`` of the enterprises with a current (not ended) assignment to a
     link of the chain coded ``code``, excluded assignments included: a list filter "on this
     chain" the caller composes as ``.where(col.in_(on_chain_ids(code)))``."""

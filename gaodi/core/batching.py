@@ -13,11 +13,12 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gaodi.core.errors import ConflictError, GaodiError, PermissionDenied
 from gaodi.core.permissions import Principal, restrict
+from gaodi.core.selects import AnySelect
 
 #: Values per ``IN (...)`` list.
 CHUNK = 500
@@ -33,7 +34,7 @@ def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield values[start : start + size]
 
 
-def fetch_in(session: Session, query: Select[Any], column: Any, values: Iterable[Any]) -> list:
+def fetch_in(session: Session, query: AnySelect, column: Any, values: Iterable[Any]) -> list:
     """The rows of ``query`` whose ``column`` is one of ``values`` (None and repeats dropped),
     one query per :data:`CHUNK` values."""
     wanted = sorted({v for v in values if v is not None}, key=str)

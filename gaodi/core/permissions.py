@@ -16,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import false, select
 from sqlalchemy.orm import Session, object_session
 
 from gaodi.core.errors import NotFoundError, PermissionDenied
+from gaodi.core.selects import AnySelect
 
 ACTIONS = ("read", "edit", "submit", "approve", "admin")
 
@@ -185,7 +186,7 @@ ScopeFn = Callable[[Principal, str], Any]
 _SCOPES: dict[type, tuple[str, ScopeFn | None]] = {}
 
 # any select, of one column or many (Select is generic over its row tuple)
-Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
+Q = TypeVar("Q", bound=AnySelect)
 M = TypeVar("M")
 
 
@@ -256,7 +257,7 @@ def scope_clause(principal: Principal, model: type, action: str = "read") -> Any
     return scope(principal, action)
 
 
-def _in_scope(query: Select[Any], principal: Principal, model: type, action: str) -> Select[Any]:
+def _in_scope(query: AnySelect, principal: Principal, model: type, action: str) -> AnySelect:
     # a write needs the row inside both scopes: what the principal reads and what it may change
     for each in dict.fromkeys(("read", action)):
         clause = scope_clause(principal, model, each)

@@ -13,11 +13,13 @@ from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, String, cast
+from sqlalchemy import String, cast
 from sqlalchemy.orm import Session
 
+from gaodi.core.selects import AnySelect
 
-def frame(session: Session, query: Select[Any], schema: dict[str, Any]) -> pl.DataFrame:
+
+def frame(session: Session, query: AnySelect, schema: dict[str, Any]) -> pl.DataFrame:
     """The query's rows as a DataFrame with ``schema`` (column names in select order).
 
     Runs on the session's connection (Core rows, no ORM row processing). JSON list columns are

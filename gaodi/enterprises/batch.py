@@ -19,13 +19,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from gaodi.core import batching
 from gaodi.core.batching import Planned, chunks, editable_ids, fetch_in
 from gaodi.core.errors import NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.permissions import Principal, scope_clause
+from gaodi.core.selects import AnySelect
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 
 #: rows per INSERT
@@ -97,8 +98,8 @@ Batch = Planned
 
 
 def in_scope(
-    query: Select[Any], principal: Principal, model: type, action: str = "edit"
-) -> Select[Any]:
+    query: AnySelect, principal: Principal, model: type, action: str = "edit"
+) -> AnySelect:
     """``query`` limited to the rows of ``model`` ``principal`` may read and ``action`` (every
     row for an unscoped role): what a batch may write to, or refer to, is what a read shows."""
     for each in dict.fromkeys(("read", action)):

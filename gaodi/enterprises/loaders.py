@@ -15,11 +15,12 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from gaodi.core.errors import PermissionDenied
 from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause
+from gaodi.core.selects import AnySelect
 from gaodi.engine.rows import frame, json_lists, json_text
 from gaodi.enterprises.models import Enterprise, EnterpriseYear, ExternalEnterprise
 
@@ -328,7 +329,7 @@ def directory(
     and region from the owners' correlated lookups (``park_name(park id column)``,
     ``region_name(region code column)``), so it stays one query. Whoever asks: the directory a
     chain office proposes from names no figures."""
-    query: Select[Any] = (
+    query: AnySelect = (
         select(Enterprise, park_name(Enterprise.park_id), region_name(Enterprise.region_code))
         .where(
             or_(Enterprise.name.contains(term), Enterprise.uscc.startswith(term.upper())),
@@ -456,7 +457,7 @@ def readable_enterprise(
     return session.scalars(query).first()
 
 
-def listing(principal: Principal, *, text: str | None = None, within: Any = None) -> Select[Any]:
+def listing(principal: Principal, *, text: str | None = None, within: Any = None) -> AnySelect:
     """``SELECT enterprise`` of what ``principal`` may read, narrowed to names or USCCs that
     contain ``text`` and to ids in ``within`` (a ``SELECT id`` subquery) when given.
 

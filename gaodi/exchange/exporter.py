@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
 from gaodi.chains.members import chain_enterprise_ids
@@ -24,6 +24,7 @@ from gaodi.clusters.models import Cluster
 from gaodi.core import clock
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal, restrict
+from gaodi.core.selects import AnySelect
 from gaodi.core.text_safety import csv_cell
 from gaodi.enterprises.facts import display, fact_fields
 from gaodi.enterprises.models import (
@@ -91,10 +92,10 @@ class Exporter:
         self.p = principal
         self.f = {k: v for k, v in filters.items() if v not in (None, "")}
 
-    def q(self, model: type, *columns: Any) -> Select[Any]:
+    def q(self, model: type, *columns: Any) -> AnySelect:
         return restrict(select(model), self.p, "read").with_only_columns(*columns)
 
-    def all(self, query: Select[Any]) -> list[Any]:
+    def all(self, query: AnySelect) -> list[Any]:
         return list(self.session.execute(query).all())
 
     def chain_id(self) -> int | None:
@@ -115,7 +116,7 @@ class Exporter:
             raise ValidationError(f"园区“{name}”不存在。", f"Park '{name}' does not exist.")
         return int(pid)
 
-    def enterprise_where(self, query: Select[Any]) -> Select[Any]:
+    def enterprise_where(self, query: AnySelect) -> AnySelect:
         cid, pid = self.chain_id(), self.park_id()
         if cid is not None:
             query = query.where(Enterprise.id.in_(chain_enterprise_ids(frozenset({cid}))))
@@ -287,7 +288,7 @@ class Exporter:
             query = query.where(Indicator.code == self.f["indicator"])
         return self._simple(spec, query.order_by(Indicator.id))
 
-    def plan_filter(self, query: Select[Any]) -> Select[Any]:
+    def plan_filter(self, query: AnySelect) -> AnySelect:
         plan = self.f.get("plan")
         if plan is None:
             return query
@@ -318,7 +319,7 @@ class Exporter:
             "cluster": dict(s.execute(select(Cluster.id, Cluster.name)).all()),
         }
 
-    def scope_where(self, query: Select[Any], model: Any) -> Select[Any]:
+    def scope_where(self, query: AnySelect, model: Any) -> AnySelect:
         cid, pid = self.chain_id(), self.park_id()
         if cid is not None:
             query = query.where(and_(model.scope == "chain", model.scope_id == cid))
@@ -416,7 +417,7 @@ class Exporter:
 
     # ---- major projects ---------------------------------------------------------------------
 
-    def project_where(self, query: Select[Any]) -> Select[Any]:
+    def project_where(self, query: AnySelect) -> AnySelect:
         cid, pid = self.chain_id(), self.park_id()
         if cid is not None:
             query = query.where(Project.chain_id == cid)
@@ -498,7 +499,7 @@ class Exporter:
             spec, ProjectProgress, ("period", "amount", "note"), ProjectProgress.period
         )
 
-    def _simple(self, spec: SheetSpec, query: Select[Any]) -> SheetRows:
+    def _simple(self, spec: SheetSpec, query: AnySelect) -> SheetRows:
         out = SheetRows(spec)
         for r in self.all(query):
             row = dict(zip(spec.keys, r, strict=True))

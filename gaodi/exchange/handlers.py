@@ -8,9 +8,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from gaodi.core.permissions import scope_clause
+from gaodi.core.selects import AnySelect
 from gaodi.enterprises import batch as enterprises_batch
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 from gaodi.exchange.importer import Changes, Context, Counts, row_values
@@ -44,7 +45,7 @@ class Handler(ABC):
         return [i for i in range(len(table)) if i not in table.bad]
 
 
-def in_scope(query: Select[Any], ctx: Context, model: type, action: str = "edit") -> Select[Any]:
+def in_scope(query: AnySelect, ctx: Context, model: type, action: str = "edit") -> AnySelect:
     """``query`` limited to the rows of ``model`` the importer may read and ``action`` (every row
     for an unscoped role): what an import may write to, or refer to, is what a read shows."""
     for each in dict.fromkeys(("read", action)):

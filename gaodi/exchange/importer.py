@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from gaodi.core import batching, clock
 from gaodi.core.errors import CellError, ConflictError
 from gaodi.core.permissions import Principal, restrict
+from gaodi.core.selects import AnySelect
 from gaodi.exchange.schema import Column, SheetSpec
 from gaodi.exchange.validate import Table
 
@@ -163,7 +164,7 @@ class Context:
         self.errors.append(table.error(i, key, zh, en, value))
         table.bad.add(i)
 
-    def fetch_in(self, query: Select[Any], column: Any, values: Iterable[Any]) -> list[Any]:
+    def fetch_in(self, query: AnySelect, column: Any, values: Iterable[Any]) -> list[Any]:
         """Rows of ``query`` whose ``column`` is in ``values`` (in chunks of 500)."""
         wanted = sorted({v for v in values if v is not None}, key=str)
         out: list[Any] = []
@@ -270,6 +271,6 @@ def row_values(
 
 
 def lookup_map(
-    ctx: Context, query: Select[Any], key: Callable[[Any], Any] = lambda r: r[0]
+    ctx: Context, query: AnySelect, key: Callable[[Any], Any] = lambda r: r[0]
 ) -> dict[Any, Any]:
     return {key(r): r for r in ctx.session.execute(query).all()}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import (
     Boolean,
@@ -12,7 +12,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    Select,
     String,
     Text,
     UniqueConstraint,
@@ -26,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gaodi.core import clock
+from gaodi.core.selects import AnySelect
 from gaodi.db import Base
 
 
@@ -160,7 +160,7 @@ class Observation(Base):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-S = TypeVar("S", bound=Select[Any])
+S = TypeVar("S", bound=AnySelect)
 
 
 def latest_revisions(query: S) -> S:

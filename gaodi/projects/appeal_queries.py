@@ -24,12 +24,13 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Select, and_, func, not_, select
+from sqlalchemy import ColumnElement, and_, func, not_, select
 from sqlalchemy.orm import Session
 
 from gaodi.core import asof, clock
 from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import Principal, restrict
+from gaodi.core.selects import AnySelect
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.projects import common, states
 from gaodi.projects.appeals import (
@@ -257,7 +258,7 @@ def _overdue_clause(as_of: date) -> ColumnElement[bool]:
 
 def _query(
     principal: Principal, flt: AppealFilter | None, as_of: date, settled: bool = True
-) -> Select[Any]:
+) -> AnySelect:
     """The appeals matching ``flt``; when not ``settled`` (events after the day), only the
     filters that do not depend on the state, the rest is :func:`_matches`'s."""
     query = restrict(select(Appeal), principal, "read")

@@ -8,16 +8,15 @@ references, locality — with reasons).
 
 from __future__ import annotations
 
-from typing import Any
-
 import polars as pl
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gaodi.analytics.digital_rollup import rank_providers
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core.permissions import Principal, restrict
 from gaodi.core.provenance import citation_of
+from gaodi.core.selects import AnySelect
 from gaodi.smart import service
 from gaodi.smart.models import Assessment, Recognition, ServicePlatform, SolutionProvider
 from gaodi.smart.schemas import (
@@ -59,7 +58,7 @@ def _like(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------- providers
-def provider_query(principal: Principal, f: ProviderFilter) -> Select[Any]:
+def provider_query(principal: Principal, f: ProviderFilter) -> AnySelect:
     query = restrict(select(SolutionProvider), principal)
     if f.q:
         query = query.where(SolutionProvider.name.like(_like(f.q), escape="\\"))

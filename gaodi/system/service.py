@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gaodi.analytics.above_scale import is_above_scale
@@ -18,8 +18,10 @@ from gaodi.audit.loaders import AuditQuery, audit_facets, audit_log
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core import dataset
 from gaodi.core.errors import PermissionDenied
+from gaodi.core.moments import CityMomentText
 from gaodi.core.periods import end_month
 from gaodi.core.permissions import Principal, restrict
+from gaodi.core.selects import AnySelect
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.parks import loaders as park_loaders
 from gaodi.plans import loaders as plan_loaders
@@ -65,7 +67,12 @@ class EntityCount(BaseModel):
 class AsOf(BaseModel):
     latest_enterprise_year: int | None = Field(None, description="Newest year of figures.")
     latest_observation_period: str | None = Field(None, description="Newest reported period.")
-    dataset_built_at: str | None = Field(None, description="When the dataset was built (UTC).")
+    dataset_built_at: CityMomentText | None = Field(
+        None,
+        description="When the dataset was built, in the city's time with its offset (the record "
+        "holds it with an offset since the demo is built on the city's clock; an older record's "
+        "stamp without one is read as UTC).",
+    )
     dataset_size: str | None = None
     dataset_seed: int | None = None
 
@@ -87,11 +94,11 @@ class OverviewData(BaseModel):
     chart: OverviewChart
 
 
-def _count(session: Session, query: Select[Any]) -> int:
+def _count(session: Session, query: AnySelect) -> int:
     return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
-def _readable(query: Select[Any], principal: Principal) -> Select[Any] | None:
+def _readable(query: AnySelect, principal: Principal) -> AnySelect | None:
     try:
         return restrict(query, principal, "read")
     except PermissionDenied:

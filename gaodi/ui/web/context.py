@@ -17,19 +17,20 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import Principal, allowed, require, restrict
+from gaodi.core.selects import AnySelect
 from gaodi.ui.web import nav, providers
 from gaodi.ui.web.auth import Identity
 from gaodi.ui.web.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator
 from gaodi.ui.web.session import WebSession
 
 M = TypeVar("M", bound=BaseModel)
-Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
+Q = TypeVar("Q", bound=AnySelect)
 
 DATASET_TTL_SECONDS = 10.0
 
