@@ -70,7 +70,7 @@ def obs_out(o: Observation, code: str) -> ObservationOut:
         revision=o.revision,
         status=o.status,
         submitted_by=o.submitted_by,
-        submitted_at=o.submitted_at.isoformat(timespec="minutes"),
+        submitted_at=o.submitted_at,
         source=o.source,
         comment=o.comment,
     )

@@ -385,7 +385,7 @@ def _row(
         submitted_by=(
             sub.submitted_by if sub and sub.submitted_by else (obs.submitted_by if obs else None)
         ),
-        submitted_at=submitted_at.isoformat(timespec="minutes") if submitted_at else None,
+        submitted_at=submitted_at,
         reviewed_by=sub.reviewed_by if sub else None,
         review_comment=sub.review_comment if sub else None,
     )
@@ -752,7 +752,7 @@ def detail(session: Session, principal: Principal, key: str) -> SubmissionDetail
     if sub is not None:
         events = [
             SubmissionEventOut(
-                at=e.at.isoformat(timespec="minutes"),
+                at=e.at,
                 actor=e.actor,
                 action=e.action,
                 from_status=e.from_status,
