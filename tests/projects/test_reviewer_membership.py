@@ -223,6 +223,11 @@ def test_the_page_shows_the_panel_of_its_day(web: Site) -> None:
     former = _table(html, "former-reviewers")
     assert "专家乙" in former and "长期出差无法参会" in former and "2023-06-04 10:00" in former
     assert "已移出评审组" in _text(html)
+    api = office.get(f"/api/v1/challenges/{cid}").json()["detail"]
+    assert [r["name"] for r in api["reviewers"]] == ["专家甲"]
+    [gone] = api["former_reviewers"]
+    assert gone["removed_at"] == "2023-06-04T10:00:00+08:00"
+    assert gone["removal_reason"] == "长期出差无法参会"
     english = office.get(f"/challenges/{cid}", headers={"Accept-Language": "en"}).text
     assert "Removed from the review panel" in english
 
