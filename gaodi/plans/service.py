@@ -622,9 +622,16 @@ def adopt_plan(session: Session, principal: Principal, plan_id: int) -> PlanOut:
     require(principal, "approve", DOMAIN)
     plan = _plan(session, principal, plan_id, "edit")
     if plan.status == "adopted":
+        # adopted_at is naive UTC: the day is the city's (at 02:00 in the city the UTC date is
+        # the day before); a plan adopted without a stamp (loaded as adopted) names no day
+        if plan.adopted_at is None:
+            raise ConflictError(
+                f"计划“{plan.title}”已印发。", f"Plan '{plan.title}' was already adopted."
+            )
+        day = clock.local_date(plan.adopted_at).isoformat()
         raise ConflictError(
-            f"计划“{plan.title}”已于 {plan.adopted_at:%Y-%m-%d} 印发。",
-            f"Plan '{plan.title}' was already adopted on {plan.adopted_at:%Y-%m-%d}.",
+            f"计划“{plan.title}”已于 {day} 印发。",
+            f"Plan '{plan.title}' was already adopted on {day}.",
         )
     found = problems(session, plan)
     if found:
