@@ -177,7 +177,7 @@ def status_change(title: str, stored: str | None, wanted: str) -> ConflictError 
             field="status",
         )
     return ConflictError(
-        f"计划“{title}”已印发（adopted），不能改回草稿；如需调整请新建草稿。",
+        f"计划“{title}”已印发，不能改回草稿；如需调整请新建草稿。",
         f"Plan '{title}' is adopted and cannot become a draft again; load a new draft.",
         field="status",
     )

@@ -294,7 +294,7 @@ def adopted_plan(title: str) -> ConflictError:
     """An adopted (印发) plan's targets are fixed: the one answer of the review forms, the JSON
     API, the CLI and the import to a change of one."""
     return ConflictError(
-        f"计划“{title}”已印发（adopted），不能再修改目标；如需调整请新建草稿。",
+        f"计划“{title}”已印发，不能再修改目标；如需调整请新建草稿。",
         f"Plan '{title}' is adopted: its targets can no longer be changed; "
         "load a new draft to revise it.",
         field="plan",
