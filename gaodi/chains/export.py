@@ -8,12 +8,14 @@ The chain definitions themselves (chains, links, enterprise links) are exchanged
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from gaodi.chains.schemas import ChainDiagnosisResult, ChainSummary, RecommendResult
+from gaodi.core import clock
 from gaodi.core.excel import citation_cell, new_workbook
 
 FILLS = {
@@ -81,6 +83,19 @@ def _info(wb: Workbook, lines: list[tuple[str, str]]) -> None:
     ws.column_dimensions["B"].width = 60
 
 
+def _computed_at(at: datetime | None) -> tuple[str, str]:
+    """The 说明 line of when the diagnosis was computed: stored naive UTC, said in the city's
+    time with its zone named, as every moment a person reads (a bare naive UTC time was read as
+    the city's, 8 hours off)."""
+    if at is None:
+        return "计算时间：—", "Computed at: —"
+    text = f"{clock.local(at):%Y-%m-%d %H:%M:%S}"
+    return (
+        f"计算时间：{text}（{clock.zone_label(True)}）",
+        f"Computed at: {text} ({clock.zone_label(False)})",
+    )
+
+
 def diagnosis_workbook(results: Sequence[ChainDiagnosisResult]) -> Workbook:
     """Links and recommendations of one or more chains, with their provenance."""
     wb = new_workbook()
@@ -91,7 +106,7 @@ def diagnosis_workbook(results: Sequence[ChainDiagnosisResult]) -> Workbook:
             (f"数据年份：{prov.year}", f"Year of figures: {prov.year}"),
             (f"参数：{prov.rules}", f"Rules: {prov.rules}"),
             (f"对标：{prov.benchmark} {prov.benchmark_label_zh}", f"Benchmark: {prov.benchmark}"),
-            (f"计算时间：{prov.computed_at}", f"Computed at: {prov.computed_at}"),
+            _computed_at(prov.computed_at),
         ]
         if prov.is_demo:
             lines.append(("示例数据，不是真实统计。", "Synthetic demo data, not statistics."))
