@@ -18,7 +18,9 @@ from typing import Any, Literal
 
 import cn2an
 
+from gaodi.core import clock
 from gaodi.core.choices import Choices
+from gaodi.core.moments import naive_utc
 
 Fmt = Literal["text", "int", "number", "percent", "yi", "status", "date"]
 
@@ -97,6 +99,8 @@ def format_value(value: Any, column: Column, lang: str = "zh") -> str:
     ('12.35', '—')
     >>> format_value("red", Column("状态", fmt="status"), "en")
     'red'
+    >>> format_value(dt.datetime(2023, 12, 28, 21, 6), Column("受理时间"))  # UTC: city's 05:06
+    '2023-12-29 05:06'
     """
     if value is None or value == "":
         return "—" if column.fmt != "text" else ""
@@ -119,7 +123,8 @@ def format_value(value: Any, column: Column, lang: str = "zh") -> str:
     if fmt == "status":
         return STATUS_CHOICES.label(str(value), "zh" if lang == "zh" else "en")
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        # a stored moment is naive UTC; the reader reads the city's wall time, as pages show it
+        return clock.local(naive_utc(value)).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
