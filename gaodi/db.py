@@ -13,9 +13,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, MetaData, create_engine, event
+from sqlalchemy import JSON, MetaData, Table, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -35,6 +35,11 @@ class Base(DeclarativeBase):
 
     # Models that set this to True have every insert/update/delete written to the audit log.
     __audited__ = False
+
+    if TYPE_CHECKING:
+        # every model here is mapped to a table (SQLAlchemy types it as any FROM clause, which
+        # Core's insert() and update() refuse)
+        __table__: ClassVar[Table]
 
 
 def database_key(engine: Engine) -> str:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core.batching import CHUNK, Refusal, chunks, fetch_in
-from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
+from gaodi.core.errors import ConflictError, GaodiError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, can
 from gaodi.enterprises import loaders as enterprise_loaders
 
@@ -156,7 +156,7 @@ def prepare_assignments(
             batch.refusals.append(Refusal(i, "chain_code", forbidden_chain(r.chain)))
         elif r.chain is not None and cid is None:
             zh, en = f"产业链“{r.chain}”不存在。", f"Chain '{r.chain}' does not exist."
-            error = NotFoundError(zh, en, field="chain_code")
+            error: GaodiError = NotFoundError(zh, en, field="chain_code")
             batch.refusals.append(Refusal(i, "chain_code", error))
         elif cid is not None and not can(principal, action, Chain(id=cid)):
             batch.refusals.append(Refusal(i, "chain_code", forbidden_chain(r.chain or "")))

@@ -253,6 +253,7 @@ def write_rows(session: Session, model: type, batch: Batch) -> None:
         session.connection().execute(insert(table), list(chunk))
     ids = sorted(batch.updates)
     for chunk in chunks(ids):
+        obj: Any
         for obj in session.scalars(select(model).where(model.id.in_(list(chunk)))):  # type: ignore[attr-defined]
             for key, value in batch.updates[obj.id].items():
                 setattr(obj, key, value)

@@ -102,7 +102,10 @@ def prepare_entries(
         )  # fmt: skip
     else:
         allowed = editable_ids(
-            session, principal, Enterprise, {rows[i].enterprise_id for i in wanted}
+            session,
+            principal,
+            Enterprise,
+            {e for i in wanted if (e := rows[i].enterprise_id) is not None},
         )
         columns = [
             model.id,

@@ -257,7 +257,7 @@ def output_by_park(session: Session) -> list[tuple[int, int, float | None]]:
         .where(Enterprise.park_id.is_not(None), EnterpriseYear.output.is_not(None))
         .group_by(Enterprise.park_id, EnterpriseYear.year)
     )
-    return [(p, y, v) for p, y, v in session.execute(query)]
+    return [(p, y, v) for p, y, v in session.execute(query) if p is not None]
 
 
 # --------------------------------------------------------------------------- the external pool
@@ -430,7 +430,7 @@ def count_by_park(session: Session, among: Any = None) -> dict[int, int]:
     )
     if among is not None:
         query = query.where(Enterprise.id.in_(among))
-    return {int(k): int(v) for k, v in session.execute(query).all()}
+    return {int(k): int(v) for k, v in session.execute(query).all() if k is not None}
 
 
 # --------------------------------------------------------------------------- for smart

@@ -206,20 +206,23 @@ def tier_frame(session: Session, enterprise_ids: Sequence[int] | None, year: int
         )
     )
     # every enterprise's facts when every enterprise is asked for: no id list to send
-    stored = facts.facts_of(session, None if enterprise_ids is None else df["enterprise_id"], year)
+    wanted = None if enterprise_ids is None else df["enterprise_id"].to_list()
+    stored = facts.facts_of(session, wanted, year)
     df = _with_facts(_with_extra(df), stored)
     ids = df["enterprise_id"].to_list()
     derived = tier_lists.derived_of(session, ids, year, every=enterprise_ids is None)
     return _with_lists(df, derived)
 
 
-def industry_codes(session: Session, ids: Sequence[int] | pl.Series | None) -> dict[int, str]:
+def industry_codes(
+    session: Session, ids: Sequence[int] | pl.Series | None
+) -> dict[int, str | None]:
     """Enterprise id -> industry code (all enterprises when ``ids`` is None)."""
     query = select(Enterprise.id, Enterprise.industry_code)
     if ids is None:
         return {k: v for k, v in session.execute(query)}
     wanted = sorted(set(int(i) for i in ids))
-    out: dict[int, str] = {}
+    out: dict[int, str | None] = {}
     for i in range(0, len(wanted), CHUNK):
         chunk = query.where(Enterprise.id.in_(wanted[i : i + CHUNK]))
         out.update({k: v for k, v in session.execute(chunk)})

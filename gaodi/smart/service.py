@@ -394,6 +394,8 @@ def record_maturity(
         raw = r.get("rating")
         value = model.rating_scale.get(str(raw).strip()) if isinstance(raw, str) else raw
         try:
+            if value is None:
+                raise ValueError(raw)
             rows.append(
                 {"level": int(r["level"]), "subdomain": str(r["subdomain"]), "rating": float(value)}
             )
