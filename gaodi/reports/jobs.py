@@ -20,7 +20,6 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -281,12 +280,3 @@ def submit(
         shutil.rmtree(store.directory(job.id), ignore_errors=True)
         raise
     return job
-
-
-def stamp(value: str | None) -> str:
-    if not value:
-        return "—"
-    try:
-        return clock.local(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return value

@@ -100,15 +100,15 @@ def test_the_configured_database_gives_the_demo_day(tmp_path: Path, monkeypatch)
 
 def test_report_stamps_name_the_citys_zone(monkeypatch: pytest.MonkeyPatch) -> None:
     # reports added a fixed +8 h and said 北京时间 whatever GAODI_TIMEZONE was
-    from gaodi.reports.jobs import stamp
+    from gaodi.ui.web.templating import city_time
 
     assert (clock.zone_label(True), clock.zone_label(False)) == ("北京时间", "Beijing time")
-    assert stamp("2023-07-01T02:00:00") == "2023-07-01 10:00"  # UTC+8
+    assert city_time("2023-07-01T02:00:00") == "2023-07-01 10:00"  # UTC+8
     monkeypatch.setenv("GAODI_TIMEZONE", "America/New_York")
     reset_settings()
     try:
         assert clock.zone_label(True) == clock.zone_label(False) == "America/New_York"
-        assert stamp("2023-07-01T02:00:00") == "2023-06-30 22:00"  # EDT, UTC−4
+        assert city_time("2023-07-01T02:00:00") == "2023-06-30 22:00"  # EDT, UTC−4
     finally:
         monkeypatch.delenv("GAODI_TIMEZONE")
         reset_settings()
