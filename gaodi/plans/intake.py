@@ -372,7 +372,9 @@ def prepare_observations(
         )
         if status not in submit.sources:
             flags.insert(0, _locked(ind, period))
-            batch.refusals.append(Refusal(i, "locked", illegal(k, submit, status), flags))
+            batch.refusals.append(
+                Refusal(i, "locked", illegal(k, submit, status, principal), flags)
+            )
             continue
         comment, confirmed = row.comment, False
         if flags and confirm_in_comment:

@@ -545,7 +545,7 @@ def check_transition(
         )
     status, sub, obs = current_state(session, key)
     if status not in t.sources:
-        raise illegal(key, t, status)
+        raise illegal(key, t, status, principal)
     if t.needs_comment and not has_visible(comment):
         raise ValidationError(
             f"“{t.zh}”须填写理由。", f"A reason is required to {t.en}.", field="comment"
@@ -606,9 +606,23 @@ def _check_seen(
     )
 
 
-def illegal(key: Key, t: Transition, status: str) -> ConflictError:
-    """The refusal of transition ``t`` on ``key`` from ``status``, with what is allowed now."""
+def _may(principal: Principal, key: Key, t: Transition) -> bool:
+    """Whether ``principal`` holds the right transition ``t`` needs on ``key``'s figures (the
+    test :func:`check_transition` makes, without the database)."""
+    if t.actors == ("admin",):
+        return principal.is_admin
+    permission = ACTOR_PERMISSION[t.actors[0]]
+    return can(principal, permission, Observation(scope=key.scope, scope_id=key.scope_id))
+
+
+def illegal(
+    key: Key, t: Transition, status: str, principal: Principal | None = None
+) -> ConflictError:
+    """The refusal of transition ``t`` on ``key`` from ``status``, with what is allowed now
+    (to ``principal`` when given: a reviewer is not offered the administrator's unlock)."""
     allowed = SUBMISSION.allowed_from(status)
+    if principal is not None:
+        allowed = [x for x in allowed if _may(principal, key, x)]
     return ConflictError(
         f"{key.period} 的报送当前为“{STATUS_CHOICES.label(status)}”，不能“{t.zh}”"
         f"（可执行：{'、'.join(x.zh for x in allowed) or '无'}）。",
