@@ -141,23 +141,29 @@ def authorize(
             field="action",
         )
     if decl.status not in step.sources:
-        now = [s.name for s in STEPS.values() if decl.status in s.sources]
+        # in words, never codes, and only the steps this user may take now
+        now = available(principal, decl)
+        final = not any(decl.status in s.sources for s in STEPS.values())
+        none_zh, none_en = (
+            ("无（已是终态）", "nothing (a final state)") if final else ("无", "nothing")
+        )
         raise ConflictError(
             f"申报当前为“{state_label(decl.status)}”，不能“{step.zh}”。"
-            f"当前允许：{'、'.join(STEPS[n].zh for n in now) or '无（已是终态）'}。",
-            f"The declaration is {decl.status}; '{name}' is not allowed. "
-            f"Allowed now: {', '.join(now) or 'none (final)'}.",
+            f"当前允许：{'、'.join(s.zh for s in now) or none_zh}。",
+            f"The declaration is {state_label(decl.status, 'en')}: “{step.en}” cannot be done "
+            f"from there. Allowed now: {', '.join(f'“{s.en}”' for s in now) or none_en}.",
         )
     if not actors(principal, decl) & set(step.actors):
         who_zh = "、".join(ACTOR_LABELS[a][0] for a in step.actors)
-        who_en = ", ".join(ACTOR_LABELS[a][1] for a in step.actors)
+        who_en = " or ".join(ACTOR_LABELS[a][1] for a in step.actors)
         raise PermissionDenied(
             f"用户“{principal.username}”不能对此申报执行“{step.zh}”（需由{who_zh}执行）。",
-            f"User '{principal.username}' may not {name} this declaration ({who_en} may).",
+            f"User '{principal.username}' may not take the step “{step.en}” on this "
+            f"declaration (it is for {who_en}).",
         )
     if step.needs_comment and not has_visible(comment):
         raise ValidationError(
-            f"“{step.zh}”须写明原因。", f"'{name}' needs a reason.", field="comment"
+            f"“{step.zh}”须写明原因。", f"“{step.en}” needs a reason.", field="comment"
         )
     return step
 
