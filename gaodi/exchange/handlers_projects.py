@@ -488,7 +488,9 @@ def _project_column(name: str) -> str:
 
 
 class ProjectProgressHandler(Handler):
-    """Monthly investment: a new month is reported, a reported one corrected (upsert only)."""
+    """Monthly investment: a new month is reported, a reported one corrected (upsert only). A
+    row with the amount on record is unchanged (its 备注 is not written: it is the reason of a
+    correction, and there is none); a correction's 备注 is its reason."""
 
     def check(self) -> None:
         ctx, t = self.ctx, self.tables["project_progress"]
@@ -527,6 +529,10 @@ class ProjectProgressHandler(Handler):
             ins["project_id"] = pid
             upd.pop("period")
             old = existing.get((pid, period))
+            if old is not None and upd.get("amount", old["amount"]) == old["amount"]:
+                # the amount on record: nothing to correct, so the row is unchanged whatever its
+                # 备注 (a blank cell would erase the reason of the month's last correction)
+                upd.pop("note", None)
             classify(ctx, t, i, changes, ins, upd, old, f"{_key_text(key)} {period}")
             if old is None or old["id"] in changes.updates:
                 note = upd.get("note", old["note"] if old else None)

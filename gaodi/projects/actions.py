@@ -24,7 +24,12 @@ class ActionIn(FormIn):
     """A workflow step and its fields (only those the step uses are read)."""
 
     action: str = Field(description="The step, e.g. advance, assign, score, confirm.")
-    comment: str | None = None
+    comment: str | None = Field(
+        None,
+        max_length=projects.MAX_REASON,
+        description=f"The step's comment or a correction's reason, at most "
+        f"{projects.MAX_REASON:,} characters.",
+    )
     # projects
     stage: str | None = None
     on: date | None = Field(None, description="Date of a stage or of a milestone's completion.")

@@ -122,6 +122,8 @@ class YearPlanBatch:
     refusals: list[Refusal] = field(default_factory=list)
     existing: dict[tuple[int, int], ProjectYearPlan] = field(default_factory=dict)
     loaded: dict[int, Project] = field(default_factory=dict)
+    #: indexes of the rows that repeat the amount on record: nothing to write, no history step
+    same: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -131,6 +133,8 @@ class ProgressBatch:
     loaded: dict[int, Project] = field(default_factory=dict)
     months: list[str] = field(default_factory=list)  # row index -> its month
     existing: dict[tuple[int, str], ProjectProgress] = field(default_factory=dict)
+    #: indexes of the rows that repeat the amount on record: nothing to write, no history step
+    same: set[int] = field(default_factory=set)
 
 
 def scope_refusals(
@@ -474,8 +478,15 @@ def _project_values(batch: ProjectBatch, i: int, reached: str | None) -> dict[st
 def prepare_year_plans(
     session: Session, principal: Principal, rows: Sequence[YearPlanWrite]
 ) -> YearPlanBatch:
-    """Check every annual plan (the project visible, the office's right, the amount)."""
-    from gaodi.projects.projects import MACHINE, plan_year_problem, reason_needed, stage_dates
+    """Check every annual plan (the project visible, the office's right, the amount, the
+    reason's length). A row repeating the amount on record is in ``same``: not written."""
+    from gaodi.projects.projects import (
+        MACHINE,
+        plan_year_problem,
+        reason_needed,
+        reason_problem,
+        stage_dates,
+    )
 
     batch = YearPlanBatch(rows)
     actors = common.office_actors(principal, "project")
@@ -484,6 +495,8 @@ def prepare_year_plans(
     for (p,) in fetch_in(session, query, ProjectYearPlan.project_id, loaded):
         batch.existing[(p.project_id, p.year)] = p
     dates = stage_dates(session, loaded)
+    # the amount each year will have once the rows before are written (a year named twice)
+    current = {key: p.amount for key, p in batch.existing.items()}
     for i, r in enumerate(rows):
         project = loaded.get(r.project_id)
         try:
@@ -491,6 +504,9 @@ def prepare_year_plans(
                 raise _not_visible(r.project_id)
             MACHINE.authorize("report_progress", project.stage, principal, actors)
             common.check_amount(r.amount, "年度计划投资", "An annual plan")
+            too_long = reason_problem(r.note)
+            if too_long is not None:
+                raise ValidationError(*too_long, field="note")
             # within the project's life (signing year to a little after its planned end), for
             # the form, the API and an imported sheet alike
             problem = plan_year_problem(r.year, *dates[project.id])
@@ -508,6 +524,11 @@ def prepare_year_plans(
             field = exc.context.get("field")
             name = field if field in ("amount", "year", "note") else "project"
             batch.refusals.append(Refusal(i, name, exc))
+            continue
+        key = (r.project_id, r.year)
+        if current.get(key) == r.amount:  # a replay or a double submission: nothing changes
+            batch.same.add(i)
+        current[key] = r.amount
     return batch
 
 
@@ -515,12 +536,15 @@ def write_year_plans(
     session: Session, principal: Principal, batch: YearPlanBatch
 ) -> list[ProjectYearPlan]:
     """Set the batch's annual plans (a stored year's amount is replaced); each is a step in its
-    project's history with the amount it replaced and the reason given. In row order."""
+    project's history with the amount it replaced and the reason given. A row repeating the
+    amount on record (``batch.same``) writes nothing and is no step. In row order."""
     if batch.refusals:
         raise batch.refusals[0].error
     values: dict[tuple[int, int], dict[str, Any]] = {}
     done: list[tuple[Project, Step]] = []
-    for r in batch.rows:
+    for i, r in enumerate(batch.rows):
+        if i in batch.same:
+            continue
         row = batch.existing.get((r.project_id, r.year))
         key = (r.project_id, r.year)
         if row is not None:
@@ -545,12 +569,14 @@ def prepare_progress(
     session: Session, principal: Principal, rows: Sequence[ProgressWrite]
 ) -> ProgressBatch:
     """Check every monthly report (the project visible, the office's right, the month and
-    amount: :func:`gaodi.projects.projects.check_progress`)."""
+    amount: :func:`gaodi.projects.projects.check_progress`, the note's length). A row repeating
+    the amount on record is in ``same``: not written (its note is not a reason for anything)."""
     from gaodi.projects.projects import (
         MACHINE,
         check_progress,
         progress_month_problem,
         reason_needed,
+        reason_problem,
         stage_dates,
     )
 
@@ -561,6 +587,8 @@ def prepare_progress(
     query = select(ProjectProgress)
     for (p,) in fetch_in(session, query, ProjectProgress.project_id, batch.loaded):
         batch.existing[(p.project_id, p.period)] = p
+    # the amount each month will have once the rows before are written (a month named twice)
+    current = {key: p.amount for key, p in batch.existing.items()}
     for i, r in enumerate(rows):
         project = batch.loaded.get(r.project_id)
         batch.months.append(r.period)
@@ -574,6 +602,10 @@ def prepare_progress(
             problem = progress_month_problem(month, dates[project.id][0])
             if problem is not None:  # before the project was signed
                 raise ValidationError(*problem, field="period")
+            too_long = reason_problem(r.note)
+            if too_long is not None:  # the form's comment, the sheet's 备注 cell
+                name = "note"
+                raise ValidationError(*too_long, field="comment")
             stored = batch.existing.get((r.project_id, month))
             if stored is not None and stored.amount != r.amount and not has_visible(r.note):
                 # a correction says why, in the form's comment or the sheet's 说明 column
@@ -584,6 +616,11 @@ def prepare_progress(
         except GaodiError as exc:
             name = "amount" if exc.context.get("field") == "amount" else name
             batch.refusals.append(Refusal(i, name, exc))
+            continue
+        key = (r.project_id, month)
+        if current.get(key) == r.amount:  # a replay or a double submission: nothing changes
+            batch.same.add(i)
+        current[key] = r.amount
     return batch
 
 
@@ -591,13 +628,17 @@ def write_progress(
     session: Session, principal: Principal, batch: ProgressBatch
 ) -> list[ProjectProgress]:
     """Record (or correct) the batch's months; each report is a step in its project's history
-    with the amount it replaced. The rows in row order."""
+    with the amount it replaced. A row repeating the amount on record (``batch.same``) leaves
+    the month, its note (the reason of its last correction) and the history as they are. The
+    rows in row order."""
     if batch.refusals:
         raise batch.refusals[0].error
     now: datetime = clock.now()
     new: dict[tuple[int, str], dict[str, Any]] = {}
     done: list[tuple[Project, Step]] = []
-    for r, month in zip(batch.rows, batch.months, strict=True):
+    for i, (r, month) in enumerate(zip(batch.rows, batch.months, strict=True)):
+        if i in batch.same:
+            continue
         project = batch.loaded[r.project_id]
         key = (r.project_id, month)
         row = batch.existing.get(key)

@@ -26,7 +26,7 @@ from gaodi.audit import service as audit
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core import asof, clock
 from gaodi.core.batching import fetch_in
-from gaodi.core.errors import NotFoundError, ValidationError
+from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require, restrict
 from gaodi.core.workflow import History
 from gaodi.parks import loaders as park_loaders
@@ -207,15 +207,51 @@ def advance(
 
 def check_progress(period: str, amount: float) -> str:
     """The month (YYYY-MM) of a progress report; ValidationError for a quarter or year, a
-    future month or an amount that is negative, not finite or above the cap."""
+    month that has not ended (a future one, or today's: its investment is known once it ends,
+    as the views' and exports' 数据截至 is the last complete month, and as the plans refuse a
+    period not yet ended) or an amount that is negative, not finite or above the cap."""
     month = check_month(period)
-    if month > clock.today().strftime("%Y-%m"):
+    today = clock.today()
+    if month > today.strftime("%Y-%m"):
         raise ValidationError(
             f"不能填报未来月份（{month}）的完成投资。",
             f"Cannot report investment for a future month ({month}).",
         )
+    if month == today.strftime("%Y-%m"):
+        first = (today.replace(day=1) + timedelta(days=31)).replace(day=1)
+        raise ValidationError(
+            f"{month} 尚未结束（今天是 {today}），当月完成投资须在月末之后填报，{first} 起可填报。",
+            f"The month {month} has not ended (today is {today}): its investment can be "
+            f"reported from {first}.",
+        )
     common.check_amount(amount, "完成投资", "Investment completed")
     return month
+
+
+#: The longest reason or comment a step takes, characters (a correction's reason, a stage
+#: step's comment, an imported sheet's 备注): a paragraph or two. One limit for the form, the
+#: JSON API (:class:`gaodi.projects.actions.ActionIn`), the CLI and the Excel import; far below
+#: an Excel cell's 32,767, so an export holds every reason whole and re-imports as it is.
+MAX_REASON = 2000
+
+
+def reason_problem(text: str | None) -> tuple[str, str] | None:
+    """(zh, en) when a reason or note is longer than :data:`MAX_REASON` characters."""
+    if text is None or len(text) <= MAX_REASON:
+        return None
+    return (
+        f"说明过长：{len(text):,} 个字符，最多 {MAX_REASON:,} 个字符。",
+        f"The note is too long: {len(text):,} characters, at most {MAX_REASON:,}.",
+    )
+
+
+def unchanged(what_zh: str, what_en: str, amount: float) -> ConflictError:
+    """A figure sent again as it is on record (a replay, a form sent twice): nothing was
+    written, neither the amount nor the note nor a history step."""
+    return ConflictError(
+        f"{what_zh}与已填报数值相同（{_fmt(amount)} 万元），未作更改。",
+        f"{what_en}: same as the figure on record ({_fmt(amount)}, 10k yuan); nothing changed.",
+    )
 
 
 #: How many years after the year of its planned full output (达效) a project may still plan
@@ -331,7 +367,8 @@ def report_progress(
 
     The month is not before the signing month; a correction of a month already reported (a
     different amount) needs a reason (``note``). The step is in the project's history with the
-    month and the amount it replaced.
+    month and the amount it replaced. The amount on record sent again is refused (ConflictError,
+    nothing written): it changes nothing, and its note is no reason for anything.
     """
     from gaodi.projects import batch  # the one write path (it reads this module's rules)
 
@@ -339,6 +376,9 @@ def report_progress(
     # scope, right, month (within the project's life), amount and a correction's reason: the
     # same checks an import's rows get
     prepared = batch.prepare_progress(session, principal, rows)
+    if not prepared.refusals and prepared.same:
+        month = prepared.months[0]
+        raise unchanged(f"{month}完成投资", f"The investment of {month}", amount)
     return batch.write_progress(session, principal, prepared)[0]
 
 
@@ -354,7 +394,8 @@ def set_year_plan(
 
     The year lies between the signing year and a little after the planned full output
     (:func:`plan_year_problem`); replacing a stored plan with another amount needs a reason
-    (``comment``). The step is in the project's history with the year and the old amount.
+    (``comment``). The step is in the project's history with the year and the old amount. The
+    amount on record sent again is refused (ConflictError, nothing written).
     """
     from gaodi.projects import batch  # the one write path
 
@@ -367,6 +408,8 @@ def set_year_plan(
         if error.context.get("field") == "note":
             error.context["field"] = "comment"  # the form's reason field
         raise error
+    if prepared.same:
+        raise unchanged(f"{year}年度计划投资", f"The annual plan of {year}", amount)
     out = batch.write_year_plans(session, principal, prepared)[0]
     session.flush()
     return out
@@ -393,20 +436,35 @@ class ProjectFacts:
 @dataclass(frozen=True)
 class Revision:
     """One stored amount of a month's investment or a year's plan (None ``at``: stored before
-    the audit log recorded it, known from the start)."""
+    the audit log recorded it, known from the start), with the note a month had with it (the
+    reason given for a correction; None for a plan year, whose reasons are in the history)."""
 
     at: datetime | None
     amount: float
+    note: str | None = None
+
+
+def revision_on(revisions: list[Revision], day: date) -> Revision | None:
+    """The revision known at the end of ``day`` (None: the stored row is): the last one stored by
+    then; a month or plan first stored after ``day`` (a late report, a bulk load) counts with
+    its first one, so that a correction made later never changes what a past day's view shows."""
+    if not revisions or day >= clock.today():
+        return None
+    known = [r for r in revisions if r.at is None or asof.at_or_before(r.at, day)]
+    return known[-1] if known else revisions[0]
 
 
 def known_on(revisions: list[Revision], stored: float, day: date) -> float:
-    """The amount known at the end of ``day``: the last one stored by then; a month or plan first
-    stored after ``day`` (a late report, a bulk load) counts with its first amount, so that a
-    correction made later never changes what a past day's view shows."""
-    if not revisions or day >= clock.today():
-        return stored
-    known = [r for r in revisions if r.at is None or asof.at_or_before(r.at, day)]
-    return (known[-1] if known else revisions[0]).amount
+    """The amount known at the end of ``day`` (:func:`revision_on`)."""
+    found = revision_on(revisions, day)
+    return stored if found is None else found.amount
+
+
+def note_known_on(revisions: list[Revision], stored: str | None, day: date) -> str | None:
+    """The note a month had at the end of ``day``: the one that went with the amount then
+    (:func:`revision_on`), not the reason of a correction made later."""
+    found = revision_on(revisions, day)
+    return stored if found is None else found.note
 
 
 def facts_at(facts: ProjectFacts, day: date, created: date | None = None) -> ProjectFacts | None:
@@ -527,6 +585,7 @@ def _facts(session: Session, projects: list[Project]) -> dict[int, ProjectFacts]
     monthly: dict[int, dict[str, float]] = defaultdict(dict)
     plan_rows: dict[int, tuple[int, int]] = {}  # row id -> (project, year)
     month_rows: dict[int, tuple[int, str]] = {}  # row id -> (project, month)
+    month_notes: dict[int, str | None] = {}  # row id -> its note as stored
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
         for s in session.scalars(select(ProjectStage).where(ProjectStage.project_id.in_(chunk))):
             planned[s.project_id][s.stage] = s.planned_on
@@ -541,12 +600,18 @@ def _facts(session: Session, projects: list[Project]) -> dict[int, ProjectFacts]
         ):
             monthly[m.project_id][m.period] = m.amount
             month_rows[m.id] = (m.project_id, m.period)
+            month_notes[m.id] = m.note
     month_revs: dict[int, dict[str, list[Revision]]] = defaultdict(dict)
-    for row_id, revs in _revisions(session, ProjectProgress.__tablename__, month_rows).items():
+    month_stored = {
+        i: (monthly[pid][period], month_notes[i]) for i, (pid, period) in month_rows.items()
+    }
+    revisions = _revisions(session, ProjectProgress.__tablename__, month_stored, with_notes=True)
+    for row_id, revs in revisions.items():
         pid, period = month_rows[row_id]
         month_revs[pid][period] = revs
     plan_revs: dict[int, dict[int, list[Revision]]] = defaultdict(dict)
-    for row_id, revs in _revisions(session, ProjectYearPlan.__tablename__, plan_rows).items():
+    plan_stored = {i: (plans[pid][year], None) for i, (pid, year) in plan_rows.items()}
+    for row_id, revs in _revisions(session, ProjectYearPlan.__tablename__, plan_stored).items():
         pid, year = plan_rows[row_id]
         plan_revs[pid][year] = revs
     return {
@@ -563,18 +628,28 @@ def _facts(session: Session, projects: list[Project]) -> dict[int, ProjectFacts]
     }
 
 
-def _revisions(session: Session, table: str, rows: dict[int, Any]) -> dict[int, list[Revision]]:
-    """Row id -> the amounts each of ``rows`` of ``table`` had, oldest first, for the rows whose
-    amount was changed after it was stored (corrections are few: the log's changes of the
-    table are read, then the creation entries of the rows changed).
+def _revisions(
+    session: Session,
+    table: str,
+    stored: dict[int, tuple[float, str | None]],
+    with_notes: bool = False,
+) -> dict[int, list[Revision]]:
+    """Row id -> the amounts each of ``stored`` (row id -> its amount and note as stored) of
+    ``table`` had, oldest first, for the rows changed after they were stored (corrections are
+    few: the log's changes of the table are read, then the creation entries of the rows
+    changed). ``with_notes`` (a month's): each revision has the note the row had with it, and
+    a change of the note alone is a revision too.
 
     The rows are updated in place (every way in: forms, API, CLI, imports); the audit log,
-    written in the same transaction, keeps each amount with the moment it was stored.
+    written in the same transaction, keeps each changed column's value before and after with
+    the moment it was stored: walked back from the stored row, each update gives the values
+    the row had before it (a row stored without a creation entry included).
     """
+    kept = ("amount", "note") if with_notes else ("amount",)
     changed: dict[int, list[Any]] = defaultdict(list)
     for e in audit_loaders.entity_events(session, table, "update"):
         row = int(e.entity_id) if e.entity_id and e.entity_id.isdigit() else None
-        if row in rows and "amount" in (e.after or {}):
+        if row in stored and any(k in (e.after or {}) for k in kept):
             changed[row].append(e)
     if not changed:
         return {}
@@ -587,14 +662,18 @@ def _revisions(session: Session, table: str, rows: dict[int, Any]) -> dict[int, 
     }
     out: dict[int, list[Revision]] = {}
     for row_id, updates in changed.items():
+        amount, note = stored[row_id]
+        revs: list[Revision] = []
+        for u in reversed(updates):
+            revs.append(Revision(u.at, float(amount), note if with_notes else None))
+            before = u.before or {}
+            amount = before.get("amount", amount)
+            note = before.get("note", note)
         first = created.get(row_id)
-        revs = (
-            [Revision(first.at, float((first.after or {})["amount"]))]
-            if first is not None
-            else [Revision(None, float((updates[0].before or {}).get("amount") or 0.0))]
+        revs.append(
+            Revision(first.at if first else None, float(amount), note if with_notes else None)
         )
-        revs += [Revision(u.at, float((u.after or {})["amount"])) for u in updates]
-        out[row_id] = revs
+        out[row_id] = revs[::-1]
     return out
 
 
@@ -728,7 +807,10 @@ def project_detail(
         ).all()
     )
     for p in progress:
-        p.note = notes.get(p.period)
+        # the note known on the day, as the amount is: a later correction's reason is not
+        # shown beside the amount it replaced
+        revisions = facts.monthly_revisions.get(p.period, [])
+        p.note = note_known_on(revisions, notes.get(p.period), day)
     events = [e for e in HISTORY.events(session, project.id) if asof.at_or_before(e.at, day)]
     events = _with_amounts(session, project.id, events)
     status = None

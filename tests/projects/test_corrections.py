@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy.orm import Session
 
-from gaodi.core.errors import ValidationError
+from gaodi.core.errors import ConflictError, ValidationError
 from gaodi.projects import actions, projects
 from gaodi.projects.actions import ActionIn
 from gaodi.projects.schemas import ProjectIn
@@ -155,7 +155,8 @@ def test_a_correction_needs_a_reason_and_is_in_the_history(
     with pytest.raises(ValidationError, match="reason"):
         projects.report_progress(s, w.admin, pid, "2023-01", 120, "  ")
     assert snapshot(s) == before
-    projects.report_progress(s, w.admin, pid, "2023-01", 100)  # the same figure again: no reason
+    with pytest.raises(ConflictError, match="nothing changed"):  # the same figure again
+        projects.report_progress(s, w.admin, pid, "2023-01", 100)
     projects.report_progress(s, w.admin, pid, "2023-01", 120, "发票补录")
     actions.perform(s, w.admin, "project", pid, ActionIn(action="set_year_plan", year=2023,
                                                          amount=1000, comment="调减"))  # fmt: skip
@@ -165,7 +166,6 @@ def test_a_correction_needs_a_reason_and_is_in_the_history(
     steps = [(e.action, e.comment) for e in events if e.action != "create"]
     assert steps == [
         ("report_progress", "2023-01: 100"),
-        ("report_progress", "2023-01: 100 → 100"),
         ("report_progress", "2023-01: 100 → 120 · 发票补录"),
         ("set_year_plan", "2023: 1,200 → 1,000 · 调减"),
         ("set_year_plan", "2024: 800"),

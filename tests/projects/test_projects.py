@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.models import AuditEvent
 from gaodi.projects import hooks, projects
-from gaodi.projects.models import ProjectEvent, ProjectStage
+from gaodi.projects.models import ProjectEvent, ProjectProgress, ProjectStage
 from gaodi.projects.schemas import ProjectFilter, ProjectIn
 from tests.projects.conftest import World, snapshot, uscc
 
@@ -47,7 +47,11 @@ FIVE_MONTHS_400 = {"2023-01": 100, "2023-02": 100, "2023-03": 100, "2023-04": 50
 
 def test_stage_and_investment_delays_by_hand(session: Session, world: World, frozen) -> None:
     pid = _new(session, world)
-    _progress(session, world, pid, {**FIVE_MONTHS_400, "2023-06": 500})
+    _progress(session, world, pid, FIVE_MONTHS_400)
+    # the running month, stored before a month had to end to be reported (the service now
+    # refuses it): a row as an older database may hold
+    session.add(ProjectProgress(project_id=pid, period="2023-06", amount=500))
+    session.commit()
     (row,) = projects.list_projects(session, world.admin)
     assert row.delayed
     kinds = {d.kind: d for d in row.delays}
