@@ -28,7 +28,7 @@ from gaodi.chains import loaders as chain_loaders
 from gaodi.core import asof, clock
 from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
-from gaodi.core.permissions import WORKFLOW_ACTORS, Principal, allowed, require
+from gaodi.core.permissions import WORKFLOW_ACTORS, Principal, allowed, require, restrict
 from gaodi.core.workflow import History, Transition
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.projects import common, states
@@ -314,6 +314,16 @@ def _check_reviewer_account(session: Session, challenge: Challenge, username: st
             f"账号“{username}”是企业账号，无权查看揭榜挂帅榜单，不能担任评审专家。",
             f"'{username}' is an enterprise account: it cannot open the challenges, so it cannot "
             "review one.",
+            field="username",
+        )
+    visible = restrict(select(Challenge.id).where(Challenge.id == challenge.id), who, "read")
+    if session.scalar(visible) is None:
+        # the same for an office scoped to other chains: every review step of this challenge
+        # would answer it "not found"
+        raise ValidationError(
+            f"账号“{username}”无权查看本榜单（其范围不含本榜单所属产业链），不能担任评审专家。",
+            f"'{username}' cannot open this challenge (its scope does not cover the challenge's "
+            "chain), so it cannot review it.",
             field="username",
         )
     if common.office_actors(who, "challenge") and (

@@ -41,8 +41,8 @@ MODELS: list[type] = [
 ]
 Rows = dict[type, list[dict[str, Any]]]
 
-#: Demo accounts (gaodi user demo-accounts) who sit on the open review panel, so the review can
-#: be walked through in the browser.
+#: Demo accounts (gaodi user demo-accounts) who sit on the open review panels, so a review can
+#: be walked through in the browser and none waits for good on an expert with no account.
 WALK_REVIEWERS = (
     ("demo-analyst", "示例分析员（评审专家）"),
     ("demo-viewer", "示例只读用户（评审专家）"),
@@ -98,7 +98,7 @@ def challenges(world: World, rng: random.Random, n: int, ids: Ids, rows: Rows) -
             names[cid],
             status,
             today,
-            walk_review=first and status == "review",
+            walk_review=status == "review",
             used=used,
         )
 

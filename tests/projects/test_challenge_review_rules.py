@@ -80,6 +80,7 @@ def test_a_reviewer_is_an_existing_active_independent_account(
     _user(session, "expert1", "viewer")
     _user(session, "retired", "viewer", active=False)
     _user(session, "office_a", "chain_office", scope=("chain", world.chain_a))
+    _user(session, "office_b", "chain_office", scope=("chain", world.chain_b))
     _user(session, "root", "admin")
     _user(session, "ent_1", "enterprise", scope=("enterprise", world.e1))
     _user(session, "ent_2", "enterprise", scope=("enterprise", world.e2))
@@ -92,6 +93,9 @@ def test_a_reviewer_is_an_existing_active_independent_account(
         # was taken, then refused every review step and held the award)
         "ent_1": "是企业账号",
         "ent_2": "是企业账号",
+        # an office of another chain cannot open this chain's challenge either (it was taken,
+        # answered "not found" at every review step and held the award; found in an audit)
+        "office_b": "无权查看本榜单",
     }
     for username, words in refusals.items():
         with pytest.raises(ValidationError) as err:
