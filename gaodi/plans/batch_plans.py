@@ -169,7 +169,7 @@ def status_change(title: str, stored: str | None, wanted: str) -> ConflictError 
         return None
     if wanted == "adopted":
         return ConflictError(
-            f"导入不能印发计划“{title}”：请以草稿（draft）导入，导入其目标后再“印发”"
+            f"导入不能印发计划“{title}”：请以草稿导入，导入其目标后再“印发”"
             "（计划页的按钮或 gaodi plan adopt），印发前会逐一检查目标。",
             f"An import cannot adopt plan '{title}': import it as a draft with its targets, "
             "then adopt it (the plan page's button or `gaodi plan adopt`), which checks every "

@@ -67,3 +67,8 @@ def test_an_adopted_plans_target_is_refused_without_a_code(site: Site) -> None: 
     assert [e.reason_zh for e in errors] == [
         f"计划“{DRAFT}”已印发，不能改回草稿；如需调整请新建草稿。"
     ]
+    # and to a new plan imported as adopted: its status is named in words, not as a code
+    row = ["另一行动计划", "430100", 2024, 2026, "已印发", "是"]
+    errors = import_errors(site, "plans", {"规划 plans": [PLAN_HEADER, row]})
+    assert len(errors) == 1 and "请以草稿导入" in errors[0].reason_zh
+    assert "（draft）" not in errors[0].reason_zh
