@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+
+
+class MigrationBrokeReferences(RuntimeError):
+    """A migration left rows pointing at rows that are gone; nothing of it was kept."""
 
 
 def alembic_config(url: str) -> Config:
@@ -16,16 +23,53 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+@contextmanager
+def migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction for schema changes, committed when the block ends.
+
+    On SQLite, Alembic changes most of a table by copying it into a new one and dropping the
+    old: with foreign keys enforced (every Gaodi connection enforces them) dropping the old
+    table deletes, by ``ON DELETE CASCADE``, every row of every table that points at it — a
+    reviewer's declarations and scores, a plan's targets — silently. So foreign keys are off
+    while the schema changes (as SQLite's documentation prescribes for such changes), every
+    reference is checked before the commit (``PRAGMA foreign_key_check``: any row left pointing
+    at nothing rolls the whole migration back), and enforcement is back on before the
+    connection returns to the pool.
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # outside any transaction: inside one SQLite ignores the pragma
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                yield conn
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        table, rowid, parent, _ = broken[0]
+                        raise MigrationBrokeReferences(
+                            f"The migration left {len(broken)} row(s) pointing at rows that "
+                            f"are gone (first: {table} row {rowid} -> {parent}); nothing of it "
+                            "was kept."
+                        )
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
+    with migrating(engine) as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
+    with migrating(engine) as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
 
