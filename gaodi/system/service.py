@@ -7,9 +7,10 @@ counts its own chain's enterprises, and an entity the role may not read is left 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PlainSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,7 @@ from gaodi.audit.loaders import AuditQuery, audit_facets, audit_log
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core import dataset
 from gaodi.core.errors import PermissionDenied
-from gaodi.core.moments import CityMomentText
+from gaodi.core.moments import city_iso
 from gaodi.core.periods import end_month
 from gaodi.core.permissions import Principal, restrict
 from gaodi.core.selects import AnySelect
@@ -59,6 +60,23 @@ def counted(declared: Mapping[str, type]) -> list[tuple[str, type]]:
     return [(key, declared[key]) for key in keys]
 
 
+def _build_stamp(text: str) -> str:
+    """A dataset's build time with an offset in the city's offset form; one without (written on
+    the building machine's clock before stamps carried a zone) as written: no zone is claimed.
+
+    >>> _build_stamp("2024-01-15T13:27:05+00:00"), _build_stamp("2024-01-15T13:27:05")
+    ('2024-01-15T21:27:05+08:00', '2024-01-15T13:27:05')
+    """
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return text if at.tzinfo is None else city_iso(at)
+
+
+BuildStamp = Annotated[str, PlainSerializer(_build_stamp, return_type=str, when_used="json")]
+
+
 class EntityCount(BaseModel):
     key: str = Field(description="Entity key, e.g. enterprises, above_scale, parks.")
     count: int
@@ -67,11 +85,11 @@ class EntityCount(BaseModel):
 class AsOf(BaseModel):
     latest_enterprise_year: int | None = Field(None, description="Newest year of figures.")
     latest_observation_period: str | None = Field(None, description="Newest reported period.")
-    dataset_built_at: CityMomentText | None = Field(
+    dataset_built_at: BuildStamp | None = Field(
         None,
-        description="When the dataset was built, in the city's time with its offset (the record "
-        "holds it with an offset since the demo is built on the city's clock; an older record's "
-        "stamp without one is read as UTC).",
+        description="When the dataset was built, in the city's time with its offset. A record "
+        "built before stamps carried an offset holds the building machine's wall time in a zone "
+        "nobody wrote down: it is given as written, without an offset.",
     )
     dataset_size: str | None = None
     dataset_seed: int | None = None

@@ -131,7 +131,7 @@ def seed(engine: Engine, *, demo: bool = True) -> World:
                         "demo": True,
                         "size": "test",
                         "seed": 7,
-                        "built_at": "2024-01-02T03:04:05",
+                        "built_at": "2024-01-02T03:04:05+00:00",
                     },
                 )
             )

@@ -50,7 +50,7 @@ def test_admin_sees_everything(shared_site: Site) -> None:
     assert data["as_of"] == {
         "latest_enterprise_year": 2023,
         "latest_observation_period": "2023-12",
-        "dataset_built_at": "2024-01-02T11:04:05+08:00",  # the record's naive stamp is UTC
+        "dataset_built_at": "2024-01-02T11:04:05+08:00",  # 03:04:05 UTC
         "dataset_size": "test",
         "dataset_seed": 7,
     }

@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from gaodi.core.moments import naive_utc
 from gaodi.core.units import unit_words
 from gaodi.ui.web.context import PageContext
 
@@ -98,8 +99,8 @@ def city_time(value: str | datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") 
     >>> with clock.frozen(datetime(2024, 1, 1)):  # the default zone, Asia/Shanghai (UTC+8)
     ...     city_time(datetime(2023, 12, 28, 21, 6)), city_time("2023-07-05T16:36")
     ('2023-12-29 05:06', '2023-07-06 00:36')
-    >>> city_time(date(2023, 12, 28)), city_time(None)
-    ('2023-12-28', '—')
+    >>> city_time("2023-07-06T00:36:00+08:00"), city_time(date(2023, 12, 28)), city_time(None)
+    ('2023-07-06 00:36', '2023-12-28', '—')
     """
     from gaodi.core import clock
 
@@ -108,7 +109,8 @@ def city_time(value: str | datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") 
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if isinstance(value, datetime):
-        return clock.local(value).strftime(fmt)
+        # an aware value (text in the API's offset form) is its instant, not a UTC wall time
+        return clock.local(naive_utc(value)).strftime(fmt)
     return value.isoformat()
 
 
