@@ -15,7 +15,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -385,11 +385,14 @@ def convert_column(col: Column, values: Sequence[Any]) -> tuple[list[Any], list[
     out: list[Any] = [None] * len(values)
     problems: list[Problem] = []
     kind = col.type
+    parse: Callable[[Any, Column], Any]
     if kind in ("choice", "bool"):
         lookup = choice_lookup(col.choice_name or "")
 
-        def parse(v: Any, c: Column) -> Any:
+        def by_lookup(v: Any, c: Column) -> Any:
             return _bool(v, c, lookup) if kind == "bool" else _choice(v, c, lookup)
+
+        parse = by_lookup
 
     else:
         parse = _PARSERS[kind]

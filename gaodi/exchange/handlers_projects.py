@@ -148,7 +148,7 @@ class ProjectsHandler(Handler):
         changes = self.changes["projects"] = Changes(Project)
         duplicate_rows(t, ["name", "investor_name"], ctx.errors)
         # the chains the importer reads: one outside its scope is a missing one
-        chains = dict(
+        chains: dict[str, int] = dict(
             ctx.session.execute(in_scope(select(Chain.code, Chain.id), ctx, Chain, "read")).all()
         )
         links = {
@@ -537,7 +537,8 @@ class ProjectProgressHandler(Handler):
             if old is None or old["id"] in changes.updates:
                 note = upd.get("note", old["note"] if old else None)
                 amount = upd.get("amount", old["amount"] if old else None)
-                self.rows.append((i, batch.ProgressWrite(pid, period, amount, note)))
+                # the amount column is required: a row without one was refused above
+                self.rows.append((i, batch.ProgressWrite(pid, period, amount, note)))  # type: ignore[arg-type]
         # in the order of the projects' history: by project, then month
         self.rows.sort(key=lambda r: (r[1].project_id, r[1].period))
         rows = [w for _, w in self.rows]

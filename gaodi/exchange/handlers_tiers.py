@@ -98,7 +98,8 @@ class TierListsHandler(Handler):
             try:
                 item = parse(raw)
             except ValidationError as exc:
-                field = exc.context.get("field") if exc.context.get("field") in fields else key[0]
+                named = exc.context.get("field")
+                field = named if isinstance(named, str) and named in fields else key[0]
                 ctx.fail(t, i, field, exc.zh, exc.en, raw.get(field))
                 continue
             rows.append(lists_batch.EntryRow(item, eid))

@@ -172,7 +172,7 @@ class Context:
             out.extend(self.session.execute(query.where(column.in_(chunk))).all())
         return out
 
-    def editable(self, model: type, ids: Iterable[int]) -> set[int]:
+    def editable(self, model: Any, ids: Iterable[int]) -> set[int]:
         """Which of ``ids`` the principal may edit (all of them unless the role is scoped)."""
         ids = set(ids)
         if not self.principal.is_scoped or not ids:

@@ -23,7 +23,9 @@ from gaodi.core.reference import (
 from gaodi.regions.models import IndustryCode, Region
 
 
-def _missing(conn: Connection, table: type, wanted: set[str]) -> set[str]:
+def _missing(
+    conn: Connection, table: type[Region] | type[IndustryCode], wanted: set[str]
+) -> set[str]:
     if not wanted:
         return set()
     have: set[str] = set()
@@ -49,7 +51,7 @@ def ensure_regions(conn: Connection, codes: Iterable[str]) -> int:
                 {"code": row.code, "name": row.name, "level": row.level, "parent_code": row.parent}
             )
     order = {"province": 0, "prefecture": 1, "county": 2}
-    rows.sort(key=lambda r: (order[r["level"]], r["code"]))
+    rows.sort(key=lambda r: (order[str(r["level"])], r["code"]))
     if rows:
         conn.execute(insert(Region.__table__), rows)
     return len(rows)
@@ -70,7 +72,7 @@ def ensure_industries(conn: Connection, codes: Iterable[str]) -> int:
                 {"code": row.code, "name": row.name, "level": row.level, "parent_code": row.parent}
             )
     order = {"section": 0, "division": 1, "group": 2, "class": 3}
-    rows.sort(key=lambda r: (order[r["level"]], r["code"]))
+    rows.sort(key=lambda r: (order[str(r["level"])], r["code"]))
     if rows:
         conn.execute(insert(IndustryCode.__table__), rows)
     return len(rows)

@@ -102,8 +102,8 @@ def write_report(
             ]
         )
     else:
-        for row in summary_rows(report):
-            summary.append(row)
+        for line in summary_rows(report):
+            summary.append(line)
         wb.move_sheet(summary, offset=-1)  # the outcome first: there are no errors to show
         wb.active = 0
     summary.column_dimensions["A"].width = 36

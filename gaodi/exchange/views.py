@@ -138,7 +138,7 @@ def import_form(ctx: PageContext) -> Response:
         raise FormInvalid(
             {"file": ctx._("The file is larger than %(mb)s MB.", mb=get_settings().upload_max_mb)}
         )
-    engine = ctx.session.get_bind()
+    engine = ctx.session.get_bind().engine
     ctx.session.rollback()  # the import writes through its own transaction
     if len(data) > get_settings().import_background_kb * 1024:
         try:
@@ -251,7 +251,7 @@ def _template_download(
     assert ctx.principal is not None
     with tempfile.TemporaryDirectory() as tmp:
         path = service.template(entity, Path(tmp) / f"{entity}.xlsx", lang=ctx.lang,
-                                engine=ctx.session.get_bind(),
+                                engine=ctx.session.get_bind().engine,
                                 principal=ctx.principal)  # fmt: skip
         data = path.read_bytes()
     label = spec.zh if ctx.lang.startswith("zh") else spec.en
@@ -271,7 +271,7 @@ def _export_download(
     assert ctx.principal is not None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{entity}.{fmt}"
-        service.export(ctx.session.get_bind(), entity, path, principal=ctx.principal)
+        service.export(ctx.session.get_bind().engine, entity, path, principal=ctx.principal)
         data = path.read_bytes()
     label = spec.zh if ctx.lang.startswith("zh") else spec.en
     media = XLSX if fmt == "xlsx" else "text/csv; charset=utf-8"
