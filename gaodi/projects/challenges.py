@@ -29,6 +29,7 @@ from gaodi.core import asof, clock
 from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.permissions import WORKFLOW_ACTORS, Principal, allowed, require, restrict
+from gaodi.core.text_safety import has_visible
 from gaodi.core.workflow import History, Transition
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.projects import common, states
@@ -423,7 +424,7 @@ def close(
             "No applications yet: the review cannot start (extend the deadline or cancel).",
         )
     today = clock.today()
-    if today <= challenge.deadline and not (comment or "").strip():
+    if today <= challenge.deadline and not has_visible(comment):
         # the deadline was published: firms may still be preparing. Closing early can be right
         # (the programme changed, enough strong applications), so it is allowed, but as with
         # 撤榜 the office must say why, and the reason stays in the history for everyone to see
@@ -482,7 +483,7 @@ def declare(
             "已就该申请作出利益冲突声明，不能更改。",
             "A declaration for this application has already been made; it cannot be changed.",
         )
-    if has_conflict and not (statement or "").strip():
+    if has_conflict and not has_visible(statement):
         raise ValidationError("请说明利益冲突的情况。", "Describe the conflict of interest.")
     decl = ChallengeDeclaration(
         reviewer_id=reviewer.id,
@@ -761,7 +762,7 @@ def award(
     else:
         chosen = application_id
         _application(session, challenge, chosen)
-        if (chosen not in best or len(best) > 1) and not (reason or "").strip():
+        if (chosen not in best or len(best) > 1) and not has_visible(reason):
             raise ValidationError(
                 "所选申请不是唯一最高分，须说明理由。",
                 "The chosen application is not the sole best-scored one: give a reason.",

@@ -66,7 +66,7 @@ CHALLENGE = Machine(
             None,
             ("office", "admin", "enterprise"),
             "提交揭榜申请",
-            "apply",
+            "submit an application",
         ),
         Transition(
             "add_reviewer",
@@ -85,7 +85,9 @@ CHALLENGE = Machine(
             "remove a reviewer",
             needs_comment=True,
         ),
-        Transition("close", ("published",), "review", OFFICE, "截止征集，进入评审", "close"),
+        Transition(
+            "close", ("published",), "review", OFFICE, "截止征集，进入评审", "close applications"
+        ),
         Transition(
             "declare",
             ("review",),
@@ -100,9 +102,9 @@ CHALLENGE = Machine(
             None,
             ("reviewer",),
             "评分",
-            "score",
+            "score an application",
         ),
-        Transition("award", ("review",), "awarded", OFFICE, "确定揭榜方", "award"),
+        Transition("award", ("review",), "awarded", OFFICE, "确定揭榜方", "award the challenge"),
         Transition(
             "add_milestone",
             ("awarded", "executing"),
@@ -120,9 +122,17 @@ CHALLENGE = Machine(
             "节点完成",
             "complete a milestone",
         ),
-        Transition("accept", ("executing",), "accepted", OFFICE, "验收通过", "accept"),
         Transition(
-            "fail", ("executing",), "failed", OFFICE, "验收不通过", "fail", needs_comment=True
+            "accept", ("executing",), "accepted", OFFICE, "验收通过", "pass the acceptance check"
+        ),
+        Transition(
+            "fail",
+            ("executing",),
+            "failed",
+            OFFICE,
+            "验收不通过",
+            "fail the acceptance check",
+            needs_comment=True,
         ),
         Transition(
             "cancel",
@@ -130,7 +140,7 @@ CHALLENGE = Machine(
             "cancelled",
             OFFICE,
             "撤榜",
-            "cancel",
+            "cancel the challenge",
             needs_comment=True,
         ),
     ),
@@ -163,7 +173,9 @@ APPEAL = Machine(
             "reassign",
             needs_comment=True,
         ),
-        Transition("start", ("assigned", "reopened"), "in_progress", OFFICE, "开始办理", "start"),
+        Transition(
+            "start", ("assigned", "reopened"), "in_progress", OFFICE, "开始办理", "start handling"
+        ),
         Transition(
             "resolve",
             ("in_progress",),
@@ -174,7 +186,12 @@ APPEAL = Machine(
             needs_comment=True,
         ),
         Transition(
-            "confirm", ("resolved",), "confirmed", ("enterprise", "admin"), "确认办结", "confirm"
+            "confirm",
+            ("resolved",),
+            "confirmed",
+            ("enterprise", "admin"),
+            "确认办结",
+            "confirm the resolution",
         ),
         Transition(
             "reopen",

@@ -115,10 +115,11 @@ def test_a_refused_challenge_step_is_said_in_english_words(
     cid = site.world.ids["challenge_b"]
     said = _step(client, f"/challenges/{cid}/act", {"action": "close"}, csrf, "en")
     assert (
-        "The challenge is under review: “close” cannot be done from there. Allowed now: "
-        "“add a reviewer”, “remove a reviewer”, “award”, “cancel”." in said
+        "The challenge is under review: “close applications” cannot be done from there. "
+        "Allowed now: “add a reviewer”, “remove a reviewer”, “award the challenge”, "
+        "“cancel the challenge”." in said
     )
-    assert "'review'" not in said and "add_reviewer" not in said and "“score”" not in said
+    assert "'review'" not in said and "add_reviewer" not in said and "“score" not in said
 
 
 def test_a_refused_project_stage_is_said_in_words_in_both_languages(
@@ -146,7 +147,7 @@ def test_the_api_says_refusals_in_words(site: Site) -> None:
     body = r.json()
     assert r.status_code == 403
     assert body["message_en"] == (
-        f"User '{site.world.users['enterprise']}' may not take the step “start” on this appeal "
+        f"User '{site.world.users['enterprise']}' may not take the step “start handling” on this appeal "
         "(it is for the responsible chain or park office or an administrator)."
     )
     assert "（需由主管链办或园区、管理员执行）" in body["message_zh"]
@@ -159,7 +160,7 @@ def test_the_api_says_refusals_in_words(site: Site) -> None:
     )
     body = r.json()
     assert r.status_code == 409
-    assert "under review" in body["message_en"] and "“close”" in body["message_en"]
+    assert "under review" in body["message_en"] and "“close applications”" in body["message_en"]
     assert not CODES.search(body["message_zh"]) and "'review'" not in body["message_en"]
 
 
@@ -171,7 +172,7 @@ def test_a_reason_that_shows_nothing_does_not_cancel_a_challenge(
     cid = site.world.ids["challenge_b"]
     data = {"action": "cancel", "comment": reason}
     said = _step(client, f"/challenges/{cid}/act", data, csrf, "en")
-    assert "“cancel” needs a comment explaining it." in said
+    assert "“cancel the challenge” needs a comment explaining it." in said
     assert "“撤榜”需要填写说明。" in _step(client, f"/challenges/{cid}/act", data, csrf)
     assert _status(site, Challenge, cid) == "review"
 
