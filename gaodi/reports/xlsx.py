@@ -22,7 +22,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from gaodi.analytics.chain_text import decimals_for
+from gaodi.core import clock
 from gaodi.core.excel import new_workbook
+from gaodi.core.moments import naive_utc
 from gaodi.reports.lang import Lang
 from gaodi.reports.model import STATUS_FILLS, Column, Report, format_value, number_headings
 
@@ -34,6 +36,8 @@ NUMBER_FORMATS = {
     "yi": "#,##0.00",
     "date": "yyyy-mm-dd",
 }
+#: A moment's cell: the city's wall time to the minute, as pages show it.
+MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
 INFO_SHEET = ("说明", "About")
 _BAD = re.compile(r"[\[\]:*?/\\]")
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -77,7 +81,9 @@ def _rows(sheet: Sheet) -> Iterable[list[Any]]:
 
 
 def _cell_value(value: Any, column: Column, lang: str) -> Any:
-    """What the cell holds: numbers stay numbers (亿元 converted from 万元), labels as text."""
+    """What the cell holds: numbers stay numbers (亿元 converted from 万元), labels as text, a
+    moment the city's wall time (a stored moment is naive UTC; the sheet's header names the
+    zone, see :func:`_zoned_header`)."""
     if value is None:
         return None
     if column.fmt in ("int", "number", "percent"):
@@ -86,10 +92,12 @@ def _cell_value(value: Any, column: Column, lang: str) -> Any:
         return float(value) / 10000
     if column.fmt == "status":
         return format_value(value, column, lang)
-    if column.fmt == "date":
-        return value
+    if column.fmt == "date":  # a moment in a date column: the city's date of it
+        return clock.local_date(naive_utc(value)) if isinstance(value, dt.datetime) else value
     if isinstance(value, (list, tuple)):
         return format_value(value, column, lang)
+    if isinstance(value, dt.datetime):
+        return clock.local(naive_utc(value))
     if isinstance(value, (dt.date, int, float, bool)):
         return value
     return str(value)
@@ -105,6 +113,18 @@ def _number_format(fmt: str, value: Any, significant: int | None = None) -> str:
     if fmt == "number" and significant:
         return NUMBER_FORMATS[fmt] + "##"
     return NUMBER_FORMATS[fmt]
+
+
+def _zoned_header(header: str, lang: str) -> str:
+    """A header of a column of moments, naming the zone its wall times are in (a spreadsheet
+    cell holds no zone): 受理时间（北京时间）, Received (Beijing time).
+
+    >>> _zoned_header("受理时间", "zh"), _zoned_header("Received", "en")
+    ('受理时间（北京时间）', 'Received (Beijing time)')
+    """
+    zh = lang == "zh"
+    zone = clock.zone_label(zh)
+    return f"{header}（{zone}）" if zh else f"{header} ({zone})"
 
 
 def _width(text: str) -> float:
@@ -155,6 +175,7 @@ def write_table_workbook(
         headers = [c.header(lang) for c in sheet.columns]
         ws.append(headers)
         widths = [_width(h) for h in headers]
+        moments: set[int] = set()  # the columns holding a moment: their headers name the zone
         count = 0
         for values in _rows(sheet):
             cells = [_cell_value(v, c, lang) for v, c in zip(values, sheet.columns, strict=True)]
@@ -162,7 +183,10 @@ def write_table_workbook(
             count += 1
             r = ws.max_row
             for i, (column, raw) in enumerate(zip(sheet.columns, values, strict=True)):
-                if column.fmt in NUMBER_FORMATS:
+                if isinstance(cells[i], dt.datetime):
+                    moments.add(i)
+                    ws.cell(row=r, column=i + 1).number_format = MOMENT_FORMAT
+                elif column.fmt in NUMBER_FORMATS:
                     ws.cell(row=r, column=i + 1).number_format = _number_format(
                         column.fmt, cells[i], column.significant
                     )
@@ -172,6 +196,9 @@ def write_table_workbook(
                     )
                 if count <= 200 and column.fmt in ("text", "status"):
                     widths[i] = max(widths[i], _width(format_value(raw, column, lang)))
+        for i in moments:
+            ws.cell(row=1, column=i + 1, value=_zoned_header(headers[i], lang))
+            widths[i] = max(widths[i], _width(_zoned_header(headers[i], lang)))
         for i, cell in enumerate(ws[1]):
             cell.font = Font(bold=True)
             cell.fill = HEAD_FILL
