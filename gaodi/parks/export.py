@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
@@ -18,6 +19,7 @@ from openpyxl.styles import Font, PatternFill
 from gaodi.analytics import above_scale
 from gaodi.analytics.per_mu import PerMuRules
 from gaodi.analytics.rulefiles import load_per_mu_rules
+from gaodi.core import clock
 from gaodi.core.excel import citation_cell, new_workbook
 from gaodi.core.units import unit_words
 from gaodi.parks.schemas import (
@@ -220,6 +222,17 @@ def scheme_text(ev: ParkEvaluation, lang: str = "zh") -> str:
     return _t(lang, f"{scheme}（{version}）", f"{scheme} ({version})")
 
 
+def _computed_at(at: datetime | None, lang: str) -> str:
+    """When the evaluation was computed: stored naive UTC, said in the city's time with its zone
+    named, as every moment a person reads (a bare UTC time beside the city's dates was read as
+    the city's, 8 hours off)."""
+    if at is None:
+        return "—"
+    text = f"{clock.local(at):%Y-%m-%d %H:%M:%S}"
+    zh = _zh(lang)
+    return f"{text}（{clock.zone_label(True)}）" if zh else f"{text} ({clock.zone_label(False)})"
+
+
 def _info_lines(ev: ParkEvaluation, rules: PerMuRules | None, lang: str) -> list[tuple[str, Any]]:
     """The 说明 sheet's lines: provenance, parameters, who was left out, the method."""
     p = ev.provenance
@@ -246,7 +259,7 @@ def _info_lines(ev: ParkEvaluation, rules: PerMuRules | None, lang: str) -> list
         *_parameters(rules, p, lang),
         (_t(lang, "参评企业", "Enterprises evaluated"), ev.n_evaluated),
         (_t(lang, "未参评企业", "Not evaluated"), left_out or _t(lang, "无", "none")),
-        (_t(lang, "计算时间（UTC）", "Computed at (UTC)"), p.computed_at),
+        (_t(lang, "计算时间", "Computed at"), _computed_at(p.computed_at, lang)),
     ]
     for note in ev.notes_zh if zh else ev.notes_en:
         lines.append((_t(lang, "方法说明", "Method"), note))
