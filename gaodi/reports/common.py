@@ -112,10 +112,6 @@ def period_end(period: str) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def stamp(value: dt.datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
-
-
 def is_demo_dataset(session: Session) -> bool:
     """Whether the database holds the demo city (reports then say 示例数据)."""
     return bool(dataset(session).get("demo"))
