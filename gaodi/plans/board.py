@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from sqlalchemy import select
@@ -534,7 +535,7 @@ def _local_stamp(stamp: datetime | None) -> str | None:
 def _provenance(
     loaded: _Loaded, as_of: str, used: pl.DataFrame, known_on: date | None = None
 ) -> Provenance:
-    stamp = used["submitted_at"].max()
+    stamp = cast(datetime | None, used["submitted_at"].max())
     return Provenance(
         known_on=(known_on or clock.today()).isoformat(),
         data_as_of=stamp.isoformat(timespec="minutes") if stamp is not None else None,  # type: ignore[union-attr,call-arg]
@@ -633,7 +634,7 @@ def board(
     )
     rows = _rows(loaded, as_of, forecasts, overdue)
     owners = sorted({r.owner for r in rows if r.owner})
-    counts = Counter(r.status for r in rows)
+    counts: Counter[str] = Counter(r.status for r in rows)
     shown = [
         r
         for r in rows
@@ -761,7 +762,7 @@ def target_detail(
                 upper=row.forecast_upper,
             ),
         ]
-    all_obs = []
+    all_obs: Sequence[Observation] = []
     if e.indicator is not None:
         revisions = restrict(select(Observation), principal).where(
             Observation.indicator_id == e.indicator.id,

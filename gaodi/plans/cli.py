@@ -588,12 +588,12 @@ def _print_board(board: Any) -> None:
         table.add_section()
         table.add_row(f"[bold]{action.number or ''} {action.title}[/]", *[""] * 10)
         for r in action.rows:
-            shown = _figures(r)
+            figures = _figures(r)
             table.add_row(
                 f"{r.indicator_name}（{r.unit}）",
                 r.window,
-                f"{r.comparator} {shown.get('target', '—')}",
-                shown.get("actual", "—") + (f" [dim]({r.actual_period})[/]" if r.stale else ""),
+                f"{r.comparator} {figures.get('target', '—')}",
+                figures.get("actual", "—") + (f" [dim]({r.actual_period})[/]" if r.stale else ""),
                 _pct(r.completion),
                 _pct(r.time_progress),
                 LIGHTS.get(r.status, r.status),

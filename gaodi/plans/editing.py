@@ -352,11 +352,11 @@ def prepare_targets(
         if problems:
             batch.refusals += [Refusal(i, str(p.context["field"]), p) for p in problems]
             continue
-        key: Any = r.key if r.target_id is None else r.target_id
-        if key in seen:
-            batch.refusals.append(Refusal(i, "indicator", _duplicate(seen[key]), seen[key]))
+        row_key: Any = r.key if r.target_id is None else r.target_id
+        if row_key in seen:
+            batch.refusals.append(Refusal(i, "indicator", _duplicate(seen[row_key]), seen[row_key]))
             continue
-        seen[key] = i
+        seen[row_key] = i
         label = r.label or " ".join(map(str, r.key))
         _classify(batch, i, label, r.values, changes, own, mode, editable)
     return batch

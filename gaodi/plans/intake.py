@@ -169,8 +169,8 @@ class _Known:
                     had = best.get(key)
                     if had is None or o.revision > had[0]:
                         best[key] = (o.revision, o.value)
-            query = select(Submission).where(Submission.indicator_id.in_(chunk))
-            for sub in session.scalars(query):
+            submissions = select(Submission).where(Submission.indicator_id.in_(chunk))
+            for sub in session.scalars(submissions):
                 self.submissions[(sub.indicator_id, sub.scope, sub.scope_id, sub.period)] = sub
         self.series: dict[tuple[Any, ...], dict[str, float]] = {}
         for (ind, scope, scope_id, period, kind), (_, value) in best.items():
@@ -329,8 +329,9 @@ def prepare_observations(
         # which ids exist outside its own
         if where not in missing:
             missing[where] = _scope_missing(session, row.scope, row.scope_id)
-        if missing[where] is not None:
-            batch.refusals.append(Refusal(i, "scope", missing[where]))
+        absent = missing[where]
+        if absent is not None:
+            batch.refusals.append(Refusal(i, "scope", absent))
             continue
         kind = row.kind or natural_kind(ind.aggregation, ind.kind)
         period = str(parse_period(row.period))

@@ -92,10 +92,10 @@ def segments(
     marks: list[tuple[int, int, int]] = []  # (start, end, place) of each suggestion
     lost: list[int] = []
     used: dict[str, int] = {}
-    for place, quote in enumerate(suggested or [], start=1):
-        start = text.find(quote)
-        if quote and start >= 0:
-            marks.append((start, start + len(quote), place))
+    for place, hint in enumerate(suggested or [], start=1):
+        start = text.find(hint)
+        if hint and start >= 0:
+            marks.append((start, start + len(hint), place))
     for target_id, quote in quotes:
         if not quote:
             lost.append(target_id)

@@ -231,6 +231,8 @@ def duties(session: Session, principal: Principal) -> list[Duty]:
     ).all()
     spans: dict[tuple[int, str, int], tuple[int, int]] = {}
     for target, start, end in rows:
+        if target.indicator_id is None:  # refused by the query; for the type checker
+            continue
         key = (target.indicator_id, target.scope, target.scope_id)
         lo, hi = spans.get(key, (start, end))
         spans[key] = (min(lo, start), max(hi, end, target.year))
@@ -620,14 +622,26 @@ def illegal(
 ) -> ConflictError:
     """The refusal of transition ``t`` on ``key`` from ``status``, with what is allowed now
     (to ``principal`` when given: a reviewer is not offered the administrator's unlock)."""
-    allowed = SUBMISSION.allowed_from(status)
-    if principal is not None:
-        allowed = [x for x in allowed if _may(principal, key, x)]
+    every = SUBMISSION.allowed_from(status)
+    allowed = every if principal is None else [x for x in every if _may(principal, key, x)]
+    # what only others may do is still the way forward (an approved figure: ask for an unlock)
+    others = [x for x in every if x not in allowed]
+
+    def by_admin(x: Transition) -> bool:
+        return x.actors == ("admin",)
+
+    zh_others = "".join(
+        f"；“{x.zh}”须由{'管理员' if by_admin(x) else '有权限的用户'}执行" for x in others
+    )
+    en_others = "".join(
+        f"; “{x.en}” is for {'an administrator' if by_admin(x) else 'a user with that right'}"
+        for x in others
+    )
     return ConflictError(
         f"{key.period} 的报送当前为“{STATUS_CHOICES.label(status)}”，不能“{t.zh}”"
-        f"（可执行：{'、'.join(x.zh for x in allowed) or '无'}）。",
+        f"（可执行：{'、'.join(x.zh for x in allowed) or '无'}{zh_others}）。",
         f"The {key.period} submission is {STATUS_CHOICES.label(status, 'en')}: it cannot be "
-        f"{PAST[t.name]} (allowed: {', '.join(x.en for x in allowed) or 'none'}).",
+        f"{PAST[t.name]} (allowed: {', '.join(x.en for x in allowed) or 'none'}{en_others}).",
         status=status,
     )
 

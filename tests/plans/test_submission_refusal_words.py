@@ -17,9 +17,13 @@ def test_a_reviewer_is_not_offered_the_administrators_unlock(small) -> None:  # 
     key = f"{ids.output}:city:0:2023-02"
     with pytest.raises(ConflictError) as exc:
         submission.approve(session, CHECKER, key, "再审")
-    assert exc.value.zh == "2023-02 的报送当前为“已审核（锁定）”，不能“审核通过”（可执行：无）。"
+    # not offered as theirs, but told who can: the way forward is to ask for an unlock
+    assert exc.value.zh == (
+        "2023-02 的报送当前为“已审核（锁定）”，不能“审核通过”（可执行：无；“解锁”须由管理员执行）。"
+    )
     assert exc.value.en == (
-        "The 2023-02 submission is approved (locked): it cannot be approved (allowed: none)."
+        "The 2023-02 submission is approved (locked): it cannot be approved "
+        "(allowed: none; “unlock” is for an administrator)."
     )
     session.rollback()
     with pytest.raises(ConflictError) as exc:
