@@ -13,6 +13,10 @@ from dataclasses import replace
 
 from gaodi.exchange.columns import IS_DEMO, money
 from gaodi.exchange.schema import Column, SheetSpec
+from gaodi.projects.projects import MAX_REASON
+
+# A 备注 cell's limit is said in its help only: the projects' batch refuses a longer reason in
+# its cell in the form's words (projects.reason_problem), so the column sets no max_length.
 
 C = Column
 
@@ -176,9 +180,10 @@ PROJECT_YEAR_PLANS = SheetSpec(
             "备注",
             "note",
             width=30,
-            help_zh="更正已有的年度计划时必填：更正原因（记入项目历史）。",
+            help_zh="更正已有的年度计划时必填：更正原因（记入项目历史），"
+            f"最多 {MAX_REASON:,} 个字符。",
             help_en="Required when it corrects a stored plan: the reason (kept in the project's "
-            "history).",
+            f"history), at most {MAX_REASON:,} characters.",
         ),
     ),
     ("project", "investor_name", "year"),
@@ -203,13 +208,22 @@ PROJECT_PROGRESS = SheetSpec(
             required=True,
             example="2023-06",
             width=10,
-            help_zh="YYYY-MM，如 2023-06；不能是未来的月份。",
-            help_en="YYYY-MM, e.g. 2023-06; not a future month.",
+            help_zh="YYYY-MM，如 2023-06；须是已结束的月份（当月结束后才填报）。",
+            help_en="YYYY-MM, e.g. 2023-06; a month that has ended (reported once it is over).",
         ),
         replace(
             money("amount", "当月完成投资", "investment completed in the month"), required=True
         ),
-        C("note", "备注", "note", width=30),
+        C(
+            "note",
+            "备注",
+            "note",
+            width=30,
+            help_zh="更正已填报的月份时必填：更正原因（记入项目历史），"
+            f"最多 {MAX_REASON:,} 个字符。",
+            help_en="Required when it corrects a month already reported: the reason (kept in the "
+            f"project's history), at most {MAX_REASON:,} characters.",
+        ),
     ),
     ("project", "investor_name", "period"),
     help_zh="项目须已在系统中（先导入重大项目）。已填报的月份只在更新（upsert）方式下更正，"
