@@ -48,6 +48,19 @@ NO_CHAIN = "none"
 NO_CHAIN_ZH = "未归入产业链"
 NO_PARK_ZH = "园区外"
 NO_INDUSTRY_ZH = "行业不详"
+CITY = ("全部", "Whole city")
+#: The roll-up's own groups in English (chain, park and industry names are data: as stored).
+NO_CHAIN_EN = "Not in a chain"
+NO_PARK_EN = "Outside any park"
+NO_INDUSTRY_EN = "Industry unknown"
+#: The size classes of the 2017 rule by code (its rule file names them in Chinese only).
+SIZE_EN = {
+    "large": "Large",
+    "medium": "Medium",
+    "small": "Small",
+    "micro": "Micro",
+    UNKNOWN: "Size unknown",
+}
 
 
 def _empty_frame() -> pl.DataFrame:
@@ -129,19 +142,27 @@ def readable_chains(session: Session, principal: Principal) -> dict[int, str]:
     return chain_loaders.readable_chain_names(session, principal)
 
 
-def _labels(session: Session, principal: Principal, by: RollupBy | None) -> dict[str, str]:
+def _labels(
+    session: Session, principal: Principal, by: RollupBy | None
+) -> dict[str, tuple[str, str]]:
+    """Group key -> its name in Chinese and in English. Names that are data (chains, parks,
+    industry divisions) are stored in Chinese only and given as stored in both."""
+
+    def stored(names: dict[str, str]) -> dict[str, tuple[str, str]]:
+        return {k: (v, v) for k, v in names.items()}
+
     if by == "chain":
-        return {str(k): v for k, v in readable_chains(session, principal).items()} | {
-            NO_CHAIN: NO_CHAIN_ZH
-        }
+        chains = {str(k): v for k, v in readable_chains(session, principal).items()}
+        return stored(chains) | {NO_CHAIN: (NO_CHAIN_ZH, NO_CHAIN_EN)}
     if by == "park":
-        names = {str(i): n for i, n in park_loaders.park_names(session).items()}
-        return names | {NO_CHAIN: NO_PARK_ZH}
+        parks = {str(i): n for i, n in park_loaders.park_names(session).items()}
+        return stored(parks) | {NO_CHAIN: (NO_PARK_ZH, NO_PARK_EN)}
     if by == "size":
-        return load_size_rule().labels_zh
+        return {k: (v, SIZE_EN.get(k, k)) for k, v in load_size_rule().labels_zh.items()}
     if by == "industry":
         # a firm without an industry code is grouped under "unknown", named like the others
-        return region_loaders.division_names(session) | {UNKNOWN: NO_INDUSTRY_ZH}
+        divisions = stored(region_loaders.division_names(session))
+        return divisions | {UNKNOWN: (NO_INDUSTRY_ZH, NO_INDUSTRY_EN)}
     return {}
 
 
@@ -162,7 +183,7 @@ def _group_column(frame: pl.DataFrame, by: RollupBy | None) -> pl.DataFrame:
 
 
 def _distribution(
-    frame: pl.DataFrame, key: str, label: str, level: int, names: dict[int, str]
+    frame: pl.DataFrame, key: str, label: tuple[str, str], level: int, names: dict[int, str]
 ) -> GroupDistribution:
     dist = level_distribution(frame, levels=list(names)) if frame.height else None
     counts = {
@@ -175,7 +196,8 @@ def _distribution(
     hit = int((above["level"] >= level).sum()) if above.height else 0
     return GroupDistribution(
         key=key,
-        label=label,
+        label=label[0],
+        label_en=label[1],
         total=frame.height,
         levels=[
             LevelCount(
@@ -218,7 +240,7 @@ def level_rollup(
     if by is not None:
         for key in grouped["group"].unique().sort().to_list():
             part = grouped.filter(pl.col("group") == key)
-            groups.append(_distribution(part, key, labels.get(key, key), level, names))
+            groups.append(_distribution(part, key, labels.get(key, (key, key)), level, names))
         groups.sort(key=lambda g: (g.key in (NO_CHAIN, UNKNOWN), -g.total, g.key))
     size = load_size_rule()
     return LevelRollup(
@@ -230,7 +252,7 @@ def level_rollup(
         threshold_level=level,
         threshold_level_name=names[level],
         level_names=names,
-        city=_distribution(frame, "city", "全部", level, names),
+        city=_distribution(frame, "city", CITY, level, names),
         groups=groups,
         assessed=frame.height,
         demo=bool(frame["is_demo"].any()) if frame.height else False,

@@ -14,6 +14,9 @@ DEFAULT_SCHEME = "miit_sme_digital_2024"
 MATURITY_SCHEME = "gbt39116_2020"
 
 RollupBy = Literal["chain", "park", "size", "industry"]
+#: The levels page's choice: a grouping, or the whole city alone ("city"). A blank query
+#: parameter means "not given" (the default grouping), so the whole city needs a word of its own.
+LevelsView = Literal["chain", "park", "size", "industry", "city"]
 Population = Literal["above_scale", "all"]
 RecognitionKind = Literal["benchmark", "factory", "workshop"]
 
@@ -216,7 +219,13 @@ class LevelCount(BaseModel):
 
 class GroupDistribution(BaseModel):
     key: str
-    label: str
+    label: str = Field(description="The group's name in Chinese.")
+    label_en: str = Field(
+        "",
+        description="The group's name in English: the roll-up's own groups (not in a chain, "
+        "outside any park, size classes, unknown) in words; chain, park and industry names "
+        "as stored (data).",
+    )
     total: int
     levels: list[LevelCount]
     above_scale: int

@@ -33,7 +33,7 @@ from gaodi.smart.schemas import (
     AssessmentResult,
     EnterpriseRef,
     LevelRollup,
-    RollupBy,
+    LevelsView,
 )
 from gaodi.smart.scopes import DOMAIN
 from gaodi.ui.web.context import FormInvalid, PageContext
@@ -103,17 +103,20 @@ def _level_name(ctx: PageContext, code: int, name_zh: str) -> str:
 )
 def levels_page(
     ctx: PageContext,
-    by: RollupBy | None = "chain",
+    by: LevelsView = "chain",
     as_of: dt.date | None = None,
     level: Annotated[int, Query(ge=1, le=4)] = 2,
 ) -> LevelsPage:
     """Levels of the latest self-assessments (one per enterprise, on or before ``as_of``) by
-    chain, park, size class or industry, with the above-scale share at or above ``level``."""
+    chain, park, size class or industry (``by=city``: the whole city alone, ``by`` null in the
+    answer), with the above-scale share at or above ``level``."""
     assert ctx.principal is not None
     if as_of is not None:  # not after today: no self-assessment of the future is known
         asof.check_day(as_of, clock.city_today(ctx.dataset)[0], field="as_of")
-    r = rollup.level_rollup(ctx.session, ctx.principal, by=by, as_of=as_of, level=level)
+    group_by = None if by == "city" else by
+    r = rollup.level_rollup(ctx.session, ctx.principal, by=group_by, as_of=as_of, level=level)
     groups = r.groups or [r.city]
+    zh = ctx.lang.startswith("zh")
     series = [
         {
             "name": _level_name(ctx, lv, name),
@@ -131,7 +134,7 @@ def levels_page(
     return LevelsPage(
         rollup=r,
         chart=StackedChart(
-            labels=[g.label for g in groups],
+            labels=[g.label if zh else g.label_en or g.label for g in groups],
             series=series,
             empty_text=ctx._("No self-assessment yet"),
         ),
