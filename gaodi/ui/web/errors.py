@@ -162,6 +162,8 @@ PARAM_LABELS = {
     "appeal_id": N_("Appeal number"),
     "declaration_id": N_("Declaration number"),
     "user_id": N_("User number"),
+    # a body field of the API's steps (POST …/act): a step's comment or a correction's reason
+    "comment": N_("Comment"),
 }
 #: A parameter that takes a month (YYYY-MM) rather than a day is a different thing for people.
 MONTH_LABELS = {"as_of": N_("As-of month")}
@@ -280,7 +282,8 @@ def _problem(_: Any, request: Request, field: str, err: dict[str, Any]) -> tuple
         return name, _("%(name)s is not in the expected form.", name=name)
     if kind == "string_too_long":
         limit = ctx.get("max_length") or facts.get("max_length")
-        return name, _("%(name)s is too long: at most %(n)s characters.", name=name, n=limit)
+        n = f"{limit:,}" if isinstance(limit, int) else limit  # 2,000 as the form says it
+        return name, _("%(name)s is too long: at most %(n)s characters.", name=name, n=n)
     if kind.startswith("bool"):
         return name, _("%(name)s must be true or false.", name=name)
     if kind in ("literal_error", "enum"):
@@ -291,22 +294,37 @@ def _problem(_: Any, request: Request, field: str, err: dict[str, Any]) -> tuple
     return name, _("%(name)s is not valid.", name=name)
 
 
-def validation_response(request: Request, exc: RequestValidationError) -> Response:
+def _said(request: Request, exc: RequestValidationError, lang: str) -> tuple[str, list[str]]:
+    """(which parameters are wrong, what is wrong with each) in ``lang``."""
     from gaodi.ui.web.i18n import Translator
 
-    lang = _lang(request)
     _ = Translator(lang)
-    details = _validation_details(exc)
-    problems = [
-        _problem(_, request, d["field"], err) for d, err in zip(details, exc.errors(), strict=True)
-    ]
+    fields = [d["field"] for d in _validation_details(exc)]
+    problems = [_problem(_, request, f, e) for f, e in zip(fields, exc.errors(), strict=True)]
     names = list(dict.fromkeys(name for name, _line in problems))
-    fields = ("、" if lang.startswith("zh") else ", ").join(names) or "?"
-    message = _("Some parameters are not valid: %(fields)s.", fields=fields)
+    listed = ("、" if lang.startswith("zh") else ", ").join(names) or "?"
+    message = _("Some parameters are not valid: %(fields)s.", fields=listed)
+    return message, list(dict.fromkeys(line for _name, line in problems))
+
+
+def validation_response(request: Request, exc: RequestValidationError) -> Response:
+    lang = _lang(request)
     if is_api(request):
-        body = {"error": "validation_error", "message": message, "detail": details}
+        # a program's user reads the message, not the details: it says what is wrong with each
+        # parameter (说明过长：最多 2,000 个字符), in both languages as a GaodiError's answer does
+        said: dict[str, str] = {}
+        for code in ("zh", "en"):
+            message, lines = _said(request, exc, code)
+            said[code] = ("" if code == "zh" else " ").join([message, *lines])
+        body = {
+            "error": "validation_error",
+            "message": said["zh" if lang.startswith("zh") else "en"],
+            "message_zh": said["zh"],
+            "message_en": said["en"],
+            "detail": _validation_details(exc),
+        }
         return JSONResponse(body, status_code=422)
-    lines = list(dict.fromkeys(line for _name, line in problems))
+    message, lines = _said(request, exc, lang)
     return _html(request, 422, TITLES[422], message, lines)
 
 
