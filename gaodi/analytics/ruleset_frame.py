@@ -9,6 +9,7 @@ one pass.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -16,7 +17,7 @@ import polars as pl
 from gaodi.analytics.ruleset_model import Condition, Criterion, Group, Node, RuleSet
 from gaodi.core import words
 
-__all__ = ["compare_expr", "evaluate_frame"]
+__all__ = ["compare_expr", "evaluate_frame", "group_ids"]
 
 INF = math.inf
 #: relative band around a threshold inside which a float comparison is re-decided in decimals
@@ -275,6 +276,30 @@ def _combine(
     return state, total
 
 
+def group_ids(rule_set: RuleSet) -> tuple[str, ...]:
+    """The ids of the rule tree's groups (root first, depth first): what ``groups=`` of
+    :func:`evaluate_frame` may ask for.
+
+    Examples
+    --------
+    >>> from gaodi.analytics.rulefiles import load_rule_set
+    >>> "sme_size" in group_ids(load_rule_set("srdi_sme"))
+    True
+    >>> "sme_size" in group_ids(load_rule_set("above_scale"))
+    False
+    """
+    found: list[str] = []
+
+    def walk(node: Node) -> None:
+        if isinstance(node, Group):
+            found.append(node.id)
+            for child in node.items:
+                walk(child)
+
+    walk(rule_set.root)
+    return tuple(found)
+
+
 def _leaf_costs(c: Criterion, met: pl.Expr, rel: pl.Expr, margin: float | None) -> pl.Expr:
     unknown = 0.0 if margin is None else INF
     if c.selector:
@@ -293,6 +318,7 @@ def evaluate_frame(
     near_margin: float | None = None,
     max_missed: int | None = None,
     detail: bool = True,
+    groups: Sequence[str] = (),
 ) -> pl.DataFrame:
     """Evaluate every row of ``frame`` against ``rule_set``.
 
@@ -308,18 +334,28 @@ def evaluate_frame(
     detail : bool
         Add ``met__<criterion>``, ``shortfall__<criterion>`` and
         ``relative_shortfall__<criterion>`` columns, and ``points__<item>``.
+    groups : sequence of str
+        Ids of groups of the rule tree (:func:`group_ids`) whose state to add as a nullable
+        Boolean column ``group__<id>`` each: True, False, or null when missing data leave it
+        undetermined (as :attr:`Evaluation.groups`), e.g. ``("sme_size",)`` for the SME size
+        test of the SME tiers.
 
     Returns
     -------
     polars.DataFrame
         ``qualifies`` (bool), ``determined`` (bool), ``nearly_qualifies`` (bool),
         ``missed_count`` (Int64; null when no fix can qualify), and where the rule set has
-        points ``score``, ``score_min``, ``score_max`` and ``score_<group>``.
+        points ``score``, ``score_min``, ``score_max`` and ``score_<group>``; then
+        ``group__<id>`` for each of ``groups``.
 
     Notes
     -----
     Same rules as :func:`gaodi.analytics.ruleset.evaluate`; Polars' ``&``/``|`` and
-    ``all_horizontal``/``any_horizontal`` already follow Kleene logic.
+    ``all_horizontal``/``any_horizontal`` already follow Kleene logic. A group's state
+    :math:`s_g` over its children's states :math:`s_i \\in \\{T, F, \\bot\\}`, with
+    :math:`n_T = |\\{i: s_i = T\\}|` and :math:`n_{\\neg F} = |\\{i: s_i \\ne F\\}|` and
+    :math:`k` = all children (``all``), 1 (``any``) or ``k`` (``at_least``): :math:`s_g = T`
+    if :math:`n_T \\ge k`, :math:`F` if :math:`n_{\\neg F} < k`, else :math:`\\bot` (null).
 
     References
     ----------
@@ -337,11 +373,17 @@ def evaluate_frame(
     >>> out = evaluate_frame(rs, df, detail=False)
     >>> out.select("qualifies", "determined", "nearly_qualifies", "missed_count").rows()
     [(True, True, False, 0), (False, True, True, 1), (False, False, False, 0)]
+    >>> evaluate_frame(rs, df, detail=False, groups=("r",))["group__r"].to_list()
+    [True, False, None]
     """
     if id_column is not None and id_column not in frame.columns:
         raise words.error("common.missing_column", column=id_column)
     margin = rule_set.near_margin if near_margin is None else near_margin
     limit = rule_set.max_missed if max_missed is None else max_missed
+    known = group_ids(rule_set)
+    for gid in groups:
+        if gid not in known:
+            raise words.error("ruleset_model.bad_group", where=rule_set.id, id=gid)
     comp = _Compiler(rule_set, frame)
     exprs: dict[str, pl.Expr] = comp.points()
     met: dict[str, pl.Expr] = {}
@@ -358,7 +400,8 @@ def evaluate_frame(
             exprs[f"shortfall__{c.id}"] = short
             exprs[f"relative_shortfall__{c.id}"] = rel
     root: Group = rule_set.root
-    state, opt_cost = _combine(root, met, opt, {})
+    states: dict[str, pl.Expr] = {}
+    state, opt_cost = _combine(root, met, opt, states)
     _, near_cost = _combine(root, met, near, {})
     qualifies = state.fill_null(False)
     head: dict[str, pl.Expr] = {
@@ -370,6 +413,7 @@ def evaluate_frame(
         .when(opt_cost < INF)
         .then(opt_cost.cast(pl.Int64)),
     }
+    head.update({f"group__{g}": states[g].cast(pl.Boolean) for g in groups})
     cols = [pl.col(id_column)] if id_column is not None else []
     cols += [e.alias(n) for n, e in head.items()]
     cols += [e.alias(n) for n, e in exprs.items()]
@@ -412,6 +456,7 @@ def _redecide(
             values.update(score=e.score, score_min=e.score_min, score_max=e.score_max)
             values.update({f"score_{g}": v for g, v in e.group_scores.items()})
             values.update({f"points__{p.id}": p.points for p in e.points})
+        values.update({f"group__{g}": v for g, v in e.groups.items()})
         for r in e.criteria:
             values[f"met__{r.id}"] = r.met
             values[f"shortfall__{r.id}"] = r.shortfall
