@@ -19,6 +19,13 @@ app = typer.Typer(
 )
 
 
+#: What the eligibility table's 不适用 column counts (the SME tiers' size test, sme_size).
+NOT_APPLICABLE_LEGEND = (
+    "不适用 not applicable：大型企业，不属于中小企业梯度 (a large enterprise: the SME tiers do "
+    "not apply)；— 该层级不设企业规模条件 (the tier has no size test)。"
+)
+
+
 class Level(StrEnum):
     above_scale = "above_scale"
     innovative_sme = "innovative_sme"
@@ -100,12 +107,17 @@ def eligibility_cmd(
 
         export(output_format, out, report, lambda: eligibility_workbook(report), overwrite=force)
         return
-    table = Table(title=f"梯度培育 Tiers（{report.year}年数据 figures）")
+    table = Table(
+        title=f"梯度培育 Tiers（{report.year}年数据 figures）",
+        caption=NOT_APPLICABLE_LEGEND,
+        caption_justify="left",
+    )
     for col in (
         "层级 level",
         "名称",
         "版本",
         "评估 evaluated",
+        "不适用 not applicable",
         "达标 qualify",
         "接近 nearly",
         "数据不足 undetermined",
@@ -118,6 +130,7 @@ def eligibility_cmd(
             lv.name_zh,
             lv.version,
             f"{lv.evaluated:,}",
+            "—" if lv.not_applicable is None else f"{lv.not_applicable:,}",
             f"[green]{lv.qualifies:,}[/]",
             f"[yellow]{lv.nearly:,}[/]",
             f"{lv.undetermined:,}",

@@ -10,6 +10,11 @@ from openpyxl.styles import Font
 from gaodi.core.excel import new_workbook
 from gaodi.enterprises.schemas import CriterionCheck, EligibilityReport, RankResult
 
+#: The 说明 sheet's line on the levels sheet's 不适用 column (the SME tiers' size test).
+NOT_APPLICABLE_NOTE = (
+    "不适用：大型企业，不属于中小企业梯度；“—”：该层级不设企业规模条件（规上、单项冠军）"
+)
+
 
 def _head(ws: object, titles: list[str]) -> None:
     ws.append(titles)  # type: ignore[attr-defined]
@@ -50,6 +55,7 @@ def eligibility_workbook(report: EligibilityReport) -> Workbook:
             "版本",
             "文件 document",
             "评估",
+            "不适用",
             "达标",
             "接近",
             "数据不足",
@@ -64,6 +70,7 @@ def eligibility_workbook(report: EligibilityReport) -> Workbook:
                 lv.version,
                 lv.document,
                 lv.evaluated,
+                "—" if lv.not_applicable is None else lv.not_applicable,
                 lv.qualifies,
                 lv.nearly,
                 lv.undetermined,
@@ -111,6 +118,7 @@ def eligibility_workbook(report: EligibilityReport) -> Workbook:
     info = wb.create_sheet("说明 about")
     info.append([f"数据年份 year: {report.year}"])
     info.append([f"接近达标：仅差1项且差距不超过 {report.near_margin:.0%}"])
+    info.append([NOT_APPLICABLE_NOTE])
     info.append(["规则：gaodi/analytics/rules/tiers/*.yaml；方法：docs/methods/tiers.md"])
     return wb
 

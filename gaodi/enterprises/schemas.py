@@ -199,6 +199,16 @@ class EligibilityLevel(BaseModel):
     nearly: int
     undetermined: int
     holds_tag: int
+    not_applicable: int | None = Field(
+        default=None,
+        description="Of the evaluated, the large enterprises, to which an SME tier does not "
+        "apply (its size test sme_size is False); None for a tier without a size test.",
+    )
+    size_unknown: int | None = Field(
+        default=None,
+        description="Of the evaluated, those whose SME size cannot be told for missing data "
+        "(sme_size undetermined); None for a tier without a size test.",
+    )
 
 
 class EligibilityReport(BaseModel):

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.analytics.rulefiles import list_rule_sets, load_rule_set
 from gaodi.analytics.ruleset import CriterionResult, Evaluation, RuleSet, evaluate, evaluate_frame
+from gaodi.analytics.ruleset_frame import group_ids
 from gaodi.analytics.scoring import rank_frame
 from gaodi.chains import loaders as chain_loaders
 from gaodi.chains.members import chain_enterprise_ids
@@ -377,6 +378,10 @@ def _identity(
 
 
 def _level_summary(level: str, rs: RuleSet, out: pl.DataFrame, held: int) -> EligibilityLevel:
+    # the SME tiers' size test (city_tiers asks the frame for it): False is a large firm, to
+    # which the tier does not apply; None a firm whose size is not known. A tier without the
+    # test (规上, 单项冠军) has no such counts (None, shown as "—"), not zero.
+    size = out.get_column(SIZE_COLUMN) if SIZE_COLUMN in out.columns else None
     return EligibilityLevel(
         level=level,
         name_zh=rs.name_zh,
@@ -388,6 +393,8 @@ def _level_summary(level: str, rs: RuleSet, out: pl.DataFrame, held: int) -> Eli
         nearly=int(out["nearly_qualifies"].sum()),
         undetermined=int((~out["determined"]).sum()),
         holds_tag=held,
+        not_applicable=None if size is None else int(size.not_().sum()),
+        size_unknown=None if size is None else size.null_count(),
     )
 
 
@@ -721,6 +728,16 @@ def _city_key(session: Session, year: int) -> tuple[Any, ...]:
     )
 
 
+#: The frame's column of the SME tiers' size test (True: an SME, False: large, null: unknown).
+SIZE_COLUMN = f"group__{tier_size.GROUP}"
+
+
+def _evaluated(rs: RuleSet, frame: pl.DataFrame) -> pl.DataFrame:
+    """``rs`` over the city's frame, with the size test's state where ``rs`` has one."""
+    size = (tier_size.GROUP,) if tier_size.GROUP in group_ids(rs) else ()
+    return evaluate_frame(rs, frame, id_column="enterprise_id", detail=False, groups=size)
+
+
 def city_tiers(session: Session, year: int) -> CityTiers:
     """The whole city's tier frame, identities and evaluations for ``year``, computed once per
     key (no permission check: callers narrow it to their viewer's scope before showing it)."""
@@ -728,10 +745,7 @@ def city_tiers(session: Session, year: int) -> CityTiers:
     def build() -> CityTiers:
         frame = records.tier_frame(session, None, year)
         ident = _identity(session, frame["enterprise_id"].to_list(), every=True)
-        evaluated = {
-            lv: evaluate_frame(load_rule_set(lv), frame, id_column="enterprise_id", detail=False)
-            for lv in levels()
-        }
+        evaluated = {lv: _evaluated(load_rule_set(lv), frame) for lv in levels()}
         return CityTiers(year, frame, ident, evaluated)
 
     return CITY_TIERS.get(_city_key(session, year), build)
