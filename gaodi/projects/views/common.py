@@ -189,8 +189,18 @@ def run_step(ctx: PageContext, back: str, step: Callable[[], Any], done: str) ->
 
 def _refused(ctx: PageContext, back: str, exc: GaodiError) -> Response:
     ctx.session.rollback()
-    ctx.flash(exc.message(ctx.lang), "error")
+    ctx.flash(exc.message(ctx.lang), "info" if _nothing_changed(exc) else "error")
     return ctx.redirect(back)
+
+
+def _nothing_changed(exc: GaodiError) -> bool:
+    """Whether a refusal only says the figure on record was sent again (a replay, a form sent
+    twice: :func:`gaodi.projects.projects.unchanged`). Nothing went wrong, so the page tells it
+    as information, not in the error style. Read from a context flag ``unchanged`` when the
+    error carries one, else from its English sentence, which ends so."""
+    if not isinstance(exc, ConflictError):
+        return False
+    return bool(exc.context.get("unchanged")) or exc.en.endswith("nothing changed.")
 
 
 def workflow_labels(ctx: PageContext, machine: Any) -> dict[str, str]:
