@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from gaodi import features
 from gaodi.analytics.rulefiles import load_rule_set
 from gaodi.analytics.ruleset import evaluate_frame
+from gaodi.analytics.ruleset_frame import group_ids
 from gaodi.audit import service as audit
 from gaodi.chains.models import Chain
 from gaodi.config import Settings
@@ -83,9 +84,10 @@ class _Old:
             return records.tier_frame(s, ids, marker[1])
         if marker[0] == "eval":
             frame = records.tier_frame(s, ids, marker[2])
-            return evaluate_frame(
-                load_rule_set(marker[1]), frame, id_column="enterprise_id", detail=False
-            )
+            rs = load_rule_set(marker[1])
+            # the SME tiers' size test, as the city frame asks for it (the summary's 不适用)
+            size = ("sme_size",) if "sme_size" in group_ids(rs) else ()
+            return evaluate_frame(rs, frame, id_column="enterprise_id", detail=False, groups=size)
         return service.rank_frame_for(s, ids, marker[1])
 
 
