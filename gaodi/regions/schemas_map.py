@@ -37,7 +37,10 @@ class MapPark(BaseModel):
     region_name: str
     lng: float
     lat: float
-    location_note: str = Field(description="Where the point comes from (位置示意（区县中心）).")
+    location_note: str = Field(
+        description="Where the point comes from, in the page's language: 位置示意（区县中心） "
+        'in Chinese, "placed at the district\'s centre" in English.'
+    )
     klass: str | None = Field(description="亩均 class A-D of the park in the year.")
     score: float | None
     rank: int | None
