@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sqlalchemy import JSON, MetaData, Table, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 # Deterministic constraint names: Alembic can diff and drop them on both backends.
 NAMING_CONVENTION = {
@@ -128,10 +129,15 @@ def sqlite_file(url: str) -> Path | None:
     return Path(database)
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
-    """An engine for ``url``; SQLite files get their directory created and Gaodi's pragmas."""
+def make_engine(url: str, echo: bool = False, pooled: bool = True) -> Engine:
+    """An engine for ``url``; SQLite files get their directory created and Gaodi's pragmas.
+    ``pooled=False``: every connection is closed when given back (a reader that looks now and
+    then must not keep the file open: ``gaodi db restore`` refuses a database this process
+    holds)."""
     load_models()
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    if not pooled:
+        kwargs["poolclass"] = NullPool
     if url.startswith("sqlite"):
         path = sqlite_file(url)
         if path is not None:

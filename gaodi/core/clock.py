@@ -202,6 +202,16 @@ def on_configured_day(day: date, real: datetime, anchor: Anchor | None = None) -
     return min(start + timedelta(seconds=room * x / (x + room)), end)
 
 
+@lru_cache(maxsize=8)
+def _reader(url: str) -> Any:
+    """An engine that keeps no connection open between reads: the clock looks at the database
+    now and then (every stamp of a row asks it), and a pooled connection kept the file open, so
+    ``gaodi db restore`` in the same process refused the database as in use by itself."""
+    from gaodi.db import make_engine
+
+    return make_engine(url, pooled=False)
+
+
 def _read_dataset(url: str) -> tuple[date | None, Anchor | None]:
     """The configured database's dataset day and clock anchor (None when there is no database
     or record)."""
@@ -212,9 +222,8 @@ def _read_dataset(url: str) -> tuple[date | None, Anchor | None]:
         if not path or path == ":memory:" or not Path(path).is_file():
             return None, None  # never create a database just to ask it the date
     from gaodi.core import dataset as dataset_record
-    from gaodi.db import get_engine
 
-    engine = get_engine(url)  # loads every model: the system feature registers its reader
+    engine = _reader(url)  # loads every model: the system feature registers its reader
     if not dataset_record.registered():
         return None, None
     try:
