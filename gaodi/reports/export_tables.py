@@ -344,10 +344,13 @@ def _eligibility_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
     yes, no = tr("是", "yes"), tr("否", "no")
     lc = [Column(tr("层级", "Level")), Column(tr("版本", "Version")),
           Column(tr("文件", "Document")), Column(tr("评估", "Evaluated"), fmt="int"),
+          Column(tr("不适用", "Not applicable")),
           Column(tr("达标", "Qualify"), fmt="int"), Column(tr("接近", "Nearly"), fmt="int"),
           Column(tr("无法判定", "Undetermined"), fmt="int"),
           Column(tr("已有称号", "Hold the title"), fmt="int")]  # fmt: skip
+    # — for a tier without a size test (规上, 单项冠军): the column does not apply to it
     levels = [[tr(lv.name_zh, lv.name_en), lv.version, lv.document, lv.evaluated,
+               "—" if lv.not_applicable is None else lv.not_applicable,
                lv.qualifies, lv.nearly, lv.undetermined, lv.holds_tag]
               for lv in rep.levels]  # fmt: skip
     rc = [Column(tr("统一社会信用代码", "USCC")), Column(tr("企业", "Enterprise")),

@@ -166,6 +166,10 @@ def test_tier_and_stage_exports_name_them(site: Any, lang: str) -> None:
     assert not any(CODES.search(t) for t in _texts(tiers))
     level = _column(tiers.worksheets[1], "层级" if lang == "zh" else "Level")
     assert level == (["专精特新中小企业"] if lang == "zh" else [level[0]]) and "_" not in level[0]
+    # the page's 不适用 count (large firms outside the SME tier) is in the workbook too
+    shown = client.get("/api/v1/enterprises/eligibility?level=srdi_sme").json()["report"]["levels"]
+    header = "不适用" if lang == "zh" else "Not applicable"
+    assert _column(tiers.worksheets[1], header) == [lv["not_applicable"] for lv in shown]
     projects = _book(client.get("/export/xlsx/projects"))
     stages = set(_column(projects.worksheets[1], "阶段" if lang == "zh" else "Stage"))
     assert not any(CODES.search(s) for s in stages)
