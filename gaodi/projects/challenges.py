@@ -681,10 +681,15 @@ def _scores_at(
     return kept
 
 
-def missing_reviews(session: Session, challenge_id: int, lang: str = "zh") -> list[str]:
+def missing_reviews(
+    session: Session, challenge_id: int, lang: str = "zh", day: date | None = None
+) -> list[str]:
     """What the review still lacks, in ``lang`` (zh or en): "reviewer: no conflict-of-interest
-    declaration / no score for application N"."""
-    apps, reviewers, decls, scores = review_state(session, challenge_id)
+    declaration / no score for application N"; with ``day``, what it lacked on that day (that
+    day's panel, the applications submitted and the declarations and scores made by then)."""
+    apps, reviewers, decls, scores = review_state(session, challenge_id, day)
+    if day is not None:
+        apps = [a for a in apps if asof.at_or_before(a.submitted_at, day)]
     en = lang == "en"
     out = []
     if not reviewers:
