@@ -54,18 +54,66 @@ _NEEDS_QUOTE = re.compile(f"^'*[{re.escape(FORMULA_TRIGGERS)}]")
 _ADDED_QUOTE = re.compile(f"^'+[{re.escape(FORMULA_TRIGGERS)}]")
 
 
-#: Characters that show nothing though they are neither spaces nor format characters (Unicode
-#: Default_Ignorable_Code_Point outside category Cf, and the braille blank that fonts draw empty):
-#: combining grapheme joiner, Hangul fillers, Mongolian variation selectors, variation selectors.
-_INVISIBLE_EXTRA = frozenset(
-    "\u034f\u115f\u1160\u180b\u180c\u180d\u180f\u2800\u3164\uffa0"
-    + "".join(chr(c) for c in range(0xFE00, 0xFE10))
+#: Unicode's Default_Ignorable_Code_Point: the code points a renderer shows as nothing when it
+#: does not support them, assigned or not (Unicode Character Database, DerivedCoreProperties.txt,
+#: "Derived Property: Default_Ignorable_Code_Point", Unicode 15.1 and 16.0 alike; UAX #44 §5.3 and
+#: Unicode Standard §5.21). Kept as the standard's ranges because Python's ``unicodedata`` has no
+#: property lookup and its own data may be older than the text people paste:
+#:
+#: ====================  ====  ================================================================
+#: 00AD                  Cf    soft hyphen
+#: 034F                  Mn    combining grapheme joiner
+#: 061C                  Cf    Arabic letter mark
+#: 115F..1160            Lo    Hangul choseong/jungseong fillers
+#: 17B4..17B5            Mn    Khmer inherent vowels AQ, AA
+#: 180B..180F            Mn/Cf Mongolian free variation selectors, vowel separator
+#: 200B..200F            Cf    zero width space, joiners, direction marks
+#: 202A..202E            Cf    bidirectional embeddings and overrides
+#: 2060..206F            Cf/Cn word joiner, invisible operators, isolates, (reserved 2065)
+#: 3164                  Lo    Hangul filler
+#: FE00..FE0F            Mn    variation selectors 1-16
+#: FEFF                  Cf    zero width no-break space (byte-order mark)
+#: FFA0                  Lo    halfwidth Hangul filler
+#: FFF0..FFF8            Cn    reserved
+#: 1BCA0..1BCA3          Cf    shorthand format controls
+#: 1D173..1D17A          Cf    musical symbol beam and phrase controls
+#: E0000..E0FFF          Cf/Mn/Cn tags, variation selectors 17-256 (E0100..E01EF), reserved
+#: ====================  ====  ================================================================
+_DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
 )
+_IGNORABLE = re.compile(
+    "[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _DEFAULT_IGNORABLE) + "]"
+)
+#: Categories that never show on their own: controls, format characters, and combining marks
+#: (Mn, Me), which draw on the character before them and so show nothing without a base.
+_SHOW_NOTHING = frozenset({"Cc", "Cf", "Mn", "Me"})
+#: The braille blank: a symbol, not default-ignorable, but every font draws it empty.
+_BRAILLE_BLANK = "\u2800"
 
 
 def _shows(char: str) -> bool:
     return not (
-        char.isspace() or unicodedata.category(char) in ("Cf", "Cc") or char in _INVISIBLE_EXTRA
+        char.isspace()
+        or unicodedata.category(char) in _SHOW_NOTHING
+        or char == _BRAILLE_BLANK
+        or _IGNORABLE.match(char) is not None
     )
 
 
@@ -75,12 +123,18 @@ def has_visible(text: str | None) -> bool:
     ``str.strip()`` keeps format characters (category Cf: zero-width space U+200B, word joiner
     U+2060, byte-order mark U+FEFF, direction marks U+200E/F...), so a "reason" that shows as
     nothing on every page and in every export passed a ``not text.strip()`` test. Such a text
-    counts as missing. A reason that has a visible character is kept as typed: the format
-    characters inside it can carry meaning (U+200D joins emoji, U+200C shapes some scripts).
+    counts as missing. "Shows nothing" is decided by Unicode properties, not a list of examples:
+    white space, categories Cc and Cf, every Default_Ignorable_Code_Point (``_DEFAULT_IGNORABLE``:
+    variation selectors 17-256, Khmer inherent vowels, Hangul fillers, tags, reserved ones), and
+    combining marks (Mn, Me), which need a base character to show at all. A reason that has a
+    visible character is kept as typed: the format characters inside it can carry meaning
+    (U+200D joins emoji, U+200C shapes some scripts).
 
     >>> has_visible("资金未到位"), has_visible(" \u3000\u00a0"), has_visible("\u200b\u2060\ufeff")
     (True, False, False)
     >>> has_visible(None), has_visible("\u200e \u3164"), has_visible("\u200b说明")
+    (False, False, True)
+    >>> has_visible("\U000e0100\u17b4"), has_visible("\u0301"), has_visible("e\u0301")
     (False, False, True)
     """
     return any(_shows(c) for c in text or "")
