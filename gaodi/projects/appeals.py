@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -48,7 +49,18 @@ def limit_dates(start: date, limit: int, rules: AppealRules) -> tuple[date, date
     return add_days(start, m1 * limit, rules.unit), add_days(start, m2 * limit, rules.unit)
 
 
-def escalation_level(appeal: Appeal, as_of: date) -> int:
+class _Deadlines(Protocol):
+    """What the escalation reads: an appeal, or an appeal as it stood on a day."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def due_on(self) -> date | None: ...
+    @property
+    def escalate_on(self) -> date | None: ...
+
+
+def escalation_level(appeal: _Deadlines, as_of: date) -> int:
     """0 (within the limit), 1 (past the limit) or 2 (past twice the limit); 0 when closed."""
     if appeal.status not in states.APPEAL_RUNNING or appeal.due_on is None:
         return 0

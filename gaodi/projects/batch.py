@@ -31,6 +31,7 @@ from gaodi.core.batching import Refusal, chunks, fetch_in
 from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import GaodiError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require, restrict
+from gaodi.core.selects import AnySelect
 from gaodi.core.text_safety import has_visible
 from gaodi.parks import loaders as park_loaders
 from gaodi.projects import common, states
@@ -186,7 +187,7 @@ def _insert(
 
 def _load(session: Session, model: type, ids: Iterable[int]) -> dict[int, Any]:
     """Id -> the ORM object of each of ``ids`` (for the callers that get them back)."""
-    query = select(model)
+    query: AnySelect = select(model)
     return {o.id: o for (o,) in fetch_in(session, query, model.id, ids)}  # type: ignore[attr-defined]
 
 
@@ -406,10 +407,10 @@ def write_projects(session: Session, principal: Principal, batch: ProjectBatch) 
         if r.project_id is None:
             continue
         project = out[i] = batch.loaded[r.project_id]
-        for key, value in r.values.items():
-            setattr(project, key, value)
-        if i in reached:
-            project.stage = reached[i]
+        for column, value in r.values.items():
+            setattr(project, column, value)
+        if reached.get(i) is not None:
+            project.stage = str(reached[i])
     stages: list[dict[str, Any]] = []
     plans: list[dict[str, Any]] = []
     done: list[tuple[Project, Step]] = []
@@ -643,6 +644,7 @@ def write_progress(
         key = (r.project_id, month)
         row = batch.existing.get(key)
         values = {"amount": r.amount, "note": r.note, "reported_by": principal.username}
+        before: float | None
         if row is not None:
             before = row.amount
             for name, value in values.items():

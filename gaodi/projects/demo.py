@@ -139,8 +139,8 @@ def _pick_weighted(rng: random.Random, items: list[Any], weights: list[float]) -
 def _investor(rng: random.Random, world: World, cid: int) -> tuple[str, str | None]:
     members = world.chain_members.get(cid, [])
     if members and rng.random() < 0.25:  # a local enterprise expands (增资扩产)
-        _eid, name, uscc = members[rng.randrange(len(members))]
-        return name, uscc
+        _eid, member, code = members[rng.randrange(len(members))]
+        return member, code
     chars = "恒信华泰中联德力远达博创新兴瑞丰宏源鼎盛金科智诚天宇星辰汇通凯旋永安嘉禾明阳启航"
     trade = rng.choice(chars) + rng.choice(chars)
     place = rng.choice(demo_text.INVESTOR_PLACES)
@@ -213,16 +213,18 @@ def _projects(
             phase += 1
             name = f"{base}（{PHASES[phase - 2] if phase <= 10 else phase}期）项目"
         used.add((name, investor))
-        events = [(cst(sign, 10), "create", None, "signed", "签约（示例）")]
+        events: list[tuple[datetime, str, str | None, str, str | None]] = [
+            (cst(sign, 10), "create", None, "signed", "签约（示例）")
+        ]
         for st, verb in (
             ("started", "start"),
             ("producing", "produce"),
             ("full_output", "reach_full_output"),
         ):
-            day = actual.get(st)
-            if day is not None:
+            reached = actual.get(st)
+            if reached is not None:
                 prev_st = {"started": "signed", "producing": "started", "full_output": "producing"}
-                events.append((cst(day, 11), verb, prev_st[st], st, None))
+                events.append((cst(reached, 11), verb, prev_st[st], st, None))
         rows[Project].append(
             {
                 "id": ident,
