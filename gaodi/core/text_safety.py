@@ -140,6 +140,33 @@ def has_visible(text: str | None) -> bool:
     return any(_shows(c) for c in text or "")
 
 
+#: The longest reason or comment a step takes, characters: a paragraph or two. One limit for
+#: every feature's forms, JSON API, CLI and Excel import (the projects' steps, a plan
+#: submission's return and unlock); far below an Excel cell's 32,767, so an export holds every
+#: reason whole and re-imports as it is.
+MAX_REASON = 2000
+
+
+def too_long(
+    text: str | None, limit: int = MAX_REASON, what: tuple[str, str] = ("说明", "The note")
+) -> tuple[str, str] | None:
+    """(zh, en) when ``text`` is longer than ``limit`` characters, the count and the limit
+    written with the thousands separator, as the API's and the forms' caps say them.
+
+    >>> too_long("长" * 2001)[0]
+    '说明过长：2,001 个字符，最多 2,000 个字符。'
+    >>> too_long("x" * 101, 100, ("姓名", "The name"))[1]
+    'The name is too long: 101 characters, at most 100.'
+    """
+    if text is None or len(text) <= limit:
+        return None
+    zh, en = what
+    return (
+        f"{zh}过长：{len(text):,} 个字符，最多 {limit:,} 个字符。",
+        f"{en} is too long: {len(text):,} characters, at most {limit:,}.",
+    )
+
+
 def has_illegal(text: str) -> bool:
     """Whether ``text`` holds a character :func:`clean_text` would change."""
     return _ILLEGAL.search(text) is not None

@@ -9,6 +9,7 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from gaodi.core.text_safety import MAX_REASON
 from gaodi.plans import intake, service, submission
 from gaodi.plans.schemas import (
     IntakeResult,
@@ -38,7 +39,11 @@ class SubmitIn(ObservationIn):
 class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    comment: str | None = Field(None, description="Required to return or unlock.")
+    comment: str | None = Field(
+        None,
+        max_length=MAX_REASON,
+        description=f"Required to return or unlock; at most {MAX_REASON:,} characters.",
+    )
     revision: int | None = Field(
         None,
         ge=0,

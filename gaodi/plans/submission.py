@@ -36,7 +36,7 @@ from gaodi.core import asof, clock
 from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.periods import month_index, month_of, parse_period
 from gaodi.core.permissions import Principal, can, require, restrict
-from gaodi.core.text_safety import has_visible
+from gaodi.core.text_safety import MAX_REASON, has_visible, too_long
 from gaodi.core.units import unit_words
 from gaodi.core.workflow import Machine, State, Transition
 from gaodi.plans.models import (
@@ -552,6 +552,11 @@ def check_transition(
         raise ValidationError(
             f"“{t.zh}”须填写理由。", f"A reason is required to {t.en}.", field="comment"
         )
+    # the comment is printed on the submission's page and in its history: a paragraph or two,
+    # the one limit of every reason (a 100,000-character comment made a 300 KB page)
+    long = too_long(comment, MAX_REASON)
+    if long is not None:
+        raise ValidationError(*long, field="comment")
     if name in REVIEWS:
         _check_seen(session, key, t, obs, revision, revision_required)
     own = obs is not None and obs.submitted_by == principal.username

@@ -44,8 +44,8 @@ class ActionIn(FormIn):
     proposal: str | None = None
     requested_budget: float | None = Field(None, le=MAX_AMOUNT, description="万元")
     username: str | None = None
-    name: str | None = None
-    affiliation: str | None = None
+    name: str | None = Field(None, max_length=challenges.REVIEWER_NAME_MAX)
+    affiliation: str | None = Field(None, max_length=challenges.REVIEWER_AFFILIATION_MAX)
     has_conflict: bool | None = None
     score: float | None = None
     title: str | None = None

@@ -29,7 +29,7 @@ from gaodi.core import asof, clock
 from gaodi.core.codes import validate_uscc
 from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.permissions import WORKFLOW_ACTORS, Principal, allowed, require, restrict
-from gaodi.core.text_safety import has_visible
+from gaodi.core.text_safety import has_visible, too_long
 from gaodi.core.workflow import History, Transition
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.projects import common, states
@@ -247,6 +247,12 @@ def apply(
     return app
 
 
+#: A reviewer's name and affiliation, characters: the lengths of their columns
+#: (``challenge_reviewer.name`` String(100), ``.affiliation`` String(200)).
+REVIEWER_NAME_MAX = 100
+REVIEWER_AFFILIATION_MAX = 200
+
+
 def add_reviewer(
     session: Session,
     principal: Principal,
@@ -260,6 +266,15 @@ def add_reviewer(
         raise ValidationError(
             "请填写评审专家的账号和姓名。", "A reviewer needs a username and name."
         )
+    # the columns hold 100 and 200 characters: PostgreSQL refuses a longer value at the flush
+    # (a 500), SQLite kept it and the panel printed it three times on the challenge's page
+    for text, limit, what, field in (
+        (name.strip(), REVIEWER_NAME_MAX, ("评审专家姓名", "The reviewer's name"), "name"),
+        (affiliation, REVIEWER_AFFILIATION_MAX, ("工作单位", "The affiliation"), "affiliation"),
+    ):
+        long = too_long(text, limit, what)
+        if long is not None:
+            raise ValidationError(*long, field=field)
     found = _membership(session, challenge.id, username.strip())
     if found is not None and found.removed_at is None:
         raise ConflictError(

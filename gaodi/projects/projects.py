@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from gaodi.audit import loaders as audit_loaders
 from gaodi.audit import service as audit
 from gaodi.chains import loaders as chain_loaders
-from gaodi.core import asof, clock
+from gaodi.core import asof, clock, text_safety
 from gaodi.core.batching import fetch_in
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require, restrict
@@ -229,20 +229,15 @@ def check_progress(period: str, amount: float) -> str:
 
 
 #: The longest reason or comment a step takes, characters (a correction's reason, a stage
-#: step's comment, an imported sheet's 备注): a paragraph or two. One limit for the form, the
-#: JSON API (:class:`gaodi.projects.actions.ActionIn`), the CLI and the Excel import; far below
-#: an Excel cell's 32,767, so an export holds every reason whole and re-imports as it is.
-MAX_REASON = 2000
+#: step's comment, an imported sheet's 备注): the one limit of :mod:`gaodi.core.text_safety`,
+#: for the form, the JSON API (:class:`gaodi.projects.actions.ActionIn`), the CLI and the Excel
+#: import.
+MAX_REASON = text_safety.MAX_REASON
 
 
 def reason_problem(text: str | None) -> tuple[str, str] | None:
     """(zh, en) when a reason or note is longer than :data:`MAX_REASON` characters."""
-    if text is None or len(text) <= MAX_REASON:
-        return None
-    return (
-        f"说明过长：{len(text):,} 个字符，最多 {MAX_REASON:,} 个字符。",
-        f"The note is too long: {len(text):,} characters, at most {MAX_REASON:,}.",
-    )
+    return text_safety.too_long(text, MAX_REASON)
 
 
 def unchanged(what_zh: str, what_en: str, amount: float) -> ConflictError:
