@@ -99,8 +99,8 @@ def _text(value: Any, col: Column) -> str:
         out = _refuse_controls(str(value).strip())
     if col.max_length is not None and len(out) > col.max_length:
         raise _Bad(
-            f"文本过长：{len(out)} 个字符，最多 {col.max_length} 个。",
-            f"Text too long: {len(out)} characters, at most {col.max_length}.",
+            f"文本过长：{len(out):,} 个字符，最多 {col.max_length:,} 个。",
+            f"Text too long: {len(out):,} characters, at most {col.max_length:,}.",
         )
     return out
 

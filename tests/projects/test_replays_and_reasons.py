@@ -212,7 +212,7 @@ def test_a_reason_longer_than_the_limit_is_refused_in_words(site: Site) -> None:
     assert f"at most {limit} characters" in r.json()["detail"][0]["message"]
     # the form: beside its field, in the page's language
     r = post_form(client, f"/projects/{pid}/act", {**body, "comment": "长" * (limit + 1)}, csrf)
-    assert r.status_code == 422 and f"过长：最多 {limit} 个字符" in r.text
+    assert r.status_code == 422 and f"过长：最多 {limit:,} 个字符" in r.text
     assert _written(site) == rows
     # the CLI's way in (the service) refuses it too
     with session_scope(site.engine) as s, pytest.raises(ValidationError) as err:

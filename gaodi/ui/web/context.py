@@ -115,6 +115,10 @@ _FORM_MESSAGES = {
 }
 
 
+#: Pydantic error facts that are a number of characters (written 2,000 on the page).
+_LENGTHS = frozenset({"max_length", "min_length"})
+
+
 #: The databases store integers in 64 bits: a larger one (an id typed as 30 digits) passes the
 #: form's model and then fails in the database, which answered a page without the form.
 _INT64 = 2**63 - 1
@@ -326,7 +330,12 @@ class PageContext:
                 # it is a required field left out, whatever type the model then expected
                 kind = "missing" if err.get("input") in (None, "") else err["type"]
                 msgid = _FORM_MESSAGES.get(kind, N_("This value is not valid."))
-                ctx_values = {k: v for k, v in (err.get("ctx") or {}).items()}
+                # a length is said with the thousands separator, as the API says it
+                # ("at most 2,000"); a bound like ge/le may be a year and stays bare
+                ctx_values = {
+                    k: f"{v:,}" if k in _LENGTHS and isinstance(v, int) else v
+                    for k, v in (err.get("ctx") or {}).items()
+                }
                 try:
                     errors.setdefault(
                         name, self._(msgid) % ctx_values if ctx_values else self._(msgid)
