@@ -5,7 +5,9 @@ Every view is as of a day (default: the city's today) and rebuilt from the chall
 last transition by the end of the day, applications count when submitted by then, milestones
 are done when done by then, and the review panel is the one of that day (reviewers who had
 joined and not yet left, their declarations and scores as they stood), with the reviewers who
-had left by then listed apart, when and why.
+had left by then listed apart, when and why. The award's reason is the one the award step gave
+if it had happened by then, milestones are those added by then, and what the review lacked is
+that day's. A past day is for reading: it offers no steps (they act on today's challenge).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from gaodi.audit import loaders as audit_loaders
 from gaodi.core import asof, clock
 from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import Principal, restrict
@@ -57,7 +60,15 @@ from gaodi.projects.schemas import (
 AWARDED = ("awarded", "executing", "accepted", "failed")
 
 
-def milestone_state(m: ChallengeMilestone, as_of: date) -> tuple[str, int | None]:
+@dataclass(frozen=True)
+class _Milestone:
+    """What :func:`milestone_state` reads of a milestone, as it stood on a day."""
+
+    due_on: date
+    done_on: date | None
+
+
+def milestone_state(m: ChallengeMilestone | _Milestone, as_of: date) -> tuple[str, int | None]:
     """done / done_late / overdue / pending on ``as_of``, and days overdue (or late) where
     relevant (a milestone done after ``as_of`` was not done yet)."""
     if m.done_on is not None and m.done_on <= as_of:
@@ -130,11 +141,7 @@ def _rows(
         )
         if aid in visible and status_at.get(cid) in AWARDED
     }
-    ms: dict[int, list[ChallengeMilestone]] = defaultdict(list)
-    for m in session.scalars(
-        select(ChallengeMilestone).where(ChallengeMilestone.challenge_id.in_(ids))
-    ):
-        ms[m.challenge_id].append(m)
+    ms = _milestones_at(session, ids, as_of)
     chains = common.chain_names(session)
     links = common.link_names(session, {c.link_id for c in challenges if c.link_id})
     out = []
@@ -142,9 +149,7 @@ def _rows(
         status = status_at[c.id]
         st = MACHINE.state(status)
         overdue = sum(
-            1
-            for m in ms[c.id]
-            if status in ("awarded", "executing") and milestone_state(m, as_of)[0] == "overdue"
+            1 for m in ms[c.id] if status in ("awarded", "executing") and m.state == "overdue"
         )
         out.append(
             ChallengeRow(
@@ -197,9 +202,17 @@ def list_challenges(
 
 
 def challenge_detail(
-    session: Session, principal: Principal, challenge_id: int, as_of: date | None = None
+    session: Session,
+    principal: Principal,
+    challenge_id: int,
+    as_of: date | None = None,
+    today: date | None = None,
 ) -> ChallengeDetail:
-    day = common.as_of_date(as_of)
+    """One challenge as it stood on ``as_of`` (default: ``today``, else the city's today). A
+    day before ``today`` shows only what was true then and offers no steps."""
+    today = today or clock.today()
+    day = common.as_of_date(as_of or today)
+    past = day < today
     challenge = common.load(session, Challenge, challenge_id, principal, "challenge")
     then = challenges_at(session, [challenge], day)
     if not then:
@@ -248,43 +261,101 @@ def challenge_detail(
     reviewer_rows = [_reviewer_out(r, decls, scores) for r in reviewers]
     former = [r for r in panel_history(session, challenge.id) if left_panel(r, day)]
     former_rows = [_reviewer_out(r, *_withdrawn(session, r, visible), removed=True) for r in former]
-    milestones = []
-    for m in session.scalars(
-        select(ChallengeMilestone)
-        .where(ChallengeMilestone.challenge_id == challenge.id)
-        .order_by(ChallengeMilestone.sort_order, ChallengeMilestone.id)
-    ):
-        state, days = milestone_state(m, day)
-        milestones.append(
-            MilestoneOut(
-                id=m.id,
-                title=m.title,
-                due_on=m.due_on,
-                done_on=m.done_on,
-                state=state,
-                days_overdue=days,
-                note=m.note,
-            )
-        )
+    milestones = _milestones_at(session, [challenge.id], day)[challenge.id]
     events = [e for e in HISTORY.events(session, challenge.id) if asof.at_or_before(e.at, day)]
-    transitions = MACHINE.offered(challenge.status, who)
-    missing = missing_reviews(session, challenge.id) if challenge.status == "review" else []
+    status = then[0].status
+    if past:
+        # a past day is for reading: a step acts on today's challenge, not on that day's
+        transitions = []
+        missing = missing_reviews(session, challenge.id, day=day) if status == "review" else []
+        reason = _award_reason_at(challenge, then[0])
+    else:
+        transitions = MACHINE.offered(challenge.status, who)
+        missing = missing_reviews(session, challenge.id) if challenge.status == "review" else []
+        reason = challenge.award_reason
     return ChallengeDetail(
         challenge=_rows(session, principal, then, day)[0],
         problem=challenge.problem,
         requirements=challenge.requirements,
         published_on=challenge.published_on,
-        award_reason=challenge.award_reason,
+        award_reason=reason,
         applications=applications,
         reviewers=reviewer_rows,
         former_reviewers=former_rows,
         milestones=milestones,
         events=events,
         transitions=transitions,
-        review_complete=challenge.status == "review" and not missing,
+        review_complete=status == "review" and not missing,
         review_missing=missing,
         as_of=day,
     )
+
+
+def _award_reason_at(challenge: Challenge, then: ChallengeAt) -> str | None:
+    """The reason the award step gave, if the award had happened by the day (its history's last
+    award step then); a challenge with no history (none was kept) has today's reason once its
+    status then is an awarded one."""
+    if not then.events:
+        return challenge.award_reason if then.status in AWARDED else None
+    awards = [e for e in then.events if e.action == "award"]
+    return awards[-1].comment if awards else None
+
+
+def _milestones_at(
+    session: Session, challenge_ids: list[int], day: date
+) -> dict[int, list[MilestoneOut]]:
+    """The milestones of challenges ``challenge_ids`` as they stood on ``day``.
+
+    A milestone counts once added by the end of the day: the challenge's history has one
+    ``add_milestone`` step per milestone, in the order they were added (none is ever deleted),
+    so the k-th milestone was added by the k-th step; one with no step (no history kept) was
+    there from the start. It is done if its completion was recorded by then (the audit log's
+    update that set that ``done_on``; a completion recorded later, even dated earlier, was not
+    known on that day, nor the note it added), and in any case not before its ``done_on``."""
+    rows = list(
+        session.scalars(
+            select(ChallengeMilestone)
+            .where(ChallengeMilestone.challenge_id.in_(challenge_ids or [-1]))
+            .order_by(ChallengeMilestone.sort_order, ChallengeMilestone.id)
+        )
+    )
+    histories = HISTORY.histories(session, sorted({m.challenge_id for m in rows}))
+    added: dict[int, Any] = {}
+    for cid, events in histories.items():
+        steps = [e.at for e in events if e.action == "add_milestone"]
+        mine = sorted(m.id for m in rows if m.challenge_id == cid)
+        added.update(zip(mine, steps, strict=False))
+    completed: dict[int, Any] = {}
+    done = {str(m.id): m.done_on.isoformat() for m in rows if m.done_on is not None}
+    for e in audit_loaders.entity_events(
+        session, "challenge_milestone", "update", entity_ids=list(done)
+    ):
+        key = e.entity_id or ""
+        if key in done and (e.after or {}).get("done_on") == done[key]:
+            completed[int(key)] = e
+    out: dict[int, list[MilestoneOut]] = defaultdict(list)
+    for m in rows:
+        if m.id in added and not asof.at_or_before(added[m.id], day):
+            continue
+        done_on, note = m.done_on, m.note
+        recorded = completed.get(m.id)
+        if recorded is not None and not asof.at_or_before(recorded.at, day):
+            done_on, note = None, (recorded.before or {}).get("note", note)
+        elif done_on is not None and done_on > day:
+            done_on = None
+        state, days = milestone_state(_Milestone(m.due_on, done_on), day)
+        out[m.challenge_id].append(
+            MilestoneOut(
+                id=m.id,
+                title=m.title,
+                due_on=m.due_on,
+                done_on=done_on,
+                state=state,
+                days_overdue=days,
+                note=note,
+            )
+        )
+    return out
 
 
 def _reviewer_out(

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from gaodi.core import clock
 from gaodi.core.permissions import Principal
 from gaodi.projects import actions, challenge_queries, challenges, states
 from gaodi.projects.schemas import (
@@ -129,6 +130,11 @@ class ChallengePage(BaseModel):
     labels: dict[str, str]
     tabs: list[Tab]
     as_of: AsOf
+    past: bool = Field(
+        False,
+        description="The page shows a day before today: for reading only, it offers no steps "
+        "(they act on today's challenge).",
+    )
 
 
 @page(
@@ -145,7 +151,11 @@ def challenge_page(
     """One challenge: applications (mean scores), the review panel, milestones, history."""
     assert ctx.principal is not None
     day = as_of(ctx, as_of_day)
-    detail = challenge_queries.challenge_detail(ctx.session, ctx.principal, challenge_id, day.day)
+    today, _configured = clock.city_today(ctx.dataset)
+    past = day.day < today
+    detail = challenge_queries.challenge_detail(
+        ctx.session, ctx.principal, challenge_id, day.day, today=today
+    )
     from gaodi.projects.models import Challenge
 
     obj = ctx.session.get(Challenge, challenge_id)
@@ -165,15 +175,17 @@ def challenge_page(
                 f"({a.mean_score if a.mean_score is not None else '—'})",
             )
             for a in detail.applications
+            if not past
         ],
         open_milestones=[
             Option(value=str(m.id), label=f"{m.title} ({m.due_on})")
             for m in detail.milestones
-            if m.done_on is None
+            if m.done_on is None and not past
         ],
         labels=workflow_labels(ctx, states.CHALLENGE),
         tabs=tabs(ctx),
         as_of=day,
+        past=past,
     )
 
 
