@@ -179,6 +179,12 @@ def test_the_page_of_yesterday_shows_yesterday_and_offers_no_step(web: Site) -> 
     # yesterday's panel: 专家甲 alone, nothing declared yet; 专家乙 joined today
     assert d["review_missing"] == [f"专家甲：申请 {aid} 未作利益冲突声明"]
 
+    # 专家乙 joined today: not a reviewer of yesterday's challenge, one of today's
+    expert = web.client()
+    login(expert, second, PASSWORD)
+    assert "reviewer" not in expert.get(f"/api/v1{past}").json()["actors"]
+    assert "reviewer" in expert.get(f"/api/v1/challenges/{cid}").json()["actors"]
+
     # today: the award with its reason and the steps of an awarded challenge, no notice
     html = office.get(f"/challenges/{cid}").text
     assert "得分最高" in html and 'data-testid="step-add-milestone"' in html

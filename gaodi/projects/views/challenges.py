@@ -161,6 +161,8 @@ def challenge_page(
     obj = ctx.session.get(Challenge, challenge_id)
     who = challenges.actors(ctx.session, ctx.principal, obj) if obj is not None else set()
     mine = next((r for r in detail.reviewers if r.username == ctx.principal.username), None)
+    if past:  # a reviewer then is one on that day's panel (``actors`` reads today's)
+        who = (who - {"reviewer"}) | ({"reviewer"} if mine is not None else set())
     return ChallengePage(
         detail=detail,
         actors=sorted(who),
