@@ -31,11 +31,11 @@ def _changes(page: str) -> list[str]:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("zh", ["reviewed_by : — → dana", "locked : 否 → 是", "reviewed_at : — → "
-                "2024-01-15 17:06:08", "note : =HYPERLINK(\"x\") → —", "amount : 38000 → 5",
+        ("zh", ["审核人 : — → dana", "锁定 : 否 → 是", "审核时间 : — → "
+                "2024-01-15 17:06:08", "备注 : =HYPERLINK(\"x\") → —", "金额 : 38000 → 5",
                 "language : — → en"]),
-        ("en", ["reviewed_by : — → dana", "locked : no → yes", "reviewed_at : — → "
-                "2024-01-15 17:06:08", "note : =HYPERLINK(\"x\") → —", "amount : 38000 → 5",
+        ("en", ["Reviewed by : — → dana", "Locked : no → yes", "Reviewed at : — → "
+                "2024-01-15 17:06:08", "Note : =HYPERLINK(\"x\") → —", "Amount : 38000 → 5",
                 "language : — → en"]),
     ],
 )  # fmt: skip

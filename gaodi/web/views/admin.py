@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -19,6 +20,9 @@ from gaodi.core.errors import PermissionDenied
 from gaodi.core.moments import CityMoment, city_iso_values
 from gaodi.core.pagination import page_count
 from gaodi.db import utcnow
+from gaodi.enterprises import declarations
+from gaodi.exchange.entities import ENTITIES
+from gaodi.exchange.schema import CHOICES, Column
 from gaodi.parks.models import Park
 from gaodi.system import service as system
 from gaodi.ui.web.context import FormInvalid, PageContext
@@ -414,6 +418,133 @@ def _action_label(ctx: PageContext, code: str) -> str:
     return code
 
 
+#: Audited fields the export sheets have no column for (the workflows' own), in interface
+#: words; a field neither here nor in a sheet shows its key.
+FIELD_LABELS = {
+    "status": N_("Status"),
+    "stage": N_("Stage"),
+    "note": N_("Note"),
+    "comment": N_("Comment"),
+    "reason": N_("Reason"),
+    "score": N_("Score"),
+    "title": N_("Title"),
+    "name": N_("Name"),
+    "affiliation": N_("Affiliation"),
+    "period": N_("Period"),
+    "value": N_("Value"),
+    "role": N_("Role"),
+    "reviewed_by": N_("Reviewed by"),
+    "reviewed_at": N_("Reviewed at"),
+    "review_comment": N_("Review comment"),
+    "locked": N_("Locked"),
+    "award_reason": N_("Award reason"),
+    "submitted_by": N_("Submitted by"),
+    "submitted_at": N_("Submitted at"),
+    "removed_at": N_("Removed at"),
+    "removal_reason": N_("Reason for removal"),
+    "is_active": N_("Active"),
+    "amount": N_("Amount"),
+    "return_reason": N_("Reason for return"),
+    "resolution": N_("Resolution"),
+    "department": N_("Department"),
+}
+#: Fields whose value is a state: a code no Chinese reader should meet.
+STATE_FIELDS = frozenset({"status", "stage"})
+#: States of records that have no workflow machine (a challenge application's outcome).
+STATE_WORDS = {
+    ("challenge_application", "submitted"): N_("application submitted"),
+    ("challenge_application", "awarded"): N_("awarded"),
+    ("challenge_application", "not_awarded"): N_("not awarded"),
+}
+
+
+#: States of records kept by a feature's own table of (zh, en) words.
+STATE_TABLES: dict[str, dict[str, tuple[str, str]]] = {"tier_declaration": declarations.STATES}
+
+
+@lru_cache(maxsize=1)
+def _sheet_columns() -> dict[str, dict[str, Column]]:
+    """The export sheets' columns by sheet key and column key: the field labels the exports
+    print (项目名称, 年度计划投资...) and the code lists their values come from."""
+    sheets: dict[str, dict[str, Column]] = {}
+    for entity in ENTITIES.values():
+        for sheet in entity.sheets:
+            sheets.setdefault(sheet.key, {c.key: c for c in sheet.columns})
+    return sheets
+
+
+def _column(entity: str, key: str) -> Column | None:
+    # an audited table is named in the singular, its sheet in the plural (project/projects)
+    sheets = _sheet_columns()
+    for name in (entity, f"{entity}s"):
+        if key in sheets.get(name, {}):
+            return sheets[name][key]
+    return None
+
+
+def _field_label(ctx: PageContext, entity: str, key: str) -> str:
+    """An audited field as the page's language names it (the export sheet's column first, the
+    most specific: 项目名称 rather than 名称), else its key."""
+    col = _column(entity, key)
+    if col is not None:
+        # the sheets' English headers are lower case phrases (project name): a label starts
+        # with a capital as the page's other labels do
+        return col.zh if ctx.lang.startswith("zh") else col.en[:1].upper() + col.en[1:]
+    if key in FIELD_LABELS:
+        return ctx._(FIELD_LABELS[key])
+    return key
+
+
+def _value_words(ctx: PageContext, entity: str, key: str, value: Any) -> Any:
+    """A stored value in words where the app has them: a state by its machine's (or its
+    record's) words, a code of a sheet's code list by its label; other values unchanged."""
+    if not isinstance(value, str):
+        return value
+    col = _column(entity, key)
+    if col is not None and col.choices in CHOICES and value in CHOICES[col.choices]:
+        return CHOICES[col.choices].label(value, ctx.lang)
+    if key not in STATE_FIELDS:
+        return value
+    machine = workflow.MACHINES.get(entity)
+    if machine is not None and any(s.key == value for s in machine.states):
+        return machine.state(value).label(ctx.lang)
+    if (entity, value) in STATE_WORDS:
+        return ctx._(STATE_WORDS[entity, value])
+    words = STATE_TABLES.get(entity, {}).get(value)
+    if words is not None:
+        return words[0] if ctx.lang.startswith("zh") else words[1]
+    # a state of a record with no machine of its own: the word any machine has for it
+    for other in workflow.MACHINES.values():
+        if any(s.key == value for s in other.states):
+            return other.state(value).label(ctx.lang)
+    return value
+
+
+class AuditChange(BaseModel):
+    """One changed field of an update as the page says it: its label, and its values with
+    states and coded values in words (the raw values stay in ``before``/``after``)."""
+
+    field: str
+    label: str
+    before: Any
+    after: Any
+
+
+def _changes(
+    ctx: PageContext, entity: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> list[AuditChange]:
+    before = before or {}
+    return [
+        AuditChange(
+            field=key,
+            label=_field_label(ctx, entity, key),
+            before=_value_words(ctx, entity, key, before.get(key)),
+            after=_value_words(ctx, entity, key, value),
+        )
+        for key, value in (after or {}).items()
+    ]
+
+
 class AuditRow(BaseModel):
     id: int
     at: CityMoment
@@ -428,6 +559,11 @@ class AuditRow(BaseModel):
         "moment of the API is: the city's time with its offset."
     )
     after: dict[str, Any] | None = Field(description="The audited values after the change.")
+    changes: list[AuditChange] = Field(
+        [],
+        description="An update's changed fields in the page's language: each field's label and "
+        "its values with states and coded values in words.",
+    )
     note: str | None
 
 
@@ -469,6 +605,9 @@ def audit_page(ctx: PageContext, q: Annotated[AuditFilter, Query()]) -> AuditPag
                 action_label=_action_label(ctx, e.action),
                 before=city_iso_values(e.before),
                 after=city_iso_values(e.after),
+                changes=_changes(ctx, e.entity, city_iso_values(e.before), city_iso_values(e.after))
+                if e.action == "update"
+                else [],
                 note=e.note,
             )
             for e in rows
