@@ -26,6 +26,7 @@ from sqlalchemy import select
 from gaodi.chains.models import Chain, Link
 from gaodi.core import clock
 from gaodi.core.errors import ValidationError
+from gaodi.core.text_safety import has_visible
 from gaodi.exchange.handlers import Handler, in_scope, park_lookup, unknown_park
 from gaodi.exchange.importer import Changes, Context, classify, row_values
 from gaodi.exchange.validate import Table, duplicate_rows
@@ -424,9 +425,13 @@ class ProjectsHandler(Handler):
             written = (old is None and changes.inserts and changes.inserts[-1] is ins) or (
                 old is not None and old["id"] in changes.updates
             )
+            note = t.columns["note"][i] if "note" in t.columns else None
             if pid is not None and written:
-                note = t.columns["note"][i] if "note" in t.columns else None
                 self.plan_rows.append((i, batch.YearPlanWrite(pid, year, amount, note)))
+            elif old is not None and old["amount"] == amount and has_visible(note):
+                # the export has no 备注 for a year: one typed on an unchanged year is a reason
+                # for no correction, and goes nowhere
+                _note_not_saved(ctx, t, i)
         self.plan_rows.sort(key=lambda r: (r[1].project_id, r[1].year))
         rows = [w for _, w in self.plan_rows]
         self.plan_batch = batch.prepare_year_plans(ctx.session, ctx.principal, rows)
@@ -455,6 +460,20 @@ class ProjectsHandler(Handler):
             batch.write_projects(s, p, found)
         if plans is not None:
             batch.write_year_plans(s, p, self.plan_batch)
+
+
+def _note_not_saved(ctx: Context, t: Table, i: int) -> None:
+    """Tell the import's report that row ``i``'s 备注 was not kept: its amount is the one on
+    record, and a note is stored only as the reason of a correction (the API refuses the same
+    case in words; the report said nothing and the file and the database then disagreed)."""
+    row = t.row_numbers[i]
+    ctx.notes.append(
+        (
+            f"“{t.sheet_name}”第 {row} 行：金额未变，备注未保存：更正原因只随数值更正保存。",
+            f"'{t.sheet_name}' row {row}: the amount is unchanged, so its note (备注) was not "
+            "saved: a reason is kept only with a corrected figure.",
+        )
+    )
 
 
 def _data_key(data: ProjectIn) -> Key:
@@ -532,7 +551,9 @@ class ProjectProgressHandler(Handler):
             if old is not None and upd.get("amount", old["amount"]) == old["amount"]:
                 # the amount on record: nothing to correct, so the row is unchanged whatever its
                 # 备注 (a blank cell would erase the reason of the month's last correction)
-                upd.pop("note", None)
+                typed = upd.pop("note", None)
+                if has_visible(typed) and (typed or "").strip() != (old["note"] or "").strip():
+                    _note_not_saved(ctx, t, i)
             classify(ctx, t, i, changes, ins, upd, old, f"{_key_text(key)} {period}")
             if old is None or old["id"] in changes.updates:
                 note = upd.get("note", old["note"] if old else None)
