@@ -256,11 +256,28 @@ PLAN_YEARS_AFTER_END = 2
 PLAN_YEARS_WITHOUT_END = 10
 
 
-def _fmt(value: float | None) -> str:
-    """An amount (万元) as a history line shows it: grouped, at most two decimals."""
+def _fmt(value: float | None, places: int = 2) -> str:
+    """An amount (万元) as a history line shows it: grouped, at most ``places`` decimals."""
     if value is None:
         return "—"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:,.{places}f}".rstrip("0").rstrip(".")
+
+
+def _fmt_change(before: float | None, after: float | None) -> tuple[str, str]:
+    """Two amounts of a correction, each with as many decimals as it takes to tell them apart:
+    at two decimals 3,400.00001 read as 3,400 and the history said "3,400 → 3,400", a change
+    that looked like none (the board's figures likewise keep their significant digits).
+
+    >>> _fmt_change(3400, 3400.00001), _fmt_change(4699.1, 1), _fmt_change(None, 5)
+    (('3,400', '3,400.00001'), ('4,699.1', '1'), ('—', '5'))
+    """
+    if before is None or after is None or before == after:
+        return _fmt(before), _fmt(after)
+    for places in range(2, 16):
+        old, new = _fmt(before, places), _fmt(after, places)
+        if old != new:
+            return old, new
+    return repr(before), repr(after)  # beyond a float's digits: Python's shortest round trip
 
 
 def progress_month_problem(month: str, signed: date | None) -> tuple[str, str] | None:
@@ -342,9 +359,10 @@ def stage_dates(
 def reason_needed(what_zh: str, what_en: str, before: float, after: float) -> ValidationError:
     """A correction without its reason; shown beside the field that takes it (the form's
     comment, an imported sheet's 备注 cell), so the words name no field."""
+    old, new = _fmt_change(before, after)
     return ValidationError(
-        f"更正已填报的{what_zh}（{_fmt(before)} → {_fmt(after)} 万元）须写明更正原因。",
-        f"Correcting the {what_en} already reported ({_fmt(before)} → {_fmt(after)}, 10k yuan) "
+        f"更正已填报的{what_zh}（{old} → {new} 万元）须写明更正原因。",
+        f"Correcting the {what_en} already reported ({old} → {new}, 10k yuan) "
         "needs the reason for the correction.",
         field="comment",
     )
@@ -862,11 +880,11 @@ def _with_amounts(session: Session, project_id: int, events: list[Any]) -> list[
             if key not in after or "amount" not in after:
                 continue
             previous = after.get("previous")
-            change = (
-                f"{after[key]}: {_fmt(after['amount'])}"
-                if previous is None
-                else f"{after[key]}: {_fmt(previous)} → {_fmt(after['amount'])}"
-            )
+            if previous is None:
+                change = f"{after[key]}: {_fmt(after['amount'])}"
+            else:
+                old, new = _fmt_change(previous, after["amount"])
+                change = f"{after[key]}: {old} → {new}"
             comment = f"{change} · {e.comment}" if e.comment else change
             out[n] = e.model_copy(update={"comment": comment})
     return out
