@@ -280,7 +280,11 @@ async def export_table(
                 ),
             )
         )
-    lines.append((tr("导出时间", "Exported at"), clock.now().strftime("%Y-%m-%d %H:%M UTC")))
+    # the city's wall time with its zone, as the page's own export and `gaodi export` stamp
+    # it (this one said UTC beside their 北京时间)
+    now = clock.local(clock.now()).strftime("%Y-%m-%d %H:%M")
+    zone = tr(f"（{clock.zone_label(True)}）", f" ({clock.zone_label(False)})")
+    lines.append((tr("导出时间", "Exported at"), now + zone))
     lines.append((tr("导出人", "Exported by"), ctx.principal.username if ctx.principal else "—"))
     is_demo = 'data-testid="demo-banner"' in html
     name = title[:24] + (f" {index + 1}" if index else "")
