@@ -242,10 +242,12 @@ def reason_problem(text: str | None) -> tuple[str, str] | None:
 
 def unchanged(what_zh: str, what_en: str, amount: float) -> ConflictError:
     """A figure sent again as it is on record (a replay, a form sent twice): nothing was
-    written, neither the amount nor the note nor a history step."""
+    written, neither the amount nor the note nor a history step. The context flag
+    ``unchanged`` tells a page to show it as information, not as an error."""
     return ConflictError(
         f"{what_zh}与已填报数值相同（{_fmt(amount)} 万元），未作更改。",
         f"{what_en}: same as the figure on record ({_fmt(amount)}, 10k yuan); nothing changed.",
+        unchanged=True,
     )
 
 

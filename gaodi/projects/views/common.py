@@ -196,11 +196,9 @@ def _refused(ctx: PageContext, back: str, exc: GaodiError) -> Response:
 def _nothing_changed(exc: GaodiError) -> bool:
     """Whether a refusal only says the figure on record was sent again (a replay, a form sent
     twice: :func:`gaodi.projects.projects.unchanged`). Nothing went wrong, so the page tells it
-    as information, not in the error style. Read from a context flag ``unchanged`` when the
-    error carries one, else from its English sentence, which ends so."""
-    if not isinstance(exc, ConflictError):
-        return False
-    return bool(exc.context.get("unchanged")) or exc.en.endswith("nothing changed.")
+    as information, not in the error style. Read from the error's context flag ``unchanged``,
+    never from its words (a reworded sentence would turn it back into an error)."""
+    return isinstance(exc, ConflictError) and exc.context.get("unchanged") is True
 
 
 def workflow_labels(ctx: PageContext, machine: Any) -> dict[str, str]:
