@@ -18,6 +18,7 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -453,13 +454,9 @@ def close(
     return challenge
 
 
-def _count(session: Session, model: type, challenge_id: int) -> int:
-    return int(
-        session.scalar(
-            select(func.count()).select_from(model).where(model.challenge_id == challenge_id)  # type: ignore[attr-defined]
-        )
-        or 0
-    )
+def _count(session: Session, model: Any, challenge_id: int) -> int:
+    query = select(func.count()).select_from(model).where(model.challenge_id == challenge_id)
+    return int(session.scalar(query) or 0)
 
 
 def _application(

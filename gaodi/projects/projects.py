@@ -625,7 +625,9 @@ def _facts(session: Session, projects: list[Project]) -> dict[int, ProjectFacts]
         pid, period = month_rows[row_id]
         month_revs[pid][period] = revs
     plan_revs: dict[int, dict[int, list[Revision]]] = defaultdict(dict)
-    plan_stored = {i: (plans[pid][year], None) for i, (pid, year) in plan_rows.items()}
+    plan_stored: dict[int, tuple[float, str | None]] = {
+        i: (plans[pid][year], None) for i, (pid, year) in plan_rows.items()
+    }
     for row_id, revs in _revisions(session, ProjectYearPlan.__tablename__, plan_stored).items():
         pid, year = plan_rows[row_id]
         plan_revs[pid][year] = revs
@@ -830,13 +832,13 @@ def project_detail(
     events = _with_amounts(session, project.id, events)
     status = None
     if project.link_id is not None:
-        found = hooks.link_statuses(session, [project.link_id]).get(project.link_id)
-        if found is not None:
+        link = hooks.link_statuses(session, [project.link_id]).get(project.link_id)
+        if link is not None:
             status = LinkStatusOut(
                 link_id=project.link_id,
-                status=found.status,
-                label_zh=found.label_zh,
-                label_en=found.label_en,
+                status=link.status,
+                label_zh=link.label_zh,
+                label_en=link.label_en,
             )
     return ProjectDetail(
         project=row,
