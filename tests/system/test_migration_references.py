@@ -63,9 +63,8 @@ def test_the_hazard_is_real_with_enforcement_on(tmp_path: Path) -> None:
 
 def test_a_change_leaving_a_dangling_reference_is_rolled_back(tmp_path: Path) -> None:
     engine = _world(tmp_path)
-    with pytest.raises(MigrationBrokeReferences, match="child row"):
-        with migrating(engine) as conn:
-            conn.exec_driver_sql("DELETE FROM parent WHERE id = 1")
+    with pytest.raises(MigrationBrokeReferences, match="child row"), migrating(engine) as conn:
+        conn.exec_driver_sql("DELETE FROM parent WHERE id = 1")
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM parent").scalar() == 2
         assert conn.exec_driver_sql("SELECT count(*) FROM child").scalar() == 3
