@@ -33,10 +33,10 @@ def _changes(page: str) -> list[str]:
     [
         ("zh", ["审核人 : — → dana", "锁定 : 否 → 是", "审核时间 : — → "
                 "2024-01-15 17:06:08", "备注 : =HYPERLINK(\"x\") → —", "金额 : 38000 → 5",
-                "language : — → en"]),
+                "语言 : — → English"]),
         ("en", ["Reviewed by : — → dana", "Locked : no → yes", "Reviewed at : — → "
                 "2024-01-15 17:06:08", "Note : =HYPERLINK(\"x\") → —", "Amount : 38000 → 5",
-                "language : — → en"]),
+                "Language : — → English"]),
     ],
 )  # fmt: skip
 def test_an_update_says_nothing_yes_no_and_moments_in_words(

@@ -26,7 +26,7 @@ from gaodi.exchange.schema import CHOICES, Column
 from gaodi.parks.models import Park
 from gaodi.system import service as system
 from gaodi.ui.web.context import FormInvalid, PageContext
-from gaodi.ui.web.i18n import N_
+from gaodi.ui.web.i18n import LANGUAGE_NAMES, N_
 from gaodi.ui.web.nav import register_nav
 from gaodi.ui.web.pages import api, form, page
 from gaodi.web.views.auth import TokenRow, token_row, token_rows
@@ -447,6 +447,139 @@ FIELD_LABELS = {
     "return_reason": N_("Reason for return"),
     "resolution": N_("Resolution"),
     "department": N_("Department"),
+    # the columns a new row's entry lists, and the details a workflow step records
+    "active": N_("Active"),
+    "actual_on": N_("Actual date"),
+    "added_at": N_("Added at"),
+    "adopted_at": N_("Adopted at"),
+    "adopted_by": N_("Adopted by"),
+    "annual": N_("Annual"),
+    "answers": N_("Answers"),
+    "applicant_name": N_("Applicant"),
+    "applicant_uscc": N_("Applicant's credit code"),
+    "assessed_on": N_("Assessed on"),
+    "assessor": N_("Assessor"),
+    "assigned_at": N_("Assigned at"),
+    "best": N_("Highest score"),
+    "budget": N_("Budget (10k yuan)"),
+    "capabilities": N_("Capabilities"),
+    "category": N_("Category"),
+    "caveats": N_("Caveats"),
+    "confirmed_at": N_("Confirmed at"),
+    "content_type": N_("File type"),
+    "created_at": N_("Created at"),
+    "created_by": N_("Created by"),
+    "date": N_("Date"),
+    "deadline": N_("Deadline"),
+    "decided_at": N_("Decided at"),
+    "decided_by": N_("Decided by"),
+    "decision_note": N_("Decision note"),
+    "declarations": N_("Declarations"),
+    "declared_at": N_("Declared at"),
+    "description": N_("Description"),
+    "display_name": N_("Display name"),
+    "done_on": N_("Completed on"),
+    "due_on": N_("Due on"),
+    "escalate_on": N_("Escalate on"),
+    "expires_at": N_("Expires at"),
+    "expression": N_("Expression"),
+    "extra": N_("Other details"),
+    "facts": N_("Facts"),
+    "field": N_("Field"),
+    "filename": N_("File name"),
+    "flags": N_("Flags"),
+    "has_conflict": N_("Conflict of interest"),
+    "id": N_("ID"),
+    "industries": N_("Industries"),
+    "ip": N_("IP address"),
+    "is_demo": N_("Sample data"),
+    "issuer": N_("Issuer"),
+    "kind": N_("Kind"),
+    "language": N_("Language"),
+    "level": N_("Level"),
+    "level_name": N_("Level name"),
+    "limit_start_on": N_("Time limit starts on"),
+    "limit_unit": N_("Time limit unit"),
+    "local": N_("Local"),
+    "manual_kept": N_("Manual assignments kept"),
+    "object": N_("Object"),
+    "operator": N_("Operator"),
+    "parent_id": N_("Parent"),
+    "password_changed_at": N_("Password changed at"),
+    "planned_on": N_("Planned on"),
+    "prefix": N_("Token prefix"),
+    "previous": N_("Previous value"),
+    "problem": N_("Problem"),
+    "proposal": N_("Proposal"),
+    "proposed_at": N_("Proposed at"),
+    "proposed_by": N_("Proposed by"),
+    "published_on": N_("Published on"),
+    "quote": N_("Quote"),
+    "received_at": N_("Received at"),
+    "recognition": N_("Recognition"),
+    "ref_id": N_("Reference"),
+    "reference_projects": N_("Reference projects"),
+    "region_code": N_("Region code"),
+    "reopen_count": N_("Times reopened"),
+    "reported_at": N_("Reported at"),
+    "reported_by": N_("Reported by"),
+    "requested_budget": N_("Requested (10k yuan)"),
+    "requirements": N_("Requirements"),
+    "resolved_at": N_("Resolved at"),
+    "reviewer": N_("Reviewer"),
+    "revision": N_("Revision"),
+    "revoked_at": N_("Revoked at"),
+    "rules_version": N_("Rules version"),
+    "satisfaction": N_("Satisfaction"),
+    "scenarios": N_("Scenarios"),
+    "scheme_id": N_("Assessment scheme"),
+    "scheme_version": N_("Scheme version"),
+    "scope": N_("Scope"),
+    "scope_id": N_("Scope"),
+    "scored_at": N_("Scored at"),
+    "scores": N_("Scores"),
+    "services": N_("Services"),
+    "session_version": N_("Session version"),
+    "severity": N_("Severity"),
+    "sha256": N_("Checksum (SHA-256)"),
+    "size": N_("Size (bytes)"),
+    "size_class": N_("Size class"),
+    "sort_order": N_("Order"),
+    "source": N_("Source"),
+    "source_text": N_("Source text"),
+    "statement": N_("Statement"),
+    "stored_name": N_("Stored file"),
+    "text": N_("Text"),
+    "tier": N_("Tier"),
+    "time_limit": N_("Time limit"),
+    "token_hash": N_("Token hash"),
+    "total": N_("Total"),
+    "unchanged": N_("Unchanged"),
+    "updated_at": N_("Updated at"),
+    "updated_by": N_("Updated by"),
+    "uploaded_at": N_("Uploaded at"),
+    "uploaded_by": N_("Uploaded by"),
+    "url": N_("Web address"),
+    "user": N_("User"),
+    "username": N_("Username"),
+    "uscc": N_("Unified social credit code"),
+    "valid_from": N_("Valid from"),
+    "valid_to": N_("Valid to"),
+    "verb": N_("Verb"),
+    "wait_s": N_("Wait (seconds)"),
+    "website": N_("Website"),
+    "year": N_("Year"),
+}
+#: Fields that hold another record's id (a workflow step's details name it without "_id"):
+#: labelled by that record's kind, the value shown as "#id".
+ID_FIELDS = {
+    "application": "challenge_application",
+    "application_id": "challenge_application",
+    "attachment": "appeal_attachment",
+    "milestone": "challenge_milestone",
+    "reviewer_id": "challenge_reviewer",
+    "declaration_id": "tier_declaration",
+    "user_id": "user_account",
 }
 #: Fields whose value is a state: a code no Chinese reader should meet.
 STATE_FIELDS = frozenset({"status", "stage"})
@@ -492,14 +625,48 @@ def _field_label(ctx: PageContext, entity: str, key: str) -> str:
         return col.zh if ctx.lang.startswith("zh") else col.en[:1].upper() + col.en[1:]
     if key in FIELD_LABELS:
         return ctx._(FIELD_LABELS[key])
-    return key
+    kind = _id_entity(key)
+    if kind is not None:
+        words = ctx._(ENTITY_LABELS[kind])
+        return words if ctx.lang.startswith("zh") else words[:1].upper() + words[1:]
+    # a key no table names: never the raw identifier (its underscores) on the page
+    return key.replace("_", " ")
+
+
+def _id_entity(key: str) -> str | None:
+    """The kind of record a field holding an id points at (chain_id: chain), if known."""
+    if key in ID_FIELDS:
+        return ID_FIELDS[key]
+    if key.endswith("_id") and key[:-3] in ENTITY_LABELS:
+        return key[:-3]
+    return None
+
+
+def _plain_words(ctx: PageContext, value: Any) -> Any:
+    """A list or mapping inside a stored value as a line of words (no JSON braces, quotes or
+    Python's True/False/None): "8: 90、9: 85"."""
+    if value is None:
+        return "—"
+    if value is True or value is False:
+        return ctx._("yes") if value else ctx._("no")
+    if isinstance(value, dict):
+        return "、".join(f"{k}: {_plain_words(ctx, v)}" for k, v in value.items()) or "—"
+    if isinstance(value, list):
+        return "、".join(str(_plain_words(ctx, v)) for v in value) or "—"
+    return value
 
 
 def _value_words(ctx: PageContext, entity: str, key: str, value: Any) -> Any:
     """A stored value in words where the app has them: a state by its machine's (or its
     record's) words, a code of a sheet's code list by its label; other values unchanged."""
+    if isinstance(value, int) and not isinstance(value, bool) and _id_entity(key) is not None:
+        return f"#{value}"
+    if isinstance(value, (dict, list)):
+        return _plain_words(ctx, value)
     if not isinstance(value, str):
         return value
+    if key == "language":
+        return LANGUAGE_NAMES.get(value, value)
     col = _column(entity, key)
     if col is not None and col.choices in CHOICES and value in CHOICES[col.choices]:
         return CHOICES[col.choices].label(value, ctx.lang)
@@ -521,28 +688,58 @@ def _value_words(ctx: PageContext, entity: str, key: str, value: Any) -> Any:
 
 
 class AuditChange(BaseModel):
-    """One changed field of an update as the page says it: its label, and its values with
-    states and coded values in words (the raw values stay in ``before``/``after``)."""
+    """One field of an entry as the page says it: its label, and its values with states and
+    coded values in words (the raw values stay in ``before``/``after``). ``changed`` is set
+    when the entry has the value before (an update, a step's state): the page shows
+    "before → after"; else (a new row's column, a step's detail, a deleted row's column) the
+    one value, in ``after`` (in ``before`` for a deletion)."""
 
     field: str
     label: str
     before: Any
     after: Any
+    changed: bool = True
 
 
 def _changes(
-    ctx: PageContext, entity: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+    ctx: PageContext,
+    entity: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    update: bool = False,
 ) -> list[AuditChange]:
+    """The fields of an entry in words. Every field of an ``update`` is a change (a value
+    missing before was empty); a step records the state before, its details only after."""
+    if not after:
+        # a deletion: the values the row had
+        return [
+            AuditChange(
+                field=key,
+                label=_field_label(ctx, entity, key),
+                before=_value_words(ctx, entity, key, value),
+                after=None,
+                changed=False,
+            )
+            for key, value in (before or {}).items()
+        ]
     before = before or {}
-    return [
-        AuditChange(
-            field=key,
-            label=_field_label(ctx, entity, key),
-            before=_value_words(ctx, entity, key, before.get(key)),
-            after=_value_words(ctx, entity, key, value),
+    changes = []
+    for key, value in after.items():
+        changed = update or key in before
+        old = _value_words(ctx, entity, key, before.get(key))
+        new = _value_words(ctx, entity, key, value)
+        if changed and old == new:
+            continue  # the same as said (two corrections within a second): no "x → x"
+        changes.append(
+            AuditChange(
+                field=key,
+                label=_field_label(ctx, entity, key),
+                before=old,
+                after=new,
+                changed=changed,
+            )
         )
-        for key, value in (after or {}).items()
-    ]
+    return changes
 
 
 class AuditRow(BaseModel):
@@ -561,8 +758,8 @@ class AuditRow(BaseModel):
     after: dict[str, Any] | None = Field(description="The audited values after the change.")
     changes: list[AuditChange] = Field(
         [],
-        description="An update's changed fields in the page's language: each field's label and "
-        "its values with states and coded values in words.",
+        description="The entry's fields in the page's language: each field's label and its "
+        "values with states, coded values, ids and yes/no in words (changed: before → after).",
     )
     note: str | None
 
@@ -605,9 +802,13 @@ def audit_page(ctx: PageContext, q: Annotated[AuditFilter, Query()]) -> AuditPag
                 action_label=_action_label(ctx, e.action),
                 before=city_iso_values(e.before),
                 after=city_iso_values(e.after),
-                changes=_changes(ctx, e.entity, city_iso_values(e.before), city_iso_values(e.after))
-                if e.action == "update"
-                else [],
+                changes=_changes(
+                    ctx,
+                    e.entity,
+                    city_iso_values(e.before),
+                    city_iso_values(e.after),
+                    update=e.action == "update",
+                ),
                 note=e.note,
             )
             for e in rows
