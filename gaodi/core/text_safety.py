@@ -209,6 +209,27 @@ def refuse_illegal(text: str) -> str:
 #: A text field of an input (JSON body, form, CLI option, query): refuses control characters.
 CleanStr = Annotated[str, AfterValidator(refuse_illegal)]
 
+#: What a required name, title or text made only of invisible characters is told (zh, en).
+INVISIBLE_MESSAGE = ("名称不能为空（只含不可见字符）", "must have a visible character")
+
+
+def refuse_invisible(text: str) -> str:
+    """``text`` unchanged, or a pydantic error (type ``invisible_text``) when it has no
+    character a reader can see (:func:`has_visible`): a project named U+200B showed as an
+    invisible link that nobody could click.
+
+    The message holds both languages, as :func:`refuse_illegal`'s does.
+    """
+    if has_visible(text):
+        return text
+    zh, en = INVISIBLE_MESSAGE
+    raise PydanticCustomError("invisible_text", "{zh} / {en}", {"zh": zh, "en": en})
+
+
+#: A required name, title or text of an input: no control character, and at least one
+#: character that shows (``min_length=1`` and ``strip()`` let "\u200b" through).
+VisibleText = Annotated[str, AfterValidator(refuse_illegal), AfterValidator(refuse_invisible)]
+
 
 def _first_illegal(value: Any, where: str) -> tuple[str, str] | None:
     if isinstance(value, str):

@@ -24,7 +24,7 @@ from gaodi.core.codes import USCC_CHARSET, USCC_WEIGHTS, normalize_uscc, validat
 from gaodi.core.errors import ValidationError
 from gaodi.core.periods import parse_period
 from gaodi.core.reference import industry_lookup, validate_industry_code, validate_region_code
-from gaodi.core.text_safety import find_illegal, illegal_message
+from gaodi.core.text_safety import INVISIBLE_MESSAGE, find_illegal, has_visible, illegal_message
 from gaodi.exchange.schema import (
     CHOICES,
     LABELLED_REFS,
@@ -97,6 +97,9 @@ def _text(value: Any, col: Column) -> str:
         out = value.isoformat()
     else:
         out = _refuse_controls(str(value).strip())
+        if col.required and not has_visible(out):
+            # strip() keeps "\u200b": a required name made only of it showed as nothing
+            raise _Bad(INVISIBLE_MESSAGE[0] + "。", "The text " + INVISIBLE_MESSAGE[1] + ".")
     if col.max_length is not None and len(out) > col.max_length:
         raise _Bad(
             f"文本过长：{len(out):,} 个字符，最多 {col.max_length:,} 个。",
@@ -418,7 +421,13 @@ def convert_column(col: Column, values: Sequence[Any]) -> tuple[list[Any], list[
             ):
                 out[i] = int(v)
                 continue
-        elif kind == "text" and t is str and col.max_length is None and find_illegal(v) is None:
+        elif (
+            kind == "text"
+            and t is str
+            and col.max_length is None
+            and find_illegal(v) is None
+            and (not col.required or has_visible(v))
+        ):
             s = v.strip()
             out[i] = s or None
             continue

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gaodi.core.moments import CityMoment, CityMomentText
 from gaodi.core.provenance import Citation
-from gaodi.core.text_safety import CleanStr
+from gaodi.core.text_safety import CleanStr, VisibleText
 
 Aggregation = Literal["cumulative", "point", "average"]
 Direction = Literal["higher", "lower"]
@@ -135,7 +135,7 @@ class TargetUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    indicator_name: CleanStr | None = None
+    indicator_name: VisibleText | None = None
     indicator_code: CleanStr | None = Field(
         None, description="Link the target to this existing indicator (e.g. after a merge)."
     )
@@ -159,7 +159,7 @@ class IndicatorUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: CleanStr | None = Field(None, pattern=r"^[a-z_][a-z0-9_]{0,63}$")
-    name: CleanStr | None = None
+    name: VisibleText | None = None
     unit: CleanStr | None = None
     aggregation: Aggregation | None = None
     direction: Direction | None = None
@@ -484,8 +484,8 @@ class Completeness(BaseModel):
 class RuleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: CleanStr = Field(min_length=1, max_length=200)
-    expression: CleanStr = Field(min_length=1)
+    name: VisibleText = Field(min_length=1, max_length=200)
+    expression: VisibleText = Field(min_length=1)
     severity: Literal["warning", "error"] = "warning"
     description: CleanStr | None = None
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.pagination import window
+from gaodi.core.text_safety import VisibleText
 from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.projects import actions, appeal_queries, appeals, states
 from gaodi.projects.rules import appeal_rules
@@ -158,8 +159,8 @@ class AppealForm(FormIn):
     enterprise_id: int | None = None
     enterprise_uscc: str | None = Field(None, max_length=18)
     category: str
-    title: str = Field(min_length=1, max_length=200)
-    text: str = Field(min_length=1)
+    title: VisibleText = Field(min_length=1, max_length=200)
+    text: VisibleText = Field(min_length=1)
 
 
 @form(router, "/appeals", domain="appeal", action="edit", page=appeals_page)

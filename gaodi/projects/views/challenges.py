@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.core import clock
 from gaodi.core.permissions import Principal
+from gaodi.core.text_safety import VisibleText
 from gaodi.projects import actions, challenge_queries, challenges, states
 from gaodi.projects.schemas import (
     MAX_AMOUNT,
@@ -99,8 +100,8 @@ def challenges_page(
 
 
 class ChallengeForm(FormIn):
-    title: str = Field(min_length=1, max_length=200)
-    problem: str = Field(min_length=1)
+    title: VisibleText = Field(min_length=1, max_length=200)
+    problem: VisibleText = Field(min_length=1)
     chain_id: int
     link_id: int | None = None
     requirements: str | None = None

@@ -9,6 +9,7 @@ from typing import Literal
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from gaodi.core.text_safety import VisibleText
 from gaodi.projects import actions, projects, states
 from gaodi.projects.schemas import (
     MAX_AMOUNT,
@@ -125,11 +126,11 @@ def projects_page(
 
 
 class ProjectForm(FormIn):
-    name: str = Field(min_length=1, max_length=200)
+    name: VisibleText = Field(min_length=1, max_length=200)
     chain_id: int
     link_id: int | None = None
     park_id: int | None = None
-    investor_name: str = Field(min_length=1, max_length=200)
+    investor_name: VisibleText = Field(min_length=1, max_length=200)
     investor_uscc: str | None = None
     total_investment: float = Field(gt=0, le=MAX_AMOUNT)
     signed_on: date

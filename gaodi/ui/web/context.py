@@ -112,6 +112,7 @@ _FORM_MESSAGES = {
     "control_character": N_(
         "Delete the invisible control character (%(char)s) from this field and try again."
     ),
+    "invisible_text": N_("This field must have a visible character."),
 }
 
 
