@@ -9,15 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from sqlalchemy.orm import Session
 
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal
+from gaodi.core.text_safety import VisibleText, refuse_illegal, refuse_invisible
 from gaodi.projects import appeals, challenges, projects
-from gaodi.projects.schemas import MAX_AMOUNT, ApplicationIn, FormIn
+from gaodi.projects.schemas import MAX_AMOUNT, ApplicationIn, FormIn, label
+
+#: A reviewer's name: VisibleText capped at its column. The cap comes first, inside the optional
+#: type: put on the union (``Field(max_length=…)`` of ``str | None``) it is checked apart as
+#: "too_long", and the forms and the API lose the words "at most 100 characters".
+ReviewerName = Annotated[
+    str,
+    Field(max_length=challenges.REVIEWER_NAME_MAX),
+    AfterValidator(refuse_illegal),
+    AfterValidator(refuse_invisible),
+]
 
 
 class ActionIn(FormIn):
@@ -29,28 +40,34 @@ class ActionIn(FormIn):
         max_length=projects.MAX_REASON,
         description=f"The step's comment or a correction's reason, at most "
         f"{projects.MAX_REASON:,} characters.",
+        json_schema_extra=label("Comment"),
     )
     # projects
-    stage: str | None = None
+    stage: str | None = Field(None, json_schema_extra=label("Stage"))
     on: date | None = Field(None, description="Date of a stage or of a milestone's completion.")
-    period: str | None = None
+    period: str | None = Field(None, json_schema_extra=label("Month"))
     amount: float | None = Field(None, le=MAX_AMOUNT, description="万元")
-    year: int | None = Field(None, ge=1900, le=2100)
+    year: int | None = Field(None, ge=1900, le=2100, json_schema_extra=label("annual|Year"))
     # challenges
-    application_id: int | None = None
-    applicant_name: str | None = None
-    applicant_uscc: str | None = None
+    application_id: int | None = Field(None, json_schema_extra=label("challenge|Application"))
+    # a name, title or proposal the step records must show (not "\u200b"): VisibleText
+    applicant_name: VisibleText | None = Field(None, json_schema_extra=label("Applicant"))
+    applicant_uscc: str | None = Field(None, json_schema_extra=label("USCC"))
     enterprise_id: int | None = None
-    proposal: str | None = None
-    requested_budget: float | None = Field(None, le=MAX_AMOUNT, description="万元")
-    username: str | None = None
-    name: str | None = Field(None, max_length=challenges.REVIEWER_NAME_MAX)
-    affiliation: str | None = Field(None, max_length=challenges.REVIEWER_AFFILIATION_MAX)
-    has_conflict: bool | None = None
-    score: float | None = None
-    title: str | None = None
-    due_on: date | None = None
-    milestone_id: int | None = None
+    proposal: VisibleText | None = Field(None, json_schema_extra=label("long|Proposal"))
+    requested_budget: float | None = Field(
+        None, le=MAX_AMOUNT, description="万元", json_schema_extra=label("Requested (10k yuan)")
+    )
+    username: str | None = Field(None, json_schema_extra=label("Account name"))
+    name: ReviewerName | None = Field(None, json_schema_extra=label("person|Name"))
+    affiliation: str | None = Field(
+        None, max_length=challenges.REVIEWER_AFFILIATION_MAX, json_schema_extra=label("Affiliation")
+    )
+    has_conflict: bool | None = Field(None, json_schema_extra=label("Conflict of interest?"))
+    score: float | None = Field(None, json_schema_extra=label("Score (0–100)"))
+    title: VisibleText | None = Field(None, json_schema_extra=label("milestone|Title"))
+    due_on: date | None = Field(None, json_schema_extra=label("Due on"))
+    milestone_id: int | None = Field(None, json_schema_extra=label("Milestone"))
     # appeals
     department: str | None = None
     satisfaction: int | None = Field(None, ge=-(2**31), le=2**31)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import JsonDict
 
 from gaodi.core.moments import CityMoment
 from gaodi.core.periods import parse_period
-from gaodi.core.text_safety import CleanStr, refuse_illegal
+from gaodi.core.text_safety import CleanStr, VisibleText, refuse_illegal
 from gaodi.core.workflow import EventRow, TransitionOut
 
 __all__ = ["EventRow", "TransitionOut"]  # kept here: the pages and API import them from schemas
@@ -21,6 +22,13 @@ __all__ = ["EventRow", "TransitionOut"]  # kept here: the pages and API import t
 #: The largest amount a form or the API takes, 万元 (10^14 yuan, above any single project's
 #: or challenge's money): sums of many amounts stay finite.
 MAX_AMOUNT = 10**10
+
+
+def label(msgid: str) -> JsonDict:
+    """A field's ``json_schema_extra`` naming it as its form does (the form template's msgid,
+    translated where shown): the API's 422 then says 榜单名称 and 榜额（万元）, as the form's
+    errors do, not 参数“title” and 参数“budget”."""
+    return {"x-label": msgid}
 
 
 class FormIn(BaseModel):
@@ -53,19 +61,30 @@ class FormIn(BaseModel):
 class ProjectIn(BaseModel):
     model_config = ConfigDict(allow_inf_nan=False)
 
-    name: CleanStr = Field(min_length=1, max_length=200)
-    chain_id: int
-    link_id: int | None = None
-    park_id: int | None = None
-    investor_name: CleanStr = Field(min_length=1, max_length=200)
-    investor_uscc: CleanStr | None = Field(
-        None, description="统一社会信用代码, validated if given."
+    name: VisibleText = Field(min_length=1, max_length=200, json_schema_extra=label("project|Name"))
+    chain_id: int = Field(json_schema_extra=label("Chain"))
+    link_id: int | None = Field(None, json_schema_extra=label("Link it fills"))
+    park_id: int | None = Field(None, json_schema_extra=label("Park"))
+    investor_name: VisibleText = Field(
+        min_length=1, max_length=200, json_schema_extra=label("Investor")
     )
-    total_investment: float = Field(gt=0, le=MAX_AMOUNT, description="万元")
-    signed_on: date
-    planned_start_on: date | None = None
-    planned_producing_on: date | None = None
-    planned_full_output_on: date | None = None
+    investor_uscc: CleanStr | None = Field(
+        None,
+        description="统一社会信用代码, validated if given.",
+        json_schema_extra=label("Investor USCC"),
+    )
+    total_investment: float = Field(
+        gt=0,
+        le=MAX_AMOUNT,
+        description="万元",
+        json_schema_extra=label("Total investment (10k yuan)"),
+    )
+    signed_on: date = Field(json_schema_extra=label("Signed on"))
+    planned_start_on: date | None = Field(None, json_schema_extra=label("Planned start"))
+    planned_producing_on: date | None = Field(None, json_schema_extra=label("Planned production"))
+    planned_full_output_on: date | None = Field(
+        None, json_schema_extra=label("Planned full output")
+    )
     year_plans: dict[int, float] = Field(default_factory=dict, description="year -> 万元")
     description: CleanStr | None = None
 
@@ -186,23 +205,41 @@ def check_month(value: str) -> str:
 class ChallengeIn(BaseModel):
     model_config = ConfigDict(allow_inf_nan=False)
 
-    title: CleanStr = Field(min_length=1, max_length=200)
-    problem: CleanStr = Field(min_length=1, description="The key-technology problem (榜单内容).")
-    chain_id: int
-    link_id: int | None = None
-    requirements: CleanStr | None = None
-    budget: float = Field(gt=0, le=MAX_AMOUNT, description="万元")
-    deadline: date = Field(description="Last day to apply.")
+    title: VisibleText = Field(
+        min_length=1, max_length=200, json_schema_extra=label("challenge|Title")
+    )
+    problem: VisibleText = Field(
+        min_length=1,
+        description="The key-technology problem (榜单内容).",
+        json_schema_extra=label("Problem"),
+    )
+    chain_id: int = Field(json_schema_extra=label("Chain"))
+    link_id: int | None = Field(None, json_schema_extra=label("Link"))
+    requirements: CleanStr | None = Field(None, json_schema_extra=label("Requirements"))
+    budget: float = Field(
+        gt=0, le=MAX_AMOUNT, description="万元", json_schema_extra=label("Budget (10k yuan)")
+    )
+    deadline: date = Field(
+        description="Last day to apply.", json_schema_extra=label("Application deadline")
+    )
 
 
 class ApplicationIn(BaseModel):
     model_config = ConfigDict(allow_inf_nan=False)
 
-    applicant_name: CleanStr = Field(min_length=1, max_length=200)
-    applicant_uscc: CleanStr | None = None
+    applicant_name: VisibleText = Field(
+        min_length=1, max_length=200, json_schema_extra=label("Applicant")
+    )
+    applicant_uscc: CleanStr | None = Field(None, json_schema_extra=label("USCC"))
     enterprise_id: int | None = None
-    proposal: CleanStr = Field(min_length=1)
-    requested_budget: float | None = Field(None, ge=0, le=MAX_AMOUNT, description="万元")
+    proposal: VisibleText = Field(min_length=1, json_schema_extra=label("long|Proposal"))
+    requested_budget: float | None = Field(
+        None,
+        ge=0,
+        le=MAX_AMOUNT,
+        description="万元",
+        json_schema_extra=label("Requested (10k yuan)"),
+    )
 
 
 class ChallengeFilter(BaseModel):
@@ -310,9 +347,9 @@ class ChallengeDetail(BaseModel):
 class AppealIn(BaseModel):
     enterprise_id: int
     chain_id: int | None = Field(None, description="Default: the enterprise's chain, if any.")
-    category: CleanStr
-    title: CleanStr = Field(min_length=1, max_length=200)
-    text: CleanStr = Field(min_length=1)
+    category: CleanStr = Field(json_schema_extra=label("Category (time limit)"))
+    title: VisibleText = Field(min_length=1, max_length=200, json_schema_extra=label("Title"))
+    text: VisibleText = Field(min_length=1, json_schema_extra=label("What the problem is"))
 
 
 class AppealFilter(BaseModel):

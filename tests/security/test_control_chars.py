@@ -144,7 +144,8 @@ def test_the_json_api_refuses_a_control_character_naming_the_field(tmp_path: Pat
     assert response.status_code == 422, response.text
     data = response.json()
     assert [(d["field"], d["type"]) for d in data["detail"]] == [("title", "control_character")]
-    assert "title" in data["message"]
+    # named as the appeal form names it (标题), not by its key (参数“title”), with the character
+    assert "标题含有不可见的控制字符（U+001D）" in data["message"], data["message"]
     assert data["detail"][0]["message"] == (
         "含有不可见的控制字符（U+001D），请删除后重试。 / "
         "Contains an invisible control character (U+001D); delete it and try again."

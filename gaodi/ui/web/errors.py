@@ -175,7 +175,8 @@ MEANINGFUL_BOUND = 10**12
 
 def _declared(request: Request, field: str) -> Any:
     """The route's declaration (a pydantic FieldInfo) of the parameter named ``field`` in the
-    address, also inside a filter model of query parameters; None when not found."""
+    address, also inside a filter model of query parameters or the JSON body's model; None
+    when not found."""
     from pydantic import BaseModel
 
     route = request.scope.get("route")
@@ -183,7 +184,7 @@ def _declared(request: Request, field: str) -> Any:
     stack = [dependant] if dependant is not None else []
     while stack:
         dep = stack.pop()
-        for param in [*dep.query_params, *dep.path_params]:
+        for param in [*dep.query_params, *dep.path_params, *dep.body_params]:
             info = param.field_info
             if field in (param.alias, param.name):
                 return info
@@ -194,6 +195,14 @@ def _declared(request: Request, field: str) -> Any:
                         return sub
         stack.extend(dep.dependencies)
     return None
+
+
+def _form_label(info: Any) -> str | None:
+    """The msgid a body field is named by on its form (``json_schema_extra={"x-label": …}``,
+    set by the input models: 榜单名称 for a challenge's ``title``), or None."""
+    extra = getattr(info, "json_schema_extra", None)
+    label = extra.get("x-label") if isinstance(extra, dict) else None
+    return label if isinstance(label, str) else None
 
 
 def _facts(info: Any) -> dict[str, Any]:
@@ -258,11 +267,20 @@ def _problem(_: Any, request: Request, field: str, err: dict[str, Any]) -> tuple
     pattern = str(facts.get("pattern") or ctx.get("pattern") or "")
     month = MONTH_PATTERN in pattern
     base = field.rsplit(".", 1)[-1]
-    label = (MONTH_LABELS if month else PARAM_LABELS).get(base)
+    # the form's own word for a body field first (the same msgid its template shows)
+    label = _form_label(info) or (MONTH_LABELS if month else PARAM_LABELS).get(base)
     name = _(label) if label else (_("Parameter “%(name)s”", name=base) if base else "")
     annotation = str(getattr(info, "annotation", "") or "")
     if kind == "missing":
         return name, _("%(name)s is missing.", name=name)
+    if kind == "control_character":
+        return name, _(
+            "%(name)s holds an invisible control character (%(char)s): delete it and try again.",
+            name=name,
+            char=ctx.get("char") or "?",
+        )
+    if kind == "invisible_text":
+        return name, _("%(name)s must have a visible character.", name=name)
     if kind.startswith("int") or (kind.startswith(("greater", "less")) and "int" in annotation):
         for key in ("ge", "gt", "le", "lt"):
             facts.setdefault(key, ctx.get(key))
