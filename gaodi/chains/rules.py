@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.reference import validate_industry_code
+from gaodi.core.text_safety import VisibleText
 
 Mode = Literal["insert", "upsert"]
 NAME_MAX = 100
@@ -77,7 +78,7 @@ def split_words(value: Any) -> list[str]:
 class LinkInput(BaseModel):
     """A link as the edit form and the JSON API submit it."""
 
-    name: str = Field(min_length=1, max_length=NAME_MAX)
+    name: VisibleText = Field(min_length=1, max_length=NAME_MAX)
     code: str | None = Field(None, max_length=CODE_MAX)
     segment: Literal["up", "mid", "down"] = "mid"
     parent_id: int | None = None

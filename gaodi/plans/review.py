@@ -27,6 +27,7 @@ from gaodi.audit import loaders as audit_loaders
 from gaodi.audit import service as audit
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal
+from gaodi.core.text_safety import VisibleText
 from gaodi.plans import editing, service
 from gaodi.plans.inference import propose
 from gaodi.plans.matching import IndicatorIndex
@@ -198,7 +199,7 @@ class AddTarget(BaseModel):
     # "nan" and "inf" parse as floats: refused with the field's reason, never stored
     model_config = ConfigDict(allow_inf_nan=False)
     quote: str = Field(min_length=1, max_length=2000)
-    indicator_name: str = Field(min_length=1, max_length=200)
+    indicator_name: VisibleText = Field(min_length=1, max_length=200)
     value: float | None = None
     value_max: float | None = None
     unit: str | None = Field(None, max_length=32)
@@ -537,7 +538,7 @@ def text_review_page(ctx: PageContext, plan_id: int) -> TextReview:
 class CorrectForm(BaseModel):
     model_config = ConfigDict(allow_inf_nan=False)
 
-    indicator_name: str = Field(min_length=1, max_length=200)
+    indicator_name: VisibleText = Field(min_length=1, max_length=200)
     value: float
     value_max: float | None = None
     unit: str = Field(min_length=1, max_length=32)

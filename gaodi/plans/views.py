@@ -17,6 +17,7 @@ from sqlalchemy import select
 from gaodi.config import get_settings
 from gaodi.core.errors import GaodiError, ValidationError
 from gaodi.core.periods import parse_day
+from gaodi.core.text_safety import VisibleText
 from gaodi.plans import intake, service, submission
 from gaodi.plans.models import Indicator
 from gaodi.plans.schemas import (
@@ -225,7 +226,7 @@ def review_page(ctx: PageContext, plan_id: int) -> PlanOut:
 
 
 class TargetForm(BaseModel):
-    indicator_name: str = Field(min_length=1)
+    indicator_name: VisibleText = Field(min_length=1)
     value: float
     value_max: float | None = None
     unit: str = Field(min_length=1)
