@@ -103,7 +103,7 @@ def test_text_review(browser: Any, live_server: LiveServer) -> None:
     tid = targets["新材料产业产值"]["id"]
     page.select_option(f"[data-testid=correct-{tid}] select[name=comparator]", ">=")
     submit_and_wait(page, f"[data-testid=correct-save-{tid}]")
-    assert ">= 3,000 亿元" in page.locator(f"[data-testid=item-{tid}]").inner_text()
+    assert "≥ 3,000 亿元" in page.locator(f"[data-testid=item-{tid}]").inner_text()
 
     # correct another one's indicator match: link it to an existing indicator by its code
     mid = targets["规模以上工业企业数量"]["id"]
