@@ -182,7 +182,7 @@ def apply(
             "You sit on this challenge's review panel and cannot apply to it.",
         )
     name = data.applicant_name.strip()
-    if not name:
+    if not has_visible(name):
         raise ValidationError("请填写揭榜单位名称。", "Give the applicant's name.")
     uscc = validate_uscc(data.applicant_uscc).code if data.applicant_uscc else None
     if data.enterprise_id is not None:
@@ -263,7 +263,7 @@ def add_reviewer(
     affiliation: str | None = None,
 ) -> ChallengeReviewer:
     challenge, t = _authorize(session, principal, challenge_id, "add_reviewer", None)
-    if not username.strip() or not name.strip():
+    if not has_visible(username) or not has_visible(name):
         raise ValidationError(
             "请填写评审专家的账号和姓名。", "A reviewer needs a username and name."
         )
@@ -809,7 +809,7 @@ def add_milestone(
     note: str | None = None,
 ) -> ChallengeMilestone:
     challenge, t = _authorize(session, principal, challenge_id, "add_milestone", None)
-    if not title.strip():
+    if not has_visible(title):
         raise ValidationError("请填写节点名称。", "A milestone needs a title.")
     if challenge.published_on and due_on < challenge.published_on:
         raise ValidationError(
