@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError
 
-from gaodi.core.errors import GaodiError
+from gaodi.core.errors import ConflictError, GaodiError
 
 
 class StorageUnavailable(GaodiError):
@@ -70,3 +70,30 @@ def storage_problem(exc: BaseException) -> StorageUnavailable | None:
         if any(w in text for w in words) or (state and state.startswith(states)):
             return StorageUnavailable(code, zh, en)
     return None
+
+
+#: A key the database refuses as taken: PostgreSQL's unique_violation, SQLite's words for it.
+_DUPLICATE_STATES = ("23505",)
+_DUPLICATE_WORDS = ("unique constraint failed",)
+
+
+def duplicate_write(exc: BaseException) -> ConflictError | None:
+    """The clear error (409) for a write the database refused because the same key is already
+    stored, else ``None``.
+
+    Every write path checks for the duplicate first and names it; a key refused at commit all the
+    same was written between that check and the write (another request, or a path that does not
+    serialise its writes), so the answer is the conflict in words, nothing saved, not a 500.
+    """
+    if not isinstance(exc, DBAPIError):
+        return None
+    orig = exc.orig
+    state = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+    if state not in _DUPLICATE_STATES and not any(w in str(orig).lower() for w in _DUPLICATE_WORDS):
+        return None
+    return ConflictError(
+        "同样的内容刚刚已被保存（可能是重复提交，或另一位用户同时操作），本次未保存任何更改。"
+        "请刷新页面查看当前内容。",
+        "The same entry was saved a moment ago (a repeated submission, or another user at the "
+        "same time); nothing of this request was saved. Reload the page to see what is stored.",
+    )

@@ -21,7 +21,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gaodi.core.errors import GaodiError
-from gaodi.core.storage import storage_problem
+from gaodi.core.storage import duplicate_write, storage_problem
 from gaodi.ui.web.i18n import N_
 
 log = logging.getLogger("gaodi.web")
@@ -396,6 +396,10 @@ def storage_response(request: Request, exc: Exception) -> Response:
     """A write the database refused for want of storage (503 in words), not a traceback."""
     problem = storage_problem(exc)
     if problem is None:
+        duplicate = duplicate_write(exc)
+        if duplicate is not None:
+            log.warning("duplicate key on %s %s: %s", request.method, request.url.path, exc)
+            return gaodi_error_response(request, duplicate)
         raise exc  # not a storage condition: the 500 handler logs it as the bug it is
     log.error("database refused %s %s: %s", request.method, request.url.path, exc)
     response = gaodi_error_response(request, problem)

@@ -36,6 +36,7 @@ from starlette.datastructures import UploadFile
 from gaodi.core.errors import GaodiError
 from gaodi.core.permissions import allowed, require
 from gaodi.core.text_safety import check_input
+from gaodi.db import serialize_writes
 from gaodi.ui.web import rendered
 from gaodi.ui.web.auth import checked_identity, identify, web_session
 from gaodi.ui.web.context import FormInvalid, PageContext
@@ -146,6 +147,9 @@ def context_dependency(access: Access) -> Callable[..., Iterator[PageContext]]:
             # Hand the connection back to the pool until the page function runs: a request holds
             # a connection only while one of its worker-thread steps runs (see app.lifespan).
             db.commit()
+            if request.method in UNSAFE_METHODS:
+                # a change checks the state it changes: that and the write are one step
+                serialize_writes(db)
             yield ctx
         finally:
             db.close()

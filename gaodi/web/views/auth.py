@@ -14,6 +14,7 @@ from gaodi.accounts import service as accounts
 from gaodi.accounts.models import ApiToken, User
 from gaodi.core import clock
 from gaodi.core.moments import CityMoment
+from gaodi.db import serialize_writes
 from gaodi.ui.web.auth import client_ip
 from gaodi.ui.web.context import PageContext
 from gaodi.ui.web.errors import safe_next
@@ -92,6 +93,9 @@ def login_submit(ctx: PageContext = Depends(public_ctx)) -> Response:
             ctx, next_url, username, ctx._("Enter your user name and password.")
         )
         return render(ctx, "login.html", page_data, status_code=422)
+    # the throttle reserves each check atomically on its own; the password hash must not run
+    # holding the write lock every other change waits for
+    serialize_writes(ctx.session, on=False)
     outcome = accounts.authenticate(
         ctx.session,
         username,
