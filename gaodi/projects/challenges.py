@@ -816,6 +816,22 @@ def add_milestone(
             f"节点截止日期（{due_on}）早于发榜日期（{challenge.published_on}）。",
             f"The due date ({due_on}) is before publication ({challenge.published_on}).",
         )
+    # the same milestone twice (a form sent again, two office staff at once) would be work
+    # that only completing every copy clears before 验收通过: refused, naming the one on record
+    # (the write lock of web requests makes this check and the insert one step)
+    key = name_key(title)
+    for other in session.scalars(
+        select(ChallengeMilestone).where(
+            ChallengeMilestone.challenge_id == challenge.id, ChallengeMilestone.due_on == due_on
+        )
+    ):
+        if name_key(other.title) == key:
+            raise ConflictError(
+                f"攻关节点“{other.title}”（计划完成 {other.due_on}）已设置（节点 {other.id}），"
+                "未重复添加。",
+                f"The milestone '{other.title}' (due {other.due_on}) is already set "
+                f"(milestone {other.id}); it was not added again.",
+            )
     n = _count(session, ChallengeMilestone, challenge.id)
     m = ChallengeMilestone(
         challenge_id=challenge.id, title=title.strip(), due_on=due_on, note=note, sort_order=n
