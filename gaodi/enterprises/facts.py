@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.analytics.rulefiles import load_field_contract
 from gaodi.core import clock
-from gaodi.core.errors import ValidationError
+from gaodi.core.errors import ConflictError, ValidationError
 from gaodi.core.permissions import Principal, check_scope
 from gaodi.enterprises.models import FACT_SOURCES, Enterprise, TierFact
 
@@ -305,9 +305,17 @@ def set_facts(
     year: int,
     raw: Mapping[str, Any],
     source: str,
+    shown: Mapping[str, Any] | None = None,
 ) -> dict[str, list[Any]]:
     """An office (or admin) sets an enterprise's facts of ``year`` (every field of ``raw``;
-    a blank clears it). Refused like a missing id outside the principal's scope."""
+    a blank clears it). Refused like a missing id outside the principal's scope.
+
+    ``shown``: field -> the value the form showed in that box when the page was loaded. Then
+    only the boxes whose value differs from what they showed are written (a box left as it was
+    is not the user's word on that fact, even a blank one), and if a box the user changed no
+    longer holds what it showed (a colleague saved that fact meanwhile), the whole save is
+    refused naming the field, who changed it and the value stored now: nothing is lost
+    silently, nothing is written."""
     from gaodi.enterprises import facts_batch  # it builds on this module's field rules
 
     check_scope(
@@ -315,12 +323,102 @@ def set_facts(
     )
     check_year(year)
     values = parse_values(raw, [k for k in raw if k in {f.name for f in fact_fields()}])
+    if shown is not None:
+        seen = {k: _shown_value(fact_field(k), shown[k]) for k in values if k in shown}
+        values = {k: v for k, v in values.items() if k not in seen or v != seen[k]}
+        _check_unchanged(session, enterprise_id, year, {k: seen[k] for k in values if k in seen})
     row = facts_batch.FactRow(enterprise_id, year, values, check_source(source))
     batch = facts_batch.prepare_facts(
         session, principal, [row], actor=principal.username, clear_blanks=True
     )
     facts_batch.write_facts(session, batch)
     return batch.changes[0]
+
+
+def _shown_value(f: FactField, raw: Any) -> float | None:
+    """The stored value a form's box showed (its own rendering of the stored value, read back
+    as the box's input is; a value the rules no longer accept is still compared as it was)."""
+    try:
+        return parse_value(f, raw)
+    except ValidationError:
+        try:
+            return float(Decimal(str(raw).strip()))
+        except (InvalidOperation, ValueError):
+            return None
+
+
+def _words(f: FactField, value: float | None, zh: bool) -> str:
+    shown = display(f, value)
+    if shown is None:
+        return "空（未知）" if zh else "blank (unknown)"
+    if f.is_bool:
+        return ("是" if shown else "否") if zh else ("yes" if shown else "no")
+    if isinstance(shown, float) and shown.is_integer():
+        return str(int(shown))
+    return str(shown)
+
+
+def _check_unchanged(
+    session: Session, enterprise_id: int, year: int, seen: Mapping[str, float | None]
+) -> None:
+    """Refuse (409, every such field named) when a fact the user changed is no longer the
+    value their form showed: another user stored, changed or cleared it since the page was
+    loaded."""
+    if not seen:
+        return
+    rows = {
+        r.field: r
+        for r in session.scalars(
+            select(TierFact).where(
+                TierFact.enterprise_id == enterprise_id,
+                TierFact.year == year,
+                TierFact.field.in_(sorted(seen)),
+            )
+        )
+    }
+    stale = [name for name, value in seen.items() if _stored(rows.get(name)) != value]
+    if not stale:
+        return
+    zh_parts, en_parts = [], []
+    for name in stale:
+        f, row = fact_field(name), rows.get(name)
+        if row is not None:
+            who, at = row.updated_by or "?", row.updated_at
+        else:  # cleared meanwhile: the deletion's audit entry says who and when
+            who, at = _cleared_by(session, enterprise_id, year, name)
+        when = f"{clock.local(at):%Y-%m-%d %H:%M}" if at is not None else "?"
+        now = _stored(row)
+        zh_parts.append(
+            f"“{f.label_zh}”在你打开本页后已被 {who} 于 {when} 改为 {_words(f, now, True)}"
+            f"（你打开时为 {_words(f, seen[name], True)}）"
+        )
+        en_parts.append(
+            f"'{f.label_en}' was changed by {who} at {when} to {_words(f, now, False)} after "
+            f"you opened this page (it showed {_words(f, seen[name], False)})"
+        )
+    raise ConflictError(
+        "；".join(zh_parts) + "。本次未保存任何更改；请核对现存的值后重新填写。",
+        "; ".join(en_parts) + ". Nothing was saved; check the stored values and enter yours again.",
+        field=stale[0],
+    )
+
+
+def _stored(row: TierFact | None) -> float | None:
+    return None if row is None else row.value
+
+
+def _cleared_by(session: Session, enterprise_id: int, year: int, name: str) -> tuple[str, Any]:
+    from gaodi.audit import service as audit
+
+    for event in audit.events(session, entity="tier_fact", action="delete", limit=500):
+        before = event.before or {}
+        if (before.get("enterprise_id"), before.get("year"), before.get("field")) == (
+            enterprise_id,
+            year,
+            name,
+        ):
+            return event.actor or "?", event.at
+    return "?", None
 
 
 def check_year(year: int) -> int:

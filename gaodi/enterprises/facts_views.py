@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from gaodi.core import clock
@@ -34,6 +34,8 @@ from gaodi.ui.web.context import PageContext
 from gaodi.ui.web.pages import Access, context_dependency, form, page, route_extra
 
 router = APIRouter()
+#: the facts form's hidden field prefix: the value a box showed when the page was loaded
+SHOWN = "shown_"
 EXAMPLE = {"path": {"enterprise_id": 1}}
 
 
@@ -107,6 +109,10 @@ class FactsPage(BaseModel):
     award_levels: dict[str, str] = {}
     award_grades: dict[str, str] = {}
     honour_kinds: dict[str, str] = {}
+    entered: dict[str, Any] = Field(
+        default_factory=dict,
+        description="After a refused facts form: the values the user had changed, by field.",
+    )
 
 
 def evidence_rows(rows: list[TierEvidence]) -> list[EvidenceRow]:
@@ -145,7 +151,8 @@ def facts_page(
     """An enterprise's tier facts of a year with their sources and evidence."""
     assert ctx.principal is not None
     e = service.get_enterprise(ctx.session, ctx.principal, enterprise_id)
-    year = year or default_year(ctx, e.id)
+    again = ctx.form_name == "facts_form"  # the form refused, shown again with its values
+    year = year or (_form_year(ctx) if again else None) or default_year(ctx, e.id)
     stored = facts.facts_of(ctx.session, [e.id], year).get(e.id, {})
     labels = source_labels(ctx)
     zh = ctx.lang.startswith("zh")
@@ -198,6 +205,7 @@ def facts_page(
         | {year}
     )
     return FactsPage(
+        entered=_entered(ctx) if again else {},
         enterprise_id=e.id,
         name=e.name,
         uscc=e.uscc,
@@ -213,6 +221,29 @@ def facts_page(
         sources={k: labels[k] for k in FACT_SOURCES},
         **list_rows(ctx, e.id, labels),
     )
+
+
+def _form_year(ctx: PageContext) -> int | None:
+    try:
+        return int(str(ctx.value("year")).strip())
+    except ValueError:
+        return None
+
+
+def _entered(ctx: PageContext) -> dict[str, Any]:
+    """The boxes the user changed in a refused facts form (field -> the value as the box takes
+    it), so the page shows them again beside the reason; every other box shows what is stored
+    now (a box they left as it was is not theirs to put back)."""
+    out: dict[str, Any] = {}
+    for f in facts.fact_fields():
+        raw = ctx.value(f.name, None)
+        if raw is None or str(raw) == str(ctx.value(SHOWN + f.name, "")):
+            continue
+        try:
+            out[f.name] = facts.display(f, facts.parse_value(f, raw))
+        except ValidationError:
+            out[f.name] = str(raw)  # the refused text, beside its reason
+    return out
 
 
 def list_rows(ctx: PageContext, enterprise_id: int, labels: dict[str, str]) -> dict[str, Any]:
@@ -268,6 +299,9 @@ def facts_form(ctx: PageContext, enterprise_id: int) -> Response:
         raise ValidationError("请填写年度。", "Give the year.", field="year") from None
     source = str(raw.get("source") or "").strip()
     names = {f.name for f in facts.fact_fields()}
+    # the page carries what each box showed ("shown_<field>"): only the boxes the user changed
+    # are saved, and one a colleague changed meanwhile is refused, not silently overwritten
+    shown = {k[len(SHOWN) :]: v for k, v in raw.items() if k.startswith(SHOWN)}
     changes = facts.set_facts(
         ctx.session,
         ctx.principal,
@@ -275,6 +309,7 @@ def facts_form(ctx: PageContext, enterprise_id: int) -> Response:
         year,
         {k: v for k, v in raw.items() if k in names},
         source,
+        shown=shown or None,
     )
     upload = ctx.files.get("evidence")
     if upload is not None and upload.filename:
