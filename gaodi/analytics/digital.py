@@ -18,6 +18,7 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
 
@@ -290,12 +291,37 @@ def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
     )
 
 
+@lru_cache(maxsize=1)
+def packaged_rules() -> frozenset[str]:
+    """The names of the packaged rule files of ``gaodi/analytics/rules/digital/`` (without
+    .yaml), listed once: the only names :func:`read_rule` opens.
+
+    >>> sorted(packaged_rules())
+    ['gbt39116_2020', 'miit_sme_digital_2022', 'miit_sme_digital_2024']
+    """
+    folder = resources.files("gaodi.analytics").joinpath(_RULES)
+    names = (p.name for p in folder.iterdir() if p.is_file())
+    return frozenset(n[: -len(".yaml")] for n in names if n.endswith(".yaml"))
+
+
 def read_rule(name: str) -> Mapping[str, Any]:
-    """Read a packaged rule file of ``gaodi/analytics/rules/digital/`` (``name`` without .yaml)."""
-    path = resources.files("gaodi.analytics").joinpath(f"{_RULES}/{name}.yaml")
-    if not path.is_file():
+    """Read a packaged rule file of ``gaodi/analytics/rules/digital/`` (``name`` without .yaml).
+
+    ``name`` comes from users (an API body, a form, a CLI option): it is looked up among
+    :func:`packaged_rules` and never joined into a path, so ``../../etc/x`` or a name longer
+    than the file system takes is the same unknown scheme, and whether some YAML file exists
+    elsewhere on the server cannot be told from the answer.
+
+    >>> from gaodi.core.errors import GaodiError
+    >>> try:
+    ...     read_rule("../digital/miit_sme_digital_2024")
+    ... except GaodiError as e:
+    ...     print(e.zh)
+    没有名为“../digital/miit_sme_digital_2024”的评测方案。
+    """
+    if name not in packaged_rules():
         raise words.error("digital.no_such_scheme", name=name)
-    return read_yaml(path)
+    return read_yaml(resources.files("gaodi.analytics").joinpath(f"{_RULES}/{name}.yaml"))
 
 
 def load_scheme(scheme_id: str = "miit_sme_digital_2024") -> Scheme:
