@@ -11,6 +11,8 @@ the rule, and re-mapping never touches it (see :mod:`gaodi.chains.remap`).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from sqlalchemy import select
@@ -90,14 +92,72 @@ def create_link(session: Session, principal: Principal, chain: int | str, data: 
     return _write_one(session, principal, batch.form_row(found.code, None, data))
 
 
+#: The columns the link's edit form shows and writes back, with their names in words: the
+#: form's version is their digest, so a save from a page loaded before a colleague's change to
+#: any of them is refused instead of putting the old values back.
+FORM_COLUMNS: dict[str, tuple[str, str]] = {
+    "name": ("名称", "name"),
+    "code": ("代码", "code"),
+    "segment": ("所处环节段", "segment"),
+    "parent_id": ("上级环节", "parent link"),
+    "industry_codes": ("行业代码", "industry codes"),
+    "keywords": ("关键词", "keywords"),
+    "exclude_keywords": ("排除关键词", "exclude keywords"),
+    "key_link": ("关键环节", "key link"),
+}
+
+
+def link_version(link: Link) -> str:
+    """The version of a link's definition as its edit form shows it: a digest of the stored
+    values of :data:`FORM_COLUMNS` (no column of its own, so no migration; any change to them,
+    from a form, the API or an import, gives another version)."""
+    data = {c: getattr(link, c) for c in FORM_COLUMNS}
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _stale(session: Session, link: Link) -> ConflictError:
+    """The refusal of a save from a form loaded before the link's last change: who changed it,
+    when and what (its latest audited change), nothing saved."""
+    from gaodi.audit import service as audit
+
+    last = audit.events(session, entity="link", entity_id=str(link.id), action="update", limit=1)
+    who, when, what_zh, what_en = "?", "?", "", ""
+    if last:
+        event = last[0]
+        who = event.actor or "?"
+        when = f"{clock.local(event.at):%Y-%m-%d %H:%M}"
+        changed = [FORM_COLUMNS[k] for k in (event.after or {}) if k in FORM_COLUMNS]
+        if changed:
+            what_zh = f"（改了{'、'.join(c[0] for c in changed)}）"
+            what_en = f" (changed: {', '.join(c[1] for c in changed)})"
+    return ConflictError(
+        f"环节“{link.name}”已被 {who} 于 {when} 修改{what_zh}，你的页面是修改前打开的；"
+        "本次未保存任何更改，请重新打开后再改。",
+        f"Link '{link.name}' was changed by {who} at {when}{what_en} after you opened it; "
+        "nothing was saved. Open it again and make your change there.",
+        field="version",
+    )
+
+
 def update_link(
-    session: Session, principal: Principal, chain: int | str, link_id: int, data: LinkInput
+    session: Session,
+    principal: Principal,
+    chain: int | str,
+    link_id: int,
+    data: LinkInput,
+    version: str | None = None,
 ) -> Link:
-    """Rename, move (parent/segment), change codes, keywords, key flag or order."""
+    """Rename, move (parent/segment), change codes, keywords, key flag or order.
+
+    ``version``: the :func:`link_version` the edit form was loaded with; a save whose version is
+    no longer current is refused (a colleague changed the link meanwhile), nothing saved."""
     found = _chain_for_edit(session, principal, chain)
     link = get_link(session, principal, link_id, "edit")
     if link.chain_id != found.id:
         raise NotFoundError(f"本链没有环节 {link_id}。", f"The chain has no link {link_id}.")
+    if version is not None and version != link_version(link):
+        raise _stale(session, link)
     return _write_one(session, principal, batch.form_row(found.code, link, data))
 
 

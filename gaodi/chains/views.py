@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from gaodi.chains import editing, proposals, service
 from gaodi.chains.editing import LinkInput
-from gaodi.chains.models import Chain
+from gaodi.chains.models import Chain, Link
 from gaodi.chains.proposals import DirectoryEntry, ProposalRow
 from gaodi.chains.schemas import ChainDiagnosisResult, ChainSummary, LinkDetail, LinkRow
 from gaodi.core.errors import NotFoundError
@@ -183,6 +183,9 @@ class LinkPage(BaseModel):
         default_factory=list, description="Proposals for this link waiting for approval."
     )
     can_approve: bool = False
+    version: str | None = Field(
+        None, description="The version of the link's definition (its edit form sends it back)."
+    )
 
 
 @page(
@@ -207,6 +210,7 @@ def link_page(
         parents=_parents(d.links, exclude=link_id),
         proposals=proposals.proposals(ctx.session, ctx.principal, link_id=detail.link.id),
         can_approve=ctx.can("approve", "chain"),
+        version=editing.link_version(ctx.session.get_one(Link, detail.link.id)),
     )
 
 
@@ -228,7 +232,11 @@ def create_link(ctx: PageContext, chain_id: int) -> Response:
 @form_route(router, "/chains/{chain_id}/links/{link_id}", domain="chain", page=link_page)
 def update_link(ctx: PageContext, chain_id: int, link_id: int) -> Response:
     assert ctx.principal is not None
-    link = editing.update_link(ctx.session, ctx.principal, chain_id, link_id, _link_form(ctx))
+    # the version the form was loaded with: a save over a colleague's later change is refused
+    version = str(ctx.value("version")).strip() or None
+    link = editing.update_link(
+        ctx.session, ctx.principal, chain_id, link_id, _link_form(ctx), version=version
+    )
     ctx.flash(ctx._("Link %(name)s saved.", name=link.name))
     return ctx.redirect(f"/chains/{chain_id}/links/{link_id}")
 
