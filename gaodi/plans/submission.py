@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from gaodi.audit import service as audit
 from gaodi.core import asof, clock
@@ -547,6 +548,10 @@ def check_transition(
         )
     status, sub, obs = current_state(session, key)
     if status not in t.sources:
+        if name in REVIEWS and sub is not None:
+            decided = _decided(session, key, t, status, sub, principal)
+            if decided is not None:
+                raise decided
         raise illegal(key, t, status, principal)
     if t.needs_comment and not has_visible(comment):
         raise ValidationError(
@@ -570,6 +575,38 @@ def check_transition(
 
 #: the transitions that decide on a figure: they name the revision the reviewer saw
 REVIEWS = ("approve", "return")
+
+
+def _decided(
+    session: Session,
+    key: Key,
+    t: Transition,
+    status: str,
+    sub: Submission,
+    principal: Principal,
+) -> ConflictError | None:
+    """The refusal of a review of a figure someone has decided on since the page was shown (two
+    reviewers at once, a double-click): who took which step, and when, then what is allowed now.
+    Writes are serialised, so the later request reads the earlier one's step here; without this
+    it was only told the state, and the two reviewers were each told that they had decided."""
+    last = session.scalars(
+        select(SubmissionEvent)
+        .where(SubmissionEvent.submission_id == sub.id)
+        .order_by(SubmissionEvent.id.desc())
+        .limit(1)
+    ).first()
+    if last is None or last.action == "submit" or last.action not in TRANSITIONS:
+        return None
+    done = TRANSITIONS[last.action]
+    when = clock.local(last.at).strftime("%Y-%m-%d %H:%M")
+    now = illegal(key, t, status, principal)
+    return ConflictError(
+        f"该报送已被 {last.actor} {done.zh}（{when}）。{now.zh}",
+        f"This submission was already {PAST[done.name]} by {last.actor} ({when}). {now.en}",
+        status=status,
+        actor=last.actor,
+        action=last.action,
+    )
 
 
 def _figure(value: float) -> str:
@@ -691,6 +728,11 @@ def apply_transition(
     else:  # return / unlock
         sub.reviewed_by, sub.reviewed_at, sub.locked = principal.username, now, False
         sub.review_comment = comment
+    # the state and the lock are written together, every time, even a column that keeps the
+    # value it was read with: an UPDATE of only what changed left "returned" beside another
+    # request's locked=1 (a returned figure shown locked)
+    flag_modified(sub, "status")
+    flag_modified(sub, "locked")
     if obs is not None:
         obs.status = target
     session.flush()
