@@ -6,7 +6,8 @@ path the Excel import uses too (one set of rules, :mod:`gaodi.chains.rules`), af
 own lookups (the chain and the link by id, answered 404 outside the scope). Every change is
 audited (who: the session's ``actor``).
 A manual assignment closes the pair's current row and opens a ``manual`` one: it wins over
-the rule, and re-mapping never touches it (see :mod:`gaodi.chains.remap`).
+the rule, and re-mapping never touches it (see :mod:`gaodi.chains.remap`). Assigning a pair
+that is already assigned by hand is answered "already" and writes nothing (a double-click).
 """
 
 from __future__ import annotations
@@ -256,6 +257,8 @@ def _manual(
     (a link and an enterprise by id, answered 404 outside the scope)."""
     link = link_of_chain(session, principal, chain, link_id)
     ent = scoped_enterprise(session, principal, enterprise)
+    if not excluded:
+        _refuse_repeat(session, link, ent, note)
     row = AssignmentRow(
         chain=session.get_one(Chain, link.chain_id).code,
         link=link.code,
@@ -266,6 +269,27 @@ def _manual(
     )
     batch = prepare_assignments(session, principal, [row], now=clock.now(), keep_unchanged=False)
     return write_assignments(session, batch)[0]
+
+
+def _refuse_repeat(session: Session, link: Link, ent: Any, note: str | None) -> None:
+    """A manual assignment the pair already has (a double-click, or a colleague's assignment
+    a moment before) is answered in words and writes nothing: no closed and reopened rows, no
+    history entry. A new note is a new decision and is recorded."""
+    pair = _current(session, ent.id, link.id)
+    latest = max(pair, key=lambda x: (x.valid_from, x.id)) if pair else None
+    if latest is None or latest.source != "manual" or latest.excluded:
+        return
+    if note and note != latest.reason:
+        return
+    when = f"{clock.local(latest.valid_from):%Y-%m-%d %H:%M}"
+    who = latest.created_by or "?"
+    raise ConflictError(
+        f"企业“{ent.name}”已是环节“{link.name}”的人工指定企业（{who} 于 {when} 指定），"
+        "本次未作更改。",
+        f"'{ent.name}' is already assigned to link '{link.name}' by hand ({who}, {when}); "
+        "nothing was changed.",
+        field="enterprise",
+    )
 
 
 def assign(
