@@ -8,7 +8,7 @@ from rich.table import Table
 from gaodi import migrate
 from gaodi.config import Settings, get_settings, settings_markdown
 from gaodi.db import get_engine
-from gaodi.ui.cli.support import console, existing_engine, handle_errors
+from gaodi.ui.cli.support import console, err_console, existing_engine, fail, handle_errors
 
 db_app = typer.Typer(
     help="Database schema: upgrade, current revision. 数据库结构迁移。", no_args_is_help=True
@@ -20,11 +20,44 @@ config_app = typer.Typer(
 
 @db_app.command("upgrade")
 @handle_errors
-def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
-    """Create or upgrade the database schema to the latest revision."""
+def db_upgrade(
+    revision: str = typer.Argument("head", help="Target revision."),
+    force: bool = typer.Option(
+        False, "--force", help="Upgrade even while a server or another program has it open."
+    ),
+) -> None:
+    """Create or upgrade the database schema to the latest revision.
+
+    A SQLite database that needs migrations is refused while `gaodi serve` or another program
+    has it open (unless --force), and is first copied to <name>.before-upgrade-<time>.sqlite:
+    an upgrade has no downgrade, and that copy is the way back (gaodi db restore).
+    """
+    from pathlib import Path
+
+    from gaodi.core.storage import StorageUnavailable
+    from gaodi.system.backup import before_upgrade_copy
+    from gaodi.system.restore import alone_with
+
     engine = get_engine()  # the one command (with demo build) that may create the database
     before = migrate.current_revision(engine)
-    migrate.upgrade(engine, revision)
+    wanted = migrate.head_revision() if revision == "head" else revision
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if before is not None and before != wanted and database and database != ":memory:":
+        engine.dispose()  # this process holds no connection of its own while it checks
+        try:
+            with alone_with(Path(database), force=force, action="upgrade"):
+                copy = before_upgrade_copy(Path(database))
+                console.print(
+                    f"升级前的副本 Copy of the database before the upgrade: {copy}\n"
+                    "  （升级不可撤销；要退回旧版本，停止服务器后用 gaodi db restore 恢复此副本 / "
+                    "an upgrade cannot be undone: to go back, stop the server and restore this "
+                    "copy with gaodi db restore）"
+                )
+                migrate.upgrade(engine, revision)
+        except StorageUnavailable as exc:
+            fail(exc, code=1)
+    else:
+        migrate.upgrade(engine, revision)
     after = migrate.current_revision(engine)
     url = engine.url.render_as_string(hide_password=True)
     if before is None:
@@ -86,7 +119,7 @@ def db_backup(
     from pathlib import Path
 
     from gaodi.core.errors import ConflictError, ValidationError
-    from gaodi.system.backup import backup_sqlite
+    from gaodi.system.backup import NotWritten, backup_sqlite
 
     engine = existing_engine()
     if engine.dialect.name != "sqlite":
@@ -95,9 +128,12 @@ def db_backup(
             "Back up a PostgreSQL database with pg_dump, e.g. pg_dump -Fc -f gaodi.dump DBNAME",
         )
     target = Path(path)
-    if target.exists():
+    if target.exists() or target.is_symlink():
         raise ConflictError(f"文件已存在：{target}", f"The file already exists: {target}")
-    pages = backup_sqlite(engine, target)
+    try:
+        pages = backup_sqlite(engine, target)
+    except NotWritten as exc:  # disk full, a place that cannot be written: exit 1, no file
+        fail(exc, code=1)
     console.print(f"[green]已备份 Backed up[/]: {target} ({pages} pages)")
 
 
@@ -111,6 +147,9 @@ def db_restore(
     upgrade: bool = typer.Option(
         False, "--upgrade", help="Upgrade the restored database to this release's schema."
     ),
+    verbose: bool = typer.Option(
+        False, "--verbose", help="With a damaged backup, print SQLite's integrity report."
+    ),
 ) -> None:
     """Replace the SQLite database by a backup, safely (no stale WAL replayed onto it).
 
@@ -121,14 +160,32 @@ def db_restore(
     from pathlib import Path
 
     from gaodi.core.errors import ValidationError
-    from gaodi.system.restore import PG_RESTORE_HELP_EN, PG_RESTORE_HELP_ZH, restore_sqlite
+    from gaodi.core.storage import StorageUnavailable
+    from gaodi.system.restore import (
+        PG_RESTORE_HELP_EN,
+        PG_RESTORE_HELP_ZH,
+        DamagedBackup,
+        restore_sqlite,
+    )
 
     engine = get_engine()
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         raise ValidationError(PG_RESTORE_HELP_ZH, PG_RESTORE_HELP_EN)
     engine.dispose()  # this process holds no connection of its own while it restores
-    report = restore_sqlite(Path(database), Path(path), force=force)
+    try:
+        report = restore_sqlite(Path(database), Path(path), force=force)
+    except DamagedBackup as exc:
+        if verbose:
+            err_console.print("SQLite integrity_check:", markup=False)
+            for line in exc.report:
+                err_console.print(f"  {line}", markup=False, highlight=False)
+        else:
+            exc.zh += "（加 --verbose 可查看 SQLite 的检查报告）"
+            exc.en += " (--verbose prints SQLite's report.)"
+        raise
+    except StorageUnavailable as exc:  # disk full: nothing restored, exit 1
+        fail(exc, code=1)
     if report.before_copy:
         console.print(f"恢复前的副本 Copy of the database before: {report.before_copy}")
     for leftover in report.removed:

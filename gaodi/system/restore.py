@@ -22,6 +22,7 @@ connections see on their next read). PostgreSQL is restored with its own tools: 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import time
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from gaodi.core.errors import ConflictError, ValidationError
+from gaodi.core.errors import ConflictError, GaodiError, ValidationError
 
 try:  # POSIX; on Windows the server lock is skipped and only SQLite's own locks guard
     import fcntl
@@ -140,10 +141,47 @@ def _not_gaodi(path: Path, zh: str, en: str) -> ValidationError:
     )
 
 
+#: How many problems ``PRAGMA integrity_check`` reports at most (it stops there; asked for many
+#: more, it gives up on a badly damaged file with "malformed" and no count at all).
+INTEGRITY_LIMIT = 20
+
+
+class DamagedBackup(ValidationError):
+    """A backup that fails SQLite's integrity check: one sentence with the number of problems;
+    SQLite's own report (English, one line per damaged page or row) is kept in ``report`` for
+    ``gaodi db restore --verbose``."""
+
+    def __init__(self, path: Path, report: list[str], *, finished: bool = True) -> None:
+        # One row may hold several lines; the "*** in database main ***" lines are headings.
+        lines = [line for row in report for line in str(row).splitlines() if line.strip()]
+        count = sum(1 for line in lines if not line.startswith("*** in database"))
+        if not finished:
+            zh_found, en_found = "SQLite 无法读完它", "SQLite cannot read it through"
+        elif count >= INTEGRITY_LIMIT:
+            zh_found = f"完整性检查发现 {count} 处以上问题"
+            en_found = f"the integrity check found {count} or more problems"
+        else:
+            zh_found = f"完整性检查发现 {count} 处问题"
+            en_found = f"the integrity check found {count} problem" + "s" * (count != 1)
+        super().__init__(
+            f"备份文件 {path} 已损坏（{zh_found}），未恢复，当前数据库未改动。",
+            f"{path} cannot be restored: the backup file is damaged ({en_found}); nothing was "
+            "restored and the current database is unchanged.",
+            field="file",
+        )
+        self.report = lines
+
+
 def check_backup(path: Path) -> BackupInfo:
     """Refuse a file that is missing, not SQLite, damaged, or not a Gaodi database."""
     from gaodi import migrate
 
+    if path.is_dir():
+        raise ValidationError(
+            f"{path} 是一个目录，不是备份文件；请给出目录中的备份文件。",
+            f"{path} is a directory, not a backup file; name the backup file inside it.",
+            field="file",
+        )
     if not path.is_file():
         raise ValidationError(
             f"找不到备份文件：{path}", f"No such backup file: {path}", field="file"
@@ -154,19 +192,20 @@ def check_backup(path: Path) -> BackupInfo:
         raise _not_gaodi(path, f"无法打开（{exc}）。", f"it does not open ({exc}).") from None
     try:
         try:
-            problems = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+            problems = [
+                row[0] for row in conn.execute(f"PRAGMA integrity_check({INTEGRITY_LIMIT})")
+            ]
             tables = conn.execute(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
             ).fetchone()[0]
         except sqlite3.DatabaseError as exc:
+            if "malformed" in str(exc).lower():  # a SQLite file, damaged past counting
+                raise DamagedBackup(path, [str(exc)], finished=False) from None
             raise _not_gaodi(
                 path, f"不是 SQLite 数据库或已损坏（{exc}）。", f"not a SQLite database ({exc})."
             ) from None
         if problems != ["ok"]:
-            detail = "; ".join(problems[:3])
-            raise _not_gaodi(
-                path, f"完整性检查未通过：{detail}", f"integrity check failed: {detail}"
-            )
+            raise DamagedBackup(path, problems)
         try:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.DatabaseError:
@@ -194,7 +233,9 @@ def check_backup(path: Path) -> BackupInfo:
 SETTLE_SECONDS = 3.0
 
 
-def _held(target: Path, force: bool, settle: float = SETTLE_SECONDS) -> sqlite3.Connection:
+def _held(
+    target: Path, force: bool, settle: float = SETTLE_SECONDS, action: str = "restore"
+) -> sqlite3.Connection:
     """A connection to ``target`` that no other connection shares (unless ``force``)."""
     conn = sqlite3.connect(target, timeout=30 if force else 1, isolation_level=None)
     if force:
@@ -215,7 +256,7 @@ def _held(target: Path, force: bool, settle: float = SETTLE_SECONDS) -> sqlite3.
         except sqlite3.OperationalError:
             conn.close()
             if time.monotonic() >= deadline:
-                raise in_use(target) from None
+                raise in_use(target, action) from None
         time.sleep(0.1)
         conn = sqlite3.connect(target, timeout=1, isolation_level=None)
 
@@ -257,7 +298,23 @@ def holders(target: Path) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def in_use(target: Path) -> ConflictError:
+#: What to do instead, per command refused while the database is in use: (zh, en).
+_IN_USE_ADVICE = {
+    "restore": (
+        "请先停止服务器再恢复；确需在运行中恢复时加 --force。",
+        "Stop the server first, or pass --force to restore under it.",
+    ),
+    "upgrade": (
+        "请先停止服务器（及其他打开它的程序）再升级：仍在运行的旧版服务器会继续按旧结构写入，"
+        "升级后的记录会因此出错；确需在运行中升级时加 --force。",
+        "Stop the server (and any other program that has it open) first, then upgrade: an old "
+        "server left running keeps writing in the old schema, and the upgraded records go "
+        "wrong; pass --force to upgrade under it all the same.",
+    ),
+}
+
+
+def in_use(target: Path, action: str = "restore") -> ConflictError:
     me = os.getpid()
     held = [(pid, cmd, pid == me) for pid, cmd in holders(target)]
     who_zh = who_en = ""
@@ -274,16 +331,68 @@ def in_use(target: Path) -> ConflictError:
             )
             + "."
         )
+    advice_zh, advice_en = _IN_USE_ADVICE[action]
     return ConflictError(
-        f"数据库 {target} 正在被使用（服务器 gaodi serve 或其他程序打开着它）。{who_zh}"
-        "请先停止服务器再恢复；确需在运行中恢复时加 --force。",
+        f"数据库 {target} 正在被使用（服务器 gaodi serve 或其他程序打开着它）。{who_zh}{advice_zh}",
         f"The database {target} is in use (a running gaodi serve or another program has it "
-        f"open).{who_en} Stop the server first, or pass --force to restore under it.",
+        f"open).{who_en} {advice_en}",
+    )
+
+
+@contextlib.contextmanager
+def alone_with(target: Path, *, force: bool = False, action: str = "upgrade") -> Iterator[None]:
+    """Hold ``target`` for a command that must not run under a server or another program (a
+    schema upgrade): the server lock, taken alone (``gaodi serve`` does not start meanwhile), and
+    proof that no other connection has the file open (:func:`_held`, waiting out one that is
+    just closing). Refused in words naming who holds it, unless ``force``. This process's own
+    connections must be closed first; none is kept open inside the block."""
+    with server_lock(target, exclusive=True) as alone:
+        if not alone and not force:
+            raise in_use(target, action)
+        if not force and target.exists():
+            _held(target, force=False, action=action).close()
+        yield
+
+
+def _disk_full_before(target: Path, exc: BaseException) -> GaodiError:
+    """Restore stopped by a full disk (or one that cannot be written): the live data was not
+    touched (SQLite rolls the copy back), and it says so."""
+    from gaodi.core.storage import StorageUnavailable
+
+    full = "full" in str(exc).lower() or getattr(exc, "errno", None) == errno.ENOSPC
+    if full:
+        return StorageUnavailable(
+            "disk_full",
+            f"磁盘空间不足，未恢复，当前数据库未改动（{target.parent} 所在磁盘需放得下当前数据库的"
+            "一份副本和备份）。请释放空间后重试。",
+            f"The disk is full: nothing was restored and the current database is unchanged (the "
+            f"disk of {target.parent} needs room for a copy of the current database and for the "
+            "backup). Free some space and try again.",
+        )
+    return StorageUnavailable(
+        "cannot_write",
+        f"无法写入 {target.parent}（{exc}），未恢复，当前数据库未改动。",
+        f"Cannot write in {target.parent} ({exc}): nothing was restored and the current "
+        "database is unchanged.",
     )
 
 
 def _stamp(now: datetime | None) -> str:
     return (now or datetime.now()).strftime("%Y%m%dT%H%M%S")
+
+
+def _undo(held: sqlite3.Connection, report: RestoreReport, mode: str) -> None:
+    """After a restore that stopped before the backup was in: remove the copy taken before (it
+    is the untouched database's data, partial or whole; a retry makes a new one) and put the
+    database's journal mode back (WAL, which the web app's connections expect)."""
+    if report.before_copy is not None:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                report.before_copy.with_name(report.before_copy.name + suffix).unlink()
+        report.before_copy = None
+    with contextlib.suppress(sqlite3.Error):
+        if held.execute("PRAGMA journal_mode").fetchone()[0] != mode:
+            held.execute(f"PRAGMA journal_mode={mode}").fetchone()
 
 
 def restore_sqlite(
@@ -303,6 +412,8 @@ def restore_sqlite(
             raise in_use(target)
         existed = target.exists() and target.stat().st_size > 0
         held = _held(target, force)
+        mode = held.execute("PRAGMA journal_mode").fetchone()[0]
+        restored = False
         try:
             if not force:
                 # Alone: leaving WAL mode checkpoints the WAL into the file and deletes it, and
@@ -318,18 +429,32 @@ def restore_sqlite(
                 try:
                     backup.backup(held)
                 except sqlite3.OperationalError as exc:
+                    if not force or "full" in str(exc).lower():
+                        raise
                     raise ConflictError(
                         f"无法在运行中的数据库上恢复此备份（{exc}）；"
                         "请停止服务器后不加 --force 重试。",
                         f"This backup cannot be restored under a running server ({exc}); stop "
                         "the server and retry without --force.",
                     ) from None
+            restored = True
             if not force:
                 held.execute("PRAGMA journal_mode=WAL").fetchone()
             held.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             report.integrity = "; ".join(
                 row[0] for row in held.execute("PRAGMA integrity_check(20)")
             )
+        except (sqlite3.Error, OSError) as exc:
+            if restored:
+                raise
+            # The backup API rolled the database back: what is beside it now is a copy of
+            # the same data, partial or whole, and the database's journal mode is put back.
+            _undo(held, report, mode)
+            raise _disk_full_before(target, exc) from None
+        except BaseException:
+            if not restored:
+                _undo(held, report, mode)
+            raise
         finally:
             held.close()
         if not force:
