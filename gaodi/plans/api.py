@@ -63,11 +63,18 @@ class ReviewIn(BaseModel):
     example={"json": {"indicator": "T_OUTPUT", "period": "2023-05", "value": 30}},
 )
 def submit_observation(ctx: PageContext, body: SubmitIn) -> IntakeResult:
-    """Submit a value (checked; a new revision of its period). 422 lists the flags."""
+    """Submit a value (checked; a new revision of its period). 422 lists the flags; the value
+    on record sent again is 409 (``context.unchanged``), nothing written."""
     assert ctx.principal is not None
     data = ObservationIn(**body.model_dump(exclude={"confirm", "reason"}))
     return service.add_observation(
-        ctx.session, ctx.principal, data, confirm=body.confirm, reason=body.reason, source="api"
+        ctx.session,
+        ctx.principal,
+        data,
+        confirm=body.confirm,
+        reason=body.reason,
+        source="api",
+        same_figure=True,
     )
 
 

@@ -15,6 +15,7 @@ revision.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,10 +26,11 @@ from sqlalchemy.orm import Session
 
 from gaodi.audit import service as audit
 from gaodi.core import clock
-from gaodi.core.errors import GaodiError, NotFoundError, ValidationError
+from gaodi.core.errors import ConflictError, GaodiError, NotFoundError, ValidationError
 from gaodi.core.periods import parse_period
 from gaodi.core.permissions import Principal, can, require, restrict
 from gaodi.core.text_safety import has_visible
+from gaodi.core.units import unit_words
 from gaodi.plans import rulelang
 from gaodi.plans.checks import (
     COUNTED,
@@ -46,6 +48,7 @@ from gaodi.plans.schemas import Flag, IntakeResult, ObservationIn
 from gaodi.plans.submission import (
     TRANSITIONS,
     Key,
+    _figure,
     _status,
     apply_transition,
     illegal,
@@ -115,6 +118,9 @@ class ObservationBatch:
     confirmed: list[bool] = field(default_factory=list)  # each value's flags were confirmed
     states: list[tuple[str, Submission | None]] = field(default_factory=list)
     refusals: list[Refusal] = field(default_factory=list)
+    #: rows left alone as equal to the stored value (``skip_unchanged``), each with the words
+    #: that say so (:func:`unchanged`)
+    kept: list[Refusal] = field(default_factory=list)
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -265,6 +271,36 @@ def _locked(ind: Indicator, period: str) -> Flag:
     )
 
 
+#: the note :func:`prepare_observations` appends to a confirmed value's comment
+_CONFIRMED_NOTE = re.compile(r"\s*【已确认 confirmed: .*\Z", re.S)
+
+
+def _same_figure(old: Any, row: ObservationRow, status: str) -> bool:
+    """Whether ``row`` only repeats the stored newest revision ``old`` (a form sent twice, Back
+    and send again): the same value, and no comment other than the one on record (without the
+    note a confirmed warning added to it). A returned period's figure is sent again on
+    purpose (the owner stands by it), so it is never the same."""
+    if old is None or "returned" in (status, old.status) or old.value != row.value:
+        return False
+    given = (row.comment or "").strip()
+    stored = _CONFIRMED_NOTE.sub("", old.comment or "").strip()
+    return not given or given == stored
+
+
+def unchanged(ind: Indicator, period: str, old: Any) -> ConflictError:
+    """A value sent again as it is on record: nothing was written, neither a revision nor a
+    history step. The context flag ``unchanged`` tells a page to show it as information."""
+    figure, unit = _figure(old.value), ind.unit or ""
+    return ConflictError(
+        f"{ind.name} {period} 已报送 {figure} {unit}（第 {old.revision} 版），数值未变化，"
+        "未作更改。",
+        f"{ind.name} {period} already holds {figure} {unit_words(unit, 'en')} (revision "
+        f"{old.revision}): the value is unchanged, nothing was saved.",
+        unchanged=True,
+        revision=old.revision,
+    )
+
+
 def _unconfirmed(flags: list[Flag]) -> PlausibilityFlagged:
     """A row whose errors, or warnings without a reason in its comment, refuse it."""
     return PlausibilityFlagged(
@@ -284,6 +320,7 @@ def prepare_observations(
     reason: str | None = None,
     confirm_in_comment: bool = False,
     skip_unchanged: bool = False,
+    same_figure: bool = False,
     now: datetime | None = None,
 ) -> ObservationBatch:
     """Validate every row of a batch without writing anything.
@@ -294,7 +331,9 @@ def prepare_observations(
     (``skip_unchanged``: an equal value, not returned, is left alone); its period is not
     approved (locked); and its plausibility flags. A warning is accepted with ``confirm`` and a
     ``reason`` (the form: one reason for the batch), or with ``confirm_in_comment`` when the
-    row's own comment gives it (the Excel template).
+    row's own comment gives it (the Excel template). ``same_figure``: a value equal to the
+    stored one and bringing no new comment is left alone too (the single-value entry points:
+    a form sent twice writes no second revision); each row left alone is in ``kept``.
     """
     require(principal, "submit", "plan")
     when = now or clock.now()
@@ -349,16 +388,17 @@ def prepare_observations(
             continue
         seen[key] = i
         old = known.latest.get(key)
+        k = Key(ind.id, row.scope, row.scope_id, period)
+        status, sub = known.status(k)
         if (
             skip_unchanged
             and old is not None
             and old.status != "returned"
             and (old.value, old.comment, old.source) == (row.value, row.comment, row.source)
-        ):
+        ) or (same_figure and _same_figure(old, row, status)):
             batch.unchanged += 1
+            batch.kept.append(Refusal(i, "unchanged", unchanged(ind, period, old)))
             continue
-        k = Key(ind.id, row.scope, row.scope_id, period)
-        status, sub = known.status(k)
         series = known.series.get((ind.id, row.scope, row.scope_id, kind), {})
         flags = check_value(
             session,
@@ -497,15 +537,26 @@ def add_observations(
     confirm: bool = False,
     reason: str | None = None,
     source: str = "web",
+    same_figure: bool = False,
 ) -> list[IntakeResult]:
-    """Check every value, then submit all as the next revisions of their periods, or none."""
+    """Check every value, then submit all as the next revisions of their periods, or none.
+
+    ``same_figure`` (the data-entry form and its JSON twin): a value equal to the one on record
+    (with no new comment) is not written again: a form sent twice, or Back and send again, must
+    not make a second revision of the same figure (a reviewer's open page would turn stale, and
+    the submission's history would list it twice). When no value is new the answer is
+    :func:`unchanged` (409, flagged ``unchanged``). Without it (a derived figure computed
+    again, as the smart-manufacturing roll-up) every call is a new revision."""
     batch = prepare_observations(
         session,
         principal,
         [ObservationRow.of(r, source) for r in rows],
         confirm=confirm,
         reason=reason,
+        same_figure=same_figure,
     )
+    if batch.kept and not batch.accepted and not batch.refusals:
+        raise batch.kept[0].error
     written = write_observations(session, principal, batch)
     codes = {
         r.indicator_id: rows[i].indicator for i, r in zip(batch.accepted, written, strict=True)
@@ -524,10 +575,19 @@ def add_observation(
     confirm: bool = False,
     reason: str | None = None,
     source: str = "web",
+    same_figure: bool = False,
 ) -> IntakeResult:
-    """Check one value and submit it as the next revision of its period (a batch of one)."""
+    """Check one value and submit it as the next revision of its period (a batch of one;
+    ``same_figure``: the value on record sent again is refused as unchanged, see
+    :func:`add_observations`)."""
     return add_observations(
-        session, principal, [data], confirm=confirm, reason=reason, source=source
+        session,
+        principal,
+        [data],
+        confirm=confirm,
+        reason=reason,
+        source=source,
+        same_figure=same_figure,
     )[0]
 
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 
 from gaodi.config import get_settings
-from gaodi.core.errors import GaodiError, ValidationError
+from gaodi.core.errors import ConflictError, GaodiError, ValidationError
 from gaodi.core.periods import parse_day
 from gaodi.core.text_safety import VisibleText
 from gaodi.plans import intake, service, submission
@@ -460,10 +460,19 @@ def entry_form(ctx: PageContext) -> Response:
             ),
             confirm=data.confirm,
             reason=data.reason,
+            same_figure=True,
         )
     except intake.PlausibilityFlagged as exc:
         ctx.form["_flags"] = exc.context.get("flags", [])
         raise FormInvalid({"value": exc.message(ctx.lang)}) from None
+    except ConflictError as exc:
+        if exc.context.get("unchanged") is not True:
+            raise
+        # the figure on record sent again (a double-click, Back and send): nothing was
+        # written, and nothing went wrong, so it is told as information
+        ctx.session.rollback()
+        ctx.flash(exc.message(ctx.lang), "info")
+        return ctx.redirect("/plans/entry")
     o = result.observation
     # the user chose the indicator by its name: confirm it by its name, not its code
     name = ctx.session.scalar(select(Indicator.name).where(Indicator.code == o.indicator_code))
