@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
+import pydantic
 from pydantic import AfterValidator, Field
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,14 @@ from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal
 from gaodi.core.text_safety import VisibleText, refuse_illegal, refuse_invisible
 from gaodi.projects import appeals, challenges, projects
-from gaodi.projects.schemas import MAX_AMOUNT, ApplicationIn, FormIn, label
+from gaodi.projects.schemas import (
+    APPLICANT_NAME_MAX,
+    MAX_AMOUNT,
+    MILESTONE_TITLE_MAX,
+    ApplicationIn,
+    FormIn,
+    label,
+)
 
 #: A reviewer's name: VisibleText capped at its column. The cap comes first, inside the optional
 #: type: put on the union (``Field(max_length=…)`` of ``str | None``) it is checked apart as
@@ -26,6 +34,21 @@ from gaodi.projects.schemas import MAX_AMOUNT, ApplicationIn, FormIn, label
 ReviewerName = Annotated[
     str,
     Field(max_length=challenges.REVIEWER_NAME_MAX),
+    AfterValidator(refuse_illegal),
+    AfterValidator(refuse_invisible),
+]
+#: An applicant's name and a milestone's title, capped (the same way) at the length of the
+#: model and the column they are written to: over it, the step's own model (ApplicationIn) or
+#: the database refused them after the request was taken, a 500.
+ApplicantName = Annotated[
+    str,
+    Field(max_length=APPLICANT_NAME_MAX),
+    AfterValidator(refuse_illegal),
+    AfterValidator(refuse_invisible),
+]
+MilestoneTitle = Annotated[
+    str,
+    Field(max_length=MILESTONE_TITLE_MAX),
     AfterValidator(refuse_illegal),
     AfterValidator(refuse_invisible),
 ]
@@ -51,12 +74,16 @@ class ActionIn(FormIn):
     # challenges
     application_id: int | None = Field(None, json_schema_extra=label("challenge|Application"))
     # a name, title or proposal the step records must show (not "\u200b"): VisibleText
-    applicant_name: VisibleText | None = Field(None, json_schema_extra=label("Applicant"))
+    applicant_name: ApplicantName | None = Field(None, json_schema_extra=label("Applicant"))
     applicant_uscc: str | None = Field(None, json_schema_extra=label("USCC"))
     enterprise_id: int | None = None
     proposal: VisibleText | None = Field(None, json_schema_extra=label("long|Proposal"))
     requested_budget: float | None = Field(
-        None, le=MAX_AMOUNT, description="万元", json_schema_extra=label("Requested (10k yuan)")
+        None,
+        ge=0,
+        le=MAX_AMOUNT,
+        description="万元",
+        json_schema_extra=label("Requested (10k yuan)"),
     )
     username: str | None = Field(None, json_schema_extra=label("Account name"))
     name: ReviewerName | None = Field(None, json_schema_extra=label("person|Name"))
@@ -65,7 +92,7 @@ class ActionIn(FormIn):
     )
     has_conflict: bool | None = Field(None, json_schema_extra=label("Conflict of interest?"))
     score: float | None = Field(None, json_schema_extra=label("Score (0–100)"))
-    title: VisibleText | None = Field(None, json_schema_extra=label("milestone|Title"))
+    title: MilestoneTitle | None = Field(None, json_schema_extra=label("milestone|Title"))
     due_on: date | None = Field(None, json_schema_extra=label("Due on"))
     milestone_id: int | None = Field(None, json_schema_extra=label("Milestone"))
     # appeals
@@ -195,4 +222,37 @@ def perform(session: Session, principal: Principal, kind: str, ident: int, data:
             f"Unknown step '{data.action}'; choose one of: {', '.join(steps)}.",
             field="action",
         )
-    return step(session, principal, ident, data)
+    try:
+        return step(session, principal, ident, data)
+    except pydantic.ValidationError as exc:  # a model the step builds refused a posted field
+        refusal = _refused(exc)
+        if refusal is None:
+            raise  # not a posted field: a bug, logged as one
+        raise refusal from None
+
+
+def _refused(exc: pydantic.ValidationError) -> ValidationError | None:
+    """The app's 422 for a posted field a step's own model (e.g. :class:`ApplicationIn`)
+    refused after the request was taken, naming the field as its form does (申请单位) in the
+    words of the request's own 422, not a 500; None when the field is not one of ActionIn's."""
+    from gaodi.ui.web.i18n import Translator
+
+    err = exc.errors()[0]
+    field = str(err["loc"][0]) if err.get("loc") else ""
+    info = ActionIn.model_fields.get(field)
+    if info is None:
+        return None
+    extra = info.json_schema_extra
+    msgid = extra.get("x-label") if isinstance(extra, dict) else None
+    limit = (err.get("ctx") or {}).get("max_length")
+    said: dict[str, str] = {}
+    for lang in ("zh", "en"):
+        _ = Translator(lang)
+        name = _(msgid) if isinstance(msgid, str) else _("Parameter “%(name)s”", name=field)
+        if err["type"] == "string_too_long" and isinstance(limit, int):
+            said[lang] = _(
+                "%(name)s is too long: at most %(n)s characters.", name=name, n=f"{limit:,}"
+            )
+        else:
+            said[lang] = _("%(name)s is not valid.", name=name)
+    return ValidationError(said["zh"], said["en"], field=field)

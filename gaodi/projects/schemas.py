@@ -224,11 +224,17 @@ class ChallengeIn(BaseModel):
     )
 
 
+#: The longest applicant's name and milestone title, characters (their columns' lengths): one
+#: limit for :class:`ApplicationIn` and the steps' :class:`~gaodi.projects.actions.ActionIn`.
+APPLICANT_NAME_MAX = 200
+MILESTONE_TITLE_MAX = 200
+
+
 class ApplicationIn(BaseModel):
     model_config = ConfigDict(allow_inf_nan=False)
 
     applicant_name: VisibleText = Field(
-        min_length=1, max_length=200, json_schema_extra=label("Applicant")
+        min_length=1, max_length=APPLICANT_NAME_MAX, json_schema_extra=label("Applicant")
     )
     applicant_uscc: CleanStr | None = Field(None, json_schema_extra=label("USCC"))
     enterprise_id: int | None = None
