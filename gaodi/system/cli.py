@@ -35,7 +35,7 @@ def db_upgrade(
     from pathlib import Path
 
     from gaodi.core.storage import StorageUnavailable
-    from gaodi.system.backup import before_upgrade_copy
+    from gaodi.system.backup import NotWritten, before_upgrade_copy
     from gaodi.system.restore import alone_with
 
     engine = get_engine()  # the one command (with demo build) that may create the database
@@ -46,7 +46,12 @@ def db_upgrade(
         engine.dispose()  # this process holds no connection of its own while it checks
         try:
             with alone_with(Path(database), force=force, action="upgrade"):
-                copy = before_upgrade_copy(Path(database))
+                try:
+                    copy = before_upgrade_copy(Path(database))
+                except NotWritten as exc:
+                    exc.zh = f"未升级，数据库未改动：{exc.zh}"
+                    exc.en = f"Not upgraded, the database is unchanged: {exc.en}"
+                    raise
                 console.print(
                     f"升级前的副本 Copy of the database before the upgrade: {copy}\n"
                     "  （升级不可撤销；要退回旧版本，停止服务器后用 gaodi db restore 恢复此副本 / "

@@ -374,3 +374,20 @@ def test_upgrade_keeps_a_copy_of_the_database_before_and_says_where(older: Path)
     assert gaodi("db", "upgrade").exit_code == 0
     assert gaodi("db", "upgrade").exit_code == 0
     assert len(list(older.parent.glob("city.before-upgrade-*.sqlite"))) == 1
+
+
+def test_upgrade_stops_before_changing_anything_when_the_copy_does_not_fit(
+    older: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as m:
+        fill_the_disk(m, "gaodi.system.backup", lambda _source, _target: True)
+        result = gaodi("db", "upgrade")
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert flat("未升级，数据库未改动：磁盘空间不足") in said(result), result.output
+    assert flat("Not upgraded, the database is unchanged: The disk is full") in said(result)
+    assert revision_of(older) == "0006_login_throttle"
+    assert sorted(p.name for p in older.parent.iterdir() if "city" in p.name) == [
+        "city.sqlite",
+        "city.sqlite.serve-lock",
+    ]
