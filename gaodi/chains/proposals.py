@@ -37,6 +37,8 @@ DIRECTORY_LIMIT = 50
 MIN_TERM = 2
 PROPOSAL_NOT_FOUND = ("找不到该提议（或无权查看）。", "No such proposal (or not yours to see).")
 STATUSES = ("pending", "approved", "rejected")
+#: A decided proposal's state in words (the verb of the refusal of a second decision).
+DECISION_WORDS = {"approved": ("批准", "approved"), "rejected": ("驳回", "rejected")}
 
 
 class DirectoryEntry(BaseModel):
@@ -172,9 +174,14 @@ def decide(
         session, principal, LinkProposal, proposal_id, "approve", not_found=PROPOSAL_NOT_FOUND
     )
     if row.status != "pending":
+        # under the write lock a decision made a moment before is seen here: the refusal names
+        # that decision (the one the proposal keeps), who made it and when
+        zh, en = DECISION_WORDS.get(row.status, (row.status, row.status))
+        who = row.decided_by or "?"
+        when = f"{clock.local(row.decided_at):%Y-%m-%d %H:%M}" if row.decided_at else "?"
         raise ConflictError(
-            f"提议 {row.id} 已处理（{row.status}）。",
-            f"Proposal {row.id} has already been decided ({row.status}).",
+            f"提议 {row.id} 已由 {who} 于 {when} {zh}，不能再处理；本次未作任何更改。",
+            f"Proposal {row.id} was already {en} by {who} at {when}; nothing was changed.",
         )
     link = session.get(Link, row.link_id)
     ent = enterprise_loaders.get(session, row.enterprise_id)
