@@ -8,7 +8,11 @@ process imports it through :func:`gaodi.exchange.service.import_file` exactly as
 ``/data/imports/<id>`` shows the stage and the share done and, when the job ends, whether the
 data is in (with the time it was committed) or why not. The state is on disk, so any server
 process shows it. A user has at most one import queued or running; the files go when the job
-is more than :data:`gaodi.core.jobstore.KEEP_DAYS` days old.
+is more than :data:`gaodi.core.jobstore.KEEP_DAYS` days old. A job the server left unfinished
+(restarted, or stopped, while it waited or ran: only the process that queued it runs it) is
+failed, with words saying so, the moment a page reads it (:mod:`gaodi.core.jobstore`): it does
+not hold the user's next upload. Nothing of it was written: the rows go in one transaction,
+which a process that ends before its commit leaves rolled back.
 """
 
 from __future__ import annotations
@@ -92,6 +96,8 @@ class ImportJob(BaseModel):
     report_id: str | None = None  # the Excel error report (gaodi.exchange.views)
     error_zh: str | None = None
     error_en: str | None = None
+    #: the server process queuing or running it (gaodi.core.jobstore.runner_id)
+    runner: str | None = None
 
     @property
     def finished(self) -> bool:
@@ -102,7 +108,20 @@ class ImportJobs(jobstore.JobStore[ImportJob]):
     """Import jobs as folders under ``root`` (``<data_dir>/imports/jobs``)."""
 
     def __init__(self, root: Path) -> None:
-        super().__init__(root, ImportJob, ("找不到该导入任务。", "No such import job."))
+        super().__init__(
+            root,
+            ImportJob,
+            ("找不到该导入任务。", "No such import job."),
+            orphaned=(
+                "服务器在导入过程中重启，导入未完成，未写入任何数据，请重新上传。",
+                "The server restarted during the import: the import did not finish and "
+                "nothing was written. Please upload the file again.",
+            ),
+        )
+
+    def abandoned(self, job: ImportJob) -> None:
+        # the upload, as when a job ends: nothing will read it again
+        (self.directory(job.id) / job.filename).unlink(missing_ok=True)
 
 
 class ImportBusy(GaodiError):

@@ -8,6 +8,9 @@ running and the server ``GAODI_REPORT_QUEUE_MAX``, past which a request is refus
 Each job has its own database session, as the principal who asked (so ``restrict`` applies
 exactly as on the pages). Only that user (or an administrator) may see a job or download its
 file. Jobs older than :data:`gaodi.core.jobstore.KEEP_DAYS` are removed when a new one starts.
+A job the server left unfinished (restarted while it waited or ran: only the process that
+queued it runs it) shows as failed, with words saying so (:mod:`gaodi.core.jobstore`), rather
+than "being made" for ever.
 """
 
 from __future__ import annotations
@@ -60,6 +63,8 @@ class Job(BaseModel):
     filename: str | None = None
     error_zh: str | None = None
     error_en: str | None = None
+    #: the server process queuing or running it (gaodi.core.jobstore.runner_id)
+    runner: str | None = None
 
     @property
     def finished(self) -> bool:
@@ -105,7 +110,16 @@ class JobStore(jobstore.JobStore[Job]):
     """Report jobs as files under ``root`` (``<data_dir>/reports``)."""
 
     def __init__(self, root: Path) -> None:
-        super().__init__(root, Job, ("找不到该报告任务。", "No such report job."))
+        super().__init__(
+            root,
+            Job,
+            ("找不到该报告任务。", "No such report job."),
+            orphaned=(
+                "服务器在生成报告时重启，报告未完成，请重新生成。",
+                "The server restarted while making this report; it was not finished. "
+                "Please ask for it again.",
+            ),
+        )
 
     def output(self, job: Job) -> Path | None:
         if job.status != "done" or not job.filename:
