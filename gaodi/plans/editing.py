@@ -290,6 +290,47 @@ def unknown_action(number: str, field: str = "action") -> NotFoundError:
     )
 
 
+#: the largest id a row can have (the id columns are INTEGER: 32-bit on PostgreSQL)
+MAX_ROW_ID = 2**31 - 1
+#: a target's scope object, as the refusal names it (zh, en)
+SCOPE_OBJECTS = {
+    "chain": ("产业链", "chain"),
+    "park": ("园区", "park"),
+    "cluster": ("集群", "cluster"),
+    "enterprise": ("企业", "enterprise"),
+}
+
+
+def missing_scope_object(session: Session, scope: str, scope_id: int) -> ValidationError | None:
+    """The refusal of a target scoped to a chain, park or enterprise no row has (None when it
+    exists), in the words of the plan-actual entry's refusal: a target of chain 999 showed on
+    no board and its page named no scope at all. An id past the id columns' range is refused
+    without asking the database (PostgreSQL would refuse the query itself). A cluster's id is
+    only range-checked: the clusters feature has no loader to ask (DESIGN.md, Layers)."""
+    if scope not in SCOPE_OBJECTS:
+        return None  # the city (scope id 0), or a scope target_problems refuses
+    if 0 < scope_id <= MAX_ROW_ID:
+        # read through the owning features' loaders (DESIGN.md, Layers), never their tables
+        from gaodi.chains import loaders as chain_loaders
+        from gaodi.enterprises import loaders as enterprise_loaders
+        from gaodi.parks import loaders as park_loaders
+
+        if scope == "cluster":
+            return None
+        if scope == "chain" and chain_loaders.chain_exists(session, scope_id):
+            return None
+        if scope == "park" and park_loaders.park_name(session, scope_id) is not None:
+            return None
+        if scope == "enterprise" and enterprise_loaders.get(session, scope_id) is not None:
+            return None
+    zh, en = SCOPE_OBJECTS[scope]
+    return ValidationError(
+        f"没有编号为 {scope_id} 的{zh}，目标未保存。",
+        f"There is no {en} with id {scope_id}: the target was not saved.",
+        field="scope_id",
+    )
+
+
 def adopted_plan(title: str) -> ConflictError:
     """An adopted (印发) plan's targets are fixed: the one answer of the review forms, the JSON
     API, the CLI and the import to a change of one."""

@@ -522,6 +522,11 @@ def update_target(
         if found is None and number != "":
             raise editing.unknown_action(number, field="action_number")
         data["action_id"] = found
+    scope, scope_id = data.get("scope", target.scope), data.get("scope_id", target.scope_id)
+    if ("scope" in data or "scope_id" in data) and scope is not None and scope_id is not None:
+        missing = editing.missing_scope_object(session, scope, scope_id)
+        if missing is not None:
+            raise missing
     old = target.indicator_id
     key = (plan.id, target.indicator_name, target.scope, target.scope_id, target.year)
     row = editing.TargetWrite(key, {}, data, target_id=target.id)
