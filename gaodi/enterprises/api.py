@@ -81,6 +81,13 @@ class DeclarationStepIn(BaseModel):
     facts: dict[str, FactValue] = Field(
         default_factory=dict, description="with save: field -> value (null removes it)"
     )
+    version: int | None = Field(
+        None,
+        ge=0,
+        le=2**31 - 1,
+        description="with return or approve: the declaration's `version` you reviewed; a "
+        "declaration changed since is refused with 409",
+    )
 
 
 @api(
@@ -95,5 +102,7 @@ def declaration_step_api(
     if body.action == "save":
         declarations.save(ctx.session, ctx.principal, declaration_id, _known(body.facts))
     else:
-        declarations.act(ctx.session, ctx.principal, declaration_id, body.action, body.comment)
+        declarations.act(
+            ctx.session, ctx.principal, declaration_id, body.action, body.comment, body.version
+        )
     return declaration_page(ctx, declaration_id)

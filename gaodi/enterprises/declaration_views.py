@@ -183,6 +183,11 @@ class DeclarationPage(BaseModel):
     events: list[EventRow]
     steps: list[StepOption] = Field(description="The steps the user may take now.")
     editable: bool
+    version: int = Field(
+        0,
+        description="The declaration's version (its latest step): a return or an approval "
+        "names it, and one of an older version is refused (409).",
+    )
     awards: list[str] = Field(default=[], description="The science awards declared.")
     award_levels: dict[str, str] = {}
     award_grades: dict[str, str] = {}
@@ -256,6 +261,7 @@ def declaration_page(ctx: PageContext, declaration_id: int) -> DeclarationPage:
             for s in steps
         ],
         editable=any(s.name == "save" for s in steps),
+        version=declarations.version(ctx.session, d),
         awards=[a.words(ctx.lang) for a in declarations.declared_awards(d)],
         award_levels={k: v[0 if zh else 1] for k, v in tier_lists.AWARD_LEVELS.items()},
         award_grades={k: v[0 if zh else 1] for k, v in tier_lists.AWARD_GRADES.items()},
@@ -310,9 +316,18 @@ def declaration_step_form(ctx: PageContext, declaration_id: int) -> Response:
                 raise ValidationError(exc.zh, exc.en, field="file") from None
             done = ctx._("File attached.")
         else:
+            # a review names the version its page showed (a hidden field): a declaration
+            # returned, changed and submitted again meanwhile is not approved unseen
+            seen = str(raw.get("version") or "").strip()
+            if seen and not seen.isdigit():
+                raise ValidationError(
+                    "申报版本须为整数。", "The version must be a whole number.", field="version"
+                )
             declarations.act(
-                ctx.session, principal, declaration_id, action, str(raw.get("comment") or "")
-            )
+                ctx.session, principal, declaration_id, action, str(raw.get("comment") or ""),
+                int(seen) if seen else None,
+                seen_required=action in declarations.REVIEWS,
+            )  # fmt: skip
             done = ctx._("Saved.")
     except (ConflictError, PermissionDenied) as exc:
         ctx.session.rollback()

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gaodi.core import clock
@@ -168,6 +168,99 @@ def authorize(
     return step
 
 
+#: the steps that decide on the declared values: they name the version the reviewer was shown
+REVIEWS = ("return", "approve")
+
+
+def version(session: Session, decl: TierDeclaration) -> int:
+    """The declaration's version: the number of its latest step (every change of its values,
+    files or state writes one). A review names the version its page showed."""
+    found = session.scalar(
+        select(func.max(TierDeclarationEvent.id)).where(
+            TierDeclarationEvent.declaration_id == decl.id
+        )
+    )
+    return int(found or 0)
+
+
+def _shown(value: Any, lang: str) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    return str(value)
+
+
+def _change_words(name: str, before: Any, after: Any, lang: str) -> str:
+    try:
+        f = facts.fact_field(name)
+        label = f.label_zh if lang == "zh" else f.label_en
+    except ValidationError:  # an award ("award"), not a fact
+        award = name.split(" ")[0] == "award"
+        label = ("科技奖励" if lang == "zh" else "award") if award else name
+    return f"{label} {_shown(before, lang)} → {_shown(after, lang)}"
+
+
+def _step_words(e: TierDeclarationEvent, lang: str) -> str:
+    step = STEPS.get(e.action)
+    if step is not None:
+        label = step.zh if lang == "zh" else step.en
+    else:
+        label = ("新建" if lang == "zh" else "created") if e.action == "create" else e.action
+    changes = [_change_words(k, *v, lang) for k, v in (e.changes or {}).items() if len(v) == 2]
+    if e.action == "attach" and e.comment:
+        changes = [e.comment]
+    detail = ("，" if lang == "zh" else ", ").join(changes)
+    if not detail:
+        return f"{e.actor} {label}"
+    return f"{e.actor} {label}（{detail}）" if lang == "zh" else f"{e.actor}: {label} ({detail})"
+
+
+def check_seen(
+    session: Session,
+    decl: TierDeclaration,
+    step: Step,
+    seen: int | None,
+    required: bool = False,
+) -> None:
+    """Refuse a review of a version other than the current one (or of none, when required):
+    the values, files or state changed after the reviewer's page was shown (returned, changed
+    and submitted again), so an approval would store values the reviewer never saw."""
+    if step.name not in REVIEWS:
+        return
+    if seen is None:
+        if required:
+            raise ValidationError(
+                f"“{step.zh}”须注明所审核的申报版本：请重新打开申报页面后再审核。",
+                f"To {step.en} it, name the version of the declaration you reviewed: open the "
+                "declaration's page again and review it there.",
+                field="version",
+            )
+        return
+    current = version(session, decl)
+    if seen == current:
+        return
+    since = list(
+        session.scalars(
+            select(TierDeclarationEvent)
+            .where(
+                TierDeclarationEvent.declaration_id == decl.id,
+                TierDeclarationEvent.id > seen,
+            )
+            .order_by(TierDeclarationEvent.id)
+        )
+    )[-8:]  # the latest steps: enough to say what changed, not the whole history
+    zh = "；".join(_step_words(e, "zh") for e in since) or "版本不符"
+    en = "; ".join(_step_words(e, "en") for e in since) or "another version"
+    raise ConflictError(
+        f"申报已被修改（{zh}），请重新审核后再“{step.zh}”。",
+        f"The declaration has changed since your page was shown ({en}): review it again "
+        f"before you {step.en} it.",
+        status="stale",
+        version=current,
+    )
+
+
 def _event(
     session: Session,
     principal: Principal,
@@ -268,10 +361,18 @@ def act(
     declaration_id: int,
     name: str,
     comment: str | None = None,
+    seen: int | None = None,
+    *,
+    seen_required: bool = False,
 ) -> TierDeclaration:
-    """Submit, return (with a reason) or approve; approval stores the declared facts."""
+    """Submit, return (with a reason) or approve; approval stores the declared facts.
+
+    ``seen``: the version (:func:`version`) the reviewer's page showed; a return or an approval
+    of a declaration changed since is refused (409) naming what changed. ``seen_required``: a
+    review naming no version is refused (the web form, whose page always names it)."""
     decl = load(session, principal, declaration_id)
     step = authorize(principal, decl, name, comment)
+    check_seen(session, decl, step, seen, seen_required)
     if step.target is None:
         raise ValidationError(
             f"“{step.zh}”不是审核步骤。", f"'{name}' is not a workflow step.", field="action"
