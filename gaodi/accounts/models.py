@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gaodi.core import clock
@@ -89,3 +89,20 @@ class LoginThrottle(Base):
     checks: Mapped[int] = mapped_column(Integer, default=0)
     last_check: Mapped[datetime] = mapped_column(DateTime, index=True)
     next_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class FormSubmission(Base):
+    """A rendering of a form that was saved: its one-time key (``_once``, made when the page
+    rendered), who sent it, to which address, and where the answer led. The same rendering sent
+    again (a double-click, Back and send again) is answered as the first was, and nothing is
+    saved twice (:func:`gaodi.ui.web.pages.form`). A record only ever answers its own user; rows
+    older than :data:`gaodi.ui.web.pages.ONCE_DAYS` are pruned as new ones are written."""
+
+    __tablename__ = "form_submission"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(Text)
+    location: Mapped[str] = mapped_column(Text)
+    # on the city's clock (naive UTC), as the answer to a repeat says the time
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)

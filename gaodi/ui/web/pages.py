@@ -21,8 +21,11 @@ may give path-parameter examples in ``"x-gaodi-example"``.
 from __future__ import annotations
 
 import inspect
+import re
+import secrets
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -31,12 +34,14 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
+from sqlalchemy import Table, select
 from starlette.datastructures import UploadFile
 
+from gaodi.core import clock
 from gaodi.core.errors import GaodiError
 from gaodi.core.permissions import allowed, require
 from gaodi.core.text_safety import check_input
-from gaodi.db import serialize_writes
+from gaodi.db import Base, serialize_writes
 from gaodi.ui.web import rendered
 from gaodi.ui.web.auth import checked_identity, identify, web_session
 from gaodi.ui.web.context import FormInvalid, PageContext
@@ -44,7 +49,7 @@ from gaodi.ui.web.errors import CsrfFailed, unauthorized
 from gaodi.ui.web.i18n import LANG_COOKIE, negotiate
 from gaodi.ui.web.limits import BodyTooLarge
 from gaodi.ui.web.session import CSRF_FIELD, CSRF_HEADER, UNSAFE_METHODS
-from gaodi.ui.web.templating import html, render
+from gaodi.ui.web.templating import environment, html, render
 
 API_PREFIX = "/api/v1"
 ACCESS_KEY = "x-gaodi-access"
@@ -226,9 +231,13 @@ class _Spec:
     template: str | None = None
 
 
+#: The integers both databases hold in an INTEGER column: PostgreSQL's are 32 bits (SQLite's
+#: 64), and an id or filter beyond them failed inside the PostgreSQL driver (a 500) where SQLite
+#: answered "not found".
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 #: A database id in a path: an int the databases can hold (a larger one is a 422, not an
 #: overflow inside the driver). Integer parameters of page/form/api functions are bounded so.
-DbId = Annotated[int, Path(ge=-(2**63), le=2**63 - 1)]
+DbId = Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]
 
 
 def _is_plain_int(annotation: Any) -> bool:
@@ -241,7 +250,7 @@ def _is_plain_int(annotation: Any) -> bool:
 
 def _spec(fn: Callable[..., Any], access: Access, path: str = "") -> _Spec:
     """Rewrite ``fn``'s signature for FastAPI: resolved annotations, the context injected,
-    integer path parameters bounded to 64 bits."""
+    integer path and query parameters bounded to 32 bits."""
     hints = get_type_hints(fn, include_extras=True)
     dep = Depends(context_dependency(access))
     parameters = []
@@ -252,11 +261,12 @@ def _spec(fn: Callable[..., Any], access: Access, path: str = "") -> _Spec:
             ctx_name = param.name
             param = param.replace(default=dep)
         elif _is_plain_int(annotation) and not isinstance(param.default, fastapi_params.Param):
-            # bounded to 64 bits: a larger number is a 422, never an overflow in the driver
+            # bounded to what an INTEGER column holds on both databases: a larger number is a
+            # 422, never an overflow in the driver
             if f"{{{param.name}}}" in path:
                 annotation = DbId
             else:
-                annotation = Annotated[annotation, Query(ge=-(2**63), le=2**63 - 1)]
+                annotation = Annotated[annotation, Query(ge=INT32_MIN, le=INT32_MAX)]
         parameters.append(param.replace(annotation=annotation, kind=inspect.Parameter.KEYWORD_ONLY))
     if ctx_name is None:
         raise TypeError(f"{fn.__qualname__} needs a parameter annotated PageContext")
@@ -393,6 +403,106 @@ def page(
     return decorate
 
 
+# ---------------------------------------------------------------------------- saved once
+
+#: The form field that carries a rendering's one-time key (put in beside the CSRF token by
+#: the ``csrf`` macro of macros/forms.html).
+ONCE_FIELD = "_once"
+#: Days (the city's clock) a saved form's key is kept: a page left open longer and sent again is
+#: taken as a new submission.
+ONCE_DAYS = 7
+#: A well-formed key: 128 random bits in hex, as :func:`once_key` makes them.
+_ONCE_SHAPE = re.compile(r"[0-9a-f]{32}")
+#: The table of saved keys (the accounts feature's ``FormSubmission``; the toolkit sits below
+#: the features and reads it by name).
+SUBMISSIONS_TABLE = "form_submission"
+
+
+def once_key(ctx: Any) -> str:
+    """A new one-time key for a form being rendered; '' (no key) in a rendering shared by several
+    viewers (:mod:`gaodi.ui.web.rendered`), which cannot carry one viewer's key: two viewers, or
+    one in two tabs, would send the same key and the second would be taken as a repeat."""
+    if isinstance(ctx, rendered.SharedContext):
+        return ""
+    return secrets.token_hex(16)
+
+
+# every template may call it (the csrf macro does), like the layout's other globals
+environment().globals["once_key"] = once_key
+
+
+def _submissions() -> Table | None:
+    """The saved keys' table; None when the app was built without the accounts feature's
+    tables (then forms are saved as sent, as before)."""
+    return Base.metadata.tables.get(SUBMISSIONS_TABLE)
+
+
+def _sent_key(ctx: PageContext) -> str | None:
+    """The posted form's one-time key, taken out of the fields the handler reads; None when it
+    has none, or none well-formed (an API client, an old page, a test posting a dict)."""
+    value = ctx.form.pop(ONCE_FIELD, None)
+    if not isinstance(value, str) or not _ONCE_SHAPE.fullmatch(value):
+        return None
+    if ctx.identity.user_id is None or _submissions() is None:
+        return None  # nobody to answer again: a public form is saved as sent
+    return value
+
+
+def _earlier_answer(ctx: PageContext, key: str) -> Response | bool:
+    """The answer to a form rendering already saved by this user: where the first submission
+    went, with a note that nothing was saved again. True when the key is free; False when
+    another user's submission holds it (then the form is saved as one without a key, and the
+    sender learns nothing of the other's)."""
+    table = _submissions()
+    assert table is not None
+    # the request's first read: it takes the write lock, so this check, the handler's writes
+    # and the key's record are one step (a copy sent at the same moment waits, then finds it)
+    row = ctx.session.execute(
+        select(table.c.user_id, table.c.location, table.c.at).where(table.c.key == key)
+    ).first()
+    if row is None:
+        return True
+    if row.user_id != ctx.identity.user_id:
+        return False
+    ctx.session.rollback()  # nothing to write: let the next request have the lock
+    fmt = "%H:%M" if clock.local_date(row.at) == clock.today() else "%Y-%m-%d %H:%M"
+    ctx.flash(
+        ctx._(
+            "This form was already submitted at %(time)s; it was not saved again.",
+            time=clock.local(row.at).strftime(fmt),
+        ),
+        "info",
+    )
+    return ctx.redirect(row.location)
+
+
+def _record(ctx: PageContext, key: str, response: Response, flashes_before: int) -> None:
+    """Keep ``key`` as saved, with where ``response`` leads, in the handler's transaction. Only
+    a success is kept: a redirect (Post/Redirect/Get) that did not report a refusal (a step
+    refused in words goes back to its page with an error message: the user may send it again).
+    A response that is no redirect (a file, a page) is not kept either: there is nowhere to send
+    a repeat, and the same rendering may rightly be sent again (another download)."""
+    location = response.headers.get("location")
+    if not (300 <= response.status_code < 400 and location):
+        return
+    flashes = ctx.web_session.data.get("f") or []
+    if any(kind == "error" for kind, _message in flashes[flashes_before:]):
+        return
+    table = _submissions()
+    assert table is not None
+    now = clock.now()
+    ctx.session.execute(table.delete().where(table.c.at < now - timedelta(days=ONCE_DAYS)))
+    ctx.session.execute(
+        table.insert().values(
+            key=key,
+            user_id=ctx.identity.user_id,
+            path=ctx.request.url.path,
+            location=location,
+            at=now,
+        )
+    )
+
+
 def form(
     router: APIRouter,
     path: str,
@@ -409,6 +519,12 @@ def form(
     raises :class:`FormInvalid` or a GaodiError that names a ``field``, nothing is committed
     and ``page`` (a function decorated with :func:`page`) is rendered again with status 422,
     the errors next to their fields (``ctx.form_errors``) and the submitted values.
+
+    Saved once per rendering: a form sent with a one-time key (``_once``) that this user's
+    earlier submission already saved writes nothing and answers as that one did (a redirect to
+    where it went, with a note in words): a double-click, or Back and send again, saves nothing
+    twice. The key is recorded with the handler's writes, only on success (a 422 or an error
+    keeps nothing, so the corrected form can be sent). A form without a key works as before.
     """
     access = Access(domain, action, public)
 
@@ -427,8 +543,18 @@ def form(
                 ctx.session.close()
 
         def handle(ctx: PageContext, kwargs: dict[str, Any]) -> Response:
+            key = _sent_key(ctx)
+            if key is not None:
+                earlier = _earlier_answer(ctx, key)
+                if isinstance(earlier, Response):
+                    return earlier
+                if earlier is False:
+                    key = None
+            flashes_before = len(ctx.web_session.data.get("f") or [])
             try:
                 response = fn(**kwargs)
+                if key is not None:
+                    _record(ctx, key, response, flashes_before)
                 ctx.session.commit()
                 return response
             except FormInvalid as exc:
