@@ -15,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, MetaData, Table, create_engine, event
+from sqlalchemy import JSON, MetaData, String, Table, create_engine, event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -201,6 +202,36 @@ def _take_write_lock(session: Session, _transaction: Any, connection: Any) -> No
     elif name == "postgresql":
         connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{WRITE_LOCK_TIMEOUT}'")
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK_KEY})")
+
+
+@event.listens_for(Session, "before_flush")
+def _check_text_lengths(session: Session, _context: Any, _instances: Any) -> None:
+    """Refuse text longer than its column in words before it reaches the database.
+
+    PostgreSQL refuses a value over a ``VARCHAR(n)`` with an error (a 500 where nothing checked
+    first) while SQLite stores it whole, so the same input left two cities in different states
+    and a SQLite city with values its own schema forbids. Every path that names its limit keeps
+    doing so first; this is the floor under the ones that do not.
+    """
+    from gaodi.core.errors import ValidationError
+
+    for obj in (*session.new, *session.dirty):
+        state = sa_inspect(obj)
+        for attr in state.mapper.column_attrs:
+            column = attr.columns[0]
+            length = getattr(column.type, "length", None)
+            if not length or not isinstance(column.type, String):
+                continue
+            value = state.dict.get(attr.key)
+            if isinstance(value, str) and len(value) > length:
+                start = value[:12] + ("…" if len(value) > 12 else "")
+                raise ValidationError(
+                    f"内容过长：“{start}”有 {len(value):,} 个字符，此处最多 {length:,} 个。"
+                    "未保存任何更改。",
+                    f"Text too long: '{start}' has {len(value):,} characters; at most "
+                    f"{length:,} are allowed here. Nothing was saved.",
+                    field=attr.key,
+                )
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

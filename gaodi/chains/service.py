@@ -49,9 +49,8 @@ from gaodi.core import clock
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.memo import Memo, scope_key
 from gaodi.core.permissions import Principal, can, restrict
-from gaodi.core.provenance import citation_of
+from gaodi.core.provenance import citation_of, computed_at
 from gaodi.core.reference import industry_lookup, region_lookup
-from gaodi.db import utcnow
 from gaodi.enterprises import loaders as enterprise_loaders
 
 __all__ = [
@@ -100,7 +99,7 @@ def _provenance(
         benchmark=kind,
         benchmark_label_zh=label[0],
         benchmark_label_en=label[1],
-        computed_at=utcnow().replace(microsecond=0).isoformat(),
+        computed_at=computed_at(),
         is_demo=demo,
     )
 

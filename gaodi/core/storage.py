@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError
 
-from gaodi.core.errors import ConflictError, GaodiError
+from gaodi.core.errors import ConflictError, GaodiError, ValidationError
 
 
 class StorageUnavailable(GaodiError):
@@ -96,4 +96,23 @@ def duplicate_write(exc: BaseException) -> ConflictError | None:
         "请刷新页面查看当前内容。",
         "The same entry was saved a moment ago (a repeated submission, or another user at the "
         "same time); nothing of this request was saved. Reload the page to see what is stored.",
+    )
+
+
+#: A number the column cannot hold: PostgreSQL's numeric_value_out_of_range (its INTEGER is 32
+#: bits; SQLite's is 64 and raises OverflowError beyond, answered the same way by the web).
+_OUT_OF_RANGE_STATES = ("22003",)
+
+
+def number_out_of_range(exc: BaseException) -> ValidationError | None:
+    """The clear error (422) for a number too large for the database's column, else ``None``."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    orig = exc.orig
+    state = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+    if state not in _OUT_OF_RANGE_STATES:
+        return None
+    return ValidationError(
+        "请求中的数字过大，数据库无法保存或查找，未作任何更改。",
+        "A number in the request is too large for the database; nothing was changed.",
     )

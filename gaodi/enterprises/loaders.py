@@ -332,7 +332,10 @@ def directory(
     query: AnySelect = (
         select(Enterprise, park_name(Enterprise.park_id), region_name(Enterprise.region_code))
         .where(
-            or_(Enterprise.name.contains(term), Enterprise.uscc.startswith(term.upper())),
+            or_(
+                Enterprise.name.icontains(term, autoescape=True),
+                Enterprise.uscc.startswith(term.upper(), autoescape=True),
+            ),
             Enterprise.id.notin_(not_in),
         )
         .order_by(Enterprise.name, Enterprise.id)
@@ -467,8 +470,13 @@ def listing(principal: Principal, *, text: str | None = None, within: Any = None
     """
     query = restrict(select(Enterprise), principal, "read")
     if text and text.strip():
-        like = f"%{text.strip()}%"
-        query = query.where(or_(Enterprise.name.like(like), Enterprise.uscc.like(like)))
+        term = text.strip()
+        query = query.where(
+            or_(
+                Enterprise.name.icontains(term, autoescape=True),
+                Enterprise.uscc.icontains(term, autoescape=True),
+            )
+        )
     if within is not None:
         query = query.where(Enterprise.id.in_(within))
     return query

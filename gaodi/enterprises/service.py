@@ -85,7 +85,7 @@ def search(session: Session, principal: Principal, f: EnterpriseFilter) -> Enter
         text = f.q.strip()
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(
-            or_(Enterprise.name.like(pattern, escape="\\"), Enterprise.uscc == text.upper())
+            or_(Enterprise.name.ilike(pattern, escape="\\"), Enterprise.uscc == text.upper())
         )
     if f.chain:
         chain = chain_loaders.resolve_chain(session, principal, f.chain)

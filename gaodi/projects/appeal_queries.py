@@ -309,7 +309,7 @@ def _query(
         else:
             query = query.where(_overdue_clause(as_of))
     if flt.q:
-        query = query.where(Appeal.title.contains(flt.q.strip()))
+        query = query.where(Appeal.title.icontains(flt.q.strip(), autoescape=True))
     return query
 
 

@@ -193,7 +193,7 @@ def list_challenges(
         if flt.chain_id is not None:
             query = query.where(Challenge.chain_id == flt.chain_id)
         if flt.q:
-            query = query.where(Challenge.title.contains(flt.q.strip()))
+            query = query.where(Challenge.title.icontains(flt.q.strip(), autoescape=True))
     found = challenges_at(session, list(session.scalars(query)), day)
     if flt is not None and flt.status:
         wanted = states.OPEN_CHALLENGE if flt.status == "open" else (flt.status,)

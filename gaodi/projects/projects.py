@@ -588,7 +588,7 @@ def _visible(session: Session, principal: Principal, flt: ProjectFilter | None) 
         if flt.stage:
             MACHINE.state(flt.stage)  # filtered on the stage as of the day (list_projects)
         if flt.q:
-            query = query.where(Project.name.contains(flt.q.strip()))
+            query = query.where(Project.name.icontains(flt.q.strip(), autoescape=True))
     return list(session.scalars(query))
 
 

@@ -61,7 +61,7 @@ def _like(text: str) -> str:
 def provider_query(principal: Principal, f: ProviderFilter) -> AnySelect:
     query = restrict(select(SolutionProvider), principal)
     if f.q:
-        query = query.where(SolutionProvider.name.like(_like(f.q), escape="\\"))
+        query = query.where(SolutionProvider.name.ilike(_like(f.q), escape="\\"))
     if f.local is not None:
         query = query.where(SolutionProvider.local.is_(f.local))
     return query.order_by(SolutionProvider.id)
@@ -182,7 +182,7 @@ def list_recognitions(
 ) -> list[RecognitionRow]:
     query = restrict(select(Recognition), principal)
     if f.q:
-        query = query.where(Recognition.name.like(_like(f.q), escape="\\"))
+        query = query.where(Recognition.name.ilike(_like(f.q), escape="\\"))
     if f.kind:
         query = query.where(Recognition.kind == f.kind)
     if f.level:
@@ -222,7 +222,7 @@ def list_recognitions(
 def list_platforms(session: Session, principal: Principal, f: PlatformFilter) -> list[PlatformRow]:
     query = restrict(select(ServicePlatform), principal)
     if f.q:
-        query = query.where(ServicePlatform.name.like(_like(f.q), escape="\\"))
+        query = query.where(ServicePlatform.name.ilike(_like(f.q), escape="\\"))
     if f.kind:
         query = query.where(ServicePlatform.kind == f.kind)
     if f.level:

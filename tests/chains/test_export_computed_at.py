@@ -6,12 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
-from gaodi.chains import service
 from gaodi.cli import app
 from gaodi.core import clock
 from tests.chains.conftest import World
@@ -20,13 +18,13 @@ AT = datetime(2023, 6, 30, 1, 30, 5)  # naive UTC: 09:30:05 on 30 June in the ci
 
 
 def test_the_workbook_says_when_in_city_time(
-    sqlite_db: Engine, sqlite_world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sqlite_db: Engine, sqlite_world: World, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(service, "utcnow", lambda: AT)  # the real moment of the computation
     out = tmp_path / "诊断.xlsx"
-    result = CliRunner().invoke(
-        app, ["chains", "diagnose", "HM", "--format", "xlsx", "-o", str(out)]
-    )
+    with clock.frozen(AT):  # the city's clock at the moment of the computation
+        result = CliRunner().invoke(
+            app, ["chains", "diagnose", "HM", "--format", "xlsx", "-o", str(out)]
+        )
     assert result.exit_code == 0, result.output
     about = load_workbook(out).worksheets[0]
     lines = {str(row[0]): str(row[1]) for row in about.iter_rows(values_only=True) if row[0]}

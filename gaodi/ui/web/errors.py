@@ -21,7 +21,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gaodi.core.errors import GaodiError
-from gaodi.core.storage import duplicate_write, storage_problem
+from gaodi.core.storage import duplicate_write, number_out_of_range, storage_problem
 from gaodi.ui.web.i18n import N_
 
 log = logging.getLogger("gaodi.web")
@@ -123,7 +123,11 @@ def gaodi_error_response(request: Request, exc: GaodiError) -> Response:
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")]
+        # the first part says where the value came from; only it is dropped (a body field
+        # named "path", a target's expected path, is a field and keeps its name)
+        loc = [str(p) for p in err.get("loc", ())]
+        if loc and loc[0] in ("query", "path", "body"):
+            loc = loc[1:]
         out.append({"field": ".".join(loc), "type": err.get("type"), "message": err.get("msg")})
     return out
 
@@ -396,10 +400,10 @@ def storage_response(request: Request, exc: Exception) -> Response:
     """A write the database refused for want of storage (503 in words), not a traceback."""
     problem = storage_problem(exc)
     if problem is None:
-        duplicate = duplicate_write(exc)
-        if duplicate is not None:
-            log.warning("duplicate key on %s %s: %s", request.method, request.url.path, exc)
-            return gaodi_error_response(request, duplicate)
+        refusal = duplicate_write(exc) or number_out_of_range(exc)
+        if refusal is not None:
+            log.warning("database refused %s %s: %s", request.method, request.url.path, exc)
+            return gaodi_error_response(request, refusal)
         raise exc  # not a storage condition: the 500 handler logs it as the bug it is
     log.error("database refused %s %s: %s", request.method, request.url.path, exc)
     response = gaodi_error_response(request, problem)
