@@ -129,6 +129,26 @@ def load(session: Session, principal: Principal, declaration_id: int) -> TierDec
     return found
 
 
+def _decided(decl: TierDeclaration) -> tuple[str, str]:
+    """Who decided a declaration that is approved or returned, and when (zh, en), for the
+    refusal of a second review: two reviewers at once, or a double-click, run one after the
+    other, and the later is told whose decision stands; else empty."""
+    if decl.status not in ("approved", "returned") or not decl.reviewed_by:
+        return "", ""
+    step = STEPS["approve" if decl.status == "approved" else "return"]
+    when = (
+        f"（{clock.local(decl.reviewed_at).strftime('%Y-%m-%d %H:%M')}）"
+        if decl.reviewed_at
+        else ""
+    )
+    when_en = f" ({when[1:-1]})" if when else ""
+    past = "approved" if step.name == "approve" else "returned"
+    return (
+        f"该申报已被 {decl.reviewed_by} {step.zh}{when}。",
+        f"The declaration was already {past} by {decl.reviewed_by}{when_en}. ",
+    )
+
+
 def authorize(
     principal: Principal, decl: TierDeclaration, name: str, comment: str | None = None
 ) -> Step:
@@ -147,11 +167,12 @@ def authorize(
         none_zh, none_en = (
             ("无（已是终态）", "nothing (a final state)") if final else ("无", "nothing")
         )
+        done_zh, done_en = _decided(decl) if name in REVIEWS else ("", "")
         raise ConflictError(
-            f"申报当前为“{state_label(decl.status)}”，不能“{step.zh}”。"
+            f"{done_zh}申报当前为“{state_label(decl.status)}”，不能“{step.zh}”。"
             f"当前允许：{'、'.join(s.zh for s in now) or none_zh}。",
-            f"The declaration is {state_label(decl.status, 'en')}: “{step.en}” cannot be done "
-            f"from there. Allowed now: {', '.join(f'“{s.en}”' for s in now) or none_en}.",
+            f"{done_en}The declaration is {state_label(decl.status, 'en')}: “{step.en}” cannot "
+            f"be done from there. Allowed now: {', '.join(f'“{s.en}”' for s in now) or none_en}.",
         )
     if not actors(principal, decl) & set(step.actors):
         who_zh = "、".join(ACTOR_LABELS[a][0] for a in step.actors)

@@ -200,3 +200,55 @@ def test_ten_creates_at_once_open_one_declaration(live) -> None:  # type: ignore
             assert r.json()["context"]["declaration_id"] == opened[0]
             assert f"编号 {opened[0]}" in r.json()["message_zh"]
     assert _count(site, e1) == before + 2  # one for 2022, one for 2021
+
+
+def test_approve_and_return_at_once_one_decides_the_other_is_told_who(live) -> None:  # type: ignore[no-untyped-def]
+    """The park office approves and the administrator returns the same declaration at once:
+    one decision stands, the other is told whose (in words), and the history has one."""
+    site, server = live
+    world = site.world
+    firm = Browser(server, world.users["enterprise"])
+    office = Browser(server, world.users["park_office"])
+    admin = Browser(server, world.users["admin"])
+    r = firm.post("/declarations", year="2022", enterprise_id=str(world.ids["e1"]))
+    did = int(r.headers["location"].rsplit("/", 1)[1])
+    url = f"/declarations/{did}/act"
+    assert firm.post(url, action="save", rd_staff_share="0.1").status_code == 303
+    assert firm.post(url, action="submit").status_code == 303
+    seen = _version(admin.client.get(f"/declarations/{did}").text)
+
+    pages: dict[str, str] = {}  # the page each was led to, with the answer it was given
+
+    def step(who: Browser, data: dict[str, str]):  # type: ignore[no-untyped-def]
+        def call() -> httpx.Response:
+            with httpx.Client(base_url=server.url, timeout=30, cookies=who.cookies) as client:
+                r = client.post(url, data={**data, "version": seen, "csrf_token": who.csrf})
+                pages[data["action"]] = client.get(r.headers["location"]).text
+                return r
+
+        return call
+
+    responses = _at_once(
+        [
+            step(office, {"action": "approve"}),
+            step(admin, {"action": "return", "comment": "请附花名册"}),
+        ]
+    )
+    assert [r.status_code for r in responses] == [303, 303]
+    with session_scope(site.engine) as s:
+        from gaodi.enterprises.models import TierDeclarationEvent
+
+        decisions = list(
+            s.execute(
+                select(TierDeclarationEvent.actor, TierDeclarationEvent.action).where(
+                    TierDeclarationEvent.declaration_id == did,
+                    TierDeclarationEvent.action.in_(("approve", "return")),
+                )
+            )
+        )
+    assert len(decisions) == 1, decisions
+    actor, action = decisions[0]
+    message = _flash(pages["return" if action == "approve" else "approve"])
+    done = "审核通过" if action == "approve" else "退回"
+    assert f"该申报已被 {actor} {done}" in message, message
+    assert _state(site, did)[0] == ("approved" if action == "approve" else "returned")
