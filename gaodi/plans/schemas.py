@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
 from gaodi.core.moments import CityMoment, CityMomentText
 from gaodi.core.provenance import Citation
@@ -130,28 +131,42 @@ class PlanOut(BaseModel):
     )
 
 
+def _label(msgid: str) -> JsonDict:
+    """A field named as its form names it (the review form's msgid, translated where shown):
+    the API's 422 then says 评价路径, not 参数“path”."""
+    return {"x-label": msgid}
+
+
 class TargetUpdate(BaseModel):
     """Fields of a target a reviewer may change (None: unchanged)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    indicator_name: VisibleText | None = None
+    indicator_name: VisibleText | None = Field(None, json_schema_extra=_label("name|Indicator"))
     indicator_code: CleanStr | None = Field(
         None, description="Link the target to this existing indicator (e.g. after a merge)."
     )
-    action_number: CleanStr | None = None
-    value: float | None = None
-    value_max: float | None = None
-    unit: CleanStr | None = None
-    year: int | None = Field(None, ge=1949, le=2100)
-    comparator: Literal[">=", "<=", "="] | None = None
-    baseline: float | None = None
-    baseline_year: int | None = Field(None, ge=1949, le=2100)
-    scope: Literal["city", "chain", "park", "cluster", "enterprise"] | None = None
+    action_number: CleanStr | None = Field(None, json_schema_extra=_label("target field|Action"))
+    value: float | None = Field(None, json_schema_extra=_label("target|Value"))
+    value_max: float | None = Field(None, json_schema_extra=_label("Upper end"))
+    unit: CleanStr | None = Field(None, json_schema_extra=_label("Unit"))
+    year: int | None = Field(None, ge=1949, le=2100, json_schema_extra=_label("Year"))
+    comparator: Literal[">=", "<=", "="] | None = Field(
+        None, json_schema_extra=_label("Comparator")
+    )
+    baseline: float | None = Field(None, json_schema_extra=_label("Baseline"))
+    baseline_year: int | None = Field(
+        None, ge=1949, le=2100, json_schema_extra=_label("Baseline year")
+    )
+    scope: Literal["city", "chain", "park", "cluster", "enterprise"] | None = Field(
+        None, json_schema_extra=_label("Scope")
+    )
     scope_id: int | None = None
-    note: CleanStr | None = None
+    note: CleanStr | None = Field(None, json_schema_extra=_label("Note"))
     path: Literal["auto", "linear", "compound", "milestone"] | None = Field(
-        None, description="The expected path (auto: inferred by the progress rules)."
+        None,
+        description="The expected path (auto: inferred by the progress rules).",
+        json_schema_extra=_label("Expected path"),
     )
 
 
