@@ -177,6 +177,27 @@ def test_a_self_assessment_sent_twice_is_saved_once(site: Site) -> None:
     assert _count(site, Assessment) == before + 1
 
 
+def test_a_reviewer_and_a_user_added_twice_are_added_once_and_never_a_500(site: Site) -> None:
+    """Double-clicks that were a 500 (the database's unique key): "add reviewer" and "create
+    user" sent twice from one rendering answer the first time's page, in words."""
+    client = _client(site, "admin")
+    cid = site.world.ids["open_challenge"]
+    hidden = _form(client.get(f"/challenges/{cid}").text, 'data-testid="step-add-reviewer"')
+    data = {"username": site.world.users["analyst"], "name": "专家甲"} | hidden
+    responses = [client.post(f"/challenges/{cid}/act", data=data) for _ in range(2)]
+    assert [r.status_code for r in responses] == [200, 200]
+    assert _flashes(responses[1].text) == [("info", AGAIN_ZH)]
+    assert responses[1].text.count("专家甲") == responses[0].text.count("专家甲")
+
+    hidden = _form(client.get("/admin/users").text, 'data-testid="create-user-form"')
+    data = {"username": "zhang.wei", "role": "viewer", "password": "Zhang-wei-2024"} | hidden
+    first = client.post("/admin/users", data=data, follow_redirects=False)
+    again = client.post("/admin/users", data=data, follow_redirects=False)
+    assert (first.status_code, again.status_code) == (303, 303)
+    assert again.headers["location"] == first.headers["location"]
+    assert ("info", AGAIN_ZH) in _flashes(client.get(again.headers["location"]).text)
+
+
 def test_a_refused_form_corrected_is_saved_with_the_same_key(site: Site) -> None:
     client = _client(site, "admin")
     hidden = _form(client.get("/appeals").text, 'data-testid="submit-appeal"')
