@@ -229,12 +229,12 @@ def _step_words(e: TierDeclarationEvent, lang: str) -> str:
     else:
         label = ("新建" if lang == "zh" else "created") if e.action == "create" else e.action
     changes = [_change_words(k, *v, lang) for k, v in (e.changes or {}).items() if len(v) == 2]
-    if e.action == "attach" and e.comment:
+    if e.action in ("attach", "return") and e.comment:  # the file's name, the reason
         changes = [e.comment]
     detail = ("，" if lang == "zh" else ", ").join(changes)
-    if not detail:
-        return f"{e.actor} {label}"
-    return f"{e.actor} {label}（{detail}）" if lang == "zh" else f"{e.actor}: {label} ({detail})"
+    if lang == "zh":
+        return f"{e.actor} {label}（{detail}）" if detail else f"{e.actor} {label}"
+    return f"{e.actor}: {label} ({detail})" if detail else f"{e.actor}: {label}"
 
 
 def check_seen(
