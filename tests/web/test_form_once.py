@@ -320,3 +320,21 @@ def _table():  # type: ignore[no-untyped-def]
     from gaodi.accounts.models import FormSubmission
 
     return FormSubmission.__table__
+
+
+def test_saved_once_on_both_databases(site: Site, tmp_path: Path, backend_url: str) -> None:
+    """The key's check and record on SQLite and PostgreSQL: one appeal, the repeat told so
+    (``site``: the module's clock and password hashing)."""
+    own = make_site(tmp_path, url=backend_url)
+    try:
+        client = _client(own, "admin")
+        hidden = _form(client.get("/appeals").text, 'data-testid="submit-appeal"')
+        before = _count(own, Appeal)
+        first = client.post("/appeals", data=_appeal(own) | hidden, follow_redirects=False)
+        again = client.post("/appeals", data=_appeal(own) | hidden, follow_redirects=False)
+        assert (first.status_code, again.status_code) == (303, 303)
+        assert again.headers["location"] == first.headers["location"]
+        assert ("info", AGAIN_ZH) in _flashes(client.get(again.headers["location"]).text)
+        assert _count(own, Appeal) == before + 1
+    finally:
+        own.engine.dispose()
