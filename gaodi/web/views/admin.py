@@ -570,6 +570,14 @@ FIELD_LABELS = {
     "website": N_("Website"),
     "year": N_("Year"),
 }
+#: A key that means something else on one kind of record: the demo build's ``size`` is the
+#: city's size (small, medium, large), not a file's bytes.
+ENTITY_FIELD_LABELS = {("dataset", "size"): N_("Demo city size")}
+DEMO_SIZE_WORDS = {
+    "small": N_("demo size|small"),
+    "medium": N_("demo size|medium"),
+    "large": N_("demo size|large"),
+}
 #: Fields that hold another record's id (a workflow step's details name it without "_id"):
 #: labelled by that record's kind, the value shown as "#id".
 ID_FIELDS = {
@@ -623,6 +631,8 @@ def _field_label(ctx: PageContext, entity: str, key: str) -> str:
         # the sheets' English headers are lower case phrases (project name): a label starts
         # with a capital as the page's other labels do
         return col.zh if ctx.lang.startswith("zh") else col.en[:1].upper() + col.en[1:]
+    if (entity, key) in ENTITY_FIELD_LABELS:
+        return ctx._(ENTITY_FIELD_LABELS[entity, key])
     if key in FIELD_LABELS:
         return ctx._(FIELD_LABELS[key])
     kind = _id_entity(key)
@@ -667,6 +677,8 @@ def _value_words(ctx: PageContext, entity: str, key: str, value: Any) -> Any:
         return value
     if key == "language":
         return LANGUAGE_NAMES.get(value, value)
+    if (entity, key) == ("dataset", "size") and value in DEMO_SIZE_WORDS:
+        return ctx._(DEMO_SIZE_WORDS[value])
     col = _column(entity, key)
     if col is not None and col.choices in CHOICES and value in CHOICES[col.choices]:
         return CHOICES[col.choices].label(value, ctx.lang)
