@@ -118,7 +118,7 @@ class ObservationBatch:
     confirmed: list[bool] = field(default_factory=list)  # each value's flags were confirmed
     states: list[tuple[str, Submission | None]] = field(default_factory=list)
     refusals: list[Refusal] = field(default_factory=list)
-    #: rows left alone as equal to the stored value (``skip_unchanged``), each with the words
+    #: rows left alone as equal to the stored value (with ``same_figure``), each with the words
     #: that say so (:func:`unchanged`)
     kept: list[Refusal] = field(default_factory=list)
     created: int = 0
@@ -397,7 +397,9 @@ def prepare_observations(
             and (old.value, old.comment, old.source) == (row.value, row.comment, row.source)
         ) or (same_figure and _same_figure(old, row, status)):
             batch.unchanged += 1
-            batch.kept.append(Refusal(i, "unchanged", unchanged(ind, period, old)))
+            if same_figure:  # the words, for the single-value entry points only (not per row
+                # of a large import)
+                batch.kept.append(Refusal(i, "unchanged", unchanged(ind, period, old)))
             continue
         series = known.series.get((ind.id, row.scope, row.scope_id, kind), {})
         flags = check_value(
