@@ -39,11 +39,19 @@ def _user_by_name(session: Any, username: str) -> Any:
     return get_user(session, username)
 
 
+def _copy_before_upgrade(database: Any) -> Any:
+    # imported on use, like the user lookup: the system feature keeps the way back
+    from gaodi.system.backup import before_upgrade_copy
+
+    return before_upgrade_copy(database)
+
+
 def _install_toolkit() -> None:
-    """Hand the command-line toolkit what it needs from the accounts feature."""
+    """Hand the command-line toolkit what it needs from the accounts and system features."""
     from gaodi.ui.cli import support
 
     support.install_user_lookup(_user_by_name)
+    support.install_upgrade_copy(_copy_before_upgrade)
 
 
 def build(only: str | None = None) -> typer.Typer:

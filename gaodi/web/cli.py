@@ -87,8 +87,9 @@ def _serving(database: str | None) -> Iterator[None]:
     with server_lock(Path(database)) as held:
         if not held:
             raise ConflictError(
-                f"数据库 {database} 正在恢复（gaodi db restore），请待其完成后再启动服务器。",
-                f"The database {database} is being restored (gaodi db restore); start the "
-                "server when it is done.",
+                f"数据库 {database} 正在恢复或升级（gaodi db restore / gaodi db upgrade），"
+                "请待其完成后再启动服务器。",
+                f"The database {database} is being restored or upgraded (gaodi db restore / "
+                "gaodi db upgrade); start the server when it is done.",
             )
         yield

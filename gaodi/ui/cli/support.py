@@ -254,8 +254,38 @@ def engine() -> Any:
 
     eng = existing_engine()
     if not migrate.is_up_to_date(eng):
+        _keep_a_copy(eng, migrate.current_revision(eng))
         migrate.upgrade(eng)
     return eng
+
+
+# The system feature's "copy a SQLite database before its schema upgrade" (returns the copy's
+# path), installed by the ``gaodi`` command like the user lookup below.
+_upgrade_copy: Callable[[Path], Path] | None = None
+
+
+def install_upgrade_copy(copy: Callable[[Path], Path]) -> None:
+    global _upgrade_copy
+    _upgrade_copy = copy
+
+
+def _keep_a_copy(eng: Any, revision: str | None) -> None:
+    """Before a command (``gaodi serve`` among them) upgrades an existing SQLite city, keep the
+    copy ``gaodi db upgrade`` keeps (an upgrade has no downgrade: the copy is the way back) and
+    say where on stderr; a new, empty database has nothing to keep."""
+    database = eng.url.database if eng.dialect.name == "sqlite" else None
+    if revision is None or _upgrade_copy is None or not database or database == ":memory:":
+        return
+    eng.dispose()
+    try:
+        copy = _upgrade_copy(Path(database))
+    except GaodiError as exc:
+        fail(exc, code=1)
+    err_console.print(
+        f"数据库结构升级前的副本 Copy of the database before its schema upgrade: {copy}"
+        "（升级不可撤销；要退回旧版本，用 gaodi db restore 恢复此副本 / to go back, restore "
+        "this copy with gaodi db restore）"
+    )
 
 
 def operator_name() -> str:
