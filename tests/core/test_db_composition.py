@@ -60,8 +60,10 @@ def test_without_a_registration_no_session_opens(monkeypatch: pytest.MonkeyPatch
 
 #: Tables no role reads through ``restrict``/``can``: log-in throttling, a user's scope rows
 #: (read with the user), a declaration's events (read with the declaration), the plausibility
-#: rules (read by the intake), the dataset record (core.dataset).
+#: rules (read by the intake), the dataset record (core.dataset), the keys of forms already
+#: sent (read by the form handler for the user who sent them).
 UNSCOPED = {
+    "FormSubmission",
     "LoginThrottle",
     "UserScope",
     "TierDeclarationEvent",
