@@ -241,13 +241,22 @@ def test_another_users_key_tells_nothing_of_where_it_went(site: Site) -> None:
     assert _count(site, Appeal) == before + 1  # saved as the form it is
 
 
-def test_a_page_shared_by_several_viewers_carries_no_key(site: Site) -> None:
+def test_a_page_shared_by_several_viewers_gives_each_request_its_own_key(site: Site) -> None:
     """A rendering served to every viewer of a scope cannot hold one viewer's key (two would
-    send the same one): its forms go without, and are saved as before."""
+    send the same one): each request's copy gets keys of its own, so the shared page's forms
+    (the chain page's add-link form) are saved once like any other."""
+    from gaodi.ui.web import rendered
+
     client = _client(site, "admin")
-    page = client.get(f"/chains/{site.world.ids['chain_a']}").text
-    assert 'data-testid="add-link-form"' in page
-    assert 'name="_once"' not in page
+    keys = []
+    for _ in range(2):
+        page = client.get(f"/chains/{site.world.ids['chain_a']}").text
+        assert 'data-testid="add-link-form"' in page and rendered.ONCE_MARK not in page
+        form = page[page.index('data-testid="add-link-form"') :]
+        found = re.search(r'name="_once" value="([0-9a-f]{32})"', form[: form.index("</form>")])
+        assert found is not None
+        keys.append(found.group(1))
+    assert keys[0] != keys[1]
 
 
 def test_copies_sent_at_once_save_one_and_none_is_a_500(

@@ -419,11 +419,12 @@ SUBMISSIONS_TABLE = "form_submission"
 
 
 def once_key(ctx: Any) -> str:
-    """A new one-time key for a form being rendered; '' (no key) in a rendering shared by several
-    viewers (:mod:`gaodi.ui.web.rendered`), which cannot carry one viewer's key: two viewers, or
-    one in two tabs, would send the same key and the second would be taken as a repeat."""
+    """A new one-time key for a form being rendered. A rendering shared by several viewers
+    (:mod:`gaodi.ui.web.rendered`) cannot carry one viewer's key (two viewers, or one in two
+    tabs, would send the same key and the second be taken as a repeat): it gets a marker that
+    each request's copy replaces with a key of its own (``rendered.personal``)."""
     if isinstance(ctx, rendered.SharedContext):
-        return ""
+        return rendered.ONCE_MARK
     return secrets.token_hex(16)
 
 

@@ -26,6 +26,7 @@ by their number (``CACHE_BYTES``; one over a quarter of it is served but not kep
 
 from __future__ import annotations
 
+import re
 import secrets
 import sys
 import threading
@@ -54,6 +55,9 @@ CACHE_BYTES = 128 * 1024 * 1024
 # process so a page cannot be crafted to contain them.
 _TOKEN = "gaodiCsrf" + secrets.token_hex(8)
 _USER = "gaodiUser" + secrets.token_hex(8)
+#: Where a shared rendering's forms take their one-time key (``pages.once_key``): each place
+#: gets a fresh key per request, as each request gets its own CSRF token.
+ONCE_MARK = "gaodiOnce" + secrets.token_hex(8)
 
 _lock = threading.Lock()
 T = TypeVar("T")
@@ -219,7 +223,11 @@ def result(
 
 
 def personal(html: str, ctx: PageContext) -> str:
-    """A shared rendering with the requester's CSRF token and name put in."""
-    return html.replace(_TOKEN, str(escape(ctx.csrf_token))).replace(
+    """A shared rendering with the requester's CSRF token and name put in, and a new one-time
+    key in each form (a double-click on a shared page's form is then a repeat like any other)."""
+    html = html.replace(_TOKEN, str(escape(ctx.csrf_token))).replace(
         _USER, str(escape(ctx.user_label))
     )
+    if ONCE_MARK in html:
+        html = re.sub(ONCE_MARK, lambda _: secrets.token_hex(16), html)
+    return html
