@@ -92,8 +92,9 @@ class LoginThrottle(Base):
 
 
 class FormSubmission(Base):
-    """A rendering of a form that was saved: its one-time key (``_once``, made when the page
-    rendered), who sent it, to which address, and where the answer led. The same rendering sent
+    """A rendering of a form that was saved: its key (the one-time ``_once`` made when the page
+    rendered, taken with what was typed into it), who sent it, to which address, and where the
+    answer led. The same rendering sent
     again (a double-click, Back and send again) is answered as the first was, and nothing is
     saved twice (:func:`gaodi.ui.web.pages.form`). A record only ever answers its own user; rows
     older than :data:`gaodi.ui.web.pages.ONCE_DAYS` are pruned as new ones are written."""

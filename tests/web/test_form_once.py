@@ -319,8 +319,8 @@ def test_keys_older_than_seven_days_are_pruned_on_write(site: Site) -> None:
         fresh = _form(client.get("/appeals").text, 'data-testid="submit-appeal"')
         client.post("/appeals", data=_appeal(site, title="新") | fresh)
         with session_scope(site.engine) as s:
-            kept = set(s.scalars(select(_table().c.key)))
-        assert fresh["_once"] in kept and old["_once"] not in kept
+            kept = list(s.scalars(select(_table().c.at)))
+        assert kept == [later]  # the new one; the one from eight days before is gone
     finally:
         clock.set_source(lambda: NOW)
 
@@ -347,3 +347,18 @@ def test_saved_once_on_both_databases(site: Site, tmp_path: Path, backend_url: s
         assert _count(own, Appeal) == before + 1
     finally:
         own.engine.dispose()
+
+
+def test_the_same_rendering_sent_with_something_changed_is_a_new_submission(site: Site) -> None:
+    """Back, correct a box, send: not a repeat (what was typed differs), so it is saved and
+    checked like any other; sent once more unchanged, it is the repeat."""
+    client = _client(site, "admin")
+    hidden = _form(client.get("/appeals").text, 'data-testid="submit-appeal"')
+    before = _count(site, Appeal)
+    first = client.post("/appeals", data=_appeal(site, title="供电排队") | hidden)
+    corrected = client.post("/appeals", data=_appeal(site, title="供电排队过长") | hidden)
+    assert first.status_code == corrected.status_code == 200
+    assert _count(site, Appeal) == before + 2
+    again = client.post("/appeals", data=_appeal(site, title="供电排队过长") | hidden)
+    assert again.status_code == 200 and _count(site, Appeal) == before + 2
+    assert any("已于" in words for _kind, words in _flashes(again.text))

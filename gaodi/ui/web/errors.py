@@ -173,8 +173,10 @@ PARAM_LABELS = {
 MONTH_LABELS = {"as_of": N_("As-of month")}
 MONTH_PATTERN = r"\d{4}-(0[1-9]|1[0-2])"
 DAY_PATTERN = r"\d{4}-\d{2}-\d{2}"
-#: Bounds the app puts on every id (the database's integer range) say nothing to people.
-MEANINGFUL_BOUND = 10**12
+#: Bounds the app puts on every id and integer filter (what an INTEGER column holds on both
+#: databases, 2,147,483,647) say nothing to someone who typed letters; to someone who typed a
+#: number beyond them they are the answer.
+MEANINGFUL_BOUND = 2**31 - 1
 
 
 def _declared(request: Request, field: str) -> Any:
@@ -220,16 +222,20 @@ def _facts(info: Any) -> dict[str, Any]:
     return facts
 
 
-def _bound(value: Any) -> Any:
-    return value if isinstance(value, int | float) and abs(value) < MEANINGFUL_BOUND else None
+def _bound(value: Any, technical: bool = False) -> Any:
+    """A bound worth saying: any bound of a number out of range (``technical``), else one below
+    the bounds every id has."""
+    if not isinstance(value, int | float):
+        return None
+    return value if technical or abs(value) < MEANINGFUL_BOUND else None
 
 
-def _whole_number(_: Any, name: str, facts: dict[str, Any]) -> str:
-    low = _bound(facts.get("ge"))
-    if low is None and _bound(facts.get("gt")) is not None:
+def _whole_number(_: Any, name: str, facts: dict[str, Any], out_of_range: bool = False) -> str:
+    low = _bound(facts.get("ge"), out_of_range)
+    if low is None and _bound(facts.get("gt"), out_of_range) is not None:
         low = facts["gt"] + 1
-    high = _bound(facts.get("le"))
-    if high is None and _bound(facts.get("lt")) is not None:
+    high = _bound(facts.get("le"), out_of_range)
+    if high is None and _bound(facts.get("lt"), out_of_range) is not None:
         high = facts["lt"] - 1
     if low is not None and high is not None:
         return str(
@@ -288,7 +294,7 @@ def _problem(_: Any, request: Request, field: str, err: dict[str, Any]) -> tuple
     if kind.startswith("int") or (kind.startswith(("greater", "less")) and "int" in annotation):
         for key in ("ge", "gt", "le", "lt"):
             facts.setdefault(key, ctx.get(key))
-        return name, _whole_number(_, name, facts)
+        return name, _whole_number(_, name, facts, kind.startswith(("greater", "less")))
     if kind.startswith(("greater", "less", "float", "decimal")):
         return name, _("%(name)s must be a number.", name=name)
     if kind.startswith(("date", "datetime")) or DAY_PATTERN in pattern:

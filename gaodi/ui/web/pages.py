@@ -20,7 +20,9 @@ may give path-parameter examples in ``"x-gaodi-example"``.
 
 from __future__ import annotations
 
+import hashlib
 import inspect
+import json
 import re
 import secrets
 from collections.abc import Callable, Coroutine, Iterator
@@ -439,14 +441,25 @@ def _submissions() -> Table | None:
 
 
 def _sent_key(ctx: PageContext) -> str | None:
-    """The posted form's one-time key, taken out of the fields the handler reads; None when it
-    has none, or none well-formed (an API client, an old page, a test posting a dict)."""
+    """The key a posted form is kept under: its rendering's one-time key taken with what was
+    typed into it, so a repeat is the same rendering sent with the same content (a double-click,
+    Back and send again); the same page sent with something changed (Back, correct a box, send)
+    is a new submission, checked as any other. The one-time key is taken out of the fields the
+    handler reads; None when it has none, or none well-formed (an API client, an old page, a
+    test posting a dict)."""
     value = ctx.form.pop(ONCE_FIELD, None)
     if not isinstance(value, str) or not _ONCE_SHAPE.fullmatch(value):
         return None
     if ctx.identity.user_id is None or _submissions() is None:
         return None  # nobody to answer again: a public form is saved as sent
-    return value
+    typed = sorted(
+        (name, sorted(map(str, v)) if isinstance(v, list) else str(v))
+        for name, v in ctx.form.items()
+        if name != CSRF_FIELD
+    )
+    files = sorted((name, f.filename or "", f.size or 0) for name, f in ctx.files.items())
+    content = json.dumps([value, typed, files], ensure_ascii=False).encode("utf-8")
+    return hashlib.blake2b(content, digest_size=16).hexdigest()
 
 
 def _earlier_answer(ctx: PageContext, key: str) -> Response | bool:
