@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from gaodi.core.errors import ConflictError
 from gaodi.plans.cli import _num, app
 from gaodi.ui.cli.support import cli_session, console, handle_errors
 
@@ -58,9 +59,17 @@ def observe(
         source=source,  # type: ignore[arg-type]
     )
     with cli_session() as (session, principal):
-        result = service.add_observation(
-            session, principal, data, confirm=confirm, reason=reason, source="cli"
-        )
+        try:
+            result = service.add_observation(
+                session, principal, data, confirm=confirm, reason=reason, source="cli",
+                same_figure=True,
+            )  # fmt: skip
+        except ConflictError as exc:
+            if not exc.context.get("unchanged"):
+                raise
+            # the figure on record sent again (a script run twice): nothing to do, not a failure
+            console.print(f"{exc.zh}\n{exc.en}")
+            return
         # confirmed by name (as the form does), the code beside it for scripts
         code = result.observation.indicator_code
         name = session.scalar(select(Indicator.name).where(Indicator.code == code))

@@ -83,6 +83,9 @@ def test_load_review_adopt_observe(sqlite_db: Engine, tmp_path: Path) -> None:
     run("adopt", "1")
     assert "adopted" in run("list")
     run("observe", "hundred_bn_level_parks_count", "2022", "3")
+    # the same figure sent again (a script run twice): nothing written, said, not a failure
+    again = run("observe", "hundred_bn_level_parks_count", "2022", "3")
+    assert "unchanged" in again and "revision 2" not in again
     flagged = runner.invoke(app, ["plan", "observe", "hundred_bn_level_parks_count", "2023", "2.5"])
     assert flagged.exit_code == 2 and "whole" in flagged.output
     board = json.loads(run("status", "--as-of", "2022-12", "--format", "json"))
