@@ -60,9 +60,14 @@ def create_link_api(ctx: PageContext, chain_id: int, body: LinkInput) -> LinkOut
 
 @api(router, "PUT", "/chains/{chain_id}/links/{link_id}", domain="chain", action="edit")
 def update_link_api(ctx: PageContext, chain_id: int, link_id: int, body: LinkInput) -> LinkOut:
-    """Rename, move or redefine a link (codes, keywords, key flag)."""
+    """Rename, move or redefine a link (codes, keywords, key flag). With ``If-Match: <version>``
+    (the ``version`` the link's page gives) a save over a colleague's later change is refused,
+    nothing saved."""
     assert ctx.principal is not None
-    return _out(editing.update_link(ctx.session, ctx.principal, chain_id, link_id, body))
+    version = (ctx.request.headers.get("if-match") or "").strip().strip('"') or None
+    return _out(
+        editing.update_link(ctx.session, ctx.principal, chain_id, link_id, body, version=version)
+    )
 
 
 @api(router, "DELETE", "/chains/{chain_id}/links/{link_id}", domain="chain", action="edit")

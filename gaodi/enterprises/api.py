@@ -44,6 +44,12 @@ class FactsIn(BaseModel):
         default_factory=dict,
         description="field -> value; null (or a blank string) clears the stored fact",
     )
+    shown: dict[str, FactValue] | None = Field(
+        None,
+        description="field -> the value the client read before editing (null: missing). When "
+        "given, only the facts whose value differs from it are written, and a fact someone "
+        "changed since is refused in words naming who and the value now, nothing saved",
+    )
 
 
 @api(
@@ -53,9 +59,13 @@ class FactsIn(BaseModel):
 def set_facts_api(ctx: PageContext, enterprise_id: int, body: FactsIn) -> FactsPage:
     """Set an enterprise's tier facts of a year, with their source."""
     assert ctx.principal is not None
-    facts.set_facts(
-        ctx.session, ctx.principal, enterprise_id, body.year, _known(body.facts), body.source
+    shown = (
+        None if body.shown is None else {k: "" if v is None else v for k, v in body.shown.items()}
     )
+    facts.set_facts(
+        ctx.session, ctx.principal, enterprise_id, body.year, _known(body.facts), body.source,
+        shown=shown,
+    )  # fmt: skip
     return facts_page(ctx, enterprise_id, body.year)
 
 
