@@ -125,8 +125,9 @@ def prepare_assignments(
 ) -> AssignmentBatch:
     """Check every row; nothing is written. ``skip``: rows already refused by the caller (their
     references are still checked, so every bad cell is reported at once). ``keep_unchanged``:
-    a row equal to the pair's current manual row changes nothing (the import); without it the
-    pair gets a new row anyway (the form: a new decision, a new history entry). ``action``: the
+    a row equal to the pair's current manual row changes nothing (the import, and the form: a
+    repeat is answered "already assigned by hand" before it gets here); without it the pair gets
+    a new row anyway (a new decision, a new history entry). ``action``: the
     right asked of each row's chain (``approve``: the bureau approving a chain office's
     proposal, :func:`gaodi.chains.proposals.decide`)."""
     batch = AssignmentBatch(rows, now)
