@@ -7,7 +7,6 @@ the chain office may edit)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from gaodi.db import session_scope
 from gaodi.models import Link
 from tests.web.conftest import Site, make_site
 from tests.web.helpers import login, post_form
+from tests.web.live import form_values
 from tests.web.seed import PASSWORD
 
 
@@ -31,40 +31,8 @@ def site(tmp_path: Path) -> Iterator[Site]:
     accounts.set_hash_parameters(None)
 
 
-class _Form(HTMLParser):
-    """The values a browser would post from the form whose action is ``action``."""
-
-    def __init__(self, action: str) -> None:
-        super().__init__()
-        self.action, self.inside, self.select = action, False, None
-        self.values: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self.inside = a.get("action") == self.action
-        if not self.inside:
-            return
-        if tag == "input" and a.get("name"):
-            if a.get("type") != "checkbox" or "checked" in a:
-                self.values[a["name"]] = a.get("value", "")
-        elif tag == "select":
-            self.select = a.get("name")
-            self.values.setdefault(self.select or "", "")
-        elif tag == "option" and self.select and "selected" in a:
-            self.values[self.select] = a.get("value", "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self.inside = False
-        elif tag == "select":
-            self.select = None
-
-
 def _form(html: str, action: str) -> dict[str, str]:
-    parser = _Form(action)
-    parser.feed(html)
-    return {k: v for k, v in parser.values.items() if k != "csrf_token"}
+    return {k: v for k, v in form_values(html, action).items() if k != "csrf_token"}
 
 
 def _link(site: Site) -> tuple[str, list[str]]:

@@ -22,21 +22,16 @@ from sqlalchemy import func, select
 
 from gaodi.db import session_scope
 from gaodi.enterprises.models import TierDeclaration, TierFact
-from tests.browser.harness import LiveServer, cheap_hashes, serve
+from tests.browser.harness import LiveServer
 from tests.plans.test_submission_races import _at_once, _signed_in, _text
-from tests.web.conftest import Site, make_site
-from tests.web.seed import PASSWORD
+from tests.web.conftest import Site
+from tests.web.live import live_site
 
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[tuple[Site, LiveServer]]:
-    with cheap_hashes():
-        site = make_site(tmp_path)
-        try:
-            with serve(site.engine, tmp_path, site.world, PASSWORD) as server:
-                yield site, server
-        finally:
-            site.engine.dispose()
+    with live_site(tmp_path) as running:
+        yield running
 
 
 class Browser:

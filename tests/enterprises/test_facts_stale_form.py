@@ -7,9 +7,7 @@ empties still clears its fact. On the web tests' seeded city (tests/web/seed.py)
 from __future__ import annotations
 
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 from argon2.profiles import CHEAPEST
@@ -20,6 +18,7 @@ from gaodi.db import session_scope
 from gaodi.enterprises.models import TierFact
 from tests.web.conftest import Site, make_site
 from tests.web.helpers import login, post_form
+from tests.web.live import form_values, open_form
 from tests.web.seed import PASSWORD
 
 
@@ -30,43 +29,6 @@ def site(tmp_path: Path) -> Iterator[Site]:
     yield s
     s.engine.dispose()
     accounts.set_hash_parameters(None)
-
-
-class _Form(HTMLParser):
-    """The values a browser would post from the form whose action is ``action``."""
-
-    def __init__(self, action: str) -> None:
-        super().__init__()
-        self.action, self.inside, self.select = action, False, None
-        self.values: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self.inside = a.get("action") == self.action
-        if not self.inside:
-            return
-        if tag == "input" and a.get("name") and a.get("type") != "file":
-            self.values[a["name"]] = a.get("value", "")
-        elif tag == "select":
-            self.select = a.get("name")
-            self.values.setdefault(self.select or "", "")
-        elif tag == "option" and self.select and "selected" in a:
-            self.values[self.select] = a.get("value", "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self.inside = False
-        elif tag == "select":
-            self.select = None
-
-
-def _open(client: Any, url: str, action: str) -> dict[str, str]:
-    page = client.get(url)
-    assert page.status_code == 200, page.text[:300]
-    parser = _Form(action)
-    parser.feed(page.text)
-    return parser.values
 
 
 def _stored(site: Site, eid: int) -> dict[str, tuple[float, str | None]]:
@@ -85,7 +47,7 @@ def test_a_stale_facts_form_keeps_a_colleagues_entry_and_refuses_a_clash(site: S
     a, b = site.client(), site.client()
     csrf_a = login(a, site.world.users["admin"], PASSWORD)
     csrf_b = login(b, site.world.users["park_office"], PASSWORD)
-    form_a, form_b = _open(a, url, action), _open(b, url, action)
+    form_a, form_b = open_form(a, url, action), open_form(b, url, action)
     assert form_b["rd_staff_share"] == ""  # both see the share missing
 
     # A enters the R&D staff share and saves
@@ -115,16 +77,15 @@ def test_a_stale_facts_form_keeps_a_colleagues_entry_and_refuses_a_clash(site: S
     assert "has_own_brand" not in stored
     # the page shown again carries the stored value as "shown" and B's typed value in the box,
     # so saving it again is B's informed decision
-    again = _Form(action)
-    again.feed(r.text)
-    assert again.values["shown_rd_staff_share"] == "0.12"
-    assert again.values["rd_staff_share"] == "0.2"
-    r = post_form(b, action, {**again.values, "source": "certified"}, csrf_b)
+    again = form_values(r.text, action)
+    assert again["shown_rd_staff_share"] == "0.12"
+    assert again["rd_staff_share"] == "0.2"
+    r = post_form(b, action, {**again, "source": "certified"}, csrf_b)
     assert r.status_code == 303, r.text[:500]
     assert _stored(site, e1)["rd_staff_share"] == (0.2, site.world.users["park_office"])
 
     # a box the user empties still clears its fact
-    fresh = _open(a, url, action)
+    fresh = open_form(a, url, action)
     assert fresh["shown_ip_class1_count"] == "3"
     r = post_form(a, action, {**fresh, "ip_class1_count": "", "source": "certified"}, csrf_a)
     assert r.status_code == 303, r.text[:500]
@@ -139,7 +100,7 @@ def test_english_refusal_names_the_field_who_and_the_value(site: Site) -> None:
     csrf_a = login(a, site.world.users["admin"], PASSWORD)
     csrf_b = login(b, site.world.users["park_office"], PASSWORD)
     b.headers["Accept-Language"] = "en"
-    form_a, form_b = _open(a, url, action), _open(b, url, action)
+    form_a, form_b = open_form(a, url, action), open_form(b, url, action)
     r = post_form(a, action, {**form_a, "has_own_brand": "是", "source": "certified"}, csrf_a)
     assert r.status_code == 303
     r = post_form(b, action, {**form_b, "has_own_brand": "否", "source": "certified"}, csrf_b)

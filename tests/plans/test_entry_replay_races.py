@@ -21,10 +21,10 @@ from sqlalchemy import func, select
 from gaodi.audit.models import AuditEvent
 from gaodi.db import session_scope
 from gaodi.plans.models import Observation, SubmissionEvent
-from tests.browser.harness import LiveServer, cheap_hashes, serve
+from tests.browser.harness import LiveServer
 from tests.plans.test_submission_races import _at_once, _post, _signed_in, _text
-from tests.web.conftest import Site, make_site
-from tests.web.seed import PASSWORD
+from tests.web.conftest import Site
+from tests.web.live import live_site
 
 FORM = {
     "indicator": "T_OUTPUT",
@@ -39,13 +39,8 @@ FORM = {
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[tuple[Site, LiveServer]]:
-    with cheap_hashes():
-        site = make_site(tmp_path)
-        try:
-            with serve(site.engine, tmp_path, site.world, PASSWORD) as server:
-                yield site, server
-        finally:
-            site.engine.dispose()
+    with live_site(tmp_path) as running:
+        yield running
 
 
 def _written(site: Site) -> tuple[int, int, int, list[int]]:

@@ -11,10 +11,7 @@ chain-B figure of 2023-12, neither with a submission row yet (as the demo's impo
 
 from __future__ import annotations
 
-import re
-import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -26,45 +23,18 @@ from gaodi.core.permissions import Principal
 from gaodi.db import session_scope
 from gaodi.plans import submission
 from gaodi.plans.models import Observation, Submission, SubmissionEvent
-from tests.browser.harness import LiveServer, cheap_hashes, serve
-from tests.web.conftest import Site, make_site
-from tests.web.helpers import csrf_of
-from tests.web.seed import PASSWORD
+from tests.browser.harness import LiveServer
+from tests.web.conftest import Site
+from tests.web.live import at_once as _at_once
+from tests.web.live import live_site
+from tests.web.live import page_text as _text
+from tests.web.live import signed_in as _signed_in
 
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[tuple[Site, LiveServer]]:
-    with cheap_hashes():
-        site = make_site(tmp_path)
-        try:
-            with serve(site.engine, tmp_path, site.world, PASSWORD) as server:
-                yield site, server
-        finally:
-            site.engine.dispose()
-
-
-def _signed_in(server: LiveServer, username: str) -> tuple[httpx.Cookies, str]:
-    """A signed-in browser: its cookies and its CSRF token."""
-    with httpx.Client(base_url=server.url, timeout=30) as client:
-        token = csrf_of(client.get("/login").text)
-        r = client.post(
-            "/login",
-            data={"username": username, "password": PASSWORD, "csrf_token": token, "next": "/"},
-        )
-        assert r.status_code == 303, r.text[:300]
-        return client.cookies, csrf_of(client.get("/account").text)
-
-
-def _at_once(calls: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:
-    """Run the calls together, released by one barrier (a double-click, two people at once)."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], httpx.Response]) -> httpx.Response:
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
+    with live_site(tmp_path) as running:
+        yield running
 
 
 def _post(server: LiveServer, who: tuple[httpx.Cookies, str], url: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
@@ -75,10 +45,6 @@ def _post(server: LiveServer, who: tuple[httpx.Cookies, str], url: str, data: di
             return client.post(url, data={**data, "csrf_token": csrf})
 
     return call
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def _events(site: Site, key: str) -> list[tuple[str, str, str, str]]:

@@ -19,8 +19,8 @@ from sqlalchemy import Engine, func, select
 
 from gaodi.accounts import service as accounts
 from gaodi.accounts.models import User
-from gaodi.db import session_scope
 from gaodi.core.permissions import SYSTEM
+from gaodi.db import session_scope
 from tests.browser.harness import cheap_hashes, serve
 from tests.web.seed import PASSWORD, seed
 
