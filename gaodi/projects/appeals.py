@@ -129,6 +129,7 @@ def submit(session: Session, principal: Principal, data: AppealIn) -> Appeal:
         if data.chain_id is not None
         else default_chain(session, enterprise.id, principal)
     )
+    _check_not_open_already(session, enterprise.id, data)
     appeal = Appeal(
         enterprise_id=enterprise.id,
         chain_id=chain_id,
@@ -144,6 +145,31 @@ def submit(session: Session, principal: Principal, data: AppealIn) -> Appeal:
     session.flush()
     HISTORY.opened(session, appeal, "submit", "received", principal)
     return appeal
+
+
+def _check_not_open_already(session: Session, enterprise_id: int, data: AppealIn) -> None:
+    """One enterprise's same appeal (category, title and text alike) is received once while it
+    is still open: Back and send again in a browser reloads the form with a new one-time key and
+    refills its boxes, so the form's own check cannot tell it from a new appeal, and the copy
+    would run its own deadline and count twice in the statistics. Once the first is confirmed,
+    the same problem may rightly be raised again."""
+    same = session.execute(
+        select(Appeal.id, Appeal.received_at)
+        .where(Appeal.enterprise_id == enterprise_id, Appeal.category == data.category)
+        .where(Appeal.title == data.title.strip(), Appeal.text == data.text)
+        .where(Appeal.status.in_((*states.APPEAL_RUNNING, "resolved")))
+        .order_by(Appeal.id)
+    ).first()
+    if same is None:
+        return
+    day = clock.local_date(same.received_at).isoformat()
+    raise ConflictError(
+        f"该企业已有内容相同、尚未办结的诉求（编号 {same.id}，{day} 受理），未重复提交。",
+        f"The enterprise already has the same appeal open (no. {same.id}, received on {day}); "
+        "it was not submitted again.",
+        appeal_id=same.id,
+        field="title",
+    )
 
 
 def _department(rules: AppealRules, department: str | None, category: str) -> str:

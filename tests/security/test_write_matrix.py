@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import itertools
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -81,7 +82,8 @@ def _pick(world: World, which: str, inside: str, outside: str) -> int:
 
 
 def _appeal(w: World, role: str, which: str) -> tuple[dict[str, str], dict[str, Any]]:
-    body = {"category": "其他", "title": f"矩阵诉求{which}", "text": "测试"}
+    # each request its own problem: the same appeal while the first is open is refused as a repeat
+    body = {"category": "其他", "title": f"矩阵诉求{which}", "text": f"测试 {uuid.uuid4().hex[:8]}"}
     return {}, {**body, "enterprise_id": _pick(w, which, "e1", "e2")}
 
 
