@@ -12,7 +12,9 @@ on 2024-01-15, ``room`` = 7 h = 25,200 s).
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import random
+from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -121,5 +123,49 @@ def test_a_real_city_and_an_anchored_demo_are_left_alone(
         before = _stamps(engine)
         migrate.upgrade(engine)
         assert _record(engine) == record and _stamps(engine) == before
+    finally:
+        engine.dispose()
+
+
+def test_an_old_demos_appeal_limit_moves_with_the_day_it_starts_on(tmp_path: Path) -> None:
+    """0.1.0 started an appeal's time limit on the machine's date (2026-12-07; due 14 days
+    later, escalated 28): on the demo's day it could never fall due. The limit keeps its length
+    from the day it now starts on."""
+    from gaodi.core.codes import make_uscc
+    from gaodi.enterprises.models import Enterprise
+    from gaodi.projects.models import Appeal
+
+    record = {"demo": True, "as_of": "2023-12", "built_at": BUILT.isoformat()}
+    engine = _old_demo(f"sqlite:///{tmp_path / 'old.sqlite'}", record)
+    try:
+        with Session(engine) as s:
+            firm = Enterprise(uscc=make_uscc("430100", random.Random(1)), name="示例企业")
+            s.add(firm)
+            s.flush()
+            s.add(
+                Appeal(
+                    id=601,
+                    enterprise_id=firm.id,
+                    category="融资",
+                    title="流动资金贷款",
+                    text="……",
+                    status="received",
+                    received_at=datetime(2026, 12, 6, 22, 14, 16),
+                    limit_start_on=date(2026, 12, 7),
+                    due_on=date(2026, 12, 21),
+                    escalate_on=date(2027, 1, 4),
+                )
+            )
+            s.commit()
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT limit_start_on, due_on, escalate_on FROM appeal WHERE id = 601")
+            ).one()
+        assert [date.fromisoformat(str(v)[:10]) for v in row] == [
+            date(2024, 1, 15),
+            date(2024, 1, 29),
+            date(2024, 2, 12),
+        ]
     finally:
         engine.dispose()

@@ -10,7 +10,9 @@ last seconds of 2023-12-31, before all of them. This gives the record the day an
 fresh build has (the demo's day, the build moment, the demo clock's time of day) and re-dates
 each stamp after that day's end with :func:`gaodi.core.clock.on_configured_day`, the function
 the clock itself uses, so those stamps are exactly what today's clock would have given them
-and the steps that follow come after them. A real city (no ``demo`` flag) and a demo built with
+and the steps that follow come after them. Dates the app wrote as "today" then (an assessment's
+day, a challenge published, a milestone done, a stage reached) become the demo's day, and an
+appeal's time limit moves with the day it starts on (it could never fall due). A real city (no ``demo`` flag) and a demo built with
 an anchor are left alone. Security timers stay on real time (API tokens, accounts, log-in
 throttling), and the audit log is append-only: its stamps stay as written.
 
@@ -121,6 +123,7 @@ def upgrade() -> None:
                 sa.text(f'UPDATE "{table}" SET "{name}" = :at WHERE {where}'),
                 {**params, "at": clock.on_configured_day(DEMO_DAY, at, anchor)},
             )
+    _redate_days(bind)
     record = {
         **record,
         "today": DEMO_DAY.isoformat(),
@@ -132,6 +135,60 @@ def upgrade() -> None:
         sa.text(f"UPDATE system_info SET value = {value} WHERE key = 'dataset'"),
         {"value": json.dumps(record, ensure_ascii=False)},
     )
+
+
+#: Dates the app wrote as "today" when a step was taken (not a date a user planned): one later
+#: than the demo's day was the machine's date, and is the demo's day now.
+TODAY_DATES = (
+    ("smart_assessment", "assessed_on"),
+    ("challenge", "published_on"),
+    ("challenge_milestone", "done_on"),
+    ("project_stage", "actual_on"),
+)
+#: An appeal's time limit starts on a day and runs to its due and escalation days: moved
+#: together, so the limit keeps its length (in calendar days) from the day it now starts on.
+APPEAL_DATES = ("limit_start_on", "due_on", "escalate_on")
+
+
+def _day(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        return date.fromisoformat(value[:10])
+    return None
+
+
+def _redate_days(bind: sa.engine.Connection) -> None:
+    tables = set(sa.inspect(bind).get_table_names())
+    for table, column in TODAY_DATES:
+        if table in tables:
+            bind.execute(
+                sa.text(f'UPDATE "{table}" SET "{column}" = :day WHERE "{column}" > :day'),
+                {"day": DEMO_DAY},
+            )
+    if "appeal" not in tables:
+        return
+    rows = bind.execute(
+        sa.text(
+            "SELECT id, limit_start_on, due_on, escalate_on FROM appeal WHERE limit_start_on > :day"
+        ),
+        {"day": DEMO_DAY},
+    ).all()
+    for row in rows:
+        start = _day(row[1])
+        if start is None:
+            continue
+        shift = start - DEMO_DAY
+        moved = {name: _day(v) for name, v in zip(APPEAL_DATES, row[1:], strict=True)}
+        bind.execute(
+            sa.text(
+                "UPDATE appeal SET limit_start_on = :limit_start_on, due_on = :due_on, "
+                "escalate_on = :escalate_on WHERE id = :id"
+            ),
+            {"id": row[0], **{k: (v - shift if v else None) for k, v in moved.items()}},
+        )
 
 
 def downgrade() -> None:
