@@ -21,6 +21,7 @@ from gaodi.chains.proposals import DirectoryEntry, ProposalRow
 from gaodi.chains.schemas import ChainDiagnosisResult, ChainSummary, LinkDetail, LinkRow
 from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import can
+from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.ui.web.context import FormInvalid, PageContext
 from gaodi.ui.web.i18n import N_
 from gaodi.ui.web.nav import register_nav
@@ -271,7 +272,8 @@ def assign_enterprise(ctx: PageContext, chain_id: int, link_id: int) -> Response
     row = editing.assign(
         ctx.session, ctx.principal, chain_id, link_id, _enterprise_field(ctx), _note(ctx)
     )
-    ctx.flash(ctx._("Enterprise %(id)s assigned by hand.", id=row.enterprise_id))
+    name = enterprise_loaders.names(ctx.session, [row.enterprise_id]).get(row.enterprise_id)
+    ctx.flash(ctx._("%(name)s assigned to this link by hand.", name=name or row.enterprise_id))
     return ctx.redirect(f"/chains/{chain_id}/links/{link_id}")
 
 
