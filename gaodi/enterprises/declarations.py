@@ -228,7 +228,9 @@ def _step_words(e: TierDeclarationEvent, lang: str) -> str:
         label = step.zh if lang == "zh" else step.en
     else:
         label = ("新建" if lang == "zh" else "created") if e.action == "create" else e.action
-    changes = [_change_words(k, *v, lang) for k, v in (e.changes or {}).items() if len(v) == 2]
+    changes = [
+        _change_words(k, v[0], v[1], lang) for k, v in (e.changes or {}).items() if len(v) == 2
+    ]
     if e.action in ("attach", "return") and e.comment:  # the file's name, the reason
         changes = [e.comment]
     detail = ("，" if lang == "zh" else ", ").join(changes)

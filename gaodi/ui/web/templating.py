@@ -169,10 +169,22 @@ def environment() -> Environment:
     env.filters["citation"] = citation
     env.filters["unit_words"] = unit_words
     env.globals["static_version"] = _static_version()
+    env.globals["release"], env.globals["development_release"] = _release()
     env.globals["city_day"] = _city_day
     env.filters["city_time"] = city_time
     env.globals["city_zone"] = city_zone
     return env
+
+
+def _release() -> tuple[str, bool]:
+    """The running release for the footer: (its version without PEP 440's ``.dev0``, whether
+    it is a development version) — ``.dev0`` is a developer's word, not a reader's."""
+    from packaging.version import Version
+
+    from gaodi.core.version import VERSION
+
+    version = Version(VERSION)
+    return version.base_version, version.is_devrelease or version.is_prerelease
 
 
 def _static_version() -> str:
