@@ -39,10 +39,21 @@ def _disk_full(target: Path) -> NotWritten:
     )
 
 
-def _cannot_write(target: Path, reason: object) -> NotWritten:
+#: The operating system's reasons in Chinese (its own words are English on every system).
+_REASONS_ZH = {
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "不允许写入",
+    errno.ENOENT: "该位置不存在",
+    errno.EROFS: "只读文件系统",
+    errno.ENOTDIR: "路径中有一段不是目录",
+}
+
+
+def _cannot_write(target: Path, reason: object, code: int | None = None) -> NotWritten:
+    why_zh = _REASONS_ZH.get(code or 0, "没有写入权限，或该位置不可写")
     return NotWritten(
         "cannot_write",
-        f"无法在 {target.parent} 写入 {target.name}（没有写入权限，或该位置不可写：{reason}）。",
+        f"无法在 {target.parent} 写入 {target.name}（{why_zh}）。",
         f"Cannot write {target.name} in {target.parent} (no permission, or the place cannot be "
         f"written: {reason}).",
     )
@@ -62,7 +73,7 @@ def _not_written(target: Path, exc: BaseException) -> NotWritten | None:
     if isinstance(exc, OSError):
         if exc.errno in _NO_SPACE:
             return _disk_full(target)
-        return _cannot_write(target, exc.strerror or exc)
+        return _cannot_write(target, exc.strerror or exc, exc.errno)
     if isinstance(exc, sqlite3.Error):
         text = str(exc).lower()
         if "full" in text:  # "database or disk is full"

@@ -140,6 +140,8 @@ def test_a_place_that_cannot_be_written_is_said_in_words(two_parks: Path) -> Non
         assert isinstance(result.exception, SystemExit), result.exception
         assert flat(f"Cannot write {target.name} in {target.parent}") in said(result), result.output
         assert flat(f"无法在 {target.parent} 写入") in said(result), result.output
+        zh_part = said(result).split("错误:", 1)[1].split("Error:", 1)[0]
+        assert "Nosuchfile" not in zh_part and "Permission" not in zh_part  # no English there
         assert not target.exists()
 
 
