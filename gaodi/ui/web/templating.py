@@ -177,14 +177,15 @@ def environment() -> Environment:
 
 
 def _release() -> tuple[str, bool]:
-    """The running release for the footer: (its version without PEP 440's ``.dev0``, whether
-    it is a development version) — ``.dev0`` is a developer's word, not a reader's."""
-    from packaging.version import Version
-
+    """The running release for the footer: (its version without a PEP 440 suffix such as
+    ``.dev0``, whether it has one: a development or pre-release) — ``.dev0`` is a developer's
+    word, not a reader's."""
     from gaodi.core.version import VERSION
 
-    version = Version(VERSION)
-    return version.base_version, version.is_devrelease or version.is_prerelease
+    found = re.fullmatch(r"(\d+(?:\.\d+)*)(.*)", VERSION)
+    if found is None:
+        return VERSION, False
+    return found.group(1), bool(found.group(2))
 
 
 def _static_version() -> str:
