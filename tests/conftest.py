@@ -12,6 +12,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -226,3 +227,22 @@ def _database_snapshots() -> Iterator[None]:
 
     yield
     SNAPSHOTS.close()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Any]:
+    """The seeded web world of tests/web/seed.py (``tests.web.conftest.Site``) for one test, with
+    password hashing at its cheapest while it runs (the tests sign in; real parameters are tested
+    in tests/accounts). tests/web has its own, and a module may define its own."""
+    from argon2.profiles import CHEAPEST
+
+    from gaodi.accounts import service as accounts
+    from tests.web.conftest import make_site
+
+    accounts.set_hash_parameters(CHEAPEST)
+    made = make_site(tmp_path)
+    try:
+        yield made
+    finally:
+        made.engine.dispose()
+        accounts.set_hash_parameters(None)

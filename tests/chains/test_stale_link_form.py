@@ -6,29 +6,16 @@ the chain office may edit)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2.profiles import CHEAPEST
 
-from gaodi.accounts import service as accounts
 from gaodi.db import session_scope
 from gaodi.models import Link
-from tests.web.conftest import Site, make_site
+from tests.web.conftest import Site
 from tests.web.helpers import login, post_form
 from tests.web.live import form_values
 from tests.web.seed import PASSWORD
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    accounts.set_hash_parameters(CHEAPEST)
-    s = make_site(tmp_path)
-    yield s
-    s.engine.dispose()
-    accounts.set_hash_parameters(None)
 
 
 def _form(html: str, action: str) -> dict[str, str]:

@@ -6,29 +6,14 @@ empties still clears its fact. On the web tests' seeded city (tests/web/seed.py)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from argon2.profiles import CHEAPEST
 from sqlalchemy import select
 
-from gaodi.accounts import service as accounts
 from gaodi.db import session_scope
 from gaodi.enterprises.models import TierFact
-from tests.web.conftest import Site, make_site
+from tests.web.conftest import Site
 from tests.web.helpers import login, post_form
 from tests.web.live import form_values, open_form
 from tests.web.seed import PASSWORD
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    accounts.set_hash_parameters(CHEAPEST)
-    s = make_site(tmp_path)
-    yield s
-    s.engine.dispose()
-    accounts.set_hash_parameters(None)
 
 
 def _stored(site: Site, eid: int) -> dict[str, tuple[float, str | None]]:

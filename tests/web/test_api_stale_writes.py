@@ -5,26 +5,11 @@ refused in words with nothing saved, instead of silently overwritten."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from argon2.profiles import CHEAPEST
 from fastapi.testclient import TestClient
 
-from gaodi.accounts import service as accounts
-from tests.web.conftest import Site, make_site
+from tests.web.conftest import Site
 from tests.web.helpers import login
 from tests.web.seed import PASSWORD
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    accounts.set_hash_parameters(CHEAPEST)
-    s = make_site(tmp_path)
-    yield s
-    s.engine.dispose()
-    accounts.set_hash_parameters(None)
 
 
 def _signed_in(site: Site, role: str) -> tuple[TestClient, dict[str, str]]:
