@@ -46,8 +46,8 @@ class AuditQuery(BaseModel):
     until: dt.date | None = Field(
         None, description="Inclusive: events on this day (in the city's time zone) are kept."
     )
-    page: int = 1
-    per_page: int = 50
+    page: int = Field(1, ge=1, le=1_000_000)
+    per_page: int = Field(50, ge=1, le=1_000)
 
 
 def audit_log(

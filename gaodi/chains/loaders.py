@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from gaodi.analytics.rulefiles import above_scale_revenue_wan
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core import clock, dataset
+from gaodi.core.dbint import INT32_MAX, row_id_text
 from gaodi.core.errors import NotFoundError, PermissionDenied
 from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause
 from gaodi.core.selects import AnySelect
@@ -41,9 +42,11 @@ def resolve_chain(
     """A chain by id, code or name, within what ``principal`` may ``action``; else 404."""
     query = restrict(select(Chain), principal, action)
     text = str(ref).strip()
-    if isinstance(ref, int) or text.isdigit():
-        cond = Chain.id == int(text)
-        found = session.scalars(query.where(cond)).first()
+    row_id = ref if isinstance(ref, int) else row_id_text(text)
+    if row_id is not None:
+        found = None
+        if 1 <= row_id <= INT32_MAX:  # an id no INTEGER column holds names no chain
+            found = session.scalars(query.where(Chain.id == row_id)).first()
         if found is None:  # a numeric code
             found = session.scalars(query.where(Chain.code == text)).first()
     else:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from gaodi.core.dbint import RowId
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.reference import validate_industry_code
 from gaodi.core.text_safety import VisibleText
@@ -81,7 +82,7 @@ class LinkInput(BaseModel):
     name: VisibleText = Field(min_length=1, max_length=NAME_MAX)
     code: str | None = Field(None, max_length=CODE_MAX)
     segment: Literal["up", "mid", "down"] = "mid"
-    parent_id: int | None = None
+    parent_id: RowId | None = None
     industry_codes: list[str] = Field(default_factory=list, max_length=50)
     keywords: list[str] = Field(default_factory=list, max_length=200)
     exclude_keywords: list[str] = Field(default_factory=list, max_length=200)

@@ -46,6 +46,7 @@ from gaodi.chains.schemas import (
     RecommendResult,
 )
 from gaodi.core import clock
+from gaodi.core.dbint import row_id_text
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.memo import Memo, scope_key
 from gaodi.core.permissions import Principal, can, restrict
@@ -469,7 +470,7 @@ def _chain_summary(
 def _resolve_link(links: Sequence[Link], ref: int | str) -> Link:
     text = str(ref).strip()
     for lk in links:
-        if lk.code == text or lk.name == text or (text.isdigit() and lk.id == int(text)):
+        if lk.code == text or lk.name == text or lk.id == row_id_text(text):
             return lk
     raise NotFoundError(f"本链没有环节“{text}”。", f"The chain has no link '{text}'.")
 

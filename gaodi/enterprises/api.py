@@ -13,6 +13,7 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from gaodi.core.dbint import RowId
 from gaodi.core.errors import ValidationError
 from gaodi.enterprises import declarations, facts
 from gaodi.enterprises.declaration_views import DeclarationPage, declaration_page
@@ -70,7 +71,7 @@ def set_facts_api(ctx: PageContext, enterprise_id: int, body: FactsIn) -> FactsP
 
 
 class DeclarationIn(BaseModel):
-    enterprise_id: int
+    enterprise_id: RowId
     year: int = Field(ge=1949, le=2100)
 
 

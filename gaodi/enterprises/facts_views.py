@@ -31,7 +31,7 @@ from gaodi.enterprises.models import (
     TierHonour,
 )
 from gaodi.ui.web.context import PageContext
-from gaodi.ui.web.pages import Access, context_dependency, form, page, route_extra
+from gaodi.ui.web.pages import Access, DbId, context_dependency, form, page, route_extra
 
 router = APIRouter()
 #: the facts form's hidden field prefix: the value a box showed when the page was loaded
@@ -328,7 +328,7 @@ def facts_form(ctx: PageContext, enterprise_id: int) -> Response:
 
 
 def download_evidence(
-    evidence_id: int,
+    evidence_id: DbId,
     ctx: PageContext = Depends(context_dependency(Access("enterprise", "read"))),
 ) -> Response:
     """An evidence file, for users who may read its enterprise."""

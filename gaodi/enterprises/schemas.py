@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from gaodi.core.dbint import RowId
 from gaodi.core.provenance import Citation
 
 #: The columns the enterprise list sorts on (server-side: the list is paginated).
@@ -21,7 +22,7 @@ class EnterpriseFilter(BaseModel):
 
     q: str | None = Field(None, max_length=100, description="Part of the name, or a USCC.")
     chain: str | None = Field(None, max_length=100, description="Chain id, code or name.")
-    park: int | None = Field(None, ge=1)
+    park: RowId | None = None
     tag: str | None = Field(None, max_length=32, description="srdi, little_giant, leader …")
     page: int = Field(1, ge=1, le=1_000_000)
     per_page: int = Field(50, ge=1, le=200)

@@ -22,6 +22,7 @@ from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.chains.rules import LINK_COLUMNS
 from gaodi.clusters.models import Cluster
 from gaodi.core import clock
+from gaodi.core.dbint import row_id_text
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal, restrict
 from gaodi.core.selects import AnySelect
@@ -293,8 +294,9 @@ class Exporter:
         if plan is None:
             return query
         cond = Plan.title == str(plan)
-        if str(plan).isdigit():
-            cond = cond | (Plan.id == int(plan))
+        row_id = row_id_text(str(plan))
+        if row_id is not None:
+            cond = cond | (Plan.id == row_id)
         return query.where(cond)
 
     def plans(self, spec: SheetSpec) -> SheetRows:

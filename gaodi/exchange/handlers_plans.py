@@ -9,6 +9,7 @@ from sqlalchemy import select
 from gaodi.chains.models import Chain
 from gaodi.clusters.models import Cluster
 from gaodi.core.batching import fetch_in
+from gaodi.core.dbint import row_id_text
 from gaodi.enterprises.models import Enterprise
 from gaodi.exchange.handlers import Handler, _codes_of, park_lookup
 from gaodi.exchange.importer import Context, Counts, db_value, row_values
@@ -100,8 +101,9 @@ class PlanRefs:
 
     def resolve(self, ctx: Context, table: Table, i: int, key: str, value: str) -> int | None:
         ids = self.by_title.get(value, [])
-        if not ids and value.isdigit() and int(value) in self.by_id:
-            return int(value)
+        row_id = row_id_text(value)
+        if not ids and row_id in self.by_id:
+            return row_id
         if len(ids) == 1:
             return ids[0]
         if ids:

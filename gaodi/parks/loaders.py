@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.analytics.above_scale import above_scale_expr, is_industrial_expr
 from gaodi.chains import loaders as chain_loaders
+from gaodi.core.dbint import row_id_text
 from gaodi.core.errors import PermissionDenied
 from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause
 from gaodi.enterprises import loaders as enterprise_loaders
@@ -151,8 +152,9 @@ def id_by_ref(session: Session, ref: str) -> int | None:
     """The id of the first park named ``ref`` (name or short name; digits: id or name), whoever
     asks (an administrator naming a park office's scope); None when there is none."""
     query = select(Park.id).where((Park.name == ref) | (Park.short_name == ref))
-    if ref.isdigit():
-        query = select(Park.id).where((Park.id == int(ref)) | (Park.name == ref))
+    row_id = row_id_text(ref)
+    if row_id is not None:
+        query = select(Park.id).where((Park.id == row_id) | (Park.name == ref))
     return session.scalars(query).first()
 
 
@@ -239,8 +241,9 @@ def find_park_id(session: Session, ref: str) -> int | None:
     every park as the operator's CLI always did); None when none matches."""
     ref = ref.strip()
     conds = [Park.name == ref, Park.short_name == ref]
-    if ref.isdigit():
-        conds.append(Park.id == int(ref))
+    row_id = row_id_text(ref)
+    if row_id is not None:
+        conds.append(Park.id == row_id)
     return session.scalars(select(Park.id).where(or_(*conds))).first()
 
 

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from gaodi.analytics.rulefiles import load_per_mu_rules
+from gaodi.core.dbint import INT32_MAX, INT32_MIN
 from gaodi.core.errors import ValidationError
 from gaodi.core.pagination import window
 from gaodi.parks import service
@@ -244,7 +245,7 @@ _READ_PARK = Access("park", "read")
 
 
 def parks_xlsx(
-    year: int | None = Query(None, ge=-(2**63), le=2**63 - 1),
+    year: int | None = Query(None, ge=INT32_MIN, le=INT32_MAX),
     scheme: str = "default",
     ctx: PageContext = Depends(context_dependency(_READ_PARK)),
 ) -> Response:

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import JsonDict
 
+from gaodi.core.dbint import DbInt
 from gaodi.core.moments import CityMoment, CityMomentText
 from gaodi.core.provenance import Citation
 from gaodi.core.text_safety import CleanStr, VisibleText
@@ -161,7 +162,7 @@ class TargetUpdate(BaseModel):
     scope: Literal["city", "chain", "park", "cluster", "enterprise"] | None = Field(
         None, json_schema_extra=_label("Scope")
     )
-    scope_id: int | None = None
+    scope_id: DbInt | None = None
     note: CleanStr | None = Field(None, json_schema_extra=_label("Note"))
     path: Literal["auto", "linear", "compound", "milestone"] | None = Field(
         None,
@@ -417,7 +418,7 @@ class ObservationIn(BaseModel):
     value: float
     kind: ObsKind | None = Field(None, description="Default: the indicator's natural kind.")
     scope: Scope = "city"
-    scope_id: int = 0
+    scope_id: DbInt = 0
     source: CleanStr | None = None
     comment: CleanStr | None = None
 

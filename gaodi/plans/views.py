@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 
 from gaodi.config import get_settings
+from gaodi.core.dbint import INT32_MAX, DbInt, RowId
 from gaodi.core.errors import ConflictError, GaodiError, ValidationError
 from gaodi.core.periods import parse_day
 from gaodi.core.text_safety import VisibleText
@@ -321,7 +322,7 @@ def delete_target_form(ctx: PageContext, plan_id: int, target_id: int) -> Respon
 
 
 class MergeForm(BaseModel):
-    keep: int
+    keep: RowId
     merge: list[int] = Field(min_length=1)
 
 
@@ -427,7 +428,7 @@ class EntryForm(BaseModel):
     value: float
     kind: Literal["cumulative", "current", "yoy"] | None = None
     scope: Literal["city", "chain", "park"] = "city"
-    scope_id: int = 0
+    scope_id: DbInt = 0
     comment: str | None = None
     source: str | None = None
     confirm: bool = False
@@ -522,7 +523,8 @@ def _transition(ctx: PageContext, key: str, name: str) -> Response:
     # approve and return name the revision the page showed (a hidden field): a figure
     # resubmitted while the page was open is not approved unseen
     seen = str(ctx.form.get("revision") or "").strip()
-    if seen and not seen.isdigit():
+    # ASCII digits within an INTEGER column ("²" passes str.isdigit but not int())
+    if seen and not (seen.isascii() and seen.isdigit() and int(seen) <= INT32_MAX):
         raise FormInvalid({"revision": ctx._("The revision must be a whole number.")})
     row = submission.transition(
         ctx.session,

@@ -15,6 +15,7 @@ import pydantic
 from pydantic import AfterValidator, Field
 from sqlalchemy.orm import Session
 
+from gaodi.core.dbint import DbInt, RowId
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import Principal
 from gaodi.core.text_safety import VisibleText, refuse_illegal, refuse_invisible
@@ -72,11 +73,11 @@ class ActionIn(FormIn):
     amount: float | None = Field(None, le=MAX_AMOUNT, description="万元")
     year: int | None = Field(None, ge=1900, le=2100, json_schema_extra=label("annual|Year"))
     # challenges
-    application_id: int | None = Field(None, json_schema_extra=label("challenge|Application"))
+    application_id: RowId | None = Field(None, json_schema_extra=label("challenge|Application"))
     # a name, title or proposal the step records must show (not "\u200b"): VisibleText
     applicant_name: ApplicantName | None = Field(None, json_schema_extra=label("Applicant"))
     applicant_uscc: str | None = Field(None, json_schema_extra=label("USCC"))
-    enterprise_id: int | None = None
+    enterprise_id: RowId | None = None
     proposal: VisibleText | None = Field(None, json_schema_extra=label("long|Proposal"))
     requested_budget: float | None = Field(
         None,
@@ -94,10 +95,10 @@ class ActionIn(FormIn):
     score: float | None = Field(None, json_schema_extra=label("Score (0–100)"))
     title: MilestoneTitle | None = Field(None, json_schema_extra=label("milestone|Title"))
     due_on: date | None = Field(None, json_schema_extra=label("Due on"))
-    milestone_id: int | None = Field(None, json_schema_extra=label("Milestone"))
+    milestone_id: RowId | None = Field(None, json_schema_extra=label("Milestone"))
     # appeals
     department: str | None = None
-    satisfaction: int | None = Field(None, ge=-(2**31), le=2**31)
+    satisfaction: DbInt | None = None
 
 
 def _need(data: ActionIn, *names: str) -> None:

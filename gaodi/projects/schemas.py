@@ -11,6 +11,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.json_schema import JsonDict
 
+from gaodi.core.dbint import RowId
 from gaodi.core.moments import CityMoment
 from gaodi.core.periods import parse_period
 from gaodi.core.text_safety import CleanStr, VisibleText, refuse_illegal
@@ -62,9 +63,9 @@ class ProjectIn(BaseModel):
     model_config = ConfigDict(allow_inf_nan=False)
 
     name: VisibleText = Field(min_length=1, max_length=200, json_schema_extra=label("project|Name"))
-    chain_id: int = Field(json_schema_extra=label("Chain"))
-    link_id: int | None = Field(None, json_schema_extra=label("Link it fills"))
-    park_id: int | None = Field(None, json_schema_extra=label("Park"))
+    chain_id: RowId = Field(json_schema_extra=label("Chain"))
+    link_id: RowId | None = Field(None, json_schema_extra=label("Link it fills"))
+    park_id: RowId | None = Field(None, json_schema_extra=label("Park"))
     investor_name: VisibleText = Field(
         min_length=1, max_length=200, json_schema_extra=label("Investor")
     )
@@ -181,8 +182,8 @@ class RollupRow(BaseModel):
 
 
 class ProjectFilter(BaseModel):
-    chain_id: int | None = None
-    park_id: int | None = None
+    chain_id: RowId | None = None
+    park_id: RowId | None = None
     stage: str | None = None
     delayed: bool | None = None
     q: str | None = None
@@ -213,8 +214,8 @@ class ChallengeIn(BaseModel):
         description="The key-technology problem (榜单内容).",
         json_schema_extra=label("Problem"),
     )
-    chain_id: int = Field(json_schema_extra=label("Chain"))
-    link_id: int | None = Field(None, json_schema_extra=label("Link"))
+    chain_id: RowId = Field(json_schema_extra=label("Chain"))
+    link_id: RowId | None = Field(None, json_schema_extra=label("Link"))
     requirements: CleanStr | None = Field(None, json_schema_extra=label("Requirements"))
     budget: float = Field(
         gt=0, le=MAX_AMOUNT, description="万元", json_schema_extra=label("Budget (10k yuan)")
@@ -237,7 +238,7 @@ class ApplicationIn(BaseModel):
         min_length=1, max_length=APPLICANT_NAME_MAX, json_schema_extra=label("Applicant")
     )
     applicant_uscc: CleanStr | None = Field(None, json_schema_extra=label("USCC"))
-    enterprise_id: int | None = None
+    enterprise_id: RowId | None = None
     proposal: VisibleText = Field(min_length=1, json_schema_extra=label("long|Proposal"))
     requested_budget: float | None = Field(
         None,
@@ -250,7 +251,7 @@ class ApplicationIn(BaseModel):
 
 class ChallengeFilter(BaseModel):
     status: str | None = None
-    chain_id: int | None = None
+    chain_id: RowId | None = None
     q: str | None = None
 
 
@@ -351,8 +352,8 @@ class ChallengeDetail(BaseModel):
 
 
 class AppealIn(BaseModel):
-    enterprise_id: int
-    chain_id: int | None = Field(None, description="Default: the enterprise's chain, if any.")
+    enterprise_id: RowId
+    chain_id: RowId | None = Field(None, description="Default: the enterprise's chain, if any.")
     category: CleanStr = Field(json_schema_extra=label("Category (time limit)"))
     title: VisibleText = Field(min_length=1, max_length=200, json_schema_extra=label("Title"))
     text: VisibleText = Field(min_length=1, json_schema_extra=label("What the problem is"))
@@ -362,9 +363,9 @@ class AppealFilter(BaseModel):
     status: str | None = Field(None, description="A status, or 'open' (not yet confirmed).")
     category: str | None = None
     department: str | None = None
-    enterprise_id: int | None = None
-    chain_id: int | None = None
-    park_id: int | None = None
+    enterprise_id: RowId | None = None
+    chain_id: RowId | None = None
+    park_id: RowId | None = None
     year: int | None = Field(None, ge=1900, le=2100, description="Year received.")
     overdue: bool | None = None
     level: int | None = Field(None, ge=0, le=2, description="Escalation level at least this.")

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field, field_validator
 
+from gaodi.core.dbint import RowId
 from gaodi.core.errors import NotFoundError, PermissionDenied
 from gaodi.core.moments import CityMoment
 from gaodi.core.permissions import Principal
@@ -93,8 +94,8 @@ class ReportForm(BaseModel):
     format: Literal["docx", "pdf", "xlsx"]
     lang: Literal["zh", "en"] = "zh"
     period: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
-    chain_id: int | None = None
-    park_id: int | None = None
+    chain_id: RowId | None = None
+    park_id: RowId | None = None
 
     @field_validator("period", "chain_id", "park_id", mode="before")
     @classmethod

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gaodi.core.dbint import DbInt
 from gaodi.core.provenance import Citation
 from gaodi.core.text_safety import CleanStr
 
@@ -69,7 +70,7 @@ class RollupObservationIn(BaseModel):
     period: CleanStr = Field(pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")
     level: int = Field(2, ge=1, le=5, description="At or above this level.")
     scope: Literal["city", "chain", "park"] = "city"
-    scope_id: int = 0
+    scope_id: DbInt = 0
     population: Population = "above_scale"
     scheme: CleanStr = DEFAULT_SCHEME
     confirm: bool = Field(False, description="Confirm a value the plausibility checks flag.")

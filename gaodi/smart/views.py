@@ -39,7 +39,7 @@ from gaodi.smart.scopes import DOMAIN
 from gaodi.ui.web.context import FormInvalid, PageContext
 from gaodi.ui.web.i18n import N_
 from gaodi.ui.web.nav import register_nav
-from gaodi.ui.web.pages import Access, context_dependency, form, page, route_extra
+from gaodi.ui.web.pages import Access, DbId, context_dependency, form, page, route_extra
 
 router = APIRouter()
 register_nav("smart", N_("Smart manufacturing"), "/smart", domain=DOMAIN, order=65)
@@ -184,7 +184,7 @@ def enterprises_page(
     chain: Annotated[str | None, Query(max_length=32)] = None,
     level: Annotated[int | None, Query(ge=0, le=4)] = None,
     assessed: bool | None = None,
-    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+    page_no: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
 ) -> EnterprisesPage:
     """Enterprises (name or USCC contains ``q``; on ``chain``; latest level; assessed or not)
     with their latest self-assessment of the MIIT scheme."""
@@ -594,7 +594,7 @@ def upload_form(ctx: PageContext, enterprise_id: int) -> Response:
 
 
 def _form_download(
-    enterprise_id: int, ctx: PageContext = Depends(context_dependency(Access(DOMAIN, "edit")))
+    enterprise_id: DbId, ctx: PageContext = Depends(context_dependency(Access(DOMAIN, "edit")))
 ) -> Response:
     assert ctx.principal is not None
     from gaodi.core import clock

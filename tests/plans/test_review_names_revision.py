@@ -114,3 +114,18 @@ def test_the_history_says_steps_and_states_in_words(web) -> None:  # type: ignor
     en = en[en.index('data-testid="events"') :]
     en = en[: en.index("</table>")]
     assert ">Approve<" in en and "submitted → approved" in en
+
+
+def test_a_revision_that_is_no_whole_number_within_a_column_is_refused_in_words(web) -> None:  # type: ignore[no-untyped-def] # noqa: F811
+    """ "²" passes str.isdigit but not int() (it was a 500), and 10¹¹ no INTEGER column holds:
+    both are refused as the form's error, in words, and nothing is approved."""
+    _, c = web
+    _submit(c["ana"], 12)
+    checker = c["checker"]
+    key = _key(checker)
+    csrf = csrf_of(checker.get(f"/plans/submissions/{key}").text)
+    for typed in ("²", "１", "99999999999"):
+        r = post_form(checker, f"/plans/submissions/{key}/approve", {"revision": typed}, csrf)
+        assert r.status_code == 422, (typed, r.status_code)
+        assert "版次须为整数" in r.text, typed
+    assert checker.get(f"/api/v1/plans/submissions/{key}").json()["row"]["status"] == "submitted"

@@ -103,6 +103,64 @@ def test_an_id_beyond_32_bits_is_refused_in_words_on_both(parity_site: Site, pat
     assert "2147483647" in response.text or "2,147,483,647" in response.text  # the bound, named
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/enterprises?park=2147483648", "/api/v1/enterprises?park=2147483648"],
+)
+def test_a_filter_beyond_32_bits_is_refused_in_words_on_both(parity_site: Site, path: str) -> None:
+    """A park filter beyond an INTEGER column: PostgreSQL said "number too large" where SQLite
+    listed nothing; both now refuse the filter naming its bound."""
+    response = _admin(parity_site).get(path)
+    assert response.status_code == 422, response.text
+    assert "2147483647" in response.text or "2,147,483,647" in response.text
+
+
+@pytest.mark.parametrize("ref", ["2147483648", "99999999999999999999", "²"])
+def test_a_chain_named_by_digits_no_column_holds_is_not_found_on_both(
+    parity_site: Site, ref: str
+) -> None:
+    """The chain filter takes an id, a code or a name: digits no INTEGER column holds are
+    looked up as a code (none), so both backends answer "no such chain" (PostgreSQL said
+    "number too large"; "²" passed str.isdigit and failed int(), a 500 on both)."""
+    response = _admin(parity_site).get("/api/v1/enterprises", params={"chain": ref})
+    assert response.status_code == 404, response.text
+    assert ref in response.json()["message_zh"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        (
+            "/api/v1/appeals",
+            {"enterprise_id": 2**31, "category": "审批", "title": "标题", "text": "正文"},
+            "enterprise_id",
+        ),
+        ("/api/v1/declarations", {"enterprise_id": 2**31, "year": 2023}, "enterprise_id"),
+        (
+            "/api/v1/challenges",
+            {
+                "chain_id": 2**31,
+                "title": "攻关",
+                "problem": "难题",
+                "budget": 100,
+                "deadline": "2024-06-30",
+            },
+            "chain_id",
+        ),
+    ],
+)
+def test_an_id_beyond_32_bits_in_a_body_is_refused_on_both(
+    parity_site: Site, path: str, body: dict[str, object], field: str
+) -> None:
+    client = parity_site.client()
+    token = login(client, parity_site.world.users["admin"], PASSWORD)
+    response = client.post(path, json=body, headers={"X-CSRF-Token": token})
+    assert response.status_code == 422, response.text
+    assert field in response.text and (
+        "2147483647" in response.text or "2,147,483,647" in response.text
+    )
+
+
 def test_text_longer_than_its_column_is_refused_and_nothing_is_stored(parity_site: Site) -> None:
     """A plan actual whose 数据来源 has 250 characters (the column holds 200): 422 in words on
     both backends, and no observation written (SQLite used to store it whole)."""

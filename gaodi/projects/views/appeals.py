@@ -10,6 +10,7 @@ from fastapi import Depends, Query
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
+from gaodi.core.dbint import RowId
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.pagination import window
 from gaodi.core.text_safety import VisibleText
@@ -40,7 +41,7 @@ from gaodi.projects.views.common import (
     workflow_labels,
 )
 from gaodi.ui.web.context import FormInvalid, PageContext
-from gaodi.ui.web.pages import Access, context_dependency, form, page, route_extra
+from gaodi.ui.web.pages import Access, DbId, context_dependency, form, page, route_extra
 
 APPEAL_EXAMPLE = {"path": {"appeal_id": 1}}
 PAGE_SIZE = 50
@@ -156,7 +157,7 @@ def appeals_page(
 
 
 class AppealForm(FormIn):
-    enterprise_id: int | None = None
+    enterprise_id: RowId | None = None
     enterprise_uscc: str | None = Field(None, max_length=18)
     category: str
     title: VisibleText = Field(min_length=1, max_length=200)
@@ -334,7 +335,7 @@ def appeal_step_form(ctx: PageContext, appeal_id: int) -> Response:
 
 
 def download_attachment(
-    attachment_id: int,
+    attachment_id: DbId,
     ctx: PageContext = Depends(context_dependency(Access("appeal", "read"))),
 ) -> Response:
     """An attachment's file, for users who may read its appeal."""

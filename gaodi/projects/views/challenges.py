@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from gaodi.core import clock
+from gaodi.core.dbint import RowId
 from gaodi.core.permissions import Principal
 from gaodi.core.text_safety import VisibleText
 from gaodi.projects import actions, challenge_queries, challenges, states
@@ -102,8 +103,8 @@ def challenges_page(
 class ChallengeForm(FormIn):
     title: VisibleText = Field(min_length=1, max_length=200)
     problem: VisibleText = Field(min_length=1)
-    chain_id: int
-    link_id: int | None = None
+    chain_id: RowId
+    link_id: RowId | None = None
     requirements: str | None = None
     budget: float = Field(gt=0, le=MAX_AMOUNT)
     deadline: date

@@ -9,6 +9,7 @@ from typing import Literal
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from gaodi.core.dbint import RowId
 from gaodi.core.text_safety import VisibleText
 from gaodi.projects import actions, projects, states
 from gaodi.projects.schemas import (
@@ -127,9 +128,9 @@ def projects_page(
 
 class ProjectForm(FormIn):
     name: VisibleText = Field(min_length=1, max_length=200)
-    chain_id: int
-    link_id: int | None = None
-    park_id: int | None = None
+    chain_id: RowId
+    link_id: RowId | None = None
+    park_id: RowId | None = None
     investor_name: VisibleText = Field(min_length=1, max_length=200)
     investor_uscc: str | None = None
     total_investment: float = Field(gt=0, le=MAX_AMOUNT)

@@ -40,6 +40,7 @@ from sqlalchemy import Table, select
 from starlette.datastructures import UploadFile
 
 from gaodi.core import clock
+from gaodi.core.dbint import INT32_MAX, INT32_MIN
 from gaodi.core.errors import GaodiError
 from gaodi.core.permissions import allowed, require
 from gaodi.core.text_safety import check_input
@@ -233,10 +234,6 @@ class _Spec:
     template: str | None = None
 
 
-#: The integers both databases hold in an INTEGER column: PostgreSQL's are 32 bits (SQLite's
-#: 64), and an id or filter beyond them failed inside the PostgreSQL driver (a 500) where SQLite
-#: answered "not found".
-INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 #: A database id in a path: an int the databases can hold (a larger one is a 422, not an
 #: overflow inside the driver). Integer parameters of page/form/api functions are bounded so.
 DbId = Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]
