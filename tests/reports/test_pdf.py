@@ -85,3 +85,58 @@ def test_missing_soffice_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_p
         render(report, "pdf", tmp_path / "x.pdf")
     assert "libreoffice-writer-nogui" in err.value.zh and "libreoffice-writer-nogui" in err.value.en
     assert err.value.status_code == 503
+
+
+@pytest.mark.office
+def test_a_conversion_starts_from_the_profile_an_earlier_one_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second conversion copies the first one's LibreOffice profile (made once, not for
+    every report); each still converts with a private copy, and a seed that stops working is
+    dropped and the file converted with a profile of its own."""
+    import docx
+
+    require_tools("soffice", "pdftotext")
+    monkeypatch.setattr(pdf_render, "_seed_profile", None)
+    source = tmp_path / "a.docx"
+    document = docx.Document()
+    document.add_paragraph("示例数据 seed")
+    document.save(source)
+
+    pdf_render.docx_to_pdf(source, tmp_path / "a.pdf")
+    seed = pdf_render._seed_profile
+    assert seed is not None and (seed / "user").is_dir()  # a profile LibreOffice made
+
+    copied: list[Path] = []
+    real_copytree = pdf_render.shutil.copytree
+
+    def copytree(src: Path, *args: object, **kw: object) -> object:
+        copied.append(Path(src))  # shutil calls itself for each folder inside
+        return real_copytree(src, *args, **kw)
+
+    monkeypatch.setattr(pdf_render.shutil, "copytree", copytree)
+    pdf_render.docx_to_pdf(source, tmp_path / "b.pdf")
+    assert copied and copied[0] == seed  # started from the seed's copy
+    assert pdf_render._seed_profile == seed  # which stays the seed
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "b.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "示例数据 seed" in text
+
+    # a seed LibreOffice cannot start from: dropped, and the file converted with a profile of
+    # its own (LibreOffice stood in for, its real runs are above)
+    seen: list[bool] = []
+
+    def convert(soffice: str, d: Path, tmp: Path, seeded: bool) -> tuple[Path, str, int]:
+        seen.append(seeded)
+        made = tmp / "out" / f"{d.stem}.pdf"
+        if not seeded:
+            made.parent.mkdir(parents=True)
+            made.write_bytes(b"%PDF-1.7 made without the seed")
+        return made, "", 0 if not seeded else 1
+
+    monkeypatch.setattr(pdf_render, "_convert", convert)
+    pdf_render.docx_to_pdf(source, tmp_path / "c.pdf")
+    assert seen == [True, False]
+    assert (tmp_path / "c.pdf").read_bytes() == b"%PDF-1.7 made without the seed"
+    assert pdf_render._seed_profile is None
