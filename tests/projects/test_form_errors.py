@@ -173,13 +173,13 @@ def test_an_id_beyond_64_bits_is_said_beside_its_field(
 ) -> None:
     """A 23-digit id passed the form's model and failed in the database: the answer was a page
     without the form ("请求中的数字过大"). Now the form comes back with the message beside the
-    field (no database holds an integer beyond 2**63 - 1)."""
+    field, naming the bound every id has (what an INTEGER column holds on both databases)."""
     client, csrf = admin
     before = _counts(site)
     r = post_form(client, "/projects", _project(site, **{field: "9" * 23}), csrf)
     assert r.status_code == 422
     assert 'data-testid="create-project"' in r.text  # the form, with what was typed
-    assert _beside(r.text, field) == "数值过大。"
+    assert _beside(r.text, field) == "不能大于 2147483647。"
     assert _counts(site) == before
 
 
