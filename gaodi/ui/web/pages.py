@@ -29,6 +29,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any, get_args, get_origin, get_type_hints
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi import params as fastapi_params
@@ -232,6 +233,7 @@ class _Spec:
     ctx_name: str
     return_type: Any
     template: str | None = None
+    path: str = ""
 
 
 #: A database id in a path: an int the databases can hold (a larger one is a 422, not an
@@ -305,6 +307,18 @@ def _default_args(spec: _Spec, request: Request) -> dict[str, Any]:
     return args
 
 
+_PATH_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+
+
+def _page_path(template: str, request: Request) -> str:
+    """The address of a page route (``/chains/{chain_id}/links/{link_id}``) with the path
+    parameters of the current request (a form posted under the page's own address); the
+    request's own address when the page needs a parameter the form's address lacks."""
+    if any(m[1] not in request.path_params for m in _PATH_PARAM.finditer(template)):
+        return request.url.path
+    return _PATH_PARAM.sub(lambda m: quote(str(request.path_params[m[1]]), safe=""), template)
+
+
 # ---------------------------------------------------------------------------- decorators
 
 
@@ -332,6 +346,7 @@ def page(
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         spec = _spec(fn, access, path)
         spec.template = template
+        spec.path = path
         ctx_name = spec.ctx_name
 
         def html_endpoint(**kwargs: Any) -> Response:
@@ -587,6 +602,10 @@ def form(
                 **{page_spec.ctx_name: ctx, **_default_args(page_spec, ctx.request)}
             )
             assert page_spec.template is not None
+            # the browser shows the form's own address (gaodi.js replaces the POST address with
+            # it; the language switch returns to it): reloaded, bookmarked or switched to
+            # another language, the POST address would be a 405
+            ctx.request.state.page_path = _page_path(page_spec.path, ctx.request)
             return render(ctx, page_spec.template, result, status_code=422)
 
         endpoint.__signature__ = spec.signature.replace(  # type: ignore[attr-defined]

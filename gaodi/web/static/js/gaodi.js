@@ -88,7 +88,29 @@
     resizeTimer = window.setTimeout(drawAll, 150);
   });
 
+  /* A refused form comes back (422) rendered at the address it was posted to. Show the page's
+   * own address instead (a reload, a bookmark or the language switch would otherwise ask for
+   * the POST address: 405), and take the user to what went wrong: the error summary, else the
+   * first invalid field — the page reloads at its top, often screens above the form. */
+  function showRefusedForm() {
+    var page = document.body.getAttribute("data-form-refused");
+    if (page === null) { return; }
+    if (page && page.charAt(0) === "/" && page.charAt(1) !== "/" &&
+        page !== window.location.pathname + window.location.search) {
+      try { window.history.replaceState(null, "", page); } catch (e) { /* keep the address */ }
+    }
+    var target = document.querySelector("main .form-summary") ||
+      document.querySelector("[aria-invalid='true']");
+    if (!target) { return; }
+    if (!target.matches("input, select, textarea, button, a[href]")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "center" });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    showRefusedForm();
     var on = document.documentElement.classList.contains("bigscreen");
     document.querySelectorAll("[data-bigscreen-toggle]").forEach(function (b) {
       b.setAttribute("aria-pressed", on ? "true" : "false");
