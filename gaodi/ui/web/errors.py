@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -110,14 +110,45 @@ def gaodi_error_response(request: Request, exc: GaodiError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(exc.to_dict(lang), status_code=status, headers=headers)
     if status == 401:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        if request.method != "GET":
-            target = "/"
-        return RedirectResponse(f"/login?next={quote(safe_next(target), safe='/')}", 303)
+        return login_redirect(request)
     title = TITLES.get(status, TITLES[400])
     if status == 503:
         title = STORAGE_TITLES.get(exc.code, title)
     return _html(request, status, title, exc.message(lang))
+
+
+def _same_site_path(request: Request, url: str | None) -> str | None:
+    """The path and query of ``url`` when it is an address of this site (as the browser named
+    it: the Host header), else None."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.netloc != request.headers.get("host", ""):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def login_redirect(request: Request) -> Response:
+    """An anonymous request for a page goes to log-in, with ``next`` the page to come back to.
+    A form posted after the session ended (logged out in another tab, the absolute lifetime
+    reached) comes back to the form's page (the Referer: the POST address may not be a page)
+    and the login page says the entry was not saved. An htmx request (a filter, a poll) is told
+    to load the login page in place of the whole page (``HX-Redirect``): followed by htmx, the
+    login page would be swapped into a part of the page, or the results vanish."""
+    htmx = request.headers.get("hx-request") == "true"
+    target: str | None = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if htmx:
+        target = _same_site_path(request, request.headers.get("hx-current-url"))
+    elif request.method != "GET":
+        target = _same_site_path(request, request.headers.get("referer"))
+    url = f"/login?next={quote(safe_next(target), safe='/')}"
+    if request.method != "GET":
+        url += "&reason=unsaved"
+    elif htmx:
+        url += "&reason=ended"
+    if htmx:
+        return Response(status_code=401, headers={"HX-Redirect": url})
+    return RedirectResponse(url, 303)
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:

@@ -38,6 +38,8 @@ class LoginPage(BaseModel):
     next: str
     username: str = ""
     error: str | None = None
+    #: why the user is asked to sign in again (the session ended), in words
+    notice: str | None = None
     demo_accounts: list[DemoLogin] = []
     demo_password: str | None = None
 
@@ -69,10 +71,22 @@ def _login_page(ctx: PageContext, next_url: str, username: str = "", error: str 
     include_in_schema=False,
     openapi_extra=route_extra(PUBLIC),
 )
-def login_form(next: str = "/", ctx: PageContext = Depends(public_ctx)) -> Response:
+def login_form(
+    next: str = "/", reason: str = "", ctx: PageContext = Depends(public_ctx)
+) -> Response:
     if ctx.signed_in:
         return RedirectResponse(safe_next(next), status_code=303)
-    return render(ctx, "login.html", _login_page(ctx, next))
+    page_data = _login_page(ctx, next)
+    # sent here by gaodi.ui.web.errors.login_redirect: a page part (htmx) or a form reached the
+    # server after the session had ended
+    if reason == "unsaved":
+        page_data.notice = ctx._(
+            "Your session had ended, so what you entered was not saved. "
+            "Sign in, then enter it again."
+        )
+    elif reason == "ended":
+        page_data.notice = ctx._("Your session has ended. Sign in again to continue.")
+    return render(ctx, "login.html", page_data)
 
 
 @router.post(
