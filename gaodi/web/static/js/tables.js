@@ -122,20 +122,33 @@
     return b;
   }
 
+  /* The server sort reloads the page: the header the user pressed gets focus back (a keyboard
+   * user would otherwise start again at the top of the page, ~30 Tab stops away). Only after
+   * that press (kept for this tab until the page loads), not on a bookmarked sorted address. */
+  var SORT_FOCUS = "gaodi.sortFocus";
+
   function serverSort(table, row, w) {
     var param = table.getAttribute("data-sort-server") || "sort";
     var url = new URL(window.location.href);
     var current = url.searchParams.get(param) || "";
+    var pressed = null;
+    try {
+      pressed = window.sessionStorage.getItem(SORT_FOCUS);
+      window.sessionStorage.removeItem(SORT_FOCUS);
+    } catch (e) { /* no storage: no focus to restore */ }
     Array.prototype.forEach.call(row.cells, function (th) {
       var key = th.getAttribute("data-sort-key");
       if (!key) { return; }
       var state = current === key ? "ascending" : (current === "-" + key ? "descending" : "none");
       th.setAttribute("aria-sort", state);
       var b = button(th, true, w.sort_server || "");
+      var mark = window.location.pathname + "|" + param + "|" + key;
+      if (pressed === mark && state !== "none") { b.focus(); }
       b.addEventListener("click", function () {
         var next = new URL(window.location.href);
         next.searchParams.set(param, state === "ascending" ? "-" + key : key);
         next.searchParams.delete("page");
+        try { window.sessionStorage.setItem(SORT_FOCUS, mark); } catch (e) { /* ignore */ }
         window.location.href = next.toString();
       });
     });
