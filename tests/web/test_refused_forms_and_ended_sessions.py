@@ -9,7 +9,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 from tests.web.conftest import Site
-from tests.web.helpers import login, post_form
+from tests.web.helpers import csrf_of, login, post_form
 from tests.web.live import page_text
 from tests.web.seed import PASSWORD, seed_features
 
@@ -105,8 +105,23 @@ def test_a_form_sent_after_the_session_ended_comes_back_to_its_page(site: Site) 
         target = urlsplit(r.headers["location"])
         assert target.path == "/login"
         assert parse_qs(target.query) == {"next": ["/appeals"], "reason": ["unsaved"]}
-        text = page_text(client.get(r.headers["location"]).text)
-        assert "会话已结束，刚才填写的内容没有保存" in text
+        login_page = client.get(r.headers["location"]).text
+        assert "会话已结束，刚才填写的内容没有保存" in page_text(login_page)
+        # a mistyped password keeps the notice and the way back
+        r = client.post(
+            "/login",
+            data={
+                "username": "t-admin",
+                "password": "wrong-password",
+                "next": "/appeals",
+                "reason": "unsaved",
+                "csrf_token": csrf_of(login_page),
+            },
+            follow_redirects=False,
+        )
+        assert r.status_code in (401, 422), r.status_code
+        assert "会话已结束，刚才填写的内容没有保存" in page_text(r.text)
+        assert 'name="next" value="/appeals"' in r.text
         # a Referer of another site is never where the log-in leads
         r = client.post(
             "/appeals",

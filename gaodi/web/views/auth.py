@@ -38,7 +38,8 @@ class LoginPage(BaseModel):
     next: str
     username: str = ""
     error: str | None = None
-    #: why the user is asked to sign in again (the session ended), in words
+    #: why the user is asked to sign in again (the session ended): its key and its words
+    reason: str = ""
     notice: str | None = None
     demo_accounts: list[DemoLogin] = []
     demo_password: str | None = None
@@ -77,16 +78,22 @@ def login_form(
     if ctx.signed_in:
         return RedirectResponse(safe_next(next), status_code=303)
     page_data = _login_page(ctx, next)
-    # sent here by gaodi.ui.web.errors.login_redirect: a page part (htmx) or a form reached the
-    # server after the session had ended
+    page_data.reason, page_data.notice = _notice(ctx, reason)
+    return render(ctx, "login.html", page_data)
+
+
+def _notice(ctx: PageContext, reason: str) -> tuple[str, str | None]:
+    """Why the user is asked to sign in, from gaodi.ui.web.errors.login_redirect: a form
+    ("unsaved") or a page part (htmx, "ended") reached the server after the session had
+    ended. Kept through a mistyped password (the form carries the reason)."""
     if reason == "unsaved":
-        page_data.notice = ctx._(
+        return reason, ctx._(
             "Your session had ended, so what you entered was not saved. "
             "Sign in, then enter it again."
         )
-    elif reason == "ended":
-        page_data.notice = ctx._("Your session has ended. Sign in again to continue.")
-    return render(ctx, "login.html", page_data)
+    if reason == "ended":
+        return reason, ctx._("Your session has ended. Sign in again to continue.")
+    return "", None
 
 
 @router.post(
@@ -101,11 +108,13 @@ def login_submit(ctx: PageContext = Depends(public_ctx)) -> Response:
     password = ctx.form.get("password") or ""
     password = password if isinstance(password, str) else ""
     next_url = safe_next(str(ctx.form.get("next") or "/"))
+    reason = str(ctx.value("reason") or "")
     ip = client_ip(ctx.request)
     if not username or not password:
         page_data = _login_page(
             ctx, next_url, username, ctx._("Enter your user name and password.")
         )
+        page_data.reason, page_data.notice = _notice(ctx, reason)
         return render(ctx, "login.html", page_data, status_code=422)
     # the throttle reserves each check atomically on its own; the password hash must not run
     # holding the write lock every other change waits for
@@ -122,6 +131,7 @@ def login_submit(ctx: PageContext = Depends(public_ctx)) -> Response:
     if not outcome.ok or outcome.user is None:
         assert outcome.error is not None
         page_data = _login_page(ctx, next_url, username, outcome.error.message(ctx.lang))
+        page_data.reason, page_data.notice = _notice(ctx, reason)
         return render(ctx, "login.html", page_data, status_code=outcome.error.status_code)
     user = outcome.user
     ctx.web_session.login(user.id, user.session_version)
