@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from gaodi.analytics import above_scale
+from gaodi.analytics.chain_text import decimals_for
 from gaodi.analytics.per_mu import PerMuRules
 from gaodi.analytics.rulefiles import load_per_mu_rules
 from gaodi.core import clock
@@ -29,6 +30,7 @@ from gaodi.parks.schemas import (
     Provenance,
     TierProgress,
 )
+from gaodi.parks.words import english_terms
 from gaodi.ui.web.templating import bilingual
 
 CLASS_FILLS = {
@@ -110,7 +112,36 @@ def _unit(unit: str, lang: str) -> str:
 
 def _indicator(i: IndicatorInfo, lang: str) -> str:
     label = i.label_zh if _zh(lang) else (i.label_en or i.label_zh)
+    if i.unit == "ratio":  # a share: its cells say % (the unit 比重 beside 比重 said it twice)
+        return label
     return f"{label}（{_unit(i.unit, lang)}）" if _zh(lang) else f"{label} ({_unit(i.unit, lang)})"
+
+
+def _indicator_fmt(i: IndicatorInfo) -> str:
+    """A column's kind: a share (ratio) is a percentage, anything else a figure."""
+    return "share" if i.unit == "ratio" else "number"
+
+
+#: A column's number format by kind, the ones the shared writer (gaodi.reports.xlsx, a layer
+#: above this feature, so not imported) gives every other export: counts with thousands, figures
+#: with two decimals, growth and shares as percentages; a year is a plain number (2,021 is not a
+#: year). An indicator's share is as precise as the page's 0.0193: 1.93%.
+FORMATS = {
+    "int": "#,##0",
+    "number": "#,##0.00",
+    "percent": "0.0%",
+    "share": "0.00%",
+    "year": "0",
+}
+
+
+def _number_format(kind: str, value: Any) -> str:
+    """A percentage below 0.1% keeps two significant digits (0.0026%, not 0.0%), as the shared
+    writer and the pages write it."""
+    if kind in ("percent", "share") and isinstance(value, (int, float)) and value:
+        least = 2 if kind == "share" else 1
+        return "0." + "0" * decimals_for(100 * value, least) + "%"
+    return FORMATS[kind]
 
 
 def _reason(key: str, indicators: Sequence[IndicatorInfo], lang: str) -> str:
@@ -204,6 +235,29 @@ def not_evaluated_text(ev: ParkEvaluation, lang: str = "zh") -> str:
     )
 
 
+def counts_scope_text(ev: ParkEvaluation, lang: str = "zh") -> str:
+    """Whose firms the evaluation's counts are: the whole city's, or those the reader may read
+    (a park office: its parks')."""
+    if ev.counts_scope == "scope":
+        return _t(
+            lang,
+            "本账号可查看的企业（园区账号：本园区企业；链办：本链企业）",
+            "the firms this account may read (a park office: its parks'; a chain office: its "
+            "chains')",
+        )
+    return _t(lang, "全市", "the whole city")
+
+
+def rank_base_text(ev: ParkEvaluation, lang: str = "zh") -> str:
+    """The base of every park's rank: the city's parks with a score."""
+    n = ev.ranked_parks
+    return _t(
+        lang,
+        f"全市{n}个参评园区中的名次",
+        f"rank among the city's {n} park{'s' if n != 1 else ''} with a score",
+    )
+
+
 def rules_text(ev: ParkEvaluation, lang: str = "zh") -> tuple[str, str]:
     """The class rule and the rule files (with versions) of an evaluation, in words."""
     p = ev.provenance
@@ -257,10 +311,13 @@ def _info_lines(ev: ParkEvaluation, rules: PerMuRules | None, lang: str) -> list
         (_t(lang, "分类规则", "Classes"), _classes(rules, p, lang)),
         (_t(lang, "规则文件", "Rule files"), _rule_sets(p, lang)),
         *_parameters(rules, p, lang),
+        (_t(lang, "企业数范围", "Firms counted"), counts_scope_text(ev, lang)),
         (_t(lang, "参评企业", "Enterprises evaluated"), ev.n_evaluated),
         (_t(lang, "未参评企业", "Not evaluated"), left_out or _t(lang, "无", "none")),
         (_t(lang, "计算时间", "Computed at"), _computed_at(p.computed_at, lang)),
     ]
+    if ev.ranked_parks:
+        lines.append((_t(lang, "排名范围", "Ranks"), rank_base_text(ev, lang)))
     for note in ev.notes_zh if zh else ev.notes_en:
         lines.append((_t(lang, "方法说明", "Method"), note))
     return lines + _rule_notes(ev.notes, lang)
@@ -271,16 +328,18 @@ def _rule_notes(notes: Sequence[str], lang: str) -> list[tuple[str, Any]]:
     a bilingual note gives its half; the maintainers' English-only notes are for an English
     reader, and a Chinese workbook says where to read them instead of printing English."""
     out: list[tuple[str, Any]] = []
+    label = _t(lang, "规则文件注释", "Rule file note")
     english_only = 0
     for note in notes:
         text = str(note)
         zh_half = bilingual(text, "zh")
         if zh_half != text and _chinese(zh_half):  # "中文 (English)."
-            out.append((_t(lang, "规则文件注释", "Rule file note"), bilingual(text, lang)))
+            half = bilingual(text, lang)
+            out.append((label, half if _zh(lang) else english_terms(half)))
         elif _zh(lang) and not _chinese(text):
             english_only += 1
         else:
-            out.append((_t(lang, "规则文件注释", "Rule file note"), text))
+            out.append((label, text if _zh(lang) else english_terms(text)))
     if english_only:
         out.append(
             (
@@ -292,14 +351,27 @@ def _rule_notes(notes: Sequence[str], lang: str) -> list[tuple[str, Any]]:
     return out
 
 
-def _sheet(wb: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
+def _sheet(
+    wb: Workbook,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    kinds: Sequence[str | None] = (),
+) -> Any:
+    """A table sheet: bold frozen header, an auto-filter, and each column's number format by its
+    kind in ``kinds`` (see :data:`FORMATS`; None or missing: text)."""
     ws = wb.create_sheet(title)
     ws.append(list(header))
     for cell in ws[1]:
         cell.font = BOLD
     for row in rows:
         ws.append(list(row))
+        for col, kind in enumerate(kinds, start=1):
+            cell = ws.cell(ws.max_row, col)
+            if kind is not None and isinstance(cell.value, (int, float)):
+                cell.number_format = _number_format(kind, cell.value)
     ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
     for i, name in enumerate(header, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, min(40, len(name) * 2))
     return ws
@@ -351,12 +423,14 @@ def workbook(
             ]
             for r in ev.parks
         ],
+        ["int", None, None, *["int"] * 5, *[_indicator_fmt(i) for i in ind], "number", "number"],
     )
     cited = ranking.max_column + 1  # each park's public source: words, the address a link
     ranking.cell(1, cited, _t(lang, "来源", "Source")).font = BOLD
     ranking.column_dimensions[ranking.cell(1, cited).column_letter].width = 40
     for i, r in enumerate(ev.parks, start=2):
         citation_cell(ranking.cell(i, cited), r.citation, lang)
+    ranking.auto_filter.ref = ranking.dimensions  # with the source column
     tiers = ev.parks[0].tiers if ev.parks else []
     _sheet(
         wb,
@@ -377,6 +451,7 @@ def workbook(
             [r.name, r.output, r.growth, r.growth_start, *[tier_text(t, lang) for t in r.tiers]]
             for r in ev.parks
         ],
+        [None, "number", "percent", "year"],
     )
     _sheet(
         wb,
@@ -420,6 +495,7 @@ def workbook(
             ]
             for r in ev.parks
         ],
+        [None] * 5 + ["percent"] * 3,
     )
     if enterprises:
         names = {r.id: r.name for r in ev.parks}
@@ -454,6 +530,14 @@ def workbook(
                     e.reason_zh if zh else (e.reason_en or e.reason_zh),
                 ]
                 for e in enterprises
+            ],
+            [
+                *[None] * 5,
+                "number",
+                "int",
+                "int",
+                "number",
+                *[_indicator_fmt(i) for i in enterprise_indicators],
             ],
         )
         for row in ws.iter_rows(min_row=2, min_col=5, max_col=5):

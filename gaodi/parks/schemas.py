@@ -89,6 +89,9 @@ class ParkRow(BaseModel):
     values: dict[str, float | None] = Field(description="Park 亩均 indicators (totals / land).")
     score: float | None
     rank: int | None
+    rank_of: int | None = Field(
+        None, description="Parks of the whole city with a rank: the base of ``rank``."
+    )
     output: float | None = Field(description="Park output in 亿元 in the year.")
     output_by_year: dict[str, float] = Field(default_factory=dict, description="year -> 亿元")
     growth: float | None = Field(None, description="CAGR of the park's output.")
@@ -117,11 +120,21 @@ class ParkEvaluation(BaseModel):
     parks: list[ParkRow]
     targets: list[TierTarget]
     class_counts: dict[str, dict[str, int]] = Field(
-        default_factory=dict, description="segment -> class -> enterprises (city-wide)."
+        default_factory=dict,
+        description="segment -> class -> enterprises (of counts_scope).",
     )
-    n_evaluated: int = 0
+    n_evaluated: int = Field(0, description="Enterprises evaluated (of counts_scope).")
     not_evaluated: dict[str, int] = Field(
-        default_factory=dict, description="reason -> enterprises left out of the evaluation."
+        default_factory=dict,
+        description="reason -> enterprises left out of the evaluation (of counts_scope).",
+    )
+    counts_scope: Literal["city", "scope"] = Field(
+        "city",
+        description="Whose firms class_counts, n_evaluated and not_evaluated count: the whole "
+        "city's, or (scope) those the user may read, e.g. a park office's parks'.",
+    )
+    ranked_parks: int = Field(
+        0, description="Parks of the whole city with a rank (the base of every park's rank)."
     )
     notes: list[str] = Field(default_factory=list)
     notes_zh: list[str] = Field(default_factory=list, description="The method for readers, zh.")

@@ -47,6 +47,7 @@ from gaodi.parks.schemas import (
     ParkRow,
     Provenance,
 )
+from gaodi.parks.words import english_terms
 
 __all__ = [
     "Evaluation",
@@ -344,6 +345,7 @@ def evaluate(
             indicators=indicators,
             parks=[_empty_row(p) for p in visible],
             targets=[standing.target(t, 0) for t in tr.tiers],
+            counts_scope="scope" if principal.is_scoped else "city",
             notes=["没有企业年度数据。 No enterprise figures."],
             notes_zh=["没有企业年度数据。"],
             notes_en=["No enterprise figures."],
@@ -383,6 +385,7 @@ def evaluate(
                 },
                 score=_num(agg_row["score"]) if agg_row else None,
                 rank=int(agg_row["rank"]) if agg_row else None,
+                rank_of=len(by_park) if agg_row else None,
                 output=series.get(park.id, {}).get(year),
                 output_by_year={str(y): v for y, v in sorted(series.get(park.id, {}).items())},
                 growth=g,
@@ -397,6 +400,12 @@ def evaluate(
         t.key: sum(1 for p in everyone if series.get(p.id, {}).get(year, 0.0) >= t.threshold)
         for t in tr.tiers
     }
+    # the firm counts are of the firms the principal may read (a park office: its parks'),
+    # as its list of those left out (/parks/excluded) counts them; the ranks and the tier
+    # targets stay city-wide and say so (ranked_parks, TierTarget.count)
+    scope = "scope" if principal.is_scoped else "city"
+    if principal.is_scoped:
+        evaluated, reasons = _readable(session, principal, evaluated, state.excluded)
     class_counts: dict[str, dict[str, int]] = {}
     if evaluated.height:
         for seg, klass, n in (
@@ -411,10 +420,29 @@ def evaluate(
         class_counts=class_counts,
         n_evaluated=evaluated.height,
         not_evaluated=dict(sorted(reasons.items())),
+        counts_scope=scope,
+        ranked_parks=len(by_park),
         notes=list(rules.notes),
         notes_zh=[zh for zh, _en in rules.reader_notes],
-        notes_en=[en for _zh, en in rules.reader_notes],
+        notes_en=[english_terms(en) for _zh, en in rules.reader_notes],
     )
+
+
+def _readable(
+    session: Session, principal: Principal, evaluated: pl.DataFrame, excluded: pl.DataFrame
+) -> tuple[pl.DataFrame, Counter[str]]:
+    """The evaluated firms a scoped principal may read, and those it may read of the firms left
+    out counted by reason (what its /parks/excluded lists)."""
+    ids = evaluated["enterprise_id"].to_list() if evaluated.height else []
+    out_ids = excluded["enterprise_id"].to_list() if excluded.height else []
+    visible = sorted(loaders.visible_enterprises(session, principal, [*ids, *out_ids]))
+    if evaluated.height:
+        evaluated = evaluated.filter(pl.col("enterprise_id").is_in(visible))
+    reasons: Counter[str] = Counter()
+    if excluded.height:
+        mine = excluded.filter(pl.col("enterprise_id").is_in(visible))
+        reasons = Counter({str(k): int(v) for k, v in mine.group_by("reason").len().iter_rows()})
+    return evaluated, reasons
 
 
 def _imputed(row: dict[str, Any], indicators: list[IndicatorInfo]) -> list[str]:

@@ -17,6 +17,7 @@ from gaodi.core import clock
 from gaodi.core.errors import GaodiError, NotFoundError
 from gaodi.core.permissions import Principal, allowed
 from gaodi.core.provenance import as_provenance
+from gaodi.core.units import unit_words
 from gaodi.reports import charts, map_figure
 from gaodi.reports.common import (
     Progress,
@@ -30,8 +31,8 @@ from gaodi.reports.model import Block, Column, Figure, Heading, Paragraph, Repor
 
 CLASSES = ("A", "B", "C", "D")
 LEVELS = {"national": ("国家级", "national"), "provincial": ("省级", "provincial")}
-MAX_ENTERPRISES = 500  # the most the parks service lists at once
-DOC_ENTERPRISES = 100  # rows a Word report lists; the Excel report has every row fetched
+MAX_ENTERPRISES = 500  # the most the parks service lists at once (one page)
+DOC_ENTERPRISES = 100  # rows a Word report lists; the Excel report has every evaluated firm
 
 
 def parks_service() -> Any | None:
@@ -79,14 +80,16 @@ def ranking_table(evaluation: Any, tr: Lang) -> Table:
         ]
         for p in evaluation.parks
     ]
+    base = getattr(evaluation, "ranked_parks", 0) or len(evaluation.parks)
     return Table(
         columns,
         rows,
         caption=tr("园区亩均效益排名", "Parks by per-mu score"),
         sheet=tr("园区排名", "Park ranking"),
         note=tr(
-            "注：增速为园区产值的年均复合增长率（CAGR）。",
-            "Note: growth is the compound annual growth rate of the park's output.",
+            f"注：排名为全市{base}个参评园区中的名次；增速为园区产值的年均复合增长率（CAGR）。",
+            f"Note: ranks are among the city's {base} parks with a score; growth is the "
+            "compound annual growth rate of the park's output.",
         ),
     )
 
@@ -112,6 +115,14 @@ def tier_table(parks: list[Any], tr: Lang) -> Table:
     )
 
 
+def scope_words(evaluation: Any, tr: Lang) -> str:
+    """Whose firms the evaluation's counts are (全市, or the reader's scope: a park office's
+    parks', a chain office's chains')."""
+    if getattr(evaluation, "counts_scope", "city") == "scope":
+        return tr("权限范围内", "within the reader's scope")
+    return tr("全市", "city-wide")
+
+
 def class_table(evaluation: Any, tr: Lang) -> Table:
     labels = {
         "above_scale": ("规上工业企业", "above scale"),
@@ -128,7 +139,10 @@ def class_table(evaluation: Any, tr: Lang) -> Table:
     return Table(
         columns,
         rows,
-        caption=tr("企业亩均效益分类", "Enterprises by per-mu class"),
+        caption=tr(
+            f"企业亩均效益分类（{scope_words(evaluation, tr)}）",
+            f"Enterprises by per-mu class ({scope_words(evaluation, tr)})",
+        ),
         sheet=tr("企业分类", "Enterprise classes"),
     )
 
@@ -171,13 +185,16 @@ def monthly_park_blocks(
         )
         for t in ev.targets
     )
+    # the firm counts are the reader's scope's (a park office: its parks'), the tier targets
+    # the city's: each says whose it is
+    scope = scope_words(ev, tr)
     blocks: list[Block] = [
         Paragraph(
             tr(
-                f"{p.year}年亩均效益评价（{p.scheme_name_zh}）参评企业{ev.n_evaluated}家。"
-                f"园区能级：{targets}。",
+                f"{p.year}年亩均效益评价（{p.scheme_name_zh}）{scope}参评企业{ev.n_evaluated}家。"
+                f"全市园区能级：{targets}。",
                 f"Per-mu evaluation of {p.year} ({p.scheme_name_en}): {ev.n_evaluated} enterprises "
-                f"evaluated. Park tiers: {targets}.",
+                f"evaluated ({scope}). City-wide park tiers: {targets}.",
             )
         ),
         class_table(ev, tr),
@@ -185,6 +202,19 @@ def monthly_park_blocks(
         tier_table(ev.parks, tr),
     ]
     return blocks
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else 100 * share
+
+
+def indicator_row(i: Any, value: float | None, tr: Lang) -> list[Any]:
+    """One row of a park's indicator table: the unit in the report's language (万元/亩 is
+    10k yuan/mu in English), a share (``ratio``) in percent — 1.93 %, not 0.02 beside a
+    benchmark of 0.03 — since one column holds every indicator's figures to two decimals."""
+    if i.unit == "ratio":
+        return [tr(i.label_zh, i.label_en), "%", _percent(value), _percent(i.benchmark), i.weight]
+    return [tr(i.label_zh, i.label_en), unit_words(i.unit, tr.code), value, i.benchmark, i.weight]
 
 
 def _find_park(service: Any, session: Session, principal: Principal, ref: int | str) -> Any:
@@ -241,28 +271,36 @@ def build_park(
     area = "—" if row.area_mu is None else f"{row.area_mu:,.0f}"
     output = "—" if row.output is None else f"{row.output:,.2f}"
     growth = "—" if row.growth is None else f"{row.growth:.1%}"
-    rank = row.rank or "—"
+    # the rank is among all the city's parks with a score, whoever reads it (a park office
+    # sees only its own park's row): its base is said as that, 全市 N 个参评园区, never the
+    # count of parks the reader may see
+    base = getattr(ev, "ranked_parks", 0) or len(ev.parks)
+    standing = (
+        tr(
+            f"在全市{base}个参评园区中排第{row.rank}名",
+            f"rank {row.rank} of the city's {base} parks with a score",
+        )
+        if row.rank
+        else tr("未参加园区排名", "not ranked")
+    )
     report.add(Heading(1, tr("基本情况", "Overview")))
     report.add(
         Paragraph(
             tr(
                 f"{row.name}为{level}园区，面积{area}亩；{year}年有数据的企业"
                 f"{row.n_enterprises}家，参评{row.n_evaluated}家，综合得分{score}，"
-                f"在{len(ev.parks)}个园区中排第{rank}名；产值{output}亿元，年均增速{growth}。",
+                f"{standing}；产值{output}亿元，年均增速{growth}。",
                 f"{row.name} is a {level} park of {area} mu; in {year}, {row.n_enterprises} "
                 f"enterprises reported figures and {row.n_evaluated} were evaluated; score "
-                f"{score}, rank {rank} of {len(ev.parks)} parks; output {output} hundred "
-                f"million yuan, growing {growth} a year.",
+                f"{score}, {standing}; output {output} hundred million yuan, growing {growth} "
+                "a year.",
             )
         )
     )
     cited = as_provenance(getattr(row, "citation", None))  # the park's public source
     report.add(Paragraph(cited.describe(tr.code), style="note"))
     report.add(Heading(1, tr("亩均效益评价", "Per-mu evaluation")))
-    ind_rows = [
-        [tr(i.label_zh, i.label_en), i.unit, row.values.get(i.id), i.benchmark, i.weight]
-        for i in ev.indicators
-    ]
+    ind_rows = [indicator_row(i, row.values.get(i.id), tr) for i in ev.indicators]
     report.add(
         Table(
             [
@@ -298,6 +336,11 @@ def build_park(
     ents = service.park_enterprises(
         session, principal, park.id, year=year, page=1, per_page=MAX_ENTERPRISES, state=state
     )
+    firms = list(ents.rows)
+    for page in range(2, ents.pages + 1):  # every evaluated firm: the Excel report lists them all
+        firms += service.park_enterprises(
+            session, principal, park.id, year=year, page=page, per_page=MAX_ENTERPRISES, state=state
+        ).rows
     report.add(Heading(1, tr("企业分类", "Enterprises by class")))
     report.add(
         Paragraph(
@@ -330,17 +373,14 @@ def build_park(
                     e.rank,
                     e.land_mu,
                 ]
-                for e in ents.rows
+                for e in firms
             ],
             caption=tr(f"{row.name}参评企业", f"{row.name}: evaluated enterprises"),
             sheet=tr("参评企业", "Enterprises"),
+            # Word and PDF list the first rows and say so (one note, by the renderer: "n rows
+            # in all, the first m shown; the Excel version has all"), which is true: the rows
+            # are every evaluated firm of the park, class A first, then by score
             doc_limit=DOC_ENTERPRISES,
-            note=tr(
-                f"注：共{ents.total}家，本表列得分最高的{len(ents.rows)}家。",
-                f"Note: {ents.total} in all, the first {len(ents.rows)} listed.",
-            )
-            if ents.total > len(ents.rows)
-            else None,
         )
     )
     report.add(Heading(1, tr("能级与定位", "Tier and positioning")))

@@ -74,6 +74,9 @@ def test_park_report_matches_the_evaluation(demo_engine: Engine, tmp_path: Path)
     indicators = next(t for t in docx_tables(path) if t[0][0] == "指标")
     for info, cells in zip(ev.indicators, indicators[1:], strict=True):
         value = park.values[info.id]
+        if info.unit == "ratio":  # a share is printed in percent (1.93, unit %), not 0.02
+            assert cells[1] == "%"
+            value = 100 * value
         assert cells[2] == (f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}")
     firms = next(t for t in docx_tables(path) if t[0][0] == "企业")
     assert len(firms) - 1 == min(park.n_evaluated, 100)  # Word lists the first 100
