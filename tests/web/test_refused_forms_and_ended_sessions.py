@@ -87,6 +87,13 @@ def test_a_refused_form_keeps_the_page_address(site: Site) -> None:
         assert lang_form and f'name="next" value="{page}"' in lang_form.group(0)
         title = re.search(r"<title>([^<]*)</title>", r.text)
         assert title and title.group(1).startswith("未保存，请更正表单"), title
+        # the POST address opened by GET (an old bookmark, a reload without scripts): its page
+        r = client.get(f"{page}/assign", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == page
+        # a POST-only address that belongs to no page still says so
+        r = client.get("/logout", follow_redirects=False)
+        assert r.status_code == 405
+        assert "This address does not accept" in r.text or "不支持" in page_text(r.text)
         # an ordinary page names no refused form and its title is as before
         plain = client.get(page).text
         assert "data-form-refused" not in plain

@@ -397,6 +397,12 @@ def http_error_response(request: Request, exc: StarletteHTTPException) -> Respon
         405: _("This address does not accept this kind of request."),
         413: _("The request is too large."),
     }
+    if status == 405 and request.method == "GET" and not is_api(request):
+        from gaodi.ui.web.pages import form_page_path
+
+        page = form_page_path(request)  # a form's POST address: its page is what was meant
+        if page is not None:
+            return RedirectResponse(page, 303)
     message = messages.get(status) or _("The request could not be handled.")
     if is_api(request):
         codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}

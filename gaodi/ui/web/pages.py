@@ -39,6 +39,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 from sqlalchemy import Table, select
 from starlette.datastructures import UploadFile
+from starlette.routing import compile_path
 
 from gaodi.core import clock
 from gaodi.core.dbint import INT32_MAX, INT32_MIN
@@ -310,13 +311,35 @@ def _default_args(spec: _Spec, request: Request) -> dict[str, Any]:
 _PATH_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
+def _filled(template: str, params: dict[str, Any]) -> str | None:
+    """A route's path (``/chains/{chain_id}/links/{link_id}``) with ``params`` put in; None
+    when one is missing."""
+    if any(m[1] not in params for m in _PATH_PARAM.finditer(template)):
+        return None
+    return _PATH_PARAM.sub(lambda m: quote(str(params[m[1]]), safe=""), template)
+
+
 def _page_path(template: str, request: Request) -> str:
-    """The address of a page route (``/chains/{chain_id}/links/{link_id}``) with the path
-    parameters of the current request (a form posted under the page's own address); the
-    request's own address when the page needs a parameter the form's address lacks."""
-    if any(m[1] not in request.path_params for m in _PATH_PARAM.finditer(template)):
-        return request.url.path
-    return _PATH_PARAM.sub(lambda m: quote(str(request.path_params[m[1]]), safe=""), template)
+    """The address of a page route with the path parameters of the current request (a form
+    posted under the page's own address); the request's own address when the page needs a
+    parameter the form's address lacks."""
+    return _filled(template, request.path_params) or request.url.path
+
+
+#: The forms that post to an address of their own: (that address as a pattern, the path of
+#: the form's page). Features' routers are included without a prefix.
+_FORM_PAGES: list[tuple[re.Pattern[str], str]] = []
+
+
+def form_page_path(request: Request) -> str | None:
+    """For a GET of a form's POST-only address (``/appeals/7/act``: an old bookmark, a copied
+    address, a reload without scripts), the address of the form's page (``/appeals/7``), where
+    its own checks apply; None when no form with a page posts there."""
+    for pattern, template in _FORM_PAGES:
+        match = pattern.match(request.url.path)
+        if match is not None:
+            return _filled(template, match.groupdict())
+    return None
 
 
 # ---------------------------------------------------------------------------- decorators
@@ -612,6 +635,8 @@ def form(
             return_annotation=Response
         )
         endpoint.__name__ = fn.__name__
+        if page_spec is not None and page_spec.path != path:
+            _FORM_PAGES.append((compile_path(path)[0], page_spec.path))
         router.add_api_route(
             path,
             endpoint,
