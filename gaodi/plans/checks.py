@@ -19,6 +19,7 @@ from gaodi.core import clock
 from gaodi.core.errors import ValidationError
 from gaodi.core.periods import month_index, parse_period
 from gaodi.core.text_safety import has_visible
+from gaodi.core.units import unit_words
 from gaodi.plans import rulelang
 from gaodi.plans.inference import natural_kind, rule_file
 from gaodi.plans.models import Indicator, Observation, ValidationRule
@@ -161,12 +162,16 @@ def unit_flags(ind: Indicator, kind: str, value: float) -> list[Flag]:
             )
         return out
     if ind.unit in units["count"] and (value < 0 or not float(value).is_integer()):
+        # the unit in the English words the pages show it in (家 → firms); a unit with no
+        # English words is left out rather than quoted in Chinese
+        things = unit_words(ind.unit, "en")
+        counted = f"A count of {things}" if things.isascii() else "A count"
         out.append(
             _flag(
                 "unit",
                 sev,
                 f"单位为“{ind.unit}”的计数须为非负整数，收到 {_fmt(value)}。",
-                f"A count in {ind.unit!r} must be a whole non-negative number; got {_fmt(value)}.",
+                f"{counted} must be a whole non-negative number; got {_fmt(value)}.",
             )
         )
     elif ind.unit in units["percent"] and not 0 <= value <= 100:

@@ -362,9 +362,18 @@ class IndicatorOption(BaseModel):
     owner: str | None
 
 
+class ScopeObject(BaseModel):
+    """A chain or park the user reports for, by id and name (the form's choice of scope)."""
+
+    id: int
+    name: str
+
+
 class EntryPage(BaseModel):
     indicators: list[IndicatorOption]
     scopes: list[str]
+    #: the chains or parks of ``scopes[0]`` the user may report for (none for the city)
+    scope_objects: list[ScopeObject] = Field(default_factory=list)
     recent: list[ObservationOut]
     flags: list[Flag] = Field(default_factory=list)
 
@@ -391,11 +400,23 @@ def entry_page(ctx: PageContext, indicator: str | None = None) -> EntryPage:
     p = ctx.principal
     # the first scope kind the principal may report for: the city, else its chains or parks
     mine = (("city", [0]), ("chain", sorted(p.chain_ids)), ("park", sorted(p.park_ids)))
-    scopes = [
-        kind
+    allowed = {
+        kind: [i for i in ids if can(p, "submit", Observation(scope=kind, scope_id=i))]
         for kind, ids in mine
-        if any(can(p, "submit", Observation(scope=kind, scope_id=i)) for i in ids)
-    ][:1]
+    }
+    scopes = [kind for kind, _ids in mine if allowed[kind]][:1]
+    # a chain or park office chooses its chain or park by name: the ids are shown nowhere
+    objects: list[ScopeObject] = []
+    if scopes == ["chain"]:
+        from gaodi.chains.loaders import names_and_offices
+
+        chains = names_and_offices(ctx.session, allowed["chain"])
+        objects = [ScopeObject(id=i, name=chains[i][0]) for i in allowed["chain"] if i in chains]
+    elif scopes == ["park"]:
+        from gaodi.parks.loaders import names as park_names
+
+        parks = park_names(ctx.session, allowed["park"])
+        objects = [ScopeObject(id=i, name=parks[i]) for i in allowed["park"] if i in parks]
     codes = {i.id: i.code for i in indicators}
     recent = ctx.session.scalars(
         restrict(select(Observation), ctx.principal)
@@ -417,6 +438,7 @@ def entry_page(ctx: PageContext, indicator: str | None = None) -> EntryPage:
             for i in indicators
         ],
         scopes=scopes,
+        scope_objects=sorted(objects, key=lambda o: (o.name, o.id)),
         recent=[obs_out(o, codes.get(o.indicator_id, "?")) for o in recent],
         flags=flags,
     )
@@ -428,7 +450,8 @@ class EntryForm(BaseModel):
     value: float
     kind: Literal["cumulative", "current", "yoy"] | None = None
     scope: Literal["city", "chain", "park"] = "city"
-    scope_id: DbInt = 0
+    #: the chain's or park's id (the form's choice by name); none for the city
+    scope_id: DbInt | None = None
     comment: str | None = None
     source: str | None = None
     confirm: bool = False
@@ -445,6 +468,14 @@ def entry_form(ctx: PageContext) -> Response:
     """Submit a value; a flagged value comes back with its reasons until confirmed."""
     assert ctx.principal is not None
     data = ctx.parse_form(EntryForm)
+    if data.scope_id is None and data.scope != "city":
+        raise FormInvalid(
+            {
+                "scope_id": ctx._("Choose a chain.")
+                if data.scope == "chain"
+                else ctx._("Choose a park.")
+            }
+        )
     try:
         result = service.add_observation(
             ctx.session,
@@ -455,7 +486,7 @@ def entry_form(ctx: PageContext) -> Response:
                 value=data.value,
                 kind=data.kind,
                 scope=data.scope,
-                scope_id=data.scope_id,
+                scope_id=data.scope_id if data.scope_id is not None else 0,
                 comment=data.comment,
                 source=data.source,
             ),

@@ -122,9 +122,9 @@ def test_review_page(browser: Any, live_server: LiveServer) -> None:
 
 def test_entry_with_a_flagged_value(browser: Any, live_server: LiveServer) -> None:
     page = signed_in(browser, live_server, "planner", "/plans/entry")
-    page.select_option("#e-indicator", "industrial_investment")
-    page.fill("#e-period", "2023-12")
-    page.fill("#e-value", "10")
+    page.select_option("#entry_form-indicator", "industrial_investment")
+    page.fill("#entry_form-period", "2023-12")
+    page.fill("#entry_form-value", "10")
     submit_and_wait(page, "[data-testid=entry-submit]")
     flags = page.locator("[data-testid=entry-flags] li[data-check=cumulative_decrease]")
     assert flags.count() == 1 and "年内累计值不应下降" in flags.inner_text()
