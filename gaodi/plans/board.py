@@ -525,6 +525,23 @@ def check_known_on(known_on: date | None) -> None:
         )
 
 
+def check_as_of(as_of: str) -> None:
+    """Refuse a board month after the city's current month, as ``known_on`` after today and the
+    monthly report's period are refused: nothing is known about it yet, and the page and its
+    export would say that month while judging on the data of today. A month after the plan's
+    end but not after today is kept: every window has ended then and is judged in full, with
+    its final value (or its missing one), as the plan's last month is not (docs/plans.md)."""
+    today = clock.today()
+    if parse_period(as_of).last_month > month_index(today.year, today.month):
+        raise ValidationError(
+            f"截至月份 {as_of} 晚于今天（{today.year}年{today.month}月{today.day}日）所在的月份："
+            "还没有这个月的数据。",
+            f"The month {as_of} is after the current month (today is {today.isoformat()}): "
+            "nothing is known about it yet.",
+            field="as_of",
+        )
+
+
 def _local_stamp(stamp: datetime | None) -> str | None:
     """A stored submission time (naive UTC) in the city's zone, ISO with its offset."""
     if stamp is None:
@@ -599,6 +616,7 @@ def board(
     plan = _plan_for(session, principal, plan_id)
     if as_of is not None:
         as_of = format_month(parse_period(as_of).last_month)
+        check_as_of(as_of)
     if plan is None:
         as_of = as_of or default_as_of(None)
         empty = Provenance(
@@ -709,6 +727,7 @@ def target_detail(
     plan = session.get(Plan, target.plan_id)
     assert plan is not None
     as_of = format_month(parse_period(as_of).last_month) if as_of else default_as_of(plan)
+    check_as_of(as_of)
     loaded = _load(session, principal, plan, [target_id], known_on)
     e = loaded.targets[0]
     overdue = _overdue(session, principal, loaded, known_on) if plan.status == "adopted" else {}
