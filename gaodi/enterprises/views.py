@@ -25,6 +25,7 @@ from gaodi.enterprises.schemas import (
     EnterpriseProfile,
     RankResult,
 )
+from gaodi.parks import loaders as park_loaders
 from gaodi.ui.web.context import PageContext
 from gaodi.ui.web.i18n import N_
 from gaodi.ui.web.nav import register_nav
@@ -66,6 +67,7 @@ class EnterprisesPage(BaseModel):
     result: EnterpriseList
     filters: EnterpriseFilter
     chains: list[Option]
+    parks: list[Option] = []
     tags: list[Option]
 
 
@@ -76,6 +78,23 @@ def _chain_options(ctx: PageContext) -> list[Option]:
     except PermissionDenied:
         return []
     return [Option(value=c.code, label=c.name) for c in refs]
+
+
+def _park_options(ctx: PageContext, chosen: int | None) -> list[Option]:
+    """The parks the user may read, by name (value: the park's id, as ``?park=`` has always
+    taken). A ``?park=`` id outside them (a stale bookmark, another office's park) stays chosen
+    under a label that says so, without telling whether such a park exists."""
+    assert ctx.principal is not None
+    try:
+        rows = park_loaders.park_choices(ctx.session, ctx.principal)
+    except PermissionDenied:
+        rows = []
+    out = [Option(value=str(i), label=label) for i, label in rows]
+    if chosen is not None and all(o.value != str(chosen) for o in out):
+        out.append(
+            Option(value=str(chosen), label=ctx._("Park #%(id)s (not among your parks)", id=chosen))
+        )
+    return out
 
 
 @page(
@@ -89,6 +108,7 @@ def enterprises_page(ctx: PageContext, f: Annotated[EnterpriseFilter, Query()]) 
         result=service.search(ctx.session, ctx.principal, f),
         filters=f,
         chains=_chain_options(ctx),
+        parks=_park_options(ctx, f.park),
         tags=[Option(value=t, label=ctx._(TAG_LABELS[t])) for t in TAGS],
     )
 
