@@ -61,6 +61,11 @@ class ScreenPage(BaseModel):
     invest: InvestChart
     map_panel: bool = Field(description="Whether the industry map partial is installed.")
     map_allowed: bool = Field(description="Whether the user's role may see the industry map.")
+    whole_city: bool = Field(
+        True,
+        description="Whether the user sees the whole city (no chain, park or enterprise scope): "
+        "an empty cell then means no data yet, not nothing in the user's scope.",
+    )
 
 
 @page(router, "/screen", api="/screen", template="screen.html", domain="overview", shared=30)
@@ -89,6 +94,7 @@ def screen_page(
         ),
         map_panel=_has_template(MAP_PANEL),
         map_allowed=ctx.can("read", "region"),
+        whole_city=not ctx.principal.is_scoped,
         invest=InvestChart(
             labels=[b.label for b in bars],
             series=[
