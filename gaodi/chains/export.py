@@ -14,8 +14,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from gaodi.chains.schemas import ChainDiagnosisResult, ChainSummary, RecommendResult
-from gaodi.core import clock
+from gaodi.chains.schemas import ChainDiagnosisResult, ChainSummary, Provenance, RecommendResult
+from gaodi.core import clock, words
 from gaodi.core.excel import citation_cell, new_workbook
 
 FILLS = {
@@ -96,6 +96,15 @@ def _computed_at(at: datetime | None) -> tuple[str, str]:
     )
 
 
+def _benchmark_line(prov: Provenance) -> tuple[str, str]:
+    """The 说明 line of what a link's share is compared with, in words (链中位数环节占比), not
+    the code (median); the words of its kind when no diagnosis labelled it."""
+    kind = prov.benchmark if prov.benchmark in ("median", "national") else "peer"
+    params = {"city_zh": "", "city_en": ""} if kind == "peer" else {}
+    zh, en = words.both(f"chains.benchmark_{kind}", **params)
+    return f"对标：{prov.benchmark_label_zh or zh}", f"Benchmark: {prov.benchmark_label_en or en}"
+
+
 def diagnosis_workbook(results: Sequence[ChainDiagnosisResult]) -> Workbook:
     """Links and recommendations of one or more chains, with their provenance."""
     wb = new_workbook()
@@ -105,7 +114,7 @@ def diagnosis_workbook(results: Sequence[ChainDiagnosisResult]) -> Workbook:
         lines += [
             (f"数据年份：{prov.year}", f"Year of figures: {prov.year}"),
             (f"参数：{prov.rules}", f"Rules: {prov.rules}"),
-            (f"对标：{prov.benchmark} {prov.benchmark_label_zh}", f"Benchmark: {prov.benchmark}"),
+            _benchmark_line(prov),
             _computed_at(prov.computed_at),
         ]
         if prov.is_demo:
