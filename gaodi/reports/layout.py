@@ -2,10 +2,15 @@
 
 A word processor breaks a cell's text where the column is too narrow, even inside a number
 ("1,87" / "6"). The widths are therefore computed from the cells' text before the table is
-written: every numeric or status cell (and the longest Latin word of every header) must fit on
-one line; what is left of the 156 mm text block goes to the text columns in proportion to their
-relative widths. When even the numbers do not fit at the table's font size, the size steps down
-(9 → 8 → 7.5 → 7 pt) rather than let a number wrap.
+written: every numeric or status cell must fit on one line, and so must every word that cannot
+be broken — the longest Latin word of every header and of every text cell (a kind or stage
+column's "strengthen", "started", "in progress": a word processor breaks a Latin word where the
+column ends, "stren/gthen") and a Chinese header's term of up to four characters (规上企业,
+上中下游: Chinese text may break between any two characters, a four-character term should
+not); what is left of the 156 mm text block goes to the text columns in proportion to their
+relative widths. When even these do not fit at the table's font size, the size steps down
+(9 → 8 → 7.5 → 7 pt) rather than let a number wrap; when the words do not fit even at 7 pt, the
+table is laid out for its numbers alone (as if no word needed a line of its own).
 
 Widths are estimated from character classes, with the widths of the fonts the reports use
 (CJK and full-width characters one em; digits, Latin letters and punctuation at most 0.6 em in
@@ -40,9 +45,39 @@ def text_width_mm(text: str, size_pt: float) -> float:
     return ems * size_pt * PT_MM
 
 
+#: A Chinese header's run of this many characters or fewer is a term kept on one line.
+CJK_TERM = 4
+_LATIN_WORD = re.compile(r"[A-Za-z0-9.,%()&/'’\-]+")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
 def _longest_word(text: str) -> str:
-    words = re.findall(r"[A-Za-z0-9.,%()\-]+", text)
-    return max(words, key=len) if words else ""
+    """The widest run of Latin letters, digits and their punctuation in ``text`` (what a word
+    processor does not break).
+
+    >>> _longest_word("in progress"), _longest_word("完成率 95.5%")
+    ('progress', '95.5%')
+    """
+    words = _LATIN_WORD.findall(text)
+    return max(words, key=lambda w: text_width_mm(w, 10)) if words else ""
+
+
+def _header_term(text: str) -> str:
+    """The widest Chinese term of a header that must stay on one line: a run of at most
+    :data:`CJK_TERM` characters whole, a longer run its first :data:`CJK_TERM` (the column is
+    at least that wide; the longer phrase may break).
+
+    >>> _header_term("规上企业"), _header_term("R&D经费支出占比"), _header_term("Output")
+    ('规上企业', '经费支出', '')
+    """
+    runs = [run[:CJK_TERM] for run in _CJK_RUN.findall(text)]
+    return max(runs, key=len) if runs else ""
+
+
+def _words(header: str, cells: Sequence[str]) -> list[str]:
+    """What of a text column must fit on one line: the header's longest word and Chinese term,
+    and each cell's longest Latin word."""
+    return [_longest_word(header), _header_term(header), *(_longest_word(c) for c in cells)]
 
 
 @dataclass(frozen=True)
@@ -69,16 +104,31 @@ def fit_columns(
     ([14.14, 25.86], 9.0)
     """
     n = len(headers)
-    for size in SIZES_PT:
-        need = [0.0] * n
-        for i in range(n):
-            texts = [row[i] for row in cells] if fmts[i] in NO_WRAP else []
-            texts.append(_longest_word(headers[i]))
-            longest = max((text_width_mm(t, size) for t in texts if t), default=0.0)
-            floor = MIN_TEXT_MM if fmts[i] not in NO_WRAP else 0.0
-            need[i] = max(floor, longest + CELL_PADDING_MM)
-        if sum(need) <= total_mm or size == SIZES_PT[-1]:
-            return Fit(_share(need, weights, total_mm), size)
+    columns = [[row[i] for row in cells] for i in range(n)]
+    # the texts each column must hold on one line: with its words, then (when those cannot
+    # fit even at the smallest size) the numbers and the header's Latin word alone
+    whole = [
+        [*columns[i], *_words(headers[i], [])]
+        if fmts[i] in NO_WRAP
+        else _words(headers[i], columns[i])
+        for i in range(n)
+    ]
+    bare = [
+        [*columns[i], _longest_word(headers[i])]
+        if fmts[i] in NO_WRAP
+        else [_longest_word(headers[i])]
+        for i in range(n)
+    ]
+    floors = [MIN_TEXT_MM if f not in NO_WRAP else 0.0 for f in fmts]
+    for texts in (whole, bare):
+        # a width is proportional to the size: measure each column's widest text once, at 1 pt
+        widest = [
+            max((text_width_mm(t, 1.0) for t in column if t), default=0.0) for column in texts
+        ]
+        for size in SIZES_PT:
+            need = [max(floors[i], widest[i] * size + CELL_PADDING_MM) for i in range(n)]
+            if sum(need) <= total_mm or (texts is bare and size == SIZES_PT[-1]):
+                return Fit(_share(need, weights, total_mm), size)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
