@@ -4,7 +4,9 @@ openpyxl turns any string that starts with ``=`` into a live formula and raises 
 characters (see :mod:`gaodi.core.text_safety`). Gaodi never writes a formula into a cell — every
 cell is data — so the workbooks made here store strings as strings, whatever they begin with,
 and clean control characters on the way in. Every module that writes a workbook calls
-:func:`new_workbook`; a test fails when one calls ``openpyxl.Workbook`` itself.
+:func:`new_workbook`; a test fails when one calls ``openpyxl.Workbook`` itself. Its document
+properties (what Excel's File → Info shows) name Gaodi or the user, not openpyxl, and are
+stamped by the city's clock, the day the workbook's own 说明 states, not the machine's.
 
 Examples
 --------
@@ -21,11 +23,16 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.packaging.core import DocumentProperties
 from openpyxl.utils import column_index_from_string
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gaodi.core import clock
 from gaodi.core.text_safety import clean_text
+
+#: Who made a workbook, when no user is named (the file's "author" in Excel's properties).
+CREATOR = "Gaodi"
 
 
 def _as_text(cell: Any) -> Any:
@@ -81,13 +88,47 @@ class InertWriteOnlyWorksheet(WriteOnlyWorksheet):
             yield _as_text(cell)
 
 
+class CityStampedProperties(DocumentProperties):
+    """The workbook's document properties, stamped by the city's clock.
+
+    openpyxl's writer sets ``modified`` to the machine's clock as it saves; on a city that lives
+    on a configured day (the demo's 2024-01-15) that is another date than the one the 说明 sheet
+    states, so every ``modified`` set here (the writer's too) takes the city's now instead."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "modified" and value is not None:
+            value = clock.now()
+        super().__setattr__(name, value)
+
+
+# openpyxl's metaclass lists a class's own fields only (none here): the subclass writes the
+# same ones as its parent
+for _field in ("__attrs__", "__elements__", "__nested__", "__namespaced__"):
+    setattr(CityStampedProperties, _field, getattr(DocumentProperties, _field))
+
+
 class InertWorkbook(Workbook):
-    """A workbook whose sheets are :class:`InertWorksheet` (or the write-only twin)."""
+    """A workbook whose sheets are :class:`InertWorksheet` (or the write-only twin), and whose
+    document properties name Gaodi (or the user) and the city's clock, not openpyxl and the
+    machine's."""
 
     def __init__(self, write_only: bool = False) -> None:
         super().__init__(write_only=write_only)
         if not write_only:
             self._sheets = [InertWorksheet(self)]
+        now = clock.now()
+        self.properties = CityStampedProperties(
+            creator=CREATOR, lastModifiedBy=CREATOR, created=now, modified=now
+        )
+
+    def describe(self, title: str | None = None, author: str | None = None) -> None:
+        """Name the workbook (its title) and who made it in its document properties."""
+        if title:
+            self.properties.title = clean_text(" ".join(title.split()))[:255]
+        if author:
+            who = clean_text(author)[:255]
+            self.properties.creator = who
+            self.properties.lastModifiedBy = who
 
     def create_sheet(self, title: str | None = None, index: int | None = None) -> Any:
         if self.write_only:
@@ -112,9 +153,23 @@ class InertWorkbook(Workbook):
         super().save(filename)
 
 
-def new_workbook(write_only: bool = False) -> InertWorkbook:
-    """A new workbook for an export, a template or a report (see the module's note)."""
-    return InertWorkbook(write_only=write_only)
+def new_workbook(
+    write_only: bool = False, *, title: str | None = None, author: str | None = None
+) -> InertWorkbook:
+    """A new workbook for an export, a template or a report (see the module's note): its
+    properties say ``title``, ``author`` (else Gaodi) and the city's now as created/modified."""
+    wb = InertWorkbook(write_only=write_only)
+    wb.describe(title, author)
+    return wb
+
+
+def keep_city_stamps(book: Workbook) -> Workbook:
+    """``book`` (read back with ``load_workbook`` to be changed and saved again) keeps its title,
+    author and created stamp, and is stamped modified by the city's clock when saved."""
+    old = book.properties
+    fields = {name: getattr(old, name) for name in DocumentProperties.__elements__}
+    book.properties = CityStampedProperties(**fields)
+    return book
 
 
 def text_cell(ws: Any, value: Any) -> Any:

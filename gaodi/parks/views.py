@@ -233,11 +233,27 @@ def _xlsx(ctx: PageContext, year: int | None, scheme: str) -> Response:
     firms = service.evaluated_enterprises(ctx.session, ctx.principal, state=state)
     buffer = io.BytesIO()
     workbook(ev, firms, service.indicators(scheme), lang=ctx.lang).save(buffer)
-    name = f"parks-per-mu-{ev.provenance.year or 'na'}-{scheme}.xlsx"
+    from gaodi.reports import download
+
+    # what, whose (全市 or the park's name), which year (and scheme, past the default one), so
+    # two scopes' or years' files differ
+    year_part = ev.provenance.year or "na"
+    name = download.file_name(
+        [
+            ctx._("Per-mu evaluation of parks"),
+            download.scope_label(ctx.session, ctx.principal, ctx.lang.startswith("zh")),
+            year_part,
+            scheme if scheme != "default" else None,
+        ],
+        "xlsx",
+    )
+    plain = download.ascii_name(
+        ["parks-per-mu", download.scope_code(ctx.principal), year_part, scheme], "xlsx"
+    )
     return Response(
         buffer.getvalue(),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": download.attachment(name, plain)},
     )
 
 

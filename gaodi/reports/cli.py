@@ -2,8 +2,9 @@
 Excel, with a progress bar.
 
 By default the command acts as the machine's operator (an administrator, like the other
-administrative commands); ``--user NAME`` builds the report as that user sees the data (a
-chain or park office gets its own chains or parks only).
+administrative commands; the report names it 「系统管理员（命令行）」, not the OS account);
+``--user NAME`` builds the report as that user sees the data (a chain or park office gets its
+own chains or parks only) and names that user.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def _run(
     username: str | None,
 ) -> None:
     from gaodi.db import session_scope
+    from gaodi.reports.common import principal_label
     from gaodi.reports.render import render
 
     fmt = output_format(fmt, out)  # before any work: nothing is built for a wrong name
@@ -102,6 +104,7 @@ def _run(
         with session_scope(engine(), actor=username or "cli") as session:
             principal = principal_for(session, username)
             report = build(session, principal, step)
+            report.author = principal_label(principal, report.lang == "zh")
         step(0.92, f"{fmt.value}…")
         render(report, fmt.value, out)
         step(1.0, "完成 done")

@@ -35,6 +35,8 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 from PIL import Image
 
+from gaodi.core import clock
+from gaodi.core.excel import CREATOR
 from gaodi.reports import toc
 from gaodi.reports.fonts import (
     OFFICE_PAGE_NUMBER,
@@ -489,7 +491,13 @@ class DocxRenderer:
         props = doc.core_properties
         props.title = report.title
         props.subject = report.subtitle
-        props.author = report.issuer
+        # who and when as the report itself says (生成人, 生成时间): python-docx's template
+        # otherwise dates every file 2013-12-23, and the machine's clock is not the city's
+        props.author = report.author or CREATOR
+        props.last_modified_by = report.author or CREATOR
+        props.created = props.modified = clock.now()
+        props.revision = 1
+        props.comments = report.issuer
         props.language = "zh-CN" if report.lang == "zh" else "en-GB"
         props.keywords = tr("示例数据", "synthetic demo data") if report.is_demo else ""
         self._title_page(doc, report, tr)

@@ -27,11 +27,11 @@ existing pages are in :mod:`gaodi.reports.export_tables`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -81,6 +81,58 @@ def _generated(ctx: PageContext) -> list[tuple[str, Any]]:
     ]
 
 
+def _get(obj: Any, dotted: str) -> Any:
+    for name in dotted.split("."):
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return obj
+
+
+#: Where a page's result keeps what it is about (a chain's page: the chain) ...
+SUBJECTS = ("diagnosis.chain.name", "chain.name", "park.name")
+#: ... and the month, day or year its figures are of, in this order.
+PERIODS = (
+    "as_of.day", "as_of", "year", "provenance.year", "summary.provenance.year",
+    "diagnosis.provenance.year", "result.year", "report.year",
+)  # fmt: skip
+
+
+def _period(result: Any) -> str | None:
+    """The period of the page's figures: its as-of month or day, else its data year."""
+    for dotted in PERIODS:
+        value = _get(result, dotted)
+        if isinstance(value, (str, int, dt.date)) and not isinstance(value, bool):
+            text = value.isoformat() if isinstance(value, dt.date) else str(value)
+            if re.fullmatch(r"\d{4}(-\d{2}){0,2}", text):
+                return text
+    return None
+
+
+def download_parts(ctx: PageContext, title: str, result: Any) -> tuple[list[Any], list[Any]]:
+    """The parts of an export's file name (what, whose, of when) and their ASCII twins."""
+    from gaodi.core import clock
+    from gaodi.reports.download import scope_code, scope_label
+
+    zh = ctx.lang == "zh"
+    subject = next((s for s in (_get(result, d) for d in SUBJECTS) if isinstance(s, str)), None)
+    period = _period(result)
+    known = ctx.request.query_params.get("known_on") if getattr(ctx, "request", None) else None
+    known_part = (f"已知{known}" if zh else f"known-{known}") if known else None
+    # without a period of its own the file is of the city's day it was exported on
+    when = period or clock.today().isoformat()
+    scope = scope_label(ctx.session, ctx.principal, zh)
+    names = [title, subject, scope if scope != subject else None, when, known_part]
+    return names, [scope_code(ctx.principal), when, f"known-{known}" if known else None]
+
+
+def _disposition(ctx: PageContext, export: Export, title: str, result: Any) -> str:
+    from gaodi.reports.download import ascii_name, attachment, file_name
+
+    names, codes = download_parts(ctx, title, result)
+    return attachment(file_name(names, "xlsx"), ascii_name([export.filename, *codes], "xlsx"))
+
+
 def register_export(
     page_fn: Callable[..., Any],
     path: str,
@@ -103,23 +155,26 @@ def register_export(
     ctx_name = spec.ctx_name
 
     def endpoint(**kwargs: Any) -> Response:
+        from gaodi.reports.common import principal_label
+
         ctx: PageContext = kwargs[ctx_name]
         result = spec.fn(**kwargs)
         rows = list(export.sheets(ctx, result))
         lines = list(export.provenance(ctx, result)) if export.provenance else []
+        title = export.title(ctx, result)
         data = write_table_workbook(
             rows,
             [*lines, *_generated(ctx)],
-            title=export.title(ctx, result),
+            title=title,
             is_demo=_is_demo(ctx),
             lang=ctx.lang,
+            author=principal_label(ctx.principal, ctx.lang == "zh"),
         )
         assert data is not None
-        file = f"{export.filename}.xlsx"
         return Response(
             data,
             media_type=XLSX_MEDIA_TYPE,
-            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(file)}"},
+            headers={"Content-Disposition": _disposition(ctx, export, title, result)},
         )
 
     endpoint.__signature__ = spec.signature.replace(  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ than "being made" for ever.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import shutil
 import threading
@@ -32,7 +33,7 @@ from sqlalchemy.orm import Session
 from gaodi.core import clock, jobstore
 from gaodi.core.errors import GaodiError
 from gaodi.core.permissions import Principal
-from gaodi.reports.common import Progress
+from gaodi.reports.common import Progress, principal_label
 from gaodi.reports.lang import Lang
 from gaodi.reports.model import Report
 
@@ -61,6 +62,10 @@ class Job(BaseModel):
     created_at: str
     finished_at: str | None = None
     filename: str | None = None
+    #: the name the file is downloaded as (what, whose, of when: :func:`download_names`) and
+    #: its ASCII twin; None for a job made before names said so (then ``filename``)
+    download_name: str | None = None
+    download_ascii: str | None = None
     error_zh: str | None = None
     error_en: str | None = None
     #: the server process queuing or running it (gaodi.core.jobstore.runner_id)
@@ -69,6 +74,39 @@ class Job(BaseModel):
     @property
     def finished(self) -> bool:
         return self.status in ("done", "failed")
+
+
+#: A report's kind as its file name says it.
+KIND_NAMES = {
+    "monthly": ("月度调度报告", "Monthly report"),
+    "chain": ("产业链报告", "Chain report"),
+    "park": ("园区报告", "Park report"),
+}
+_PERIOD = re.compile(r"(?<!\d)\d{4}(?:-\d{2})?(?!\d)")
+
+
+def download_names(
+    session: Session, principal: Principal, job: Job, report: Report
+) -> tuple[str, str]:
+    """The report file's download name: its kind, its subject (the chain or park by name, not
+    its id), whose data (全市, or the chain office's chains, the park office's park) and of when
+    (the month, the evaluation year, else the day it was made), in the report's language
+    (「月度调度报告_全市_2023-06.docx」); and an ASCII twin for old clients."""
+    from gaodi.reports.download import ascii_name, file_name, scope_code, scope_label
+
+    zh = report.lang == "zh"
+    names = KIND_NAMES.get(job.kind, (job.kind, job.kind))
+    # the builders stamp the month or year in their file stem (monthly-2023-06-zh,
+    # park-1-2023-zh); a chain's diagnosis is of the day it is made
+    found = _PERIOD.findall(report.filename.removeprefix(f"{job.kind}-{job.subject}-"))
+    period = found[-1] if found else report.date.isoformat()
+    scope = scope_label(session, principal, zh)
+    subject = job.subject_name
+    parts = [names[0] if zh else names[1], subject, scope if scope != subject else None, period]
+    return (
+        file_name(parts, job.format),
+        ascii_name([report.filename, scope_code(principal), period], job.format),
+    )
 
 
 def build_report(
@@ -169,6 +207,8 @@ def run(job: Job, store: JobStore, session_factory: Any, principal: Principal) -
                 lang=job.lang,
                 progress=progress,
             )
+            report.author = principal_label(principal, report.lang == "zh")
+            job.download_name, job.download_ascii = download_names(session, principal, job, report)
         kind = {"docx": "Word", "pdf": "PDF", "xlsx": "Excel"}[job.format]
         progress(0.92, tr.stage(f"生成 {kind}", f"writing {kind}"))
         name = f"{report.filename}.{job.format}"

@@ -215,6 +215,9 @@ class Report:
     blocks: list[Block] = field(default_factory=list)
     provenance: list[tuple[str, str]] = field(default_factory=list)
     filename: str = "report"
+    #: who the report was made for, as its 数据来源与说明 names them (the file's author property;
+    #: set by whoever renders it: the CLI, the web's report job)
+    author: str = ""
 
     @property
     def tables(self) -> list[Table]:

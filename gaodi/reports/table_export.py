@@ -7,8 +7,10 @@ office cannot export what its page would not show it) — and writes the page's 
 when it puts the button beside each table) through
 :func:`gaodi.reports.xlsx.write_table_workbook`: a 说明 sheet with the page's title, the city's
 day, the filters, the page's own as-of/provenance lines, 示例数据 when the page is the demo
-city's, then the table with its header row, numbers as numbers ("1,234" → 1234, "12.5%" →
-0.125 shown 12.5%; in a column that mixes words and figures, each figure with its own format),
+city's, then the table with its header row (a unit written under its label in brackets:
+「亩均税收（万元/亩）」; a name without the 示例 badge beside it), numbers as numbers ("1,234" →
+1234, "12.5%" → 0.125 shown 12.5%, each with the decimals the page gives it: 0.0193 is not
+0.02; in a column that mixes words and figures, each figure with its own format),
 dates as dates, and every text cell stored as text (``gaodi.core.excel``: a cell beginning
 with ``=`` ``+`` ``-`` ``@`` is never a formula).
 
@@ -29,6 +31,7 @@ from fastapi.responses import Response
 
 from gaodi.core import clock
 from gaodi.core.errors import GaodiError, NotFoundError, PermissionDenied, ValidationError
+from gaodi.reports.common import principal_label
 from gaodi.reports.lang import Lang
 from gaodi.reports.model import Column
 from gaodi.reports.table_html import HtmlTable, tables, typed_columns
@@ -139,15 +142,22 @@ def _title(html: str) -> str:
     return htmllib.unescape(text.split(" · ")[0]) or "Gaodi"
 
 
+_NOTE = re.compile(
+    r"<(p|div|dl|span)\b"
+    r'(?=[^>]*(?:class="[^"]*\b(?:asof|provenance)\b|data-testid="provenance"))'
+    r"[^>]*>(.*?)</\1>",
+    re.S,
+)
+
+
 def _notes(html: str) -> list[str]:
-    """The page's own as-of and provenance lines (``.asof``, ``.provenance``)."""
+    """The page's own as-of and provenance lines (``.asof``, ``.provenance``, or the line the
+    page marks ``data-testid="provenance"``: the 园区 page's 数据年份 · 截至 · 方案)."""
     import html as htmllib
 
     out = []
-    for m in re.finditer(
-        r'<(p|div|dl|span)[^>]*class="[^"]*\b(asof|provenance)\b[^"]*"[^>]*>(.*?)</\1>', html, re.S
-    ):
-        text = re.sub(r"<[^>]+>", " ", m.group(3))
+    for m in _NOTE.finditer(html):
+        text = re.sub(r"<[^>]+>", " ", m.group(2))
         text = " ".join(htmllib.unescape(text).split())
         if text and text not in out:
             out.append(text[:500])
@@ -175,7 +185,9 @@ def _format_cells(data: bytes, formats: dict[tuple[int, int], str]) -> bytes:
 
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(data))
+    from gaodi.core.excel import keep_city_stamps
+
+    book = keep_city_stamps(load_workbook(io.BytesIO(data)))
     sheet = book.worksheets[1]
     for (r, i), fmt in formats.items():
         sheet.cell(row=r + 2, column=i + 1).number_format = fmt
@@ -289,13 +301,38 @@ async def export_table(
     is_demo = 'data-testid="demo-banner"' in html
     name = title[:24] + (f" {index + 1}" if index else "")
     sheet, formats = _sheet(table, name)
-    data = write_table_workbook([sheet], lines, title=title, is_demo=is_demo, lang=ctx.lang)
+    author = principal_label(ctx.principal, ctx.lang == "zh")
+    data = write_table_workbook(
+        [sheet], lines, title=title, is_demo=is_demo, lang=ctx.lang, author=author
+    )
     assert data is not None
     data = _format_cells(data, formats)
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", path.strip("/")).strip("-") or "page"
-    file = f"{stem}-{index + 1}.xlsx"
     return Response(
         data,
         media_type=XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(file)}"},
+        headers={"Content-Disposition": _disposition(ctx, path, params, title, index)},
     )
+
+
+#: Query parameters that say the period a page's figures are of (its file name says it).
+PERIOD_PARAMS = ("as_of", "period", "year", "known_on")
+
+
+def _disposition(
+    ctx: PageContext, path: str, params: list[tuple[str, str]], title: str, index: int
+) -> str:
+    """The file's name: the page's title (and the table's number after the first), whose data
+    (全市 or the scope's name) and of when (the page's period, else the city's day)."""
+    from gaodi.reports import download
+
+    zh = ctx.lang == "zh"
+    when = [v for k, v in params if k in PERIOD_PARAMS and re.fullmatch(r"[\d-]{4,10}", v)]
+    when = when or [clock.today().isoformat()]
+    table = (f"表{index + 1}" if zh else f"table {index + 1}") if index else None
+    scope = download.scope_label(ctx.session, ctx.principal, zh)
+    name = download.file_name([title, table, scope, *when], "xlsx")
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", path.strip("/")).strip("-") or "page"
+    plain = download.ascii_name(
+        [f"{stem}-{index + 1}", download.scope_code(ctx.principal), *when], "xlsx"
+    )
+    return download.attachment(name, plain)

@@ -4,7 +4,10 @@ The generic "导出 Excel" of every table (:mod:`gaodi.reports.table_export`) re
 again and takes its N-th ``<table class="table">`` (document order, as the browser counts them):
 the header row's labels and the body rows' texts. Text inside buttons, forms' selects, scripts,
 SVG and ``hidden`` elements is not part of a cell; a cell's ``data-sort-value`` stands for its
-text when it is a number. :func:`typed_columns` then decides, column by column, whether the
+text when it is a number. The 示例 badge beside a name (``badge-demo``) is not part of the name
+(the workbook says 示例数据 once, in its 说明), unless it is all the cell says; a header's unit
+written under its label (``label<br><span>unit</span>``) becomes 「label（unit）」, as every
+other export writes units. :func:`typed_columns` then decides, column by column, whether the
 cells are numbers ("1,234", "-3.5", "12.5%" → 0.125), dates ("2023-08-05") or text (codes keep
 their leading zeros). A column that mixes figures and words (a table whose rows are measures: a
 total, a share, an index side by side; "338 (2022-11)", a value with the period it is of) keeps
@@ -43,6 +46,9 @@ _SKIP = frozenset(
 )
 _VOID = frozenset({"br", "img", "input", "hr", "meta", "link", "source", "wbr", "col", "area"})
 _BREAKS = frozenset({"br", "li", "p", "div", "tr"})
+#: A header cell's line break: what follows is the label's unit.
+_UNIT_BREAK = "\x00"
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 @dataclass
@@ -66,6 +72,7 @@ class _Open:
     cell_value: str | None = None
     cell_span: int = 1
     cell_text_type: bool = False
+    cell_badge: list[str] = field(default_factory=list)  # the 示例 badge's text in the cell
 
 
 class _Parser(HTMLParser):
@@ -74,6 +81,7 @@ class _Parser(HTMLParser):
         self.found: list[HtmlTable] = []
         self.stack: list[_Open] = []
         self.skip: list[str] = []  # open tags whose text is not a cell's
+        self.badge: list[str] = []  # open tags of a 示例 badge (its text is kept apart)
 
     # -------------------------------------------------------------- tags
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -86,6 +94,13 @@ class _Parser(HTMLParser):
             if tag not in _VOID:
                 self.skip.append(tag)
             return
+        if self.badge:
+            if tag not in _VOID:
+                self.badge.append(tag)
+            return
+        if "badge-demo" in a.get("class", "").split() and tag not in _VOID and self._cell():
+            self.badge.append(tag)
+            return
         if tag == "table":
             is_data = "table" in a.get("class", "").split()
             table = HtmlTable(testid=a.get("data-testid")) if is_data else None
@@ -97,7 +112,9 @@ class _Parser(HTMLParser):
         top = self.stack[-1] if self.stack else None
         if top is None:
             return
-        if top.cell is not None and tag in _BREAKS:
+        if top.cell is not None and tag == "br" and top.header_row:
+            top.cell.append(_UNIT_BREAK)
+        elif top.cell is not None and tag in _BREAKS:
             top.cell.append(" ")
         if tag in ("thead", "tbody", "tfoot") and top.cell is None:
             top.section = tag
@@ -129,6 +146,12 @@ class _Parser(HTMLParser):
                 while self.skip and self.skip.pop() != tag:
                     pass
             return
+        if self.badge:
+            if tag in self.badge:
+                while self.badge and self.badge.pop() != tag:
+                    pass
+                return
+            self.badge = []  # the cell ends around a badge left open
         if not self.stack:
             return
         top = self.stack[-1]
@@ -144,20 +167,34 @@ class _Parser(HTMLParser):
             self._close_row(top)
             top.section = "tbody"
 
+    def _cell(self) -> _Open | None:
+        """The innermost open cell (text of a nested table goes to a cell of an outer one)."""
+        for level in reversed(self.stack):
+            if level.cell is not None:
+                return level
+        return None
+
     def handle_data(self, data: str) -> None:
         if self.skip or not self.stack:
             return
-        # text of a nested table goes to the innermost open cell of an outer table
-        for level in reversed(self.stack):
-            if level.cell is not None:
-                level.cell.append(data)
-                return
+        level = self._cell()
+        if level is not None:
+            (level.cell_badge if self.badge else level.cell).append(data)  # type: ignore[union-attr]
 
     # -------------------------------------------------------------- rows
     def _close_cell(self, top: _Open) -> None:
         if top.cell is None or top.row is None:
             return
-        text = " ".join("".join(top.cell).split())
+        label, _, unit = "".join(top.cell).partition(_UNIT_BREAK)
+        text = " ".join(label.split())
+        unit = " ".join(unit.replace(_UNIT_BREAK, " ").split())
+        if unit and text:
+            text = f"{text}（{unit}）" if _CJK.search(text + unit) else f"{text} ({unit})"
+        elif unit:
+            text = unit
+        if not text:  # a cell that says only 示例 keeps it
+            text = " ".join("".join(top.cell_badge).split())
+        top.cell_badge = []
         value = top.cell_value.strip() if top.cell_value is not None else None
         if value is not None and parse_number(value) is not None and text not in MISSING:
             text = value
@@ -262,8 +299,9 @@ class TypedColumn:
     label: str
     fmt: str  # "int", "number", "percent", "date" or "text"
     values: list[object]
-    #: In a "text" column that mixes words and figures: each figure's number format (None for
-    #: a word), its value in ``values`` being the number.
+    #: Each figure's number format as the page writes it (None for a word or a blank): in a
+    #: column of decimals or shares, and in a "text" column that mixes words and figures (its
+    #: value in ``values`` being the number).
     formats: list[str | None] = field(default_factory=list)
 
 
@@ -298,7 +336,9 @@ def typed_columns(table: HtmlTable) -> list[TypedColumn]:
             fmt = "int"
         else:
             fmt = "number"
-        out.append(TypedColumn(label, fmt, values))
+        # each figure with the decimals the page gives it (a share of 0.0193 is not 0.02)
+        shown_as = [None if c in MISSING else _shown_format(c) for c in cells]
+        out.append(TypedColumn(label, fmt, values, shown_as if fmt != "int" else []))
     return out
 
 

@@ -314,11 +314,14 @@ def download_report(
     path = store(ctx).output(job)
     if path is None:
         raise NotFoundError("报告尚未生成完成。", "The report is not ready.")
+    from gaodi.reports.download import attachment
+
+    # what, whose and of when (jobs.download_names); a job made before that has its stem only
+    name = job.download_name or job.filename or path.name
     return FileResponse(
         path,
         media_type=MEDIA_TYPES[job.format],
-        filename=job.filename,
-        content_disposition_type="attachment",
+        headers={"Content-Disposition": attachment(name, job.download_ascii or path.name)},
     )
 
 

@@ -139,11 +139,13 @@ def write_table_workbook(
     title: str,
     is_demo: bool,
     lang: str = "zh",
+    author: str | None = None,
 ) -> bytes | None:
     """Write the workbook to ``path`` (a file name or binary file); with ``path=None`` return
-    its bytes."""
+    its bytes. Its document properties say ``title``, ``author`` (else Gaodi) and the city's
+    now (:func:`gaodi.core.excel.new_workbook`)."""
     tr = Lang(lang)
-    wb = new_workbook()
+    wb = new_workbook(title=title, author=author)
     info = wb.active
     assert info is not None
     taken: set[str] = set()
@@ -236,6 +238,12 @@ class XlsxRenderer:
         ]
         provenance = [(tr("报告", "Report"), report.subtitle), *report.provenance]
         write_table_workbook(
-            sheets, provenance, path, title=report.title, is_demo=report.is_demo, lang=report.lang
+            sheets,
+            provenance,
+            path,
+            title=report.title,
+            is_demo=report.is_demo,
+            lang=report.lang,
+            author=report.author or None,
         )
         return path
