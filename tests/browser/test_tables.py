@@ -72,14 +72,14 @@ def test_enterprise_list_sorts_by_revenue_on_the_server(
 def test_filters_survive_a_reload(browser: Any, live_server: LiveServer) -> None:
     world = live_server.world
     page = _page(browser, live_server, "admin", "/enterprises")
-    page.fill("input[name=park]", str(world.ids["park_a"]))
+    page.select_option("select[name=park]", str(world.ids["park_a"]))  # 园区, chosen by name
     submit_and_wait(page, "form[data-testid=enterprise-search] button[type=submit]")
     expected = sorted([world.names["e1"], world.names["e3"]])
     assert sorted(_names(page)) == expected
     assert f"park={world.ids['park_a']}" in page.url
     page.reload()
     assert sorted(_names(page)) == expected
-    assert page.input_value("input[name=park]") == str(world.ids["park_a"])
+    assert page.input_value("select[name=park]") == str(world.ids["park_a"])
     # a sort chosen after the filter keeps the filter, and the filter form keeps the sort
     _revenue_header(page).locator("button").click()
     page.wait_for_url("**sort=revenue**")
@@ -224,7 +224,7 @@ def test_print_hides_the_chrome_and_keeps_chart_and_demo_label(
     assert "示例" in page.locator("[data-testid=demo-banner]").inner_text()
     # the 示例数据 label is legible on paper, where backgrounds are not printed
     label = "() => getComputedStyle(document.querySelector('.demo-banner strong')).color"
-    assert page.evaluate(label) == "rgb(178, 106, 0)"
+    assert page.evaluate(label) == "rgb(138, 82, 0)"  # #8a5200: 6.4:1 on white (WCAG AA)
     stamp = page.locator("[data-testid=print-stamp]")
     assert stamp.is_visible()
     assert "总览" in stamp.inner_text() and "截至 " in stamp.inner_text()
