@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import polars as pl
@@ -80,6 +80,31 @@ def _industry_name(code: str | None) -> str | None:
 
 def search(session: Session, principal: Principal, f: EnterpriseFilter) -> EnterpriseList:
     """Enterprises the principal may see, filtered and paginated (name order)."""
+    query = _filtered(session, principal, f)
+    page = paginate(session, query, f.page, f.per_page, ordered=_sorted(session, query, f.sort))
+    return EnterpriseList(
+        rows=_rows(session, principal, list(page.items)),
+        total=page.total,
+        page=page.number,
+        per_page=f.per_page,
+        pages=page.pages,
+    )
+
+
+def search_all(
+    session: Session, principal: Principal, f: EnterpriseFilter, limit: int
+) -> Iterator[EnterpriseRow]:
+    """The first ``limit`` rows of the whole list :func:`search` pages through (same scope,
+    filters and order; ``page``/``per_page`` ignored), for an export: one ordered query, then
+    the year's figures and chains a chunk at a time, not a count and a page per 200 rows."""
+    query = _sorted(session, _filtered(session, principal, f), f.sort).limit(limit)
+    ents = list(session.scalars(query))
+    for start in range(0, len(ents), CHUNK):
+        yield from _rows(session, principal, ents[start : start + CHUNK])
+
+
+def _filtered(session: Session, principal: Principal, f: EnterpriseFilter) -> Any:
+    """The enterprises the principal may see that match ``f`` (unordered, unpaged)."""
     query = restrict(select(Enterprise), principal)
     if f.q and f.q.strip():
         text = f.q.strip()
@@ -95,14 +120,7 @@ def search(session: Session, principal: Principal, f: EnterpriseFilter) -> Enter
     if f.tag and f.tag.strip():
         tag = f.tag.strip().replace('"', "")
         query = query.where(cast(Enterprise.tags, String).like(f'%"{tag}"%'))
-    page = paginate(session, query, f.page, f.per_page, ordered=_sorted(session, query, f.sort))
-    return EnterpriseList(
-        rows=_rows(session, principal, list(page.items)),
-        total=page.total,
-        page=page.number,
-        per_page=f.per_page,
-        pages=page.pages,
-    )
+    return query
 
 
 def _sorted(session: Session, query: Any, sort: str | None) -> Any:

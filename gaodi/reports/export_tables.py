@@ -18,7 +18,7 @@ from gaodi.core.units import unit_words
 from gaodi.reports.common import optional_module
 from gaodi.reports.exports import TextFn, register_export
 from gaodi.reports.lang import Lang
-from gaodi.reports.model import Column
+from gaodi.reports.model import STATUS_CHOICES, Column
 from gaodi.reports.xlsx import Sheet
 from gaodi.ui.web.context import PageContext
 
@@ -154,19 +154,72 @@ def _board_sheets(ctx: PageContext, board: Any) -> list[Sheet]:
     return [Sheet(tr("看板", "Board"), c, rows)]
 
 
+#: The board's status filter values as its page names them (plans/templates/plans/board.html).
+_BOARD_STATUS = {
+    "green": "green",
+    "yellow": "yellow",
+    "red": "red",
+    "not_due": "light|not due",
+    "at_risk": "light|at risk",
+    "no_data": "no data",
+}
+
+
+def _board_filters(ctx: PageContext, f: Any) -> str:
+    """The board's filters in the page's words (「状态：红灯；责任单位：市工信局」)."""
+    tr = _tr(ctx)
+    sep = tr("：", ": ")
+    parts = []
+    if f.status:
+        word = ctx._(_BOARD_STATUS[f.status]) if f.status in _BOARD_STATUS else None
+        parts.append(f"{ctx._('Status')}{sep}{word or STATUS_CHOICES.label(f.status, tr.code)}")
+    if f.owner:
+        parts.append(f"{ctx._('Owner')}{sep}{f.owner}")
+    if f.action:
+        parts.append(f"{ctx._('plan action|Action')}{sep}{f.action}")
+    if f.overdue_only:
+        parts.append(ctx._("Overdue only"))
+    return tr("；", "; ").join(parts) or tr("无（全部目标）", "none (every target)")
+
+
 def _board_provenance(ctx: PageContext, board: Any) -> list[tuple[str, Any]]:
+    """As the monthly report states the board it uses: the day the values were known, what was
+    counted and the forecast in words, not the engine's parameter codes."""
+    from gaodi.reports.monthly import method_words, statuses_words
+
     tr = _tr(ctx)
     p = board.provenance
+    params = p.parameters
+    level = float(params.get("forecast_level") or 0)
+    known = _day(board.known_on)
+    if isinstance(known, dt.date):
+        known_words = tr(
+            f"{tr.date(known)}（按该日已报送的数据及其当日的审核状态重出）",
+            f"{tr.date(known)} (as the board stood that day: the values sent by then, each "
+            "with the review status it had then)",
+        )
+    else:
+        today = tr.date(clock.today())
+        known_words = tr(f"{today}（今天：使用至今已报送的全部数据）",
+                         f"{today} (today: every value sent so far)")  # fmt: skip
+    n_boot, seed = params.get("forecast_n_boot"), params.get("forecast_seed")
     return [
         (tr("计划", "Plan"), board.plan_title),
         (tr("截至", "As of"), board.as_of),
+        (tr("数据已知日", "Known on"), known_words),
         (tr("数据截至", "Data as of"), p.data_as_of_words(tr.code)),
         (tr("红黄绿灯规则版本", "Traffic-light rules"), p.rules_version),
         (tr("合理性校验规则版本", "Plausibility rules"), p.plausibility_version),
-        (tr("观测值数（其中未审核）", "Values used (not approved)"),
-         f"{p.n_observations} ({p.n_unapproved})"),
-        *((f"{tr('参数', 'Parameter')} {k}", v) for k, v in p.parameters.items()),
-        (tr("筛选", "Filters"), board.filters.model_dump_json(exclude_defaults=True)),
+        (tr("评价所用数据", "Values used"),
+         tr(f"已报送数据{p.n_observations}条（{statuses_words(params, tr)}，其中未审核"
+            f"{p.n_unapproved}条）",
+            f"{p.n_observations} reported values ({statuses_words(params, tr)}; "
+            f"{p.n_unapproved} not yet approved)")),
+        (tr("预测方法", "Forecast"),
+         tr(f"{method_words(params, tr)}，{level:.0%}区间，自助法{n_boot}次，随机种子{seed}",
+            f"{method_words(params, tr)}, {level:.0%} interval, {n_boot} bootstrap draws, "
+            f"seed {seed}")),
+        (tr("筛选", "Filters"), _board_filters(ctx, board.filters)),
         # stored values the board leaves out (not finite numbers), named so they get corrected,
         # as the board page and the CLI workbook name them
         *((tr("未计入的无效值", "Value left out"), tr(v.reason_zh, v.reason_en))
@@ -287,19 +340,12 @@ def _excluded_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
 
 # ---------------------------------------------------------------------------- enterprises
 def _enterprise_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
+    """The whole list the page pages through, in its order: one query (the page's scope and
+    filters), its rows written as they are read, at most MAX_ROWS (说明 says so when cut)."""
     from gaodi.enterprises import service
 
     tr = _tr(ctx)
     assert ctx.principal is not None
-    rows: list[Any] = []
-    number = 1
-    while len(rows) < MAX_ROWS:
-        f = page.filters.model_copy(update={"page": number, "per_page": 200})
-        result = service.search(ctx.session, ctx.principal, f)
-        rows.extend(result.rows)
-        if number >= result.pages:
-            break
-        number += 1
     c = [
         Column(tr("统一社会信用代码", "USCC"), key="uscc"),
         Column(tr("企业", "Enterprise"), key="name"),
@@ -312,30 +358,165 @@ def _enterprise_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
         Column(tr("营业收入", "Revenue"), unit=tr("万元", "10k yuan"), fmt="number", key="revenue"),
         Column(tr("产值", "Output"), unit=tr("万元", "10k yuan"), fmt="number", key="output"),
     ]
-    records = [{**r.model_dump(), "tags": _tags(ctx, r.tags)} for r in rows[:MAX_ROWS]]
+    rows = service.search_all(ctx.session, ctx.principal, page.filters, MAX_ROWS)
+    records = ({**r.model_dump(), "tags": _tags(ctx, r.tags)} for r in rows)
     return [Sheet(tr("企业", "Enterprises"), c, records)]
+
+
+#: The list's orders (EnterpriseFilter.sort) in words.
+_ENTERPRISE_SORTS = {
+    "name": ("企业名称", "name"),
+    "uscc": ("统一社会信用代码", "USCC"),
+    "park": ("园区", "park"),
+    "industry": ("行业代码", "industry code"),
+    "revenue": ("营业收入", "revenue"),
+}
+
+
+def _option_label(options: list[Any], value: Any) -> str | None:
+    return next((o.label for o in options if str(o.value) == str(value)), None)
+
+
+def _enterprise_provenance(ctx: PageContext, page: Any) -> list[tuple[str, Any]]:
+    """Which year's figures, which day's chain membership, the filters and the row count."""
+    tr = _tr(ctx)
+    f, result = page.filters, page.result
+    year = next((r.year for r in result.rows if r.year is not None), None)
+    filters: list[str] = []
+    if f.q and f.q.strip():
+        q = f.q.strip()
+        filters.append(tr(f"名称或代码含“{q}”", f"name or USCC containing '{q}'"))
+    if f.chain:
+        chain = _option_label(page.chains, f.chain) or f.chain
+        filters.append(tr(f"产业链：{chain}", f"chain: {chain}"))
+    if f.park is not None:
+        park = _option_label(getattr(page, "parks", []), f.park) or f"#{f.park}"
+        filters.append(tr(f"园区：{park}", f"park: {park}"))
+    if f.tag and f.tag.strip():
+        tag = _tags(ctx, [f.tag.strip()])[0]
+        filters.append(tr(f"标签：{tag}", f"tag: {tag}"))
+    key = (f.sort or "name").lstrip("-")
+    order = tr(*_ENTERPRISE_SORTS.get(key, (key, key)))
+    descending = bool(f.sort and f.sort.startswith("-"))
+    today = tr.date(clock.today())
+    none = tr("无（全部可见企业）", "none (every enterprise you may see)")
+    lines: list[tuple[str, Any]] = [
+        (tr("数据年份", "Figures of"),
+         tr(f"{year}年（营业收入、产值为该年数据）", f"{year} (revenue and output of that year)")
+         if year is not None else "—"),
+        (tr("产业链归属", "Chain membership"),
+         tr(f"按{today}（今天）的归属", f"as of {today} (today)")),
+        (tr("筛选", "Filters"), tr("；", "; ").join(filters) or none),
+        (tr("排序", "Order"), tr(f"按{order}{'降序' if descending else '升序'}",
+                                f"by {order}, {'descending' if descending else 'ascending'}")),
+        (tr("企业数", "Enterprises"), result.total),
+    ]  # fmt: skip
+    if result.total > MAX_ROWS:
+        lines.append((
+            tr("导出上限", "Export limit"),
+            tr(f"共{result.total:,}家，超过一次导出的上限{MAX_ROWS:,}家：本文件只有按上述排序的前"
+               f"{MAX_ROWS:,}家。请加筛选条件（产业链、园区、标签）分批导出。",
+               f"{result.total:,} enterprises, more than the {MAX_ROWS:,} one export holds: this "
+               f"file has the first {MAX_ROWS:,} in the order above. Add a filter (chain, park, "
+               "tag) and export in parts."),
+        ))  # fmt: skip
+    return lines
+
+
+#: Criterion units that count things (patents, people): whole numbers, as the page shows them.
+_COUNT_UNITS = frozenset({"件", "人", "个", "项", "家"})
+
+
+def _criterion_column(tr: Lang, k: Any) -> Column:
+    """A ranking criterion's column, formatted as the rank page writes it: a ratio as a
+    percentage, a count as a whole number, an amount with its decimals."""
+    label, unit = tr(k.label_zh, k.label_en), _criterion_unit(tr, k.unit)
+    if k.unit == "ratio":
+        return Column(label, fmt="percent")
+    return Column(label, unit=unit, fmt="int" if k.unit in _COUNT_UNITS else "number")
+
+
+def _weight_source(tr: Lang, text: str) -> str:
+    """Where a weight comes from, in the file's language: the rule file's own "Gaodi default"
+    note points at "this file" (the YAML), which the reader of a workbook does not hold."""
+    from gaodi.enterprises.params import load_leader_rules
+
+    rules = load_leader_rules()
+    key = next((k for k, v in rules.sources.items() if v == text), None)
+    if key == "gaodi_default":
+        return tr(
+            f"高地默认权重（未找到官方的头羊评分方案；依据见规则文件 {rules.name}.yaml 的说明）",
+            f"Gaodi default weight (no official scheme was found; see the notes of the rule "
+            f"file {rules.name}.yaml)",
+        )
+    return text
 
 
 def _rank_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
     tr = _tr(ctx)
     r = page.result
-    crit = [Column(tr(k.label_zh, k.label_en), unit=_criterion_unit(tr, k.unit),
-                   fmt="percent" if k.unit == "ratio" else "number")
-            for k in r.criteria]  # fmt: skip
+    # TOPSIS methods give each firm its distances, which the page shows (D+, D−)
+    topsis = bool(r.rows) and r.rows[0].d_plus is not None
+    # the score with the page's three decimals, the distances with its four
     c = [Column(tr("名次", "Rank"), fmt="int"), Column(tr("统一社会信用代码", "USCC")),
-         Column(tr("企业", "Enterprise")), Column(tr("得分", "Score"), fmt="number"),
-         Column(tr("标签", "Tags")), *crit]  # fmt: skip
-    rows = [[x.rank, x.uscc, x.name, x.score, _tags(ctx, x.tags),
-             *[x.values.get(k.name) for k in r.criteria]] for x in r.rows]  # fmt: skip
+         Column(tr("企业", "Enterprise")),
+         Column(tr("得分", "Score"), fmt="number", significant=3),
+         *([Column("D+", fmt="number", significant=4), Column("D−", fmt="number", significant=4)]
+           if topsis else []),
+         Column(tr("标签", "Tags")), *[_criterion_column(tr, k) for k in r.criteria]]  # fmt: skip
+    rows = [[x.rank, x.uscc, x.name, round(x.score, 3),
+             *([_round(x.d_plus, 4), _round(x.d_minus, 4)] if topsis else []),
+             _tags(ctx, x.tags), *[x.values.get(k.name) for k in r.criteria]]
+            for x in r.rows]  # fmt: skip
     direction = {"benefit": tr("越高越好", "higher is better"),
                  "cost": tr("越低越好", "lower is better")}  # fmt: skip
     weights = [[tr(k.label_zh, k.label_en), direction.get(k.direction, k.direction),
-                "%" if k.unit == "ratio" else _criterion_unit(tr, k.unit), k.weight, k.source]
+                "%" if k.unit == "ratio" else _criterion_unit(tr, k.unit), round(k.weight, 3),
+                _weight_source(tr, k.source)]
                for k in r.criteria]  # fmt: skip
     wc = [Column(tr("指标", "Criterion")), Column(tr("方向", "Direction")),
-          Column(tr("单位", "Unit")), Column(tr("权重", "Weight"), fmt="number"),
+          Column(tr("单位", "Unit")), Column(tr("权重", "Weight"), fmt="number", significant=3),
           Column(tr("来源", "Source"))]  # fmt: skip
     return [Sheet(tr("头羊排名", "Ranking"), c, rows), Sheet(tr("权重", "Weights"), wc, weights)]
+
+
+def _round(value: float | None, places: int) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def _rank_provenance(ctx: PageContext, page: Any) -> list[tuple[str, Any]]:
+    """The method the page ranked by, so the figures can be derived again from the sheets."""
+    tr = _tr(ctx)
+    r = page.result
+    topsis = bool(r.rows) and r.rows[0].d_plus is not None
+    chain = _option_label(page.chains, r.chain) if r.chain else None
+    lines: list[tuple[str, Any]] = [
+        (tr("规则", "Rules"), r.rules),
+        (tr("年份", "Year"), r.year),
+        (tr("方法", "Method"), tr(r.method_label_zh, r.method_label_en)),
+    ]
+    if r.normalisation:
+        lines.append((tr("熵权标准化", "Entropy normalisation"),
+                      tr(r.normalisation_label_zh or r.normalisation,
+                         r.normalisation_label_en or r.normalisation)))  # fmt: skip
+    if topsis:
+        score = tr("TOPSIS 贴近度 C = D− / (D+ + D−)（向量标准化）；D+、D− 为到正、负理想解的"
+                   "加权距离",
+                   "TOPSIS closeness C = D− / (D+ + D−) (vector normalisation); D+ and D− are "
+                   "the weighted distances to the ideal and anti-ideal points")  # fmt: skip
+        lines.append((tr("得分", "Score"), score))
+    lines += [
+        (tr("范围", "Ranked"),
+         tr(f"产业链：{chain or r.chain}", f"chain: {chain or r.chain}") if r.chain
+         else tr("全部可见企业", "every enterprise you may see")),
+        (tr("参与排序", "Ranked firms"),
+         tr(f"{r.population - r.excluded}家（列出前{len(r.rows)}名）",
+            f"{r.population - r.excluded} (the first {len(r.rows)} listed)")),
+        (tr("未参与排序", "Not ranked"), tr(r.excluded_reason_zh, r.excluded_reason_en)),
+    ]  # fmt: skip
+    if r.note_zh:
+        lines.append((tr("说明", "Note"), tr(r.note_zh, r.note_en or r.note_zh)))
+    return lines
 
 
 def _eligibility_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
@@ -434,36 +615,75 @@ def _appeals_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
          Column(tr("超时", "Overdue"), unit=tr("天", "days"), fmt="int"),
          Column(tr("督办级别", "Escalation")),
          Column(tr("满意度", "Satisfaction"), fmt="int")]  # fmt: skip
-    rows = [[a.id, a.title, a.category, a.enterprise_name, a.park_name, a.chain_name,
-             a.department, tr(a.status_zh, a.status_en), a.received_at, a.due_on, a.overdue_days,
-             a.level_label, a.satisfaction] for a in rows_in]  # fmt: skip
+    # the category as the page names it in the file's language (pick(category, category_en))
+    rows = [[a.id, a.title, tr(a.category, a.category_en or a.category), a.enterprise_name,
+             a.park_name, a.chain_name, a.department, tr(a.status_zh, a.status_en),
+             a.received_at, a.due_on, a.overdue_days, a.level_label, a.satisfaction]
+            for a in rows_in]  # fmt: skip
     return [Sheet(tr("企业诉求", "Appeals"), c, rows)]
 
 
+#: The statistics page's definition of its overdue share (projects/appeal_stats.html), which
+#: the file repeats so its share can be reconciled with its own columns.
+_OVERDUE_SHARE = (
+    "Overdue share = appeals that missed a time limit (open and overdue now, resolved late, or "
+    "handed over late; each counted once) / count. A late hand-over counts as late even when "
+    "the handling after it was on time. Days from receipt to resolution (calendar), median and "
+    "90th percentile by linear interpolation."
+)
+
+
 def _appeal_stats_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
+    """The page's tables with its own column names (the page's msgids), its 交办逾期 column and
+    its satisfaction distribution."""
     tr = _tr(ctx)
-    c = [Column(tr("分组", "Group")), Column(tr("件数", "Appeals"), fmt="int"),
-         Column(tr("在办", "Open"), fmt="int"), Column(tr("当前超时", "Overdue now"), fmt="int"),
-         Column(tr("已办结", "Resolved"), fmt="int"),
-         Column(tr("超时办结", "Resolved late"), fmt="int"),
-         Column(tr("超时率", "Overdue share"), fmt="percent"),
-         Column(tr("办结天数中位数", "Median days"), fmt="number"),
-         Column(tr("办结天数90分位", "90th percentile days"), fmt="number"),
-         Column(tr("平均满意度", "Mean satisfaction"), fmt="number")]  # fmt: skip
+    _ = ctx._
+
+    def columns(first: str) -> list[Column]:
+        return [Column(first), Column(_("Count"), fmt="int"), Column(_("Open"), fmt="int"),
+                Column(_("Overdue now"), fmt="int"), Column(_("state|Resolved"), fmt="int"),
+                Column(_("Resolved late"), fmt="int"), Column(_("Handed over late"), fmt="int"),
+                Column(_("Overdue share"), fmt="percent"),
+                Column(_("Median days"), unit=tr("天", "days"), fmt="number"),
+                Column(_("90th percentile"), unit=tr("天", "days"), fmt="number"),
+                Column(_("Satisfaction"), fmt="number")]  # fmt: skip
 
     # the page's words for a group: its category's name, 合计 for the whole ("all")
-    names = {**page.category_labels, "all": ctx._("sum|all")}
+    names = {**page.category_labels, "all": _("sum|all")}
 
     def rows(items: list[Any]) -> list[list[Any]]:
         return [[names.get(s.key, s.key), s.count, s.open, s.overdue_now, s.resolved,
-                 s.resolved_late, s.overdue_share, s.median_days, s.p90_days, s.mean_satisfaction]
+                 s.resolved_late, s.handover_late, s.overdue_share, s.median_days, s.p90_days,
+                 s.mean_satisfaction]
                 for s in items]  # fmt: skip
 
     st = page.stats
+    stars = [["★" * k, n] for k, n in sorted(st.satisfaction.items())]
+    count = Column(_("Count"), fmt="int")
+    # each table ends with the whole (合计), as on the page
+    by_category = rows([*st.by_category, st.overall])
+    by_department = rows([*st.by_department, st.overall])
     return [
-        Sheet(tr("按类别", "By category"), c, rows(st.by_category)),
-        Sheet(tr("按部门", "By department"), c, rows(st.by_department)),
-        Sheet(tr("合计", "Overall"), c, rows([st.overall])),
+        Sheet(_("By category"), columns(_("Category")), by_category),
+        Sheet(_("By department"), columns(_("short|Department")), by_department),
+        Sheet(_("sum|all"), columns(_("Category")), rows([st.overall])),
+        Sheet(_("distribution|Satisfaction"), [Column(_("Satisfaction")), count], stars),
+    ]
+
+
+def _appeal_stats_provenance(ctx: PageContext, page: Any) -> list[tuple[str, Any]]:
+    tr = _tr(ctx)
+    year = page.year if page.year is not None else tr("全部", "all")
+    st = page.stats
+    return [
+        *_as_of(ctx, page),
+        (ctx._("Year received"), year),
+        # the page's headline figures: appeals and how many are escalated
+        (ctx._("short|Appeals"), st.total),
+        (ctx._("Level 1"), st.by_level.get(1, 0)),
+        (ctx._("Level 2"), st.by_level.get(2, 0)),
+        (tr("规则版本", "Rules"), page.stats.rules_version),
+        (ctx._("Overdue share"), ctx._(_OVERDUE_SHARE)),
     ]
 
 
@@ -487,10 +707,9 @@ def register_builtin() -> None:
                          p.scheme_labels.get(p.scheme, p.scheme))],
          ("未参评企业", "Enterprises not evaluated"), "not-evaluated"),
         ("gaodi.enterprises.views", "enterprises_page", "/enterprises", "enterprise",
-         _enterprise_sheets, None, ("企业", "Enterprises"), "enterprises"),
+         _enterprise_sheets, _enterprise_provenance, ("企业", "Enterprises"), "enterprises"),
         ("gaodi.enterprises.views", "rank_page", "/enterprises/rank", "enterprise", _rank_sheets,
-         lambda ctx, p: [(_tr(ctx)("规则", "Rules"), p.result.rules),
-                         (_tr(ctx)("年份", "Year"), p.result.year)],
+         _rank_provenance,
          ("头羊企业排名", "Leader ranking"), "leader-ranking"),
         ("gaodi.enterprises.views", "eligibility_page", "/enterprises/eligibility", "enterprise",
          _eligibility_sheets, lambda ctx, p: [(_tr(ctx)("年份", "Year"), p.report.year)],
@@ -504,8 +723,7 @@ def register_builtin() -> None:
         ("gaodi.projects.views.appeals", "appeals_page", "/appeals", "appeal", _appeals_sheets,
          _as_of, ("企业诉求", "Enterprise appeals"), "appeals"),
         ("gaodi.projects.views.appeals", "appeal_stats_page", "/appeals/stats", "appeal",
-         _appeal_stats_sheets,
-         lambda ctx, p: [*_as_of(ctx, p), (_tr(ctx)("规则版本", "Rules"), p.stats.rules_version)],
+         _appeal_stats_sheets, _appeal_stats_provenance,
          ("企业诉求统计", "Appeal statistics"), "appeal-stats"),
     ]  # fmt: skip
 

@@ -139,7 +139,8 @@ def act_blocks(session: Session, principal: Principal, day: dt.date, tr: Lang) -
                 [
                     a.title,
                     a.enterprise_name,
-                    a.category,
+                    # the category as the appeals page names it in the report's language
+                    tr(a.category, a.category_en or a.category),
                     a.department or "—",
                     tr(a.status_zh, a.status_en),
                     a.due_on,

@@ -17,6 +17,20 @@ from gaodi.reports.lang import Lang
 from gaodi.reports.model import Block, Column, Figure, Paragraph, Table
 
 
+def level_name(code: int, name_zh: str, tr: Lang) -> str:
+    """A digital level as the levels page names it: the scheme's Chinese name (未达一级, 二级),
+    in English "Below level 1", "Level 2" (gaodi/smart/templates/smart/_ui.html ``lvname``).
+
+    >>> level_name(0, "未达一级", Lang("en")), level_name(2, "二级", Lang("en"))
+    ('Below level 1', 'Level 2')
+    >>> level_name(2, "二级", Lang("zh"))
+    '二级'
+    """
+    if tr.zh:
+        return name_zh
+    return "Below level 1" if code == 0 else f"Level {code}"
+
+
 def smart_blocks(session: Session, principal: Principal, day: dt.date, tr: Lang) -> list[Block]:
     """The city's level distribution of the latest self-assessments (the 数字化 levels page)."""
     rollup_mod = optional_module("gaodi.smart.rollup")
@@ -26,17 +40,19 @@ def smart_blocks(session: Session, principal: Principal, day: dt.date, tr: Lang)
     city = rollup.city
     if not rollup.assessed:
         return []
-    rows = [[lv.level_name, lv.count, lv.share] for lv in city.levels]
+    rows = [[level_name(lv.level, lv.level_name, tr), lv.count, lv.share] for lv in city.levels]
+    threshold = level_name(rollup.threshold_level, rollup.threshold_level_name, tr)
     text = tr(
         f"截至{tr.date(day)}，{rollup.assessed}家企业按《{rollup.scheme_title}》完成自评；"
-        f"规上工业企业中达到{rollup.threshold_level_name}及以上的占"
+        f"规上工业企业中达到{threshold}及以上的占"
         f"{'—' if city.above_scale_share is None else f'{city.above_scale_share:.1%}'}"
         f"（{city.above_scale_at_or_above}/{city.above_scale}家）。",
         f"As of {tr.date(day)}, {rollup.assessed} enterprises have assessed themselves under "
-        f"'{rollup.scheme_title}'; of the above-scale industrial enterprises, "
+        f"'{rollup.scheme_title_en or rollup.scheme_title}'; of the above-scale industrial "
+        "enterprises, "
         f"{'—' if city.above_scale_share is None else f'{city.above_scale_share:.1%}'} "
         f"({city.above_scale_at_or_above} of {city.above_scale}) reach "
-        f"{rollup.threshold_level_name} or above.",
+        f"{threshold} or above.",
     )
     columns = [
         Column(tr("等级", "Level"), width=2.0),

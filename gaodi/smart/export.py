@@ -1,7 +1,11 @@
 """Excel exports of the registries (the rows a list page shows, with its filters applied).
 
-Each sheet starts with a title row; a file holding demo rows says 示例数据 in its title and in a
-column of its own, so a synthetic row cannot pass for a real one once it leaves Gaodi.
+Each file is in the language of the interface it was downloaded from (headers, sheet names,
+the registry's kinds and levels, yes/no). Its list sheet starts with a title row; a file
+holding demo rows says 示例数据 in its title and in a column of its own, so a synthetic row
+cannot pass for a real one once it leaves Gaodi. A second sheet, 说明 (About), says what every
+other export's 说明 says: the page and filters it came from, when and by whom it was exported,
+whose data it holds and how many rows.
 """
 
 from __future__ import annotations
@@ -17,85 +21,187 @@ from gaodi.core.provenance import Citation, citation_of
 from gaodi.smart.schemas import PlatformRow, ProviderRow, RecognitionRow
 
 HEAD_FILL = PatternFill("solid", fgColor="E8ECF2")
-Column = tuple[str, Callable[[Any], Any], int]
+#: (Chinese header, English header, value of a row, width)
+Column = tuple[str, str, Callable[[Any], Any], int]
+
+#: English names of the registry's codes (gaodi.smart.registry has the Chinese ones).
+KINDS_EN = {
+    "benchmark": "Smart-manufacturing benchmark enterprise",
+    "factory": "Smart-manufacturing demonstration factory",
+    "workshop": "Smart-manufacturing demonstration workshop",
+}
+LEVELS_EN = {"national": "national", "provincial": "provincial", "municipal": "municipal"}
+PLATFORM_KINDS_EN = {
+    "industrial_internet": "Industrial internet platform",
+    "public_service": "Public service platform",
+    "testing": "Testing and verification platform",
+    "innovation_center": "Manufacturing innovation centre",
+    "training": "Training platform",
+}
+CATEGORIES_EN = {
+    "integrator": "system integration",
+    "software": "industrial software",
+    "equipment": "smart equipment",
+    "network": "network and communication",
+    "consulting": "consulting and diagnosis",
+    "cloud": "cloud and data services",
+}
+TITLES = {
+    "providers": ("智能制造系统解决方案供应商", "Smart-manufacturing solution providers"),
+    "recognitions": (
+        "智能制造标杆企业、示范工厂与示范车间",
+        "Smart-manufacturing benchmark enterprises, demonstration factories and workshops",
+    ),
+    "platforms": ("公共服务平台", "Public service platforms"),
+}
 
 
-def _join(values: Sequence[Any]) -> str:
-    return "、".join(str(v) for v in values)
+def _zh(lang: str) -> bool:
+    return lang.startswith("zh")
 
 
-def _yes(value: bool) -> str:
-    return "是" if value else "否"
+def _join(values: Sequence[Any], lang: str = "zh") -> str:
+    return ("、" if _zh(lang) else ", ").join(str(v) for v in values)
 
 
-def workbook(title: str, sheet: str, columns: Sequence[Column], rows: Sequence[Any]) -> bytes:
-    """One sheet: a title row, a header row, one row per record, a 示例 column."""
+def _yes(value: bool, lang: str = "zh") -> str:
+    if _zh(lang):
+        return "是" if value else "否"
+    return "yes" if value else "no"
+
+
+def _word(code: str | None, zh_name: str | None, english: dict[str, str], lang: str) -> str:
+    """A code's name in the file's language (its Chinese name when no English one is known)."""
+    if _zh(lang):
+        return zh_name or code or ""
+    return english.get(code or "", zh_name or code or "")
+
+
+def title(kind: str, lang: str = "zh") -> str:
+    """The registry's name in ``lang`` (the export's title and file name)."""
+    zh, en = TITLES[kind]
+    return zh if _zh(lang) else en
+
+
+def workbook(
+    title: str,
+    sheet: str,
+    columns: Sequence[Column],
+    rows: Sequence[Any],
+    *,
+    lang: str = "zh",
+    about: Sequence[tuple[str, Any]] = (),
+) -> bytes:
+    """The list sheet (a title row, a header row, one row per record, a 示例 column) and the
+    说明 sheet (``about``: label and value lines, then the row count)."""
+    zh = _zh(lang)
     demo = any(getattr(r, "is_demo", False) for r in rows)
     wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = sheet
-    label = f"{title}（共 {len(rows)} 条{'，含示例数据（合成，非真实）' if demo else ''}）"
+    if zh:
+        label = f"{title}（共 {len(rows)} 条{'，含示例数据（合成，非真实）' if demo else ''}）"
+    else:
+        note = ", with synthetic demo data, not real" if demo else ""
+        label = f"{title} ({len(rows)} rows{note})"
     ws.cell(1, 1, label).font = Font(bold=True, size=12)
-    headers = [*(c[0] for c in columns), "示例 demo"]
+    headers = [*((c[0] if zh else c[1]) for c in columns), "示例" if zh else "Demo"]
     for col, text in enumerate(headers, start=1):
         cell = ws.cell(2, col, text)
         cell.font, cell.fill = Font(bold=True), HEAD_FILL
     for i, row in enumerate(rows, start=3):
-        for col, (_head, get, _w) in enumerate(columns, start=1):
+        for col, (_zh_head, _en_head, get, _w) in enumerate(columns, start=1):
             value = get(row)
             if isinstance(value, Citation):  # the words, the address a hyperlink
-                citation_cell(ws.cell(i, col), value)
+                citation_cell(ws.cell(i, col), value, lang)
             else:
                 ws.cell(i, col, value)
-        ws.cell(i, len(columns) + 1, "示例" if getattr(row, "is_demo", False) else "")
-    for col, (_head, _get, width) in enumerate(columns, start=1):
+        mark = ("示例" if zh else "demo") if getattr(row, "is_demo", False) else ""
+        ws.cell(i, len(columns) + 1, mark)
+    for col, (_zh_head, _en_head, _get, width) in enumerate(columns, start=1):
         ws.column_dimensions[ws.cell(2, col).column_letter].width = width
     ws.freeze_panes = "A3"
+    info = wb.create_sheet("说明" if zh else "About")
+    info.append([title])
+    info["A1"].font = Font(bold=True, size=14)
+    if demo:
+        info.append(
+            [
+                "示例数据：名单中的示例行为系统生成，不是真实的认定或企业。"
+                if zh
+                else "Synthetic demo data: the demo rows are generated, not real recognitions "
+                "or firms."
+            ]
+        )
+        info.cell(info.max_row, 1).font = Font(bold=True, color="C8102E")
+    info.append([])
+    for key, value in [*about, ("行数" if zh else "Rows", len(rows))]:
+        info.append([key, "" if value is None else value])
+    info.column_dimensions["A"].width = 24
+    info.column_dimensions["B"].width = 70
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def providers(rows: Sequence[ProviderRow]) -> bytes:
+def providers(
+    rows: Sequence[ProviderRow], *, lang: str = "zh", about: Sequence[tuple[str, Any]] = ()
+) -> bytes:
+    from gaodi.smart.registry import CATEGORY_NAMES
+
     columns: list[Column] = [
-        ("名称 name", lambda r: r.name, 36),
-        ("本地 local", lambda r: _yes(r.local), 8),
-        ("地区代码 region", lambda r: r.region_code or "", 10),
-        ("类别 category", lambda r: r.category or "", 12),
-        ("能力子域 capabilities (GB/T 39116)", lambda r: _join(r.capability_names), 40),
-        ("能力代码 capability codes", lambda r: _join(r.capabilities), 40),
-        ("服务行业 industries (GB/T 4754)", lambda r: _join(r.industries), 20),
-        ("参考案例数 references", lambda r: r.references, 10),
-        ("认定 recognition", lambda r: r.recognition or "", 30),
-    ]
-    return workbook("智能制造系统解决方案供应商", "服务商", columns, rows)
+        ("名称", "Name", lambda r: r.name, 36),
+        ("本地", "Local", lambda r: _yes(r.local, lang), 8),
+        ("地区代码", "Region code", lambda r: r.region_code or "", 10),
+        ("类别", "Category",
+         lambda r: _word(r.category, CATEGORY_NAMES.get(r.category or ""), CATEGORIES_EN, lang),
+         14),
+        ("能力子域（GB/T 39116）", "Capabilities (GB/T 39116)",
+         lambda r: _join(r.capability_names, lang), 40),
+        ("能力代码", "Capability codes", lambda r: _join(r.capabilities, lang), 40),
+        ("服务行业（GB/T 4754）", "Industries (GB/T 4754)",
+         lambda r: _join(r.industries, lang), 20),
+        ("参考案例数", "References", lambda r: r.references, 10),
+        ("认定", "Recognition", lambda r: r.recognition or "", 30),
+    ]  # fmt: skip
+    name = title("providers", lang)
+    return workbook(name, "服务商" if _zh(lang) else "Providers", columns, rows,
+                    lang=lang, about=about)  # fmt: skip
 
 
-def recognitions(rows: Sequence[RecognitionRow]) -> bytes:
+def recognitions(
+    rows: Sequence[RecognitionRow], *, lang: str = "zh", about: Sequence[tuple[str, Any]] = ()
+) -> bytes:
     columns: list[Column] = [
-        ("类别 kind", lambda r: r.kind_name, 18),
-        ("企业 enterprise", lambda r: r.name, 36),
-        ("工厂/车间 title", lambda r: r.title or "", 30),
-        ("年度 year", lambda r: r.year, 8),
-        ("级别 level", lambda r: r.level_name, 8),
-        ("认定单位 issuer", lambda r: r.issuer or "", 28),
-        ("产业链 chains", lambda r: _join(r.chains), 24),
-        ("场景 scenarios", lambda r: _join(r.scenarios), 30),
-        ("来源 source", lambda r: r.citation or citation_of(None), 40),
+        ("类别", "Kind", lambda r: _word(r.kind, r.kind_name, KINDS_EN, lang), 18),
+        ("企业", "Enterprise", lambda r: r.name, 36),
+        ("工厂/车间", "Factory / workshop", lambda r: r.title or "", 30),
+        ("年度", "Year", lambda r: r.year, 8),
+        ("级别", "Level", lambda r: _word(r.level, r.level_name, LEVELS_EN, lang), 10),
+        ("认定单位", "Issuer", lambda r: r.issuer or "", 28),
+        ("产业链", "Chains", lambda r: _join(r.chains, lang), 24),
+        ("场景", "Scenarios", lambda r: _join(r.scenarios, lang), 30),
+        ("来源", "Source", lambda r: r.citation or citation_of(None), 40),
     ]
-    return workbook("智能制造标杆企业、示范工厂与示范车间", "认定名单", columns, rows)
+    name = title("recognitions", lang)
+    return workbook(name, "认定名单" if _zh(lang) else "Recognitions", columns, rows,
+                    lang=lang, about=about)  # fmt: skip
 
 
-def platforms(rows: Sequence[PlatformRow]) -> bytes:
+def platforms(
+    rows: Sequence[PlatformRow], *, lang: str = "zh", about: Sequence[tuple[str, Any]] = ()
+) -> bytes:
     columns: list[Column] = [
-        ("名称 name", lambda r: r.name, 40),
-        ("类型 kind", lambda r: r.kind_name, 20),
-        ("级别 level", lambda r: r.level_name, 8),
-        ("运营单位 operator", lambda r: r.operator or "", 24),
-        ("设立年份 year", lambda r: r.year or "", 10),
-        ("服务 services", lambda r: _join(r.services), 30),
-        ("能力子域 capabilities", lambda r: _join(r.capabilities), 30),
-        ("本地 local", lambda r: _yes(r.local), 8),
+        ("名称", "Name", lambda r: r.name, 40),
+        ("类型", "Kind", lambda r: _word(r.kind, r.kind_name, PLATFORM_KINDS_EN, lang), 24),
+        ("级别", "Level", lambda r: _word(r.level, r.level_name, LEVELS_EN, lang), 10),
+        ("运营单位", "Operator", lambda r: r.operator or "", 24),
+        ("设立年份", "Year set up", lambda r: r.year or "", 10),
+        ("服务", "Services", lambda r: _join(r.services, lang), 30),
+        ("能力子域", "Capabilities", lambda r: _join(r.capabilities, lang), 30),
+        ("本地", "Local", lambda r: _yes(r.local, lang), 8),
     ]
-    return workbook("公共服务平台", "平台", columns, rows)
+    name = title("platforms", lang)
+    return workbook(name, "平台" if _zh(lang) else "Platforms", columns, rows,
+                    lang=lang, about=about)  # fmt: skip

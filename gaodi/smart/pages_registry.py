@@ -144,13 +144,68 @@ def _export_route(path: str, name: str, fn: Any) -> None:
     )
 
 
+def _scope_words(ctx: PageContext) -> str:
+    """Whose rows the file holds: the city, or the chains or parks the user's office has."""
+    p = ctx.principal
+    assert p is not None
+    zh = ctx.lang.startswith("zh")
+    names: list[str] = []
+    if p.role == "chain_office":
+        from gaodi.chains.loaders import chain_choices
+
+        names = [name for _code, name in chain_choices(ctx.session, p)]
+    elif p.role == "park_office":
+        from gaodi.parks.loaders import names as park_names
+
+        names = sorted(park_names(ctx.session, p.park_ids).values())
+    if names:
+        listed = ("、" if zh else ", ").join(names)
+        return f"按导出人的权限：{listed}" if zh else f"as the exporting user may see: {listed}"
+    return "全市（按导出人的权限）" if zh else "the whole city (as the exporting user may see it)"
+
+
+def _about(ctx: PageContext, filters: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+    """The 说明 lines every export has (page, filters, exported at/by, scope), in the
+    interface's language; ``filters``: (label, value in words) of each filter set."""
+    from gaodi.core import clock
+
+    zh = ctx.lang.startswith("zh")
+    sep = "：" if zh else ": "
+    chosen = [f"{label}{sep}{value}" for label, value in filters if value not in (None, "")]
+    none = "无（全部）" if zh else "none (every row)"
+    now = clock.local(clock.now()).strftime("%Y-%m-%d %H:%M")
+    zone = clock.zone_label(zh)
+    page = ctx.request.url.path.removesuffix(".xlsx")
+    return [
+        ("页面" if zh else "Page", page),
+        ("筛选" if zh else "Filters", ("；" if zh else "; ").join(chosen) or none),
+        ("数据范围" if zh else "Data scope", _scope_words(ctx)),
+        ("导出时间" if zh else "Exported at", f"{now}（{zone}）" if zh else f"{now} ({zone})"),
+        ("导出人" if zh else "Exported by", ctx.principal.username if ctx.principal else "—"),
+    ]
+
+
+def _filename(ctx: PageContext, kind: str) -> str:
+    """The registry's name in the interface's language and the city's date: files saved on two
+    days, or in two languages, do not overwrite each other."""
+    from gaodi.core import clock
+
+    return f"{export.title(kind, ctx.lang)}-{clock.today().isoformat()}.xlsx"
+
+
 def providers_xlsx(
     f: Annotated[ProviderFilter, Depends()],
     ctx: PageContext = Depends(context_dependency(Access(DOMAIN, "read"))),
 ) -> Response:
     assert ctx.principal is not None
     rows = registry.list_providers(ctx.session, ctx.principal, f)
-    return _xlsx(export.providers(rows), "智能制造系统解决方案供应商.xlsx")
+    _ = ctx._
+    local = None if f.local is None else _("local") if f.local else _("elsewhere")
+    capability = service.subdomain_names().get(f.capability, f.capability) if f.capability else None
+    about = _about(ctx, [(_("Name"), f.q), (_("Capability"), capability),
+                         (_("Industry"), f.industry), (_("Local"), local)])  # fmt: skip
+    data = export.providers(rows, lang=ctx.lang, about=about)
+    return _xlsx(data, _filename(ctx, "providers"))
 
 
 def recognitions_xlsx(
@@ -158,8 +213,21 @@ def recognitions_xlsx(
     ctx: PageContext = Depends(context_dependency(Access(DOMAIN, "read"))),
 ) -> Response:
     assert ctx.principal is not None
+    from gaodi.chains.loaders import chain_choices
+
     rows = registry.list_recognitions(ctx.session, ctx.principal, f)
-    return _xlsx(export.recognitions(rows), "智能制造标杆企业与示范工厂.xlsx")
+    zh = ctx.lang.startswith("zh")
+    _ = ctx._
+    kind = (registry.KIND_NAMES.get(f.kind, f.kind) if zh else export.KINDS_EN.get(f.kind, f.kind)
+            ) if f.kind else None  # fmt: skip
+    level = (registry.LEVEL_NAMES.get(f.level, f.level) if zh
+             else export.LEVELS_EN.get(f.level, f.level)) if f.level else None  # fmt: skip
+    chains = dict(chain_choices(ctx.session, ctx.principal)) if f.chain else {}
+    about = _about(ctx, [(_("Enterprise"), f.q), (_("category|Kind"), kind), (_("Level"), level),
+                         (_("annual|Year"), None if f.year is None else str(f.year)),
+                         (_("Chain"), chains.get(f.chain or "", f.chain))])  # fmt: skip
+    data = export.recognitions(rows, lang=ctx.lang, about=about)
+    return _xlsx(data, _filename(ctx, "recognitions"))
 
 
 def platforms_xlsx(
@@ -168,7 +236,17 @@ def platforms_xlsx(
 ) -> Response:
     assert ctx.principal is not None
     rows = registry.list_platforms(ctx.session, ctx.principal, f)
-    return _xlsx(export.platforms(rows), "公共服务平台.xlsx")
+    zh = ctx.lang.startswith("zh")
+    _ = ctx._
+    kind = (registry.PLATFORM_KINDS.get(f.kind, f.kind) if zh
+            else export.PLATFORM_KINDS_EN.get(f.kind, f.kind)) if f.kind else None  # fmt: skip
+    level = (registry.LEVEL_NAMES.get(f.level, f.level) if zh
+             else export.LEVELS_EN.get(f.level, f.level)) if f.level else None  # fmt: skip
+    capability = service.subdomain_names().get(f.capability, f.capability) if f.capability else None
+    about = _about(ctx, [(_("Name"), f.q), (_("category|Kind"), kind), (_("Level"), level),
+                         (_("Capability"), capability)])  # fmt: skip
+    data = export.platforms(rows, lang=ctx.lang, about=about)
+    return _xlsx(data, _filename(ctx, "platforms"))
 
 
 _export_route("/smart/providers.xlsx", "smart_providers_xlsx", providers_xlsx)
