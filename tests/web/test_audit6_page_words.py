@@ -184,6 +184,7 @@ def test_the_enterprise_list_filters_by_a_park_chosen_by_name(shared_site: Site)
 def test_charts_tabs_and_headers_have_words(shared_site: Site) -> None:
     admin = signed_in(shared_site, "admin")
     overview = admin.get("/").text
+    assert 'data-testid="first-data"' not in overview  # a city with data is not told to load it
     # the 各产业链企业数 chart's figures as a table: 测试链甲 holds E1 (甲上游) and E4 (甲中游),
     # 测试链乙 holds E2 and E3 (乙上游)
     figures = overview[overview.index('data-testid="overview-chart-figures"') :]
@@ -422,3 +423,13 @@ def test_badges_and_the_demo_label_meet_wcag_aa_contrast() -> None:
     assert _contrast("#ffffff", _colour(css, banner["background"])) >= 4.5, banner
     # links in grey text are underlined (their blue is 1.18:1 against the grey)
     assert re.search(r"\.muted a[^{]*\{\s*text-decoration: underline", css)
+
+
+def test_an_empty_citys_overview_says_where_to_start(empty_city: TestClient) -> None:
+    overview = _as(empty_city, "new-admin").get("/").text
+    start = re.search(
+        r'<p class="flash flash-info" data-testid="first-data">(.*?)</p>', overview, re.S
+    )
+    assert start and 'href="/data"' in start.group(1), overview[:2000]
+    # a park office (no import) is not sent to 数据交换
+    assert 'data-testid="first-data"' not in _as(empty_city, "new-park").get("/").text
