@@ -276,10 +276,39 @@ def _check_zip(source: Path | io.BytesIO, name: str, lim: Limits) -> None:
         ) from exc
 
 
-def check_text(name: str, text: str, limits: Limits | None = None) -> None:
-    """Refuse a CSV whose rows or widest row are over the limits (before it is split)."""
+def csv_rows(text: str, delimiter: str = ",") -> int:
+    r"""How many rows a CSV reader finds in ``text``, the header row included (as a sheet's
+    rows are counted, the header being its row 1): each line break (LF, CRLF or a lone CR)
+    ends a row and the last one needs none, so a final line break is not one more row; a
+    blank line is a row, as the reader gives it. A line break inside a quoted field does not
+    end a row: when the text has a quote character, the rows are counted by the csv module's
+    own reader (with the file's ``delimiter``, since a quote opens a field only at its start),
+    and without one a count of the line breaks is already exact.
+
+    Examples
+    --------
+    >>> csv_rows("a,b\n1,2\n"), csv_rows("a,b\n1,2"), csv_rows("a\r\n1\r\n"), csv_rows("a\r1\r")
+    (2, 2, 2, 2)
+    >>> csv_rows('a,b\n1,"two\nlines"\n'), csv_rows("a\n\n1\n"), csv_rows("")
+    (2, 3, 0)
+    """
+    if '"' in text:
+        import csv
+
+        try:
+            return sum(1 for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error:  # a cell over the field limit: the reader says so in words later
+            pass
+    crlf = text.count("\r\n")
+    breaks = text.count("\n") + text.count("\r") - crlf
+    return breaks + (0 if not text or text.endswith(("\n", "\r")) else 1)
+
+
+def check_text(name: str, text: str, limits: Limits | None = None, delimiter: str = ",") -> None:
+    """Refuse a CSV with more rows than the limit, the header included as in a workbook's
+    sheet (:func:`csv_rows`; before the file is split into cells)."""
     lim = limits or Limits.from_settings()
-    rows = text.count("\n") + 1
+    rows = csv_rows(text, delimiter)
     if rows > lim.max_rows:
         raise _too_big(name, "行数", "the number of rows", rows, lim.max_rows)
 

@@ -517,7 +517,7 @@ def read_csv(path: Path) -> RawFile:
             f"File '{path.name}' is an Excel workbook, not CSV: name it .xlsx.",
         )
     text, encoding = decode_text(data, path.name)
-    check_text(path.name, text, limits)
+    check_text(path.name, text, limits, _delimiter(text))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     rows: list[list[str]] = []
     try:
