@@ -12,7 +12,7 @@ import hashlib
 import math
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -235,6 +235,25 @@ def describe_scopes(session: Session, user: User) -> list[str]:
     if ids := user.scope_ids("enterprise"):
         out += [name for name, _ in enterprise_loaders.names_and_usccs(session, ids).values()]
     return out
+
+
+def scope_names_of(session: Session) -> Callable[[str, Sequence[int]], list[str]]:
+    """``names_of(kind, ids)``: the sorted names of the chains, parks or enterprises with these
+    ids (a scope's words, e.g. a download's name: :func:`gaodi.core.download.scope_label`)."""
+    from gaodi.chains import loaders as chain_loaders
+    from gaodi.enterprises import loaders as enterprise_loaders
+    from gaodi.parks import loaders as park_loaders
+
+    def read(kind: str, ids: Sequence[int]) -> list[str]:
+        if kind == "chain":
+            return sorted(
+                name for name, _ in chain_loaders.names_and_offices(session, ids).values()
+            )
+        if kind == "park":
+            return sorted(park_loaders.names(session, ids).values())
+        return sorted(enterprise_loaders.names(session, ids).values())
+
+    return read
 
 
 # ---------------------------------------------------------------------------- users

@@ -15,7 +15,9 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from gaodi.accounts.service import scope_names_of
 from gaodi.analytics.rulefiles import load_per_mu_rules
+from gaodi.core import download
 from gaodi.core.dbint import INT32_MAX, INT32_MIN
 from gaodi.core.errors import ValidationError
 from gaodi.core.pagination import window
@@ -233,15 +235,15 @@ def _xlsx(ctx: PageContext, year: int | None, scheme: str) -> Response:
     firms = service.evaluated_enterprises(ctx.session, ctx.principal, state=state)
     buffer = io.BytesIO()
     workbook(ev, firms, service.indicators(scheme), lang=ctx.lang).save(buffer)
-    from gaodi.reports import download
-
     # what, whose (全市 or the park's name), which year (and scheme, past the default one), so
     # two scopes' or years' files differ
     year_part = ev.provenance.year or "na"
     name = download.file_name(
         [
             ctx._("Per-mu evaluation of parks"),
-            download.scope_label(ctx.session, ctx.principal, ctx.lang.startswith("zh")),
+            download.scope_label(
+                ctx.principal, ctx.lang.startswith("zh"), scope_names_of(ctx.session)
+            ),
             year_part,
             scheme if scheme != "default" else None,
         ],

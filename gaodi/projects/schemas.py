@@ -11,7 +11,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.json_schema import JsonDict
 
-from gaodi.core.dbint import RowId
+from gaodi.core.dbint import DbInt, RowId
 from gaodi.core.moments import CityMoment
 from gaodi.core.periods import parse_period
 from gaodi.core.text_safety import CleanStr, VisibleText, refuse_illegal
@@ -182,8 +182,9 @@ class RollupRow(BaseModel):
 
 
 class ProjectFilter(BaseModel):
-    chain_id: RowId | None = None
-    park_id: RowId | None = None
+    # filters match nothing rather than refuse: a page passes any 32-bit id it was given
+    chain_id: DbInt | None = None
+    park_id: DbInt | None = None
     stage: str | None = None
     delayed: bool | None = None
     q: str | None = None
@@ -251,7 +252,7 @@ class ApplicationIn(BaseModel):
 
 class ChallengeFilter(BaseModel):
     status: str | None = None
-    chain_id: RowId | None = None
+    chain_id: DbInt | None = None
     q: str | None = None
 
 
@@ -363,9 +364,9 @@ class AppealFilter(BaseModel):
     status: str | None = Field(None, description="A status, or 'open' (not yet confirmed).")
     category: str | None = None
     department: str | None = None
-    enterprise_id: RowId | None = None
-    chain_id: RowId | None = None
-    park_id: RowId | None = None
+    enterprise_id: DbInt | None = None
+    chain_id: DbInt | None = None
+    park_id: DbInt | None = None
     year: int | None = Field(None, ge=1900, le=2100, description="Year received.")
     overdue: bool | None = None
     level: int | None = Field(None, ge=0, le=2, description="Escalation level at least this.")
