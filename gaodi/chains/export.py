@@ -96,12 +96,16 @@ def _computed_at(at: datetime | None) -> tuple[str, str]:
     )
 
 
+#: The words of each benchmark kind (whole codes, so the words catalog's check sees them used).
+_BENCHMARK_WORDS = {"median": "chains.benchmark_median", "national": "chains.benchmark_national"}
+
+
 def _benchmark_line(prov: Provenance) -> tuple[str, str]:
     """The 说明 line of what a link's share is compared with, in words (链中位数环节占比), not
     the code (median); the words of its kind when no diagnosis labelled it."""
-    kind = prov.benchmark if prov.benchmark in ("median", "national") else "peer"
-    params = {"city_zh": "", "city_en": ""} if kind == "peer" else {}
-    zh, en = words.both(f"chains.benchmark_{kind}", **params)
+    code = _BENCHMARK_WORDS.get(prov.benchmark, "chains.benchmark_peer")
+    params = {"city_zh": "", "city_en": ""} if code == "chains.benchmark_peer" else {}
+    zh, en = words.both(code, **params)
     return f"对标：{prov.benchmark_label_zh or zh}", f"Benchmark: {prov.benchmark_label_en or en}"
 
 
