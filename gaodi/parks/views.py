@@ -95,6 +95,10 @@ def parks_page(ctx: PageContext, year: int | None = None, scheme: str = "default
     )
 
 
+#: The not-evaluated firms a park's page lists (the rest: /parks/excluded?park=…, a page at a time).
+EXCLUDED_ON_PARK_PAGE = 100
+
+
 class ExcludedPage(BaseModel):
     """The enterprises the 亩均 evaluation leaves out (in or outside parks), each with why."""
 
@@ -109,6 +113,8 @@ class ExcludedPage(BaseModel):
         default={}, description="Every left-out firm by reason kind (all pages, any filter)."
     )
     reason: ReasonParam | None = None
+    park_id: int | None = Field(None, description="Only this park's firms, when given.")
+    park_name: str | None = None
     total: int = Field(0, description="Rows of the list (with the reason filter), all pages.")
     page: int = 1
     pages: int = 1
@@ -128,6 +134,7 @@ def excluded_page(
     year: int | None = None,
     scheme: str = "default",
     reason: ReasonParam | None = Query(None, description="Only firms left out for this reason."),
+    park: int | None = Query(None, description="Only this park's firms (a park you may read)."),
     page_no: int = Query(1, alias="page", ge=1, le=100_000),
     per_page: int = Query(EXCLUDED_PER_PAGE, ge=1, le=500),
 ) -> ExcludedPage:
@@ -139,7 +146,8 @@ def excluded_page(
     assert ctx.principal is not None
     scheme = _scheme(scheme)
     state = service.compute(ctx.session, ctx.principal, year=year, scheme=scheme)
-    rows = service.excluded_enterprises(ctx.session, ctx.principal, state=state)
+    rows = service.excluded_enterprises(ctx.session, ctx.principal, park_id=park, state=state)
+    park_name = None if park is None else service.get_park(ctx.session, ctx.principal, park).name
     counts: dict[str, int] = {}
     for r in rows:
         key = r.reason.split(":", 1)[0]
@@ -158,6 +166,8 @@ def excluded_page(
         rows=rows[w.offset : w.offset + per_page],
         counts=counts,
         reason=reason,
+        park_id=park,
+        park_name=park_name,
         total=len(rows),
         page=w.number,
         pages=w.pages,
@@ -171,7 +181,11 @@ class ParkPage(BaseModel):
 
     park: ParkRow | None
     enterprises: ParkEnterprises
-    excluded: list[ExcludedRow] = []
+    excluded: list[ExcludedRow] = Field(
+        default=[], description=f"The first {EXCLUDED_ON_PARK_PAGE} of the park's firms left out."
+    )
+    excluded_total: int = Field(0, description="All the park's firms left out.")
+    excluded_counts: dict[str, int] = Field(default={}, description="Those firms by reason kind.")
     schemes: list[str]
     scheme_labels: dict[str, str] = {}
     scheme: str
@@ -214,10 +228,18 @@ def park_page(
     excluded = service.excluded_enterprises(
         ctx.session, ctx.principal, park_id=park_id, state=state
     )
+    counts: dict[str, int] = {}
+    for r in excluded:
+        key = r.reason.split(":", 1)[0]
+        counts[key] = counts.get(key, 0) + 1
     return ParkPage(
         park=row,
         enterprises=firms,
-        excluded=excluded,
+        # a park of a large city leaves out tens of thousands of firms: the page names how many
+        # and why, lists the first ones, and the excluded list pages through the rest
+        excluded=excluded[:EXCLUDED_ON_PARK_PAGE],
+        excluded_total=len(excluded),
+        excluded_counts=counts,
         schemes=service.schemes(),
         scheme_labels=scheme_labels(ctx),
         scheme=scheme,
