@@ -300,11 +300,32 @@ def test_screen_answers_every_role_and_refuses_bad_input(city: Site) -> None:
         "values": [0.65, 0.28],
         "series_name": "产值（亿元）",
         "empty_text": "暂无数据",
+        "total": 2,
     }
     assert data["invest"]["series"][1]["values"] == [0.01, 0.0]  # 130 and 30 万元 in 亿元
     for bad in ("/screen?refresh=0", "/screen?as_of=2024-13-01", "/?as_of=yesterday"):
         response = _get(city, "admin", bad)
         assert response.status_code == 422, bad
+
+
+def test_the_screen_says_when_its_bars_are_the_largest_only(
+    city: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ranking and the investment bars have room for some chains: when a city has more,
+    the screen says how many of how many it shows (sixth audit P3: 12 of 22 chains, 6 bars,
+    and nothing on the screen said so)."""
+    from gaodi.web.views import screen
+
+    page = _get(city, "admin", "/screen?refresh=11").text
+    assert 'data-testid="ranking-shown"' not in page  # two chains, both shown
+    monkeypatch.setattr(screen, "RANKING", 1)
+    monkeypatch.setattr(screen, "INVEST_BARS", 1)
+    page = _get(city, "admin", "/screen?refresh=12").text
+    assert "列出 2 条产业链中产值最大的 1 条" in page
+    assert "柱图：2 条产业链中年度计划投资最大的 1 条" in page
+    data = _get(city, "admin", "/api/v1/screen?refresh=12").json()
+    assert data["ranking"]["labels"] == ["测试链甲"] and data["ranking"]["total"] == 2
+    assert len(data["invest"]["labels"]) == 1 and data["invest"]["total"] == 2
 
 
 def test_screen_is_cached_per_user_and_data_version(city: Site) -> None:

@@ -38,6 +38,7 @@ class Ranking(BaseModel):
     values: list[float]
     series_name: str
     empty_text: str
+    total: int = Field(0, description="Chains with a figure; the bars are the largest of them.")
 
 
 class InvestSeries(BaseModel):
@@ -48,6 +49,7 @@ class InvestSeries(BaseModel):
 class InvestChart(BaseModel):
     labels: list[str]
     series: list[InvestSeries]
+    total: int = Field(0, description="Chains with projects; the bars: the largest plans.")
 
 
 class ScreenPage(BaseModel):
@@ -78,24 +80,28 @@ def screen_page(
     assert ctx.principal is not None
     day = judged_on(ctx, as_of)
     view = cached_leader(ctx, day, as_of is not None)
-    rows = view.chains.rows[:RANKING] if view.chains else []
+    figured = [r for r in view.chains.rows if r.latest is not None] if view.chains else []
+    rows = figured[:RANKING]
     unit = view.chains.unit if view.chains else ""
-    bars = view.projects.by_chain[:INVEST_BARS] if view.projects else []
+    every_bar = view.projects.by_chain if view.projects else []
+    bars = every_bar[:INVEST_BARS]
     return ScreenPage(
         leader=view,
         refresh_minutes=refresh,
         refreshed_at=clock.now(),
         is_demo=ctx.is_demo,
         ranking=Ranking(
-            labels=[r.name for r in rows if r.latest is not None],
+            labels=[r.name for r in rows],
             values=[r.latest for r in rows if r.latest is not None],
             series_name=ctx._("Output (%(unit)s)", unit=unit),
             empty_text=ctx._("No data yet"),
+            total=len(figured),
         ),
         map_panel=_has_template(MAP_PANEL),
         map_allowed=ctx.can("read", "region"),
         whole_city=not ctx.principal.is_scoped,
         invest=InvestChart(
+            total=len(every_bar),
             labels=[b.label for b in bars],
             series=[
                 InvestSeries(
