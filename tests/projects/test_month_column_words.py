@@ -11,29 +11,21 @@ from collections.abc import Iterator
 import pytest
 from openpyxl import load_workbook
 
-from gaodi.config import reset_settings
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.projects import projects
 from gaodi.reports.table_html import tables
-from tests.web.conftest import Site, make_site
+from tests.web.conftest import Site, featured_site
 from tests.web.helpers import login
-from tests.web.seed import PASSWORD, seed_features
+from tests.web.seed import PASSWORD
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    directory = tmp_path_factory.mktemp("month-columns")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("GAODI_DATA_DIR", str(directory))  # where the seed's attachments go
-        reset_settings()
-        site = make_site(directory)
-        seed_features(site.engine, site.world)
-    reset_settings()
-    with session_scope(site.engine, actor="seed") as s:
-        projects.report_progress(s, SYSTEM, site.world.ids["project_in"], "2023-04", 20)
-    yield site
-    site.engine.dispose()
+    with featured_site(tmp_path_factory, "month-columns", cheap_hashing=True) as site:
+        with session_scope(site.engine, actor="seed") as s:
+            projects.report_progress(s, SYSTEM, site.world.ids["project_in"], "2023-04", 20)
+        yield site
 
 
 def _header(html: str) -> list[str]:

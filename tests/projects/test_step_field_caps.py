@@ -24,34 +24,23 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from gaodi.config import reset_settings
-from gaodi.core import clock
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.projects import actions, challenges
 from gaodi.projects.models import ChallengeApplication, ChallengeMilestone
 from gaodi.projects.schemas import ChallengeIn
-from tests.web.conftest import Site, make_site
+from tests.web.conftest import Site, featured_site
 from tests.web.helpers import login, post_form
-from tests.web.seed import PASSWORD, seed_features
+from tests.web.seed import PASSWORD
 
 NOW = datetime(2023, 6, 1, 2, 0)  # the city's today: 2023-06-01
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    clock.set_source(lambda: NOW)
-    directory = tmp_path_factory.mktemp("step-field-caps")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("GAODI_DATA_DIR", str(directory))  # where the seed's attachments go
-        reset_settings()
-        site = make_site(directory)
-        seed_features(site.engine, site.world)
-    reset_settings()
-    yield site
-    site.engine.dispose()
-    clock.set_source(None)
+    with featured_site(tmp_path_factory, "step-field-caps", NOW, cheap_hashing=True) as made:
+        yield made
 
 
 @pytest.fixture(scope="module")

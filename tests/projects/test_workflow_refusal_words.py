@@ -25,8 +25,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from gaodi.config import reset_settings
-from gaodi.core import clock
 from gaodi.db import session_scope
 from gaodi.projects.models import (
     Challenge,
@@ -35,9 +33,9 @@ from gaodi.projects.models import (
     ProjectProgress,
     ProjectYearPlan,
 )
-from tests.web.conftest import Site, make_site
+from tests.web.conftest import Site, featured_site
 from tests.web.helpers import login, post_form
-from tests.web.seed import PASSWORD, seed_features
+from tests.web.seed import PASSWORD
 
 NOW = datetime(2023, 6, 1, 2, 0)  # the city's today: 2023-06-01
 INVISIBLE = ("\u200b", " \u2060\ufeff ", "\u200e\u3000")
@@ -47,17 +45,8 @@ CODES = re.compile(r"\b(add_reviewer|remove_reviewer|declare|score|award|cancel|
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    clock.set_source(lambda: NOW)
-    directory = tmp_path_factory.mktemp("refusal-words")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("GAODI_DATA_DIR", str(directory))  # where the seed's attachments go
-        reset_settings()
-        site = make_site(directory)
-        seed_features(site.engine, site.world)
-    reset_settings()
-    yield site
-    site.engine.dispose()
-    clock.set_source(None)
+    with featured_site(tmp_path_factory, "refusal-words", NOW, cheap_hashing=True) as made:
+        yield made
 
 
 def _client(site: Site, role: str) -> tuple[TestClient, str]:

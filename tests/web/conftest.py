@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -16,11 +18,12 @@ from sqlalchemy.engine import Engine
 
 from gaodi import migrate
 from gaodi.accounts import service as accounts
-from gaodi.config import Settings
+from gaodi.config import Settings, reset_settings
+from gaodi.core import clock
 from gaodi.db import make_engine
 from gaodi.web.app import create_app
 from tests.snapshots import SNAPSHOTS
-from tests.web.seed import World, seed
+from tests.web.seed import World, seed, seed_features
 
 #: Roles whose route cases run on SQLite only (see pytest_collection_modifyitems).
 SQLITE_ONLY_ROLES = frozenset({"anonymous", "analyst", "viewer"})
@@ -100,6 +103,42 @@ def make_site(directory: Path, url: str | None = None, **overrides: object) -> S
         world = seed(engine)
     settings = Settings(data_dir=directory, secret_key="test-secret-key-0123456789", **overrides)  # type: ignore[arg-type]
     return Site(engine, world, create_app(engine, settings), settings)
+
+
+@contextmanager
+def featured_site(
+    factory: pytest.TempPathFactory,
+    name: str,
+    now: datetime | None = None,
+    *,
+    cheap_hashing: bool = False,
+) -> Iterator[Site]:
+    """The seeded world with its feature objects (seed_features: projects, challenges, appeals,
+    declarations; their attachments in the site's own data folder), on the city's clock frozen
+    at ``now`` (naive UTC) when given, so the objects were received before the city's today;
+    for a module-scoped fixture (``with featured_site(...) as site: yield site``). Outside
+    tests/web, ``cheap_hashing`` sets argon2 at its cheapest while the site lives."""
+    if cheap_hashing:
+        accounts.set_hash_parameters(CHEAPEST)
+    if now is not None:
+        clock.set_source(lambda: now)
+    directory = factory.mktemp(name)
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("GAODI_DATA_DIR", str(directory))  # where the seed's attachments go
+            reset_settings()
+            site = make_site(directory)
+            seed_features(site.engine, site.world)
+        reset_settings()
+        try:
+            yield site
+        finally:
+            site.engine.dispose()
+    finally:
+        if now is not None:
+            clock.set_source(None)
+        if cheap_hashing:
+            accounts.set_hash_parameters(None)
 
 
 @pytest.fixture(scope="session", autouse=True)

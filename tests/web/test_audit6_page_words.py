@@ -21,15 +21,15 @@ from sqlalchemy import text
 from gaodi.accounts import service as accounts
 from gaodi.chains import service as chains
 from gaodi.chains.export import diagnosis_workbook
-from gaodi.config import Settings, reset_settings
+from gaodi.config import Settings
 from gaodi.core import clock
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import make_engine, session_scope
 from gaodi.parks.models import Park
 from gaodi.web.app import create_app
-from tests.web.conftest import Site, make_site
+from tests.web.conftest import Site, featured_site
 from tests.web.helpers import csrf_of, login, post_form
-from tests.web.seed import PASSWORD, seed_features
+from tests.web.seed import PASSWORD
 
 EN = {"Accept-Language": "en"}
 NOW = datetime(2023, 6, 1, 2, 0)  # the featured site's clock: the city's today is 2023-06-01
@@ -218,17 +218,8 @@ def test_charts_tabs_and_headers_have_words(shared_site: Site) -> None:
 def featured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The seeded world with its projects and appeals (seed_features), the city's clock at
     NOW so that they were received before the city's today."""
-    clock.set_source(lambda: NOW)
-    directory = tmp_path_factory.mktemp("audit6-features")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("GAODI_DATA_DIR", str(directory))  # where the seed's attachments go
-        reset_settings()
-        site = make_site(directory)
-        seed_features(site.engine, site.world)
-    reset_settings()
-    yield site
-    site.engine.dispose()
-    clock.set_source(None)
+    with featured_site(tmp_path_factory, "audit6-features", NOW) as made:
+        yield made
 
 
 def test_the_appeal_pager_says_next_in_words(

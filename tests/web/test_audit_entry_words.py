@@ -11,14 +11,12 @@ from datetime import date, datetime
 
 import pytest
 
-from gaodi.config import reset_settings
-from gaodi.core import clock
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.projects import challenges, projects
-from tests.web.conftest import make_site
+from tests.web.conftest import featured_site
 from tests.web.helpers import login
-from tests.web.seed import PASSWORD, seed_features
+from tests.web.seed import PASSWORD
 
 CELL = re.compile(r'<td class="change">(.*?)</td>', re.S)
 RAW = re.compile(r'[{}\[\]"]|\b(true|false|null|None|True|False)\b|\b[a-z]+_(at|on|by|id)\b')
@@ -42,16 +40,9 @@ def _cells(client, lang: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def logged(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    clock.set_source(lambda: datetime(2024, 1, 15, 9, 1, 13))  # 17:01:13 in the city
-    directory = tmp_path_factory.mktemp("audit-entry-words")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("GAODI_DATA_DIR", str(directory))  # where the seed's attachments go
-        reset_settings()
-        site = make_site(directory)
-        seed_features(site.engine, site.world)
-    reset_settings()
-    world = site.world
-    try:
+    now = datetime(2024, 1, 15, 9, 1, 13)  # 17:01:13 in the city
+    with featured_site(tmp_path_factory, "audit-entry-words", now) as site:
+        world = site.world
         with session_scope(site.engine, actor="seed") as s:
             challenges.complete_milestone(
                 s, SYSTEM, world.ids["challenge_a"], world.ids["milestone"],
@@ -67,9 +58,6 @@ def logged(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
         client = site.client()
         login(client, world.users["admin"], PASSWORD)
         yield client
-    finally:
-        clock.set_source(None)
-        site.engine.dispose()
 
 
 def test_the_chinese_audit_page_says_every_entry_in_words(logged) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2.profiles import CHEAPEST
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -27,8 +26,6 @@ from gaodi.accounts.models import ApiToken, User
 from gaodi.audit.models import AuditEvent
 from gaodi.chains import proposals
 from gaodi.chains.models import EnterpriseLink
-from gaodi.config import reset_settings
-from gaodi.core import clock
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import database_key, session_scope
 from gaodi.enterprises.models import TierDeclarationEvent
@@ -36,9 +33,9 @@ from gaodi.plans.models import Observation
 from gaodi.projects.models import Appeal, ChallengeApplication
 from gaodi.reports import jobs
 from gaodi.web.routes import walk
-from tests.web.conftest import Site, make_site
+from tests.web.conftest import Site, featured_site
 from tests.web.helpers import login
-from tests.web.seed import PASSWORD, seed_features
+from tests.web.seed import PASSWORD
 from tests.web.test_permissions_suite import fill_path
 
 NOW = datetime(2024, 1, 15, 1, 30, 5)  # naive UTC: 09:30:05 on 2024-01-15 in the city
@@ -50,15 +47,13 @@ MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    accounts.set_hash_parameters(CHEAPEST)
-    clock.set_source(lambda: NOW)
-    directory = tmp_path_factory.mktemp("city-moments")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("GAODI_DATA_DIR", str(directory))  # where the seed's attachments go
-        reset_settings()
-        site = make_site(directory)
-        seed_features(site.engine, site.world)
-    reset_settings()
+    with featured_site(tmp_path_factory, "city-moments", NOW) as site:
+        _moments_of_the_past(site)
+        yield site
+
+
+def _moments_of_the_past(site: Site) -> None:
+    """An API token, a closed chain assignment (SPAN), a proposal and a report job."""
     ids = site.world.ids
     with session_scope(site.engine, actor="seed") as s:
         admin = s.scalars(select(User).where(User.username == site.world.users["admin"])).one()
@@ -78,10 +73,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     store = jobs.JobStore(Path(site.settings.data_dir) / "reports" / database_key(site.engine))
     store.save(job)
     site.world.refs["job"] = job.id
-    yield site
-    site.engine.dispose()
-    clock.set_source(None)
-    accounts.set_hash_parameters(None)
 
 
 @pytest.fixture(scope="module")
