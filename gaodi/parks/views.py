@@ -134,7 +134,9 @@ def excluded_page(
     year: int | None = None,
     scheme: str = "default",
     reason: ReasonParam | None = Query(None, description="Only firms left out for this reason."),
-    park: int | None = Query(None, description="Only this park's firms (a park you may read)."),
+    park: int | None = Query(
+        None, ge=1, le=INT32_MAX, description="Only this park's firms (a park you may read)."
+    ),
     page_no: int = Query(1, alias="page", ge=1, le=100_000),
     per_page: int = Query(EXCLUDED_PER_PAGE, ge=1, le=500),
 ) -> ExcludedPage:

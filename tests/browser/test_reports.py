@@ -53,7 +53,8 @@ def test_monthly_report_from_the_reports_page(browser: Any, live_server: LiveSer
     with page.expect_download() as info:
         page.click("[data-testid=report-download]")
     download = info.value
-    assert download.suggested_filename == "monthly-2023-06-zh.docx"
+    # what, whose and of when (gaodi.core.download)
+    assert download.suggested_filename == "月度调度报告_全市_2023-06.docx"
     document = docx.Document(download.path())
     cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
     rows = [r for a in board.actions for r in a.rows]
