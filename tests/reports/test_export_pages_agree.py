@@ -210,8 +210,9 @@ def test_english_monthly_report_names_categories_and_levels_in_english(site: Any
     assert english == {"能源": "energy", "用地": "land", "融资": "financing"}  # the rules file
     tables = {}
     with session_scope(engine) as s:
-        from gaodi.accounts.models import User
         from sqlalchemy import select
+
+        from gaodi.accounts.models import User
 
         admin = Principal.from_user(s.scalar(select(User).where(User.username == "demo-admin")))
         for lang in ("zh", "en"):
