@@ -255,8 +255,9 @@ def test_board_export_says_the_known_on_day_and_its_filters_and_forecast_in_word
     assert about["数据已知日"] == "2023年7月10日（按该日已报送的数据及其当日的审核状态重出）"
     assert about["筛选"] == "状态：红灯"
     assert about["预测方法"] == "线性趋势，90%区间，自助法2000次，随机种子0"
-    assert about["评价所用数据"].startswith("已报送数据") and "计入已报送和已审核的数据" in (
-        about["评价所用数据"]
+    assert (
+        about["评价所用数据"].startswith("已报送数据")
+        and "计入已报送和已审核的数据" in (about["评价所用数据"])
     )
     assert not any(re.search(r"forecast_|statuses_used|\{", f"{k} {v}") for k, v in about.items())
     today = _about(_book(_client(site, "demo-chain", "en").get("/export/xlsx/plans?as_of=2023-06")))
@@ -299,14 +300,17 @@ def test_ranking_export_formats_counts_and_score_as_the_page_and_states_the_meth
     assert _column(ranking, "D+") == [round(r["d_plus"], 4) for r in page["rows"]]
     sources = _column(weights, "来源" if lang == "zh" else "Source")
     if lang == "zh":
-        assert sources.count(
-            "高地默认权重（未找到官方的头羊评分方案；依据见规则文件 leader_scoring.yaml 的说明）"
-        ) == 6
+        assert (
+            sources.count(
+                "高地默认权重（未找到官方的头羊评分方案；依据见规则文件 leader_scoring.yaml 的说明）"
+            )
+            == 6
+        )
         assert not any("this file" in s for s in sources)
     else:
         assert "see the notes of the rule file leader_scoring.yaml" in sources[1]
     about = _about(book)
-    assert about["方法" if lang == "zh"else "Method"] == (
+    assert about["方法" if lang == "zh" else "Method"] == (
         page["method_label_zh"] if lang == "zh" else page["method_label_en"]
     )
     assert ("TOPSIS 贴近度" if lang == "zh" else "TOPSIS closeness") in about[
