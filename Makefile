@@ -34,11 +34,13 @@ demo: install
 	$(BIN)/gaodi user demo-accounts
 	$(BIN)/gaodi serve --host $(HOST) --port $(PORT)
 
+# --dist loadscope: a module's tests run on one worker, so a module's fixtures (a live server,
+# a printed report) are built once, not once per worker.
 test: install $(VENV)/.spark
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 2 --durations=40 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadscope --durations=40 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

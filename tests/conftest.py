@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,33 @@ os.environ["COLUMNS"] = "200"
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test has a node id of its own. Schemathesis's parametrized items (tests/web/
+    test_fuzz.py, one per API operation) share one node id, and ``--dist loadscope`` (make test)
+    keys its work by node id: it ran one of the 90 and reported the rest as never collected. Each
+    such item takes its name (``test_no_server_errors[GET /api/v1/ping]``); any duplicate left
+    stops the run instead of shrinking it."""
+    counts = Counter(item.nodeid for item in items)
+    for item in items:
+        if counts[item.nodeid] > 1 and not item.nodeid.endswith("]"):
+            _rename(item, f"{item.nodeid.rsplit('::', 1)[0]}::{item.name}")
+    left = sorted(n for n, c in Counter(item.nodeid for item in items).items() if c > 1)
+    if left:
+        raise pytest.UsageError(f"tests sharing a node id (one would not run): {left[:5]}")
+
+
+def _rename(item: pytest.Item, nodeid: str) -> None:
+    """Give ``item`` another node id. pytest keeps no public setter: 9.x holds a structured id
+    (``_id``), earlier releases the string (``_nodeid``); a release doing neither leaves the
+    duplicate, and the check above stops the run."""
+    try:
+        from _pytest.nodes import coerce_node_id
+    except ImportError:
+        item._nodeid = nodeid  # type: ignore[attr-defined]
+    else:
+        item._id = coerce_node_id(nodeid)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)
