@@ -27,6 +27,7 @@ TOOLS = {
     "pdftotext": "poppler-utils",
     "pdffonts": "poppler-utils",
     "pdftohtml": "poppler-utils",
+    "pdfinfo": "poppler-utils",
 }
 
 

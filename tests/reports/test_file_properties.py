@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -192,9 +191,7 @@ def test_the_pdf_takes_the_word_files_title_and_author(tmp_path: Path, frozen: N
     from gaodi.reports.pdf_render import PdfRenderer
     from tests.reports.conftest import require_tools
 
-    require_tools("soffice", "pdftotext")
-    if shutil.which("pdfinfo") is None:
-        pytest.skip("pdfinfo (poppler-utils) is missing")
+    require_tools("soffice", "pdftotext", "pdfinfo")
     report = Report(
         kind="park", lang="zh", title="测试园区亩均效益评价报告", subtitle="2023年度",
         issuer="高地平台（Gaodi）生成", date=dt.date(2024, 1, 15), is_demo=True,
