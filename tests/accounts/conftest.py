@@ -12,10 +12,13 @@ from gaodi.accounts import service
 
 @pytest.fixture(autouse=True)
 def _cheap_hashing(request: pytest.FixtureRequest) -> Iterator[None]:
-    if request.node.get_closest_marker("real_argon2") is None:
-        service.set_hash_parameters(CHEAPEST)
+    """Each test sets the parameters it hashes with, the real ones included (a worker that ran
+    the web tests first holds their session's cheapest ones), and leaves those it found."""
+    before = (service._hasher, service._DUMMY_HASH)
+    real = request.node.get_closest_marker("real_argon2") is not None
+    service.set_hash_parameters(None if real else CHEAPEST)
     yield
-    service.set_hash_parameters(None)
+    service._hasher, service._DUMMY_HASH = before
 
 
 def pytest_configure(config: pytest.Config) -> None:
