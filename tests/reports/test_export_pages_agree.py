@@ -20,7 +20,6 @@ from __future__ import annotations
 import html
 import io
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,9 +31,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from gaodi.accounts import service as accounts
-from gaodi.config import Settings
-from gaodi.db import make_engine, session_scope
-from gaodi.web.app import create_app
+from gaodi.db import session_scope
+from tests.reports.workbooks import book_of, column, demo_site, sheet_rows
 from tests.web.helpers import login
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -42,18 +40,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture(scope="module")
 def site(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from argon2.profiles import CHEAPEST
-
-    directory = tmp_path_factory.mktemp("export-pages-agree")
-    shutil.copyfile(demo_template, directory / "demo.sqlite")
-    engine = make_engine(f"sqlite:///{directory / 'demo.sqlite'}")
-    accounts.set_hash_parameters(CHEAPEST)
-    with session_scope(engine, actor="test") as s:
-        accounts.demo_accounts(s)
-    app = create_app(engine, Settings(data_dir=directory, secret_key="export-pages-agree-0123456"))
-    yield engine, app
-    accounts.set_hash_parameters(None)
-    engine.dispose()
+    with demo_site(
+        demo_template, tmp_path_factory, "export-pages-agree", accounts.demo_accounts
+    ) as site:
+        yield site
 
 
 def _client(site: Any, user: str, lang: str = "zh") -> TestClient:
@@ -63,23 +53,8 @@ def _client(site: Any, user: str, lang: str = "zh") -> TestClient:
     return client
 
 
-def _book(response: Any) -> Any:
-    assert response.status_code == 200, response.text[:300]
-    return load_workbook(io.BytesIO(response.content))
-
-
-def _rows(sheet: Any) -> list[tuple[Any, ...]]:
-    return [tuple(r) for r in sheet.iter_rows(values_only=True)]
-
-
 def _about(book: Any) -> dict[str, Any]:
-    return {r[0]: r[1] for r in _rows(book.worksheets[0]) if r and r[0] is not None}
-
-
-def _column(sheet: Any, header: str) -> list[Any]:
-    rows = _rows(sheet)
-    i = rows[0].index(header)
-    return [r[i] for r in rows[1:]]
+    return {r[0]: r[1] for r in sheet_rows(book.worksheets[0]) if r and r[0] is not None}
 
 
 # ---------------------------------------------------------------------------- R12, R13
@@ -103,10 +78,10 @@ def test_enterprise_export_is_the_whole_list_in_its_order_with_its_year_and_filt
     query = f"chain={chain['value']}&sort=-revenue"
     listed, total = _listed(client, query)
     assert total > 100, "more than two pages of the list"
-    book = _book(client.get(f"/export/xlsx/enterprises?{query}"))
+    book = book_of(client.get(f"/export/xlsx/enterprises?{query}"))
     sheet = book.worksheets[1]
-    assert _column(sheet, "统一社会信用代码") == listed
-    years = set(_column(sheet, "年份"))
+    assert column(sheet, "统一社会信用代码") == listed
+    years = set(column(sheet, "年份"))
     assert len(years) == 1
     (year,) = years
     about = _about(book)
@@ -116,7 +91,7 @@ def test_enterprise_export_is_the_whole_list_in_its_order_with_its_year_and_filt
     assert about["排序"] == "按营业收入降序"
     assert about["企业数"] == str(total)
     assert "导出上限" not in about
-    english = _about(_book(_client(site, "demo-chain", "en").get("/export/xlsx/enterprises")))
+    english = _about(book_of(_client(site, "demo-chain", "en").get("/export/xlsx/enterprises")))
     assert english["Figures of"] == f"{year} (revenue and output of that year)"
     assert english["Filters"] == "none (every enterprise you may see)"
     assert english["Chain membership"] == "as of 15 January 2024 (today)"
@@ -130,7 +105,7 @@ def _statements(engine: Engine, client: TestClient, url: str) -> tuple[list[str]
 
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        book = _book(client.get(url))
+        book = book_of(client.get(url))
     finally:
         event.remove(engine, "before_cursor_execute", seen)
     return statements, book
@@ -161,8 +136,8 @@ def test_enterprise_export_says_in_words_where_it_stops(
     monkeypatch.setattr(export_tables, "MAX_ROWS", 40)
     client = _client(site, "demo-admin")
     listed = client.get("/api/v1/enterprises?per_page=40").json()["result"]
-    book = _book(client.get("/export/xlsx/enterprises"))
-    assert _column(book.worksheets[1], "统一社会信用代码") == [r["uscc"] for r in listed["rows"]]
+    book = book_of(client.get("/export/xlsx/enterprises"))
+    assert column(book.worksheets[1], "统一社会信用代码") == [r["uscc"] for r in listed["rows"]]
     total = listed["total"]
     assert _about(book)["导出上限"] == (
         f"共{total:,}家，超过一次导出的上限40家：本文件只有按上述排序的前40家。"
@@ -251,7 +226,7 @@ def test_board_export_says_the_known_on_day_and_its_filters_and_forecast_in_word
     site: Any,
 ) -> None:
     url = "/export/xlsx/plans?as_of=2023-06&known_on=2023-07-10&status=red"
-    about = _about(_book(_client(site, "demo-admin").get(url)))
+    about = _about(book_of(_client(site, "demo-admin").get(url)))
     assert about["数据已知日"] == "2023年7月10日（按该日已报送的数据及其当日的审核状态重出）"
     assert about["筛选"] == "状态：红灯"
     assert about["预测方法"] == "线性趋势，90%区间，自助法2000次，随机种子0"
@@ -260,12 +235,14 @@ def test_board_export_says_the_known_on_day_and_its_filters_and_forecast_in_word
         and "计入已报送和已审核的数据" in (about["评价所用数据"])
     )
     assert not any(re.search(r"forecast_|statuses_used|\{", f"{k} {v}") for k, v in about.items())
-    today = _about(_book(_client(site, "demo-chain", "en").get("/export/xlsx/plans?as_of=2023-06")))
+    today = _about(
+        book_of(_client(site, "demo-chain", "en").get("/export/xlsx/plans?as_of=2023-06"))
+    )
     assert today["Known on"] == "15 January 2024 (today: every value sent so far)"
     assert today["Filters"] == "none (every target)"
     assert today["Forecast"] == "linear trend, 90% interval, 2000 bootstrap draws, seed 0"
     owner = _about(
-        _book(
+        book_of(
             _client(site, "demo-admin", "en").get(
                 "/export/xlsx/plans?as_of=2023-06&status=not_due&overdue_only=true"
             )
@@ -281,9 +258,9 @@ def test_ranking_export_formats_counts_and_score_as_the_page_and_states_the_meth
 ) -> None:
     client = _client(site, "demo-park", lang)
     page = client.get("/api/v1/enterprises/rank").json()["result"]
-    book = _book(client.get("/export/xlsx/enterprises/rank"))
+    book = book_of(client.get("/export/xlsx/enterprises/rank"))
     ranking, weights = book.worksheets[1], book.worksheets[2]
-    header = _rows(ranking)[0]
+    header = sheet_rows(ranking)[0]
     patents = next(i for i, h in enumerate(header) if "发明专利" in h or "patents" in h)
     people = next(i for i, h in enumerate(header) if "从业人员" in h or "Employees" in h)
     score = header.index("得分" if lang == "zh" else "Score")
@@ -293,12 +270,12 @@ def test_ranking_export_formats_counts_and_score_as_the_page_and_states_the_meth
     assert ranking.cell(2, people + 1).number_format == "#,##0"
     assert ranking.cell(2, patents + 1).value == first["values"]["invention_patents"]
     # the page writes the score with three decimals ("%.3f"): the cell holds that figure
-    scores = _column(ranking, header[score])
+    scores = column(ranking, header[score])
     assert scores == [round(r["score"], 3) for r in page["rows"]]
     assert f"{scores[0]:.3f}".rstrip("0") == f"{first['score']:.3f}".rstrip("0")
     assert ranking.cell(2, score + 1).number_format == "#,##0.00##"
-    assert _column(ranking, "D+") == [round(r["d_plus"], 4) for r in page["rows"]]
-    sources = _column(weights, "来源" if lang == "zh" else "Source")
+    assert column(ranking, "D+") == [round(r["d_plus"], 4) for r in page["rows"]]
+    sources = column(weights, "来源" if lang == "zh" else "Source")
     if lang == "zh":
         assert (
             sources.count(
@@ -324,19 +301,19 @@ def test_appeal_statistics_export_has_the_pages_measures_and_distribution(site: 
     text = client.get("/appeals/stats").text
     heads = [html.unescape(h) for h in re.findall(r"<th>([^<]*)</th>", text)]
     stats = client.get("/api/v1/appeals/stats").json()["stats"]
-    book = _book(client.get("/export/xlsx/appeals/stats"))
+    book = book_of(client.get("/export/xlsx/appeals/stats"))
     by_category = book["按类别"]
-    header = _rows(by_category)[0]
+    header = sheet_rows(by_category)[0]
     assert header[0] == "类别"
     # the page's column names, in the page's order (units added to the day columns)
     page_heads = heads[1:11]
     assert page_heads[5] == "交办逾期"
     assert [h.split("（")[0] for h in header[1:]] == page_heads
-    late = _column(by_category, "交办逾期")
+    late = column(by_category, "交办逾期")
     assert late == [r["handover_late"] for r in stats["by_category"]] + [
         stats["overall"]["handover_late"]
     ]
-    stars = _rows(book["满意度分布"])
+    stars = sheet_rows(book["满意度分布"])
     assert stars[0] == ("满意度", "件数")
     assert {r[0]: r[1] for r in stars[1:]} == {
         "★" * int(k): v for k, v in stats["satisfaction"].items()
@@ -355,25 +332,25 @@ def test_smart_recognitions_download_follows_the_interface_and_has_an_about_shee
     assert rows
     response = english.get("/smart/recognitions.xlsx?level=provincial")
     assert "2024-01-15" in response.headers["content-disposition"]
-    book = _book(response)
+    book = book_of(response)
     listed = book.worksheets[0]
     assert listed.title == "Recognitions"
     assert listed["A1"].value.startswith("Smart-manufacturing benchmark enterprises")
-    header = _rows(listed)[1]
+    header = sheet_rows(listed)[1]
     assert header[:5] == ("Kind", "Enterprise", "Factory / workshop", "Year", "Level")
     provincial = [r for r in rows if r["level"] == "provincial"]
-    body = _rows(listed)[2:]
+    body = sheet_rows(listed)[2:]
     assert len(body) == len(provincial)
     assert {r[4] for r in body} == {"provincial"}
     assert all(not CJK.search(str(r[0])) for r in body)
-    about = {r[0]: r[1] for r in _rows(book["About"]) if r and r[0]}
+    about = {r[0]: r[1] for r in sheet_rows(book["About"]) if r and r[0]}
     assert about["Filters"] == "Level: provincial"
     assert about["Exported by"] == "demo-park"
     assert about["Exported at"].startswith("2024-01-15 ")
     assert about["Page"] == "/smart/recognitions"
     assert about["Rows"] == len(provincial)
     assert about["Data scope"].startswith("as the exporting user may see: ")
-    chinese = _book(_client(site, "demo-park").get("/smart/providers.xlsx"))
+    chinese = book_of(_client(site, "demo-park").get("/smart/providers.xlsx"))
     assert chinese.worksheets[0]["A2"].value == "名称"
-    zh_about = {r[0]: r[1] for r in _rows(chinese["说明"]) if r and r[0]}
+    zh_about = {r[0]: r[1] for r in sheet_rows(chinese["说明"]) if r and r[0]}
     assert zh_about["筛选"] == "无（全部）" and zh_about["导出人"] == "demo-park"

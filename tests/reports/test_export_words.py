@@ -10,7 +10,6 @@ import html
 import io
 import math
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,12 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from gaodi.accounts import service as accounts
-from gaodi.config import Settings
 from gaodi.core.permissions import SYSTEM
-from gaodi.db import make_engine, session_scope
-from gaodi.web.app import create_app
+from gaodi.db import session_scope
+from tests.reports.workbooks import book_of, column, demo_site, sheet_rows
 from tests.web.helpers import login
 
 PASSWORD = "password-123456"
@@ -39,18 +38,11 @@ CODES = re.compile(
 
 @pytest.fixture(scope="module")
 def site(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from argon2.profiles import CHEAPEST
-
-    directory = tmp_path_factory.mktemp("export-words")
-    shutil.copyfile(demo_template, directory / "demo.sqlite")
-    engine = make_engine(f"sqlite:///{directory / 'demo.sqlite'}")
-    accounts.set_hash_parameters(CHEAPEST)
-    with session_scope(engine, actor="test") as s:
+    def ana(s: Session) -> None:
         accounts.create_user(s, "ana", "admin", PASSWORD, principal=SYSTEM)
-    app = create_app(engine, Settings(data_dir=directory, secret_key="export-words-secret-0123"))
-    yield engine, app
-    accounts.set_hash_parameters(None)
-    engine.dispose()
+
+    with demo_site(demo_template, tmp_path_factory, "export-words", ana) as site:
+        yield site
 
 
 def _client(site: Any, lang: str) -> TestClient:
@@ -58,21 +50,6 @@ def _client(site: Any, lang: str) -> TestClient:
     client.cookies.set("gaodi_lang", lang)
     login(client, "ana", PASSWORD)
     return client
-
-
-def _book(response: Any) -> Any:
-    assert response.status_code == 200, response.text[:300]
-    return load_workbook(io.BytesIO(response.content))
-
-
-def _rows(sheet: Any) -> list[tuple[Any, ...]]:
-    return [tuple(r) for r in sheet.iter_rows(values_only=True)]
-
-
-def _column(sheet: Any, header: str) -> list[Any]:
-    rows = _rows(sheet)
-    i = rows[0].index(header)
-    return [r[i] for r in rows[1:]]
 
 
 def _raw_tags(cells: list[Any]) -> list[str]:
@@ -100,8 +77,8 @@ def test_enterprise_tags_are_the_words_of_the_enterprise_list(site: Any, lang: s
         for tag, text in re.findall(r'data-tag="([a-z_]+)">([^<]+)</span>', page)
     }
     assert "srdi" in words and words["srdi"] != "srdi"
-    book = _book(client.get("/export/xlsx/enterprises?tag=srdi"))
-    tags = [t for t in _column(book.worksheets[1], "标签" if lang == "zh" else "Tags") if t]
+    book = book_of(client.get("/export/xlsx/enterprises?tag=srdi"))
+    tags = [t for t in column(book.worksheets[1], "标签" if lang == "zh" else "Tags") if t]
     assert tags and all(words["srdi"] in t for t in tags)
     assert not _raw_tags(tags)
 
@@ -109,32 +86,32 @@ def test_enterprise_tags_are_the_words_of_the_enterprise_list(site: Any, lang: s
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_ranking_export_has_no_codes_and_ratios_are_percentages(site: Any, lang: str) -> None:
     client = _client(site, lang)
-    book = _book(client.get("/export/xlsx/enterprises/rank"))
+    book = book_of(client.get("/export/xlsx/enterprises/rank"))
     ranking, weights = book.worksheets[1], book.worksheets[2]
-    header = _rows(ranking)[0]
+    header = sheet_rows(ranking)[0]
     assert not any(CODES.search(str(h)) for h in header), header
-    tags = _column(ranking, "标签" if lang == "zh" else "Tags")
-    units = _column(weights, "单位" if lang == "zh" else "Unit")
+    tags = column(ranking, "标签" if lang == "zh" else "Tags")
+    units = column(weights, "单位" if lang == "zh" else "Unit")
     assert not _raw_tags(tags) and "ratio" not in units
     # a ratio criterion (R&D intensity) is a percentage, as the rank page shows it ("1.4%")
     r_and_d = next(i for i, h in enumerate(header) if "研发" in h or "R&D" in h)
     assert ranking.cell(row=2, column=r_and_d + 1).number_format == "0.0%"
-    directions = set(_column(weights, "方向" if lang == "zh" else "Direction"))
+    directions = set(column(weights, "方向" if lang == "zh" else "Direction"))
     assert directions <= {"越高越好", "越低越好", "higher is better", "lower is better"}
 
 
 def test_submissions_export_names_scope_and_status_and_dates_its_deadlines(site: Any) -> None:
     client = _client(site, "zh")
     page = client.get("/plans/submissions").text
-    book = _book(client.get("/export/xlsx/plans/submissions"))
+    book = book_of(client.get("/export/xlsx/plans/submissions"))
     to_report, to_review = book.worksheets[1], book.worksheets[2]
-    assert set(_column(to_report, "范围")) == {"全市"}
+    assert set(column(to_report, "范围")) == {"全市"}
     for sheet in (to_report, to_review):
-        for status in set(_column(sheet, "状态")):
+        for status in set(column(sheet, "状态")):
             assert f"<td>{status}</td>" in page  # the page's own word for it
-        due = _column(sheet, "截止日")
+        due = column(sheet, "截止日")
         assert due and all(isinstance(d, dt.datetime) for d in due)
-    assert "待报送" in _column(to_report, "状态") and "已报送待审核" in _column(to_review, "状态")
+    assert "待报送" in column(to_report, "状态") and "已报送待审核" in column(to_review, "状态")
     assert to_report.cell(row=2, column=7).number_format == "yyyy-mm-dd"
 
 
@@ -143,7 +120,7 @@ def test_appeal_statistics_total_row_is_named_as_on_the_page(
     site: Any, lang: str, total: str
 ) -> None:
     client = _client(site, lang)
-    book = _book(client.get("/export/xlsx/appeals/stats"))
+    book = book_of(client.get("/export/xlsx/appeals/stats"))
     assert book.worksheets[3]["A2"].value == total
     assert f"<td>{total}</td>" in client.get("/appeals/stats").text
 
@@ -151,27 +128,27 @@ def test_appeal_statistics_total_row_is_named_as_on_the_page(
 def test_english_plan_exports_say_units_as_the_english_board_does(site: Any) -> None:
     client = _client(site, "en")
     page = client.get(f"/plans?as_of={AS_OF}").text
-    board = _book(client.get(f"/export/xlsx/plans?as_of={AS_OF}")).worksheets[1]
-    units = {u for u in _column(board, "Unit") if u}
+    board = book_of(client.get(f"/export/xlsx/plans?as_of={AS_OF}")).worksheets[1]
+    units = {u for u in column(board, "Unit") if u}
     assert "100m yuan" in units and not any(re.search(r"[\u4e00-\u9fff]", u) for u in units)
     assert all(f"· {u}</div>" in page for u in units)  # the board page's own words
-    tasks = _book(client.get("/export/xlsx/plans/submissions")).worksheets[1]
-    assert "100m yuan" in set(_column(tasks, "Unit"))
+    tasks = book_of(client.get("/export/xlsx/plans/submissions")).worksheets[1]
+    assert "100m yuan" in set(column(tasks, "Unit"))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_tier_and_stage_exports_name_them(site: Any, lang: str) -> None:
     client = _client(site, lang)
-    tiers = _book(client.get("/export/xlsx/enterprises/eligibility?level=srdi_sme"))
+    tiers = book_of(client.get("/export/xlsx/enterprises/eligibility?level=srdi_sme"))
     assert not any(CODES.search(t) for t in _texts(tiers))
-    level = _column(tiers.worksheets[1], "层级" if lang == "zh" else "Level")
+    level = column(tiers.worksheets[1], "层级" if lang == "zh" else "Level")
     assert level == (["专精特新中小企业"] if lang == "zh" else [level[0]]) and "_" not in level[0]
     # the page's 不适用 count (large firms outside the SME tier) is in the workbook too
     shown = client.get("/api/v1/enterprises/eligibility?level=srdi_sme").json()["report"]["levels"]
     header = "不适用" if lang == "zh" else "Not applicable"
-    assert _column(tiers.worksheets[1], header) == [lv["not_applicable"] for lv in shown]
-    projects = _book(client.get("/export/xlsx/projects"))
-    stages = set(_column(projects.worksheets[1], "阶段" if lang == "zh" else "Stage"))
+    assert column(tiers.worksheets[1], header) == [lv["not_applicable"] for lv in shown]
+    projects = book_of(client.get("/export/xlsx/projects"))
+    stages = set(column(projects.worksheets[1], "阶段" if lang == "zh" else "Stage"))
     assert not any(CODES.search(s) for s in stages)
     if lang == "en":
         assert "at full output" in stages
@@ -193,7 +170,9 @@ def test_board_export_names_the_values_it_leaves_out(site: Any) -> None:
     try:
         for lang, word in (("zh", "为 inf"), ("en", "not a finite number")):
             client = _client(site, lang)
-            about = _rows(_book(client.get(f"/export/xlsx/plans?as_of={AS_OF}")).worksheets[0])
+            about = sheet_rows(
+                book_of(client.get(f"/export/xlsx/plans?as_of={AS_OF}")).worksheets[0]
+            )
             named = [r for r in about if r[1] and word in str(r[1])]
             assert len(named) == 1, about
             assert named[0][0] == ("未计入的无效值" if lang == "zh" else "Value left out")
@@ -206,10 +185,10 @@ def test_board_export_names_the_values_it_leaves_out(site: Any) -> None:
 
 def test_board_table_export_has_numbers_where_the_page_has_figures(site: Any) -> None:
     client = _client(site, "en")
-    book = _book(
+    book = book_of(
         client.get(f"/export/table/plans?as_of={AS_OF}&xlsx_table=0&xlsx_testid=board-table")
     )
-    rows = _rows(book.worksheets[1])
+    rows = sheet_rows(book.worksheets[1])
     actual = [r[rows[0].index("Actual")] for r in rows[1:] if r[1]]  # action rows aside
     figures = [a for a in actual if a not in (None, "—")]
     assert figures and all(isinstance(a, (int, float)) for a in figures), figures
@@ -223,7 +202,7 @@ def test_peer_table_export_holds_every_figure_as_a_number(site: Any) -> None:
     # the demo city has a peer table (the plan's benchmark cities): a 404 here is a failure,
     # not a reason to skip
     assert response.status_code == 200, response.text[:300]
-    sheet = _book(response).worksheets[1]
+    sheet = book_of(response).worksheets[1]
     as_text = [
         c.value
         for row in sheet.iter_rows(min_row=2)
@@ -278,7 +257,7 @@ def test_tier_shortfalls_are_written_as_the_page_writes_them(site: Any, lang: st
     # the workbook wrote a shortfall with Python's %g ("short by 1.2345e+04 10k yuan") where the
     # eligibility page writes "12,345" and, in English, million yuan
     client = _client(site, lang)
-    texts = _texts(_book(client.get("/export/xlsx/enterprises/eligibility?level=srdi_sme")))
+    texts = _texts(book_of(client.get("/export/xlsx/enterprises/eligibility?level=srdi_sme")))
     shortfalls = [t for t in texts if ("（差" if lang == "zh" else "short by") in t]
     assert shortfalls
     assert not any(re.search(r"\de[+-]?\d", t) for t in shortfalls), shortfalls

@@ -5,17 +5,16 @@ filters, the city's day and 示例数据; and the HTML reader on hand-written ta
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from openpyxl import load_workbook
 from sqlalchemy import update
 
 from gaodi.db import session_scope
 from gaodi.enterprises.models import Enterprise
 from gaodi.reports.table_html import parse_number, tables, typed_columns
+from tests.reports.workbooks import book_of
 from tests.web.conftest import Site, make_site
 from tests.web.helpers import login
 from tests.web.seed import PASSWORD
@@ -51,12 +50,6 @@ def _client(site: Site, role: str) -> TestClient:
     return client
 
 
-def _book(response: Any) -> Any:
-    assert response.status_code == 200, response.text[:500]
-    assert "spreadsheetml" in response.headers["content-type"]
-    return load_workbook(io.BytesIO(response.content))
-
-
 def _table(book: Any) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in book.worksheets[1].iter_rows(values_only=True)]
 
@@ -64,7 +57,7 @@ def _table(book: Any) -> list[tuple[Any, ...]]:
 def test_enterprise_table_as_the_page_shows_it(site: Site) -> None:
     world = site.world
     client = _client(site, "admin")
-    book = _book(client.get("/export/table/enterprises", params={"xlsx_table": 0}))
+    book = book_of(client.get("/export/table/enterprises", params={"xlsx_table": 0}))
     rows = _table(book)
     assert rows[0][0] == "企业" and rows[0][1] == "统一社会信用代码"
     assert rows[0][-1] == "营业收入（万元）"
@@ -91,7 +84,7 @@ def test_filters_and_sort_of_the_page_apply(site: Site) -> None:
     world = site.world
     client = _client(site, "admin")
     params = {"park": world.ids["park_a"], "sort": "-revenue", "xlsx_table": 0}
-    rows = _table(_book(client.get("/export/table/enterprises", params=params)))
+    rows = _table(book_of(client.get("/export/table/enterprises", params=params)))
     # park A holds E1 (5000) and E3 (800): highest revenue first
     assert [r[0] for r in rows[1:]] == [world.names["e1"], world.names["e3"]]
     page = client.get("/enterprises", params={"park": world.ids["park_a"], "sort": "-revenue"})
@@ -106,7 +99,7 @@ def test_the_export_has_the_scope_of_the_page(site: Site, role: str, keys: set[s
     world = site.world
     client = _client(site, role)
     response = client.get("/export/table/enterprises", params={"xlsx_table": 0})
-    rows = _table(_book(response))
+    rows = _table(book_of(response))
     assert {r[0] for r in rows[1:]} == {world.names[k] for k in keys}
     text = str(rows)
     for hidden in {"e1", "e2", "e3", "e4"} - keys:
@@ -128,7 +121,7 @@ def test_the_order_sorted_in_the_browser(site: Site) -> None:
         params: dict[str, Any] = {"xlsx_table": 0, "tsort": "0.1"}
         if order is not None:
             params["xlsx_order"] = order
-        book = _book(client.get("/export/table/enterprises", params=params))
+        book = book_of(client.get("/export/table/enterprises", params=params))
         about = " ".join(str(v) for r in book.worksheets[0].iter_rows(values_only=True) for v in r)
         return [r[0] for r in _table(book)[1:]], about
 
@@ -148,7 +141,7 @@ def test_bad_requests_are_4xx(site: Site) -> None:
     assert client.get("/export/table/enterprises", params={"xlsx_table": 99}).status_code == 404
     # the table's name, when given, wins over a number the page's answer does not agree with
     named = {"xlsx_table": 7, "xlsx_testid": "enterprises-table"}
-    assert _table(_book(client.get("/export/table/enterprises", params=named)))[0][0] == "企业"
+    assert _table(book_of(client.get("/export/table/enterprises", params=named)))[0][0] == "企业"
     named = {"xlsx_table": 0, "xlsx_testid": "no-such-table"}
     assert client.get("/export/table/enterprises", params=named).status_code == 404
     assert client.get("/export/table/no/such/page").status_code == 404
