@@ -338,3 +338,25 @@ def _new_row_in_scope(principal: Principal, model: type, action: str, obj: Any) 
 def nothing() -> Any:
     """A filter that selects no row (a scoped user with no scope of this kind)."""
     return false()
+
+
+#: The machine's operator (the CLI without ``--user``) as a document names it: the OS account
+#: (``cli:root``) is the server's business, not the reader's.
+OPERATOR_LABEL = ("系统管理员（命令行）", "Administrator (command line)")
+
+
+def principal_label(principal: Principal | None, zh: bool) -> str:
+    """Who made a document, as it names them: the user with their role (「demo-chain（链办）」),
+    or, for the CLI's own operator, 「系统管理员（命令行）」.
+
+    >>> principal_label(Principal("cli:root", "admin"), True)
+    '系统管理员（命令行）'
+    >>> principal_label(Principal("cli:root", "admin"), False)
+    'Administrator (command line)'
+    """
+    if principal is None:
+        return "—"
+    if principal.user_id is None and principal.username.startswith("cli:"):
+        return OPERATOR_LABEL[0] if zh else OPERATOR_LABEL[1]
+    role = ROLE_LABELS.get(principal.role, (principal.role, principal.role))
+    return f"{principal.username}（{role[0]}）" if zh else f"{principal.username} ({role[1]})"

@@ -88,8 +88,8 @@ def _run(
     out: Path,
     username: str | None,
 ) -> None:
+    from gaodi.core.permissions import principal_label
     from gaodi.db import session_scope
-    from gaodi.reports.common import principal_label
     from gaodi.reports.render import render
 
     fmt = output_format(fmt, out)  # before any work: nothing is built for a wrong name

@@ -16,7 +16,7 @@ from gaodi import __version__
 from gaodi.core import clock
 from gaodi.core import dataset as dataset_record
 from gaodi.core.errors import PermissionDenied
-from gaodi.core.permissions import ROLE_LABELS, Principal
+from gaodi.core.permissions import Principal, principal_label
 from gaodi.reports.lang import Lang
 
 Progress = Callable[[float, str], None]
@@ -59,29 +59,6 @@ def city_name(session: Session) -> str | None:
 
     found = region_lookup(str(code))
     return found.name if found is not None else None
-
-
-#: The machine's operator (the CLI without ``--user``) as a document names it: the OS account
-#: (``cli:root``) is the server's business, not the reader's.
-OPERATOR_LABEL = ("系统管理员（命令行）", "Administrator (command line)")
-
-
-def principal_label(principal: Principal | None, zh: bool) -> str:
-    """Who made a document, as it names them: the user with their role (「demo-chain（链办）」),
-    or, for the CLI's own operator, 「系统管理员（命令行）」.
-
-    >>> from gaodi.core.permissions import Principal
-    >>> principal_label(Principal("cli:root", "admin"), True)
-    '系统管理员（命令行）'
-    >>> principal_label(Principal("cli:root", "admin"), False)
-    'Administrator (command line)'
-    """
-    if principal is None:
-        return "—"
-    if principal.user_id is None and principal.username.startswith("cli:"):
-        return OPERATOR_LABEL[0] if zh else OPERATOR_LABEL[1]
-    role = ROLE_LABELS.get(principal.role, (principal.role, principal.role))
-    return f"{principal.username}（{role[0]}）" if zh else f"{principal.username} ({role[1]})"
 
 
 def generated_lines(session: Session, principal: Principal, tr: Lang) -> list[tuple[str, str]]:

@@ -37,6 +37,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.routing import compile_path
 
+from gaodi.core.permissions import principal_label
 from gaodi.reports.xlsx import XLSX_MEDIA_TYPE, Sheet, write_table_workbook
 from gaodi.ui.web.context import PageContext
 from gaodi.ui.web.pages import Access, route_extra
@@ -73,7 +74,7 @@ def _generated(ctx: PageContext) -> list[tuple[str, Any]]:
     zone = clock.zone_label(zh)
     now = clock.local(clock.now()).strftime("%Y-%m-%d %H:%M")
     now += f"（{zone}）" if zh else f" ({zone})"
-    who = ctx.principal.username if ctx.principal else "—"
+    who = principal_label(ctx.principal, zh)
     return [
         ("页面" if zh else "Page", ctx.full_path.replace(PREFIX, "", 1)),
         ("导出时间" if zh else "Exported at", now),
@@ -155,8 +156,6 @@ def register_export(
     ctx_name = spec.ctx_name
 
     def endpoint(**kwargs: Any) -> Response:
-        from gaodi.reports.common import principal_label
-
         ctx: PageContext = kwargs[ctx_name]
         result = spec.fn(**kwargs)
         rows = list(export.sheets(ctx, result))

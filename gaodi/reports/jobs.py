@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session
 
 from gaodi.core import clock, jobstore
 from gaodi.core.errors import GaodiError
-from gaodi.core.permissions import Principal
-from gaodi.reports.common import Progress, principal_label
+from gaodi.core.permissions import Principal, principal_label
+from gaodi.reports.common import Progress
 from gaodi.reports.lang import Lang
 from gaodi.reports.model import Report
 

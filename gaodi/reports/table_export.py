@@ -31,7 +31,7 @@ from fastapi.responses import Response
 
 from gaodi.core import clock
 from gaodi.core.errors import GaodiError, NotFoundError, PermissionDenied, ValidationError
-from gaodi.reports.common import principal_label
+from gaodi.core.permissions import principal_label
 from gaodi.reports.lang import Lang
 from gaodi.reports.model import Column
 from gaodi.reports.table_html import HtmlTable, tables, typed_columns
@@ -297,7 +297,7 @@ async def export_table(
     now = clock.local(clock.now()).strftime("%Y-%m-%d %H:%M")
     zone = tr(f"（{clock.zone_label(True)}）", f" ({clock.zone_label(False)})")
     lines.append((tr("导出时间", "Exported at"), now + zone))
-    lines.append((tr("导出人", "Exported by"), ctx.principal.username if ctx.principal else "—"))
+    lines.append((tr("导出人", "Exported by"), principal_label(ctx.principal, tr.zh)))
     is_demo = 'data-testid="demo-banner"' in html
     name = title[:24] + (f" {index + 1}" if index else "")
     sheet, formats = _sheet(table, name)

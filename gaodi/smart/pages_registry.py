@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from gaodi.core.permissions import principal_label
 from gaodi.smart import export, registry, service
 from gaodi.smart.schemas import (
     PlatformFilter,
@@ -181,7 +182,7 @@ def _about(ctx: PageContext, filters: list[tuple[str, str | None]]) -> list[tupl
         ("筛选" if zh else "Filters", ("；" if zh else "; ").join(chosen) or none),
         ("数据范围" if zh else "Data scope", _scope_words(ctx)),
         ("导出时间" if zh else "Exported at", f"{now}（{zone}）" if zh else f"{now} ({zone})"),
-        ("导出人" if zh else "Exported by", ctx.principal.username if ctx.principal else "—"),
+        ("导出人" if zh else "Exported by", principal_label(ctx.principal, zh)),
     ]
 
 

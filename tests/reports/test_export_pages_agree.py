@@ -345,7 +345,7 @@ def test_smart_recognitions_download_follows_the_interface_and_has_an_about_shee
     assert all(not CJK.search(str(r[0])) for r in body)
     about = {r[0]: r[1] for r in sheet_rows(book["About"]) if r and r[0]}
     assert about["Filters"] == "Level: provincial"
-    assert about["Exported by"] == "demo-park"
+    assert about["Exported by"] == "demo-park (Park office)"
     assert about["Exported at"].startswith("2024-01-15 ")
     assert about["Page"] == "/smart/recognitions"
     assert about["Rows"] == len(provincial)
@@ -353,4 +353,4 @@ def test_smart_recognitions_download_follows_the_interface_and_has_an_about_shee
     chinese = book_of(_client(site, "demo-park").get("/smart/providers.xlsx"))
     assert chinese.worksheets[0]["A2"].value == "名称"
     zh_about = {r[0]: r[1] for r in sheet_rows(chinese["说明"]) if r and r[0]}
-    assert zh_about["筛选"] == "无（全部）" and zh_about["导出人"] == "demo-park"
+    assert zh_about["筛选"] == "无（全部）" and zh_about["导出人"] == "demo-park（园区）"
