@@ -134,7 +134,7 @@ def _print(ev: Any) -> None:
     for t in ev.targets:
         mark = "[green]✓ 达标[/]" if t.met else "[red]✗ 未达标[/]"
         console.print(
-            f"{t.label_zh}：{t.count} 个（目标 {t.target_count} 个，{t.target_year}年，"
+            f"全市{t.label_zh}：{t.count} 个（目标 {t.target_count} 个，{t.target_year}年，"
             f"“{t.quote}”）{mark}"
         )
     pos = Table(title="功能定位 Positioning（国家级“两主一特”，省级“一主一特”）")
@@ -158,10 +158,14 @@ def _print(ev: Any) -> None:
         focus = _pct(ps.focus_share) + ("" if ps.focused is not False else " [yellow]低[/]")
         pos.add_row(r.short_name or r.name, (ps.function_zh or "—") + count, main, special, focus)
     console.print(pos)
-    from gaodi.parks.export import not_evaluated_text, rules_text
+    from gaodi.parks.export import counts_scope_text, not_evaluated_text, rank_base_text, rules_text
 
     left = not_evaluated_text(ev) or "无 none"
     console.print(f"参评企业 evaluated: {ev.n_evaluated:,}；未参评 not evaluated: {left}")
+    # a park office counts its own firms but is ranked among the city's parks: both said
+    console.print(
+        f"企业数范围 firms counted: {counts_scope_text(ev)}；排名 rank: {rank_base_text(ev)}"
+    )
     classes, files = rules_text(ev)
     console.print(f"[dim]分类 classes：{classes}；规则 rules：{files}[/]")
 

@@ -15,7 +15,11 @@ from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
+from gaodi.accounts import service as accounts
 from gaodi.cli import app
+from gaodi.core.permissions import SYSTEM
+from gaodi.db import session_scope
+from gaodi.parks import service as parks_service
 
 runner = CliRunner()
 PARKS = 7
@@ -26,6 +30,28 @@ def test_evaluate_table(demo_db: Engine) -> None:
     assert out.exit_code == 0, out.output
     for text in ("园区亩均效益", "长沙经开区", "千亿级园区", "两主一特", "示例数据", "2023年"):
         assert text in out.output
+
+
+def test_evaluate_table_says_whose_firms_it_counts_and_ranks_among_the_city(
+    demo_db: Engine,
+) -> None:
+    """A park office's table counts the firms it may read and says so; its rank is among the
+    city's parks and the park-count targets are the city's (as the web page labels them)."""
+    with session_scope(demo_db, actor="test") as s:
+        ranked = parks_service.evaluate(s, SYSTEM)
+        first = ranked.parks[0]
+        accounts.create_user(
+            s, "office", "park_office", "password-123456", parks=[first.name], principal=SYSTEM
+        )
+    city = runner.invoke(app, ["parks", "evaluate"], env={"COLUMNS": "260"})
+    assert city.exit_code == 0, city.output
+    assert "企业数范围 firms counted: 全市" in city.output
+    own = runner.invoke(app, ["parks", "evaluate", "--as", "office"], env={"COLUMNS": "260"})
+    assert own.exit_code == 0, own.output
+    assert "企业数范围 firms counted: 本账号可查看的企业" in own.output
+    scored = sum(1 for p in ranked.parks if p.rank is not None)
+    assert f"排名 rank: 全市{scored}个参评园区中的名次" in own.output
+    assert f"全市{ranked.targets[0].label_zh}：" in own.output
 
 
 def test_evaluate_table_names_levels_in_chinese(demo_db: Engine) -> None:
