@@ -16,16 +16,23 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.pofile import read_po, write_po
+from jinja2 import TemplateSyntaxError
 
 from gaodi.ui.web.i18n import LANGUAGES, catalog_path
 
 PACKAGE = Path(__file__).resolve().parents[1]  # gaodi/
 JINJA = "jinja2.ext:babel_extract"
-JINJA_OPTIONS = {"trim_blocks": "True", "lstrip_blocks": "True"}
+# silent=False: Jinja's extractor otherwise skips a template it cannot parse, and update()
+# would then drop that template's translations from both catalogs as "no longer used"
+JINJA_OPTIONS = {"trim_blocks": "True", "lstrip_blocks": "True", "silent": "False"}
 
 UPDATE_COMMAND = "python -m gaodi.web.catalog"
 
 Message = tuple[str, str | None]  # (singular, plural)
+
+
+class ExtractionError(Exception):
+    """A source file whose messages cannot be read (a template with a syntax error)."""
 
 
 def source_files() -> Iterator[tuple[str, Path]]:
@@ -63,17 +70,24 @@ def extract_messages() -> dict[Message, list[tuple[str, int]]]:
     found: dict[Message, list[tuple[str, int]]] = {}
     for method, path in source_files():
         options = JINJA_OPTIONS if method == JINJA else {}
-        for lineno, message, _comments, _context in extract_from_file(
-            method, str(path), keywords=DEFAULT_KEYWORDS, options=options
-        ):
-            if isinstance(message, tuple):
-                singular, plural = message[0], message[1] if len(message) > 1 else None
-            else:
-                singular, plural = message, None
-            if not singular:
-                continue
-            where = (str(path.relative_to(PACKAGE.parent)), lineno)
-            found.setdefault((singular, plural), []).append(where)
+        name = str(path.relative_to(PACKAGE.parent))
+        try:
+            for lineno, message, _comments, _context in extract_from_file(
+                method, str(path), keywords=DEFAULT_KEYWORDS, options=options
+            ):
+                if isinstance(message, tuple):
+                    singular, plural = message[0], message[1] if len(message) > 1 else None
+                else:
+                    singular, plural = message, None
+                if not singular:
+                    continue
+                found.setdefault((singular, plural), []).append((name, lineno))
+        except (TemplateSyntaxError, SyntaxError) as exc:
+            line = getattr(exc, "lineno", None)
+            raise ExtractionError(
+                f"{name}:{line}: {getattr(exc, 'message', None) or exc} — "
+                "its messages cannot be read; no catalog was changed"
+            ) from exc
     return found
 
 
@@ -125,7 +139,11 @@ def update() -> dict[str, int]:
 
 
 def main() -> None:
-    added = update()
+    try:
+        added = update()
+    except ExtractionError as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(1) from None
     for lang, count in added.items():
         print(f"{lang}: {count} new message(s) -> {catalog_path(lang)}")
     for lang, gaps in untranslated().items():
