@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gaodi.core import clock
@@ -325,6 +326,33 @@ def create(
             "只有企业用户（或管理员）可以为企业申报。",
             "Only the enterprise's user (or an administrator) may declare for it.",
         )
+    _refuse_second(session, enterprise_id, year)
+    stored = facts.facts_of(session, [enterprise_id], year).get(enterprise_id, {})
+    decl = TierDeclaration(
+        enterprise_id=enterprise_id,
+        year=year,
+        status="draft",
+        facts={k: v.value for k, v in stored.items()},
+        note=(note or "").strip() or None,
+        created_by=principal.username,
+        created_at=clock.now(),
+    )
+    try:
+        # a savepoint: another request may have opened one since the check above, and the
+        # partial unique index (uq_tier_declaration_open) refuses this one; the caller's
+        # transaction goes on and gets the same refusal in words
+        with session.begin_nested():
+            session.add(decl)
+            session.flush()
+    except IntegrityError:
+        _refuse_second(session, enterprise_id, year)
+        raise
+    _event(session, principal, decl, "create", None)
+    return decl
+
+
+def _refuse_second(session: Session, enterprise_id: int, year: int) -> None:
+    """One open declaration per enterprise and year: a second is refused naming the first."""
     existing = session.scalar(
         select(TierDeclaration.id).where(
             TierDeclaration.enterprise_id == enterprise_id,
@@ -338,20 +366,6 @@ def create(
             f"The enterprise already has an open declaration for {year} (#{existing}).",
             declaration_id=existing,
         )
-    stored = facts.facts_of(session, [enterprise_id], year).get(enterprise_id, {})
-    decl = TierDeclaration(
-        enterprise_id=enterprise_id,
-        year=year,
-        status="draft",
-        facts={k: v.value for k, v in stored.items()},
-        note=(note or "").strip() or None,
-        created_by=principal.username,
-        created_at=clock.now(),
-    )
-    session.add(decl)
-    session.flush()
-    _event(session, principal, decl, "create", None)
-    return decl
 
 
 def save(

@@ -11,10 +11,12 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -139,6 +141,19 @@ class TierDeclaration(Base):
 
     __tablename__ = "tier_declaration"
     __audited__ = True
+    # one open declaration per enterprise and year, held by the database too: two people
+    # opening one at the same moment both pass the service's check (a partial unique index,
+    # SQLite and PostgreSQL alike; approved declarations of a year may be many)
+    __table_args__ = (
+        Index(
+            "uq_tier_declaration_open",
+            "enterprise_id",
+            "year",
+            unique=True,
+            sqlite_where=text("status IN ('draft', 'submitted', 'returned')"),
+            postgresql_where=text("status IN ('draft', 'submitted', 'returned')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(

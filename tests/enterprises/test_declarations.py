@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from gaodi.config import reset_settings
 from gaodi.core.codes import make_uscc
@@ -19,6 +21,7 @@ from gaodi.enterprises import declarations, evidence, facts, service
 from gaodi.enterprises.models import (
     Enterprise,
     EnterpriseYear,
+    TierDeclaration,
     TierDeclarationEvent,
     TierFact,
 )
@@ -259,3 +262,48 @@ def test_declared_awards_join_the_list_on_approval(db: Engine, firms: dict[str, 
         crit = {c.id: c for c in t.criteria}
         assert crit["award"].met is True and crit["award"].data_source == "self_declared"
         assert "2022 年示例省科学技术进步奖一等奖" in crit["award"].basis_zh
+
+
+def test_the_database_holds_one_open_declaration_per_enterprise_and_year(
+    db: Engine, firms: dict[str, int]
+) -> None:
+    """Two requests opening one at the same moment both pass the service's check; the partial
+    unique index refuses the second row (SQLite and PostgreSQL alike), while approved ones of a
+    year may be many."""
+    a = firms["A"]
+
+    def row(status: str) -> TierDeclaration:
+        return TierDeclaration(enterprise_id=a, year=2023, status=status, facts={})
+
+    with session_scope(db) as s:
+        s.add_all([row("approved"), row("approved"), row("draft")])
+    with pytest.raises(IntegrityError), session_scope(db) as s:
+        s.add(row("submitted"))
+    with session_scope(db) as s:  # another year is another declaration
+        s.add(TierDeclaration(enterprise_id=a, year=2022, status="draft", facts={}))
+
+
+def test_a_declaration_opened_in_the_race_window_is_refused_in_words(
+    db: Engine, firms: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other request's declaration lands after this one's check: the database refuses the
+    row and the person is told, naming the first, as the check itself would have."""
+    p = _people(firms)
+    a = firms["A"]
+    with session_scope(db) as s:
+        first = declarations.create(s, p["firm"], a, 2023).id
+    checks: list[int] = []
+    real = declarations._refuse_second
+
+    def late(session: Any, enterprise_id: int, year: int) -> None:
+        checks.append(enterprise_id)
+        if len(checks) > 1:  # the check after the refused insert is the real one
+            real(session, enterprise_id, year)
+
+    monkeypatch.setattr(declarations, "_refuse_second", late)
+    with session_scope(db) as s, pytest.raises(ConflictError) as info:
+        declarations.create(s, p["firm"], a, 2023)
+    assert info.value.context["declaration_id"] == first
+    assert f"(#{first})" in str(info.value)
+    with session_scope(db) as s:
+        assert s.scalar(select(func.count()).select_from(TierDeclaration)) == 1
