@@ -128,14 +128,34 @@ def _same_site_path(request: Request, url: str | None) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def same_origin(request: Request) -> bool:
+    """Whether the browser says this request was sent from a page of this site: by
+    ``Sec-Fetch-Site`` where it sends one, else by ``Origin``, else by ``Referer`` (against the
+    Host header, as :func:`_same_site_path`). No evidence is not this site: a post that names
+    no origin at all is treated as another site's."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
+    host = request.headers.get("host", "")
+    origin = request.headers.get("origin")
+    if origin is not None:
+        return bool(host) and origin != "null" and urlsplit(origin).netloc == host
+    return bool(host) and _same_site_path(request, request.headers.get("referer")) is not None
+
+
 def login_redirect(request: Request) -> Response:
     """An anonymous request for a page goes to log-in, with ``next`` the page to come back to.
     A form posted after the session ended (logged out in another tab, the absolute lifetime
     reached) comes back to the form's page (the Referer: the POST address may not be a page)
     and the login page says the entry was not saved. An htmx request (a filter, a poll) is told
     to load the login page in place of the whole page (``HX-Redirect``): followed by htmx, the
-    login page would be swapped into a part of the page, or the results vanish."""
+    login page would be swapped into a part of the page, or the results vanish. 退出 (log-out)
+    pressed after the session ended lands on the log-in page saying the user is signed out."""
     htmx = request.headers.get("hx-request") == "true"
+    if request.url.path.rstrip("/") == "/logout" and not htmx:
+        # 退出 pressed on a page whose session had already ended: nothing was lost, the user
+        # is simply signed out (the notice says so, not "what you entered was not saved")
+        return RedirectResponse("/login?reason=signed_out", 303)
     target: str | None = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if htmx:
         target = _same_site_path(request, request.headers.get("hx-current-url"))

@@ -50,9 +50,9 @@ from gaodi.db import Base, serialize_writes
 from gaodi.ui.web import rendered
 from gaodi.ui.web.auth import checked_identity, identify, web_session
 from gaodi.ui.web.context import FormInvalid, PageContext
-from gaodi.ui.web.errors import CsrfFailed, unauthorized
+from gaodi.ui.web.errors import CsrfFailed, same_origin, unauthorized
 from gaodi.ui.web.i18n import LANG_COOKIE, negotiate
-from gaodi.ui.web.limits import BodyTooLarge
+from gaodi.ui.web.limits import PUBLIC_FORMS, BodyTooLarge
 from gaodi.ui.web.session import CSRF_FIELD, CSRF_HEADER, UNSAFE_METHODS
 from gaodi.ui.web.templating import environment, html, render
 
@@ -145,11 +145,18 @@ def context_dependency(access: Access) -> Callable[..., Iterator[PageContext]]:
                 if isinstance(token, list):
                     token = token[0]
                 if not web_session(request).check_csrf(token):
-                    raise CsrfFailed(
-                        "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。",
-                        "The form has expired or did not come from this site (CSRF check "
-                        "failed); reload the page and try again.",
-                    )
+                    # A public form (log-in, log-out, the language switch) left open while the
+                    # session ended or changed in another tab carries the old session's token.
+                    # Sent from this site it goes on, told so (request.state.csrf_stale): the
+                    # route decides what a stale token may do; another site's post is refused.
+                    if request.url.path.rstrip("/") in PUBLIC_FORMS and same_origin(request):
+                        request.state.csrf_stale = True
+                    else:
+                        raise CsrfFailed(
+                            "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。",
+                            "The form has expired or did not come from this site (CSRF check "
+                            "failed); reload the page and try again.",
+                        )
             db.info["actor"] = identity.username or "anonymous"
             ctx = PageContext(request=request, db=db, identity=identity, lang=lang)
             ctx.form = submitted.fields

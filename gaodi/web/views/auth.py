@@ -93,6 +93,10 @@ def _notice(ctx: PageContext, reason: str) -> tuple[str, str | None]:
         )
     if reason == "ended":
         return reason, ctx._("Your session has ended. Sign in again to continue.")
+    if reason == "signed_out":
+        # 退出 pressed after the session had ended (gaodi.ui.web.errors.login_redirect): the
+        # words of an ordinary log-out; not carried through the form, it says nothing more
+        return "", ctx._("You have signed out.")
     return "", None
 
 
@@ -109,6 +113,13 @@ def login_submit(ctx: PageContext = Depends(public_ctx)) -> Response:
     password = password if isinstance(password, str) else ""
     next_url = safe_next(str(ctx.form.get("next") or "/"))
     reason = str(ctx.value("reason") or "")
+    if getattr(ctx.request.state, "csrf_stale", False):
+        # a log-in page left open while the session changed in another tab: its token is not
+        # this session's, so nobody is signed in by it; the page comes again with a fresh form
+        page_data = _login_page(ctx, next_url, username)
+        page_data.reason = _notice(ctx, reason)[0]
+        page_data.notice = ctx._("The log-in page had expired; enter your password again.")
+        return render(ctx, "login.html", page_data)
     ip = client_ip(ctx.request)
     if not username or not password:
         page_data = _login_page(
