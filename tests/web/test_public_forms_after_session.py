@@ -173,7 +173,7 @@ def test_sign_out_after_the_session_ended_says_signed_out(shared_site: Site) -> 
             assert r.status_code == 303
             target = urlsplit(r.headers["location"])
             assert target.path == "/login"
-            assert "unsaved" not in parse_qs(target.query).get("reason", [])
+            assert parse_qs(target.query) == {"next": ["/"], "reason": ["signed_out"]}
             text = page_text(client.get(r.headers["location"]).text)
             assert signed_out in text
             assert "会话已结束" not in text and "was not saved" not in text

@@ -154,8 +154,9 @@ def login_redirect(request: Request) -> Response:
     htmx = request.headers.get("hx-request") == "true"
     if request.url.path.rstrip("/") == "/logout" and not htmx:
         # 退出 pressed on a page whose session had already ended: nothing was lost, the user
-        # is simply signed out (the notice says so, not "what you entered was not saved")
-        return RedirectResponse("/login?reason=signed_out", 303)
+        # is simply signed out (the notice says so, not "what you entered was not saved"), and
+        # a new log-in starts at the overview, as after an ordinary log-out
+        return RedirectResponse("/login?next=/&reason=signed_out", 303)
     target: str | None = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if htmx:
         target = _same_site_path(request, request.headers.get("hx-current-url"))
