@@ -139,16 +139,18 @@ def diagnosis_workbook(results: Sequence[ChainDiagnosisResult]) -> Workbook:
         citation_cell(about.cell(first + i, 4), r.chain.citation, "en")
     about.column_dimensions["C"].width = about.column_dimensions["D"].width = 50
     ws = _sheet(wb, "环节 links", LINK_COLUMNS)
+    number = ws.max_row  # the header's; then counted (max_row scans every cell: n² in rows)
     for r in results:
         for row in r.links:
             data = row.model_dump() | {"chain": r.chain.name}
             data["segment"] = SEGMENT_ZH.get(row.segment, row.segment)
             data["key_link"] = "是" if row.key_link else ""
             ws.append([data[k] for _, _, k in LINK_COLUMNS])
-            ws.cell(ws.max_row, STATUS_COLUMN).fill = FILLS[row.status]
+            number += 1
+            ws.cell(number, STATUS_COLUMN).fill = FILLS[row.status]
             for i, (_, _, key) in enumerate(LINK_COLUMNS, start=1):
                 if key in PERCENT:
-                    ws.cell(ws.max_row, i).number_format = "0.0%"
+                    ws.cell(number, i).number_format = "0.0%"
     ws = _sheet(wb, "建议 recommendations", REC_COLUMNS)
     for r in results:
         for rec in r.recommendations:
@@ -226,10 +228,10 @@ def summary_workbook(summary: ChainSummary) -> Workbook:
         ],
     )
     ws = _sheet(wb, "产业链 chains", SUMMARY_COLUMNS)
-    for r in summary.chains:
+    for number, r in enumerate(summary.chains, start=ws.max_row + 1):
         data = r.model_dump() | {"code": r.chain.code, "name": r.chain.name}
         data["missing_key_links"] = "、".join(r.missing_key_links)
         ws.append([data[k] for _, _, k in SUMMARY_COLUMNS])
         for i in (6, 7):
-            ws.cell(ws.max_row, i).number_format = "0.0%"
+            ws.cell(number, i).number_format = "0.0%"
     return wb

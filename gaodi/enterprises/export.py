@@ -94,11 +94,14 @@ def eligibility_workbook(report: EligibilityReport) -> Workbook:
                 "缺失数据项",
             ],
         )
+        number = rows.max_row  # the header's; then counted (max_row scans every cell: n²)
         for r in report.rows:
             if not r.missed:
                 rows.append([r.uscc, r.name, r.qualifies, r.nearly_qualifies, r.holds_tag])
+                number += 1
             for c in r.missed:
                 actual, shortfall, unit = _figures(c)
+                number += 1
                 rows.append(
                     [
                         r.uscc,
@@ -114,7 +117,7 @@ def eligibility_workbook(report: EligibilityReport) -> Workbook:
                     ]
                 )
                 if c.unit == "ratio" and isinstance(actual, float):
-                    rows.cell(rows.max_row, 7).number_format = "0.0%"
+                    rows.cell(number, 7).number_format = "0.0%"
     info = wb.create_sheet("说明 about")
     info.append([f"数据年份 year: {report.year}"])
     info.append([f"接近达标：仅差1项且差距不超过 {report.near_margin:.0%}"])

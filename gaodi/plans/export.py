@@ -64,8 +64,10 @@ def board_workbook(board: Board) -> Workbook:
     ws.append([f"{zh}\n{en}" for zh, en in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
+    number = ws.max_row  # the header's; then counted (max_row scans every cell: n² in rows)
     for action in board.actions:
         for r in action.rows:
+            number += 1
             ws.append(
                 [
                     f"{action.number or ''} {action.title}".strip(),
@@ -95,7 +97,7 @@ def board_workbook(board: Board) -> Workbook:
                     r.forecast_note_en or None,
                 ]
             )
-            row = ws.max_row
+            row = number
             fill = FILLS.get(r.status)
             if fill is not None:
                 ws.cell(row=row, column=16).fill = fill
