@@ -146,6 +146,21 @@
     };
   }
 
+  // What the map shows in words (the canvas says nothing to a screen reader): the measure, its
+  // unit and year, every district's figure and how many parks are marked.
+  function words(data) {
+    var z = zh();
+    var unit = data.unit ? (z ? "（" + data.unit + "）" : " (" + data.unit + ")") : "";
+    var head = (z ? "产业地图：" : "Industry map: ") + data.city_name + " · " + data.label + unit +
+      (data.year ? (z ? "，" + data.year + " 年" : ", " + data.year) : "");
+    var districts = data.districts.map(function (d) {
+      var v = d.value === null || d.value === undefined ? (z ? "无数据" : "no data") : fmt(d.value);
+      return d.name + " " + v;
+    });
+    var parks = z ? "标注园区 " + data.parks.length + " 个" : data.parks.length + " parks marked";
+    return head + (z ? "：" : ": ") + districts.concat([parks]).join(z ? "；" : "; ");
+  }
+
   function draw(el) {
     var src = el.getAttribute("data-map-src") || "/api/v1/map";
     getJSON(src).then(function (data) {
@@ -164,6 +179,12 @@
           chart.on("click", function (p) {
             if (p.data && p.data.url) { window.location.href = p.data.url; }
           });
+          // a page that labels the map itself (/map: 「数据见下表」, its table) keeps its label
+          if (!el.hasAttribute("aria-label") || el.hasAttribute("data-map-words")) {
+            el.setAttribute("role", "img");
+            el.setAttribute("aria-label", words(data));
+            el.setAttribute("data-map-words", "1");
+          }
           el.setAttribute("data-map-ready", data.has_data ? "1" : "empty");
           el.setAttribute("data-chart-ready", "1");
           charts.push(chart);
