@@ -310,6 +310,43 @@ def _chain_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
 
 
 # ---------------------------------------------------------------------------- parks
+#: The reason kinds of the 亩均 evaluation's left-out firms, in the page's words
+#: (gaodi/parks/templates/parks/_parts.html, ``reason``).
+_EXCLUDED_REASONS = {
+    "not_industrial": "not an industrial enterprise",
+    "no_land": "no land recorded",
+    "missing": "figures missing",
+    "below_land": "below the land threshold",
+    "no_scheme": "no scheme applies",
+}
+
+
+def _excluded_provenance(ctx: PageContext, page: Any) -> list[tuple[str, Any]]:
+    """Year, scheme, the park and reason filters in words, the row count, and the export's
+    limit when the list is longer than one file holds."""
+    tr = _tr(ctx)
+    reason = None
+    if page.reason:
+        kind = page.reason.split(":", 1)[0]
+        reason = ctx._(_EXCLUDED_REASONS[kind]) if kind in _EXCLUDED_REASONS else page.reason
+    lines: list[tuple[str, Any]] = [
+        (tr("年份", "Year"), page.year),
+        (tr("评价方案", "Scheme"), page.scheme_labels.get(page.scheme, page.scheme)),
+        (tr("园区", "Park"), page.park_name or tr("全部园区", "every park")),
+        (tr("原因", "Reason"), reason or tr("全部原因", "every reason")),
+        (tr("企业数", "Enterprises"), page.total),
+    ]
+    if page.total > MAX_ROWS:
+        lines.append((
+            tr("导出上限", "Export limit"),
+            tr(f"共{page.total:,}家，超过一次导出的上限{MAX_ROWS:,}家：本文件只有前{MAX_ROWS:,}家。"
+               "请按园区或原因筛选后分批导出。",
+               f"{page.total:,} enterprises, more than the {MAX_ROWS:,} one export holds: this "
+               f"file has the first {MAX_ROWS:,}. Choose a park or a reason and export in parts."),
+        ))  # fmt: skip
+    return lines
+
+
 def _excluded_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
     """Every firm the 亩均 evaluation leaves out (the page shows them a page at a time)."""
     from gaodi.parks import service
@@ -317,7 +354,10 @@ def _excluded_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
     tr = _tr(ctx)
     assert ctx.principal is not None
     state = service.compute(ctx.session, ctx.principal, year=page.year, scheme=page.scheme)
-    rows = service.excluded_enterprises(ctx.session, ctx.principal, state=state)
+    # the page's park too: /parks/excluded?park=2 is that park's list, not the city's
+    rows = service.excluded_enterprises(
+        ctx.session, ctx.principal, park_id=page.park_id, state=state
+    )
     if page.reason:
         rows = [r for r in rows if r.reason.split(":", 1)[0] == page.reason]
     records = [
@@ -703,9 +743,7 @@ def register_builtin() -> None:
          lambda ctx, p: _chain_provenance(p.diagnosis.provenance, _tr(ctx)),
          ("产业链诊断", "Chain diagnosis"), "chain"),
         ("gaodi.parks.views", "excluded_page", "/parks/excluded", "park", _excluded_sheets,
-         lambda ctx, p: [(_tr(ctx)("年份", "Year"), p.year), (_tr(ctx)("评价方案", "Scheme"),
-                         p.scheme_labels.get(p.scheme, p.scheme))],
-         ("未参评企业", "Enterprises not evaluated"), "not-evaluated"),
+         _excluded_provenance, ("未参评企业", "Enterprises not evaluated"), "not-evaluated"),
         ("gaodi.enterprises.views", "enterprises_page", "/enterprises", "enterprise",
          _enterprise_sheets, _enterprise_provenance, ("企业", "Enterprises"), "enterprises"),
         ("gaodi.enterprises.views", "rank_page", "/enterprises/rank", "enterprise", _rank_sheets,

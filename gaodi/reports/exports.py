@@ -91,7 +91,7 @@ def _get(obj: Any, dotted: str) -> Any:
 
 
 #: Where a page's result keeps what it is about (a chain's page: the chain) ...
-SUBJECTS = ("diagnosis.chain.name", "chain.name", "park.name")
+SUBJECTS = ("diagnosis.chain.name", "chain.name", "park.name", "park_name")
 #: ... and the month, day or year its figures are of, in this order.
 PERIODS = (
     "as_of.day", "as_of", "year", "provenance.year", "summary.provenance.year",
