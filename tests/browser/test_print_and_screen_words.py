@@ -170,3 +170,42 @@ def test_the_wall_screen_map_is_an_image_that_says_its_figures(
     own = page.get_attribute("[data-testid=map-chart]", "aria-label") or ""
     assert own.endswith("数据见下表" if zh else "the figures are in the table below"), own
     page.context.close()
+
+
+#: Whether an element's text is all on screen: not cut by its own box nor by a box around it.
+READABLE = """(el) => {
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0 || el.scrollWidth > el.clientWidth + 1) return false;
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    const s = getComputedStyle(p);
+    if (s.overflow === 'visible' && s.overflowX === 'visible') continue;
+    const b = p.getBoundingClientRect();
+    if (r.left < b.left - 1 || r.right > b.right + 1 || r.bottom > b.bottom + 1) return false;
+  }
+  return true;
+}"""
+
+
+@pytest.mark.parametrize(("locale", "width"), [("zh-CN", 1366), ("en-US", 1920), ("en-US", 1366)])
+def test_the_wall_screen_says_readably_that_its_bars_are_the_largest(
+    browser: Any, live_server: LiveServer, locale: str, width: int
+) -> None:
+    """The words were in the page but cut by the subtitle line's ellipsis at every width
+    (seventh audit, vp N4)."""
+    page = signed_in(
+        browser,
+        live_server,
+        ADMIN,
+        "/screen",
+        locale=locale,
+        width=width,
+        height=1080,
+    )
+    page.goto(f"{live_server.url}/screen")
+    wait_ready(page)
+    note = page.locator("[data-testid=ranking-shown]")
+    words = note.inner_text()
+    shown = "最大的" if locale == "zh-CN" else "largest"
+    assert shown in words and any(ch.isdigit() for ch in words), words
+    assert note.evaluate(READABLE), (width, words)
+    page.context.close()
