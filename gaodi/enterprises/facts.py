@@ -30,6 +30,7 @@ from gaodi.analytics.rulefiles import load_field_contract
 from gaodi.core import clock
 from gaodi.core.errors import ConflictError, ValidationError
 from gaodi.core.permissions import Principal, check_scope
+from gaodi.core.units import unit_words
 from gaodi.enterprises.models import FACT_SOURCES, Enterprise, TierFact
 
 #: Contract fields computed from the yearly figures by gaodi.enterprises.records (which uses
@@ -99,7 +100,9 @@ class FactField:
             return "是/否" if lang.startswith("zh") else "yes/no"
         if self.unit == "ratio":
             return "0–1 小数" if lang.startswith("zh") else "fraction 0–1"
-        return self.unit
+        # the contract stores units in Chinese (万元, 分): English pages and messages say them
+        # in words, from the one table every page uses
+        return unit_words(self.unit, lang)
 
 
 @lru_cache(maxsize=1)
