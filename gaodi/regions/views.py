@@ -4,7 +4,7 @@ comparison and input-output linkages (upload Z/Y or the bundled textbook example
 
 Each page is one context function serving the HTML page and its JSON twin under /api/v1
 (:func:`gaodi.ui.web.pages.page`); they call :mod:`gaodi.regions.service`, which loads the panel
-through ``restrict``. Chart subtitles say 示例数据 when the dataset is the demo.
+through ``restrict``. Chart subtitles say 示例数据 (Demo data) when the dataset is the demo.
 """
 
 from __future__ import annotations
@@ -103,7 +103,8 @@ class Chart(BaseModel):
 def _subtitle(ctx: PageContext, prov: Provenance) -> str:
     parts = []
     if prov.is_demo:
-        parts.append("示例数据")
+        # the same words as the pages' demo badge (示例数据 / Demo data)
+        parts.append(ctx._("Demo data"))
     if prov.year:
         parts.append(ctx._("chart subtitle|%(year)s", year=prov.year))
     return " · ".join(parts)

@@ -288,3 +288,11 @@ def test_a_missing_figures_name_is_escaped_once(demo: Demo) -> None:
         note = texts(html).text("evaluated-kpi")
         assert said in note, note
         assert "&amp;amp;" not in html and "R&amp;D" not in note
+
+
+def test_the_regions_chart_subtitle_says_demo_data_in_the_pages_language(demo: Demo) -> None:
+    for headers, said in ((EN, "Demo data"), (ZH, "示例数据")):
+        data = demo.client.get("/api/v1/regions/specialisation", headers=headers)
+        assert data.status_code == 200, data.text[:300]
+        subtitle = data.json()["chart"]["subtitle"]
+        assert subtitle.split(" · ")[0] == said, subtitle

@@ -68,7 +68,7 @@
     var sub = [];
     if (data.year) { sub.push((zh() ? "数据年份 " : "Year ") + data.year); }
     if (data.chain) { sub.push((zh() ? "产业链：" : "Chain: ") + data.chain.name); }
-    if (data.is_demo) { sub.push("示例数据"); }
+    if (data.is_demo) { sub.push(zh() ? "示例数据" : "Demo data"); }
     var parks = data.parks.map(function (p) {
       return {
         name: p.short_name,
