@@ -232,6 +232,18 @@ def visible_enterprise_ids(
     return enterprise_loaders.visible_ids(session, principal, ids)
 
 
+#: What stands for a firm the viewer may not see, in each language: the analysis writes its
+#: Chinese and English sentences from one name column, so the English ones get theirs back by
+#: :func:`english_masked`.
+MASKED_NAME_ZH = "（他处企业）"
+MASKED_NAME_EN = "(an enterprise elsewhere)"
+
+
+def english_masked(text: str) -> str:
+    """An English sentence of the analysis with the masked firms named in English."""
+    return text.replace(MASKED_NAME_ZH, MASKED_NAME_EN)
+
+
 def mask_names(facts: pl.DataFrame, visible: set[int] | None) -> pl.DataFrame:
     """Replace the names of enterprises the viewer may not see (figures still count)."""
     if visible is None:
@@ -239,7 +251,7 @@ def mask_names(facts: pl.DataFrame, visible: set[int] | None) -> pl.DataFrame:
     return facts.with_columns(
         pl.when(pl.col("enterprise_id").is_in(sorted(visible)))
         .then(pl.col("name"))
-        .otherwise(pl.lit("（他处企业）"))
+        .otherwise(pl.lit(MASKED_NAME_ZH))
         .alias("name")
     )
 

@@ -170,13 +170,13 @@ def _link_rows(
                 risk_level=d.risk_level,
                 risk_level_zh=RISK_ZH.get(d.risk_level, d.risk_level),
                 risk_reason_zh=d.risk_reason_zh,
-                risk_reason_en=d.risk_reason_en,
+                risk_reason_en=loaders.english_masked(d.risk_reason_en),
                 benchmark_share=d.benchmark_share,
                 threshold_share=d.threshold_share,
                 status=d.status,
                 status_zh=d.status_zh,
                 reason_zh=d.reason_zh,
-                reason_en=d.reason_en,
+                reason_en=loaders.english_masked(d.reason_en),
             )
         )
     return out
@@ -203,7 +203,7 @@ def _recommendation_rows(
             ],
             related_link_ids=list(r.related_link_ids),
             reason_zh=r.reason_zh,
-            reason_en=r.reason_en,
+            reason_en=loaders.english_masked(r.reason_en),
         )
         for r in diag.recommendations
     ]

@@ -53,7 +53,10 @@ from gaodi.projects.schemas import (
     StatRow,
 )
 
+#: The group of appeals not handed to a department (a key of the statistics and of the list's
+#: department filter, so it stays one word; pages and files show UNASSIGNED_EN in English).
 UNASSIGNED = "（未交办）"
+UNASSIGNED_EN = "(not assigned)"
 
 
 @dataclass(frozen=True)

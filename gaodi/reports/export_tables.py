@@ -684,12 +684,13 @@ def _appeal_stats_sheets(ctx: PageContext, page: Any) -> list[Sheet]:
                 Column(_("Overdue now"), fmt="int"), Column(_("state|Resolved"), fmt="int"),
                 Column(_("Resolved late"), fmt="int"), Column(_("Handed over late"), fmt="int"),
                 Column(_("Overdue share"), fmt="percent"),
-                Column(_("Median days"), unit=tr("天", "days"), fmt="number"),
+                # the English name says days already
+                Column(_("Median days"), unit=tr("天", "") or None, fmt="number"),
                 Column(_("90th percentile"), unit=tr("天", "days"), fmt="number"),
                 Column(_("Satisfaction"), fmt="number")]  # fmt: skip
 
     # the page's words for a group: its category's name, 合计 for the whole ("all")
-    names = {**page.category_labels, "all": _("sum|all")}
+    names = {**page.category_labels, **page.department_labels, "all": _("sum|all")}
 
     def rows(items: list[Any]) -> list[list[Any]]:
         return [[names.get(s.key, s.key), s.count, s.open, s.overdue_now, s.resolved,

@@ -178,7 +178,7 @@ def monthly_park_blocks(
     if not ev.parks:
         return []
     p = ev.provenance
-    targets = "；".join(
+    targets = tr("；", "; ").join(
         tr(
             f"{t.label_zh}目标{t.target_count}个（{t.target_year}年），现有{t.count}个",
             f"{t.label_en}: {t.target_count} by {t.target_year}, {t.count} now",

@@ -229,6 +229,9 @@ class AppealPage(BaseModel):
 class AppealStatsPage(BaseModel):
     stats: AppealStats
     category_labels: dict[str, str] = Field(description="category -> its name in the language")
+    department_labels: dict[str, str] = Field(
+        default_factory=dict, description="department key -> its name in the language"
+    )
     year: int | None
     chart: dict[str, object]
     tabs: list[Tab]
@@ -271,8 +274,15 @@ def appeal_stats_page(
         ],
         "empty": ctx._("No appeals"),
     }
+    unassigned = appeal_queries.UNASSIGNED
     return AppealStatsPage(
-        stats=stats, category_labels=names, year=year, chart=chart, tabs=tabs(ctx), as_of=day
+        stats=stats,
+        category_labels=names,
+        department_labels={unassigned: pick(ctx, unassigned, appeal_queries.UNASSIGNED_EN)},
+        year=year,
+        chart=chart,
+        tabs=tabs(ctx),
+        as_of=day,
     )
 
 

@@ -1,0 +1,120 @@
+"""Audit seven's download and wording findings, on the small demo city (its clock says
+2024-01-15): English pages and files carry no Chinese placeholders or punctuation (masked firm
+names, the unassigned appeals' group, the tier sentence's separator, GB/T 39116 capability
+words), and workbooks say what they are, who made them and when.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from gaodi.accounts import service as accounts
+from gaodi.config import Settings
+from gaodi.core.permissions import Principal
+from gaodi.db import make_engine, session_scope
+from gaodi.web.app import create_app
+from tests.web.helpers import login
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+@pytest.fixture(scope="module")
+def site(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from argon2.profiles import CHEAPEST
+
+    directory = tmp_path_factory.mktemp("audit7-downloads")
+    shutil.copyfile(demo_template, directory / "demo.sqlite")
+    engine = make_engine(f"sqlite:///{directory / 'demo.sqlite'}")
+    accounts.set_hash_parameters(CHEAPEST)
+    with session_scope(engine, actor="test") as s:
+        accounts.demo_accounts(s)
+    app = create_app(engine, Settings(data_dir=directory, secret_key="audit7-downloads-0123456"))
+    yield engine, app
+    accounts.set_hash_parameters(None)
+    engine.dispose()
+
+
+def _client(site: Any, user: str, lang: str = "zh") -> TestClient:
+    client = TestClient(site[1], base_url="http://testserver")
+    client.cookies.set("gaodi_lang", lang)
+    login(client, user, accounts.DEMO_PASSWORD)
+    return client
+
+
+def _book(response: Any) -> Any:
+    assert response.status_code == 200, response.text[:300]
+    return load_workbook(io.BytesIO(response.content))
+
+
+def _rows(sheet: Any) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in sheet.iter_rows(values_only=True)]
+
+
+def _cells(book: Any) -> list[str]:
+    return [str(v) for ws in book.worksheets for r in _rows(ws) for v in r if v is not None]
+
+
+def test_masked_firms_are_named_in_english_in_english_sentences(site: Any) -> None:
+    """A park office sees the chain's recommendations with the firms of other parks masked:
+    （他处企业） in Chinese, "(an enterprise elsewhere)" in English (finding 2)."""
+    from gaodi.chains import loaders, service
+
+    office = Principal("office", "park_office", park_ids=frozenset({1}))
+    zh, en = [], []
+    with session_scope(site[0], actor="test") as s:
+        for chain_id in loaders.readable_chain_names(s, office):
+            result = service.diagnose(s, office, chain_id)
+            for r in result.recommendations:
+                zh.append(r.reason_zh)
+                en.append(r.reason_en)
+            for d in result.links:
+                en += [d.reason_en, d.risk_reason_en]
+    assert any("（他处企业）" in t for t in zh)
+    assert any("(an enterprise elsewhere)" in t for t in en)
+    assert not [t for t in en if "他处企业" in t]
+
+
+def test_unassigned_appeals_are_named_in_english_and_median_says_days_once(site: Any) -> None:
+    """The English statistics page and its file call the group "(not assigned)", and the
+    median's header is "Median days" (finding 3)."""
+    english = _client(site, "demo-admin", "en")
+    page = english.get("/appeals/stats").text
+    assert "(not assigned)" in page
+    assert "未交办" not in page
+    book = _book(english.get("/export/xlsx/appeals/stats"))
+    cells = _cells(book)
+    assert "(not assigned)" in cells
+    assert not [c for c in cells if "未交办" in c]
+    headers = [c for c in cells if c.startswith("Median days")]
+    assert headers and set(headers) == {"Median days"}
+    chinese = _client(site, "demo-admin")
+    assert "（未交办）" in chinese.get("/appeals/stats").text
+    zh_cells = _cells(_book(chinese.get("/export/xlsx/appeals/stats")))
+    assert "（未交办）" in zh_cells
+    assert "办结天数中位数（天）" in zh_cells
+
+
+def test_english_tier_sentence_has_no_chinese_semicolon(site: Any) -> None:
+    """The monthly report's 亩均 sentence joins the park tiers with "; " in English, 「；」 in
+    Chinese (finding 4)."""
+    from gaodi.reports.lang import Lang
+    from gaodi.reports.park import monthly_park_blocks
+
+    admin = Principal("cli:root", "admin")
+    with session_scope(site[0], actor="test") as s:
+        en = monthly_park_blocks(s, admin, None, Lang("en"))
+        zh = monthly_park_blocks(s, admin, None, Lang("zh"))
+    en_text, zh_text = en[0].text, zh[0].text
+    assert "City-wide park tiers:" in en_text
+    assert "; " in en_text.split("City-wide park tiers:")[1]
+    assert not CJK.search(en_text.split("City-wide park tiers:")[1])
+    assert "；" in zh_text
