@@ -306,7 +306,8 @@ def _recognitions(
                 "level": level,
                 "issuer": issuer,
                 "scenarios": sorted(rng.sample(subs, k=2)),
-                "source": "示例数据（合成），非真实认定名单",
+                # both halves: an English page cites it in English (Provenance.describe)
+                "source": "示例数据（合成），非真实认定名单 (synthetic demo data, not a real list)",
                 "is_demo": True,
                 "created_at": DEMO_NOW,
             }

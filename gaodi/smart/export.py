@@ -18,34 +18,19 @@ from openpyxl.styles import Font, PatternFill
 
 from gaodi.core.excel import citation_cell, new_workbook
 from gaodi.core.provenance import Citation, citation_of
+from gaodi.smart import registry
 from gaodi.smart.schemas import PlatformRow, ProviderRow, RecognitionRow
 
 HEAD_FILL = PatternFill("solid", fgColor="E8ECF2")
 #: (Chinese header, English header, value of a row, width)
 Column = tuple[str, str, Callable[[Any], Any], int]
 
-#: English names of the registry's codes (gaodi.smart.registry has the Chinese ones).
-KINDS_EN = {
-    "benchmark": "Smart-manufacturing benchmark enterprise",
-    "factory": "Smart-manufacturing demonstration factory",
-    "workshop": "Smart-manufacturing demonstration workshop",
-}
-LEVELS_EN = {"national": "national", "provincial": "provincial", "municipal": "municipal"}
-PLATFORM_KINDS_EN = {
-    "industrial_internet": "Industrial internet platform",
-    "public_service": "Public service platform",
-    "testing": "Testing and verification platform",
-    "innovation_center": "Manufacturing innovation centre",
-    "training": "Training platform",
-}
-CATEGORIES_EN = {
-    "integrator": "system integration",
-    "software": "industrial software",
-    "equipment": "smart equipment",
-    "network": "network and communication",
-    "consulting": "consulting and diagnosis",
-    "cloud": "cloud and data services",
-}
+#: English names of the registry's codes: the registry's one (Chinese, English) table
+#: (the rows come named in the file's language; these name the filters in 说明/About).
+KINDS_EN = registry.names(registry.KINDS, "en")
+LEVELS_EN = registry.names(registry.LEVELS, "en")
+PLATFORM_KINDS_EN = registry.names(registry.PLATFORM_KIND_WORDS, "en")
+CATEGORIES_EN = registry.names(registry.CATEGORIES, "en")
 TITLES = {
     "providers": ("智能制造系统解决方案供应商", "Smart-manufacturing solution providers"),
     "recognitions": (
@@ -70,11 +55,10 @@ def _yes(value: bool, lang: str = "zh") -> str:
     return "yes" if value else "no"
 
 
-def _word(code: str | None, zh_name: str | None, english: dict[str, str], lang: str) -> str:
-    """A code's name in the file's language (its Chinese name when no English one is known)."""
-    if _zh(lang):
-        return zh_name or code or ""
-    return english.get(code or "", zh_name or code or "")
+def _word(code: str | None, table: dict[str, tuple[str, str]], lang: str) -> str:
+    """A code's name in the file's language, from the registry's table (the code itself when
+    the table does not know it)."""
+    return registry.names(table, lang).get(code or "", code or "")
 
 
 def title(kind: str, lang: str = "zh") -> str:
@@ -91,12 +75,14 @@ def workbook(
     *,
     lang: str = "zh",
     about: Sequence[tuple[str, Any]] = (),
+    author: str | None = None,
 ) -> bytes:
     """The list sheet (a title row, a header row, one row per record, a 示例 column) and the
-    说明 sheet (``about``: label and value lines, then the row count)."""
+    说明 sheet (``about``: label and value lines, then the row count); the file's properties
+    say ``title`` and ``author`` (who exported it)."""
     zh = _zh(lang)
     demo = any(getattr(r, "is_demo", False) for r in rows)
-    wb = new_workbook()
+    wb = new_workbook(title=title, author=author)
     ws = wb.active
     assert ws is not None
     ws.title = sheet
@@ -146,16 +132,18 @@ def workbook(
 
 
 def providers(
-    rows: Sequence[ProviderRow], *, lang: str = "zh", about: Sequence[tuple[str, Any]] = ()
+    rows: Sequence[ProviderRow],
+    *,
+    lang: str = "zh",
+    about: Sequence[tuple[str, Any]] = (),
+    author: str | None = None,
 ) -> bytes:
-    from gaodi.smart.registry import CATEGORY_NAMES
-
     columns: list[Column] = [
         ("名称", "Name", lambda r: r.name, 36),
         ("本地", "Local", lambda r: _yes(r.local, lang), 8),
         ("地区代码", "Region code", lambda r: r.region_code or "", 10),
         ("类别", "Category",
-         lambda r: _word(r.category, CATEGORY_NAMES.get(r.category or ""), CATEGORIES_EN, lang),
+         lambda r: _word(r.category, registry.CATEGORIES, lang),
          14),
         ("能力子域（GB/T 39116）", "Capabilities (GB/T 39116)",
          lambda r: _join(r.capability_names, lang), 40),
@@ -167,18 +155,22 @@ def providers(
     ]  # fmt: skip
     name = title("providers", lang)
     return workbook(name, "服务商" if _zh(lang) else "Providers", columns, rows,
-                    lang=lang, about=about)  # fmt: skip
+                    lang=lang, about=about, author=author)  # fmt: skip
 
 
 def recognitions(
-    rows: Sequence[RecognitionRow], *, lang: str = "zh", about: Sequence[tuple[str, Any]] = ()
+    rows: Sequence[RecognitionRow],
+    *,
+    lang: str = "zh",
+    about: Sequence[tuple[str, Any]] = (),
+    author: str | None = None,
 ) -> bytes:
     columns: list[Column] = [
-        ("类别", "Kind", lambda r: _word(r.kind, r.kind_name, KINDS_EN, lang), 18),
+        ("类别", "Kind", lambda r: _word(r.kind, registry.KINDS, lang), 18),
         ("企业", "Enterprise", lambda r: r.name, 36),
         ("工厂/车间", "Factory / workshop", lambda r: r.title or "", 30),
         ("年度", "Year", lambda r: r.year, 8),
-        ("级别", "Level", lambda r: _word(r.level, r.level_name, LEVELS_EN, lang), 10),
+        ("级别", "Level", lambda r: _word(r.level, registry.LEVELS, lang), 10),
         ("认定单位", "Issuer", lambda r: r.issuer or "", 28),
         ("产业链", "Chains", lambda r: _join(r.chains, lang), 24),
         ("场景", "Scenarios", lambda r: _join(r.scenarios, lang), 30),
@@ -186,16 +178,20 @@ def recognitions(
     ]
     name = title("recognitions", lang)
     return workbook(name, "认定名单" if _zh(lang) else "Recognitions", columns, rows,
-                    lang=lang, about=about)  # fmt: skip
+                    lang=lang, about=about, author=author)  # fmt: skip
 
 
 def platforms(
-    rows: Sequence[PlatformRow], *, lang: str = "zh", about: Sequence[tuple[str, Any]] = ()
+    rows: Sequence[PlatformRow],
+    *,
+    lang: str = "zh",
+    about: Sequence[tuple[str, Any]] = (),
+    author: str | None = None,
 ) -> bytes:
     columns: list[Column] = [
         ("名称", "Name", lambda r: r.name, 40),
-        ("类型", "Kind", lambda r: _word(r.kind, r.kind_name, PLATFORM_KINDS_EN, lang), 24),
-        ("级别", "Level", lambda r: _word(r.level, r.level_name, LEVELS_EN, lang), 10),
+        ("类型", "Kind", lambda r: _word(r.kind, registry.PLATFORM_KIND_WORDS, lang), 24),
+        ("级别", "Level", lambda r: _word(r.level, registry.LEVELS, lang), 10),
         ("运营单位", "Operator", lambda r: r.operator or "", 24),
         ("设立年份", "Year set up", lambda r: r.year or "", 10),
         ("服务", "Services", lambda r: _join(r.services, lang), 30),
@@ -204,4 +200,4 @@ def platforms(
     ]
     name = title("platforms", lang)
     return workbook(name, "平台" if _zh(lang) else "Platforms", columns, rows,
-                    lang=lang, about=about)  # fmt: skip
+                    lang=lang, about=about, author=author)  # fmt: skip

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from gaodi.core import download
 from gaodi.core.permissions import principal_label
-from gaodi.smart import export, registry, service
+from gaodi.smart import export, registry
 from gaodi.smart.schemas import (
     PlatformFilter,
     PlatformRow,
@@ -28,14 +29,8 @@ router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _xlsx(data: bytes, filename: str) -> Response:
-    from urllib.parse import quote
-
-    return Response(
-        data,
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
-    )
+def _xlsx(data: bytes, disposition: str) -> Response:
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": disposition})
 
 
 def _options(mapping: dict[str, str]) -> list[tuple[str, str]]:
@@ -57,12 +52,12 @@ class ProvidersPage(BaseModel):
 def providers_page(ctx: PageContext, f: Annotated[ProviderFilter, Depends()]) -> ProvidersPage:
     """Solution providers with their GB/T 39116 capabilities, industries served and references."""
     assert ctx.principal is not None
-    rows = registry.list_providers(ctx.session, ctx.principal, f)
+    rows = registry.list_providers(ctx.session, ctx.principal, f, ctx.lang)
     return ProvidersPage(
         rows=rows,
         filters=f,
-        capabilities=_options(service.subdomain_names()),
-        categories=registry.CATEGORY_NAMES,
+        capabilities=_options(registry.capability_names(ctx.lang)),
+        categories=registry.names(registry.CATEGORIES, ctx.lang),
         demo=sum(r.is_demo for r in rows),
     )
 
@@ -88,7 +83,7 @@ def recognitions_page(
     assert ctx.principal is not None
     from gaodi.chains.loaders import chain_choices
 
-    rows = registry.list_recognitions(ctx.session, ctx.principal, f)
+    rows = registry.list_recognitions(ctx.session, ctx.principal, f, ctx.lang)
     by_year: dict[int, dict[str, int]] = {}
     for r in rows:
         by_year.setdefault(r.year, {}).setdefault(r.kind, 0)
@@ -97,8 +92,8 @@ def recognitions_page(
     return RecognitionsPage(
         rows=rows,
         filters=f,
-        kinds=registry.KIND_NAMES,
-        levels=registry.LEVEL_NAMES,
+        kinds=registry.names(registry.KINDS, ctx.lang),
+        levels=registry.names(registry.LEVELS, ctx.lang),
         chains=chains,
         by_year=dict(sorted(by_year.items())),
         demo=sum(r.is_demo for r in rows),
@@ -121,13 +116,13 @@ class PlatformsPage(BaseModel):
 def platforms_page(ctx: PageContext, f: Annotated[PlatformFilter, Depends()]) -> PlatformsPage:
     """Public service platforms (kind, level, services, capabilities)."""
     assert ctx.principal is not None
-    rows = registry.list_platforms(ctx.session, ctx.principal, f)
+    rows = registry.list_platforms(ctx.session, ctx.principal, f, ctx.lang)
     return PlatformsPage(
         rows=rows,
         filters=f,
-        kinds=registry.PLATFORM_KINDS,
-        levels=registry.LEVEL_NAMES,
-        capabilities=_options(service.subdomain_names()),
+        kinds=registry.names(registry.PLATFORM_KIND_WORDS, ctx.lang),
+        levels=registry.names(registry.LEVELS, ctx.lang),
+        capabilities=_options(registry.capability_names(ctx.lang)),
         demo=sum(r.is_demo for r in rows),
     )
 
@@ -187,11 +182,26 @@ def _about(ctx: PageContext, filters: list[tuple[str, str | None]]) -> list[tupl
 
 
 def _filename(ctx: PageContext, kind: str) -> str:
-    """The registry's name in the interface's language and the city's date: files saved on two
-    days, or in two languages, do not overwrite each other."""
+    """``Content-Disposition`` of a registry's file: what (the registry's name in the
+    interface's language), whose (全市, or the office's chains or parks) and the city's date,
+    e.g. 「智能制造系统解决方案供应商_全市_2024-01-15.xlsx」, with an ASCII twin."""
+    from gaodi.accounts.service import scope_names_of
     from gaodi.core import clock
 
-    return f"{export.title(kind, ctx.lang)}-{clock.today().isoformat()}.xlsx"
+    assert ctx.principal is not None
+    today = clock.today().isoformat()
+    scope = download.scope_label(
+        ctx.principal, ctx.lang.startswith("zh"), scope_names_of(ctx.session)
+    )
+    name = download.file_name([export.title(kind, ctx.lang), scope, today], "xlsx")
+    plain = download.ascii_name(
+        [f"smart-{kind}", download.scope_code(ctx.principal), today], "xlsx"
+    )
+    return download.attachment(name, plain)
+
+
+def _author(ctx: PageContext) -> str:
+    return download.author_label(ctx.principal, ctx.lang.startswith("zh"))
 
 
 def providers_xlsx(
@@ -199,13 +209,14 @@ def providers_xlsx(
     ctx: PageContext = Depends(context_dependency(Access(DOMAIN, "read"))),
 ) -> Response:
     assert ctx.principal is not None
-    rows = registry.list_providers(ctx.session, ctx.principal, f)
+    rows = registry.list_providers(ctx.session, ctx.principal, f, ctx.lang)
     _ = ctx._
     local = None if f.local is None else _("local") if f.local else _("elsewhere")
-    capability = service.subdomain_names().get(f.capability, f.capability) if f.capability else None
+    words = registry.capability_names(ctx.lang)
+    capability = words.get(f.capability, f.capability) if f.capability else None
     about = _about(ctx, [(_("Name"), f.q), (_("Capability"), capability),
                          (_("Industry"), f.industry), (_("Local"), local)])  # fmt: skip
-    data = export.providers(rows, lang=ctx.lang, about=about)
+    data = export.providers(rows, lang=ctx.lang, about=about, author=_author(ctx))
     return _xlsx(data, _filename(ctx, "providers"))
 
 
@@ -216,18 +227,19 @@ def recognitions_xlsx(
     assert ctx.principal is not None
     from gaodi.chains.loaders import chain_choices
 
-    rows = registry.list_recognitions(ctx.session, ctx.principal, f)
-    zh = ctx.lang.startswith("zh")
+    rows = registry.list_recognitions(ctx.session, ctx.principal, f, ctx.lang)
     _ = ctx._
-    kind = (registry.KIND_NAMES.get(f.kind, f.kind) if zh else export.KINDS_EN.get(f.kind, f.kind)
-            ) if f.kind else None  # fmt: skip
-    level = (registry.LEVEL_NAMES.get(f.level, f.level) if zh
-             else export.LEVELS_EN.get(f.level, f.level)) if f.level else None  # fmt: skip
+    kinds, levels = (
+        registry.names(registry.KINDS, ctx.lang),
+        registry.names(registry.LEVELS, ctx.lang),
+    )
+    kind = kinds.get(f.kind, f.kind) if f.kind else None
+    level = levels.get(f.level, f.level) if f.level else None
     chains = dict(chain_choices(ctx.session, ctx.principal)) if f.chain else {}
     about = _about(ctx, [(_("Enterprise"), f.q), (_("category|Kind"), kind), (_("Level"), level),
                          (_("annual|Year"), None if f.year is None else str(f.year)),
                          (_("Chain"), chains.get(f.chain or "", f.chain))])  # fmt: skip
-    data = export.recognitions(rows, lang=ctx.lang, about=about)
+    data = export.recognitions(rows, lang=ctx.lang, about=about, author=_author(ctx))
     return _xlsx(data, _filename(ctx, "recognitions"))
 
 
@@ -236,17 +248,17 @@ def platforms_xlsx(
     ctx: PageContext = Depends(context_dependency(Access(DOMAIN, "read"))),
 ) -> Response:
     assert ctx.principal is not None
-    rows = registry.list_platforms(ctx.session, ctx.principal, f)
-    zh = ctx.lang.startswith("zh")
+    rows = registry.list_platforms(ctx.session, ctx.principal, f, ctx.lang)
     _ = ctx._
-    kind = (registry.PLATFORM_KINDS.get(f.kind, f.kind) if zh
-            else export.PLATFORM_KINDS_EN.get(f.kind, f.kind)) if f.kind else None  # fmt: skip
-    level = (registry.LEVEL_NAMES.get(f.level, f.level) if zh
-             else export.LEVELS_EN.get(f.level, f.level)) if f.level else None  # fmt: skip
-    capability = service.subdomain_names().get(f.capability, f.capability) if f.capability else None
+    kinds = registry.names(registry.PLATFORM_KIND_WORDS, ctx.lang)
+    levels = registry.names(registry.LEVELS, ctx.lang)
+    kind = kinds.get(f.kind, f.kind) if f.kind else None
+    level = levels.get(f.level, f.level) if f.level else None
+    words = registry.capability_names(ctx.lang)
+    capability = words.get(f.capability, f.capability) if f.capability else None
     about = _about(ctx, [(_("Name"), f.q), (_("category|Kind"), kind), (_("Level"), level),
                          (_("Capability"), capability)])  # fmt: skip
-    data = export.platforms(rows, lang=ctx.lang, about=about)
+    data = export.platforms(rows, lang=ctx.lang, about=about, author=_author(ctx))
     return _xlsx(data, _filename(ctx, "platforms"))
 
 

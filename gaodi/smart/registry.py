@@ -29,27 +29,56 @@ from gaodi.smart.schemas import (
     RecognitionRow,
 )
 
-KIND_NAMES = {
-    "benchmark": "智能制造标杆企业",
-    "factory": "智能制造示范工厂",
-    "workshop": "智能制造示范车间",
+#: The registry's codes with their (Chinese, English) names: the one table the pages, their
+#: JSON twins and the Excel files read, so a page and its file say the same words.
+KINDS: dict[str, tuple[str, str]] = {
+    "benchmark": ("智能制造标杆企业", "Smart-manufacturing benchmark enterprise"),
+    "factory": ("智能制造示范工厂", "Smart-manufacturing demonstration factory"),
+    "workshop": ("智能制造示范车间", "Smart-manufacturing demonstration workshop"),
 }
-LEVEL_NAMES = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
-PLATFORM_KINDS = {
-    "industrial_internet": "工业互联网平台",
-    "public_service": "公共服务平台",
-    "testing": "检验检测与验证平台",
-    "innovation_center": "制造业创新中心",
-    "training": "人才培训平台",
+LEVELS: dict[str, tuple[str, str]] = {
+    "national": ("国家级", "national"),
+    "provincial": ("省级", "provincial"),
+    "municipal": ("市级", "municipal"),
 }
-CATEGORY_NAMES = {
-    "integrator": "系统集成",
-    "software": "工业软件",
-    "equipment": "智能装备",
-    "network": "网络与通信",
-    "consulting": "咨询诊断",
-    "cloud": "云与数据服务",
+PLATFORM_KIND_WORDS: dict[str, tuple[str, str]] = {
+    "industrial_internet": ("工业互联网平台", "Industrial internet platform"),
+    "public_service": ("公共服务平台", "Public service platform"),
+    "testing": ("检验检测与验证平台", "Testing and verification platform"),
+    "innovation_center": ("制造业创新中心", "Manufacturing innovation centre"),
+    "training": ("人才培训平台", "Training platform"),
 }
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "integrator": ("系统集成", "system integration"),
+    "software": ("工业软件", "industrial software"),
+    "equipment": ("智能装备", "smart equipment"),
+    "network": ("网络与通信", "network and communication"),
+    "consulting": ("咨询诊断", "consulting and diagnosis"),
+    "cloud": ("云与数据服务", "cloud and data services"),
+}
+
+
+def names(table: dict[str, tuple[str, str]], lang: str = "zh") -> dict[str, str]:
+    """Each code's name in ``lang`` (one of the (Chinese, English) tables above).
+
+    >>> names(LEVELS, "en")["provincial"]
+    'provincial'
+    """
+    return {code: pair[0 if lang.startswith("zh") else 1] for code, pair in table.items()}
+
+
+def capability_names(lang: str = "zh") -> dict[str, str]:
+    """GB/T 39116 capability sub-domains (also the recognitions' scenarios) by code, in
+    ``lang`` (the maturity model holds both names)."""
+    if lang.startswith("zh"):
+        return service.subdomain_names()
+    return service.subdomain_names_en()
+
+
+KIND_NAMES = names(KINDS)
+LEVEL_NAMES = names(LEVELS)
+PLATFORM_KINDS = names(PLATFORM_KIND_WORDS)
+CATEGORY_NAMES = names(CATEGORIES)
 
 
 def _like(text: str) -> str:
@@ -67,9 +96,12 @@ def provider_query(principal: Principal, f: ProviderFilter) -> AnySelect:
     return query.order_by(SolutionProvider.id)
 
 
-def list_providers(session: Session, principal: Principal, f: ProviderFilter) -> list[ProviderRow]:
-    """Providers matching the filter; capability and industry are matched on the JSON lists."""
-    names = service.subdomain_names()
+def list_providers(
+    session: Session, principal: Principal, f: ProviderFilter, lang: str = "zh"
+) -> list[ProviderRow]:
+    """Providers matching the filter; capability and industry are matched on the JSON lists.
+    Capability names are in ``lang``."""
+    words = capability_names(lang)
     out = []
     for p in session.scalars(provider_query(principal, f)):
         if f.capability and f.capability not in (p.capabilities or []):
@@ -87,7 +119,7 @@ def list_providers(session: Session, principal: Principal, f: ProviderFilter) ->
                 region_code=p.region_code,
                 category=p.category,
                 capabilities=list(p.capabilities or []),
-                capability_names=[names.get(c, c) for c in p.capabilities or []],
+                capability_names=[words.get(c, c) for c in p.capabilities or []],
                 industries=list(p.industries or []),
                 references=len(p.reference_projects or []),
                 reference_projects=list(p.reference_projects or []),
@@ -178,8 +210,9 @@ def match_providers(
 
 # ---------------------------------------------------------------------------- recognitions
 def list_recognitions(
-    session: Session, principal: Principal, f: RecognitionFilter
+    session: Session, principal: Principal, f: RecognitionFilter, lang: str = "zh"
 ) -> list[RecognitionRow]:
+    """Recognitions matching the filter, their kinds, levels and scenarios named in ``lang``."""
     query = restrict(select(Recognition), principal)
     if f.q:
         query = query.where(Recognition.name.ilike(_like(f.q), escape="\\"))
@@ -197,19 +230,20 @@ def list_recognitions(
     chains = chain_loaders.chain_names_of(
         session, sorted({r.enterprise_id for r in rows if r.enterprise_id})
     )
+    kinds, levels, words = names(KINDS, lang), names(LEVELS, lang), capability_names(lang)
     return [
         RecognitionRow(
             id=r.id,
             kind=r.kind,
-            kind_name=KIND_NAMES.get(r.kind, r.kind),
+            kind_name=kinds.get(r.kind, r.kind),
             enterprise_id=r.enterprise_id,
             name=r.name,
             title=r.title,
             year=r.year,
             level=r.level,
-            level_name=LEVEL_NAMES.get(r.level, r.level),
+            level_name=levels.get(r.level, r.level),
             issuer=r.issuer,
-            scenarios=[service.subdomain_names().get(c, c) for c in r.scenarios or []],
+            scenarios=[words.get(c, c) for c in r.scenarios or []],
             chains=chains.get(r.enterprise_id or 0, []),
             is_demo=r.is_demo,
             citation=citation_of(r),
@@ -219,7 +253,10 @@ def list_recognitions(
 
 
 # ---------------------------------------------------------------------------- platforms
-def list_platforms(session: Session, principal: Principal, f: PlatformFilter) -> list[PlatformRow]:
+def list_platforms(
+    session: Session, principal: Principal, f: PlatformFilter, lang: str = "zh"
+) -> list[PlatformRow]:
+    """Platforms matching the filter, their kinds, levels and capabilities named in ``lang``."""
     query = restrict(select(ServicePlatform), principal)
     if f.q:
         query = query.where(ServicePlatform.name.ilike(_like(f.q), escape="\\"))
@@ -227,7 +264,11 @@ def list_platforms(session: Session, principal: Principal, f: PlatformFilter) ->
         query = query.where(ServicePlatform.kind == f.kind)
     if f.level:
         query = query.where(ServicePlatform.level == f.level)
-    names = service.subdomain_names()
+    kinds, levels, words = (
+        names(PLATFORM_KIND_WORDS, lang),
+        names(LEVELS, lang),
+        capability_names(lang),
+    )
     out = []
     for p in session.scalars(query.order_by(ServicePlatform.id)):
         if f.capability and f.capability not in (p.capabilities or []):
@@ -237,13 +278,13 @@ def list_platforms(session: Session, principal: Principal, f: PlatformFilter) ->
                 id=p.id,
                 name=p.name,
                 kind=p.kind,
-                kind_name=PLATFORM_KINDS.get(p.kind, p.kind),
+                kind_name=kinds.get(p.kind, p.kind),
                 level=p.level,
-                level_name=LEVEL_NAMES.get(p.level, p.level),
+                level_name=levels.get(p.level, p.level),
                 operator=p.operator,
                 year=p.year,
                 services=list(p.services or []),
-                capabilities=[names.get(c, c) for c in p.capabilities or []],
+                capabilities=[words.get(c, c) for c in p.capabilities or []],
                 local=p.local,
                 url=p.url,
                 is_demo=p.is_demo,

@@ -118,3 +118,77 @@ def test_english_tier_sentence_has_no_chinese_semicolon(site: Any) -> None:
     assert "; " in en_text.split("City-wide park tiers:")[1]
     assert not CJK.search(en_text.split("City-wide park tiers:")[1])
     assert "；" in zh_text
+
+
+def _disposition(response: Any) -> tuple[str, str]:
+    """The ASCII ``filename`` and the UTF-8 ``filename*`` of a download."""
+    from urllib.parse import unquote
+
+    header = response.headers["content-disposition"]
+    plain = re.search(r'filename="([^"]+)"', header)
+    utf8 = re.search(r"filename\*=UTF-8''([^;]+)", header)
+    assert plain and utf8, header
+    return plain.group(1), unquote(utf8.group(1))
+
+
+def test_smart_registry_words_are_english_on_the_english_page_and_file(site: Any) -> None:
+    """GB/T 39116 capability and scenario words, kinds, levels, categories and the demo
+    source are English on the English pages and in their files, the same words in both
+    (finding 6)."""
+    from gaodi.smart import service
+
+    english_names = service.subdomain_names_en()
+    chinese = _client(site, "demo-admin")
+    zh_rows = chinese.get("/api/v1/smart/providers").json()["rows"]
+    zh_words = {w for r in zh_rows for w in r["capability_names"]}
+    assert zh_words and all(CJK.search(w) for w in zh_words)
+    english = _client(site, "demo-admin", "en")
+    page = english.get("/smart/providers").text
+    assert not [w for w in zh_words if w in page]
+    book = _book(english.get("/smart/providers.xlsx"))
+    rows = _rows(book.worksheets[0])
+    header = rows[1]
+    capabilities = header.index("Capabilities (GB/T 39116)")
+    category = header.index("Category")
+    body = rows[2:]
+    assert len(body) == len(zh_rows)
+    words = {w for r in body for w in str(r[capabilities]).split(", ") if w}
+    assert words and words <= set(english_names.values())
+    for r in body:  # the page shows each row's category and capabilities in the same words
+        assert r[category] in page and not CJK.search(r[category])
+        assert str(r[capabilities]) in page
+
+    rec_page = english.get("/smart/recognitions").text
+    assert "示例数据" not in rec_page and "synthetic demo data" in rec_page
+    for kind in ("智能制造标杆企业", "省级", "市级"):
+        assert kind not in rec_page
+    rec = _book(english.get("/smart/recognitions.xlsx"))
+    rec_rows = _rows(rec.worksheets[0])
+    scenarios, source = rec_rows[1].index("Scenarios"), rec_rows[1].index("Source")
+    assert rec_rows[2:]
+    for r in rec_rows[2:]:
+        assert not CJK.search(str(r[scenarios])) and not CJK.search(str(r[source]))
+    # the Chinese page keeps the Chinese words
+    assert "能力" in chinese.get("/smart/providers").text
+    assert "示例数据（合成），非真实认定名单" in chinese.get("/smart/recognitions").text
+
+
+def test_smart_registry_files_are_named_and_say_who_made_them(site: Any) -> None:
+    """The registry's files say their title, the user who exported them and the city's day
+    in their properties, and are named what_whose_when with an ASCII twin (finding 5)."""
+    response = _client(site, "demo-park", "en").get("/smart/providers.xlsx")
+    plain, name = _disposition(response)
+    assert re.fullmatch(r"smart-providers_park-\d+(-\d+)*_2024-01-15\.xlsx", plain), plain
+    assert name.startswith("Smart-manufacturing solution providers_")
+    assert name.endswith("_2024-01-15.xlsx") and "_city_" not in name
+    props = _book(response).properties
+    assert props.title == "Smart-manufacturing solution providers"
+    assert props.creator == "demo-park (Park office)"
+    assert props.lastModifiedBy == "demo-park (Park office)"
+    assert props.created.date().isoformat() == "2024-01-15"
+    response = _client(site, "demo-admin").get("/smart/platforms.xlsx")
+    plain, name = _disposition(response)
+    assert plain == "smart-platforms_city_2024-01-15.xlsx"
+    assert name == "公共服务平台_全市_2024-01-15.xlsx"
+    props = _book(response).properties
+    assert (props.title, props.creator) == ("公共服务平台", "demo-admin（管理员）")
