@@ -20,6 +20,7 @@ import gaodi.models  # noqa: F401  (every model, the audit listener and the row 
 from gaodi.audit import service as audit
 from gaodi.chains.models import Chain, Link
 from gaodi.core import dataset
+from gaodi.core.download import author_label
 from gaodi.core.errors import (
     CellError,
     GaodiError,
@@ -126,16 +127,19 @@ def template(
     engine: Engine | None = None,
     *,
     principal: Principal,
+    title: str | None = None,
 ) -> Path:
     """Write an empty import template for ``entity_key`` to ``path`` (.xlsx; .csv: headers only).
 
     With ``engine``, drop-downs also offer the database's parks, chains, links, indicators,
-    plans and projects that ``principal`` may read.
+    plans and projects that ``principal`` may read. The workbook names ``title`` (else the
+    entity's template) and ``principal`` as its author.
     """
     spec = entity(entity_key)
     p = Path(path)
     _check_suffix(p)
-    write_template(spec, p, lang, _refs(engine, principal))
+    author = author_label(principal, lang.startswith("zh"))
+    write_template(spec, p, lang, _refs(engine, principal), title=title, author=author)
     return p
 
 
@@ -297,10 +301,15 @@ def export(
     path: str | Path,
     principal: Principal,
     filters: dict[str, Any] | None = None,
+    *,
+    title: str | None = None,
+    lang: str = "zh",
 ) -> dict[str, int]:
     """Export ``entity_key`` to ``path`` (.xlsx with a 说明 provenance sheet, or CSV with BOM).
 
-    Only rows the principal may read are written. Returns the row count of each sheet.
+    Only rows the principal may read are written. Returns the row count of each sheet. The
+    workbook's properties say ``title`` (else the entity's export) and the principal (named in
+    ``lang``) as its author.
     """
     spec = entity(entity_key)
     p = Path(path)
@@ -323,7 +332,13 @@ def export(
     if p.suffix.lower() == ".csv":
         write_csv(p, data[0].spec, data[0].rows)
     else:
-        _write_xlsx(p, spec, data, principal, filters, as_of, _refs(engine, principal))
+        zh = lang.startswith("zh")
+        title = title or (
+            f"{spec.zh}数据导出" if zh else f"{spec.en[:1].upper()}{spec.en[1:]} export"
+        )
+        author = author_label(principal, zh)
+        refs = _refs(engine, principal)
+        _write_xlsx(p, spec, data, principal, filters, as_of, refs, title=title, author=author)
     return {d.spec.key: len(d.rows) for d in data}
 
 
@@ -335,6 +350,9 @@ def _write_xlsx(
     filters: dict[str, Any],
     as_of: str,
     refs: dict[str, list[str]],
+    *,
+    title: str | None = None,
+    author: str | None = None,
 ) -> None:
     demo = sum(d.demo for d in data)
     lead = [
@@ -367,7 +385,7 @@ def _write_xlsx(
             "This file can be edited and imported again with gaodi import.",
         )
     )
-    wb = new_workbook()
+    wb = new_workbook(title=title, author=author)
     lists = Lists(refs=refs)
     write_info_sheet(wb, spec, lead)
     lists.prepare(n for d in data for c in d.spec.columns if (n := list_name(c, lists)))

@@ -310,20 +310,32 @@ def _bold(ws: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell:
     return cell
 
 
-def new_workbook() -> Workbook:
-    return inert_workbook(write_only=True)
+def new_workbook(title: str | None = None, author: str | None = None) -> Workbook:
+    """A workbook whose properties say ``title``, ``author`` and the city's now."""
+    return inert_workbook(write_only=True, title=title, author=author)
 
 
 def write_template(
-    entity: EntitySpec, path: Path, lang: str = "zh", refs: dict[str, list[str]] | None = None
+    entity: EntitySpec,
+    path: Path,
+    lang: str = "zh",
+    refs: dict[str, list[str]] | None = None,
+    *,
+    title: str | None = None,
+    author: str | None = None,
 ) -> None:
-    """An empty import template for ``entity`` (xlsx, or a header-only CSV)."""
+    """An empty import template for ``entity`` (xlsx, or a header-only CSV); its properties say
+    ``title`` (else the entity's template in ``lang``) and ``author``."""
     if path.suffix.lower() == ".csv":
         from gaodi.exchange.exporter import write_csv
 
         write_csv(path, entity.sheets[0], [])
         return
-    wb = new_workbook()
+    zh = lang.startswith("zh")
+    title = title or (
+        f"{entity.zh}导入模板" if zh else f"{entity.en[:1].upper()}{entity.en[1:]} import template"
+    )
+    wb = new_workbook(title=title, author=author)
     lists = Lists(refs=refs or {})
     write_info_sheet(wb, entity, [("导入模板", "Import template")], lang)
     lists.prepare(n for s in entity.sheets for c in s.columns if (n := list_name(c, lists)))

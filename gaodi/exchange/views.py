@@ -13,13 +13,13 @@ import tempfile
 import uuid
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from gaodi.config import get_settings
+from gaodi.core import download
 from gaodi.core.errors import GaodiError, ImportRejected, NotFoundError
 from gaodi.db import database_key
 from gaodi.exchange import jobs, service
@@ -235,9 +235,24 @@ def import_job_page(ctx: PageContext, job_id: str) -> ImportJobView:
     )
 
 
-def _attachment(data: bytes, filename: str, media_type: str) -> Response:
-    return Response(data, media_type=media_type, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})  # fmt: skip
+def _attachment(data: bytes, disposition: str, media_type: str) -> Response:
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+def _named(ctx: PageContext, what: str, code: str, suffix: str) -> tuple[str, str]:
+    """A download's name, what_whose_when (「园区_全市_2024-01-15.xlsx」: whose rows it holds
+    and the city's day it was made on), its ``Content-Disposition`` with an ASCII twin
+    (``parks_city_2024-01-15.xlsx``) and its stem (the workbook's title)."""
+    from gaodi.accounts.service import scope_names_of
+    from gaodi.core import clock
+
+    assert ctx.principal is not None
+    today = clock.today().isoformat()
+    zh = ctx.lang.startswith("zh")
+    scope = download.scope_label(ctx.principal, zh, scope_names_of(ctx.session))
+    name = download.file_name([what, scope, today], suffix)
+    plain = download.ascii_name([code, download.scope_code(ctx.principal), today], suffix)
+    return download.attachment(name, plain), name.removesuffix(f".{suffix}")
 
 
 def _template_download(
@@ -249,13 +264,15 @@ def _template_download(
                             or ctx.can(spec.import_action, spec.domain)):  # fmt: skip
         raise NotFoundError("没有这种数据。", "No such kind of data.")
     assert ctx.principal is not None
+    zh = ctx.lang.startswith("zh")
+    what = f"{spec.zh}导入模板" if zh else f"{spec.en[:1].upper()}{spec.en[1:]} import template"
+    disposition, title = _named(ctx, what, f"{entity}-template", "xlsx")
     with tempfile.TemporaryDirectory() as tmp:
         path = service.template(entity, Path(tmp) / f"{entity}.xlsx", lang=ctx.lang,
                                 engine=ctx.session.get_bind().engine,
-                                principal=ctx.principal)  # fmt: skip
+                                principal=ctx.principal, title=title)  # fmt: skip
         data = path.read_bytes()
-    label = spec.zh if ctx.lang.startswith("zh") else spec.en
-    return _attachment(data, f"{label}-导入模板-template.xlsx", XLSX)
+    return _attachment(data, disposition, XLSX)
 
 
 def _export_download(
@@ -269,13 +286,15 @@ def _export_download(
     if fmt == "csv" and len(spec.sheets) > 1:
         fmt = "xlsx"  # a CSV holds one sheet
     assert ctx.principal is not None
+    label = spec.zh if ctx.lang.startswith("zh") else spec.en
+    disposition, title = _named(ctx, label, entity, fmt)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{entity}.{fmt}"
-        service.export(ctx.session.get_bind().engine, entity, path, principal=ctx.principal)
+        service.export(ctx.session.get_bind().engine, entity, path, principal=ctx.principal,
+                       title=title, lang=ctx.lang)  # fmt: skip
         data = path.read_bytes()
-    label = spec.zh if ctx.lang.startswith("zh") else spec.en
     media = XLSX if fmt == "xlsx" else "text/csv; charset=utf-8"
-    return _attachment(data, f"{label}.{fmt}", media)
+    return _attachment(data, disposition, media)
 
 
 def _report_download(
@@ -288,7 +307,8 @@ def _report_download(
     if (not _REPORT_RE.match(report) or not path.exists() or not owner.exists()
             or owner.read_text() != ctx.principal.username):  # fmt: skip
         raise NotFoundError("没有这份错误报告。", "No such error report.")
-    return _attachment(path.read_bytes(), "导入错误报告-import-errors.xlsx", XLSX)
+    name = "导入错误报告-import-errors.xlsx"
+    return _attachment(path.read_bytes(), download.attachment(name, "import-errors.xlsx"), XLSX)
 
 
 for route, endpoint, name, example in (

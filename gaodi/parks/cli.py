@@ -76,9 +76,16 @@ def evaluate_cmd(
             else []
         )
     if output_format is not Format.table:
+        from gaodi.core.download import author_label
         from gaodi.parks.export import workbook
 
-        export(output_format, out, ev, lambda: workbook(ev, firms, service.indicators(scheme)))
+        author = author_label(principal, True)  # 系统管理员（命令行）, or the --as user
+        export(
+            output_format,
+            out,
+            ev,
+            lambda: workbook(ev, firms, service.indicators(scheme), author=author),
+        )
         return
     _print(ev)
 

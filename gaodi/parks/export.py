@@ -384,11 +384,19 @@ def workbook(
     enterprises: Sequence[EnterpriseRow] = (),
     enterprise_indicators: Sequence[IndicatorInfo] = (),
     lang: str = "zh",
+    *,
+    title: str | None = None,
+    author: str | None = None,
 ) -> Workbook:
-    """The evaluation as a workbook in ``lang`` (zh or en), every line in that language."""
+    """The evaluation as a workbook in ``lang`` (zh or en), every line in that language; its
+    properties say ``title`` (else the evaluation and its year) and ``author`` (who made it)."""
     zh = _zh(lang)
     rules = _rules(ev.provenance.scheme)
-    wb = new_workbook()
+    year = ev.provenance.year
+    title = title or _t(
+        lang, f"园区亩均效益评价（{year}年）", f"Per-mu evaluation of parks, {year}"
+    )
+    wb = new_workbook(title=title, author=author)
     info = wb.active
     info.title = _t(lang, "说明", "Notes")
     for k, v in _info_lines(ev, rules, lang):

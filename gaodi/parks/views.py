@@ -257,22 +257,27 @@ def _xlsx(ctx: PageContext, year: int | None, scheme: str) -> Response:
     state = service.compute(ctx.session, ctx.principal, year=year, scheme=scheme)
     ev = service.evaluate(ctx.session, ctx.principal, state=state)
     firms = service.evaluated_enterprises(ctx.session, ctx.principal, state=state)
-    buffer = io.BytesIO()
-    workbook(ev, firms, service.indicators(scheme), lang=ctx.lang).save(buffer)
     # what, whose (全市 or the park's name), which year (and scheme, past the default one), so
-    # two scopes' or years' files differ
+    # two scopes' or years' files differ; the workbook's title says the same
+    zh = ctx.lang.startswith("zh")
     year_part = ev.provenance.year or "na"
-    name = download.file_name(
-        [
-            ctx._("Per-mu evaluation of parks"),
-            download.scope_label(
-                ctx.principal, ctx.lang.startswith("zh"), scope_names_of(ctx.session)
-            ),
-            year_part,
-            scheme if scheme != "default" else None,
-        ],
-        "xlsx",
+    parts = [
+        ctx._("Per-mu evaluation of parks"),
+        download.scope_label(ctx.principal, zh, scope_names_of(ctx.session)),
+        year_part,
+        scheme if scheme != "default" else None,
+    ]
+    name = download.file_name(parts, "xlsx")
+    buffer = io.BytesIO()
+    book = workbook(
+        ev,
+        firms,
+        service.indicators(scheme),
+        lang=ctx.lang,
+        title=name.removesuffix(".xlsx"),
+        author=download.author_label(ctx.principal, zh),
     )
+    book.save(buffer)
     plain = download.ascii_name(
         ["parks-per-mu", download.scope_code(ctx.principal), year_part, scheme], "xlsx"
     )

@@ -192,3 +192,51 @@ def test_smart_registry_files_are_named_and_say_who_made_them(site: Any) -> None
     assert name == "公共服务平台_全市_2024-01-15.xlsx"
     props = _book(response).properties
     assert (props.title, props.creator) == ("公共服务平台", "demo-admin（管理员）")
+
+
+def test_parks_workbook_says_its_title_and_who_made_it(site: Any) -> None:
+    """parks.xlsx: its title is its name, its author the user who downloaded it (finding 5)."""
+    response = _client(site, "demo-park", "en").get("/parks.xlsx?scheme=default&year=2023")
+    _plain, name = _disposition(response)
+    props = _book(response).properties
+    assert props.title == name.removesuffix(".xlsx")
+    assert props.title.startswith("Per-mu evaluation of parks_") and "2023" in props.title
+    assert props.creator == props.lastModifiedBy == "demo-park (Park office)"
+    assert props.created.date().isoformat() == "2024-01-15"
+
+
+def test_data_exchange_downloads_are_named_what_whose_when(site: Any) -> None:
+    """/data/export and /data/template: what_whose_when with an ASCII twin, the title and the
+    user in the workbook's properties (finding 5)."""
+    admin = _client(site, "demo-admin")
+    response = admin.get("/data/export/parks")
+    plain, name = _disposition(response)
+    assert (plain, name) == ("parks_city_2024-01-15.xlsx", "园区_全市_2024-01-15.xlsx")
+    props = _book(response).properties
+    assert (props.title, props.creator) == ("园区_全市_2024-01-15", "demo-admin（管理员）")
+    assert props.lastModifiedBy == "demo-admin（管理员）"
+    assert props.created.date().isoformat() == "2024-01-15"
+
+    english = _client(site, "demo-park", "en")
+    response = english.get("/data/template/parks.xlsx")
+    plain, name = _disposition(response)
+    assert re.fullmatch(r"parks-template_park-\d+(-\d+)*_2024-01-15\.xlsx", plain), plain
+    assert name.startswith("Parks import template_") and name.endswith("_2024-01-15.xlsx")
+    props = _book(response).properties
+    assert props.title == name.removesuffix(".xlsx")
+    assert props.creator == "demo-park (Park office)"
+
+
+def test_cli_parks_workbook_names_the_operator(demo_db: Any, tmp_path: Path) -> None:
+    """`gaodi parks evaluate --format xlsx`: the workbook's author is 系统管理员（命令行） and
+    its title the evaluation and its year (finding 5)."""
+    from typer.testing import CliRunner
+
+    from gaodi.cli import app
+
+    out = tmp_path / "parks.xlsx"
+    done = CliRunner().invoke(app, ["parks", "evaluate", "--year", "2023", "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    props = load_workbook(out).properties
+    assert props.creator == props.lastModifiedBy == "系统管理员（命令行）"
+    assert props.title == "园区亩均效益评价（2023年）"
