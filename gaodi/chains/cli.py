@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gaodi.analytics.chains import share_pct
+from gaodi.core.download import author_label
 from gaodi.core.errors import ValidationError
 from gaodi.ui.cli.output import AS_USER, FORCE, Format, export, format_for
 from gaodi.ui.cli.support import cli_session, console, handle_errors
@@ -62,7 +63,13 @@ def list_cmd(
     if output_format is not Format.table:
         from gaodi.chains.export import summary_workbook
 
-        export(output_format, out, summary, lambda: summary_workbook(summary), overwrite=force)
+        export(
+            output_format,
+            out,
+            summary,
+            lambda: summary_workbook(summary, author=author_label(principal, True)),
+            overwrite=force,
+        )
         return
     p = summary.provenance
     table = Table(title=f"产业链 Chains（{p.year}年数据 figures, {p.rules}）")
@@ -214,7 +221,13 @@ def diagnose_cmd(
 
         data = [r.model_dump(mode="json") for r in results]
         payload = data[0] if chain is not None else data
-        export(output_format, out, payload, lambda: diagnosis_workbook(results), overwrite=force)
+        export(
+            output_format,
+            out,
+            payload,
+            lambda: diagnosis_workbook(results, author=author_label(principal, True)),
+            overwrite=force,
+        )
         return
     for r in results:
         _print_diagnosis(r, detail=chain is not None)
@@ -323,7 +336,13 @@ def recommend_cmd(
     if output_format is not Format.table:
         from gaodi.chains.export import candidates_workbook
 
-        export(output_format, out, result, lambda: candidates_workbook(result), overwrite=force)
+        export(
+            output_format,
+            out,
+            result,
+            lambda: candidates_workbook(result, author=author_label(principal, True)),
+            overwrite=force,
+        )
         return
     console.print(
         f"[bold]{result.chain.name}[/] 招商候选 attraction candidates（企业池 pool "

@@ -109,9 +109,12 @@ def _benchmark_line(prov: Provenance) -> tuple[str, str]:
     return f"对标：{prov.benchmark_label_zh or zh}", f"Benchmark: {prov.benchmark_label_en or en}"
 
 
-def diagnosis_workbook(results: Sequence[ChainDiagnosisResult]) -> Workbook:
-    """Links and recommendations of one or more chains, with their provenance."""
-    wb = new_workbook()
+def diagnosis_workbook(
+    results: Sequence[ChainDiagnosisResult], *, author: str | None = None
+) -> Workbook:
+    """Links and recommendations of one or more chains, with their provenance (``author``:
+    who made it, in the properties)."""
+    wb = new_workbook(title="产业链诊断", author=author)
     prov = results[0].provenance if results else None
     lines = [("产业链诊断", "Chain diagnosis")]
     if prov is not None:
@@ -181,8 +184,8 @@ CANDIDATE_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def candidates_workbook(result: RecommendResult) -> Workbook:
-    wb = new_workbook()
+def candidates_workbook(result: RecommendResult, *, author: str | None = None) -> Workbook:
+    wb = new_workbook(title=f"{result.chain.name}招商候选", author=author)
     p = result.provenance
     _info(
         wb,
@@ -216,8 +219,8 @@ SUMMARY_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def summary_workbook(summary: ChainSummary) -> Workbook:
-    wb = new_workbook()
+def summary_workbook(summary: ChainSummary, *, author: str | None = None) -> Workbook:
+    wb = new_workbook(title="产业链概览", author=author)
     p = summary.provenance
     _info(
         wb,

@@ -10,6 +10,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from gaodi.core.download import author_label
 from gaodi.ui.cli.output import AS_USER, FORCE, Format, export, format_for
 from gaodi.ui.cli.support import cli_session, console, handle_errors
 
@@ -105,7 +106,13 @@ def eligibility_cmd(
     if output_format is not Format.table:
         from gaodi.enterprises.export import eligibility_workbook
 
-        export(output_format, out, report, lambda: eligibility_workbook(report), overwrite=force)
+        export(
+            output_format,
+            out,
+            report,
+            lambda: eligibility_workbook(report, author=author_label(principal, True)),
+            overwrite=force,
+        )
         return
     table = Table(
         title=f"梯度培育 Tiers（{report.year}年数据 figures）",
@@ -199,7 +206,13 @@ def rank_cmd(
     if output_format is not Format.table:
         from gaodi.enterprises.export import rank_workbook
 
-        export(output_format, out, result, lambda: rank_workbook(result), overwrite=force)
+        export(
+            output_format,
+            out,
+            result,
+            lambda: rank_workbook(result, author=author_label(principal, True)),
+            overwrite=force,
+        )
         return
     where = result.chain or "全市 city"
     console.print(

@@ -42,8 +42,8 @@ def _figures(c: CriterionCheck) -> tuple[object, float | None, str]:
     return actual, c.shortfall, c.unit
 
 
-def eligibility_workbook(report: EligibilityReport) -> Workbook:
-    wb = new_workbook()
+def eligibility_workbook(report: EligibilityReport, *, author: str | None = None) -> Workbook:
+    wb = new_workbook(title=f"梯度培育（{report.year or '—'}年数据）", author=author)
     ws = wb.active
     assert ws is not None
     ws.title = "层级 levels"
@@ -126,8 +126,8 @@ def eligibility_workbook(report: EligibilityReport) -> Workbook:
     return wb
 
 
-def rank_workbook(result: RankResult) -> Workbook:
-    wb = new_workbook()
+def rank_workbook(result: RankResult, *, author: str | None = None) -> Workbook:
+    wb = new_workbook(title=f"头羊排序（{result.year or '—'}年）", author=author)
     ws = wb.active
     assert ws is not None
     ws.title = "排序 ranking"

@@ -11,6 +11,7 @@ import pydantic
 import typer
 import yaml
 
+from gaodi.core.download import author_label
 from gaodi.core.errors import ValidationError
 from gaodi.core.periods import parse_day
 from gaodi.plans.reasons import FIGURES, figure_texts
@@ -507,7 +508,13 @@ def status(
     if output_format is not Format.table:
         from gaodi.plans.export import board_workbook
 
-        export(output_format, out, board, lambda: board_workbook(board), overwrite=force)
+        export(
+            output_format,
+            out,
+            board,
+            lambda: board_workbook(board, author=author_label(principal, True)),
+            overwrite=force,
+        )
         return
     _print_board(board)
 

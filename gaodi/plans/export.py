@@ -55,9 +55,10 @@ COLUMNS = (
 )
 
 
-def board_workbook(board: Board) -> Workbook:
-    """A workbook with the board's rows (traffic lights as fills) and its provenance."""
-    wb = new_workbook()
+def board_workbook(board: Board, *, author: str | None = None) -> Workbook:
+    """A workbook with the board's rows (traffic lights as fills) and its provenance; its
+    properties say what it is and ``author`` (who made it)."""
+    wb = new_workbook(title="行动计划看板", author=author)
     ws = wb.active
     assert ws is not None
     ws.title = "看板 board"

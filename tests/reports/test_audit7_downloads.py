@@ -240,3 +240,16 @@ def test_cli_parks_workbook_names_the_operator(demo_db: Any, tmp_path: Path) -> 
     props = load_workbook(out).properties
     assert props.creator == props.lastModifiedBy == "系统管理员（命令行）"
     assert props.title == "园区亩均效益评价（2023年）"
+    # the chains', plans' and enterprises' CLI workbooks too
+    for command, title in (
+        (["chains", "list"], "产业链概览"),
+        (["chains", "diagnose"], "产业链诊断"),
+        (["plan", "status"], "行动计划看板"),
+        (["enterprises", "rank", "--year", "2023"], "头羊排序（2023年）"),
+        (["enterprises", "eligibility", "--year", "2023"], "梯度培育（2023年数据）"),
+    ):
+        out = tmp_path / f"{command[1]}-{command[0]}.xlsx"
+        done = CliRunner().invoke(app, [*command, "-o", str(out)])
+        assert done.exit_code == 0, (command, done.output)
+        props = load_workbook(out).properties
+        assert (props.title, props.creator) == (title, "系统管理员（命令行）"), command
