@@ -178,18 +178,21 @@ def export_registry(
     file: Path = typer.Argument(..., help="The .xlsx file to write."),
 ) -> None:
     """Export a registry (providers, recognitions, platforms) to Excel."""
+    from gaodi.core.download import OPERATOR_LABEL
     from gaodi.smart import export, registry
     from gaodi.smart.schemas import PlatformFilter, ProviderFilter, RecognitionFilter
 
+    author = OPERATOR_LABEL[0]  # the machine's operator, as the other CLI files name them
     with session_scope(engine()) as session:
         if what == "providers":
-            data = export.providers(registry.list_providers(session, SYSTEM, ProviderFilter()))
+            rows = registry.list_providers(session, SYSTEM, ProviderFilter())
+            data = export.providers(rows, author=author)
         elif what == "recognitions":
-            data = export.recognitions(
-                registry.list_recognitions(session, SYSTEM, RecognitionFilter())
-            )
+            found = registry.list_recognitions(session, SYSTEM, RecognitionFilter())
+            data = export.recognitions(found, author=author)
         else:
-            data = export.platforms(registry.list_platforms(session, SYSTEM, PlatformFilter()))
+            listed = registry.list_platforms(session, SYSTEM, PlatformFilter())
+            data = export.platforms(listed, author=author)
     file.write_bytes(data)
     console.print(f"[green]✓[/] {file}")
 

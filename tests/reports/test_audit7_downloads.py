@@ -253,3 +253,8 @@ def test_cli_parks_workbook_names_the_operator(demo_db: Any, tmp_path: Path) -> 
         assert done.exit_code == 0, (command, done.output)
         props = load_workbook(out).properties
         assert (props.title, props.creator) == (title, "系统管理员（命令行）"), command
+    out = tmp_path / "providers.xlsx"
+    done = CliRunner().invoke(app, ["smart", "export", "providers", str(out)])
+    assert done.exit_code == 0, done.output
+    props = load_workbook(out).properties
+    assert (props.title, props.creator) == ("智能制造系统解决方案供应商", "系统管理员（命令行）")
