@@ -449,7 +449,8 @@ def _enterprise_provenance(ctx: PageContext, page: Any) -> list[tuple[str, Any]]
         (tr("筛选", "Filters"), tr("；", "; ").join(filters) or none),
         (tr("排序", "Order"), tr(f"按{order}{'降序' if descending else '升序'}",
                                 f"by {order}, {'descending' if descending else 'ascending'}")),
-        (tr("企业数", "Enterprises"), result.total),
+        # as the list page counts them (共 30,000 家企业)
+        (tr("企业数", "Enterprises"), tr(f"{result.total:,}家", f"{result.total:,}")),
     ]  # fmt: skip
     if result.total > MAX_ROWS:
         lines.append((

@@ -258,3 +258,27 @@ def test_cli_parks_workbook_names_the_operator(demo_db: Any, tmp_path: Path) -> 
     assert done.exit_code == 0, done.output
     props = load_workbook(out).properties
     assert (props.title, props.creator) == ("智能制造系统解决方案供应商", "系统管理员（命令行）")
+
+
+def test_counts_of_firms_are_written_as_the_headline_figures(site: Any) -> None:
+    """The 园区 page writes its not-evaluated counts as it writes 参评企业 (thousands separated,
+    家 in Chinese); the enterprise list and its export's 企业数 write the total alike
+    (finding 7)."""
+    admin = _client(site, "demo-admin")
+    parks = admin.get("/parks").text
+    note = re.search(
+        r'data-testid="evaluated-kpi".*?<div class="kpi-note">(.*?)</div>', parks, re.S
+    )
+    assert note, parks[:300]
+    counts = re.findall(r"：([\d,]+)(家?)", note.group(1))
+    assert counts and all(unit == "家" for _n, unit in counts), note.group(1)
+    api = admin.get("/api/v1/parks").json()
+    expected = {f"{n:,}" for n in api["result"]["not_evaluated"].values()}
+    assert {n for n, _unit in counts} == expected
+
+    total = admin.get("/api/v1/enterprises").json()["result"]["total"]
+    assert total >= 1000  # so that the separator shows
+    assert f"共 {total:,} 家企业" in admin.get("/enterprises").text
+    book = _book(admin.get("/export/xlsx/enterprises"))
+    about = {r[0]: r[1] for r in _rows(book.worksheets[0]) if r and r[0] is not None}
+    assert about["企业数"] == f"{total:,}家"

@@ -89,7 +89,7 @@ def test_enterprise_export_is_the_whole_list_in_its_order_with_its_year_and_filt
     assert about["产业链归属"] == "按2024年1月15日（今天）的归属"
     assert about["筛选"] == f"产业链：{chain['label']}"
     assert about["排序"] == "按营业收入降序"
-    assert about["企业数"] == str(total)
+    assert about["企业数"] == f"{total:,}家"
     assert "导出上限" not in about
     english = _about(book_of(_client(site, "demo-chain", "en").get("/export/xlsx/enterprises")))
     assert english["Figures of"] == f"{year} (revenue and output of that year)"
