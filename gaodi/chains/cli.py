@@ -11,8 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gaodi.analytics.chains import share_pct
-from gaodi.core.download import author_label
 from gaodi.core.errors import ValidationError
+from gaodi.core.permissions import principal_label
 from gaodi.ui.cli.output import AS_USER, FORCE, Format, export, format_for
 from gaodi.ui.cli.support import cli_session, console, handle_errors
 
@@ -67,7 +67,7 @@ def list_cmd(
             output_format,
             out,
             summary,
-            lambda: summary_workbook(summary, author=author_label(principal, True)),
+            lambda: summary_workbook(summary, author=principal_label(principal, True)),
             overwrite=force,
         )
         return
@@ -225,7 +225,7 @@ def diagnose_cmd(
             output_format,
             out,
             payload,
-            lambda: diagnosis_workbook(results, author=author_label(principal, True)),
+            lambda: diagnosis_workbook(results, author=principal_label(principal, True)),
             overwrite=force,
         )
         return
@@ -340,7 +340,7 @@ def recommend_cmd(
             output_format,
             out,
             result,
-            lambda: candidates_workbook(result, author=author_label(principal, True)),
+            lambda: candidates_workbook(result, author=principal_label(principal, True)),
             overwrite=force,
         )
         return

@@ -26,7 +26,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from gaodi.core.permissions import ROLE_LABELS
 from gaodi.core.text_safety import clean_text
 
 #: Characters no file system (or Windows) accepts in a name.
@@ -124,27 +123,3 @@ def scope_code(principal: Any) -> str:
         if ids:
             return "-".join([kind, *(str(i) for i in ids[:3])]) + ("-etc" if len(ids) > 3 else "")
     return "scoped"
-
-
-#: The machine's operator (the CLI without ``--user``) as a file names it: the OS account
-#: (``cli:root``) is the server's business, not the reader's.
-OPERATOR_LABEL = ("系统管理员（命令行）", "Administrator (command line)")
-
-
-def author_label(principal: Any, zh: bool) -> str:
-    """Who made a file, as its properties name them: the user with their role
-    (「demo-chain（链办）」), or 「系统管理员（命令行）」 for the CLI's own operator (the words of
-    the reports' 生成人; the feature layers below the reports name their files' authors here).
-
-    >>> from gaodi.core.permissions import Principal
-    >>> author_label(Principal("cli:root", "admin"), True)
-    '系统管理员（命令行）'
-    >>> author_label(Principal("demo-park", "park_office"), False)
-    'demo-park (Park office)'
-    """
-    if principal is None:
-        return "—"
-    if getattr(principal, "user_id", None) is None and principal.username.startswith("cli:"):
-        return OPERATOR_LABEL[0] if zh else OPERATOR_LABEL[1]
-    role = ROLE_LABELS.get(principal.role, (principal.role, principal.role))
-    return f"{principal.username}（{role[0]}）" if zh else f"{principal.username} ({role[1]})"

@@ -20,7 +20,6 @@ import gaodi.models  # noqa: F401  (every model, the audit listener and the row 
 from gaodi.audit import service as audit
 from gaodi.chains.models import Chain, Link
 from gaodi.core import dataset
-from gaodi.core.download import author_label
 from gaodi.core.errors import (
     CellError,
     GaodiError,
@@ -138,7 +137,7 @@ def template(
     spec = entity(entity_key)
     p = Path(path)
     _check_suffix(p)
-    author = author_label(principal, lang.startswith("zh"))
+    author = principal_label(principal, lang.startswith("zh"))
     write_template(spec, p, lang, _refs(engine, principal), title=title, author=author)
     return p
 
@@ -336,7 +335,7 @@ def export(
         title = title or (
             f"{spec.zh}数据导出" if zh else f"{spec.en[:1].upper()}{spec.en[1:]} export"
         )
-        author = author_label(principal, zh)
+        author = principal_label(principal, zh)
         refs = _refs(engine, principal)
         _write_xlsx(p, spec, data, principal, filters, as_of, refs, title=title, author=author)
     return {d.spec.key: len(d.rows) for d in data}

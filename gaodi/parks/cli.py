@@ -76,10 +76,10 @@ def evaluate_cmd(
             else []
         )
     if output_format is not Format.table:
-        from gaodi.core.download import author_label
+        from gaodi.core.permissions import principal_label
         from gaodi.parks.export import workbook
 
-        author = author_label(principal, True)  # 系统管理员（命令行）, or the --as user
+        author = principal_label(principal, True)  # 系统管理员（命令行）, or the --as user
         export(
             output_format,
             out,

@@ -21,6 +21,7 @@ from gaodi.core import download
 from gaodi.core.dbint import INT32_MAX, INT32_MIN
 from gaodi.core.errors import ValidationError
 from gaodi.core.pagination import window
+from gaodi.core.permissions import principal_label
 from gaodi.parks import service
 from gaodi.parks.schemas import ExcludedRow, ParkEnterprises, ParkEvaluation, ParkRow
 from gaodi.ui.web.context import PageContext
@@ -275,7 +276,7 @@ def _xlsx(ctx: PageContext, year: int | None, scheme: str) -> Response:
         service.indicators(scheme),
         lang=ctx.lang,
         title=name.removesuffix(".xlsx"),
-        author=download.author_label(ctx.principal, zh),
+        author=principal_label(ctx.principal, zh),
     )
     book.save(buffer)
     plain = download.ascii_name(

@@ -11,9 +11,9 @@ import pydantic
 import typer
 import yaml
 
-from gaodi.core.download import author_label
 from gaodi.core.errors import ValidationError
 from gaodi.core.periods import parse_day
+from gaodi.core.permissions import principal_label
 from gaodi.plans.reasons import FIGURES, figure_texts
 from gaodi.ui.cli.output import FORCE, Format, export, format_for, writable
 from gaodi.ui.cli.support import cli_session, console, handle_errors, lang
@@ -512,7 +512,7 @@ def status(
             output_format,
             out,
             board,
-            lambda: board_workbook(board, author=author_label(principal, True)),
+            lambda: board_workbook(board, author=principal_label(principal, True)),
             overwrite=force,
         )
         return

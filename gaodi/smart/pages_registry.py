@@ -201,7 +201,7 @@ def _filename(ctx: PageContext, kind: str) -> str:
 
 
 def _author(ctx: PageContext) -> str:
-    return download.author_label(ctx.principal, ctx.lang.startswith("zh"))
+    return principal_label(ctx.principal, ctx.lang.startswith("zh"))
 
 
 def providers_xlsx(
