@@ -178,7 +178,7 @@ def export_registry(
     file: Path = typer.Argument(..., help="The .xlsx file to write."),
 ) -> None:
     """Export a registry (providers, recognitions, platforms) to Excel."""
-    from gaodi.core.download import OPERATOR_LABEL
+    from gaodi.core.permissions import OPERATOR_LABEL
     from gaodi.smart import export, registry
     from gaodi.smart.schemas import PlatformFilter, ProviderFilter, RecognitionFilter
 
