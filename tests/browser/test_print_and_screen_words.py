@@ -117,14 +117,24 @@ def _map_figure(value: float | None, zh: bool) -> str:
     return f"{round(value):,}" if abs(value) >= 100 or round(value) == value else f"{value:.2f}"
 
 
+def _screen(
+    browser: Any, live_server: LiveServer, locale: str, width: int = 1366, height: int = 900
+) -> Any:
+    """The wall screen as the administrator, its scripts run."""
+    page = signed_in(
+        browser, live_server, ADMIN, "/screen", locale=locale, width=width, height=height
+    )
+    page.goto(f"{live_server.url}/screen")
+    wait_ready(page)
+    return page
+
+
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_the_wall_screen_ranking_says_every_chains_output(
     browser: Any, live_server: LiveServer, locale: str
 ) -> None:
     zh = locale == "zh-CN"
-    page = signed_in(browser, live_server, ADMIN, "/screen", locale=locale)
-    page.goto(f"{live_server.url}/screen")
-    wait_ready(page)
+    page = _screen(browser, live_server, locale)
 
     chains = page.request.get(f"{live_server.url}/api/v1/screen").json()["leader"]["chains"]
     figured = [r for r in chains["rows"] if r["latest"] is not None][:12]
@@ -147,9 +157,7 @@ def test_the_wall_screen_map_is_an_image_that_says_its_figures(
     browser: Any, live_server: LiveServer, locale: str
 ) -> None:
     zh = locale == "zh-CN"
-    page = signed_in(browser, live_server, ADMIN, "/screen", locale=locale)
-    page.goto(f"{live_server.url}/screen")
-    wait_ready(page)
+    page = _screen(browser, live_server, locale)
     data = page.request.get(f"{live_server.url}/api/v1/map").json()
     assert data["districts"] and data["geo_url"]
     chart = page.locator("[data-testid=map-panel] .gaodi-map")
@@ -192,17 +200,7 @@ def test_the_wall_screen_says_readably_that_its_bars_are_the_largest(
 ) -> None:
     """The words were in the page but cut by the subtitle line's ellipsis at every width
     (seventh audit, vp N4)."""
-    page = signed_in(
-        browser,
-        live_server,
-        ADMIN,
-        "/screen",
-        locale=locale,
-        width=width,
-        height=1080,
-    )
-    page.goto(f"{live_server.url}/screen")
-    wait_ready(page)
+    page = _screen(browser, live_server, locale, width=width, height=1080)
     note = page.locator("[data-testid=ranking-shown]")
     words = note.inner_text()
     shown = "最大的" if locale == "zh-CN" else "largest"

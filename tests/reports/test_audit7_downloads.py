@@ -6,9 +6,7 @@ words), and workbooks say what they are, who made them and when.
 
 from __future__ import annotations
 
-import io
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,10 +16,9 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from gaodi.accounts import service as accounts
-from gaodi.config import Settings
 from gaodi.core.permissions import Principal
-from gaodi.db import make_engine, session_scope
-from gaodi.web.app import create_app
+from gaodi.db import session_scope
+from tests.reports.workbooks import book_of, demo_site, sheet_rows
 from tests.web.helpers import login
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -29,18 +26,10 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 @pytest.fixture(scope="module")
 def site(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from argon2.profiles import CHEAPEST
-
-    directory = tmp_path_factory.mktemp("audit7-downloads")
-    shutil.copyfile(demo_template, directory / "demo.sqlite")
-    engine = make_engine(f"sqlite:///{directory / 'demo.sqlite'}")
-    accounts.set_hash_parameters(CHEAPEST)
-    with session_scope(engine, actor="test") as s:
-        accounts.demo_accounts(s)
-    app = create_app(engine, Settings(data_dir=directory, secret_key="audit7-downloads-0123456"))
-    yield engine, app
-    accounts.set_hash_parameters(None)
-    engine.dispose()
+    with demo_site(
+        demo_template, tmp_path_factory, "audit7-downloads", accounts.demo_accounts
+    ) as site:
+        yield site
 
 
 def _client(site: Any, user: str, lang: str = "zh") -> TestClient:
@@ -50,17 +39,8 @@ def _client(site: Any, user: str, lang: str = "zh") -> TestClient:
     return client
 
 
-def _book(response: Any) -> Any:
-    assert response.status_code == 200, response.text[:300]
-    return load_workbook(io.BytesIO(response.content))
-
-
-def _rows(sheet: Any) -> list[tuple[Any, ...]]:
-    return [tuple(r) for r in sheet.iter_rows(values_only=True)]
-
-
 def _cells(book: Any) -> list[str]:
-    return [str(v) for ws in book.worksheets for r in _rows(ws) for v in r if v is not None]
+    return [str(v) for ws in book.worksheets for r in sheet_rows(ws) for v in r if v is not None]
 
 
 def test_masked_firms_are_named_in_english_in_english_sentences(site: Any) -> None:
@@ -90,7 +70,7 @@ def test_unassigned_appeals_are_named_in_english_and_median_says_days_once(site:
     page = english.get("/appeals/stats").text
     assert "(not assigned)" in page
     assert "未交办" not in page
-    book = _book(english.get("/export/xlsx/appeals/stats"))
+    book = book_of(english.get("/export/xlsx/appeals/stats"))
     cells = _cells(book)
     assert "(not assigned)" in cells
     assert not [c for c in cells if "未交办" in c]
@@ -98,7 +78,7 @@ def test_unassigned_appeals_are_named_in_english_and_median_says_days_once(site:
     assert headers and set(headers) == {"Median days"}
     chinese = _client(site, "demo-admin")
     assert "（未交办）" in chinese.get("/appeals/stats").text
-    zh_cells = _cells(_book(chinese.get("/export/xlsx/appeals/stats")))
+    zh_cells = _cells(book_of(chinese.get("/export/xlsx/appeals/stats")))
     assert "（未交办）" in zh_cells
     assert "办结天数中位数（天）" in zh_cells
 
@@ -145,8 +125,8 @@ def test_smart_registry_words_are_english_on_the_english_page_and_file(site: Any
     english = _client(site, "demo-admin", "en")
     page = english.get("/smart/providers").text
     assert not [w for w in zh_words if w in page]
-    book = _book(english.get("/smart/providers.xlsx"))
-    rows = _rows(book.worksheets[0])
+    book = book_of(english.get("/smart/providers.xlsx"))
+    rows = sheet_rows(book.worksheets[0])
     header = rows[1]
     capabilities = header.index("Capabilities (GB/T 39116)")
     category = header.index("Category")
@@ -162,8 +142,8 @@ def test_smart_registry_words_are_english_on_the_english_page_and_file(site: Any
     assert "示例数据" not in rec_page and "synthetic demo data" in rec_page
     for kind in ("智能制造标杆企业", "省级", "市级"):
         assert kind not in rec_page
-    rec = _book(english.get("/smart/recognitions.xlsx"))
-    rec_rows = _rows(rec.worksheets[0])
+    rec = book_of(english.get("/smart/recognitions.xlsx"))
+    rec_rows = sheet_rows(rec.worksheets[0])
     scenarios, source = rec_rows[1].index("Scenarios"), rec_rows[1].index("Source")
     assert rec_rows[2:]
     for r in rec_rows[2:]:
@@ -181,7 +161,7 @@ def test_smart_registry_files_are_named_and_say_who_made_them(site: Any) -> None
     assert re.fullmatch(r"smart-providers_park-\d+(-\d+)*_2024-01-15\.xlsx", plain), plain
     assert name.startswith("Smart-manufacturing solution providers_")
     assert name.endswith("_2024-01-15.xlsx") and "_city_" not in name
-    props = _book(response).properties
+    props = book_of(response).properties
     assert props.title == "Smart-manufacturing solution providers"
     assert props.creator == "demo-park (Park office)"
     assert props.lastModifiedBy == "demo-park (Park office)"
@@ -190,7 +170,7 @@ def test_smart_registry_files_are_named_and_say_who_made_them(site: Any) -> None
     plain, name = _disposition(response)
     assert plain == "smart-platforms_city_2024-01-15.xlsx"
     assert name == "公共服务平台_全市_2024-01-15.xlsx"
-    props = _book(response).properties
+    props = book_of(response).properties
     assert (props.title, props.creator) == ("公共服务平台", "demo-admin（管理员）")
 
 
@@ -198,7 +178,7 @@ def test_parks_workbook_says_its_title_and_who_made_it(site: Any) -> None:
     """parks.xlsx: its title is its name, its author the user who downloaded it (finding 5)."""
     response = _client(site, "demo-park", "en").get("/parks.xlsx?scheme=default&year=2023")
     _plain, name = _disposition(response)
-    props = _book(response).properties
+    props = book_of(response).properties
     assert props.title == name.removesuffix(".xlsx")
     assert props.title.startswith("Per-mu evaluation of parks_") and "2023" in props.title
     assert props.creator == props.lastModifiedBy == "demo-park (Park office)"
@@ -212,7 +192,7 @@ def test_data_exchange_downloads_are_named_what_whose_when(site: Any) -> None:
     response = admin.get("/data/export/parks")
     plain, name = _disposition(response)
     assert (plain, name) == ("parks_city_2024-01-15.xlsx", "园区_全市_2024-01-15.xlsx")
-    props = _book(response).properties
+    props = book_of(response).properties
     assert (props.title, props.creator) == ("园区_全市_2024-01-15", "demo-admin（管理员）")
     assert props.lastModifiedBy == "demo-admin（管理员）"
     assert props.created.date().isoformat() == "2024-01-15"
@@ -222,7 +202,7 @@ def test_data_exchange_downloads_are_named_what_whose_when(site: Any) -> None:
     plain, name = _disposition(response)
     assert re.fullmatch(r"parks-template_park-\d+(-\d+)*_2024-01-15\.xlsx", plain), plain
     assert name.startswith("Parks import template_") and name.endswith("_2024-01-15.xlsx")
-    props = _book(response).properties
+    props = book_of(response).properties
     assert props.title == name.removesuffix(".xlsx")
     assert props.creator == "demo-park (Park office)"
 
@@ -279,6 +259,6 @@ def test_counts_of_firms_are_written_as_the_headline_figures(site: Any) -> None:
     total = admin.get("/api/v1/enterprises").json()["result"]["total"]
     assert total >= 1000  # so that the separator shows
     assert f"共 {total:,} 家企业" in admin.get("/enterprises").text
-    book = _book(admin.get("/export/xlsx/enterprises"))
-    about = {r[0]: r[1] for r in _rows(book.worksheets[0]) if r and r[0] is not None}
+    book = book_of(admin.get("/export/xlsx/enterprises"))
+    about = {r[0]: r[1] for r in sheet_rows(book.worksheets[0]) if r and r[0] is not None}
     assert about["企业数"] == f"{total:,}家"

@@ -112,12 +112,14 @@ def featured_site(
     now: datetime | None = None,
     *,
     cheap_hashing: bool = False,
+    url: str | None = None,
 ) -> Iterator[Site]:
     """The seeded world with its feature objects (seed_features: projects, challenges, appeals,
     declarations; their attachments in the site's own data folder), on the city's clock frozen
     at ``now`` (naive UTC) when given, so the objects were received before the city's today;
     for a module-scoped fixture (``with featured_site(...) as site: yield site``). Outside
-    tests/web, ``cheap_hashing`` sets argon2 at its cheapest while the site lives."""
+    tests/web, ``cheap_hashing`` sets argon2 at its cheapest while the site lives. ``url``: a
+    database the caller made (see :func:`make_site`), else a new SQLite file."""
     if cheap_hashing:
         accounts.set_hash_parameters(CHEAPEST)
     if now is not None:
@@ -127,7 +129,7 @@ def featured_site(
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("GAODI_DATA_DIR", str(directory))  # where the seed's attachments go
             reset_settings()
-            site = make_site(directory)
+            site = make_site(directory, url)
             seed_features(site.engine, site.world)
         reset_settings()
         try:

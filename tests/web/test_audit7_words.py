@@ -22,12 +22,14 @@ from argon2.profiles import CHEAPEST
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from gaodi.accounts import service as accounts
 from gaodi.config import Settings
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import make_engine, session_scope
 from gaodi.web.app import create_app
+from tests.reports.workbooks import demo_site
 from tests.web.helpers import csrf_of, login, post_form
 
 EN = {"Accept-Language": "en"}
@@ -116,20 +118,14 @@ class Demo:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[Demo]:
     """The small demo city (a private copy) and its administrator signed in."""
-    accounts.set_hash_parameters(CHEAPEST)
-    directory = tmp_path_factory.mktemp("audit7-demo")
-    shutil.copyfile(demo_template, directory / "demo.sqlite")
-    engine = make_engine(f"sqlite:///{directory / 'demo.sqlite'}")
-    with session_scope(engine, actor="test") as s:
+
+    def admin(s: Session) -> None:
         accounts.create_user(s, "a7-demo-admin", "admin", PASSWORD, principal=SYSTEM)
-    app = create_app(engine, Settings(data_dir=directory, secret_key="audit7-secret-0123456789ab"))
-    client = TestClient(app, base_url="http://testserver")
-    login(client, "a7-demo-admin", PASSWORD)
-    try:
+
+    with demo_site(demo_template, tmp_path_factory, "audit7-demo", admin) as (engine, app):
+        client = TestClient(app, base_url="http://testserver")
+        login(client, "a7-demo-admin", PASSWORD)
         yield Demo(client, engine)
-    finally:
-        engine.dispose()
-        accounts.set_hash_parameters(None)
 
 
 def _get(client: TestClient, url: str, headers: dict[str, str]) -> str:

@@ -13,10 +13,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from gaodi.config import reset_settings
-from tests.web.conftest import Site, make_site
+from tests.web.conftest import Site, featured_site
 from tests.web.helpers import login
-from tests.web.seed import PASSWORD, seed_features
+from tests.web.seed import PASSWORD
 from tests.web.test_permissions_suite import _database
 
 # the four firms' names share the word 测试 ("test"); each has its own first characters
@@ -38,18 +37,12 @@ def shared_site(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Site]:
     """The seeded city on SQLite and, where configured, PostgreSQL (LIKE and ILIKE differ)."""
-    directory = tmp_path_factory.mktemp(f"search-{request.param}")
-    with _database(request.param, directory) as url:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("GAODI_DATA_DIR", str(directory))  # where the seed's attachments go
-            reset_settings()
-            site = make_site(directory, url)
-            seed_features(site.engine, site.world)
-        reset_settings()
-        try:
-            yield site
-        finally:
-            site.engine.dispose()
+    directory = tmp_path_factory.mktemp(f"search-db-{request.param}")
+    with (
+        _database(request.param, directory) as url,
+        featured_site(tmp_path_factory, f"search-{request.param}", url=url) as site,
+    ):
+        yield site
 
 
 def _client(site: Site, role: str) -> TestClient:
