@@ -117,8 +117,10 @@ class Settings(BaseSettings):
         "before they are read.",
     )
     import_max_rows: int = Field(
-        default=300_000,
-        description="Most rows one sheet of an imported workbook or CSV file may have.",
+        default=1_000_000,
+        description="Most rows one sheet of an imported workbook or CSV file may have, the header "
+        "row included. The default takes every enterprise of the large demo city (300,000) as "
+        "its export writes them; the cell limit below bounds what a wide sheet may hold.",
     )
     import_max_columns: int = Field(
         default=256,

@@ -101,3 +101,19 @@ def test_csv_and_xlsx_of_the_same_rows_agree(
                 read_csv(path)
             with pytest.raises(ValidationError, match="the number of rows of one sheet is 5,"):
                 check_workbook(book, FOUR)
+
+
+def test_the_large_demo_citys_enterprise_export_fits_the_default_limit() -> None:
+    """Eighth audit (vp N7): ``gaodi export enterprises`` of the large demo city (300,000
+    enterprises) wrote a header and 300,000 rows, and the default limit of 300,000 rows refused
+    the file the export's help calls re-importable. The default now takes it; one million rows
+    and one more is still refused."""
+    from gaodi.demo.build import SIZES
+
+    firms = SIZES["large"]["enterprises"]
+    limits = Limits.from_settings()
+    line = "91430100MA00000001,湘江示例制造有限公司\n"
+    check_text("enterprises.csv", "uscc,name\n" + line * firms, limits)
+    over = limits.max_rows  # the header and max_rows data rows: one row over
+    with pytest.raises(ValidationError, match=f"the number of rows is {over + 1:,}, over"):
+        check_text("too-many.csv", "uscc,name\n" + line * over, limits)

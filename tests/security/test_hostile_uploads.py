@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from gaodi.cli import app
-from gaodi.config import reset_settings
+from gaodi.config import Settings, reset_settings
 from gaodi.core.bounds import EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS, Limits, check_workbook
 from gaodi.core.errors import ValidationError
 from gaodi.exchange.reader import column_letter, read_file, read_file_isolated
@@ -196,7 +196,8 @@ def test_the_5kb_far_cell_file_of_the_issue_is_refused_with_a_clear_error(tmp_pa
     assert path.stat().st_size < 8 * 1024
     with pytest.raises(ValidationError) as caught:
         read_file_isolated(path)
-    assert "1,048,576" in caught.value.en and "300,000" in caught.value.en
+    limit = Settings.model_fields["import_max_rows"].default
+    assert "1,048,576" in caught.value.en and f"over the limit of {limit:,}" in caught.value.en
     assert "行数" in caught.value.zh
 
 
@@ -325,7 +326,7 @@ def test_a_csv_cell_past_the_field_limit_is_a_clear_error(tmp_path: Path) -> Non
 # -- the property: whatever shape, a clear error or a bounded read --------------------------------
 
 _far_refs = st.tuples(st.integers(1, EXCEL_MAX_COLUMNS), st.integers(1, EXCEL_MAX_ROWS)).filter(
-    lambda cr: cr[0] > 256 or cr[1] > 300_000
+    lambda cr: cr[0] > 256 or cr[1] > Settings.model_fields["import_max_rows"].default
 )
 
 
