@@ -13,7 +13,7 @@ import math
 import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta
 
 from argon2 import Parameters, PasswordHasher
@@ -56,8 +56,13 @@ DEMO_ACCOUNTS: tuple[tuple[str, str], ...] = (
 
 _hasher = PasswordHasher()
 # A hash of a random password: verifying against it when the user does not exist makes a
-# failed log-in take as long for an unknown name as for a known one.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# failed log-in take as long for an unknown name as for a known one. One per parameter set,
+# made when the set is first used and kept: a default-parameter hash costs tens of
+# milliseconds, and switching back and forth (tests) need not pay it again.
+_DUMMY_HASHES: dict[tuple[object, ...] | None, str] = {
+    None: _hasher.hash(secrets.token_urlsafe(16))
+}
+_DUMMY_HASH = _DUMMY_HASHES[None]
 
 
 def set_hash_parameters(parameters: Parameters | None = None) -> None:
@@ -65,7 +70,10 @@ def set_hash_parameters(parameters: Parameters | None = None) -> None:
     ``None`` restores argon2-cffi's defaults. Existing hashes keep verifying either way."""
     global _hasher, _DUMMY_HASH
     _hasher = PasswordHasher.from_parameters(parameters) if parameters else PasswordHasher()
-    _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+    key = astuple(parameters) if parameters else None
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = _hasher.hash(secrets.token_urlsafe(16))
+    _DUMMY_HASH = _DUMMY_HASHES[key]
 
 
 class LoginFailed(GaodiError):

@@ -1,0 +1,42 @@
+"""A log-in for an unknown name verifies against a dummy hash made with the parameters in force,
+so it takes as long as a known name's; the dummy is made once per parameter set (switching
+back to the defaults does not pay a default-parameter hash again)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from argon2 import PasswordHasher, extract_parameters
+from argon2.profiles import CHEAPEST
+
+from gaodi.accounts import service as accounts
+
+
+@pytest.fixture
+def restore() -> Iterator[None]:
+    yield
+    accounts.set_hash_parameters(None)
+
+
+def test_the_dummy_hash_follows_the_parameters_in_force(
+    restore: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    default = PasswordHasher()
+    accounts.set_hash_parameters(CHEAPEST)
+    cheap = accounts._DUMMY_HASH
+    assert extract_parameters(cheap) == CHEAPEST
+    accounts.set_hash_parameters(None)
+    assert extract_parameters(accounts._DUMMY_HASH).memory_cost == default.memory_cost
+    assert extract_parameters(accounts._DUMMY_HASH).time_cost == default.time_cost
+
+    made: list[str] = []
+    real_hash = PasswordHasher.hash
+    monkeypatch.setattr(
+        PasswordHasher, "hash", lambda self, pw, **kw: made.append(pw) or real_hash(self, pw, **kw)
+    )
+    for _ in range(3):  # back and forth: no new dummy hash either way
+        accounts.set_hash_parameters(CHEAPEST)
+        assert accounts._DUMMY_HASH == cheap
+        accounts.set_hash_parameters(None)
+    assert made == []
