@@ -37,6 +37,6 @@ def test_the_dummy_hash_follows_the_parameters_in_force(
     )
     for _ in range(3):  # back and forth: no new dummy hash either way
         accounts.set_hash_parameters(CHEAPEST)
-        assert accounts._DUMMY_HASH == cheap
+        assert cheap == accounts._DUMMY_HASH
         accounts.set_hash_parameters(None)
     assert made == []
