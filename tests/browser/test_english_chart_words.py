@@ -81,3 +81,35 @@ def test_map_tooltip_note_is_in_english(browser: Any, live_server: LiveServer) -
     notes = page.evaluate(MAP_NOTES)
     assert notes and set(notes) == {"placed at the district's centre"}, notes
     page.context.close()
+
+
+MAP_WORDS = """
+() => {
+  const el = document.querySelector("[data-testid=map-chart]");
+  const o = window.echarts.getInstanceByDom(el).getOption();
+  const scatter = o.series.find((s) => s.type === "scatter");
+  const area = o.series.find((s) => s.type === "map");
+  const tip = o.tooltip[0].formatter;
+  return {title: o.title[0].text,
+          park: tip({seriesType: "scatter", data: scatter.data[0]}),
+          district: tip({seriesType: "map", name: area.data[0].name, data: area.data[0]})};
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("locale", "open_", "colon"), [("en-US", " (", ": "), ("zh-CN", "（", "：")]
+)
+def test_map_title_and_tooltips_use_the_pages_punctuation(
+    browser: Any, live_server: LiveServer, locale: str, open_: str, colon: str
+) -> None:
+    """Eighth audit: the English map's title and park tooltip put the unit and class in
+    full-width brackets （…） and the district tooltip a full-width colon, as in Chinese."""
+    page = signed_in(browser, live_server, USER, "/map", locale=locale)
+    page.wait_for_selector("[data-testid=map-chart][data-map-ready='1'] canvas", timeout=15000)
+    words = page.evaluate(MAP_WORDS)
+    assert open_ in words["title"] and open_ in words["park"], words
+    assert colon in words["district"], words
+    if locale == "en-US":
+        assert not re.search("[（）：]", "".join(words.values())), words
+    page.context.close()

@@ -21,6 +21,11 @@
     return (document.documentElement.lang || "zh").indexOf("zh") === 0;
   }
 
+  // A note in brackets after a name: full-width in Chinese, " (…)" in English.
+  function bracket(text) {
+    return zh() ? "（" + text + "）" : " (" + text + ")";
+  }
+
   function esc(text) {
     return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
@@ -64,7 +69,7 @@
     var ink = (el && window.getComputedStyle(el).color) || "#1f2329";
     var rgb = (ink.match(/\d+/g) || [0, 0, 0]).map(Number);
     var onDark = (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) > 150;
-    var unit = data.unit ? "（" + data.unit + "）" : "";
+    var unit = data.unit ? bracket(data.unit) : "";
     var sub = [];
     if (data.year) { sub.push((zh() ? "数据年份 " : "Year ") + data.year); }
     if (data.chain) { sub.push((zh() ? "产业链：" : "Chain: ") + data.chain.name); }
@@ -93,11 +98,12 @@
         formatter: function (p) {
           if (p.seriesType === "scatter") {
             var d = p.data;
-            return "<b>" + esc(d.name) + "</b>（" + esc(d.klass ? d.klass + (zh() ? " 类" : "") : "—") + "）<br>" +
+            return "<b>" + esc(d.name) + "</b>" +
+              esc(bracket(d.klass ? d.klass + (zh() ? " 类" : "") : "—")) + "<br>" +
               esc(d.reason) + "<br><span style=\"color:#8f959e\">" + esc(d.note) + "</span>";
           }
           var v = p.data && p.data.value;
-          return "<b>" + esc(p.name) + "</b><br>" + esc(data.label) + "：" +
+          return "<b>" + esc(p.name) + "</b><br>" + esc(data.label) + (zh() ? "：" : ": ") +
             (v === null || v === undefined ? (zh() ? "无数据" : "no data") : fmt(v) + " " + esc(data.unit));
         }
       },
@@ -150,7 +156,7 @@
   // unit and year, every district's figure and how many parks are marked.
   function words(data) {
     var z = zh();
-    var unit = data.unit ? (z ? "（" + data.unit + "）" : " (" + data.unit + ")") : "";
+    var unit = data.unit ? bracket(data.unit) : "";
     var head = (z ? "产业地图：" : "Industry map: ") + data.city_name + " · " + data.label + unit +
       (data.year ? (z ? "，" + data.year + " 年" : ", " + data.year) : "");
     var districts = data.districts.map(function (d) {
