@@ -4,8 +4,6 @@ back to the defaults does not pay a default-parameter hash again)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from argon2 import PasswordHasher, extract_parameters
 from argon2.profiles import CHEAPEST
@@ -13,15 +11,8 @@ from argon2.profiles import CHEAPEST
 from gaodi.accounts import service as accounts
 
 
-@pytest.fixture
-def restore() -> Iterator[None]:
-    yield
-    accounts.set_hash_parameters(None)
-
-
-def test_the_dummy_hash_follows_the_parameters_in_force(
-    restore: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_dummy_hash_follows_the_parameters_in_force(monkeypatch: pytest.MonkeyPatch) -> None:
+    # tests/accounts/conftest.py puts back the parameters this test found
     default = PasswordHasher()
     accounts.set_hash_parameters(CHEAPEST)
     cheap = accounts._DUMMY_HASH
