@@ -3,8 +3,8 @@ Excel, with a progress bar.
 
 By default the command acts as the machine's operator (an administrator, like the other
 administrative commands; the report names it 「系统管理员（命令行）」, not the OS account);
-``--user NAME`` builds the report as that user sees the data (a chain or park office gets its
-own chains or parks only) and names that user.
+``--as NAME`` (or ``--user NAME``) builds the report as that user sees the data (a chain or
+park office gets its own chains or parks only) and names that user.
 """
 
 from __future__ import annotations
@@ -19,6 +19,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from gaodi.core.periods import parse_day
 from gaodi.ui.cli.support import console, engine, handle_errors, principal_for
+
+#: ``--as`` as every other command that acts for a user; ``--user`` is the older spelling.
+AS_USER = typer.Option(
+    None, "--as", "--user", help="按该用户权限生成 As this user sees it (--user: the same)."
+)
 
 app = typer.Typer(
     help="报告：月度调度报告、产业链报告、园区报告（Word、PDF、Excel）。 "
@@ -124,7 +129,7 @@ def monthly(
     out: Path = typer.Option(..., "--out", "-o", help="输出文件 Output file."),
     lang: ReportLang | None = LANG,
     plan_id: int | None = typer.Option(None, "--plan", help="计划编号 Plan id (default: adopted)."),
-    user: str | None = typer.Option(None, "--user", help="按该用户权限生成 As this user sees it."),
+    user: str | None = AS_USER,
     known_on: str | None = typer.Option(
         None,
         "--known-on",
@@ -157,7 +162,7 @@ def chain(
     out: Path = typer.Option(..., "--out", "-o", help="输出文件 Output file."),
     lang: ReportLang | None = LANG,
     year: int | None = typer.Option(None, "--year", help="企业数据年份 Year of figures."),
-    user: str | None = typer.Option(None, "--user", help="按该用户权限生成 As this user sees it."),
+    user: str | None = AS_USER,
 ) -> None:
     """产业链报告 A chain's map, diagnosis and recommendations."""
     from gaodi.reports.chain import build_chain
@@ -178,7 +183,7 @@ def park(
     out: Path = typer.Option(..., "--out", "-o", help="输出文件 Output file."),
     lang: ReportLang | None = LANG,
     year: int | None = typer.Option(None, "--year", help="评价年份 Year evaluated."),
-    user: str | None = typer.Option(None, "--user", help="按该用户权限生成 As this user sees it."),
+    user: str | None = AS_USER,
 ) -> None:
     """园区报告 A park's 亩均 evaluation, enterprises by class and tier progress."""
     from gaodi.reports.park import build_park

@@ -48,8 +48,12 @@ def test_as_a_chain_office_user(demo_db: Engine, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     cells = {c.text for t in docx.Document(str(out)).tables for r in t.rows for c in r.cells}
     assert first.name in cells and second.name not in cells
-    denied = runner.invoke(app, ["report", "chain", second.code, "-o", str(out), "--user",
+    # --as, as every other command that acts for a user (--user above is the older spelling)
+    own = runner.invoke(app, ["report", "chain", first.code, "-o", str(out), "--as", "office"])
+    assert own.exit_code == 0, own.output
+    denied = runner.invoke(app, ["report", "chain", second.code, "-o", str(out), "--as",
                                  "office"])  # fmt: skip
     assert denied.exit_code == 2
+    assert "No such option" not in denied.output, denied.output
     nobody = runner.invoke(app, ["report", "chain", "CM", "-o", str(out), "--user", "ghost"])
     assert nobody.exit_code == 2 and "ghost" in nobody.output
