@@ -14,11 +14,12 @@ from typing import Any
 
 import anyio
 import anyio.to_thread
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
+from starlette.routing import BaseRoute
 
 import gaodi.models  # noqa: F401  (every model and its permission scope registered)
 from gaodi import __version__, features
@@ -193,6 +194,28 @@ def create_app(
             swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
         )
 
-    for router in registry.routers():
-        app.include_router(router)
+    app.router.routes.extend(_feature_routes(registry.routers()))
     return app
+
+
+#: the feature routers' routes as an app mounts them, by the routers' identities
+_MOUNTED: dict[tuple[int, ...], tuple[BaseRoute, ...]] = {}
+
+
+def _feature_routes(routers: list[APIRouter]) -> tuple[BaseRoute, ...]:
+    """The feature routers as an app includes them, built once per process and shared.
+
+    FastAPI (0.16x) analyses every route's dependencies again for each app that includes a
+    router, at the app's first requests: 0.2–0.3 s of CPU per app. A server makes one app; the
+    tests make hundreds, and that analysis was 4 % of the suite's CPU (docs/benchmarks/suite.md).
+    The included routes depend on nothing of the app (no prefix, dependencies or dependency
+    overrides), so every app of the process mounts the same ones and FastAPI keeps what it built
+    on them. (The key holds the routers' ids; the kept routes hold the routers.)
+    """
+    key = tuple(id(router) for router in routers)
+    if key not in _MOUNTED:
+        template = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+        for router in routers:
+            template.include_router(router)
+        _MOUNTED[key] = tuple(template.router.routes)
+    return _MOUNTED[key]
