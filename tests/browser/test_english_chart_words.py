@@ -103,8 +103,9 @@ MAP_WORDS = """
 def test_map_title_and_tooltips_use_the_pages_punctuation(
     browser: Any, live_server: LiveServer, locale: str, open_: str, colon: str
 ) -> None:
-    """Eighth audit: the English map's title and park tooltip put the unit and class in
-    full-width brackets （…） and the district tooltip a full-width colon, as in Chinese."""
+    """Left by the sixth audit's verification: the English map's title and park tooltip put the
+    unit and class in full-width brackets （…） and the district tooltip a full-width colon, as
+    in Chinese."""
     page = signed_in(browser, live_server, USER, "/map", locale=locale)
     page.wait_for_selector("[data-testid=map-chart][data-map-ready='1'] canvas", timeout=15000)
     words = page.evaluate(MAP_WORDS)

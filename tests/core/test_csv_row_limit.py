@@ -104,10 +104,10 @@ def test_csv_and_xlsx_of_the_same_rows_agree(
 
 
 def test_the_large_demo_citys_enterprise_export_fits_the_default_limit() -> None:
-    """Eighth audit (vp N7): ``gaodi export enterprises`` of the large demo city (300,000
-    enterprises) wrote a header and 300,000 rows, and the default limit of 300,000 rows refused
-    the file the export's help calls re-importable. The default now takes it; one million rows
-    and one more is still refused."""
+    """Left by the sixth audit's verification (vp N7): ``gaodi export enterprises`` of the large
+    demo city (300,000 enterprises) wrote a header and 300,000 rows, and the default limit of
+    300,000 rows refused the file the export's help calls re-importable. The default now takes
+    it; one million rows and one more is still refused."""
     from gaodi.demo.build import SIZES
 
     firms = SIZES["large"]["enterprises"]
