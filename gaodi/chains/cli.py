@@ -12,7 +12,6 @@ from rich.table import Table
 
 from gaodi.analytics.chains import share_pct
 from gaodi.core.errors import ValidationError
-from gaodi.core.permissions import principal_label
 from gaodi.ui.cli.output import AS_USER, FORCE, Format, export, format_for
 from gaodi.ui.cli.support import cli_session, console, handle_errors
 
@@ -67,7 +66,8 @@ def list_cmd(
             output_format,
             out,
             summary,
-            lambda: summary_workbook(summary, author=principal_label(principal, True)),
+            lambda author: summary_workbook(summary, author=author),
+            principal,
             overwrite=force,
         )
         return
@@ -225,7 +225,8 @@ def diagnose_cmd(
             output_format,
             out,
             payload,
-            lambda: diagnosis_workbook(results, author=principal_label(principal, True)),
+            lambda author: diagnosis_workbook(results, author=author),
+            principal,
             overwrite=force,
         )
         return
@@ -340,7 +341,8 @@ def recommend_cmd(
             output_format,
             out,
             result,
-            lambda: candidates_workbook(result, author=principal_label(principal, True)),
+            lambda author: candidates_workbook(result, author=author),
+            principal,
             overwrite=force,
         )
         return

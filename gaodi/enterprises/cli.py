@@ -10,7 +10,6 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from gaodi.core.permissions import principal_label
 from gaodi.ui.cli.output import AS_USER, FORCE, Format, export, format_for
 from gaodi.ui.cli.support import cli_session, console, handle_errors
 
@@ -110,7 +109,8 @@ def eligibility_cmd(
             output_format,
             out,
             report,
-            lambda: eligibility_workbook(report, author=principal_label(principal, True)),
+            lambda author: eligibility_workbook(report, author=author),
+            principal,
             overwrite=force,
         )
         return
@@ -210,7 +210,8 @@ def rank_cmd(
             output_format,
             out,
             result,
-            lambda: rank_workbook(result, author=principal_label(principal, True)),
+            lambda author: rank_workbook(result, author=author),
+            principal,
             overwrite=force,
         )
         return

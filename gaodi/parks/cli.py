@@ -76,15 +76,14 @@ def evaluate_cmd(
             else []
         )
     if output_format is not Format.table:
-        from gaodi.core.permissions import principal_label
         from gaodi.parks.export import workbook
 
-        author = principal_label(principal, True)  # 系统管理员（命令行）, or the --as user
         export(
             output_format,
             out,
             ev,
-            lambda: workbook(ev, firms, service.indicators(scheme), author=author),
+            lambda author: workbook(ev, firms, service.indicators(scheme), author=author),
+            principal,
         )
         return
     _print(ev)

@@ -13,7 +13,6 @@ import yaml
 
 from gaodi.core.errors import ValidationError
 from gaodi.core.periods import parse_day
-from gaodi.core.permissions import principal_label
 from gaodi.plans.reasons import FIGURES, figure_texts
 from gaodi.ui.cli.output import FORCE, Format, export, format_for, writable
 from gaodi.ui.cli.support import cli_session, console, handle_errors, lang
@@ -512,7 +511,8 @@ def status(
             output_format,
             out,
             board,
-            lambda: board_workbook(board, author=principal_label(principal, True)),
+            lambda author: board_workbook(board, author=author),
+            principal,
             overwrite=force,
         )
         return

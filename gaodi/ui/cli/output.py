@@ -16,6 +16,7 @@ import typer
 from pydantic import BaseModel
 
 from gaodi.core.errors import ConflictError, ValidationError
+from gaodi.core.permissions import Principal, principal_label
 from gaodi.ui.cli.support import console, demo_dataset, demo_label_lines
 
 AS_USER = typer.Option(
@@ -158,11 +159,14 @@ def export(
     output_format: Format,
     out: Path | None,
     value: Any,
-    workbook: Callable[[], Any],
+    workbook: Callable[[str], Any],
+    principal: Principal,
     overwrite: bool = True,
 ) -> None:
-    """Write ``value`` as JSON (to ``out`` or standard output) or ``workbook()`` to ``out``.
+    """Write ``value`` as JSON (to ``out`` or standard output) or ``workbook(author)`` to ``out``.
 
+    ``author`` names who made the file as the reports do: the ``--as`` user with their role, or
+    「系统管理员（命令行）」 for the operator (:func:`~gaodi.core.permissions.principal_label`).
     A command with ``--force`` passes it as ``overwrite``: an existing ``out`` is then refused
     unless asked for.
     """
@@ -170,7 +174,7 @@ def export(
         emit(to_json(value), out, overwrite)
         return
     path = writable(need_out(out), overwrite)
-    wb = workbook()
+    wb = workbook(principal_label(principal, True))
     if demo_dataset():
         label_demo(wb)
     wb.save(path)
