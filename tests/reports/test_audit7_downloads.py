@@ -12,14 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from gaodi.accounts import service as accounts
 from gaodi.core.permissions import Principal
 from gaodi.db import session_scope
-from tests.reports.workbooks import book_of, demo_site, sheet_rows
-from tests.web.helpers import login
+from tests.reports.workbooks import book_of, demo_client, demo_site, sheet_rows
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
@@ -30,13 +28,6 @@ def site(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         demo_template, tmp_path_factory, "audit7-downloads", accounts.demo_accounts
     ) as site:
         yield site
-
-
-def _client(site: Any, user: str, lang: str = "zh") -> TestClient:
-    client = TestClient(site[1], base_url="http://testserver")
-    client.cookies.set("gaodi_lang", lang)
-    login(client, user, accounts.DEMO_PASSWORD)
-    return client
 
 
 def _cells(book: Any) -> list[str]:
@@ -66,7 +57,7 @@ def test_masked_firms_are_named_in_english_in_english_sentences(site: Any) -> No
 def test_unassigned_appeals_are_named_in_english_and_median_says_days_once(site: Any) -> None:
     """The English statistics page and its file call the group "(not assigned)", and the
     median's header is "Median days" (finding 3)."""
-    english = _client(site, "demo-admin", "en")
+    english = demo_client(site, "demo-admin", "en")
     page = english.get("/appeals/stats").text
     assert "(not assigned)" in page
     assert "未交办" not in page
@@ -76,7 +67,7 @@ def test_unassigned_appeals_are_named_in_english_and_median_says_days_once(site:
     assert not [c for c in cells if "未交办" in c]
     headers = [c for c in cells if c.startswith("Median days")]
     assert headers and set(headers) == {"Median days"}
-    chinese = _client(site, "demo-admin")
+    chinese = demo_client(site, "demo-admin")
     assert "（未交办）" in chinese.get("/appeals/stats").text
     zh_cells = _cells(book_of(chinese.get("/export/xlsx/appeals/stats")))
     assert "（未交办）" in zh_cells
@@ -118,11 +109,11 @@ def test_smart_registry_words_are_english_on_the_english_page_and_file(site: Any
     from gaodi.smart import service
 
     english_names = service.subdomain_names_en()
-    chinese = _client(site, "demo-admin")
+    chinese = demo_client(site, "demo-admin")
     zh_rows = chinese.get("/api/v1/smart/providers").json()["rows"]
     zh_words = {w for r in zh_rows for w in r["capability_names"]}
     assert zh_words and all(CJK.search(w) for w in zh_words)
-    english = _client(site, "demo-admin", "en")
+    english = demo_client(site, "demo-admin", "en")
     page = english.get("/smart/providers").text
     assert not [w for w in zh_words if w in page]
     book = book_of(english.get("/smart/providers.xlsx"))
@@ -156,7 +147,7 @@ def test_smart_registry_words_are_english_on_the_english_page_and_file(site: Any
 def test_smart_registry_files_are_named_and_say_who_made_them(site: Any) -> None:
     """The registry's files say their title, the user who exported them and the city's day
     in their properties, and are named what_whose_when with an ASCII twin (finding 5)."""
-    response = _client(site, "demo-park", "en").get("/smart/providers.xlsx")
+    response = demo_client(site, "demo-park", "en").get("/smart/providers.xlsx")
     plain, name = _disposition(response)
     assert re.fullmatch(r"smart-providers_park-\d+(-\d+)*_2024-01-15\.xlsx", plain), plain
     assert name.startswith("Smart-manufacturing solution providers_")
@@ -166,7 +157,7 @@ def test_smart_registry_files_are_named_and_say_who_made_them(site: Any) -> None
     assert props.creator == "demo-park (Park office)"
     assert props.lastModifiedBy == "demo-park (Park office)"
     assert props.created.date().isoformat() == "2024-01-15"
-    response = _client(site, "demo-admin").get("/smart/platforms.xlsx")
+    response = demo_client(site, "demo-admin").get("/smart/platforms.xlsx")
     plain, name = _disposition(response)
     assert plain == "smart-platforms_city_2024-01-15.xlsx"
     assert name == "公共服务平台_全市_2024-01-15.xlsx"
@@ -176,7 +167,7 @@ def test_smart_registry_files_are_named_and_say_who_made_them(site: Any) -> None
 
 def test_parks_workbook_says_its_title_and_who_made_it(site: Any) -> None:
     """parks.xlsx: its title is its name, its author the user who downloaded it (finding 5)."""
-    response = _client(site, "demo-park", "en").get("/parks.xlsx?scheme=default&year=2023")
+    response = demo_client(site, "demo-park", "en").get("/parks.xlsx?scheme=default&year=2023")
     _plain, name = _disposition(response)
     props = book_of(response).properties
     assert props.title == name.removesuffix(".xlsx")
@@ -188,7 +179,7 @@ def test_parks_workbook_says_its_title_and_who_made_it(site: Any) -> None:
 def test_data_exchange_downloads_are_named_what_whose_when(site: Any) -> None:
     """/data/export and /data/template: what_whose_when with an ASCII twin, the title and the
     user in the workbook's properties (finding 5)."""
-    admin = _client(site, "demo-admin")
+    admin = demo_client(site, "demo-admin")
     response = admin.get("/data/export/parks")
     plain, name = _disposition(response)
     assert (plain, name) == ("parks_city_2024-01-15.xlsx", "园区_全市_2024-01-15.xlsx")
@@ -197,7 +188,7 @@ def test_data_exchange_downloads_are_named_what_whose_when(site: Any) -> None:
     assert props.lastModifiedBy == "demo-admin（管理员）"
     assert props.created.date().isoformat() == "2024-01-15"
 
-    english = _client(site, "demo-park", "en")
+    english = demo_client(site, "demo-park", "en")
     response = english.get("/data/template/parks.xlsx")
     plain, name = _disposition(response)
     assert re.fullmatch(r"parks-template_park-\d+(-\d+)*_2024-01-15\.xlsx", plain), plain
@@ -244,7 +235,7 @@ def test_counts_of_firms_are_written_as_the_headline_figures(site: Any) -> None:
     """The 园区 page writes its not-evaluated counts as it writes 参评企业 (thousands separated,
     家 in Chinese); the enterprise list and its export's 企业数 write the total alike
     (finding 7)."""
-    admin = _client(site, "demo-admin")
+    admin = demo_client(site, "demo-admin")
     parks = admin.get("/parks").text
     note = re.search(
         r'data-testid="evaluated-kpi".*?<div class="kpi-note">(.*?)</div>', parks, re.S

@@ -32,8 +32,7 @@ from sqlalchemy.engine import Engine
 
 from gaodi.accounts import service as accounts
 from gaodi.db import session_scope
-from tests.reports.workbooks import book_of, column, demo_site, sheet_rows
-from tests.web.helpers import login
+from tests.reports.workbooks import book_of, column, demo_client, demo_site, sheet_rows
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -44,13 +43,6 @@ def site(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         demo_template, tmp_path_factory, "export-pages-agree", accounts.demo_accounts
     ) as site:
         yield site
-
-
-def _client(site: Any, user: str, lang: str = "zh") -> TestClient:
-    client = TestClient(site[1], base_url="http://testserver")
-    client.cookies.set("gaodi_lang", lang)
-    login(client, user, accounts.DEMO_PASSWORD)
-    return client
 
 
 def _about(book: Any) -> dict[str, Any]:
@@ -73,7 +65,7 @@ def _listed(client: TestClient, query: str) -> tuple[list[str], int]:
 def test_enterprise_export_is_the_whole_list_in_its_order_with_its_year_and_filters(
     site: Any,
 ) -> None:
-    client = _client(site, "demo-chain")
+    client = demo_client(site, "demo-chain")
     chain = client.get("/api/v1/enterprises?per_page=1").json()["chains"][0]
     query = f"chain={chain['value']}&sort=-revenue"
     listed, total = _listed(client, query)
@@ -91,7 +83,7 @@ def test_enterprise_export_is_the_whole_list_in_its_order_with_its_year_and_filt
     assert about["排序"] == "按营业收入降序"
     assert about["企业数"] == f"{total:,}家"
     assert "导出上限" not in about
-    english = _about(book_of(_client(site, "demo-chain", "en").get("/export/xlsx/enterprises")))
+    english = _about(book_of(demo_client(site, "demo-chain", "en").get("/export/xlsx/enterprises")))
     assert english["Figures of"] == f"{year} (revenue and output of that year)"
     assert english["Filters"] == "none (every enterprise you may see)"
     assert english["Chain membership"] == "as of 15 January 2024 (today)"
@@ -116,7 +108,7 @@ def test_enterprise_export_reads_the_list_once_not_a_page_at_a_time(site: Any) -
     one page: before, the export counted and read the list again for every 200 firms (150
     times for 30,000, each slower than the last)."""
     engine: Engine = site[0]
-    client = _client(site, "demo-admin")
+    client = demo_client(site, "demo-admin")
     total = client.get("/api/v1/enterprises?per_page=1").json()["result"]["total"]
     assert total > 5 * 200, total
     whole, book = _statements(engine, client, "/export/xlsx/enterprises")
@@ -134,7 +126,7 @@ def test_enterprise_export_says_in_words_where_it_stops(
     from gaodi.reports import export_tables
 
     monkeypatch.setattr(export_tables, "MAX_ROWS", 40)
-    client = _client(site, "demo-admin")
+    client = demo_client(site, "demo-admin")
     listed = client.get("/api/v1/enterprises?per_page=40").json()["result"]
     book = book_of(client.get("/export/xlsx/enterprises"))
     assert column(book.worksheets[1], "统一社会信用代码") == [r["uscc"] for r in listed["rows"]]
@@ -226,7 +218,7 @@ def test_board_export_says_the_known_on_day_and_its_filters_and_forecast_in_word
     site: Any,
 ) -> None:
     url = "/export/xlsx/plans?as_of=2023-06&known_on=2023-07-10&status=red"
-    about = _about(book_of(_client(site, "demo-admin").get(url)))
+    about = _about(book_of(demo_client(site, "demo-admin").get(url)))
     assert about["数据已知日"] == "2023年7月10日（按该日已报送的数据及其当日的审核状态重出）"
     assert about["筛选"] == "状态：红灯"
     assert about["预测方法"] == "线性趋势，90%区间，自助法2000次，随机种子0"
@@ -236,14 +228,14 @@ def test_board_export_says_the_known_on_day_and_its_filters_and_forecast_in_word
     )
     assert not any(re.search(r"forecast_|statuses_used|\{", f"{k} {v}") for k, v in about.items())
     today = _about(
-        book_of(_client(site, "demo-chain", "en").get("/export/xlsx/plans?as_of=2023-06"))
+        book_of(demo_client(site, "demo-chain", "en").get("/export/xlsx/plans?as_of=2023-06"))
     )
     assert today["Known on"] == "15 January 2024 (today: every value sent so far)"
     assert today["Filters"] == "none (every target)"
     assert today["Forecast"] == "linear trend, 90% interval, 2000 bootstrap draws, seed 0"
     owner = _about(
         book_of(
-            _client(site, "demo-admin", "en").get(
+            demo_client(site, "demo-admin", "en").get(
                 "/export/xlsx/plans?as_of=2023-06&status=not_due&overdue_only=true"
             )
         )
@@ -256,7 +248,7 @@ def test_board_export_says_the_known_on_day_and_its_filters_and_forecast_in_word
 def test_ranking_export_formats_counts_and_score_as_the_page_and_states_the_method(
     site: Any, lang: str
 ) -> None:
-    client = _client(site, "demo-park", lang)
+    client = demo_client(site, "demo-park", lang)
     page = client.get("/api/v1/enterprises/rank").json()["result"]
     book = book_of(client.get("/export/xlsx/enterprises/rank"))
     ranking, weights = book.worksheets[1], book.worksheets[2]
@@ -297,7 +289,7 @@ def test_ranking_export_formats_counts_and_score_as_the_page_and_states_the_meth
 
 # ---------------------------------------------------------------------------- R21
 def test_appeal_statistics_export_has_the_pages_measures_and_distribution(site: Any) -> None:
-    client = _client(site, "demo-park")
+    client = demo_client(site, "demo-park")
     text = client.get("/appeals/stats").text
     heads = [html.unescape(h) for h in re.findall(r"<th>([^<]*)</th>", text)]
     stats = client.get("/api/v1/appeals/stats").json()["stats"]
@@ -327,7 +319,7 @@ def test_appeal_statistics_export_has_the_pages_measures_and_distribution(site: 
 def test_smart_recognitions_download_follows_the_interface_and_has_an_about_sheet(
     site: Any,
 ) -> None:
-    english = _client(site, "demo-park", "en")
+    english = demo_client(site, "demo-park", "en")
     rows = english.get("/api/v1/smart/recognitions").json()["rows"]
     assert rows
     response = english.get("/smart/recognitions.xlsx?level=provincial")
@@ -350,7 +342,7 @@ def test_smart_recognitions_download_follows_the_interface_and_has_an_about_shee
     assert about["Page"] == "/smart/recognitions"
     assert about["Rows"] == len(provincial)
     assert about["Data scope"].startswith("as the exporting user may see: ")
-    chinese = book_of(_client(site, "demo-park").get("/smart/providers.xlsx"))
+    chinese = book_of(demo_client(site, "demo-park").get("/smart/providers.xlsx"))
     assert chinese.worksheets[0]["A2"].value == "名称"
     zh_about = {r[0]: r[1] for r in sheet_rows(chinese["说明"]) if r and r[0]}
     assert zh_about["筛选"] == "无（全部）" and zh_about["导出人"] == "demo-park（园区）"

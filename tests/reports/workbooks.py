@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -68,3 +69,13 @@ def demo_site(
     finally:
         accounts.set_hash_parameters(None)
         engine.dispose()
+
+
+def demo_client(site: tuple[Engine, FastAPI], user: str, lang: str = "zh") -> TestClient:
+    """A client of ``demo_site``'s app signed in as the demo account ``user``, in ``lang``."""
+    from tests.web.helpers import login
+
+    client = TestClient(site[1], base_url="http://testserver")
+    client.cookies.set("gaodi_lang", lang)
+    login(client, user, accounts.DEMO_PASSWORD)
+    return client
