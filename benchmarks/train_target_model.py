@@ -2,6 +2,7 @@
 
 Run:  .venv/bin/python benchmarks/train_target_model.py --cv     (5-fold, by text; a table)
       .venv/bin/python benchmarks/train_target_model.py --write  (gaodi/text/target_model.json)
+      .venv/bin/python benchmarks/train_target_model.py --check  (retrain; is the file that?)
 
 Only tuning texts are read (``split_of``); each quantity of a text (``scan_quantities``) is one
 example. Its label comes from the annotation alone: a quantity is a target when an annotated
@@ -16,7 +17,11 @@ against the same decisions with the targets the model gives less than t set asid
 t. The threshold shipped (``SET_ASIDE_BELOW``) was read from that table, on tuning texts only.
 
 The trainer is LightGBM with fixed parameters, one thread and ``deterministic``: the same
-texts give the same file (tests/text/test_learned.py checks it).
+texts give the same file. ``--check`` retrains in full and compares every tree; the test suite
+(tests/text/test_learned.py) checks the same more cheaply: the file's digest of the examples is
+the one the trainer computes from the texts now, and a fit of the first trees gives the file's
+first trees exactly (boosting grows tree k from the same data, parameters and random state
+whatever the number of trees asked for).
 """
 
 from __future__ import annotations
@@ -90,14 +95,32 @@ def examples(names: list[str] | None = None) -> list[Example]:
     return out
 
 
-def _fit(train: list[Example]):  # -> (lightgbm.LGBMClassifier, DictVectorizer)
+def digest(data: list[Example]) -> str:
+    """sha256 of what the model learns from: each example's text, features and label, in order."""
+    import hashlib
+
+    rows = [[e.text, sorted(e.features.items()), e.label] for e in data]
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def named_trees(plain: dict, count: int | None = None) -> list[dict]:
+    """The first ``count`` trees (all by default) of a plain model, each split naming its feature
+    (a file numbers the features in the order its trees first use them)."""
+    names = plain["features"]
+    return [
+        {**tree, "feature": [None if f is None else names[f] for f in tree["feature"]]}
+        for tree in plain["trees"][:count]
+    ]
+
+
+def _fit(train: list[Example], trees: int | None = None):  # -> (LGBMClassifier, DictVectorizer)
     import numpy as np
     from lightgbm import LGBMClassifier
     from sklearn.feature_extraction import DictVectorizer
 
     vec = DictVectorizer(dtype=np.float32)
     x = vec.fit_transform([e.features for e in train])
-    model = LGBMClassifier(**PARAMS)
+    model = LGBMClassifier(**{**PARAMS, "n_estimators": trees or PARAMS["n_estimators"]})
     model.fit(x, np.array([e.label for e in train]))
     return model, vec
 
@@ -172,17 +195,19 @@ def write(data: list[Example], path: Path = MODEL) -> dict:
     plain = export(model, vec)
     plain["meta"]["texts"] = len({e.text for e in data})
     plain["meta"]["examples"] = len(data)
+    plain["meta"]["examples_sha256"] = digest(data)
     path.write_text(json.dumps(plain, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
     return plain
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cv", action="store_true", help="cross-validate on tuning texts")
     parser.add_argument("--write", action="store_true", help=f"train and write {MODEL.name}")
+    parser.add_argument("--check", action="store_true", help=f"retrain; does {MODEL.name} agree?")
     args = parser.parse_args()
-    if not (args.cv or args.write):
-        parser.error("say --cv, --write or both")
+    if not (args.cv or args.write or args.check):
+        parser.error("say --cv, --write or --check")
     data = examples()
     print(f"{len({e.text for e in data})} tuning texts, {len(data)} quantities, "
           f"{sum(e.label for e in data)} annotated as targets, {sum(e.taken for e in data)} "
@@ -200,10 +225,22 @@ def main() -> None:
             label = "rules' first run" if t == 0.0 else f"… set aside below {t}"
             table.add_row(label, str(c), str(p), str(e), f"{prec:.3f}", f"{rec:.3f}", f"{f1:.3f}")
         Console().print(table)
+    if args.check:
+        shipped = json.loads(MODEL.read_text("utf-8"))
+        model, vec = _fit(data)
+        fresh = named_trees(export(model, vec))
+        same = [a == b for a, b in zip(fresh, named_trees(shipped), strict=False)]
+        ok = len(fresh) == len(shipped["trees"]) and all(same)
+        ok = ok and shipped["meta"].get("examples_sha256") == digest(data)
+        print(f"{MODEL.relative_to(ROOT)}: {sum(same)} of {len(shipped['trees'])} trees as "
+              f"retrained, examples {'as' if ok else 'NOT as'} digested")  # fmt: skip
+        if not ok:
+            return 1
     if args.write:
         plain = write(data)
         print(f"{MODEL.relative_to(ROOT)}: {len(plain['trees'])} trees, "
               f"{len(plain['features'])} features used")  # fmt: skip
+    return 0
 
 
 if __name__ == "__main__":
