@@ -11,21 +11,25 @@ stay undetermined.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from decimal import Context, Decimal
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import polars as pl
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from gaodi.analytics.above_scale import is_industrial
+from gaodi.analytics.above_scale import is_industrial_expr
 from gaodi.analytics.rulefiles import load_field_contract
 from gaodi.analytics.ruleset import dec
+from gaodi.analytics.ruleset_exact import growth, mean_growth, quotient, root_growth, short_decimals
+from gaodi.engine.rows import json_text
 from gaodi.enterprises import facts, tier_lists
-from gaodi.enterprises.models import Enterprise, EnterpriseYear
+from gaodi.enterprises.models import Enterprise, EnterpriseYear, TierFact
 
 YEAR_COLUMNS = (
     "revenue",
@@ -39,6 +43,7 @@ YEAR_COLUMNS = (
     "invention_patents",
     "debt_ratio",
 )
+_YEAR_TYPES = {"employees": pl.Int64, "invention_patents": pl.Int64}
 #: Contract fields computed here (the rest are tier facts, or come from ``extra``).
 COMPUTED = facts.COMPUTED
 CHUNK = 5000
@@ -171,47 +176,166 @@ def exact_figures(
     return tuple(None if v is None else float(v) for v in out)
 
 
+def exact_frame(inputs: pl.DataFrame) -> list[pl.Series]:
+    """:func:`exact_figures` of every row of ``inputs`` (columns ``_EXACT_INPUTS``), as the
+    columns ``_EXACT_OUTPUTS``: the same floats, bit for bit.
+
+    Rows whose figures are short decimals are computed over whole arrays with a proof per value
+    that it is the decimal computation's (:mod:`gaodi.analytics.ruleset_exact`); the others, and
+    any value the proof does not settle, by :func:`exact_figures` row by row (4 s for the large
+    city's 300,000 firms when every row went that way)."""
+    height = inputs.height
+    x = {c: inputs[c].cast(pl.Float64).to_numpy() for c in _EXACT_INPUTS}
+    known = {c: np.isfinite(v) for c, v in x.items()}  # NaN and ±inf are missing, as in _d
+    n: dict[str, np.ndarray] = {}
+    slow = np.zeros(height, dtype=bool)
+    for c, v in x.items():
+        n[c], short = short_decimals(v)
+        slow |= known[c] & ~short
+    positive = {c: known[c] & (x[c] > 0) for c in x}
+
+    def both(*cs: str) -> np.ndarray:
+        return np.logical_and.reduce([known[c] for c in cs])
+
+    with np.errstate(all="ignore"):  # rows where a value is not wanted may divide by zero
+        rev_g = growth(n["revenue"], n["revenue_1"])
+        main_g = growth(n["main_revenue"], n["main_revenue_1"])
+        cagr = root_growth(n["main_revenue"], n["main_revenue_2"])
+        mean = mean_growth(n["main_revenue"], n["main_revenue_1"], n["main_revenue_2"])
+        rd_now = quotient(n["rd_spend"], n["revenue"])
+        rd_prev = quotient(n["rd_spend_1"], n["revenue_1"])
+    wanted = [
+        (both("revenue") & positive["revenue_1"], rev_g),
+        (both("main_revenue") & positive["main_revenue_1"], main_g),
+        # a negative quotient has no decimal root (the decimal code raises): left to it
+        (both("main_revenue") & positive["main_revenue_2"], cagr),
+        (both("main_revenue") & positive["main_revenue_1"] & positive["main_revenue_2"], mean),
+        (both("rd_spend") & positive["revenue"], rd_now),
+    ]
+    cols: list[np.ndarray] = []
+    for valid, got in wanted:
+        slow |= valid & ~got.proven
+        cols.append(np.where(valid, got.value, np.nan))
+    # min of two decimals then the nearest float is the min of the nearest floats (rounding is
+    # monotone)
+    prev_valid = both("rd_spend_1") & positive["revenue_1"]
+    both_rd = wanted[4][0] & prev_valid
+    slow |= prev_valid & ~rd_prev.proven
+    cols.append(np.where(both_rd, np.minimum(rd_now.value, rd_prev.value), np.nan))
+    series = [
+        pl.Series(name, col, dtype=pl.Float64, nan_to_null=True)
+        for name, col in zip(_EXACT_OUTPUTS, cols, strict=True)
+    ]
+    rows = np.flatnonzero(slow)
+    if rows.size:
+        part = inputs[rows]
+        args = [part[c].to_list() for c in _EXACT_INPUTS]
+        exact = list(zip(*map(exact_figures, *args), strict=True))
+        idx = pl.Series(rows, dtype=pl.UInt32)
+        series = [
+            s.scatter(idx, pl.Series(s.name, exact[k], dtype=pl.Float64))
+            for k, s in enumerate(series)
+        ]
+    return series
+
+
 def tier_frame(session: Session, enterprise_ids: Sequence[int] | None, year: int) -> pl.DataFrame:
     """One row per enterprise with figures for ``year``: ``enterprise_id`` and the contract
     fields that can be known (money in 万元, rates as fractions)."""
-    now = years_frame(session, enterprise_ids, (year,))
-    if now.height == 0:
-        return pl.DataFrame(schema={"enterprise_id": pl.Int64})
-    # the two years before give growth and two-year R&D only: three columns, no ``extra``
-    past = ("revenue", "main_revenue", "rd_spend")
-    years = years_frame(session, enterprise_ids, (year - 1, year - 2), past, extra=False)
-    prev = years.filter(pl.col("year") == year - 1).select(
-        "enterprise_id",
-        *(pl.col(c).alias(f"{c}_1") for c in ("revenue", "main_revenue", "rd_spend")),
-    )
-    prev2 = years.filter(pl.col("year") == year - 2).select(
-        "enterprise_id", pl.col("main_revenue").alias("main_revenue_2")
-    )
-    df = now.drop("year").join(prev, on="enterprise_id", how="left")
-    df = df.join(prev2, on="enterprise_id", how="left")
-    cols = {c: df[c].to_list() for c in ("revenue", "revenue_1", "main_revenue")}
-    cols.update({c: df[c].to_list() for c in ("main_revenue_1", "main_revenue_2")})
-    cols.update({c: df[c].to_list() for c in ("rd_spend", "rd_spend_1")})
-    exact = list(zip(*map(exact_figures, *(cols[c] for c in _EXACT_INPUTS)), strict=True))
-    df = df.with_columns(
-        pl.Series(name, exact[k] if exact else [], dtype=pl.Float64)
-        for k, name in enumerate(_EXACT_OUTPUTS)
-    ).with_columns((pl.col("rd_spend") + pl.col("rd_spend_1")).alias("rd_spend_2y"))
-    codes = industry_codes(session, None if enterprise_ids is None else df["enterprise_id"])
-    df = df.with_columns(
-        pl.Series(
-            "is_industrial",
-            [is_industrial(codes.get(i)) for i in df["enterprise_id"].to_list()],
-            dtype=pl.Boolean,
+    # One query: the year's figures, the two years before (growth and two-year R&D: three
+    # columns, joined on the unique (enterprise, year)), the industry code, and ``extra`` as
+    # its text. Reading the years apart and decoding ``extra`` row by row took most of the
+    # large city's 18 s eligibility page (benchmarks/tier_frame.py).
+    prev, prev2 = aliased(EnterpriseYear), aliased(EnterpriseYear)
+    now = EnterpriseYear
+    query = (
+        select(
+            now.enterprise_id,
+            *(getattr(now, c) for c in YEAR_COLUMNS),
+            json_text(now.extra),
+            prev.revenue,
+            prev.main_revenue,
+            prev.rd_spend,
+            prev2.main_revenue,
+            Enterprise.industry_code,
         )
+        .outerjoin(prev, (prev.enterprise_id == now.enterprise_id) & (prev.year == year - 1))
+        .outerjoin(prev2, (prev2.enterprise_id == now.enterprise_id) & (prev2.year == year - 2))
+        .outerjoin(Enterprise, Enterprise.id == now.enterprise_id)
+        .where(now.year == year)
     )
+    schema: dict[str, Any] = {
+        "enterprise_id": pl.Int64,
+        **{c: _YEAR_TYPES.get(c, pl.Float64) for c in YEAR_COLUMNS},
+        "extra": pl.String,
+        "revenue_1": pl.Float64,
+        "main_revenue_1": pl.Float64,
+        "rd_spend_1": pl.Float64,
+        "main_revenue_2": pl.Float64,
+        "industry_code": pl.String,
+    }
+    df = _read(session, query, now.enterprise_id, enterprise_ids, schema)
+    if df.height == 0:
+        return pl.DataFrame(schema={"enterprise_id": pl.Int64})
+    exact = exact_frame(df.select(_EXACT_INPUTS))
+    df = df.with_columns(exact).with_columns(
+        (pl.col("rd_spend") + pl.col("rd_spend_1")).alias("rd_spend_2y"),
+        is_industrial_expr().alias("is_industrial"),
+    )
+    df = df.drop("industry_code")
     # every enterprise's facts when every enterprise is asked for: no id list to send
     wanted = None if enterprise_ids is None else df["enterprise_id"].to_list()
-    stored = facts.facts_of(session, wanted, year)
-    df = _with_facts(_with_extra(df), stored)
+    df = _with_facts(_with_extra(df), fact_columns(session, wanted, year, df["enterprise_id"]))
     ids = df["enterprise_id"].to_list()
     derived = tier_lists.derived_of(session, ids, year, every=enterprise_ids is None)
     return _with_lists(df, derived)
+
+
+def rank_years(session: Session, enterprise_ids: Sequence[int] | None, year: int) -> pl.DataFrame:
+    """The year's figures (``YEAR_COLUMNS``) with the year before's output and revenue
+    (``output_1``, ``revenue_1``; null without a row for that year), one row per enterprise
+    with figures for ``year``: one query, the year before joined on the unique
+    (enterprise, year), instead of every column of both years read apart and joined here."""
+    prev = aliased(EnterpriseYear)
+    now = EnterpriseYear
+    query = (
+        select(
+            now.enterprise_id,
+            *(getattr(now, c) for c in YEAR_COLUMNS),
+            prev.output,
+            prev.revenue,
+        )
+        .outerjoin(prev, (prev.enterprise_id == now.enterprise_id) & (prev.year == year - 1))
+        .where(now.year == year)
+    )
+    schema: dict[str, Any] = {
+        "enterprise_id": pl.Int64,
+        **{c: _YEAR_TYPES.get(c, pl.Float64) for c in YEAR_COLUMNS},
+        "output_1": pl.Float64,
+        "revenue_1": pl.Float64,
+    }
+    return _read(session, query, now.enterprise_id, enterprise_ids, schema)
+
+
+def _read(
+    session: Session,
+    query: Any,
+    id_column: Any,
+    ids: Sequence[int] | None,
+    schema: dict[str, Any],
+) -> pl.DataFrame:
+    """The rows of ``query`` (all when ``ids`` is None, else those whose ``id_column`` is in
+    ``ids``, sent by chunks) as a frame of ``schema``: Core rows, no ORM row processing."""
+    conn = session.connection()
+    rows: list[Any] = []
+    if ids is None:
+        rows = list(conn.execute(query).all())  # rows are tuples to Polars: no copy
+    else:
+        wanted = sorted(set(ids))
+        for i in range(0, len(wanted), CHUNK):
+            part = query.where(id_column.in_(wanted[i : i + CHUNK]))
+            rows.extend(conn.execute(part).all())
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def industry_codes(
@@ -230,16 +354,27 @@ def industry_codes(
 
 
 def _with_extra(df: pl.DataFrame) -> pl.DataFrame:
-    """Contract fields found in ``extra`` (numbers and yes/no) become columns."""
+    """Contract fields found in ``extra`` (its JSON text; numbers and yes/no) become columns."""
     contract = _contract()
-    extras = df["extra"].to_list()
+    texts = df["extra"].to_list()
+    # one decode per distinct text: most rows hold the same few (on the demo cities, all "{}")
+    decoded: dict[str, Any] = {}
+    for text in set(texts):
+        if text is not None:
+            decoded[text] = json.loads(text)
+    wanted = {
+        text
+        for text, extra in decoded.items()
+        if isinstance(extra, dict)
+        and any(k in contract and k not in COMPUTED and k not in df.columns for k in extra)
+    }
     found: dict[str, list] = {}
-    for i, extra in enumerate(extras):
-        if not isinstance(extra, dict):
+    for i, text in enumerate(texts) if wanted else ():
+        if text not in wanted:
             continue
-        for key, value in extra.items():
+        for key, value in decoded[text].items():
             if key in contract and key not in COMPUTED and key not in df.columns:
-                found.setdefault(key, [None] * len(extras))[i] = value
+                found.setdefault(key, [None] * len(texts))[i] = value
     cols = []
     for key, values in found.items():
         kind = contract[key].get("kind", "number")
@@ -248,32 +383,48 @@ def _with_extra(df: pl.DataFrame) -> pl.DataFrame:
     return df.drop("extra").with_columns(cols) if cols else df.drop("extra")
 
 
-def _with_facts(df: pl.DataFrame, stored: dict[int, dict[str, facts.StoredFact]]) -> pl.DataFrame:
-    """The tier facts of the year become columns; a stored fact wins over ``extra``."""
-    if not stored:
-        return df
-    ids = df["enterprise_id"].to_list()
-    # one pass over the stored facts (few per enterprise), not one per field over every row
-    found: dict[str, list[Any]] = {}
-    for row, i in enumerate(ids):
-        for name, v in stored.get(i, {}).items():
-            if name not in found:
-                found[name] = [None] * len(ids)
-            found[name][row] = v.value
-    cols = []
+def fact_columns(
+    session: Session, enterprise_ids: Sequence[int] | None, year: int, rows: pl.Series
+) -> dict[str, pl.Series]:
+    """The stored tier facts of ``year`` as columns aligned with ``rows`` (enterprise ids),
+    valued as :func:`gaodi.enterprises.facts.display` reads them (yes/no, counts truncated),
+    one column per fact field some enterprise has (in the contract's order).
+
+    Read as a frame (id, field, value): building a :class:`~gaodi.enterprises.facts.StoredFact`
+    per fact, as :func:`~gaodi.enterprises.facts.facts_of` does for one enterprise's page, cost
+    2 s for the large city's 300,000."""
+    query = select(TierFact.enterprise_id, TierFact.field, TierFact.value).where(
+        TierFact.year == year
+    )
+    schema = {"enterprise_id": pl.Int64, "field": pl.String, "value": pl.Float64}
+    stored = _read(session, query, TierFact.enterprise_id, enterprise_ids, schema)
+    if stored.height == 0:
+        return {}
+    ids = rows.to_frame("enterprise_id")
+    stored = stored.join(ids, on="enterprise_id", how="semi")  # only the frame's enterprises
+    present = set(stored["field"].unique().to_list())
+    out: dict[str, pl.Series] = {}
     for f in facts.fact_fields():
-        values = found.get(f.name)
-        if values is None:  # no enterprise has this fact stored
+        if f.name not in present:  # no enterprise has this fact stored
             continue
-        new = pl.Series(
-            f.name,
-            values,
-            dtype=pl.Boolean if f.is_bool else pl.Float64,
-            strict=False,
-        )
-        if f.name in df.columns:  # keep the extra value where no fact is stored
-            both = pl.DataFrame({"fact": new, "extra": df[f.name].cast(new.dtype, strict=False)})
-            new = both.select(pl.coalesce("fact", "extra").alias(f.name)).to_series()
+        value = pl.col("value")
+        if f.is_bool:
+            value = value != 0  # bool(value)
+        elif f.is_count:
+            value = value.cast(pl.Int64).cast(pl.Float64)  # int(value): toward zero
+        mine = stored.filter(pl.col("field") == f.name).select("enterprise_id", value.alias(f.name))
+        out[f.name] = ids.join(mine, on="enterprise_id", how="left", maintain_order="left")[f.name]
+    return out
+
+
+def _with_facts(df: pl.DataFrame, stored: dict[str, pl.Series]) -> pl.DataFrame:
+    """The tier facts of the year (:func:`fact_columns`) become columns; a stored fact wins
+    over ``extra``."""
+    cols = []
+    for name, new in stored.items():
+        if name in df.columns:  # keep the extra value where no fact is stored
+            both = pl.DataFrame({"fact": new, "extra": df[name].cast(new.dtype, strict=False)})
+            new = both.select(pl.coalesce("fact", "extra").alias(name)).to_series()
         cols.append(new)
     return df.with_columns(cols) if cols else df
 

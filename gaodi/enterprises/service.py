@@ -8,7 +8,9 @@ the ranking) and returns a typed result (:mod:`gaodi.enterprises.schemas`).
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -29,7 +31,7 @@ from gaodi.core.pagination import count, window
 from gaodi.core.permissions import Principal, allowed, restrict
 from gaodi.core.provenance import citation_of
 from gaodi.core.reference import industry_lookup
-from gaodi.engine.rows import json_lists, json_text
+from gaodi.engine.rows import json_text
 from gaodi.enterprises import records, tier_lists, tier_size
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 from gaodi.enterprises.params import METHODS, NORMALISATIONS, load_leader_rules
@@ -405,16 +407,18 @@ def _identity(
     wanted = sorted(keep)
     size = max(len(wanted), 1) if every else CHUNK
     for i in range(0, len(wanted), size):
-        # the tags as text, decoded once per distinct list (a few dozen among 30,000)
         q = select(Enterprise.id, Enterprise.uscc, Enterprise.name, json_text(Enterprise.tags))
         if not every:
             q = q.where(Enterprise.id.in_(wanted[i : i + CHUNK]))
         honours = tier_lists.honours_of(session, None if every else wanted[i : i + CHUNK])
         day = clock.today()
         rows = session.execute(q).all()
-        for (eid, uscc, name, _), tags in zip(rows, json_lists(r[3] for r in rows), strict=True):
+        # the tags as text, decoded once per distinct list (a few dozen among 300,000)
+        decoded = {text: json.loads(text) for text in {r[3] for r in rows} if text is not None}
+        for eid, uscc, name, text in rows:
             if eid not in keep:  # read whole: not one of the asked
                 continue
+            tags = decoded[text] if text is not None else None
             # a tier honour with records holds only while in force on the city's today
             mine = honours.get(eid)  # most have none: their tags stand as entered
             held = tier_lists.apply_honours(tags or [], mine, day) if mine else list(tags or [])
@@ -481,7 +485,12 @@ def eligibility(
         margin = rs.near_margin
         out = _narrowed(city.evaluated[lv], visible)
         tag = LEVEL_TAGS.get(lv)
-        held = sum(1 for v in ident.values() if tag and tag in v[2])
+        if not tag:
+            held = 0
+        elif visible is None and city.held is not None:
+            held = city.held.get(tag, 0)
+        else:
+            held = sum(1 for v in ident.values() if tag in v[2])
         summaries.append(_level_summary(lv, rs, out, held))
         if level is None:
             continue
@@ -573,14 +582,8 @@ NORMALISATION_LABELS = {
 
 def rank_frame_for(session: Session, ids: Sequence[int] | None, year: int) -> pl.DataFrame:
     """The ranking figures of ``year`` (growth against the year before), one row per enterprise."""
-    years = records.years_frame(session, ids, (year, year - 1), extra=False)  # no JSON to decode
-    now = years.filter(pl.col("year") == year).drop("year")
-    prev = years.filter(pl.col("year") == year - 1).select(
-        "enterprise_id",
-        pl.col("output").alias("output_1"),
-        pl.col("revenue").alias("revenue_1"),
-    )
-    return now.join(prev, on="enterprise_id", how="left").with_columns(
+    now = records.rank_years(session, ids, year)
+    return now.with_columns(
         pl.when(pl.col("output_1") > 0)
         .then(pl.col("output") / pl.col("output_1") - 1)
         .alias("output_growth"),
@@ -753,6 +756,9 @@ class CityTiers:
     ident: dict[int, tuple[str, str, list[str]]]
     #: level -> ``evaluate_frame(rule set, frame, detail=False)``
     evaluated: dict[str, pl.DataFrame]
+    #: tag -> how many of the city's enterprises hold it (in force), counted once per key
+    #: rather than over every identity for each tier on each request
+    held: dict[str, int] | None = None
 
 
 #: Seconds an unused city frame is kept at most (the key holds the data version: exact while
@@ -791,7 +797,8 @@ def city_tiers(session: Session, year: int) -> CityTiers:
         frame = records.tier_frame(session, None, year)
         ident = _identity(session, frame["enterprise_id"].to_list(), every=True)
         evaluated = {lv: _evaluated(load_rule_set(lv), frame) for lv in levels()}
-        return CityTiers(year, frame, ident, evaluated)
+        held = Counter(tag for _, _, tags in ident.values() for tag in set(tags))
+        return CityTiers(year, frame, ident, evaluated, dict(held))
 
     return CITY_TIERS.get(_city_key(session, year), build)
 

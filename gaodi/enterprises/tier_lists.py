@@ -423,6 +423,8 @@ def derived_of(
         asked = None if every else part
         awards, honours = awards_of(session, asked), honours_of(session, asked)
         for eid in part:
+            if eid not in awards and eid not in honours:
+                continue  # both lists empty: award_fact and honour_fact give None
             got: dict[str, Derived] = {}
             for field in AWARD_FIELDS:
                 d = award_fact(awards.get(eid, []), year, field)
