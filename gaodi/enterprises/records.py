@@ -168,7 +168,9 @@ def exact_figures(
     out: list[Decimal | None] = [
         None if q_rev is None else q_rev - one,
         None if q_m01 is None else q_m01 - one,
-        None if q_m02 is None else _CTX.sqrt(q_m02) - one,
+        # a negative figure (never imported: revenues are ≥ 0) has no yearly growth over two
+        # years, rather than a square root that fails the whole city's tiers
+        None if q_m02 is None or q_m02 < 0 else _CTX.sqrt(q_m02) - one,
         None if q_m01 is None or q_m12 is None else (q_m01 + q_m12 - 2 * one) / 2,
         rd_now,
         None if rd_now is None or rd_prev is None else min(rd_now, rd_prev),
@@ -207,8 +209,8 @@ def exact_frame(inputs: pl.DataFrame) -> list[pl.Series]:
     wanted = [
         (both("revenue") & positive["revenue_1"], rev_g),
         (both("main_revenue") & positive["main_revenue_1"], main_g),
-        # a negative quotient has no decimal root (the decimal code raises): left to it
-        (both("main_revenue") & positive["main_revenue_2"], cagr),
+        # a negative quotient has no yearly growth (None, as exact_figures gives)
+        (both("main_revenue") & (x["main_revenue"] >= 0) & positive["main_revenue_2"], cagr),
         (both("main_revenue") & positive["main_revenue_1"] & positive["main_revenue_2"], mean),
         (both("rd_spend") & positive["revenue"], rd_now),
     ]
