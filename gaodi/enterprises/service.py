@@ -8,7 +8,6 @@ the ranking) and returns a typed result (:mod:`gaodi.enterprises.schemas`).
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -31,7 +30,7 @@ from gaodi.core.pagination import count, window
 from gaodi.core.permissions import Principal, allowed, restrict
 from gaodi.core.provenance import citation_of
 from gaodi.core.reference import industry_lookup
-from gaodi.engine.rows import json_text
+from gaodi.engine.rows import json_lists, json_text
 from gaodi.enterprises import records, tier_lists, tier_size
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 from gaodi.enterprises.params import METHODS, NORMALISATIONS, load_leader_rules
@@ -414,11 +413,9 @@ def _identity(
         day = clock.today()
         rows = session.execute(q).all()
         # the tags as text, decoded once per distinct list (a few dozen among 300,000)
-        decoded = {text: json.loads(text) for text in {r[3] for r in rows} if text is not None}
-        for eid, uscc, name, text in rows:
+        for (eid, uscc, name, _), tags in zip(rows, json_lists(r[3] for r in rows), strict=True):
             if eid not in keep:  # read whole: not one of the asked
                 continue
-            tags = decoded[text] if text is not None else None
             # a tier honour with records holds only while in force on the city's today
             mine = honours.get(eid)  # most have none: their tags stand as entered
             held = tier_lists.apply_honours(tags or [], mine, day) if mine else list(tags or [])
