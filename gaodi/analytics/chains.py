@@ -9,6 +9,7 @@ method and its sources are in ``docs/methods/chains.md``.
 
 from __future__ import annotations
 
+import operator
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -233,11 +234,60 @@ def _concentration(values: Sequence[float] | np.ndarray) -> tuple[Fraction, Frac
 
     Exact because the classes are decided by comparing with lines (HHI > 0.1): as floats,
     ten equal firms have an HHI of 0.10000000000000003 or 0.09999999999999996 depending on
-    their output, so the class would depend on rounding."""
+    their output, so the class would depend on rounding.
+
+    With every output written with at most k decimals (万元 figures have two), the outputs
+    are the integers :math:`n_i = 10^k x_i` over :math:`10^k`, which cancels:
+    :math:`HHI = \\sum n_i^2 / (\\sum n_i)^2` and :math:`CR_1 = \\max n_i / \\sum n_i`, sums
+    of Python integers instead of one fraction per firm (the same fractions, in lowest
+    terms). Other values are taken one by one as written."""
     _shares(values)  # the same validation and error as before
-    exact = [_as_written(float(v)) for v in np.asarray(values, dtype=float).ravel()]
-    total = sum(exact, Fraction(0))
-    return sum((v * v for v in exact), Fraction(0)) / (total * total), max(exact) / total
+    x = np.asarray(values, dtype=float).ravel()
+    ints = _scaled_integers(x)
+    if ints is None:
+        exact = [_as_written(float(v)) for v in x]
+        total = sum(exact, Fraction(0))
+        return sum((v * v for v in exact), Fraction(0)) / (total * total), max(exact) / total
+    n_total = sum(ints)
+    return (
+        Fraction(sum(map(operator.mul, ints, ints)), n_total * n_total),
+        Fraction(max(ints), n_total),
+    )
+
+
+#: Scaled outputs stay below 2**51: a float x below 2**51 / 10**k is less than 10**-k / 2 from
+#: its neighbours (at most x / 2**52 apart), and two decimals with k places are at least 10**-k
+#: apart, so at most one of them rounds to x; it is then x's shortest decimal (``repr``).
+_SCALED_LIMIT = 2.0**51
+
+
+def _scaled_integers(x: np.ndarray) -> list[int] | None:
+    """The integers :math:`n_i` with :math:`x_i = n_i / 10^k` as written (the shortest decimal
+    of each float, as ``repr`` writes it), for the smallest k that holds for every value;
+    None when no k keeps :math:`n_i < 2^{51}` (then a value has more digits than a float can
+    tell apart at that scale).
+
+    A candidate :math:`n_i = \\mathrm{rint}(10^k x_i)` is the one when :math:`n_i / 10^k`,
+    correctly rounded (IEEE division of two exact floats), is :math:`x_i` again; below
+    :data:`_SCALED_LIMIT` no other decimal with k places rounds to :math:`x_i`, and the
+    shortest one has no more than k places.
+
+    Examples
+    --------
+    >>> _scaled_integers(np.array([0.1, 2.5, 1234.56]))
+    [10, 250, 123456]
+    >>> _scaled_integers(np.array([0.1 + 0.2])) is None  # 0.30000000000000004
+    True
+    """
+    top = float(x.max()) if x.size else 0.0
+    for k in range(23):  # 10.0**k is exact up to 10**22
+        scale = 10.0**k
+        if top * scale >= _SCALED_LIMIT:
+            return None
+        n = np.rint(x * scale)
+        if np.array_equal(n / scale, x):
+            return n.astype(np.int64).tolist()
+    return None
 
 
 def hhi(values: Sequence[float] | np.ndarray) -> float:
