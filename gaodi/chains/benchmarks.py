@@ -10,7 +10,8 @@ so). See docs/methods/chains.md §2.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -51,6 +52,31 @@ def link_groups(links: Sequence[Link], all_groups: set[str]) -> dict[int, set[st
     return {lk.id: collect(lk.id, frozenset({lk.id})) for lk in links}
 
 
+def link_shares(
+    output: Mapping[str, float], groups: Mapping[int, set[str]]
+) -> dict[int, float] | None:
+    """Each link's share of the benchmark region's output in the chain's industries:
+    :math:`s_l = \\sum_{g \\in G_l} y_g / \\sum_{g \\in \\cup_l G_l} y_g` (``groups`` from
+    :func:`link_groups`; a link with no group has no share). None when that total is not positive.
+
+    The sums are ``math.fsum`` (correctly rounded): a set of industry codes is walked in an order
+    that changes with each process's string hashing, and a plain float sum in another order can
+    differ in its last digit — enough to move a share that sits on a weak/strong line.
+
+    Examples
+    --------
+    >>> link_shares({"a": 0.1, "b": 0.2, "c": 0.3}, {1: {"a", "b", "c"}, 2: {"c"}, 3: set()})
+    {1: 1.0, 2: 0.5}
+    """
+    union = set().union(*groups.values()) if groups else set()
+    total = math.fsum(output.get(g, 0.0) for g in union)
+    if total <= 0:
+        return None
+    return {
+        lid: math.fsum(output.get(g, 0.0) for g in gs) / total for lid, gs in groups.items() if gs
+    }
+
+
 def panel_output(
     session: Session, region: str | None, year: int | None, exclude: str | None
 ) -> tuple[dict[str, float], int | None]:
@@ -87,15 +113,12 @@ def benchmark(
             f"The region x industry panel has no output for {region or 'the nation'}; "
             "cannot benchmark.",
         )
-    groups = link_groups(links, set(output))
-    union = set().union(*groups.values()) if groups else set()
-    total = sum(output.get(g, 0.0) for g in union)
-    if total <= 0:
+    shares = link_shares(output, link_groups(links, set(output)))
+    if shares is None:
         raise DataError(
             "对标地区在本链涉及的行业中产值为0，无法计算环节占比。",
             "The benchmark region has no output in the industries of this chain's links.",
         )
-    shares = {lid: sum(output.get(g, 0.0) for g in gs) / total for lid, gs in groups.items() if gs}
     if kind == "peer":
         row = region_lookup(str(region))
         name = row.name if row else str(region)
