@@ -25,7 +25,6 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from gaodi.core.excel import new_workbook as inert_workbook
-from gaodi.core.excel import text_cell
 from gaodi.exchange.schema import CHOICES, Column, EntitySpec, SheetSpec
 
 LISTS_SHEET = "代码表 lists"
@@ -153,16 +152,10 @@ def write_data_sheet(
         cell.comment = Comment(column_help(col), "Gaodi", width=320, height=160)
         header.append(cell)
     ws.append(header)
-    text_cols = [j for j, c in enumerate(spec.columns) if c.number_format == "@"]
+    # a code column's cells are text-formatted too (a cell's format wins over its column's)
+    formats = [c.number_format if c.number_format == "@" else None for c in spec.columns]
     for row in rows:
-        if text_cols:
-            row = list(row)
-            for j in text_cols:
-                if row[j] is not None:
-                    cell = text_cell(ws, row[j])
-                    cell.number_format = "@"
-                    row[j] = cell
-        ws.append(row)
+        ws.append(row, formats)
     return ws
 
 
