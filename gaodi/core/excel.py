@@ -142,6 +142,9 @@ class InertWriteOnlyWorksheet(WriteOnlyWorksheet):
     ``append(row, number_formats)`` gives each non-empty cell of column ``j`` the number format
     ``number_formats[j]`` (``None``: none), as a ``text_cell`` with that format would."""
 
+    # openpyxl's, None until the first row
+    _writer: Any = None
+    _rows: Any = None
     _file: IO[bytes] | None = None
     _row_index = 0
     #: a column's letters by its index (from 1)
