@@ -164,36 +164,17 @@ def _notes(html: str) -> list[str]:
     return out[:10]
 
 
-def _sheet(table: HtmlTable, name: str) -> tuple[Sheet, dict[tuple[int, int], str]]:
-    """The table as a sheet, and the number format of each figure in a column that mixes words
-    and figures, by (row, column) of the sheet's body."""
+def _sheet(table: HtmlTable, name: str) -> Sheet:
+    """The table as a sheet; each figure in a column that mixes words and figures has its own
+    number format (``Sheet.cell_formats``): the generic writer formats whole columns, and these
+    columns hold words too."""
     typed = typed_columns(table)
     columns = [Column(c.label, fmt=c.fmt) for c in typed]  # type: ignore[arg-type]
     rows = [[c.values[r] for c in typed] for r in range(len(table.rows))]
     formats = {
         (r, i): f for i, c in enumerate(typed) for r, f in enumerate(c.formats) if f is not None
     }
-    return Sheet(name, columns, rows), formats
-
-
-def _format_cells(data: bytes, formats: dict[tuple[int, int], str]) -> bytes:
-    """Give each figure of a mixed column (the table's sheet, after 说明) its own number
-    format: the generic writer formats whole columns, and these columns hold words too."""
-    if not formats:
-        return data
-    import io
-
-    from openpyxl import load_workbook
-
-    from gaodi.core.excel import keep_city_stamps
-
-    book = keep_city_stamps(load_workbook(io.BytesIO(data)))
-    sheet = book.worksheets[1]
-    for (r, i), fmt in formats.items():
-        sheet.cell(row=r + 2, column=i + 1).number_format = fmt
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return Sheet(name, columns, rows, cell_formats=formats)
 
 
 def _reorder(table: HtmlTable, order: str | None) -> bool | None:
@@ -300,13 +281,12 @@ async def export_table(
     lines.append((tr("导出人", "Exported by"), principal_label(ctx.principal, tr.zh)))
     is_demo = 'data-testid="demo-banner"' in html
     name = title[:24] + (f" {index + 1}" if index else "")
-    sheet, formats = _sheet(table, name)
+    sheet = _sheet(table, name)
     author = principal_label(ctx.principal, ctx.lang == "zh")
     data = write_table_workbook(
         [sheet], lines, title=title, is_demo=is_demo, lang=ctx.lang, author=author
     )
     assert data is not None
-    data = _format_cells(data, formats)
     return Response(
         data,
         media_type=XLSX_MEDIA_TYPE,

@@ -236,18 +236,16 @@ def test_reader_types_each_figure_of_a_mixed_column_and_keeps_codes_text() -> No
 
 
 def test_formatting_figures_keeps_text_cells_inert() -> None:
-    """The per-figure formats are set by reopening the workbook: a text cell that looks like a
-    formula stays a text cell."""
+    """The per-figure formats (``Sheet.cell_formats``) keep a text cell that looks like a
+    formula a text cell."""
     from gaodi.reports.model import Column
-    from gaodi.reports.table_export import _format_cells
     from gaodi.reports.xlsx import Sheet, write_table_workbook
 
     rows = [['=HYPERLINK("http://x","y")', 5], ["@SUM(A1)", "—"]]
-    data = write_table_workbook(
-        [Sheet("t", [Column("a"), Column("b")], rows)], [], title="t", is_demo=False
-    )
+    sheet = Sheet("t", [Column("a"), Column("b")], rows, cell_formats={(0, 1): "0.0"})
+    data = write_table_workbook([sheet], [], title="t", is_demo=False)
     assert data is not None
-    sheet = load_workbook(io.BytesIO(_format_cells(data, {(0, 1): "0.0"}))).worksheets[1]
+    sheet = load_workbook(io.BytesIO(data)).worksheets[1]
     assert sheet["A2"].data_type == "s" and sheet["A3"].data_type == "s"
     assert sheet["B2"].value == 5 and sheet["B2"].number_format == "0.0"
 
