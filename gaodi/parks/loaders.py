@@ -10,6 +10,7 @@ of the evaluation's input are therefore city-wide and documented as such.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -40,6 +41,10 @@ COLUMNS: dict[str, str] = {
     "emissions_t": "emissions",
 }
 
+#: The columns :func:`figures` derives from the industry code and revenue (never read from
+#: ``EnterpriseYear.extra``).
+DERIVED = frozenset({"is_industrial", "above_scale"})
+
 
 def figures(session: Session, year: int, extra_fields: Iterable[str] = ()) -> pl.DataFrame:
     """One row per enterprise with figures in ``year`` (city-wide, see the module note).
@@ -50,24 +55,21 @@ def figures(session: Session, year: int, extra_fields: Iterable[str] = ()) -> pl
     emissions, employees, electricity``) plus ``extra_fields`` read from
     ``EnterpriseYear.extra`` (e.g. 临海's ``cod_t``, ``water_t``), null where absent.
     """
-    rows = enterprise_loaders.park_figures_rows(session, year, list(COLUMNS))
     extras = sorted(set(extra_fields) - set(COLUMNS.values()) - set(COLUMNS))
-    schema: dict[str, Any] = {
-        "enterprise_id": pl.Int64,
-        "park_id": pl.Int64,
-        "industry_code": pl.String,
-        **{c: pl.Float64 for c in COLUMNS},
-    }
-    data = [tuple(r[:-1]) for r in rows]
-    frame = pl.DataFrame(data, schema=schema, orient="row")
-    for name in extras:
-        values = []
-        for r in rows:
-            v = (r[-1] or {}).get(name)
-            values.append(
-                float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-            )
-        frame = frame.with_columns(pl.Series(name, values, dtype=pl.Float64))
+    # the columns derived below (a scheme's ``applies_to: above_scale``) are never read from
+    # ``extra``: a null placeholder keeps the frame's column order, without reading the JSON
+    read = [name for name in extras if name not in DERIVED]
+    frame = enterprise_loaders.park_figures_frame(session, year, list(COLUMNS), extra=bool(read))
+    if extras:
+        values = dict(zip(read, _extra_figures(frame["extra"], read), strict=True)) if read else {}
+        frame = frame.with_columns(
+            pl.Series(name, values[name], dtype=pl.Float64)
+            if name in values
+            else pl.lit(None, dtype=pl.Float64).alias(name)
+            for name in extras
+        )
+    if read:
+        frame = frame.drop("extra")
     frame = frame.rename({k: v for k, v in COLUMNS.items() if k != v})
     # 规上 and 工业 as the above_scale rule file defines them (gaodi.analytics.above_scale): the
     # 亩均 schemes segment on above_scale and evaluate industrial firms only
@@ -76,6 +78,27 @@ def figures(session: Session, year: int, extra_fields: Iterable[str] = ()) -> pl
         is_industrial_expr("industry_code").alias("is_industrial"),
         above_scale_expr("industry_code").alias("above_scale"),
     )
+
+
+def _extra_figures(texts: pl.Series, names: list[str]) -> list[list[float | None]]:
+    """For each of ``names``, its number in each row's ``extra`` JSON text (null where absent,
+    not a number, or a boolean). Each distinct text is decoded once: the firms of a city share a
+    handful of them (``{}`` on the demo), so this is one decode, not one per firm."""
+    seen: dict[str | None, tuple[float | None, ...]] = {}
+    out: list[list[float | None]] = [[] for _ in names]
+    for text in texts:
+        values = seen.get(text)
+        if values is None:
+            data = json.loads(text) if text is not None else None
+            data = data if isinstance(data, dict) else {}
+            values = seen[text] = tuple(_number(data.get(name)) for name in names)
+        for column, value in zip(out, values, strict=True):
+            column.append(value)
+    return out
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def output_by_park(session: Session) -> pl.DataFrame:
@@ -90,17 +113,22 @@ def years(session: Session) -> list[int]:
     return enterprise_loaders.years(session)
 
 
-def chain_members(session: Session, codes: Iterable[str], year: int) -> dict[str, set[int]]:
-    """Chain code -> ids of the enterprises currently attached to one of its links."""
+def chain_members(session: Session, codes: Iterable[str]) -> dict[str, set[int]]:
+    """Chain code -> ids of the enterprises currently attached (not excluded, not ended) to one
+    of its links: every firm of the city (a park's positioning counts all of its firms).
+
+    The chains' (enterprise, chain) pairs only, in one query: the chain diagnosis's frame,
+    read here before, carries each member's figures of two years (a second on the large city
+    for 120,000 pairs)."""
     wanted = sorted(set(codes))
     if not wanted:
         return {}
     ids = chain_loaders.chain_codes(session, wanted)
     if not ids:
         return {}
-    facts = chain_loaders.facts_frame(session, sorted(ids), year)
+    pairs = chain_loaders.membership_frame(session, enterprise_loaders.every_id(), sorted(ids))
     out: dict[str, set[int]] = {code: set() for code in ids.values()}
-    for eid, cid in facts.select("enterprise_id", "chain_id").iter_rows():
+    for eid, cid in pairs.select("enterprise_id", "chain_id").iter_rows():
         out[ids[cid]].add(int(eid))
     return out
 
@@ -115,9 +143,12 @@ def all_parks(session: Session) -> list[Park]:
     return list(session.scalars(select(Park).order_by(Park.id)))
 
 
-def visible_enterprises(session: Session, principal: Principal, ids: Iterable[int]) -> set[int]:
-    """Which of ``ids`` the principal may read."""
-    return enterprise_loaders.visible_ids(session, principal, ids)
+def readable_enterprises(session: Session, principal: Principal) -> pl.Series:
+    """The ids of every enterprise the principal may read, in one query: the evaluation's frames
+    narrowed to it keep exactly the firms :func:`gaodi.enterprises.loaders.visible_ids` of their
+    ids would (an ``IN (...)`` of 5,000 ids per query: 60 queries for the large city). One
+    list value (``Series.implode``), as ``pl.col(...).is_in`` takes a collection."""
+    return enterprise_loaders.readable_id_series(session, principal).implode()
 
 
 def enterprise_names(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, str]]:

@@ -45,6 +45,7 @@ from gaodi.parks.schemas import (
     ParkEvaluation,
     ParkRef,
     ParkRow,
+    Positioning,
     Provenance,
 )
 from gaodi.parks.words import english_terms
@@ -55,6 +56,7 @@ __all__ = [
     "evaluate",
     "evaluated_enterprises",
     "excluded_enterprises",
+    "excluded_summary",
     "get_park",
     "indicators",
     "park_enterprises",
@@ -187,10 +189,13 @@ def screen(
     others with ``enterprise_id, park_id, land_mu, reason, reason_zh, reason_en``)."""
     cov = coverage(frame, rules, id_column="enterprise_id").drop("enterprise_id")
     work = pl.concat([frame, cov.rename({"segment": "__segment"})], how="horizontal")
-    keep = pl.col("covered")
-    missing_zh: Any = pl.lit(None, dtype=pl.String)
-    missing_en: Any = pl.lit(None, dtype=pl.String)
-    missing_code: Any = pl.lit(None, dtype=pl.String)
+    # each covered firm is left out for the first item (in rule order) with ``missing: error``
+    # of its scheme that it cannot compute: the item's position is found with booleans and
+    # the words are looked up once per item, not built as strings for every firm of the city
+    codes: list[str] = []
+    words_zh: list[str] = []
+    words_en: list[str] = []
+    first: Any = pl.lit(None, dtype=pl.Int64)
     for scheme in rules.schemes:
         for it in scheme.items:
             if it.missing != "error":
@@ -201,33 +206,28 @@ def screen(
                 if num in work.columns and den in work.columns
                 else pl.lit(False)
             )
-            bad = keep & (pl.col("__segment") == scheme.id) & ~ok
             label = it.indicator.label_zh or it.indicator.id
-            missing_code = (
-                pl.when(bad).then(pl.lit(f"missing:{it.indicator.id}")).otherwise(missing_code)
+            codes.append(f"missing:{it.indicator.id}")
+            words_zh.append(f"缺少“{label}”所需数据（{num} 或 {den} 缺失或非正），不参加亩均评价")
+            words_en.append(
+                f"'{it.indicator.id}' cannot be computed ({num} or {den} missing or <= 0): "
+                "not evaluated"
             )
-            missing_zh = (
-                pl.when(bad)
-                .then(pl.lit(f"缺少“{label}”所需数据（{num} 或 {den} 缺失或非正），不参加亩均评价"))
-                .otherwise(missing_zh)
-            )
-            missing_en = (
-                pl.when(bad)
-                .then(
-                    pl.lit(
-                        f"'{it.indicator.id}' cannot be computed ({num} or {den} missing or <= 0): "
-                        "not evaluated"
-                    )
-                )
-                .otherwise(missing_en)
-            )
-            keep = keep & ~bad
+            bad = (pl.col("__segment") == scheme.id) & ~ok
+            first = pl.when(first.is_null() & bad).then(pl.lit(len(codes) - 1)).otherwise(first)
+    work = work.with_columns(pl.when(pl.col("covered")).then(first).alias("__missing"))
+    missing = pl.col("__missing")
+
+    def said(texts: list[str]) -> pl.Expr:
+        table = dict(enumerate(texts))
+        return missing.replace_strict(table, default=None, return_dtype=pl.String)
+
     work = work.with_columns(
-        pl.coalesce(missing_code, pl.col("reason")).alias("reason"),
-        pl.coalesce(missing_zh, pl.col("reason_zh")).alias("reason_zh"),
-        pl.coalesce(missing_en, pl.col("reason_en")).alias("reason_en"),
-        keep.alias("__keep"),
-    )
+        pl.coalesce(said(codes), pl.col("reason")).alias("reason"),
+        pl.coalesce(said(words_zh), pl.col("reason_zh")).alias("reason_zh"),
+        pl.coalesce(said(words_en), pl.col("reason_en")).alias("reason_en"),
+        (pl.col("covered") & missing.is_null()).alias("__keep"),
+    ).drop("__missing")
     out = work.filter(pl.col("__keep")).drop("__segment", "covered", "reason", "__keep")
     excluded = work.filter(~pl.col("__keep")).select(
         "enterprise_id", "park_id", "land_mu", "reason", "reason_zh", "reason_en"
@@ -362,8 +362,7 @@ def evaluate(
     series: dict[int, dict[int, float]] = {}
     for pid, y, v in outputs.iter_rows():
         series.setdefault(int(pid), {})[int(y)] = float(v)
-    codes = {c for spec in tiers.positioning_rules().industries.values() for c in spec.chains}
-    chains = loaders.chain_members(session, codes, year)
+    positions = _positionings(session, state, everyone)
     rows = []
     for park in visible:
         members = frame.filter(pl.col("park_id") == park.id)
@@ -391,7 +390,7 @@ def evaluate(
                 growth=g,
                 growth_start=t0,
                 tiers=tier_rows,
-                positioning=standing.positioning(park, members, chains),
+                positioning=positions[park.id].model_copy(deep=True),
                 is_demo=bool(park.is_demo),
             )
         )
@@ -428,14 +427,48 @@ def evaluate(
     )
 
 
+#: Each park's positioning check (:func:`gaodi.parks.standing.positioning`) for an evaluation's
+#: figures. It is city-wide (a park's own firms and the chains' current members, whoever asks),
+#: so it is worked out once per evaluation for every park, not again on each parks page (the
+#: chains' membership alone is a second on the large city).
+POSITIONING: Memo[tuple[pl.DataFrame, dict[int, Positioning]]] = Memo(
+    max_entries=8, max_age=EVALUATION_SECONDS
+)
+
+
+def _positionings(session: Session, state: Evaluation, parks: list[Park]) -> dict[int, Positioning]:
+    """park id -> its positioning, for every park of ``parks`` (pass them all: the entry is
+    shared by every viewer of the evaluation)."""
+    from gaodi.audit.service import data_version
+
+    frame = state.frame
+
+    def build() -> tuple[pl.DataFrame, dict[int, Positioning]]:
+        codes = {c for spec in tiers.positioning_rules().industries.values() for c in spec.chains}
+        chains = loaders.chain_members(session, codes)
+        by_park = {
+            park.id: standing.positioning(park, frame.filter(pl.col("park_id") == park.id), chains)
+            for park in parks
+        }
+        return frame, by_park
+
+    key = (
+        session.get_bind().engine.url.render_as_string(hide_password=True),
+        data_version(session),
+        id(frame),  # the evaluation's own frame; kept alive by the entry (no reuse)
+        tuple(p.id for p in parks),
+    )
+    return POSITIONING.get(key, build)[1]
+
+
 def _readable(
     session: Session, principal: Principal, evaluated: pl.DataFrame, excluded: pl.DataFrame
 ) -> tuple[pl.DataFrame, Counter[str]]:
     """The evaluated firms a scoped principal may read, and those it may read of the firms left
     out counted by reason (what its /parks/excluded lists)."""
-    ids = evaluated["enterprise_id"].to_list() if evaluated.height else []
-    out_ids = excluded["enterprise_id"].to_list() if excluded.height else []
-    visible = sorted(loaders.visible_enterprises(session, principal, [*ids, *out_ids]))
+    if not evaluated.height and not excluded.height:
+        return evaluated, Counter()
+    visible = loaders.readable_enterprises(session, principal)
     if evaluated.height:
         evaluated = evaluated.filter(pl.col("enterprise_id").is_in(visible))
     reasons: Counter[str] = Counter()
@@ -550,8 +583,10 @@ def park_enterprises(
     members = frame.filter(pl.col("park_id") == park.id)
     sizes = dict(evaluated.group_by("segment").len().iter_rows()) if evaluated.height else {}
     mine = evaluated.filter(pl.col("park_id") == park.id)
-    visible = loaders.visible_enterprises(session, principal, mine["enterprise_id"].to_list())
-    mine = mine.filter(pl.col("enterprise_id").is_in(sorted(visible)))
+    # the park's firms the principal may read, in one read (its evaluated firms are among them)
+    readable = loaders.readable_enterprises(session, principal) if members.height else None
+    if readable is not None:
+        mine = mine.filter(pl.col("enterprise_id").is_in(readable))
     counts = {k: int((mine["class"] == k).sum()) for k in CLASSES} if mine.height else empty.counts
     if klass is not None:
         mine = mine.filter(pl.col("class") == klass)
@@ -583,8 +618,10 @@ def park_enterprises(
         )
         for r in chunk.iter_rows(named=True)
     ]
-    n_visible_members = len(
-        loaders.visible_enterprises(session, principal, members["enterprise_id"].to_list())
+    n_visible_members = (
+        members.filter(pl.col("enterprise_id").is_in(readable)).height
+        if readable is not None
+        else 0
     )
     return ParkEnterprises(
         provenance=prov,
@@ -618,8 +655,8 @@ def evaluated_enterprises(
     rules, evaluated = state.rules, state.evaluated
     if state.year is None or evaluated.height == 0:
         return []
-    visible = loaders.visible_enterprises(session, principal, evaluated["enterprise_id"].to_list())
-    rows = evaluated.filter(pl.col("enterprise_id").is_in(sorted(visible))).sort(
+    readable = loaders.readable_enterprises(session, principal)
+    rows = evaluated.filter(pl.col("enterprise_id").is_in(readable)).sort(
         ["segment", "rank", "enterprise_id"]
     )
     sizes = dict(evaluated.group_by("segment").len().iter_rows())
@@ -674,8 +711,11 @@ def excluded_enterprises(
     if park_id is not None:
         out = out.filter(pl.col("park_id") == park_id)
     if principal.is_scoped:
-        visible = loaders.visible_enterprises(session, principal, out["enterprise_id"].to_list())
-        return _excluded_rows(session, out.filter(pl.col("enterprise_id").is_in(sorted(visible))))
+        if out.height:
+            out = out.filter(
+                pl.col("enterprise_id").is_in(loaders.readable_enterprises(session, principal))
+            )
+        return _excluded_rows(session, out)
     # a role with no scope reads every enterprise it may read at all (as restrict()): the rows
     # are the same for every such role, so they are built once per evaluation and park
     require(principal, "read", "enterprise")
@@ -689,6 +729,56 @@ def excluded_enterprises(
     )
     kept = EXCLUDED.get(key, lambda: (state.excluded, _excluded_rows(session, out)))
     return list(kept[1])
+
+
+@dataclass(frozen=True)
+class ExcludedSummary:
+    """A park's firms left out, as its page shows them (:func:`excluded_summary`)."""
+
+    #: The first rows of the list :func:`excluded_enterprises` gives (by enterprise id).
+    rows: list[ExcludedRow]
+    #: How many rows that list has.
+    total: int
+    #: Those rows by reason kind (the reason up to its first ``:``), kinds in the order they
+    #: first occur in the list.
+    counts: dict[str, int]
+
+
+def excluded_summary(
+    session: Session,
+    principal: Principal,
+    *,
+    park_id: int,
+    state: Evaluation,
+    limit: int,
+) -> ExcludedSummary:
+    """The first ``limit`` rows, the size and the counts by reason kind of what
+    :func:`excluded_enterprises` lists for ``park_id`` (the same rows, checks and order),
+    counted on the evaluation's frame: only the rows shown are built (a park of the large city
+    leaves out 30,000 firms, 1 s to build as rows)."""
+    require(principal, "read", "park")
+    get_park(session, principal, park_id)
+    out = state.excluded
+    if state.year is None or out.height == 0:
+        return ExcludedSummary([], 0, {})
+    out = out.filter(pl.col("park_id") == park_id)
+    if principal.is_scoped:
+        if out.height:
+            out = out.filter(
+                pl.col("enterprise_id").is_in(loaders.readable_enterprises(session, principal))
+            )
+    else:
+        require(principal, "read", "enterprise")
+    out = out.sort("enterprise_id")
+    kinds = (
+        out.select(pl.col("reason").str.splitn(":", 2).struct.field("field_0").alias("kind"))
+        .with_row_index("at")
+        .group_by("kind")
+        .agg(pl.col("at").min(), pl.len())
+        .sort("at")
+    )
+    counts = {str(k): int(n) for k, _at, n in kinds.iter_rows()}
+    return ExcludedSummary(_excluded_rows(session, out.head(limit)), out.height, counts)
 
 
 #: The excluded rows as a role with no scope reads them (:func:`excluded_enterprises`): 24,000

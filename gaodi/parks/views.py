@@ -228,21 +228,17 @@ def park_page(
     )
     ev = service.evaluate(ctx.session, ctx.principal, state=state)
     row = next((r for r in ev.parks if r.id == park_id), None)
-    excluded = service.excluded_enterprises(
-        ctx.session, ctx.principal, park_id=park_id, state=state
+    # a park of a large city leaves out tens of thousands of firms: the page names how many
+    # and why, lists the first ones, and the excluded list pages through the rest
+    excluded = service.excluded_summary(
+        ctx.session, ctx.principal, park_id=park_id, state=state, limit=EXCLUDED_ON_PARK_PAGE
     )
-    counts: dict[str, int] = {}
-    for r in excluded:
-        key = r.reason.split(":", 1)[0]
-        counts[key] = counts.get(key, 0) + 1
     return ParkPage(
         park=row,
         enterprises=firms,
-        # a park of a large city leaves out tens of thousands of firms: the page names how many
-        # and why, lists the first ones, and the excluded list pages through the rest
-        excluded=excluded[:EXCLUDED_ON_PARK_PAGE],
-        excluded_total=len(excluded),
-        excluded_counts=counts,
+        excluded=excluded.rows,
+        excluded_total=excluded.total,
+        excluded_counts=excluded.counts,
         schemes=service.schemes(),
         scheme_labels=scheme_labels(ctx),
         scheme=scheme,
