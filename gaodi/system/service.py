@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gaodi.analytics.above_scale import is_above_scale
+from gaodi.analytics.rulefiles import above_scale_revenue_wan
 from gaodi.audit.loaders import AuditQuery, audit_facets, audit_log
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core import dataset
@@ -165,12 +166,10 @@ def _above_scale(session: Session, principal: Principal, year: int | None) -> in
     is no year or the role reads no enterprises."""
     if year is None or enterprise_loaders.readable_ids(principal) is None:
         return None
-    rows = enterprise_loaders.park_figures_rows(session, year, ["main_revenue", "revenue"])
-    above = [
-        int(eid)
-        for eid, _park, code, main, revenue, _extra in rows
-        if is_above_scale(code, main if main is not None else revenue)
-    ]
+    # the revenue floor in SQL reads the firms that can be 规上 (40,000 of the large city's
+    # 300,000), each then judged by the one definition, so the count is the definition's
+    rows = enterprise_loaders.above_scale_candidates(session, year, above_scale_revenue_wan())
+    above = [eid for eid, code, money in rows if is_above_scale(code, money)]
     if principal.is_scoped:
         return len(enterprise_loaders.visible_ids(session, principal, above))
     return len(above)
