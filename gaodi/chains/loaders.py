@@ -470,22 +470,25 @@ def chain_names_of(session: Session, enterprise_ids: Sequence[int]) -> dict[int,
 
 
 def membership_frame(
-    session: Session, enterprise_ids: Sequence[int], chain_ids: Iterable[int]
+    session: Session, enterprise_ids: Sequence[int] | None, chain_ids: Iterable[int]
 ) -> pl.DataFrame:
     """``enterprise_id, chain_id``: one row per (enterprise, chain) pair where the enterprise is
     currently attached (not excluded, not ended) to a link of the chain, for the given
-    enterprises and chains (the caller's readable ones). One query."""
-    rows = session.execute(
+    enterprises (the caller's readable ones; None: every enterprise of the city, for a reader
+    that counts firms whoever asks) and chains. One query."""
+    query = (
         select(EnterpriseLink.enterprise_id, Link.chain_id)
         .join(Link, Link.id == EnterpriseLink.link_id)
         .where(
-            EnterpriseLink.enterprise_id.in_(enterprise_ids),
             EnterpriseLink.valid_to.is_(None),
             EnterpriseLink.excluded.is_(False),
             Link.chain_id.in_(sorted(chain_ids)),
         )
         .distinct()
     )
+    if enterprise_ids is not None:
+        query = query.where(EnterpriseLink.enterprise_id.in_(enterprise_ids))
+    rows = session.execute(query)
     return pl.DataFrame(
         [tuple(r) for r in rows],
         schema=[("enterprise_id", pl.Int64), ("chain_id", pl.Int64)],

@@ -168,12 +168,6 @@ def identities() -> Any:
     ).subquery("enterprise_identity")
 
 
-def every_id() -> Any:
-    """``SELECT id`` of every enterprise: a city-wide ``IN (...)`` for another feature's read
-    of its own rows (the parks' positioning counts every firm of a park, whoever asks)."""
-    return select(Enterprise.id)
-
-
 def texts_frame(session: Session) -> pl.DataFrame:
     """Every enterprise's ``enterprise_id, industry_code, scope_text, products`` (city-wide:
     the chain mapping rules run over every enterprise)."""

@@ -126,7 +126,7 @@ def chain_members(session: Session, codes: Iterable[str]) -> dict[str, set[int]]
     ids = chain_loaders.chain_codes(session, wanted)
     if not ids:
         return {}
-    pairs = chain_loaders.membership_frame(session, enterprise_loaders.every_id(), sorted(ids))
+    pairs = chain_loaders.membership_frame(session, None, sorted(ids))
     out: dict[str, set[int]] = {code: set() for code in ids.values()}
     for eid, cid in pairs.select("enterprise_id", "chain_id").iter_rows():
         out[ids[cid]].add(int(eid))
