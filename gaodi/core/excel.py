@@ -362,15 +362,6 @@ def new_workbook(
     return wb
 
 
-def keep_city_stamps(book: Workbook) -> Workbook:
-    """``book`` (read back with ``load_workbook`` to be changed and saved again) keeps its title,
-    author and created stamp, and is stamped modified by the city's clock when saved."""
-    old = book.properties
-    fields = {name: getattr(old, name) for name in DocumentProperties.__elements__}
-    book.properties = CityStampedProperties(**fields)
-    return book
-
-
 def text_cell(ws: Any, value: Any) -> Any:
     """A styled cell of a write-only sheet holding ``value`` by the same rule."""
     from openpyxl.cell import WriteOnlyCell

@@ -54,41 +54,6 @@ def _contract() -> dict[str, dict]:
     return load_field_contract()
 
 
-def years_frame(
-    session: Session,
-    enterprise_ids: Sequence[int] | None,
-    years: Sequence[int],
-    columns: Sequence[str] = YEAR_COLUMNS,
-    *,
-    extra: bool = True,
-) -> pl.DataFrame:
-    """Yearly figures (``columns``, and ``extra`` unless told not to: it is JSON, decoded row
-    by row) of the enterprises (all when None) for ``years``."""
-    cols = [getattr(EnterpriseYear, c) for c in columns]
-    base = select(EnterpriseYear.enterprise_id, EnterpriseYear.year, *cols)
-    if extra:
-        base = base.add_columns(EnterpriseYear.extra)
-    base = base.where(EnterpriseYear.year.in_(list(years)))
-    schema = {
-        "enterprise_id": pl.Int64,
-        "year": pl.Int64,
-        **{
-            c: (pl.Int64 if c in ("employees", "invention_patents") else pl.Float64)
-            for c in columns
-        },
-        **({"extra": pl.Object} if extra else {}),
-    }
-    rows: list[tuple] = []
-    if enterprise_ids is None:
-        rows = [tuple(r) for r in session.execute(base)]
-    else:
-        ids = sorted(set(enterprise_ids))
-        for i in range(0, len(ids), CHUNK):
-            query = base.where(EnterpriseYear.enterprise_id.in_(ids[i : i + CHUNK]))
-            rows.extend(tuple(r) for r in session.execute(query))
-    return pl.DataFrame(rows, schema=schema, orient="row")
-
-
 _EXACT_INPUTS = (
     "revenue",
     "revenue_1",
