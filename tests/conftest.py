@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine, make_url
 from gaodi import migrate
 from gaodi.config import reset_settings
 from gaodi.db import get_engine, make_engine
+from tests.snapshots import create_database
 
 # Rich consoles take their width from COLUMNS when created (at import); tests read CLI output,
 # so give it a fixed wide width whatever the terminal (CI has none).
@@ -97,7 +98,7 @@ def postgres_url() -> Iterator[str]:
     name = f"gaodi_test_{uuid.uuid4().hex[:10]}"
     admin_engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        create_database(conn, name)
     url = make_url(admin).set(database=name).render_as_string(hide_password=False)
     try:
         yield url
@@ -142,7 +143,7 @@ def migrated_postgres() -> Iterator[str]:
     name = f"gaodi_tpl_{uuid.uuid4().hex[:10]}"
     admin_engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        create_database(conn, name)
     engine = make_engine(make_url(admin).set(database=name).render_as_string(hide_password=False))
     migrate.upgrade(engine)
     engine.dispose()
@@ -170,7 +171,7 @@ def migrated_postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
     name = f"gaodi_test_{uuid.uuid4().hex[:10]}"
     admin_engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        create_database(conn, name, template=template)
     try:
         yield make_url(admin).set(database=name).render_as_string(hide_password=False)
     finally:

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
 from gaodi.db import make_engine
+from tests.snapshots import create_database
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def other_db(db: Engine, tmp_path: Path, request: pytest.FixtureRequest) -> Iter
     name = f"gaodi_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        create_database(conn, name, template=template)
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     engine = make_engine(url)
     try:

@@ -43,6 +43,7 @@ from gaodi.core.permissions import Principal, allowed
 from gaodi.db import make_engine
 from gaodi.web.app import create_app
 from gaodi.web.routes import RouteInfo, walk
+from tests.snapshots import create_database
 from tests.web.conftest import Site
 from tests.web.helpers import csrf_of, login
 from tests.web.seed import PASSWORD, ROLES, World, seed, seed_features
@@ -332,7 +333,7 @@ def _database(backend: str, directory: Path) -> Iterator[str]:
     name = f"gaodi_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        create_database(conn, name)
     try:
         yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
