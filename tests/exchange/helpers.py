@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import pickle
 import random
 from collections.abc import Sequence
 from hashlib import sha256
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy import func, inspect, select, table
+from sqlalchemy import func, inspect, literal, select, table, union_all
 from sqlalchemy.engine import Engine
 
 from gaodi.core.codes import make_uscc
@@ -291,14 +292,32 @@ CITY: dict[str, dict[str, list[list[Any]]]] = {
 }
 
 
+#: Workbooks already written in this process, by the digest of their sheets: the synthetic
+#: city's files are written again for every test that loads it, always with the same cells.
+_WRITTEN: dict[str, bytes] = {}
+
+
 def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
+    """An .xlsx file of ``sheets`` (sheet name → rows) written by openpyxl; the same sheets a
+    second time are the first file's bytes (cells equal by value and type: the digest is of
+    their pickle)."""
+    cells = [(name, [list(row) for row in rows]) for name, rows in sheets.items()]
+    try:
+        key = sha256(pickle.dumps(cells, protocol=5)).hexdigest()
+    except (pickle.PicklingError, TypeError, AttributeError):
+        key = None
+    if key is not None and key in _WRITTEN:
+        path.write_bytes(_WRITTEN[key])
+        return path
     wb = Workbook()
     wb.remove(wb.active)
-    for name, rows in sheets.items():
+    for name, rows in cells:
         ws = wb.create_sheet(name)
         for row in rows:
-            ws.append(list(row))
+            ws.append(row)
     wb.save(path)
+    if key is not None:
+        _WRITTEN[key] = path.read_bytes()
     return path
 
 
@@ -345,9 +364,15 @@ def adopt_imported_plans(engine: Engine) -> None:
 
 
 def table_counts(engine: Engine) -> dict[str, int]:
-    """Rows in every table of the database."""
+    """Rows in every table of the database (one statement: a count per table, united)."""
     with engine.connect() as conn:
-        return {
-            n: conn.execute(select(func.count()).select_from(table(n))).scalar_one()
-            for n in inspect(conn).get_table_names()
-        }
+        names = inspect(conn).get_table_names()
+        if not names:
+            return {}
+        counts = union_all(
+            *(
+                select(literal(n).label("name"), func.count().label("rows")).select_from(table(n))
+                for n in names
+            )
+        )
+        return {name: rows for name, rows in conn.execute(counts)}
