@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 from typing import Any
 
 from openpyxl import Workbook
+from timing import cpu_seconds
 
 from gaodi.parks.export import _number_format, _sheet
 
@@ -45,12 +45,6 @@ def _rows(n: int) -> list[list[Any]]:
     return [[i * 1.5 + c for c in range(COLUMNS)] for i in range(n)]
 
 
-def _cpu(fn: Any) -> float:
-    start = time.process_time()
-    fn()
-    return time.process_time() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="500,1000,2000,5177")
@@ -62,9 +56,9 @@ def main() -> None:
     print("|---:|---:|---:|---:|")
     for n in (int(s) for s in args.sizes.split(",")):
         rows = _rows(n)
-        now = _cpu(lambda: _sheet(Workbook(), "企业", header, rows, KINDS))  # noqa: B023
+        now = cpu_seconds(_sheet, Workbook(), "企业", header, rows, KINDS)
         if n <= args.old_max:
-            before = _cpu(lambda: _old_sheet(Workbook(), "企业", header, rows))  # noqa: B023
+            before = cpu_seconds(_old_sheet, Workbook(), "企业", header, rows)
             print(f"| {n:,} | {before:.2f} | {now:.2f} | {before / now:.0f}× |")
         else:
             print(f"| {n:,} | (not run) | {now:.2f} | – |")

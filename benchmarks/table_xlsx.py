@@ -31,12 +31,12 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 import types
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+from timing import cpu_seconds
 
 from gaodi.reports import xlsx
 from gaodi.reports.model import Column
@@ -145,12 +145,6 @@ def readback(path: Path, limit: int) -> dict[str, Any]:
     return out
 
 
-def _cpu(fn: Any) -> float:
-    start = time.process_time()
-    fn()
-    return time.process_time() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,30000,100000")
@@ -164,8 +158,8 @@ def main() -> None:
         before_path, now_path = Path(tmp, "before.xlsx"), Path(tmp, "now.xlsx")
         for n in (int(s) for s in args.sizes.split(",")):
             rows = table(n)
-            before = _cpu(lambda: _write(before_fn, before_path, rows))  # noqa: B023
-            now = _cpu(lambda: _write(xlsx.write_table_workbook, now_path, rows))  # noqa: B023
+            before = cpu_seconds(_write, before_fn, before_path, rows)
+            now = cpu_seconds(_write, xlsx.write_table_workbook, now_path, rows)
             checked = 0
             if args.check_max:
                 limit = min(n, args.check_max)

@@ -29,13 +29,13 @@ import os
 import platform
 import random
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from timing import cpu_seconds
 
 from gaodi.core.excel import _as_text, _clean, new_workbook, text_cell
 from gaodi.exchange.exporter import cells
@@ -115,12 +115,6 @@ def write_now_sheet(path: Path, rows: list[dict[str, Any]]) -> None:
     wb.save(str(path))
 
 
-def _cpu(fn: Any) -> float:
-    start = time.process_time()
-    fn()
-    return time.process_time() - start
-
-
 def _cells(path: Path, limit: int) -> Iterator[tuple[Any, ...]]:
     wb = openpyxl.load_workbook(path, read_only=True)
     for row in wb.worksheets[0].iter_rows(max_row=limit + 1):
@@ -144,9 +138,9 @@ def main() -> None:
         before_path, now_path = Path(tmp, "before.xlsx"), Path(tmp, "now.xlsx")
         for n in (int(s) for s in args.sizes.split(",")):
             rows = firms(n)
-            before = _cpu(lambda: write_before(before_path, rows))  # noqa: B023
-            now = _cpu(lambda: write_now(now_path, rows))  # noqa: B023
-            sheet = _cpu(lambda: write_now_sheet(Path(tmp, "sheet.xlsx"), rows))  # noqa: B023
+            before = cpu_seconds(write_before, before_path, rows)
+            now = cpu_seconds(write_now, now_path, rows)
+            sheet = cpu_seconds(write_now_sheet, Path(tmp, "sheet.xlsx"), rows)
             checked = 0
             if args.check_max:
                 limit = min(n, args.check_max)
