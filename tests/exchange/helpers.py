@@ -295,6 +295,8 @@ CITY: dict[str, dict[str, list[list[Any]]]] = {
 #: Workbooks already written in this process, by the digest of their sheets: the synthetic
 #: city's files are written again for every test that loads it, always with the same cells.
 _WRITTEN: dict[str, bytes] = {}
+#: Only small files are kept (the city's are a few KB; a test's large workbook is written anew).
+KEEP_BYTES = 256 * 1024
 
 
 def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
@@ -316,7 +318,7 @@ def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
         for row in rows:
             ws.append(row)
     wb.save(path)
-    if key is not None:
+    if key is not None and path.stat().st_size <= KEEP_BYTES:
         _WRITTEN[key] = path.read_bytes()
     return path
 
