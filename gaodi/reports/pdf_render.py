@@ -13,6 +13,8 @@ Chinese text. Without soffice the PDF route fails with a clear message naming th
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
 import subprocess
 import tempfile
@@ -64,6 +66,15 @@ def _keep_seed(profile: Path) -> None:
         shutil.rmtree(seed.parent, ignore_errors=True)
         return  # no seed: the next conversion makes its own profile, as before
     _seed_profile = seed
+    # the seed lives as long as the process: without this every server run and test worker
+    # left its half-megabyte profile in the temporary folder
+    atexit.register(_drop_seed, seed.parent, os.getpid())
+
+
+def _drop_seed(folder: Path, owner: int) -> None:
+    """Remove the seed's folder at exit, in the process that made it (not a forked child)."""
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _convert(soffice: str, docx: Path, tmp: Path, seeded: bool) -> tuple[Path, str, int]:
@@ -109,6 +120,8 @@ def docx_to_pdf(docx: Path, pdf: Path) -> Path:
         if seeded and not made.exists():
             # a seed that no longer works (LibreOffice upgraded meanwhile): drop it and convert
             # once more with a profile of its own
+            if _seed_profile is not None:
+                shutil.rmtree(_seed_profile.parent, ignore_errors=True)
             _seed_profile = None
             made, detail, code = _convert(soffice, docx, Path(tmp) / "b", False)
         if code != 0 or not made.exists():

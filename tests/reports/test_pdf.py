@@ -5,6 +5,7 @@ fonts are embedded. Without soffice the route fails with a message naming the pa
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,24 @@ def test_a_conversion_starts_from_the_profile_an_earlier_one_made(
     assert seen == [True, False]
     assert (tmp_path / "c.pdf").read_bytes() == b"%PDF-1.7 made without the seed"
     assert pdf_render._seed_profile is None
+    assert not seed.parent.exists()  # the dropped seed's folder is removed, not left behind
+
+
+def test_the_seed_profile_is_removed_when_the_process_ends(tmp_path: Path) -> None:
+    """The seed's folder lives as long as the process that made it: a server run or a test
+    worker leaves no LibreOffice profile in the temporary folder (they used to, one each)."""
+    profile = tmp_path / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text("<x/>")
+    code = (
+        "import sys; from pathlib import Path; from gaodi.reports import pdf_render\n"
+        "pdf_render._keep_seed(Path(sys.argv[1]))\n"
+        "print(pdf_render._seed_profile)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(profile)], capture_output=True, text=True, check=True
+    )
+    seed = Path(done.stdout.strip())
+    assert seed.name == "profile" and seed.parent.name.startswith("gaodi-soffice-seed-")
+    assert not seed.parent.exists()
+    assert (profile / "user" / "registrymodifications.xcu").exists()  # the source is untouched
