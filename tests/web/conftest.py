@@ -72,7 +72,7 @@ class Site:
 _WORLDS: dict[str, World] = {}
 
 
-def _seeded(engine: Engine) -> World:
+def seeded_world(engine: Engine) -> World:
     """Migrate and seed a new SQLite file: done once per session and password-hash parameters
     (the seed stores hashes, and a login rehashes a hash made with other parameters), then
     copied (tests/snapshots.py) with a private copy of its world."""
@@ -96,7 +96,7 @@ def _seeded(engine: Engine) -> World:
 def make_site(directory: Path, url: str | None = None, **overrides: object) -> Site:
     if url is None:
         engine = make_engine(f"sqlite:///{directory / 'web.sqlite'}")
-        world = _seeded(engine)
+        world = seeded_world(engine)
     else:  # a database the caller made (maybe not empty): migrate and seed it for real
         engine = make_engine(url)
         migrate.upgrade(engine)
