@@ -32,6 +32,20 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Passwords are hashed with argon2's cheapest parameters for the whole run, set before
+    anything is collected. The real ones cost about 0.2 s a hash or a sign-in; they are tested in
+    tests/accounts (its ``real_argon2`` marker), which sets and restores them per test. Fixtures
+    that set the cheap ones and restored argon2-cffi's defaults after them left every later test
+    of their worker signing in at full cost: 535 real hashes and sign-ins, about 105 s, in half of
+    the suite."""
+    from argon2.profiles import CHEAPEST
+
+    from gaodi.accounts import service as accounts
+
+    accounts.set_hash_parameters(CHEAPEST)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test has a node id of its own. Schemathesis's parametrized items (tests/web/
     test_fuzz.py, one per API operation) share one node id, and ``--dist loadscope`` (make test)
@@ -260,18 +274,12 @@ def _database_snapshots() -> Iterator[None]:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Any]:
-    """The seeded web world of tests/web/seed.py (``tests.web.conftest.Site``) for one test, with
-    password hashing at its cheapest while it runs (the tests sign in; real parameters are tested
-    in tests/accounts). tests/web has its own, and a module may define its own."""
-    from argon2.profiles import CHEAPEST
-
-    from gaodi.accounts import service as accounts
+    """The seeded web world of tests/web/seed.py (``tests.web.conftest.Site``) for one test.
+    tests/web has its own, and a module may define its own."""
     from tests.web.conftest import make_site
 
-    accounts.set_hash_parameters(CHEAPEST)
     made = make_site(tmp_path)
     try:
         yield made
     finally:
         made.engine.dispose()
-        accounts.set_hash_parameters(None)

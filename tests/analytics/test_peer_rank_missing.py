@@ -59,16 +59,13 @@ def test_service_leaves_the_rank_empty_when_the_city_has_no_growth(db: Engine) -
 
 
 def test_peers_page_shows_unranked_and_its_twin_null(tmp_path_factory) -> None:
-    from argon2.profiles import CHEAPEST
 
-    from gaodi.accounts import service as accounts
     from gaodi.models import IndustryCode, Region, SystemInfo
     from tests.regions.test_service import BJ, INDUSTRIES, NAMES, PANEL, SH, SZ
     from tests.web.conftest import make_site
     from tests.web.helpers import login
     from tests.web.seed import PASSWORD
 
-    accounts.set_hash_parameters(CHEAPEST)
     site = make_site(tmp_path_factory.mktemp("peers-unranked"))
     try:
         with session_scope(site.engine, actor="test") as s:
@@ -108,4 +105,3 @@ def test_peers_page_shows_unranked_and_its_twin_null(tmp_path_factory) -> None:
         assert ranks["cagr"] is None and ranks["total"] == 2
     finally:
         site.engine.dispose()
-        accounts.set_hash_parameters(None)

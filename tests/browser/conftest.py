@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from gaodi.db import make_engine
-from tests.browser.harness import LiveServer, browser, cheap_hashes, serve
+from tests.browser.harness import LiveServer, browser, serve
 from tests.web.seed import PASSWORD, seed
 
 __all__ = ["browser"]  # the fixture, shared with every browser test
@@ -32,9 +32,8 @@ def live_server(
     shutil.copyfile(migrated_sqlite, directory / "browser.sqlite")
     engine = make_engine(f"sqlite:///{directory / 'browser.sqlite'}")
     try:
-        with cheap_hashes():
-            world = seed(engine)
-            with serve(engine, directory, world, PASSWORD) as server:
-                yield server
+        world = seed(engine)
+        with serve(engine, directory, world, PASSWORD) as server:
+            yield server
     finally:
         engine.dispose()

@@ -26,11 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2.profiles import CHEAPEST
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from gaodi.accounts import service as accounts
 from gaodi.config import Settings
 from gaodi.db import make_engine, session_scope
 from gaodi.web.app import create_app
@@ -111,16 +109,6 @@ def serve(engine: Engine, directory: Path, world: Any, password: str) -> Iterato
 
 
 @contextmanager
-def cheap_hashes() -> Iterator[None]:
-    """Fast password hashing while the server runs (sign-in is not what is tested)."""
-    accounts.set_hash_parameters(CHEAPEST)
-    try:
-        yield
-    finally:
-        accounts.set_hash_parameters(None)
-
-
-@contextmanager
 def demo_site(
     demo_template: Path,
     directory: Path,
@@ -133,11 +121,10 @@ def demo_site(
     shutil.copyfile(demo_template, path)
     engine = make_engine(f"sqlite:///{path}")
     try:
-        with cheap_hashes():
-            with session_scope(engine, actor="test") as s:
-                world = setup(s)
-            with serve(engine, directory, world, password) as server:
-                yield server
+        with session_scope(engine, actor="test") as s:
+            world = setup(s)
+        with serve(engine, directory, world, password) as server:
+            yield server
     finally:
         engine.dispose()
 

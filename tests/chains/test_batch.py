@@ -13,12 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2.profiles import CHEAPEST
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
-from gaodi.accounts import service as accounts
 from gaodi.chains import batch, editing
 from gaodi.chains.editing import LinkInput
 from gaodi.cli import app
@@ -221,11 +219,9 @@ def test_a_cycle_across_two_rows_of_one_sheet(
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
-    accounts.set_hash_parameters(CHEAPEST)
     s = make_site(tmp_path)
     yield s
     s.engine.dispose()
-    accounts.set_hash_parameters(None)
 
 
 def _links(engine: Engine) -> list[tuple]:

@@ -10,10 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from argon2.profiles import CHEAPEST
 from sqlalchemy import select, update
 
-from gaodi.accounts import service as accounts
 from gaodi.core import clock
 from gaodi.db import session_scope
 from gaodi.models import EnterpriseLink, EnterpriseYear, Link
@@ -24,7 +22,6 @@ from tests.web.seed import PASSWORD
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
-    accounts.set_hash_parameters(CHEAPEST)
     s = make_site(tmp_path)
     w = s.world
     with session_scope(s.engine) as db:
@@ -47,7 +44,6 @@ def site(tmp_path: Path) -> Iterator[Site]:
             )
     yield s
     s.engine.dispose()
-    accounts.set_hash_parameters(None)
 
 
 def _admin(site: Site):  # type: ignore[no-untyped-def]

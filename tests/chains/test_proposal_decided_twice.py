@@ -20,7 +20,7 @@ from gaodi.chains import proposals
 from gaodi.chains.models import EnterpriseLink, LinkProposal
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import make_engine, session_scope
-from tests.browser.harness import cheap_hashes, serve
+from tests.browser.harness import serve
 from tests.web.helpers import login
 from tests.web.seed import PASSWORD, seed
 
@@ -31,29 +31,28 @@ def test_approve_and_reject_at_once_make_one_decision_and_nine_refusals_in_words
     shutil.copyfile(migrated_sqlite, tmp_path / "city.sqlite")
     engine = make_engine(f"sqlite:///{tmp_path / 'city.sqlite'}")
     try:
-        with cheap_hashes():
-            world = seed(engine)
-            chain, link, e2 = world.ids["chain_a"], world.ids["a1"], world.ids["e2"]
-            with session_scope(engine, actor="test") as s:
-                pid = proposals.propose(s, SYSTEM, chain, link, world.uscc["e2"], "配套").id
-            base = f"/chains/{chain}/links/{link}/proposals/{pid}"
-            with serve(engine, tmp_path, world, PASSWORD) as server:
-                signed: dict[str, tuple[dict[str, str], str]] = {}
-                for role in ("admin", "analyst"):
-                    with httpx.Client(base_url=server.url, timeout=30) as c:
-                        csrf = login(c, world.users[role], PASSWORD)  # type: ignore[arg-type]
-                        signed[role] = (dict(c.cookies), csrf)
-                barrier = threading.Barrier(10)
+        world = seed(engine)
+        chain, link, e2 = world.ids["chain_a"], world.ids["a1"], world.ids["e2"]
+        with session_scope(engine, actor="test") as s:
+            pid = proposals.propose(s, SYSTEM, chain, link, world.uscc["e2"], "配套").id
+        base = f"/chains/{chain}/links/{link}/proposals/{pid}"
+        with serve(engine, tmp_path, world, PASSWORD) as server:
+            signed: dict[str, tuple[dict[str, str], str]] = {}
+            for role in ("admin", "analyst"):
+                with httpx.Client(base_url=server.url, timeout=30) as c:
+                    csrf = login(c, world.users[role], PASSWORD)  # type: ignore[arg-type]
+                    signed[role] = (dict(c.cookies), csrf)
+            barrier = threading.Barrier(10)
 
-                def decide(i: int) -> tuple[str, httpx.Response]:
-                    role, verb = ("admin", "approve") if i % 2 == 0 else ("analyst", "reject")
-                    cookies, csrf = signed[role]
-                    with httpx.Client(base_url=server.url, timeout=30, cookies=cookies) as c:
-                        barrier.wait()
-                        return verb, c.post(f"{base}/{verb}", data={"csrf_token": csrf})
+            def decide(i: int) -> tuple[str, httpx.Response]:
+                role, verb = ("admin", "approve") if i % 2 == 0 else ("analyst", "reject")
+                cookies, csrf = signed[role]
+                with httpx.Client(base_url=server.url, timeout=30, cookies=cookies) as c:
+                    barrier.wait()
+                    return verb, c.post(f"{base}/{verb}", data={"csrf_token": csrf})
 
-                with ThreadPoolExecutor(10) as pool:
-                    results = list(pool.map(decide, range(10)))
+            with ThreadPoolExecutor(10) as pool:
+                results = list(pool.map(decide, range(10)))
         statuses = sorted(r.status_code for _, r in results)
         assert statuses == [303] + [409] * 9, [html.unescape(r.text)[-600:] for _, r in results]
         (winner,) = [verb for verb, r in results if r.status_code == 303]

@@ -7,10 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from argon2.profiles import CHEAPEST
 from sqlalchemy import select
 
-from gaodi.accounts import service as accounts
 from gaodi.db import session_scope
 from gaodi.models import EnterpriseLink, Link
 from tests.web.conftest import Site, make_site
@@ -20,11 +18,9 @@ from tests.web.seed import PASSWORD
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
-    accounts.set_hash_parameters(CHEAPEST)
     s = make_site(tmp_path)
     yield s
     s.engine.dispose()
-    accounts.set_hash_parameters(None)
 
 
 def _client(site: Site, role: str):  # type: ignore[no-untyped-def]

@@ -18,11 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from argon2.profiles import CHEAPEST
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from gaodi.accounts import service as accounts
 from gaodi.config import reset_settings
 from gaodi.core.bounds import run_isolated
 from gaodi.core.errors import GaodiError, ValidationError
@@ -125,7 +123,6 @@ def test_an_upload_hitting_a_reader_bug_answers_500_in_words_and_the_server_live
     monkeypatch.setenv("GAODI_PARSE_MEMORY_MB", "0")
     reset_settings()
     monkeypatch.setattr(excel, "parse_form", buggy_reader)
-    accounts.set_hash_parameters(CHEAPEST)
     site = make_site(tmp_path)
     try:
         client = site.client()
@@ -152,6 +149,5 @@ def test_an_upload_hitting_a_reader_bug_answers_500_in_words_and_the_server_live
         assert client.get(f"/smart/enterprises/{e1}").status_code == 200
     finally:
         site.engine.dispose()
-        accounts.set_hash_parameters(None)
         monkeypatch.delenv("GAODI_PARSE_MEMORY_MB")
         reset_settings()

@@ -10,11 +10,9 @@ a park office of park A reads e1 and e3; an enterprise user reads only itself.
 from __future__ import annotations
 
 import pytest
-from argon2.profiles import CHEAPEST
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from gaodi.accounts import service as accounts
 from gaodi.chains.members import chain_enterprise_ids
 from gaodi.core.errors import NotFoundError
 from gaodi.core.permissions import SYSTEM, Principal
@@ -28,11 +26,7 @@ from tests.web.seed import World, seed
 
 @pytest.fixture
 def world(db: Engine) -> World:
-    accounts.set_hash_parameters(CHEAPEST)
-    try:
-        return seed(db)
-    finally:
-        accounts.set_hash_parameters(None)
+    return seed(db)
 
 
 def _office(world: World) -> Principal:

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from argon2.profiles import CHEAPEST
 from sqlalchemy import func, select
 
-from gaodi.accounts import service as accounts
 from gaodi.db import session_scope
 from gaodi.models import Enterprise, Park
 from gaodi.projects.models import Project
@@ -23,11 +21,9 @@ from tests.web.seed import PASSWORD
 @pytest.fixture
 def web(tmp_path: Path) -> Iterator[Site]:
     """The web tests' small seeded city, served by the app."""
-    accounts.set_hash_parameters(CHEAPEST)
     made = make_site(tmp_path)
     yield made
     made.engine.dispose()
-    accounts.set_hash_parameters(None)
 
 
 def _signed_in(site: Site, role: str):  # type: ignore[no-untyped-def]

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2.profiles import CHEAPEST
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -69,7 +68,6 @@ def site(sqlite_db: Engine, tmp_path: Path) -> Iterator[Site]:
     import_file(
         sqlite_db, "targets", write_xlsx(tmp_path / "t.xlsx", {"目标": [TARGETS[0], row]}), SYSTEM
     )
-    accounts.set_hash_parameters(CHEAPEST)
     with session_scope(sqlite_db, actor="test") as s:
         plan_id = s.scalars(select(Plan.id).where(Plan.title == DRAFT)).one()
         target_id = s.scalars(select(Target.id).where(Target.plan_id == plan_id)).one()
@@ -87,7 +85,6 @@ def site(sqlite_db: Engine, tmp_path: Path) -> Iterator[Site]:
     yield Site(sqlite_db, tmp_path, plan_id, target_id, clients)
     for c in clients.values():
         c.close()
-    accounts.set_hash_parameters(None)
 
 
 def cli(*args: str) -> tuple[int, str]:

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from argon2.profiles import CHEAPEST
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -25,7 +24,6 @@ PASSWORD = "test-password-1"
 
 @pytest.fixture
 def web(demo_db: Engine, tmp_path: Path) -> Iterator[tuple[Engine, dict[str, TestClient]]]:
-    accounts.set_hash_parameters(CHEAPEST)
     with session_scope(demo_db, actor="test") as s:
         park = s.scalars(select(Park).order_by(Park.id)).first()
         assert park is not None
@@ -45,7 +43,6 @@ def web(demo_db: Engine, tmp_path: Path) -> Iterator[tuple[Engine, dict[str, Tes
     yield demo_db, clients
     for c in clients.values():
         c.close()
-    accounts.set_hash_parameters(None)
 
 
 def test_board_page_and_twin(web) -> None:  # type: ignore[no-untyped-def]

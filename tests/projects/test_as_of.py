@@ -25,12 +25,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from argon2.profiles import CHEAPEST
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from gaodi.accounts import service as accounts
 from gaodi.cli import app
 from gaodi.config import reset_settings
 from gaodi.core import clock
@@ -377,7 +375,6 @@ def test_gaodi_today_is_the_default_everywhere(
 def site(tmp_path: Path) -> Iterator[object]:
     from tests.web.conftest import make_site
 
-    accounts.set_hash_parameters(CHEAPEST)
     site = make_site(tmp_path)
     w = site.world.ids
     with clock.frozen(cst(2023, 2, 1)), session_scope(site.engine, actor="seed") as s:
@@ -396,7 +393,6 @@ def site(tmp_path: Path) -> Iterator[object]:
         )
     yield site
     site.engine.dispose()
-    accounts.set_hash_parameters(None)
 
 
 def test_a_page_and_its_json_twin_follow_gaodi_today(

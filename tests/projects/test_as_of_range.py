@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from argon2.profiles import CHEAPEST
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
@@ -32,7 +31,6 @@ RANGE = "截至日期须在 1949-01-01 至 2024-01-15 之间"
 
 @pytest.fixture
 def client(demo_db: Engine, tmp_path: Path) -> Iterator[TestClient]:
-    accounts.set_hash_parameters(CHEAPEST)
     with session_scope(demo_db, actor="test") as s:
         accounts.create_user(s, "boss", "admin", PASSWORD, principal=SYSTEM)
     settings = Settings(data_dir=tmp_path, secret_key="as-of-range-secret-0123456")  # type: ignore[call-arg]
@@ -40,7 +38,6 @@ def client(demo_db: Engine, tmp_path: Path) -> Iterator[TestClient]:
     login(c, "boss", PASSWORD)
     yield c
     c.close()
-    accounts.set_hash_parameters(None)
 
 
 FUTURE_PAGES = (

@@ -39,7 +39,7 @@ EN = {"Accept-Language": "en"}
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with featured_site(tmp_path_factory, "challenge-step-words", NOW, cheap_hashing=True) as made:
+    with featured_site(tmp_path_factory, "challenge-step-words", NOW) as made:
         yield made
 
 

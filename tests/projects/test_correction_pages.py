@@ -9,10 +9,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from argon2.profiles import CHEAPEST
 from fastapi.testclient import TestClient
 
-from gaodi.accounts import service as accounts
 from gaodi.core import clock
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
@@ -27,7 +25,6 @@ NOW = datetime(2023, 6, 1, 2, 0)
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
-    accounts.set_hash_parameters(CHEAPEST)
     clock.set_source(lambda: NOW)
     site = make_site(tmp_path)
     w = site.world.ids
@@ -51,7 +48,6 @@ def site(tmp_path: Path) -> Iterator[Site]:
     yield site
     site.engine.dispose()
     clock.set_source(None)
-    accounts.set_hash_parameters(None)
 
 
 def _office(site: Site) -> tuple[TestClient, str]:

@@ -40,7 +40,7 @@ NOW = datetime(2023, 6, 1, 2, 0)  # the city's today: 2023-06-01
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with featured_site(tmp_path_factory, "form-errors", NOW, cheap_hashing=True) as made:
+    with featured_site(tmp_path_factory, "form-errors", NOW) as made:
         yield made
 
 

@@ -22,7 +22,7 @@ from tests.web.seed import PASSWORD
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with featured_site(tmp_path_factory, "month-columns", cheap_hashing=True) as site:
+    with featured_site(tmp_path_factory, "month-columns") as site:
         with session_scope(site.engine, actor="seed") as s:
             projects.report_progress(s, SYSTEM, site.world.ids["project_in"], "2023-04", 20)
         yield site

@@ -18,10 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2.profiles import CHEAPEST
 from fastapi.testclient import TestClient
 
-from gaodi.accounts import service as accounts
 from gaodi.core import clock
 from gaodi.core.errors import ValidationError
 from gaodi.core.permissions import SYSTEM
@@ -45,7 +43,6 @@ def moment() -> dict[str, datetime]:
 
 @pytest.fixture
 def site(tmp_path: Path, moment: dict[str, datetime]) -> Iterator[Site]:
-    accounts.set_hash_parameters(CHEAPEST)
     clock.set_source(lambda: moment["at"])
     site = make_site(tmp_path)
     w = site.world.ids
@@ -70,7 +67,6 @@ def site(tmp_path: Path, moment: dict[str, datetime]) -> Iterator[Site]:
     yield site
     site.engine.dispose()
     clock.set_source(None)
-    accounts.set_hash_parameters(None)
 
 
 def _office(site: Site, lang: str = "zh") -> tuple[TestClient, str]:

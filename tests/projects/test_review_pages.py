@@ -11,9 +11,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from argon2.profiles import CHEAPEST
 
-from gaodi.accounts import service as accounts
 from gaodi.core import clock
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
@@ -28,14 +26,12 @@ NOW = {"at": datetime(2023, 6, 1, 2, 0)}  # Thursday 10:00 in Changsha
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
-    accounts.set_hash_parameters(CHEAPEST)
     NOW["at"] = datetime(2023, 6, 1, 2, 0)
     clock.set_source(lambda: NOW["at"])
     site = make_site(tmp_path)
     yield site
     site.engine.dispose()
     clock.set_source(None)
-    accounts.set_hash_parameters(None)
 
 
 def _text(html: str) -> str:

@@ -12,9 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from argon2.profiles import CHEAPEST
 
-from gaodi.accounts import service as accounts
 from gaodi.core import clock
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
@@ -32,7 +30,6 @@ def cst(y: int, m: int, d: int, hour: int, minute: int = 0) -> datetime:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[tuple[Site, int]]:
-    accounts.set_hash_parameters(CHEAPEST)
     site = make_site(tmp_path)
     with session_scope(site.engine, actor="seed") as s:
         with clock.frozen(cst(2023, 3, 1, 10)):
@@ -52,7 +49,6 @@ def site(tmp_path: Path) -> Iterator[tuple[Site, int]]:
     yield site, ident
     clock.set_source(None)
     site.engine.dispose()
-    accounts.set_hash_parameters(None)
 
 
 def test_the_appeal_page_shows_city_time_agreeing_with_the_day(

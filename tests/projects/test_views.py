@@ -14,11 +14,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from argon2.profiles import CHEAPEST
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from gaodi.accounts import service as accounts
 from gaodi.audit.models import AuditEvent
 from gaodi.core import clock
 from gaodi.core.permissions import SYSTEM
@@ -35,7 +33,6 @@ NOW = datetime(2023, 6, 1, 2, 0)  # Thursday 10:00 in Changsha
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
-    accounts.set_hash_parameters(CHEAPEST)
     clock.set_source(lambda: NOW)
     site = make_site(tmp_path)
     w = site.world.ids
@@ -76,7 +73,6 @@ def site(tmp_path: Path) -> Iterator[Site]:
     yield site
     site.engine.dispose()
     clock.set_source(None)
-    accounts.set_hash_parameters(None)
 
 
 def _as(site: Site, role: str) -> tuple[TestClient, str]:

@@ -45,7 +45,7 @@ CODES = re.compile(r"\b(add_reviewer|remove_reviewer|declare|score|award|cancel|
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with featured_site(tmp_path_factory, "refusal-words", NOW, cheap_hashing=True) as made:
+    with featured_site(tmp_path_factory, "refusal-words", NOW) as made:
         yield made
 
 

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from argon2.profiles import CHEAPEST
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
@@ -27,7 +26,6 @@ PASSWORD = "map-password-1"
 
 @pytest.fixture
 def clients(sqlite_db: Engine, tmp_path: Path) -> Iterator[tuple[TestClient, TestClient, dict]]:
-    accounts.set_hash_parameters(CHEAPEST)
     ids = build(sqlite_db)
     with session_scope(sqlite_db, actor="test") as s:
         accounts.create_user(s, "map-admin", "admin", PASSWORD, principal=SYSTEM)
@@ -41,7 +39,6 @@ def clients(sqlite_db: Engine, tmp_path: Path) -> Iterator[tuple[TestClient, Tes
     login(admin, "map-admin", PASSWORD)
     login(park, "map-park", PASSWORD)
     yield admin, park, ids
-    accounts.set_hash_parameters(None)
 
 
 def test_page_and_json(clients: tuple[TestClient, TestClient, dict]) -> None:

@@ -13,11 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from argon2.profiles import CHEAPEST
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from gaodi.accounts import service as accounts
 from gaodi.db import session_scope
 from gaodi.models import Enterprise, EnterpriseYear, IndustryCode, PanelValue, Region, SystemInfo
 from tests.regions.test_service import BJ, CITY, INDUSTRIES, NAMES, PANEL, SH, SZ
@@ -31,7 +29,6 @@ Y_MB = b"sector,value\n1,350\n2,1700\n"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    accounts.set_hash_parameters(CHEAPEST)
     site = make_site(tmp_path_factory.mktemp("regions-web"))
     with session_scope(site.engine, actor="test") as s:
         info = s.get(SystemInfo, "dataset")
@@ -74,7 +71,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             row.output = (row.revenue or 0) * 1.0
     yield site
     site.engine.dispose()
-    accounts.set_hash_parameters(None)
 
 
 def client_for(site: Site, role: str) -> TestClient:

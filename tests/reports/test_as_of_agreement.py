@@ -57,21 +57,18 @@ class City:
 
 @pytest.fixture(scope="module")
 def city(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[City]:
-    from argon2.profiles import CHEAPEST
 
     directory = tmp_path_factory.mktemp("as-of")
     path = directory / "demo.sqlite"
     shutil.copyfile(demo_template, path)
     url = f"sqlite:///{path}"
     engine = make_engine(url)
-    accounts.set_hash_parameters(CHEAPEST)
     with session_scope(engine, actor="test") as s:
         accounts.create_user(s, "ana", "analyst", PASSWORD, principal=SYSTEM)
     web = create_app(engine, Settings(data_dir=directory, secret_key="as-of-test-secret-0123"))
     client = TestClient(web, base_url="http://testserver")
     login(client, "ana", PASSWORD)
     yield City(engine, client, url)
-    accounts.set_hash_parameters(None)
     engine.dispose()
 
 

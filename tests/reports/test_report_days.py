@@ -140,7 +140,6 @@ def test_months_after_today_or_outside_the_plan_are_refused(
 
 
 def test_the_form_refuses_those_months_next_to_the_field(demo_db: Engine, tmp_path: Path) -> None:
-    from argon2.profiles import CHEAPEST
     from fastapi.testclient import TestClient
 
     from gaodi.accounts import service as accounts
@@ -148,36 +147,32 @@ def test_the_form_refuses_those_months_next_to_the_field(demo_db: Engine, tmp_pa
     from gaodi.web.app import create_app
     from tests.web.helpers import login, post_form
 
-    accounts.set_hash_parameters(CHEAPEST)
-    try:
-        with session_scope(demo_db, actor="test") as s:
-            accounts.create_user(s, "ana", "analyst", "password-123456", principal=SYSTEM)
-        site = create_app(demo_db, Settings(data_dir=tmp_path, secret_key="days-test-secret-0123"))
-        client = TestClient(site, base_url="http://testserver")
-        csrf = login(client, "ana", "password-123456")
-        for period, words in (("2030-01", "晚于今天"), ("2019-01", "2021-01 至 2023-12")):
-            page = post_form(client, "/reports", {"kind": "monthly", "format": "docx",
-                                                  "lang": "zh", "period": period}, csrf)  # fmt: skip
-            assert page.status_code == 422 and words in page.text
-            assert 'data-testid="error-period"' in page.text
-        assert client.get("/api/v1/reports").json()["jobs"] == []  # nothing queued
-        # an English chain report from the Chinese page: the card polled at once names the
-        # chain, not its id
-        chain = client.get("/api/v1/reports").json()["chains"][0]
-        started = post_form(client, "/reports", {"kind": "chain", "format": "xlsx", "lang": "en",
-                                                 "chain_id": chain["value"]}, csrf)  # fmt: skip
-        assert started.status_code == 303
-        job_id = started.headers["location"].split("job=")[1]
-        card = client.get(f"/reports/jobs/{job_id}").text
-        assert f"产业链报告 · {chain['label']}</h2>" in card
-        assert f"· {chain['value']}</h2>" not in card
-        while client.get(f"/api/v1/reports/jobs/{job_id}").json()["status"] in (
-            "queued",
-            "running",
-        ):
-            time.sleep(0.3)
-    finally:
-        accounts.set_hash_parameters(None)
+    with session_scope(demo_db, actor="test") as s:
+        accounts.create_user(s, "ana", "analyst", "password-123456", principal=SYSTEM)
+    site = create_app(demo_db, Settings(data_dir=tmp_path, secret_key="days-test-secret-0123"))
+    client = TestClient(site, base_url="http://testserver")
+    csrf = login(client, "ana", "password-123456")
+    for period, words in (("2030-01", "晚于今天"), ("2019-01", "2021-01 至 2023-12")):
+        page = post_form(client, "/reports", {"kind": "monthly", "format": "docx",
+                                              "lang": "zh", "period": period}, csrf)  # fmt: skip
+        assert page.status_code == 422 and words in page.text
+        assert 'data-testid="error-period"' in page.text
+    assert client.get("/api/v1/reports").json()["jobs"] == []  # nothing queued
+    # an English chain report from the Chinese page: the card polled at once names the
+    # chain, not its id
+    chain = client.get("/api/v1/reports").json()["chains"][0]
+    started = post_form(client, "/reports", {"kind": "chain", "format": "xlsx", "lang": "en",
+                                             "chain_id": chain["value"]}, csrf)  # fmt: skip
+    assert started.status_code == 303
+    job_id = started.headers["location"].split("job=")[1]
+    card = client.get(f"/reports/jobs/{job_id}").text
+    assert f"产业链报告 · {chain['label']}</h2>" in card
+    assert f"· {chain['value']}</h2>" not in card
+    while client.get(f"/api/v1/reports/jobs/{job_id}").json()["status"] in (
+        "queued",
+        "running",
+    ):
+        time.sleep(0.3)
 
 
 def test_format_and_file_name_must_agree(demo_db: Engine, tmp_path: Path) -> None:

@@ -42,12 +42,10 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    from argon2.profiles import CHEAPEST
 
     directory = tmp_path_factory.mktemp("reports-web")
     shutil.copyfile(demo_template, directory / "demo.sqlite")
     engine = make_engine(f"sqlite:///{directory / 'demo.sqlite'}")
-    accounts.set_hash_parameters(CHEAPEST)
     with session_scope(engine, actor="test") as s:
         from sqlalchemy import select
 
@@ -63,7 +61,6 @@ def site(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         accounts.create_user(s, "ent", "enterprise", PASSWORD, enterprise=uscc, principal=SYSTEM)
     app = create_app(engine, Settings(data_dir=directory, secret_key="reports-test-secret-0123"))
     yield Site(engine, app, [r.id for r in refs])
-    accounts.set_hash_parameters(None)
     engine.dispose()
 
 
@@ -206,7 +203,6 @@ def test_a_database_sharing_the_data_directory_sees_none_of_its_jobs(
     and matched to users by name: a second database on the same data directory (a demo and a
     real city on one machine) offered its ``ana`` the other database's reports. Jobs are now
     kept per database."""
-    from argon2.profiles import CHEAPEST
 
     client, csrf = site.client("ana")
     started = post_form(client, "/reports", {"kind": "monthly", "format": "xlsx", "lang": "zh",
@@ -218,7 +214,6 @@ def test_a_database_sharing_the_data_directory_sees_none_of_its_jobs(
 
     shutil.copyfile(demo_template, tmp_path / "other.sqlite")
     engine = make_engine(f"sqlite:///{tmp_path / 'other.sqlite'}")
-    accounts.set_hash_parameters(CHEAPEST)
     with session_scope(engine, actor="test") as s:
         accounts.create_user(s, "ana", "analyst", PASSWORD, principal=SYSTEM)
     shared = site.app.state.settings.data_dir

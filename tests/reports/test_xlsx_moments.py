@@ -30,17 +30,14 @@ CITY = dt.timedelta(hours=8)  # Asia/Shanghai, the default zone: UTC+8 all year
 
 @pytest.fixture(scope="module")
 def site(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from argon2.profiles import CHEAPEST
 
     directory = tmp_path_factory.mktemp("xlsx-moments")
     shutil.copyfile(demo_template, directory / "demo.sqlite")
     engine = make_engine(f"sqlite:///{directory / 'demo.sqlite'}")
-    accounts.set_hash_parameters(CHEAPEST)
     with session_scope(engine, actor="test") as s:
         accounts.create_user(s, "ana", "admin", PASSWORD, principal=SYSTEM)
     app = create_app(engine, Settings(data_dir=directory, secret_key="xlsx-moments-secret-0123"))
     yield engine, app
-    accounts.set_hash_parameters(None)
     engine.dispose()
 
 

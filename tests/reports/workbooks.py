@@ -52,13 +52,10 @@ def demo_site(
     accounts_of: Callable[[Session], None],
 ) -> Iterator[tuple[Engine, FastAPI]]:
     """A private copy of the small demo city served by the app, with the accounts
-    ``accounts_of`` makes (hashed with argon2's cheapest parameters, put back afterwards)."""
-    from argon2.profiles import CHEAPEST
-
+    ``accounts_of`` makes."""
     directory = tmp_path_factory.mktemp(name)
     shutil.copyfile(demo_template, directory / "demo.sqlite")
     engine = make_engine(f"sqlite:///{directory / 'demo.sqlite'}")
-    accounts.set_hash_parameters(CHEAPEST)
     try:
         with session_scope(engine, actor="test") as s:
             accounts_of(s)
@@ -67,7 +64,6 @@ def demo_site(
             create_app(engine, Settings(data_dir=directory, secret_key=f"{name}-0123456789abcdef")),
         )
     finally:
-        accounts.set_hash_parameters(None)
         engine.dispose()
 
 

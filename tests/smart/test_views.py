@@ -14,11 +14,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from argon2.profiles import CHEAPEST
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from gaodi.accounts import service as accounts
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.smart import service
@@ -32,7 +30,6 @@ from tests.web.seed import PASSWORD
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    accounts.set_hash_parameters(CHEAPEST)
     site = make_site(tmp_path_factory.mktemp("smart-web"))
     w = site.world
     with session_scope(site.engine, actor="test") as s:
@@ -55,7 +52,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         )  # fmt: skip
     yield site
     site.engine.dispose()
-    accounts.set_hash_parameters(None)
 
 
 def client_for(site: Site, role: str):  # type: ignore[no-untyped-def]

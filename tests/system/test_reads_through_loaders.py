@@ -10,12 +10,10 @@ city observation (2023-06) and one of chain B (2023-12); the dataset record says
 from __future__ import annotations
 
 import pytest
-from argon2.profiles import CHEAPEST
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from gaodi import features
-from gaodi.accounts import service as accounts
 from gaodi.audit import loaders as audit_loaders
 from gaodi.chains import loaders as chain_loaders
 from gaodi.core import dataset
@@ -32,11 +30,7 @@ from tests.web.seed import World, seed
 
 @pytest.fixture
 def world(db: Engine) -> World:
-    accounts.set_hash_parameters(CHEAPEST)
-    try:
-        return seed(db)
-    finally:
-        accounts.set_hash_parameters(None)
+    return seed(db)
 
 
 def _office(world: World) -> Principal:

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from argon2.profiles import CHEAPEST
 from sqlalchemy.engine import Engine
 
 from gaodi import features
-from gaodi.accounts import service as accounts
 from gaodi.core.permissions import SYSTEM, Principal
 from gaodi.db import session_scope
 from gaodi.models import AuditEvent
@@ -20,11 +18,7 @@ from tests.web.seed import seed
 
 
 def _seeded(engine: Engine):  # type: ignore[no-untyped-def]
-    accounts.set_hash_parameters(CHEAPEST)
-    try:
-        return seed(engine)
-    finally:
-        accounts.set_hash_parameters(None)
+    return seed(engine)
 
 
 def test_overview_counts_by_principal(db: Engine) -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from anyio.from_thread import BlockingPortal
-from argon2.profiles import CHEAPEST
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -111,17 +110,13 @@ def featured_site(
     name: str,
     now: datetime | None = None,
     *,
-    cheap_hashing: bool = False,
     url: str | None = None,
 ) -> Iterator[Site]:
     """The seeded world with its feature objects (seed_features: projects, challenges, appeals,
     declarations; their attachments in the site's own data folder), on the city's clock frozen
     at ``now`` (naive UTC) when given, so the objects were received before the city's today;
-    for a module-scoped fixture (``with featured_site(...) as site: yield site``). Outside
-    tests/web, ``cheap_hashing`` sets argon2 at its cheapest while the site lives. ``url``: a
+    for a module-scoped fixture (``with featured_site(...) as site: yield site``). ``url``: a
     database the caller made (see :func:`make_site`), else a new SQLite file."""
-    if cheap_hashing:
-        accounts.set_hash_parameters(CHEAPEST)
     if now is not None:
         clock.set_source(lambda: now)
     directory = factory.mktemp(name)
@@ -139,17 +134,6 @@ def featured_site(
     finally:
         if now is not None:
             clock.set_source(None)
-        if cheap_hashing:
-            accounts.set_hash_parameters(None)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _cheap_password_hashing() -> Iterator[None]:
-    """argon2 at its cheapest: the web tests sign in hundreds of times (real parameters are
-    tested in tests/accounts)."""
-    accounts.set_hash_parameters(CHEAPEST)
-    yield
-    accounts.set_hash_parameters(None)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from tests.browser.harness import LiveServer, cheap_hashes, serve
+from tests.browser.harness import LiveServer, serve
 from tests.web.conftest import Site, make_site
 from tests.web.helpers import csrf_of
 from tests.web.seed import PASSWORD
@@ -24,13 +24,12 @@ from tests.web.seed import PASSWORD
 @contextmanager
 def live_site(directory: Path) -> Iterator[tuple[Site, LiveServer]]:
     """The seeded web world (tests/web/seed.py) served by uvicorn in a thread."""
-    with cheap_hashes():
-        site = make_site(directory)
-        try:
-            with serve(site.engine, directory, site.world, PASSWORD) as server:
-                yield site, server
-        finally:
-            site.engine.dispose()
+    site = make_site(directory)
+    try:
+        with serve(site.engine, directory, site.world, PASSWORD) as server:
+            yield site, server
+    finally:
+        site.engine.dispose()
 
 
 def signed_in(server: LiveServer, username: str) -> tuple[httpx.Cookies, str]:

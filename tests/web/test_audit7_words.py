@@ -18,7 +18,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from argon2.profiles import CHEAPEST
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -90,7 +89,6 @@ def empty_city(
 ) -> Iterator[dict[str, TestClient]]:
     """A migrated database with nothing in it but the accounts (`gaodi db upgrade` and the demo
     accounts, no demo build): one client signed in as the administrator, one as a viewer."""
-    accounts.set_hash_parameters(CHEAPEST)
     directory = tmp_path_factory.mktemp("audit7-empty")
     shutil.copyfile(migrated_sqlite, directory / "empty.sqlite")
     engine = make_engine(f"sqlite:///{directory / 'empty.sqlite'}")
@@ -106,7 +104,6 @@ def empty_city(
         yield clients
     finally:
         engine.dispose()
-        accounts.set_hash_parameters(None)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from gaodi.accounts import service as accounts
 from gaodi.accounts.models import User
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
-from tests.browser.harness import cheap_hashes, serve
+from tests.browser.harness import serve
 from tests.web.seed import PASSWORD, seed
 
 
@@ -50,7 +50,7 @@ def test_a_serialised_transaction_reads_after_the_write_before_it(db: Engine) ->
         with session_scope(db, actor="b", serialized=True) as s:
             seen["b"] = int(s.scalar(select(func.count()).select_from(User)) or 0)
 
-    with cheap_hashes(), ThreadPoolExecutor(2) as pool:
+    with ThreadPoolExecutor(2) as pool:
         for future in [pool.submit(a), pool.submit(b)]:
             future.result()
     assert seen == {"a": before, "b": before + 1}
@@ -68,30 +68,29 @@ def test_ten_identical_posts_at_once_make_one_user_and_nine_answers_in_words(
     shutil.copyfile(migrated_sqlite, tmp_path / "city.sqlite")
     engine = make_engine(f"sqlite:///{tmp_path / 'city.sqlite'}")
     try:
-        with cheap_hashes():
-            world = seed(engine)
-            with session_scope(engine, actor="test") as s:
-                admin = accounts.get_user(s, world.users["admin"])
-                _, token = accounts.create_token(s, admin, "race", principal=SYSTEM)
-            before = _users(engine)
-            with serve(engine, tmp_path, world, PASSWORD) as server:
-                barrier = threading.Barrier(10)
+        world = seed(engine)
+        with session_scope(engine, actor="test") as s:
+            admin = accounts.get_user(s, world.users["admin"])
+            _, token = accounts.create_token(s, admin, "race", principal=SYSTEM)
+        before = _users(engine)
+        with serve(engine, tmp_path, world, PASSWORD) as server:
+            barrier = threading.Barrier(10)
 
-                def post(_: int) -> httpx.Response:
-                    with httpx.Client(base_url=server.url, timeout=30) as client:
-                        barrier.wait()
-                        return client.post(
-                            "/api/v1/admin/users",
-                            json={
-                                "username": "zhang.wei",
-                                "role": "viewer",
-                                "password": "Zhang-wei-2024",
-                            },
-                            headers={"Authorization": f"Bearer {token}"},
-                        )
+            def post(_: int) -> httpx.Response:
+                with httpx.Client(base_url=server.url, timeout=30) as client:
+                    barrier.wait()
+                    return client.post(
+                        "/api/v1/admin/users",
+                        json={
+                            "username": "zhang.wei",
+                            "role": "viewer",
+                            "password": "Zhang-wei-2024",
+                        },
+                        headers={"Authorization": f"Bearer {token}"},
+                    )
 
-                with ThreadPoolExecutor(10) as pool:
-                    responses = list(pool.map(post, range(10)))
+            with ThreadPoolExecutor(10) as pool:
+                responses = list(pool.map(post, range(10)))
         statuses = sorted(r.status_code for r in responses)
         assert statuses == [201] + [409] * 9, [r.text for r in responses]
         refusals = {r.json()["message"] for r in responses if r.status_code == 409}

@@ -19,12 +19,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from argon2.profiles import CHEAPEST
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from gaodi.accounts import service as accounts
 from gaodi.core import clock
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import make_engine, session_scope
@@ -32,7 +30,7 @@ from gaodi.projects import challenges
 from gaodi.projects.models import Appeal, ChallengeApplication
 from gaodi.projects.schemas import ChallengeIn
 from gaodi.smart.models import Assessment
-from tests.browser.harness import cheap_hashes, serve
+from tests.browser.harness import serve
 from tests.smart.test_service import ITEMS, SCENARIOS
 from tests.smart.test_views import _form_data
 from tests.web.conftest import Site, make_site
@@ -45,7 +43,6 @@ AGAIN_ZH = "此表单已于 10:00 提交，未重复保存。"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    accounts.set_hash_parameters(CHEAPEST)
     clock.set_source(lambda: NOW)
     site = make_site(tmp_path_factory.mktemp("form-once"))
     with session_scope(site.engine, actor="test") as s:
@@ -53,7 +50,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     yield site
     site.engine.dispose()
     clock.set_source(None)
-    accounts.set_hash_parameters(None)
 
 
 def _open_challenge(s: object, chain_id: int) -> int:
@@ -267,40 +263,39 @@ def test_copies_sent_at_once_save_one_and_none_is_a_500(
     shutil.copyfile(migrated_sqlite, tmp_path / "city.sqlite")
     engine: Engine = make_engine(f"sqlite:///{tmp_path / 'city.sqlite'}")
     try:
-        with cheap_hashes():
-            world = seed(engine)
-            with serve(engine, tmp_path, world, PASSWORD) as server:
-                with httpx.Client(base_url=server.url, timeout=30) as client:
-                    token = csrf_of(client.get("/login").text)
-                    signed_in = client.post(
-                        "/login",
-                        data={
-                            "username": world.users["admin"],
-                            "password": PASSWORD,
-                            "csrf_token": token,
-                            "next": "/",
-                        },
-                    )
-                    assert signed_in.status_code in (200, 303), signed_in.text[:300]
-                    hidden = _form(client.get("/appeals").text, 'data-testid="submit-appeal"')
-                    cookies = dict(client.cookies)
-                data = {
-                    "enterprise_uscc": world.uscc["e1"],
-                    "category": "审批",
-                    "title": "用电报装排队过长",
-                    "text": "报装排队已两个月。",
-                } | hidden
-                with session_scope(engine) as s:
-                    before = int(s.scalar(select(func.count()).select_from(Appeal)) or 0)
-                barrier = threading.Barrier(6)
+        world = seed(engine)
+        with serve(engine, tmp_path, world, PASSWORD) as server:
+            with httpx.Client(base_url=server.url, timeout=30) as client:
+                token = csrf_of(client.get("/login").text)
+                signed_in = client.post(
+                    "/login",
+                    data={
+                        "username": world.users["admin"],
+                        "password": PASSWORD,
+                        "csrf_token": token,
+                        "next": "/",
+                    },
+                )
+                assert signed_in.status_code in (200, 303), signed_in.text[:300]
+                hidden = _form(client.get("/appeals").text, 'data-testid="submit-appeal"')
+                cookies = dict(client.cookies)
+            data = {
+                "enterprise_uscc": world.uscc["e1"],
+                "category": "审批",
+                "title": "用电报装排队过长",
+                "text": "报装排队已两个月。",
+            } | hidden
+            with session_scope(engine) as s:
+                before = int(s.scalar(select(func.count()).select_from(Appeal)) or 0)
+            barrier = threading.Barrier(6)
 
-                def post(_: int) -> httpx.Response:
-                    with httpx.Client(base_url=server.url, timeout=30, cookies=cookies) as c:
-                        barrier.wait()
-                        return c.post("/appeals", data=data)
+            def post(_: int) -> httpx.Response:
+                with httpx.Client(base_url=server.url, timeout=30, cookies=cookies) as c:
+                    barrier.wait()
+                    return c.post("/appeals", data=data)
 
-                with ThreadPoolExecutor(6) as pool:
-                    responses = list(pool.map(post, range(6)))
+            with ThreadPoolExecutor(6) as pool:
+                responses = list(pool.map(post, range(6)))
         assert [r.status_code for r in responses] == [303] * 6, [r.text[:300] for r in responses]
         assert len({r.headers["location"] for r in responses}) == 1
         with session_scope(engine) as s:

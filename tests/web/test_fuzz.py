@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from argon2.profiles import CHEAPEST
 from hypothesis import HealthCheck, settings
 
 from gaodi.accounts import service as accounts
@@ -47,15 +46,11 @@ schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP).exclude(
 
 @pytest.fixture(scope="module", autouse=True)
 def _site() -> Iterator[None]:
-    accounts.set_hash_parameters(CHEAPEST)
-    try:
-        seeded_world(ENGINE)  # the seeded city, restored into the app's own database file
-        with session_scope(ENGINE, actor="fuzz") as s:
-            _row, TOKEN["admin"] = accounts.create_token(
-                s, accounts.get_user(s, "t-admin"), "fuzz", principal=SYSTEM
-            )
-    finally:
-        accounts.set_hash_parameters(None)
+    seeded_world(ENGINE)  # the seeded city, restored into the app's own database file
+    with session_scope(ENGINE, actor="fuzz") as s:
+        _row, TOKEN["admin"] = accounts.create_token(
+            s, accounts.get_user(s, "t-admin"), "fuzz", principal=SYSTEM
+        )
     yield
     ENGINE.dispose()
     shutil.rmtree(_DIR, ignore_errors=True)
