@@ -1,22 +1,22 @@
-"""Accounts tests run with argon2's cheapest parameters except where the real ones are tested."""
+"""Accounts tests hash with the run's cheapest argon2 parameters (tests/conftest.py) except where
+the real ones are tested (the ``real_argon2`` marker)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from argon2.profiles import CHEAPEST
 
 from gaodi.accounts import service
 
 
 @pytest.fixture(autouse=True)
-def _cheap_hashing(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Each test sets the parameters it hashes with, the real ones included (a worker that ran
-    the web tests first holds their session's cheapest ones), and leaves those it found."""
+def _hash_parameters(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A ``real_argon2`` test hashes with argon2-cffi's defaults; every test leaves the
+    parameters it found (some switch them while they run), so later tests stay cheap."""
     before = (service._hasher, service._DUMMY_HASH)
-    real = request.node.get_closest_marker("real_argon2") is not None
-    service.set_hash_parameters(None if real else CHEAPEST)
+    if request.node.get_closest_marker("real_argon2") is not None:
+        service.set_hash_parameters(None)
     yield
     service._hasher, service._DUMMY_HASH = before
 
