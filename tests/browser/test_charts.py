@@ -206,6 +206,13 @@ def test_every_chart_template_is_opened() -> None:
 
 
 def read_charts(page: Any) -> list[dict[str, Any]]:
+    """The options of every ECharts instance on the page, once the page is ready.
+
+    No fixed settling time: every chart script of the app draws synchronously in its
+    ``DOMContentLoaded`` handler (the map, which fetches its data, marks ``data-map-ready``),
+    so :func:`wait_ready` has seen them all drawn; a redraw on resize replaces the instances
+    within one task, so a read never sees half of one. What is read is the options, not pixels
+    (``chart_ink`` waits for the animation)."""
     wait_ready(page)
     # every container an ECharts script draws into says so when done (data-chart-ready)
     hooks = page.locator("[data-chart-ready], [data-plan-chart], [data-chart], [data-region-chart]")
@@ -214,7 +221,6 @@ def read_charts(page: Any) -> list[dict[str, Any]]:
             "() => window.echarts && document.querySelectorAll('[_echarts_instance_]').length > 0",
             timeout=15000,
         )
-        page.wait_for_timeout(200)
     return list(page.evaluate(READ_CHARTS))
 
 
