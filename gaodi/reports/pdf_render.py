@@ -54,12 +54,50 @@ def require_soffice() -> str:
 _seed_profile: Path | None = None
 
 
+#: a seed's folder is named for the process that owns it: ``gaodi-soffice-seed-<pid>-<random>``
+SEED_PREFIX = "gaodi-soffice-seed-"
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (one of another user counts as existing)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_orphan_seeds(folder: Path | None = None) -> list[Path]:
+    """Remove the seed folders in ``folder`` (the temporary folder) whose owner has gone.
+
+    A process that is killed (SIGKILL, out of memory, a power cut) runs no exit handler, so its
+    seed stays behind; the next process to keep a seed removes it. A folder whose owner still
+    runs, or whose name carries no process id, is left alone. Returns the folders removed."""
+    folder = Path(tempfile.gettempdir()) if folder is None else folder
+    removed: list[Path] = []
+    try:
+        candidates = list(folder.glob(f"{SEED_PREFIX}*"))
+    except OSError:
+        return removed
+    for path in candidates:
+        owner = path.name[len(SEED_PREFIX) :].split("-", 1)[0]
+        if not owner.isdigit() or int(owner) == os.getpid() or _alive(int(owner)):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            removed.append(path)
+    return removed
+
+
 def _keep_seed(profile: Path) -> None:
     """Keep ``profile`` (just used by a conversion that worked) as the seed of the next ones."""
     global _seed_profile
     if _seed_profile is not None and _seed_profile.is_dir():
         return
-    seed = Path(tempfile.mkdtemp(prefix="gaodi-soffice-seed-")) / "profile"
+    sweep_orphan_seeds()
+    seed = Path(tempfile.mkdtemp(prefix=f"{SEED_PREFIX}{os.getpid()}-")) / "profile"
     try:
         shutil.copytree(profile, seed, symlinks=True)
     except OSError:

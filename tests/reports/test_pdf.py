@@ -4,6 +4,8 @@ fonts are embedded. Without soffice the route fails with a message naming the pa
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -162,3 +164,63 @@ def test_the_seed_profile_is_removed_when_the_process_ends(tmp_path: Path) -> No
     assert seed.name == "profile" and seed.parent.name.startswith("gaodi-soffice-seed-")
     assert not seed.parent.exists()
     assert (profile / "user" / "registrymodifications.xcu").exists()  # the source is untouched
+
+
+def test_a_killed_process_seed_is_removed_by_the_next_one(tmp_path: Path) -> None:
+    """A process killed outright runs no exit handler and leaves its seed; the next process
+    that keeps a seed removes the seeds of processes that are gone, and only those."""
+    profile = tmp_path / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text("<x/>")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    keep = (
+        "import sys; from pathlib import Path; from gaodi.reports import pdf_render\n"
+        "pdf_render._keep_seed(Path(sys.argv[1]))\n"
+        "print(pdf_render._seed_profile, flush=True)\n"
+    )
+    killed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            keep + "import os, signal; os.kill(os.getpid(), signal.SIGKILL)\n",
+            str(profile),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    orphan = Path(killed.stdout.strip()).parent
+    assert orphan.is_dir() and orphan.parent == temp  # left behind: no exit handler ran
+    # a process still running keeps its seed, and a folder not named for a process is not ours
+    running = subprocess.Popen(
+        [sys.executable, "-c", keep + "sys.stdin.read()\n", str(profile)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert running.stdout is not None
+        alive = Path(running.stdout.readline().strip()).parent
+        unnamed = temp / "gaodi-soffice-seed-abc123"
+        unnamed.mkdir()
+        # the next process to keep a seed sweeps first
+        done = subprocess.run(
+            [sys.executable, "-c", keep, str(profile)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        assert not orphan.exists()
+        assert alive.is_dir() and unnamed.is_dir()
+        assert not Path(done.stdout.strip()).parent.exists()  # its own, removed at its exit
+    finally:
+        running.communicate("", timeout=60)
+    assert not alive.exists()  # removed by its owner at exit
+    assert pdf_render.sweep_orphan_seeds(temp) == []  # nothing of a gone process is left
+    assert sorted(p.name for p in temp.iterdir()) == ["gaodi-soffice-seed-abc123"]
