@@ -39,18 +39,30 @@ def _modules(package: str) -> list[str]:
 def check_each_module(package: str) -> list[tuple[str, str]]:
     """(module, traceback) for every module of ``package`` that fails to import first in a
     clean process."""
-    import gc
-    import importlib
-    import os
     import shutil
     import tempfile
-    import traceback
 
     # Bytecode the parent compiles goes to a private cache that the children read: without it,
     # under PYTHONDONTWRITEBYTECODE=1 (or in a fresh clone), every child compiled every module
-    # it loads again. Which module imports which, and in what order, is unchanged.
-    sys.pycache_prefix = tempfile.mkdtemp(prefix="gaodi-imports-pyc-")
-    sys.dont_write_bytecode = False
+    # it loads again. Which module imports which, and in what order, is unchanged. The settings
+    # found are put back and the folder removed however the check ends (the children leave by
+    # os._exit, so only the parent runs the ``finally``).
+    before = (sys.pycache_prefix, sys.dont_write_bytecode)
+    cache = tempfile.mkdtemp(prefix="gaodi-imports-pyc-")
+    sys.pycache_prefix, sys.dont_write_bytecode = cache, False
+    try:
+        return _check_each_module(package)
+    finally:
+        sys.pycache_prefix, sys.dont_write_bytecode = before
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def _check_each_module(package: str) -> list[tuple[str, str]]:
+    import gc
+    import importlib
+    import os
+    import traceback
+
     names = _modules(package)
     failures: list[tuple[str, str]] = []
     for name in names:  # load the third-party libraries once, in the parent
@@ -92,8 +104,6 @@ def check_each_module(package: str) -> list[tuple[str, str]]:
             text = fh.read().decode(errors="replace")
         if status != 0:
             failures.append((name, text or f"exit status {status}"))
-    sys.dont_write_bytecode = True  # a module imported later must not make the folder again
-    shutil.rmtree(sys.pycache_prefix, ignore_errors=True)
     return failures
 
 
