@@ -58,8 +58,16 @@ _seed_profile: Path | None = None
 SEED_PREFIX = "gaodi-soffice-seed-"
 
 
+#: whether a process can be probed without harm: on POSIX ``os.kill(pid, 0)`` only asks; on
+#: Windows it would end the process, so there every seed counts as its owner's
+PROBE_PROCESSES = os.name == "posix"
+
+
 def _alive(pid: int) -> bool:
-    """Whether a process ``pid`` exists (one of another user counts as existing)."""
+    """Whether a process ``pid`` exists (one of another user counts as existing; where
+    processes cannot be probed, every one does)."""
+    if not PROBE_PROCESSES:
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

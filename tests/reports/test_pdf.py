@@ -224,3 +224,22 @@ def test_a_killed_process_seed_is_removed_by_the_next_one(tmp_path: Path) -> Non
     assert not alive.exists()  # removed by its owner at exit
     assert pdf_render.sweep_orphan_seeds(temp) == []  # nothing of a gone process is left
     assert sorted(p.name for p in temp.iterdir()) == ["gaodi-soffice-seed-abc123"]
+
+
+def test_where_processes_cannot_be_probed_no_seed_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Off POSIX, ``os.kill(pid, 0)`` would end the process rather than ask about it: there the
+    sweep takes every seed for its owner's and removes none, not even a gone process's."""
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    orphan = tmp_path / f"{pdf_render.SEED_PREFIX}{gone.stdout.strip()}-x"
+    orphan.mkdir()
+    monkeypatch.setattr(pdf_render, "PROBE_PROCESSES", False)
+    assert pdf_render.sweep_orphan_seeds(tmp_path) == [] and orphan.is_dir()
+    monkeypatch.setattr(pdf_render, "PROBE_PROCESSES", True)
+    assert pdf_render.sweep_orphan_seeds(tmp_path) == [orphan] and not orphan.exists()
