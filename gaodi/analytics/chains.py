@@ -279,6 +279,12 @@ def _scaled_integers(x: np.ndarray) -> list[int] | None:
     >>> _scaled_integers(np.array([0.1 + 0.2])) is None  # 0.30000000000000004
     True
     """
+    scaled = _scaled(x)
+    return None if scaled is None else scaled[0]
+
+
+def _scaled(x: np.ndarray) -> tuple[list[int], int] | None:
+    """:func:`_scaled_integers` and the k they are scaled by."""
     top = float(x.max()) if x.size else 0.0
     for k in range(23):  # 10.0**k is exact up to 10**22
         scale = 10.0**k
@@ -286,8 +292,32 @@ def _scaled_integers(x: np.ndarray) -> list[int] | None:
             return None
         n = np.rint(x * scale)
         if np.array_equal(n / scale, x):
-            return n.astype(np.int64).tolist()
+            return n.astype(np.int64).tolist(), k
     return None
+
+
+def _exact_sum(values: Sequence[float] | np.ndarray) -> Fraction:
+    """The exact sum of non-negative figures as written (1234.56 is 123456/100).
+
+    Exact because a link's share of the chain is compared with its threshold: as floats,
+    71819.40 + 5872.23 is 77691.62999999999, which put a link whose share was exactly on the
+    line below it. Exact sums are also the same whatever order the rows come in.
+
+    Examples
+    --------
+    >>> _exact_sum([71819.40, 5872.23])
+    Fraction(7769163, 100)
+    >>> _exact_sum([0.1, 0.2]) == Fraction(3, 10)
+    True
+    """
+    x = np.asarray(values, dtype=float).ravel()
+    if x.size == 0:
+        return Fraction(0)
+    scaled = _scaled(x)
+    if scaled is None:
+        return sum((_as_written(float(v)) for v in x), Fraction(0))
+    ints, k = scaled
+    return Fraction(sum(ints), 10**k)
 
 
 def hhi(values: Sequence[float] | np.ndarray) -> float:
@@ -608,10 +638,14 @@ def diagnose_chain(
     tree = build_tree(links)
     ents, facts_rows, multi = prepare_facts(facts, tree)
     rows = _aggregate(tree, facts_rows, multi)
-    chain_output = float(ents["output"].fill_null(0.0).sum())
+    # summed as written, not as floats: the shares are compared with lines exactly
+    exact_chain = _exact_sum(ents["output"].fill_null(0.0).to_numpy())
+    chain_output = float(exact_chain)
     for r in rows.values():
-        r["output_share"] = r["output"] / chain_output if chain_output > 0 else None
-        r["exact_share"] = _share(r["output"], chain_output)
+        exact_output = _exact_sum(r["_outputs"])
+        r["output"] = float(exact_output)
+        r["output_share"] = float(exact_output / exact_chain) if exact_chain > 0 else None
+        r["exact_share"] = _share(exact_output, exact_chain)
 
     bench = _benchmarks(tree, rows, p)
     diags: list[LinkDiagnosis] = []
@@ -669,13 +703,16 @@ def diagnose_chain(
     )
 
 
-def _share(output: float, chain_output: float) -> Decimal | None:
-    """A link's share O_l / O in exact decimals (None when the chain has no output)."""
+def _share(output: Fraction, chain_output: Fraction) -> Decimal | None:
+    """A link's share O_l / O of the exact sums, in decimals of :data:`_PRECISION` digits
+    (exact when the share ends within them; None when the chain has no output)."""
     if chain_output <= 0:
         return None
     with localcontext() as ctx:
         ctx.prec = _PRECISION
-        return Decimal(output) / Decimal(chain_output)
+        return Decimal(output.numerator * chain_output.denominator) / Decimal(
+            output.denominator * chain_output.numerator
+        )
 
 
 def _benchmarks(tree: LinkTree, rows: dict[Any, dict], p: DiagnosisParams) -> dict[Any, Decimal]:
