@@ -169,8 +169,8 @@ def facts_frame(
     of ``diagnose_chain`` (plus ``chain_id``)."""
     # the assignments, then each assigned firm's figures once: a firm on three links of the
     # chains is looked up once, not three times (after a re-mapping of the large demo city,
-    # 597,000 assignments hold 180,000 firms). The pairs keep the order of the database's
-    # walk (chain, link, assignment), which the sums of the diagnosis follow.
+    # 597,000 assignments hold 180,000 firms). No ORDER BY: the diagnosis sums the outputs
+    # exactly, so its figures do not depend on the order of the rows.
     assigned = (
         select(EnterpriseLink.enterprise_id, EnterpriseLink.link_id, Link.chain_id)
         .join(Link, Link.id == EnterpriseLink.link_id)
