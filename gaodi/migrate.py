@@ -11,9 +11,32 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
+from gaodi.core.errors import ConflictError
+
 
 class MigrationBrokeReferences(RuntimeError):
     """A migration left rows pointing at rows that are gone; nothing of it was kept."""
+
+
+class NewerSchema(ConflictError):
+    """The database's schema revision is not one of this code's migrations: a newer Gaodi
+    (or another branch) wrote it. Nothing can upgrade it from here, and reading it with
+    this code's models would misread it, so every command stops before touching it."""
+
+    code = "newer_schema"
+
+    def __init__(self, revision: str, head: str | None) -> None:
+        super().__init__(
+            f"数据库的结构版本 {revision} 不是此版本高地已知的版本（已知最新为 {head}），"
+            "应由更新版本的高地写入；数据库未改动，也未复制。请安装写入它的高地版本，"
+            "或用 gaodi db restore 恢复升级前的副本。",
+            f"The database's schema revision {revision} is not one this Gaodi knows (its "
+            f"latest is {head}): a newer Gaodi wrote it. The database is unchanged and was "
+            "not copied. Install the Gaodi that wrote it, or restore the copy taken before "
+            "its upgrade with gaodi db restore.",
+            revision=revision,
+            head=head,
+        )
 
 
 def alembic_config(url: str) -> Config:
@@ -61,6 +84,7 @@ def migrating(engine: Engine) -> Iterator[Connection]:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    check_known(engine)
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with migrating(engine) as conn:
         cfg.attributes["connection"] = conn
@@ -82,6 +106,23 @@ def current_revision(engine: Engine) -> str | None:
 def head_revision() -> str | None:
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     return script.get_current_head()
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision of this code's migrations."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def check_known(engine: Engine) -> str | None:
+    """The database's schema revision (None for a new database); :class:`NewerSchema` when
+    this code does not know it. Called before anything copies or upgrades a database:
+    Alembic's own "Can't locate revision" came as a traceback, after a copy of the whole
+    database had been made for an upgrade that could not run."""
+    revision = current_revision(engine)
+    if revision is not None and revision not in known_revisions():
+        raise NewerSchema(revision, head_revision())
+    return revision
 
 
 def is_up_to_date(engine: Engine) -> bool:

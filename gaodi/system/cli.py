@@ -39,7 +39,7 @@ def db_upgrade(
     from gaodi.system.restore import alone_with
 
     engine = get_engine()  # the one command (with demo build) that may create the database
-    before = migrate.current_revision(engine)
+    before = migrate.check_known(engine)  # a newer database is neither copied nor touched
     wanted = migrate.head_revision() if revision == "head" else revision
     database = engine.url.database if engine.dialect.name == "sqlite" else None
     if before is not None and before != wanted and database and database != ":memory:":
@@ -78,7 +78,13 @@ def db_upgrade(
 def db_current() -> None:
     """Show the database's schema revision and the latest one."""
     engine = existing_engine()
-    console.print(f"current: {migrate.current_revision(engine)}  head: {migrate.head_revision()}")
+    current = migrate.current_revision(engine)
+    console.print(f"current: {current}  head: {migrate.head_revision()}")
+    if current is not None and current not in migrate.known_revisions():
+        console.print(
+            "[yellow]此版本的高地不认识该结构版本：它由更新的高地写入[/] "
+            "(this Gaodi does not know that revision: a newer Gaodi wrote the database)"
+        )
 
 
 @db_app.command("revision")

@@ -116,16 +116,6 @@ def server_lock(database: Path, exclusive: bool = False) -> Iterator[bool]:
         os.close(fd)
 
 
-def known_revisions() -> set[str]:
-    """Every schema revision of this code's migrations."""
-    from alembic.script import ScriptDirectory
-
-    from gaodi import migrate
-
-    script = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
-    return {rev.revision for rev in script.walk_revisions()}
-
-
 def _open_backup(path: Path) -> sqlite3.Connection:
     """The backup, read-only; without a ``-wal`` beside it, as immutable (nothing is created
     beside the user's file)."""
@@ -219,7 +209,7 @@ def check_backup(path: Path) -> BackupInfo:
             "it is not a Gaodi database (no alembic_version table or revision).",
         )
     revision = str(row[0])
-    if revision not in known_revisions():
+    if revision not in migrate.known_revisions():
         raise _not_gaodi(
             path,
             f"数据库结构版本 {revision} 不属于此版本的高地（可能来自更新的版本）。",

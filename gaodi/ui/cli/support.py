@@ -253,6 +253,7 @@ def engine() -> Any:
     from gaodi import migrate
 
     eng = existing_engine()
+    migrate.check_known(eng)  # before the copy: a newer database cannot be upgraded from here
     if not migrate.is_up_to_date(eng):
         _keep_a_copy(eng, migrate.current_revision(eng))
         migrate.upgrade(eng)
