@@ -26,6 +26,12 @@ def read_yaml(path: Path | Traversable) -> dict[str, Any]:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except FileNotFoundError as exc:
         raise NotFoundError(f"找不到规则文件 {path}。", f"Rule file not found: {path}.") from exc
+    except UnicodeDecodeError as exc:  # a workbook or another binary file given by mistake
+        raise ValidationError(
+            f"规则文件 {path.name} 不是 UTF-8 文本（第 {exc.start + 1} 个字节起），应为 YAML。",
+            f"Rule file {path.name} is not UTF-8 text (from byte {exc.start + 1}); it must be "
+            "YAML.",
+        ) from exc
     except yaml.YAMLError as exc:
         raise ValidationError(
             f"规则文件 {path.name} 不是合法的 YAML：{exc}",

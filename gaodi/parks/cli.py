@@ -33,10 +33,10 @@ def _benchmarks(path: Path | None) -> dict[str, dict[str, float]] | None:
     """``{scheme_id: {indicator_id: value}}`` from a YAML file (e.g. 临海's < 3 亩 bases)."""
     if path is None:
         return None
-    import yaml
+    from gaodi.core.rulefile import read_yaml
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    ok = isinstance(data, dict) and all(
+    data = read_yaml(path)  # bad YAML, a binary file, no file: an error naming the file
+    ok = all(
         isinstance(v, dict) and all(isinstance(x, (int, float)) for x in v.values())
         for v in data.values()
     )

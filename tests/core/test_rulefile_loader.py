@@ -31,3 +31,15 @@ def test_unsafe_tags_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as exc:
         read_yaml(bad)
     assert "not valid YAML" in exc.value.en
+
+
+def test_a_binary_file_is_named_not_a_decoding_trace(tmp_path: Path) -> None:
+    # a workbook given where YAML was meant: its zip header has bytes UTF-8 cannot start with
+    book = tmp_path / "基准.xlsx"
+    book.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\x80\x81")
+    with pytest.raises(ValidationError) as exc:
+        read_yaml(book)
+    assert exc.value.en == (
+        "Rule file 基准.xlsx is not UTF-8 text (from byte 15); it must be YAML."
+    )
+    assert "基准.xlsx 不是 UTF-8 文本" in exc.value.zh

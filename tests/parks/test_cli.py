@@ -129,6 +129,24 @@ def test_schemes_and_their_errors(demo_db: Engine, tmp_path: Path) -> None:
     assert err.exit_code == 2
 
 
+def test_a_benchmarks_file_that_is_not_yaml_is_named(demo_db: Engine, tmp_path: Path) -> None:
+    # an Excel file given by mistake, and a YAML file cut short: both a sentence naming the
+    # file (exit 2), neither a decoding nor a parser traceback
+    book = tmp_path / "bench.xlsx"
+    book.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\x80\x81")
+    cut = tmp_path / "cut.yaml"
+    cut.write_text("under_3_mu: {tax_per_mu: 10\n", encoding="utf-8")
+    for path, words in ((book, "is not UTF-8 text"), (cut, "is not valid YAML")):
+        err = runner.invoke(
+            app, ["parks", "evaluate", "--benchmarks", str(path)], env={"GAODI_LANGUAGE": "en"}
+        )
+        assert err.exit_code == 2, err.output
+        assert isinstance(err.exception, SystemExit)
+        said = " ".join(err.output.split())
+        assert f"{path.name} {words}" in said
+        assert "Traceback" not in err.output
+
+
 def test_enterprises_of_a_park(demo_db: Engine) -> None:
     out = runner.invoke(app, ["parks", "enterprises", "1", "--class", "A", "-f", "json"])
     assert out.exit_code == 0, out.output
