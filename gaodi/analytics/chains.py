@@ -31,6 +31,7 @@ from gaodi.analytics.chain_text import (
     share_pct,
 )
 from gaodi.analytics.chain_tree import LinkTree, build_tree, prepare_facts, rollup
+from gaodi.analytics.exact import as_written, exact_sum, scaled_integers
 from gaodi.core import words
 from gaodi.core.errors import DataError
 
@@ -219,16 +220,6 @@ def _shares(values: Sequence[float] | np.ndarray) -> np.ndarray:
     return x / x.sum()
 
 
-def _as_written(x: float | Decimal | Fraction) -> Fraction:
-    """A figure as the exact rational it reads as: a float by its shortest decimal (0.1 is
-    1/10, not the binary float next to it); a Decimal or a Fraction as it is."""
-    if isinstance(x, Fraction):
-        return x
-    if isinstance(x, Decimal):
-        return Fraction(x)
-    return Fraction(_exact(x))
-
-
 def _concentration(values: Sequence[float] | np.ndarray) -> tuple[Fraction, Fraction]:
     """Exact (HHI, top-1 share) of the outputs as written.
 
@@ -243,9 +234,9 @@ def _concentration(values: Sequence[float] | np.ndarray) -> tuple[Fraction, Frac
     terms). Other values are taken one by one as written."""
     _shares(values)  # the same validation and error as before
     x = np.asarray(values, dtype=float).ravel()
-    ints = _scaled_integers(x)
+    ints = scaled_integers(x)
     if ints is None:
-        exact = [_as_written(float(v)) for v in x]
+        exact = [as_written(float(v)) for v in x]
         total = sum(exact, Fraction(0))
         return sum((v * v for v in exact), Fraction(0)) / (total * total), max(exact) / total
     n_total = sum(ints)
@@ -253,71 +244,6 @@ def _concentration(values: Sequence[float] | np.ndarray) -> tuple[Fraction, Frac
         Fraction(sum(map(operator.mul, ints, ints)), n_total * n_total),
         Fraction(max(ints), n_total),
     )
-
-
-#: Scaled outputs stay below 2**51: a float x below 2**51 / 10**k is less than 10**-k / 2 from
-#: its neighbours (at most x / 2**52 apart), and two decimals with k places are at least 10**-k
-#: apart, so at most one of them rounds to x; it is then x's shortest decimal (``repr``).
-_SCALED_LIMIT = 2.0**51
-
-
-def _scaled_integers(x: np.ndarray) -> list[int] | None:
-    """The integers :math:`n_i` with :math:`x_i = n_i / 10^k` as written (the shortest decimal
-    of each float, as ``repr`` writes it), for the smallest k that holds for every value;
-    None when no k keeps :math:`n_i < 2^{51}` (then a value has more digits than a float can
-    tell apart at that scale).
-
-    A candidate :math:`n_i = \\mathrm{rint}(10^k x_i)` is the one when :math:`n_i / 10^k`,
-    correctly rounded (IEEE division of two exact floats), is :math:`x_i` again; below
-    :data:`_SCALED_LIMIT` no other decimal with k places rounds to :math:`x_i`, and the
-    shortest one has no more than k places.
-
-    Examples
-    --------
-    >>> _scaled_integers(np.array([0.1, 2.5, 1234.56]))
-    [10, 250, 123456]
-    >>> _scaled_integers(np.array([0.1 + 0.2])) is None  # 0.30000000000000004
-    True
-    """
-    scaled = _scaled(x)
-    return None if scaled is None else scaled[0]
-
-
-def _scaled(x: np.ndarray) -> tuple[list[int], int] | None:
-    """:func:`_scaled_integers` and the k they are scaled by."""
-    top = float(x.max()) if x.size else 0.0
-    for k in range(23):  # 10.0**k is exact up to 10**22
-        scale = 10.0**k
-        if top * scale >= _SCALED_LIMIT:
-            return None
-        n = np.rint(x * scale)
-        if np.array_equal(n / scale, x):
-            return n.astype(np.int64).tolist(), k
-    return None
-
-
-def _exact_sum(values: Sequence[float] | np.ndarray) -> Fraction:
-    """The exact sum of non-negative figures as written (1234.56 is 123456/100).
-
-    Exact because a link's share of the chain is compared with its threshold: as floats,
-    71819.40 + 5872.23 is 77691.62999999999, which put a link whose share was exactly on the
-    line below it. Exact sums are also the same whatever order the rows come in.
-
-    Examples
-    --------
-    >>> _exact_sum([71819.40, 5872.23])
-    Fraction(7769163, 100)
-    >>> _exact_sum([0.1, 0.2]) == Fraction(3, 10)
-    True
-    """
-    x = np.asarray(values, dtype=float).ravel()
-    if x.size == 0:
-        return Fraction(0)
-    scaled = _scaled(x)
-    if scaled is None:
-        return sum((_as_written(float(v)) for v in x), Fraction(0))
-    ints, k = scaled
-    return Fraction(sum(ints), 10**k)
 
 
 def hhi(values: Sequence[float] | np.ndarray) -> float:
@@ -371,9 +297,9 @@ def concentration_level(
     ('low', 'moderate')
     """
     p = params or DiagnosisParams()
-    h, t = _as_written(hhi_value), _as_written(top1)
-    h_high, h_mod = _as_written(p.hhi_high), _as_written(p.hhi_moderate)
-    t_high, t_mod = _as_written(p.top1_high), _as_written(p.top1_moderate)
+    h, t = as_written(hhi_value), as_written(top1)
+    h_high, h_mod = as_written(p.hhi_high), as_written(p.hhi_moderate)
+    t_high, t_mod = as_written(p.top1_high), as_written(p.top1_moderate)
     by_hhi = "high" if h > h_high else "moderate" if h > h_mod else "low"
     by_top = "high" if t >= t_high else "moderate" if t > t_mod else "low"
     return by_hhi if _RISK_RANK[by_hhi] >= _RISK_RANK[by_top] else by_top
@@ -639,10 +565,10 @@ def diagnose_chain(
     ents, facts_rows, multi = prepare_facts(facts, tree)
     rows = _aggregate(tree, facts_rows, multi)
     # summed as written, not as floats: the shares are compared with lines exactly
-    exact_chain = _exact_sum(ents["output"].fill_null(0.0).to_numpy())
+    exact_chain = exact_sum(ents["output"].fill_null(0.0).to_numpy())
     chain_output = float(exact_chain)
     for r in rows.values():
-        exact_output = _exact_sum(r["_outputs"])
+        exact_output = exact_sum(r["_outputs"])
         r["output"] = float(exact_output)
         r["output_share"] = float(exact_output / exact_chain) if exact_chain > 0 else None
         r["exact_share"] = _share(exact_output, exact_chain)

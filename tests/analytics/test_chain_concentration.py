@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaodi.analytics import chains
-from gaodi.analytics.chains import _concentration, _scaled_integers
+from gaodi.analytics.chains import _concentration
+from gaodi.analytics.exact import scaled_integers
 
 
 def _reference(values: list[float]) -> tuple[Fraction, Fraction]:
@@ -69,27 +70,27 @@ def test_any_floats_give_the_fractions_as_written(values: list[float]) -> None:
     ],
 )
 def test_scaled_integers_by_hand(values: list[float], expected: list[int]) -> None:
-    assert _scaled_integers(np.array(values)) == expected
+    assert scaled_integers(np.array(values)) == expected
 
 
 @pytest.mark.parametrize("value", [9.999999999999999, 0.1 + 0.2, 5e-324, 2.0**52])
 def test_values_with_too_many_digits_are_not_scaled(value: float) -> None:
     # 16-17 significant digits (or a huge value) cannot be scaled to integers below 2**51
-    assert _scaled_integers(np.array([1.5, value])) is None
+    assert scaled_integers(np.array([1.5, value])) is None
     assert _same(_concentration([1.5, value]), _reference([1.5, value]))
 
 
 def test_two_decimal_outputs_take_no_fraction_per_firm(monkeypatch: pytest.MonkeyPatch) -> None:
     # 10,000 firms in 万元 with two decimals: the sums are of integers, no fraction per firm
     calls = 0
-    real = chains._as_written
+    real = chains.as_written
 
     def counting(x: float | Decimal | Fraction) -> Fraction:
         nonlocal calls
         calls += 1
         return real(x)
 
-    monkeypatch.setattr(chains, "_as_written", counting)
+    monkeypatch.setattr(chains, "as_written", counting)
     rng = np.random.default_rng(7)
     values = (rng.integers(1, 10**8, size=10_000) / 100).tolist()
     got = _concentration(values)
