@@ -3,8 +3,11 @@ frames the parks service loaded (rules in :mod:`gaodi.parks.tiers`)."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import polars as pl
 
+from gaodi.analytics.exact import as_written, exact_sum
 from gaodi.parks import tiers
 from gaodi.parks.models import Park
 from gaodi.parks.schemas import IndustryShare, Positioning, TierProgress, TierTarget
@@ -17,7 +20,10 @@ def positioning(
 ) -> Positioning:
     rules = tiers.positioning_rules()
     fn = rules.functions.get(park.level)
-    total = float(members["output"].fill_null(0.0).sum()) if members.height else 0.0
+    # summed as written, not as floats: the focus share is compared with its line exactly
+    # (firms of 71819.40 and 5872.23 万元 beside one of 77691.63: half, not 0.49999999999999994)
+    outputs = members["output"].fill_null(0.0).to_numpy() if members.height else []
+    total = exact_sum(outputs)
 
     def belongs(name: str) -> pl.Expr:
         """The enterprise is on one of the industry's chains or under one of its codes."""
@@ -29,12 +35,15 @@ def positioning(
         by_code = [code.str.starts_with(prefix) for prefix in spec.codes]
         return pl.any_horizontal(pl.col("enterprise_id").is_in(chained), *by_code)
 
-    def share(names: list[str]) -> float | None:
+    def exact_share(names: list[str]) -> Fraction | None:
         if total <= 0 or not names:
             return None
         mask = pl.any_horizontal(*[belongs(n) for n in names])
-        inside = members.select(pl.when(mask).then(pl.col("output")).otherwise(0.0).sum())
-        return float(inside.item() or 0.0) / total
+        return exact_sum(members.filter(mask)["output"].fill_null(0.0).to_numpy()) / total
+
+    def share(names: list[str]) -> float | None:
+        exact = exact_share(names)
+        return None if exact is None else float(exact)
 
     main = list(park.main_industries or [])
     special = list(park.special_industries or [])
@@ -43,7 +52,7 @@ def positioning(
         for kind, names in (("main", main), ("special", special))
         for n in names
     ]
-    focus = share(main + special)
+    focus = exact_share(main + special)
     conforms = None if fn is None else (len(main) == fn["main"] and len(special) == fn["special"])
     return Positioning(
         function_zh=fn["label_zh"] if fn else None,
@@ -56,9 +65,9 @@ def positioning(
         industries=industries,
         main_share=share(main),
         special_share=share(special),
-        focus_share=focus,
+        focus_share=None if focus is None else float(focus),
         min_share=rules.min_share,
-        focused=None if focus is None else focus >= rules.min_share,
+        focused=None if focus is None else focus >= as_written(rules.min_share),
     )
 
 
