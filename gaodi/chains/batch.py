@@ -14,7 +14,9 @@ chain (a new link without one gets the chain's next free code, ``HM-05``); segme
 down, and a sub-link lies in its parent's segment (its sub-links follow when it moves); the
 parent is a link of the same chain (stored or in the batch) and the parents form no cycle;
 industry codes are GB/T 4754-2017 divisions, groups or classes; keywords, exclusions and
-codes are split by :func:`gaodi.chains.rules.split_words`.
+codes are split by :func:`gaodi.chains.rules.split_words`. Only the bureau (the chain domain's
+``approve`` right) widens a link's matching rule (:func:`gaodi.chains.rules.widened`): a chain
+office's wider rule would bring firms outside its chain onto it at the next mapping.
 
 New rows are written with multi-row ``INSERT … RETURNING`` and their ``create`` audit entries
 in one statement (:func:`gaodi.audit.service.record_created`); changes go through the ORM, so
@@ -46,10 +48,13 @@ from gaodi.chains.rules import (
     link_columns,
     no_chain,
     not_in_chain,
+    widened,
+    wider_rule,
 )
 from gaodi.core.batching import Planned, chunks, classify, fetch_in
 from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, can, require, restrict
+from gaodi.core.permissions import allowed as role_allows
 
 #: rows per INSERT (SQLite binds at most 32,766 values)
 WRITE_CHUNK = 2000
@@ -415,6 +420,9 @@ def prepare_links(
     unresolved = (rows[i].parent for i, p in parents.items() if p is _MISSING)
     parent_codes = _parent_names(session, principal, unresolved)
     allowed: dict[str, bool] = {}
+    # a wider rule reaches firms outside the chain (its office then reads them): the bureau's,
+    # who approves the office's proposals of single firms
+    may_widen = role_allows(principal, "approve", "chain")
     first: dict[int, int] = {}  # node -> the first row naming it
     done: set[int] = set()  # the nodes of the rows written
     for i, r in enumerate(rows):
@@ -461,6 +469,10 @@ def prepare_links(
             cols = link_columns(r.values if is_new else r.changes, new=is_new)
         except ValidationError as exc:
             batch.refuse(i, str(exc.context.get("field")), exc)
+            continue
+        wider = None if may_widen else widened(cols, None if is_new else stored[node])
+        if wider is not None:
+            batch.refuse(i, wider, wider_rule(wider))
             continue
         code = tree.code_of[node]
         if tree.node_of.get((r.chain, code)) != node:  # a code another link of the chain has

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from gaodi.core.dbint import RowId
-from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
+from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from gaodi.core.reference import validate_industry_code
 from gaodi.core.text_safety import VisibleText
 
@@ -192,6 +192,34 @@ def link_columns(given: dict[str, Any], *, new: bool) -> dict[str, Any]:
     if new and out.get("sort_order") is None:
         out["sort_order"] = 0
     return out
+
+
+def widened(given: dict[str, Any], stored: dict[str, Any] | None) -> str | None:
+    """The first column of ``given`` (checked link columns) by which the link's rule would match
+    an enterprise the ``stored`` rule (None: a new link) does not: an industry code or a keyword
+    added, or an exclusion taken off. Confidence is a noisy-OR of the evidence, so any added
+    code or keyword can lift a firm over the threshold; dropping one can only lower it."""
+    before = stored or {}
+    for key in ("industry_codes", "keywords"):
+        if key in given and set(given[key]) - set(before.get(key) or ()):
+            return key
+    key = "exclude_keywords"
+    if key in given and set(before.get(key) or ()) - set(given[key]):
+        return key
+    return None
+
+
+def wider_rule(column: str) -> PermissionDenied:
+    """A chain office widening a link's rule: the next ``gaodi chains map`` would attach, and
+    show it the figures of, firms the bureau never approved (the proposals' rule)."""
+    return PermissionDenied(
+        "放宽环节的匹配规则（增加行业代码或关键词、删除排除词）会把链外企业映射到本链，"
+        "须由工信局管理员修改；要加入个别企业，请在环节页“提议”，经审核后加入。",
+        "Widening a link's matching rule (adding industry codes or keywords, removing "
+        "exclusions) would map firms from outside the chain onto it: an administrator of the "
+        "bureau makes that change. To add a firm, propose it on the link page for approval.",
+        field=column,
+    )
 
 
 def clash(chain: str, code: str) -> ConflictError:

@@ -16,11 +16,19 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from gaodi.chains.models import EnterpriseLink, LinkProposal
+from gaodi.accounts.models import User
+from gaodi.chains import remap
+from gaodi.chains.models import EnterpriseLink, Link, LinkProposal
+from gaodi.core.errors import ImportRejected
+from gaodi.core.permissions import SYSTEM, Principal
 from gaodi.db import session_scope
+from gaodi.enterprises.models import Enterprise
+from gaodi.exchange.service import import_file
 from gaodi.projects.models import Appeal
+from gaodi.regions.models import IndustryCode
+from tests.exchange.helpers import write_xlsx
 from tests.web.conftest import Site, make_site
-from tests.web.helpers import login
+from tests.web.helpers import login, post_form
 from tests.web.seed import PASSWORD
 
 MISSING_USCC = "91430100MA4L00000F"  # well-formed, in no database
@@ -135,3 +143,115 @@ def test_an_appeal_for_an_enterprise_outside_the_scope_is_a_missing_one(
     assert count(site, Appeal) == before
     ok = c.post("/api/v1/appeals", json={**body, "enterprise_id": w.ids["e1"]})
     assert ok.status_code == 201, ok.text
+
+
+# ------------------------------------------------------------- a link's matching rule
+# The bureau's routine `gaodi chains map` attaches every firm a link's rule matches (a 4-digit
+# industry code alone: confidence 0.7 >= the 0.5 threshold, analytics/rules/chains/default.yaml),
+# so a rule the office widens reaches the firms a proposal would need the bureau's approval for.
+E2_CODE = "3985"  # 电子元件及电子专用材料制造: E2's, shared by no other firm of the seed
+
+
+def _code_e2(site: Site) -> None:
+    with session_scope(site.engine, actor="bureau") as s:
+        if s.get(IndustryCode, E2_CODE) is None:
+            s.add(IndustryCode(code=E2_CODE, name="电子元件及电子专用材料制造", level="class"))
+            s.flush()
+        firm = s.get(Enterprise, site.world.ids["e2"])
+        assert firm is not None
+        firm.industry_code = E2_CODE
+
+
+def _bureau_maps(site: Site) -> None:
+    with session_scope(site.engine, actor="bureau") as s:
+        remap.map_chains(s, SYSTEM)
+
+
+def test_a_chain_office_cannot_widen_a_link_rule_to_reach_firms_outside_its_chain(
+    site: Site,
+) -> None:
+    w = site.world
+    _code_e2(site)
+    office = client(site, "chain_office")
+    e2 = f"/api/v1/enterprises/{w.ids['e2']}"
+    assert office.get(e2).status_code == 404
+    links = count(site, Link)
+    created = office.post(
+        f"/api/v1/chains/{w.ids['chain_a']}/links",
+        json={"name": "电子元件", "segment": "up", "industry_codes": [E2_CODE]},
+    )
+    assert created.status_code == 403, created.text
+    assert created.json()["context"]["field"] == "industry_codes"
+    # the chain page's add-link form: the same refusal, beside the form
+    form = post_form(
+        office,
+        f"/chains/{w.ids['chain_a']}/links",
+        {"name": "电子元件", "segment": "up", "industry_codes": E2_CODE},
+        office.headers["X-CSRF-Token"],
+    )
+    assert form.status_code == 422 and "须由工信局管理员修改" in form.text
+    assert count(site, Link) == links
+    a1 = f"/api/v1/chains/{w.ids['chain_a']}/links/{w.ids['a1']}"
+    for body in (
+        {"name": "甲上游", "segment": "up", "industry_codes": [E2_CODE]},
+        {"name": "甲上游", "segment": "up", "keywords": ["贝塔材料"]},
+    ):
+        refused = office.put(a1, json=body)
+        assert refused.status_code == 403, refused.text
+    _bureau_maps(site)
+    assert office.get(e2).status_code == 404  # the old code: 200, E2's revenue and tax
+    # the bureau may set the rule; the office then reads the firms it brings, as approved
+    admin = client(site, "admin")
+    assert (
+        admin.put(
+            a1, json={"name": "甲上游", "segment": "up", "industry_codes": [E2_CODE]}
+        ).status_code
+        == 200
+    )
+    _bureau_maps(site)
+    assert office.get(e2).status_code == 200
+
+
+def test_a_chain_office_may_still_narrow_its_links_rules(site: Site) -> None:
+    w = site.world
+    admin, office = client(site, "admin"), client(site, "chain_office")
+    a1 = f"/api/v1/chains/{w.ids['chain_a']}/links/{w.ids['a1']}"
+    rule = {"name": "甲上游", "segment": "up", "industry_codes": ["3411", "3412"],
+            "keywords": ["锅炉", "汽轮机"], "exclude_keywords": ["维修"]}  # fmt: skip
+    assert admin.put(a1, json=rule).status_code == 200
+    assert office.put(a1, json={**rule, "name": "甲上游（改名）"}).status_code == 200
+    narrower = {**rule, "industry_codes": ["3411"], "keywords": ["锅炉"],
+                "exclude_keywords": ["维修", "贸易"]}  # fmt: skip
+    assert office.put(a1, json=narrower).status_code == 200, "narrowing is the office's call"
+    # an exclusion taken off widens the rule again
+    assert office.put(a1, json={**narrower, "exclude_keywords": ["贸易"]}).status_code == 403
+    detail = office.get(a1).json()["detail"]
+    assert (detail["industry_codes"], detail["keywords"], detail["exclude_keywords"]) == (
+        ["3411"], ["锅炉"], ["维修", "贸易"],
+    )  # fmt: skip
+
+
+def test_the_office_cannot_widen_a_rule_through_the_links_sheet(site: Site, tmp_path: Path) -> None:
+    w = site.world
+    _code_e2(site)
+    header = [
+        "产业链代码",
+        "环节代码",
+        "上级环节代码",
+        "环节名称",
+        "上中下游",
+        "行业代码",
+        "关键词",
+    ]
+    path = write_xlsx(
+        tmp_path / "links.xlsx",
+        {"产业链环节 links": [header, ["CA", "a9", "", "电子元件", "上游", E2_CODE, ""]]},
+    )
+    with session_scope(site.engine) as s:
+        user = s.scalars(select(User).where(User.username == w.users["chain_office"])).one()
+        office = Principal.from_user(user)
+    with pytest.raises(ImportRejected) as refused:
+        import_file(site.engine, "links", path, office)
+    assert [e.column for e in refused.value.errors] == ["行业代码"], refused.value.errors
+    _bureau_maps(site)
+    assert client(site, "chain_office").get(f"/api/v1/enterprises/{w.ids['e2']}").status_code == 404
