@@ -260,6 +260,23 @@ def _enterprise_refs(session: Session, ids: Sequence[int]) -> dict[int, Enterpri
     return {eid: EnterpriseRef(id=eid, name=name, uscc=uscc) for eid, (name, uscc) in found.items()}
 
 
+def _figures_year(session: Session, year: int | None) -> int | None:
+    """The year of figures a diagnosis reads: the one asked for, else the latest. A year the
+    city holds no figures for is refused: diagnosed on it, every link with firms would be judged
+    weak (no output, no above-scale firm) on figures nobody reported."""
+    if year is None:
+        return loaders.latest_year(session)
+    years = enterprise_loaders.years(session)
+    if year not in years:
+        held = ", ".join(map(str, years))
+        raise NotFoundError(
+            f"没有 {year} 年的企业数据（可用：{held or '无'}）。",
+            f"No enterprise figures for {year} (available: {held or '-'}).",
+            field="year",
+        )
+    return year
+
+
 def diagnose(
     session: Session,
     principal: Principal,
@@ -282,7 +299,7 @@ def diagnose(
             f"产业链“{found.name}”还没有环节，无法诊断。",
             f"Chain '{found.name}' has no links yet; nothing to diagnose.",
         )
-    year = year if year is not None else loaders.latest_year(session)
+    year = _figures_year(session, year)
     facts = loaders.facts_frame(session, [found.id], year, on)
     return _diagnose_one(
         session,
@@ -319,7 +336,7 @@ def diagnose_all(
     by_chain: dict[int, list[Link]] = {}
     for lk in links:
         by_chain.setdefault(lk.chain_id, []).append(lk)
-    year = year if year is not None else loaders.latest_year(session)
+    year = _figures_year(session, year)
     facts = loaders.facts_frame(session, list(by_chain), year, on)
     parts = {k[0]: v for k, v in facts.partition_by("chain_id", as_dict=True).items()}
     empty = facts.clear()
