@@ -88,6 +88,12 @@ def _describe(row: dict[str, Any], near: str | None) -> tuple[str, str]:
             else words.say("chain_recommend.no_growth_part", lang)
         )
         where = words.say("chain_recommend.near_part", lang, near=near) if near else ""
+        n = row["invention_patents"]
+        patents = (
+            words.say("chain_recommend.patents_part", lang, patents=n)
+            if n is not None
+            else words.say("chain_recommend.no_patents_part", lang)
+        )
         out.append(
             words.say(
                 "chain_recommend.candidate",
@@ -95,7 +101,7 @@ def _describe(row: dict[str, Any], near: str | None) -> tuple[str, str]:
                 name=row["name"],
                 near=where,
                 growth=growth,
-                patents=row["invention_patents"],
+                patents=patents,
             )
         )
     return out[0], out[1]

@@ -173,6 +173,24 @@ def test_cultivate_candidates_by_hand(cm):
     assert "辛租赁（产值增速-20.0%，发明专利0件）" in r.reason_zh
 
 
+def test_a_candidate_without_a_patent_figure_says_so():
+    """A firm whose year has no patent figure (a firm the year's figures do not cover, or a blank
+    cell) is named as not reported; the reason read 发明专利None件 / None invention patents."""
+    links, facts = load_chain("construction_machinery")
+    facts = facts.with_columns(
+        pl.when(pl.col("enterprise_id") == "E9")
+        .then(None)
+        .otherwise(pl.col("invention_patents"))
+        .alias("invention_patents")
+    )
+    d = diagnose_chain(links, facts)
+    r = next(r for r in d.recommendations if r.kind == "strengthen" and r.link_id == "leasing")
+    assert r.enterprise_ids == ("E9",)
+    assert "辛租赁（产值增速-20.0%，发明专利未报）" in r.reason_zh
+    assert "辛租赁 (output growth -20.0%, invention patents not reported)" in r.reason_en
+    assert "None" not in r.reason_zh + r.reason_en
+
+
 def test_extend_points_at_strong_neighbours(cm):
     ext = {r.link_id: r for r in cm.recommendations if r.kind == "extend"}
     # hydraulics (upstream) sits next to the strong midstream links, largest share first
