@@ -235,7 +235,9 @@ def _one_per_indicator(rows: list[Any], year: int) -> list[Any]:
 # ---------------------------------------------------------------------------- chains
 
 
-def _chains(session: Session, principal: Principal, day: date, tr: Tr) -> ChainsBlock | None:
+def _chains(
+    session: Session, principal: Principal, day: date, requested: bool, tr: Tr
+) -> ChainsBlock | None:
     from gaodi.chains import loaders
     from gaodi.chains.models import EnterpriseLink, Link
     from gaodi.enterprises.models import Enterprise, EnterpriseYear
@@ -254,9 +256,11 @@ def _chains(session: Session, principal: Principal, day: date, tr: Tr) -> Chains
     members = select(Link.chain_id, EnterpriseLink.enterprise_id).join(
         Link, Link.id == EnterpriseLink.link_id
     )
+    # on a day asked for, the membership in force then (as the month's report counts it): an
+    # enterprise moved between chains since does not rewrite that day's chain outputs
     members = members.where(
         Link.chain_id.in_([c.id for c in chains]),
-        EnterpriseLink.valid_to.is_(None),
+        loaders.in_force(session, day if requested else None),
         EnterpriseLink.excluded.is_(False),
     )
     if principal.is_scoped:
@@ -299,11 +303,23 @@ def _chains(session: Session, principal: Principal, day: date, tr: Tr) -> Chains
             )
         )
     rows.sort(key=lambda r: (-(r.latest or 0.0), r.name))
-    return ChainsBlock(
-        year=latest,
-        prev_year=latest - 1,
-        unit=tr(N_("100m yuan")),
-        basis=tr(
+    if requested:
+        basis = tr(
+            N_(
+                "Gross industrial output of the enterprises in your scope assigned to each "
+                "chain on %(day)s, %(first)s–%(last)s"
+            )
+            if principal.is_scoped
+            else N_(
+                "Gross industrial output of the enterprises assigned to each chain on %(day)s, "
+                "%(first)s–%(last)s"
+            ),
+            day=day.isoformat(),
+            first=first,
+            last=latest,
+        )
+    else:
+        basis = tr(
             N_(
                 "Gross industrial output of the enterprises in your scope now assigned to each "
                 "chain, %(first)s–%(last)s"
@@ -315,8 +331,9 @@ def _chains(session: Session, principal: Principal, day: date, tr: Tr) -> Chains
             ),
             first=first,
             last=latest,
-        ),
-        rows=rows,
+        )
+    return ChainsBlock(
+        year=latest, prev_year=latest - 1, unit=tr(N_("100m yuan")), basis=basis, rows=rows
     )
 
 
@@ -496,7 +513,7 @@ def leader_view(
         as_of=day,
         as_of_requested=requested,
         targets=targets,
-        chains=_chains(session, principal, day, tr),
+        chains=_chains(session, principal, day, requested, tr),
         projects=_projects(principal, day, rows, last),
         decisions=_decisions(session, principal, day, result, tr, memo, rows if readable else None),
     )
