@@ -362,6 +362,9 @@ def evaluate(
     series: dict[int, dict[int, float]] = {}
     for pid, y, v in outputs.iter_rows():
         series.setdefault(int(pid), {})[int(y)] = float(v)
+    # the judged year's outputs, exact: the tiers compare them with their thresholds
+    for pid, value in standing.exact_outputs(frame).items():
+        series.setdefault(pid, {})[year] = value
     positions = _positionings(session, state, everyone)
     rows = []
     for park in visible:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
 import polars as pl
 
 from gaodi.analytics.exact import as_written, exact_sum
@@ -69,6 +70,20 @@ def positioning(
         min_share=rules.min_share,
         focused=None if focus is None else focus >= as_written(rules.min_share),
     )
+
+
+def exact_outputs(frame: pl.DataFrame) -> dict[int, float]:
+    """park id -> its firms' output of the frame's year in 亿元, summed as written
+    (:func:`gaodi.analytics.exact.exact_sum`) and only then made a float: a park at exactly a
+    tier's threshold is at it. The database's SUM of binary floats made 6,227,329.06 +
+    3,380,959.56 + 215,316.29 + 176,395.09 万元 999.9999999999998 亿元, short of 千亿."""
+    held = frame.filter(pl.col("park_id").is_not_null() & pl.col("output").is_not_null())
+    out: dict[int, float] = {}
+    for (pid,), part in held.partition_by("park_id", as_dict=True).items():
+        outputs = part["output"].to_numpy()
+        if np.isfinite(outputs).all():  # else the park keeps the database's sum
+            out[int(pid)] = float(exact_sum(outputs) / 10_000)
+    return out
 
 
 def tier_rows(
