@@ -470,17 +470,21 @@ def chain_names_of(session: Session, enterprise_ids: Sequence[int]) -> dict[int,
 
 
 def membership_frame(
-    session: Session, enterprise_ids: Sequence[int] | None, chain_ids: Iterable[int]
+    session: Session,
+    enterprise_ids: Sequence[int] | None,
+    chain_ids: Iterable[int],
+    on: date | None = None,
 ) -> pl.DataFrame:
     """``enterprise_id, chain_id``: one row per (enterprise, chain) pair where the enterprise is
-    currently attached (not excluded, not ended) to a link of the chain, for the given
-    enterprises (the caller's readable ones; None: every enterprise of the city, for a reader
-    that counts firms whoever asks) and chains. One query."""
+    attached (not excluded) to a link of the chain, currently or on the city's day ``on``
+    (:func:`in_force`), for the given enterprises (the caller's readable ones; None: every
+    enterprise of the city, for a reader that counts firms whoever asks) and chains. One
+    query."""
     query = (
         select(EnterpriseLink.enterprise_id, Link.chain_id)
         .join(Link, Link.id == EnterpriseLink.link_id)
         .where(
-            EnterpriseLink.valid_to.is_(None),
+            in_force(session, on),
             EnterpriseLink.excluded.is_(False),
             Link.chain_id.in_(sorted(chain_ids)),
         )

@@ -84,7 +84,7 @@ def assessment_frame(
 ) -> pl.DataFrame:
     """One row per enterprise: its latest assessment on or before ``as_of`` with the enterprise's
     park, industry division, size class, above-scale flag (figures of ``as_of``'s year, or the
-    latest year before) and the readable chains it is on (a list)."""
+    latest year before) and the readable chains it is on that day (a list)."""
     query = (
         restrict(select(Assessment), principal)
         .with_only_columns(
@@ -112,13 +112,13 @@ def assessment_frame(
     latest = latest_assessments(raw, as_of=as_of)
     ids = sorted(int(i) for i in latest["enterprise_id"])
     year = (as_of or clock.today()).year
-    ents = _enterprise_attributes(session, principal, ids, year)
+    ents = _enterprise_attributes(session, principal, ids, year, as_of)
     out = latest.join(ents, on="enterprise_id", how="left")
     return out.sort("enterprise_id")
 
 
 def _enterprise_attributes(
-    session: Session, principal: Principal, ids: list[int], year: int
+    session: Session, principal: Principal, ids: list[int], year: int, on: dt.date | None
 ) -> pl.DataFrame:
     frame = enterprise_loaders.attributes_frame(session, ids, year)
     industrial = is_industrial_expr("industry_code").fill_null(False)
@@ -131,7 +131,8 @@ def _enterprise_attributes(
         above_scale=above_scale_expr("industry_code"),
     )
     chains = readable_chains(session, principal)
-    links = chain_loaders.membership_frame(session, ids, chains)
+    # the chains of the as-of day: an enterprise moved since does not move that day's levels
+    links = chain_loaders.membership_frame(session, ids, chains, on)
     on_chains = links.sort("chain_id").group_by("enterprise_id").agg(chain_ids=pl.col("chain_id"))
     return frame.join(on_chains, on="enterprise_id", how="left").with_columns(
         pl.col("chain_ids").fill_null(pl.lit([], dtype=pl.List(pl.Int64)))
