@@ -294,8 +294,9 @@ async def export_table(
     )
 
 
-#: Query parameters that say the period a page's figures are of (its file name says it).
-PERIOD_PARAMS = ("as_of", "period", "year", "known_on")
+#: Query parameters that say the period a page's figures are of (its file name says it); the
+#: projects, appeals and challenges pages take their day as ``as_of_day``.
+PERIOD_PARAMS = ("as_of", "as_of_day", "period", "year", "known_on")
 
 
 def _disposition(
