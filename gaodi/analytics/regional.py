@@ -14,6 +14,7 @@ and its peers).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, localcontext
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,7 @@ __all__ = [
     "krugman_index",
     "location_quotient",
     "shift_share",
+    "specialised",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -113,6 +115,42 @@ def location_quotient(x: Any, reference: Any = None) -> FloatArray:
     _positive(ref, "regional.zero_reference_industry")
     out: FloatArray = (arr / row[:, None]) / (ref / ref.sum())[None, :]
     return out
+
+
+def specialised(x: Any, line: float = 1.0) -> NDArray[np.bool_]:
+    """Whether each region's location quotient reaches ``line`` (``LQ_ri >= line``, the
+    reference being the table's regions), decided in exact decimals of the values as written.
+
+    Notes
+    -----
+    ``LQ_ri >= t`` exactly when ``e_ri * E >= t * E_i * e_r`` (every total positive). The
+    values are read as the decimals they are written as (86.1 is 861/10) and summed exactly, so
+    an LQ of exactly 1 is on the line: in binary floats it can come out 0.9999999999999997.
+
+    Examples
+    --------
+    >>> location_quotient([[86.1, 47.7], [430.5, 238.5]])[0].tolist()
+    [0.9999999999999997, 0.9999999999999999]
+    >>> specialised([[86.1, 47.7], [430.5, 238.5]]).tolist()
+    [[True, True], [True, True]]
+    >>> specialised([[1, 1], [3, 1]]).tolist()  # LQs 0.75, 1.5; 1.125, 0.75
+    [[False, True], [True, False]]
+    """
+    arr = _matrix(x)
+    _positive(arr.sum(axis=1), "regional.zero_region")
+    _positive(arr.sum(axis=0), "regional.zero_reference_industry")
+    exact = [[Decimal(repr(float(v))) for v in row] for row in arr]
+    with localcontext() as ctx:
+        ctx.prec = 80  # products of sums of the values' digits: kept whole
+        rows = [sum(r, Decimal(0)) for r in exact]
+        cols = [sum(c, Decimal(0)) for c in zip(*exact, strict=True)]
+        total = sum(rows, Decimal(0))
+        t = Decimal(repr(float(line)))
+        out = [
+            [v * total >= t * cols[i] * rows[r] for i, v in enumerate(row)]
+            for r, row in enumerate(exact)
+        ]
+    return np.array(out, dtype=np.bool_).reshape(arr.shape)
 
 
 def balassa_rca(x: Any) -> FloatArray:

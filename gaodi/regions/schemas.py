@@ -75,6 +75,9 @@ class SpecialisationRow(BaseModel):
     value: float = Field(description="The city's value in the year (unit in provenance).")
     share: float = Field(description="Share of the city's total.")
     lq: float | None = Field(description="LQ against the city plus its peer group.")
+    specialised: bool = Field(
+        False, description="LQ >= 1, decided in exact decimals of the values as written."
+    )
     cagr: float | None = Field(description="The city's CAGR from start_year to year.")
     peer_cagr: float | None = Field(description="The peers' combined CAGR over the same years.")
 

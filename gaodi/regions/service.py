@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from gaodi.analytics import opportunities as opp
 from gaodi.analytics.complexity import Complexity, complexity, to_matrix
-from gaodi.analytics.regional import hhi, krugman_index, location_quotient
+from gaodi.analytics.regional import hhi, krugman_index, location_quotient, specialised
 from gaodi.analytics.regional_tables import panel as to_cube
 from gaodi.core.errors import GaodiError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal
@@ -227,6 +227,7 @@ def specialisation(
     x = x[:, keep]
     inds = [inds[k] for k in keep]
     lq = location_quotient(x)[ci]
+    on_line = specialised(x)[ci]
     total = float(x[ci].sum())
     peer_rows = [i for i, r in enumerate(regs) if r != city]
     if start is not None:
@@ -243,6 +244,7 @@ def specialisation(
             value=float(x[ci, j]),
             share=float(x[ci, j] / total),
             lq=float(lq[j]),
+            specialised=bool(on_line[j]),
             cagr=_opt(growth[j]),
             peer_cagr=_opt(peer_growth[j]) if peer_rows else None,
         )
@@ -258,7 +260,7 @@ def specialisation(
         group=grp,
         total=total,
         rows=rows,
-        n_specialised=sum(1 for r in rows if r.lq is not None and r.lq >= 1),
+        n_specialised=sum(1 for r in rows if r.specialised),
         hhi=float(hhi(x[ci : ci + 1])[0]),
         krugman=krugman,
     )

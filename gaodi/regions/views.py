@@ -230,7 +230,7 @@ def specialisation_page(
                 x=r.lq,
                 y=r.cagr * 100,
                 size=r.value,
-                highlight=r.lq >= 1,
+                highlight=r.specialised,
                 label=r.name if r.industry in top else None,
             )
             for r in res.rows
