@@ -30,7 +30,7 @@ from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, require, restrict
 from gaodi.core.workflow import History
 from gaodi.parks import loaders as park_loaders
-from gaodi.projects import common, hooks, states
+from gaodi.projects import common, hooks, replans, states
 from gaodi.projects.models import (
     Project,
     ProjectEvent,
@@ -446,6 +446,8 @@ class ProjectFacts:
     #: was stored (:func:`_revisions`); months and years never corrected are not here
     monthly_revisions: dict[str, list[Revision]] = field(default_factory=dict)
     plan_revisions: dict[int, list[Revision]] = field(default_factory=dict)
+    #: the planned dates a re-planned stage had, oldest first (:mod:`gaodi.projects.replans`)
+    planned_revisions: dict[str, list[replans.Replan]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -500,6 +502,10 @@ def facts_at(facts: ProjectFacts, day: date, created: date | None = None) -> Pro
     return replace(
         facts,
         stage=stage,
+        planned={
+            s: replans.planned_on(facts.planned_revisions.get(s, []), on, day)
+            for s, on in facts.planned.items()
+        },
         actual={
             s: (on if on is not None and on <= day else None) for s, on in facts.actual.items()
         },
@@ -601,10 +607,12 @@ def _facts(session: Session, projects: list[Project]) -> dict[int, ProjectFacts]
     plan_rows: dict[int, tuple[int, int]] = {}  # row id -> (project, year)
     month_rows: dict[int, tuple[int, str]] = {}  # row id -> (project, month)
     month_notes: dict[int, str | None] = {}  # row id -> its note as stored
+    stage_rows: dict[int, tuple[int, str, date | None]] = {}  # row id -> (project, stage, plan)
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
         for s in session.scalars(select(ProjectStage).where(ProjectStage.project_id.in_(chunk))):
             planned[s.project_id][s.stage] = s.planned_on
             actual[s.project_id][s.stage] = s.actual_on
+            stage_rows[s.id] = (s.project_id, s.stage, s.planned_on)
         for y in session.scalars(
             select(ProjectYearPlan).where(ProjectYearPlan.project_id.in_(chunk))
         ):
@@ -631,6 +639,11 @@ def _facts(session: Session, projects: list[Project]) -> dict[int, ProjectFacts]
     for row_id, revs in _revisions(session, ProjectYearPlan.__tablename__, plan_stored).items():
         pid, year = plan_rows[row_id]
         plan_revs[pid][year] = revs
+    replanned: dict[int, dict[str, list[replans.Replan]]] = defaultdict(dict)
+    stored_plans = {i: on for i, (_pid, _stage, on) in stage_rows.items()}
+    for row_id, found in replans.replans(session, stored_plans).items():
+        pid, stage, _on = stage_rows[row_id]
+        replanned[pid][stage] = found
     return {
         p.id: ProjectFacts(
             p.stage,
@@ -640,6 +653,7 @@ def _facts(session: Session, projects: list[Project]) -> dict[int, ProjectFacts]
             monthly[p.id],
             month_revs.get(p.id, {}),
             plan_revs.get(p.id, {}),
+            replanned.get(p.id, {}),
         )
         for p in projects
     }
