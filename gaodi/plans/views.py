@@ -17,7 +17,7 @@ from sqlalchemy import select
 from gaodi.config import get_settings
 from gaodi.core.dbint import INT32_MAX, DbInt, RowId
 from gaodi.core.errors import ConflictError, GaodiError, ValidationError
-from gaodi.core.periods import parse_day
+from gaodi.core.periods import FIRST_YEAR, LAST_YEAR, parse_day
 from gaodi.core.text_safety import VisibleText
 from gaodi.plans import intake, service, submission
 from gaodi.plans.models import Indicator
@@ -621,7 +621,9 @@ def unlock_form(ctx: PageContext, key: str) -> Response:
     template="plans/completeness.html",
     domain="plan",
 )
-def completeness_page(ctx: PageContext, year: int | None = None) -> Completeness:
+def completeness_page(
+    ctx: PageContext, year: Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)] = None
+) -> Completeness:
     """Who has submitted what: owners x periods."""
     assert ctx.principal is not None
     return submission.completeness(ctx.session, ctx.principal, year)
