@@ -37,7 +37,7 @@ from gaodi.reports.common import (
     readable,
 )
 from gaodi.reports.lang import Lang, check_lang
-from gaodi.reports.model import Heading, Report
+from gaodi.reports.model import Heading, Paragraph, Report
 
 if TYPE_CHECKING:
     from gaodi.plans.models import Plan
@@ -163,12 +163,33 @@ def moment(stamp: str | None, tr: Lang) -> str:
 
 def figures_year(session: Session, period: str) -> int | None:
     """The enterprise figures a period's report may use: annual figures of a year are complete
-    only after it ends, so a month of year Y reads the latest year up to Y − 1 (the latest
-    year of all when nothing is that old). A 2021-06 report never shows 2023's chains."""
+    only after it ends, so a month of year Y reads the latest year up to Y − 1; None when no
+    year that old is held. A 2021-06 report never shows 2023's chains."""
     from gaodi.chains.loaders import latest_year
 
-    until = int(period[:4]) - 1
-    return latest_year(session, until) or latest_year(session)
+    return latest_year(session, int(period[:4]) - 1)
+
+
+def no_figures_blocks(session: Session, month: str, tr: Lang) -> list[Paragraph]:
+    """What the chain and park parts say when no year of enterprise figures had ended by the
+    report's month (empty when the city holds no figures at all: nothing to leave out)."""
+    from gaodi.enterprises.loaders import years
+
+    held = years(session)
+    if not held:
+        return []
+    first, last = held[0], held[-1]
+    return [
+        Paragraph(
+            tr(
+                f"截至{month}尚无已结束年度的企业年度数据（现有{first}—{last}年），"
+                "产业链诊断与园区亩均效益评价从略。",
+                f"No year of enterprise figures had ended by {month} (the city holds "
+                f"{first}–{last}): the chain diagnosis and the parks' per-mu evaluation are "
+                "left out.",
+            )
+        )
+    ]
 
 
 def build_monthly(
@@ -234,7 +255,12 @@ def build_monthly(
     progress(0.45, tr.stage("诊断产业链", "Diagnosing the chains"))
     year = figures_year(session, board.as_of)
     chains = None
-    if allowed(principal, "read", "chain"):
+    # no year of figures had ended by the month: a later year's figures are not shown in it
+    unknown = no_figures_blocks(session, month, tr) if year is None else []
+    if unknown:
+        report.add(Heading(1, tr("产业链与园区", "Chains and parks")))
+        report.extend(unknown)
+    elif allowed(principal, "read", "chain"):
         from gaodi.chains import service as chain_service
 
         # the membership in force on the report's day (the period's end, or the known-on day):
@@ -253,7 +279,7 @@ def build_monthly(
             report.extend(sections_chain.top_recommendations(diagnoses, tr))
 
     progress(0.6, tr.stage("汇总园区", "Summarising the parks"))
-    parks = sections_more.park_blocks(session, principal, year, tr)
+    parks = [] if unknown else sections_more.park_blocks(session, principal, year, tr)
     if parks:
         report.add(Heading(1, tr("园区亩均效益与能级", "Parks: per-mu returns and tiers")))
         report.extend(parks)
