@@ -384,3 +384,35 @@ def prefecture_cities(include_municipalities: bool = True) -> list[RegionRow]:
         idx = _regions().by_code
         rows = sorted([*rows, *(idx[c] for c in _MUNICIPALITIES)], key=lambda r: r.code)
     return rows
+
+
+def city_named_in(text: str) -> RegionRow | None:
+    """The one city-level unit (:func:`prefecture_cities`) whose full name a text such as a
+    plan's title names, or None when it names none or several.
+
+    A name inside a longer division's name does not count (鞍山市 in 马鞍山市), so a county-level
+    city's plan (浏阳市…) names no prefecture rather than a wrong one.
+
+    Examples
+    --------
+    >>> city_named_in("芜湖市推进先进制造业高质量发展三年行动计划（2024—2026年）").code
+    '340200'
+    >>> city_named_in("马鞍山市制造业行动计划").name
+    '马鞍山市'
+    >>> city_named_in("湖南省制造业行动计划") is None
+    True
+    """
+    found: list[tuple[int, int, RegionRow]] = []
+    for row in _regions().rows:
+        start = text.find(row.name)
+        while start != -1:
+            found.append((start, start + len(row.name), row))
+            start = text.find(row.name, start + 1)
+    cities = {r.code for r in prefecture_cities()}
+    named = {
+        row.code: row
+        for start, end, row in found
+        if row.code in cities
+        and not any(s <= start and end <= e and e - s > end - start for s, e, _ in found)
+    }
+    return next(iter(named.values())) if len(named) == 1 else None

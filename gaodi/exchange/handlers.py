@@ -15,10 +15,10 @@ from gaodi.core.selects import AnySelect
 from gaodi.enterprises import batch as enterprises_batch
 from gaodi.enterprises.models import Enterprise, EnterpriseYear
 from gaodi.exchange.importer import Changes, Context, Counts, row_values
-from gaodi.exchange.refdata import ensure_industries, ensure_regions
 from gaodi.exchange.validate import Table, duplicate_rows
 from gaodi.parks import batch as parks_batch
 from gaodi.parks.models import Park
+from gaodi.regions.codelists import ensure_industries, ensure_regions
 
 
 class Handler(ABC):

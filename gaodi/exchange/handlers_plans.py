@@ -14,7 +14,6 @@ from gaodi.enterprises.models import Enterprise
 from gaodi.exchange.handlers import Handler, _codes_of, park_lookup
 from gaodi.exchange.importer import Context, Counts, db_value, row_values
 from gaodi.exchange.indicator_units import HeaderUnit, ratio_hints
-from gaodi.exchange.refdata import ensure_regions
 from gaodi.exchange.units import convert, factor, same_unit
 from gaodi.exchange.validate import Table, duplicate_rows
 from gaodi.plans import batch_plans, editing
@@ -26,6 +25,7 @@ from gaodi.plans.intake import (
     write_observations,
 )
 from gaodi.plans.models import Action, Indicator, Plan
+from gaodi.regions.codelists import ensure_regions
 
 INDICATOR_FIELDS = {k: k for k in editing.INDICATOR_COLUMNS}
 PLAN_FIELDS = {

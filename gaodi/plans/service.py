@@ -27,6 +27,7 @@ from gaodi.core.errors import ConflictError, NotFoundError, ValidationError
 from gaodi.core.memo import Memo, scope_key
 from gaodi.core.permissions import Principal, require, restrict
 from gaodi.core.provenance import Provenance, citation_of
+from gaodi.core.reference import city_named_in
 from gaodi.plans import batch_plans, editing
 from gaodi.plans.board import board, target_detail
 from gaodi.plans.inference import propose
@@ -54,6 +55,7 @@ from gaodi.plans.schemas import (
     TargetUpdate,
 )
 from gaodi.plans.submission import approve, completeness, return_submission, tasks, unlock
+from gaodi.regions.codelists import ensure_regions
 from gaodi.text.schema import PlanExtraction
 
 DOMAIN = "plan"
@@ -305,6 +307,13 @@ def load_plan(
         else:
             period = (min(years), max(years))
     title = extraction.title or (source_name or "未命名计划")
+    if region_code is None:
+        # the city's pages (regions, map, clusters) find the city by its plan's region; a plan
+        # loaded from its text names the city in its title (芜湖市…行动计划)
+        city = city_named_in(title)
+        region_code = city.code if city is not None else None
+    if region_code is not None:
+        ensure_regions(session.connection(), [region_code])
     # the plan and its actions through their one write path (the import's rules and words);
     # a loaded draft is always a new plan, even when another has its title
     values = {

@@ -1,4 +1,4 @@
-"""Make sure the code-list rows an import refers to exist in the database.
+"""Make sure the code-list rows an import or a loaded plan refers to exist in the database.
 
 ``enterprise.region_code`` and ``enterprise.industry_code`` are foreign keys to the ``region``
 and ``industry_code`` tables. A database built by ``gaodi demo build`` holds the full lists; an
