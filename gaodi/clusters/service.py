@@ -137,6 +137,8 @@ def cluster_system(
             lq_ctx,
             rules,
         )
+    # the targets and quotes are one city's plan: another city's page does not claim them
+    own_plan = str(rules.get("city") or "") == (lq_ctx[1] or "")
     groups = []
     for g in rules["groups"]:
         members = [rows[c.id] for c in clusters if c.tier in g["tiers"]]
@@ -147,8 +149,8 @@ def cluster_system(
                 key=str(g["key"]),
                 label_zh=g["label_zh"],
                 label_en=g["label_en"],
-                target=g.get("target"),
-                quote=g.get("quote") or "",
+                target=g.get("target") if own_plan else None,
+                quote=(g.get("quote") or "") if own_plan else "",
                 recognised=sum(1 for r in members if r.status == "recognised"),
                 planned=sum(1 for r in members if r.status != "recognised"),
                 clusters=members,
