@@ -51,7 +51,7 @@ def clusters_page(
     res = service.cluster_system(ctx.session, ctx.principal, year=year, group=group, peers=chosen)
     return ClustersPage(
         result=res,
-        groups=P.group_options(),
+        groups=P.group_options(P.home_city(ctx.session)),
         selected_group=res.group.key if res.group else group,
         peers=chosen,
     )

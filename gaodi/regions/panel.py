@@ -223,6 +223,7 @@ class GroupSpec:
     k: int = 10
     of: tuple[str, ...] = ()
     source: str = ""
+    city: str = ""  # a group named by one city's plan (its GB/T 2260 code): that city's only
 
 
 @lru_cache(maxsize=1)
@@ -239,14 +240,30 @@ def peer_specs() -> tuple[str, str, dict[str, GroupSpec]]:
             k=int(v.get("k", 10)),
             of=tuple(v.get("of", ())),
             source=" ".join(str(v.get("source", "")).split()),
+            city=str(v.get("city", "")),
         )
         for key, v in raw["groups"].items()
     }
     return str(raw["version"]), str(raw["default"]), groups
 
 
-def group_options() -> list[PeerGroupOption]:
-    _v, _d, groups = peer_specs()
+def city_specs(city: str | None) -> tuple[str, dict[str, GroupSpec]]:
+    """``(default key, groups)`` offered to ``city``: a group of another city's plan (the demo
+    plan's benchmarks) is not this city's, nor a union that takes one in; the default is the
+    file's when offered, else the first group offered."""
+    _v, default, specs = peer_specs()
+
+    def offered(spec: GroupSpec) -> bool:
+        if spec.city and spec.city != city:
+            return False
+        return all(part in specs and offered(specs[part]) for part in spec.of)
+
+    groups = {k: g for k, g in specs.items() if offered(g)}
+    return (default if default in groups else next(iter(groups))), groups
+
+
+def group_options(city: str | None) -> list[PeerGroupOption]:
+    _d, groups = city_specs(city)
     options = [
         PeerGroupOption(key=g.key, label_zh=g.zh, label_en=g.en, source=g.source)
         for g in groups.values()
@@ -293,7 +310,7 @@ def resolve_group(
 ) -> PeerGroup:
     """The peer group ``group`` (or ``custom`` with ``peers``) as regions of the panel ``frame``
     (one measure); regions the panel does not hold are left out, the city never counts."""
-    _v, default, specs = peer_specs()
+    default, specs = city_specs(city)
     key = group or ("custom" if peers else default)
     in_panel = set(frame["region"].unique().to_list()) if frame.height else set()
     sub = frame.filter(pl.col("year") == year) if year is not None else frame

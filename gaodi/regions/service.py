@@ -120,7 +120,7 @@ def availability(session: Session, principal: Principal, measure: str = "output"
         measures=P.panel_measures(session, principal),
         city=P.ref(city, names) if city else None,
         regions=[P.ref(c, names) for c in codes if c != city],
-        groups=P.group_options(),
+        groups=P.group_options(city),
     )
 
 
