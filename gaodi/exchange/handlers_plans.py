@@ -24,6 +24,7 @@ from gaodi.plans.intake import (
     prepare_observations,
     write_observations,
 )
+from gaodi.plans.matching import normalise
 from gaodi.plans.models import Action, Indicator, Plan
 from gaodi.regions.codelists import ensure_regions
 
@@ -292,13 +293,34 @@ def indicator_lookup(ctx: Context) -> dict[str, tuple[int, str, str, str]]:
     }
 
 
-def unknown_indicator(ctx: Context, t: Table, i: int, code: str) -> None:
+def unknown_indicator(
+    ctx: Context, t: Table, i: int, code: str, indicators: dict[str, tuple[int, str, str, str]]
+) -> None:
+    """A code no indicator has. When it is an indicator's name (what an office worker types),
+    the code to write instead: "import it first" would make a second indicator no target reads."""
+    named = sorted(
+        (c, unit)
+        for c, (_id, name, unit, _kind) in indicators.items()
+        if normalise(name) == normalise(code)
+    )
+    if not named:
+        ctx.fail(
+            t,
+            i,
+            "indicator",
+            f"指标代码“{code}”不存在；请先导入指标。",
+            f"Indicator '{code}' does not exist; import it first.",
+        )
+        return
+    zh = "、".join(f"{c}（{unit}）" for c, unit in named)
+    en = ", ".join(f"{c} ({unit})" for c, unit in named)
     ctx.fail(
         t,
         i,
         "indicator",
-        f"指标代码“{code}”不存在；请先导入指标。",
-        f"Indicator '{code}' does not exist; import it first.",
+        f"“{code}”是指标名称，本列填写指标代码：{zh}；也可从下拉列表选择。",
+        f"'{code}' is an indicator's name; this column takes its code: {en}. "
+        "The drop-down list offers it.",
     )
 
 
@@ -380,7 +402,7 @@ class TargetsHandler(Handler):
                     indicator_id, default_name, _, _ = indicators[code]
                     name = name or default_name
                 else:
-                    unknown_indicator(ctx, t, i, code)
+                    unknown_indicator(ctx, t, i, code, indicators)
             elif name is None and t.raw_value("indicator", i) in (None, ""):
                 ctx.fail(
                     t,
@@ -489,7 +511,7 @@ class ObservationsHandler(Handler):
         for i in range(len(t)):
             code = t.columns["indicator"][i]
             if code is not None and code not in indicators:
-                unknown_indicator(ctx, t, i, code)
+                unknown_indicator(ctx, t, i, code, indicators)
             scope_id = resolve_scope(ctx, t, i, lookups)
             if i in t.bad or scope_id is None:
                 continue
@@ -539,7 +561,7 @@ class ObservationsHandler(Handler):
             earlier = t.row_numbers[self.row_index[refusal.other or 0]]
             ctx.fail(t, i, "period", f"与第 {earlier} 行重复。", f"Duplicates row {earlier}.")
         elif refusal.check == "indicator":
-            unknown_indicator(ctx, t, i, row.indicator)
+            unknown_indicator(ctx, t, i, row.indicator, indicator_lookup(ctx))
         else:  # locked, or flags: an error, or a warning whose reason the comment does not give
             errors = [f for f in refusal.flags if f.severity == "error"]
             # the template's own column (说明 comment), not a 备注 column the file cannot have
