@@ -49,6 +49,7 @@ from gaodi.parks.schemas import (
     Provenance,
 )
 from gaodi.parks.words import english_terms
+from gaodi.regions.panel import home_city
 
 __all__ = [
     "Evaluation",
@@ -339,12 +340,14 @@ def evaluate(
     visible = loaders.parks(session, principal)
     everyone = loaders.all_parks(session)
     tr = tiers.tier_rules()
+    # the targets are one city's plan's (1 park of 3000亿, 5 of 千亿 by 2023): not another's
+    own_targets = not tr.city or tr.city == home_city(session)
     if year is None:
         return ParkEvaluation(
             provenance=prov,
             indicators=indicators,
             parks=[_empty_row(p) for p in visible],
-            targets=[standing.target(t, 0) for t in tr.tiers],
+            targets=[standing.target(t, 0) for t in tr.tiers] if own_targets else [],
             counts_scope="scope" if principal.is_scoped else "city",
             notes=["没有企业年度数据。 No enterprise figures."],
             notes_zh=["没有企业年度数据。"],
@@ -418,7 +421,7 @@ def evaluate(
         provenance=prov,
         indicators=indicators,
         parks=rows,
-        targets=[standing.target(t, counts[t.key]) for t in tr.tiers],
+        targets=[standing.target(t, counts[t.key]) for t in tr.tiers] if own_targets else [],
         class_counts=class_counts,
         n_evaluated=evaluated.height,
         not_evaluated=dict(sorted(reasons.items())),

@@ -38,6 +38,7 @@ class TierRules:
     unit: str
     source: str
     tiers: tuple[Tier, ...]
+    city: str = ""  # the GB/T 2260 code of the city whose plan set the targets
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def tier_rules() -> TierRules:
         unit=str(raw["unit"]),
         source=str(raw["source"]),
         tiers=tuple(sorted(tiers, key=lambda t: -t.threshold)),
+        city=str(raw.get("city", "")),
     )
 
 

@@ -188,13 +188,17 @@ def monthly_park_blocks(
     # the firm counts are the reader's scope's (a park office: its parks'), the tier targets
     # the city's: each says whose it is
     scope = scope_words(ev, tr)
+    # a city whose plan set no tier targets (only the demo plan's are known) is told none
+    tiers_said = (
+        tr(f"全市园区能级：{targets}。", f" City-wide park tiers: {targets}.") if targets else ""
+    )
     blocks: list[Block] = [
         Paragraph(
             tr(
                 f"{p.year}年亩均效益评价（{p.scheme_name_zh}）{scope}参评企业{ev.n_evaluated}家。"
-                f"全市园区能级：{targets}。",
+                + tiers_said,
                 f"Per-mu evaluation of {p.year} ({p.scheme_name_en}): {ev.n_evaluated} enterprises "
-                f"evaluated ({scope}). City-wide park tiers: {targets}.",
+                f"evaluated ({scope})." + tiers_said,
             )
         ),
         class_table(ev, tr),
