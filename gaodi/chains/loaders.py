@@ -24,6 +24,7 @@ from gaodi.core.permissions import Principal, check_scope, restrict, scope_claus
 from gaodi.core.selects import AnySelect
 from gaodi.engine.rows import frame
 from gaodi.enterprises import loaders as enterprise_loaders
+from gaodi.plans import loaders as plan_loaders
 
 SEGMENT_ORDER = {"up": 0, "mid": 1, "down": 2}
 SRDI_TAGS = frozenset({"srdi", "little_giant"})
@@ -263,9 +264,11 @@ def mask_names(facts: pl.DataFrame, visible: set[int] | None) -> pl.DataFrame:
     )
 
 
-def dataset_city(session: Session) -> str | None:
-    """The home city's GB/T 2260 code, from the dataset record (None when not known)."""
-    return dataset.city(session)
+def home_city(session: Session) -> str | None:
+    """The home city's GB/T 2260 code: the dataset record's, else the latest plan's region (a
+    city that is not the demo has no dataset record), as the regions pages read it; None when
+    neither names one."""
+    return dataset.city(session) or plan_loaders.latest_region_code(session)
 
 
 # --------------------------------------------------------------------------- the external pool

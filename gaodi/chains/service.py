@@ -311,7 +311,7 @@ def diagnose(
         kind=kind,
         year=year,
         peer=peer or rules.peer_region,
-        home=loaders.dataset_city(session),
+        home=loaders.home_city(session),
         on=on,
     )
 
@@ -340,7 +340,7 @@ def diagnose_all(
     facts = loaders.facts_frame(session, list(by_chain), year, on)
     parts = {k[0]: v for k, v in facts.partition_by("chain_id", as_dict=True).items()}
     empty = facts.clear()
-    home = loaders.dataset_city(session)
+    home = loaders.home_city(session)
     return [
         _diagnose_one(
             session,
@@ -625,7 +625,7 @@ def _chain_locals(session: Session, principal: Principal, chain_id: int) -> Chai
 
 
 def _home_city_name(session: Session) -> str | None:
-    home = loaders.dataset_city(session)
+    home = loaders.home_city(session)
     row = region_lookup(home) if home else None
     return row.name if row else None
 
