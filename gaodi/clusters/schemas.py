@@ -75,5 +75,7 @@ class ClusterSystem(BaseModel):
     provenance: Provenance
     group: PeerGroup | None = None
     groups: list[ClusterGroup]
+    #: the groups are the home city's plan's own system (the demo's “1+2+N”), not tiers only
+    plan_system: bool = False
     notice_zh: str | None = None
     notice_en: str | None = None

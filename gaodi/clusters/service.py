@@ -137,7 +137,8 @@ def cluster_system(
             lq_ctx,
             rules,
         )
-    # the targets and quotes are one city's plan: another city's page does not claim them
+    # the targets, quotes and “1+2+N” names are one city's plan: another city's page does
+    # not claim them
     own_plan = str(rules.get("city") or "") == (lq_ctx[1] or "")
     groups = []
     for g in rules["groups"]:
@@ -147,8 +148,8 @@ def cluster_system(
         groups.append(
             ClusterGroup(
                 key=str(g["key"]),
-                label_zh=g["label_zh"],
-                label_en=g["label_en"],
+                label_zh=g["label_zh"] if own_plan else g.get("plain_zh", g["label_zh"]),
+                label_en=g["label_en"] if own_plan else g.get("plain_en", g["label_en"]),
                 target=g.get("target") if own_plan else None,
                 quote=(g.get("quote") or "") if own_plan else "",
                 recognised=sum(1 for r in members if r.status == "recognised"),
@@ -161,6 +162,7 @@ def cluster_system(
         provenance=prov,
         group=grp,
         groups=groups,
+        plan_system=own_plan,
         notice_zh=notice[0] if notice else None,
         notice_en=notice[1] if notice else None,
     )

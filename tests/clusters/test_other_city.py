@@ -54,3 +54,32 @@ def test_the_demo_city_keeps_its_plans_targets(demo_db: Engine) -> None:
     groups = _groups(demo_db)
     assert groups["1"][0] == 1 and "工程机械1个世界级" in groups["1"][1]
     assert groups["2"][0] == 2
+
+
+def test_another_citys_groups_are_named_by_tier_not_by_changsha_s_1_2_n(
+    sqlite_db: Engine,
+) -> None:
+    with session_scope(sqlite_db, actor="test") as s:
+        plans.load_plan(
+            s,
+            ADMIN,
+            PlanExtraction(
+                title="芜湖市推进先进制造业高质量发展三年行动计划（2024—2026年）",
+                actions=[],
+                targets=[],
+                qualitative=[],
+            ),
+            region_code="340200",
+        )
+    with session_scope(sqlite_db) as s:
+        res = service.cluster_system(s, SYSTEM)
+    assert not res.plan_system
+    labels = [(g.label_zh, g.label_en) for g in res.groups]
+    assert labels and not [x for x in labels if "“" in x[0] or "“" in x[1]]
+
+
+def test_the_demo_city_keeps_its_1_2_n_names(demo_db: Engine) -> None:
+    with session_scope(demo_db) as s:
+        res = service.cluster_system(s, SYSTEM)
+    assert res.plan_system
+    assert res.groups[0].label_zh == "“1”：世界级先进制造业集群"
