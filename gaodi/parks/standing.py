@@ -23,8 +23,9 @@ def positioning(
     fn = rules.functions.get(park.level)
     # summed as written, not as floats: the focus share is compared with its line exactly
     # (firms of 71819.40 and 5872.23 万元 beside one of 77691.63: half, not 0.49999999999999994)
-    outputs = members["output"].fill_null(0.0).to_numpy() if members.height else []
-    total = exact_sum(outputs)
+    total = (
+        exact_sum(members["output"].fill_null(0.0).to_numpy()) if members.height else Fraction(0)
+    )
 
     def belongs(name: str) -> pl.Expr:
         """The enterprise is on one of the industry's chains or under one of its codes."""
