@@ -27,8 +27,8 @@ from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.chains.rules import LinkInput as LinkInput
 from gaodi.chains.rules import split_words as split_words
 from gaodi.core import clock
-from gaodi.core.errors import ConflictError, NotFoundError
-from gaodi.core.permissions import Principal, require, restrict
+from gaodi.core.errors import ConflictError, NotFoundError, PermissionDenied
+from gaodi.core.permissions import Principal, allowed, require, restrict
 from gaodi.enterprises import loaders as enterprise_loaders
 
 #: a refusal's column (as the ``links`` sheet names it) -> the form's field; None: no field,
@@ -322,10 +322,16 @@ def unassign(
 def release(
     session: Session, principal: Principal, chain: int | str, link_id: int, enterprise: str | int
 ) -> int:
-    """Close the pair's manual row: the rule decides again at the next ``gaodi chains map``.
+    """Close the pair's current rows: the rule decides again at the next ``gaodi chains map``.
+    Returns how many of them were manual (0: nothing to release).
 
-    Besides an enterprise in scope, a scoped office may release one it excluded from this link
-    (its manual row is on the office's own link, so naming it confirms nothing new)."""
+    Releasing a manual exclusion widens the chain as a wider rule does (the next mapping puts
+    the firm back on the link if the rule matches it), so only the bureau (the chain domain's
+    ``approve`` right) may: :func:`released_exclusion` otherwise, whoever made the exclusion.
+    Releasing a manual attachment leaves the firm to the rule and stays the office's.
+
+    Besides an enterprise in scope, a scoped office is answered about one excluded from this
+    link (its manual row is on the office's own link, so naming it confirms nothing new)."""
     link = link_of_chain(session, principal, chain, link_id)
     try:
         ent = scoped_enterprise(session, principal, enterprise)
@@ -333,6 +339,23 @@ def release(
         ent = find_enterprise(session, enterprise)
         if not any(r.source == "manual" for r in _current(session, ent.id, link.id)):
             raise
+    manual = [r for r in _current(session, ent.id, link.id) if r.source == "manual"]
+    if any(r.excluded for r in manual) and not allowed(principal, "approve", "chain"):
+        raise released_exclusion()
     rows = [r for r in _close_current(session, ent.id, link.id) if r.source == "manual"]
     session.flush()
     return len(rows)
+
+
+def released_exclusion() -> PermissionDenied:
+    """A chain office releasing an exclusion: the next ``gaodi chains map`` would put the firm
+    back on its link, and show it the firm's figures, without the bureau's approval (the rule
+    of :func:`gaodi.chains.rules.wider_rule` and of the proposals)."""
+    return PermissionDenied(
+        "该企业是被人工移出本环节的；交还规则决定后，下次映射会把它重新挂到本环节，"
+        "须由工信局管理员操作。要加入该企业，请在环节页“提议”，经审核后加入。",
+        "This firm was taken off the link by hand; letting the rule decide would put it back "
+        "on the link at the next mapping: an administrator of the bureau does that. To add "
+        "the firm, propose it on the link page for approval.",
+        field="enterprise",
+    )

@@ -255,3 +255,101 @@ def test_the_office_cannot_widen_a_rule_through_the_links_sheet(site: Site, tmp_
     assert [e.column for e in refused.value.errors] == ["行业代码"], refused.value.errors
     _bureau_maps(site)
     assert client(site, "chain_office").get(f"/api/v1/enterprises/{w.ids['e2']}").status_code == 404
+
+
+# ------------------------------------------------------------- releasing a manual row
+# "Let the rule decide" closes the pair's manual row. Releasing an exclusion lets the next
+# `gaodi chains map` bring the firm back onto the link: it widens the chain like a wider rule,
+# so it is the bureau's; releasing a manual attachment leaves the firm to the rule (narrower or
+# the same) and stays the office's.
+
+
+def test_a_chain_office_cannot_release_the_bureaus_exclusion(site: Site) -> None:
+    w = site.world
+    _code_e2(site)
+    admin, office = client(site, "admin"), client(site, "chain_office")
+    a1 = f"/api/v1/chains/{w.ids['chain_a']}/links/{w.ids['a1']}"
+    rule = {"name": "甲上游", "segment": "up", "industry_codes": [E2_CODE]}
+    assert admin.put(a1, json=rule).status_code == 200
+    _bureau_maps(site)
+    e2 = f"/api/v1/enterprises/{w.ids['e2']}"
+    assert office.get(e2).status_code == 200  # on a1 by the bureau's rule
+    taken_off = admin.post(f"{a1}/unassign", json={"enterprise": w.uscc["e2"]})
+    assert taken_off.status_code == 201, taken_off.text
+    assert office.get(e2).status_code == 404  # the bureau took it off chain A
+    release = f"/chains/{w.ids['chain_a']}/links/{w.ids['a1']}/release"
+    refused = post_form(
+        office, release, {"enterprise": w.uscc["e2"]}, office.headers["X-CSRF-Token"]
+    )
+    # the old code: 303 "the rule decides at the next mapping", and the map put E2 back
+    assert refused.status_code == 422, refused.text
+    assert "工信局管理员" in refused.text
+    _bureau_maps(site)
+    assert office.get(e2).status_code == 404
+    with session_scope(site.engine) as s:
+        rows = s.scalars(
+            select(EnterpriseLink).where(
+                EnterpriseLink.enterprise_id == w.ids["e2"],
+                EnterpriseLink.link_id == w.ids["a1"],
+                EnterpriseLink.valid_to.is_(None),
+            )
+        ).all()
+        assert [(r.source, r.excluded) for r in rows] == [("manual", True)]
+    # the bureau may let the rule decide again
+    released = post_form(
+        admin, release, {"enterprise": w.uscc["e2"]}, admin.headers["X-CSRF-Token"]
+    )
+    assert released.status_code == 303, released.text
+    _bureau_maps(site)
+    assert office.get(e2).status_code == 200
+
+
+def test_a_chain_office_may_release_its_manual_attachment(site: Site) -> None:
+    w = site.world
+    office = client(site, "chain_office")
+    a1 = f"/api/v1/chains/{w.ids['chain_a']}/links/{w.ids['a1']}"
+    assert office.post(f"{a1}/assign", json={"enterprise": w.uscc["e4"]}).status_code == 201
+    released = post_form(
+        office,
+        f"/chains/{w.ids['chain_a']}/links/{w.ids['a1']}/release",
+        {"enterprise": w.uscc["e4"]},
+        office.headers["X-CSRF-Token"],
+    )
+    assert released.status_code == 303, released.text
+    with session_scope(site.engine) as s:
+        manual = s.scalars(
+            select(EnterpriseLink).where(
+                EnterpriseLink.enterprise_id == w.ids["e4"],
+                EnterpriseLink.source == "manual",
+                EnterpriseLink.valid_to.is_(None),
+            )
+        ).all()
+        assert manual == []
+
+
+def test_an_exclusion_of_a_firm_on_the_chain_is_the_bureaus_to_release(site: Site) -> None:
+    w = site.world
+    admin, office = client(site, "admin"), client(site, "chain_office")
+    a1 = f"/api/v1/chains/{w.ids['chain_a']}/links/{w.ids['a1']}"
+    assert admin.post(f"{a1}/assign", json={"enterprise": w.uscc["e4"]}).status_code == 201
+    assert admin.post(f"{a1}/unassign", json={"enterprise": w.uscc["e4"]}).status_code == 201
+    page = f"/chains/{w.ids['chain_a']}/links/{w.ids['a1']}"
+    release = f"{page}/release"
+    # E4 stays on a2, so the office sees it taken off a1, without a button it cannot use
+    seen = office.get(page).text
+    assert w.names["e4"] in seen
+    assert release not in seen
+    assert release in admin.get(page).text
+    refused = post_form(
+        office, release, {"enterprise": w.uscc["e4"]}, office.headers["X-CSRF-Token"]
+    )
+    assert refused.status_code == 422 and "工信局管理员" in refused.text
+    with session_scope(site.engine) as s:
+        rows = s.scalars(
+            select(EnterpriseLink).where(
+                EnterpriseLink.enterprise_id == w.ids["e4"],
+                EnterpriseLink.link_id == w.ids["a1"],
+                EnterpriseLink.valid_to.is_(None),
+            )
+        ).all()
+        assert [(r.source, r.excluded) for r in rows] == [("manual", True)]
