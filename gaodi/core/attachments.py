@@ -19,6 +19,10 @@ from gaodi.core.rulefile import read_yaml
 UPLOAD_POLICY = Path(__file__).resolve().parents[1] / "data" / "uploads.yaml"
 
 _UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+#: Characters of a kept file name (the ``filename`` column of attachments and evidence).
+MAX_NAME = 200
+#: A longer "suffix" is part of the name (``报告.第一稿…``), not a type to keep.
+_MAX_SUFFIX = 16
 
 
 def attachments_dir() -> Path:
@@ -28,7 +32,9 @@ def attachments_dir() -> Path:
 
 def safe_name(filename: str | None) -> str:
     """The user's file name without directories or characters a file system or a header could
-    misread (letters, digits, Chinese, ``.`` ``-`` ``_`` stay).
+    misread (letters, digits, Chinese, ``.`` ``-`` ``_`` stay), at most :data:`MAX_NAME`
+    characters: a longer one loses the end of its stem and keeps its suffix, which the
+    download's reader opens it by.
 
     >>> safe_name("../../etc/passwd")
     'passwd'
@@ -36,8 +42,17 @@ def safe_name(filename: str | None) -> str:
     '证明_材料_1_.pdf'
     >>> safe_name("..")
     'file'
+    >>> name = safe_name("x" * 300 + ".pdf")
+    >>> len(name), name[-6:]
+    (200, 'xx.pdf')
     """
-    return _UNSAFE.sub("_", Path(filename or "").name).strip("._") or "file"
+    name = _UNSAFE.sub("_", Path(filename or "").name).strip("._") or "file"
+    if len(name) <= MAX_NAME:
+        return name
+    suffix = Path(name).suffix
+    if len(suffix) > _MAX_SUFFIX:
+        suffix = ""
+    return name[: MAX_NAME - len(suffix)].rstrip("._") + suffix
 
 
 def sha256(content: bytes) -> str:

@@ -56,7 +56,7 @@ def store(
         year=year,
         field=field,
         declaration_id=declaration_id,
-        filename=name[:200],
+        filename=name,
         stored_name=stored,
         content_type=content_type,
         size=len(content),

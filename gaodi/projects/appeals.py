@@ -310,7 +310,7 @@ def attach(
     stored = f"{appeal.id}/{uuid.uuid4().hex}{ext}"
     row = AppealAttachment(
         appeal_id=appeal.id,
-        filename=name[:200],
+        filename=name,
         stored_name=stored,
         content_type=content_type,
         size=len(content),

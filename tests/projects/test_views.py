@@ -373,3 +373,29 @@ def test_overview_shows_the_act_cards(site: Site) -> None:
         assert f'data-key="{key}"' in html
     summary = admin.get("/api/v1/act/summary").json()
     assert (summary["projects_total"], summary["projects_behind"]) == (2, 1)
+
+
+def test_a_long_attachment_name_keeps_its_extension(site: Site) -> None:
+    ent, csrf = _as(site, "enterprise")
+    name = "x" * 300 + ".pdf"  # the old code kept name[:200]: 200 x's, no ".pdf" to open it by
+    r = ent.post(
+        "/appeals",
+        data={
+            "csrf_token": csrf,
+            "enterprise_id": site.world.ids["e1"],
+            "category": "用工",
+            "title": "附件名很长",
+            "text": "x",
+        },
+        files={"file": (name, b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    aid = int(r.headers["location"].rsplit("/", 1)[1])
+    (att,) = ent.get(f"/api/v1/appeals/{aid}").json()["detail"]["attachments"]
+    download = ent.get(f"/appeals/attachments/{att['id']}")
+    assert download.status_code == 200
+    disposition = download.headers["content-disposition"]
+    filename = re.fullmatch(r'attachment; filename="([^"]+)"', disposition)
+    assert filename is not None, disposition
+    assert filename[1].endswith(".pdf") and len(filename[1]) == 200, disposition

@@ -4,10 +4,12 @@ check, bad values answered 422 in both languages with nothing written."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from gaodi.db import session_scope
-from gaodi.enterprises.models import TierFact
+from gaodi.enterprises.models import TierEvidence, TierFact
 from tests.web.conftest import Site
 from tests.web.helpers import login, post_form
 from tests.web.seed import PASSWORD
@@ -127,3 +129,25 @@ def test_the_facts_form_and_api(site: Site) -> None:
         json={"year": 2023, "source": "statistics", "facts": {"global_rank": 1}},
     )
     assert r.status_code == 404 and _facts(site) == 1
+
+
+def test_a_long_evidence_name_keeps_its_extension(site: Site) -> None:
+    e1 = site.world.ids["e1"]
+    office = site.client()
+    csrf = login(office, site.world.users["park_office"], PASSWORD)
+    name = "x" * 300 + ".pdf"  # the old code kept name[:200]: 200 x's, no ".pdf" to open it by
+    r = office.post(
+        f"/enterprises/{e1}/facts",
+        data={"year": "2023", "source": "certified", "global_rank": "3", "csrf_token": csrf},
+        files={"evidence": (name, b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text[:500]
+    with session_scope(site.engine) as s:
+        (evidence_id,) = s.scalars(select(TierEvidence.id)).all()
+    download = office.get(f"/enterprises/evidence/{evidence_id}")
+    assert download.status_code == 200
+    disposition = download.headers["content-disposition"]
+    filename = re.fullmatch(r'attachment; filename="([^"]+)"', disposition)
+    assert filename is not None, disposition
+    assert filename[1].endswith(".pdf") and len(filename[1]) == 200, disposition
