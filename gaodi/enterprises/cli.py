@@ -197,6 +197,7 @@ def rank_cmd(
     """头羊 (leader) ranking: multi-criteria scores (criteria and weights in a versioned YAML)."""
     output_format = format_for(output_format, out)
     from gaodi.enterprises import service
+    from gaodi.enterprises.schemas import ranked_scope
 
     with cli_session(as_user) as (session, principal):
         result = service.rank(
@@ -210,12 +211,13 @@ def rank_cmd(
             output_format,
             out,
             result,
-            lambda author: rank_workbook(result, author=author),
+            lambda author: rank_workbook(result, author=author, scoped=principal.is_scoped),
             principal,
             overwrite=force,
         )
         return
-    where = result.chain or "全市 city"
+    zh, en = ranked_scope(result.chain, principal.is_scoped)
+    where = zh if zh == en else f"{zh} {en}"
     console.print(
         f"[bold]头羊排序 Leader ranking[/] {where} · {result.year}年 · {result.method_label_zh} · "
         f"{result.rules}"

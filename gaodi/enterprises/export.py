@@ -8,7 +8,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from gaodi.core.excel import new_workbook
-from gaodi.enterprises.schemas import CriterionCheck, EligibilityReport, RankResult
+from gaodi.enterprises.schemas import (
+    CriterionCheck,
+    EligibilityReport,
+    RankResult,
+    ranked_scope,
+)
 
 #: The 说明 sheet's line on the levels sheet's 不适用 column (the SME tiers' size test).
 NOT_APPLICABLE_NOTE = (
@@ -126,7 +131,11 @@ def eligibility_workbook(report: EligibilityReport, *, author: str | None = None
     return wb
 
 
-def rank_workbook(result: RankResult, *, author: str | None = None) -> Workbook:
+def rank_workbook(
+    result: RankResult, *, author: str | None = None, scoped: bool = False
+) -> Workbook:
+    """The ranking as a workbook; ``scoped``: ranked for a scoped principal (its firms, not the
+    city's)."""
     wb = new_workbook(title=f"头羊排序（{result.year or '—'}年）", author=author)
     ws = wb.active
     assert ws is not None
@@ -156,7 +165,7 @@ def rank_workbook(result: RankResult, *, author: str | None = None) -> Workbook:
         ),
         f"规则 rules: {result.rules}",
         f"年份 year: {result.year}",
-        f"范围 scope: {result.chain or '全市'}",
+        f"范围 scope: {ranked_scope(result.chain, scoped)[0]}",
         result.excluded_reason_zh,
     ):
         info.append([line])

@@ -249,6 +249,20 @@ class RankRow(BaseModel):
     )
 
 
+#: What a ranking without a chain ranks: every firm of the city for an unscoped principal; a
+#: scoped one's firms otherwise (the words of the ranking page's export, for the CLI's too)
+RANKED_CITY = ("全市", "city")
+RANKED_VISIBLE = ("全部可见企业", "every enterprise you may see")
+
+
+def ranked_scope(chain: str | None, scoped: bool) -> tuple[str, str]:
+    """What a ranking covers, in zh and en: its chain, else :data:`RANKED_VISIBLE` for a
+    scoped principal and :data:`RANKED_CITY` for the others."""
+    if chain:
+        return chain, chain
+    return RANKED_VISIBLE if scoped else RANKED_CITY
+
+
 class RankResult(BaseModel):
     """头羊 ranking: multi-criteria scores with the weights used."""
 

@@ -527,6 +527,8 @@ def _round(value: float | None, places: int) -> float | None:
 
 def _rank_provenance(ctx: PageContext, page: Any) -> list[tuple[str, Any]]:
     """The method the page ranked by, so the figures can be derived again from the sheets."""
+    from gaodi.enterprises.schemas import RANKED_VISIBLE
+
     tr = _tr(ctx)
     r = page.result
     topsis = bool(r.rows) and r.rows[0].d_plus is not None
@@ -549,7 +551,7 @@ def _rank_provenance(ctx: PageContext, page: Any) -> list[tuple[str, Any]]:
     lines += [
         (tr("范围", "Ranked"),
          tr(f"产业链：{chain or r.chain}", f"chain: {chain or r.chain}") if r.chain
-         else tr("全部可见企业", "every enterprise you may see")),
+         else tr(*RANKED_VISIBLE)),
         (tr("参与排序", "Ranked firms"),
          tr(f"{r.population - r.excluded}家（列出前{len(r.rows)}名）",
             f"{r.population - r.excluded} (the first {len(r.rows)} listed)")),

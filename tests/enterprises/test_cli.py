@@ -10,9 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
+from gaodi.accounts import service as accounts
 from gaodi.cli import app
+from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
 from gaodi.models import Enterprise
+from gaodi.parks import service as parks_service
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "200"}
@@ -133,3 +136,28 @@ def test_rank_workbook_carries_distances_and_normalisation(demo_db: Engine, tmp_
     assert abs(first[3] - first[5] / (first[4] + first[5])) < 1e-12  # C = D- / (D+ + D-)
     about = [r[0].value for r in wb["说明 about"].iter_rows()]
     assert any(str(v).startswith("熵权标准化 normalisation: 极差标准化") for v in about)
+
+
+def test_rank_says_a_scoped_user_ranks_the_firms_it_may_see(
+    demo_db: Engine, tmp_path: Path
+) -> None:
+    """A park office ranks its park's firms, not the city's: the heading and the workbook say
+    so in the words of the web page's export (the old heading said 全市 city)."""
+    with session_scope(demo_db, actor="test") as s:
+        park = parks_service.evaluate(s, SYSTEM).parks[0].name
+        accounts.create_user(
+            s, "office", "park_office", "password-123456", parks=[park], principal=SYSTEM
+        )
+    city = runner.invoke(app, ["enterprises", "rank", "--top", "3"], env=WIDE)
+    assert city.exit_code == 0, city.output
+    assert "头羊排序 Leader ranking 全市 city ·" in city.output
+    own = runner.invoke(app, ["enterprises", "rank", "--top", "3", "--as", "office"], env=WIDE)
+    assert own.exit_code == 0, own.output
+    assert "头羊排序 Leader ranking 全部可见企业 every enterprise you may see ·" in own.output
+    assert "全市" not in own.output
+    out = tmp_path / "rank.xlsx"
+    args = ["enterprises", "rank", "--top", "3", "-o", str(out), "--as", "office"]
+    exported = runner.invoke(app, args)
+    assert exported.exit_code == 0, exported.output
+    about = [r[0].value for r in load_workbook(out)["说明 about"].iter_rows()]
+    assert "范围 scope: 全部可见企业" in about
