@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field
@@ -33,6 +33,21 @@ def entity_events(
     if entity_ids is not None:
         query = query.where(AuditEvent.entity_id.in_(sorted(set(entity_ids))))
     return list(session.scalars(query.order_by(AuditEvent.id)))
+
+
+def field_updates(
+    session: Session, entity: str, row_ids: Container[int], fields: Iterable[str]
+) -> dict[int, list[AuditEvent]]:
+    """Row id -> the update events of the ``entity`` rows among ``row_ids`` that changed one
+    of ``fields``, oldest first: what a past day's value of a column updated in place is
+    rebuilt from (a project's amounts, a stage's planned date)."""
+    wanted = tuple(fields)
+    out: dict[int, list[AuditEvent]] = {}
+    for e in entity_events(session, entity, "update"):
+        row = int(e.entity_id) if e.entity_id and e.entity_id.isdigit() else None
+        if row is not None and row in row_ids and any(f in (e.after or {}) for f in wanted):
+            out.setdefault(row, []).append(e)
+    return out
 
 
 # ---------------------------------------------------------------------------- the audit log page

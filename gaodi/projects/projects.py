@@ -677,11 +677,7 @@ def _revisions(
     the row had before it (a row stored without a creation entry included).
     """
     kept = ("amount", "note") if with_notes else ("amount",)
-    changed: dict[int, list[Any]] = defaultdict(list)
-    for e in audit_loaders.entity_events(session, table, "update"):
-        row = int(e.entity_id) if e.entity_id and e.entity_id.isdigit() else None
-        if row in stored and any(k in (e.after or {}) for k in kept):
-            changed[row].append(e)
+    changed = audit_loaders.field_updates(session, table, stored, kept)
     if not changed:
         return {}
     created = {

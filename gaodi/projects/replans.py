@@ -8,7 +8,6 @@ does not erase a delay a month was flagged (and reported) with.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -51,11 +50,7 @@ def replans(session: Session, stored: dict[int, date | None]) -> dict[int, list[
     """Stage row id -> the planned dates it had, oldest first, for the rows of ``stored`` (row
     id -> its planned date as stored) whose planned date was changed after it was stored."""
     table = ProjectStage.__tablename__
-    changed: dict[int, list[Any]] = defaultdict(list)
-    for e in audit_loaders.entity_events(session, table, "update"):
-        row = int(e.entity_id) if e.entity_id and e.entity_id.isdigit() else None
-        if row in stored and FIELD in (e.after or {}):
-            changed[row].append(e)
+    changed = audit_loaders.field_updates(session, table, stored, (FIELD,))
     if not changed:
         return {}
     created = {
