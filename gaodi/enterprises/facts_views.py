@@ -151,6 +151,9 @@ def facts_page(
     """An enterprise's tier facts of a year with their sources and evidence."""
     assert ctx.principal is not None
     e = service.get_enterprise(ctx.session, ctx.principal, enterprise_id)
+    if year is not None:
+        # a year the save would refuse is not offered as an empty, editable form
+        facts.check_year(year)
     again = ctx.form_name == "facts_form"  # the form refused, shown again with its values
     year = year or (_form_year(ctx) if again else None) or default_year(ctx, e.id)
     stored = facts.facts_of(ctx.session, [e.id], year).get(e.id, {})
