@@ -16,7 +16,7 @@ from gaodi.accounts import throttle
 from gaodi.accounts.models import ROLES, ApiToken, User
 from gaodi.chains.models import Chain
 from gaodi.core import workflow
-from gaodi.core.errors import PermissionDenied
+from gaodi.core.errors import PermissionDenied, ValidationError
 from gaodi.core.moments import CityMoment, city_iso_values
 from gaodi.core.pagination import page_count
 from gaodi.db import utcnow
@@ -796,6 +796,13 @@ class AuditPage(BaseModel):
 def audit_page(ctx: PageContext, q: Annotated[AuditFilter, Query()]) -> AuditPage:
     """The append-only audit log: who changed what, when, before and after."""
     assert ctx.principal is not None
+    if q.since and q.until and q.until < q.since:
+        # no event can fall in it: an empty list would read as "nothing happened"
+        raise ValidationError(
+            f"截止日期 {q.until} 早于起始日期 {q.since}：请对调两个日期。",
+            f"The “To” day {q.until} is before the “From” day {q.since}: swap the two days.",
+            field="until",
+        )
     query = system.AuditQuery(**q.model_dump())
     rows, total = system.audit_log(ctx.session, ctx.principal, query)
     facets = system.audit_facets(ctx.session, ctx.principal)
