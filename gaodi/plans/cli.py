@@ -13,6 +13,7 @@ import yaml
 
 from gaodi.core.errors import ValidationError
 from gaodi.core.periods import parse_day
+from gaodi.plans.choices import PLAN_STATUS
 from gaodi.plans.reasons import FIGURES, figure_texts
 from gaodi.ui.cli.output import FORCE, Format, export, format_for, writable
 from gaodi.ui.cli.support import cli_session, console, handle_errors, lang
@@ -134,12 +135,17 @@ LIGHTS = {
 }
 
 
+def _status(code: str) -> str:
+    """A plan's status in both languages, the words its pages use (草稿 draft)."""
+    return f"{PLAN_STATUS.label(code, 'zh')} {PLAN_STATUS.label(code, 'en')}"
+
+
 def _print_plan(plan: Any) -> None:
     from rich.table import Table
 
     console.print(
         f"[bold]#{plan.id} {plan.title}[/] （{plan.period_start}–{plan.period_end}，"
-        f"状态 status: {plan.status}）"
+        f"状态 status: {_status(plan.status)}）"
     )
     table = Table(show_lines=False)
     for col in (
@@ -223,14 +229,14 @@ def list_cmd() -> None:
     with cli_session() as (session, principal):
         plans = service.list_plans(session, principal)
     table = Table()
-    for col in ("#", "标题 title", "期间", "状态", "行动", "目标"):
+    for col in ("#", "标题 title", "期间", "状态 status", "行动", "目标"):
         table.add_column(col)
     for p in plans:
         table.add_row(
             str(p.id),
             p.title,
             f"{p.period_start}–{p.period_end}",
-            p.status,
+            _status(p.status),
             str(p.n_actions),
             str(p.n_targets),
         )
