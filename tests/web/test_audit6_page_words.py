@@ -11,6 +11,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from datetime import datetime
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -424,3 +425,20 @@ def test_an_empty_citys_overview_says_where_to_start(empty_city: TestClient) -> 
     assert start and 'href="/data"' in start.group(1), overview[:2000]
     # a park office (no import) is not sent to 数据交换
     assert 'data-testid="first-data"' not in _as(empty_city, "new-park").get("/").text
+
+
+def test_an_empty_citys_overview_starts_with_the_plans_text(empty_city: TestClient) -> None:
+    """docs/plans.md starts from the plan's text (载入计划 under 行动计划): the first-run words
+    named only 数据交换's templates."""
+    admin = _as(empty_city, "new-admin")
+    for headers, words in (
+        ({}, "尚未载入数据：请先在行动计划中载入计划文本，再在数据交换中"),
+        (EN, "Nothing has been loaded yet: first load the plan's text under Plans, then import "),
+    ):
+        overview = admin.get("/", headers=headers).text
+        start = re.search(
+            r'<p class="flash flash-info" data-testid="first-data">(.*?)</p>', overview, re.S
+        )
+        assert start, overview[:2000]
+        assert words in unescape(re.sub(r"<[^>]+>", "", start.group(1))), start.group(1)
+        assert 'href="/plans/list"' in start.group(1) and 'href="/data"' in start.group(1)
