@@ -12,6 +12,7 @@ from gaodi.regions.schemas import PeerGroup
 class Provenance(BaseModel):
     year: int | None = Field(None, description="Year of the enterprise figures.")
     panel_year: int | None = Field(None, description="Panel year of the LQ.")
+    city: str | None = Field(None, description="The home city's GB/T 2260 code.")
     as_of: str | None = None
     measure: str = "output"
     peer_group: str | None = None

@@ -113,6 +113,7 @@ def cluster_system(
     prov = Provenance(
         year=year,
         panel_year=panel_year,
+        city=lq_ctx[1],
         as_of=str(info.get("as_of")) if info.get("as_of") else None,
         measure=measure,
         peer_group=grp.key if grp else None,
@@ -180,13 +181,17 @@ def _panel_context(
     city = P.home_city(session)
     years = P.panel_years(session, principal, P.check_measure(measure))
     if city is None or not years:
-        return (
-            None,
-            city,
-            None,
-            None,
-            ("面板或本市未知，不计算区位商。", "No panel or no home city: no LQ."),
-        )
+        # the one that is missing, so a city its plan names is not sent to set its code
+        if city is not None:
+            notice = ("面板中没有数据，不计算区位商。", "The panel holds no data: no LQ.")
+        elif years:
+            notice = ("不知道本市是哪个地区，不计算区位商。", "The home city is unknown: no LQ.")
+        else:
+            notice = (
+                "面板中没有数据，也不知道本市是哪个地区，不计算区位商。",
+                "The panel holds no data and the home city is unknown: no LQ.",
+            )
+        return None, city, None, None, notice
     usable = [y for y in years if year is None or y <= year]
     panel_year = max(usable) if usable else max(years)
     frame = P.panel_frame(session, principal, measure=measure, years=[panel_year])
