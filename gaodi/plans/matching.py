@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gaodi.core.permissions import Principal, restrict
+from gaodi.core.units import unit_words
 from gaodi.plans.models import Indicator
 
 _SPACE = re.compile(r"\s+")
@@ -77,8 +78,9 @@ def match_note(origin: str, indicator: Indicator, match: Match | None = None) ->
             f"匹配已有指标 {indicator.name}（{indicator.unit}，代码 {indicator.code}），"
             "沿用其历史数据；修改其属性将影响所有使用该指标的计划"
         )
+        unit_en = unit_words(indicator.unit, "en")
         en = (
-            f"matched existing indicator {indicator.name} ({indicator.unit}, code "
+            f"matched existing indicator {indicator.name} ({unit_en}, code "
             f"{indicator.code}): its history carries over; changing its attributes changes them "
             "for every plan that uses it"
         )
@@ -92,7 +94,7 @@ def match_note(origin: str, indicator: Indicator, match: Match | None = None) ->
     zh, en = "新建指标", "new indicator"
     if match is not None and match.other_units:
         units = "、".join(f"{i.unit}（{i.code}）" for i in match.other_units)
-        units_en = ", ".join(f"{i.unit} ({i.code})" for i in match.other_units)
+        units_en = ", ".join(f"{unit_words(i.unit, 'en')} ({i.code})" for i in match.other_units)
         zh += (
             f"：已有同名指标但单位不同（{units}），不自动换算；"
             "如为同一指标，请换算目标值后按代码关联"

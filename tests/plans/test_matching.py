@@ -119,3 +119,20 @@ def test_cli_load_says_matched_or_new(sqlite_db: Engine, tmp_path: Path) -> None
     shown = json.loads(runner.invoke(app, ["plan", "show", "2", "--json"]).output)
     assert shown["targets"][0]["indicator"]["code"] == "hundred_bn_level_parks_count"
     assert shown["targets"][0]["indicator_origin"] == "existing"
+
+
+def test_the_english_note_says_the_unit_in_english(sqlite_db: Engine) -> None:
+    # the English review read "matched existing indicator 工业投资 (亿元, code …)"
+    with session_scope(sqlite_db, actor="test") as s:
+        service.load_plan(s, ADMIN, extraction(("工业投资", 1950, "亿元")))
+        plan = service.load_plan(
+            s, ADMIN, extraction(("工业投资", 2000, "亿元"), ("工业投资", 19_500_000, "万元"))
+        )
+    with session_scope(sqlite_db, actor="test") as s:
+        by_unit = {t.unit: t for t in service.get_plan(s, ADMIN, plan.id).targets}
+        same, other = by_unit["亿元"], by_unit["万元"]
+        assert same.indicator_origin == "existing" and other.indicator_origin == "new"
+        assert "(100m yuan, code " in same.indicator_match_en, same.indicator_match_en
+        assert "亿元" not in same.indicator_match_en and "亿元" in same.indicator_match_zh
+        assert "(100m yuan (" in other.indicator_match_en, other.indicator_match_en
+        assert "亿元" not in other.indicator_match_en and "亿元" in other.indicator_match_zh
