@@ -42,14 +42,19 @@ LABELS = {
 }
 
 
-@lru_cache(maxsize=1)
-def example() -> tuple[str, str, pl.DataFrame, pl.DataFrame]:
-    """``(title_zh, title_en, Z, Y)`` of the bundled example (Miller & Blair 2009, Table 2.3)."""
+@lru_cache(maxsize=2)
+def example(lang: str = "zh") -> tuple[str, str, pl.DataFrame, pl.DataFrame]:
+    """``(title_zh, title_en, Z, Y)`` of the bundled example (Miller & Blair 2009, Table 2.3),
+    its sectors named in ``lang``."""
     raw = read_yaml(EXAMPLE_FILE)
     z = pl.DataFrame(
         raw["flows"], schema={"row_sector": pl.String, "col_sector": pl.String, "value": pl.Float64}
     )
     y = pl.DataFrame(raw["final_demand"], schema={"sector": pl.String, "value": pl.Float64})
+    if not lang.startswith("zh"):
+        names = {str(k): str(v) for k, v in raw["sectors_en"].items()}
+        z = z.with_columns(pl.col("row_sector", "col_sector").replace(names))
+        y = y.with_columns(pl.col("sector").replace(names))
     return str(raw["title_zh"]), str(raw["title_en"]), z, y
 
 
@@ -221,7 +226,7 @@ def linkages(
 ) -> Linkages:
     """Linkages of uploaded CSV bytes, or of the bundled example when neither is given."""
     if not flows and not final_demand:
-        zh, en, z, y = example()
+        zh, en, z, y = example(lang)
         return compute(z, y, source="example", label=zh if lang == "zh" else en)
     if not flows:
         raise _bad("flows", "请上传中间流量 Z 的 CSV 文件。", "upload the Z CSV file.")

@@ -100,3 +100,18 @@ def test_english_linkages_form_has_english_punctuation(site: Site) -> None:  # n
     client.cookies.set("gaodi_lang", "zh")
     zh = client.get("/regions/linkages").text
     assert "（CSV：" in zh
+
+
+def test_the_bundled_linkages_example_names_its_sectors_in_the_pages_language(
+    site: Site,  # noqa: F811
+) -> None:
+    # the English page named the example's sectors 部门1 and 部门2
+    client = client_for(site, "analyst")
+    client.cookies.set("gaodi_lang", "en")
+    english = client.get("/regions/linkages").text
+    assert "Sector 1" in english and "Sector 2" in english and "部门" not in english
+    rows = client.get("/api/v1/regions/linkages").json()["result"]["rows"]
+    assert [r["sector"] for r in rows] == ["Sector 1", "Sector 2"]
+    client.cookies.set("gaodi_lang", "zh")
+    rows = client.get("/api/v1/regions/linkages").json()["result"]["rows"]
+    assert [r["sector"] for r in rows] == ["部门1", "部门2"]
