@@ -50,17 +50,6 @@ def dataset(session: Session) -> dict[str, object]:
     return dataset_record.record(session)
 
 
-def city_name(session: Session) -> str | None:
-    """The dataset's city (``city`` of the dataset info, a GB/T 2260 code) by name."""
-    code = dataset(session).get("city")
-    if not code:
-        return None
-    from gaodi.core.reference import region_lookup
-
-    found = region_lookup(str(code))
-    return found.name if found is not None else None
-
-
 def generated_lines(session: Session, principal: Principal, tr: Lang) -> list[tuple[str, str]]:
     """Provenance lines every report ends with."""
     info = dataset(session)
