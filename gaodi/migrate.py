@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 from alembic import command
 from alembic.config import Config
@@ -108,10 +109,11 @@ def head_revision() -> str | None:
     return script.get_current_head()
 
 
-def known_revisions() -> set[str]:
-    """Every schema revision of this code's migrations."""
+@lru_cache(maxsize=1)
+def known_revisions() -> frozenset[str]:
+    """Every schema revision of this code's migrations (read once: every command asks)."""
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    return {rev.revision for rev in script.walk_revisions()}
+    return frozenset(rev.revision for rev in script.walk_revisions())
 
 
 def check_known(engine: Engine) -> str | None:
