@@ -17,14 +17,13 @@ from sqlalchemy.orm import Session
 
 from gaodi.analytics.rulefiles import above_scale_revenue_wan
 from gaodi.chains.models import Chain, EnterpriseLink, Link
-from gaodi.core import clock, dataset
+from gaodi.core import clock
 from gaodi.core.dbint import INT32_MAX, row_id_text
 from gaodi.core.errors import NotFoundError, PermissionDenied
 from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause
 from gaodi.core.selects import AnySelect
 from gaodi.engine.rows import frame
 from gaodi.enterprises import loaders as enterprise_loaders
-from gaodi.plans import loaders as plan_loaders
 
 SEGMENT_ORDER = {"up": 0, "mid": 1, "down": 2}
 SRDI_TAGS = frozenset({"srdi", "little_giant"})
@@ -262,13 +261,6 @@ def mask_names(facts: pl.DataFrame, visible: set[int] | None) -> pl.DataFrame:
         .otherwise(pl.lit(MASKED_NAME_ZH))
         .alias("name")
     )
-
-
-def home_city(session: Session) -> str | None:
-    """The home city's GB/T 2260 code: the dataset record's, else the latest plan's region (a
-    city that is not the demo has no dataset record), as the regions pages read it; None when
-    neither names one."""
-    return dataset.city(session) or plan_loaders.latest_region_code(session)
 
 
 # --------------------------------------------------------------------------- the external pool

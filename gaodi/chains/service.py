@@ -53,6 +53,7 @@ from gaodi.core.permissions import Principal, can, restrict
 from gaodi.core.provenance import citation_of, computed_at
 from gaodi.core.reference import industry_lookup, region_lookup
 from gaodi.enterprises import loaders as enterprise_loaders
+from gaodi.plans import loaders as plan_loaders
 
 __all__ = [
     "chain_ref",
@@ -311,7 +312,7 @@ def diagnose(
         kind=kind,
         year=year,
         peer=peer or rules.peer_region,
-        home=loaders.home_city(session),
+        home=plan_loaders.home_city(session),
         on=on,
     )
 
@@ -340,7 +341,7 @@ def diagnose_all(
     facts = loaders.facts_frame(session, list(by_chain), year, on)
     parts = {k[0]: v for k, v in facts.partition_by("chain_id", as_dict=True).items()}
     empty = facts.clear()
-    home = loaders.home_city(session)
+    home = plan_loaders.home_city(session)
     return [
         _diagnose_one(
             session,
@@ -625,7 +626,7 @@ def _chain_locals(session: Session, principal: Principal, chain_id: int) -> Chai
 
 
 def _home_city_name(session: Session) -> str | None:
-    home = loaders.home_city(session)
+    home = plan_loaders.home_city(session)
     row = region_lookup(home) if home else None
     return row.name if row else None
 

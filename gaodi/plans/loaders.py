@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gaodi.core import dataset
 from gaodi.core.errors import PermissionDenied
 from gaodi.core.permissions import Principal, restrict
 from gaodi.plans.models import Indicator, Observation, Plan
@@ -18,6 +19,13 @@ def latest_region_code(session: Session) -> str | None:
     return session.scalar(
         select(Plan.region_code).where(Plan.region_code.is_not(None)).order_by(Plan.id.desc())
     )
+
+
+def home_city(session: Session) -> str | None:
+    """The home city's GB/T 2260 code: the dataset record's (the demo's), else the latest
+    plan's region (a city set up from its own plan has no dataset record); None when neither
+    names one. The one reading of "which city is this" for every feature."""
+    return dataset.city(session) or latest_region_code(session)
 
 
 def readable_periods(session: Session, principal: Principal) -> list[str] | None:

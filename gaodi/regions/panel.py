@@ -24,7 +24,7 @@ from gaodi.core.permissions import Principal, restrict
 from gaodi.core.provenance import computed_at
 from gaodi.core.rulefile import read_yaml
 from gaodi.enterprises import loaders as enterprise_loaders
-from gaodi.plans import loaders as plan_loaders
+from gaodi.plans.loaders import home_city as home_city  # the regions pages' name for it
 from gaodi.regions.models import IndustryCode, PanelValue, Region
 from gaodi.regions.schemas import PeerGroup, PeerGroupOption, Provenance, RegionRef
 
@@ -45,14 +45,6 @@ now_stamp = computed_at
 
 def dataset(session: Session) -> dict[str, Any]:
     return dataset_record.record(session)
-
-
-def home_city(session: Session) -> str | None:
-    """The city's GB/T 2260 code: the dataset record's, else the latest plan's region."""
-    code = dataset(session).get("city")
-    if code:
-        return str(code)
-    return plan_loaders.latest_region_code(session)
 
 
 def check_measure(measure: str) -> str:

@@ -1,5 +1,5 @@
 """A city that is not the demo has no dataset record: its home city is its plan's region (the
-regions pages' rule, gaodi.regions.panel.home_city). The chains feature read the dataset record
+regions pages' rule, gaodi.plans.loaders.home_city). The chains feature read the dataset record
 only, so a new city's 招商 recommendations offered firms of the city itself as candidates to
 attract "from elsewhere" (长沙本地维修公司 for a 长沙 plan). They are left out again."""
 
