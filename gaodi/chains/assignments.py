@@ -22,7 +22,13 @@ from sqlalchemy.orm import Session
 
 from gaodi.chains.models import Chain, EnterpriseLink, Link
 from gaodi.core.batching import CHUNK, Refusal, chunks, fetch_in
-from gaodi.core.errors import ConflictError, GaodiError, NotFoundError, ValidationError
+from gaodi.core.errors import (
+    ConflictError,
+    GaodiError,
+    NotFoundError,
+    PermissionDenied,
+    ValidationError,
+)
 from gaodi.core.permissions import Principal, can
 from gaodi.enterprises import loaders as enterprise_loaders
 
@@ -113,6 +119,21 @@ RULE_ROW = ValidationError(
 )
 
 
+def reattached_exclusion(name: str, link: str) -> PermissionDenied:
+    """A chain office attaching by hand a firm taken off the link by hand: the attachment
+    would undo the exclusion (and show the office the firm's figures again) as releasing it
+    would, so it is the bureau's too (:func:`gaodi.chains.editing.released_exclusion`); the
+    office proposes the firm, and the bureau's approval attaches it."""
+    return PermissionDenied(
+        f"企业“{name}”是被人工移出环节“{link}”的；重新挂到本环节须由工信局管理员操作。"
+        "要加入该企业，请在环节页“提议”，经审核后加入。",
+        f"'{name}' was taken off link '{link}' by hand; putting it back is for an "
+        "administrator of the bureau. To add the firm, propose it on the link page for "
+        "approval.",
+        field="enterprise",
+    )
+
+
 def prepare_assignments(
     session: Session,
     principal: Principal,
@@ -194,6 +215,16 @@ def prepare_assignments(
             continue
         if same and keep_unchanged:
             batch.unchanged += 1
+            continue
+        if (
+            not r.excluded
+            and latest is not None
+            and latest.source == "manual"
+            and latest.excluded
+            and not can(principal, "approve", Chain(id=cid))
+        ):
+            error = reattached_exclusion(names[eid], link_name)
+            batch.refusals.append(Refusal(i, "uscc" if r.uscc else "enterprise", error))
             continue
         if pair:
             batch.updated += 1

@@ -353,3 +353,63 @@ def test_an_exclusion_of_a_firm_on_the_chain_is_the_bureaus_to_release(site: Sit
             )
         ).all()
         assert [(r.source, r.excluded) for r in rows] == [("manual", True)]
+
+
+def test_a_chain_office_cannot_attach_by_hand_a_firm_the_bureau_took_off(
+    site: Site, tmp_path: Path
+) -> None:
+    # Attaching by hand over a manual exclusion undoes it as releasing it would (the old code
+    # answered 201 and the firm was back on the link); the bureau may, and the office proposes.
+    w = site.world
+    admin, office = client(site, "admin"), client(site, "chain_office")
+    a1 = f"/api/v1/chains/{w.ids['chain_a']}/links/{w.ids['a1']}"
+    assert admin.post(f"{a1}/assign", json={"enterprise": w.uscc["e4"]}).status_code == 201
+    assert admin.post(f"{a1}/unassign", json={"enterprise": w.uscc["e4"]}).status_code == 201
+
+    def current() -> list[tuple[str, bool]]:
+        with session_scope(site.engine) as s:
+            rows = s.scalars(
+                select(EnterpriseLink).where(
+                    EnterpriseLink.enterprise_id == w.ids["e4"],
+                    EnterpriseLink.link_id == w.ids["a1"],
+                    EnterpriseLink.valid_to.is_(None),
+                )
+            ).all()
+            return [(r.source, r.excluded) for r in rows]
+
+    before = count(site, EnterpriseLink)
+    refused = office.post(f"{a1}/assign", json={"enterprise": w.uscc["e4"]})
+    status, zh, en = answer(refused)
+    assert status == 403, refused.text
+    assert "工信局管理员" in zh and w.names["e4"] in zh and "propose" in en
+    form = post_form(
+        office,
+        f"/chains/{w.ids['chain_a']}/links/{w.ids['a1']}/assign",
+        {"enterprise": w.uscc["e4"]},
+        office.headers["X-CSRF-Token"],
+    )
+    assert form.status_code == 422 and "提议" in form.text, form.text
+    # the same row in an Excel sheet: the whole file is refused, naming the row's enterprise
+    path = write_xlsx(
+        tmp_path / "enterprise-links.xlsx",
+        {
+            "企业-环节 enterprise_links": [
+                ["统一社会信用代码", "产业链代码", "环节代码", "排除"],
+                [w.uscc["e4"], "CA", "a1", "否"],
+            ]
+        },
+    )
+    with session_scope(site.engine) as s:
+        user = s.scalars(select(User).where(User.username == w.users["chain_office"])).one()
+        principal = Principal.from_user(user)
+    with pytest.raises(ImportRejected) as rejected:
+        import_file(site.engine, "enterprise_links", path, principal)
+    assert [e.row for e in rejected.value.errors] == [2], rejected.value.errors
+    assert "工信局管理员" in rejected.value.errors[0].reason_zh
+    assert current() == [("manual", True)] and count(site, EnterpriseLink) == before
+    # the office's way: a proposal, which the bureau approves
+    proposed = office.post(f"{a1}/proposals", json={"enterprise": w.uscc["e4"]})
+    assert proposed.status_code == 201, proposed.text
+    decided = admin.post(f"/api/v1/chain-proposals/{proposed.json()['id']}/approve", json={})
+    assert decided.status_code == 200, decided.text
+    assert current() == [("manual", False)]
