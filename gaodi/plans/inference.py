@@ -99,6 +99,9 @@ def propose(
     ('growth', 'lower')
     >>> propose("千亿级园区数量", "个").kind, propose("千亿级园区数量", "个").frequency
     ('count', 'yearly')
+    >>> p = propose("新增省级专精特新中小企业数量", "家", quote="每年新增省级专精特新中小企业50家")
+    >>> p.kind, p.aggregation
+    ('count', 'cumulative')
     """
     rules = rule_file("indicator_inference.yaml")
     unit = (unit or "").strip()
@@ -120,6 +123,8 @@ def propose(
         and not _has(name, agg["point_words"])
     ):
         aggregation = "cumulative"
+    elif kind == "count" and _has(name, agg["count_flow_words"]):
+        aggregation = "cumulative"  # 新增…家: the year's new items, a running total
     else:
         aggregation = "point"
     direction_rules = rules["direction"]
@@ -166,9 +171,17 @@ def natural_kind(aggregation: str, kind: str) -> str:
 def progress_kind(aggregation: str, kind: str) -> str:
     """The progress engine's target kind (gaodi.analytics.progress.KINDS) for an indicator.
 
+    A count reported as a running total within the year (新增专精特新企业数: the year's new
+    firms so far) is a flow like output: judged as ``cumulative`` (the year's total against the
+    year's target, expected τ of it by now), not as a stock moving from its baseline.
+
     >>> progress_kind("cumulative", "level"), progress_kind("point", "level")
     ('cumulative', 'level')
+    >>> progress_kind("point", "count"), progress_kind("cumulative", "count")
+    ('count', 'cumulative')
     """
+    if kind == "count" and aggregation == "cumulative":
+        return "cumulative"
     if kind in ("growth", "count"):
         return kind
     return "cumulative" if aggregation == "cumulative" else "level"

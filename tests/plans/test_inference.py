@@ -71,5 +71,8 @@ def test_slugs_are_ascii_codes() -> None:
 def test_kinds() -> None:
     assert natural_kind("cumulative", "growth") == "yoy"
     assert natural_kind("average", "level") == "current"
-    assert progress_kind("cumulative", "count") == "count"
+    # a count of new items reported as a running total is a flow (was "count": a stock judged
+    # from its baseline, so 25 new firms by June against 50 a year read as far behind)
+    assert progress_kind("cumulative", "count") == "cumulative"
+    assert progress_kind("point", "count") == "count"
     assert progress_kind("average", "level") == "level"
