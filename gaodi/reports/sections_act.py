@@ -68,7 +68,7 @@ def act_blocks(session: Session, principal: Principal, day: dt.date, tr: Lang) -
                     p.name,
                     p.chain_name,
                     p.park_name or "—",
-                    tr(p.stage_zh, p.stage),
+                    tr(p.stage_zh, p.stage_en),
                     p.total_investment,
                     p.completed_total,
                     (p.delays[0].reason_zh if tr.zh else p.delays[0].reason_en) if p.delays else "",
