@@ -4,7 +4,8 @@
 DataFrame, plus :class:`~gaodi.reports.model.Column` specs) and the provenance, and writes a
 workbook whose first sheet, 说明, states the title, the data's as-of date, the rule-set
 versions and, for the demo, 示例数据; every table sheet has its units in the headers, number
-formats per column (percent, thousands, 亿元), a frozen header row and an auto-filter.
+formats per column (percent, thousands, 亿元), a frozen header row and an auto-filter; a table
+without rows says so in words under its header (「无数据：没有符合条件的记录。」).
 :class:`XlsxRenderer` writes every table of a :class:`~gaodi.reports.model.Report` so.
 """
 
@@ -40,6 +41,9 @@ NUMBER_FORMATS = {
 #: A moment's cell: the city's wall time to the minute, as pages show it.
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
 INFO_SHEET = ("说明", "About")
+#: What a table without rows says under its header and beside its count in 说明 (a filter that
+#: matches nothing, a city with no data yet).
+NO_ROWS = ("无数据：没有符合条件的记录。", "No data: no record matches.")
 _BAD = re.compile(r"[\[\]:*?/\\]")
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -259,7 +263,7 @@ def write_table_workbook(
         ]
     )
     for ws, table in tables:
-        info.append([ws.title, len(table.rows)])
+        info.append([ws.title, len(table.rows), *([] if table.rows else [tr(*NO_ROWS)])])
     head_align = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for ws, table in tables:
         for i, width in enumerate(table.widths):
@@ -273,6 +277,9 @@ def write_table_workbook(
         )
         for cells, formats in zip(table.rows, table.formats, strict=True):
             ws.append(cells, number_formats=formats)
+        if not table.rows:
+            # a header alone reads as a broken download: the sheet says it holds nothing
+            ws.append([_styled(ws, tr(*NO_ROWS), font=Font(italic=True, color="666666"))])
     if path is None:
         buffer = io.BytesIO()
         wb.save(buffer)
