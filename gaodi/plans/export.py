@@ -5,7 +5,8 @@ none), one of provenance. The board page's download is :mod:`gaodi.reports.expor
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from gaodi.core.excel import new_workbook
 from gaodi.plans.schemas import Board
@@ -54,6 +55,10 @@ COLUMNS = (
     ("Forecast note", "forecast note (English)"),
 )
 
+#: Column widths in characters, by COLUMNS: names and reasons wide, figures narrow.
+WIDTHS = (28, 24, 20, 20, 8, 11, 8, 11, 11, 11, 11, 10, 10, 11, 11, 8, 11, 11, 11, 10, 16,
+          48, 48, 36, 36)  # fmt: skip
+
 
 def board_workbook(board: Board, *, author: str | None = None) -> Workbook:
     """A workbook with the board's rows (traffic lights as fills) and its provenance; its
@@ -65,6 +70,12 @@ def board_workbook(board: Board, *, author: str | None = None) -> Workbook:
     ws.append([f"{zh}\n{en}" for zh, en in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    # the two-line header stays in view while 30-odd targets scroll, and each column is wide
+    # enough for its words (Excel's default 8.4 characters cut every name and reason)
+    ws.freeze_panes = "A2"
+    for i, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
     number = ws.max_row  # the header's; then counted (max_row scans every cell: n² in rows)
     for action in board.actions:
         for r in action.rows:
