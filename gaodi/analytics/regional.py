@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,16 +23,34 @@ from numpy.typing import NDArray
 from gaodi.core import words
 from gaodi.core.errors import DataError
 
+if TYPE_CHECKING:
+    # what the module-level __getattr__ hands out, so a type checker sees their signatures
+    # (without this import each was Any); at run time they load on first use
+    from gaodi.analytics.regional_tables import (
+        cagr_table,
+        concentration_table,
+        localisation_table,
+        panel,
+        shift_share_table,
+        specialisation_table,
+    )
+
 __all__ = [
     "ShiftShare",
     "balassa_rca",
     "cagr",
+    "cagr_table",
+    "concentration_table",
     "dynamic_shift_share",
     "hhi",
     "hoover_localisation",
     "krugman_index",
+    "localisation_table",
     "location_quotient",
+    "panel",
     "shift_share",
+    "shift_share_table",
+    "specialisation_table",
     "specialised",
 ]
 
