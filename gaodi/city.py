@@ -9,14 +9,17 @@ Example (on a built database; see docs/analysts.md)::
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import polars as pl
 from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
+from gaodi import migrate
 from gaodi.config import get_settings
-from gaodi.core.errors import NotFoundError
+from gaodi.core.errors import ConflictError, GaodiError, NotFoundError, ValidationError
 from gaodi.core.permissions import SYSTEM, Principal, restrict
 from gaodi.core.selects import AnySelect
 from gaodi.db import get_engine, make_engine, sqlite_file
@@ -60,8 +63,9 @@ class City:
     ) -> None:
         if engine is None:
             _require_file(url or get_settings().effective_database_url)
-        self.engine = engine or (make_engine(url) if url else get_engine())
+        self.engine = engine or (_engine(url) if url else get_engine())
         self.principal = principal
+        _require_schema(self.engine)
 
     def __repr__(self) -> str:
         return f"<gaodi.City {self.engine.url.render_as_string(hide_password=True)}>"
@@ -129,6 +133,7 @@ class City:
     def links(self, chain: int | str | None = None) -> pl.DataFrame:
         query = select(Link)
         if chain is not None:
+            chain = _id_or_code(chain, "chain", "CM")
             if isinstance(chain, int):
                 found = Chain.id == chain
             else:
@@ -149,6 +154,7 @@ class City:
         enterprises (to the principal) is an empty frame."""
         query = select(Enterprise)
         if park is not None:
+            park = _whole(park, "park")
             self._known(
                 Park,
                 Park.id == park,
@@ -156,7 +162,8 @@ class City:
                 select(Park.id, Park.name),
             )
             query = query.where(Enterprise.park_id == park)
-        if industry:
+        if industry is not None:
+            industry = _code(industry, "industry", "35")
             self._known_industry(industry)
             query = query.where(Enterprise.industry_code.startswith(industry))
         return self._frame(query)
@@ -183,6 +190,7 @@ class City:
         principal) is an empty frame."""
         query = select(EnterpriseYear)
         if year is not None:
+            year = _whole(year, "year", "2023")
             restrict(select(EnterpriseYear.id), self.principal, "read")  # may the principal?
             span = select(func.min(EnterpriseYear.year), func.max(EnterpriseYear.year))
             with self.engine.connect() as conn:
@@ -209,19 +217,20 @@ class City:
     def plans(self) -> pl.DataFrame:
         return self._frame(select(Plan))
 
-    def _known_plan(self, plan: int) -> None:
+    def _known_plan(self, plan: int) -> int:
+        plan = _whole(plan, "plan")
         self._known(
             Plan,
             Plan.id == plan,
             (f"没有编号为 {plan!r} 的规划。", f"No plan with id {plan!r}."),
             select(Plan.id),
         )
+        return plan
 
     def actions(self, plan: int | None = None) -> pl.DataFrame:
         query = select(Action)
         if plan is not None:
-            self._known_plan(plan)
-            query = query.where(Action.plan_id == plan)
+            query = query.where(Action.plan_id == self._known_plan(plan))
         return self._frame(query)
 
     def indicators(self) -> pl.DataFrame:
@@ -230,8 +239,7 @@ class City:
     def targets(self, plan: int | None = None) -> pl.DataFrame:
         query = select(Target)
         if plan is not None:
-            self._known_plan(plan)
-            query = query.where(Target.plan_id == plan)
+            query = query.where(Target.plan_id == self._known_plan(plan))
         return self._frame(query)
 
     def observations(
@@ -242,6 +250,7 @@ class City:
         """Observations; ``latest`` keeps only the newest revision of each value."""
         query = select(Observation)
         if indicator is not None:
+            indicator = _id_or_code(indicator, "indicator", "industrial_investment")
             found = (
                 Indicator.id == indicator
                 if isinstance(indicator, int)
@@ -265,7 +274,8 @@ class City:
         """The region x industry x year panel, of one measure if given (``output``,
         ``employment`` …); a measure the panel does not hold is an error naming those it does."""
         query = select(PanelValue)
-        if measure:
+        if measure is not None:
+            measure = _code(measure, "measure", "output")
             held = self._choices(select(PanelValue.measure))
             if measure not in held:
                 zh, en = _with_choices(
@@ -274,6 +284,53 @@ class City:
                 raise NotFoundError(zh, en)
             query = query.where(PanelValue.measure == measure)
         return self._frame(query)
+
+
+def _whole(value: object, name: str, example: str = "1") -> int:
+    """An id or a year as a Python ``int``. numpy's and pandas' integers (a value read from a
+    frame) are taken as the number they are: handed to the database as they came, SQLite
+    compared them as bytes and matched nothing, so ``enterprise_years(year=np.int64(2023))``
+    was an empty frame. Anything else (a string, a float, ``True``) is refused in words."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    raise ValidationError(
+        f"参数 {name} 应为整数（如 {example}），收到的是 {type(value).__name__} {value!r}。",
+        f"{name} must be a whole number (such as {example}), not {type(value).__name__} {value!r}.",
+        parameter=name,
+        value=repr(value),
+    )
+
+
+def _code(value: object, name: str, example: str) -> str:
+    """A code filter: a non-empty string. An empty one names nothing (it had read as no
+    filter at all: ``panel("")`` was the whole panel); leave the filter out for every row."""
+    if isinstance(value, str) and value != "":
+        return value
+    zh_got = "空字符串" if value == "" else f"{type(value).__name__} {value!r}"
+    en_got = "an empty string" if value == "" else f"{type(value).__name__} {value!r}"
+    raise ValidationError(
+        f"参数 {name} 应为非空的代码（如 {example!r}），收到的是{zh_got}；要全部数据请不传此参数。",
+        f"{name} must be a non-empty code (such as {example!r}), not {en_got}; leave it out "
+        "for every row.",
+        parameter=name,
+        value=repr(value),
+    )
+
+
+def _id_or_code(value: object, name: str, example: str) -> int | str:
+    """A filter that takes an id (a whole number) or a code (a string)."""
+    if isinstance(value, str):
+        return _code(value, name, example)
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    raise ValidationError(
+        f"参数 {name} 应为代码（如 {example!r}）或编号（整数），"
+        f"收到的是 {type(value).__name__} {value!r}。",
+        f"{name} must be a code (such as {example!r}) or an id (a whole number), not "
+        f"{type(value).__name__} {value!r}.",
+        parameter=name,
+        value=repr(value),
+    )
 
 
 #: How many choices an unknown-filter message lists.
@@ -305,6 +362,57 @@ _POLARS = (
     (Date, pl.Date),
     (String, pl.Utf8),  # Text, Enum: subclasses
 )
+
+
+def _engine(url: str) -> Engine:
+    """The engine of ``url``; a string that is not a database URL (or names a driver that is
+    not installed) is refused in words, not SQLAlchemy's ArgumentError."""
+    try:
+        return make_engine(url)
+    except (ArgumentError, ImportError) as exc:  # ImportError: the URL's driver is missing
+        raise ValidationError(
+            f"“{url}”不是可用的数据库地址：请写成 sqlite:////数据库文件路径 或 "
+            f"postgresql+psycopg://用户@主机/库名（{exc}）。",
+            f"{url!r} is not a database URL Gaodi can open: write sqlite:////path/to/file "
+            f"or postgresql+psycopg://user@host/name ({exc}).",
+            url=url,
+        ) from exc
+
+
+def _require_schema(engine: Engine) -> None:
+    """Refuse a database that cannot be reached, or holds no Gaodi tables, or another
+    Gaodi's schema, when it is opened: each had surfaced at the first read as a SQLAlchemy
+    error (connection refused, ``no such table: enterprise``). A schema behind this code's
+    is refused too: its tables would be read with columns they do not have."""
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        revision = migrate.check_known(engine)
+    except DBAPIError as exc:
+        raise GaodiError(
+            f"无法连接数据库 {where}：{exc.orig}。请检查地址、网络和数据库服务是否在运行。",
+            f"Cannot reach the database {where}: {exc.orig}. Check the URL, the network and "
+            "that the database server is running.",
+            url=where,
+        ) from exc
+    if revision is None:
+        raise NotFoundError(
+            f"{where} 不是高地数据库（没有高地的数据表）。请先运行 gaodi db upgrade（或 make "
+            "demo），或检查地址是否写错。",
+            f"{where} is not a Gaodi database (it has none of Gaodi's tables). Create it with "
+            "`gaodi db upgrade` (or `make demo`), or check the URL for a typo.",
+            url=where,
+        )
+    head = migrate.head_revision()
+    if revision != head:
+        raise ConflictError(
+            f"数据库 {where} 的结构版本 {revision} 落后于此版本高地（{head}）：请先运行 "
+            "gaodi db upgrade 升级后再读取。",
+            f"The database {where} has schema revision {revision}, behind this Gaodi's "
+            f"{head}: run `gaodi db upgrade` before reading it.",
+            url=where,
+            revision=revision,
+            head=head,
+        )
 
 
 def _require_file(url: str) -> None:
