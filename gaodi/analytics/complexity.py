@@ -674,6 +674,19 @@ def complexity_table(
     ordered pair (diagonal included); each gets a leading ``year`` column when ``year`` is
     set. Missing pairs count as 0.
 
+    Notes
+    -----
+    The formulas of :func:`complexity`: ``RCA`` (Balassa), ``M = [RCA >= threshold]``,
+    diversity and ubiquity the sums of ``M``, ECI and PCI the second eigenvectors of the
+    method of reflections, standardised; density, COI and COG from the proximity
+    ``phi_pp' = min(P(M_p | M_p'), P(M_p' | M_p))``.
+
+    References
+    ----------
+    Hidalgo, C. A., & Hausmann, R. (2009). The building blocks of economic complexity.
+    *PNAS*, 106(26), 10570-10575. Hausmann, R., Hidalgo, C. A. et al. (2014). *The Atlas of
+    Economic Complexity*. MIT Press. Growth Lab, ``ecomplexity`` 0.5.3.
+
     Examples
     --------
     >>> df = pl.DataFrame({"region": list("aaaabbbbccccdddd"), "industry": list("pqrs") * 4,

@@ -79,6 +79,13 @@ def classify_key_sectors(backward: Any, forward: Any) -> list[str]:
     Rasmussen, P. N. (1956). *Studies in Inter-Sectoral Relations*. North-Holland. Miller &
     Blair (2009), section 12.2.4.
 
+    Notes
+    -----
+    With ``BL_j`` and ``FL_j`` the normalised backward and forward linkages:
+    ``key`` when ``BL_j > 1`` and ``FL_j > 1``, each rounded to 12 decimals first (an index
+    exactly at the average comes out of the inverse as 1.0000000000000002 or
+    0.9999999999999999, and that noise must not choose the class).
+
     Examples
     --------
     >>> classify_key_sectors([1.2, 1.1, 0.9, 0.8], [1.3, 0.7, 1.05, 0.9])
@@ -293,6 +300,18 @@ def linkages_tables(flows: pl.DataFrame, final_demand: pl.DataFrame) -> dict[str
     0. ``A``/``L``/``B``/``G`` come back in the key columns of ``flows`` with every pair;
     ``linkages`` has ``[region,] sector, output_multiplier, backward_linkage,
     forward_linkage, key_sector``.
+
+    Notes
+    -----
+    The formulas of :func:`io_model`: ``A = Z diag(x)^-1``, ``L = (I - A)^-1`` (Leontief),
+    ``B = diag(x)^-1 Z``, ``G = (I - B)^-1`` (Ghosh), output multipliers the column sums of
+    ``L``, backward and forward linkages the column sums of ``L`` and row sums of ``G``
+    normalised by their means.
+
+    References
+    ----------
+    Miller, R. E., & Blair, P. D. (2009). *Input-Output Analysis: Foundations and Extensions*
+    (2nd ed.). Cambridge University Press: ch. 2, 6.2, 12.1 and 12.2.
 
     Examples
     --------

@@ -145,6 +145,10 @@ def specialised(x: Any, line: float = 1.0) -> NDArray[np.bool_]:
     values are read as the decimals they are written as (86.1 is 861/10) and summed exactly, so
     an LQ of exactly 1 is on the line: in binary floats it can come out 0.9999999999999997.
 
+    References
+    ----------
+    Isard, W. (1960). *Methods of Regional Analysis*. MIT Press, ch. 7 (the location quotient).
+
     Examples
     --------
     >>> location_quotient([[86.1, 47.7], [430.5, 238.5]])[0].tolist()
@@ -305,6 +309,11 @@ def cagr(start: Any, end: Any, years: float) -> FloatArray:
     Notes
     -----
     ``CAGR = (v_end / v_start)^(1 / n) - 1`` for ``n`` years between the two values.
+
+    References
+    ----------
+    The level method (水平法) of average annual growth, as 国家统计局 computes 年均增长速度
+    from the first and last years' levels.
 
     Raises
     ------

@@ -270,6 +270,19 @@ def specialisation_table(
     or, without one, against the sum of all regions; ``rca`` always against the sum of all
     regions in the table (Balassa's "world"). Missing pairs appear with value 0.
 
+    Notes
+    -----
+    For region ``r``, industry ``i`` and year: ``share_ri = e_ri / e_r``;
+    ``LQ_ri = (e_ri / e_r) / (E_i / E)`` with ``E`` the reference (or all regions);
+    ``RCA_ri`` the same ratio against all regions of the table (:func:`location_quotient`,
+    :func:`balassa_rca`).
+
+    References
+    ----------
+    Isard, W. (1960). *Methods of Regional Analysis*. MIT Press, ch. 7. Balassa, B. (1965).
+    Trade liberalisation and "revealed" comparative advantage. *The Manchester School*, 33(2),
+    99-123.
+
     Examples
     --------
     >>> df = pl.DataFrame({"region": ["a", "a", "b", "b"], "industry": ["x", "y"] * 2,
@@ -315,6 +328,18 @@ def concentration_table(
     """HHI, normalised HHI and Krugman index of every region and year.
 
     Returns columns ``region, year, hhi, hhi_normalised, krugman``.
+
+    Notes
+    -----
+    With ``s_ri = e_ri / e_r`` over the ``I`` industries: ``hhi = sum_i s_ri^2``,
+    ``hhi_normalised = (hhi - 1/I) / (1 - 1/I)``; ``krugman = sum_i |s_ri - s*_i|`` with
+    ``s*_i`` the industry shares of the other regions (``krugman_reference="rest"``) or of all
+    (``"all"``) (:func:`hhi`, :func:`krugman_index`).
+
+    References
+    ----------
+    Hirschman, A. O. (1964). The paternity of an index. *American Economic Review*, 54(5),
+    761. Krugman, P. (1991). *Geography and Trade*. MIT Press, ch. 3 and appendix D.
 
     Examples
     --------
@@ -371,6 +396,16 @@ def localisation_table(
     """Hoover coefficient of localisation of every industry and year (``industry, year,
     hoover``).
 
+    Notes
+    -----
+    ``hoover_i = 1/2 sum_r |e_ri / E_i - e_r / E|``: 0 when the industry is spread like all
+    activity, near 1 when it sits in few regions (:func:`hoover_localisation`).
+
+    References
+    ----------
+    Hoover, E. M. (1936). The measurement of industrial localization. *Review of Economics and
+    Statistics*, 18(4), 162-171.
+
     Examples
     --------
     >>> df = pl.DataFrame({"region": ["a", "a", "b", "b"], "industry": ["x", "y"] * 2,
@@ -411,6 +446,15 @@ def cagr_table(
 
     Returns ``region, industry, start_year, end_year, start_value, end_value, cagr``; ``cagr``
     is **null** where the start value is 0 (growth from nothing has no rate), never NaN.
+
+    Notes
+    -----
+    ``cagr = (end_value / start_value)^(1 / (end_year - start_year)) - 1`` (:func:`cagr`).
+
+    References
+    ----------
+    The level method (水平法) of average annual growth, as 国家统计局 computes 年均增长速度
+    from the first and last years' levels.
 
     Examples
     --------
@@ -459,6 +503,19 @@ def shift_share_table(
     Returns ``region, industry, start_year, end_year, base_value, end_value, change,
     national_growth, industry_mix, competitive``. With ``dynamic=True`` there is one row per
     consecutive pair of years between ``start`` and ``end`` (sum them for the period).
+
+    Notes
+    -----
+    With ``G = E^1 / E^0 - 1`` and ``G_i = E_i^1 / E_i^0 - 1`` (the reference, or all regions):
+    ``national_growth = e_ri^0 G``, ``industry_mix = e_ri^0 (G_i - G)``,
+    ``competitive = e_ri^1 - e_ri^0 (1 + G_i)``; the three sum to ``change``
+    (:func:`shift_share`, :func:`dynamic_shift_share`).
+
+    References
+    ----------
+    Dunn, E. S. (1960). A statistical and analytical technique for regional analysis. *Papers
+    in Regional Science*, 6(1), 97-112. Barff, R. A., & Knight, P. L. (1988). Dynamic
+    shift-share analysis. *Growth and Change*, 19(2), 1-10.
 
     Examples
     --------
