@@ -104,7 +104,16 @@ class City:
         return self._frame(select(Cluster))
 
     def cluster_chains(self) -> pl.DataFrame:
-        return self._frame(select(cluster_chain), restricted=False)
+        """Which chain belongs to which cluster: the pairs whose cluster and chain the principal
+        may both read (the table has no scope of its own; read unrestricted, it told a role
+        that may not see chains or clusters the ids of both)."""
+        chains = restrict(select(Chain.id), self.principal, "read")
+        clusters = restrict(select(Cluster.id), self.principal, "read")
+        query = select(cluster_chain).where(
+            cluster_chain.c.chain_id.in_(chains.scalar_subquery()),
+            cluster_chain.c.cluster_id.in_(clusters.scalar_subquery()),
+        )
+        return self._frame(query, restricted=False)
 
     def chains(self) -> pl.DataFrame:
         return self._frame(select(Chain))
