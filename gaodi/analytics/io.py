@@ -23,6 +23,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from gaodi.analytics.regional_tables import as_polars
 from gaodi.core import words
 from gaodi.core.errors import DataError
 
@@ -43,6 +44,10 @@ KEY_SECTOR_CLASSES = {
     (False, True): "forward-oriented",
     (False, False): "weak",
 }
+
+#: How the messages name the two tables of :func:`linkages_tables` (``table_zh``, ``table_en``).
+FLOWS_TABLE = {"table_zh": "中间流量表", "table_en": "flows table"}
+FINAL_DEMAND_TABLE = {"table_zh": "最终需求表", "table_en": "final-demand table"}
 
 #: Condition numbers of ``I - A`` above this make the inverse meaningless in float64.
 CONDITION_LIMIT = 1e12
@@ -289,8 +294,13 @@ def _numeric(df: pl.DataFrame, keys: list[str], what: str, *, unique: bool = Tru
     return out
 
 
-def linkages_tables(flows: pl.DataFrame, final_demand: pl.DataFrame) -> dict[str, pl.DataFrame]:
+def linkages_tables(
+    flows: pl.DataFrame | Any, final_demand: pl.DataFrame | Any
+) -> dict[str, pl.DataFrame]:
     """:func:`io_model` on long tables; returns ``A``, ``L``, ``B``, ``G`` and ``linkages``.
+
+    Either table may be a Polars or a pandas DataFrame (converted with ``pl.from_pandas``);
+    anything else is a :class:`DataError` in words.
 
     Single-region form: ``flows`` has ``row_sector, col_sector, value`` and ``final_demand``
     ``sector, value`` (several rows per sector are summed, e.g. one per category).
@@ -322,6 +332,8 @@ def linkages_tables(flows: pl.DataFrame, final_demand: pl.DataFrame) -> dict[str
     >>> out["linkages"]["key_sector"].to_list()
     ['key', 'weak']
     """
+    flows = as_polars(flows, FLOWS_TABLE)
+    final_demand = as_polars(final_demand, FINAL_DEMAND_TABLE)
     multi = "row_region" in flows.columns
     if multi:
         rkeys, ckeys = ["row_region", "row_sector"], ["col_region", "col_sector"]
