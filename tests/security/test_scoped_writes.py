@@ -52,6 +52,20 @@ def count(site: Site, model: type) -> int:
         return int(s.scalar(select(func.count()).select_from(model)) or 0)
 
 
+def current_on(site: Site, ent: str, link: str) -> list[tuple[str, bool]]:
+    """The pair's current rows as (source, excluded)."""
+    w = site.world
+    with session_scope(site.engine) as s:
+        rows = s.scalars(
+            select(EnterpriseLink).where(
+                EnterpriseLink.enterprise_id == w.ids[ent],
+                EnterpriseLink.link_id == w.ids[link],
+                EnterpriseLink.valid_to.is_(None),
+            )
+        ).all()
+        return [(r.source, r.excluded) for r in rows]
+
+
 def answer(response: Any) -> tuple[int, str, str]:
     body = response.json()
     return response.status_code, body.get("message_zh", ""), body.get("message_en", "")
@@ -286,15 +300,7 @@ def test_a_chain_office_cannot_release_the_bureaus_exclusion(site: Site) -> None
     assert "工信局管理员" in refused.text
     _bureau_maps(site)
     assert office.get(e2).status_code == 404
-    with session_scope(site.engine) as s:
-        rows = s.scalars(
-            select(EnterpriseLink).where(
-                EnterpriseLink.enterprise_id == w.ids["e2"],
-                EnterpriseLink.link_id == w.ids["a1"],
-                EnterpriseLink.valid_to.is_(None),
-            )
-        ).all()
-        assert [(r.source, r.excluded) for r in rows] == [("manual", True)]
+    assert current_on(site, "e2", "a1") == [("manual", True)]
     # the bureau may let the rule decide again
     released = post_form(
         admin, release, {"enterprise": w.uscc["e2"]}, admin.headers["X-CSRF-Token"]
@@ -344,15 +350,7 @@ def test_an_exclusion_of_a_firm_on_the_chain_is_the_bureaus_to_release(site: Sit
         office, release, {"enterprise": w.uscc["e4"]}, office.headers["X-CSRF-Token"]
     )
     assert refused.status_code == 422 and "工信局管理员" in refused.text
-    with session_scope(site.engine) as s:
-        rows = s.scalars(
-            select(EnterpriseLink).where(
-                EnterpriseLink.enterprise_id == w.ids["e4"],
-                EnterpriseLink.link_id == w.ids["a1"],
-                EnterpriseLink.valid_to.is_(None),
-            )
-        ).all()
-        assert [(r.source, r.excluded) for r in rows] == [("manual", True)]
+    assert current_on(site, "e4", "a1") == [("manual", True)]
 
 
 def test_a_chain_office_cannot_attach_by_hand_a_firm_the_bureau_took_off(
@@ -365,17 +363,6 @@ def test_a_chain_office_cannot_attach_by_hand_a_firm_the_bureau_took_off(
     a1 = f"/api/v1/chains/{w.ids['chain_a']}/links/{w.ids['a1']}"
     assert admin.post(f"{a1}/assign", json={"enterprise": w.uscc["e4"]}).status_code == 201
     assert admin.post(f"{a1}/unassign", json={"enterprise": w.uscc["e4"]}).status_code == 201
-
-    def current() -> list[tuple[str, bool]]:
-        with session_scope(site.engine) as s:
-            rows = s.scalars(
-                select(EnterpriseLink).where(
-                    EnterpriseLink.enterprise_id == w.ids["e4"],
-                    EnterpriseLink.link_id == w.ids["a1"],
-                    EnterpriseLink.valid_to.is_(None),
-                )
-            ).all()
-            return [(r.source, r.excluded) for r in rows]
 
     before = count(site, EnterpriseLink)
     refused = office.post(f"{a1}/assign", json={"enterprise": w.uscc["e4"]})
@@ -406,10 +393,12 @@ def test_a_chain_office_cannot_attach_by_hand_a_firm_the_bureau_took_off(
         import_file(site.engine, "enterprise_links", path, principal)
     assert [e.row for e in rejected.value.errors] == [2], rejected.value.errors
     assert "工信局管理员" in rejected.value.errors[0].reason_zh
-    assert current() == [("manual", True)] and count(site, EnterpriseLink) == before
+    assert (
+        current_on(site, "e4", "a1") == [("manual", True)] and count(site, EnterpriseLink) == before
+    )
     # the office's way: a proposal, which the bureau approves
     proposed = office.post(f"{a1}/proposals", json={"enterprise": w.uscc["e4"]})
     assert proposed.status_code == 201, proposed.text
     decided = admin.post(f"/api/v1/chain-proposals/{proposed.json()['id']}/approve", json={})
     assert decided.status_code == 200, decided.text
-    assert current() == [("manual", False)]
+    assert current_on(site, "e4", "a1") == [("manual", False)]
