@@ -4,11 +4,15 @@ none), one of provenance. The board page's download is :mod:`gaodi.reports.expor
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from gaodi.core.excel import new_workbook
+from gaodi.plans import provenance_words as words
 from gaodi.plans.schemas import Board
 
 FILLS = {
@@ -126,9 +130,17 @@ def board_workbook(board: Board, *, author: str | None = None) -> Workbook:
         ("合理性校验规则版本 plausibility version", p.plausibility_version),
         ("观测值数 observations", p.n_observations),
         ("其中未审核 not yet approved", p.n_unapproved),
-        *((f"参数 {k}", v) for k, v in p.parameters.items()),
+        # the engine's parameters in words, as the page's download and the monthly report say
+        # them (the sheet had "参数 forecast_method | linear")
+        ("评价所用数据 values used", _both(words.statuses_words, p.parameters)),
+        ("预测方法 forecast", _both(words.forecast_words, p.parameters)),
     ):
         info.append([key, value])
     for v in p.set_aside:
         info.append(["未计入的无效值 value left out", f"{v.reason_zh} {v.reason_en}"])
     return wb
+
+
+def _both(say: Callable[[Mapping[str, Any], words.Tr], str], params: Mapping[str, Any]) -> str:
+    """A phrase in Chinese then English, as the sheet's labels are written."""
+    return f"{say(params, words.ZH)} / {say(params, words.EN)}"

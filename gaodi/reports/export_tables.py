@@ -185,12 +185,11 @@ def _board_filters(ctx: PageContext, f: Any) -> str:
 def _board_provenance(ctx: PageContext, board: Any) -> list[tuple[str, Any]]:
     """As the monthly report states the board it uses: the day the values were known, what was
     counted and the forecast in words, not the engine's parameter codes."""
-    from gaodi.reports.monthly import method_words, statuses_words
+    from gaodi.plans import provenance_words as words
 
     tr = _tr(ctx)
     p = board.provenance
     params = p.parameters
-    level = float(params.get("forecast_level") or 0)
     known = _day(board.known_on)
     if isinstance(known, dt.date):
         known_words = tr(
@@ -202,7 +201,6 @@ def _board_provenance(ctx: PageContext, board: Any) -> list[tuple[str, Any]]:
         today = tr.date(clock.today())
         known_words = tr(f"{today}（今天：使用至今已报送的全部数据）",
                          f"{today} (today: every value sent so far)")  # fmt: skip
-    n_boot, seed = params.get("forecast_n_boot"), params.get("forecast_seed")
     return [
         (tr("计划", "Plan"), board.plan_title),
         (tr("截至", "As of"), board.as_of),
@@ -211,14 +209,8 @@ def _board_provenance(ctx: PageContext, board: Any) -> list[tuple[str, Any]]:
         (tr("红黄绿灯规则版本", "Traffic-light rules"), p.rules_version),
         (tr("合理性校验规则版本", "Plausibility rules"), p.plausibility_version),
         (tr("评价所用数据", "Values used"),
-         tr(f"已报送数据{p.n_observations}条（{statuses_words(params, tr)}，其中未审核"
-            f"{p.n_unapproved}条）",
-            f"{p.n_observations} reported values ({statuses_words(params, tr)}; "
-            f"{p.n_unapproved} not yet approved)")),
-        (tr("预测方法", "Forecast"),
-         tr(f"{method_words(params, tr)}，{level:.0%}区间，自助法{n_boot}次，随机种子{seed}",
-            f"{method_words(params, tr)}, {level:.0%} interval, {n_boot} bootstrap draws, "
-            f"seed {seed}")),
+         words.used_words(p.n_observations, p.n_unapproved, params, tr)),
+        (tr("预测方法", "Forecast"), words.forecast_words(params, tr)),
         (tr("筛选", "Filters"), _board_filters(ctx, board.filters)),
         # stored values the board leaves out (not finite numbers), named so they get corrected,
         # as the board page and the CLI workbook name them

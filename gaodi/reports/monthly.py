@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from gaodi.core import clock
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.permissions import Principal, allowed
+from gaodi.plans import provenance_words
 from gaodi.reports import sections_act, sections_chain, sections_more, sections_plan
 from gaodi.reports.common import (
     Progress,
@@ -123,29 +124,6 @@ def overdue_day(
     if parse_period(period).last_month < current:
         return period_end(period)
     return clock.today()
-
-
-#: The board's codes in words (its provenance parameters hold codes: the page words them too)
-FORECAST_METHODS = {
-    "linear": ("线性趋势", "linear trend"),
-    "compound": ("复合增长", "compound growth"),
-}
-STATUS_WORDS = {"submitted": ("已报送", "submitted"), "approved": ("已审核", "approved")}
-
-
-def method_words(params: dict[str, Any], tr: Lang) -> str:
-    code = str(params.get("forecast_method") or "—")
-    return tr(*FORECAST_METHODS.get(code, (code, code)))
-
-
-def statuses_words(params: dict[str, Any], tr: Lang) -> str:
-    """``submitted/approved`` as ``计入已报送和已审核的数据`` / ``counting submitted and approved
-    values`` (the report's language, not the board's codes)."""
-    codes = [c for c in str(params.get("statuses_used") or "").split("/") if c]
-    words = [tr(*STATUS_WORDS.get(c, (c, c))) for c in codes]
-    if not words:
-        return tr("全部数据", "all values")
-    return tr(f"计入{'和'.join(words)}的数据", f"counting {' and '.join(words)} values")
 
 
 def moment(stamp: str | None, tr: Lang) -> str:
@@ -307,7 +285,6 @@ def build_monthly(
 
     p = board.provenance
     params = p.parameters
-    level = float(params.get("forecast_level") or 0)
     report.provenance = [
         (
             tr("计划", "Plan"),
@@ -338,24 +315,13 @@ def build_monthly(
         ),
         (
             tr("评价所用数据", "Values used"),
-            tr(
-                f"已报送数据{p.n_observations}条（{statuses_words(params, tr)}，其中未审核"
-                f"{p.n_unapproved}条）",
-                f"{p.n_observations} reported values ({statuses_words(params, tr)}; "
-                f"{p.n_unapproved} not yet approved)",
-            ),
+            provenance_words.used_words(p.n_observations, p.n_unapproved, params, tr),
         ),
         (tr("红黄绿灯规则", "Traffic-light rules"), f"v{p.rules_version}"),
         (tr("数据合理性校验规则", "Plausibility rules"), f"v{p.plausibility_version}"),
         (
             tr("预测方法", "Forecast"),
-            tr(
-                f"{method_words(params, tr)}，{level:.0%}区间，"
-                f"自助法{params.get('forecast_n_boot')}次，随机种子{params.get('forecast_seed')}",
-                f"{method_words(params, tr)}, {level:.0%} "
-                f"interval, {params.get('forecast_n_boot')} bootstrap draws, seed "
-                f"{params.get('forecast_seed')}",
-            ),
+            provenance_words.forecast_words(params, tr),
         ),
     ]
     if chains is not None:
