@@ -50,6 +50,33 @@ def field_updates(
     return out
 
 
+class Change(NamedTuple):
+    """One create or update of a row, as a walk back from the stored row needs it."""
+
+    entity_id: str | None
+    action: str
+    before: dict[str, Any] | None
+
+
+def changes_after(
+    session: Session, entity: str, moment: dt.datetime, actions: Iterable[str]
+) -> list[Change]:
+    """The events of ``actions`` on ``entity`` rows stored after ``moment`` (naive UTC on the
+    city's clock), oldest first: one query on the indexed time, whatever the number of rows
+    (a past day's value of a column updated in place is the ``before`` of the first change
+    after that day)."""
+    rows = session.execute(
+        select(AuditEvent.entity_id, AuditEvent.action, AuditEvent.before)
+        .where(
+            AuditEvent.entity == entity,
+            AuditEvent.at > moment,
+            AuditEvent.action.in_(sorted(set(actions))),
+        )
+        .order_by(AuditEvent.id)
+    )
+    return [Change(e, a, before) for e, a, before in rows]
+
+
 # ---------------------------------------------------------------------------- the audit log page
 
 

@@ -213,6 +213,9 @@ def facts_frame(
             "output_prev": pl.Float64,
         },
     )
+    # a past day's firms carry that day's tags and industry (a firm that gained 专精特新 since
+    # does not raise the day's count): rebuilt from the audit log, nothing read for today
+    firms = enterprise_loaders.as_of(session, firms, on)
     if on is not None:  # one row per pair (in_force may match a pair twice)
         pairs = pairs.unique(subset=["enterprise_id", "link_id"], keep="first", maintain_order=True)
     raw = pairs.join(firms, on="enterprise_id", how="inner", maintain_order="left")

@@ -12,6 +12,7 @@ up for a row the caller already restricted).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -22,6 +23,7 @@ from gaodi.core.errors import PermissionDenied
 from gaodi.core.permissions import Principal, check_scope, restrict, scope_clause
 from gaodi.core.selects import AnySelect
 from gaodi.engine.rows import frame, json_lists, json_text
+from gaodi.enterprises import history
 from gaodi.enterprises.models import Enterprise, EnterpriseYear, ExternalEnterprise
 
 #: Ids per ``IN (...)`` list: well under SQLite's and PostgreSQL's bound-parameter limits.
@@ -93,6 +95,18 @@ def enterprise_in_scope(
         session, principal, Enterprise, enterprise_id, action, domain_right=False,
         not_found=not_found,
     )  # fmt: skip
+
+
+def as_of(
+    session: Session, rows: pl.DataFrame, day: date | None, id_column: str = "enterprise_id"
+) -> pl.DataFrame:
+    """``rows`` (a frame of enterprises) with its ``tags``, ``park_id`` and ``industry_code``
+    columns as they stood at the end of the city's ``day``, and without the firms created after
+    it (:mod:`gaodi.enterprises.history`). None, today or later: ``rows`` as stored, nothing
+    read."""
+    if day is None:
+        return rows
+    return history.apply(rows, history.past(session, day), id_column)
 
 
 # --------------------------------------------------------------------------- many enterprises

@@ -331,9 +331,10 @@ def build_monthly(
                 tr("产业链诊断", "Chain diagnosis"),
                 tr(
                     f"规则 {cp.rules}；对标：{cp.benchmark_label_zh or cp.benchmark}；"
-                    f"企业数据年份 {cp.year}；链上企业按{tr.date(day)}的归属",
+                    f"企业数据年份 {cp.year}；链上企业按{tr.date(day)}的归属与企业标签",
                     f"rules {cp.rules}; benchmark: {cp.benchmark_label_en or cp.benchmark}; "
-                    f"enterprise figures of {cp.year}; chain membership as of {tr.date(day)}",
+                    f"enterprise figures of {cp.year}; chain membership and enterprise tags as "
+                    f"of {tr.date(day)}",
                 ),
             )
         )

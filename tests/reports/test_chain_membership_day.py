@@ -83,3 +83,11 @@ def test_the_report_names_the_day_of_its_membership(demo_db: Engine) -> None:
         report = build_monthly(s, SYSTEM, "2023-06")
     line = dict(report.provenance)["产业链诊断"]
     assert "链上企业按2023年6月30日的归属" in line
+
+
+def test_the_report_names_the_day_of_its_tags(demo_db: Engine) -> None:
+    # the links' 专精特新 and 头羊 counts use the tags of the report's day too
+    with session_scope(demo_db) as s:
+        report = build_monthly(s, SYSTEM, "2023-06")
+    line = dict(report.provenance)["产业链诊断"]
+    assert "链上企业按2023年6月30日的归属与企业标签" in line
