@@ -71,12 +71,39 @@ def past(session: Session, day: date, fields: Sequence[str] = FIELDS) -> Past | 
     """The enterprises' ``fields`` at the end of the city's ``day`` (None: today or later, the
     stored rows hold). One query: the creations and updates of enterprises stored after the
     day."""
-    if day >= clock.today():
-        return None
+    return pasts(session, [day], fields).get(day)
+
+
+def pasts(
+    session: Session, days: Iterable[date], fields: Sequence[str] = FIELDS
+) -> dict[date, Past]:
+    """:func:`past` of each of ``days`` before today (the others are left out), from one query:
+    the changes stored after the earliest of them."""
+    wanted = sorted({d for d in days if d < clock.today()})
+    if not wanted:
+        return {}
     changes = audit_loaders.changes_after(
-        session, Enterprise.__tablename__, clock.end_of_day(day), ("create", "update")
+        session, Enterprise.__tablename__, clock.end_of_day(wanted[0]), ("create", "update")
     )
-    return rewind(changes, fields)
+    out: dict[date, Past] = {}
+    for day in wanted:
+        end = clock.end_of_day(day)
+        out[day] = rewind((c for c in changes if c.at is None or c.at > end), fields)
+    return out
+
+
+def year_end(year: int) -> date | None:
+    """The day a year's figures are attributed on: the year's last day, when it is over (None:
+    the year runs still, today's rows hold). A firm moved to another park since counts for
+    that year with the park it was in when the year ended.
+
+    >>> from gaodi.core import clock
+    >>> with clock.frozen(date(2024, 1, 15)):
+    ...     year_end(2023), year_end(2024)
+    (datetime.date(2023, 12, 31), None)
+    """
+    last = date(year, 12, 31)
+    return last if last < clock.today() else None
 
 
 def apply(

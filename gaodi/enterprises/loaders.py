@@ -98,15 +98,30 @@ def enterprise_in_scope(
 
 
 def as_of(
-    session: Session, rows: pl.DataFrame, day: date | None, id_column: str = "enterprise_id"
+    session: Session,
+    rows: pl.DataFrame,
+    day: date | None,
+    id_column: str = "enterprise_id",
+    *,
+    keep_later: bool = False,
 ) -> pl.DataFrame:
     """``rows`` (a frame of enterprises) with its ``tags``, ``park_id`` and ``industry_code``
     columns as they stood at the end of the city's ``day``, and without the firms created after
-    it (:mod:`gaodi.enterprises.history`). None, today or later: ``rows`` as stored, nothing
-    read."""
+    it (:mod:`gaodi.enterprises.history`; ``keep_later``: those keep their first values, as a
+    year's figures reported after the year count for it). None, today or later: ``rows`` as
+    stored, nothing read."""
     if day is None:
         return rows
-    return history.apply(rows, history.past(session, day), id_column)
+    found = history.past(session, day)
+    if found is not None and keep_later:
+        found = history.Past(found.values)
+    return history.apply(rows, found, id_column)
+
+
+def year_end(year: int) -> date | None:
+    """The day ``year``'s figures are attributed on (:func:`gaodi.enterprises.history.year_end`:
+    its last day once it is over, else None for today's rows)."""
+    return history.year_end(year)
 
 
 # --------------------------------------------------------------------------- many enterprises
@@ -339,6 +354,57 @@ def output_by_park(session: Session) -> list[tuple[int, int, float | None]]:
         .group_by(Enterprise.park_id, EnterpriseYear.year)
     )
     return [(p, y, v) for p, y, v in session.execute(query) if p is not None]
+
+
+def output_by_park_at_year_ends(session: Session) -> list[tuple[int, int, float | None]]:
+    """:func:`output_by_park` with each ended year's output summed over the firms in the park
+    when that year ended (:func:`year_end`), not today: a firm moved since counts for its old
+    park in the years before the move. Three queries more, whatever the number of years: the
+    enterprises' changes since the first year's end, the moved firms' outputs, and the sums of
+    the parks they left or joined without them (no subtraction of one firm from a park's sum)."""
+    rows = output_by_park(session)
+    ends = {y: d for y in years(session) if (d := year_end(y)) is not None}
+    found = history.pasts(session, ends.values(), ("park_id",))
+    then = {y: {eid: v["park_id"] for eid, v in found[d].values.items()} for y, d in ends.items()}
+    moved = sorted({eid for parks in then.values() for eid in parks})
+    if not moved:
+        return rows
+    now = {eid: park for eid, (_name, park) in names_and_parks(session, moved).items()}
+    outputs = [
+        (eid, year, value)
+        for chunk in _chunks(moved)
+        for eid, year, value in session.execute(
+            select(EnterpriseYear.enterprise_id, EnterpriseYear.year, EnterpriseYear.output).where(
+                EnterpriseYear.enterprise_id.in_(chunk), EnterpriseYear.output.is_not(None)
+            )
+        )
+        if eid in now  # a firm deleted since is in no park's sum today either
+    ]
+    parks_of = {(eid, y): then.get(y, {}).get(eid, now[eid]) for eid, y, _v in outputs}
+    touched = {p for p in parks_of.values() if p is not None} | {
+        p for p in now.values() if p is not None
+    }
+    totals: dict[tuple[int, int], float] = {
+        (p, y): v or 0.0 for p, y, v in rows if p not in touched
+    }
+    query = (
+        select(Enterprise.park_id, EnterpriseYear.year, func.sum(EnterpriseYear.output))
+        .join(Enterprise, Enterprise.id == EnterpriseYear.enterprise_id)
+        .where(
+            Enterprise.park_id.in_(sorted(touched)),
+            Enterprise.id.not_in(moved),
+            EnterpriseYear.output.is_not(None),
+        )
+        .group_by(Enterprise.park_id, EnterpriseYear.year)
+    )
+    for p, y, v in session.execute(query):
+        if p is not None:
+            totals[(p, y)] = v or 0.0
+    for eid, y, value in outputs:
+        park = parks_of[(eid, y)]
+        if park is not None and value is not None:
+            totals[(int(park), y)] = totals.get((int(park), y), 0.0) + value
+    return [(p, y, v) for (p, y), v in sorted(totals.items())]
 
 
 # --------------------------------------------------------------------------- the external pool

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -53,13 +54,18 @@ def figures(session: Session, year: int, extra_fields: Iterable[str] = ()) -> pl
     ``above_scale`` and the per_mu inputs
     (``tax, value_added, revenue, main_revenue, output, rd_spend, land_mu, energy_tce,
     emissions, employees, electricity``) plus ``extra_fields`` read from
-    ``EnterpriseYear.extra`` (e.g. 临海's ``cod_t``, ``water_t``), null where absent.
+    ``EnterpriseYear.extra`` (e.g. 临海's ``cod_t``, ``water_t``), null where absent. Each
+    firm's park and industry code are those of :func:`membership_day` (today's for a year that
+    runs still).
     """
     extras = sorted(set(extra_fields) - set(COLUMNS.values()) - set(COLUMNS))
     # the columns derived below (a scheme's ``applies_to: above_scale``) are never read from
     # ``extra``: a null placeholder keeps the frame's column order, without reading the JSON
     read = [name for name in extras if name not in DERIVED]
     frame = enterprise_loaders.park_figures_frame(session, year, list(COLUMNS), extra=bool(read))
+    # an ended year's firms are in the park (and industry) they had when it ended: a firm moved
+    # today does not change last year's standing (gaodi.enterprises.history)
+    frame = enterprise_loaders.as_of(session, frame, membership_day(year), keep_later=True)
     if extras:
         values = dict(zip(read, _extra_figures(frame["extra"], read), strict=True)) if read else {}
         frame = frame.with_columns(
@@ -101,9 +107,19 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+def membership_day(year: int) -> date | None:
+    """The day whose park membership a year's figures are counted with: the year's last day
+    once it is over (None: today's, the year runs still)."""
+    return enterprise_loaders.year_end(year)
+
+
 def output_by_park(session: Session) -> pl.DataFrame:
-    """``park_id, year, output`` (亿元): the sum of the park's enterprises' output each year."""
-    rows = [(p, y, (v or 0.0) / 1e4) for p, y, v in enterprise_loaders.output_by_park(session)]
+    """``park_id, year, output`` (亿元): the sum of the output of the park's enterprises each
+    year, each ended year over the firms in the park when it ended (:func:`membership_day`)."""
+    rows = [
+        (p, y, (v or 0.0) / 1e4)
+        for p, y, v in enterprise_loaders.output_by_park_at_year_ends(session)
+    ]
     return pl.DataFrame(
         rows, schema={"park_id": pl.Int64, "year": pl.Int64, "output": pl.Float64}, orient="row"
     )
@@ -113,9 +129,12 @@ def years(session: Session) -> list[int]:
     return enterprise_loaders.years(session)
 
 
-def chain_members(session: Session, codes: Iterable[str]) -> dict[str, set[int]]:
-    """Chain code -> ids of the enterprises currently attached (not excluded, not ended) to one
-    of its links: every firm of the city (a park's positioning counts all of its firms).
+def chain_members(
+    session: Session, codes: Iterable[str], on: date | None = None
+) -> dict[str, set[int]]:
+    """Chain code -> ids of the enterprises attached (not excluded) to one of its links, now or
+    at the end of the day ``on``: every firm of the city (a park's positioning counts all of
+    its firms).
 
     The chains' (enterprise, chain) pairs only, in one query: the chain diagnosis's frame,
     read here before, carries each member's figures of two years (a second on the large city
@@ -126,7 +145,7 @@ def chain_members(session: Session, codes: Iterable[str]) -> dict[str, set[int]]
     ids = chain_loaders.chain_codes(session, wanted)
     if not ids:
         return {}
-    pairs = chain_loaders.membership_frame(session, None, sorted(ids))
+    pairs = chain_loaders.membership_frame(session, None, sorted(ids), on)
     out: dict[str, set[int]] = {code: set() for code in ids.values()}
     for eid, cid in pairs.select("enterprise_id", "chain_id").iter_rows():
         out[ids[cid]].add(int(eid))

@@ -17,6 +17,11 @@ class Provenance(BaseModel):
     """Where an evaluation comes from: year, rule set and its version, parameters."""
 
     year: int | None = Field(None, description="Year of the enterprise figures.")
+    membership_on: str | None = Field(
+        None,
+        description="The day whose park membership (and industry codes) the firms are counted "
+        "with: the year's last day once it is over, else today.",
+    )
     as_of: str | None = None
     scheme: str = Field(description="亩均 rule set id, e.g. default.")
     scheme_version: str = ""

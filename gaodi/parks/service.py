@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from gaodi.analytics import above_scale
 from gaodi.analytics.per_mu import PerMuRules, aggregate_parks, coverage, evaluate_per_mu
 from gaodi.analytics.rulefiles import list_per_mu_rules, load_per_mu_rules
-from gaodi.core import dataset
+from gaodi.core import clock, dataset
 from gaodi.core.errors import NotFoundError, ValidationError
 from gaodi.core.memo import Memo
 from gaodi.core.pagination import page_count, window
@@ -270,8 +270,10 @@ def _provenance(
     info = dataset.record(session)
     tr, pr = tiers.tier_rules(), tiers.positioning_rules()
     c = rules.classes
+    day = (loaders.membership_day(year) or clock.today()) if year is not None else None
     return Provenance(
         year=year,
+        membership_on=day.isoformat() if day else None,
         as_of=str(info.get("as_of")) if info.get("as_of") else None,
         scheme=rules.id,
         scheme_version=rules.version,
@@ -451,7 +453,9 @@ def _positionings(session: Session, state: Evaluation, parks: list[Park]) -> dic
 
     def build() -> tuple[pl.DataFrame, dict[int, Positioning]]:
         codes = {c for spec in tiers.positioning_rules().industries.values() for c in spec.chains}
-        chains = loaders.chain_members(session, codes)
+        # the chains' members when the year ended, as the park's own firms are counted
+        day = loaders.membership_day(state.year) if state.year is not None else None
+        chains = loaders.chain_members(session, codes, day)
         by_park = {
             park.id: standing.positioning(park, frame.filter(pl.col("park_id") == park.id), chains)
             for park in parks
