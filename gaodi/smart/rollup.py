@@ -121,6 +121,10 @@ def _enterprise_attributes(
     session: Session, principal: Principal, ids: list[int], year: int, on: dt.date | None
 ) -> pl.DataFrame:
     frame = enterprise_loaders.attributes_frame(session, ids, year)
+    # the park and industry of the as-of day (gaodi.enterprises.history): a firm moved to another
+    # park since does not move that day's levels; a firm assessed then is counted even if its
+    # row was written later (its first park)
+    frame = enterprise_loaders.as_of(session, frame, on, keep_later=True)
     industrial = is_industrial_expr("industry_code").fill_null(False)
     frame = frame.with_columns(
         division=pl.col("industry_code").str.slice(0, 2),

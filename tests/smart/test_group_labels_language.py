@@ -16,11 +16,12 @@ import json
 import random
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
 
+from gaodi.core import clock
 from gaodi.core.codes import make_uscc
 from gaodi.core.permissions import SYSTEM
 from gaodi.db import session_scope
@@ -50,7 +51,9 @@ CHINESE_GROUPS = (
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     site = make_site(tmp_path_factory.mktemp("smart-group-words"))
     w = site.world
-    with session_scope(site.engine, actor="test") as s:
+    # the edits are dated before the pages' as-of day (2023-12-31): a past day's roll-up
+    # groups each firm by the industry it had that day (gaodi.enterprises.history)
+    with clock.frozen(datetime(2023, 6, 15, 2, 0)), session_scope(site.engine, actor="test") as s:
         # 通用设备制造业 (34): an industrial code, so the size rule's 工业 rows apply (the test
         # city keeps no classification: the codes of one branch are added here)
         for code, name, level, parent in (
