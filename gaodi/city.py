@@ -10,19 +10,23 @@ Example (on a built database; see docs/analysts.md)::
 from __future__ import annotations
 
 import numbers
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, func, select
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.orm import Session
 
 from gaodi import migrate
 from gaodi.config import get_settings
+from gaodi.core import clock
 from gaodi.core.errors import ConflictError, GaodiError, NotFoundError, ValidationError
 from gaodi.core.permissions import SYSTEM, Principal, restrict
 from gaodi.core.selects import AnySelect
 from gaodi.db import get_engine, make_engine, sqlite_file
+from gaodi.enterprises import loaders as enterprise_loaders
 from gaodi.models import (
     Action,
     Chain,
@@ -156,11 +160,22 @@ class City:
             query = query.join(Chain).where((Chain.code == chain) | (Chain.name == chain))
         return self._frame(query)
 
-    def enterprises(self, park: int | None = None, industry: str | None = None) -> pl.DataFrame:
+    def enterprises(
+        self,
+        park: int | None = None,
+        industry: str | None = None,
+        on: date | str | None = None,
+    ) -> pl.DataFrame:
         """Enterprises, of one park (its id) and/or of an industry code prefix (GB/T 4754).
+
+        ``on`` (a date or ``"2023-06-30"``): the firms as they stood at the end of that day in
+        the city — their tags, park and industry code rebuilt from the audit log
+        (:mod:`gaodi.enterprises.history`), firms created after it left out — and the park and
+        industry filters apply to that day's values. Without it: the rows as stored today.
 
         An unknown park or code is an error naming the choices; a park or code with no
         enterprises (to the principal) is an empty frame."""
+        day = _day(on)
         query = select(Enterprise)
         if park is not None:
             park = _whole(park, "park")
@@ -170,12 +185,23 @@ class City:
                 (f"没有编号为 {park!r} 的园区。", f"No park with id {park!r}."),
                 select(Park.id, Park.name),
             )
-            query = query.where(Enterprise.park_id == park)
+            if day is None:
+                query = query.where(Enterprise.park_id == park)
         if industry is not None:
             industry = _code(industry, "industry", "35")
             self._known_industry(industry)
-            query = query.where(Enterprise.industry_code.startswith(industry))
-        return self._frame(query)
+            if day is None:
+                query = query.where(Enterprise.industry_code.startswith(industry))
+        frame = self._frame(query)
+        if day is None:
+            return frame
+        with Session(self.engine) as session:
+            frame = enterprise_loaders.as_of(session, frame, day, "id")
+        if park is not None:
+            frame = frame.filter(pl.col("park_id") == park)
+        if industry is not None:
+            frame = frame.filter(pl.col("industry_code").str.starts_with(industry))
+        return frame
 
     def _known_industry(self, prefix: str) -> None:
         """A code prefix is known when an industry code (the GB/T 4754 table) or an
@@ -214,9 +240,20 @@ class City:
             query = query.where(EnterpriseYear.year == year)
         return self._frame(query)
 
-    def enterprise_links(self, current: bool = True) -> pl.DataFrame:
+    def enterprise_links(self, current: bool = True, on: date | str | None = None) -> pl.DataFrame:
+        """Enterprise–link assignments: the current ones (``current``), every row with its
+        validity (``current=False``), or those in force at the end of the day ``on`` (a date or
+        ``"2023-06-30"``, the city's day; ``current`` is then not used): opened by then and
+        not closed by then, as the chain pages of a past day count them."""
         query = select(EnterpriseLink)
-        if current:
+        day = _day(on)
+        if day is not None:
+            end = clock.end_of_day(day)
+            query = query.where(
+                EnterpriseLink.valid_from <= end,
+                or_(EnterpriseLink.valid_to.is_(None), EnterpriseLink.valid_to > end),
+            )
+        elif current:
             query = query.where(EnterpriseLink.valid_to.is_(None))
         return self._frame(query)
 
@@ -308,6 +345,40 @@ def _whole(value: object, name: str, example: str = "1") -> int:
         parameter=name,
         value=repr(value),
     )
+
+
+def _day(value: object) -> date | None:
+    """The day of an ``on`` parameter: a date or an ISO day (``"2023-06-30"``), not after the
+    city's today (a day to come has no state to show); None when not given."""
+    if value is None:
+        return None
+    day: date | None = None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        day = value
+    elif isinstance(value, str):
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            day = None
+    if day is None:
+        raise ValidationError(
+            f'参数 on 应为日期（如 date(2023, 6, 30) 或 "2023-06-30"），收到的是 '
+            f"{type(value).__name__} {value!r}。",
+            f'on must be a day (such as date(2023, 6, 30) or "2023-06-30"), not '
+            f"{type(value).__name__} {value!r}.",
+            parameter="on",
+            value=repr(value),
+        )
+    today = clock.today()
+    if day > today:
+        raise ValidationError(
+            f"日期 {day.isoformat()} 晚于今天（{today.isoformat()}）：未来的状态无从读取。",
+            f"The day {day.isoformat()} is after today ({today.isoformat()}): there is no state "
+            "of a day to come to read.",
+            parameter="on",
+            value=day.isoformat(),
+        )
+    return day
 
 
 def _code(value: object, name: str, example: str) -> str:
