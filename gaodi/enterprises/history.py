@@ -28,8 +28,8 @@ from gaodi.audit import loaders as audit_loaders
 from gaodi.core import clock
 from gaodi.enterprises.models import Enterprise
 
-#: The enterprise's own facts a past day's view rebuilds.
-FIELDS = ("tags", "park_id", "industry_code")
+#: The enterprise's own facts a past day's view rebuilds (region_code: its district, the map's).
+FIELDS = ("tags", "park_id", "industry_code", "region_code")
 
 
 @dataclass(frozen=True)

@@ -498,25 +498,44 @@ def located_output(
     *,
     among: Any = None,
     park: int | None = None,
+    on: date | None = None,
 ) -> list[tuple[int, str, str | None, list[str] | None, float | None]]:
     """``(id, name, region_code, tags, output)`` of the enterprises the principal may read that
     have figures in ``year``; only those in the ``among`` selectable of ids (a chain's members)
-    and in ``park`` when given. One query (the district map's input)."""
+    and in ``park`` when given. One query (the district map's input).
+
+    ``on`` (an ended year's last day, :func:`year_end`): each firm's district, tags and park as
+    they stood that day (:func:`as_of`, firms created since keeping their first values, as
+    their figures count for the year), the park filter applied to that day's park."""
     q = (
         restrict(select(Enterprise.id), principal)
         .add_columns(Enterprise.name, Enterprise.region_code, json_text(Enterprise.tags))
         .join(EnterpriseYear, EnterpriseYear.enterprise_id == Enterprise.id)
-        .add_columns(EnterpriseYear.output)
+        .add_columns(EnterpriseYear.output, Enterprise.park_id)
         .where(EnterpriseYear.year == year)
     )
     if among is not None:
         q = q.where(Enterprise.id.in_(among))
-    if park is not None:
+    if park is not None and on is None:
         q = q.where(Enterprise.park_id == park)
     rows = _plain_rows(session, q)  # 300,000 rows on the large city: no ORM row per firm
     # the tags as text, decoded once per distinct list (30,000 json.loads were most of the map)
     tags = json_lists(r[3] for r in rows)
-    return [(int(i), n, r, t, o) for (i, n, r, _, o), t in zip(rows, tags, strict=True)]
+    out = [(int(i), n, r, t, o) for (i, n, r, _, o, _p), t in zip(rows, tags, strict=True)]
+    if on is None:
+        return out
+    found = history.past(session, on)
+    if found is None or (not found.values and not found.absent and park is None):
+        return out
+    then = {
+        e: {**{"region_code": r, "tags": t, "park_id": p}, **found.values.get(e, {})}
+        for (e, _n, r, t, _o), (*_, p) in zip(out, rows, strict=True)
+    }
+    return [
+        (e, n, then[e]["region_code"], list(then[e]["tags"] or []), o)
+        for e, n, _r, _t, o in out
+        if park is None or then[e]["park_id"] == park
+    ]
 
 
 def industry_year_values(

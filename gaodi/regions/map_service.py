@@ -12,6 +12,7 @@ city's today):
 - ``enterprises``: enterprises with figures for the year, counted by their ``region_code``;
 - ``output``: their 工业总产值 of the year, 万元 summed, shown in 亿元;
 - ``srdi``: of those, the ones tagged 专精特新 (``srdi``) or 专精特新"小巨人" (``little_giant``);
+  for an ended year, districts, tags and parks are those of its last day (the audit log's);
 - ``projects`` / ``investment``: major projects signed by the end of the year (the signing
   date, actual else planned; a project without one counts from the year it was entered),
   placed in the district of their park, with their planned total investment in 亿元.
@@ -258,6 +259,9 @@ def industry_map(
             year,
             among=None if chosen is None else chain_enterprise_ids(frozenset({chosen.id})),
             park=park,
+            # an ended year's firms in the district, with the tags and park, they had when it
+            # ended: a firm tagged or moved since does not change last year's map
+            on=enterprise_loaders.year_end(year),
         )
 
     # major projects signed by the end of the year, in their park's district
