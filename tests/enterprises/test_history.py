@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from gaodi.audit.loaders import Change
@@ -14,8 +13,7 @@ from gaodi.core import clock
 from gaodi.db import session_scope
 from gaodi.enterprises import history
 from gaodi.enterprises import loaders as enterprise_loaders
-from gaodi.enterprises.models import Enterprise
-from gaodi.parks.models import Park
+from tests.enterprises.history_cases import moved_and_retagged
 
 
 def test_the_first_change_after_the_day_holds_the_days_value() -> None:
@@ -54,18 +52,8 @@ def test_apply_puts_back_the_days_values_and_drops_later_firms() -> None:
 
 
 def test_a_firm_moved_and_retagged_on_known_days(demo_db: Engine) -> None:
-    with session_scope(demo_db) as s:
-        park_a, park_b = s.scalars(select(Park.id).order_by(Park.id).limit(2)).all()
     # created on 1 March 2023 in park A, 专精特新 from 1 June, moved to park B on 1 September
-    with clock.frozen(dt.datetime(2023, 3, 1, 2)), session_scope(demo_db, actor="t") as s:
-        firm = Enterprise(uscc="91430100TEST00001X", name="示例迁移企业", park_id=park_a, tags=[])
-        s.add(firm)
-        s.flush()
-        firm_id = firm.id
-    with clock.frozen(dt.datetime(2023, 6, 1, 2)), session_scope(demo_db, actor="t") as s:
-        s.get_one(Enterprise, firm_id).tags = ["srdi"]
-    with clock.frozen(dt.datetime(2023, 9, 1, 2)), session_scope(demo_db, actor="t") as s:
-        s.get_one(Enterprise, firm_id).park_id = park_b
+    firm_id, park_a, park_b = moved_and_retagged(demo_db, "91430100TEST00001X")
     rows = pl.DataFrame(
         {"enterprise_id": [firm_id], "park_id": [park_b], "tags": [["srdi"]]},
         schema={"enterprise_id": pl.Int64, "park_id": pl.Int64, "tags": pl.List(pl.String)},

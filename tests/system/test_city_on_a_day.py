@@ -18,25 +18,14 @@ from gaodi.core import clock
 from gaodi.core.errors import ValidationError
 from gaodi.db import session_scope
 from gaodi.enterprises.models import Enterprise
-from gaodi.parks.models import Park
+from tests.enterprises.history_cases import moved_and_retagged
 
 
 def test_enterprises_on_a_past_day(demo_db: Engine) -> None:
     with session_scope(demo_db) as s:
-        park_a, park_b = s.scalars(select(Park.id).order_by(Park.id).limit(2)).all()
         industry = s.scalars(select(Enterprise.industry_code).limit(1)).one()
     # created 1 March 2023 in park A; 专精特新 from 1 June; moved to park B on 1 September
-    with clock.frozen(dt.datetime(2023, 3, 1, 2)), session_scope(demo_db, actor="t") as s:
-        firm = Enterprise(
-            uscc="91430100TEST00002X", name="示例迁移企业", park_id=park_a, industry_code=industry
-        )
-        s.add(firm)
-        s.flush()
-        firm_id = firm.id
-    with clock.frozen(dt.datetime(2023, 6, 1, 2)), session_scope(demo_db, actor="t") as s:
-        s.get_one(Enterprise, firm_id).tags = ["srdi"]
-    with clock.frozen(dt.datetime(2023, 9, 1, 2)), session_scope(demo_db, actor="t") as s:
-        s.get_one(Enterprise, firm_id).park_id = park_b
+    firm_id, park_a, park_b = moved_and_retagged(demo_db, "91430100TEST00002X", industry)
     city = City(engine=demo_db)
 
     def seen(**kw: object) -> list[tuple[int, list[str]]]:
