@@ -525,17 +525,20 @@ def located_output(
     if on is None:
         return out
     found = history.past(session, on)
-    if found is None or (not found.values and not found.absent and park is None):
+    changed = found.values if found is not None else {}
+    if not changed and park is None:
         return out
-    then = {
-        e: {**{"region_code": r, "tags": t, "park_id": p}, **found.values.get(e, {})}
-        for (e, _n, r, t, _o), (*_, p) in zip(out, rows, strict=True)
-    }
-    return [
-        (e, n, then[e]["region_code"], list(then[e]["tags"] or []), o)
-        for e, n, _r, _t, o in out
-        if park is None or then[e]["park_id"] == park
-    ]
+    kept = []
+    for (e, n, r, t, o), row in zip(out, rows, strict=True):
+        p = row[5]
+        then = changed.get(e)
+        if then:  # a firm changed since the day: its district, tags and park of the day
+            r = then.get("region_code", r)
+            t = list(then["tags"] or []) if "tags" in then else t
+            p = then.get("park_id", p)
+        if park is None or p == park:
+            kept.append((e, n, r, t, o))
+    return kept
 
 
 def industry_year_values(
