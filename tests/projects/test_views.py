@@ -140,24 +140,34 @@ def test_scopes_on_pages_and_json(site: Site) -> None:
     assert ent.get("/api/v1/act/summary").json()["projects_total"] is None
 
 
-def test_appeal_walked_through_by_its_roles(site: Site) -> None:
-    ent, ecsrf = _as(site, "enterprise")
-    park, pcsrf = _as(site, "park_office")
-    pdf = b"%PDF-1.4\n%%EOF\n"
+#: The smallest PDF a viewer opens: the attachment the appeal tests upload and download.
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def _file_appeal(
+    site: Site, ent: TestClient, csrf: str, title: str, text: str, file_name: str
+) -> int:
+    """An enterprise files an appeal (用工) with one PDF attachment from the form; its id."""
     r = ent.post(
         "/appeals",
         data={
-            "csrf_token": ecsrf,
+            "csrf_token": csrf,
             "enterprise_id": site.world.ids["e1"],
             "category": "用工",
-            "title": "招工难",
-            "text": "缺焊工50名",
+            "title": title,
+            "text": text,
         },
-        files={"file": ("名单.pdf", pdf, "application/pdf")},
+        files={"file": (file_name, PDF, "application/pdf")},
         follow_redirects=False,
     )
-    assert r.status_code == 303
-    aid = int(r.headers["location"].rsplit("/", 1)[1])
+    assert r.status_code == 303, r.text
+    return int(r.headers["location"].rsplit("/", 1)[1])
+
+
+def test_appeal_walked_through_by_its_roles(site: Site) -> None:
+    ent, ecsrf = _as(site, "enterprise")
+    park, pcsrf = _as(site, "park_office")
+    aid = _file_appeal(site, ent, ecsrf, "招工难", "缺焊工50名", "名单.pdf")
     url = f"/appeals/{aid}"
     # The enterprise may not assign: refused with a message, nothing changed.
     post_form(ent, f"{url}/act", {"action": "assign"}, ecsrf)
@@ -192,7 +202,7 @@ def test_appeal_walked_through_by_its_roles(site: Site) -> None:
     ]
     (att,) = detail["attachments"]
     download = park.get(f"/appeals/attachments/{att['id']}")
-    assert download.status_code == 200 and download.content == pdf
+    assert download.status_code == 200 and download.content == PDF
     chain, _ = _as(site, "chain_office")  # E1 is on chain A: the chain office may download too
     assert chain.get(f"/appeals/attachments/{att['id']}").status_code == 200
     with session_scope(site.engine) as s:
@@ -378,20 +388,7 @@ def test_overview_shows_the_act_cards(site: Site) -> None:
 def test_a_long_attachment_name_keeps_its_extension(site: Site) -> None:
     ent, csrf = _as(site, "enterprise")
     name = "x" * 300 + ".pdf"  # the old code kept name[:200]: 200 x's, no ".pdf" to open it by
-    r = ent.post(
-        "/appeals",
-        data={
-            "csrf_token": csrf,
-            "enterprise_id": site.world.ids["e1"],
-            "category": "用工",
-            "title": "附件名很长",
-            "text": "x",
-        },
-        files={"file": (name, b"%PDF-1.4\n%%EOF\n", "application/pdf")},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    aid = int(r.headers["location"].rsplit("/", 1)[1])
+    aid = _file_appeal(site, ent, csrf, "附件名很长", "x", name)
     (att,) = ent.get(f"/api/v1/appeals/{aid}").json()["detail"]["attachments"]
     download = ent.get(f"/appeals/attachments/{att['id']}")
     assert download.status_code == 200
